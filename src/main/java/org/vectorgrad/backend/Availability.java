@@ -1,0 +1,7 @@
+package org.vectorgrad.backend;
+
+/** Whether a backend can run here and, when it cannot, why and what to install or change. */
+public record Availability(boolean available, String reason) {
+    public static Availability yes(String detail) { return new Availability(true, detail); }
+    public static Availability no(String reason) { return new Availability(false, reason); }
+}

@@ -1,0 +1,60 @@
+package org.vectorgrad.backend;
+
+/**
+ * Everything a 2-D convolution kernel needs to know about its operands, NCHW layout.
+ *
+ * <p>Input x: (batch, inChannels, inH, inW). Weights: (outChannels, inChannels/groups, kernelH, kernelW), as
+ * PyTorch. Output y: (batch, outChannels, outH, outW) with
+ * {@code outH = (inH + padTop + padBottom - dilationH·(kernelH-1) - 1) / strideH + 1} and likewise for W.
+ * Validation (with messages naming both shapes) happens in the constructor so kernels can trust it.
+ */
+public record ConvGeometry(int batch, int inChannels, int inH, int inW,
+                           int outChannels, int kernelH, int kernelW,
+                           int strideH, int strideW,
+                           int padTop, int padBottom, int padLeft, int padRight,
+                           int dilationH, int dilationW, int groups) {
+
+    public ConvGeometry {
+        if (batch < 1 || inChannels < 1 || inH < 1 || inW < 1 || outChannels < 1 || kernelH < 1 || kernelW < 1) {
+            throw new IllegalArgumentException("conv dimensions must be positive: " + describe(batch, inChannels, inH, inW, outChannels, kernelH, kernelW));
+        }
+        if (strideH < 1 || strideW < 1 || dilationH < 1 || dilationW < 1) {
+            throw new IllegalArgumentException("conv stride and dilation must be >= 1, got stride " + strideH + "x" + strideW + ", dilation " + dilationH + "x" + dilationW);
+        }
+        if (padTop < 0 || padBottom < 0 || padLeft < 0 || padRight < 0) {
+            throw new IllegalArgumentException("conv padding must be >= 0");
+        }
+        if (groups < 1 || inChannels % groups != 0 || outChannels % groups != 0) {
+            throw new IllegalArgumentException("groups=" + groups + " must divide both in_channels=" + inChannels + " and out_channels=" + outChannels);
+        }
+        int effH = dilationH * (kernelH - 1) + 1, effW = dilationW * (kernelW - 1) + 1;
+        if (effH > inH + padTop + padBottom || effW > inW + padLeft + padRight) {
+            throw new IllegalArgumentException("kernel " + kernelH + "x" + kernelW + " (dilated " + effH + "x" + effW + ") is larger than the padded input "
+                    + (inH + padTop + padBottom) + "x" + (inW + padLeft + padRight) + " of input [" + batch + ", " + inChannels + ", " + inH + ", " + inW + "]");
+        }
+    }
+
+    private static String describe(int n, int c, int h, int w, int o, int kh, int kw) {
+        return "input [" + n + ", " + c + ", " + h + ", " + w + "], " + o + " output channels, kernel " + kh + "x" + kw;
+    }
+
+    /** Square kernel, symmetric padding, no dilation, one group. */
+    public static ConvGeometry simple(int batch, int inChannels, int inH, int inW, int outChannels, int kernel, int stride, int pad) {
+        return new ConvGeometry(batch, inChannels, inH, inW, outChannels, kernel, kernel, stride, stride, pad, pad, pad, pad, 1, 1, 1);
+    }
+
+    public int outH() { return (inH + padTop + padBottom - dilationH * (kernelH - 1) - 1) / strideH + 1; }
+    public int outW() { return (inW + padLeft + padRight - dilationW * (kernelW - 1) - 1) / strideW + 1; }
+    /** Input channels seen by each output channel. */
+    public int inChannelsPerGroup() { return inChannels / groups; }
+    public int outChannelsPerGroup() { return outChannels / groups; }
+    public int inputSize() { return batch * inChannels * inH * inW; }
+    public int outputSize() { return batch * outChannels * outH() * outW(); }
+    public int weightSize() { return outChannels * inChannelsPerGroup() * kernelH * kernelW; }
+    /** Multiply-adds of one forward pass (×2 for FLOPs). */
+    public long macs() { return (long) batch * outChannels * outH() * outW() * inChannelsPerGroup() * kernelH * kernelW; }
+    /** Same geometry for another batch size. */
+    public ConvGeometry withBatch(int n) {
+        return new ConvGeometry(n, inChannels, inH, inW, outChannels, kernelH, kernelW, strideH, strideW, padTop, padBottom, padLeft, padRight, dilationH, dilationW, groups);
+    }
+}

@@ -1,0 +1,430 @@
+package org.vectorgrad.backend.scalar;
+
+import org.vectorgrad.backend.Activation;
+import org.vectorgrad.backend.Backend;
+import org.vectorgrad.backend.ConvGeometry;
+import org.vectorgrad.backend.PoolGeometry;
+import org.vectorgrad.backend.Scratch;
+
+/**
+ * The reference backend: every kernel as the plainest loop that computes it, single-threaded. It is the oracle
+ * the vector and BLAS backends are tested against, so clarity beats speed here; no tricks.
+ */
+public final class ScalarBackend implements Backend {
+
+    @Override public String name() { return "scalar"; }
+    @Override public int threads() { return 1; }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                     float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float acc = 0f;
+                for (int p = 0; p < k; p++) {
+                    float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                    float bv = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+                    acc += av * bv;
+                }
+                int ci = cOff + i * ldc + j;
+                c[ci] = beta == 0f ? alpha * acc : alpha * acc + beta * c[ci];
+            }
+        }
+    }
+
+    // ---- activations -------------------------------------------------------------------------------
+
+    /** act(x) for one value; shared with the layer-level tests' expectations. */
+    public static float activate(Activation act, float alpha, float x) {
+        return switch (act) {
+            case IDENTITY -> x;
+            case RELU -> x > 0f ? x : 0f;
+            case LEAKY_RELU -> x > 0f ? x : alpha * x;
+            case SIGMOID -> (float) (1.0 / (1.0 + Math.exp(-x)));
+            case TANH -> (float) Math.tanh(x);
+        };
+    }
+
+    /** act'(x) written in terms of y = act(x). */
+    public static float derivativeFromOutput(Activation act, float alpha, float y) {
+        return switch (act) {
+            case IDENTITY -> 1f;
+            case RELU -> y > 0f ? 1f : 0f;
+            case LEAKY_RELU -> y > 0f ? 1f : alpha;
+            case SIGMOID -> y * (1f - y);
+            case TANH -> 1f - y * y;
+        };
+    }
+
+    @Override
+    public void biasActivation(int rows, int cols, float[] x, int xOff, float[] bias, int biasOff, Activation act, float alpha) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) {
+                int i = xOff + r * cols + j;
+                float v = bias == null ? x[i] : x[i] + bias[biasOff + j];
+                x[i] = activate(act, alpha, v);
+            }
+        }
+    }
+
+    @Override
+    public void columnSums(int rows, int cols, float[] dy, int dyOff, float[] db, int dbOff) {
+        for (int j = 0; j < cols; j++) {
+            float s = 0f;
+            for (int r = 0; r < rows; r++) s += dy[dyOff + r * cols + j];
+            db[dbOff + j] += s;
+        }
+    }
+
+    @Override
+    public void channelSums(int batch, int channels, int spatial, float[] dy, int dyOff, float[] db, int dbOff) {
+        for (int c = 0; c < channels; c++) {
+            float s = 0f;
+            for (int nb = 0; nb < batch; nb++) {
+                int base = dyOff + (nb * channels + c) * spatial;
+                for (int p = 0; p < spatial; p++) s += dy[base + p];
+            }
+            db[dbOff + c] += s;
+        }
+    }
+
+    @Override
+    public void activationForward(Activation act, float alpha, int n, float[] x, int xOff, float[] y, int yOff) {
+        for (int i = 0; i < n; i++) y[yOff + i] = activate(act, alpha, x[xOff + i]);
+    }
+
+    @Override
+    public void activationBackward(Activation act, float alpha, int n, float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff) {
+        for (int i = 0; i < n; i++) dx[dxOff + i] = dy[dyOff + i] * derivativeFromOutput(act, alpha, y[yOff + i]);
+    }
+
+    // ---- softmax and losses ------------------------------------------------------------------------
+
+    @Override
+    public void softmax(int rows, int cols, float[] x, int xOff, float[] y, int yOff) {
+        for (int r = 0; r < rows; r++) {
+            int base = r * cols;
+            float max = rowMax(x, xOff + base, cols);
+            double sum = 0;
+            for (int j = 0; j < cols; j++) sum += Math.exp(x[xOff + base + j] - max);
+            for (int j = 0; j < cols; j++) y[yOff + base + j] = (float) (Math.exp(x[xOff + base + j] - max) / sum);
+        }
+    }
+
+    @Override
+    public void logSoftmax(int rows, int cols, float[] x, int xOff, float[] y, int yOff) {
+        for (int r = 0; r < rows; r++) {
+            int base = r * cols;
+            float max = rowMax(x, xOff + base, cols);
+            double sum = 0;
+            for (int j = 0; j < cols; j++) sum += Math.exp(x[xOff + base + j] - max);
+            double lse = max + Math.log(sum);
+            for (int j = 0; j < cols; j++) y[yOff + base + j] = (float) (x[xOff + base + j] - lse);
+        }
+    }
+
+    private static float rowMax(float[] x, int off, int cols) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < cols; j++) max = Math.max(max, x[off + j]);
+        return max;
+    }
+
+    @Override
+    public double softmaxCrossEntropy(int rows, int cols, float[] logits, int lOff, int[] labels, int labOff, float[] grad, int gOff, float scale) {
+        double total = 0;
+        for (int r = 0; r < rows; r++) {
+            int base = lOff + r * cols;
+            int label = labels[labOff + r];
+            if (label < 0 || label >= cols) {
+                throw new IllegalArgumentException("label " + label + " of row " + r + " is outside [0, " + cols + ")");
+            }
+            float max = rowMax(logits, base, cols);
+            double sum = 0;
+            for (int j = 0; j < cols; j++) sum += Math.exp(logits[base + j] - max);
+            double lse = max + Math.log(sum);
+            total += lse - logits[base + label];
+            if (grad != null) {
+                for (int j = 0; j < cols; j++) {
+                    double p = Math.exp(logits[base + j] - lse);
+                    grad[gOff + r * cols + j] = (float) (scale * (p - (j == label ? 1.0 : 0.0)));
+                }
+            }
+        }
+        return rows == 0 ? 0 : total / rows;
+    }
+
+    @Override
+    public double binaryCrossEntropyWithLogits(int n, float[] logits, int lOff, float[] targets, int tOff, float[] grad, int gOff, float scale) {
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            double x = logits[lOff + i], t = targets[tOff + i];
+            total += Math.max(x, 0) - x * t + Math.log1p(Math.exp(-Math.abs(x)));
+            if (grad != null) grad[gOff + i] = (float) (scale * (1.0 / (1.0 + Math.exp(-x)) - t));
+        }
+        return n == 0 ? 0 : total / n;
+    }
+
+    @Override
+    public double meanSquaredError(int n, float[] pred, int pOff, float[] target, int tOff, float[] grad, int gOff, float scale) {
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            double d = (double) pred[pOff + i] - target[tOff + i];
+            total += d * d;
+            if (grad != null) grad[gOff + i] = (float) (scale * 2.0 * d);
+        }
+        return n == 0 ? 0 : total / n;
+    }
+
+    @Override
+    public void argmaxRows(int rows, int cols, float[] x, int xOff, int[] out, int outOff) {
+        for (int r = 0; r < rows; r++) {
+            int best = 0;
+            for (int j = 1; j < cols; j++) if (x[xOff + r * cols + j] > x[xOff + r * cols + best]) best = j;
+            out[outOff + r] = best;
+        }
+    }
+
+    // ---- reductions and BLAS-1 ---------------------------------------------------------------------
+
+    @Override
+    public double sum(int n, float[] x, int xOff) {
+        double s = 0;
+        for (int i = 0; i < n; i++) s += x[xOff + i];
+        return s;
+    }
+
+    @Override
+    public double dot(int n, float[] x, int xOff, float[] y, int yOff) {
+        double s = 0;
+        for (int i = 0; i < n; i++) s += (double) x[xOff + i] * y[yOff + i];
+        return s;
+    }
+
+    @Override
+    public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        for (int i = 0; i < n; i++) y[yOff + i] += alpha * x[xOff + i];
+    }
+
+    @Override
+    public void scale(int n, float alpha, float[] x, int xOff) {
+        for (int i = 0; i < n; i++) x[xOff + i] *= alpha;
+    }
+
+    // ---- optimizers --------------------------------------------------------------------------------
+
+    @Override
+    public void sgdUpdate(int n, float lr, float momentum, float weightDecay, boolean nesterov,
+                          float[] w, int wOff, float[] g, int gOff, float[] v, int vOff) {
+        for (int i = 0; i < n; i++) {
+            float grad = g[gOff + i] + weightDecay * w[wOff + i];
+            float d = grad;
+            if (momentum != 0f) {
+                float vel = momentum * v[vOff + i] + grad;
+                v[vOff + i] = vel;
+                d = nesterov ? grad + momentum * vel : vel;
+            }
+            w[wOff + i] -= lr * d;
+        }
+    }
+
+    @Override
+    public void adamUpdate(int n, float lr, float beta1, float beta2, float eps, float weightDecay, float c1, float c2,
+                           float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff) {
+        for (int i = 0; i < n; i++) {
+            float grad = g[gOff + i] + weightDecay * w[wOff + i];
+            float mi = beta1 * m[mOff + i] + (1f - beta1) * grad;
+            float vi = beta2 * v[vOff + i] + (1f - beta2) * grad * grad;
+            m[mOff + i] = mi;
+            v[vOff + i] = vi;
+            w[wOff + i] -= lr * (mi / c1) / ((float) Math.sqrt(vi / c2) + eps);
+        }
+    }
+
+    // ---- convolution: direct loops -----------------------------------------------------------------
+
+    @Override
+    public void conv2dForward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, Scratch scratch) {
+        int oh = g.outH(), ow = g.outW(), cg = g.inChannelsPerGroup(), og = g.outChannelsPerGroup();
+        for (int n = 0; n < g.batch(); n++) {
+            for (int o = 0; o < g.outChannels(); o++) {
+                int grp = o / og;
+                for (int yy = 0; yy < oh; yy++) {
+                    for (int xx = 0; xx < ow; xx++) {
+                        float acc = bias == null ? 0f : bias[o];
+                        for (int ci = 0; ci < cg; ci++) {
+                            int c = grp * cg + ci;
+                            for (int kh = 0; kh < g.kernelH(); kh++) {
+                                int ih = yy * g.strideH() - g.padTop() + kh * g.dilationH();
+                                if (ih < 0 || ih >= g.inH()) continue;
+                                for (int kw = 0; kw < g.kernelW(); kw++) {
+                                    int iw = xx * g.strideW() - g.padLeft() + kw * g.dilationW();
+                                    if (iw < 0 || iw >= g.inW()) continue;
+                                    acc += x[((n * g.inChannels() + c) * g.inH() + ih) * g.inW() + iw]
+                                            * w[((o * cg + ci) * g.kernelH() + kh) * g.kernelW() + kw];
+                                }
+                            }
+                        }
+                        y[((n * g.outChannels() + o) * oh + yy) * ow + xx] = acc;
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void conv2dBackwardData(ConvGeometry g, float[] dy, float[] w, float[] dx, Scratch scratch) {
+        java.util.Arrays.fill(dx, 0, g.inputSize(), 0f);
+        int oh = g.outH(), ow = g.outW(), cg = g.inChannelsPerGroup(), og = g.outChannelsPerGroup();
+        for (int n = 0; n < g.batch(); n++) {
+            for (int o = 0; o < g.outChannels(); o++) {
+                int grp = o / og;
+                for (int yy = 0; yy < oh; yy++) {
+                    for (int xx = 0; xx < ow; xx++) {
+                        float d = dy[((n * g.outChannels() + o) * oh + yy) * ow + xx];
+                        for (int ci = 0; ci < cg; ci++) {
+                            int c = grp * cg + ci;
+                            for (int kh = 0; kh < g.kernelH(); kh++) {
+                                int ih = yy * g.strideH() - g.padTop() + kh * g.dilationH();
+                                if (ih < 0 || ih >= g.inH()) continue;
+                                for (int kw = 0; kw < g.kernelW(); kw++) {
+                                    int iw = xx * g.strideW() - g.padLeft() + kw * g.dilationW();
+                                    if (iw < 0 || iw >= g.inW()) continue;
+                                    dx[((n * g.inChannels() + c) * g.inH() + ih) * g.inW() + iw]
+                                            += d * w[((o * cg + ci) * g.kernelH() + kh) * g.kernelW() + kw];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void conv2dBackwardWeights(ConvGeometry g, float[] x, float[] dy, float[] dw, float[] db, Scratch scratch) {
+        int oh = g.outH(), ow = g.outW(), cg = g.inChannelsPerGroup(), og = g.outChannelsPerGroup();
+        for (int o = 0; o < g.outChannels(); o++) {
+            int grp = o / og;
+            for (int ci = 0; ci < cg; ci++) {
+                int c = grp * cg + ci;
+                for (int kh = 0; kh < g.kernelH(); kh++) {
+                    for (int kw = 0; kw < g.kernelW(); kw++) {
+                        float acc = 0f;
+                        for (int n = 0; n < g.batch(); n++) {
+                            for (int yy = 0; yy < oh; yy++) {
+                                int ih = yy * g.strideH() - g.padTop() + kh * g.dilationH();
+                                if (ih < 0 || ih >= g.inH()) continue;
+                                for (int xx = 0; xx < ow; xx++) {
+                                    int iw = xx * g.strideW() - g.padLeft() + kw * g.dilationW();
+                                    if (iw < 0 || iw >= g.inW()) continue;
+                                    acc += x[((n * g.inChannels() + c) * g.inH() + ih) * g.inW() + iw]
+                                            * dy[((n * g.outChannels() + o) * oh + yy) * ow + xx];
+                                }
+                            }
+                        }
+                        dw[((o * cg + ci) * g.kernelH() + kh) * g.kernelW() + kw] += acc;
+                    }
+                }
+            }
+        }
+        if (db != null) channelSums(g.batch(), g.outChannels(), oh * ow, dy, 0, db, 0);
+    }
+
+    // ---- pooling -----------------------------------------------------------------------------------
+
+    @Override
+    public void maxPool2dForward(PoolGeometry p, float[] x, float[] y, int[] argmax) {
+        int oh = p.outH(), ow = p.outW();
+        for (int plane = 0; plane < p.batch() * p.channels(); plane++) {
+            int inBase = plane * p.inH() * p.inW();
+            for (int yy = 0; yy < oh; yy++) {
+                for (int xx = 0; xx < ow; xx++) {
+                    float best = Float.NEGATIVE_INFINITY;
+                    int bestIdx = -1;
+                    for (int kh = 0; kh < p.kernelH(); kh++) {
+                        int ih = yy * p.strideH() - p.padH() + kh;
+                        if (ih < 0 || ih >= p.inH()) continue;
+                        for (int kw = 0; kw < p.kernelW(); kw++) {
+                            int iw = xx * p.strideW() - p.padW() + kw;
+                            if (iw < 0 || iw >= p.inW()) continue;
+                            int idx = inBase + ih * p.inW() + iw;
+                            // strict '>' keeps the first winner in window order; NaN wins so it propagates
+                            if (bestIdx < 0 || x[idx] > best || Float.isNaN(x[idx]) && !Float.isNaN(best)) {
+                                best = x[idx];
+                                bestIdx = idx;
+                            }
+                        }
+                    }
+                    int o = (plane * oh + yy) * ow + xx;
+                    y[o] = best;
+                    argmax[o] = bestIdx;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void maxPool2dBackward(PoolGeometry p, float[] dy, int[] argmax, float[] dx) {
+        java.util.Arrays.fill(dx, 0, p.inputSize(), 0f);
+        int n = p.outputSize();
+        for (int o = 0; o < n; o++) dx[argmax[o]] += dy[o];
+    }
+
+    @Override
+    public void avgPool2dForward(PoolGeometry p, float[] x, float[] y) {
+        int oh = p.outH(), ow = p.outW();
+        for (int plane = 0; plane < p.batch() * p.channels(); plane++) {
+            int inBase = plane * p.inH() * p.inW();
+            for (int yy = 0; yy < oh; yy++) {
+                for (int xx = 0; xx < ow; xx++) {
+                    float s = 0f;
+                    int count = 0;
+                    for (int kh = 0; kh < p.kernelH(); kh++) {
+                        int ih = yy * p.strideH() - p.padH() + kh;
+                        if (ih < 0 || ih >= p.inH()) continue;
+                        for (int kw = 0; kw < p.kernelW(); kw++) {
+                            int iw = xx * p.strideW() - p.padW() + kw;
+                            if (iw < 0 || iw >= p.inW()) continue;
+                            s += x[inBase + ih * p.inW() + iw];
+                            count++;
+                        }
+                    }
+                    int div = p.countIncludePad() ? p.kernelH() * p.kernelW() : count;
+                    y[(plane * oh + yy) * ow + xx] = s / div;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void avgPool2dBackward(PoolGeometry p, float[] dy, float[] dx) {
+        java.util.Arrays.fill(dx, 0, p.inputSize(), 0f);
+        int oh = p.outH(), ow = p.outW();
+        for (int plane = 0; plane < p.batch() * p.channels(); plane++) {
+            int inBase = plane * p.inH() * p.inW();
+            for (int yy = 0; yy < oh; yy++) {
+                for (int xx = 0; xx < ow; xx++) {
+                    int count = 0;
+                    for (int kh = 0; kh < p.kernelH(); kh++) {
+                        int ih = yy * p.strideH() - p.padH() + kh;
+                        if (ih < 0 || ih >= p.inH()) continue;
+                        for (int kw = 0; kw < p.kernelW(); kw++) {
+                            int iw = xx * p.strideW() - p.padW() + kw;
+                            if (iw >= 0 && iw < p.inW()) count++;
+                        }
+                    }
+                    int div = p.countIncludePad() ? p.kernelH() * p.kernelW() : count;
+                    float d = dy[(plane * oh + yy) * ow + xx] / div;
+                    for (int kh = 0; kh < p.kernelH(); kh++) {
+                        int ih = yy * p.strideH() - p.padH() + kh;
+                        if (ih < 0 || ih >= p.inH()) continue;
+                        for (int kw = 0; kw < p.kernelW(); kw++) {
+                            int iw = xx * p.strideW() - p.padW() + kw;
+                            if (iw >= 0 && iw < p.inW()) dx[inBase + ih * p.inW() + iw] += d;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package org.vectorgrad.nn;
+
+import org.vectorgrad.backend.Backend;
+import org.vectorgrad.tensor.Tensor;
+
+/** Shared plumbing for layers: the bound backend, reusable buffers and input checks with clear messages. */
+public abstract class AbstractLayer implements Layer {
+    private Backend backend;
+
+    @Override
+    public void bind(Backend backend) {
+        this.backend = backend;
+    }
+
+    /** The bound backend; fails with a clear message when {@link #bind} was never called. */
+    protected final Backend backend() {
+        if (backend == null) {
+            throw new IllegalStateException(describe() + " has no backend: call bind(backend) on the model (or use Trainer) before forward");
+        }
+        return backend;
+    }
+
+    /** {@code buffer} if it already has {@code shape}, else a new zero tensor of that shape. */
+    protected static Tensor reuse(Tensor buffer, int... shape) {
+        if (buffer != null && buffer.hasShape(shape)) return buffer;
+        return Tensor.zeros(shape);
+    }
+
+    /** Fails unless backward follows a forward. */
+    protected final void requireForward(Object saved) {
+        if (saved == null) throw new IllegalStateException(describe() + ": backward called before forward");
+    }
+
+    /** Fails with both shapes and this layer's name unless {@code t} has exactly {@code expected} shape. */
+    protected final void requireShape(String what, Tensor t, int... expected) {
+        if (!t.hasShape(expected)) {
+            throw new IllegalArgumentException(describe() + ": " + what + " has shape " + t.shapeString()
+                    + ", expected " + java.util.Arrays.toString(expected));
+        }
+    }
+
+    /** The tensor itself when contiguous, else a contiguous copy (kernels need row-major storage). */
+    protected static Tensor dense(Tensor t) { return t.contiguous(); }
+
+    @Override
+    public String toString() { return describe(); }
+}

@@ -1,0 +1,84 @@
+package org.vectorgrad.nn;
+
+import java.util.List;
+import org.vectorgrad.backend.Activation;
+import org.vectorgrad.backend.Backend;
+import org.vectorgrad.tensor.Tensor;
+
+/**
+ * Fully connected layer, {@code y = x·Wᵀ + b}, with weight {@code (out, in)} and bias {@code (out)} as PyTorch's
+ * {@code Linear}. Input {@code (batch, in)}; output {@code (batch, out)}.
+ *
+ * <p>Backward mirrors forward with the transposed weights (essay 002): {@code dW += dyᵀ·x},
+ * {@code db += Σ_rows dy}, {@code dx = dy·W}.
+ */
+public final class Dense extends AbstractLayer {
+    private final int in;
+    private final int out;
+    private final Parameter weight;
+    private final Parameter bias;
+    private Tensor input;
+    private Tensor output;
+    private Tensor gradInput;
+
+    /** A dense layer with He-normal (Kaiming) weights from {@code seed} and zero bias. */
+    public Dense(int in, int out, long seed) {
+        this(in, out, true, Init.HE_NORMAL, seed);
+    }
+
+    public Dense(int in, int out, boolean withBias, Init init, long seed) {
+        if (in < 1 || out < 1) throw new IllegalArgumentException("Dense needs positive sizes, got " + in + " -> " + out);
+        this.in = in;
+        this.out = out;
+        this.weight = new Parameter("weight", init.create(seed, in, out, out, in));
+        this.bias = withBias ? new Parameter("bias", Tensor.zeros(out)) : null;
+    }
+
+    public Parameter weight() { return weight; }
+    public Parameter bias() { return bias; }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        if (x.rank() != 2 || x.dim(1) != in) {
+            throw new IllegalArgumentException(describe() + ": input has shape " + x.shapeString() + ", expected [batch, " + in + "]");
+        }
+        Backend be = backend();
+        input = dense(x);
+        int n = input.dim(0);
+        output = reuse(output, n, out);
+        Tensor w = weight.value();
+        be.gemm(false, true, n, out, in, 1f, input.data(), input.offset(), in, w.data(), w.offset(), in,
+                0f, output.data(), output.offset(), out);
+        if (bias != null) {
+            be.biasActivation(n, out, output.data(), output.offset(), bias.value().data(), bias.value().offset(), Activation.IDENTITY, 0f);
+        }
+        return output;
+    }
+
+    @Override
+    public Tensor backward(Tensor gy) {
+        requireForward(input);
+        int n = input.dim(0);
+        requireShape("gradient of the output", gy, n, out);
+        Tensor dy = dense(gy);
+        Backend be = backend();
+        Tensor w = weight.value(), dw = weight.grad();
+        // dW (out x in) += dyᵀ (out x n) · x (n x in)
+        be.gemm(true, false, out, in, n, 1f, dy.data(), dy.offset(), out, input.data(), input.offset(), in,
+                1f, dw.data(), dw.offset(), in);
+        if (bias != null) be.columnSums(n, out, dy.data(), dy.offset(), bias.grad().data(), bias.grad().offset());
+        // dx (n x in) = dy (n x out) · W (out x in)
+        gradInput = reuse(gradInput, n, in);
+        be.gemm(false, false, n, in, out, 1f, dy.data(), dy.offset(), out, w.data(), w.offset(), in,
+                0f, gradInput.data(), gradInput.offset(), in);
+        return gradInput;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return bias == null ? List.of(weight) : List.of(weight, bias);
+    }
+
+    @Override
+    public String describe() { return "Dense(" + in + " -> " + out + ")"; }
+}

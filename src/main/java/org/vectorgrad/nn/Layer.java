@@ -1,0 +1,32 @@
+package org.vectorgrad.nn;
+
+import java.util.List;
+import org.vectorgrad.backend.Backend;
+import org.vectorgrad.tensor.Tensor;
+
+/**
+ * One inductive step of a network (essay 001): {@code forward} maps the previous layer's output to this
+ * layer's, keeping what the backward pass needs; {@code backward} receives dL/d(output), adds dL/d(parameters)
+ * into each {@link Parameter#grad()} and returns dL/d(input).
+ *
+ * <p>Tensors returned by {@code forward} and {@code backward} are buffers owned by the layer and reused by the
+ * next call with the same batch size (no allocation per step); copy them if you need them longer. The input of
+ * {@code forward} must stay unchanged until the matching {@code backward}.
+ */
+public interface Layer {
+
+    /** Computes the output; {@code training} lets layers such as dropout behave differently at inference. */
+    Tensor forward(Tensor input, boolean training);
+
+    /** Given dL/d(output) of the last forward, accumulates parameter gradients and returns dL/d(input). */
+    Tensor backward(Tensor gradOutput);
+
+    /** The trainable parameters, in a stable order (empty for parameter-free layers). */
+    default List<Parameter> parameters() { return List.of(); }
+
+    /** Selects the kernels this layer (and any layer inside it) runs on. */
+    void bind(Backend backend);
+
+    /** Short human-readable description, e.g. {@code Dense(784 -> 512)}. */
+    String describe();
+}

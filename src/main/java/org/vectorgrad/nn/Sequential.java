@@ -1,0 +1,64 @@
+package org.vectorgrad.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.vectorgrad.backend.Backend;
+import org.vectorgrad.tensor.Tensor;
+
+/** Layers applied in order; backward visits them in reverse, each handing dL/d(input) to the one before. */
+public final class Sequential implements Layer {
+    private final List<Layer> layers;
+
+    public Sequential(Layer... layers) { this(List.of(layers)); }
+
+    public Sequential(List<Layer> layers) {
+        if (layers.isEmpty()) throw new IllegalArgumentException("Sequential needs at least one layer");
+        this.layers = List.copyOf(layers);
+    }
+
+    public List<Layer> layers() { return layers; }
+
+    @Override
+    public Tensor forward(Tensor input, boolean training) {
+        Tensor x = input;
+        for (Layer l : layers) x = l.forward(x, training);
+        return x;
+    }
+
+    @Override
+    public Tensor backward(Tensor gradOutput) {
+        Tensor g = gradOutput;
+        for (int i = layers.size() - 1; i >= 0; i--) g = layers.get(i).backward(g);
+        return g;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        List<Parameter> all = new ArrayList<>();
+        for (Layer l : layers) all.addAll(l.parameters());
+        return List.copyOf(all);
+    }
+
+    @Override
+    public void bind(Backend backend) {
+        for (Layer l : layers) l.bind(backend);
+    }
+
+    /** Binds and returns this model, for fluent construction. */
+    public Sequential on(Backend backend) {
+        bind(backend);
+        return this;
+    }
+
+    /** Sets every parameter's gradient to zero. */
+    public void zeroGrad() {
+        for (Parameter p : parameters()) p.zeroGrad();
+    }
+
+    @Override
+    public String describe() {
+        StringBuilder sb = new StringBuilder("Sequential(");
+        for (int i = 0; i < layers.size(); i++) sb.append(i > 0 ? ", " : "").append(layers.get(i).describe());
+        return sb.append(')').toString();
+    }
+}

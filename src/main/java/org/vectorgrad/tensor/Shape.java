@@ -1,0 +1,35 @@
+package org.vectorgrad.tensor;
+
+import java.util.Arrays;
+
+/** Immutable helpers for tensor shapes: element counts, row-major strides and readable formatting. */
+public final class Shape {
+    private Shape() {}
+
+    /** Number of elements of a tensor with these dimensions; rejects negative dimensions and overflow. */
+    public static int size(int... dims) {
+        long n = 1;
+        for (int d : dims) {
+            if (d < 0) throw new IllegalArgumentException("negative dimension in shape " + format(dims));
+            n *= d;
+            if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("shape " + format(dims) + " has more than 2^31-1 elements");
+        }
+        return (int) n;
+    }
+
+    /** Row-major (C order) strides for the given dimensions. */
+    public static int[] rowMajorStrides(int... dims) {
+        int[] s = new int[dims.length];
+        int acc = 1;
+        for (int i = dims.length - 1; i >= 0; i--) {
+            s[i] = acc;
+            acc *= Math.max(dims[i], 1);
+        }
+        return s;
+    }
+
+    /** Formats a shape as {@code [2, 3, 4]}. */
+    public static String format(int... dims) {
+        return Arrays.toString(dims);
+    }
+}

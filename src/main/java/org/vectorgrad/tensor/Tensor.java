@@ -1,0 +1,255 @@
+package org.vectorgrad.tensor;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * A float32 n-dimensional array: a heap {@code float[]} storage, an offset into it, a shape and strides.
+ *
+ * <p>Storage is a plain heap array (see {@code docs/decisions.md} for the measurement that chose it over
+ * off-heap segments): Vector API loads from heap arrays were faster on JDK 25, and FFM downcalls made with
+ * {@code Linker.Option.critical(true)} pass heap arrays to native code without copying. {@link #data()} and
+ * {@link #offset()} expose the storage to kernels; everything else treats a tensor as a value with a shape.
+ *
+ * <p>Views ({@link #reshape}, {@link #transpose2d}, {@link #slice0}) share storage with their source.
+ * Kernels require {@link #isContiguous() contiguous} row-major tensors unless they say otherwise.
+ */
+public final class Tensor {
+    private final float[] data;
+    private final int offset;
+    private final int[] shape;
+    private final int[] strides;
+    private final int size;
+
+    private Tensor(float[] data, int offset, int[] shape, int[] strides) {
+        this.data = data;
+        this.offset = offset;
+        this.shape = shape;
+        this.strides = strides;
+        this.size = Shape.size(shape);
+    }
+
+    // ---- factories -------------------------------------------------------------------------------
+
+    /** A tensor of zeros. */
+    public static Tensor zeros(int... shape) {
+        int[] s = shape.clone();
+        return new Tensor(new float[Shape.size(s)], 0, s, Shape.rowMajorStrides(s));
+    }
+
+    /** A tensor with every element equal to {@code value}. */
+    public static Tensor full(float value, int... shape) {
+        Tensor t = zeros(shape);
+        Arrays.fill(t.data, value);
+        return t;
+    }
+
+    /** Wraps {@code values} (not copied) as a tensor of the given shape. */
+    public static Tensor wrap(float[] values, int... shape) {
+        int[] s = shape.clone();
+        if (Shape.size(s) != values.length) {
+            throw new IllegalArgumentException("array of length " + values.length + " does not match shape " + Shape.format(s));
+        }
+        return new Tensor(values, 0, s, Shape.rowMajorStrides(s));
+    }
+
+    /** Copies {@code values} into a new tensor of the given shape. */
+    public static Tensor of(float[] values, int... shape) {
+        return wrap(values.clone(), shape);
+    }
+
+    /** Samples from N(mean, std²) with a seeded generator: same seed, same tensor. */
+    public static Tensor randn(long seed, float mean, float std, int... shape) {
+        Tensor t = zeros(shape);
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (int i = 0; i < t.size; i++) t.data[i] = (float) (mean + std * gaussian(rng));
+        return t;
+    }
+
+    /** Samples uniformly from [lo, hi) with a seeded generator: same seed, same tensor. */
+    public static Tensor uniform(long seed, float lo, float hi, int... shape) {
+        Tensor t = zeros(shape);
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (int i = 0; i < t.size; i++) t.data[i] = (float) (lo + (hi - lo) * rng.nextDouble());
+        return t;
+    }
+
+    /** Standard normal sample by Box-Muller; {@link SplittableRandom} has no nextGaussian on every JDK path we rely on. */
+    public static double gaussian(SplittableRandom rng) {
+        double u1 = rng.nextDouble();
+        double u2 = rng.nextDouble();
+        return Math.sqrt(-2.0 * Math.log(1.0 - u1)) * Math.cos(2.0 * Math.PI * u2);
+    }
+
+    // ---- shape ------------------------------------------------------------------------------------
+
+    /** The dimensions (a copy). */
+    public int[] shape() { return shape.clone(); }
+
+    /** Size of dimension {@code i}; negative {@code i} counts from the end. */
+    public int dim(int i) { return shape[i < 0 ? shape.length + i : i]; }
+
+    /** Number of dimensions. */
+    public int rank() { return shape.length; }
+
+    /** Number of elements. */
+    public int size() { return size; }
+
+    /** The strides in elements (a copy). */
+    public int[] strides() { return strides.clone(); }
+
+    /** Backing storage, shared with every view of it. Kernels index it from {@link #offset()}. */
+    public float[] data() { return data; }
+
+    /** Index of element (0, …, 0) in {@link #data()}. */
+    public int offset() { return offset; }
+
+    /** True when the elements lie row-major and densely from {@link #offset()}. */
+    public boolean isContiguous() {
+        int expected = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] != 1 && strides[i] != expected) return false;
+            expected *= shape[i];
+        }
+        return true;
+    }
+
+    /** True when this tensor's dimensions are exactly {@code dims}. */
+    public boolean hasShape(int... dims) { return Arrays.equals(shape, dims); }
+
+    /** True when both tensors have the same dimensions. */
+    public boolean sameShape(Tensor other) { return Arrays.equals(shape, other.shape); }
+
+    /** Shape as text, e.g. {@code [128, 784]}. */
+    public String shapeString() { return Shape.format(shape); }
+
+    // ---- views ------------------------------------------------------------------------------------
+
+    /** A view with new dimensions over the same storage; one dimension may be -1 (inferred). Needs contiguity. */
+    public Tensor reshape(int... newShape) {
+        int[] s = newShape.clone();
+        int infer = -1;
+        long known = 1;
+        for (int i = 0; i < s.length; i++) {
+            if (s[i] == -1) {
+                if (infer >= 0) throw new IllegalArgumentException("reshape " + Shape.format(newShape) + ": only one -1 allowed");
+                infer = i;
+            } else {
+                known *= s[i];
+            }
+        }
+        if (infer >= 0) {
+            if (known == 0 || size % known != 0) {
+                throw new IllegalArgumentException("cannot reshape " + shapeString() + " to " + Shape.format(newShape));
+            }
+            s[infer] = (int) (size / known);
+        }
+        if (Shape.size(s) != size) {
+            throw new IllegalArgumentException("cannot reshape " + shapeString() + " (" + size + " elements) to " + Shape.format(newShape));
+        }
+        if (!isContiguous()) {
+            throw new IllegalStateException("reshape of a non-contiguous tensor " + shapeString() + "; call contiguous() first");
+        }
+        return new Tensor(data, offset, s, Shape.rowMajorStrides(s));
+    }
+
+    /** A view of rows {@code [from, to)} along dimension 0. */
+    public Tensor slice0(int from, int to) {
+        if (rank() == 0 || from < 0 || to > shape[0] || from > to) {
+            throw new IndexOutOfBoundsException("slice [" + from + ", " + to + ") of dimension 0 of " + shapeString());
+        }
+        int[] s = shape.clone();
+        s[0] = to - from;
+        return new Tensor(data, offset + from * strides[0], s, strides.clone());
+    }
+
+    /** A transposed view of a matrix (no copy; not contiguous unless a dimension is 1). */
+    public Tensor transpose2d() {
+        if (rank() != 2) throw new IllegalArgumentException("transpose2d needs a matrix, got " + shapeString());
+        return new Tensor(data, offset, new int[] {shape[1], shape[0]}, new int[] {strides[1], strides[0]});
+    }
+
+    /** This tensor if contiguous, else a contiguous copy. */
+    public Tensor contiguous() {
+        return isContiguous() ? this : copy();
+    }
+
+    // ---- elements ---------------------------------------------------------------------------------
+
+    /** Linear storage index of a multi-index. */
+    public int index(int... idx) {
+        if (idx.length != shape.length) {
+            throw new IllegalArgumentException("index of rank " + idx.length + " for tensor " + shapeString());
+        }
+        int p = offset;
+        for (int i = 0; i < idx.length; i++) {
+            if (idx[i] < 0 || idx[i] >= shape[i]) {
+                throw new IndexOutOfBoundsException("index " + Arrays.toString(idx) + " out of bounds for " + shapeString());
+            }
+            p += idx[i] * strides[i];
+        }
+        return p;
+    }
+
+    /** Element at a multi-index (for tests and small tools, not for hot loops). */
+    public float get(int... idx) { return data[index(idx)]; }
+
+    /** Sets the element at a multi-index (for tests and small tools, not for hot loops). */
+    public void set(float value, int... idx) { data[index(idx)] = value; }
+
+    /** Element {@code i} in row-major order, whatever the strides. */
+    public float getFlat(int i) { return data[flatToStorage(i)]; }
+
+    /** Sets element {@code i} in row-major order, whatever the strides. */
+    public void setFlat(int i, float v) { data[flatToStorage(i)] = v; }
+
+    private int flatToStorage(int i) {
+        if (i < 0 || i >= size) throw new IndexOutOfBoundsException("flat index " + i + " for " + shapeString());
+        if (isContiguous()) return offset + i;
+        int p = offset;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            p += (i % shape[d]) * strides[d];
+            i /= shape[d];
+        }
+        return p;
+    }
+
+    /** Fills every element with {@code value}. */
+    public Tensor fill(float value) {
+        if (isContiguous()) Arrays.fill(data, offset, offset + size, value);
+        else for (int i = 0; i < size; i++) setFlat(i, value);
+        return this;
+    }
+
+    /** A new contiguous tensor with the same elements. */
+    public Tensor copy() {
+        Tensor t = zeros(shape);
+        t.copyFrom(this);
+        return t;
+    }
+
+    /** Copies the elements of {@code src} (same shape) into this tensor. */
+    public Tensor copyFrom(Tensor src) {
+        if (!sameShape(src)) throw new IllegalArgumentException("copy from " + src.shapeString() + " into " + shapeString());
+        if (isContiguous() && src.isContiguous()) System.arraycopy(src.data, src.offset, data, offset, size);
+        else for (int i = 0; i < size; i++) setFlat(i, src.getFlat(i));
+        return this;
+    }
+
+    /** The elements in row-major order, as a new array. */
+    public float[] toArray() {
+        float[] out = new float[size];
+        if (isContiguous()) System.arraycopy(data, offset, out, 0, size);
+        else for (int i = 0; i < size; i++) out[i] = getFlat(i);
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Tensor").append(shapeString()).append(' ');
+        int n = Math.min(size, 8);
+        sb.append('[');
+        for (int i = 0; i < n; i++) sb.append(i > 0 ? ", " : "").append(getFlat(i));
+        return sb.append(size > n ? ", …]" : "]").toString();
+    }
+}
