@@ -38,6 +38,16 @@ public final class BlasBackendFactory implements BackendFactory {
     }
 
     /**
+     * A BLAS backend whose non-BLAS kernels run on {@code delegate} (the {@code auto} backend shares its base).
+     * Closing it closes {@code delegate}; a caller that owns {@code delegate} should close only one of them.
+     */
+    public Backend createWithDelegate(int threads, Backend delegate) {
+        Availability a = availability();
+        if (!a.available()) throw new BackendUnavailableException("blas", a.reason());
+        return new BlasBackend(threads, java.util.Objects.requireNonNull(delegate, "delegate"), GEMV_FOR_VECTORS);
+    }
+
+    /**
      * Whether GEMMs with one output row or column go to {@code cblas_sgemv}; chosen by measurement
      * (docs/blas.md, "GEMV").
      */
