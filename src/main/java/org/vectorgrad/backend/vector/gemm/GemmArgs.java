@@ -18,16 +18,21 @@ public final class GemmArgs {
 
     private static void matrix(String kernel, String name, int rows, int cols, int m, int n, int k,
                                float[] x, int off, int ld) {
-        String shape = " (" + name + " stored " + rows + "x" + cols + " for m=" + m + " n=" + n + " k=" + k + ")";
-        if (ld < Math.max(1, cols)) {
-            throw new IllegalArgumentException(kernel + ": ld" + name.toLowerCase() + "=" + ld + " is smaller than the row length " + cols + shape);
+        if (rows == 0 || cols == 0) return; // an empty operand is never read, whatever its ld
+        if (ld < cols) {
+            throw new IllegalArgumentException(kernel + ": ld" + name.toLowerCase() + "=" + ld + " is smaller than the row length "
+                    + cols + shape(name, rows, cols, m, n, k));
         }
-        if (rows == 0 || cols == 0) return;
-        if (x == null) throw new IllegalArgumentException(kernel + ": " + name + " is null" + shape);
+        if (x == null) throw new IllegalArgumentException(kernel + ": " + name + " is null" + shape(name, rows, cols, m, n, k));
         long last = (long) off + (long) (rows - 1) * ld + cols;
         if (off < 0 || last > x.length) {
             throw new IllegalArgumentException(kernel + ": " + name + " needs elements [" + off + ", " + last + ") but has length "
-                    + x.length + shape + ", ld=" + ld);
+                    + x.length + shape(name, rows, cols, m, n, k) + ", ld=" + ld);
         }
+    }
+
+    /** Built only when a check fails: the happy path must not allocate. */
+    private static String shape(String name, int rows, int cols, int m, int n, int k) {
+        return " (" + name + " stored " + rows + "x" + cols + " for m=" + m + " n=" + n + " k=" + k + ")";
     }
 }
