@@ -1,0 +1,71 @@
+package org.vectorgrad.backend.vector.gemm;
+
+import java.util.Arrays;
+
+/**
+ * Copies blocks of op(A) and op(B) into micro-panel order, zero-padded to whole panels. The transpose cases live
+ * here and nowhere else: after packing, the micro-kernel reads both operands contiguously whatever their layout.
+ */
+final class Packing {
+    private Packing() {}
+
+    /**
+     * Packs op(A)[i0 : i0+rows, p0 : p0+kc] as ceil(rows/mr) micro-panels of kc steps × mr values (row index
+     * fastest), rows past the end as zeros. op(A)[i, p] is {@code a[aOff + i·lda + p]}, or {@code a[aOff + p·lda + i]}
+     * when {@code trans}.
+     */
+    static void packA(boolean trans, float[] a, int aOff, int lda, int i0, int rows, int p0, int kc, int mr,
+                      float[] dst, int dstOff) {
+        for (int ir = 0; ir < rows; ir += mr) {
+            int valid = Math.min(mr, rows - ir);
+            int base = dstOff + ir * kc;
+            if (trans) {
+                // A stored k x m: the mr values of one step p are contiguous in the source.
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (p0 + p) * lda + i0 + ir, d = base + p * mr;
+                    System.arraycopy(a, src, dst, d, valid);
+                    for (int r = valid; r < mr; r++) dst[d + r] = 0f;
+                }
+            } else {
+                for (int r = 0; r < valid; r++) {
+                    int src = aOff + (i0 + ir + r) * lda + p0, d = base + r;
+                    for (int p = 0; p < kc; p++) dst[d + p * mr] = a[src + p];
+                }
+                for (int r = valid; r < mr; r++) {
+                    for (int p = 0; p < kc; p++) dst[base + r + p * mr] = 0f;
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs op(B)[p0 : p0+kc, j0 + panel·nr ...] for micro-panels {@code [panelFrom, panelTo)} of the column block
+     * starting at {@code j0} with {@code cols} columns: each micro-panel is kc steps × nr values (column fastest),
+     * columns past the end as zeros. op(B)[p, j] is {@code b[bOff + p·ldb + j]}, or {@code b[bOff + j·ldb + p]}
+     * when {@code trans}. Panel q lands at {@code dst[q·kc·nr]}.
+     */
+    static void packB(boolean trans, float[] b, int bOff, int ldb, int p0, int kc, int j0, int cols, int nr,
+                      int panelFrom, int panelTo, float[] dst) {
+        for (int q = panelFrom; q < panelTo; q++) {
+            int jr = q * nr;
+            int valid = Math.min(nr, cols - jr);
+            int base = q * kc * nr;
+            if (trans) {
+                // B stored n x k: one column of op(B) is contiguous in the source.
+                for (int j = 0; j < valid; j++) {
+                    int src = bOff + (j0 + jr + j) * ldb + p0, d = base + j;
+                    for (int p = 0; p < kc; p++) dst[d + p * nr] = b[src + p];
+                }
+                for (int j = valid; j < nr; j++) {
+                    for (int p = 0; p < kc; p++) dst[base + j + p * nr] = 0f;
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int d = base + p * nr;
+                    System.arraycopy(b, bOff + (p0 + p) * ldb + j0 + jr, dst, d, valid);
+                    if (valid < nr) Arrays.fill(dst, d + valid, d + nr, 0f);
+                }
+            }
+        }
+    }
+}
