@@ -108,6 +108,8 @@ public final class IdxReader {
         private final Path file;
         private final boolean gzip;
         private long position;
+        /** Header plus payload size once the header is read, for messages; -1 before. */
+        private long expectedTotal = -1;
 
         Decoder(Path file, boolean gzip) {
             this.file = file;
@@ -120,7 +122,8 @@ public final class IdxReader {
                 return decode(in, -1);
             } catch (EOFException e) {
                 throw new IdxFormatException(file, "truncated gzip stream: it ends after " + position
-                        + " decompressed bytes (" + e.getMessage() + ")", e);
+                        + " decompressed bytes" + (expectedTotal >= 0 ? " of the " + expectedTotal + " its IDX header declares" : "")
+                        + " (" + e.getMessage() + ")", e);
             } catch (ZipException e) {
                 throw new IdxFormatException(file, "corrupt gzip stream after " + position + " decompressed bytes ("
                         + e.getMessage() + ")", e);
@@ -158,6 +161,7 @@ public final class IdxReader {
             int[] dims = readDims(in, rank);
             long payload = payloadBytes(dims);
             long header = 4 + 4L * rank;
+            expectedTotal = header + payload;
             if (fileSize >= 0 && fileSize != header + payload) {
                 throw new IdxFormatException(file, (fileSize < header + payload ? "truncated" : "too long")
                         + ": dimensions " + Arrays.toString(dims) + " need " + (header + payload) + " bytes ("

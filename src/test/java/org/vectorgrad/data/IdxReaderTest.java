@@ -136,6 +136,7 @@ class IdxReaderTest {
             Files.write(f, Arrays.copyOf(gz, cut));
             IdxFormatException e = assertThrows(IdxFormatException.class, () -> IdxReader.read(f), "cut at " + cut);
             assertMessage(e, f, "truncated gzip stream", "decompressed bytes");
+            if (cut == gz.length / 2) assertMessage(e, f, "of the " + (16 + 200 * 28 * 28) + " its IDX header declares");
         }
     }
 
