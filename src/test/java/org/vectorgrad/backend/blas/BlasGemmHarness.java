@@ -20,7 +20,8 @@ import org.vectorgrad.nativebindings.openblas.cblas_h;
  * BLAS against the Java backends on small GEMMs (the auto rule). Each figure is the median of several timed runs
  * after warm-up. Run it under {@code flock /tmp/vectorgrad-bench.lock}; see docs/blas.md for the command.
  *
- * <p>Arguments: {@code gemm [threads]}, {@code overhead}, {@code gemv}, {@code small}.
+ * <p>Arguments: {@code gemm [threads]}, {@code overhead}, {@code gemv}, {@code small}, {@code compare [threads]}
+ * (BLAS against the vector backend on the reference shapes, when a vector backend is on the class path).
  */
 public final class BlasGemmHarness {
     private static final int RUNS = 7;
@@ -40,6 +41,7 @@ public final class BlasGemmHarness {
             case "overhead" -> overhead();
             case "gemv" -> gemv();
             case "small" -> small();
+            case "compare" -> compare(args.length > 1 ? Integer.parseInt(args[1]) : 1, args.length > 2 ? args[2] : "both");
             default -> throw new IllegalArgumentException("unknown mode " + what);
         }
     }
@@ -194,5 +196,25 @@ public final class BlasGemmHarness {
             }
         }
         for (Backend b : java) b.close();
+    }
+
+    /** The reference shapes on BLAS and on the vector backend, interleaved; ratio vector/BLAS in GFLOP/s. */
+    private static void compare(int threads, String which) {
+        var vf = Backends.factories().get("vector");
+        if (vf == null || !vf.availability().available()) throw new IllegalStateException("no vector backend here");
+        System.out.println("# threads=" + threads + ", median of " + RUNS);
+        System.out.println("| shape (MxNxK) | blas GFLOP/s | vector GFLOP/s | vector/blas |");
+        System.out.println("|---|---|---|---|");
+        try (Backend blas = new BlasBackendFactory().create(threads); Backend vector = vf.create(threads)) {
+            for (Shape s : SHAPES) {
+                double[] t = switch (which) {   // "vector"/"blas": one backend only, so the other's threads stay idle
+                    case "vector" -> new double[] {Double.NaN, medianNs(gemmOp(vector, s))};
+                    case "blas" -> new double[] {medianNs(gemmOp(blas, s)), Double.NaN};
+                    default -> medianNs(gemmOp(blas, s), gemmOp(vector, s));
+                };
+                double flops = 2.0 * s.m * s.n * s.k;
+                System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.2f |%n", s.label(), flops / t[0], flops / t[1], t[0] / t[1]);
+            }
+        }
     }
 }
