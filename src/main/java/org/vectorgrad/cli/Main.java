@@ -54,7 +54,7 @@ public final class Main {
                     if (rest.isEmpty() || !rest.get(0).equals("train")) throw new UsageException("bench needs a target: 'bench train'");
                     yield new BenchTrainCommand(out, err).run(rest.subList(1, rest.size()));
                 }
-                case "info" -> throw new UsageException("info: pending"); // TEMP until blas merge
+                case "info" -> InfoCommand.run(rest.toArray(String[]::new), out);
                 default -> throw new UsageException("unknown command '" + cmd + "'");
             };
         } catch (UsageException e) {
