@@ -1,0 +1,20 @@
+package org.vectorgrad.loss;
+
+import org.vectorgrad.backend.Backend;
+import org.vectorgrad.tensor.Tensor;
+
+/**
+ * A loss on a model's output. {@code forward} returns the mean loss and keeps what {@code backward} needs;
+ * {@code backward} returns dL/d(output) (a buffer owned by the loss, reused across steps).
+ *
+ * @param <T> the target type: {@code int[]} class labels or a {@link Tensor} of the output's shape
+ */
+public interface Loss<T> {
+    double forward(Tensor output, T target);
+
+    Tensor backward();
+
+    void bind(Backend backend);
+
+    String describe();
+}

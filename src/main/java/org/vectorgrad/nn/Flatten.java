@@ -1,0 +1,43 @@
+package org.vectorgrad.nn;
+
+import org.vectorgrad.backend.Backend;
+import org.vectorgrad.tensor.Shape;
+import org.vectorgrad.tensor.Tensor;
+
+/** Reshapes {@code (N, d1, d2, …)} to {@code (N, d1·d2·…)} without copying; backward restores the input shape. */
+public final class Flatten implements Layer {
+    private int[] inputShape;
+    // Views are cached per source tensor: upstream layers hand back the same buffer every step, so a steady
+    // training loop creates no new view objects.
+    private Tensor lastInput, lastOutput, lastGrad, lastGradView;
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        if (x.rank() < 1) throw new IllegalArgumentException(describe() + ": input has shape " + x.shapeString() + ", expected at least [batch]");
+        if (x != lastInput || !lastOutput.isContiguous() || inputShape == null || !x.hasShape(inputShape)) {
+            inputShape = x.shape();
+            int n = x.dim(0);
+            lastInput = x;
+            lastOutput = x.contiguous().reshape(n, n == 0 ? 0 : x.size() / n);
+        }
+        return lastOutput;
+    }
+
+    @Override
+    public Tensor backward(Tensor gy) {
+        if (inputShape == null) throw new IllegalStateException(describe() + ": backward called before forward");
+        if (gy.size() != Shape.size(inputShape) || gy.dim(0) != inputShape[0]) {
+            throw new IllegalArgumentException(describe() + ": gradient of the output has shape " + gy.shapeString()
+                    + ", which does not match the input shape " + Shape.format(inputShape));
+        }
+        if (gy != lastGrad || !lastGradView.hasShape(inputShape)) {
+            lastGrad = gy;
+            lastGradView = gy.contiguous().reshape(inputShape);
+        }
+        return lastGradView;
+    }
+
+    @Override public void bind(Backend backend) {}
+
+    @Override public String describe() { return "Flatten"; }
+}

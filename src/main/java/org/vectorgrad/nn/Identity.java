@@ -1,0 +1,12 @@
+package org.vectorgrad.nn;
+
+import org.vectorgrad.backend.Backend;
+import org.vectorgrad.tensor.Tensor;
+
+/** Passes its input through unchanged; the skip branch of a residual block ({@code new Sum(new Identity(), f)}). */
+public final class Identity implements Layer {
+    @Override public Tensor forward(Tensor input, boolean training) { return input; }
+    @Override public Tensor backward(Tensor gradOutput) { return gradOutput; }
+    @Override public void bind(Backend backend) {}
+    @Override public String describe() { return "Identity"; }
+}

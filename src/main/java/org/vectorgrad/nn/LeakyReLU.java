@@ -1,0 +1,17 @@
+package org.vectorgrad.nn;
+
+import org.vectorgrad.backend.Activation;
+
+/** y = x for x &gt; 0, slope·x otherwise (PyTorch's default slope 0.01). */
+public final class LeakyReLU extends ActivationLayer {
+    public LeakyReLU() { this(0.01f); }
+
+    public LeakyReLU(float slope) {
+        super(Activation.LEAKY_RELU, checkSlope(slope));
+    }
+
+    private static float checkSlope(float slope) {
+        if (!(slope > 0f) || slope >= 1f) throw new IllegalArgumentException("LeakyReLU slope must be in (0, 1), got " + slope);
+        return slope;
+    }
+}

@@ -1,0 +1,50 @@
+package org.vectorgrad.optim;
+
+import java.util.List;
+import org.vectorgrad.backend.Backend;
+import org.vectorgrad.nn.Parameter;
+import org.vectorgrad.tensor.Tensor;
+
+/** Adam (Kingma and Ba) with bias correction and optional L2 weight decay, as PyTorch's {@code Adam}. */
+public final class Adam extends AbstractOptimizer {
+    private final float beta1, beta2, eps, weightDecay;
+    private final Tensor[] m, v;
+    private int t;
+
+    /** Adam with PyTorch's defaults: betas (0.9, 0.999), eps 1e-8, no weight decay. */
+    public Adam(List<Parameter> params, float lr) {
+        this(params, lr, 0.9f, 0.999f, 1e-8f, 0f);
+    }
+
+    public Adam(List<Parameter> params, float lr, float beta1, float beta2, float eps, float weightDecay) {
+        super(params, lr);
+        this.beta1 = check("beta1", beta1, 0f, 1f);
+        this.beta2 = check("beta2", beta2, 0f, 1f);
+        if (!(eps > 0f)) throw new IllegalArgumentException("eps must be > 0, got " + eps);
+        this.eps = eps;
+        this.weightDecay = check("weight decay", weightDecay, 0f, Float.MAX_VALUE);
+        this.m = new Tensor[this.params.size()];
+        this.v = new Tensor[this.params.size()];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = Tensor.zeros(this.params.get(i).value().shape());
+            v[i] = Tensor.zeros(this.params.get(i).value().shape());
+        }
+    }
+
+    @Override
+    public void step() {
+        Backend be = backend();
+        t++;
+        float c1 = (float) (1 - Math.pow(beta1, t));
+        float c2 = (float) (1 - Math.pow(beta2, t));
+        for (int i = 0; i < params.size(); i++) {
+            Parameter p = params.get(i);
+            Tensor w = p.value(), g = p.grad();
+            be.adamUpdate(p.size(), lr, beta1, beta2, eps, weightDecay, c1, c2, w.data(), w.offset(), g.data(), g.offset(),
+                    m[i].data(), m[i].offset(), v[i].data(), v[i].offset());
+        }
+    }
+
+    /** Steps taken so far. */
+    public int steps() { return t; }
+}

@@ -1,0 +1,68 @@
+package org.vectorgrad.loss;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.vectorgrad.backend.scalar.ScalarBackend;
+import org.vectorgrad.check.GradientCheck;
+import org.vectorgrad.nn.Identity;
+import org.vectorgrad.tensor.Tensor;
+
+class LossTest {
+    private final ScalarBackend be = new ScalarBackend();
+
+    private <T, L extends Loss<T>> L bound(L loss) { loss.bind(be); return loss; }
+
+    @Test
+    void softmaxCrossEntropyGradientMatchesFiniteDifferences() {
+        var loss = bound(new SoftmaxCrossEntropy());
+        GradientCheck.check(new Identity(), Tensor.randn(3, 0f, 2f, 5, 7), GradientCheck.of(loss, new int[] {0, 6, 3, 3, 1}),
+                GradientCheck.Options.defaults()).assertPassed();
+    }
+
+    @Test
+    void softmaxCrossEntropyKnownValueAndLargeLogits() {
+        var loss = bound(new SoftmaxCrossEntropy());
+        // uniform logits: loss = log(K)
+        assertEquals(Math.log(4), loss.forward(Tensor.full(0.5f, 2, 4), new int[] {1, 3}), 1e-6);
+        // huge logits must not overflow: log-sum-exp with the max subtracted
+        Tensor big = Tensor.of(new float[] {1000f, 0f, -1000f, 990f, 1000f, 0f}, 2, 3);
+        double l = loss.forward(big, new int[] {0, 0});
+        assertEquals((0 + 10.0000454) / 2, l, 1e-4);
+        Tensor g = loss.backward();
+        for (int i = 0; i < g.size(); i++) assertTrue(Float.isFinite(g.getFlat(i)));
+        assertEquals(0f, g.get(0, 0), 1e-6f);
+        assertEquals(-0.5f, g.get(1, 0), 1e-4f);
+    }
+
+    @Test
+    void softmaxCrossEntropyRejectsBadLabels() {
+        var loss = bound(new SoftmaxCrossEntropy());
+        var e = assertThrows(IllegalArgumentException.class, () -> loss.forward(Tensor.zeros(2, 3), new int[] {0, 3}));
+        assertTrue(e.getMessage().contains("label 3") && e.getMessage().contains("[0, 3)"), e.getMessage());
+        var e2 = assertThrows(IllegalArgumentException.class, () -> loss.forward(Tensor.zeros(2, 3), new int[] {0}));
+        assertTrue(e2.getMessage().contains("1 labels") && e2.getMessage().contains("[2, 3]"), e2.getMessage());
+    }
+
+    @Test
+    void bceWithLogitsGradientAndStability() {
+        var loss = bound(new BinaryCrossEntropyWithLogits());
+        Tensor t = Tensor.uniform(4, 0f, 1f, 3, 4);
+        GradientCheck.check(new Identity(), Tensor.randn(5, 0f, 2f, 3, 4), GradientCheck.of(loss, t), GradientCheck.Options.defaults())
+                .assertPassed();
+        double l = loss.forward(Tensor.of(new float[] {500f, -500f}, 2), Tensor.of(new float[] {0f, 1f}, 2));
+        assertEquals(500.0, l, 1e-3);
+    }
+
+    @Test
+    void mseGradientAndValue() {
+        var loss = bound(new MeanSquaredError());
+        assertEquals((1 + 4) / 2.0, loss.forward(Tensor.of(new float[] {1f, 2f}, 2), Tensor.of(new float[] {0f, 4f}, 2)), 1e-9);
+        GradientCheck.check(new Identity(), Tensor.randn(5, 0f, 1f, 2, 5), GradientCheck.of(loss, Tensor.randn(6, 0f, 1f, 2, 5)),
+                GradientCheck.Options.defaults()).assertPassed();
+        var e = assertThrows(IllegalArgumentException.class, () -> loss.forward(Tensor.zeros(2, 3), Tensor.zeros(3, 2)));
+        assertTrue(e.getMessage().contains("[2, 3]") && e.getMessage().contains("[3, 2]"), e.getMessage());
+    }
+}

@@ -1,0 +1,68 @@
+package org.vectorgrad.tensor;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import org.junit.jupiter.api.Test;
+
+class TensorTest {
+    @Test
+    void reshapeIsAViewSharingStorage() {
+        Tensor t = Tensor.randn(1, 0f, 1f, 2, 3, 4);
+        Tensor v = t.reshape(6, -1);
+        assertArrayEquals(new int[] {6, 4}, v.shape());
+        assertSame(t.data(), v.data());
+        v.set(42f, 5, 3);
+        assertEquals(42f, t.get(1, 2, 3));
+    }
+
+    @Test
+    void transposeAndSliceViews() {
+        Tensor m = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
+        Tensor tr = m.transpose2d();
+        assertFalse(tr.isContiguous());
+        assertEquals(4f, tr.get(0, 1));
+        assertArrayEquals(new float[] {1, 4, 2, 5, 3, 6}, tr.contiguous().toArray());
+        Tensor row = m.slice0(1, 2);
+        assertEquals(3, row.offset());
+        assertArrayEquals(new float[] {4, 5, 6}, row.toArray());
+        var e = assertThrows(IllegalStateException.class, () -> tr.reshape(6));
+        assertTrue(e.getMessage().contains("non-contiguous"));
+    }
+
+    @Test
+    void badShapesGiveClearErrors() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, 3).reshape(4, 2));
+        assertTrue(e.getMessage().contains("[2, 3]") && e.getMessage().contains("[4, 2]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Tensor.wrap(new float[5], 2, 3));
+        assertTrue(e.getMessage().contains("5") && e.getMessage().contains("[2, 3]"), e.getMessage());
+        var oob = assertThrows(IndexOutOfBoundsException.class, () -> Tensor.zeros(2, 2).get(2, 0));
+        assertTrue(oob.getMessage().contains("[2, 0]"), oob.getMessage());
+    }
+
+    @Test
+    void seededFactoriesAreReproducible() {
+        assertArrayEquals(Tensor.randn(7, 0f, 1f, 100).toArray(), Tensor.randn(7, 0f, 1f, 100).toArray());
+        assertFalse(java.util.Arrays.equals(Tensor.randn(7, 0f, 1f, 100).toArray(), Tensor.randn(8, 0f, 1f, 100).toArray()));
+        Tensor u = Tensor.uniform(3, -2f, 2f, 1000);
+        double mean = 0;
+        for (float f : u.toArray()) { assertTrue(f >= -2f && f < 2f); mean += f; }
+        assertEquals(0, mean / 1000, 0.15);
+        Tensor n = Tensor.randn(3, 1f, 2f, 20000);
+        double m = 0, s = 0;
+        for (float f : n.toArray()) m += f;
+        m /= n.size();
+        for (float f : n.toArray()) s += (f - m) * (f - m);
+        assertEquals(1.0, m, 0.05);
+        assertEquals(2.0, Math.sqrt(s / n.size()), 0.05);
+    }
+
+    @Test
+    void copyFillAndFull() {
+        Tensor a = Tensor.full(3f, 2, 2);
+        Tensor b = a.copy().fill(1f);
+        assertEquals(3f, a.get(1, 1));
+        assertEquals(1f, b.get(1, 1));
+        b.copyFrom(a.transpose2d());
+        assertEquals(3f, b.get(0, 1));
+    }
+}
