@@ -54,7 +54,10 @@ public final class Dispatcher implements AutoCloseable {
      */
     public void forEach(int chunks, ChunkTask task) {
         if (chunks <= 0) return;
-        if (threads == 1 || chunks == 1 || Thread.currentThread() instanceof Worker || !callerLock.tryLock()) {
+        // isHeldByCurrentThread: a nested call from the caller's own block (worker 0) must run inline too, since
+        // the lock is reentrant and tryLock alone would let it overwrite the running generation.
+        if (threads == 1 || chunks == 1 || Thread.currentThread() instanceof Worker
+                || callerLock.isHeldByCurrentThread() || !callerLock.tryLock()) {
             for (int c = 0; c < chunks; c++) task.run(c);
             return;
         }

@@ -1,20 +1,66 @@
 package org.vectorgrad.backend.vector.pool;
 
 import org.vectorgrad.backend.PoolGeometry;
-import org.vectorgrad.backend.scalar.ScalarBackend;
 import org.vectorgrad.parallel.Dispatcher;
 
-/** Pooling kernels for the vector backend. STUB: delegates to the scalar reference until the convolution issue. */
+/**
+ * Pooling kernels of the vector backend: the batch·channel planes are split into contiguous ranges, one per
+ * thread, and each range runs the tight loops of {@link PoolKernels}. Planes are independent, so the result is
+ * bitwise the same for any thread count (and equal to the scalar reference).
+ */
 public final class VectorPooling {
     private final Dispatcher dispatcher;
-    private final ScalarBackend reference = new ScalarBackend();
 
     public VectorPooling(Dispatcher dispatcher) {
         this.dispatcher = dispatcher;
     }
 
-    public void maxForward(PoolGeometry p, float[] x, float[] y, int[] argmax) { reference.maxPool2dForward(p, x, y, argmax); }
-    public void maxBackward(PoolGeometry p, float[] dy, int[] argmax, float[] dx) { reference.maxPool2dBackward(p, dy, argmax, dx); }
-    public void avgForward(PoolGeometry p, float[] x, float[] y) { reference.avgPool2dForward(p, x, y); }
-    public void avgBackward(PoolGeometry p, float[] dy, float[] dx) { reference.avgPool2dBackward(p, dy, dx); }
+    /** Max pooling forward; {@code argmax[i]} gets the flat index into x of output i's winner. */
+    public void maxForward(PoolGeometry p, float[] x, float[] y, int[] argmax) {
+        check("max-pool forward", p, x.length, y.length);
+        if (argmax.length < p.outputSize()) {
+            throw new IllegalArgumentException("max-pool forward: argmax has " + argmax.length + " elements, needs " + p.outputSize() + " for " + p);
+        }
+        int planes = p.batch() * p.channels(), tasks = tasks(planes);
+        dispatcher.forEach(tasks, t -> PoolKernels.maxForward(p, x, y, argmax, first(planes, t, tasks), first(planes, t + 1, tasks)));
+    }
+
+    /** Max pooling backward: dx overwritten, each dy routed to its arg-max. */
+    public void maxBackward(PoolGeometry p, float[] dy, int[] argmax, float[] dx) {
+        check("max-pool backward", p, dx.length, dy.length);
+        if (argmax.length < p.outputSize()) {
+            throw new IllegalArgumentException("max-pool backward: argmax has " + argmax.length + " elements, needs " + p.outputSize() + " for " + p);
+        }
+        int planes = p.batch() * p.channels(), tasks = tasks(planes);
+        dispatcher.forEach(tasks, t -> PoolKernels.maxBackward(p, dy, argmax, dx, first(planes, t, tasks), first(planes, t + 1, tasks)));
+    }
+
+    /** Average pooling forward. */
+    public void avgForward(PoolGeometry p, float[] x, float[] y) {
+        check("avg-pool forward", p, x.length, y.length);
+        int planes = p.batch() * p.channels(), tasks = tasks(planes);
+        dispatcher.forEach(tasks, t -> PoolKernels.avgForward(p, x, y, first(planes, t, tasks), first(planes, t + 1, tasks)));
+    }
+
+    /** Average pooling backward: dx overwritten. */
+    public void avgBackward(PoolGeometry p, float[] dy, float[] dx) {
+        check("avg-pool backward", p, dx.length, dy.length);
+        int planes = p.batch() * p.channels(), tasks = tasks(planes);
+        dispatcher.forEach(tasks, t -> PoolKernels.avgBackward(p, dy, dx, first(planes, t, tasks), first(planes, t + 1, tasks)));
+    }
+
+    private int tasks(int planes) {
+        return Math.min(dispatcher.threads(), planes);
+    }
+
+    private static int first(int n, int i, int parts) {
+        return (int) ((long) n * i / parts);
+    }
+
+    private static void check(String kernel, PoolGeometry p, int inLen, int outLen) {
+        if (inLen < p.inputSize() || outLen < p.outputSize()) {
+            throw new IllegalArgumentException(kernel + ": arrays too small for " + p + ": input side has " + inLen
+                    + " (needs " + p.inputSize() + "), output side has " + outLen + " (needs " + p.outputSize() + ")");
+        }
+    }
 }

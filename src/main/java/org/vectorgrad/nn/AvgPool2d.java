@@ -1,0 +1,66 @@
+package org.vectorgrad.nn;
+
+import org.vectorgrad.backend.PoolGeometry;
+import org.vectorgrad.tensor.Tensor;
+
+/**
+ * 2-D average pooling over NCHW input, as PyTorch's {@code AvgPool2d} (floor mode). By default padded positions
+ * count in the divisor ({@code count_include_pad=True}, PyTorch's default); the full constructor can exclude them.
+ * Backward spreads each output gradient evenly over its window.
+ */
+public final class AvgPool2d extends AbstractLayer {
+    private final int kernelH, kernelW, strideH, strideW, padH, padW;
+    private final boolean countIncludePad;
+    private final OffsetZero inputView = new OffsetZero();
+    private final OffsetZero gradView = new OffsetZero();
+    private PoolGeometry geometry;
+    private Tensor output;
+    private Tensor gradInput;
+    private boolean haveForward;
+
+    /** Square window {@code kernel}, step {@code stride}, {@code padding} on every side, padding counted. */
+    public AvgPool2d(int kernel, int stride, int padding) {
+        this(kernel, kernel, stride, stride, padding, padding, true);
+    }
+
+    /** Rectangular window, stride and padding; {@code countIncludePad} as PyTorch's flag. */
+    public AvgPool2d(int kernelH, int kernelW, int strideH, int strideW, int padH, int padW, boolean countIncludePad) {
+        PoolShapes.checkOptions("AvgPool2d", kernelH, kernelW, strideH, strideW, padH, padW);
+        this.kernelH = kernelH;
+        this.kernelW = kernelW;
+        this.strideH = strideH;
+        this.strideW = strideW;
+        this.padH = padH;
+        this.padW = padW;
+        this.countIncludePad = countIncludePad;
+    }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        PoolGeometry p = PoolShapes.geometry(describe(), geometry, x, kernelH, kernelW, strideH, strideW, padH, padW, countIncludePad);
+        Tensor in = inputView.of(x);
+        geometry = p;
+        output = reuse(output, p.batch(), p.channels(), p.outH(), p.outW());
+        backend().avgPool2dForward(p, in.data(), output.data());
+        haveForward = true;
+        return output;
+    }
+
+    @Override
+    public Tensor backward(Tensor gy) {
+        requireForward(haveForward ? geometry : null);
+        PoolGeometry p = geometry;
+        requireShape("gradient of the output", gy, p.batch(), p.channels(), p.outH(), p.outW());
+        Tensor dy = gradView.of(gy);
+        gradInput = reuse(gradInput, p.batch(), p.channels(), p.inH(), p.inW());
+        backend().avgPool2dBackward(p, dy.data(), gradInput.data());
+        return gradInput;
+    }
+
+    @Override
+    public String describe() {
+        return "AvgPool2d(kernel " + kernelH + "x" + kernelW + ", stride " + strideH + "x" + strideW
+                + (padH != 0 || padW != 0 ? ", padding " + padH + "x" + padW : "")
+                + (countIncludePad ? "" : ", padding not counted") + ")";
+    }
+}

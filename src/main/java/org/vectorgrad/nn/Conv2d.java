@@ -1,0 +1,170 @@
+package org.vectorgrad.nn;
+
+import java.util.List;
+import org.vectorgrad.backend.Backend;
+import org.vectorgrad.backend.ConvGeometry;
+import org.vectorgrad.backend.Scratch;
+import org.vectorgrad.tensor.Tensor;
+
+/**
+ * 2-D convolution over NCHW activations, as PyTorch's {@code Conv2d}: weight {@code (O, I/groups, KH, KW)},
+ * optional bias {@code (O)}, stride, padding (symmetric or per side), dilation and groups (depthwise when
+ * groups == I). Input {@code (N, I, H, W)}; output {@code (N, O, OH, OW)} with
+ * {@code OH = (H + padTop + padBottom - dilationH·(KH-1) - 1) / strideH + 1}.
+ *
+ * <p>Backward: {@code dW += corr(x, dy)}, {@code db += Σ_{n,p} dy}, {@code dx = convᵀ(dy, W)}; all through the
+ * bound backend's kernels, with im2col buffers kept in this layer's {@link Scratch} across steps.
+ */
+public final class Conv2d extends AbstractLayer {
+    private final int inChannels, outChannels, kernelH, kernelW, strideH, strideW;
+    private final int padTop, padBottom, padLeft, padRight, dilationH, dilationW, groups;
+    private final Parameter weight;
+    private final Parameter bias;
+    private final Scratch scratch = new Scratch();
+    private final OffsetZero inputView = new OffsetZero();
+    private final OffsetZero gradView = new OffsetZero();
+    private ConvGeometry geometry;
+    private Tensor input;
+    private Tensor output;
+    private Tensor gradInput;
+
+    /**
+     * A square-kernel convolution with symmetric padding, no dilation, one group, He-normal weights
+     * (fanIn = I·K·K) from {@code seed} and a zero bias.
+     */
+    public Conv2d(int inChannels, int outChannels, int kernel, int stride, int padding, long seed) {
+        this(builder(inChannels, outChannels).kernel(kernel).stride(stride).padding(padding).seed(seed));
+    }
+
+    private Conv2d(Builder b) {
+        if (b.in < 1 || b.out < 1 || b.kh < 1 || b.kw < 1 || b.sh < 1 || b.sw < 1 || b.dh < 1 || b.dw < 1
+                || b.pt < 0 || b.pb < 0 || b.pl < 0 || b.pr < 0 || b.groups < 1) {
+            throw new IllegalArgumentException("Conv2d needs positive channels, kernel, stride, dilation and groups and padding >= 0, got "
+                    + b.in + " -> " + b.out + ", kernel " + b.kh + "x" + b.kw + ", stride " + b.sh + "x" + b.sw + ", padding (top "
+                    + b.pt + ", bottom " + b.pb + ", left " + b.pl + ", right " + b.pr + "), dilation " + b.dh + "x" + b.dw + ", groups " + b.groups);
+        }
+        if (b.in % b.groups != 0 || b.out % b.groups != 0) {
+            throw new IllegalArgumentException("Conv2d(" + b.in + " -> " + b.out + "): groups=" + b.groups
+                    + " must divide both in_channels=" + b.in + " and out_channels=" + b.out);
+        }
+        this.inChannels = b.in;
+        this.outChannels = b.out;
+        this.kernelH = b.kh;
+        this.kernelW = b.kw;
+        this.strideH = b.sh;
+        this.strideW = b.sw;
+        this.padTop = b.pt;
+        this.padBottom = b.pb;
+        this.padLeft = b.pl;
+        this.padRight = b.pr;
+        this.dilationH = b.dh;
+        this.dilationW = b.dw;
+        this.groups = b.groups;
+        int cg = b.in / b.groups;
+        this.weight = new Parameter("weight", b.init.create(b.seed, cg * b.kh * b.kw, b.out / b.groups * b.kh * b.kw, b.out, cg, b.kh, b.kw));
+        this.bias = b.bias ? new Parameter("bias", Tensor.zeros(b.out)) : null;
+    }
+
+    /** A builder for the full set of options; defaults: kernel 3, stride 1, padding 0, dilation 1, groups 1, bias, He-normal, seed 0. */
+    public static Builder builder(int inChannels, int outChannels) {
+        return new Builder(inChannels, outChannels);
+    }
+
+    public Parameter weight() { return weight; }
+    /** The bias parameter, or null when built without one. */
+    public Parameter bias() { return bias; }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        if (x.rank() != 4 || x.dim(1) != inChannels) {
+            throw new IllegalArgumentException(describe() + ": input has shape " + x.shapeString() + ", expected [batch, " + inChannels + ", height, width]");
+        }
+        Backend be = backend();
+        input = inputView.of(x);
+        ConvGeometry g = geometryFor(input.dim(0), input.dim(2), input.dim(3));
+        output = reuse(output, g.batch(), outChannels, g.outH(), g.outW());
+        be.conv2dForward(g, input.data(), weight.value().data(), bias == null ? null : bias.value().data(), output.data(), scratch);
+        return output;
+    }
+
+    @Override
+    public Tensor backward(Tensor gy) {
+        requireForward(input);
+        ConvGeometry g = geometry;
+        requireShape("gradient of the output", gy, g.batch(), outChannels, g.outH(), g.outW());
+        Tensor dy = gradView.of(gy);
+        Backend be = backend();
+        be.conv2dBackwardWeights(g, input.data(), dy.data(), weight.grad().data(), bias == null ? null : bias.grad().data(), scratch);
+        gradInput = reuse(gradInput, g.batch(), inChannels, g.inH(), g.inW());
+        be.conv2dBackwardData(g, dy.data(), weight.value().data(), gradInput.data(), scratch);
+        return gradInput;
+    }
+
+    /** The geometry of the last forward, rebuilt only when the input size changes. */
+    private ConvGeometry geometryFor(int n, int h, int w) {
+        ConvGeometry g = geometry;
+        if (g != null && g.batch() == n && g.inH() == h && g.inW() == w) return g;
+        try {
+            g = new ConvGeometry(n, inChannels, h, w, outChannels, kernelH, kernelW, strideH, strideW,
+                    padTop, padBottom, padLeft, padRight, dilationH, dilationW, groups);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(describe() + ": input [" + n + ", " + inChannels + ", " + h + ", " + w + "]: " + e.getMessage(), e);
+        }
+        geometry = g;
+        return g;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return bias == null ? List.of(weight) : List.of(weight, bias);
+    }
+
+    @Override
+    public String describe() {
+        StringBuilder sb = new StringBuilder("Conv2d(").append(inChannels).append(" -> ").append(outChannels)
+                .append(", kernel ").append(kernelH).append('x').append(kernelW);
+        if (strideH != 1 || strideW != 1) sb.append(", stride ").append(strideH).append('x').append(strideW);
+        if (padTop == padBottom && padLeft == padRight) {
+            if (padTop != 0 || padLeft != 0) sb.append(", padding ").append(padTop).append('x').append(padLeft);
+        } else {
+            sb.append(", padding (").append(padTop).append(", ").append(padBottom).append(", ").append(padLeft).append(", ").append(padRight).append(')');
+        }
+        if (dilationH != 1 || dilationW != 1) sb.append(", dilation ").append(dilationH).append('x').append(dilationW);
+        if (groups != 1) sb.append(", groups ").append(groups);
+        if (bias == null) sb.append(", no bias");
+        return sb.append(')').toString();
+    }
+
+    /** Options of a {@link Conv2d}; every setter returns this builder. */
+    public static final class Builder {
+        private final int in, out;
+        private int kh = 3, kw = 3, sh = 1, sw = 1, pt, pb, pl, pr, dh = 1, dw = 1, groups = 1;
+        private boolean bias = true;
+        private Init init = Init.HE_NORMAL;
+        private long seed;
+
+        private Builder(int in, int out) {
+            this.in = in;
+            this.out = out;
+        }
+
+        public Builder kernel(int k) { return kernel(k, k); }
+        public Builder kernel(int kh, int kw) { this.kh = kh; this.kw = kw; return this; }
+        public Builder stride(int s) { return stride(s, s); }
+        public Builder stride(int sh, int sw) { this.sh = sh; this.sw = sw; return this; }
+        /** Symmetric padding on all four sides. */
+        public Builder padding(int p) { return padding(p, p, p, p); }
+        /** Per-side padding (PyTorch's F.pad order differs; this one reads top, bottom, left, right). */
+        public Builder padding(int top, int bottom, int left, int right) {
+            this.pt = top; this.pb = bottom; this.pl = left; this.pr = right;
+            return this;
+        }
+        public Builder dilation(int d) { return dilation(d, d); }
+        public Builder dilation(int dh, int dw) { this.dh = dh; this.dw = dw; return this; }
+        public Builder groups(int g) { this.groups = g; return this; }
+        public Builder bias(boolean withBias) { this.bias = withBias; return this; }
+        public Builder init(Init init) { this.init = java.util.Objects.requireNonNull(init, "init"); return this; }
+        public Builder seed(long seed) { this.seed = seed; return this; }
+        public Conv2d build() { return new Conv2d(this); }
+    }
+}

@@ -1,0 +1,46 @@
+package org.vectorgrad.nn;
+
+import org.vectorgrad.backend.PoolGeometry;
+import org.vectorgrad.tensor.Tensor;
+
+/**
+ * Mean over the spatial positions of each channel: NCHW input {@code (N, C, H, W)} to {@code (N, C)}, as
+ * PyTorch's {@code AdaptiveAvgPool2d(1)} followed by a flatten. It is an average pool whose window is the whole
+ * plane, so it runs on the backend's average-pool kernels.
+ */
+public final class GlobalAvgPool2d extends AbstractLayer {
+    private final OffsetZero inputView = new OffsetZero();
+    private final OffsetZero gradView = new OffsetZero();
+    private PoolGeometry geometry;
+    private Tensor output;
+    private Tensor gradInput;
+    private boolean haveForward;
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        if (x.rank() != 4) {
+            throw new IllegalArgumentException(describe() + ": input has shape " + x.shapeString() + ", expected [batch, channels, height, width]");
+        }
+        PoolGeometry p = PoolShapes.geometry(describe(), geometry, x, x.dim(2), x.dim(3), 1, 1, 0, 0, true);
+        Tensor in = inputView.of(x);
+        geometry = p;
+        output = reuse(output, p.batch(), p.channels());
+        backend().avgPool2dForward(p, in.data(), output.data());
+        haveForward = true;
+        return output;
+    }
+
+    @Override
+    public Tensor backward(Tensor gy) {
+        requireForward(haveForward ? geometry : null);
+        PoolGeometry p = geometry;
+        requireShape("gradient of the output", gy, p.batch(), p.channels());
+        Tensor dy = gradView.of(gy);
+        gradInput = reuse(gradInput, p.batch(), p.channels(), p.inH(), p.inW());
+        backend().avgPool2dBackward(p, dy.data(), gradInput.data());
+        return gradInput;
+    }
+
+    @Override
+    public String describe() { return "GlobalAvgPool2d"; }
+}

@@ -1,0 +1,70 @@
+package org.vectorgrad.nn;
+
+import org.vectorgrad.backend.PoolGeometry;
+import org.vectorgrad.tensor.Tensor;
+
+/**
+ * 2-D max pooling over NCHW input, as PyTorch's {@code MaxPool2d} (floor mode; padded positions never win).
+ * Backward routes each output gradient to the input position that won the forward (its arg-max), ties going to
+ * the first position in window order; gradients add where windows overlap.
+ */
+public final class MaxPool2d extends AbstractLayer {
+    private final int kernelH, kernelW, strideH, strideW, padH, padW;
+    private final OffsetZero inputView = new OffsetZero();
+    private final OffsetZero gradView = new OffsetZero();
+    private PoolGeometry geometry;
+    private int[] argmax;
+    private Tensor output;
+    private Tensor gradInput;
+    private boolean haveForward;
+
+    /** Square window {@code kernel}, step {@code stride}, no padding. */
+    public MaxPool2d(int kernel, int stride) {
+        this(kernel, stride, 0);
+    }
+
+    /** Square window {@code kernel}, step {@code stride}, {@code padding} on every side (at most kernel/2). */
+    public MaxPool2d(int kernel, int stride, int padding) {
+        this(kernel, kernel, stride, stride, padding, padding);
+    }
+
+    /** Rectangular window, stride and padding. */
+    public MaxPool2d(int kernelH, int kernelW, int strideH, int strideW, int padH, int padW) {
+        PoolShapes.checkOptions("MaxPool2d", kernelH, kernelW, strideH, strideW, padH, padW);
+        this.kernelH = kernelH;
+        this.kernelW = kernelW;
+        this.strideH = strideH;
+        this.strideW = strideW;
+        this.padH = padH;
+        this.padW = padW;
+    }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        PoolGeometry p = PoolShapes.geometry(describe(), geometry, x, kernelH, kernelW, strideH, strideW, padH, padW, true);
+        Tensor in = inputView.of(x);
+        geometry = p;
+        output = reuse(output, p.batch(), p.channels(), p.outH(), p.outW());
+        if (argmax == null || argmax.length != p.outputSize()) argmax = new int[p.outputSize()];
+        backend().maxPool2dForward(p, in.data(), output.data(), argmax);
+        haveForward = true;
+        return output;
+    }
+
+    @Override
+    public Tensor backward(Tensor gy) {
+        requireForward(haveForward ? geometry : null);
+        PoolGeometry p = geometry;
+        requireShape("gradient of the output", gy, p.batch(), p.channels(), p.outH(), p.outW());
+        Tensor dy = gradView.of(gy);
+        gradInput = reuse(gradInput, p.batch(), p.channels(), p.inH(), p.inW());
+        backend().maxPool2dBackward(p, dy.data(), argmax, gradInput.data());
+        return gradInput;
+    }
+
+    @Override
+    public String describe() {
+        return "MaxPool2d(kernel " + kernelH + "x" + kernelW + ", stride " + strideH + "x" + strideW
+                + (padH != 0 || padW != 0 ? ", padding " + padH + "x" + padW : "") + ")";
+    }
+}

@@ -1,0 +1,31 @@
+package org.vectorgrad.nn;
+
+import org.vectorgrad.backend.PoolGeometry;
+import org.vectorgrad.tensor.Tensor;
+
+/** Geometry of a pooling layer's input, with errors that name the layer and the input shape. */
+final class PoolShapes {
+    private PoolShapes() {}
+
+    /** The pooling geometry for NCHW input {@code x}, reusing {@code last} when the input shape is unchanged. */
+    static PoolGeometry geometry(String layer, PoolGeometry last, Tensor x, int kh, int kw, int sh, int sw, int ph, int pw, boolean countIncludePad) {
+        if (x.rank() != 4) {
+            throw new IllegalArgumentException(layer + ": input has shape " + x.shapeString() + ", expected [batch, channels, height, width]");
+        }
+        int n = x.dim(0), c = x.dim(1), h = x.dim(2), w = x.dim(3);
+        if (last != null && last.batch() == n && last.channels() == c && last.inH() == h && last.inW() == w) return last;
+        try {
+            return new PoolGeometry(n, c, h, w, kh, kw, sh, sw, ph, pw, countIncludePad);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(layer + ": input " + x.shapeString() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Validates layer hyper-parameters at construction, naming the layer. */
+    static void checkOptions(String layer, int kh, int kw, int sh, int sw, int ph, int pw) {
+        if (kh < 1 || kw < 1 || sh < 1 || sw < 1 || ph < 0 || pw < 0 || 2 * ph > kh || 2 * pw > kw) {
+            throw new IllegalArgumentException(layer + ": kernel " + kh + "x" + kw + " and stride " + sh + "x" + sw
+                    + " must be positive and padding " + ph + "x" + pw + " between 0 and half the kernel");
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package org.vectorgrad.backend.vector.pool;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.vectorgrad.backend.PoolGeometry;
+import org.vectorgrad.backend.scalar.ScalarBackend;
+import org.vectorgrad.parallel.Dispatcher;
+
+/**
+ * The vector pooling kernels against the scalar reference. Same taps in the same order, so the results must be
+ * bitwise equal (not merely close) for every thread count.
+ */
+class VectorPoolingTest {
+    private static final ScalarBackend SCALAR = new ScalarBackend();
+    private static Dispatcher[] pools;
+
+    @BeforeAll
+    static void open() {
+        pools = new Dispatcher[] {new Dispatcher(1), new Dispatcher(2), new Dispatcher(3)};
+    }
+
+    @AfterAll
+    static void close() {
+        for (Dispatcher d : pools) d.close();
+    }
+
+    static List<PoolGeometry> geometries() {
+        List<PoolGeometry> out = new ArrayList<>(List.of(
+                new PoolGeometry(3, 4, 28, 28, 2, 2, 2, 2, 0, 0, true),     // the reference CNN's pool
+                new PoolGeometry(2, 3, 7, 9, 2, 2, 2, 2, 0, 0, true),       // 2×2/2 on odd sizes: last row/column dropped
+                new PoolGeometry(1, 2, 9, 7, 3, 3, 2, 2, 1, 1, true),       // overlapping windows with padding
+                new PoolGeometry(1, 2, 9, 7, 3, 3, 2, 2, 1, 1, false),      // same, padding not counted
+                new PoolGeometry(3, 5, 6, 6, 6, 6, 1, 1, 0, 0, true),       // global pooling
+                new PoolGeometry(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, true)));     // 1×1
+        SplittableRandom r = new SplittableRandom(99);
+        while (out.size() < 50) {
+            int kh = 1 + r.nextInt(4), kw = r.nextBoolean() ? kh : 1 + r.nextInt(4);
+            int ph = r.nextInt(kh / 2 + 1), pw = r.nextInt(kw / 2 + 1);
+            try {
+                out.add(new PoolGeometry(r.nextBoolean() ? 1 : 3, 1 + r.nextInt(4), 1 + r.nextInt(10), 1 + r.nextInt(10),
+                        kh, kw, 1 + r.nextInt(3), 1 + r.nextInt(3), ph, pw, r.nextBoolean()));
+            } catch (IllegalArgumentException invalid) {
+                // window larger than the padded input: draw again
+            }
+        }
+        return out;
+    }
+
+    /** Values from a small set so max-pool windows hold ties; the first in window order must win. */
+    static float[] withTies(long seed, int n) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = r.nextInt(5) - 2f;
+        return a;
+    }
+
+    static float[] random(long seed, int n) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) (r.nextDouble() * 2 - 1);
+        return a;
+    }
+
+    @Test
+    void maxPoolingMatchesReferenceBitwiseWithTies() {
+        for (PoolGeometry p : geometries()) {
+            float[] x = withTies(1, p.inputSize()), dy = random(2, p.outputSize());
+            float[] yE = new float[p.outputSize()], dxE = new float[p.inputSize()];
+            int[] aE = new int[p.outputSize()];
+            SCALAR.maxPool2dForward(p, x, yE, aE);
+            SCALAR.maxPool2dBackward(p, dy, aE, dxE);
+            for (Dispatcher d : pools) {
+                VectorPooling pool = new VectorPooling(d);
+                float[] y = new float[p.outputSize()], dx = new float[p.inputSize()];
+                java.util.Arrays.fill(dx, Float.NaN);
+                int[] a = new int[p.outputSize()];
+                pool.maxForward(p, x, y, a);
+                pool.maxBackward(p, dy, a, dx);
+                String m = p + " on " + d.threads() + " threads";
+                assertArrayEquals(yE, y, "max forward " + m);
+                assertArrayEquals(aE, a, "arg-max " + m);
+                assertArrayEquals(dxE, dx, "max backward " + m);
+            }
+        }
+    }
+
+    @Test
+    void averagePoolingMatchesReferenceBitwise() {
+        for (PoolGeometry p : geometries()) {
+            float[] x = random(3, p.inputSize()), dy = random(4, p.outputSize());
+            float[] yE = new float[p.outputSize()], dxE = new float[p.inputSize()];
+            SCALAR.avgPool2dForward(p, x, yE);
+            SCALAR.avgPool2dBackward(p, dy, dxE);
+            for (Dispatcher d : pools) {
+                VectorPooling pool = new VectorPooling(d);
+                float[] y = new float[p.outputSize()], dx = new float[p.inputSize()];
+                java.util.Arrays.fill(dx, Float.NaN);
+                pool.avgForward(p, x, y);
+                pool.avgBackward(p, dy, dx);
+                String m = p + " on " + d.threads() + " threads";
+                assertArrayEquals(yE, y, "avg forward " + m);
+                assertArrayEquals(dxE, dx, "avg backward " + m);
+            }
+        }
+    }
+
+    @Test
+    void maxPoolTieGoesToTheFirstPositionAndNaNPropagates() {
+        PoolGeometry p = new PoolGeometry(1, 1, 2, 4, 2, 2, 2, 2, 0, 0, true);
+        // window 0: all 3s (first wins: index 0); window 1: NaN at index 7 beats 9 at index 2
+        float[] x = {3, 3, 9, 1, 3, 3, 2, Float.NaN};
+        float[] y = new float[2];
+        int[] a = new int[2];
+        new VectorPooling(pools[0]).maxForward(p, x, y, a);
+        assertEquals(3f, y[0]);
+        assertEquals(0, a[0]);
+        assertTrue(Float.isNaN(y[1]));
+        assertEquals(7, a[1]);
+    }
+
+    @Test
+    void averagePoolDividesByTheCountPolicy() {
+        // 3×3 window, padding 1, at the corner of a 2×2 input of ones: 4 real taps of 9.
+        float[] x = {1, 1, 1, 1};
+        float[] y = new float[1];
+        new VectorPooling(pools[0]).avgForward(new PoolGeometry(1, 1, 2, 2, 3, 3, 3, 3, 1, 1, true), x, y);
+        assertEquals(4f / 9f, y[0], 1e-7f);
+        new VectorPooling(pools[0]).avgForward(new PoolGeometry(1, 1, 2, 2, 3, 3, 3, 3, 1, 1, false), x, y);
+        assertEquals(1f, y[0], 1e-7f);
+    }
+
+    @Test
+    void badInputIsRejectedWithTheGeometry() {
+        PoolGeometry p = new PoolGeometry(2, 3, 8, 8, 2, 2, 2, 2, 0, 0, true);
+        VectorPooling pool = new VectorPooling(pools[1]);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> pool.maxForward(p, new float[10], new float[p.outputSize()], new int[p.outputSize()]));
+        assertTrue(e.getMessage().contains("max-pool forward") && e.getMessage().contains("needs " + p.inputSize()), e.getMessage());
+        int[] foreign = new int[p.outputSize()];
+        foreign[0] = p.inputSize() - 1; // output 0 of plane 0 pointing into the last plane
+        e = assertThrows(IllegalArgumentException.class,
+                () -> pool.maxBackward(p, new float[p.outputSize()], foreign, new float[p.inputSize()]));
+        assertTrue(e.getMessage().contains("outside its input plane"), e.getMessage());
+    }
+}
