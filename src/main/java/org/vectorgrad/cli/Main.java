@@ -28,6 +28,7 @@ public final class Main {
               --backend auto|vector|blas|scalar   kernels (default auto, or -Dvectorgrad.backend)
               --seed S                   seed for initialization and shuffling (default 42)
               --data DIR                 IDX files (default /usr/share/datasets/fashion-mnist)
+              --schedule cosine|constant learning-rate schedule over the run (default cosine)
               --limit N                  train on the first N training samples only
               --steps N --warmup N --runs N   (bench train) timed steps, warm-up steps, runs (100, 10, 3)
             """;

@@ -10,6 +10,7 @@ import org.vectorgrad.data.Dataset;
 import org.vectorgrad.data.FashionMnist;
 import org.vectorgrad.loss.SoftmaxCrossEntropy;
 import org.vectorgrad.nn.Sequential;
+import org.vectorgrad.optim.LearningRateSchedule;
 import org.vectorgrad.optim.SGD;
 import org.vectorgrad.train.EpochStats;
 import org.vectorgrad.train.Models;
@@ -29,15 +30,17 @@ final class TrainCommand {
         TrainingOptions o = TrainingOptions.parse(argv, Set.of("epochs"));
         long wallStart = System.nanoTime();
         FashionMnist.Splits data = DataLoading.load(o.data(), err);
-        Dataset train = o.limit() < data.train().size() ? data.train().subset(o.limit()) : data.train();
+        FashionMnist.Splits std = DataLoading.standardize(data);
+        Dataset train = o.limit() < std.train().size() ? std.train().subset(o.limit()) : std.train();
         try (Backend backend = Backends.create(o.backend(), o.threads(), err::println)) {
             Sequential model = Models.create(o.model(), o.seed());
             SGD sgd = new SGD(model.parameters(), o.lr(), o.momentum());
             Trainer trainer = new Trainer(model, new SoftmaxCrossEntropy(), sgd, backend);
+            trainer.schedule(LearningRateSchedule.named(o.schedule()));
             trainer.addListener(new ProgressListener(err, System.console() != null));
             err.printf(Locale.ROOT, "training %s on %d samples (%s backend, %d threads, batch %d, seed %d)%n",
                     model.describe(), train.size(), backend.name(), backend.threads(), o.batch(), o.seed());
-            List<EpochStats> epochs = trainer.fit(train, data.test(), o.epochs(), o.batch(), o.seed());
+            List<EpochStats> epochs = trainer.fit(train, std.test(), o.epochs(), o.batch(), o.seed());
             EpochStats last = epochs.get(epochs.size() - 1);
             double trainSecs = epochs.stream().mapToDouble(e -> e.seconds()).sum();
             double meanRate = epochs.stream().mapToDouble(EpochStats::samplesPerSecond).average().orElse(Double.NaN);
@@ -51,6 +54,7 @@ final class TrainCommand {
             out.println(new Json()
                     .put("model", o.model()).put("backend", backend.name()).put("threads", backend.threads())
                     .put("epochs", o.epochs()).put("batch", o.batch()).put("seed", o.seed())
+                    .put("lr", o.lr(), 4).put("momentum", o.momentum(), 3).put("schedule", o.schedule())
                     .put("train_samples", train.size())
                     .put("test_accuracy", last.testAccuracy(), 4)
                     .put("train_loss", last.trainLoss(), 6)

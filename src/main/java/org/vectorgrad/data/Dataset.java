@@ -139,6 +139,36 @@ public final class Dataset {
     }
 
     /**
+     * Mean and standard deviation of every value of every sample, as the batches deliver them (computed in double).
+     * Used to standardize inputs with statistics of the training set only.
+     */
+    public double[] meanAndStd() {
+        float[] buf = new float[sampleSize];
+        double sum = 0, sumSq = 0;
+        for (int i = 0; i < count; i++) {
+            store.copySample(i, sampleSize, buf, 0);
+            for (float v : buf) {
+                sum += v;
+                sumSq += (double) v * v;
+            }
+        }
+        long n = (long) count * sampleSize;
+        double mean = n == 0 ? 0 : sum / n;
+        return new double[] {mean, Math.sqrt(Math.max(0, n == 0 ? 0 : sumSq / n - mean * mean))};
+    }
+
+    /**
+     * A view of this dataset whose values reach batches as {@code (v - mean) / std}; storage is shared. Pass the
+     * training set's {@link #meanAndStd()} to standardize both the training and the test set.
+     */
+    public Dataset standardized(double mean, double std) {
+        if (!(std > 0) || !Double.isFinite(mean)) {
+            throw new IllegalArgumentException(describe() + ": cannot standardize with mean " + mean + " and std " + std);
+        }
+        return new Dataset(name, new StandardizedStore(store, (float) mean, (float) std), sampleShape, labels, count, numClasses);
+    }
+
+    /**
      * A batch loader: it owns the reused batch buffers and the order array, so one loader kept across epochs
      * allocates nothing per batch and nothing per epoch but a small iterator.
      *

@@ -8,6 +8,7 @@ import org.vectorgrad.data.BatchLoader;
 import org.vectorgrad.data.Dataset;
 import org.vectorgrad.loss.Loss;
 import org.vectorgrad.nn.Layer;
+import org.vectorgrad.optim.LearningRateSchedule;
 import org.vectorgrad.optim.Optimizer;
 import org.vectorgrad.tensor.Tensor;
 
@@ -25,6 +26,7 @@ public final class Trainer {
     private final Backend backend;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private int[] predictions = new int[0];
+    private LearningRateSchedule schedule = LearningRateSchedule.constant();
 
     public Trainer(Layer model, Loss<int[]> loss, Optimizer optimizer, Backend backend) {
         this.model = model;
@@ -34,6 +36,12 @@ public final class Trainer {
         model.bind(backend);
         loss.bind(backend);
         optimizer.bind(backend);
+    }
+
+    /** The learning-rate schedule {@link #fit} applies (default constant: the optimizer's rate throughout). */
+    public Trainer schedule(LearningRateSchedule schedule) {
+        this.schedule = schedule;
+        return this;
     }
 
     public Trainer addListener(TrainingListener l) {
@@ -61,6 +69,8 @@ public final class Trainer {
         List<EpochStats> all = new ArrayList<>();
         BatchLoader loader = train.loader(batchSize, false); // one loader: its batch buffers are reused across epochs
         int steps = loader.numBatches();
+        float baseRate = optimizer.learningRate();
+        long totalSteps = (long) steps * epochs, done = 0;
         for (int epoch = 1; epoch <= epochs; epoch++) {
             for (TrainingListener l : listeners) l.onEpochStart(epoch, epochs, steps);
             long start = System.nanoTime();
@@ -68,6 +78,7 @@ public final class Trainer {
             long samples = 0;
             int step = 0;
             for (Batch b : loader.epoch(seed, epoch, true)) {
+                optimizer.setLearningRate(Math.max(schedule.rate(baseRate, done++, totalSteps), Float.MIN_NORMAL));
                 double l = step(b.images(), b.labels());
                 if (!Double.isFinite(l)) {
                     throw new IllegalStateException("training diverged: loss " + l + " at epoch " + epoch + ", step " + (step + 1)
@@ -84,6 +95,7 @@ public final class Trainer {
             double secs = (System.nanoTime() - start) / 1e9;
             EpochStats stats = new EpochStats(epoch, epochs, lossSum / samples, acc, samples / trainSecs, secs);
             all.add(stats);
+            optimizer.setLearningRate(baseRate);
             for (TrainingListener l : listeners) l.onEpochEnd(stats);
         }
         return all;
