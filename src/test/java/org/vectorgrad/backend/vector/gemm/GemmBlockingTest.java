@@ -12,22 +12,23 @@ class GemmBlockingTest {
     @Test
     void avx512XeonTable() {
         GemmBlocking b = GemmBlocking.forCaches(512, 48 << 10, 2 << 20, 32 << 20);
-        assertEquals(new GemmBlocking(512, 12, 32, 384, 288, 1024), b);
+        assertEquals(new GemmBlocking(512, 12, 32, 384, 672, 4096), b);
     }
 
     @Test
     void avx512Zen4Table() {
         GemmBlocking b = GemmBlocking.forCaches(512, 32 << 10, 1 << 20, 32 << 20);
-        assertEquals(512, b.bits());
+        assertEquals(new GemmBlocking(512, 12, 32, 384, 336, 4096), b);
         assertInvariants(b, 32 << 10, 1 << 20);
     }
 
     @Test
     void avx2Zen3Table() {
         GemmBlocking b = GemmBlocking.forCaches(256, 32 << 10, 512 << 10, 32 << 20);
-        assertEquals(6, b.mr());
-        assertEquals(16, b.nr());
+        assertEquals(new GemmBlocking(256, 6, 16, 384, 168, 4096), b);
         assertInvariants(b, 32 << 10, 512 << 10);
+        // a tiny L1 bounds KC
+        assertEquals(128, GemmBlocking.forCaches(256, 4 << 10, 512 << 10, 8 << 20).kc());
     }
 
     @Test
@@ -48,7 +49,7 @@ class GemmBlockingTest {
         assertEquals(0, b.mc() % b.mr(), b.toString());
         assertEquals(0, b.nc() % b.nr(), b.toString());
         assertTrue((long) b.mc() * b.kc() * 4 <= l2, "A block fits L2: " + b);
-        assertTrue((long) b.kc() * b.nr() * 4 <= l1 * 2, "B micro-panel near L1: " + b);
+        assertTrue((long) b.kc() * b.nr() * 4 <= l1 * 2, "B micro-panel within 2x L1: " + b);
     }
 
     @Test
