@@ -18,6 +18,9 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Dispatcher implements AutoCloseable {
     private static final int SPIN_BEFORE_PARK = 1 << 14;
+    private static final java.util.concurrent.atomic.AtomicInteger IDS = new java.util.concurrent.atomic.AtomicInteger();
+
+    private final int id = IDS.incrementAndGet();
 
     private final int threads;
     private final Worker[] workers;
@@ -54,8 +57,9 @@ public final class Dispatcher implements AutoCloseable {
      */
     public void forEach(int chunks, ChunkTask task) {
         if (chunks <= 0) return;
-        // isHeldByCurrentThread: a nested call from the caller's own block (worker 0) must run inline too, since
-        // the lock is reentrant and tryLock alone would let it overwrite the running generation.
+        // Inline when: nothing to split; called from a worker; called from the caller's own block of an outer
+        // forEach (the lock is reentrant, so isHeldByCurrentThread must be checked before tryLock, or the nested
+        // call would overwrite the running generation); or another thread has the pool.
         if (threads == 1 || chunks == 1 || Thread.currentThread() instanceof Worker
                 || callerLock.isHeldByCurrentThread() || !callerLock.tryLock()) {
             for (int c = 0; c < chunks; c++) task.run(c);
@@ -70,7 +74,15 @@ public final class Dispatcher implements AutoCloseable {
             pending.set(workers.length);
             generation++;
             for (Worker w : workers) LockSupport.unpark(w);
-            runBlock(0, task, chunks);
+            try {
+                runBlock(0, task, chunks);
+            } catch (Throwable t) {
+                // Record, then still wait for the workers: returning early would let the next call start a new
+                // generation while they run this one.
+                synchronized (this) {
+                    if (failure == null) failure = t;
+                }
+            }
             int spins = 0;
             while (pending.get() > 0) {
                 if (++spins < SPIN_BEFORE_PARK) Thread.onSpinWait();
@@ -94,6 +106,13 @@ public final class Dispatcher implements AutoCloseable {
         for (int c = from; c < to; c++) task.run(c);
     }
 
+    /** Worker threads are named this prefix plus their index (1 .. threads-1). */
+    String workerNamePrefix() { return "vectorgrad-" + id + "-worker-"; }
+
+    /**
+     * Stops the workers and waits (up to a second each) for them to end. Later calls with more than one chunk
+     * throw {@link IllegalStateException}; closing twice is harmless.
+     */
     @Override
     public void close() {
         closed = true;
@@ -101,13 +120,22 @@ public final class Dispatcher implements AutoCloseable {
             w.interrupt();
             LockSupport.unpark(w);
         }
+        if (Thread.currentThread() instanceof Worker) return; // a task closing its own pool: don't wait for ourselves
+        for (Worker w : workers) {
+            try {
+                w.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private final class Worker extends Thread {
         private final int index;
 
         Worker(int index) {
-            super("vectorgrad-worker-" + index);
+            super(workerNamePrefix() + index);
             this.index = index;
             setDaemon(true);
         }

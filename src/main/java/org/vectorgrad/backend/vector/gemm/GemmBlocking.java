@@ -32,21 +32,32 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc) {
         return forCaches(bits, DEFAULT_L1, DEFAULT_L2, DEFAULT_L3);
     }
 
+    /** Depth of a packed panel, measured (docs/decisions.md): 384 beat 128-256 and tied 512 on Zen 4. */
+    public static final int KC = 384;
+
     /**
      * The table for a vector width and per-core L1d, per-core L2 and shared L3 sizes in bytes.
-     * MR fills the register file (32 zmm: 12x2 accumulators; 16 ymm/xmm: 6x2), NR is two vectors;
-     * KC keeps one B micro-panel (KC x NR) in about half of L1; MC keeps the A block (MC x KC) in half of L2;
-     * NC keeps the B block (KC x NC) in a quarter of L3, capped.
+     * <ul>
+     *   <li>MR x NR fills the register file: 32 zmm hold 12x2 accumulators + 2 B vectors + 1 broadcast (MR 14
+     *       spills); 16 ymm/xmm hold 6x2 + 3. NR is two vectors.</li>
+     *   <li>KC = {@value #KC} for every width: the B micro-panel (KC x NR) need not fit L1, since the kernel
+     *       reads it from L2 at ~15 bytes per cycle, far below L2's bandwidth, and a deeper panel halves the C
+     *       tile's load/store traffic and the per-panel overhead. {@code l1} only bounds it for tiny L1s.</li>
+     *   <li>MC keeps the packed A block (MC x KC) in half of L2; NC the packed B block (KC x NC) in a quarter of
+     *       L3, capped at 4096.</li>
+     * </ul>
      */
     public static GemmBlocking forCaches(int bits, long l1, long l2, long l3) {
         int lanes = bits / 32;
         int nr = 2 * lanes;
         int mr = bits == 512 ? 12 : 6;
-        int kc = clamp(roundDown((int) Math.min(Integer.MAX_VALUE, l1 / 2 / (nr * 4L)), 16), 128, 512);
-        int mc = clamp(roundDown((int) Math.min(Integer.MAX_VALUE, l2 / 2 / (kc * 4L)), mr), mr * 4, roundDown(1024, mr));
+        int kc = (int) Math.max(64, Math.min(KC, roundDownLong(l1 * 2 / (nr * 4L), 16)));
+        int mc = clamp(roundDown((int) Math.min(Integer.MAX_VALUE, l2 / 2 / (kc * 4L)), mr), mr * 4, roundDown(2048, mr));
         int nc = clamp(roundDown((int) Math.min(Integer.MAX_VALUE, l3 / 4 / (kc * 4L)), nr), nr * 8, 4096);
         return new GemmBlocking(bits, mr, nr, kc, mc, nc);
     }
+
+    private static long roundDownLong(long v, long unit) { return v / unit * unit; }
 
     /** The same table with another KC, MC or NC (for measurements and tests); mc and nc are rounded to mr/nr. */
     public GemmBlocking with(int mr, int kc, int mc, int nc) {

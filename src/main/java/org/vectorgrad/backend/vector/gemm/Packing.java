@@ -27,12 +27,12 @@ final class Packing {
                     for (int r = valid; r < mr; r++) dst[d + r] = 0f;
                 }
             } else {
-                for (int r = 0; r < valid; r++) {
-                    int src = aOff + (i0 + ir + r) * lda + p0, d = base + r;
-                    for (int p = 0; p < kc; p++) dst[d + p * mr] = a[src + p];
-                }
-                for (int r = valid; r < mr; r++) {
-                    for (int p = 0; p < kc; p++) dst[base + r + p * mr] = 0f;
+                // A stored m x k: walk p outside so the writes are sequential and the mr source rows stream.
+                int src = aOff + (i0 + ir) * lda + p0;
+                for (int p = 0; p < kc; p++) {
+                    int d = base + p * mr;
+                    for (int r = 0; r < valid; r++) dst[d + r] = a[src + r * lda + p];
+                    for (int r = valid; r < mr; r++) dst[d + r] = 0f;
                 }
             }
         }
@@ -51,13 +51,13 @@ final class Packing {
             int valid = Math.min(nr, cols - jr);
             int base = q * kc * nr;
             if (trans) {
-                // B stored n x k: one column of op(B) is contiguous in the source.
-                for (int j = 0; j < valid; j++) {
-                    int src = bOff + (j0 + jr + j) * ldb + p0, d = base + j;
-                    for (int p = 0; p < kc; p++) dst[d + p * nr] = b[src + p];
-                }
-                for (int j = valid; j < nr; j++) {
-                    for (int p = 0; p < kc; p++) dst[base + j + p * nr] = 0f;
+                // B stored n x k: walk p outside so the writes are sequential; the nr source rows stream in
+                // parallel (a j-outer walk would write with a stride of nr floats, touching the whole panel nr times).
+                int src = bOff + (j0 + jr) * ldb + p0;
+                for (int p = 0; p < kc; p++) {
+                    int d = base + p * nr;
+                    for (int j = 0; j < valid; j++) dst[d + j] = b[src + j * ldb + p];
+                    for (int j = valid; j < nr; j++) dst[d + j] = 0f;
                 }
             } else {
                 for (int p = 0; p < kc; p++) {
