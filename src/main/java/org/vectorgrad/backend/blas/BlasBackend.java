@@ -75,8 +75,8 @@ public final class BlasBackend implements Backend {
                      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         BlasArgs.dims("blas gemm", m, n, k);
         String shape = "gemm " + (transA ? "T" : "N") + (transB ? "T" : "N") + " m=" + m + " n=" + n + " k=" + k;
+        if (m == 0 || n == 0) return;     // empty C: nothing is read or written, as in the scalar oracle
         BlasArgs.matrix("blas gemm", "C", c, cOff, m, n, ldc, shape);
-        if (m == 0 || n == 0) return;
         if (k == 0) {                     // C = beta·C: nothing for OpenBLAS to multiply
             delegate.gemm(transA, transB, m, n, 0, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;

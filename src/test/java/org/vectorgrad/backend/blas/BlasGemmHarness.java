@@ -21,7 +21,9 @@ import org.vectorgrad.nativebindings.openblas.cblas_h;
  * after warm-up. Run it under {@code flock /tmp/vectorgrad-bench.lock}; see docs/blas.md for the command.
  *
  * <p>Arguments: {@code gemm [threads]}, {@code overhead}, {@code gemv}, {@code small}, {@code compare [threads]}
- * (BLAS against the vector backend on the reference shapes, when a vector backend is on the class path).
+ * (BLAS against the vector backend on the reference shapes, when a vector backend is on the class path),
+ * {@code mixed [threads]} (a BLAS GEMM followed by a vector-backend GEMM, as auto alternates them: do OpenBLAS's
+ * idle threads, which spin after a call, slow down the vector backend's workers?).
  */
 public final class BlasGemmHarness {
     private static final int RUNS = 7;
@@ -41,6 +43,7 @@ public final class BlasGemmHarness {
             case "overhead" -> overhead();
             case "gemv" -> gemv();
             case "small" -> small();
+            case "mixed" -> mixed(args.length > 1 ? Integer.parseInt(args[1]) : 2);
             case "compare" -> compare(args.length > 1 ? Integer.parseInt(args[1]) : 1, args.length > 2 ? args[2] : "both");
             default -> throw new IllegalArgumentException("unknown mode " + what);
         }
@@ -214,6 +217,24 @@ public final class BlasGemmHarness {
                 };
                 double flops = 2.0 * s.m * s.n * s.k;
                 System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.2f |%n", s.label(), flops / t[0], flops / t[1], t[0] / t[1]);
+            }
+        }
+    }
+
+    /** Time of BLAS alone, vector alone, and BLAS-then-vector in one op, in one process. */
+    private static void mixed(int threads) {
+        var vf = Backends.factories().get("vector");
+        if (vf == null || !vf.availability().available()) throw new IllegalStateException("no vector backend here");
+        System.out.println("# threads=" + threads + ", median of " + RUNS + "; blas 128x512x784, then vector on the shape given");
+        System.out.println("| vector shape | blas ns | vector ns | blas then vector ns | excess over the sum |");
+        System.out.println("|---|---|---|---|---|");
+        try (Backend blas = new BlasBackendFactory().create(threads); Backend vector = vf.create(threads)) {
+            Runnable b = gemmOp(blas, new Shape(128, 512, 784, false, false));
+            for (Shape s : List.of(new Shape(128, 256, 512, false, false), new Shape(256, 256, 256, false, false))) {
+                Runnable v = gemmOp(vector, s);
+                double[] t = medianNs(b, v, () -> { b.run(); v.run(); });
+                System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %+.0f%% |%n", s.label(), t[0], t[1], t[2],
+                        100 * (t[2] / (t[0] + t[1]) - 1));
             }
         }
     }
