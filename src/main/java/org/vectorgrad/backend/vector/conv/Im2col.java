@@ -8,8 +8,8 @@ import org.vectorgrad.backend.ConvGeometry;
 /**
  * im2col and col2im for one image and one group of input channels, NCHW.
  *
- * <p>The column matrix has {@code K = Cg·KH·KW} rows, row {@code r = (ci·KH + kh)·KW + kw}, and
- * {@code P = OH·OW} columns, column {@code p = oy·OW + ox}; so {@code W_g (Og×K) · cols (K×P)} is the group's
+ * <p>The column matrix of an image has {@code K = Cg·KH·KW} rows, row {@code r = (ci·KH + kh)·KW + kw},
+ * and {@code P = OH·OW} columns, column {@code p = oy·OW + ox}; so {@code W_g (Og×K) · cols (K×P)} is the group's
  * output block of the image in NCHW order, with no transpose. Padded positions read as zero (im2col) and are
  * dropped (col2im).
  *
@@ -22,12 +22,12 @@ final class Im2col {
     private Im2col() {}
 
     /**
-     * Fills {@code cols[colsOff ..]} (K×P, row-major) from channels {@code [c0, c0+Cg)} of the image starting at
-     * {@code x[xOff]} (C×H×W).
+     * Fills {@code cols[colsOff ..]} (K×P, row-major, leading dimension {@code ld} >= P, so several images can sit
+     * side by side) from channels {@code [c0, c0+Cg)} of the image starting at {@code x[xOff]} (C×H×W).
      */
-    static void im2col(ConvGeometry g, float[] x, int xOff, int c0, float[] cols, int colsOff) {
+    static void im2col(ConvGeometry g, float[] x, int xOff, int c0, float[] cols, int colsOff, int ld) {
         int cg = g.inChannelsPerGroup(), kh = g.kernelH(), kw = g.kernelW();
-        int ih = g.inH(), iw = g.inW(), oh = g.outH(), ow = g.outW(), p = oh * ow;
+        int ih = g.inH(), iw = g.inW(), oh = g.outH(), ow = g.outW();
         int sh = g.strideH(), sw = g.strideW(), dh = g.dilationH(), dw = g.dilationW();
         int pt = g.padTop(), pl = g.padLeft();
         int r = 0;
@@ -35,7 +35,7 @@ final class Im2col {
             int plane = xOff + (c0 + ci) * ih * iw;
             for (int a = 0; a < kh; a++) {
                 for (int b = 0; b < kw; b++, r++) {
-                    int rowBase = colsOff + r * p;
+                    int rowBase = colsOff + r * ld;
                     int iwStart = b * dw - pl;
                     // valid output columns: 0 <= ox*sw + iwStart < iw
                     int oxLo = iwStart >= 0 ? 0 : ceilDiv(-iwStart, sw);
@@ -63,12 +63,12 @@ final class Im2col {
     }
 
     /**
-     * Accumulates {@code cols} (K×P) into channels {@code [c0, c0+Cg)} of the image gradient at {@code dx[dxOff]}:
-     * the adjoint of {@link #im2col}. The caller zeroes {@code dx} first.
+     * Accumulates {@code cols} (K×P, leading dimension {@code ld}) into channels {@code [c0, c0+Cg)} of the image
+     * gradient at {@code dx[dxOff]}: the adjoint of {@link #im2col}. The caller zeroes {@code dx} first.
      */
-    static void col2im(ConvGeometry g, float[] cols, int colsOff, float[] dx, int dxOff, int c0) {
+    static void col2im(ConvGeometry g, float[] cols, int colsOff, int ld, float[] dx, int dxOff, int c0) {
         int cg = g.inChannelsPerGroup(), kh = g.kernelH(), kw = g.kernelW();
-        int ih = g.inH(), iw = g.inW(), oh = g.outH(), ow = g.outW(), p = oh * ow;
+        int ih = g.inH(), iw = g.inW(), oh = g.outH(), ow = g.outW();
         int sh = g.strideH(), sw = g.strideW(), dh = g.dilationH(), dw = g.dilationW();
         int pt = g.padTop(), pl = g.padLeft();
         int r = 0;
@@ -76,7 +76,7 @@ final class Im2col {
             int plane = dxOff + (c0 + ci) * ih * iw;
             for (int a = 0; a < kh; a++) {
                 for (int b = 0; b < kw; b++, r++) {
-                    int rowBase = colsOff + r * p;
+                    int rowBase = colsOff + r * ld;
                     int iwStart = b * dw - pl;
                     int oxLo = iwStart >= 0 ? 0 : ceilDiv(-iwStart, sw);
                     int oxHi = iwStart >= iw ? 0 : Math.min(ow, ceilDiv(iw - iwStart, sw));
