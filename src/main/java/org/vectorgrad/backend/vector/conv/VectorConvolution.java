@@ -1,6 +1,5 @@
 package org.vectorgrad.backend.vector.conv;
 
-import java.util.Arrays;
 import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.ConvGeometry;
 import org.vectorgrad.backend.Scratch;
@@ -31,8 +30,8 @@ import org.vectorgrad.parallel.Dispatcher;
  * own partial buffer, and the partials are added to {@code dw} in chunk order. The GEMM is called from inside
  * dispatched tasks, where the dispatcher runs nested work inline.
  *
- * <p>Scratch slots: 0 for the weight-gradient partials, {@code 1 + 2t} for the column matrix of task t,
- * {@code 2 + 2t} for its GEMM output / gathered gradient.
+ * <p>Scratch slots: 0 for the weight-gradient partials, {@code 1 + 3t} for the column matrix of task t,
+ * {@code 2 + 3t} for its GEMM output / gathered gradient, {@code 3 + 3t} for its padded plane.
  */
 public final class VectorConvolution {
     /** Fixed batch chunking of backward-weights (divisible by 1, 2, 3, 4 and 6 threads). */
@@ -52,8 +51,9 @@ public final class VectorConvolution {
         this.dispatcher = dispatcher;
     }
 
-    private static int colsSlot(int task) { return 1 + 2 * task; }
-    private static int auxSlot(int task) { return 2 + 2 * task; }
+    private static int colsSlot(int task) { return 1 + 3 * task; }
+    private static int auxSlot(int task) { return 2 + 3 * task; }
+    private static int padSlot(int task) { return 3 + 3 * task; }
 
     /** Images sharing one GEMM for this geometry: enough for about {@link #TARGET_COLUMNS} columns. */
     static int imagesPerGemm(ConvGeometry g) {
@@ -86,29 +86,32 @@ public final class VectorConvolution {
         int tasks = Math.min(dispatcher.threads(), blocks);
         boolean pointwise = isPointwise(g);
         int p = g.outH() * g.outW();
-        int colsSize = kOf(g) * per * p, outSize = g.outChannelsPerGroup() * per * p;
+        int colsSize = kOf(g) * per * p, outSize = g.outChannelsPerGroup() * per * p, padSize = Im2col.padSize(g);
         if (!pointwise) {
             for (int t = 0; t < tasks; t++) {
                 scratch.floats(colsSlot(t), colsSize);
                 scratch.floats(auxSlot(t), outSize);
+                scratch.floats(padSlot(t), padSize);
             }
         }
         dispatcher.forEach(tasks, t -> {
             float[] cols = pointwise ? null : scratch.floats(colsSlot(t), colsSize);
             float[] out = pointwise ? null : scratch.floats(auxSlot(t), outSize);
+            float[] pad = pointwise ? null : scratch.floats(padSlot(t), padSize);
             for (int b = first(blocks, t, tasks), end = first(blocks, t + 1, tasks); b < end; b++) {
                 int n0 = b * per, count = Math.min(per, g.batch() - n0);
                 if (pointwise) forwardPointwise(g, x, w, bias, y, n0);
-                else forwardBlock(g, x, w, bias, y, cols, out, n0, count);
+                else forwardBlock(g, x, w, bias, y, cols, out, pad, n0, count);
             }
         });
     }
 
-    private void forwardBlock(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, float[] cols, float[] out, int n0, int count) {
+    private void forwardBlock(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, float[] cols, float[] out, float[] pad,
+                              int n0, int count) {
         int cg = g.inChannelsPerGroup(), og = g.outChannelsPerGroup(), k = kOf(g), p = g.outH() * g.outW();
         int ld = count * p, xImage = g.inChannels() * g.inH() * g.inW();
         for (int grp = 0; grp < g.groups(); grp++) {
-            for (int j = 0; j < count; j++) Im2col.im2col(g, x, (n0 + j) * xImage, grp * cg, cols, j * p, ld);
+            for (int j = 0; j < count; j++) Im2col.im2col(g, x, (n0 + j) * xImage, grp * cg, cols, j * p, ld, pad);
             float beta = 0f;
             if (bias != null) {
                 ChannelOps.fillRows(bias, grp * og, og, ld, out, 0);
@@ -145,28 +148,31 @@ public final class VectorConvolution {
         int tasks = Math.min(dispatcher.threads(), blocks);
         boolean pointwise = isPointwise(g);
         int p = g.outH() * g.outW();
-        int colsSize = kOf(g) * per * p, gatherSize = g.outChannelsPerGroup() * per * p;
+        int colsSize = kOf(g) * per * p, gatherSize = g.outChannelsPerGroup() * per * p, padSize = Im2col.padSize(g);
         if (!pointwise) {
             for (int t = 0; t < tasks; t++) {
                 scratch.floats(colsSlot(t), colsSize);
                 scratch.floats(auxSlot(t), gatherSize);
+                scratch.floats(padSlot(t), padSize);
             }
         }
         dispatcher.forEach(tasks, t -> {
             float[] cols = pointwise ? null : scratch.floats(colsSlot(t), colsSize);
             float[] gathered = pointwise ? null : scratch.floats(auxSlot(t), gatherSize);
+            float[] pad = pointwise ? null : scratch.floats(padSlot(t), padSize);
             for (int b = first(blocks, t, tasks), end = first(blocks, t + 1, tasks); b < end; b++) {
                 int n0 = b * per, count = Math.min(per, g.batch() - n0);
                 if (pointwise) backwardDataPointwise(g, dy, w, dx, n0);
-                else backwardDataBlock(g, dy, w, dx, cols, gathered, n0, count);
+                else backwardDataBlock(g, dy, w, dx, cols, gathered, pad, n0, count);
             }
         });
     }
 
-    private void backwardDataBlock(ConvGeometry g, float[] dy, float[] w, float[] dx, float[] cols, float[] gathered, int n0, int count) {
+    private void backwardDataBlock(ConvGeometry g, float[] dy, float[] w, float[] dx, float[] cols, float[] gathered, float[] pad,
+                                   int n0, int count) {
         int cg = g.inChannelsPerGroup(), og = g.outChannelsPerGroup(), k = kOf(g), p = g.outH() * g.outW();
         int ld = count * p, xImage = g.inChannels() * g.inH() * g.inW();
-        Arrays.fill(dx, n0 * xImage, (n0 + count) * xImage, 0f);
+        // no zeroing: col2im overwrites every channel of its group
         for (int grp = 0; grp < g.groups(); grp++) {
             float[] b;
             int bOff, ldb;
@@ -184,7 +190,7 @@ public final class VectorConvolution {
                 ldb = ld;
             }
             gemm.gemm(true, false, k, ld, og, 1f, w, grp * og * k, k, b, bOff, ldb, 0f, cols, 0, ld);
-            for (int j = 0; j < count; j++) Im2col.col2im(g, cols, j * p, ld, dx, (n0 + j) * xImage, grp * cg);
+            for (int j = 0; j < count; j++) Im2col.col2im(g, cols, j * p, ld, dx, (n0 + j) * xImage, grp * cg, pad);
         }
     }
 
@@ -211,16 +217,22 @@ public final class VectorConvolution {
         int wsize = g.weightSize();
         boolean direct = DirectSingleChannel.applies(g);
         boolean noCols = !direct && isPointwise(g);
-        int colsSize = direct ? DirectSingleChannel.bufferSize(g) : kOf(g) * g.outH() * g.outW();
+        int colsSize = direct ? DirectSingleChannel.bufferSize(g) : kOf(g) * g.outH() * g.outW(), padSize = Im2col.padSize(g);
         float[] partials = scratch.floats(SLOT_PARTIALS, chunks * wsize);
-        if (!noCols) for (int t = 0; t < tasks; t++) scratch.floats(colsSlot(t), colsSize);
+        if (!noCols) {
+            for (int t = 0; t < tasks; t++) {
+                scratch.floats(colsSlot(t), colsSize);
+                scratch.floats(padSlot(t), padSize);
+            }
+        }
         dispatcher.forEach(tasks, t -> {
             float[] cols = noCols ? null : scratch.floats(colsSlot(t), colsSize);
+            float[] pad = noCols ? null : scratch.floats(padSlot(t), padSize);
             for (int c = first(chunks, t, tasks), cEnd = first(chunks, t + 1, tasks); c < cEnd; c++) {
                 int n0 = first(g.batch(), c, chunks), n1 = first(g.batch(), c + 1, chunks);
                 for (int n = n0; n < n1; n++) {
                     if (direct) DirectSingleChannel.backwardWeights(g, x, dy, n, partials, c * wsize, n == n0, cols);
-                    else backwardWeightsImage(g, x, dy, partials, c * wsize, cols, n, n == n0);
+                    else backwardWeightsImage(g, x, dy, partials, c * wsize, cols, pad, n, n == n0);
                 }
             }
         });
@@ -242,7 +254,7 @@ public final class VectorConvolution {
     }
 
     private void backwardWeightsImage(ConvGeometry g, float[] x, float[] dy, float[] part, int partOff,
-                                      float[] cols, int n, boolean firstImage) {
+                                      float[] cols, float[] pad, int n, boolean firstImage) {
         int cg = g.inChannelsPerGroup(), og = g.outChannelsPerGroup(), k = kOf(g);
         int p = g.outH() * g.outW(), xImage = n * g.inChannels() * g.inH() * g.inW();
         float beta = firstImage ? 0f : 1f;
@@ -253,7 +265,7 @@ public final class VectorConvolution {
                 b = x;
                 bOff = xImage + grp * cg * p;
             } else {
-                Im2col.im2col(g, x, xImage, grp * cg, cols, 0, p);
+                Im2col.im2col(g, x, xImage, grp * cg, cols, 0, p, pad);
                 b = cols;
                 bOff = 0;
             }
