@@ -3,19 +3,22 @@ package org.vectorgrad.backend.vector.conv;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.vectorgrad.backend.ConvGeometry;
 
 /**
- * Direct forward convolution for a single input channel (the first layer of an image CNN), where im2col + GEMM
- * would run a GEMM with a reduction of only KH·KW: the image is copied once into a zero-padded plane, then every
- * output row is computed as vectors along the width, {@link #BLOCK} output channels at a time so each input
- * vector loaded serves several FMAs. Needs stride 1 along the width (vector lanes are consecutive outputs).
+ * Direct kernels for a convolution with a single input channel (the first layer of an image CNN), where
+ * im2col + GEMM would multiply with a reduction of only KH·KW (forward) or produce a KH·KW-wide result
+ * (weight gradient), shapes a blocked GEMM handles poorly.
+ *
+ * <p>Each image is first copied into a zero-padded plane whose rows are wide enough that a vector of outputs
+ * starting anywhere in a row reads only that row (columns past the image are zeros), so every load is an
+ * unmasked vector load and only the last vector of an output row needs a mask. Needs stride 1 along the width
+ * (vector lanes are consecutive outputs); any stride along the height, any padding and dilation.
  */
 final class DirectSingleChannel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    /** Output channels computed together: one input load feeds this many FMAs. */
-    static final int BLOCK = 4;
 
     private DirectSingleChannel() {}
 
@@ -24,75 +27,158 @@ final class DirectSingleChannel {
         return g.inChannels() == 1 && g.groups() == 1 && g.strideW() == 1;
     }
 
-    /** Floats of the padded-plane buffer {@link #forward} needs. */
-    static int bufferSize(ConvGeometry g) {
-        return (g.inH() + g.padTop() + g.padBottom()) * (g.inW() + g.padLeft() + g.padRight()) + S.length();
+    /** Row length of the padded plane: the padded image, or the vector-rounded output row plus the kernel reach. */
+    static int paddedWidth(ConvGeometry g) {
+        int lanes = S.length();
+        int roundedOut = (g.outW() + lanes - 1) / lanes * lanes;
+        return Math.max(g.inW() + g.padLeft() + g.padRight(), roundedOut + (g.kernelW() - 1) * g.dilationW());
     }
 
-    /** Output of image {@code n}: {@code y[n, o] = bias[o] + Σ w[o, a, b]·x[n, 0, shifted]}. */
-    static void forward(ConvGeometry g, float[] x, int n, float[] w, float[] bias, float[] y, float[] pad) {
-        int ih = g.inH(), iw = g.inW(), pt = g.padTop(), pl = g.padLeft();
-        int wp = iw + pl + g.padRight(), hp = ih + pt + g.padBottom();
-        Arrays.fill(pad, 0, hp * wp + S.length(), 0f);
-        int xImage = n * ih * iw;
-        for (int r = 0; r < ih; r++) System.arraycopy(x, xImage + r * iw, pad, (r + pt) * wp + pl, iw);
+    /** Floats of the padded-plane buffer the kernels need. */
+    static int bufferSize(ConvGeometry g) {
+        return (g.inH() + g.padTop() + g.padBottom()) * paddedWidth(g);
+    }
 
-        int oh = g.outH(), ow = g.outW(), kh = g.kernelH(), kw = g.kernelW(), kk = kh * kw;
-        int sh = g.strideH(), dh = g.dilationH(), dw = g.dilationW(), oc = g.outChannels();
+    /** Copies image n into the zeroed padded plane {@code pad} (row length {@link #paddedWidth}). */
+    private static void padImage(ConvGeometry g, float[] x, int n, float[] pad) {
+        int ih = g.inH(), iw = g.inW(), wp = paddedWidth(g);
+        Arrays.fill(pad, 0, bufferSize(g), 0f);
+        int xImage = n * ih * iw;
+        for (int r = 0; r < ih; r++) System.arraycopy(x, xImage + r * iw, pad, (r + g.padTop()) * wp + g.padLeft(), iw);
+    }
+
+    /** Output of image {@code n}: {@code y[n, o] = bias[o] + Σ_{a,b} w[o, a, b]·x[n, 0, shifted]}. */
+    static void forward(ConvGeometry g, float[] x, int n, float[] w, float[] bias, float[] y, float[] pad) {
+        padImage(g, x, n, pad);
+        if (g.kernelH() == 3 && g.kernelW() == 3) {
+            forward3x3(g, n, w, bias, y, pad);
+        } else {
+            forwardAny(g, n, w, bias, y, pad);
+        }
+    }
+
+    /**
+     * 3×3 kernels: two output channels at a time with their 18 weights held in registers, so each output vector
+     * costs 9 input loads for 18 FMAs.
+     */
+    private static void forward3x3(ConvGeometry g, int n, float[] w, float[] bias, float[] y, float[] pad) {
+        int wp = paddedWidth(g), oh = g.outH(), ow = g.outW(), oc = g.outChannels(), plane = oh * ow;
+        int sh = g.strideH(), r1 = g.dilationH() * wp, r2 = 2 * r1, c1 = g.dilationW(), c2 = 2 * c1;
         int lanes = S.length();
-        int o = 0;
-        for (; o + BLOCK <= oc; o += BLOCK) {
-            float b0 = bias == null ? 0f : bias[o], b1 = bias == null ? 0f : bias[o + 1];
-            float b2 = bias == null ? 0f : bias[o + 2], b3 = bias == null ? 0f : bias[o + 3];
-            int w0 = o * kk;
-            int y0 = (n * oc + o) * oh * ow, plane = oh * ow;
+        for (int o = 0; o < oc; o += 2) {
+            int o2 = Math.min(o + 1, oc - 1); // odd channel count: the last pair computes channel o twice
+            int wa = o * 9, wb = o2 * 9;
+            FloatVector a0 = bc(w[wa]), a1 = bc(w[wa + 1]), a2 = bc(w[wa + 2]), a3 = bc(w[wa + 3]), a4 = bc(w[wa + 4]);
+            FloatVector a5 = bc(w[wa + 5]), a6 = bc(w[wa + 6]), a7 = bc(w[wa + 7]), a8 = bc(w[wa + 8]);
+            FloatVector b0 = bc(w[wb]), b1 = bc(w[wb + 1]), b2 = bc(w[wb + 2]), b3 = bc(w[wb + 3]), b4 = bc(w[wb + 4]);
+            FloatVector b5 = bc(w[wb + 5]), b6 = bc(w[wb + 6]), b7 = bc(w[wb + 7]), b8 = bc(w[wb + 8]);
+            float biasA = bias == null ? 0f : bias[o], biasB = bias == null ? 0f : bias[o2];
+            int ya = (n * oc + o) * plane, yb = (n * oc + o2) * plane;
             for (int oy = 0; oy < oh; oy++) {
+                int row = oy * sh * wp;
                 for (int ox = 0; ox < ow; ox += lanes) {
-                    FloatVector a0 = FloatVector.broadcast(S, b0), a1 = FloatVector.broadcast(S, b1);
-                    FloatVector a2 = FloatVector.broadcast(S, b2), a3 = FloatVector.broadcast(S, b3);
-                    for (int a = 0; a < kh; a++) {
-                        int row = (oy * sh + a * dh) * wp + ox;
-                        int wr = w0 + a * kw;
-                        for (int b = 0; b < kw; b++) {
-                            FloatVector v = FloatVector.fromArray(S, pad, row + b * dw);
-                            int wi = wr + b;
-                            a0 = v.fma(FloatVector.broadcast(S, w[wi]), a0);
-                            a1 = v.fma(FloatVector.broadcast(S, w[wi + kk]), a1);
-                            a2 = v.fma(FloatVector.broadcast(S, w[wi + 2 * kk]), a2);
-                            a3 = v.fma(FloatVector.broadcast(S, w[wi + 3 * kk]), a3);
-                        }
-                    }
-                    int dst = y0 + oy * ow + ox;
+                    int p = row + ox;
+                    FloatVector accA = bc(biasA), accB = bc(biasB), v;
+                    v = load(pad, p);           accA = v.fma(a0, accA); accB = v.fma(b0, accB);
+                    v = load(pad, p + c1);      accA = v.fma(a1, accA); accB = v.fma(b1, accB);
+                    v = load(pad, p + c2);      accA = v.fma(a2, accA); accB = v.fma(b2, accB);
+                    v = load(pad, p + r1);      accA = v.fma(a3, accA); accB = v.fma(b3, accB);
+                    v = load(pad, p + r1 + c1); accA = v.fma(a4, accA); accB = v.fma(b4, accB);
+                    v = load(pad, p + r1 + c2); accA = v.fma(a5, accA); accB = v.fma(b5, accB);
+                    v = load(pad, p + r2);      accA = v.fma(a6, accA); accB = v.fma(b6, accB);
+                    v = load(pad, p + r2 + c1); accA = v.fma(a7, accA); accB = v.fma(b7, accB);
+                    v = load(pad, p + r2 + c2); accA = v.fma(a8, accA); accB = v.fma(b8, accB);
+                    int dst = oy * ow + ox;
                     if (ox + lanes <= ow) {
-                        a0.intoArray(y, dst);
-                        a1.intoArray(y, dst + plane);
-                        a2.intoArray(y, dst + 2 * plane);
-                        a3.intoArray(y, dst + 3 * plane);
+                        accA.intoArray(y, ya + dst);
+                        accB.intoArray(y, yb + dst);
                     } else {
                         VectorMask<Float> m = S.indexInRange(ox, ow);
-                        a0.intoArray(y, dst, m);
-                        a1.intoArray(y, dst + plane, m);
-                        a2.intoArray(y, dst + 2 * plane, m);
-                        a3.intoArray(y, dst + 3 * plane, m);
+                        accA.intoArray(y, ya + dst, m);
+                        accB.intoArray(y, yb + dst, m);
                     }
                 }
             }
         }
-        for (; o < oc; o++) {
+    }
+
+    /** Any kernel size: one output channel at a time, taps in (kh, kw) order. */
+    private static void forwardAny(ConvGeometry g, int n, float[] w, float[] bias, float[] y, float[] pad) {
+        int wp = paddedWidth(g), oh = g.outH(), ow = g.outW(), oc = g.outChannels(), plane = oh * ow;
+        int kh = g.kernelH(), kw = g.kernelW(), kk = kh * kw, sh = g.strideH(), dh = g.dilationH(), dw = g.dilationW();
+        int lanes = S.length();
+        for (int o = 0; o < oc; o++) {
             float bo = bias == null ? 0f : bias[o];
-            int y0 = (n * oc + o) * oh * ow;
+            int y0 = (n * oc + o) * plane;
             for (int oy = 0; oy < oh; oy++) {
                 for (int ox = 0; ox < ow; ox += lanes) {
-                    FloatVector acc = FloatVector.broadcast(S, bo);
+                    FloatVector acc = bc(bo);
                     for (int a = 0; a < kh; a++) {
                         int row = (oy * sh + a * dh) * wp + ox;
-                        for (int b = 0; b < kw; b++) {
-                            acc = FloatVector.fromArray(S, pad, row + b * dw).fma(FloatVector.broadcast(S, w[o * kk + a * kw + b]), acc);
-                        }
+                        for (int b = 0; b < kw; b++) acc = load(pad, row + b * dw).fma(bc(w[o * kk + a * kw + b]), acc);
                     }
                     acc.intoArray(y, y0 + oy * ow + ox, S.indexInRange(ox, ow));
                 }
             }
         }
+    }
+
+    /**
+     * Weight gradient of image {@code n}: {@code dw[o, a, b] (+)= Σ_{oy,ox} dy[n, o, oy, ox]·x[n, 0, shifted]},
+     * written to {@code part[partOff ..]} ({@code overwrite} for the first image of a chunk, else added). Tap by
+     * tap, four output channels at a time so each input vector loaded serves four FMAs.
+     */
+    static void backwardWeights(ConvGeometry g, float[] x, float[] dy, int n, float[] part, int partOff, boolean overwrite, float[] pad) {
+        padImage(g, x, n, pad);
+        int wp = paddedWidth(g), oh = g.outH(), ow = g.outW(), oc = g.outChannels(), plane = oh * ow;
+        int kh = g.kernelH(), kw = g.kernelW(), kk = kh * kw, sh = g.strideH(), dh = g.dilationH(), dw = g.dilationW();
+        int lanes = S.length(), full = ow / lanes * lanes;
+        VectorMask<Float> tail = S.indexInRange(full, ow);
+        int dy0 = n * oc * plane;
+        for (int o = 0; o < oc; o += 4) {
+            // a short last block repeats its last channel; the repeats are computed but never stored
+            int o1 = Math.min(o + 1, oc - 1), o2 = Math.min(o + 2, oc - 1), o3 = Math.min(o + 3, oc - 1);
+            int d0 = dy0 + o * plane, d1 = dy0 + o1 * plane, d2 = dy0 + o2 * plane, d3 = dy0 + o3 * plane;
+            for (int a = 0; a < kh; a++) {
+                for (int b = 0; b < kw; b++) {
+                    FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+                    for (int oy = 0; oy < oh; oy++) {
+                        int p = (oy * sh + a * dh) * wp + b * dw, q = oy * ow;
+                        int ox = 0;
+                        for (; ox < full; ox += lanes) {
+                            FloatVector v = load(pad, p + ox);
+                            s0 = load(dy, d0 + q + ox).fma(v, s0);
+                            s1 = load(dy, d1 + q + ox).fma(v, s1);
+                            s2 = load(dy, d2 + q + ox).fma(v, s2);
+                            s3 = load(dy, d3 + q + ox).fma(v, s3);
+                        }
+                        if (ox < ow) {
+                            FloatVector v = load(pad, p + ox);
+                            s0 = FloatVector.fromArray(S, dy, d0 + q + ox, tail).fma(v, s0);
+                            s1 = FloatVector.fromArray(S, dy, d1 + q + ox, tail).fma(v, s1);
+                            s2 = FloatVector.fromArray(S, dy, d2 + q + ox, tail).fma(v, s2);
+                            s3 = FloatVector.fromArray(S, dy, d3 + q + ox, tail).fma(v, s3);
+                        }
+                    }
+                    int tap = a * kw + b;
+                    store(part, partOff + o * kk + tap, s0.reduceLanes(VectorOperators.ADD), overwrite);
+                    if (o + 1 < oc) store(part, partOff + (o + 1) * kk + tap, s1.reduceLanes(VectorOperators.ADD), overwrite);
+                    if (o + 2 < oc) store(part, partOff + (o + 2) * kk + tap, s2.reduceLanes(VectorOperators.ADD), overwrite);
+                    if (o + 3 < oc) store(part, partOff + (o + 3) * kk + tap, s3.reduceLanes(VectorOperators.ADD), overwrite);
+                }
+            }
+        }
+    }
+
+    private static void store(float[] part, int i, float v, boolean overwrite) {
+        part[i] = overwrite ? v : part[i] + v;
+    }
+
+    private static FloatVector bc(float v) {
+        return FloatVector.broadcast(S, v);
+    }
+
+    private static FloatVector load(float[] a, int i) {
+        return FloatVector.fromArray(S, a, i);
     }
 }

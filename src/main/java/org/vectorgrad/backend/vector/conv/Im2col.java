@@ -2,32 +2,112 @@ package org.vectorgrad.backend.vector.conv;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 import org.vectorgrad.backend.ConvGeometry;
 
 /**
  * im2col and col2im for one image and one group of input channels, NCHW.
  *
- * <p>The column matrix has {@code K = Cg·KH·KW} rows, row {@code r = (ci·KH + kh)·KW + kw}, and
- * {@code P = OH·OW} columns, column {@code p = oy·OW + ox}; so {@code W_g (Og×K) · cols (K×P)} is the group's
+ * <p>The column matrix of an image has {@code K = Cg·KH·KW} rows, row {@code r = (ci·KH + kh)·KW + kw},
+ * and {@code P = OH·OW} columns, column {@code p = oy·OW + ox}; so {@code W_g (Og×K) · cols (K×P)} is the group's
  * output block of the image in NCHW order, with no transpose. Padded positions read as zero (im2col) and are
- * dropped (col2im).
+ * dropped (col2im). A leading dimension {@code ld >= P} lets several images sit side by side.
  *
- * <p>With stride 1 every (row, oy) segment of a column row is a contiguous run of one input row, so the
- * copies become {@code System.arraycopy} and the col2im additions vector adds; other strides use a plain loop.
+ * <p>With stride 1 along the width, each channel is first copied into a zero-padded plane (one buffer, reused),
+ * so every (row, oy) segment is a plain run of that plane: vector loads and stores with a mask on the last
+ * vector only, no bounds logic per element (with maps of 14 or 28 columns, per-segment {@code arraycopy}
+ * calls cost more than the copying). Other strides use the plain loop.
  */
 final class Im2col {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
     private Im2col() {}
 
+    /** Floats of the padded-plane buffer {@link #im2col} and {@link #col2im} need for this geometry. */
+    static int padSize(ConvGeometry g) {
+        return (g.inH() + g.padTop() + g.padBottom()) * (g.inW() + g.padLeft() + g.padRight()) + S.length();
+    }
+
     /**
-     * Fills {@code cols[colsOff ..]} (K×P, row-major) from channels {@code [c0, c0+Cg)} of the image starting at
-     * {@code x[xOff]} (C×H×W).
+     * Fills {@code cols[colsOff ..]} (K×P, row-major, leading dimension {@code ld}) from channels
+     * {@code [c0, c0+Cg)} of the image starting at {@code x[xOff]} (C×H×W). {@code pad} holds
+     * {@link #padSize} floats of scratch.
      */
-    static void im2col(ConvGeometry g, float[] x, int xOff, int c0, float[] cols, int colsOff) {
+    static void im2col(ConvGeometry g, float[] x, int xOff, int c0, float[] cols, int colsOff, int ld, float[] pad) {
+        if (g.strideW() != 1) {
+            im2colStrided(g, x, xOff, c0, cols, colsOff, ld);
+            return;
+        }
         int cg = g.inChannelsPerGroup(), kh = g.kernelH(), kw = g.kernelW();
-        int ih = g.inH(), iw = g.inW(), oh = g.outH(), ow = g.outW(), p = oh * ow;
+        int ih = g.inH(), iw = g.inW(), oh = g.outH(), ow = g.outW();
+        int sh = g.strideH(), dh = g.dilationH(), dw = g.dilationW();
+        int wp = iw + g.padLeft() + g.padRight(), hp = ih + g.padTop() + g.padBottom();
+        int lanes = S.length(), full = ow / lanes * lanes;
+        VectorMask<Float> tail = S.indexInRange(full, ow);
+        Arrays.fill(pad, 0, hp * wp + lanes, 0f); // borders stay zero; interiors are overwritten per channel
+        int r = 0;
+        for (int ci = 0; ci < cg; ci++) {
+            int plane = xOff + (c0 + ci) * ih * iw;
+            for (int y = 0; y < ih; y++) System.arraycopy(x, plane + y * iw, pad, (y + g.padTop()) * wp + g.padLeft(), iw);
+            for (int a = 0; a < kh; a++) {
+                for (int b = 0; b < kw; b++, r++) {
+                    int dstRow = colsOff + r * ld;
+                    for (int oy = 0; oy < oh; oy++) {
+                        int src = (oy * sh + a * dh) * wp + b * dw, dst = dstRow + oy * ow;
+                        int i = 0;
+                        for (; i < full; i += lanes) FloatVector.fromArray(S, pad, src + i).intoArray(cols, dst + i);
+                        if (i < ow) FloatVector.fromArray(S, pad, src + i).intoArray(cols, dst + i, tail);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Writes the adjoint of {@link #im2col}: channels {@code [c0, c0+Cg)} of the image gradient at
+     * {@code dx[dxOff]} are overwritten with the sums of the {@code cols} entries (K×P, leading dimension
+     * {@code ld}) that read each position.
+     */
+    static void col2im(ConvGeometry g, float[] cols, int colsOff, int ld, float[] dx, int dxOff, int c0, float[] pad) {
+        if (g.strideW() != 1) {
+            col2imStrided(g, cols, colsOff, ld, dx, dxOff, c0);
+            return;
+        }
+        int cg = g.inChannelsPerGroup(), kh = g.kernelH(), kw = g.kernelW();
+        int ih = g.inH(), iw = g.inW(), oh = g.outH(), ow = g.outW();
+        int sh = g.strideH(), dh = g.dilationH(), dw = g.dilationW();
+        int wp = iw + g.padLeft() + g.padRight(), hp = ih + g.padTop() + g.padBottom();
+        int lanes = S.length(), full = ow / lanes * lanes;
+        VectorMask<Float> tail = S.indexInRange(full, ow);
+        int r = 0;
+        for (int ci = 0; ci < cg; ci++) {
+            Arrays.fill(pad, 0, hp * wp + lanes, 0f);
+            for (int a = 0; a < kh; a++) {
+                for (int b = 0; b < kw; b++, r++) {
+                    int srcRow = colsOff + r * ld;
+                    for (int oy = 0; oy < oh; oy++) {
+                        int dst = (oy * sh + a * dh) * wp + b * dw, src = srcRow + oy * ow;
+                        int i = 0;
+                        for (; i < full; i += lanes) {
+                            FloatVector.fromArray(S, pad, dst + i).add(FloatVector.fromArray(S, cols, src + i)).intoArray(pad, dst + i);
+                        }
+                        if (i < ow) {
+                            // masked-off lanes add zero, so the neighbouring columns they cover are unchanged
+                            FloatVector.fromArray(S, pad, dst + i).add(FloatVector.fromArray(S, cols, src + i, tail)).intoArray(pad, dst + i);
+                        }
+                    }
+                }
+            }
+            int plane = dxOff + (c0 + ci) * ih * iw;
+            for (int y = 0; y < ih; y++) System.arraycopy(pad, (y + g.padTop()) * wp + g.padLeft(), dx, plane + y * iw, iw);
+        }
+    }
+
+    /** im2col for any stride: valid output columns per (tap, row) computed once, zeros around them. */
+    private static void im2colStrided(ConvGeometry g, float[] x, int xOff, int c0, float[] cols, int colsOff, int ld) {
+        int cg = g.inChannelsPerGroup(), kh = g.kernelH(), kw = g.kernelW();
+        int ih = g.inH(), iw = g.inW(), oh = g.outH(), ow = g.outW();
         int sh = g.strideH(), sw = g.strideW(), dh = g.dilationH(), dw = g.dilationW();
         int pt = g.padTop(), pl = g.padLeft();
         int r = 0;
@@ -35,7 +115,7 @@ final class Im2col {
             int plane = xOff + (c0 + ci) * ih * iw;
             for (int a = 0; a < kh; a++) {
                 for (int b = 0; b < kw; b++, r++) {
-                    int rowBase = colsOff + r * p;
+                    int rowBase = colsOff + r * ld;
                     int iwStart = b * dw - pl;
                     // valid output columns: 0 <= ox*sw + iwStart < iw
                     int oxLo = iwStart >= 0 ? 0 : ceilDiv(-iwStart, sw);
@@ -50,11 +130,7 @@ final class Im2col {
                         }
                         if (oxLo > 0) Arrays.fill(cols, dst, dst + oxLo, 0f);
                         int src = plane + y * iw + iwStart;
-                        if (sw == 1) {
-                            System.arraycopy(x, src + oxLo, cols, dst + oxLo, oxHi - oxLo);
-                        } else {
-                            for (int ox = oxLo; ox < oxHi; ox++) cols[dst + ox] = x[src + ox * sw];
-                        }
+                        for (int ox = oxLo; ox < oxHi; ox++) cols[dst + ox] = x[src + ox * sw];
                         if (oxHi < ow) Arrays.fill(cols, dst + oxHi, dst + ow, 0f);
                     }
                 }
@@ -62,21 +138,19 @@ final class Im2col {
         }
     }
 
-    /**
-     * Accumulates {@code cols} (K×P) into channels {@code [c0, c0+Cg)} of the image gradient at {@code dx[dxOff]}:
-     * the adjoint of {@link #im2col}. The caller zeroes {@code dx} first.
-     */
-    static void col2im(ConvGeometry g, float[] cols, int colsOff, float[] dx, int dxOff, int c0) {
+    /** col2im for any stride: zeroes the channels, then adds each valid column entry to its input position. */
+    private static void col2imStrided(ConvGeometry g, float[] cols, int colsOff, int ld, float[] dx, int dxOff, int c0) {
         int cg = g.inChannelsPerGroup(), kh = g.kernelH(), kw = g.kernelW();
-        int ih = g.inH(), iw = g.inW(), oh = g.outH(), ow = g.outW(), p = oh * ow;
+        int ih = g.inH(), iw = g.inW(), oh = g.outH(), ow = g.outW();
         int sh = g.strideH(), sw = g.strideW(), dh = g.dilationH(), dw = g.dilationW();
         int pt = g.padTop(), pl = g.padLeft();
+        Arrays.fill(dx, dxOff + c0 * ih * iw, dxOff + (c0 + cg) * ih * iw, 0f);
         int r = 0;
         for (int ci = 0; ci < cg; ci++) {
             int plane = dxOff + (c0 + ci) * ih * iw;
             for (int a = 0; a < kh; a++) {
                 for (int b = 0; b < kw; b++, r++) {
-                    int rowBase = colsOff + r * p;
+                    int rowBase = colsOff + r * ld;
                     int iwStart = b * dw - pl;
                     int oxLo = iwStart >= 0 ? 0 : ceilDiv(-iwStart, sw);
                     int oxHi = iwStart >= iw ? 0 : Math.min(ow, ceilDiv(iw - iwStart, sw));
@@ -86,11 +160,7 @@ final class Im2col {
                         if (y < 0 || y >= ih) continue;
                         int src = rowBase + oy * ow;
                         int dst = plane + y * iw + iwStart;
-                        if (sw == 1) {
-                            addInto(cols, src + oxLo, dx, dst + oxLo, oxHi - oxLo);
-                        } else {
-                            for (int ox = oxLo; ox < oxHi; ox++) dx[dst + ox * sw] += cols[src + ox];
-                        }
+                        for (int ox = oxLo; ox < oxHi; ox++) dx[dst + ox * sw] += cols[src + ox];
                     }
                 }
             }

@@ -1,36 +1,46 @@
 package org.vectorgrad.backend.vector.conv;
 
-import java.util.Arrays;
 import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.ConvGeometry;
 import org.vectorgrad.backend.Scratch;
 import org.vectorgrad.parallel.Dispatcher;
 
 /**
- * Convolution kernels of the vector backend (NCHW, weights (O, I/g, KH, KW)): im2col per image and group feeding
- * the blocked GEMM of {@code gemm}, so each image's output block comes out of the GEMM already in NCHW order:
+ * Convolution kernels of the vector backend (NCHW, weights (O, I/g, KH, KW)). The general path is im2col feeding
+ * the blocked GEMM of {@code gemm}, per group, with {@code K = I/g·KH·KW} and {@code P = OH·OW}:
  * <pre>
- *   forward          y[n, g]  = W_g (Og×K) · cols(x[n, g]) (K×P)          (+ bias, pre-filled, beta = 1)
- *   backward data    cols     = W_gᵀ (K×Og) · dy[n, g] (Og×P);  dx[n, g] = col2im(cols)
- *   backward weights dW_g    += dy[n, g] (Og×P) · cols(x[n, g])ᵀ (P×K)
+ *   forward          Y_g (Og × B·P)   = W_g (Og×K) · cols (K × B·P)            then rows scattered to y[n, g·Og + o]
+ *   backward data    cols (K × B·P)   = W_gᵀ (K×Og) · dY_g (Og × B·P)          then col2im into dx[n]
+ *   backward weights dW_g (Og×K)     += dy[n, g] (Og×P) · cols(x[n, g])ᵀ (P×K)  image by image
  * </pre>
- * with {@code K = I/g·KH·KW} and {@code P = OH·OW}. A 1×1 kernel with stride 1 and no padding skips im2col (the
- * image itself is the column matrix); a single-channel input with one group (the first layer of a CNN) runs a
- * direct vector kernel ({@link DirectSingleChannel}), faster there than a GEMM with K = KH·KW.
+ * where B images sit side by side in the column matrix ({@link #imagesPerGemm}): a GEMM with a few hundred
+ * columns (P is only 196 for a 14×14 map) runs markedly faster than one per image. Special paths:
+ * <ul>
+ *   <li>a 1×1 kernel with stride 1 and no padding skips im2col (the image is its own column matrix), one image
+ *       per GEMM;</li>
+ *   <li>a single input channel with one group and stride 1 along the width (the first layer of an image CNN)
+ *       runs the direct vector kernels of {@link DirectSingleChannel} for forward and weight gradient, where
+ *       the GEMM would have a reduction or a width of only KH·KW.</li>
+ * </ul>
  *
- * <p>Parallelism and determinism: forward and backward-data split the batch (every image is computed by one
- * thread, whatever the thread count, so the bits never depend on it). Backward-weights is a reduction over the
- * batch: the batch is cut into a fixed number of chunks ({@link #WEIGHT_CHUNKS}, independent of the thread count),
- * each chunk sums its images in order into its own partial buffer, and the partials are added to {@code dw} in
- * chunk order. The GEMM is called from inside dispatched tasks, where a dispatcher runs nested work inline.
+ * <p>Parallelism and determinism: forward and backward-data cut the batch into fixed blocks of B images
+ * (B depends on the geometry only) and hand contiguous runs of blocks to the threads; every image is computed
+ * by exactly one GEMM whose shape never depends on the thread count. Backward-weights is a reduction over the
+ * batch: the batch is cut into {@link #WEIGHT_CHUNKS} fixed chunks, each chunk sums its images in order into its
+ * own partial buffer, and the partials are added to {@code dw} in chunk order. The GEMM is called from inside
+ * dispatched tasks, where the dispatcher runs nested work inline.
  *
- * <p>Scratch slots used: 0 for the weight-gradient partials, {@code 1 + t} for the column buffer of task t.
+ * <p>Scratch slots: 0 for the weight-gradient partials, {@code 1 + 3t} for the column matrix of task t,
+ * {@code 2 + 3t} for its GEMM output / gathered gradient, {@code 3 + 3t} for its padded plane.
  */
 public final class VectorConvolution {
     /** Fixed batch chunking of backward-weights (divisible by 1, 2, 3, 4 and 6 threads). */
     static final int WEIGHT_CHUNKS = 12;
+    /** Columns aimed at when several images share one GEMM (measured: 4 × 196 columns ran 1.2-1.5× one image's). */
+    static final int TARGET_COLUMNS = 768;
+    /** Most images put side by side, which bounds the column buffer. */
+    static final int MAX_IMAGES_PER_GEMM = 8;
     private static final int SLOT_PARTIALS = 0;
-    private static final int SLOT_COLS = 1;
 
     private final Backend gemm;
     private final Dispatcher dispatcher;
@@ -41,89 +51,160 @@ public final class VectorConvolution {
         this.dispatcher = dispatcher;
     }
 
+    private static int colsSlot(int task) { return 1 + 3 * task; }
+    private static int auxSlot(int task) { return 2 + 3 * task; }
+    private static int padSlot(int task) { return 3 + 3 * task; }
+
+    /** Images sharing one GEMM for this geometry: enough for about {@link #TARGET_COLUMNS} columns. */
+    static int imagesPerGemm(ConvGeometry g) {
+        if (isPointwise(g)) return 1;
+        int p = g.outH() * g.outW();
+        return Math.max(1, Math.min(Math.min(MAX_IMAGES_PER_GEMM, g.batch()), (TARGET_COLUMNS + p - 1) / p));
+    }
+
+    // ---- forward --------------------------------------------------------------------------------------------
+
     /** Convolution forward: {@code y = conv(x, w) + bias} (bias may be null); y is overwritten. */
     public void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, Scratch scratch) {
         checkLengths("conv2d forward", g, x, "x", g.inputSize(), w, y, "y", g.outputSize());
         if (bias != null && bias.length < g.outChannels()) {
             throw new IllegalArgumentException("conv2d forward: bias has " + bias.length + " elements, expected " + g.outChannels());
         }
-        int tasks = Math.min(dispatcher.threads(), g.batch());
         if (DirectSingleChannel.applies(g)) {
+            int tasks = Math.min(dispatcher.threads(), g.batch());
             int padSize = DirectSingleChannel.bufferSize(g);
-            for (int t = 0; t < tasks; t++) scratch.floats(SLOT_COLS + t, padSize);
+            for (int t = 0; t < tasks; t++) scratch.floats(colsSlot(t), padSize);
             dispatcher.forEach(tasks, t -> {
-                float[] pad = scratch.floats(SLOT_COLS + t, padSize);
+                float[] pad = scratch.floats(colsSlot(t), padSize);
                 for (int n = first(g.batch(), t, tasks), end = first(g.batch(), t + 1, tasks); n < end; n++) {
                     DirectSingleChannel.forward(g, x, n, w, bias, y, pad);
                 }
             });
             return;
         }
-        boolean noCols = isPointwise(g);
-        int colsSize = colsSize(g);
-        if (!noCols) for (int t = 0; t < tasks; t++) scratch.floats(SLOT_COLS + t, colsSize);
+        int per = imagesPerGemm(g), blocks = (g.batch() + per - 1) / per;
+        int tasks = Math.min(dispatcher.threads(), blocks);
+        boolean pointwise = isPointwise(g);
+        int p = g.outH() * g.outW();
+        int colsSize = kOf(g) * per * p, outSize = g.outChannelsPerGroup() * per * p, padSize = Im2col.padSize(g);
+        if (!pointwise) {
+            for (int t = 0; t < tasks; t++) {
+                scratch.floats(colsSlot(t), colsSize);
+                scratch.floats(auxSlot(t), outSize);
+                scratch.floats(padSlot(t), padSize);
+            }
+        }
         dispatcher.forEach(tasks, t -> {
-            float[] cols = noCols ? null : scratch.floats(SLOT_COLS + t, colsSize);
-            for (int n = first(g.batch(), t, tasks), end = first(g.batch(), t + 1, tasks); n < end; n++) {
-                forwardImage(g, x, w, bias, y, cols, n);
+            float[] cols = pointwise ? null : scratch.floats(colsSlot(t), colsSize);
+            float[] out = pointwise ? null : scratch.floats(auxSlot(t), outSize);
+            float[] pad = pointwise ? null : scratch.floats(padSlot(t), padSize);
+            for (int b = first(blocks, t, tasks), end = first(blocks, t + 1, tasks); b < end; b++) {
+                int n0 = b * per, count = Math.min(per, g.batch() - n0);
+                if (pointwise) forwardPointwise(g, x, w, bias, y, n0);
+                else forwardBlock(g, x, w, bias, y, cols, out, pad, n0, count);
             }
         });
     }
 
-    private void forwardImage(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, float[] cols, int n) {
-        int cg = g.inChannelsPerGroup(), og = g.outChannelsPerGroup(), k = cg * g.kernelH() * g.kernelW();
-        int p = g.outH() * g.outW(), xImage = n * g.inChannels() * g.inH() * g.inW();
+    private void forwardBlock(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, float[] cols, float[] out, float[] pad,
+                              int n0, int count) {
+        int cg = g.inChannelsPerGroup(), og = g.outChannelsPerGroup(), k = kOf(g), p = g.outH() * g.outW();
+        int ld = count * p, xImage = g.inChannels() * g.inH() * g.inW();
         for (int grp = 0; grp < g.groups(); grp++) {
-            float[] b;
-            int bOff;
-            if (cols == null) {
-                b = x;
-                bOff = xImage + grp * cg * p;
-            } else {
-                Im2col.im2col(g, x, xImage, grp * cg, cols, 0);
-                b = cols;
-                bOff = 0;
+            for (int j = 0; j < count; j++) Im2col.im2col(g, x, (n0 + j) * xImage, grp * cg, cols, j * p, ld, pad);
+            float beta = 0f;
+            if (bias != null) {
+                ChannelOps.fillRows(bias, grp * og, og, ld, out, 0);
+                beta = 1f;
             }
+            gemm.gemm(false, false, og, ld, k, 1f, w, grp * og * k, k, cols, 0, ld, beta, out, 0, ld);
+            for (int j = 0; j < count; j++) {
+                int yImage = ((n0 + j) * g.outChannels() + grp * og) * p;
+                for (int o = 0; o < og; o++) System.arraycopy(out, o * ld + j * p, y, yImage + o * p, p);
+            }
+        }
+    }
+
+    private void forwardPointwise(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, int n) {
+        int cg = g.inChannelsPerGroup(), og = g.outChannelsPerGroup(), p = g.outH() * g.outW();
+        int xImage = n * g.inChannels() * p;
+        for (int grp = 0; grp < g.groups(); grp++) {
             int yOff = (n * g.outChannels() + grp * og) * p;
             float beta = 0f;
             if (bias != null) {
                 ChannelOps.fillRows(bias, grp * og, og, p, y, yOff);
                 beta = 1f;
             }
-            gemm.gemm(false, false, og, p, k, 1f, w, grp * og * k, k, b, bOff, p, beta, y, yOff, p);
+            gemm.gemm(false, false, og, p, cg, 1f, w, grp * og * cg, cg, x, xImage + grp * cg * p, p, beta, y, yOff, p);
         }
     }
+
+    // ---- backward data --------------------------------------------------------------------------------------
 
     /** Gradient w.r.t. the input: {@code dx} is overwritten with convᵀ(dy, w). */
     public void backwardData(ConvGeometry g, float[] dy, float[] w, float[] dx, Scratch scratch) {
         checkLengths("conv2d backward-data", g, dx, "dx", g.inputSize(), w, dy, "dy", g.outputSize());
-        int tasks = Math.min(dispatcher.threads(), g.batch());
-        boolean noCols = isPointwise(g);
-        int colsSize = colsSize(g);
-        if (!noCols) for (int t = 0; t < tasks; t++) scratch.floats(SLOT_COLS + t, colsSize);
+        int per = imagesPerGemm(g), blocks = (g.batch() + per - 1) / per;
+        int tasks = Math.min(dispatcher.threads(), blocks);
+        boolean pointwise = isPointwise(g);
+        int p = g.outH() * g.outW();
+        int colsSize = kOf(g) * per * p, gatherSize = g.outChannelsPerGroup() * per * p, padSize = Im2col.padSize(g);
+        if (!pointwise) {
+            for (int t = 0; t < tasks; t++) {
+                scratch.floats(colsSlot(t), colsSize);
+                scratch.floats(auxSlot(t), gatherSize);
+                scratch.floats(padSlot(t), padSize);
+            }
+        }
         dispatcher.forEach(tasks, t -> {
-            float[] cols = noCols ? null : scratch.floats(SLOT_COLS + t, colsSize);
-            for (int n = first(g.batch(), t, tasks), end = first(g.batch(), t + 1, tasks); n < end; n++) {
-                backwardDataImage(g, dy, w, dx, cols, n);
+            float[] cols = pointwise ? null : scratch.floats(colsSlot(t), colsSize);
+            float[] gathered = pointwise ? null : scratch.floats(auxSlot(t), gatherSize);
+            float[] pad = pointwise ? null : scratch.floats(padSlot(t), padSize);
+            for (int b = first(blocks, t, tasks), end = first(blocks, t + 1, tasks); b < end; b++) {
+                int n0 = b * per, count = Math.min(per, g.batch() - n0);
+                if (pointwise) backwardDataPointwise(g, dy, w, dx, n0);
+                else backwardDataBlock(g, dy, w, dx, cols, gathered, pad, n0, count);
             }
         });
     }
 
-    private void backwardDataImage(ConvGeometry g, float[] dy, float[] w, float[] dx, float[] cols, int n) {
-        int cg = g.inChannelsPerGroup(), og = g.outChannelsPerGroup(), k = cg * g.kernelH() * g.kernelW();
-        int p = g.outH() * g.outW(), hw = g.inH() * g.inW(), xImage = n * g.inChannels() * hw;
-        if (cols != null) Arrays.fill(dx, xImage, xImage + g.inChannels() * hw, 0f);
+    private void backwardDataBlock(ConvGeometry g, float[] dy, float[] w, float[] dx, float[] cols, float[] gathered, float[] pad,
+                                   int n0, int count) {
+        int cg = g.inChannelsPerGroup(), og = g.outChannelsPerGroup(), k = kOf(g), p = g.outH() * g.outW();
+        int ld = count * p, xImage = g.inChannels() * g.inH() * g.inW();
+        // no zeroing: col2im overwrites every channel of its group
         for (int grp = 0; grp < g.groups(); grp++) {
-            int dyOff = (n * g.outChannels() + grp * og) * p;
-            if (cols == null) {
-                // pointwise: the column matrix is dx itself (P == H·W)
-                gemm.gemm(true, false, k, p, og, 1f, w, grp * og * k, k, dy, dyOff, p, 0f, dx, xImage + grp * cg * hw, p);
+            float[] b;
+            int bOff, ldb;
+            if (count == 1) {
+                b = dy; // one image: its gradient block is already Og × P with leading dimension P
+                bOff = (n0 * g.outChannels() + grp * og) * p;
+                ldb = p;
             } else {
-                gemm.gemm(true, false, k, p, og, 1f, w, grp * og * k, k, dy, dyOff, p, 0f, cols, 0, p);
-                Im2col.col2im(g, cols, 0, dx, xImage, grp * cg);
+                for (int j = 0; j < count; j++) {
+                    int dyImage = ((n0 + j) * g.outChannels() + grp * og) * p;
+                    for (int o = 0; o < og; o++) System.arraycopy(dy, dyImage + o * p, gathered, o * ld + j * p, p);
+                }
+                b = gathered;
+                bOff = 0;
+                ldb = ld;
             }
+            gemm.gemm(true, false, k, ld, og, 1f, w, grp * og * k, k, b, bOff, ldb, 0f, cols, 0, ld);
+            for (int j = 0; j < count; j++) Im2col.col2im(g, cols, j * p, ld, dx, (n0 + j) * xImage, grp * cg, pad);
         }
     }
+
+    private void backwardDataPointwise(ConvGeometry g, float[] dy, float[] w, float[] dx, int n) {
+        int cg = g.inChannelsPerGroup(), og = g.outChannelsPerGroup(), p = g.outH() * g.outW();
+        int xImage = n * g.inChannels() * p;
+        for (int grp = 0; grp < g.groups(); grp++) {
+            // the column matrix is dx itself (P == H·W), written with beta = 0
+            gemm.gemm(true, false, cg, p, og, 1f, w, grp * og * cg, cg, dy, (n * g.outChannels() + grp * og) * p, p,
+                    0f, dx, xImage + grp * cg * p, p);
+        }
+    }
+
+    // ---- backward weights -----------------------------------------------------------------------------------
 
     /** Gradients w.r.t. weights and bias, accumulated into {@code dw} and {@code db} (db may be null). */
     public void backwardWeights(ConvGeometry g, float[] x, float[] dy, float[] dw, float[] db, Scratch scratch) {
@@ -134,20 +215,28 @@ public final class VectorConvolution {
         int chunks = Math.min(WEIGHT_CHUNKS, g.batch());
         int tasks = Math.min(dispatcher.threads(), chunks);
         int wsize = g.weightSize();
-        boolean noCols = isPointwise(g);
-        int colsSize = colsSize(g);
+        boolean direct = DirectSingleChannel.applies(g);
+        boolean noCols = !direct && isPointwise(g);
+        int colsSize = direct ? DirectSingleChannel.bufferSize(g) : kOf(g) * g.outH() * g.outW(), padSize = Im2col.padSize(g);
         float[] partials = scratch.floats(SLOT_PARTIALS, chunks * wsize);
-        if (!noCols) for (int t = 0; t < tasks; t++) scratch.floats(SLOT_COLS + t, colsSize);
+        if (!noCols) {
+            for (int t = 0; t < tasks; t++) {
+                scratch.floats(colsSlot(t), colsSize);
+                scratch.floats(padSlot(t), padSize);
+            }
+        }
         dispatcher.forEach(tasks, t -> {
-            float[] cols = noCols ? null : scratch.floats(SLOT_COLS + t, colsSize);
+            float[] cols = noCols ? null : scratch.floats(colsSlot(t), colsSize);
+            float[] pad = noCols ? null : scratch.floats(padSlot(t), padSize);
             for (int c = first(chunks, t, tasks), cEnd = first(chunks, t + 1, tasks); c < cEnd; c++) {
                 int n0 = first(g.batch(), c, chunks), n1 = first(g.batch(), c + 1, chunks);
                 for (int n = n0; n < n1; n++) {
-                    backwardWeightsImage(g, x, dy, partials, c * wsize, cols, n, n == n0);
+                    if (direct) DirectSingleChannel.backwardWeights(g, x, dy, n, partials, c * wsize, n == n0, cols);
+                    else backwardWeightsImage(g, x, dy, partials, c * wsize, cols, pad, n, n == n0);
                 }
             }
         });
-        // dw += partial[0] + partial[1] + ... in chunk order, element ranges split across threads
+        // dw += partial[0] + partial[1] + ... in chunk order; element ranges split across threads
         int reduceTasks = Math.min(dispatcher.threads(), Math.max(1, wsize / 4096));
         dispatcher.forEach(reduceTasks, t -> {
             int i0 = first(wsize, t, reduceTasks), i1 = first(wsize, t + 1, reduceTasks);
@@ -165,8 +254,8 @@ public final class VectorConvolution {
     }
 
     private void backwardWeightsImage(ConvGeometry g, float[] x, float[] dy, float[] part, int partOff,
-                                      float[] cols, int n, boolean firstImage) {
-        int cg = g.inChannelsPerGroup(), og = g.outChannelsPerGroup(), k = cg * g.kernelH() * g.kernelW();
+                                      float[] cols, float[] pad, int n, boolean firstImage) {
+        int cg = g.inChannelsPerGroup(), og = g.outChannelsPerGroup(), k = kOf(g);
         int p = g.outH() * g.outW(), xImage = n * g.inChannels() * g.inH() * g.inW();
         float beta = firstImage ? 0f : 1f;
         for (int grp = 0; grp < g.groups(); grp++) {
@@ -176,7 +265,7 @@ public final class VectorConvolution {
                 b = x;
                 bOff = xImage + grp * cg * p;
             } else {
-                Im2col.im2col(g, x, xImage, grp * cg, cols, 0);
+                Im2col.im2col(g, x, xImage, grp * cg, cols, 0, p, pad);
                 b = cols;
                 bOff = 0;
             }
@@ -185,14 +274,17 @@ public final class VectorConvolution {
         }
     }
 
+    // ---- helpers --------------------------------------------------------------------------------------------
+
     /** A 1×1 kernel, stride 1, no padding: the input image is already the column matrix. */
     static boolean isPointwise(ConvGeometry g) {
         return g.kernelH() == 1 && g.kernelW() == 1 && g.strideH() == 1 && g.strideW() == 1
                 && g.padTop() == 0 && g.padBottom() == 0 && g.padLeft() == 0 && g.padRight() == 0;
     }
 
-    private static int colsSize(ConvGeometry g) {
-        return g.inChannelsPerGroup() * g.kernelH() * g.kernelW() * g.outH() * g.outW();
+    /** Rows of the column matrix: input channels per group times kernel taps. */
+    private static int kOf(ConvGeometry g) {
+        return g.inChannelsPerGroup() * g.kernelH() * g.kernelW();
     }
 
     /** Start of part {@code i} of {@code n} items cut into {@code parts} nearly equal contiguous parts. */

@@ -77,7 +77,12 @@ class VectorConvolutionTest {
                 new ConvGeometry(3, 1, 13, 17, 6, 3, 5, 2, 1, 2, 0, 1, 2, 2, 1, 1),                 // direct path: stride 2 in H, per-side pad, dilation
                 new ConvGeometry(1, 1, 1, 40, 5, 1, 3, 1, 1, 0, 0, 1, 1, 1, 2, 1),                  // direct path, 1-high rows, width past a vector
                 ConvGeometry.simple(1, 1, 5, 5, 3, 5, 1, 0),                                       // kernel = image: 1×1 output
-                new ConvGeometry(3, 6, 7, 9, 6, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 6));                  // depthwise stride 2, odd input
+                ConvGeometry.simple(2, 1, 9, 20, 5, 3, 1, 1),                                      // direct 3×3, odd channel count
+                new ConvGeometry(1, 1, 11, 19, 3, 3, 3, 2, 1, 1, 2, 2, 0, 2, 2, 1),                 // direct 3×3 dilated, stride 2 in H
+                ConvGeometry.simple(3, 1, 16, 16, 7, 3, 1, 0),                                     // direct, output row = 14 (< one AVX-512 vector)
+                new ConvGeometry(3, 6, 7, 9, 6, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 6),                   // depthwise stride 2, odd input
+                new ConvGeometry(2, 3, 6, 37, 4, 3, 3, 1, 1, 1, 0, 2, 1, 1, 1, 1),                  // rows past two vectors + tail
+                new ConvGeometry(2, 4, 9, 35, 4, 3, 2, 2, 1, 0, 2, 1, 1, 2, 2, 2));                 // wide, stride 2 in H, dilated, grouped
     }
 
     static List<ConvGeometry> allGeometries() {

@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""PyTorch side of the vectorgrad comparison: training throughput of the reference models.
+
+Trains the reference CNN (Conv2d 1->32 3x3 pad 1, ReLU, MaxPool 2; Conv2d 32->64 3x3 pad 1, ReLU, MaxPool 2;
+Flatten; Linear 3136->128, ReLU; Linear 128->10) and the reference MLP (784->512, ReLU, 512->256, ReLU, 256->10)
+with SGD (lr 0.05, momentum 0.9) and cross-entropy, batch 128, for N timed steps after a warm-up, on
+Fashion-MNIST when the Debian files are present (else random data of the same shape), and prints one JSON line
+per (model, threads) with samples/s.
+
+Run with Debian's interpreter (python3-torch 1.13):
+    /usr/bin/python3 bench/pytorch/train_bench.py --threads 1 2 --steps 60
+Wrap timing runs in `flock /tmp/vectorgrad-bench.lock ...` on the shared machine.
+"""
+import argparse
+import gzip
+import json
+import os
+import platform
+import struct
+import time
+
+import torch
+import torch.nn as nn
+
+FASHION = "/usr/share/datasets/fashion-mnist"
+
+
+def load_images(limit):
+    path = os.path.join(FASHION, "train-images-idx3-ubyte.gz")
+    lpath = os.path.join(FASHION, "train-labels-idx1-ubyte.gz")
+    if not (os.path.exists(path) and os.path.exists(lpath)):
+        g = torch.Generator().manual_seed(0)
+        return torch.rand(limit, 1, 28, 28, generator=g), torch.randint(0, 10, (limit,), generator=g), "random"
+    with gzip.open(path, "rb") as f:
+        _, n, h, w = struct.unpack(">IIII", f.read(16))
+        n = min(n, limit)
+        x = torch.frombuffer(bytearray(f.read(n * h * w)), dtype=torch.uint8).float().div_(255).view(n, 1, h, w)
+    with gzip.open(lpath, "rb") as f:
+        f.read(8)
+        y = torch.frombuffer(bytearray(f.read(n)), dtype=torch.uint8).long()
+    return x, y, "fashion-mnist"
+
+
+def cnn():
+    return nn.Sequential(
+        nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2, 2),
+        nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2, 2),
+        nn.Flatten(), nn.Linear(3136, 128), nn.ReLU(), nn.Linear(128, 10))
+
+
+def mlp():
+    return nn.Sequential(nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(), nn.Linear(256, 10))
+
+
+def bench(name, make, x, y, threads, batch, warmup, steps):
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    model = make()
+    opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    loss_fn = nn.CrossEntropyLoss()
+    n = x.shape[0] // batch
+
+    def step(i):
+        j = (i % n) * batch
+        xb, yb = x[j:j + batch], y[j:j + batch]
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(model(xb), yb)
+        loss.backward()
+        opt.step()
+        return loss
+
+    for i in range(warmup):
+        step(i)
+    t0 = time.perf_counter()
+    for i in range(steps):
+        loss = step(warmup + i)
+    loss = float(loss)  # forces completion
+    dt = time.perf_counter() - t0
+    return {"system": "pytorch", "version": torch.__version__, "model": name, "threads": threads, "batch": batch,
+            "steps": steps, "seconds": round(dt, 4), "samples_per_s": round(steps * batch / dt, 1),
+            "final_loss": round(loss, 4)}
+
+
+def cpu_description():
+    """Model name, family/model and whether AVX-512F is there: figures are only comparable on one CPU."""
+    info = {}
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if ":" in line:
+                    k, v = line.split(":", 1)
+                    info.setdefault(k.strip(), v.strip())
+    except OSError:
+        return platform.processor() or platform.machine()
+    avx512 = "avx512f" in info.get("flags", "").split()
+    return "%s (family %s model %s, avx512f %s)" % (info.get("model name", "?"), info.get("cpu family", "?"),
+                                                   info.get("model", "?"), "yes" if avx512 else "no")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--models", nargs="+", default=["cnn", "mlp"])
+    ap.add_argument("--batch", type=int, default=128)
+    ap.add_argument("--warmup", type=int, default=10)
+    ap.add_argument("--steps", type=int, default=60)
+    args = ap.parse_args()
+    x, y, data = load_images(max(args.batch * (args.warmup + args.steps), 12800))
+    makers = {"cnn": cnn, "mlp": mlp}
+    cpu = cpu_description()
+    for name in args.models:
+        for t in args.threads:
+            r = bench(name, makers[name], x, y, t, args.batch, args.warmup, args.steps)
+            r["data"] = data
+            r["cpu"] = cpu
+            print(json.dumps(r), flush=True)
+
+
+if __name__ == "__main__":
+    main()
