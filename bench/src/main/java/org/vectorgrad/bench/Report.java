@@ -119,7 +119,7 @@ public final class Report {
         boolean avx512 = flags.contains(" avx512f");
         boolean amd = model.contains("AMD");
         if (avx512 && !amd) return 157;
-        if (avx512) return 118;
+        if (avx512) return 114;
         if (flags.contains(" avx2") && flags.contains(" fma")) return 99;
         return 0;
     }

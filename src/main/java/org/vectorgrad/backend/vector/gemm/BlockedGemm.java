@@ -21,7 +21,10 @@ public final class BlockedGemm {
     private static final AtomicLong STAGE = new AtomicLong();
 
     private final GemmBlocking blocking;
-    private final MicroKernel kernel;
+    private final MicroKernel vectorKernel;
+    private final MicroKernel scalarKernel;
+    private final Transposer vectorTransposer;
+    private final KernelWarmup warmup;
     private final Dispatcher dispatcher;
     private final long parallelMinWork;
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
@@ -33,7 +36,10 @@ public final class BlockedGemm {
      */
     public BlockedGemm(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork) {
         this.blocking = blocking;
-        this.kernel = MicroKernel.create(blocking.bits(), blocking.mr());
+        this.vectorKernel = MicroKernel.create(blocking.bits(), blocking.mr());
+        this.scalarKernel = new ScalarKernel(blocking.mr(), blocking.nr());
+        this.vectorTransposer = Transposer.create(blocking.bits());
+        this.warmup = KernelWarmup.forKernel(vectorKernel, vectorTransposer);
         this.dispatcher = dispatcher;
         this.parallelMinWork = parallelMinWork;
     }
@@ -65,8 +71,6 @@ public final class BlockedGemm {
 
     private static int ceilDiv(int a, int b) { return (a + b - 1) / b; }
 
-    private static int gcd(int a, int b) { return b == 0 ? a : gcd(b, a % b); }
-
     /** One thread's buffers; {@link #call} is only used when this thread is the one calling gemm. */
     private final class Workspace {
         float[] packedA = new float[0];
@@ -97,6 +101,9 @@ public final class BlockedGemm {
         private int j0, cols, panels, p0, kc, mcEff, mBlocks, groups, packChunks;
         private float beta;
         private long stage;
+        // Chosen once per call: the scalar twins until the vector code is compiled (same bits either way).
+        private MicroKernel kernel;
+        private Transposer transposer;
 
         Call(Workspace owner) { this.owner = owner; }
 
@@ -106,6 +113,9 @@ public final class BlockedGemm {
             this.a = a; this.aOff = aOff; this.lda = lda; this.b = b; this.bOff = bOff; this.ldb = ldb;
             this.c = c; this.cOff = cOff; this.ldc = ldc;
             int mr = blocking.mr(), nr = blocking.nr(), threads = dispatcher.threads();
+            boolean warm = warmup.ready();
+            kernel = warm ? vectorKernel : scalarKernel;
+            transposer = warm ? vectorTransposer : null;
             // Balanced blocks: 784 = 4 x 196 rather than 3 x 256 + 16, a thin last block wastes a packing pass.
             mBlocks = ceilDiv(m, blocking.mc());
             mcEff = ceilDiv(ceilDiv(m, mBlocks), mr) * mr;
@@ -118,8 +128,9 @@ public final class BlockedGemm {
                 j0 = jb * ncEff;
                 cols = Math.min(ncEff, n - j0);
                 panels = ceilDiv(cols, nr);
-                // Enough column groups that the chunk count is a multiple of the thread count (when panels allow).
-                groups = parallel ? Math.min(panels, threads / gcd(mBlocks, threads)) : 1;
+                // About 4 chunks per thread (when panels allow): chunks are claimed dynamically, and smaller ones
+                // let the caller absorb a worker's share when the OS has not scheduled it.
+                groups = parallel ? Math.max(1, Math.min(panels, ceilDiv(4 * threads, mBlocks))) : 1;
                 packChunks = parallel ? Math.min(panels, 4 * threads) : 1;
                 for (int kb = 0; kb < kBlocks; kb++) {
                     p0 = (int) ((long) k * kb / kBlocks);
@@ -141,7 +152,7 @@ public final class BlockedGemm {
 
         private void packChunk(int chunk) {
             int from = (int) ((long) panels * chunk / packChunks), to = (int) ((long) panels * (chunk + 1) / packChunks);
-            Packing.packB(transB, b, bOff, ldb, p0, kc, j0, cols, blocking.nr(), from, to, owner.packedB);
+            Packing.packB(transB, b, bOff, ldb, p0, kc, j0, cols, blocking.nr(), from, to, owner.packedB, transposer);
         }
 
         private void computeChunk(int chunk) {
@@ -151,9 +162,9 @@ public final class BlockedGemm {
             int mr = blocking.mr(), nr = blocking.nr();
             int i0 = ib * mcEff, rows = Math.min(mcEff, m - i0);
             Workspace w = workspaces.get();
-            float[] pa = w.packedA(ceilDiv(rows, mr) * mr * kc);
+            float[] pa = w.packedA(ceilDiv(rows, mr) * mr * kc + Transposer.SLACK);
             if (w.aStage != stage || w.aBlock != ib) {
-                Packing.packA(transA, a, aOff, lda, i0, rows, p0, kc, mr, pa, 0);
+                Packing.packA(transA, a, aOff, lda, i0, rows, p0, kc, mr, pa, 0, transposer);
                 w.aStage = stage;
                 w.aBlock = ib;
             }

@@ -15,7 +15,7 @@ final class Packing {
      * when {@code trans}.
      */
     static void packA(boolean trans, float[] a, int aOff, int lda, int i0, int rows, int p0, int kc, int mr,
-                      float[] dst, int dstOff) {
+                      float[] dst, int dstOff, Transposer tr) {
         for (int ir = 0; ir < rows; ir += mr) {
             int valid = Math.min(mr, rows - ir);
             int base = dstOff + ir * kc;
@@ -29,7 +29,12 @@ final class Packing {
             } else {
                 // A stored m x k: walk p outside so the writes are sequential and the mr source rows stream.
                 int src = aOff + (i0 + ir) * lda + p0;
-                for (int p = 0; p < kc; p++) {
+                int p = 0;
+                // Register transposes spill zeros past each row; ir ascends, so the next panel overwrites them.
+                if (tr != null && valid == mr && tr.mr == mr) {
+                    for (; p + tr.lanes <= kc; p += tr.lanes) tr.mrRows(a, src + p, lda, dst, base + p * mr, mr);
+                }
+                for (; p < kc; p++) {
                     int d = base + p * mr;
                     for (int r = 0; r < valid; r++) dst[d + r] = a[src + r * lda + p];
                     for (int r = valid; r < mr; r++) dst[d + r] = 0f;
@@ -45,7 +50,7 @@ final class Packing {
      * when {@code trans}. Panel q lands at {@code dst[q·kc·nr]}.
      */
     static void packB(boolean trans, float[] b, int bOff, int ldb, int p0, int kc, int j0, int cols, int nr,
-                      int panelFrom, int panelTo, float[] dst) {
+                      int panelFrom, int panelTo, float[] dst, Transposer tr) {
         for (int q = panelFrom; q < panelTo; q++) {
             int jr = q * nr;
             int valid = Math.min(nr, cols - jr);
@@ -54,7 +59,15 @@ final class Packing {
                 // B stored n x k: walk p outside so the writes are sequential; the nr source rows stream in
                 // parallel (a j-outer walk would write with a stride of nr floats, touching the whole panel nr times).
                 int src = bOff + (j0 + jr) * ldb + p0;
-                for (int p = 0; p < kc; p++) {
+                int p = 0;
+                if (tr != null && valid == nr && nr == 2 * tr.lanes) {
+                    int half = tr.lanes;
+                    for (; p + half <= kc; p += half) {
+                        tr.full(b, src + p, ldb, dst, base + p * nr, nr);
+                        tr.full(b, src + half * ldb + p, ldb, dst, base + p * nr + half, nr);
+                    }
+                }
+                for (; p < kc; p++) {
                     int d = base + p * nr;
                     for (int j = 0; j < valid; j++) dst[d + j] = b[src + j * ldb + p];
                     for (int j = valid; j < nr; j++) dst[d + j] = 0f;
