@@ -6,18 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.scalar.ScalarBackend;
 
 /** cblas_sgemm/sgemv/saxpy/sscal through {@link BlasBackend} against the scalar oracle. */
 class BlasGemmTest {
-    private static BlasBackendFactory factory;
+    private BlasBackendFactory factory;
     private final Backend oracle = new ScalarBackend();
 
-    @BeforeAll
-    static void needsOpenBlas() { factory = BlasTestSupport.requireOpenBlas(); }
+    /** Per test, so that each one is reported as skipped (with the reason) when OpenBLAS is absent. */
+    @BeforeEach
+    void needsOpenBlas() { factory = BlasTestSupport.requireOpenBlas(); }
 
     private static float[] random(SplittableRandom r, int n) {
         float[] x = new float[n];
