@@ -1,0 +1,94 @@
+package org.vectorgrad.bench;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.vectorgrad.backend.Backend;
+import org.vectorgrad.backend.Backends;
+
+/**
+ * {@code C = op(A)·op(B)} (alpha 1, beta 0) per backend, shape and thread count; the score is ns per call, and
+ * {@link Report} turns it into GFLOP/s from the shape. Shapes: FFM per-call overhead rows (4³, 16³, 64³), squares,
+ * and the MLP's Dense layers at batch 128 exactly as {@code nn.Dense} calls gemm:
+ * forward {@code y = x·Wᵀ} is {@code batch x out x in, NT}; weight gradient {@code dW += dyᵀ·x} is
+ * {@code out x in x batch, TN}; input gradient {@code dx = dy·W} is {@code batch x in x out, NN}.
+ *
+ * <p>Backends: {@code scalar}, {@code vector}, {@code blas} (the project's OpenBLAS backend, from
+ * {@code Backends.create}) and {@code openblas} (a direct FFM downcall in this module, for a side-by-side while
+ * the blas backend is not built). A backend that is not available here fails its own @Setup with a clear message;
+ * JMH reports that one combination as failed and goes on with the others.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xss4m"})
+public class GemmBenchmark {
+
+    @Param({"vector", "blas", "scalar"})
+    public String backend;
+
+    @Param({"4x4x4", "16x16x16", "64x64x64", "256x256x256", "512x512x512", "1024x1024x1024", "2048x2048x2048",
+            "128x512x784:NT", "128x256x512:NT", "512x784x128:TN", "256x512x128:TN", "128x784x512:NN", "128x512x256:NN"})
+    public String shape;
+
+    @Param({"1", "2"})
+    public int threads;
+
+    private Backend be;
+    private OpenBlasFfm openblas;
+    private Shape s;
+    private float[] a, b, c;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        s = Shape.parse(shape);
+        if (backend.equals("scalar") && s.flops() > 2.0 * 512 * 512 * 512) {
+            throw new IllegalStateException("skipped: scalar is only benchmarked up to 512^3 (" + shape + " would take minutes)");
+        }
+        if (backend.equals("openblas")) {
+            openblas = new OpenBlasFfm();
+            openblas.threads(threads);
+        } else {
+            be = Backends.create(backend, threads); // throws BackendUnavailableException with the reason
+        }
+        SplittableRandom rng = new SplittableRandom(42);
+        a = random(rng, s.m() * s.k());
+        b = random(rng, s.k() * s.n());
+        c = new float[s.m() * s.n()];
+    }
+
+    static float[] random(SplittableRandom rng, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) (rng.nextDouble() * 2 - 1);
+        return x;
+    }
+
+    @Benchmark
+    public float[] gemm() {
+        if (openblas != null) {
+            openblas.sgemm(s.transA(), s.transB(), s.m(), s.n(), s.k(), 1f, a, s.lda(), b, s.ldb(), 0f, c, s.ldc());
+        } else {
+            be.gemm(s.transA(), s.transB(), s.m(), s.n(), s.k(), 1f, a, 0, s.lda(), b, 0, s.ldb(), 0f, c, 0, s.ldc());
+        }
+        return c;
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        if (be != null) be.close();
+    }
+}

@@ -1,0 +1,29 @@
+package org.vectorgrad.backend.vector.elementwise;
+
+import static org.vectorgrad.backend.vector.elementwise.Lanes.F;
+import static org.vectorgrad.backend.vector.elementwise.Lanes.N;
+
+import jdk.incubator.vector.FloatVector;
+
+/** axpy and scale on ranges; the same float operations as the oracle (no fused multiply-add), so bitwise equal. */
+public final class Blas1Kernels {
+    private Blas1Kernels() {}
+
+    /** {@code y[i] += alpha·x[i]} for i in [from, to). */
+    public static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int from, int to) {
+        int i = from;
+        for (int bound = from + F.loopBound(to - from); i < bound; i += N) {
+            FloatVector.fromArray(F, x, xOff + i).mul(alpha).add(FloatVector.fromArray(F, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < to; i++) y[yOff + i] += alpha * x[xOff + i];
+    }
+
+    /** {@code x[i] *= alpha} for i in [from, to). */
+    public static void scale(float alpha, float[] x, int xOff, int from, int to) {
+        int i = from;
+        for (int bound = from + F.loopBound(to - from); i < bound; i += N) {
+            FloatVector.fromArray(F, x, xOff + i).mul(alpha).intoArray(x, xOff + i);
+        }
+        for (; i < to; i++) x[xOff + i] *= alpha;
+    }
+}

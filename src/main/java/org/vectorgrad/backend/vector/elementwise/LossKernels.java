@@ -1,0 +1,61 @@
+package org.vectorgrad.backend.vector.elementwise;
+
+import static org.vectorgrad.backend.vector.elementwise.Lanes.D;
+import static org.vectorgrad.backend.vector.elementwise.Lanes.F;
+import static org.vectorgrad.backend.vector.elementwise.Lanes.N;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Elementwise losses: per-element terms in float vectors, their sum widened to double. Within 1e-6 relative of
+ * the double-precision oracle for the mean; gradients within 1e-6 absolute (scaled by {@code scale}).
+ */
+public final class LossKernels {
+    private LossKernels() {}
+
+    /** Σ (max(x,0) - x·t + log(1 + e^-|x|)); grad = scale·(sigmoid(x) - t) unless null. */
+    public static double binaryCrossEntropyWithLogits(int n, float[] logits, int lOff, float[] targets, int tOff,
+                                                      float[] grad, int gOff, float scale) {
+        DoubleVector acc0 = DoubleVector.zero(D), acc1 = DoubleVector.zero(D);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += N) {
+            FloatVector x = FloatVector.fromArray(F, logits, lOff + i), t = FloatVector.fromArray(F, targets, tOff + i);
+            FloatVector e = x.abs().neg().lanewise(VectorOperators.EXP);
+            FloatVector term = x.max(0f).sub(x.mul(t)).add(e.lanewise(VectorOperators.LOG1P));
+            acc0 = acc0.add((DoubleVector) term.convertShape(VectorOperators.F2D, D, 0));
+            acc1 = acc1.add((DoubleVector) term.convertShape(VectorOperators.F2D, D, 1));
+            if (grad != null) ActivationKernels.sigmoid(x).sub(t).mul(scale).intoArray(grad, gOff + i);
+        }
+        double total = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            double x = logits[lOff + i], t = targets[tOff + i];
+            total += Math.max(x, 0) - x * t + Math.log1p(Math.exp(-Math.abs(x)));
+            if (grad != null) grad[gOff + i] = (float) (scale * (1.0 / (1.0 + Math.exp(-x)) - t));
+        }
+        return total;
+    }
+
+    /** Σ (p - t)² in double; grad = scale·2·(p - t) unless null. */
+    public static double squaredError(int n, float[] pred, int pOff, float[] target, int tOff, float[] grad, int gOff, float scale) {
+        DoubleVector acc0 = DoubleVector.zero(D), acc1 = DoubleVector.zero(D);
+        float twoScale = 2f * scale;
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += N) {
+            FloatVector p = FloatVector.fromArray(F, pred, pOff + i), t = FloatVector.fromArray(F, target, tOff + i);
+            DoubleVector d0 = ((DoubleVector) p.convertShape(VectorOperators.F2D, D, 0)).sub((DoubleVector) t.convertShape(VectorOperators.F2D, D, 0));
+            DoubleVector d1 = ((DoubleVector) p.convertShape(VectorOperators.F2D, D, 1)).sub((DoubleVector) t.convertShape(VectorOperators.F2D, D, 1));
+            acc0 = d0.fma(d0, acc0);
+            acc1 = d1.fma(d1, acc1);
+            if (grad != null) p.sub(t).mul(twoScale).intoArray(grad, gOff + i);
+        }
+        double total = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            double d = (double) pred[pOff + i] - target[tOff + i];
+            total += d * d;
+            if (grad != null) grad[gOff + i] = (float) (scale * 2.0 * d);
+        }
+        return total;
+    }
+}

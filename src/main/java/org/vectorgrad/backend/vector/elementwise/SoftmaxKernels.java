@@ -1,0 +1,118 @@
+package org.vectorgrad.backend.vector.elementwise;
+
+import static org.vectorgrad.backend.vector.elementwise.Lanes.D;
+import static org.vectorgrad.backend.vector.elementwise.Lanes.F;
+import static org.vectorgrad.backend.vector.elementwise.Lanes.N;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Row-wise softmax, log-softmax, softmax cross-entropy and arg-max over rows [rowFrom, rowTo). Exponentials are
+ * float (the Vector API's EXP), their sums double; results stay within 1e-6 absolute / 1e-5 relative of the
+ * double-precision oracle. Rows are independent, so splitting rows across threads changes nothing.
+ */
+public final class SoftmaxKernels {
+    private SoftmaxKernels() {}
+
+    /** Largest value of a row (NaN if the row holds one). */
+    static float rowMax(float[] x, int off, int cols) {
+        int j = 0;
+        FloatVector m = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        for (int bound = F.loopBound(cols); j < bound; j += N) m = m.max(FloatVector.fromArray(F, x, off + j));
+        float max = m.reduceLanes(VectorOperators.MAX);
+        for (; j < cols; j++) max = Math.max(max, x[off + j]);
+        return max;
+    }
+
+    /** Writes e^(x - shift) to y (may be x's storage for y) and returns their sum in double. */
+    static double expShifted(float[] x, int xOff, float shift, int cols, float[] y, int yOff) {
+        DoubleVector acc0 = DoubleVector.zero(D), acc1 = DoubleVector.zero(D);
+        int j = 0;
+        for (int bound = F.loopBound(cols); j < bound; j += N) {
+            FloatVector e = FloatVector.fromArray(F, x, xOff + j).sub(shift).lanewise(VectorOperators.EXP);
+            if (y != null) e.intoArray(y, yOff + j);
+            acc0 = acc0.add((DoubleVector) e.convertShape(VectorOperators.F2D, D, 0));
+            acc1 = acc1.add((DoubleVector) e.convertShape(VectorOperators.F2D, D, 1));
+        }
+        double sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; j < cols; j++) {
+            float e = (float) Math.exp(x[xOff + j] - shift);
+            if (y != null) y[yOff + j] = e;
+            sum += e;
+        }
+        return sum;
+    }
+
+    public static void softmax(int cols, float[] x, int xOff, float[] y, int yOff, int rowFrom, int rowTo) {
+        for (int r = rowFrom; r < rowTo; r++) {
+            int xr = xOff + r * cols, yr = yOff + r * cols;
+            float max = rowMax(x, xr, cols);
+            double sum = expShifted(x, xr, max, cols, y, yr);
+            Blas1Kernels.scale((float) (1.0 / sum), y, yr, 0, cols);
+        }
+    }
+
+    public static void logSoftmax(int cols, float[] x, int xOff, float[] y, int yOff, int rowFrom, int rowTo) {
+        for (int r = rowFrom; r < rowTo; r++) {
+            int xr = xOff + r * cols, yr = yOff + r * cols;
+            float max = rowMax(x, xr, cols);
+            float lse = (float) (max + Math.log(expShifted(x, xr, max, cols, null, 0)));
+            int j = 0;
+            for (int bound = F.loopBound(cols); j < bound; j += N) FloatVector.fromArray(F, x, xr + j).sub(lse).intoArray(y, yr + j);
+            for (; j < cols; j++) y[yr + j] = x[xr + j] - lse;
+        }
+    }
+
+    /**
+     * Sum over rows [rowFrom, rowTo) of {@code lse(row) - logit[label]} in double, writing
+     * {@code grad = scale·(softmax - onehot)} unless grad is null. Labels are checked.
+     */
+    public static double crossEntropy(int cols, float[] logits, int lOff, int[] labels, int labOff, float[] grad, int gOff,
+                                      float scale, int rowFrom, int rowTo) {
+        double total = 0;
+        for (int r = rowFrom; r < rowTo; r++) {
+            int base = lOff + r * cols;
+            int label = labels[labOff + r];
+            if (label < 0 || label >= cols) {
+                throw new IllegalArgumentException("softmaxCrossEntropy: label " + label + " of row " + r + " is outside [0, " + cols + ")");
+            }
+            float max = rowMax(logits, base, cols);
+            double sum = expShifted(logits, base, max, cols, grad, gOff + r * cols);
+            double lse = max + Math.log(sum);
+            total += lse - logits[base + label];
+            if (grad != null) {
+                int gr = gOff + r * cols;
+                // grad currently holds e^(x - max); softmax = that / sum.
+                Blas1Kernels.scale((float) (scale / sum), grad, gr, 0, cols);
+                grad[gr + label] = (float) (scale * (Math.exp(logits[base + label] - lse) - 1.0));
+            }
+        }
+        return total;
+    }
+
+    /** First index of the largest value of each row; rows holding NaN fall back to the oracle's loop. */
+    public static void argmaxRows(int cols, float[] x, int xOff, int[] out, int outOff, int rowFrom, int rowTo) {
+        for (int r = rowFrom; r < rowTo; r++) {
+            int base = xOff + r * cols;
+            float max = rowMax(x, base, cols);
+            int best = 0;
+            if (Float.isNaN(max)) {
+                for (int j = 1; j < cols; j++) if (x[base + j] > x[base + best]) best = j;
+            } else {
+                int j = 0;
+                for (int bound = F.loopBound(cols); j < bound; j += N) {
+                    long bits = FloatVector.fromArray(F, x, base + j).eq(max).toLong();
+                    if (bits != 0) {
+                        j += Long.numberOfTrailingZeros(bits);
+                        break;
+                    }
+                }
+                while (j < cols && x[base + j] != max) j++;
+                best = j < cols ? j : 0;
+            }
+            out[outOff + r] = best;
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package org.vectorgrad.backend.vector.gemm;
+
+import java.util.concurrent.atomic.AtomicLong;
+import org.vectorgrad.parallel.ChunkTask;
+import org.vectorgrad.parallel.Dispatcher;
+
+/**
+ * Row-major {@code C = alpha·op(A)·op(B) + beta·C} in BLIS's structure: loops over NC column blocks and KC depth
+ * blocks pack op(B) into micro-panels; the (MC row block x group of NR micro-panels) tiles of C are the parallel
+ * chunks, each packing its op(A) block and running the {@link MicroKernel} over it.
+ *
+ * <p>Determinism: block boundaries depend only on (m, n, k) and the {@link GemmBlocking}, never on the thread
+ * count, and K is never split across threads; every C element sees the same sequence of operations whichever
+ * thread computes it, so results are bitwise identical for any thread count.
+ *
+ * <p>Buffers: packed panels live in per-thread workspaces, allocated on first use and grown when a larger
+ * problem arrives; a steady stream of same-sized calls allocates nothing.
+ */
+public final class BlockedGemm {
+    /** Distinguishes packing stages so a worker knows whether its packed A block is current. */
+    private static final AtomicLong STAGE = new AtomicLong();
+
+    private final GemmBlocking blocking;
+    private final MicroKernel kernel;
+    private final Transposer transposer;
+    private final Dispatcher dispatcher;
+    private final long parallelMinWork;
+    private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
+
+    /**
+     * @param blocking        the MR/NR/KC/MC/NC table (its vector width picks the micro-kernel)
+     * @param dispatcher      threads to split the MC/NR tile grid over
+     * @param parallelMinWork products with {@code m·n·k} below this stay on the calling thread
+     */
+    public BlockedGemm(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork) {
+        this.blocking = blocking;
+        this.kernel = MicroKernel.create(blocking.bits(), blocking.mr());
+        this.transposer = Transposer.create(blocking.bits());
+        this.dispatcher = dispatcher;
+        this.parallelMinWork = parallelMinWork;
+    }
+
+    public GemmBlocking blocking() { return blocking; }
+
+    /** See {@link org.vectorgrad.backend.Backend#gemm}. */
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                     float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        GemmArgs.check("vector gemm", transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0f) {
+            scaleC(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        boolean parallel = dispatcher.threads() > 1 && (long) m * n * k >= parallelMinWork;
+        workspaces.get().call.run(parallel, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /** C = beta·C without reading C when beta is 0 (it may hold NaN). */
+    private static void scaleC(int m, int n, float beta, float[] c, int cOff, int ldc) {
+        if (beta == 1f) return;
+        for (int i = 0; i < m; i++) {
+            int row = cOff + i * ldc;
+            if (beta == 0f) java.util.Arrays.fill(c, row, row + n, 0f);
+            else for (int j = 0; j < n; j++) c[row + j] *= beta;
+        }
+    }
+
+    private static int ceilDiv(int a, int b) { return (a + b - 1) / b; }
+
+    /** One thread's buffers; {@link #call} is only used when this thread is the one calling gemm. */
+    private final class Workspace {
+        float[] packedA = new float[0];
+        float[] packedB = new float[0];
+        final float[] tile = new float[blocking.mr() * blocking.nr()];
+        long aStage = -1;
+        int aBlock = -1;
+        final Call call = new Call(this);
+
+        float[] packedA(int size) {
+            if (packedA.length < size) packedA = new float[size];
+            return packedA;
+        }
+    }
+
+    /** The state of one gemm call, reused by the next call on the same thread: the chunk tasks read it. */
+    private final class Call {
+        private final Workspace owner;
+        private final ChunkTask packTask = this::packChunk;
+        private final ChunkTask computeTask = this::computeChunk;
+        // the operands
+        private boolean transA, transB;
+        private int m, k;
+        private float alpha;
+        private float[] a, b, c;
+        private int aOff, lda, bOff, ldb, cOff, ldc;
+        // the current (NC, KC) stage
+        private int j0, cols, panels, p0, kc, mcEff, mBlocks, groups, packChunks;
+        private float beta;
+        private long stage;
+
+        Call(Workspace owner) { this.owner = owner; }
+
+        void run(boolean parallel, boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                 float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+            this.transA = transA; this.transB = transB; this.m = m; this.k = k; this.alpha = alpha;
+            this.a = a; this.aOff = aOff; this.lda = lda; this.b = b; this.bOff = bOff; this.ldb = ldb;
+            this.c = c; this.cOff = cOff; this.ldc = ldc;
+            int mr = blocking.mr(), nr = blocking.nr(), threads = dispatcher.threads();
+            // Balanced blocks: 784 = 4 x 196 rather than 3 x 256 + 16, a thin last block wastes a packing pass.
+            mBlocks = ceilDiv(m, blocking.mc());
+            mcEff = ceilDiv(ceilDiv(m, mBlocks), mr) * mr;
+            mBlocks = ceilDiv(m, mcEff);
+            int nBlocks = ceilDiv(n, blocking.nc());
+            int ncEff = ceilDiv(ceilDiv(n, nBlocks), nr) * nr;
+            nBlocks = ceilDiv(n, ncEff);
+            int kBlocks = ceilDiv(k, blocking.kc());
+            for (int jb = 0; jb < nBlocks; jb++) {
+                j0 = jb * ncEff;
+                cols = Math.min(ncEff, n - j0);
+                panels = ceilDiv(cols, nr);
+                // About 4 chunks per thread (when panels allow): chunks are claimed dynamically, and smaller ones
+                // let the caller absorb a worker's share when the OS has not scheduled it.
+                groups = parallel ? Math.max(1, Math.min(panels, ceilDiv(4 * threads, mBlocks))) : 1;
+                packChunks = parallel ? Math.min(panels, 4 * threads) : 1;
+                for (int kb = 0; kb < kBlocks; kb++) {
+                    p0 = (int) ((long) k * kb / kBlocks);
+                    kc = (int) ((long) k * (kb + 1) / kBlocks) - p0;
+                    this.beta = kb == 0 ? beta : 1f;
+                    stage = STAGE.incrementAndGet();
+                    if (owner.packedB.length < panels * kc * nr) owner.packedB = new float[panels * kc * nr];
+                    if (parallel) {
+                        dispatcher.forEach(packChunks, packTask);
+                        dispatcher.forEach(mBlocks * groups, computeTask);
+                    } else {
+                        packChunk(0);
+                        for (int ch = 0; ch < mBlocks; ch++) computeChunk(ch);
+                    }
+                }
+            }
+            this.a = null; this.b = null; this.c = null; // do not keep the caller's arrays alive
+        }
+
+        private void packChunk(int chunk) {
+            int from = (int) ((long) panels * chunk / packChunks), to = (int) ((long) panels * (chunk + 1) / packChunks);
+            Packing.packB(transB, b, bOff, ldb, p0, kc, j0, cols, blocking.nr(), from, to, owner.packedB, transposer);
+        }
+
+        private void computeChunk(int chunk) {
+            int ib = chunk / groups, g = chunk % groups;
+            int q0 = (int) ((long) panels * g / groups), q1 = (int) ((long) panels * (g + 1) / groups);
+            if (q0 == q1) return;
+            int mr = blocking.mr(), nr = blocking.nr();
+            int i0 = ib * mcEff, rows = Math.min(mcEff, m - i0);
+            Workspace w = workspaces.get();
+            float[] pa = w.packedA(ceilDiv(rows, mr) * mr * kc + Transposer.SLACK);
+            if (w.aStage != stage || w.aBlock != ib) {
+                Packing.packA(transA, a, aOff, lda, i0, rows, p0, kc, mr, pa, 0, transposer);
+                w.aStage = stage;
+                w.aBlock = ib;
+            }
+            float[] pb = owner.packedB, tile = w.tile;
+            for (int q = q0; q < q1; q++) {
+                int jr = q * nr, ncols = Math.min(nr, cols - jr), pbOff = q * kc * nr;
+                int cRow = cOff + i0 * ldc + j0 + jr;
+                for (int ir = 0; ir < rows; ir += mr) {
+                    kernel.run(kc, pa, ir * kc, pb, pbOff, tile);
+                    int nrows = Math.min(mr, rows - ir), ci = cRow + ir * ldc;
+                    if (nrows < mr || ncols < nr) kernel.storeEdge(tile, alpha, beta, c, ci, ldc, nrows, ncols);
+                    else if (beta == 0f) kernel.storeFull(tile, alpha, c, ci, ldc);
+                    else kernel.storeFull(tile, alpha, beta, c, ci, ldc);
+                }
+            }
+        }
+    }
+}

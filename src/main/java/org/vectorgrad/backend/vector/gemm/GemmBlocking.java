@@ -1,0 +1,70 @@
+package org.vectorgrad.backend.vector.gemm;
+
+/**
+ * The CPU-dependent GEMM parameters, as a pure function of the vector width and the cache sizes so that tests can
+ * cover every table on any machine. Names follow BLIS: an MR x NR micro-tile, KC the depth of one packed panel,
+ * MC the rows of op(A) packed at once (the A block kept in L2), NC the columns of op(B) packed at once.
+ * The rules and the measurements behind them are in {@code docs/decisions.md}.
+ *
+ * <p>This class does not touch {@code jdk.incubator.vector}, so it can be used where that module is absent.
+ *
+ * @param bits vector width in bits (128, 256 or 512)
+ * @param mr   rows of the micro-tile
+ * @param nr   columns of the micro-tile (two vectors)
+ * @param kc   depth of a packed panel
+ * @param mc   rows of a packed A block (a multiple of mr)
+ * @param nc   columns of a packed B block (a multiple of nr)
+ */
+public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc) {
+
+    /** Cache sizes used when the machine does not say: the AVX-512 Xeon of PERFORMANCE.md's table (bytes). */
+    public static final int DEFAULT_L1 = 48 << 10, DEFAULT_L2 = 2 << 20, DEFAULT_L3 = 32 << 20;
+
+    public GemmBlocking {
+        if (bits != 128 && bits != 256 && bits != 512) throw new IllegalArgumentException("vector bits must be 128, 256 or 512, got " + bits);
+        if (mr < 1 || nr != 2 * bits / 32 || kc < 1 || mc < mr || mc % mr != 0 || nc < nr || nc % nr != 0) {
+            throw new IllegalArgumentException("inconsistent GEMM blocking " + this);
+        }
+    }
+
+    /** The table for a vector width with default cache sizes. */
+    public static GemmBlocking forBits(int bits) {
+        return forCaches(bits, DEFAULT_L1, DEFAULT_L2, DEFAULT_L3);
+    }
+
+    /** Depth of a packed panel, measured (docs/decisions.md): 384 beat 128-256 and tied 512 on Zen 4. */
+    public static final int KC = 384;
+
+    /**
+     * The table for a vector width and per-core L1d, per-core L2 and shared L3 sizes in bytes.
+     * <ul>
+     *   <li>MR x NR fills the register file: 32 zmm hold 12x2 accumulators + 2 B vectors + 1 broadcast (MR 14
+     *       spills); 16 ymm/xmm hold 6x2 + 3. NR is two vectors.</li>
+     *   <li>KC = {@value #KC} for every width: the B micro-panel (KC x NR) need not fit L1, since the kernel
+     *       reads it from L2 at ~15 bytes per cycle, far below L2's bandwidth, and a deeper panel halves the C
+     *       tile's load/store traffic and the per-panel overhead. {@code l1} only bounds it for tiny L1s.</li>
+     *   <li>MC keeps the packed A block (MC x KC) in half of L2; NC the packed B block (KC x NC) in a quarter of
+     *       L3, capped at 4096.</li>
+     * </ul>
+     */
+    public static GemmBlocking forCaches(int bits, long l1, long l2, long l3) {
+        int lanes = bits / 32;
+        int nr = 2 * lanes;
+        int mr = bits == 512 ? 12 : 6;
+        int kc = (int) Math.max(64, Math.min(KC, roundDownLong(l1 * 2 / (nr * 4L), 16)));
+        int mc = clamp(roundDown((int) Math.min(Integer.MAX_VALUE, l2 / 2 / (kc * 4L)), mr), mr * 4, roundDown(2048, mr));
+        int nc = clamp(roundDown((int) Math.min(Integer.MAX_VALUE, l3 / 4 / (kc * 4L)), nr), nr * 8, 4096);
+        return new GemmBlocking(bits, mr, nr, kc, mc, nc);
+    }
+
+    private static long roundDownLong(long v, long unit) { return v / unit * unit; }
+
+    /** The same table with another KC, MC or NC (for measurements and tests); mc and nc are rounded to mr/nr. */
+    public GemmBlocking with(int mr, int kc, int mc, int nc) {
+        return new GemmBlocking(bits, mr, nr, kc, Math.max(mr, roundDown(mc, mr)), Math.max(nr, roundDown(nc, nr)));
+    }
+
+    private static int roundDown(int v, int unit) { return v / unit * unit; }
+
+    private static int clamp(int v, int lo, int hi) { return Math.max(lo, Math.min(hi, v)); }
+}

@@ -1,0 +1,84 @@
+package org.vectorgrad.backend.vector.gemm;
+
+import java.util.Arrays;
+
+/**
+ * Copies blocks of op(A) and op(B) into micro-panel order, zero-padded to whole panels. The transpose cases live
+ * here and nowhere else: after packing, the micro-kernel reads both operands contiguously whatever their layout.
+ */
+final class Packing {
+    private Packing() {}
+
+    /**
+     * Packs op(A)[i0 : i0+rows, p0 : p0+kc] as ceil(rows/mr) micro-panels of kc steps × mr values (row index
+     * fastest), rows past the end as zeros. op(A)[i, p] is {@code a[aOff + i·lda + p]}, or {@code a[aOff + p·lda + i]}
+     * when {@code trans}.
+     */
+    static void packA(boolean trans, float[] a, int aOff, int lda, int i0, int rows, int p0, int kc, int mr,
+                      float[] dst, int dstOff, Transposer tr) {
+        for (int ir = 0; ir < rows; ir += mr) {
+            int valid = Math.min(mr, rows - ir);
+            int base = dstOff + ir * kc;
+            if (trans) {
+                // A stored k x m: the mr values of one step p are contiguous in the source.
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (p0 + p) * lda + i0 + ir, d = base + p * mr;
+                    System.arraycopy(a, src, dst, d, valid);
+                    for (int r = valid; r < mr; r++) dst[d + r] = 0f;
+                }
+            } else {
+                // A stored m x k: walk p outside so the writes are sequential and the mr source rows stream.
+                int src = aOff + (i0 + ir) * lda + p0;
+                int p = 0;
+                // Register transposes spill zeros past each row; ir ascends, so the next panel overwrites them.
+                if (tr != null && valid == mr && tr.mr == mr) {
+                    for (; p + tr.lanes <= kc; p += tr.lanes) tr.mrRows(a, src + p, lda, dst, base + p * mr, mr);
+                }
+                for (; p < kc; p++) {
+                    int d = base + p * mr;
+                    for (int r = 0; r < valid; r++) dst[d + r] = a[src + r * lda + p];
+                    for (int r = valid; r < mr; r++) dst[d + r] = 0f;
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs op(B)[p0 : p0+kc, j0 + panel·nr ...] for micro-panels {@code [panelFrom, panelTo)} of the column block
+     * starting at {@code j0} with {@code cols} columns: each micro-panel is kc steps × nr values (column fastest),
+     * columns past the end as zeros. op(B)[p, j] is {@code b[bOff + p·ldb + j]}, or {@code b[bOff + j·ldb + p]}
+     * when {@code trans}. Panel q lands at {@code dst[q·kc·nr]}.
+     */
+    static void packB(boolean trans, float[] b, int bOff, int ldb, int p0, int kc, int j0, int cols, int nr,
+                      int panelFrom, int panelTo, float[] dst, Transposer tr) {
+        for (int q = panelFrom; q < panelTo; q++) {
+            int jr = q * nr;
+            int valid = Math.min(nr, cols - jr);
+            int base = q * kc * nr;
+            if (trans) {
+                // B stored n x k: walk p outside so the writes are sequential; the nr source rows stream in
+                // parallel (a j-outer walk would write with a stride of nr floats, touching the whole panel nr times).
+                int src = bOff + (j0 + jr) * ldb + p0;
+                int p = 0;
+                if (tr != null && valid == nr && nr == 2 * tr.lanes) {
+                    int half = tr.lanes;
+                    for (; p + half <= kc; p += half) {
+                        tr.full(b, src + p, ldb, dst, base + p * nr, nr);
+                        tr.full(b, src + half * ldb + p, ldb, dst, base + p * nr + half, nr);
+                    }
+                }
+                for (; p < kc; p++) {
+                    int d = base + p * nr;
+                    for (int j = 0; j < valid; j++) dst[d + j] = b[src + j * ldb + p];
+                    for (int j = valid; j < nr; j++) dst[d + j] = 0f;
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int d = base + p * nr;
+                    System.arraycopy(b, bOff + (p0 + p) * ldb + j0 + jr, dst, d, valid);
+                    if (valid < nr) Arrays.fill(dst, d + valid, d + nr, 0f);
+                }
+            }
+        }
+    }
+}

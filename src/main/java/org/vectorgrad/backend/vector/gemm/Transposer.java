@@ -1,0 +1,40 @@
+package org.vectorgrad.backend.vector.gemm;
+
+/**
+ * Register transposes used by {@link Packing} for the two strided cases (op(A) not transposed, op(B) transposed):
+ * {@code dst[dstOff + q·stride + r] = src[srcOff + r·ld + q]} for q in [0, lanes) and r over the source rows.
+ * A scalar transpose costs ~2 cycles per element, a quarter of the call for M = 128 (docs/decisions.md).
+ */
+abstract class Transposer {
+    /** Lanes per vector: the block is lanes x lanes. */
+    final int lanes;
+    /** Source rows of {@link #mrRows} (the MR of the same width). */
+    final int mr;
+
+    /** Room a buffer needs after its last {@link #mrRows} destination row. */
+    static final int SLACK = 16;
+
+    Transposer(int lanes, int mr) {
+        this.lanes = lanes;
+        this.mr = mr;
+    }
+
+    /** {@code lanes} source rows; writes {@code lanes} floats per destination row. */
+    abstract void full(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride);
+
+    /**
+     * {@code mr} source rows. Writes {@code lanes} floats per destination row in ascending order, so the last
+     * {@code lanes - mr} of each land (as zeros) in the next row before it is written: callers write the rows
+     * that follow afterwards and leave {@link #SLACK} floats of room after the last one.
+     */
+    abstract void mrRows(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride);
+
+    /** The transposer for a vector width, or null (128-bit: packing stays scalar). */
+    static Transposer create(int bits) {
+        return switch (bits) {
+            case 512 -> new Transpose512();
+            case 256 -> new Transpose256();
+            default -> null;
+        };
+    }
+}

@@ -1,0 +1,209 @@
+package org.vectorgrad.backend.vector;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.vectorgrad.backend.Activation;
+import org.vectorgrad.backend.scalar.ScalarBackend;
+
+/**
+ * Every vector elementwise kernel against its scalar twin at odd sizes (0, 1, tails around the lane count, and
+ * one size above the parallel threshold). Kernels documented as bitwise equal are checked bitwise; the ones using
+ * float exp/tanh are checked within {@value #ABS} absolute + {@value #REL} relative; double sums within 1e-6
+ * relative of the oracle's.
+ */
+class ElementwiseTest {
+    private static final double ABS = 2e-6, REL = 1e-5;
+    private static final int[] SIZES = {0, 1, 3, 7, 15, 16, 17, 31, 33, 100, 1023, (1 << 17) + 5};
+    private static final ScalarBackend ORACLE = new ScalarBackend();
+    private static final VectorBackend VB = new VectorBackend(2);
+    private static final VectorBackend VB8 = new VectorBackend(8);
+
+    @AfterAll
+    static void close() {
+        VB.close();
+        VB8.close();
+    }
+
+    private static float[] random(SplittableRandom rng, int n, double scale) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) ((rng.nextDouble() * 2 - 1) * scale);
+        return x;
+    }
+
+    private static void close(float[] want, float[] got, String what) {
+        assertEquals(want.length, got.length, what);
+        for (int i = 0; i < want.length; i++) {
+            double tol = ABS + REL * Math.abs(want[i]);
+            if (!(Math.abs(want[i] - got[i]) <= tol) && !(Float.isNaN(want[i]) && Float.isNaN(got[i]))) {
+                fail(what + " [" + i + "]: vector " + got[i] + ", scalar " + want[i]);
+            }
+        }
+    }
+
+    private static void close(double want, double got, String what) {
+        assertTrue(Math.abs(want - got) <= 1e-6 * Math.max(1, Math.abs(want)), what + ": vector " + got + ", scalar " + want);
+    }
+
+    @Test
+    void activationsForwardAndBackward() {
+        SplittableRandom rng = new SplittableRandom(1);
+        for (int n : SIZES) {
+            float[] x = random(rng, n, 6), dy = random(rng, n, 1);
+            if (n > 2) { x[0] = -0f; x[1] = Float.NaN; x[2] = 0f; }
+            for (Activation act : Activation.values()) {
+                float alpha = 0.01f;
+                float[] want = new float[n], got = new float[n];
+                ORACLE.activationForward(act, alpha, n, x, 0, want, 0);
+                VB.activationForward(act, alpha, n, x, 0, got, 0);
+                String what = act + " forward n=" + n;
+                if (act == Activation.SIGMOID || act == Activation.TANH) close(want, got, what);
+                else assertArrayEquals(want, got, what);
+                // in place
+                float[] inPlace = x.clone();
+                VB.activationForward(act, alpha, n, inPlace, 0, inPlace, 0);
+                assertArrayEquals(got, inPlace, what + " in place");
+
+                float[] dWant = new float[n], dGot = new float[n];
+                ORACLE.activationBackward(act, alpha, n, want, 0, dy, 0, dWant, 0);
+                VB.activationBackward(act, alpha, n, want, 0, dy, 0, dGot, 0);
+                assertArrayEquals(dWant, dGot, act + " backward n=" + n);
+            }
+        }
+    }
+
+    @Test
+    void biasActivationColumnAndChannelSums() {
+        SplittableRandom rng = new SplittableRandom(2);
+        int[][] shapes = {{1, 1}, {3, 17}, {7, 33}, {128, 10}, {5, 1}, {513, 300}};
+        for (int[] s : shapes) {
+            int rows = s[0], cols = s[1];
+            float[] x = random(rng, rows * cols + 3, 3), bias = random(rng, cols + 2, 1);
+            for (Activation act : Activation.values()) {
+                for (float[] b : new float[][] {bias, null}) {
+                    float[] want = x.clone(), got = x.clone();
+                    ORACLE.biasActivation(rows, cols, want, 3, b, 2, act, 0.1f);
+                    VB.biasActivation(rows, cols, got, 3, b, 2, act, 0.1f);
+                    String what = "biasActivation " + act + " " + rows + "x" + cols + (b == null ? " no bias" : "");
+                    if (act == Activation.SIGMOID || act == Activation.TANH) close(want, got, what);
+                    else assertArrayEquals(want, got, what);
+                }
+            }
+            float[] dbWant = random(rng, cols + 1, 1), dbGot = dbWant.clone();
+            ORACLE.columnSums(rows, cols, x, 3, dbWant, 1);
+            VB.columnSums(rows, cols, x, 3, dbGot, 1);
+            assertArrayEquals(dbWant, dbGot, "columnSums " + rows + "x" + cols);
+        }
+        int[][] nchw = {{1, 1, 1}, {2, 3, 17}, {4, 5, 49}, {3, 2, 196}};
+        for (int[] s : nchw) {
+            float[] dy = random(rng, s[0] * s[1] * s[2], 1);
+            float[] want = new float[s[1]], got = new float[s[1]];
+            ORACLE.channelSums(s[0], s[1], s[2], dy, 0, want, 0);
+            VB.channelSums(s[0], s[1], s[2], dy, 0, got, 0);
+            close(want, got, "channelSums");
+        }
+    }
+
+    @Test
+    void softmaxFamilyAndArgmax() {
+        SplittableRandom rng = new SplittableRandom(3);
+        int[][] shapes = {{1, 1}, {1, 10}, {3, 17}, {128, 10}, {5, 33}, {2, 1000}};
+        for (int[] s : shapes) {
+            int rows = s[0], cols = s[1];
+            float[] x = random(rng, rows * cols, 20);
+            if (rows * cols > 3) x[2] = 80f; // large logit: stability
+            float[] want = new float[rows * cols], got = new float[rows * cols];
+            ORACLE.softmax(rows, cols, x, 0, want, 0);
+            VB.softmax(rows, cols, x, 0, got, 0);
+            close(want, got, "softmax " + rows + "x" + cols);
+            ORACLE.logSoftmax(rows, cols, x, 0, want, 0);
+            VB.logSoftmax(rows, cols, x, 0, got, 0);
+            close(want, got, "logSoftmax " + rows + "x" + cols);
+            int[] labels = new int[rows];
+            for (int r = 0; r < rows; r++) labels[r] = rng.nextInt(cols);
+            float[] gWant = new float[rows * cols], gGot = new float[rows * cols];
+            double lWant = ORACLE.softmaxCrossEntropy(rows, cols, x, 0, labels, 0, gWant, 0, 1f / rows);
+            double lGot = VB.softmaxCrossEntropy(rows, cols, x, 0, labels, 0, gGot, 0, 1f / rows);
+            close(lWant, lGot, "softmaxCrossEntropy loss " + rows + "x" + cols);
+            close(gWant, gGot, "softmaxCrossEntropy grad " + rows + "x" + cols);
+            close(lWant, VB.softmaxCrossEntropy(rows, cols, x, 0, labels, 0, null, 0, 1f), "loss only");
+            int[] aWant = new int[rows], aGot = new int[rows];
+            float[] ties = x.clone();
+            if (cols > 5) { ties[4] = 1000f; ties[5] = 1000f; } // first of two maxima wins
+            if (cols > 7 && rows > 1) ties[cols + 7] = Float.NaN;
+            ORACLE.argmaxRows(rows, cols, ties, 0, aWant, 0);
+            VB.argmaxRows(rows, cols, ties, 0, aGot, 0);
+            assertArrayEquals(aWant, aGot, "argmaxRows " + rows + "x" + cols);
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> VB.softmaxCrossEntropy(1, 3, new float[3], 0, new int[] {3}, 0, null, 0, 1f));
+    }
+
+    @Test
+    void lossesAndReductions() {
+        SplittableRandom rng = new SplittableRandom(4);
+        for (int n : SIZES) {
+            float[] x = random(rng, n, 8), t = random(rng, n, 0.5), p = random(rng, n, 2);
+            for (int i = 0; i < n; i++) t[i] += 0.5f;
+            float[] gWant = new float[n], gGot = new float[n];
+            close(ORACLE.binaryCrossEntropyWithLogits(n, x, 0, t, 0, gWant, 0, 0.5f),
+                  VB.binaryCrossEntropyWithLogits(n, x, 0, t, 0, gGot, 0, 0.5f), "bce n=" + n);
+            close(gWant, gGot, "bce grad n=" + n);
+            close(ORACLE.meanSquaredError(n, p, 0, t, 0, gWant, 0, 0.5f),
+                  VB.meanSquaredError(n, p, 0, t, 0, gGot, 0, 0.5f), "mse n=" + n);
+            close(gWant, gGot, "mse grad n=" + n);
+            close(ORACLE.sum(n, x, 0), VB.sum(n, x, 0), "sum n=" + n);
+            close(ORACLE.dot(n, x, 0, p, 0), VB.dot(n, x, 0, p, 0), "dot n=" + n);
+            assertEquals(VB.sum(n, x, 0), VB8.sum(n, x, 0), "sum bitwise across thread counts");
+            assertEquals(VB.dot(n, x, 0, p, 0), VB8.dot(n, x, 0, p, 0), "dot bitwise across thread counts");
+        }
+    }
+
+    @Test
+    void blas1AndOptimizersAreBitwiseEqual() {
+        SplittableRandom rng = new SplittableRandom(5);
+        for (int n : SIZES) {
+            float[] x = random(rng, n + 2, 1), y = random(rng, n + 1, 1);
+            float[] want = y.clone(), got = y.clone();
+            ORACLE.axpy(n, -0.3f, x, 2, want, 1);
+            VB.axpy(n, -0.3f, x, 2, got, 1);
+            assertArrayEquals(want, got, "axpy n=" + n);
+            ORACLE.scale(n, 1.7f, want, 1);
+            VB8.scale(n, 1.7f, got, 1);
+            assertArrayEquals(want, got, "scale n=" + n);
+
+            for (float momentum : new float[] {0f, 0.9f}) {
+                for (boolean nesterov : new boolean[] {false, true}) {
+                    float[] w = random(rng, n, 1), g = random(rng, n, 1), v = random(rng, n, 0.1);
+                    float[] w2 = w.clone(), v2 = v.clone();
+                    ORACLE.sgdUpdate(n, 0.05f, momentum, 1e-4f, nesterov, w, 0, g, 0, v, 0);
+                    VB.sgdUpdate(n, 0.05f, momentum, 1e-4f, nesterov, w2, 0, g, 0, v2, 0);
+                    assertArrayEquals(w, w2, "sgd w n=" + n + " momentum=" + momentum + " nesterov=" + nesterov);
+                    assertArrayEquals(v, v2, "sgd v");
+                }
+            }
+            float[] w = random(rng, n, 1), g = random(rng, n, 1), m = random(rng, n, 0.1), v = random(rng, n, 0.1);
+            for (int i = 0; i < n; i++) v[i] = Math.abs(v[i]);
+            float[] w2 = w.clone(), m2 = m.clone(), v2 = v.clone();
+            ORACLE.adamUpdate(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-2f, 0.19f, 0.002f, w, 0, g, 0, m, 0, v, 0);
+            VB8.adamUpdate(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-2f, 0.19f, 0.002f, w2, 0, g, 0, m2, 0, v2, 0);
+            assertArrayEquals(w, w2, "adam w n=" + n);
+            assertArrayEquals(m, m2, "adam m n=" + n);
+            assertArrayEquals(v, v2, "adam v n=" + n);
+        }
+    }
+
+    @Test
+    void shortArraysAreRejectedWithTheKernelName() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VB.axpy(10, 1f, new float[9], 0, new float[10], 0));
+        assertTrue(e.getMessage().startsWith("axpy: x"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> VB.columnSums(3, 4, new float[12], 0, new float[3], 0));
+        assertTrue(e.getMessage().contains("columnSums") && e.getMessage().contains("db (4)"), e.getMessage());
+    }
+}

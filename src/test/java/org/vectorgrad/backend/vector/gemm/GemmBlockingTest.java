@@ -1,0 +1,62 @@
+package org.vectorgrad.backend.vector.gemm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The blocking tables are pure functions of (vector bits, caches): checked for both CPUs of PERFORMANCE.md. */
+class GemmBlockingTest {
+
+    @Test
+    void avx512XeonTable() {
+        GemmBlocking b = GemmBlocking.forCaches(512, 48 << 10, 2 << 20, 32 << 20);
+        assertEquals(new GemmBlocking(512, 12, 32, 384, 672, 4096), b);
+    }
+
+    @Test
+    void avx512Zen4Table() {
+        GemmBlocking b = GemmBlocking.forCaches(512, 32 << 10, 1 << 20, 32 << 20);
+        assertEquals(new GemmBlocking(512, 12, 32, 384, 336, 4096), b);
+        assertInvariants(b, 32 << 10, 1 << 20);
+    }
+
+    @Test
+    void avx2Zen3Table() {
+        GemmBlocking b = GemmBlocking.forCaches(256, 32 << 10, 512 << 10, 32 << 20);
+        assertEquals(new GemmBlocking(256, 6, 16, 384, 168, 4096), b);
+        assertInvariants(b, 32 << 10, 512 << 10);
+        // a tiny L1 bounds KC
+        assertEquals(128, GemmBlocking.forCaches(256, 4 << 10, 512 << 10, 8 << 20).kc());
+    }
+
+    @Test
+    void everyWidthHasAKernelAndConsistentBlocks() {
+        for (int bits : new int[] {128, 256, 512}) {
+            GemmBlocking b = GemmBlocking.forBits(bits);
+            assertEquals(2 * bits / 32, b.nr());
+            assertInvariants(b, GemmBlocking.DEFAULT_L1, GemmBlocking.DEFAULT_L2);
+            MicroKernel k = MicroKernel.create(bits, b.mr());
+            assertEquals(b.mr(), k.mr);
+            assertEquals(b.nr(), k.nr);
+        }
+        assertThrows(IllegalArgumentException.class, () -> GemmBlocking.forBits(64));
+        assertThrows(IllegalArgumentException.class, () -> new GemmBlocking(256, 6, 16, 64, 25, 64));
+    }
+
+    private static void assertInvariants(GemmBlocking b, long l1, long l2) {
+        assertEquals(0, b.mc() % b.mr(), b.toString());
+        assertEquals(0, b.nc() % b.nr(), b.toString());
+        assertTrue((long) b.mc() * b.kc() * 4 <= l2, "A block fits L2: " + b);
+        assertTrue((long) b.kc() * b.nr() * 4 <= l1 * 2, "B micro-panel within 2x L1: " + b);
+    }
+
+    @Test
+    void sysfsSizesParse() {
+        assertEquals(32 << 10, CacheSizes.parseSize("32K"));
+        assertEquals(32L << 20, CacheSizes.parseSize("32768K"));
+        assertEquals(2L << 20, CacheSizes.parseSize("2M"));
+        assertEquals(-1, CacheSizes.parseSize(""));
+    }
+}
