@@ -13,8 +13,9 @@ final class PoolKernels {
 
     /** Max pooling of planes {@code [p0, p1)}; ties to the first tap in window order, NaN wins. */
     static void maxForward(PoolGeometry p, float[] x, float[] y, int[] argmax, int p0, int p1) {
-        if (p.kernelH() == 2 && p.kernelW() == 2 && p.strideH() == 2 && p.strideW() == 2 && p.padH() == 0 && p.padW() == 0) {
-            max2x2(p, x, y, argmax, p0, p1);
+        if (isTwoByTwo(p)) {
+            if (MaxPool2x2.supported()) MaxPool2x2.forward(p.inH(), p.inW(), x, y, argmax, p0, p1);
+            else max2x2(p.inH(), p.inW(), x, y, argmax, p0, p1, 0);
             return;
         }
         int ih = p.inH(), iw = p.inW(), oh = p.outH(), ow = p.outW();
@@ -46,33 +47,57 @@ final class PoolKernels {
         }
     }
 
-    private static void max2x2(PoolGeometry p, float[] x, float[] y, int[] argmax, int p0, int p1) {
-        int ih = p.inH(), iw = p.inW(), oh = p.outH(), ow = p.outW();
+    /** Scalar 2×2 pool (species without an even lane count): same rule as the reference, taps unrolled. */
+    static void max2x2(int inH, int inW, float[] x, float[] y, int[] argmax, int p0, int p1, int ox0) {
+        int oh = inH / 2, ow = inW / 2;
         for (int plane = p0; plane < p1; plane++) {
-            int in = plane * ih * iw;
+            int in = plane * inH * inW;
             for (int oy = 0; oy < oh; oy++) {
-                int r0 = in + 2 * oy * iw, r1 = r0 + iw;
+                int r0 = in + 2 * oy * inW;
                 int out = (plane * oh + oy) * ow;
-                for (int ox = 0; ox < ow; ox++) {
-                    int i = r0 + 2 * ox;
-                    float best = x[i];
-                    int bi = i;
-                    float v = x[i + 1];
-                    if (v > best || v != v && best == best) { best = v; bi = i + 1; }
-                    int j = r1 + 2 * ox;
-                    v = x[j];
-                    if (v > best || v != v && best == best) { best = v; bi = j; }
-                    v = x[j + 1];
-                    if (v > best || v != v && best == best) { best = v; bi = j + 1; }
-                    y[out + ox] = best;
-                    argmax[out + ox] = bi;
-                }
+                max2x2Row(inW, x, y, argmax, r0, out, ox0, ow);
             }
         }
     }
 
-    /** Zeroes planes {@code [p0, p1)} of dx and routes each dy of those planes to its arg-max. */
+    /** Outputs {@code [ox0, ow)} of one 2×2 pool row whose top input row starts at {@code r0}. */
+    static void max2x2Row(int inW, float[] x, float[] y, int[] argmax, int r0, int out, int ox0, int ow) {
+        int r1 = r0 + inW;
+        for (int ox = ox0; ox < ow; ox++) {
+            int i = r0 + 2 * ox, j = r1 + 2 * ox;
+            float best = x[i];
+            int bi = i;
+            float v = x[i + 1];
+            boolean w = v > best | (v != v & best == best);
+            best = w ? v : best;
+            bi = w ? i + 1 : bi;
+            v = x[j];
+            w = v > best | (v != v & best == best);
+            best = w ? v : best;
+            bi = w ? j : bi;
+            v = x[j + 1];
+            w = v > best | (v != v & best == best);
+            best = w ? v : best;
+            bi = w ? j + 1 : bi;
+            y[out + ox] = best;
+            argmax[out + ox] = bi;
+        }
+    }
+
+    /** The CNN pool: 2×2 windows, stride 2, no padding. */
+    static boolean isTwoByTwo(PoolGeometry p) {
+        return p.kernelH() == 2 && p.kernelW() == 2 && p.strideH() == 2 && p.strideW() == 2 && p.padH() == 0 && p.padW() == 0;
+    }
+
+    /**
+     * Zeroes planes {@code [p0, p1)} of dx and routes each dy of those planes to its arg-max. For the 2×2 pool
+     * the arg-max must be one of its window's taps (as forward produces it); elsewhere it must lie in its plane.
+     */
     static void maxBackward(PoolGeometry p, float[] dy, int[] argmax, float[] dx, int p0, int p1) {
+        if (isTwoByTwo(p) && MaxPool2x2.supported()) {
+            MaxPool2x2.backward(p.inH(), p.inW(), dy, argmax, dx, p0, p1);
+            return;
+        }
         int inPlane = p.inH() * p.inW(), outPlane = p.outH() * p.outW();
         int lo = p0 * inPlane, hi = p1 * inPlane;
         Arrays.fill(dx, lo, hi, 0f);

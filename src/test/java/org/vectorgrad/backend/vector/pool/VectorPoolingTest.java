@@ -37,6 +37,8 @@ class VectorPoolingTest {
         List<PoolGeometry> out = new ArrayList<>(List.of(
                 new PoolGeometry(3, 4, 28, 28, 2, 2, 2, 2, 0, 0, true),     // the reference CNN's pool
                 new PoolGeometry(2, 3, 7, 9, 2, 2, 2, 2, 0, 0, true),       // 2×2/2 on odd sizes: last row/column dropped
+                new PoolGeometry(2, 2, 5, 71, 2, 2, 2, 2, 0, 0, true),      // 2×2/2, output rows of 35: full vectors + tail
+                new PoolGeometry(1, 3, 4, 64, 2, 2, 2, 2, 0, 0, true),      // 2×2/2, rows of exactly 32 outputs
                 new PoolGeometry(1, 2, 9, 7, 3, 3, 2, 2, 1, 1, true),       // overlapping windows with padding
                 new PoolGeometry(1, 2, 9, 7, 3, 3, 2, 2, 1, 1, false),      // same, padding not counted
                 new PoolGeometry(3, 5, 6, 6, 6, 6, 1, 1, 0, 0, true),       // global pooling
@@ -140,7 +142,7 @@ class VectorPoolingTest {
 
     @Test
     void badInputIsRejectedWithTheGeometry() {
-        PoolGeometry p = new PoolGeometry(2, 3, 8, 8, 2, 2, 2, 2, 0, 0, true);
+        PoolGeometry p = new PoolGeometry(2, 3, 8, 8, 3, 3, 2, 2, 0, 0, true);
         VectorPooling pool = new VectorPooling(pools[1]);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> pool.maxForward(p, new float[10], new float[p.outputSize()], new int[p.outputSize()]));

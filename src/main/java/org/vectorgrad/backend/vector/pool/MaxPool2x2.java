@@ -1,0 +1,174 @@
+package org.vectorgrad.backend.vector.pool;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The 2×2, stride-2, unpadded max pool of CNNs, vectorized: a vector of L outputs reads 2L columns of two input
+ * rows, splits each row into its even and odd columns with a two-vector lane selection, and picks the winner tap
+ * by tap with compare-and-blend, tracking the arg-max as an int vector. The same rule as the scalar reference
+ * (strict '>' keeps the first tap in window order; a NaN beats a number), so the results are bitwise equal.
+ * The backward writes every dx position of each window (the winner gets dy, the others 0), interleaving the
+ * columns back, so dx needs no separate zeroing pass. Vectors beat the scalar loop by far on ReLU outputs,
+ * whose many ties and zeros make the scalar comparisons unpredictable branches. Only full windows exist in floor mode; an odd last input
+ * row or column is never read by forward and gets zero gradient.
+ */
+final class MaxPool2x2 {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I = S.withLanes(int.class).withShape(S.vectorShape()).check(int.class);
+    private static final int L = S.length();
+    /** Lane i selects lane 2i (EVEN) or 2i+1 (ODD) of the concatenation of two vectors. */
+    private static final FloatVector EVEN = FloatVector.fromArray(S, iota(2, 0, L), 0);
+    private static final FloatVector ODD = FloatVector.fromArray(S, iota(2, 1, L), 0);
+    /** Lane i selects lane i/2 of the first vector (i even) or of the second (i odd): interleave, first half. */
+    private static final FloatVector ZIP_LO = FloatVector.fromArray(S, zip(0, L), 0);
+    private static final FloatVector ZIP_HI = FloatVector.fromArray(S, zip(L / 2, L), 0);
+    private static final IntVector TWICE_IOTA = IntVector.fromArray(I, iotaInt(L), 0);
+
+    private MaxPool2x2() {}
+
+    private static float[] iota(int step, int start, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = start + step * i;
+        return a;
+    }
+
+    private static int[] iotaInt(int n) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) a[i] = 2 * i;
+        return a;
+    }
+
+    /** Interleave indexes: out lane 2j takes first-vector lane base+j, lane 2j+1 takes second-vector lane base+j. */
+    private static float[] zip(int base, int n) {
+        float[] a = new float[n];
+        for (int j = 0; j < n / 2; j++) {
+            a[2 * j] = base + j;
+            a[2 * j + 1] = n + base + j;
+        }
+        return a;
+    }
+
+    /** True when the vector kernels apply (the species has an even lane count of at least 4). */
+    static boolean supported() {
+        return L >= 4 && L % 2 == 0 && I.length() == L;
+    }
+
+    /**
+     * Forward for planes [p0, p1) of an (inH × inW) input with 2×2 stride-2 windows. A row of at most L outputs
+     * (14 or 7 in the reference CNN) is one unmasked vector whose spare lanes compute garbage from the rows below
+     * and store it over the next output rows, which are written afterwards by this same call; only the last rows
+     * of the range, whose spill would reach another thread's planes or past the arrays, use masks (masked
+     * loads measured several times slower). Longer rows run full vectors and a masked tail.
+     */
+    static void forward(int inH, int inW, float[] x, float[] y, int[] argmax, int p0, int p1) {
+        int oh = inH / 2, ow = inW / 2, outEnd = p1 * oh * ow, inEnd = p1 * inH * inW;
+        for (int plane = p0; plane < p1; plane++) {
+            int in = plane * inH * inW;
+            for (int oy = 0; oy < oh; oy++) {
+                int r0 = in + 2 * oy * inW, out = (plane * oh + oy) * ow;
+                int ox = 0;
+                for (; ox + L <= ow; ox += L) forwardVector(x, y, argmax, r0, inW, out, ox);
+                if (ox < ow) {
+                    // spare lanes stay inside this call's planes: later rows of the range rewrite them
+                    if (ox == 0 && out + L <= outEnd && r0 + inW + 2 * L <= inEnd) forwardVector(x, y, argmax, r0, inW, out, 0);
+                    else forwardMasked(x, y, argmax, r0, inW, out, ox, ow);
+                }
+            }
+        }
+    }
+
+    /** L outputs from columns {@code 2·ox ..} of rows r0, r0+inW; no masks (kept apart so nothing here is boxed). */
+    private static void forwardVector(float[] x, float[] y, int[] argmax, int r0, int inW, int out, int ox) {
+        int c = 2 * ox, r1 = r0 + inW;
+        FloatVector a0 = FloatVector.fromArray(S, x, r0 + c), b0 = FloatVector.fromArray(S, x, r0 + c + L);
+        FloatVector a1 = FloatVector.fromArray(S, x, r1 + c), b1 = FloatVector.fromArray(S, x, r1 + c + L);
+        FloatVector best = EVEN.selectFrom(a0, b0);
+        IntVector idx = TWICE_IOTA.add(r0 + c), bi = idx;
+        FloatVector v = ODD.selectFrom(a0, b0);
+        VectorMask<Float> m = wins(v, best);
+        best = best.blend(v, m);
+        bi = bi.blend(idx.add(1), m.cast(I));
+        v = EVEN.selectFrom(a1, b1);
+        m = wins(v, best);
+        best = best.blend(v, m);
+        bi = bi.blend(idx.add(inW), m.cast(I));
+        v = ODD.selectFrom(a1, b1);
+        m = wins(v, best);
+        best = best.blend(v, m);
+        bi = bi.blend(idx.add(inW + 1), m.cast(I));
+        best.intoArray(y, out + ox);
+        bi.intoArray(argmax, out + ox);
+    }
+
+    /** Outputs {@code [ox, ow)} of one row, the last rows of a range: scalar, in window order. */
+    private static void forwardMasked(float[] x, float[] y, int[] argmax, int r0, int inW, int out, int ox, int ow) {
+        PoolKernels.max2x2Row(inW, x, y, argmax, r0, out, ox, ow);
+    }
+
+    /** v replaces best when v > best, or v is NaN and best is not (the scalar rule, lane-wise). */
+    private static VectorMask<Float> wins(FloatVector v, FloatVector best) {
+        // x != x tests NaN with a plain compare (test(IS_NAN) was not intrinsified: boxed, ~10× slower)
+        return v.compare(VectorOperators.GT, best).or(v.compare(VectorOperators.NE, v).andNot(best.compare(VectorOperators.NE, best)));
+    }
+
+    /**
+     * Backward for planes [p0, p1): every position of dx in those planes is written. Rows of at most L outputs
+     * use the same spill rule as {@link #forward}: the spare lanes write garbage into the rows below, stored
+     * before those rows are written correctly (hi0 before lo1, the next row pair after this one).
+     */
+    static void backward(int inH, int inW, float[] dy, int[] argmax, float[] dx, int p0, int p1) {
+        int oh = inH / 2, ow = inW / 2, limit = 2 * ow, outEnd = p1 * oh * ow, inEnd = p1 * inH * inW;
+        for (int plane = p0; plane < p1; plane++) {
+            int in = plane * inH * inW;
+            for (int oy = 0; oy < oh; oy++) {
+                int r0 = in + 2 * oy * inW, r1 = r0 + inW, out = (plane * oh + oy) * ow;
+                int ox = 0;
+                for (; ox + L <= ow; ox += L) backwardVector(dy, argmax, dx, r0, inW, out, ox);
+                if (ox < ow) {
+                    // spare lanes stay inside this call's planes, whose later rows (and edge zeroing) rewrite them
+                    if (ox == 0 && out + L <= outEnd && r1 + 2 * L <= inEnd) backwardVector(dy, argmax, dx, r0, inW, out, 0);
+                    else backwardScalar(dy, argmax, dx, r0, inW, out, ox, ow);
+                }
+                if (limit < inW) { // odd width: the last column is in no window
+                    dx[r0 + inW - 1] = 0f;
+                    dx[r1 + inW - 1] = 0f;
+                }
+            }
+            if (2 * oh < inH) java.util.Arrays.fill(dx, in + 2 * oh * inW, in + inH * inW, 0f); // odd height: last row
+        }
+    }
+
+    /** L outputs' windows, every dx position written (winner dy, others 0); no masks. */
+    private static void backwardVector(float[] dy, int[] argmax, float[] dx, int r0, int inW, int out, int ox) {
+        int c = 2 * ox, r1 = r0 + inW;
+        FloatVector d = FloatVector.fromArray(S, dy, out + ox), zero = FloatVector.zero(S);
+        IntVector am = IntVector.fromArray(I, argmax, out + ox);
+        IntVector idx = TWICE_IOTA.add(r0 + c);
+        FloatVector t0 = zero.blend(d, am.compare(VectorOperators.EQ, idx).cast(S));
+        FloatVector t1 = zero.blend(d, am.compare(VectorOperators.EQ, idx.add(1)).cast(S));
+        FloatVector t2 = zero.blend(d, am.compare(VectorOperators.EQ, idx.add(inW)).cast(S));
+        FloatVector t3 = zero.blend(d, am.compare(VectorOperators.EQ, idx.add(inW + 1)).cast(S));
+        // interleave taps (0,1) into row 0 and (2,3) into row 1, row 0 first: its spill is rewritten by row 1
+        ZIP_LO.selectFrom(t0, t1).intoArray(dx, r0 + c);
+        ZIP_HI.selectFrom(t0, t1).intoArray(dx, r0 + c + L);
+        ZIP_LO.selectFrom(t2, t3).intoArray(dx, r1 + c);
+        ZIP_HI.selectFrom(t2, t3).intoArray(dx, r1 + c + L);
+    }
+
+    /** Windows of outputs {@code [ox, ow)} of one row, scalar. */
+    private static void backwardScalar(float[] dy, int[] argmax, float[] dx, int r0, int inW, int out, int ox, int ow) {
+        int r1 = r0 + inW;
+        for (; ox < ow; ox++) {
+            int i = r0 + 2 * ox, j = r1 + 2 * ox;
+            dx[i] = 0f;
+            dx[i + 1] = 0f;
+            dx[j] = 0f;
+            dx[j + 1] = 0f;
+            dx[argmax[out + ox]] = dy[out + ox];
+        }
+    }
+}
