@@ -78,15 +78,13 @@ public final class BlasBackend implements Backend {
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         BlasArgs.dims("blas gemm", m, n, k);
-        String shape = "gemm " + (transA ? "T" : "N") + (transB ? "T" : "N") + " m=" + m + " n=" + n + " k=" + k;
         if (m == 0 || n == 0) return;     // empty C: nothing is read or written, as in the scalar oracle
-        BlasArgs.matrix("blas gemm", "C", c, cOff, m, n, ldc, shape);
         if (k == 0) {                     // C = beta·C: nothing for OpenBLAS to multiply
+            BlasArgs.gemmOutput(transA, transB, m, n, k, c, cOff, ldc);   // only C is touched
             delegate.gemm(transA, transB, m, n, 0, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        BlasArgs.matrix("blas gemm", "A", a, aOff, transA ? k : m, transA ? m : k, lda, shape);
-        BlasArgs.matrix("blas gemm", "B", b, bOff, transB ? n : k, transB ? k : n, ldb, shape);
+        BlasArgs.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         syncThreads();
         if (gemvForVectors && (m == 1 || n == 1)) {
             gemv(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
