@@ -41,4 +41,33 @@ final class BlasArgs {
                     + " does not fit an array of " + arr.length);
         }
     }
+
+    /**
+     * All the checks of a row-major GEMM with non-empty C and k > 0; allocation-free unless it throws (the message
+     * is built only then).
+     */
+    static void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
+                     float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+        if (fits(c, cOff, m, n, ldc) && fits(a, aOff, transA ? k : m, transA ? m : k, lda)
+                && fits(b, bOff, transB ? n : k, transB ? k : n, ldb)) {
+            return;
+        }
+        String shape = "gemm " + (transA ? "T" : "N") + (transB ? "T" : "N") + " m=" + m + " n=" + n + " k=" + k;
+        matrix("blas gemm", "C", c, cOff, m, n, ldc, shape);
+        matrix("blas gemm", "A", a, aOff, transA ? k : m, transA ? m : k, lda, shape);
+        matrix("blas gemm", "B", b, bOff, transB ? n : k, transB ? k : n, ldb, shape);
+        throw new AssertionError("unreachable: " + shape);
+    }
+
+    /** The checks of C alone (for k == 0, where A and B are not read); allocation-free unless it throws. */
+    static void gemmOutput(boolean transA, boolean transB, int m, int n, int k, float[] c, int cOff, int ldc) {
+        if (fits(c, cOff, m, n, ldc)) return;
+        matrix("blas gemm", "C", c, cOff, m, n, ldc,
+                "gemm " + (transA ? "T" : "N") + (transB ? "T" : "N") + " m=" + m + " n=" + n + " k=" + k);
+    }
+
+    private static boolean fits(float[] arr, int off, int rows, int cols, int ld) {
+        return arr != null && ld >= Math.max(1, cols) && off >= 0
+                && (rows == 0 || cols == 0 || off + (long) (rows - 1) * ld + cols <= arr.length);
+    }
 }

@@ -13,8 +13,9 @@ import org.vectorgrad.backend.Scratch;
 import org.vectorgrad.nativebindings.openblas.cblas_h;
 
 /**
- * GEMM, axpy and scale through OpenBLAS ({@code cblas_sgemm}, {@code cblas_saxpy}, {@code cblas_sscal}); every
- * other kernel through a delegate (the vector backend when available, else scalar).
+ * GEMM through OpenBLAS ({@code cblas_sgemm}, {@code cblas_sgemv} for one-row/one-column products), axpy and scale
+ * through {@code cblas_saxpy}/{@code cblas_sscal} when the factory says so (they only beat the scalar loops, not
+ * the vector kernels: docs/blas.md); every other kernel through a delegate (vector when available, else scalar).
  *
  * <p>Operands go to native code without copying: a heap segment over the {@code float[]}, sliced at the offset,
  * through handles linked with {@code Linker.Option.critical(true)}. The garbage collector waits while such a call
@@ -34,17 +35,20 @@ public final class BlasBackend implements Backend {
     private final int threads;
     private final Backend delegate;
     private final boolean gemvForVectors;
+    private final boolean level1;
 
     /**
      * @param threads         threads for OpenBLAS and the delegate
      * @param delegate        runs every non-BLAS kernel; closed with this backend
      * @param gemvForVectors  route GEMMs with m == 1 or n == 1 to {@code cblas_sgemv}
+     * @param level1          run axpy and scale on OpenBLAS (else on the delegate)
      */
-    BlasBackend(int threads, Backend delegate, boolean gemvForVectors) {
+    BlasBackend(int threads, Backend delegate, boolean gemvForVectors, boolean level1) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         this.threads = threads;
         this.delegate = delegate;
         this.gemvForVectors = gemvForVectors;
+        this.level1 = level1;
         syncThreads();
     }
 
@@ -74,15 +78,13 @@ public final class BlasBackend implements Backend {
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         BlasArgs.dims("blas gemm", m, n, k);
-        String shape = "gemm " + (transA ? "T" : "N") + (transB ? "T" : "N") + " m=" + m + " n=" + n + " k=" + k;
         if (m == 0 || n == 0) return;     // empty C: nothing is read or written, as in the scalar oracle
-        BlasArgs.matrix("blas gemm", "C", c, cOff, m, n, ldc, shape);
         if (k == 0) {                     // C = beta·C: nothing for OpenBLAS to multiply
+            BlasArgs.gemmOutput(transA, transB, m, n, k, c, cOff, ldc);   // only C is touched
             delegate.gemm(transA, transB, m, n, 0, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        BlasArgs.matrix("blas gemm", "A", a, aOff, transA ? k : m, transA ? m : k, lda, shape);
-        BlasArgs.matrix("blas gemm", "B", b, bOff, transB ? n : k, transB ? k : n, ldb, shape);
+        BlasArgs.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         syncThreads();
         if (gemvForVectors && (m == 1 || n == 1)) {
             gemv(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
@@ -110,6 +112,10 @@ public final class BlasBackend implements Backend {
 
     @Override
     public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        if (!level1) {
+            delegate.axpy(n, alpha, x, xOff, y, yOff);
+            return;
+        }
         BlasArgs.vector("blas axpy", "x", x, xOff, n);
         BlasArgs.vector("blas axpy", "y", y, yOff, n);
         if (n == 0) return;
@@ -119,6 +125,10 @@ public final class BlasBackend implements Backend {
 
     @Override
     public void scale(int n, float alpha, float[] x, int xOff) {
+        if (!level1) {
+            delegate.scale(n, alpha, x, xOff);
+            return;
+        }
         BlasArgs.vector("blas scale", "x", x, xOff, n);
         if (n == 0) return;
         syncThreads();

@@ -22,7 +22,7 @@ import org.vectorgrad.nativebindings.openblas.cblas_h;
  *
  * <p>Arguments: {@code gemm [threads]}, {@code overhead}, {@code gemv}, {@code small}, {@code compare [threads]}
  * (BLAS against the vector backend on the reference shapes, when a vector backend is on the class path),
- * {@code mixed [threads]} (a BLAS GEMM followed by a vector-backend GEMM, as auto alternates them: do OpenBLAS's
+ * {@code blas1} (axpy and scale: OpenBLAS against the Java backends), {@code mixed [threads]} (a BLAS GEMM followed by a vector-backend GEMM, as auto alternates them: do OpenBLAS's
  * idle threads, which spin after a call, slow down the vector backend's workers?).
  */
 public final class BlasGemmHarness {
@@ -43,6 +43,7 @@ public final class BlasGemmHarness {
             case "overhead" -> overhead();
             case "gemv" -> gemv();
             case "small" -> small();
+            case "blas1" -> blas1();
             case "mixed" -> mixed(args.length > 1 ? Integer.parseInt(args[1]) : 2);
             case "compare" -> compare(args.length > 1 ? Integer.parseInt(args[1]) : 1, args.length > 2 ? args[2] : "both");
             default -> throw new IllegalArgumentException("unknown mode " + what);
@@ -166,8 +167,8 @@ public final class BlasGemmHarness {
                 new Shape(1, 10, 256, false, true), new Shape(64, 1, 64, false, false));
         System.out.println("| shape | sgemm ns | sgemv ns | sgemm/sgemv |");
         System.out.println("|---|---|---|---|");
-        try (Backend viaGemm = new BlasBackend(1, new ScalarBackend(), false);
-             Backend viaGemv = new BlasBackend(1, new ScalarBackend(), true)) {
+        try (Backend viaGemm = new BlasBackend(1, new ScalarBackend(), false, false);
+             Backend viaGemv = new BlasBackend(1, new ScalarBackend(), true, false)) {
             for (Shape s : shapes) {
                 double[] t = medianNs(gemmOp(viaGemm, s), gemmOp(viaGemv, s));
                 double g = t[0], v = t[1];
@@ -237,5 +238,34 @@ public final class BlasGemmHarness {
                         100 * (t[2] / (t[0] + t[1]) - 1));
             }
         }
+    }
+
+    /** axpy and scale at several lengths, 1 thread: BLAS against the vector (if present) and scalar backends. */
+    private static void blas1() {
+        List<Backend> all = new ArrayList<>();
+        all.add(new BlasBackend(1, new ScalarBackend(), true, true));   // level 1 on OpenBLAS whatever the factory says
+        var vf = Backends.factories().get("vector");
+        if (vf != null && vf.availability().available()) all.add(vf.create(1));
+        all.add(new ScalarBackend());
+        System.out.print("| kernel, n");
+        for (Backend b : all) System.out.print(" | " + b.name() + " ns");
+        System.out.println(" |");
+        System.out.println("|---" + "|---".repeat(all.size()) + "|");
+        for (int n : new int[] {16, 256, 4096, 65536, 401408}) {
+            float[] x = random(n, 1), y = random(n, 2);
+            Runnable[] axpy = new Runnable[all.size()], scale = new Runnable[all.size()];
+            for (int i = 0; i < all.size(); i++) {
+                Backend b = all.get(i);
+                axpy[i] = () -> b.axpy(n, 1e-7f, x, 0, y, 0);
+                scale[i] = () -> b.scale(n, 1.0000001f, y, 0);
+            }
+            for (var row : List.of(java.util.Map.entry("axpy", axpy), java.util.Map.entry("scale", scale))) {
+                double[] t = medianNs(row.getValue());
+                System.out.printf(Locale.ROOT, "| %s %d", row.getKey(), n);
+                for (double v : t) System.out.printf(Locale.ROOT, " | %.0f", v);
+                System.out.println(" |");
+            }
+        }
+        for (Backend b : all) b.close();
     }
 }

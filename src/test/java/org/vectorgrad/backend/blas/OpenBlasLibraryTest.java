@@ -61,7 +61,7 @@ class OpenBlasLibraryTest {
                 one.gemm(false, false, 2, 2, 2, 1f, a, 0, 2, a, 0, 2, 0f, c, 0, 2);   // re-sets before the call
                 assertEquals(1, cblas_h.openblas_get_num_threads());
                 assertEquals(7f, c[0]);
-                two.axpy(4, 1f, a, 0, c, 0);
+                two.gemm(false, false, 2, 2, 2, 1f, a, 0, 2, a, 0, 2, 0f, c, 0, 2);
                 assertEquals(2, cblas_h.openblas_get_num_threads());
             }
         }
