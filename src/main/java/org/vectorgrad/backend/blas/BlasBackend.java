@@ -5,11 +5,8 @@ import static org.vectorgrad.nativebindings.openblas.cblas_h.CblasRowMajor;
 import static org.vectorgrad.nativebindings.openblas.cblas_h.CblasTrans;
 
 import java.lang.foreign.MemorySegment;
-import org.vectorgrad.backend.Activation;
 import org.vectorgrad.backend.Backend;
-import org.vectorgrad.backend.ConvGeometry;
-import org.vectorgrad.backend.PoolGeometry;
-import org.vectorgrad.backend.Scratch;
+import org.vectorgrad.backend.ForwardingBackend;
 import org.vectorgrad.nativebindings.openblas.cblas_h;
 
 /**
@@ -28,12 +25,11 @@ import org.vectorgrad.nativebindings.openblas.cblas_h;
  * {@link #threads()} if the last value vectorgrad set differs, so OpenBLAS never runs more threads than the
  * caller asked for (no oversubscription with our own dispatcher, which is idle during a BLAS call).
  */
-public final class BlasBackend implements Backend {
+public final class BlasBackend extends ForwardingBackend {
     private static final Object THREADS_LOCK = new Object();
     private static volatile int openBlasThreads = -1;
 
     private final int threads;
-    private final Backend delegate;
     private final boolean gemvForVectors;
     private final boolean level1;
 
@@ -44,9 +40,9 @@ public final class BlasBackend implements Backend {
      * @param level1          run axpy and scale on OpenBLAS (else on the delegate)
      */
     BlasBackend(int threads, Backend delegate, boolean gemvForVectors, boolean level1) {
+        super(delegate);
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         this.threads = threads;
-        this.delegate = delegate;
         this.gemvForVectors = gemvForVectors;
         this.level1 = level1;
         syncThreads();
@@ -55,8 +51,6 @@ public final class BlasBackend implements Backend {
     @Override public String name() { return "blas"; }
     @Override public int threads() { return threads; }
 
-    /** The backend running the non-BLAS kernels. */
-    public Backend delegate() { return delegate; }
 
     private void syncThreads() {
         if (openBlasThreads == threads) return;
@@ -81,7 +75,7 @@ public final class BlasBackend implements Backend {
         if (m == 0 || n == 0) return;     // empty C: nothing is read or written, as in the scalar oracle
         if (k == 0) {                     // C = beta·C: nothing for OpenBLAS to multiply
             BlasArgs.gemmOutput(transA, transB, m, n, k, c, cOff, ldc);   // only C is touched
-            delegate.gemm(transA, transB, m, n, 0, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            delegate().gemm(transA, transB, m, n, 0, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
         BlasArgs.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
@@ -113,7 +107,7 @@ public final class BlasBackend implements Backend {
     @Override
     public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
         if (!level1) {
-            delegate.axpy(n, alpha, x, xOff, y, yOff);
+            delegate().axpy(n, alpha, x, xOff, y, yOff);
             return;
         }
         BlasArgs.vector("blas axpy", "x", x, xOff, n);
@@ -126,7 +120,7 @@ public final class BlasBackend implements Backend {
     @Override
     public void scale(int n, float alpha, float[] x, int xOff) {
         if (!level1) {
-            delegate.scale(n, alpha, x, xOff);
+            delegate().scale(n, alpha, x, xOff);
             return;
         }
         BlasArgs.vector("blas scale", "x", x, xOff, n);
@@ -137,106 +131,4 @@ public final class BlasBackend implements Backend {
 
     // ---- delegated -------------------------------------------------------------------------------
 
-    @Override
-    public double dot(int n, float[] x, int xOff, float[] y, int yOff) { return delegate.dot(n, x, xOff, y, yOff); }
-
-    @Override
-    public void biasActivation(int rows, int cols, float[] x, int xOff, float[] bias, int biasOff, Activation act, float alpha) {
-        delegate.biasActivation(rows, cols, x, xOff, bias, biasOff, act, alpha);
-    }
-
-    @Override
-    public void columnSums(int rows, int cols, float[] dy, int dyOff, float[] db, int dbOff) {
-        delegate.columnSums(rows, cols, dy, dyOff, db, dbOff);
-    }
-
-    @Override
-    public void channelSums(int batch, int channels, int spatial, float[] dy, int dyOff, float[] db, int dbOff) {
-        delegate.channelSums(batch, channels, spatial, dy, dyOff, db, dbOff);
-    }
-
-    @Override
-    public void activationForward(Activation act, float alpha, int n, float[] x, int xOff, float[] y, int yOff) {
-        delegate.activationForward(act, alpha, n, x, xOff, y, yOff);
-    }
-
-    @Override
-    public void activationBackward(Activation act, float alpha, int n, float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff) {
-        delegate.activationBackward(act, alpha, n, y, yOff, dy, dyOff, dx, dxOff);
-    }
-
-    @Override
-    public void softmax(int rows, int cols, float[] x, int xOff, float[] y, int yOff) {
-        delegate.softmax(rows, cols, x, xOff, y, yOff);
-    }
-
-    @Override
-    public void logSoftmax(int rows, int cols, float[] x, int xOff, float[] y, int yOff) {
-        delegate.logSoftmax(rows, cols, x, xOff, y, yOff);
-    }
-
-    @Override
-    public double softmaxCrossEntropy(int rows, int cols, float[] logits, int lOff, int[] labels, int labOff, float[] grad, int gOff, float scale) {
-        return delegate.softmaxCrossEntropy(rows, cols, logits, lOff, labels, labOff, grad, gOff, scale);
-    }
-
-    @Override
-    public double binaryCrossEntropyWithLogits(int n, float[] logits, int lOff, float[] targets, int tOff, float[] grad, int gOff, float scale) {
-        return delegate.binaryCrossEntropyWithLogits(n, logits, lOff, targets, tOff, grad, gOff, scale);
-    }
-
-    @Override
-    public double meanSquaredError(int n, float[] pred, int pOff, float[] target, int tOff, float[] grad, int gOff, float scale) {
-        return delegate.meanSquaredError(n, pred, pOff, target, tOff, grad, gOff, scale);
-    }
-
-    @Override
-    public void argmaxRows(int rows, int cols, float[] x, int xOff, int[] out, int outOff) {
-        delegate.argmaxRows(rows, cols, x, xOff, out, outOff);
-    }
-
-    @Override
-    public double sum(int n, float[] x, int xOff) { return delegate.sum(n, x, xOff); }
-
-    @Override
-    public void sgdUpdate(int n, float lr, float momentum, float weightDecay, boolean nesterov,
-                          float[] w, int wOff, float[] g, int gOff, float[] v, int vOff) {
-        delegate.sgdUpdate(n, lr, momentum, weightDecay, nesterov, w, wOff, g, gOff, v, vOff);
-    }
-
-    @Override
-    public void adamUpdate(int n, float lr, float beta1, float beta2, float eps, float weightDecay, float c1, float c2,
-                           float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff) {
-        delegate.adamUpdate(n, lr, beta1, beta2, eps, weightDecay, c1, c2, w, wOff, g, gOff, m, mOff, v, vOff);
-    }
-
-    @Override
-    public void conv2dForward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, Scratch scratch) {
-        delegate.conv2dForward(g, x, w, bias, y, scratch);
-    }
-
-    @Override
-    public void conv2dBackwardData(ConvGeometry g, float[] dy, float[] w, float[] dx, Scratch scratch) {
-        delegate.conv2dBackwardData(g, dy, w, dx, scratch);
-    }
-
-    @Override
-    public void conv2dBackwardWeights(ConvGeometry g, float[] x, float[] dy, float[] dw, float[] db, Scratch scratch) {
-        delegate.conv2dBackwardWeights(g, x, dy, dw, db, scratch);
-    }
-
-    @Override
-    public void maxPool2dForward(PoolGeometry p, float[] x, float[] y, int[] argmax) { delegate.maxPool2dForward(p, x, y, argmax); }
-
-    @Override
-    public void maxPool2dBackward(PoolGeometry p, float[] dy, int[] argmax, float[] dx) { delegate.maxPool2dBackward(p, dy, argmax, dx); }
-
-    @Override
-    public void avgPool2dForward(PoolGeometry p, float[] x, float[] y) { delegate.avgPool2dForward(p, x, y); }
-
-    @Override
-    public void avgPool2dBackward(PoolGeometry p, float[] dy, float[] dx) { delegate.avgPool2dBackward(p, dy, dx); }
-
-    @Override
-    public void close() { delegate.close(); }
 }
