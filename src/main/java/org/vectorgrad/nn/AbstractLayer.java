@@ -26,6 +26,18 @@ public abstract class AbstractLayer implements Layer {
         return Tensor.zeros(shape);
     }
 
+    /** {@code buffer} if it already has the shape of {@code like}, else a new zero tensor of that shape. */
+    protected static Tensor reuseLike(Tensor buffer, Tensor like) {
+        if (buffer != null && buffer.sameShape(like)) return buffer;
+        return Tensor.zeros(like.shape());
+    }
+
+    /** {@code buffer} if it is a (rows, cols) matrix, else a new one; no varargs array on the steady path. */
+    protected static Tensor reuseMatrix(Tensor buffer, int rows, int cols) {
+        if (buffer != null && buffer.rank() == 2 && buffer.dim(0) == rows && buffer.dim(1) == cols) return buffer;
+        return Tensor.zeros(rows, cols);
+    }
+
     /** Fails unless backward follows a forward. */
     protected final void requireForward(Object saved) {
         if (saved == null) throw new IllegalStateException(describe() + ": backward called before forward");

@@ -23,8 +23,7 @@ public class ActivationLayer extends AbstractLayer {
     @Override
     public Tensor forward(Tensor x, boolean training) {
         Tensor in = dense(x);
-        int[] shape = in.shape();
-        output = reuse(output, shape);
+        output = reuseLike(output, in);
         backend().activationForward(activation, alpha, in.size(), in.data(), in.offset(), output.data(), output.offset());
         return output;
     }
@@ -37,7 +36,7 @@ public class ActivationLayer extends AbstractLayer {
                     + ", expected " + output.shapeString());
         }
         Tensor dy = dense(gy);
-        gradInput = reuse(gradInput, output.shape());
+        gradInput = reuseLike(gradInput, output);
         backend().activationBackward(activation, alpha, output.size(), output.data(), output.offset(),
                 dy.data(), dy.offset(), gradInput.data(), gradInput.offset());
         return gradInput;

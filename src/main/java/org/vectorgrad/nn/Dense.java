@@ -45,7 +45,7 @@ public final class Dense extends AbstractLayer {
         Backend be = backend();
         input = dense(x);
         int n = input.dim(0);
-        output = reuse(output, n, out);
+        output = reuseMatrix(output, n, out);
         Tensor w = weight.value();
         be.gemm(false, true, n, out, in, 1f, input.data(), input.offset(), in, w.data(), w.offset(), in,
                 0f, output.data(), output.offset(), out);
@@ -59,7 +59,7 @@ public final class Dense extends AbstractLayer {
     public Tensor backward(Tensor gy) {
         requireForward(input);
         int n = input.dim(0);
-        requireShape("gradient of the output", gy, n, out);
+        if (gy.rank() != 2 || gy.dim(0) != n || gy.dim(1) != out) requireShape("gradient of the output", gy, n, out);
         Tensor dy = dense(gy);
         Backend be = backend();
         Tensor w = weight.value(), dw = weight.grad();
@@ -68,7 +68,7 @@ public final class Dense extends AbstractLayer {
                 1f, dw.data(), dw.offset(), in);
         if (bias != null) be.columnSums(n, out, dy.data(), dy.offset(), bias.grad().data(), bias.grad().offset());
         // dx (n x in) = dy (n x out) · W (out x in)
-        gradInput = reuse(gradInput, n, in);
+        gradInput = reuseMatrix(gradInput, n, in);
         be.gemm(false, false, n, in, out, 1f, dy.data(), dy.offset(), out, w.data(), w.offset(), in,
                 0f, gradInput.data(), gradInput.offset(), in);
         return gradInput;

@@ -66,4 +66,16 @@ class OptimizerTest {
         e = assertThrows(IllegalArgumentException.class, () -> new SGD(List.of(p), 0.1f, 0f, 0f, true));
         assertTrue(e.getMessage().contains("Nesterov"), e.getMessage());
     }
+
+    @Test
+    void cosineScheduleAnnealsFromBaseToZero() {
+        LearningRateSchedule c = LearningRateSchedule.cosine();
+        assertEquals(0.05f, c.rate(0.05f, 0, 100), 1e-9f);
+        assertEquals(0.025f, c.rate(0.05f, 50, 100), 1e-7f);
+        assertEquals(0f, c.rate(0.05f, 100, 100), 1e-9f);
+        assertTrue(c.rate(0.05f, 30, 100) > c.rate(0.05f, 31, 100));
+        assertEquals(0.05f, LearningRateSchedule.named("constant").rate(0.05f, 99, 100));
+        var e = assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.named("step"));
+        assertTrue(e.getMessage().contains("'step'"), e.getMessage());
+    }
 }

@@ -1,0 +1,67 @@
+package org.vectorgrad.backend.auto;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.vectorgrad.backend.Availability;
+import org.vectorgrad.backend.Backend;
+import org.vectorgrad.backend.BackendFactory;
+import org.vectorgrad.backend.Backends;
+import org.vectorgrad.backend.blas.BlasBackendFactory;
+import org.vectorgrad.backend.scalar.ScalarBackend;
+
+/**
+ * The {@code auto} backend: always available. Combines the best Java backend (vector, else scalar) with OpenBLAS
+ * for the GEMMs {@link GemmRule} picks. When OpenBLAS or the vector backend is off it says why, one line on stderr,
+ * once per process, and carries on with what there is.
+ */
+public final class AutoBackendFactory implements BackendFactory {
+    private static final AtomicBoolean BLAS_WARNED = new AtomicBoolean();
+    private static final AtomicBoolean VECTOR_WARNED = new AtomicBoolean();
+
+    private final Consumer<String> warnings;
+
+    /** The factory {@link Backends} loads; warnings go to stderr. */
+    public AutoBackendFactory() { this(System.err::println); }
+
+    AutoBackendFactory(Consumer<String> warnings) { this.warnings = warnings; }
+
+    @Override public String name() { return "auto"; }
+
+    @Override
+    public Availability availability() {
+        return Availability.yes("picks per call among vector, blas and scalar");
+    }
+
+    @Override
+    public Backend create(int threads) {
+        return create(threads, Backends.factories().get("vector"), new BlasBackendFactory(), GemmRule.fromSystemProperties());
+    }
+
+    /** Builds an auto backend from explicit parts (tests substitute an absent library or another rule). */
+    AutoBackend create(int threads, BackendFactory vector, BlasBackendFactory blasFactory, GemmRule rule) {
+        Backend base;
+        Availability va = vector == null ? Availability.no("vector backend not built into this jar") : vector.availability();
+        if (va.available()) {
+            base = vector.create(threads);
+        } else {
+            if (VECTOR_WARNED.compareAndSet(false, true)) {
+                warnings.accept("vectorgrad: auto: vector backend off (" + va.reason() + "); using the scalar backend");
+            }
+            base = new ScalarBackend();
+        }
+        Availability ba = blasFactory.availability();
+        Backend blas = null;
+        if (ba.available()) {
+            blas = blasFactory.createWithDelegate(threads, base);
+        } else if (BLAS_WARNED.compareAndSet(false, true)) {
+            warnings.accept("vectorgrad: auto: OpenBLAS off (" + ba.reason() + "); GEMM runs on the " + base.name() + " backend");
+        }
+        return new AutoBackend(base, blas, rule);
+    }
+
+    /** Resets the once-per-process warnings (tests only). */
+    static void resetWarningsForTest() {
+        BLAS_WARNED.set(false);
+        VECTOR_WARNED.set(false);
+    }
+}

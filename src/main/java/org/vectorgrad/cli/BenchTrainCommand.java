@@ -1,0 +1,70 @@
+package org.vectorgrad.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.vectorgrad.backend.Backend;
+import org.vectorgrad.backend.Backends;
+import org.vectorgrad.data.Batch;
+import org.vectorgrad.data.Dataset;
+import org.vectorgrad.data.FashionMnist;
+import org.vectorgrad.loss.SoftmaxCrossEntropy;
+import org.vectorgrad.nn.Sequential;
+import org.vectorgrad.optim.SGD;
+import org.vectorgrad.tensor.Tensor;
+import org.vectorgrad.train.Models;
+import org.vectorgrad.train.Trainer;
+
+/**
+ * {@code vectorgrad bench train}: times full training steps (forward, loss, backward, SGD) on real batches.
+ * Each run does {@code warmup} untimed steps then {@code steps} timed ones; prints every run and the median.
+ */
+final class BenchTrainCommand {
+    private final PrintStream out, err;
+
+    BenchTrainCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    int run(List<String> argv) {
+        TrainingOptions o = TrainingOptions.parse(argv, Set.of("steps", "warmup", "runs"));
+        FashionMnist.Splits data = DataLoading.load(o.data(), err);
+        Dataset train = DataLoading.standardize(data).train();
+        // Real batches, gathered once so the timed loop measures training only, not data handling.
+        int nb = Math.min(16, Math.max(1, train.size() / o.batch()));
+        Tensor[] images = new Tensor[nb];
+        int[][] labels = new int[nb][];
+        int k = 0;
+        for (Batch b : train.batches(o.batch(), o.seed(), 1, true)) {
+            if (k == nb || b.size() != o.batch()) break;
+            images[k] = b.images().copy();
+            labels[k] = b.labels().clone();
+            k++;
+        }
+        if (k == 0) throw new IllegalArgumentException("--batch " + o.batch() + " is larger than the training set (" + train.size() + ")");
+        try (Backend backend = Backends.create(o.backend(), o.threads(), err::println)) {
+            Sequential model = Models.create(o.model(), o.seed());
+            Trainer trainer = new Trainer(model, new SoftmaxCrossEntropy(), new SGD(model.parameters(), o.lr(), o.momentum()), backend);
+            double[] rates = new double[o.runs()];
+            for (int r = 0; r < o.runs(); r++) {
+                for (int s = 0; s < o.warmup(); s++) trainer.step(images[s % k], labels[s % k]);
+                long t0 = System.nanoTime();
+                for (int s = 0; s < o.steps(); s++) trainer.step(images[s % k], labels[s % k]);
+                double secs = (System.nanoTime() - t0) / 1e9;
+                rates[r] = (double) o.steps() * o.batch() / secs;
+                out.printf(Locale.ROOT, "run %d: %d steps of batch %d in %.3f s = %.0f samples/s%n", r + 1, o.steps(), o.batch(), secs, rates[r]);
+            }
+            double[] sorted = rates.clone();
+            Arrays.sort(sorted);
+            double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+            out.printf(Locale.ROOT, "median %.0f samples/s (%s, %s backend, %d threads)%n", median, o.model(), backend.name(), backend.threads());
+            out.println(new Json().put("model", o.model()).put("backend", backend.name()).put("threads", backend.threads())
+                    .put("batch", o.batch()).put("steps", o.steps()).put("warmup", o.warmup()).put("runs", o.runs())
+                    .put("samples_per_s", median, 1));
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package org.vectorgrad.cli;
+
+import java.util.Locale;
+
+/** Builds one flat JSON object on one line, for the machine-readable last line of each command. */
+public final class Json {
+    private final StringBuilder sb = new StringBuilder("{");
+
+    public Json put(String key, String value) {
+        return raw(key, value == null ? "null" : quote(value));
+    }
+
+    public Json put(String key, long value) { return raw(key, Long.toString(value)); }
+
+    public Json put(String key, boolean value) { return raw(key, Boolean.toString(value)); }
+
+    /** Doubles with a fixed number of decimals; NaN and infinities become null (JSON has neither). */
+    public Json put(String key, double value, int decimals) {
+        return raw(key, Double.isFinite(value) ? String.format(Locale.ROOT, "%." + decimals + "f", value) : "null");
+    }
+
+    private Json raw(String key, String json) {
+        if (sb.length() > 1) sb.append(", ");
+        sb.append(quote(key)).append(": ").append(json);
+        return this;
+    }
+
+    static String quote(String s) {
+        StringBuilder q = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> q.append("\\\"");
+                case '\\' -> q.append("\\\\");
+                case '\n' -> q.append("\\n");
+                case '\r' -> q.append("\\r");
+                case '\t' -> q.append("\\t");
+                default -> {
+                    if (c < 0x20) q.append(String.format("\\u%04x", (int) c));
+                    else q.append(c);
+                }
+            }
+        }
+        return q.append('"').toString();
+    }
+
+    @Override
+    public String toString() { return sb + "}"; }
+}

@@ -1,0 +1,71 @@
+package org.vectorgrad.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The {@code vectorgrad} command line. stdout carries results (a summary, then one JSON object as the last line);
+ * progress and warnings go to stderr. Exit codes: 0 success, 1 failure (message on stderr), 2 usage error.
+ */
+public final class Main {
+    static final String USAGE = """
+            usage: vectorgrad <command> [options]
+
+            commands:
+              train         train a reference model on Fashion-MNIST
+              bench train   time training steps on real batches (median samples/s of several runs)
+              info          JDK, vector species, CPU features, backends, OpenBLAS core and threads (--json)
+              help          this text
+
+            train options (bench train takes the same, minus --epochs, plus --steps/--warmup/--runs):
+              --model mlp|cnn            reference network (default mlp)
+              --epochs N                 passes over the training set (default 5)
+              --batch B                  batch size (default 128)
+              --lr X                     SGD learning rate (default 0.05)
+              --momentum M               SGD momentum (default 0.9)
+              --threads T                kernel threads (default: available processors)
+              --backend auto|vector|blas|scalar   kernels (default auto, or -Dvectorgrad.backend)
+              --seed S                   seed for initialization and shuffling (default 42)
+              --data DIR                 IDX files (default /usr/share/datasets/fashion-mnist)
+              --schedule cosine|constant learning-rate schedule over the run (default cosine)
+              --limit N                  train on the first N training samples only
+              --steps N --warmup N --runs N   (bench train) timed steps, warm-up steps, runs (100, 10, 3)
+            """;
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs a command; returns the process exit code. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        List<String> argv = Arrays.asList(args);
+        if (argv.isEmpty() || argv.get(0).equals("help") || argv.get(0).equals("--help") || argv.get(0).equals("-h")) {
+            out.print(USAGE);
+            return argv.isEmpty() ? 2 : 0;
+        }
+        try {
+            String cmd = argv.get(0);
+            List<String> rest = argv.subList(1, argv.size());
+            return switch (cmd) {
+                case "train" -> new TrainCommand(out, err).run(rest);
+                case "bench" -> {
+                    if (rest.isEmpty() || !rest.get(0).equals("train")) throw new UsageException("bench needs a target: 'bench train'");
+                    yield new BenchTrainCommand(out, err).run(rest.subList(1, rest.size()));
+                }
+                case "info" -> InfoCommand.run(rest.toArray(String[]::new), out);
+                default -> throw new UsageException("unknown command '" + cmd + "'");
+            };
+        } catch (UsageException e) {
+            err.println("vectorgrad: " + e.getMessage());
+            err.print(USAGE);
+            return 2;
+        } catch (RuntimeException e) {
+            err.println("vectorgrad: " + e.getMessage());
+            if (System.getenv("VECTORGRAD_DEBUG") != null) e.printStackTrace(err);
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package org.vectorgrad.cli;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.vectorgrad.backend.Backend;
+import org.vectorgrad.backend.Backends;
+import org.vectorgrad.data.Dataset;
+import org.vectorgrad.data.FashionMnist;
+import org.vectorgrad.loss.SoftmaxCrossEntropy;
+import org.vectorgrad.nn.Sequential;
+import org.vectorgrad.optim.LearningRateSchedule;
+import org.vectorgrad.optim.SGD;
+import org.vectorgrad.train.EpochStats;
+import org.vectorgrad.train.Models;
+import org.vectorgrad.train.ProgressListener;
+import org.vectorgrad.train.Trainer;
+
+/** {@code vectorgrad train}: trains a reference model, shows progress on stderr, prints a summary and a JSON line. */
+final class TrainCommand {
+    private final PrintStream out, err;
+
+    TrainCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    int run(List<String> argv) {
+        TrainingOptions o = TrainingOptions.parse(argv, Set.of("epochs"));
+        long wallStart = System.nanoTime();
+        FashionMnist.Splits data = DataLoading.load(o.data(), err);
+        FashionMnist.Splits std = DataLoading.standardize(data);
+        Dataset train = o.limit() < std.train().size() ? std.train().subset(o.limit()) : std.train();
+        try (Backend backend = Backends.create(o.backend(), o.threads(), err::println)) {
+            Sequential model = Models.create(o.model(), o.seed());
+            SGD sgd = new SGD(model.parameters(), o.lr(), o.momentum());
+            Trainer trainer = new Trainer(model, new SoftmaxCrossEntropy(), sgd, backend);
+            trainer.schedule(LearningRateSchedule.named(o.schedule()));
+            trainer.addListener(new ProgressListener(err, System.console() != null));
+            err.printf(Locale.ROOT, "training %s on %d samples (%s backend, %d threads, batch %d, seed %d)%n",
+                    model.describe(), train.size(), backend.name(), backend.threads(), o.batch(), o.seed());
+            List<EpochStats> epochs = trainer.fit(train, std.test(), o.epochs(), o.batch(), o.seed());
+            EpochStats last = epochs.get(epochs.size() - 1);
+            double trainSecs = epochs.stream().mapToDouble(e -> e.seconds()).sum();
+            double meanRate = epochs.stream().mapToDouble(EpochStats::samplesPerSecond).average().orElse(Double.NaN);
+            double wall = (System.nanoTime() - wallStart) / 1e9;
+            out.println("epoch  train_loss  test_acc  samples/s");
+            for (EpochStats e : epochs) {
+                out.printf(Locale.ROOT, "%5d  %10.4f  %7.2f%%  %9.0f%n", e.epoch(), e.trainLoss(), 100 * e.testAccuracy(), e.samplesPerSecond());
+            }
+            out.printf(Locale.ROOT, "final test accuracy %.2f %% after %d epochs, %.1f s training, %.1f s wall%n",
+                    100 * last.testAccuracy(), o.epochs(), trainSecs, wall);
+            out.println(new Json()
+                    .put("model", o.model()).put("backend", backend.name()).put("threads", backend.threads())
+                    .put("epochs", o.epochs()).put("batch", o.batch()).put("seed", o.seed())
+                    .put("lr", o.lr(), 4).put("momentum", o.momentum(), 3).put("schedule", o.schedule())
+                    .put("train_samples", train.size())
+                    .put("test_accuracy", last.testAccuracy(), 4)
+                    .put("train_loss", last.trainLoss(), 6)
+                    .put("samples_per_s", meanRate, 1)
+                    .put("wall_s", wall, 2));
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,6 @@
+package org.vectorgrad.cli;
+
+/** A command-line mistake; the message names the argument. Main prints it with the usage and exits with 2. */
+public final class UsageException extends RuntimeException {
+    public UsageException(String message) { super(message); }
+}

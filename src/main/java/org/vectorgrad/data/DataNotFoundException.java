@@ -1,0 +1,22 @@
+package org.vectorgrad.data;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A data directory or data file that does not exist. The message names the missing path and says how to get the
+ * data ({@code apt-get install dataset-fashion-mnist}, or {@code --data DIR} for another directory).
+ */
+public class DataNotFoundException extends IOException {
+    private final Path missing;
+
+    public DataNotFoundException(Path missing, String message) {
+        super(message);
+        this.missing = missing;
+    }
+
+    /** The path that was looked for and not found. */
+    public Path missing() {
+        return missing;
+    }
+}

@@ -1,0 +1,33 @@
+package org.vectorgrad.train;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/** Shows a {@link ProgressBar} per epoch and a one-line summary after each. */
+public final class ProgressListener implements TrainingListener {
+    private final PrintStream out;
+    private final boolean interactive;
+    private ProgressBar bar;
+
+    /** {@code interactive}: a terminal (live bar redrawn in place) rather than a log (periodic plain lines). */
+    public ProgressListener(PrintStream out, boolean interactive) {
+        this.out = out;
+        this.interactive = interactive;
+    }
+
+    @Override
+    public void onEpochStart(int epoch, int epochs, int steps) {
+        bar = new ProgressBar(out, interactive, steps, "epoch " + epoch + "/" + epochs);
+    }
+
+    @Override
+    public void onStep(int epoch, int step, int steps, double loss, double samplesPerSecond) {
+        bar.update(step, loss, samplesPerSecond);
+    }
+
+    @Override
+    public void onEpochEnd(EpochStats s) {
+        bar.finish(String.format(Locale.ROOT, "epoch %d/%d: train loss %.4f, test accuracy %.2f %%, %.0f samples/s, %.1f s",
+                s.epoch(), s.epochs(), s.trainLoss(), 100 * s.testAccuracy(), s.samplesPerSecond(), s.seconds()));
+    }
+}

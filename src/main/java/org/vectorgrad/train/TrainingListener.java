@@ -1,0 +1,13 @@
+package org.vectorgrad.train;
+
+/** Receives progress from a {@link Trainer}; every method has an empty default. */
+public interface TrainingListener {
+    /** Before the first step of an epoch (1-based) with its number of steps. */
+    default void onEpochStart(int epoch, int epochs, int steps) {}
+
+    /** After each optimizer step: steps done in this epoch, that batch's loss, samples/s so far this epoch. */
+    default void onStep(int epoch, int step, int steps, double loss, double samplesPerSecond) {}
+
+    /** After an epoch and its evaluation. */
+    default void onEpochEnd(EpochStats stats) {}
+}

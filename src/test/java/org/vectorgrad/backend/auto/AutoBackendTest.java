@@ -1,0 +1,110 @@
+package org.vectorgrad.backend.auto;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.vectorgrad.backend.Availability;
+import org.vectorgrad.backend.Backend;
+import org.vectorgrad.backend.Backends;
+import org.vectorgrad.backend.blas.BlasBackendFactory;
+import org.vectorgrad.backend.blas.OpenBlasLoader;
+import org.vectorgrad.backend.scalar.ScalarBackend;
+
+class AutoBackendTest {
+    private final List<String> warnings = new ArrayList<>();
+    private final AutoBackendFactory factory = new AutoBackendFactory(warnings::add);
+
+    @BeforeEach
+    void reset() { AutoBackendFactory.resetWarningsForTest(); }
+
+    private static float[] random(SplittableRandom r, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) (r.nextDouble() * 2 - 1);
+        return x;
+    }
+
+    private static void assertGemmMatchesOracle(Backend b, int m, int n, int k, boolean ta, boolean tb) {
+        SplittableRandom r = new SplittableRandom(m * 31L + n * 7L + k);
+        float[] a = random(r, m * k), bb = random(r, k * n), want = random(r, m * n), got = want.clone();
+        new ScalarBackend().gemm(ta, tb, m, n, k, 1f, a, 0, ta ? m : k, bb, 0, tb ? k : n, 0.5f, want, 0, n);
+        b.gemm(ta, tb, m, n, k, 1f, a, 0, ta ? m : k, bb, 0, tb ? k : n, 0.5f, got, 0, n);
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(want[i], got[i], 1e-4f * (k + 1), "auto gemm " + m + "x" + n + "x" + k + " at " + i);
+        }
+    }
+
+    @Test
+    void withoutBlasWarnsOnceAndComputes() {
+        BlasBackendFactory absent = new BlasBackendFactory("libvectorgrad-absent.so");
+        try (AutoBackend a = factory.create(1, Backends.factories().get("vector"), absent, new GemmRule(0));
+             AutoBackend b = factory.create(1, Backends.factories().get("vector"), absent, new GemmRule(0))) {
+            List<String> blasLines = warnings.stream().filter(w -> w.contains("OpenBLAS off")).toList();
+            assertEquals(1, blasLines.size(), warnings.toString());
+            assertTrue(blasLines.get(0).contains("libvectorgrad-absent.so") && blasLines.get(0).contains("apt-get install"),
+                    blasLines.get(0));
+            assertTrue(a.describe().contains("OpenBLAS off"), a.describe());
+            assertFalse(a.gemmBackend(false, false, 512, 512, 512).name().equals("blas"));
+            assertGemmMatchesOracle(a, 33, 17, 45, true, false);
+            assertGemmMatchesOracle(b, 5, 64, 3, false, true);
+        }
+    }
+
+    @Test
+    void withBlasSplitsGemmsByTheRule() {
+        BlasBackendFactory blas = new BlasBackendFactory(OpenBlasLoader.configuredName());
+        Availability av = blas.availability();
+        if (!av.available()) System.err.println("SKIPPED: needs OpenBLAS: " + av.reason());
+        assumeTrue(av.available(), () -> "OpenBLAS unavailable: " + av.reason());
+        try (AutoBackend auto = factory.create(1, Backends.factories().get("vector"), blas, new GemmRule(32 * 32 * 32))) {
+            assertTrue(warnings.stream().noneMatch(w -> w.contains("OpenBLAS")), warnings.toString());
+            assertEquals("blas", auto.gemmBackend(false, false, 32, 32, 32).name());
+            assertEquals("blas", auto.gemmBackend(true, false, 784, 512, 128).name());
+            Backend small = auto.gemmBackend(false, false, 4, 4, 4);
+            assertFalse(small.name().equals("blas"), small.name());
+            assertSame(small, auto.gemmBackend(false, true, 31, 32, 32));
+            assertGemmMatchesOracle(auto, 4, 4, 4, false, false);
+            assertGemmMatchesOracle(auto, 40, 50, 60, true, true);
+            float[] x = {1, 2, 3}, y = {1, 1, 1};
+            auto.axpy(3, 2f, x, 0, y, 0);
+            assertEquals(7f, y[2]);
+        }
+    }
+
+    @Test
+    void ruleThresholdAndProperty() {
+        GemmRule r = new GemmRule(1000);
+        assertTrue(r.useBlas(false, false, 10, 10, 10));
+        assertFalse(r.useBlas(false, false, 10, 10, 9));
+        assertFalse(new GemmRule(0).useBlas(false, false, 0, 10, 10));
+        assertTrue(new GemmRule(0).useBlas(false, false, 1, 1, 1));
+        String saved = System.getProperty(GemmRule.PROPERTY);
+        try {
+            System.setProperty(GemmRule.PROPERTY, "12345");
+            assertEquals(12345, GemmRule.fromSystemProperties().minWork());
+            System.setProperty(GemmRule.PROPERTY, "lots");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, GemmRule::fromSystemProperties);
+            assertTrue(e.getMessage().contains(GemmRule.PROPERTY), e.getMessage());
+            System.clearProperty(GemmRule.PROPERTY);
+            assertEquals(GemmRule.DEFAULT_MIN_WORK, GemmRule.fromSystemProperties().minWork());
+        } finally {
+            if (saved == null) System.clearProperty(GemmRule.PROPERTY); else System.setProperty(GemmRule.PROPERTY, saved);
+        }
+    }
+
+    @Test
+    void backendsCreatesAutoThroughThisFactory() {
+        try (Backend b = Backends.create("auto", 1, s -> { })) {
+            assertEquals("auto", b.name());
+            assertGemmMatchesOracle(b, 9, 8, 7, false, false);
+        }
+    }
+}

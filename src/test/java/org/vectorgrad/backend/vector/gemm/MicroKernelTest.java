@@ -1,0 +1,69 @@
+package org.vectorgrad.backend.vector.gemm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each vector micro-kernel against its scalar twin, bitwise (the GEMM switches from the twin to the vector kernel
+ * once the latter is compiled, so they must agree to the bit), and the register transposes against plain loops.
+ */
+class MicroKernelTest {
+    private static final int[][] KERNELS = {{512, 12}, {512, 8}, {256, 6}, {256, 4}, {128, 6}};
+
+    private static float[] random(SplittableRandom rng, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) (rng.nextDouble() * 4 - 2);
+        return x;
+    }
+
+    @Test
+    void vectorKernelsMatchTheScalarTwinBitwise() {
+        SplittableRandom rng = new SplittableRandom(9);
+        for (int[] kb : KERNELS) {
+            MicroKernel v = MicroKernel.create(kb[0], kb[1]);
+            MicroKernel s = new ScalarKernel(v.mr, v.nr);
+            for (int kc : new int[] {1, 7, 64, 384}) {
+                float[] a = random(rng, 3 + v.mr * kc), b = random(rng, 5 + v.nr * kc);
+                float[] tv = new float[v.mr * v.nr], ts = new float[v.mr * v.nr];
+                java.util.Arrays.fill(ts, Float.NaN); // the scalar twin must not depend on the tile's old contents
+                v.run(kc, a, 3, b, 5, tv);
+                s.run(kc, a, 3, b, 5, ts);
+                String what = kb[0] + "-bit MR=" + kb[1] + " kc=" + kc;
+                assertArrayEquals(ts, tv, what + " tile");
+                int ldc = v.nr + 3;
+                float[] c0 = random(rng, v.mr * ldc);
+                float[] cv = c0.clone(), cs = c0.clone();
+                v.storeFull(tv, -0.5f, cv, 0, ldc);
+                s.storeFull(ts, -0.5f, cs, 0, ldc);
+                assertArrayEquals(cs, cv, what + " store beta 0");
+                v.storeFull(tv, 2f, 0.75f, cv, 0, ldc);
+                s.storeFull(ts, 2f, 0.75f, cs, 0, ldc);
+                assertArrayEquals(cs, cv, what + " store with beta");
+            }
+        }
+    }
+
+    @Test
+    void registerTransposesMatchPlainLoops() {
+        SplittableRandom rng = new SplittableRandom(10);
+        for (int bits : new int[] {512, 256}) {
+            Transposer t = Transposer.create(bits);
+            int lanes = t.lanes, ld = lanes + 5, stride = 2 * lanes;
+            float[] src = random(rng, 2 + lanes * ld);
+            float[] dst = new float[lanes * stride + Transposer.SLACK];
+            t.full(src, 2, ld, dst, 0, stride);
+            for (int q = 0; q < lanes; q++) {
+                for (int r = 0; r < lanes; r++) assertEquals(src[2 + r * ld + q], dst[q * stride + r], bits + " full q=" + q + " r=" + r);
+                for (int r = lanes; r < stride; r++) assertEquals(0f, dst[q * stride + r], "untouched beyond the row");
+            }
+            float[] dst2 = new float[lanes * t.mr + Transposer.SLACK];
+            t.mrRows(src, 2, ld, dst2, 0, t.mr);
+            for (int q = 0; q < lanes; q++) {
+                for (int r = 0; r < t.mr; r++) assertEquals(src[2 + r * ld + q], dst2[q * t.mr + r], bits + " mrRows q=" + q + " r=" + r);
+            }
+        }
+    }
+}
