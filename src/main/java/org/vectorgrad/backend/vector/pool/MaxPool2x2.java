@@ -52,6 +52,9 @@ final class MaxPool2x2 {
         return a;
     }
 
+    /** Outputs per vector. */
+    static int lanes() { return L; }
+
     /** True when the vector kernels apply (the species has an even lane count of at least 4). */
     static boolean supported() {
         return L >= 4 && L % 2 == 0 && I.length() == L;

@@ -94,7 +94,8 @@ final class PoolKernels {
      * the arg-max must be one of its window's taps (as forward produces it); elsewhere it must lie in its plane.
      */
     static void maxBackward(PoolGeometry p, float[] dy, int[] argmax, float[] dx, int p0, int p1) {
-        if (isTwoByTwo(p) && MaxPool2x2.supported()) {
+        // rows of fewer than L/2 outputs waste most lanes: the scatter below measured faster there (7-wide maps)
+        if (isTwoByTwo(p) && MaxPool2x2.supported() && 2 * p.outW() > MaxPool2x2.lanes()) {
             MaxPool2x2.backward(p.inH(), p.inW(), dy, argmax, dx, p0, p1);
             return;
         }

@@ -5,8 +5,9 @@ import org.vectorgrad.parallel.Dispatcher;
 
 /**
  * Pooling kernels of the vector backend: the batch·channel planes are split into contiguous ranges, one per
- * thread, and each range runs the tight loops of {@link PoolKernels}. Planes are independent, so the result is
- * bitwise the same for any thread count (and equal to the scalar reference).
+ * thread, and each range runs {@link PoolKernels} (the CNN's 2×2 stride-2 max pool vectorized in
+ * {@link MaxPool2x2}, other windows as tight loops). Planes are independent, so the result is bitwise the same
+ * for any thread count (and equal to the scalar reference).
  */
 public final class VectorPooling {
     private final Dispatcher dispatcher;
