@@ -29,6 +29,7 @@ public final class Main {
               --seed S                   seed for initialization and shuffling (default 42)
               --data DIR                 IDX files (default /usr/share/datasets/fashion-mnist)
               --schedule cosine|constant learning-rate schedule over the run (default cosine)
+              --lr-warmup N              steps of linear learning-rate warm-up (default 100)
               --limit N                  train on the first N training samples only
               --steps N --warmup N --runs N   (bench train) timed steps, warm-up steps, runs (100, 10, 3)
             """;

@@ -36,7 +36,7 @@ final class TrainCommand {
             Sequential model = Models.create(o.model(), o.seed());
             SGD sgd = new SGD(model.parameters(), o.lr(), o.momentum());
             Trainer trainer = new Trainer(model, new SoftmaxCrossEntropy(), sgd, backend);
-            trainer.schedule(LearningRateSchedule.named(o.schedule()));
+            trainer.schedule(LearningRateSchedule.named(o.schedule()).withWarmup(o.lrWarmup()));
             trainer.addListener(new ProgressListener(err, System.console() != null));
             err.printf(Locale.ROOT, "training %s on %d samples (%s backend, %d threads, batch %d, seed %d)%n",
                     model.describe(), train.size(), backend.name(), backend.threads(), o.batch(), o.seed());
@@ -54,7 +54,7 @@ final class TrainCommand {
             out.println(new Json()
                     .put("model", o.model()).put("backend", backend.name()).put("threads", backend.threads())
                     .put("epochs", o.epochs()).put("batch", o.batch()).put("seed", o.seed())
-                    .put("lr", o.lr(), 4).put("momentum", o.momentum(), 3).put("schedule", o.schedule())
+                    .put("lr", o.lr(), 4).put("momentum", o.momentum(), 3).put("schedule", o.schedule()).put("lr_warmup", o.lrWarmup())
                     .put("train_samples", train.size())
                     .put("test_accuracy", last.testAccuracy(), 4)
                     .put("train_loss", last.trainLoss(), 6)

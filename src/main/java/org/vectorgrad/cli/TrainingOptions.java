@@ -9,9 +9,9 @@ import org.vectorgrad.train.Models;
 
 /** Options shared by {@code train} and {@code bench train}, parsed and validated. */
 record TrainingOptions(String model, int epochs, int batch, float lr, float momentum, int threads, String backend,
-                       long seed, Path data, int limit, int steps, int warmup, int runs, String schedule) {
+                       long seed, Path data, int limit, int steps, int warmup, int runs, String schedule, int lrWarmup) {
 
-    static final Set<String> COMMON = Set.of("model", "batch", "lr", "momentum", "threads", "backend", "seed", "data", "limit", "schedule");
+    static final Set<String> COMMON = Set.of("model", "batch", "lr", "momentum", "threads", "backend", "seed", "data", "limit", "schedule", "lr-warmup");
     static final String DEFAULT_DATA = "/usr/share/datasets/fashion-mnist";
 
     static TrainingOptions parse(List<String> argv, Set<String> extra) {
@@ -33,6 +33,7 @@ record TrainingOptions(String model, int epochs, int batch, float lr, float mome
                 a.integer("steps", 100, 1, 1_000_000),
                 a.integer("warmup", 10, 0, 1_000_000),
                 a.integer("runs", 3, 1, 100),
-                a.choice("schedule", "cosine", List.of("cosine", "constant")));
+                a.choice("schedule", "cosine", List.of("cosine", "constant")),
+                a.integer("lr-warmup", 100, 0, 1_000_000));
     }
 }

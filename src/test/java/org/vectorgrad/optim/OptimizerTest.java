@@ -78,4 +78,15 @@ class OptimizerTest {
         var e = assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.named("step"));
         assertTrue(e.getMessage().contains("'step'"), e.getMessage());
     }
+
+    @Test
+    void warmupRampsLinearlyThenFollowsTheSchedule() {
+        LearningRateSchedule w = LearningRateSchedule.constant().withWarmup(4);
+        assertEquals(0.025f, w.rate(0.1f, 0, 1000), 1e-7f);
+        assertEquals(0.075f, w.rate(0.1f, 2, 1000), 1e-7f);
+        assertEquals(0.1f, w.rate(0.1f, 3, 1000), 1e-7f);
+        assertEquals(0.1f, w.rate(0.1f, 500, 1000), 1e-7f);
+        assertEquals(LearningRateSchedule.cosine().rate(0.1f, 700, 1000), LearningRateSchedule.cosine().withWarmup(100).rate(0.1f, 700, 1000));
+        assertThrows(IllegalArgumentException.class, () -> w.withWarmup(-1));
+    }
 }
