@@ -21,10 +21,8 @@ public final class BlockedGemm {
     private static final AtomicLong STAGE = new AtomicLong();
 
     private final GemmBlocking blocking;
-    private final MicroKernel vectorKernel;
-    private final MicroKernel scalarKernel;
-    private final Transposer vectorTransposer;
-    private final KernelWarmup warmup;
+    private final MicroKernel kernel;
+    private final Transposer transposer;
     private final Dispatcher dispatcher;
     private final long parallelMinWork;
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
@@ -36,10 +34,8 @@ public final class BlockedGemm {
      */
     public BlockedGemm(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork) {
         this.blocking = blocking;
-        this.vectorKernel = MicroKernel.create(blocking.bits(), blocking.mr());
-        this.scalarKernel = new ScalarKernel(blocking.mr(), blocking.nr());
-        this.vectorTransposer = Transposer.create(blocking.bits());
-        this.warmup = KernelWarmup.forKernel(vectorKernel, vectorTransposer);
+        this.kernel = MicroKernel.create(blocking.bits(), blocking.mr());
+        this.transposer = Transposer.create(blocking.bits());
         this.dispatcher = dispatcher;
         this.parallelMinWork = parallelMinWork;
     }
@@ -105,9 +101,6 @@ public final class BlockedGemm {
         private int j0, cols, panels, p0, kc, mcEff, mBlocks, groups, packChunks;
         private float beta, beta0;
         private long stage;
-        // Chosen once per call: the scalar twins until the vector code is compiled (same bits either way).
-        private MicroKernel kernel;
-        private Transposer transposer;
 
         Call(Workspace owner) { this.owner = owner; }
 
@@ -117,9 +110,6 @@ public final class BlockedGemm {
             this.a = a; this.aOff = aOff; this.lda = lda; this.b = b; this.bOff = bOff; this.ldb = ldb;
             this.c = c; this.cOff = cOff; this.ldc = ldc; this.beta0 = beta;
             int mr = blocking.mr(), nr = blocking.nr(), threads = dispatcher.threads();
-            boolean warm = warmup.ready();
-            kernel = warm ? vectorKernel : scalarKernel;
-            transposer = warm ? vectorTransposer : null;
             // Balanced blocks: 784 = 4 x 196 rather than 3 x 256 + 16, a thin last block wastes a packing pass.
             mBlocks = ceilDiv(m, blocking.mc());
             mcEff = ceilDiv(ceilDiv(m, mBlocks), mr) * mr;
