@@ -1,11 +1,10 @@
 package org.vectorgrad.backend.vector.gemm;
 
 /**
- * The vector micro-kernels' plain-Java twin, used only while they are not yet compiled (see {@link KernelWarmup}).
- * It performs exactly the same operations per element (one {@code Math.fma} per k step, k ascending, from zero;
- * the same store formulas), so its results are bitwise identical to the vector kernel's: switching kernels
- * mid-run changes speed, never bits. C1 compiles these loops within milliseconds, whereas interpreted Vector
- * API code runs ~100x slower than compiled code.
+ * The vector micro-kernels' plain-Java twin: exactly the same operations per element (one {@code Math.fma} per k
+ * step, k ascending, from zero; the same store formulas), so its results are bitwise identical to every vector
+ * kernel's. It is the oracle of {@code MicroKernelTest}; the GEMM does not use it (as a stand-in while the vector
+ * kernel was not yet compiled it measured 0.4–1 GFLOP/s and stretched the slow phase, see docs/decisions.md).
  */
 final class ScalarKernel extends MicroKernel {
 

@@ -1,0 +1,54 @@
+import org.vectorgrad.backend.vector.*;
+import org.vectorgrad.backend.vector.gemm.*;
+import java.util.*;
+
+/** Interleaved sweep in one JVM: rounds x configs x shapes, best GF/s per (config, shape). */
+public class Sweep {
+    public static void main(String[] args) {
+        // args: bits threads rounds "mr/kc/mc/nc,..." shapes...
+        int bits = Integer.parseInt(args[0]), th = Integer.parseInt(args[1]), rounds = Integer.parseInt(args[2]);
+        String[] cfgs = args[3].split(",");
+        List<String> shapes = Arrays.asList(args).subList(4, args.length);
+        VectorBackend[] vbs = new VectorBackend[cfgs.length];
+        for (int i = 0; i < cfgs.length; i++) {
+            String[] p = cfgs[i].split("/");
+            vbs[i] = new VectorBackend(th, GemmBlocking.forBits(bits).with(Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]), Integer.parseInt(p[3])));
+        }
+        double[][] best = new double[cfgs.length][shapes.size()];
+        Object[][] data = new Object[shapes.size()][];
+        for (int s = 0; s < shapes.size(); s++) {
+            String[] p = shapes.get(s).split("[x:]");
+            int m = Integer.parseInt(p[0]), n = Integer.parseInt(p[1]), k = Integer.parseInt(p[2]);
+            Random r = new Random(1);
+            float[] a = new float[m * k], b = new float[k * n], c = new float[m * n];
+            for (int i = 0; i < a.length; i++) a[i] = r.nextFloat();
+            for (int i = 0; i < b.length; i++) b[i] = r.nextFloat();
+            data[s] = new Object[] {m, n, k, p.length > 3 ? p[3] : "NN", a, b, c};
+        }
+        for (int round = 0; round < rounds; round++) {
+            for (int ci = 0; ci < cfgs.length; ci++) {
+                for (int s = 0; s < shapes.size(); s++) {
+                    Object[] d = data[s];
+                    int m = (int) d[0], n = (int) d[1], k = (int) d[2];
+                    String tr = (String) d[3];
+                    boolean ta = tr.charAt(0) == 'T', tb = tr.charAt(1) == 'T';
+                    float[] a = (float[]) d[4], b = (float[]) d[5], c = (float[]) d[6];
+                    long t0 = System.nanoTime(); int it = 0;
+                    do { vbs[ci].gemm(ta, tb, m, n, k, 1f, a, 0, ta ? m : k, b, 0, tb ? k : n, 0f, c, 0, n); it++; }
+                    while (System.nanoTime() - t0 < 60_000_000L);
+                    double gf = 2.0 * m * n * k * it / (System.nanoTime() - t0);
+                    if (round > 0) best[ci][s] = Math.max(best[ci][s], gf);
+                }
+            }
+        }
+        StringBuilder sb = new StringBuilder(String.format("%-22s", "mr/kc/mc/nc T=" + th));
+        for (String s : shapes) sb.append(String.format(" %16s", s));
+        System.out.println(sb);
+        for (int ci = 0; ci < cfgs.length; ci++) {
+            sb = new StringBuilder(String.format("%-22s", cfgs[ci]));
+            for (int s = 0; s < shapes.size(); s++) sb.append(String.format(" %16.1f", best[ci][s]));
+            System.out.println(sb);
+            vbs[ci].close();
+        }
+    }
+}
