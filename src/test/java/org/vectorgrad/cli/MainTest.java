@@ -50,7 +50,7 @@ class MainTest {
     void shortTrainingRunIsReproducibleAndEndsWithJson() {
         Path data = Path.of(TrainingOptions.DEFAULT_DATA);
         Assumptions.assumeTrue(Files.isDirectory(data), "Fashion-MNIST not installed at " + data + " (apt-get install dataset-fashion-mnist); skipping");
-        String[] args = {"train", "--epochs", "1", "--limit", "3000", "--threads", "2", "--seed", "5"};
+        String[] args = {"train", "--epochs", "1", "--limit", "3000", "--threads", "2", "--seed", "5", "--lr-warmup", "5"};
         Result a = run(args), b = run(args);
         assertEquals(0, a.code(), a.err());
         String ja = a.lastLine(), jb = b.lastLine();

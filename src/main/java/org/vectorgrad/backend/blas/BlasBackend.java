@@ -62,8 +62,13 @@ public final class BlasBackend extends ForwardingBackend {
         }
     }
 
-    private static MemorySegment seg(float[] a, int off) {
-        return MemorySegment.ofArray(a).asSlice(off * 4L);
+    private final SegmentCache segments = new SegmentCache();
+
+    /** A heap segment over {@code a} from {@code off}; cached, so steady-state calls allocate nothing. */
+    private MemorySegment seg(float[] a, int off) {
+        synchronized (segments) {
+            return segments.get(a, off);
+        }
     }
 
     // ---- BLAS ------------------------------------------------------------------------------------
@@ -89,7 +94,7 @@ public final class BlasBackend extends ForwardingBackend {
     }
 
     /** A GEMM with one output row or column is a matrix-vector product; arguments already checked. */
-    private static void gemv(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff,
+    private void gemv(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff,
                              int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         if (n == 1) {
             // C[:,0] = alpha·op(A)·op(B)[:,0] + beta·C[:,0]; x is B's column (stride ldb) or row (stride 1)
