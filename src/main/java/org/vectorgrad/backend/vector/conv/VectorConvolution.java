@@ -217,7 +217,7 @@ public final class VectorConvolution {
         int wsize = g.weightSize();
         boolean direct = DirectSingleChannel.applies(g);
         boolean noCols = !direct && isPointwise(g);
-        int colsSize = direct ? DirectSingleChannel.bufferSize(g) : kOf(g) * g.outH() * g.outW(), padSize = Im2col.padSize(g);
+        int colsSize = kOf(g) * g.outH() * g.outW(), padSize = Im2col.padSize(g);
         float[] partials = scratch.floats(SLOT_PARTIALS, chunks * wsize);
         if (!noCols) {
             for (int t = 0; t < tasks; t++) {
@@ -231,8 +231,12 @@ public final class VectorConvolution {
             for (int c = first(chunks, t, tasks), cEnd = first(chunks, t + 1, tasks); c < cEnd; c++) {
                 int n0 = first(g.batch(), c, chunks), n1 = first(g.batch(), c + 1, chunks);
                 for (int n = n0; n < n1; n++) {
-                    if (direct) DirectSingleChannel.backwardWeights(g, x, dy, n, partials, c * wsize, n == n0, cols);
-                    else backwardWeightsImage(g, x, dy, partials, c * wsize, cols, pad, n, n == n0);
+                    if (direct) {
+                        Im2col.im2col(g, x, n * g.inH() * g.inW(), 0, cols, 0, g.outH() * g.outW(), pad);
+                        DirectSingleChannel.backwardWeights(g, cols, dy, n, partials, c * wsize, n == n0);
+                    } else {
+                        backwardWeightsImage(g, x, dy, partials, c * wsize, cols, pad, n, n == n0);
+                    }
                 }
             }
         });
