@@ -167,6 +167,34 @@ final class DirectSingleChannel {
         }
     }
 
+    /**
+     * The column matrix of the input gradient of image {@code n}: {@code cols[t, p] = Σ_o w[o, t]·dy[n, o, p]}
+     * (K = KH·KW rows, P columns), for {@link Im2col#col2im} to fold into dx. As a GEMM this has M = 9 rows;
+     * here every row is a flat sum of the output channels' contiguous gradient planes (linear indexes, two
+     * accumulators). Kept small for the same inlining reason as {@link #backwardWeights}.
+     */
+    static void gradientColumns(ConvGeometry g, float[] w, float[] dy, int n, float[] cols) {
+        int oc = g.outChannels(), p = g.outH() * g.outW(), kk = g.kernelH() * g.kernelW();
+        int lanes = S.length(), full = p / lanes * lanes, dy0 = n * oc * p;
+        for (int t = 0; t < kk; t++) {
+            for (int j = 0; j < full; j += lanes) {
+                FloatVector a0 = FloatVector.zero(S), a1 = a0;
+                int o = 0;
+                for (; o + 1 < oc; o += 2) {
+                    a0 = FloatVector.fromArray(S, dy, dy0 + o * p + j).fma(FloatVector.broadcast(S, w[o * kk + t]), a0);
+                    a1 = FloatVector.fromArray(S, dy, dy0 + (o + 1) * p + j).fma(FloatVector.broadcast(S, w[(o + 1) * kk + t]), a1);
+                }
+                if (o < oc) a0 = FloatVector.fromArray(S, dy, dy0 + o * p + j).fma(FloatVector.broadcast(S, w[o * kk + t]), a0);
+                a0.add(a1).intoArray(cols, t * p + j);
+            }
+            for (int j = full; j < p; j++) {
+                float acc = 0f;
+                for (int o = 0; o < oc; o++) acc += w[o * kk + t] * dy[dy0 + o * p + j];
+                cols[t * p + j] = acc;
+            }
+        }
+    }
+
     private static void store(float[] part, int i, float v, boolean overwrite) {
         part[i] = overwrite ? v : part[i] + v;
     }
