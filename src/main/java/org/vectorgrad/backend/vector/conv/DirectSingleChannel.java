@@ -124,48 +124,73 @@ final class DirectSingleChannel {
     }
 
     /**
-     * Weight gradient of image {@code n}: {@code dw[o, a, b] (+)= Σ_{oy,ox} dy[n, o, oy, ox]·x[n, 0, shifted]},
-     * written to {@code part[partOff ..]} ({@code overwrite} for the first image of a chunk, else added). Tap by
-     * tap, four output channels at a time so each input vector loaded serves four FMAs.
+     * Weight gradient of image {@code n}: {@code dw[o, t] (+)= Σ_p dy[n, o, p]·cols[t, p]}, written to
+     * {@code part[partOff ..]} ({@code overwrite} for the first image of a chunk, else added), from the image's
+     * KH·KW column rows {@code cols} (made by {@link Im2col#im2col} by the caller, which keeps this method small
+     * enough for C2 to inline its vector calls: otherwise it boxed them), so every sum is a flat dot product over
+     * P contiguous positions: linear indexes, no masks, four output channels per column load.
+     * (A GEMM here has N = KH·KW = 9 and ran at 6.6 GFLOP/s; tap-by-tap passes over the padded plane with
+     * masked row tails were also slower.)
      */
-    static void backwardWeights(ConvGeometry g, float[] x, float[] dy, int n, float[] part, int partOff, boolean overwrite, float[] pad) {
-        padImage(g, x, n, pad);
-        int wp = paddedWidth(g), oh = g.outH(), ow = g.outW(), oc = g.outChannels(), plane = oh * ow;
-        int kh = g.kernelH(), kw = g.kernelW(), kk = kh * kw, sh = g.strideH(), dh = g.dilationH(), dw = g.dilationW();
-        int lanes = S.length(), full = ow / lanes * lanes;
-        VectorMask<Float> tail = S.indexInRange(full, ow);
-        int dy0 = n * oc * plane;
+    static void backwardWeights(ConvGeometry g, float[] cols, float[] dy, int n, float[] part, int partOff, boolean overwrite) {
+        int oc = g.outChannels(), p = g.outH() * g.outW(), kk = g.kernelH() * g.kernelW();
+        int lanes = S.length(), full = p / lanes * lanes;
+        int dy0 = n * oc * p;
         for (int o = 0; o < oc; o += 4) {
             // a short last block repeats its last channel; the repeats are computed but never stored
-            int o1 = Math.min(o + 1, oc - 1), o2 = Math.min(o + 2, oc - 1), o3 = Math.min(o + 3, oc - 1);
-            int d0 = dy0 + o * plane, d1 = dy0 + o1 * plane, d2 = dy0 + o2 * plane, d3 = dy0 + o3 * plane;
-            for (int a = 0; a < kh; a++) {
-                for (int b = 0; b < kw; b++) {
-                    FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
-                    for (int oy = 0; oy < oh; oy++) {
-                        int p = (oy * sh + a * dh) * wp + b * dw, q = oy * ow;
-                        int ox = 0;
-                        for (; ox < full; ox += lanes) {
-                            FloatVector v = load(pad, p + ox);
-                            s0 = load(dy, d0 + q + ox).fma(v, s0);
-                            s1 = load(dy, d1 + q + ox).fma(v, s1);
-                            s2 = load(dy, d2 + q + ox).fma(v, s2);
-                            s3 = load(dy, d3 + q + ox).fma(v, s3);
-                        }
-                        if (ox < ow) {
-                            FloatVector v = load(pad, p + ox);
-                            s0 = FloatVector.fromArray(S, dy, d0 + q + ox, tail).fma(v, s0);
-                            s1 = FloatVector.fromArray(S, dy, d1 + q + ox, tail).fma(v, s1);
-                            s2 = FloatVector.fromArray(S, dy, d2 + q + ox, tail).fma(v, s2);
-                            s3 = FloatVector.fromArray(S, dy, d3 + q + ox, tail).fma(v, s3);
-                        }
-                    }
-                    int tap = a * kw + b;
-                    store(part, partOff + o * kk + tap, s0.reduceLanes(VectorOperators.ADD), overwrite);
-                    if (o + 1 < oc) store(part, partOff + (o + 1) * kk + tap, s1.reduceLanes(VectorOperators.ADD), overwrite);
-                    if (o + 2 < oc) store(part, partOff + (o + 2) * kk + tap, s2.reduceLanes(VectorOperators.ADD), overwrite);
-                    if (o + 3 < oc) store(part, partOff + (o + 3) * kk + tap, s3.reduceLanes(VectorOperators.ADD), overwrite);
+            int d0 = dy0 + o * p, d1 = dy0 + Math.min(o + 1, oc - 1) * p;
+            int d2 = dy0 + Math.min(o + 2, oc - 1) * p, d3 = dy0 + Math.min(o + 3, oc - 1) * p;
+            for (int t = 0; t < kk; t++) {
+                int c = t * p;
+                FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+                for (int j = 0; j < full; j += lanes) {
+                    FloatVector v = FloatVector.fromArray(S, cols, c + j);
+                    s0 = FloatVector.fromArray(S, dy, d0 + j).fma(v, s0);
+                    s1 = FloatVector.fromArray(S, dy, d1 + j).fma(v, s1);
+                    s2 = FloatVector.fromArray(S, dy, d2 + j).fma(v, s2);
+                    s3 = FloatVector.fromArray(S, dy, d3 + j).fma(v, s3);
                 }
+                float r0 = s0.reduceLanes(VectorOperators.ADD), r1 = s1.reduceLanes(VectorOperators.ADD);
+                float r2 = s2.reduceLanes(VectorOperators.ADD), r3 = s3.reduceLanes(VectorOperators.ADD);
+                for (int j = full; j < p; j++) {
+                    float v = cols[c + j];
+                    r0 += dy[d0 + j] * v;
+                    r1 += dy[d1 + j] * v;
+                    r2 += dy[d2 + j] * v;
+                    r3 += dy[d3 + j] * v;
+                }
+                store(part, partOff + o * kk + t, r0, overwrite);
+                if (o + 1 < oc) store(part, partOff + (o + 1) * kk + t, r1, overwrite);
+                if (o + 2 < oc) store(part, partOff + (o + 2) * kk + t, r2, overwrite);
+                if (o + 3 < oc) store(part, partOff + (o + 3) * kk + t, r3, overwrite);
+            }
+        }
+    }
+
+    /**
+     * The column matrix of the input gradient of image {@code n}: {@code cols[t, p] = Σ_o w[o, t]·dy[n, o, p]}
+     * (K = KH·KW rows, P columns), for {@link Im2col#col2im} to fold into dx. As a GEMM this has M = 9 rows;
+     * here every row is a flat sum of the output channels' contiguous gradient planes (linear indexes, two
+     * accumulators). Kept small for the same inlining reason as {@link #backwardWeights}.
+     */
+    static void gradientColumns(ConvGeometry g, float[] w, float[] dy, int n, float[] cols) {
+        int oc = g.outChannels(), p = g.outH() * g.outW(), kk = g.kernelH() * g.kernelW();
+        int lanes = S.length(), full = p / lanes * lanes, dy0 = n * oc * p;
+        for (int t = 0; t < kk; t++) {
+            for (int j = 0; j < full; j += lanes) {
+                FloatVector a0 = FloatVector.zero(S), a1 = a0;
+                int o = 0;
+                for (; o + 1 < oc; o += 2) {
+                    a0 = FloatVector.fromArray(S, dy, dy0 + o * p + j).fma(FloatVector.broadcast(S, w[o * kk + t]), a0);
+                    a1 = FloatVector.fromArray(S, dy, dy0 + (o + 1) * p + j).fma(FloatVector.broadcast(S, w[(o + 1) * kk + t]), a1);
+                }
+                if (o < oc) a0 = FloatVector.fromArray(S, dy, dy0 + o * p + j).fma(FloatVector.broadcast(S, w[o * kk + t]), a0);
+                a0.add(a1).intoArray(cols, t * p + j);
+            }
+            for (int j = full; j < p; j++) {
+                float acc = 0f;
+                for (int o = 0; o < oc; o++) acc += w[o * kk + t] * dy[dy0 + o * p + j];
+                cols[t * p + j] = acc;
             }
         }
     }

@@ -19,8 +19,9 @@ import org.vectorgrad.parallel.Dispatcher;
  *   <li>a 1×1 kernel with stride 1 and no padding skips im2col (the image is its own column matrix), one image
  *       per GEMM;</li>
  *   <li>a single input channel with one group and stride 1 along the width (the first layer of an image CNN)
- *       runs the direct vector kernels of {@link DirectSingleChannel} for forward and weight gradient, where
- *       the GEMM would have a reduction or a width of only KH·KW.</li>
+ *       runs the direct vector kernels of {@link DirectSingleChannel} (forward, weight gradient, and the
+ *       column matrix of the input gradient before col2im), where the GEMM would have a reduction, a width or
+ *       a height of only KH·KW.</li>
  * </ul>
  *
  * <p>Parallelism and determinism: forward and backward-data cut the batch into fixed blocks of B images
@@ -144,6 +145,23 @@ public final class VectorConvolution {
     /** Gradient w.r.t. the input: {@code dx} is overwritten with convᵀ(dy, w). */
     public void backwardData(ConvGeometry g, float[] dy, float[] w, float[] dx, Scratch scratch) {
         checkLengths("conv2d backward-data", g, dx, "dx", g.inputSize(), w, dy, "dy", g.outputSize());
+        if (DirectSingleChannel.applies(g)) {
+            int tasks = Math.min(dispatcher.threads(), g.batch());
+            int colsSize = kOf(g) * g.outH() * g.outW(), padSize = Im2col.padSize(g);
+            for (int t = 0; t < tasks; t++) {
+                scratch.floats(colsSlot(t), colsSize);
+                scratch.floats(padSlot(t), padSize);
+            }
+            dispatcher.forEach(tasks, t -> {
+                float[] cols = scratch.floats(colsSlot(t), colsSize), pad = scratch.floats(padSlot(t), padSize);
+                int xImage = g.inH() * g.inW(), p = g.outH() * g.outW();
+                for (int n = first(g.batch(), t, tasks), end = first(g.batch(), t + 1, tasks); n < end; n++) {
+                    DirectSingleChannel.gradientColumns(g, w, dy, n, cols);
+                    Im2col.col2im(g, cols, 0, p, dx, n * xImage, 0, pad);
+                }
+            });
+            return;
+        }
         int per = imagesPerGemm(g), blocks = (g.batch() + per - 1) / per;
         int tasks = Math.min(dispatcher.threads(), blocks);
         boolean pointwise = isPointwise(g);
@@ -217,7 +235,7 @@ public final class VectorConvolution {
         int wsize = g.weightSize();
         boolean direct = DirectSingleChannel.applies(g);
         boolean noCols = !direct && isPointwise(g);
-        int colsSize = direct ? DirectSingleChannel.bufferSize(g) : kOf(g) * g.outH() * g.outW(), padSize = Im2col.padSize(g);
+        int colsSize = kOf(g) * g.outH() * g.outW(), padSize = Im2col.padSize(g);
         float[] partials = scratch.floats(SLOT_PARTIALS, chunks * wsize);
         if (!noCols) {
             for (int t = 0; t < tasks; t++) {
@@ -231,8 +249,12 @@ public final class VectorConvolution {
             for (int c = first(chunks, t, tasks), cEnd = first(chunks, t + 1, tasks); c < cEnd; c++) {
                 int n0 = first(g.batch(), c, chunks), n1 = first(g.batch(), c + 1, chunks);
                 for (int n = n0; n < n1; n++) {
-                    if (direct) DirectSingleChannel.backwardWeights(g, x, dy, n, partials, c * wsize, n == n0, cols);
-                    else backwardWeightsImage(g, x, dy, partials, c * wsize, cols, pad, n, n == n0);
+                    if (direct) {
+                        Im2col.im2col(g, x, n * g.inH() * g.inW(), 0, cols, 0, g.outH() * g.outW(), pad);
+                        DirectSingleChannel.backwardWeights(g, cols, dy, n, partials, c * wsize, n == n0);
+                    } else {
+                        backwardWeightsImage(g, x, dy, partials, c * wsize, cols, pad, n, n == n0);
+                    }
                 }
             }
         });
