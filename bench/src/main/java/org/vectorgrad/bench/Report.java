@@ -34,7 +34,17 @@ public final class Report {
         double gflops() {
             if (isGemm()) return Shape.parse(shape).flops() / nsPerOp;
             if (benchmark.contains("DenseLayerBenchmark")) return 3 * 2.0 * 128 * 784 * 512 / nsPerOp;
+            if (benchmark.contains("ConvBenchmark.conv")) {
+                // reference CNN at batch 128; forward, backward-data and backward-weights each do the same MACs
+                double macs = shape.equals("conv1") ? 128.0 * 32 * 28 * 28 * 1 * 9 : shape.equals("conv2") ? 128.0 * 64 * 14 * 14 * 32 * 9 : Double.NaN;
+                return 2 * macs / nsPerOp;
+            }
             return Double.NaN;
+        }
+
+        /** Training samples per second for a TrainStepBenchmark row (one step = one batch of 128). */
+        double samplesPerSecond() {
+            return benchmark.contains("TrainStepBenchmark") ? 128 * 1e9 / nsPerOp : Double.NaN;
         }
     }
 
@@ -87,7 +97,8 @@ public final class Report {
                 }
             }
             String backend = (String) params.getOrDefault("backend", "");
-            String shape = (String) params.getOrDefault("shape", params.containsKey("size") ? "size=" + params.get("size") : "");
+            String shape = (String) params.getOrDefault("shape", params.containsKey("size") ? "size=" + params.get("size")
+                    : params.containsKey("layer") ? params.get("layer") : params.getOrDefault("model", ""));
             int threads = params.containsKey("threads") ? Integer.parseInt(params.get("threads").toString()) : 1;
             rows.add(new Row((String) r.get("benchmark"), backend, shape, threads, toNs(score, unit), unit, score, error, alloc));
         }
@@ -155,8 +166,8 @@ public final class Report {
         StringBuilder b = new StringBuilder();
         b.append("CPU: ").append(cpu).append("; FMA peak used for %: ")
                 .append(peak > 0 ? fmt(peak) + " GFLOP/s per core" + (peakGiven ? " (--peak)" : " (table)") : "unknown").append("\n\n");
-        b.append("| benchmark | backend | shape | threads | score | GFLOP/s | % of peak | vector / OpenBLAS | alloc B/op |\n");
-        b.append("|---|---|---|---|---|---|---|---|---|\n");
+        b.append("| benchmark | backend | shape | threads | score | GFLOP/s | % of peak | samples/s | vector / OpenBLAS | alloc B/op |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
             double gf = r.gflops();
             String pct = peak > 0 && !Double.isNaN(gf) ? fmt(100 * gf / (peak * r.threads())) + " %" : "";
@@ -172,7 +183,7 @@ public final class Report {
             b.append("| ").append(r.shortName()).append(" | ").append(r.backend()).append(" | ").append(r.shape())
                     .append(" | ").append(r.threads()).append(" | ")
                     .append(fmt(r.score())).append(Double.isNaN(r.error()) ? "" : " ± " + fmt(r.error())).append(' ').append(r.unit())
-                    .append(" | ").append(Double.isNaN(gf) ? "" : fmt(gf)).append(" | ").append(pct).append(" | ").append(ratio)
+                    .append(" | ").append(Double.isNaN(gf) ? "" : fmt(gf)).append(" | ").append(pct).append(" | ").append(fmt(r.samplesPerSecond())).append(" | ").append(ratio)
                     .append(" | ").append(r.allocPerOp() == null ? "" : fmt(r.allocPerOp())).append(" |\n");
         }
         return b.toString();
