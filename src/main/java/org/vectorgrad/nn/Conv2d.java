@@ -89,12 +89,18 @@ public final class Conv2d extends AbstractLayer {
 
     @Override
     public Tensor backward(Tensor gy) {
+        return backward(gy, true);
+    }
+
+    @Override
+    public Tensor backward(Tensor gy, boolean needInputGradient) {
         requireForward(input);
         ConvGeometry g = geometry;
         requireShape("gradient of the output", gy, g.batch(), outChannels, g.outH(), g.outW());
         Tensor dy = gradView.of(gy);
         Backend be = backend();
         be.conv2dBackwardWeights(g, input.data(), dy.data(), weight.grad().data(), bias == null ? null : bias.grad().data(), scratch);
+        if (!needInputGradient) return null;
         gradInput = reuse(gradInput, g.batch(), inChannels, g.inH(), g.inW());
         be.conv2dBackwardData(g, dy.data(), weight.value().data(), gradInput.data(), scratch);
         return gradInput;

@@ -57,6 +57,11 @@ public final class Dense extends AbstractLayer {
 
     @Override
     public Tensor backward(Tensor gy) {
+        return backward(gy, true);
+    }
+
+    @Override
+    public Tensor backward(Tensor gy, boolean needInputGradient) {
         requireForward(input);
         int n = input.dim(0);
         if (gy.rank() != 2 || gy.dim(0) != n || gy.dim(1) != out) requireShape("gradient of the output", gy, n, out);
@@ -67,6 +72,7 @@ public final class Dense extends AbstractLayer {
         be.gemm(true, false, out, in, n, 1f, dy.data(), dy.offset(), out, input.data(), input.offset(), in,
                 1f, dw.data(), dw.offset(), in);
         if (bias != null) be.columnSums(n, out, dy.data(), dy.offset(), bias.grad().data(), bias.grad().offset());
+        if (!needInputGradient) return null;
         // dx (n x in) = dy (n x out) · W (out x in)
         gradInput = reuseMatrix(gradInput, n, in);
         be.gemm(false, false, n, in, out, 1f, dy.data(), dy.offset(), out, w.data(), w.offset(), in,

@@ -21,6 +21,15 @@ public interface Layer {
     /** Given dL/d(output) of the last forward, accumulates parameter gradients and returns dL/d(input). */
     Tensor backward(Tensor gradOutput);
 
+    /**
+     * As {@link #backward(Tensor)}, but when {@code needInputGradient} is false the caller will not use dL/d(input)
+     * (this layer sees the network's input, e.g. a batch of images), so a layer may skip computing it and return
+     * null. Parameter gradients are accumulated either way. The default computes it anyway.
+     */
+    default Tensor backward(Tensor gradOutput, boolean needInputGradient) {
+        return backward(gradOutput);
+    }
+
     /** The trainable parameters, in a stable order (empty for parameter-free layers). */
     default List<Parameter> parameters() { return List.of(); }
 

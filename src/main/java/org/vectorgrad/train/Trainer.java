@@ -54,7 +54,7 @@ public final class Trainer {
         optimizer.zeroGrad();
         Tensor logits = model.forward(images, true);
         double l = loss.forward(logits, labels);
-        model.backward(loss.backward());
+        model.backward(loss.backward(), false); // the input is data: no dL/d(input) needed
         optimizer.step();
         return l;
     }

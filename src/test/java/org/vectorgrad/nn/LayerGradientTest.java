@@ -132,4 +132,24 @@ class LayerGradientTest {
         res.bind(be);
         GradientCheck.check(res, Tensor.randn(8, 0f, 1f, 3, 4)).assertPassed();
     }
+
+    @Test
+    void skippingTheInputGradientLeavesParameterGradientsUnchanged() {
+        for (boolean conv : new boolean[] {false, true}) {
+            Sequential m = conv
+                    ? new Sequential(new Conv2d(1, 2, 3, 1, 1, 3), new ReLU(), new Flatten(), new Dense(2 * 5 * 5, 3, 4))
+                    : new Sequential(new Flatten(), new Dense(25, 4, 1), new Tanh(), new Dense(4, 3, 2));
+            m.bind(be);
+            Tensor x = Tensor.randn(3, 0f, 1f, 2, 1, 5, 5), dy = Tensor.randn(4, 0f, 1f, 2, 3);
+            m.forward(x, true);
+            m.zeroGrad();
+            assertTrue(m.backward(dy, true) != null);
+            java.util.List<float[]> full = m.parameters().stream().map(p -> p.grad().toArray()).toList();
+            m.zeroGrad();
+            assertEquals(null, m.backward(dy, false), "no input gradient when it is not needed");
+            for (int i = 0; i < full.size(); i++) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(full.get(i), m.parameters().get(i).grad().toArray(), m.parameters().get(i).name());
+            }
+        }
+    }
 }
