@@ -7,7 +7,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,7 +48,7 @@ class MainTest {
     @Test
     void shortTrainingRunIsReproducibleAndEndsWithJson() {
         Path data = Path.of(TrainingOptions.DEFAULT_DATA);
-        Assumptions.assumeTrue(Files.isDirectory(data), "Fashion-MNIST not installed at " + data + " (apt-get install dataset-fashion-mnist); skipping");
+        org.vectorgrad.Prerequisites.require(Files.isDirectory(data), "Fashion-MNIST not installed at " + data + " (apt-get install dataset-fashion-mnist)");
         String[] args = {"train", "--epochs", "1", "--limit", "3000", "--threads", "2", "--seed", "5", "--lr-warmup", "5"};
         Result a = run(args), b = run(args);
         assertEquals(0, a.code(), a.err());

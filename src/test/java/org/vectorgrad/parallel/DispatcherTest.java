@@ -8,11 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
 class DispatcherTest {
+    /** Only ever reached if the dispatcher deadlocks; generous so that a loaded machine never trips it. */
+    private static final int DEADLOCK_GUARD_SECONDS = 300;
 
     @Test
     void everyChunkRunsExactlyOnceOnSeveralThreads() {
@@ -27,17 +33,20 @@ class DispatcherTest {
                 });
                 for (int c = 0; c < chunks; c++) assertEquals(1, runs.get(c), "chunk " + c + " of " + chunks);
             }
-            // Chunks are claimed dynamically, so tiny ones may all run on the caller; slow ones must spread.
+            // Chunks are claimed dynamically, so which thread runs which chunk is up to the scheduler; but two
+            // chunks that each wait for the other can only finish on two threads at once, so the workers must
+            // take part. The barrier's timeout guards against a hang only; it measures nothing.
+            CyclicBarrier both = new CyclicBarrier(2);
             Set<Thread> used = ConcurrentHashMap.newKeySet();
-            d.forEach(16, c -> {
+            d.forEach(2, c -> {
                 used.add(Thread.currentThread());
                 try {
-                    Thread.sleep(3);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                    both.await(DEADLOCK_GUARD_SECONDS, TimeUnit.SECONDS);
+                } catch (InterruptedException | BrokenBarrierException | TimeoutException e) {
+                    throw new AssertionError("chunk " + c + " never met the other chunk on a second thread", e);
                 }
             });
-            assertTrue(used.size() > 1, "16 sleeping chunks on 4 threads ran on " + used.size() + " thread(s)");
+            assertEquals(2, used.size(), "two chunks that wait for each other ran on " + used.size() + " thread(s)");
             d.forEach(0, c -> { throw new AssertionError("no chunk to run"); });
         }
     }
@@ -47,7 +56,7 @@ class DispatcherTest {
         try (Dispatcher d = new Dispatcher(3)) {
             IllegalStateException boom = new IllegalStateException("boom");
             IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> d.forEach(9, c -> {
-                if (c == 8) throw boom; // the last block runs on a worker, not the caller
+                if (c == 8) throw boom; // whichever thread claims it
             }));
             assertSame(boom, thrown);
             assertThrows(AssertionError.class, () -> d.forEach(9, c -> { if (c == 0) throw new AssertionError("caller"); }));
@@ -59,7 +68,7 @@ class DispatcherTest {
 
     @Test
     void nestedCallsRunInlineWithoutDeadlock() {
-        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+        assertTimeoutPreemptively(Duration.ofSeconds(DEADLOCK_GUARD_SECONDS), () -> {
             try (Dispatcher d = new Dispatcher(2)) {
                 AtomicIntegerArray runs = new AtomicIntegerArray(4 * 5);
                 d.forEach(4, outer -> d.forEach(5, inner -> runs.incrementAndGet(outer * 5 + inner)));
@@ -70,7 +79,7 @@ class DispatcherTest {
 
     @Test
     void concurrentCallersBothComplete() throws Exception {
-        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+        assertTimeoutPreemptively(Duration.ofSeconds(DEADLOCK_GUARD_SECONDS), () -> {
             try (Dispatcher d = new Dispatcher(2)) {
                 AtomicIntegerArray runs = new AtomicIntegerArray(2);
                 Thread other = new Thread(() -> { for (int i = 0; i < 200; i++) d.forEach(4, c -> runs.incrementAndGet(1)); });

@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class ProgressBarTest {
@@ -119,23 +117,15 @@ class ProgressBarTest {
     }
 
     @Test
-    void skippedUpdatesDoNotAllocate() {
-        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        Assumptions.assumeTrue(mx.isThreadAllocatedMemorySupported(), "allocation counter unavailable");
+    void updatesWithinTheRefreshIntervalDrawNothing() {
         // the clock stands still: the live bar is within its 100 ms, the plain one crosses no tenth
+        // (that these skipped updates allocate nothing is a benchmark goal: bench/goals.json, ProgressBar)
         ProgressBar live = bar(true, 1_000_000);
         ProgressBar plain = bar(false, 1_000_000);
-        for (int i = 1; i < 20_000; i++) {   // warm up
+        for (int i = 1; i < 1_000; i++) {
             live.update(i, 1.0, 1.0);
             plain.update(i, 1.0, 1.0);
         }
-        long before = mx.getCurrentThreadAllocatedBytes();
-        for (int i = 1; i < 50_000; i++) {
-            live.update(i, 1.0, 1.0);
-            plain.update(i, 1.0, 1.0);
-        }
-        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
-        assertTrue(allocated < 1024, "100,000 skipped updates allocated " + allocated + " bytes");
         assertEquals("", text(), "nothing drawn");
     }
 

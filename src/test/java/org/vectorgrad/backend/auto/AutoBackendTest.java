@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -62,8 +61,7 @@ class AutoBackendTest {
     void withBlasSplitsGemmsByTheRule() {
         BlasBackendFactory blas = new BlasBackendFactory(OpenBlasLoader.configuredName());
         Availability av = blas.availability();
-        if (!av.available()) System.err.println("SKIPPED: needs OpenBLAS: " + av.reason());
-        assumeTrue(av.available(), () -> "OpenBLAS unavailable: " + av.reason());
+        org.vectorgrad.Prerequisites.require(av.available(), "needs OpenBLAS: " + av.reason());
         try (AutoBackend auto = factory.create(1, Backends.factories().get("vector"), blas, new GemmRule(32 * 32 * 32))) {
             assertTrue(warnings.stream().noneMatch(w -> w.contains("OpenBLAS")), warnings.toString());
             assertEquals("blas", auto.gemmBackend(false, false, 32, 32, 32).name());
