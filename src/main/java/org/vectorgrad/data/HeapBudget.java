@@ -66,7 +66,7 @@ final class HeapBudget {
         long u = used.getAsLong();
         String xmx = suggestXmx(u + need);
         throw new InsufficientHeapException(String.format(Locale.ROOT,
-                "%s needs %s of Java heap, but only %s of the %s heap are free (%s in use, %s kept in reserve). "
+                "%s needs %s of Java heap, but only %s of the %s usable heap are free (%s in use, %s kept in reserve). "
                         + "Give the JVM more heap: VECTORGRAD_JAVA_OPTS=-Xmx%s ./vectorgrad ... (or java -Xmx%s ...)",
                 what, mib(need), mib(Math.max(0, avail)), mib(m), mib(u), mib(reserve(m)), xmx, xmx), need, avail, xmx);
     }

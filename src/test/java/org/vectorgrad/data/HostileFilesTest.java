@@ -114,7 +114,7 @@ class HostileFilesTest {
         long need = 512 * MIB + 1_000_000_000L;
         assertEquals(need, e.needed());
         assertMessage(e, f, "its IDX header declares [1000, 1000, 1000] = 1000000000 data bytes",
-                "needs 1465.7 MiB of Java heap", "only 380.0 MiB of the 512.0 MiB heap are free",
+                "needs 1465.7 MiB of Java heap", "only 380.0 MiB of the 512.0 MiB usable heap are free",
                 "VECTORGRAD_JAVA_OPTS=-Xmx" + e.suggestedMaxHeap());
         // the suggested -Xmx does hold it
         assertFits(e.suggestedMaxHeap(), 100 * MIB, need);
@@ -209,7 +209,7 @@ class HostileFilesTest {
         assertEquals(4704 + 24 + 2352 + 3 + 12, e.needed());
         assertMessage(e, dir, "loading Fashion-MNIST from " + dir,
                 "train-images-idx3-ubyte.gz [6, 28, 28] = 4704 bytes", "t10k-labels-idx1-ubyte.gz [3] = 3 bytes",
-                "of the 40.0 MiB heap are free", "VECTORGRAD_JAVA_OPTS=-Xmx512m");
+                "of the 40.0 MiB usable heap are free", "VECTORGRAD_JAVA_OPTS=-Xmx512m");
         // with room, it loads
         assertEquals(6, FashionMnist.load(dir, HeapBudget.fixed(64 * MIB, 0)).train().size());
     }
