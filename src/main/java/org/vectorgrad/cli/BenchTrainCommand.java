@@ -31,7 +31,7 @@ final class BenchTrainCommand {
 
     int run(List<String> argv) {
         TrainingOptions o = TrainingOptions.parse(argv, Set.of("steps", "warmup", "runs"));
-        FashionMnist.Splits data = DataLoading.load(o.data(), err);
+        FashionMnist.Splits data = DataLoading.load(o.data());
         Dataset train = DataLoading.standardize(data).train();
         // Real batches, gathered once so the timed loop measures training only, not data handling.
         int nb = Math.min(16, Math.max(1, train.size() / o.batch()));

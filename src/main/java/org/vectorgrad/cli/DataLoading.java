@@ -1,20 +1,18 @@
 package org.vectorgrad.cli;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.vectorgrad.data.FashionMnist;
 
-/** Loads Fashion-MNIST for the commands, installing Debian's package first when that is possible and needed. */
+/**
+ * Loads Fashion-MNIST for the commands. Installs nothing: when the data is missing, the message says what to install
+ * (the {@code ./vectorgrad} launcher installs Debian's package itself when run as root, before starting the JVM).
+ */
 final class DataLoading {
     private DataLoading() {}
 
-    static FashionMnist.Splits load(Path dir, PrintStream err) {
-        if (!Files.isDirectory(dir) && dir.equals(Path.of(TrainingOptions.DEFAULT_DATA))) {
-            FashionMnist.tryInstall(err);
-        }
+    static FashionMnist.Splits load(Path dir) {
         try {
             return FashionMnist.load(dir);
         } catch (IOException e) {

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * The {@code vectorgrad} command line. stdout carries results (a summary, then one JSON object as the last line);
- * progress and warnings go to stderr. Exit codes: 0 success, 1 failure (message on stderr), 2 usage error.
+ * progress and warnings go to stderr. Exit codes: 0 success, 1 failure (one line on stderr, no stack trace unless
+ * {@code VECTORGRAD_DEBUG} is set; an {@link OutOfMemoryError} included, with the {@code -Xmx} to try), 2 usage error.
  */
 public final class Main {
     static final String USAGE = """
@@ -37,6 +38,13 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        // An error that escapes in another thread is one line and exit 1 too, never a stack trace and a hung run.
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            System.err.println("vectorgrad: " + describe(e) + " (in thread " + thread.getName() + ")");
+            if (System.getenv("VECTORGRAD_DEBUG") != null) e.printStackTrace();
+            System.err.flush();
+            Runtime.getRuntime().halt(1);
+        });
         System.exit(run(args, System.out, System.err));
     }
 
@@ -63,10 +71,31 @@ public final class Main {
             err.println("vectorgrad: " + e.getMessage());
             err.print(USAGE);
             return 2;
-        } catch (RuntimeException e) {
-            err.println("vectorgrad: " + e.getMessage());
+        } catch (RuntimeException | OutOfMemoryError e) {
+            err.println("vectorgrad: " + describe(e));
             if (System.getenv("VECTORGRAD_DEBUG") != null) e.printStackTrace(err);
             return 1;
         }
+    }
+
+    /**
+     * The one-line message for a failure: its own message (data errors name the file and say what is wrong), its
+     * class when it has none, and for an {@link OutOfMemoryError} the heap limit and the {@code -Xmx} to try.
+     */
+    static String describe(Throwable e) {
+        if (e instanceof OutOfMemoryError oom) return outOfMemory(oom, Runtime.getRuntime().maxMemory());
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.toString() : m;
+    }
+
+    /** "out of memory (...) with a Java heap of at most N MiB; give the JVM more heap: VECTORGRAD_JAVA_OPTS=-Xmx..." */
+    static String outOfMemory(OutOfMemoryError e, long maxHeap) {
+        long mib = 1L << 20;
+        String limit = maxHeap == Long.MAX_VALUE ? "" : " with a Java heap of at most " + maxHeap / mib + " MiB";
+        long twice = maxHeap == Long.MAX_VALUE ? 4096 * mib : Math.max(512 * mib, 2 * maxHeap);
+        long rounded = Math.ceilDiv(twice, 256 * mib) * 256 * mib;
+        String xmx = rounded % (1024 * mib) == 0 ? rounded / (1024 * mib) + "g" : rounded / mib + "m";
+        return "out of memory (" + (e.getMessage() == null ? "OutOfMemoryError" : e.getMessage()) + ")" + limit
+                + "; give the JVM more heap: VECTORGRAD_JAVA_OPTS=-Xmx" + xmx + " ./vectorgrad ...";
     }
 }

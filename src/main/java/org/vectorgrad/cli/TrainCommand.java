@@ -29,7 +29,7 @@ final class TrainCommand {
     int run(List<String> argv) {
         TrainingOptions o = TrainingOptions.parse(argv, Set.of("epochs"));
         long wallStart = System.nanoTime();
-        FashionMnist.Splits data = DataLoading.load(o.data(), err);
+        FashionMnist.Splits data = DataLoading.load(o.data());
         FashionMnist.Splits std = DataLoading.standardize(data);
         Dataset train = o.limit() < std.train().size() ? std.train().subset(o.limit()) : std.train();
         try (Backend backend = Backends.create(o.backend(), o.threads(), err::println)) {

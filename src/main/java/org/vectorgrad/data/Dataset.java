@@ -58,15 +58,20 @@ public final class Dataset {
      * @throws IdxFormatException     when either file is malformed, a label is out of range, or the two files hold
      *                                different numbers of items (the message names both files and both counts)
      * @throws DataNotFoundException  when a file does not exist
+     * @throws DataFileException      when a file is a directory, FIFO, device or socket, or is not readable
+     * @throws InsufficientHeapException when the sizes the headers declare do not fit in the free heap
+     * @see IdxReader
      */
     public static Dataset fromIdx(String name, Path imageFile, Path labelFile, int numClasses) throws IOException {
         IdxArray images = IdxReader.readImages(imageFile);
         int[] labels = IdxReader.readLabels(labelFile, numClasses);
-        if (images.count() != labels.length) {
-            throw new IdxFormatException(imageFile, "holds " + images.count() + " images but the label file "
-                    + labelFile + " holds " + labels.length + " labels; the two files must have the same count");
-        }
+        if (images.count() != labels.length) throw countMismatch(imageFile, images.count(), labelFile, labels.length);
         return ofUnsignedBytes(name, images.data(), new int[] {1, images.dim(1), images.dim(2)}, labels, numClasses);
+    }
+
+    static IdxFormatException countMismatch(Path imageFile, int images, Path labelFile, int labels) {
+        return new IdxFormatException(imageFile, "holds " + images + " images but the label file " + labelFile
+                + " holds " + labels + " labels; the two files must have the same count");
     }
 
     private static Dataset create(String name, SampleStore store, int[] sampleShape, int[] labels, int numClasses) {

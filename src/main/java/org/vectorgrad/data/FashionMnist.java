@@ -1,9 +1,10 @@
 package org.vectorgrad.data;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -13,7 +14,9 @@ import java.util.List;
  * <p>Files looked for in the directory, each raw or gzipped ({@code .gz} suffix; the content is what decides):
  * {@code train-images-idx3-ubyte}, {@code train-labels-idx1-ubyte}, {@code t10k-images-idx3-ubyte},
  * {@code t10k-labels-idx1-ubyte}. Debian's {@code dataset-fashion-mnist} installs the gzipped ones in
- * {@link #DEFAULT_DIR}.
+ * {@link #DEFAULT_DIR}. This class never installs anything and never runs a program: when the data is missing its
+ * message says what to install ({@link #howToGet}). Hostile or broken files are refused with bounded work, see
+ * {@link IdxReader}. Thread-safe (stateless).
  */
 public final class FashionMnist {
     /** Where Debian's {@code dataset-fashion-mnist} package installs the data. */
@@ -42,19 +45,60 @@ public final class FashionMnist {
     }
 
     /**
-     * Loads both splits from {@code dir}.
+     * Loads both splits from {@code dir}. The four headers are read and checked first (a few bytes each): file types,
+     * permissions, formats, the train and test sample shapes, the image and label counts, and the heap the declared
+     * sizes need; only then is any data read. Never installs anything: when the data is missing the message says
+     * what to install.
      *
-     * @throws DataNotFoundException when the directory or one of the four files is missing; the message names the
-     *                               path and says how to get the data
-     * @throws IdxFormatException    when a file is malformed or images and labels disagree
+     * @throws DataNotFoundException     when the directory or one of the four files is missing; the message names
+     *                                   the path and says how to get the data
+     * @throws DataFileException         when the directory is not one, or a file is a directory, FIFO, device or
+     *                                   socket, or is not readable (each with its own message naming the path)
+     * @throws IdxFormatException        when a file is empty or malformed, images and labels disagree, or the train
+     *                                   and test images have different shapes (the message names both shapes and
+     *                                   both files)
+     * @throws InsufficientHeapException when the declared sizes do not fit in the free heap; the message says how
+     *                                   much is needed and which {@code -Xmx} to give
      */
     public static Splits load(Path dir) throws IOException {
+        return load(dir, HeapBudget.runtime());
+    }
+
+    static Splits load(Path dir, HeapBudget heap) throws IOException {
         if (!Files.isDirectory(dir)) {
+            if (Files.exists(dir)) {
+                throw new DataFileException(dir, "is not a directory: Fashion-MNIST needs a directory holding "
+                        + TRAIN_IMAGES + "(.gz) and the three other MNIST-style files. " + howToGet(dir));
+            }
             throw new DataNotFoundException(dir, "Fashion-MNIST directory " + dir + " does not exist. "
                     + howToGet(dir));
         }
-        Dataset train = Dataset.fromIdx("fashion-mnist train", locate(dir, TRAIN_IMAGES), locate(dir, TRAIN_LABELS), NUM_CLASSES);
-        Dataset test = Dataset.fromIdx("fashion-mnist test", locate(dir, TEST_IMAGES), locate(dir, TEST_LABELS), NUM_CLASSES);
+        Path trainImages = locate(dir, TRAIN_IMAGES), trainLabels = locate(dir, TRAIN_LABELS);
+        Path testImages = locate(dir, TEST_IMAGES), testLabels = locate(dir, TEST_LABELS);
+        IdxReader.Header[] h = {
+                IdxReader.header(trainImages, IdxReader.Expect.IMAGES), IdxReader.header(trainLabels, IdxReader.Expect.LABELS),
+                IdxReader.header(testImages, IdxReader.Expect.IMAGES), IdxReader.header(testLabels, IdxReader.Expect.LABELS)};
+        int[] trainShape = {h[0].dims()[1], h[0].dims()[2]}, testShape = {h[2].dims()[1], h[2].dims()[2]};
+        if (!Arrays.equals(trainShape, testShape)) {
+            throw new IdxFormatException(testImages, "the test images are " + testShape[0] + "x" + testShape[1]
+                    + " but the training images in " + trainImages + " are " + trainShape[0] + "x" + trainShape[1]
+                    + ": both splits must have the same sample shape (rows x columns)");
+        }
+        if (h[0].dims()[0] != h[1].dims()[0]) throw Dataset.countMismatch(trainImages, h[0].dims()[0], trainLabels, h[1].dims()[0]);
+        if (h[2].dims()[0] != h[3].dims()[0]) throw Dataset.countMismatch(testImages, h[2].dims()[0], testLabels, h[3].dims()[0]);
+        // Files are read in this order, each one's data kept while the next is read.
+        IdxReader.Expect[] expect = {IdxReader.Expect.IMAGES, IdxReader.Expect.LABELS, IdxReader.Expect.IMAGES, IdxReader.Expect.LABELS};
+        long peak = 0, held = 0;
+        StringBuilder claims = new StringBuilder();
+        for (int i = 0; i < 4; i++) {
+            peak = Math.max(peak, held + h[i].peakHeap(expect[i]));
+            held += h[i].retainedHeap(expect[i]);
+            claims.append(i == 0 ? "" : ", ").append(h[i].file().getFileName()).append(' ')
+                    .append(Arrays.toString(h[i].dims())).append(" = ").append(h[i].payload()).append(" bytes");
+        }
+        heap.require(peak, "loading Fashion-MNIST from " + dir + " (its IDX headers declare " + claims + ")");
+        Dataset train = Dataset.fromIdx("fashion-mnist train", trainImages, trainLabels, NUM_CLASSES);
+        Dataset test = Dataset.fromIdx("fashion-mnist test", testImages, testLabels, NUM_CLASSES);
         return new Splits(train, test);
     }
 
@@ -67,26 +111,31 @@ public final class FashionMnist {
     }
 
     /**
-     * Installs the Debian package when the data is missing from {@link #DEFAULT_DIR} and installing can work: the
-     * process runs as root and {@code apt-get} is on the PATH. apt-get's output and a line saying what happened go
-     * to {@code log} (stderr in the CLI; stdout stays clean). Blocks until apt-get finishes.
-     *
-     * @return true when the package was installed and the directory now exists; false when the directory was
-     *         already there, when installing is not possible here, or when it failed
+     * What to do when the data is missing, for messages: the Debian package to install as root, or {@code --data DIR}.
+     * This library never installs anything itself (the {@code ./vectorgrad} launcher may, see the README).
      */
-    public static boolean tryInstall(PrintStream log) {
-        if (Files.isDirectory(DEFAULT_DIR)) return false;
-        return AptInstaller.install(DEBIAN_PACKAGE, DEFAULT_DIR, AptInstaller.isRoot(), AptInstaller.findOnPath("apt-get"), log);
+    public static String howToGet(Path dir) {
+        return dir.equals(DEFAULT_DIR)
+                ? "Install it as root with 'apt-get install " + DEBIAN_PACKAGE + "' (Debian/Ubuntu; the ./vectorgrad"
+                        + " launcher does this itself when run as root), or pass --data DIR for a directory with "
+                        + TRAIN_IMAGES + "(.gz) and the three other MNIST-style files."
+                : "Pass --data DIR for a directory with " + TRAIN_IMAGES + "(.gz) and the three other MNIST-style files,"
+                        + " or install the Debian package as root with 'apt-get install " + DEBIAN_PACKAGE
+                        + "' and use its default directory " + DEFAULT_DIR + ".";
     }
 
+    /**
+     * The file to read for {@code base}: a regular raw file, else a regular gzipped one, else whichever of the two
+     * exists as something else (a directory, FIFO, device, broken link: the reader then says what it is).
+     */
     private static Path locate(Path dir, String base) throws DataNotFoundException {
         Path found = find(dir, base);
-        if (found == null) {
-            Path expected = dir.resolve(base + ".gz");
-            throw new DataNotFoundException(expected, "Fashion-MNIST file " + expected + " (or " + dir.resolve(base)
-                    + ") does not exist. " + howToGet(dir));
-        }
-        return found;
+        if (found != null) return found;
+        Path raw = dir.resolve(base), gz = dir.resolve(base + ".gz");
+        if (Files.exists(raw, LinkOption.NOFOLLOW_LINKS)) return raw;
+        if (Files.exists(gz, LinkOption.NOFOLLOW_LINKS)) return gz;
+        throw new DataNotFoundException(gz, "Fashion-MNIST file " + gz + " (or " + raw + ") does not exist. "
+                + howToGet(dir));
     }
 
     /** The uncompressed file if present (no inflating needed), else the gzipped one, else null. */
@@ -95,13 +144,5 @@ public final class FashionMnist {
         if (Files.isRegularFile(raw)) return raw;
         Path gz = dir.resolve(base + ".gz");
         return Files.isRegularFile(gz) ? gz : null;
-    }
-
-    private static String howToGet(Path dir) {
-        return dir.equals(DEFAULT_DIR)
-                ? "Install it with 'apt-get install " + DEBIAN_PACKAGE + "', or pass --data DIR for a directory with "
-                        + TRAIN_IMAGES + "(.gz) and the three other MNIST-style files."
-                : "Pass --data DIR for a directory with " + TRAIN_IMAGES + "(.gz) and the three other MNIST-style files,"
-                        + " or install '" + DEBIAN_PACKAGE + "' (apt-get) and use its default " + DEFAULT_DIR + ".";
     }
 }

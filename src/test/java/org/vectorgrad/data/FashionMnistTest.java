@@ -6,13 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -99,67 +95,5 @@ class FashionMnistTest {
         assertEquals(1f, max);
         double mean = sum / count;
         assertTrue(mean > 0.2 && mean < 0.4, "mean test pixel " + mean + " (Fashion-MNIST's is about 0.286)");
-    }
-
-    // ---- installer ------------------------------------------------------------------------------
-
-    private static String capture(java.util.function.Consumer<PrintStream> action) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        PrintStream log = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        action.accept(log);
-        return bytes.toString(StandardCharsets.UTF_8);
-    }
-
-    private Path fakeAptGet(String script) throws IOException {
-        Path f = dir.resolve("apt-get");
-        Files.writeString(f, "#!/bin/sh\n" + script);
-        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return f;
-    }
-
-    @Test
-    void installerDeclinesWhenNotRootOrWithoutAptGet() {
-        Path target = dir.resolve("target");
-        boolean[] result = new boolean[2];
-        String notRoot = capture(log -> result[0] = AptInstaller.install("pkg", target, false, Path.of("/usr/bin/apt-get"), log));
-        String noApt = capture(log -> result[1] = AptInstaller.install("pkg", target, true, null, log));
-        assertFalse(result[0]);
-        assertFalse(result[1]);
-        assertTrue(notRoot.contains("not root"), notRoot);
-        assertTrue(noApt.contains("apt-get not found"), noApt);
-    }
-
-    @Test
-    void installerRunsAptGetAndEchoesItsOutput() throws IOException {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/sh")), "needs /bin/sh to run a fake apt-get");
-        Path target = dir.resolve("installed");
-        Path apt = fakeAptGet("echo \"fake apt-get $* ($DEBIAN_FRONTEND)\"\n"
-                + "[ \"$1\" = install ] && mkdir -p '" + target + "'\nexit 0\n");
-        boolean[] ok = new boolean[1];
-        String log = capture(l -> ok[0] = AptInstaller.install("dataset-x", target, true, apt, l));
-        assertTrue(ok[0], log);
-        assertTrue(log.contains("fake apt-get install -y dataset-x (noninteractive)"), log);
-        assertTrue(log.contains("installed dataset-x into " + target), log);
-    }
-
-    @Test
-    void installerRetriesAfterUpdateThenReportsFailure() throws IOException {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/sh")), "needs /bin/sh to run a fake apt-get");
-        Path target = dir.resolve("never");
-        Path apt = fakeAptGet("echo \"fake $1\"\n[ \"$1\" = update ] && exit 0\necho 'E: Unable to locate package' >&2\nexit 100\n");
-        boolean[] ok = new boolean[1];
-        String log = capture(l -> ok[0] = AptInstaller.install("dataset-x", target, true, apt, l));
-        assertFalse(ok[0]);
-        assertEquals(2, log.split("fake install", -1).length - 1, "install tried twice: " + log);
-        assertTrue(log.contains("fake update"), log);
-        assertTrue(log.contains("E: Unable to locate package"), "stderr of apt-get is echoed: " + log);
-        assertTrue(log.contains("could not install dataset-x (apt-get exit 100"), log);
-    }
-
-    @Test
-    void tryInstallDoesNothingWhenTheDataIsThere() {
-        Assumptions.assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "default directory absent");
-        String log = capture(l -> assertFalse(FashionMnist.tryInstall(l)));
-        assertEquals("", log);
     }
 }
