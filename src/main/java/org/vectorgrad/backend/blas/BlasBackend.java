@@ -7,6 +7,7 @@ import static org.vectorgrad.nativebindings.openblas.cblas_h.CblasTrans;
 import java.lang.foreign.MemorySegment;
 import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.ForwardingBackend;
+import org.vectorgrad.nativebindings.openblas.CriticalCblas;
 import org.vectorgrad.nativebindings.openblas.cblas_h;
 
 /**
@@ -89,7 +90,7 @@ public final class BlasBackend extends ForwardingBackend {
             gemv(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        cblas_h.cblas_sgemm(CblasRowMajor(), transA ? CblasTrans() : CblasNoTrans(), transB ? CblasTrans() : CblasNoTrans(),
+        CriticalCblas.cblas_sgemm(CblasRowMajor(), transA ? CblasTrans() : CblasNoTrans(), transB ? CblasTrans() : CblasNoTrans(),
                 m, n, k, alpha, seg(a, aOff), lda, seg(b, bOff), ldb, beta, seg(c, cOff), ldc);
     }
 
@@ -98,12 +99,12 @@ public final class BlasBackend extends ForwardingBackend {
                              int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         if (n == 1) {
             // C[:,0] = alpha·op(A)·op(B)[:,0] + beta·C[:,0]; x is B's column (stride ldb) or row (stride 1)
-            cblas_h.cblas_sgemv(CblasRowMajor(), transA ? CblasTrans() : CblasNoTrans(),
+            CriticalCblas.cblas_sgemv(CblasRowMajor(), transA ? CblasTrans() : CblasNoTrans(),
                     transA ? k : m, transA ? m : k, alpha, seg(a, aOff), lda,
                     seg(b, bOff), transB ? 1 : ldb, beta, seg(c, cOff), ldc);
         } else {
             // C[0,:]ᵀ = alpha·op(B)ᵀ·op(A)[0,:]ᵀ + beta·C[0,:]ᵀ; x is A's row (stride 1) or column (stride lda)
-            cblas_h.cblas_sgemv(CblasRowMajor(), transB ? CblasNoTrans() : CblasTrans(),
+            CriticalCblas.cblas_sgemv(CblasRowMajor(), transB ? CblasNoTrans() : CblasTrans(),
                     transB ? n : k, transB ? k : n, alpha, seg(b, bOff), ldb,
                     seg(a, aOff), transA ? lda : 1, beta, seg(c, cOff), 1);
         }
@@ -119,7 +120,7 @@ public final class BlasBackend extends ForwardingBackend {
         BlasArgs.vector("blas axpy", "y", y, yOff, n);
         if (n == 0) return;
         syncThreads();
-        cblas_h.cblas_saxpy(n, alpha, seg(x, xOff), 1, seg(y, yOff), 1);
+        CriticalCblas.cblas_saxpy(n, alpha, seg(x, xOff), 1, seg(y, yOff), 1);
     }
 
     @Override
@@ -131,7 +132,7 @@ public final class BlasBackend extends ForwardingBackend {
         BlasArgs.vector("blas scale", "x", x, xOff, n);
         if (n == 0) return;
         syncThreads();
-        cblas_h.cblas_sscal(n, alpha, seg(x, xOff), 1);
+        CriticalCblas.cblas_sscal(n, alpha, seg(x, xOff), 1);
     }
 
     // ---- delegated -------------------------------------------------------------------------------

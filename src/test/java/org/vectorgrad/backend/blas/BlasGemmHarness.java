@@ -12,6 +12,7 @@ import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.Backends;
 import org.vectorgrad.backend.CpuFeatures;
 import org.vectorgrad.backend.scalar.ScalarBackend;
+import org.vectorgrad.nativebindings.openblas.CriticalCblas;
 import org.vectorgrad.nativebindings.openblas.cblas_h;
 
 /**
@@ -134,8 +135,8 @@ public final class BlasGemmHarness {
         System.out.println("| path | 4x4x4 ns/call | 16x16x16 ns/call |");
         System.out.println("|---|---|---|");
         int[] sizes = {4, 16};
-        String[] names = {"BlasBackend.gemm (checks + heap slices, critical)", "cblas_h.cblas_sgemm, heap segments (critical)",
-                "cblas_h.cblas_sgemm, off-heap segments (critical)", "ScalarBackend.gemm (plain Java)"};
+        String[] names = {"BlasBackend.gemm (checks + heap slices, critical)", "CriticalCblas.cblas_sgemm, heap segments (critical)",
+                "CriticalCblas.cblas_sgemm, off-heap segments (critical)", "ScalarBackend.gemm (plain Java)"};
         double[][] ns = new double[names.length][sizes.length];
         try (Backend blas = new BlasBackendFactory().create(1); Arena arena = Arena.ofConfined()) {
             for (int si = 0; si < sizes.length; si++) {
@@ -148,9 +149,9 @@ public final class BlasGemmHarness {
                 Backend scalar = new ScalarBackend();
                 double[] t = medianNs(
                         () -> blas.gemm(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n),
-                        () -> cblas_h.cblas_sgemm(rm, nt, nt, n, n, n, 1f, MemorySegment.ofArray(a), n,
+                        () -> CriticalCblas.cblas_sgemm(rm, nt, nt, n, n, n, 1f, MemorySegment.ofArray(a), n,
                                 MemorySegment.ofArray(b), n, 0f, MemorySegment.ofArray(c), n),
-                        () -> cblas_h.cblas_sgemm(rm, nt, nt, n, n, n, 1f, oa, n, ob, n, 0f, oc, n),
+                        () -> CriticalCblas.cblas_sgemm(rm, nt, nt, n, n, n, 1f, oa, n, ob, n, 0f, oc, n),
                         () -> scalar.gemm(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n));
                 for (int i = 0; i < t.length; i++) ns[i][si] = t[i];
             }

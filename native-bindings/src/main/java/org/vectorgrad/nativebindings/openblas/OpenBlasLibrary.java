@@ -1,31 +1,40 @@
 package org.vectorgrad.nativebindings.openblas;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The loader behind {@link cblas_h}: opens an OpenBLAS shared library by name or path, once per name, and records
- * why when it cannot. Not generated: jextract's own output opens the library in a static initializer, which would
- * turn "library absent" into an {@link ExceptionInInitializerError}; this class makes it a value to report.
+ * The loader behind the bindings: opens an OpenBLAS shared library by name or path, once per name, and records why
+ * when it cannot. Not generated. jextract's {@code cblas_h} is generated without {@code --library}, so it opens no
+ * library itself (its class initializer cannot fail): it finds its symbols through
+ * {@link java.lang.foreign.SymbolLookup#loaderLookup()}, i.e. in the libraries loaded with {@link System#load} by
+ * this class loader. This class decides which library that is, and turns "library absent" into a value to report.
  *
- * <p>One library is <em>bound</em> to the process: the one whose symbols {@link cblas_h}'s downcall handles use.
- * The first {@link #bind} wins (handles are created once and cannot be re-pointed); if nothing was bound when the
- * first function is called, {@link #DEFAULT_NAME} is bound. Opening other names (e.g. to test an absent library)
- * never disturbs the bound one. A library, once opened, stays loaded for the life of the process (global arena):
- * unloading OpenBLAS while its worker threads exist is unsafe.
+ * <p>One library is <em>bound</em> to the process: the one whose symbols {@link cblas_h} and {@link CriticalCblas}
+ * call. The first {@link #bind} wins (it {@code System.load}s the library's file, after which {@code cblas_h}'s
+ * lookup finds it; handles are created once and cannot be re-pointed); if nothing was bound when
+ * {@link CriticalCblas} is first used, {@link #DEFAULT_NAME} is bound. Call {@link #bind} (the backend does, through
+ * its availability check) before calling {@link cblas_h}'s functions directly: a generated handle whose symbol is not
+ * found fails its class initialization for good. Opening other names (e.g. to test an absent library) never disturbs
+ * the bound one. A library, once opened, stays loaded for the life of the process (global arena, and the class
+ * loader for the bound one): unloading OpenBLAS while its worker threads exist is unsafe. Thread-safe.
  */
 public final class OpenBlasLibrary {
     /** The Debian/Ubuntu file name of OpenBLAS (packages {@code libopenblas0-pthread} / {@code libopenblas0}). */
     public static final String DEFAULT_NAME = "libopenblas.so.0";
 
-    /** Every symbol {@link cblas_h} binds; a library lacking one of them is reported unusable. */
+    /** Every symbol the bindings use ({@link cblas_h}'s nine functions); a library lacking one is reported unusable. */
     public static final List<String> SYMBOLS = List.of(
             "cblas_sgemm", "cblas_sgemv", "cblas_saxpy", "cblas_sdot", "cblas_sscal",
             "openblas_set_num_threads", "openblas_get_num_threads", "openblas_get_config", "openblas_get_corename");
@@ -86,13 +95,66 @@ public final class OpenBlasLibrary {
     }
 
     /**
-     * Makes {@code library} the one {@link cblas_h} calls into, if no library is bound yet. Returns true when
-     * {@code library} is (now or already) the bound one, false when another library was bound first.
+     * Makes {@code library} the one {@link cblas_h} and {@link CriticalCblas} call into, if no library is bound yet:
+     * loads its file with {@link System#load} so that {@code cblas_h}'s loader lookup finds the symbols there (for a
+     * library opened by file name, the file the dynamic linker chose, read from {@code /proc/self/maps}). Returns true
+     * when {@code library} is (now or already) the bound one, false when another library was bound first.
+     *
+     * @throws IllegalArgumentException when {@code library} is not {@link #usable()}
+     * @throws IllegalStateException    when its file cannot be found or {@code System.load} refuses it
      */
     public static boolean bind(OpenBlasLibrary library) {
         Objects.requireNonNull(library, "library");
         if (!library.usable()) throw new IllegalArgumentException("cannot bind unusable library: " + library.failure);
-        return BOUND.compareAndSet(null, library) || BOUND.get() == library;
+        OpenBlasLibrary b = BOUND.get();
+        if (b != null) return b == library;
+        synchronized (OpenBlasLibrary.class) {
+            b = BOUND.get();
+            if (b != null) return b == library;
+            Path file = library.file();
+            try {
+                System.load(file.toString());
+            } catch (LinkageError | SecurityException e) {
+                throw new IllegalStateException("cannot load " + file + " for the OpenBLAS bindings (" + e.getMessage() + ")", e);
+            }
+            BOUND.set(library);     // published only once cblas_h can find the symbols
+            return true;
+        }
+    }
+
+    /** The absolute path of this library's file: the path it was opened with, or the file mapped for its code. */
+    private Path file() {
+        String f = name.startsWith(":") ? name.substring(1) : name;
+        if (f.indexOf('/') >= 0) return Path.of(f).toAbsolutePath();
+        long address = findOrThrow(SYMBOLS.get(0)).address();
+        return mappedFile(address).orElseThrow(() -> new IllegalStateException(
+                "cannot find the file of " + name + " (no mapping of address 0x" + Long.toHexString(address)
+                        + " with a path in /proc/self/maps)"));
+    }
+
+    /**
+     * The file mapped at {@code address} in this process, from {@code /proc/self/maps} (Linux); empty when no file
+     * mapping contains it or the table cannot be read.
+     */
+    static Optional<Path> mappedFile(long address) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(Path.of("/proc/self/maps"));
+        } catch (IOException | UncheckedIOException e) {
+            return Optional.empty();
+        }
+        for (String line : lines) {
+            // start-end perms offset dev inode [path]
+            String[] f = line.trim().split("\\s+", 6);
+            if (f.length < 6 || !f[5].startsWith("/")) continue;
+            int dash = f[0].indexOf('-');
+            if (dash < 0) continue;
+            long start = Long.parseUnsignedLong(f[0], 0, dash, 16), end = Long.parseUnsignedLong(f[0], dash + 1, f[0].length(), 16);
+            if (Long.compareUnsigned(address, start) >= 0 && Long.compareUnsigned(address, end) < 0) {
+                return Optional.of(Path.of(f[5]));
+            }
+        }
+        return Optional.empty();
     }
 
     /** The bound library, binding {@link #DEFAULT_NAME} first if none is; throws when that one is unusable. */
