@@ -9,22 +9,37 @@ import java.lang.foreign.MemorySegment;
  * <p>Why: C2 scalar-replaces {@code MemorySegment.ofArray(a).asSlice(off)} only when the whole call path inlines
  * with a clean type profile. In a JVM that has also used other segment kinds, it did not: 672 bytes per GEMM call
  * were measured in the full test suite, against 0 in a JVM that only ran BLAS calls. A lookup here is a few
- * reference compares. Direct-mapped on the array's identity hash and the offset; a miss replaces the slot.
+ * reference compares. Four-way set-associative on the array's identity hash and the offset: a direct-mapped table
+ * of 64 slots let two of a handful of operands share a slot about one time in five, and then every call missed and
+ * allocated (seen: 288 B per call). A set only overflows when five live operands hash into it; a miss replaces
+ * the set's entries in turn.
  * Not thread-safe by itself: {@link BlasBackend} calls it under its own lock.
  */
 final class SegmentCache {
-    private static final int SLOTS = 64; // power of two; a network has a few dozen distinct operands
-    private final float[][] arrays = new float[SLOTS][];
-    private final int[] offsets = new int[SLOTS];
-    private final MemorySegment[] segments = new MemorySegment[SLOTS];
+    private static final int WAYS = 4;
+    private static final int SETS = 64; // power of two; a network has a few dozen distinct operands
+    private final float[][] arrays = new float[SETS * WAYS][];
+    private final int[] offsets = new int[SETS * WAYS];
+    private final MemorySegment[] segments = new MemorySegment[SETS * WAYS];
+    private final byte[] nextVictim = new byte[SETS];
 
     MemorySegment get(float[] a, int off) {
-        int slot = (System.identityHashCode(a) * 31 + off) & (SLOTS - 1);
-        if (arrays[slot] == a && offsets[slot] == off) return segments[slot];
+        int set = mix(System.identityHashCode(a) * 31 + off) & (SETS - 1);
+        int base = set * WAYS;
+        for (int w = base; w < base + WAYS; w++) {
+            if (arrays[w] == a && offsets[w] == off) return segments[w];
+        }
+        int victim = base + nextVictim[set];
+        nextVictim[set] = (byte) ((nextVictim[set] + 1) & (WAYS - 1));
         MemorySegment s = MemorySegment.ofArray(a).asSlice(off * 4L);
-        arrays[slot] = a;
-        offsets[slot] = off;
-        segments[slot] = s;
+        arrays[victim] = a;
+        offsets[victim] = off;
+        segments[victim] = s;
         return s;
+    }
+
+    /** Spreads the hash's high bits into the low ones that pick the set. */
+    private static int mix(int h) {
+        return h ^ (h >>> 16) ^ (h >>> 8);
     }
 }
