@@ -83,7 +83,10 @@ public interface Backend extends AutoCloseable {
     /** Mean squared error over n values; writes {@code grad = scale·2·(p - t)} unless null. */
     double meanSquaredError(int n, float[] pred, int pOff, float[] target, int tOff, float[] grad, int gOff, float scale);
 
-    /** Index of the largest value of each row of a rows×cols block (first one on ties). */
+    /**
+     * Index of the largest value of each row of a rows×cols block (first one on ties). NaN counts as the largest
+     * value, as in PyTorch's {@code argmax}: a row holding NaN gets the index of its first NaN.
+     */
     void argmaxRows(int rows, int cols, float[] x, int xOff, int[] out, int outOff);
 
     // ---- reductions and BLAS-1 ---------------------------------------------------------------------
@@ -131,7 +134,9 @@ public interface Backend extends AutoCloseable {
 
     /**
      * Max pooling forward. {@code argmax[i]} receives, for output element i, the flat index into x of the
-     * winner; ties go to the first position in row-major window order (lowest kh, then lowest kw).
+     * winner; ties go to the first position in row-major window order (lowest kh, then lowest kw). NaN
+     * propagates as in PyTorch 1.13: a window holding NaN outputs NaN, and its arg-max is the last NaN in window
+     * order (PyTorch's {@code val > max || isnan(val)}).
      */
     void maxPool2dForward(PoolGeometry p, float[] x, float[] y, int[] argmax);
 
