@@ -97,6 +97,15 @@ public interface Backend extends AutoCloseable {
     /** Σ x[i]·y[i], accumulated in double. */
     double dot(int n, float[] x, int xOff, float[] y, int yOff);
 
+    /**
+     * Whether every one of the n values from {@code x[xOff]} is finite (no NaN, no ±Inf). The trainer's per-step
+     * gradient check; its result depends on the values only, never on an order of operations.
+     */
+    default boolean allFinite(int n, float[] x, int xOff) {
+        for (int i = 0; i < n; i++) if (!Float.isFinite(x[xOff + i])) return false;
+        return true;
+    }
+
     /** {@code y[i] += alpha·x[i]}. */
     void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
 

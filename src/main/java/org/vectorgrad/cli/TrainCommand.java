@@ -72,13 +72,14 @@ final class TrainCommand {
 
     /**
      * 0 after a normal run; 1, with the reason on {@code err}, when the run diverged ({@link Trainer#diverged()}:
-     * the last epoch's mean loss is more than {@value Trainer#DIVERGENCE_FACTOR} times the first step's).
+     * the last epoch's mean loss is more than {@value Trainer#DIVERGENCE_FACTOR} times the smaller of the first
+     * step's loss and ln(classes)).
      */
     static int exitCode(Trainer trainer, PrintStream err) {
         if (!trainer.diverged()) return 0;
         err.printf(Locale.ROOT, "vectorgrad: training diverged: the last epoch's mean loss %.6g is more than %.0f times"
-                + " the loss of the first step, %.6g; lower the learning rate (--lr)%n",
-                trainer.endLoss(), Trainer.DIVERGENCE_FACTOR, trainer.startLoss());
+                + " %.6g, the smaller of the first step's loss (%.6g) and ln(classes); lower the learning rate (--lr)%n",
+                trainer.endLoss(), Trainer.DIVERGENCE_FACTOR, trainer.referenceLoss(), trainer.startLoss());
         return 1;
     }
 }

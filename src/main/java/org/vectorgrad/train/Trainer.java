@@ -27,20 +27,23 @@ import org.vectorgrad.tensor.Tensor;
  * <p><b>NaN and Inf are never hidden.</b> Every step checks that the batch's loss is finite (after the forward
  * pass) and that the L2 norm of every parameter's gradient is finite (after the backward pass, before the
  * optimizer step); otherwise it throws {@link NonFiniteException}, naming the epoch, the step and what was not
- * finite, and the parameters keep their values from before that step. The gradient norm is computed in double
- * (squares of floats cannot overflow it), so it is finite exactly when every element of the gradient is; the check
- * is one read of every gradient per step (measured in docs/training.md: within noise of a step).
+ * finite, and the parameters keep their values from before that step. The gradient norm, taken in double (squares
+ * of floats cannot overflow it), is finite exactly when every element of the gradient is, so the check is
+ * {@link Backend#allFinite} on each gradient: one vectorized read of the gradients per step (its cost is measured
+ * in docs/architecture.md, "NaN, Inf and sizes").
  *
  * <p><b>Divergence.</b> A run whose loss stays finite but ends far above where it started is reported by
  * {@link #diverged()}: the mean training loss of the last epoch is more than {@value #DIVERGENCE_FACTOR} times
- * {@link #startLoss()}, the loss of the very first step (the untrained model's loss on the first batch, computed
- * before any update, so a run that blows up within its first steps is still measured against where it started).
- * An untrained classifier starts near ln(classes) and a working run ends well below that.
+ * {@link #referenceLoss()}, the smaller of {@link #startLoss()} (the loss of the very first step: the untrained
+ * model's loss on the first batch, computed before any update, so a run that blows up within its first steps is
+ * still measured against where it started) and ln(classes) (the cross-entropy of a uniform guess; it matters for
+ * models whose untrained loss is already above it, such as the reference CNN's 4.4). A working run ends well below
+ * both.
  *
  * <p>Not thread-safe: one thread drives a trainer (the backend may use more threads inside each kernel).
  */
 public final class Trainer {
-    /** A run has diverged when its last epoch's mean loss exceeds this multiple of {@link #startLoss()}. */
+    /** A run has diverged when its last epoch's mean loss exceeds this multiple of {@link #referenceLoss()}. */
     public static final double DIVERGENCE_FACTOR = 2.0;
 
     private final Layer model;
@@ -53,7 +56,7 @@ public final class Trainer {
     private int[] predictions = new int[0];
     private LearningRateSchedule schedule = LearningRateSchedule.constant();
     private boolean checkGradients = true;
-    private double startLoss = Double.NaN, endLoss = Double.NaN;
+    private double startLoss = Double.NaN, endLoss = Double.NaN, uniformLoss = Double.NaN;
 
     public Trainer(Layer model, Loss<int[]> loss, Optimizer optimizer, Backend backend) {
         this.model = model;
@@ -99,9 +102,17 @@ public final class Trainer {
     /** The mean training loss of the last epoch of the last {@link #fit} (NaN before any fit). */
     public double endLoss() { return endLoss; }
 
-    /** Whether the last {@link #fit} diverged: its last epoch's mean loss exceeds {@value #DIVERGENCE_FACTOR} × {@link #startLoss()}. */
+    /**
+     * What the last {@link #fit}'s end is compared with: the smaller of {@link #startLoss()} and ln(classes) of its
+     * training set (NaN before any fit).
+     */
+    public double referenceLoss() {
+        return Double.isNaN(uniformLoss) ? startLoss : Math.min(startLoss, uniformLoss);
+    }
+
+    /** Whether the last {@link #fit} diverged: its last epoch's mean loss exceeds {@value #DIVERGENCE_FACTOR} × {@link #referenceLoss()}. */
     public boolean diverged() {
-        return endLoss > DIVERGENCE_FACTOR * startLoss;
+        return endLoss > DIVERGENCE_FACTOR * referenceLoss();
     }
 
     /** The learning-rate schedule {@link #fit} applies (default constant: the optimizer's rate throughout). */
@@ -133,9 +144,11 @@ public final class Trainer {
         if (checkGradients) {
             for (int i = 0, n = checked.size(); i < n; i++) {
                 Tensor g = checked.get(i).grad();
-                // in double: finite exactly when every element is (a float's square cannot overflow a double)
-                double squares = backend.dot(g.size(), g.data(), g.offset(), g.data(), g.offset());
-                if (!Double.isFinite(squares)) throw gradientNotFinite(epoch, step, l, checked.get(i), squares);
+                // the norm (in double, where a float's square cannot overflow) is finite exactly when every element
+                // is: test that in one cheap read, and compute the norm only to report a failure
+                if (!backend.allFinite(g.size(), g.data(), g.offset())) {
+                    throw gradientNotFinite(epoch, step, l, checked.get(i), backend.dot(g.size(), g.data(), g.offset(), g.data(), g.offset()));
+                }
             }
         }
         optimizer.step();
@@ -197,6 +210,7 @@ public final class Trainer {
         float baseRate = optimizer.learningRate();
         long totalSteps = (long) steps * epochs, done = 0;
         startLoss = endLoss = Double.NaN;
+        uniformLoss = train.numClasses() >= 2 ? Math.log(train.numClasses()) : Double.NaN;
         for (int epoch = 1; epoch <= epochs; epoch++) {
             for (TrainingListener l : listeners) l.onEpochStart(epoch, epochs, steps);
             long start = System.nanoTime();

@@ -303,6 +303,30 @@ class NonFiniteTest {
         }
     }
 
+    // ---- the trainer's finiteness check ---------------------------------------------------------------------
+
+    @Test
+    void allFiniteFindsEveryNanAndInfinityAtEveryPosition() {
+        SplittableRandom rng = new SplittableRandom(39);
+        for (int n : new int[] {0, 1, 5, 16, 31, 32, 33, 47, 100}) {
+            float[] x = new float[n + 3];
+            for (int i = 0; i < x.length; i++) x[i] = (float) (rng.nextGaussian() * 1e37); // large but finite
+            x[0] = Float.NaN; // outside the range checked below (offset 1, length n)
+            x[n + 2] = Float.POSITIVE_INFINITY;
+            for (Backend b : BACKENDS) {
+                assertTrue(b.allFinite(n, x, 1), "finite values, n=" + n + " on " + name(b));
+                for (int at = 0; at < n; at++) {
+                    for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+                        float keep = x[1 + at];
+                        x[1 + at] = bad;
+                        if (b.allFinite(n, x, 1)) fail(bad + " at " + at + " of " + n + " not seen on " + name(b));
+                        x[1 + at] = keep;
+                    }
+                }
+            }
+        }
+    }
+
     // ---- losses ---------------------------------------------------------------------------------------------
 
     @Test
