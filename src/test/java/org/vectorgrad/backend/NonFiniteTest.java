@@ -18,6 +18,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.vectorgrad.Prerequisites;
 import org.vectorgrad.backend.scalar.ScalarBackend;
 
 /**
@@ -41,7 +42,8 @@ class NonFiniteTest {
             BACKENDS.add(Backends.create("auto", threads));
             Availability blas = Backends.factories().get("blas").availability();
             if (blas.available()) BACKENDS.add(Backends.create("blas", threads));
-            else System.err.println("SKIPPED: the blas backend in NonFiniteTest: " + blas.reason());
+            else if (Prerequisites.strict()) fail("prerequisite missing (vectorgrad.test.strict=true): OpenBLAS: " + blas.reason());
+            else System.err.println("SKIPPED: the blas backend in NonFiniteTest (the others run): " + blas.reason());
         }
         torch = new HashMap<>();
         try (InputStream in = NonFiniteTest.class.getResourceAsStream("/nonfinite/torch_nonfinite.txt")) {
