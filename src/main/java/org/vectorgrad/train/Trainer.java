@@ -74,7 +74,7 @@ public final class Trainer {
     private void label(Layer layer, String path) {
         if (layer instanceof Sequential seq) {
             List<Layer> layers = seq.layers();
-            for (int i = 0; i < layers.size(); i++) label(layers.get(i), path + "layers[" + i + "]");
+            for (int i = 0; i < layers.size(); i++) label(layers.get(i), path + (path.isEmpty() ? "" : ".") + "layers[" + i + "]");
             return;
         }
         for (Parameter p : layer.parameters()) {

@@ -176,6 +176,13 @@ class TrainerTest {
     }
 
     @Test
+    void parametersOfNestedModelsAreNamedByTheirPath() {
+        Sequential m = new Sequential(new Flatten(), new Sequential(new PoisonGradient(Float.NaN), new Dense(6, 3, 2)));
+        var e = assertThrows(NonFiniteException.class, () -> sgd(m, 0.05f, new ScalarBackend()).fit(blobs(1, 64), null, 1, 32, 7));
+        assertEquals("gradient of layers[1].layers[0] PoisonGradient scale", e.quantity());
+    }
+
+    @Test
     void anOverflowingLossStopsTrainingAndSaysToLowerTheLearningRate() {
         Sequential m = model(1);
         Trainer t = sgd(m, 1e6f, new ScalarBackend());
