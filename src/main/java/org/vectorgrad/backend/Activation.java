@@ -7,7 +7,11 @@ package org.vectorgrad.backend;
 public enum Activation {
     /** Identity: y = x. */
     IDENTITY,
-    /** y = max(x, 0); dy/dx = 1 where y &gt; 0, else 0 (the kink at 0 gets slope 0, as in PyTorch). */
+    /**
+     * y = x &lt; 0 ? 0 : x, so NaN propagates (ReLU(NaN) = NaN) and -0 stays -0, as in PyTorch 1.13. Backward is
+     * PyTorch's {@code threshold_backward}: dx = y &le; 0 ? 0 : dy (the kink at 0 gets slope 0; a NaN output passes
+     * dy through; a dead unit gives +0 whatever dy is).
+     */
     RELU,
     /** y = x for x &gt; 0, alpha·x otherwise (alpha &gt; 0); dy/dx from the sign of y. */
     LEAKY_RELU,

@@ -83,7 +83,10 @@ public interface Backend extends AutoCloseable {
     /** Mean squared error over n values; writes {@code grad = scale·2·(p - t)} unless null. */
     double meanSquaredError(int n, float[] pred, int pOff, float[] target, int tOff, float[] grad, int gOff, float scale);
 
-    /** Index of the largest value of each row of a rows×cols block (first one on ties). */
+    /**
+     * Index of the largest value of each row of a rows×cols block (first one on ties). NaN counts as the largest
+     * value, as in PyTorch's {@code argmax}: a row holding NaN gets the index of its first NaN.
+     */
     void argmaxRows(int rows, int cols, float[] x, int xOff, int[] out, int outOff);
 
     // ---- reductions and BLAS-1 ---------------------------------------------------------------------
@@ -93,6 +96,15 @@ public interface Backend extends AutoCloseable {
 
     /** Σ x[i]·y[i], accumulated in double. */
     double dot(int n, float[] x, int xOff, float[] y, int yOff);
+
+    /**
+     * Whether every one of the n values from {@code x[xOff]} is finite (no NaN, no ±Inf). The trainer's per-step
+     * gradient check; its result depends on the values only, never on an order of operations.
+     */
+    default boolean allFinite(int n, float[] x, int xOff) {
+        for (int i = 0; i < n; i++) if (!Float.isFinite(x[xOff + i])) return false;
+        return true;
+    }
 
     /** {@code y[i] += alpha·x[i]}. */
     void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
@@ -131,7 +143,9 @@ public interface Backend extends AutoCloseable {
 
     /**
      * Max pooling forward. {@code argmax[i]} receives, for output element i, the flat index into x of the
-     * winner; ties go to the first position in row-major window order (lowest kh, then lowest kw).
+     * winner; ties go to the first position in row-major window order (lowest kh, then lowest kw). NaN
+     * propagates as in PyTorch 1.13: a window holding NaN outputs NaN, and its arg-max is the last NaN in window
+     * order (PyTorch's {@code val > max || isnan(val)}).
      */
     void maxPool2dForward(PoolGeometry p, float[] x, float[] y, int[] argmax);
 

@@ -6,7 +6,9 @@ package org.vectorgrad.backend;
  * <p>Input x: (batch, inChannels, inH, inW). Weights: (outChannels, inChannels/groups, kernelH, kernelW), as
  * PyTorch. Output y: (batch, outChannels, outH, outW) with
  * {@code outH = (inH + padTop + padBottom - dilationH·(kernelH-1) - 1) / strideH + 1} and likewise for W.
- * Validation (with messages naming both shapes) happens in the constructor so kernels can trust it.
+ * Validation (with messages naming both shapes) happens in the constructor so kernels can trust it, including that
+ * every size the kernels compute in {@code int} (input, padded input plane, output, weights, and the im2col matrix
+ * of one image) is at most {@link #MAX_ELEMENTS}, checked in {@code long} arithmetic.
  */
 public record ConvGeometry(int batch, int inChannels, int inH, int inW,
                            int outChannels, int kernelH, int kernelW,
@@ -27,12 +29,43 @@ public record ConvGeometry(int batch, int inChannels, int inH, int inW,
         if (groups < 1 || inChannels % groups != 0 || outChannels % groups != 0) {
             throw new IllegalArgumentException("groups=" + groups + " must divide both in_channels=" + inChannels + " and out_channels=" + outChannels);
         }
-        int effH = dilationH * (kernelH - 1) + 1, effW = dilationW * (kernelW - 1) + 1;
-        if (effH > inH + padTop + padBottom || effW > inW + padLeft + padRight) {
+        // long arithmetic throughout: every size below must be checked before an int computes it
+        long effH = (long) dilationH * (kernelH - 1) + 1, effW = (long) dilationW * (kernelW - 1) + 1;
+        long paddedH = (long) inH + padTop + padBottom, paddedW = (long) inW + padLeft + padRight;
+        if (effH > paddedH || effW > paddedW) {
             throw new IllegalArgumentException("kernel " + kernelH + "x" + kernelW + " (dilated " + effH + "x" + effW + ") is larger than the padded input "
-                    + (inH + padTop + padBottom) + "x" + (inW + padLeft + padRight) + " of input [" + batch + ", " + inChannels + ", " + inH + ", " + inW + "]");
+                    + paddedH + "x" + paddedW + " of input [" + batch + ", " + inChannels + ", " + inH + ", " + inW + "]");
+        }
+        long oh = (paddedH - effH) / strideH + 1, ow = (paddedW - effW) / strideW + 1;
+        long k = (long) (inChannels / groups) * kernelH * kernelW;
+        fits("the input", inputSizeText(batch, inChannels, inH, inW), (long) batch * inChannels * inH * inW);
+        fits("the padded input plane", paddedH + " x " + paddedW, paddedH * paddedW);
+        fits("the output", "[" + batch + ", " + outChannels + ", " + oh + ", " + ow + "]", (long) batch * outChannels * oh * ow);
+        fits("the weights", "[" + outChannels + ", " + inChannels / groups + ", " + kernelH + ", " + kernelW + "]", (long) outChannels * k);
+        // the GEMM lowering's column matrix of one image: K = (in channels per group)·kh·kw rows, oh·ow columns
+        fits("the im2col matrix of one image", k + " x " + oh * ow, k * oh * ow);
+    }
+
+    /**
+     * Refuses a size that a Java array (or an int index into one) cannot hold, naming the operand and its
+     * dimensions: checked here, before any buffer is allocated.
+     */
+    private static void fits(String what, String dims, long elements) {
+        if (elements > MAX_ELEMENTS) {
+            throw new IllegalArgumentException(what + ", " + dims + " = " + elements + " floats, exceeds the " + MAX_ELEMENTS
+                    + " elements an int-indexed Java array holds");
         }
     }
+
+    private static String inputSizeText(int n, int c, int h, int w) {
+        return "[" + n + ", " + c + ", " + h + ", " + w + "]";
+    }
+
+    /**
+     * Most elements any operand may have: an int-indexed array's limit less a margin, since kernels read up to a
+     * vector (16 floats) past some buffers and JVMs refuse arrays within a few elements of {@code Integer.MAX_VALUE}.
+     */
+    public static final int MAX_ELEMENTS = Integer.MAX_VALUE - 64;
 
     private static String describe(int n, int c, int h, int w, int o, int kh, int kw) {
         return "input [" + n + ", " + c + ", " + h + ", " + w + "], " + o + " output channels, kernel " + kh + "x" + kw;

@@ -75,6 +75,8 @@ public abstract class ForwardingBackend implements Backend {
 
     @Override public double dot(int n, float[] x, int xOff, float[] y, int yOff) { return delegate.dot(n, x, xOff, y, yOff); }
 
+    @Override public boolean allFinite(int n, float[] x, int xOff) { return delegate.allFinite(n, x, xOff); }
+
     @Override public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) { delegate.axpy(n, alpha, x, xOff, y, yOff); }
 
     @Override public void scale(int n, float alpha, float[] x, int xOff) { delegate.scale(n, alpha, x, xOff); }

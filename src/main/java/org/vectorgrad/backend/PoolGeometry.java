@@ -14,12 +14,21 @@ public record PoolGeometry(int batch, int channels, int inH, int inW,
             throw new IllegalArgumentException("pool dimensions must be positive: input [" + batch + ", " + channels + ", " + inH + ", " + inW
                     + "], kernel " + kernelH + "x" + kernelW + ", stride " + strideH + "x" + strideW);
         }
-        if (padH < 0 || padW < 0 || 2 * padH > kernelH || 2 * padW > kernelW) {
+        if (padH < 0 || padW < 0 || 2L * padH > kernelH || 2L * padW > kernelW) {
             throw new IllegalArgumentException("pool padding " + padH + "x" + padW + " must be >= 0 and at most half the kernel " + kernelH + "x" + kernelW);
         }
-        if (kernelH > inH + 2 * padH || kernelW > inW + 2 * padW) {
+        if (kernelH > inH + 2L * padH || kernelW > inW + 2L * padW) {
             throw new IllegalArgumentException("pool kernel " + kernelH + "x" + kernelW + " is larger than the padded input "
-                    + (inH + 2 * padH) + "x" + (inW + 2 * padW) + " of input [" + batch + ", " + channels + ", " + inH + ", " + inW + "]");
+                    + (inH + 2L * padH) + "x" + (inW + 2L * padW) + " of input [" + batch + ", " + channels + ", " + inH + ", " + inW + "]");
+        }
+        // exact arithmetic: the kernels index in int, so refuse sizes an int cannot hold before anything is allocated
+        long planes = (long) batch * channels;
+        long in = planes * inH * inW;
+        long out = planes * ((inH + 2L * padH - kernelH) / strideH + 1) * ((inW + 2L * padW - kernelW) / strideW + 1);
+        if (in > ConvGeometry.MAX_ELEMENTS || out > ConvGeometry.MAX_ELEMENTS) {
+            throw new IllegalArgumentException("pool input [" + batch + ", " + channels + ", " + inH + ", " + inW + "] (" + in
+                    + " elements) or its output (" + out + " elements) exceeds the " + ConvGeometry.MAX_ELEMENTS
+                    + " elements an int-indexed Java array holds");
         }
     }
 

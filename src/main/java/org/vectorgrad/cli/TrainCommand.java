@@ -17,7 +17,11 @@ import org.vectorgrad.train.Models;
 import org.vectorgrad.train.ProgressListener;
 import org.vectorgrad.train.Trainer;
 
-/** {@code vectorgrad train}: trains a reference model, shows progress on stderr, prints a summary and a JSON line. */
+/**
+ * {@code vectorgrad train}: trains a reference model, shows progress on stderr, prints a summary and a JSON line.
+ * Exit 0 when training ended normally; 1 when it diverged (the JSON says {@code "diverged": true} and stderr says
+ * why, see {@link Trainer#diverged()}) or stopped on a NaN/Inf loss or gradient (message on stderr, no JSON).
+ */
 final class TrainCommand {
     private final PrintStream out, err;
 
@@ -58,9 +62,24 @@ final class TrainCommand {
                     .put("train_samples", train.size())
                     .put("test_accuracy", last.testAccuracy(), 4)
                     .put("train_loss", last.trainLoss(), 6)
+                    .put("start_loss", trainer.startLoss(), 6)
+                    .put("diverged", trainer.diverged())
                     .put("samples_per_s", meanRate, 1)
                     .put("wall_s", wall, 2));
-            return 0;
+            return exitCode(trainer, err);
         }
+    }
+
+    /**
+     * 0 after a normal run; 1, with the reason on {@code err}, when the run diverged ({@link Trainer#diverged()}:
+     * the last epoch's mean loss is more than {@value Trainer#DIVERGENCE_FACTOR} times the smaller of the first
+     * step's loss and ln(classes)).
+     */
+    static int exitCode(Trainer trainer, PrintStream err) {
+        if (!trainer.diverged()) return 0;
+        err.printf(Locale.ROOT, "vectorgrad: training diverged: the last epoch's mean loss %.6g is more than %.0f times"
+                + " %.6g, the smaller of the first step's loss (%.6g) and ln(classes); lower the learning rate (--lr)%n",
+                trainer.endLoss(), Trainer.DIVERGENCE_FACTOR, trainer.referenceLoss(), trainer.startLoss());
+        return 1;
     }
 }

@@ -2,6 +2,7 @@ package org.vectorgrad.nn;
 
 import java.util.List;
 import org.vectorgrad.backend.Activation;
+import org.vectorgrad.backend.ConvGeometry;
 import org.vectorgrad.backend.Backend;
 import org.vectorgrad.tensor.Tensor;
 
@@ -28,6 +29,10 @@ public final class Dense extends AbstractLayer {
 
     public Dense(int in, int out, boolean withBias, Init init, long seed) {
         if (in < 1 || out < 1) throw new IllegalArgumentException("Dense needs positive sizes, got " + in + " -> " + out);
+        if ((long) in * out > ConvGeometry.MAX_ELEMENTS) {
+            throw new IllegalArgumentException("Dense(" + in + " -> " + out + "): the weight [" + out + ", " + in + "] = " + (long) in * out
+                    + " floats exceeds the " + ConvGeometry.MAX_ELEMENTS + " elements an int-indexed Java array holds");
+        }
         this.in = in;
         this.out = out;
         this.weight = new Parameter("weight", init.create(seed, in, out, out, in));
@@ -45,6 +50,10 @@ public final class Dense extends AbstractLayer {
         Backend be = backend();
         input = dense(x);
         int n = input.dim(0);
+        if ((long) n * out > ConvGeometry.MAX_ELEMENTS) { // checked before the output buffer is allocated
+            throw new IllegalArgumentException(describe() + ": the output [" + n + ", " + out + "] of input " + x.shapeString() + " = "
+                    + (long) n * out + " floats exceeds the " + ConvGeometry.MAX_ELEMENTS + " elements an int-indexed Java array holds");
+        }
         output = reuseMatrix(output, n, out);
         Tensor w = weight.value();
         be.gemm(false, true, n, out, in, 1f, input.data(), input.offset(), in, w.data(), w.offset(), in,

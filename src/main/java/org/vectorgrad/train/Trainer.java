@@ -1,13 +1,18 @@
 package org.vectorgrad.train;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.vectorgrad.backend.Backend;
 import org.vectorgrad.data.Batch;
 import org.vectorgrad.data.BatchLoader;
 import org.vectorgrad.data.Dataset;
 import org.vectorgrad.loss.Loss;
 import org.vectorgrad.nn.Layer;
+import org.vectorgrad.nn.Parameter;
+import org.vectorgrad.nn.Sequential;
 import org.vectorgrad.optim.LearningRateSchedule;
 import org.vectorgrad.optim.Optimizer;
 import org.vectorgrad.tensor.Tensor;
@@ -18,15 +23,40 @@ import org.vectorgrad.tensor.Tensor;
  *
  * <p>Same seed, backend and thread count give a bitwise identical run: initialization and shuffling are seeded and
  * every kernel is deterministic for a given thread count.
+ *
+ * <p><b>NaN and Inf are never hidden.</b> Every step checks that the batch's loss is finite (after the forward
+ * pass) and that the L2 norm of every parameter's gradient is finite (after the backward pass, before the
+ * optimizer step); otherwise it throws {@link NonFiniteException}, naming the epoch, the step and what was not
+ * finite, and the parameters keep their values from before that step. The gradient norm, taken in double (squares
+ * of floats cannot overflow it), is finite exactly when every element of the gradient is, so the check is
+ * {@link Backend#allFinite} on each gradient: one vectorized read of the gradients per step (its cost is measured
+ * in docs/architecture.md, "NaN, Inf and sizes").
+ *
+ * <p><b>Divergence.</b> A run whose loss stays finite but ends far above where it started is reported by
+ * {@link #diverged()}: the mean training loss of the last epoch is more than {@value #DIVERGENCE_FACTOR} times
+ * {@link #referenceLoss()}, the smaller of {@link #startLoss()} (the loss of the very first step: the untrained
+ * model's loss on the first batch, computed before any update, so a run that blows up within its first steps is
+ * still measured against where it started) and ln(classes) (the cross-entropy of a uniform guess; it matters for
+ * models whose untrained loss is already above it, such as the reference CNN's 4.4). A working run ends well below
+ * both.
+ *
+ * <p>Not thread-safe: one thread drives a trainer (the backend may use more threads inside each kernel).
  */
 public final class Trainer {
+    /** A run has diverged when its last epoch's mean loss exceeds this multiple of {@link #referenceLoss()}. */
+    public static final double DIVERGENCE_FACTOR = 2.0;
+
     private final Layer model;
     private final Loss<int[]> loss;
     private final Optimizer optimizer;
     private final Backend backend;
     private final List<TrainingListener> listeners = new ArrayList<>();
+    private final List<Parameter> checked;
+    private final Map<Parameter, String> labels = new IdentityHashMap<>();
     private int[] predictions = new int[0];
     private LearningRateSchedule schedule = LearningRateSchedule.constant();
+    private boolean checkGradients = true;
+    private double startLoss = Double.NaN, endLoss = Double.NaN, uniformLoss = Double.NaN;
 
     public Trainer(Layer model, Loss<int[]> loss, Optimizer optimizer, Backend backend) {
         this.model = model;
@@ -36,6 +66,53 @@ public final class Trainer {
         model.bind(backend);
         loss.bind(backend);
         optimizer.bind(backend);
+        label(model, "");
+        this.checked = List.copyOf(optimizer.parameters());
+    }
+
+    /** Names each parameter after its place in the model, e.g. {@code layers[0] Dense(784 -> 512) weight}. */
+    private void label(Layer layer, String path) {
+        if (layer instanceof Sequential seq) {
+            List<Layer> layers = seq.layers();
+            for (int i = 0; i < layers.size(); i++) label(layers.get(i), path + (path.isEmpty() ? "" : ".") + "layers[" + i + "]");
+            return;
+        }
+        for (Parameter p : layer.parameters()) {
+            labels.putIfAbsent(p, (path.isEmpty() ? "" : path + " ") + layer.describe() + " " + p.name());
+        }
+    }
+
+    private String label(Parameter p) {
+        String l = labels.get(p);
+        return l != null ? l : "parameter " + p.name() + " " + p.value().shapeString();
+    }
+
+    /**
+     * Turns the per-step check of the parameters' gradient norms on (the default) or off; the loss is always
+     * checked. Off exists to measure what the check costs (the JMH {@code TrainStepBenchmark}); leave it on.
+     */
+    public Trainer checkGradients(boolean on) {
+        this.checkGradients = on;
+        return this;
+    }
+
+    /** The loss of the first step of the last {@link #fit}, before any update (NaN before any fit). */
+    public double startLoss() { return startLoss; }
+
+    /** The mean training loss of the last epoch of the last {@link #fit} (NaN before any fit). */
+    public double endLoss() { return endLoss; }
+
+    /**
+     * What the last {@link #fit}'s end is compared with: the smaller of {@link #startLoss()} and ln(classes) of its
+     * training set (NaN before any fit).
+     */
+    public double referenceLoss() {
+        return Double.isNaN(uniformLoss) ? startLoss : Math.min(startLoss, uniformLoss);
+    }
+
+    /** Whether the last {@link #fit} diverged: its last epoch's mean loss exceeds {@value #DIVERGENCE_FACTOR} × {@link #referenceLoss()}. */
+    public boolean diverged() {
+        return endLoss > DIVERGENCE_FACTOR * referenceLoss();
     }
 
     /** The learning-rate schedule {@link #fit} applies (default constant: the optimizer's rate throughout). */
@@ -49,19 +126,80 @@ public final class Trainer {
         return this;
     }
 
-    /** One optimizer step on a batch; returns the batch's mean loss. */
+    /**
+     * One optimizer step on a batch; returns the batch's mean loss.
+     *
+     * @throws NonFiniteException when the loss or a parameter's gradient norm is not finite (epoch and step 0)
+     */
     public double step(Tensor images, int[] labels) {
+        return step(images, labels, 0, 0);
+    }
+
+    private double step(Tensor images, int[] labels, int epoch, int step) {
         optimizer.zeroGrad();
         Tensor logits = model.forward(images, true);
         double l = loss.forward(logits, labels);
+        if (!Double.isFinite(l)) throw lossNotFinite(epoch, step, l, images, logits);
         model.backward(loss.backward(), false); // the input is data: no dL/d(input) needed
+        if (checkGradients) {
+            for (int i = 0, n = checked.size(); i < n; i++) {
+                Tensor g = checked.get(i).grad();
+                // the norm (in double, where a float's square cannot overflow) is finite exactly when every element
+                // is: test that in one cheap read, and compute the norm only to report a failure
+                if (!backend.allFinite(g.size(), g.data(), g.offset())) {
+                    throw gradientNotFinite(epoch, step, l, checked.get(i), backend.dot(g.size(), g.data(), g.offset(), g.data(), g.offset()));
+                }
+            }
+        }
         optimizer.step();
         return l;
     }
 
+    private static String where(int epoch, int step) {
+        return epoch == 0 ? "training stopped: " : "training stopped at epoch " + epoch + ", step " + step + ": ";
+    }
+
+    private NonFiniteException lossNotFinite(int epoch, int step, double l, Tensor images, Tensor logits) {
+        StringBuilder sb = new StringBuilder(where(epoch, step)).append("the loss is ").append(l);
+        long badInputs = nonFinite(images), badOutputs = nonFinite(logits);
+        if (badInputs > 0) {
+            sb.append("; the input batch ").append(images.shapeString()).append(" holds ").append(badInputs)
+                    .append(" NaN/Inf values: check the data");
+        }
+        boolean badParameter = false;
+        for (Parameter p : checked) {
+            long bad = nonFinite(p.value());
+            if (bad > 0) {
+                sb.append("; ").append(label(p)).append(" holds ").append(bad).append(" NaN/Inf values of ").append(p.size());
+                badParameter = true;
+            }
+        }
+        if (badOutputs > 0) sb.append("; the model's output holds ").append(badOutputs).append(" NaN/Inf values");
+        if (badInputs == 0 && !badParameter) sb.append("; the parameters are finite, so the loss overflowed: lower the learning rate");
+        return new NonFiniteException(epoch, step, "loss", sb.toString());
+    }
+
+    private NonFiniteException gradientNotFinite(int epoch, int step, double l, Parameter p, double squares) {
+        String what = "gradient of " + label(p);
+        String msg = where(epoch, step) + "the gradient norm of " + label(p) + " " + p.value().shapeString() + " is "
+                + Math.sqrt(squares) + " (" + nonFinite(p.grad()) + " of its " + p.size() + " values are NaN/Inf; the loss was "
+                + String.format(Locale.ROOT, "%.6g", l) + "): lower the learning rate or check the data";
+        return new NonFiniteException(epoch, step, what, msg);
+    }
+
+    /** NaN/Inf elements of a tensor (used only to explain a failure). */
+    private static long nonFinite(Tensor t) {
+        long bad = 0;
+        for (int i = 0, n = t.size(); i < n; i++) if (!Float.isFinite(t.getFlat(i))) bad++;
+        return bad;
+    }
+
     /**
      * Trains for {@code epochs} epochs; returns the stats of every epoch. {@code test} may be null (no evaluation).
-     * Batch order for epoch e is seeded by (seed, e).
+     * Batch order for epoch e is seeded by (seed, e). Afterwards {@link #startLoss()} and {@link #diverged()}
+     * describe the run.
+     *
+     * @throws NonFiniteException when a batch's loss or a parameter's gradient norm is not finite
      */
     public List<EpochStats> fit(Dataset train, Dataset test, int epochs, int batchSize, long seed) {
         if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
@@ -71,6 +209,8 @@ public final class Trainer {
         int steps = loader.numBatches();
         float baseRate = optimizer.learningRate();
         long totalSteps = (long) steps * epochs, done = 0;
+        startLoss = endLoss = Double.NaN;
+        uniformLoss = train.numClasses() >= 2 ? Math.log(train.numClasses()) : Double.NaN;
         for (int epoch = 1; epoch <= epochs; epoch++) {
             for (TrainingListener l : listeners) l.onEpochStart(epoch, epochs, steps);
             long start = System.nanoTime();
@@ -79,14 +219,11 @@ public final class Trainer {
             int step = 0;
             for (Batch b : loader.epoch(seed, epoch, true)) {
                 optimizer.setLearningRate(Math.max(schedule.rate(baseRate, done++, totalSteps), Float.MIN_NORMAL));
-                double l = step(b.images(), b.labels());
-                if (!Double.isFinite(l)) {
-                    throw new IllegalStateException("training diverged: loss " + l + " at epoch " + epoch + ", step " + (step + 1)
-                            + "; lower the learning rate");
-                }
+                double l = step(b.images(), b.labels(), epoch, step + 1);
                 lossSum += l * b.size();
                 samples += b.size();
                 step++;
+                if (epoch == 1 && step == 1) startLoss = l;
                 double secs = (System.nanoTime() - start) / 1e9;
                 for (TrainingListener lis : listeners) lis.onStep(epoch, step, steps, l, samples / Math.max(secs, 1e-9));
             }
@@ -95,6 +232,7 @@ public final class Trainer {
             double secs = (System.nanoTime() - start) / 1e9;
             EpochStats stats = new EpochStats(epoch, epochs, lossSum / samples, acc, samples / trainSecs, secs);
             all.add(stats);
+            endLoss = stats.trainLoss();
             optimizer.setLearningRate(baseRate);
             for (TrainingListener l : listeners) l.onEpochEnd(stats);
         }

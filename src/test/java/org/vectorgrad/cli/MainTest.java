@@ -54,12 +54,13 @@ class MainTest {
         assertEquals(0, a.code(), a.err());
         String ja = a.lastLine(), jb = b.lastLine();
         assertTrue(ja.startsWith("{\"model\": \"mlp\"") && ja.endsWith("}"), ja);
-        for (String key : new String[] {"backend", "threads", "epochs", "batch", "seed", "test_accuracy", "train_loss", "samples_per_s", "wall_s"}) {
+        for (String key : new String[] {"backend", "threads", "epochs", "batch", "seed", "test_accuracy", "train_loss", "start_loss", "diverged", "samples_per_s", "wall_s"}) {
             assertTrue(ja.contains("\"" + key + "\": "), key + " in " + ja);
         }
         // identical except the timings
         String strip = "\"samples_per_s\": [0-9.]+|\"wall_s\": [0-9.]+";
         assertEquals(ja.replaceAll(strip, ""), jb.replaceAll(strip, ""));
+        assertTrue(ja.contains("\"diverged\": false"), ja);
         double acc = Double.parseDouble(ja.replaceAll(".*\"test_accuracy\": ([0-9.]+).*", "$1"));
         assertTrue(acc > 0.70, "3000 samples, one epoch already learns: " + ja);
     }

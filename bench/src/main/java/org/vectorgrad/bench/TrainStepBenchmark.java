@@ -45,6 +45,10 @@ public class TrainStepBenchmark {
     @Param({"1", "2"})
     public int threads;
 
+    /** The trainer's per-step gradient-norm check (on by default); {@code -p checkGradients=true,false} measures its cost. */
+    @Param({"true"})
+    public boolean checkGradients;
+
     private Backend be;
     private Trainer trainer;
     private Tensor images;
@@ -54,7 +58,7 @@ public class TrainStepBenchmark {
     public void setUp() {
         be = Backends.create(backend, threads);
         Sequential m = Models.create(model, 1);
-        trainer = new Trainer(m, new SoftmaxCrossEntropy(), new SGD(m.parameters(), 0.01f, 0.9f), be);
+        trainer = new Trainer(m, new SoftmaxCrossEntropy(), new SGD(m.parameters(), 0.01f, 0.9f), be).checkGradients(checkGradients);
         images = Tensor.uniform(2, -1f, 2f, BATCH, 1, 28, 28);
         labels = new int[BATCH];
         for (int i = 0; i < BATCH; i++) labels[i] = (i * 7) % 10;

@@ -34,22 +34,30 @@ public final class ScalarBackend implements Backend {
 
     // ---- activations -------------------------------------------------------------------------------
 
-    /** act(x) for one value; shared with the layer-level tests' expectations. */
+    /**
+     * act(x) for one value; shared with the layer-level tests' expectations. NaN propagates through every
+     * activation, as in PyTorch 1.13: ReLU is {@code x < 0 ? 0 : x}, so ReLU(NaN) = NaN and ReLU(-0) = -0 (PyTorch's
+     * bits, checked against it).
+     */
     public static float activate(Activation act, float alpha, float x) {
         return switch (act) {
             case IDENTITY -> x;
-            case RELU -> x > 0f ? x : 0f;
+            case RELU -> x < 0f ? 0f : x;
             case LEAKY_RELU -> x > 0f ? x : alpha * x;
             case SIGMOID -> (float) (1.0 / (1.0 + Math.exp(-x)));
             case TANH -> (float) Math.tanh(x);
         };
     }
 
-    /** act'(x) written in terms of y = act(x). */
+    /**
+     * act'(x) written in terms of y = act(x). ReLU's is 1 at y = NaN (PyTorch's {@code threshold_backward} passes
+     * the gradient through where the output is NaN); {@link #activationBackward} selects rather than multiplies for
+     * ReLU, see there.
+     */
     public static float derivativeFromOutput(Activation act, float alpha, float y) {
         return switch (act) {
             case IDENTITY -> 1f;
-            case RELU -> y > 0f ? 1f : 0f;
+            case RELU -> y <= 0f ? 0f : 1f;
             case LEAKY_RELU -> y > 0f ? 1f : alpha;
             case SIGMOID -> y * (1f - y);
             case TANH -> 1f - y * y;
@@ -95,7 +103,16 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public void activationBackward(Activation act, float alpha, int n, float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff) {
-        for (int i = 0; i < n; i++) dx[dxOff + i] = dy[dyOff + i] * derivativeFromOutput(act, alpha, y[yOff + i]);
+        for (int i = 0; i < n; i++) dx[dxOff + i] = backwardOne(act, alpha, y[yOff + i], dy[dyOff + i]);
+    }
+
+    /**
+     * dx for one element given the output y and dL/dy. ReLU is PyTorch's {@code threshold_backward}:
+     * {@code y <= 0 ? 0 : dy}, a select, so a dead unit gives +0 even where dy is NaN or ±Inf, and a NaN output
+     * passes dy through. The others are {@code dy · act'(y)}.
+     */
+    public static float backwardOne(Activation act, float alpha, float y, float dy) {
+        return act == Activation.RELU ? (y <= 0f ? 0f : dy) : dy * derivativeFromOutput(act, alpha, y);
     }
 
     // ---- softmax and losses ------------------------------------------------------------------------
@@ -178,8 +195,16 @@ public final class ScalarBackend implements Backend {
     @Override
     public void argmaxRows(int rows, int cols, float[] x, int xOff, int[] out, int outOff) {
         for (int r = 0; r < rows; r++) {
+            // PyTorch's argmax: NaN is the largest value, so the first NaN wins; otherwise the first maximum
             int best = 0;
-            for (int j = 1; j < cols; j++) if (x[xOff + r * cols + j] > x[xOff + r * cols + best]) best = j;
+            for (int j = 0; j < cols; j++) {
+                float v = x[xOff + r * cols + j];
+                if (Float.isNaN(v)) {
+                    best = j;
+                    break;
+                }
+                if (v > x[xOff + r * cols + best]) best = j;
+            }
             out[outOff + r] = best;
         }
     }
@@ -348,8 +373,9 @@ public final class ScalarBackend implements Backend {
                             int iw = xx * p.strideW() - p.padW() + kw;
                             if (iw < 0 || iw >= p.inW()) continue;
                             int idx = inBase + ih * p.inW() + iw;
-                            // strict '>' keeps the first winner in window order; NaN wins so it propagates
-                            if (bestIdx < 0 || x[idx] > best || Float.isNaN(x[idx]) && !Float.isNaN(best)) {
+                            // PyTorch's rule: strict '>' keeps the first maximum in window order, and every NaN
+                            // wins, so NaN propagates and the last NaN of the window is the one recorded
+                            if (bestIdx < 0 || x[idx] > best || Float.isNaN(x[idx])) {
                                 best = x[idx];
                                 bestIdx = idx;
                             }

@@ -7,6 +7,7 @@ import org.vectorgrad.backend.PoolGeometry;
 import org.vectorgrad.backend.Scratch;
 import org.vectorgrad.backend.vector.conv.VectorConvolution;
 import org.vectorgrad.backend.vector.elementwise.ActivationKernels;
+import org.vectorgrad.backend.vector.elementwise.FiniteKernels;
 import org.vectorgrad.backend.vector.elementwise.Blas1Kernels;
 import org.vectorgrad.backend.vector.elementwise.LossKernels;
 import org.vectorgrad.backend.vector.elementwise.ReductionKernels;
@@ -213,6 +214,12 @@ public final class VectorBackend implements Backend {
         requireLength("dot", "x", x, xOff, n);
         requireLength("dot", "y", y, yOff, n);
         return ReductionKernels.dot(n, x, xOff, y, yOff);
+    }
+
+    @Override
+    public boolean allFinite(int n, float[] x, int xOff) {
+        requireLength("allFinite", "x", x, xOff, n);
+        return FiniteKernels.allFinite(n, x, xOff);
     }
 
     @Override

@@ -60,7 +60,11 @@ public final class VectorConvolution {
     static int imagesPerGemm(ConvGeometry g) {
         if (isPointwise(g)) return 1;
         int p = g.outH() * g.outW();
-        return Math.max(1, Math.min(Math.min(MAX_IMAGES_PER_GEMM, g.batch()), (TARGET_COLUMNS + p - 1) / p));
+        int per = Math.max(1, Math.min(Math.min(MAX_IMAGES_PER_GEMM, g.batch()), (TARGET_COLUMNS + p - 1) / p));
+        // the column and output buffers hold max(K, Og)·per·p floats: keep that within an int (one image always fits,
+        // ConvGeometry checked K·p and Og·p)
+        long perImage = (long) Math.max(kOf(g), g.outChannelsPerGroup()) * p;
+        return (int) Math.max(1, Math.min(per, ConvGeometry.MAX_ELEMENTS / perImage));
     }
 
     // ---- forward --------------------------------------------------------------------------------------------
@@ -224,15 +228,20 @@ public final class VectorConvolution {
 
     // ---- backward weights -----------------------------------------------------------------------------------
 
+    /** Batch chunks with their own weight-gradient partials: fewer for huge weights, so chunks·weights fits an int. */
+    static int weightChunks(ConvGeometry g) {
+        return (int) Math.max(1, Math.min(Math.min(WEIGHT_CHUNKS, g.batch()), ConvGeometry.MAX_ELEMENTS / g.weightSize()));
+    }
+
     /** Gradients w.r.t. weights and bias, accumulated into {@code dw} and {@code db} (db may be null). */
     public void backwardWeights(ConvGeometry g, float[] x, float[] dy, float[] dw, float[] db, Scratch scratch) {
         checkLengths("conv2d backward-weights", g, x, "x", g.inputSize(), dw, dy, "dy", g.outputSize());
         if (db != null && db.length < g.outChannels()) {
             throw new IllegalArgumentException("conv2d backward-weights: db has " + db.length + " elements, expected " + g.outChannels());
         }
-        int chunks = Math.min(WEIGHT_CHUNKS, g.batch());
-        int tasks = Math.min(dispatcher.threads(), chunks);
         int wsize = g.weightSize();
+        int chunks = weightChunks(g);
+        int tasks = Math.min(dispatcher.threads(), chunks);
         boolean direct = DirectSingleChannel.applies(g);
         boolean noCols = !direct && isPointwise(g);
         int colsSize = kOf(g) * g.outH() * g.outW(), padSize = Im2col.padSize(g);

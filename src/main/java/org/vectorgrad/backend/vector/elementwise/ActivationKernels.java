@@ -12,7 +12,8 @@ import org.vectorgrad.backend.scalar.ScalarBackend;
 /**
  * Activations and their derivatives over ranges of arrays. Identity, ReLU, leaky ReLU and every derivative use the
  * same float operations as {@link ScalarBackend}, so they match it bitwise (NaN and -0 included: the compare-and-
- * blend form keeps {@code x > 0 ? x : 0}'s semantics, which {@code max} would not). Sigmoid and tanh use the
+ * blend form keeps {@code x < 0 ? 0 : x}'s semantics, ReLU(NaN) = NaN and ReLU(-0) = -0 as in PyTorch, which
+ * {@code max} would not; ReLU's backward is the select {@code y <= 0 ? 0 : dy}, PyTorch's {@code threshold_backward}). Sigmoid and tanh use the
  * Vector API's EXP and TANH in float: within 2e-6 absolute / 1e-5 relative of the double-precision oracle.
  * Vector tails are handled by the scalar twin of the same formula.
  */
@@ -32,7 +33,7 @@ public final class ActivationKernels {
                 FloatVector zero = FloatVector.zero(F);
                 for (; i < bound; i += N) {
                     FloatVector v = FloatVector.fromArray(F, x, xOff + i);
-                    zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, yOff + i);
+                    v.blend(zero, v.compare(VectorOperators.LT, 0f)).intoArray(y, yOff + i); // NaN < 0 is false: kept
                 }
             }
             case LEAKY_RELU -> {
@@ -68,8 +69,15 @@ public final class ActivationKernels {
             case IDENTITY -> {
                 for (; i < bound; i += N) FloatVector.fromArray(F, dy, dyOff + i).mul(one).intoArray(dx, dxOff + i);
             }
-            case RELU, LEAKY_RELU -> {
-                FloatVector low = FloatVector.broadcast(F, act == Activation.RELU ? 0f : alpha);
+            case RELU -> {
+                FloatVector zero = FloatVector.zero(F);
+                for (; i < bound; i += N) {
+                    VectorMask<Float> dead = FloatVector.fromArray(F, y, yOff + i).compare(VectorOperators.LE, 0f);
+                    FloatVector.fromArray(F, dy, dyOff + i).blend(zero, dead).intoArray(dx, dxOff + i);
+                }
+            }
+            case LEAKY_RELU -> {
+                FloatVector low = FloatVector.broadcast(F, alpha);
                 for (; i < bound; i += N) {
                     VectorMask<Float> pos = FloatVector.fromArray(F, y, yOff + i).compare(VectorOperators.GT, 0f);
                     FloatVector.fromArray(F, dy, dyOff + i).mul(low.blend(one, pos)).intoArray(dx, dxOff + i);
@@ -88,7 +96,7 @@ public final class ActivationKernels {
                 }
             }
         }
-        for (; i < to; i++) dx[dxOff + i] = dy[dyOff + i] * ScalarBackend.derivativeFromOutput(act, alpha, y[yOff + i]);
+        for (; i < to; i++) dx[dxOff + i] = ScalarBackend.backwardOne(act, alpha, y[yOff + i], dy[dyOff + i]);
     }
 
     /** In place {@code x[r, j] = act(x[r, j] + bias[j])} for rows [rowFrom, rowTo) of a block with {@code cols} columns. */

@@ -92,14 +92,14 @@ public final class SoftmaxKernels {
         return total;
     }
 
-    /** First index of the largest value of each row; rows holding NaN fall back to the oracle's loop. */
+    /** First index of the largest value of each row; in a row holding NaN, the first NaN (PyTorch's argmax). */
     public static void argmaxRows(int cols, float[] x, int xOff, int[] out, int outOff, int rowFrom, int rowTo) {
         for (int r = rowFrom; r < rowTo; r++) {
             int base = xOff + r * cols;
             float max = rowMax(x, base, cols);
             int best = 0;
             if (Float.isNaN(max)) {
-                for (int j = 1; j < cols; j++) if (x[base + j] > x[base + best]) best = j;
+                while (!Float.isNaN(x[base + best])) best++; // a NaN is there: the max says so
             } else {
                 int j = 0;
                 for (int bound = F.loopBound(cols); j < bound; j += N) {

@@ -10,7 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * The 2×2, stride-2, unpadded max pool of CNNs, vectorized: a vector of L outputs reads 2L columns of two input
  * rows, splits each row into its even and odd columns with a two-vector lane selection, and picks the winner tap
  * by tap with compare-and-blend, tracking the arg-max as an int vector. The same rule as the scalar reference
- * (strict '>' keeps the first tap in window order; a NaN beats a number), so the results are bitwise equal.
+ * (strict '>' keeps the first tap in window order; every NaN wins, so the last NaN of a window is recorded, as in
+ * PyTorch), so the results are bitwise equal.
  * The backward writes every dx position of each window (the winner gets dy, the others 0), interleaving the
  * columns back, so dx needs no separate zeroing pass. Vectors beat the scalar loop by far on ReLU outputs,
  * whose many ties and zeros make the scalar comparisons unpredictable branches. Only full windows exist in floor mode; an odd last input
@@ -112,10 +113,10 @@ final class MaxPool2x2 {
         PoolKernels.max2x2Row(inW, x, y, argmax, r0, out, ox, ow);
     }
 
-    /** v replaces best when v > best, or v is NaN and best is not (the scalar rule, lane-wise). */
+    /** v replaces best when v > best, or v is NaN (the scalar rule, lane-wise: PyTorch's, the last NaN wins). */
     private static VectorMask<Float> wins(FloatVector v, FloatVector best) {
         // x != x tests NaN with a plain compare (test(IS_NAN) was not intrinsified: boxed, ~10× slower)
-        return v.compare(VectorOperators.GT, best).or(v.compare(VectorOperators.NE, v).andNot(best.compare(VectorOperators.NE, best)));
+        return v.compare(VectorOperators.GT, best).or(v.compare(VectorOperators.NE, v));
     }
 
     /**

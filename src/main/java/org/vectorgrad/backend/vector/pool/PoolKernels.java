@@ -11,7 +11,7 @@ import org.vectorgrad.backend.PoolGeometry;
 final class PoolKernels {
     private PoolKernels() {}
 
-    /** Max pooling of planes {@code [p0, p1)}; ties to the first tap in window order, NaN wins. */
+    /** Max pooling of planes {@code [p0, p1)}; ties to the first tap in window order, the last NaN wins (PyTorch). */
     static void maxForward(PoolGeometry p, float[] x, float[] y, int[] argmax, int p0, int p1) {
         if (isTwoByTwo(p)) {
             if (MaxPool2x2.supported()) MaxPool2x2.forward(p.inH(), p.inW(), x, y, argmax, p0, p1);
@@ -34,7 +34,7 @@ final class PoolKernels {
                         int row = in + yy * iw;
                         for (int xx = yy == ya ? xa + 1 : xa; xx < xb; xx++) {
                             float v = x[row + xx];
-                            if (v > best || v != v && best == best) {
+                            if (v > best || v != v) { // PyTorch: first maximum, but the last NaN
                                 best = v;
                                 bestIdx = row + xx;
                             }
@@ -68,15 +68,15 @@ final class PoolKernels {
             float best = x[i];
             int bi = i;
             float v = x[i + 1];
-            boolean w = v > best | (v != v & best == best);
+            boolean w = v > best | v != v;
             best = w ? v : best;
             bi = w ? i + 1 : bi;
             v = x[j];
-            w = v > best | (v != v & best == best);
+            w = v > best | v != v;
             best = w ? v : best;
             bi = w ? j : bi;
             v = x[j + 1];
-            w = v > best | (v != v & best == best);
+            w = v > best | v != v;
             best = w ? v : best;
             bi = w ? j + 1 : bi;
             y[out + ox] = best;
