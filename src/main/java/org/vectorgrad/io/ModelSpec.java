@@ -179,7 +179,7 @@ public final class ModelSpec {
     }
 
     /**
-     * Builds the model a spec describes, with placeholder parameters (He-uniform from seed 0; callers then copy weights in).
+     * Builds the model a spec (in its parsed JSON form, {@code Json.parse(toJson(model))}) describes, with placeholder parameters (He-uniform from seed 0; callers then copy weights in).
      * Validate with {@link #parameterShapes} first when the spec comes from an untrusted file: this allocates
      * the parameters.
      *
