@@ -27,7 +27,8 @@ final class TrainCommand {
     }
 
     int run(List<String> argv) {
-        TrainingOptions o = TrainingOptions.parse(argv, Set.of("epochs"));
+        ModelSaving.SaveOption save = ModelSaving.SaveOption.extract(argv); // --save FILE
+        TrainingOptions o = TrainingOptions.parse(save.rest(), Set.of("epochs"));
         long wallStart = System.nanoTime();
         FashionMnist.Splits data = DataLoading.load(o.data(), err);
         FashionMnist.Splits std = DataLoading.standardize(data);
@@ -42,6 +43,13 @@ final class TrainCommand {
                     model.describe(), train.size(), backend.name(), backend.threads(), o.batch(), o.seed());
             List<EpochStats> epochs = trainer.fit(train, std.test(), o.epochs(), o.batch(), o.seed());
             EpochStats last = epochs.get(epochs.size() - 1);
+            if (save.path() != null) {
+                // eval batch as Trainer.fit evaluates, so `vectorgrad eval` reproduces the last epoch's accuracy bit for bit
+                ModelSaving.save(save.path(), model, o.model(), data.train().meanAndStd(), Math.max(o.batch(), 256),
+                        java.util.Map.of("test_accuracy", Double.toString(last.testAccuracy()), "backend", backend.name(),
+                                "threads", Integer.toString(backend.threads())));
+                err.println("saved the model to " + save.path());
+            }
             double trainSecs = epochs.stream().mapToDouble(e -> e.seconds()).sum();
             double meanRate = epochs.stream().mapToDouble(EpochStats::samplesPerSecond).average().orElse(Double.NaN);
             double wall = (System.nanoTime() - wallStart) / 1e9;
