@@ -34,6 +34,9 @@ public final class Main {
               --lr-warmup N              steps of linear learning-rate warm-up (default 100)
               --limit N                  train on the first N training samples only
               --save FILE                (train) save the final model as safetensors (PyTorch state_dict names)
+              --checkpoint DIR           (train) checkpoint into DIR every epoch (and on SIGINT/SIGTERM: exit 130/143)
+              --checkpoint-every N       (train) also every N steps
+              --resume DIR               (train) continue from DIR's checkpoint, bit for bit (same options needed)
               --steps N --warmup N --runs N   (bench train) timed steps, warm-up steps, runs (100, 10, 3)
             """;
 

@@ -22,23 +22,33 @@ final class ModelSaving {
 
     private ModelSaving() {}
 
-    /** {@code --save FILE} taken out of {@code argv}: the path (or null) and the other arguments. */
-    record SaveOption(Path path, List<String> rest) {
+    /**
+     * The options of {@code train} handled here, taken out of {@code argv} before the shared options are parsed:
+     * {@code --save FILE}, {@code --checkpoint DIR}, {@code --checkpoint-every N}, {@code --resume DIR}.
+     */
+    record SaveOption(Path path, Path checkpoint, int checkpointEvery, Path resume, List<String> rest) {
         static SaveOption extract(List<String> argv) {
-            List<String> rest = new ArrayList<>();
-            Path path = null;
+            java.util.Set<String> names = java.util.Set.of("save", "checkpoint", "checkpoint-every", "resume");
+            List<String> rest = new ArrayList<>(), mine = new ArrayList<>();
             for (int i = 0; i < argv.size(); i++) {
                 String a = argv.get(i);
-                if (a.equals("--save") || a.startsWith("--save=")) {
-                    String v = a.startsWith("--save=") ? a.substring(7) : i + 1 < argv.size() && !argv.get(i + 1).startsWith("--") ? argv.get(++i) : null;
-                    if (v == null || v.isEmpty()) throw new UsageException("option --save needs a file name");
-                    path = Path.of(v);
+                String name = a.startsWith("--") ? a.substring(2).split("=", 2)[0] : "";
+                if (names.contains(name)) {
+                    mine.add(a);
+                    if (!a.contains("=") && i + 1 < argv.size() && !argv.get(i + 1).startsWith("--")) mine.add(argv.get(++i));
                 } else {
                     rest.add(a);
                 }
             }
-            return new SaveOption(path, rest);
+            Args p = Args.parse(mine, names, java.util.Set.of());
+            String save = p.string("save", null), cp = p.string("checkpoint", null), resume = p.string("resume", null);
+            int every = p.integer("checkpoint-every", 0, 0, Integer.MAX_VALUE);
+            if (every > 0 && cp == null) throw new UsageException("--checkpoint-every needs --checkpoint DIR");
+            return new SaveOption(save == null ? null : Path.of(save), cp == null ? null : Path.of(cp), every,
+                    resume == null ? null : Path.of(resume), rest);
         }
+
+        boolean resumable() { return checkpoint != null || resume != null; }
     }
 
     static void save(Path file, Layer model, String modelName, double[] meanStd, int evalBatch, Map<String, String> extra) {

@@ -41,9 +41,22 @@ final class TrainCommand {
             trainer.addListener(new ProgressListener(err, System.console() != null));
             err.printf(Locale.ROOT, "training %s on %d samples (%s backend, %d threads, batch %d, seed %d)%n",
                     model.describe(), train.size(), backend.name(), backend.threads(), o.batch(), o.seed());
-            List<EpochStats> epochs = trainer.fit(train, std.test(), o.epochs(), o.batch(), o.seed());
+            int exit = 0;
+            List<EpochStats> epochs;
+            if (save.resumable()) { // --checkpoint / --resume: checkpoints, resume, SIGINT/SIGTERM handling
+                ResumableTraining.Outcome r = ResumableTraining.run(trainer, model, sgd,
+                        LearningRateSchedule.named(o.schedule()).withWarmup(o.lrWarmup()), train, std.test(), o, save, err);
+                epochs = r.epochs();
+                exit = r.exitCode();
+                if (epochs.isEmpty()) {
+                    out.println("stopped before the first epoch ended: no finished epoch to summarize");
+                    return exit;
+                }
+            } else {
+                epochs = trainer.fit(train, std.test(), o.epochs(), o.batch(), o.seed());
+            }
             EpochStats last = epochs.get(epochs.size() - 1);
-            if (save.path() != null) {
+            if (save.path() != null && exit == 0) {
                 // eval batch as Trainer.fit evaluates, so `vectorgrad eval` reproduces the last epoch's accuracy bit for bit
                 ModelSaving.save(save.path(), model, o.model(), data.train().meanAndStd(), Math.max(o.batch(), 256),
                         java.util.Map.of("test_accuracy", Double.toString(last.testAccuracy()), "backend", backend.name(),
@@ -68,7 +81,7 @@ final class TrainCommand {
                     .put("train_loss", last.trainLoss(), 6)
                     .put("samples_per_s", meanRate, 1)
                     .put("wall_s", wall, 2));
-            return 0;
+            return exit;
         }
     }
 }

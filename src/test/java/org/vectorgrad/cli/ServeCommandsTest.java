@@ -61,6 +61,25 @@ class ServeCommandsTest {
         MainTest.Result bad = MainTest.run("predict", "--model", model.toString(), "--input", csv.toString());
         assertEquals(1, bad.code());
         assertTrue(bad.err().contains("line 1 has 3 values, expected 784 pixels"), bad.err());
+        // --checkpoint runs the resumable loop: same result as the plain run; resuming a finished run changes nothing
+        Path cp = tmp.resolve("cp");
+        String[] plain = {"train", "--epochs", "1", "--limit", "2000", "--threads", "2", "--seed", "3", "--lr-warmup", "5"};
+        String[] withCp = java.util.stream.Stream.concat(java.util.Arrays.stream(plain), java.util.stream.Stream.of("--checkpoint", cp.toString(),
+                "--checkpoint-every", "4")).toArray(String[]::new);
+        MainTest.Result c = MainTest.run(withCp);
+        assertEquals(0, c.code(), c.err());
+        String timings = "\"samples_per_s\": [0-9.]+|\"wall_s\": [0-9.]+";
+        assertEquals(t.lastLine().replaceAll(timings, ""), c.lastLine().replaceAll(timings, ""));
+        assertTrue(Files.isRegularFile(cp.resolve("checkpoint.safetensors")));
+        String[] resume = java.util.stream.Stream.concat(java.util.Arrays.stream(plain), java.util.stream.Stream.of("--resume", cp.toString()))
+                .toArray(String[]::new);
+        MainTest.Result again = MainTest.run(resume);
+        assertEquals(0, again.code(), again.err());
+        assertEquals(t.lastLine().replaceAll(timings, ""), again.lastLine().replaceAll(timings, ""));
+        MainTest.Result badEvery = MainTest.run("train", "--checkpoint-every", "5");
+        assertEquals(2, badEvery.code());
+        assertTrue(badEvery.err().contains("--checkpoint-every needs --checkpoint DIR"), badEvery.err());
+
         MainTest.Result missing = MainTest.run("eval");
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("eval needs --model FILE"), missing.err());
