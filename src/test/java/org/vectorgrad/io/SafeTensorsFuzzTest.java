@@ -55,6 +55,46 @@ class SafeTensorsFuzzTest {
         assertTrue(refused > CASES / 2, "most mutations must be refused, got " + refused);
     }
 
+    /** Architecture specs mutated token by token (valid safetensors around them) rebuild or are refused cleanly. */
+    @Test
+    void mutatedArchitecturesRebuildOrAreRefusedWithOurException() {
+        Sequential model = new Sequential(new org.vectorgrad.nn.Conv2d(1, 2, 3, 1, 1, 1), new ReLU(), new org.vectorgrad.nn.MaxPool2d(2, 2),
+                new Flatten(), new Dense(8, 3, 2), new org.vectorgrad.nn.LeakyReLU(0.1f));
+        byte[] valid = ModelFile.encode(model, Map.of());
+        SafeTensors.Contents c;
+        try {
+            c = SafeTensors.decode(NAME, valid);
+        } catch (ModelFileException e) {
+            throw new AssertionError(e);
+        }
+        String arch = c.metadata().get(ModelFile.KEY_ARCHITECTURE);
+        String[] replacements = {"0", "-1", "1", "2", "3", "99999", "2147483647", "1e3", "0.5", "true", "false", "null", "[]", "{}",
+                "\"Dense\"", "\"Conv2d\"", "\"Sum\"", "\"Sequential\"", "\"LeakyReLU\"", "\"layers\"", "[1,2]", "[0,0,0,0]", "\"\""};
+        SplittableRandom r = new SplittableRandom(7);
+        int rebuilt = 0;
+        for (int i = 0; i < 3000; i++) {
+            String a = arch;
+            for (int k = 0; k < 1 + r.nextInt(2); k++) {
+                int p = r.nextInt(a.length()), e = p;
+                while (e < a.length() && (Character.isLetterOrDigit(a.charAt(e)) || a.charAt(e) == '.' || a.charAt(e) == '"')) e++;
+                if (e == p) e = p + 1;
+                a = a.substring(0, p) + replacements[r.nextInt(replacements.length)] + a.substring(Math.min(e, a.length()));
+            }
+            Map<String, String> meta = new java.util.LinkedHashMap<>(c.metadata());
+            meta.put(ModelFile.KEY_ARCHITECTURE, a);
+            SafeTensors.Contents mutated = new SafeTensors.Contents(meta, c.tensors());
+            try {
+                ModelFile.load(NAME, mutated);
+                rebuilt++;
+            } catch (ModelFileException ex) {
+                assertTrue(ex.getMessage().startsWith(NAME.toString()), ex.getMessage());
+            } catch (Throwable t) {
+                fail("architecture " + a + ": " + t + " is not a ModelFileException", t);
+            }
+        }
+        assertTrue(rebuilt < 3000, "some mutations must be refused");
+    }
+
     static byte[] mutate(byte[] valid, String header, SplittableRandom r) {
         byte[] f = valid.clone();
         int rounds = 1 + r.nextInt(3);
