@@ -44,6 +44,10 @@ final class ResumableTraining {
                 err.println("warning: cannot handle SIG" + name + ": " + e.getMessage());
             }
         }
+        if (opts.checkpoint() != null) {
+            err.println("checkpoints go to " + opts.checkpoint() + (opts.checkpointEvery() > 0 ? " every " + opts.checkpointEvery() + " steps and" : "")
+                    + " at every epoch end; SIGINT/SIGTERM checkpoint and stop");
+        }
         ResumableFit fit = new ResumableFit(trainer, model, optimizer, schedule)
                 .addListener(new ProgressListener(err, System.console() != null))
                 .stopWhen(() -> signal.get() != 0);
