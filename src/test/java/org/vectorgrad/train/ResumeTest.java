@@ -31,7 +31,10 @@ import org.vectorgrad.optim.Optimizer;
 import org.vectorgrad.optim.SGD;
 import org.vectorgrad.tensor.Tensor;
 
-/** Training 2 epochs straight gives the same bits as stopping (at an epoch end or mid-epoch) and resuming. */
+/**
+ * Training 2 epochs straight gives the same bits as stopping (at an epoch end or mid-epoch) and resuming, for
+ * SGD with momentum and Adam, MLP and CNN; and the resumable loop gives Trainer.fit's bits.
+ */
 class ResumeTest {
     static final int EPOCHS = 2, BATCH = 32;
     static final long SEED = 17;
@@ -97,7 +100,10 @@ class ResumeTest {
     @CsvSource({"mlp, sgd", "mlp, adam", "cnn, sgd", "cnn, adam"})
     void resumedRunEqualsTheUninterruptedOne(String modelName, String optName, @TempDir Path dir) throws Exception {
         Dataset train = data(200, 1), test = data(50, 2); // 7 batches per epoch, the last one of 8
-        try (Backend b = Backends.create("vector", 2)) {
+        // scalar kernels: bit-reproducible whatever the JIT does. On the vector backend the CNN+Adam mid-epoch case
+        // once differed by one ulp in a moment (Vector API lane reductions change bits when C2 recompiles a
+        // kernel, docs: TOOLCHAIN); that is the kernels' determinism, not the resume logic tested here.
+        try (Backend b = Backends.create("scalar", 1)) {
             Run straight = fresh(modelName, optName, 5, b);
             List<EpochStats> want = straight.trainer().fit(train, test, EPOCHS, BATCH, SEED);
 
