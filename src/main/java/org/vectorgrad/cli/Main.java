@@ -16,6 +16,8 @@ public final class Main {
             commands:
               train         train a reference model on Fashion-MNIST
               bench train   time training steps on real batches (median samples/s of several runs)
+              eval          test accuracy and confusion matrix of a saved model: --model FILE [--data DIR]
+              predict       class and probability per sample: --model FILE --input FILE (IDX images or CSV pixel rows)
               info          JDK, vector species, CPU features, backends, OpenBLAS core and threads (--json)
               help          this text
 
@@ -32,6 +34,10 @@ public final class Main {
               --schedule cosine|constant learning-rate schedule over the run (default cosine)
               --lr-warmup N              steps of linear learning-rate warm-up (default 100)
               --limit N                  train on the first N training samples only
+              --save FILE                (train) save the final model as safetensors (PyTorch state_dict names)
+              --checkpoint DIR           (train) checkpoint into DIR every epoch (and on SIGINT/SIGTERM: exit 130/143)
+              --checkpoint-every N       (train) also every N steps
+              --resume DIR               (train) continue from DIR's checkpoint, bit for bit (same options needed)
               --steps N --warmup N --runs N   (bench train) timed steps, warm-up steps, runs (100, 10, 3)
             """;
 
@@ -64,6 +70,8 @@ public final class Main {
                     if (rest.isEmpty() || !rest.get(0).equals("train")) throw new UsageException("bench needs a target: 'bench train'");
                     yield new BenchTrainCommand(out, err).run(rest.subList(1, rest.size()));
                 }
+                case "eval" -> new EvalCommand(out, err).run(rest);
+                case "predict" -> new PredictCommand(out, err).run(rest);
                 case "info" -> InfoCommand.run(rest.toArray(String[]::new), out);
                 default -> throw new UsageException("unknown command '" + cmd + "'");
             };

@@ -31,7 +31,8 @@ final class TrainCommand {
     }
 
     int run(List<String> argv) {
-        TrainingOptions o = TrainingOptions.parse(argv, Set.of("epochs"));
+        ModelSaving.SaveOption save = ModelSaving.SaveOption.extract(argv); // --save FILE
+        TrainingOptions o = TrainingOptions.parse(save.rest(), Set.of("epochs"));
         long wallStart = System.nanoTime();
         FashionMnist.Splits data = DataLoading.load(o.data());
         FashionMnist.Splits std = DataLoading.standardize(data);
@@ -44,8 +45,28 @@ final class TrainCommand {
             trainer.addListener(new ProgressListener(err, System.console() != null));
             err.printf(Locale.ROOT, "training %s on %d samples (%s backend, %d threads, batch %d, seed %d)%n",
                     model.describe(), train.size(), backend.name(), backend.threads(), o.batch(), o.seed());
-            List<EpochStats> epochs = trainer.fit(train, std.test(), o.epochs(), o.batch(), o.seed());
+            int exit = 0;
+            List<EpochStats> epochs;
+            if (save.resumable()) { // --checkpoint / --resume: checkpoints, resume, SIGINT/SIGTERM handling
+                ResumableTraining.Outcome r = ResumableTraining.run(trainer, model, sgd,
+                        LearningRateSchedule.named(o.schedule()).withWarmup(o.lrWarmup()), train, std.test(), o, save, err);
+                epochs = r.epochs();
+                exit = r.exitCode();
+                if (epochs.isEmpty()) {
+                    out.println("stopped before the first epoch ended: no finished epoch to summarize");
+                    return exit;
+                }
+            } else {
+                epochs = trainer.fit(train, std.test(), o.epochs(), o.batch(), o.seed());
+            }
             EpochStats last = epochs.get(epochs.size() - 1);
+            if (save.path() != null && exit == 0) {
+                // eval batch as Trainer.fit evaluates, so `vectorgrad eval` reproduces the last epoch's accuracy bit for bit
+                ModelSaving.save(save.path(), model, o.model(), data.train().meanAndStd(), Math.max(o.batch(), 256),
+                        java.util.Map.of("test_accuracy", Double.toString(last.testAccuracy()), "backend", backend.name(),
+                                "threads", Integer.toString(backend.threads())));
+                err.println("saved the model to " + save.path());
+            }
             double trainSecs = epochs.stream().mapToDouble(e -> e.seconds()).sum();
             double meanRate = epochs.stream().mapToDouble(EpochStats::samplesPerSecond).average().orElse(Double.NaN);
             double wall = (System.nanoTime() - wallStart) / 1e9;
@@ -66,7 +87,7 @@ final class TrainCommand {
                     .put("diverged", trainer.diverged())
                     .put("samples_per_s", meanRate, 1)
                     .put("wall_s", wall, 2));
-            return exitCode(trainer, err);
+            return exit != 0 ? exit : exitCode(trainer, err);
         }
     }
 

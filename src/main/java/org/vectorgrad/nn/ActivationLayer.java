@@ -20,6 +20,9 @@ public class ActivationLayer extends AbstractLayer {
 
     public Activation activation() { return activation; }
 
+    /** The leaky-ReLU slope (0 for the other activations). */
+    public float alpha() { return alpha; }
+
     @Override
     public Tensor forward(Tensor x, boolean training) {
         Tensor in = dense(x);

@@ -35,6 +35,12 @@ public final class AvgPool2d extends AbstractLayer {
         this.countIncludePad = countIncludePad;
     }
 
+    /** Window (height, width), stride (height, width) and padding (height, width), in that order. */
+    public int[] options() { return new int[] {kernelH, kernelW, strideH, strideW, padH, padW}; }
+
+    /** Whether padded positions count in the divisor (PyTorch's {@code count_include_pad}). */
+    public boolean countIncludePad() { return countIncludePad; }
+
     @Override
     public Tensor forward(Tensor x, boolean training) {
         PoolGeometry p = PoolShapes.geometry(describe(), geometry, x, kernelH, kernelW, strideH, strideW, padH, padW, countIncludePad);

@@ -73,6 +73,20 @@ public final class Conv2d extends AbstractLayer {
     public Parameter weight() { return weight; }
     /** The bias parameter, or null when built without one. */
     public Parameter bias() { return bias; }
+    /** Input channels. */
+    public int inChannels() { return inChannels; }
+    /** Output channels. */
+    public int outChannels() { return outChannels; }
+    /** Kernel height and width. */
+    public int[] kernelSize() { return new int[] {kernelH, kernelW}; }
+    /** Stride (height, width). */
+    public int[] stride() { return new int[] {strideH, strideW}; }
+    /** Padding (top, bottom, left, right). */
+    public int[] padding() { return new int[] {padTop, padBottom, padLeft, padRight}; }
+    /** Dilation (height, width). */
+    public int[] dilation() { return new int[] {dilationH, dilationW}; }
+    /** Number of channel groups. */
+    public int groups() { return groups; }
 
     @Override
     public Tensor forward(Tensor x, boolean training) {

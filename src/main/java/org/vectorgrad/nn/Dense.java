@@ -41,6 +41,10 @@ public final class Dense extends AbstractLayer {
 
     public Parameter weight() { return weight; }
     public Parameter bias() { return bias; }
+    /** Input features. */
+    public int inFeatures() { return in; }
+    /** Output features. */
+    public int outFeatures() { return out; }
 
     @Override
     public Tensor forward(Tensor x, boolean training) {

@@ -12,6 +12,11 @@ import org.vectorgrad.tensor.Tensor;
  * <p>Tensors returned by {@code forward} and {@code backward} are buffers owned by the layer and reused by the
  * next call with the same batch size (no allocation per step); copy them if you need them longer. The input of
  * {@code forward} must stay unchanged until the matching {@code backward}.
+ *
+ * <p><b>Thread safety: layers are not thread-safe</b>, not even for inference: {@code forward} writes the
+ * layer's activation buffers (fields), so two threads calling {@code forward} on one model corrupt each other's
+ * results silently. Confine a model to one thread at a time; to serve a model from many threads use
+ * {@link org.vectorgrad.serve.Predictor}, which runs private replicas of a weight snapshot.
  */
 public interface Layer {
 

@@ -39,6 +39,9 @@ public final class MaxPool2d extends AbstractLayer {
         this.padW = padW;
     }
 
+    /** Window (height, width), stride (height, width) and padding (height, width), in that order. */
+    public int[] options() { return new int[] {kernelH, kernelW, strideH, strideW, padH, padW}; }
+
     @Override
     public Tensor forward(Tensor x, boolean training) {
         PoolGeometry p = PoolShapes.geometry(describe(), geometry, x, kernelH, kernelW, strideH, strideW, padH, padW, true);

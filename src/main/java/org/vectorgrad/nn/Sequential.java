@@ -5,7 +5,13 @@ import java.util.List;
 import org.vectorgrad.backend.Backend;
 import org.vectorgrad.tensor.Tensor;
 
-/** Layers applied in order; backward visits them in reverse, each handing dL/d(input) to the one before. */
+/**
+ * Layers applied in order; backward visits them in reverse, each handing dL/d(input) to the one before.
+ *
+ * <p>Not thread-safe, like every {@link Layer}: one thread at a time may call {@code forward}/{@code backward}
+ * (concurrent {@code forward(x, false)} calls return wrong results without an exception). For concurrent
+ * inference use {@link org.vectorgrad.serve.Predictor#of}; save and load with {@link org.vectorgrad.io.ModelFile}.
+ */
 public final class Sequential implements Layer {
     private final List<Layer> layers;
     private final int firstWithParameters; // layers are fixed, so this is computed once, not per step

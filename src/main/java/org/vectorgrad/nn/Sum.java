@@ -22,6 +22,9 @@ public final class Sum extends AbstractLayer {
         this.branches = List.of(branches);
     }
 
+    /** The branches, in order. */
+    public List<Layer> branches() { return branches; }
+
     @Override
     public Tensor forward(Tensor x, boolean training) {
         Backend be = backend();

@@ -47,4 +47,23 @@ public final class Adam extends AbstractOptimizer {
 
     /** Steps taken so far. */
     public int steps() { return t; }
+
+    /** {@code exp_avg.<i>} and {@code exp_avg_sq.<i>} (first and second moments) per parameter, as PyTorch names them. */
+    @Override
+    public java.util.Map<String, Tensor> stateTensors() {
+        java.util.Map<String, Tensor> s = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < m.length; i++) {
+            s.put("exp_avg." + i, m[i]);
+            s.put("exp_avg_sq." + i, v[i]);
+        }
+        return s;
+    }
+
+    @Override public long stepCount() { return t; }
+
+    @Override
+    public void setStepCount(long steps) {
+        if (steps < 0 || steps > Integer.MAX_VALUE) throw new IllegalArgumentException("Adam step count out of range: " + steps);
+        t = (int) steps;
+    }
 }

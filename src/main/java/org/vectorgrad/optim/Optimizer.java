@@ -22,4 +22,18 @@ public interface Optimizer {
     void setLearningRate(float lr);
 
     void bind(Backend backend);
+
+    /**
+     * The optimizer's state tensors under stable names (e.g. {@code velocity.0}, {@code exp_avg.3}), live: a
+     * checkpoint reads them and a resume overwrites their contents. Empty for a stateless optimizer.
+     */
+    default java.util.Map<String, org.vectorgrad.tensor.Tensor> stateTensors() { return java.util.Map.of(); }
+
+    /** Steps counted by the optimizer itself (Adam's bias-correction step); 0 when it keeps no count. */
+    default long stepCount() { return 0; }
+
+    /** Restores {@link #stepCount()} when resuming from a checkpoint. */
+    default void setStepCount(long steps) {
+        if (steps != 0) throw new IllegalArgumentException(getClass().getSimpleName() + " keeps no step count, got " + steps);
+    }
 }

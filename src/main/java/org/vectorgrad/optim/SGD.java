@@ -41,6 +41,14 @@ public final class SGD extends AbstractOptimizer {
         }
     }
 
+    /** {@code velocity.<i>} per parameter (in {@link #parameters()} order) when momentum is used. */
+    @Override
+    public java.util.Map<String, Tensor> stateTensors() {
+        java.util.Map<String, Tensor> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < velocity.length; i++) if (velocity[i] != null) m.put("velocity." + i, velocity[i]);
+        return m;
+    }
+
     @Override
     public String toString() {
         return "SGD(lr=" + lr + ", momentum=" + momentum + ", weightDecay=" + weightDecay + ", nesterov=" + nesterov + ")";

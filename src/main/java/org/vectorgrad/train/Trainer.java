@@ -202,22 +202,58 @@ public final class Trainer {
      * @throws NonFiniteException when a batch's loss or a parameter's gradient norm is not finite
      */
     public List<EpochStats> fit(Dataset train, Dataset test, int epochs, int batchSize, long seed) {
+        return run(train, test, epochs, batchSize, seed, schedule, listeners, FROM_START, NO_HOOKS).epochs();
+    }
+
+    /** What {@link #run} does between steps: how {@link ResumableFit} adds checkpoints and a cooperative stop. */
+    interface Hooks {
+        /** After every step but an epoch's last, with the position to resume from; true stops the run there. */
+        boolean afterStep(Checkpoint.Position next);
+
+        /** After every epoch, with the position of the next one; true stops the run there (ignored after the last). */
+        boolean afterEpoch(Checkpoint.Position next);
+    }
+
+    private static final Hooks NO_HOOKS = new Hooks() {
+        @Override public boolean afterStep(Checkpoint.Position next) { return false; }
+        @Override public boolean afterEpoch(Checkpoint.Position next) { return false; }
+    };
+
+    static final Checkpoint.Position FROM_START = new Checkpoint.Position(1, 0, 0, 0, 0, Double.NaN, List.of());
+
+    /** What a run did: every finished epoch (those before a resume included), whether it stopped early, where it ended. */
+    record Outcome(List<EpochStats> epochs, boolean stopped, Checkpoint.Position position) {}
+
+    /**
+     * The one training loop, for {@link #fit} and {@link ResumableFit}: from {@code from} (epoch, step within it,
+     * global step, partial loss sum and sample count, finished epochs), the same batches in the same order with the
+     * same learning rate per step as an uninterrupted run, so a resumed run ends with the same bits.
+     */
+    Outcome run(Dataset train, Dataset test, int epochs, int batchSize, long seed, LearningRateSchedule schedule,
+                List<TrainingListener> listeners, Checkpoint.Position from, Hooks hooks) {
         if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
-        List<EpochStats> all = new ArrayList<>();
+        List<EpochStats> history = new ArrayList<>(from.history());
         BatchLoader loader = train.loader(batchSize, false); // one loader: its batch buffers are reused across epochs
         int steps = loader.numBatches();
         float baseRate = optimizer.learningRate();
-        long totalSteps = (long) steps * epochs, done = 0;
-        startLoss = endLoss = Double.NaN;
+        long totalSteps = (long) steps * epochs, done = from.globalStep();
+        startLoss = from.startLoss();
+        endLoss = Double.NaN;
         uniformLoss = train.numClasses() >= 2 ? Math.log(train.numClasses()) : Double.NaN;
-        for (int epoch = 1; epoch <= epochs; epoch++) {
+        for (int epoch = from.epoch(); epoch <= epochs; epoch++) {
+            boolean resumed = epoch == from.epoch();
+            int skip = resumed ? from.stepInEpoch() : 0;
             for (TrainingListener l : listeners) l.onEpochStart(epoch, epochs, steps);
             long start = System.nanoTime();
-            double lossSum = 0;
-            long samples = 0;
+            double lossSum = resumed ? from.lossSum() : 0;
+            long samples = resumed ? from.samples() : 0;
             int step = 0;
             for (Batch b : loader.epoch(seed, epoch, true)) {
+                if (step < skip) { // the order depends only on (seed, epoch): pass over the batches already trained on
+                    step++;
+                    continue;
+                }
                 optimizer.setLearningRate(Math.max(schedule.rate(baseRate, done++, totalSteps), Float.MIN_NORMAL));
                 double l = step(b.images(), b.labels(), epoch, step + 1);
                 lossSum += l * b.size();
@@ -226,17 +262,26 @@ public final class Trainer {
                 if (epoch == 1 && step == 1) startLoss = l;
                 double secs = (System.nanoTime() - start) / 1e9;
                 for (TrainingListener lis : listeners) lis.onStep(epoch, step, steps, l, samples / Math.max(secs, 1e-9));
+                if (step < steps) {
+                    Checkpoint.Position here = new Checkpoint.Position(epoch, step, done, lossSum, samples, startLoss, List.copyOf(history));
+                    if (hooks.afterStep(here)) {
+                        optimizer.setLearningRate(baseRate);
+                        return new Outcome(List.copyOf(history), true, here);
+                    }
+                }
             }
             double trainSecs = (System.nanoTime() - start) / 1e9;
             double acc = test == null ? Double.NaN : accuracy(test, Math.max(batchSize, 256));
             double secs = (System.nanoTime() - start) / 1e9;
             EpochStats stats = new EpochStats(epoch, epochs, lossSum / samples, acc, samples / trainSecs, secs);
-            all.add(stats);
+            history.add(stats);
             endLoss = stats.trainLoss();
             optimizer.setLearningRate(baseRate);
             for (TrainingListener l : listeners) l.onEpochEnd(stats);
+            Checkpoint.Position next = new Checkpoint.Position(epoch + 1, 0, done, 0, 0, startLoss, List.copyOf(history));
+            if (hooks.afterEpoch(next) && epoch < epochs) return new Outcome(List.copyOf(history), true, next);
         }
-        return all;
+        return new Outcome(List.copyOf(history), false, new Checkpoint.Position(epochs + 1, 0, done, 0, 0, startLoss, List.copyOf(history)));
     }
 
     /** Fraction of samples whose arg-max logit equals the label (inference mode, in order, no shuffling). */

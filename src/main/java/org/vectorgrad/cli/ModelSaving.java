@@ -1,0 +1,110 @@
+package org.vectorgrad.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.vectorgrad.data.FashionMnist;
+import org.vectorgrad.io.ModelFile;
+import org.vectorgrad.nn.Layer;
+
+/**
+ * The CLI's model files: the trained model plus what {@code eval} and {@code predict} need to reproduce the
+ * training run's inference exactly: the input standardization ({@code input_mean}, {@code input_std}, the
+ * training set's statistics, as doubles that read back to the same bits), the sample shape, the evaluation batch
+ * size, and the class names.
+ */
+final class ModelSaving {
+    static final String MEAN = "input_mean", STD = "input_std", SHAPE = "input_shape", EVAL_BATCH = "eval_batch", CLASSES = "class_names";
+
+    private ModelSaving() {}
+
+    /**
+     * The options of {@code train} handled here, taken out of {@code argv} before the shared options are parsed:
+     * {@code --save FILE}, {@code --checkpoint DIR}, {@code --checkpoint-every N}, {@code --resume DIR}.
+     */
+    record SaveOption(Path path, Path checkpoint, int checkpointEvery, Path resume, List<String> rest) {
+        static SaveOption extract(List<String> argv) {
+            java.util.Set<String> names = java.util.Set.of("save", "checkpoint", "checkpoint-every", "resume");
+            List<String> rest = new ArrayList<>(), mine = new ArrayList<>();
+            for (int i = 0; i < argv.size(); i++) {
+                String a = argv.get(i);
+                String name = a.startsWith("--") ? a.substring(2).split("=", 2)[0] : "";
+                if (names.contains(name)) {
+                    mine.add(a);
+                    if (!a.contains("=") && i + 1 < argv.size() && !argv.get(i + 1).startsWith("--")) mine.add(argv.get(++i));
+                } else {
+                    rest.add(a);
+                }
+            }
+            Args p = Args.parse(mine, names, java.util.Set.of());
+            String save = p.string("save", null), cp = p.string("checkpoint", null), resume = p.string("resume", null);
+            int every = p.integer("checkpoint-every", 0, 0, Integer.MAX_VALUE);
+            if (every > 0 && cp == null) throw new UsageException("--checkpoint-every needs --checkpoint DIR");
+            return new SaveOption(save == null ? null : Path.of(save), cp == null ? null : Path.of(cp), every,
+                    resume == null ? null : Path.of(resume), rest);
+        }
+
+        boolean resumable() { return checkpoint != null || resume != null; }
+    }
+
+    static void save(Path file, Layer model, String modelName, double[] meanStd, int evalBatch, Map<String, String> extra) {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("model_name", modelName);
+        meta.put(MEAN, Double.toString(meanStd[0]));
+        meta.put(STD, Double.toString(meanStd[1]));
+        meta.put(SHAPE, "1,28,28");
+        meta.put(EVAL_BATCH, Integer.toString(evalBatch));
+        meta.put(CLASSES, org.vectorgrad.io.Json.write(FashionMnist.CLASS_NAMES));
+        meta.putAll(extra);
+        try {
+            ModelFile.save(file, model, meta);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save the model to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A loaded CLI model file, with its preprocessing read back (and checked). */
+    record Served(Layer model, double mean, double std, int[] sampleShape, int evalBatch, List<String> classNames) {
+        static Served load(Path file) {
+            ModelFile.Loaded l;
+            try {
+                l = ModelFile.load(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
+            }
+            Map<String, String> m = l.metadata();
+            double mean = number(file, m, MEAN), std = number(file, m, STD);
+            if (!(std > 0)) throw new IllegalArgumentException(file + ": " + STD + " must be positive, found " + std);
+            int[] shape;
+            try {
+                shape = java.util.Arrays.stream(m.getOrDefault(SHAPE, "1,28,28").split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(file + ": " + SHAPE + " '" + m.get(SHAPE) + "' is not a list of integers");
+            }
+            int evalBatch = (int) number(file, Map.of(EVAL_BATCH, m.getOrDefault(EVAL_BATCH, "256")), EVAL_BATCH);
+            List<String> names = new ArrayList<>();
+            if (m.containsKey(CLASSES) && org.vectorgrad.io.Json.parse(m.get(CLASSES)) instanceof List<?> list) {
+                for (Object o : list) names.add(String.valueOf(o));
+            }
+            return new Served(l.model(), mean, std, shape, Math.max(1, evalBatch), names);
+        }
+
+        private static double number(Path file, Map<String, String> m, String key) {
+            String v = m.get(key);
+            if (v == null) {
+                throw new IllegalArgumentException(file + ": metadata has no " + key + " (was the file saved by `vectorgrad train --save`?)");
+            }
+            try {
+                return Double.parseDouble(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(file + ": metadata " + key + " '" + v + "' is not a number");
+            }
+        }
+
+        String className(int c) { return c < classNames.size() ? classNames.get(c) : Integer.toString(c); }
+    }
+}

@@ -1,0 +1,26 @@
+package org.vectorgrad.io;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A model or checkpoint file that cannot be read or does not fit the model: malformed safetensors bytes, a
+ * tensor missing or of the wrong shape, an architecture that cannot be rebuilt. The message names the file and
+ * the problem (for shape mismatches: every tensor, the shape expected and the shape found).
+ */
+public class ModelFileException extends IOException {
+    private final Path file;
+
+    public ModelFileException(Path file, String problem) {
+        super(file + ": " + problem);
+        this.file = file;
+    }
+
+    public ModelFileException(Path file, String problem, Throwable cause) {
+        super(file + ": " + problem, cause);
+        this.file = file;
+    }
+
+    /** The file concerned. */
+    public Path file() { return file; }
+}

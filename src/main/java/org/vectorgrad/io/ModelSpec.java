@@ -1,0 +1,280 @@
+package org.vectorgrad.io;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.vectorgrad.backend.Activation;
+import org.vectorgrad.nn.ActivationLayer;
+import org.vectorgrad.nn.AvgPool2d;
+import org.vectorgrad.nn.Conv2d;
+import org.vectorgrad.nn.Dense;
+import org.vectorgrad.nn.Flatten;
+import org.vectorgrad.nn.GlobalAvgPool2d;
+import org.vectorgrad.nn.Identity;
+import org.vectorgrad.nn.Init;
+import org.vectorgrad.nn.Layer;
+import org.vectorgrad.nn.LeakyReLU;
+import org.vectorgrad.nn.MaxPool2d;
+import org.vectorgrad.nn.Parameter;
+import org.vectorgrad.nn.ReLU;
+import org.vectorgrad.nn.Sequential;
+import org.vectorgrad.nn.Sigmoid;
+import org.vectorgrad.nn.Sum;
+import org.vectorgrad.nn.Tanh;
+
+/**
+ * The architecture of a model as a small JSON value, from which the model is rebuilt without code, and the
+ * PyTorch {@code state_dict} names of its parameters.
+ *
+ * <p>Spec: one object per layer with a {@code "type"}: {@code {"type":"Sequential","layers":[...]}},
+ * {@code {"type":"Dense","in":784,"out":512,"bias":true}}, {@code {"type":"Conv2d","in":1,"out":32,
+ * "kernel":[3,3],"stride":[1,1],"padding":[top,bottom,left,right],"dilation":[1,1],"groups":1,"bias":true}},
+ * {@code {"type":"MaxPool2d","kernel":[kh,kw],"stride":[sh,sw],"padding":[ph,pw]}}, {@code AvgPool2d} (the same
+ * plus {@code "count_include_pad"}), {@code GlobalAvgPool2d}, {@code Flatten}, {@code Identity}, {@code ReLU},
+ * {@code {"type":"LeakyReLU","slope":0.01}}, {@code Sigmoid}, {@code Tanh} and {@code {"type":"Sum","branches":[...]}}.
+ *
+ * <p>Names ({@link #stateDict}): as PyTorch's {@code Module.state_dict()}: a {@link Sequential}'s children are
+ * numbered from 0 counting every layer, activations and {@code Flatten} included (as {@code torch.nn.Sequential}
+ * does), a {@link Sum}'s branches likewise (as a {@code ModuleList} would be), and names join with dots:
+ * {@code "3.weight"}, {@code "0.1.bias"}. Dense weights are {@code (out, in)}, Conv2d weights
+ * {@code (O, C/groups, KH, KW)}, as PyTorch's {@code Linear} and {@code Conv2d}. Stateless and thread-safe.
+ */
+public final class ModelSpec {
+    private ModelSpec() {}
+
+    // ---- describing a model -------------------------------------------------------------------------
+
+    /**
+     * The spec of {@code layer} as JSON-ready maps and lists.
+     *
+     * @throws IllegalArgumentException naming the layer when a layer type cannot be described (a custom layer)
+     */
+    public static Map<String, Object> describe(Layer layer) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        switch (layer) {
+            case Sequential s -> {
+                m.put("type", "Sequential");
+                List<Object> children = new ArrayList<>();
+                for (Layer l : s.layers()) children.add(describe(l));
+                m.put("layers", children);
+            }
+            case Sum s -> {
+                m.put("type", "Sum");
+                List<Object> children = new ArrayList<>();
+                for (Layer l : s.branches()) children.add(describe(l));
+                m.put("branches", children);
+            }
+            case Dense d -> {
+                m.put("type", "Dense");
+                m.put("in", d.inFeatures());
+                m.put("out", d.outFeatures());
+                m.put("bias", d.bias() != null);
+            }
+            case Conv2d c -> {
+                m.put("type", "Conv2d");
+                m.put("in", c.inChannels());
+                m.put("out", c.outChannels());
+                m.put("kernel", c.kernelSize());
+                m.put("stride", c.stride());
+                m.put("padding", c.padding());
+                m.put("dilation", c.dilation());
+                m.put("groups", c.groups());
+                m.put("bias", c.bias() != null);
+            }
+            case MaxPool2d p -> pool(m, "MaxPool2d", p.options());
+            case AvgPool2d p -> {
+                pool(m, "AvgPool2d", p.options());
+                m.put("count_include_pad", p.countIncludePad());
+            }
+            case GlobalAvgPool2d g -> m.put("type", "GlobalAvgPool2d");
+            case Flatten f -> m.put("type", "Flatten");
+            case Identity i -> m.put("type", "Identity");
+            case ActivationLayer a when a.getClass() == ReLU.class -> m.put("type", "ReLU");
+            case ActivationLayer a when a.getClass() == Sigmoid.class -> m.put("type", "Sigmoid");
+            case ActivationLayer a when a.getClass() == Tanh.class -> m.put("type", "Tanh");
+            case ActivationLayer a when a.getClass() == LeakyReLU.class -> {
+                m.put("type", "LeakyReLU");
+                m.put("slope", (double) a.alpha());
+            }
+            default -> throw new IllegalArgumentException("layer " + layer.describe() + " (" + layer.getClass().getName()
+                    + ") has no architecture spec; model files can rebuild only the built-in layers");
+        }
+        return m;
+    }
+
+    private static void pool(Map<String, Object> m, String type, int[] o) {
+        m.put("type", type);
+        m.put("kernel", new int[] {o[0], o[1]});
+        m.put("stride", new int[] {o[2], o[3]});
+        m.put("padding", new int[] {o[4], o[5]});
+    }
+
+    /** The spec of {@code layer} as compact JSON text. */
+    public static String toJson(Layer layer) { return Json.write(describe(layer)); }
+
+    /**
+     * The model's parameters under their PyTorch {@code state_dict} names, in PyTorch's order.
+     *
+     * @throws IllegalArgumentException when two parameters would get the same name
+     */
+    public static Map<String, Parameter> stateDict(Layer model) {
+        Map<String, Parameter> out = new LinkedHashMap<>();
+        collect(model, "", out);
+        return out;
+    }
+
+    private static void collect(Layer layer, String prefix, Map<String, Parameter> out) {
+        List<Layer> children = layer instanceof Sequential s ? s.layers() : layer instanceof Sum u ? u.branches() : null;
+        if (children != null) {
+            for (int i = 0; i < children.size(); i++) collect(children.get(i), prefix + i + ".", out);
+            return;
+        }
+        for (Parameter p : layer.parameters()) {
+            String name = prefix + p.name();
+            if (out.putIfAbsent(name, p) != null) {
+                throw new IllegalArgumentException("two parameters are named " + name + " in " + layer.describe());
+            }
+        }
+    }
+
+    // ---- rebuilding ---------------------------------------------------------------------------------
+
+    /**
+     * The state_dict shapes a spec implies, computed without building anything (so a file's claimed sizes can be
+     * checked against its tensors before any layer allocates).
+     *
+     * @throws IllegalArgumentException naming the layer path and the field when the spec is malformed
+     */
+    public static Map<String, int[]> parameterShapes(Object spec) {
+        Map<String, int[]> out = new LinkedHashMap<>();
+        shapes(spec, "", out);
+        return out;
+    }
+
+    private static void shapes(Object spec, String path, Map<String, int[]> out) {
+        Map<?, ?> m = object(spec, path);
+        String type = string(m, "type", path);
+        switch (type) {
+            case "Sequential", "Sum" -> {
+                List<?> children = list(m, type.equals("Sum") ? "branches" : "layers", path);
+                if (children.isEmpty()) throw bad(path, type + " has no layers");
+                for (int i = 0; i < children.size(); i++) shapes(children.get(i), path + i + ".", out);
+            }
+            case "Dense" -> {
+                int in = positive(m, "in", path), o = positive(m, "out", path);
+                out.put(path + "weight", new int[] {o, in});
+                if (bool(m, "bias", path)) out.put(path + "bias", new int[] {o});
+            }
+            case "Conv2d" -> {
+                int in = positive(m, "in", path), o = positive(m, "out", path), g = positive(m, "groups", path);
+                int[] k = ints(m, "kernel", 2, path);
+                if (in % g != 0 || o % g != 0) throw bad(path, "groups " + g + " must divide in " + in + " and out " + o);
+                out.put(path + "weight", new int[] {o, in / g, k[0], k[1]});
+                if (bool(m, "bias", path)) out.put(path + "bias", new int[] {o});
+            }
+            case "MaxPool2d", "AvgPool2d", "GlobalAvgPool2d", "Flatten", "Identity", "ReLU", "LeakyReLU", "Sigmoid", "Tanh" -> { }
+            default -> throw bad(path, "unknown layer type \"" + type + "\"");
+        }
+    }
+
+    /**
+     * Builds the model a spec (in its parsed JSON form, {@code Json.parse(toJson(model))}) describes, with placeholder parameters (He-uniform from seed 0; callers then copy weights in).
+     * Validate with {@link #parameterShapes} first when the spec comes from an untrusted file: this allocates
+     * the parameters.
+     *
+     * @throws IllegalArgumentException naming the layer path and the problem
+     */
+    public static Layer build(Object spec) {
+        return build(spec, "");
+    }
+
+    private static Layer build(Object spec, String path) {
+        Map<?, ?> m = object(spec, path);
+        String type = string(m, "type", path);
+        try {
+            return switch (type) {
+                case "Sequential", "Sum" -> {
+                    List<?> children = list(m, type.equals("Sum") ? "branches" : "layers", path);
+                    if (children.isEmpty()) throw bad(path, type + " has no layers");
+                    List<Layer> built = new ArrayList<>();
+                    for (int i = 0; i < children.size(); i++) built.add(build(children.get(i), path + i + "."));
+                    yield type.equals("Sum") ? new Sum(built.toArray(Layer[]::new)) : new Sequential(built);
+                }
+                case "Dense" -> new Dense(positive(m, "in", path), positive(m, "out", path), bool(m, "bias", path), Init.HE_UNIFORM, 0);
+                case "Conv2d" -> {
+                    int[] k = ints(m, "kernel", 2, path), s = ints(m, "stride", 2, path), p = ints(m, "padding", 4, path);
+                    int[] d = ints(m, "dilation", 2, path);
+                    yield Conv2d.builder(positive(m, "in", path), positive(m, "out", path)).kernel(k[0], k[1]).stride(s[0], s[1])
+                            .padding(p[0], p[1], p[2], p[3]).dilation(d[0], d[1]).groups(positive(m, "groups", path))
+                            .bias(bool(m, "bias", path)).init(Init.HE_UNIFORM).build();
+                }
+                case "MaxPool2d" -> {
+                    int[] k = ints(m, "kernel", 2, path), s = ints(m, "stride", 2, path), p = ints(m, "padding", 2, path);
+                    yield new MaxPool2d(k[0], k[1], s[0], s[1], p[0], p[1]);
+                }
+                case "AvgPool2d" -> {
+                    int[] k = ints(m, "kernel", 2, path), s = ints(m, "stride", 2, path), p = ints(m, "padding", 2, path);
+                    yield new AvgPool2d(k[0], k[1], s[0], s[1], p[0], p[1], bool(m, "count_include_pad", path));
+                }
+                case "GlobalAvgPool2d" -> new GlobalAvgPool2d();
+                case "Flatten" -> new Flatten();
+                case "Identity" -> new Identity();
+                case "ReLU" -> new ReLU();
+                case "Sigmoid" -> new Sigmoid();
+                case "Tanh" -> new Tanh();
+                case "LeakyReLU" -> {
+                    if (!(m.get("slope") instanceof Number n)) throw bad(path, "LeakyReLU needs a number \"slope\"");
+                    yield new LeakyReLU((float) n.doubleValue());
+                }
+                default -> throw bad(path, "unknown layer type \"" + type + "\"");
+            };
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("architecture")) throw e;
+            throw bad(path, e.getMessage());
+        }
+    }
+
+    private static IllegalArgumentException bad(String path, String what) {
+        return new IllegalArgumentException("architecture, layer " + (path.isEmpty() ? "<root>" : path.substring(0, path.length() - 1)) + ": " + what);
+    }
+
+    private static Map<?, ?> object(Object spec, String path) {
+        if (spec instanceof Map<?, ?> m) return m;
+        throw bad(path, "expected a JSON object, found " + (spec == null ? "null" : spec.getClass().getSimpleName()));
+    }
+
+    private static String string(Map<?, ?> m, String key, String path) {
+        if (m.get(key) instanceof String s) return s;
+        throw bad(path, "field \"" + key + "\" missing or not a string");
+    }
+
+    private static List<?> list(Map<?, ?> m, String key, String path) {
+        if (m.get(key) instanceof List<?> l) return l;
+        throw bad(path, "field \"" + key + "\" missing or not a list");
+    }
+
+    private static boolean bool(Map<?, ?> m, String key, String path) {
+        if (m.get(key) instanceof Boolean b) return b;
+        throw bad(path, "field \"" + key + "\" missing or not true/false");
+    }
+
+    private static int positive(Map<?, ?> m, String key, String path) {
+        if (m.get(key) instanceof Long v && v >= 1 && v <= Integer.MAX_VALUE) return (int) (long) v;
+        throw bad(path, "field \"" + key + "\" must be an integer in [1, 2^31), found " + m.get(key));
+    }
+
+    private static int[] ints(Map<?, ?> m, String key, int n, String path) {
+        if (m.get(key) instanceof List<?> l && l.size() == n) {
+            int[] r = new int[n];
+            for (int i = 0; i < n; i++) {
+                if (!(l.get(i) instanceof Long v) || v < 0 || v > Integer.MAX_VALUE) {
+                    throw bad(path, "field \"" + key + "\" must hold " + n + " integers in [0, 2^31), found " + l);
+                }
+                r[i] = (int) (long) v;
+            }
+            return r;
+        }
+        throw bad(path, "field \"" + key + "\" must be a list of " + n + " integers, found " + m.get(key));
+    }
+}

@@ -1,0 +1,146 @@
+package org.vectorgrad.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.vectorgrad.io.Json;
+import org.vectorgrad.io.ModelFileException;
+import org.vectorgrad.io.ModelSpec;
+import org.vectorgrad.io.SafeTensors;
+import org.vectorgrad.nn.Layer;
+import org.vectorgrad.nn.Parameter;
+import org.vectorgrad.optim.Optimizer;
+import org.vectorgrad.tensor.Tensor;
+
+/**
+ * A training checkpoint: one safetensors file, {@code DIR/}{@value #FILE}, written atomically (temporary file in
+ * the same directory, fsync, rename), holding everything a resumed run needs to continue bit for bit:
+ * the model's parameters ({@code model.<state_dict name>}), the optimizer's state ({@code optimizer.velocity.<i>},
+ * {@code optimizer.exp_avg.<i>}, ...; Adam's step count in the metadata), and in the metadata the position
+ * (epoch in progress, batches done in it, global step, which is the schedule's position), the run's configuration
+ * that the data order and the schedule depend on (seed, batch size, epochs, steps per epoch, base learning rate),
+ * the partial epoch's loss sum and sample count, the first step's loss, and the finished epochs' statistics.
+ */
+public final class Checkpoint {
+    /** File name inside the checkpoint directory. */
+    public static final String FILE = "checkpoint.safetensors";
+    static final String VERSION = "1";
+
+    /**
+     * Where a run stands: the epoch in progress (1-based) and the batches of it already done, the global step, the
+     * partial epoch's loss sum and sample count, the run's first-step loss (NaN before it; what divergence is
+     * judged against) and the finished epochs.
+     */
+    public record Position(int epoch, int stepInEpoch, long globalStep, double lossSum, long samples, double startLoss,
+                           List<EpochStats> history) {}
+
+    /** The run configuration a checkpoint must agree with to resume bit for bit. */
+    public record Run(long seed, int batchSize, int epochs, int stepsPerEpoch, float baseRate) {}
+
+    private Checkpoint() {}
+
+    /** Writes the checkpoint of {@code model} and {@code optimizer} at {@code pos} atomically into {@code dir}. */
+    public static void save(Path dir, Layer model, Optimizer optimizer, Run run, Position pos) throws IOException {
+        List<SafeTensors.Entry> tensors = new ArrayList<>();
+        for (Map.Entry<String, Parameter> e : ModelSpec.stateDict(model).entrySet()) {
+            Tensor v = e.getValue().value();
+            tensors.add(new SafeTensors.Entry("model." + e.getKey(), v.shape(), v.toArray()));
+        }
+        for (Map.Entry<String, Tensor> e : optimizer.stateTensors().entrySet()) {
+            tensors.add(new SafeTensors.Entry("optimizer." + e.getKey(), e.getValue().shape(), e.getValue().toArray()));
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("vectorgrad.checkpoint_version", VERSION);
+        meta.put("optimizer", optimizer.getClass().getSimpleName());
+        meta.put("optimizer_steps", Long.toString(optimizer.stepCount()));
+        meta.put("seed", Long.toString(run.seed()));
+        meta.put("batch", Integer.toString(run.batchSize()));
+        meta.put("epochs", Integer.toString(run.epochs()));
+        meta.put("steps_per_epoch", Integer.toString(run.stepsPerEpoch()));
+        meta.put("base_lr", Integer.toString(Float.floatToIntBits(run.baseRate())));
+        meta.put("epoch", Integer.toString(pos.epoch()));
+        meta.put("step", Integer.toString(pos.stepInEpoch()));
+        meta.put("global_step", Long.toString(pos.globalStep()));
+        meta.put("loss_sum", Long.toString(Double.doubleToLongBits(pos.lossSum())));
+        meta.put("samples", Long.toString(pos.samples()));
+        meta.put("start_loss", Long.toString(Double.doubleToLongBits(pos.startLoss())));
+        List<Object> hist = new ArrayList<>();
+        for (EpochStats s : pos.history()) {
+            hist.add(List.of(s.epoch(), s.epochs(), Double.doubleToLongBits(s.trainLoss()), Double.doubleToLongBits(s.testAccuracy()),
+                    Double.doubleToLongBits(s.samplesPerSecond()), Double.doubleToLongBits(s.seconds())));
+        }
+        meta.put("history", Json.write(hist));
+        Files.createDirectories(dir);
+        SafeTensors.write(dir.resolve(FILE), meta, tensors);
+    }
+
+    /** Whether {@code dir} holds a checkpoint. */
+    public static boolean exists(Path dir) { return Files.isRegularFile(dir.resolve(FILE)); }
+
+    /**
+     * Restores {@code model} and {@code optimizer} from {@code dir} and returns the position to continue from.
+     * Every mismatch (architecture, optimizer type, run configuration) is refused before anything is changed.
+     */
+    public static Position restore(Path dir, Layer model, Optimizer optimizer, Run run) throws IOException {
+        Path file = dir.resolve(FILE);
+        SafeTensors.Contents c = SafeTensors.read(file);
+        Map<String, String> m = c.metadata();
+        if (!VERSION.equals(m.get("vectorgrad.checkpoint_version"))) {
+            throw new ModelFileException(file, "not a vectorgrad checkpoint of version " + VERSION + " (found " + m.get("vectorgrad.checkpoint_version") + ")");
+        }
+        try {
+            List<String> problems = new ArrayList<>();
+            expect(problems, "optimizer", optimizer.getClass().getSimpleName(), m.get("optimizer"));
+            expect(problems, "seed", Long.toString(run.seed()), m.get("seed"));
+            expect(problems, "batch", Integer.toString(run.batchSize()), m.get("batch"));
+            expect(problems, "epochs", Integer.toString(run.epochs()), m.get("epochs"));
+            expect(problems, "steps_per_epoch", Integer.toString(run.stepsPerEpoch()), m.get("steps_per_epoch"));
+            expect(problems, "base learning rate", Float.toString(run.baseRate()),
+                    m.get("base_lr") == null ? null : Float.toString(Float.intBitsToFloat(Integer.parseInt(m.get("base_lr")))));
+            Map<String, Tensor> targets = new LinkedHashMap<>();
+            for (Map.Entry<String, Parameter> e : ModelSpec.stateDict(model).entrySet()) targets.put("model." + e.getKey(), e.getValue().value());
+            for (Map.Entry<String, Tensor> e : optimizer.stateTensors().entrySet()) targets.put("optimizer." + e.getKey(), e.getValue());
+            for (Map.Entry<String, Tensor> e : targets.entrySet()) {
+                SafeTensors.Entry t = c.tensors().get(e.getKey());
+                if (t == null) problems.add("tensor " + e.getKey() + " missing");
+                else if (!java.util.Arrays.equals(t.shape(), e.getValue().shape())) {
+                    problems.add("tensor " + e.getKey() + ": expected shape " + e.getValue().shapeString() + ", found " + java.util.Arrays.toString(t.shape()));
+                }
+            }
+            for (String name : c.tensors().keySet()) if (!targets.containsKey(name)) problems.add("unexpected tensor " + name);
+            if (!problems.isEmpty()) {
+                throw new ModelFileException(file, "does not fit this run (resume needs the same model, optimizer and options): "
+                        + String.join("; ", problems));
+            }
+            List<EpochStats> history = new ArrayList<>();
+            if (!(Json.parse(m.get("history")) instanceof List<?> hist)) throw new IllegalArgumentException("history is not a list");
+            for (Object o : hist) {
+                List<?> h = (List<?>) o;
+                history.add(new EpochStats((int) (long) (Long) h.get(0), (int) (long) (Long) h.get(1), d(h.get(2)), d(h.get(3)), d(h.get(4)), d(h.get(5))));
+            }
+            Position pos = new Position(Integer.parseInt(m.get("epoch")), Integer.parseInt(m.get("step")), Long.parseLong(m.get("global_step")),
+                    Double.longBitsToDouble(Long.parseLong(m.get("loss_sum"))), Long.parseLong(m.get("samples")),
+                    Double.longBitsToDouble(Long.parseLong(m.get("start_loss"))), List.copyOf(history));
+            long steps = Long.parseLong(m.get("optimizer_steps"));
+            optimizer.setStepCount(steps);
+            for (Map.Entry<String, Tensor> e : targets.entrySet()) {
+                Tensor dst = e.getValue();
+                float[] src = c.tensors().get(e.getKey()).data();
+                System.arraycopy(src, 0, dst.data(), dst.offset(), src.length);
+            }
+            return pos;
+        } catch (RuntimeException e) { // malformed numbers or history
+            throw new ModelFileException(file, "malformed checkpoint metadata: " + e.getMessage(), e);
+        }
+    }
+
+    private static double d(Object o) { return Double.longBitsToDouble((Long) o); }
+
+    private static void expect(List<String> problems, String what, String want, String found) {
+        if (!want.equals(found)) problems.add(what + " is " + want + " in this run but " + found + " in the checkpoint");
+    }
+}

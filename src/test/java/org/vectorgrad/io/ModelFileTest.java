@@ -1,0 +1,108 @@
+package org.vectorgrad.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vectorgrad.nn.AvgPool2d;
+import org.vectorgrad.nn.Conv2d;
+import org.vectorgrad.nn.Dense;
+import org.vectorgrad.nn.Flatten;
+import org.vectorgrad.nn.GlobalAvgPool2d;
+import org.vectorgrad.nn.Identity;
+import org.vectorgrad.nn.Layer;
+import org.vectorgrad.nn.LeakyReLU;
+import org.vectorgrad.nn.MaxPool2d;
+import org.vectorgrad.nn.Parameter;
+import org.vectorgrad.nn.ReLU;
+import org.vectorgrad.nn.Sequential;
+import org.vectorgrad.nn.Sigmoid;
+import org.vectorgrad.nn.Sum;
+import org.vectorgrad.nn.Tanh;
+import org.vectorgrad.train.Models;
+
+class ModelFileTest {
+
+    static void assertSameParameters(Layer a, Layer b) {
+        Map<String, Parameter> pa = ModelSpec.stateDict(a), pb = ModelSpec.stateDict(b);
+        assertEquals(List.copyOf(pa.keySet()), List.copyOf(pb.keySet()));
+        for (String k : pa.keySet()) {
+            assertArrayEquals(pa.get(k).value().shape(), pb.get(k).value().shape(), k);
+            assertArrayEquals(pa.get(k).value().toArray(), pb.get(k).value().toArray(), k);
+        }
+    }
+
+    @Test
+    void namesFollowPyTorchSequentialIndexing() {
+        assertEquals(List.of("1.weight", "1.bias", "3.weight", "3.bias", "5.weight", "5.bias"),
+                List.copyOf(ModelSpec.stateDict(Models.mlp(1)).keySet()));
+        assertEquals(List.of("0.weight", "0.bias", "3.weight", "3.bias", "7.weight", "7.bias", "9.weight", "9.bias"),
+                List.copyOf(ModelSpec.stateDict(Models.cnn(1)).keySet()));
+        Sequential nested = new Sequential(new Sequential(new Flatten(), new Dense(4, 3, 1)), new Sum(new Identity(), new Dense(3, 3, 2)));
+        assertEquals(List.of("0.1.weight", "0.1.bias", "1.1.weight", "1.1.bias"), List.copyOf(ModelSpec.stateDict(nested).keySet()));
+        assertArrayEquals(new int[] {512, 784}, ModelSpec.stateDict(Models.mlp(1)).get("1.weight").value().shape());
+    }
+
+    @Test
+    void saveThenRebuildFromMetadataGivesTheSameModel(@TempDir Path dir) throws Exception {
+        Sequential every = new Sequential(
+                Conv2d.builder(2, 4).kernel(3, 2).stride(2, 1).padding(1, 0, 1, 1).dilation(1, 2).groups(2).bias(false).seed(3).build(),
+                new LeakyReLU(0.2f), new MaxPool2d(2, 1, 1, 1, 0, 0), new AvgPool2d(1, 2, 1, 1, 0, 1, false), new Tanh(),
+                new Sum(new Identity(), new Sigmoid()), new GlobalAvgPool2d(), new Dense(4, 3, false, org.vectorgrad.nn.Init.XAVIER_NORMAL, 5), new ReLU());
+        for (Layer m : List.of(Models.mlp(4), Models.cnn(4), every)) {
+            Path f = dir.resolve("m.safetensors");
+            ModelFile.save(f, m, Map.of("input_shape", "1,28,28"));
+            ModelFile.Loaded l = ModelFile.load(f);
+            assertEquals(m.describe(), l.model().describe());
+            assertEquals(ModelSpec.toJson(m), ModelSpec.toJson(l.model()));
+            assertSameParameters(m, l.model());
+            assertEquals("1,28,28", l.metadata().get("input_shape"));
+            assertEquals(ModelFile.FORMAT_VERSION, l.metadata().get(ModelFile.KEY_FORMAT_VERSION));
+        }
+    }
+
+    @Test
+    void loadIntoNamesEveryMismatchAndCopiesNothing(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("mlp.safetensors");
+        ModelFile.save(f, new Sequential(new Flatten(), new Dense(784, 512, 1), new ReLU(), new Dense(512, 10, 2)));
+        Sequential other = Models.mlp(9); // 784-512-256-10
+        float[] before = other.parameters().get(0).value().toArray();
+        ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.loadInto(f, other));
+        String m = e.getMessage();
+        assertTrue(m.startsWith(f + ": does not fit the model"), m);
+        assertTrue(m.contains("tensor 3.weight: expected shape [256, 512], found [10, 512]"), m);
+        assertTrue(m.contains("tensor 3.bias: expected shape [256], found [10]"), m);
+        assertTrue(m.contains("tensor 5.weight missing (expected shape [10, 256])"), m);
+        assertTrue(m.contains("tensor 5.bias missing"), m);
+        assertArrayEquals(before, other.parameters().get(0).value().toArray(), "nothing copied on failure");
+        Sequential same = new Sequential(new Flatten(), new Dense(784, 512, 5), new ReLU(), new Dense(512, 10, 6), new ReLU());
+        ModelFile.loadInto(f, same);
+        assertSameParameters(ModelFile.load(f).model(), same);
+        Sequential fewer = new Sequential(new Flatten(), new Dense(784, 512, 5));
+        ModelFileException extra = assertThrows(ModelFileException.class, () -> ModelFile.loadInto(f, fewer));
+        assertTrue(extra.getMessage().contains("unexpected tensor 3.weight (shape [10, 512])"), extra.getMessage());
+    }
+
+    @Test
+    void rebuildRefusesForeignFilesAndBadArchitectures(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("x.safetensors");
+        SafeTensors.write(f, Map.of(), List.of(new SafeTensors.Entry("w", new int[] {1}, new float[] {1})));
+        assertTrue(assertThrows(ModelFileException.class, () -> ModelFile.load(f)).getMessage().contains("not written by vectorgrad"));
+        String arch = "{\"type\":\"Sequential\",\"layers\":[{\"type\":\"Dense\",\"in\":100000,\"out\":100000,\"bias\":false}]}";
+        SafeTensors.write(f, Map.of(ModelFile.KEY_ARCHITECTURE, arch, ModelFile.KEY_FORMAT_VERSION, "1"),
+                List.of(new SafeTensors.Entry("0.weight", new int[] {1}, new float[] {1})));
+        String m = assertThrows(ModelFileException.class, () -> ModelFile.load(f)).getMessage();
+        assertTrue(m.contains("tensor 0.weight: expected shape [100000, 100000], found [1]"), m); // refused before allocating 40 GB
+        SafeTensors.write(f, Map.of(ModelFile.KEY_ARCHITECTURE, "{\"type\":\"Bogus\"}", ModelFile.KEY_FORMAT_VERSION, "1"), List.of());
+        assertTrue(assertThrows(ModelFileException.class, () -> ModelFile.load(f)).getMessage().contains("unknown layer type \"Bogus\""));
+        SafeTensors.write(f, Map.of(ModelFile.KEY_ARCHITECTURE, "{\"type\":\"Flatten\"}", ModelFile.KEY_FORMAT_VERSION, "2"), List.of());
+        assertTrue(assertThrows(ModelFileException.class, () -> ModelFile.load(f)).getMessage().contains("format version 2"));
+        assertThrows(IllegalArgumentException.class, () -> ModelFile.save(f, new Flatten(), Map.of("vectorgrad.x", "y")));
+    }
+}
