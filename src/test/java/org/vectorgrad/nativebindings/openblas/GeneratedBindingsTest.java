@@ -7,16 +7,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vectorgrad.GeneratedFiles;
 
 /**
  * The jextract output under {@code native-bindings/} is kept byte for byte: its SHA-256 checksums are recorded in
@@ -43,9 +40,7 @@ class GeneratedBindingsTest {
     void aHandEditIsCaughtWithRegenerationAdvice(@TempDir Path tmp) throws IOException {
         // the check itself, on a copy of the tree with one byte added to a generated file
         Path root = Path.of("").toAbsolutePath();
-        Files.createDirectories(tmp.resolve(PACKAGE_DIR));
-        Files.copy(root.resolve(MANIFEST), tmp.resolve(MANIFEST));
-        for (String f : read(root.resolve(MANIFEST)).keySet()) Files.copy(root.resolve(f), tmp.resolve(f));
+        GeneratedFiles.copyListed(root, tmp, MANIFEST);
         assertEquals(List.of(), problems(tmp));
         Path edited = tmp.resolve(PACKAGE_DIR + "/cblas_h.java");
         Files.writeString(edited, Files.readString(edited) + " ");
@@ -57,9 +52,7 @@ class GeneratedBindingsTest {
     @Test
     void anUnlistedGeneratedFileIsCaught(@TempDir Path tmp) throws IOException {
         Path root = Path.of("").toAbsolutePath();
-        Files.createDirectories(tmp.resolve(PACKAGE_DIR));
-        Files.copy(root.resolve(MANIFEST), tmp.resolve(MANIFEST));
-        for (String f : read(root.resolve(MANIFEST)).keySet()) Files.copy(root.resolve(f), tmp.resolve(f));
+        GeneratedFiles.copyListed(root, tmp, MANIFEST);
         Files.writeString(tmp.resolve(PACKAGE_DIR + "/extra_h.java"), MARKER + "\n\nclass extra_h {}\n");
         List<String> p = problems(tmp);
         assertEquals(1, p.size(), p.toString());
@@ -100,32 +93,7 @@ class GeneratedBindingsTest {
             + " native-bindings/README.md (\"Regenerating\"), then record the new checksums from the repository root:"
             + " sha256sum " + PACKAGE_DIR + "/cblas_h.java '" + PACKAGE_DIR + "/cblas_h$shared.java' > " + MANIFEST;
 
-    /** {@code sha256sum} lines: 64 hex digits, two spaces (or space and '*'), the path. */
-    static Map<String, String> read(Path manifest) {
-        Map<String, String> m = new LinkedHashMap<>();
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(manifest);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        for (String line : lines) {
-            if (line.isBlank()) continue;
-            if (line.length() < 67 || !line.substring(0, 64).matches("[0-9a-f]{64}") || line.charAt(64) != ' ') {
-                throw new IllegalArgumentException(manifest + ": expected '<64 hex digits>  <path>', found '" + line + "'");
-            }
-            m.put(line.substring(66), line.substring(0, 64));
-        }
-        return m;
-    }
+    static Map<String, String> read(Path manifest) { return GeneratedFiles.read(manifest); }
 
-    static String sha256(Path f) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError(e);
-        }
-    }
+    static String sha256(Path f) { return GeneratedFiles.sha256(f); }
 }
