@@ -65,7 +65,7 @@ public final class InfoCommand {
                 for (Map.Entry<?, ?> e : m.entrySet()) {
                     if (!first) sb.append(',');
                     first = false;
-                    writeString(sb, String.valueOf(e.getKey()));
+                    org.vectorgrad.io.Json.quote(sb, String.valueOf(e.getKey()));
                     sb.append(':');
                     writeJson(sb, e.getValue());
                 }
@@ -86,25 +86,7 @@ public final class InfoCommand {
                 double d = n.doubleValue();
                 if (Double.isFinite(d)) sb.append(n); else sb.append("null");
             }
-            default -> writeString(sb, v.toString());
+            default -> org.vectorgrad.io.Json.quote(sb, v.toString());
         }
-    }
-
-    private static void writeString(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) sb.append(String.format("\\u%04x", (int) c)); else sb.append(c);
-                }
-            }
-        }
-        sb.append('"');
     }
 }

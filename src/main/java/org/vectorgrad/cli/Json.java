@@ -26,21 +26,9 @@ public final class Json {
     }
 
     static String quote(String s) {
-        StringBuilder q = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> q.append("\\\"");
-                case '\\' -> q.append("\\\\");
-                case '\n' -> q.append("\\n");
-                case '\r' -> q.append("\\r");
-                case '\t' -> q.append("\\t");
-                default -> {
-                    if (c < 0x20) q.append(String.format("\\u%04x", (int) c));
-                    else q.append(c);
-                }
-            }
-        }
-        return q.append('"').toString();
+        StringBuilder q = new StringBuilder();
+        org.vectorgrad.io.Json.quote(q, s);
+        return q.toString();
     }
 
     @Override

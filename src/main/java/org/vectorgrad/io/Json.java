@@ -256,7 +256,8 @@ public final class Json {
         }
     }
 
-    private static void quote(StringBuilder sb, String str) {
+    /** Appends {@code str} as a JSON string literal (quotes, escapes, control characters as \\uXXXX). */
+    public static void quote(StringBuilder sb, String str) {
         sb.append('"');
         for (int i = 0; i < str.length(); i++) {
             char c = str.charAt(i);
