@@ -12,9 +12,10 @@ import org.vectorgrad.backend.scalar.ScalarBackend;
 /**
  * Activations and their derivatives over ranges of arrays. Identity, ReLU, leaky ReLU and every derivative use the
  * same float operations as {@link ScalarBackend}, so they match it bitwise (NaN and -0 included: the compare-and-
- * blend form keeps {@code x > 0 ? x : 0}'s semantics, which {@code max} would not). Sigmoid and tanh use the
- * Vector API's EXP and TANH in float: within 2e-6 absolute / 1e-5 relative of the double-precision oracle.
- * Vector tails are handled by the scalar twin of the same formula.
+ * blend form keeps {@code x > 0 ? x : 0}'s semantics, which {@code max} would not). Sigmoid and tanh use
+ * {@link FixedMath} in float (never the Vector API's EXP/TANH, whose bits change when C2 compiles the kernel):
+ * within 2e-6 absolute / 1e-5 relative of the double-precision oracle. Vector tails are handled by the scalar
+ * twin of the same formula, so every element's bits are independent of its position.
  */
 public final class ActivationKernels {
     private ActivationKernels() {}
@@ -42,20 +43,24 @@ public final class ActivationKernels {
                 }
             }
             case SIGMOID -> {
-                for (; i < bound; i += N) sigmoid(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
+                for (; i < bound; i += N) FixedMath.sigmoid(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
             }
             case TANH -> {
                 for (; i < bound; i += N) {
-                    FloatVector.fromArray(F, x, xOff + i).lanewise(VectorOperators.TANH).intoArray(y, yOff + i);
+                    FixedMath.tanh(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
                 }
             }
         }
-        for (; i < to; i++) y[yOff + i] = ScalarBackend.activate(act, alpha, x[xOff + i]);
+        for (; i < to; i++) y[yOff + i] = tail(act, alpha, x[xOff + i]);
     }
 
-    /** 1 / (1 + e^-x) in float. */
-    public static FloatVector sigmoid(FloatVector v) {
-        return FloatVector.broadcast(F, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+    /** One element of a vector tail: the scalar twin of the lanes (sigmoid, tanh), else the oracle's formula. */
+    private static float tail(Activation act, float alpha, float x) {
+        return switch (act) {
+            case SIGMOID -> FixedMath.sigmoid(x);
+            case TANH -> FixedMath.tanh(x);
+            default -> ScalarBackend.activate(act, alpha, x);
+        };
     }
 
     /** {@code dx[i] = dy[i]·act'(y[i])} for i in [from, to). */

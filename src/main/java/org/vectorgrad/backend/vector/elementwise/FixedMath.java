@@ -1,0 +1,177 @@
+package org.vectorgrad.backend.vector.elementwise;
+
+import static org.vectorgrad.backend.vector.elementwise.Lanes.F;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * exp, tanh, sigmoid and log1p in float, written with lanewise add, multiply, fused multiply-add, divide,
+ * min/max, compares and integer bit operations only, each of which IEEE 754 or the JLS define to the bit; every
+ * vector method has a scalar twin ({@code float} overloads) doing the same operations in the same order
+ * ({@link Math#fma} where the vector uses {@code fma}), so a lane's result depends only on its input: not on the
+ * vector width, not on the position of the element in a range, and not on whether the interpreter, C1 or C2 runs
+ * the code.
+ *
+ * <p>Why not {@code lanewise(EXP)} / {@code TANH} / {@code LOG1P}: the Vector API computes those with the
+ * per-lane Java fallback in the interpreter and with an intrinsic (SVML stubs on x86) once C2 compiles the kernel,
+ * and the two differ in the last bit, so results changed when a kernel was recompiled.
+ *
+ * <p>Accuracy (the Cephes single-precision algorithms: Cody-Waite range reduction and minimax polynomials):
+ * within 2 ulp of the correctly rounded result for normal results; {@code exp} flushes results below ~1e-38
+ * towards zero (at most 1.2e-38 absolute), overflows to +∞ from ln(Float.MAX_VALUE); NaN gives NaN everywhere.
+ */
+public final class FixedMath {
+    private FixedMath() {}
+
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+    private static final float ROUND = 12582912f;            // 1.5·2^23: x + ROUND - ROUND rounds x to an integer
+    private static final int ROUND_BITS = 0x4B400000;       // bits of ROUND; bits(ROUND + n) - ROUND_BITS = n
+    private static final float EXP_LO = -104f, EXP_HI = 89f; // beyond: 0 and +∞ (the scale below handles both)
+    private static final float E0 = 1.9875691500e-4f, E1 = 1.3981999507e-3f, E2 = 8.3334519073e-3f,
+            E3 = 4.1665795894e-2f, E4 = 1.6666665459e-1f, E5 = 5.0000001201e-1f;
+    private static final float TANH_SMALL = 0.625f;
+    private static final float T0 = -5.70498872745e-3f, T1 = 2.06390887954e-2f, T2 = -5.37397155531e-2f,
+            T3 = 1.33314422036e-1f, T4 = -3.33332819422e-1f;
+    private static final float SQRT2 = 1.41421356237f;
+    private static final float L0 = 7.0376836292e-2f, L1 = -1.1514610310e-1f, L2 = 1.1676998740e-1f,
+            L3 = -1.2420140846e-1f, L4 = 1.4249322787e-1f, L5 = -1.6668057665e-1f, L6 = 2.0000714765e-1f,
+            L7 = -2.4999993993e-1f, L8 = 3.3333331174e-1f;
+
+    // ---- exp -----------------------------------------------------------------------------------------
+
+    /** e^x per lane. */
+    public static FloatVector exp(FloatVector x) {
+        x = x.max(EXP_LO).min(EXP_HI);                               // NaN stays NaN
+        FloatVector t = x.fma(LOG2E, ROUND);                         // ROUND + round(x·log2 e)
+        FloatVector n = t.sub(ROUND);
+        FloatVector r = n.fma(bc(-LN2_HI), x);                       // x - n·ln 2 in two exact-ish steps
+        r = n.fma(bc(-LN2_LO), r);
+        FloatVector p = r.fma(E0, E1);
+        p = p.fma(r, bc(E2));
+        p = p.fma(r, bc(E3));
+        p = p.fma(r, bc(E4));
+        p = p.fma(r, bc(E5));
+        FloatVector q = p.fma(r.mul(r), r).add(1f);                   // e^r, r in [-ln2/2, ln2/2]
+        IntVector ni = t.reinterpretAsInts().sub(ROUND_BITS);
+        IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1), n2 = ni.sub(n1); // 2^n = 2^n1·2^n2, both normal
+        FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return q.mul(s1).mul(s2);
+    }
+
+    /** Scalar twin of {@link #exp(FloatVector)}. */
+    public static float exp(float x) {
+        x = Math.min(Math.max(x, EXP_LO), EXP_HI);
+        float t = Math.fma(x, LOG2E, ROUND);
+        float n = t - ROUND;
+        float r = Math.fma(n, -LN2_HI, x);
+        r = Math.fma(n, -LN2_LO, r);
+        float p = Math.fma(r, E0, E1);
+        p = Math.fma(p, r, E2);
+        p = Math.fma(p, r, E3);
+        p = Math.fma(p, r, E4);
+        p = Math.fma(p, r, E5);
+        float q = Math.fma(p, r * r, r) + 1f;
+        int ni = Float.floatToRawIntBits(t) - ROUND_BITS;
+        int n1 = ni >> 1, n2 = ni - n1;
+        return q * Float.intBitsToFloat((n1 + 127) << 23) * Float.intBitsToFloat((n2 + 127) << 23);
+    }
+
+    // ---- sigmoid and tanh ---------------------------------------------------------------------------
+
+    /** 1 / (1 + e^-x) per lane. */
+    public static FloatVector sigmoid(FloatVector x) {
+        return FloatVector.broadcast(F, 1f).div(exp(x.neg()).add(1f));
+    }
+
+    /** Scalar twin of {@link #sigmoid(FloatVector)}. */
+    public static float sigmoid(float x) {
+        return 1f / (exp(-x) + 1f);
+    }
+
+    /** tanh per lane: an odd polynomial below |x| = 0.625, else ±(1 - 2/(e^2|x| + 1)). */
+    public static FloatVector tanh(FloatVector x) {
+        FloatVector ax = x.abs();
+        FloatVector big = FloatVector.broadcast(F, 1f).sub(FloatVector.broadcast(F, 2f).div(exp(ax.add(ax)).add(1f)));
+        big = big.blend(big.neg(), x.compare(VectorOperators.LT, 0f));
+        FloatVector z = x.mul(x);
+        FloatVector p = z.fma(T0, T1);
+        p = p.fma(z, bc(T2));
+        p = p.fma(z, bc(T3));
+        p = p.fma(z, bc(T4));
+        FloatVector small = p.mul(z).fma(x, x).blend(x, x.compare(VectorOperators.EQ, 0f)); // keeps -0
+        return small.blend(big, ax.compare(VectorOperators.GE, TANH_SMALL)); // NaN: not GE, so small (NaN)
+    }
+
+    /** Scalar twin of {@link #tanh(FloatVector)}. */
+    public static float tanh(float x) {
+        float ax = Math.abs(x);
+        if (ax >= TANH_SMALL) {
+            float big = 1f - 2f / (exp(ax + ax) + 1f);
+            return x < 0f ? -big : big;
+        }
+        if (x == 0f) return x;
+        float z = x * x;
+        float p = Math.fma(z, T0, T1);
+        p = Math.fma(p, z, T2);
+        p = Math.fma(p, z, T3);
+        p = Math.fma(p, z, T4);
+        return Math.fma(p * z, x, x);
+    }
+
+    // ---- log1p on [0, 1] ---------------------------------------------------------------------------
+
+    /**
+     * log(1 + u) per lane for u in [0, 1] (NaN gives NaN; other inputs are outside its domain), as the binary
+     * cross-entropy needs for u = e^-|x|.
+     */
+    public static FloatVector log1pUnit(FloatVector u) {
+        FloatVector w = u.add(1f);
+        VectorMask<Float> big = w.compare(VectorOperators.GE, SQRT2);
+        FloatVector f = u.blend(w.fma(0.5f, -1f), big);              // w/2 - 1 is exact for w in [√2, 2]
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector c = zero.blend(u.sub(w.sub(1f)).div(w), big);    // log(1+u) = log(w) + (1+u-w)/w
+        FloatVector eLo = zero.blend(LN2_LO, big), eHi = zero.blend(LN2_HI, big);
+        FloatVector z = f.mul(f);
+        FloatVector p = f.fma(L0, L1);
+        p = p.fma(f, bc(L2));
+        p = p.fma(f, bc(L3));
+        p = p.fma(f, bc(L4));
+        p = p.fma(f, bc(L5));
+        p = p.fma(f, bc(L6));
+        p = p.fma(f, bc(L7));
+        p = p.fma(f, bc(L8));
+        FloatVector y = p.mul(f).mul(z).add(eLo);
+        y = z.fma(bc(-0.5f), y);
+        return f.add(y).add(eHi).add(c);
+    }
+
+    /** Scalar twin of {@link #log1pUnit(FloatVector)}. */
+    public static float log1pUnit(float u) {
+        float w = u + 1f;
+        boolean big = w >= SQRT2;
+        float f = big ? Math.fma(w, 0.5f, -1f) : u;
+        float c = big ? (u - (w - 1f)) / w : 0f;
+        float eLo = big ? LN2_LO : 0f, eHi = big ? LN2_HI : 0f;
+        float z = f * f;
+        float p = Math.fma(f, L0, L1);
+        p = Math.fma(p, f, L2);
+        p = Math.fma(p, f, L3);
+        p = Math.fma(p, f, L4);
+        p = Math.fma(p, f, L5);
+        p = Math.fma(p, f, L6);
+        p = Math.fma(p, f, L7);
+        p = Math.fma(p, f, L8);
+        float y = p * f * z + eLo;
+        y = Math.fma(z, -0.5f, y);
+        return f + y + eHi + c;
+    }
+
+    private static FloatVector bc(float v) {
+        return FloatVector.broadcast(F, v);
+    }
+}
