@@ -95,4 +95,16 @@ class TrainingReproducibilityTest {
         // the hash must see the training: other data gives other parameters
         assertNotEquals(first, trainAndHash(model, backend, threads, images(6, 16 * 10), 16));
     }
+
+    /**
+     * The README's promise beyond "same thread count": on {@code vector} (and {@code scalar}) the thread count does
+     * not change a single bit, because no sum is split by threads (GEMM splits M×N, never K; conv weight gradients
+     * use fixed batch chunks). Not true of {@code blas}/{@code auto}: OpenBLAS's bits depend on its thread count.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"mlp", "cnn"})
+    void vectorGivesTheSameBitsAtOneAndTwoThreads(String model) {
+        Dataset data = images(5, 16 * 10);
+        assertEquals(trainAndHash(model, "vector", 1, data, 16), trainAndHash(model, "vector", 2, data, 16), model);
+    }
 }
