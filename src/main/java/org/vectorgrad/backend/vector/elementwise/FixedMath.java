@@ -20,8 +20,9 @@ import jdk.incubator.vector.VectorOperators;
  * and the two differ in the last bit, so results changed when a kernel was recompiled.
  *
  * <p>Accuracy (the Cephes single-precision algorithms: Cody-Waite range reduction and minimax polynomials):
- * within 2 ulp of the correctly rounded result for normal results; {@code exp} flushes results below ~1e-38
- * towards zero (at most 1.2e-38 absolute), overflows to +∞ from ln(Float.MAX_VALUE); NaN gives NaN everywhere.
+ * exp and log1p within 2 ulp, tanh and sigmoid within 3 ulp of {@link StrictMath} for normal results
+ * ({@code FixedMathTest}). {@code exp} scales by 2^n in two exact steps, so subnormal results are rounded only
+ * once; it gives 0 from x ≤ -104 (e^x < 2^-150) and +∞ from ln(Float.MAX_VALUE) on. NaN gives NaN everywhere.
  */
 public final class FixedMath {
     private FixedMath() {}
