@@ -52,6 +52,9 @@ public final class BlasBackend extends ForwardingBackend {
         this.threads = threads;
         this.gemvForVectors = gemvForVectors;
         this.level1 = level1;
+        synchronized (BLAS_LOCK) {
+            syncThreads();
+        }
     }
 
     @Override public String name() { return "blas"; }

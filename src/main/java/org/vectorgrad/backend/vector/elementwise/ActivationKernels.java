@@ -14,8 +14,9 @@ import org.vectorgrad.backend.scalar.ScalarBackend;
  * same float operations as {@link ScalarBackend}, so they match it bitwise (NaN and -0 included: the compare-and-
  * blend form keeps {@code x > 0 ? x : 0}'s semantics, which {@code max} would not). Sigmoid and tanh use
  * {@link FixedMath} in float (never the Vector API's EXP/TANH, whose bits change when C2 compiles the kernel):
- * within 2e-6 absolute / 1e-5 relative of the double-precision oracle. Vector tails are handled by the scalar
- * twin of the same formula, so every element's bits are independent of its position.
+ * within 2e-6 absolute / 1e-5 relative of the double-precision oracle. Their loops live in
+ * {@link FixedMath}, whose vector tails use the scalar twin of the same formula, so every element's bits are
+ * independent of its position.
  */
 public final class ActivationKernels {
     private ActivationKernels() {}
@@ -43,24 +44,15 @@ public final class ActivationKernels {
                 }
             }
             case SIGMOID -> {
-                for (; i < bound; i += N) FixedMath.sigmoid(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
+                FixedMath.sigmoid(x, xOff, y, yOff, from, to);
+                return;
             }
             case TANH -> {
-                for (; i < bound; i += N) {
-                    FixedMath.tanh(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
-                }
+                FixedMath.tanh(x, xOff, y, yOff, from, to);
+                return;
             }
         }
-        for (; i < to; i++) y[yOff + i] = tail(act, alpha, x[xOff + i]);
-    }
-
-    /** One element of a vector tail: the scalar twin of the lanes (sigmoid, tanh), else the oracle's formula. */
-    private static float tail(Activation act, float alpha, float x) {
-        return switch (act) {
-            case SIGMOID -> FixedMath.sigmoid(x);
-            case TANH -> FixedMath.tanh(x);
-            default -> ScalarBackend.activate(act, alpha, x);
-        };
+        for (; i < to; i++) y[yOff + i] = ScalarBackend.activate(act, alpha, x[xOff + i]);
     }
 
     /** {@code dx[i] = dy[i]·act'(y[i])} for i in [from, to). */

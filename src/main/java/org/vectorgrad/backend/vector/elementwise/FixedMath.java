@@ -4,7 +4,6 @@ import static org.vectorgrad.backend.vector.elementwise.Lanes.F;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -34,10 +33,9 @@ public final class FixedMath {
     private static final float EXP_LO = -104f, EXP_HI = 89f; // beyond: 0 and +∞ (the scale below handles both)
     private static final float E0 = 1.9875691500e-4f, E1 = 1.3981999507e-3f, E2 = 8.3334519073e-3f,
             E3 = 4.1665795894e-2f, E4 = 1.6666665459e-1f, E5 = 5.0000001201e-1f;
-    private static final float TANH_SMALL = 0.625f;
-    private static final float T0 = -5.70498872745e-3f, T1 = 2.06390887954e-2f, T2 = -5.37397155531e-2f,
-            T3 = 1.33314422036e-1f, T4 = -3.33332819422e-1f;
-    private static final float SQRT2 = 1.41421356237f;
+    private static final float TANH_CLAMP = 9f;              // float tanh(9) rounds to 1
+    private static final int SIGN_BIT = 0x80000000;
+    private static final int ONE_BITS = 0x3f800000, SQRT_HALF_BITS = 0x3f3504f3, MANTISSA = 0x007fffff;
     private static final float L0 = 7.0376836292e-2f, L1 = -1.1514610310e-1f, L2 = 1.1676998740e-1f,
             L3 = -1.2420140846e-1f, L4 = 1.4249322787e-1f, L5 = -1.6668057665e-1f, L6 = 2.0000714765e-1f,
             L7 = -2.4999993993e-1f, L8 = 3.3333331174e-1f;
@@ -94,49 +92,97 @@ public final class FixedMath {
         return 1f / (exp(-x) + 1f);
     }
 
-    /** tanh per lane: an odd polynomial below |x| = 0.625, else ±(1 - 2/(e^2|x| + 1)). */
+    /**
+     * tanh per lane: for a = min(|x|, 9), t = expm1(2a), tanh = t / (t + 2) with the sign of x copied back (float
+     * tanh is exactly ±1 from |x| = 9 on). expm1 is {@link #exp}'s reduction and polynomial without the final
+     * "+ 1", so small arguments keep their relative accuracy. No blends: only arithmetic and bit operations.
+     */
     public static FloatVector tanh(FloatVector x) {
-        FloatVector ax = x.abs();
-        FloatVector big = FloatVector.broadcast(F, 1f).sub(FloatVector.broadcast(F, 2f).div(exp(ax.add(ax)).add(1f)));
-        big = big.blend(big.neg(), x.compare(VectorOperators.LT, 0f));
-        FloatVector z = x.mul(x);
-        FloatVector p = z.fma(T0, T1);
-        p = p.fma(z, bc(T2));
-        p = p.fma(z, bc(T3));
-        p = p.fma(z, bc(T4));
-        FloatVector small = p.mul(z).fma(x, x).blend(x, x.compare(VectorOperators.EQ, 0f)); // keeps -0
-        return small.blend(big, ax.compare(VectorOperators.GE, TANH_SMALL)); // NaN: not GE, so small (NaN)
+        FloatVector a = x.abs().min(TANH_CLAMP);                     // NaN stays NaN
+        FloatVector t = expm1(a.add(a));
+        FloatVector r = t.div(t.add(2f));
+        IntVector sign = x.reinterpretAsInts().and(SIGN_BIT);
+        return r.reinterpretAsInts().or(sign).reinterpretAsFloats();
     }
 
     /** Scalar twin of {@link #tanh(FloatVector)}. */
     public static float tanh(float x) {
-        float ax = Math.abs(x);
-        if (ax >= TANH_SMALL) {
-            float big = 1f - 2f / (exp(ax + ax) + 1f);
-            return x < 0f ? -big : big;
+        float a = Math.min(Math.abs(x), TANH_CLAMP);
+        float t = expm1(a + a);
+        float r = t / (t + 2f);
+        return Float.intBitsToFloat(Float.floatToRawIntBits(r) | (Float.floatToRawIntBits(x) & SIGN_BIT));
+    }
+
+    /** e^y - 1 for y in [0, 18] (what tanh needs): 2^n·(e^r - 1) + (2^n - 1), both terms exact up to one rounding. */
+    private static FloatVector expm1(FloatVector y) {
+        FloatVector t = y.fma(LOG2E, ROUND);
+        FloatVector n = t.sub(ROUND);
+        FloatVector r = n.fma(bc(-LN2_HI), y);
+        r = n.fma(bc(-LN2_LO), r);
+        FloatVector p = r.fma(E0, E1);
+        p = p.fma(r, bc(E2));
+        p = p.fma(r, bc(E3));
+        p = p.fma(r, bc(E4));
+        p = p.fma(r, bc(E5));
+        FloatVector em1 = p.fma(r.mul(r), r);                         // e^r - 1
+        IntVector ni = t.reinterpretAsInts().sub(ROUND_BITS);        // n in [0, 26]: 2^n is a normal float
+        FloatVector s = ni.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return em1.fma(s, s.sub(1f));
+    }
+
+    private static float expm1(float y) {
+        float t = Math.fma(y, LOG2E, ROUND);
+        float n = t - ROUND;
+        float r = Math.fma(n, -LN2_HI, y);
+        r = Math.fma(n, -LN2_LO, r);
+        float p = Math.fma(r, E0, E1);
+        p = Math.fma(p, r, E2);
+        p = Math.fma(p, r, E3);
+        p = Math.fma(p, r, E4);
+        p = Math.fma(p, r, E5);
+        float em1 = Math.fma(p, r * r, r);
+        int ni = Float.floatToRawIntBits(t) - ROUND_BITS;
+        float s = Float.intBitsToFloat((ni + 127) << 23);
+        return Math.fma(em1, s, s - 1f);
+    }
+
+    // ---- range kernels -------------------------------------------------------------------------------
+    // Each loop is a method of its own: inside a larger kernel (a switch over activations) C2 ran out of its
+    // inlining budget, did not inline exp, and boxed every vector (1.2 MB allocated per 2^16 tanh, 15x slower).
+
+    /** {@code y[i] = sigmoid(x[i])} for i in [from, to) (offsets added); vector lanes, then the scalar twin. */
+    public static void sigmoid(float[] x, int xOff, float[] y, int yOff, int from, int to) {
+        int i = from;
+        for (int bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
+            sigmoid(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
         }
-        if (x == 0f) return x;
-        float z = x * x;
-        float p = Math.fma(z, T0, T1);
-        p = Math.fma(p, z, T2);
-        p = Math.fma(p, z, T3);
-        p = Math.fma(p, z, T4);
-        return Math.fma(p * z, x, x);
+        for (; i < to; i++) y[yOff + i] = sigmoid(x[xOff + i]);
+    }
+
+    /** {@code y[i] = tanh(x[i])} for i in [from, to) (offsets added); vector lanes, then the scalar twin. */
+    public static void tanh(float[] x, int xOff, float[] y, int yOff, int from, int to) {
+        int i = from;
+        for (int bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
+            tanh(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < to; i++) y[yOff + i] = tanh(x[xOff + i]);
     }
 
     // ---- log1p on [0, 1] ---------------------------------------------------------------------------
 
     /**
      * log(1 + u) per lane for u in [0, 1] (NaN gives NaN; other inputs are outside its domain), as the binary
-     * cross-entropy needs for u = e^-|x|.
+     * cross-entropy needs for u = e^-|x|. w = 1 + u is split as 2^k·m with m in [√2/2, √2) by integer operations
+     * (no branch, no blend), log(m) is Cephes' polynomial in f = m - 1 (exact), and (u - (w - 1))/w restores what
+     * rounding 1 + u lost.
      */
     public static FloatVector log1pUnit(FloatVector u) {
         FloatVector w = u.add(1f);
-        VectorMask<Float> big = w.compare(VectorOperators.GE, SQRT2);
-        FloatVector f = u.blend(w.fma(0.5f, -1f), big);              // w/2 - 1 is exact for w in [√2, 2]
-        FloatVector zero = FloatVector.zero(F);
-        FloatVector c = zero.blend(u.sub(w.sub(1f)).div(w), big);    // log(1+u) = log(w) + (1+u-w)/w
-        FloatVector eLo = zero.blend(LN2_LO, big), eHi = zero.blend(LN2_HI, big);
+        FloatVector c = u.sub(w.sub(1f)).div(w);
+        IntVector iw = w.reinterpretAsInts().add(ONE_BITS - SQRT_HALF_BITS);
+        IntVector k = iw.lanewise(VectorOperators.ASHR, 23).sub(127);
+        FloatVector f = iw.and(MANTISSA).add(SQRT_HALF_BITS).reinterpretAsFloats().sub(1f);
+        FloatVector kf = (FloatVector) k.convert(VectorOperators.I2F, 0);
         FloatVector z = f.mul(f);
         FloatVector p = f.fma(L0, L1);
         p = p.fma(f, bc(L2));
@@ -146,18 +192,19 @@ public final class FixedMath {
         p = p.fma(f, bc(L6));
         p = p.fma(f, bc(L7));
         p = p.fma(f, bc(L8));
-        FloatVector y = p.mul(f).mul(z).add(eLo);
+        FloatVector y = kf.fma(bc(LN2_LO), p.mul(f).mul(z));
         y = z.fma(bc(-0.5f), y);
-        return f.add(y).add(eHi).add(c);
+        return kf.fma(bc(LN2_HI), f.add(y)).add(c);
     }
 
     /** Scalar twin of {@link #log1pUnit(FloatVector)}. */
     public static float log1pUnit(float u) {
         float w = u + 1f;
-        boolean big = w >= SQRT2;
-        float f = big ? Math.fma(w, 0.5f, -1f) : u;
-        float c = big ? (u - (w - 1f)) / w : 0f;
-        float eLo = big ? LN2_LO : 0f, eHi = big ? LN2_HI : 0f;
+        float c = (u - (w - 1f)) / w;
+        int iw = Float.floatToRawIntBits(w) + (ONE_BITS - SQRT_HALF_BITS);
+        int k = (iw >> 23) - 127;
+        float f = Float.intBitsToFloat((iw & MANTISSA) + SQRT_HALF_BITS) - 1f;
+        float kf = k;
         float z = f * f;
         float p = Math.fma(f, L0, L1);
         p = Math.fma(p, f, L2);
@@ -167,9 +214,9 @@ public final class FixedMath {
         p = Math.fma(p, f, L6);
         p = Math.fma(p, f, L7);
         p = Math.fma(p, f, L8);
-        float y = p * f * z + eLo;
+        float y = Math.fma(kf, LN2_LO, p * f * z);
         y = Math.fma(z, -0.5f, y);
-        return f + y + eHi + c;
+        return Math.fma(kf, LN2_HI, f + y) + c;
     }
 
     private static FloatVector bc(float v) {

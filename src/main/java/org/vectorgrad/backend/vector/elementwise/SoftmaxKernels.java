@@ -10,8 +10,8 @@ import jdk.incubator.vector.VectorOperators;
 
 /**
  * Row-wise softmax, log-softmax, softmax cross-entropy and arg-max over rows [rowFrom, rowTo). Exponentials are
- * float ({@link FixedMath#exp}), their sums double (reduced by {@link Lanes#sum}), logs {@link StrictMath}; results stay within 1e-6 absolute / 1e-5 relative of the
- * double-precision oracle. Rows are independent, so splitting rows across threads changes nothing.
+ * float ({@link FixedMath#exp}), their sums double (reduced by {@link Lanes#sum}), logs {@link StrictMath}; results
+ * stay within 1e-6 absolute / 1e-5 relative of the double-precision oracle. Rows are independent, so splitting rows across threads changes nothing.
  */
 public final class SoftmaxKernels {
     private SoftmaxKernels() {}
