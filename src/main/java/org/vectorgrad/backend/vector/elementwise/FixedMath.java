@@ -42,6 +42,7 @@ public final class FixedMath {
 
     // Broadcast constants as static finals: C2 then sees constants instead of broadcast intrinsics, and the
     // smaller graphs stay within its inlining budget (the BCE loop boxed every vector with per-use broadcasts).
+    private static final FloatVector V_ONE = FloatVector.broadcast(F, 1f);
     private static final FloatVector V_NEG_HALF = FloatVector.broadcast(F, -0.5f);
     private static final FloatVector V_NEG_LN2_HI = FloatVector.broadcast(F, -LN2_HI);
     private static final FloatVector V_NEG_LN2_LO = FloatVector.broadcast(F, -LN2_LO);
@@ -103,7 +104,7 @@ public final class FixedMath {
 
     /** 1 / (1 + e^-x) per lane. */
     public static FloatVector sigmoid(FloatVector x) {
-        return FloatVector.broadcast(F, 1f).div(exp(x.neg()).add(1f));
+        return V_ONE.div(exp(x.neg()).add(V_ONE));
     }
 
     /** Scalar twin of {@link #sigmoid(FloatVector)}. */
