@@ -12,7 +12,17 @@ package org.vectorgrad.backend;
  *   <li>Inputs and outputs may not overlap unless the method says "in place".</li>
  *   <li>"Accumulate" means the result is added to the output; otherwise the output is overwritten and its
  *       previous contents are never read (it may hold NaN).</li>
- *   <li>For a given backend and thread count every method is deterministic: same inputs, same bits.</li>
+ *   <li>For a given backend and thread count every method is deterministic: same inputs, same bits, on every
+ *       call of the process's life (interpreted, C1- or C2-compiled alike). Determinism is by construction, not
+ *       by observation: no kernel may use an operation whose result the JDK or a library leaves unspecified.
+ *       In the vector backend that rules out {@code reduceLanes(ADD/MUL)} (unspecified order; C2 reassociates
+ *       it) and the Vector API's transcendental {@code lanewise} ops (EXP, TANH, LOG1P, ...: a Java fallback
+ *       interpreted, an intrinsic once compiled). Lanes are summed by the one fixed pairwise tree of
+ *       {@code vector.elementwise.Lanes.sum}; exp/tanh/sigmoid/log1p are {@code vector.elementwise.FixedMath}
+ *       (add/mul/fma only, with bit-identical scalar twins for the tails); scalar code uses {@link StrictMath}
+ *       for transcendentals. Sums split across threads use chunks fixed by the shapes, never by the thread
+ *       count. The {@code blas} backend runs every OpenBLAS call under one process-wide lock with its own
+ *       thread count set (OpenBLAS's count is process-global and its results depend on it).</li>
  * </ul>
  * Kernels hold no policy (no backend choice, no thread sizing): those are fixed when the backend is created.
  */

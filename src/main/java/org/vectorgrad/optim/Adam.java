@@ -35,8 +35,8 @@ public final class Adam extends AbstractOptimizer {
     public void step() {
         Backend be = backend();
         t++;
-        float c1 = (float) (1 - Math.pow(beta1, t));
-        float c2 = (float) (1 - Math.pow(beta2, t));
+        float c1 = (float) (1 - StrictMath.pow(beta1, t));
+        float c2 = (float) (1 - StrictMath.pow(beta2, t));
         for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i);
             Tensor w = p.value(), g = p.grad();

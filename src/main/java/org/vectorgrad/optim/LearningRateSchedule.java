@@ -19,7 +19,7 @@ public interface LearningRateSchedule {
      * are not taken at a random point of SGD's noise.
      */
     static LearningRateSchedule cosine() {
-        return (base, step, total) -> total <= 0 ? base : (float) (base * 0.5 * (1 + Math.cos(Math.PI * Math.min(step, total) / total)));
+        return (base, step, total) -> total <= 0 ? base : (float) (base * 0.5 * (1 + StrictMath.cos(Math.PI * Math.min(step, total) / total)));
     }
 
     /**

@@ -22,13 +22,20 @@ import org.vectorgrad.nativebindings.openblas.cblas_h;
  *
  * <p>{@code dot} is delegated: the contract accumulates in double, {@code cblas_sdot} in float.
  *
- * <p>Threads: OpenBLAS's thread count is process-global. Before each BLAS call this backend makes it equal to
- * {@link #threads()} if the last value vectorgrad set differs, so OpenBLAS never runs more threads than the
- * caller asked for (no oversubscription with our own dispatcher, which is idle during a BLAS call).
+ * <p>Threads: OpenBLAS's thread count is process-global ({@code openblas_set_num_threads}). Every BLAS call of
+ * every {@code BlasBackend} in the process runs under one process-wide lock, which first makes OpenBLAS's count
+ * equal to {@link #threads()} when the last value set differs. So OpenBLAS never runs more threads than the
+ * caller asked for (no oversubscription with our own dispatcher, which is idle during a BLAS call), and two
+ * backends with different thread counts used from two threads at once give the same bits as when used one after
+ * the other: their BLAS calls take turns, each with its own thread count (docs/blas.md, "Threads").
+ *
+ * <p>Thread safety: safe for concurrent use; BLAS calls are serialized process-wide, the delegated kernels are as
+ * thread-safe as the delegate.
  */
 public final class BlasBackend extends ForwardingBackend {
-    private static final Object THREADS_LOCK = new Object();
-    private static volatile int openBlasThreads = -1;
+    /** Held for every OpenBLAS call in the process; guards {@link #openBlasThreads}. */
+    private static final Object BLAS_LOCK = new Object();
+    private static int openBlasThreads = -1;
 
     private final int threads;
     private final boolean gemvForVectors;
@@ -46,20 +53,20 @@ public final class BlasBackend extends ForwardingBackend {
         this.threads = threads;
         this.gemvForVectors = gemvForVectors;
         this.level1 = level1;
-        syncThreads();
+        synchronized (BLAS_LOCK) {
+            syncThreads();
+        }
     }
 
     @Override public String name() { return "blas"; }
     @Override public int threads() { return threads; }
 
 
+    /** Call only holding {@link #BLAS_LOCK}: sets OpenBLAS's process-global thread count to ours if it differs. */
     private void syncThreads() {
-        if (openBlasThreads == threads) return;
-        synchronized (THREADS_LOCK) {
-            if (openBlasThreads != threads) {
-                cblas_h.openblas_set_num_threads(threads);
-                openBlasThreads = threads;
-            }
+        if (openBlasThreads != threads) {
+            cblas_h.openblas_set_num_threads(threads);
+            openBlasThreads = threads;
         }
     }
 
@@ -85,16 +92,18 @@ public final class BlasBackend extends ForwardingBackend {
             return;
         }
         BlasArgs.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        syncThreads();
-        if (gemvForVectors && (m == 1 || n == 1)) {
-            gemv(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-            return;
+        synchronized (BLAS_LOCK) {
+            syncThreads();
+            if (gemvForVectors && (m == 1 || n == 1)) {
+                gemv(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+                return;
+            }
+            CriticalCblas.cblas_sgemm(CblasRowMajor(), transA ? CblasTrans() : CblasNoTrans(), transB ? CblasTrans() : CblasNoTrans(),
+                    m, n, k, alpha, seg(a, aOff), lda, seg(b, bOff), ldb, beta, seg(c, cOff), ldc);
         }
-        CriticalCblas.cblas_sgemm(CblasRowMajor(), transA ? CblasTrans() : CblasNoTrans(), transB ? CblasTrans() : CblasNoTrans(),
-                m, n, k, alpha, seg(a, aOff), lda, seg(b, bOff), ldb, beta, seg(c, cOff), ldc);
     }
 
-    /** A GEMM with one output row or column is a matrix-vector product; arguments already checked. */
+    /** A GEMM with one output row or column is a matrix-vector product; arguments already checked, lock held. */
     private void gemv(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff,
                              int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         if (n == 1) {
@@ -119,8 +128,10 @@ public final class BlasBackend extends ForwardingBackend {
         BlasArgs.vector("blas axpy", "x", x, xOff, n);
         BlasArgs.vector("blas axpy", "y", y, yOff, n);
         if (n == 0) return;
-        syncThreads();
-        CriticalCblas.cblas_saxpy(n, alpha, seg(x, xOff), 1, seg(y, yOff), 1);
+        synchronized (BLAS_LOCK) {
+            syncThreads();
+            CriticalCblas.cblas_saxpy(n, alpha, seg(x, xOff), 1, seg(y, yOff), 1);
+        }
     }
 
     @Override
@@ -131,8 +142,10 @@ public final class BlasBackend extends ForwardingBackend {
         }
         BlasArgs.vector("blas scale", "x", x, xOff, n);
         if (n == 0) return;
-        syncThreads();
-        CriticalCblas.cblas_sscal(n, alpha, seg(x, xOff), 1);
+        synchronized (BLAS_LOCK) {
+            syncThreads();
+            CriticalCblas.cblas_sscal(n, alpha, seg(x, xOff), 1);
+        }
     }
 
     // ---- delegated -------------------------------------------------------------------------------

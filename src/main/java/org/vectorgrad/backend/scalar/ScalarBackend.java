@@ -44,8 +44,8 @@ public final class ScalarBackend implements Backend {
             case IDENTITY -> x;
             case RELU -> x < 0f ? 0f : x;
             case LEAKY_RELU -> x > 0f ? x : alpha * x;
-            case SIGMOID -> (float) (1.0 / (1.0 + Math.exp(-x)));
-            case TANH -> (float) Math.tanh(x);
+            case SIGMOID -> (float) (1.0 / (1.0 + StrictMath.exp(-x)));
+            case TANH -> (float) StrictMath.tanh(x);
         };
     }
 
@@ -123,8 +123,8 @@ public final class ScalarBackend implements Backend {
             int base = r * cols;
             float max = rowMax(x, xOff + base, cols);
             double sum = 0;
-            for (int j = 0; j < cols; j++) sum += Math.exp(x[xOff + base + j] - max);
-            for (int j = 0; j < cols; j++) y[yOff + base + j] = (float) (Math.exp(x[xOff + base + j] - max) / sum);
+            for (int j = 0; j < cols; j++) sum += StrictMath.exp(x[xOff + base + j] - max);
+            for (int j = 0; j < cols; j++) y[yOff + base + j] = (float) (StrictMath.exp(x[xOff + base + j] - max) / sum);
         }
     }
 
@@ -134,8 +134,8 @@ public final class ScalarBackend implements Backend {
             int base = r * cols;
             float max = rowMax(x, xOff + base, cols);
             double sum = 0;
-            for (int j = 0; j < cols; j++) sum += Math.exp(x[xOff + base + j] - max);
-            double lse = max + Math.log(sum);
+            for (int j = 0; j < cols; j++) sum += StrictMath.exp(x[xOff + base + j] - max);
+            double lse = max + StrictMath.log(sum);
             for (int j = 0; j < cols; j++) y[yOff + base + j] = (float) (x[xOff + base + j] - lse);
         }
     }
@@ -157,12 +157,12 @@ public final class ScalarBackend implements Backend {
             }
             float max = rowMax(logits, base, cols);
             double sum = 0;
-            for (int j = 0; j < cols; j++) sum += Math.exp(logits[base + j] - max);
-            double lse = max + Math.log(sum);
+            for (int j = 0; j < cols; j++) sum += StrictMath.exp(logits[base + j] - max);
+            double lse = max + StrictMath.log(sum);
             total += lse - logits[base + label];
             if (grad != null) {
                 for (int j = 0; j < cols; j++) {
-                    double p = Math.exp(logits[base + j] - lse);
+                    double p = StrictMath.exp(logits[base + j] - lse);
                     grad[gOff + r * cols + j] = (float) (scale * (p - (j == label ? 1.0 : 0.0)));
                 }
             }
@@ -175,8 +175,8 @@ public final class ScalarBackend implements Backend {
         double total = 0;
         for (int i = 0; i < n; i++) {
             double x = logits[lOff + i], t = targets[tOff + i];
-            total += Math.max(x, 0) - x * t + Math.log1p(Math.exp(-Math.abs(x)));
-            if (grad != null) grad[gOff + i] = (float) (scale * (1.0 / (1.0 + Math.exp(-x)) - t));
+            total += Math.max(x, 0) - x * t + StrictMath.log1p(StrictMath.exp(-Math.abs(x)));
+            if (grad != null) grad[gOff + i] = (float) (scale * (1.0 / (1.0 + StrictMath.exp(-x)) - t));
         }
         return n == 0 ? 0 : total / n;
     }

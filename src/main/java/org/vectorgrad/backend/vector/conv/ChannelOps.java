@@ -2,12 +2,12 @@ package org.vectorgrad.backend.vector.conv;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import org.vectorgrad.backend.vector.elementwise.Lanes;
 import jdk.incubator.vector.VectorSpecies;
 
 /** Per-channel helpers of the convolution: bias broadcast, bias-gradient sums, fixed-order partial sums. */
 final class ChannelOps {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = Lanes.F;
 
     private ChannelOps() {}
 
@@ -18,7 +18,7 @@ final class ChannelOps {
 
     /**
      * {@code Σ_n Σ_p dy[n, c, p]} for one channel c, summed image by image in a fixed order (vector lanes, then
-     * the lanes reduced, then the tail), so the result depends only on the data, never on threads.
+     * the lanes reduced in {@link Lanes#sum}'s fixed order, then the tail), so the result depends only on the data, never on threads.
      */
     static float channelSum(float[] dy, int batch, int channels, int spatial, int c) {
         FloatVector acc = FloatVector.zero(S);
@@ -30,7 +30,7 @@ final class ChannelOps {
             for (; p < bound; p += S.length()) acc = acc.add(FloatVector.fromArray(S, dy, base + p));
             for (; p < spatial; p++) tail += dy[base + p];
         }
-        return acc.reduceLanes(VectorOperators.ADD) + tail;
+        return Lanes.sum(acc) + tail;
     }
 
     /** {@code dst[i] += src[s + i]} for i in [0, len), vectorized. */

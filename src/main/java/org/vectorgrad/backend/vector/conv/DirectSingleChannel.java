@@ -6,6 +6,7 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.vectorgrad.backend.ConvGeometry;
+import org.vectorgrad.backend.vector.elementwise.Lanes;
 
 /**
  * Direct kernels for a convolution with a single input channel (the first layer of an image CNN), where
@@ -18,7 +19,7 @@ import org.vectorgrad.backend.ConvGeometry;
  * (vector lanes are consecutive outputs); any stride along the height, any padding and dilation.
  */
 final class DirectSingleChannel {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = Lanes.F;
 
     private DirectSingleChannel() {}
 
@@ -150,8 +151,7 @@ final class DirectSingleChannel {
                     s2 = FloatVector.fromArray(S, dy, d2 + j).fma(v, s2);
                     s3 = FloatVector.fromArray(S, dy, d3 + j).fma(v, s3);
                 }
-                float r0 = s0.reduceLanes(VectorOperators.ADD), r1 = s1.reduceLanes(VectorOperators.ADD);
-                float r2 = s2.reduceLanes(VectorOperators.ADD), r3 = s3.reduceLanes(VectorOperators.ADD);
+                float r0 = Lanes.sum(s0), r1 = Lanes.sum(s1), r2 = Lanes.sum(s2), r3 = Lanes.sum(s3);
                 for (int j = full; j < p; j++) {
                     float v = cols[c + j];
                     r0 += dy[d0 + j] * v;

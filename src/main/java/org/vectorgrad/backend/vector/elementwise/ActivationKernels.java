@@ -13,9 +13,11 @@ import org.vectorgrad.backend.scalar.ScalarBackend;
  * Activations and their derivatives over ranges of arrays. Identity, ReLU, leaky ReLU and every derivative use the
  * same float operations as {@link ScalarBackend}, so they match it bitwise (NaN and -0 included: the compare-and-
  * blend form keeps {@code x < 0 ? 0 : x}'s semantics, ReLU(NaN) = NaN and ReLU(-0) = -0 as in PyTorch, which
- * {@code max} would not; ReLU's backward is the select {@code y <= 0 ? 0 : dy}, PyTorch's {@code threshold_backward}). Sigmoid and tanh use the
- * Vector API's EXP and TANH in float: within 2e-6 absolute / 1e-5 relative of the double-precision oracle.
- * Vector tails are handled by the scalar twin of the same formula.
+ * {@code max} would not; ReLU's backward is the select {@code y <= 0 ? 0 : dy}, PyTorch's {@code threshold_backward}).
+ * Sigmoid and tanh use {@link FixedMath} in float (never the Vector API's EXP/TANH, whose bits change when C2
+ * compiles the kernel): within 2e-6 absolute / 1e-5 relative of the double-precision oracle. Their loops live in
+ * {@link FixedMath}, whose vector tails use the scalar twin of the same formula, so every element's bits are
+ * independent of its position.
  */
 public final class ActivationKernels {
     private ActivationKernels() {}
@@ -43,20 +45,15 @@ public final class ActivationKernels {
                 }
             }
             case SIGMOID -> {
-                for (; i < bound; i += N) sigmoid(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
+                FixedMath.sigmoid(x, xOff, y, yOff, from, to);
+                return;
             }
             case TANH -> {
-                for (; i < bound; i += N) {
-                    FloatVector.fromArray(F, x, xOff + i).lanewise(VectorOperators.TANH).intoArray(y, yOff + i);
-                }
+                FixedMath.tanh(x, xOff, y, yOff, from, to);
+                return;
             }
         }
         for (; i < to; i++) y[yOff + i] = ScalarBackend.activate(act, alpha, x[xOff + i]);
-    }
-
-    /** 1 / (1 + e^-x) in float. */
-    public static FloatVector sigmoid(FloatVector v) {
-        return FloatVector.broadcast(F, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
     }
 
     /** {@code dx[i] = dy[i]·act'(y[i])} for i in [from, to). */

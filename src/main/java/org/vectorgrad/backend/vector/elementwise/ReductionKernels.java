@@ -9,7 +9,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * Sums. Each one runs on one thread in a fixed lane order, so its result depends only on its inputs (never on the
+ * Sums. Each one runs on one thread in a fixed order (lanes reduced by {@link Lanes#sum}), so its result depends only on its inputs (never on the
  * thread count). {@link #sum} and {@link #dot} widen every float to double before adding, as the contract asks;
  * column sums keep the oracle's row order per column and so match it bitwise.
  */
@@ -25,7 +25,7 @@ public final class ReductionKernels {
             acc0 = acc0.add((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0));
             acc1 = acc1.add((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1));
         }
-        double s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        double s = Lanes.sum(acc0.add(acc1));
         for (; i < n; i++) s += x[xOff + i];
         return s;
     }
@@ -39,7 +39,7 @@ public final class ReductionKernels {
             acc0 = ((DoubleVector) a.convertShape(VectorOperators.F2D, D, 0)).fma((DoubleVector) b.convertShape(VectorOperators.F2D, D, 0), acc0);
             acc1 = ((DoubleVector) a.convertShape(VectorOperators.F2D, D, 1)).fma((DoubleVector) b.convertShape(VectorOperators.F2D, D, 1), acc1);
         }
-        double s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        double s = Lanes.sum(acc0.add(acc1));
         for (; i < n; i++) s += (double) x[xOff + i] * y[yOff + i];
         return s;
     }
@@ -72,7 +72,7 @@ public final class ReductionKernels {
                 for (; p < bound; p += N) acc = acc.add(FloatVector.fromArray(F, dy, base + p));
                 for (; p < spatial; p++) tail += dy[base + p];
             }
-            db[dbOff + c] += acc.reduceLanes(VectorOperators.ADD) + tail;
+            db[dbOff + c] += Lanes.sum(acc) + tail;
         }
     }
 }

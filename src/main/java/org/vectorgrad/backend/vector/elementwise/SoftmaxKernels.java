@@ -10,8 +10,8 @@ import jdk.incubator.vector.VectorOperators;
 
 /**
  * Row-wise softmax, log-softmax, softmax cross-entropy and arg-max over rows [rowFrom, rowTo). Exponentials are
- * float (the Vector API's EXP), their sums double; results stay within 1e-6 absolute / 1e-5 relative of the
- * double-precision oracle. Rows are independent, so splitting rows across threads changes nothing.
+ * float ({@link FixedMath#exp}), their sums double (reduced by {@link Lanes#sum}), logs {@link StrictMath}; results
+ * stay within 1e-6 absolute / 1e-5 relative of the double-precision oracle. Rows are independent, so splitting rows across threads changes nothing.
  */
 public final class SoftmaxKernels {
     private SoftmaxKernels() {}
@@ -31,14 +31,14 @@ public final class SoftmaxKernels {
         DoubleVector acc0 = DoubleVector.zero(D), acc1 = DoubleVector.zero(D);
         int j = 0;
         for (int bound = F.loopBound(cols); j < bound; j += N) {
-            FloatVector e = FloatVector.fromArray(F, x, xOff + j).sub(shift).lanewise(VectorOperators.EXP);
+            FloatVector e = FixedMath.exp(FloatVector.fromArray(F, x, xOff + j).sub(shift));
             if (y != null) e.intoArray(y, yOff + j);
             acc0 = acc0.add((DoubleVector) e.convertShape(VectorOperators.F2D, D, 0));
             acc1 = acc1.add((DoubleVector) e.convertShape(VectorOperators.F2D, D, 1));
         }
-        double sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        double sum = Lanes.sum(acc0.add(acc1));
         for (; j < cols; j++) {
-            float e = (float) Math.exp(x[xOff + j] - shift);
+            float e = FixedMath.exp(x[xOff + j] - shift);
             if (y != null) y[yOff + j] = e;
             sum += e;
         }
@@ -58,7 +58,7 @@ public final class SoftmaxKernels {
         for (int r = rowFrom; r < rowTo; r++) {
             int xr = xOff + r * cols, yr = yOff + r * cols;
             float max = rowMax(x, xr, cols);
-            float lse = (float) (max + Math.log(expShifted(x, xr, max, cols, null, 0)));
+            float lse = (float) (max + StrictMath.log(expShifted(x, xr, max, cols, null, 0)));
             int j = 0;
             for (int bound = F.loopBound(cols); j < bound; j += N) FloatVector.fromArray(F, x, xr + j).sub(lse).intoArray(y, yr + j);
             for (; j < cols; j++) y[yr + j] = x[xr + j] - lse;
@@ -80,13 +80,13 @@ public final class SoftmaxKernels {
             }
             float max = rowMax(logits, base, cols);
             double sum = expShifted(logits, base, max, cols, grad, gOff + r * cols);
-            double lse = max + Math.log(sum);
+            double lse = max + StrictMath.log(sum);
             total += lse - logits[base + label];
             if (grad != null) {
                 int gr = gOff + r * cols;
                 // grad currently holds e^(x - max); softmax = that / sum.
                 Blas1Kernels.scale((float) (scale / sum), grad, gr, 0, cols);
-                grad[gr + label] = (float) (scale * (Math.exp(logits[base + label] - lse) - 1.0));
+                grad[gr + label] = (float) (scale * (StrictMath.exp(logits[base + label] - lse) - 1.0));
             }
         }
         return total;

@@ -1,0 +1,241 @@
+package org.vectorgrad.backend.vector.elementwise;
+
+import static org.vectorgrad.backend.vector.elementwise.Lanes.F;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * exp, tanh, sigmoid and log1p in float, written with lanewise add, multiply, fused multiply-add, divide,
+ * min/max, compares and integer bit operations only, each of which IEEE 754 or the JLS define to the bit; every
+ * vector method has a scalar twin ({@code float} overloads) doing the same operations in the same order
+ * ({@link Math#fma} where the vector uses {@code fma}), so a lane's result depends only on its input: not on the
+ * vector width, not on the position of the element in a range, and not on whether the interpreter, C1 or C2 runs
+ * the code.
+ *
+ * <p>Why not {@code lanewise(EXP)} / {@code TANH} / {@code LOG1P}: the Vector API computes those with the
+ * per-lane Java fallback in the interpreter and with an intrinsic (SVML stubs on x86) once C2 compiles the kernel,
+ * and the two differ in the last bit, so results changed when a kernel was recompiled.
+ *
+ * <p>Accuracy (the Cephes single-precision algorithms: Cody-Waite range reduction and minimax polynomials):
+ * exp and log1p within 2 ulp, tanh and sigmoid within 3 ulp of {@link StrictMath} for normal results
+ * ({@code FixedMathTest}). {@code exp} scales by 2^n in two exact steps, so subnormal results are rounded only
+ * once; it gives 0 from x ≤ -104 (e^x < 2^-150) and +∞ from ln(Float.MAX_VALUE) on. NaN gives NaN everywhere.
+ */
+public final class FixedMath {
+    private FixedMath() {}
+
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+    private static final float ROUND = 12582912f;            // 1.5·2^23: x + ROUND - ROUND rounds x to an integer
+    private static final int ROUND_BITS = 0x4B400000;       // bits of ROUND; bits(ROUND + n) - ROUND_BITS = n
+    private static final float EXP_LO = -104f, EXP_HI = 89f; // beyond: 0 and +∞ (the scale below handles both)
+    private static final float E0 = 1.9875691500e-4f, E1 = 1.3981999507e-3f, E2 = 8.3334519073e-3f,
+            E3 = 4.1665795894e-2f, E4 = 1.6666665459e-1f, E5 = 5.0000001201e-1f;
+    private static final float TANH_CLAMP = 9f;              // float tanh(9) rounds to 1
+    private static final int SIGN_BIT = 0x80000000;
+    private static final int ONE_BITS = 0x3f800000, SQRT_HALF_BITS = 0x3f3504f3, MANTISSA = 0x007fffff;
+    private static final float L0 = 7.0376836292e-2f, L1 = -1.1514610310e-1f, L2 = 1.1676998740e-1f,
+            L3 = -1.2420140846e-1f, L4 = 1.4249322787e-1f, L5 = -1.6668057665e-1f, L6 = 2.0000714765e-1f,
+            L7 = -2.4999993993e-1f, L8 = 3.3333331174e-1f;
+
+    // Broadcast constants as static finals: C2 then sees constants instead of broadcast intrinsics, and the
+    // smaller graphs stay within its inlining budget (the BCE loop boxed every vector with per-use broadcasts).
+    private static final FloatVector V_ONE = FloatVector.broadcast(F, 1f);
+    private static final FloatVector V_NEG_HALF = FloatVector.broadcast(F, -0.5f);
+    private static final FloatVector V_NEG_LN2_HI = FloatVector.broadcast(F, -LN2_HI);
+    private static final FloatVector V_NEG_LN2_LO = FloatVector.broadcast(F, -LN2_LO);
+    private static final FloatVector V_E2 = FloatVector.broadcast(F, E2);
+    private static final FloatVector V_E3 = FloatVector.broadcast(F, E3);
+    private static final FloatVector V_E4 = FloatVector.broadcast(F, E4);
+    private static final FloatVector V_E5 = FloatVector.broadcast(F, E5);
+    private static final FloatVector V_L2 = FloatVector.broadcast(F, L2);
+    private static final FloatVector V_L3 = FloatVector.broadcast(F, L3);
+    private static final FloatVector V_L4 = FloatVector.broadcast(F, L4);
+    private static final FloatVector V_L5 = FloatVector.broadcast(F, L5);
+    private static final FloatVector V_L6 = FloatVector.broadcast(F, L6);
+    private static final FloatVector V_L7 = FloatVector.broadcast(F, L7);
+    private static final FloatVector V_L8 = FloatVector.broadcast(F, L8);
+    private static final FloatVector V_LN2_HI = FloatVector.broadcast(F, LN2_HI);
+    private static final FloatVector V_LN2_LO = FloatVector.broadcast(F, LN2_LO);
+
+    // ---- exp -----------------------------------------------------------------------------------------
+
+    /** e^x per lane. */
+    public static FloatVector exp(FloatVector x) {
+        x = x.max(EXP_LO).min(EXP_HI);                               // NaN stays NaN
+        FloatVector t = x.fma(LOG2E, ROUND);                         // ROUND + round(x·log2 e)
+        FloatVector n = t.sub(ROUND);
+        FloatVector r = n.fma(V_NEG_LN2_HI, x);                       // x - n·ln 2 in two exact-ish steps
+        r = n.fma(V_NEG_LN2_LO, r);
+        FloatVector p = r.fma(E0, E1);
+        p = p.fma(r, V_E2);
+        p = p.fma(r, V_E3);
+        p = p.fma(r, V_E4);
+        p = p.fma(r, V_E5);
+        FloatVector q = p.fma(r.mul(r), r).add(1f);                   // e^r, r in [-ln2/2, ln2/2]
+        IntVector ni = t.reinterpretAsInts().sub(ROUND_BITS);
+        IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1), n2 = ni.sub(n1); // 2^n = 2^n1·2^n2, both normal
+        FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return q.mul(s1).mul(s2);
+    }
+
+    /** Scalar twin of {@link #exp(FloatVector)}. */
+    public static float exp(float x) {
+        x = Math.min(Math.max(x, EXP_LO), EXP_HI);
+        float t = Math.fma(x, LOG2E, ROUND);
+        float n = t - ROUND;
+        float r = Math.fma(n, -LN2_HI, x);
+        r = Math.fma(n, -LN2_LO, r);
+        float p = Math.fma(r, E0, E1);
+        p = Math.fma(p, r, E2);
+        p = Math.fma(p, r, E3);
+        p = Math.fma(p, r, E4);
+        p = Math.fma(p, r, E5);
+        float q = Math.fma(p, r * r, r) + 1f;
+        int ni = Float.floatToRawIntBits(t) - ROUND_BITS;
+        int n1 = ni >> 1, n2 = ni - n1;
+        return q * Float.intBitsToFloat((n1 + 127) << 23) * Float.intBitsToFloat((n2 + 127) << 23);
+    }
+
+    // ---- sigmoid and tanh ---------------------------------------------------------------------------
+
+    /** 1 / (1 + e^-x) per lane. */
+    public static FloatVector sigmoid(FloatVector x) {
+        return V_ONE.div(exp(x.neg()).add(V_ONE));
+    }
+
+    /** Scalar twin of {@link #sigmoid(FloatVector)}. */
+    public static float sigmoid(float x) {
+        return 1f / (exp(-x) + 1f);
+    }
+
+    /**
+     * tanh per lane: for a = min(|x|, 9), t = expm1(2a), tanh = t / (t + 2) with the sign of x copied back (float
+     * tanh is exactly ±1 from |x| = 9 on). expm1 is {@link #exp}'s reduction and polynomial without the final
+     * "+ 1", so small arguments keep their relative accuracy. No blends: only arithmetic and bit operations.
+     */
+    public static FloatVector tanh(FloatVector x) {
+        FloatVector a = x.abs().min(TANH_CLAMP);                     // NaN stays NaN
+        FloatVector t = expm1(a.add(a));
+        FloatVector r = t.div(t.add(2f));
+        IntVector sign = x.reinterpretAsInts().and(SIGN_BIT);
+        return r.reinterpretAsInts().or(sign).reinterpretAsFloats();
+    }
+
+    /** Scalar twin of {@link #tanh(FloatVector)}. */
+    public static float tanh(float x) {
+        float a = Math.min(Math.abs(x), TANH_CLAMP);
+        float t = expm1(a + a);
+        float r = t / (t + 2f);
+        return Float.intBitsToFloat(Float.floatToRawIntBits(r) | (Float.floatToRawIntBits(x) & SIGN_BIT));
+    }
+
+    /** e^y - 1 for y in [0, 18] (what tanh needs): 2^n·(e^r - 1) + (2^n - 1), both terms exact up to one rounding. */
+    private static FloatVector expm1(FloatVector y) {
+        FloatVector t = y.fma(LOG2E, ROUND);
+        FloatVector n = t.sub(ROUND);
+        FloatVector r = n.fma(V_NEG_LN2_HI, y);
+        r = n.fma(V_NEG_LN2_LO, r);
+        FloatVector p = r.fma(E0, E1);
+        p = p.fma(r, V_E2);
+        p = p.fma(r, V_E3);
+        p = p.fma(r, V_E4);
+        p = p.fma(r, V_E5);
+        FloatVector em1 = p.fma(r.mul(r), r);                         // e^r - 1
+        IntVector ni = t.reinterpretAsInts().sub(ROUND_BITS);        // n in [0, 26]: 2^n is a normal float
+        FloatVector s = ni.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return em1.fma(s, s.sub(1f));
+    }
+
+    private static float expm1(float y) {
+        float t = Math.fma(y, LOG2E, ROUND);
+        float n = t - ROUND;
+        float r = Math.fma(n, -LN2_HI, y);
+        r = Math.fma(n, -LN2_LO, r);
+        float p = Math.fma(r, E0, E1);
+        p = Math.fma(p, r, E2);
+        p = Math.fma(p, r, E3);
+        p = Math.fma(p, r, E4);
+        p = Math.fma(p, r, E5);
+        float em1 = Math.fma(p, r * r, r);
+        int ni = Float.floatToRawIntBits(t) - ROUND_BITS;
+        float s = Float.intBitsToFloat((ni + 127) << 23);
+        return Math.fma(em1, s, s - 1f);
+    }
+
+    // ---- range kernels -------------------------------------------------------------------------------
+    // Each loop is a method of its own: inside a larger kernel (a switch over activations) C2 ran out of its
+    // inlining budget, did not inline exp, and boxed every vector (1.2 MB allocated per 2^16 tanh, 15x slower).
+
+    /** {@code y[i] = sigmoid(x[i])} for i in [from, to) (offsets added); vector lanes, then the scalar twin. */
+    public static void sigmoid(float[] x, int xOff, float[] y, int yOff, int from, int to) {
+        int i = from;
+        for (int bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
+            sigmoid(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < to; i++) y[yOff + i] = sigmoid(x[xOff + i]);
+    }
+
+    /** {@code y[i] = tanh(x[i])} for i in [from, to) (offsets added); vector lanes, then the scalar twin. */
+    public static void tanh(float[] x, int xOff, float[] y, int yOff, int from, int to) {
+        int i = from;
+        for (int bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
+            tanh(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < to; i++) y[yOff + i] = tanh(x[xOff + i]);
+    }
+
+    // ---- log1p on [0, 1] ---------------------------------------------------------------------------
+
+    /**
+     * log(1 + u) per lane for u in [0, 1] (NaN gives NaN; other inputs are outside its domain), as the binary
+     * cross-entropy needs for u = e^-|x|. w = 1 + u is split as 2^k·m with m in [√2/2, √2) by integer operations
+     * (no branch, no blend), log(m) is Cephes' polynomial in f = m - 1 (exact), and (u - (w - 1))/w restores what
+     * rounding 1 + u lost.
+     */
+    public static FloatVector log1pUnit(FloatVector u) {
+        FloatVector w = u.add(1f);
+        FloatVector c = u.sub(w.sub(1f)).div(w);
+        IntVector iw = w.reinterpretAsInts().add(ONE_BITS - SQRT_HALF_BITS);
+        IntVector k = iw.lanewise(VectorOperators.ASHR, 23).sub(127);
+        FloatVector f = iw.and(MANTISSA).add(SQRT_HALF_BITS).reinterpretAsFloats().sub(1f);
+        FloatVector kf = (FloatVector) k.convert(VectorOperators.I2F, 0);
+        FloatVector z = f.mul(f);
+        FloatVector p = f.fma(L0, L1);
+        p = p.fma(f, V_L2);
+        p = p.fma(f, V_L3);
+        p = p.fma(f, V_L4);
+        p = p.fma(f, V_L5);
+        p = p.fma(f, V_L6);
+        p = p.fma(f, V_L7);
+        p = p.fma(f, V_L8);
+        FloatVector y = kf.fma(V_LN2_LO, p.mul(f).mul(z));
+        y = z.fma(V_NEG_HALF, y);
+        return kf.fma(V_LN2_HI, f.add(y)).add(c);
+    }
+
+    /** Scalar twin of {@link #log1pUnit(FloatVector)}. */
+    public static float log1pUnit(float u) {
+        float w = u + 1f;
+        float c = (u - (w - 1f)) / w;
+        int iw = Float.floatToRawIntBits(w) + (ONE_BITS - SQRT_HALF_BITS);
+        int k = (iw >> 23) - 127;
+        float f = Float.intBitsToFloat((iw & MANTISSA) + SQRT_HALF_BITS) - 1f;
+        float kf = k;
+        float z = f * f;
+        float p = Math.fma(f, L0, L1);
+        p = Math.fma(p, f, L2);
+        p = Math.fma(p, f, L3);
+        p = Math.fma(p, f, L4);
+        p = Math.fma(p, f, L5);
+        p = Math.fma(p, f, L6);
+        p = Math.fma(p, f, L7);
+        p = Math.fma(p, f, L8);
+        float y = Math.fma(kf, LN2_LO, p * f * z);
+        y = Math.fma(z, -0.5f, y);
+        return Math.fma(kf, LN2_HI, f + y) + c;
+    }
+}

@@ -1,0 +1,164 @@
+package org.vectorgrad.backend.vector;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.vectorgrad.backend.Activation;
+import org.vectorgrad.backend.Backend;
+import org.vectorgrad.backend.ConvGeometry;
+import org.vectorgrad.backend.PoolGeometry;
+import org.vectorgrad.backend.Scratch;
+
+/**
+ * Runs every kernel of a backend once on fixed inputs (odd sizes, vector tails) and digests the bits of each
+ * output. {@link #main} is what the JIT-stability test runs in child JVMs ({@code -Xint}, C1 only): it warms the
+ * kernels for the given number of rounds, fails if any round's bits differ from the first round's, and prints
+ * {@code name=digest} lines.
+ */
+public final class KernelDigests {
+    private final SplittableRandom rng = new SplittableRandom(2026);
+    private final int n = 37;
+    private final float[] x = random(n, 6), y = random(n, 1), t = uniform01(n), w0 = random(n, 1), v0 = uniform01(n);
+    private final int rows = 5, cols = 19, k = 7;
+    private final float[] a = random(rows * k, 1), b = random(k * cols, 1), logits = random(rows * cols, 8);
+    private final int[] labels = new int[rows];
+    private final ConvGeometry conv1 = ConvGeometry.simple(1, 1, 6, 7, 3, 3, 1, 1);     // direct single channel
+    private final ConvGeometry conv2 = ConvGeometry.simple(1, 2, 5, 6, 3, 3, 1, 1);       // im2col + GEMM
+    private final ConvGeometry conv3 = ConvGeometry.simple(1, 1, 7, 7, 2, 5, 1, 0);       // single channel, 5x5
+    private final PoolGeometry pool = new PoolGeometry(1, 2, 6, 7, 3, 3, 2, 2, 1, 1, false);
+    private final float[][] convX = {random(conv1.inputSize(), 1), random(conv2.inputSize(), 1), random(conv3.inputSize(), 1)};
+    private final float[][] convW = {random(conv1.weightSize(), 1), random(conv2.weightSize(), 1), random(conv3.weightSize(), 1)};
+    private final float[][] convDy = {random(conv1.outputSize(), 1), random(conv2.outputSize(), 1), random(conv3.outputSize(), 1)};
+    private final float[] poolX = random(pool.inputSize(), 3), poolDy = random(pool.outputSize(), 1);
+    private final Scratch scratch = new Scratch();
+
+    public KernelDigests() {
+        for (int r = 0; r < rows; r++) labels[r] = rng.nextInt(cols);
+    }
+
+    private float[] random(int size, double scale) {
+        float[] out = new float[size];
+        for (int i = 0; i < size; i++) out[i] = (float) ((rng.nextDouble() * 2 - 1) * scale);
+        return out;
+    }
+
+    private float[] uniform01(int size) {
+        float[] out = new float[size];
+        for (int i = 0; i < size; i++) out[i] = (float) rng.nextDouble();
+        return out;
+    }
+
+    private static long digest(float[] f) {
+        long h = 1125899906842597L;
+        for (float v : f) h = 31 * h + Float.floatToRawIntBits(v);
+        return h;
+    }
+
+    private static long digest(double d) {
+        return Double.doubleToRawLongBits(d);
+    }
+
+    /** One round: every kernel once, digest per kernel (insertion order). */
+    public Map<String, Long> run(Backend be) {
+        Map<String, Long> d = new LinkedHashMap<>();
+        float[] out = new float[n], out2 = new float[n];
+        for (Activation act : Activation.values()) {
+            be.activationForward(act, 0.01f, n, x, 0, out, 0);
+            d.put("activationForward " + act, digest(out));
+            be.activationBackward(act, 0.01f, n, out, 0, y, 0, out2, 0);
+            d.put("activationBackward " + act, digest(out2));
+            float[] z = logits.clone();
+            be.biasActivation(rows, cols, z, 0, b, 0, act, 0.01f);
+            d.put("biasActivation " + act, digest(z));
+        }
+        float[] db = new float[cols];
+        be.columnSums(rows, cols, logits, 0, db, 0);
+        d.put("columnSums", digest(db));
+        float[] dc = new float[3];
+        be.channelSums(2, 3, 6, x, 0, dc, 0);
+        d.put("channelSums", digest(dc));
+        float[] sm = new float[rows * cols];
+        be.softmax(rows, cols, logits, 0, sm, 0);
+        d.put("softmax", digest(sm));
+        be.logSoftmax(rows, cols, logits, 0, sm, 0);
+        d.put("logSoftmax", digest(sm));
+        d.put("softmaxCrossEntropy loss", digest(be.softmaxCrossEntropy(rows, cols, logits, 0, labels, 0, sm, 0, 1f / rows)));
+        d.put("softmaxCrossEntropy grad", digest(sm));
+        d.put("bce loss", digest(be.binaryCrossEntropyWithLogits(n, x, 0, t, 0, out, 0, 1f / n)));
+        d.put("bce grad", digest(out));
+        d.put("mse loss", digest(be.meanSquaredError(n, x, 0, y, 0, out, 0, 1f / n)));
+        d.put("mse grad", digest(out));
+        int[] am = new int[rows];
+        be.argmaxRows(rows, cols, logits, 0, am, 0);
+        d.put("argmaxRows", (long) java.util.Arrays.hashCode(am));
+        d.put("sum", digest(be.sum(n, x, 0)));
+        d.put("dot", digest(be.dot(n, x, 0, y, 0)));
+        float[] yy = y.clone();
+        be.axpy(n, 0.3f, x, 0, yy, 0);
+        be.scale(n, 1.7f, yy, 0);
+        d.put("axpy+scale", digest(yy));
+        float[] w = w0.clone(), vel = v0.clone();
+        be.sgdUpdate(n, 0.05f, 0.9f, 1e-4f, true, w, 0, y, 0, vel, 0);
+        d.put("sgd", digest(w) ^ 31 * digest(vel));
+        float[] m = y.clone(), v = v0.clone();
+        w = w0.clone();
+        be.adamUpdate(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-4f, 0.1f, 0.001f, w, 0, y, 0, m, 0, v, 0);
+        d.put("adam", digest(w) ^ 31 * digest(m) ^ 961 * digest(v));
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                float[] c = new float[rows * cols];
+                be.gemm(ta, tb, rows, cols, k, 1.1f, a, 0, ta ? rows : k, b, 0, tb ? k : cols, 0f, c, 0, cols);
+                d.put("gemm " + ta + tb, digest(c));
+            }
+        }
+        ConvGeometry[] gs = {conv1, conv2, conv3};
+        for (int i = 0; i < gs.length; i++) {
+            ConvGeometry g = gs[i];
+            float[] bias = java.util.Arrays.copyOf(convW[i], g.outChannels());
+            float[] cy = new float[g.outputSize()], dx = new float[g.inputSize()];
+            float[] dw = new float[g.weightSize()], dbias = new float[g.outChannels()];
+            be.conv2dForward(g, convX[i], convW[i], bias, cy, scratch);
+            be.conv2dBackwardData(g, convDy[i], convW[i], dx, scratch);
+            be.conv2dBackwardWeights(g, convX[i], convDy[i], dw, dbias, scratch);
+            d.put("conv" + i + " forward", digest(cy));
+            d.put("conv" + i + " backwardData", digest(dx));
+            d.put("conv" + i + " backwardWeights", digest(dw) ^ 31 * digest(dbias));
+        }
+        float[] py = new float[pool.outputSize()], pdx = new float[pool.inputSize()];
+        int[] arg = new int[pool.outputSize()];
+        be.maxPool2dForward(pool, poolX, py, arg);
+        be.maxPool2dBackward(pool, poolDy, arg, pdx);
+        d.put("maxPool", digest(py) ^ 31 * digest(pdx) ^ java.util.Arrays.hashCode(arg));
+        be.avgPool2dForward(pool, poolX, py);
+        be.avgPool2dBackward(pool, poolDy, pdx);
+        d.put("avgPool", digest(py) ^ 31 * digest(pdx));
+        return d;
+    }
+
+    /**
+     * Runs {@code rounds} rounds after the first; returns the first round's digests, or throws naming the first
+     * kernel and round whose bits changed.
+     */
+    public Map<String, Long> warm(Backend be, int rounds) {
+        Map<String, Long> first = run(be);
+        for (int r = 1; r <= rounds; r++) {
+            Map<String, Long> now = run(be);
+            if (!now.equals(first)) {
+                for (String key : first.keySet()) {
+                    if (!first.get(key).equals(now.get(key))) {
+                        throw new AssertionError(key + ": bits of round " + r + " differ from the first round's");
+                    }
+                }
+            }
+        }
+        return first;
+    }
+
+    /** {@code KernelDigests threads rounds}: prints {@code name=digest} for the vector backend. */
+    public static void main(String[] args) {
+        int threads = Integer.parseInt(args[0]), rounds = Integer.parseInt(args[1]);
+        try (VectorBackend be = new VectorBackend(threads)) {
+            new KernelDigests().warm(be, rounds).forEach((k, v) -> System.out.println(k + "=" + v));
+        }
+    }
+}
