@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vectorgrad.io.SafeTensors;
@@ -17,7 +16,7 @@ class ServeCommandsTest {
     @Test
     void evalOfTheSavedModelReproducesTheTrainingAccuracyAndPredictReadsCsv(@TempDir Path tmp) throws Exception {
         Path data = Path.of(TrainingOptions.DEFAULT_DATA);
-        Assumptions.assumeTrue(Files.isDirectory(data), "Fashion-MNIST not installed at " + data + "; skipping");
+        org.vectorgrad.Prerequisites.require(Files.isDirectory(data), "Fashion-MNIST not installed at " + data);
         Path model = tmp.resolve("m.safetensors");
         MainTest.Result t = MainTest.run("train", "--epochs", "1", "--limit", "2000", "--threads", "2", "--seed", "3",
                 "--lr-warmup", "5", "--save", model.toString());

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vectorgrad.io.SafeTensors;
@@ -22,7 +21,7 @@ class SignalCheckpointTest {
     @Test
     void sigtermFinishesTheStepWritesACheckpointAndExits143(@TempDir Path tmp) throws Exception {
         Path data = Path.of(TrainingOptions.DEFAULT_DATA);
-        Assumptions.assumeTrue(Files.isDirectory(data), "Fashion-MNIST not installed at " + data + "; skipping");
+        org.vectorgrad.Prerequisites.require(Files.isDirectory(data), "Fashion-MNIST not installed at " + data);
         Path cp = tmp.resolve("cp");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(List.of(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,7 +66,7 @@ class FashionMnistTest {
 
     @Test
     void loadsTheRealFashionMnistWhenInstalled() throws IOException {
-        Assumptions.assumeTrue(FashionMnist.isPresent(FashionMnist.DEFAULT_DIR),
+        org.vectorgrad.Prerequisites.require(FashionMnist.isPresent(FashionMnist.DEFAULT_DIR),
                 "Fashion-MNIST not installed in " + FashionMnist.DEFAULT_DIR + " (apt-get install dataset-fashion-mnist)");
         FashionMnist.Splits s = FashionMnist.load();
         assertEquals(60000, s.train().size());

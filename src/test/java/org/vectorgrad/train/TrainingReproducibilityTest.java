@@ -2,7 +2,6 @@ package org.vectorgrad.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.HashSet;
 import java.util.List;
@@ -95,7 +94,7 @@ class TrainingReproducibilityTest {
         if (!backend.equals("auto")) {
             Availability a = Backends.report().get(backend);
             if (!a.available()) System.err.println("SKIPPED: " + backend + " unavailable: " + a.reason());
-            assumeTrue(a.available(), () -> backend + " unavailable: " + a.reason());
+            org.vectorgrad.Prerequisites.require(a.available(), backend + " unavailable: " + a.reason());
         }
         Dataset data = images(5, 16 * 10);
         Start start = Start.of(model);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -29,7 +28,7 @@ class CriticalCblasTest {
     void requireOpenBlas() {
         Availability a = OpenBlasLoader.availability(OpenBlasLoader.configuredName());   // binds it
         if (!a.available()) System.err.println("SKIPPED: OpenBLAS tests need the library: " + a.reason());
-        assumeTrue(a.available(), () -> "OpenBLAS unavailable: " + a.reason());
+        org.vectorgrad.Prerequisites.require(a.available(), "OpenBLAS unavailable: " + a.reason());
     }
 
     @Test
