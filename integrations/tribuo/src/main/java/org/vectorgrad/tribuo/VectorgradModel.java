@@ -50,10 +50,11 @@ import org.vectorgrad.tensor.Tensor;
  * An example none of whose features the model knows is rejected with {@link IllegalArgumentException}, as Tribuo's
  * own models do. NaN or Inf in the inputs or weights propagate into the scores.
  *
- * <p><b>Bits.</b> The same example gives the same scores on every call and every thread. {@link #predict(Iterable)}
- * runs the network on batches of up to {@value #PREDICT_BATCH} rows; a row's result does not depend on the other
- * rows of its batch on the backends tested here (the test suite checks single against batched predictions), but
- * that is a property of the backend's kernels, not a promise of this class.
+ * <p><b>Bits.</b> The same call gives the same scores every time, on every thread. {@link #predict(Example)} runs
+ * the network on one row; {@link #predict(Iterable)} and {@link #predict(org.tribuo.Dataset)} on batches of up to
+ * {@value #PREDICT_BATCH} rows (much faster), and the backend's kernels may round a row differently at another batch
+ * size, so the two paths agree to rounding (the test suite sees differences in the last bits of float logits on the
+ * auto backend, never a different label), not bit for bit.
  *
  * <p><b>Serialization.</b> The weights and the architecture travel as the bytes of a vectorgrad model file
  * (safetensors, {@link ModelFile}) inside both of Tribuo's formats: Java serialization and protobuf
@@ -166,7 +167,7 @@ public final class VectorgradModel<T extends Output<T>> extends Model<T> {
         init();
     }
 
-    /** A copy of the vectorgrad model file (safetensors) this model predicts with; {@code ./vectorgrad predict} reads it too. */
+    /** A copy of the vectorgrad model file (safetensors, readable by {@link ModelFile#load}) this model predicts with. */
     public byte[] weightsAsSafetensors() { return modelFile.clone(); }
 
     /** The task: classification (softmax cross-entropy) or regression (mean squared error). */
@@ -189,9 +190,12 @@ public final class VectorgradModel<T extends Output<T>> extends Model<T> {
         return prediction(y, 0, used, example);
     }
 
-    /** Predicts in batches of up to {@value #PREDICT_BATCH} examples; the results are in the input's order. */
+    /**
+     * Predicts in batches of up to {@value #PREDICT_BATCH} examples, for Tribuo's {@link #predict(Iterable)} and
+     * {@link #predict(org.tribuo.Dataset)}; the results are in the input's order.
+     */
     @Override
-    public List<Prediction<T>> predict(Iterable<Example<T>> examples) {
+    protected List<Prediction<T>> innerPredict(Iterable<Example<T>> examples) {
         List<Prediction<T>> out = new ArrayList<>();
         float[] x = new float[PREDICT_BATCH * inputs];
         float[] y = new float[PREDICT_BATCH * outputs];
