@@ -22,7 +22,7 @@ import org.tribuo.math.optimisers.AdaGrad;
  * mvn -B -ntp -f integrations/pom.xml -pl tribuo -am test-compile -Dmaven.test.skip.exec=true
  * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx8g \
  *   -cp integrations/tribuo/target/test-classes:integrations/tribuo/target/classes:$(cat cp.txt) \
- *   org.vectorgrad.tribuo.TribuoBench [threads] [data dir] [epochs]
+ *   org.vectorgrad.tribuo.TribuoBench [threads] [data dir] [epochs] [file to write the trained weights to, safetensors]
  * </pre>
  */
 public final class TribuoBench {
@@ -45,6 +45,7 @@ public final class TribuoBench {
         long t0 = System.nanoTime();
         Model<Label> m = vg.train(train);
         double wall = (System.nanoTime() - t0) / 1e9, conv = vg.lastConversionNanos / 1e9, fit = vg.lastTrainingNanos / 1e9;
+        if (args.length > 3) java.nio.file.Files.write(Path.of(args[3]), ((VectorgradModel<Label>) m).weightsAsSafetensors());
         long p0 = System.nanoTime();
         LabelEvaluation e = new LabelEvaluator().evaluate(m, test);
         double predictSecs = (System.nanoTime() - p0) / 1e9;
