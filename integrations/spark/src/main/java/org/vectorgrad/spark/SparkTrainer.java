@@ -86,6 +86,8 @@ public final class SparkTrainer {
     private int checkpointEvery = 0;
     private BooleanSupplier stop = () -> false;
     private final List<TrainingListener> listeners = new ArrayList<>();
+    /** Test hook: failures {@link #failOnce} injected in this JVM (local mode: the tasks run in the driver's JVM). */
+    static final java.util.concurrent.atomic.AtomicInteger INJECTED = new java.util.concurrent.atomic.AtomicInteger();
     private long failAtStep = -1;
     private int failPartition = -1;
 
@@ -328,6 +330,7 @@ public final class SparkTrainer {
                 Shard s = it.next();
                 if (cfg.failAtStep() >= globalStep && cfg.failAtStep() < globalStep + rates.length && p == cfg.failPartition()
                         && TaskContext.get().attemptNumber() == 0) {
+                    INJECTED.incrementAndGet();
                     throw new IllegalStateException("injected failure: partition " + p + ", global step " + cfg.failAtStep());
                 }
                 Replica r = Replica.of(cfg, p);
