@@ -226,8 +226,12 @@ public final class SparkTrainer {
                 return loop(shards, cfg, sgd, run, from, test, epochs, batchSize, steps, paramCount);
             } finally {
                 String id = cfg.runId();
-                shards.foreachPartition(it -> Replica.release(id, TaskContext.getPartitionId()));
-                shards.unpersist(false);
+                try { // best effort: free the replicas' backends and the cached shards; never hide the run's own exception
+                    shards.foreachPartition(it -> Replica.release(id, TaskContext.getPartitionId()));
+                    shards.unpersist(false);
+                } catch (RuntimeException e) {
+                    System.err.println("vectorgrad-spark: could not release the replicas of run " + id + ": " + e);
+                }
             }
         }
     }
@@ -393,8 +397,8 @@ public final class SparkTrainer {
         }
     }
 
-    /** Fraction of {@code data} the driver's model classifies right (inference mode, in order). */
-    public double accuracy(org.vectorgrad.data.Dataset data, int batchSize) {
+    /** Fraction of {@code data} the driver's model classifies right (inference mode, in order; during {@link #fit}). */
+    private double accuracy(org.vectorgrad.data.Dataset data, int batchSize) {
         long correct = 0, total = 0;
         for (Batch b : data.batches(batchSize, 0, 0, false)) {
             Tensor logits = model.forward(b.images(), false).contiguous();
