@@ -26,7 +26,7 @@ package org.vectorgrad.backend;
  * </ul>
  * Kernels hold no policy (no backend choice, no thread sizing): those are fixed when the backend is created.
  */
-public interface Backend extends AutoCloseable {
+public interface Backend extends Gemm, AutoCloseable {
 
     /** Short name: {@code scalar}, {@code vector} or {@code blas}. */
     String name();
@@ -34,17 +34,7 @@ public interface Backend extends AutoCloseable {
     /** Threads this backend may use for one call (1 = the calling thread only). */
     int threads();
 
-    // ---- dense linear algebra ----------------------------------------------------------------------
-
-    /**
-     * General matrix multiply, row-major: {@code C = alpha·op(A)·op(B) + beta·C}, op(A) is m×k, op(B) is k×n,
-     * C is m×n. {@code transA} means A is stored k×m (op(A) = Aᵀ), likewise B. When {@code beta == 0}, C is not
-     * read. Any of m, n, k may be 0 (k == 0 gives {@code C = beta·C}).
-     */
-    void gemm(boolean transA, boolean transB, int m, int n, int k,
-              float alpha, float[] a, int aOff, int lda,
-              float[] b, int bOff, int ldb,
-              float beta, float[] c, int cOff, int ldc);
+    // ---- dense linear algebra: gemm, inherited from {@link Gemm} ------------------------------------
 
     // ---- bias and activations ----------------------------------------------------------------------
 

@@ -2,10 +2,16 @@ package org.vectorgrad.backend.auto;
 
 import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.ForwardingBackend;
+import org.vectorgrad.backend.ConvGeometry;
+import org.vectorgrad.backend.Scratch;
+import org.vectorgrad.backend.vector.VectorBackend;
+import org.vectorgrad.backend.vector.conv.VectorConvolution;
 
 /**
  * Picks a backend per call: GEMM goes to OpenBLAS when it is present and the product is big enough
- * ({@link GemmRule}), everything else to the base backend (vector, or scalar when vector cannot run).
+ * ({@link GemmRule}), everything else to the base backend (vector, or scalar when vector cannot run). Convolution
+ * runs the vector backend's kernels with their GEMMs sent through the same rule (docs/decisions.md, "Convolution
+ * GEMMs").
  *
  * <p>The choice is a fixed function of the shape, decided when the backend is created, never of timings taken
  * while running: the {@link Backend} contract promises the same bits for the same inputs, which a choice that
@@ -14,6 +20,8 @@ import org.vectorgrad.backend.ForwardingBackend;
 public final class AutoBackend extends ForwardingBackend {
     private final Backend blas;       // null when OpenBLAS is off
     private final GemmRule rule;
+    /** The vector convolution on this backend's GEMM choice; null without OpenBLAS or without the vector base. */
+    private final VectorConvolution convolution;
 
     /**
      * @param base runs every kernel the rule does not send to BLAS; owned (closed with this backend)
@@ -23,6 +31,7 @@ public final class AutoBackend extends ForwardingBackend {
         super(base);
         this.blas = blas;
         this.rule = rule;
+        this.convolution = blas != null && base instanceof VectorBackend v ? v.convolutionOn(this) : null;
     }
 
     @Override public String name() { return "auto"; }
@@ -31,7 +40,7 @@ public final class AutoBackend extends ForwardingBackend {
     public String describe() {
         return blas == null
                 ? "all kernels -> " + delegate().name() + " (OpenBLAS off)"
-                : "gemm -> blas when " + rule + ", else " + delegate().name() + "; everything else -> " + delegate().name();
+                : "gemm (dense and conv) -> blas when " + rule + ", else " + delegate().name() + "; everything else -> " + delegate().name();
     }
 
     /** The backend that runs a GEMM of this shape; visible for tests and {@code info}. */
@@ -43,5 +52,25 @@ public final class AutoBackend extends ForwardingBackend {
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         gemmBackend(transA, transB, m, n, k).gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    // ---- convolution: the vector backend's kernels on this backend's GEMM ----------------------------------
+
+    @Override
+    public void conv2dForward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, Scratch scratch) {
+        if (convolution == null) super.conv2dForward(g, x, w, bias, y, scratch);
+        else convolution.forward(g, x, w, bias, y, scratch);
+    }
+
+    @Override
+    public void conv2dBackwardData(ConvGeometry g, float[] dy, float[] w, float[] dx, Scratch scratch) {
+        if (convolution == null) super.conv2dBackwardData(g, dy, w, dx, scratch);
+        else convolution.backwardData(g, dy, w, dx, scratch);
+    }
+
+    @Override
+    public void conv2dBackwardWeights(ConvGeometry g, float[] x, float[] dy, float[] dw, float[] db, Scratch scratch) {
+        if (convolution == null) super.conv2dBackwardWeights(g, x, dy, dw, db, scratch);
+        else convolution.backwardWeights(g, x, dy, dw, db, scratch);
     }
 }

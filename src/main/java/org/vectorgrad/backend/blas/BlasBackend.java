@@ -7,6 +7,10 @@ import static org.vectorgrad.nativebindings.openblas.cblas_h.CblasTrans;
 import java.lang.foreign.MemorySegment;
 import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.ForwardingBackend;
+import org.vectorgrad.backend.ConvGeometry;
+import org.vectorgrad.backend.Scratch;
+import org.vectorgrad.backend.vector.VectorBackend;
+import org.vectorgrad.backend.vector.conv.VectorConvolution;
 import org.vectorgrad.nativebindings.openblas.CriticalCblas;
 import org.vectorgrad.nativebindings.openblas.cblas_h;
 
@@ -14,6 +18,8 @@ import org.vectorgrad.nativebindings.openblas.cblas_h;
  * GEMM through OpenBLAS ({@code cblas_sgemm}, {@code cblas_sgemv} for one-row/one-column products), axpy and scale
  * through {@code cblas_saxpy}/{@code cblas_sscal} when the factory says so (they only beat the scalar loops, not
  * the vector kernels: docs/blas.md); every other kernel through a delegate (vector when available, else scalar).
+ * Convolution runs the vector backend's kernels (im2col, direct first layer) with their GEMMs sent to OpenBLAS
+ * through this backend (with the scalar delegate, the scalar convolution).
  *
  * <p>Operands go to native code without copying: a heap segment over the {@code float[]}, sliced at the offset,
  * through handles linked with {@code Linker.Option.critical(true)}. The garbage collector waits while such a call
@@ -25,7 +31,8 @@ import org.vectorgrad.nativebindings.openblas.cblas_h;
  * <p>Threads: OpenBLAS's thread count is process-global ({@code openblas_set_num_threads}). Every BLAS call of
  * every {@code BlasBackend} in the process runs under one process-wide lock, which first makes OpenBLAS's count
  * equal to {@link #threads()} when the last value set differs. So OpenBLAS never runs more threads than the
- * caller asked for (no oversubscription with our own dispatcher, which is idle during a BLAS call), and two
+ * caller asked for (the dispatcher is idle during a dense layer's BLAS call; inside a convolution another task of
+ * the dispatcher may run im2col meanwhile, or wait for the lock to run its own GEMM), and two
  * backends with different thread counts used from two threads at once give the same bits as when used one after
  * the other: their BLAS calls take turns, each with its own thread count (docs/blas.md, "Threads").
  *
@@ -40,6 +47,8 @@ public final class BlasBackend extends ForwardingBackend {
     private final int threads;
     private final boolean gemvForVectors;
     private final boolean level1;
+    /** The vector convolution on this backend's GEMM; null when the delegate is not the vector backend. */
+    private final VectorConvolution convolution;
 
     /**
      * @param threads         threads for OpenBLAS and the delegate
@@ -53,6 +62,7 @@ public final class BlasBackend extends ForwardingBackend {
         this.threads = threads;
         this.gemvForVectors = gemvForVectors;
         this.level1 = level1;
+        this.convolution = delegate instanceof VectorBackend v ? v.convolutionOn(this) : null;
         synchronized (BLAS_LOCK) {
             syncThreads();
         }
@@ -148,6 +158,23 @@ public final class BlasBackend extends ForwardingBackend {
         }
     }
 
-    // ---- delegated -------------------------------------------------------------------------------
+    // ---- convolution: the vector backend's kernels on this backend's GEMM ----------------------------------
 
+    @Override
+    public void conv2dForward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, Scratch scratch) {
+        if (convolution == null) super.conv2dForward(g, x, w, bias, y, scratch);
+        else convolution.forward(g, x, w, bias, y, scratch);
+    }
+
+    @Override
+    public void conv2dBackwardData(ConvGeometry g, float[] dy, float[] w, float[] dx, Scratch scratch) {
+        if (convolution == null) super.conv2dBackwardData(g, dy, w, dx, scratch);
+        else convolution.backwardData(g, dy, w, dx, scratch);
+    }
+
+    @Override
+    public void conv2dBackwardWeights(ConvGeometry g, float[] x, float[] dy, float[] dw, float[] db, Scratch scratch) {
+        if (convolution == null) super.conv2dBackwardWeights(g, x, dy, dw, db, scratch);
+        else convolution.backwardWeights(g, x, dy, dw, db, scratch);
+    }
 }

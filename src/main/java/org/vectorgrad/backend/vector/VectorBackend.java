@@ -3,6 +3,7 @@ package org.vectorgrad.backend.vector;
 import org.vectorgrad.backend.Activation;
 import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.ConvGeometry;
+import org.vectorgrad.backend.Gemm;
 import org.vectorgrad.backend.PoolGeometry;
 import org.vectorgrad.backend.Scratch;
 import org.vectorgrad.backend.vector.conv.VectorConvolution;
@@ -47,7 +48,7 @@ public final class VectorBackend implements Backend {
     public VectorBackend(int threads, GemmBlocking blocking) {
         this.dispatcher = new Dispatcher(threads);
         this.gemm = new BlockedGemm(blocking, dispatcher, Tuning.GEMM_PARALLEL_MIN_WORK);
-        this.convolution = new VectorConvolution(this, dispatcher);
+        this.convolution = new VectorConvolution(gemm, dispatcher);
         this.pooling = new VectorPooling(dispatcher);
     }
 
@@ -68,6 +69,14 @@ public final class VectorBackend implements Backend {
     public static GemmBlocking blockingFor(int bits) {
         CacheSizes cs = CacheSizes.detect();
         return GemmBlocking.forCaches(bits, cs.l1d(), cs.l2(), cs.l3());
+    }
+
+    /**
+     * This backend's convolution kernels (and threads) with their GEMMs sent to {@code gemm}: how the {@code blas}
+     * and {@code auto} backends run convolution on the GEMM they chose. Pass the caller's backend, not this one.
+     */
+    public VectorConvolution convolutionOn(Gemm gemm) {
+        return new VectorConvolution(gemm, dispatcher);
     }
 
     /** The GEMM's blocking table. */

@@ -1,13 +1,13 @@
 package org.vectorgrad.backend.vector.conv;
 
-import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.ConvGeometry;
+import org.vectorgrad.backend.Gemm;
 import org.vectorgrad.backend.Scratch;
 import org.vectorgrad.parallel.Dispatcher;
 
 /**
- * Convolution kernels of the vector backend (NCHW, weights (O, I/g, KH, KW)). The general path is im2col feeding
- * the blocked GEMM of {@code gemm}, per group, with {@code K = I/g·KH·KW} and {@code P = OH·OW}:
+ * Convolution kernels of the vector backend (NCHW, weights (O, I/g, KH, KW)), also run by the {@code blas} and
+ * {@code auto} backends. The general path is im2col feeding the {@link Gemm} the backend chose, per group, with {@code K = I/g·KH·KW} and {@code P = OH·OW}:
  * <pre>
  *   forward          Y_g (Og × B·P)   = W_g (Og×K) · cols (K × B·P)            then rows scattered to y[n, g·Og + o]
  *   backward data    cols (K × B·P)   = W_gᵀ (K×Og) · dY_g (Og × B·P)          then col2im into dx[n]
@@ -43,11 +43,15 @@ public final class VectorConvolution {
     static final int MAX_IMAGES_PER_GEMM = 8;
     private static final int SLOT_PARTIALS = 0;
 
-    private final Backend gemm;
+    private final Gemm gemm;
     private final Dispatcher dispatcher;
 
-    /** {@code gemm} is the backend whose GEMM the im2col path calls; {@code dispatcher} splits batch/channels. */
-    public VectorConvolution(Backend gemm, Dispatcher dispatcher) {
+    /**
+     * {@code gemm} is the GEMM the im2col path calls, the one the backend chose: the vector backend's
+     * {@code BlockedGemm}, OpenBLAS under {@code blas}, the per-shape rule under {@code auto};
+     * {@code dispatcher} splits batch/channels.
+     */
+    public VectorConvolution(Gemm gemm, Dispatcher dispatcher) {
         this.gemm = gemm;
         this.dispatcher = dispatcher;
     }
