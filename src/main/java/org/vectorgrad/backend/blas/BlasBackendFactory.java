@@ -5,7 +5,6 @@ import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.BackendFactory;
 import org.vectorgrad.backend.BackendUnavailableException;
 import org.vectorgrad.backend.Backends;
-import org.vectorgrad.backend.scalar.ScalarBackend;
 
 /**
  * The {@code blas} backend: OpenBLAS through FFM. Loaded reflectively by {@link Backends}. The library comes from
@@ -34,7 +33,7 @@ public final class BlasBackendFactory implements BackendFactory {
     public Backend create(int threads) {
         Availability a = availability();
         if (!a.available()) throw new BackendUnavailableException("blas", a.reason());
-        Backend delegate = delegateFor(threads);
+        Backend delegate = Backends.vectorElseScalar(threads, s -> { }); // the blas backend's own reason is enough
         return new BlasBackend(threads, delegate, GEMV_FOR_VECTORS, level1ViaBlas(delegate));
     }
 
@@ -62,12 +61,5 @@ public final class BlasBackendFactory implements BackendFactory {
      */
     static boolean level1ViaBlas(Backend delegate) {
         return delegate.name().equals("scalar");
-    }
-
-    /** The best non-BLAS backend for the kernels OpenBLAS does not cover: vector if available, else scalar. */
-    static Backend delegateFor(int threads) {
-        BackendFactory vector = Backends.factories().get("vector");
-        if (vector != null && vector.availability().available()) return vector.create(threads);
-        return new ScalarBackend();
     }
 }

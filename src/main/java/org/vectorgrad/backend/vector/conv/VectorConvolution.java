@@ -2,6 +2,7 @@ package org.vectorgrad.backend.vector.conv;
 
 import org.vectorgrad.backend.ConvGeometry;
 import org.vectorgrad.backend.Gemm;
+import org.vectorgrad.backend.KernelArgs;
 import org.vectorgrad.backend.Scratch;
 import org.vectorgrad.parallel.Dispatcher;
 
@@ -75,10 +76,8 @@ public final class VectorConvolution {
 
     /** Convolution forward: {@code y = conv(x, w) + bias} (bias may be null); y is overwritten. */
     public void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, Scratch scratch) {
-        checkLengths("conv2d forward", g, x, "x", g.inputSize(), w, y, "y", g.outputSize());
-        if (bias != null && bias.length < g.outChannels()) {
-            throw new IllegalArgumentException("conv2d forward: bias has " + bias.length + " elements, expected " + g.outChannels());
-        }
+        KernelArgs.conv("conv2d forward", g, x, "x", g.inputSize(), w, y, "y", g.outputSize());
+        KernelArgs.convBias("conv2d forward", "bias", g, bias);
         if (DirectSingleChannel.applies(g)) {
             int tasks = Math.min(dispatcher.threads(), g.batch());
             int padSize = DirectSingleChannel.bufferSize(g);
@@ -152,7 +151,7 @@ public final class VectorConvolution {
 
     /** Gradient w.r.t. the input: {@code dx} is overwritten with convᵀ(dy, w). */
     public void backwardData(ConvGeometry g, float[] dy, float[] w, float[] dx, Scratch scratch) {
-        checkLengths("conv2d backward-data", g, dx, "dx", g.inputSize(), w, dy, "dy", g.outputSize());
+        KernelArgs.conv("conv2d backward-data", g, dx, "dx", g.inputSize(), w, dy, "dy", g.outputSize());
         if (DirectSingleChannel.applies(g)) {
             int tasks = Math.min(dispatcher.threads(), g.batch());
             int colsSize = kOf(g) * g.outH() * g.outW(), padSize = Im2col.padSize(g);
@@ -239,10 +238,8 @@ public final class VectorConvolution {
 
     /** Gradients w.r.t. weights and bias, accumulated into {@code dw} and {@code db} (db may be null). */
     public void backwardWeights(ConvGeometry g, float[] x, float[] dy, float[] dw, float[] db, Scratch scratch) {
-        checkLengths("conv2d backward-weights", g, x, "x", g.inputSize(), dw, dy, "dy", g.outputSize());
-        if (db != null && db.length < g.outChannels()) {
-            throw new IllegalArgumentException("conv2d backward-weights: db has " + db.length + " elements, expected " + g.outChannels());
-        }
+        KernelArgs.conv("conv2d backward-weights", g, x, "x", g.inputSize(), dw, dy, "dy", g.outputSize());
+        KernelArgs.convBias("conv2d backward-weights", "db", g, db);
         int wsize = g.weightSize();
         int chunks = weightChunks(g);
         int tasks = Math.min(dispatcher.threads(), chunks);
@@ -327,12 +324,4 @@ public final class VectorConvolution {
         return (int) ((long) n * i / parts);
     }
 
-    private static void checkLengths(String kernel, ConvGeometry g, float[] in, String inName, int inSize,
-                                     float[] w, float[] out, String outName, int outSize) {
-        if (in.length < inSize || out.length < outSize || w.length < g.weightSize()) {
-            throw new IllegalArgumentException(kernel + ": arrays too small for " + g + ": " + inName + " has " + in.length
-                    + " (needs " + inSize + "), weights " + w.length + " (needs " + g.weightSize() + "), " + outName + " has "
-                    + out.length + " (needs " + outSize + ")");
-        }
-    }
 }

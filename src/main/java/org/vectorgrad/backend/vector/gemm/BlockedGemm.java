@@ -2,6 +2,7 @@ package org.vectorgrad.backend.vector.gemm;
 
 import java.util.concurrent.atomic.AtomicLong;
 import org.vectorgrad.backend.Gemm;
+import org.vectorgrad.backend.KernelArgs;
 import org.vectorgrad.parallel.ChunkTask;
 import org.vectorgrad.parallel.Dispatcher;
 
@@ -47,7 +48,7 @@ public final class BlockedGemm implements Gemm {
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
-        GemmArgs.check("vector gemm", transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        KernelArgs.gemm("vector gemm", transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         if (m == 0 || n == 0) return;
         if (k == 0 || alpha == 0f) {
             scaleC(m, n, beta, c, cOff, ldc);
