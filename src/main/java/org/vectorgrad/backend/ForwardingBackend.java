@@ -2,13 +2,19 @@ package org.vectorgrad.backend;
 
 /**
  * A backend that hands every kernel to a delegate; subclasses override the few they run differently (the BLAS
- * backend its GEMM, the auto backend its choice of GEMM). {@link #close()} closes the delegate.
+ * backend its GEMM, the auto backend its choice of GEMM). Convolution follows the GEMM: when the delegate's
+ * convolution kernels can run on another GEMM ({@link GemmConvolutions}, the vector backend), they run on this
+ * backend's {@link #gemm}, whatever the subclass made of it. {@link #close()} closes the delegate.
  */
 public abstract class ForwardingBackend implements Backend {
     private final Backend delegate;
+    /** The delegate's convolution on this backend's GEMM; null when the delegate cannot do that (scalar). */
+    private final Convolution convolution;
 
     protected ForwardingBackend(Backend delegate) {
         this.delegate = java.util.Objects.requireNonNull(delegate, "delegate");
+        // the kernels only keep the reference: nothing is called before the subclass constructor has finished
+        this.convolution = delegate instanceof GemmConvolutions c ? c.convolutionOn(this) : null;
     }
 
     /** The backend running every kernel this one does not override. */
@@ -95,17 +101,20 @@ public abstract class ForwardingBackend implements Backend {
 
     @Override
     public void conv2dForward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, Scratch scratch) {
-        delegate.conv2dForward(g, x, w, bias, y, scratch);
+        if (convolution == null) delegate.conv2dForward(g, x, w, bias, y, scratch);
+        else convolution.forward(g, x, w, bias, y, scratch);
     }
 
     @Override
     public void conv2dBackwardData(ConvGeometry g, float[] dy, float[] w, float[] dx, Scratch scratch) {
-        delegate.conv2dBackwardData(g, dy, w, dx, scratch);
+        if (convolution == null) delegate.conv2dBackwardData(g, dy, w, dx, scratch);
+        else convolution.backwardData(g, dy, w, dx, scratch);
     }
 
     @Override
     public void conv2dBackwardWeights(ConvGeometry g, float[] x, float[] dy, float[] dw, float[] db, Scratch scratch) {
-        delegate.conv2dBackwardWeights(g, x, dy, dw, db, scratch);
+        if (convolution == null) delegate.conv2dBackwardWeights(g, x, dy, dw, db, scratch);
+        else convolution.backwardWeights(g, x, dy, dw, db, scratch);
     }
 
     @Override public void maxPool2dForward(PoolGeometry p, float[] x, float[] y, int[] argmax) { delegate.maxPool2dForward(p, x, y, argmax); }

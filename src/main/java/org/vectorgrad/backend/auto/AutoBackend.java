@@ -2,10 +2,6 @@ package org.vectorgrad.backend.auto;
 
 import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.ForwardingBackend;
-import org.vectorgrad.backend.ConvGeometry;
-import org.vectorgrad.backend.Scratch;
-import org.vectorgrad.backend.vector.VectorBackend;
-import org.vectorgrad.backend.vector.conv.VectorConvolution;
 
 /**
  * Picks a backend per call: GEMM goes to OpenBLAS when it is present and the product is big enough
@@ -20,8 +16,6 @@ import org.vectorgrad.backend.vector.conv.VectorConvolution;
 public final class AutoBackend extends ForwardingBackend {
     private final Backend blas;       // null when OpenBLAS is off
     private final GemmRule rule;
-    /** The vector convolution on this backend's GEMM choice; null without OpenBLAS or without the vector base. */
-    private final VectorConvolution convolution;
 
     /**
      * @param base runs every kernel the rule does not send to BLAS; owned (closed with this backend)
@@ -31,7 +25,6 @@ public final class AutoBackend extends ForwardingBackend {
         super(base);
         this.blas = blas;
         this.rule = rule;
-        this.convolution = blas != null && base instanceof VectorBackend v ? v.convolutionOn(this) : null;
     }
 
     @Override public String name() { return "auto"; }
@@ -52,25 +45,5 @@ public final class AutoBackend extends ForwardingBackend {
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         gemmBackend(transA, transB, m, n, k).gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-    }
-
-    // ---- convolution: the vector backend's kernels on this backend's GEMM ----------------------------------
-
-    @Override
-    public void conv2dForward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, Scratch scratch) {
-        if (convolution == null) super.conv2dForward(g, x, w, bias, y, scratch);
-        else convolution.forward(g, x, w, bias, y, scratch);
-    }
-
-    @Override
-    public void conv2dBackwardData(ConvGeometry g, float[] dy, float[] w, float[] dx, Scratch scratch) {
-        if (convolution == null) super.conv2dBackwardData(g, dy, w, dx, scratch);
-        else convolution.backwardData(g, dy, w, dx, scratch);
-    }
-
-    @Override
-    public void conv2dBackwardWeights(ConvGeometry g, float[] x, float[] dy, float[] dw, float[] db, Scratch scratch) {
-        if (convolution == null) super.conv2dBackwardWeights(g, x, dy, dw, db, scratch);
-        else convolution.backwardWeights(g, x, dy, dw, db, scratch);
     }
 }

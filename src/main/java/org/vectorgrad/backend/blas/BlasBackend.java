@@ -7,10 +7,6 @@ import static org.vectorgrad.nativebindings.openblas.cblas_h.CblasTrans;
 import java.lang.foreign.MemorySegment;
 import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.ForwardingBackend;
-import org.vectorgrad.backend.ConvGeometry;
-import org.vectorgrad.backend.Scratch;
-import org.vectorgrad.backend.vector.VectorBackend;
-import org.vectorgrad.backend.vector.conv.VectorConvolution;
 import org.vectorgrad.nativebindings.openblas.CriticalCblas;
 import org.vectorgrad.nativebindings.openblas.cblas_h;
 
@@ -47,8 +43,6 @@ public final class BlasBackend extends ForwardingBackend {
     private final int threads;
     private final boolean gemvForVectors;
     private final boolean level1;
-    /** The vector convolution on this backend's GEMM; null when the delegate is not the vector backend. */
-    private final VectorConvolution convolution;
 
     /**
      * @param threads         threads for OpenBLAS and the delegate
@@ -62,7 +56,6 @@ public final class BlasBackend extends ForwardingBackend {
         this.threads = threads;
         this.gemvForVectors = gemvForVectors;
         this.level1 = level1;
-        this.convolution = delegate instanceof VectorBackend v ? v.convolutionOn(this) : null;
         synchronized (BLAS_LOCK) {
             syncThreads();
         }
@@ -156,25 +149,5 @@ public final class BlasBackend extends ForwardingBackend {
             syncThreads();
             CriticalCblas.cblas_sscal(n, alpha, seg(x, xOff), 1);
         }
-    }
-
-    // ---- convolution: the vector backend's kernels on this backend's GEMM ----------------------------------
-
-    @Override
-    public void conv2dForward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, Scratch scratch) {
-        if (convolution == null) super.conv2dForward(g, x, w, bias, y, scratch);
-        else convolution.forward(g, x, w, bias, y, scratch);
-    }
-
-    @Override
-    public void conv2dBackwardData(ConvGeometry g, float[] dy, float[] w, float[] dx, Scratch scratch) {
-        if (convolution == null) super.conv2dBackwardData(g, dy, w, dx, scratch);
-        else convolution.backwardData(g, dy, w, dx, scratch);
-    }
-
-    @Override
-    public void conv2dBackwardWeights(ConvGeometry g, float[] x, float[] dy, float[] dw, float[] db, Scratch scratch) {
-        if (convolution == null) super.conv2dBackwardWeights(g, x, dy, dw, db, scratch);
-        else convolution.backwardWeights(g, x, dy, dw, db, scratch);
     }
 }

@@ -4,6 +4,7 @@ import org.vectorgrad.backend.Activation;
 import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.ConvGeometry;
 import org.vectorgrad.backend.Gemm;
+import org.vectorgrad.backend.GemmConvolutions;
 import org.vectorgrad.backend.KernelArgs;
 import org.vectorgrad.backend.PoolGeometry;
 import org.vectorgrad.backend.Scratch;
@@ -26,7 +27,7 @@ import org.vectorgrad.parallel.Dispatcher;
  * over a {@link Dispatcher} owned by this backend. Deterministic for a given thread count; GEMM and every
  * reduction are in fact bitwise identical for any thread count (work is split on fixed boundaries only).
  */
-public final class VectorBackend implements Backend {
+public final class VectorBackend implements Backend, GemmConvolutions {
     /** System property choosing the GEMM vector width (128, 256 or 512); default: the preferred species. */
     public static final String BITS_PROPERTY = "vectorgrad.vector.bits";
 
@@ -76,6 +77,7 @@ public final class VectorBackend implements Backend {
      * This backend's convolution kernels (and threads) with their GEMMs sent to {@code gemm}: how the {@code blas}
      * and {@code auto} backends run convolution on the GEMM they chose. Pass the caller's backend, not this one.
      */
+    @Override
     public VectorConvolution convolutionOn(Gemm gemm) {
         return new VectorConvolution(gemm, dispatcher);
     }

@@ -1,6 +1,7 @@
 package org.vectorgrad.backend.vector.conv;
 
 import org.vectorgrad.backend.ConvGeometry;
+import org.vectorgrad.backend.Convolution;
 import org.vectorgrad.backend.Gemm;
 import org.vectorgrad.backend.KernelArgs;
 import org.vectorgrad.backend.Scratch;
@@ -35,7 +36,7 @@ import org.vectorgrad.parallel.Dispatcher;
  * <p>Scratch slots: 0 for the weight-gradient partials, {@code 1 + 3t} for the column matrix of task t,
  * {@code 2 + 3t} for its GEMM output / gathered gradient, {@code 3 + 3t} for its padded plane.
  */
-public final class VectorConvolution {
+public final class VectorConvolution implements Convolution {
     /** Fixed batch chunking of backward-weights (divisible by 1, 2, 3, 4 and 6 threads). */
     static final int WEIGHT_CHUNKS = 12;
     /** Columns aimed at when several images share one GEMM (measured: 4 × 196 columns ran 1.2-1.5× one image's). */
@@ -75,6 +76,7 @@ public final class VectorConvolution {
     // ---- forward --------------------------------------------------------------------------------------------
 
     /** Convolution forward: {@code y = conv(x, w) + bias} (bias may be null); y is overwritten. */
+    @Override
     public void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, Scratch scratch) {
         KernelArgs.conv("conv2d forward", g, x, "x", g.inputSize(), w, y, "y", g.outputSize());
         KernelArgs.convBias("conv2d forward", "bias", g, bias);
@@ -150,6 +152,7 @@ public final class VectorConvolution {
     // ---- backward data --------------------------------------------------------------------------------------
 
     /** Gradient w.r.t. the input: {@code dx} is overwritten with convᵀ(dy, w). */
+    @Override
     public void backwardData(ConvGeometry g, float[] dy, float[] w, float[] dx, Scratch scratch) {
         KernelArgs.conv("conv2d backward-data", g, dx, "dx", g.inputSize(), w, dy, "dy", g.outputSize());
         if (DirectSingleChannel.applies(g)) {
@@ -237,6 +240,7 @@ public final class VectorConvolution {
     }
 
     /** Gradients w.r.t. weights and bias, accumulated into {@code dw} and {@code db} (db may be null). */
+    @Override
     public void backwardWeights(ConvGeometry g, float[] x, float[] dy, float[] dw, float[] db, Scratch scratch) {
         KernelArgs.conv("conv2d backward-weights", g, x, "x", g.inputSize(), dw, dy, "dy", g.outputSize());
         KernelArgs.convBias("conv2d backward-weights", "db", g, db);
