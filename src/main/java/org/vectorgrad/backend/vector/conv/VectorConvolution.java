@@ -5,6 +5,7 @@ import org.vectorgrad.backend.Convolution;
 import org.vectorgrad.backend.Gemm;
 import org.vectorgrad.backend.KernelArgs;
 import org.vectorgrad.backend.Scratch;
+import org.vectorgrad.backend.vector.elementwise.ReductionKernels;
 import org.vectorgrad.parallel.Dispatcher;
 
 /**
@@ -282,9 +283,7 @@ public final class VectorConvolution implements Convolution {
             int oc = g.outChannels(), sp = g.outH() * g.outW();
             int biasTasks = Math.min(dispatcher.threads(), oc);
             dispatcher.forEach(biasTasks, t -> {
-                for (int c = first(oc, t, biasTasks), end = first(oc, t + 1, biasTasks); c < end; c++) {
-                    db[c] += ChannelOps.channelSum(dy, g.batch(), oc, sp, c);
-                }
+                ReductionKernels.channelSums(g.batch(), oc, sp, dy, 0, db, 0, first(oc, t, biasTasks), first(oc, t + 1, biasTasks));
             });
         }
     }
