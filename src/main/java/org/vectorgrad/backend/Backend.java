@@ -64,9 +64,6 @@ public interface Backend extends Gemm, AutoCloseable {
     /** Row-wise softmax of a rows×cols block, numerically stable (max subtracted). */
     void softmax(int rows, int cols, float[] x, int xOff, float[] y, int yOff);
 
-    /** Row-wise log-softmax of a rows×cols block, numerically stable. */
-    void logSoftmax(int rows, int cols, float[] x, int xOff, float[] y, int yOff);
-
     /**
      * Softmax cross-entropy on logits with integer class labels. Returns the mean loss over rows, computed in
      * double and stable for large logits, and writes {@code grad = scale·(softmax(logits) - onehot(labels))}
@@ -90,9 +87,6 @@ public interface Backend extends Gemm, AutoCloseable {
     void argmaxRows(int rows, int cols, float[] x, int xOff, int[] out, int outOff);
 
     // ---- reductions and BLAS-1 ---------------------------------------------------------------------
-
-    /** Σ x[i], accumulated in double. */
-    double sum(int n, float[] x, int xOff);
 
     /** Σ x[i]·y[i], accumulated in double. */
     double dot(int n, float[] x, int xOff, float[] y, int yOff);

@@ -57,9 +57,6 @@ public abstract class ForwardingBackend implements Backend {
     public void softmax(int rows, int cols, float[] x, int xOff, float[] y, int yOff) { delegate.softmax(rows, cols, x, xOff, y, yOff); }
 
     @Override
-    public void logSoftmax(int rows, int cols, float[] x, int xOff, float[] y, int yOff) { delegate.logSoftmax(rows, cols, x, xOff, y, yOff); }
-
-    @Override
     public double softmaxCrossEntropy(int rows, int cols, float[] logits, int lOff, int[] labels, int labOff, float[] grad, int gOff, float scale) {
         return delegate.softmaxCrossEntropy(rows, cols, logits, lOff, labels, labOff, grad, gOff, scale);
     }
@@ -76,8 +73,6 @@ public abstract class ForwardingBackend implements Backend {
 
     @Override
     public void argmaxRows(int rows, int cols, float[] x, int xOff, int[] out, int outOff) { delegate.argmaxRows(rows, cols, x, xOff, out, outOff); }
-
-    @Override public double sum(int n, float[] x, int xOff) { return delegate.sum(n, x, xOff); }
 
     @Override public double dot(int n, float[] x, int xOff, float[] y, int yOff) { return delegate.dot(n, x, xOff, y, yOff); }
 

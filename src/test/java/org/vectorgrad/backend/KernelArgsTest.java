@@ -28,12 +28,10 @@ class KernelArgsTest {
         m.put("activationForward", b -> b.activationForward(Activation.TANH, 0f, 4, s3, 0, s8, 0));
         m.put("activationBackward", b -> b.activationBackward(Activation.SIGMOID, 0f, 4, s8, 0, s8, 0, s3, 0));
         m.put("softmax", b -> b.softmax(2, 4, s8, 0, s3, 0));
-        m.put("logSoftmax", b -> b.logSoftmax(2, 4, s3, 0, s8, 0));
         m.put("softmaxCrossEntropy", b -> b.softmaxCrossEntropy(2, 4, s8, 0, new int[1], 0, null, 0, 1f));
         m.put("binaryCrossEntropyWithLogits", b -> b.binaryCrossEntropyWithLogits(4, s8, 0, s3, 0, null, 0, 1f));
         m.put("meanSquaredError", b -> b.meanSquaredError(4, s8, 0, s8, 0, s3, 0, 1f));
         m.put("argmaxRows", b -> b.argmaxRows(2, 4, s8, 0, new int[1], 0));
-        m.put("sum", b -> b.sum(-1, s3, 0));
         m.put("dot", b -> b.dot(4, s8, 0, s3, 0));
         m.put("allFinite", b -> b.allFinite(4, s3, 0));
         m.put("axpy", b -> b.axpy(4, 1f, s3, 0, s8, 0));

@@ -6,8 +6,7 @@ import org.vectorgrad.backend.ForwardingBackend;
 /**
  * Picks a backend per call: GEMM goes to OpenBLAS when it is present and the product is big enough
  * ({@link GemmRule}), everything else to the base backend (vector, or scalar when vector cannot run). Convolution
- * runs the vector backend's kernels with their GEMMs sent through the same rule (docs/decisions.md, "Convolution
- * GEMMs").
+ * runs the vector backend's kernels with their GEMMs sent through the same rule (docs/decisions.md §8).
  *
  * <p>The choice is a fixed function of the shape, decided when the backend is created, never of timings taken
  * while running: the {@link Backend} contract promises the same bits for the same inputs, which a choice that

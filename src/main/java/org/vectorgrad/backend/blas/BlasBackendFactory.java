@@ -31,10 +31,9 @@ public final class BlasBackendFactory implements BackendFactory {
 
     @Override
     public Backend create(int threads) {
-        Availability a = availability();
-        if (!a.available()) throw new BackendUnavailableException("blas", a.reason());
-        Backend delegate = Backends.vectorElseScalar(threads, s -> { }); // the blas backend's own reason is enough
-        return new BlasBackend(threads, delegate, GEMV_FOR_VECTORS, level1ViaBlas(delegate));
+        requireAvailable();
+        // the best Java backend runs what OpenBLAS does not; the blas backend's own reason is the one that matters
+        return createWithDelegate(threads, Backends.vectorElseScalar(threads, s -> { }));
     }
 
     /**
@@ -42,10 +41,14 @@ public final class BlasBackendFactory implements BackendFactory {
      * Closing it closes {@code delegate}; a caller that owns {@code delegate} should close only one of them.
      */
     public Backend createWithDelegate(int threads, Backend delegate) {
-        Availability a = availability();
-        if (!a.available()) throw new BackendUnavailableException("blas", a.reason());
+        requireAvailable();
         java.util.Objects.requireNonNull(delegate, "delegate");
         return new BlasBackend(threads, delegate, GEMV_FOR_VECTORS, level1ViaBlas(delegate));
+    }
+
+    private void requireAvailable() {
+        Availability a = availability();
+        if (!a.available()) throw new BackendUnavailableException("blas", a.reason());
     }
 
     /**

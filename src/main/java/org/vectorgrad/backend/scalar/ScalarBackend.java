@@ -136,19 +136,6 @@ public final class ScalarBackend implements Backend {
         }
     }
 
-    @Override
-    public void logSoftmax(int rows, int cols, float[] x, int xOff, float[] y, int yOff) {
-        KernelArgs.rows("logSoftmax", rows, cols, x, xOff, y, yOff);
-        for (int r = 0; r < rows; r++) {
-            int base = r * cols;
-            float max = rowMax(x, xOff + base, cols);
-            double sum = 0;
-            for (int j = 0; j < cols; j++) sum += StrictMath.exp(x[xOff + base + j] - max);
-            double lse = max + StrictMath.log(sum);
-            for (int j = 0; j < cols; j++) y[yOff + base + j] = (float) (x[xOff + base + j] - lse);
-        }
-    }
-
     private static float rowMax(float[] x, int off, int cols) {
         float max = Float.NEGATIVE_INFINITY;
         for (int j = 0; j < cols; j++) max = Math.max(max, x[off + j]);
@@ -223,14 +210,6 @@ public final class ScalarBackend implements Backend {
     }
 
     // ---- reductions and BLAS-1 ---------------------------------------------------------------------
-
-    @Override
-    public double sum(int n, float[] x, int xOff) {
-        KernelArgs.elementwise("sum", n, "x", x, xOff, null, null, 0);
-        double s = 0;
-        for (int i = 0; i < n; i++) s += x[xOff + i];
-        return s;
-    }
 
     @Override
     public double dot(int n, float[] x, int xOff, float[] y, int yOff) {

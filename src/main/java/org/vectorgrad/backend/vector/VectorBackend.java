@@ -159,12 +159,6 @@ public final class VectorBackend implements Backend, GemmConvolutions {
     }
 
     @Override
-    public void logSoftmax(int rows, int cols, float[] x, int xOff, float[] y, int yOff) {
-        KernelArgs.rows("logSoftmax", rows, cols, x, xOff, y, yOff);
-        SoftmaxKernels.logSoftmax(cols, x, xOff, y, yOff, 0, rows);
-    }
-
-    @Override
     public double softmaxCrossEntropy(int rows, int cols, float[] logits, int lOff, int[] labels, int labOff, float[] grad, int gOff, float scale) {
         KernelArgs.softmaxCrossEntropy(rows, cols, logits, lOff, labels, labOff, grad, gOff);
         double total = SoftmaxKernels.crossEntropy(cols, logits, lOff, labels, labOff, grad, gOff, scale, 0, rows);
@@ -189,12 +183,6 @@ public final class VectorBackend implements Backend, GemmConvolutions {
     public void argmaxRows(int rows, int cols, float[] x, int xOff, int[] out, int outOff) {
         KernelArgs.argmaxRows(rows, cols, x, xOff, out, outOff);
         SoftmaxKernels.argmaxRows(cols, x, xOff, out, outOff, 0, rows);
-    }
-
-    @Override
-    public double sum(int n, float[] x, int xOff) {
-        KernelArgs.elementwise("sum", n, "x", x, xOff, null, null, 0);
-        return ReductionKernels.sum(n, x, xOff);
     }
 
     @Override
