@@ -14,7 +14,16 @@ public abstract class ForwardingBackend implements Backend {
     protected ForwardingBackend(Backend delegate) {
         this.delegate = java.util.Objects.requireNonNull(delegate, "delegate");
         // the kernels only keep the reference: nothing is called before the subclass constructor has finished
-        this.convolution = delegate instanceof GemmConvolutions c ? c.convolutionOn(this) : null;
+        this.convolution = delegate instanceof GemmConvolutions c ? c.convolutionOn(convolutionGemm()) : null;
+    }
+
+    /**
+     * The GEMM the delegate's convolution kernels run on: this backend's {@link #gemm} unless a subclass says
+     * otherwise. Called once, from this class's constructor: an override may use {@link #delegate()} and
+     * {@link #threads()} only (the subclass's own fields are not set yet).
+     */
+    protected Gemm convolutionGemm() {
+        return this;
     }
 
     /** The backend running every kernel this one does not override. */

@@ -67,31 +67,35 @@ public final class KernelArgs {
 
     // ---- pointwise: bias, activations, BLAS-1, reductions -------------------------------------------------------
 
+    /** {@link Backend#biasActivation}: x holds rows×cols, bias (when given) cols. */
     public static void biasActivation(int rows, int cols, float[] x, int xOff, float[] bias, int biasOff) {
         nonNegative("biasActivation", rows, cols);
         length("biasActivation", "x (" + rows + "x" + cols + ")", x, xOff, (long) rows * cols);
         if (bias != null) length("biasActivation", "bias (" + cols + ")", bias, biasOff, cols);
     }
 
+    /** {@link Backend#columnSums}: dy holds rows×cols, db cols. */
     public static void columnSums(int rows, int cols, float[] dy, int dyOff, float[] db, int dbOff) {
         nonNegative("columnSums", rows, cols);
         length("columnSums", "dy (" + rows + "x" + cols + ")", dy, dyOff, (long) rows * cols);
         length("columnSums", "db (" + cols + ")", db, dbOff, cols);
     }
 
+    /** {@link Backend#channelSums}: dy holds batch×channels×spatial, db channels. */
     public static void channelSums(int batch, int channels, int spatial, float[] dy, int dyOff, float[] db, int dbOff) {
         nonNegative("channelSums", batch, channels, spatial);
         length("channelSums", "dy (" + batch + "x" + channels + "x" + spatial + ")", dy, dyOff, (long) batch * channels * spatial);
         length("channelSums", "db (" + channels + ")", db, dbOff, channels);
     }
 
-    /** One or more operands of {@code n} elements each: names and arrays/offsets alternate. */
+    /** An elementwise kernel: n ≥ 0 and one or two operands of n elements each ({@code name2} null: one). */
     public static void elementwise(String kernel, int n, String name1, float[] x1, int off1, String name2, float[] x2, int off2) {
         nonNegative(kernel, n);
         length(kernel, name1, x1, off1, n);
         if (name2 != null) length(kernel, name2, x2, off2, n);
     }
 
+    /** {@link Backend#activationBackward}: y, dy and dx hold n each. */
     public static void activationBackward(int n, float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff) {
         elementwise("activationBackward", n, "y", y, yOff, "dy", dy, dyOff);
         length("activationBackward", "dx", dx, dxOff, n);
@@ -99,12 +103,14 @@ public final class KernelArgs {
 
     // ---- softmax and losses -------------------------------------------------------------------------------------
 
+    /** A row-wise kernel ({@code softmax}): x, and y unless null, hold rows×cols. */
     public static void rows(String kernel, int rows, int cols, float[] x, int xOff, float[] y, int yOff) {
         nonNegative(kernel, rows, cols);
         length(kernel, "x (" + rows + "x" + cols + ")", x, xOff, (long) rows * cols);
         if (y != null) length(kernel, "y (" + rows + "x" + cols + ")", y, yOff, (long) rows * cols);
     }
 
+    /** {@link Backend#softmaxCrossEntropy}: logits (and grad) rows×cols, labels rows entries. */
     public static void softmaxCrossEntropy(int rows, int cols, float[] logits, int lOff, int[] labels, int labOff, float[] grad, int gOff) {
         nonNegative("softmaxCrossEntropy", rows, cols);
         length("softmaxCrossEntropy", "logits (" + rows + "x" + cols + ")", logits, lOff, (long) rows * cols);
@@ -114,12 +120,14 @@ public final class KernelArgs {
         }
     }
 
+    /** An elementwise loss (BCE with logits, MSE): prediction, target and grad (unless null) hold n each. */
     public static void elementwiseLoss(String kernel, int n, String predName, float[] pred, int pOff, String targetName,
                                        float[] target, int tOff, float[] grad, int gOff) {
         elementwise(kernel, n, predName, pred, pOff, targetName, target, tOff);
         if (grad != null) length(kernel, "grad", grad, gOff, n);
     }
 
+    /** {@link Backend#argmaxRows}: x holds rows×cols with cols ≥ 1 when rows > 0, out rows entries. */
     public static void argmaxRows(int rows, int cols, float[] x, int xOff, int[] out, int outOff) {
         rows("argmaxRows", rows, cols, x, xOff, null, 0);
         if (rows > 0 && cols < 1) throw new IllegalArgumentException("argmaxRows: " + rows + " rows of " + cols + " columns have no arg-max");
@@ -128,11 +136,13 @@ public final class KernelArgs {
 
     // ---- optimizer updates --------------------------------------------------------------------------------------
 
+    /** {@link Backend#sgdUpdate}: w and g hold n, the velocity too when momentum is on. */
     public static void sgdUpdate(int n, float momentum, float[] w, int wOff, float[] g, int gOff, float[] v, int vOff) {
         elementwise("sgdUpdate", n, "w", w, wOff, "g", g, gOff);
         if (momentum != 0f) length("sgdUpdate", "velocity", v, vOff, n);
     }
 
+    /** {@link Backend#adamUpdate}: w, g, m and v hold n each. */
     public static void adamUpdate(int n, float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff) {
         elementwise("adamUpdate", n, "w", w, wOff, "g", g, gOff);
         length("adamUpdate", "m", m, mOff, n);

@@ -112,24 +112,29 @@ class AutoBackendTest {
 
     @Test
     void convolutionGemmsFollowTheRule() {
-        // auto runs the vector convolution kernels with each GEMM sent where the rule says: rule 0 = every conv
-        // GEMM on OpenBLAS (bits of the blas backend), a huge rule = none (bits of the vector backend)
+        // with one thread auto runs the vector convolution kernels with each GEMM sent where the rule says: rule 0 =
+        // every conv GEMM on OpenBLAS (bits of the blas backend), a huge rule = none (bits of the vector backend);
+        // with two threads the conv GEMMs stay on the vector GEMM whatever the rule (docs/decisions.md §8)
         BlasBackendFactory blas = new BlasBackendFactory(OpenBlasLoader.configuredName());
         Availability av = blas.availability();
         org.vectorgrad.Prerequisites.require(av.available(), "needs OpenBLAS: " + av.reason());
         ConvGeometry g = ConvGeometry.simple(5, 8, 9, 9, 16, 3, 1, 1);
         SplittableRandom r = new SplittableRandom(11);
         float[] x = random(r, g.inputSize()), w = random(r, g.weightSize()), dy = random(r, g.outputSize());
-        try (AutoBackend allBlas = factory.create(2, Backends.factories().get("vector"), blas, new GemmRule(0));
-             AutoBackend noBlas = factory.create(2, Backends.factories().get("vector"), blas, new GemmRule(Long.MAX_VALUE));
-             Backend blasOnly = blas.create(2);
-             Backend vector = Backends.create("vector", 2)) {
+        try (AutoBackend allBlas = factory.create(1, Backends.factories().get("vector"), blas, new GemmRule(0));
+             AutoBackend noBlas = factory.create(1, Backends.factories().get("vector"), blas, new GemmRule(Long.MAX_VALUE));
+             AutoBackend twoThreads = factory.create(2, Backends.factories().get("vector"), blas, new GemmRule(0));
+             Backend blasOnly = blas.create(1);
+             Backend vector = Backends.create("vector", 1);
+             Backend vector2 = Backends.create("vector", 2)) {
             assertTrue(allBlas.describe().contains("conv"), allBlas.describe());
             float[][] viaAll = conv(allBlas, g, x, w, dy), viaNone = conv(noBlas, g, x, w, dy);
             float[][] viaBlas = conv(blasOnly, g, x, w, dy), viaVector = conv(vector, g, x, w, dy);
+            float[][] viaTwo = conv(twoThreads, g, x, w, dy), viaVector2 = conv(vector2, g, x, w, dy);
             for (int i = 0; i < 3; i++) {
                 assertArrayEquals(viaBlas[i], viaAll[i], "output " + i + " with every conv GEMM on OpenBLAS");
                 assertArrayEquals(viaVector[i], viaNone[i], "output " + i + " with no conv GEMM on OpenBLAS");
+                assertArrayEquals(viaVector2[i], viaTwo[i], "output " + i + ": with 2 threads conv GEMMs stay on vector");
             }
             assertFalse(Arrays.equals(viaAll[0], viaNone[0]), "the two GEMMs should round differently on this shape");
         }
