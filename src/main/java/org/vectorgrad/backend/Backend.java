@@ -26,7 +26,7 @@ package org.vectorgrad.backend;
  * </ul>
  * Kernels hold no policy (no backend choice, no thread sizing): those are fixed when the backend is created.
  */
-public interface Backend extends AutoCloseable {
+public interface Backend extends Gemm, AutoCloseable {
 
     /** Short name: {@code scalar}, {@code vector} or {@code blas}. */
     String name();
@@ -34,17 +34,7 @@ public interface Backend extends AutoCloseable {
     /** Threads this backend may use for one call (1 = the calling thread only). */
     int threads();
 
-    // ---- dense linear algebra ----------------------------------------------------------------------
-
-    /**
-     * General matrix multiply, row-major: {@code C = alpha·op(A)·op(B) + beta·C}, op(A) is m×k, op(B) is k×n,
-     * C is m×n. {@code transA} means A is stored k×m (op(A) = Aᵀ), likewise B. When {@code beta == 0}, C is not
-     * read. Any of m, n, k may be 0 (k == 0 gives {@code C = beta·C}).
-     */
-    void gemm(boolean transA, boolean transB, int m, int n, int k,
-              float alpha, float[] a, int aOff, int lda,
-              float[] b, int bOff, int ldb,
-              float beta, float[] c, int cOff, int ldc);
+    // ---- dense linear algebra: gemm, inherited from {@link Gemm} ------------------------------------
 
     // ---- bias and activations ----------------------------------------------------------------------
 
@@ -74,9 +64,6 @@ public interface Backend extends AutoCloseable {
     /** Row-wise softmax of a rows×cols block, numerically stable (max subtracted). */
     void softmax(int rows, int cols, float[] x, int xOff, float[] y, int yOff);
 
-    /** Row-wise log-softmax of a rows×cols block, numerically stable. */
-    void logSoftmax(int rows, int cols, float[] x, int xOff, float[] y, int yOff);
-
     /**
      * Softmax cross-entropy on logits with integer class labels. Returns the mean loss over rows, computed in
      * double and stable for large logits, and writes {@code grad = scale·(softmax(logits) - onehot(labels))}
@@ -101,9 +88,6 @@ public interface Backend extends AutoCloseable {
 
     // ---- reductions and BLAS-1 ---------------------------------------------------------------------
 
-    /** Σ x[i], accumulated in double. */
-    double sum(int n, float[] x, int xOff);
-
     /** Σ x[i]·y[i], accumulated in double. */
     double dot(int n, float[] x, int xOff, float[] y, int yOff);
 
@@ -112,6 +96,7 @@ public interface Backend extends AutoCloseable {
      * gradient check; its result depends on the values only, never on an order of operations.
      */
     default boolean allFinite(int n, float[] x, int xOff) {
+        KernelArgs.elementwise("allFinite", n, "x", x, xOff, null, null, 0);
         for (int i = 0; i < n; i++) if (!Float.isFinite(x[xOff + i])) return false;
         return true;
     }

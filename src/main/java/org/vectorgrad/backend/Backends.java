@@ -55,11 +55,7 @@ public final class Backends {
             if (auto != null && auto.availability().available()) {
                 return auto.create(threads);
             }
-            BackendFactory vector = all.get("vector");
-            Availability va = vector == null ? Availability.no("vector backend not built") : vector.availability();
-            if (va.available()) return vector.create(threads);
-            warnings.accept("vectorgrad: vector backend unavailable (" + va.reason() + "); using the scalar backend");
-            return new ScalarBackend();
+            return vectorElseScalar(all.get("vector"), threads, s -> warnings.accept("vectorgrad: " + s));
         }
         if (!names().contains(key)) {
             throw new IllegalArgumentException("unknown backend '" + name + "'; choose one of " + String.join(", ", names()));
@@ -69,6 +65,23 @@ public final class Backends {
         Availability a = f.availability();
         if (!a.available()) throw new BackendUnavailableException(key, a.reason());
         return f.create(threads);
+    }
+
+    /**
+     * The best Java backend, the base of {@code blas} and {@code auto} and the fallback of {@code auto}: vector when
+     * it can run here, else scalar, with the one-line reason ("vector backend unavailable (why); using the scalar
+     * backend") through {@code warnings}. The one place that makes this choice.
+     */
+    public static Backend vectorElseScalar(int threads, Consumer<String> warnings) {
+        return vectorElseScalar(factories().get("vector"), threads, warnings);
+    }
+
+    /** {@link #vectorElseScalar(int, Consumer)} with an explicit vector factory (null: not built; tests substitute one). */
+    public static Backend vectorElseScalar(BackendFactory vector, int threads, Consumer<String> warnings) {
+        Availability va = vector == null ? Availability.no("vector backend not built into this jar") : vector.availability();
+        if (va.available()) return vector.create(threads);
+        warnings.accept("vector backend unavailable (" + va.reason() + "); using the scalar backend");
+        return new ScalarBackend();
     }
 
     /** Availability of every backend, in preference order, for {@code info} and logs. */

@@ -2,13 +2,28 @@ package org.vectorgrad.backend;
 
 /**
  * A backend that hands every kernel to a delegate; subclasses override the few they run differently (the BLAS
- * backend its GEMM, the auto backend its choice of GEMM). {@link #close()} closes the delegate.
+ * backend its GEMM, the auto backend its choice of GEMM). Convolution follows the GEMM: when the delegate's
+ * convolution kernels can run on another GEMM ({@link GemmConvolutions}, the vector backend), they run on this
+ * backend's {@link #gemm}, whatever the subclass made of it. {@link #close()} closes the delegate.
  */
 public abstract class ForwardingBackend implements Backend {
     private final Backend delegate;
+    /** The delegate's convolution on this backend's GEMM; null when the delegate cannot do that (scalar). */
+    private final Convolution convolution;
 
     protected ForwardingBackend(Backend delegate) {
         this.delegate = java.util.Objects.requireNonNull(delegate, "delegate");
+        // the kernels only keep the reference: nothing is called before the subclass constructor has finished
+        this.convolution = delegate instanceof GemmConvolutions c ? c.convolutionOn(convolutionGemm()) : null;
+    }
+
+    /**
+     * The GEMM the delegate's convolution kernels run on: this backend's {@link #gemm} unless a subclass says
+     * otherwise. Called once, from this class's constructor: an override may use {@link #delegate()} and
+     * {@link #threads()} only (the subclass's own fields are not set yet).
+     */
+    protected Gemm convolutionGemm() {
+        return this;
     }
 
     /** The backend running every kernel this one does not override. */
@@ -51,9 +66,6 @@ public abstract class ForwardingBackend implements Backend {
     public void softmax(int rows, int cols, float[] x, int xOff, float[] y, int yOff) { delegate.softmax(rows, cols, x, xOff, y, yOff); }
 
     @Override
-    public void logSoftmax(int rows, int cols, float[] x, int xOff, float[] y, int yOff) { delegate.logSoftmax(rows, cols, x, xOff, y, yOff); }
-
-    @Override
     public double softmaxCrossEntropy(int rows, int cols, float[] logits, int lOff, int[] labels, int labOff, float[] grad, int gOff, float scale) {
         return delegate.softmaxCrossEntropy(rows, cols, logits, lOff, labels, labOff, grad, gOff, scale);
     }
@@ -70,8 +82,6 @@ public abstract class ForwardingBackend implements Backend {
 
     @Override
     public void argmaxRows(int rows, int cols, float[] x, int xOff, int[] out, int outOff) { delegate.argmaxRows(rows, cols, x, xOff, out, outOff); }
-
-    @Override public double sum(int n, float[] x, int xOff) { return delegate.sum(n, x, xOff); }
 
     @Override public double dot(int n, float[] x, int xOff, float[] y, int yOff) { return delegate.dot(n, x, xOff, y, yOff); }
 
@@ -95,17 +105,20 @@ public abstract class ForwardingBackend implements Backend {
 
     @Override
     public void conv2dForward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, Scratch scratch) {
-        delegate.conv2dForward(g, x, w, bias, y, scratch);
+        if (convolution == null) delegate.conv2dForward(g, x, w, bias, y, scratch);
+        else convolution.forward(g, x, w, bias, y, scratch);
     }
 
     @Override
     public void conv2dBackwardData(ConvGeometry g, float[] dy, float[] w, float[] dx, Scratch scratch) {
-        delegate.conv2dBackwardData(g, dy, w, dx, scratch);
+        if (convolution == null) delegate.conv2dBackwardData(g, dy, w, dx, scratch);
+        else convolution.backwardData(g, dy, w, dx, scratch);
     }
 
     @Override
     public void conv2dBackwardWeights(ConvGeometry g, float[] x, float[] dy, float[] dw, float[] db, Scratch scratch) {
-        delegate.conv2dBackwardWeights(g, x, dy, dw, db, scratch);
+        if (convolution == null) delegate.conv2dBackwardWeights(g, x, dy, dw, db, scratch);
+        else convolution.backwardWeights(g, x, dy, dw, db, scratch);
     }
 
     @Override public void maxPool2dForward(PoolGeometry p, float[] x, float[] y, int[] argmax) { delegate.maxPool2dForward(p, x, y, argmax); }

@@ -3,7 +3,6 @@ package org.vectorgrad.cli;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
-import org.vectorgrad.backend.SystemInfo;
 
 /**
  * {@code vectorgrad info [--json]}: what this machine and runtime offer (JDK, Vector API species, CPU flags,

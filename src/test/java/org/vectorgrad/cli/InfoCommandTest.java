@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.vectorgrad.backend.Availability;
-import org.vectorgrad.backend.SystemInfo;
 import org.vectorgrad.backend.blas.BlasBackendFactory;
 import org.vectorgrad.backend.blas.OpenBlasLoader;
 

@@ -9,27 +9,28 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.vectorgrad.Prerequisites;
+import org.vectorgrad.backend.Availability;
 import org.vectorgrad.backend.Backend;
+import org.vectorgrad.backend.Backends;
 import org.vectorgrad.backend.scalar.ScalarBackend;
+import org.vectorgrad.backend.vector.VectorBackend;
 import org.vectorgrad.check.GradientCheck;
 import org.vectorgrad.check.GradientCheck.Report;
-import org.vectorgrad.parallel.Dispatcher;
 import org.vectorgrad.tensor.Tensor;
 
 /** Conv2d: gradients by finite differences on both kernel families, shapes, init, buffer reuse, bad input. */
 class Conv2dTest {
-    private static Dispatcher dispatcher;
     private static Backend vector;
     private final Backend scalar = new ScalarBackend();
 
     @BeforeAll
     static void open() {
-        dispatcher = new Dispatcher(2);
-        vector = ConvTestBackends.vectorConvolution(dispatcher);
+        vector = new VectorBackend(2);
     }
 
     @AfterAll
-    static void close() { dispatcher.close(); }
+    static void close() { vector.close(); }
 
     static List<Conv2d> variants() {
         return List.of(
@@ -43,16 +44,33 @@ class Conv2dTest {
 
     @Test
     void gradientsMatchFiniteDifferencesOnScalarAndVectorKernels() {
-        for (Backend be : new Backend[] {scalar, vector}) {
-            for (Conv2d c : variants()) {
-                c.bind(be);
-                for (int batch : new int[] {1, 3}) {
-                    Tensor x = Tensor.randn(batch + 40, 0f, 1f, batch, inChannels(c), 7, 6);
-                    Report r = GradientCheck.check(c, x, GradientCheck.randomProjection(3),
-                            GradientCheck.Options.defaults().withMaxCoordinates(60));
-                    r.assertPassed();
-                    assertEquals(c.bias() == null ? 2 : 3, r.maxRelativeError().size(), c + ": " + r);
-                }
+        for (Backend be : new Backend[] {scalar, vector}) checkGradients(be);
+    }
+
+    @Test
+    void gradientsMatchFiniteDifferencesWithConvGemmsOnOpenBlas() {
+        // blas and auto run the vector convolution kernels with their GEMMs on OpenBLAS
+        Availability a = Backends.factories().get("blas").availability();
+        Prerequisites.require(a.available(), "the blas/auto convolution needs OpenBLAS: " + a.reason());
+        for (String name : new String[] {"blas", "auto"}) {
+            try (Backend be = Backends.create(name, 2)) {
+                checkGradients(be);
+                Sequential cnn = smallCnn(new Tanh());
+                cnn.bind(be);
+                checkCnn(cnn, be, 1e-2);
+            }
+        }
+    }
+
+    private static void checkGradients(Backend be) {
+        for (Conv2d c : variants()) {
+            c.bind(be);
+            for (int batch : new int[] {1, 3}) {
+                Tensor x = Tensor.randn(batch + 40, 0f, 1f, batch, inChannels(c), 7, 6);
+                Report r = GradientCheck.check(c, x, GradientCheck.randomProjection(3),
+                        GradientCheck.Options.defaults().withMaxCoordinates(60));
+                r.assertPassed();
+                assertEquals(c.bias() == null ? 2 : 3, r.maxRelativeError().size(), be.name() + " " + c + ": " + r);
             }
         }
     }
@@ -76,8 +94,12 @@ class Conv2dTest {
     }
 
     private static Report checkCnn(Sequential cnn, double tolerance) {
+        return checkCnn(cnn, vector, tolerance);
+    }
+
+    private static Report checkCnn(Sequential cnn, Backend backend, double tolerance) {
         var loss = new org.vectorgrad.loss.SoftmaxCrossEntropy();
-        loss.bind(vector);
+        loss.bind(backend);
         Tensor x = distinct(3, 2, 2, 8, 6);
         Report r = GradientCheck.check(cnn, x, GradientCheck.of(loss, new int[] {0, 2}),
                 new GradientCheck.Options(3e-3, tolerance, 1e-3, 80, true, 42));

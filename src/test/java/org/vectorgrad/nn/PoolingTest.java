@@ -10,25 +10,23 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.scalar.ScalarBackend;
+import org.vectorgrad.backend.vector.VectorBackend;
 import org.vectorgrad.check.GradientCheck;
 import org.vectorgrad.check.GradientCheck.Report;
-import org.vectorgrad.parallel.Dispatcher;
 import org.vectorgrad.tensor.Tensor;
 
 /** MaxPool2d, AvgPool2d, GlobalAvgPool2d: finite-difference gradients on both kernel families, shapes, errors. */
 class PoolingTest {
-    private static Dispatcher dispatcher;
     private static Backend vector;
     private final Backend scalar = new ScalarBackend();
 
     @BeforeAll
     static void open() {
-        dispatcher = new Dispatcher(3);
-        vector = ConvTestBackends.vectorConvolution(dispatcher);
+        vector = new VectorBackend(3);
     }
 
     @AfterAll
-    static void close() { dispatcher.close(); }
+    static void close() { vector.close(); }
 
     private Backend[] backends() { return new Backend[] {scalar, vector}; }
 

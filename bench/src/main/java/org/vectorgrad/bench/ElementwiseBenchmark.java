@@ -87,11 +87,6 @@ public class ElementwiseBenchmark {
     }
 
     @Benchmark
-    public double sum64k() {
-        return be.sum(N, x, 0);
-    }
-
-    @Benchmark
     public double dot64k() {
         return be.dot(N, x, 0, y, 0);
     }

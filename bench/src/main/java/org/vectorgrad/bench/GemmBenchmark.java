@@ -1,5 +1,10 @@
 package org.vectorgrad.bench;
 
+import java.lang.foreign.MemorySegment;
+import org.vectorgrad.backend.Availability;
+import org.vectorgrad.backend.blas.BlasBackendFactory;
+import org.vectorgrad.nativebindings.openblas.CriticalCblas;
+import org.vectorgrad.nativebindings.openblas.cblas_h;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -26,8 +31,9 @@ import org.vectorgrad.backend.Backends;
  * {@code out x in x batch, TN}; input gradient {@code dx = dy·W} is {@code batch x in x out, NN}.
  *
  * <p>Backends: {@code scalar}, {@code vector}, {@code blas} (the project's OpenBLAS backend, from
- * {@code Backends.create}) and {@code openblas} (a direct FFM downcall in this module, for a side-by-side while
- * the blas backend is not built). A backend that is not available here fails its own @Setup with a clear message;
+ * {@code Backends.create}) and {@code openblas} (a bare {@code cblas_sgemm} downcall through the one cblas binding,
+ * {@code native-bindings/}'s {@code CriticalCblas}, without the backend's argument checks, lock and segment cache:
+ * what the blas backend costs on top of OpenBLAS). A backend that is not available here fails its own @Setup with a clear message;
  * JMH reports that one combination as failed and goes on with the others.
  */
 @State(Scope.Benchmark)
@@ -49,7 +55,7 @@ public class GemmBenchmark {
     public int threads;
 
     private Backend be;
-    private OpenBlasFfm openblas;
+    private boolean openblas;
     private Shape s;
     private float[] a, b, c;
 
@@ -60,8 +66,11 @@ public class GemmBenchmark {
             throw new IllegalStateException("skipped: scalar is only benchmarked up to 512^3 (" + shape + " would take minutes)");
         }
         if (backend.equals("openblas")) {
-            openblas = new OpenBlasFfm();
-            openblas.threads(threads);
+            // loads the library the way the blas backend does (core type corrected for this CPU first)
+            Availability av = new BlasBackendFactory().availability();
+            if (!av.available()) throw new IllegalStateException("openblas: " + av.reason());
+            cblas_h.openblas_set_num_threads(threads);
+            openblas = true;
         } else {
             be = Backends.create(backend, threads); // throws BackendUnavailableException with the reason
         }
@@ -79,8 +88,10 @@ public class GemmBenchmark {
 
     @Benchmark
     public float[] gemm() {
-        if (openblas != null) {
-            openblas.sgemm(s.transA(), s.transB(), s.m(), s.n(), s.k(), 1f, a, s.lda(), b, s.ldb(), 0f, c, s.ldc());
+        if (openblas) {
+            CriticalCblas.cblas_sgemm(cblas_h.CblasRowMajor(), s.transA() ? cblas_h.CblasTrans() : cblas_h.CblasNoTrans(),
+                    s.transB() ? cblas_h.CblasTrans() : cblas_h.CblasNoTrans(), s.m(), s.n(), s.k(), 1f,
+                    MemorySegment.ofArray(a), s.lda(), MemorySegment.ofArray(b), s.ldb(), 0f, MemorySegment.ofArray(c), s.ldc());
         } else {
             be.gemm(s.transA(), s.transB(), s.m(), s.n(), s.k(), 1f, a, 0, s.lda(), b, 0, s.ldb(), 0f, c, 0, s.ldc());
         }

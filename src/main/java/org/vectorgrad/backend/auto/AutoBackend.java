@@ -2,10 +2,13 @@ package org.vectorgrad.backend.auto;
 
 import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.ForwardingBackend;
+import org.vectorgrad.backend.Gemm;
 
 /**
  * Picks a backend per call: GEMM goes to OpenBLAS when it is present and the product is big enough
- * ({@link GemmRule}), everything else to the base backend (vector, or scalar when vector cannot run).
+ * ({@link GemmRule}), everything else to the base backend (vector, or scalar when vector cannot run). Convolution
+ * runs the vector backend's kernels with their GEMMs sent through the same rule with one thread, and on the vector
+ * GEMM with more ({@link #convolutionGemm()}, docs/decisions.md §8).
  *
  * <p>The choice is a fixed function of the shape, decided when the backend is created, never of timings taken
  * while running: the {@link Backend} contract promises the same bits for the same inputs, which a choice that
@@ -27,11 +30,22 @@ public final class AutoBackend extends ForwardingBackend {
 
     @Override public String name() { return "auto"; }
 
+    /**
+     * Conv GEMMs follow {@link #gemm} (the rule) with one thread; with more they stay on the base backend: measured
+     * in the CNN's training step (docs/decisions.md §8), the convolution's tasks then take turns on the process-wide
+     * BLAS lock while the vector GEMM runs inside each task, and the step ran about 20 % slower on OpenBLAS.
+     */
+    @Override
+    protected Gemm convolutionGemm() {
+        return threads() == 1 ? this : delegate();
+    }
+
     /** One line for logs and {@code info}: where each kind of call goes. */
     public String describe() {
         return blas == null
                 ? "all kernels -> " + delegate().name() + " (OpenBLAS off)"
-                : "gemm -> blas when " + rule + ", else " + delegate().name() + "; everything else -> " + delegate().name();
+                : "gemm -> blas when " + rule + ", else " + delegate().name() + " (conv GEMMs: the same with 1 thread, "
+                        + delegate().name() + " with more); everything else -> " + delegate().name();
     }
 
     /** The backend that runs a GEMM of this shape; visible for tests and {@code info}. */

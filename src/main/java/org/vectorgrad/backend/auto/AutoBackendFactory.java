@@ -7,7 +7,6 @@ import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.BackendFactory;
 import org.vectorgrad.backend.Backends;
 import org.vectorgrad.backend.blas.BlasBackendFactory;
-import org.vectorgrad.backend.scalar.ScalarBackend;
 
 /**
  * The {@code auto} backend: always available. Combines the best Java backend (vector, else scalar) with OpenBLAS
@@ -39,16 +38,9 @@ public final class AutoBackendFactory implements BackendFactory {
 
     /** Builds an auto backend from explicit parts (tests substitute an absent library or another rule). */
     AutoBackend create(int threads, BackendFactory vector, BlasBackendFactory blasFactory, GemmRule rule) {
-        Backend base;
-        Availability va = vector == null ? Availability.no("vector backend not built into this jar") : vector.availability();
-        if (va.available()) {
-            base = vector.create(threads);
-        } else {
-            if (VECTOR_WARNED.compareAndSet(false, true)) {
-                warnings.accept("vectorgrad: auto: vector backend off (" + va.reason() + "); using the scalar backend");
-            }
-            base = new ScalarBackend();
-        }
+        Backend base = Backends.vectorElseScalar(vector, threads, s -> {
+            if (VECTOR_WARNED.compareAndSet(false, true)) warnings.accept("vectorgrad: auto: " + s);
+        });
         Availability ba = blasFactory.availability();
         Backend blas = null;
         if (ba.available()) {

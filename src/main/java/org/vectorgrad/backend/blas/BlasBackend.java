@@ -14,6 +14,8 @@ import org.vectorgrad.nativebindings.openblas.cblas_h;
  * GEMM through OpenBLAS ({@code cblas_sgemm}, {@code cblas_sgemv} for one-row/one-column products), axpy and scale
  * through {@code cblas_saxpy}/{@code cblas_sscal} when the factory says so (they only beat the scalar loops, not
  * the vector kernels: docs/blas.md); every other kernel through a delegate (vector when available, else scalar).
+ * Convolution runs the vector backend's kernels (im2col, direct first layer) with their GEMMs sent to OpenBLAS
+ * through this backend (with the scalar delegate, the scalar convolution).
  *
  * <p>Operands go to native code without copying: a heap segment over the {@code float[]}, sliced at the offset,
  * through handles linked with {@code Linker.Option.critical(true)}. The garbage collector waits while such a call
@@ -25,7 +27,8 @@ import org.vectorgrad.nativebindings.openblas.cblas_h;
  * <p>Threads: OpenBLAS's thread count is process-global ({@code openblas_set_num_threads}). Every BLAS call of
  * every {@code BlasBackend} in the process runs under one process-wide lock, which first makes OpenBLAS's count
  * equal to {@link #threads()} when the last value set differs. So OpenBLAS never runs more threads than the
- * caller asked for (no oversubscription with our own dispatcher, which is idle during a BLAS call), and two
+ * caller asked for (the dispatcher is idle during a dense layer's BLAS call; inside a convolution another task of
+ * the dispatcher may run im2col meanwhile, or wait for the lock to run its own GEMM), and two
  * backends with different thread counts used from two threads at once give the same bits as when used one after
  * the other: their BLAS calls take turns, each with its own thread count (docs/blas.md, "Threads").
  *
@@ -147,7 +150,4 @@ public final class BlasBackend extends ForwardingBackend {
             CriticalCblas.cblas_sscal(n, alpha, seg(x, xOff), 1);
         }
     }
-
-    // ---- delegated -------------------------------------------------------------------------------
-
 }

@@ -5,7 +5,6 @@ import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.BackendFactory;
 import org.vectorgrad.backend.BackendUnavailableException;
 import org.vectorgrad.backend.Backends;
-import org.vectorgrad.backend.scalar.ScalarBackend;
 
 /**
  * The {@code blas} backend: OpenBLAS through FFM. Loaded reflectively by {@link Backends}. The library comes from
@@ -32,10 +31,9 @@ public final class BlasBackendFactory implements BackendFactory {
 
     @Override
     public Backend create(int threads) {
-        Availability a = availability();
-        if (!a.available()) throw new BackendUnavailableException("blas", a.reason());
-        Backend delegate = delegateFor(threads);
-        return new BlasBackend(threads, delegate, GEMV_FOR_VECTORS, level1ViaBlas(delegate));
+        requireAvailable();
+        // the best Java backend runs what OpenBLAS does not; the blas backend's own reason is the one that matters
+        return createWithDelegate(threads, Backends.vectorElseScalar(threads, s -> { }));
     }
 
     /**
@@ -43,10 +41,14 @@ public final class BlasBackendFactory implements BackendFactory {
      * Closing it closes {@code delegate}; a caller that owns {@code delegate} should close only one of them.
      */
     public Backend createWithDelegate(int threads, Backend delegate) {
-        Availability a = availability();
-        if (!a.available()) throw new BackendUnavailableException("blas", a.reason());
+        requireAvailable();
         java.util.Objects.requireNonNull(delegate, "delegate");
         return new BlasBackend(threads, delegate, GEMV_FOR_VECTORS, level1ViaBlas(delegate));
+    }
+
+    private void requireAvailable() {
+        Availability a = availability();
+        if (!a.available()) throw new BackendUnavailableException("blas", a.reason());
     }
 
     /**
@@ -62,12 +64,5 @@ public final class BlasBackendFactory implements BackendFactory {
      */
     static boolean level1ViaBlas(Backend delegate) {
         return delegate.name().equals("scalar");
-    }
-
-    /** The best non-BLAS backend for the kernels OpenBLAS does not cover: vector if available, else scalar. */
-    static Backend delegateFor(int threads) {
-        BackendFactory vector = Backends.factories().get("vector");
-        if (vector != null && vector.availability().available()) return vector.create(threads);
-        return new ScalarBackend();
     }
 }

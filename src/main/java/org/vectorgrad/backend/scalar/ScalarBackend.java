@@ -3,6 +3,7 @@ package org.vectorgrad.backend.scalar;
 import org.vectorgrad.backend.Activation;
 import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.ConvGeometry;
+import org.vectorgrad.backend.KernelArgs;
 import org.vectorgrad.backend.PoolGeometry;
 import org.vectorgrad.backend.Scratch;
 
@@ -18,6 +19,7 @@ public final class ScalarBackend implements Backend {
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        KernelArgs.gemm("scalar gemm", transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 float acc = 0f;
@@ -66,6 +68,7 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public void biasActivation(int rows, int cols, float[] x, int xOff, float[] bias, int biasOff, Activation act, float alpha) {
+        KernelArgs.biasActivation(rows, cols, x, xOff, bias, biasOff);
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < cols; j++) {
                 int i = xOff + r * cols + j;
@@ -77,6 +80,7 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public void columnSums(int rows, int cols, float[] dy, int dyOff, float[] db, int dbOff) {
+        KernelArgs.columnSums(rows, cols, dy, dyOff, db, dbOff);
         for (int j = 0; j < cols; j++) {
             float s = 0f;
             for (int r = 0; r < rows; r++) s += dy[dyOff + r * cols + j];
@@ -86,6 +90,7 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public void channelSums(int batch, int channels, int spatial, float[] dy, int dyOff, float[] db, int dbOff) {
+        KernelArgs.channelSums(batch, channels, spatial, dy, dyOff, db, dbOff);
         for (int c = 0; c < channels; c++) {
             float s = 0f;
             for (int nb = 0; nb < batch; nb++) {
@@ -98,11 +103,13 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public void activationForward(Activation act, float alpha, int n, float[] x, int xOff, float[] y, int yOff) {
+        KernelArgs.elementwise("activationForward", n, "x", x, xOff, "y", y, yOff);
         for (int i = 0; i < n; i++) y[yOff + i] = activate(act, alpha, x[xOff + i]);
     }
 
     @Override
     public void activationBackward(Activation act, float alpha, int n, float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff) {
+        KernelArgs.activationBackward(n, y, yOff, dy, dyOff, dx, dxOff);
         for (int i = 0; i < n; i++) dx[dxOff + i] = backwardOne(act, alpha, y[yOff + i], dy[dyOff + i]);
     }
 
@@ -119,24 +126,13 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public void softmax(int rows, int cols, float[] x, int xOff, float[] y, int yOff) {
+        KernelArgs.rows("softmax", rows, cols, x, xOff, y, yOff);
         for (int r = 0; r < rows; r++) {
             int base = r * cols;
             float max = rowMax(x, xOff + base, cols);
             double sum = 0;
             for (int j = 0; j < cols; j++) sum += StrictMath.exp(x[xOff + base + j] - max);
             for (int j = 0; j < cols; j++) y[yOff + base + j] = (float) (StrictMath.exp(x[xOff + base + j] - max) / sum);
-        }
-    }
-
-    @Override
-    public void logSoftmax(int rows, int cols, float[] x, int xOff, float[] y, int yOff) {
-        for (int r = 0; r < rows; r++) {
-            int base = r * cols;
-            float max = rowMax(x, xOff + base, cols);
-            double sum = 0;
-            for (int j = 0; j < cols; j++) sum += StrictMath.exp(x[xOff + base + j] - max);
-            double lse = max + StrictMath.log(sum);
-            for (int j = 0; j < cols; j++) y[yOff + base + j] = (float) (x[xOff + base + j] - lse);
         }
     }
 
@@ -148,6 +144,7 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public double softmaxCrossEntropy(int rows, int cols, float[] logits, int lOff, int[] labels, int labOff, float[] grad, int gOff, float scale) {
+        KernelArgs.softmaxCrossEntropy(rows, cols, logits, lOff, labels, labOff, grad, gOff);
         double total = 0;
         for (int r = 0; r < rows; r++) {
             int base = lOff + r * cols;
@@ -172,6 +169,7 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public double binaryCrossEntropyWithLogits(int n, float[] logits, int lOff, float[] targets, int tOff, float[] grad, int gOff, float scale) {
+        KernelArgs.elementwiseLoss("binaryCrossEntropyWithLogits", n, "logits", logits, lOff, "targets", targets, tOff, grad, gOff);
         double total = 0;
         for (int i = 0; i < n; i++) {
             double x = logits[lOff + i], t = targets[tOff + i];
@@ -183,6 +181,7 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public double meanSquaredError(int n, float[] pred, int pOff, float[] target, int tOff, float[] grad, int gOff, float scale) {
+        KernelArgs.elementwiseLoss("meanSquaredError", n, "pred", pred, pOff, "target", target, tOff, grad, gOff);
         double total = 0;
         for (int i = 0; i < n; i++) {
             double d = (double) pred[pOff + i] - target[tOff + i];
@@ -194,6 +193,7 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public void argmaxRows(int rows, int cols, float[] x, int xOff, int[] out, int outOff) {
+        KernelArgs.argmaxRows(rows, cols, x, xOff, out, outOff);
         for (int r = 0; r < rows; r++) {
             // PyTorch's argmax: NaN is the largest value, so the first NaN wins; otherwise the first maximum
             int best = 0;
@@ -212,14 +212,8 @@ public final class ScalarBackend implements Backend {
     // ---- reductions and BLAS-1 ---------------------------------------------------------------------
 
     @Override
-    public double sum(int n, float[] x, int xOff) {
-        double s = 0;
-        for (int i = 0; i < n; i++) s += x[xOff + i];
-        return s;
-    }
-
-    @Override
     public double dot(int n, float[] x, int xOff, float[] y, int yOff) {
+        KernelArgs.elementwise("dot", n, "x", x, xOff, "y", y, yOff);
         double s = 0;
         for (int i = 0; i < n; i++) s += (double) x[xOff + i] * y[yOff + i];
         return s;
@@ -227,11 +221,13 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        KernelArgs.elementwise("axpy", n, "x", x, xOff, "y", y, yOff);
         for (int i = 0; i < n; i++) y[yOff + i] += alpha * x[xOff + i];
     }
 
     @Override
     public void scale(int n, float alpha, float[] x, int xOff) {
+        KernelArgs.elementwise("scale", n, "x", x, xOff, null, null, 0);
         for (int i = 0; i < n; i++) x[xOff + i] *= alpha;
     }
 
@@ -240,6 +236,7 @@ public final class ScalarBackend implements Backend {
     @Override
     public void sgdUpdate(int n, float lr, float momentum, float weightDecay, boolean nesterov,
                           float[] w, int wOff, float[] g, int gOff, float[] v, int vOff) {
+        KernelArgs.sgdUpdate(n, momentum, w, wOff, g, gOff, v, vOff);
         for (int i = 0; i < n; i++) {
             float grad = g[gOff + i] + weightDecay * w[wOff + i];
             float d = grad;
@@ -255,6 +252,7 @@ public final class ScalarBackend implements Backend {
     @Override
     public void adamUpdate(int n, float lr, float beta1, float beta2, float eps, float weightDecay, float c1, float c2,
                            float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff) {
+        KernelArgs.adamUpdate(n, w, wOff, g, gOff, m, mOff, v, vOff);
         for (int i = 0; i < n; i++) {
             float grad = g[gOff + i] + weightDecay * w[wOff + i];
             float mi = beta1 * m[mOff + i] + (1f - beta1) * grad;
@@ -269,6 +267,8 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public void conv2dForward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, Scratch scratch) {
+        KernelArgs.conv("conv2d forward", g, x, "x", g.inputSize(), w, y, "y", g.outputSize());
+        KernelArgs.convBias("conv2d forward", "bias", g, bias);
         int oh = g.outH(), ow = g.outW(), cg = g.inChannelsPerGroup(), og = g.outChannelsPerGroup();
         for (int n = 0; n < g.batch(); n++) {
             for (int o = 0; o < g.outChannels(); o++) {
@@ -298,6 +298,7 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public void conv2dBackwardData(ConvGeometry g, float[] dy, float[] w, float[] dx, Scratch scratch) {
+        KernelArgs.conv("conv2d backward-data", g, dx, "dx", g.inputSize(), w, dy, "dy", g.outputSize());
         java.util.Arrays.fill(dx, 0, g.inputSize(), 0f);
         int oh = g.outH(), ow = g.outW(), cg = g.inChannelsPerGroup(), og = g.outChannelsPerGroup();
         for (int n = 0; n < g.batch(); n++) {
@@ -327,6 +328,8 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public void conv2dBackwardWeights(ConvGeometry g, float[] x, float[] dy, float[] dw, float[] db, Scratch scratch) {
+        KernelArgs.conv("conv2d backward-weights", g, x, "x", g.inputSize(), dw, dy, "dy", g.outputSize());
+        KernelArgs.convBias("conv2d backward-weights", "db", g, db);
         int oh = g.outH(), ow = g.outW(), cg = g.inChannelsPerGroup(), og = g.outChannelsPerGroup();
         for (int o = 0; o < g.outChannels(); o++) {
             int grp = o / og;
@@ -359,6 +362,7 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public void maxPool2dForward(PoolGeometry p, float[] x, float[] y, int[] argmax) {
+        KernelArgs.pool("max-pool forward", p, x.length, y.length);
         int oh = p.outH(), ow = p.outW();
         for (int plane = 0; plane < p.batch() * p.channels(); plane++) {
             int inBase = plane * p.inH() * p.inW();
@@ -391,6 +395,7 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public void maxPool2dBackward(PoolGeometry p, float[] dy, int[] argmax, float[] dx) {
+        KernelArgs.pool("max-pool backward", p, dx.length, dy.length);
         java.util.Arrays.fill(dx, 0, p.inputSize(), 0f);
         int n = p.outputSize();
         for (int o = 0; o < n; o++) dx[argmax[o]] += dy[o];
@@ -398,6 +403,7 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public void avgPool2dForward(PoolGeometry p, float[] x, float[] y) {
+        KernelArgs.pool("avg-pool forward", p, x.length, y.length);
         int oh = p.outH(), ow = p.outW();
         for (int plane = 0; plane < p.batch() * p.channels(); plane++) {
             int inBase = plane * p.inH() * p.inW();
@@ -424,6 +430,7 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public void avgPool2dBackward(PoolGeometry p, float[] dy, float[] dx) {
+        KernelArgs.pool("avg-pool backward", p, dx.length, dy.length);
         java.util.Arrays.fill(dx, 0, p.inputSize(), 0f);
         int oh = p.outH(), ow = p.outW();
         for (int plane = 0; plane < p.batch() * p.channels(); plane++) {

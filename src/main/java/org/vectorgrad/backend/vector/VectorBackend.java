@@ -3,6 +3,9 @@ package org.vectorgrad.backend.vector;
 import org.vectorgrad.backend.Activation;
 import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.ConvGeometry;
+import org.vectorgrad.backend.Gemm;
+import org.vectorgrad.backend.GemmConvolutions;
+import org.vectorgrad.backend.KernelArgs;
 import org.vectorgrad.backend.PoolGeometry;
 import org.vectorgrad.backend.Scratch;
 import org.vectorgrad.backend.vector.conv.VectorConvolution;
@@ -24,7 +27,7 @@ import org.vectorgrad.parallel.Dispatcher;
  * over a {@link Dispatcher} owned by this backend. Deterministic for a given thread count; GEMM and every
  * reduction are in fact bitwise identical for any thread count (work is split on fixed boundaries only).
  */
-public final class VectorBackend implements Backend {
+public final class VectorBackend implements Backend, GemmConvolutions {
     /** System property choosing the GEMM vector width (128, 256 or 512); default: the preferred species. */
     public static final String BITS_PROPERTY = "vectorgrad.vector.bits";
 
@@ -47,7 +50,7 @@ public final class VectorBackend implements Backend {
     public VectorBackend(int threads, GemmBlocking blocking) {
         this.dispatcher = new Dispatcher(threads);
         this.gemm = new BlockedGemm(blocking, dispatcher, Tuning.GEMM_PARALLEL_MIN_WORK);
-        this.convolution = new VectorConvolution(this, dispatcher);
+        this.convolution = new VectorConvolution(gemm, dispatcher);
         this.pooling = new VectorPooling(dispatcher);
     }
 
@@ -68,6 +71,15 @@ public final class VectorBackend implements Backend {
     public static GemmBlocking blockingFor(int bits) {
         CacheSizes cs = CacheSizes.detect();
         return GemmBlocking.forCaches(bits, cs.l1d(), cs.l2(), cs.l3());
+    }
+
+    /**
+     * This backend's convolution kernels (and threads) with their GEMMs sent to {@code gemm}: how the {@code blas}
+     * and {@code auto} backends run convolution on the GEMM they chose. Pass the caller's backend, not this one.
+     */
+    @Override
+    public VectorConvolution convolutionOn(Gemm gemm) {
+        return new VectorConvolution(gemm, dispatcher);
     }
 
     /** The GEMM's blocking table. */
@@ -104,17 +116,9 @@ public final class VectorBackend implements Backend {
         dispatcher.forEach((n + grain - 1) / grain, c -> body.run(c * grain, Math.min(n, c * grain + grain)));
     }
 
-    private static void requireLength(String kernel, String name, float[] x, int off, long n) {
-        if (n > 0 && (x == null || off < 0 || off + n > x.length)) {
-            throw new IllegalArgumentException(kernel + ": " + name + " needs " + n + " elements from offset " + off
-                    + " but has length " + (x == null ? "null" : String.valueOf(x.length)));
-        }
-    }
-
     @Override
     public void biasActivation(int rows, int cols, float[] x, int xOff, float[] bias, int biasOff, Activation act, float alpha) {
-        requireLength("biasActivation", "x (" + rows + "x" + cols + ")", x, xOff, (long) rows * cols);
-        if (bias != null) requireLength("biasActivation", "bias (" + cols + ")", bias, biasOff, cols);
+        KernelArgs.biasActivation(rows, cols, x, xOff, bias, biasOff);
         if ((long) rows * cols < Tuning.ELEMENTWISE_PARALLEL_MIN || dispatcher.threads() == 1 || rows < 2) {
             ActivationKernels.biasActivation(0, rows, cols, x, xOff, bias, biasOff, act, alpha);
         } else {
@@ -126,131 +130,96 @@ public final class VectorBackend implements Backend {
 
     @Override
     public void columnSums(int rows, int cols, float[] dy, int dyOff, float[] db, int dbOff) {
-        requireLength("columnSums", "dy (" + rows + "x" + cols + ")", dy, dyOff, (long) rows * cols);
-        requireLength("columnSums", "db (" + cols + ")", db, dbOff, cols);
+        KernelArgs.columnSums(rows, cols, dy, dyOff, db, dbOff);
         ReductionKernels.columnSums(rows, cols, dy, dyOff, db, dbOff, 0, cols);
     }
 
     @Override
     public void channelSums(int batch, int channels, int spatial, float[] dy, int dyOff, float[] db, int dbOff) {
-        requireLength("channelSums", "dy (" + batch + "x" + channels + "x" + spatial + ")", dy, dyOff, (long) batch * channels * spatial);
-        requireLength("channelSums", "db (" + channels + ")", db, dbOff, channels);
+        KernelArgs.channelSums(batch, channels, spatial, dy, dyOff, db, dbOff);
         ReductionKernels.channelSums(batch, channels, spatial, dy, dyOff, db, dbOff, 0, channels);
     }
 
     @Override
     public void activationForward(Activation act, float alpha, int n, float[] x, int xOff, float[] y, int yOff) {
-        requireLength("activationForward", "x", x, xOff, n);
-        requireLength("activationForward", "y", y, yOff, n);
+        KernelArgs.elementwise("activationForward", n, "x", x, xOff, "y", y, yOff);
         split(n, (from, to) -> ActivationKernels.forward(act, alpha, x, xOff, y, yOff, from, to));
     }
 
     @Override
     public void activationBackward(Activation act, float alpha, int n, float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff) {
-        requireLength("activationBackward", "y", y, yOff, n);
-        requireLength("activationBackward", "dy", dy, dyOff, n);
-        requireLength("activationBackward", "dx", dx, dxOff, n);
+        KernelArgs.activationBackward(n, y, yOff, dy, dyOff, dx, dxOff);
         split(n, (from, to) -> ActivationKernels.backward(act, alpha, y, yOff, dy, dyOff, dx, dxOff, from, to));
     }
 
     @Override
     public void softmax(int rows, int cols, float[] x, int xOff, float[] y, int yOff) {
-        requireLength("softmax", "x (" + rows + "x" + cols + ")", x, xOff, (long) rows * cols);
-        requireLength("softmax", "y (" + rows + "x" + cols + ")", y, yOff, (long) rows * cols);
+        KernelArgs.rows("softmax", rows, cols, x, xOff, y, yOff);
         SoftmaxKernels.softmax(cols, x, xOff, y, yOff, 0, rows);
     }
 
     @Override
-    public void logSoftmax(int rows, int cols, float[] x, int xOff, float[] y, int yOff) {
-        requireLength("logSoftmax", "x (" + rows + "x" + cols + ")", x, xOff, (long) rows * cols);
-        requireLength("logSoftmax", "y (" + rows + "x" + cols + ")", y, yOff, (long) rows * cols);
-        SoftmaxKernels.logSoftmax(cols, x, xOff, y, yOff, 0, rows);
-    }
-
-    @Override
     public double softmaxCrossEntropy(int rows, int cols, float[] logits, int lOff, int[] labels, int labOff, float[] grad, int gOff, float scale) {
-        requireLength("softmaxCrossEntropy", "logits (" + rows + "x" + cols + ")", logits, lOff, (long) rows * cols);
-        if (grad != null) requireLength("softmaxCrossEntropy", "grad (" + rows + "x" + cols + ")", grad, gOff, (long) rows * cols);
-        if (rows > 0 && (labels == null || labOff < 0 || labOff + rows > labels.length)) {
-            throw new IllegalArgumentException("softmaxCrossEntropy: labels need " + rows + " entries from offset " + labOff);
-        }
+        KernelArgs.softmaxCrossEntropy(rows, cols, logits, lOff, labels, labOff, grad, gOff);
         double total = SoftmaxKernels.crossEntropy(cols, logits, lOff, labels, labOff, grad, gOff, scale, 0, rows);
         return rows == 0 ? 0 : total / rows;
     }
 
     @Override
     public double binaryCrossEntropyWithLogits(int n, float[] logits, int lOff, float[] targets, int tOff, float[] grad, int gOff, float scale) {
-        requireLength("binaryCrossEntropyWithLogits", "logits", logits, lOff, n);
-        requireLength("binaryCrossEntropyWithLogits", "targets", targets, tOff, n);
-        if (grad != null) requireLength("binaryCrossEntropyWithLogits", "grad", grad, gOff, n);
+        KernelArgs.elementwiseLoss("binaryCrossEntropyWithLogits", n, "logits", logits, lOff, "targets", targets, tOff, grad, gOff);
         double total = LossKernels.binaryCrossEntropyWithLogits(n, logits, lOff, targets, tOff, grad, gOff, scale);
         return n == 0 ? 0 : total / n;
     }
 
     @Override
     public double meanSquaredError(int n, float[] pred, int pOff, float[] target, int tOff, float[] grad, int gOff, float scale) {
-        requireLength("meanSquaredError", "pred", pred, pOff, n);
-        requireLength("meanSquaredError", "target", target, tOff, n);
-        if (grad != null) requireLength("meanSquaredError", "grad", grad, gOff, n);
+        KernelArgs.elementwiseLoss("meanSquaredError", n, "pred", pred, pOff, "target", target, tOff, grad, gOff);
         double total = LossKernels.squaredError(n, pred, pOff, target, tOff, grad, gOff, scale);
         return n == 0 ? 0 : total / n;
     }
 
     @Override
     public void argmaxRows(int rows, int cols, float[] x, int xOff, int[] out, int outOff) {
-        requireLength("argmaxRows", "x (" + rows + "x" + cols + ")", x, xOff, (long) rows * cols);
-        if (rows > 0 && cols < 1) throw new IllegalArgumentException("argmaxRows: " + rows + " rows of " + cols + " columns have no arg-max");
+        KernelArgs.argmaxRows(rows, cols, x, xOff, out, outOff);
         SoftmaxKernels.argmaxRows(cols, x, xOff, out, outOff, 0, rows);
     }
 
     @Override
-    public double sum(int n, float[] x, int xOff) {
-        requireLength("sum", "x", x, xOff, n);
-        return ReductionKernels.sum(n, x, xOff);
-    }
-
-    @Override
     public double dot(int n, float[] x, int xOff, float[] y, int yOff) {
-        requireLength("dot", "x", x, xOff, n);
-        requireLength("dot", "y", y, yOff, n);
+        KernelArgs.elementwise("dot", n, "x", x, xOff, "y", y, yOff);
         return ReductionKernels.dot(n, x, xOff, y, yOff);
     }
 
     @Override
     public boolean allFinite(int n, float[] x, int xOff) {
-        requireLength("allFinite", "x", x, xOff, n);
+        KernelArgs.elementwise("allFinite", n, "x", x, xOff, null, null, 0);
         return FiniteKernels.allFinite(n, x, xOff);
     }
 
     @Override
     public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
-        requireLength("axpy", "x", x, xOff, n);
-        requireLength("axpy", "y", y, yOff, n);
+        KernelArgs.elementwise("axpy", n, "x", x, xOff, "y", y, yOff);
         split(n, (from, to) -> Blas1Kernels.axpy(alpha, x, xOff, y, yOff, from, to));
     }
 
     @Override
     public void scale(int n, float alpha, float[] x, int xOff) {
-        requireLength("scale", "x", x, xOff, n);
+        KernelArgs.elementwise("scale", n, "x", x, xOff, null, null, 0);
         split(n, (from, to) -> Blas1Kernels.scale(alpha, x, xOff, from, to));
     }
 
     @Override
     public void sgdUpdate(int n, float lr, float momentum, float weightDecay, boolean nesterov,
                           float[] w, int wOff, float[] g, int gOff, float[] v, int vOff) {
-        requireLength("sgdUpdate", "w", w, wOff, n);
-        requireLength("sgdUpdate", "g", g, gOff, n);
-        if (momentum != 0f) requireLength("sgdUpdate", "velocity", v, vOff, n);
+        KernelArgs.sgdUpdate(n, momentum, w, wOff, g, gOff, v, vOff);
         split(n, (from, to) -> OptimizerKernels.sgd(lr, momentum, weightDecay, nesterov, w, wOff, g, gOff, v, vOff, from, to));
     }
 
     @Override
     public void adamUpdate(int n, float lr, float beta1, float beta2, float eps, float weightDecay, float c1, float c2,
                            float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff) {
-        requireLength("adamUpdate", "w", w, wOff, n);
-        requireLength("adamUpdate", "g", g, gOff, n);
-        requireLength("adamUpdate", "m", m, mOff, n);
-        requireLength("adamUpdate", "v", v, vOff, n);
+        KernelArgs.adamUpdate(n, w, wOff, g, gOff, m, mOff, v, vOff);
         split(n, (from, to) -> OptimizerKernels.adam(lr, beta1, beta2, eps, weightDecay, c1, c2, w, wOff, g, gOff, m, mOff, v, vOff, from, to));
     }
 

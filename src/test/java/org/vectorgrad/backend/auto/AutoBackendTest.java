@@ -1,5 +1,6 @@
 package org.vectorgrad.backend.auto;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.vectorgrad.backend.Availability;
 import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.Backends;
+import org.vectorgrad.backend.ConvGeometry;
+import org.vectorgrad.backend.Scratch;
 import org.vectorgrad.backend.blas.BlasBackendFactory;
 import org.vectorgrad.backend.blas.OpenBlasLoader;
 import org.vectorgrad.backend.scalar.ScalarBackend;
@@ -104,5 +108,44 @@ class AutoBackendTest {
             assertEquals("auto", b.name());
             assertGemmMatchesOracle(b, 9, 8, 7, false, false);
         }
+    }
+
+    @Test
+    void convolutionGemmsFollowTheRule() {
+        // with one thread auto runs the vector convolution kernels with each GEMM sent where the rule says: rule 0 =
+        // every conv GEMM on OpenBLAS (bits of the blas backend), a huge rule = none (bits of the vector backend);
+        // with two threads the conv GEMMs stay on the vector GEMM whatever the rule (docs/decisions.md §8)
+        BlasBackendFactory blas = new BlasBackendFactory(OpenBlasLoader.configuredName());
+        Availability av = blas.availability();
+        org.vectorgrad.Prerequisites.require(av.available(), "needs OpenBLAS: " + av.reason());
+        ConvGeometry g = ConvGeometry.simple(5, 8, 9, 9, 16, 3, 1, 1);
+        SplittableRandom r = new SplittableRandom(11);
+        float[] x = random(r, g.inputSize()), w = random(r, g.weightSize()), dy = random(r, g.outputSize());
+        try (AutoBackend allBlas = factory.create(1, Backends.factories().get("vector"), blas, new GemmRule(0));
+             AutoBackend noBlas = factory.create(1, Backends.factories().get("vector"), blas, new GemmRule(Long.MAX_VALUE));
+             AutoBackend twoThreads = factory.create(2, Backends.factories().get("vector"), blas, new GemmRule(0));
+             Backend blasOnly = blas.create(1);
+             Backend vector = Backends.create("vector", 1);
+             Backend vector2 = Backends.create("vector", 2)) {
+            assertTrue(allBlas.describe().contains("conv"), allBlas.describe());
+            float[][] viaAll = conv(allBlas, g, x, w, dy), viaNone = conv(noBlas, g, x, w, dy);
+            float[][] viaBlas = conv(blasOnly, g, x, w, dy), viaVector = conv(vector, g, x, w, dy);
+            float[][] viaTwo = conv(twoThreads, g, x, w, dy), viaVector2 = conv(vector2, g, x, w, dy);
+            for (int i = 0; i < 3; i++) {
+                assertArrayEquals(viaBlas[i], viaAll[i], "output " + i + " with every conv GEMM on OpenBLAS");
+                assertArrayEquals(viaVector[i], viaNone[i], "output " + i + " with no conv GEMM on OpenBLAS");
+                assertArrayEquals(viaVector2[i], viaTwo[i], "output " + i + ": with 2 threads conv GEMMs stay on vector");
+            }
+            assertFalse(Arrays.equals(viaAll[0], viaNone[0]), "the two GEMMs should round differently on this shape");
+        }
+    }
+
+    /** Forward output, input gradient and weight gradient of one convolution on {@code b}. */
+    private static float[][] conv(Backend b, ConvGeometry g, float[] x, float[] w, float[] dy) {
+        float[] y = new float[g.outputSize()], dx = new float[g.inputSize()], dw = new float[g.weightSize()];
+        b.conv2dForward(g, x, w, null, y, new Scratch());
+        b.conv2dBackwardData(g, dy, w, dx, new Scratch());
+        b.conv2dBackwardWeights(g, x, dy, dw, null, new Scratch());
+        return new float[][] {y, dx, dw};
     }
 }

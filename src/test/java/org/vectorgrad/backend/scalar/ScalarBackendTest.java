@@ -63,15 +63,15 @@ class ScalarBackendTest {
     }
 
     @Test
-    void softmaxRowsSumToOneAndLogSoftmaxAgrees() {
-        float[] x = random(4, 15), s = new float[15], ls = new float[15];
+    void softmaxRowsSumToOne() {
+        float[] x = random(4, 15), s = new float[15];
         be.softmax(3, 5, x, 0, s, 0);
-        be.logSoftmax(3, 5, x, 0, ls, 0);
         for (int r = 0; r < 3; r++) {
-            double sum = 0;
+            double sum = 0, z = 0;
+            for (int j = 0; j < 5; j++) z += Math.exp(x[r * 5 + j]);
             for (int j = 0; j < 5; j++) {
                 sum += s[r * 5 + j];
-                assertEquals(Math.log(s[r * 5 + j]), ls[r * 5 + j], 1e-6);
+                assertEquals(Math.exp(x[r * 5 + j]) / z, s[r * 5 + j], 1e-6);
             }
             assertEquals(1.0, sum, 1e-6);
         }

@@ -1,13 +1,16 @@
 package org.vectorgrad.backend.vector.conv;
 
-import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.ConvGeometry;
+import org.vectorgrad.backend.Convolution;
+import org.vectorgrad.backend.Gemm;
+import org.vectorgrad.backend.KernelArgs;
 import org.vectorgrad.backend.Scratch;
+import org.vectorgrad.backend.vector.elementwise.ReductionKernels;
 import org.vectorgrad.parallel.Dispatcher;
 
 /**
- * Convolution kernels of the vector backend (NCHW, weights (O, I/g, KH, KW)). The general path is im2col feeding
- * the blocked GEMM of {@code gemm}, per group, with {@code K = I/g·KH·KW} and {@code P = OH·OW}:
+ * Convolution kernels of the vector backend (NCHW, weights (O, I/g, KH, KW)), also run by the {@code blas} and
+ * {@code auto} backends. The general path is im2col feeding the {@link Gemm} the backend chose, per group, with {@code K = I/g·KH·KW} and {@code P = OH·OW}:
  * <pre>
  *   forward          Y_g (Og × B·P)   = W_g (Og×K) · cols (K × B·P)            then rows scattered to y[n, g·Og + o]
  *   backward data    cols (K × B·P)   = W_gᵀ (K×Og) · dY_g (Og × B·P)          then col2im into dx[n]
@@ -34,7 +37,7 @@ import org.vectorgrad.parallel.Dispatcher;
  * <p>Scratch slots: 0 for the weight-gradient partials, {@code 1 + 3t} for the column matrix of task t,
  * {@code 2 + 3t} for its GEMM output / gathered gradient, {@code 3 + 3t} for its padded plane.
  */
-public final class VectorConvolution {
+public final class VectorConvolution implements Convolution {
     /** Fixed batch chunking of backward-weights (divisible by 1, 2, 3, 4 and 6 threads). */
     static final int WEIGHT_CHUNKS = 12;
     /** Columns aimed at when several images share one GEMM (measured: 4 × 196 columns ran 1.2-1.5× one image's). */
@@ -43,11 +46,15 @@ public final class VectorConvolution {
     static final int MAX_IMAGES_PER_GEMM = 8;
     private static final int SLOT_PARTIALS = 0;
 
-    private final Backend gemm;
+    private final Gemm gemm;
     private final Dispatcher dispatcher;
 
-    /** {@code gemm} is the backend whose GEMM the im2col path calls; {@code dispatcher} splits batch/channels. */
-    public VectorConvolution(Backend gemm, Dispatcher dispatcher) {
+    /**
+     * {@code gemm} is the GEMM the im2col path calls, the one the backend chose: the vector backend's
+     * {@code BlockedGemm}, OpenBLAS under {@code blas}, the per-shape rule under {@code auto};
+     * {@code dispatcher} splits batch/channels.
+     */
+    public VectorConvolution(Gemm gemm, Dispatcher dispatcher) {
         this.gemm = gemm;
         this.dispatcher = dispatcher;
     }
@@ -70,11 +77,10 @@ public final class VectorConvolution {
     // ---- forward --------------------------------------------------------------------------------------------
 
     /** Convolution forward: {@code y = conv(x, w) + bias} (bias may be null); y is overwritten. */
+    @Override
     public void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, Scratch scratch) {
-        checkLengths("conv2d forward", g, x, "x", g.inputSize(), w, y, "y", g.outputSize());
-        if (bias != null && bias.length < g.outChannels()) {
-            throw new IllegalArgumentException("conv2d forward: bias has " + bias.length + " elements, expected " + g.outChannels());
-        }
+        KernelArgs.conv("conv2d forward", g, x, "x", g.inputSize(), w, y, "y", g.outputSize());
+        KernelArgs.convBias("conv2d forward", "bias", g, bias);
         if (DirectSingleChannel.applies(g)) {
             int tasks = Math.min(dispatcher.threads(), g.batch());
             int padSize = DirectSingleChannel.bufferSize(g);
@@ -147,8 +153,9 @@ public final class VectorConvolution {
     // ---- backward data --------------------------------------------------------------------------------------
 
     /** Gradient w.r.t. the input: {@code dx} is overwritten with convᵀ(dy, w). */
+    @Override
     public void backwardData(ConvGeometry g, float[] dy, float[] w, float[] dx, Scratch scratch) {
-        checkLengths("conv2d backward-data", g, dx, "dx", g.inputSize(), w, dy, "dy", g.outputSize());
+        KernelArgs.conv("conv2d backward-data", g, dx, "dx", g.inputSize(), w, dy, "dy", g.outputSize());
         if (DirectSingleChannel.applies(g)) {
             int tasks = Math.min(dispatcher.threads(), g.batch());
             int colsSize = kOf(g) * g.outH() * g.outW(), padSize = Im2col.padSize(g);
@@ -234,11 +241,10 @@ public final class VectorConvolution {
     }
 
     /** Gradients w.r.t. weights and bias, accumulated into {@code dw} and {@code db} (db may be null). */
+    @Override
     public void backwardWeights(ConvGeometry g, float[] x, float[] dy, float[] dw, float[] db, Scratch scratch) {
-        checkLengths("conv2d backward-weights", g, x, "x", g.inputSize(), dw, dy, "dy", g.outputSize());
-        if (db != null && db.length < g.outChannels()) {
-            throw new IllegalArgumentException("conv2d backward-weights: db has " + db.length + " elements, expected " + g.outChannels());
-        }
+        KernelArgs.conv("conv2d backward-weights", g, x, "x", g.inputSize(), dw, dy, "dy", g.outputSize());
+        KernelArgs.convBias("conv2d backward-weights", "db", g, db);
         int wsize = g.weightSize();
         int chunks = weightChunks(g);
         int tasks = Math.min(dispatcher.threads(), chunks);
@@ -277,9 +283,7 @@ public final class VectorConvolution {
             int oc = g.outChannels(), sp = g.outH() * g.outW();
             int biasTasks = Math.min(dispatcher.threads(), oc);
             dispatcher.forEach(biasTasks, t -> {
-                for (int c = first(oc, t, biasTasks), end = first(oc, t + 1, biasTasks); c < end; c++) {
-                    db[c] += ChannelOps.channelSum(dy, g.batch(), oc, sp, c);
-                }
+                ReductionKernels.channelSums(g.batch(), oc, sp, dy, 0, db, 0, first(oc, t, biasTasks), first(oc, t + 1, biasTasks));
             });
         }
     }
@@ -323,12 +327,4 @@ public final class VectorConvolution {
         return (int) ((long) n * i / parts);
     }
 
-    private static void checkLengths(String kernel, ConvGeometry g, float[] in, String inName, int inSize,
-                                     float[] w, float[] out, String outName, int outSize) {
-        if (in.length < inSize || out.length < outSize || w.length < g.weightSize()) {
-            throw new IllegalArgumentException(kernel + ": arrays too small for " + g + ": " + inName + " has " + in.length
-                    + " (needs " + inSize + "), weights " + w.length + " (needs " + g.weightSize() + "), " + outName + " has "
-                    + out.length + " (needs " + outSize + ")");
-        }
-    }
 }

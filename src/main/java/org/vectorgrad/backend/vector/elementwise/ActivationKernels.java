@@ -7,17 +7,17 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import org.vectorgrad.backend.Activation;
-import org.vectorgrad.backend.scalar.ScalarBackend;
 
 /**
  * Activations and their derivatives over ranges of arrays. Identity, ReLU, leaky ReLU and every derivative use the
- * same float operations as {@link ScalarBackend}, so they match it bitwise (NaN and -0 included: the compare-and-
+ * same float operations as the scalar backend (the test oracle), so they match it bitwise (NaN and -0 included: the compare-and-
  * blend form keeps {@code x < 0 ? 0 : x}'s semantics, ReLU(NaN) = NaN and ReLU(-0) = -0 as in PyTorch, which
  * {@code max} would not; ReLU's backward is the select {@code y <= 0 ? 0 : dy}, PyTorch's {@code threshold_backward}).
  * Sigmoid and tanh use {@link FixedMath} in float (never the Vector API's EXP/TANH, whose bits change when C2
  * compiles the kernel): within 2e-6 absolute / 1e-5 relative of the double-precision oracle. Their loops live in
  * {@link FixedMath}, whose vector tails use the scalar twin of the same formula, so every element's bits are
- * independent of its position.
+ * independent of its position. The scalar tails of the other loops are written here too ({@link #forwardOne},
+ * {@link #backwardOne}): the kernels never call the oracle, so a test comparing them with it compares two codes.
  */
 public final class ActivationKernels {
     private ActivationKernels() {}
@@ -53,7 +53,16 @@ public final class ActivationKernels {
                 return;
             }
         }
-        for (; i < to; i++) y[yOff + i] = ScalarBackend.activate(act, alpha, x[xOff + i]);
+        for (; i < to; i++) y[yOff + i] = forwardOne(act, alpha, x[xOff + i]);
+    }
+
+    /** One element of the ReLU / leaky ReLU loops above (the only ones whose tail runs here), same operations. */
+    private static float forwardOne(Activation act, float alpha, float x) {
+        return switch (act) {
+            case RELU -> x < 0f ? 0f : x;                  // NaN < 0 is false: kept, as the blend
+            case LEAKY_RELU -> x > 0f ? x : alpha * x;
+            default -> throw new AssertionError(act + " has no scalar tail here");
+        };
     }
 
     /** {@code dx[i] = dy[i]·act'(y[i])} for i in [from, to). */
@@ -93,7 +102,18 @@ public final class ActivationKernels {
                 }
             }
         }
-        for (; i < to; i++) dx[dxOff + i] = ScalarBackend.backwardOne(act, alpha, y[yOff + i], dy[dyOff + i]);
+        for (; i < to; i++) dx[dxOff + i] = backwardOne(act, alpha, y[yOff + i], dy[dyOff + i]);
+    }
+
+    /** One element of the loops above, the same operations as their lanes. */
+    private static float backwardOne(Activation act, float alpha, float y, float dy) {
+        return switch (act) {
+            case IDENTITY -> dy * 1f;
+            case RELU -> y <= 0f ? 0f : dy;                // a select, as the blend: NaN y passes dy through
+            case LEAKY_RELU -> dy * (y > 0f ? 1f : alpha);
+            case SIGMOID -> dy * (y * (1f - y));
+            case TANH -> dy * (1f - y * y);
+        };
     }
 
     /** In place {@code x[r, j] = act(x[r, j] + bias[j])} for rows [rowFrom, rowTo) of a block with {@code cols} columns. */

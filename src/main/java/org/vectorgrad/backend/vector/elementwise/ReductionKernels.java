@@ -16,20 +16,6 @@ import jdk.incubator.vector.VectorOperators;
 public final class ReductionKernels {
     private ReductionKernels() {}
 
-    /** Σ x[i] for i in [0, n), accumulated in double lanes. */
-    public static double sum(int n, float[] x, int xOff) {
-        DoubleVector acc0 = DoubleVector.zero(D), acc1 = DoubleVector.zero(D);
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += N) {
-            FloatVector v = FloatVector.fromArray(F, x, xOff + i);
-            acc0 = acc0.add((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0));
-            acc1 = acc1.add((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1));
-        }
-        double s = Lanes.sum(acc0.add(acc1));
-        for (; i < n; i++) s += x[xOff + i];
-        return s;
-    }
-
     /** Σ x[i]·y[i] for i in [0, n), products and sum in double. */
     public static double dot(int n, float[] x, int xOff, float[] y, int yOff) {
         DoubleVector acc0 = DoubleVector.zero(D), acc1 = DoubleVector.zero(D);

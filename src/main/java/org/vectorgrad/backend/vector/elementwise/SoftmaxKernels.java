@@ -54,17 +54,6 @@ public final class SoftmaxKernels {
         }
     }
 
-    public static void logSoftmax(int cols, float[] x, int xOff, float[] y, int yOff, int rowFrom, int rowTo) {
-        for (int r = rowFrom; r < rowTo; r++) {
-            int xr = xOff + r * cols, yr = yOff + r * cols;
-            float max = rowMax(x, xr, cols);
-            float lse = (float) (max + StrictMath.log(expShifted(x, xr, max, cols, null, 0)));
-            int j = 0;
-            for (int bound = F.loopBound(cols); j < bound; j += N) FloatVector.fromArray(F, x, xr + j).sub(lse).intoArray(y, yr + j);
-            for (; j < cols; j++) y[yr + j] = x[xr + j] - lse;
-        }
-    }
-
     /**
      * Sum over rows [rowFrom, rowTo) of {@code lse(row) - logit[label]} in double, writing
      * {@code grad = scale·(softmax - onehot)} unless grad is null. Labels are checked.

@@ -2,6 +2,7 @@ package org.vectorgrad.backend.vector.optim;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import org.vectorgrad.backend.vector.elementwise.Lanes;
 
 /**
  * SGD and Adam steps over ranges [from, to). Both use exactly the oracle's float operations in the same order
@@ -9,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link org.vectorgrad.backend.scalar.ScalarBackend} bitwise, and any split of the range gives the same bits.
  */
 public final class OptimizerKernels {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> F = Lanes.F;   // the one preferred species
     private static final int N = F.length();
 
     private OptimizerKernels() {}

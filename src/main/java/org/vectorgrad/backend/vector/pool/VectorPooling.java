@@ -1,5 +1,6 @@
 package org.vectorgrad.backend.vector.pool;
 
+import org.vectorgrad.backend.KernelArgs;
 import org.vectorgrad.backend.PoolGeometry;
 import org.vectorgrad.parallel.Dispatcher;
 
@@ -18,7 +19,7 @@ public final class VectorPooling {
 
     /** Max pooling forward; {@code argmax[i]} gets the flat index into x of output i's winner. */
     public void maxForward(PoolGeometry p, float[] x, float[] y, int[] argmax) {
-        check("max-pool forward", p, x.length, y.length);
+        KernelArgs.pool("max-pool forward", p, x.length, y.length);
         if (argmax.length < p.outputSize()) {
             throw new IllegalArgumentException("max-pool forward: argmax has " + argmax.length + " elements, needs " + p.outputSize() + " for " + p);
         }
@@ -28,7 +29,7 @@ public final class VectorPooling {
 
     /** Max pooling backward: dx overwritten, each dy routed to its arg-max. */
     public void maxBackward(PoolGeometry p, float[] dy, int[] argmax, float[] dx) {
-        check("max-pool backward", p, dx.length, dy.length);
+        KernelArgs.pool("max-pool backward", p, dx.length, dy.length);
         if (argmax.length < p.outputSize()) {
             throw new IllegalArgumentException("max-pool backward: argmax has " + argmax.length + " elements, needs " + p.outputSize() + " for " + p);
         }
@@ -38,14 +39,14 @@ public final class VectorPooling {
 
     /** Average pooling forward. */
     public void avgForward(PoolGeometry p, float[] x, float[] y) {
-        check("avg-pool forward", p, x.length, y.length);
+        KernelArgs.pool("avg-pool forward", p, x.length, y.length);
         int planes = p.batch() * p.channels(), tasks = tasks(planes);
         dispatcher.forEach(tasks, t -> PoolKernels.avgForward(p, x, y, first(planes, t, tasks), first(planes, t + 1, tasks)));
     }
 
     /** Average pooling backward: dx overwritten. */
     public void avgBackward(PoolGeometry p, float[] dy, float[] dx) {
-        check("avg-pool backward", p, dx.length, dy.length);
+        KernelArgs.pool("avg-pool backward", p, dx.length, dy.length);
         int planes = p.batch() * p.channels(), tasks = tasks(planes);
         dispatcher.forEach(tasks, t -> PoolKernels.avgBackward(p, dy, dx, first(planes, t, tasks), first(planes, t + 1, tasks)));
     }
@@ -58,10 +59,4 @@ public final class VectorPooling {
         return (int) ((long) n * i / parts);
     }
 
-    private static void check(String kernel, PoolGeometry p, int inLen, int outLen) {
-        if (inLen < p.inputSize() || outLen < p.outputSize()) {
-            throw new IllegalArgumentException(kernel + ": arrays too small for " + p + ": input side has " + inLen
-                    + " (needs " + p.inputSize() + "), output side has " + outLen + " (needs " + p.outputSize() + ")");
-        }
-    }
 }

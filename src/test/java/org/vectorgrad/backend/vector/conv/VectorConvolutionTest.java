@@ -6,17 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.ConvGeometry;
+import org.vectorgrad.backend.Gemm;
 import org.vectorgrad.backend.Scratch;
 import org.vectorgrad.backend.scalar.ScalarBackend;
 import org.vectorgrad.parallel.Dispatcher;
@@ -200,7 +197,7 @@ class VectorConvolutionTest {
     void gemmThatDispatchesItselfRunsInlineInsideTheConvolutionTasks() {
         // At run time the GEMM belongs to the vector backend and uses the same dispatcher as the convolution;
         // a GEMM that splits its rows through that dispatcher must neither deadlock nor corrupt the batch split.
-        Backend nested = nestedGemm(d2);
+        Gemm nested = nestedGemm(d2);
         for (ConvGeometry g : List.of(ConvGeometry.simple(5, 3, 7, 7, 4, 3, 1, 1), ConvGeometry.simple(4, 2, 6, 6, 6, 1, 1, 0))) {
             float[] x = random(16, g.inputSize()), w = random(17, g.weightSize()), dy = random(18, g.outputSize());
             float[] yE = new float[g.outputSize()], yA = new float[g.outputSize()];
@@ -218,24 +215,11 @@ class VectorConvolutionTest {
         }
     }
 
-    /** A backend whose GEMM computes row blocks of C in parallel through {@code d}; everything else is scalar. */
-    private static Backend nestedGemm(Dispatcher d) {
-        InvocationHandler h = (proxy, method, args) -> {
-            if (method.getName().equals("gemm")) {
-                int m = (int) args[2], ldc = (int) args[15], cOff = (int) args[14], lda = (int) args[8], aOff = (int) args[7];
-                boolean transA = (boolean) args[0];
-                d.forEach(m, i -> SCALAR.gemm(transA, (boolean) args[1], 1, (int) args[3], (int) args[4], (float) args[5],
-                        (float[]) args[6], aOff + (transA ? i : i * lda), lda, (float[]) args[9], (int) args[10], (int) args[11],
-                        (float) args[12], (float[]) args[13], cOff + i * ldc, ldc));
-                return null;
-            }
-            try {
-                return method.invoke(SCALAR, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-        };
-        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class}, h);
+    /** A GEMM that computes row blocks of C in parallel through {@code d}, each on the scalar reference. */
+    private static Gemm nestedGemm(Dispatcher d) {
+        return (transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc) ->
+                d.forEach(m, i -> SCALAR.gemm(transA, transB, 1, n, k, alpha, a, aOff + (transA ? i : i * lda), lda,
+                        b, bOff, ldb, beta, c, cOff + i * ldc, ldc));
     }
 
     @Test

@@ -7,8 +7,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each vector micro-kernel against its scalar twin, bitwise (the GEMM switches from the twin to the vector kernel
- * once the latter is compiled, so they must agree to the bit), and the register transposes against plain loops.
+ * Each vector micro-kernel against its scalar twin {@link ScalarKernel}, bitwise (the twin does per element exactly
+ * the lane's operations; the GEMM itself never runs it: docs/decisions.md §7), and the register transposes against
+ * plain loops.
  */
 class MicroKernelTest {
     private static final int[][] KERNELS = {{512, 12}, {512, 8}, {256, 6}, {256, 4}, {128, 6}};

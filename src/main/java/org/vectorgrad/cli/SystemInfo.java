@@ -1,8 +1,11 @@
-package org.vectorgrad.backend;
+package org.vectorgrad.cli;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.vectorgrad.backend.Availability;
+import org.vectorgrad.backend.Backends;
+import org.vectorgrad.backend.CpuFeatures;
 import org.vectorgrad.backend.auto.GemmRule;
 import org.vectorgrad.backend.blas.CoreTypeSetup;
 import org.vectorgrad.backend.blas.OpenBlasLoader;
@@ -19,8 +22,9 @@ import org.vectorgrad.parallel.Dispatcher;
 public final class SystemInfo {
     /** How OpenBLAS threads are sized, for the report and docs/blas.md. */
     public static final String THREAD_POLICY = "each backend uses the thread count it was created with; the blas"
-            + " backend sets OpenBLAS's process-global thread count to that number before its calls (no"
-            + " oversubscription: vectorgrad's own workers are idle during a BLAS call)";
+            + " backend sets OpenBLAS's process-global thread count to that number before its calls, all of them"
+            + " under one process-wide lock (vectorgrad's workers are idle during a dense layer's BLAS call; in a"
+            + " convolution they may run im2col meanwhile)";
 
     private SystemInfo() {}
 

@@ -19,7 +19,8 @@ import org.vectorgrad.nativebindings.openblas.cblas_h;
  * A small timing harness (not a test): GFLOP/s of {@link BlasBackend#gemm} on the reference shapes, the per-call
  * cost of the critical heap path against off-heap segments, GEMV against GEMM for one-row/one-column products, and
  * BLAS against the Java backends on small GEMMs (the auto rule). Each figure is the median of several timed runs
- * after warm-up. Run it under {@code flock /tmp/vectorgrad-bench.lock}; see docs/blas.md for the command.
+ * after warm-up. Run it under {@code flock /tmp/vectorgrad-bench.lock}; see docs/blas.md or this folder's README for
+ * the command (it declares the blas package to reach its package-private parts, on the class path only).
  *
  * <p>Arguments: {@code gemm [threads]}, {@code overhead}, {@code gemv}, {@code small}, {@code compare [threads]}
  * (BLAS against the vector backend on the reference shapes, when a vector backend is on the class path),
