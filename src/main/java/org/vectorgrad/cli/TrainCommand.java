@@ -67,15 +67,9 @@ final class TrainCommand {
                                 "threads", Integer.toString(backend.threads())));
                 err.println("saved the model to " + save.path());
             }
-            double trainSecs = epochs.stream().mapToDouble(e -> e.seconds()).sum();
-            double meanRate = epochs.stream().mapToDouble(EpochStats::samplesPerSecond).average().orElse(Double.NaN);
+            double meanRate = EpochSummary.meanRate(epochs);
             double wall = (System.nanoTime() - wallStart) / 1e9;
-            out.println("epoch  train_loss  test_acc  samples/s");
-            for (EpochStats e : epochs) {
-                out.printf(Locale.ROOT, "%5d  %10.4f  %7.2f%%  %9.0f%n", e.epoch(), e.trainLoss(), 100 * e.testAccuracy(), e.samplesPerSecond());
-            }
-            out.printf(Locale.ROOT, "final test accuracy %.2f %% after %d epochs, %.1f s training, %.1f s wall%n",
-                    100 * last.testAccuracy(), o.epochs(), trainSecs, wall);
+            EpochSummary.print(out, epochs, o.epochs(), wall);
             out.println(new Json()
                     .put("model", o.model()).put("backend", backend.name()).put("threads", backend.threads())
                     .put("epochs", o.epochs()).put("batch", o.batch()).put("seed", o.seed())

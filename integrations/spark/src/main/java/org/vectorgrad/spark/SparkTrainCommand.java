@@ -120,15 +120,9 @@ public final class SparkTrainCommand {
                 return 1;
             }
             EpochStats last = hist.get(hist.size() - 1);
-            double trainSecs = hist.stream().mapToDouble(EpochStats::seconds).sum();
-            double meanRate = hist.stream().mapToDouble(EpochStats::samplesPerSecond).average().orElse(Double.NaN);
+            double meanRate = org.vectorgrad.cli.EpochSummary.meanRate(hist);
             double wall = (System.nanoTime() - wallStart) / 1e9;
-            out.println("epoch  train_loss  test_acc  samples/s");
-            for (EpochStats e : hist) {
-                out.printf(Locale.ROOT, "%5d  %10.4f  %7.2f%%  %9.0f%n", e.epoch(), e.trainLoss(), 100 * e.testAccuracy(), e.samplesPerSecond());
-            }
-            out.printf(Locale.ROOT, "final test accuracy %.2f %% after %d epochs, %.1f s training, %.1f s wall%n",
-                    100 * last.testAccuracy(), epochs, trainSecs, wall);
+            org.vectorgrad.cli.EpochSummary.print(out, hist, epochs, wall);
             SparkTrainer.Costs c = r.costs();
             out.println(new Json()
                     .put("model", modelName).put("backend", backend).put("threads", tpt)
