@@ -60,7 +60,7 @@ class CheckpointKillTest {
                 assertEquals("ready", line, "child output");
                 Thread.sleep(rng.nextInt(200));
                 p.destroyForcibly();
-                assertTrue(p.waitFor(30, TimeUnit.SECONDS), "child did not end");
+                assertTrue(p.waitFor(300, TimeUnit.SECONDS), "child did not end");
             }
             Sequential m = model();
             SGD sgd = new SGD(m.parameters(), 0.1f, 0.9f);

@@ -87,14 +87,7 @@ public final class FixedMath {
         x = Math.min(Math.max(x, EXP_LO), EXP_HI);
         float t = Math.fma(x, LOG2E, ROUND);
         float n = t - ROUND;
-        float r = Math.fma(n, -LN2_HI, x);
-        r = Math.fma(n, -LN2_LO, r);
-        float p = Math.fma(r, E0, E1);
-        p = Math.fma(p, r, E2);
-        p = Math.fma(p, r, E3);
-        p = Math.fma(p, r, E4);
-        p = Math.fma(p, r, E5);
-        float q = Math.fma(p, r * r, r) + 1f;
+        float q = reducedExpm1(x, n) + 1f;
         int ni = Float.floatToRawIntBits(t) - ROUND_BITS;
         int n1 = ni >> 1, n2 = ni - n1;
         return q * Float.intBitsToFloat((n1 + 127) << 23) * Float.intBitsToFloat((n2 + 127) << 23);
@@ -150,17 +143,25 @@ public final class FixedMath {
         return em1.fma(s, s.sub(1f));
     }
 
-    private static float expm1(float y) {
-        float t = Math.fma(y, LOG2E, ROUND);
-        float n = t - ROUND;
-        float r = Math.fma(n, -LN2_HI, y);
+    /**
+     * The scalar twins' shared core: e^r - 1 for r = x - n·ln 2 (Cody-Waite, two parts), by the same polynomial and
+     * in the same operation order as the vector kernels, so twin and kernel agree to the bit.
+     */
+    private static float reducedExpm1(float x, float n) {
+        float r = Math.fma(n, -LN2_HI, x);
         r = Math.fma(n, -LN2_LO, r);
         float p = Math.fma(r, E0, E1);
         p = Math.fma(p, r, E2);
         p = Math.fma(p, r, E3);
         p = Math.fma(p, r, E4);
         p = Math.fma(p, r, E5);
-        float em1 = Math.fma(p, r * r, r);
+        return Math.fma(p, r * r, r);
+    }
+
+    private static float expm1(float y) {
+        float t = Math.fma(y, LOG2E, ROUND);
+        float n = t - ROUND;
+        float em1 = reducedExpm1(y, n);
         int ni = Float.floatToRawIntBits(t) - ROUND_BITS;
         float s = Float.intBitsToFloat((ni + 127) << 23);
         return Math.fma(em1, s, s - 1f);
