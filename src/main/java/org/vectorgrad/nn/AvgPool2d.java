@@ -47,7 +47,7 @@ public final class AvgPool2d extends AbstractLayer {
         Tensor in = inputView.of(x);
         geometry = p;
         output = reuse(output, p.batch(), p.channels(), p.outH(), p.outW());
-        backend().avgPool2dForward(p, in.data(), output.data());
+        backend().pooling().avgForward(p, in.data(), output.data());
         haveForward = true;
         return output;
     }
@@ -59,7 +59,7 @@ public final class AvgPool2d extends AbstractLayer {
         requireShape("gradient of the output", gy, p.batch(), p.channels(), p.outH(), p.outW());
         Tensor dy = gradView.of(gy);
         gradInput = reuse(gradInput, p.batch(), p.channels(), p.inH(), p.inW());
-        backend().avgPool2dBackward(p, dy.data(), gradInput.data());
+        backend().pooling().avgBackward(p, dy.data(), gradInput.data());
         return gradInput;
     }
 

@@ -97,7 +97,7 @@ public final class Conv2d extends AbstractLayer {
         input = inputView.of(x);
         ConvGeometry g = geometryFor(input.dim(0), input.dim(2), input.dim(3));
         output = reuse(output, g.batch(), outChannels, g.outH(), g.outW());
-        be.conv2dForward(g, input.data(), weight.value().data(), bias == null ? null : bias.value().data(), output.data(), scratch);
+        be.convolution().forward(g, input.data(), weight.value().data(), bias == null ? null : bias.value().data(), output.data(), scratch);
         return output;
     }
 
@@ -113,10 +113,10 @@ public final class Conv2d extends AbstractLayer {
         requireShape("gradient of the output", gy, g.batch(), outChannels, g.outH(), g.outW());
         Tensor dy = gradView.of(gy);
         Backend be = backend();
-        be.conv2dBackwardWeights(g, input.data(), dy.data(), weight.grad().data(), bias == null ? null : bias.grad().data(), scratch);
+        be.convolution().backwardWeights(g, input.data(), dy.data(), weight.grad().data(), bias == null ? null : bias.grad().data(), scratch);
         if (!needInputGradient) return null;
         gradInput = reuse(gradInput, g.batch(), inChannels, g.inH(), g.inW());
-        be.conv2dBackwardData(g, dy.data(), weight.value().data(), gradInput.data(), scratch);
+        be.convolution().backwardData(g, dy.data(), weight.value().data(), gradInput.data(), scratch);
         return gradInput;
     }
 

@@ -25,7 +25,7 @@ public final class GlobalAvgPool2d extends AbstractLayer {
         Tensor in = inputView.of(x);
         geometry = p;
         output = reuse(output, p.batch(), p.channels());
-        backend().avgPool2dForward(p, in.data(), output.data());
+        backend().pooling().avgForward(p, in.data(), output.data());
         haveForward = true;
         return output;
     }
@@ -37,7 +37,7 @@ public final class GlobalAvgPool2d extends AbstractLayer {
         requireShape("gradient of the output", gy, p.batch(), p.channels());
         Tensor dy = gradView.of(gy);
         gradInput = reuse(gradInput, p.batch(), p.channels(), p.inH(), p.inW());
-        backend().avgPool2dBackward(p, dy.data(), gradInput.data());
+        backend().pooling().avgBackward(p, dy.data(), gradInput.data());
         return gradInput;
     }
 

@@ -49,7 +49,7 @@ public final class MaxPool2d extends AbstractLayer {
         geometry = p;
         output = reuse(output, p.batch(), p.channels(), p.outH(), p.outW());
         if (argmax == null || argmax.length != p.outputSize()) argmax = new int[p.outputSize()];
-        backend().maxPool2dForward(p, in.data(), output.data(), argmax);
+        backend().pooling().maxForward(p, in.data(), output.data(), argmax);
         haveForward = true;
         return output;
     }
@@ -61,7 +61,7 @@ public final class MaxPool2d extends AbstractLayer {
         requireShape("gradient of the output", gy, p.batch(), p.channels(), p.outH(), p.outW());
         Tensor dy = gradView.of(gy);
         gradInput = reuse(gradInput, p.batch(), p.channels(), p.inH(), p.inW());
-        backend().maxPool2dBackward(p, dy.data(), argmax, gradInput.data());
+        backend().pooling().maxBackward(p, dy.data(), argmax, gradInput.data());
         return gradInput;
     }
 

@@ -36,7 +36,7 @@ public final class SGD extends AbstractOptimizer {
         for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i);
             Tensor w = p.value(), g = p.grad(), v = velocity[i];
-            be.sgdUpdate(p.size(), lr, momentum, weightDecay, nesterov, w.data(), w.offset(), g.data(), g.offset(),
+            be.updates().sgd(p.size(), lr, momentum, weightDecay, nesterov, w.data(), w.offset(), g.data(), g.offset(),
                     v == null ? null : v.data(), v == null ? 0 : v.offset());
         }
     }

@@ -3,14 +3,13 @@ package org.vectorgrad.backend.vector.conv;
 import org.vectorgrad.backend.ConvGeometry;
 import org.vectorgrad.backend.Convolution;
 import org.vectorgrad.backend.Gemm;
-import org.vectorgrad.backend.KernelArgs;
 import org.vectorgrad.backend.Scratch;
 import org.vectorgrad.backend.vector.elementwise.ReductionKernels;
 import org.vectorgrad.parallel.Dispatcher;
 
 /**
  * Convolution kernels of the vector backend (NCHW, weights (O, I/g, KH, KW)), also run by the {@code blas} and
- * {@code auto} backends. The general path is im2col feeding the {@link Gemm} the backend chose, per group, with {@code K = I/g·KH·KW} and {@code P = OH·OW}:
+ * {@code auto} backends on their GEMM ({@link #on}). The general path is im2col feeding the {@link Gemm} the backend chose, per group, with {@code K = I/g·KH·KW} and {@code P = OH·OW}:
  * <pre>
  *   forward          Y_g (Og × B·P)   = W_g (Og×K) · cols (K × B·P)            then rows scattered to y[n, g·Og + o]
  *   backward data    cols (K × B·P)   = W_gᵀ (K×Og) · dY_g (Og × B·P)          then col2im into dx[n]
@@ -37,7 +36,7 @@ import org.vectorgrad.parallel.Dispatcher;
  * <p>Scratch slots: 0 for the weight-gradient partials, {@code 1 + 3t} for the column matrix of task t,
  * {@code 2 + 3t} for its GEMM output / gathered gradient, {@code 3 + 3t} for its padded plane.
  */
-public final class VectorConvolution implements Convolution {
+public final class VectorConvolution extends Convolution {
     /** Fixed batch chunking of backward-weights (divisible by 1, 2, 3, 4 and 6 threads). */
     static final int WEIGHT_CHUNKS = 12;
     /** Columns aimed at when several images share one GEMM (measured: 4 × 196 columns ran 1.2-1.5× one image's). */
@@ -76,11 +75,14 @@ public final class VectorConvolution implements Convolution {
 
     // ---- forward --------------------------------------------------------------------------------------------
 
-    /** Convolution forward: {@code y = conv(x, w) + bias} (bias may be null); y is overwritten. */
+    /** The same kernels, on the same threads, with their GEMMs sent to {@code other}. */
     @Override
-    public void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, Scratch scratch) {
-        KernelArgs.conv("conv2d forward", g, x, "x", g.inputSize(), w, y, "y", g.outputSize());
-        KernelArgs.convBias("conv2d forward", "bias", g, bias);
+    public VectorConvolution on(Gemm other) {
+        return new VectorConvolution(other, dispatcher);
+    }
+
+    @Override
+    protected void runForward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, Scratch scratch) {
         if (DirectSingleChannel.applies(g)) {
             int tasks = Math.min(dispatcher.threads(), g.batch());
             int padSize = DirectSingleChannel.bufferSize(g);
@@ -152,10 +154,8 @@ public final class VectorConvolution implements Convolution {
 
     // ---- backward data --------------------------------------------------------------------------------------
 
-    /** Gradient w.r.t. the input: {@code dx} is overwritten with convᵀ(dy, w). */
     @Override
-    public void backwardData(ConvGeometry g, float[] dy, float[] w, float[] dx, Scratch scratch) {
-        KernelArgs.conv("conv2d backward-data", g, dx, "dx", g.inputSize(), w, dy, "dy", g.outputSize());
+    protected void runBackwardData(ConvGeometry g, float[] dy, float[] w, float[] dx, Scratch scratch) {
         if (DirectSingleChannel.applies(g)) {
             int tasks = Math.min(dispatcher.threads(), g.batch());
             int colsSize = kOf(g) * g.outH() * g.outW(), padSize = Im2col.padSize(g);
@@ -240,11 +240,8 @@ public final class VectorConvolution implements Convolution {
         return (int) Math.max(1, Math.min(Math.min(WEIGHT_CHUNKS, g.batch()), ConvGeometry.MAX_ELEMENTS / g.weightSize()));
     }
 
-    /** Gradients w.r.t. weights and bias, accumulated into {@code dw} and {@code db} (db may be null). */
     @Override
-    public void backwardWeights(ConvGeometry g, float[] x, float[] dy, float[] dw, float[] db, Scratch scratch) {
-        KernelArgs.conv("conv2d backward-weights", g, x, "x", g.inputSize(), dw, dy, "dy", g.outputSize());
-        KernelArgs.convBias("conv2d backward-weights", "db", g, db);
+    protected void runBackwardWeights(ConvGeometry g, float[] x, float[] dy, float[] dw, float[] db, Scratch scratch) {
         int wsize = g.weightSize();
         int chunks = weightChunks(g);
         int tasks = Math.min(dispatcher.threads(), chunks);

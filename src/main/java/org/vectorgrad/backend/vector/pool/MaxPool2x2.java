@@ -5,6 +5,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.vectorgrad.backend.vector.elementwise.Lanes;
 
 /**
  * The 2×2, stride-2, unpadded max pool of CNNs, vectorized: a vector of L outputs reads 2L columns of two input
@@ -18,7 +19,7 @@ import jdk.incubator.vector.VectorSpecies;
  * row or column is never read by forward and gets zero gradient.
  */
 final class MaxPool2x2 {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = Lanes.F;   // the one preferred species
     private static final VectorSpecies<Integer> I = S.withLanes(int.class).withShape(S.vectorShape()).check(int.class);
     private static final int L = S.length();
     /** Lane i selects lane 2i (EVEN) or 2i+1 (ODD) of the concatenation of two vectors. */

@@ -1,0 +1,55 @@
+package org.vectorgrad.backend;
+
+/**
+ * The pooling family: NCHW tensors contiguous from index 0. Every public method checks its arguments here
+ * ({@link KernelArgs#pool}) for every implementation, then calls the protected kernel: {@code scalar.ScalarPooling}
+ * (the oracle) or {@code vector.pool.VectorPooling}. Planes are independent, so results are the same bits for any
+ * thread count.
+ */
+public abstract class Pooling {
+    /** For subclasses. */
+    protected Pooling() {}
+
+    /**
+     * Max pooling forward. {@code argmax[i]} receives, for output element i, the flat index into x of the
+     * winner; ties go to the first position in row-major window order (lowest kh, then lowest kw). NaN
+     * propagates as in PyTorch 1.13: a window holding NaN outputs NaN, and its arg-max is the last NaN in window
+     * order (PyTorch's {@code val > max || isnan(val)}).
+     */
+    public final void maxForward(PoolGeometry p, float[] x, float[] y, int[] argmax) {
+        KernelArgs.pool("max-pool forward", p, x.length, y.length);
+        KernelArgs.argmax("max-pool forward", p, argmax);
+        runMaxForward(p, x, y, argmax);
+    }
+
+    /** Max pooling backward: dx is overwritten, each dy routed to its arg-max (sums where windows overlap). */
+    public final void maxBackward(PoolGeometry p, float[] dy, int[] argmax, float[] dx) {
+        KernelArgs.pool("max-pool backward", p, dx.length, dy.length);
+        KernelArgs.argmax("max-pool backward", p, argmax);
+        runMaxBackward(p, dy, argmax, dx);
+    }
+
+    /** Average pooling forward. */
+    public final void avgForward(PoolGeometry p, float[] x, float[] y) {
+        KernelArgs.pool("avg-pool forward", p, x.length, y.length);
+        runAvgForward(p, x, y);
+    }
+
+    /** Average pooling backward: dx is overwritten. */
+    public final void avgBackward(PoolGeometry p, float[] dy, float[] dx) {
+        KernelArgs.pool("avg-pool backward", p, dx.length, dy.length);
+        runAvgBackward(p, dy, dx);
+    }
+
+    /** {@link #maxForward}, arguments checked. */
+    protected abstract void runMaxForward(PoolGeometry p, float[] x, float[] y, int[] argmax);
+
+    /** {@link #maxBackward}, arguments checked. */
+    protected abstract void runMaxBackward(PoolGeometry p, float[] dy, int[] argmax, float[] dx);
+
+    /** {@link #avgForward}, arguments checked. */
+    protected abstract void runAvgForward(PoolGeometry p, float[] x, float[] y);
+
+    /** {@link #avgBackward}, arguments checked. */
+    protected abstract void runAvgBackward(PoolGeometry p, float[] dy, float[] dx);
+}
