@@ -7,7 +7,7 @@ import org.vectorgrad.tensor.Tensor;
 
 /**
  * Stochastic gradient descent with optional momentum, Nesterov momentum and L2 weight decay, with PyTorch's
- * update rule (see {@link Backend#sgdUpdate}). Velocity buffers are allocated once, at construction.
+ * update rule (see {@link org.vectorgrad.backend.Updates#sgd}). Velocity buffers are allocated once, at construction.
  */
 public final class SGD extends AbstractOptimizer {
     private final float momentum;

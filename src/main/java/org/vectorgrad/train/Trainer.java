@@ -29,7 +29,7 @@ import org.vectorgrad.tensor.Tensor;
  * optimizer step); otherwise it throws {@link NonFiniteException}, naming the epoch, the step and what was not
  * finite, and the parameters keep their values from before that step. The gradient norm, taken in double (squares
  * of floats cannot overflow it), is finite exactly when every element of the gradient is, so the check is
- * {@link Backend#allFinite} on each gradient: one vectorized read of the gradients per step (its cost is measured
+ * {@link org.vectorgrad.backend.Pointwise#allFinite} on each gradient: one vectorized read of the gradients per step (its cost is measured
  * in docs/architecture.md, "NaN, Inf and sizes").
  *
  * <p><b>Divergence.</b> A run whose loss stays finite but ends far above where it started is reported by

@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.PoolGeometry;
 import org.vectorgrad.backend.scalar.ScalarBackend;
 import org.vectorgrad.parallel.Dispatcher;
@@ -20,7 +21,7 @@ import org.vectorgrad.parallel.Dispatcher;
  * bitwise equal (not merely close) for every thread count.
  */
 class VectorPoolingTest {
-    private static final ScalarBackend SCALAR = new ScalarBackend();
+    private static final Backend SCALAR = ScalarBackend.create();
     private static Dispatcher[] pools;
 
     @BeforeAll
@@ -78,8 +79,8 @@ class VectorPoolingTest {
             float[] x = withTies(1, p.inputSize()), dy = random(2, p.outputSize());
             float[] yE = new float[p.outputSize()], dxE = new float[p.inputSize()];
             int[] aE = new int[p.outputSize()];
-            SCALAR.maxPool2dForward(p, x, yE, aE);
-            SCALAR.maxPool2dBackward(p, dy, aE, dxE);
+            SCALAR.pooling().maxForward(p, x, yE, aE);
+            SCALAR.pooling().maxBackward(p, dy, aE, dxE);
             for (Dispatcher d : pools) {
                 VectorPooling pool = new VectorPooling(d);
                 float[] y = new float[p.outputSize()], dx = new float[p.inputSize()];
@@ -100,8 +101,8 @@ class VectorPoolingTest {
         for (PoolGeometry p : geometries()) {
             float[] x = random(3, p.inputSize()), dy = random(4, p.outputSize());
             float[] yE = new float[p.outputSize()], dxE = new float[p.inputSize()];
-            SCALAR.avgPool2dForward(p, x, yE);
-            SCALAR.avgPool2dBackward(p, dy, dxE);
+            SCALAR.pooling().avgForward(p, x, yE);
+            SCALAR.pooling().avgBackward(p, dy, dxE);
             for (Dispatcher d : pools) {
                 VectorPooling pool = new VectorPooling(d);
                 float[] y = new float[p.outputSize()], dx = new float[p.inputSize()];
