@@ -20,7 +20,7 @@ class VectorBackendFactoryTest {
         Availability a = f.availability();
         assertTrue(a.available(), a.reason());
         try (Backend b = Backends.create("vector", 2)) {
-            assertInstanceOf(VectorBackend.class, b);
+            assertInstanceOf(org.vectorgrad.backend.vector.gemm.BlockedGemm.class, b.gemm());
             assertEquals(2, b.threads());
             assertEquals("vector", b.name());
         }
