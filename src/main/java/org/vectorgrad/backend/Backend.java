@@ -12,8 +12,7 @@ package org.vectorgrad.backend;
  * <p>Conventions, for every method:
  * <ul>
  *   <li>Operands are heap {@code float[]} arrays with an offset (the storage of a contiguous {@code Tensor});
- *       matrices are row-major with a leading dimension (distance between rows, in elements). Convolution and
- *       pooling take NCHW arrays contiguous from index 0.</li>
+ *       matrices are row-major with a leading dimension (distance between rows, in elements).</li>
  *   <li>Inputs and outputs may not overlap unless the method says "in place".</li>
  *   <li>"Accumulate" means the result is added to the output; otherwise the output is overwritten and its
  *       previous contents are never read (it may hold NaN).</li>

@@ -1,7 +1,7 @@
 package org.vectorgrad.backend;
 
 /**
- * The convolution family: NCHW tensors contiguous from index 0, weights (O, I/g, KH, KW). Every public method checks
+ * The convolution family: NCHW tensors, each a contiguous array from an offset, weights (O, I/g, KH, KW). Every public method checks
  * its arguments here ({@link KernelArgs#conv}) for every implementation, then calls the protected kernel:
  * {@code scalar.ScalarConvolution} (direct loops, the oracle) or {@code vector.conv.VectorConvolution} (im2col on
  * a {@link Gemm}, direct vector kernels for a single input channel). {@link Scratch} is the caller's buffers, lent
@@ -12,23 +12,25 @@ public abstract class Convolution {
     protected Convolution() {}
 
     /** Forward: {@code y = conv(x, w) + bias} (bias may be null); y is overwritten. */
-    public final void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, Scratch scratch) {
-        KernelArgs.conv("conv2d forward", g, x, "x", g.inputSize(), w, y, "y", g.outputSize());
-        KernelArgs.convBias("conv2d forward", "bias", g, bias);
-        runForward(g, x, w, bias, y, scratch);
+    public final void forward(ConvGeometry g, float[] x, int xOff, float[] w, int wOff, float[] bias, int biasOff,
+                              float[] y, int yOff, Scratch scratch) {
+        KernelArgs.conv("conv2d forward", g, "x", x, xOff, g.inputSize(), w, wOff, "y", y, yOff, g.outputSize());
+        KernelArgs.convBias("conv2d forward", "bias", g, bias, biasOff);
+        runForward(g, x, xOff, w, wOff, bias, biasOff, y, yOff, scratch);
     }
 
     /** Gradient w.r.t. the input: dx is overwritten with convᵀ(dy, w). */
-    public final void backwardData(ConvGeometry g, float[] dy, float[] w, float[] dx, Scratch scratch) {
-        KernelArgs.conv("conv2d backward-data", g, dx, "dx", g.inputSize(), w, dy, "dy", g.outputSize());
-        runBackwardData(g, dy, w, dx, scratch);
+    public final void backwardData(ConvGeometry g, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff, Scratch scratch) {
+        KernelArgs.conv("conv2d backward-data", g, "dx", dx, dxOff, g.inputSize(), w, wOff, "dy", dy, dyOff, g.outputSize());
+        runBackwardData(g, dy, dyOff, w, wOff, dx, dxOff, scratch);
     }
 
     /** Gradients w.r.t. weights and bias, accumulated into dw and db (db may be null). */
-    public final void backwardWeights(ConvGeometry g, float[] x, float[] dy, float[] dw, float[] db, Scratch scratch) {
-        KernelArgs.conv("conv2d backward-weights", g, x, "x", g.inputSize(), dw, dy, "dy", g.outputSize());
-        KernelArgs.convBias("conv2d backward-weights", "db", g, db);
-        runBackwardWeights(g, x, dy, dw, db, scratch);
+    public final void backwardWeights(ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff,
+                                      float[] db, int dbOff, Scratch scratch) {
+        KernelArgs.conv("conv2d backward-weights", g, "x", x, xOff, g.inputSize(), dw, dwOff, "dy", dy, dyOff, g.outputSize());
+        KernelArgs.convBias("conv2d backward-weights", "db", g, db, dbOff);
+        runBackwardWeights(g, x, xOff, dy, dyOff, dw, dwOff, db, dbOff, scratch);
     }
 
     /**
@@ -40,11 +42,13 @@ public abstract class Convolution {
     }
 
     /** {@link #forward}, arguments checked. */
-    protected abstract void runForward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, Scratch scratch);
+    protected abstract void runForward(ConvGeometry g, float[] x, int xOff, float[] w, int wOff, float[] bias, int biasOff,
+                                       float[] y, int yOff, Scratch scratch);
 
     /** {@link #backwardData}, arguments checked. */
-    protected abstract void runBackwardData(ConvGeometry g, float[] dy, float[] w, float[] dx, Scratch scratch);
+    protected abstract void runBackwardData(ConvGeometry g, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff, Scratch scratch);
 
     /** {@link #backwardWeights}, arguments checked. */
-    protected abstract void runBackwardWeights(ConvGeometry g, float[] x, float[] dy, float[] dw, float[] db, Scratch scratch);
+    protected abstract void runBackwardWeights(ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff,
+                                               float[] db, int dbOff, Scratch scratch);
 }

@@ -145,37 +145,40 @@ public final class KernelArgs {
 
     // ---- convolution and pooling --------------------------------------------------------------------------------
 
-    /** The three arrays of a convolution kernel hold at least what the geometry needs. */
-    public static void conv(String kernel, ConvGeometry g, float[] in, String inName, int inSize,
-                            float[] w, float[] out, String outName, int outSize) {
-        if (in == null || w == null || out == null) throw new IllegalArgumentException(kernel + ": null array for " + g);
-        if (in.length < inSize || out.length < outSize || w.length < g.weightSize()) {
-            throw new IllegalArgumentException(kernel + ": arrays too small for " + g + ": " + inName + " has " + in.length
-                    + " (needs " + inSize + "), weights " + w.length + " (needs " + g.weightSize() + "), " + outName + " has "
-                    + out.length + " (needs " + outSize + ")");
+    /** The input, weights and output of a convolution kernel hold what the geometry needs from their offsets. */
+    public static void conv(String kernel, ConvGeometry g, String inName, float[] in, int inOff, int inSize,
+                            float[] w, int wOff, String outName, float[] out, int outOff, int outSize) {
+        convArray(kernel, g, inName, in, inOff, inSize);
+        convArray(kernel, g, "weights", w, wOff, g.weightSize());
+        convArray(kernel, g, outName, out, outOff, outSize);
+    }
+
+    private static void convArray(String kernel, Object geometry, String name, float[] x, int off, int size) {
+        if (x == null || off < 0 || (long) off + size > x.length) {
+            throw new IllegalArgumentException(kernel + ": " + name + " needs " + size + " elements from offset " + off
+                    + " but has length " + (x == null ? "null" : String.valueOf(x.length)) + " (" + geometry + ")");
         }
     }
 
-    /** An optional bias (forward) or bias gradient (backward-weights) has one entry per output channel. */
-    public static void convBias(String kernel, String name, ConvGeometry g, float[] bias) {
-        if (bias != null && bias.length < g.outChannels()) {
-            throw new IllegalArgumentException(kernel + ": " + name + " has " + bias.length + " elements, expected " + g.outChannels());
+    /** An optional bias (forward) or bias gradient (backward-weights) has one entry per output channel from its offset. */
+    public static void convBias(String kernel, String name, ConvGeometry g, float[] bias, int off) {
+        if (bias != null && (off < 0 || (long) off + g.outChannels() > bias.length)) {
+            throw new IllegalArgumentException(kernel + ": " + name + " has " + (bias.length - off) + " elements"
+                    + (off == 0 ? "" : " from offset " + off) + ", expected " + g.outChannels());
         }
     }
 
-    /** The arg-max array of a max-pooling kernel has one entry per output element. */
+    /** The input side and output side of a pooling kernel hold what the geometry needs from their offsets. */
+    public static void pool(String kernel, PoolGeometry p, String inName, float[] in, int inOff, String outName, float[] out, int outOff) {
+        convArray(kernel, p, inName, in, inOff, p.inputSize());
+        convArray(kernel, p, outName, out, outOff, p.outputSize());
+    }
+
+    /** The arg-max array of a max-pooling kernel has one entry per output element (from index 0). */
     public static void argmax(String kernel, PoolGeometry p, int[] argmax) {
         if (argmax == null || argmax.length < p.outputSize()) {
             throw new IllegalArgumentException(kernel + ": argmax has " + (argmax == null ? "null" : argmax.length + " elements")
                     + ", needs " + p.outputSize() + " for " + p);
-        }
-    }
-
-    /** The input side and output side of a pooling kernel hold at least what the geometry needs. */
-    public static void pool(String kernel, PoolGeometry p, int inLen, int outLen) {
-        if (inLen < p.inputSize() || outLen < p.outputSize()) {
-            throw new IllegalArgumentException(kernel + ": arrays too small for " + p + ": input side has " + inLen
-                    + " (needs " + p.inputSize() + "), output side has " + outLen + " (needs " + p.outputSize() + ")");
         }
     }
 }

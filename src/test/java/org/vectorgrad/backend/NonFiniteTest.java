@@ -228,10 +228,10 @@ class NonFiniteTest {
                 String what = c + " on " + name(b);
                 float[] y = new float[p.outputSize()], dx = new float[p.inputSize()];
                 int[] argmax = new int[p.outputSize()];
-                b.pooling().maxForward(p, x, y, argmax);
+                b.pooling().maxForward(p, x, 0, y, 0, argmax);
                 sameBits(wantY, y, what + " forward");
                 assertEquals(java.util.Arrays.toString(wantArgmax), java.util.Arrays.toString(argmax), what + " arg-max (PyTorch records the last NaN)");
-                b.pooling().maxBackward(p, dy, argmax, dx);
+                b.pooling().maxBackward(p, dy, 0, argmax, dx, 0);
                 close(wantDx, dx, what + " backward");
             }
         }
@@ -248,16 +248,16 @@ class NonFiniteTest {
                 float[] x = sprinkled(rng, p.inputSize(), fraction), dy = sprinkled(rng, p.outputSize(), 0);
                 float[] wantY = new float[p.outputSize()], wantDx = new float[p.inputSize()];
                 int[] wantArgmax = new int[p.outputSize()];
-                ORACLE.pooling().maxForward(p, x, wantY, wantArgmax);
-                ORACLE.pooling().maxBackward(p, dy, wantArgmax, wantDx);
+                ORACLE.pooling().maxForward(p, x, 0, wantY, 0, wantArgmax);
+                ORACLE.pooling().maxBackward(p, dy, 0, wantArgmax, wantDx, 0);
                 for (Backend b : BACKENDS) {
                     String what = "max pool " + java.util.Arrays.toString(s) + " NaN/Inf fraction " + fraction + " on " + name(b);
                     float[] y = new float[p.outputSize()], dx = new float[p.inputSize()];
                     int[] argmax = new int[p.outputSize()];
-                    b.pooling().maxForward(p, x, y, argmax);
+                    b.pooling().maxForward(p, x, 0, y, 0, argmax);
                     sameBits(wantY, y, what);
                     assertEquals(java.util.Arrays.toString(wantArgmax), java.util.Arrays.toString(argmax), what + " arg-max");
-                    b.pooling().maxBackward(p, dy, argmax, dx);
+                    b.pooling().maxBackward(p, dy, 0, argmax, dx, 0);
                     close(wantDx, dx, what + " backward");
                 }
             }

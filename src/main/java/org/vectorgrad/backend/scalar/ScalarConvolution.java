@@ -12,14 +12,15 @@ public final class ScalarConvolution extends Convolution {
     public ScalarConvolution() {}
 
     @Override
-    protected void runForward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, Scratch scratch) {
+    protected void runForward(ConvGeometry g, float[] x, int xOff, float[] w, int wOff, float[] bias, int biasOff,
+                              float[] y, int yOff, Scratch scratch) {
         int oh = g.outH(), ow = g.outW(), cg = g.inChannelsPerGroup(), og = g.outChannelsPerGroup();
         for (int n = 0; n < g.batch(); n++) {
             for (int o = 0; o < g.outChannels(); o++) {
                 int grp = o / og;
                 for (int yy = 0; yy < oh; yy++) {
                     for (int xx = 0; xx < ow; xx++) {
-                        float acc = bias == null ? 0f : bias[o];
+                        float acc = bias == null ? 0f : bias[biasOff + o];
                         for (int ci = 0; ci < cg; ci++) {
                             int c = grp * cg + ci;
                             for (int kh = 0; kh < g.kernelH(); kh++) {
@@ -28,12 +29,12 @@ public final class ScalarConvolution extends Convolution {
                                 for (int kw = 0; kw < g.kernelW(); kw++) {
                                     int iw = xx * g.strideW() - g.padLeft() + kw * g.dilationW();
                                     if (iw < 0 || iw >= g.inW()) continue;
-                                    acc += x[((n * g.inChannels() + c) * g.inH() + ih) * g.inW() + iw]
-                                            * w[((o * cg + ci) * g.kernelH() + kh) * g.kernelW() + kw];
+                                    acc += x[xOff + ((n * g.inChannels() + c) * g.inH() + ih) * g.inW() + iw]
+                                            * w[wOff + ((o * cg + ci) * g.kernelH() + kh) * g.kernelW() + kw];
                                 }
                             }
                         }
-                        y[((n * g.outChannels() + o) * oh + yy) * ow + xx] = acc;
+                        y[yOff + ((n * g.outChannels() + o) * oh + yy) * ow + xx] = acc;
                     }
                 }
             }
@@ -41,15 +42,15 @@ public final class ScalarConvolution extends Convolution {
     }
 
     @Override
-    protected void runBackwardData(ConvGeometry g, float[] dy, float[] w, float[] dx, Scratch scratch) {
-        java.util.Arrays.fill(dx, 0, g.inputSize(), 0f);
+    protected void runBackwardData(ConvGeometry g, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff, Scratch scratch) {
+        java.util.Arrays.fill(dx, dxOff, dxOff + g.inputSize(), 0f);
         int oh = g.outH(), ow = g.outW(), cg = g.inChannelsPerGroup(), og = g.outChannelsPerGroup();
         for (int n = 0; n < g.batch(); n++) {
             for (int o = 0; o < g.outChannels(); o++) {
                 int grp = o / og;
                 for (int yy = 0; yy < oh; yy++) {
                     for (int xx = 0; xx < ow; xx++) {
-                        float d = dy[((n * g.outChannels() + o) * oh + yy) * ow + xx];
+                        float d = dy[dyOff + ((n * g.outChannels() + o) * oh + yy) * ow + xx];
                         for (int ci = 0; ci < cg; ci++) {
                             int c = grp * cg + ci;
                             for (int kh = 0; kh < g.kernelH(); kh++) {
@@ -58,8 +59,8 @@ public final class ScalarConvolution extends Convolution {
                                 for (int kw = 0; kw < g.kernelW(); kw++) {
                                     int iw = xx * g.strideW() - g.padLeft() + kw * g.dilationW();
                                     if (iw < 0 || iw >= g.inW()) continue;
-                                    dx[((n * g.inChannels() + c) * g.inH() + ih) * g.inW() + iw]
-                                            += d * w[((o * cg + ci) * g.kernelH() + kh) * g.kernelW() + kw];
+                                    dx[dxOff + ((n * g.inChannels() + c) * g.inH() + ih) * g.inW() + iw]
+                                            += d * w[wOff + ((o * cg + ci) * g.kernelH() + kh) * g.kernelW() + kw];
                                 }
                             }
                         }
@@ -70,7 +71,8 @@ public final class ScalarConvolution extends Convolution {
     }
 
     @Override
-    protected void runBackwardWeights(ConvGeometry g, float[] x, float[] dy, float[] dw, float[] db, Scratch scratch) {
+    protected void runBackwardWeights(ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff,
+                                      float[] db, int dbOff, Scratch scratch) {
         int oh = g.outH(), ow = g.outW(), cg = g.inChannelsPerGroup(), og = g.outChannelsPerGroup();
         for (int o = 0; o < g.outChannels(); o++) {
             int grp = o / og;
@@ -86,12 +88,12 @@ public final class ScalarConvolution extends Convolution {
                                 for (int xx = 0; xx < ow; xx++) {
                                     int iw = xx * g.strideW() - g.padLeft() + kw * g.dilationW();
                                     if (iw < 0 || iw >= g.inW()) continue;
-                                    acc += x[((n * g.inChannels() + c) * g.inH() + ih) * g.inW() + iw]
-                                            * dy[((n * g.outChannels() + o) * oh + yy) * ow + xx];
+                                    acc += x[xOff + ((n * g.inChannels() + c) * g.inH() + ih) * g.inW() + iw]
+                                            * dy[dyOff + ((n * g.outChannels() + o) * oh + yy) * ow + xx];
                                 }
                             }
                         }
-                        dw[((o * cg + ci) * g.kernelH() + kh) * g.kernelW() + kw] += acc;
+                        dw[dwOff + ((o * cg + ci) * g.kernelH() + kh) * g.kernelW() + kw] += acc;
                     }
                 }
             }
@@ -101,10 +103,10 @@ public final class ScalarConvolution extends Convolution {
         for (int o = 0; o < g.outChannels(); o++) {
             float s = 0f;
             for (int n = 0; n < g.batch(); n++) {
-                int base = (n * g.outChannels() + o) * spatial;
+                int base = dyOff + (n * g.outChannels() + o) * spatial;
                 for (int p = 0; p < spatial; p++) s += dy[base + p];
             }
-            db[o] += s;
+            db[dbOff + o] += s;
         }
     }
 }

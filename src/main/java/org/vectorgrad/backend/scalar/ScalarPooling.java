@@ -11,7 +11,7 @@ public final class ScalarPooling extends Pooling {
     public ScalarPooling() {}
 
     @Override
-    protected void runMaxForward(PoolGeometry p, float[] x, float[] y, int[] argmax) {
+    protected void runMaxForward(PoolGeometry p, float[] x, int xOff, float[] y, int yOff, int[] argmax) {
         int oh = p.outH(), ow = p.outW();
         for (int plane = 0; plane < p.batch() * p.channels(); plane++) {
             int inBase = plane * p.inH() * p.inW();
@@ -28,14 +28,14 @@ public final class ScalarPooling extends Pooling {
                             int idx = inBase + ih * p.inW() + iw;
                             // PyTorch's rule: strict '>' keeps the first maximum in window order, and every NaN
                             // wins, so NaN propagates and the last NaN of the window is the one recorded
-                            if (bestIdx < 0 || x[idx] > best || Float.isNaN(x[idx])) {
-                                best = x[idx];
+                            if (bestIdx < 0 || x[xOff + idx] > best || Float.isNaN(x[xOff + idx])) {
+                                best = x[xOff + idx];
                                 bestIdx = idx;
                             }
                         }
                     }
                     int o = (plane * oh + yy) * ow + xx;
-                    y[o] = best;
+                    y[yOff + o] = best;
                     argmax[o] = bestIdx;
                 }
             }
@@ -43,14 +43,14 @@ public final class ScalarPooling extends Pooling {
     }
 
     @Override
-    protected void runMaxBackward(PoolGeometry p, float[] dy, int[] argmax, float[] dx) {
-        java.util.Arrays.fill(dx, 0, p.inputSize(), 0f);
+    protected void runMaxBackward(PoolGeometry p, float[] dy, int dyOff, int[] argmax, float[] dx, int dxOff) {
+        java.util.Arrays.fill(dx, dxOff, dxOff + p.inputSize(), 0f);
         int n = p.outputSize();
-        for (int o = 0; o < n; o++) dx[argmax[o]] += dy[o];
+        for (int o = 0; o < n; o++) dx[dxOff + argmax[o]] += dy[dyOff + o];
     }
 
     @Override
-    protected void runAvgForward(PoolGeometry p, float[] x, float[] y) {
+    protected void runAvgForward(PoolGeometry p, float[] x, int xOff, float[] y, int yOff) {
         int oh = p.outH(), ow = p.outW();
         for (int plane = 0; plane < p.batch() * p.channels(); plane++) {
             int inBase = plane * p.inH() * p.inW();
@@ -64,20 +64,20 @@ public final class ScalarPooling extends Pooling {
                         for (int kw = 0; kw < p.kernelW(); kw++) {
                             int iw = xx * p.strideW() - p.padW() + kw;
                             if (iw < 0 || iw >= p.inW()) continue;
-                            s += x[inBase + ih * p.inW() + iw];
+                            s += x[xOff + inBase + ih * p.inW() + iw];
                             count++;
                         }
                     }
                     int div = p.countIncludePad() ? p.kernelH() * p.kernelW() : count;
-                    y[(plane * oh + yy) * ow + xx] = s / div;
+                    y[yOff + (plane * oh + yy) * ow + xx] = s / div;
                 }
             }
         }
     }
 
     @Override
-    protected void runAvgBackward(PoolGeometry p, float[] dy, float[] dx) {
-        java.util.Arrays.fill(dx, 0, p.inputSize(), 0f);
+    protected void runAvgBackward(PoolGeometry p, float[] dy, int dyOff, float[] dx, int dxOff) {
+        java.util.Arrays.fill(dx, dxOff, dxOff + p.inputSize(), 0f);
         int oh = p.outH(), ow = p.outW();
         for (int plane = 0; plane < p.batch() * p.channels(); plane++) {
             int inBase = plane * p.inH() * p.inW();
@@ -93,13 +93,13 @@ public final class ScalarPooling extends Pooling {
                         }
                     }
                     int div = p.countIncludePad() ? p.kernelH() * p.kernelW() : count;
-                    float d = dy[(plane * oh + yy) * ow + xx] / div;
+                    float d = dy[dyOff + (plane * oh + yy) * ow + xx] / div;
                     for (int kh = 0; kh < p.kernelH(); kh++) {
                         int ih = yy * p.strideH() - p.padH() + kh;
                         if (ih < 0 || ih >= p.inH()) continue;
                         for (int kw = 0; kw < p.kernelW(); kw++) {
                             int iw = xx * p.strideW() - p.padW() + kw;
-                            if (iw >= 0 && iw < p.inW()) dx[inBase + ih * p.inW() + iw] += d;
+                            if (iw >= 0 && iw < p.inW()) dx[dxOff + inBase + ih * p.inW() + iw] += d;
                         }
                     }
                 }

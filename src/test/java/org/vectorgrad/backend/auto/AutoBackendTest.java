@@ -151,9 +151,9 @@ class AutoBackendTest {
     /** Forward output, input gradient and weight gradient of one convolution on {@code b}. */
     private static float[][] conv(Backend b, ConvGeometry g, float[] x, float[] w, float[] dy) {
         float[] y = new float[g.outputSize()], dx = new float[g.inputSize()], dw = new float[g.weightSize()];
-        b.convolution().forward(g, x, w, null, y, new Scratch());
-        b.convolution().backwardData(g, dy, w, dx, new Scratch());
-        b.convolution().backwardWeights(g, x, dy, dw, null, new Scratch());
+        b.convolution().forward(g, x, 0, w, 0, null, 0, y, 0, new Scratch());
+        b.convolution().backwardData(g, dy, 0, w, 0, dx, 0, new Scratch());
+        b.convolution().backwardWeights(g, x, 0, dy, 0, dw, 0, null, 0, new Scratch());
         return new float[][] {y, dx, dw};
     }
 }

@@ -83,7 +83,7 @@ class ScalarBackendTest {
     void oneByOneConvolutionIsAMatrixProduct() {
         ConvGeometry g = ConvGeometry.simple(2, 3, 4, 5, 6, 1, 1, 0);
         float[] x = random(5, g.inputSize()), w = random(6, g.weightSize()), y = new float[g.outputSize()];
-        be.convolution().forward(g, x, w, null, y, new Scratch());
+        be.convolution().forward(g, x, 0, w, 0, null, 0, y, 0, new Scratch());
         int hw = 20;
         for (int n = 0; n < 2; n++) {
             float[] yn = new float[6 * hw];
@@ -97,7 +97,7 @@ class ScalarBackendTest {
         // 1x1x3x3 input 1..9, 2x2 kernel of ones, stride 2, pad 1: windows see {1}, {2,3}, {4,7}, {5,6,8,9}
         ConvGeometry g = ConvGeometry.simple(1, 1, 3, 3, 1, 2, 2, 1);
         float[] x = {1, 2, 3, 4, 5, 6, 7, 8, 9}, w = {1, 1, 1, 1}, y = new float[4];
-        be.convolution().forward(g, x, w, new float[] {10f}, y, new Scratch());
+        be.convolution().forward(g, x, 0, w, 0, new float[] {10f}, 0, y, 0, new Scratch());
         assertArrayEquals(new float[] {11, 15, 21, 38}, y);
     }
 
@@ -107,9 +107,9 @@ class ScalarBackendTest {
         ConvGeometry g = new ConvGeometry(2, 4, 7, 6, 6, 3, 2, 2, 1, 1, 2, 0, 1, 2, 1, 2);
         float[] x = random(7, g.inputSize()), w = random(8, g.weightSize()), r = random(9, g.outputSize());
         float[] y = new float[g.outputSize()], dx = new float[g.inputSize()], dw = new float[g.weightSize()];
-        be.convolution().forward(g, x, w, null, y, new Scratch());
-        be.convolution().backwardData(g, r, w, dx, new Scratch());
-        be.convolution().backwardWeights(g, x, r, dw, null, new Scratch());
+        be.convolution().forward(g, x, 0, w, 0, null, 0, y, 0, new Scratch());
+        be.convolution().backwardData(g, r, 0, w, 0, dx, 0, new Scratch());
+        be.convolution().backwardWeights(g, x, 0, r, 0, dw, 0, null, 0, new Scratch());
         double yr = dot(y, r), xdx = dot(x, dx), wdw = dot(w, dw);
         assertEquals(yr, xdx, 1e-4 * Math.max(1, Math.abs(yr)));
         assertEquals(yr, wdw, 1e-4 * Math.max(1, Math.abs(yr)));
@@ -120,10 +120,10 @@ class ScalarBackendTest {
         PoolGeometry p = new PoolGeometry(1, 1, 2, 4, 2, 2, 2, 2, 0, 0, true);
         float[] x = {3, 3, 1, 2, 3, 0, 5, 2}, y = new float[2], dx = new float[8];
         int[] arg = new int[2];
-        be.pooling().maxForward(p, x, y, arg);
+        be.pooling().maxForward(p, x, 0, y, 0, arg);
         assertArrayEquals(new float[] {3, 5}, y);
         assertArrayEquals(new int[] {0, 6}, arg);
-        be.pooling().maxBackward(p, new float[] {1.5f, -2f}, arg, dx);
+        be.pooling().maxBackward(p, new float[] {1.5f, -2f}, 0, arg, dx, 0);
         assertArrayEquals(new float[] {1.5f, 0, 0, 0, 0, 0, -2f, 0}, dx);
     }
 
@@ -132,10 +132,10 @@ class ScalarBackendTest {
         PoolGeometry incl = new PoolGeometry(1, 1, 2, 2, 2, 2, 1, 1, 1, 1, true);
         PoolGeometry excl = new PoolGeometry(1, 1, 2, 2, 2, 2, 1, 1, 1, 1, false);
         float[] x = {4, 8, 12, 16}, y = new float[9];
-        be.pooling().avgForward(incl, x, y);
+        be.pooling().avgForward(incl, x, 0, y, 0);
         assertEquals(1f, y[0]);
         assertEquals(10f, y[4]);
-        be.pooling().avgForward(excl, x, y);
+        be.pooling().avgForward(excl, x, 0, y, 0);
         assertEquals(4f, y[0]);
         assertEquals(6f, y[1]);
     }

@@ -109,20 +109,20 @@ public final class KernelDigests {
             float[] bias = java.util.Arrays.copyOf(convW[i], g.outChannels());
             float[] cy = new float[g.outputSize()], dx = new float[g.inputSize()];
             float[] dw = new float[g.weightSize()], dbias = new float[g.outChannels()];
-            be.convolution().forward(g, convX[i], convW[i], bias, cy, scratch);
-            be.convolution().backwardData(g, convDy[i], convW[i], dx, scratch);
-            be.convolution().backwardWeights(g, convX[i], convDy[i], dw, dbias, scratch);
+            be.convolution().forward(g, convX[i], 0, convW[i], 0, bias, 0, cy, 0, scratch);
+            be.convolution().backwardData(g, convDy[i], 0, convW[i], 0, dx, 0, scratch);
+            be.convolution().backwardWeights(g, convX[i], 0, convDy[i], 0, dw, 0, dbias, 0, scratch);
             d.put("conv" + i + " forward", digest(cy));
             d.put("conv" + i + " backwardData", digest(dx));
             d.put("conv" + i + " backwardWeights", digest(dw) ^ 31 * digest(dbias));
         }
         float[] py = new float[pool.outputSize()], pdx = new float[pool.inputSize()];
         int[] arg = new int[pool.outputSize()];
-        be.pooling().maxForward(pool, poolX, py, arg);
-        be.pooling().maxBackward(pool, poolDy, arg, pdx);
+        be.pooling().maxForward(pool, poolX, 0, py, 0, arg);
+        be.pooling().maxBackward(pool, poolDy, 0, arg, pdx, 0);
         d.put("maxPool", digest(py) ^ 31 * digest(pdx) ^ java.util.Arrays.hashCode(arg));
-        be.pooling().avgForward(pool, poolX, py);
-        be.pooling().avgBackward(pool, poolDy, pdx);
+        be.pooling().avgForward(pool, poolX, 0, py, 0);
+        be.pooling().avgBackward(pool, poolDy, 0, pdx, 0);
         d.put("avgPool", digest(py) ^ 31 * digest(pdx));
         return d;
     }

@@ -18,27 +18,27 @@ public final class VectorPooling extends Pooling {
     }
 
     @Override
-    protected void runMaxForward(PoolGeometry p, float[] x, float[] y, int[] argmax) {
+    protected void runMaxForward(PoolGeometry p, float[] x, int xOff, float[] y, int yOff, int[] argmax) {
         int planes = p.batch() * p.channels(), tasks = tasks(planes);
-        dispatcher.forEach(tasks, t -> PoolKernels.maxForward(p, x, y, argmax, first(planes, t, tasks), first(planes, t + 1, tasks)));
+        dispatcher.forEach(tasks, t -> PoolKernels.maxForward(p, x, xOff, y, yOff, argmax, first(planes, t, tasks), first(planes, t + 1, tasks)));
     }
 
     @Override
-    protected void runMaxBackward(PoolGeometry p, float[] dy, int[] argmax, float[] dx) {
+    protected void runMaxBackward(PoolGeometry p, float[] dy, int dyOff, int[] argmax, float[] dx, int dxOff) {
         int planes = p.batch() * p.channels(), tasks = tasks(planes);
-        dispatcher.forEach(tasks, t -> PoolKernels.maxBackward(p, dy, argmax, dx, first(planes, t, tasks), first(planes, t + 1, tasks)));
+        dispatcher.forEach(tasks, t -> PoolKernels.maxBackward(p, dy, dyOff, argmax, dx, dxOff, first(planes, t, tasks), first(planes, t + 1, tasks)));
     }
 
     @Override
-    protected void runAvgForward(PoolGeometry p, float[] x, float[] y) {
+    protected void runAvgForward(PoolGeometry p, float[] x, int xOff, float[] y, int yOff) {
         int planes = p.batch() * p.channels(), tasks = tasks(planes);
-        dispatcher.forEach(tasks, t -> PoolKernels.avgForward(p, x, y, first(planes, t, tasks), first(planes, t + 1, tasks)));
+        dispatcher.forEach(tasks, t -> PoolKernels.avgForward(p, x, xOff, y, yOff, first(planes, t, tasks), first(planes, t + 1, tasks)));
     }
 
     @Override
-    protected void runAvgBackward(PoolGeometry p, float[] dy, float[] dx) {
+    protected void runAvgBackward(PoolGeometry p, float[] dy, int dyOff, float[] dx, int dxOff) {
         int planes = p.batch() * p.channels(), tasks = tasks(planes);
-        dispatcher.forEach(tasks, t -> PoolKernels.avgBackward(p, dy, dx, first(planes, t, tasks), first(planes, t + 1, tasks)));
+        dispatcher.forEach(tasks, t -> PoolKernels.avgBackward(p, dy, dyOff, dx, dxOff, first(planes, t, tasks), first(planes, t + 1, tasks)));
     }
 
     private int tasks(int planes) {
