@@ -81,6 +81,19 @@ public interface Backend extends Gemm, AutoCloseable {
     double meanSquaredError(int n, float[] pred, int pOff, float[] target, int tOff, float[] grad, int gOff, float scale);
 
     /**
+     * Mean absolute error over n values (PyTorch's {@code L1Loss}, mean reduction); writes
+     * {@code grad = scale·sign(p - t)} unless null, with sign(0) = 0 and sign(NaN) = NaN.
+     */
+    double meanAbsoluteError(int n, float[] pred, int pOff, float[] target, int tOff, float[] grad, int gOff, float scale);
+
+    /**
+     * Mean Huber loss over n values (PyTorch's {@code HuberLoss(delta)}, mean reduction): {@code d²/2} where
+     * {@code |d| < delta}, else {@code delta·(|d| - delta/2)}, d = p - t; writes
+     * {@code grad = scale·clamp(d, -delta, delta)} unless null. {@code delta} must be positive and finite.
+     */
+    double huberLoss(int n, float[] pred, int pOff, float[] target, int tOff, float[] grad, int gOff, float scale, float delta);
+
+    /**
      * Index of the largest value of each row of a rows×cols block (first one on ties). NaN counts as the largest
      * value, as in PyTorch's {@code argmax}: a row holding NaN gets the index of its first NaN.
      */

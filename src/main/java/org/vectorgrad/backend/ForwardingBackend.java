@@ -81,6 +81,16 @@ public abstract class ForwardingBackend implements Backend {
     }
 
     @Override
+    public double meanAbsoluteError(int n, float[] pred, int pOff, float[] target, int tOff, float[] grad, int gOff, float scale) {
+        return delegate.meanAbsoluteError(n, pred, pOff, target, tOff, grad, gOff, scale);
+    }
+
+    @Override
+    public double huberLoss(int n, float[] pred, int pOff, float[] target, int tOff, float[] grad, int gOff, float scale, float delta) {
+        return delegate.huberLoss(n, pred, pOff, target, tOff, grad, gOff, scale, delta);
+    }
+
+    @Override
     public void argmaxRows(int rows, int cols, float[] x, int xOff, int[] out, int outOff) { delegate.argmaxRows(rows, cols, x, xOff, out, outOff); }
 
     @Override public double dot(int n, float[] x, int xOff, float[] y, int yOff) { return delegate.dot(n, x, xOff, y, yOff); }

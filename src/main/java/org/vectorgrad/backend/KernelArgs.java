@@ -127,6 +127,14 @@ public final class KernelArgs {
         if (grad != null) length(kernel, "grad", grad, gOff, n);
     }
 
+    /** {@link Backend#huberLoss}: as {@link #elementwiseLoss}, and delta positive and finite. */
+    public static void huberLoss(int n, float[] pred, int pOff, float[] target, int tOff, float[] grad, int gOff, float delta) {
+        elementwiseLoss("huberLoss", n, "pred", pred, pOff, "target", target, tOff, grad, gOff);
+        if (!(delta > 0f) || delta == Float.POSITIVE_INFINITY) {
+            throw new IllegalArgumentException("huberLoss: delta must be positive and finite, got " + delta);
+        }
+    }
+
     /** {@link Backend#argmaxRows}: x holds rows×cols with cols ≥ 1 when rows > 0, out rows entries. */
     public static void argmaxRows(int rows, int cols, float[] x, int xOff, int[] out, int outOff) {
         rows("argmaxRows", rows, cols, x, xOff, null, 0);

@@ -192,6 +192,18 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
+    public double meanAbsoluteError(int n, float[] pred, int pOff, float[] target, int tOff, float[] grad, int gOff, float scale) {
+        KernelArgs.elementwiseLoss("meanAbsoluteError", n, "pred", pred, pOff, "target", target, tOff, grad, gOff);
+        return ScalarRegressionLosses.meanAbsoluteError(n, pred, pOff, target, tOff, grad, gOff, scale);
+    }
+
+    @Override
+    public double huberLoss(int n, float[] pred, int pOff, float[] target, int tOff, float[] grad, int gOff, float scale, float delta) {
+        KernelArgs.huberLoss(n, pred, pOff, target, tOff, grad, gOff, delta);
+        return ScalarRegressionLosses.huber(n, pred, pOff, target, tOff, grad, gOff, scale, delta);
+    }
+
+    @Override
     public void argmaxRows(int rows, int cols, float[] x, int xOff, int[] out, int outOff) {
         KernelArgs.argmaxRows(rows, cols, x, xOff, out, outOff);
         for (int r = 0; r < rows; r++) {

@@ -13,6 +13,7 @@ import org.vectorgrad.backend.vector.elementwise.ActivationKernels;
 import org.vectorgrad.backend.vector.elementwise.FiniteKernels;
 import org.vectorgrad.backend.vector.elementwise.Blas1Kernels;
 import org.vectorgrad.backend.vector.elementwise.LossKernels;
+import org.vectorgrad.backend.vector.elementwise.RegressionLossKernels;
 import org.vectorgrad.backend.vector.elementwise.ReductionKernels;
 import org.vectorgrad.backend.vector.elementwise.SoftmaxKernels;
 import org.vectorgrad.backend.vector.gemm.BlockedGemm;
@@ -176,6 +177,20 @@ public final class VectorBackend implements Backend, GemmConvolutions {
     public double meanSquaredError(int n, float[] pred, int pOff, float[] target, int tOff, float[] grad, int gOff, float scale) {
         KernelArgs.elementwiseLoss("meanSquaredError", n, "pred", pred, pOff, "target", target, tOff, grad, gOff);
         double total = LossKernels.squaredError(n, pred, pOff, target, tOff, grad, gOff, scale);
+        return n == 0 ? 0 : total / n;
+    }
+
+    @Override
+    public double meanAbsoluteError(int n, float[] pred, int pOff, float[] target, int tOff, float[] grad, int gOff, float scale) {
+        KernelArgs.elementwiseLoss("meanAbsoluteError", n, "pred", pred, pOff, "target", target, tOff, grad, gOff);
+        double total = RegressionLossKernels.absoluteError(n, pred, pOff, target, tOff, grad, gOff, scale);
+        return n == 0 ? 0 : total / n;
+    }
+
+    @Override
+    public double huberLoss(int n, float[] pred, int pOff, float[] target, int tOff, float[] grad, int gOff, float scale, float delta) {
+        KernelArgs.huberLoss(n, pred, pOff, target, tOff, grad, gOff, delta);
+        double total = RegressionLossKernels.huber(n, pred, pOff, target, tOff, grad, gOff, scale, delta);
         return n == 0 ? 0 : total / n;
     }
 
