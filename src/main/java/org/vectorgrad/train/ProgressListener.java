@@ -34,7 +34,9 @@ public final class ProgressListener implements TrainingListener {
         }
         StringBuilder m = new StringBuilder();
         for (var e : s.testMetrics().entrySet()) {
-            m.append(", test ").append(e.getKey().replace('_', ' ')).append(' ').append(String.format(Locale.ROOT, "%.4g", e.getValue()));
+            boolean fraction = e.getKey().equals(EpochStats.EXACT_MATCH) || e.getKey().equals(EpochStats.LABEL_ACCURACY);
+            m.append(", test ").append(e.getKey().replace('_', ' ')).append(' ')
+                    .append(fraction ? String.format(Locale.ROOT, "%.2f %%", 100 * e.getValue()) : String.format(Locale.ROOT, "%.4g", e.getValue()));
         }
         bar.finish(String.format(Locale.ROOT, "epoch %d/%d: train loss %.4f%s, %.0f samples/s, %.1f s",
                 s.epoch(), s.epochs(), s.trainLoss(), m, s.samplesPerSecond(), s.seconds()));
