@@ -207,4 +207,39 @@ class TaskTrainingTest {
         assertTrue(m.getMessage().contains("outside [0, 1]"), m.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Dataset.ofRegression("r", new float[3], new int[] {1}, new float[] {0, 1}, 1));
     }
+
+    @Test
+    void generalMlpWithTheReferenceWidthsIsTheReferenceMlpBitForBit() {
+        var a = Models.mlp(42).parameters();
+        var b = Models.mlp(784, new int[] {512, 256}, 10, 42).parameters();
+        assertEquals(a.size(), b.size());
+        for (int i = 0; i < a.size(); i++) {
+            assertTrue(java.util.Arrays.equals(a.get(i).value().toArray(), b.get(i).value().toArray()), "parameter " + i);
+        }
+        Sequential tabular = Models.mlp(5, new int[] {7}, 1, 1);
+        assertEquals("Sequential(Flatten, Dense(5 -> 7), ReLU, Dense(7 -> 1))", tabular.describe());
+    }
+
+    @Test
+    void aRegressionRunResumedFromACheckpointKeepsItsMetricsAndBits(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Dataset train = linear(6, 200), test = linear(7, 50);
+        Sequential full = mlp(3, 1, 3);
+        SGD fullOpt = new SGD(full.parameters(), 0.02f, 0.9f);
+        List<EpochStats> want = new Trainer(full, new MeanAbsoluteError(), fullOpt, new ScalarBackend()).fit(train, test, 2, 16, 9);
+
+        Sequential first = mlp(3, 1, 3);
+        SGD firstOpt = new SGD(first.parameters(), 0.02f, 0.9f);
+        var stopped = new ResumableFit(new Trainer(first, new MeanAbsoluteError(), firstOpt, new ScalarBackend()), first, firstOpt,
+                org.vectorgrad.optim.LearningRateSchedule.constant()).checkpointTo(dir, 0).stopWhen(() -> true).run(train, test, 2, 16, 9);
+        assertTrue(stopped.stopped());
+        Sequential second = mlp(3, 1, 4); // other initial weights: the checkpoint overwrites them
+        SGD secondOpt = new SGD(second.parameters(), 0.02f, 0.9f);
+        var resumed = new ResumableFit(new Trainer(second, new MeanAbsoluteError(), secondOpt, new ScalarBackend()), second, secondOpt,
+                org.vectorgrad.optim.LearningRateSchedule.constant()).resumeFrom(dir).run(train, test, 2, 16, 9);
+        assertEquals(2, resumed.epochs().size());
+        for (int e = 0; e < 2; e++) {
+            assertEquals(want.get(e).testMetrics(), resumed.epochs().get(e).testMetrics(), "epoch " + (e + 1));
+            assertEquals(want.get(e).trainLoss(), resumed.epochs().get(e).trainLoss());
+        }
+    }
 }
