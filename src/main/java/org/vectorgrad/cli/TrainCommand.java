@@ -82,8 +82,8 @@ final class TrainCommand {
             trainer.addListener(new ProgressListener(err, System.console() != null));
             if (csv != null) {
                 err.printf(Locale.ROOT, "%s: %s with %d features %s, target%s %s; %d training and %d test rows (%s); features standardized"
-                        + " with the training rows' mean and std%n", task.csv(), task.task().cliName(), csv.features().size(), csv.features(),
-                        csv.targets().size() == 1 ? "" : "s", csv.targets(), train.size(), test.size(), csv.split());
+                        + " with the training rows' mean and std%n", task.csv(), task.task().cliName(), csv.features().size(), names(csv.features()),
+                        csv.targets().size() == 1 ? "" : "s", names(csv.targets()), train.size(), test.size(), csv.split());
             }
             err.printf(Locale.ROOT, "training %s on %d samples (%s backend, %d threads, batch %d, seed %d)%n",
                     model.describe(), train.size(), backend.name(), backend.threads(), o.batch(), o.seed());
@@ -130,6 +130,12 @@ final class TrainCommand {
                     .put("wall_s", wall, 2));
             return exit != 0 ? exit : exitCode(trainer, err);
         }
+    }
+
+    /** Column names as a list, a name holding a comma or a quote in CSV quotes, so that the list reads unambiguously. */
+    private static String names(List<String> names) {
+        return names.stream().map(n -> n.contains(",") || n.contains("\"") ? "\"" + n.replace("\"", "\"\"") + "\"" : n)
+                .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
     }
 
     /**

@@ -57,7 +57,7 @@ class CsvTrainCliTest {
         assertTrue(mae > 0 && mae * mae <= mse + 1e-9, r.lastLine());
         assertTrue(r.out().contains("epoch  train_loss    test_mse    test_mae  samples/s"), r.out());
         assertTrue(r.out().contains("final test mse "), r.out());
-        assertTrue(r.err().contains("regression with 2 features [x0, x,1], target [y]; 240 training and 60 test rows"), r.err());
+        assertTrue(r.err().contains("regression with 2 features [x0, \"x,1\"], target [y]; 240 training and 60 test rows"), r.err());
     }
 
     @Test
