@@ -123,4 +123,61 @@ class CsvReaderTest {
         assertEquals(List.of(List.of(f), List.of("2")), all(new StringReader(f + "\r\n2"), 100_000));
         assertEquals(List.of(List.of("z".repeat(8190)), List.of("3")), all(new StringReader("\r\n".repeat(0) + "z".repeat(8190) + "\r\n3"), 100_000));
     }
+
+    /** RFC 4180's writer: every field quoted, quotes doubled, CRLF after each record. */
+    private static String write(List<List<String>> records) {
+        StringBuilder sb = new StringBuilder();
+        for (List<String> r : records) {
+            for (int i = 0; i < r.size(); i++) {
+                if (i > 0) sb.append(',');
+                sb.append('"').append(r.get(i).replace("\"", "\"\"")).append('"');
+            }
+            sb.append("\r\n");
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void whatAnRfcWriterWritesReadsBackExactly() throws IOException {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(4180);
+        String alphabet = "a1,\"\r\n \u00e9\uFEFF";
+        for (int round = 0; round < 300; round++) {
+            List<List<String>> records = new ArrayList<>();
+            int n = 1 + rng.nextInt(5), width = 1 + rng.nextInt(4);
+            for (int r = 0; r < n; r++) {
+                List<String> rec = new ArrayList<>();
+                for (int c = 0; c < width; c++) {
+                    StringBuilder f = new StringBuilder();
+                    for (int k = rng.nextInt(6); k > 0; k--) f.append(alphabet.charAt(rng.nextInt(alphabet.length())));
+                    rec.add(f.toString());
+                }
+                records.add(rec);
+            }
+            String text = write(records);
+            if (text.startsWith("\uFEFF")) continue; // impossible: every record starts with a quote
+            assertEquals(records, all(new StringReader(text), 1000), "round " + round + ": " + text);
+        }
+    }
+
+    @Test
+    void randomTextIsReadOrRefusedWithACsvFormatExceptionNeverAnythingElse() {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(99);
+        String alphabet = "a1,\"\r\n \uFEFF\u0000";
+        int refused = 0, read = 0;
+        for (int round = 0; round < 2000; round++) {
+            StringBuilder sb = new StringBuilder();
+            for (int k = rng.nextInt(40); k > 0; k--) sb.append(alphabet.charAt(rng.nextInt(alphabet.length())));
+            try {
+                all(new StringReader(sb.toString()), 30);
+                read++;
+            } catch (CsvFormatException e) {
+                assertTrue(e.getMessage().startsWith("t.csv: line "), e.getMessage());
+                assertTrue(e.line() >= 1, e.getMessage());
+                refused++;
+            } catch (IOException e) {
+                throw new AssertionError("round " + round + ": " + e, e);
+            }
+        }
+        assertTrue(refused > 100 && read > 100, "both outcomes seen: " + read + " read, " + refused + " refused");
+    }
 }
