@@ -19,7 +19,8 @@ final class CsvLoading {
     private CsvLoading() {}
 
     /** The two sets, ready to train on, and what the model must fit: feature names and the output width. */
-    record Loaded(Dataset train, Dataset test, List<String> features, List<String> targets, int outputs, String split) {}
+    record Loaded(Dataset train, Dataset test, List<String> features, List<String> targets, int outputs, String split,
+                  double[] featureMean, double[] featureStd) {}
 
     static Loaded load(TaskOptions t, long seed) {
         try {
@@ -51,7 +52,7 @@ final class CsvLoading {
             double[][] ms = trainSet.featureMeanAndStd();
             List<String> targetNames = java.util.Arrays.stream(cols).mapToObj(c -> all.columnNames().get(c)).toList();
             return new Loaded(trainSet.standardizedPerFeature(ms[0], ms[1]), testSet.standardizedPerFeature(ms[0], ms[1]),
-                    all.featureNames(cols), targetNames, trainSet.targetWidth(), split);
+                    all.featureNames(cols), targetNames, trainSet.targetWidth(), split, ms[0], ms[1]);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }

@@ -44,7 +44,6 @@ final class TrainCommand {
         TrainingOptions o = TrainingOptions.parse(task.rest(), Set.of("epochs"));
         if (task.csv() != null) {
             if (!o.model().equals("mlp")) throw new UsageException("--csv rows are flat feature vectors: use --model mlp (with --hidden N,N,...), not " + o.model());
-            if (save.path() != null) throw new UsageException("--save is not supported with --csv yet (model files keep Fashion-MNIST's preprocessing)");
         } else if (!task.referenceHidden() && !o.model().equals("mlp")) {
             throw new UsageException("--hidden sets the widths of --model mlp");
         }
@@ -102,7 +101,11 @@ final class TrainCommand {
                 epochs = trainer.fit(train, test, o.epochs(), o.batch(), o.seed());
             }
             EpochStats last = epochs.get(epochs.size() - 1);
-            if (save.path() != null && exit == 0) {
+            if (save.path() != null && exit == 0 && csv != null) {
+                ModelSaving.saveTabular(save.path(), model, task.task(), csv.features(), csv.targets(), csv.featureMean(), csv.featureStd(),
+                        Math.max(o.batch(), 256), java.util.Map.of("backend", backend.name(), "threads", Integer.toString(backend.threads())));
+                err.println("saved the model to " + save.path());
+            } else if (save.path() != null && exit == 0) {
                 // eval batch as Trainer.fit evaluates, so `vectorgrad eval` reproduces the last epoch's accuracy bit for bit
                 ModelSaving.save(save.path(), model, o.model(), data.train().meanAndStd(), Math.max(o.batch(), 256),
                         java.util.Map.of("test_accuracy", Double.toString(last.testAccuracy()), "backend", backend.name(),

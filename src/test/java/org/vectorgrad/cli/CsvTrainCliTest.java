@@ -155,7 +155,6 @@ class CsvTrainCliTest {
                 {"--csv", csv, "--target", "y", "--test-fraction", "1"},
                 {"--csv", csv, "--target", "y", "--csv-test", csv, "--test-fraction", "0.3"},
                 {"--csv", csv, "--target", "x0,y"},                            // classification takes one column
-                {"--csv", csv, "--target", "y", "--task", "regression", "--save", dir.resolve("m.safetensors").toString()},
                 {"--target", "y"},
                 {"--hidden", "0"},
         };
@@ -167,5 +166,38 @@ class CsvTrainCliTest {
             assertEquals(2, r.code(), String.join(" ", c) + ": " + r.err());
             assertTrue(r.err().startsWith("vectorgrad: "), r.err());
         }
+    }
+
+    @Test
+    void aSavedCsvModelKeepsItsColumnsAndStandardizationAndServes() throws Exception {
+        Path csv = regressionCsv(), file = dir.resolve("reg.safetensors");
+        MainTest.Result r = MainTest.run("train", "--csv", csv.toString(), "--target", "y", "--task", "regression", "--hidden", "8",
+                "--epochs", "2", "--backend", "scalar", "--threads", "1", "--save", file.toString());
+        assertEquals(0, r.code(), r.err());
+        var loaded = org.vectorgrad.io.ModelFile.load(file);
+        Map<String, String> meta = loaded.metadata();
+        assertEquals("regression", meta.get("task"));
+        assertEquals(java.util.List.of("x0", "x,1"), Json.parse(meta.get("feature_names")));
+        assertEquals(java.util.List.of("y"), Json.parse(meta.get("target_names")));
+        java.util.List<?> mean = (java.util.List<?>) Json.parse(meta.get("feature_mean")), std = (java.util.List<?>) Json.parse(meta.get("feature_std"));
+        assertEquals(2, mean.size());
+        assertTrue(((Number) std.get(0)).doubleValue() > 5, "x0 has a std of about 10: " + std);
+        // the served model on a standardized row gives a finite number
+        float[] row = {(float) ((3.0 - ((Number) mean.get(0)).doubleValue()) / ((Number) std.get(0)).doubleValue()),
+                (float) ((-1.0 - ((Number) mean.get(1)).doubleValue()) / ((Number) std.get(1)).doubleValue())};
+        try (var be = new org.vectorgrad.backend.scalar.ScalarBackend()) {
+            var p = org.vectorgrad.serve.Predictor.of(bound(loaded.model(), be), be);
+            var y = p.predict(org.vectorgrad.tensor.Tensor.of(row, 1, 2));
+            assertEquals(1, y.size());
+            assertTrue(Float.isFinite(y.getFlat(0)));
+        }
+        MainTest.Result e = MainTest.run("eval", "--model", file.toString());
+        assertEquals(1, e.code(), e.err());
+        assertTrue(e.err().contains("a model trained on CSV rows (task regression") && e.err().strip().lines().count() == 1, e.err());
+    }
+
+    private static org.vectorgrad.nn.Layer bound(org.vectorgrad.nn.Layer l, org.vectorgrad.backend.Backend be) {
+        l.bind(be);
+        return l;
     }
 }
