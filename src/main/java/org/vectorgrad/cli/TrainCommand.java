@@ -119,6 +119,9 @@ final class TrainCommand {
                     .put("model", o.model()).put("backend", backend.name()).put("threads", backend.threads())
                     .put("epochs", o.epochs()).put("batch", o.batch()).put("seed", o.seed())
                     .put("lr", o.lr(), 4).put("momentum", o.momentum(), 3).put("schedule", o.schedule()).put("lr_warmup", o.lrWarmup());
+            if (csv != null || !task.referenceHidden()) {
+                json.put("hidden", java.util.Arrays.stream(task.hidden()).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(",")));
+            }
             if (csv != null) {
                 json.put("task", task.task().cliName()).put("csv", task.csv().toString()).put("loss", loss.describe())
                         .put("features", csv.features().size()).put("outputs", csv.outputs()).put("test_samples", test.size());

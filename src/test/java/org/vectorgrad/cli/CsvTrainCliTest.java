@@ -46,6 +46,7 @@ class CsvTrainCliTest {
                 "--hidden", "16", "--epochs", "12", "--batch", "16", "--lr-warmup", "0", "--backend", "scalar", "--threads", "1");
         Map<String, Object> j = json(r);
         assertEquals("regression", j.get("task"));
+        assertEquals("16", j.get("hidden"));
         assertEquals("MeanSquaredError", j.get("loss"));
         assertEquals(2L, j.get("features"));
         assertEquals(1L, j.get("outputs"));
