@@ -34,7 +34,7 @@ public final class HuberLoss extends AbstractLoss<Tensor> {
         }
         Tensor p = pred.contiguous(), t = target.contiguous();
         Tensor g = gradBuffer(p);
-        double loss = backend().huberLoss(p.size(), p.data(), p.offset(), t.data(), t.offset(), g.data(), g.offset(), 1f / p.size(), delta);
+        double loss = backend().losses().huberLoss(p.size(), p.data(), p.offset(), t.data(), t.offset(), g.data(), g.offset(), 1f / p.size(), delta);
         haveForward = true;
         return loss;
     }

@@ -16,7 +16,7 @@ public final class MeanAbsoluteError extends AbstractLoss<Tensor> {
         }
         Tensor p = pred.contiguous(), t = target.contiguous();
         Tensor g = gradBuffer(p);
-        double loss = backend().meanAbsoluteError(p.size(), p.data(), p.offset(), t.data(), t.offset(), g.data(), g.offset(), 1f / p.size());
+        double loss = backend().losses().meanAbsoluteError(p.size(), p.data(), p.offset(), t.data(), t.offset(), g.data(), g.offset(), 1f / p.size());
         haveForward = true;
         return loss;
     }

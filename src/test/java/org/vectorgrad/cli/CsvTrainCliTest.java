@@ -186,7 +186,7 @@ class CsvTrainCliTest {
         // the served model on a standardized row gives a finite number
         float[] row = {(float) ((3.0 - ((Number) mean.get(0)).doubleValue()) / ((Number) std.get(0)).doubleValue()),
                 (float) ((-1.0 - ((Number) mean.get(1)).doubleValue()) / ((Number) std.get(1)).doubleValue())};
-        try (var be = new org.vectorgrad.backend.scalar.ScalarBackend()) {
+        try (var be = org.vectorgrad.backend.scalar.ScalarBackend.create()) {
             var p = org.vectorgrad.serve.Predictor.of(bound(loaded.model(), be), be);
             var y = p.predict(org.vectorgrad.tensor.Tensor.of(row, 1, 2));
             assertEquals(1, y.size());

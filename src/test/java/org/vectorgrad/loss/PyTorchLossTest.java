@@ -67,8 +67,8 @@ class PyTorchLossTest {
     @ParameterizedTest
     @ValueSource(strings = {"mse", "l1", "huber", "bce_with_logits"})
     void matchesPyTorch(String file) throws IOException {
-        try (Backend vector = new VectorBackend(1)) {
-            for (Backend be : List.of(new ScalarBackend(), vector)) {
+        try (Backend vector = VectorBackend.create(1)) {
+            for (Backend be : List.of(ScalarBackend.create(), vector)) {
                 int checked = 0;
                 for (Map<String, Object> c : cases(file)) {
                     int[] shape = ints(c.get("shape"));

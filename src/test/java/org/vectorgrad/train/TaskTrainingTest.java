@@ -57,7 +57,7 @@ class TaskTrainingTest {
 
     private static List<EpochStats> train(Loss<?> loss, Dataset train, Dataset test, int out) {
         Sequential m = mlp(3, out, 11);
-        Trainer t = new Trainer(m, loss, new SGD(m.parameters(), 0.02f, 0.9f), new ScalarBackend());
+        Trainer t = new Trainer(m, loss, new SGD(m.parameters(), 0.02f, 0.9f), ScalarBackend.create());
         return t.fit(train, test, 4, 32, 5);
     }
 
@@ -86,7 +86,7 @@ class TaskTrainingTest {
         Dataset d = Dataset.ofRegression("d", x, new int[] {1}, y, 2);
         Dense zero = new Dense(1, 2, 1);
         zero.parameters().forEach(p -> p.value().fill(0f));
-        Trainer t = new Trainer(zero, new MeanSquaredError(), new SGD(zero.parameters(), 0.1f, 0f), new ScalarBackend());
+        Trainer t = new Trainer(zero, new MeanSquaredError(), new SGD(zero.parameters(), 0.1f, 0f), ScalarBackend.create());
         Map<String, Double> m = t.evaluate(d, 3); // batches of 3 samples, the last one of 2
         double sq = 0, abs = 0;
         for (float v : y) { sq += v * v; abs += Math.abs(v); }
@@ -114,7 +114,7 @@ class TaskTrainingTest {
         id.parameters().get(0).value().set(1f, 0, 0);
         id.parameters().get(0).value().set(1f, 1, 1);
         id.parameters().get(1).value().fill(0f);
-        Trainer t = new Trainer(id, new BinaryCrossEntropyWithLogits(), new SGD(id.parameters(), 0.1f, 0f), new ScalarBackend());
+        Trainer t = new Trainer(id, new BinaryCrossEntropyWithLogits(), new SGD(id.parameters(), 0.1f, 0f), ScalarBackend.create());
         Map<String, Double> m = t.evaluate(d, 2);
         // sample 0: (on, off) vs (1, 0) right; sample 1: (off, on) vs (0, 0): one wrong; sample 2: (off, off) vs (0, 1): one wrong
         assertEquals(1.0 / 3, m.get(EpochStats.EXACT_MATCH), 1e-12);
@@ -126,7 +126,7 @@ class TaskTrainingTest {
         Dataset train = linear(3, 300), test = linear(4, 100);
         double[] mse = new double[2];
         int k = 0;
-        for (var be : List.of(new ScalarBackend(), new VectorBackend(1))) {
+        for (var be : List.of(ScalarBackend.create(), VectorBackend.create(1))) {
             Sequential m = mlp(3, 1, 9);
             Trainer t = new Trainer(m, new HuberLoss(), new SGD(m.parameters(), 0.02f, 0.9f), be);
             mse[k++] = t.fit(train, test, 2, 32, 5).get(1).metric(EpochStats.MSE);
@@ -137,18 +137,18 @@ class TaskTrainingTest {
     @Test
     void aLossThatDoesNotFitTheTaskIsRefusedBeforeTheFirstStep() {
         Sequential m = mlp(3, 1, 1);
-        Trainer ce = new Trainer(m, new SoftmaxCrossEntropy(), new SGD(m.parameters(), 0.1f, 0f), new ScalarBackend());
+        Trainer ce = new Trainer(m, new SoftmaxCrossEntropy(), new SGD(m.parameters(), 0.1f, 0f), ScalarBackend.create());
         var e = assertThrows(IllegalArgumentException.class, () -> ce.fit(linear(1, 10), null, 1, 4, 1));
         assertTrue(e.getMessage().contains("SoftmaxCrossEntropy takes class labels") && e.getMessage().contains("regression dataset")
                 && e.getMessage().contains("MeanSquaredError"), e.getMessage());
-        Trainer mse = new Trainer(m, new MeanSquaredError(), new SGD(m.parameters(), 0.1f, 0f), new ScalarBackend());
+        Trainer mse = new Trainer(m, new MeanSquaredError(), new SGD(m.parameters(), 0.1f, 0f), ScalarBackend.create());
         var e2 = assertThrows(IllegalArgumentException.class, () -> mse.fit(TrainerTest.blobs(1, 10), null, 1, 4, 1));
         assertTrue(e2.getMessage().contains("takes float targets") && e2.getMessage().contains("classification dataset"), e2.getMessage());
         var e3 = assertThrows(IllegalArgumentException.class, () -> mse.fit(linear(1, 10), twoLabels(1, 10), 1, 4, 1));
         assertTrue(e3.getMessage().contains("different tasks"), e3.getMessage());
         // an output width that does not match the targets is named by the loss
         Sequential wide = mlp(3, 2, 1);
-        Trainer w = new Trainer(wide, new MeanSquaredError(), new SGD(wide.parameters(), 0.1f, 0f), new ScalarBackend());
+        Trainer w = new Trainer(wide, new MeanSquaredError(), new SGD(wide.parameters(), 0.1f, 0f), ScalarBackend.create());
         var e4 = assertThrows(IllegalArgumentException.class, () -> w.fit(linear(1, 10), null, 1, 4, 1));
         assertTrue(e4.getMessage().contains("[4, 2]") && e4.getMessage().contains("[4, 1]"), e4.getMessage());
     }
@@ -225,16 +225,16 @@ class TaskTrainingTest {
         Dataset train = linear(6, 200), test = linear(7, 50);
         Sequential full = mlp(3, 1, 3);
         SGD fullOpt = new SGD(full.parameters(), 0.02f, 0.9f);
-        List<EpochStats> want = new Trainer(full, new MeanAbsoluteError(), fullOpt, new ScalarBackend()).fit(train, test, 2, 16, 9);
+        List<EpochStats> want = new Trainer(full, new MeanAbsoluteError(), fullOpt, ScalarBackend.create()).fit(train, test, 2, 16, 9);
 
         Sequential first = mlp(3, 1, 3);
         SGD firstOpt = new SGD(first.parameters(), 0.02f, 0.9f);
-        var stopped = new ResumableFit(new Trainer(first, new MeanAbsoluteError(), firstOpt, new ScalarBackend()), first, firstOpt,
+        var stopped = new ResumableFit(new Trainer(first, new MeanAbsoluteError(), firstOpt, ScalarBackend.create()), first, firstOpt,
                 org.vectorgrad.optim.LearningRateSchedule.constant()).checkpointTo(dir, 0).stopWhen(() -> true).run(train, test, 2, 16, 9);
         assertTrue(stopped.stopped());
         Sequential second = mlp(3, 1, 4); // other initial weights: the checkpoint overwrites them
         SGD secondOpt = new SGD(second.parameters(), 0.02f, 0.9f);
-        var resumed = new ResumableFit(new Trainer(second, new MeanAbsoluteError(), secondOpt, new ScalarBackend()), second, secondOpt,
+        var resumed = new ResumableFit(new Trainer(second, new MeanAbsoluteError(), secondOpt, ScalarBackend.create()), second, secondOpt,
                 org.vectorgrad.optim.LearningRateSchedule.constant()).resumeFrom(dir).run(train, test, 2, 16, 9);
         assertEquals(2, resumed.epochs().size());
         for (int e = 0; e < 2; e++) {

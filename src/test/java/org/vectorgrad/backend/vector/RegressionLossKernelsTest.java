@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.scalar.ScalarBackend;
 
 /**
@@ -19,8 +20,8 @@ import org.vectorgrad.backend.scalar.ScalarBackend;
  * the scalar the double one, rounding once more). Same inputs, same bits: every call is repeated and compared.
  */
 class RegressionLossKernelsTest {
-    private static final ScalarBackend ORACLE = new ScalarBackend();
-    private static final VectorBackend VB = new VectorBackend(2);
+    private static final Backend ORACLE = ScalarBackend.create();
+    private static final Backend VB = VectorBackend.create(2);
 
     @AfterAll
     static void close() { VB.close(); }
@@ -60,14 +61,14 @@ class RegressionLossKernelsTest {
             float[][] d = data(rng, n, 1f);
             float scale = n == 0 ? 1f : 1f / n;
             float[] gWant = new float[n + 2], gGot = new float[n + 2], gAgain = new float[n + 2];
-            double want = ORACLE.meanAbsoluteError(n, d[0], 3, d[1], 1, gWant, 2, scale);
-            double got = VB.meanAbsoluteError(n, d[0], 3, d[1], 1, gGot, 2, scale);
+            double want = ORACLE.losses().meanAbsoluteError(n, d[0], 3, d[1], 1, gWant, 2, scale);
+            double got = VB.losses().meanAbsoluteError(n, d[0], 3, d[1], 1, gGot, 2, scale);
             closeRel(want, got, "mae n=" + n);
             assertArrayEquals(gWant, gGot, "mae grad n=" + n);
-            assertEquals(Double.doubleToLongBits(got), Double.doubleToLongBits(VB.meanAbsoluteError(n, d[0], 3, d[1], 1, gAgain, 2, scale)), "same bits");
+            assertEquals(Double.doubleToLongBits(got), Double.doubleToLongBits(VB.losses().meanAbsoluteError(n, d[0], 3, d[1], 1, gAgain, 2, scale)), "same bits");
             assertArrayEquals(gGot, gAgain);
             if (n > 4) assertEquals(0f, gGot[2], "exact hit has no gradient");
-            closeRel(want, VB.meanAbsoluteError(n, d[0], 3, d[1], 1, null, 0, scale), "mae without grad n=" + n);
+            closeRel(want, VB.losses().meanAbsoluteError(n, d[0], 3, d[1], 1, null, 0, scale), "mae without grad n=" + n);
         }
     }
 
@@ -79,8 +80,8 @@ class RegressionLossKernelsTest {
                 float[][] d = data(rng, n, delta);
                 float scale = n == 0 ? 1f : 1f / n;
                 float[] gWant = new float[n], gGot = new float[n], gAgain = new float[n];
-                double want = ORACLE.huberLoss(n, d[0], 3, d[1], 1, gWant, 0, scale, delta);
-                double got = VB.huberLoss(n, d[0], 3, d[1], 1, gGot, 0, scale, delta);
+                double want = ORACLE.losses().huberLoss(n, d[0], 3, d[1], 1, gWant, 0, scale, delta);
+                double got = VB.losses().huberLoss(n, d[0], 3, d[1], 1, gGot, 0, scale, delta);
                 String what = "huber delta=" + delta + " n=" + n;
                 closeRel(want, got, what);
                 for (int i = 0; i < n; i++) {
@@ -88,7 +89,7 @@ class RegressionLossKernelsTest {
                             what + " grad[" + i + "]: vector " + gGot[i] + ", scalar " + gWant[i]);
                     assertTrue(Math.abs(gGot[i]) <= delta * scale * (1 + 1e-6f), what + " grad is clamped");
                 }
-                assertEquals(Double.doubleToLongBits(got), Double.doubleToLongBits(VB.huberLoss(n, d[0], 3, d[1], 1, gAgain, 0, scale, delta)), "same bits");
+                assertEquals(Double.doubleToLongBits(got), Double.doubleToLongBits(VB.losses().huberLoss(n, d[0], 3, d[1], 1, gAgain, 0, scale, delta)), "same bits");
                 assertArrayEquals(gGot, gAgain);
             }
         }
@@ -102,12 +103,12 @@ class RegressionLossKernelsTest {
             int bad = n - 1;
             p[bad] = Float.NaN;
             float[] g = new float[n], gs = new float[n];
-            assertTrue(Double.isNaN(VB.meanAbsoluteError(n, p, 0, t, 0, g, 0, 1f)), "mae n=" + n);
-            assertTrue(Double.isNaN(ORACLE.meanAbsoluteError(n, p, 0, t, 0, gs, 0, 1f)), "scalar mae n=" + n);
+            assertTrue(Double.isNaN(VB.losses().meanAbsoluteError(n, p, 0, t, 0, g, 0, 1f)), "mae n=" + n);
+            assertTrue(Double.isNaN(ORACLE.losses().meanAbsoluteError(n, p, 0, t, 0, gs, 0, 1f)), "scalar mae n=" + n);
             assertTrue(Float.isNaN(g[bad]) && Float.isNaN(gs[bad]), "mae grad NaN at the NaN");
             for (int i = 0; i < bad; i++) assertTrue(Float.isFinite(g[i]), "mae grad finite elsewhere");
-            assertTrue(Double.isNaN(VB.huberLoss(n, p, 0, t, 0, g, 0, 1f, 1f)), "huber n=" + n);
-            assertTrue(Double.isNaN(ORACLE.huberLoss(n, p, 0, t, 0, gs, 0, 1f, 1f)), "scalar huber n=" + n);
+            assertTrue(Double.isNaN(VB.losses().huberLoss(n, p, 0, t, 0, g, 0, 1f, 1f)), "huber n=" + n);
+            assertTrue(Double.isNaN(ORACLE.losses().huberLoss(n, p, 0, t, 0, gs, 0, 1f, 1f)), "scalar huber n=" + n);
             assertTrue(Float.isNaN(g[bad]) && Float.isNaN(gs[bad]), "huber grad NaN at the NaN");
         }
     }
@@ -117,20 +118,20 @@ class RegressionLossKernelsTest {
         float[] p = {0f, 2f, -3f, 0.5f}, t = {0f, 0f, 0f, 0f};
         float[] g = new float[4];
         // MAE: (0 + 2 + 3 + 0.5) / 4
-        assertEquals(5.5 / 4, VB.meanAbsoluteError(4, p, 0, t, 0, g, 0, 0.25f), 1e-12);
+        assertEquals(5.5 / 4, VB.losses().meanAbsoluteError(4, p, 0, t, 0, g, 0, 0.25f), 1e-12);
         assertArrayEquals(new float[] {0f, 0.25f, -0.25f, 0.25f}, g);
         // Huber delta 1: 0, 1·(2 - 0.5), 1·(3 - 0.5), 0.125
-        assertEquals((0 + 1.5 + 2.5 + 0.125) / 4, VB.huberLoss(4, p, 0, t, 0, g, 0, 0.25f, 1f), 1e-12);
+        assertEquals((0 + 1.5 + 2.5 + 0.125) / 4, VB.losses().huberLoss(4, p, 0, t, 0, g, 0, 0.25f, 1f), 1e-12);
         assertArrayEquals(new float[] {0f, 0.25f, -0.25f, 0.125f}, g);
     }
 
     @Test
     void badArgumentsAreRefusedByBothBackends() {
-        for (var be : new org.vectorgrad.backend.Backend[] {ORACLE, VB}) {
-            var e = assertThrows(IllegalArgumentException.class, () -> be.huberLoss(2, new float[2], 0, new float[2], 0, null, 0, 1f, 0f));
+        for (Backend be : new Backend[] {ORACLE, VB}) {
+            var e = assertThrows(IllegalArgumentException.class, () -> be.losses().huberLoss(2, new float[2], 0, new float[2], 0, null, 0, 1f, 0f));
             assertTrue(e.getMessage().contains("delta"), e.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> be.huberLoss(2, new float[2], 0, new float[2], 0, null, 0, 1f, Float.NaN));
-            assertThrows(RuntimeException.class, () -> be.meanAbsoluteError(3, new float[2], 0, new float[3], 0, null, 0, 1f));
+            assertThrows(IllegalArgumentException.class, () -> be.losses().huberLoss(2, new float[2], 0, new float[2], 0, null, 0, 1f, Float.NaN));
+            assertThrows(RuntimeException.class, () -> be.losses().meanAbsoluteError(3, new float[2], 0, new float[3], 0, null, 0, 1f));
         }
     }
 }

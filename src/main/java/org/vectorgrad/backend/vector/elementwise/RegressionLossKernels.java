@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorOperators;
  * Regression losses beside {@link LossKernels#squaredError}: the absolute error (PyTorch's {@code L1Loss}) and the
  * Huber loss ({@code HuberLoss(delta)}). Each returns the <em>sum</em> of its per-element terms, computed in double
  * (differences widened before subtracting, as the scalar twin in
- * {@link org.vectorgrad.backend.scalar.ScalarRegressionLosses} does) and reduced by {@link Lanes#sum} in a fixed
+ * {@link org.vectorgrad.backend.scalar.ScalarRegressionLosses} does; the {@link org.vectorgrad.backend.Losses} family
+ * divides by n) and reduced by {@link Lanes#sum} in a fixed
  * order, so the same inputs give the same bits; the gradient is written in float.
  *
  * <p>NaN propagates as in PyTorch: a NaN prediction or target gives a NaN sum and a NaN gradient element
