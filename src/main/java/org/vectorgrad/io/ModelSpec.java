@@ -18,6 +18,7 @@ import org.vectorgrad.nn.GlobalAvgPool2d;
 import org.vectorgrad.nn.Identity;
 import org.vectorgrad.nn.Init;
 import org.vectorgrad.nn.Layer;
+import org.vectorgrad.nn.LayerNorm;
 import org.vectorgrad.nn.LeakyReLU;
 import org.vectorgrad.nn.MaxPool2d;
 import org.vectorgrad.nn.Parameter;
@@ -38,7 +39,8 @@ import org.vectorgrad.nn.Tanh;
  * plus {@code "count_include_pad"}), {@code GlobalAvgPool2d}, {@code Flatten}, {@code Identity}, {@code ReLU},
  * {@code {"type":"LeakyReLU","slope":0.01}}, {@code Sigmoid}, {@code Tanh}, {@code {"type":"Sum","branches":[...]}},
  * {@code {"type":"BatchNorm2d","channels":64,"eps":1e-5,"momentum":0.1,"affine":true,"track_running_stats":true}}
- * (likewise {@code BatchNorm1d}; every field but {@code channels} optional, PyTorch's defaults).
+ * (likewise {@code BatchNorm1d}; every field but {@code channels} optional, PyTorch's defaults) and
+ * {@code {"type":"LayerNorm","shape":[256],"eps":1e-5,"elementwise_affine":true}} (eps and affine optional).
  *
  * <p>Names ({@link #stateDict}): as PyTorch's {@code Module.state_dict()}: a {@link Sequential}'s children are
  * numbered from 0 counting every layer, activations and {@code Flatten} included (as {@code torch.nn.Sequential}
@@ -100,6 +102,12 @@ public final class ModelSpec {
                 m.put("momentum", (double) b.momentum());
                 m.put("affine", b.affine());
                 m.put("track_running_stats", b.trackRunningStats());
+            }
+            case LayerNorm n -> {
+                m.put("type", "LayerNorm");
+                m.put("shape", n.normalizedShape());
+                m.put("eps", (double) n.eps());
+                m.put("elementwise_affine", n.elementwiseAffine());
             }
             case GlobalAvgPool2d g -> m.put("type", "GlobalAvgPool2d");
             case Flatten f -> m.put("type", "Flatten");
@@ -226,6 +234,13 @@ public final class ModelSpec {
                     out.put(path + "num_batches_tracked", new int[0]);
                 }
             }
+            case "LayerNorm" -> {
+                int[] shape = normalizedShape(m, path);
+                if (optionalBool(m, "elementwise_affine", true, path)) {
+                    out.put(path + "weight", shape);
+                    out.put(path + "bias", shape.clone());
+                }
+            }
             case "MaxPool2d", "AvgPool2d", "GlobalAvgPool2d", "Flatten", "Identity", "ReLU", "LeakyReLU", "Sigmoid", "Tanh" -> { }
             default -> throw bad(path, "unknown layer type \"" + type + "\"");
         }
@@ -276,6 +291,8 @@ public final class ModelSpec {
                     boolean affine = optionalBool(m, "affine", true, path), track = optionalBool(m, "track_running_stats", true, path);
                     yield type.equals("BatchNorm1d") ? new BatchNorm1d(c, eps, mom, affine, track) : new BatchNorm2d(c, eps, mom, affine, track);
                 }
+                case "LayerNorm" -> new LayerNorm(normalizedShape(m, path), optionalFloat(m, "eps", LayerNorm.DEFAULT_EPS, path),
+                        optionalBool(m, "elementwise_affine", true, path));
                 case "GlobalAvgPool2d" -> new GlobalAvgPool2d();
                 case "Flatten" -> new Flatten();
                 case "Identity" -> new Identity();
@@ -316,6 +333,22 @@ public final class ModelSpec {
     private static boolean bool(Map<?, ?> m, String key, String path) {
         if (m.get(key) instanceof Boolean b) return b;
         throw bad(path, "field \"" + key + "\" missing or not true/false");
+    }
+
+    /** LayerNorm's "shape": 1 to 8 positive integers whose product fits an array. */
+    private static int[] normalizedShape(Map<?, ?> m, String path) {
+        if (m.get("shape") instanceof List<?> l && !l.isEmpty() && l.size() <= 8) {
+            int[] r = new int[l.size()];
+            long n = 1;
+            for (int i = 0; i < r.length; i++) {
+                if (!(l.get(i) instanceof Long v) || v < 1 || v > Integer.MAX_VALUE) break;
+                r[i] = (int) (long) v;
+                n *= r[i];
+                if (n > Integer.MAX_VALUE - 8) break;
+                if (i == r.length - 1) return r;
+            }
+        }
+        throw bad(path, "field \"shape\" must be a list of 1 to 8 positive integers whose product is below 2^31, found " + m.get("shape"));
     }
 
     private static boolean optionalBool(Map<?, ?> m, String key, boolean absent, String path) {
