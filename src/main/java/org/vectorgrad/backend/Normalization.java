@@ -15,8 +15,9 @@ package org.vectorgrad.backend;
  * <p>Arithmetic, as PyTorch 1.13's CPU kernels: means and variances are sums in double, two passes (mean, then
  * Σ(x−mean)²); {@code invstd = 1/sqrt(var + eps)} in double, stored as float; the output and dL/dx are computed in
  * float from those. Every sum runs in an order fixed by the shapes alone, so results are deterministic and identical
- * for every thread count. NaN or ±Inf in a channel (row) makes that channel's (row's) statistics and outputs NaN, as
- * in PyTorch. Implementations are stateless and thread-safe.
+ * for every thread count. NaN or ±Inf in a channel (row) makes that channel's (row's) batch statistics, outputs and
+ * running statistics NaN, as in PyTorch; in evaluation mode a NaN input gives NaN at its own position only.
+ * Implementations are stateless and thread-safe.
  */
 public abstract class Normalization {
 

@@ -147,6 +147,26 @@ class NormalizationKernelTest {
     }
 
     @Test
+    void layerNormNanStaysInItsRowAndEvalBatchNormNanAtItsPosition() {
+        int rows = 3, cols = 21;
+        float[] x = random(new SplittableRandom(4), rows * cols, 0, 1);
+        x[cols + 5] = Float.POSITIVE_INFINITY; // row 1
+        for (Normalization k : new Normalization[] {ORACLE, VB2.normalization()}) {
+            float[] y = new float[x.length], mean = new float[rows], invstd = new float[rows];
+            k.layerNormForward(rows, cols, x, 0, null, null, 1e-5f, y, 0, mean, invstd);
+            for (int j = 0; j < cols; j++) {
+                assertTrue(Float.isFinite(y[j]) && Float.isFinite(y[2 * cols + j]), "rows 0 and 2 stay finite");
+                assertTrue(Float.isNaN(y[cols + j]), "row 1 is NaN, as PyTorch's");
+            }
+            float[] xb = random(new SplittableRandom(5), 2 * 2 * 20, 0, 1);
+            xb[3] = Float.NaN;
+            float[] yb = new float[xb.length], sm = new float[2], si = new float[2];
+            k.batchNormEval(2, 2, 20, xb, 0, null, null, 1e-5f, new float[] {0, 0}, new float[] {1, 1}, yb, 0, sm, si);
+            for (int i = 0; i < yb.length; i++) assertEquals(i == 3, Float.isNaN(yb[i]), "eval: NaN only at its own position, " + i);
+        }
+    }
+
+    @Test
     void badArgumentsAreRefusedNamingTheKernel() {
         Normalization k = VB1.normalization();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
