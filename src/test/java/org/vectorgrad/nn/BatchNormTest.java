@@ -18,8 +18,8 @@ import org.vectorgrad.tensor.Tensor;
 
 /** BatchNorm1d/2d: gradient checks in both modes, PyTorch's train/eval semantics, buffers, errors. */
 class BatchNormTest {
-    private static final Backend SCALAR = new ScalarBackend();
-    private static final VectorBackend VECTOR = new VectorBackend(2);
+    private static final Backend SCALAR = ScalarBackend.create();
+    private static final Backend VECTOR = VectorBackend.create(2);
 
     /**
      * The float32 finite-difference check with an absolute floor of 2e-2 instead of 1e-3: dL/dx of batch norm sums to

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.Normalization;
 import org.vectorgrad.backend.scalar.ScalarNormalization;
 import org.vectorgrad.backend.vector.VectorBackend;
@@ -24,9 +25,9 @@ import org.vectorgrad.backend.vector.VectorBackend;
 class NormalizationKernelTest {
     private static final double ABS = 1e-5, REL = 1e-5;
     private static final Normalization ORACLE = ScalarNormalization.INSTANCE;
-    private static final VectorBackend VB1 = new VectorBackend(1);
-    private static final VectorBackend VB2 = new VectorBackend(2);
-    private static final VectorBackend VB8 = new VectorBackend(8);
+    private static final Backend VB1 = VectorBackend.create(1);
+    private static final Backend VB2 = VectorBackend.create(2);
+    private static final Backend VB8 = VectorBackend.create(8);
 
     @AfterAll
     static void close() {
@@ -102,7 +103,7 @@ class NormalizationKernelTest {
                         assertArrayEquals(want.rv, got1.rv, what + " running var bitwise");
                         assertArrayEquals(want.dx, dx, what + " dx bitwise");
                     }
-                    for (VectorBackend vb : new VectorBackend[] {VB2, VB8, VB1}) {
+                    for (Backend vb : new Backend[] {VB2, VB8, VB1}) {
                         BnOut again = batchNorm(vb.normalization(), s, x, dy, affine ? gamma : null, affine ? beta : null, train, 3);
                         assertArrayEquals(got1.y, again.y, what + " y, " + vb.threads() + " threads");
                         assertArrayEquals(got1.rm, again.rm, what + " running mean, " + vb.threads() + " threads");
@@ -199,7 +200,7 @@ class NormalizationKernelTest {
                     assertArrayEquals(want[4], got[4], what + " dgamma bitwise (rows in order, as the twin)");
                     assertArrayEquals(want[5], got[5], what + " dbeta bitwise");
                 }
-                for (VectorBackend vb : new VectorBackend[] {VB2, VB8}) {
+                for (Backend vb : new Backend[] {VB2, VB8}) {
                     float[][] again = layerNorm(vb.normalization(), rows, cols, x, dy, affine ? gamma : null, affine ? beta : null);
                     for (int i = 0; i < names.length; i++) assertArrayEquals(got[i], again[i], what + " " + names[i] + ", " + vb.threads() + " threads");
                 }
