@@ -54,8 +54,9 @@ public interface Backend extends Gemm, AutoCloseable {
     void activationForward(Activation act, float alpha, int n, float[] x, int xOff, float[] y, int yOff);
 
     /**
-     * {@code dx[i] = dy[i]·act'(x[i])}, the derivative written in terms of the forward output {@code y}
-     * (see {@link Activation}). May be in place (dx == dy, same offset).
+     * {@code dx[i] = dy[i]·act'(x[i])}, the derivative written in terms of the forward output {@code y}, or, for
+     * the activations whose {@link Activation#backwardFromInput()} is true (GELU, SiLU), in terms of the forward
+     * input: then pass x as {@code y}. May be in place (dx == dy, same offset).
      */
     void activationBackward(Activation act, float alpha, int n, float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff);
 
