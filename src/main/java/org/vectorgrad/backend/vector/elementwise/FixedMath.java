@@ -220,6 +220,12 @@ public final class FixedMath {
      * accuracy, times G(1/a - 0.55)/a. Lanes outside [1, 10.5] give values the callers discard (a = 0: ∞/NaN).
      */
     private static FloatVector erfcLarge(FloatVector a) {
+        FloatVector hi = a.mul(a);
+        return erfcLarge(a, hi, a.fma(a, hi.neg()));
+    }
+
+    /** {@link #erfcLarge(FloatVector)} with a² given as hi + lo by the caller (who may know it more exactly than a). */
+    private static FloatVector erfcLarge(FloatVector a, FloatVector hi, FloatVector lo) {
         FloatVector t = V_ONE.div(a);
         FloatVector s = t.sub(G_SHIFT);
         FloatVector g = s.fma(G11, G10);
@@ -233,14 +239,17 @@ public final class FixedMath {
         g = g.fma(s, V_G2);
         g = g.fma(s, V_G1);
         g = g.fma(s, V_G0);
-        FloatVector hi = a.mul(a);
-        FloatVector lo = a.fma(a, hi.neg());
         FloatVector e = exp(hi.neg());
         e = e.fma(lo.neg(), e);
         return e.mul(t).mul(g);
     }
 
     private static float erfcLarge(float a) {
+        float hi = a * a;
+        return erfcLarge(a, hi, Math.fma(a, a, -hi));
+    }
+
+    private static float erfcLarge(float a, float hi, float lo) {
         float t = 1f / a;
         float s = t - G_SHIFT;
         float g = Math.fma(s, G11, G10);
@@ -254,8 +263,6 @@ public final class FixedMath {
         g = Math.fma(g, s, G2);
         g = Math.fma(g, s, G1);
         g = Math.fma(g, s, G0);
-        float hi = a * a;
-        float lo = Math.fma(a, a, -hi);
         float e = exp(-hi);
         e = Math.fma(-lo, e, e);
         return e * t * g;
@@ -302,6 +309,43 @@ public final class FixedMath {
         if (a < 1f) return Math.fma(-x, erfSmall(a), 1f);
         float large = erfcLarge(a);
         return x < 0f ? 2f - large : large;
+    }
+
+    private static final float NEG_SQRT_HALF = -0.70710678118654752f;
+    private static final float PHI_CLAMP = 14.85f;           // ≥ 10.5·√2: e^(-x²/2) is 0 in float from here on
+
+    /**
+     * The standard normal distribution function Φ(x) = erfc(-x/√2)/2 per lane, as {@link #erfc(FloatVector)}
+     * but with the exponent x²/2 of the tail taken exactly from x (x·x split into hi + lo, halved) rather than
+     * from the rounded -x/√2, whose rounding error the tail would multiply by x² (at x = -12, 9e-6 relative).
+     * Within 8.1 ulp of the double-precision Φ for normal results ({@code ErfTest}; the worst where erfc still
+     * cancels, -1.4 &lt; x &lt; 0).
+     */
+    public static FloatVector normalCdf(FloatVector x) {
+        FloatVector w = x.mul(NEG_SQRT_HALF);
+        FloatVector a = w.abs().min(ERF_CLAMP);
+        FloatVector small = w.neg().fma(erfSmall(a), V_ONE);
+        FloatVector c = x.abs().min(PHI_CLAMP);
+        FloatVector h = c.mul(c);
+        FloatVector large = erfcLarge(a, h.mul(0.5f), c.fma(c, h.neg()).mul(0.5f));
+        large = large.blend(V_TWO.sub(large), w.compare(VectorOperators.LT, 0f));
+        return large.blend(small, a.compare(VectorOperators.LT, 1f)).mul(0.5f);
+    }
+
+    /** Scalar twin of {@link #normalCdf(FloatVector)}. */
+    public static float normalCdf(float x) {
+        float w = x * NEG_SQRT_HALF;
+        float a = Math.min(Math.abs(w), ERF_CLAMP);
+        float r;
+        if (a < 1f) {
+            r = Math.fma(-w, erfSmall(a), 1f);
+        } else {
+            float c = Math.min(Math.abs(x), PHI_CLAMP);
+            float h = c * c;
+            float large = erfcLarge(a, h * 0.5f, Math.fma(c, c, -h) * 0.5f);
+            r = w < 0f ? 2f - large : large;
+        }
+        return r * 0.5f;
     }
 
     // ---- range kernels -------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorOperators;
  * ({@code JitStabilityTest}).
  *
  * <ul>
- *   <li>GELU: y = (x/2)·erfc(-x/√2); dy/dx = Φ(x) + x·φ(x), φ(x) = e^(-x²/2)/√(2π) with x² split exactly
+ *   <li>GELU: y = x·Φ(x), Φ(x) = erfc(-x/√2)/2 ({@link FixedMath#normalCdf}); dy/dx = Φ(x) + x·φ(x), φ(x) = e^(-x²/2)/√(2π) with x² split exactly
  *       (hi + lo) so the exponential keeps its relative accuracy; |x| is clamped at 15 inside φ (where it is 0
  *       already), so that finite inputs never produce ∞·0.</li>
  *   <li>tanh-GELU: y = x·σ(2v), v = √(2/π)·x·(1 + 0.044715x²), which equals PyTorch's
@@ -31,7 +31,6 @@ import jdk.incubator.vector.VectorOperators;
 public final class GeluSiluKernels {
     private GeluSiluKernels() {}
 
-    private static final float NEG_SQRT_HALF = -0.70710678118654752f;
     private static final float INV_SQRT_2PI = 0.39894228040143268f;
     private static final float TWO_BETA = 1.5957691216057308f;      // 2·√(2/π)
     private static final float KAPPA = 0.044715f, KAPPA3 = 0.134145f; // PyTorch's 0.044715 and 3·0.044715
@@ -43,17 +42,17 @@ public final class GeluSiluKernels {
 
     /** GELU per lane. */
     public static FloatVector gelu(FloatVector x) {
-        return x.mul(0.5f).mul(FixedMath.erfc(x.mul(NEG_SQRT_HALF)));
+        return x.mul(FixedMath.normalCdf(x));
     }
 
     /** Scalar twin of {@link #gelu(FloatVector)}. */
     public static float gelu(float x) {
-        return x * 0.5f * FixedMath.erfc(x * NEG_SQRT_HALF);
+        return x * FixedMath.normalCdf(x);
     }
 
     /** d GELU/dx per lane. */
     public static FloatVector geluDerivative(FloatVector x) {
-        FloatVector cdf = FixedMath.erfc(x.mul(NEG_SQRT_HALF)).mul(0.5f);
+        FloatVector cdf = FixedMath.normalCdf(x);
         FloatVector a = x.abs().min(PDF_CLAMP);                      // NaN stays NaN
         FloatVector hi = a.mul(a);
         FloatVector lo = a.fma(a, hi.neg());
@@ -64,7 +63,7 @@ public final class GeluSiluKernels {
 
     /** Scalar twin of {@link #geluDerivative(FloatVector)}. */
     public static float geluDerivative(float x) {
-        float cdf = FixedMath.erfc(x * NEG_SQRT_HALF) * 0.5f;
+        float cdf = FixedMath.normalCdf(x);
         float a = Math.min(Math.abs(x), PDF_CLAMP);
         float hi = a * a;
         float lo = Math.fma(a, a, -hi);

@@ -108,4 +108,16 @@ class ErfTest {
         assertTrue(Float.isNaN(FixedMath.erfc(Float.NaN)));
         assertTrue(FixedMath.erfc(9f) > 0f, "erfc(9) = 4.1e-37 is a normal float, not flushed");
     }
+
+    @Test
+    void normalCdfLanesEqualTheTwinAndKeepTheTailAccurate() {
+        float[] xs = grid();
+        float[] phi = lanesEqualTwin("normalCdf", FixedMath::normalCdf, FixedMath::normalCdf, xs);
+        double ulps = maxUlps("normalCdf", xs, phi, x -> ScalarMath.normalCdf(x));
+        System.out.printf("FixedMath.normalCdf: max error %.3f ulp vs double over %d points%n", ulps, xs.length);
+        assertTrue(ulps <= 8.5, "normalCdf max error " + ulps + " ulp");
+        assertEquals(0.5f, FixedMath.normalCdf(0f));
+        assertEquals(1f, FixedMath.normalCdf(Float.POSITIVE_INFINITY));
+        assertEquals(0f, FixedMath.normalCdf(Float.NEGATIVE_INFINITY));
+    }
 }
