@@ -60,6 +60,16 @@ public interface Backend extends Gemm, AutoCloseable {
      */
     void activationBackward(Activation act, float alpha, int n, float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff);
 
+    /**
+     * Dropout's map: {@code y[i] = x[i]·m_i} with m_i = 1/(1 - p) for kept elements and 0 for dropped ones, the
+     * mask a function of (seed, step, i) only (see {@link org.vectorgrad.backend.scalar.ScalarDropout}), so every
+     * backend and thread count gives the same bits. Applied to dL/dy with the same arguments it is the backward.
+     * May be in place.
+     *
+     * @throws IllegalArgumentException unless p is in [0, 1], or when an array is too short
+     */
+    void dropout(double p, long seed, long step, int n, float[] x, int xOff, float[] y, int yOff);
+
     // ---- softmax and losses ------------------------------------------------------------------------
 
     /** Row-wise softmax of a rows×cols block, numerically stable (max subtracted). */

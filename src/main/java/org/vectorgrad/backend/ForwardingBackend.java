@@ -63,6 +63,11 @@ public abstract class ForwardingBackend implements Backend {
     }
 
     @Override
+    public void dropout(double p, long seed, long step, int n, float[] x, int xOff, float[] y, int yOff) {
+        delegate.dropout(p, seed, step, n, x, xOff, y, yOff);
+    }
+
+    @Override
     public void softmax(int rows, int cols, float[] x, int xOff, float[] y, int yOff) { delegate.softmax(rows, cols, x, xOff, y, yOff); }
 
     @Override

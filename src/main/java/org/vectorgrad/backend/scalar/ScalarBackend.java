@@ -138,6 +138,12 @@ public final class ScalarBackend implements Backend {
         return act == Activation.RELU ? (y <= 0f ? 0f : dy) : dy * derivativeFromOutput(act, alpha, y);
     }
 
+    @Override
+    public void dropout(double p, long seed, long step, int n, float[] x, int xOff, float[] y, int yOff) {
+        KernelArgs.dropout(p, n, x, xOff, y, yOff);
+        ScalarDropout.apply(p, seed, step, x, xOff, y, yOff, 0, n);
+    }
+
     // ---- softmax and losses ------------------------------------------------------------------------
 
     @Override

@@ -10,6 +10,7 @@ import org.vectorgrad.backend.PoolGeometry;
 import org.vectorgrad.backend.Scratch;
 import org.vectorgrad.backend.vector.conv.VectorConvolution;
 import org.vectorgrad.backend.vector.elementwise.ActivationKernels;
+import org.vectorgrad.backend.vector.elementwise.DropoutKernels;
 import org.vectorgrad.backend.vector.elementwise.FiniteKernels;
 import org.vectorgrad.backend.vector.elementwise.Blas1Kernels;
 import org.vectorgrad.backend.vector.elementwise.LossKernels;
@@ -150,6 +151,12 @@ public final class VectorBackend implements Backend, GemmConvolutions {
     public void activationBackward(Activation act, float alpha, int n, float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff) {
         KernelArgs.activationBackward(n, y, yOff, dy, dyOff, dx, dxOff);
         split(n, (from, to) -> ActivationKernels.backward(act, alpha, y, yOff, dy, dyOff, dx, dxOff, from, to));
+    }
+
+    @Override
+    public void dropout(double p, long seed, long step, int n, float[] x, int xOff, float[] y, int yOff) {
+        KernelArgs.dropout(p, n, x, xOff, y, yOff);
+        split(n, (from, to) -> DropoutKernels.apply(p, seed, step, x, xOff, y, yOff, from, to));
     }
 
     @Override
