@@ -188,6 +188,10 @@ public final class FixedMath {
     private static final float ERF_CLAMP = 10.5f;             // e^(-10.5²) is 0 in float: erfc is 0 from here on
     private static final FloatVector V_P0 = FloatVector.broadcast(F, P0), V_P1 = FloatVector.broadcast(F, P1),
             V_P2 = FloatVector.broadcast(F, P2), V_P3 = FloatVector.broadcast(F, P3), V_P4 = FloatVector.broadcast(F, P4);
+    private static final FloatVector V_P5 = FloatVector.broadcast(F, P5), V_P6 = FloatVector.broadcast(F, P6);
+    private static final FloatVector V_G10 = FloatVector.broadcast(F, G10), V_G11 = FloatVector.broadcast(F, G11);
+    private static final FloatVector V_G_SHIFT = FloatVector.broadcast(F, G_SHIFT), V_ERF_CLAMP = FloatVector.broadcast(F, ERF_CLAMP);
+    private static final FloatVector V_ZERO = FloatVector.zero(F), V_HALF = FloatVector.broadcast(F, 0.5f);
     private static final FloatVector V_G0 = FloatVector.broadcast(F, G0), V_G1 = FloatVector.broadcast(F, G1),
             V_G2 = FloatVector.broadcast(F, G2), V_G3 = FloatVector.broadcast(F, G3), V_G4 = FloatVector.broadcast(F, G4),
             V_G5 = FloatVector.broadcast(F, G5), V_G6 = FloatVector.broadcast(F, G6), V_G7 = FloatVector.broadcast(F, G7),
@@ -196,7 +200,7 @@ public final class FixedMath {
     /** P(a²) = erf(a)/a per lane, the small-argument branch (a &lt; 1). */
     private static FloatVector erfSmall(FloatVector a) {
         FloatVector z = a.mul(a);
-        FloatVector p = z.fma(P6, P5);
+        FloatVector p = z.fma(V_P6, V_P5);
         p = p.fma(z, V_P4);
         p = p.fma(z, V_P3);
         p = p.fma(z, V_P2);
@@ -221,14 +225,16 @@ public final class FixedMath {
      */
     private static FloatVector erfcLarge(FloatVector a) {
         FloatVector hi = a.mul(a);
-        return erfcLarge(a, hi, a.fma(a, hi.neg()));
+        FloatVector lo = a.fma(a, hi.neg());
+        FloatVector e = exp(hi.neg());
+        return erfcLarge(a, e.fma(lo.neg(), e));
     }
 
-    /** {@link #erfcLarge(FloatVector)} with a² given as hi + lo by the caller (who may know it more exactly than a). */
-    private static FloatVector erfcLarge(FloatVector a, FloatVector hi, FloatVector lo) {
+    /** {@link #erfcLarge(FloatVector)} with e^(-a²) given by the caller (who may know a² more exactly than a). */
+    private static FloatVector erfcLarge(FloatVector a, FloatVector e) {
         FloatVector t = V_ONE.div(a);
-        FloatVector s = t.sub(G_SHIFT);
-        FloatVector g = s.fma(G11, G10);
+        FloatVector s = t.sub(V_G_SHIFT);
+        FloatVector g = s.fma(V_G11, V_G10);
         g = g.fma(s, V_G9);
         g = g.fma(s, V_G8);
         g = g.fma(s, V_G7);
@@ -239,17 +245,17 @@ public final class FixedMath {
         g = g.fma(s, V_G2);
         g = g.fma(s, V_G1);
         g = g.fma(s, V_G0);
-        FloatVector e = exp(hi.neg());
-        e = e.fma(lo.neg(), e);
         return e.mul(t).mul(g);
     }
 
     private static float erfcLarge(float a) {
         float hi = a * a;
-        return erfcLarge(a, hi, Math.fma(a, a, -hi));
+        float lo = Math.fma(a, a, -hi);
+        float e = exp(-hi);
+        return erfcLarge(a, Math.fma(-lo, e, e));
     }
 
-    private static float erfcLarge(float a, float hi, float lo) {
+    private static float erfcLarge(float a, float e) {
         float t = 1f / a;
         float s = t - G_SHIFT;
         float g = Math.fma(s, G11, G10);
@@ -263,8 +269,6 @@ public final class FixedMath {
         g = Math.fma(g, s, G2);
         g = Math.fma(g, s, G1);
         g = Math.fma(g, s, G0);
-        float e = exp(-hi);
-        e = Math.fma(-lo, e, e);
         return e * t * g;
     }
 
@@ -274,10 +278,10 @@ public final class FixedMath {
      * (a blend), the scalar twin selects the same one with a conditional: same operations, same bits.
      */
     public static FloatVector erf(FloatVector x) {
-        FloatVector a = x.abs().min(ERF_CLAMP);                      // NaN stays NaN
+        FloatVector a = x.abs().min(V_ERF_CLAMP);                    // NaN stays NaN
         FloatVector small = a.mul(erfSmall(a));
         FloatVector large = V_ONE.sub(erfcLarge(a));
-        FloatVector r = large.blend(small, a.compare(VectorOperators.LT, 1f));
+        FloatVector r = large.blend(small, a.compare(VectorOperators.LT, V_ONE));
         IntVector sign = x.reinterpretAsInts().and(SIGN_BIT);
         return r.reinterpretAsInts().or(sign).reinterpretAsFloats();
     }
@@ -296,11 +300,11 @@ public final class FixedMath {
      * (and for +∞), 2 for -∞, NaN for NaN.
      */
     public static FloatVector erfc(FloatVector x) {
-        FloatVector a = x.abs().min(ERF_CLAMP);
+        FloatVector a = x.abs().min(V_ERF_CLAMP);
         FloatVector small = x.neg().fma(erfSmall(a), V_ONE);
         FloatVector large = erfcLarge(a);
-        large = large.blend(V_TWO.sub(large), x.compare(VectorOperators.LT, 0f));
-        return large.blend(small, a.compare(VectorOperators.LT, 1f));
+        large = large.blend(V_TWO.sub(large), x.compare(VectorOperators.LT, V_ZERO));
+        return large.blend(small, a.compare(VectorOperators.LT, V_ONE));
     }
 
     /** Scalar twin of {@link #erfc(FloatVector)}. */
@@ -313,38 +317,81 @@ public final class FixedMath {
 
     private static final float NEG_SQRT_HALF = -0.70710678118654752f;
     private static final float PHI_CLAMP = 14.85f;           // ≥ 10.5·√2: e^(-x²/2) is 0 in float from here on
+    private static final FloatVector V_NEG_SQRT_HALF = FloatVector.broadcast(F, NEG_SQRT_HALF);
+    private static final FloatVector V_PHI_CLAMP = FloatVector.broadcast(F, PHI_CLAMP);
+
+    /**
+     * e^(-x²/2) per lane, with x·x split exactly into hi + lo so the result keeps its relative accuracy:
+     * exp(-hi/2)·(1 - lo/2); |x| is clamped at 14.85, from where it is 0 in float (so ±∞ gives 0, NaN NaN).
+     */
+    public static FloatVector expHalfSquare(FloatVector x) {
+        FloatVector c = x.abs().min(V_PHI_CLAMP);
+        FloatVector h = c.mul(c);
+        FloatVector e = exp(h.mul(V_NEG_HALF));
+        return e.fma(c.fma(c, h.neg()).mul(V_NEG_HALF), e);
+    }
+
+    /** Scalar twin of {@link #expHalfSquare(FloatVector)}. */
+    public static float expHalfSquare(float x) {
+        float c = Math.min(Math.abs(x), PHI_CLAMP);
+        float h = c * c;
+        float e = exp(h * -0.5f);
+        return Math.fma(e, Math.fma(c, c, -h) * -0.5f, e);
+    }
 
     /**
      * The standard normal distribution function Φ(x) = erfc(-x/√2)/2 per lane, as {@link #erfc(FloatVector)}
-     * but with the exponent x²/2 of the tail taken exactly from x (x·x split into hi + lo, halved) rather than
-     * from the rounded -x/√2, whose rounding error the tail would multiply by x² (at x = -12, 9e-6 relative).
-     * Within 8.1 ulp of the double-precision Φ for normal results ({@code ErfTest}; the worst where erfc still
-     * cancels, -1.4 &lt; x &lt; 0).
+     * but with the tail's e^(-x²/2) from {@link #expHalfSquare} (exact in x) rather than from the rounded -x/√2,
+     * whose rounding error the tail would multiply by x² (at x = -12, 9e-6 relative). Within 8.1 ulp of the
+     * double-precision Φ for normal results ({@code ErfTest}; the worst where erfc still cancels, -1.4 &lt; x &lt; 0).
      */
     public static FloatVector normalCdf(FloatVector x) {
-        FloatVector w = x.mul(NEG_SQRT_HALF);
-        FloatVector a = w.abs().min(ERF_CLAMP);
+        return normalCdf(x, expHalfSquare(x));
+    }
+
+    /** {@link #normalCdf(FloatVector)} given {@code e = expHalfSquare(x)} (GELU's derivative needs e for φ too). */
+    public static FloatVector normalCdf(FloatVector x, FloatVector e) {
+        return normalCdfFromTail(x, normalTail(x, e));
+    }
+
+    /**
+     * The large-argument branch of {@link #normalCdf}: erfc(|x|/√2) from {@code e = expHalfSquare(x)}, meaningful
+     * where |x|/√2 ≥ 1 (elsewhere a value {@link #normalCdfFromTail} discards). A separate step so that a kernel can
+     * run it as a loop of its own (C2's node budget; see {@code GeluSiluKernels}).
+     */
+    public static FloatVector normalTail(FloatVector x, FloatVector e) {
+        return erfcLarge(x.mul(V_NEG_SQRT_HALF).abs().min(V_ERF_CLAMP), e);
+    }
+
+    /** Φ(x) from {@code tail = normalTail(x, expHalfSquare(x))}: the small-argument branch, and the selection. */
+    public static FloatVector normalCdfFromTail(FloatVector x, FloatVector tail) {
+        FloatVector w = x.mul(V_NEG_SQRT_HALF);
+        FloatVector a = w.abs().min(V_ERF_CLAMP);
         FloatVector small = w.neg().fma(erfSmall(a), V_ONE);
-        FloatVector c = x.abs().min(PHI_CLAMP);
-        FloatVector h = c.mul(c);
-        FloatVector large = erfcLarge(a, h.mul(0.5f), c.fma(c, h.neg()).mul(0.5f));
-        large = large.blend(V_TWO.sub(large), w.compare(VectorOperators.LT, 0f));
-        return large.blend(small, a.compare(VectorOperators.LT, 1f)).mul(0.5f);
+        FloatVector large = tail.blend(V_TWO.sub(tail), w.compare(VectorOperators.LT, V_ZERO));
+        return large.blend(small, a.compare(VectorOperators.LT, V_ONE)).mul(V_HALF);
     }
 
     /** Scalar twin of {@link #normalCdf(FloatVector)}. */
     public static float normalCdf(float x) {
+        return normalCdf(x, expHalfSquare(x));
+    }
+
+    /** Scalar twin of {@link #normalCdf(FloatVector, FloatVector)}. */
+    public static float normalCdf(float x, float e) {
+        return normalCdfFromTail(x, normalTail(x, e));
+    }
+
+    /** Scalar twin of {@link #normalTail(FloatVector, FloatVector)}. */
+    public static float normalTail(float x, float e) {
+        return erfcLarge(Math.min(Math.abs(x * NEG_SQRT_HALF), ERF_CLAMP), e);
+    }
+
+    /** Scalar twin of {@link #normalCdfFromTail(FloatVector, FloatVector)}. */
+    public static float normalCdfFromTail(float x, float tail) {
         float w = x * NEG_SQRT_HALF;
         float a = Math.min(Math.abs(w), ERF_CLAMP);
-        float r;
-        if (a < 1f) {
-            r = Math.fma(-w, erfSmall(a), 1f);
-        } else {
-            float c = Math.min(Math.abs(x), PHI_CLAMP);
-            float h = c * c;
-            float large = erfcLarge(a, h * 0.5f, Math.fma(c, c, -h) * 0.5f);
-            r = w < 0f ? 2f - large : large;
-        }
+        float r = a < 1f ? Math.fma(-w, erfSmall(a), 1f) : w < 0f ? 2f - tail : tail;
         return r * 0.5f;
     }
 
