@@ -30,7 +30,7 @@ public class ActivationLayer extends AbstractLayer {
     public Tensor forward(Tensor x, boolean training) {
         Tensor in = dense(x);
         output = reuseLike(output, in);
-        backend().activationForward(activation, alpha, in.size(), in.data(), in.offset(), output.data(), output.offset());
+        backend().pointwise().activationForward(activation, alpha, in.size(), in.data(), in.offset(), output.data(), output.offset());
         if (activation.backwardFromInput()) input = in;
         return output;
     }
@@ -45,7 +45,7 @@ public class ActivationLayer extends AbstractLayer {
         Tensor dy = dense(gy);
         gradInput = reuseLike(gradInput, output);
         Tensor saved = activation.backwardFromInput() ? input : output;
-        backend().activationBackward(activation, alpha, saved.size(), saved.data(), saved.offset(),
+        backend().pointwise().activationBackward(activation, alpha, saved.size(), saved.data(), saved.offset(),
                 dy.data(), dy.offset(), gradInput.data(), gradInput.offset());
         return gradInput;
     }

@@ -68,7 +68,7 @@ public final class Dropout extends AbstractLayer {
         Tensor in = dense(x);
         lastStep = step++;
         output = reuseLike(output, in);
-        backend().dropout(p, seed, lastStep, in.size(), in.data(), in.offset(), output.data(), output.offset());
+        backend().pointwise().dropout(p, seed, lastStep, in.size(), in.data(), in.offset(), output.data(), output.offset());
         return output;
     }
 
@@ -82,7 +82,7 @@ public final class Dropout extends AbstractLayer {
         }
         Tensor dy = dense(gy);
         gradInput = reuseLike(gradInput, output);
-        backend().dropout(p, seed, lastStep, dy.size(), dy.data(), dy.offset(), gradInput.data(), gradInput.offset());
+        backend().pointwise().dropout(p, seed, lastStep, dy.size(), dy.data(), dy.offset(), gradInput.data(), gradInput.offset());
         return gradInput;
     }
 

@@ -91,8 +91,8 @@ class ActivationPyTorchTest {
         assertTrue(String.valueOf(f.get("torch")).startsWith("1.13"), "fixtures from PyTorch 1.13: " + f.get("torch"));
         List<?> cases = (List<?>) f.get("cases");
         assertEquals(4, cases.size());
-        try (VectorBackend vb = new VectorBackend(2)) {
-            for (Backend be : new Backend[] {new ScalarBackend(), vb}) {
+        try (Backend vb = VectorBackend.create(2)) {
+            for (Backend be : new Backend[] {ScalarBackend.create(), vb}) {
                 int values = 0;
                 double worstY = 0, worstDx = 0;
                 for (Object o : cases) {

@@ -22,8 +22,8 @@ import org.vectorgrad.tensor.Tensor;
  * p = 1 as PyTorch, clear errors, and the same bits on every backend and thread count for the same seed and step.
  */
 class DropoutTest {
-    private static final ScalarBackend SCALAR = new ScalarBackend();
-    private static final VectorBackend VB1 = new VectorBackend(1), VB8 = new VectorBackend(8);
+    private static final Backend SCALAR = ScalarBackend.create();
+    private static final Backend VB1 = VectorBackend.create(1), VB8 = VectorBackend.create(8);
     private static final List<Backend> BACKENDS = List.of(SCALAR, VB1, VB8);
 
     @AfterAll
@@ -169,8 +169,8 @@ class DropoutTest {
             assertTrue(e.getMessage().contains("Dropout") && e.getMessage().contains("[0, 1]") && e.getMessage().contains(String.valueOf(p)),
                     e.getMessage());
         }
-        assertThrows(IllegalArgumentException.class, () -> VB1.dropout(1.01, 0, 0, 1, new float[1], 0, new float[1], 0));
-        assertThrows(IllegalArgumentException.class, () -> SCALAR.dropout(0.5, 0, 0, 3, new float[2], 0, new float[3], 0));
+        assertThrows(IllegalArgumentException.class, () -> VB1.pointwise().dropout(1.01, 0, 0, 1, new float[1], 0, new float[1], 0));
+        assertThrows(IllegalArgumentException.class, () -> SCALAR.pointwise().dropout(0.5, 0, 0, 3, new float[2], 0, new float[3], 0));
         Dropout d = new Dropout(0.5);
         d.bind(SCALAR);
         assertThrows(IllegalStateException.class, () -> d.backward(Tensor.zeros(2)), "backward before forward");
@@ -201,7 +201,7 @@ class DropoutTest {
             // in place and at an offset: the same map
             float[] buf = new float[n + 3];
             System.arraycopy(values(x), 0, buf, 3, n);
-            VB8.dropout(0.35, 42, 0, n, buf, 3, buf, 3);
+            VB8.pointwise().dropout(0.35, 42, 0, n, buf, 3, buf, 3);
             assertArrayEquals(want, java.util.Arrays.copyOfRange(buf, 3, n + 3), "in place, offset 3, n=" + n);
         }
         Tensor x = Tensor.randn(1, 0f, 1f, 100);

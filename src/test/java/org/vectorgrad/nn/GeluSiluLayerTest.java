@@ -17,8 +17,8 @@ class GeluSiluLayerTest {
 
     @Test
     void gradientsMatchFiniteDifferencesOnBothBackends() {
-        try (VectorBackend vb = new VectorBackend(2)) {
-            for (Backend be : new Backend[] {new ScalarBackend(), vb}) {
+        try (Backend vb = VectorBackend.create(2)) {
+            for (Backend be : new Backend[] {ScalarBackend.create(), vb}) {
                 for (int[] shape : new int[][] {{4, 7}, {1, 1}, {2, 3, 5, 5}}) {
                     for (Layer l : new Layer[] {new GELU(), new GELU("tanh"), new SiLU()}) {
                         l.bind(be);
@@ -36,9 +36,9 @@ class GeluSiluLayerTest {
     @Test
     void inAMlpWithALoss() {
         Sequential mlp = new Sequential(new Dense(6, 8, 1), new GELU(), new Dense(8, 5, 2), new SiLU(), new Dense(5, 4, 4),
-                new GELU("tanh"), new Dense(4, 3, 3)).on(new ScalarBackend());
+                new GELU("tanh"), new Dense(4, 3, 3)).on(ScalarBackend.create());
         var loss = new org.vectorgrad.loss.SoftmaxCrossEntropy();
-        loss.bind(new ScalarBackend());
+        loss.bind(ScalarBackend.create());
         Report r = GradientCheck.check(mlp, Tensor.randn(4, 0f, 1f, 4, 6), GradientCheck.of(loss, new int[] {0, 2, 1, 2}),
                 GradientCheck.Options.defaults());
         r.assertPassed();
@@ -54,7 +54,7 @@ class GeluSiluLayerTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new GELU("erf"));
         assertTrue(e.getMessage().contains("\"none\" or \"tanh\""), e.getMessage());
         GELU g = new GELU();
-        g.bind(new ScalarBackend());
+        g.bind(ScalarBackend.create());
         assertThrows(IllegalStateException.class, () -> g.backward(Tensor.zeros(2, 2)));
         g.forward(Tensor.zeros(2, 3), true);
         e = assertThrows(IllegalArgumentException.class, () -> g.backward(Tensor.zeros(3, 2)));
@@ -68,7 +68,7 @@ class GeluSiluLayerTest {
         SiLU s = new SiLU();
         GELU g = new GELU();
         for (ActivationLayer l : new ActivationLayer[] {s, g}) {
-            l.bind(new ScalarBackend());
+            l.bind(ScalarBackend.create());
             l.forward(x, true);
             Tensor dx = l.backward(Tensor.of(new float[] {1f, 1f}, 2));
             assertTrue(dx.getFlat(0) < 0 && dx.getFlat(1) > 0, l.describe() + ": slopes on both sides of the minimum: "
