@@ -13,7 +13,7 @@ import org.vectorgrad.backend.Activation;
  * same float operations as the scalar backend (the test oracle), so they match it bitwise (NaN and -0 included: the compare-and-
  * blend form keeps {@code x < 0 ? 0 : x}'s semantics, ReLU(NaN) = NaN and ReLU(-0) = -0 as in PyTorch, which
  * {@code max} would not; ReLU's backward is the select {@code y <= 0 ? 0 : dy}, PyTorch's {@code threshold_backward}).
- * Sigmoid and tanh use {@link FixedMath} in float, GELU and SiLU {@link GeluSiluKernels} (built on it), (never the Vector API's EXP/TANH, whose bits change when C2
+ * Sigmoid and tanh use {@link FixedMath} in float, GELU and SiLU {@link GeluSiluKernels} built on it (never the Vector API's EXP/TANH, whose bits change when C2
  * compiles the kernel): within 2e-6 absolute / 1e-5 relative of the double-precision oracle. Their loops live in
  * {@link FixedMath}, whose vector tails use the scalar twin of the same formula, so every element's bits are
  * independent of its position. The scalar tails of the other loops are written here too ({@link #forwardOne},

@@ -7,8 +7,9 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * exp, tanh, sigmoid, erf, erfc and log1p in float, written with lanewise add, multiply, fused multiply-add, divide,
- * min/max, compares and integer bit operations only, each of which IEEE 754 or the JLS define to the bit; every
+ * exp, tanh, sigmoid, erf, erfc, Φ and log1p in float, written with lanewise add, multiply, fused multiply-add,
+ * divide, min/max, compares, integer bit operations and (erf, erfc, Φ only, to pick a branch) blends, each of which
+ * IEEE 754 or the JLS define to the bit; every
  * vector method has a scalar twin ({@code float} overloads) doing the same operations in the same order
  * ({@link Math#fma} where the vector uses {@code fma}), so a lane's result depends only on its input: not on the
  * vector width, not on the position of the element in a range, and not on whether the interpreter, C1 or C2 runs
@@ -25,7 +26,8 @@ import jdk.incubator.vector.VectorOperators;
  * erf and erfc (this project's fits, {@code tools/fit_erf.py}) against the double-precision
  * {@code ScalarMath.erf/erfc} on every 2^-12 of [-12, 12] plus magnitudes 1e-38..3e38 ({@code ErfTest}): erf within
  * 2.25 ulp, erfc within 7 ulp for normal results (the worst just below x = 1, where erfc = 1 - erf still
- * cancels; from 1 on erfc is computed directly and stays within 3.2 ulp down to the smallest normals).
+ * cancels; from 1 on erfc is computed directly and stays within 3.2 ulp down to the smallest normals). NaN bits
+ * (payloads) are not specified: any NaN counts as equal to any NaN, as everywhere in these tests.
  */
 public final class FixedMath {
     private FixedMath() {}
