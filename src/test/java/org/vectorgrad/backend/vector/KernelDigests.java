@@ -65,7 +65,7 @@ public final class KernelDigests {
         for (Activation act : Activation.values()) {
             be.pointwise().activationForward(act, 0.01f, n, x, 0, out, 0);
             d.put("activationForward " + act, digest(out));
-            be.pointwise().activationBackward(act, 0.01f, n, out, 0, y, 0, out2, 0);
+            be.pointwise().activationBackward(act, 0.01f, n, act.backwardFromInput() ? x : out, 0, y, 0, out2, 0);
             d.put("activationBackward " + act, digest(out2));
         }
         float[] z = logits.clone();
@@ -89,6 +89,9 @@ public final class KernelDigests {
         float[] yy = y.clone();
         be.pointwise().axpy(n, 0.3f, x, 0, yy, 0);
         d.put("axpy", digest(yy));
+        float[] dropped = new float[n];
+        be.pointwise().dropout(0.3, 7, 2, n, x, 0, dropped, 0);
+        d.put("dropout", digest(dropped));
         float[] w = w0.clone(), vel = v0.clone();
         be.updates().sgd(n, 0.05f, 0.9f, 1e-4f, true, w, 0, y, 0, vel, 0);
         d.put("sgd", digest(w) ^ 31 * digest(vel));
