@@ -9,12 +9,16 @@ import java.util.*;
  */
 public class Sweep {
     public static void main(String[] args) {
-        // args: bits threads rounds "mr/kc/mc/nc,..." shapes...
+        // args: bits threads rounds "mr/kc/mc/nc,...|blas" shapes...
         int bits = Integer.parseInt(args[0]), th = Integer.parseInt(args[1]), rounds = Integer.parseInt(args[2]);
         String[] cfgs = args[3].split(",");
         List<String> shapes = Arrays.asList(args).subList(4, args.length);
-        VectorBackend[] vbs = new VectorBackend[cfgs.length];
+        org.vectorgrad.backend.Backend[] vbs = new org.vectorgrad.backend.Backend[cfgs.length];
         for (int i = 0; i < cfgs.length; i++) {
+            if (cfgs[i].equals("blas")) { // the project's OpenBLAS backend, for a side-by-side reference in the same JVM
+                vbs[i] = org.vectorgrad.backend.Backends.create("blas", th);
+                continue;
+            }
             String[] p = cfgs[i].split("/");
             vbs[i] = new VectorBackend(th, GemmBlocking.forBits(bits).with(Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]), Integer.parseInt(p[3])));
         }
