@@ -104,6 +104,18 @@ public abstract class ForwardingBackend implements Backend {
     }
 
     @Override
+    public void adamWUpdate(int n, float decay, float beta1, float beta2, float eps, float stepSize, float sqrtC2,
+                            float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff) {
+        delegate.adamWUpdate(n, decay, beta1, beta2, eps, stepSize, sqrtC2, w, wOff, g, gOff, m, mOff, v, vOff);
+    }
+
+    @Override
+    public void rmsPropUpdate(int n, float lr, float alpha, float eps, float weightDecay, float momentum, boolean centered,
+                              float[] w, int wOff, float[] g, int gOff, float[] sq, int sqOff, float[] ga, int gaOff, float[] buf, int bufOff) {
+        delegate.rmsPropUpdate(n, lr, alpha, eps, weightDecay, momentum, centered, w, wOff, g, gOff, sq, sqOff, ga, gaOff, buf, bufOff);
+    }
+
+    @Override
     public void conv2dForward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, Scratch scratch) {
         if (convolution == null) delegate.conv2dForward(g, x, w, bias, y, scratch);
         else convolution.forward(g, x, w, bias, y, scratch);

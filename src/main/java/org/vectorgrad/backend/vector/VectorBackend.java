@@ -18,6 +18,7 @@ import org.vectorgrad.backend.vector.elementwise.SoftmaxKernels;
 import org.vectorgrad.backend.vector.gemm.BlockedGemm;
 import org.vectorgrad.backend.vector.gemm.CacheSizes;
 import org.vectorgrad.backend.vector.gemm.GemmBlocking;
+import org.vectorgrad.backend.vector.optim.AdamWRmsPropKernels;
 import org.vectorgrad.backend.vector.optim.OptimizerKernels;
 import org.vectorgrad.backend.vector.pool.VectorPooling;
 import org.vectorgrad.parallel.Dispatcher;
@@ -221,6 +222,21 @@ public final class VectorBackend implements Backend, GemmConvolutions {
                            float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff) {
         KernelArgs.adamUpdate(n, w, wOff, g, gOff, m, mOff, v, vOff);
         split(n, (from, to) -> OptimizerKernels.adam(lr, beta1, beta2, eps, weightDecay, c1, c2, w, wOff, g, gOff, m, mOff, v, vOff, from, to));
+    }
+
+    @Override
+    public void adamWUpdate(int n, float decay, float beta1, float beta2, float eps, float stepSize, float sqrtC2,
+                            float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff) {
+        KernelArgs.adamWUpdate(n, w, wOff, g, gOff, m, mOff, v, vOff);
+        split(n, (from, to) -> AdamWRmsPropKernels.adamW(decay, beta1, beta2, eps, stepSize, sqrtC2, w, wOff, g, gOff, m, mOff, v, vOff, from, to));
+    }
+
+    @Override
+    public void rmsPropUpdate(int n, float lr, float alpha, float eps, float weightDecay, float momentum, boolean centered,
+                              float[] w, int wOff, float[] g, int gOff, float[] sq, int sqOff, float[] ga, int gaOff, float[] buf, int bufOff) {
+        KernelArgs.rmsPropUpdate(n, momentum, centered, w, wOff, g, gOff, sq, sqOff, ga, gaOff, buf, bufOff);
+        split(n, (from, to) -> AdamWRmsPropKernels.rmsProp(lr, alpha, eps, weightDecay, momentum, centered,
+                w, wOff, g, gOff, sq, sqOff, ga, gaOff, buf, bufOff, from, to));
     }
 
     // ---- convolution and pooling: owned by the conv/pool packages --------------------------------
