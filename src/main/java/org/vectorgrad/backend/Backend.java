@@ -128,20 +128,21 @@ public interface Backend extends Gemm, AutoCloseable {
     /**
      * One AdamW step in place, in PyTorch 1.13's order of float operations (decoupled weight decay, no L2 term in
      * the gradient): {@code w *= decay; m = m·b1 + g·(1-b1); v = v·b2 + g·(1-b2)·g;
-     * w -= stepSize·m / (sqrt(v)/sqrtC2 + eps)}, with {@code decay = 1 - lr·weightDecay},
-     * {@code stepSize = lr / (1 - b1^t)} and {@code sqrtC2 = sqrt(1 - b2^t)} computed by the caller.
+     * w -= stepSize·m / (sqrt(v)/sqrtC2 + eps)}, with {@code 1-b1}, {@code 1-b2} ({@code oneMinusBeta1/2}),
+     * {@code decay = 1 - lr·weightDecay}, {@code stepSize = lr / (1 - b1^t)} and {@code sqrtC2 = sqrt(1 - b2^t)}
+     * computed by the caller (PyTorch computes them in double from the decimal hyperparameters).
      */
-    void adamWUpdate(int n, float decay, float beta1, float beta2, float eps, float stepSize, float sqrtC2,
+    void adamWUpdate(int n, float decay, float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2, float eps, float stepSize, float sqrtC2,
                      float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff);
 
     /**
      * One RMSProp step in place, PyTorch 1.13's {@code RMSprop}: {@code g' = g + w·weightDecay} (only when the decay
-     * is not 0); {@code sq = sq·alpha + g'·(1-alpha)·g'}; centered: {@code ga = ga·alpha + g'·(1-alpha)},
+     * is not 0); {@code sq = sq·alpha + g'·(1-alpha)·g'} ({@code 1-alpha} is {@code oneMinusAlpha}, from the caller); centered: {@code ga = ga·alpha + g'·(1-alpha)},
      * {@code avg = sqrt(sq - ga·ga) + eps}, else {@code avg = sqrt(sq) + eps} (eps after the root); with momentum
      * (&gt; 0) {@code buf = buf·momentum + g'/avg; w -= lr·buf}, else {@code w -= lr·g'/avg}. {@code ga} may be null
      * when not centered, {@code buf} when momentum is 0.
      */
-    void rmsPropUpdate(int n, float lr, float alpha, float eps, float weightDecay, float momentum, boolean centered,
+    void rmsPropUpdate(int n, float lr, float alpha, float oneMinusAlpha, float eps, float weightDecay, float momentum, boolean centered,
                        float[] w, int wOff, float[] g, int gOff, float[] sq, int sqOff, float[] ga, int gaOff, float[] buf, int bufOff);
 
     // ---- convolution and pooling (NCHW, contiguous, offset 0) --------------------------------------

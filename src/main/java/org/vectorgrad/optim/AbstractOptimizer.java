@@ -83,6 +83,15 @@ abstract class AbstractOptimizer implements Optimizer {
         return configuration().replaceFirst("\\(", "(lr=" + lr + ", ");
     }
 
+    /**
+     * {@code 1 - x} as PyTorch gets it: in double, from the decimal the float was written as (PyTorch's
+     * hyperparameters are Python doubles: {@code 1 - 0.999} is 0.001, while {@code 1f - 0.999f} is 0.00100005).
+     */
+    static double oneMinus(float x) { return 1 - decimal(x); }
+
+    /** The double of the shortest decimal that reads back as {@code x} (0.999f gives 0.999). */
+    static double decimal(float x) { return Double.parseDouble(Float.toString(x)); }
+
     static float check(String what, float v, float lo, float hi) {
         if (!(v >= lo && v < hi)) throw new IllegalArgumentException(what + " must be in [" + lo + ", " + hi + "), got " + v);
         return v;

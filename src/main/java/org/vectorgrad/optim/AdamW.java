@@ -10,7 +10,8 @@ import org.vectorgrad.tensor.Tensor;
  * {@code amsgrad=False}: each step first shrinks the weights, {@code w *= 1 - lr·weightDecay}, then takes a plain
  * Adam step whose gradient carries no decay term (see {@link Backend#adamWUpdate} for the float operations, in
  * PyTorch's order). The bias corrections use the step count {@code t}: {@code stepSize = lr / (1 - beta1^t)} and
- * {@code sqrt(1 - beta2^t)}, computed in double as PyTorch computes them in Python.
+ * {@code sqrt(1 - beta2^t)}, computed in double as PyTorch computes them in Python (from the decimals the float
+ * hyperparameters were written as, so that {@code 1 - 0.999} is 0.001 as in PyTorch).
  *
  * <p>Weight decay and learning-rate scale may differ per {@link ParamGroups parameter group}: use
  * {@link ParamGroups#noDecayForBiasAndNorm} to leave biases and normalization parameters undecayed.
@@ -52,15 +53,16 @@ public final class AdamW extends AbstractOptimizer {
     protected void update() {
         Backend be = backend();
         t++;
-        double c1 = 1 - StrictMath.pow(beta1, t);
-        float sqrtC2 = (float) StrictMath.sqrt(1 - StrictMath.pow(beta2, t));
+        double c1 = 1 - StrictMath.pow(decimal(beta1), t);
+        float sqrtC2 = (float) StrictMath.sqrt(1 - StrictMath.pow(decimal(beta2), t));
+        float ob1 = (float) oneMinus(beta1), ob2 = (float) oneMinus(beta2);
         for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i);
             Tensor w = p.value(), g = p.grad();
             double lri = lr(i);
             float decay = (float) (1 - lri * weightDecay(i));
             float stepSize = (float) (lri / c1);
-            be.adamWUpdate(p.size(), decay, beta1, beta2, eps, stepSize, sqrtC2, w.data(), w.offset(), g.data(), g.offset(),
+            be.adamWUpdate(p.size(), decay, beta1, ob1, beta2, ob2, eps, stepSize, sqrtC2, w.data(), w.offset(), g.data(), g.offset(),
                     m[i].data(), m[i].offset(), v[i].data(), v[i].offset());
         }
     }

@@ -54,10 +54,11 @@ public final class RMSProp extends AbstractOptimizer {
     protected void update() {
         Backend be = backend();
         t++;
+        float oa = (float) oneMinus(alpha);
         for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i);
             Tensor w = p.value(), g = p.grad(), s = square[i], a = gradAvg[i], b = buffer[i];
-            be.rmsPropUpdate(p.size(), lr(i), alpha, eps, weightDecay(i), momentum, centered, w.data(), w.offset(), g.data(), g.offset(),
+            be.rmsPropUpdate(p.size(), lr(i), alpha, oa, eps, weightDecay(i), momentum, centered, w.data(), w.offset(), g.data(), g.offset(),
                     s.data(), s.offset(), a == null ? null : a.data(), a == null ? 0 : a.offset(), b == null ? null : b.data(), b == null ? 0 : b.offset());
         }
     }

@@ -264,15 +264,15 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
-    public void adamWUpdate(int n, float decay, float beta1, float beta2, float eps, float stepSize, float sqrtC2,
+    public void adamWUpdate(int n, float decay, float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2, float eps, float stepSize, float sqrtC2,
                             float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff) {
-        ScalarOptimizers.adamW(n, decay, beta1, beta2, eps, stepSize, sqrtC2, w, wOff, g, gOff, m, mOff, v, vOff);
+        ScalarOptimizers.adamW(n, decay, beta1, oneMinusBeta1, beta2, oneMinusBeta2, eps, stepSize, sqrtC2, w, wOff, g, gOff, m, mOff, v, vOff);
     }
 
     @Override
-    public void rmsPropUpdate(int n, float lr, float alpha, float eps, float weightDecay, float momentum, boolean centered,
+    public void rmsPropUpdate(int n, float lr, float alpha, float oneMinusAlpha, float eps, float weightDecay, float momentum, boolean centered,
                               float[] w, int wOff, float[] g, int gOff, float[] sq, int sqOff, float[] ga, int gaOff, float[] buf, int bufOff) {
-        ScalarOptimizers.rmsProp(n, lr, alpha, eps, weightDecay, momentum, centered, w, wOff, g, gOff, sq, sqOff, ga, gaOff, buf, bufOff);
+        ScalarOptimizers.rmsProp(n, lr, alpha, oneMinusAlpha, eps, weightDecay, momentum, centered, w, wOff, g, gOff, sq, sqOff, ga, gaOff, buf, bufOff);
     }
 
     // ---- convolution: direct loops -----------------------------------------------------------------

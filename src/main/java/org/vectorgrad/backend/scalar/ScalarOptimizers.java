@@ -11,14 +11,14 @@ public final class ScalarOptimizers {
     private ScalarOptimizers() {}
 
     /** {@link org.vectorgrad.backend.Backend#adamWUpdate}, checked arguments included. */
-    public static void adamW(int n, float decay, float beta1, float beta2, float eps, float stepSize, float sqrtC2,
+    public static void adamW(int n, float decay, float beta1, float ob1, float beta2, float ob2, float eps, float stepSize, float sqrtC2,
                              float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff) {
         KernelArgs.adamWUpdate(n, w, wOff, g, gOff, m, mOff, v, vOff);
         for (int i = 0; i < n; i++) {
             float wi = w[wOff + i] * decay;                        // param.mul_(1 - lr·wd)
             float grad = g[gOff + i];
-            float mi = m[mOff + i] * beta1 + grad * (1f - beta1); // exp_avg.mul_(b1).add_(g, alpha=1-b1)
-            float vi = v[vOff + i] * beta2 + grad * (1f - beta2) * grad; // exp_avg_sq.mul_(b2).addcmul_(g, g, value=1-b2)
+            float mi = m[mOff + i] * beta1 + grad * ob1; // exp_avg.mul_(b1).add_(g, alpha=1-b1)
+            float vi = v[vOff + i] * beta2 + grad * ob2 * grad; // exp_avg_sq.mul_(b2).addcmul_(g, g, value=1-b2)
             m[mOff + i] = mi;
             v[vOff + i] = vi;
             float denom = (float) Math.sqrt(vi) / sqrtC2 + eps;     // (exp_avg_sq.sqrt() / sqrt(c2)).add_(eps)
@@ -27,18 +27,18 @@ public final class ScalarOptimizers {
     }
 
     /** {@link org.vectorgrad.backend.Backend#rmsPropUpdate}, checked arguments included. */
-    public static void rmsProp(int n, float lr, float alpha, float eps, float weightDecay, float momentum, boolean centered,
+    public static void rmsProp(int n, float lr, float alpha, float oa, float eps, float weightDecay, float momentum, boolean centered,
                                float[] w, int wOff, float[] g, int gOff, float[] sq, int sqOff, float[] ga, int gaOff,
                                float[] buf, int bufOff) {
         KernelArgs.rmsPropUpdate(n, momentum, centered, w, wOff, g, gOff, sq, sqOff, ga, gaOff, buf, bufOff);
         for (int i = 0; i < n; i++) {
             float grad = g[gOff + i];
             if (weightDecay != 0f) grad = grad + w[wOff + i] * weightDecay;       // grad.add(param, alpha=wd)
-            float s = sq[sqOff + i] * alpha + grad * (1f - alpha) * grad;          // square_avg.mul_(a).addcmul_(g, g, value=1-a)
+            float s = sq[sqOff + i] * alpha + grad * oa * grad;          // square_avg.mul_(a).addcmul_(g, g, value=1-a)
             sq[sqOff + i] = s;
             float avg;
             if (centered) {
-                float a = ga[gaOff + i] * alpha + grad * (1f - alpha);             // grad_avg.mul_(a).add_(g, alpha=1-a)
+                float a = ga[gaOff + i] * alpha + grad * oa;             // grad_avg.mul_(a).add_(g, alpha=1-a)
                 ga[gaOff + i] = a;
                 avg = (float) Math.sqrt(s - a * a) + eps;                          // square_avg.addcmul(ga, ga, value=-1).sqrt_().add_(eps)
             } else {

@@ -54,8 +54,8 @@ class AdamWRmsPropKernelsTest {
                 if (poisoned) poison(g, off + 1, n);
                 for (Backend vb : VB) {
                     float[] w1 = w.clone(), m1 = m.clone(), v1 = v.clone(), w2 = w.clone(), m2 = m.clone(), v2 = v.clone();
-                    ORACLE.adamWUpdate(n, 0.9995f, 0.9f, 0.999f, 1e-8f, 0.0123f, 0.0316f, w1, off, g, off + 1, m1, off, v1, off);
-                    vb.adamWUpdate(n, 0.9995f, 0.9f, 0.999f, 1e-8f, 0.0123f, 0.0316f, w2, off, g, off + 1, m2, off, v2, off);
+                    ORACLE.adamWUpdate(n, 0.9995f, 0.9f, 0.1f, 0.999f, 0.001f, 1e-8f, 0.0123f, 0.0316f, w1, off, g, off + 1, m1, off, v1, off);
+                    vb.adamWUpdate(n, 0.9995f, 0.9f, 0.1f, 0.999f, 0.001f, 1e-8f, 0.0123f, 0.0316f, w2, off, g, off + 1, m2, off, v2, off);
                     String what = "adamW n=" + n + " threads=" + vb.threads() + " poisoned=" + poisoned;
                     assertArrayEquals(w1, w2, what + " w");
                     assertArrayEquals(m1, m2, what + " m");
@@ -87,9 +87,9 @@ class AdamWRmsPropKernelsTest {
                         for (Backend vb : VB) {
                             float[] w1 = w.clone(), s1 = sq.clone(), a1 = ga.clone(), b1 = buf.clone();
                             float[] w2 = w.clone(), s2 = sq.clone(), a2 = ga.clone(), b2 = buf.clone();
-                            ORACLE.rmsPropUpdate(n, 0.01f, 0.99f, 1e-8f, wd, momentum, centered, w1, off, g, off, s1, off,
+                            ORACLE.rmsPropUpdate(n, 0.01f, 0.99f, 0.01f, 1e-8f, wd, momentum, centered, w1, off, g, off, s1, off,
                                     centered ? a1 : null, off, momentum > 0 ? b1 : null, off);
-                            vb.rmsPropUpdate(n, 0.01f, 0.99f, 1e-8f, wd, momentum, centered, w2, off, g, off, s2, off,
+                            vb.rmsPropUpdate(n, 0.01f, 0.99f, 0.01f, 1e-8f, wd, momentum, centered, w2, off, g, off, s2, off,
                                     centered ? a2 : null, off, momentum > 0 ? b2 : null, off);
                             String what = "rmsProp n=" + n + " momentum=" + momentum + " centered=" + centered + " wd=" + wd
                                     + " threads=" + vb.threads();
@@ -112,13 +112,13 @@ class AdamWRmsPropKernelsTest {
     void shortStateArraysAreRejectedWithTheKernelAndOperandNamed() {
         for (Backend b : new Backend[] {ORACLE, VB[1]}) {
             var e = assertThrows(IllegalArgumentException.class,
-                    () -> b.adamWUpdate(10, 1f, 0.9f, 0.999f, 1e-8f, 0.1f, 1f, new float[10], 0, new float[10], 0, new float[10], 0, new float[9], 0));
+                    () -> b.adamWUpdate(10, 1f, 0.9f, 0.1f, 0.999f, 0.001f, 1e-8f, 0.1f, 1f, new float[10], 0, new float[10], 0, new float[10], 0, new float[9], 0));
             assertTrue(e.getMessage().startsWith("adamWUpdate: v"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class,
-                    () -> b.rmsPropUpdate(10, 0.1f, 0.99f, 1e-8f, 0f, 0f, true, new float[10], 0, new float[10], 0, new float[10], 0, null, 0, null, 0));
+                    () -> b.rmsPropUpdate(10, 0.1f, 0.99f, 0.01f, 1e-8f, 0f, 0f, true, new float[10], 0, new float[10], 0, new float[10], 0, null, 0, null, 0));
             assertTrue(e.getMessage().startsWith("rmsPropUpdate: grad_avg"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class,
-                    () -> b.rmsPropUpdate(10, 0.1f, 0.99f, 1e-8f, 0f, 0.9f, false, new float[10], 0, new float[10], 0, new float[10], 0, null, 0, new float[4], 0));
+                    () -> b.rmsPropUpdate(10, 0.1f, 0.99f, 0.01f, 1e-8f, 0f, 0.9f, false, new float[10], 0, new float[10], 0, new float[10], 0, null, 0, new float[4], 0));
             assertTrue(e.getMessage().startsWith("rmsPropUpdate: momentum_buffer"), e.getMessage());
         }
     }

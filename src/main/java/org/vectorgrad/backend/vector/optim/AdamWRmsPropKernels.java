@@ -18,9 +18,8 @@ public final class AdamWRmsPropKernels {
     private AdamWRmsPropKernels() {}
 
     /** See {@link org.vectorgrad.backend.Backend#adamWUpdate}. */
-    public static void adamW(float decay, float beta1, float beta2, float eps, float stepSize, float sqrtC2,
+    public static void adamW(float decay, float beta1, float ob1, float beta2, float ob2, float eps, float stepSize, float sqrtC2,
                              float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, int from, int to) {
-        float ob1 = 1f - beta1, ob2 = 1f - beta2;
         int i = from;
         for (int bound = from + F.loopBound(to - from); i < bound; i += N) {
             FloatVector wv = FloatVector.fromArray(F, w, wOff + i).mul(decay);
@@ -45,10 +44,9 @@ public final class AdamWRmsPropKernels {
     }
 
     /** See {@link org.vectorgrad.backend.Backend#rmsPropUpdate}. */
-    public static void rmsProp(float lr, float alpha, float eps, float weightDecay, float momentum, boolean centered,
+    public static void rmsProp(float lr, float alpha, float oa, float eps, float weightDecay, float momentum, boolean centered,
                                float[] w, int wOff, float[] g, int gOff, float[] sq, int sqOff, float[] ga, int gaOff,
                                float[] buf, int bufOff, int from, int to) {
-        float oa = 1f - alpha;
         int i = from;
         for (int bound = from + F.loopBound(to - from); i < bound; i += N) {
             FloatVector wv = FloatVector.fromArray(F, w, wOff + i);
