@@ -11,7 +11,7 @@ import org.vectorgrad.data.FashionMnist;
 import org.vectorgrad.loss.SoftmaxCrossEntropy;
 import org.vectorgrad.nn.Sequential;
 import org.vectorgrad.optim.LearningRateSchedule;
-import org.vectorgrad.optim.SGD;
+import org.vectorgrad.optim.Optimizer;
 import org.vectorgrad.train.EpochStats;
 import org.vectorgrad.train.Models;
 import org.vectorgrad.train.ProgressListener;
@@ -39,17 +39,19 @@ final class TrainCommand {
         Dataset train = o.limit() < std.train().size() ? std.train().subset(o.limit()) : std.train();
         try (Backend backend = Backends.create(o.backend(), o.threads(), err::println)) {
             Sequential model = Models.create(o.model(), o.seed());
-            SGD sgd = new SGD(model.parameters(), o.lr(), o.momentum());
-            Trainer trainer = new Trainer(model, new SoftmaxCrossEntropy(), sgd, backend);
-            trainer.schedule(LearningRateSchedule.named(o.schedule()).withWarmup(o.lrWarmup()));
+            Optimizer optimizer = o.optim().create(model, o.lr(), o.momentum());
+            Trainer trainer = new Trainer(model, new SoftmaxCrossEntropy(), optimizer, backend);
+            int stepsPerEpoch = (train.size() + o.batch() - 1) / o.batch();
+            LearningRateSchedule schedule = o.optim().schedule(o.schedule(), o.lrWarmup(), stepsPerEpoch);
+            trainer.schedule(schedule);
             trainer.addListener(new ProgressListener(err, System.console() != null));
             err.printf(Locale.ROOT, "training %s on %d samples (%s backend, %d threads, batch %d, seed %d)%n",
                     model.describe(), train.size(), backend.name(), backend.threads(), o.batch(), o.seed());
+            err.println("optimizer " + optimizer);
             int exit = 0;
             List<EpochStats> epochs;
             if (save.resumable()) { // --checkpoint / --resume: checkpoints, resume, SIGINT/SIGTERM handling
-                ResumableTraining.Outcome r = ResumableTraining.run(trainer, model, sgd,
-                        LearningRateSchedule.named(o.schedule()).withWarmup(o.lrWarmup()), train, std.test(), o, save, err);
+                ResumableTraining.Outcome r = ResumableTraining.run(trainer, model, optimizer, schedule, train, std.test(), o, save, err);
                 epochs = r.epochs();
                 exit = r.exitCode();
                 if (epochs.isEmpty()) {
@@ -74,6 +76,8 @@ final class TrainCommand {
                     .put("model", o.model()).put("backend", backend.name()).put("threads", backend.threads())
                     .put("epochs", o.epochs()).put("batch", o.batch()).put("seed", o.seed())
                     .put("lr", o.lr(), 4).put("momentum", o.momentum(), 3).put("schedule", o.schedule()).put("lr_warmup", o.lrWarmup())
+                    .put("optimizer", o.optim().optimizer()).put("weight_decay", o.optim().weightDecay(), 6)
+                    .put("clip_norm", o.optim().clipNorm(), 4)
                     .put("train_samples", train.size())
                     .put("test_accuracy", last.testAccuracy(), 4)
                     .put("train_loss", last.trainLoss(), 6)
