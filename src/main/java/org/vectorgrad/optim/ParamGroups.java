@@ -11,6 +11,8 @@ import java.util.function.BiPredicate;
 import org.vectorgrad.io.ModelSpec;
 import org.vectorgrad.nn.Layer;
 import org.vectorgrad.nn.Parameter;
+import org.vectorgrad.nn.Sequential;
+import org.vectorgrad.nn.Sum;
 
 /**
  * Parameter groups, as PyTorch's optimizer {@code param_groups}: subsets of the parameters with their own weight
@@ -68,16 +70,33 @@ public final class ParamGroups {
      * when built from a model, else {@link Parameter#name()} ({@code weight}, {@code bias}).
      */
     public static ParamGroups noDecayForBiasAndNorm(List<Parameter> params, float weightDecay) {
-        return noDecayRule(weightDecay).build(params);
+        return noDecayRule(weightDecay, Map.of()).build(params);
     }
 
-    /** {@link #noDecayForBiasAndNorm(List, float)} over a model's parameters, named by their {@code state_dict} names. */
+    /**
+     * {@link #noDecayForBiasAndNorm(List, float)} over a model's parameters, named by their {@code state_dict} names;
+     * every parameter of a normalization layer (a layer whose class name contains {@code Norm}, such as
+     * {@code BatchNorm2d} or a {@code LayerNorm} over several trailing dimensions, whose scale is not 1-D) is
+     * undecayed too.
+     */
     public static ParamGroups noDecayForBiasAndNorm(Layer model, float weightDecay) {
-        return noDecayRule(weightDecay).build(model);
+        Map<Parameter, Boolean> norm = new IdentityHashMap<>();
+        collectNormParameters(model, norm);
+        return noDecayRule(weightDecay, norm).build(model);
     }
 
-    private static Builder noDecayRule(float weightDecay) {
-        return builder(1f, weightDecay).add("no_decay", (name, p) -> p.value().rank() <= 1 || name.endsWith("bias"), 1f, 0f)
+    private static void collectNormParameters(Layer layer, Map<Parameter, Boolean> out) {
+        List<Layer> children = layer instanceof Sequential s ? s.layers() : layer instanceof Sum u ? u.branches() : null;
+        if (children != null) {
+            for (Layer c : children) collectNormParameters(c, out);
+        } else if (layer.getClass().getSimpleName().contains("Norm")) {
+            for (Parameter p : layer.parameters()) out.put(p, Boolean.TRUE);
+        }
+    }
+
+    private static Builder noDecayRule(float weightDecay, Map<Parameter, Boolean> norm) {
+        return builder(1f, weightDecay)
+                .add("no_decay", (name, p) -> p.value().rank() <= 1 || name.endsWith("bias") || norm.containsKey(p), 1f, 0f)
                 .defaultName("decay");
     }
 

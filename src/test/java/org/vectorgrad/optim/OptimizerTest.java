@@ -203,6 +203,12 @@ class OptimizerTest {
         for (int i = 0; i < g.parameters().size(); i++) {
             assertEquals(g.parameters().get(i).value().rank() == 1 ? 0f : 0.05f, g.weightDecay(i));
         }
+        // a normalization layer's parameters are undecayed whatever their rank (a LayerNorm over [C, H, W] has a 3-D scale)
+        Sequential withNorm = new Sequential(new Flatten(), new Dense(8, 3, 2), new TestLayerNorm());
+        ParamGroups ng = ParamGroups.noDecayForBiasAndNorm(withNorm, 0.05f);
+        assertEquals(List.of(0.05f, 0f, 0f, 0f), List.of(ng.weightDecay(0), ng.weightDecay(1), ng.weightDecay(2), ng.weightDecay(3)));
+        assertEquals(0.05f, ParamGroups.noDecayForBiasAndNorm(withNorm.parameters(), 0.05f).weightDecay(2), "by shape alone it is a weight");
+
         // rules by state_dict name, first match wins; the rest keeps the default settings
         ParamGroups byName = ParamGroups.builder(1f, 0.1f)
                 .add("head", (name, p) -> name.startsWith("3."), 0.5f, 0f)
@@ -252,5 +258,16 @@ class OptimizerTest {
         assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.step(0, 0.1));
         assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.exponential(1.5));
         assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.oneCycle(1.2, 25, 1e4));
+    }
+
+    /** Stands for a normalization layer with a 3-D scale (only its name and parameters matter here). */
+    private static final class TestLayerNorm implements org.vectorgrad.nn.Layer {
+        private final Parameter scale = new Parameter("weight", Tensor.zeros(1, 1, 3));
+        private final Parameter shift = new Parameter("bias", Tensor.zeros(1, 1, 3));
+        @Override public Tensor forward(Tensor input, boolean training) { return input; }
+        @Override public Tensor backward(Tensor gradOutput) { return gradOutput; }
+        @Override public List<Parameter> parameters() { return List.of(scale, shift); }
+        @Override public void bind(org.vectorgrad.backend.Backend backend) {}
+        @Override public String describe() { return "TestLayerNorm"; }
     }
 }
