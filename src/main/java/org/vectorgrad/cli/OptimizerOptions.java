@@ -38,7 +38,7 @@ record OptimizerOptions(String optimizer, float weightDecay, String decayParams,
                 a.choice("decay-params", "weights", List.of("weights", "all")),
                 a.decimal("clip-norm", 0f, 0f, 1e9f),
                 centered,
-                a.decimal("lr-gamma", schedule.equals("exponential") ? 0.9f : 0.1f, 1e-6f, 1f),
+                Double.parseDouble(Float.toString(a.decimal("lr-gamma", schedule.equals("exponential") ? 0.9f : 0.1f, 1e-6f, 1f))), // 0.9, not 0.8999999762
                 a.integer("lr-step-epochs", 2, 1, 1_000_000));
     }
 
