@@ -8,7 +8,7 @@ import org.vectorgrad.tensor.Tensor;
 /**
  * AdamW (Loshchilov and Hutter's decoupled weight decay) as PyTorch 1.13's {@code torch.optim.AdamW} with
  * {@code amsgrad=False}: each step first shrinks the weights, {@code w *= 1 - lr·weightDecay}, then takes a plain
- * Adam step whose gradient carries no decay term (see {@link Backend#adamWUpdate} for the float operations, in
+ * Adam step whose gradient carries no decay term (see {@link org.vectorgrad.backend.Updates#adamW} for the float operations, in
  * PyTorch's order). The bias corrections use the step count {@code t}: {@code stepSize = lr / (1 - beta1^t)} and
  * {@code sqrt(1 - beta2^t)}, computed in double as PyTorch computes them in Python (from the decimals the float
  * hyperparameters were written as, so that {@code 1 - 0.999} is 0.001 as in PyTorch).
@@ -62,7 +62,7 @@ public final class AdamW extends AbstractOptimizer {
             double lri = lr(i);
             float decay = (float) (1 - lri * weightDecay(i));
             float stepSize = (float) (lri / c1);
-            be.adamWUpdate(p.size(), decay, beta1, ob1, beta2, ob2, eps, stepSize, sqrtC2, w.data(), w.offset(), g.data(), g.offset(),
+            be.updates().adamW(p.size(), decay, beta1, ob1, beta2, ob2, eps, stepSize, sqrtC2, w.data(), w.offset(), g.data(), g.offset(),
                     m[i].data(), m[i].offset(), v[i].data(), v[i].offset());
         }
     }

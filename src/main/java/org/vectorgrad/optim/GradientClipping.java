@@ -9,8 +9,8 @@ import org.vectorgrad.tensor.Tensor;
  * Gradient clipping by global norm, as PyTorch 1.13's {@code torch.nn.utils.clip_grad_norm_} with the L2 norm.
  *
  * <p>The total norm is {@code sqrt(Σ_p Σ_i g_pi²)} over all the parameters' gradients: each parameter's sum of
- * squares is {@link Backend#dot} (double products, accumulated in double in a fixed order, so the same gradients
- * give the same bits on every call), added in double in parameter order. When {@code maxNorm / (total + 1e-6)} is
+ * squares is {@link org.vectorgrad.backend.Updates#sumOfSquares} (double squares accumulated in double in a fixed
+ * order, so the same gradients give the same bits on every call), added in double in parameter order. When {@code maxNorm / (total + 1e-6)} is
  * below 1 every gradient is multiplied by that coefficient (rounded to float), else nothing changes.
  *
  * <p><b>NaN and Inf are not hidden</b>: a NaN total norm makes the coefficient NaN and every gradient NaN, an
@@ -31,7 +31,7 @@ public final class GradientClipping {
         double squares = 0;
         for (Parameter p : params) {
             Tensor g = p.grad();
-            squares += backend.dot(g.size(), g.data(), g.offset(), g.data(), g.offset());
+            squares += backend.updates().sumOfSquares(g.size(), g.data(), g.offset());
         }
         return Math.sqrt(squares);
     }
@@ -49,7 +49,7 @@ public final class GradientClipping {
         if (!(coef >= 1f)) { // below 1, or NaN: applied (multiplying by a clamped 1 would change no bit)
             for (Parameter p : params) {
                 Tensor g = p.grad();
-                backend.scale(g.size(), coef, g.data(), g.offset());
+                backend.updates().scale(g.size(), coef, g.data(), g.offset());
             }
         }
         return total;

@@ -11,7 +11,7 @@ import org.vectorgrad.tensor.Tensor;
  * PyTorch does, unlike TensorFlow), optional L2 weight decay added to the gradient, optional momentum on the
  * scaled step, and the {@code centered} variant that subtracts the squared running mean of the gradient (an
  * estimate of its variance; rounding can make that difference negative, and then the step is NaN exactly as in
- * PyTorch). See {@link Backend#rmsPropUpdate} for the float operations, in PyTorch's order.
+ * PyTorch). See {@link org.vectorgrad.backend.Updates#rmsProp} for the float operations, in PyTorch's order.
  *
  * <p>Weight decay and learning-rate scale may differ per {@link ParamGroups parameter group}. Not thread-safe.
  */
@@ -58,7 +58,7 @@ public final class RMSProp extends AbstractOptimizer {
         for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i);
             Tensor w = p.value(), g = p.grad(), s = square[i], a = gradAvg[i], b = buffer[i];
-            be.rmsPropUpdate(p.size(), lr(i), alpha, oa, eps, weightDecay(i), momentum, centered, w.data(), w.offset(), g.data(), g.offset(),
+            be.updates().rmsProp(p.size(), lr(i), alpha, oa, eps, weightDecay(i), momentum, centered, w.data(), w.offset(), g.data(), g.offset(),
                     s.data(), s.offset(), a == null ? null : a.data(), a == null ? 0 : a.offset(), b == null ? null : b.data(), b == null ? 0 : b.offset());
         }
     }

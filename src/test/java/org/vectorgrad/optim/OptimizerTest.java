@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.scalar.ScalarBackend;
 import org.vectorgrad.nn.Conv2d;
 import org.vectorgrad.nn.Dense;
@@ -17,7 +18,7 @@ import org.vectorgrad.tensor.Tensor;
 
 /** Optimizer updates against hand-computed PyTorch-formula values. */
 class OptimizerTest {
-    private final ScalarBackend be = new ScalarBackend();
+    private final Backend be = ScalarBackend.create();
 
     private static Parameter param(float w, float g) {
         Parameter p = new Parameter("w", Tensor.of(new float[] {w}, 1));

@@ -29,8 +29,8 @@ import org.vectorgrad.tensor.Tensor;
  */
 class PyTorchOptimTest {
     private static final Path DIR = Path.of("src/test/resources/pytorch/optim");
-    private static final VectorBackend VECTOR = new VectorBackend(2);
-    private static final Backend[] BACKENDS = {new ScalarBackend(), VECTOR};
+    private static final Backend VECTOR = VectorBackend.create(2);
+    private static final Backend[] BACKENDS = {ScalarBackend.create(), VECTOR};
 
     @AfterAll
     static void close() { VECTOR.close(); }

@@ -13,16 +13,18 @@ import org.vectorgrad.backend.scalar.ScalarBackend;
 /**
  * The AdamW and RMSProp vector kernels against their scalar twins, bitwise (the kernels promise the same float
  * operations in the same order), at sizes 0, 1, around the lane count's tails, odd sizes and one above the parallel
- * threshold, at nonzero offsets, on 1, 2 and 8 threads, with NaN and ±Inf in the gradients and weights.
+ * threshold, at nonzero offsets, on 1, 2 and 8 threads, with NaN and ±Inf in the gradients and weights; and
+ * gradient clipping's scale (bitwise) and sum of squares (1e-12 relative of the scalar one, the same bits on every
+ * thread count).
  */
 class AdamWRmsPropKernelsTest {
     private static final int[] SIZES = {0, 1, 2, 3, 7, 15, 16, 17, 31, 33, 65, 101, 1023, (1 << 17) + 5};
-    private static final ScalarBackend ORACLE = new ScalarBackend();
-    private static final VectorBackend[] VB = {new VectorBackend(1), new VectorBackend(2), new VectorBackend(8)};
+    private static final Backend ORACLE = ScalarBackend.create();
+    private static final Backend[] VB = {VectorBackend.create(1), VectorBackend.create(2), VectorBackend.create(8)};
 
     @AfterAll
     static void close() {
-        for (VectorBackend b : VB) b.close();
+        for (Backend b : VB) b.close();
     }
 
     private static float[] random(SplittableRandom rng, int n, double scale, boolean positive) {
@@ -54,8 +56,8 @@ class AdamWRmsPropKernelsTest {
                 if (poisoned) poison(g, off + 1, n);
                 for (Backend vb : VB) {
                     float[] w1 = w.clone(), m1 = m.clone(), v1 = v.clone(), w2 = w.clone(), m2 = m.clone(), v2 = v.clone();
-                    ORACLE.adamWUpdate(n, 0.9995f, 0.9f, 0.1f, 0.999f, 0.001f, 1e-8f, 0.0123f, 0.0316f, w1, off, g, off + 1, m1, off, v1, off);
-                    vb.adamWUpdate(n, 0.9995f, 0.9f, 0.1f, 0.999f, 0.001f, 1e-8f, 0.0123f, 0.0316f, w2, off, g, off + 1, m2, off, v2, off);
+                    ORACLE.updates().adamW(n, 0.9995f, 0.9f, 0.1f, 0.999f, 0.001f, 1e-8f, 0.0123f, 0.0316f, w1, off, g, off + 1, m1, off, v1, off);
+                    vb.updates().adamW(n, 0.9995f, 0.9f, 0.1f, 0.999f, 0.001f, 1e-8f, 0.0123f, 0.0316f, w2, off, g, off + 1, m2, off, v2, off);
                     String what = "adamW n=" + n + " threads=" + vb.threads() + " poisoned=" + poisoned;
                     assertArrayEquals(w1, w2, what + " w");
                     assertArrayEquals(m1, m2, what + " m");
@@ -87,9 +89,9 @@ class AdamWRmsPropKernelsTest {
                         for (Backend vb : VB) {
                             float[] w1 = w.clone(), s1 = sq.clone(), a1 = ga.clone(), b1 = buf.clone();
                             float[] w2 = w.clone(), s2 = sq.clone(), a2 = ga.clone(), b2 = buf.clone();
-                            ORACLE.rmsPropUpdate(n, 0.01f, 0.99f, 0.01f, 1e-8f, wd, momentum, centered, w1, off, g, off, s1, off,
+                            ORACLE.updates().rmsProp(n, 0.01f, 0.99f, 0.01f, 1e-8f, wd, momentum, centered, w1, off, g, off, s1, off,
                                     centered ? a1 : null, off, momentum > 0 ? b1 : null, off);
-                            vb.rmsPropUpdate(n, 0.01f, 0.99f, 0.01f, 1e-8f, wd, momentum, centered, w2, off, g, off, s2, off,
+                            vb.updates().rmsProp(n, 0.01f, 0.99f, 0.01f, 1e-8f, wd, momentum, centered, w2, off, g, off, s2, off,
                                     centered ? a2 : null, off, momentum > 0 ? b2 : null, off);
                             String what = "rmsProp n=" + n + " momentum=" + momentum + " centered=" + centered + " wd=" + wd
                                     + " threads=" + vb.threads();
@@ -112,14 +114,42 @@ class AdamWRmsPropKernelsTest {
     void shortStateArraysAreRejectedWithTheKernelAndOperandNamed() {
         for (Backend b : new Backend[] {ORACLE, VB[1]}) {
             var e = assertThrows(IllegalArgumentException.class,
-                    () -> b.adamWUpdate(10, 1f, 0.9f, 0.1f, 0.999f, 0.001f, 1e-8f, 0.1f, 1f, new float[10], 0, new float[10], 0, new float[10], 0, new float[9], 0));
+                    () -> b.updates().adamW(10, 1f, 0.9f, 0.1f, 0.999f, 0.001f, 1e-8f, 0.1f, 1f, new float[10], 0, new float[10], 0, new float[10], 0, new float[9], 0));
             assertTrue(e.getMessage().startsWith("adamWUpdate: v"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class,
-                    () -> b.rmsPropUpdate(10, 0.1f, 0.99f, 0.01f, 1e-8f, 0f, 0f, true, new float[10], 0, new float[10], 0, new float[10], 0, null, 0, null, 0));
+                    () -> b.updates().rmsProp(10, 0.1f, 0.99f, 0.01f, 1e-8f, 0f, 0f, true, new float[10], 0, new float[10], 0, new float[10], 0, null, 0, null, 0));
             assertTrue(e.getMessage().startsWith("rmsPropUpdate: grad_avg"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class,
-                    () -> b.rmsPropUpdate(10, 0.1f, 0.99f, 0.01f, 1e-8f, 0f, 0.9f, false, new float[10], 0, new float[10], 0, new float[10], 0, null, 0, new float[4], 0));
+                    () -> b.updates().rmsProp(10, 0.1f, 0.99f, 0.01f, 1e-8f, 0f, 0.9f, false, new float[10], 0, new float[10], 0, new float[10], 0, null, 0, new float[4], 0));
             assertTrue(e.getMessage().startsWith("rmsPropUpdate: momentum_buffer"), e.getMessage());
+        }
+    }
+
+    @Test
+    void clippingSumOfSquaresAndScale() {
+        SplittableRandom rng = new SplittableRandom(15);
+        for (int n : SIZES) {
+            float[] x = random(rng, n + 1, 3, false);
+            double want = ORACLE.updates().sumOfSquares(n, x, 1);
+            double exact = 0;
+            for (int i = 0; i < n; i++) exact += (double) x[1 + i] * x[1 + i];
+            assertTrue(want == exact, "the oracle sums in index order");
+            for (Backend vb : VB) {
+                double got = vb.updates().sumOfSquares(n, x, 1);
+                assertTrue(Math.abs(got - want) <= 1e-12 * want, "sumOfSquares n=" + n + ": vector " + got + ", scalar " + want);
+                assertTrue(got == VB[0].updates().sumOfSquares(n, x, 1), "sumOfSquares: the same bits on every thread count");
+                float[] a = x.clone(), b = x.clone();
+                ORACLE.updates().scale(n, 0.37f, a, 1);
+                vb.updates().scale(n, 0.37f, b, 1);
+                assertArrayEquals(a, b, "scale n=" + n);
+            }
+            if (n > 5) {
+                float[] bad = x.clone();
+                bad[3] = Float.NaN;
+                assertTrue(Double.isNaN(VB[1].updates().sumOfSquares(n, bad, 1)), "NaN propagates into the norm");
+                bad[3] = Float.POSITIVE_INFINITY;
+                assertTrue(VB[1].updates().sumOfSquares(n, bad, 1) == Double.POSITIVE_INFINITY, "Inf too");
+            }
         }
     }
 }

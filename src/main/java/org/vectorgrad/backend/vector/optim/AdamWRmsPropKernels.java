@@ -6,7 +6,7 @@ import org.vectorgrad.backend.vector.elementwise.Lanes;
 
 /**
  * AdamW and RMSProp steps over ranges [from, to), in PyTorch 1.13's order of float operations. Both use exactly
- * the operations of their scalar twins in {@link org.vectorgrad.backend.scalar.ScalarOptimizers}, in the same
+ * the operations of their scalar twins in {@link org.vectorgrad.backend.scalar.ScalarUpdates}, in the same
  * order (no fused multiply-add; the vector SQRT and DIV are correctly rounded like their scalar counterparts), so
  * they match them bitwise, and any split of the range gives the same bits (every element depends on its own
  * inputs only). Stateless; safe for concurrent use on disjoint ranges.
@@ -17,7 +17,7 @@ public final class AdamWRmsPropKernels {
 
     private AdamWRmsPropKernels() {}
 
-    /** See {@link org.vectorgrad.backend.Backend#adamWUpdate}. */
+    /** See {@link org.vectorgrad.backend.Updates#adamW}. */
     public static void adamW(float decay, float beta1, float ob1, float beta2, float ob2, float eps, float stepSize, float sqrtC2,
                              float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, int from, int to) {
         int i = from;
@@ -43,7 +43,7 @@ public final class AdamWRmsPropKernels {
         }
     }
 
-    /** See {@link org.vectorgrad.backend.Backend#rmsPropUpdate}. */
+    /** See {@link org.vectorgrad.backend.Updates#rmsProp}. */
     public static void rmsProp(float lr, float alpha, float oa, float eps, float weightDecay, float momentum, boolean centered,
                                float[] w, int wOff, float[] g, int gOff, float[] sq, int sqOff, float[] ga, int gaOff,
                                float[] buf, int bufOff, int from, int to) {
