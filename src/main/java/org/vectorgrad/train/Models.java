@@ -37,6 +37,26 @@ public final class Models {
     }
 
     /**
+     * An MLP for flat inputs of {@code inputs} values: Flatten, then Dense and ReLU for each of the {@code hidden}
+     * widths, then Dense to {@code outputs} (He-normal weights, zero biases; the layers seeded as {@link #mlp(long)}
+     * seeds its own, so {@code mlp(784, {512, 256}, 10, seed)} is the reference MLP bit for bit). For tabular data,
+     * e.g. CSV rows: its input width is the number of feature columns, its output width 1 for a regression target
+     * or the number of labels for multi-label.
+     */
+    public static Sequential mlp(int inputs, int[] hidden, int outputs, long seed) {
+        List<org.vectorgrad.nn.Layer> layers = new java.util.ArrayList<>();
+        layers.add(new Flatten());
+        int in = inputs;
+        for (int i = 0; i < hidden.length; i++) {
+            layers.add(new Dense(in, hidden[i], true, Init.HE_NORMAL, seed * 1_000_003L + i + 1));
+            layers.add(new ReLU());
+            in = hidden[i];
+        }
+        layers.add(new Dense(in, outputs, true, Init.HE_NORMAL, seed * 1_000_003L + hidden.length + 1));
+        return new Sequential(layers);
+    }
+
+    /**
      * Conv2d 1→32 3×3 pad 1, ReLU, MaxPool 2×2; Conv2d 32→64 3×3 pad 1, ReLU, MaxPool 2×2; Flatten (3136);
      * Dense 3136→128, ReLU; Dense 128→10 (He-normal weights, zero biases).
      */
