@@ -1,9 +1,10 @@
 package org.vectorgrad.backend;
 
 /**
- * The kernels the engine needs, as six narrow families reached through accessors: {@link #gemm()},
- * {@link #pointwise()}, {@link #losses()}, {@link #updates()}, {@link #convolution()}, {@link #pooling()}. Each
- * family is an abstract class whose public methods check their arguments once ({@link KernelArgs}) and call the
+ * The kernels the engine needs, as seven narrow families reached through accessors: {@link #gemm()},
+ * {@link #pointwise()}, {@link #losses()}, {@link #updates()}, {@link #convolution()}, {@link #pooling()},
+ * {@link #normalization()}. Each family is an abstract class whose public methods check their arguments once
+ * ({@link KernelArgs}, or the family itself) and call the
  * implementation's protected kernel. Backends are compositions of family implementations ({@link FamilyBackend}):
  * {@code scalar} (plain loops, the oracle every fast path is tested against), {@code vector} (Vector API, blocked and
  * multithreaded), {@code blas} (the vector families with OpenBLAS's GEMM, convolution included) and {@code auto}
@@ -55,6 +56,9 @@ public interface Backend extends AutoCloseable {
 
     /** Max and average pooling forward and backward. */
     Pooling pooling();
+
+    /** Batch normalization and layer normalization forward and backward. */
+    Normalization normalization();
 
     /** Releases threads or native resources; the default does nothing. */
     @Override

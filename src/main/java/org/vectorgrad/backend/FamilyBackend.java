@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param onClose     run once by {@link #close()} (stops the backend's threads); never null
  */
 public record FamilyBackend(String name, int threads, Gemm gemm, Pointwise pointwise, Losses losses, Updates updates,
-                            Convolution convolution, Pooling pooling, Runnable onClose) implements Backend {
+                            Convolution convolution, Pooling pooling, Normalization normalization, Runnable onClose) implements Backend {
     public FamilyBackend {
         Objects.requireNonNull(name, "name");
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
@@ -23,6 +23,7 @@ public record FamilyBackend(String name, int threads, Gemm gemm, Pointwise point
         Objects.requireNonNull(updates, "updates");
         Objects.requireNonNull(convolution, "convolution");
         Objects.requireNonNull(pooling, "pooling");
+        Objects.requireNonNull(normalization, "normalization");
         Objects.requireNonNull(onClose, "onClose");
     }
 
@@ -32,7 +33,7 @@ public record FamilyBackend(String name, int threads, Gemm gemm, Pointwise point
      * resources: close only one.
      */
     public FamilyBackend withGemm(String newName, Gemm gemm, Gemm convGemm) {
-        return new FamilyBackend(newName, threads, gemm, pointwise, losses, updates, convolution.on(convGemm), pooling, onClose);
+        return new FamilyBackend(newName, threads, gemm, pointwise, losses, updates, convolution.on(convGemm), pooling, normalization, onClose);
     }
 
     @Override

@@ -95,6 +95,12 @@ public final class KernelArgs {
         length("activationBackward", "dx", dx, dxOff, n);
     }
 
+    /** {@link Pointwise#dropout}: p in [0, 1], x and y hold n each. */
+    public static void dropout(double p, int n, float[] x, int xOff, float[] y, int yOff) {
+        org.vectorgrad.backend.scalar.ScalarDropout.checkProbability("dropout", p);
+        elementwise("dropout", n, "x", x, xOff, "y", y, yOff);
+    }
+
     // ---- softmax and losses -------------------------------------------------------------------------------------
 
     /** A row-wise kernel ({@code softmax}): x, and y unless null, hold rows×cols. */

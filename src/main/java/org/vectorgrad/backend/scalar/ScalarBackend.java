@@ -5,7 +5,7 @@ import org.vectorgrad.backend.FamilyBackend;
 /**
  * The reference backend: every kernel family as the plainest loop that computes it, single-threaded
  * ({@link ScalarGemm}, {@link ScalarPointwise}, {@link ScalarLosses}, {@link ScalarUpdates},
- * {@link ScalarConvolution}, {@link ScalarPooling}). It is the oracle the vector and BLAS kernels are tested
+ * {@link ScalarConvolution}, {@link ScalarPooling}, {@link ScalarNormalization}). It is the oracle the vector and BLAS kernels are tested
  * against, so clarity beats speed here; no tricks. Stateless and safe for concurrent use.
  */
 public final class ScalarBackend {
@@ -14,6 +14,6 @@ public final class ScalarBackend {
     /** A scalar backend (name {@code scalar}, one thread, nothing to close). */
     public static FamilyBackend create() {
         return new FamilyBackend("scalar", 1, new ScalarGemm(), new ScalarPointwise(), new ScalarLosses(), new ScalarUpdates(),
-                new ScalarConvolution(), new ScalarPooling(), () -> { });
+                new ScalarConvolution(), new ScalarPooling(), ScalarNormalization.INSTANCE, () -> { });
     }
 }

@@ -15,7 +15,7 @@ import org.vectorgrad.parallel.Dispatcher;
 /**
  * The Vector API backend: a blocked, packed GEMM ({@link BlockedGemm}), {@link VectorPointwise},
  * {@link VectorLosses}, {@link VectorUpdates}, {@link VectorConvolution} (im2col on that GEMM) and
- * {@link VectorPooling}, all on one {@link Dispatcher} owned by the backend (closing it stops the threads).
+ * {@link VectorPooling} and {@link org.vectorgrad.backend.vector.norm.VectorNormalization}, all on one {@link Dispatcher} owned by the backend (closing it stops the threads).
  * Deterministic for a given thread count; GEMM and every reduction are in fact bitwise identical for any thread
  * count (work is split on fixed boundaries only).
  */
@@ -41,7 +41,8 @@ public final class VectorBackend {
         BlockedGemm gemm = new BlockedGemm(blocking, dispatcher, Tuning.GEMM_PARALLEL_MIN_WORK);
         ElementwiseSplit split = new ElementwiseSplit(dispatcher, Tuning.ELEMENTWISE_PARALLEL_MIN, Tuning.ELEMENTWISE_GRAIN);
         return new FamilyBackend("vector", dispatcher.threads(), gemm, new VectorPointwise(split), new VectorLosses(),
-                new VectorUpdates(split), new VectorConvolution(gemm, dispatcher), new VectorPooling(dispatcher), dispatcher::close);
+                new VectorUpdates(split), new VectorConvolution(gemm, dispatcher), new VectorPooling(dispatcher),
+                new org.vectorgrad.backend.vector.norm.VectorNormalization(dispatcher), dispatcher::close);
     }
 
     /** The GEMM vector width: {@value #BITS_PROPERTY} if set, else the preferred species' width. */

@@ -65,7 +65,7 @@ public final class KernelDigests {
         for (Activation act : Activation.values()) {
             be.pointwise().activationForward(act, 0.01f, n, x, 0, out, 0);
             d.put("activationForward " + act, digest(out));
-            be.pointwise().activationBackward(act, 0.01f, n, out, 0, y, 0, out2, 0);
+            be.pointwise().activationBackward(act, 0.01f, n, act.backwardFromInput() ? x : out, 0, y, 0, out2, 0);
             d.put("activationBackward " + act, digest(out2));
         }
         float[] z = logits.clone();
@@ -89,6 +89,9 @@ public final class KernelDigests {
         float[] yy = y.clone();
         be.pointwise().axpy(n, 0.3f, x, 0, yy, 0);
         d.put("axpy", digest(yy));
+        float[] dropped = new float[n];
+        be.pointwise().dropout(0.3, 7, 2, n, x, 0, dropped, 0);
+        d.put("dropout", digest(dropped));
         float[] w = w0.clone(), vel = v0.clone();
         be.updates().sgd(n, 0.05f, 0.9f, 1e-4f, true, w, 0, y, 0, vel, 0);
         d.put("sgd", digest(w) ^ 31 * digest(vel));
@@ -131,7 +134,36 @@ public final class KernelDigests {
         be.pooling().avgForward(pool, poolX, 0, py, 0);
         be.pooling().avgBackward(pool, poolDy, 0, pdx, 0);
         d.put("avgPool", digest(py) ^ 31 * digest(pdx));
+        // normalization: the three batch-norm paths (channels as lanes, tiny planes, planes as lanes) and layer norm
+        for (int[] s : new int[][] {{rows, cols, 1}, {2, 3, 5}, {2, 2, 37}}) {
+            int bn = s[0] * s[1] * s[2];
+            float[] bx = fixed(bn, 3), bdy = fixed(bn, 7);
+            float[] gamma = java.util.Arrays.copyOf(b, s[1]), beta = java.util.Arrays.copyOf(a, s[1]);
+            float[] rm = new float[s[1]], rv = new float[s[1]], mean = new float[s[1]], inv = new float[s[1]];
+            java.util.Arrays.fill(rv, 1f);
+            float[] by = new float[bn], bdx = new float[bn], dg = new float[s[1]], dbe = new float[s[1]];
+            be.normalization().batchNormTrain(s[0], s[1], s[2], bx, 0, gamma, beta, 1e-5f, 0.1f, rm, rv, by, 0, mean, inv);
+            be.normalization().batchNormBackward(s[0], s[1], s[2], bx, 0, bdy, 0, mean, inv, gamma, true, bdx, 0, dg, dbe);
+            d.put("batchNorm " + s[2] + " train", digest(by) ^ 31 * digest(rm) ^ 961 * digest(rv) ^ 29791 * digest(inv));
+            d.put("batchNorm " + s[2] + " backward", digest(bdx) ^ 31 * digest(dg) ^ 961 * digest(dbe));
+            be.normalization().batchNormEval(s[0], s[1], s[2], bx, 0, gamma, beta, 1e-5f, rm, rv, by, 0, mean, inv);
+            d.put("batchNorm " + s[2] + " eval", digest(by));
+        }
+        float[] lg = java.util.Arrays.copyOf(b, cols), lb = java.util.Arrays.copyOf(a, cols);
+        float[] ly = new float[rows * cols], ldx = new float[rows * cols], lm = new float[rows], li = new float[rows];
+        float[] ldg = new float[cols], ldb = new float[cols];
+        be.normalization().layerNormForward(rows, cols, logits, 0, lg, lb, 1e-5f, ly, 0, lm, li);
+        be.normalization().layerNormBackward(rows, cols, logits, 0, fixed(rows * cols, 5), 0, lm, li, lg, ldx, 0, ldg, ldb);
+        d.put("layerNorm forward", digest(ly) ^ 31 * digest(lm) ^ 961 * digest(li));
+        d.put("layerNorm backward", digest(ldx) ^ 31 * digest(ldg) ^ 961 * digest(ldb));
         return d;
+    }
+
+    /** {@code size} fixed values in [-1.6, 1.6) (integer arithmetic: the same in every round and every JVM mode). */
+    private static float[] fixed(int size, int step) {
+        float[] g = new float[size];
+        for (int i = 0; i < size; i++) g[i] = ((i * step + 3) % 23 - 11) / 7f;
+        return g;
     }
 
     /**
