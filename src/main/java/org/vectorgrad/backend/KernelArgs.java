@@ -157,6 +157,25 @@ public final class KernelArgs {
         length("adamUpdate", "v", v, vOff, n);
     }
 
+    /** {@link Updates#adamW}: w, g, m and v hold n each. */
+    public static void adamWUpdate(int n, float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff) {
+        elementwise("adamWUpdate", n, "w", w, wOff, "g", g, gOff);
+        length("adamWUpdate", "m", m, mOff, n);
+        length("adamWUpdate", "v", v, vOff, n);
+    }
+
+    /**
+     * {@link Updates#rmsProp}: w, g and the square average hold n each, the gradient average too when centered,
+     * the momentum buffer too when momentum is on.
+     */
+    public static void rmsPropUpdate(int n, float momentum, boolean centered, float[] w, int wOff, float[] g, int gOff,
+                                     float[] sq, int sqOff, float[] ga, int gaOff, float[] buf, int bufOff) {
+        elementwise("rmsPropUpdate", n, "w", w, wOff, "g", g, gOff);
+        length("rmsPropUpdate", "square_avg", sq, sqOff, n);
+        if (centered) length("rmsPropUpdate", "grad_avg", ga, gaOff, n);
+        if (momentum > 0f) length("rmsPropUpdate", "momentum_buffer", buf, bufOff, n);
+    }
+
     // ---- convolution and pooling --------------------------------------------------------------------------------
 
     /** The input, weights and output of a convolution kernel hold what the geometry needs from their offsets. */

@@ -16,7 +16,7 @@ import org.vectorgrad.loss.MeanSquaredError;
 import org.vectorgrad.loss.SoftmaxCrossEntropy;
 import org.vectorgrad.nn.Sequential;
 import org.vectorgrad.optim.LearningRateSchedule;
-import org.vectorgrad.optim.SGD;
+import org.vectorgrad.optim.Optimizer;
 import org.vectorgrad.train.EpochStats;
 import org.vectorgrad.train.Models;
 import org.vectorgrad.train.ProgressListener;
@@ -66,7 +66,7 @@ final class TrainCommand {
             Sequential model = csv != null ? Models.mlp(csv.features().size(), task.hidden(), csv.outputs(), o.seed())
                     : task.referenceHidden() ? Models.create(o.model(), o.seed())
                     : Models.mlp(784, task.hidden(), 10, o.seed());
-            SGD sgd = new SGD(model.parameters(), o.lr(), o.momentum());
+            Optimizer optimizer = o.optim().create(model, o.lr(), o.momentum());
             Loss<?> loss = switch (task.task()) {
                 case CLASSIFICATION -> new SoftmaxCrossEntropy();
                 case MULTI_LABEL -> new BinaryCrossEntropyWithLogits();
@@ -76,8 +76,10 @@ final class TrainCommand {
                     default -> new MeanSquaredError();
                 };
             };
-            Trainer trainer = new Trainer(model, loss, sgd, backend);
-            trainer.schedule(LearningRateSchedule.named(o.schedule()).withWarmup(o.lrWarmup()));
+            Trainer trainer = new Trainer(model, loss, optimizer, backend);
+            int stepsPerEpoch = (train.size() + o.batch() - 1) / o.batch();
+            LearningRateSchedule schedule = o.optim().schedule(o.schedule(), o.lrWarmup(), stepsPerEpoch);
+            trainer.schedule(schedule);
             trainer.addListener(new ProgressListener(err, System.console() != null));
             if (csv != null) {
                 err.printf(Locale.ROOT, "%s: %s with %d features %s, target%s %s; %d training and %d test rows (%s); features standardized"
@@ -86,11 +88,11 @@ final class TrainCommand {
             }
             err.printf(Locale.ROOT, "training %s on %d samples (%s backend, %d threads, batch %d, seed %d)%n",
                     model.describe(), train.size(), backend.name(), backend.threads(), o.batch(), o.seed());
+            err.println("optimizer " + optimizer);
             int exit = 0;
             List<EpochStats> epochs;
             if (save.resumable()) { // --checkpoint / --resume: checkpoints, resume, SIGINT/SIGTERM handling
-                ResumableTraining.Outcome r = ResumableTraining.run(trainer, model, sgd,
-                        LearningRateSchedule.named(o.schedule()).withWarmup(o.lrWarmup()), train, test, o, save, err);
+                ResumableTraining.Outcome r = ResumableTraining.run(trainer, model, optimizer, schedule, train, test, o, save, err);
                 epochs = r.epochs();
                 exit = r.exitCode();
                 if (epochs.isEmpty()) {
@@ -118,7 +120,9 @@ final class TrainCommand {
             Json json = new Json()
                     .put("model", o.model()).put("backend", backend.name()).put("threads", backend.threads())
                     .put("epochs", o.epochs()).put("batch", o.batch()).put("seed", o.seed())
-                    .put("lr", o.lr(), 4).put("momentum", o.momentum(), 3).put("schedule", o.schedule()).put("lr_warmup", o.lrWarmup());
+                    .put("lr", o.lr(), 4).put("momentum", o.momentum(), 3).put("schedule", o.schedule()).put("lr_warmup", o.lrWarmup())
+                    .put("optimizer", o.optim().optimizer()).put("weight_decay", o.optim().weightDecay(), 6)
+                    .put("clip_norm", o.optim().clipNorm(), 4);
             if (csv != null || !task.referenceHidden()) {
                 json.put("hidden", java.util.Arrays.stream(task.hidden()).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(",")));
             }

@@ -99,6 +99,13 @@ public final class KernelDigests {
         w = w0.clone();
         be.updates().adam(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-4f, 0.1f, 0.001f, w, 0, y, 0, m, 0, v, 0);
         d.put("adam", digest(w) ^ 31 * digest(m) ^ 961 * digest(v));
+        m = y.clone(); v = v0.clone(); w = w0.clone();
+        be.updates().adamW(n, 0.9999f, 0.9f, 0.1f, 0.999f, 0.001f, 1e-8f, 0.01f, 0.03f, w, 0, x, 0, m, 0, v, 0);
+        d.put("adamW", digest(w) ^ 31 * digest(m) ^ 961 * digest(v));
+        float[] sq = v0.clone(), ga = y.clone(), buf = x.clone();
+        w = w0.clone();
+        be.updates().rmsProp(n, 0.01f, 0.99f, 0.01f, 1e-8f, 1e-2f, 0.9f, true, w, 0, y, 0, sq, 0, ga, 0, buf, 0);
+        d.put("rmsProp", digest(w) ^ 31 * digest(sq) ^ 961 * digest(ga) ^ 29791 * digest(buf));
         for (boolean ta : new boolean[] {false, true}) {
             for (boolean tb : new boolean[] {false, true}) {
                 float[] c = new float[rows * cols];
