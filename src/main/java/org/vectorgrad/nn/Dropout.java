@@ -14,7 +14,8 @@ import org.vectorgrad.tensor.Tensor;
  * gives the same masks, bit for bit, on every backend and thread count, whatever the thread scheduling. Two
  * Dropout layers with the same seed draw the same mask for inputs of the same size: give each its own seed
  * ({@code ModelSpec} derives one from the layer's position when a spec names none). {@link #setStep} restores the
- * counter, e.g. when resuming from a checkpoint (which does not record it today). The mask cannot equal
+ * counter; {@code train.Checkpoint} records every Dropout's step and seed, so a resumed run draws the masks an
+ * unbroken run would have drawn (and a run with another seed is refused). The mask cannot equal
  * PyTorch's (a different generator); its statistics are tested instead.
  *
  * <p>Backward multiplies dL/dy by the same mask and scale (recomputed from (seed, step), not stored); after an

@@ -12,8 +12,11 @@ import org.vectorgrad.io.ModelFileException;
 import org.vectorgrad.io.ModelSpec;
 import org.vectorgrad.io.SafeTensors;
 import org.vectorgrad.nn.Buffer;
+import org.vectorgrad.nn.Dropout;
 import org.vectorgrad.nn.Layer;
 import org.vectorgrad.nn.Parameter;
+import org.vectorgrad.nn.Sequential;
+import org.vectorgrad.nn.Sum;
 import org.vectorgrad.optim.Optimizer;
 import org.vectorgrad.tensor.Tensor;
 
@@ -86,6 +89,13 @@ public final class Checkpoint {
                     Double.doubleToLongBits(s.samplesPerSecond()), Double.doubleToLongBits(s.seconds()), metrics));
         }
         meta.put("history", Json.write(hist));
+        List<Object> dropoutSteps = new ArrayList<>(), dropoutSeeds = new ArrayList<>();
+        for (Dropout d : dropouts(model)) {
+            dropoutSteps.add(d.step());
+            dropoutSeeds.add(d.seed());
+        }
+        meta.put("dropout_steps", Json.write(dropoutSteps));
+        meta.put("dropout_seeds", Json.write(dropoutSeeds));
         Files.createDirectories(dir);
         SafeTensors.write(dir.resolve(FILE), meta, tensors);
     }
@@ -140,6 +150,25 @@ public final class Checkpoint {
             for (String name : c.tensors().keySet()) {
                 if (!targets.containsKey(name) && !buffers.containsKey(name)) problems.add("unexpected tensor " + name);
             }
+            List<Dropout> dropouts = dropouts(model);
+            long[] dropoutSteps = new long[dropouts.size()];
+            Object savedSteps = m.containsKey("dropout_steps") ? Json.parse(m.get("dropout_steps")) : List.of();
+            if (!(savedSteps instanceof List<?> steps) || steps.size() != dropouts.size()) {
+                problems.add("the model has " + dropouts.size() + " Dropout layers, the checkpoint records the steps of "
+                        + (savedSteps instanceof List<?> l ? l.size() : "no") + " (dropout_steps)");
+            } else {
+                for (int i = 0; i < dropoutSteps.length; i++) {
+                    if (!(steps.get(i) instanceof Long v) || v < 0) problems.add("dropout_steps[" + i + "] is not a step count: " + steps.get(i));
+                    else dropoutSteps[i] = v;
+                }
+                if (Json.parse(m.getOrDefault("dropout_seeds", "[]")) instanceof List<?> seeds && seeds.size() == dropouts.size()) {
+                    for (int i = 0; i < dropouts.size(); i++) {
+                        if (!(seeds.get(i) instanceof Long v) || v != dropouts.get(i).seed()) {
+                            problems.add("the seed of Dropout " + i + " is " + dropouts.get(i).seed() + " in this run but " + seeds.get(i) + " in the checkpoint");
+                        }
+                    }
+                } else problems.add("the checkpoint does not record the seeds of its " + dropouts.size() + " Dropout layers (dropout_seeds)");
+            }
             if (!problems.isEmpty()) {
                 throw new ModelFileException(file, "does not fit this run (resume needs the same model, optimizer and options): "
                         + String.join("; ", problems));
@@ -170,10 +199,27 @@ public final class Checkpoint {
                 SafeTensors.Entry t = c.tensors().get(e.getKey());
                 e.getValue().restore(t.isInt64() ? t.longs() : t.data());
             }
+            for (int i = 0; i < dropoutSteps.length; i++) dropouts.get(i).setStep(dropoutSteps[i]); // same masks as an unbroken run
             return pos;
         } catch (RuntimeException e) { // malformed numbers or history
             throw new ModelFileException(file, "malformed checkpoint metadata: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The model's Dropout layers in a fixed order (depth first, as {@link ModelSpec} numbers layers): their step
+     * counters are what a resumed run needs to draw the masks an unbroken run would have drawn.
+     */
+    private static List<Dropout> dropouts(Layer model) {
+        List<Dropout> out = new ArrayList<>();
+        collectDropouts(model, out);
+        return out;
+    }
+
+    private static void collectDropouts(Layer layer, List<Dropout> out) {
+        if (layer instanceof Sequential s) for (Layer l : s.layers()) collectDropouts(l, out);
+        else if (layer instanceof Sum u) for (Layer l : u.branches()) collectDropouts(l, out);
+        else if (layer instanceof Dropout d) out.add(d);
     }
 
     private static double d(Object o) { return Double.longBitsToDouble((Long) o); }

@@ -63,6 +63,10 @@ class ResumeTest {
             return new Sequential(new Conv2d(1, 4, 3, 1, 1, seed), new BatchNorm2d(4), new ReLU(), new MaxPool2d(2, 2), new Flatten(),
                     new Dense(64, 16, seed + 1), new BatchNorm1d(16), new ReLU(), new Dense(16, 4, seed + 2));
         }
+        if (name.equals("dropout")) { // the masks depend on each Dropout's step counter, which must resume too
+            return new Sequential(new Flatten(), new Dense(64, 32, seed), new ReLU(), new org.vectorgrad.nn.Dropout(0.3, 4242) /* architecture, not init */,
+                    new Dense(32, 4, seed + 1));
+        }
         return name.equals("mlp")
                 ? new Sequential(new Flatten(), new Dense(64, 32, seed), new ReLU(), new Dense(32, 4, seed + 1))
                 : new Sequential(new Conv2d(1, 4, 3, 1, 1, seed), new ReLU(), new MaxPool2d(2, 2), new Flatten(), new Dense(64, 4, seed + 1));
@@ -143,7 +147,8 @@ class ResumeTest {
     @CsvSource({"mlp, sgd, scalar", "mlp, adam, scalar", "cnn, sgd, scalar", "cnn, adam, scalar",
                 "mlp, sgd, vector", "mlp, adam, vector", "cnn, sgd, vector", "cnn, adam, vector",
                 "mlp, adam, auto", "cnn, adam, auto", "bn, sgd, scalar", "bn, adam, vector",
-                "mlp, adamw, scalar", "cnn, adamw, vector", "mlp, rmsprop, vector", "cnn, rmsprop, scalar", "bn, adamw, vector"})
+                "mlp, adamw, scalar", "cnn, adamw, vector", "mlp, rmsprop, vector", "cnn, rmsprop, scalar", "bn, adamw, vector",
+                "dropout, sgd, scalar", "dropout, adam, vector"})
     void resumedRunEqualsTheUninterruptedOne(String modelName, String optName, String backend, @TempDir Path dir) throws Exception {
         Dataset train = data(200, 1), test = data(50, 2); // 7 batches per epoch, the last one of 8
         // every backend's kernels give the same bits whatever the JIT has compiled (docs/decisions.md §5a): before
@@ -197,6 +202,17 @@ class ResumeTest {
             ModelFileException e = assertThrows(ModelFileException.class, () -> new ResumableFit(d.trainer(), d.model(), d.opt(), SCHEDULE)
                     .resumeFrom(midway).run(train, test, EPOCHS, BATCH + 1, SEED));
             assertTrue(e.getMessage().contains("batch is 33 in this run but 32 in the checkpoint"), e.getMessage());
+
+            // and one whose Dropout draws other masks (another seed)
+            if (modelName.equals("dropout")) {
+                Sequential om = new Sequential(new Flatten(), new Dense(64, 32, 5), new ReLU(), new org.vectorgrad.nn.Dropout(0.3, 7),
+                        new Dense(32, 4, 6));
+                Optimizer oo = optimizer(optName, om);
+                Trainer ot = new Trainer(om, new SoftmaxCrossEntropy(), oo, b).schedule(schedule(optName));
+                e = assertThrows(ModelFileException.class, () -> new ResumableFit(ot, om, oo, schedule(optName)).resumeFrom(midway)
+                        .run(train, test, EPOCHS, BATCH, SEED));
+                assertTrue(e.getMessage().contains("the seed of Dropout 0 is 7 in this run but 4242 in the checkpoint"), e.getMessage());
+            }
 
             // so is one whose optimizer differs in a hyperparameter the state tensors do not show (weight decay)
             Sequential dm = model(modelName, 5);
