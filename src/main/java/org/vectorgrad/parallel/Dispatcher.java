@@ -156,7 +156,10 @@ public final class Dispatcher implements AutoCloseable {
 
         @Override
         public void run() {
-            long seen = state.get() >>> 32;
+            // Generation 0 is the one the pool was built with, not the one current when this thread first runs: on
+            // a loaded machine a worker may start after the first calls were published, and reading the current
+            // generation here would make it skip the call in progress (whose caller may be waiting for it).
+            long seen = 0;
             while (!closed) {
                 int spins = 0;
                 long generation;
