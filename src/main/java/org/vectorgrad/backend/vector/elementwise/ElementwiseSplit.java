@@ -24,9 +24,22 @@ public final class ElementwiseSplit {
         this.grain = grain;
     }
 
+    /**
+     * Whether {@link #run} would run a job of {@code n} elements on the calling thread in one piece: callers then
+     * call the kernel over [0, n) themselves and create no lambda (a capturing lambda is an allocation per call).
+     */
+    public boolean inline(int n) {
+        return dispatcher.threads() == 1 || n < parallelMin;
+    }
+
+    /** Whether {@link #rows} would run a rows×cols job on the calling thread in one piece (see {@link #inline}). */
+    public boolean inlineRows(int rows, int cols) {
+        return (long) rows * cols < parallelMin || dispatcher.threads() == 1 || rows < 2;
+    }
+
     /** Runs {@code body} over [0, n). */
     public void run(int n, Range body) {
-        if (dispatcher.threads() == 1 || n < parallelMin) {
+        if (inline(n)) {
             body.run(0, n);
             return;
         }
@@ -35,7 +48,7 @@ public final class ElementwiseSplit {
 
     /** Runs {@code body} over the rows [0, rows) of a rows×cols block, about {@code grain} elements a piece. */
     public void rows(int rows, int cols, Range body) {
-        if ((long) rows * cols < parallelMin || dispatcher.threads() == 1 || rows < 2) {
+        if (inlineRows(rows, cols)) {
             body.run(0, rows);
             return;
         }

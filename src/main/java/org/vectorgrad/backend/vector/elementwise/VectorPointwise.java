@@ -9,6 +9,8 @@ import org.vectorgrad.backend.Pointwise;
  * {@link ReductionKernels} (column sums), {@link FiniteKernels}, split over threads by an {@link ElementwiseSplit}.
  * Bitwise equal to {@code scalar.ScalarPointwise} except sigmoid, tanh, GELU and SiLU ({@link FixedMath}, within
  * 2e-6 + 1e-5 relative of the oracle), and the same bits for any thread count. Safe for concurrent use.
+ * A job that runs on the calling thread ({@link ElementwiseSplit#inline}) calls its kernel directly: no capturing
+ * lambda, so a steady-state training step allocates nothing here.
  */
 public final class VectorPointwise extends Pointwise {
     private final ElementwiseSplit split;
@@ -19,8 +21,8 @@ public final class VectorPointwise extends Pointwise {
 
     @Override
     protected void runAddBias(int rows, int cols, float[] x, int xOff, float[] bias, int biasOff) {
-        split.rows(rows, cols, (from, to) ->
-                ActivationKernels.biasActivation(from, to, cols, x, xOff, bias, biasOff, Activation.IDENTITY, 0f));
+        if (split.inlineRows(rows, cols)) ActivationKernels.biasActivation(0, rows, cols, x, xOff, bias, biasOff, Activation.IDENTITY, 0f);
+        else split.rows(rows, cols, (from, to) -> ActivationKernels.biasActivation(from, to, cols, x, xOff, bias, biasOff, Activation.IDENTITY, 0f));
     }
 
     @Override
@@ -30,23 +32,27 @@ public final class VectorPointwise extends Pointwise {
 
     @Override
     protected void runActivationForward(Activation act, float alpha, int n, float[] x, int xOff, float[] y, int yOff) {
-        split.run(n, (from, to) -> ActivationKernels.forward(act, alpha, x, xOff, y, yOff, from, to));
+        if (split.inline(n)) ActivationKernels.forward(act, alpha, x, xOff, y, yOff, 0, n);
+        else split.run(n, (from, to) -> ActivationKernels.forward(act, alpha, x, xOff, y, yOff, from, to));
     }
 
     @Override
     protected void runActivationBackward(Activation act, float alpha, int n, float[] y, int yOff, float[] dy, int dyOff,
                                          float[] dx, int dxOff) {
-        split.run(n, (from, to) -> ActivationKernels.backward(act, alpha, y, yOff, dy, dyOff, dx, dxOff, from, to));
+        if (split.inline(n)) ActivationKernels.backward(act, alpha, y, yOff, dy, dyOff, dx, dxOff, 0, n);
+        else split.run(n, (from, to) -> ActivationKernels.backward(act, alpha, y, yOff, dy, dyOff, dx, dxOff, from, to));
     }
 
     @Override
     protected void runDropout(double p, long seed, long step, int n, float[] x, int xOff, float[] y, int yOff) {
-        split.run(n, (from, to) -> DropoutKernels.apply(p, seed, step, x, xOff, y, yOff, from, to));
+        if (split.inline(n)) DropoutKernels.apply(p, seed, step, x, xOff, y, yOff, 0, n);
+        else split.run(n, (from, to) -> DropoutKernels.apply(p, seed, step, x, xOff, y, yOff, from, to));
     }
 
     @Override
     protected void runAxpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
-        split.run(n, (from, to) -> Blas1Kernels.axpy(alpha, x, xOff, y, yOff, from, to));
+        if (split.inline(n)) Blas1Kernels.axpy(alpha, x, xOff, y, yOff, 0, n);
+        else split.run(n, (from, to) -> Blas1Kernels.axpy(alpha, x, xOff, y, yOff, from, to));
     }
 
     @Override

@@ -9,6 +9,8 @@ import org.vectorgrad.backend.vector.elementwise.ElementwiseSplit;
  * {@link ClippingKernels}), split over threads by an
  * {@link ElementwiseSplit}: bitwise equal to {@code scalar.ScalarUpdates} for any thread count. Safe for concurrent
  * use on distinct parameters.
+ * A job that runs on the calling thread ({@link ElementwiseSplit#inline}) calls its kernel directly: no capturing
+ * lambda, so a steady-state training step allocates nothing here.
  */
 public final class VectorUpdates extends Updates {
     private final ElementwiseSplit split;
@@ -20,26 +22,31 @@ public final class VectorUpdates extends Updates {
     @Override
     protected void runSgd(int n, float lr, float momentum, float weightDecay, boolean nesterov,
                           float[] w, int wOff, float[] g, int gOff, float[] v, int vOff) {
-        split.run(n, (from, to) -> OptimizerKernels.sgd(lr, momentum, weightDecay, nesterov, w, wOff, g, gOff, v, vOff, from, to));
+        if (split.inline(n)) OptimizerKernels.sgd(lr, momentum, weightDecay, nesterov, w, wOff, g, gOff, v, vOff, 0, n);
+        else split.run(n, (from, to) -> OptimizerKernels.sgd(lr, momentum, weightDecay, nesterov, w, wOff, g, gOff, v, vOff, from, to));
     }
 
     @Override
     protected void runAdam(int n, float lr, float beta1, float beta2, float eps, float weightDecay, float c1, float c2,
                            float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff) {
-        split.run(n, (from, to) -> OptimizerKernels.adam(lr, beta1, beta2, eps, weightDecay, c1, c2, w, wOff, g, gOff, m, mOff, v, vOff, from, to));
+        if (split.inline(n)) OptimizerKernels.adam(lr, beta1, beta2, eps, weightDecay, c1, c2, w, wOff, g, gOff, m, mOff, v, vOff, 0, n);
+        else split.run(n, (from, to) -> OptimizerKernels.adam(lr, beta1, beta2, eps, weightDecay, c1, c2, w, wOff, g, gOff, m, mOff, v, vOff, from, to));
     }
 
     @Override
     protected void runAdamW(int n, float decay, float beta1, float ob1, float beta2, float ob2, float eps,
                             float stepSize, float sqrtC2, float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff) {
-        split.run(n, (from, to) -> AdamWRmsPropKernels.adamW(decay, beta1, ob1, beta2, ob2, eps, stepSize, sqrtC2, w, wOff, g, gOff, m, mOff, v, vOff, from, to));
+        if (split.inline(n)) AdamWRmsPropKernels.adamW(decay, beta1, ob1, beta2, ob2, eps, stepSize, sqrtC2, w, wOff, g, gOff, m, mOff, v, vOff, 0, n);
+        else split.run(n, (from, to) -> AdamWRmsPropKernels.adamW(decay, beta1, ob1, beta2, ob2, eps, stepSize, sqrtC2, w, wOff, g, gOff, m, mOff, v, vOff, from, to));
     }
 
     @Override
     protected void runRmsProp(int n, float lr, float alpha, float oa, float eps, float weightDecay, float momentum,
                               boolean centered, float[] w, int wOff, float[] g, int gOff, float[] sq, int sqOff,
                               float[] ga, int gaOff, float[] buf, int bufOff) {
-        split.run(n, (from, to) -> AdamWRmsPropKernels.rmsProp(lr, alpha, oa, eps, weightDecay, momentum, centered,
+        if (split.inline(n)) AdamWRmsPropKernels.rmsProp(lr, alpha, oa, eps, weightDecay, momentum, centered,
+                w, wOff, g, gOff, sq, sqOff, ga, gaOff, buf, bufOff, 0, n);
+        else split.run(n, (from, to) -> AdamWRmsPropKernels.rmsProp(lr, alpha, oa, eps, weightDecay, momentum, centered,
                 w, wOff, g, gOff, sq, sqOff, ga, gaOff, buf, bufOff, from, to));
     }
 
@@ -50,6 +57,7 @@ public final class VectorUpdates extends Updates {
 
     @Override
     protected void runScale(int n, float alpha, float[] x, int xOff) {
-        split.run(n, (from, to) -> Blas1Kernels.scale(alpha, x, xOff, from, to));
+        if (split.inline(n)) Blas1Kernels.scale(alpha, x, xOff, 0, n);
+        else split.run(n, (from, to) -> Blas1Kernels.scale(alpha, x, xOff, from, to));
     }
 }
