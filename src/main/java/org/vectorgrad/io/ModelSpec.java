@@ -7,6 +7,8 @@ import java.util.Map;
 import org.vectorgrad.backend.Activation;
 import org.vectorgrad.nn.ActivationLayer;
 import org.vectorgrad.nn.AvgPool2d;
+import org.vectorgrad.nn.BatchNorm;
+import org.vectorgrad.nn.BatchNorm2d;
 import org.vectorgrad.nn.Conv2d;
 import org.vectorgrad.nn.Dense;
 import org.vectorgrad.nn.Flatten;
@@ -86,6 +88,14 @@ public final class ModelSpec {
             case AvgPool2d p -> {
                 pool(m, "AvgPool2d", p.options());
                 m.put("count_include_pad", p.countIncludePad());
+            }
+            case BatchNorm2d b -> { // the format of branch norm13 (which adds BatchNorm1d and the buffers): its version wins at merge
+                m.put("type", "BatchNorm2d");
+                m.put("channels", b.channels());
+                m.put("eps", (double) b.eps());
+                m.put("momentum", (double) b.momentum());
+                m.put("affine", b.affine());
+                m.put("track_running_stats", b.trackRunningStats());
             }
             case GlobalAvgPool2d g -> m.put("type", "GlobalAvgPool2d");
             case Flatten f -> m.put("type", "Flatten");
@@ -177,6 +187,13 @@ public final class ModelSpec {
                 out.put(path + "weight", new int[] {o, in / g, k[0], k[1]});
                 if (bool(m, "bias", path)) out.put(path + "bias", new int[] {o});
             }
+            case "BatchNorm2d" -> {
+                int c = positive(m, "channels", path);
+                if (!m.containsKey("affine") || bool(m, "affine", path)) {
+                    out.put(path + "weight", new int[] {c});
+                    out.put(path + "bias", new int[] {c});
+                }
+            }
             case "MaxPool2d", "AvgPool2d", "GlobalAvgPool2d", "Flatten", "Identity", "ReLU", "LeakyReLU", "Sigmoid", "Tanh" -> { }
             default -> throw bad(path, "type", "unknown layer type \"" + type + "\"");
         }
@@ -224,6 +241,16 @@ public final class ModelSpec {
                 case "AvgPool2d" -> {
                     int[] k = ints(m, "kernel", 2, path), s = ints(m, "stride", 2, path), p = ints(m, "padding", 2, path);
                     yield new AvgPool2d(k[0], k[1], s[0], s[1], p[0], p[1], bool(m, "count_include_pad", path));
+                }
+                case "BatchNorm2d" -> {
+                    float eps = BatchNorm.DEFAULT_EPS, mom = BatchNorm.DEFAULT_MOMENTUM;
+                    if (m.containsKey("eps")) eps = m.get("eps") instanceof Number n ? n.floatValue() : Float.NaN;
+                    if (m.containsKey("momentum")) mom = m.get("momentum") instanceof Number n ? n.floatValue() : Float.NaN;
+                    if (!(eps > 0) || !(mom >= 0 && mom <= 1)) {
+                        throw bad(path, "eps must be > 0 and momentum in [0, 1], found " + shown(m, "eps") + " and " + shown(m, "momentum"));
+                    }
+                    yield new BatchNorm2d(positive(m, "channels", path), eps, mom, !m.containsKey("affine") || bool(m, "affine", path),
+                            !m.containsKey("track_running_stats") || bool(m, "track_running_stats", path));
                 }
                 case "GlobalAvgPool2d" -> new GlobalAvgPool2d();
                 case "Flatten" -> new Flatten();

@@ -74,7 +74,7 @@ public final class SpecFile {
     public static final long MAX_PARAMETERS = 1L << 28;
     /** Where the built-in specs live on the class path. */
     public static final String RESOURCE_DIR = "/org/vectorgrad/models/";
-    private static final List<String> BUILT_IN = List.of("mlp", "cnn");
+    private static final List<String> BUILT_IN = List.of("mlp", "cnn", "resnet");
     static final String RECIPE_KEYS_TEXT = "epochs, batch, lr, momentum, schedule, lr_warmup";
     /** The keys a {@code recipe} may hold. */
     public static final Set<String> RECIPE_KEYS = Set.of("epochs", "batch", "lr", "momentum", "schedule", "lr_warmup");
@@ -363,7 +363,9 @@ public final class SpecFile {
             Map.entry("ReLU", Set.of()),
             Map.entry("Sigmoid", Set.of()),
             Map.entry("Tanh", Set.of()),
-            Map.entry("LeakyReLU", Set.of("slope")));
+            Map.entry("LeakyReLU", Set.of("slope")),
+            Map.entry("BatchNorm1d", Set.of("channels", "eps", "momentum", "affine", "track_running_stats")),
+            Map.entry("BatchNorm2d", Set.of("channels", "eps", "momentum", "affine", "track_running_stats")));
 
     /** The layer with shorthands expanded and defaults filled, for the types listed in {@link #FIELDS}. */
     private static Object normalize(Object spec, String source, String path) {
@@ -493,8 +495,9 @@ public final class SpecFile {
     }
 
     private static String nonEmptyString(Object v, String source, String path) {
-        if (v instanceof String s && !s.isBlank() && s.length() <= 200) return s;
-        throw new IllegalArgumentException(source + ": " + path + ": must be a non-empty string of at most 200 characters, found " + kind(v));
+        if (v instanceof String s && !s.isBlank() && s.length() <= 4000) return s;
+        throw new IllegalArgumentException(source + ": " + path + ": must be a non-empty string of at most 4000 characters, found "
+                + (v instanceof String s ? (s.isBlank() ? "a blank string" : "a string of " + s.length() + " characters") : kind(v)));
     }
 
     private static String kind(Object v) {
