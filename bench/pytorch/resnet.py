@@ -29,7 +29,8 @@ Run with Debian's interpreter (python3-torch 1.13), on few threads (the machine 
     /usr/bin/python3 bench/pytorch/resnet.py --threads 2 --epochs 5 --lr 0.1
     /usr/bin/python3 bench/pytorch/resnet.py --names src/test/resources/pytorch/resnet/state_dict_names.json
 The second form writes the state_dict names and shapes of the default network (no training) for the Java test
-ModelSpecResnetTest. Prints one JSON line per epoch and a final JSON line.
+ResnetSpecTest (regenerate it this way after changing the network). Prints one JSON line per epoch and a final
+JSON line; --progress N adds a line on stderr every N steps. The defaults are the recipe of the resnet spec.
 """
 import argparse
 import gzip
@@ -183,7 +184,7 @@ def main():
     ap.add_argument("--blocks", type=int, nargs="+", default=[1, 1, 1], help="residual blocks per stage")
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--batch", type=int, default=128)
-    ap.add_argument("--lr", type=float, default=0.05)
+    ap.add_argument("--lr", type=float, default=0.1)
     ap.add_argument("--momentum", type=float, default=0.9)
     ap.add_argument("--nesterov", action="store_true")
     ap.add_argument("--weight-decay", type=float, default=0.0)
