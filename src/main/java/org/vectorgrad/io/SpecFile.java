@@ -42,7 +42,7 @@ import org.vectorgrad.tensor.Tensor;
  * }</pre>
  * where only {@code architecture} is required: {@code input} (the sample shape the model expects) and {@code classes}
  * are checked against the dataset before training; {@code recipe} is the training recipe the CLI uses for every
- * option the user does not give (keys {@value #RECIPE_KEYS_TEXT}). Keys starting with {@code _} are comments and
+ * option the user does not give (keys {@code epochs, batch, lr, momentum, schedule, lr_warmup}: {@link #RECIPE_KEYS}). Keys starting with {@code _} are comments and
  * ignored, anywhere; any other unknown key is refused (a typo would otherwise pass silently).
  *
  * <p><b>Shorthands</b> (as PyTorch's constructor defaults): {@code Dense} {@code bias} defaults to true;
@@ -75,7 +75,6 @@ public final class SpecFile {
     /** Where the built-in specs live on the class path. */
     public static final String RESOURCE_DIR = "/org/vectorgrad/models/";
     private static final List<String> BUILT_IN = List.of("mlp", "cnn", "resnet");
-    static final String RECIPE_KEYS_TEXT = "epochs, batch, lr, momentum, schedule, lr_warmup";
     /** The keys a {@code recipe} may hold. */
     public static final Set<String> RECIPE_KEYS = Set.of("epochs", "batch", "lr", "momentum", "schedule", "lr_warmup");
     private static final Set<String> TOP_KEYS = Set.of("name", "description", "input", "classes", "recipe", "architecture");
