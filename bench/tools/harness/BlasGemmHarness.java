@@ -11,12 +11,13 @@ import java.util.SplittableRandom;
 import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.Backends;
 import org.vectorgrad.backend.CpuFeatures;
+import org.vectorgrad.backend.Gemm;
 import org.vectorgrad.backend.scalar.ScalarBackend;
 import org.vectorgrad.nativebindings.openblas.CriticalCblas;
 import org.vectorgrad.nativebindings.openblas.cblas_h;
 
 /**
- * A small timing harness (not a test): GFLOP/s of {@link BlasBackend#gemm} on the reference shapes, the per-call
+ * A small timing harness (not a test): GFLOP/s of {@link BlasGemm#gemm} on the reference shapes, the per-call
  * cost of the critical heap path against off-heap segments, GEMV against GEMM for one-row/one-column products, and
  * BLAS against the Java backends on small GEMMs (the auto rule). Each figure is the median of several timed runs
  * after warm-up. Run it under {@code flock /tmp/vectorgrad-bench.lock}; see docs/blas.md or this folder's README for
@@ -24,7 +25,7 @@ import org.vectorgrad.nativebindings.openblas.cblas_h;
  *
  * <p>Arguments: {@code gemm [threads]}, {@code overhead}, {@code gemv}, {@code small}, {@code compare [threads]}
  * (BLAS against the vector backend on the reference shapes, when a vector backend is on the class path),
- * {@code blas1} (axpy and scale: OpenBLAS against the Java backends), {@code mixed [threads]} (a BLAS GEMM followed by a vector-backend GEMM, as auto alternates them: do OpenBLAS's
+ * {@code mixed [threads]} (a BLAS GEMM followed by a vector-backend GEMM, as auto alternates them: do OpenBLAS's
  * idle threads, which spin after a call, slow down the vector backend's workers?).
  */
 public final class BlasGemmHarness {
@@ -45,7 +46,6 @@ public final class BlasGemmHarness {
             case "overhead" -> overhead();
             case "gemv" -> gemv();
             case "small" -> small();
-            case "blas1" -> blas1();
             case "mixed" -> mixed(args.length > 1 ? Integer.parseInt(args[1]) : 2);
             case "compare" -> compare(args.length > 1 ? Integer.parseInt(args[1]) : 1, args.length > 2 ? args[2] : "both");
             default -> throw new IllegalArgumentException("unknown mode " + what);
@@ -114,13 +114,17 @@ public final class BlasGemmHarness {
     }
 
     private static Runnable gemmOp(Backend b, Shape s) {
+        return gemmOp(b.gemm(), s);
+    }
+
+    private static Runnable gemmOp(Gemm b, Shape s) {
         float[] a = random(s.m * s.k, 1), bb = random(s.k * s.n, 2), c = new float[s.m * s.n];
         int lda = s.ta ? s.m : s.k, ldb = s.tb ? s.k : s.n;
         return () -> b.gemm(s.ta, s.tb, s.m, s.n, s.k, 1f, a, 0, lda, bb, 0, ldb, 0f, c, 0, s.n);
     }
 
     private static void gemm(int threads) {
-        System.out.println("# BlasBackend.gemm, threads=" + threads + ", median of " + RUNS);
+        System.out.println("# BlasGemm.gemm, threads=" + threads + ", median of " + RUNS);
         System.out.println("| shape (MxNxK) | ns/call | GFLOP/s |");
         System.out.println("|---|---|---|");
         try (Backend blas = new BlasBackendFactory().create(threads)) {
@@ -136,7 +140,7 @@ public final class BlasGemmHarness {
         System.out.println("| path | 4x4x4 ns/call | 16x16x16 ns/call |");
         System.out.println("|---|---|---|");
         int[] sizes = {4, 16};
-        String[] names = {"BlasBackend.gemm (checks + heap slices, critical)", "CriticalCblas.cblas_sgemm, heap segments (critical)",
+        String[] names = {"BlasGemm.gemm (checks + heap slices, critical)", "CriticalCblas.cblas_sgemm, heap segments (critical)",
                 "CriticalCblas.cblas_sgemm, off-heap segments (critical)", "ScalarBackend.gemm (plain Java)"};
         double[][] ns = new double[names.length][sizes.length];
         try (Backend blas = new BlasBackendFactory().create(1); Arena arena = Arena.ofConfined()) {
@@ -147,13 +151,13 @@ public final class BlasGemmHarness {
                 MemorySegment.copy(a, 0, oa, ValueLayout.JAVA_FLOAT, 0, n * n);
                 MemorySegment.copy(b, 0, ob, ValueLayout.JAVA_FLOAT, 0, n * n);
                 int rm = cblas_h.CblasRowMajor(), nt = cblas_h.CblasNoTrans();
-                Backend scalar = new ScalarBackend();
+                Backend scalar = ScalarBackend.create();
                 double[] t = medianNs(
-                        () -> blas.gemm(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n),
+                        () -> blas.gemm().gemm(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n),
                         () -> CriticalCblas.cblas_sgemm(rm, nt, nt, n, n, n, 1f, MemorySegment.ofArray(a), n,
                                 MemorySegment.ofArray(b), n, 0f, MemorySegment.ofArray(c), n),
                         () -> CriticalCblas.cblas_sgemm(rm, nt, nt, n, n, n, 1f, oa, n, ob, n, 0f, oc, n),
-                        () -> scalar.gemm(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n));
+                        () -> scalar.gemm().gemm(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n));
                 for (int i = 0; i < t.length; i++) ns[i][si] = t[i];
             }
         }
@@ -169,13 +173,12 @@ public final class BlasGemmHarness {
                 new Shape(1, 10, 256, false, true), new Shape(64, 1, 64, false, false));
         System.out.println("| shape | sgemm ns | sgemv ns | sgemm/sgemv |");
         System.out.println("|---|---|---|---|");
-        try (Backend viaGemm = new BlasBackend(1, new ScalarBackend(), false, false);
-             Backend viaGemv = new BlasBackend(1, new ScalarBackend(), true, false)) {
-            for (Shape s : shapes) {
-                double[] t = medianNs(gemmOp(viaGemm, s), gemmOp(viaGemv, s));
-                double g = t[0], v = t[1];
-                System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.2f |%n", s.label(), g, v, g / v);
-            }
+        Gemm viaGemm = new BlasGemm(1, false, ScalarBackend.create().gemm());
+        Gemm viaGemv = new BlasGemm(1, true, ScalarBackend.create().gemm());
+        for (Shape s : shapes) {
+            double[] t = medianNs(gemmOp(viaGemm, s), gemmOp(viaGemv, s));
+            double g = t[0], v = t[1];
+            System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.2f |%n", s.label(), g, v, g / v);
         }
     }
 
@@ -184,7 +187,7 @@ public final class BlasGemmHarness {
         List<Backend> java = new ArrayList<>();
         var vf = Backends.factories().get("vector");
         if (vf != null && vf.availability().available()) java.add(vf.create(1));
-        java.add(new ScalarBackend());
+        java.add(ScalarBackend.create());
         System.out.print("| n (n³ GEMM) | blas ns");
         for (Backend b : java) System.out.print(" | " + b.name() + " ns");
         System.out.println(" |");
@@ -242,32 +245,4 @@ public final class BlasGemmHarness {
         }
     }
 
-    /** axpy and scale at several lengths, 1 thread: BLAS against the vector (if present) and scalar backends. */
-    private static void blas1() {
-        List<Backend> all = new ArrayList<>();
-        all.add(new BlasBackend(1, new ScalarBackend(), true, true));   // level 1 on OpenBLAS whatever the factory says
-        var vf = Backends.factories().get("vector");
-        if (vf != null && vf.availability().available()) all.add(vf.create(1));
-        all.add(new ScalarBackend());
-        System.out.print("| kernel, n");
-        for (Backend b : all) System.out.print(" | " + b.name() + " ns");
-        System.out.println(" |");
-        System.out.println("|---" + "|---".repeat(all.size()) + "|");
-        for (int n : new int[] {16, 256, 4096, 65536, 401408}) {
-            float[] x = random(n, 1), y = random(n, 2);
-            Runnable[] axpy = new Runnable[all.size()], scale = new Runnable[all.size()];
-            for (int i = 0; i < all.size(); i++) {
-                Backend b = all.get(i);
-                axpy[i] = () -> b.axpy(n, 1e-7f, x, 0, y, 0);
-                scale[i] = () -> b.scale(n, 1.0000001f, y, 0);
-            }
-            for (var row : List.of(java.util.Map.entry("axpy", axpy), java.util.Map.entry("scale", scale))) {
-                double[] t = medianNs(row.getValue());
-                System.out.printf(Locale.ROOT, "| %s %d", row.getKey(), n);
-                for (double v : t) System.out.printf(Locale.ROOT, " | %.0f", v);
-                System.out.println(" |");
-            }
-        }
-        for (Backend b : all) b.close();
-    }
 }

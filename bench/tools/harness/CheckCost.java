@@ -1,11 +1,11 @@
 /** The trainer's gradient check: Trainer.step with the check on and off in alternating blocks, and the check alone. Args: model threads rounds steps. */
-import org.vectorgrad.backend.*;
-import org.vectorgrad.nn.*;
-import org.vectorgrad.train.*;
-import org.vectorgrad.tensor.Tensor;
-import org.vectorgrad.loss.SoftmaxCrossEntropy;
-import org.vectorgrad.optim.SGD;
 import java.util.*;
+import org.vectorgrad.backend.*;
+import org.vectorgrad.loss.SoftmaxCrossEntropy;
+import org.vectorgrad.nn.*;
+import org.vectorgrad.optim.SGD;
+import org.vectorgrad.tensor.Tensor;
+import org.vectorgrad.train.*;
 public class CheckCost {
     public static void main(String[] a) {
         String model = a[0]; int threads = Integer.parseInt(a[1]); int rounds = Integer.parseInt(a[2]); int steps = Integer.parseInt(a[3]);
@@ -29,7 +29,7 @@ public class CheckCost {
                     if (c) on[r] = us; else off[r] = us;
                 }
                 long s = System.nanoTime();
-                for (int i = 0; i < 200; i++) for (Parameter p : ps) { Tensor g = p.grad(); sink += be.allFinite(g.size(), g.data(), g.offset()) ? 1 : 0; }
+                for (int i = 0; i < 200; i++) for (Parameter p : ps) { Tensor g = p.grad(); sink += be.pointwise().allFinite(g.size(), g.data(), g.offset()) ? 1 : 0; }
                 chk[r] = (System.nanoTime() - s) / 1e3 / 200;
             }
             Arrays.sort(on); Arrays.sort(off); Arrays.sort(chk);

@@ -32,7 +32,7 @@ public final class ConvGemm {
                         int calls = 0;
                         long t0 = System.nanoTime(), t;
                         do {
-                            be.gemm(ta, tb, m, n, k, 1f, a, 0, ta ? m : k, b, 0, tb ? k : n, 0f, c, 0, n);
+                            be.gemm().gemm(ta, tb, m, n, k, 1f, a, 0, ta ? m : k, b, 0, tb ? k : n, 0f, c, 0, n);
                             calls++;
                             t = System.nanoTime();
                         } while (t - t0 < 60_000_000L);

@@ -1,6 +1,6 @@
+import java.util.*;
 import org.vectorgrad.backend.vector.*;
 import org.vectorgrad.backend.vector.gemm.*;
-import java.util.*;
 
 /** Interleaved sweep in one JVM: rounds x configs x shapes, best GF/s per (config, shape). */
 public class Sweep {
@@ -9,10 +9,10 @@ public class Sweep {
         int bits = Integer.parseInt(args[0]), th = Integer.parseInt(args[1]), rounds = Integer.parseInt(args[2]);
         String[] cfgs = args[3].split(",");
         List<String> shapes = Arrays.asList(args).subList(4, args.length);
-        VectorBackend[] vbs = new VectorBackend[cfgs.length];
+        org.vectorgrad.backend.Backend[] vbs = new org.vectorgrad.backend.Backend[cfgs.length];
         for (int i = 0; i < cfgs.length; i++) {
             String[] p = cfgs[i].split("/");
-            vbs[i] = new VectorBackend(th, GemmBlocking.forBits(bits).with(Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]), Integer.parseInt(p[3])));
+            vbs[i] = VectorBackend.create(th, GemmBlocking.forBits(bits).with(Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]), Integer.parseInt(p[3])));
         }
         double[][] best = new double[cfgs.length][shapes.size()];
         Object[][] data = new Object[shapes.size()][];
@@ -34,7 +34,7 @@ public class Sweep {
                     boolean ta = tr.charAt(0) == 'T', tb = tr.charAt(1) == 'T';
                     float[] a = (float[]) d[4], b = (float[]) d[5], c = (float[]) d[6];
                     long t0 = System.nanoTime(); int it = 0;
-                    do { vbs[ci].gemm(ta, tb, m, n, k, 1f, a, 0, ta ? m : k, b, 0, tb ? k : n, 0f, c, 0, n); it++; }
+                    do { vbs[ci].gemm().gemm(ta, tb, m, n, k, 1f, a, 0, ta ? m : k, b, 0, tb ? k : n, 0f, c, 0, n); it++; }
                     while (System.nanoTime() - t0 < 60_000_000L);
                     double gf = 2.0 * m * n * k * it / (System.nanoTime() - t0);
                     if (round > 0) best[ci][s] = Math.max(best[ci][s], gf);

@@ -13,5 +13,5 @@ public interface BackendFactory {
     Availability availability();
 
     /** A backend using up to {@code threads} threads; only called when available. */
-    Backend create(int threads);
+    FamilyBackend create(int threads);
 }

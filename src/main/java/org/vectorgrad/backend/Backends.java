@@ -72,16 +72,16 @@ public final class Backends {
      * it can run here, else scalar, with the one-line reason ("vector backend unavailable (why); using the scalar
      * backend") through {@code warnings}. The one place that makes this choice.
      */
-    public static Backend vectorElseScalar(int threads, Consumer<String> warnings) {
+    public static FamilyBackend vectorElseScalar(int threads, Consumer<String> warnings) {
         return vectorElseScalar(factories().get("vector"), threads, warnings);
     }
 
     /** {@link #vectorElseScalar(int, Consumer)} with an explicit vector factory (null: not built; tests substitute one). */
-    public static Backend vectorElseScalar(BackendFactory vector, int threads, Consumer<String> warnings) {
+    public static FamilyBackend vectorElseScalar(BackendFactory vector, int threads, Consumer<String> warnings) {
         Availability va = vector == null ? Availability.no("vector backend not built into this jar") : vector.availability();
         if (va.available()) return vector.create(threads);
         warnings.accept("vector backend unavailable (" + va.reason() + "); using the scalar backend");
-        return new ScalarBackend();
+        return ScalarBackend.create();
     }
 
     /** Availability of every backend, in preference order, for {@code info} and logs. */
@@ -112,7 +112,7 @@ public final class Backends {
         map.put("scalar", new BackendFactory() {
             @Override public String name() { return "scalar"; }
             @Override public Availability availability() { return Availability.yes("plain Java loops, always available"); }
-            @Override public Backend create(int threads) { return new ScalarBackend(); }
+            @Override public FamilyBackend create(int threads) { return ScalarBackend.create(); }
         });
         List<String> problems = new ArrayList<>();
         for (String cls : OPTIONAL_FACTORIES) {

@@ -1,17 +1,54 @@
 package org.vectorgrad.backend;
 
 /**
- * The convolution family (NCHW, contiguous from index 0, weights (O, I/g, KH, KW)): the same three kernels as the
- * {@code conv2d*} methods of {@link Backend}, for implementations built on a {@link Gemm} of their owner's choosing
- * (see {@link GemmConvolutions}). Arguments are checked by {@link KernelArgs#conv}.
+ * The convolution family: NCHW tensors, each a contiguous array from an offset, weights (O, I/g, KH, KW). Every public method checks
+ * its arguments here ({@link KernelArgs#conv}) for every implementation, then calls the protected kernel:
+ * {@code scalar.ScalarConvolution} (direct loops, the oracle) or {@code vector.conv.VectorConvolution} (im2col on
+ * a {@link Gemm}, direct vector kernels for a single input channel). {@link Scratch} is the caller's buffers, lent
+ * for the call.
  */
-public interface Convolution {
+public abstract class Convolution {
+    /** For subclasses. */
+    protected Convolution() {}
+
     /** Forward: {@code y = conv(x, w) + bias} (bias may be null); y is overwritten. */
-    void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, Scratch scratch);
+    public final void forward(ConvGeometry g, float[] x, int xOff, float[] w, int wOff, float[] bias, int biasOff,
+                              float[] y, int yOff, Scratch scratch) {
+        KernelArgs.conv("conv2d forward", g, "x", x, xOff, g.inputSize(), w, wOff, "y", y, yOff, g.outputSize());
+        KernelArgs.convBias("conv2d forward", "bias", g, bias, biasOff);
+        runForward(g, x, xOff, w, wOff, bias, biasOff, y, yOff, scratch);
+    }
 
     /** Gradient w.r.t. the input: dx is overwritten with convᵀ(dy, w). */
-    void backwardData(ConvGeometry g, float[] dy, float[] w, float[] dx, Scratch scratch);
+    public final void backwardData(ConvGeometry g, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff, Scratch scratch) {
+        KernelArgs.conv("conv2d backward-data", g, "dx", dx, dxOff, g.inputSize(), w, wOff, "dy", dy, dyOff, g.outputSize());
+        runBackwardData(g, dy, dyOff, w, wOff, dx, dxOff, scratch);
+    }
 
     /** Gradients w.r.t. weights and bias, accumulated into dw and db (db may be null). */
-    void backwardWeights(ConvGeometry g, float[] x, float[] dy, float[] dw, float[] db, Scratch scratch);
+    public final void backwardWeights(ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff,
+                                      float[] db, int dbOff, Scratch scratch) {
+        KernelArgs.conv("conv2d backward-weights", g, "x", x, xOff, g.inputSize(), dw, dwOff, "dy", dy, dyOff, g.outputSize());
+        KernelArgs.convBias("conv2d backward-weights", "db", g, db, dbOff);
+        runBackwardWeights(g, x, xOff, dy, dyOff, dw, dwOff, db, dbOff, scratch);
+    }
+
+    /**
+     * These kernels with every GEMM they make sent to {@code gemm}: how a backend runs its convolutions on the GEMM it
+     * chose. Kernels that make no GEMM (the scalar direct loops) return themselves.
+     */
+    public Convolution on(Gemm gemm) {
+        return this;
+    }
+
+    /** {@link #forward}, arguments checked. */
+    protected abstract void runForward(ConvGeometry g, float[] x, int xOff, float[] w, int wOff, float[] bias, int biasOff,
+                                       float[] y, int yOff, Scratch scratch);
+
+    /** {@link #backwardData}, arguments checked. */
+    protected abstract void runBackwardData(ConvGeometry g, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff, Scratch scratch);
+
+    /** {@link #backwardWeights}, arguments checked. */
+    protected abstract void runBackwardWeights(ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff,
+                                               float[] db, int dbOff, Scratch scratch);
 }

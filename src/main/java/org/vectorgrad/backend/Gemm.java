@@ -1,22 +1,35 @@
 package org.vectorgrad.backend;
 
 /**
- * The matrix-multiply family: one operation, row-major operands as array + offset + leading dimension. Every
- * {@link Backend} is one; the vector backend's blocked GEMM and the OpenBLAS GEMM are the implementations, and the
- * convolution kernels are built on whichever of them the backend chose (see {@code vector.conv.VectorConvolution}).
+ * The matrix-multiply family: one operation, row-major operands as array + offset + leading dimension.
+ * Implementations: {@code scalar.ScalarGemm} (the oracle), {@code vector.gemm.BlockedGemm} (BLIS-style, Vector
+ * API), {@code blas.BlasGemm} (OpenBLAS) and {@code auto.AutoGemm} (one of the last two per shape). The
+ * convolution kernels run on whichever of them the backend chose ({@link Convolution#on}).
  *
- * <p>Implementations check their arguments (dimensions, leading dimensions, extents) before touching memory and
- * throw {@link IllegalArgumentException} naming the operand; they are deterministic for a given thread count.
+ * <p>{@link #gemm} checks its arguments once, here, for every implementation ({@link KernelArgs#gemm}): bad input is
+ * an {@link IllegalArgumentException} naming the operand before any memory is touched. Implementations are
+ * deterministic for a given thread count and safe for concurrent use unless they say otherwise.
  */
-@FunctionalInterface
-public interface Gemm {
+public abstract class Gemm {
+    /** For subclasses. */
+    protected Gemm() {}
+
     /**
      * General matrix multiply, row-major: {@code C = alpha·op(A)·op(B) + beta·C}, op(A) is m×k, op(B) is k×n,
      * C is m×n. {@code transA} means A is stored k×m (op(A) = Aᵀ), likewise B. When {@code beta == 0}, C is not
      * read. Any of m, n, k may be 0 (k == 0 gives {@code C = beta·C}).
      */
-    void gemm(boolean transA, boolean transB, int m, int n, int k,
-              float alpha, float[] a, int aOff, int lda,
-              float[] b, int bOff, int ldb,
-              float beta, float[] c, int cOff, int ldc);
+    public final void gemm(boolean transA, boolean transB, int m, int n, int k,
+                           float alpha, float[] a, int aOff, int lda,
+                           float[] b, int bOff, int ldb,
+                           float beta, float[] c, int cOff, int ldc) {
+        KernelArgs.gemm("gemm", transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        runGemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /** {@link #gemm} with its arguments already checked. */
+    protected abstract void runGemm(boolean transA, boolean transB, int m, int n, int k,
+                                    float alpha, float[] a, int aOff, int lda,
+                                    float[] b, int bOff, int ldb,
+                                    float beta, float[] c, int cOff, int ldc);
 }

@@ -1,9 +1,10 @@
 package org.vectorgrad.backend;
 
 /**
- * The argument checks of every {@link Backend} kernel, one method per kernel family, written once and called by
- * every implementation (scalar, vector; the blas backend adds its own native-safety rules in {@code BlasArgs}) before
- * it touches memory. Bad input is an {@link IllegalArgumentException} naming the kernel, the operand, what was
+ * The argument checks of every kernel, written once and called by the public methods of the kernel families
+ * ({@link Gemm}, {@link Pointwise}, {@link Losses}, {@link Updates}, {@link Convolution}, {@link Pooling}) before any
+ * implementation (scalar, vector, blas) touches memory; the blas GEMM adds its own native-safety rules in
+ * {@code BlasArgs}. Bad input is an {@link IllegalArgumentException} naming the kernel, the operand, what was
  * expected and what was found, never an {@code ArrayIndexOutOfBoundsException} from inside a loop. Allocation-free
  * unless a check fails (messages are built only then).
  */
@@ -67,25 +68,18 @@ public final class KernelArgs {
 
     // ---- pointwise: bias, activations, BLAS-1, reductions -------------------------------------------------------
 
-    /** {@link Backend#biasActivation}: x holds rows×cols, bias (when given) cols. */
-    public static void biasActivation(int rows, int cols, float[] x, int xOff, float[] bias, int biasOff) {
-        nonNegative("biasActivation", rows, cols);
-        length("biasActivation", "x (" + rows + "x" + cols + ")", x, xOff, (long) rows * cols);
-        if (bias != null) length("biasActivation", "bias (" + cols + ")", bias, biasOff, cols);
+    /** {@link Pointwise#addBias}: x holds rows×cols, bias cols. */
+    public static void addBias(int rows, int cols, float[] x, int xOff, float[] bias, int biasOff) {
+        nonNegative("addBias", rows, cols);
+        length("addBias", "x (" + rows + "x" + cols + ")", x, xOff, (long) rows * cols);
+        length("addBias", "bias (" + cols + ")", bias, biasOff, cols);
     }
 
-    /** {@link Backend#columnSums}: dy holds rows×cols, db cols. */
+    /** {@link Pointwise#columnSums}: dy holds rows×cols, db cols. */
     public static void columnSums(int rows, int cols, float[] dy, int dyOff, float[] db, int dbOff) {
         nonNegative("columnSums", rows, cols);
         length("columnSums", "dy (" + rows + "x" + cols + ")", dy, dyOff, (long) rows * cols);
         length("columnSums", "db (" + cols + ")", db, dbOff, cols);
-    }
-
-    /** {@link Backend#channelSums}: dy holds batch×channels×spatial, db channels. */
-    public static void channelSums(int batch, int channels, int spatial, float[] dy, int dyOff, float[] db, int dbOff) {
-        nonNegative("channelSums", batch, channels, spatial);
-        length("channelSums", "dy (" + batch + "x" + channels + "x" + spatial + ")", dy, dyOff, (long) batch * channels * spatial);
-        length("channelSums", "db (" + channels + ")", db, dbOff, channels);
     }
 
     /** An elementwise kernel: n ≥ 0 and one or two operands of n elements each ({@code name2} null: one). */
@@ -95,7 +89,7 @@ public final class KernelArgs {
         if (name2 != null) length(kernel, name2, x2, off2, n);
     }
 
-    /** {@link Backend#activationBackward}: y, dy and dx hold n each. */
+    /** {@link Pointwise#activationBackward}: y, dy and dx hold n each. */
     public static void activationBackward(int n, float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff) {
         elementwise("activationBackward", n, "y", y, yOff, "dy", dy, dyOff);
         length("activationBackward", "dx", dx, dxOff, n);
@@ -110,7 +104,7 @@ public final class KernelArgs {
         if (y != null) length(kernel, "y (" + rows + "x" + cols + ")", y, yOff, (long) rows * cols);
     }
 
-    /** {@link Backend#softmaxCrossEntropy}: logits (and grad) rows×cols, labels rows entries. */
+    /** {@link Losses#softmaxCrossEntropy}: logits (and grad) rows×cols, labels rows entries. */
     public static void softmaxCrossEntropy(int rows, int cols, float[] logits, int lOff, int[] labels, int labOff, float[] grad, int gOff) {
         nonNegative("softmaxCrossEntropy", rows, cols);
         length("softmaxCrossEntropy", "logits (" + rows + "x" + cols + ")", logits, lOff, (long) rows * cols);
@@ -127,7 +121,7 @@ public final class KernelArgs {
         if (grad != null) length(kernel, "grad", grad, gOff, n);
     }
 
-    /** {@link Backend#argmaxRows}: x holds rows×cols with cols ≥ 1 when rows > 0, out rows entries. */
+    /** {@link Losses#argmaxRows}: x holds rows×cols with cols ≥ 1 when rows > 0, out rows entries. */
     public static void argmaxRows(int rows, int cols, float[] x, int xOff, int[] out, int outOff) {
         rows("argmaxRows", rows, cols, x, xOff, null, 0);
         if (rows > 0 && cols < 1) throw new IllegalArgumentException("argmaxRows: " + rows + " rows of " + cols + " columns have no arg-max");
@@ -136,13 +130,13 @@ public final class KernelArgs {
 
     // ---- optimizer updates --------------------------------------------------------------------------------------
 
-    /** {@link Backend#sgdUpdate}: w and g hold n, the velocity too when momentum is on. */
+    /** {@link Updates#sgd}: w and g hold n, the velocity too when momentum is on. */
     public static void sgdUpdate(int n, float momentum, float[] w, int wOff, float[] g, int gOff, float[] v, int vOff) {
         elementwise("sgdUpdate", n, "w", w, wOff, "g", g, gOff);
         if (momentum != 0f) length("sgdUpdate", "velocity", v, vOff, n);
     }
 
-    /** {@link Backend#adamUpdate}: w, g, m and v hold n each. */
+    /** {@link Updates#adam}: w, g, m and v hold n each. */
     public static void adamUpdate(int n, float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff) {
         elementwise("adamUpdate", n, "w", w, wOff, "g", g, gOff);
         length("adamUpdate", "m", m, mOff, n);
@@ -151,29 +145,40 @@ public final class KernelArgs {
 
     // ---- convolution and pooling --------------------------------------------------------------------------------
 
-    /** The three arrays of a convolution kernel hold at least what the geometry needs. */
-    public static void conv(String kernel, ConvGeometry g, float[] in, String inName, int inSize,
-                            float[] w, float[] out, String outName, int outSize) {
-        if (in == null || w == null || out == null) throw new IllegalArgumentException(kernel + ": null array for " + g);
-        if (in.length < inSize || out.length < outSize || w.length < g.weightSize()) {
-            throw new IllegalArgumentException(kernel + ": arrays too small for " + g + ": " + inName + " has " + in.length
-                    + " (needs " + inSize + "), weights " + w.length + " (needs " + g.weightSize() + "), " + outName + " has "
-                    + out.length + " (needs " + outSize + ")");
+    /** The input, weights and output of a convolution kernel hold what the geometry needs from their offsets. */
+    public static void conv(String kernel, ConvGeometry g, String inName, float[] in, int inOff, int inSize,
+                            float[] w, int wOff, String outName, float[] out, int outOff, int outSize) {
+        convArray(kernel, g, inName, in, inOff, inSize);
+        convArray(kernel, g, "weights", w, wOff, g.weightSize());
+        convArray(kernel, g, outName, out, outOff, outSize);
+    }
+
+    private static void convArray(String kernel, Object geometry, String name, float[] x, int off, int size) {
+        if (x == null || off < 0 || (long) off + size > x.length) {
+            throw new IllegalArgumentException(kernel + ": " + name + " needs " + size + " elements from offset " + off
+                    + " but has length " + (x == null ? "null" : String.valueOf(x.length)) + " (" + geometry + ")");
         }
     }
 
-    /** An optional bias (forward) or bias gradient (backward-weights) has one entry per output channel. */
-    public static void convBias(String kernel, String name, ConvGeometry g, float[] bias) {
-        if (bias != null && bias.length < g.outChannels()) {
-            throw new IllegalArgumentException(kernel + ": " + name + " has " + bias.length + " elements, expected " + g.outChannels());
+    /** An optional bias (forward) or bias gradient (backward-weights) has one entry per output channel from its offset. */
+    public static void convBias(String kernel, String name, ConvGeometry g, float[] bias, int off) {
+        if (bias != null && (off < 0 || (long) off + g.outChannels() > bias.length)) {
+            throw new IllegalArgumentException(kernel + ": " + name + " has " + (bias.length - off) + " elements"
+                    + (off == 0 ? "" : " from offset " + off) + ", expected " + g.outChannels());
         }
     }
 
-    /** The input side and output side of a pooling kernel hold at least what the geometry needs. */
-    public static void pool(String kernel, PoolGeometry p, int inLen, int outLen) {
-        if (inLen < p.inputSize() || outLen < p.outputSize()) {
-            throw new IllegalArgumentException(kernel + ": arrays too small for " + p + ": input side has " + inLen
-                    + " (needs " + p.inputSize() + "), output side has " + outLen + " (needs " + p.outputSize() + ")");
+    /** The input side and output side of a pooling kernel hold what the geometry needs from their offsets. */
+    public static void pool(String kernel, PoolGeometry p, String inName, float[] in, int inOff, String outName, float[] out, int outOff) {
+        convArray(kernel, p, inName, in, inOff, p.inputSize());
+        convArray(kernel, p, outName, out, outOff, p.outputSize());
+    }
+
+    /** The arg-max array of a max-pooling kernel has one entry per output element (from index 0). */
+    public static void argmax(String kernel, PoolGeometry p, int[] argmax) {
+        if (argmax == null || argmax.length < p.outputSize()) {
+            throw new IllegalArgumentException(kernel + ": argmax has " + (argmax == null ? "null" : argmax.length + " elements")
+                    + ", needs " + p.outputSize() + " for " + p);
         }
     }
 }

@@ -15,10 +15,13 @@ package org.vectorgrad.backend;
  * <p>Arithmetic, as PyTorch 1.13's CPU kernels: means and variances are sums in double, two passes (mean, then
  * Σ(x−mean)²); {@code invstd = 1/sqrt(var + eps)} in double, stored as float; the output and dL/dx are computed in
  * float from those. Every sum runs in an order fixed by the shapes alone, so results are deterministic and identical
- * for every thread count. NaN or ±Inf in a channel (row) makes that channel's (row's) statistics and outputs NaN, as
- * in PyTorch. Implementations are stateless and thread-safe.
+ * for every thread count. NaN or ±Inf in a channel (row) makes that channel's (row's) batch statistics, outputs and
+ * running statistics NaN, as in PyTorch; in evaluation mode a NaN input gives NaN at its own position only.
+ * Implementations are stateless and thread-safe.
  */
 public abstract class Normalization {
+    /** For subclasses. */
+    protected Normalization() {}
 
     /**
      * Batch normalization, training mode: per channel c the batch mean and biased variance over the
@@ -49,7 +52,7 @@ public abstract class Normalization {
         if ((runningMean == null) != (runningVar == null)) throw new IllegalArgumentException(k + ": runningMean and runningVar must both be given or both be null");
         optional(k, "runningMean", runningMean, channels);
         optional(k, "runningVar", runningVar, channels);
-        batchNormTrainBody(batch, channels, spatial, x, xOff, gamma, beta, eps, momentum, runningMean, runningVar, y, yOff, saveMean, saveInvstd);
+        runBatchNormTrain(batch, channels, spatial, x, xOff, gamma, beta, eps, momentum, runningMean, runningVar, y, yOff, saveMean, saveInvstd);
     }
 
     /**
@@ -69,7 +72,7 @@ public abstract class Normalization {
         required(k, "saveInvstd", saveInvstd, channels);
         required(k, "runningMean", runningMean, channels);
         required(k, "runningVar", runningVar, channels);
-        batchNormEvalBody(batch, channels, spatial, x, xOff, gamma, beta, eps, runningMean, runningVar, y, yOff, saveMean, saveInvstd);
+        runBatchNormEval(batch, channels, spatial, x, xOff, gamma, beta, eps, runningMean, runningVar, y, yOff, saveMean, saveInvstd);
     }
 
     /**
@@ -93,7 +96,7 @@ public abstract class Normalization {
         optional(k, "gamma", gamma, channels);
         optional(k, "dgamma", dgamma, channels);
         optional(k, "dbeta", dbeta, channels);
-        batchNormBackwardBody(batch, channels, spatial, x, xOff, dy, dyOff, mean, invstd, gamma, batchStatistics, dx, dxOff, dgamma, dbeta);
+        runBatchNormBackward(batch, channels, spatial, x, xOff, dy, dyOff, mean, invstd, gamma, batchStatistics, dx, dxOff, dgamma, dbeta);
     }
 
     /**
@@ -112,7 +115,7 @@ public abstract class Normalization {
         optional(k, "beta", beta, cols);
         required(k, "saveMean", saveMean, rows);
         required(k, "saveInvstd", saveInvstd, rows);
-        layerNormForwardBody(rows, cols, x, xOff, gamma, beta, eps, y, yOff, saveMean, saveInvstd);
+        runLayerNormForward(rows, cols, x, xOff, gamma, beta, eps, y, yOff, saveMean, saveInvstd);
     }
 
     /**
@@ -133,27 +136,32 @@ public abstract class Normalization {
         optional(k, "gamma", gamma, cols);
         optional(k, "dgamma", dgamma, cols);
         optional(k, "dbeta", dbeta, cols);
-        layerNormBackwardBody(rows, cols, x, xOff, dy, dyOff, mean, invstd, gamma, dx, dxOff, dgamma, dbeta);
+        runLayerNormBackward(rows, cols, x, xOff, dy, dyOff, mean, invstd, gamma, dx, dxOff, dgamma, dbeta);
     }
 
-    // ---- the implementation's bodies: arguments already checked ------------------------------------------------
+    // ---- the implementation's kernels: arguments already checked ----------------------------------------------
 
-    protected abstract void batchNormTrainBody(int batch, int channels, int spatial, float[] x, int xOff, float[] gamma, float[] beta,
+    /** {@link #batchNormTrain}, arguments checked. */
+    protected abstract void runBatchNormTrain(int batch, int channels, int spatial, float[] x, int xOff, float[] gamma, float[] beta,
                                                float eps, float momentum, float[] runningMean, float[] runningVar,
                                                float[] y, int yOff, float[] saveMean, float[] saveInvstd);
 
-    protected abstract void batchNormEvalBody(int batch, int channels, int spatial, float[] x, int xOff, float[] gamma, float[] beta,
+    /** {@link #batchNormEval}, arguments checked. */
+    protected abstract void runBatchNormEval(int batch, int channels, int spatial, float[] x, int xOff, float[] gamma, float[] beta,
                                               float eps, float[] runningMean, float[] runningVar,
                                               float[] y, int yOff, float[] saveMean, float[] saveInvstd);
 
-    protected abstract void batchNormBackwardBody(int batch, int channels, int spatial, float[] x, int xOff, float[] dy, int dyOff,
+    /** {@link #batchNormBackward}, arguments checked. */
+    protected abstract void runBatchNormBackward(int batch, int channels, int spatial, float[] x, int xOff, float[] dy, int dyOff,
                                                   float[] mean, float[] invstd, float[] gamma, boolean batchStatistics,
                                                   float[] dx, int dxOff, float[] dgamma, float[] dbeta);
 
-    protected abstract void layerNormForwardBody(int rows, int cols, float[] x, int xOff, float[] gamma, float[] beta, float eps,
+    /** {@link #layerNormForward}, arguments checked. */
+    protected abstract void runLayerNormForward(int rows, int cols, float[] x, int xOff, float[] gamma, float[] beta, float eps,
                                                  float[] y, int yOff, float[] saveMean, float[] saveInvstd);
 
-    protected abstract void layerNormBackwardBody(int rows, int cols, float[] x, int xOff, float[] dy, int dyOff, float[] mean,
+    /** {@link #layerNormBackward}, arguments checked. */
+    protected abstract void runLayerNormBackward(int rows, int cols, float[] x, int xOff, float[] dy, int dyOff, float[] mean,
                                                   float[] invstd, float[] gamma, float[] dx, int dxOff, float[] dgamma, float[] dbeta);
 
     // ---- checks -------------------------------------------------------------------------------------------------

@@ -48,7 +48,7 @@ final class EvalCommand {
                     throw new IllegalArgumentException(file + ": the model gives outputs of shape " + logits.shapeString() + ", expected [" + n + ", " + classes + "]");
                 }
                 if (predictions.length < n) predictions = new int[n];
-                backend.argmaxRows(n, classes, logits.data(), logits.offset(), predictions, 0);
+                backend.losses().argmaxRows(n, classes, logits.data(), logits.offset(), predictions, 0);
                 int[] labels = b.labels();
                 for (int i = 0; i < n; i++) {
                     confusion[labels[i]][predictions[i]]++;

@@ -58,7 +58,7 @@ final class PredictCommand {
                 Tensor logits = p.predict(b.images());
                 int n = logits.dim(0), classes = logits.dim(1);
                 if (probs.length < n * classes) probs = new float[n * classes];
-                backend.softmax(n, classes, logits.data(), logits.offset(), probs, 0);
+                backend.losses().softmax(n, classes, logits.data(), logits.offset(), probs, 0);
                 StringBuilder sb = new StringBuilder();
                 for (int r = 0; r < n; r++) {
                     int best = 0;

@@ -15,7 +15,7 @@ public final class BinaryCrossEntropyWithLogits extends AbstractLoss<Tensor> {
         }
         Tensor x = logits.contiguous(), t = targets.contiguous();
         Tensor g = gradBuffer(x);
-        double loss = backend().binaryCrossEntropyWithLogits(x.size(), x.data(), x.offset(), t.data(), t.offset(), g.data(), g.offset(), 1f / x.size());
+        double loss = backend().losses().binaryCrossEntropyWithLogits(x.size(), x.data(), x.offset(), t.data(), t.offset(), g.data(), g.offset(), 1f / x.size());
         haveForward = true;
         return loss;
     }

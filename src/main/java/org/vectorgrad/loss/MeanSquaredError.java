@@ -12,7 +12,7 @@ public final class MeanSquaredError extends AbstractLoss<Tensor> {
         }
         Tensor p = pred.contiguous(), t = target.contiguous();
         Tensor g = gradBuffer(p);
-        double loss = backend().meanSquaredError(p.size(), p.data(), p.offset(), t.data(), t.offset(), g.data(), g.offset(), 1f / p.size());
+        double loss = backend().losses().meanSquaredError(p.size(), p.data(), p.offset(), t.data(), t.offset(), g.data(), g.offset(), 1f / p.size());
         haveForward = true;
         return loss;
     }

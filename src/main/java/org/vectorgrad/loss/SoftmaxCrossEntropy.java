@@ -20,7 +20,7 @@ public final class SoftmaxCrossEntropy extends AbstractLoss<int[]> {
         }
         Tensor x = logits.contiguous();
         Tensor g = gradBuffer(x);
-        double loss = backend().softmaxCrossEntropy(n, k, x.data(), x.offset(), labels, 0, g.data(), g.offset(), 1f / n);
+        double loss = backend().losses().softmaxCrossEntropy(n, k, x.data(), x.offset(), labels, 0, g.data(), g.offset(), 1f / n);
         haveForward = true;
         return loss;
     }

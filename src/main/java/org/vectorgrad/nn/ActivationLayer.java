@@ -27,7 +27,7 @@ public class ActivationLayer extends AbstractLayer {
     public Tensor forward(Tensor x, boolean training) {
         Tensor in = dense(x);
         output = reuseLike(output, in);
-        backend().activationForward(activation, alpha, in.size(), in.data(), in.offset(), output.data(), output.offset());
+        backend().pointwise().activationForward(activation, alpha, in.size(), in.data(), in.offset(), output.data(), output.offset());
         return output;
     }
 
@@ -40,7 +40,7 @@ public class ActivationLayer extends AbstractLayer {
         }
         Tensor dy = dense(gy);
         gradInput = reuseLike(gradInput, output);
-        backend().activationBackward(activation, alpha, output.size(), output.data(), output.offset(),
+        backend().pointwise().activationBackward(activation, alpha, output.size(), output.data(), output.offset(),
                 dy.data(), dy.offset(), gradInput.data(), gradInput.offset());
         return gradInput;
     }

@@ -11,8 +11,6 @@ import org.vectorgrad.tensor.Tensor;
 public final class AvgPool2d extends AbstractLayer {
     private final int kernelH, kernelW, strideH, strideW, padH, padW;
     private final boolean countIncludePad;
-    private final OffsetZero inputView = new OffsetZero();
-    private final OffsetZero gradView = new OffsetZero();
     private PoolGeometry geometry;
     private Tensor output;
     private Tensor gradInput;
@@ -44,10 +42,10 @@ public final class AvgPool2d extends AbstractLayer {
     @Override
     public Tensor forward(Tensor x, boolean training) {
         PoolGeometry p = PoolShapes.geometry(describe(), geometry, x, kernelH, kernelW, strideH, strideW, padH, padW, countIncludePad);
-        Tensor in = inputView.of(x);
+        Tensor in = dense(x);
         geometry = p;
         output = reuse(output, p.batch(), p.channels(), p.outH(), p.outW());
-        backend().avgPool2dForward(p, in.data(), output.data());
+        backend().pooling().avgForward(p, in.data(), in.offset(), output.data(), output.offset());
         haveForward = true;
         return output;
     }
@@ -57,9 +55,9 @@ public final class AvgPool2d extends AbstractLayer {
         requireForward(haveForward ? geometry : null);
         PoolGeometry p = geometry;
         requireShape("gradient of the output", gy, p.batch(), p.channels(), p.outH(), p.outW());
-        Tensor dy = gradView.of(gy);
+        Tensor dy = dense(gy);
         gradInput = reuse(gradInput, p.batch(), p.channels(), p.inH(), p.inW());
-        backend().avgPool2dBackward(p, dy.data(), gradInput.data());
+        backend().pooling().avgBackward(p, dy.data(), dy.offset(), gradInput.data(), gradInput.offset());
         return gradInput;
     }
 

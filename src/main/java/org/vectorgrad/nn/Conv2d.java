@@ -21,8 +21,6 @@ public final class Conv2d extends AbstractLayer {
     private final Parameter weight;
     private final Parameter bias;
     private final Scratch scratch = new Scratch();
-    private final OffsetZero inputView = new OffsetZero();
-    private final OffsetZero gradView = new OffsetZero();
     private ConvGeometry geometry;
     private Tensor input;
     private Tensor output;
@@ -94,10 +92,12 @@ public final class Conv2d extends AbstractLayer {
             throw new IllegalArgumentException(describe() + ": input has shape " + x.shapeString() + ", expected [batch, " + inChannels + ", height, width]");
         }
         Backend be = backend();
-        input = inputView.of(x);
+        input = dense(x);
         ConvGeometry g = geometryFor(input.dim(0), input.dim(2), input.dim(3));
         output = reuse(output, g.batch(), outChannels, g.outH(), g.outW());
-        be.conv2dForward(g, input.data(), weight.value().data(), bias == null ? null : bias.value().data(), output.data(), scratch);
+        Tensor w = weight.value(), b = bias == null ? null : bias.value();
+        be.convolution().forward(g, input.data(), input.offset(), w.data(), w.offset(), b == null ? null : b.data(), b == null ? 0 : b.offset(),
+                output.data(), output.offset(), scratch);
         return output;
     }
 
@@ -111,12 +111,15 @@ public final class Conv2d extends AbstractLayer {
         requireForward(input);
         ConvGeometry g = geometry;
         requireShape("gradient of the output", gy, g.batch(), outChannels, g.outH(), g.outW());
-        Tensor dy = gradView.of(gy);
+        Tensor dy = dense(gy);
         Backend be = backend();
-        be.conv2dBackwardWeights(g, input.data(), dy.data(), weight.grad().data(), bias == null ? null : bias.grad().data(), scratch);
+        Tensor dw = weight.grad(), db = bias == null ? null : bias.grad();
+        be.convolution().backwardWeights(g, input.data(), input.offset(), dy.data(), dy.offset(), dw.data(), dw.offset(),
+                db == null ? null : db.data(), db == null ? 0 : db.offset(), scratch);
         if (!needInputGradient) return null;
         gradInput = reuse(gradInput, g.batch(), inChannels, g.inH(), g.inW());
-        be.conv2dBackwardData(g, dy.data(), weight.value().data(), gradInput.data(), scratch);
+        Tensor w = weight.value();
+        be.convolution().backwardData(g, dy.data(), dy.offset(), w.data(), w.offset(), gradInput.data(), gradInput.offset(), scratch);
         return gradInput;
     }
 

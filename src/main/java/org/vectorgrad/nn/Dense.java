@@ -1,7 +1,6 @@
 package org.vectorgrad.nn;
 
 import java.util.List;
-import org.vectorgrad.backend.Activation;
 import org.vectorgrad.backend.ConvGeometry;
 import org.vectorgrad.backend.Backend;
 import org.vectorgrad.tensor.Tensor;
@@ -60,10 +59,10 @@ public final class Dense extends AbstractLayer {
         }
         output = reuseMatrix(output, n, out);
         Tensor w = weight.value();
-        be.gemm(false, true, n, out, in, 1f, input.data(), input.offset(), in, w.data(), w.offset(), in,
+        be.gemm().gemm(false, true, n, out, in, 1f, input.data(), input.offset(), in, w.data(), w.offset(), in,
                 0f, output.data(), output.offset(), out);
         if (bias != null) {
-            be.biasActivation(n, out, output.data(), output.offset(), bias.value().data(), bias.value().offset(), Activation.IDENTITY, 0f);
+            be.pointwise().addBias(n, out, output.data(), output.offset(), bias.value().data(), bias.value().offset());
         }
         return output;
     }
@@ -82,13 +81,13 @@ public final class Dense extends AbstractLayer {
         Backend be = backend();
         Tensor w = weight.value(), dw = weight.grad();
         // dW (out x in) += dyᵀ (out x n) · x (n x in)
-        be.gemm(true, false, out, in, n, 1f, dy.data(), dy.offset(), out, input.data(), input.offset(), in,
+        be.gemm().gemm(true, false, out, in, n, 1f, dy.data(), dy.offset(), out, input.data(), input.offset(), in,
                 1f, dw.data(), dw.offset(), in);
-        if (bias != null) be.columnSums(n, out, dy.data(), dy.offset(), bias.grad().data(), bias.grad().offset());
+        if (bias != null) be.pointwise().columnSums(n, out, dy.data(), dy.offset(), bias.grad().data(), bias.grad().offset());
         if (!needInputGradient) return null;
         // dx (n x in) = dy (n x out) · W (out x in)
         gradInput = reuseMatrix(gradInput, n, in);
-        be.gemm(false, false, n, in, out, 1f, dy.data(), dy.offset(), out, w.data(), w.offset(), in,
+        be.gemm().gemm(false, false, n, in, out, 1f, dy.data(), dy.offset(), out, w.data(), w.offset(), in,
                 0f, gradInput.data(), gradInput.offset(), in);
         return gradInput;
     }

@@ -9,8 +9,6 @@ import org.vectorgrad.tensor.Tensor;
  * plane, so it runs on the backend's average-pool kernels.
  */
 public final class GlobalAvgPool2d extends AbstractLayer {
-    private final OffsetZero inputView = new OffsetZero();
-    private final OffsetZero gradView = new OffsetZero();
     private PoolGeometry geometry;
     private Tensor output;
     private Tensor gradInput;
@@ -22,10 +20,10 @@ public final class GlobalAvgPool2d extends AbstractLayer {
             throw new IllegalArgumentException(describe() + ": input has shape " + x.shapeString() + ", expected [batch, channels, height, width]");
         }
         PoolGeometry p = PoolShapes.geometry(describe(), geometry, x, x.dim(2), x.dim(3), 1, 1, 0, 0, true);
-        Tensor in = inputView.of(x);
+        Tensor in = dense(x);
         geometry = p;
         output = reuse(output, p.batch(), p.channels());
-        backend().avgPool2dForward(p, in.data(), output.data());
+        backend().pooling().avgForward(p, in.data(), in.offset(), output.data(), output.offset());
         haveForward = true;
         return output;
     }
@@ -35,9 +33,9 @@ public final class GlobalAvgPool2d extends AbstractLayer {
         requireForward(haveForward ? geometry : null);
         PoolGeometry p = geometry;
         requireShape("gradient of the output", gy, p.batch(), p.channels());
-        Tensor dy = gradView.of(gy);
+        Tensor dy = dense(gy);
         gradInput = reuse(gradInput, p.batch(), p.channels(), p.inH(), p.inW());
-        backend().avgPool2dBackward(p, dy.data(), gradInput.data());
+        backend().pooling().avgBackward(p, dy.data(), dy.offset(), gradInput.data(), gradInput.offset());
         return gradInput;
     }
 

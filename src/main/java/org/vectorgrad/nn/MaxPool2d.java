@@ -10,8 +10,6 @@ import org.vectorgrad.tensor.Tensor;
  */
 public final class MaxPool2d extends AbstractLayer {
     private final int kernelH, kernelW, strideH, strideW, padH, padW;
-    private final OffsetZero inputView = new OffsetZero();
-    private final OffsetZero gradView = new OffsetZero();
     private PoolGeometry geometry;
     private int[] argmax;
     private Tensor output;
@@ -45,11 +43,11 @@ public final class MaxPool2d extends AbstractLayer {
     @Override
     public Tensor forward(Tensor x, boolean training) {
         PoolGeometry p = PoolShapes.geometry(describe(), geometry, x, kernelH, kernelW, strideH, strideW, padH, padW, true);
-        Tensor in = inputView.of(x);
+        Tensor in = dense(x);
         geometry = p;
         output = reuse(output, p.batch(), p.channels(), p.outH(), p.outW());
         if (argmax == null || argmax.length != p.outputSize()) argmax = new int[p.outputSize()];
-        backend().maxPool2dForward(p, in.data(), output.data(), argmax);
+        backend().pooling().maxForward(p, in.data(), in.offset(), output.data(), output.offset(), argmax);
         haveForward = true;
         return output;
     }
@@ -59,9 +57,9 @@ public final class MaxPool2d extends AbstractLayer {
         requireForward(haveForward ? geometry : null);
         PoolGeometry p = geometry;
         requireShape("gradient of the output", gy, p.batch(), p.channels(), p.outH(), p.outW());
-        Tensor dy = gradView.of(gy);
+        Tensor dy = dense(gy);
         gradInput = reuse(gradInput, p.batch(), p.channels(), p.inH(), p.inW());
-        backend().maxPool2dBackward(p, dy.data(), argmax, gradInput.data());
+        backend().pooling().maxBackward(p, dy.data(), dy.offset(), argmax, gradInput.data(), gradInput.offset());
         return gradInput;
     }
 

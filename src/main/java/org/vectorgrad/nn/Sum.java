@@ -38,7 +38,7 @@ public final class Sum extends AbstractLayer {
                 throw new IllegalArgumentException(describe() + ": branch " + i + " (" + branches.get(i).describe() + ") gives shape "
                         + y.shapeString() + " but branch 0 gives " + output.shapeString());
             }
-            be.axpy(y.size(), 1f, y.data(), y.offset(), output.data(), output.offset());
+            be.pointwise().axpy(y.size(), 1f, y.data(), y.offset(), output.data(), output.offset());
         }
         return output;
     }
@@ -56,7 +56,7 @@ public final class Sum extends AbstractLayer {
         gradInput.copyFrom(d0);
         for (int i = 1; i < branches.size(); i++) {
             Tensor di = dense(branches.get(i).backward(gy));
-            be.axpy(di.size(), 1f, di.data(), di.offset(), gradInput.data(), gradInput.offset());
+            be.pointwise().axpy(di.size(), 1f, di.data(), di.offset(), gradInput.data(), gradInput.offset());
         }
         return gradInput;
     }

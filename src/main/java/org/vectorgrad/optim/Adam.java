@@ -40,7 +40,7 @@ public final class Adam extends AbstractOptimizer {
         for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i);
             Tensor w = p.value(), g = p.grad();
-            be.adamUpdate(p.size(), lr, beta1, beta2, eps, weightDecay, c1, c2, w.data(), w.offset(), g.data(), g.offset(),
+            be.updates().adam(p.size(), lr, beta1, beta2, eps, weightDecay, c1, c2, w.data(), w.offset(), g.data(), g.offset(),
                     m[i].data(), m[i].offset(), v[i].data(), v[i].offset());
         }
     }

@@ -7,7 +7,7 @@ import org.vectorgrad.tensor.Tensor;
 
 /**
  * Stochastic gradient descent with optional momentum, Nesterov momentum and L2 weight decay, with PyTorch's
- * update rule (see {@link Backend#sgdUpdate}). Velocity buffers are allocated once, at construction.
+ * update rule (see {@link org.vectorgrad.backend.Updates#sgd}). Velocity buffers are allocated once, at construction.
  */
 public final class SGD extends AbstractOptimizer {
     private final float momentum;
@@ -36,7 +36,7 @@ public final class SGD extends AbstractOptimizer {
         for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i);
             Tensor w = p.value(), g = p.grad(), v = velocity[i];
-            be.sgdUpdate(p.size(), lr, momentum, weightDecay, nesterov, w.data(), w.offset(), g.data(), g.offset(),
+            be.updates().sgd(p.size(), lr, momentum, weightDecay, nesterov, w.data(), w.offset(), g.data(), g.offset(),
                     v == null ? null : v.data(), v == null ? 0 : v.offset());
         }
     }

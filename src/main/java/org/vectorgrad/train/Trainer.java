@@ -29,7 +29,7 @@ import org.vectorgrad.tensor.Tensor;
  * optimizer step); otherwise it throws {@link NonFiniteException}, naming the epoch, the step and what was not
  * finite, and the parameters keep their values from before that step. The gradient norm, taken in double (squares
  * of floats cannot overflow it), is finite exactly when every element of the gradient is, so the check is
- * {@link Backend#allFinite} on each gradient: one vectorized read of the gradients per step (its cost is measured
+ * {@link org.vectorgrad.backend.Pointwise#allFinite} on each gradient: one vectorized read of the gradients per step (its cost is measured
  * in docs/architecture.md, "NaN, Inf and sizes").
  *
  * <p><b>Divergence.</b> A run whose loss stays finite but ends far above where it started is reported by
@@ -146,8 +146,8 @@ public final class Trainer {
                 Tensor g = checked.get(i).grad();
                 // the norm (in double, where a float's square cannot overflow) is finite exactly when every element
                 // is: test that in one cheap read, and compute the norm only to report a failure
-                if (!backend.allFinite(g.size(), g.data(), g.offset())) {
-                    throw gradientNotFinite(epoch, step, l, checked.get(i), backend.dot(g.size(), g.data(), g.offset(), g.data(), g.offset()));
+                if (!backend.pointwise().allFinite(g.size(), g.data(), g.offset())) {
+                    throw gradientNotFinite(epoch, step, l, checked.get(i), squares(g));
                 }
             }
         }
@@ -185,6 +185,13 @@ public final class Trainer {
                 + Math.sqrt(squares) + " (" + nonFinite(p.grad()) + " of its " + p.size() + " values are NaN/Inf; the loss was "
                 + String.format(Locale.ROOT, "%.6g", l) + "): lower the learning rate or check the data";
         return new NonFiniteException(epoch, step, what, msg);
+    }
+
+    /** Σ t[i]², in double (used only to explain a failure). */
+    private static double squares(Tensor t) {
+        double s = 0;
+        for (int i = 0, n = t.size(); i < n; i++) s += (double) t.getFlat(i) * t.getFlat(i);
+        return s;
     }
 
     /** NaN/Inf elements of a tensor (used only to explain a failure). */
@@ -291,7 +298,7 @@ public final class Trainer {
             Tensor logits = model.forward(b.images(), false).contiguous();
             int n = b.size();
             if (predictions.length < n) predictions = new int[n];
-            backend.argmaxRows(n, logits.dim(1), logits.data(), logits.offset(), predictions, 0);
+            backend.losses().argmaxRows(n, logits.dim(1), logits.data(), logits.offset(), predictions, 0);
             int[] labels = b.labels();
             for (int i = 0; i < n; i++) if (predictions[i] == labels[i]) correct++;
             total += n;

@@ -21,37 +21,34 @@ class KernelArgsTest {
         ConvGeometry cg = ConvGeometry.simple(1, 1, 4, 4, 2, 3, 1, 1);
         PoolGeometry pg = new PoolGeometry(1, 1, 4, 4, 2, 2, 2, 2, 0, 0, false);
         Map<String, Consumer<Backend>> m = new LinkedHashMap<>();
-        m.put("scalar gemm|vector gemm", b -> b.gemm(false, false, 2, 2, 2, 1f, s3, 0, 2, s8, 0, 2, 0f, s8, 0, 2));
-        m.put("biasActivation", b -> b.biasActivation(2, 2, s8, 0, s3, 2, Activation.RELU, 0f));
-        m.put("columnSums", b -> b.columnSums(3, 3, s8, 0, s8, 0));
-        m.put("channelSums", b -> b.channelSums(1, 2, 4, s8, 0, s3, 2));
-        m.put("activationForward", b -> b.activationForward(Activation.TANH, 0f, 4, s3, 0, s8, 0));
-        m.put("activationBackward", b -> b.activationBackward(Activation.SIGMOID, 0f, 4, s8, 0, s8, 0, s3, 0));
-        m.put("softmax", b -> b.softmax(2, 4, s8, 0, s3, 0));
-        m.put("softmaxCrossEntropy", b -> b.softmaxCrossEntropy(2, 4, s8, 0, new int[1], 0, null, 0, 1f));
-        m.put("binaryCrossEntropyWithLogits", b -> b.binaryCrossEntropyWithLogits(4, s8, 0, s3, 0, null, 0, 1f));
-        m.put("meanSquaredError", b -> b.meanSquaredError(4, s8, 0, s8, 0, s3, 0, 1f));
-        m.put("argmaxRows", b -> b.argmaxRows(2, 4, s8, 0, new int[1], 0));
-        m.put("dot", b -> b.dot(4, s8, 0, s3, 0));
-        m.put("allFinite", b -> b.allFinite(4, s3, 0));
-        m.put("axpy", b -> b.axpy(4, 1f, s3, 0, s8, 0));
-        m.put("scale", b -> b.scale(4, 1f, s8, 6));
-        m.put("sgdUpdate", b -> b.sgdUpdate(4, 0.1f, 0.9f, 0f, false, s8, 0, s8, 0, s3, 0));
-        m.put("adamUpdate", b -> b.adamUpdate(4, 0.1f, 0.9f, 0.999f, 1e-8f, 0f, 1f, 1f, s8, 0, s8, 0, s8, 0, s3, 0));
-        m.put("conv2d forward", b -> b.conv2dForward(cg, new float[16], new float[18], null, new float[31], new Scratch()));
-        m.put("conv2d backward-data", b -> b.conv2dBackwardData(cg, new float[32], new float[18], new float[15], new Scratch()));
-        m.put("conv2d backward-weights", b -> b.conv2dBackwardWeights(cg, new float[16], new float[32], new float[18], new float[1], new Scratch()));
-        m.put("max-pool forward", b -> b.maxPool2dForward(pg, new float[15], new float[4], new int[4]));
-        m.put("max-pool backward", b -> b.maxPool2dBackward(pg, new float[4], new int[4], new float[15]));
-        m.put("avg-pool forward", b -> b.avgPool2dForward(pg, new float[16], new float[3]));
-        m.put("avg-pool backward", b -> b.avgPool2dBackward(pg, new float[3], new float[16]));
+        m.put("gemm", b -> b.gemm().gemm(false, false, 2, 2, 2, 1f, s3, 0, 2, s8, 0, 2, 0f, s8, 0, 2));
+        m.put("addBias", b -> b.pointwise().addBias(2, 2, s8, 0, s3, 2));
+        m.put("columnSums", b -> b.pointwise().columnSums(3, 3, s8, 0, s8, 0));
+        m.put("activationForward", b -> b.pointwise().activationForward(Activation.TANH, 0f, 4, s3, 0, s8, 0));
+        m.put("activationBackward", b -> b.pointwise().activationBackward(Activation.SIGMOID, 0f, 4, s8, 0, s8, 0, s3, 0));
+        m.put("softmax", b -> b.losses().softmax(2, 4, s8, 0, s3, 0));
+        m.put("softmaxCrossEntropy", b -> b.losses().softmaxCrossEntropy(2, 4, s8, 0, new int[1], 0, null, 0, 1f));
+        m.put("binaryCrossEntropyWithLogits", b -> b.losses().binaryCrossEntropyWithLogits(4, s8, 0, s3, 0, null, 0, 1f));
+        m.put("meanSquaredError", b -> b.losses().meanSquaredError(4, s8, 0, s8, 0, s3, 0, 1f));
+        m.put("argmaxRows", b -> b.losses().argmaxRows(2, 4, s8, 0, new int[1], 0));
+        m.put("allFinite", b -> b.pointwise().allFinite(4, s3, 0));
+        m.put("axpy", b -> b.pointwise().axpy(4, 1f, s3, 0, s8, 0));
+        m.put("sgdUpdate", b -> b.updates().sgd(4, 0.1f, 0.9f, 0f, false, s8, 0, s8, 0, s3, 0));
+        m.put("adamUpdate", b -> b.updates().adam(4, 0.1f, 0.9f, 0.999f, 1e-8f, 0f, 1f, 1f, s8, 0, s8, 0, s8, 0, s3, 0));
+        m.put("conv2d forward", b -> b.convolution().forward(cg, new float[16], 0, new float[18], 0, null, 0, new float[31], 0, new Scratch()));
+        m.put("conv2d backward-data", b -> b.convolution().backwardData(cg, new float[32], 0, new float[18], 0, new float[15], 0, new Scratch()));
+        m.put("conv2d backward-weights", b -> b.convolution().backwardWeights(cg, new float[16], 0, new float[32], 0, new float[18], 0, new float[1], 0, new Scratch()));
+        m.put("max-pool forward", b -> b.pooling().maxForward(pg, new float[15], 0, new float[4], 0, new int[4]));
+        m.put("max-pool backward", b -> b.pooling().maxBackward(pg, new float[4], 0, new int[4], new float[15], 0));
+        m.put("avg-pool forward", b -> b.pooling().avgForward(pg, new float[16], 0, new float[3], 0));
+        m.put("avg-pool backward", b -> b.pooling().avgBackward(pg, new float[3], 0, new float[16], 0));
         return m;
     }
 
     @Test
     void everyKernelRejectsBadArgumentsOnScalarAndVector() {
-        try (Backend vector = new VectorBackend(1)) {
-            for (Backend b : new Backend[] {new ScalarBackend(), vector}) {
+        try (Backend vector = VectorBackend.create(1)) {
+            for (Backend b : new Backend[] {ScalarBackend.create(), vector}) {
                 for (Map.Entry<String, Consumer<Backend>> e : badCalls().entrySet()) {
                     IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> e.getValue().accept(b),
                             b.name() + " " + e.getKey());

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.vectorgrad.Prerequisites;
+import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.scalar.ScalarBackend;
 
 /**
@@ -30,7 +31,7 @@ import org.vectorgrad.backend.scalar.ScalarBackend;
  */
 class NonFiniteTest {
     private static final float[] SPECIAL = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0f, 0f};
-    private static final ScalarBackend ORACLE = new ScalarBackend();
+    private static final Backend ORACLE = ScalarBackend.create();
     private static final List<Backend> BACKENDS = new ArrayList<>();
     private static Map<String, String[]> torch;
 
@@ -140,22 +141,18 @@ class NonFiniteTest {
             for (Backend b : BACKENDS) {
                 String what = a.fixture + " on " + name(b);
                 float[] y = new float[n], dx = new float[n];
-                b.activationForward(a.act, a.alpha, n, x, 0, y, 0);
-                b.activationBackward(a.act, a.alpha, n, y, 0, dy, 0, dx, 0);
+                b.pointwise().activationForward(a.act, a.alpha, n, x, 0, y, 0);
+                b.pointwise().activationBackward(a.act, a.alpha, n, y, 0, dy, 0, dx, 0);
                 float[] inPlace = x.clone();
-                b.activationForward(a.act, a.alpha, n, inPlace, 0, inPlace, 0);
-                float[] fused = x.clone();
-                b.biasActivation(1, n, fused, 0, null, 0, a.act, a.alpha);
+                b.pointwise().activationForward(a.act, a.alpha, n, inPlace, 0, inPlace, 0);
                 if (a.bitwise) {
                     sameBits(wantY, y, what + " forward");
                     sameBits(wantDx, dx, what + " backward");
                     sameBits(wantY, inPlace, what + " forward in place");
-                    sameBits(wantY, fused, what + " biasActivation");
                 } else {
                     close(wantY, y, what + " forward");
                     close(wantDx, dx, what + " backward");
                     close(wantY, inPlace, what + " forward in place");
-                    close(wantY, fused, what + " biasActivation");
                 }
             }
         }
@@ -174,8 +171,8 @@ class NonFiniteTest {
                 float[] xs = new float[n], dys = new float[n], y = new float[n], dx = new float[n];
                 System.arraycopy(x, 0, xs, pad, x.length);
                 System.arraycopy(dy, 0, dys, pad, dy.length);
-                b.activationForward(Activation.RELU, 0f, n, xs, 0, y, 0);
-                b.activationBackward(Activation.RELU, 0f, n, y, 0, dys, 0, dx, 0);
+                b.pointwise().activationForward(Activation.RELU, 0f, n, xs, 0, y, 0);
+                b.pointwise().activationBackward(Activation.RELU, 0f, n, y, 0, dys, 0, dx, 0);
                 sameBits(want, java.util.Arrays.copyOfRange(y, pad, n), "ReLU forward on " + name(b) + " at offset " + pad);
                 sameBits(wantDx, java.util.Arrays.copyOfRange(dx, pad, n), "ReLU backward on " + name(b) + " at offset " + pad);
             }
@@ -190,16 +187,16 @@ class NonFiniteTest {
             for (Activation act : Activation.values()) {
                 float alpha = act == Activation.LEAKY_RELU ? 0.01f : 0f;
                 float[] wantY = new float[n], wantDx = new float[n];
-                ORACLE.activationForward(act, alpha, n, x, 0, wantY, 0);
-                ORACLE.activationBackward(act, alpha, n, wantY, 0, dy, 0, wantDx, 0);
+                ORACLE.pointwise().activationForward(act, alpha, n, x, 0, wantY, 0);
+                ORACLE.pointwise().activationBackward(act, alpha, n, wantY, 0, dy, 0, wantDx, 0);
                 for (int i = 0; i < n; i++) {
                     if (Float.isNaN(x[i])) assertTrue(Float.isNaN(wantY[i]), act + "(NaN) must be NaN, got " + wantY[i]);
                 }
                 for (Backend b : BACKENDS) {
                     String what = act + " n=" + n + " on " + name(b);
                     float[] y = new float[n], dx = new float[n];
-                    b.activationForward(act, alpha, n, x, 0, y, 0);
-                    b.activationBackward(act, alpha, n, wantY, 0, dy, 0, dx, 0);
+                    b.pointwise().activationForward(act, alpha, n, x, 0, y, 0);
+                    b.pointwise().activationBackward(act, alpha, n, wantY, 0, dy, 0, dx, 0);
                     if (act == Activation.SIGMOID || act == Activation.TANH) {
                         close(wantY, y, what);
                         close(wantDx, dx, what + " backward");
@@ -231,10 +228,10 @@ class NonFiniteTest {
                 String what = c + " on " + name(b);
                 float[] y = new float[p.outputSize()], dx = new float[p.inputSize()];
                 int[] argmax = new int[p.outputSize()];
-                b.maxPool2dForward(p, x, y, argmax);
+                b.pooling().maxForward(p, x, 0, y, 0, argmax);
                 sameBits(wantY, y, what + " forward");
                 assertEquals(java.util.Arrays.toString(wantArgmax), java.util.Arrays.toString(argmax), what + " arg-max (PyTorch records the last NaN)");
-                b.maxPool2dBackward(p, dy, argmax, dx);
+                b.pooling().maxBackward(p, dy, 0, argmax, dx, 0);
                 close(wantDx, dx, what + " backward");
             }
         }
@@ -251,16 +248,16 @@ class NonFiniteTest {
                 float[] x = sprinkled(rng, p.inputSize(), fraction), dy = sprinkled(rng, p.outputSize(), 0);
                 float[] wantY = new float[p.outputSize()], wantDx = new float[p.inputSize()];
                 int[] wantArgmax = new int[p.outputSize()];
-                ORACLE.maxPool2dForward(p, x, wantY, wantArgmax);
-                ORACLE.maxPool2dBackward(p, dy, wantArgmax, wantDx);
+                ORACLE.pooling().maxForward(p, x, 0, wantY, 0, wantArgmax);
+                ORACLE.pooling().maxBackward(p, dy, 0, wantArgmax, wantDx, 0);
                 for (Backend b : BACKENDS) {
                     String what = "max pool " + java.util.Arrays.toString(s) + " NaN/Inf fraction " + fraction + " on " + name(b);
                     float[] y = new float[p.outputSize()], dx = new float[p.inputSize()];
                     int[] argmax = new int[p.outputSize()];
-                    b.maxPool2dForward(p, x, y, argmax);
+                    b.pooling().maxForward(p, x, 0, y, 0, argmax);
                     sameBits(wantY, y, what);
                     assertEquals(java.util.Arrays.toString(wantArgmax), java.util.Arrays.toString(argmax), what + " arg-max");
-                    b.maxPool2dBackward(p, dy, argmax, dx);
+                    b.pooling().maxBackward(p, dy, 0, argmax, dx, 0);
                     close(wantDx, dx, what + " backward");
                 }
             }
@@ -276,7 +273,7 @@ class NonFiniteTest {
         int[] want = ints("argmax.idx");
         for (Backend b : BACKENDS) {
             int[] got = new int[shape[0]];
-            b.argmaxRows(shape[0], shape[1], x, 0, got, 0);
+            b.losses().argmaxRows(shape[0], shape[1], x, 0, got, 0);
             assertEquals(java.util.Arrays.toString(want), java.util.Arrays.toString(got), "argmax on " + name(b));
         }
         SplittableRandom rng = new SplittableRandom(29);
@@ -299,7 +296,7 @@ class NonFiniteTest {
             }
             for (Backend b : BACKENDS) {
                 int[] got = new int[rows];
-                b.argmaxRows(rows, cols, r, 0, got, 0);
+                b.losses().argmaxRows(rows, cols, r, 0, got, 0);
                 assertEquals(java.util.Arrays.toString(expect), java.util.Arrays.toString(got), "argmax " + rows + "x" + cols + " on " + name(b));
             }
         }
@@ -316,12 +313,12 @@ class NonFiniteTest {
             x[0] = Float.NaN; // outside the range checked below (offset 1, length n)
             x[n + 2] = Float.POSITIVE_INFINITY;
             for (Backend b : BACKENDS) {
-                assertTrue(b.allFinite(n, x, 1), "finite values, n=" + n + " on " + name(b));
+                assertTrue(b.pointwise().allFinite(n, x, 1), "finite values, n=" + n + " on " + name(b));
                 for (int at = 0; at < n; at++) {
                     for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
                         float keep = x[1 + at];
                         x[1 + at] = bad;
-                        if (b.allFinite(n, x, 1)) fail(bad + " at " + at + " of " + n + " not seen on " + name(b));
+                        if (b.pointwise().allFinite(n, x, 1)) fail(bad + " at " + at + " of " + n + " not seen on " + name(b));
                         x[1 + at] = keep;
                     }
                 }
@@ -340,12 +337,12 @@ class NonFiniteTest {
             for (int r = 0; r < rows; r++) {
                 String what = "cross-entropy row " + r + " on " + name(b);
                 float[] grad = new float[cols];
-                double l = b.softmaxCrossEntropy(1, cols, x, r * cols, labels, r, grad, 0, 1f);
+                double l = b.losses().softmaxCrossEntropy(1, cols, x, r * cols, labels, r, grad, 0, 1f);
                 close(wantLoss[r], l, what + " loss");
                 close(java.util.Arrays.copyOfRange(wantGrad, r * cols, (r + 1) * cols), grad, what + " gradient");
             }
             // a batch holding one NaN row has a NaN mean
-            double all = b.softmaxCrossEntropy(rows, cols, x, 0, labels, 0, new float[rows * cols], 0, 1f / rows);
+            double all = b.losses().softmaxCrossEntropy(rows, cols, x, 0, labels, 0, new float[rows * cols], 0, 1f / rows);
             assertTrue(Double.isNaN(all), "mean cross-entropy over rows with NaN must be NaN on " + name(b) + ", got " + all);
         }
     }
@@ -364,8 +361,8 @@ class NonFiniteTest {
                 for (int i = 0; i < x.length; i++) {
                     String what = loss + " x=" + x[i] + " t=" + t[i] + " on " + name(b);
                     float[] grad = new float[1];
-                    double l = loss.equals("bce") ? b.binaryCrossEntropyWithLogits(1, x, i, t, i, grad, 0, 1f)
-                            : b.meanSquaredError(1, x, i, t, i, grad, 0, 1f);
+                    double l = loss.equals("bce") ? b.losses().binaryCrossEntropyWithLogits(1, x, i, t, i, grad, 0, 1f)
+                            : b.losses().meanSquaredError(1, x, i, t, i, grad, 0, 1f);
                     if (Float.isFinite(wantLoss[i])) close(wantLoss[i], l, what + " loss");
                     else assertTrue(!Double.isFinite(l), what + ": PyTorch's loss is " + wantLoss[i] + ", ours " + l);
                     if (Float.isFinite(wantGrad[i])) close(wantGrad[i], grad[0], what + " gradient");

@@ -73,7 +73,7 @@ class DivergenceCliTest {
         for (int i = 0; i < x.length; i++) x[i] = (float) Tensor.gaussian(r);
         for (int i = 0; i < y.length; i++) y[i] = r.nextInt(3);
         Sequential m = new Sequential(new Flatten(), new Dense(6, 3, 1));
-        Trainer t = new Trainer(m, new SoftmaxCrossEntropy(), new SGD(m.parameters(), 500f, 0.9f), new ScalarBackend());
+        Trainer t = new Trainer(m, new SoftmaxCrossEntropy(), new SGD(m.parameters(), 500f, 0.9f), ScalarBackend.create());
         t.fit(Dataset.ofFloats("noise", x, new int[] {1, 2, 3}, y, 3), null, 3, 32, 7);
         var err = new ByteArrayOutputStream();
         assertEquals(1, TrainCommand.exitCode(t, new PrintStream(err, true, StandardCharsets.UTF_8)));
@@ -82,7 +82,7 @@ class DivergenceCliTest {
                 && msg.contains("lower the learning rate (--lr)"), msg);
         var quiet = new ByteArrayOutputStream();
         Sequential ok = new Sequential(new Flatten(), new Dense(6, 3, 1));
-        Trainer fine = new Trainer(ok, new SoftmaxCrossEntropy(), new SGD(ok.parameters(), 0.01f, 0.9f), new ScalarBackend());
+        Trainer fine = new Trainer(ok, new SoftmaxCrossEntropy(), new SGD(ok.parameters(), 0.01f, 0.9f), ScalarBackend.create());
         fine.fit(Dataset.ofFloats("noise", x, new int[] {1, 2, 3}, y, 3), null, 1, 32, 7);
         assertEquals(0, TrainCommand.exitCode(fine, new PrintStream(quiet, true, StandardCharsets.UTF_8)));
         assertEquals("", quiet.toString(StandardCharsets.UTF_8));

@@ -43,7 +43,7 @@ class NormSerializationTest {
 
     @Test
     void buffersHavePyTorchNamesAndDtypesAndSurviveAFile(@TempDir Path dir) throws Exception {
-        Backend be = new ScalarBackend();
+        Backend be = ScalarBackend.create();
         Sequential m = model(be);
         Map<String, Buffer> buffers = ModelSpec.buffers(m);
         assertTrue(buffers.containsKey("1.running_mean") && buffers.containsKey("1.num_batches_tracked"), buffers.keySet().toString());
@@ -115,7 +115,7 @@ class NormSerializationTest {
 
     @Test
     void predictorServesTheRunningStatisticsOfTheMomentItWasMade() {
-        try (VectorBackend be = new VectorBackend(2)) {
+        try (Backend be = VectorBackend.create(2)) {
             Sequential m = model(be);
             Tensor x = Tensor.randn(21, 0f, 1f, 3, 1, 6, 6);
             float[] want = m.forward(x, false).toArray();

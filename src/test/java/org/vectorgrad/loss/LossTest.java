@@ -5,13 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.scalar.ScalarBackend;
 import org.vectorgrad.check.GradientCheck;
 import org.vectorgrad.nn.Identity;
 import org.vectorgrad.tensor.Tensor;
 
 class LossTest {
-    private final ScalarBackend be = new ScalarBackend();
+    private final Backend be = ScalarBackend.create();
 
     private <T, L extends Loss<T>> L bound(L loss) { loss.bind(be); return loss; }
 

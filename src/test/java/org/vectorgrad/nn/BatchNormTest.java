@@ -18,8 +18,8 @@ import org.vectorgrad.tensor.Tensor;
 
 /** BatchNorm1d/2d: gradient checks in both modes, PyTorch's train/eval semantics, buffers, errors. */
 class BatchNormTest {
-    private static final Backend SCALAR = new ScalarBackend();
-    private static final VectorBackend VECTOR = new VectorBackend(2);
+    private static final Backend SCALAR = ScalarBackend.create();
+    private static final Backend VECTOR = VectorBackend.create(2);
 
     /**
      * The float32 finite-difference check with an absolute floor of 2e-2 instead of 1e-3: dL/dx of batch norm sums to
@@ -174,6 +174,28 @@ class BatchNormTest {
                 GradientCheck.Options.defaults()).assertPassed();
         // conv, bn w/b, conv, bn w/b, shortcut conv, shortcut bn w/b, dense w/b, input
         assertEquals(12, r.maxRelativeError().size(), r.toString());
+    }
+
+    /**
+     * For whole blocks with ReLU after batch norm, a looser check: every parameter moves every output of its
+     * channels, so a step of 1e-2 carries some ReLU inputs across 0 (kinks too small for the detector), and with a
+     * step of 1e-3 float32 noise is a few percent of the convolution weights' gradients (batch norm makes the output
+     * invariant to each channel's weight scale, so those gradients are small). Tolerance 5e-2: a wrong backward
+     * (a lost branch, a missing term) errs by O(1); the parts are checked tightly on their own (the double reference
+     * above, {@code LayerGradientTest}, {@code Conv2dTest}).
+     */
+    static final GradientCheck.Options KINKY = new GradientCheck.Options(1e-3, 5e-2, 2e-2, 200, true, 42);
+
+    @Test
+    void basicBlocksWithIdentityAndProjectionShortcutsPassTheGradientCheck() {
+        for (Backend be : new Backend[] {SCALAR, VECTOR}) {
+            Sequential identity = Residual.basicBlock(3, 3, 1, 1).on(be), projection = Residual.basicBlock(2, 4, 2, 5).on(be);
+            Report r = GradientCheck.check(identity, Tensor.randn(2, 0.5f, 1f, 2, 3, 5, 5), GradientCheck.randomProjection(7), KINKY).assertPassed();
+            assertEquals(7, r.maxRelativeError().size(), "2 convs, 2 BN weight/bias pairs, input: " + r);
+            r = GradientCheck.check(projection, Tensor.randn(3, 0.5f, 1f, 2, 2, 6, 5), GradientCheck.randomProjection(7), KINKY).assertPassed();
+            assertEquals(10, r.maxRelativeError().size(), "3 convs, 3 BN weight/bias pairs, input: " + r);
+            assertTrue(r.skippedNearKinks() < r.checked() / 5, "few points near the ReLU kinks: " + r);
+        }
     }
 
     @Test

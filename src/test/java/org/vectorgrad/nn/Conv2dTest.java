@@ -22,11 +22,11 @@ import org.vectorgrad.tensor.Tensor;
 /** Conv2d: gradients by finite differences on both kernel families, shapes, init, buffer reuse, bad input. */
 class Conv2dTest {
     private static Backend vector;
-    private final Backend scalar = new ScalarBackend();
+    private final Backend scalar = ScalarBackend.create();
 
     @BeforeAll
     static void open() {
-        vector = new VectorBackend(2);
+        vector = VectorBackend.create(2);
     }
 
     @AfterAll

@@ -18,8 +18,8 @@ import org.vectorgrad.tensor.Tensor;
 
 /** LayerNorm: gradient checks (float32 finite differences and a double reference), shapes, spec. */
 class LayerNormTest {
-    private static final Backend SCALAR = new ScalarBackend();
-    private static final VectorBackend VECTOR = new VectorBackend(2);
+    private static final Backend SCALAR = ScalarBackend.create();
+    private static final Backend VECTOR = VectorBackend.create(2);
 
     @AfterAll
     static void close() { VECTOR.close(); }

@@ -70,7 +70,7 @@ class NormPyTorchTest {
     }
 
     static Backend[] backends() {
-        return new Backend[] {new ScalarBackend(), new VectorBackend(1), new VectorBackend(2)};
+        return new Backend[] {ScalarBackend.create(), VectorBackend.create(1), VectorBackend.create(2)};
     }
 
     @Test
@@ -141,7 +141,7 @@ class NormPyTorchTest {
     static Sequential trainedByVectorgrad() {
         Sequential m = new Sequential(Conv2d.builder(2, 4).kernel(3).padding(1).bias(false).seed(5).build(), new BatchNorm2d(4), new ReLU(),
                 new Flatten(), new Dense(100, 6, 6), new BatchNorm1d(6), new ReLU(), new Dense(6, 3, 7));
-        Backend be = new ScalarBackend();
+        Backend be = ScalarBackend.create();
         org.vectorgrad.train.Trainer t = new org.vectorgrad.train.Trainer(m, new org.vectorgrad.loss.SoftmaxCrossEntropy(),
                 new org.vectorgrad.optim.SGD(m.parameters(), 0.1f, 0f), be);
         java.util.SplittableRandom r = new java.util.SplittableRandom(3);

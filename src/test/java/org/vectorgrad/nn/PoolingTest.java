@@ -18,11 +18,11 @@ import org.vectorgrad.tensor.Tensor;
 /** MaxPool2d, AvgPool2d, GlobalAvgPool2d: finite-difference gradients on both kernel families, shapes, errors. */
 class PoolingTest {
     private static Backend vector;
-    private final Backend scalar = new ScalarBackend();
+    private final Backend scalar = ScalarBackend.create();
 
     @BeforeAll
     static void open() {
-        vector = new VectorBackend(3);
+        vector = VectorBackend.create(3);
     }
 
     @AfterAll

@@ -6,13 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.scalar.ScalarBackend;
 import org.vectorgrad.nn.Parameter;
 import org.vectorgrad.tensor.Tensor;
 
 /** Optimizer updates against hand-computed PyTorch-formula values. */
 class OptimizerTest {
-    private final ScalarBackend be = new ScalarBackend();
+    private final Backend be = ScalarBackend.create();
 
     private static Parameter param(float w, float g) {
         Parameter p = new Parameter("w", Tensor.of(new float[] {w}, 1));

@@ -44,7 +44,7 @@ class TrainerTest {
     void learnsASeparableProblem() {
         Dataset train = blobs(1, 600), test = blobs(2, 300);
         Sequential m = model(3);
-        Trainer t = new Trainer(m, new SoftmaxCrossEntropy(), new SGD(m.parameters(), 0.05f, 0.9f), new ScalarBackend());
+        Trainer t = new Trainer(m, new SoftmaxCrossEntropy(), new SGD(m.parameters(), 0.05f, 0.9f), ScalarBackend.create());
         double before = t.accuracy(test, 64);
         List<EpochStats> stats = t.fit(train, test, 3, 32, 7);
         assertEquals(3, stats.size());
@@ -55,7 +55,7 @@ class TrainerTest {
     @Test
     void adamLearnsToo() {
         Sequential m = model(5);
-        Trainer t = new Trainer(m, new SoftmaxCrossEntropy(), new Adam(m.parameters(), 0.01f), new ScalarBackend());
+        Trainer t = new Trainer(m, new SoftmaxCrossEntropy(), new Adam(m.parameters(), 0.01f), ScalarBackend.create());
         List<EpochStats> stats = t.fit(blobs(1, 600), blobs(2, 300), 2, 32, 7);
         assertTrue(stats.get(1).testAccuracy() > 0.9, stats.toString());
     }
@@ -78,7 +78,7 @@ class TrainerTest {
         }
         // a different seed must give a different run, or the test above proves nothing
         Sequential a = model(11), b = model(11);
-        ScalarBackend be = new ScalarBackend();
+        Backend be = ScalarBackend.create();
         new Trainer(a, new SoftmaxCrossEntropy(), new SGD(a.parameters(), 0.05f, 0.9f), be).fit(blobs(3, 500), null, 1, 50, 99);
         new Trainer(b, new SoftmaxCrossEntropy(), new SGD(b.parameters(), 0.05f, 0.9f), be).fit(blobs(3, 500), null, 1, 50, 100);
         assertFalse(java.util.Arrays.equals(a.parameters().get(0).value().toArray(), b.parameters().get(0).value().toArray()));
@@ -157,7 +157,7 @@ class TrainerTest {
         for (float poison : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
             Sequential m = new Sequential(new Flatten(), new Dense(6, 16, 1), new ReLU(), new PoisonGradient(poison), new Dense(16, 3, 2));
             float[] before = m.parameters().get(0).value().toArray();
-            Trainer t = sgd(m, 0.05f, new ScalarBackend());
+            Trainer t = sgd(m, 0.05f, ScalarBackend.create());
             var e = assertThrows(NonFiniteException.class, () -> t.fit(blobs(1, 100), null, 1, 32, 7));
             assertEquals("gradient of layers[3] PoisonGradient scale", e.quantity());
             assertEquals(1, e.epoch());
@@ -178,14 +178,14 @@ class TrainerTest {
     @Test
     void parametersOfNestedModelsAreNamedByTheirPath() {
         Sequential m = new Sequential(new Flatten(), new Sequential(new PoisonGradient(Float.NaN), new Dense(6, 3, 2)));
-        var e = assertThrows(NonFiniteException.class, () -> sgd(m, 0.05f, new ScalarBackend()).fit(blobs(1, 64), null, 1, 32, 7));
+        var e = assertThrows(NonFiniteException.class, () -> sgd(m, 0.05f, ScalarBackend.create()).fit(blobs(1, 64), null, 1, 32, 7));
         assertEquals("gradient of layers[1].layers[0] PoisonGradient scale", e.quantity());
     }
 
     @Test
     void anOverflowingLossStopsTrainingAndSaysToLowerTheLearningRate() {
         Sequential m = model(1);
-        Trainer t = sgd(m, 1e6f, new ScalarBackend());
+        Trainer t = sgd(m, 1e6f, ScalarBackend.create());
         var e = assertThrows(NonFiniteException.class, () -> t.fit(blobs(1, 600), null, 20, 32, 7));
         assertTrue(e.getMessage().contains("lower the learning rate"), e.getMessage());
     }
@@ -200,7 +200,7 @@ class TrainerTest {
         for (int i = 0; i < x.length; i++) x[i] = (float) Tensor.gaussian(r);
         for (int i = 0; i < y.length; i++) y[i] = r.nextInt(3);
         Sequential m = new Sequential(new Flatten(), new Dense(6, 3, 1));
-        Trainer t = sgd(m, 500f, new ScalarBackend());
+        Trainer t = sgd(m, 500f, ScalarBackend.create());
         List<EpochStats> stats = t.fit(Dataset.ofFloats("noise", x, new int[] {1, 2, 3}, y, 3), null, 3, 32, 7);
         double last = stats.get(2).trainLoss();
         assertTrue(Double.isFinite(last) && Double.isFinite(t.startLoss()), stats.toString());
@@ -209,18 +209,18 @@ class TrainerTest {
         assertTrue(t.diverged());
         // a working run is not
         Sequential ok = model(3);
-        Trainer good = sgd(ok, 0.05f, new ScalarBackend());
+        Trainer good = sgd(ok, 0.05f, ScalarBackend.create());
         List<EpochStats> s2 = good.fit(blobs(1, 600), null, 2, 32, 7);
         assertTrue(s2.get(1).trainLoss() < good.startLoss(), s2 + " start " + good.startLoss());
         assertFalse(good.diverged());
         Sequential fresh = model(1);
-        Trainer unused = new Trainer(fresh, new SoftmaxCrossEntropy(), new SGD(fresh.parameters(), 0.1f, 0f), new ScalarBackend());
+        Trainer unused = new Trainer(fresh, new SoftmaxCrossEntropy(), new SGD(fresh.parameters(), 0.1f, 0f), ScalarBackend.create());
         assertTrue(Double.isNaN(unused.startLoss()) && !unused.diverged(), "nothing before a fit");
     }
 
     @Test
     void shapeMismatchNamesLayerAndShapes() {
-        Sequential m = new Sequential(new Dense(5, 3, 1)).on(new ScalarBackend());
+        Sequential m = new Sequential(new Dense(5, 3, 1)).on(ScalarBackend.create());
         var e = assertThrows(IllegalArgumentException.class, () -> m.forward(Tensor.zeros(2, 4), true));
         assertEquals("Dense(5 -> 3): input has shape [2, 4], expected [batch, 5]", e.getMessage());
         var unbound = assertThrows(IllegalStateException.class, () -> new Dense(2, 2, 1).forward(Tensor.zeros(1, 2), false));

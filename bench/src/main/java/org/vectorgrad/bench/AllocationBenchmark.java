@@ -74,14 +74,14 @@ public class AllocationBenchmark {
 
     @Benchmark
     public float[] blasGemm() {
-        blas.gemm(false, true, 8, 8, 8, 1f, sa, 1, 8, sb, 1, 8, 0f, sc, 1, 8);
-        blas.gemm(true, false, 1, 8, 8, 1f, sa, 0, 1, sb, 0, 8, 0f, sc, 0, 8);   // gemv path
+        blas.gemm().gemm(false, true, 8, 8, 8, 1f, sa, 1, 8, sb, 1, 8, 0f, sc, 1, 8);
+        blas.gemm().gemm(true, false, 1, 8, 8, 1f, sa, 0, 1, sb, 0, 8, 0f, sc, 0, 8);   // gemv path
         return sc;
     }
 
     @Benchmark
     public float[] vectorGemm() {
-        vector.gemm(false, true, 70, 90, 300, 1f, va, 0, 300, vb, 0, 300, 1f, vc, 0, 90);
+        vector.gemm().gemm(false, true, 70, 90, 300, 1f, va, 0, 300, vb, 0, 300, 1f, vc, 0, 90);
         return vc;
     }
 

@@ -77,36 +77,36 @@ public class ConvBenchmark {
         pdy = Tensor.randn(6, 0f, 1f, pool.outputSize()).data();
         pdx = new float[pool.inputSize()];
         argmax = new int[pool.outputSize()];
-        be.maxPool2dForward(pool, px, py, argmax);
+        be.pooling().maxForward(pool, px, 0, py, 0, argmax);
     }
 
     @Benchmark
     public float[] convForward() {
-        be.conv2dForward(g, x, w, b, y, scratch);
+        be.convolution().forward(g, x, 0, w, 0, b, 0, y, 0, scratch);
         return y;
     }
 
     @Benchmark
     public float[] convBackwardData() {
-        be.conv2dBackwardData(g, dy, w, dx, scratch);
+        be.convolution().backwardData(g, dy, 0, w, 0, dx, 0, scratch);
         return dx;
     }
 
     @Benchmark
     public float[] convBackwardWeights() {
-        be.conv2dBackwardWeights(g, x, dy, dw, db, scratch);
+        be.convolution().backwardWeights(g, x, 0, dy, 0, dw, 0, db, 0, scratch);
         return dw;
     }
 
     @Benchmark
     public float[] maxPoolForward() {
-        be.maxPool2dForward(pool, px, py, argmax);
+        be.pooling().maxForward(pool, px, 0, py, 0, argmax);
         return py;
     }
 
     @Benchmark
     public float[] maxPoolBackward() {
-        be.maxPool2dBackward(pool, pdy, argmax, pdx);
+        be.pooling().maxBackward(pool, pdy, 0, argmax, pdx, 0);
         return pdx;
     }
 

@@ -17,11 +17,12 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.vectorgrad.backend.Activation;
 import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.Backends;
+import org.vectorgrad.backend.vector.elementwise.ReductionKernels;
 
 /**
  * The vector kernels whose lane reductions and transcendentals have a fixed order/formula (docs/decisions.md §5):
  * softmax cross-entropy of the reference models (batch 128 × 10 classes), softmax over 1000 columns, the conv
- * bias gradient (channel sums over 128×32×784), sigmoid and tanh over 2^16 floats, sum/dot over 2^16 floats and
+ * bias gradient (channel sums over 128×32×784), sigmoid and tanh over 2^16 floats and
  * binary cross-entropy over 2^16 logits. One kernel call per op, 1 thread (reductions never split).
  */
 @State(Scope.Benchmark)
@@ -59,41 +60,36 @@ public class ElementwiseBenchmark {
 
     @Benchmark
     public double softmaxCrossEntropy128x10() {
-        return be.softmaxCrossEntropy(128, 10, logits, 0, labels, 0, grad, 0, 1f / 128);
+        return be.losses().softmaxCrossEntropy(128, 10, logits, 0, labels, 0, grad, 0, 1f / 128);
     }
 
     @Benchmark
     public float[] softmax8x1000() {
-        be.softmax(8, 1000, wide, 0, wideOut, 0);
+        be.losses().softmax(8, 1000, wide, 0, wideOut, 0);
         return wideOut;
     }
 
     @Benchmark
     public float[] channelSums128x32x784() {
-        be.channelSums(128, 32, 784, dy, 0, db, 0);
+        ReductionKernels.channelSums(128, 32, 784, dy, 0, db, 0, 0, 32);   // the vector conv's bias-gradient kernel
         return db;
     }
 
     @Benchmark
     public float[] sigmoid64k() {
-        be.activationForward(Activation.SIGMOID, 0f, N, x, 0, out, 0);
+        be.pointwise().activationForward(Activation.SIGMOID, 0f, N, x, 0, out, 0);
         return out;
     }
 
     @Benchmark
     public float[] tanh64k() {
-        be.activationForward(Activation.TANH, 0f, N, x, 0, out, 0);
+        be.pointwise().activationForward(Activation.TANH, 0f, N, x, 0, out, 0);
         return out;
     }
 
     @Benchmark
-    public double dot64k() {
-        return be.dot(N, x, 0, y, 0);
-    }
-
-    @Benchmark
     public double bce64k() {
-        return be.binaryCrossEntropyWithLogits(N, x, 0, t, 0, out, 0, 1f / N);
+        return be.losses().binaryCrossEntropyWithLogits(N, x, 0, t, 0, out, 0, 1f / N);
     }
 
     @TearDown

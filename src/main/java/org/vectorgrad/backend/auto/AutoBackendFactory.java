@@ -3,9 +3,10 @@ package org.vectorgrad.backend.auto;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.vectorgrad.backend.Availability;
-import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.BackendFactory;
 import org.vectorgrad.backend.Backends;
+import org.vectorgrad.backend.FamilyBackend;
+import org.vectorgrad.backend.Gemm;
 import org.vectorgrad.backend.blas.BlasBackendFactory;
 
 /**
@@ -32,23 +33,30 @@ public final class AutoBackendFactory implements BackendFactory {
     }
 
     @Override
-    public Backend create(int threads) {
+    public FamilyBackend create(int threads) {
         return create(threads, Backends.factories().get("vector"), new BlasBackendFactory(), GemmRule.fromSystemProperties());
     }
 
-    /** Builds an auto backend from explicit parts (tests substitute an absent library or another rule). */
-    AutoBackend create(int threads, BackendFactory vector, BlasBackendFactory blasFactory, GemmRule rule) {
-        Backend base = Backends.vectorElseScalar(vector, threads, s -> {
+    /**
+     * Builds an auto backend from explicit parts (tests substitute an absent library or another rule): the Java
+     * backend's families with an {@link AutoGemm} for dense layers; the convolutions' GEMMs follow the rule with one
+     * thread and stay on the Java GEMM with more: measured in the CNN's training step (docs/decisions.md §8), the
+     * convolution's tasks then take turns on the process-wide BLAS lock while the vector GEMM runs inside each task,
+     * and the step ran about 20 % slower on OpenBLAS.
+     */
+    FamilyBackend create(int threads, BackendFactory vector, BlasBackendFactory blasFactory, GemmRule rule) {
+        FamilyBackend base = Backends.vectorElseScalar(vector, threads, s -> {
             if (VECTOR_WARNED.compareAndSet(false, true)) warnings.accept("vectorgrad: auto: " + s);
         });
         Availability ba = blasFactory.availability();
-        Backend blas = null;
+        Gemm blas = null;
         if (ba.available()) {
-            blas = blasFactory.createWithDelegate(threads, base);
+            blas = blasFactory.gemm(threads, base.gemm());
         } else if (BLAS_WARNED.compareAndSet(false, true)) {
             warnings.accept("vectorgrad: auto: OpenBLAS off (" + ba.reason() + "); GEMM runs on the " + base.name() + " backend");
         }
-        return new AutoBackend(base, blas, rule);
+        AutoGemm gemm = new AutoGemm(blas, base.gemm(), base.name(), rule);
+        return base.withGemm("auto", gemm, threads == 1 ? gemm : base.gemm());
     }
 
     /** Resets the once-per-process warnings (tests only). */

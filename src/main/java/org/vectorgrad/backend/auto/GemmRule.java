@@ -9,7 +9,7 @@ package org.vectorgrad.backend.auto;
  * Java backends on every GEMM from 4³ up, and lost only at 2³. Re-measure with {@code bench/tools/harness/BlasGemmHarness compare}
  * when the vector GEMM changes; the system property {@value #PROPERTY} overrides the threshold (0 = always
  * BLAS, a huge value = never). The convolutions' GEMMs follow the same rule with one thread (docs/decisions.md
- * §8; with more, {@link AutoBackend} keeps them on the vector GEMM).
+ * §8; with more, {@link AutoBackendFactory} keeps them on the vector GEMM).
  */
 public record GemmRule(long minWork) {
     /** System property overriding {@link #DEFAULT_MIN_WORK}. */

@@ -32,16 +32,6 @@ final class BlasArgs {
         }
     }
 
-    /** A contiguous vector of {@code n} floats at {@code off}. */
-    static void vector(String kernel, String what, float[] arr, int off, int n) {
-        if (arr == null) throw new NullPointerException(kernel + ": " + what + " is null (n=" + n + ")");
-        if (n < 0) throw new IllegalArgumentException(kernel + ": negative length " + n);
-        if (off < 0 || (long) off + n > arr.length) {
-            throw new IllegalArgumentException(kernel + ": " + what + " of " + n + " floats at offset " + off
-                    + " does not fit an array of " + arr.length);
-        }
-    }
-
     /**
      * All the checks of a row-major GEMM with non-empty C and k > 0; allocation-free unless it throws (the message
      * is built only then).

@@ -1,13 +1,15 @@
 package org.vectorgrad.backend.blas;
 
 import org.vectorgrad.backend.Availability;
-import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.BackendFactory;
+import org.vectorgrad.backend.FamilyBackend;
 import org.vectorgrad.backend.BackendUnavailableException;
 import org.vectorgrad.backend.Backends;
+import org.vectorgrad.backend.Gemm;
 
 /**
- * The {@code blas} backend: OpenBLAS through FFM. Loaded reflectively by {@link Backends}. The library comes from
+ * The {@code blas} backend: the best Java backend (vector, else scalar; {@link Backends#vectorElseScalar}) with
+ * OpenBLAS's GEMM ({@link BlasGemm}, through FFM) for dense layers and convolutions alike. Loaded reflectively by {@link Backends}. The library comes from
  * {@code -Dvectorgrad.blas.library} (read at each {@link #availability()} call, each name opened once) or
  * {@code libopenblas.so.0}; when it is absent or incomplete the backend is unavailable with the reason and what to
  * install.
@@ -30,20 +32,21 @@ public final class BlasBackendFactory implements BackendFactory {
     public Availability availability() { return OpenBlasLoader.availability(library()); }
 
     @Override
-    public Backend create(int threads) {
+    public FamilyBackend create(int threads) {
         requireAvailable();
         // the best Java backend runs what OpenBLAS does not; the blas backend's own reason is the one that matters
-        return createWithDelegate(threads, Backends.vectorElseScalar(threads, s -> { }));
+        FamilyBackend base = Backends.vectorElseScalar(threads, s -> { });
+        Gemm gemm = gemm(threads, base.gemm());
+        return base.withGemm("blas", gemm, gemm);
     }
 
     /**
-     * A BLAS backend whose non-BLAS kernels run on {@code delegate} (the {@code auto} backend shares its base).
-     * Closing it closes {@code delegate}; a caller that owns {@code delegate} should close only one of them.
+     * The OpenBLAS GEMM with {@code threads} threads; {@code emptyK} (the Java GEMM) computes the products with
+     * k == 0. Shared by the {@code blas} and {@code auto} backends.
      */
-    public Backend createWithDelegate(int threads, Backend delegate) {
+    public BlasGemm gemm(int threads, Gemm emptyK) {
         requireAvailable();
-        java.util.Objects.requireNonNull(delegate, "delegate");
-        return new BlasBackend(threads, delegate, GEMV_FOR_VECTORS, level1ViaBlas(delegate));
+        return new BlasGemm(threads, GEMV_FOR_VECTORS, emptyK);
     }
 
     private void requireAvailable() {
@@ -56,13 +59,4 @@ public final class BlasBackendFactory implements BackendFactory {
      * (docs/blas.md, "GEMV").
      */
     static final boolean GEMV_FOR_VECTORS = true;
-
-    /**
-     * axpy and scale go to OpenBLAS only when the delegate is the scalar backend: measured (docs/blas.md, "Level 1"),
-     * {@code cblas_saxpy}/{@code cblas_sscal} beat the scalar loops (3.6× on long axpy) but never the vector kernels
-     * (equal on long vectors, slower on short ones, where the downcall dominates).
-     */
-    static boolean level1ViaBlas(Backend delegate) {
-        return delegate.name().equals("scalar");
-    }
 }

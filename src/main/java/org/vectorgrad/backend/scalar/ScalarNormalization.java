@@ -13,7 +13,7 @@ public final class ScalarNormalization extends Normalization {
     private ScalarNormalization() {}
 
     @Override
-    protected void batchNormTrainBody(int batch, int channels, int spatial, float[] x, int xOff, float[] gamma, float[] beta,
+    protected void runBatchNormTrain(int batch, int channels, int spatial, float[] x, int xOff, float[] gamma, float[] beta,
                                       float eps, float momentum, float[] runningMean, float[] runningVar,
                                       float[] y, int yOff, float[] saveMean, float[] saveInvstd) {
         long m = (long) batch * spatial;
@@ -44,7 +44,7 @@ public final class ScalarNormalization extends Normalization {
     }
 
     @Override
-    protected void batchNormEvalBody(int batch, int channels, int spatial, float[] x, int xOff, float[] gamma, float[] beta,
+    protected void runBatchNormEval(int batch, int channels, int spatial, float[] x, int xOff, float[] gamma, float[] beta,
                                      float eps, float[] runningMean, float[] runningVar,
                                      float[] y, int yOff, float[] saveMean, float[] saveInvstd) {
         for (int c = 0; c < channels; c++) {
@@ -66,7 +66,7 @@ public final class ScalarNormalization extends Normalization {
     }
 
     @Override
-    protected void batchNormBackwardBody(int batch, int channels, int spatial, float[] x, int xOff, float[] dy, int dyOff,
+    protected void runBatchNormBackward(int batch, int channels, int spatial, float[] x, int xOff, float[] dy, int dyOff,
                                          float[] mean, float[] invstd, float[] gamma, boolean batchStatistics,
                                          float[] dx, int dxOff, float[] dgamma, float[] dbeta) {
         long m = (long) batch * spatial;
@@ -98,7 +98,7 @@ public final class ScalarNormalization extends Normalization {
     }
 
     @Override
-    protected void layerNormForwardBody(int rows, int cols, float[] x, int xOff, float[] gamma, float[] beta, float eps,
+    protected void runLayerNormForward(int rows, int cols, float[] x, int xOff, float[] gamma, float[] beta, float eps,
                                         float[] y, int yOff, float[] saveMean, float[] saveInvstd) {
         for (int r = 0; r < rows; r++) {
             int base = r * cols;
@@ -121,7 +121,7 @@ public final class ScalarNormalization extends Normalization {
     }
 
     @Override
-    protected void layerNormBackwardBody(int rows, int cols, float[] x, int xOff, float[] dy, int dyOff, float[] mean,
+    protected void runLayerNormBackward(int rows, int cols, float[] x, int xOff, float[] dy, int dyOff, float[] mean,
                                          float[] invstd, float[] gamma, float[] dx, int dxOff, float[] dgamma, float[] dbeta) {
         if (dx != null) {
             for (int r = 0; r < rows; r++) {

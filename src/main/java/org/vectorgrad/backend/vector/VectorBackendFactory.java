@@ -3,8 +3,8 @@ package org.vectorgrad.backend.vector;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import org.vectorgrad.backend.Availability;
-import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.BackendFactory;
+import org.vectorgrad.backend.FamilyBackend;
 
 /**
  * Creates {@link VectorBackend}s and decides, Lucene-style, whether the Vector API can pay off here. The vector
@@ -75,7 +75,7 @@ public final class VectorBackendFactory implements BackendFactory {
     }
 
     @Override
-    public Backend create(int threads) {
-        return new VectorBackend(threads);
+    public FamilyBackend create(int threads) {
+        return VectorBackend.create(threads);
     }
 }

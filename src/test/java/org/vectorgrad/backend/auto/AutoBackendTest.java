@@ -3,6 +3,7 @@ package org.vectorgrad.backend.auto;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,8 +18,11 @@ import org.vectorgrad.backend.Availability;
 import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.Backends;
 import org.vectorgrad.backend.ConvGeometry;
+import org.vectorgrad.backend.FamilyBackend;
+import org.vectorgrad.backend.Gemm;
 import org.vectorgrad.backend.Scratch;
 import org.vectorgrad.backend.blas.BlasBackendFactory;
+import org.vectorgrad.backend.blas.BlasGemm;
 import org.vectorgrad.backend.blas.OpenBlasLoader;
 import org.vectorgrad.backend.scalar.ScalarBackend;
 
@@ -38,8 +42,8 @@ class AutoBackendTest {
     private static void assertGemmMatchesOracle(Backend b, int m, int n, int k, boolean ta, boolean tb) {
         SplittableRandom r = new SplittableRandom(m * 31L + n * 7L + k);
         float[] a = random(r, m * k), bb = random(r, k * n), want = random(r, m * n), got = want.clone();
-        new ScalarBackend().gemm(ta, tb, m, n, k, 1f, a, 0, ta ? m : k, bb, 0, tb ? k : n, 0.5f, want, 0, n);
-        b.gemm(ta, tb, m, n, k, 1f, a, 0, ta ? m : k, bb, 0, tb ? k : n, 0.5f, got, 0, n);
+        ScalarBackend.create().gemm().gemm(ta, tb, m, n, k, 1f, a, 0, ta ? m : k, bb, 0, tb ? k : n, 0.5f, want, 0, n);
+        b.gemm().gemm(ta, tb, m, n, k, 1f, a, 0, ta ? m : k, bb, 0, tb ? k : n, 0.5f, got, 0, n);
         for (int i = 0; i < want.length; i++) {
             assertEquals(want[i], got[i], 1e-4f * (k + 1), "auto gemm " + m + "x" + n + "x" + k + " at " + i);
         }
@@ -48,14 +52,14 @@ class AutoBackendTest {
     @Test
     void withoutBlasWarnsOnceAndComputes() {
         BlasBackendFactory absent = new BlasBackendFactory("libvectorgrad-absent.so");
-        try (AutoBackend a = factory.create(1, Backends.factories().get("vector"), absent, new GemmRule(0));
-             AutoBackend b = factory.create(1, Backends.factories().get("vector"), absent, new GemmRule(0))) {
+        try (FamilyBackend a = factory.create(1, Backends.factories().get("vector"), absent, new GemmRule(0));
+             FamilyBackend b = factory.create(1, Backends.factories().get("vector"), absent, new GemmRule(0))) {
             List<String> blasLines = warnings.stream().filter(w -> w.contains("OpenBLAS off")).toList();
             assertEquals(1, blasLines.size(), warnings.toString());
             assertTrue(blasLines.get(0).contains("libvectorgrad-absent.so") && blasLines.get(0).contains("apt-get install"),
                     blasLines.get(0));
-            assertTrue(a.describe().contains("OpenBLAS off"), a.describe());
-            assertFalse(a.gemmBackend(false, false, 512, 512, 512).name().equals("blas"));
+            assertTrue(gemmOf(a).describe().contains("OpenBLAS off"), gemmOf(a).describe());
+            assertFalse(gemmOf(a).choose(false, false, 512, 512, 512) instanceof BlasGemm);
             assertGemmMatchesOracle(a, 33, 17, 45, true, false);
             assertGemmMatchesOracle(b, 5, 64, 3, false, true);
         }
@@ -66,17 +70,17 @@ class AutoBackendTest {
         BlasBackendFactory blas = new BlasBackendFactory(OpenBlasLoader.configuredName());
         Availability av = blas.availability();
         org.vectorgrad.Prerequisites.require(av.available(), "needs OpenBLAS: " + av.reason());
-        try (AutoBackend auto = factory.create(1, Backends.factories().get("vector"), blas, new GemmRule(32 * 32 * 32))) {
+        try (FamilyBackend auto = factory.create(1, Backends.factories().get("vector"), blas, new GemmRule(32 * 32 * 32))) {
             assertTrue(warnings.stream().noneMatch(w -> w.contains("OpenBLAS")), warnings.toString());
-            assertEquals("blas", auto.gemmBackend(false, false, 32, 32, 32).name());
-            assertEquals("blas", auto.gemmBackend(true, false, 784, 512, 128).name());
-            Backend small = auto.gemmBackend(false, false, 4, 4, 4);
-            assertFalse(small.name().equals("blas"), small.name());
-            assertSame(small, auto.gemmBackend(false, true, 31, 32, 32));
+            assertInstanceOf(BlasGemm.class, gemmOf(auto).choose(false, false, 32, 32, 32));
+            assertInstanceOf(BlasGemm.class, gemmOf(auto).choose(true, false, 784, 512, 128));
+            Gemm small = gemmOf(auto).choose(false, false, 4, 4, 4);
+            assertFalse(small instanceof BlasGemm, small.toString());
+            assertSame(small, gemmOf(auto).choose(false, true, 31, 32, 32));
             assertGemmMatchesOracle(auto, 4, 4, 4, false, false);
             assertGemmMatchesOracle(auto, 40, 50, 60, true, true);
             float[] x = {1, 2, 3}, y = {1, 1, 1};
-            auto.axpy(3, 2f, x, 0, y, 0);
+            auto.pointwise().axpy(3, 2f, x, 0, y, 0);
             assertEquals(7f, y[2]);
         }
     }
@@ -121,13 +125,13 @@ class AutoBackendTest {
         ConvGeometry g = ConvGeometry.simple(5, 8, 9, 9, 16, 3, 1, 1);
         SplittableRandom r = new SplittableRandom(11);
         float[] x = random(r, g.inputSize()), w = random(r, g.weightSize()), dy = random(r, g.outputSize());
-        try (AutoBackend allBlas = factory.create(1, Backends.factories().get("vector"), blas, new GemmRule(0));
-             AutoBackend noBlas = factory.create(1, Backends.factories().get("vector"), blas, new GemmRule(Long.MAX_VALUE));
-             AutoBackend twoThreads = factory.create(2, Backends.factories().get("vector"), blas, new GemmRule(0));
+        try (FamilyBackend allBlas = factory.create(1, Backends.factories().get("vector"), blas, new GemmRule(0));
+             FamilyBackend noBlas = factory.create(1, Backends.factories().get("vector"), blas, new GemmRule(Long.MAX_VALUE));
+             FamilyBackend twoThreads = factory.create(2, Backends.factories().get("vector"), blas, new GemmRule(0));
              Backend blasOnly = blas.create(1);
              Backend vector = Backends.create("vector", 1);
              Backend vector2 = Backends.create("vector", 2)) {
-            assertTrue(allBlas.describe().contains("conv"), allBlas.describe());
+            assertTrue(gemmOf(allBlas).describe().contains("conv"), gemmOf(allBlas).describe());
             float[][] viaAll = conv(allBlas, g, x, w, dy), viaNone = conv(noBlas, g, x, w, dy);
             float[][] viaBlas = conv(blasOnly, g, x, w, dy), viaVector = conv(vector, g, x, w, dy);
             float[][] viaTwo = conv(twoThreads, g, x, w, dy), viaVector2 = conv(vector2, g, x, w, dy);
@@ -140,12 +144,16 @@ class AutoBackendTest {
         }
     }
 
+    private static AutoGemm gemmOf(Backend b) {
+        return (AutoGemm) b.gemm();
+    }
+
     /** Forward output, input gradient and weight gradient of one convolution on {@code b}. */
     private static float[][] conv(Backend b, ConvGeometry g, float[] x, float[] w, float[] dy) {
         float[] y = new float[g.outputSize()], dx = new float[g.inputSize()], dw = new float[g.weightSize()];
-        b.conv2dForward(g, x, w, null, y, new Scratch());
-        b.conv2dBackwardData(g, dy, w, dx, new Scratch());
-        b.conv2dBackwardWeights(g, x, dy, dw, null, new Scratch());
+        b.convolution().forward(g, x, 0, w, 0, null, 0, y, 0, new Scratch());
+        b.convolution().backwardData(g, dy, 0, w, 0, dx, 0, new Scratch());
+        b.convolution().backwardWeights(g, x, 0, dy, 0, dw, 0, null, 0, new Scratch());
         return new float[][] {y, dx, dw};
     }
 }

@@ -60,7 +60,7 @@ class BlasLibraryMissingTest {
         System.setProperty(OpenBlasLoader.PROPERTY, ABSENT);
         try (Backend auto = Backends.create("auto", 1, s -> { })) {
             float[] a = {1, 2, 3, 4}, b = {5, 6, 7, 8}, c = new float[4];
-            auto.gemm(false, false, 2, 2, 2, 1f, a, 0, 2, b, 0, 2, 0f, c, 0, 2);
+            auto.gemm().gemm(false, false, 2, 2, 2, 1f, a, 0, 2, b, 0, 2, 0f, c, 0, 2);
             assertEquals(19f, c[0]);
             assertEquals(50f, c[3]);
         }

@@ -35,7 +35,7 @@ class BlasThreadCountTest {
         int m = s[0], n = s[1], k = s[2];
         boolean ta = s[3] == 1, tb = s[4] == 1;
         float[] c = new float[m * n];
-        be.gemm(ta, tb, m, n, k, 1f, ab[0], 0, ta ? m : k, ab[1], 0, tb ? k : n, 0f, c, 0, n);
+        be.gemm().gemm(ta, tb, m, n, k, 1f, ab[0], 0, ta ? m : k, ab[1], 0, tb ? k : n, 0f, c, 0, n);
         return c;
     }
 

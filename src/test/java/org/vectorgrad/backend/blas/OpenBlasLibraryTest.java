@@ -58,10 +58,10 @@ class OpenBlasLibraryTest {
             try (Backend two = f.create(2)) {
                 assertEquals(2, cblas_h.openblas_get_num_threads());
                 float[] a = {1, 2, 3, 4}, c = new float[4];
-                one.gemm(false, false, 2, 2, 2, 1f, a, 0, 2, a, 0, 2, 0f, c, 0, 2);   // re-sets before the call
+                one.gemm().gemm(false, false, 2, 2, 2, 1f, a, 0, 2, a, 0, 2, 0f, c, 0, 2);   // re-sets before the call
                 assertEquals(1, cblas_h.openblas_get_num_threads());
                 assertEquals(7f, c[0]);
-                two.gemm(false, false, 2, 2, 2, 1f, a, 0, 2, a, 0, 2, 0f, c, 0, 2);
+                two.gemm().gemm(false, false, 2, 2, 2, 1f, a, 0, 2, a, 0, 2, 0f, c, 0, 2);
                 assertEquals(2, cblas_h.openblas_get_num_threads());
             }
         }

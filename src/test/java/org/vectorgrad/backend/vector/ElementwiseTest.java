@@ -10,7 +10,10 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.vectorgrad.backend.Activation;
+import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.scalar.ScalarBackend;
+import org.vectorgrad.backend.vector.elementwise.Blas1Kernels;
+import org.vectorgrad.backend.vector.elementwise.ReductionKernels;
 
 /**
  * Every vector elementwise kernel against its scalar twin at odd sizes (0, 1, tails around the lane count, and
@@ -21,9 +24,9 @@ import org.vectorgrad.backend.scalar.ScalarBackend;
 class ElementwiseTest {
     private static final double ABS = 2e-6, REL = 1e-5;
     private static final int[] SIZES = {0, 1, 3, 7, 15, 16, 17, 31, 33, 100, 1023, (1 << 17) + 5};
-    private static final ScalarBackend ORACLE = new ScalarBackend();
-    private static final VectorBackend VB = new VectorBackend(2);
-    private static final VectorBackend VB8 = new VectorBackend(8);
+    private static final Backend ORACLE = ScalarBackend.create();
+    private static final Backend VB = VectorBackend.create(2);
+    private static final Backend VB8 = VectorBackend.create(8);
 
     @AfterAll
     static void close() {
@@ -60,19 +63,19 @@ class ElementwiseTest {
             for (Activation act : Activation.values()) {
                 float alpha = 0.01f;
                 float[] want = new float[n], got = new float[n];
-                ORACLE.activationForward(act, alpha, n, x, 0, want, 0);
-                VB.activationForward(act, alpha, n, x, 0, got, 0);
+                ORACLE.pointwise().activationForward(act, alpha, n, x, 0, want, 0);
+                VB.pointwise().activationForward(act, alpha, n, x, 0, got, 0);
                 String what = act + " forward n=" + n;
                 if (act == Activation.SIGMOID || act == Activation.TANH) close(want, got, what);
                 else assertArrayEquals(want, got, what);
                 // in place
                 float[] inPlace = x.clone();
-                VB.activationForward(act, alpha, n, inPlace, 0, inPlace, 0);
+                VB.pointwise().activationForward(act, alpha, n, inPlace, 0, inPlace, 0);
                 assertArrayEquals(got, inPlace, what + " in place");
 
                 float[] dWant = new float[n], dGot = new float[n];
-                ORACLE.activationBackward(act, alpha, n, want, 0, dy, 0, dWant, 0);
-                VB.activationBackward(act, alpha, n, want, 0, dy, 0, dGot, 0);
+                ORACLE.pointwise().activationBackward(act, alpha, n, want, 0, dy, 0, dWant, 0);
+                VB.pointwise().activationBackward(act, alpha, n, want, 0, dy, 0, dGot, 0);
                 assertArrayEquals(dWant, dGot, act + " backward n=" + n);
             }
         }
@@ -85,27 +88,27 @@ class ElementwiseTest {
         for (int[] s : shapes) {
             int rows = s[0], cols = s[1];
             float[] x = random(rng, rows * cols + 3, 3), bias = random(rng, cols + 2, 1);
-            for (Activation act : Activation.values()) {
-                for (float[] b : new float[][] {bias, null}) {
-                    float[] want = x.clone(), got = x.clone();
-                    ORACLE.biasActivation(rows, cols, want, 3, b, 2, act, 0.1f);
-                    VB.biasActivation(rows, cols, got, 3, b, 2, act, 0.1f);
-                    String what = "biasActivation " + act + " " + rows + "x" + cols + (b == null ? " no bias" : "");
-                    if (act == Activation.SIGMOID || act == Activation.TANH) close(want, got, what);
-                    else assertArrayEquals(want, got, what);
-                }
-            }
+            float[] want = x.clone(), got = x.clone(), got8 = x.clone();
+            ORACLE.pointwise().addBias(rows, cols, want, 3, bias, 2);
+            VB.pointwise().addBias(rows, cols, got, 3, bias, 2);
+            VB8.pointwise().addBias(rows, cols, got8, 3, bias, 2);
+            assertArrayEquals(want, got, "addBias " + rows + "x" + cols);
+            assertArrayEquals(want, got8, "addBias " + rows + "x" + cols + ", 8 threads");
             float[] dbWant = random(rng, cols + 1, 1), dbGot = dbWant.clone();
-            ORACLE.columnSums(rows, cols, x, 3, dbWant, 1);
-            VB.columnSums(rows, cols, x, 3, dbGot, 1);
+            ORACLE.pointwise().columnSums(rows, cols, x, 3, dbWant, 1);
+            VB.pointwise().columnSums(rows, cols, x, 3, dbGot, 1);
             assertArrayEquals(dbWant, dbGot, "columnSums " + rows + "x" + cols);
         }
         int[][] nchw = {{1, 1, 1}, {2, 3, 17}, {4, 5, 49}, {3, 2, 196}};
         for (int[] s : nchw) {
             float[] dy = random(rng, s[0] * s[1] * s[2], 1);
             float[] want = new float[s[1]], got = new float[s[1]];
-            ORACLE.channelSums(s[0], s[1], s[2], dy, 0, want, 0);
-            VB.channelSums(s[0], s[1], s[2], dy, 0, got, 0);
+            for (int c = 0; c < s[1]; c++) {
+                float sum = 0f;
+                for (int n = 0; n < s[0]; n++) for (int p = 0; p < s[2]; p++) sum += dy[(n * s[1] + c) * s[2] + p];
+                want[c] = sum;
+            }
+            ReductionKernels.channelSums(s[0], s[1], s[2], dy, 0, got, 0, 0, s[1]);   // the conv bias gradient's kernel
             close(want, got, "channelSums");
         }
     }
@@ -119,27 +122,27 @@ class ElementwiseTest {
             float[] x = random(rng, rows * cols, 20);
             if (rows * cols > 3) x[2] = 80f; // large logit: stability
             float[] want = new float[rows * cols], got = new float[rows * cols];
-            ORACLE.softmax(rows, cols, x, 0, want, 0);
-            VB.softmax(rows, cols, x, 0, got, 0);
+            ORACLE.losses().softmax(rows, cols, x, 0, want, 0);
+            VB.losses().softmax(rows, cols, x, 0, got, 0);
             close(want, got, "softmax " + rows + "x" + cols);
             int[] labels = new int[rows];
             for (int r = 0; r < rows; r++) labels[r] = rng.nextInt(cols);
             float[] gWant = new float[rows * cols], gGot = new float[rows * cols];
-            double lWant = ORACLE.softmaxCrossEntropy(rows, cols, x, 0, labels, 0, gWant, 0, 1f / rows);
-            double lGot = VB.softmaxCrossEntropy(rows, cols, x, 0, labels, 0, gGot, 0, 1f / rows);
+            double lWant = ORACLE.losses().softmaxCrossEntropy(rows, cols, x, 0, labels, 0, gWant, 0, 1f / rows);
+            double lGot = VB.losses().softmaxCrossEntropy(rows, cols, x, 0, labels, 0, gGot, 0, 1f / rows);
             close(lWant, lGot, "softmaxCrossEntropy loss " + rows + "x" + cols);
             close(gWant, gGot, "softmaxCrossEntropy grad " + rows + "x" + cols);
-            close(lWant, VB.softmaxCrossEntropy(rows, cols, x, 0, labels, 0, null, 0, 1f), "loss only");
+            close(lWant, VB.losses().softmaxCrossEntropy(rows, cols, x, 0, labels, 0, null, 0, 1f), "loss only");
             int[] aWant = new int[rows], aGot = new int[rows];
             float[] ties = x.clone();
             if (cols > 5) { ties[4] = 1000f; ties[5] = 1000f; } // first of two maxima wins
             if (cols > 7 && rows > 1) ties[cols + 7] = Float.NaN;
-            ORACLE.argmaxRows(rows, cols, ties, 0, aWant, 0);
-            VB.argmaxRows(rows, cols, ties, 0, aGot, 0);
+            ORACLE.losses().argmaxRows(rows, cols, ties, 0, aWant, 0);
+            VB.losses().argmaxRows(rows, cols, ties, 0, aGot, 0);
             assertArrayEquals(aWant, aGot, "argmaxRows " + rows + "x" + cols);
         }
         assertThrows(IllegalArgumentException.class,
-                () -> VB.softmaxCrossEntropy(1, 3, new float[3], 0, new int[] {3}, 0, null, 0, 1f));
+                () -> VB.losses().softmaxCrossEntropy(1, 3, new float[3], 0, new int[] {3}, 0, null, 0, 1f));
     }
 
     @Test
@@ -149,14 +152,12 @@ class ElementwiseTest {
             float[] x = random(rng, n, 8), t = random(rng, n, 0.5), p = random(rng, n, 2);
             for (int i = 0; i < n; i++) t[i] += 0.5f;
             float[] gWant = new float[n], gGot = new float[n];
-            close(ORACLE.binaryCrossEntropyWithLogits(n, x, 0, t, 0, gWant, 0, 0.5f),
-                  VB.binaryCrossEntropyWithLogits(n, x, 0, t, 0, gGot, 0, 0.5f), "bce n=" + n);
+            close(ORACLE.losses().binaryCrossEntropyWithLogits(n, x, 0, t, 0, gWant, 0, 0.5f),
+                  VB.losses().binaryCrossEntropyWithLogits(n, x, 0, t, 0, gGot, 0, 0.5f), "bce n=" + n);
             close(gWant, gGot, "bce grad n=" + n);
-            close(ORACLE.meanSquaredError(n, p, 0, t, 0, gWant, 0, 0.5f),
-                  VB.meanSquaredError(n, p, 0, t, 0, gGot, 0, 0.5f), "mse n=" + n);
+            close(ORACLE.losses().meanSquaredError(n, p, 0, t, 0, gWant, 0, 0.5f),
+                  VB.losses().meanSquaredError(n, p, 0, t, 0, gGot, 0, 0.5f), "mse n=" + n);
             close(gWant, gGot, "mse grad n=" + n);
-            close(ORACLE.dot(n, x, 0, p, 0), VB.dot(n, x, 0, p, 0), "dot n=" + n);
-            assertEquals(VB.dot(n, x, 0, p, 0), VB8.dot(n, x, 0, p, 0), "dot bitwise across thread counts");
         }
     }
 
@@ -166,19 +167,19 @@ class ElementwiseTest {
         for (int n : SIZES) {
             float[] x = random(rng, n + 2, 1), y = random(rng, n + 1, 1);
             float[] want = y.clone(), got = y.clone();
-            ORACLE.axpy(n, -0.3f, x, 2, want, 1);
-            VB.axpy(n, -0.3f, x, 2, got, 1);
+            ORACLE.pointwise().axpy(n, -0.3f, x, 2, want, 1);
+            VB.pointwise().axpy(n, -0.3f, x, 2, got, 1);
             assertArrayEquals(want, got, "axpy n=" + n);
-            ORACLE.scale(n, 1.7f, want, 1);
-            VB8.scale(n, 1.7f, got, 1);
+            for (int i = 0; i < n; i++) want[1 + i] *= 1.7f;
+            Blas1Kernels.scale(1.7f, got, 1, 0, n);   // the softmax kernels' scaling
             assertArrayEquals(want, got, "scale n=" + n);
 
             for (float momentum : new float[] {0f, 0.9f}) {
                 for (boolean nesterov : new boolean[] {false, true}) {
                     float[] w = random(rng, n, 1), g = random(rng, n, 1), v = random(rng, n, 0.1);
                     float[] w2 = w.clone(), v2 = v.clone();
-                    ORACLE.sgdUpdate(n, 0.05f, momentum, 1e-4f, nesterov, w, 0, g, 0, v, 0);
-                    VB.sgdUpdate(n, 0.05f, momentum, 1e-4f, nesterov, w2, 0, g, 0, v2, 0);
+                    ORACLE.updates().sgd(n, 0.05f, momentum, 1e-4f, nesterov, w, 0, g, 0, v, 0);
+                    VB.updates().sgd(n, 0.05f, momentum, 1e-4f, nesterov, w2, 0, g, 0, v2, 0);
                     assertArrayEquals(w, w2, "sgd w n=" + n + " momentum=" + momentum + " nesterov=" + nesterov);
                     assertArrayEquals(v, v2, "sgd v");
                 }
@@ -186,8 +187,8 @@ class ElementwiseTest {
             float[] w = random(rng, n, 1), g = random(rng, n, 1), m = random(rng, n, 0.1), v = random(rng, n, 0.1);
             for (int i = 0; i < n; i++) v[i] = Math.abs(v[i]);
             float[] w2 = w.clone(), m2 = m.clone(), v2 = v.clone();
-            ORACLE.adamUpdate(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-2f, 0.19f, 0.002f, w, 0, g, 0, m, 0, v, 0);
-            VB8.adamUpdate(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-2f, 0.19f, 0.002f, w2, 0, g, 0, m2, 0, v2, 0);
+            ORACLE.updates().adam(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-2f, 0.19f, 0.002f, w, 0, g, 0, m, 0, v, 0);
+            VB8.updates().adam(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-2f, 0.19f, 0.002f, w2, 0, g, 0, m2, 0, v2, 0);
             assertArrayEquals(w, w2, "adam w n=" + n);
             assertArrayEquals(m, m2, "adam m n=" + n);
             assertArrayEquals(v, v2, "adam v n=" + n);
@@ -196,9 +197,9 @@ class ElementwiseTest {
 
     @Test
     void shortArraysAreRejectedWithTheKernelName() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VB.axpy(10, 1f, new float[9], 0, new float[10], 0));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VB.pointwise().axpy(10, 1f, new float[9], 0, new float[10], 0));
         assertTrue(e.getMessage().startsWith("axpy: x"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> VB.columnSums(3, 4, new float[12], 0, new float[3], 0));
+        e = assertThrows(IllegalArgumentException.class, () -> VB.pointwise().columnSums(3, 4, new float[12], 0, new float[3], 0));
         assertTrue(e.getMessage().contains("columnSums") && e.getMessage().contains("db (4)"), e.getMessage());
     }
 }

@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.scalar.ScalarBackend;
+import org.vectorgrad.backend.vector.gemm.BlockedGemm;
 import org.vectorgrad.backend.vector.gemm.GemmBlocking;
 
 /**
@@ -44,7 +46,7 @@ class GemmTest {
     @MethodSource("blockings")
     void matchesScalarOnRandomShapes(GemmBlocking blocking) {
         SplittableRandom rng = new SplittableRandom(blocking.hashCode());
-        try (VectorBackend vb = new VectorBackend(2, blocking)) {
+        try (Backend vb = VectorBackend.create(2, blocking)) {
             int cases = 0;
             for (boolean ta : new boolean[] {false, true}) {
                 for (boolean tb : new boolean[] {false, true}) {
@@ -66,7 +68,7 @@ class GemmTest {
     void namedEdgeShapes(GemmBlocking blocking) {
         SplittableRandom rng = new SplittableRandom(7);
         int[][] shapes = {{1, 1, 1}, {1, 129, 33}, {129, 1, 33}, {33, 17, 1}, {16, 16, 16}, {17, 31, 15}, {127, 129, 2}, {5, 3, 0}, {0, 5, 3}, {4, 0, 2}};
-        try (VectorBackend vb = new VectorBackend(1, blocking)) {
+        try (Backend vb = VectorBackend.create(1, blocking)) {
             for (int[] s : shapes) {
                 for (int tr = 0; tr < 4; tr++) {
                     check(vb, (tr & 1) != 0, (tr & 2) != 0, s[0], s[1], s[2], -0.5f, 2f, 1 + tr, rng);
@@ -79,7 +81,7 @@ class GemmTest {
     @Test
     void largerShapesAgainstScalar() {
         SplittableRandom rng = new SplittableRandom(11);
-        try (VectorBackend vb = new VectorBackend(2)) {
+        try (Backend vb = VectorBackend.create(2)) {
             check(vb, false, true, 130, 257, 300, 1f, 0f, 0, rng);
             check(vb, true, false, 257, 131, 129, 1f, 1f, 3, rng);
             check(vb, false, false, 67, 600, 513, -0.5f, -0.5f, 1, rng);
@@ -95,7 +97,7 @@ class GemmTest {
      * their rows; C's gaps and its surroundings hold a sentinel that must survive; with beta 0, C's own elements
      * start as NaN (a kernel that reads them would spread the NaN).
      */
-    static void check(VectorBackend vb, boolean ta, boolean tb, int m, int n, int k, float alpha, float beta, int extra,
+    static void check(Backend vb, boolean ta, boolean tb, int m, int n, int k, float alpha, float beta, int extra,
                       SplittableRandom rng) {
         int aRows = ta ? k : m, aCols = ta ? m : k, bRows = tb ? n : k, bCols = tb ? k : n;
         int lda = Math.max(1, aCols + extra), ldb = Math.max(1, bCols + extra), ldc = Math.max(1, n + extra);
@@ -107,12 +109,12 @@ class GemmTest {
             for (int j = 0; j < n; j++) c[cOff + i * ldc + j] = beta == 0f ? Float.NaN : (float) (rng.nextDouble() * 2 - 1);
         }
         float[] want = c.clone(), got = c.clone();
-        new ScalarBackend().gemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, want, cOff, ldc);
+        ScalarBackend.create().gemm().gemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, want, cOff, ldc);
         if (beta == 0f) { // the oracle computes alpha·acc + 0·NaN? No: it skips C when beta is 0. Sanity-check that.
             for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) assertTrue(!Float.isNaN(want[cOff + i * ldc + j]));
         }
-        vb.gemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, got, cOff, ldc);
-        String where = String.format("%s m=%d n=%d k=%d ta=%b tb=%b alpha=%s beta=%s extra=%d", vb.blocking(), m, n, k, ta, tb, alpha, beta, extra);
+        vb.gemm().gemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, got, cOff, ldc);
+        String where = String.format("%s m=%d n=%d k=%d ta=%b tb=%b alpha=%s beta=%s extra=%d", ((BlockedGemm) vb.gemm()).blocking(), m, n, k, ta, tb, alpha, beta, extra);
         for (int idx = 0; idx < c.length; idx++) {
             int rel = idx - cOff;
             boolean inside = rel >= 0 && rel / ldc < m && rel % ldc < n;
@@ -153,8 +155,8 @@ class GemmTest {
                 float[] first = null;
                 for (int threads : new int[] {1, 2, 8}) {
                     float[] c = c0.clone();
-                    try (VectorBackend vb = new VectorBackend(threads, blk)) {
-                        vb.gemm(ta, tb, m, n, k, 0.75f, a, 0, ta ? m : k, b, 0, tb ? k : n, 0.5f, c, 0, n);
+                    try (Backend vb = VectorBackend.create(threads, blk)) {
+                        vb.gemm().gemm(ta, tb, m, n, k, 0.75f, a, 0, ta ? m : k, b, 0, tb ? k : n, 0.5f, c, 0, n);
                     }
                     if (first == null) first = c;
                     else assertArrayEquals(first, c, blk + " transA=" + ta + " transB=" + tb + " threads=" + threads);
@@ -165,15 +167,15 @@ class GemmTest {
 
     @Test
     void badArgumentsNameTheShapes() {
-        try (VectorBackend vb = new VectorBackend(1)) {
+        try (Backend vb = VectorBackend.create(1)) {
             float[] a = new float[12], b = new float[12], c = new float[9];
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> vb.gemm(false, false, 3, 3, 4, 1f, a, 0, 3, b, 0, 3, 0f, c, 0, 3));
+                    () -> vb.gemm().gemm(false, false, 3, 3, 4, 1f, a, 0, 3, b, 0, 3, 0f, c, 0, 3));
             assertTrue(e.getMessage().contains("lda=3") && e.getMessage().contains("m=3 n=3 k=4"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class,
-                    () -> vb.gemm(false, false, 3, 3, 4, 1f, a, 0, 4, new float[11], 0, 3, 0f, c, 0, 3));
+                    () -> vb.gemm().gemm(false, false, 3, 3, 4, 1f, a, 0, 4, new float[11], 0, 3, 0f, c, 0, 3));
             assertTrue(e.getMessage().contains("B needs elements [0, 12)"), e.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> vb.gemm(false, false, -1, 3, 4, 1f, a, 0, 4, b, 0, 3, 0f, c, 0, 3));
+            assertThrows(IllegalArgumentException.class, () -> vb.gemm().gemm(false, false, -1, 3, 4, 1f, a, 0, 4, b, 0, 3, 0f, c, 0, 3));
         }
     }
 }

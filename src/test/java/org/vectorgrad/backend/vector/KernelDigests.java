@@ -63,48 +63,43 @@ public final class KernelDigests {
         Map<String, Long> d = new LinkedHashMap<>();
         float[] out = new float[n], out2 = new float[n];
         for (Activation act : Activation.values()) {
-            be.activationForward(act, 0.01f, n, x, 0, out, 0);
+            be.pointwise().activationForward(act, 0.01f, n, x, 0, out, 0);
             d.put("activationForward " + act, digest(out));
-            be.activationBackward(act, 0.01f, n, out, 0, y, 0, out2, 0);
+            be.pointwise().activationBackward(act, 0.01f, n, out, 0, y, 0, out2, 0);
             d.put("activationBackward " + act, digest(out2));
-            float[] z = logits.clone();
-            be.biasActivation(rows, cols, z, 0, b, 0, act, 0.01f);
-            d.put("biasActivation " + act, digest(z));
         }
+        float[] z = logits.clone();
+        be.pointwise().addBias(rows, cols, z, 0, b, 0);
+        d.put("addBias", digest(z));
         float[] db = new float[cols];
-        be.columnSums(rows, cols, logits, 0, db, 0);
+        be.pointwise().columnSums(rows, cols, logits, 0, db, 0);
         d.put("columnSums", digest(db));
-        float[] dc = new float[3];
-        be.channelSums(2, 3, 6, x, 0, dc, 0);
-        d.put("channelSums", digest(dc));
         float[] sm = new float[rows * cols];
-        be.softmax(rows, cols, logits, 0, sm, 0);
+        be.losses().softmax(rows, cols, logits, 0, sm, 0);
         d.put("softmax", digest(sm));
-        d.put("softmaxCrossEntropy loss", digest(be.softmaxCrossEntropy(rows, cols, logits, 0, labels, 0, sm, 0, 1f / rows)));
+        d.put("softmaxCrossEntropy loss", digest(be.losses().softmaxCrossEntropy(rows, cols, logits, 0, labels, 0, sm, 0, 1f / rows)));
         d.put("softmaxCrossEntropy grad", digest(sm));
-        d.put("bce loss", digest(be.binaryCrossEntropyWithLogits(n, x, 0, t, 0, out, 0, 1f / n)));
+        d.put("bce loss", digest(be.losses().binaryCrossEntropyWithLogits(n, x, 0, t, 0, out, 0, 1f / n)));
         d.put("bce grad", digest(out));
-        d.put("mse loss", digest(be.meanSquaredError(n, x, 0, y, 0, out, 0, 1f / n)));
+        d.put("mse loss", digest(be.losses().meanSquaredError(n, x, 0, y, 0, out, 0, 1f / n)));
         d.put("mse grad", digest(out));
         int[] am = new int[rows];
-        be.argmaxRows(rows, cols, logits, 0, am, 0);
+        be.losses().argmaxRows(rows, cols, logits, 0, am, 0);
         d.put("argmaxRows", (long) java.util.Arrays.hashCode(am));
-        d.put("dot", digest(be.dot(n, x, 0, y, 0)));
         float[] yy = y.clone();
-        be.axpy(n, 0.3f, x, 0, yy, 0);
-        be.scale(n, 1.7f, yy, 0);
-        d.put("axpy+scale", digest(yy));
+        be.pointwise().axpy(n, 0.3f, x, 0, yy, 0);
+        d.put("axpy", digest(yy));
         float[] w = w0.clone(), vel = v0.clone();
-        be.sgdUpdate(n, 0.05f, 0.9f, 1e-4f, true, w, 0, y, 0, vel, 0);
+        be.updates().sgd(n, 0.05f, 0.9f, 1e-4f, true, w, 0, y, 0, vel, 0);
         d.put("sgd", digest(w) ^ 31 * digest(vel));
         float[] m = y.clone(), v = v0.clone();
         w = w0.clone();
-        be.adamUpdate(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-4f, 0.1f, 0.001f, w, 0, y, 0, m, 0, v, 0);
+        be.updates().adam(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-4f, 0.1f, 0.001f, w, 0, y, 0, m, 0, v, 0);
         d.put("adam", digest(w) ^ 31 * digest(m) ^ 961 * digest(v));
         for (boolean ta : new boolean[] {false, true}) {
             for (boolean tb : new boolean[] {false, true}) {
                 float[] c = new float[rows * cols];
-                be.gemm(ta, tb, rows, cols, k, 1.1f, a, 0, ta ? rows : k, b, 0, tb ? k : cols, 0f, c, 0, cols);
+                be.gemm().gemm(ta, tb, rows, cols, k, 1.1f, a, 0, ta ? rows : k, b, 0, tb ? k : cols, 0f, c, 0, cols);
                 d.put("gemm " + ta + tb, digest(c));
             }
         }
@@ -114,22 +109,51 @@ public final class KernelDigests {
             float[] bias = java.util.Arrays.copyOf(convW[i], g.outChannels());
             float[] cy = new float[g.outputSize()], dx = new float[g.inputSize()];
             float[] dw = new float[g.weightSize()], dbias = new float[g.outChannels()];
-            be.conv2dForward(g, convX[i], convW[i], bias, cy, scratch);
-            be.conv2dBackwardData(g, convDy[i], convW[i], dx, scratch);
-            be.conv2dBackwardWeights(g, convX[i], convDy[i], dw, dbias, scratch);
+            be.convolution().forward(g, convX[i], 0, convW[i], 0, bias, 0, cy, 0, scratch);
+            be.convolution().backwardData(g, convDy[i], 0, convW[i], 0, dx, 0, scratch);
+            be.convolution().backwardWeights(g, convX[i], 0, convDy[i], 0, dw, 0, dbias, 0, scratch);
             d.put("conv" + i + " forward", digest(cy));
             d.put("conv" + i + " backwardData", digest(dx));
             d.put("conv" + i + " backwardWeights", digest(dw) ^ 31 * digest(dbias));
         }
         float[] py = new float[pool.outputSize()], pdx = new float[pool.inputSize()];
         int[] arg = new int[pool.outputSize()];
-        be.maxPool2dForward(pool, poolX, py, arg);
-        be.maxPool2dBackward(pool, poolDy, arg, pdx);
+        be.pooling().maxForward(pool, poolX, 0, py, 0, arg);
+        be.pooling().maxBackward(pool, poolDy, 0, arg, pdx, 0);
         d.put("maxPool", digest(py) ^ 31 * digest(pdx) ^ java.util.Arrays.hashCode(arg));
-        be.avgPool2dForward(pool, poolX, py);
-        be.avgPool2dBackward(pool, poolDy, pdx);
+        be.pooling().avgForward(pool, poolX, 0, py, 0);
+        be.pooling().avgBackward(pool, poolDy, 0, pdx, 0);
         d.put("avgPool", digest(py) ^ 31 * digest(pdx));
+        // normalization: the three batch-norm paths (channels as lanes, tiny planes, planes as lanes) and layer norm
+        for (int[] s : new int[][] {{rows, cols, 1}, {2, 3, 5}, {2, 2, 37}}) {
+            int bn = s[0] * s[1] * s[2];
+            float[] bx = fixed(bn, 3), bdy = fixed(bn, 7);
+            float[] gamma = java.util.Arrays.copyOf(b, s[1]), beta = java.util.Arrays.copyOf(a, s[1]);
+            float[] rm = new float[s[1]], rv = new float[s[1]], mean = new float[s[1]], inv = new float[s[1]];
+            java.util.Arrays.fill(rv, 1f);
+            float[] by = new float[bn], bdx = new float[bn], dg = new float[s[1]], dbe = new float[s[1]];
+            be.normalization().batchNormTrain(s[0], s[1], s[2], bx, 0, gamma, beta, 1e-5f, 0.1f, rm, rv, by, 0, mean, inv);
+            be.normalization().batchNormBackward(s[0], s[1], s[2], bx, 0, bdy, 0, mean, inv, gamma, true, bdx, 0, dg, dbe);
+            d.put("batchNorm " + s[2] + " train", digest(by) ^ 31 * digest(rm) ^ 961 * digest(rv) ^ 29791 * digest(inv));
+            d.put("batchNorm " + s[2] + " backward", digest(bdx) ^ 31 * digest(dg) ^ 961 * digest(dbe));
+            be.normalization().batchNormEval(s[0], s[1], s[2], bx, 0, gamma, beta, 1e-5f, rm, rv, by, 0, mean, inv);
+            d.put("batchNorm " + s[2] + " eval", digest(by));
+        }
+        float[] lg = java.util.Arrays.copyOf(b, cols), lb = java.util.Arrays.copyOf(a, cols);
+        float[] ly = new float[rows * cols], ldx = new float[rows * cols], lm = new float[rows], li = new float[rows];
+        float[] ldg = new float[cols], ldb = new float[cols];
+        be.normalization().layerNormForward(rows, cols, logits, 0, lg, lb, 1e-5f, ly, 0, lm, li);
+        be.normalization().layerNormBackward(rows, cols, logits, 0, fixed(rows * cols, 5), 0, lm, li, lg, ldx, 0, ldg, ldb);
+        d.put("layerNorm forward", digest(ly) ^ 31 * digest(lm) ^ 961 * digest(li));
+        d.put("layerNorm backward", digest(ldx) ^ 31 * digest(ldg) ^ 961 * digest(ldb));
         return d;
+    }
+
+    /** {@code size} fixed values in [-1.6, 1.6) (integer arithmetic: the same in every round and every JVM mode). */
+    private static float[] fixed(int size, int step) {
+        float[] g = new float[size];
+        for (int i = 0; i < size; i++) g[i] = ((i * step + 3) % 23 - 11) / 7f;
+        return g;
     }
 
     /**
@@ -154,7 +178,7 @@ public final class KernelDigests {
     /** {@code KernelDigests threads rounds}: prints {@code name=digest} for the vector backend. */
     public static void main(String[] args) {
         int threads = Integer.parseInt(args[0]), rounds = Integer.parseInt(args[1]);
-        try (VectorBackend be = new VectorBackend(threads)) {
+        try (Backend be = VectorBackend.create(threads)) {
             new KernelDigests().warm(be, rounds).forEach((k, v) -> System.out.println(k + "=" + v));
         }
     }

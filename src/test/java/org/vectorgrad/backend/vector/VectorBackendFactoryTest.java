@@ -20,7 +20,7 @@ class VectorBackendFactoryTest {
         Availability a = f.availability();
         assertTrue(a.available(), a.reason());
         try (Backend b = Backends.create("vector", 2)) {
-            assertInstanceOf(VectorBackend.class, b);
+            assertInstanceOf(org.vectorgrad.backend.vector.gemm.BlockedGemm.class, b.gemm());
             assertEquals(2, b.threads());
             assertEquals("vector", b.name());
         }
@@ -42,10 +42,10 @@ class VectorBackendFactoryTest {
     @Test
     void explicitWidthsBuildTheirKernels() {
         for (int bits : new int[] {128, 256, 512}) {
-            try (VectorBackend vb = new VectorBackend(1, bits)) {
-                assertEquals(bits, vb.blocking().bits());
+            try (Backend vb = VectorBackend.create(1, bits)) {
+                assertEquals(bits, ((org.vectorgrad.backend.vector.gemm.BlockedGemm) vb.gemm()).blocking().bits());
                 float[] c = new float[1];
-                vb.gemm(false, false, 1, 1, 1, 1f, new float[] {3f}, 0, 1, new float[] {4f}, 0, 1, 0f, c, 0, 1);
+                vb.gemm().gemm(false, false, 1, 1, 1, 1f, new float[] {3f}, 0, 1, new float[] {4f}, 0, 1, 0f, c, 0, 1);
                 assertEquals(12f, c[0]);
             }
         }

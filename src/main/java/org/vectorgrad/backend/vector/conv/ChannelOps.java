@@ -3,7 +3,7 @@ package org.vectorgrad.backend.vector.conv;
 import java.util.Arrays;
 
 /** Per-channel helpers of the convolution: bias broadcast, fixed-order partial sums (the bias gradient is
- * {@code ReductionKernels.channelSums}, the same kernel as the backend's {@code channelSums}). */
+ * {@code ReductionKernels.channelSums}). */
 final class ChannelOps {
     private ChannelOps() {}
 

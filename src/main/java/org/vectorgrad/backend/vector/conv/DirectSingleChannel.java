@@ -41,20 +41,21 @@ final class DirectSingleChannel {
     }
 
     /** Copies image n into the zeroed padded plane {@code pad} (row length {@link #paddedWidth}). */
-    private static void padImage(ConvGeometry g, float[] x, int n, float[] pad) {
+    private static void padImage(ConvGeometry g, float[] x, int xOff, int n, float[] pad) {
         int ih = g.inH(), iw = g.inW(), wp = paddedWidth(g);
         Arrays.fill(pad, 0, bufferSize(g), 0f);
-        int xImage = n * ih * iw;
+        int xImage = xOff + n * ih * iw;
         for (int r = 0; r < ih; r++) System.arraycopy(x, xImage + r * iw, pad, (r + g.padTop()) * wp + g.padLeft(), iw);
     }
 
     /** Output of image {@code n}: {@code y[n, o] = bias[o] + Σ_{a,b} w[o, a, b]·x[n, 0, shifted]}. */
-    static void forward(ConvGeometry g, float[] x, int n, float[] w, float[] bias, float[] y, float[] pad) {
-        padImage(g, x, n, pad);
+    static void forward(ConvGeometry g, float[] x, int xOff, int n, float[] w, int wOff, float[] bias, int biasOff,
+                        float[] y, int yOff, float[] pad) {
+        padImage(g, x, xOff, n, pad);
         if (g.kernelH() == 3 && g.kernelW() == 3) {
-            forward3x3(g, n, w, bias, y, pad);
+            forward3x3(g, n, w, wOff, bias, biasOff, y, yOff, pad);
         } else {
-            forwardAny(g, n, w, bias, y, pad);
+            forwardAny(g, n, w, wOff, bias, biasOff, y, yOff, pad);
         }
     }
 
@@ -62,19 +63,19 @@ final class DirectSingleChannel {
      * 3×3 kernels: two output channels at a time with their 18 weights held in registers, so each output vector
      * costs 9 input loads for 18 FMAs.
      */
-    private static void forward3x3(ConvGeometry g, int n, float[] w, float[] bias, float[] y, float[] pad) {
+    private static void forward3x3(ConvGeometry g, int n, float[] w, int wOff, float[] bias, int biasOff, float[] y, int yOff, float[] pad) {
         int wp = paddedWidth(g), oh = g.outH(), ow = g.outW(), oc = g.outChannels(), plane = oh * ow;
         int sh = g.strideH(), r1 = g.dilationH() * wp, r2 = 2 * r1, c1 = g.dilationW(), c2 = 2 * c1;
         int lanes = S.length();
         for (int o = 0; o < oc; o += 2) {
             int o2 = Math.min(o + 1, oc - 1); // odd channel count: the last pair computes channel o twice
-            int wa = o * 9, wb = o2 * 9;
+            int wa = wOff + o * 9, wb = wOff + o2 * 9;
             FloatVector a0 = bc(w[wa]), a1 = bc(w[wa + 1]), a2 = bc(w[wa + 2]), a3 = bc(w[wa + 3]), a4 = bc(w[wa + 4]);
             FloatVector a5 = bc(w[wa + 5]), a6 = bc(w[wa + 6]), a7 = bc(w[wa + 7]), a8 = bc(w[wa + 8]);
             FloatVector b0 = bc(w[wb]), b1 = bc(w[wb + 1]), b2 = bc(w[wb + 2]), b3 = bc(w[wb + 3]), b4 = bc(w[wb + 4]);
             FloatVector b5 = bc(w[wb + 5]), b6 = bc(w[wb + 6]), b7 = bc(w[wb + 7]), b8 = bc(w[wb + 8]);
-            float biasA = bias == null ? 0f : bias[o], biasB = bias == null ? 0f : bias[o2];
-            int ya = (n * oc + o) * plane, yb = (n * oc + o2) * plane;
+            float biasA = bias == null ? 0f : bias[biasOff + o], biasB = bias == null ? 0f : bias[biasOff + o2];
+            int ya = yOff + (n * oc + o) * plane, yb = yOff + (n * oc + o2) * plane;
             for (int oy = 0; oy < oh; oy++) {
                 int row = oy * sh * wp;
                 for (int ox = 0; ox < ow; ox += lanes) {
@@ -104,19 +105,19 @@ final class DirectSingleChannel {
     }
 
     /** Any kernel size: one output channel at a time, taps in (kh, kw) order. */
-    private static void forwardAny(ConvGeometry g, int n, float[] w, float[] bias, float[] y, float[] pad) {
+    private static void forwardAny(ConvGeometry g, int n, float[] w, int wOff, float[] bias, int biasOff, float[] y, int yOff, float[] pad) {
         int wp = paddedWidth(g), oh = g.outH(), ow = g.outW(), oc = g.outChannels(), plane = oh * ow;
         int kh = g.kernelH(), kw = g.kernelW(), kk = kh * kw, sh = g.strideH(), dh = g.dilationH(), dw = g.dilationW();
         int lanes = S.length();
         for (int o = 0; o < oc; o++) {
-            float bo = bias == null ? 0f : bias[o];
-            int y0 = (n * oc + o) * plane;
+            float bo = bias == null ? 0f : bias[biasOff + o];
+            int y0 = yOff + (n * oc + o) * plane;
             for (int oy = 0; oy < oh; oy++) {
                 for (int ox = 0; ox < ow; ox += lanes) {
                     FloatVector acc = bc(bo);
                     for (int a = 0; a < kh; a++) {
                         int row = (oy * sh + a * dh) * wp + ox;
-                        for (int b = 0; b < kw; b++) acc = load(pad, row + b * dw).fma(bc(w[o * kk + a * kw + b]), acc);
+                        for (int b = 0; b < kw; b++) acc = load(pad, row + b * dw).fma(bc(w[wOff + o * kk + a * kw + b]), acc);
                     }
                     acc.intoArray(y, y0 + oy * ow + ox, S.indexInRange(ox, ow));
                 }
@@ -133,10 +134,10 @@ final class DirectSingleChannel {
      * (A GEMM here has N = KH·KW = 9 and ran at 6.6 GFLOP/s; tap-by-tap passes over the padded plane with
      * masked row tails were also slower.)
      */
-    static void backwardWeights(ConvGeometry g, float[] cols, float[] dy, int n, float[] part, int partOff, boolean overwrite) {
+    static void backwardWeights(ConvGeometry g, float[] cols, float[] dy, int dyOff, int n, float[] part, int partOff, boolean overwrite) {
         int oc = g.outChannels(), p = g.outH() * g.outW(), kk = g.kernelH() * g.kernelW();
         int lanes = S.length(), full = p / lanes * lanes;
-        int dy0 = n * oc * p;
+        int dy0 = dyOff + n * oc * p;
         for (int o = 0; o < oc; o += 4) {
             // a short last block repeats its last channel; the repeats are computed but never stored
             int d0 = dy0 + o * p, d1 = dy0 + Math.min(o + 1, oc - 1) * p;
@@ -173,23 +174,23 @@ final class DirectSingleChannel {
      * here every row is a flat sum of the output channels' contiguous gradient planes (linear indexes, two
      * accumulators). Kept small for the same inlining reason as {@link #backwardWeights}.
      */
-    static void gradientColumns(ConvGeometry g, float[] w, float[] dy, int n, float[] cols) {
+    static void gradientColumns(ConvGeometry g, float[] w, int wOff, float[] dy, int dyOff, int n, float[] cols) {
         int oc = g.outChannels(), p = g.outH() * g.outW(), kk = g.kernelH() * g.kernelW();
-        int lanes = S.length(), full = p / lanes * lanes, dy0 = n * oc * p;
+        int lanes = S.length(), full = p / lanes * lanes, dy0 = dyOff + n * oc * p;
         for (int t = 0; t < kk; t++) {
             for (int j = 0; j < full; j += lanes) {
                 FloatVector a0 = FloatVector.zero(S), a1 = a0;
                 int o = 0;
                 for (; o + 1 < oc; o += 2) {
-                    a0 = FloatVector.fromArray(S, dy, dy0 + o * p + j).fma(FloatVector.broadcast(S, w[o * kk + t]), a0);
-                    a1 = FloatVector.fromArray(S, dy, dy0 + (o + 1) * p + j).fma(FloatVector.broadcast(S, w[(o + 1) * kk + t]), a1);
+                    a0 = FloatVector.fromArray(S, dy, dy0 + o * p + j).fma(FloatVector.broadcast(S, w[wOff + o * kk + t]), a0);
+                    a1 = FloatVector.fromArray(S, dy, dy0 + (o + 1) * p + j).fma(FloatVector.broadcast(S, w[wOff + (o + 1) * kk + t]), a1);
                 }
-                if (o < oc) a0 = FloatVector.fromArray(S, dy, dy0 + o * p + j).fma(FloatVector.broadcast(S, w[o * kk + t]), a0);
+                if (o < oc) a0 = FloatVector.fromArray(S, dy, dy0 + o * p + j).fma(FloatVector.broadcast(S, w[wOff + o * kk + t]), a0);
                 a0.add(a1).intoArray(cols, t * p + j);
             }
             for (int j = full; j < p; j++) {
                 float acc = 0f;
-                for (int o = 0; o < oc; o++) acc += w[o * kk + t] * dy[dy0 + o * p + j];
+                for (int o = 0; o < oc; o++) acc += w[wOff + o * kk + t] * dy[dy0 + o * p + j];
                 cols[t * p + j] = acc;
             }
         }

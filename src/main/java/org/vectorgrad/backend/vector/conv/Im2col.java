@@ -4,6 +4,7 @@ import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
+import org.vectorgrad.backend.vector.elementwise.Lanes;
 import org.vectorgrad.backend.ConvGeometry;
 
 /**
@@ -20,7 +21,7 @@ import org.vectorgrad.backend.ConvGeometry;
  * calls cost more than the copying). Other strides use the plain loop.
  */
 final class Im2col {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = Lanes.F;   // the one preferred species
 
     private Im2col() {}
 

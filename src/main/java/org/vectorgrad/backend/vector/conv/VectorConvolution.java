@@ -3,14 +3,13 @@ package org.vectorgrad.backend.vector.conv;
 import org.vectorgrad.backend.ConvGeometry;
 import org.vectorgrad.backend.Convolution;
 import org.vectorgrad.backend.Gemm;
-import org.vectorgrad.backend.KernelArgs;
 import org.vectorgrad.backend.Scratch;
 import org.vectorgrad.backend.vector.elementwise.ReductionKernels;
 import org.vectorgrad.parallel.Dispatcher;
 
 /**
  * Convolution kernels of the vector backend (NCHW, weights (O, I/g, KH, KW)), also run by the {@code blas} and
- * {@code auto} backends. The general path is im2col feeding the {@link Gemm} the backend chose, per group, with {@code K = I/g·KH·KW} and {@code P = OH·OW}:
+ * {@code auto} backends on their GEMM ({@link #on}). The general path is im2col feeding the {@link Gemm} the backend chose, per group, with {@code K = I/g·KH·KW} and {@code P = OH·OW}:
  * <pre>
  *   forward          Y_g (Og × B·P)   = W_g (Og×K) · cols (K × B·P)            then rows scattered to y[n, g·Og + o]
  *   backward data    cols (K × B·P)   = W_gᵀ (K×Og) · dY_g (Og × B·P)          then col2im into dx[n]
@@ -37,7 +36,7 @@ import org.vectorgrad.parallel.Dispatcher;
  * <p>Scratch slots: 0 for the weight-gradient partials, {@code 1 + 3t} for the column matrix of task t,
  * {@code 2 + 3t} for its GEMM output / gathered gradient, {@code 3 + 3t} for its padded plane.
  */
-public final class VectorConvolution implements Convolution {
+public final class VectorConvolution extends Convolution {
     /** Fixed batch chunking of backward-weights (divisible by 1, 2, 3, 4 and 6 threads). */
     static final int WEIGHT_CHUNKS = 12;
     /** Columns aimed at when several images share one GEMM (measured: 4 × 196 columns ran 1.2-1.5× one image's). */
@@ -76,11 +75,15 @@ public final class VectorConvolution implements Convolution {
 
     // ---- forward --------------------------------------------------------------------------------------------
 
-    /** Convolution forward: {@code y = conv(x, w) + bias} (bias may be null); y is overwritten. */
+    /** The same kernels, on the same threads, with their GEMMs sent to {@code other}. */
     @Override
-    public void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, Scratch scratch) {
-        KernelArgs.conv("conv2d forward", g, x, "x", g.inputSize(), w, y, "y", g.outputSize());
-        KernelArgs.convBias("conv2d forward", "bias", g, bias);
+    public VectorConvolution on(Gemm other) {
+        return new VectorConvolution(other, dispatcher);
+    }
+
+    @Override
+    protected void runForward(ConvGeometry g, float[] x, int xOff, float[] w, int wOff, float[] bias, int biasOff,
+                              float[] y, int yOff, Scratch scratch) {
         if (DirectSingleChannel.applies(g)) {
             int tasks = Math.min(dispatcher.threads(), g.batch());
             int padSize = DirectSingleChannel.bufferSize(g);
@@ -88,7 +91,7 @@ public final class VectorConvolution implements Convolution {
             dispatcher.forEach(tasks, t -> {
                 float[] pad = scratch.floats(colsSlot(t), padSize);
                 for (int n = first(g.batch(), t, tasks), end = first(g.batch(), t + 1, tasks); n < end; n++) {
-                    DirectSingleChannel.forward(g, x, n, w, bias, y, pad);
+                    DirectSingleChannel.forward(g, x, xOff, n, w, wOff, bias, biasOff, y, yOff, pad);
                 }
             });
             return;
@@ -111,51 +114,50 @@ public final class VectorConvolution implements Convolution {
             float[] pad = pointwise ? null : scratch.floats(padSlot(t), padSize);
             for (int b = first(blocks, t, tasks), end = first(blocks, t + 1, tasks); b < end; b++) {
                 int n0 = b * per, count = Math.min(per, g.batch() - n0);
-                if (pointwise) forwardPointwise(g, x, w, bias, y, n0);
-                else forwardBlock(g, x, w, bias, y, cols, out, pad, n0, count);
+                if (pointwise) forwardPointwise(g, x, xOff, w, wOff, bias, biasOff, y, yOff, n0);
+                else forwardBlock(g, x, xOff, w, wOff, bias, biasOff, y, yOff, cols, out, pad, n0, count);
             }
         });
     }
 
-    private void forwardBlock(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, float[] cols, float[] out, float[] pad,
-                              int n0, int count) {
+    private void forwardBlock(ConvGeometry g, float[] x, int xOff, float[] w, int wOff, float[] bias, int biasOff, float[] y, int yOff,
+                              float[] cols, float[] out, float[] pad, int n0, int count) {
         int cg = g.inChannelsPerGroup(), og = g.outChannelsPerGroup(), k = kOf(g), p = g.outH() * g.outW();
         int ld = count * p, xImage = g.inChannels() * g.inH() * g.inW();
         for (int grp = 0; grp < g.groups(); grp++) {
-            for (int j = 0; j < count; j++) Im2col.im2col(g, x, (n0 + j) * xImage, grp * cg, cols, j * p, ld, pad);
+            for (int j = 0; j < count; j++) Im2col.im2col(g, x, xOff + (n0 + j) * xImage, grp * cg, cols, j * p, ld, pad);
             float beta = 0f;
             if (bias != null) {
-                ChannelOps.fillRows(bias, grp * og, og, ld, out, 0);
+                ChannelOps.fillRows(bias, biasOff + grp * og, og, ld, out, 0);
                 beta = 1f;
             }
-            gemm.gemm(false, false, og, ld, k, 1f, w, grp * og * k, k, cols, 0, ld, beta, out, 0, ld);
+            gemm.gemm(false, false, og, ld, k, 1f, w, wOff + grp * og * k, k, cols, 0, ld, beta, out, 0, ld);
             for (int j = 0; j < count; j++) {
-                int yImage = ((n0 + j) * g.outChannels() + grp * og) * p;
+                int yImage = yOff + ((n0 + j) * g.outChannels() + grp * og) * p;
                 for (int o = 0; o < og; o++) System.arraycopy(out, o * ld + j * p, y, yImage + o * p, p);
             }
         }
     }
 
-    private void forwardPointwise(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, int n) {
+    private void forwardPointwise(ConvGeometry g, float[] x, int xOff, float[] w, int wOff, float[] bias, int biasOff,
+                                  float[] y, int yOff, int n) {
         int cg = g.inChannelsPerGroup(), og = g.outChannelsPerGroup(), p = g.outH() * g.outW();
-        int xImage = n * g.inChannels() * p;
+        int xImage = xOff + n * g.inChannels() * p;
         for (int grp = 0; grp < g.groups(); grp++) {
-            int yOff = (n * g.outChannels() + grp * og) * p;
+            int yAt = yOff + (n * g.outChannels() + grp * og) * p;
             float beta = 0f;
             if (bias != null) {
-                ChannelOps.fillRows(bias, grp * og, og, p, y, yOff);
+                ChannelOps.fillRows(bias, biasOff + grp * og, og, p, y, yAt);
                 beta = 1f;
             }
-            gemm.gemm(false, false, og, p, cg, 1f, w, grp * og * cg, cg, x, xImage + grp * cg * p, p, beta, y, yOff, p);
+            gemm.gemm(false, false, og, p, cg, 1f, w, wOff + grp * og * cg, cg, x, xImage + grp * cg * p, p, beta, y, yAt, p);
         }
     }
 
     // ---- backward data --------------------------------------------------------------------------------------
 
-    /** Gradient w.r.t. the input: {@code dx} is overwritten with convᵀ(dy, w). */
     @Override
-    public void backwardData(ConvGeometry g, float[] dy, float[] w, float[] dx, Scratch scratch) {
-        KernelArgs.conv("conv2d backward-data", g, dx, "dx", g.inputSize(), w, dy, "dy", g.outputSize());
+    protected void runBackwardData(ConvGeometry g, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff, Scratch scratch) {
         if (DirectSingleChannel.applies(g)) {
             int tasks = Math.min(dispatcher.threads(), g.batch());
             int colsSize = kOf(g) * g.outH() * g.outW(), padSize = Im2col.padSize(g);
@@ -167,8 +169,8 @@ public final class VectorConvolution implements Convolution {
                 float[] cols = scratch.floats(colsSlot(t), colsSize), pad = scratch.floats(padSlot(t), padSize);
                 int xImage = g.inH() * g.inW(), p = g.outH() * g.outW();
                 for (int n = first(g.batch(), t, tasks), end = first(g.batch(), t + 1, tasks); n < end; n++) {
-                    DirectSingleChannel.gradientColumns(g, w, dy, n, cols);
-                    Im2col.col2im(g, cols, 0, p, dx, n * xImage, 0, pad);
+                    DirectSingleChannel.gradientColumns(g, w, wOff, dy, dyOff, n, cols);
+                    Im2col.col2im(g, cols, 0, p, dx, dxOff + n * xImage, 0, pad);
                 }
             });
             return;
@@ -191,14 +193,14 @@ public final class VectorConvolution implements Convolution {
             float[] pad = pointwise ? null : scratch.floats(padSlot(t), padSize);
             for (int b = first(blocks, t, tasks), end = first(blocks, t + 1, tasks); b < end; b++) {
                 int n0 = b * per, count = Math.min(per, g.batch() - n0);
-                if (pointwise) backwardDataPointwise(g, dy, w, dx, n0);
-                else backwardDataBlock(g, dy, w, dx, cols, gathered, pad, n0, count);
+                if (pointwise) backwardDataPointwise(g, dy, dyOff, w, wOff, dx, dxOff, n0);
+                else backwardDataBlock(g, dy, dyOff, w, wOff, dx, dxOff, cols, gathered, pad, n0, count);
             }
         });
     }
 
-    private void backwardDataBlock(ConvGeometry g, float[] dy, float[] w, float[] dx, float[] cols, float[] gathered, float[] pad,
-                                   int n0, int count) {
+    private void backwardDataBlock(ConvGeometry g, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff,
+                                   float[] cols, float[] gathered, float[] pad, int n0, int count) {
         int cg = g.inChannelsPerGroup(), og = g.outChannelsPerGroup(), k = kOf(g), p = g.outH() * g.outW();
         int ld = count * p, xImage = g.inChannels() * g.inH() * g.inW();
         // no zeroing: col2im overwrites every channel of its group
@@ -207,28 +209,28 @@ public final class VectorConvolution implements Convolution {
             int bOff, ldb;
             if (count == 1) {
                 b = dy; // one image: its gradient block is already Og × P with leading dimension P
-                bOff = (n0 * g.outChannels() + grp * og) * p;
+                bOff = dyOff + (n0 * g.outChannels() + grp * og) * p;
                 ldb = p;
             } else {
                 for (int j = 0; j < count; j++) {
-                    int dyImage = ((n0 + j) * g.outChannels() + grp * og) * p;
+                    int dyImage = dyOff + ((n0 + j) * g.outChannels() + grp * og) * p;
                     for (int o = 0; o < og; o++) System.arraycopy(dy, dyImage + o * p, gathered, o * ld + j * p, p);
                 }
                 b = gathered;
                 bOff = 0;
                 ldb = ld;
             }
-            gemm.gemm(true, false, k, ld, og, 1f, w, grp * og * k, k, b, bOff, ldb, 0f, cols, 0, ld);
-            for (int j = 0; j < count; j++) Im2col.col2im(g, cols, j * p, ld, dx, (n0 + j) * xImage, grp * cg, pad);
+            gemm.gemm(true, false, k, ld, og, 1f, w, wOff + grp * og * k, k, b, bOff, ldb, 0f, cols, 0, ld);
+            for (int j = 0; j < count; j++) Im2col.col2im(g, cols, j * p, ld, dx, dxOff + (n0 + j) * xImage, grp * cg, pad);
         }
     }
 
-    private void backwardDataPointwise(ConvGeometry g, float[] dy, float[] w, float[] dx, int n) {
+    private void backwardDataPointwise(ConvGeometry g, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff, int n) {
         int cg = g.inChannelsPerGroup(), og = g.outChannelsPerGroup(), p = g.outH() * g.outW();
-        int xImage = n * g.inChannels() * p;
+        int xImage = dxOff + n * g.inChannels() * p;
         for (int grp = 0; grp < g.groups(); grp++) {
             // the column matrix is dx itself (P == H·W), written with beta = 0
-            gemm.gemm(true, false, cg, p, og, 1f, w, grp * og * cg, cg, dy, (n * g.outChannels() + grp * og) * p, p,
+            gemm.gemm(true, false, cg, p, og, 1f, w, wOff + grp * og * cg, cg, dy, dyOff + (n * g.outChannels() + grp * og) * p, p,
                     0f, dx, xImage + grp * cg * p, p);
         }
     }
@@ -240,11 +242,9 @@ public final class VectorConvolution implements Convolution {
         return (int) Math.max(1, Math.min(Math.min(WEIGHT_CHUNKS, g.batch()), ConvGeometry.MAX_ELEMENTS / g.weightSize()));
     }
 
-    /** Gradients w.r.t. weights and bias, accumulated into {@code dw} and {@code db} (db may be null). */
     @Override
-    public void backwardWeights(ConvGeometry g, float[] x, float[] dy, float[] dw, float[] db, Scratch scratch) {
-        KernelArgs.conv("conv2d backward-weights", g, x, "x", g.inputSize(), dw, dy, "dy", g.outputSize());
-        KernelArgs.convBias("conv2d backward-weights", "db", g, db);
+    protected void runBackwardWeights(ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff,
+                                      float[] db, int dbOff, Scratch scratch) {
         int wsize = g.weightSize();
         int chunks = weightChunks(g);
         int tasks = Math.min(dispatcher.threads(), chunks);
@@ -265,10 +265,10 @@ public final class VectorConvolution implements Convolution {
                 int n0 = first(g.batch(), c, chunks), n1 = first(g.batch(), c + 1, chunks);
                 for (int n = n0; n < n1; n++) {
                     if (direct) {
-                        Im2col.im2col(g, x, n * g.inH() * g.inW(), 0, cols, 0, g.outH() * g.outW(), pad);
-                        DirectSingleChannel.backwardWeights(g, cols, dy, n, partials, c * wsize, n == n0);
+                        Im2col.im2col(g, x, xOff + n * g.inH() * g.inW(), 0, cols, 0, g.outH() * g.outW(), pad);
+                        DirectSingleChannel.backwardWeights(g, cols, dy, dyOff, n, partials, c * wsize, n == n0);
                     } else {
-                        backwardWeightsImage(g, x, dy, partials, c * wsize, cols, pad, n, n == n0);
+                        backwardWeightsImage(g, x, xOff, dy, dyOff, partials, c * wsize, cols, pad, n, n == n0);
                     }
                 }
             }
@@ -277,21 +277,21 @@ public final class VectorConvolution implements Convolution {
         int reduceTasks = Math.min(dispatcher.threads(), Math.max(1, wsize / 4096));
         dispatcher.forEach(reduceTasks, t -> {
             int i0 = first(wsize, t, reduceTasks), i1 = first(wsize, t + 1, reduceTasks);
-            for (int c = 0; c < chunks; c++) ChannelOps.addInto(partials, c * wsize + i0, dw, i0, i1 - i0);
+            for (int c = 0; c < chunks; c++) ChannelOps.addInto(partials, c * wsize + i0, dw, dwOff + i0, i1 - i0);
         });
         if (db != null) {
             int oc = g.outChannels(), sp = g.outH() * g.outW();
             int biasTasks = Math.min(dispatcher.threads(), oc);
             dispatcher.forEach(biasTasks, t -> {
-                ReductionKernels.channelSums(g.batch(), oc, sp, dy, 0, db, 0, first(oc, t, biasTasks), first(oc, t + 1, biasTasks));
+                ReductionKernels.channelSums(g.batch(), oc, sp, dy, dyOff, db, dbOff, first(oc, t, biasTasks), first(oc, t + 1, biasTasks));
             });
         }
     }
 
-    private void backwardWeightsImage(ConvGeometry g, float[] x, float[] dy, float[] part, int partOff,
+    private void backwardWeightsImage(ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] part, int partOff,
                                       float[] cols, float[] pad, int n, boolean firstImage) {
         int cg = g.inChannelsPerGroup(), og = g.outChannelsPerGroup(), k = kOf(g);
-        int p = g.outH() * g.outW(), xImage = n * g.inChannels() * g.inH() * g.inW();
+        int p = g.outH() * g.outW(), xImage = xOff + n * g.inChannels() * g.inH() * g.inW();
         float beta = firstImage ? 0f : 1f;
         for (int grp = 0; grp < g.groups(); grp++) {
             float[] b;
@@ -304,8 +304,8 @@ public final class VectorConvolution implements Convolution {
                 b = cols;
                 bOff = 0;
             }
-            int dyOff = (n * g.outChannels() + grp * og) * p;
-            gemm.gemm(false, true, og, k, p, 1f, dy, dyOff, p, b, bOff, p, beta, part, partOff + grp * og * k, k);
+            int dyAt = dyOff + (n * g.outChannels() + grp * og) * p;
+            gemm.gemm(false, true, og, k, p, 1f, dy, dyAt, p, b, bOff, p, beta, part, partOff + grp * og * k, k);
         }
     }
 

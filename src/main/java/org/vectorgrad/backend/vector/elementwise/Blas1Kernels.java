@@ -5,7 +5,7 @@ import static org.vectorgrad.backend.vector.elementwise.Lanes.N;
 
 import jdk.incubator.vector.FloatVector;
 
-/** axpy and scale on ranges; the same float operations as the oracle (no fused multiply-add), so bitwise equal. */
+/** axpy (the pointwise family) and scale (the softmax kernels) on ranges; the same float operations as the oracle (no fused multiply-add), so bitwise equal. */
 public final class Blas1Kernels {
     private Blas1Kernels() {}
 

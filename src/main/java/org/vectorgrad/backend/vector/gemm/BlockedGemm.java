@@ -2,7 +2,6 @@ package org.vectorgrad.backend.vector.gemm;
 
 import java.util.concurrent.atomic.AtomicLong;
 import org.vectorgrad.backend.Gemm;
-import org.vectorgrad.backend.KernelArgs;
 import org.vectorgrad.parallel.ChunkTask;
 import org.vectorgrad.parallel.Dispatcher;
 
@@ -18,7 +17,7 @@ import org.vectorgrad.parallel.Dispatcher;
  * <p>Buffers: packed panels live in per-thread workspaces, allocated on first use and grown when a larger
  * problem arrives; a steady stream of same-sized calls allocates nothing.
  */
-public final class BlockedGemm implements Gemm {
+public final class BlockedGemm extends Gemm {
     /** Distinguishes packing stages so a worker knows whether its packed A block is current. */
     private static final AtomicLong STAGE = new AtomicLong();
 
@@ -44,11 +43,10 @@ public final class BlockedGemm implements Gemm {
 
     public GemmBlocking blocking() { return blocking; }
 
-    /** See {@link Gemm#gemm}. */
+    /** See {@link Gemm#gemm}; arguments checked there. */
     @Override
-    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+    protected void runGemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
-        KernelArgs.gemm("vector gemm", transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         if (m == 0 || n == 0) return;
         if (k == 0 || alpha == 0f) {
             scaleC(m, n, beta, c, cOff, ldc);

@@ -41,7 +41,7 @@ public final class VectorNormalization extends Normalization {
     }
 
     @Override
-    protected void batchNormTrainBody(int batch, int channels, int spatial, float[] x, int xOff, float[] gamma, float[] beta,
+    protected void runBatchNormTrain(int batch, int channels, int spatial, float[] x, int xOff, float[] gamma, float[] beta,
                                       float eps, float momentum, float[] runningMean, float[] runningVar,
                                       float[] y, int yOff, float[] saveMean, float[] saveInvstd) {
         split(channels, (long) batch * spatial, (c0, c1) -> NormKernels.batchNormTrain(batch, channels, spatial, x, xOff, gamma, beta,
@@ -49,7 +49,7 @@ public final class VectorNormalization extends Normalization {
     }
 
     @Override
-    protected void batchNormEvalBody(int batch, int channels, int spatial, float[] x, int xOff, float[] gamma, float[] beta,
+    protected void runBatchNormEval(int batch, int channels, int spatial, float[] x, int xOff, float[] gamma, float[] beta,
                                      float eps, float[] runningMean, float[] runningVar,
                                      float[] y, int yOff, float[] saveMean, float[] saveInvstd) {
         split(channels, (long) batch * spatial, (c0, c1) -> NormKernels.batchNormEval(batch, channels, spatial, x, xOff, gamma, beta,
@@ -57,7 +57,7 @@ public final class VectorNormalization extends Normalization {
     }
 
     @Override
-    protected void batchNormBackwardBody(int batch, int channels, int spatial, float[] x, int xOff, float[] dy, int dyOff,
+    protected void runBatchNormBackward(int batch, int channels, int spatial, float[] x, int xOff, float[] dy, int dyOff,
                                          float[] mean, float[] invstd, float[] gamma, boolean batchStatistics,
                                          float[] dx, int dxOff, float[] dgamma, float[] dbeta) {
         split(channels, (long) batch * spatial, (c0, c1) -> NormKernels.batchNormBackward(batch, channels, spatial, x, xOff, dy, dyOff,
@@ -65,13 +65,13 @@ public final class VectorNormalization extends Normalization {
     }
 
     @Override
-    protected void layerNormForwardBody(int rows, int cols, float[] x, int xOff, float[] gamma, float[] beta, float eps,
+    protected void runLayerNormForward(int rows, int cols, float[] x, int xOff, float[] gamma, float[] beta, float eps,
                                         float[] y, int yOff, float[] saveMean, float[] saveInvstd) {
         split(rows, cols, (r0, r1) -> NormKernels.layerNormForward(cols, x, xOff, gamma, beta, eps, y, yOff, saveMean, saveInvstd, r0, r1));
     }
 
     @Override
-    protected void layerNormBackwardBody(int rows, int cols, float[] x, int xOff, float[] dy, int dyOff, float[] mean,
+    protected void runLayerNormBackward(int rows, int cols, float[] x, int xOff, float[] dy, int dyOff, float[] mean,
                                          float[] invstd, float[] gamma, float[] dx, int dxOff, float[] dgamma, float[] dbeta) {
         if (dx != null) {
             split(rows, cols, (r0, r1) -> NormKernels.layerNormBackwardData(cols, x, xOff, dy, dyOff, mean, invstd, gamma, dx, dxOff, r0, r1));

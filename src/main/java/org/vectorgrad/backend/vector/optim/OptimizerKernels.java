@@ -7,7 +7,7 @@ import org.vectorgrad.backend.vector.elementwise.Lanes;
 /**
  * SGD and Adam steps over ranges [from, to). Both use exactly the oracle's float operations in the same order
  * (no fused multiply-add; the vector SQRT is correctly rounded like {@code (float) Math.sqrt}), so they match
- * {@link org.vectorgrad.backend.scalar.ScalarBackend} bitwise, and any split of the range gives the same bits.
+ * {@link org.vectorgrad.backend.scalar.ScalarUpdates} bitwise, and any split of the range gives the same bits.
  */
 public final class OptimizerKernels {
     private static final VectorSpecies<Float> F = Lanes.F;   // the one preferred species

@@ -5,6 +5,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.vectorgrad.backend.vector.elementwise.Lanes;
 
 /**
  * The 2×2, stride-2, unpadded max pool of CNNs, vectorized: a vector of L outputs reads 2L columns of two input
@@ -18,7 +19,7 @@ import jdk.incubator.vector.VectorSpecies;
  * row or column is never read by forward and gets zero gradient.
  */
 final class MaxPool2x2 {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = Lanes.F;   // the one preferred species
     private static final VectorSpecies<Integer> I = S.withLanes(int.class).withShape(S.vectorShape()).check(int.class);
     private static final int L = S.length();
     /** Lane i selects lane 2i (EVEN) or 2i+1 (ODD) of the concatenation of two vectors. */
@@ -68,28 +69,28 @@ final class MaxPool2x2 {
      * of the range, whose spill would reach another thread's planes or past the arrays, use masks (masked
      * loads measured several times slower). Longer rows run full vectors and a masked tail.
      */
-    static void forward(int inH, int inW, float[] x, float[] y, int[] argmax, int p0, int p1) {
+    static void forward(int inH, int inW, float[] x, int xOff, float[] y, int yOff, int[] argmax, int p0, int p1) {
         int oh = inH / 2, ow = inW / 2, outEnd = p1 * oh * ow, inEnd = p1 * inH * inW;
         for (int plane = p0; plane < p1; plane++) {
             int in = plane * inH * inW;
             for (int oy = 0; oy < oh; oy++) {
                 int r0 = in + 2 * oy * inW, out = (plane * oh + oy) * ow;
                 int ox = 0;
-                for (; ox + L <= ow; ox += L) forwardVector(x, y, argmax, r0, inW, out, ox);
+                for (; ox + L <= ow; ox += L) forwardVector(x, xOff, y, yOff, argmax, r0, inW, out, ox);
                 if (ox < ow) {
                     // spare lanes stay inside this call's planes: later rows of the range rewrite them
-                    if (ox == 0 && out + L <= outEnd && r0 + inW + 2 * L <= inEnd) forwardVector(x, y, argmax, r0, inW, out, 0);
-                    else forwardMasked(x, y, argmax, r0, inW, out, ox, ow);
+                    if (ox == 0 && out + L <= outEnd && r0 + inW + 2 * L <= inEnd) forwardVector(x, xOff, y, yOff, argmax, r0, inW, out, 0);
+                    else forwardMasked(x, xOff, y, yOff, argmax, r0, inW, out, ox, ow);
                 }
             }
         }
     }
 
     /** L outputs from columns {@code 2·ox ..} of rows r0, r0+inW; no masks (kept apart so nothing here is boxed). */
-    private static void forwardVector(float[] x, float[] y, int[] argmax, int r0, int inW, int out, int ox) {
+    private static void forwardVector(float[] x, int xOff, float[] y, int yOff, int[] argmax, int r0, int inW, int out, int ox) {
         int c = 2 * ox, r1 = r0 + inW;
-        FloatVector a0 = FloatVector.fromArray(S, x, r0 + c), b0 = FloatVector.fromArray(S, x, r0 + c + L);
-        FloatVector a1 = FloatVector.fromArray(S, x, r1 + c), b1 = FloatVector.fromArray(S, x, r1 + c + L);
+        FloatVector a0 = FloatVector.fromArray(S, x, xOff + r0 + c), b0 = FloatVector.fromArray(S, x, xOff + r0 + c + L);
+        FloatVector a1 = FloatVector.fromArray(S, x, xOff + r1 + c), b1 = FloatVector.fromArray(S, x, xOff + r1 + c + L);
         FloatVector best = EVEN.selectFrom(a0, b0);
         IntVector idx = TWICE_IOTA.add(r0 + c), bi = idx;
         FloatVector v = ODD.selectFrom(a0, b0);
@@ -104,13 +105,13 @@ final class MaxPool2x2 {
         m = wins(v, best);
         best = best.blend(v, m);
         bi = bi.blend(idx.add(inW + 1), m.cast(I));
-        best.intoArray(y, out + ox);
+        best.intoArray(y, yOff + out + ox);
         bi.intoArray(argmax, out + ox);
     }
 
     /** Outputs {@code [ox, ow)} of one row, the last rows of a range: scalar, in window order. */
-    private static void forwardMasked(float[] x, float[] y, int[] argmax, int r0, int inW, int out, int ox, int ow) {
-        PoolKernels.max2x2Row(inW, x, y, argmax, r0, out, ox, ow);
+    private static void forwardMasked(float[] x, int xOff, float[] y, int yOff, int[] argmax, int r0, int inW, int out, int ox, int ow) {
+        PoolKernels.max2x2Row(inW, x, xOff, y, yOff, argmax, r0, out, ox, ow);
     }
 
     /** v replaces best when v > best, or v is NaN (the scalar rule, lane-wise: PyTorch's, the last NaN wins). */
@@ -124,32 +125,32 @@ final class MaxPool2x2 {
      * use the same spill rule as {@link #forward}: the spare lanes write garbage into the rows below, stored
      * before those rows are written correctly (hi0 before lo1, the next row pair after this one).
      */
-    static void backward(int inH, int inW, float[] dy, int[] argmax, float[] dx, int p0, int p1) {
+    static void backward(int inH, int inW, float[] dy, int dyOff, int[] argmax, float[] dx, int dxOff, int p0, int p1) {
         int oh = inH / 2, ow = inW / 2, limit = 2 * ow, outEnd = p1 * oh * ow, inEnd = p1 * inH * inW;
         for (int plane = p0; plane < p1; plane++) {
             int in = plane * inH * inW;
             for (int oy = 0; oy < oh; oy++) {
                 int r0 = in + 2 * oy * inW, r1 = r0 + inW, out = (plane * oh + oy) * ow;
                 int ox = 0;
-                for (; ox + L <= ow; ox += L) backwardVector(dy, argmax, dx, r0, inW, out, ox);
+                for (; ox + L <= ow; ox += L) backwardVector(dy, dyOff, argmax, dx, dxOff, r0, inW, out, ox);
                 if (ox < ow) {
                     // spare lanes stay inside this call's planes, whose later rows (and edge zeroing) rewrite them
-                    if (ox == 0 && out + L <= outEnd && r1 + 2 * L <= inEnd) backwardVector(dy, argmax, dx, r0, inW, out, 0);
-                    else backwardScalar(dy, argmax, dx, r0, inW, out, ox, ow);
+                    if (ox == 0 && out + L <= outEnd && r1 + 2 * L <= inEnd) backwardVector(dy, dyOff, argmax, dx, dxOff, r0, inW, out, 0);
+                    else backwardScalar(dy, dyOff, argmax, dx, dxOff, r0, inW, out, ox, ow);
                 }
                 if (limit < inW) { // odd width: the last column is in no window
-                    dx[r0 + inW - 1] = 0f;
-                    dx[r1 + inW - 1] = 0f;
+                    dx[dxOff + r0 + inW - 1] = 0f;
+                    dx[dxOff + r1 + inW - 1] = 0f;
                 }
             }
-            if (2 * oh < inH) java.util.Arrays.fill(dx, in + 2 * oh * inW, in + inH * inW, 0f); // odd height: last row
+            if (2 * oh < inH) java.util.Arrays.fill(dx, dxOff + in + 2 * oh * inW, dxOff + in + inH * inW, 0f); // odd height: last row
         }
     }
 
     /** L outputs' windows, every dx position written (winner dy, others 0); no masks. */
-    private static void backwardVector(float[] dy, int[] argmax, float[] dx, int r0, int inW, int out, int ox) {
+    private static void backwardVector(float[] dy, int dyOff, int[] argmax, float[] dx, int dxOff, int r0, int inW, int out, int ox) {
         int c = 2 * ox, r1 = r0 + inW;
-        FloatVector d = FloatVector.fromArray(S, dy, out + ox), zero = FloatVector.zero(S);
+        FloatVector d = FloatVector.fromArray(S, dy, dyOff + out + ox), zero = FloatVector.zero(S);
         IntVector am = IntVector.fromArray(I, argmax, out + ox);
         IntVector idx = TWICE_IOTA.add(r0 + c);
         FloatVector t0 = zero.blend(d, am.compare(VectorOperators.EQ, idx).cast(S));
@@ -157,22 +158,23 @@ final class MaxPool2x2 {
         FloatVector t2 = zero.blend(d, am.compare(VectorOperators.EQ, idx.add(inW)).cast(S));
         FloatVector t3 = zero.blend(d, am.compare(VectorOperators.EQ, idx.add(inW + 1)).cast(S));
         // interleave taps (0,1) into row 0 and (2,3) into row 1, row 0 first: its spill is rewritten by row 1
-        ZIP_LO.selectFrom(t0, t1).intoArray(dx, r0 + c);
-        ZIP_HI.selectFrom(t0, t1).intoArray(dx, r0 + c + L);
-        ZIP_LO.selectFrom(t2, t3).intoArray(dx, r1 + c);
-        ZIP_HI.selectFrom(t2, t3).intoArray(dx, r1 + c + L);
+        ZIP_LO.selectFrom(t0, t1).intoArray(dx, dxOff + r0 + c);
+        ZIP_HI.selectFrom(t0, t1).intoArray(dx, dxOff + r0 + c + L);
+        ZIP_LO.selectFrom(t2, t3).intoArray(dx, dxOff + r1 + c);
+        ZIP_HI.selectFrom(t2, t3).intoArray(dx, dxOff + r1 + c + L);
     }
 
     /** Windows of outputs {@code [ox, ow)} of one row, scalar. */
-    private static void backwardScalar(float[] dy, int[] argmax, float[] dx, int r0, int inW, int out, int ox, int ow) {
-        int r1 = r0 + inW;
+    private static void backwardScalar(float[] dy, int dyOff, int[] argmax, float[] dx, int dxOff, int r0, int inW, int out, int ox, int ow) {
+        int r1 = dxOff + r0 + inW;
+        r0 += dxOff;
         for (; ox < ow; ox++) {
             int i = r0 + 2 * ox, j = r1 + 2 * ox;
             dx[i] = 0f;
             dx[i + 1] = 0f;
             dx[j] = 0f;
             dx[j + 1] = 0f;
-            dx[argmax[out + ox]] = dy[out + ox];
+            dx[dxOff + argmax[out + ox]] = dy[dyOff + out + ox];
         }
     }
 }

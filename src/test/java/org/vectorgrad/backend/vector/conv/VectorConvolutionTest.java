@@ -12,6 +12,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.ConvGeometry;
 import org.vectorgrad.backend.Gemm;
 import org.vectorgrad.backend.Scratch;
@@ -20,7 +21,7 @@ import org.vectorgrad.parallel.Dispatcher;
 
 /** The vector convolution kernels against the scalar reference, on random geometries, for 1, 2 and 3 threads. */
 class VectorConvolutionTest {
-    private static final ScalarBackend SCALAR = new ScalarBackend();
+    private static final Backend SCALAR = ScalarBackend.create();
     private static Dispatcher d1, d2, d3;
 
     @BeforeAll
@@ -111,10 +112,10 @@ class VectorConvolutionTest {
             float[] x = random(1, g.inputSize()), w = random(2, g.weightSize()), b = random(3, g.outChannels());
             for (boolean withBias : new boolean[] {false, true}) {
                 float[] expected = new float[g.outputSize()];
-                SCALAR.conv2dForward(g, x, w, withBias ? b : null, expected, null);
+                SCALAR.convolution().forward(g, x, 0, w, 0, withBias ? b : null, 0, expected, 0, null);
                 float[] actual = new float[g.outputSize()];
                 java.util.Arrays.fill(actual, Float.NaN); // output is overwritten, never read
-                new VectorConvolution(SCALAR, d2).forward(g, x, w, withBias ? b : null, actual, new Scratch());
+                new VectorConvolution(SCALAR.gemm(), d2).forward(g, x, 0, w, 0, withBias ? b : null, 0, actual, 0, new Scratch());
                 assertClose("forward " + g + " bias " + withBias, expected, actual, g.outputSize(), 1e-5f);
             }
         }
@@ -125,10 +126,10 @@ class VectorConvolutionTest {
         for (ConvGeometry g : allGeometries()) {
             float[] dy = random(4, g.outputSize()), w = random(5, g.weightSize());
             float[] expected = new float[g.inputSize()];
-            SCALAR.conv2dBackwardData(g, dy, w, expected, null);
+            SCALAR.convolution().backwardData(g, dy, 0, w, 0, expected, 0, null);
             float[] actual = new float[g.inputSize()];
             java.util.Arrays.fill(actual, Float.NaN);
-            new VectorConvolution(SCALAR, d2).backwardData(g, dy, w, actual, new Scratch());
+            new VectorConvolution(SCALAR.gemm(), d2).backwardData(g, dy, 0, w, 0, actual, 0, new Scratch());
             assertClose("backward-data " + g, expected, actual, g.inputSize(), 1e-5f);
         }
     }
@@ -139,12 +140,12 @@ class VectorConvolutionTest {
             float[] x = random(6, g.inputSize()), dy = random(7, g.outputSize());
             float[] dw0 = random(8, g.weightSize()), db0 = random(9, g.outChannels());
             float[] dwE = dw0.clone(), dbE = db0.clone(), dwA = dw0.clone(), dbA = db0.clone();
-            SCALAR.conv2dBackwardWeights(g, x, dy, dwE, dbE, null);
-            new VectorConvolution(SCALAR, d2).backwardWeights(g, x, dy, dwA, dbA, new Scratch());
+            SCALAR.convolution().backwardWeights(g, x, 0, dy, 0, dwE, 0, dbE, 0, null);
+            new VectorConvolution(SCALAR.gemm(), d2).backwardWeights(g, x, 0, dy, 0, dwA, 0, dbA, 0, new Scratch());
             assertClose("backward-weights dw " + g, dwE, dwA, g.weightSize(), 1e-5f);
             assertClose("backward-weights db " + g, dbE, dbA, g.outChannels(), 1e-5f);
             float[] dwNoBias = dw0.clone();
-            new VectorConvolution(SCALAR, d1).backwardWeights(g, x, dy, dwNoBias, null, new Scratch());
+            new VectorConvolution(SCALAR.gemm(), d1).backwardWeights(g, x, 0, dy, 0, dwNoBias, 0, null, 0, new Scratch());
             assertClose("backward-weights without db " + g, dwE, dwNoBias, g.weightSize(), 1e-5f);
         }
     }
@@ -156,8 +157,8 @@ class VectorConvolutionTest {
         float[] x = random(10, g.inputSize()), dy = random(11, g.outputSize());
         float[] dwE = new float[g.weightSize()], dbE = new float[g.outChannels()];
         float[] dwA = new float[g.weightSize()], dbA = new float[g.outChannels()];
-        SCALAR.conv2dBackwardWeights(g, x, dy, dwE, dbE, null);
-        new VectorConvolution(SCALAR, d3).backwardWeights(g, x, dy, dwA, dbA, new Scratch());
+        SCALAR.convolution().backwardWeights(g, x, 0, dy, 0, dwE, 0, dbE, 0, null);
+        new VectorConvolution(SCALAR.gemm(), d3).backwardWeights(g, x, 0, dy, 0, dwA, 0, dbA, 0, new Scratch());
         assertClose("dw", dwE, dwA, dwE.length, 2e-5f);
         assertClose("db", dbE, dbA, dbE.length, 2e-5f);
     }
@@ -173,15 +174,15 @@ class VectorConvolutionTest {
             float[][] y = new float[3][], dx = new float[3][], dw = new float[3][], db = new float[3][];
             Dispatcher[] ds = {d1, d2, d3};
             for (int t = 0; t < 3; t++) {
-                VectorConvolution conv = new VectorConvolution(SCALAR, ds[t]);
+                VectorConvolution conv = new VectorConvolution(SCALAR.gemm(), ds[t]);
                 Scratch s = new Scratch();
                 y[t] = new float[g.outputSize()];
-                conv.forward(g, x, w, b, y[t], s);
+                conv.forward(g, x, 0, w, 0, b, 0, y[t], 0, s);
                 dx[t] = new float[g.inputSize()];
-                conv.backwardData(g, dy, w, dx[t], s);
+                conv.backwardData(g, dy, 0, w, 0, dx[t], 0, s);
                 dw[t] = new float[g.weightSize()];
                 db[t] = new float[g.outChannels()];
-                conv.backwardWeights(g, x, dy, dw[t], db[t], s);
+                conv.backwardWeights(g, x, 0, dy, 0, dw[t], 0, db[t], 0, s);
             }
             for (int t = 1; t < 3; t++) {
                 String m = (t + 1) + " threads vs 1 for " + g;
@@ -201,25 +202,30 @@ class VectorConvolutionTest {
         for (ConvGeometry g : List.of(ConvGeometry.simple(5, 3, 7, 7, 4, 3, 1, 1), ConvGeometry.simple(4, 2, 6, 6, 6, 1, 1, 0))) {
             float[] x = random(16, g.inputSize()), w = random(17, g.weightSize()), dy = random(18, g.outputSize());
             float[] yE = new float[g.outputSize()], yA = new float[g.outputSize()];
-            SCALAR.conv2dForward(g, x, w, null, yE, null);
-            new VectorConvolution(nested, d2).forward(g, x, w, null, yA, new Scratch());
+            SCALAR.convolution().forward(g, x, 0, w, 0, null, 0, yE, 0, null);
+            new VectorConvolution(nested, d2).forward(g, x, 0, w, 0, null, 0, yA, 0, new Scratch());
             assertClose("forward with nested GEMM", yE, yA, yE.length, 1e-5f);
             float[] dxE = new float[g.inputSize()], dxA = new float[g.inputSize()];
-            SCALAR.conv2dBackwardData(g, dy, w, dxE, null);
-            new VectorConvolution(nested, d2).backwardData(g, dy, w, dxA, new Scratch());
+            SCALAR.convolution().backwardData(g, dy, 0, w, 0, dxE, 0, null);
+            new VectorConvolution(nested, d2).backwardData(g, dy, 0, w, 0, dxA, 0, new Scratch());
             assertClose("backward-data with nested GEMM", dxE, dxA, dxE.length, 1e-5f);
             float[] dwE = new float[g.weightSize()], dwA = new float[g.weightSize()];
-            SCALAR.conv2dBackwardWeights(g, x, dy, dwE, null, null);
-            new VectorConvolution(nested, d2).backwardWeights(g, x, dy, dwA, null, new Scratch());
+            SCALAR.convolution().backwardWeights(g, x, 0, dy, 0, dwE, 0, null, 0, null);
+            new VectorConvolution(nested, d2).backwardWeights(g, x, 0, dy, 0, dwA, 0, null, 0, new Scratch());
             assertClose("backward-weights with nested GEMM", dwE, dwA, dwE.length, 1e-5f);
         }
     }
 
     /** A GEMM that computes row blocks of C in parallel through {@code d}, each on the scalar reference. */
     private static Gemm nestedGemm(Dispatcher d) {
-        return (transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc) ->
-                d.forEach(m, i -> SCALAR.gemm(transA, transB, 1, n, k, alpha, a, aOff + (transA ? i : i * lda), lda,
+        return new Gemm() {
+            @Override
+            protected void runGemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                                   float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+                d.forEach(m, i -> SCALAR.gemm().gemm(transA, transB, 1, n, k, alpha, a, aOff + (transA ? i : i * lda), lda,
                         b, bOff, ldb, beta, c, cOff + i * ldc, ldc));
+            }
+        };
     }
 
     @Test
@@ -229,22 +235,22 @@ class VectorConvolutionTest {
         ConvGeometry g = ConvGeometry.simple(1, 1, 3, 3, 1, 2, 1, 0);
         float[] x = {1, 2, 3, 4, 5, 6, 7, 8, 9}, w = {1, 0, 0, -1}, b = {0.5f};
         float[] y = new float[4];
-        SCALAR.conv2dForward(g, x, w, b, y, null);
+        SCALAR.convolution().forward(g, x, 0, w, 0, b, 0, y, 0, null);
         assertArrayEquals(new float[] {-3.5f, -3.5f, -3.5f, -3.5f}, y);
         float[] yv = new float[4];
-        new VectorConvolution(SCALAR, d1).forward(g, x, w, b, yv, new Scratch());
+        new VectorConvolution(SCALAR.gemm(), d1).forward(g, x, 0, w, 0, b, 0, yv, 0, new Scratch());
         assertArrayEquals(y, yv);
     }
 
     @Test
     void arraysTooSmallAreRejectedWithTheShapes() {
         ConvGeometry g = ConvGeometry.simple(2, 3, 5, 5, 4, 3, 1, 1);
-        VectorConvolution conv = new VectorConvolution(SCALAR, d1);
+        VectorConvolution conv = new VectorConvolution(SCALAR.gemm(), d1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> conv.forward(g, new float[10], new float[g.weightSize()], null, new float[g.outputSize()], new Scratch()));
+                () -> conv.forward(g, new float[10], 0, new float[g.weightSize()], 0, null, 0, new float[g.outputSize()], 0, new Scratch()));
         assertTrue(e.getMessage().contains("conv2d forward") && e.getMessage().contains("needs " + g.inputSize()), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> conv.backwardWeights(g, new float[g.inputSize()], new float[g.outputSize()], new float[g.weightSize()], new float[2], new Scratch()));
+                () -> conv.backwardWeights(g, new float[g.inputSize()], 0, new float[g.outputSize()], 0, new float[g.weightSize()], 0, new float[2], 0, new Scratch()));
         assertTrue(e.getMessage().contains("db has 2 elements, expected 4"), e.getMessage());
     }
 

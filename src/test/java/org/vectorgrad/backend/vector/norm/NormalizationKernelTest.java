@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.Normalization;
 import org.vectorgrad.backend.scalar.ScalarNormalization;
 import org.vectorgrad.backend.vector.VectorBackend;
@@ -24,9 +25,9 @@ import org.vectorgrad.backend.vector.VectorBackend;
 class NormalizationKernelTest {
     private static final double ABS = 1e-5, REL = 1e-5;
     private static final Normalization ORACLE = ScalarNormalization.INSTANCE;
-    private static final VectorBackend VB1 = new VectorBackend(1);
-    private static final VectorBackend VB2 = new VectorBackend(2);
-    private static final VectorBackend VB8 = new VectorBackend(8);
+    private static final Backend VB1 = VectorBackend.create(1);
+    private static final Backend VB2 = VectorBackend.create(2);
+    private static final Backend VB8 = VectorBackend.create(8);
 
     @AfterAll
     static void close() {
@@ -102,7 +103,7 @@ class NormalizationKernelTest {
                         assertArrayEquals(want.rv, got1.rv, what + " running var bitwise");
                         assertArrayEquals(want.dx, dx, what + " dx bitwise");
                     }
-                    for (VectorBackend vb : new VectorBackend[] {VB2, VB8, VB1}) {
+                    for (Backend vb : new Backend[] {VB2, VB8, VB1}) {
                         BnOut again = batchNorm(vb.normalization(), s, x, dy, affine ? gamma : null, affine ? beta : null, train, 3);
                         assertArrayEquals(got1.y, again.y, what + " y, " + vb.threads() + " threads");
                         assertArrayEquals(got1.rm, again.rm, what + " running mean, " + vb.threads() + " threads");
@@ -147,6 +148,26 @@ class NormalizationKernelTest {
     }
 
     @Test
+    void layerNormNanStaysInItsRowAndEvalBatchNormNanAtItsPosition() {
+        int rows = 3, cols = 21;
+        float[] x = random(new SplittableRandom(4), rows * cols, 0, 1);
+        x[cols + 5] = Float.POSITIVE_INFINITY; // row 1
+        for (Normalization k : new Normalization[] {ORACLE, VB2.normalization()}) {
+            float[] y = new float[x.length], mean = new float[rows], invstd = new float[rows];
+            k.layerNormForward(rows, cols, x, 0, null, null, 1e-5f, y, 0, mean, invstd);
+            for (int j = 0; j < cols; j++) {
+                assertTrue(Float.isFinite(y[j]) && Float.isFinite(y[2 * cols + j]), "rows 0 and 2 stay finite");
+                assertTrue(Float.isNaN(y[cols + j]), "row 1 is NaN, as PyTorch's");
+            }
+            float[] xb = random(new SplittableRandom(5), 2 * 2 * 20, 0, 1);
+            xb[3] = Float.NaN;
+            float[] yb = new float[xb.length], sm = new float[2], si = new float[2];
+            k.batchNormEval(2, 2, 20, xb, 0, null, null, 1e-5f, new float[] {0, 0}, new float[] {1, 1}, yb, 0, sm, si);
+            for (int i = 0; i < yb.length; i++) assertEquals(i == 3, Float.isNaN(yb[i]), "eval: NaN only at its own position, " + i);
+        }
+    }
+
+    @Test
     void badArgumentsAreRefusedNamingTheKernel() {
         Normalization k = VB1.normalization();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -179,7 +200,7 @@ class NormalizationKernelTest {
                     assertArrayEquals(want[4], got[4], what + " dgamma bitwise (rows in order, as the twin)");
                     assertArrayEquals(want[5], got[5], what + " dbeta bitwise");
                 }
-                for (VectorBackend vb : new VectorBackend[] {VB2, VB8}) {
+                for (Backend vb : new Backend[] {VB2, VB8}) {
                     float[][] again = layerNorm(vb.normalization(), rows, cols, x, dy, affine ? gamma : null, affine ? beta : null);
                     for (int i = 0; i < names.length; i++) assertArrayEquals(got[i], again[i], what + " " + names[i] + ", " + vb.threads() + " threads");
                 }

@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.PoolGeometry;
 import org.vectorgrad.backend.scalar.ScalarBackend;
 import org.vectorgrad.parallel.Dispatcher;
@@ -20,7 +21,7 @@ import org.vectorgrad.parallel.Dispatcher;
  * bitwise equal (not merely close) for every thread count.
  */
 class VectorPoolingTest {
-    private static final ScalarBackend SCALAR = new ScalarBackend();
+    private static final Backend SCALAR = ScalarBackend.create();
     private static Dispatcher[] pools;
 
     @BeforeAll
@@ -78,15 +79,15 @@ class VectorPoolingTest {
             float[] x = withTies(1, p.inputSize()), dy = random(2, p.outputSize());
             float[] yE = new float[p.outputSize()], dxE = new float[p.inputSize()];
             int[] aE = new int[p.outputSize()];
-            SCALAR.maxPool2dForward(p, x, yE, aE);
-            SCALAR.maxPool2dBackward(p, dy, aE, dxE);
+            SCALAR.pooling().maxForward(p, x, 0, yE, 0, aE);
+            SCALAR.pooling().maxBackward(p, dy, 0, aE, dxE, 0);
             for (Dispatcher d : pools) {
                 VectorPooling pool = new VectorPooling(d);
                 float[] y = new float[p.outputSize()], dx = new float[p.inputSize()];
                 java.util.Arrays.fill(dx, Float.NaN);
                 int[] a = new int[p.outputSize()];
-                pool.maxForward(p, x, y, a);
-                pool.maxBackward(p, dy, a, dx);
+                pool.maxForward(p, x, 0, y, 0, a);
+                pool.maxBackward(p, dy, 0, a, dx, 0);
                 String m = p + " on " + d.threads() + " threads";
                 assertArrayEquals(yE, y, "max forward " + m);
                 assertArrayEquals(aE, a, "arg-max " + m);
@@ -100,14 +101,14 @@ class VectorPoolingTest {
         for (PoolGeometry p : geometries()) {
             float[] x = random(3, p.inputSize()), dy = random(4, p.outputSize());
             float[] yE = new float[p.outputSize()], dxE = new float[p.inputSize()];
-            SCALAR.avgPool2dForward(p, x, yE);
-            SCALAR.avgPool2dBackward(p, dy, dxE);
+            SCALAR.pooling().avgForward(p, x, 0, yE, 0);
+            SCALAR.pooling().avgBackward(p, dy, 0, dxE, 0);
             for (Dispatcher d : pools) {
                 VectorPooling pool = new VectorPooling(d);
                 float[] y = new float[p.outputSize()], dx = new float[p.inputSize()];
                 java.util.Arrays.fill(dx, Float.NaN);
-                pool.avgForward(p, x, y);
-                pool.avgBackward(p, dy, dx);
+                pool.avgForward(p, x, 0, y, 0);
+                pool.avgBackward(p, dy, 0, dx, 0);
                 String m = p + " on " + d.threads() + " threads";
                 assertArrayEquals(yE, y, "avg forward " + m);
                 assertArrayEquals(dxE, dx, "avg backward " + m);
@@ -122,7 +123,7 @@ class VectorPoolingTest {
         float[] x = {3, 3, 9, 1, 3, 3, 2, Float.NaN};
         float[] y = new float[2];
         int[] a = new int[2];
-        new VectorPooling(pools[0]).maxForward(p, x, y, a);
+        new VectorPooling(pools[0]).maxForward(p, x, 0, y, 0, a);
         assertEquals(3f, y[0]);
         assertEquals(0, a[0]);
         assertTrue(Float.isNaN(y[1]));
@@ -134,9 +135,9 @@ class VectorPoolingTest {
         // 3×3 window, padding 1, at the corner of a 2×2 input of ones: 4 real taps of 9.
         float[] x = {1, 1, 1, 1};
         float[] y = new float[1];
-        new VectorPooling(pools[0]).avgForward(new PoolGeometry(1, 1, 2, 2, 3, 3, 3, 3, 1, 1, true), x, y);
+        new VectorPooling(pools[0]).avgForward(new PoolGeometry(1, 1, 2, 2, 3, 3, 3, 3, 1, 1, true), x, 0, y, 0);
         assertEquals(4f / 9f, y[0], 1e-7f);
-        new VectorPooling(pools[0]).avgForward(new PoolGeometry(1, 1, 2, 2, 3, 3, 3, 3, 1, 1, false), x, y);
+        new VectorPooling(pools[0]).avgForward(new PoolGeometry(1, 1, 2, 2, 3, 3, 3, 3, 1, 1, false), x, 0, y, 0);
         assertEquals(1f, y[0], 1e-7f);
     }
 
@@ -145,12 +146,12 @@ class VectorPoolingTest {
         PoolGeometry p = new PoolGeometry(2, 3, 8, 8, 3, 3, 2, 2, 0, 0, true);
         VectorPooling pool = new VectorPooling(pools[1]);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> pool.maxForward(p, new float[10], new float[p.outputSize()], new int[p.outputSize()]));
+                () -> pool.maxForward(p, new float[10], 0, new float[p.outputSize()], 0, new int[p.outputSize()]));
         assertTrue(e.getMessage().contains("max-pool forward") && e.getMessage().contains("needs " + p.inputSize()), e.getMessage());
         int[] foreign = new int[p.outputSize()];
         foreign[0] = p.inputSize() - 1; // output 0 of plane 0 pointing into the last plane
         e = assertThrows(IllegalArgumentException.class,
-                () -> pool.maxBackward(p, new float[p.outputSize()], foreign, new float[p.inputSize()]));
+                () -> pool.maxBackward(p, new float[p.outputSize()], 0, foreign, new float[p.inputSize()], 0));
         assertTrue(e.getMessage().contains("outside its input plane"), e.getMessage());
     }
 }

@@ -1,0 +1,76 @@
+package org.vectorgrad.backend;
+
+/**
+ * The pointwise family: bias, activations, axpy, the bias gradient and the finiteness check. Operands are heap
+ * {@code float[]} arrays with an offset; a rows×cols block is row-major with leading dimension cols. Every public
+ * method checks its arguments here ({@link KernelArgs}), once for every implementation, then calls the protected
+ * kernel: {@code scalar.ScalarPointwise} (the oracle) or {@code vector.elementwise.VectorPointwise}.
+ * Deterministic; each output element depends on its own inputs only, except {@link #columnSums} whose rows are
+ * summed in order.
+ */
+public abstract class Pointwise {
+    /** For subclasses. */
+    protected Pointwise() {}
+
+    /** In place: {@code x[r, j] += bias[j]} for a rows×cols block. */
+    public final void addBias(int rows, int cols, float[] x, int xOff, float[] bias, int biasOff) {
+        KernelArgs.addBias(rows, cols, x, xOff, bias, biasOff);
+        runAddBias(rows, cols, x, xOff, bias, biasOff);
+    }
+
+    /** Accumulate column sums: {@code db[j] += Σ_r dy[r, j]} (the bias gradient) for a rows×cols block. */
+    public final void columnSums(int rows, int cols, float[] dy, int dyOff, float[] db, int dbOff) {
+        KernelArgs.columnSums(rows, cols, dy, dyOff, db, dbOff);
+        runColumnSums(rows, cols, dy, dyOff, db, dbOff);
+    }
+
+    /** {@code y[i] = act(x[i])} for n elements (may be in place: y == x, same offset). */
+    public final void activationForward(Activation act, float alpha, int n, float[] x, int xOff, float[] y, int yOff) {
+        KernelArgs.elementwise("activationForward", n, "x", x, xOff, "y", y, yOff);
+        runActivationForward(act, alpha, n, x, xOff, y, yOff);
+    }
+
+    /**
+     * {@code dx[i] = dy[i]·act'(x[i])}, the derivative written in terms of the forward output {@code y}
+     * (see {@link Activation}). May be in place (dx == dy, same offset).
+     */
+    public final void activationBackward(Activation act, float alpha, int n, float[] y, int yOff, float[] dy, int dyOff,
+                                         float[] dx, int dxOff) {
+        KernelArgs.activationBackward(n, y, yOff, dy, dyOff, dx, dxOff);
+        runActivationBackward(act, alpha, n, y, yOff, dy, dyOff, dx, dxOff);
+    }
+
+    /** {@code y[i] += alpha·x[i]}. */
+    public final void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        KernelArgs.elementwise("axpy", n, "x", x, xOff, "y", y, yOff);
+        runAxpy(n, alpha, x, xOff, y, yOff);
+    }
+
+    /**
+     * Whether every one of the n values from {@code x[xOff]} is finite (no NaN, no ±Inf). The trainer's per-step
+     * gradient check; its result depends on the values only, never on an order of operations.
+     */
+    public final boolean allFinite(int n, float[] x, int xOff) {
+        KernelArgs.elementwise("allFinite", n, "x", x, xOff, null, null, 0);
+        return runAllFinite(n, x, xOff);
+    }
+
+    /** {@link #addBias}, arguments checked. */
+    protected abstract void runAddBias(int rows, int cols, float[] x, int xOff, float[] bias, int biasOff);
+
+    /** {@link #columnSums}, arguments checked. */
+    protected abstract void runColumnSums(int rows, int cols, float[] dy, int dyOff, float[] db, int dbOff);
+
+    /** {@link #activationForward}, arguments checked. */
+    protected abstract void runActivationForward(Activation act, float alpha, int n, float[] x, int xOff, float[] y, int yOff);
+
+    /** {@link #activationBackward}, arguments checked. */
+    protected abstract void runActivationBackward(Activation act, float alpha, int n, float[] y, int yOff, float[] dy, int dyOff,
+                                                  float[] dx, int dxOff);
+
+    /** {@link #axpy}, arguments checked. */
+    protected abstract void runAxpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
+
+    /** {@link #allFinite}, arguments checked. */
+    protected abstract boolean runAllFinite(int n, float[] x, int xOff);
+}
