@@ -114,11 +114,19 @@ public final class KernelArgs {
         }
     }
 
-    /** An elementwise loss (BCE with logits, MSE): prediction, target and grad (unless null) hold n each. */
+    /** An elementwise loss (BCE with logits, MSE, MAE, Huber): prediction, target and grad (unless null) hold n each. */
     public static void elementwiseLoss(String kernel, int n, String predName, float[] pred, int pOff, String targetName,
                                        float[] target, int tOff, float[] grad, int gOff) {
         elementwise(kernel, n, predName, pred, pOff, targetName, target, tOff);
         if (grad != null) length(kernel, "grad", grad, gOff, n);
+    }
+
+    /** {@link Losses#huberLoss}: as {@link #elementwiseLoss}, and delta positive and finite. */
+    public static void huberLoss(int n, float[] pred, int pOff, float[] target, int tOff, float[] grad, int gOff, float delta) {
+        elementwiseLoss("huberLoss", n, "pred", pred, pOff, "target", target, tOff, grad, gOff);
+        if (!(delta > 0f) || delta == Float.POSITIVE_INFINITY) {
+            throw new IllegalArgumentException("huberLoss: delta must be positive and finite, got " + delta);
+        }
     }
 
     /** {@link Losses#argmaxRows}: x holds rows×cols with cols ≥ 1 when rows > 0, out rows entries. */

@@ -50,6 +50,28 @@ public abstract class Losses {
     }
 
     /**
+     * Mean absolute error over n values (PyTorch's {@code L1Loss}, mean reduction); writes
+     * {@code grad = scale·sign(p - t)} unless null, with sign(0) = 0 (an exact prediction gets no gradient) and
+     * sign(NaN) = NaN.
+     */
+    public final double meanAbsoluteError(int n, float[] pred, int pOff, float[] target, int tOff, float[] grad, int gOff, float scale) {
+        KernelArgs.elementwiseLoss("meanAbsoluteError", n, "pred", pred, pOff, "target", target, tOff, grad, gOff);
+        double total = runAbsoluteError(n, pred, pOff, target, tOff, grad, gOff, scale);
+        return n == 0 ? 0 : total / n;
+    }
+
+    /**
+     * Mean Huber loss over n values (PyTorch's {@code HuberLoss(delta)}, mean reduction): {@code d²/2} where
+     * {@code |d| < delta}, else {@code delta·(|d| - delta/2)}, d = p - t; writes
+     * {@code grad = scale·clamp(d, -delta, delta)} unless null (NaN stays NaN). {@code delta} must be positive and finite.
+     */
+    public final double huberLoss(int n, float[] pred, int pOff, float[] target, int tOff, float[] grad, int gOff, float scale, float delta) {
+        KernelArgs.huberLoss(n, pred, pOff, target, tOff, grad, gOff, delta);
+        double total = runHuber(n, pred, pOff, target, tOff, grad, gOff, scale, delta);
+        return n == 0 ? 0 : total / n;
+    }
+
+    /**
      * Index of the largest value of each row of a rows×cols block (first one on ties). NaN counts as the largest
      * value, as in PyTorch's {@code argmax}: a row holding NaN gets the index of its first NaN.
      */
@@ -71,6 +93,12 @@ public abstract class Losses {
 
     /** {@link #meanSquaredError}, arguments checked: the summed squared error. */
     protected abstract double runSquaredError(int n, float[] pred, int pOff, float[] target, int tOff, float[] grad, int gOff, float scale);
+
+    /** {@link #meanAbsoluteError}, arguments checked: the summed absolute error. */
+    protected abstract double runAbsoluteError(int n, float[] pred, int pOff, float[] target, int tOff, float[] grad, int gOff, float scale);
+
+    /** {@link #huberLoss}, arguments checked: the summed Huber terms. */
+    protected abstract double runHuber(int n, float[] pred, int pOff, float[] target, int tOff, float[] grad, int gOff, float scale, float delta);
 
     /** {@link #argmaxRows}, arguments checked. */
     protected abstract void runArgmaxRows(int rows, int cols, float[] x, int xOff, int[] out, int outOff);

@@ -14,7 +14,8 @@ public final class Main {
             usage: vectorgrad <command> [options]
 
             commands:
-              train         train a reference model, or one from a JSON spec, on Fashion-MNIST
+              train         train a reference model or one from a JSON spec on Fashion-MNIST, or an MLP on a CSV
+                            file's rows (--csv)
               bench train   time training steps on real batches (median samples/s of several runs)
               eval          test accuracy and confusion matrix of a saved model: --model FILE [--data DIR]
               predict       class and probability per sample: --model FILE --input FILE (IDX images or CSV pixel rows)
@@ -41,6 +42,16 @@ public final class Main {
               --checkpoint-every N       (train) also every N steps
               --resume DIR               (train) continue from DIR's checkpoint, bit for bit (same options needed)
               --steps N --warmup N --runs N   (bench train) timed steps, warm-up steps, runs (100, 10, 3)
+              --hidden N,N,...           (train) hidden widths of --model mlp (default 512,256)
+
+            train on your own rows (CSV, RFC 4180; a malformed row stops with its file and line):
+              --csv FILE                 the rows: numeric feature columns and the target column(s)
+              --target COLS              target column(s): header names or 0-based indices, comma-separated
+              --task classification|regression|multilabel   (default classification)
+              --loss mse|mae|huber       regression loss (default mse; huber with delta 1)
+              --csv-test FILE            test rows (same columns); else
+              --test-fraction F          rows held out for testing, split seeded by --seed (default 0.2)
+              --csv-header yes|no        whether the first line names the columns (default yes)
             """;
 
     private Main() {}

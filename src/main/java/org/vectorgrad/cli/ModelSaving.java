@@ -67,6 +67,42 @@ final class ModelSaving {
         }
     }
 
+    /** Metadata keys of a model trained on CSV rows ({@link #saveTabular}). */
+    static final String TASK = "task", FEATURES = "feature_names", TARGETS = "target_names", FEATURE_MEAN = "feature_mean",
+            FEATURE_STD = "feature_std";
+
+    /**
+     * A model trained with {@code train --csv}: its metadata holds the task, the feature and target column names
+     * (JSON lists, in the model's input and output order) and the per-feature standardization of the training rows
+     * ({@code feature_mean}, {@code feature_std}: JSON lists of doubles; a std of 0 means the feature is only
+     * centred). A service standardizes each input row with them, {@code (x[j] - mean[j]) / std[j]}, and runs the
+     * model (e.g. through a {@link org.vectorgrad.serve.Predictor}); {@code eval} and {@code predict} do not read
+     * such files yet.
+     */
+    static void saveTabular(Path file, Layer model, org.vectorgrad.data.Task task, List<String> features, List<String> targets,
+                            double[] mean, double[] std, int evalBatch, Map<String, String> extra) {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("model_name", "mlp");
+        meta.put(TASK, task.cliName());
+        meta.put(FEATURES, org.vectorgrad.io.Json.write(features));
+        meta.put(TARGETS, org.vectorgrad.io.Json.write(targets));
+        List<Double> m = new ArrayList<>(), s = new ArrayList<>();
+        for (int j = 0; j < mean.length; j++) {
+            m.add(mean[j]);
+            s.add(std[j]);
+        }
+        meta.put(FEATURE_MEAN, org.vectorgrad.io.Json.write(m));
+        meta.put(FEATURE_STD, org.vectorgrad.io.Json.write(s));
+        meta.put(SHAPE, Integer.toString(features.size()));
+        meta.put(EVAL_BATCH, Integer.toString(evalBatch));
+        meta.putAll(extra);
+        try {
+            ModelFile.save(file, model, meta);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save the model to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** A loaded CLI model file, with its preprocessing read back (and checked). */
     record Served(Layer model, double mean, double std, int[] sampleShape, int evalBatch, List<String> classNames) {
         static Served load(Path file) {
@@ -77,6 +113,11 @@ final class ModelSaving {
                 throw new UncheckedIOException(e.getMessage(), e);
             }
             Map<String, String> m = l.metadata();
+            if (m.containsKey(FEATURE_MEAN)) {
+                throw new IllegalArgumentException(file + ": a model trained on CSV rows (" + TASK + " " + m.get(TASK) + ", features "
+                        + m.get(FEATURES) + "); eval and predict read Fashion-MNIST models only so far: load it with ModelFile.load and"
+                        + " standardize each row with its " + FEATURE_MEAN + " and " + FEATURE_STD + " metadata");
+            }
             double mean = number(file, m, MEAN), std = number(file, m, STD);
             if (!(std > 0)) throw new IllegalArgumentException(file + ": " + STD + " must be positive, found " + std);
             int[] shape;

@@ -2,6 +2,7 @@ package org.vectorgrad.data;
 
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import org.vectorgrad.tensor.Tensor;
 
 /**
  * Cuts a {@link Dataset} into batches, epoch after epoch, reusing its buffers: one {@link Batch} of the full batch
@@ -76,11 +77,22 @@ public final class BatchLoader {
             float[] dst = batch.images().data();
             int dstOffset = batch.images().offset();
             int sampleSize = dataset.sampleSize();
-            int[] labels = batch.labels();
-            for (int k = 0; k < n; k++) {
-                int index = order[next + k];
-                dataset.copySampleUnchecked(index, dst, dstOffset + k * sampleSize);
-                labels[k] = dataset.labelUnchecked(index);
+            if (batch.hasFloatTargets()) {
+                Tensor t = batch.targets();
+                float[] tDst = t.data();
+                int width = t.dim(1), tOff = t.offset();
+                for (int k = 0; k < n; k++) {
+                    int index = order[next + k];
+                    dataset.copySampleUnchecked(index, dst, dstOffset + k * sampleSize);
+                    dataset.copyTargetsUnchecked(index, tDst, tOff + k * width);
+                }
+            } else {
+                int[] labels = batch.labels();
+                for (int k = 0; k < n; k++) {
+                    int index = order[next + k];
+                    dataset.copySampleUnchecked(index, dst, dstOffset + k * sampleSize);
+                    labels[k] = dataset.labelUnchecked(index);
+                }
             }
             next += n;
             return batch;
@@ -89,11 +101,15 @@ public final class BatchLoader {
 
     private Batch bufferFor(int n) {
         if (n == batchSize) {
-            if (full == null) full = new Batch(n, dataset.sampleShape());
+            if (full == null) full = newBatch(n);
             return full;
         }
         // The only smaller batch an epoch yields is the tail, whose size never changes for this loader.
-        if (partial == null) partial = new Batch(n, dataset.sampleShape());
+        if (partial == null) partial = newBatch(n);
         return partial;
+    }
+
+    private Batch newBatch(int n) {
+        return new Batch(n, dataset.sampleShape(), dataset.hasFloatTargets() ? dataset.targetWidth() : 0);
     }
 }

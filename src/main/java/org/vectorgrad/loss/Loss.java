@@ -17,4 +17,10 @@ public interface Loss<T> {
     void bind(Backend backend);
 
     String describe();
+
+    /**
+     * Whether the targets are class labels ({@code int[]}, e.g. {@link SoftmaxCrossEntropy}) rather than a
+     * {@link Tensor} of the output's shape (the default). The trainer checks it against the dataset's task.
+     */
+    default boolean takesClassLabels() { return false; }
 }

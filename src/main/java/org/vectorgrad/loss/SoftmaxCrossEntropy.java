@@ -26,5 +26,8 @@ public final class SoftmaxCrossEntropy extends AbstractLoss<int[]> {
     }
 
     @Override
+    public boolean takesClassLabels() { return true; }
+
+    @Override
     public String describe() { return "SoftmaxCrossEntropy"; }
 }

@@ -77,8 +77,10 @@ public final class Checkpoint {
         meta.put("start_loss", Long.toString(Double.doubleToLongBits(pos.startLoss())));
         List<Object> hist = new ArrayList<>();
         for (EpochStats s : pos.history()) {
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            for (Map.Entry<String, Double> e : s.testMetrics().entrySet()) metrics.put(e.getKey(), Double.doubleToLongBits(e.getValue()));
             hist.add(List.of(s.epoch(), s.epochs(), Double.doubleToLongBits(s.trainLoss()), Double.doubleToLongBits(s.testAccuracy()),
-                    Double.doubleToLongBits(s.samplesPerSecond()), Double.doubleToLongBits(s.seconds())));
+                    Double.doubleToLongBits(s.samplesPerSecond()), Double.doubleToLongBits(s.seconds()), metrics));
         }
         meta.put("history", Json.write(hist));
         Files.createDirectories(dir);
@@ -140,7 +142,13 @@ public final class Checkpoint {
             if (!(Json.parse(m.get("history")) instanceof List<?> hist)) throw new IllegalArgumentException("history is not a list");
             for (Object o : hist) {
                 List<?> h = (List<?>) o;
-                history.add(new EpochStats((int) (long) (Long) h.get(0), (int) (long) (Long) h.get(1), d(h.get(2)), d(h.get(3)), d(h.get(4)), d(h.get(5))));
+                EpochStats s = new EpochStats((int) (long) (Long) h.get(0), (int) (long) (Long) h.get(1), d(h.get(2)), d(h.get(3)), d(h.get(4)), d(h.get(5)));
+                if (h.size() > 6 && h.get(6) instanceof Map<?, ?> saved) { // test metrics by name (absent in older checkpoints)
+                    Map<String, Double> metrics = new LinkedHashMap<>();
+                    for (Map.Entry<?, ?> e : saved.entrySet()) metrics.put((String) e.getKey(), d(e.getValue()));
+                    s = new EpochStats(s.epoch(), s.epochs(), s.trainLoss(), s.testAccuracy(), s.samplesPerSecond(), s.seconds(), metrics);
+                }
+                history.add(s);
             }
             Position pos = new Position(Integer.parseInt(m.get("epoch")), Integer.parseInt(m.get("step")), Long.parseLong(m.get("global_step")),
                     Double.longBitsToDouble(Long.parseLong(m.get("loss_sum"))), Long.parseLong(m.get("samples")),

@@ -1,6 +1,11 @@
 package org.vectorgrad.train;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.vectorgrad.io.Json;
 import org.vectorgrad.io.SpecFile;
 import org.vectorgrad.nn.Layer;
 import org.vectorgrad.nn.Sequential;
@@ -26,6 +31,38 @@ public final class Models {
 
     /** Flatten, Dense 784→512, ReLU, Dense 512→256, ReLU, Dense 256→10 (He-normal weights, zero biases). */
     public static Sequential mlp(long seed) { return create("mlp", seed); }
+
+    /**
+     * An MLP for flat inputs of {@code inputs} values: Flatten, then Dense and ReLU for each of the {@code hidden}
+     * widths, then Dense to {@code outputs} (He-normal weights, zero biases; the layers seeded as {@link #mlp(long)}
+     * seeds its own, so {@code mlp(784, {512, 256}, 10, seed)} is the reference MLP bit for bit). For tabular data,
+     * e.g. CSV rows: its input width is the number of feature columns, its output width 1 for a regression target
+     * or the number of labels for multi-label.
+     */
+    public static Sequential mlp(int inputs, int[] hidden, int outputs, long seed) {
+        List<Object> layers = new ArrayList<>();
+        layers.add(Map.of("type", "Flatten"));
+        int in = inputs;
+        for (int width : hidden) {
+            layers.add(dense(in, width));
+            layers.add(Map.of("type", "ReLU"));
+            in = width;
+        }
+        layers.add(dense(in, outputs));
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("type", "Sequential");
+        spec.put("layers", layers);
+        Layer model = SpecFile.parse(Json.write(spec), "mlp", "mlp(" + inputs + ", " + Arrays.toString(hidden) + ", " + outputs + ")").build(seed);
+        return (Sequential) model;
+    }
+
+    private static Map<String, Object> dense(int in, int out) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "Dense");
+        m.put("in", (long) in);
+        m.put("out", (long) out);
+        return m;
+    }
 
     /**
      * Conv2d 1→32 3×3 pad 1, ReLU, MaxPool 2×2; Conv2d 32→64 3×3 pad 1, ReLU, MaxPool 2×2; Flatten (3136);

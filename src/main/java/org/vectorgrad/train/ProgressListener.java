@@ -27,7 +27,18 @@ public final class ProgressListener implements TrainingListener {
 
     @Override
     public void onEpochEnd(EpochStats s) {
-        bar.finish(String.format(Locale.ROOT, "epoch %d/%d: train loss %.4f, test accuracy %.2f %%, %.0f samples/s, %.1f s",
-                s.epoch(), s.epochs(), s.trainLoss(), 100 * s.testAccuracy(), s.samplesPerSecond(), s.seconds()));
+        if (s.testMetrics().isEmpty() || s.testMetrics().containsKey(EpochStats.ACCURACY)) {
+            bar.finish(String.format(Locale.ROOT, "epoch %d/%d: train loss %.4f, test accuracy %.2f %%, %.0f samples/s, %.1f s",
+                    s.epoch(), s.epochs(), s.trainLoss(), 100 * s.testAccuracy(), s.samplesPerSecond(), s.seconds()));
+            return;
+        }
+        StringBuilder m = new StringBuilder();
+        for (var e : s.testMetrics().entrySet()) {
+            boolean fraction = e.getKey().equals(EpochStats.EXACT_MATCH) || e.getKey().equals(EpochStats.LABEL_ACCURACY);
+            m.append(", test ").append(e.getKey().replace('_', ' ')).append(' ')
+                    .append(fraction ? String.format(Locale.ROOT, "%.2f %%", 100 * e.getValue()) : String.format(Locale.ROOT, "%.4g", e.getValue()));
+        }
+        bar.finish(String.format(Locale.ROOT, "epoch %d/%d: train loss %.4f%s, %.0f samples/s, %.1f s",
+                s.epoch(), s.epochs(), s.trainLoss(), m, s.samplesPerSecond(), s.seconds()));
     }
 }

@@ -9,6 +9,7 @@ import org.vectorgrad.backend.Backend;
 import org.vectorgrad.data.Batch;
 import org.vectorgrad.data.BatchLoader;
 import org.vectorgrad.data.Dataset;
+import org.vectorgrad.data.Task;
 import org.vectorgrad.loss.Loss;
 import org.vectorgrad.nn.Layer;
 import org.vectorgrad.nn.Parameter;
@@ -19,7 +20,14 @@ import org.vectorgrad.tensor.Tensor;
 
 /**
  * The training loop: for each seeded, shuffled batch, forward, loss, backward, optimizer step; after each epoch,
- * test accuracy. Binds the model, loss and optimizer to one backend. Listeners see progress.
+ * the test metrics of the dataset's {@link Task} ({@link #evaluate}: accuracy for classification, MSE and MAE for
+ * regression, exact-match and label accuracy for multi-label). Binds the model, loss and optimizer to one backend.
+ * Listeners see progress.
+ *
+ * <p><b>Targets.</b> A loss that {@link Loss#takesClassLabels() takes class labels} (softmax cross-entropy) trains on
+ * classification datasets; every other loss (MSE, MAE, Huber, binary cross-entropy on logits) on regression or
+ * multi-label datasets, whose batches carry a float target tensor of the model output's shape {@code (n, width)}.
+ * {@link #fit} refuses a mismatch before the first step.
  *
  * <p>Same seed, backend and thread count give a bitwise identical run: initialization and shuffling are seeded and
  * every kernel is deterministic for a given thread count.
@@ -37,8 +45,9 @@ import org.vectorgrad.tensor.Tensor;
  * {@link #referenceLoss()}, the smaller of {@link #startLoss()} (the loss of the very first step: the untrained
  * model's loss on the first batch, computed before any update, so a run that blows up within its first steps is
  * still measured against where it started) and ln(classes) (the cross-entropy of a uniform guess; it matters for
- * models whose untrained loss is already above it, such as the reference CNN's 4.4). A working run ends well below
- * both.
+ * models whose untrained loss is already above it, such as the reference CNN's 4.4; for multi-label, ln 2, the
+ * binary cross-entropy of logits 0; for regression there is no such guess and the first step's loss alone is the
+ * reference). A working run ends well below both.
  *
  * <p>Not thread-safe: one thread drives a trainer (the backend may use more threads inside each kernel).
  */
@@ -47,7 +56,7 @@ public final class Trainer {
     public static final double DIVERGENCE_FACTOR = 2.0;
 
     private final Layer model;
-    private final Loss<int[]> loss;
+    private final Loss<?> loss;
     private final Optimizer optimizer;
     private final Backend backend;
     private final List<TrainingListener> listeners = new ArrayList<>();
@@ -58,7 +67,11 @@ public final class Trainer {
     private boolean checkGradients = true;
     private double startLoss = Double.NaN, endLoss = Double.NaN, uniformLoss = Double.NaN;
 
-    public Trainer(Layer model, Loss<int[]> loss, Optimizer optimizer, Backend backend) {
+    /**
+     * A trainer of {@code model} with {@code loss} ({@code Loss<int[]>} for class labels, {@code Loss<Tensor>} for
+     * float targets) and {@code optimizer}, all bound to {@code backend}.
+     */
+    public Trainer(Layer model, Loss<?> loss, Optimizer optimizer, Backend backend) {
         this.model = model;
         this.loss = loss;
         this.optimizer = optimizer;
@@ -132,13 +145,30 @@ public final class Trainer {
      * @throws NonFiniteException when the loss or a parameter's gradient norm is not finite (epoch and step 0)
      */
     public double step(Tensor images, int[] labels) {
-        return step(images, labels, 0, 0);
+        if (!loss.takesClassLabels()) throw new IllegalArgumentException("Trainer: " + loss.describe() + " takes float targets, not class labels");
+        return step(images, labels, null, 0, 0);
     }
 
-    private double step(Tensor images, int[] labels, int epoch, int step) {
+    /**
+     * One optimizer step on a batch with float targets (regression, multi-label; the shape of the model's output);
+     * returns the batch's mean loss.
+     *
+     * @throws NonFiniteException when the loss or a parameter's gradient norm is not finite (epoch and step 0)
+     */
+    public double step(Tensor inputs, Tensor targets) {
+        if (loss.takesClassLabels()) throw new IllegalArgumentException("Trainer: " + loss.describe() + " takes class labels, not float targets");
+        return step(inputs, null, targets, 0, 0);
+    }
+
+    private double step(Batch b, int epoch, int step) {
+        return b.hasFloatTargets() ? step(b.images(), null, b.targets(), epoch, step) : step(b.images(), b.labels(), null, epoch, step);
+    }
+
+    @SuppressWarnings("unchecked")
+    private double step(Tensor images, int[] labels, Tensor targets, int epoch, int step) {
         optimizer.zeroGrad();
         Tensor logits = model.forward(images, true);
-        double l = loss.forward(logits, labels);
+        double l = labels != null ? ((Loss<int[]>) loss).forward(logits, labels) : ((Loss<Tensor>) loss).forward(logits, targets);
         if (!Double.isFinite(l)) throw lossNotFinite(epoch, step, l, images, logits);
         model.backward(loss.backward(), false); // the input is data: no dL/d(input) needed
         if (checkGradients) {
@@ -240,6 +270,10 @@ public final class Trainer {
                 List<TrainingListener> listeners, Checkpoint.Position from, Hooks hooks) {
         if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        checkTask(train);
+        if (test != null && test.task() != train.task()) {
+            throw new IllegalArgumentException("Trainer: the training set " + train + " and the test set " + test + " are of different tasks");
+        }
         List<EpochStats> history = new ArrayList<>(from.history());
         BatchLoader loader = train.loader(batchSize, false); // one loader: its batch buffers are reused across epochs
         int steps = loader.numBatches();
@@ -247,7 +281,11 @@ public final class Trainer {
         long totalSteps = (long) steps * epochs, done = from.globalStep();
         startLoss = from.startLoss();
         endLoss = Double.NaN;
-        uniformLoss = train.numClasses() >= 2 ? Math.log(train.numClasses()) : Double.NaN;
+        uniformLoss = switch (train.task()) {
+            case CLASSIFICATION -> train.numClasses() >= 2 ? Math.log(train.numClasses()) : Double.NaN;
+            case MULTI_LABEL -> Math.log(2);
+            case REGRESSION -> Double.NaN;
+        };
         for (int epoch = from.epoch(); epoch <= epochs; epoch++) {
             boolean resumed = epoch == from.epoch();
             int skip = resumed ? from.stepInEpoch() : 0;
@@ -262,7 +300,7 @@ public final class Trainer {
                     continue;
                 }
                 optimizer.setLearningRate(Math.max(schedule.rate(baseRate, done++, totalSteps), Float.MIN_NORMAL));
-                double l = step(b.images(), b.labels(), epoch, step + 1);
+                double l = step(b, epoch, step + 1);
                 lossSum += l * b.size();
                 samples += b.size();
                 step++;
@@ -278,9 +316,9 @@ public final class Trainer {
                 }
             }
             double trainSecs = (System.nanoTime() - start) / 1e9;
-            double acc = test == null ? Double.NaN : accuracy(test, Math.max(batchSize, 256));
+            Map<String, Double> metrics = test == null ? Map.of() : evaluate(test, Math.max(batchSize, 256));
             double secs = (System.nanoTime() - start) / 1e9;
-            EpochStats stats = new EpochStats(epoch, epochs, lossSum / samples, acc, samples / trainSecs, secs);
+            EpochStats stats = EpochStats.of(epoch, epochs, lossSum / samples, metrics, samples / trainSecs, secs);
             history.add(stats);
             endLoss = stats.trainLoss();
             optimizer.setLearningRate(baseRate);
@@ -289,6 +327,71 @@ public final class Trainer {
             if (hooks.afterEpoch(next) && epoch < epochs) return new Outcome(List.copyOf(history), true, next);
         }
         return new Outcome(List.copyOf(history), false, new Checkpoint.Position(epochs + 1, 0, done, 0, 0, startLoss, List.copyOf(history)));
+    }
+
+    /** Refuses a loss whose kind of target is not the dataset's, naming both. */
+    private void checkTask(Dataset train) {
+        boolean labels = train.task() == Task.CLASSIFICATION;
+        if (labels != loss.takesClassLabels()) {
+            throw new IllegalArgumentException("Trainer: the loss " + loss.describe() + (loss.takesClassLabels() ? " takes class labels" : " takes float targets")
+                    + " but " + train + " is a " + train.task().cliName() + " dataset; use "
+                    + switch (train.task()) {
+                        case CLASSIFICATION -> "SoftmaxCrossEntropy";
+                        case REGRESSION -> "MeanSquaredError, MeanAbsoluteError or HuberLoss";
+                        case MULTI_LABEL -> "BinaryCrossEntropyWithLogits";
+                    });
+        }
+    }
+
+    /**
+     * The test metrics of {@code data}'s task (inference mode, in order, no shuffling), in a fixed order:
+     * classification {@code accuracy} ({@link #accuracy}); regression {@code mse} and {@code mae}, the means over
+     * every sample and target of the squared and absolute differences, summed in double in index order;
+     * multi-label {@code exact_match} and {@code label_accuracy}, with a label predicted on when its logit is
+     * above 0 and true when its target is at least 0.5. Keys are {@link EpochStats}'s constants.
+     */
+    public Map<String, Double> evaluate(Dataset data, int batchSize) {
+        if (data.task() == Task.CLASSIFICATION) return Map.of(EpochStats.ACCURACY, accuracy(data, batchSize));
+        double sq = 0, abs = 0;
+        long values = 0, samples = 0, exact = 0, rightLabels = 0;
+        for (Batch b : data.batches(batchSize, 0, 0, false)) {
+            Tensor y = model.forward(b.images(), false).contiguous();
+            Tensor t = b.targets();
+            if (y.size() != t.size()) {
+                throw new IllegalArgumentException("Trainer: the model's output " + y.shapeString() + " does not match the targets "
+                        + t.shapeString() + " of " + data);
+            }
+            int n = b.size(), w = t.dim(1);
+            float[] yd = y.data(), td = t.data();
+            int yo = y.offset(), to = t.offset();
+            for (int i = 0; i < n; i++) {
+                boolean all = true;
+                for (int k = 0; k < w; k++) {
+                    float p = yd[yo + i * w + k], target = td[to + i * w + k];
+                    if (data.task() == Task.REGRESSION) {
+                        double d = (double) p - target;
+                        sq += d * d;
+                        abs += Math.abs(d);
+                    } else {
+                        boolean right = (p > 0f) == (target >= 0.5f);
+                        if (right) rightLabels++;
+                        else all = false;
+                    }
+                }
+                if (all) exact++;
+            }
+            values += (long) n * w;
+            samples += n;
+        }
+        Map<String, Double> m = new java.util.LinkedHashMap<>();
+        if (data.task() == Task.REGRESSION) {
+            m.put(EpochStats.MSE, values == 0 ? Double.NaN : sq / values);
+            m.put(EpochStats.MAE, values == 0 ? Double.NaN : abs / values);
+        } else {
+            m.put(EpochStats.EXACT_MATCH, samples == 0 ? Double.NaN : (double) exact / samples);
+            m.put(EpochStats.LABEL_ACCURACY, values == 0 ? Double.NaN : (double) rightLabels / values);
+        }
+        return m;
     }
 
     /** Fraction of samples whose arg-max logit equals the label (inference mode, in order, no shuffling). */

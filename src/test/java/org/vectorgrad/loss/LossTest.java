@@ -66,4 +66,41 @@ class LossTest {
         var e = assertThrows(IllegalArgumentException.class, () -> loss.forward(Tensor.zeros(2, 3), Tensor.zeros(3, 2)));
         assertTrue(e.getMessage().contains("[2, 3]") && e.getMessage().contains("[3, 2]"), e.getMessage());
     }
+
+    @Test
+    void maeGradientAndValue() {
+        var loss = bound(new MeanAbsoluteError());
+        assertEquals((1 + 2) / 2.0, loss.forward(Tensor.of(new float[] {1f, 2f}, 2), Tensor.of(new float[] {0f, 4f}, 2)), 1e-9);
+        // random points stay away from the kink at p == t
+        Tensor p = Tensor.randn(5, 0f, 1f, 3, 7), t = p.copy();
+        for (int i = 0; i < t.size(); i++) t.setFlat(i, p.getFlat(i) + (i % 2 == 0 ? 0.5f : -0.7f));
+        GradientCheck.check(new Identity(), p, GradientCheck.of(loss, t), GradientCheck.Options.defaults()).assertPassed();
+        var e = assertThrows(IllegalArgumentException.class, () -> loss.forward(Tensor.zeros(2, 3), Tensor.zeros(3, 2)));
+        assertTrue(e.getMessage().contains("MeanAbsoluteError") && e.getMessage().contains("[3, 2]"), e.getMessage());
+    }
+
+    @Test
+    void huberGradientValueAndDelta() {
+        var loss = bound(new HuberLoss());
+        assertEquals(1f, loss.delta());
+        // d = 0.5 -> 0.125; d = -3 -> 2.5
+        assertEquals((0.125 + 2.5) / 2, loss.forward(Tensor.of(new float[] {0.5f, -3f}, 2), Tensor.zeros(2)), 1e-9);
+        // both branches: differences of about +-2 around targets 0
+        GradientCheck.check(new Identity(), Tensor.randn(7, 0f, 2f, 4, 5), GradientCheck.of(loss, Tensor.zeros(4, 5)),
+                GradientCheck.Options.defaults()).assertPassed();
+        var wide = bound(new HuberLoss(2.5f));
+        GradientCheck.check(new Identity(), Tensor.randn(8, 0f, 3f, 3, 3), GradientCheck.of(wide, Tensor.zeros(3, 3)),
+                GradientCheck.Options.defaults()).assertPassed();
+        var e = assertThrows(IllegalArgumentException.class, () -> new HuberLoss(0f));
+        assertTrue(e.getMessage().contains("delta"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new HuberLoss(Float.NaN));
+    }
+
+    @Test
+    void onlySoftmaxCrossEntropyTakesClassLabels() {
+        assertTrue(new SoftmaxCrossEntropy().takesClassLabels());
+        for (Loss<?> l : new Loss<?>[] {new MeanSquaredError(), new MeanAbsoluteError(), new HuberLoss(), new BinaryCrossEntropyWithLogits()}) {
+            assertTrue(!l.takesClassLabels(), l.describe());
+        }
+    }
 }

@@ -74,6 +74,16 @@ public final class ScalarLosses extends Losses {
     }
 
     @Override
+    protected double runAbsoluteError(int n, float[] pred, int pOff, float[] target, int tOff, float[] grad, int gOff, float scale) {
+        return ScalarRegressionLosses.absoluteError(n, pred, pOff, target, tOff, grad, gOff, scale);
+    }
+
+    @Override
+    protected double runHuber(int n, float[] pred, int pOff, float[] target, int tOff, float[] grad, int gOff, float scale, float delta) {
+        return ScalarRegressionLosses.huber(n, pred, pOff, target, tOff, grad, gOff, scale, delta);
+    }
+
+    @Override
     protected void runArgmaxRows(int rows, int cols, float[] x, int xOff, int[] out, int outOff) {
         for (int r = 0; r < rows; r++) {
             // PyTorch's argmax: NaN is the largest value, so the first NaN wins; otherwise the first maximum

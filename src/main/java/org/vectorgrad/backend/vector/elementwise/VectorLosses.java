@@ -33,6 +33,16 @@ public final class VectorLosses extends Losses {
     }
 
     @Override
+    protected double runAbsoluteError(int n, float[] pred, int pOff, float[] target, int tOff, float[] grad, int gOff, float scale) {
+        return RegressionLossKernels.absoluteError(n, pred, pOff, target, tOff, grad, gOff, scale);
+    }
+
+    @Override
+    protected double runHuber(int n, float[] pred, int pOff, float[] target, int tOff, float[] grad, int gOff, float scale, float delta) {
+        return RegressionLossKernels.huber(n, pred, pOff, target, tOff, grad, gOff, scale, delta);
+    }
+
+    @Override
     protected void runArgmaxRows(int rows, int cols, float[] x, int xOff, int[] out, int outOff) {
         SoftmaxKernels.argmaxRows(cols, x, xOff, out, outOff, 0, rows);
     }
