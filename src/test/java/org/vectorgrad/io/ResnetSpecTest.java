@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.scalar.ScalarBackend;
 import org.vectorgrad.nn.Buffer;
 import org.vectorgrad.nn.Layer;
@@ -81,7 +82,7 @@ class ResnetSpecTest {
         // the architecture a model file keeps, read back as a spec file and built with the same seed: the same bits
         SpecFileTest.assertSameBits(model, SpecFile.parse(json, "resnet", "resnet (from a model file)").build(7));
         // and 10 classes out of a batch of 28x28 images, in both modes
-        try (ScalarBackend be = new ScalarBackend()) {
+        try (Backend be = ScalarBackend.create()) {
             model.bind(be);
             Tensor x = Tensor.randn(3, 0f, 1f, 2, 1, 28, 28);
             assertArrayEquals(new int[] {2, 10}, model.forward(x, true).shape());
