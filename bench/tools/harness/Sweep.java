@@ -2,19 +2,29 @@ import java.util.*;
 import org.vectorgrad.backend.vector.*;
 import org.vectorgrad.backend.vector.gemm.*;
 
-/** Interleaved sweep in one JVM: rounds x configs x shapes, best GF/s per (config, shape). */
+/**
+ * Interleaved sweep in one JVM: rounds x configs x shapes, best GF/s per (config, shape). With 1 thread it also
+ * prints GF/s per CPU-second of the calling thread (ThreadMXBean): on a machine shared with other jobs that figure
+ * does not count the time the OS gave the core to someone else, so it is far steadier than wall time.
+ */
 public class Sweep {
     public static void main(String[] args) {
-        // args: bits threads rounds "mr/kc/mc/nc,..." shapes...
+        // args: bits threads rounds "mr/kc/mc/nc,...|blas" shapes...
         int bits = Integer.parseInt(args[0]), th = Integer.parseInt(args[1]), rounds = Integer.parseInt(args[2]);
         String[] cfgs = args[3].split(",");
         List<String> shapes = Arrays.asList(args).subList(4, args.length);
         org.vectorgrad.backend.Backend[] vbs = new org.vectorgrad.backend.Backend[cfgs.length];
         for (int i = 0; i < cfgs.length; i++) {
+            if (cfgs[i].equals("blas")) { // the project's OpenBLAS backend, for a side-by-side reference in the same JVM
+                vbs[i] = org.vectorgrad.backend.Backends.create("blas", th);
+                continue;
+            }
             String[] p = cfgs[i].split("/");
             vbs[i] = VectorBackend.create(th, GemmBlocking.forBits(bits).with(Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]), Integer.parseInt(p[3])));
         }
         double[][] best = new double[cfgs.length][shapes.size()];
+        double[][] bestCpu = new double[cfgs.length][shapes.size()];
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         Object[][] data = new Object[shapes.size()][];
         for (int s = 0; s < shapes.size(); s++) {
             String[] p = shapes.get(s).split("[x:]");
@@ -33,11 +43,13 @@ public class Sweep {
                     String tr = (String) d[3];
                     boolean ta = tr.charAt(0) == 'T', tb = tr.charAt(1) == 'T';
                     float[] a = (float[]) d[4], b = (float[]) d[5], c = (float[]) d[6];
-                    long t0 = System.nanoTime(); int it = 0;
+                    long t0 = System.nanoTime(), c0 = mx.getCurrentThreadCpuTime(); int it = 0;
                     do { vbs[ci].gemm().gemm(ta, tb, m, n, k, 1f, a, 0, ta ? m : k, b, 0, tb ? k : n, 0f, c, 0, n); it++; }
                     while (System.nanoTime() - t0 < 60_000_000L);
                     double gf = 2.0 * m * n * k * it / (System.nanoTime() - t0);
+                    double gfCpu = 2.0 * m * n * k * it / (mx.getCurrentThreadCpuTime() - c0);
                     if (round > 0) best[ci][s] = Math.max(best[ci][s], gf);
+                    if (round > 0) bestCpu[ci][s] = Math.max(bestCpu[ci][s], gfCpu);
                 }
             }
         }
@@ -48,6 +60,11 @@ public class Sweep {
             sb = new StringBuilder(String.format("%-22s", cfgs[ci]));
             for (int s = 0; s < shapes.size(); s++) sb.append(String.format(" %16.1f", best[ci][s]));
             System.out.println(sb);
+            if (th == 1) {
+                sb = new StringBuilder(String.format("%-22s", "  per CPU-second"));
+                for (int s = 0; s < shapes.size(); s++) sb.append(String.format(" %16.1f", bestCpu[ci][s]));
+                System.out.println(sb);
+            }
             vbs[ci].close();
         }
     }

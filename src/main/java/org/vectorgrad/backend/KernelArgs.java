@@ -95,6 +95,12 @@ public final class KernelArgs {
         length("activationBackward", "dx", dx, dxOff, n);
     }
 
+    /** {@link Pointwise#dropout}: p in [0, 1], x and y hold n each. */
+    public static void dropout(double p, int n, float[] x, int xOff, float[] y, int yOff) {
+        org.vectorgrad.backend.scalar.ScalarDropout.checkProbability("dropout", p);
+        elementwise("dropout", n, "x", x, xOff, "y", y, yOff);
+    }
+
     // ---- softmax and losses -------------------------------------------------------------------------------------
 
     /** A row-wise kernel ({@code softmax}): x, and y unless null, hold rows×cols. */
@@ -149,6 +155,25 @@ public final class KernelArgs {
         elementwise("adamUpdate", n, "w", w, wOff, "g", g, gOff);
         length("adamUpdate", "m", m, mOff, n);
         length("adamUpdate", "v", v, vOff, n);
+    }
+
+    /** {@link Updates#adamW}: w, g, m and v hold n each. */
+    public static void adamWUpdate(int n, float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff) {
+        elementwise("adamWUpdate", n, "w", w, wOff, "g", g, gOff);
+        length("adamWUpdate", "m", m, mOff, n);
+        length("adamWUpdate", "v", v, vOff, n);
+    }
+
+    /**
+     * {@link Updates#rmsProp}: w, g and the square average hold n each, the gradient average too when centered,
+     * the momentum buffer too when momentum is on.
+     */
+    public static void rmsPropUpdate(int n, float momentum, boolean centered, float[] w, int wOff, float[] g, int gOff,
+                                     float[] sq, int sqOff, float[] ga, int gaOff, float[] buf, int bufOff) {
+        elementwise("rmsPropUpdate", n, "w", w, wOff, "g", g, gOff);
+        length("rmsPropUpdate", "square_avg", sq, sqOff, n);
+        if (centered) length("rmsPropUpdate", "grad_avg", ga, gaOff, n);
+        if (momentum > 0f) length("rmsPropUpdate", "momentum_buffer", buf, bufOff, n);
     }
 
     // ---- convolution and pooling --------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 package org.vectorgrad.backend;
 
 /**
- * The pointwise family: bias, activations, axpy, the bias gradient and the finiteness check. Operands are heap
+ * The pointwise family: bias, activations, dropout, axpy, the bias gradient and the finiteness check. Operands are heap
  * {@code float[]} arrays with an offset; a rows×cols block is row-major with leading dimension cols. Every public
  * method checks its arguments here ({@link KernelArgs}), once for every implementation, then calls the protected
  * kernel: {@code scalar.ScalarPointwise} (the oracle) or {@code vector.elementwise.VectorPointwise}.
@@ -31,13 +31,27 @@ public abstract class Pointwise {
     }
 
     /**
-     * {@code dx[i] = dy[i]·act'(x[i])}, the derivative written in terms of the forward output {@code y}
-     * (see {@link Activation}). May be in place (dx == dy, same offset).
+     * {@code dx[i] = dy[i]·act'(x[i])}, the derivative written in terms of the forward output {@code y}, or, for
+     * the activations whose {@link Activation#backwardFromInput()} is true (GELU, SiLU), in terms of the forward
+     * input: then pass x as {@code y}. May be in place (dx == dy, same offset).
      */
     public final void activationBackward(Activation act, float alpha, int n, float[] y, int yOff, float[] dy, int dyOff,
                                          float[] dx, int dxOff) {
         KernelArgs.activationBackward(n, y, yOff, dy, dyOff, dx, dxOff);
         runActivationBackward(act, alpha, n, y, yOff, dy, dyOff, dx, dxOff);
+    }
+
+    /**
+     * Dropout's map: {@code y[i] = x[i]·m_i} with m_i = 1/(1 - p) for kept elements and 0 for dropped ones, the
+     * mask a function of (seed, step, i) only (see {@link org.vectorgrad.backend.scalar.ScalarDropout}), so every
+     * backend and thread count gives the same bits. Applied to dL/dy with the same arguments it is the backward.
+     * May be in place (y == x, same offset).
+     *
+     * @throws IllegalArgumentException unless p is in [0, 1], or when an array is too short
+     */
+    public final void dropout(double p, long seed, long step, int n, float[] x, int xOff, float[] y, int yOff) {
+        KernelArgs.dropout(p, n, x, xOff, y, yOff);
+        runDropout(p, seed, step, n, x, xOff, y, yOff);
     }
 
     /** {@code y[i] += alpha·x[i]}. */
@@ -67,6 +81,9 @@ public abstract class Pointwise {
     /** {@link #activationBackward}, arguments checked. */
     protected abstract void runActivationBackward(Activation act, float alpha, int n, float[] y, int yOff, float[] dy, int dyOff,
                                                   float[] dx, int dxOff);
+
+    /** {@link #dropout}, arguments checked. */
+    protected abstract void runDropout(double p, long seed, long step, int n, float[] x, int xOff, float[] y, int yOff);
 
     /** {@link #axpy}, arguments checked. */
     protected abstract void runAxpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);

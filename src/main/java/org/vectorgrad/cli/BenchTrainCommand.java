@@ -12,12 +12,12 @@ import org.vectorgrad.data.Dataset;
 import org.vectorgrad.data.FashionMnist;
 import org.vectorgrad.loss.SoftmaxCrossEntropy;
 import org.vectorgrad.nn.Layer;
-import org.vectorgrad.optim.SGD;
 import org.vectorgrad.tensor.Tensor;
 import org.vectorgrad.train.Trainer;
 
 /**
- * {@code vectorgrad bench train}: times full training steps (forward, loss, backward, SGD) on real batches.
+ * {@code vectorgrad bench train}: times full training steps (forward, loss, backward, optimizer step; SGD unless
+ * {@code --optimizer} says otherwise) on real batches.
  * Each run does {@code warmup} untimed steps then {@code steps} timed ones; prints every run and the median.
  */
 final class BenchTrainCommand {
@@ -48,7 +48,7 @@ final class BenchTrainCommand {
             Layer model = o.spec().build(o.seed());
             model.bind(backend);
             SpecCheck.fits(o.spec(), model, train);
-            Trainer trainer = new Trainer(model, new SoftmaxCrossEntropy(), new SGD(model.parameters(), o.lr(), o.momentum()), backend);
+            Trainer trainer = new Trainer(model, new SoftmaxCrossEntropy(), o.optim().create(model, o.lr(), o.momentum()), backend);
             double[] rates = new double[o.runs()];
             for (int r = 0; r < o.runs(); r++) {
                 for (int s = 0; s < o.warmup(); s++) trainer.step(images[s % k], labels[s % k]);

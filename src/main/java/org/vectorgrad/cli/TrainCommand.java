@@ -16,7 +16,7 @@ import org.vectorgrad.loss.MeanSquaredError;
 import org.vectorgrad.loss.SoftmaxCrossEntropy;
 import org.vectorgrad.nn.Layer;
 import org.vectorgrad.optim.LearningRateSchedule;
-import org.vectorgrad.optim.SGD;
+import org.vectorgrad.optim.Optimizer;
 import org.vectorgrad.train.EpochStats;
 import org.vectorgrad.train.Models;
 import org.vectorgrad.train.ProgressListener;
@@ -74,7 +74,7 @@ final class TrainCommand {
                 SpecCheck.fits(o.spec(), model, train); // a dry forward pass: a spec that does not fit the data fails here, not mid-epoch
                 if (!o.fromRecipe().isEmpty()) err.println("recipe of " + o.spec().name() + " (for options not given): " + String.join(", ", o.fromRecipe()));
             }
-            SGD sgd = new SGD(model.parameters(), o.lr(), o.momentum());
+            Optimizer optimizer = o.optim().create(model, o.lr(), o.momentum());
             Loss<?> loss = switch (task.task()) {
                 case CLASSIFICATION -> new SoftmaxCrossEntropy();
                 case MULTI_LABEL -> new BinaryCrossEntropyWithLogits();
@@ -84,8 +84,10 @@ final class TrainCommand {
                     default -> new MeanSquaredError();
                 };
             };
-            Trainer trainer = new Trainer(model, loss, sgd, backend);
-            trainer.schedule(LearningRateSchedule.named(o.schedule()).withWarmup(o.lrWarmup()));
+            Trainer trainer = new Trainer(model, loss, optimizer, backend);
+            int stepsPerEpoch = (train.size() + o.batch() - 1) / o.batch();
+            LearningRateSchedule schedule = o.optim().schedule(o.schedule(), o.lrWarmup(), stepsPerEpoch);
+            trainer.schedule(schedule);
             trainer.addListener(new ProgressListener(err, System.console() != null));
             if (csv != null) {
                 err.printf(Locale.ROOT, "%s: %s with %d features %s, target%s %s; %d training and %d test rows (%s); features standardized"
@@ -94,11 +96,11 @@ final class TrainCommand {
             }
             err.printf(Locale.ROOT, "training %s on %d samples (%s backend, %d threads, batch %d, seed %d)%n",
                     model.describe(), train.size(), backend.name(), backend.threads(), o.batch(), o.seed());
+            err.println("optimizer " + optimizer);
             int exit = 0;
             List<EpochStats> epochs;
             if (save.resumable()) { // --checkpoint / --resume: checkpoints, resume, SIGINT/SIGTERM handling
-                ResumableTraining.Outcome r = ResumableTraining.run(trainer, model, sgd,
-                        LearningRateSchedule.named(o.schedule()).withWarmup(o.lrWarmup()), train, test, o, save, err);
+                ResumableTraining.Outcome r = ResumableTraining.run(trainer, model, optimizer, schedule, train, test, o, save, err);
                 epochs = r.epochs();
                 exit = r.exitCode();
                 if (epochs.isEmpty()) {
@@ -126,7 +128,9 @@ final class TrainCommand {
             Json json = new Json()
                     .put("model", o.model()).put("backend", backend.name()).put("threads", backend.threads())
                     .put("epochs", o.epochs()).put("batch", o.batch()).put("seed", o.seed())
-                    .put("lr", o.lr(), 4).put("momentum", o.momentum(), 3).put("schedule", o.schedule()).put("lr_warmup", o.lrWarmup());
+                    .put("lr", o.lr(), 4).put("momentum", o.momentum(), 3).put("schedule", o.schedule()).put("lr_warmup", o.lrWarmup())
+                    .put("optimizer", o.optim().optimizer()).put("weight_decay", o.optim().weightDecay(), 6)
+                    .put("clip_norm", o.optim().clipNorm(), 4);
             if (csv != null || !task.referenceHidden()) {
                 json.put("hidden", java.util.Arrays.stream(task.hidden()).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(",")));
             }

@@ -13,7 +13,9 @@ import org.vectorgrad.nn.BatchNorm2d;
 import org.vectorgrad.nn.Buffer;
 import org.vectorgrad.nn.Conv2d;
 import org.vectorgrad.nn.Dense;
+import org.vectorgrad.nn.Dropout;
 import org.vectorgrad.nn.Flatten;
+import org.vectorgrad.nn.GELU;
 import org.vectorgrad.nn.GlobalAvgPool2d;
 import org.vectorgrad.nn.Identity;
 import org.vectorgrad.nn.Init;
@@ -24,6 +26,7 @@ import org.vectorgrad.nn.MaxPool2d;
 import org.vectorgrad.nn.Parameter;
 import org.vectorgrad.nn.ReLU;
 import org.vectorgrad.nn.Sequential;
+import org.vectorgrad.nn.SiLU;
 import org.vectorgrad.nn.Sigmoid;
 import org.vectorgrad.nn.Sum;
 import org.vectorgrad.nn.Tanh;
@@ -37,7 +40,10 @@ import org.vectorgrad.nn.Tanh;
  * "kernel":[3,3],"stride":[1,1],"padding":[top,bottom,left,right],"dilation":[1,1],"groups":1,"bias":true}},
  * {@code {"type":"MaxPool2d","kernel":[kh,kw],"stride":[sh,sw],"padding":[ph,pw]}}, {@code AvgPool2d} (the same
  * plus {@code "count_include_pad"}), {@code GlobalAvgPool2d}, {@code Flatten}, {@code Identity}, {@code ReLU},
- * {@code {"type":"LeakyReLU","slope":0.01}}, {@code Sigmoid}, {@code Tanh}, {@code {"type":"Sum","branches":[...]}},
+ * {@code {"type":"LeakyReLU","slope":0.01}}, {@code Sigmoid}, {@code Tanh}, {@code {"type":"GELU","approximate":"none"}}
+ * ({@code "tanh"} for PyTorch's tanh approximation; absent means {@code "none"}), {@code SiLU},
+ * {@code {"type":"Dropout","p":0.5,"seed":7}} (seed optional: absent, one is derived from the layer's path, so two
+ * Dropouts of a spec never share masks), {@code {"type":"Sum","branches":[...]}},
  * {@code {"type":"BatchNorm2d","channels":64,"eps":1e-5,"momentum":0.1,"affine":true,"track_running_stats":true}}
  * (likewise {@code BatchNorm1d}; every field but {@code channels} optional, PyTorch's defaults) and
  * {@code {"type":"LayerNorm","shape":[256],"eps":1e-5,"elementwise_affine":true}} (eps and affine optional).
@@ -112,6 +118,16 @@ public final class ModelSpec {
             case GlobalAvgPool2d g -> m.put("type", "GlobalAvgPool2d");
             case Flatten f -> m.put("type", "Flatten");
             case Identity i -> m.put("type", "Identity");
+            case GELU g -> {
+                m.put("type", "GELU");
+                m.put("approximate", g.approximate());
+            }
+            case SiLU a -> m.put("type", "SiLU");
+            case Dropout d -> {
+                m.put("type", "Dropout");
+                m.put("p", d.p());
+                m.put("seed", d.seed());
+            }
             case ActivationLayer a when a.getClass() == ReLU.class -> m.put("type", "ReLU");
             case ActivationLayer a when a.getClass() == Sigmoid.class -> m.put("type", "Sigmoid");
             case ActivationLayer a when a.getClass() == Tanh.class -> m.put("type", "Tanh");
@@ -245,7 +261,8 @@ public final class ModelSpec {
                     out.put(path + "bias", shape.clone());
                 }
             }
-            case "MaxPool2d", "AvgPool2d", "GlobalAvgPool2d", "Flatten", "Identity", "ReLU", "LeakyReLU", "Sigmoid", "Tanh" -> { }
+            case "MaxPool2d", "AvgPool2d", "GlobalAvgPool2d", "Flatten", "Identity", "ReLU", "LeakyReLU", "Sigmoid", "Tanh",
+                 "GELU", "SiLU", "Dropout" -> { }
             default -> throw bad(path, "type", "unknown layer type \"" + type + "\"");
         }
     }
@@ -307,6 +324,19 @@ public final class ModelSpec {
                 case "ReLU" -> new ReLU();
                 case "Sigmoid" -> new Sigmoid();
                 case "Tanh" -> new Tanh();
+                case "GELU" -> {
+                    Object a = m.containsKey("approximate") ? m.get("approximate") : "none";
+                    if (!(a instanceof String approximate)) throw bad(path, "GELU \"approximate\" must be \"none\" or \"tanh\", found " + a);
+                    yield new GELU(approximate);
+                }
+                case "SiLU" -> new SiLU();
+                case "Dropout" -> {
+                    if (!(m.get("p") instanceof Number p)) throw bad(path, "Dropout needs a number \"p\" in [0, 1], found " + m.get("p"));
+                    Object seed = m.get("seed");
+                    if (seed != null && !(seed instanceof Long)) throw bad(path, "Dropout \"seed\" must be an integer, found " + seed);
+                    // no seed in the spec: one from the layer's path, so that two Dropouts never share their masks
+                    yield new Dropout(p.doubleValue(), seed != null ? (Long) seed : ("Dropout@" + path).hashCode() & 0xFFFFFFFFL);
+                }
                 case "LeakyReLU" -> {
                     if (!(m.get("slope") instanceof Number n)) throw bad(path, "slope", "LeakyReLU needs a number \"slope\", found " + shown(m, "slope"));
                     yield new LeakyReLU((float) n.doubleValue());

@@ -4,13 +4,16 @@ import org.vectorgrad.backend.Activation;
 import org.vectorgrad.tensor.Tensor;
 
 /**
- * A pointwise activation layer of any shape. It keeps only its output: every {@link Activation}'s derivative is
- * written in terms of y, so backward is {@code dx = dy · act'(y)}.
+ * A pointwise activation layer of any shape. It keeps only its output where the {@link Activation}'s derivative is
+ * written in terms of y (backward is {@code dx = dy · act'(y)}), and a reference to its input for GELU and SiLU,
+ * whose derivative needs x ({@link Activation#backwardFromInput()}; the input must then stay unchanged until the
+ * matching backward, as {@link Layer} requires of every layer). Not thread-safe (see {@link Layer}).
  */
 public class ActivationLayer extends AbstractLayer {
     private final Activation activation;
     private final float alpha;
     private Tensor output;
+    private Tensor input;   // kept only when the backward reads the input
     private Tensor gradInput;
 
     public ActivationLayer(Activation activation, float alpha) {
@@ -28,6 +31,7 @@ public class ActivationLayer extends AbstractLayer {
         Tensor in = dense(x);
         output = reuseLike(output, in);
         backend().pointwise().activationForward(activation, alpha, in.size(), in.data(), in.offset(), output.data(), output.offset());
+        if (activation.backwardFromInput()) input = in;
         return output;
     }
 
@@ -40,7 +44,8 @@ public class ActivationLayer extends AbstractLayer {
         }
         Tensor dy = dense(gy);
         gradInput = reuseLike(gradInput, output);
-        backend().pointwise().activationBackward(activation, alpha, output.size(), output.data(), output.offset(),
+        Tensor saved = activation.backwardFromInput() ? input : output;
+        backend().pointwise().activationBackward(activation, alpha, saved.size(), saved.data(), saved.offset(),
                 dy.data(), dy.offset(), gradInput.data(), gradInput.offset());
         return gradInput;
     }
@@ -53,6 +58,9 @@ public class ActivationLayer extends AbstractLayer {
             case LEAKY_RELU -> "LeakyReLU(" + alpha + ")";
             case SIGMOID -> "Sigmoid";
             case TANH -> "Tanh";
+            case GELU -> "GELU";
+            case GELU_TANH -> "GELU(approximate=tanh)";
+            case SILU -> "SiLU";
         };
     }
 }

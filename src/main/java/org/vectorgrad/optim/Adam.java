@@ -5,9 +5,13 @@ import org.vectorgrad.backend.Backend;
 import org.vectorgrad.nn.Parameter;
 import org.vectorgrad.tensor.Tensor;
 
-/** Adam (Kingma and Ba) with bias correction and optional L2 weight decay, as PyTorch's {@code Adam}. */
+/**
+ * Adam (Kingma and Ba) with bias correction and optional L2 weight decay (added to the gradient), as PyTorch's
+ * {@code Adam}; for decoupled weight decay use {@link AdamW}. Weight decay and learning-rate scale may differ per
+ * {@link ParamGroups parameter group}. Not thread-safe.
+ */
 public final class Adam extends AbstractOptimizer {
-    private final float beta1, beta2, eps, weightDecay;
+    private final float beta1, beta2, eps;
     private final Tensor[] m, v;
     private int t;
 
@@ -17,12 +21,16 @@ public final class Adam extends AbstractOptimizer {
     }
 
     public Adam(List<Parameter> params, float lr, float beta1, float beta2, float eps, float weightDecay) {
-        super(params, lr);
+        this(ParamGroups.single(SGD.nonEmpty(params), check("weight decay", weightDecay, 0f, Float.MAX_VALUE)), lr, beta1, beta2, eps);
+    }
+
+    /** Adam over parameter groups, each with its own (L2) weight decay and learning-rate scale. */
+    public Adam(ParamGroups groups, float lr, float beta1, float beta2, float eps) {
+        super(groups, lr);
         this.beta1 = check("beta1", beta1, 0f, 1f);
         this.beta2 = check("beta2", beta2, 0f, 1f);
         if (!(eps > 0f)) throw new IllegalArgumentException("eps must be > 0, got " + eps);
         this.eps = eps;
-        this.weightDecay = check("weight decay", weightDecay, 0f, Float.MAX_VALUE);
         this.m = new Tensor[this.params.size()];
         this.v = new Tensor[this.params.size()];
         for (int i = 0; i < m.length; i++) {
@@ -32,7 +40,7 @@ public final class Adam extends AbstractOptimizer {
     }
 
     @Override
-    public void step() {
+    protected void update() {
         Backend be = backend();
         t++;
         float c1 = (float) (1 - StrictMath.pow(beta1, t));
@@ -40,7 +48,7 @@ public final class Adam extends AbstractOptimizer {
         for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i);
             Tensor w = p.value(), g = p.grad();
-            be.updates().adam(p.size(), lr, beta1, beta2, eps, weightDecay, c1, c2, w.data(), w.offset(), g.data(), g.offset(),
+            be.updates().adam(p.size(), lr(i), beta1, beta2, eps, weightDecay(i), c1, c2, w.data(), w.offset(), g.data(), g.offset(),
                     m[i].data(), m[i].offset(), v[i].data(), v[i].offset());
         }
     }
@@ -65,5 +73,10 @@ public final class Adam extends AbstractOptimizer {
     public void setStepCount(long steps) {
         if (steps < 0 || steps > Integer.MAX_VALUE) throw new IllegalArgumentException("Adam step count out of range: " + steps);
         t = (int) steps;
+    }
+
+    @Override
+    protected String hyperparameters() {
+        return "betas=(" + beta1 + ", " + beta2 + "), eps=" + eps;
     }
 }

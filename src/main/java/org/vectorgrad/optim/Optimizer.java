@@ -32,6 +32,28 @@ public interface Optimizer {
     /** Steps counted by the optimizer itself (Adam's bias-correction step); 0 when it keeps no count. */
     default long stepCount() { return 0; }
 
+    /**
+     * Clips the gradients' global L2 norm to {@code maxNorm} at the start of every {@link #step()}, as PyTorch's
+     * {@code clip_grad_norm_} called between backward and step (see {@link GradientClipping}); 0 turns it off.
+     *
+     * @throws UnsupportedOperationException when this optimizer cannot clip
+     */
+    default void clipGradNorm(float maxNorm) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not clip gradients");
+    }
+
+    /** The clipping norm of {@link #clipGradNorm}, 0 when off. */
+    default float clipNorm() { return 0f; }
+
+    /** The global gradient norm measured by the last step's clipping, before clipping (NaN when off or before any step). */
+    default double lastGradNorm() { return Double.NaN; }
+
+    /**
+     * The hyperparameters that shape the update, learning rate excepted (schedules change it): a checkpoint records
+     * them and refuses to resume under different ones.
+     */
+    default String configuration() { return getClass().getSimpleName(); }
+
     /** Restores {@link #stepCount()} when resuming from a checkpoint. */
     default void setStepCount(long steps) {
         if (steps != 0) throw new IllegalArgumentException(getClass().getSimpleName() + " keeps no step count, got " + steps);

@@ -7,11 +7,11 @@ import org.vectorgrad.tensor.Tensor;
 
 /**
  * Stochastic gradient descent with optional momentum, Nesterov momentum and L2 weight decay, with PyTorch's
- * update rule (see {@link org.vectorgrad.backend.Updates#sgd}). Velocity buffers are allocated once, at construction.
+ * update rule (see {@link org.vectorgrad.backend.Updates#sgd}). Velocity buffers are allocated once, at construction. Weight decay
+ * and learning-rate scale may differ per {@link ParamGroups parameter group}. Not thread-safe.
  */
 public final class SGD extends AbstractOptimizer {
     private final float momentum;
-    private final float weightDecay;
     private final boolean nesterov;
     private final Tensor[] velocity;
 
@@ -21,22 +21,31 @@ public final class SGD extends AbstractOptimizer {
     }
 
     public SGD(List<Parameter> params, float lr, float momentum, float weightDecay, boolean nesterov) {
-        super(params, lr);
+        this(ParamGroups.single(nonEmpty(params), check("weight decay", weightDecay, 0f, Float.MAX_VALUE)), lr, momentum, nesterov);
+    }
+
+    /** SGD over parameter groups, each with its own weight decay and learning-rate scale. */
+    public SGD(ParamGroups groups, float lr, float momentum, boolean nesterov) {
+        super(groups, lr);
         this.momentum = check("momentum", momentum, 0f, 1f);
-        this.weightDecay = check("weight decay", weightDecay, 0f, Float.MAX_VALUE);
         if (nesterov && momentum == 0f) throw new IllegalArgumentException("Nesterov momentum needs momentum > 0");
         this.nesterov = nesterov;
         this.velocity = new Tensor[this.params.size()];
         if (momentum != 0f) for (int i = 0; i < velocity.length; i++) velocity[i] = Tensor.zeros(this.params.get(i).value().shape());
     }
 
+    static List<Parameter> nonEmpty(List<Parameter> params) {
+        if (params.isEmpty()) throw new IllegalArgumentException("the optimizer got no parameters to optimize");
+        return params;
+    }
+
     @Override
-    public void step() {
+    protected void update() {
         Backend be = backend();
         for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i);
             Tensor w = p.value(), g = p.grad(), v = velocity[i];
-            be.updates().sgd(p.size(), lr, momentum, weightDecay, nesterov, w.data(), w.offset(), g.data(), g.offset(),
+            be.updates().sgd(p.size(), lr(i), momentum, weightDecay(i), nesterov, w.data(), w.offset(), g.data(), g.offset(),
                     v == null ? null : v.data(), v == null ? 0 : v.offset());
         }
     }
@@ -50,7 +59,7 @@ public final class SGD extends AbstractOptimizer {
     }
 
     @Override
-    public String toString() {
-        return "SGD(lr=" + lr + ", momentum=" + momentum + ", weightDecay=" + weightDecay + ", nesterov=" + nesterov + ")";
+    protected String hyperparameters() {
+        return "momentum=" + momentum + ", nesterov=" + nesterov;
     }
 }

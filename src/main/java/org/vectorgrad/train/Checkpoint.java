@@ -22,7 +22,9 @@ import org.vectorgrad.tensor.Tensor;
  * the same directory, fsync, rename), holding everything a resumed run needs to continue bit for bit:
  * the model's parameters and buffers ({@code model.<state_dict name>}: batch norm's running statistics and its
  * int64 {@code num_batches_tracked} included), the optimizer's state ({@code optimizer.velocity.<i>},
- * {@code optimizer.exp_avg.<i>}, ...; Adam's step count in the metadata), and in the metadata the position
+ * {@code optimizer.exp_avg.<i>}, {@code optimizer.square_avg.<i>}, ...; the step count of Adam, AdamW and RMSProp
+ * and the optimizer's {@link Optimizer#configuration() configuration} (hyperparameters, parameter groups, gradient
+ * clipping; a resume under another is refused) in the metadata), and in the metadata the position
  * (epoch in progress, batches done in it, global step, which is the schedule's position), the run's configuration
  * that the data order and the schedule depend on (seed, batch size, epochs, steps per epoch, base learning rate),
  * the partial epoch's loss sum and sample count, the first step's loss, and the finished epochs' statistics.
@@ -64,6 +66,7 @@ public final class Checkpoint {
         meta.put("vectorgrad.checkpoint_version", VERSION);
         meta.put("optimizer", optimizer.getClass().getSimpleName());
         meta.put("optimizer_steps", Long.toString(optimizer.stepCount()));
+        meta.put("optimizer_config", optimizer.configuration());
         meta.put("seed", Long.toString(run.seed()));
         meta.put("batch", Integer.toString(run.batchSize()));
         meta.put("epochs", Integer.toString(run.epochs()));
@@ -104,6 +107,9 @@ public final class Checkpoint {
         try {
             List<String> problems = new ArrayList<>();
             expect(problems, "optimizer", optimizer.getClass().getSimpleName(), m.get("optimizer"));
+            if (m.containsKey("optimizer_config")) { // absent from checkpoints written before it was recorded
+                expect(problems, "optimizer configuration", optimizer.configuration(), m.get("optimizer_config"));
+            }
             expect(problems, "seed", Long.toString(run.seed()), m.get("seed"));
             expect(problems, "batch", Integer.toString(run.batchSize()), m.get("batch"));
             expect(problems, "epochs", Integer.toString(run.epochs()), m.get("epochs"));

@@ -30,14 +30,18 @@ import org.vectorgrad.nn.MaxPool2d;
 import org.vectorgrad.nn.ReLU;
 import org.vectorgrad.nn.Sequential;
 import org.vectorgrad.optim.Adam;
+import org.vectorgrad.optim.AdamW;
 import org.vectorgrad.optim.LearningRateSchedule;
 import org.vectorgrad.optim.Optimizer;
+import org.vectorgrad.optim.ParamGroups;
+import org.vectorgrad.optim.RMSProp;
 import org.vectorgrad.optim.SGD;
 import org.vectorgrad.tensor.Tensor;
 
 /**
  * Training 2 epochs straight gives the same bits as stopping (at an epoch end or mid-epoch) and resuming, for
- * SGD with momentum and Adam, MLP and CNN; and the resumable loop gives Trainer.fit's bits.
+ * SGD with momentum, Adam, AdamW (parameter groups, clipping, one-cycle) and RMSProp (centered, momentum, clipping,
+ * step decay), MLP and CNN; and the resumable loop gives Trainer.fit's bits.
  */
 class ResumeTest {
     static final int EPOCHS = 2, BATCH = 32;
@@ -65,17 +69,42 @@ class ResumeTest {
     }
 
     static Optimizer optimizer(String name, Sequential m) {
-        return name.equals("sgd") ? new SGD(m.parameters(), 0.05f, 0.9f) : new Adam(m.parameters(), 0.01f);
+        return optimizer(name, m, 0.05f);
+    }
+
+    /**
+     * SGD with momentum; Adam; AdamW with biases out of weight decay and gradient clipping; centered RMSProp with
+     * momentum, L2 decay and clipping. {@code decay} is AdamW's and RMSProp's weight decay.
+     */
+    static Optimizer optimizer(String name, Sequential m, float decay) {
+        Optimizer o = switch (name) {
+            case "sgd" -> new SGD(m.parameters(), 0.05f, 0.9f);
+            case "adam" -> new Adam(m.parameters(), 0.01f);
+            case "adamw" -> new AdamW(ParamGroups.noDecayForBiasAndNorm(m, decay), 0.01f, 0.9f, 0.999f, 1e-8f);
+            case "rmsprop" -> new RMSProp(m.parameters(), 0.002f, 0.99f, 1e-8f, decay / 100, 0.5f, true);
+            default -> throw new AssertionError(name);
+        };
+        if (name.equals("adamw") || name.equals("rmsprop")) o.clipGradNorm(1f); // the MLP's gradient norm here goes from about 3 to 0.1 (clipped early only), the CNN's stays above 1
+        return o;
     }
 
     static final LearningRateSchedule SCHEDULE = LearningRateSchedule.cosine().withWarmup(3);
+
+    /** Cosine with warm-up; one-cycle for AdamW and step decay for RMSProp, so the new schedules resume too. */
+    static LearningRateSchedule schedule(String optimizer) {
+        return switch (optimizer) {
+            case "adamw" -> LearningRateSchedule.oneCycle();
+            case "rmsprop" -> LearningRateSchedule.step(5, 0.5);
+            default -> SCHEDULE;
+        };
+    }
 
     record Run(Sequential model, Optimizer opt, Trainer trainer) {}
 
     static Run fresh(String model, String opt, long initSeed, Backend b) {
         Sequential m = model(model, initSeed);
         Optimizer o = optimizer(opt, m);
-        return new Run(m, o, new Trainer(m, new SoftmaxCrossEntropy(), o, b).schedule(SCHEDULE));
+        return new Run(m, o, new Trainer(m, new SoftmaxCrossEntropy(), o, b).schedule(schedule(opt)));
     }
 
     static void assertSameState(Run want, Run got, String what) {
@@ -113,7 +142,8 @@ class ResumeTest {
     @ParameterizedTest
     @CsvSource({"mlp, sgd, scalar", "mlp, adam, scalar", "cnn, sgd, scalar", "cnn, adam, scalar",
                 "mlp, sgd, vector", "mlp, adam, vector", "cnn, sgd, vector", "cnn, adam, vector",
-                "mlp, adam, auto", "cnn, adam, auto", "bn, sgd, scalar", "bn, adam, vector"})
+                "mlp, adam, auto", "cnn, adam, auto", "bn, sgd, scalar", "bn, adam, vector",
+                "mlp, adamw, scalar", "cnn, adamw, vector", "mlp, rmsprop, vector", "cnn, rmsprop, scalar", "bn, adamw, vector"})
     void resumedRunEqualsTheUninterruptedOne(String modelName, String optName, String backend, @TempDir Path dir) throws Exception {
         Dataset train = data(200, 1), test = data(50, 2); // 7 batches per epoch, the last one of 8
         // every backend's kernels give the same bits whatever the JIT has compiled (docs/decisions.md §5a): before
@@ -123,7 +153,7 @@ class ResumeTest {
             List<EpochStats> want = straight.trainer().fit(train, test, EPOCHS, BATCH, SEED);
 
             Run loop = fresh(modelName, optName, 5, b);
-            ResumableFit.Result same = new ResumableFit(loop.trainer(), loop.model(), loop.opt(), SCHEDULE).run(train, test, EPOCHS, BATCH, SEED);
+            ResumableFit.Result same = new ResumableFit(loop.trainer(), loop.model(), loop.opt(), schedule(optName)).run(train, test, EPOCHS, BATCH, SEED);
             assertSameState(straight, loop, "ResumableFit vs Trainer.fit");
             assertSameStats(want, same.epochs());
 
@@ -131,7 +161,7 @@ class ResumeTest {
             Path atEpoch = dir.resolve("epoch");
             Run first = fresh(modelName, optName, 5, b);
             AtomicBoolean epochDone = new AtomicBoolean();
-            ResumableFit.Result r1 = new ResumableFit(first.trainer(), first.model(), first.opt(), SCHEDULE)
+            ResumableFit.Result r1 = new ResumableFit(first.trainer(), first.model(), first.opt(), schedule(optName))
                     .checkpointTo(atEpoch, 0).stopWhen(epochDone::get)
                     .addListener(new TrainingListener() {
                         @Override public void onEpochEnd(EpochStats s) { epochDone.set(true); }
@@ -139,7 +169,7 @@ class ResumeTest {
             assertTrue(r1.stopped());
             assertEquals(1, r1.epochs().size());
             Run second = fresh(modelName, optName, 99, b);
-            ResumableFit.Result r2 = new ResumableFit(second.trainer(), second.model(), second.opt(), SCHEDULE).resumeFrom(atEpoch)
+            ResumableFit.Result r2 = new ResumableFit(second.trainer(), second.model(), second.opt(), schedule(optName)).resumeFrom(atEpoch)
                     .run(train, test, EPOCHS, BATCH, SEED);
             assertFalse(r2.stopped());
             assertSameState(straight, second, "resumed at the epoch end");
@@ -149,7 +179,7 @@ class ResumeTest {
             Path midway = dir.resolve("mid");
             Run a = fresh(modelName, optName, 5, b);
             AtomicInteger stepsSeen = new AtomicInteger();
-            ResumableFit.Result s1 = new ResumableFit(a.trainer(), a.model(), a.opt(), SCHEDULE).checkpointTo(midway, 4)
+            ResumableFit.Result s1 = new ResumableFit(a.trainer(), a.model(), a.opt(), schedule(optName)).checkpointTo(midway, 4)
                     .stopWhen(() -> stepsSeen.get() >= 10)
                     .addListener(new TrainingListener() {
                         @Override public void onStep(int epoch, int step, int steps, double loss, double sps) { stepsSeen.incrementAndGet(); }
@@ -158,7 +188,7 @@ class ResumeTest {
             assertEquals(2, s1.position().epoch());
             assertEquals(3, s1.position().stepInEpoch());
             Run c = fresh(modelName, optName, 123, b);
-            ResumableFit.Result s2 = new ResumableFit(c.trainer(), c.model(), c.opt(), SCHEDULE).resumeFrom(midway).run(train, test, EPOCHS, BATCH, SEED);
+            ResumableFit.Result s2 = new ResumableFit(c.trainer(), c.model(), c.opt(), schedule(optName)).resumeFrom(midway).run(train, test, EPOCHS, BATCH, SEED);
             assertSameState(straight, c, "resumed mid-epoch");
             assertSameStats(want, s2.epochs());
 
@@ -167,6 +197,16 @@ class ResumeTest {
             ModelFileException e = assertThrows(ModelFileException.class, () -> new ResumableFit(d.trainer(), d.model(), d.opt(), SCHEDULE)
                     .resumeFrom(midway).run(train, test, EPOCHS, BATCH + 1, SEED));
             assertTrue(e.getMessage().contains("batch is 33 in this run but 32 in the checkpoint"), e.getMessage());
+
+            // so is one whose optimizer differs in a hyperparameter the state tensors do not show (weight decay)
+            Sequential dm = model(modelName, 5);
+            Optimizer other = optimizer(optName, dm, 0.07f);
+            Trainer dt = new Trainer(dm, new SoftmaxCrossEntropy(), other, b).schedule(SCHEDULE);
+            if (optName.startsWith("adamw") || optName.equals("rmsprop")) {
+                e = assertThrows(ModelFileException.class, () -> new ResumableFit(dt, dm, other, SCHEDULE).resumeFrom(midway)
+                        .run(train, test, EPOCHS, BATCH, SEED));
+                assertTrue(e.getMessage().contains("optimizer configuration is " + other.configuration()), e.getMessage());
+            }
         }
     }
 }

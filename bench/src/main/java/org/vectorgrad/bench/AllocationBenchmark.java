@@ -22,7 +22,13 @@ import org.vectorgrad.backend.Backends;
 import org.vectorgrad.data.Batch;
 import org.vectorgrad.data.BatchLoader;
 import org.vectorgrad.data.Dataset;
+import org.vectorgrad.loss.SoftmaxCrossEntropy;
+import org.vectorgrad.nn.Sequential;
+import org.vectorgrad.optim.SGD;
+import org.vectorgrad.tensor.Tensor;
+import org.vectorgrad.train.Models;
 import org.vectorgrad.train.ProgressBar;
+import org.vectorgrad.train.Trainer;
 
 /**
  * The steady-state allocation goals that used to be unit tests (they flaked: an allocation count depends on when
@@ -32,7 +38,10 @@ import org.vectorgrad.train.ProgressBar;
  *   <li>{@link #blasGemm}: a small BLAS GEMM and a GEMV-shaped call allocate nothing (heap segments are cached);</li>
  *   <li>{@link #vectorGemm}: a vector GEMM of 70x90x300 allocates nothing once compiled;</li>
  *   <li>{@link #batchLoaderEpoch}: one shuffled epoch of 334 batches reuses its buffers;</li>
- *   <li>{@link #progressBarSkippedUpdate}: a progress update that draws nothing allocates nothing.</li>
+ *   <li>{@link #progressBarSkippedUpdate}: a progress update that draws nothing allocates nothing;</li>
+ *   <li>{@link #cnnTrainStep}: a steady-state training step of the reference CNN (batch 32, vector backend, 1
+ *       thread) allocates under 1 KB; its warm-up is long (40 s) so that C2 has compiled every kernel first
+ *       (until then the Vector API boxes vectors and a step allocates megabytes).</li>
  * </ul>
  * Run: {@code bash bench/alloc.sh} (builds the benchmarks jar when missing, runs this, checks the goals).
  */
@@ -50,6 +59,9 @@ public class AllocationBenchmark {
     private int epoch;
     private ProgressBar live, plain;
     private int step;
+    private Trainer cnn;
+    private Tensor cnnImages;
+    private int[] cnnLabels;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -64,6 +76,11 @@ public class AllocationBenchmark {
         PrintStream sink = new PrintStream(OutputStream.nullOutputStream());
         live = new ProgressBar(sink, true, Integer.MAX_VALUE, "epoch 1/1");
         plain = new ProgressBar(sink, false, Integer.MAX_VALUE, "epoch 1/1");
+        Sequential model = Models.create("cnn", 1);
+        cnn = new Trainer(model, new SoftmaxCrossEntropy(), new SGD(model.parameters(), 0.01f, 0.9f), vector);
+        cnnImages = Tensor.uniform(2, -1f, 2f, 32, 1, 28, 28);
+        cnnLabels = new int[32];
+        for (int i = 0; i < cnnLabels.length; i++) cnnLabels[i] = (i * 7) % 10;
     }
 
     @TearDown(Level.Trial)
@@ -88,6 +105,13 @@ public class AllocationBenchmark {
     @Benchmark
     public void batchLoaderEpoch(Blackhole bh) {
         for (Batch b : loader.epoch(1, epoch++, true)) bh.consume(b.size());
+    }
+
+    @Benchmark
+    @Warmup(iterations = 20, time = 2)
+    @Measurement(iterations = 5, time = 2)
+    public double cnnTrainStep() {
+        return cnn.step(cnnImages, cnnLabels);
     }
 
     @Benchmark

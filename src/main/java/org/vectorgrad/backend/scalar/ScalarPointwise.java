@@ -4,7 +4,8 @@ import org.vectorgrad.backend.Activation;
 import org.vectorgrad.backend.Pointwise;
 
 /**
- * The pointwise oracle: bias, activations (transcendentals in {@link StrictMath}), axpy, column sums, the
+ * The pointwise oracle: bias, activations (transcendentals in {@link StrictMath}; GELU and SiLU in {@link ScalarMath}),
+ * dropout ({@link ScalarDropout}), axpy, column sums, the
  * finiteness check, each the plainest loop. The static helpers are the one-element definitions the layer tests share.
  */
 public final class ScalarPointwise extends Pointwise {
@@ -23,6 +24,9 @@ public final class ScalarPointwise extends Pointwise {
             case LEAKY_RELU -> x > 0f ? x : alpha * x;
             case SIGMOID -> (float) (1.0 / (1.0 + StrictMath.exp(-x)));
             case TANH -> (float) StrictMath.tanh(x);
+            case GELU -> (float) ScalarMath.gelu(x);
+            case GELU_TANH -> (float) ScalarMath.geluTanh(x);
+            case SILU -> (float) ScalarMath.silu(x);
         };
     }
 
@@ -38,6 +42,17 @@ public final class ScalarPointwise extends Pointwise {
             case LEAKY_RELU -> y > 0f ? 1f : alpha;
             case SIGMOID -> y * (1f - y);
             case TANH -> 1f - y * y;
+            case GELU, GELU_TANH, SILU -> throw new IllegalArgumentException(act + "'s derivative is a function of the input, not the output: use derivativeFromInput");
+        };
+    }
+
+    /** act'(x) from the input x, for the activations whose {@link Activation#backwardFromInput()} is true, in double. */
+    public static double derivativeFromInput(Activation act, float x) {
+        return switch (act) {
+            case GELU -> ScalarMath.geluDerivative(x);
+            case GELU_TANH -> ScalarMath.geluTanhDerivative(x);
+            case SILU -> ScalarMath.siluDerivative(x);
+            default -> throw new IllegalArgumentException(act + "'s derivative is written in terms of its output: use derivativeFromOutput");
         };
     }
 
@@ -68,12 +83,19 @@ public final class ScalarPointwise extends Pointwise {
     }
 
     /**
-     * dx for one element given the output y and dL/dy. ReLU is PyTorch's {@code threshold_backward}:
-     * {@code y <= 0 ? 0 : dy}, a select, so a dead unit gives +0 even where dy is NaN or ±Inf, and a NaN output
-     * passes dy through. The others are {@code dy · act'(y)}.
+     * dx for one element given the output y (the input x for GELU and SiLU, see {@link Activation#backwardFromInput})
+     * and dL/dy. ReLU is PyTorch's {@code threshold_backward}: {@code y <= 0 ? 0 : dy}, a select, so a dead unit
+     * gives +0 even where dy is NaN or ±Inf, and a NaN output passes dy through. The others are {@code dy · act'}
+     * (GELU and SiLU: the product in double, rounded once).
      */
     public static float backwardOne(Activation act, float alpha, float y, float dy) {
+        if (act.backwardFromInput()) return (float) (dy * derivativeFromInput(act, y));
         return act == Activation.RELU ? (y <= 0f ? 0f : dy) : dy * derivativeFromOutput(act, alpha, y);
+    }
+
+    @Override
+    protected void runDropout(double p, long seed, long step, int n, float[] x, int xOff, float[] y, int yOff) {
+        ScalarDropout.apply(p, seed, step, x, xOff, y, yOff, 0, n);
     }
 
     @Override

@@ -65,7 +65,7 @@ public final class KernelDigests {
         for (Activation act : Activation.values()) {
             be.pointwise().activationForward(act, 0.01f, n, x, 0, out, 0);
             d.put("activationForward " + act, digest(out));
-            be.pointwise().activationBackward(act, 0.01f, n, out, 0, y, 0, out2, 0);
+            be.pointwise().activationBackward(act, 0.01f, n, act.backwardFromInput() ? x : out, 0, y, 0, out2, 0);
             d.put("activationBackward " + act, digest(out2));
         }
         float[] z = logits.clone();
@@ -89,6 +89,9 @@ public final class KernelDigests {
         float[] yy = y.clone();
         be.pointwise().axpy(n, 0.3f, x, 0, yy, 0);
         d.put("axpy", digest(yy));
+        float[] dropped = new float[n];
+        be.pointwise().dropout(0.3, 7, 2, n, x, 0, dropped, 0);
+        d.put("dropout", digest(dropped));
         float[] w = w0.clone(), vel = v0.clone();
         be.updates().sgd(n, 0.05f, 0.9f, 1e-4f, true, w, 0, y, 0, vel, 0);
         d.put("sgd", digest(w) ^ 31 * digest(vel));
@@ -96,6 +99,13 @@ public final class KernelDigests {
         w = w0.clone();
         be.updates().adam(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-4f, 0.1f, 0.001f, w, 0, y, 0, m, 0, v, 0);
         d.put("adam", digest(w) ^ 31 * digest(m) ^ 961 * digest(v));
+        m = y.clone(); v = v0.clone(); w = w0.clone();
+        be.updates().adamW(n, 0.9999f, 0.9f, 0.1f, 0.999f, 0.001f, 1e-8f, 0.01f, 0.03f, w, 0, x, 0, m, 0, v, 0);
+        d.put("adamW", digest(w) ^ 31 * digest(m) ^ 961 * digest(v));
+        float[] sq = v0.clone(), ga = y.clone(), buf = x.clone();
+        w = w0.clone();
+        be.updates().rmsProp(n, 0.01f, 0.99f, 0.01f, 1e-8f, 1e-2f, 0.9f, true, w, 0, y, 0, sq, 0, ga, 0, buf, 0);
+        d.put("rmsProp", digest(w) ^ 31 * digest(sq) ^ 961 * digest(ga) ^ 29791 * digest(buf));
         for (boolean ta : new boolean[] {false, true}) {
             for (boolean tb : new boolean[] {false, true}) {
                 float[] c = new float[rows * cols];

@@ -97,6 +97,13 @@ public final class SparkTrainer {
         this.jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         this.factory = factory;
         this.model = factory.create();
+        if (!model.buffers().isEmpty()) {
+            // each replica would update its own running statistics and only parameters travel back to the driver,
+            // so the driver's statistics would stay at their initial values: refuse rather than serve wrong numbers
+            throw new IllegalArgumentException("SparkTrainer: the model has " + model.buffers().size()
+                    + " buffers (running statistics of a BatchNorm layer, for example); data-parallel training here"
+                    + " synchronizes parameters only, so those statistics would not be trained; use a model without them");
+        }
     }
 
     /** The driver's model: after {@link #fit}, the trained parameters. */

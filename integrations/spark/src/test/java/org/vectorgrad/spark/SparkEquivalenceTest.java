@@ -93,6 +93,14 @@ class SparkEquivalenceTest {
     }
 
     @Test
+    void modelsWithRunningStatisticsAreRefusedByName() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SparkTrainer(spark,
+                () -> new Sequential(new org.vectorgrad.nn.Dense(4, 3, 1), new org.vectorgrad.nn.BatchNorm1d(3))));
+        assertTrue(e.getMessage().contains("running statistics"), e.getMessage());
+        assertTrue(e.getMessage().contains("SparkTrainer"), e.getMessage());
+    }
+
+    @Test
     void rowsRoundTripAndBadColumnsAreNamed() {
         Dataset data = SparkTestSupport.random(10, 13);
         org.apache.spark.sql.Dataset<Row> df = SparkData.fromDataset(spark, data, 2);

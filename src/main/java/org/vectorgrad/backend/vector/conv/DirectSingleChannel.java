@@ -40,6 +40,26 @@ final class DirectSingleChannel {
         return (g.inH() + g.padTop() + g.padBottom()) * paddedWidth(g);
     }
 
+    /** Floats of the buffer {@link #forward} needs: the padded plane, then one vector where a tail is staged. */
+    static int forwardBufferSize(ConvGeometry g) {
+        return bufferSize(g) + S.length();
+    }
+
+    /**
+     * Stores the first {@code valid} lanes of {@code v} at {@code y[off]}. A masked store whose masked-off lanes
+     * fall past the end of {@code y} (the last row of the last image) leaves the Vector API's fast path and
+     * allocated per call, so that one case goes through the staging vector at {@code pad[stage]} instead; the
+     * stored values are the same.
+     */
+    private static void storeTail(FloatVector v, float[] y, int off, int valid, VectorMask<Float> m, float[] pad, int stage) {
+        if (off + S.length() <= y.length) {
+            v.intoArray(y, off, m);
+        } else {
+            v.intoArray(pad, stage);
+            System.arraycopy(pad, stage, y, off, valid);
+        }
+    }
+
     /** Copies image n into the zeroed padded plane {@code pad} (row length {@link #paddedWidth}). */
     private static void padImage(ConvGeometry g, float[] x, int xOff, int n, float[] pad) {
         int ih = g.inH(), iw = g.inW(), wp = paddedWidth(g);
@@ -66,7 +86,7 @@ final class DirectSingleChannel {
     private static void forward3x3(ConvGeometry g, int n, float[] w, int wOff, float[] bias, int biasOff, float[] y, int yOff, float[] pad) {
         int wp = paddedWidth(g), oh = g.outH(), ow = g.outW(), oc = g.outChannels(), plane = oh * ow;
         int sh = g.strideH(), r1 = g.dilationH() * wp, r2 = 2 * r1, c1 = g.dilationW(), c2 = 2 * c1;
-        int lanes = S.length();
+        int lanes = S.length(), stage = bufferSize(g);
         for (int o = 0; o < oc; o += 2) {
             int o2 = Math.min(o + 1, oc - 1); // odd channel count: the last pair computes channel o twice
             int wa = wOff + o * 9, wb = wOff + o2 * 9;
@@ -96,8 +116,8 @@ final class DirectSingleChannel {
                         accB.intoArray(y, yb + dst);
                     } else {
                         VectorMask<Float> m = S.indexInRange(ox, ow);
-                        accA.intoArray(y, ya + dst, m);
-                        accB.intoArray(y, yb + dst, m);
+                        storeTail(accA, y, ya + dst, ow - ox, m, pad, stage);
+                        storeTail(accB, y, yb + dst, ow - ox, m, pad, stage);
                     }
                 }
             }
@@ -108,7 +128,7 @@ final class DirectSingleChannel {
     private static void forwardAny(ConvGeometry g, int n, float[] w, int wOff, float[] bias, int biasOff, float[] y, int yOff, float[] pad) {
         int wp = paddedWidth(g), oh = g.outH(), ow = g.outW(), oc = g.outChannels(), plane = oh * ow;
         int kh = g.kernelH(), kw = g.kernelW(), kk = kh * kw, sh = g.strideH(), dh = g.dilationH(), dw = g.dilationW();
-        int lanes = S.length();
+        int lanes = S.length(), stage = bufferSize(g);
         for (int o = 0; o < oc; o++) {
             float bo = bias == null ? 0f : bias[biasOff + o];
             int y0 = yOff + (n * oc + o) * plane;
@@ -119,7 +139,9 @@ final class DirectSingleChannel {
                         int row = (oy * sh + a * dh) * wp + ox;
                         for (int b = 0; b < kw; b++) acc = load(pad, row + b * dw).fma(bc(w[wOff + o * kk + a * kw + b]), acc);
                     }
-                    acc.intoArray(y, y0 + oy * ow + ox, S.indexInRange(ox, ow));
+                    int dst = y0 + oy * ow + ox;
+                    if (ox + lanes <= ow) acc.intoArray(y, dst);
+                    else storeTail(acc, y, dst, ow - ox, S.indexInRange(ox, ow), pad, stage);
                 }
             }
         }

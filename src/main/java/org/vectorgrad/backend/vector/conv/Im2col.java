@@ -25,6 +25,13 @@ final class Im2col {
 
     private Im2col() {}
 
+    /**
+     * Floats a column buffer needs after its last row: the masked tail loads and stores of {@link #im2col} and
+     * {@link #col2im} then never reach past the array's end. A masked access that does (its masked-off lanes
+     * would be out of range) leaves the Vector API's fast path and allocated 64 bytes per conv call.
+     */
+    static final int SLACK = S.length();
+
     /** Floats of the padded-plane buffer {@link #im2col} and {@link #col2im} need for this geometry. */
     static int padSize(ConvGeometry g) {
         return (g.inH() + g.padTop() + g.padBottom()) * (g.inW() + g.padLeft() + g.padRight()) + S.length();

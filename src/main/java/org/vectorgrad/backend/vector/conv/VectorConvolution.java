@@ -5,6 +5,7 @@ import org.vectorgrad.backend.Convolution;
 import org.vectorgrad.backend.Gemm;
 import org.vectorgrad.backend.Scratch;
 import org.vectorgrad.backend.vector.elementwise.ReductionKernels;
+import org.vectorgrad.parallel.ChunkTask;
 import org.vectorgrad.parallel.Dispatcher;
 
 /**
@@ -47,6 +48,12 @@ public final class VectorConvolution extends Convolution {
 
     private final Gemm gemm;
     private final Dispatcher dispatcher;
+    /**
+     * The state of the current call on each calling thread: the dispatched chunks read it, so a call allocates no
+     * lambda (a steady-state training step allocates nothing here). Written before {@code forEach} publishes the
+     * work, read after; the arrays are dropped when the call returns.
+     */
+    private final ThreadLocal<Call> calls = ThreadLocal.withInitial(Call::new);
 
     /**
      * {@code gemm} is the GEMM the im2col path calls, the one the backend chose: the vector backend's
@@ -84,40 +91,36 @@ public final class VectorConvolution extends Convolution {
     @Override
     protected void runForward(ConvGeometry g, float[] x, int xOff, float[] w, int wOff, float[] bias, int biasOff,
                               float[] y, int yOff, Scratch scratch) {
-        if (DirectSingleChannel.applies(g)) {
-            int tasks = Math.min(dispatcher.threads(), g.batch());
-            int padSize = DirectSingleChannel.bufferSize(g);
-            for (int t = 0; t < tasks; t++) scratch.floats(colsSlot(t), padSize);
-            dispatcher.forEach(tasks, t -> {
-                float[] pad = scratch.floats(colsSlot(t), padSize);
-                for (int n = first(g.batch(), t, tasks), end = first(g.batch(), t + 1, tasks); n < end; n++) {
-                    DirectSingleChannel.forward(g, x, xOff, n, w, wOff, bias, biasOff, y, yOff, pad);
+        Call c = calls.get();
+        c.g = g; c.x = x; c.xOff = xOff; c.w = w; c.wOff = wOff; c.bias = bias; c.biasOff = biasOff; c.y = y; c.yOff = yOff;
+        c.scratch = scratch;
+        try {
+            if (DirectSingleChannel.applies(g)) {
+                c.tasks = Math.min(dispatcher.threads(), g.batch());
+                c.padSize = DirectSingleChannel.forwardBufferSize(g);
+                for (int t = 0; t < c.tasks; t++) scratch.floats(colsSlot(t), c.padSize);
+                dispatcher.forEach(c.tasks, c.forwardDirect);
+                return;
+            }
+            c.per = imagesPerGemm(g);
+            c.blocks = (g.batch() + c.per - 1) / c.per;
+            c.tasks = Math.min(dispatcher.threads(), c.blocks);
+            c.pointwise = isPointwise(g);
+            int p = g.outH() * g.outW();
+            c.colsSize = kOf(g) * c.per * p + Im2col.SLACK;
+            c.auxSize = g.outChannelsPerGroup() * c.per * p;
+            c.padSize = Im2col.padSize(g);
+            if (!c.pointwise) {
+                for (int t = 0; t < c.tasks; t++) {
+                    scratch.floats(colsSlot(t), c.colsSize);
+                    scratch.floats(auxSlot(t), c.auxSize);
+                    scratch.floats(padSlot(t), c.padSize);
                 }
-            });
-            return;
-        }
-        int per = imagesPerGemm(g), blocks = (g.batch() + per - 1) / per;
-        int tasks = Math.min(dispatcher.threads(), blocks);
-        boolean pointwise = isPointwise(g);
-        int p = g.outH() * g.outW();
-        int colsSize = kOf(g) * per * p, outSize = g.outChannelsPerGroup() * per * p, padSize = Im2col.padSize(g);
-        if (!pointwise) {
-            for (int t = 0; t < tasks; t++) {
-                scratch.floats(colsSlot(t), colsSize);
-                scratch.floats(auxSlot(t), outSize);
-                scratch.floats(padSlot(t), padSize);
             }
+            dispatcher.forEach(c.tasks, c.forwardBlocks);
+        } finally {
+            c.clear();
         }
-        dispatcher.forEach(tasks, t -> {
-            float[] cols = pointwise ? null : scratch.floats(colsSlot(t), colsSize);
-            float[] out = pointwise ? null : scratch.floats(auxSlot(t), outSize);
-            float[] pad = pointwise ? null : scratch.floats(padSlot(t), padSize);
-            for (int b = first(blocks, t, tasks), end = first(blocks, t + 1, tasks); b < end; b++) {
-                int n0 = b * per, count = Math.min(per, g.batch() - n0);
-                if (pointwise) forwardPointwise(g, x, xOff, w, wOff, bias, biasOff, y, yOff, n0);
-                else forwardBlock(g, x, xOff, w, wOff, bias, biasOff, y, yOff, cols, out, pad, n0, count);
-            }
-        });
     }
 
     private void forwardBlock(ConvGeometry g, float[] x, int xOff, float[] w, int wOff, float[] bias, int biasOff, float[] y, int yOff,
@@ -158,45 +161,39 @@ public final class VectorConvolution extends Convolution {
 
     @Override
     protected void runBackwardData(ConvGeometry g, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff, Scratch scratch) {
-        if (DirectSingleChannel.applies(g)) {
-            int tasks = Math.min(dispatcher.threads(), g.batch());
-            int colsSize = kOf(g) * g.outH() * g.outW(), padSize = Im2col.padSize(g);
-            for (int t = 0; t < tasks; t++) {
-                scratch.floats(colsSlot(t), colsSize);
-                scratch.floats(padSlot(t), padSize);
-            }
-            dispatcher.forEach(tasks, t -> {
-                float[] cols = scratch.floats(colsSlot(t), colsSize), pad = scratch.floats(padSlot(t), padSize);
-                int xImage = g.inH() * g.inW(), p = g.outH() * g.outW();
-                for (int n = first(g.batch(), t, tasks), end = first(g.batch(), t + 1, tasks); n < end; n++) {
-                    DirectSingleChannel.gradientColumns(g, w, wOff, dy, dyOff, n, cols);
-                    Im2col.col2im(g, cols, 0, p, dx, dxOff + n * xImage, 0, pad);
+        Call c = calls.get();
+        c.g = g; c.dy = dy; c.dyOff = dyOff; c.w = w; c.wOff = wOff; c.dx = dx; c.dxOff = dxOff; c.scratch = scratch;
+        try {
+            if (DirectSingleChannel.applies(g)) {
+                c.tasks = Math.min(dispatcher.threads(), g.batch());
+                c.colsSize = kOf(g) * g.outH() * g.outW() + Im2col.SLACK;
+                c.padSize = Im2col.padSize(g);
+                for (int t = 0; t < c.tasks; t++) {
+                    scratch.floats(colsSlot(t), c.colsSize);
+                    scratch.floats(padSlot(t), c.padSize);
                 }
-            });
-            return;
-        }
-        int per = imagesPerGemm(g), blocks = (g.batch() + per - 1) / per;
-        int tasks = Math.min(dispatcher.threads(), blocks);
-        boolean pointwise = isPointwise(g);
-        int p = g.outH() * g.outW();
-        int colsSize = kOf(g) * per * p, gatherSize = g.outChannelsPerGroup() * per * p, padSize = Im2col.padSize(g);
-        if (!pointwise) {
-            for (int t = 0; t < tasks; t++) {
-                scratch.floats(colsSlot(t), colsSize);
-                scratch.floats(auxSlot(t), gatherSize);
-                scratch.floats(padSlot(t), padSize);
+                dispatcher.forEach(c.tasks, c.backwardDataDirect);
+                return;
             }
-        }
-        dispatcher.forEach(tasks, t -> {
-            float[] cols = pointwise ? null : scratch.floats(colsSlot(t), colsSize);
-            float[] gathered = pointwise ? null : scratch.floats(auxSlot(t), gatherSize);
-            float[] pad = pointwise ? null : scratch.floats(padSlot(t), padSize);
-            for (int b = first(blocks, t, tasks), end = first(blocks, t + 1, tasks); b < end; b++) {
-                int n0 = b * per, count = Math.min(per, g.batch() - n0);
-                if (pointwise) backwardDataPointwise(g, dy, dyOff, w, wOff, dx, dxOff, n0);
-                else backwardDataBlock(g, dy, dyOff, w, wOff, dx, dxOff, cols, gathered, pad, n0, count);
+            c.per = imagesPerGemm(g);
+            c.blocks = (g.batch() + c.per - 1) / c.per;
+            c.tasks = Math.min(dispatcher.threads(), c.blocks);
+            c.pointwise = isPointwise(g);
+            int p = g.outH() * g.outW();
+            c.colsSize = kOf(g) * c.per * p + Im2col.SLACK;
+            c.auxSize = g.outChannelsPerGroup() * c.per * p;
+            c.padSize = Im2col.padSize(g);
+            if (!c.pointwise) {
+                for (int t = 0; t < c.tasks; t++) {
+                    scratch.floats(colsSlot(t), c.colsSize);
+                    scratch.floats(auxSlot(t), c.auxSize);
+                    scratch.floats(padSlot(t), c.padSize);
+                }
             }
-        });
+            dispatcher.forEach(c.tasks, c.backwardDataBlocks);
+        } finally {
+            c.clear();
+        }
     }
 
     private void backwardDataBlock(ConvGeometry g, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff,
@@ -245,46 +242,34 @@ public final class VectorConvolution extends Convolution {
     @Override
     protected void runBackwardWeights(ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff,
                                       float[] db, int dbOff, Scratch scratch) {
-        int wsize = g.weightSize();
-        int chunks = weightChunks(g);
-        int tasks = Math.min(dispatcher.threads(), chunks);
-        boolean direct = DirectSingleChannel.applies(g);
-        boolean noCols = !direct && isPointwise(g);
-        int colsSize = kOf(g) * g.outH() * g.outW(), padSize = Im2col.padSize(g);
-        float[] partials = scratch.floats(SLOT_PARTIALS, chunks * wsize);
-        if (!noCols) {
-            for (int t = 0; t < tasks; t++) {
-                scratch.floats(colsSlot(t), colsSize);
-                scratch.floats(padSlot(t), padSize);
-            }
-        }
-        dispatcher.forEach(tasks, t -> {
-            float[] cols = noCols ? null : scratch.floats(colsSlot(t), colsSize);
-            float[] pad = noCols ? null : scratch.floats(padSlot(t), padSize);
-            for (int c = first(chunks, t, tasks), cEnd = first(chunks, t + 1, tasks); c < cEnd; c++) {
-                int n0 = first(g.batch(), c, chunks), n1 = first(g.batch(), c + 1, chunks);
-                for (int n = n0; n < n1; n++) {
-                    if (direct) {
-                        Im2col.im2col(g, x, xOff + n * g.inH() * g.inW(), 0, cols, 0, g.outH() * g.outW(), pad);
-                        DirectSingleChannel.backwardWeights(g, cols, dy, dyOff, n, partials, c * wsize, n == n0);
-                    } else {
-                        backwardWeightsImage(g, x, xOff, dy, dyOff, partials, c * wsize, cols, pad, n, n == n0);
-                    }
+        Call c = calls.get();
+        c.g = g; c.x = x; c.xOff = xOff; c.dy = dy; c.dyOff = dyOff; c.dw = dw; c.dwOff = dwOff; c.db = db; c.dbOff = dbOff;
+        c.scratch = scratch;
+        try {
+            c.wsize = g.weightSize();
+            c.chunks = weightChunks(g);
+            c.tasks = Math.min(dispatcher.threads(), c.chunks);
+            c.direct = DirectSingleChannel.applies(g);
+            c.noCols = !c.direct && isPointwise(g);
+            c.colsSize = kOf(g) * g.outH() * g.outW() + Im2col.SLACK;
+            c.padSize = Im2col.padSize(g);
+            c.partials = scratch.floats(SLOT_PARTIALS, c.chunks * c.wsize);
+            if (!c.noCols) {
+                for (int t = 0; t < c.tasks; t++) {
+                    scratch.floats(colsSlot(t), c.colsSize);
+                    scratch.floats(padSlot(t), c.padSize);
                 }
             }
-        });
-        // dw += partial[0] + partial[1] + ... in chunk order; element ranges split across threads
-        int reduceTasks = Math.min(dispatcher.threads(), Math.max(1, wsize / 4096));
-        dispatcher.forEach(reduceTasks, t -> {
-            int i0 = first(wsize, t, reduceTasks), i1 = first(wsize, t + 1, reduceTasks);
-            for (int c = 0; c < chunks; c++) ChannelOps.addInto(partials, c * wsize + i0, dw, dwOff + i0, i1 - i0);
-        });
-        if (db != null) {
-            int oc = g.outChannels(), sp = g.outH() * g.outW();
-            int biasTasks = Math.min(dispatcher.threads(), oc);
-            dispatcher.forEach(biasTasks, t -> {
-                ReductionKernels.channelSums(g.batch(), oc, sp, dy, dyOff, db, dbOff, first(oc, t, biasTasks), first(oc, t + 1, biasTasks));
-            });
+            dispatcher.forEach(c.tasks, c.backwardWeightsChunks);
+            // dw += partial[0] + partial[1] + ... in chunk order; element ranges split across threads
+            c.reduceTasks = Math.min(dispatcher.threads(), Math.max(1, c.wsize / 4096));
+            dispatcher.forEach(c.reduceTasks, c.reducePartials);
+            if (db != null) {
+                c.biasTasks = Math.min(dispatcher.threads(), g.outChannels());
+                dispatcher.forEach(c.biasTasks, c.biasSums);
+            }
+        } finally {
+            c.clear();
         }
     }
 
@@ -306,6 +291,95 @@ public final class VectorConvolution extends Convolution {
             }
             int dyAt = dyOff + (n * g.outChannels() + grp * og) * p;
             gemm.gemm(false, true, og, k, p, 1f, dy, dyAt, p, b, bOff, p, beta, part, partOff + grp * og * k, k);
+        }
+    }
+
+    // ---- per-call state --------------------------------------------------------------------------------------
+
+    /** One convolution call's operands and split, and the chunk tasks that read them (one set per calling thread). */
+    private final class Call {
+        final ChunkTask forwardDirect = this::forwardDirect;
+        final ChunkTask forwardBlocks = this::forwardBlocks;
+        final ChunkTask backwardDataDirect = this::backwardDataDirect;
+        final ChunkTask backwardDataBlocks = this::backwardDataBlocks;
+        final ChunkTask backwardWeightsChunks = this::backwardWeightsChunks;
+        final ChunkTask reducePartials = this::reducePartials;
+        final ChunkTask biasSums = this::biasSums;
+        ConvGeometry g;
+        float[] x, w, bias, y, dy, dx, dw, db, partials;
+        int xOff, wOff, biasOff, yOff, dyOff, dxOff, dwOff, dbOff;
+        Scratch scratch;
+        boolean pointwise, direct, noCols;
+        int tasks, per, blocks, colsSize, auxSize, padSize, wsize, chunks, reduceTasks, biasTasks;
+
+        /** Drops the caller's arrays so that an idle thread's call state keeps nothing alive. */
+        void clear() {
+            g = null; x = null; w = null; bias = null; y = null; dy = null; dx = null; dw = null; db = null; partials = null;
+            scratch = null;
+        }
+
+        private void forwardDirect(int t) {
+            float[] pad = scratch.floats(colsSlot(t), padSize);
+            for (int n = first(g.batch(), t, tasks), end = first(g.batch(), t + 1, tasks); n < end; n++) {
+                DirectSingleChannel.forward(g, x, xOff, n, w, wOff, bias, biasOff, y, yOff, pad);
+            }
+        }
+
+        private void forwardBlocks(int t) {
+            float[] cols = pointwise ? null : scratch.floats(colsSlot(t), colsSize);
+            float[] out = pointwise ? null : scratch.floats(auxSlot(t), auxSize);
+            float[] pad = pointwise ? null : scratch.floats(padSlot(t), padSize);
+            for (int b = first(blocks, t, tasks), end = first(blocks, t + 1, tasks); b < end; b++) {
+                int n0 = b * per, count = Math.min(per, g.batch() - n0);
+                if (pointwise) forwardPointwise(g, x, xOff, w, wOff, bias, biasOff, y, yOff, n0);
+                else forwardBlock(g, x, xOff, w, wOff, bias, biasOff, y, yOff, cols, out, pad, n0, count);
+            }
+        }
+
+        private void backwardDataDirect(int t) {
+            float[] cols = scratch.floats(colsSlot(t), colsSize), pad = scratch.floats(padSlot(t), padSize);
+            int xImage = g.inH() * g.inW(), p = g.outH() * g.outW();
+            for (int n = first(g.batch(), t, tasks), end = first(g.batch(), t + 1, tasks); n < end; n++) {
+                DirectSingleChannel.gradientColumns(g, w, wOff, dy, dyOff, n, cols);
+                Im2col.col2im(g, cols, 0, p, dx, dxOff + n * xImage, 0, pad);
+            }
+        }
+
+        private void backwardDataBlocks(int t) {
+            float[] cols = pointwise ? null : scratch.floats(colsSlot(t), colsSize);
+            float[] gathered = pointwise ? null : scratch.floats(auxSlot(t), auxSize);
+            float[] pad = pointwise ? null : scratch.floats(padSlot(t), padSize);
+            for (int b = first(blocks, t, tasks), end = first(blocks, t + 1, tasks); b < end; b++) {
+                int n0 = b * per, count = Math.min(per, g.batch() - n0);
+                if (pointwise) backwardDataPointwise(g, dy, dyOff, w, wOff, dx, dxOff, n0);
+                else backwardDataBlock(g, dy, dyOff, w, wOff, dx, dxOff, cols, gathered, pad, n0, count);
+            }
+        }
+
+        private void backwardWeightsChunks(int t) {
+            float[] cols = noCols ? null : scratch.floats(colsSlot(t), colsSize);
+            float[] pad = noCols ? null : scratch.floats(padSlot(t), padSize);
+            for (int c = first(chunks, t, tasks), cEnd = first(chunks, t + 1, tasks); c < cEnd; c++) {
+                int n0 = first(g.batch(), c, chunks), n1 = first(g.batch(), c + 1, chunks);
+                for (int n = n0; n < n1; n++) {
+                    if (direct) {
+                        Im2col.im2col(g, x, xOff + n * g.inH() * g.inW(), 0, cols, 0, g.outH() * g.outW(), pad);
+                        DirectSingleChannel.backwardWeights(g, cols, dy, dyOff, n, partials, c * wsize, n == n0);
+                    } else {
+                        backwardWeightsImage(g, x, xOff, dy, dyOff, partials, c * wsize, cols, pad, n, n == n0);
+                    }
+                }
+            }
+        }
+
+        private void reducePartials(int t) {
+            int i0 = first(wsize, t, reduceTasks), i1 = first(wsize, t + 1, reduceTasks);
+            for (int c = 0; c < chunks; c++) ChannelOps.addInto(partials, c * wsize + i0, dw, dwOff + i0, i1 - i0);
+        }
+
+        private void biasSums(int t) {
+            int oc = g.outChannels(), sp = g.outH() * g.outW();
+            ReductionKernels.channelSums(g.batch(), oc, sp, dy, dyOff, db, dbOff, first(oc, t, biasTasks), first(oc, t + 1, biasTasks));
         }
     }
 

@@ -13,7 +13,7 @@ import org.vectorgrad.backend.Activation;
  * same float operations as the scalar backend (the test oracle), so they match it bitwise (NaN and -0 included: the compare-and-
  * blend form keeps {@code x < 0 ? 0 : x}'s semantics, ReLU(NaN) = NaN and ReLU(-0) = -0 as in PyTorch, which
  * {@code max} would not; ReLU's backward is the select {@code y <= 0 ? 0 : dy}, PyTorch's {@code threshold_backward}).
- * Sigmoid and tanh use {@link FixedMath} in float (never the Vector API's EXP/TANH, whose bits change when C2
+ * Sigmoid and tanh use {@link FixedMath} in float, GELU and SiLU {@link GeluSiluKernels} built on it (never the Vector API's EXP/TANH, whose bits change when C2
  * compiles the kernel): within 2e-6 absolute / 1e-5 relative of the double-precision oracle. Their loops live in
  * {@link FixedMath}, whose vector tails use the scalar twin of the same formula, so every element's bits are
  * independent of its position. The scalar tails of the other loops are written here too ({@link #forwardOne},
@@ -52,6 +52,18 @@ public final class ActivationKernels {
                 FixedMath.tanh(x, xOff, y, yOff, from, to);
                 return;
             }
+            case GELU -> {
+                GeluSiluKernels.gelu(x, xOff, y, yOff, from, to);
+                return;
+            }
+            case GELU_TANH -> {
+                GeluSiluKernels.geluTanh(x, xOff, y, yOff, from, to);
+                return;
+            }
+            case SILU -> {
+                GeluSiluKernels.silu(x, xOff, y, yOff, from, to);
+                return;
+            }
         }
         for (; i < to; i++) y[yOff + i] = forwardOne(act, alpha, x[xOff + i]);
     }
@@ -65,9 +77,27 @@ public final class ActivationKernels {
         };
     }
 
-    /** {@code dx[i] = dy[i]·act'(y[i])} for i in [from, to). */
+    /**
+     * {@code dx[i] = dy[i]·act'(y[i])} for i in [from, to); for GELU and SiLU {@code y} is the forward input
+     * ({@link Activation#backwardFromInput()}).
+     */
     public static void backward(Activation act, float alpha, float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff,
                                 int from, int to) {
+        switch (act) {
+            case GELU -> {
+                GeluSiluKernels.geluBackward(y, yOff, dy, dyOff, dx, dxOff, from, to);
+                return;
+            }
+            case GELU_TANH -> {
+                GeluSiluKernels.geluTanhBackward(y, yOff, dy, dyOff, dx, dxOff, from, to);
+                return;
+            }
+            case SILU -> {
+                GeluSiluKernels.siluBackward(y, yOff, dy, dyOff, dx, dxOff, from, to);
+                return;
+            }
+            default -> { }
+        }
         int i = from;
         int bound = from + F.loopBound(to - from);
         FloatVector one = FloatVector.broadcast(F, 1f);
@@ -101,6 +131,7 @@ public final class ActivationKernels {
                     FloatVector.fromArray(F, dy, dyOff + i).mul(one.sub(v.mul(v))).intoArray(dx, dxOff + i);
                 }
             }
+            case GELU, GELU_TANH, SILU -> throw new AssertionError(act + " is handled above");
         }
         for (; i < to; i++) dx[dxOff + i] = backwardOne(act, alpha, y[yOff + i], dy[dyOff + i]);
     }
@@ -113,6 +144,7 @@ public final class ActivationKernels {
             case LEAKY_RELU -> dy * (y > 0f ? 1f : alpha);
             case SIGMOID -> dy * (y * (1f - y));
             case TANH -> dy * (1f - y * y);
+            case GELU, GELU_TANH, SILU -> throw new AssertionError(act + " has no scalar tail here");
         };
     }
 

@@ -4,10 +4,11 @@ import org.vectorgrad.backend.Activation;
 import org.vectorgrad.backend.Pointwise;
 
 /**
- * The pointwise family on the Vector API: {@link ActivationKernels} (bias, activations), {@link Blas1Kernels} (axpy),
+ * The pointwise family on the Vector API: {@link ActivationKernels} (bias, activations; GELU and SiLU in
+ * {@link GeluSiluKernels}), {@link DropoutKernels}, {@link Blas1Kernels} (axpy),
  * {@link ReductionKernels} (column sums), {@link FiniteKernels}, split over threads by an {@link ElementwiseSplit}.
- * Bitwise equal to {@code scalar.ScalarPointwise} except sigmoid and tanh ({@link FixedMath}, within 2e-6 of the
- * oracle), and the same bits for any thread count. Safe for concurrent use.
+ * Bitwise equal to {@code scalar.ScalarPointwise} except sigmoid, tanh, GELU and SiLU ({@link FixedMath}, within
+ * 2e-6 + 1e-5 relative of the oracle), and the same bits for any thread count. Safe for concurrent use.
  */
 public final class VectorPointwise extends Pointwise {
     private final ElementwiseSplit split;
@@ -36,6 +37,11 @@ public final class VectorPointwise extends Pointwise {
     protected void runActivationBackward(Activation act, float alpha, int n, float[] y, int yOff, float[] dy, int dyOff,
                                          float[] dx, int dxOff) {
         split.run(n, (from, to) -> ActivationKernels.backward(act, alpha, y, yOff, dy, dyOff, dx, dxOff, from, to));
+    }
+
+    @Override
+    protected void runDropout(double p, long seed, long step, int n, float[] x, int xOff, float[] y, int yOff) {
+        split.run(n, (from, to) -> DropoutKernels.apply(p, seed, step, x, xOff, y, yOff, from, to));
     }
 
     @Override

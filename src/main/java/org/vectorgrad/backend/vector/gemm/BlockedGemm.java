@@ -20,12 +20,18 @@ import org.vectorgrad.parallel.Dispatcher;
 public final class BlockedGemm extends Gemm {
     /** Distinguishes packing stages so a worker knows whether its packed A block is current. */
     private static final AtomicLong STAGE = new AtomicLong();
+    /**
+     * Products with {@code m·n·k} up to this (and k within one KC block) skip packing: {@link SmallGemm}.
+     * Measured crossover, docs/decisions.md §2a.
+     */
+    public static final long SMALL_MAX_WORK = 1L << 15;
 
     private final GemmBlocking blocking;
     private final MicroKernel kernel;
     private final Transposer transposer;
     private final Dispatcher dispatcher;
     private final long parallelMinWork;
+    private final long smallMaxWork;
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
 
     /**
@@ -34,6 +40,16 @@ public final class BlockedGemm extends Gemm {
      * @param parallelMinWork products with {@code m·n·k} below this stay on the calling thread
      */
     public BlockedGemm(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork) {
+        this(blocking, dispatcher, parallelMinWork, SMALL_MAX_WORK);
+    }
+
+    /**
+     * As {@link #BlockedGemm(GemmBlocking, Dispatcher, long)}, with products of {@code m·n·k <= smallMaxWork}
+     * (k within one KC block, few scalar columns: {@code SmallGemm.applies}) on the unpacked small path: 0 turns
+     * it off, {@code Long.MAX_VALUE} lifts the m·n·k bound (tests compare the two paths bitwise).
+     */
+    public BlockedGemm(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork, long smallMaxWork) {
+        this.smallMaxWork = smallMaxWork;
         this.blocking = blocking;
         this.kernel = MicroKernel.create(blocking.bits(), blocking.mr());
         this.transposer = Transposer.create(blocking.bits());
@@ -50,6 +66,14 @@ public final class BlockedGemm extends Gemm {
         if (m == 0 || n == 0) return;
         if (k == 0 || alpha == 0f) {
             scaleC(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        if (SmallGemm.applies(m, n, k, blocking.kc(), smallMaxWork)) {
+            // Small product: packing would cost more than it saves (docs/decisions.md §2a). Same bits (SmallGemm).
+            Workspace w = workspaces.get();
+            int need = SmallGemm.bufferSize(transB, n, k);
+            if (w.smallB.length < need) w.smallB = new float[need];
+            SmallGemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, w.smallB);
             return;
         }
         boolean parallel = dispatcher.threads() > 1 && (long) m * n * k >= parallelMinWork;
@@ -74,6 +98,8 @@ public final class BlockedGemm extends Gemm {
         float[] packedB = new float[0];
         /** This thread's B panels in the one-row-block path ({@link Call#rowBlockChunk}). */
         float[] ownB = new float[0];
+        /** op(B) in row order for the small path ({@link SmallGemm}) when it is transposed. */
+        float[] smallB = new float[0];
         final float[] tile = new float[blocking.mr() * blocking.nr()];
         long aStage = -1;
         int aBlock = -1;

@@ -38,8 +38,11 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc) {
     /**
      * The table for a vector width and per-core L1d, per-core L2 and shared L3 sizes in bytes.
      * <ul>
-     *   <li>MR x NR fills the register file: 32 zmm hold 12x2 accumulators + 2 B vectors + 1 broadcast (MR 14
-     *       spills); 16 ymm/xmm hold 6x2 + 3. NR is two vectors.</li>
+     *   <li>MR x NR fits the register file as C2 allocates it: 32 zmm hold 12x2 accumulators + 2 B vectors + the
+     *       broadcasts C2 hoists (MR 14 spills). With 16 ymm/xmm registers (AVX2, or {@code -XX:UseAVX=2}) MR = 4:
+     *       6x2 accumulators + 2 B vectors left C2 one register short once it hoists 3 broadcasts, and it spilled
+     *       one accumulator to the stack inside the k loop (a store and a reload per k step, seen in the JIT's
+     *       assembly); 4x2 + 2 + 4 broadcasts fit. NR is two vectors.</li>
      *   <li>KC = {@value #KC} for every width: the B micro-panel (KC x NR) need not fit L1, since the kernel
      *       reads it from L2 at ~15 bytes per cycle, far below L2's bandwidth, and a deeper panel halves the C
      *       tile's load/store traffic and the per-panel overhead. {@code l1} only bounds it for tiny L1s.</li>
@@ -50,7 +53,7 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc) {
     public static GemmBlocking forCaches(int bits, long l1, long l2, long l3) {
         int lanes = bits / 32;
         int nr = 2 * lanes;
-        int mr = bits == 512 ? 12 : 6;
+        int mr = bits == 512 ? 12 : 4;
         int kc = (int) Math.max(64, Math.min(KC, roundDownLong(l1 * 2 / (nr * 4L), 16)));
         int mc = clamp(roundDown((int) Math.min(Integer.MAX_VALUE, l2 / 2 / (kc * 4L)), mr), mr * 4, roundDown(2048, mr));
         int nc = clamp(roundDown((int) Math.min(Integer.MAX_VALUE, l3 / 4 / (kc * 4L)), nr), nr * 8, 4096);

@@ -53,6 +53,7 @@ abstract class MicroKernel {
             case 256_06 -> new Kernel256x6();
             case 256_04 -> new Kernel256x4();
             case 128_06 -> new Kernel128x6();
+            case 128_04 -> new Kernel128x4();
             default -> throw new IllegalArgumentException("no GEMM micro-kernel for " + bits + "-bit vectors with MR=" + mr);
         };
     }

@@ -1,10 +1,12 @@
 package org.vectorgrad.backend.vector.optim;
 
 import org.vectorgrad.backend.Updates;
+import org.vectorgrad.backend.vector.elementwise.Blas1Kernels;
 import org.vectorgrad.backend.vector.elementwise.ElementwiseSplit;
 
 /**
- * The optimizer-update family on the Vector API ({@link OptimizerKernels}), split over threads by an
+ * The optimizer-update family on the Vector API ({@link OptimizerKernels}, {@link AdamWRmsPropKernels},
+ * {@link ClippingKernels}), split over threads by an
  * {@link ElementwiseSplit}: bitwise equal to {@code scalar.ScalarUpdates} for any thread count. Safe for concurrent
  * use on distinct parameters.
  */
@@ -25,5 +27,29 @@ public final class VectorUpdates extends Updates {
     protected void runAdam(int n, float lr, float beta1, float beta2, float eps, float weightDecay, float c1, float c2,
                            float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff) {
         split.run(n, (from, to) -> OptimizerKernels.adam(lr, beta1, beta2, eps, weightDecay, c1, c2, w, wOff, g, gOff, m, mOff, v, vOff, from, to));
+    }
+
+    @Override
+    protected void runAdamW(int n, float decay, float beta1, float ob1, float beta2, float ob2, float eps,
+                            float stepSize, float sqrtC2, float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff) {
+        split.run(n, (from, to) -> AdamWRmsPropKernels.adamW(decay, beta1, ob1, beta2, ob2, eps, stepSize, sqrtC2, w, wOff, g, gOff, m, mOff, v, vOff, from, to));
+    }
+
+    @Override
+    protected void runRmsProp(int n, float lr, float alpha, float oa, float eps, float weightDecay, float momentum,
+                              boolean centered, float[] w, int wOff, float[] g, int gOff, float[] sq, int sqOff,
+                              float[] ga, int gaOff, float[] buf, int bufOff) {
+        split.run(n, (from, to) -> AdamWRmsPropKernels.rmsProp(lr, alpha, oa, eps, weightDecay, momentum, centered,
+                w, wOff, g, gOff, sq, sqOff, ga, gaOff, buf, bufOff, from, to));
+    }
+
+    @Override
+    protected double runSumOfSquares(int n, float[] x, int xOff) {
+        return ClippingKernels.sumOfSquares(n, x, xOff); // one thread: the result never depends on the thread count
+    }
+
+    @Override
+    protected void runScale(int n, float alpha, float[] x, int xOff) {
+        split.run(n, (from, to) -> Blas1Kernels.scale(alpha, x, xOff, from, to));
     }
 }

@@ -2,6 +2,7 @@ package org.vectorgrad.backend.vector.pool;
 
 import org.vectorgrad.backend.Pooling;
 import org.vectorgrad.backend.PoolGeometry;
+import org.vectorgrad.parallel.ChunkTask;
 import org.vectorgrad.parallel.Dispatcher;
 
 /**
@@ -12,6 +13,8 @@ import org.vectorgrad.parallel.Dispatcher;
  */
 public final class VectorPooling extends Pooling {
     private final Dispatcher dispatcher;
+    /** The state of the current call on each calling thread, read by the dispatched chunks: no lambda per call. */
+    private final ThreadLocal<Call> calls = ThreadLocal.withInitial(Call::new);
 
     public VectorPooling(Dispatcher dispatcher) {
         this.dispatcher = dispatcher;
@@ -19,30 +22,61 @@ public final class VectorPooling extends Pooling {
 
     @Override
     protected void runMaxForward(PoolGeometry p, float[] x, int xOff, float[] y, int yOff, int[] argmax) {
-        int planes = p.batch() * p.channels(), tasks = tasks(planes);
-        dispatcher.forEach(tasks, t -> PoolKernels.maxForward(p, x, xOff, y, yOff, argmax, first(planes, t, tasks), first(planes, t + 1, tasks)));
+        run(Call.MAX_FORWARD, p, x, xOff, y, yOff, argmax);
     }
 
     @Override
     protected void runMaxBackward(PoolGeometry p, float[] dy, int dyOff, int[] argmax, float[] dx, int dxOff) {
-        int planes = p.batch() * p.channels(), tasks = tasks(planes);
-        dispatcher.forEach(tasks, t -> PoolKernels.maxBackward(p, dy, dyOff, argmax, dx, dxOff, first(planes, t, tasks), first(planes, t + 1, tasks)));
+        run(Call.MAX_BACKWARD, p, dy, dyOff, dx, dxOff, argmax);
     }
 
     @Override
     protected void runAvgForward(PoolGeometry p, float[] x, int xOff, float[] y, int yOff) {
-        int planes = p.batch() * p.channels(), tasks = tasks(planes);
-        dispatcher.forEach(tasks, t -> PoolKernels.avgForward(p, x, xOff, y, yOff, first(planes, t, tasks), first(planes, t + 1, tasks)));
+        run(Call.AVG_FORWARD, p, x, xOff, y, yOff, null);
     }
 
     @Override
     protected void runAvgBackward(PoolGeometry p, float[] dy, int dyOff, float[] dx, int dxOff) {
-        int planes = p.batch() * p.channels(), tasks = tasks(planes);
-        dispatcher.forEach(tasks, t -> PoolKernels.avgBackward(p, dy, dyOff, dx, dxOff, first(planes, t, tasks), first(planes, t + 1, tasks)));
+        run(Call.AVG_BACKWARD, p, dy, dyOff, dx, dxOff, null);
     }
 
-    private int tasks(int planes) {
-        return Math.min(dispatcher.threads(), planes);
+    /** {@code in}/{@code out}: x/y forward, dy/dx backward. */
+    private void run(int kind, PoolGeometry p, float[] in, int inOff, float[] out, int outOff, int[] argmax) {
+        Call c = calls.get();
+        c.kind = kind;
+        c.p = p;
+        c.in = in;
+        c.inOff = inOff;
+        c.out = out;
+        c.outOff = outOff;
+        c.argmax = argmax;
+        c.planes = p.batch() * p.channels();
+        c.tasks = Math.min(dispatcher.threads(), c.planes);
+        try {
+            dispatcher.forEach(c.tasks, c.task);
+        } finally {
+            c.p = null; c.in = null; c.out = null; c.argmax = null; // do not keep the caller's arrays alive
+        }
+    }
+
+    /** One pooling call: written by the calling thread before the dispatch, read by the chunks. */
+    private static final class Call {
+        static final int MAX_FORWARD = 0, MAX_BACKWARD = 1, AVG_FORWARD = 2, AVG_BACKWARD = 3;
+        final ChunkTask task = this::chunk;
+        int kind, planes, tasks, inOff, outOff;
+        PoolGeometry p;
+        float[] in, out;
+        int[] argmax;
+
+        private void chunk(int t) {
+            int from = first(planes, t, tasks), to = first(planes, t + 1, tasks);
+            switch (kind) {
+                case MAX_FORWARD -> PoolKernels.maxForward(p, in, inOff, out, outOff, argmax, from, to);
+                case MAX_BACKWARD -> PoolKernels.maxBackward(p, in, inOff, argmax, out, outOff, from, to);
+                case AVG_FORWARD -> PoolKernels.avgForward(p, in, inOff, out, outOff, from, to);
+                default -> PoolKernels.avgBackward(p, in, inOff, out, outOff, from, to);
+            }
+        }
     }
 
     private static int first(int n, int i, int parts) {

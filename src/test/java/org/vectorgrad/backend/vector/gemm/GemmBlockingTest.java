@@ -25,7 +25,7 @@ class GemmBlockingTest {
     @Test
     void avx2Zen3Table() {
         GemmBlocking b = GemmBlocking.forCaches(256, 32 << 10, 512 << 10, 32 << 20);
-        assertEquals(new GemmBlocking(256, 6, 16, 384, 168, 4096), b);
+        assertEquals(new GemmBlocking(256, 4, 16, 384, 168, 4096), b);
         assertInvariants(b, 32 << 10, 512 << 10);
         // a tiny L1 bounds KC
         assertEquals(128, GemmBlocking.forCaches(256, 4 << 10, 512 << 10, 8 << 20).kc());

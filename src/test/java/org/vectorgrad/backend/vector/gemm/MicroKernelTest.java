@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * plain loops.
  */
 class MicroKernelTest {
-    private static final int[][] KERNELS = {{512, 12}, {512, 8}, {256, 6}, {256, 4}, {128, 6}};
+    private static final int[][] KERNELS = {{512, 12}, {512, 8}, {256, 6}, {256, 4}, {128, 6}, {128, 4}};
 
     private static float[] random(SplittableRandom rng, int n) {
         float[] x = new float[n];
@@ -26,7 +26,7 @@ class MicroKernelTest {
         for (int[] kb : KERNELS) {
             MicroKernel v = MicroKernel.create(kb[0], kb[1]);
             MicroKernel s = new ScalarKernel(v.mr, v.nr);
-            for (int kc : new int[] {1, 7, 64, 384}) {
+            for (int kc : new int[] {1, 2, 3, 7, 64, 383, 384}) {
                 float[] a = random(rng, 3 + v.mr * kc), b = random(rng, 5 + v.nr * kc);
                 float[] tv = new float[v.mr * v.nr], ts = new float[v.mr * v.nr];
                 java.util.Arrays.fill(ts, Float.NaN); // the scalar twin must not depend on the tile's old contents
