@@ -14,7 +14,8 @@ public final class Main {
             usage: vectorgrad <command> [options]
 
             commands:
-              train         train a reference model on Fashion-MNIST, or an MLP on a CSV file's rows (--csv)
+              train         train a reference model or one from a JSON spec on Fashion-MNIST, or an MLP on a CSV
+                            file's rows (--csv)
               bench train   time training steps on real batches (median samples/s of several runs)
               eval          test accuracy and confusion matrix of a saved model: --model FILE [--data DIR]
               predict       class and probability per sample: --model FILE --input FILE (IDX images or CSV pixel rows)
@@ -22,7 +23,9 @@ public final class Main {
               help          this text
 
             train options (bench train takes the same, minus --epochs, plus --steps/--warmup/--runs):
-              --model mlp|cnn            reference network (default mlp)
+              --model mlp|cnn|resnet|FILE.json   reference network (default mlp) or a JSON architecture spec
+                                         (docs/model-specs.md); a spec's recipe (resnet's: 5 epochs, lr 0.1,
+                                         cosine) fills the options not given
               --epochs N                 passes over the training set (default 5)
               --batch B                  batch size (default 128)
               --optimizer sgd|adam|adamw|rmsprop   optimizer, PyTorch's formulas (default sgd)

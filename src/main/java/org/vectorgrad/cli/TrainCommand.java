@@ -14,7 +14,7 @@ import org.vectorgrad.loss.Loss;
 import org.vectorgrad.loss.MeanAbsoluteError;
 import org.vectorgrad.loss.MeanSquaredError;
 import org.vectorgrad.loss.SoftmaxCrossEntropy;
-import org.vectorgrad.nn.Sequential;
+import org.vectorgrad.nn.Layer;
 import org.vectorgrad.optim.LearningRateSchedule;
 import org.vectorgrad.optim.Optimizer;
 import org.vectorgrad.train.EpochStats;
@@ -23,7 +23,9 @@ import org.vectorgrad.train.ProgressListener;
 import org.vectorgrad.train.Trainer;
 
 /**
- * {@code vectorgrad train}: trains a reference model, shows progress on stderr, prints a summary and a JSON line.
+ * {@code vectorgrad train}: trains a reference model ({@code --model mlp|cnn|resnet}) or one described by a JSON spec
+ * file ({@code --model FILE.json}, see {@link org.vectorgrad.io.SpecFile}), shows progress on stderr, prints a summary
+ * and a JSON line. A spec is checked against the dataset (a dry forward pass of one sample) before training.
  * On Fashion-MNIST by default (classification); on the rows of a CSV file with {@code --csv} ({@link TaskOptions},
  * {@link CsvLoading}) for classification, regression or multi-label, with the task's loss and test metrics
  * (accuracy; MSE and MAE; exact-match and label accuracy) in the epoch table and the JSON.
@@ -63,9 +65,15 @@ final class TrainCommand {
         }
         if (o.limit() < train.size()) train = train.subset(o.limit());
         try (Backend backend = Backends.create(o.backend(), o.threads(), err::println)) {
-            Sequential model = csv != null ? Models.mlp(csv.features().size(), task.hidden(), csv.outputs(), o.seed())
-                    : task.referenceHidden() ? Models.create(o.model(), o.seed())
-                    : Models.mlp(784, task.hidden(), 10, o.seed());
+            Layer model;
+            if (csv != null) model = Models.mlp(csv.features().size(), task.hidden(), csv.outputs(), o.seed());
+            else if (!task.referenceHidden()) model = Models.mlp(784, task.hidden(), 10, o.seed());
+            else {
+                model = o.spec().build(o.seed());
+                model.bind(backend);
+                SpecCheck.fits(o.spec(), model, train); // a dry forward pass: a spec that does not fit the data fails here, not mid-epoch
+                if (!o.fromRecipe().isEmpty()) err.println("recipe of " + o.spec().name() + " (for options not given): " + String.join(", ", o.fromRecipe()));
+            }
             Optimizer optimizer = o.optim().create(model, o.lr(), o.momentum());
             Loss<?> loss = switch (task.task()) {
                 case CLASSIFICATION -> new SoftmaxCrossEntropy();
@@ -109,7 +117,7 @@ final class TrainCommand {
                 err.println("saved the model to " + save.path());
             } else if (save.path() != null && exit == 0) {
                 // eval batch as Trainer.fit evaluates, so `vectorgrad eval` reproduces the last epoch's accuracy bit for bit
-                ModelSaving.save(save.path(), model, o.model(), data.train().meanAndStd(), Math.max(o.batch(), 256),
+                ModelSaving.save(save.path(), model, o.spec().name(), data.train().meanAndStd(), Math.max(o.batch(), 256),
                         java.util.Map.of("test_accuracy", Double.toString(last.testAccuracy()), "backend", backend.name(),
                                 "threads", Integer.toString(backend.threads())));
                 err.println("saved the model to " + save.path());

@@ -57,11 +57,11 @@ class ActivationSpecTest {
     @Test
     void badSpecsNameTheLayerAndTheProblem() {
         String[][] cases = {
-                {"{\"type\":\"Dropout\",\"p\":1.5}", "architecture, layer <root>: Dropout: dropout probability p must be in [0, 1] (as PyTorch), got 1.5"},
+                {"{\"type\":\"Dropout\",\"p\":1.5}", "architecture, $ (the root layer, Dropout): Dropout: dropout probability p must be in [0, 1] (as PyTorch), got 1.5"},
                 {"{\"type\":\"Dropout\"}", "Dropout needs a number \"p\""},
                 {"{\"type\":\"Dropout\",\"p\":0.1,\"seed\":\"x\"}", "\"seed\" must be an integer"},
                 {"{\"type\":\"Sequential\",\"layers\":[{\"type\":\"SiLU\"},{\"type\":\"GELU\",\"approximate\":\"fast\"}]}",
-                        "architecture, layer 1: GELU approximate must be \"none\" or \"tanh\" (as PyTorch), got \"fast\""},
+                        "architecture, $.layers[1] (layer 1, GELU): GELU approximate must be \"none\" or \"tanh\" (as PyTorch), got \"fast\""},
                 {"{\"type\":\"GELU\",\"approximate\":true}", "GELU \"approximate\" must be \"none\" or \"tanh\""},
         };
         for (String[] c : cases) {
