@@ -13,9 +13,11 @@ import org.vectorgrad.nn.Sequential;
 import org.vectorgrad.optim.LearningRateSchedule;
 import org.vectorgrad.optim.SGD;
 import org.vectorgrad.train.EpochStats;
+import org.vectorgrad.train.GradientFlowListener;
 import org.vectorgrad.train.Models;
 import org.vectorgrad.train.ProgressListener;
 import org.vectorgrad.train.Trainer;
+import org.vectorgrad.train.TrainingListener;
 
 /**
  * {@code vectorgrad train}: trains a reference model, shows progress on stderr, prints a summary and a JSON line.
@@ -32,7 +34,8 @@ final class TrainCommand {
 
     int run(List<String> argv) {
         ModelSaving.SaveOption save = ModelSaving.SaveOption.extract(argv); // --save FILE
-        TrainingOptions o = TrainingOptions.parse(save.rest(), Set.of("epochs"));
+        DiagnosticsOption diagnostics = DiagnosticsOption.extract(save.rest()); // --diagnostics ...
+        TrainingOptions o = TrainingOptions.parse(diagnostics.rest(), Set.of("epochs"));
         long wallStart = System.nanoTime();
         FashionMnist.Splits data = DataLoading.load(o.data());
         FashionMnist.Splits std = DataLoading.standardize(data);
@@ -43,13 +46,16 @@ final class TrainCommand {
             Trainer trainer = new Trainer(model, new SoftmaxCrossEntropy(), sgd, backend);
             trainer.schedule(LearningRateSchedule.named(o.schedule()).withWarmup(o.lrWarmup()));
             trainer.addListener(new ProgressListener(err, System.console() != null));
+            GradientFlowListener diag = diagnostics.enabled() ? diagnostics.listener(model) : null;
+            List<TrainingListener> extra = diag == null ? List.of() : List.of(diag, DiagnosticsOption.printer(diag, err));
+            for (TrainingListener l : extra) trainer.addListener(l);
             err.printf(Locale.ROOT, "training %s on %d samples (%s backend, %d threads, batch %d, seed %d)%n",
                     model.describe(), train.size(), backend.name(), backend.threads(), o.batch(), o.seed());
             int exit = 0;
             List<EpochStats> epochs;
             if (save.resumable()) { // --checkpoint / --resume: checkpoints, resume, SIGINT/SIGTERM handling
                 ResumableTraining.Outcome r = ResumableTraining.run(trainer, model, sgd,
-                        LearningRateSchedule.named(o.schedule()).withWarmup(o.lrWarmup()), train, std.test(), o, save, err);
+                        LearningRateSchedule.named(o.schedule()).withWarmup(o.lrWarmup()), train, std.test(), o, save, extra, err);
                 epochs = r.epochs();
                 exit = r.exitCode();
                 if (epochs.isEmpty()) {
@@ -67,10 +73,11 @@ final class TrainCommand {
                                 "threads", Integer.toString(backend.threads())));
                 err.println("saved the model to " + save.path());
             }
+            if (diag != null) diagnostics.writePlot(diag, o.model(), err);
             double meanRate = EpochSummary.meanRate(epochs);
             double wall = (System.nanoTime() - wallStart) / 1e9;
             EpochSummary.print(out, epochs, o.epochs(), wall);
-            out.println(new Json()
+            Json json = new Json()
                     .put("model", o.model()).put("backend", backend.name()).put("threads", backend.threads())
                     .put("epochs", o.epochs()).put("batch", o.batch()).put("seed", o.seed())
                     .put("lr", o.lr(), 4).put("momentum", o.momentum(), 3).put("schedule", o.schedule()).put("lr_warmup", o.lrWarmup())
@@ -80,7 +87,9 @@ final class TrainCommand {
                     .put("start_loss", trainer.startLoss(), 6)
                     .put("diverged", trainer.diverged())
                     .put("samples_per_s", meanRate, 1)
-                    .put("wall_s", wall, 2));
+                    .put("wall_s", wall, 2);
+            if (diag != null) json.putValue("diagnostics", diag.toJson());
+            out.println(json);
             return exit != 0 ? exit : exitCode(trainer, err);
         }
     }

@@ -132,10 +132,10 @@ public final class Trainer {
      * @throws NonFiniteException when the loss or a parameter's gradient norm is not finite (epoch and step 0)
      */
     public double step(Tensor images, int[] labels) {
-        return step(images, labels, 0, 0);
+        return step(images, labels, 0, 0, List.of());
     }
 
-    private double step(Tensor images, int[] labels, int epoch, int step) {
+    private double step(Tensor images, int[] labels, int epoch, int step, List<TrainingListener> listeners) {
         optimizer.zeroGrad();
         Tensor logits = model.forward(images, true);
         double l = loss.forward(logits, labels);
@@ -151,6 +151,7 @@ public final class Trainer {
                 }
             }
         }
+        for (int i = 0, n = listeners.size(); i < n; i++) listeners.get(i).onGradients(epoch, step);
         optimizer.step();
         return l;
     }
@@ -255,7 +256,7 @@ public final class Trainer {
                     continue;
                 }
                 optimizer.setLearningRate(Math.max(schedule.rate(baseRate, done++, totalSteps), Float.MIN_NORMAL));
-                double l = step(b.images(), b.labels(), epoch, step + 1);
+                double l = step(b.images(), b.labels(), epoch, step + 1, listeners);
                 lossSum += l * b.size();
                 samples += b.size();
                 step++;
