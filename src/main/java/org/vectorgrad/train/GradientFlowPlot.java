@@ -8,8 +8,8 @@ import org.vectorgrad.io.AtomicFiles;
 
 /**
  * Draws the per-layer gradient norms of a {@link GradientFlowListener.History} over training as an SVG image: one
- * line per layer with parameters, global step on the x axis, gradient norm on a log-10 y axis (one grid line per
- * decade), a legend naming the layers. Hand-written SVG 1.1 text (no dependency); every name is XML-escaped.
+ * line per layer with parameters, global step on the x axis (a dotted line at each epoch's end), gradient norm on a
+ * log-10 y axis (one grid line per decade), a legend naming the layers. Hand-written SVG 1.1 text (no dependency); every name is XML-escaped.
  * Norms that are zero or not finite leave a gap in their line. Stateless and thread-safe.
  */
 public final class GradientFlowPlot {
@@ -61,6 +61,15 @@ public final class GradientFlowPlot {
             double step = x0 + (x1 - x0) * t / 4.0;
             double x = LEFT + PLOT_W * t / 4.0;
             sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%.0f</text>%n", x, TOP + PLOT_H + 16, step));
+        }
+        // epoch boundaries: a dotted line after each epoch's last step (at most 50 of them, or none: too dense to read)
+        int spe = Math.max(1, h.stepsPerEpoch());
+        if ((x1 - x0) / spe <= 50) {
+            for (long b = ((x0 - 1) / spe + 1) * spe; b < x1; b += spe) {
+                double x = LEFT + PLOT_W * (b + 0.5 - x0) / (x1 - x0);
+                sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#999999\" stroke-dasharray=\"2 3\"/>%n",
+                        x, TOP, x, TOP + PLOT_H));
+            }
         }
         sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">training step (%d per epoch)</text>%n",
                 LEFT + PLOT_W / 2, TOP + PLOT_H + 36, h.stepsPerEpoch()));

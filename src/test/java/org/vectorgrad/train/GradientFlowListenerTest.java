@@ -88,6 +88,21 @@ class GradientFlowListenerTest {
         }
     }
 
+    @Test
+    void theExampleSpecsDescribeTheseModels() throws Exception {
+        for (String[] c : new String[][] {{"deep-sigmoid", "true", "XAVIER_UNIFORM"}, {"deep-relu", "false", "HE_NORMAL"}}) {
+            Path file = Path.of("examples", c[0] + ".json");
+            Object spec = Json.parse(Files.readString(file));
+            Sequential expected = deepMlp(Boolean.parseBoolean(c[1]), Init.valueOf(c[2]), 10, 256, 3);
+            assertEquals(org.vectorgrad.io.ModelSpec.toJson(expected), org.vectorgrad.io.ModelSpec.toJson(org.vectorgrad.io.ModelSpec.build(spec)), file.toString());
+            List<?> layers = (List<?>) ((Map<?, ?>) spec).get("layers");
+            for (Object l : layers) {
+                Map<?, ?> m = (Map<?, ?>) l;
+                if (m.get("type").equals("Dense")) assertEquals(Init.valueOf(c[2]).specName(), m.get("init"), file + ": " + m);
+            }
+        }
+    }
+
     /** Trains the reference MLP one epoch (with a test pass) and hashes the parameters' bits. */
     private static long trainedHash(boolean diagnostics) {
         Sequential m = Models.mlp(42);
