@@ -30,8 +30,6 @@ import org.vectorgrad.nn.Tanh;
  * <p>Spec: one object per layer with a {@code "type"}: {@code {"type":"Sequential","layers":[...]}},
  * {@code {"type":"Dense","in":784,"out":512,"bias":true}}, {@code {"type":"Conv2d","in":1,"out":32,
  * "kernel":[3,3],"stride":[1,1],"padding":[top,bottom,left,right],"dilation":[1,1],"groups":1,"bias":true}},
- * an optional {@code "init"} ({@code "xavier_uniform"}, {@code "xavier_normal"}, {@code "he_uniform"} (the default),
- * {@code "he_normal"}) on Dense and Conv2d chooses how {@link #build} draws the weights,
  * {@code {"type":"MaxPool2d","kernel":[kh,kw],"stride":[sh,sw],"padding":[ph,pw]}}, {@code AvgPool2d} (the same
  * plus {@code "count_include_pad"}), {@code GlobalAvgPool2d}, {@code Flatten}, {@code Identity}, {@code ReLU},
  * {@code {"type":"LeakyReLU","slope":0.01}}, {@code Sigmoid}, {@code Tanh} and {@code {"type":"Sum","branches":[...]}}.
@@ -164,13 +162,11 @@ public final class ModelSpec {
                 for (int i = 0; i < children.size(); i++) shapes(children.get(i), path + i + ".", out);
             }
             case "Dense" -> {
-                init(m, path);
                 int in = positive(m, "in", path), o = positive(m, "out", path);
                 out.put(path + "weight", new int[] {o, in});
                 if (bool(m, "bias", path)) out.put(path + "bias", new int[] {o});
             }
             case "Conv2d" -> {
-                init(m, path);
                 int in = positive(m, "in", path), o = positive(m, "out", path), g = positive(m, "groups", path);
                 int[] k = ints(m, "kernel", 2, path);
                 if (in % g != 0 || o % g != 0) throw bad(path, "groups " + g + " must divide in " + in + " and out " + o);
@@ -205,13 +201,13 @@ public final class ModelSpec {
                     for (int i = 0; i < children.size(); i++) built.add(build(children.get(i), path + i + "."));
                     yield type.equals("Sum") ? new Sum(built.toArray(Layer[]::new)) : new Sequential(built);
                 }
-                case "Dense" -> new Dense(positive(m, "in", path), positive(m, "out", path), bool(m, "bias", path), init(m, path), 0);
+                case "Dense" -> new Dense(positive(m, "in", path), positive(m, "out", path), bool(m, "bias", path), Init.HE_UNIFORM, 0);
                 case "Conv2d" -> {
                     int[] k = ints(m, "kernel", 2, path), s = ints(m, "stride", 2, path), p = ints(m, "padding", 4, path);
                     int[] d = ints(m, "dilation", 2, path);
                     yield Conv2d.builder(positive(m, "in", path), positive(m, "out", path)).kernel(k[0], k[1]).stride(s[0], s[1])
                             .padding(p[0], p[1], p[2], p[3]).dilation(d[0], d[1]).groups(positive(m, "groups", path))
-                            .bias(bool(m, "bias", path)).init(init(m, path)).build();
+                            .bias(bool(m, "bias", path)).init(Init.HE_UNIFORM).build();
                 }
                 case "MaxPool2d" -> {
                     int[] k = ints(m, "kernel", 2, path), s = ints(m, "stride", 2, path), p = ints(m, "padding", 2, path);
@@ -237,24 +233,6 @@ public final class ModelSpec {
             if (e.getMessage() != null && e.getMessage().startsWith("architecture")) throw e;
             throw bad(path, e.getMessage());
         }
-    }
-
-    /**
-     * The optional {@code "init"} of a Dense or Conv2d ({@link Init#specName()}: {@code xavier_uniform},
-     * {@code xavier_normal}, {@code he_uniform}, {@code he_normal}); absent means {@code he_uniform}, as before the
-     * field existed, so older specs build the same model.
-     */
-    private static Init init(Map<?, ?> m, String path) {
-        Object v = m.get("init");
-        if (v == null && !m.containsKey("init")) return Init.HE_UNIFORM;
-        if (v instanceof String s) {
-            try {
-                return Init.named(s);
-            } catch (IllegalArgumentException e) {
-                throw bad(path, "field \"init\": " + e.getMessage());
-            }
-        }
-        throw bad(path, "field \"init\" must be a string (xavier_uniform, xavier_normal, he_uniform or he_normal), found " + v);
     }
 
     private static IllegalArgumentException bad(String path, String what) {

@@ -16,19 +16,6 @@ public enum Init {
     /** Kaiming normal for ReLU: N(0, 2 / fanIn). */
     HE_NORMAL;
 
-    /** The name architecture specs use: {@code xavier_uniform}, {@code xavier_normal}, {@code he_uniform}, {@code he_normal}. */
-    public String specName() { return name().toLowerCase(java.util.Locale.ROOT); }
-
-    /**
-     * The initializer a spec names ({@link #specName()}).
-     *
-     * @throws IllegalArgumentException listing the known names
-     */
-    public static Init named(String name) {
-        for (Init i : values()) if (i.specName().equals(name)) return i;
-        throw new IllegalArgumentException("unknown init \"" + name + "\"; choose one of xavier_uniform, xavier_normal, he_uniform, he_normal");
-    }
-
     /** A tensor of {@code shape} drawn from this distribution with the given fans and seed. */
     public Tensor create(long seed, int fanIn, int fanOut, int... shape) {
         if (fanIn < 1 || fanOut < 1) throw new IllegalArgumentException("fans must be positive, got " + fanIn + ", " + fanOut);
