@@ -153,6 +153,11 @@ public interface Backend extends Gemm, AutoCloseable {
     /** Average pooling backward: dx is overwritten. */
     void avgPool2dBackward(PoolGeometry p, float[] dy, float[] dx);
 
+    // ---- normalization ------------------------------------------------------------------------------
+
+    /** The batch-norm and layer-norm kernels ({@link Normalization}) of this backend, on its threads. */
+    Normalization normalization();
+
     /** Releases threads or native resources; the default does nothing. */
     @Override
     default void close() {}

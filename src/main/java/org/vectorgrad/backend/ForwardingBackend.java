@@ -129,5 +129,7 @@ public abstract class ForwardingBackend implements Backend {
 
     @Override public void avgPool2dBackward(PoolGeometry p, float[] dy, float[] dx) { delegate.avgPool2dBackward(p, dy, dx); }
 
+    @Override public Normalization normalization() { return delegate.normalization(); }
+
     @Override public void close() { delegate.close(); }
 }

@@ -11,10 +11,9 @@ import org.vectorgrad.data.Batch;
 import org.vectorgrad.data.Dataset;
 import org.vectorgrad.data.FashionMnist;
 import org.vectorgrad.loss.SoftmaxCrossEntropy;
-import org.vectorgrad.nn.Sequential;
+import org.vectorgrad.nn.Layer;
 import org.vectorgrad.optim.SGD;
 import org.vectorgrad.tensor.Tensor;
-import org.vectorgrad.train.Models;
 import org.vectorgrad.train.Trainer;
 
 /**
@@ -46,7 +45,9 @@ final class BenchTrainCommand {
         }
         if (k == 0) throw new IllegalArgumentException("--batch " + o.batch() + " is larger than the training set (" + train.size() + ")");
         try (Backend backend = Backends.create(o.backend(), o.threads(), err::println)) {
-            Sequential model = Models.create(o.model(), o.seed());
+            Layer model = o.spec().build(o.seed());
+            model.bind(backend);
+            SpecCheck.fits(o.spec(), model, train);
             Trainer trainer = new Trainer(model, new SoftmaxCrossEntropy(), new SGD(model.parameters(), o.lr(), o.momentum()), backend);
             double[] rates = new double[o.runs()];
             for (int r = 0; r < o.runs(); r++) {

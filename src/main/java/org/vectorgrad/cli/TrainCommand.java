@@ -9,18 +9,19 @@ import org.vectorgrad.backend.Backends;
 import org.vectorgrad.data.Dataset;
 import org.vectorgrad.data.FashionMnist;
 import org.vectorgrad.loss.SoftmaxCrossEntropy;
-import org.vectorgrad.nn.Sequential;
+import org.vectorgrad.nn.Layer;
 import org.vectorgrad.optim.LearningRateSchedule;
 import org.vectorgrad.optim.SGD;
 import org.vectorgrad.train.EpochStats;
 import org.vectorgrad.train.GradientFlowListener;
-import org.vectorgrad.train.Models;
 import org.vectorgrad.train.ProgressListener;
 import org.vectorgrad.train.Trainer;
 import org.vectorgrad.train.TrainingListener;
 
 /**
- * {@code vectorgrad train}: trains a reference model, shows progress on stderr, prints a summary and a JSON line.
+ * {@code vectorgrad train}: trains a reference model ({@code --model mlp|cnn|resnet}) or one described by a JSON spec
+ * file ({@code --model FILE.json}, see {@link org.vectorgrad.io.SpecFile}), shows progress on stderr, prints a summary
+ * and a JSON line. A spec is checked against the dataset (a dry forward pass of one sample) before training.
  * Exit 0 when training ended normally; 1 when it diverged (the JSON says {@code "diverged": true} and stderr says
  * why, see {@link Trainer#diverged()}) or stopped on a NaN/Inf loss or gradient (message on stderr, no JSON).
  */
@@ -41,9 +42,12 @@ final class TrainCommand {
         FashionMnist.Splits std = DataLoading.standardize(data);
         Dataset train = o.limit() < std.train().size() ? std.train().subset(o.limit()) : std.train();
         try (Backend backend = Backends.create(o.backend(), o.threads(), err::println)) {
-            Sequential model = Models.create(o.model(), o.seed());
+            Layer model = o.spec().build(o.seed());
+            model.bind(backend);
+            SpecCheck.fits(o.spec(), model, train); // a dry forward pass: a spec that does not fit the data fails here, not mid-epoch
             SGD sgd = new SGD(model.parameters(), o.lr(), o.momentum());
             Trainer trainer = new Trainer(model, new SoftmaxCrossEntropy(), sgd, backend);
+            if (!o.fromRecipe().isEmpty()) err.println("recipe of " + o.spec().name() + " (for options not given): " + String.join(", ", o.fromRecipe()));
             trainer.schedule(LearningRateSchedule.named(o.schedule()).withWarmup(o.lrWarmup()));
             trainer.addListener(new ProgressListener(err, System.console() != null));
             GradientFlowListener diag = diagnostics.enabled() ? diagnostics.listener(model) : null;
@@ -68,7 +72,7 @@ final class TrainCommand {
             EpochStats last = epochs.get(epochs.size() - 1);
             if (save.path() != null && exit == 0) {
                 // eval batch as Trainer.fit evaluates, so `vectorgrad eval` reproduces the last epoch's accuracy bit for bit
-                ModelSaving.save(save.path(), model, o.model(), data.train().meanAndStd(), Math.max(o.batch(), 256),
+                ModelSaving.save(save.path(), model, o.spec().name(), data.train().meanAndStd(), Math.max(o.batch(), 256),
                         java.util.Map.of("test_accuracy", Double.toString(last.testAccuracy()), "backend", backend.name(),
                                 "threads", Integer.toString(backend.threads())));
                 err.println("saved the model to " + save.path());

@@ -1,15 +1,23 @@
 package org.vectorgrad.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.vectorgrad.backend.Backends;
+import org.vectorgrad.io.SpecFile;
 import org.vectorgrad.parallel.Dispatcher;
 import org.vectorgrad.train.Models;
 
-/** Options shared by {@code train} and {@code bench train}, parsed and validated. */
-record TrainingOptions(String model, int epochs, int batch, float lr, float momentum, int threads, String backend,
-                       long seed, Path data, int limit, int steps, int warmup, int runs, String schedule, int lrWarmup) {
+/**
+ * Options shared by {@code train} and {@code bench train}, parsed and validated. {@code model} is the
+ * {@code --model} value as given (a built-in name or a spec file), {@code spec} the spec it names; an option the
+ * user does not give takes the value of the spec's {@code recipe} when it has one ({@code fromRecipe} lists those),
+ * else the default.
+ */
+record TrainingOptions(String model, SpecFile spec, List<String> fromRecipe, int epochs, int batch, float lr, float momentum, int threads,
+                       String backend, long seed, Path data, int limit, int steps, int warmup, int runs, String schedule, int lrWarmup) {
 
     static final Set<String> COMMON = Set.of("model", "batch", "lr", "momentum", "threads", "backend", "seed", "data", "limit", "schedule", "lr-warmup");
     static final String DEFAULT_DATA = "/usr/share/datasets/fashion-mnist";
@@ -19,12 +27,19 @@ record TrainingOptions(String model, int epochs, int batch, float lr, float mome
         valued.addAll(extra);
         Args a = Args.parse(argv, valued, Set.of());
         List<String> backends = Backends.names();
+        String model = a.string("model", "mlp");
+        SpecFile spec = resolve(model);
+        List<String> fromRecipe = new ArrayList<>();
+        for (String key : spec.recipe().keySet()) {
+            String flag = key.replace('_', '-');
+            if (valued.contains(flag) && a.string(flag, null) == null) fromRecipe.add(flag + " " + spec.recipe().get(key));
+        }
         return new TrainingOptions(
-                a.choice("model", "mlp", Models.names()),
-                a.integer("epochs", 5, 1, 10_000),
-                a.integer("batch", 128, 1, 1 << 20),
-                a.decimal("lr", 0.05f, 1e-9f, 100f),
-                a.decimal("momentum", 0.9f, 0f, 0.999f),
+                model, spec, List.copyOf(fromRecipe),
+                a.integer("epochs", spec.recipeInt("epochs", 5, 1, 10_000), 1, 10_000),
+                a.integer("batch", spec.recipeInt("batch", 128, 1, 1 << 20), 1, 1 << 20),
+                a.decimal("lr", spec.recipeFloat("lr", 0.05f, 1e-9f, 100f), 1e-9f, 100f),
+                a.decimal("momentum", spec.recipeFloat("momentum", 0.9f, 0f, 0.999f), 0f, 0.999f),
                 a.integer("threads", Dispatcher.defaultThreads(), 1, 1024),
                 a.choice("backend", System.getProperty(Backends.PROPERTY, Backends.AUTO), backends),
                 a.longValue("seed", 42),
@@ -33,7 +48,19 @@ record TrainingOptions(String model, int epochs, int batch, float lr, float mome
                 a.integer("steps", 100, 1, 1_000_000),
                 a.integer("warmup", 10, 0, 1_000_000),
                 a.integer("runs", 3, 1, 100),
-                a.choice("schedule", "cosine", List.of("cosine", "constant")),
-                a.integer("lr-warmup", 100, 0, 1_000_000));
+                a.choice("schedule", spec.recipeChoice("schedule", "cosine", SCHEDULES), SCHEDULES),
+                a.integer("lr-warmup", spec.recipeInt("lr_warmup", 100, 0, 1_000_000), 0, 1_000_000));
+    }
+
+    static final List<String> SCHEDULES = List.of("cosine", "constant");
+
+    /**
+     * The spec a {@code --model} value names: a built-in name, else a JSON spec file (a value ending in
+     * {@code .json}, holding a '/', or naming an existing file).
+     */
+    static SpecFile resolve(String model) {
+        if (Models.names().contains(model)) return SpecFile.builtIn(model);
+        if (model.endsWith(".json") || model.contains("/") || Files.isRegularFile(Path.of(model))) return SpecFile.read(Path.of(model));
+        throw new UsageException("--model must be one of " + String.join(", ", Models.names()) + " or a JSON spec file (FILE.json), got '" + model + "'");
     }
 }

@@ -148,7 +148,11 @@ public final class ModelSpec {
      */
     public static Map<String, int[]> parameterShapes(Object spec) {
         Map<String, int[]> out = new LinkedHashMap<>();
-        shapes(spec, "", out);
+        try {
+            shapes(spec, "", out);
+        } catch (SpecError e) {
+            throw e.located(spec, "$");
+        }
         return out;
     }
 
@@ -174,7 +178,7 @@ public final class ModelSpec {
                 if (bool(m, "bias", path)) out.put(path + "bias", new int[] {o});
             }
             case "MaxPool2d", "AvgPool2d", "GlobalAvgPool2d", "Flatten", "Identity", "ReLU", "LeakyReLU", "Sigmoid", "Tanh" -> { }
-            default -> throw bad(path, "unknown layer type \"" + type + "\"");
+            default -> throw bad(path, "type", "unknown layer type \"" + type + "\"");
         }
     }
 
@@ -186,7 +190,11 @@ public final class ModelSpec {
      * @throws IllegalArgumentException naming the layer path and the problem
      */
     public static Layer build(Object spec) {
-        return build(spec, "");
+        try {
+            return build(spec, "");
+        } catch (SpecError e) {
+            throw e.located(spec, "$");
+        }
     }
 
     private static Layer build(Object spec, String path) {
@@ -224,19 +232,24 @@ public final class ModelSpec {
                 case "Sigmoid" -> new Sigmoid();
                 case "Tanh" -> new Tanh();
                 case "LeakyReLU" -> {
-                    if (!(m.get("slope") instanceof Number n)) throw bad(path, "LeakyReLU needs a number \"slope\"");
+                    if (!(m.get("slope") instanceof Number n)) throw bad(path, "slope", "LeakyReLU needs a number \"slope\", found " + shown(m, "slope"));
                     yield new LeakyReLU((float) n.doubleValue());
                 }
-                default -> throw bad(path, "unknown layer type \"" + type + "\"");
+                default -> throw bad(path, "type", "unknown layer type \"" + type + "\"");
             };
+        } catch (SpecError e) {
+            throw e;
         } catch (IllegalArgumentException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("architecture")) throw e;
             throw bad(path, e.getMessage());
         }
     }
 
-    private static IllegalArgumentException bad(String path, String what) {
-        return new IllegalArgumentException("architecture, layer " + (path.isEmpty() ? "<root>" : path.substring(0, path.length() - 1)) + ": " + what);
+    private static SpecError bad(String path, String what) {
+        return new SpecError(path, null, what);
+    }
+
+    private static SpecError bad(String path, String field, String what) {
+        return new SpecError(path, field, what);
     }
 
     private static Map<?, ?> object(Object spec, String path) {
@@ -246,22 +259,22 @@ public final class ModelSpec {
 
     private static String string(Map<?, ?> m, String key, String path) {
         if (m.get(key) instanceof String s) return s;
-        throw bad(path, "field \"" + key + "\" missing or not a string");
+        throw bad(path, key, "missing or not a string" + found(m, key));
     }
 
     private static List<?> list(Map<?, ?> m, String key, String path) {
         if (m.get(key) instanceof List<?> l) return l;
-        throw bad(path, "field \"" + key + "\" missing or not a list");
+        throw bad(path, key, "missing or not a list" + found(m, key));
     }
 
     private static boolean bool(Map<?, ?> m, String key, String path) {
         if (m.get(key) instanceof Boolean b) return b;
-        throw bad(path, "field \"" + key + "\" missing or not true/false");
+        throw bad(path, key, "missing or not true/false" + found(m, key));
     }
 
     private static int positive(Map<?, ?> m, String key, String path) {
         if (m.get(key) instanceof Long v && v >= 1 && v <= Integer.MAX_VALUE) return (int) (long) v;
-        throw bad(path, "field \"" + key + "\" must be an integer in [1, 2^31), found " + m.get(key));
+        throw bad(path, key, "must be an integer in [1, 2^31), found " + shown(m, key));
     }
 
     private static int[] ints(Map<?, ?> m, String key, int n, String path) {
@@ -269,12 +282,74 @@ public final class ModelSpec {
             int[] r = new int[n];
             for (int i = 0; i < n; i++) {
                 if (!(l.get(i) instanceof Long v) || v < 0 || v > Integer.MAX_VALUE) {
-                    throw bad(path, "field \"" + key + "\" must hold " + n + " integers in [0, 2^31), found " + l);
+                    throw bad(path, key, "must hold " + n + " integers in [0, 2^31), found " + shown(m, key));
                 }
                 r[i] = (int) (long) v;
             }
             return r;
         }
-        throw bad(path, "field \"" + key + "\" must be a list of " + n + " integers, found " + m.get(key));
+        throw bad(path, key, "must be a list of " + n + " integers, found " + shown(m, key));
+    }
+
+    private static String found(Map<?, ?> m, String key) {
+        return m.containsKey(key) ? ", found " + shown(m, key) : "";
+    }
+
+    /** The value of a field as JSON text, cut to 60 characters, or a word saying it is missing. */
+    private static String shown(Map<?, ?> m, String key) {
+        if (!m.containsKey(key)) return "nothing (the field is missing)";
+        String t = Json.write(m.get(key));
+        return t.length() <= 60 ? t : t.substring(0, 57) + "...";
+    }
+
+    /**
+     * A malformed spec, found at the layer whose state_dict prefix is {@code layer} ("" for the root, else ending
+     * with a dot) and, when known, in its {@code field}; {@link #located} turns that into the JSON path.
+     */
+    static final class SpecError extends IllegalArgumentException {
+        final String layer, field, detail;
+
+        SpecError(String layer, String field, String detail) {
+            super("architecture, layer " + (layer.isEmpty() ? "<root>" : layer.substring(0, layer.length() - 1)) + ": "
+                    + (field == null ? "" : "field \"" + field + "\" ") + detail);
+            this.layer = layer;
+            this.field = field;
+            this.detail = detail;
+        }
+
+        /** The JSON path of the bad value in {@code root}, whose own path is {@code rootPath} (e.g. "$"). */
+        String jsonPath(Object root, String rootPath) {
+            StringBuilder sb = new StringBuilder(rootPath);
+            Object node = root;
+            for (String step : layer.split("\\.")) {
+                if (step.isEmpty()) continue;
+                String key = node instanceof Map<?, ?> m && "Sum".equals(m.get("type")) ? "branches" : "layers";
+                sb.append('.').append(key).append('[').append(step).append(']');
+                node = node instanceof Map<?, ?> m && m.get(key) instanceof List<?> l && Integer.parseInt(step) < l.size()
+                        ? l.get(Integer.parseInt(step)) : null;
+            }
+            if (field != null) sb.append('.').append(field);
+            return sb.toString();
+        }
+
+        /** The type of the layer at fault, or null. */
+        String layerType(Object root) {
+            Object node = root;
+            for (String step : layer.split("\\.")) {
+                if (step.isEmpty()) continue;
+                String key = node instanceof Map<?, ?> m && "Sum".equals(m.get("type")) ? "branches" : "layers";
+                node = node instanceof Map<?, ?> m && m.get(key) instanceof List<?> l && Integer.parseInt(step) < l.size()
+                        ? l.get(Integer.parseInt(step)) : null;
+            }
+            return node instanceof Map<?, ?> m && m.get("type") instanceof String t ? t : null;
+        }
+
+        /** "architecture, $.layers[3].out (layer 3, Dense): must be ...": this error with its JSON path. */
+        IllegalArgumentException located(Object root, String rootPath) {
+            String type = layerType(root);
+            String where = layer.isEmpty() ? "the root layer" : "layer " + layer.substring(0, layer.length() - 1);
+            return new IllegalArgumentException("architecture, " + jsonPath(root, rootPath) + " (" + where
+                    + (type == null ? "" : ", " + type) + "): " + detail, this);
+        }
     }
 }

@@ -20,7 +20,13 @@ import org.vectorgrad.tensor.Tensor;
  */
 public interface Layer {
 
-    /** Computes the output; {@code training} lets layers such as dropout behave differently at inference. */
+    /**
+     * Computes the output. {@code training} is the model's mode for this call: true in a training step
+     * ({@code Trainer} passes it), false for inference (evaluation, {@code Predictor}); layers such as dropout and
+     * batch normalization behave differently in the two (batch norm normalizes with the batch's statistics and
+     * updates its running statistics in training, and uses the running statistics otherwise). Containers pass it on
+     * to every child.
+     */
     Tensor forward(Tensor input, boolean training);
 
     /** Given dL/d(output) of the last forward, accumulates parameter gradients and returns dL/d(input). */
@@ -37,6 +43,12 @@ public interface Layer {
 
     /** The trainable parameters, in a stable order (empty for parameter-free layers). */
     default List<Parameter> parameters() { return List.of(); }
+
+    /**
+     * The non-trainable state saved with the model (e.g. batch norm's running statistics), in a stable order; empty
+     * for most layers. Containers return their children's buffers in order.
+     */
+    default List<Buffer> buffers() { return List.of(); }
 
     /** Selects the kernels this layer (and any layer inside it) runs on. */
     void bind(Backend backend);

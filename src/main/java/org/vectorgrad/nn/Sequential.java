@@ -90,6 +90,13 @@ public final class Sequential implements Layer {
     }
 
     @Override
+    public List<Buffer> buffers() {
+        List<Buffer> all = new ArrayList<>();
+        for (Layer l : layers) all.addAll(l.buffers());
+        return List.copyOf(all);
+    }
+
+    @Override
     public void bind(Backend backend) {
         for (Layer l : layers) l.bind(backend);
     }

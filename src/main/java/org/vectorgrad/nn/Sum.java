@@ -69,6 +69,13 @@ public final class Sum extends AbstractLayer {
     }
 
     @Override
+    public List<Buffer> buffers() {
+        List<Buffer> all = new ArrayList<>();
+        for (Layer b : branches) all.addAll(b.buffers());
+        return List.copyOf(all);
+    }
+
+    @Override
     public void bind(Backend backend) {
         super.bind(backend);
         for (Layer b : branches) b.bind(backend);

@@ -1,52 +1,35 @@
 package org.vectorgrad.train;
 
 import java.util.List;
-import org.vectorgrad.nn.Conv2d;
-import org.vectorgrad.nn.Dense;
-import org.vectorgrad.nn.Flatten;
-import org.vectorgrad.nn.Init;
-import org.vectorgrad.nn.MaxPool2d;
-import org.vectorgrad.nn.ReLU;
+import org.vectorgrad.io.SpecFile;
+import org.vectorgrad.nn.Layer;
 import org.vectorgrad.nn.Sequential;
 
-/** The reference networks for 1×28×28 inputs and 10 classes (Fashion-MNIST), seeded. */
+/**
+ * The reference networks for 1×28×28 inputs and 10 classes (Fashion-MNIST), seeded. Each is a named JSON
+ * architecture spec in the jar ({@code /org/vectorgrad/models/NAME.json}) built by {@link SpecFile#build}, the same
+ * code path as {@code vectorgrad train --model FILE.json}: the k-th Dense or Conv2d gets seed
+ * {@code seed * 1_000_003 + k}, He-normal weights and zero biases. Thread-safe.
+ */
 public final class Models {
     private Models() {}
 
     /** Names accepted by {@link #create}. */
-    public static List<String> names() { return List.of("mlp", "cnn"); }
+    public static List<String> names() { return SpecFile.builtInNames(); }
 
     /** A reference model by name; unknown names fail with the list of known ones. */
     public static Sequential create(String name, long seed) {
-        return switch (name) {
-            case "mlp" -> mlp(seed);
-            case "cnn" -> cnn(seed);
-            default -> throw new IllegalArgumentException("unknown model '" + name + "'; choose one of " + String.join(", ", names()));
-        };
+        Layer model = SpecFile.builtIn(name).build(seed);
+        if (!(model instanceof Sequential s)) throw new IllegalStateException("built-in model " + name + " is not a Sequential");
+        return s;
     }
 
     /** Flatten, Dense 784→512, ReLU, Dense 512→256, ReLU, Dense 256→10 (He-normal weights, zero biases). */
-    public static Sequential mlp(long seed) {
-        return new Sequential(
-                new Flatten(),
-                new Dense(784, 512, true, Init.HE_NORMAL, seed * 1_000_003L + 1),
-                new ReLU(),
-                new Dense(512, 256, true, Init.HE_NORMAL, seed * 1_000_003L + 2),
-                new ReLU(),
-                new Dense(256, 10, true, Init.HE_NORMAL, seed * 1_000_003L + 3));
-    }
+    public static Sequential mlp(long seed) { return create("mlp", seed); }
 
     /**
      * Conv2d 1→32 3×3 pad 1, ReLU, MaxPool 2×2; Conv2d 32→64 3×3 pad 1, ReLU, MaxPool 2×2; Flatten (3136);
      * Dense 3136→128, ReLU; Dense 128→10 (He-normal weights, zero biases).
      */
-    public static Sequential cnn(long seed) {
-        long s = seed * 1_000_003L;
-        return new Sequential(
-                new Conv2d(1, 32, 3, 1, 1, s + 1), new ReLU(), new MaxPool2d(2, 2),
-                new Conv2d(32, 64, 3, 1, 1, s + 2), new ReLU(), new MaxPool2d(2, 2),
-                new Flatten(),
-                new Dense(3136, 128, true, Init.HE_NORMAL, s + 3), new ReLU(),
-                new Dense(128, 10, true, Init.HE_NORMAL, s + 4));
-    }
+    public static Sequential cnn(long seed) { return create("cnn", seed); }
 }

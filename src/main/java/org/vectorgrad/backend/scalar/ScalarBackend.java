@@ -16,6 +16,8 @@ public final class ScalarBackend implements Backend {
     @Override public String name() { return "scalar"; }
     @Override public int threads() { return 1; }
 
+    @Override public org.vectorgrad.backend.Normalization normalization() { return ScalarNormalization.INSTANCE; }
+
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {

@@ -35,6 +35,7 @@ public final class VectorBackend implements Backend, GemmConvolutions {
     private final BlockedGemm gemm;
     private final VectorConvolution convolution;
     private final VectorPooling pooling;
+    private final org.vectorgrad.backend.vector.norm.VectorNormalization normalization;
 
     /** A backend with the default vector width (property or preferred species) and this machine's caches. */
     public VectorBackend(int threads) {
@@ -52,6 +53,7 @@ public final class VectorBackend implements Backend, GemmConvolutions {
         this.gemm = new BlockedGemm(blocking, dispatcher, Tuning.GEMM_PARALLEL_MIN_WORK);
         this.convolution = new VectorConvolution(gemm, dispatcher);
         this.pooling = new VectorPooling(dispatcher);
+        this.normalization = new org.vectorgrad.backend.vector.norm.VectorNormalization(dispatcher);
     }
 
     /** The GEMM vector width: {@value #BITS_PROPERTY} if set, else the preferred species' width. */
@@ -251,6 +253,9 @@ public final class VectorBackend implements Backend, GemmConvolutions {
 
     @Override
     public void avgPool2dBackward(PoolGeometry p, float[] dy, float[] dx) { pooling.avgBackward(p, dy, dx); }
+
+    @Override
+    public org.vectorgrad.backend.Normalization normalization() { return normalization; }
 
     @Override
     public void close() { dispatcher.close(); }
