@@ -7,13 +7,15 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.vectorgrad.nn.Buffer;
 import org.vectorgrad.nn.Layer;
 import org.vectorgrad.nn.Parameter;
 import org.vectorgrad.tensor.Tensor;
 
 /**
- * Saves and loads a model's parameters as a safetensors file that PyTorch's {@code load_state_dict} accepts
- * without renaming (see {@link ModelSpec} for the names), plus metadata from which vectorgrad rebuilds the model:
+ * Saves and loads a model's parameters and buffers (batch norm's running statistics: float32, and
+ * {@code num_batches_tracked}: int64, as PyTorch keeps them) as a safetensors file that PyTorch's
+ * {@code load_state_dict} accepts without renaming (see {@link ModelSpec} for the names), plus metadata from which vectorgrad rebuilds the model:
  * {@value #KEY_ARCHITECTURE} (the {@link ModelSpec} JSON), {@value #KEY_FORMAT_VERSION} and
  * {@value #KEY_LIBRARY_VERSION}. Callers may add their own string entries (e.g. input preprocessing).
  *
@@ -76,7 +78,18 @@ public final class ModelFile {
             Tensor v = e.getValue().value();
             list.add(new SafeTensors.Entry(e.getKey(), v.shape(), v.toArray()));
         }
+        for (Map.Entry<String, Buffer> e : ModelSpec.buffers(model).entrySet()) list.add(entry(e.getKey(), e.getValue()));
         return list;
+    }
+
+    /** A buffer as a safetensors entry (F32 or I64), its values copied. */
+    static SafeTensors.Entry entry(String name, Buffer b) {
+        return b.isInt64() ? SafeTensors.Entry.int64(name, b.shape(), b.longs().clone()) : new SafeTensors.Entry(name, b.shape(), b.value().toArray());
+    }
+
+    /** Copies a checked entry's values into a buffer of the same kind and shape. */
+    static void copy(SafeTensors.Entry t, Buffer b) {
+        b.restore(b.isInt64() ? t.longs() : t.data());
     }
 
     /**
@@ -122,14 +135,25 @@ public final class ModelFile {
 
     private static void fill(Path file, Layer model, Map<String, SafeTensors.Entry> tensors) throws ModelFileException {
         Map<String, Parameter> params = ModelSpec.stateDict(model);
+        Map<String, Buffer> buffers = ModelSpec.buffers(model);
         Map<String, int[]> expected = new LinkedHashMap<>();
         for (Map.Entry<String, Parameter> e : params.entrySet()) expected.put(e.getKey(), e.getValue().value().shape());
+        for (Map.Entry<String, Buffer> e : buffers.entrySet()) expected.put(e.getKey(), e.getValue().shape());
         check(file, expected, tensors);
+        List<String> problems = new ArrayList<>();
+        for (String name : params.keySet()) dtype(problems, name, "F32", tensors.get(name));
+        for (Map.Entry<String, Buffer> e : buffers.entrySet()) dtype(problems, e.getKey(), e.getValue().isInt64() ? "I64" : "F32", tensors.get(e.getKey()));
+        if (!problems.isEmpty()) throw new ModelFileException(file, "does not fit the model: " + String.join("; ", problems));
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
             Tensor v = e.getValue().value();
             float[] src = tensors.get(e.getKey()).data();
             System.arraycopy(src, 0, v.data(), v.offset(), src.length);
         }
+        for (Map.Entry<String, Buffer> e : buffers.entrySet()) copy(tensors.get(e.getKey()), e.getValue());
+    }
+
+    static void dtype(List<String> problems, String name, String want, SafeTensors.Entry t) {
+        if (!t.dtype().equals(want)) problems.add("tensor " + name + ": expected dtype " + want + ", found " + t.dtype());
     }
 
     private static void check(Path file, Map<String, int[]> expected, Map<String, SafeTensors.Entry> tensors) throws ModelFileException {

@@ -7,6 +7,10 @@ import java.util.Map;
 import org.vectorgrad.backend.Activation;
 import org.vectorgrad.nn.ActivationLayer;
 import org.vectorgrad.nn.AvgPool2d;
+import org.vectorgrad.nn.BatchNorm;
+import org.vectorgrad.nn.BatchNorm1d;
+import org.vectorgrad.nn.BatchNorm2d;
+import org.vectorgrad.nn.Buffer;
 import org.vectorgrad.nn.Conv2d;
 import org.vectorgrad.nn.Dense;
 import org.vectorgrad.nn.Flatten;
@@ -14,6 +18,7 @@ import org.vectorgrad.nn.GlobalAvgPool2d;
 import org.vectorgrad.nn.Identity;
 import org.vectorgrad.nn.Init;
 import org.vectorgrad.nn.Layer;
+import org.vectorgrad.nn.LayerNorm;
 import org.vectorgrad.nn.LeakyReLU;
 import org.vectorgrad.nn.MaxPool2d;
 import org.vectorgrad.nn.Parameter;
@@ -32,7 +37,10 @@ import org.vectorgrad.nn.Tanh;
  * "kernel":[3,3],"stride":[1,1],"padding":[top,bottom,left,right],"dilation":[1,1],"groups":1,"bias":true}},
  * {@code {"type":"MaxPool2d","kernel":[kh,kw],"stride":[sh,sw],"padding":[ph,pw]}}, {@code AvgPool2d} (the same
  * plus {@code "count_include_pad"}), {@code GlobalAvgPool2d}, {@code Flatten}, {@code Identity}, {@code ReLU},
- * {@code {"type":"LeakyReLU","slope":0.01}}, {@code Sigmoid}, {@code Tanh} and {@code {"type":"Sum","branches":[...]}}.
+ * {@code {"type":"LeakyReLU","slope":0.01}}, {@code Sigmoid}, {@code Tanh}, {@code {"type":"Sum","branches":[...]}},
+ * {@code {"type":"BatchNorm2d","channels":64,"eps":1e-5,"momentum":0.1,"affine":true,"track_running_stats":true}}
+ * (likewise {@code BatchNorm1d}; every field but {@code channels} optional, PyTorch's defaults) and
+ * {@code {"type":"LayerNorm","shape":[256],"eps":1e-5,"elementwise_affine":true}} (eps and affine optional).
  *
  * <p>Names ({@link #stateDict}): as PyTorch's {@code Module.state_dict()}: a {@link Sequential}'s children are
  * numbered from 0 counting every layer, activations and {@code Flatten} included (as {@code torch.nn.Sequential}
@@ -87,6 +95,20 @@ public final class ModelSpec {
                 pool(m, "AvgPool2d", p.options());
                 m.put("count_include_pad", p.countIncludePad());
             }
+            case BatchNorm b -> {
+                m.put("type", b instanceof BatchNorm1d ? "BatchNorm1d" : "BatchNorm2d");
+                m.put("channels", b.channels());
+                m.put("eps", (double) b.eps());
+                m.put("momentum", (double) b.momentum());
+                m.put("affine", b.affine());
+                m.put("track_running_stats", b.trackRunningStats());
+            }
+            case LayerNorm n -> {
+                m.put("type", "LayerNorm");
+                m.put("shape", n.normalizedShape());
+                m.put("eps", (double) n.eps());
+                m.put("elementwise_affine", n.elementwiseAffine());
+            }
             case GlobalAvgPool2d g -> m.put("type", "GlobalAvgPool2d");
             case Flatten f -> m.put("type", "Flatten");
             case Identity i -> m.put("type", "Identity");
@@ -138,11 +160,38 @@ public final class ModelSpec {
         }
     }
 
+    /**
+     * The model's buffers (non-trainable state such as batch norm's {@code running_mean}) under their PyTorch
+     * {@code state_dict} names, named as {@link #stateDict} names parameters.
+     *
+     * @throws IllegalArgumentException when two buffers would get the same name
+     */
+    public static Map<String, Buffer> buffers(Layer model) {
+        Map<String, Buffer> out = new LinkedHashMap<>();
+        collectBuffers(model, "", out);
+        return out;
+    }
+
+    private static void collectBuffers(Layer layer, String prefix, Map<String, Buffer> out) {
+        List<Layer> children = layer instanceof Sequential s ? s.layers() : layer instanceof Sum u ? u.branches() : null;
+        if (children != null) {
+            for (int i = 0; i < children.size(); i++) collectBuffers(children.get(i), prefix + i + ".", out);
+            return;
+        }
+        for (Buffer b : layer.buffers()) {
+            String name = prefix + b.name();
+            if (out.putIfAbsent(name, b) != null) {
+                throw new IllegalArgumentException("two buffers are named " + name + " in " + layer.describe());
+            }
+        }
+    }
+
     // ---- rebuilding ---------------------------------------------------------------------------------
 
     /**
-     * The state_dict shapes a spec implies, computed without building anything (so a file's claimed sizes can be
-     * checked against its tensors before any layer allocates).
+     * The state_dict shapes a spec implies, parameters and buffers ({@code num_batches_tracked} has shape
+     * {@code []}), computed without building anything (so a file's claimed sizes can be checked against its tensors
+     * before any layer allocates).
      *
      * @throws IllegalArgumentException naming the layer path and the field when the spec is malformed
      */
@@ -176,6 +225,25 @@ public final class ModelSpec {
                 if (in % g != 0 || o % g != 0) throw bad(path, "groups " + g + " must divide in " + in + " and out " + o);
                 out.put(path + "weight", new int[] {o, in / g, k[0], k[1]});
                 if (bool(m, "bias", path)) out.put(path + "bias", new int[] {o});
+            }
+            case "BatchNorm1d", "BatchNorm2d" -> {
+                int c = positive(m, "channels", path);
+                if (optionalBool(m, "affine", true, path)) {
+                    out.put(path + "weight", new int[] {c});
+                    out.put(path + "bias", new int[] {c});
+                }
+                if (optionalBool(m, "track_running_stats", true, path)) {
+                    out.put(path + "running_mean", new int[] {c});
+                    out.put(path + "running_var", new int[] {c});
+                    out.put(path + "num_batches_tracked", new int[0]);
+                }
+            }
+            case "LayerNorm" -> {
+                int[] shape = normalizedShape(m, path);
+                if (optionalBool(m, "elementwise_affine", true, path)) {
+                    out.put(path + "weight", shape);
+                    out.put(path + "bias", shape.clone());
+                }
             }
             case "MaxPool2d", "AvgPool2d", "GlobalAvgPool2d", "Flatten", "Identity", "ReLU", "LeakyReLU", "Sigmoid", "Tanh" -> { }
             default -> throw bad(path, "type", "unknown layer type \"" + type + "\"");
@@ -225,6 +293,14 @@ public final class ModelSpec {
                     int[] k = ints(m, "kernel", 2, path), s = ints(m, "stride", 2, path), p = ints(m, "padding", 2, path);
                     yield new AvgPool2d(k[0], k[1], s[0], s[1], p[0], p[1], bool(m, "count_include_pad", path));
                 }
+                case "BatchNorm1d", "BatchNorm2d" -> {
+                    int c = positive(m, "channels", path);
+                    float eps = optionalFloat(m, "eps", BatchNorm.DEFAULT_EPS, path), mom = optionalFloat(m, "momentum", BatchNorm.DEFAULT_MOMENTUM, path);
+                    boolean affine = optionalBool(m, "affine", true, path), track = optionalBool(m, "track_running_stats", true, path);
+                    yield type.equals("BatchNorm1d") ? new BatchNorm1d(c, eps, mom, affine, track) : new BatchNorm2d(c, eps, mom, affine, track);
+                }
+                case "LayerNorm" -> new LayerNorm(normalizedShape(m, path), optionalFloat(m, "eps", LayerNorm.DEFAULT_EPS, path),
+                        optionalBool(m, "elementwise_affine", true, path));
                 case "GlobalAvgPool2d" -> new GlobalAvgPool2d();
                 case "Flatten" -> new Flatten();
                 case "Identity" -> new Identity();
@@ -270,6 +346,32 @@ public final class ModelSpec {
     private static boolean bool(Map<?, ?> m, String key, String path) {
         if (m.get(key) instanceof Boolean b) return b;
         throw bad(path, key, "missing or not true/false" + found(m, key));
+    }
+
+    /** LayerNorm's "shape": 1 to 8 positive integers whose product fits an array. */
+    private static int[] normalizedShape(Map<?, ?> m, String path) {
+        if (m.get("shape") instanceof List<?> l && !l.isEmpty() && l.size() <= 8) {
+            int[] r = new int[l.size()];
+            long n = 1;
+            for (int i = 0; i < r.length; i++) {
+                if (!(l.get(i) instanceof Long v) || v < 1 || v > Integer.MAX_VALUE) break;
+                r[i] = (int) (long) v;
+                n *= r[i];
+                if (n > Integer.MAX_VALUE - 8) break;
+                if (i == r.length - 1) return r;
+            }
+        }
+        throw bad(path, "field \"shape\" must be a list of 1 to 8 positive integers whose product is below 2^31, found " + m.get("shape"));
+    }
+
+    private static boolean optionalBool(Map<?, ?> m, String key, boolean absent, String path) {
+        return m.containsKey(key) ? bool(m, key, path) : absent;
+    }
+
+    private static float optionalFloat(Map<?, ?> m, String key, float absent, String path) {
+        if (!m.containsKey(key)) return absent;
+        if (m.get(key) instanceof Number n && Double.isFinite(n.doubleValue())) return (float) n.doubleValue();
+        throw bad(path, "field \"" + key + "\" must be a finite number, found " + m.get(key));
     }
 
     private static int positive(Map<?, ?> m, String key, String path) {

@@ -23,7 +23,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The safetensors file format (as written by the Hugging Face {@code safetensors} project), for float32 tensors.
+ * The safetensors file format (as written by the Hugging Face {@code safetensors} project), for float32 tensors and
+ * int64 ones (PyTorch's {@code num_batches_tracked} buffers).
  *
  * <pre>
  *   8 bytes     N, the header length, unsigned little-endian
@@ -37,7 +38,8 @@ import java.util.Objects;
  * file and the problem, before anything is allocated from a number the file claims: the header length must fit
  * in the file and in {@link #MAX_HEADER_BYTES}; the header must be valid UTF-8 and valid JSON (no duplicate names,
  * bounded nesting); every entry needs exactly {@code dtype}, {@code shape} and {@code data_offsets}; only
- * {@code F32} is read (other dtypes are refused by name); each shape's element count times 4 must equal its byte
+ * {@code F32} and {@code I64} are read (other dtypes are refused by name); each shape's element count times 4 (8 for
+ * I64) must equal its byte
  * range; the ranges, sorted, must tile the data section exactly (no holes, no overlaps, nothing past the end, no
  * trailing bytes). Tensor arrays are allocated only after all of this holds, so their total size is bounded by the
  * file's size. Stateless and thread-safe.
@@ -51,21 +53,42 @@ public final class SafeTensors {
 
     private SafeTensors() {}
 
-    /** One named float32 tensor: its shape and its values in row-major order (not copied). */
-    public record Entry(String name, int[] shape, float[] data) {
+    /**
+     * One named tensor: its shape and its values in row-major order (not copied), float32 in {@code data} or int64 in
+     * {@code longs} (exactly one of them is not null).
+     */
+    public record Entry(String name, int[] shape, float[] data, long[] longs) {
         public Entry {
             Objects.requireNonNull(name, "name");
+            if ((data == null) == (longs == null)) throw new IllegalArgumentException("tensor " + name + ": give float32 or int64 values, not both or neither");
             shape = shape.clone();
             long n = 1;
             for (int d : shape) {
                 if (d < 0) throw new IllegalArgumentException("tensor " + name + ": negative dimension in " + Arrays.toString(shape));
                 n *= d;
             }
-            if (n != data.length) {
+            int given = data != null ? data.length : longs.length;
+            if (n != given) {
                 throw new IllegalArgumentException("tensor " + name + ": shape " + Arrays.toString(shape) + " holds " + n
-                        + " values but " + data.length + " were given");
+                        + " values but " + given + " were given");
             }
         }
+
+        /** A float32 tensor. */
+        public Entry(String name, int[] shape, float[] data) {
+            this(name, shape, Objects.requireNonNull(data, "data"), null);
+        }
+
+        /** An int64 tensor. */
+        public static Entry int64(String name, int[] shape, long[] values) {
+            return new Entry(name, shape, null, Objects.requireNonNull(values, "values"));
+        }
+
+        /** {@code "F32"} or {@code "I64"}. */
+        public String dtype() { return longs != null ? "I64" : "F32"; }
+
+        /** Whether the values are int64 ({@link #longs()}) rather than float32 ({@link #data()}). */
+        public boolean isInt64() { return longs != null; }
 
         @Override public int[] shape() { return shape.clone(); }
     }
@@ -96,9 +119,9 @@ public final class SafeTensors {
                 throw new IllegalArgumentException("tensor name " + e.name() + " is reserved or used twice");
             }
             Map<String, Object> t = new LinkedHashMap<>();
-            t.put("dtype", "F32");
+            t.put("dtype", e.dtype());
             t.put("shape", e.shape());
-            long end = offset + 4L * e.data().length;
+            long end = offset + (e.isInt64() ? 8L * e.longs().length : 4L * e.data().length);
             t.put("data_offsets", List.of(offset, end));
             header.put(e.name(), t);
             offset = end;
@@ -111,6 +134,17 @@ public final class SafeTensors {
         out.write(head.array());
         ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
         for (Entry e : tensors) {
+            if (e.isInt64()) {
+                long[] d = e.longs();
+                for (int i = 0; i < d.length; ) {
+                    int n = Math.min(d.length - i, buf.capacity() / 8);
+                    buf.clear();
+                    buf.asLongBuffer().put(d, i, n);
+                    out.write(buf.array(), 0, n * 8);
+                    i += n;
+                }
+                continue;
+            }
             float[] d = e.data();
             for (int i = 0; i < d.length; ) {
                 int n = Math.min(d.length - i, buf.capacity() / 4);
@@ -169,7 +203,7 @@ public final class SafeTensors {
         void read(long pos, ByteBuffer dst) throws IOException;
     }
 
-    private record Span(String name, int[] shape, long begin, long end) {}
+    private record Span(String name, int[] shape, long begin, long end, boolean int64) {}
 
     private static Contents read(Path file, Source src) throws IOException {
         long size = src.size();
@@ -245,6 +279,21 @@ public final class SafeTensors {
         long base = 8 + headerLen;
         ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(1 << 20, Math.max(dataSize, 4))).order(ByteOrder.LITTLE_ENDIAN);
         for (Span s : spans) {
+            if (s.int64()) {
+                int n = (int) ((s.end() - s.begin()) / 8);
+                long[] data = new long[n];
+                int done = 0;
+                while (done < n) {
+                    int take = Math.min(n - done, chunk.capacity() / 8);
+                    chunk.clear().limit(take * 8);
+                    src.read(base + s.begin() + 8L * done, chunk);
+                    chunk.flip();
+                    chunk.asLongBuffer().get(data, done, take);
+                    done += take;
+                }
+                tensors.put(s.name(), Entry.int64(s.name(), s.shape(), data));
+                continue;
+            }
             int n = (int) ((s.end() - s.begin()) / 4);
             float[] data = new float[n];
             int done = 0;
@@ -270,9 +319,10 @@ public final class SafeTensors {
         }
         Object dtype = m.get("dtype");
         if (!(dtype instanceof String d)) throw new ModelFileException(file, "tensor " + name + ": dtype missing or not a string");
-        if (!d.equals("F32")) {
-            throw new ModelFileException(file, "tensor " + name + ": dtype " + d + " is not supported (vectorgrad reads F32 only)");
+        if (!d.equals("F32") && !d.equals("I64")) {
+            throw new ModelFileException(file, "tensor " + name + ": dtype " + d + " is not supported (vectorgrad reads F32 and I64 only)");
         }
+        int width = d.equals("I64") ? 8 : 4;
         if (!(m.get("shape") instanceof List<?> shapeList)) throw new ModelFileException(file, "tensor " + name + ": shape missing or not a list");
         if (shapeList.size() > 32) throw new ModelFileException(file, "tensor " + name + ": rank " + shapeList.size() + " exceeds 32");
         int[] shape = new int[shapeList.size()];
@@ -298,10 +348,10 @@ public final class SafeTensors {
             throw new ModelFileException(file, "tensor " + name + ": data_offsets [" + begin + ", " + end + "] go past the data section ("
                     + dataSize + " bytes): file truncated or corrupt");
         }
-        if (end - begin != 4 * count) {
-            throw new ModelFileException(file, "tensor " + name + ": shape " + Arrays.toString(shape) + " needs " + 4 * count
-                    + " bytes of F32 but data_offsets [" + begin + ", " + end + "] span " + (end - begin));
+        if (end - begin != width * count) {
+            throw new ModelFileException(file, "tensor " + name + ": shape " + Arrays.toString(shape) + " needs " + width * count
+                    + " bytes of " + d + " but data_offsets [" + begin + ", " + end + "] span " + (end - begin));
         }
-        return new Span(name, shape, begin, end);
+        return new Span(name, shape, begin, end, width == 8);
     }
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import org.vectorgrad.backend.Backend;
 import org.vectorgrad.io.ModelSpec;
+import org.vectorgrad.nn.Buffer;
 import org.vectorgrad.nn.Layer;
 import org.vectorgrad.nn.Parameter;
 import org.vectorgrad.tensor.Tensor;
@@ -14,7 +15,8 @@ import org.vectorgrad.tensor.Tensor;
  * A thread-safe way to run a trained model: any number of threads may call {@link #predict} at once.
  *
  * <p>Layers are not thread-safe (they keep activation buffers in fields), so a predictor never runs the model it
- * was made from. At creation it takes an immutable <em>snapshot</em> of the model's weights and its architecture
+ * was made from. At creation it takes an immutable <em>snapshot</em> of the model's weights, its buffers (batch
+ * norm's running statistics, which inference uses) and its architecture
  * ({@link ModelSpec}); each concurrent caller borrows a private <em>replica</em> (rebuilt from the spec, weights
  * copied from the snapshot, with its own working buffers) from a pool, runs it, and returns it. The pool grows to
  * the largest number of simultaneous callers seen and replicas are reused: steady-state calls allocate no
@@ -35,13 +37,15 @@ import org.vectorgrad.tensor.Tensor;
 public final class Predictor {
     private final Object spec;
     private final List<float[]> snapshot;
+    private final List<Object> bufferSnapshot;
     private final Backend backend;
     private final String description;
     private final ConcurrentLinkedDeque<Layer> idle = new ConcurrentLinkedDeque<>();
 
-    private Predictor(Object spec, List<float[]> snapshot, Backend backend, String description) {
+    private Predictor(Object spec, List<float[]> snapshot, List<Object> bufferSnapshot, Backend backend, String description) {
         this.spec = spec;
         this.snapshot = snapshot;
+        this.bufferSnapshot = bufferSnapshot;
         this.backend = backend;
         this.description = description;
     }
@@ -57,7 +61,9 @@ public final class Predictor {
         Object spec = org.vectorgrad.io.Json.parse(ModelSpec.toJson(model)); // the JSON form, as a file would give it
         List<float[]> weights = new ArrayList<>();
         for (Parameter p : ModelSpec.stateDict(model).values()) weights.add(p.value().toArray());
-        return new Predictor(spec, List.copyOf(weights), backend, model.describe());
+        List<Object> buffers = new ArrayList<>();
+        for (Buffer b : ModelSpec.buffers(model).values()) buffers.add(b.snapshot());
+        return new Predictor(spec, List.copyOf(weights), List.copyOf(buffers), backend, model.describe());
     }
 
     /** The model's output for {@code input} (a batch: first dimension is the batch), as a new tensor. */
@@ -111,6 +117,8 @@ public final class Predictor {
             float[] w = snapshot.get(i++);
             System.arraycopy(w, 0, v.data(), v.offset(), w.length);
         }
+        i = 0;
+        for (Buffer b : ModelSpec.buffers(r).values()) b.restore(bufferSnapshot.get(i++));
         r.bind(backend);
         synchronized (this) {
             replicaCount++;

@@ -11,6 +11,7 @@ import org.vectorgrad.io.Json;
 import org.vectorgrad.io.ModelFileException;
 import org.vectorgrad.io.ModelSpec;
 import org.vectorgrad.io.SafeTensors;
+import org.vectorgrad.nn.Buffer;
 import org.vectorgrad.nn.Layer;
 import org.vectorgrad.nn.Parameter;
 import org.vectorgrad.optim.Optimizer;
@@ -19,7 +20,8 @@ import org.vectorgrad.tensor.Tensor;
 /**
  * A training checkpoint: one safetensors file, {@code DIR/}{@value #FILE}, written atomically (temporary file in
  * the same directory, fsync, rename), holding everything a resumed run needs to continue bit for bit:
- * the model's parameters ({@code model.<state_dict name>}), the optimizer's state ({@code optimizer.velocity.<i>},
+ * the model's parameters and buffers ({@code model.<state_dict name>}: batch norm's running statistics and its
+ * int64 {@code num_batches_tracked} included), the optimizer's state ({@code optimizer.velocity.<i>},
  * {@code optimizer.exp_avg.<i>}, ...; Adam's step count in the metadata), and in the metadata the position
  * (epoch in progress, batches done in it, global step, which is the schedule's position), the run's configuration
  * that the data order and the schedule depend on (seed, batch size, epochs, steps per epoch, base learning rate),
@@ -49,6 +51,11 @@ public final class Checkpoint {
         for (Map.Entry<String, Parameter> e : ModelSpec.stateDict(model).entrySet()) {
             Tensor v = e.getValue().value();
             tensors.add(new SafeTensors.Entry("model." + e.getKey(), v.shape(), v.toArray()));
+        }
+        for (Map.Entry<String, Buffer> e : ModelSpec.buffers(model).entrySet()) {
+            Buffer b = e.getValue();
+            String name = "model." + e.getKey();
+            tensors.add(b.isInt64() ? SafeTensors.Entry.int64(name, b.shape(), b.longs().clone()) : new SafeTensors.Entry(name, b.shape(), b.value().toArray()));
         }
         for (Map.Entry<String, Tensor> e : optimizer.stateTensors().entrySet()) {
             tensors.add(new SafeTensors.Entry("optimizer." + e.getKey(), e.getValue().shape(), e.getValue().toArray()));
@@ -104,14 +111,27 @@ public final class Checkpoint {
             Map<String, Tensor> targets = new LinkedHashMap<>();
             for (Map.Entry<String, Parameter> e : ModelSpec.stateDict(model).entrySet()) targets.put("model." + e.getKey(), e.getValue().value());
             for (Map.Entry<String, Tensor> e : optimizer.stateTensors().entrySet()) targets.put("optimizer." + e.getKey(), e.getValue());
+            Map<String, Buffer> buffers = new LinkedHashMap<>();
+            for (Map.Entry<String, Buffer> e : ModelSpec.buffers(model).entrySet()) buffers.put("model." + e.getKey(), e.getValue());
             for (Map.Entry<String, Tensor> e : targets.entrySet()) {
                 SafeTensors.Entry t = c.tensors().get(e.getKey());
                 if (t == null) problems.add("tensor " + e.getKey() + " missing");
                 else if (!java.util.Arrays.equals(t.shape(), e.getValue().shape())) {
                     problems.add("tensor " + e.getKey() + ": expected shape " + e.getValue().shapeString() + ", found " + java.util.Arrays.toString(t.shape()));
+                } else if (t.isInt64()) problems.add("tensor " + e.getKey() + ": expected dtype F32, found I64");
+            }
+            for (Map.Entry<String, Buffer> e : buffers.entrySet()) {
+                SafeTensors.Entry t = c.tensors().get(e.getKey());
+                Buffer b = e.getValue();
+                if (t == null) problems.add("tensor " + e.getKey() + " missing");
+                else if (!java.util.Arrays.equals(t.shape(), b.shape()) || t.isInt64() != b.isInt64()) {
+                    problems.add("tensor " + e.getKey() + ": expected " + (b.isInt64() ? "I64 " : "F32 ") + java.util.Arrays.toString(b.shape())
+                            + ", found " + t.dtype() + " " + java.util.Arrays.toString(t.shape()));
                 }
             }
-            for (String name : c.tensors().keySet()) if (!targets.containsKey(name)) problems.add("unexpected tensor " + name);
+            for (String name : c.tensors().keySet()) {
+                if (!targets.containsKey(name) && !buffers.containsKey(name)) problems.add("unexpected tensor " + name);
+            }
             if (!problems.isEmpty()) {
                 throw new ModelFileException(file, "does not fit this run (resume needs the same model, optimizer and options): "
                         + String.join("; ", problems));
@@ -131,6 +151,10 @@ public final class Checkpoint {
                 Tensor dst = e.getValue();
                 float[] src = c.tensors().get(e.getKey()).data();
                 System.arraycopy(src, 0, dst.data(), dst.offset(), src.length);
+            }
+            for (Map.Entry<String, Buffer> e : buffers.entrySet()) {
+                SafeTensors.Entry t = c.tensors().get(e.getKey());
+                e.getValue().restore(t.isInt64() ? t.longs() : t.data());
             }
             return pos;
         } catch (RuntimeException e) { // malformed numbers or history

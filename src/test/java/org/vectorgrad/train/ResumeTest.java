@@ -1,5 +1,6 @@
 package org.vectorgrad.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,6 +20,9 @@ import org.vectorgrad.backend.Backends;
 import org.vectorgrad.data.Dataset;
 import org.vectorgrad.io.ModelFileException;
 import org.vectorgrad.loss.SoftmaxCrossEntropy;
+import org.vectorgrad.nn.BatchNorm1d;
+import org.vectorgrad.nn.BatchNorm2d;
+import org.vectorgrad.nn.Buffer;
 import org.vectorgrad.nn.Conv2d;
 import org.vectorgrad.nn.Dense;
 import org.vectorgrad.nn.Flatten;
@@ -51,6 +55,10 @@ class ResumeTest {
     }
 
     static Sequential model(String name, long seed) {
+        if (name.equals("bn")) { // batch norm: its running statistics and num_batches_tracked must resume too
+            return new Sequential(new Conv2d(1, 4, 3, 1, 1, seed), new BatchNorm2d(4), new ReLU(), new MaxPool2d(2, 2), new Flatten(),
+                    new Dense(64, 16, seed + 1), new BatchNorm1d(16), new ReLU(), new Dense(16, 4, seed + 2));
+        }
         return name.equals("mlp")
                 ? new Sequential(new Flatten(), new Dense(64, 32, seed), new ReLU(), new Dense(32, 4, seed + 1))
                 : new Sequential(new Conv2d(1, 4, 3, 1, 1, seed), new ReLU(), new MaxPool2d(2, 2), new Flatten(), new Dense(64, 4, seed + 1));
@@ -73,6 +81,12 @@ class ResumeTest {
     static void assertSameState(Run want, Run got, String what) {
         for (int i = 0; i < want.model().parameters().size(); i++) {
             assertBits(want.model().parameters().get(i).value(), got.model().parameters().get(i).value(), what + " parameter " + i);
+        }
+        List<Buffer> ba = want.model().buffers(), bb = got.model().buffers();
+        assertEquals(ba.size(), bb.size());
+        for (int i = 0; i < ba.size(); i++) {
+            if (ba.get(i).isInt64()) assertArrayEquals(ba.get(i).longs(), bb.get(i).longs(), what + " buffer " + i);
+            else assertBits(ba.get(i).value(), bb.get(i).value(), what + " buffer " + i);
         }
         Map<String, Tensor> sa = want.opt().stateTensors(), sb = got.opt().stateTensors();
         assertEquals(sa.keySet(), sb.keySet());
@@ -99,7 +113,7 @@ class ResumeTest {
     @ParameterizedTest
     @CsvSource({"mlp, sgd, scalar", "mlp, adam, scalar", "cnn, sgd, scalar", "cnn, adam, scalar",
                 "mlp, sgd, vector", "mlp, adam, vector", "cnn, sgd, vector", "cnn, adam, vector",
-                "mlp, adam, auto", "cnn, adam, auto"})
+                "mlp, adam, auto", "cnn, adam, auto", "bn, sgd, scalar", "bn, adam, vector"})
     void resumedRunEqualsTheUninterruptedOne(String modelName, String optName, String backend, @TempDir Path dir) throws Exception {
         Dataset train = data(200, 1), test = data(50, 2); // 7 batches per epoch, the last one of 8
         // every backend's kernels give the same bits whatever the JIT has compiled (docs/decisions.md §5a): before
