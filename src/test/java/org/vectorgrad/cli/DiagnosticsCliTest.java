@@ -50,6 +50,27 @@ class DiagnosticsCliTest {
         assertTrue(r.err().contains("wrote the gradient-flow plot to " + svg), r.err());
     }
 
+    /**
+     * The essays' lesson from the command line: the deep sigmoid MLP with Xavier init is flagged vanishing in the
+     * final JSON, the ReLU/He one and the sigmoid one with BatchNorm are not (seeded; 2 steps on random images).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"deep-sigmoid, true", "deep-relu, false", "deep-sigmoid-bn, false"})
+    void theExampleSpecsAreFlaggedAsTheEssaysSay(String spec, boolean vanishing, @TempDir Path tmp) throws Exception {
+        Path data = DivergenceCliTest.tinyData(tmp);
+        MainTest.Result r = MainTest.run("train", "--model", "examples/" + spec + ".json", "--data", data.toString(), "--epochs", "1",
+                "--threads", "1", "--backend", "vector", "--diagnostics-every", "1");
+        assertEquals(0, r.code(), r.err());
+        Map<?, ?> d = (Map<?, ?>) ((Map<?, ?>) Json.parse(r.lastLine())).get("diagnostics");
+        assertEquals(vanishing, d.get("vanishing"), r.err());
+        assertEquals(Boolean.FALSE, d.get("exploding"), r.err());
+        List<?> flags = (List<?>) d.get("flags");
+        boolean named = flags.stream().anyMatch(f -> ((Map<?, ?>) f).get("kind").equals("vanishing")
+                && ((Map<?, ?>) f).get("layer").equals("1 Dense(784 -> 256)"));
+        assertEquals(vanishing, named, flags.toString());
+        assertEquals(vanishing, r.err().contains("flag vanishing: vanishing gradients: 1 Dense(784 -> 256)"), r.err());
+    }
+
     @Test
     void withoutTheFlagTheJsonHasNoDiagnostics(@TempDir Path tmp) throws Exception {
         Path data = DivergenceCliTest.tinyData(tmp);

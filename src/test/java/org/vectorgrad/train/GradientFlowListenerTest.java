@@ -16,7 +16,10 @@ import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.Backends;
 import org.vectorgrad.data.Dataset;
 import org.vectorgrad.io.Json;
+import org.vectorgrad.io.ModelSpec;
+import org.vectorgrad.io.SpecFile;
 import org.vectorgrad.loss.SoftmaxCrossEntropy;
+import org.vectorgrad.nn.BatchNorm1d;
 import org.vectorgrad.nn.Dense;
 import org.vectorgrad.nn.Flatten;
 import org.vectorgrad.nn.Init;
@@ -43,11 +46,11 @@ class GradientFlowListenerTest {
         layers.add(new Flatten());
         int in = 784;
         for (int i = 0; i < hidden; i++) {
-            layers.add(new Dense(in, width, true, init, seed * 1_000_003L + i));
+            layers.add(new Dense(in, width, true, init, seed * 1_000_003L + i + 1)); // SpecFile's seeds: k-th Dense, k from 1
             layers.add(sigmoid ? new Sigmoid() : new ReLU());
             in = width;
         }
-        layers.add(new Dense(in, 10, true, init, seed * 1_000_003L + hidden));
+        layers.add(new Dense(in, 10, true, init, seed * 1_000_003L + hidden + 1));
         return new Sequential(layers);
     }
 
@@ -89,18 +92,33 @@ class GradientFlowListenerTest {
     }
 
     @Test
-    void theExampleSpecsDescribeTheseModels() throws Exception {
+    void theExampleSpecsAreTheseModelsBitForBit() {
         for (String[] c : new String[][] {{"deep-sigmoid", "true", "XAVIER_UNIFORM"}, {"deep-relu", "false", "HE_NORMAL"}}) {
             Path file = Path.of("examples", c[0] + ".json");
-            Object spec = Json.parse(Files.readString(file));
+            Layer built = SpecFile.read(file).build(3);
             Sequential expected = deepMlp(Boolean.parseBoolean(c[1]), Init.valueOf(c[2]), 10, 256, 3);
-            assertEquals(org.vectorgrad.io.ModelSpec.toJson(expected), org.vectorgrad.io.ModelSpec.toJson(org.vectorgrad.io.ModelSpec.build(spec)), file.toString());
-            List<?> layers = (List<?>) ((Map<?, ?>) spec).get("layers");
-            for (Object l : layers) {
-                Map<?, ?> m = (Map<?, ?>) l;
-                if (m.get("type").equals("Dense")) assertEquals(c[2].toLowerCase(java.util.Locale.ROOT), m.get("init"), file + ": " + m);
-            }
+            assertEquals(ModelSpec.toJson(expected), ModelSpec.toJson(built), file.toString());
+            List<Parameter> a = expected.parameters(), b = built.parameters();
+            for (int i = 0; i < a.size(); i++) assertArrayEquals(a.get(i).value().toArray(), b.get(i).value().toArray(), file + " parameter " + i);
         }
+        // the BatchNorm variant: the sigmoid MLP with a BatchNorm1d(256) before each sigmoid
+        Sequential bn = (Sequential) SpecFile.read(Path.of("examples", "deep-sigmoid-bn.json")).build(3);
+        assertEquals(32, bn.layers().size());
+        for (int i = 0; i < 10; i++) {
+            assertInstanceOf(Dense.class, bn.layers().get(1 + 3 * i));
+            assertInstanceOf(BatchNorm1d.class, bn.layers().get(2 + 3 * i));
+            assertInstanceOf(Sigmoid.class, bn.layers().get(3 + 3 * i));
+        }
+    }
+
+    @Test
+    void batchNormBeforeEachSigmoidLetsTheGradientThrough() {
+        Sequential bn = (Sequential) SpecFile.read(Path.of("examples", "deep-sigmoid-bn.json")).build(3);
+        GradientFlowListener diag = train(bn, data(256), 1, 64, 1, 0.05f);
+        System.err.println(diag.table(diag.last()));
+        assertFalse(diag.flagged(Kind.VANISHING), diag.table(diag.last()));
+        assertFalse(diag.flagged(Kind.EXPLODING), diag.table(diag.last()));
+        assertTrue(diag.last().firstToLastRatio() > 1e-2, diag.table(diag.last()));
     }
 
     /** Trains the reference MLP one epoch (with a test pass) and hashes the parameters' bits. */
