@@ -16,6 +16,7 @@ public final class GradientFlowPlot {
     private static final String[] COLORS = {
         "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"
     };
+    private static final String[] DASHES = {"", " stroke-dasharray=\"6 3\"", " stroke-dasharray=\"1.5 2.5\"", " stroke-dasharray=\"8 3 2 3\""};
     private static final int WIDTH = 900, PLOT_H = 420, LEFT = 80, TOP = 40, PLOT_W = 560, LEGEND_X = LEFT + PLOT_W + 20;
 
     private GradientFlowPlot() {}
@@ -77,7 +78,7 @@ public final class GradientFlowPlot {
                 TOP + PLOT_H / 2, TOP + PLOT_H / 2));
         for (int k = 0; k < layers; k++) {
             String color = COLORS[k % COLORS.length];
-            String dash = k < COLORS.length ? "" : " stroke-dasharray=\"6 3\"";
+            String dash = DASHES[(k / COLORS.length) % DASHES.length]; // 10 colours, then dashed, then dotted
             double[] v = h.gradNorms()[k];
             StringBuilder pts = new StringBuilder();
             for (int i = 0; i <= v.length; i++) {

@@ -19,7 +19,8 @@ import org.vectorgrad.tensor.Tensor;
 
 /**
  * The training loop: for each seeded, shuffled batch, forward, loss, backward, optimizer step; after each epoch,
- * test accuracy. Binds the model, loss and optimizer to one backend. Listeners see progress.
+ * test accuracy. Binds the model, loss and optimizer to one backend. Listeners see progress, and each step's
+ * gradients between the backward pass and the update ({@link TrainingListener#onGradients}).
  *
  * <p>Same seed, backend and thread count give a bitwise identical run: initialization and shuffling are seeded and
  * every kernel is deterministic for a given thread count.
