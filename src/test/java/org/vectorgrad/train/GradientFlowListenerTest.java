@@ -121,9 +121,16 @@ class GradientFlowListenerTest {
         assertTrue(diag.last().firstToLastRatio() > 1e-2, diag.table(diag.last()));
     }
 
-    /** Trains the reference MLP one epoch (with a test pass) and hashes the parameters' bits. */
-    private static long trainedHash(boolean diagnostics) {
-        Sequential m = Models.mlp(42);
+    /** The reference MLP, or a small MLP with BatchNorm (which keeps running statistics as buffers). */
+    private static Sequential hashModel(boolean batchNorm) {
+        if (!batchNorm) return Models.mlp(42);
+        return new Sequential(new Flatten(), new Dense(784, 32, true, Init.HE_NORMAL, 1), new BatchNorm1d(32), new ReLU(),
+                new Dense(32, 10, true, Init.HE_NORMAL, 2));
+    }
+
+    /** Trains a model two epochs (with a test pass each) and hashes the bits of its parameters and buffers. */
+    private static long trainedHash(boolean diagnostics, boolean batchNorm) {
+        Sequential m = hashModel(batchNorm);
         try (Backend be = Backends.create("vector", 2, s -> {})) {
             Trainer t = new Trainer(m, new SoftmaxCrossEntropy(), new SGD(m.parameters(), 0.05f, 0.9f), be);
             GradientFlowListener diag = diagnostics ? new GradientFlowListener(m, 1) : null;
@@ -132,15 +139,21 @@ class GradientFlowListenerTest {
             if (diag != null) assertEquals(20, diag.history().steps().length);
             long h = 17;
             for (Parameter p : m.parameters()) for (float v : p.value().toArray()) h = h * 31 + Float.floatToRawIntBits(v);
+            for (var b : m.buffers()) {
+                if (b.isInt64()) for (long v : b.longs()) h = h * 31 + v;
+                else for (int i = 0; i < b.value().size(); i++) h = h * 31 + Float.floatToRawIntBits(b.value().getFlat(i));
+            }
             return h;
         }
     }
 
     @Test
     void diagnosticsLeaveTheTrainingBitsUnchanged() {
-        long without = trainedHash(false);
-        assertEquals(without, trainedHash(true));
-        assertEquals(without, trainedHash(false));
+        for (boolean bn : new boolean[] {false, true}) {
+            long without = trainedHash(false, bn);
+            assertEquals(without, trainedHash(true, bn), bn ? "with BatchNorm" : "reference MLP");
+            assertEquals(without, trainedHash(false, bn));
+        }
     }
 
     @Test
