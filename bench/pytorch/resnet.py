@@ -5,14 +5,15 @@ Architecture (the same module tree as the Java spec src/main/resources/org/vecto
 both give the same state_dict names):
     Sequential(
       Conv2d(1, w, 3, pad 1, no bias), BatchNorm2d(w), ReLU,                 # stem
-      per stage s (channels c_s = w * 2^s), per block b:
-        Sum(Sequential(Conv2d(c_in, c_s, 3, stride, pad 1, no bias), BatchNorm2d, ReLU,
-                       Conv2d(c_s, c_s, 3, pad 1, no bias), BatchNorm2d),
-            shortcut),                                                       # shortcut: Identity when shapes agree,
-        ReLU,                                                                #  else Sequential(Conv2d 1x1 stride s, BN)
+      per stage (channels c, first stride s), per block (stride s for the first, then 1):
+        Sequential(Sum(Sequential(Conv2d(c_in, c, 3, stride, pad 1, no bias), BatchNorm2d, ReLU,
+                                  Conv2d(c, c, 3, pad 1, no bias), BatchNorm2d),
+                       shortcut),                                            # shortcut: Identity when shapes agree,
+                   ReLU),                                                    #  else Sequential(Conv2d 1x1 stride, BN)
       GlobalAvgPool2d, Linear(c_last, 10))
-The first block of every stage but the first has stride 2 and a projection shortcut. `Sum` holds its branches as a
-ModuleList does (names "3.0.0.weight", "3.1.0.weight"), as vectorgrad's ModelSpec names them.
+as vectorgrad's Residual.basicBlock builds a block. Default: stem 32; stages of 32, 64, 128 channels at stride 2
+each (28x28 -> 14 -> 7 -> 4), one block each. `Sum` holds its branches as a ModuleList does (names "3.0.0.0.weight"
+for a block's first convolution, "3.0.1.0.weight" for its projection), as vectorgrad's ModelSpec names them.
 
 Init as vectorgrad builds the spec: Conv2d and Linear weights He-normal (kaiming_normal_, fan_in, relu gain), Linear
 bias zero, BatchNorm weight 1 and bias 0. The random draws differ (Java's generator is not PyTorch's), the
@@ -28,7 +29,8 @@ Run with Debian's interpreter (python3-torch 1.13), on few threads (the machine 
     /usr/bin/python3 bench/pytorch/resnet.py --threads 2 --epochs 5 --lr 0.1
     /usr/bin/python3 bench/pytorch/resnet.py --names src/test/resources/pytorch/resnet/state_dict_names.json
 The second form writes the state_dict names and shapes of the default network (no training) for the Java test
-ModelSpecResnetTest. Prints one JSON line per epoch and a final JSON line.
+ResnetSpecTest (regenerate it this way after changing the network). Prints one JSON line per epoch and a final
+JSON line; --progress N adds a line on stderr every N steps. The defaults are the recipe of the resnet spec.
 """
 import argparse
 import gzip
@@ -136,7 +138,7 @@ def resnet(stem, widths, strides, blocks, classes=10):
             stride = first_stride if b == 0 else 1
             main = nn.Sequential(conv(cin, c, 3, stride), nn.BatchNorm2d(c), nn.ReLU(), conv(c, c, 3, 1), nn.BatchNorm2d(c))
             short = nn.Identity() if (stride == 1 and cin == c) else nn.Sequential(conv(cin, c, 1, stride), nn.BatchNorm2d(c))
-            layers += [Sum([main, short]), nn.ReLU()]
+            layers.append(nn.Sequential(Sum([main, short]), nn.ReLU()))  # as vectorgrad's Residual.basicBlock
             cin = c
     layers += [GlobalAvgPool2d(), nn.Linear(cin, classes)]
     model = nn.Sequential(*layers)
@@ -182,7 +184,7 @@ def main():
     ap.add_argument("--blocks", type=int, nargs="+", default=[1, 1, 1], help="residual blocks per stage")
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--batch", type=int, default=128)
-    ap.add_argument("--lr", type=float, default=0.05)
+    ap.add_argument("--lr", type=float, default=0.1)
     ap.add_argument("--momentum", type=float, default=0.9)
     ap.add_argument("--nesterov", action="store_true")
     ap.add_argument("--weight-decay", type=float, default=0.0)

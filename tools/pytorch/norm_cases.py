@@ -17,8 +17,18 @@ It writes, seeded (torch.manual_seed per case), into src/test/resources/pytorch/
                        an input batch "input" and the evaluation-mode output "output" (so vectorgrad can load a
                        PyTorch-written file with int64 buffers and reproduce PyTorch's inference).
 
+And the other direction:
+
+    /usr/bin/python3 tools/pytorch/norm_cases.py check
+
+reads vectorgrad_bn_model.safetensors (the same network trained 3 steps by vectorgrad and saved by its ModelFile;
+rewritten by `mvn test -Dtest=NormPyTorchTest -Dvectorgrad.writeFixtures=true`) into PyTorch with
+load_state_dict(strict=True) and writes vectorgrad_bn_model_torch.safetensors: a seeded input batch and PyTorch's
+evaluation-mode output on it.
+
 The Java tests (NormPyTorchTest) read only these files; CI does not need torch.
 """
+import sys
 import json
 import os
 import struct
@@ -121,6 +131,44 @@ def write_safetensors(path, tensors):
     print(path, os.path.getsize(path), "bytes")
 
 
+def bn_network():
+    return nn.Sequential(nn.Conv2d(2, 4, 3, padding=1, bias=False), nn.BatchNorm2d(4), nn.ReLU(), nn.Flatten(),
+                         nn.Linear(4 * 5 * 5, 6), nn.BatchNorm1d(6), nn.ReLU(), nn.Linear(6, 3))
+
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    (n,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8:8 + n].decode("utf-8"))
+    header.pop("__metadata__", None)
+    base, out = 8 + n, {}
+    for name, e in header.items():
+        b, end = e["data_offsets"]
+        count = 1
+        for d in e["shape"]:
+            count *= d
+        if e["dtype"] == "I64":
+            vals = struct.unpack("<%dq" % count, data[base + b:base + end])
+            out[name] = torch.tensor(vals, dtype=torch.int64).reshape(e["shape"])
+        else:
+            assert e["dtype"] == "F32", e
+            vals = struct.unpack("<%df" % count, data[base + b:base + end])
+            out[name] = torch.tensor(vals, dtype=torch.float32).reshape(e["shape"])
+    return out
+
+
+def check():
+    model = bn_network()
+    model.load_state_dict(read_safetensors(os.path.join(OUT, "vectorgrad_bn_model.safetensors")), strict=True)
+    model.eval()
+    torch.manual_seed(7)
+    x = torch.randn(5, 2, 5, 5)
+    with torch.no_grad():
+        y = model(x)
+    write_safetensors(os.path.join(OUT, "vectorgrad_bn_model_torch.safetensors"), {"input": x, "output": y})
+
+
 def bn_model():
     torch.manual_seed(42)
     model = nn.Sequential(nn.Conv2d(2, 4, 3, padding=1, bias=False), nn.BatchNorm2d(4), nn.ReLU(), nn.Flatten(),
@@ -164,4 +212,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    check() if sys.argv[1:] == ["check"] else main()

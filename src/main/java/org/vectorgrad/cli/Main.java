@@ -14,7 +14,7 @@ public final class Main {
             usage: vectorgrad <command> [options]
 
             commands:
-              train         train a reference model on Fashion-MNIST
+              train         train a reference model, or one from a JSON spec, on Fashion-MNIST
               bench train   time training steps on real batches (median samples/s of several runs)
               eval          test accuracy and confusion matrix of a saved model: --model FILE [--data DIR]
               predict       class and probability per sample: --model FILE --input FILE (IDX images or CSV pixel rows)
@@ -22,7 +22,9 @@ public final class Main {
               help          this text
 
             train options (bench train takes the same, minus --epochs, plus --steps/--warmup/--runs):
-              --model mlp|cnn            reference network (default mlp)
+              --model mlp|cnn|resnet|FILE.json   reference network (default mlp) or a JSON architecture spec
+                                         (docs/model-specs.md); a spec's recipe (resnet's: 5 epochs, lr 0.1,
+                                         cosine) fills the options not given
               --epochs N                 passes over the training set (default 5)
               --batch B                  batch size (default 128)
               --lr X                     SGD learning rate (default 0.05)

@@ -361,7 +361,7 @@ public final class ModelSpec {
                 if (i == r.length - 1) return r;
             }
         }
-        throw bad(path, "field \"shape\" must be a list of 1 to 8 positive integers whose product is below 2^31, found " + m.get("shape"));
+        throw bad(path, "shape", "must be a list of 1 to 8 positive integers whose product is below 2^31, found " + shown(m, "shape"));
     }
 
     private static boolean optionalBool(Map<?, ?> m, String key, boolean absent, String path) {
@@ -371,7 +371,7 @@ public final class ModelSpec {
     private static float optionalFloat(Map<?, ?> m, String key, float absent, String path) {
         if (!m.containsKey(key)) return absent;
         if (m.get(key) instanceof Number n && Double.isFinite(n.doubleValue())) return (float) n.doubleValue();
-        throw bad(path, "field \"" + key + "\" must be a finite number, found " + m.get(key));
+        throw bad(path, key, "must be a finite number, found " + shown(m, key));
     }
 
     private static int positive(Map<?, ?> m, String key, String path) {

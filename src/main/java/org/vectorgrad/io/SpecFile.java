@@ -60,7 +60,7 @@ import org.vectorgrad.tensor.Tensor;
  * {@code mlp} and {@code cnn} therefore start from the same bits as the hand-written models they replaced.
  *
  * <p><b>Hostile input.</b> A file over {@value #MAX_BYTES} bytes, nesting deeper than {@link Json#MAX_DEPTH}, or a
- * model of more than {@value #MAX_PARAMETERS} parameters (or more than a quarter of the heap for its weights,
+ * model of more than {@value #MAX_PARAMETERS} parameters and buffers (or more than a quarter of the heap for its weights,
  * gradients and optimizer state) is refused before anything large is allocated. Every error is an
  * {@link IllegalArgumentException} whose message names the file, the JSON path of the bad value (e.g.
  * {@code $.architecture.layers[3].out}) and what was expected and found.
@@ -74,7 +74,7 @@ public final class SpecFile {
     public static final long MAX_PARAMETERS = 1L << 28;
     /** Where the built-in specs live on the class path. */
     public static final String RESOURCE_DIR = "/org/vectorgrad/models/";
-    private static final List<String> BUILT_IN = List.of("mlp", "cnn");
+    private static final List<String> BUILT_IN = List.of("mlp", "cnn", "resnet");
     static final String RECIPE_KEYS_TEXT = "epochs, batch, lr, momentum, schedule, lr_warmup";
     /** The keys a {@code recipe} may hold. */
     public static final Set<String> RECIPE_KEYS = Set.of("epochs", "batch", "lr", "momentum", "schedule", "lr_warmup");
@@ -245,10 +245,10 @@ public final class SpecFile {
     /** The number of classes the spec declares ({@code classes}), or 0 when it declares none. */
     public int classes() { return classes; }
 
-    /** The state_dict names and shapes of the parameters, without building anything. */
+    /** The state_dict names and shapes of the parameters and buffers, without building anything. */
     public Map<String, int[]> parameterShapes() { return shapes; }
 
-    /** The number of parameters (floats) of the model. */
+    /** The number of values in the model's parameters and buffers. */
     public long parameterCount() { return parameterCount; }
 
     /** The recipe's integer {@code key}, or {@code def} when absent; outside [min, max] it is an error naming the path. */
@@ -363,7 +363,10 @@ public final class SpecFile {
             Map.entry("ReLU", Set.of()),
             Map.entry("Sigmoid", Set.of()),
             Map.entry("Tanh", Set.of()),
-            Map.entry("LeakyReLU", Set.of("slope")));
+            Map.entry("LeakyReLU", Set.of("slope")),
+            Map.entry("BatchNorm1d", Set.of("channels", "eps", "momentum", "affine", "track_running_stats")),
+            Map.entry("BatchNorm2d", Set.of("channels", "eps", "momentum", "affine", "track_running_stats")),
+            Map.entry("LayerNorm", Set.of("shape", "eps", "elementwise_affine")));
 
     /** The layer with shorthands expanded and defaults filled, for the types listed in {@link #FIELDS}. */
     private static Object normalize(Object spec, String source, String path) {
@@ -493,8 +496,9 @@ public final class SpecFile {
     }
 
     private static String nonEmptyString(Object v, String source, String path) {
-        if (v instanceof String s && !s.isBlank() && s.length() <= 200) return s;
-        throw new IllegalArgumentException(source + ": " + path + ": must be a non-empty string of at most 200 characters, found " + kind(v));
+        if (v instanceof String s && !s.isBlank() && s.length() <= 4000) return s;
+        throw new IllegalArgumentException(source + ": " + path + ": must be a non-empty string of at most 4000 characters, found "
+                + (v instanceof String s ? (s.isBlank() ? "a blank string" : "a string of " + s.length() + " characters") : kind(v)));
     }
 
     private static String kind(Object v) {

@@ -32,4 +32,13 @@ public final class Models {
      * Dense 3136→128, ReLU; Dense 128→10 (He-normal weights, zero biases).
      */
     public static Sequential cnn(long seed) { return create("cnn", seed); }
+
+    /**
+     * The reference residual network: 3×3 stem convolution 1→32 with BatchNorm and ReLU; three stages of one basic
+     * block each ({@link org.vectorgrad.nn.Residual#basicBlock}'s structure: conv3×3–BN–ReLU–conv3×3–BN plus a
+     * projection shortcut conv1×1–BN, then ReLU) of 32, 64 and 128 channels at stride 2 (14×14, 7×7, 4×4); global
+     * average pooling; Dense 128→10. Its spec carries a training recipe (5 epochs, SGD lr 0.1 momentum 0.9, batch
+     * 128, cosine with 100 warm-up steps) that {@code vectorgrad train --model resnet} uses for the options not given.
+     */
+    public static Sequential resnet(long seed) { return create("resnet", seed); }
 }

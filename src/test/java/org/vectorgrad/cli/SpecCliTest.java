@@ -70,11 +70,12 @@ class SpecCliTest {
 
     @Test
     void trainsASpecFileWithItsRecipeAndSavesAModelThatEvalReads() throws IOException {
-        Path data = data(200), spec = spec("tiny.json", TINY), saved = dir.resolve("tiny.safetensors");
-        MainTest.Result r = MainTest.run("train", "--model", spec.toString(), "--data", data.toString(), "--threads", "1", "--save", saved.toString());
+        Path data = data(240), spec = spec("tiny.json", TINY), saved = dir.resolve("tiny.safetensors");
+        MainTest.Result r = MainTest.run("train", "--model", spec.toString(), "--data", data.toString(), "--threads", "1", "--limit", "200",
+                "--save", saved.toString());
         assertEquals(0, r.code(), r.err());
         String json = r.lastLine();
-        assertTrue(json.contains("\"model\": \"" + spec + "\""), json);
+        assertTrue(json.contains("\"model\": \"" + spec + "\"") && json.contains("\"train_samples\": 200"), json);
         assertTrue(json.contains("\"epochs\": 3") && json.contains("\"batch\": 20") && json.contains("\"lr\": 0.05") && json.contains("\"lr_warmup\": 2"), json);
         assertTrue(r.err().contains("recipe of tiny (for options not given): epochs 3, batch 20, lr 0.05, lr-warmup 2"), r.err());
         double acc = Double.parseDouble(json.replaceAll(".*\"test_accuracy\": ([0-9.]+).*", "$1"));

@@ -137,6 +137,45 @@ class NormPyTorchTest {
         return worst;
     }
 
+    /** The network of the fixtures, built and trained 3 SGD steps by vectorgrad on the scalar backend (seeded, so always the same bits). */
+    static Sequential trainedByVectorgrad() {
+        Sequential m = new Sequential(Conv2d.builder(2, 4).kernel(3).padding(1).bias(false).seed(5).build(), new BatchNorm2d(4), new ReLU(),
+                new Flatten(), new Dense(100, 6, 6), new BatchNorm1d(6), new ReLU(), new Dense(6, 3, 7));
+        Backend be = new ScalarBackend();
+        org.vectorgrad.train.Trainer t = new org.vectorgrad.train.Trainer(m, new org.vectorgrad.loss.SoftmaxCrossEntropy(),
+                new org.vectorgrad.optim.SGD(m.parameters(), 0.1f, 0f), be);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        for (int step = 0; step < 3; step++) {
+            int[] labels = new int[8];
+            for (int i = 0; i < 8; i++) labels[i] = r.nextInt(3);
+            t.step(Tensor.randn(100 + step, 0.3f, 1.5f, 8, 2, 5, 5), labels);
+        }
+        return m;
+    }
+
+    /**
+     * The other direction: the file vectorgrad writes for that network (committed, and still written byte for byte)
+     * loads into PyTorch with {@code load_state_dict(strict=True)} (int64 num_batches_tracked included), and PyTorch's
+     * evaluation output on it (committed by {@code norm_cases.py check}) is vectorgrad's.
+     */
+    @Test
+    void aVectorgradTrainedBatchNormNetworkLoadsIntoPyTorch() throws IOException {
+        Sequential m = trainedByVectorgrad();
+        byte[] bytes = ModelFile.encode(m, Map.of());
+        Path committed = DIR.resolve("vectorgrad_bn_model.safetensors");
+        if (Boolean.getBoolean("vectorgrad.writeFixtures")) Files.write(committed, bytes);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(Files.readAllBytes(committed), bytes,
+                "vectorgrad still writes the bytes PyTorch read (rerun norm_cases.py check after -Dvectorgrad.writeFixtures=true if the format changed on purpose)");
+        SafeTensors.Contents torch = SafeTensors.read(DIR.resolve("vectorgrad_bn_model_torch.safetensors"));
+        SafeTensors.Entry in = torch.tensors().get("input"), out = torch.tensors().get("output");
+        for (Backend be : backends()) {
+            try (be) {
+                m.bind(be);
+                agree(out.data(), m.forward(Tensor.of(in.data(), in.shape()), false), "PyTorch on vectorgrad's file, " + be.name());
+            }
+        }
+    }
+
     /**
      * A network trained by PyTorch, its state_dict written with int64 num_batches_tracked, loads into the same
      * vectorgrad network by name and gives PyTorch's evaluation-mode output.
