@@ -144,7 +144,6 @@ public final class GradientFlowListener implements TrainingListener, AutoCloseab
         }
     }
 
-    private final Layer model;
     private final int every;
     private final List<Entry> entries = new ArrayList<>();
     private final Map<Sequential, Entry[]> byOwner = new java.util.IdentityHashMap<>();
@@ -163,7 +162,6 @@ public final class GradientFlowListener implements TrainingListener, AutoCloseab
      */
     public GradientFlowListener(Layer model, int every) {
         if (every < 1) throw new IllegalArgumentException("diagnostics sampling period must be >= 1 step, got " + every);
-        this.model = model;
         this.every = every;
         walk(model, "");
         for (Entry e : entries) if (e.params.length > 0) withParams.add(e);
