@@ -19,6 +19,12 @@ public final class Json {
         return raw(key, Double.isFinite(value) ? String.format(Locale.ROOT, "%." + decimals + "f", value) : "null");
     }
 
+    /**
+     * A nested value (maps, lists, strings, numbers, booleans, null), written by {@link org.vectorgrad.io.Json#write}
+     * (the {@code diagnostics} object of {@code train --diagnostics}).
+     */
+    public Json putValue(String key, Object value) { return raw(key, org.vectorgrad.io.Json.write(value)); }
+
     private Json raw(String key, String json) {
         if (sb.length() > 1) sb.append(", ");
         sb.append(quote(key)).append(": ").append(json);

@@ -48,6 +48,11 @@ public final class Main {
               --checkpoint DIR           (train) checkpoint into DIR every epoch (and on SIGINT/SIGTERM: exit 130/143)
               --checkpoint-every N       (train) also every N steps
               --resume DIR               (train) continue from DIR's checkpoint, bit for bit (same options needed)
+              --diagnostics              (train) gradient-flow table per layer on stderr after each epoch (gradient
+                                         norms, update/weight, activation mean/std, dead ReLUs; vanishing, exploding
+                                         and dead-ReLU flags) and a "diagnostics" object in the JSON
+              --diagnostics-every N      (train) measure every N steps (default 50; implies --diagnostics)
+              --diagnostics-plot F.svg   (train) plot the per-layer gradient norms over training (implies --diagnostics)
               --steps N --warmup N --runs N   (bench train) timed steps, warm-up steps, runs (100, 10, 3)
               --hidden N,N,...           (train) hidden widths of --model mlp (default 512,256)
 

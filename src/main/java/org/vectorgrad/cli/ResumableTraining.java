@@ -14,6 +14,7 @@ import org.vectorgrad.train.EpochStats;
 import org.vectorgrad.train.ProgressListener;
 import org.vectorgrad.train.ResumableFit;
 import org.vectorgrad.train.Trainer;
+import org.vectorgrad.train.TrainingListener;
 
 /**
  * {@code train --checkpoint DIR [--checkpoint-every N] [--resume DIR]}: runs {@link ResumableFit} and handles
@@ -28,7 +29,7 @@ final class ResumableTraining {
     record Outcome(List<EpochStats> epochs, int exitCode) {}
 
     static Outcome run(Trainer trainer, Layer model, Optimizer optimizer, LearningRateSchedule schedule, Dataset train, Dataset test,
-                       TrainingOptions o, ModelSaving.SaveOption opts, PrintStream err) {
+                       TrainingOptions o, ModelSaving.SaveOption opts, List<TrainingListener> extra, PrintStream err) {
         AtomicInteger signal = new AtomicInteger();
         List<Object> previous = new java.util.ArrayList<>();
         for (String name : List.of("INT", "TERM")) {
@@ -51,6 +52,7 @@ final class ResumableTraining {
         ResumableFit fit = new ResumableFit(trainer, model, optimizer, schedule)
                 .addListener(new ProgressListener(err, System.console() != null))
                 .stopWhen(() -> signal.get() != 0);
+        for (TrainingListener l : extra) fit.addListener(l); // e.g. --diagnostics
         if (opts.checkpoint() != null) fit.checkpointTo(opts.checkpoint(), opts.checkpointEvery());
         if (opts.resume() != null) {
             fit.resumeFrom(opts.resume());

@@ -19,8 +19,10 @@ import org.vectorgrad.optim.LearningRateSchedule;
 import org.vectorgrad.optim.Optimizer;
 import org.vectorgrad.train.EpochStats;
 import org.vectorgrad.train.Models;
+import org.vectorgrad.train.GradientFlowListener;
 import org.vectorgrad.train.ProgressListener;
 import org.vectorgrad.train.Trainer;
+import org.vectorgrad.train.TrainingListener;
 
 /**
  * {@code vectorgrad train}: trains a reference model ({@code --model mlp|cnn|resnet}) or one described by a JSON spec
@@ -42,7 +44,8 @@ final class TrainCommand {
 
     int run(List<String> argv) {
         ModelSaving.SaveOption save = ModelSaving.SaveOption.extract(argv); // --save FILE
-        TaskOptions task = TaskOptions.extract(save.rest()); // --csv, --target, --task, --loss, --hidden...
+        DiagnosticsOption diagnostics = DiagnosticsOption.extract(save.rest()); // --diagnostics ...
+        TaskOptions task = TaskOptions.extract(diagnostics.rest()); // --csv, --target, --task, --loss, --hidden...
         TrainingOptions o = TrainingOptions.parse(task.rest(), Set.of("epochs"));
         if (task.csv() != null) {
             if (!o.model().equals("mlp")) throw new UsageException("--csv rows are flat feature vectors: use --model mlp (with --hidden N,N,...), not " + o.model());
@@ -94,13 +97,16 @@ final class TrainCommand {
                         + " with the training rows' mean and std%n", task.csv(), task.task().cliName(), csv.features().size(), names(csv.features()),
                         csv.targets().size() == 1 ? "" : "s", names(csv.targets()), train.size(), test.size(), csv.split());
             }
+            GradientFlowListener diag = diagnostics.enabled() ? diagnostics.listener(model) : null;
+            List<TrainingListener> extra = diag == null ? List.of() : List.of(diag, DiagnosticsOption.printer(diag, err));
+            for (TrainingListener l : extra) trainer.addListener(l);
             err.printf(Locale.ROOT, "training %s on %d samples (%s backend, %d threads, batch %d, seed %d)%n",
                     model.describe(), train.size(), backend.name(), backend.threads(), o.batch(), o.seed());
             err.println("optimizer " + optimizer);
             int exit = 0;
             List<EpochStats> epochs;
             if (save.resumable()) { // --checkpoint / --resume: checkpoints, resume, SIGINT/SIGTERM handling
-                ResumableTraining.Outcome r = ResumableTraining.run(trainer, model, optimizer, schedule, train, test, o, save, err);
+                ResumableTraining.Outcome r = ResumableTraining.run(trainer, model, optimizer, schedule, train, test, o, save, extra, err);
                 epochs = r.epochs();
                 exit = r.exitCode();
                 if (epochs.isEmpty()) {
@@ -122,6 +128,7 @@ final class TrainCommand {
                                 "threads", Integer.toString(backend.threads())));
                 err.println("saved the model to " + save.path());
             }
+            if (diag != null) diagnostics.writePlot(diag, o.model(), err);
             double meanRate = EpochSummary.meanRate(epochs);
             double wall = (System.nanoTime() - wallStart) / 1e9;
             EpochSummary.print(out, epochs, o.epochs(), wall);
@@ -140,12 +147,13 @@ final class TrainCommand {
             }
             json.put("train_samples", train.size());
             putMetrics(json, last);
-            out.println(json
-                    .put("train_loss", last.trainLoss(), 6)
+            json.put("train_loss", last.trainLoss(), 6)
                     .put("start_loss", trainer.startLoss(), 6)
                     .put("diverged", trainer.diverged())
                     .put("samples_per_s", meanRate, 1)
-                    .put("wall_s", wall, 2));
+                    .put("wall_s", wall, 2);
+            if (diag != null) json.putValue("diagnostics", diag.toJson());
+            out.println(json);
             return exit != 0 ? exit : exitCode(trainer, err);
         }
     }

@@ -15,6 +15,7 @@ import org.vectorgrad.tensor.Tensor;
 public final class Sequential implements Layer {
     private final List<Layer> layers;
     private final int firstWithParameters; // layers are fixed, so this is computed once, not per step
+    private ForwardObserver observer; // null: none (the default); reads outputs only, never changes them
 
     public Sequential(Layer... layers) { this(List.of(layers)); }
 
@@ -36,9 +37,30 @@ public final class Sequential implements Layer {
     @Override
     public Tensor forward(Tensor input, boolean training) {
         Tensor x = input;
-        for (Layer l : layers) x = l.forward(x, training);
+        ForwardObserver o = observer;
+        if (o == null) {
+            for (Layer l : layers) x = l.forward(x, training);
+            return x;
+        }
+        for (int i = 0, n = layers.size(); i < n; i++) {
+            Layer l = layers.get(i);
+            x = l.forward(x, training);
+            o.afterLayer(this, i, l, x, training);
+        }
         return x;
     }
+
+    /**
+     * Shows every layer's output to {@code observer} during each later {@code forward} (this Sequential's own
+     * layers only: a nested Sequential has its own observer); {@code null} removes it. One observer at a time: a new
+     * one replaces the previous. An observer that only reads leaves the computation bit for bit unchanged.
+     */
+    public void observe(ForwardObserver observer) {
+        this.observer = observer;
+    }
+
+    /** The observer set by {@link #observe}, or null. */
+    public ForwardObserver observer() { return observer; }
 
     @Override
     public Tensor backward(Tensor gradOutput) {

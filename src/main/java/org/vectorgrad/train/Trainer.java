@@ -22,7 +22,8 @@ import org.vectorgrad.tensor.Tensor;
  * The training loop: for each seeded, shuffled batch, forward, loss, backward, optimizer step; after each epoch,
  * the test metrics of the dataset's {@link Task} ({@link #evaluate}: accuracy for classification, MSE and MAE for
  * regression, exact-match and label accuracy for multi-label). Binds the model, loss and optimizer to one backend.
- * Listeners see progress.
+ * Listeners see progress, and each step's gradients between the backward pass and the update
+ * ({@link TrainingListener#onGradients}).
  *
  * <p><b>Targets.</b> A loss that {@link Loss#takesClassLabels() takes class labels} (softmax cross-entropy) trains on
  * classification datasets; every other loss (MSE, MAE, Huber, binary cross-entropy on logits) on regression or
@@ -146,7 +147,7 @@ public final class Trainer {
      */
     public double step(Tensor images, int[] labels) {
         if (!loss.takesClassLabels()) throw new IllegalArgumentException("Trainer: " + loss.describe() + " takes float targets, not class labels");
-        return step(images, labels, null, 0, 0);
+        return step(images, labels, null, 0, 0, List.of());
     }
 
     /**
@@ -157,15 +158,16 @@ public final class Trainer {
      */
     public double step(Tensor inputs, Tensor targets) {
         if (loss.takesClassLabels()) throw new IllegalArgumentException("Trainer: " + loss.describe() + " takes class labels, not float targets");
-        return step(inputs, null, targets, 0, 0);
+        return step(inputs, null, targets, 0, 0, List.of());
     }
 
-    private double step(Batch b, int epoch, int step) {
-        return b.hasFloatTargets() ? step(b.images(), null, b.targets(), epoch, step) : step(b.images(), b.labels(), null, epoch, step);
+    private double step(Batch b, int epoch, int step, List<TrainingListener> listeners) {
+        return b.hasFloatTargets() ? step(b.images(), null, b.targets(), epoch, step, listeners)
+                : step(b.images(), b.labels(), null, epoch, step, listeners);
     }
 
     @SuppressWarnings("unchecked")
-    private double step(Tensor images, int[] labels, Tensor targets, int epoch, int step) {
+    private double step(Tensor images, int[] labels, Tensor targets, int epoch, int step, List<TrainingListener> listeners) {
         optimizer.zeroGrad();
         Tensor logits = model.forward(images, true);
         double l = labels != null ? ((Loss<int[]>) loss).forward(logits, labels) : ((Loss<Tensor>) loss).forward(logits, targets);
@@ -181,6 +183,7 @@ public final class Trainer {
                 }
             }
         }
+        for (int i = 0, n = listeners.size(); i < n; i++) listeners.get(i).onGradients(epoch, step);
         optimizer.step();
         return l;
     }
@@ -300,7 +303,7 @@ public final class Trainer {
                     continue;
                 }
                 optimizer.setLearningRate(Math.max(schedule.rate(baseRate, done++, totalSteps), Float.MIN_NORMAL));
-                double l = step(b, epoch, step + 1);
+                double l = step(b, epoch, step + 1, listeners);
                 lossSum += l * b.size();
                 samples += b.size();
                 step++;
