@@ -102,24 +102,32 @@ public final class VectorConvolution extends Convolution {
                 dispatcher.forEach(c.tasks, c.forwardDirect);
                 return;
             }
-            c.per = imagesPerGemm(g);
-            c.blocks = (g.batch() + c.per - 1) / c.per;
-            c.tasks = Math.min(dispatcher.threads(), c.blocks);
-            c.pointwise = isPointwise(g);
-            int p = g.outH() * g.outW();
-            c.colsSize = kOf(g) * c.per * p + Im2col.SLACK;
-            c.auxSize = g.outChannelsPerGroup() * c.per * p;
-            c.padSize = Im2col.padSize(g);
-            if (!c.pointwise) {
-                for (int t = 0; t < c.tasks; t++) {
-                    scratch.floats(colsSlot(t), c.colsSize);
-                    scratch.floats(auxSlot(t), c.auxSize);
-                    scratch.floats(padSlot(t), c.padSize);
-                }
-            }
+            planBlocks(c, g, scratch);
             dispatcher.forEach(c.tasks, c.forwardBlocks);
         } finally {
             c.clear();
+        }
+    }
+
+    /**
+     * The split of forward and backward-data into blocks of images sharing one GEMM, and each task's scratch
+     * (column matrix, GEMM output or gathered gradient, padded plane), reserved before the dispatch.
+     */
+    private void planBlocks(Call c, ConvGeometry g, Scratch scratch) {
+        c.per = imagesPerGemm(g);
+        c.blocks = (g.batch() + c.per - 1) / c.per;
+        c.tasks = Math.min(dispatcher.threads(), c.blocks);
+        c.pointwise = isPointwise(g);
+        int p = g.outH() * g.outW();
+        c.colsSize = kOf(g) * c.per * p + Im2col.SLACK;
+        c.auxSize = g.outChannelsPerGroup() * c.per * p;
+        c.padSize = Im2col.padSize(g);
+        if (!c.pointwise) {
+            for (int t = 0; t < c.tasks; t++) {
+                scratch.floats(colsSlot(t), c.colsSize);
+                scratch.floats(auxSlot(t), c.auxSize);
+                scratch.floats(padSlot(t), c.padSize);
+            }
         }
     }
 
@@ -175,21 +183,7 @@ public final class VectorConvolution extends Convolution {
                 dispatcher.forEach(c.tasks, c.backwardDataDirect);
                 return;
             }
-            c.per = imagesPerGemm(g);
-            c.blocks = (g.batch() + c.per - 1) / c.per;
-            c.tasks = Math.min(dispatcher.threads(), c.blocks);
-            c.pointwise = isPointwise(g);
-            int p = g.outH() * g.outW();
-            c.colsSize = kOf(g) * c.per * p + Im2col.SLACK;
-            c.auxSize = g.outChannelsPerGroup() * c.per * p;
-            c.padSize = Im2col.padSize(g);
-            if (!c.pointwise) {
-                for (int t = 0; t < c.tasks; t++) {
-                    scratch.floats(colsSlot(t), c.colsSize);
-                    scratch.floats(auxSlot(t), c.auxSize);
-                    scratch.floats(padSlot(t), c.padSize);
-                }
-            }
+            planBlocks(c, g, scratch);
             dispatcher.forEach(c.tasks, c.backwardDataBlocks);
         } finally {
             c.clear();
