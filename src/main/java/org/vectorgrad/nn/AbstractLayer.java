@@ -26,6 +26,21 @@ public abstract class AbstractLayer implements Layer {
         return Tensor.zeros(shape);
     }
 
+    /** {@link #reuse(Tensor, int...)} for a rank-4 shape without the varargs array (the steady path allocates nothing). */
+    protected static Tensor reuse(Tensor buffer, int d0, int d1, int d2, int d3) {
+        if (buffer != null && hasShape(buffer, d0, d1, d2, d3)) return buffer;
+        return Tensor.zeros(d0, d1, d2, d3);
+    }
+
+    /** {@link #reuse(Tensor, int...)} for a matrix without the varargs array. */
+    protected static Tensor reuse(Tensor buffer, int rows, int cols) {
+        return reuseMatrix(buffer, rows, cols);
+    }
+
+    private static boolean hasShape(Tensor t, int d0, int d1, int d2, int d3) {
+        return t.rank() == 4 && t.dim(0) == d0 && t.dim(1) == d1 && t.dim(2) == d2 && t.dim(3) == d3;
+    }
+
     /** {@code buffer} if it already has the shape of {@code like}, else a new zero tensor of that shape. */
     protected static Tensor reuseLike(Tensor buffer, Tensor like) {
         if (buffer != null && buffer.sameShape(like)) return buffer;
@@ -49,6 +64,16 @@ public abstract class AbstractLayer implements Layer {
             throw new IllegalArgumentException(describe() + ": " + what + " has shape " + t.shapeString()
                     + ", expected " + java.util.Arrays.toString(expected));
         }
+    }
+
+    /** {@link #requireShape(String, Tensor, int...)} for a rank-4 shape, without the varargs array on the steady path. */
+    protected final void requireShape(String what, Tensor t, int d0, int d1, int d2, int d3) {
+        if (!hasShape(t, d0, d1, d2, d3)) requireShape(what, t, new int[] {d0, d1, d2, d3});
+    }
+
+    /** {@link #requireShape(String, Tensor, int...)} for a matrix, without the varargs array on the steady path. */
+    protected final void requireShape(String what, Tensor t, int rows, int cols) {
+        if (t.rank() != 2 || t.dim(0) != rows || t.dim(1) != cols) requireShape(what, t, new int[] {rows, cols});
     }
 
     /** The tensor itself when contiguous, else a contiguous copy (kernels need row-major storage). */

@@ -41,7 +41,7 @@ public final class AvgPool2d extends AbstractLayer {
 
     @Override
     public Tensor forward(Tensor x, boolean training) {
-        PoolGeometry p = PoolShapes.geometry(describe(), geometry, x, kernelH, kernelW, strideH, strideW, padH, padW, countIncludePad);
+        PoolGeometry p = PoolShapes.geometry(this, geometry, x, kernelH, kernelW, strideH, strideW, padH, padW, countIncludePad);
         Tensor in = dense(x);
         geometry = p;
         output = reuse(output, p.batch(), p.channels(), p.outH(), p.outW());

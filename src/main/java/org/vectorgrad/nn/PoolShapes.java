@@ -8,16 +8,16 @@ final class PoolShapes {
     private PoolShapes() {}
 
     /** The pooling geometry for NCHW input {@code x}, reusing {@code last} when the input shape is unchanged. */
-    static PoolGeometry geometry(String layer, PoolGeometry last, Tensor x, int kh, int kw, int sh, int sw, int ph, int pw, boolean countIncludePad) {
+    static PoolGeometry geometry(Layer layer, PoolGeometry last, Tensor x, int kh, int kw, int sh, int sw, int ph, int pw, boolean countIncludePad) {
         if (x.rank() != 4) {
-            throw new IllegalArgumentException(layer + ": input has shape " + x.shapeString() + ", expected [batch, channels, height, width]");
+            throw new IllegalArgumentException(layer.describe() + ": input has shape " + x.shapeString() + ", expected [batch, channels, height, width]");
         }
         int n = x.dim(0), c = x.dim(1), h = x.dim(2), w = x.dim(3);
         if (last != null && last.batch() == n && last.channels() == c && last.inH() == h && last.inW() == w) return last;
         try {
             return new PoolGeometry(n, c, h, w, kh, kw, sh, sw, ph, pw, countIncludePad);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(layer + ": input " + x.shapeString() + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(layer.describe() + ": input " + x.shapeString() + ": " + e.getMessage(), e);
         }
     }
 
