@@ -27,10 +27,26 @@ public final class KernelArgs {
         }
     }
 
-    private static void nonNegative(String kernel, int... sizes) {
-        for (int s : sizes) {
-            if (s < 0) throw new IllegalArgumentException(kernel + ": negative size " + s);
-        }
+    private static void nonNegative(String kernel, int size) {
+        if (size < 0) throw new IllegalArgumentException(kernel + ": negative size " + size);
+    }
+
+    private static void nonNegative(String kernel, int rows, int cols) {
+        nonNegative(kernel, rows);
+        nonNegative(kernel, cols);
+    }
+
+    // The checks run on every kernel call: they build a message only when they fail, so a call allocates nothing.
+
+    /** {@link #length} for a rows×cols operand, named "name (rowsxcols)" in the message. */
+    private static void matrixLength(String kernel, String name, int rows, int cols, float[] x, int off) {
+        long n = (long) rows * cols;
+        if (n > 0 && (x == null || off < 0 || off + n > x.length)) length(kernel, name + " (" + rows + "x" + cols + ")", x, off, n);
+    }
+
+    /** {@link #length} for a vector of n elements, named "name (n)" in the message. */
+    private static void vectorLength(String kernel, String name, int n, float[] x, int off) {
+        if (n > 0 && (x == null || off < 0 || (long) off + n > x.length)) length(kernel, name + " (" + n + ")", x, off, n);
     }
 
     // ---- gemm ---------------------------------------------------------------------------------------------------
@@ -71,15 +87,15 @@ public final class KernelArgs {
     /** {@link Pointwise#addBias}: x holds rows×cols, bias cols. */
     public static void addBias(int rows, int cols, float[] x, int xOff, float[] bias, int biasOff) {
         nonNegative("addBias", rows, cols);
-        length("addBias", "x (" + rows + "x" + cols + ")", x, xOff, (long) rows * cols);
-        length("addBias", "bias (" + cols + ")", bias, biasOff, cols);
+        matrixLength("addBias", "x", rows, cols, x, xOff);
+        vectorLength("addBias", "bias", cols, bias, biasOff);
     }
 
     /** {@link Pointwise#columnSums}: dy holds rows×cols, db cols. */
     public static void columnSums(int rows, int cols, float[] dy, int dyOff, float[] db, int dbOff) {
         nonNegative("columnSums", rows, cols);
-        length("columnSums", "dy (" + rows + "x" + cols + ")", dy, dyOff, (long) rows * cols);
-        length("columnSums", "db (" + cols + ")", db, dbOff, cols);
+        matrixLength("columnSums", "dy", rows, cols, dy, dyOff);
+        vectorLength("columnSums", "db", cols, db, dbOff);
     }
 
     /** An elementwise kernel: n ≥ 0 and one or two operands of n elements each ({@code name2} null: one). */
@@ -106,15 +122,15 @@ public final class KernelArgs {
     /** A row-wise kernel ({@code softmax}): x, and y unless null, hold rows×cols. */
     public static void rows(String kernel, int rows, int cols, float[] x, int xOff, float[] y, int yOff) {
         nonNegative(kernel, rows, cols);
-        length(kernel, "x (" + rows + "x" + cols + ")", x, xOff, (long) rows * cols);
-        if (y != null) length(kernel, "y (" + rows + "x" + cols + ")", y, yOff, (long) rows * cols);
+        matrixLength(kernel, "x", rows, cols, x, xOff);
+        if (y != null) matrixLength(kernel, "y", rows, cols, y, yOff);
     }
 
     /** {@link Losses#softmaxCrossEntropy}: logits (and grad) rows×cols, labels rows entries. */
     public static void softmaxCrossEntropy(int rows, int cols, float[] logits, int lOff, int[] labels, int labOff, float[] grad, int gOff) {
         nonNegative("softmaxCrossEntropy", rows, cols);
-        length("softmaxCrossEntropy", "logits (" + rows + "x" + cols + ")", logits, lOff, (long) rows * cols);
-        if (grad != null) length("softmaxCrossEntropy", "grad (" + rows + "x" + cols + ")", grad, gOff, (long) rows * cols);
+        matrixLength("softmaxCrossEntropy", "logits", rows, cols, logits, lOff);
+        if (grad != null) matrixLength("softmaxCrossEntropy", "grad", rows, cols, grad, gOff);
         if (rows > 0 && (labels == null || labOff < 0 || labOff + rows > labels.length)) {
             throw new IllegalArgumentException("softmaxCrossEntropy: labels need " + rows + " entries from offset " + labOff);
         }
