@@ -34,6 +34,17 @@ public abstract class Convolution {
     }
 
     /**
+     * The images computed together: {@link #forward} on the images {@code [n0, n0 + k)} of a batch (n0 a multiple of
+     * this, k a multiple of it or the rest of the batch) gives the bits of those images in a forward over the whole
+     * batch, for any thread count. 1 when every image is computed alone; the im2col kernels put several images into
+     * one GEMM. Lets a caller run a batch a few images at a time (a fused Conv2d → ReLU → MaxPool2d) without
+     * changing a bit.
+     */
+    public int imageBlock(ConvGeometry g) {
+        return 1;
+    }
+
+    /**
      * These kernels with every GEMM they make sent to {@code gemm}: how a backend runs its convolutions on the GEMM it
      * chose. Kernels that make no GEMM (the scalar direct loops) return themselves.
      */

@@ -101,6 +101,29 @@ public final class Conv2d extends AbstractLayer {
         return output;
     }
 
+    /**
+     * For {@link ConvReluPool}: checks {@code x} as {@link #forward} does and keeps it for the backward, without
+     * computing anything; {@link #forwardImages} then computes the output a few images at a time.
+     */
+    ConvGeometry prepareForward(Tensor x) {
+        if (x.rank() != 4 || x.dim(1) != inChannels) {
+            throw new IllegalArgumentException(describe() + ": input has shape " + x.shapeString() + ", expected [batch, " + inChannels + ", height, width]");
+        }
+        input = dense(x);
+        return geometryFor(input.dim(0), input.dim(2), input.dim(3));
+    }
+
+    /**
+     * For {@link ConvReluPool}: the output of the images {@code [n0, n0 + chunk.batch())} of the input given to
+     * {@link #prepareForward}, written to {@code y[yOff ..]} ({@code chunk} is that geometry with the chunk's batch).
+     */
+    void forwardImages(ConvGeometry chunk, int n0, float[] y, int yOff) {
+        Tensor w = weight.value(), b = bias == null ? null : bias.value();
+        int image = inChannels * chunk.inH() * chunk.inW();
+        backend().convolution().forward(chunk, input.data(), input.offset() + n0 * image, w.data(), w.offset(),
+                b == null ? null : b.data(), b == null ? 0 : b.offset(), y, yOff, scratch);
+    }
+
     @Override
     public Tensor backward(Tensor gy) {
         return backward(gy, true);

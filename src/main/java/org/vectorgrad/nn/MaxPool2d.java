@@ -52,6 +52,11 @@ public final class MaxPool2d extends AbstractLayer {
         return output;
     }
 
+    /** For {@link ConvReluPool}: the (checked) geometry of this pool over an input of shape [n, c, h, w]. */
+    PoolGeometry geometryFor(int n, int c, int h, int w) {
+        return PoolShapes.geometry(this, null, n, c, h, w, kernelH, kernelW, strideH, strideW, padH, padW, true);
+    }
+
     @Override
     public Tensor backward(Tensor gy) {
         requireForward(haveForward ? geometry : null);

@@ -12,12 +12,17 @@ final class PoolShapes {
         if (x.rank() != 4) {
             throw new IllegalArgumentException(layer.describe() + ": input has shape " + x.shapeString() + ", expected [batch, channels, height, width]");
         }
-        int n = x.dim(0), c = x.dim(1), h = x.dim(2), w = x.dim(3);
+        return geometry(layer, last, x.dim(0), x.dim(1), x.dim(2), x.dim(3), kh, kw, sh, sw, ph, pw, countIncludePad);
+    }
+
+    /** The geometry for an input of shape [n, c, h, w]: {@code last} when it matches, else a new one (checked). */
+    static PoolGeometry geometry(Layer layer, PoolGeometry last, int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
+                                 boolean countIncludePad) {
         if (last != null && last.batch() == n && last.channels() == c && last.inH() == h && last.inW() == w) return last;
         try {
             return new PoolGeometry(n, c, h, w, kh, kw, sh, sw, ph, pw, countIncludePad);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(layer.describe() + ": input " + x.shapeString() + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(layer.describe() + ": input [" + n + ", " + c + ", " + h + ", " + w + "]: " + e.getMessage(), e);
         }
     }
 

@@ -16,6 +16,8 @@ public final class Sequential implements Layer {
     private final List<Layer> layers;
     private final int firstWithParameters; // layers are fixed, so this is computed once, not per step
     private ForwardObserver observer; // null: none (the default); reads outputs only, never changes them
+    /** chains[i]: the Conv2d → ReLU → MaxPool2d run starting at layer i, run a few images at a time; else null. */
+    private final ConvReluPool[] chains;
 
     public Sequential(Layer... layers) { this(List.of(layers)); }
 
@@ -30,6 +32,11 @@ public final class Sequential implements Layer {
             }
         }
         this.firstWithParameters = first;
+        this.chains = new ConvReluPool[this.layers.size()];
+        for (int i = 0; i < chains.length; i++) {
+            chains[i] = ConvReluPool.at(this.layers, i);
+            if (chains[i] != null) i += 2;
+        }
     }
 
     public List<Layer> layers() { return layers; }
@@ -39,9 +46,20 @@ public final class Sequential implements Layer {
         Tensor x = input;
         ForwardObserver o = observer;
         if (o == null) {
-            for (Layer l : layers) x = l.forward(x, training);
+            // Conv2d → ReLU → MaxPool2d runs go through ConvReluPool: the same bits, without the two largest
+            // tensors' trips to memory. An observer sees every layer's output, so it gets the layers one by one.
+            for (int i = 0, n = layers.size(); i < n; i++) {
+                ConvReluPool chain = chains[i];
+                if (chain != null) {
+                    x = chain.forward(x);
+                    i = chain.end();
+                } else {
+                    x = layers.get(i).forward(x, training);
+                }
+            }
             return x;
         }
+        for (ConvReluPool chain : chains) if (chain != null) chain.invalidate();
         for (int i = 0, n = layers.size(); i < n; i++) {
             Layer l = layers.get(i);
             x = l.forward(x, training);
@@ -77,8 +95,22 @@ public final class Sequential implements Layer {
     public Tensor backward(Tensor gradOutput, boolean needInputGradient) {
         int first = needInputGradient ? 0 : firstWithParameters;
         Tensor g = gradOutput;
-        for (int i = layers.size() - 1; i > first; i--) g = layers.get(i).backward(g);
-        return first < layers.size() ? layers.get(first).backward(g, needInputGradient) : needInputGradient ? g : null;
+        for (int i = layers.size() - 1; i >= first; ) {
+            ConvReluPool chain = i >= 2 ? chains[i - 2] : null;
+            if (chain != null && chain.haveForward()) {
+                // the chain starts with a Conv2d, which has parameters: first is at most its start
+                boolean last = chain.start() == first;
+                g = chain.backward(g, !last || needInputGradient);
+                if (last) return g;
+                i = chain.start() - 1;
+            } else if (i == first) {
+                return layers.get(i).backward(g, needInputGradient);
+            } else {
+                g = layers.get(i).backward(g);
+                i--;
+            }
+        }
+        return needInputGradient ? g : null;
     }
 
 

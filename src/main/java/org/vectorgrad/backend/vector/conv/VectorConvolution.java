@@ -82,6 +82,12 @@ public final class VectorConvolution extends Convolution {
 
     // ---- forward --------------------------------------------------------------------------------------------
 
+    /** {@link #imagesPerGemm}: the direct single-channel kernels compute each image alone. */
+    @Override
+    public int imageBlock(ConvGeometry g) {
+        return DirectSingleChannel.applies(g) ? 1 : imagesPerGemm(g);
+    }
+
     /** The same kernels, on the same threads, with their GEMMs sent to {@code other}. */
     @Override
     public VectorConvolution on(Gemm other) {
@@ -97,8 +103,12 @@ public final class VectorConvolution extends Convolution {
         try {
             if (DirectSingleChannel.applies(g)) {
                 c.tasks = Math.min(dispatcher.threads(), g.batch());
-                c.padSize = DirectSingleChannel.forwardBufferSize(g);
-                for (int t = 0; t < c.tasks; t++) scratch.floats(colsSlot(t), c.padSize);
+                c.colsSize = kOf(g) * g.outH() * g.outW() + Im2col.SLACK;
+                c.padSize = Im2col.padSize(g);
+                for (int t = 0; t < c.tasks; t++) {
+                    scratch.floats(colsSlot(t), c.colsSize);
+                    scratch.floats(padSlot(t), c.padSize);
+                }
                 dispatcher.forEach(c.tasks, c.forwardDirect);
                 return;
             }
@@ -313,9 +323,11 @@ public final class VectorConvolution extends Convolution {
         }
 
         private void forwardDirect(int t) {
-            float[] pad = scratch.floats(colsSlot(t), padSize);
+            float[] cols = scratch.floats(colsSlot(t), colsSize), pad = scratch.floats(padSlot(t), padSize);
+            int p = g.outH() * g.outW();
             for (int n = first(g.batch(), t, tasks), end = first(g.batch(), t + 1, tasks); n < end; n++) {
-                DirectSingleChannel.forward(g, x, xOff, n, w, wOff, bias, biasOff, y, yOff, pad);
+                Im2col.im2col(g, x, xOff + n * g.inH() * g.inW(), 0, cols, 0, p, pad);
+                DirectSingleChannel.forward(g, cols, n, w, wOff, bias, biasOff, y, yOff);
             }
         }
 

@@ -1,0 +1,148 @@
+package org.vectorgrad.nn;
+
+import org.vectorgrad.backend.Activation;
+import org.vectorgrad.backend.ConvGeometry;
+import org.vectorgrad.backend.PoolGeometry;
+import org.vectorgrad.tensor.Tensor;
+
+/**
+ * How a {@link Sequential} runs a {@code Conv2d → ReLU → MaxPool2d} run of its layers: a few images at a time, so
+ * that the convolution's output and the ReLU's (the largest tensors of an image CNN: 12.8 MB per batch of 128 after
+ * the first layer of the reference CNN) stay in cache instead of making four trips to memory. The layers keep
+ * their own kernels, parameters and names; only the order of the work changes:
+ * <pre>
+ *   forward, per chunk of images:  conv → chunk buffer, ReLU in place, max pool → output and arg-max
+ *   backward:  g = ReLU'(pooled output, dL/d(output))   (on the pooled tensor, a quarter of the size)
+ *              dL/d(conv output) = max-pool backward of g, per chunk;  then the Conv2d's own backward
+ * </pre>
+ * The results are the layers' bits: the convolution is called on chunks aligned to its
+ * {@link org.vectorgrad.backend.Convolution#imageBlock image blocks}; the ReLU and the pool are element- and
+ * plane-wise; and the ReLU's derivative at a pool's winner reads the same value (the pooled output is the ReLU
+ * output it copied), while every position that wins no window gets 0 either way. {@code ConvReluPoolTest} checks
+ * outputs and gradients bitwise against the layers one by one on every backend.
+ *
+ * <p>Not thread-safe, like the layers it drives.
+ */
+final class ConvReluPool {
+    /** Convolution output a chunk aims at per thread: inside one core's L2 (512 KiB on Zen 3, 2 MiB on the Xeon). */
+    static final int TARGET_BYTES_PER_THREAD = 256 << 10;
+    /** {@link #TARGET_BYTES_PER_THREAD}, smaller in tests so that small images make several chunks. */
+    static volatile int targetBytesPerThread = TARGET_BYTES_PER_THREAD;
+
+    private final int start;
+    private final Conv2d conv;
+    private final ActivationLayer relu;
+    private final MaxPool2d pool;
+    private ConvGeometry convGeometry, convChunk, convLast;
+    private PoolGeometry poolGeometry, poolChunk, poolLast;
+    private int chunk, chunks, convPerImage, poolPerImage;
+    private float[] buffer = new float[0];
+    private int[][] argmax = new int[0][];
+    private Tensor output, reluGradient, convGradient;
+    private boolean haveForward;
+    private org.vectorgrad.backend.Backend planned;
+
+    private ConvReluPool(int start, Conv2d conv, ActivationLayer relu, MaxPool2d pool) {
+        this.start = start;
+        this.conv = conv;
+        this.relu = relu;
+        this.pool = pool;
+    }
+
+    /** The chain starting at layer {@code i} of {@code layers}, or null when layers i, i+1, i+2 are not one. */
+    static ConvReluPool at(java.util.List<Layer> layers, int i) {
+        if (i + 2 >= layers.size()) return null;
+        if (layers.get(i) instanceof Conv2d c && layers.get(i + 1) instanceof ActivationLayer a
+                && a.activation() == Activation.RELU && layers.get(i + 2) instanceof MaxPool2d p) {
+            return new ConvReluPool(i, c, a, p);
+        }
+        return null;
+    }
+
+    /** Index of the Conv2d in the Sequential; the chain covers layers start..start+2. */
+    int start() { return start; }
+
+    /** Index of the MaxPool2d, the chain's last layer. */
+    int end() { return start + 2; }
+
+    /** Forgets the last forward (the layers were run one by one since). */
+    void invalidate() { haveForward = false; }
+
+    /** True when the last forward of the Sequential went through this chain. */
+    boolean haveForward() { return haveForward; }
+
+    Tensor forward(Tensor x) {
+        ConvGeometry g = conv.prepareForward(x);
+        plan(g);
+        int n = g.batch();
+        output = AbstractLayer.reuse(output, n, g.outChannels(), poolGeometry.outH(), poolGeometry.outW());
+        float[] y = output.data();
+        for (int c = 0; c < chunks; c++) {
+            int n0 = c * chunk;
+            boolean last = c == chunks - 1;
+            ConvGeometry gc = last ? convLast : convChunk;
+            PoolGeometry pc = last ? poolLast : poolChunk;
+            int count = gc.batch();
+            conv.forwardImages(gc, n0, buffer, 0);
+            relu.backend().pointwise().activationForward(relu.activation(), relu.alpha(), count * convPerImage, buffer, 0, buffer, 0);
+            pool.backend().pooling().maxForward(pc, buffer, 0, y, output.offset() + n0 * poolPerImage, argmax[c]);
+        }
+        haveForward = true;
+        return output;
+    }
+
+    Tensor backward(Tensor gy, boolean needInputGradient) {
+        if (!haveForward) throw new IllegalStateException(pool.describe() + ": backward called before forward");
+        if (!gy.sameShape(output)) {
+            throw new IllegalArgumentException(pool.describe() + ": gradient of the output has shape " + gy.shapeString()
+                    + ", expected " + output.shapeString());
+        }
+        Tensor dy = gy.contiguous();
+        reluGradient = AbstractLayer.reuseLike(reluGradient, output);
+        relu.backend().pointwise().activationBackward(relu.activation(), relu.alpha(), output.size(), output.data(), output.offset(),
+                dy.data(), dy.offset(), reluGradient.data(), reluGradient.offset());
+        ConvGeometry g = convGeometry;
+        convGradient = AbstractLayer.reuse(convGradient, g.batch(), g.outChannels(), g.outH(), g.outW());
+        for (int c = 0; c < chunks; c++) {
+            int n0 = c * chunk;
+            PoolGeometry pc = c == chunks - 1 ? poolLast : poolChunk;
+            pool.backend().pooling().maxBackward(pc, reluGradient.data(), reluGradient.offset() + n0 * poolPerImage, argmax[c],
+                    convGradient.data(), convGradient.offset() + n0 * convPerImage);
+        }
+        return conv.backward(convGradient, needInputGradient);
+    }
+
+    /**
+     * Images per chunk: about {@code targetBytesPerThread} of convolution output per thread, rounded up to whole
+     * image blocks times the threads (so every thread gets the same number of blocks), at most the batch.
+     */
+    static int chunkImages(int batch, int block, int threads, long bytesPerImage, long targetBytesPerThread) {
+        long unit = (long) block * threads;
+        long wanted = Math.max(1, targetBytesPerThread * threads / bytesPerImage);
+        return (int) Math.min(batch, (wanted + unit - 1) / unit * unit);
+    }
+
+    /** The chunking for this geometry (recomputed only when it changes): whole image blocks, a multiple of the threads. */
+    private void plan(ConvGeometry g) {
+        if (g == convGeometry && conv.backend() == planned) return;
+        int n = g.batch();
+        PoolGeometry p = pool.geometryFor(n, g.outChannels(), g.outH(), g.outW());
+        convPerImage = g.outChannels() * g.outH() * g.outW();
+        poolPerImage = g.outChannels() * p.outH() * p.outW();
+        int threads = Math.max(1, conv.backend().threads());
+        int block = Math.max(1, conv.backend().convolution().imageBlock(g));
+        chunk = chunkImages(n, block, threads, 4L * convPerImage, targetBytesPerThread);
+        chunks = (n + chunk - 1) / chunk;
+        int lastCount = n - (chunks - 1) * chunk;
+        convChunk = g.withBatch(chunk);
+        convLast = g.withBatch(lastCount);
+        poolChunk = p.withBatch(chunk);
+        poolLast = p.withBatch(lastCount);
+        if (buffer.length < chunk * convPerImage) buffer = new float[chunk * convPerImage];
+        argmax = new int[chunks][];
+        for (int c = 0; c < chunks; c++) argmax[c] = new int[(c == chunks - 1 ? lastCount : chunk) * poolPerImage];
+        convGeometry = g;
+        poolGeometry = p;
+        planned = conv.backend();
+    }
+}

@@ -1,0 +1,165 @@
+package org.vectorgrad.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.LongFunction;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.vectorgrad.Prerequisites;
+import org.vectorgrad.backend.Availability;
+import org.vectorgrad.backend.Backend;
+import org.vectorgrad.backend.Backends;
+import org.vectorgrad.tensor.Tensor;
+
+/**
+ * A Sequential runs Conv2d → ReLU → MaxPool2d through {@link ConvReluPool} (a few images at a time) when no observer
+ * watches; with an observer it runs the layers one by one. Both must give the same bits: outputs, every parameter
+ * gradient and the input gradient, on every backend and thread count, for batches that do and do not fill the last
+ * chunk, with overlapping and padded pools, images sharing a GEMM, and NaN, -0 and ties in the data.
+ */
+class ConvReluPoolTest {
+    private static final List<Backend> BACKENDS = new ArrayList<>();
+
+    @BeforeAll
+    static void setUp() {
+        BACKENDS.add(Backends.create("scalar", 1));
+        for (int threads : new int[] {1, 2, 3}) {
+            BACKENDS.add(Backends.create("vector", threads));
+            BACKENDS.add(Backends.create("auto", threads));
+            Availability blas = Backends.factories().get("blas").availability();
+            if (blas.available()) BACKENDS.add(Backends.create("blas", threads));
+            else if (Prerequisites.strict()) fail("prerequisite missing (vectorgrad.test.strict=true): OpenBLAS: " + blas.reason());
+        }
+    }
+
+    @AfterAll
+    static void tearDown() {
+        for (Backend b : BACKENDS) b.close();
+    }
+
+    @AfterEach
+    void restoreChunking() {
+        ConvReluPool.targetBytesPerThread = ConvReluPool.TARGET_BYTES_PER_THREAD;
+    }
+
+    /** A first layer on the direct single-channel path, then a 2×2 pool; a second conv whose images share GEMMs, then an overlapping padded pool. */
+    private static Sequential model(long seed) {
+        return new Sequential(
+                new Conv2d(1, 6, 3, 1, 1, seed), new ReLU(), new MaxPool2d(2, 2),
+                new Conv2d(6, 40, 3, 1, 1, seed + 1), new ReLU(), new MaxPool2d(3, 2, 1),
+                new Flatten(), new Dense(40 * 4 * 4, 5, seed + 2));
+    }
+
+    /** Random data around 0 (many negatives, so many ReLU zeros and pool ties), some exact ties, -0, and a NaN or two. */
+    private static Tensor input(int batch, long seed, boolean specials) {
+        Tensor x = Tensor.zeros(batch, 1, 15, 15);
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] d = x.data();
+        for (int i = 0; i < d.length; i++) d[i] = r.nextInt(5) == 0 ? 0.5f : (float) r.nextGaussian();
+        if (specials) {
+            d[7] = -0f;
+            d[d.length / 2] = Float.NaN;
+            d[d.length - 3] = 0f;
+        }
+        return x;
+    }
+
+    @Test
+    void fusedRunsGiveTheLayersBits() {
+        int cases = 0;
+        for (int target : new int[] {ConvReluPool.TARGET_BYTES_PER_THREAD, 3000, 1}) {
+            ConvReluPool.targetBytesPerThread = target;
+            for (Backend be : BACKENDS) {
+                for (int batch : new int[] {1, 5, 13}) {
+                    for (boolean specials : new boolean[] {false, true}) {
+                        compare(be, batch, specials, "target " + target + ", " + be.name() + "/" + be.threads() + ", batch " + batch
+                                + (specials ? ", NaN/-0" : ""));
+                        cases++;
+                    }
+                }
+            }
+        }
+        assertTrue(cases >= 3 * 7 * 6, "cases run: " + cases);
+    }
+
+    private static void compare(Backend be, int batch, boolean specials, String what) {
+        Sequential fused = model(11).on(be), layered = model(11).on(be);
+        layered.observe((s, i, l, y, training) -> { });
+        Tensor x = input(batch, 5 + batch, specials);
+        SplittableRandom r = new SplittableRandom(batch);
+        for (int step = 0; step < 2; step++) { // twice: the second call reuses every buffer
+            Tensor yf = fused.forward(x, true), yl = layered.forward(x, true);
+            assertBits(yl.data(), yf.data(), what + ": output");
+            Tensor gy = Tensor.zeros(yf.shape());
+            for (int i = 0; i < gy.size(); i++) gy.data()[i] = (float) r.nextGaussian();
+            boolean needInput = step == 0;
+            Tensor dxf = fused.backward(gy, needInput), dxl = layered.backward(gy, needInput);
+            if (needInput) assertBits(dxl.data(), dxf.data(), what + ": input gradient");
+            else {
+                assertNull(dxf, what);
+                assertNull(dxl, what);
+            }
+            List<Parameter> pf = fused.parameters(), pl = layered.parameters();
+            for (int i = 0; i < pf.size(); i++) assertBits(pl.get(i).grad().data(), pf.get(i).grad().data(), what + ": gradient of parameter " + i);
+        }
+    }
+
+    private static void assertBits(float[] want, float[] got, String what) {
+        assertEquals(want.length, got.length, what);
+        for (int i = 0; i < want.length; i++) {
+            if (Float.floatToIntBits(want[i]) != Float.floatToIntBits(got[i])) {
+                fail(what + "[" + i + "]: layer by layer " + want[i] + ", fused " + got[i]);
+            }
+        }
+    }
+
+    @Test
+    void anObserverSeesEveryLayerAndTheChainStepsAside() {
+        try (Backend be = Backends.create("vector", 2)) {
+            Sequential m = model(3).on(be);
+            List<Integer> seen = new ArrayList<>();
+            m.observe((s, i, l, y, training) -> seen.add(i));
+            Tensor x = input(4, 1, false);
+            m.forward(x, true);
+            assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7), seen);
+            Tensor gy = Tensor.zeros(4, 5);
+            gy.data()[0] = 1f;
+            assertNotNull(m.backward(gy, true));
+        }
+    }
+
+    @Test
+    void backwardBeforeForwardAndWrongGradientShapesAreRefusedByName() {
+        try (Backend be = Backends.create("vector", 1)) {
+            Sequential m = new Sequential(new Conv2d(1, 2, 3, 1, 1, 1), new ReLU(), new MaxPool2d(2, 2)).on(be);
+            IllegalStateException early = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> m.backward(Tensor.zeros(1, 2, 2, 2)));
+            assertTrue(early.getMessage().contains("before forward"), early.getMessage());
+            m.forward(input(1, 1, false), true);
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> m.backward(Tensor.zeros(1, 2, 3, 3)));
+            assertTrue(e.getMessage().contains("MaxPool2d") && e.getMessage().contains("[1, 2, 7, 7]"), e.getMessage());
+        }
+    }
+
+    @Test
+    void chunksAreWholeImageBlocksAndAMultipleOfTheThreads() {
+        long conv2 = 64 * 14 * 14 * 4; // the reference CNN's second conv: 50 KB of output per image, 4 images per GEMM
+        assertEquals(16, ConvReluPool.chunkImages(128, 4, 2, conv2, 256 << 10)); // 10 wanted, rounded up to 2 threads x 4
+        assertEquals(8, ConvReluPool.chunkImages(128, 4, 1, conv2, 256 << 10));
+        assertEquals(6, ConvReluPool.chunkImages(128, 1, 2, 32 * 28 * 28 * 4, 256 << 10)); // first conv: 100 KB per image
+        assertEquals(5, ConvReluPool.chunkImages(5, 4, 2, conv2, 256 << 10));            // never more than the batch
+        assertEquals(64, ConvReluPool.chunkImages(128, 4, 16, 1L << 30, 256 << 10));      // huge images: one block per thread
+        assertEquals(128, ConvReluPool.chunkImages(128, 1, 1, 4, 256 << 10));
+    }
+}
