@@ -34,11 +34,13 @@ public abstract class Convolution {
     }
 
     /**
-     * The images computed together: {@link #forward} on the images {@code [n0, n0 + k)} of a batch (n0 a multiple of
-     * this, k a multiple of it or the rest of the batch) gives the bits of those images in a forward over the whole
-     * batch, for any thread count. 1 when every image is computed alone; the im2col kernels put several images into
-     * one GEMM. Lets a caller run a batch a few images at a time (a fused Conv2d → ReLU → MaxPool2d) without
-     * changing a bit.
+     * The images computed together. On the images {@code [n0, n0 + k)} of a batch (n0 a multiple of this, k a
+     * multiple of it or the rest of the batch), {@link #forward} and {@link #backwardData} give the bits of those
+     * images in a call on the whole batch, and {@link #backwardWeights} calls on consecutive such parts, in order,
+     * accumulate the bits of one call on the whole batch; at any thread count. 1 when every image is computed and
+     * reduced alone (the scalar oracle); the vector kernels put several images into one GEMM and sum the weight
+     * gradient in groups. Lets a caller run a batch a few images at a time (a fused Conv2d → ReLU → MaxPool2d)
+     * without changing a bit.
      */
     public int imageBlock(ConvGeometry g) {
         return 1;

@@ -124,6 +124,35 @@ public final class Conv2d extends AbstractLayer {
                 b == null ? null : b.data(), b == null ? 0 : b.offset(), y, yOff, scratch);
     }
 
+    /**
+     * For {@link ConvReluPool}: starts a backward over the input given to {@link #prepareForward}; returns the
+     * input-gradient tensor that {@link #backwardImages} fills, or null when it is not wanted.
+     */
+    Tensor prepareBackward(boolean needInputGradient) {
+        requireForward(input);
+        if (!needInputGradient) return null;
+        ConvGeometry g = geometry;
+        gradInput = reuse(gradInput, g.batch(), inChannels, g.inH(), g.inW());
+        return gradInput;
+    }
+
+    /**
+     * For {@link ConvReluPool}: the backward of the images {@code [n0, n0 + chunk.batch())} given dL/d(their output)
+     * at {@code dy[dyOff ..]}: accumulates the weight and bias gradients and, when wanted, writes their part of the
+     * input gradient. Over chunks cut at multiples of {@code Convolution.imageBlock} this gives the bits of
+     * {@link #backward(Tensor, boolean)} on the whole batch.
+     */
+    void backwardImages(ConvGeometry chunk, int n0, float[] dy, int dyOff, boolean needInputGradient) {
+        Backend be = backend();
+        int image = inChannels * chunk.inH() * chunk.inW();
+        Tensor dw = weight.grad(), db = bias == null ? null : bias.grad();
+        be.convolution().backwardWeights(chunk, input.data(), input.offset() + n0 * image, dy, dyOff, dw.data(), dw.offset(),
+                db == null ? null : db.data(), db == null ? 0 : db.offset(), scratch);
+        if (!needInputGradient) return;
+        Tensor w = weight.value();
+        be.convolution().backwardData(chunk, dy, dyOff, w.data(), w.offset(), gradInput.data(), gradInput.offset() + n0 * image, scratch);
+    }
+
     @Override
     public Tensor backward(Tensor gy) {
         return backward(gy, true);

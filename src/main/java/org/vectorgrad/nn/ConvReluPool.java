@@ -13,10 +13,12 @@ import org.vectorgrad.tensor.Tensor;
  * <pre>
  *   forward, per chunk of images:  conv → chunk buffer, ReLU in place, max pool → output and arg-max
  *   backward:  g = ReLU'(pooled output, dL/d(output))   (on the pooled tensor, a quarter of the size)
- *              dL/d(conv output) = max-pool backward of g, per chunk;  then the Conv2d's own backward
+ *              per chunk: dL/d(conv output) = max-pool backward of g → chunk buffer, then the convolution's
+ *              weight, bias and input gradients of those images
  * </pre>
  * The results are the layers' bits: the convolution is called on chunks aligned to its
- * {@link org.vectorgrad.backend.Convolution#imageBlock image blocks}; the ReLU and the pool are element- and
+ * {@link org.vectorgrad.backend.Convolution#imageBlock image blocks} (whose contract is that its forward, backward
+ * and batch reductions give the whole batch's bits on such chunks); the ReLU and the pool are element- and
  * plane-wise; and the ReLU's derivative at a pool's winner reads the same value (the pooled output is the ReLU
  * output it copied), while every position that wins no window gets 0 either way. {@code ConvReluPoolTest} checks
  * outputs and gradients bitwise against the layers one by one on every backend.
@@ -38,7 +40,7 @@ final class ConvReluPool {
     private int chunk, chunks, convPerImage, poolPerImage;
     private float[] buffer = new float[0];
     private int[][] argmax = new int[0][];
-    private Tensor output, reluGradient, convGradient;
+    private Tensor output, reluGradient;
     private boolean haveForward;
     private org.vectorgrad.backend.Backend planned;
 
@@ -101,15 +103,16 @@ final class ConvReluPool {
         reluGradient = AbstractLayer.reuseLike(reluGradient, output);
         relu.backend().pointwise().activationBackward(relu.activation(), relu.alpha(), output.size(), output.data(), output.offset(),
                 dy.data(), dy.offset(), reluGradient.data(), reluGradient.offset());
-        ConvGeometry g = convGeometry;
-        convGradient = AbstractLayer.reuse(convGradient, g.batch(), g.outChannels(), g.outH(), g.outW());
+        Tensor dx = conv.prepareBackward(needInputGradient);
         for (int c = 0; c < chunks; c++) {
             int n0 = c * chunk;
-            PoolGeometry pc = c == chunks - 1 ? poolLast : poolChunk;
-            pool.backend().pooling().maxBackward(pc, reluGradient.data(), reluGradient.offset() + n0 * poolPerImage, argmax[c],
-                    convGradient.data(), convGradient.offset() + n0 * convPerImage);
+            boolean last = c == chunks - 1;
+            // dL/d(conv output) of the chunk's images, in the chunk buffer: it never goes to memory
+            pool.backend().pooling().maxBackward(last ? poolLast : poolChunk, reluGradient.data(), reluGradient.offset() + n0 * poolPerImage,
+                    argmax[c], buffer, 0);
+            conv.backwardImages(last ? convLast : convChunk, n0, buffer, 0, needInputGradient);
         }
-        return conv.backward(convGradient, needInputGradient);
+        return dx;
     }
 
     /**

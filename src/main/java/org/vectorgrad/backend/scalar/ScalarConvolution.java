@@ -80,8 +80,9 @@ public final class ScalarConvolution extends Convolution {
                 int c = grp * cg + ci;
                 for (int kh = 0; kh < g.kernelH(); kh++) {
                     for (int kw = 0; kw < g.kernelW(); kw++) {
-                        float acc = 0f;
+                        int wi = dwOff + ((o * cg + ci) * g.kernelH() + kh) * g.kernelW() + kw;
                         for (int n = 0; n < g.batch(); n++) {
+                            float acc = 0f; // one image's sum, added per image: the same bits however the batch is cut
                             for (int yy = 0; yy < oh; yy++) {
                                 int ih = yy * g.strideH() - g.padTop() + kh * g.dilationH();
                                 if (ih < 0 || ih >= g.inH()) continue;
@@ -92,8 +93,8 @@ public final class ScalarConvolution extends Convolution {
                                             * dy[dyOff + ((n * g.outChannels() + o) * oh + yy) * ow + xx];
                                 }
                             }
+                            dw[wi] += acc;
                         }
-                        dw[dwOff + ((o * cg + ci) * g.kernelH() + kh) * g.kernelW() + kw] += acc;
                     }
                 }
             }
@@ -101,12 +102,12 @@ public final class ScalarConvolution extends Convolution {
         if (db == null) return;
         int spatial = oh * ow;
         for (int o = 0; o < g.outChannels(); o++) {
-            float s = 0f;
             for (int n = 0; n < g.batch(); n++) {
                 int base = dyOff + (n * g.outChannels() + o) * spatial;
+                float s = 0f;
                 for (int p = 0; p < spatial; p++) s += dy[base + p];
+                db[dbOff + o] += s;
             }
-            db[dbOff + o] += s;
         }
     }
 }

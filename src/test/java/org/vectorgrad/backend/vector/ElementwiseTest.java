@@ -113,8 +113,16 @@ class ElementwiseTest {
                 for (int n = 0; n < s[0]; n++) for (int p = 0; p < s[2]; p++) sum += dy[(n * s[1] + c) * s[2] + p];
                 want[c] = sum;
             }
-            ReductionKernels.channelSums(s[0], s[1], s[2], dy, 0, got, 0, 0, s[1]);   // the conv bias gradient's kernel
+            ReductionKernels.channelSums(s[0], s[0], s[1], s[2], dy, 0, got, 0, 0, s[1]);   // the conv bias gradient's kernel
             close(want, got, "channelSums");
+            // grouped: one call on the batch = calls on its group-aligned parts, bit for bit
+            float[] whole = new float[s[1]], parts = new float[s[1]];
+            ReductionKernels.channelSums(s[0], 2, s[1], s[2], dy, 0, whole, 0, 0, s[1]);
+            for (int n0 = 0; n0 < s[0]; n0 += 2) {
+                ReductionKernels.channelSums(Math.min(2, s[0] - n0), 2, s[1], s[2], dy, n0 * s[1] * s[2], parts, 0, 0, s[1]);
+            }
+            assertArrayEquals(whole, parts, "channelSums in groups of 2");
+            close(want, whole, "channelSums in groups of 2");
         }
     }
 

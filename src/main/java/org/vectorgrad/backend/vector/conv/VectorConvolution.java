@@ -30,16 +30,25 @@ import org.vectorgrad.parallel.Dispatcher;
  * <p>Parallelism and determinism: forward and backward-data cut the batch into fixed blocks of B images
  * (B depends on the geometry only) and hand contiguous runs of blocks to the threads; every image is computed
  * by exactly one GEMM whose shape never depends on the thread count. Backward-weights is a reduction over the
- * batch: the batch is cut into {@link #WEIGHT_CHUNKS} fixed chunks, each chunk sums its images in order into its
- * own partial buffer, and the partials are added to {@code dw} in chunk order. The GEMM is called from inside
- * dispatched tasks, where the dispatcher runs nested work inline.
+ * batch: each group of {@link #WEIGHT_GROUP} consecutive images is summed in order into its own partial buffer
+ * (a few groups in parallel per round), and the partials are added to {@code dw} in group order; the bias gradient
+ * is flushed into {@code db} per group the same way. So the bits depend on neither the thread count nor where a
+ * caller cuts the batch, as long as it cuts at multiples of {@link #imageBlock} (what the fused
+ * Conv2d → ReLU → MaxPool2d does). The GEMM is called from inside dispatched tasks, where the dispatcher runs
+ * nested work inline.
  *
  * <p>Scratch slots: 0 for the weight-gradient partials, {@code 1 + 3t} for the column matrix of task t,
  * {@code 2 + 3t} for its GEMM output / gathered gradient, {@code 3 + 3t} for its padded plane.
  */
 public final class VectorConvolution extends Convolution {
-    /** Fixed batch chunking of backward-weights (divisible by 1, 2, 3, 4 and 6 threads). */
-    static final int WEIGHT_CHUNKS = 12;
+    /**
+     * Backward-weights sums the images of each group of this many (images [0, 4), [4, 8) ...) into a partial, then
+     * adds the groups' partials to dw in order: the grouping depends on the image index only, so a call on a batch
+     * cut at multiples of {@link #imageBlock} gives the bits of one call on the whole batch, at any thread count.
+     */
+    static final int WEIGHT_GROUP = 4;
+    /** Groups computed in parallel per round (times the threads), each into its own partial buffer. */
+    static final int GROUPS_PER_THREAD = 2;
     /** Columns aimed at when several images share one GEMM (measured: 4 × 196 columns ran 1.2-1.5× one image's). */
     static final int TARGET_COLUMNS = 768;
     /** Most images put side by side, which bounds the column buffer. */
@@ -82,10 +91,18 @@ public final class VectorConvolution extends Convolution {
 
     // ---- forward --------------------------------------------------------------------------------------------
 
-    /** {@link #imagesPerGemm}: the direct single-channel kernels compute each image alone. */
+    /**
+     * The images of one im2col GEMM ({@link #imagesPerGemm}; 1 on the direct single-channel path), rounded up to a
+     * multiple of the backward-weights group ({@link #WEIGHT_GROUP}).
+     */
     @Override
     public int imageBlock(ConvGeometry g) {
-        return DirectSingleChannel.applies(g) ? 1 : imagesPerGemm(g);
+        int perGemm = DirectSingleChannel.applies(g) ? 1 : imagesPerGemm(g);
+        return perGemm * WEIGHT_GROUP / gcd(perGemm, WEIGHT_GROUP);
+    }
+
+    private static int gcd(int a, int b) {
+        return b == 0 ? a : gcd(b, a % b);
     }
 
     /** The same kernels, on the same threads, with their GEMMs sent to {@code other}. */
@@ -238,9 +255,14 @@ public final class VectorConvolution extends Convolution {
 
     // ---- backward weights -----------------------------------------------------------------------------------
 
-    /** Batch chunks with their own weight-gradient partials: fewer for huge weights, so chunks·weights fits an int. */
-    static int weightChunks(ConvGeometry g) {
-        return (int) Math.max(1, Math.min(Math.min(WEIGHT_CHUNKS, g.batch()), ConvGeometry.MAX_ELEMENTS / g.weightSize()));
+    /**
+     * Groups computed at once, each into its own partial buffer: a few per thread, fewer for huge weights so that
+     * the partials fit an int-indexed array.
+     */
+    static int weightSlots(ConvGeometry g, int threads) {
+        int groups = (g.batch() + WEIGHT_GROUP - 1) / WEIGHT_GROUP;
+        long wanted = Math.min(groups, (long) GROUPS_PER_THREAD * threads);
+        return (int) Math.max(1, Math.min(wanted, ConvGeometry.MAX_ELEMENTS / g.weightSize()));
     }
 
     @Override
@@ -251,23 +273,29 @@ public final class VectorConvolution extends Convolution {
         c.scratch = scratch;
         try {
             c.wsize = g.weightSize();
-            c.chunks = weightChunks(g);
-            c.tasks = Math.min(dispatcher.threads(), c.chunks);
+            int groups = (g.batch() + WEIGHT_GROUP - 1) / WEIGHT_GROUP;
+            c.slots = weightSlots(g, dispatcher.threads());
             c.direct = DirectSingleChannel.applies(g);
             c.noCols = !c.direct && isPointwise(g);
             c.colsSize = kOf(g) * g.outH() * g.outW() + Im2col.SLACK;
             c.padSize = Im2col.padSize(g);
-            c.partials = scratch.floats(SLOT_PARTIALS, c.chunks * c.wsize);
+            c.partials = scratch.floats(SLOT_PARTIALS, c.slots * c.wsize);
+            int maxTasks = Math.min(dispatcher.threads(), c.slots);
             if (!c.noCols) {
-                for (int t = 0; t < c.tasks; t++) {
+                for (int t = 0; t < maxTasks; t++) {
                     scratch.floats(colsSlot(t), c.colsSize);
                     scratch.floats(padSlot(t), c.padSize);
                 }
             }
-            dispatcher.forEach(c.tasks, c.backwardWeightsChunks);
-            // dw += partial[0] + partial[1] + ... in chunk order; element ranges split across threads
             c.reduceTasks = Math.min(dispatcher.threads(), Math.max(1, c.wsize / 4096));
-            dispatcher.forEach(c.reduceTasks, c.reducePartials);
+            // rounds of `slots` groups: computed in parallel, then added to dw in group order
+            for (int r0 = 0; r0 < groups; r0 += c.slots) {
+                c.round0 = r0;
+                c.roundGroups = Math.min(c.slots, groups - r0);
+                c.tasks = Math.min(dispatcher.threads(), c.roundGroups);
+                dispatcher.forEach(c.tasks, c.backwardWeightsGroups);
+                dispatcher.forEach(c.reduceTasks, c.reducePartials);
+            }
             if (db != null) {
                 c.biasTasks = Math.min(dispatcher.threads(), g.outChannels());
                 dispatcher.forEach(c.biasTasks, c.biasSums);
@@ -306,7 +334,7 @@ public final class VectorConvolution extends Convolution {
         final ChunkTask forwardBlocks = this::forwardBlocks;
         final ChunkTask backwardDataDirect = this::backwardDataDirect;
         final ChunkTask backwardDataBlocks = this::backwardDataBlocks;
-        final ChunkTask backwardWeightsChunks = this::backwardWeightsChunks;
+        final ChunkTask backwardWeightsGroups = this::backwardWeightsGroups;
         final ChunkTask reducePartials = this::reducePartials;
         final ChunkTask biasSums = this::biasSums;
         ConvGeometry g;
@@ -314,7 +342,7 @@ public final class VectorConvolution extends Convolution {
         int xOff, wOff, biasOff, yOff, dyOff, dxOff, dwOff, dbOff;
         Scratch scratch;
         boolean pointwise, direct, noCols;
-        int tasks, per, blocks, colsSize, auxSize, padSize, wsize, chunks, reduceTasks, biasTasks;
+        int tasks, per, blocks, colsSize, auxSize, padSize, wsize, slots, round0, roundGroups, reduceTasks, biasTasks;
 
         /** Drops the caller's arrays so that an idle thread's call state keeps nothing alive. */
         void clear() {
@@ -362,30 +390,32 @@ public final class VectorConvolution extends Convolution {
             }
         }
 
-        private void backwardWeightsChunks(int t) {
+        /** Task t's groups of the current round: group round0 + i is summed into partial slot i. */
+        private void backwardWeightsGroups(int t) {
             float[] cols = noCols ? null : scratch.floats(colsSlot(t), colsSize);
             float[] pad = noCols ? null : scratch.floats(padSlot(t), padSize);
-            for (int c = first(chunks, t, tasks), cEnd = first(chunks, t + 1, tasks); c < cEnd; c++) {
-                int n0 = first(g.batch(), c, chunks), n1 = first(g.batch(), c + 1, chunks);
+            for (int i = first(roundGroups, t, tasks), iEnd = first(roundGroups, t + 1, tasks); i < iEnd; i++) {
+                int n0 = (round0 + i) * WEIGHT_GROUP, n1 = Math.min(g.batch(), n0 + WEIGHT_GROUP);
                 for (int n = n0; n < n1; n++) {
                     if (direct) {
                         Im2col.im2col(g, x, xOff + n * g.inH() * g.inW(), 0, cols, 0, g.outH() * g.outW(), pad);
-                        DirectSingleChannel.backwardWeights(g, cols, dy, dyOff, n, partials, c * wsize, n == n0);
+                        DirectSingleChannel.backwardWeights(g, cols, dy, dyOff, n, partials, i * wsize, n == n0);
                     } else {
-                        backwardWeightsImage(g, x, xOff, dy, dyOff, partials, c * wsize, cols, pad, n, n == n0);
+                        backwardWeightsImage(g, x, xOff, dy, dyOff, partials, i * wsize, cols, pad, n, n == n0);
                     }
                 }
             }
         }
 
+        /** dw += partial[0] + partial[1] + ... of the round, in group order; element ranges split across tasks. */
         private void reducePartials(int t) {
             int i0 = first(wsize, t, reduceTasks), i1 = first(wsize, t + 1, reduceTasks);
-            for (int c = 0; c < chunks; c++) ChannelOps.addInto(partials, c * wsize + i0, dw, dwOff + i0, i1 - i0);
+            for (int c = 0; c < roundGroups; c++) ChannelOps.addInto(partials, c * wsize + i0, dw, dwOff + i0, i1 - i0);
         }
 
         private void biasSums(int t) {
             int oc = g.outChannels(), sp = g.outH() * g.outW();
-            ReductionKernels.channelSums(g.batch(), oc, sp, dy, dyOff, db, dbOff, first(oc, t, biasTasks), first(oc, t + 1, biasTasks));
+            ReductionKernels.channelSums(g.batch(), WEIGHT_GROUP, oc, sp, dy, dyOff, db, dbOff, first(oc, t, biasTasks), first(oc, t + 1, biasTasks));
         }
     }
 

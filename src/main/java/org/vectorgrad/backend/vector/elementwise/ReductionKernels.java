@@ -27,20 +27,26 @@ public final class ReductionKernels {
         }
     }
 
-    /** {@code db[c] += Σ_{n,p} dy[n, c, p]} for channels [chFrom, chTo), lane-parallel partial sums in float. */
-    public static void channelSums(int batch, int channels, int spatial, float[] dy, int dyOff, float[] db, int dbOff,
+    /**
+     * {@code db[c] += Σ_{n,p} dy[n, c, p]} for channels [chFrom, chTo), lane-parallel partial sums in float, added
+     * to db once per {@code group} images (images [0, group), then [group, 2·group) ...): a call on a batch cut at
+     * multiples of {@code group} gives the bits of one call on the whole batch.
+     */
+    public static void channelSums(int batch, int group, int channels, int spatial, float[] dy, int dyOff, float[] db, int dbOff,
                                    int chFrom, int chTo) {
         int bound = F.loopBound(spatial);
         for (int c = chFrom; c < chTo; c++) {
-            FloatVector acc = FloatVector.zero(F);
-            float tail = 0f;
-            for (int nb = 0; nb < batch; nb++) {
-                int base = dyOff + (nb * channels + c) * spatial;
-                int p = 0;
-                for (; p < bound; p += N) acc = acc.add(FloatVector.fromArray(F, dy, base + p));
-                for (; p < spatial; p++) tail += dy[base + p];
+            for (int n0 = 0; n0 < batch; n0 += group) {
+                FloatVector acc = FloatVector.zero(F);
+                float tail = 0f;
+                for (int nb = n0, n1 = Math.min(batch, n0 + group); nb < n1; nb++) {
+                    int base = dyOff + (nb * channels + c) * spatial;
+                    int p = 0;
+                    for (; p < bound; p += N) acc = acc.add(FloatVector.fromArray(F, dy, base + p));
+                    for (; p < spatial; p++) tail += dy[base + p];
+                }
+                db[dbOff + c] += Lanes.sum(acc) + tail;
             }
-            db[dbOff + c] += Lanes.sum(acc) + tail;
         }
     }
 }

@@ -23,12 +23,14 @@ class ConvSizeLimitTest {
     }
 
     @Test
-    void weightGradientChunksAreLimitedSoThePartialsFitAnInt() {
-        // 400 x 50000 x 3 x 3 = 1.8e8 weights: 12 chunks of partials would be 2.16e9 floats
-        ConvGeometry g = ConvGeometry.simple(16, 50000, 3, 3, 400, 3, 1, 0);
-        int chunks = VectorConvolution.weightChunks(g);
-        assertEquals(11, chunks);
-        assertTrue((long) chunks * g.weightSize() <= ConvGeometry.MAX_ELEMENTS);
-        assertEquals(VectorConvolution.WEIGHT_CHUNKS, VectorConvolution.weightChunks(ConvGeometry.simple(16, 8, 9, 9, 8, 3, 1, 0)));
+    void weightGradientPartialsAreLimitedSoTheyFitAnInt() {
+        // 400 x 50000 x 3 x 3 = 1.8e8 weights: 12 partials would be 2.16e9 floats
+        ConvGeometry g = ConvGeometry.simple(48, 50000, 3, 3, 400, 3, 1, 0);
+        int slots = VectorConvolution.weightSlots(g, 8);
+        assertEquals(11, slots);
+        assertTrue((long) slots * g.weightSize() <= ConvGeometry.MAX_ELEMENTS);
+        // small weights: GROUPS_PER_THREAD per thread, at most one per group of images
+        assertEquals(4, VectorConvolution.weightSlots(ConvGeometry.simple(16, 8, 9, 9, 8, 3, 1, 0), 2));
+        assertEquals(2, VectorConvolution.weightSlots(ConvGeometry.simple(5, 8, 9, 9, 8, 3, 1, 0), 8));
     }
 }
