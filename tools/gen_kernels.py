@@ -13,6 +13,9 @@ OUT = "src/main/java/org/vectorgrad/backend/vector/gemm"
 # (bits, MR, k unroll): NR is always 2 vectors. The table in docs/decisions.md says which one each width uses:
 # 12 for 512-bit (32 zmm registers), 4 for 256 and 128-bit (16 ymm/xmm registers: 6 spills an accumulator there).
 SHAPES = [(512, 8, 1), (512, 12, 1), (256, 6, 1), (256, 4, 1), (128, 6, 1), (128, 4, 1)]
+# Row subsets with their own loop, for a last micro-panel with few valid rows (M = 64 is five panels of 12 and one
+# of 4; M = 128 ends with 8): the padding rows would cost as much as real ones. docs/decisions.md §2c.
+PARTIAL_ROWS = {(512, 12): [4, 8], (512, 8): [4]}
 
 
 def gen(bits, mr, unroll=1, name=None):
@@ -71,6 +74,35 @@ def gen(bits, mr, unroll=1, name=None):
         w(f"        {acc[r][0]}.intoArray(tile, {r * 2} * L);")
         w(f"        {acc[r][1]}.intoArray(tile, {r * 2 + 1} * L);")
     w("    }")
+    subsets = PARTIAL_ROWS.get((bits, mr), [])
+    if subsets:
+        w("")
+        w("    @Override")
+        w("    void runRows(int rows, int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {")
+        for i, rows in enumerate(subsets):
+            w(f"        {'if' if i == 0 else 'else if'} (rows <= {rows}) run{rows}(kc, a, aOff, b, bOff, tile);")
+        w("        else run(kc, a, aOff, b, bOff, tile);")
+        w("    }")
+    for rows in subsets:
+        # The first `rows` rows of a panel packed for MR rows: each of those rows sees the FMAs of run(), in the same
+        # order, so its values are run()'s bits; the rows of zero padding below are not computed (nor stored).
+        w("")
+        w(f"    /** Rows 0..{rows - 1} of {{@link #run}}'s tile (a panel with at most {rows} valid rows), the same bits; the other rows are not written. */")
+        w(f"    private void run{rows}(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {{")
+        for r in range(rows):
+            w(f"        FloatVector {acc[r][0]} = FloatVector.zero(S), {acc[r][1]} = FloatVector.zero(S);")
+        w("        for (int p = 0; p < kc; p++) {")
+        w("            FloatVector b0 = FloatVector.fromArray(S, b, bOff + p * NR);")
+        w("            FloatVector b1 = FloatVector.fromArray(S, b, bOff + p * NR + L);")
+        for r in range(rows):
+            w(f"            FloatVector a{r}_0 = FloatVector.broadcast(S, a[aOff + p * {mr} + {r}]);")
+            w(f"            {acc[r][0]} = a{r}_0.fma(b0, {acc[r][0]});")
+            w(f"            {acc[r][1]} = a{r}_0.fma(b1, {acc[r][1]});")
+        w("        }")
+        for r in range(rows):
+            w(f"        {acc[r][0]}.intoArray(tile, {r * 2} * L);")
+            w(f"        {acc[r][1]}.intoArray(tile, {r * 2 + 1} * L);")
+        w("    }")
     w("")
     w("    @Override")
     w("    void storeFull(float[] tile, float alpha, float[] c, int cOff, int ldc) {")

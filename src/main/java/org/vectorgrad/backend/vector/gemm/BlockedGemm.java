@@ -225,8 +225,9 @@ public final class BlockedGemm extends Gemm {
                 int jr = q * nr, ncols = Math.min(nr, cols - jr), pbOff = q * kc * nr;
                 int cRow = cOff + i0 * ldc + j0 + jr;
                 for (int ir = 0; ir < rows; ir += mr) {
-                    kernel.run(kc, pa, ir * kc, pb, pbOff, tile);
                     int nrows = Math.min(mr, rows - ir), ci = cRow + ir * ldc;
+                    if (nrows == mr) kernel.run(kc, pa, ir * kc, pb, pbOff, tile);
+                    else kernel.runRows(nrows, kc, pa, ir * kc, pb, pbOff, tile); // skip the padding rows' FMAs
                     if (nrows < mr || ncols < nr) kernel.storeEdge(tile, alpha, beta, c, ci, ldc, nrows, ncols);
                     else if (beta == 0f) kernel.storeFull(tile, alpha, c, ci, ldc);
                     else kernel.storeFull(tile, alpha, beta, c, ci, ldc);

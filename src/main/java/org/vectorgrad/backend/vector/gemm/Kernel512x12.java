@@ -96,6 +96,101 @@ final class Kernel512x12 extends MicroKernel {
     }
 
     @Override
+    void runRows(int rows, int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
+        if (rows <= 4) run4(kc, a, aOff, b, bOff, tile);
+        else if (rows <= 8) run8(kc, a, aOff, b, bOff, tile);
+        else run(kc, a, aOff, b, bOff, tile);
+    }
+
+    /** Rows 0..3 of {@link #run}'s tile (a panel with at most 4 valid rows), the same bits; the other rows are not written. */
+    private void run4(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bOff + p * NR);
+            FloatVector b1 = FloatVector.fromArray(S, b, bOff + p * NR + L);
+            FloatVector a0_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 0]);
+            c0_0 = a0_0.fma(b0, c0_0);
+            c0_1 = a0_0.fma(b1, c0_1);
+            FloatVector a1_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 1]);
+            c1_0 = a1_0.fma(b0, c1_0);
+            c1_1 = a1_0.fma(b1, c1_1);
+            FloatVector a2_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 2]);
+            c2_0 = a2_0.fma(b0, c2_0);
+            c2_1 = a2_0.fma(b1, c2_1);
+            FloatVector a3_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 3]);
+            c3_0 = a3_0.fma(b0, c3_0);
+            c3_1 = a3_0.fma(b1, c3_1);
+        }
+        c0_0.intoArray(tile, 0 * L);
+        c0_1.intoArray(tile, 1 * L);
+        c1_0.intoArray(tile, 2 * L);
+        c1_1.intoArray(tile, 3 * L);
+        c2_0.intoArray(tile, 4 * L);
+        c2_1.intoArray(tile, 5 * L);
+        c3_0.intoArray(tile, 6 * L);
+        c3_1.intoArray(tile, 7 * L);
+    }
+
+    /** Rows 0..7 of {@link #run}'s tile (a panel with at most 8 valid rows), the same bits; the other rows are not written. */
+    private void run8(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        FloatVector c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S);
+        FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bOff + p * NR);
+            FloatVector b1 = FloatVector.fromArray(S, b, bOff + p * NR + L);
+            FloatVector a0_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 0]);
+            c0_0 = a0_0.fma(b0, c0_0);
+            c0_1 = a0_0.fma(b1, c0_1);
+            FloatVector a1_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 1]);
+            c1_0 = a1_0.fma(b0, c1_0);
+            c1_1 = a1_0.fma(b1, c1_1);
+            FloatVector a2_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 2]);
+            c2_0 = a2_0.fma(b0, c2_0);
+            c2_1 = a2_0.fma(b1, c2_1);
+            FloatVector a3_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 3]);
+            c3_0 = a3_0.fma(b0, c3_0);
+            c3_1 = a3_0.fma(b1, c3_1);
+            FloatVector a4_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 4]);
+            c4_0 = a4_0.fma(b0, c4_0);
+            c4_1 = a4_0.fma(b1, c4_1);
+            FloatVector a5_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 5]);
+            c5_0 = a5_0.fma(b0, c5_0);
+            c5_1 = a5_0.fma(b1, c5_1);
+            FloatVector a6_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 6]);
+            c6_0 = a6_0.fma(b0, c6_0);
+            c6_1 = a6_0.fma(b1, c6_1);
+            FloatVector a7_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 7]);
+            c7_0 = a7_0.fma(b0, c7_0);
+            c7_1 = a7_0.fma(b1, c7_1);
+        }
+        c0_0.intoArray(tile, 0 * L);
+        c0_1.intoArray(tile, 1 * L);
+        c1_0.intoArray(tile, 2 * L);
+        c1_1.intoArray(tile, 3 * L);
+        c2_0.intoArray(tile, 4 * L);
+        c2_1.intoArray(tile, 5 * L);
+        c3_0.intoArray(tile, 6 * L);
+        c3_1.intoArray(tile, 7 * L);
+        c4_0.intoArray(tile, 8 * L);
+        c4_1.intoArray(tile, 9 * L);
+        c5_0.intoArray(tile, 10 * L);
+        c5_1.intoArray(tile, 11 * L);
+        c6_0.intoArray(tile, 12 * L);
+        c6_1.intoArray(tile, 13 * L);
+        c7_0.intoArray(tile, 14 * L);
+        c7_1.intoArray(tile, 15 * L);
+    }
+
+    @Override
     void storeFull(float[] tile, float alpha, float[] c, int cOff, int ldc) {
         FloatVector va = FloatVector.broadcast(S, alpha);
         for (int r = 0; r < 12; r++) {

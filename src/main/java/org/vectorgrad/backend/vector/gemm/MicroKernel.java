@@ -24,6 +24,15 @@ abstract class MicroKernel {
     /** {@code tile[r·NR + j] = Σ_p a[aOff + p·MR + r]·b[bOff + p·NR + j]} for the full MR x NR tile. */
     abstract void run(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile);
 
+    /**
+     * {@link #run} for a panel whose rows from {@code rows} on are zero padding: at least the first {@code rows}
+     * rows of the tile get {@code run}'s bits (the other rows may be left unwritten). Kernels with a wide MR
+     * override it with loops over fewer rows.
+     */
+    void runRows(int rows, int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
+        run(kc, a, aOff, b, bOff, tile);
+    }
+
     /** A full tile into C when beta is 0: {@code C = alpha·tile}, C not read. */
     abstract void storeFull(float[] tile, float alpha, float[] c, int cOff, int ldc);
 

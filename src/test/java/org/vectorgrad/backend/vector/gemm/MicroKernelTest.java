@@ -48,6 +48,25 @@ class MicroKernelTest {
     }
 
     @Test
+    void rowSubsetsGiveTheFullKernelsBitsOnTheirRows() {
+        SplittableRandom rng = new SplittableRandom(11);
+        for (int[] kb : KERNELS) {
+            MicroKernel v = MicroKernel.create(kb[0], kb[1]);
+            for (int rows = 1; rows <= v.mr; rows++) {
+                for (int kc : new int[] {1, 5, 64, 384}) {
+                    float[] a = random(rng, 2 + v.mr * kc), b = random(rng, 1 + v.nr * kc);
+                    float[] full = new float[v.mr * v.nr], part = new float[v.mr * v.nr];
+                    java.util.Arrays.fill(part, Float.NaN);
+                    v.run(kc, a, 2, b, 1, full);
+                    v.runRows(rows, kc, a, 2, b, 1, part);
+                    float[] want = java.util.Arrays.copyOf(full, rows * v.nr), got = java.util.Arrays.copyOf(part, rows * v.nr);
+                    assertArrayEquals(want, got, kb[0] + "-bit MR=" + kb[1] + ", rows " + rows + ", kc " + kc);
+                }
+            }
+        }
+    }
+
+    @Test
     void registerTransposesMatchPlainLoops() {
         SplittableRandom rng = new SplittableRandom(10);
         for (int bits : new int[] {512, 256}) {
