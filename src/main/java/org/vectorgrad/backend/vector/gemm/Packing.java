@@ -1,13 +1,34 @@
 package org.vectorgrad.backend.vector.gemm;
 
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Copies blocks of op(A) and op(B) into micro-panel order, zero-padded to whole panels. The transpose cases live
  * here and nowhere else: after packing, the micro-kernel reads both operands contiguously whatever their layout.
  */
 final class Packing {
+    private static final VectorSpecies<Float> S512 = FloatVector.SPECIES_512, S256 = FloatVector.SPECIES_256, S128 = FloatVector.SPECIES_128;
+
     private Packing() {}
+
+    /** {@code rows} rows of two 512-bit vectors from {@code src} (row stride {@code ld}) to consecutive rows at {@code dst[d]}. */
+    private static void copyRows512(float[] src, int at, int ld, float[] dst, int d, int rows) {
+        // one method per species: a species passed as an argument is not a constant to C2 (the moves were boxed)
+        for (int p = 0; p < rows; p++) {
+            FloatVector.fromArray(S512, src, at + p * ld).intoArray(dst, d + p * 32);
+            FloatVector.fromArray(S512, src, at + p * ld + 16).intoArray(dst, d + p * 32 + 16);
+        }
+    }
+
+    /** {@link #copyRows512} for two 256-bit vectors. */
+    private static void copyRows256(float[] src, int at, int ld, float[] dst, int d, int rows) {
+        for (int p = 0; p < rows; p++) {
+            FloatVector.fromArray(S256, src, at + p * ld).intoArray(dst, d + p * 16);
+            FloatVector.fromArray(S256, src, at + p * ld + 8).intoArray(dst, d + p * 16 + 8);
+        }
+    }
 
     /**
      * Packs op(A)[i0 : i0+rows, p0 : p0+kc] as ceil(rows/mr) micro-panels of kc steps × mr values (row index
@@ -19,7 +40,19 @@ final class Packing {
         for (int ir = 0; ir < rows; ir += mr) {
             int valid = Math.min(mr, rows - ir);
             int base = dstOff + ir * kc;
-            if (trans) {
+            if (trans && valid == mr && mr == 12) {
+                // A stored k x m: the mr values of one step p are contiguous in the source. One 16-lane move per
+                // step (an arraycopy call per 12 floats cost more than the copy); its 4 spare lanes land in the
+                // next step's row, written next, and past the last row in the buffer's slack (Transposer.SLACK).
+                int p = 0, src = aOff + p0 * lda + i0 + ir;
+                for (; p < kc && src + p * lda + 16 <= a.length; p++) {
+                    FloatVector.fromArray(S512, a, src + p * lda).intoArray(dst, base + p * mr);
+                }
+                for (; p < kc; p++) System.arraycopy(a, src + p * lda, dst, base + p * mr, mr);
+            } else if (trans && valid == mr && mr == 4) {
+                int src = aOff + p0 * lda + i0 + ir;
+                for (int p = 0; p < kc; p++) FloatVector.fromArray(S128, a, src + p * lda).intoArray(dst, base + p * mr);
+            } else if (trans) {
                 // A stored k x m: the mr values of one step p are contiguous in the source.
                 for (int p = 0; p < kc; p++) {
                     int src = aOff + (p0 + p) * lda + i0 + ir, d = base + p * mr;
@@ -72,11 +105,17 @@ final class Packing {
                     for (int j = 0; j < valid; j++) dst[d + j] = b[src + j * ldb + p];
                     for (int j = valid; j < nr; j++) dst[d + j] = 0f;
                 }
+            } else if (valid == nr && nr == 32) {
+                // two vector moves per row: a System.arraycopy call per row of NR floats cost about as much as
+                // the copy itself (and a plain loop of NR, not vectorized by C2, twice as much)
+                copyRows512(b, bOff + p0 * ldb + j0 + jr, ldb, dst, base, kc);
+            } else if (valid == nr && nr == 16) {
+                copyRows256(b, bOff + p0 * ldb + j0 + jr, ldb, dst, base, kc);
             } else {
                 for (int p = 0; p < kc; p++) {
                     int d = base + p * nr;
                     System.arraycopy(b, bOff + (p0 + p) * ldb + j0 + jr, dst, d, valid);
-                    if (valid < nr) Arrays.fill(dst, d + valid, d + nr, 0f);
+                    Arrays.fill(dst, d + valid, d + nr, 0f);
                 }
             }
         }
