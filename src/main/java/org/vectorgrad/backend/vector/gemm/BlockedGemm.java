@@ -203,7 +203,19 @@ public final class BlockedGemm extends Gemm {
         }
 
         private void computeChunk(int chunk) {
-            int ib = chunk / groups, g = chunk % groups;
+            int ib, g, threads = dispatcher.threads();
+            if (threads > 1 && mBlocks % threads == 0) {
+                // Chunks are claimed in index order, so a thread that keeps pace takes every threads-th one: give
+                // those the same row block, so each thread packs its own A blocks once instead of every thread
+                // packing every block (two threads on 1024³ packed each A block twice). Any order gives the same
+                // bits: a chunk's tiles are computed whole, from the same packed data, whichever thread runs it.
+                int slot = chunk % threads, round = chunk / threads;
+                ib = slot + threads * (round / groups);
+                g = round % groups;
+            } else {
+                ib = chunk / groups;
+                g = chunk % groups;
+            }
             int q0 = (int) ((long) panels * g / groups), q1 = (int) ((long) panels * (g + 1) / groups);
             if (q0 == q1) return;
             int mr = blocking.mr(), nr = blocking.nr();
