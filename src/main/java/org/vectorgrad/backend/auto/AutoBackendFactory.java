@@ -49,14 +49,17 @@ public final class AutoBackendFactory implements BackendFactory {
             if (VECTOR_WARNED.compareAndSet(false, true)) warnings.accept("vectorgrad: auto: " + s);
         });
         Availability ba = blasFactory.availability();
-        Gemm blas = null;
+        Gemm blas = null, blasOneThread = null;
         if (ba.available()) {
             blas = blasFactory.gemm(threads, base.gemm());
+            blasOneThread = threads == 1 ? blas : blasFactory.gemm(1, base.gemm());
         } else if (BLAS_WARNED.compareAndSet(false, true)) {
             warnings.accept("vectorgrad: auto: OpenBLAS off (" + ba.reason() + "); GEMM runs on the " + base.name() + " backend");
         }
         AutoGemm gemm = new AutoGemm(blas, base.gemm(), base.name(), rule);
-        return base.withGemm("auto", gemm, threads == 1 ? gemm : base.gemm());
+        // conv GEMMs run inside the convolution's dispatcher tasks, one per core: OpenBLAS with one thread each
+        AutoGemm conv = threads == 1 ? gemm : new AutoGemm(blasOneThread, base.gemm(), base.name(), rule);
+        return base.withGemm("auto", gemm, conv);
     }
 
     /** Resets the once-per-process warnings (tests only). */

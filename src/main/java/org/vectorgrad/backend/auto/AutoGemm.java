@@ -39,8 +39,8 @@ public final class AutoGemm extends Gemm {
     public String describe() {
         return blas == null
                 ? "all kernels -> " + javaName + " (OpenBLAS off)"
-                : "gemm -> blas when " + rule + ", else " + javaName + " (conv GEMMs: the same with 1 thread, "
-                        + javaName + " with more); everything else -> " + javaName;
+                : "gemm -> blas when " + rule + ", else " + javaName + " (conv GEMMs: the same, one OpenBLAS thread each "
+                        + "inside the convolution's tasks); everything else -> " + javaName;
     }
 
     @Override

@@ -37,7 +37,8 @@ public final class BlasBackendFactory implements BackendFactory {
         // the best Java backend runs what OpenBLAS does not; the blas backend's own reason is the one that matters
         FamilyBackend base = Backends.vectorElseScalar(threads, s -> { });
         Gemm gemm = gemm(threads, base.gemm());
-        return base.withGemm("blas", gemm, gemm);
+        // the convolution calls its GEMMs from its own dispatcher tasks, one per core: each with one OpenBLAS thread
+        return base.withGemm("blas", gemm, threads == 1 ? gemm : gemm(1, base.gemm()));
     }
 
     /**

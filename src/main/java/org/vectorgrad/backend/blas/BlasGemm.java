@@ -1,5 +1,8 @@
 package org.vectorgrad.backend.blas;
 
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
 import static org.vectorgrad.nativebindings.openblas.cblas_h.CblasNoTrans;
 import static org.vectorgrad.nativebindings.openblas.cblas_h.CblasRowMajor;
 import static org.vectorgrad.nativebindings.openblas.cblas_h.CblasTrans;
@@ -20,20 +23,25 @@ import org.vectorgrad.nativebindings.openblas.cblas_h;
  * runs (a 1024³ GEMM holds it for ~20 ms), the price of zero copy. Every dimension, leading dimension and extent
  * is checked in Java first ({@link BlasArgs}), so bad arguments throw instead of crashing the JVM.
  *
- * <p>Threads: OpenBLAS's thread count is process-global ({@code openblas_set_num_threads}). Every BLAS call of
- * every {@code BlasBackend} in the process runs under one process-wide lock, which first makes OpenBLAS's count
- * equal to this GEMM's thread count when the last value set differs. So OpenBLAS never runs more threads than the
- * caller asked for (the dispatcher is idle during a dense layer's BLAS call; inside a convolution another task of
- * the dispatcher may run im2col meanwhile, or wait for the lock to run its own GEMM), and two
- * backends with different thread counts used from two threads at once give the same bits as when used one after
- * the other: their BLAS calls take turns, each with its own thread count (docs/blas.md, "Threads").
+ * <p>Threads: OpenBLAS's thread count is process-global ({@code openblas_set_num_threads}). Every BLAS call in the
+ * process runs under one process-wide read-write lock. A GEMM with one thread takes the shared read lock, under
+ * which OpenBLAS's count is always 1: such calls run at the same time, each on its caller's thread (the convolution's
+ * dispatcher tasks call the 1-thread GEMM of their backend, one per core). A GEMM with more threads takes the
+ * exclusive write lock and first sets OpenBLAS's count to its own. So OpenBLAS never runs more threads than the
+ * caller asked for, and two backends with different thread counts used from two threads at once give the same bits
+ * as when used one after the other (docs/blas.md, "Threads").
  *
- * <p>Thread safety: safe for concurrent use; BLAS calls are serialized process-wide.
+ * <p>Thread safety: safe for concurrent use; multi-threaded BLAS calls are serialized process-wide, single-threaded
+ * ones run concurrently.
  */
 public final class BlasGemm extends Gemm {
-    /** Held for every OpenBLAS call in the process; guards {@link #openBlasThreads}. */
-    private static final Object BLAS_LOCK = new Object();
-    private static int openBlasThreads = -1;
+    /**
+     * Every OpenBLAS call in the process holds this lock: calls with one thread share its read lock (they run at
+     * the same time, each on its caller's thread), calls with more take the write lock. {@link #openBlasThreads}
+     * changes only under the write lock, and is 1 whenever a read lock is held.
+     */
+    private static final ReentrantReadWriteLock BLAS_LOCK = new ReentrantReadWriteLock();
+    private static volatile int openBlasThreads = -1;
 
     private final int threads;
     private final boolean gemvForVectors;
@@ -49,20 +57,48 @@ public final class BlasGemm extends Gemm {
         this.threads = threads;
         this.gemvForVectors = gemvForVectors;
         this.emptyK = java.util.Objects.requireNonNull(emptyK, "emptyK");
-        synchronized (BLAS_LOCK) {
-            syncThreads();
+        BLAS_LOCK.writeLock().lock();
+        try {
+            syncThreads(threads);
+        } finally {
+            BLAS_LOCK.writeLock().unlock();
         }
     }
 
     /** Threads OpenBLAS runs this GEMM's calls with. */
     public int threads() { return threads; }
 
-    /** Call only holding {@link #BLAS_LOCK}: sets OpenBLAS's process-global thread count to ours if it differs. */
-    private void syncThreads() {
-        if (openBlasThreads != threads) {
-            cblas_h.openblas_set_num_threads(threads);
-            openBlasThreads = threads;
+    /** Call only holding {@link #BLAS_LOCK}'s write lock: sets OpenBLAS's process-global thread count if it differs. */
+    private static void syncThreads(int n) {
+        if (openBlasThreads != n) {
+            cblas_h.openblas_set_num_threads(n);
+            openBlasThreads = n;
         }
+    }
+
+    /**
+     * Takes the lock this GEMM's calls run under: the shared read lock for one thread (with OpenBLAS's count made
+     * 1 first if a multi-threaded call left it higher), else the write lock with OpenBLAS's count set to ours.
+     */
+    private Lock acquire() {
+        if (threads == 1) {
+            Lock read = BLAS_LOCK.readLock();
+            read.lock();
+            if (openBlasThreads == 1) return read;
+            read.unlock();
+            BLAS_LOCK.writeLock().lock();
+            try {
+                syncThreads(1);
+                read.lock(); // downgrade: no writer can change the count while we hold it
+            } finally {
+                BLAS_LOCK.writeLock().unlock();
+            }
+            return read;
+        }
+        Lock write = BLAS_LOCK.writeLock();
+        write.lock();
+        syncThreads(threads);
+        return write;
     }
 
     private final SegmentCache segments = new SegmentCache();
@@ -87,14 +123,16 @@ public final class BlasGemm extends Gemm {
             return;
         }
         BlasArgs.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        synchronized (BLAS_LOCK) {
-            syncThreads();
+        Lock lock = acquire();
+        try {
             if (gemvForVectors && (m == 1 || n == 1)) {
                 gemv(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
                 return;
             }
             CriticalCblas.cblas_sgemm(CblasRowMajor(), transA ? CblasTrans() : CblasNoTrans(), transB ? CblasTrans() : CblasNoTrans(),
                     m, n, k, alpha, seg(a, aOff), lda, seg(b, bOff), ldb, beta, seg(c, cOff), ldc);
+        } finally {
+            lock.unlock();
         }
     }
 

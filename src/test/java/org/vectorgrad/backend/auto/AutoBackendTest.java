@@ -116,9 +116,9 @@ class AutoBackendTest {
 
     @Test
     void convolutionGemmsFollowTheRule() {
-        // with one thread auto runs the vector convolution kernels with each GEMM sent where the rule says: rule 0 =
-        // every conv GEMM on OpenBLAS (bits of the blas backend), a huge rule = none (bits of the vector backend);
-        // with two threads the conv GEMMs stay on the vector GEMM whatever the rule (docs/decisions.md §8)
+        // auto runs the vector convolution kernels with each GEMM sent where the rule says: rule 0 = every conv GEMM
+        // on OpenBLAS (bits of the blas backend), a huge rule = none (bits of the vector backend); with two threads
+        // the same, each conv GEMM on one OpenBLAS thread inside the convolution's tasks (docs/decisions.md §8)
         BlasBackendFactory blas = new BlasBackendFactory(OpenBlasLoader.configuredName());
         Availability av = blas.availability();
         org.vectorgrad.Prerequisites.require(av.available(), "needs OpenBLAS: " + av.reason());
@@ -128,17 +128,23 @@ class AutoBackendTest {
         try (FamilyBackend allBlas = factory.create(1, Backends.factories().get("vector"), blas, new GemmRule(0));
              FamilyBackend noBlas = factory.create(1, Backends.factories().get("vector"), blas, new GemmRule(Long.MAX_VALUE));
              FamilyBackend twoThreads = factory.create(2, Backends.factories().get("vector"), blas, new GemmRule(0));
+             FamilyBackend twoNoBlas = factory.create(2, Backends.factories().get("vector"), blas, new GemmRule(Long.MAX_VALUE));
              Backend blasOnly = blas.create(1);
+             Backend blasTwo = blas.create(2);
              Backend vector = Backends.create("vector", 1);
              Backend vector2 = Backends.create("vector", 2)) {
             assertTrue(gemmOf(allBlas).describe().contains("conv"), gemmOf(allBlas).describe());
             float[][] viaAll = conv(allBlas, g, x, w, dy), viaNone = conv(noBlas, g, x, w, dy);
             float[][] viaBlas = conv(blasOnly, g, x, w, dy), viaVector = conv(vector, g, x, w, dy);
             float[][] viaTwo = conv(twoThreads, g, x, w, dy), viaVector2 = conv(vector2, g, x, w, dy);
+            float[][] viaTwoNone = conv(twoNoBlas, g, x, w, dy), viaBlasTwo = conv(blasTwo, g, x, w, dy);
             for (int i = 0; i < 3; i++) {
                 assertArrayEquals(viaBlas[i], viaAll[i], "output " + i + " with every conv GEMM on OpenBLAS");
                 assertArrayEquals(viaVector[i], viaNone[i], "output " + i + " with no conv GEMM on OpenBLAS");
-                assertArrayEquals(viaVector2[i], viaTwo[i], "output " + i + ": with 2 threads conv GEMMs stay on vector");
+                assertArrayEquals(viaBlasTwo[i], viaTwo[i], "output " + i + ": with 2 threads, conv GEMMs on OpenBLAS as under blas");
+                assertArrayEquals(viaVector2[i], viaTwoNone[i], "output " + i + ": with 2 threads and no BLAS by the rule, vector's bits");
+                // one OpenBLAS thread per conv GEMM whatever the backend's thread count: the 1-thread bits
+                assertArrayEquals(viaBlas[i], viaBlasTwo[i], "output " + i + ": blas conv GEMMs run on one OpenBLAS thread each");
             }
             assertFalse(Arrays.equals(viaAll[0], viaNone[0]), "the two GEMMs should round differently on this shape");
         }

@@ -80,4 +80,44 @@ class BlasThreadCountTest {
             assertEquals(2, two.threads());
         }
     }
+
+    /**
+     * One-thread calls share the lock and run at the same time (the convolution's tasks do this): three threads on
+     * 1-thread backends and one on a 2-thread backend, all at once, each get the bits of its calls alone.
+     */
+    @Test
+    void concurrentOneThreadCallsGiveTheBitsOfEachAlone() throws Exception {
+        BlasBackendFactory f = BlasTestSupport.requireOpenBlas();
+        try (Backend one = f.create(1); Backend oneMore = f.create(1); Backend two = f.create(2)) {
+            Backend[] backends = {one, oneMore, one, two};
+            float[][][] in = new float[SHAPES.length][][];
+            float[][][] alone = new float[backends.length][SHAPES.length][];
+            for (int i = 0; i < SHAPES.length; i++) in[i] = inputs(SHAPES[i], 10 + i);
+            for (int b = 0; b < backends.length; b++) {
+                for (int i = 0; i < SHAPES.length; i++) alone[b][i] = gemm(backends[b], SHAPES[i], in[i]);
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(backends.length);
+            try {
+                CyclicBarrier start = new CyclicBarrier(backends.length);
+                List<Future<?>> done = new ArrayList<>();
+                for (int b = 0; b < backends.length; b++) {
+                    int bb = b;
+                    done.add(pool.submit(() -> {
+                        start.await();
+                        for (int round = 0; round < 15; round++) {
+                            for (int i = 0; i < SHAPES.length; i++) {
+                                int shape = (i + round + bb) % SHAPES.length;
+                                assertArrayEquals(alone[bb][shape], gemm(backends[bb], SHAPES[shape], in[shape]),
+                                        "thread " + bb + " (" + backends[bb].threads() + "-thread backend), shape " + shape + ", round " + round);
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> d : done) d.get();
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
 }

@@ -56,9 +56,10 @@ class OpenBlasLibraryTest {
         try (Backend one = f.create(1)) {
             assertEquals(1, cblas_h.openblas_get_num_threads());
             try (Backend two = f.create(2)) {
-                assertEquals(2, cblas_h.openblas_get_num_threads());
                 float[] a = {1, 2, 3, 4}, c = new float[4];
-                one.gemm().gemm(false, false, 2, 2, 2, 1f, a, 0, 2, a, 0, 2, 0f, c, 0, 2);   // re-sets before the call
+                two.gemm().gemm(false, false, 2, 2, 2, 1f, a, 0, 2, a, 0, 2, 0f, c, 0, 2);   // sets 2 before the call
+                assertEquals(2, cblas_h.openblas_get_num_threads());
+                one.gemm().gemm(false, false, 2, 2, 2, 1f, a, 0, 2, a, 0, 2, 0f, c, 0, 2);   // back to 1 before the call
                 assertEquals(1, cblas_h.openblas_get_num_threads());
                 assertEquals(7f, c[0]);
                 two.gemm().gemm(false, false, 2, 2, 2, 1f, a, 0, 2, a, 0, 2, 0f, c, 0, 2);
