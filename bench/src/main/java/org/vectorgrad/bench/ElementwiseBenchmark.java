@@ -71,7 +71,7 @@ public class ElementwiseBenchmark {
 
     @Benchmark
     public float[] channelSums128x32x784() {
-        ReductionKernels.channelSums(128, 32, 784, dy, 0, db, 0, 0, 32);   // the vector conv's bias-gradient kernel
+        ReductionKernels.channelSums(128, 4, 32, 784, dy, 0, db, 0, 0, 32);   // the vector conv's bias-gradient kernel (groups of 4 images)
         return db;
     }
 
