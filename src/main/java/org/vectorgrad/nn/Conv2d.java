@@ -88,22 +88,15 @@ public final class Conv2d extends AbstractLayer {
 
     @Override
     public Tensor forward(Tensor x, boolean training) {
-        if (x.rank() != 4 || x.dim(1) != inChannels) {
-            throw new IllegalArgumentException(describe() + ": input has shape " + x.shapeString() + ", expected [batch, " + inChannels + ", height, width]");
-        }
-        Backend be = backend();
-        input = dense(x);
-        ConvGeometry g = geometryFor(input.dim(0), input.dim(2), input.dim(3));
+        ConvGeometry g = prepareForward(x);
         output = reuse(output, g.batch(), outChannels, g.outH(), g.outW());
-        Tensor w = weight.value(), b = bias == null ? null : bias.value();
-        be.convolution().forward(g, input.data(), input.offset(), w.data(), w.offset(), b == null ? null : b.data(), b == null ? 0 : b.offset(),
-                output.data(), output.offset(), scratch);
+        forwardImages(g, 0, output.data(), output.offset());
         return output;
     }
 
     /**
-     * For {@link ConvReluPool}: checks {@code x} as {@link #forward} does and keeps it for the backward, without
-     * computing anything; {@link #forwardImages} then computes the output a few images at a time.
+     * Checks {@code x} and keeps it for the backward, without computing anything; {@link #forwardImages} then
+     * computes the output (all images for {@link #forward}, a few at a time for {@link ConvReluPool}).
      */
     ConvGeometry prepareForward(Tensor x) {
         if (x.rank() != 4 || x.dim(1) != inChannels) {
@@ -114,7 +107,7 @@ public final class Conv2d extends AbstractLayer {
     }
 
     /**
-     * For {@link ConvReluPool}: the output of the images {@code [n0, n0 + chunk.batch())} of the input given to
+     * The output of the images {@code [n0, n0 + chunk.batch())} of the input given to
      * {@link #prepareForward}, written to {@code y[yOff ..]} ({@code chunk} is that geometry with the chunk's batch).
      */
     void forwardImages(ConvGeometry chunk, int n0, float[] y, int yOff) {
@@ -125,8 +118,9 @@ public final class Conv2d extends AbstractLayer {
     }
 
     /**
-     * For {@link ConvReluPool}: starts a backward over the input given to {@link #prepareForward}; returns the
-     * input-gradient tensor that {@link #backwardImages} fills, or null when it is not wanted.
+     * Starts a backward over the input given to {@link #prepareForward}; returns the input-gradient tensor that
+     * {@link #backwardImages} fills (for all images, or chunk by chunk in {@link ConvReluPool}), or null when it is
+     * not wanted.
      */
     Tensor prepareBackward(boolean needInputGradient) {
         requireForward(input);
@@ -137,7 +131,7 @@ public final class Conv2d extends AbstractLayer {
     }
 
     /**
-     * For {@link ConvReluPool}: the backward of the images {@code [n0, n0 + chunk.batch())} given dL/d(their output)
+     * The backward of the images {@code [n0, n0 + chunk.batch())} given dL/d(their output)
      * at {@code dy[dyOff ..]}: accumulates the weight and bias gradients and, when wanted, writes their part of the
      * input gradient. Over chunks cut at multiples of {@code Convolution.imageBlock} this gives the bits of
      * {@link #backward(Tensor, boolean)} on the whole batch.
@@ -164,15 +158,9 @@ public final class Conv2d extends AbstractLayer {
         ConvGeometry g = geometry;
         requireShape("gradient of the output", gy, g.batch(), outChannels, g.outH(), g.outW());
         Tensor dy = dense(gy);
-        Backend be = backend();
-        Tensor dw = weight.grad(), db = bias == null ? null : bias.grad();
-        be.convolution().backwardWeights(g, input.data(), input.offset(), dy.data(), dy.offset(), dw.data(), dw.offset(),
-                db == null ? null : db.data(), db == null ? 0 : db.offset(), scratch);
-        if (!needInputGradient) return null;
-        gradInput = reuse(gradInput, g.batch(), inChannels, g.inH(), g.inW());
-        Tensor w = weight.value();
-        be.convolution().backwardData(g, dy.data(), dy.offset(), w.data(), w.offset(), gradInput.data(), gradInput.offset(), scratch);
-        return gradInput;
+        Tensor dx = prepareBackward(needInputGradient);
+        backwardImages(g, 0, dy.data(), dy.offset(), needInputGradient);
+        return dx;
     }
 
     /** The geometry of the last forward, rebuilt only when the input size changes. */
