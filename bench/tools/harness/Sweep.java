@@ -5,7 +5,8 @@ import org.vectorgrad.backend.vector.gemm.*;
 /**
  * Interleaved sweep in one JVM: rounds x configs x shapes, best GF/s per (config, shape). With 1 thread it also
  * prints GF/s per CPU-second of the calling thread (ThreadMXBean): on a machine shared with other jobs that figure
- * does not count the time the OS gave the core to someone else, so it is far steadier than wall time.
+ * does not count the time the OS gave the core to someone else, so it is far steadier than wall time. Every config
+ * after the first also gets the median over rounds of its per-round (wall) ratio to the first config.
  */
 public class Sweep {
     public static void main(String[] args) {
@@ -24,6 +25,7 @@ public class Sweep {
         }
         double[][] best = new double[cfgs.length][shapes.size()];
         double[][] bestCpu = new double[cfgs.length][shapes.size()];
+        double[][][] all = new double[cfgs.length][shapes.size()][rounds]; // wall GF/s per round, for ratios
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         Object[][] data = new Object[shapes.size()][];
         for (int s = 0; s < shapes.size(); s++) {
@@ -49,6 +51,7 @@ public class Sweep {
                     double gf = 2.0 * m * n * k * it / (System.nanoTime() - t0);
                     double gfCpu = 2.0 * m * n * k * it / (mx.getCurrentThreadCpuTime() - c0);
                     if (round > 0) best[ci][s] = Math.max(best[ci][s], gf);
+                    all[ci][s][round] = gf;
                     if (round > 0) bestCpu[ci][s] = Math.max(bestCpu[ci][s], gfCpu);
                 }
             }
@@ -63,6 +66,16 @@ public class Sweep {
             if (th == 1) {
                 sb = new StringBuilder(String.format("%-22s", "  per CPU-second"));
                 for (int s = 0; s < shapes.size(); s++) sb.append(String.format(" %16.1f", bestCpu[ci][s]));
+                System.out.println(sb);
+            }
+            if (ci > 0) { // median over rounds (after the first) of this config's GF/s over the first config's
+                sb = new StringBuilder(String.format("%-22s", "  median ratio to 1st"));
+                for (int s = 0; s < shapes.size(); s++) {
+                    double[] q = new double[rounds - 1];
+                    for (int r = 1; r < rounds; r++) q[r - 1] = all[ci][s][r] / all[0][s][r];
+                    Arrays.sort(q);
+                    sb.append(String.format(" %16.3f", q[q.length / 2]));
+                }
                 System.out.println(sb);
             }
             vbs[ci].close();

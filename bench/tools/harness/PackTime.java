@@ -1,0 +1,22 @@
+package org.vectorgrad.backend.vector.gemm;
+import java.util.*;
+/** Microseconds and ns per element of packing op(B) and op(A) for one shape (512-bit panels). args: m n k [TT]. */
+public class PackTime {
+    public static void main(String[] x) {
+        int m = Integer.parseInt(x[0]), n = Integer.parseInt(x[1]), k = Integer.parseInt(x[2]);
+        boolean ta = x.length > 3 && x[3].charAt(0) == 'T', tb = x.length > 3 && x[3].charAt(1) == 'T';
+        int mr = 12, nr = 32, panels = (n + nr - 1) / nr;
+        Transposer tr = Transposer.create(512);
+        float[] a = new float[m * k], b = new float[k * n], pa = new float[(m + mr) * k + 64], pb = new float[panels * nr * k + 64];
+        Random r = new Random(1); for (int i = 0; i < a.length; i++) a[i] = r.nextFloat(); for (int i = 0; i < b.length; i++) b[i] = r.nextFloat();
+        for (int round = 0; round < 8; round++) {
+            long t0 = System.nanoTime(); int it = 0;
+            do { Packing.packB(tb, b, 0, tb ? k : n, 0, k, 0, n, nr, 0, panels, pb, tr); it++; } while (System.nanoTime() - t0 < 100_000_000L);
+            double tB = (System.nanoTime() - t0) / 1e3 / it;
+            t0 = System.nanoTime(); it = 0;
+            do { Packing.packA(ta, a, 0, ta ? m : k, 0, m, 0, k, mr, pa, 0, tr); it++; } while (System.nanoTime() - t0 < 100_000_000L);
+            double tA = (System.nanoTime() - t0) / 1e3 / it;
+            System.out.printf("packB %.1f us (%.3f ns/elem)  packA %.1f us (%.3f ns/elem)%n", tB, tB * 1e3 / (k * n), tA, tA * 1e3 / (m * k));
+        }
+    }
+}
