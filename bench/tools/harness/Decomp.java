@@ -8,7 +8,7 @@ import org.vectorgrad.backend.*;
  *   0 the micro-kernels alone over pre-packed panels (no C), 1 plus the C stores (BlockedGemm's jr-outside-ir
  *   order), 2 the whole vector GEMM (adds packing and dispatch), 3 the kernels + stores into a small C region
  *   (48 rows, cache-resident: separates the cost of C's footprint from that of the store code), 4 the kernels +
- *   stores with ir outside jr.
+ *   stores with ir outside jr, 5 packing + kernels + stores written out here (the whole GEMM without its plumbing).
  * Modes alternate call by call (-DsliceNs=1) or in slices, and the median of the per-round ratios to the first
  * listed mode is printed: on a VM whose speed drifts by tens of percent, only such ratios are steady.
  *   args: rounds m n k modes   e.g.  -DsliceNs=1 ... Decomp 200 1024 1024 1024 0,1,2,3,4
@@ -48,14 +48,25 @@ public class Decomp {
             }
         }
         float[] tile = new float[mr * nr];
-        String[] names = {"kernels only", "kernels + C stores", "whole gemm", "stores to a small C", "ir outer + stores"};
+        String[] names = {"kernels only", "kernels + C stores", "whole gemm", "stores to a small C", "ir outer + stores", "pack + kernels + stores"};
         double[][] res = new double[names.length][rounds];
         for (int round = 0; round < rounds; round++) {
             for (int s : modes) {
                 long t0 = System.nanoTime();
                 int it = 0;
                 do {
-                    if (s == 2) be.gemm().gemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, ldc);
+                    if (s == 5) for (int kb = 0; kb < kBlocks; kb++) {
+                        int p0 = (int) ((long) k * kb / kBlocks), kc = kcs[kb];
+                        float beta = kb == 0 ? 0f : 1f;
+                        Packing.packB(false, b, 0, n, p0, kc, 0, n, nr, 0, panels, pb[kb], tr);
+                        for (int ib = 0; ib < mBlocks; ib++) {
+                            int i0 = ib * mcEff, rows = Math.min(mcEff, m - i0);
+                            float[] A = pa[kb * mBlocks + ib];
+                            Packing.packA(false, a, 0, k, i0, rows, p0, kc, mr, A, 0, tr);
+                            for (int q = 0; q < panels; q++) for (int ir = 0; ir < rows; ir += mr) tile(kern, 1, A, pb[kb], kc, ir, q, i0, rows, n, ldc, beta, c, tile);
+                        }
+                    }
+                    else if (s == 2) be.gemm().gemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, ldc);
                     else for (int kb = 0; kb < kBlocks; kb++) for (int ib = 0; ib < mBlocks; ib++) {
                         int i0 = ib * mcEff, rows = Math.min(mcEff, m - i0), kc = kcs[kb];
                         float beta = kb == 0 ? 0f : 1f;
