@@ -71,14 +71,34 @@ def bench(name, make, x, y, threads, batch, warmup, steps):
 
     for i in range(warmup):
         step(i)
+    before = cpu_times()
     t0 = time.perf_counter()
     for i in range(steps):
         loss = step(warmup + i)
     loss = float(loss)  # forces completion
     dt = time.perf_counter() - t0
-    return {"system": "pytorch", "version": torch.__version__, "model": name, "threads": threads, "batch": batch,
-            "steps": steps, "seconds": round(dt, 4), "samples_per_s": round(steps * batch / dt, 1),
-            "final_loss": round(loss, 4)}
+    after = cpu_times()
+    r = {"system": "pytorch", "version": torch.__version__, "model": name, "threads": threads, "batch": batch,
+         "steps": steps, "seconds": round(dt, 4), "samples_per_s": round(steps * batch / dt, 1),
+         "final_loss": round(loss, 4)}
+    if before and after and after[0] > before[0] and after[1] >= before[1]:
+        r["cpu_steal_pct"] = round(100.0 * (after[1] - before[1]) / (after[0] - before[0]), 1)
+    return r
+
+
+def cpu_times():
+    """(all CPU time, steal) in jiffies from /proc/stat's aggregate line, as vectorgrad's bench train reads it
+    (user nice system idle iowait irq softirq steal; guest time is inside user): None where it cannot be read."""
+    try:
+        with open("/proc/stat") as f:
+            for line in f:
+                fields = line.split()
+                if fields and fields[0] == "cpu":
+                    counters = [int(v) for v in fields[1:9]]
+                    return (sum(counters), counters[7]) if len(counters) == 8 else None
+    except (OSError, ValueError):
+        pass
+    return None
 
 
 def cpu_description():

@@ -18,9 +18,13 @@ import org.vectorgrad.train.Trainer;
 /**
  * {@code vectorgrad bench train}: times full training steps (forward, loss, backward, optimizer step; SGD unless
  * {@code --optimizer} says otherwise) on real batches.
- * Each run does {@code warmup} untimed steps then {@code steps} timed ones; prints every run and the median.
+ * Each run does {@code warmup} untimed steps then {@code steps} timed ones; prints every run and the median, and,
+ * where Linux accounts it, the share of CPU time the hypervisor took during the timed steps ({@link CpuSteal}).
  */
 final class BenchTrainCommand {
+    /** Steal from which the summary says that the host took a noticeable share of the CPUs. */
+    static final double STEAL_WARNING_PERCENT = 5;
+
     private final PrintStream out, err;
 
     BenchTrainCommand(PrintStream out, PrintStream err) {
@@ -50,11 +54,21 @@ final class BenchTrainCommand {
             SpecCheck.fits(o.spec(), model, train);
             Trainer trainer = new Trainer(model, new SoftmaxCrossEntropy(), o.optim().create(model, o.lr(), o.momentum()), backend);
             double[] rates = new double[o.runs()];
+            long countedTime = 0, stolenTime = 0;
+            boolean stealKnown = true;
             for (int r = 0; r < o.runs(); r++) {
                 for (int s = 0; s < o.warmup(); s++) trainer.step(images[s % k], labels[s % k]);
+                CpuSteal.Snapshot before = CpuSteal.now();
                 long t0 = System.nanoTime();
                 for (int s = 0; s < o.steps(); s++) trainer.step(images[s % k], labels[s % k]);
                 double secs = (System.nanoTime() - t0) / 1e9;
+                CpuSteal.Snapshot after = CpuSteal.now();
+                if (before == null || after == null || Double.isNaN(CpuSteal.percent(before, after))) {
+                    stealKnown = false;
+                } else {
+                    countedTime += after.total() - before.total();
+                    stolenTime += after.steal() - before.steal();
+                }
                 rates[r] = (double) o.steps() * o.batch() / secs;
                 out.printf(Locale.ROOT, "run %d: %d steps of batch %d in %.3f s = %.0f samples/s%n", r + 1, o.steps(), o.batch(), secs, rates[r]);
             }
@@ -62,9 +76,16 @@ final class BenchTrainCommand {
             Arrays.sort(sorted);
             double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
             out.printf(Locale.ROOT, "median %.0f samples/s (%s, %s backend, %d threads)%n", median, o.model(), backend.name(), backend.threads());
-            out.println(new Json().put("model", o.model()).put("backend", backend.name()).put("threads", backend.threads())
+            double steal = stealKnown && countedTime > 0 ? 100.0 * stolenTime / countedTime : Double.NaN;
+            if (steal >= STEAL_WARNING_PERCENT) {
+                out.printf(Locale.ROOT, "note: the hypervisor took %.0f %% of the CPU time while the steps were timed (steal in /proc/stat);"
+                        + " figures from this run understate the code's speed and vary with the host's load%n", steal);
+            }
+            Json json = new Json().put("model", o.model()).put("backend", backend.name()).put("threads", backend.threads())
                     .put("batch", o.batch()).put("steps", o.steps()).put("warmup", o.warmup()).put("runs", o.runs())
-                    .put("samples_per_s", median, 1));
+                    .put("samples_per_s", median, 1);
+            if (!Double.isNaN(steal)) json.put("cpu_steal_pct", steal, 1);
+            out.println(json);
             return 0;
         }
     }
