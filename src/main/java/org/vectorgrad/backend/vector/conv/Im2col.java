@@ -185,6 +185,36 @@ final class Im2col {
         for (; i < len; i++) dst[d + i] += src[s + i];
     }
 
+    /**
+     * {@code dst[d + o·cols + t] += src[s + t·rows + o]} for o in [o0, o1) and t in [0, cols): adds the transpose of
+     * a {@code cols × rows} row-major block to rows o0..o1 of a {@code rows × cols} one. Each destination element gets
+     * exactly one addition, so the result does not depend on how callers split [o0, o1). {@code idx} holds
+     * {@code i·rows} for every lane i (the gather's stride); t runs in vector blocks outermost so that the
+     * {@code lanes} source rows a block reads stay in L1 while o walks along them.
+     */
+    static void addTransposedInto(float[] src, int s, int rows, int cols, float[] dst, int d, int o0, int o1, int[] idx) {
+        int lanes = S.length(), bound = cols / lanes * lanes;
+        for (int t = 0; t < bound; t += lanes) {
+            for (int o = o0; o < o1; o++) {
+                int at = d + o * cols + t;
+                FloatVector.fromArray(S, dst, at).add(FloatVector.fromArray(S, src, s + t * rows + o, idx, 0)).intoArray(dst, at);
+            }
+        }
+        for (int o = o0; o < o1; o++) {
+            for (int t = bound; t < cols; t++) dst[d + o * cols + t] += src[s + t * rows + o];
+        }
+    }
+
+    /** The gather offsets {@link #addTransposedInto} needs for {@code rows}: {@code idx[i] = i·rows}. */
+    static void strideOffsets(int rows, int[] idx) {
+        for (int i = 0; i < idx.length; i++) idx[i] = i * rows;
+    }
+
+    /** Lanes of the species {@link #addTransposedInto} uses (the length of its offset array). */
+    static int lanes() {
+        return S.length();
+    }
+
     private static int ceilDiv(int a, int b) {
         return (a + b - 1) / b;
     }

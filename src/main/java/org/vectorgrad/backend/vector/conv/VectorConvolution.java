@@ -14,10 +14,12 @@ import org.vectorgrad.parallel.Dispatcher;
  * <pre>
  *   forward          Y_g (Og × B·P)   = W_g (Og×K) · cols (K × B·P)            then rows scattered to y[n, g·Og + o]
  *   backward data    cols (K × B·P)   = W_gᵀ (K×Og) · dY_g (Og × B·P)          then col2im into dx[n]
- *   backward weights dW_g (Og×K)     += dy[n, g] (Og×P) · cols(x[n, g])ᵀ (P×K)  image by image
+ *   backward weights dW_gᵀ (K×Og)    += cols(x[n, g]) (K×P) · dy[n, g]ᵀ (P×Og)  image by image
  * </pre>
  * where B images sit side by side in the column matrix ({@link #imagesPerGemm}): a GEMM with a few hundred
- * columns (P is only 196 for a 14×14 map) runs markedly faster than one per image. Special paths:
+ * columns (P is only 196 for a 14×14 map) runs markedly faster than one per image. The weight gradient is computed
+ * transposed (K x Og: 288x64x196 ran 1.14x faster than 64x288x196 on OpenBLAS and 1.07x on the vector GEMM) and
+ * added to dw through a transposing reduction. Special paths:
  * <ul>
  *   <li>a 1×1 kernel with stride 1 and no padding skips im2col (the image is its own column matrix), one image
  *       per GEMM;</li>
@@ -37,7 +39,8 @@ import org.vectorgrad.parallel.Dispatcher;
  * Conv2d → ReLU → MaxPool2d does). The GEMM is called from inside dispatched tasks, where the dispatcher runs
  * nested work inline.
  *
- * <p>Scratch slots: 0 for the weight-gradient partials, {@code 1 + 3t} for the column matrix of task t,
+ * <p>Scratch slots: 0 for the weight-gradient partials (transposed, K x Og per channel group, except on the direct
+ * single-channel path), {@code 1 + 3t} for the column matrix of task t,
  * {@code 2 + 3t} for its GEMM output / gathered gradient, {@code 3 + 3t} for its padded plane.
  */
 public final class VectorConvolution extends Convolution {
@@ -288,6 +291,8 @@ public final class VectorConvolution extends Convolution {
                 }
             }
             c.reduceTasks = Math.min(dispatcher.threads(), Math.max(1, c.wsize / 4096));
+            c.transposed = !c.direct;
+            Im2col.strideOffsets(g.outChannelsPerGroup(), c.gatherOffsets);
             // rounds of `slots` groups: computed in parallel, then added to dw in group order
             for (int r0 = 0; r0 < groups; r0 += c.slots) {
                 c.round0 = r0;
@@ -322,7 +327,8 @@ public final class VectorConvolution extends Convolution {
                 bOff = 0;
             }
             int dyAt = dyOff + (n * g.outChannels() + grp * og) * p;
-            gemm.gemm(false, true, og, k, p, 1f, dy, dyAt, p, b, bOff, p, beta, part, partOff + grp * og * k, k);
+            // transposed, K x Og: dWᵀ = cols · dyᵀ (each element the same dot product over p as dy · colsᵀ)
+            gemm.gemm(false, true, k, og, p, 1f, b, bOff, p, dy, dyAt, p, beta, part, partOff + grp * og * k, og);
         }
     }
 
@@ -341,7 +347,9 @@ public final class VectorConvolution extends Convolution {
         float[] x, w, bias, y, dy, dx, dw, db, partials;
         int xOff, wOff, biasOff, yOff, dyOff, dxOff, dwOff, dbOff;
         Scratch scratch;
-        boolean pointwise, direct, noCols;
+        boolean pointwise, direct, noCols, transposed;
+        /** Gather offsets of the transposing reduction ({@link Im2col#addTransposedInto}), set per call. */
+        final int[] gatherOffsets = new int[Im2col.lanes()];
         int tasks, per, blocks, colsSize, auxSize, padSize, wsize, slots, round0, roundGroups, reduceTasks, biasTasks;
 
         /** Drops the caller's arrays so that an idle thread's call state keeps nothing alive. */
@@ -407,10 +415,25 @@ public final class VectorConvolution extends Convolution {
             }
         }
 
-        /** dw += partial[0] + partial[1] + ... of the round, in group order; element ranges split across tasks. */
+        /**
+         * dw += partial[0] + partial[1] + ... of the round, in group order, each element once per partial (so the
+         * split across tasks does not matter); transposed partials are added through their transpose, rows of dw
+         * split across tasks.
+         */
         private void reducePartials(int t) {
-            int i0 = first(wsize, t, reduceTasks), i1 = first(wsize, t + 1, reduceTasks);
-            for (int c = 0; c < roundGroups; c++) ChannelOps.addInto(partials, c * wsize + i0, dw, dwOff + i0, i1 - i0);
+            if (!transposed) {
+                int i0 = first(wsize, t, reduceTasks), i1 = first(wsize, t + 1, reduceTasks);
+                for (int c = 0; c < roundGroups; c++) ChannelOps.addInto(partials, c * wsize + i0, dw, dwOff + i0, i1 - i0);
+                return;
+            }
+            int og = g.outChannelsPerGroup(), k = wsize / g.outChannels(), rows = g.outChannels();
+            int r0 = first(rows, t, reduceTasks), r1 = first(rows, t + 1, reduceTasks);
+            for (int c = 0; c < roundGroups; c++) {
+                for (int grp = r0 / og; grp * og < r1; grp++) {
+                    int block = grp * og * k, o0 = Math.max(r0, grp * og) - grp * og, o1 = Math.min(r1, (grp + 1) * og) - grp * og;
+                    Im2col.addTransposedInto(partials, c * wsize + block, og, k, dw, dwOff + block, o0, o1, gatherOffsets);
+                }
+            }
         }
 
         private void biasSums(int t) {
