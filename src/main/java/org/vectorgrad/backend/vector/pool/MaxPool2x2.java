@@ -29,6 +29,8 @@ final class MaxPool2x2 {
     private static final FloatVector ZIP_LO = FloatVector.fromArray(S, zip(0, L), 0);
     private static final FloatVector ZIP_HI = FloatVector.fromArray(S, zip(L / 2, L), 0);
     private static final IntVector TWICE_IOTA = IntVector.fromArray(I, iotaInt(L), 0);
+    /** 2i in lane i, as floats (the lane test of the row-pair selections). */
+    private static final FloatVector TWICE_IOTA_F = FloatVector.fromArray(S, iota(2, 0, L), 0);
 
     private MaxPool2x2() {}
 
@@ -67,13 +69,17 @@ final class MaxPool2x2 {
      * (14 or 7 in the reference CNN) is one unmasked vector whose spare lanes compute garbage from the rows below
      * and store it over the next output rows, which are written afterwards by this same call; only the last rows
      * of the range, whose spill would reach another thread's planes or past the arrays, use masks (masked
-     * loads measured several times slower). Longer rows run full vectors and a masked tail.
+     * loads measured several times slower). Longer rows run full vectors and a masked tail. Rows of at most L/2
+     * outputs (7 for a 14×14 map) go two at a time: one vector holds output rows oy and oy+1, so half as many
+     * vectors do the same work ({@link #forwardPair}).
      */
     static void forward(int inH, int inW, float[] x, int xOff, float[] y, int yOff, int[] argmax, int p0, int p1) {
         int oh = inH / 2, ow = inW / 2, outEnd = p1 * oh * ow, inEnd = p1 * inH * inW;
+        boolean pairs = 2 * ow <= L;
         for (int plane = p0; plane < p1; plane++) {
             int in = plane * inH * inW;
-            for (int oy = 0; oy < oh; oy++) {
+            int oy = pairs ? forwardPairs(inW, oh, ow, x, xOff, y, yOff, argmax, in, plane, outEnd, inEnd) : 0;
+            for (; oy < oh; oy++) {
                 int r0 = in + 2 * oy * inW, out = (plane * oh + oy) * ow;
                 int ox = 0;
                 for (; ox + L <= ow; ox += L) forwardVector(x, xOff, y, yOff, argmax, r0, inW, out, ox);
@@ -84,6 +90,51 @@ final class MaxPool2x2 {
                 }
             }
         }
+    }
+
+    /**
+     * Output rows of one plane two at a time, for rows of at most L/2 outputs: lanes [0, ow) of a vector take output
+     * row oy (input rows 2oy, 2oy+1), lanes [ow, 2ow) row oy+1 (input rows 2oy+2, 2oy+3, loaded 2·inW further on
+     * and picked from the second source of the selections); the spare lanes reread row 2oy and store garbage over
+     * the next outputs, which are written afterwards (the plane's later rows, or the next plane of the range). The
+     * same taps, order and tie rule as {@link #forwardVector}. The selection and offset vectors are built here, per
+     * plane, and never leave this method (vectors passed between methods are boxed). Returns the first output row
+     * not done (the last of an odd count, or a pair whose loads or spill would leave the range, done here by the
+     * scalar row loop).
+     */
+    private static int forwardPairs(int inW, int oh, int ow, float[] x, int xOff, float[] y, int yOff, int[] argmax,
+                                    int in, int plane, int outEnd, int inEnd) {
+        VectorMask<Float> second = TWICE_IOTA_F.compare(VectorOperators.GE, 2 * ow).and(TWICE_IOTA_F.compare(VectorOperators.LT, 4 * ow));
+        FloatVector even = EVEN.add(L - 2 * ow, second), odd = even.add(1f);
+        IntVector base = TWICE_IOTA.add(2 * inW - 2 * ow, second.cast(I));
+        int oy = 0;
+        for (; oy + 1 < oh; oy += 2) {
+            int r0 = in + 2 * oy * inW, out = (plane * oh + oy) * ow;
+            if (out + L > outEnd || r0 + 3 * inW + L > inEnd) {
+                forwardMasked(x, xOff, y, yOff, argmax, r0, inW, out, 0, ow);
+                forwardMasked(x, xOff, y, yOff, argmax, r0 + 2 * inW, inW, out + ow, 0, ow);
+                continue;
+            }
+            FloatVector top0 = FloatVector.fromArray(S, x, xOff + r0), top1 = FloatVector.fromArray(S, x, xOff + r0 + 2 * inW);
+            FloatVector bot0 = FloatVector.fromArray(S, x, xOff + r0 + inW), bot1 = FloatVector.fromArray(S, x, xOff + r0 + 3 * inW);
+            FloatVector best = even.selectFrom(top0, top1);
+            IntVector idx = base.add(r0), bi = idx;
+            FloatVector v = odd.selectFrom(top0, top1);
+            VectorMask<Float> m = wins(v, best);
+            best = best.blend(v, m);
+            bi = bi.blend(idx.add(1), m.cast(I));
+            v = even.selectFrom(bot0, bot1);
+            m = wins(v, best);
+            best = best.blend(v, m);
+            bi = bi.blend(idx.add(inW), m.cast(I));
+            v = odd.selectFrom(bot0, bot1);
+            m = wins(v, best);
+            best = best.blend(v, m);
+            bi = bi.blend(idx.add(inW + 1), m.cast(I));
+            best.intoArray(y, yOff + out);
+            bi.intoArray(argmax, out);
+        }
+        return oy;
     }
 
     /** L outputs from columns {@code 2·ox ..} of rows r0, r0+inW; no masks (kept apart so nothing here is boxed). */
@@ -127,9 +178,11 @@ final class MaxPool2x2 {
      */
     static void backward(int inH, int inW, float[] dy, int dyOff, int[] argmax, float[] dx, int dxOff, int p0, int p1) {
         int oh = inH / 2, ow = inW / 2, limit = 2 * ow, outEnd = p1 * oh * ow, inEnd = p1 * inH * inW;
+        boolean pairs = pairsInBackward(ow);
         for (int plane = p0; plane < p1; plane++) {
             int in = plane * inH * inW;
-            for (int oy = 0; oy < oh; oy++) {
+            int oy = pairs ? backwardPairs(inW, oh, ow, dy, dyOff, argmax, dx, dxOff, in, plane, outEnd, inEnd) : 0;
+            for (; oy < oh; oy++) {
                 int r0 = in + 2 * oy * inW, r1 = r0 + inW, out = (plane * oh + oy) * ow;
                 int ox = 0;
                 for (; ox + L <= ow; ox += L) backwardVector(dy, dyOff, argmax, dx, dxOff, r0, inW, out, ox);
@@ -145,6 +198,50 @@ final class MaxPool2x2 {
             }
             if (2 * oh < inH) java.util.Arrays.fill(dx, dxOff + in + 2 * oh * inW, dxOff + in + inH * inW, 0f); // odd height: last row
         }
+    }
+
+    /**
+     * True when {@link #backward} runs rows of {@code ow} outputs two per vector: at most L/2 outputs, and more than
+     * L/4 (fewer would leave most lanes idle; {@code PoolKernels} scatters those instead).
+     */
+    static boolean pairsInBackward(int ow) {
+        return 2 * ow <= L && 4 * ow > L;
+    }
+
+    /**
+     * Backward of one plane's output rows two at a time (rows of at most L/2 outputs), the lanes laid out as in
+     * {@link #forwardPairs}: each window's four dx positions get dy at the arg-max and 0 elsewhere, and the four input
+     * rows are stored in order, each as one vector whose spare lanes spill into the next row, which is stored after
+     * it (the last row's spill reaches the next pair or the plane's later rows, written afterwards). Returns the
+     * first output row not done, as {@link #forwardPairs}.
+     */
+    private static int backwardPairs(int inW, int oh, int ow, float[] dy, int dyOff, int[] argmax, float[] dx, int dxOff,
+                                     int in, int plane, int outEnd, int inEnd) {
+        VectorMask<Float> second = TWICE_IOTA_F.compare(VectorOperators.GE, 2 * ow).and(TWICE_IOTA_F.compare(VectorOperators.LT, 4 * ow));
+        IntVector base = TWICE_IOTA.add(2 * inW - 2 * ow, second.cast(I));
+        FloatVector zipSecond = ZIP_LO.add((float) ow), zero = FloatVector.zero(S);
+        boolean oddWidth = 2 * ow < inW;
+        int oy = 0;
+        for (; oy + 1 < oh; oy += 2) {
+            int r0 = in + 2 * oy * inW, out = (plane * oh + oy) * ow;
+            if (out + L > outEnd || r0 + 3 * inW + L > inEnd) break; // the scalar row loop finishes the plane
+            FloatVector d = FloatVector.fromArray(S, dy, dyOff + out);
+            IntVector am = IntVector.fromArray(I, argmax, out);
+            IntVector idx = base.add(r0);
+            FloatVector t0 = zero.blend(d, am.compare(VectorOperators.EQ, idx).cast(S));
+            FloatVector t1 = zero.blend(d, am.compare(VectorOperators.EQ, idx.add(1)).cast(S));
+            FloatVector t2 = zero.blend(d, am.compare(VectorOperators.EQ, idx.add(inW)).cast(S));
+            FloatVector t3 = zero.blend(d, am.compare(VectorOperators.EQ, idx.add(inW + 1)).cast(S));
+            int at = dxOff + r0;
+            ZIP_LO.selectFrom(t0, t1).intoArray(dx, at);                    // input row 2oy
+            ZIP_LO.selectFrom(t2, t3).intoArray(dx, at + inW);              // 2oy+1
+            zipSecond.selectFrom(t0, t1).intoArray(dx, at + 2 * inW);       // 2oy+2
+            zipSecond.selectFrom(t2, t3).intoArray(dx, at + 3 * inW);       // 2oy+3
+            if (oddWidth) { // the last column is in no window
+                for (int row = 0; row < 4; row++) dx[at + row * inW + inW - 1] = 0f;
+            }
+        }
+        return oy;
     }
 
     /** L outputs' windows, every dx position written (winner dy, others 0); no masks. */

@@ -95,8 +95,9 @@ final class PoolKernels {
      * the arg-max must be one of its window's taps (as forward produces it); elsewhere it must lie in its plane.
      */
     static void maxBackward(PoolGeometry p, float[] dy, int dyOff, int[] argmax, float[] dx, int dxOff, int p0, int p1) {
-        // rows of fewer than L/2 outputs waste most lanes: the scatter below measured faster there (7-wide maps)
-        if (isTwoByTwo(p) && MaxPool2x2.supported() && 2 * p.outW() > MaxPool2x2.lanes()) {
+        // rows of at most L/4 outputs would leave most lanes idle even two rows per vector: the scatter below is
+        // faster there (it was for 7-wide maps one row per vector, before rows went in pairs)
+        if (isTwoByTwo(p) && MaxPool2x2.supported() && (2 * p.outW() > MaxPool2x2.lanes() || MaxPool2x2.pairsInBackward(p.outW()))) {
             MaxPool2x2.backward(p.inH(), p.inW(), dy, dyOff, argmax, dx, dxOff, p0, p1);
             return;
         }

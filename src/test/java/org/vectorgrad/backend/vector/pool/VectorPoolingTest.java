@@ -37,6 +37,11 @@ class VectorPoolingTest {
     static List<PoolGeometry> geometries() {
         List<PoolGeometry> out = new ArrayList<>(List.of(
                 new PoolGeometry(3, 4, 28, 28, 2, 2, 2, 2, 0, 0, true),     // the reference CNN's pool
+                new PoolGeometry(3, 5, 14, 14, 2, 2, 2, 2, 0, 0, true),     // its second pool: rows of 7, two per vector
+                new PoolGeometry(2, 3, 13, 15, 2, 2, 2, 2, 0, 0, true),     // odd sizes, rows of 7, an odd row count
+                new PoolGeometry(2, 3, 16, 16, 2, 2, 2, 2, 0, 0, true),     // rows of 8 (half a 512-bit vector)
+                new PoolGeometry(1, 4, 6, 2, 2, 2, 2, 2, 0, 0, true),       // rows of one output
+                new PoolGeometry(2, 2, 8, 34, 2, 2, 2, 2, 0, 0, true),      // rows of 17: more than half a vector
                 new PoolGeometry(2, 3, 7, 9, 2, 2, 2, 2, 0, 0, true),       // 2×2/2 on odd sizes: last row/column dropped
                 new PoolGeometry(2, 2, 5, 71, 2, 2, 2, 2, 0, 0, true),      // 2×2/2, output rows of 35: full vectors + tail
                 new PoolGeometry(1, 3, 4, 64, 2, 2, 2, 2, 0, 0, true),      // 2×2/2, rows of exactly 32 outputs
@@ -112,6 +117,38 @@ class VectorPoolingTest {
                 String m = p + " on " + d.threads() + " threads";
                 assertArrayEquals(yE, y, "avg forward " + m);
                 assertArrayEquals(dxE, dx, "avg backward " + m);
+            }
+        }
+    }
+
+    @Test
+    void narrowRowsTwoPerVectorKeepTiesAndNaNsBitwise() {
+        SplittableRandom r = new SplittableRandom(7);
+        for (int[] hw : new int[][] {{14, 14}, {13, 15}, {6, 6}, {10, 16}, {4, 2}, {12, 9}, {11, 10}, {7, 11}}) {
+            PoolGeometry p = new PoolGeometry(3, 3, hw[0], hw[1], 2, 2, 2, 2, 0, 0, true);
+            float[] x = withTies(3, p.inputSize());
+            for (int i = 0; i < x.length; i++) {
+                int k = r.nextInt(40);
+                if (k == 0) x[i] = Float.NaN;
+                else if (k == 1) x[i] = -0f;
+                else if (k == 2) x[i] = Float.NEGATIVE_INFINITY;
+            }
+            float[] yE = new float[p.outputSize()];
+            int[] aE = new int[p.outputSize()];
+            SCALAR.pooling().maxForward(p, x, 0, yE, 0, aE);
+            for (Dispatcher d : pools) {
+                float[] y = new float[p.outputSize()];
+                int[] a = new int[p.outputSize()];
+                new VectorPooling(d).maxForward(p, x, 0, y, 0, a);
+                assertArrayEquals(aE, a, "arg-max " + p + " on " + d.threads() + " threads");
+                for (int i = 0; i < y.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(yE[i]), Float.floatToRawIntBits(y[i]), "output " + i + " of " + p);
+                }
+                float[] dy = random(4, p.outputSize()), dxE = new float[p.inputSize()], dx = new float[p.inputSize()];
+                java.util.Arrays.fill(dx, Float.NaN); // every position must be written
+                SCALAR.pooling().maxBackward(p, dy, 0, aE, dxE, 0);
+                new VectorPooling(d).maxBackward(p, dy, 0, a, dx, 0);
+                assertArrayEquals(dxE, dx, "max backward " + p + " on " + d.threads() + " threads");
             }
         }
     }
