@@ -3,8 +3,8 @@ import java.util.*;
 import org.vectorgrad.backend.*;
 /**
  * The pieces of the reference CNN's second convolution (32→64, 3×3, 14×14, batch 128) as `VectorConvolution` runs them
- * (im2col, bias fill, GEMM, scatter; gather, GEMM, col2im; per-image im2col and GEMM of the weight gradient), each
- * timed on its own: median ms per batch. args: backend steps
+ * (im2col, bias fill, GEMM, scatter; gather, GEMM, col2im and its register-row form; per-image im2col and GEMM of the
+ * weight gradient), each timed on its own: median ms per batch. args: backend steps
  */
 public class ConvPieces {
     public static void main(String[] a) throws Exception {
@@ -16,8 +16,8 @@ public class ConvPieces {
             Random r = new Random(1);
             float[] x = new float[batch * cin * P], w = new float[cout * K], bias = new float[cout], y = new float[batch * cout * P], dy = new float[batch * cout * P], dx = new float[x.length];
             for (int i = 0; i < x.length; i++) x[i] = r.nextFloat(); for (int i = 0; i < w.length; i++) w[i] = r.nextFloat(); for (int i = 0; i < dy.length; i++) dy[i] = r.nextFloat();
-            float[] cols = new float[K * ld + 64], out = new float[cout * ld], pad = new float[Im2col.padSize(g)], part = new float[cout * K], gathered = new float[cout * ld], cols1 = new float[K * P + 64];
-            String[] names = {"fwd im2col", "fwd bias fill", "fwd gemm 64x784x288", "fwd scatter", "bwdD gather", "bwdD gemm 288x784x64 TN", "bwdD col2im", "bwdW im2col (per image)", "bwdW gemm 64x288x196 NT (per image)"};
+            float[] cols = new float[K * ld + 64], cols2 = new float[Im2col.LEAD + K * ld + 64], out = new float[cout * ld], pad = new float[Im2col.padSize(g)], part = new float[cout * K], gathered = new float[cout * ld], cols1 = new float[K * P + 64];
+            String[] names = {"fwd im2col", "fwd bias fill", "fwd gemm 64x784x288", "fwd scatter", "bwdD gather", "bwdD gemm 288x784x64 TN", "bwdD col2im", "bwdW im2col (per image)", "bwdW gemm 64x288x196 NT (per image)", "bwdD col2imRows"};
             long[][] t = new long[names.length][steps];
             for (int st = 0; st < steps; st++) {
                 long[] acc = new long[names.length];
@@ -46,7 +46,11 @@ public class ConvPieces {
                         long u2 = System.nanoTime();
                         im += u1 - u0; gm += u2 - u1;
                     }
-                    long[] d = {t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5, t7 - t6, im, gm};
+                    System.arraycopy(cols, 0, cols2, Im2col.LEAD, K * ld);
+                    long t8 = System.nanoTime();
+                    for (int j = 0; j < per; j++) Im2col.col2imRows(g, cols2, Im2col.LEAD + j * P, ld, dx, (n0 + j) * cin * P, 0, pad);
+                    long t9 = System.nanoTime();
+                    long[] d = {t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5, t7 - t6, im, gm, t9 - t8};
                     for (int k = 0; k < d.length; k++) acc[k] += d[k];
                 }
                 for (int k = 0; k < names.length; k++) t[k][st] = acc[k];

@@ -2,6 +2,8 @@ package org.vectorgrad.backend.vector.conv;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 import org.vectorgrad.backend.vector.elementwise.Lanes;
@@ -22,6 +24,7 @@ import org.vectorgrad.backend.ConvGeometry;
  */
 final class Im2col {
     private static final VectorSpecies<Float> S = Lanes.F;   // the one preferred species
+    private static final VectorSpecies<Integer> I = S.withLanes(int.class).withShape(S.vectorShape()).check(int.class);
 
     private Im2col() {}
 
@@ -110,6 +113,67 @@ final class Im2col {
             int plane = dxOff + (c0 + ci) * ih * iw;
             for (int y = 0; y < ih; y++) System.arraycopy(pad, (y + g.padTop()) * wp + g.padLeft(), dx, plane + y * iw, iw);
         }
+    }
+
+    /**
+     * Floats a column matrix needs before its first element for {@link #col2imRows}, whose shifted row loads start up
+     * to {@code kw - 1 - padLeft} floats early (their lanes masked off).
+     */
+    static final int LEAD = S.length();
+
+    /**
+     * True when {@link #col2imRows} applies: 3-wide kernels, stride and dilation 1, image rows of at most one vector
+     * (the 14×14 maps of the reference CNN's second convolution), a left padding of at most 2 and at most the output
+     * width (so the shifted loads stay within {@link #LEAD} before and {@link #SLACK} after the matrix).
+     */
+    static boolean rowsApply(ConvGeometry g) {
+        return g.kernelW() == 3 && g.strideH() == 1 && g.strideW() == 1 && g.dilationH() == 1 && g.dilationW() == 1
+                && g.inW() <= S.length() && g.outW() <= S.length() && g.padLeft() <= 2 && g.outW() >= g.padLeft();
+    }
+
+    /**
+     * {@link #col2im} for {@link #rowsApply} geometries, the same sums in the same order: each image row of dx is one
+     * vector register accumulating its taps (a ascending, then b), read as shifted rows of {@code cols} whose lanes
+     * outside the tap's reach are zeroed by a bit mask (so a NaN or infinity next to the row does not leak in), then
+     * stored once; no padded plane and no read-modify-write passes. A row's store spills past its end into the next
+     * rows, written afterwards; a row whose spill would leave the group's channels goes through {@code tmp} (at
+     * least {@code L} floats), so nothing outside them is touched. {@code cols} needs {@link #LEAD} floats before {@code colsOff}
+     * and {@link #SLACK} after its last row.
+     */
+    static void col2imRows(ConvGeometry g, float[] cols, int colsOff, int ld, float[] dx, int dxOff, int c0, float[] tmp) {
+        int cg = g.inChannelsPerGroup(), kh = g.kernelH();
+        int ih = g.inH(), iw = g.inW(), oh = g.outH(), ow = g.outW(), pt = g.padTop(), pl = g.padLeft();
+        IntVector keep0 = keepLanes(pl, iw, ow), keep1 = keepLanes(pl - 1, iw, ow), keep2 = keepLanes(pl - 2, iw, ow);
+        int groupEnd = dxOff + (c0 + cg) * ih * iw;
+        for (int ci = 0; ci < cg; ci++) {
+            int plane = dxOff + (c0 + ci) * ih * iw;
+            for (int iy = 0; iy < ih; iy++) {
+                FloatVector acc = FloatVector.zero(S);
+                for (int a = 0; a < kh; a++) {
+                    int oy = iy + pt - a;
+                    if (oy < 0 || oy >= oh) continue;
+                    // tap (a, b) reads output column ox = ix + pl - b of row oy of column-matrix row (ci·kh + a)·3 + b
+                    int at = colsOff + (ci * kh + a) * 3 * ld + oy * ow + pl;
+                    acc = acc.add(FloatVector.fromArray(S, cols, at).reinterpretAsInts().and(keep0).reinterpretAsFloats());
+                    acc = acc.add(FloatVector.fromArray(S, cols, at + ld - 1).reinterpretAsInts().and(keep1).reinterpretAsFloats());
+                    acc = acc.add(FloatVector.fromArray(S, cols, at + 2 * ld - 2).reinterpretAsInts().and(keep2).reinterpretAsFloats());
+                }
+                int out = plane + iy * iw;
+                if (out + S.length() > groupEnd) { // the spill would leave the group's channels
+                    acc.intoArray(tmp, 0);
+                    System.arraycopy(tmp, 0, dx, out, iw);
+                } else {
+                    acc.intoArray(dx, out);
+                }
+            }
+        }
+    }
+
+    /** All bits set in the lanes ix of a row whose output column ix + shift lies in [0, ow), and ix < iw; 0 elsewhere. */
+    private static IntVector keepLanes(int shift, int iw, int ow) {
+        int lo = Math.max(0, -shift), hi = Math.min(iw, ow - shift);
+        IntVector lane = IntVector.zero(I).addIndex(1);
+        return IntVector.broadcast(I, -1).blend(0, lane.compare(VectorOperators.LT, lo).or(lane.compare(VectorOperators.GE, hi)));
     }
 
     /** im2col for any stride: valid output columns per (tap, row) computed once, zeros around them. */

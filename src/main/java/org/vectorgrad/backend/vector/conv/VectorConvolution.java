@@ -149,7 +149,7 @@ public final class VectorConvolution extends Convolution {
         c.tasks = Math.min(dispatcher.threads(), c.blocks);
         c.pointwise = isPointwise(g);
         int p = g.outH() * g.outW();
-        c.colsSize = kOf(g) * c.per * p + Im2col.SLACK;
+        c.colsSize = Im2col.LEAD + kOf(g) * c.per * p + Im2col.SLACK;
         c.auxSize = g.outChannelsPerGroup() * c.per * p;
         c.padSize = Im2col.padSize(g);
         if (!c.pointwise) {
@@ -241,8 +241,14 @@ public final class VectorConvolution extends Convolution {
                 bOff = 0;
                 ldb = ld;
             }
-            gemm.gemm(true, false, k, ld, og, 1f, w, wOff + grp * og * k, k, b, bOff, ldb, 0f, cols, 0, ld);
-            for (int j = 0; j < count; j++) Im2col.col2im(g, cols, j * p, ld, dx, dxOff + (n0 + j) * xImage, grp * cg, pad);
+            // the column matrix from Im2col.LEAD on: col2imRows' shifted loads may start before it (lanes masked off)
+            gemm.gemm(true, false, k, ld, og, 1f, w, wOff + grp * og * k, k, b, bOff, ldb, 0f, cols, Im2col.LEAD, ld);
+            boolean rows = Im2col.rowsApply(g);
+            for (int j = 0; j < count; j++) {
+                int at = Im2col.LEAD + j * p, image = dxOff + (n0 + j) * xImage;
+                if (rows) Im2col.col2imRows(g, cols, at, ld, dx, image, grp * cg, pad);
+                else Im2col.col2im(g, cols, at, ld, dx, image, grp * cg, pad);
+            }
         }
     }
 
