@@ -54,13 +54,13 @@ final class Im2col {
         int ih = g.inH(), iw = g.inW(), oh = g.outH(), ow = g.outW();
         int sh = g.strideH(), dh = g.dilationH(), dw = g.dilationW();
         int wp = iw + g.padLeft() + g.padRight(), hp = ih + g.padTop() + g.padBottom();
-        int lanes = S.length(), full = ow / lanes * lanes;
-        VectorMask<Float> tail = S.indexInRange(full, ow);
+        int lanes = S.length(), full = ow / lanes * lanes, rowFull = iw / lanes * lanes;
+        VectorMask<Float> tail = S.indexInRange(full, ow), rowTail = S.indexInRange(rowFull, iw);
         Arrays.fill(pad, 0, hp * wp + lanes, 0f); // borders stay zero; interiors are overwritten per channel
         int r = 0;
         for (int ci = 0; ci < cg; ci++) {
             int plane = xOff + (c0 + ci) * ih * iw;
-            for (int y = 0; y < ih; y++) System.arraycopy(x, plane + y * iw, pad, (y + g.padTop()) * wp + g.padLeft(), iw);
+            for (int y = 0; y < ih; y++) copyRow(x, plane + y * iw, pad, (y + g.padTop()) * wp + g.padLeft(), iw, rowFull, rowTail);
             for (int a = 0; a < kh; a++) {
                 for (int b = 0; b < kw; b++, r++) {
                     int dstRow = colsOff + r * ld;
@@ -72,6 +72,22 @@ final class Im2col {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * {@code n} floats from {@code x[from]} into the padded plane at {@code pad[to]}, in vectors (per-row
+     * {@code arraycopy} calls cost more than copying 14 floats); the last partial vector's store is masked so the
+     * zero border stays zero.
+     */
+    private static void copyRow(float[] x, int from, float[] pad, int to, int n, int full, VectorMask<Float> tail) {
+        int i = 0;
+        for (; i < full; i += S.length()) FloatVector.fromArray(S, x, from + i).intoArray(pad, to + i);
+        if (i < n) {
+            // A masked load whose off lanes pass the array's end leaves the Vector API's fast path (and allocates):
+            // mask it only where the row ends the array.
+            FloatVector v = from + i + S.length() <= x.length ? FloatVector.fromArray(S, x, from + i) : FloatVector.fromArray(S, x, from + i, tail);
+            v.intoArray(pad, to + i, tail);
         }
     }
 
