@@ -165,6 +165,38 @@ class GemmTest {
         }
     }
 
+    /**
+     * One row block (m <= MC: each B micro-panel packed just before its kernels, serial or one panel group per thread)
+     * and several row blocks (B packed whole per KC stage, shared by the row blocks) must give the same bits: only
+     * KC splits an element's sum. K spans three KC blocks, n ends in a partial panel.
+     */
+    @Test
+    void oneRowBlockAndStagedPathsGiveTheSameBits() {
+        SplittableRandom rng = new SplittableRandom(5);
+        for (int bits : new int[] {128, 256, 512}) {
+            GemmBlocking real = VectorBackend.blockingFor(bits);
+            GemmBlocking oneBlock = real.with(real.mr(), 32, 20 * real.mr(), 4 * real.nr());
+            GemmBlocking staged = real.with(real.mr(), 32, 2 * real.mr(), 4 * real.nr());
+            for (int tr = 0; tr < 4; tr++) {
+                boolean ta = (tr & 1) != 0, tb = (tr & 2) != 0;
+                int m = 5 * real.mr() + 3, n = 9 * real.nr() + 5, k = 3 * 32 - 7;
+                float[] a = random(rng, m * k), b = random(rng, k * n), c0 = random(rng, m * n);
+                float[] first = null;
+                for (GemmBlocking blk : new GemmBlocking[] {oneBlock, staged}) {
+                    for (int threads : new int[] {1, 2}) {
+                        float[] c = c0.clone();
+                        try (org.vectorgrad.parallel.Dispatcher d = new org.vectorgrad.parallel.Dispatcher(threads)) {
+                            // parallel from any size, no small path: the packed paths are what is compared
+                            new BlockedGemm(blk, d, 0, 0).gemm(ta, tb, m, n, k, 1.25f, a, 0, ta ? m : k, b, 0, tb ? k : n, -0.5f, c, 0, n);
+                        }
+                        if (first == null) first = c;
+                        else assertArrayEquals(first, c, blk + " transA=" + ta + " transB=" + tb + " threads=" + threads);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void badArgumentsNameTheShapes() {
         try (Backend vb = VectorBackend.create(1)) {

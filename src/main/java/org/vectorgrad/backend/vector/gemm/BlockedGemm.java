@@ -161,6 +161,10 @@ public final class BlockedGemm extends Gemm {
                     dispatcher.forEach(groups, rowBlockTask);
                     continue;
                 }
+                if (!parallel && mBlocks == 1) {
+                    rowBlockChunk(0); // groups = 1: every panel, one at a time (see rowBlockChunk)
+                    continue;
+                }
                 for (int kb = 0; kb < kBlocks; kb++) {
                     p0 = (int) ((long) k * kb / kBlocks);
                     kc = (int) ((long) k * (kb + 1) / kBlocks) - p0;
@@ -184,7 +188,12 @@ public final class BlockedGemm extends Gemm {
             Packing.packB(transB, b, bOff, ldb, p0, kc, j0, cols, blocking.nr(), from, to, owner.packedB, transposer);
         }
 
-        /** Panel group {@code g} of the single row block, over every KC block in order (same bits as the staged path). */
+        /**
+         * Panel group {@code g} of the single row block, over every KC block in order (same bits as the staged path):
+         * op(A) is packed whole, then each B micro-panel is packed into one small buffer just before the kernels run
+         * over it. With one row block no packed B panel is read by two chunks, so it need not outlive its use: the
+         * packed copy stays in L1 (KC·NR floats) instead of going through a buffer the size of op(B).
+         */
         private void rowBlockChunk(int g) {
             int q0 = (int) ((long) panels * g / groups), q1 = (int) ((long) panels * (g + 1) / groups);
             if (q0 == q1) return;
@@ -193,12 +202,14 @@ public final class BlockedGemm extends Gemm {
             for (int kb = 0; kb < kBlocks; kb++) {
                 int pk0 = (int) ((long) k * kb / kBlocks), kcb = (int) ((long) k * (kb + 1) / kBlocks) - pk0;
                 float betaK = kb == 0 ? beta0 : 1f;
-                if (w.ownB.length < panels * kcb * nr) w.ownB = new float[panels * kcb * nr];
-                Packing.packB(transB, b, bOff, ldb, pk0, kcb, j0, cols, nr, q0, q1, w.ownB, transposer);
+                if (w.ownB.length < kcb * nr + Transposer.SLACK) w.ownB = new float[kcb * nr + Transposer.SLACK];
                 float[] pa = w.packedA(ceilDiv(m, mr) * mr * kcb + Transposer.SLACK);
                 Packing.packA(transA, a, aOff, lda, 0, m, pk0, kcb, mr, pa, 0, transposer);
                 w.aStage = -1; // this buffer no longer holds a staged block
-                computePanels(q0, q1, 0, m, kcb, betaK, pa, w.ownB, w.tile);
+                for (int q = q0; q < q1; q++) {
+                    Packing.packB(transB, b, bOff, ldb, pk0, kcb, j0, cols, nr, q, q + 1, w.ownB, -q * kcb * nr, transposer);
+                    computePanels(q, q + 1, 0, m, kcb, betaK, pa, w.ownB, -q * kcb * nr, w.tile);
+                }
             }
         }
 
@@ -227,14 +238,17 @@ public final class BlockedGemm extends Gemm {
                 w.aStage = stage;
                 w.aBlock = ib;
             }
-            computePanels(q0, q1, i0, rows, kc, beta, pa, owner.packedB, w.tile);
+            computePanels(q0, q1, i0, rows, kc, beta, pa, owner.packedB, 0, w.tile);
         }
 
-        /** Micro-tiles of B panels [q0, q1) x A rows [i0, i0+rows): jr outside so a B micro-panel is reused. */
-        private void computePanels(int q0, int q1, int i0, int rows, int kc, float beta, float[] pa, float[] pb, float[] tile) {
+        /**
+         * Micro-tiles of B panels [q0, q1) x A rows [i0, i0+rows): jr outside so a B micro-panel is reused. Panel q
+         * is read at {@code pb[pbShift + q·kc·nr]}.
+         */
+        private void computePanels(int q0, int q1, int i0, int rows, int kc, float beta, float[] pa, float[] pb, int pbShift, float[] tile) {
             int mr = blocking.mr(), nr = blocking.nr();
             for (int q = q0; q < q1; q++) {
-                int jr = q * nr, ncols = Math.min(nr, cols - jr), pbOff = q * kc * nr;
+                int jr = q * nr, ncols = Math.min(nr, cols - jr), pbOff = pbShift + q * kc * nr;
                 int cRow = cOff + i0 * ldc + j0 + jr;
                 for (int ir = 0; ir < rows; ir += mr) {
                     int nrows = Math.min(mr, rows - ir), ci = cRow + ir * ldc;

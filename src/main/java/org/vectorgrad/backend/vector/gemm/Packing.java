@@ -84,10 +84,16 @@ final class Packing {
      */
     static void packB(boolean trans, float[] b, int bOff, int ldb, int p0, int kc, int j0, int cols, int nr,
                       int panelFrom, int panelTo, float[] dst, Transposer tr) {
+        packB(trans, b, bOff, ldb, p0, kc, j0, cols, nr, panelFrom, panelTo, dst, 0, tr);
+    }
+
+    /** {@link #packB(boolean, float[], int, int, int, int, int, int, int, int, int, float[], Transposer)} with panel q at {@code dst[dstShift + q·kc·nr]}. */
+    static void packB(boolean trans, float[] b, int bOff, int ldb, int p0, int kc, int j0, int cols, int nr,
+                      int panelFrom, int panelTo, float[] dst, int dstShift, Transposer tr) {
         for (int q = panelFrom; q < panelTo; q++) {
             int jr = q * nr;
             int valid = Math.min(nr, cols - jr);
-            int base = q * kc * nr;
+            int base = dstShift + q * kc * nr;
             if (trans) {
                 // B stored n x k: walk p outside so the writes are sequential; the nr source rows stream in
                 // parallel (a j-outer walk would write with a stride of nr floats, touching the whole panel nr times).
