@@ -10,7 +10,7 @@ package org.vectorgrad.backend.vector.gemm;
  *
  * @param bits vector width in bits (128, 256 or 512)
  * @param mr   rows of the micro-tile
- * @param nr   columns of the micro-tile (two vectors)
+ * @param nr   columns of the micro-tile ({@link #nrFor}: one vector for the 256-bit 12-row tile, else two)
  * @param kc   depth of a packed panel
  * @param mc   rows of a packed A block (a multiple of mr)
  * @param nc   columns of a packed B block (a multiple of nr)
@@ -22,7 +22,7 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc) {
 
     public GemmBlocking {
         if (bits != 128 && bits != 256 && bits != 512) throw new IllegalArgumentException("vector bits must be 128, 256 or 512, got " + bits);
-        if (mr < 1 || nr != 2 * bits / 32 || kc < 1 || mc < mr || mc % mr != 0 || nc < nr || nc % nr != 0) {
+        if (mr < 1 || nr != nrFor(bits, mr) || kc < 1 || mc < mr || mc % mr != 0 || nc < nr || nc % nr != 0) {
             throw new IllegalArgumentException("inconsistent GEMM blocking " + this);
         }
     }
@@ -32,6 +32,14 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc) {
         return forCaches(bits, DEFAULT_L1, DEFAULT_L2, DEFAULT_L3);
     }
 
+    /**
+     * Columns of the micro-tile for a width and MR: one vector for the 256-bit 12-row tile (12 accumulators, one B
+     * vector: what fits 16 registers with more FMA chains than FMA latency x ports), two vectors otherwise.
+     */
+    public static int nrFor(int bits, int mr) {
+        return bits == 256 && mr == 12 ? 8 : 2 * bits / 32;
+    }
+
     /** Depth of a packed panel, measured (docs/decisions.md): 384 beat 128-256 and tied 512 on Zen 4. */
     public static final int KC = 384;
 
@@ -39,10 +47,10 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc) {
      * The table for a vector width and per-core L1d, per-core L2 and shared L3 sizes in bytes.
      * <ul>
      *   <li>MR x NR fits the register file as C2 allocates it: 32 zmm hold 12x2 accumulators + 2 B vectors + the
-     *       broadcasts C2 hoists (MR 14 spills). With 16 ymm/xmm registers (AVX2, or {@code -XX:UseAVX=2}) MR = 4:
-     *       6x2 accumulators + 2 B vectors left C2 one register short once it hoists 3 broadcasts, and it spilled
-     *       one accumulator to the stack inside the k loop (a store and a reload per k step, seen in the JIT's
-     *       assembly); 4x2 + 2 + 4 broadcasts fit. NR is two vectors.</li>
+     *       broadcasts C2 hoists (MR 14 spills). With 16 ymm registers (AVX2, or {@code -XX:UseAVX=2}) the tile is
+     *       12 x 1 vector: 12 accumulators + 1 B vector + 3 broadcasts fit (6x2 accumulators + 2 B vectors left C2
+     *       one register short and it spilled an accumulator inside the k loop; 4x2 fits but its 8 FMA chains are
+     *       exactly FMA latency x ports, so it ran ~9 % below 12 x 1, docs/decisions.md §2b). 128-bit: 4 x 2.</li>
      *   <li>KC = {@value #KC} for every width: the B micro-panel (KC x NR) need not fit L1, since the kernel
      *       reads it from L2 at ~15 bytes per cycle, far below L2's bandwidth, and a deeper panel halves the C
      *       tile's load/store traffic and the per-panel overhead. {@code l1} only bounds it for tiny L1s.</li>
@@ -51,9 +59,8 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc) {
      * </ul>
      */
     public static GemmBlocking forCaches(int bits, long l1, long l2, long l3) {
-        int lanes = bits / 32;
-        int nr = 2 * lanes;
-        int mr = bits == 512 ? 12 : 4;
+        int mr = bits == 128 ? 4 : 12;
+        int nr = nrFor(bits, mr);
         int kc = (int) Math.max(64, Math.min(KC, roundDownLong(l1 * 2 / (nr * 4L), 16)));
         int mc = clamp(roundDown((int) Math.min(Integer.MAX_VALUE, l2 / 2 / (kc * 4L)), mr), mr * 4, roundDown(2048, mr));
         int nc = clamp(roundDown((int) Math.min(Integer.MAX_VALUE, l3 / 4 / (kc * 4L)), nr), nr * 8, 4096);
@@ -62,8 +69,12 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc) {
 
     private static long roundDownLong(long v, long unit) { return v / unit * unit; }
 
-    /** The same table with another KC, MC or NC (for measurements and tests); mc and nc are rounded to mr/nr. */
+    /**
+     * The same width with another MR, KC, MC or NC (for measurements and tests); NR follows MR ({@link #nrFor}),
+     * mc and nc are rounded to mr/nr.
+     */
     public GemmBlocking with(int mr, int kc, int mc, int nc) {
+        int nr = nrFor(bits, mr);
         return new GemmBlocking(bits, mr, nr, kc, Math.max(mr, roundDown(mc, mr)), Math.max(nr, roundDown(nc, nr)));
     }
 

@@ -54,11 +54,12 @@ abstract class MicroKernel {
         }
     }
 
-    /** The kernel for a vector width and MR (NR is two vectors of that width). */
+    /** The kernel for a vector width and MR (NR is {@link GemmBlocking#nrFor}). */
     static MicroKernel create(int bits, int mr) {
         return switch (bits * 100 + mr) {
             case 512_08 -> new Kernel512x8();
             case 512_12 -> new Kernel512x12();
+            case 256_12 -> new Kernel256x12();
             case 256_06 -> new Kernel256x6();
             case 256_04 -> new Kernel256x4();
             case 128_06 -> new Kernel128x6();

@@ -22,6 +22,11 @@ final class Packing {
         }
     }
 
+    /** {@link #copyRows512} for one 256-bit vector per row (the 12 x 8 tile of 256-bit GEMMs). */
+    private static void copyRows256x1(float[] src, int at, int ld, float[] dst, int d, int rows) {
+        for (int p = 0; p < rows; p++) FloatVector.fromArray(S256, src, at + p * ld).intoArray(dst, d + p * 8);
+    }
+
     /** {@link #copyRows512} for two 256-bit vectors. */
     private static void copyRows256(float[] src, int at, int ld, float[] dst, int d, int rows) {
         for (int p = 0; p < rows; p++) {
@@ -40,13 +45,21 @@ final class Packing {
         for (int ir = 0; ir < rows; ir += mr) {
             int valid = Math.min(mr, rows - ir);
             int base = dstOff + ir * kc;
-            if (trans && valid == mr && mr == 12) {
+            if (trans && valid == mr && mr == 12 && tr != null) {
                 // A stored k x m: the mr values of one step p are contiguous in the source. One 16-lane move per
-                // step (an arraycopy call per 12 floats cost more than the copy); its 4 spare lanes land in the
-                // next step's row, written next, and past the last row in the buffer's slack (Transposer.SLACK).
+                // step (two 8-lane moves at 256 bits, where 512-bit vectors are not intrinsics; an arraycopy call
+                // per 12 floats cost more than the copy); the 4 spare lanes land in the next step's row, written
+                // next, and past the last row in the buffer's slack (Transposer.SLACK).
                 int p = 0, src = aOff + p0 * lda + i0 + ir;
-                for (; p < kc && src + p * lda + 16 <= a.length; p++) {
-                    FloatVector.fromArray(S512, a, src + p * lda).intoArray(dst, base + p * mr);
+                if (tr.lanes == 16) {
+                    for (; p < kc && src + p * lda + 16 <= a.length; p++) {
+                        FloatVector.fromArray(S512, a, src + p * lda).intoArray(dst, base + p * mr);
+                    }
+                } else if (tr.lanes == 8) {
+                    for (; p < kc && src + p * lda + 16 <= a.length; p++) {
+                        FloatVector.fromArray(S256, a, src + p * lda).intoArray(dst, base + p * mr);
+                        FloatVector.fromArray(S256, a, src + p * lda + 8).intoArray(dst, base + p * mr + 8);
+                    }
                 }
                 for (; p < kc; p++) System.arraycopy(a, src + p * lda, dst, base + p * mr, mr);
             } else if (trans && valid == mr && mr == 4) {
@@ -66,6 +79,13 @@ final class Packing {
                 // Register transposes spill zeros past each row; ir ascends, so the next panel overwrites them.
                 if (tr != null && valid == mr && tr.mr == mr) {
                     for (; p + tr.lanes <= kc; p += tr.lanes) tr.mrRows(a, src + p, lda, dst, base + p * mr, mr);
+                } else if (tr != null && valid == mr && mr == tr.lanes + tr.mr) {
+                    // 12 rows of 8-lane transposes (256 bits): rows 8..11 first, whose spare zero lanes spill into
+                    // the next step's row, then rows 0..7, which overwrite that spill.
+                    for (; p + tr.lanes <= kc; p += tr.lanes) {
+                        tr.mrRows(a, src + tr.lanes * lda + p, lda, dst, base + p * mr + tr.lanes, mr);
+                        tr.full(a, src + p, lda, dst, base + p * mr, mr);
+                    }
                 }
                 for (; p < kc; p++) {
                     int d = base + p * mr;
@@ -99,11 +119,10 @@ final class Packing {
                 // parallel (a j-outer walk would write with a stride of nr floats, touching the whole panel nr times).
                 int src = bOff + (j0 + jr) * ldb + p0;
                 int p = 0;
-                if (tr != null && valid == nr && nr == 2 * tr.lanes) {
-                    int half = tr.lanes;
-                    for (; p + half <= kc; p += half) {
-                        tr.full(b, src + p, ldb, dst, base + p * nr, nr);
-                        tr.full(b, src + half * ldb + p, ldb, dst, base + p * nr + half, nr);
+                if (tr != null && valid == nr && nr % tr.lanes == 0) {
+                    int lanes = tr.lanes;
+                    for (; p + lanes <= kc; p += lanes) {
+                        for (int h = 0; h < nr; h += lanes) tr.full(b, src + h * ldb + p, ldb, dst, base + p * nr + h, nr);
                     }
                 }
                 for (; p < kc; p++) {
@@ -117,6 +136,8 @@ final class Packing {
                 copyRows512(b, bOff + p0 * ldb + j0 + jr, ldb, dst, base, kc);
             } else if (valid == nr && nr == 16) {
                 copyRows256(b, bOff + p0 * ldb + j0 + jr, ldb, dst, base, kc);
+            } else if (valid == nr && nr == 8 && tr != null && tr.lanes == 8) {
+                copyRows256x1(b, bOff + p0 * ldb + j0 + jr, ldb, dst, base, kc);
             } else {
                 for (int p = 0; p < kc; p++) {
                     int d = base + p * nr;

@@ -25,17 +25,20 @@ class GemmBlockingTest {
     @Test
     void avx2Zen3Table() {
         GemmBlocking b = GemmBlocking.forCaches(256, 32 << 10, 512 << 10, 32 << 20);
-        assertEquals(new GemmBlocking(256, 4, 16, 384, 168, 4096), b);
+        assertEquals(new GemmBlocking(256, 12, 8, 384, 168, 4096), b);
         assertInvariants(b, 32 << 10, 512 << 10);
-        // a tiny L1 bounds KC
-        assertEquals(128, GemmBlocking.forCaches(256, 4 << 10, 512 << 10, 8 << 20).kc());
+        // a tiny L1 bounds KC: 2 x 4 KiB / (8 columns x 4 bytes)
+        assertEquals(256, GemmBlocking.forCaches(256, 4 << 10, 512 << 10, 8 << 20).kc());
+        // other MRs keep two vectors of columns
+        assertEquals(16, b.with(4, 384, 168, 4096).nr());
     }
 
     @Test
     void everyWidthHasAKernelAndConsistentBlocks() {
         for (int bits : new int[] {128, 256, 512}) {
             GemmBlocking b = GemmBlocking.forBits(bits);
-            assertEquals(2 * bits / 32, b.nr());
+            assertEquals(bits == 256 ? 8 : 2 * bits / 32, b.nr());
+            assertEquals(GemmBlocking.nrFor(bits, b.mr()), b.nr());
             assertInvariants(b, GemmBlocking.DEFAULT_L1, GemmBlocking.DEFAULT_L2);
             MicroKernel k = MicroKernel.create(bits, b.mr());
             assertEquals(b.mr(), k.mr);
@@ -43,6 +46,7 @@ class GemmBlockingTest {
         }
         assertThrows(IllegalArgumentException.class, () -> GemmBlocking.forBits(64));
         assertThrows(IllegalArgumentException.class, () -> new GemmBlocking(256, 6, 16, 64, 25, 64));
+        assertThrows(IllegalArgumentException.class, () -> new GemmBlocking(256, 12, 16, 64, 24, 64)); // 12 rows take 1 vector
     }
 
     private static void assertInvariants(GemmBlocking b, long l1, long l2) {

@@ -20,9 +20,9 @@ class PackingTest {
     @Test
     void packedPanelsHoldOpAAndOpBWithZeroPadding() {
         SplittableRandom r = new SplittableRandom(4);
-        int[][] widths = {{512, 12}, {512, 8}, {256, 4}, {128, 4}};
+        int[][] widths = {{512, 12}, {512, 8}, {256, 12}, {256, 4}, {128, 4}};
         for (int[] wm : widths) {
-            int bits = wm[0], mr = wm[1], nr = 2 * bits / 32;
+            int bits = wm[0], mr = wm[1], nr = GemmBlocking.nrFor(bits, mr);
             Transposer tr = Transposer.create(bits);
             for (int[] s : new int[][] {{12, 32, 5}, {13, 33, 7}, {24, 64, 1}, {1, 1, 1}, {25, 17, 40}, {mr, nr, 3}}) {
                 int rows = s[0], cols = s[1], kc = s[2];
