@@ -21,7 +21,7 @@ public class Decomp {
         boolean w256 = Boolean.getBoolean("w256");
         long slice = Long.getLong("sliceNs", 40_000_000L);
         Backend be = Backends.create("vector", 1);
-        MicroKernel kern = w256 ? new Kernel256x4() : new Kernel512x12();
+        MicroKernel kern = w256 ? new Kernel256x12() : new Kernel512x12();
         GemmBlocking blk = GemmBlocking.forBits(w256 ? 256 : 512);
         int mr = kern.mr, nr = kern.nr, kcMax = blk.kc(), mc = blk.mc();
         int kBlocks = (k + kcMax - 1) / kcMax;

@@ -84,10 +84,10 @@ final class Im2col {
         int i = 0;
         for (; i < full; i += S.length()) FloatVector.fromArray(S, x, from + i).intoArray(pad, to + i);
         if (i < n) {
-            // A masked load whose off lanes pass the array's end leaves the Vector API's fast path (and allocates):
-            // mask it only where the row ends the array.
-            FloatVector v = from + i + S.length() <= x.length ? FloatVector.fromArray(S, x, from + i) : FloatVector.fromArray(S, x, from + i, tail);
-            v.intoArray(pad, to + i, tail);
+            // A masked load whose off lanes pass the array's end leaves the Vector API's fast path (and allocates
+            // 64 bytes): where the row ends the array, copy the tail instead.
+            if (from + i + S.length() <= x.length) FloatVector.fromArray(S, x, from + i).intoArray(pad, to + i, tail);
+            else System.arraycopy(x, from + i, pad, to + i, n - i);
         }
     }
 
