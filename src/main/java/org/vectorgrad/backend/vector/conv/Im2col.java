@@ -143,8 +143,13 @@ final class Im2col {
      * width (so the shifted loads stay within {@link #LEAD} before and {@link #SLACK} after the matrix).
      */
     static boolean rowsApply(ConvGeometry g) {
+        int lanes = S.length(), iw = g.inW(), ow = g.outW();
+        boolean oneVector = iw <= lanes && ow <= lanes && ow >= g.padLeft();
+        // two vectors per row (14-wide maps on 8 lanes): the shifted loads of the second reach ow + padLeft + 2L - 1
+        // floats into a row of ow: ow > L keeps that within SLACK past the matrix
+        boolean twoVectors = iw <= 2 * lanes && ow <= 2 * lanes && iw > lanes && ow > lanes;
         return g.kernelW() == 3 && g.strideH() == 1 && g.strideW() == 1 && g.dilationH() == 1 && g.dilationW() == 1
-                && g.inW() <= S.length() && g.outW() <= S.length() && g.padLeft() <= 2 && g.outW() >= g.padLeft();
+                && g.padLeft() <= 2 && (oneVector || twoVectors);
     }
 
     /**
@@ -157,9 +162,13 @@ final class Im2col {
      * and {@link #SLACK} after its last row.
      */
     static void col2imRows(ConvGeometry g, float[] cols, int colsOff, int ld, float[] dx, int dxOff, int c0, float[] tmp) {
+        if (g.inW() > S.length()) {
+            col2imRowPairs(g, cols, colsOff, ld, dx, dxOff, c0, tmp);
+            return;
+        }
         int cg = g.inChannelsPerGroup(), kh = g.kernelH();
         int ih = g.inH(), iw = g.inW(), oh = g.outH(), ow = g.outW(), pt = g.padTop(), pl = g.padLeft();
-        IntVector keep0 = keepLanes(pl, iw, ow), keep1 = keepLanes(pl - 1, iw, ow), keep2 = keepLanes(pl - 2, iw, ow);
+        IntVector keep0 = keepLanes(0, pl, iw, ow), keep1 = keepLanes(0, pl - 1, iw, ow), keep2 = keepLanes(0, pl - 2, iw, ow);
         int groupEnd = dxOff + (c0 + cg) * ih * iw;
         for (int ci = 0; ci < cg; ci++) {
             int plane = dxOff + (c0 + ci) * ih * iw;
@@ -185,9 +194,52 @@ final class Im2col {
         }
     }
 
-    /** All bits set in the lanes ix of a row whose output column ix + shift lies in [0, ow), and ix < iw; 0 elsewhere. */
-    private static IntVector keepLanes(int shift, int iw, int ow) {
-        int lo = Math.max(0, -shift), hi = Math.min(iw, ow - shift);
+    /**
+     * {@link #col2imRows} for rows of more than one vector and at most two (a 14-wide map on 8 lanes): the same
+     * sums in the same order, each image row in two registers (columns [0, L) and [L, 2L)). The second register's
+     * store spills into the next rows, written afterwards; the last rows of the group go through {@code tmp} (at least
+     * 2L floats).
+     */
+    private static void col2imRowPairs(ConvGeometry g, float[] cols, int colsOff, int ld, float[] dx, int dxOff, int c0, float[] tmp) {
+        int cg = g.inChannelsPerGroup(), kh = g.kernelH(), lanes = S.length();
+        int ih = g.inH(), iw = g.inW(), oh = g.outH(), ow = g.outW(), pt = g.padTop(), pl = g.padLeft();
+        IntVector keep0 = keepLanes(0, pl, iw, ow), keep1 = keepLanes(0, pl - 1, iw, ow), keep2 = keepLanes(0, pl - 2, iw, ow);
+        IntVector high0 = keepLanes(lanes, pl, iw, ow), high1 = keepLanes(lanes, pl - 1, iw, ow), high2 = keepLanes(lanes, pl - 2, iw, ow);
+        int groupEnd = dxOff + (c0 + cg) * ih * iw;
+        for (int ci = 0; ci < cg; ci++) {
+            int plane = dxOff + (c0 + ci) * ih * iw;
+            for (int iy = 0; iy < ih; iy++) {
+                FloatVector lo = FloatVector.zero(S), hi = FloatVector.zero(S);
+                for (int a = 0; a < kh; a++) {
+                    int oy = iy + pt - a;
+                    if (oy < 0 || oy >= oh) continue;
+                    int at = colsOff + (ci * kh + a) * 3 * ld + oy * ow + pl;
+                    lo = lo.add(FloatVector.fromArray(S, cols, at).reinterpretAsInts().and(keep0).reinterpretAsFloats());
+                    hi = hi.add(FloatVector.fromArray(S, cols, at + lanes).reinterpretAsInts().and(high0).reinterpretAsFloats());
+                    lo = lo.add(FloatVector.fromArray(S, cols, at + ld - 1).reinterpretAsInts().and(keep1).reinterpretAsFloats());
+                    hi = hi.add(FloatVector.fromArray(S, cols, at + ld - 1 + lanes).reinterpretAsInts().and(high1).reinterpretAsFloats());
+                    lo = lo.add(FloatVector.fromArray(S, cols, at + 2 * ld - 2).reinterpretAsInts().and(keep2).reinterpretAsFloats());
+                    hi = hi.add(FloatVector.fromArray(S, cols, at + 2 * ld - 2 + lanes).reinterpretAsInts().and(high2).reinterpretAsFloats());
+                }
+                int out = plane + iy * iw;
+                if (out + 2 * lanes > groupEnd) { // the spill would leave the group's channels
+                    lo.intoArray(tmp, 0);
+                    hi.intoArray(tmp, lanes);
+                    System.arraycopy(tmp, 0, dx, out, iw);
+                } else {
+                    lo.intoArray(dx, out);
+                    hi.intoArray(dx, out + lanes);
+                }
+            }
+        }
+    }
+
+    /**
+     * All bits set in the lanes l of a row's vector starting at column {@code base} whose column ix = base + l has
+     * its output column ix + shift in [0, ow), and ix < iw; 0 elsewhere.
+     */
+    private static IntVector keepLanes(int base, int shift, int iw, int ow) {
+        int lo = Math.max(0, -shift) - base, hi = Math.min(iw, ow - shift) - base;
         IntVector lane = IntVector.zero(I).addIndex(1);
         return IntVector.broadcast(I, -1).blend(0, lane.compare(VectorOperators.LT, lo).or(lane.compare(VectorOperators.GE, hi)));
     }

@@ -16,9 +16,9 @@ class Col2imRowsTest {
     @Test
     void registerRowsGiveThePaddedPlanesBits() {
         SplittableRandom rng = new SplittableRandom(21);
-        int checked = 0;
-        for (int trial = 0; trial < 300; trial++) {
-            int h = 1 + rng.nextInt(16), w = 1 + rng.nextInt(Im2col.lanes()), cin = 1 + rng.nextInt(5);
+        int checked = 0, twoVectorRows = 0;
+        for (int trial = 0; trial < 600; trial++) {
+            int h = 1 + rng.nextInt(16), w = 1 + rng.nextInt(2 * Im2col.lanes() + 2), cin = 1 + rng.nextInt(5); // one or two vectors per row
             int groups = rng.nextInt(3) == 0 ? 2 : 1, kh = 1 + rng.nextInt(3);
             int pt = rng.nextInt(kh), pb = rng.nextInt(kh), pl = rng.nextInt(3), pr = rng.nextInt(3);
             ConvGeometry g;
@@ -56,14 +56,17 @@ class Col2imRowsTest {
                 assertEquals(Float.floatToIntBits(e), Float.floatToIntBits(a), "element " + i + " of " + where);
             }
             checked++;
+            if (w > Im2col.lanes()) twoVectorRows++;
         }
         assertTrue(checked > 50, "too few geometries took the register-row path: " + checked);
+        assertTrue(twoVectorRows > 20, "too few geometries with rows of two vectors: " + twoVectorRows);
     }
 
     @Test
     void appliesToTheReferenceCnnAndNotToWideOrStridedMaps() {
-        // 14-wide rows fit one vector from 512 bits on (16 lanes); with 8 lanes (AVX2) they take the padded plane
-        assertEquals(Im2col.lanes() >= 14, Im2col.rowsApply(ConvGeometry.simple(8, 32, 14, 14, 64, 3, 1, 1)));
+        // 14-wide rows fit one vector from 512 bits on (16 lanes), two with 8 lanes (AVX2); 28-wide rows two at 512 bits
+        assertTrue(Im2col.rowsApply(ConvGeometry.simple(8, 32, 14, 14, 64, 3, 1, 1)));
+        assertEquals(Im2col.lanes() >= 14, Im2col.rowsApply(ConvGeometry.simple(8, 32, 28, 28, 64, 3, 1, 1)));
         assertTrue(Im2col.rowsApply(ConvGeometry.simple(8, 32, 7, 7, 64, 3, 1, 1)));
         assertFalse(Im2col.rowsApply(ConvGeometry.simple(8, 32, 14, 14, 64, 3, 2, 1)));
         assertFalse(Im2col.rowsApply(ConvGeometry.simple(8, 32, 14, 14, 64, 5, 1, 2)));
