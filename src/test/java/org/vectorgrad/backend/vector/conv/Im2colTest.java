@@ -10,23 +10,29 @@ import org.vectorgrad.backend.ConvGeometry;
 
 /**
  * {@link Im2col#im2col} against its definition, bit for bit: random geometries (strides, dilations, asymmetric
- * padding, groups, rows shorter and longer than a vector), several images side by side, the last image ending at
- * its array's end (the row copies' masked tails), and non-finite inputs, which must arrive unchanged.
+ * padding, groups, rows shorter and longer than a vector; "same"-width ones take the shifted-plane path), several
+ * images side by side, the last image ending at its array's end (the row copies' masked tails), and non-finite
+ * inputs, which must arrive unchanged.
  */
 class Im2colTest {
 
     @Test
     void columnsMatchTheDefinition() {
         SplittableRandom rng = new SplittableRandom(17);
-        int checked = 0;
+        int checked = 0, shifted = 0;
         for (int trial = 0; trial < 400; trial++) {
             int h = 1 + rng.nextInt(20), w = 1 + rng.nextInt(3 * Im2col.lanes() + 2), cin = 1 + rng.nextInt(4);
             int groups = rng.nextInt(4) == 0 ? 2 : 1, kh = 1 + rng.nextInt(3), kw = 1 + rng.nextInt(4);
             int sh = 1 + rng.nextInt(2), sw = rng.nextInt(4) == 0 ? 2 : 1, dh = 1 + rng.nextInt(2), dw = rng.nextInt(4) == 0 ? 2 : 1;
+            int pt = rng.nextInt(3), pb = rng.nextInt(3), pl = rng.nextInt(3), pr = rng.nextInt(3);
+            if (trial % 2 == 0) { // "same" width, stride and dilation 1: the shifted-plane path
+                sh = sw = dh = dw = 1;
+                pl = rng.nextInt(kw);
+                pr = kw - 1 - pl;
+            }
             ConvGeometry g;
             try {
-                g = new ConvGeometry(1, cin * groups, h, w, groups, kh, kw, sh, sw, rng.nextInt(3), rng.nextInt(3),
-                        rng.nextInt(3), rng.nextInt(3), dh, dw, groups);
+                g = new ConvGeometry(1, cin * groups, h, w, groups, kh, kw, sh, sw, pt, pb, pl, pr, dh, dw, groups);
             } catch (IllegalArgumentException tooSmall) {
                 continue;
             }
@@ -58,7 +64,9 @@ class Im2colTest {
                 for (int i = k * ld; i < cols.length; i++) assertEquals(3.5f, cols[i], "slack written at " + i + " of " + g);
             }
             checked++;
+            if (Im2col.shiftedPlanesApply(g)) shifted++;
         }
         assertTrue(checked > 200, "too few geometries: " + checked);
+        assertTrue(shifted > 30, "too few geometries on the shifted-plane path: " + shifted);
     }
 }
