@@ -87,7 +87,7 @@ final class Im2col {
     static boolean shiftedPlanesApply(ConvGeometry g) {
         // Only for rows wider than a vector, which cost a full and a masked move per segment on the padded plane; a
         // row that fits one vector is one masked move there, which measured faster than the contiguous copy and edge
-        // zeroing (Im2colBench, 32 channels of 14x14, 4 images: 50 vs 71 µs at 16 lanes; at 8 lanes 106 vs 67).
+        // zeroing (docs/decisions.md §9: 32 channels of 14x14, 4 images: 50 vs 71 µs at 16 lanes; at 8 lanes 106 vs 67).
         return g.strideH() == 1 && g.strideW() == 1 && g.dilationH() == 1 && g.dilationW() == 1 && g.outW() == g.inW()
                 && g.outW() > S.length();
     }
