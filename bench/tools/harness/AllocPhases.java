@@ -6,16 +6,17 @@ import org.vectorgrad.optim.SGD;
 import org.vectorgrad.tensor.Tensor;
 import org.vectorgrad.train.Models;
 import org.vectorgrad.train.Trainer;
-/** Bytes allocated per phase of a steady-state CNN training step (vector backend, batch 32): zeroGrad, forward, loss, backward, optimizer. Run with -XX:UseAVX=2 or -XX:MaxVectorSize=32 for 8 lanes (benchmarks.md, fifth pass). args: none; -Dw=warm-up steps */
+/** Bytes allocated per phase of a steady-state CNN training step (vector backend, batch 32): zeroGrad, forward, loss, backward, optimizer. Run with -XX:UseAVX=2 or -XX:MaxVectorSize=32 for 8 lanes (benchmarks.md, fifth pass). args: [cnn|mlp]; -Dw=warm-up steps */
 public class AllocPhases {
     static com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
     public static void main(String[] x) throws Exception {
         Backend vector = Backends.create("vector", 1);
-        Sequential model = Models.create("cnn", 1);
+        String name = x.length > 0 ? x[0] : "cnn";
+        Sequential model = Models.create(name, 1);
         SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
         SGD opt = new SGD(model.parameters(), 0.01f, 0.9f);
         Trainer cnn = new Trainer(model, loss, opt, vector);
-        Tensor img = Tensor.uniform(2, -1f, 2f, 32, 1, 28, 28);
+        Tensor img = name.equals("mlp") ? Tensor.uniform(2, -1f, 2f, 32, 784) : Tensor.uniform(2, -1f, 2f, 32, 1, 28, 28);
         int[] lab = new int[32]; for (int i = 0; i < 32; i++) lab[i] = (i * 7) % 10;
         for (int i = 0; i < Integer.getInteger("w", 3000); i++) cnn.step(img, lab);
         long[] t = new long[5]; int n = 300;

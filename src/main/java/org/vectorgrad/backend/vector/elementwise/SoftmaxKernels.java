@@ -36,7 +36,15 @@ public final class SoftmaxKernels {
             acc0 = acc0.add((DoubleVector) e.convertShape(VectorOperators.F2D, D, 0));
             acc1 = acc1.add((DoubleVector) e.convertShape(VectorOperators.F2D, D, 1));
         }
-        double sum = Lanes.sum(acc0.add(acc1));
+        // Lanes.sum(DoubleVector)'s tree, written out with lane reads (the same adds of the same operands, so the same
+        // bits): inlined into crossEntropy, C2 hit its node-count cutoff and left the Lanes.sum call (or any helper) a
+        // real call, and the vector passed to it was boxed, 64 bytes per row (2 KB per CNN step at batch 32, 8 lanes).
+        DoubleVector v = acc0.add(acc1);
+        int nd = D.length();
+        double sum = nd == 4 ? (v.lane(0) + v.lane(2)) + (v.lane(1) + v.lane(3))
+                : nd == 8 ? ((v.lane(0) + v.lane(4)) + (v.lane(2) + v.lane(6))) + ((v.lane(1) + v.lane(5)) + (v.lane(3) + v.lane(7)))
+                : nd == 2 ? v.lane(0) + v.lane(1)
+                : Lanes.sum(v);
         for (; j < cols; j++) {
             float e = FixedMath.exp(x[xOff + j] - shift);
             if (y != null) y[yOff + j] = e;
