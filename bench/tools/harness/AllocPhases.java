@@ -6,7 +6,7 @@ import org.vectorgrad.optim.SGD;
 import org.vectorgrad.tensor.Tensor;
 import org.vectorgrad.train.Models;
 import org.vectorgrad.train.Trainer;
-/** Bytes allocated per phase of a steady-state CNN training step (vector backend, batch 32): zeroGrad, forward, loss, backward, optimizer. Run with -XX:UseAVX=2 or -XX:MaxVectorSize=32 for 8 lanes (benchmarks.md, fifth pass). args: [cnn|mlp]; -Dw=warm-up steps */
+/** Bytes allocated per phase of a steady-state CNN training step (vector backend, batch 32): zeroGrad, forward, loss, backward, optimizer. Run with -XX:UseAVX=2 or -XX:MaxVectorSize=32 for 8 lanes (benchmarks.md, fifth pass). args: [cnn|mlp|resnet]; -Dw=warm-up steps, -Dn=measured steps */
 public class AllocPhases {
     static com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
     public static void main(String[] x) throws Exception {
@@ -19,7 +19,8 @@ public class AllocPhases {
         Tensor img = name.equals("mlp") ? Tensor.uniform(2, -1f, 2f, 32, 784) : Tensor.uniform(2, -1f, 2f, 32, 1, 28, 28);
         int[] lab = new int[32]; for (int i = 0; i < 32; i++) lab[i] = (i * 7) % 10;
         for (int i = 0; i < Integer.getInteger("w", 3000); i++) cnn.step(img, lab);
-        long[] t = new long[5]; int n = 300;
+        int n = Integer.getInteger("n", 300);
+        long[] t = new long[5];
         for (int i = 0; i < n; i++) {
             long a = mx.getCurrentThreadAllocatedBytes(); opt.zeroGrad();
             long b = mx.getCurrentThreadAllocatedBytes(); Tensor logits = model.forward(img, true);
