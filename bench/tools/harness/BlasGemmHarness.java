@@ -173,8 +173,8 @@ public final class BlasGemmHarness {
                 new Shape(1, 10, 256, false, true), new Shape(64, 1, 64, false, false));
         System.out.println("| shape | sgemm ns | sgemv ns | sgemm/sgemv |");
         System.out.println("|---|---|---|---|");
-        Gemm viaGemm = new BlasGemm(1, false, ScalarBackend.create().gemm());
-        Gemm viaGemv = new BlasGemm(1, true, ScalarBackend.create().gemm());
+        Gemm viaGemm = new BlasGemm(new org.vectorgrad.parallel.Dispatcher(1), false, ScalarBackend.create().gemm());
+        Gemm viaGemv = new BlasGemm(new org.vectorgrad.parallel.Dispatcher(1), true, ScalarBackend.create().gemm());
         for (Shape s : shapes) {
             double[] t = medianNs(gemmOp(viaGemm, s), gemmOp(viaGemv, s));
             double g = t[0], v = t[1];

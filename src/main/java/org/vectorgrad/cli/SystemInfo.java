@@ -21,10 +21,10 @@ import org.vectorgrad.parallel.Dispatcher;
  */
 public final class SystemInfo {
     /** How OpenBLAS threads are sized, for the report and docs/blas.md. */
-    public static final String THREAD_POLICY = "each backend uses the thread count it was created with; the blas"
-            + " backend sets OpenBLAS's process-global thread count to that number before its calls, all of them"
-            + " under one process-wide lock (vectorgrad's workers are idle during a dense layer's BLAS call; in a"
-            + " convolution they may run im2col meanwhile)";
+    public static final String THREAD_POLICY = "each backend uses the thread count it was created with, on its own"
+            + " dispatcher; OpenBLAS always runs one thread per call (its process-global count is set to 1), and a"
+            + " blas/auto GEMM on several threads is cut into blocks of C, one single-threaded OpenBLAS call each, run"
+            + " on the backend's dispatcher threads";
 
     private SystemInfo() {}
 

@@ -39,27 +39,25 @@ public final class AutoBackendFactory implements BackendFactory {
 
     /**
      * Builds an auto backend from explicit parts (tests substitute an absent library or another rule): the Java
-     * backend's families with an {@link AutoGemm} for dense layers; the convolutions' GEMMs follow the rule with one
-     * thread and stay on the Java GEMM with more: measured in the CNN's training step (docs/decisions.md §8), the
-     * convolution's tasks then take turns on the process-wide BLAS lock while the vector GEMM runs inside each task,
-     * and the step ran about 20 % slower on OpenBLAS.
+     * backend's families with an {@link AutoGemm} for dense layers, its OpenBLAS calls cut over the Java backend's
+     * dispatcher (one-thread OpenBLAS calls, {@code BlasGemm}); the convolutions' GEMMs follow the same rule, each
+     * call whole on the thread of the convolution task that makes it (docs/decisions.md §8).
      */
     FamilyBackend create(int threads, BackendFactory vector, BlasBackendFactory blasFactory, GemmRule rule) {
         FamilyBackend base = Backends.vectorElseScalar(vector, threads, s -> {
             if (VECTOR_WARNED.compareAndSet(false, true)) warnings.accept("vectorgrad: auto: " + s);
         });
         Availability ba = blasFactory.availability();
-        Gemm blas = null, blasOneThread = null;
-        if (ba.available()) {
-            blas = blasFactory.gemm(threads, base.gemm());
-            blasOneThread = threads == 1 ? blas : blasFactory.gemm(1, base.gemm());
-        } else if (BLAS_WARNED.compareAndSet(false, true)) {
+        if (!ba.available() && BLAS_WARNED.compareAndSet(false, true)) {
             warnings.accept("vectorgrad: auto: OpenBLAS off (" + ba.reason() + "); GEMM runs on the " + base.name() + " backend");
         }
-        AutoGemm gemm = new AutoGemm(blas, base.gemm(), base.name(), rule);
-        // conv GEMMs run inside the convolution's dispatcher tasks, one per core: OpenBLAS with one thread each
-        AutoGemm conv = threads == 1 ? gemm : new AutoGemm(blasOneThread, base.gemm(), base.name(), rule);
-        return base.withGemm("auto", gemm, conv);
+        return base.withGemm("auto", threads, d -> {
+            Gemm blas = ba.available() ? blasFactory.gemm(d, base.gemm()) : null;
+            AutoGemm gemm = new AutoGemm(blas, base.gemm(), base.name(), rule);
+            // conv GEMMs run inside the convolution's dispatcher tasks, one per core: each OpenBLAS call whole on its task's thread
+            AutoGemm conv = threads == 1 || blas == null ? gemm : new AutoGemm(blasFactory.gemm(base.gemm()), base.gemm(), base.name(), rule);
+            return new Gemm[] {gemm, conv};
+        });
     }
 
     /** Resets the once-per-process warnings (tests only). */

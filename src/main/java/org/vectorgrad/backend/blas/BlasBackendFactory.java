@@ -6,6 +6,7 @@ import org.vectorgrad.backend.FamilyBackend;
 import org.vectorgrad.backend.BackendUnavailableException;
 import org.vectorgrad.backend.Backends;
 import org.vectorgrad.backend.Gemm;
+import org.vectorgrad.parallel.Dispatcher;
 
 /**
  * The {@code blas} backend: the best Java backend (vector, else scalar; {@link Backends#vectorElseScalar}) with
@@ -36,19 +37,25 @@ public final class BlasBackendFactory implements BackendFactory {
         requireAvailable();
         // the best Java backend runs what OpenBLAS does not; the blas backend's own reason is the one that matters
         FamilyBackend base = Backends.vectorElseScalar(threads, s -> { });
-        Gemm gemm = gemm(threads, base.gemm());
-        // the convolution calls its GEMMs from its own dispatcher tasks, one per core: each with one OpenBLAS thread
-        return base.withGemm("blas", gemm, threads == 1 ? gemm : gemm(1, base.gemm()));
+        // the convolution calls its GEMMs from its own dispatcher tasks, one per core: each runs whole on its task's thread
+        return base.withGemm("blas", threads, d -> new Gemm[] {gemm(d, base.gemm()), gemm(ONE_THREAD, base.gemm())});
     }
 
+    /** A dispatcher without workers: GEMMs built on it run every call whole on the caller's thread. */
+    private static final Dispatcher ONE_THREAD = new Dispatcher(1);
+
     /**
-     * The OpenBLAS GEMM with {@code threads} threads; {@code emptyK} (the Java GEMM) computes the products with
-     * k == 0. Shared by the {@code blas} and {@code auto} backends.
+     * The OpenBLAS GEMM on {@code dispatcher}'s threads (one-thread OpenBLAS calls, one block of C per thread;
+     * {@link BlasGemm}); {@code emptyK} (the Java GEMM) computes the products with k == 0. Shared by the
+     * {@code blas} and {@code auto} backends.
      */
-    public BlasGemm gemm(int threads, Gemm emptyK) {
+    public BlasGemm gemm(Dispatcher dispatcher, Gemm emptyK) {
         requireAvailable();
-        return new BlasGemm(threads, GEMV_FOR_VECTORS, emptyK);
+        return new BlasGemm(dispatcher, GEMV_FOR_VECTORS, emptyK);
     }
+
+    /** The OpenBLAS GEMM that runs every call on its caller's thread (tools, tests, convolution tasks). */
+    public BlasGemm gemm(Gemm emptyK) { return gemm(ONE_THREAD, emptyK); }
 
     private void requireAvailable() {
         Availability a = availability();

@@ -1,8 +1,5 @@
 package org.vectorgrad.backend.blas;
 
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
-
 import static org.vectorgrad.nativebindings.openblas.cblas_h.CblasNoTrans;
 import static org.vectorgrad.nativebindings.openblas.cblas_h.CblasRowMajor;
 import static org.vectorgrad.nativebindings.openblas.cblas_h.CblasTrans;
@@ -11,6 +8,8 @@ import java.lang.foreign.MemorySegment;
 import org.vectorgrad.backend.Gemm;
 import org.vectorgrad.nativebindings.openblas.CriticalCblas;
 import org.vectorgrad.nativebindings.openblas.cblas_h;
+import org.vectorgrad.parallel.ChunkTask;
+import org.vectorgrad.parallel.Dispatcher;
 
 /**
  * The GEMM family through OpenBLAS ({@code cblas_sgemm}, {@code cblas_sgemv} for one-row/one-column products). The
@@ -23,82 +22,48 @@ import org.vectorgrad.nativebindings.openblas.cblas_h;
  * runs (a 1024³ GEMM holds it for ~20 ms), the price of zero copy. Every dimension, leading dimension and extent
  * is checked in Java first ({@link BlasArgs}), so bad arguments throw instead of crashing the JVM.
  *
- * <p>Threads: OpenBLAS's thread count is process-global ({@code openblas_set_num_threads}). Every BLAS call in the
- * process runs under one process-wide read-write lock. A GEMM with one thread takes the shared read lock, under
- * which OpenBLAS's count is always 1: such calls run at the same time, each on its caller's thread (the convolution's
- * dispatcher tasks call the 1-thread GEMM of their backend, one per core). A GEMM with more threads takes the
- * exclusive write lock and first sets OpenBLAS's count to its own. So OpenBLAS never runs more threads than the
- * caller asked for, and two backends with different thread counts used from two threads at once give the same bits
- * as when used one after the other (docs/blas.md, "Threads").
+ * <p>Threads: every OpenBLAS call runs on one OpenBLAS thread, the caller's. OpenBLAS's thread count is
+ * process-global ({@code openblas_set_num_threads}); the first {@code BlasGemm} sets it to 1 and nothing changes it
+ * afterwards. A GEMM for several threads is cut into blocks of C ({@link BlasSplit}, a function of the shape and the
+ * thread count), each a one-thread call over the whole K, run as the chunks of vectorgrad's {@link Dispatcher}: the
+ * dispatcher owns the cores, and OpenBLAS's own workers, which spin for a while after each call, never start
+ * (docs/blas.md, "Threads"). One-thread calls from several Java threads run at the same time (the convolution's
+ * dispatcher tasks do this), and a backend's bits do not depend on what other backends in the process do.
  *
- * <p>Thread safety: safe for concurrent use; multi-threaded BLAS calls are serialized process-wide, single-threaded
- * ones run concurrently.
+ * <p>Thread safety: safe for concurrent use.
  */
 public final class BlasGemm extends Gemm {
-    /**
-     * Every OpenBLAS call in the process holds this lock: calls with one thread share its read lock (they run at
-     * the same time, each on its caller's thread), calls with more take the write lock. {@link #openBlasThreads}
-     * changes only under the write lock, and is 1 whenever a read lock is held.
-     */
-    private static final ReentrantReadWriteLock BLAS_LOCK = new ReentrantReadWriteLock();
-    private static volatile int openBlasThreads = -1;
+    /** Whether OpenBLAS's process-global thread count has been set to 1 (guarded by the class lock). */
+    private static boolean oneThreadSet;
 
-    private final int threads;
+    private final Dispatcher dispatcher;
     private final boolean gemvForVectors;
     private final Gemm emptyK;
+    /** Per calling thread: the arguments of a call being cut into blocks, read by the dispatcher's chunks. */
+    private final ThreadLocal<Blocks> blocks = ThreadLocal.withInitial(Blocks::new);
 
     /**
-     * @param threads         threads for OpenBLAS
+     * @param dispatcher      the threads a call may use (one block of C per thread); a one-thread dispatcher makes
+     *                        every call run whole on its caller's thread
      * @param gemvForVectors  route GEMMs with m == 1 or n == 1 to {@code cblas_sgemv}
      * @param emptyK          the Java GEMM that computes {@code C = beta·C} when k == 0
      */
-    BlasGemm(int threads, boolean gemvForVectors, Gemm emptyK) {
-        if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-        this.threads = threads;
+    BlasGemm(Dispatcher dispatcher, boolean gemvForVectors, Gemm emptyK) {
+        this.dispatcher = java.util.Objects.requireNonNull(dispatcher, "dispatcher");
         this.gemvForVectors = gemvForVectors;
         this.emptyK = java.util.Objects.requireNonNull(emptyK, "emptyK");
-        BLAS_LOCK.writeLock().lock();
-        try {
-            syncThreads(threads);
-        } finally {
-            BLAS_LOCK.writeLock().unlock();
-        }
+        useOneOpenBlasThread();
     }
 
-    /** Threads OpenBLAS runs this GEMM's calls with. */
-    public int threads() { return threads; }
+    /** Threads a call may use (each runs one-thread OpenBLAS calls). */
+    public int threads() { return dispatcher.threads(); }
 
-    /** Call only holding {@link #BLAS_LOCK}'s write lock: sets OpenBLAS's process-global thread count if it differs. */
-    private static void syncThreads(int n) {
-        if (openBlasThreads != n) {
-            cblas_h.openblas_set_num_threads(n);
-            openBlasThreads = n;
+    /** Sets OpenBLAS's process-global thread count to 1, once per process. */
+    private static synchronized void useOneOpenBlasThread() {
+        if (!oneThreadSet) {
+            cblas_h.openblas_set_num_threads(1);
+            oneThreadSet = true;
         }
-    }
-
-    /**
-     * Takes the lock this GEMM's calls run under: the shared read lock for one thread (with OpenBLAS's count made
-     * 1 first if a multi-threaded call left it higher), else the write lock with OpenBLAS's count set to ours.
-     */
-    private Lock acquire() {
-        if (threads == 1) {
-            Lock read = BLAS_LOCK.readLock();
-            read.lock();
-            if (openBlasThreads == 1) return read;
-            read.unlock();
-            BLAS_LOCK.writeLock().lock();
-            try {
-                syncThreads(1);
-                read.lock(); // downgrade: no writer can change the count while we hold it
-            } finally {
-                BLAS_LOCK.writeLock().unlock();
-            }
-            return read;
-        }
-        Lock write = BLAS_LOCK.writeLock();
-        write.lock();
-        syncThreads(threads);
-        return write;
     }
 
     private final SegmentCache segments = new SegmentCache();
@@ -123,20 +88,65 @@ public final class BlasGemm extends Gemm {
             return;
         }
         BlasArgs.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        Lock lock = acquire();
+        if (gemvForVectors && (m == 1 || n == 1)) {
+            gemv(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        BlasSplit split = dispatcher.threads() == 1 ? BlasSplit.WHOLE : BlasSplit.of(m, n, k, dispatcher.threads());
+        if (split.parts() == 1) {
+            sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        Blocks call = blocks.get();
+        call.set(split, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         try {
-            if (gemvForVectors && (m == 1 || n == 1)) {
-                gemv(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-                return;
-            }
-            CriticalCblas.cblas_sgemm(CblasRowMajor(), transA ? CblasTrans() : CblasNoTrans(), transB ? CblasTrans() : CblasNoTrans(),
-                    m, n, k, alpha, seg(a, aOff), lda, seg(b, bOff), ldb, beta, seg(c, cOff), ldc);
+            dispatcher.forEach(split.parts(), call);
         } finally {
-            lock.unlock();
+            call.clear();
         }
     }
 
-    /** A GEMM with one output row or column is a matrix-vector product; arguments already checked, lock held. */
+    /** One {@code cblas_sgemm} on the calling thread; arguments already checked. */
+    private void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                       float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        CriticalCblas.cblas_sgemm(CblasRowMajor(), transA ? CblasTrans() : CblasNoTrans(), transB ? CblasTrans() : CblasNoTrans(),
+                m, n, k, alpha, seg(a, aOff), lda, seg(b, bOff), ldb, beta, seg(c, cOff), ldc);
+    }
+
+    /**
+     * A call cut into blocks of C: chunk {@code q} is block (q / colParts, q % colParts), one sgemm over rows
+     * [i0, i1) of op(A) and columns [j0, j1) of op(B). Reused by the next call on the same thread (no allocation).
+     */
+    private final class Blocks implements ChunkTask {
+        private BlasSplit split;
+        private boolean transA, transB;
+        private int m, n, k, aOff, lda, bOff, ldb, cOff, ldc;
+        private float alpha, beta;
+        private float[] a, b, c;
+
+        void set(BlasSplit split, boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                 float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+            this.split = split; this.transA = transA; this.transB = transB; this.m = m; this.n = n; this.k = k;
+            this.alpha = alpha; this.a = a; this.aOff = aOff; this.lda = lda; this.b = b; this.bOff = bOff; this.ldb = ldb;
+            this.beta = beta; this.c = c; this.cOff = cOff; this.ldc = ldc;
+        }
+
+        /** Drops the caller's arrays, so a finished call does not keep them alive. */
+        void clear() { a = b = c = null; }
+
+        @Override
+        public void run(int q) {
+            int bi = q / split.colParts(), bj = q % split.colParts();
+            int i0 = split.rowStart(bi, m), i1 = split.rowStart(bi + 1, m);
+            int j0 = split.colStart(bj, n), j1 = split.colStart(bj + 1, n);
+            if (i0 == i1 || j0 == j1) return;
+            // row i of op(A) starts at i·lda (A as stored) or at column i (A stored transposed); likewise op(B)'s columns
+            int aStart = aOff + (transA ? i0 : i0 * lda), bStart = bOff + (transB ? j0 * ldb : j0);
+            sgemm(transA, transB, i1 - i0, j1 - j0, k, alpha, a, aStart, lda, b, bStart, ldb, beta, c, cOff + i0 * ldc + j0, ldc);
+        }
+    }
+
+    /** A GEMM with one output row or column is a matrix-vector product; arguments already checked. */
     private void gemv(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff,
                              int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         if (n == 1) {

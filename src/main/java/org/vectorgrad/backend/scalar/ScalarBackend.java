@@ -1,6 +1,7 @@
 package org.vectorgrad.backend.scalar;
 
 import org.vectorgrad.backend.FamilyBackend;
+import org.vectorgrad.parallel.Dispatcher;
 
 /**
  * The reference backend: every kernel family as the plainest loop that computes it, single-threaded
@@ -11,9 +12,9 @@ import org.vectorgrad.backend.FamilyBackend;
 public final class ScalarBackend {
     private ScalarBackend() {}
 
-    /** A scalar backend (name {@code scalar}, one thread, nothing to close). */
+    /** A scalar backend (name {@code scalar}, one thread: a dispatcher without workers; nothing to close). */
     public static FamilyBackend create() {
-        return new FamilyBackend("scalar", 1, new ScalarGemm(), new ScalarPointwise(), new ScalarLosses(), new ScalarUpdates(),
+        return new FamilyBackend("scalar", new Dispatcher(1), new ScalarGemm(), new ScalarPointwise(), new ScalarLosses(), new ScalarUpdates(),
                 new ScalarConvolution(), new ScalarPooling(), ScalarNormalization.INSTANCE, () -> { });
     }
 }

@@ -40,7 +40,7 @@ public final class VectorBackend {
         Dispatcher dispatcher = new Dispatcher(threads);
         BlockedGemm gemm = new BlockedGemm(blocking, dispatcher, Tuning.GEMM_PARALLEL_MIN_WORK);
         ElementwiseSplit split = new ElementwiseSplit(dispatcher, Tuning.ELEMENTWISE_PARALLEL_MIN, Tuning.ELEMENTWISE_GRAIN);
-        return new FamilyBackend("vector", dispatcher.threads(), gemm, new VectorPointwise(split), new VectorLosses(),
+        return new FamilyBackend("vector", dispatcher, gemm, new VectorPointwise(split), new VectorLosses(),
                 new VectorUpdates(split), new VectorConvolution(gemm, dispatcher), new VectorPooling(dispatcher),
                 new org.vectorgrad.backend.vector.norm.VectorNormalization(dispatcher), dispatcher::close);
     }

@@ -69,6 +69,27 @@ class BlasGemmTest {
         }
     }
 
+    /**
+     * Several threads: products big enough to be cut into blocks of C ({@link BlasSplit}), odd sizes so that the
+     * last block is ragged, every transpose case, padded operands; each block must land in its place of C and
+     * nowhere else, with the oracle's values.
+     */
+    @Test
+    void productsCutOverThreadsMatchOracle() {
+        SplittableRandom r = new SplittableRandom(11);
+        int[][] shapes = {{128, 512, 784}, {300, 257, 129}, {97, 1000, 45}, {1000, 33, 170}, {129, 129, 300}, {16, 4000, 100}};
+        for (int threads : new int[] {2, 3}) {
+            try (Backend blas = factory.create(threads)) {
+                for (int iter = 0; iter < shapes.length * 4; iter++) {
+                    int[] s = shapes[iter % shapes.length];
+                    assertTrue(BlasSplit.of(s[0], s[1], s[2], threads).parts() > 1, "shape is cut: " + Arrays.toString(s));
+                    float beta = switch (iter % 3) { case 0 -> 0f; case 1 -> 1f; default -> 0.25f; };
+                    check(blas, r, (iter & 1) != 0, (iter & 2) != 0, s[0], s[1], s[2], iter % 2 == 0 ? 1f : -0.5f, beta);
+                }
+            }
+        }
+    }
+
     @Test
     void oneWideAndEmptyShapes() {
         SplittableRandom r = new SplittableRandom(7);

@@ -15,11 +15,11 @@ import org.vectorgrad.backend.Backend;
 
 /**
  * OpenBLAS's thread count is process-global: two {@code blas} backends with different thread counts, used from two
- * threads at once, give the same bits as each gives alone (their BLAS calls take turns under one lock, each with
- * its own thread count).
+ * threads at once, give the same bits as each gives alone (every OpenBLAS call runs on one OpenBLAS thread; a
+ * backend's thread count only decides how its GEMMs are cut into such calls, {@link BlasSplit}).
  */
 class BlasThreadCountTest {
-    /** m, n, k, transA, transB: large enough that OpenBLAS splits them over threads; m == 1 / n == 1 are GEMVs. */
+    /** m, n, k, transA, transB: large enough to be cut over 2 threads; m == 1 / n == 1 are GEMVs (run whole). */
     private static final int[][] SHAPES = {{256, 320, 192, 0, 0}, {300, 257, 129, 1, 0}, {128, 512, 784, 0, 1},
             {1, 700, 513, 0, 0}, {700, 1, 513, 1, 1}};
 
@@ -82,7 +82,7 @@ class BlasThreadCountTest {
     }
 
     /**
-     * One-thread calls share the lock and run at the same time (the convolution's tasks do this): three threads on
+     * One-thread calls run at the same time (the convolution's tasks do this): three threads on
      * 1-thread backends and one on a 2-thread backend, all at once, each get the bits of its calls alone.
      */
     @Test

@@ -50,21 +50,21 @@ class OpenBlasLibraryTest {
         assertTrue(a.reason().contains("already in use") && a.reason().contains(bound.name()), a.reason());
     }
 
+    /** OpenBLAS never runs threads of its own: a 2-thread backend's GEMMs are one-thread OpenBLAS calls (docs/blas.md). */
     @Test
-    void backendSetsOpenBlasThreadsToItsOwnCount() {
+    void openBlasRunsOneThreadWhateverTheBackendsThreadCount() {
         BlasBackendFactory f = BlasTestSupport.requireOpenBlas();
-        try (Backend one = f.create(1)) {
+        try (Backend one = f.create(1); Backend two = f.create(2)) {
             assertEquals(1, cblas_h.openblas_get_num_threads());
-            try (Backend two = f.create(2)) {
-                float[] a = {1, 2, 3, 4}, c = new float[4];
-                two.gemm().gemm(false, false, 2, 2, 2, 1f, a, 0, 2, a, 0, 2, 0f, c, 0, 2);   // sets 2 before the call
-                assertEquals(2, cblas_h.openblas_get_num_threads());
-                one.gemm().gemm(false, false, 2, 2, 2, 1f, a, 0, 2, a, 0, 2, 0f, c, 0, 2);   // back to 1 before the call
-                assertEquals(1, cblas_h.openblas_get_num_threads());
-                assertEquals(7f, c[0]);
-                two.gemm().gemm(false, false, 2, 2, 2, 1f, a, 0, 2, a, 0, 2, 0f, c, 0, 2);
-                assertEquals(2, cblas_h.openblas_get_num_threads());
-            }
+            float[] a = new float[256 * 256], b = new float[256 * 256], c = new float[256 * 256];
+            for (int i = 0; i < a.length; i++) { a[i] = (i % 7) - 3; b[i] = (i % 5) - 2; }
+            two.gemm().gemm(false, false, 256, 256, 256, 1f, a, 0, 256, b, 0, 256, 0f, c, 0, 256);   // cut over 2 threads
+            assertEquals(1, cblas_h.openblas_get_num_threads());
+            float want = 0;
+            for (int p = 0; p < 256; p++) want += a[255 * 256 + p] * b[p * 256 + 255];
+            assertEquals(want, c[256 * 256 - 1]);   // small integers: exact in any order
+            one.gemm().gemm(false, false, 256, 256, 256, 1f, a, 0, 256, b, 0, 256, 0f, c, 0, 256);
+            assertEquals(1, cblas_h.openblas_get_num_threads());
         }
     }
 }
