@@ -52,9 +52,9 @@ import org.vectorgrad.train.Trainer;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xss4m"})
 public class AllocationBenchmark {
-    private Backend blas, vector;
+    private Backend blas, blas2, vector;
     private final float[] sa = new float[8 * 8 + 1], sb = new float[8 * 8 + 1], sc = new float[8 * 8 + 1];
-    private float[] va, vb, vc;
+    private float[] va, vb, vc, va2, vb2;
     private BatchLoader loader;
     private int epoch;
     private ProgressBar live, plain;
@@ -66,11 +66,14 @@ public class AllocationBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         blas = Backends.create("blas", 1);      // fails this benchmark alone, with the reason, where OpenBLAS is missing
+        blas2 = Backends.create("blas", 2);
         vector = Backends.create("vector", 1);
         SplittableRandom rng = new SplittableRandom(5);
         va = GemmBenchmark.random(rng, 70 * 300);
         vb = GemmBenchmark.random(rng, 90 * 300);
         vc = new float[70 * 90];
+        va2 = GemmBenchmark.random(rng, 70 * 800);
+        vb2 = GemmBenchmark.random(rng, 90 * 800);
         Dataset d = Dataset.ofUnsignedBytes("bytes", new byte[1000 * 64], new int[] {1, 8, 8}, new int[1000], 2);
         loader = d.loader(3, false);             // 334 batches, the last of 1
         PrintStream sink = new PrintStream(OutputStream.nullOutputStream());
@@ -86,6 +89,7 @@ public class AllocationBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         if (blas != null) blas.close();
+        if (blas2 != null) blas2.close();
         if (vector != null) vector.close();
     }
 
@@ -94,6 +98,13 @@ public class AllocationBenchmark {
         blas.gemm().gemm(false, true, 8, 8, 8, 1f, sa, 1, 8, sb, 1, 8, 0f, sc, 1, 8);
         blas.gemm().gemm(true, false, 1, 8, 8, 1f, sa, 0, 1, sb, 0, 8, 0f, sc, 0, 8);   // gemv path
         return sc;
+    }
+
+    /** A 2-thread BLAS GEMM cut into one-thread calls on the dispatcher (docs/blas.md, "Threads"). */
+    @Benchmark
+    public float[] blasGemmCut() {
+        blas2.gemm().gemm(false, true, 70, 90, 800, 1f, va2, 0, 800, vb2, 0, 800, 0f, vc, 0, 90);
+        return vc;
     }
 
     @Benchmark

@@ -92,15 +92,16 @@ public final class BlasGemm extends Gemm {
             gemv(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        BlasSplit split = dispatcher.threads() == 1 ? BlasSplit.WHOLE : BlasSplit.of(m, n, k, dispatcher.threads());
-        if (split.parts() == 1) {
+        int grid = dispatcher.threads() == 1 ? 0x10001 : BlasSplit.grid(m, n, k, dispatcher.threads());
+        int rowParts = grid >>> 16, colParts = grid & 0xFFFF;
+        if (rowParts * colParts == 1) {
             sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
         Blocks call = blocks.get();
-        call.set(split, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        call.set(rowParts, colParts, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         try {
-            dispatcher.forEach(split.parts(), call);
+            dispatcher.forEach(rowParts * colParts, call);
         } finally {
             call.clear();
         }
@@ -118,15 +119,16 @@ public final class BlasGemm extends Gemm {
      * [i0, i1) of op(A) and columns [j0, j1) of op(B). Reused by the next call on the same thread (no allocation).
      */
     private final class Blocks implements ChunkTask {
-        private BlasSplit split;
+        /** The grid as two ints, not the record: a steady-state call allocates nothing. */
+        private int rowParts, colParts;
         private boolean transA, transB;
         private int m, n, k, aOff, lda, bOff, ldb, cOff, ldc;
         private float alpha, beta;
         private float[] a, b, c;
 
-        void set(BlasSplit split, boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+        void set(int rowParts, int colParts, boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                  float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
-            this.split = split; this.transA = transA; this.transB = transB; this.m = m; this.n = n; this.k = k;
+            this.rowParts = rowParts; this.colParts = colParts; this.transA = transA; this.transB = transB; this.m = m; this.n = n; this.k = k;
             this.alpha = alpha; this.a = a; this.aOff = aOff; this.lda = lda; this.b = b; this.bOff = bOff; this.ldb = ldb;
             this.beta = beta; this.c = c; this.cOff = cOff; this.ldc = ldc;
         }
@@ -136,9 +138,9 @@ public final class BlasGemm extends Gemm {
 
         @Override
         public void run(int q) {
-            int bi = q / split.colParts(), bj = q % split.colParts();
-            int i0 = split.rowStart(bi, m), i1 = split.rowStart(bi + 1, m);
-            int j0 = split.colStart(bj, n), j1 = split.colStart(bj + 1, n);
+            int bi = q / colParts, bj = q % colParts;
+            int i0 = BlasSplit.boundary(bi, rowParts, m), i1 = BlasSplit.boundary(bi + 1, rowParts, m);
+            int j0 = BlasSplit.boundary(bj, colParts, n), j1 = BlasSplit.boundary(bj + 1, colParts, n);
             if (i0 == i1 || j0 == j1) return;
             // row i of op(A) starts at i·lda (A as stored) or at column i (A stored transposed); likewise op(B)'s columns
             int aStart = aOff + (transA ? i0 : i0 * lda), bStart = bOff + (transB ? j0 * ldb : j0);

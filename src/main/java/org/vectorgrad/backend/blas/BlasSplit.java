@@ -35,11 +35,20 @@ record BlasSplit(int rowParts, int colParts) {
      * to more row blocks (1024³ on 2 threads: row halves reached 246 GFLOP/s, column halves 205).
      */
     static BlasSplit of(int m, int n, int k, int threads) {
+        int grid = grid(m, n, k, threads);
+        return grid == 0x10001 ? WHOLE : new BlasSplit(grid >>> 16, grid & 0xFFFF);
+    }
+
+    /**
+     * {@link #of} without an object: {@code rowParts << 16 | colParts} (so a call on the hot path allocates nothing;
+     * threads beyond 65535 are used as 65535).
+     */
+    static int grid(int m, int n, int k, int threads) {
         long work = (long) m * n * k;
-        int parts = (int) Math.min(threads, Math.max(1, work / MIN_WORK_PER_PART));
-        BlasSplit best = WHOLE;
+        int parts = (int) Math.min(Math.min(threads, 0xFFFF), Math.max(1, work / MIN_WORK_PER_PART));
+        int bestR = 1, bestC = 1;
         long bestCost = Long.MAX_VALUE;
-        for (int p = parts; p >= 1 && best == WHOLE; p--) {
+        for (int p = parts; p >= 1 && bestCost == Long.MAX_VALUE; p--) {
             for (int r = 1; r <= p; r++) {
                 if (p % r != 0) continue;
                 int c = p / r;
@@ -47,11 +56,12 @@ record BlasSplit(int rowParts, int colParts) {
                 long cost = (long) c * m + (long) r * n;
                 if (cost <= bestCost) {
                     bestCost = cost;
-                    best = new BlasSplit(r, c);
+                    bestR = r;
+                    bestC = c;
                 }
             }
         }
-        return best;
+        return bestR << 16 | bestC;
     }
 
     /** First row of row block {@code i} of {@code m} rows (i in [0, rowParts]); ALIGN-aligned except at m. */
@@ -60,7 +70,8 @@ record BlasSplit(int rowParts, int colParts) {
     /** First column of column block {@code j} of {@code n} columns (j in [0, colParts]). */
     int colStart(int j, int n) { return boundary(j, colParts, n); }
 
-    private static int boundary(int i, int parts, int size) {
+    /** First index of block i of {@code parts} over {@code size} (i in [0, parts]): ALIGN-aligned except at size. */
+    static int boundary(int i, int parts, int size) {
         if (i >= parts) return size;
         int units = ceilDiv(size, ALIGN);
         return Math.min(size, (int) ((long) units * i / parts) * ALIGN);
