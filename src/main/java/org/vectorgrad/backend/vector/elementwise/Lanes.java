@@ -76,6 +76,19 @@ public final class Lanes {
         return v.lane(0);
     }
 
+    /**
+     * {@link #sum(DoubleVector)} of a vector stored at {@code a[off ..]} ({@code v.intoArray(a, off)}): the same tree,
+     * in place (the {@link #D}-length slice is overwritten). For kernels whose C2 compile may leave a helper taking a
+     * vector un-inlined (past the inlining node budget the vector is boxed, ~100 B a call): a vector stored with the
+     * always-inlined {@code intoArray} and summed here never crosses a call.
+     */
+    public static double sumInPlace(double[] a, int off) {
+        for (int h = ND / 2; h >= 1; h >>= 1) {
+            for (int i = 0; i < h; i++) a[off + i] = a[off + i] + a[off + (i ^ h)];
+        }
+        return a[off];
+    }
+
     /** Scalar twin of {@link #sum(FloatVector)}: the same tree over {@code N} consecutive floats of {@code a}. */
     public static float sum(float[] a, int off) {
         float[] t = java.util.Arrays.copyOfRange(a, off, off + N);

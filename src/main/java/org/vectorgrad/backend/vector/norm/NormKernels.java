@@ -22,7 +22,7 @@ import org.vectorgrad.backend.vector.elementwise.Lanes;
  *       {@link #ND} channels and each lane sums its channel's rows in row order, in double: the same additions in
  *       the same order as the scalar twin, hence the same bits.</li>
  *   <li>{@code spatial >= N} (a float vector's lanes): lanes run along each plane, with two double accumulators
- *       per channel reduced by {@link Lanes#sum} (a fixed tree); the tails are added in order. Not the scalar
+ *       per channel reduced by {@link Lanes#sumInPlace} (the fixed tree of {@link Lanes#sum}); the tails are added in order. Not the scalar
  *       twin's order: equal to it within rounding of a double sum.</li>
  *   <li>otherwise (tiny planes): the scalar twin's loops.</li>
  * </ul>
@@ -37,6 +37,12 @@ final class NormKernels {
     static final VectorSpecies<Float> FH = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
     /** Lanes of {@link Lanes#D} (and of {@link #FH}). */
     static final int ND = D.length();
+    /**
+     * Per-thread buffer for the lane sums: a kernel stores its accumulator vector here and sums it with
+     * {@link Lanes#sumInPlace}, so no vector is passed to a call that the kernel's C2 compile may leave un-inlined (the
+     * ResNet's batch-norm kernels went past the inlining node budget and boxed a vector per channel there).
+     */
+    private static final ThreadLocal<double[]> LANES = ThreadLocal.withInitial(() -> new double[2 * ND]);
 
     // ---- batch norm: statistics and output ---------------------------------------------------------------------
 
@@ -45,6 +51,7 @@ final class NormKernels {
                                float eps, float momentum, float[] runningMean, float[] runningVar,
                                float[] y, int yOff, float[] saveMean, float[] saveInvstd, int c0, int c1) {
         long m = (long) batch * spatial;
+        double[] lanes = LANES.get();
         int c = c0;
         if (spatial == 1) {
             for (; c + ND <= c1; c += ND) {
@@ -65,8 +72,8 @@ final class NormKernels {
         for (; c < c1; c++) {
             double sum = 0, sq = 0;
             if (spatial >= N) {
-                sum = planeSum(batch, channels, spatial, x, xOff, c);
-                sq = planeSquares(batch, channels, spatial, x, xOff, c, sum / m);
+                sum = planeSum(batch, channels, spatial, x, xOff, c, lanes);
+                sq = planeSquares(batch, channels, spatial, x, xOff, c, sum / m, lanes);
             } else {
                 for (int nb = 0; nb < batch; nb++) {
                     int base = xOff + (nb * channels + c) * spatial;
@@ -112,7 +119,7 @@ final class NormKernels {
     }
 
     /** Σ of channel c over every plane, in double: two accumulators per plane row of lanes, tails in order. */
-    private static double planeSum(int batch, int channels, int spatial, float[] x, int xOff, int c) {
+    private static double planeSum(int batch, int channels, int spatial, float[] x, int xOff, int c, double[] lanes) {
         DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D);
         double tail = 0;
         int bound = F.loopBound(spatial);
@@ -126,11 +133,12 @@ final class NormKernels {
             }
             for (; p < spatial; p++) tail += x[base + p];
         }
-        return Lanes.sum(a0.add(a1)) + tail;
+        a0.add(a1).intoArray(lanes, 0);
+        return Lanes.sumInPlace(lanes, 0) + tail;
     }
 
     /** Σ (x − mean)² of channel c, in double, the order of {@link #planeSum}. */
-    private static double planeSquares(int batch, int channels, int spatial, float[] x, int xOff, int c, double mean) {
+    private static double planeSquares(int batch, int channels, int spatial, float[] x, int xOff, int c, double mean, double[] lanes) {
         DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D);
         double tail = 0;
         int bound = F.loopBound(spatial);
@@ -149,7 +157,8 @@ final class NormKernels {
                 tail += d * d;
             }
         }
-        return Lanes.sum(a0.add(a1)) + tail;
+        a0.add(a1).intoArray(lanes, 0);
+        return Lanes.sumInPlace(lanes, 0) + tail;
     }
 
     /** y = fma(x − mean, invstd·gamma, beta) over channel c (as the twin). */
@@ -192,6 +201,7 @@ final class NormKernels {
                                   float[] mean, float[] invstd, float[] gamma, boolean batchStatistics,
                                   float[] dx, int dxOff, float[] dgamma, float[] dbeta, int c0, int c1) {
         long m = (long) batch * spatial;
+        double[] lanes = LANES.get();
         int c = c0;
         if (spatial == 1) {
             for (; c + ND <= c1; c += ND) {
@@ -239,8 +249,10 @@ final class NormKernels {
                         sumDyXmu += g * (double) (x[xOff + off + p] - mu);
                     }
                 }
-                sumDy += Lanes.sum(a0.add(a1));
-                sumDyXmu += Lanes.sum(b0.add(b1));
+                a0.add(a1).intoArray(lanes, 0);
+                b0.add(b1).intoArray(lanes, ND);
+                sumDy += Lanes.sumInPlace(lanes, 0);
+                sumDyXmu += Lanes.sumInPlace(lanes, ND);
             } else {
                 for (int nb = 0; nb < batch; nb++) {
                     int off = (nb * channels + c) * spatial;
@@ -292,10 +304,11 @@ final class NormKernels {
     static void layerNormForward(int cols, float[] x, int xOff, float[] gamma, float[] beta, float eps,
                                  float[] y, int yOff, float[] saveMean, float[] saveInvstd, int r0, int r1) {
         int bound = F.loopBound(cols);
+        double[] lanes = LANES.get();
         for (int r = r0; r < r1; r++) {
             int base = r * cols;
-            double mean = planeSum(1, 1, cols, x, xOff + base, 0) / cols;
-            double sq = planeSquares(1, 1, cols, x, xOff + base, 0, mean);
+            double mean = planeSum(1, 1, cols, x, xOff + base, 0, lanes) / cols;
+            double sq = planeSquares(1, 1, cols, x, xOff + base, 0, mean, lanes);
             float mu = (float) mean, is = (float) (1.0 / Math.sqrt(sq / cols + eps));
             saveMean[r] = mu;
             saveInvstd[r] = is;
@@ -318,6 +331,7 @@ final class NormKernels {
     static void layerNormBackwardData(int cols, float[] x, int xOff, float[] dy, int dyOff, float[] mean, float[] invstd,
                                       float[] gamma, float[] dx, int dxOff, int r0, int r1) {
         int bound = F.loopBound(cols);
+        double[] lanes = LANES.get();
         for (int r = r0; r < r1; r++) {
             int base = r * cols;
             float mu = mean[r], is = invstd[r];
@@ -341,8 +355,10 @@ final class NormKernels {
                 sumG += g;
                 sumGXhat += (double) g * xhat;
             }
-            sumG += Lanes.sum(a0.add(a1));
-            sumGXhat += Lanes.sum(b0.add(b1));
+            a0.add(a1).intoArray(lanes, 0);
+            b0.add(b1).intoArray(lanes, ND);
+            sumG += Lanes.sumInPlace(lanes, 0);
+            sumGXhat += Lanes.sumInPlace(lanes, ND);
             float a = (float) (sumG / cols), b = (float) (sumGXhat / cols);
             j = 0;
             for (; j < bound; j += N) {

@@ -134,6 +134,14 @@ class FixedMathTest {
             double[] t = a.clone();
             for (int h = nd / 2; h >= 1; h >>= 1) for (int i = 0; i < h; i++) t[i] = t[i] + t[i ^ h];
             assertEquals(Double.doubleToRawLongBits(t[0]), Double.doubleToRawLongBits(Lanes.sum(DoubleVector.fromArray(Lanes.D, a, 0))));
+            // the in-place twin the kernels use (at an offset, the slice overwritten, nothing around it touched)
+            double[] b = new double[nd + 3];
+            System.arraycopy(a, 0, b, 2, nd);
+            b[0] = 7; b[1] = 8; b[nd + 2] = 9;
+            assertEquals(Double.doubleToRawLongBits(t[0]), Double.doubleToRawLongBits(Lanes.sumInPlace(b, 2)));
+            assertEquals(7, b[0]);
+            assertEquals(8, b[1]);
+            assertEquals(9, b[nd + 2]);
         }
     }
 
