@@ -117,6 +117,7 @@ public final class BlockedGemm extends Gemm {
         private final ChunkTask packTask = this::packChunk;
         private final ChunkTask computeTask = this::computeChunk;
         private final ChunkTask rowBlockTask = this::rowBlockChunk;
+        private final ChunkTask rowSplitTask = this::rowSplitChunk;
         private int kBlocks;
         // the operands
         private boolean transA, transB;
@@ -165,6 +166,13 @@ public final class BlockedGemm extends Gemm {
                     rowBlockChunk(0); // groups = 1: every panel, one at a time (see rowBlockChunk)
                     continue;
                 }
+                if (parallel && mBlocks >= threads) {
+                    // At least a row block per thread: each runs its row blocks start to end as the one-row-block path
+                    // does (its own B micro-panels packed into L1, every KC block in order), with no barrier between
+                    // KC stages; the B panels are packed once per row block instead of once in all (docs/decisions.md §2g).
+                    dispatcher.forEach(mBlocks, rowSplitTask);
+                    continue;
+                }
                 for (int kb = 0; kb < kBlocks; kb++) {
                     p0 = (int) ((long) k * kb / kBlocks);
                     kc = (int) ((long) k * (kb + 1) / kBlocks) - p0;
@@ -196,6 +204,17 @@ public final class BlockedGemm extends Gemm {
          */
         private void rowBlockChunk(int g) {
             int q0 = (int) ((long) panels * g / groups), q1 = (int) ((long) panels * (g + 1) / groups);
+            rowBlock(0, m, q0, q1);
+        }
+
+        /** Row block {@code ib} over every panel of the column block (the row-split parallel path). */
+        private void rowSplitChunk(int ib) {
+            int i0 = ib * mcEff;
+            rowBlock(i0, Math.min(mcEff, m - i0), 0, panels);
+        }
+
+        /** Rows [i0, i0 + rows) x panels [q0, q1), every KC block in order: see {@link #rowBlockChunk}. */
+        private void rowBlock(int i0, int rows, int q0, int q1) {
             if (q0 == q1) return;
             int mr = blocking.mr(), nr = blocking.nr();
             Workspace w = workspaces.get();
@@ -203,12 +222,12 @@ public final class BlockedGemm extends Gemm {
                 int pk0 = (int) ((long) k * kb / kBlocks), kcb = (int) ((long) k * (kb + 1) / kBlocks) - pk0;
                 float betaK = kb == 0 ? beta0 : 1f;
                 if (w.ownB.length < kcb * nr + Transposer.SLACK) w.ownB = new float[kcb * nr + Transposer.SLACK];
-                float[] pa = w.packedA(ceilDiv(m, mr) * mr * kcb + Transposer.SLACK);
-                Packing.packA(transA, a, aOff, lda, 0, m, pk0, kcb, mr, pa, 0, transposer);
+                float[] pa = w.packedA(ceilDiv(rows, mr) * mr * kcb + Transposer.SLACK);
+                Packing.packA(transA, a, aOff, lda, i0, rows, pk0, kcb, mr, pa, 0, transposer);
                 w.aStage = -1; // this buffer no longer holds a staged block
                 for (int q = q0; q < q1; q++) {
                     Packing.packB(transB, b, bOff, ldb, pk0, kcb, j0, cols, nr, q, q + 1, w.ownB, -q * kcb * nr, transposer);
-                    computePanels(q, q + 1, 0, m, kcb, betaK, pa, w.ownB, -q * kcb * nr, w.tile);
+                    computePanels(q, q + 1, i0, rows, kcb, betaK, pa, w.ownB, -q * kcb * nr, w.tile);
                 }
             }
         }
