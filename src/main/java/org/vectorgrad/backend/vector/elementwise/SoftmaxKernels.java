@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorOperators;
 
 /**
  * Row-wise softmax, log-softmax, softmax cross-entropy and arg-max over rows [rowFrom, rowTo). Exponentials are
- * float ({@link FixedMath#exp}), their sums double (reduced by {@link Lanes#sum}), logs {@link StrictMath}; results
+ * float ({@link FixedMath#exp}), their sums double (reduced by the fixed tree of {@link Lanes#sum}, in place: {@link Lanes#sumInPlace}), logs {@link StrictMath}; results
  * stay within 1e-6 absolute / 1e-5 relative of the double-precision oracle. Rows are independent, so splitting rows across threads changes nothing.
  */
 public final class SoftmaxKernels {
@@ -26,8 +26,19 @@ public final class SoftmaxKernels {
         return max;
     }
 
-    /** Writes e^(x - shift) to y (may be x's storage for y) and returns their sum in double. */
-    static double expShifted(float[] x, int xOff, float shift, int cols, float[] y, int yOff) {
+    /**
+     * Per-thread buffer for the lane sum of {@link #expShifted}: the accumulator is stored there with the always-inlined
+     * {@code intoArray} and summed by {@link Lanes#sumInPlace}, so no vector crosses a call. Inlined into
+     * {@link #crossEntropy}, C2 hit its node-count cutoff and left a {@code Lanes.sum(vector)} call un-inlined, boxing
+     * the vector: 64 bytes per row, 2 KB per CNN step at batch 32 and 8 lanes.
+     */
+    private static final ThreadLocal<double[]> LANES = ThreadLocal.withInitial(() -> new double[Lanes.D.length()]);
+
+    /**
+     * Writes e^(x - shift) to y (may be x's storage for y) and returns their sum in double; {@code lanes} holds at
+     * least {@link Lanes#D}'s lane count (overwritten).
+     */
+    static double expShifted(float[] x, int xOff, float shift, int cols, float[] y, int yOff, double[] lanes) {
         DoubleVector acc0 = DoubleVector.zero(D), acc1 = DoubleVector.zero(D);
         int j = 0;
         for (int bound = F.loopBound(cols); j < bound; j += N) {
@@ -36,15 +47,8 @@ public final class SoftmaxKernels {
             acc0 = acc0.add((DoubleVector) e.convertShape(VectorOperators.F2D, D, 0));
             acc1 = acc1.add((DoubleVector) e.convertShape(VectorOperators.F2D, D, 1));
         }
-        // Lanes.sum(DoubleVector)'s tree, written out with lane reads (the same adds of the same operands, so the same
-        // bits): inlined into crossEntropy, C2 hit its node-count cutoff and left the Lanes.sum call (or any helper) a
-        // real call, and the vector passed to it was boxed, 64 bytes per row (2 KB per CNN step at batch 32, 8 lanes).
-        DoubleVector v = acc0.add(acc1);
-        int nd = D.length();
-        double sum = nd == 4 ? (v.lane(0) + v.lane(2)) + (v.lane(1) + v.lane(3))
-                : nd == 8 ? ((v.lane(0) + v.lane(4)) + (v.lane(2) + v.lane(6))) + ((v.lane(1) + v.lane(5)) + (v.lane(3) + v.lane(7)))
-                : nd == 2 ? v.lane(0) + v.lane(1)
-                : Lanes.sum(v);
+        acc0.add(acc1).intoArray(lanes, 0); // Lanes.sum's tree without passing a vector to a call (see LANES)
+        double sum = Lanes.sumInPlace(lanes, 0);
         for (; j < cols; j++) {
             float e = FixedMath.exp(x[xOff + j] - shift);
             if (y != null) y[yOff + j] = e;
@@ -54,10 +58,11 @@ public final class SoftmaxKernels {
     }
 
     public static void softmax(int cols, float[] x, int xOff, float[] y, int yOff, int rowFrom, int rowTo) {
+        double[] lanes = LANES.get();
         for (int r = rowFrom; r < rowTo; r++) {
             int xr = xOff + r * cols, yr = yOff + r * cols;
             float max = rowMax(x, xr, cols);
-            double sum = expShifted(x, xr, max, cols, y, yr);
+            double sum = expShifted(x, xr, max, cols, y, yr, lanes);
             Blas1Kernels.scale((float) (1.0 / sum), y, yr, 0, cols);
         }
     }
@@ -69,6 +74,7 @@ public final class SoftmaxKernels {
     public static double crossEntropy(int cols, float[] logits, int lOff, int[] labels, int labOff, float[] grad, int gOff,
                                       float scale, int rowFrom, int rowTo) {
         double total = 0;
+        double[] lanes = LANES.get();
         for (int r = rowFrom; r < rowTo; r++) {
             int base = lOff + r * cols;
             int label = labels[labOff + r];
@@ -76,7 +82,7 @@ public final class SoftmaxKernels {
                 throw new IllegalArgumentException("softmaxCrossEntropy: label " + label + " of row " + r + " is outside [0, " + cols + ")");
             }
             float max = rowMax(logits, base, cols);
-            double sum = expShifted(logits, base, max, cols, grad, gOff + r * cols);
+            double sum = expShifted(logits, base, max, cols, grad, gOff + r * cols, lanes);
             double lse = max + StrictMath.log(sum);
             total += lse - logits[base + label];
             if (grad != null) {

@@ -9,8 +9,8 @@ import jdk.incubator.vector.VectorOperators;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link SoftmaxKernels#expShifted} writes its lane sum out with lane reads (so that no vector crosses a call C2 may
- * leave un-inlined); it must give exactly the bits of the library's one reduction, {@link Lanes#sum(DoubleVector)},
+ * {@link SoftmaxKernels#expShifted} sums its lanes in place ({@link Lanes#sumInPlace}, so that no vector crosses a call
+ * C2 may leave un-inlined); it must give exactly the bits of the library's one reduction, {@link Lanes#sum(DoubleVector)},
  * for rows shorter than, equal to and longer than a vector, and with infinities and NaN in the row.
  */
 class ExpShiftedSumTest {
@@ -26,7 +26,7 @@ class ExpShiftedSumTest {
                 if (trial == 2) x[1 + rng.nextInt(cols)] = Float.NaN;
                 float shift = (float) rng.nextDouble(-5, 5);
                 float[] y = new float[cols + 2], yWant = new float[cols + 2];
-                double got = SoftmaxKernels.expShifted(x, 1, shift, cols, y, 1);
+                double got = SoftmaxKernels.expShifted(x, 1, shift, cols, y, 1, new double[Lanes.D.length()]);
                 double want = reference(x, 1, shift, cols, yWant, 1);
                 assertEquals(Double.doubleToRawLongBits(want), Double.doubleToRawLongBits(got), "cols " + cols + " trial " + trial);
                 for (int i = 0; i < y.length; i++) assertEquals(Float.floatToRawIntBits(yWant[i]), Float.floatToRawIntBits(y[i]));
