@@ -1,5 +1,6 @@
 package org.vectorgrad.backend.vector.conv;
 
+import java.util.Arrays;
 import org.vectorgrad.backend.ConvGeometry;
 import org.vectorgrad.backend.Convolution;
 import org.vectorgrad.backend.Gemm;
@@ -40,8 +41,9 @@ import org.vectorgrad.parallel.Dispatcher;
  * nested work inline.
  *
  * <p>Scratch slots: 0 for the weight-gradient partials (transposed, K x Og per channel group, except on the direct
- * single-channel path), {@code 1 + 3t} for the column matrix of task t,
- * {@code 2 + 3t} for its GEMM output / gathered gradient, {@code 3 + 3t} for its padded plane.
+ * single-channel path), 1 and 2 for the Winograd path's transformed filters and the weights they came from,
+ * {@code 3 + 3t} for the column matrix (Winograd: transformed input) of task t, {@code 4 + 3t} for its GEMM output /
+ * gathered gradient, {@code 5 + 3t} for its padded plane.
  */
 public final class VectorConvolution extends Convolution {
     /**
@@ -57,6 +59,8 @@ public final class VectorConvolution extends Convolution {
     /** Most images put side by side, which bounds the column buffer. */
     static final int MAX_IMAGES_PER_GEMM = 8;
     private static final int SLOT_PARTIALS = 0;
+    /** The Winograd path's transformed filters, and the weights they came from (the cache key). */
+    private static final int SLOT_FILTERS = 1, SLOT_FILTER_KEY = 2;
 
     private final Gemm gemm;
     private final Dispatcher dispatcher;
@@ -77,9 +81,9 @@ public final class VectorConvolution extends Convolution {
         this.dispatcher = dispatcher;
     }
 
-    private static int colsSlot(int task) { return 1 + 3 * task; }
-    private static int auxSlot(int task) { return 2 + 3 * task; }
-    private static int padSlot(int task) { return 3 + 3 * task; }
+    private static int colsSlot(int task) { return 3 + 3 * task; }
+    private static int auxSlot(int task) { return 4 + 3 * task; }
+    private static int padSlot(int task) { return 5 + 3 * task; }
 
     /** Images sharing one GEMM for this geometry: enough for about {@link #TARGET_COLUMNS} columns. */
     static int imagesPerGemm(ConvGeometry g) {
@@ -132,7 +136,8 @@ public final class VectorConvolution extends Convolution {
                 dispatcher.forEach(c.tasks, c.forwardDirect);
                 return;
             }
-            planBlocks(c, g, scratch);
+            planBlocks(c, g, scratch, true);
+            prepareWinograd(c, g, w, wOff, scratch);
             dispatcher.forEach(c.tasks, c.forwardBlocks);
         } finally {
             c.clear();
@@ -141,9 +146,10 @@ public final class VectorConvolution extends Convolution {
 
     /**
      * The split of forward and backward-data into blocks of images sharing one GEMM, and each task's scratch
-     * (column matrix, GEMM output or gathered gradient, padded plane), reserved before the dispatch.
+     * (column matrix, GEMM output or gathered gradient, padded plane; large enough for the Winograd path in a
+     * {@code forward} where it applies), reserved before the dispatch.
      */
-    private void planBlocks(Call c, ConvGeometry g, Scratch scratch) {
+    private void planBlocks(Call c, ConvGeometry g, Scratch scratch, boolean forward) {
         c.per = imagesPerGemm(g);
         c.blocks = (g.batch() + c.per - 1) / c.per;
         c.tasks = Math.min(dispatcher.threads(), c.blocks);
@@ -152,6 +158,13 @@ public final class VectorConvolution extends Convolution {
         c.colsSize = Im2col.LEAD + kOf(g) * c.per * p + Im2col.SLACK;
         c.auxSize = g.outChannelsPerGroup() * c.per * p;
         c.padSize = Im2col.padSize(g);
+        c.winogradFits = forward && Winograd23.applies(g) && Winograd23.fits(g, c.per);
+        if (c.winogradFits) {
+            int tiles = c.per * Winograd23.tilesPerImage(g.inH(), g.inW());
+            c.colsSize = Math.max(c.colsSize, Winograd23.bufferSize(g.inChannels(), tiles));
+            c.auxSize = Math.max(c.auxSize, Winograd23.bufferSize(g.outChannels(), tiles));
+            c.padSize = Math.max(c.padSize, Winograd23.padSize(g.inH(), g.inW()));
+        }
         if (!c.pointwise) {
             for (int t = 0; t < c.tasks; t++) {
                 scratch.floats(colsSlot(t), c.colsSize);
@@ -161,10 +174,59 @@ public final class VectorConvolution extends Convolution {
         }
     }
 
+    /**
+     * Decides whether this call's blocks may take the Winograd path ({@link Winograd23#applies}, buffers that
+     * {@link Winograd23#fits}, weights in its range) and, if so, provides the transformed filters in the caller's scratch. They are kept there with a copy
+     * of the weights they came from: the next call with bit-for-bit the same weights (the other chunks of a batch
+     * in {@code ConvReluPool}, every inference call) reuses them, after one comparison, instead of transforming
+     * again. A buffer the scratch had to grow starts zeroed, so its header never matches.
+     */
+    private void prepareWinograd(Call c, ConvGeometry g, float[] w, int wOff, Scratch scratch) {
+        c.winograd = false;
+        if (!c.winogradFits) return;
+        int n = g.weightSize(), outCh = g.outChannels(), inCh = g.inChannels();
+        float[] u = scratch.floats(SLOT_FILTERS, Winograd23.filterBufferSize(outCh, inCh));
+        float[] key = scratch.floats(SLOT_FILTER_KEY, KEY_HEADER + n);
+        boolean cached = key[0] == outCh && key[1] == inCh && key[2] == 1f
+                && Arrays.equals(key, KEY_HEADER, KEY_HEADER + n, w, wOff, wOff + n);
+        if (!cached) {
+            key[2] = 0f;
+            if (!Winograd23.inRange(w, wOff, n)) return;
+            Winograd23.transformWeights(w, wOff, outCh, inCh, u);
+            System.arraycopy(w, wOff, key, KEY_HEADER, n);
+            key[0] = outCh;
+            key[1] = inCh;
+            key[2] = 1f;
+        }
+        c.winograd = true;
+        c.u = u;
+    }
+
+    /** Floats before the weights in the filter-cache key: output channels, input channels, valid flag. */
+    private static final int KEY_HEADER = 3;
+
+    /**
+     * One block of images through {@link Winograd23}: from {@code in} ({@code inCh} planes per image) to {@code out}
+     * ({@code outCh} planes, overwritten, plus the bias if any), the transformed filters {@code u} being
+     * {@code outCh × inCh} per point.
+     */
+    private void winogradBlock(ConvGeometry g, float[] in, int inOff, int inCh, float[] u, float[] bias, int biasOff,
+                               float[] out, int outOff, int outCh, float[] v, float[] m, float[] pad, int count) {
+        int h = g.inH(), w = g.inW(), tiles = count * Winograd23.tilesPerImage(h, w), ld = Winograd23.leadingDimension(tiles);
+        Winograd23.transformInput(in, inOff, count, inCh, h, w, v, ld, pad);
+        Winograd23.multiply(gemm, outCh, inCh, tiles, u, v, ld, m, ld);
+        Winograd23.transformOutput(m, ld, count, outCh, h, w, bias, biasOff, out, outOff, pad);   // pad: free again
+    }
+
     private void forwardBlock(ConvGeometry g, float[] x, int xOff, float[] w, int wOff, float[] bias, int biasOff, float[] y, int yOff,
-                              float[] cols, float[] out, float[] pad, int n0, int count) {
+                              float[] cols, float[] out, float[] pad, int n0, int count, float[] winograd) {
         int cg = g.inChannelsPerGroup(), og = g.outChannelsPerGroup(), k = kOf(g), p = g.outH() * g.outW();
         int ld = count * p, xImage = g.inChannels() * g.inH() * g.inW();
+        if (winograd != null && Winograd23.inRange(x, xOff + n0 * xImage, count * xImage)) {
+            winogradBlock(g, x, xOff + n0 * xImage, g.inChannels(), winograd, bias, biasOff,
+                    y, yOff + n0 * g.outChannels() * p, g.outChannels(), cols, out, pad, count);
+            return;
+        }
         for (int grp = 0; grp < g.groups(); grp++) {
             for (int j = 0; j < count; j++) Im2col.im2col(g, x, xOff + (n0 + j) * xImage, grp * cg, cols, j * p, ld, pad);
             float beta = 0f;
@@ -213,7 +275,7 @@ public final class VectorConvolution extends Convolution {
                 dispatcher.forEach(c.tasks, c.backwardDataDirect);
                 return;
             }
-            planBlocks(c, g, scratch);
+            planBlocks(c, g, scratch, false);
             dispatcher.forEach(c.tasks, c.backwardDataBlocks);
         } finally {
             c.clear();
@@ -351,6 +413,9 @@ public final class VectorConvolution extends Convolution {
         final ChunkTask biasSums = this::biasSums;
         ConvGeometry g;
         float[] x, w, bias, y, dy, dx, dw, db, partials;
+        /** Whether this call's blocks may take the Winograd path, and its transformed filters (null otherwise). */
+        boolean winograd, winogradFits;
+        float[] u;
         int xOff, wOff, biasOff, yOff, dyOff, dxOff, dwOff, dbOff;
         Scratch scratch;
         boolean pointwise, direct, noCols, transposed;
@@ -361,6 +426,7 @@ public final class VectorConvolution extends Convolution {
         /** Drops the caller's arrays so that an idle thread's call state keeps nothing alive. */
         void clear() {
             g = null; x = null; w = null; bias = null; y = null; dy = null; dx = null; dw = null; db = null; partials = null;
+            u = null; winograd = false; winogradFits = false;
             scratch = null;
         }
 
@@ -380,7 +446,7 @@ public final class VectorConvolution extends Convolution {
             for (int b = first(blocks, t, tasks), end = first(blocks, t + 1, tasks); b < end; b++) {
                 int n0 = b * per, count = Math.min(per, g.batch() - n0);
                 if (pointwise) forwardPointwise(g, x, xOff, w, wOff, bias, biasOff, y, yOff, n0);
-                else forwardBlock(g, x, xOff, w, wOff, bias, biasOff, y, yOff, cols, out, pad, n0, count);
+                else forwardBlock(g, x, xOff, w, wOff, bias, biasOff, y, yOff, cols, out, pad, n0, count, winograd ? u : null);
             }
         }
 

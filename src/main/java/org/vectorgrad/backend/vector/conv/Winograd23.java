@@ -1,0 +1,359 @@
+package org.vectorgrad.backend.vector.conv;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.vectorgrad.backend.ConvGeometry;
+import org.vectorgrad.backend.Gemm;
+import org.vectorgrad.backend.vector.elementwise.Lanes;
+
+/**
+ * Winograd F(2×2, 3×3) convolution (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks", 2016) for
+ * 3×3 kernels at stride 1 with one pixel of zero padding on every side ("same" output size), one group. Each 2×2 block
+ * of outputs ("tile") is computed from the 4×4 input block around it as {@code Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A}: 16
+ * products per input channel instead of 36, so the convolution becomes 16 GEMMs with K = input channels,
+ * {@code M[p] (O × T) = U[p] (O × C) · V[p] (C × T)} over the T tiles of a block of images, between an input
+ * transform (V) and an output transform (y). The transforms use only additions, subtractions and halvings, so
+ * the result is within a few float roundings of the direct sum; it is not the im2col path's bits.
+ *
+ * <p>Forward only: backward-data (the same "same" convolution of dy with the filters rotated and their channel
+ * axes swapped) measured slower this way than im2col (docs/decisions.md §9a).
+ *
+ * <p><b>Range guard.</b> The transforms mix all 16 inputs of a block before the output transform cancels the ones
+ * outside each output's 3×3 window. An infinity or NaN would then reach outputs whose window does not hold it (∞ − ∞),
+ * and a huge value would drown its neighbours in rounding. So the caller uses this path only when every input of
+ * the block and every weight is finite and at most {@link #LIMIT} in magnitude ({@link #inRange}); otherwise the
+ * im2col path computes the block, and non-finite values propagate exactly as there.
+ *
+ * <p>Stateless; the caller supplies every buffer, so concurrent calls on distinct buffers are safe.
+ */
+final class Winograd23 {
+    /** Transformed points per tile: (2 + 3 − 1)². */
+    static final int POINTS = 16;
+    /** Fewest input and output channels for which the transforms are worth their cost (K = channels in the GEMMs). */
+    static final int MIN_CHANNELS = 16;
+    /** Largest magnitude of an input or weight this path accepts (2^40): transforms and products stay far from overflow. */
+    static final float LIMIT = 0x1p40f;
+
+    private static final VectorSpecies<Float> S = Lanes.F;
+    private static final int L = S.length();
+
+    private Winograd23() {}
+
+    /** 3×3, stride 1, dilation 1, padding 1 on every side, one group, at least {@link #MIN_CHANNELS} channels each way. */
+    static boolean applies(ConvGeometry g) {
+        return g.groups() == 1 && g.kernelH() == 3 && g.kernelW() == 3 && g.strideH() == 1 && g.strideW() == 1
+                && g.dilationH() == 1 && g.dilationW() == 1
+                && g.padTop() == 1 && g.padBottom() == 1 && g.padLeft() == 1 && g.padRight() == 1
+                && g.inChannels() >= MIN_CHANNELS && g.outChannels() >= MIN_CHANNELS;
+    }
+
+    /**
+     * Whether the buffers of a block of {@code images} images (transformed input and GEMM output, 16 points per
+     * tile and channel, and the filters) stay within {@link ConvGeometry#MAX_ELEMENTS}: about 4/9 of im2col's column
+     * matrix, but 4 times its output, which a huge layer could push past an int index.
+     */
+    static boolean fits(ConvGeometry g, int images) {
+        long tiles = (long) images * tilesPerImage(g.inH(), g.inW()) + L;
+        long most = Math.max(g.inChannels(), g.outChannels());
+        return POINTS * most * tiles <= ConvGeometry.MAX_ELEMENTS
+                && 25L * g.inChannels() * g.outChannels() + L <= ConvGeometry.MAX_ELEMENTS;
+    }
+
+    /** Tiles per image: ceil(H/2) · ceil(W/2) (the output is as large as the input). */
+    static int tilesPerImage(int h, int w) {
+        return ((h + 1) / 2) * ((w + 1) / 2);
+    }
+
+    /** Floats of a transformed-input or GEMM-output buffer for {@code channels} channels and {@code tiles} tiles. */
+    static int bufferSize(int channels, int tiles) {
+        return POINTS * channels * leadingDimension(tiles);
+    }
+
+    /** Floats of the buffer {@link #transformInput} needs: two planes' even- and odd-column padded copies. */
+    static int padSize(int h, int w) {
+        return 4 * (2 * ((h + 1) / 2) + 2) * rowStride(w);
+    }
+
+    /**
+     * True when every one of {@code n} floats from {@code a[off]} is finite and at most {@link #LIMIT} in magnitude
+     * (a NaN fails the comparison).
+     */
+    static boolean inRange(float[] a, int off, int n) {
+        FloatVector m = FloatVector.zero(S);
+        int i = 0;
+        for (int full = S.loopBound(n); i < full; i += S.length()) {
+            m = m.max(FloatVector.fromArray(S, a, off + i).lanewise(VectorOperators.ABS));
+        }
+        float max = m.reduceLanes(VectorOperators.MAX);
+        boolean ok = max <= LIMIT;   // false for NaN: max propagates it
+        for (; i < n; i++) ok &= Math.abs(a[off + i]) <= LIMIT;
+        return ok;
+    }
+
+    /** Floats of the buffer {@link #transformWeights} needs: 16 transformed and 9 reordered floats per filter. */
+    static int filterBufferSize(int outCh, int inCh) {
+        return 25 * outCh * inCh + L;
+    }
+
+    /**
+     * The transformed filters {@code U[p] = (G g Gᵀ)[p]} for g = w[o][c], 16 matrices of {@code outCh × inCh} from
+     * {@code u[0]}, followed by scratch ({@link #filterBufferSize} floats in all). The taps are first copied tap by
+     * tap into the scratch after U, so that the transform runs on whole vectors of filters.
+     */
+    static void transformWeights(float[] w, int wOff, int outCh, int inCh, float[] u) {
+        int cells = outCh * inCh, taps = POINTS * cells;
+        for (int cell = 0; cell < cells; cell++) {
+            for (int i = 0; i < 9; i++) u[taps + i * cells + cell] = w[wOff + cell * 9 + i];
+        }
+        FloatVector half = FloatVector.broadcast(S, 0.5f);
+        int cell = 0;
+        for (int full = S.loopBound(cells); cell < full; cell += L) {
+            int t = taps + cell;
+            FloatVector a0 = FloatVector.fromArray(S, u, t), a1 = FloatVector.fromArray(S, u, t + cells);
+            FloatVector a2 = FloatVector.fromArray(S, u, t + 2 * cells), b0 = FloatVector.fromArray(S, u, t + 3 * cells);
+            FloatVector b1 = FloatVector.fromArray(S, u, t + 4 * cells), b2 = FloatVector.fromArray(S, u, t + 5 * cells);
+            FloatVector c0 = FloatVector.fromArray(S, u, t + 6 * cells), c1 = FloatVector.fromArray(S, u, t + 7 * cells);
+            FloatVector c2 = FloatVector.fromArray(S, u, t + 8 * cells);
+            // t = G g (4×3), rows a, (a + b + c)/2, (a − b + c)/2, c; then each row (t0, t1, t2) becomes
+            // t0, (t0 + t1 + t2)/2, (t0 − t1 + t2)/2, t2 (U = t Gᵀ); G = [[1,0,0],[½,½,½],[½,−½,½],[0,0,1]]
+            FloatVector p0 = a0, p1 = a1, p2 = a2;
+            for (int r = 0; r < 4; r++) {
+                if (r == 1) { p0 = a0.add(b0).add(c0).mul(half); p1 = a1.add(b1).add(c1).mul(half); p2 = a2.add(b2).add(c2).mul(half); }
+                if (r == 2) { p0 = a0.sub(b0).add(c0).mul(half); p1 = a1.sub(b1).add(c1).mul(half); p2 = a2.sub(b2).add(c2).mul(half); }
+                if (r == 3) { p0 = c0; p1 = c1; p2 = c2; }
+                int at = 4 * r * cells + cell;
+                p0.intoArray(u, at);
+                p0.add(p1).add(p2).mul(half).intoArray(u, at + cells);
+                p0.sub(p1).add(p2).mul(half).intoArray(u, at + 2 * cells);
+                p2.intoArray(u, at + 3 * cells);
+            }
+        }
+        for (; cell < cells; cell++) Winograd23Scalar.transformFilter(u, taps + cell, cells, u, cell, cells);
+    }
+
+    /** Floats per row of a deinterleaved plane: ceil(W/2) + 1 columns, rounded up to whole vectors, plus one vector. */
+    private static int rowStride(int w) {
+        int tw = (w + 1) / 2;
+        return (tw + L - 1) / L * L + L;
+    }
+
+    /**
+     * The leading dimension of V and M for {@code tiles} tiles: one vector of slack after each row, which the last
+     * tile run of a row spills into.
+     */
+    static int leadingDimension(int tiles) {
+        return tiles + L;
+    }
+
+    /**
+     * {@code V[p][c][t] = (Bᵀ d B)[p]} for every tile t of {@code images} images of {@code channels} planes of
+     * {@code h × w} from {@code x[xOff]} (image stride {@code channels·h·w}); tiles are numbered image by image, row by
+     * row, and V's 16 matrices are {@code channels × ld} from {@code v[0]} ({@code ld >= }{@link #leadingDimension}
+     * of the tiles). {@code pad} holds {@link #padSize} floats.
+     *
+     * <p>Each plane is first split into its even and odd padded columns (two zero-bordered planes), so that tile
+     * column tx's four input columns are element tx and tx + 1 of the even and the odd plane: a run of tiles along a
+     * tile row is then plain vector loads, and its 16 points plain vector stores, with no gather.
+     */
+    static void transformInput(float[] x, int xOff, int images, int channels, int h, int w, float[] v, int ld, float[] pad) {
+        int th = (h + 1) / 2, tw = (w + 1) / 2, rs = rowStride(w), rows = 2 * th + 2, plane = channels * ld;
+        int odd = rows * rs, pair = 2 * odd;   // a plane's odd columns follow its even ones; two such pairs alternate
+        java.util.Arrays.fill(pad, 0, 2 * pair, 0f);
+        int planes = images * channels;
+        split(x, xOff, h, w, tw, rs, pad, 0, odd);
+        for (int q = 0; q < planes; q++) {
+            // split the next plane before transforming this one: the vector loads below then never wait on the
+            // split's just-written (and differently aligned) stores
+            if (q + 1 < planes) split(x, xOff + (q + 1) * h * w, h, w, tw, rs, pad, ((q + 1) % 2) * pair, odd);
+            int j = q / channels, c = q % channels, base = (q % 2) * pair;
+            int t0 = j * th * tw, row = c * ld;
+            for (int ty = 0; ty < th; ty++) {
+                int r = base + 2 * ty * rs;
+                for (int tx = 0; tx < tw; tx += L) {
+                    inputRun(pad, r + tx, rs, odd, v, row + t0 + ty * tw + tx, plane);
+                }
+            }
+        }
+    }
+
+    /** One plane's rows into the even/odd planes from {@code pad[base]} (see {@link #splitRow}). */
+    private static void split(float[] x, int src, int h, int w, int tw, int rs, float[] pad, int base, int odd) {
+        for (int y = 0; y < h; y++) {
+            int e = base + (y + 1) * rs;
+            splitRow(x, src + y * w, w, tw, pad, e, e + odd);
+        }
+    }
+
+    /** Lane indices for {@code selectFrom}: the even / odd lanes of two consecutive vectors. */
+    private static final FloatVector EVEN_LANES = everyOther(0), ODD_LANES = everyOther(1);
+
+    private static FloatVector everyOther(int first) {
+        float[] idx = new float[L];
+        for (int i = 0; i < L; i++) idx[i] = first + 2 * i;
+        return FloatVector.fromArray(S, idx, 0);
+    }
+
+    /**
+     * One image row of {@code w} floats from {@code x[from]} into its even-plane row at {@code pad[e]} and odd-plane
+     * row at {@code pad[o]}: padded column q is input column q − 1, so even q = 2k holds input column 2k − 1 and odd
+     * q = 2k + 1 input column 2k. Elements 0 .. tw of both rows are exact (the padding ones 0); later ones are
+     * scratch, read only by lanes past the last tile.
+     */
+    private static void splitRow(float[] x, int from, int w, int tw, float[] pad, int e, int o) {
+        int col = 0;
+        for (; col < w && from + col + 2 * L <= x.length; col += 2 * L) {
+            FloatVector v0 = FloatVector.fromArray(S, x, from + col), v1 = FloatVector.fromArray(S, x, from + col + L);
+            EVEN_LANES.selectFrom(v0, v1).intoArray(pad, o + col / 2);
+            ODD_LANES.selectFrom(v0, v1).intoArray(pad, e + 1 + col / 2);
+        }
+        for (; col < w; col++) pad[(col % 2 == 0 ? o : e + 1) + col / 2] = x[from + col];
+        // the right padding: input column w (even plane, when w is odd) and w + 1 or w (odd plane)
+        if (w % 2 == 1) pad[e + tw] = 0f;
+        pad[o + tw] = 0f;
+    }
+
+    /**
+     * The 16 points of L consecutive tiles of one tile row: rows from {@code pad[at]}, even plane then odd plane.
+     * Written out in one method: C2 does not inline a hot method this size, and a vector passed to a method that is
+     * not inlined is boxed.
+     */
+    private static void inputRun(float[] pad, int at, int rs, int odd, float[] v, int o, int plane) {
+        // columns 2tx (e), 2tx + 1 (d), 2tx + 2 (f), 2tx + 3 (g) of the tile, each transformed down its 4 rows:
+        // s = Bᵀ d, rows 0 − 2, 1 + 2, 2 − 1, 1 − 3
+        int od = at + odd;
+        FloatVector e0 = FloatVector.fromArray(S, pad, at), e1 = FloatVector.fromArray(S, pad, at + rs);
+        FloatVector e2 = FloatVector.fromArray(S, pad, at + 2 * rs), e3 = FloatVector.fromArray(S, pad, at + 3 * rs);
+        FloatVector d0 = FloatVector.fromArray(S, pad, od), d1 = FloatVector.fromArray(S, pad, od + rs);
+        FloatVector d2 = FloatVector.fromArray(S, pad, od + 2 * rs), d3 = FloatVector.fromArray(S, pad, od + 3 * rs);
+        FloatVector f0 = FloatVector.fromArray(S, pad, at + 1), f1 = FloatVector.fromArray(S, pad, at + 1 + rs);
+        FloatVector f2 = FloatVector.fromArray(S, pad, at + 1 + 2 * rs), f3 = FloatVector.fromArray(S, pad, at + 1 + 3 * rs);
+        FloatVector g0 = FloatVector.fromArray(S, pad, od + 1), g1 = FloatVector.fromArray(S, pad, od + 1 + rs);
+        FloatVector g2 = FloatVector.fromArray(S, pad, od + 1 + 2 * rs), g3 = FloatVector.fromArray(S, pad, od + 1 + 3 * rs);
+        // then (s B) along each row: points 0 − 2, 1 + 2, 2 − 1, 1 − 3 of the row's columns (e, d, f, g)
+        FloatVector s0 = e0.sub(e2), s1 = d0.sub(d2), s2 = f0.sub(f2), s3 = g0.sub(g2);
+        s0.sub(s2).intoArray(v, o);
+        s1.add(s2).intoArray(v, o + plane);
+        s2.sub(s1).intoArray(v, o + 2 * plane);
+        s1.sub(s3).intoArray(v, o + 3 * plane);
+        o += 4 * plane;
+        s0 = e1.add(e2); s1 = d1.add(d2); s2 = f1.add(f2); s3 = g1.add(g2);
+        s0.sub(s2).intoArray(v, o);
+        s1.add(s2).intoArray(v, o + plane);
+        s2.sub(s1).intoArray(v, o + 2 * plane);
+        s1.sub(s3).intoArray(v, o + 3 * plane);
+        o += 4 * plane;
+        s0 = e2.sub(e1); s1 = d2.sub(d1); s2 = f2.sub(f1); s3 = g2.sub(g1);
+        s0.sub(s2).intoArray(v, o);
+        s1.add(s2).intoArray(v, o + plane);
+        s2.sub(s1).intoArray(v, o + 2 * plane);
+        s1.sub(s3).intoArray(v, o + 3 * plane);
+        o += 4 * plane;
+        s0 = e1.sub(e3); s1 = d1.sub(d3); s2 = f1.sub(f3); s3 = g1.sub(g3);
+        s0.sub(s2).intoArray(v, o);
+        s1.add(s2).intoArray(v, o + plane);
+        s2.sub(s1).intoArray(v, o + 2 * plane);
+        s1.sub(s3).intoArray(v, o + 3 * plane);
+    }
+
+    /**
+     * {@code M[p] = U[p] · V[p]} for the 16 points: {@code rows × tiles} outputs from {@code cols}-deep products, on
+     * the backend's GEMM.
+     */
+    static void multiply(Gemm gemm, int rows, int cols, int tiles, float[] u, float[] v, int ldv, float[] m, int ldm) {
+        for (int p = 0; p < POINTS; p++) {
+            gemm.gemm(false, false, rows, tiles, cols, 1f, u, p * rows * cols, cols, v, p * cols * ldv, ldv, 0f, m, p * rows * ldm, ldm);
+        }
+    }
+
+    /** Interleaving lane indices for {@code selectFrom}: the first / second half of two vectors' lanes, alternating. */
+    private static final FloatVector INTERLEAVE_LO = interleave(0), INTERLEAVE_HI = interleave(L / 2);
+
+    private static FloatVector interleave(int from) {
+        float[] idx = new float[L];
+        for (int i = 0; i < L; i++) idx[i] = (i % 2 == 0 ? 0 : L) + from + i / 2;
+        return FloatVector.fromArray(S, idx, 0);
+    }
+
+    /**
+     * {@code y = Aᵀ m A (+ bias)} for every tile: the {@code outCh} output planes ({@code h × w}) of {@code images}
+     * images from {@code y[yOff]} (image stride {@code outCh·h·w}), overwritten; m's 16 matrices are
+     * {@code outCh × ld} from {@code m[0]} ({@code ld >= }{@link #leadingDimension}). {@code bias} may be null.
+     * {@code tmp} holds one vector, for a store that would run past the last image.
+     *
+     * <p>A run of L tiles of a tile row gives each of its two output rows as the tiles' left and right outputs
+     * interleaved; a store may spill past the row's end into outputs written later (the next row, plane or image),
+     * never past the last image.
+     */
+    static void transformOutput(float[] m, int ld, int images, int outCh, int h, int w, float[] bias, int biasOff,
+                                float[] y, int yOff, float[] tmp) {
+        int th = (h + 1) / 2, tw = (w + 1) / 2, plane = outCh * ld, end = yOff + images * outCh * h * w;
+        for (int j = 0; j < images; j++) {
+            for (int o = 0; o < outCh; o++) {
+                float b = bias == null ? 0f : bias[biasOff + o];
+                int dst = yOff + (j * outCh + o) * h * w, at = o * ld + j * th * tw;
+                for (int ty = 0; ty < th; ty++) {
+                    boolean second = 2 * ty + 1 < h;
+                    for (int tx = 0; tx < tw; tx += L) {
+                        // the first row may spill into the second only while the second is still to be written (by
+                        // this run); after the first run it holds earlier runs' outputs
+                        int q = dst + 2 * ty * w + 2 * tx, valid = Math.min(2 * L, w - 2 * tx);
+                        outputRun(m, at + ty * tw + tx, plane, b, y, q, w, valid, second,
+                                tx > 0 && second ? q + valid : end, end, tmp);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The outputs of L consecutive tiles from {@code m[i]}: {@code valid} (at most 2L) of row {@code q}, and of
+     * row {@code q + w} when {@code second}; a vector store reaching past {@code firstLimit} (first row) or
+     * {@code end} (second row) goes through {@code tmp}. One method, no vector parameter (see {@link #inputRun}).
+     */
+    private static void outputRun(float[] m, int i, int plane, float bias, float[] y, int q, int w, int valid,
+                                  boolean second, int firstLimit, int end, float[] tmp) {
+        FloatVector b = FloatVector.broadcast(S, bias);
+        FloatVector m00 = FloatVector.fromArray(S, m, i), m01 = FloatVector.fromArray(S, m, i + plane);
+        FloatVector m02 = FloatVector.fromArray(S, m, i + 2 * plane), m03 = FloatVector.fromArray(S, m, i + 3 * plane);
+        i += 4 * plane;
+        FloatVector m10 = FloatVector.fromArray(S, m, i), m11 = FloatVector.fromArray(S, m, i + plane);
+        FloatVector m12 = FloatVector.fromArray(S, m, i + 2 * plane), m13 = FloatVector.fromArray(S, m, i + 3 * plane);
+        i += 4 * plane;
+        FloatVector m20 = FloatVector.fromArray(S, m, i), m21 = FloatVector.fromArray(S, m, i + plane);
+        FloatVector m22 = FloatVector.fromArray(S, m, i + 2 * plane), m23 = FloatVector.fromArray(S, m, i + 3 * plane);
+        // r = Aᵀ m, Aᵀ = [[1,1,1,0],[0,1,−1,−1]]; then y = r A: left = r0 + r1 + r2, right = r1 − r2 − r3
+        FloatVector r0 = m00.add(m10).add(m20), r1 = m01.add(m11).add(m21);
+        FloatVector r2 = m02.add(m12).add(m22), r3 = m03.add(m13).add(m23);
+        FloatVector left = r0.add(r1).add(r2).add(b), right = r1.sub(r2).sub(r3).add(b);
+        for (int row = 0, limit = firstLimit; ; row++, limit = end) {
+            FloatVector lo = INTERLEAVE_LO.selectFrom(left, right);
+            if (q + L <= limit) {
+                lo.intoArray(y, q);
+            } else {
+                lo.intoArray(tmp, 0);
+                System.arraycopy(tmp, 0, y, q, Math.min(L, valid));
+            }
+            if (valid > L) {
+                FloatVector hi = INTERLEAVE_HI.selectFrom(left, right);
+                if (q + 2 * L <= limit) {
+                    hi.intoArray(y, q + L);
+                } else {
+                    hi.intoArray(tmp, 0);
+                    System.arraycopy(tmp, 0, y, q + L, valid - L);
+                }
+            }
+            if (row == 1 || !second) return;
+            int k = i + 4 * plane;
+            FloatVector m30 = FloatVector.fromArray(S, m, k), m31 = FloatVector.fromArray(S, m, k + plane);
+            FloatVector m32 = FloatVector.fromArray(S, m, k + 2 * plane), m33 = FloatVector.fromArray(S, m, k + 3 * plane);
+            r0 = m10.sub(m20).sub(m30);
+            r1 = m11.sub(m21).sub(m31);
+            r2 = m12.sub(m22).sub(m32);
+            r3 = m13.sub(m23).sub(m33);
+            left = r0.add(r1).add(r2).add(b);
+            right = r1.sub(r2).sub(r3).add(b);
+            q += w;
+        }
+    }
+}

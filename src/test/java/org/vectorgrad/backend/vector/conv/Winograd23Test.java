@@ -1,0 +1,305 @@
+package org.vectorgrad.backend.vector.conv;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.vectorgrad.backend.Backend;
+import org.vectorgrad.backend.ConvGeometry;
+import org.vectorgrad.backend.Scratch;
+import org.vectorgrad.backend.scalar.ScalarBackend;
+import org.vectorgrad.backend.vector.elementwise.Lanes;
+import org.vectorgrad.parallel.Dispatcher;
+
+/**
+ * The Winograd F(2×2, 3×3) forward path: its vector transforms against their scalar twin (bitwise), the whole
+ * convolution against a direct sum in double, the range guard that sends non-finite and huge inputs to im2col,
+ * the filter cache, and the same bits at any thread count and chunking.
+ */
+class Winograd23Test {
+    private static final Backend SCALAR = ScalarBackend.create();
+    private static final int L = Lanes.F.length();
+    private static Dispatcher d1, d2, d3;
+
+    @BeforeAll
+    static void pools() {
+        d1 = new Dispatcher(1);
+        d2 = new Dispatcher(2);
+        d3 = new Dispatcher(3);
+    }
+
+    @AfterAll
+    static void close() {
+        d1.close();
+        d2.close();
+        d3.close();
+    }
+
+    /** Sizes around the vector width: 1-wide, odd, one tile row per vector and several, rows wider than 2 vectors. */
+    private static final int[] SIDES = {1, 2, 3, 5, 7, 13, 14, 15, 2 * L - 1, 2 * L + 3, 4 * L + 6};
+
+    private static float[] random(long seed, int n) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) (r.nextDouble() * 2 - 1);
+        return a;
+    }
+
+    @Test
+    void inputTransformGivesTheScalarTwinsBits() {
+        SplittableRandom r = new SplittableRandom(1);
+        for (int h : SIDES) {
+            for (int w : SIDES) {
+                int images = 1 + r.nextInt(3), channels = 1 + r.nextInt(4);
+                int tiles = images * Winograd23.tilesPerImage(h, w), ld = Winograd23.leadingDimension(tiles);
+                // the planes start past a few floats, and the array ends right after the last one
+                int off = r.nextInt(5);
+                float[] x = random(h * 100 + w, off + images * channels * h * w);
+                float[] fast = new float[Winograd23.bufferSize(channels, tiles)];
+                float[] slow = new float[Winograd23.bufferSize(channels, tiles)];
+                Arrays.fill(fast, Float.NaN);
+                Arrays.fill(slow, Float.NaN);
+                Winograd23.transformInput(x, off, images, channels, h, w, fast, ld, new float[Winograd23.padSize(h, w)]);
+                Winograd23Scalar.transformInput(x, off, images, channels, h, w, slow, ld, new float[Winograd23Scalar.padSize(h, w)]);
+                for (int p = 0; p < Winograd23.POINTS; p++) {
+                    for (int c = 0; c < channels; c++) {
+                        int at = (p * channels + c) * ld;
+                        for (int t = 0; t < tiles; t++) {
+                            if (Float.floatToRawIntBits(fast[at + t]) != Float.floatToRawIntBits(slow[at + t])) {
+                                fail("input transform " + h + "x" + w + ", " + images + " images, " + channels
+                                        + " channels: point " + p + " channel " + c + " tile " + t + ": "
+                                        + slow[at + t] + " expected, " + fast[at + t] + " found");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void outputTransformGivesTheScalarTwinsBitsAndWritesOnlyItsImages() {
+        SplittableRandom r = new SplittableRandom(2);
+        for (int h : SIDES) {
+            for (int w : SIDES) {
+                int images = 1 + r.nextInt(3), outCh = 1 + r.nextInt(4);
+                int tiles = images * Winograd23.tilesPerImage(h, w), ld = Winograd23.leadingDimension(tiles);
+                float[] m = random(h * 31 + w, Winograd23.bufferSize(outCh, tiles));
+                float[] bias = random(7, outCh + 2);
+                boolean withBias = r.nextBoolean();
+                int before = r.nextInt(4), n = images * outCh * h * w, after = r.nextInt(3);
+                float[] fast = new float[before + n + after], slow = new float[before + n + after];
+                Arrays.fill(fast, -7f);
+                Arrays.fill(slow, -7f);
+                Winograd23.transformOutput(m, ld, images, outCh, h, w, withBias ? bias : null, 2, fast, before, new float[L]);
+                Winograd23Scalar.transformOutput(m, ld, images, outCh, h, w, withBias ? bias : null, 2, slow, before);
+                String what = "output transform " + h + "x" + w + ", " + images + " images, " + outCh + " channels";
+                assertArrayEquals(slow, fast, what);   // the same bits, and nothing written around the images
+                for (int i = 0; i < n; i++) assertTrue(fast[before + i] != -7f, what + ": element " + i + " not written");
+            }
+        }
+    }
+
+    @Test
+    void filterTransformGivesTheScalarTwinsBits() {
+        for (int[] oc : new int[][] {{1, 1}, {3, 5}, {16, 16}, {64, 32}, {7, L + 1}}) {
+            float[] w = random(oc[0] * 10 + oc[1], 3 + oc[0] * oc[1] * 9);
+            float[] fast = new float[Winograd23.filterBufferSize(oc[0], oc[1])];
+            float[] slow = new float[Winograd23.POINTS * oc[0] * oc[1]];
+            Winograd23.transformWeights(w, 3, oc[0], oc[1], fast);
+            Winograd23Scalar.transformWeights(w, 3, oc[0], oc[1], slow);
+            assertArrayEquals(slow, Arrays.copyOf(fast, slow.length), oc[0] + "x" + oc[1] + " filters");
+        }
+    }
+
+    @Test
+    void appliesToSameThreeByThreeConvolutionsWithEnoughChannelsOnly() {
+        assertTrue(Winograd23.applies(ConvGeometry.simple(2, 32, 14, 14, 64, 3, 1, 1)));
+        assertTrue(Winograd23.applies(ConvGeometry.simple(1, 16, 1, 1, 16, 3, 1, 1)));
+        assertFalse(Winograd23.applies(ConvGeometry.simple(2, 8, 14, 14, 64, 3, 1, 1)), "too few input channels");
+        assertFalse(Winograd23.applies(ConvGeometry.simple(2, 32, 14, 14, 8, 3, 1, 1)), "too few output channels");
+        assertFalse(Winograd23.applies(ConvGeometry.simple(2, 32, 14, 14, 64, 3, 2, 1)), "stride 2");
+        assertFalse(Winograd23.applies(ConvGeometry.simple(2, 32, 14, 14, 64, 3, 1, 0)), "no padding");
+        assertFalse(Winograd23.applies(ConvGeometry.simple(2, 32, 14, 14, 64, 5, 1, 2)), "5x5");
+        assertFalse(Winograd23.applies(new ConvGeometry(2, 32, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2)), "groups");
+        assertFalse(Winograd23.applies(new ConvGeometry(2, 32, 14, 14, 64, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1)), "dilation");
+        assertFalse(Winograd23.applies(new ConvGeometry(2, 32, 14, 14, 64, 3, 3, 1, 1, 1, 0, 1, 1, 1, 1, 1)), "asymmetric padding");
+    }
+
+    @Test
+    void hugeLayersKeepTheirBuffersWithinAnIntIndex() {
+        assertTrue(Winograd23.fits(ConvGeometry.simple(128, 32, 14, 14, 64, 3, 1, 1), 4));
+        // 64 output channels of 2900 x 2900: the GEMM output would need 16 x 64 x 2.1M floats, past 2^31, where the
+        // im2col matrix (144 x 8.4M) and the output (64 x 8.4M) still fit
+        ConvGeometry huge = ConvGeometry.simple(1, 16, 2900, 2900, 64, 3, 1, 1);
+        assertTrue(Winograd23.applies(huge));
+        assertFalse(Winograd23.fits(huge, 1));
+    }
+
+    /** Eligible geometries: odd and even sizes, 1×1 and 1-high maps, batches that do and do not fill a block. */
+    private static ConvGeometry[] geometries() {
+        return new ConvGeometry[] {
+                ConvGeometry.simple(5, 16, 14, 14, 16, 3, 1, 1),
+                ConvGeometry.simple(3, 17, 7, 9, 20, 3, 1, 1),
+                ConvGeometry.simple(2, 32, 1, 1, 16, 3, 1, 1),
+                ConvGeometry.simple(1, 16, 1, 2 * L + 3, 18, 3, 1, 1),
+                ConvGeometry.simple(9, 18, 6, 5, 16, 3, 1, 1)};
+    }
+
+    /** The convolution in double: the reference the float results are held to. */
+    private static double[] direct(ConvGeometry g, float[] x, float[] w, float[] bias, double[] magnitude) {
+        int n = g.batch(), c = g.inChannels(), o = g.outChannels(), h = g.inH(), wd = g.inW();
+        double[] y = new double[g.outputSize()];
+        for (int i = 0; i < n; i++) {
+            for (int oc = 0; oc < o; oc++) {
+                for (int yy = 0; yy < h; yy++) {
+                    for (int xx = 0; xx < wd; xx++) {
+                        double s = bias == null ? 0 : bias[oc], m = bias == null ? 0 : Math.abs(bias[oc]);
+                        for (int ic = 0; ic < c; ic++) {
+                            for (int a = 0; a < 3; a++) {
+                                for (int b = 0; b < 3; b++) {
+                                    int iy = yy + a - 1, ix = xx + b - 1;
+                                    if (iy < 0 || iy >= h || ix < 0 || ix >= wd) continue;
+                                    double p = (double) w[((oc * c + ic) * 3 + a) * 3 + b] * x[((i * c + ic) * h + iy) * wd + ix];
+                                    s += p;
+                                    m += Math.abs(p);
+                                }
+                            }
+                        }
+                        int at = ((i * o + oc) * h + yy) * wd + xx;
+                        y[at] = s;
+                        magnitude[at] = m;
+                    }
+                }
+            }
+        }
+        return y;
+    }
+
+    @Test
+    void forwardMatchesTheDirectSumInDouble() {
+        for (ConvGeometry g : geometries()) {
+            float[] x = random(11, g.inputSize()), w = random(12, g.weightSize()), b = random(13, g.outChannels());
+            double[] magnitude = new double[g.outputSize()];
+            double[] expected = direct(g, x, w, b, magnitude);
+            float[] y = new float[g.outputSize()];
+            new VectorConvolution(SCALAR.gemm(), d2).forward(g, x, 0, w, 0, b, 0, y, 0, new Scratch());
+            for (int i = 0; i < y.length; i++) {
+                // a few float roundings of the terms' magnitudes: 16 transformed products per channel, each a sum of up to 9
+                if (!(Math.abs(y[i] - expected[i]) <= 2e-6 * magnitude[i] + 1e-7)) {
+                    fail(g + ": output " + i + " expected " + expected[i] + " found " + y[i]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void sameBitsAtAnyThreadCountAndOnChunksOfTheBatch() {
+        for (ConvGeometry g : geometries()) {
+            float[] x = random(21, g.inputSize()), w = random(22, g.weightSize()), b = random(23, g.outChannels());
+            float[] y1 = new float[g.outputSize()];
+            VectorConvolution one = new VectorConvolution(SCALAR.gemm(), d1);
+            one.forward(g, x, 0, w, 0, b, 0, y1, 0, new Scratch());
+            for (Dispatcher d : new Dispatcher[] {d2, d3}) {
+                float[] y = new float[g.outputSize()];
+                new VectorConvolution(SCALAR.gemm(), d).forward(g, x, 0, w, 0, b, 0, y, 0, new Scratch());
+                assertArrayEquals(y1, y, g + " on " + d.threads() + " threads");
+            }
+            // chunk by chunk at multiples of the image block, one scratch (the filter cache in use)
+            int block = one.imageBlock(g), image = g.inChannels() * g.inH() * g.inW(), out = g.outChannels() * g.inH() * g.inW();
+            float[] y = new float[g.outputSize()];
+            Scratch s = new Scratch();
+            for (int n0 = 0; n0 < g.batch(); n0 += block) {
+                ConvGeometry part = g.withBatch(Math.min(block, g.batch() - n0));
+                one.forward(part, x, n0 * image, w, 0, b, 0, y, n0 * out, s);
+            }
+            assertArrayEquals(y1, y, g + " in chunks of " + block);
+        }
+    }
+
+    @Test
+    void cachedFiltersFollowEveryChangeOfTheWeights() {
+        ConvGeometry g = ConvGeometry.simple(2, 16, 5, 6, 16, 3, 1, 1);
+        VectorConvolution conv = new VectorConvolution(SCALAR.gemm(), d1);
+        float[] x = random(31, g.inputSize()), w = random(32, g.weightSize());
+        Scratch kept = new Scratch();
+        float[] first = forward(conv, g, x, w, kept);
+        for (int i : new int[] {0, 1, 4, g.weightSize() / 2, g.weightSize() - 1}) {
+            float[] ulp = w.clone();
+            ulp[i] = Math.nextUp(ulp[i]);   // one ulp of one tap: the cache must see it
+            assertArrayEquals(forward(conv, g, x, ulp, new Scratch()), forward(conv, g, x, ulp, kept), "one ulp of weight " + i);
+            float[] changed = w.clone();
+            changed[i] = changed[i] * 1.5f + 0.25f;
+            float[] fresh = forward(conv, g, x, changed, new Scratch());
+            assertArrayEquals(fresh, forward(conv, g, x, changed, kept), "weight " + i + " changed");
+            assertFalse(Arrays.equals(first, fresh), "weight " + i + " changes the output");
+            assertArrayEquals(first, forward(conv, g, x, w, kept), "weights restored after " + i);
+        }
+        float[] signed = w.clone();
+        signed[3] = 0f;
+        forward(conv, g, x, signed, kept);
+        signed[3] = -0f;   // equal as numbers, different bits: transformed again, same result as a fresh scratch
+        assertArrayEquals(forward(conv, g, x, signed, new Scratch()), forward(conv, g, x, signed, kept), "-0 after +0");
+        // another geometry on the same scratch, then back
+        ConvGeometry wide = ConvGeometry.simple(1, 20, 4, 4, 24, 3, 1, 1);
+        float[] w2 = random(33, wide.weightSize()), x2 = random(34, wide.inputSize());
+        assertArrayEquals(forward(conv, wide, x2, w2, new Scratch()), forward(conv, wide, x2, w2, kept), "other geometry");
+        assertArrayEquals(first, forward(conv, g, x, w, kept), "first geometry again");
+    }
+
+    private static float[] forward(VectorConvolution conv, ConvGeometry g, float[] x, float[] w, Scratch s) {
+        float[] y = new float[g.outputSize()];
+        conv.forward(g, x, 0, w, 0, null, 0, y, 0, s);
+        return y;
+    }
+
+    @Test
+    void nonFiniteAndHugeInputsGiveTheDirectSumsNonFiniteOutputsOnly() {
+        ConvGeometry g = ConvGeometry.simple(4, 16, 6, 7, 16, 3, 1, 1);
+        int plane = g.inH() * g.inW(), image = g.inChannels() * plane;
+        float[] w = random(41, g.weightSize());
+        for (float bad : new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 3e30f}) {
+            float[] x = random(42, g.inputSize());
+            x[image + 2 * plane + 2 * g.inW() + 3] = bad;   // image 1, channel 2, row 2, column 3
+            float[] y = forward(new VectorConvolution(SCALAR.gemm(), d2), g, x, w, new Scratch());
+            float[] expected = new float[g.outputSize()];
+            SCALAR.convolution().forward(g, x, 0, w, 0, null, 0, expected, 0, null);
+            for (int i = 0; i < y.length; i++) {
+                assertEquals(Float.isFinite(expected[i]), Float.isFinite(y[i]), bad + ": finiteness of output " + i);
+                assertEquals(Float.isNaN(expected[i]), Float.isNaN(y[i]), bad + ": NaN at output " + i);
+                if (Float.isFinite(expected[i])) {
+                    assertTrue(Math.abs(y[i] - expected[i]) <= 1e-5f * Math.max(1f, Math.abs(expected[i])),
+                            bad + ": output " + i + " expected " + expected[i] + " found " + y[i]);
+                }
+            }
+        }
+        // a non-finite weight: the whole call on im2col. There the outputs of its channel whose window lies inside
+        // the image are ±Inf, as in the direct sum; the Winograd transforms would have made NaN of them (Inf − Inf).
+        float[] x = random(43, g.inputSize()), w2 = w.clone();
+        w2[5] = Float.POSITIVE_INFINITY;   // output channel 0
+        float[] y = forward(new VectorConvolution(SCALAR.gemm(), d2), g, x, w2, new Scratch());
+        float[] expected = new float[g.outputSize()];
+        SCALAR.convolution().forward(g, x, 0, w2, 0, null, 0, expected, 0, null);
+        int inner = 0;
+        for (int n = 0; n < g.batch(); n++) {
+            for (int o = 0; o < g.outChannels(); o++) {
+                for (int r = 1; r + 1 < g.inH(); r++) {
+                    for (int c = 1; c + 1 < g.inW(); c++) {
+                        int i = ((n * g.outChannels() + o) * g.inH() + r) * g.inW() + c;
+                        assertEquals(expected[i], y[i], o == 0 ? 0f : 1e-5f * Math.max(1f, Math.abs(expected[i])),
+                                "weight Inf: output " + i);
+                        if (o == 0) inner++;
+                    }
+                }
+            }
+        }
+        assertEquals(g.batch() * (g.inH() - 2) * (g.inW() - 2), inner);
+    }
+}
