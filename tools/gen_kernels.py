@@ -126,6 +126,27 @@ def gen(bits, mr, unroll=1, nv=2, name=None):
     w("            }")
     w("        }")
     w("    }")
+    # the first `rows` rows of a tile whose columns are all valid (the last row panel of an M that MR does not
+    # divide): the full stores' formulas on fewer rows, instead of storeEdge's scalar loop
+    w("")
+    w("    @Override")
+    w("    void storeRows(float[] tile, float alpha, float[] c, int cOff, int ldc, int rows) {")
+    w("        FloatVector va = FloatVector.broadcast(S, alpha);")
+    w("        for (int r = 0; r < rows; r++) {")
+    w("            for (int v = 0; v < NR; v += L) FloatVector.fromArray(S, tile, r * NR + v).mul(va).intoArray(c, cOff + r * ldc + v);")
+    w("        }")
+    w("    }")
+    w("")
+    w("    @Override")
+    w("    void storeRows(float[] tile, float alpha, float beta, float[] c, int cOff, int ldc, int rows) {")
+    w("        FloatVector va = FloatVector.broadcast(S, alpha), vb = FloatVector.broadcast(S, beta);")
+    w("        for (int r = 0; r < rows; r++) {")
+    w("            for (int v = 0; v < NR; v += L) {")
+    w("                int ci = cOff + r * ldc + v;")
+    w("                FloatVector.fromArray(S, tile, r * NR + v).fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);")
+    w("            }")
+    w("        }")
+    w("    }")
     w("}")
     return name, "\n".join(L) + "\n"
 

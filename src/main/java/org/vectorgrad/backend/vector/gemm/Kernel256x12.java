@@ -157,4 +157,23 @@ final class Kernel256x12 extends MicroKernel {
             }
         }
     }
+
+    @Override
+    void storeRows(float[] tile, float alpha, float[] c, int cOff, int ldc, int rows) {
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        for (int r = 0; r < rows; r++) {
+            for (int v = 0; v < NR; v += L) FloatVector.fromArray(S, tile, r * NR + v).mul(va).intoArray(c, cOff + r * ldc + v);
+        }
+    }
+
+    @Override
+    void storeRows(float[] tile, float alpha, float beta, float[] c, int cOff, int ldc, int rows) {
+        FloatVector va = FloatVector.broadcast(S, alpha), vb = FloatVector.broadcast(S, beta);
+        for (int r = 0; r < rows; r++) {
+            for (int v = 0; v < NR; v += L) {
+                int ci = cOff + r * ldc + v;
+                FloatVector.fromArray(S, tile, r * NR + v).fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            }
+        }
+    }
 }

@@ -40,6 +40,15 @@ abstract class MicroKernel {
     abstract void storeFull(float[] tile, float alpha, float beta, float[] c, int cOff, int ldc);
 
     /**
+     * The first {@code rows} rows of a tile whose NR columns are all valid (the last row panel when MR does not
+     * divide M): {@link #storeFull(float[], float, float[], int, int)}'s formula on fewer rows, vector stores.
+     */
+    abstract void storeRows(float[] tile, float alpha, float[] c, int cOff, int ldc, int rows);
+
+    /** {@link #storeFull(float[], float, float, float[], int, int)}'s formula on the first {@code rows} rows. */
+    abstract void storeRows(float[] tile, float alpha, float beta, float[] c, int cOff, int ldc, int rows);
+
+    /**
      * Stores the valid {@code rows x cols} corner of a tile. The same formulas as the full stores, so an element's
      * value does not depend on whether it sits in an edge tile.
      */

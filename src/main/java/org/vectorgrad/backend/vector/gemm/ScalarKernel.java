@@ -31,4 +31,14 @@ final class ScalarKernel extends MicroKernel {
     void storeFull(float[] tile, float alpha, float beta, float[] c, int cOff, int ldc) {
         storeEdge(tile, alpha, beta, c, cOff, ldc, mr, nr);
     }
+
+    @Override
+    void storeRows(float[] tile, float alpha, float[] c, int cOff, int ldc, int rows) {
+        storeEdge(tile, alpha, 0f, c, cOff, ldc, rows, nr);
+    }
+
+    @Override
+    void storeRows(float[] tile, float alpha, float beta, float[] c, int cOff, int ldc, int rows) {
+        storeEdge(tile, alpha, beta, c, cOff, ldc, rows, nr);
+    }
 }

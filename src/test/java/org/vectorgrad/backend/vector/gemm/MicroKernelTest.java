@@ -43,6 +43,16 @@ class MicroKernelTest {
                 v.storeFull(tv, 2f, 0.75f, cv, 0, ldc);
                 s.storeFull(ts, 2f, 0.75f, cs, 0, ldc);
                 assertArrayEquals(cs, cv, what + " store with beta");
+                // the first rows only (a short last row panel): the same formulas, and rows below untouched
+                int rows = 1 + rng.nextInt(v.mr);
+                float[] rv = c0.clone(), rs = c0.clone();
+                v.storeRows(tv, -0.5f, rv, 0, ldc, rows);
+                s.storeEdge(ts, -0.5f, 0f, rs, 0, ldc, rows, s.nr);
+                assertArrayEquals(rs, rv, what + " " + rows + " rows, beta 0");
+                v.storeRows(tv, 2f, 0.75f, rv, 0, ldc, rows);
+                s.storeEdge(ts, 2f, 0.75f, rs, 0, ldc, rows, s.nr);
+                assertArrayEquals(rs, rv, what + " " + rows + " rows with beta");
+                for (int i = rows * ldc; i < c0.length; i++) assertEquals(c0[i], rv[i], what + ": row below " + rows + " written");
             }
         }
     }
