@@ -25,10 +25,14 @@ public final class KernelDigests {
     private final ConvGeometry conv1 = ConvGeometry.simple(1, 1, 6, 7, 3, 3, 1, 1);     // direct single channel
     private final ConvGeometry conv2 = ConvGeometry.simple(1, 2, 5, 6, 3, 3, 1, 1);       // im2col + GEMM
     private final ConvGeometry conv3 = ConvGeometry.simple(1, 1, 7, 7, 2, 5, 1, 0);       // single channel, 5x5
+    private final ConvGeometry conv4 = ConvGeometry.simple(1, 16, 5, 6, 16, 3, 1, 1);     // Winograd forward
     private final PoolGeometry pool = new PoolGeometry(1, 2, 6, 7, 3, 3, 2, 2, 1, 1, false);
-    private final float[][] convX = {random(conv1.inputSize(), 1), random(conv2.inputSize(), 1), random(conv3.inputSize(), 1)};
-    private final float[][] convW = {random(conv1.weightSize(), 1), random(conv2.weightSize(), 1), random(conv3.weightSize(), 1)};
-    private final float[][] convDy = {random(conv1.outputSize(), 1), random(conv2.outputSize(), 1), random(conv3.outputSize(), 1)};
+    private final float[][] convX = {random(conv1.inputSize(), 1), random(conv2.inputSize(), 1), random(conv3.inputSize(), 1),
+            random(conv4.inputSize(), 1)};
+    private final float[][] convW = {random(conv1.weightSize(), 1), random(conv2.weightSize(), 1), random(conv3.weightSize(), 1),
+            random(conv4.weightSize(), 1)};
+    private final float[][] convDy = {random(conv1.outputSize(), 1), random(conv2.outputSize(), 1), random(conv3.outputSize(), 1),
+            random(conv4.outputSize(), 1)};
     private final float[] poolX = random(pool.inputSize(), 3), poolDy = random(pool.outputSize(), 1);
     private final Scratch scratch = new Scratch();
 
@@ -113,7 +117,7 @@ public final class KernelDigests {
                 d.put("gemm " + ta + tb, digest(c));
             }
         }
-        ConvGeometry[] gs = {conv1, conv2, conv3};
+        ConvGeometry[] gs = {conv1, conv2, conv3, conv4};
         for (int i = 0; i < gs.length; i++) {
             ConvGeometry g = gs[i];
             float[] bias = java.util.Arrays.copyOf(convW[i], g.outChannels());
