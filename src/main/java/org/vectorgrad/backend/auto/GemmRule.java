@@ -8,8 +8,8 @@ package org.vectorgrad.backend.auto;
  * <p>The default comes from the measurement in docs/blas.md ("auto rule"): on that machine OpenBLAS beat both
  * Java backends on every GEMM from 4³ up, and lost only at 2³. Re-measure with {@code bench/tools/harness/BlasGemmHarness compare}
  * when the vector GEMM changes; the system property {@value #PROPERTY} overrides the threshold (0 = always
- * BLAS, a huge value = never). The convolutions' GEMMs follow the same rule with one thread (docs/decisions.md
- * §8; with more, {@link AutoBackendFactory} keeps them on the vector GEMM).
+ * BLAS, a huge value = never). The convolutions' GEMMs follow the same rule, each a one-thread call on the thread of
+ * the convolution task that makes it ({@link AutoBackendFactory}, docs/decisions.md §8).
  */
 public record GemmRule(long minWork) {
     /** System property overriding {@link #DEFAULT_MIN_WORK}. */
