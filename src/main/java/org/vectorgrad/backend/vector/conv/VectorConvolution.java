@@ -62,8 +62,16 @@ public final class VectorConvolution extends Convolution {
     /** The Winograd path's transformed filters, and the weights they came from (the cache key). */
     private static final int SLOT_FILTERS = 1, SLOT_FILTER_KEY = 2;
 
+    /**
+     * System property that turns the Winograd forward off ({@code -Dvectorgrad.conv.winograd=false}): every
+     * convolution then runs im2col, and gives its bits (the Winograd results are within a few float roundings of
+     * them, not equal; docs/decisions.md §9a). Read when a backend is created.
+     */
+    public static final String WINOGRAD_PROPERTY = "vectorgrad.conv.winograd";
+
     private final Gemm gemm;
     private final Dispatcher dispatcher;
+    private final boolean winogradAllowed;
     /**
      * The state of the current call on each calling thread: the dispatched chunks read it, so a call allocates no
      * lambda (a steady-state training step allocates nothing here). Written before {@code forEach} publishes the
@@ -77,8 +85,25 @@ public final class VectorConvolution extends Convolution {
      * {@code dispatcher} splits batch/channels.
      */
     public VectorConvolution(Gemm gemm, Dispatcher dispatcher) {
+        this(gemm, dispatcher, winogradFromSystemProperties());
+    }
+
+    /**
+     * As {@link #VectorConvolution(Gemm, Dispatcher)}, with the Winograd forward allowed or not (false: im2col for
+     * every geometry).
+     */
+    public VectorConvolution(Gemm gemm, Dispatcher dispatcher, boolean winograd) {
         this.gemm = gemm;
         this.dispatcher = dispatcher;
+        this.winogradAllowed = winograd;
+    }
+
+    /** {@link #WINOGRAD_PROPERTY}: true unless set to "false"; any other value than true/false is an error naming it. */
+    static boolean winogradFromSystemProperties() {
+        String v = System.getProperty(WINOGRAD_PROPERTY);
+        if (v == null || v.isBlank() || v.trim().equalsIgnoreCase("true")) return true;
+        if (v.trim().equalsIgnoreCase("false")) return false;
+        throw new IllegalArgumentException("-D" + WINOGRAD_PROPERTY + " must be true or false, got '" + v + "'");
     }
 
     private static int colsSlot(int task) { return 3 + 3 * task; }
@@ -115,7 +140,7 @@ public final class VectorConvolution extends Convolution {
     /** The same kernels, on the same threads, with their GEMMs sent to {@code other}. */
     @Override
     public VectorConvolution on(Gemm other) {
-        return new VectorConvolution(other, dispatcher);
+        return new VectorConvolution(other, dispatcher, winogradAllowed);
     }
 
     @Override
@@ -158,7 +183,7 @@ public final class VectorConvolution extends Convolution {
         c.colsSize = Im2col.LEAD + kOf(g) * c.per * p + Im2col.SLACK;
         c.auxSize = g.outChannelsPerGroup() * c.per * p;
         c.padSize = Im2col.padSize(g);
-        c.winogradFits = forward && Winograd23.applies(g) && Winograd23.fits(g, c.per);
+        c.winogradFits = forward && winogradAllowed && Winograd23.applies(g) && Winograd23.fits(g, c.per);
         if (c.winogradFits) {
             int tiles = c.per * Winograd23.tilesPerImage(g.inH(), g.inW());
             c.colsSize = Math.max(c.colsSize, Winograd23.bufferSize(g.inChannels(), tiles));

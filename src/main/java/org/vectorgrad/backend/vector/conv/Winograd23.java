@@ -19,11 +19,14 @@ import org.vectorgrad.backend.vector.elementwise.Lanes;
  * <p>Forward only: backward-data (the same "same" convolution of dy with the filters rotated and their channel
  * axes swapped) measured slower this way than im2col (docs/decisions.md §9a).
  *
- * <p><b>Range guard.</b> The transforms mix all 16 inputs of a block before the output transform cancels the ones
- * outside each output's 3×3 window. An infinity or NaN would then reach outputs whose window does not hold it (∞ − ∞),
- * and a huge value would drown its neighbours in rounding. So the caller uses this path only when every input of
- * the block and every weight is finite and at most {@link #LIMIT} in magnitude ({@link #inRange}); otherwise the
- * im2col path computes the block, and non-finite values propagate exactly as there.
+ * <p><b>Range guard.</b> Each transformed point mixes up to four inputs (or filter taps) with opposite signs, and
+ * the output transform adds points of opposite sign again, so an infinity inside an output's window becomes NaN
+ * (∞ − ∞) where the direct sum gives ±∞; and intermediate sums run several times larger than the inputs. So the caller
+ * uses this path only when every input of the block and every weight is finite and at most {@link #LIMIT} in
+ * magnitude ({@link #inRange}); otherwise the im2col path computes the block, and non-finite values come out exactly
+ * as there. (F(2×2, 3×3)'s transforms only combine inputs inside each output's own 3×3 window, so a large input does
+ * not spoil the rounding of outputs that do not see it.) {@code -Dvectorgrad.conv.winograd=false} turns the path off
+ * ({@link VectorConvolution#WINOGRAD_PROPERTY}).
  *
  * <p>Stateless; the caller supplies every buffer, so concurrent calls on distinct buffers are safe.
  */

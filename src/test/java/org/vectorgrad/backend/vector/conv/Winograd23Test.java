@@ -134,6 +134,35 @@ class Winograd23Test {
     }
 
     @Test
+    void theSwitchSendsEveryBlockToIm2col() {
+        ConvGeometry g = ConvGeometry.simple(3, 16, 6, 7, 16, 3, 1, 1);
+        float[] x = random(51, g.inputSize()), w = random(52, g.weightSize());
+        float[] on = forward(new VectorConvolution(SCALAR.gemm(), d1), g, x, w, new Scratch());
+        VectorConvolution offConv = new VectorConvolution(SCALAR.gemm(), d1, false);
+        float[] off = forward(offConv, g, x, w, new Scratch());
+        float[] viaOn = forward(offConv.on(SCALAR.gemm()), g, x, w, new Scratch());
+        assertArrayEquals(off, viaOn, "on(gemm) keeps the switch");
+        assertFalse(Arrays.equals(on, off), "the two paths round differently, so the switch must change some bit");
+        float[] expected = new float[g.outputSize()];
+        SCALAR.convolution().forward(g, x, 0, w, 0, null, 0, expected, 0, null);
+        VectorConvolutionTest.assertClose("im2col path", expected, off, expected.length, 1e-5f);
+        String key = VectorConvolution.WINOGRAD_PROPERTY, old = System.getProperty(key);
+        try {
+            System.setProperty(key, "false");
+            assertFalse(VectorConvolution.winogradFromSystemProperties());
+            System.setProperty(key, "TRUE");
+            assertTrue(VectorConvolution.winogradFromSystemProperties());
+            System.setProperty(key, "no");
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    VectorConvolution::winogradFromSystemProperties);
+            assertTrue(e.getMessage().contains(key) && e.getMessage().contains("'no'"), e.getMessage());
+        } finally {
+            if (old == null) System.clearProperty(key);
+            else System.setProperty(key, old);
+        }
+    }
+
+    @Test
     void hugeLayersKeepTheirBuffersWithinAnIntIndex() {
         assertTrue(Winograd23.fits(ConvGeometry.simple(128, 32, 14, 14, 64, 3, 1, 1), 4));
         // 64 output channels of 2900 x 2900: the GEMM output would need 16 x 64 x 2.1M floats, past 2^31, where the
