@@ -40,6 +40,10 @@ import org.vectorgrad.parallel.Dispatcher;
  * Conv2d → ReLU → MaxPool2d does). The GEMM is called from inside dispatched tasks, where the dispatcher runs
  * nested work inline.
  *
+ * <p>Thread safety: an instance may be shared (a backend's calls from several threads): each calling thread keeps
+ * its own call state, and every buffer comes from the caller's {@link Scratch}, which has one owner at a time (a
+ * layer's; the Winograd filters cached there belong to that layer).
+ *
  * <p>Scratch slots: 0 for the weight-gradient partials (transposed, K x Og per channel group, except on the direct
  * single-channel path), 1 and 2 for the Winograd path's transformed filters and the weights they came from,
  * {@code 3 + 3t} for the column matrix (Winograd: transformed input) of task t, {@code 4 + 3t} for its GEMM output /
