@@ -111,21 +111,12 @@ final class Kernel512x8 extends MicroKernel {
 
     @Override
     void storeFull(float[] tile, float alpha, float[] c, int cOff, int ldc) {
-        FloatVector va = FloatVector.broadcast(S, alpha);
-        for (int r = 0; r < 8; r++) {
-            for (int v = 0; v < NR; v += L) FloatVector.fromArray(S, tile, r * NR + v).mul(va).intoArray(c, cOff + r * ldc + v);
-        }
+        storeRows(tile, alpha, c, cOff, ldc, 8);
     }
 
     @Override
     void storeFull(float[] tile, float alpha, float beta, float[] c, int cOff, int ldc) {
-        FloatVector va = FloatVector.broadcast(S, alpha), vb = FloatVector.broadcast(S, beta);
-        for (int r = 0; r < 8; r++) {
-            for (int v = 0; v < NR; v += L) {
-                int ci = cOff + r * ldc + v;
-                FloatVector.fromArray(S, tile, r * NR + v).fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
-            }
-        }
+        storeRows(tile, alpha, beta, c, cOff, ldc, 8);
     }
 
     @Override
