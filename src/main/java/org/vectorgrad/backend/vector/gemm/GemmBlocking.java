@@ -44,6 +44,13 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc) {
     public static final int KC = 384;
 
     /**
+     * Deepest panel of the one-vector-wide 256-bit tile (12 x 8): its B micro-panel is a quarter of the 512-bit
+     * one's, and each k step does half the FMAs per C element, so the C tile's loads and stores weigh twice as much
+     * and a deeper panel amortizes them (docs/decisions.md §2i: KC 768 gave 1.03-1.07x over 384 under the AVX2 proxy).
+     */
+    public static final int KC_NARROW = 1024;
+
+    /**
      * The table for a vector width and per-core L1d, per-core L2 and shared L3 sizes in bytes.
      * <ul>
      *   <li>MR x NR fits the register file as C2 allocates it: 32 zmm hold 12x2 accumulators + 2 B vectors + the
@@ -51,9 +58,10 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc) {
      *       12 x 1 vector: 12 accumulators + 1 B vector + 3 broadcasts fit (6x2 accumulators + 2 B vectors left C2
      *       one register short and it spilled an accumulator inside the k loop; 4x2 fits but its 8 FMA chains are
      *       exactly FMA latency x ports, so it ran ~9 % below 12 x 1, docs/decisions.md §2b). 128-bit: 4 x 2.</li>
-     *   <li>KC = {@value #KC} for every width: the B micro-panel (KC x NR) need not fit L1, since the kernel
-     *       reads it from L2 at ~15 bytes per cycle, far below L2's bandwidth, and a deeper panel halves the C
-     *       tile's load/store traffic and the per-panel overhead. {@code l1} only bounds it for tiny L1s.</li>
+     *   <li>KC = {@value #KC} for the two-vector tiles: the B micro-panel (KC x NR) need not fit L1, since the
+     *       kernel reads it from L2 at ~15 bytes per cycle, far below L2's bandwidth, and a deeper panel halves the C
+     *       tile's load/store traffic and the per-panel overhead. {@code l1} only bounds it for tiny L1s. The
+     *       256-bit 12 x 8 tile goes deeper, its B micro-panel filling half of L1 up to {@value #KC_NARROW}.</li>
      *   <li>MC keeps the packed A block (MC x KC) in half of L2; NC the packed B block (KC x NC) in a quarter of
      *       L3, capped at 4096.</li>
      * </ul>
@@ -61,7 +69,11 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc) {
     public static GemmBlocking forCaches(int bits, long l1, long l2, long l3) {
         int mr = bits == 128 ? 4 : 12;
         int nr = nrFor(bits, mr);
-        int kc = (int) Math.max(64, Math.min(KC, roundDownLong(l1 * 2 / (nr * 4L), 16)));
+        // The 12 x 8 tile at 256 bits: KC up to KC_NARROW with the B micro-panel (KC x NR floats) in half of L1
+        // (768 on a 48 KiB L1, 512 on Zen's 32 KiB); every other tile KC, or less where 2 x L1 holds less.
+        int kc = nr == 8 && mr == 12
+                ? (int) Math.max(64, Math.min(KC_NARROW, roundDownLong(l1 / 2 / (nr * 4L), 16)))
+                : (int) Math.max(64, Math.min(KC, roundDownLong(l1 * 2 / (nr * 4L), 16)));
         int mc = clamp(roundDown((int) Math.min(Integer.MAX_VALUE, l2 / 2 / (kc * 4L)), mr), mr * 4, roundDown(2048, mr));
         int nc = clamp(roundDown((int) Math.min(Integer.MAX_VALUE, l3 / 4 / (kc * 4L)), nr), nr * 8, 4096);
         return new GemmBlocking(bits, mr, nr, kc, mc, nc);

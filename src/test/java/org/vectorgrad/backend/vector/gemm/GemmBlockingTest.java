@@ -25,12 +25,25 @@ class GemmBlockingTest {
     @Test
     void avx2Zen3Table() {
         GemmBlocking b = GemmBlocking.forCaches(256, 32 << 10, 512 << 10, 32 << 20);
-        assertEquals(new GemmBlocking(256, 12, 8, 384, 168, 4096), b);
+        // the 12 x 8 tile's B micro-panel fills half of L1: 16 KiB / (8 columns x 4 bytes) = 512 steps
+        assertEquals(new GemmBlocking(256, 12, 8, 512, 120, 4096), b);
         assertInvariants(b, 32 << 10, 512 << 10);
-        // a tiny L1 bounds KC: 2 x 4 KiB / (8 columns x 4 bytes)
-        assertEquals(256, GemmBlocking.forCaches(256, 4 << 10, 512 << 10, 8 << 20).kc());
+        // a smaller L1 gives a shallower panel: 4 KiB / 32 bytes
+        assertEquals(128, GemmBlocking.forCaches(256, 8 << 10, 512 << 10, 8 << 20).kc());
+        assertEquals(64, GemmBlocking.forCaches(256, 1 << 10, 512 << 10, 8 << 20).kc());
         // other MRs keep two vectors of columns
         assertEquals(16, b.with(4, 384, 168, 4096).nr());
+    }
+
+    @Test
+    void avx2ProxyOnTheXeonTable() {
+        // -XX:UseAVX=2 on the Xeon's caches: half of its 48 KiB L1 holds 768 steps of 8 columns; capped at KC_NARROW
+        GemmBlocking b = GemmBlocking.forCaches(256, 48 << 10, 2 << 20, 32 << 20);
+        assertEquals(new GemmBlocking(256, 12, 8, 768, 336, 2728), b); // NC: the packed B block in a quarter of L3
+        assertInvariants(b, 48 << 10, 2 << 20);
+        assertEquals(GemmBlocking.KC_NARROW, GemmBlocking.forCaches(256, 1 << 20, 8 << 20, 32 << 20).kc());
+        // the two-vector tiles keep KC whatever the L1
+        assertEquals(GemmBlocking.KC, GemmBlocking.forCaches(512, 1 << 20, 8 << 20, 32 << 20).kc());
     }
 
     @Test
