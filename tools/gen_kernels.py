@@ -17,6 +17,10 @@ OUT = "src/main/java/org/vectorgrad/backend/vector/gemm"
 SHAPES = [(512, 8, 1), (512, 12, 1), (256, 6, 1), (256, 4, 1), (256, 12, 1, 1), (128, 6, 1), (128, 4, 1)]
 # Row subsets with their own loop, for a last micro-panel with few valid rows (M = 64 is five panels of 12 and one
 # of 4; M = 128 ends with 8): the padding rows would cost as much as real ones. docs/decisions.md §2c.
+# Kernels that write full tiles into C straight from their accumulators (MicroKernel.runStore): the 256-bit 12 x 8
+# tile, whose tile-buffer round trip weighs twice as much per FMA as the 512-bit one's (docs/decisions.md §2i: 1.00-1.08
+# under the AVX2 proxy; at 512 bits 0.88-1.08, not adopted there).
+FUSED_STORE = {(256, 12)}
 PARTIAL_ROWS = {(512, 12): [4, 8], (512, 8): [4], (256, 12): [4, 8]}
 
 
@@ -107,6 +111,33 @@ def gen(bits, mr, unroll=1, nv=2, name=None):
             for v in range(nv):
                 w(f"        {acc[r][v]}.intoArray(tile, {r * nv + v} * L);")
         w("    }")
+    if (bits, mr) in FUSED_STORE:
+        w("")
+        w("    @Override")
+        w("    boolean fusedStore() { return true; }")
+        # The full tile straight from the accumulators into C, without the tile buffer: MicroKernel.runStore. The
+        # same FMAs and the same store formulas as run() + storeFull(), so the same bits.
+        for with_beta in (False, True):
+            w("")
+            w("    @Override")
+            args = "float alpha, float beta" if with_beta else "float alpha"
+            w(f"    void runStore(int kc, float[] a, int aOff, float[] b, int bOff, {args}, float[] c, int cOff, int ldc, float[] tile) {{")
+            for r in range(mr):
+                w("        FloatVector " + ", ".join(f"{acc[r][v]} = FloatVector.zero(S)" for v in range(nv)) + ";")
+            w("        for (int p = 0; p < kc; p++) {")
+            step("            ", 0, True)
+            w("        }")
+            w("        FloatVector va = FloatVector.broadcast(S, alpha);")
+            if with_beta:
+                w("        FloatVector vb = FloatVector.broadcast(S, beta);")
+            for r in range(mr):
+                for v in range(nv):
+                    at = f"cOff + {r} * ldc" + (f" + {v} * L" if v else "")
+                    if with_beta:
+                        w(f"        {acc[r][v]}.fma(va, FloatVector.fromArray(S, c, {at}).mul(vb)).intoArray(c, {at});")
+                    else:
+                        w(f"        {acc[r][v]}.mul(va).intoArray(c, {at});")
+            w("    }")
     w("")
     w("    @Override")
     # a full tile is storeRows over all MR rows (a constant once inlined); storeRows alone serves the last row

@@ -28,6 +28,8 @@ public final class BlockedGemm extends Gemm {
 
     private final GemmBlocking blocking;
     private final MicroKernel kernel;
+    /** Full tiles through {@link MicroKernel#runStore} (the 256-bit 12 x 8 kernel: docs/decisions.md §2i). */
+    private final boolean fusedStore;
     private final Transposer transposer;
     private final Dispatcher dispatcher;
     private final long parallelMinWork;
@@ -52,6 +54,7 @@ public final class BlockedGemm extends Gemm {
         this.smallMaxWork = smallMaxWork;
         this.blocking = blocking;
         this.kernel = MicroKernel.create(blocking.bits(), blocking.mr());
+        this.fusedStore = kernel.fusedStore();
         this.transposer = Transposer.create(blocking.bits());
         this.dispatcher = dispatcher;
         this.parallelMinWork = parallelMinWork;
@@ -271,6 +274,11 @@ public final class BlockedGemm extends Gemm {
                 int cRow = cOff + i0 * ldc + j0 + jr;
                 for (int ir = 0; ir < rows; ir += mr) {
                     int nrows = Math.min(mr, rows - ir), ci = cRow + ir * ldc;
+                    if (fusedStore && nrows == mr && ncols == nr) {
+                        if (beta == 0f) kernel.runStore(kc, pa, ir * kc, pb, pbOff, alpha, c, ci, ldc, tile);
+                        else kernel.runStore(kc, pa, ir * kc, pb, pbOff, alpha, beta, c, ci, ldc, tile);
+                        continue;
+                    }
                     if (nrows == mr) kernel.run(kc, pa, ir * kc, pb, pbOff, tile);
                     else kernel.runRows(nrows, kc, pa, ir * kc, pb, pbOff, tile); // skip the padding rows' FMAs
                     if (ncols < nr) kernel.storeEdge(tile, alpha, beta, c, ci, ldc, nrows, ncols);

@@ -140,6 +140,122 @@ final class Kernel256x12 extends MicroKernel {
     }
 
     @Override
+    boolean fusedStore() { return true; }
+
+    @Override
+    void runStore(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float[] c, int cOff, int ldc, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S);
+        FloatVector c6_0 = FloatVector.zero(S);
+        FloatVector c7_0 = FloatVector.zero(S);
+        FloatVector c8_0 = FloatVector.zero(S);
+        FloatVector c9_0 = FloatVector.zero(S);
+        FloatVector c10_0 = FloatVector.zero(S);
+        FloatVector c11_0 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bOff + p * NR);
+            FloatVector a0_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 0]);
+            c0_0 = a0_0.fma(b0, c0_0);
+            FloatVector a1_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 1]);
+            c1_0 = a1_0.fma(b0, c1_0);
+            FloatVector a2_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 2]);
+            c2_0 = a2_0.fma(b0, c2_0);
+            FloatVector a3_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 3]);
+            c3_0 = a3_0.fma(b0, c3_0);
+            FloatVector a4_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 4]);
+            c4_0 = a4_0.fma(b0, c4_0);
+            FloatVector a5_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 5]);
+            c5_0 = a5_0.fma(b0, c5_0);
+            FloatVector a6_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 6]);
+            c6_0 = a6_0.fma(b0, c6_0);
+            FloatVector a7_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 7]);
+            c7_0 = a7_0.fma(b0, c7_0);
+            FloatVector a8_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 8]);
+            c8_0 = a8_0.fma(b0, c8_0);
+            FloatVector a9_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 9]);
+            c9_0 = a9_0.fma(b0, c9_0);
+            FloatVector a10_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 10]);
+            c10_0 = a10_0.fma(b0, c10_0);
+            FloatVector a11_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 11]);
+            c11_0 = a11_0.fma(b0, c11_0);
+        }
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        c0_0.mul(va).intoArray(c, cOff + 0 * ldc);
+        c1_0.mul(va).intoArray(c, cOff + 1 * ldc);
+        c2_0.mul(va).intoArray(c, cOff + 2 * ldc);
+        c3_0.mul(va).intoArray(c, cOff + 3 * ldc);
+        c4_0.mul(va).intoArray(c, cOff + 4 * ldc);
+        c5_0.mul(va).intoArray(c, cOff + 5 * ldc);
+        c6_0.mul(va).intoArray(c, cOff + 6 * ldc);
+        c7_0.mul(va).intoArray(c, cOff + 7 * ldc);
+        c8_0.mul(va).intoArray(c, cOff + 8 * ldc);
+        c9_0.mul(va).intoArray(c, cOff + 9 * ldc);
+        c10_0.mul(va).intoArray(c, cOff + 10 * ldc);
+        c11_0.mul(va).intoArray(c, cOff + 11 * ldc);
+    }
+
+    @Override
+    void runStore(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float beta, float[] c, int cOff, int ldc, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S);
+        FloatVector c6_0 = FloatVector.zero(S);
+        FloatVector c7_0 = FloatVector.zero(S);
+        FloatVector c8_0 = FloatVector.zero(S);
+        FloatVector c9_0 = FloatVector.zero(S);
+        FloatVector c10_0 = FloatVector.zero(S);
+        FloatVector c11_0 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bOff + p * NR);
+            FloatVector a0_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 0]);
+            c0_0 = a0_0.fma(b0, c0_0);
+            FloatVector a1_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 1]);
+            c1_0 = a1_0.fma(b0, c1_0);
+            FloatVector a2_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 2]);
+            c2_0 = a2_0.fma(b0, c2_0);
+            FloatVector a3_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 3]);
+            c3_0 = a3_0.fma(b0, c3_0);
+            FloatVector a4_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 4]);
+            c4_0 = a4_0.fma(b0, c4_0);
+            FloatVector a5_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 5]);
+            c5_0 = a5_0.fma(b0, c5_0);
+            FloatVector a6_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 6]);
+            c6_0 = a6_0.fma(b0, c6_0);
+            FloatVector a7_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 7]);
+            c7_0 = a7_0.fma(b0, c7_0);
+            FloatVector a8_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 8]);
+            c8_0 = a8_0.fma(b0, c8_0);
+            FloatVector a9_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 9]);
+            c9_0 = a9_0.fma(b0, c9_0);
+            FloatVector a10_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 10]);
+            c10_0 = a10_0.fma(b0, c10_0);
+            FloatVector a11_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 11]);
+            c11_0 = a11_0.fma(b0, c11_0);
+        }
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        FloatVector vb = FloatVector.broadcast(S, beta);
+        c0_0.fma(va, FloatVector.fromArray(S, c, cOff + 0 * ldc).mul(vb)).intoArray(c, cOff + 0 * ldc);
+        c1_0.fma(va, FloatVector.fromArray(S, c, cOff + 1 * ldc).mul(vb)).intoArray(c, cOff + 1 * ldc);
+        c2_0.fma(va, FloatVector.fromArray(S, c, cOff + 2 * ldc).mul(vb)).intoArray(c, cOff + 2 * ldc);
+        c3_0.fma(va, FloatVector.fromArray(S, c, cOff + 3 * ldc).mul(vb)).intoArray(c, cOff + 3 * ldc);
+        c4_0.fma(va, FloatVector.fromArray(S, c, cOff + 4 * ldc).mul(vb)).intoArray(c, cOff + 4 * ldc);
+        c5_0.fma(va, FloatVector.fromArray(S, c, cOff + 5 * ldc).mul(vb)).intoArray(c, cOff + 5 * ldc);
+        c6_0.fma(va, FloatVector.fromArray(S, c, cOff + 6 * ldc).mul(vb)).intoArray(c, cOff + 6 * ldc);
+        c7_0.fma(va, FloatVector.fromArray(S, c, cOff + 7 * ldc).mul(vb)).intoArray(c, cOff + 7 * ldc);
+        c8_0.fma(va, FloatVector.fromArray(S, c, cOff + 8 * ldc).mul(vb)).intoArray(c, cOff + 8 * ldc);
+        c9_0.fma(va, FloatVector.fromArray(S, c, cOff + 9 * ldc).mul(vb)).intoArray(c, cOff + 9 * ldc);
+        c10_0.fma(va, FloatVector.fromArray(S, c, cOff + 10 * ldc).mul(vb)).intoArray(c, cOff + 10 * ldc);
+        c11_0.fma(va, FloatVector.fromArray(S, c, cOff + 11 * ldc).mul(vb)).intoArray(c, cOff + 11 * ldc);
+    }
+
+    @Override
     void storeFull(float[] tile, float alpha, float[] c, int cOff, int ldc) {
         storeRows(tile, alpha, c, cOff, ldc, 12);
     }

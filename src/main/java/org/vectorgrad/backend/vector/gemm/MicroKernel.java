@@ -33,6 +33,25 @@ abstract class MicroKernel {
         run(kc, a, aOff, b, bOff, tile);
     }
 
+    /** True when {@link #runStore} writes C straight from the accumulators (the GEMM then uses it for full tiles). */
+    boolean fusedStore() { return false; }
+
+    /**
+     * {@link #run} then {@link #storeFull(float[], float, float[], int, int)} (beta 0, C not read): the same bits.
+     * Kernels whose {@link #fusedStore} is true write C straight from their accumulators, without the tile buffer
+     * (its round trip was ~5 % of a 256-bit GEMM with K = 64); {@code tile} is only used by this default.
+     */
+    void runStore(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float[] c, int cOff, int ldc, float[] tile) {
+        run(kc, a, aOff, b, bOff, tile);
+        storeFull(tile, alpha, c, cOff, ldc);
+    }
+
+    /** {@link #run} then {@link #storeFull(float[], float, float, float[], int, int)}, as {@link #runStore}. */
+    void runStore(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float beta, float[] c, int cOff, int ldc, float[] tile) {
+        run(kc, a, aOff, b, bOff, tile);
+        storeFull(tile, alpha, beta, c, cOff, ldc);
+    }
+
     /** A full tile into C when beta is 0: {@code C = alpha·tile}, C not read. */
     abstract void storeFull(float[] tile, float alpha, float[] c, int cOff, int ldc);
 

@@ -43,6 +43,15 @@ class MicroKernelTest {
                 v.storeFull(tv, 2f, 0.75f, cv, 0, ldc);
                 s.storeFull(ts, 2f, 0.75f, cs, 0, ldc);
                 assertArrayEquals(cs, cv, what + " store with beta");
+                // run + store in one call (the fused kernels write C from their accumulators): the same bits
+                float[] fv = c0.clone(), fs = c0.clone();
+                v.runStore(kc, a, 3, b, 5, -0.5f, fv, 1, ldc, new float[v.mr * v.nr]);
+                s.runStore(kc, a, 3, b, 5, -0.5f, fs, 1, ldc, new float[v.mr * v.nr]);
+                assertArrayEquals(fs, fv, what + " runStore beta 0");
+                v.runStore(kc, a, 3, b, 5, 2f, 0.75f, fv, 1, ldc, new float[v.mr * v.nr]);
+                s.runStore(kc, a, 3, b, 5, 2f, 0.75f, fs, 1, ldc, new float[v.mr * v.nr]);
+                assertArrayEquals(fs, fv, what + " runStore with beta");
+                assertEquals(c0[0], fv[0], what + ": runStore wrote before its tile");
                 // the first rows only (a short last row panel): the same formulas, and rows below untouched
                 int rows = 1 + rng.nextInt(v.mr);
                 float[] rv = c0.clone(), rs = c0.clone();
@@ -54,6 +63,13 @@ class MicroKernelTest {
                 assertArrayEquals(rs, rv, what + " " + rows + " rows with beta");
                 for (int i = rows * ldc; i < c0.length; i++) assertEquals(c0[i], rv[i], what + ": row below " + rows + " written");
             }
+        }
+    }
+
+    @Test
+    void onlyThe256BitTwelveRowKernelFusesItsStore() {
+        for (int[] kb : KERNELS) {
+            assertEquals(kb[0] == 256 && kb[1] == 12, MicroKernel.create(kb[0], kb[1]).fusedStore(), kb[0] + "-bit MR=" + kb[1]);
         }
     }
 
