@@ -143,6 +143,9 @@ public final class BlockedGemm extends Gemm {
             int mr = blocking.mr(), nr = blocking.nr(), threads = dispatcher.threads();
             // Balanced blocks: 784 = 4 x 196 rather than 3 x 256 + 16, a thin last block wastes a packing pass.
             mBlocks = ceilDiv(m, blocking.mc());
+            // Several row blocks on several threads run one block per task (rowSplitChunk): make their number a
+            // multiple of the threads, or 3 blocks on 2 threads leave one thread idle for a third of the call.
+            if (parallel && mBlocks >= threads) mBlocks = ceilDiv(mBlocks, threads) * threads;
             mcEff = ceilDiv(ceilDiv(m, mBlocks), mr) * mr;
             mBlocks = ceilDiv(m, mcEff);
             int nBlocks = ceilDiv(n, blocking.nc());

@@ -62,8 +62,9 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc) {
      *       kernel reads it from L2 at ~15 bytes per cycle, far below L2's bandwidth, and a deeper panel halves the C
      *       tile's load/store traffic and the per-panel overhead. {@code l1} only bounds it for tiny L1s. The
      *       256-bit 12 x 8 tile goes deeper, its B micro-panel filling half of L1 up to {@value #KC_NARROW}.</li>
-     *   <li>MC keeps the packed A block (MC x KC) in half of L2; NC the packed B block (KC x NC) in a quarter of
-     *       L3, capped at 4096.</li>
+     *   <li>MC keeps the packed A block (MC x KC) in half of L2 (for the 12 x 8 tile's deeper panels: the rows of a
+     *       {@value #KC}-deep one, within 3/4 of L2); NC the packed B block (KC x NC) in a quarter of L3, capped at
+     *       4096.</li>
      * </ul>
      */
     public static GemmBlocking forCaches(int bits, long l1, long l2, long l3) {
@@ -74,7 +75,11 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc) {
         int kc = nr == 8 && mr == 12
                 ? (int) Math.max(64, Math.min(KC_NARROW, roundDownLong(l1 / 2 / (nr * 4L), 16)))
                 : (int) Math.max(64, Math.min(KC, roundDownLong(l1 * 2 / (nr * 4L), 16)));
-        int mc = clamp(roundDown((int) Math.min(Integer.MAX_VALUE, l2 / 2 / (kc * 4L)), mr), mr * 4, roundDown(2048, mr));
+        // MC as for a KC-deep panel (A block in half of L2); a deeper panel (the 12 x 8 tile) keeps those rows while
+        // its A block stays within 3/4 of L2: fewer rows per block would split M = 128 in two and double the packing
+        // of op(B) on two threads (§2h: Zen 3's MC 120 instead of 168 measured 0.91-0.95 at 2 threads)
+        long rows = Math.min(l2 / 2 / (Math.min(kc, KC) * 4L), l2 * 3 / 4 / (kc * 4L));
+        int mc = clamp(roundDown((int) Math.min(Integer.MAX_VALUE, rows), mr), mr * 4, roundDown(2048, mr));
         int nc = clamp(roundDown((int) Math.min(Integer.MAX_VALUE, l3 / 4 / (kc * 4L)), nr), nr * 8, 4096);
         return new GemmBlocking(bits, mr, nr, kc, mc, nc);
     }

@@ -26,7 +26,8 @@ class GemmBlockingTest {
     void avx2Zen3Table() {
         GemmBlocking b = GemmBlocking.forCaches(256, 32 << 10, 512 << 10, 32 << 20);
         // the 12 x 8 tile's B micro-panel fills half of L1: 16 KiB / (8 columns x 4 bytes) = 512 steps
-        assertEquals(new GemmBlocking(256, 12, 8, 512, 120, 4096), b);
+        // MC as for a 384-deep panel (168 rows: M = 128 stays one row block), the A block within 3/4 of L2
+        assertEquals(new GemmBlocking(256, 12, 8, 512, 168, 4096), b);
         assertInvariants(b, 32 << 10, 512 << 10);
         // a smaller L1 gives a shallower panel: 4 KiB / 32 bytes
         assertEquals(128, GemmBlocking.forCaches(256, 8 << 10, 512 << 10, 8 << 20).kc());
@@ -39,7 +40,8 @@ class GemmBlockingTest {
     void avx2ProxyOnTheXeonTable() {
         // -XX:UseAVX=2 on the Xeon's caches: half of its 48 KiB L1 holds 768 steps of 8 columns; capped at KC_NARROW
         GemmBlocking b = GemmBlocking.forCaches(256, 48 << 10, 2 << 20, 32 << 20);
-        assertEquals(new GemmBlocking(256, 12, 8, 768, 336, 2728), b); // NC: the packed B block in a quarter of L3
+        // MC: 3/4 of 2 MiB over 768 x 4 bytes = 512 rows, rounded to 504; NC: the packed B block in a quarter of L3
+        assertEquals(new GemmBlocking(256, 12, 8, 768, 504, 2728), b);
         assertInvariants(b, 48 << 10, 2 << 20);
         assertEquals(GemmBlocking.KC_NARROW, GemmBlocking.forCaches(256, 1 << 20, 8 << 20, 32 << 20).kc());
         // the two-vector tiles keep KC whatever the L1
