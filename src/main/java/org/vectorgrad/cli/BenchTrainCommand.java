@@ -20,6 +20,10 @@ import org.vectorgrad.train.Trainer;
  * {@code --optimizer} says otherwise) on real batches.
  * Each run does {@code warmup} untimed steps then {@code steps} timed ones; prints every run and the median, and,
  * where Linux accounts it, the share of CPU time the hypervisor took during the timed steps ({@link CpuSteal}).
+ * The first run's warm-up also lasts at least {@code warmup-seconds} (default 3): C2 compiles the Vector API kernels
+ * only after they have run a while, and ten MLP steps (~40 ms) left it compiling into the timed runs, so that two
+ * of the three runs could time the JIT rather than the code (5,000–11,000 samples/s against 23,000–33,000 once
+ * compiled; with 1 s the first run was still slow on a 2-core VM, with 3 s it was not).
  */
 final class BenchTrainCommand {
     /** Steal from which the summary says that the host took a noticeable share of the CPUs. */
@@ -33,7 +37,7 @@ final class BenchTrainCommand {
     }
 
     int run(List<String> argv) {
-        TrainingOptions o = TrainingOptions.parse(argv, Set.of("steps", "warmup", "runs"));
+        TrainingOptions o = TrainingOptions.parse(argv, Set.of("steps", "warmup", "warmup-seconds", "runs"));
         FashionMnist.Splits data = DataLoading.load(o.data());
         Dataset train = DataLoading.standardize(data).train();
         // Real batches, gathered once so the timed loop measures training only, not data handling.
@@ -57,7 +61,8 @@ final class BenchTrainCommand {
             long countedTime = 0, stolenTime = 0;
             boolean stealKnown = true;
             for (int r = 0; r < o.runs(); r++) {
-                for (int s = 0; s < o.warmup(); s++) trainer.step(images[s % k], labels[s % k]);
+                long warmStart = System.nanoTime(), minWarmNs = r == 0 ? (long) (o.warmupSeconds() * 1e9) : 0;
+                for (int s = 0; s < o.warmup() || System.nanoTime() - warmStart < minWarmNs; s++) trainer.step(images[s % k], labels[s % k]);
                 CpuSteal.Snapshot before = CpuSteal.now();
                 long t0 = System.nanoTime();
                 for (int s = 0; s < o.steps(); s++) trainer.step(images[s % k], labels[s % k]);
@@ -82,7 +87,8 @@ final class BenchTrainCommand {
                         + " figures from this run understate the code's speed and vary with the host's load%n", steal);
             }
             Json json = new Json().put("model", o.model()).put("backend", backend.name()).put("threads", backend.threads())
-                    .put("batch", o.batch()).put("steps", o.steps()).put("warmup", o.warmup()).put("runs", o.runs())
+                    .put("batch", o.batch()).put("steps", o.steps()).put("warmup", o.warmup())
+                    .put("warmup_seconds", o.warmupSeconds(), 1).put("runs", o.runs())
                     .put("samples_per_s", median, 1);
             if (!Double.isNaN(steal)) json.put("cpu_steal_pct", steal, 1);
             out.println(json);

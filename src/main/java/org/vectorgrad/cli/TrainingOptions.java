@@ -18,7 +18,7 @@ import org.vectorgrad.train.Models;
  * are not used.
  */
 record TrainingOptions(String model, SpecFile spec, List<String> fromRecipe, int epochs, int batch, float lr, float momentum, int threads,
-                       String backend, long seed, Path data, int limit, int steps, int warmup, int runs, String schedule, int lrWarmup,
+                       String backend, long seed, Path data, int limit, int steps, int warmup, float warmupSeconds, int runs, String schedule, int lrWarmup,
                        OptimizerOptions optim) {
 
     static final Set<String> COMMON = Set.of("model", "batch", "lr", "momentum", "threads", "backend", "seed", "data", "limit", "schedule", "lr-warmup");
@@ -62,6 +62,7 @@ record TrainingOptions(String model, SpecFile spec, List<String> fromRecipe, int
                 a.integer("limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE),
                 a.integer("steps", 100, 1, 1_000_000),
                 a.integer("warmup", 10, 0, 1_000_000),
+                a.decimal("warmup-seconds", 3f, 0f, 3600f),
                 a.integer("runs", 3, 1, 100),
                 schedule,
                 // one-cycle warms up by itself

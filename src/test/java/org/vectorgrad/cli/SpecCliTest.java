@@ -91,9 +91,13 @@ class SpecCliTest {
         assertTrue(o.err().contains("recipe of tiny (for options not given): batch 20, lr-warmup 2"), o.err());
         // bench train takes the spec too
         MainTest.Result b = MainTest.run("bench", "train", "--model", spec.toString(), "--data", data.toString(), "--threads", "1",
-                "--steps", "2", "--warmup", "1", "--runs", "1");
+                "--steps", "2", "--warmup", "1", "--runs", "1", "--warmup-seconds", "0.2");
         assertEquals(0, b.code(), b.err());
         assertTrue(b.lastLine().contains("\"model\": \"" + spec + "\"") && b.lastLine().contains("\"batch\": 20"), b.lastLine());
+        assertTrue(b.lastLine().contains("\"warmup_seconds\": 0.2"), b.lastLine());
+        // a negative warm-up time is a usage error naming the option
+        MainTest.Result bad = MainTest.run("bench", "train", "--model", spec.toString(), "--data", data.toString(), "--warmup-seconds", "-1");
+        assertTrue(bad.code() != 0 && bad.err().contains("warmup-seconds"), bad.err());
     }
 
     private static void assertOneLineFailure(MainTest.Result r, String... fragments) {
