@@ -45,8 +45,8 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc) {
 
     /**
      * Deepest panel of the one-vector-wide 256-bit tile (12 x 8): its B micro-panel is a quarter of the 512-bit
-     * one's, and each k step does half the FMAs per C element, so the C tile's loads and stores weigh twice as much
-     * and a deeper panel amortizes them (docs/decisions.md §2h: KC 768 gave 1.02-1.07x over 384 under the AVX2 proxy).
+     * one's, and a k step is 12 vector FMAs instead of 24, so the tile's C loads and stores weigh twice as much per
+     * FMA; a deeper panel amortizes them (docs/decisions.md §2h: KC 768 gave 1.02-1.07x over 384 under the AVX2 proxy).
      */
     public static final int KC_NARROW = 1024;
 
