@@ -249,14 +249,14 @@ def gen_transpose(bits, mr):
         w("    private static FloatVector index(float... lanes) { return FloatVector.fromArray(S, lanes, 0); }")
     w("")
 
-    def body(rows):
+    def body(rows, ind="        ", so="srcOff", do="dstOff"):
         for r in range(L):
             if r < rows:
-                w(f"        FloatVector r{r} = FloatVector.fromArray(S, src, srcOff + {r} * ld);")
+                w(f"{ind}FloatVector r{r} = FloatVector.fromArray(S, src, {so} + {r} * ld);")
             else:
-                w(f"        FloatVector r{r} = FloatVector.zero(S);")
+                w(f"{ind}FloatVector r{r} = FloatVector.zero(S);")
         if blend:
-            w("        FloatVector t;")
+            w(f"{ind}FloatVector t;")
         for d in reversed(stages):
             for i in range(L):
                 if i & d:
@@ -264,11 +264,20 @@ def gen_transpose(bits, mr):
                 j = i + d
                 if blend:
                     # lo[l] = bit d clear ? r_i[l] : r_j[l - d];  hi[l] = bit d clear ? r_i[l + d] : r_j[l]
-                    w(f"        t = r{i}.blend(r{j}.rearrange(DN{d}), M{d}); r{j} = r{i}.rearrange(UP{d}).blend(r{j}, M{d}); r{i} = t;")
+                    w(f"{ind}t = r{i}.blend(r{j}.rearrange(DN{d}), M{d}); r{j} = r{i}.rearrange(UP{d}).blend(r{j}, M{d}); r{i} = t;")
                 else:
-                    w(f"        {{ FloatVector t = LO{d}.selectFrom(r{i}, r{j}); r{j} = HI{d}.selectFrom(r{i}, r{j}); r{i} = t; }}")
+                    w(f"{ind}{{ FloatVector t = LO{d}.selectFrom(r{i}, r{j}); r{j} = HI{d}.selectFrom(r{i}, r{j}); r{i} = t; }}")
         for q in range(L):
-            w(f"        r{q}.intoArray(dst, dstOff + {q} * stride);")
+            w(f"{ind}r{q}.intoArray(dst, {do} + {q} * stride);")
+
+    def run(rows):
+        # `blocks` consecutive blocks along the source rows in one call: the constants are set up once per run instead
+        # of once per block, and the loads' indexes are affine in the loop counter (srcOff + i·L + r·ld), so C2 can
+        # check them before the loop; block i goes to destination rows from dstOff + i·L·stride.
+        w("        for (int i = 0; i < blocks; i++) {")
+        w(f"            int so = srcOff + i * {L}, d = dstOff + i * {L} * stride;")
+        body(rows, "            ", "so", "d")
+        w("        }")
 
     w("    @Override")
     w("    void full(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride) {")
@@ -280,6 +289,16 @@ def gen_transpose(bits, mr):
     # Full-width stores in ascending q: each one spills lanes mr..L-1 (zeros) into the next destination row, which
     # the next store then overwrites; a masked store measured 11 ns per element against 0.3 for this.
     body(mr)
+    w("    }")
+    w("")
+    w("    @Override")
+    w("    void fullRun(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int blocks) {")
+    run(L)
+    w("    }")
+    w("")
+    w("    @Override")
+    w("    void mrRowsRun(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int blocks) {")
+    run(mr)
     w("    }")
     w("}")
     return name, "\n".join(out) + "\n"

@@ -80,12 +80,14 @@ final class Packing {
                 if (tr != null && valid == mr && tr.mr == mr) {
                     for (; p + tr.lanes <= kc; p += tr.lanes) tr.mrRows(a, src + p, lda, dst, base + p * mr, mr);
                 } else if (tr != null && valid == mr && mr == tr.lanes + tr.mr) {
-                    // 12 rows of 8-lane transposes (256 bits): rows 8..11 first, whose spare zero lanes spill into
-                    // the next step's row, then rows 0..7, which overwrite that spill.
-                    for (; p + tr.lanes <= kc; p += tr.lanes) {
-                        tr.mrRows(a, src + tr.lanes * lda + p, lda, dst, base + p * mr + tr.lanes, mr);
-                        tr.full(a, src + p, lda, dst, base + p * mr, mr);
-                    }
+                    // 12 rows of 8-lane transposes (256 bits), each part as one run of blocks along p, so the
+                    // transposes' constants and index checks are set up once per panel (decisions §2k): rows 8..11 of
+                    // every step first, whose spare zero lanes spill into the next step's row, then rows 0..7, which
+                    // overwrite those spills.
+                    int blocks = kc / tr.lanes;
+                    tr.mrRowsRun(a, src + tr.lanes * lda, lda, dst, base + tr.lanes, mr, blocks);
+                    tr.fullRun(a, src, lda, dst, base, mr, blocks);
+                    p = blocks * tr.lanes;
                 }
                 for (; p < kc; p++) {
                     int d = base + p * mr;
@@ -119,7 +121,15 @@ final class Packing {
                 // parallel (a j-outer walk would write with a stride of nr floats, touching the whole panel nr times).
                 int src = bOff + (j0 + jr) * ldb + p0;
                 int p = 0;
-                if (tr != null && valid == nr && nr % tr.lanes == 0) {
+                if (tr != null && valid == nr && nr == tr.lanes) {
+                    // one vector of columns (the 256-bit 12 x 8 tile): the whole panel as one run of blocks along p
+                    // (decisions §2k)
+                    int blocks = kc / nr;
+                    tr.fullRun(b, src, ldb, dst, base, nr, blocks);
+                    p = blocks * nr;
+                } else if (tr != null && valid == nr && nr % tr.lanes == 0) {
+                    // several vectors of columns (512 bits): block by block, so each destination row is written whole
+                    // before the next (runs per column group would write every row twice, half at a time)
                     int lanes = tr.lanes;
                     for (; p + lanes <= kc; p += lanes) {
                         for (int h = 0; h < nr; h += lanes) tr.full(b, src + h * ldb + p, ldb, dst, base + p * nr + h, nr);

@@ -158,4 +158,146 @@ final class Transpose512 extends Transposer {
         r14.intoArray(dst, dstOff + 14 * stride);
         r15.intoArray(dst, dstOff + 15 * stride);
     }
+
+    @Override
+    void fullRun(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int blocks) {
+        for (int i = 0; i < blocks; i++) {
+            int so = srcOff + i * 16, d = dstOff + i * 16 * stride;
+            FloatVector r0 = FloatVector.fromArray(S, src, so + 0 * ld);
+            FloatVector r1 = FloatVector.fromArray(S, src, so + 1 * ld);
+            FloatVector r2 = FloatVector.fromArray(S, src, so + 2 * ld);
+            FloatVector r3 = FloatVector.fromArray(S, src, so + 3 * ld);
+            FloatVector r4 = FloatVector.fromArray(S, src, so + 4 * ld);
+            FloatVector r5 = FloatVector.fromArray(S, src, so + 5 * ld);
+            FloatVector r6 = FloatVector.fromArray(S, src, so + 6 * ld);
+            FloatVector r7 = FloatVector.fromArray(S, src, so + 7 * ld);
+            FloatVector r8 = FloatVector.fromArray(S, src, so + 8 * ld);
+            FloatVector r9 = FloatVector.fromArray(S, src, so + 9 * ld);
+            FloatVector r10 = FloatVector.fromArray(S, src, so + 10 * ld);
+            FloatVector r11 = FloatVector.fromArray(S, src, so + 11 * ld);
+            FloatVector r12 = FloatVector.fromArray(S, src, so + 12 * ld);
+            FloatVector r13 = FloatVector.fromArray(S, src, so + 13 * ld);
+            FloatVector r14 = FloatVector.fromArray(S, src, so + 14 * ld);
+            FloatVector r15 = FloatVector.fromArray(S, src, so + 15 * ld);
+            { FloatVector t = LO8.selectFrom(r0, r8); r8 = HI8.selectFrom(r0, r8); r0 = t; }
+            { FloatVector t = LO8.selectFrom(r1, r9); r9 = HI8.selectFrom(r1, r9); r1 = t; }
+            { FloatVector t = LO8.selectFrom(r2, r10); r10 = HI8.selectFrom(r2, r10); r2 = t; }
+            { FloatVector t = LO8.selectFrom(r3, r11); r11 = HI8.selectFrom(r3, r11); r3 = t; }
+            { FloatVector t = LO8.selectFrom(r4, r12); r12 = HI8.selectFrom(r4, r12); r4 = t; }
+            { FloatVector t = LO8.selectFrom(r5, r13); r13 = HI8.selectFrom(r5, r13); r5 = t; }
+            { FloatVector t = LO8.selectFrom(r6, r14); r14 = HI8.selectFrom(r6, r14); r6 = t; }
+            { FloatVector t = LO8.selectFrom(r7, r15); r15 = HI8.selectFrom(r7, r15); r7 = t; }
+            { FloatVector t = LO4.selectFrom(r0, r4); r4 = HI4.selectFrom(r0, r4); r0 = t; }
+            { FloatVector t = LO4.selectFrom(r1, r5); r5 = HI4.selectFrom(r1, r5); r1 = t; }
+            { FloatVector t = LO4.selectFrom(r2, r6); r6 = HI4.selectFrom(r2, r6); r2 = t; }
+            { FloatVector t = LO4.selectFrom(r3, r7); r7 = HI4.selectFrom(r3, r7); r3 = t; }
+            { FloatVector t = LO4.selectFrom(r8, r12); r12 = HI4.selectFrom(r8, r12); r8 = t; }
+            { FloatVector t = LO4.selectFrom(r9, r13); r13 = HI4.selectFrom(r9, r13); r9 = t; }
+            { FloatVector t = LO4.selectFrom(r10, r14); r14 = HI4.selectFrom(r10, r14); r10 = t; }
+            { FloatVector t = LO4.selectFrom(r11, r15); r15 = HI4.selectFrom(r11, r15); r11 = t; }
+            { FloatVector t = LO2.selectFrom(r0, r2); r2 = HI2.selectFrom(r0, r2); r0 = t; }
+            { FloatVector t = LO2.selectFrom(r1, r3); r3 = HI2.selectFrom(r1, r3); r1 = t; }
+            { FloatVector t = LO2.selectFrom(r4, r6); r6 = HI2.selectFrom(r4, r6); r4 = t; }
+            { FloatVector t = LO2.selectFrom(r5, r7); r7 = HI2.selectFrom(r5, r7); r5 = t; }
+            { FloatVector t = LO2.selectFrom(r8, r10); r10 = HI2.selectFrom(r8, r10); r8 = t; }
+            { FloatVector t = LO2.selectFrom(r9, r11); r11 = HI2.selectFrom(r9, r11); r9 = t; }
+            { FloatVector t = LO2.selectFrom(r12, r14); r14 = HI2.selectFrom(r12, r14); r12 = t; }
+            { FloatVector t = LO2.selectFrom(r13, r15); r15 = HI2.selectFrom(r13, r15); r13 = t; }
+            { FloatVector t = LO1.selectFrom(r0, r1); r1 = HI1.selectFrom(r0, r1); r0 = t; }
+            { FloatVector t = LO1.selectFrom(r2, r3); r3 = HI1.selectFrom(r2, r3); r2 = t; }
+            { FloatVector t = LO1.selectFrom(r4, r5); r5 = HI1.selectFrom(r4, r5); r4 = t; }
+            { FloatVector t = LO1.selectFrom(r6, r7); r7 = HI1.selectFrom(r6, r7); r6 = t; }
+            { FloatVector t = LO1.selectFrom(r8, r9); r9 = HI1.selectFrom(r8, r9); r8 = t; }
+            { FloatVector t = LO1.selectFrom(r10, r11); r11 = HI1.selectFrom(r10, r11); r10 = t; }
+            { FloatVector t = LO1.selectFrom(r12, r13); r13 = HI1.selectFrom(r12, r13); r12 = t; }
+            { FloatVector t = LO1.selectFrom(r14, r15); r15 = HI1.selectFrom(r14, r15); r14 = t; }
+            r0.intoArray(dst, d + 0 * stride);
+            r1.intoArray(dst, d + 1 * stride);
+            r2.intoArray(dst, d + 2 * stride);
+            r3.intoArray(dst, d + 3 * stride);
+            r4.intoArray(dst, d + 4 * stride);
+            r5.intoArray(dst, d + 5 * stride);
+            r6.intoArray(dst, d + 6 * stride);
+            r7.intoArray(dst, d + 7 * stride);
+            r8.intoArray(dst, d + 8 * stride);
+            r9.intoArray(dst, d + 9 * stride);
+            r10.intoArray(dst, d + 10 * stride);
+            r11.intoArray(dst, d + 11 * stride);
+            r12.intoArray(dst, d + 12 * stride);
+            r13.intoArray(dst, d + 13 * stride);
+            r14.intoArray(dst, d + 14 * stride);
+            r15.intoArray(dst, d + 15 * stride);
+        }
+    }
+
+    @Override
+    void mrRowsRun(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int blocks) {
+        for (int i = 0; i < blocks; i++) {
+            int so = srcOff + i * 16, d = dstOff + i * 16 * stride;
+            FloatVector r0 = FloatVector.fromArray(S, src, so + 0 * ld);
+            FloatVector r1 = FloatVector.fromArray(S, src, so + 1 * ld);
+            FloatVector r2 = FloatVector.fromArray(S, src, so + 2 * ld);
+            FloatVector r3 = FloatVector.fromArray(S, src, so + 3 * ld);
+            FloatVector r4 = FloatVector.fromArray(S, src, so + 4 * ld);
+            FloatVector r5 = FloatVector.fromArray(S, src, so + 5 * ld);
+            FloatVector r6 = FloatVector.fromArray(S, src, so + 6 * ld);
+            FloatVector r7 = FloatVector.fromArray(S, src, so + 7 * ld);
+            FloatVector r8 = FloatVector.fromArray(S, src, so + 8 * ld);
+            FloatVector r9 = FloatVector.fromArray(S, src, so + 9 * ld);
+            FloatVector r10 = FloatVector.fromArray(S, src, so + 10 * ld);
+            FloatVector r11 = FloatVector.fromArray(S, src, so + 11 * ld);
+            FloatVector r12 = FloatVector.zero(S);
+            FloatVector r13 = FloatVector.zero(S);
+            FloatVector r14 = FloatVector.zero(S);
+            FloatVector r15 = FloatVector.zero(S);
+            { FloatVector t = LO8.selectFrom(r0, r8); r8 = HI8.selectFrom(r0, r8); r0 = t; }
+            { FloatVector t = LO8.selectFrom(r1, r9); r9 = HI8.selectFrom(r1, r9); r1 = t; }
+            { FloatVector t = LO8.selectFrom(r2, r10); r10 = HI8.selectFrom(r2, r10); r2 = t; }
+            { FloatVector t = LO8.selectFrom(r3, r11); r11 = HI8.selectFrom(r3, r11); r3 = t; }
+            { FloatVector t = LO8.selectFrom(r4, r12); r12 = HI8.selectFrom(r4, r12); r4 = t; }
+            { FloatVector t = LO8.selectFrom(r5, r13); r13 = HI8.selectFrom(r5, r13); r5 = t; }
+            { FloatVector t = LO8.selectFrom(r6, r14); r14 = HI8.selectFrom(r6, r14); r6 = t; }
+            { FloatVector t = LO8.selectFrom(r7, r15); r15 = HI8.selectFrom(r7, r15); r7 = t; }
+            { FloatVector t = LO4.selectFrom(r0, r4); r4 = HI4.selectFrom(r0, r4); r0 = t; }
+            { FloatVector t = LO4.selectFrom(r1, r5); r5 = HI4.selectFrom(r1, r5); r1 = t; }
+            { FloatVector t = LO4.selectFrom(r2, r6); r6 = HI4.selectFrom(r2, r6); r2 = t; }
+            { FloatVector t = LO4.selectFrom(r3, r7); r7 = HI4.selectFrom(r3, r7); r3 = t; }
+            { FloatVector t = LO4.selectFrom(r8, r12); r12 = HI4.selectFrom(r8, r12); r8 = t; }
+            { FloatVector t = LO4.selectFrom(r9, r13); r13 = HI4.selectFrom(r9, r13); r9 = t; }
+            { FloatVector t = LO4.selectFrom(r10, r14); r14 = HI4.selectFrom(r10, r14); r10 = t; }
+            { FloatVector t = LO4.selectFrom(r11, r15); r15 = HI4.selectFrom(r11, r15); r11 = t; }
+            { FloatVector t = LO2.selectFrom(r0, r2); r2 = HI2.selectFrom(r0, r2); r0 = t; }
+            { FloatVector t = LO2.selectFrom(r1, r3); r3 = HI2.selectFrom(r1, r3); r1 = t; }
+            { FloatVector t = LO2.selectFrom(r4, r6); r6 = HI2.selectFrom(r4, r6); r4 = t; }
+            { FloatVector t = LO2.selectFrom(r5, r7); r7 = HI2.selectFrom(r5, r7); r5 = t; }
+            { FloatVector t = LO2.selectFrom(r8, r10); r10 = HI2.selectFrom(r8, r10); r8 = t; }
+            { FloatVector t = LO2.selectFrom(r9, r11); r11 = HI2.selectFrom(r9, r11); r9 = t; }
+            { FloatVector t = LO2.selectFrom(r12, r14); r14 = HI2.selectFrom(r12, r14); r12 = t; }
+            { FloatVector t = LO2.selectFrom(r13, r15); r15 = HI2.selectFrom(r13, r15); r13 = t; }
+            { FloatVector t = LO1.selectFrom(r0, r1); r1 = HI1.selectFrom(r0, r1); r0 = t; }
+            { FloatVector t = LO1.selectFrom(r2, r3); r3 = HI1.selectFrom(r2, r3); r2 = t; }
+            { FloatVector t = LO1.selectFrom(r4, r5); r5 = HI1.selectFrom(r4, r5); r4 = t; }
+            { FloatVector t = LO1.selectFrom(r6, r7); r7 = HI1.selectFrom(r6, r7); r6 = t; }
+            { FloatVector t = LO1.selectFrom(r8, r9); r9 = HI1.selectFrom(r8, r9); r8 = t; }
+            { FloatVector t = LO1.selectFrom(r10, r11); r11 = HI1.selectFrom(r10, r11); r10 = t; }
+            { FloatVector t = LO1.selectFrom(r12, r13); r13 = HI1.selectFrom(r12, r13); r12 = t; }
+            { FloatVector t = LO1.selectFrom(r14, r15); r15 = HI1.selectFrom(r14, r15); r14 = t; }
+            r0.intoArray(dst, d + 0 * stride);
+            r1.intoArray(dst, d + 1 * stride);
+            r2.intoArray(dst, d + 2 * stride);
+            r3.intoArray(dst, d + 3 * stride);
+            r4.intoArray(dst, d + 4 * stride);
+            r5.intoArray(dst, d + 5 * stride);
+            r6.intoArray(dst, d + 6 * stride);
+            r7.intoArray(dst, d + 7 * stride);
+            r8.intoArray(dst, d + 8 * stride);
+            r9.intoArray(dst, d + 9 * stride);
+            r10.intoArray(dst, d + 10 * stride);
+            r11.intoArray(dst, d + 11 * stride);
+            r12.intoArray(dst, d + 12 * stride);
+            r13.intoArray(dst, d + 13 * stride);
+            r14.intoArray(dst, d + 14 * stride);
+            r15.intoArray(dst, d + 15 * stride);
+        }
+    }
 }

@@ -29,6 +29,16 @@ abstract class Transposer {
      */
     abstract void mrRows(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride);
 
+    /**
+     * {@link #full} for {@code blocks} consecutive blocks along the source rows: block i reads from
+     * {@code srcOff + i·lanes} and writes the destination rows from {@code dstOff + i·lanes·stride}. One call per run
+     * of blocks: the per-call setup (shuffle and mask constants, index checks) is paid once.
+     */
+    abstract void fullRun(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int blocks);
+
+    /** {@link #mrRows} for {@code blocks} consecutive blocks, as {@link #fullRun} (blocks in ascending order). */
+    abstract void mrRowsRun(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int blocks);
+
     /** The transposer for a vector width, or null (128-bit: packing stays scalar). */
     static Transposer create(int bits) {
         return switch (bits) {

@@ -110,6 +110,18 @@ class MicroKernelTest {
             for (int q = 0; q < lanes; q++) {
                 for (int r = 0; r < t.mr; r++) assertEquals(src[2 + r * ld + q], dst2[q * t.mr + r], bits + " mrRows q=" + q + " r=" + r);
             }
+            // runs of blocks along the source rows: block i from column 3 + i·lanes, to rows from i·lanes
+            int blocks = 3, wide = blocks * lanes + 7;
+            float[] src3 = random(rng, lanes * wide);
+            float[] dst3 = new float[blocks * lanes * stride + Transposer.SLACK];
+            t.fullRun(src3, 3, wide, dst3, 1, stride, blocks);
+            float[] dst4 = new float[blocks * lanes * t.mr + Transposer.SLACK];
+            t.mrRowsRun(src3, 3, wide, dst4, 0, t.mr, blocks);
+            for (int q = 0; q < blocks * lanes; q++) {
+                for (int r = 0; r < lanes; r++) assertEquals(src3[3 + r * wide + q], dst3[1 + q * stride + r], bits + " fullRun q=" + q + " r=" + r);
+                for (int r = lanes; r < stride; r++) assertEquals(0f, dst3[1 + q * stride + r], bits + " fullRun: untouched beyond the row");
+                for (int r = 0; r < t.mr; r++) assertEquals(src3[3 + r * wide + q], dst4[q * t.mr + r], bits + " mrRowsRun q=" + q + " r=" + r);
+            }
         }
     }
 }
