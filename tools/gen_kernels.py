@@ -290,6 +290,10 @@ def gen_transpose(bits, mr):
     # the next store then overwrites; a masked store measured 11 ns per element against 0.3 for this.
     body(mr)
     w("    }")
+    if not blend:
+        # 512 bits: Packing calls one block at a time (its B panels are two vectors wide); Transposer's default runs
+        w("}")
+        return name, "\n".join(out) + "\n"
     w("")
     w("    @Override")
     w("    void fullRun(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int blocks) {")

@@ -32,12 +32,17 @@ abstract class Transposer {
     /**
      * {@link #full} for {@code blocks} consecutive blocks along the source rows: block i reads from
      * {@code srcOff + i·lanes} and writes the destination rows from {@code dstOff + i·lanes·stride}. One call per run
-     * of blocks: the per-call setup (shuffle and mask constants, index checks) is paid once.
+     * of blocks: the generated 256-bit transposer pays its per-call setup (shuffle and mask constants, index checks)
+     * once; this default calls {@link #full} per block.
      */
-    abstract void fullRun(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int blocks);
+    void fullRun(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int blocks) {
+        for (int i = 0; i < blocks; i++) full(src, srcOff + i * lanes, ld, dst, dstOff + i * lanes * stride, stride);
+    }
 
     /** {@link #mrRows} for {@code blocks} consecutive blocks, as {@link #fullRun} (blocks in ascending order). */
-    abstract void mrRowsRun(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int blocks);
+    void mrRowsRun(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int blocks) {
+        for (int i = 0; i < blocks; i++) mrRows(src, srcOff + i * lanes, ld, dst, dstOff + i * lanes * stride, stride);
+    }
 
     /** The transposer for a vector width, or null (128-bit: packing stays scalar). */
     static Transposer create(int bits) {
