@@ -267,16 +267,18 @@ public final class BlockedGemm extends Gemm {
         }
 
         /**
-         * Micro-tiles of B panels [q0, q1) x A rows [i0, i0+rows): jr outside so a B micro-panel is reused. Panel q
-         * is read at {@code pb[pbShift + q·kc·nr]}.
+         * Micro-tiles of B panels [q0, q1) x A rows [i0, i0+rows), panel q read at {@code pb[pbShift + q·kc·nr]}.
+         * {@code ir} outside {@code jr}: consecutive tiles write the next NR floats of the same MR rows of C, which
+         * the hardware prefetchers follow, where {@code jr} outside visited a C line of every row of the block per
+         * panel (hundreds of 4 KiB pages at once, none prefetched: ~12 % of a 256-bit 1024³ product, docs/decisions.md
+         * §2l). The one-row-block paths call this one panel at a time, so for them the order is moot.
          */
         private void computePanels(int q0, int q1, int i0, int rows, int kc, float beta, float[] pa, float[] pb, int pbShift, float[] tile) {
             int mr = blocking.mr(), nr = blocking.nr();
-            for (int q = q0; q < q1; q++) {
-                int jr = q * nr, ncols = Math.min(nr, cols - jr), pbOff = pbShift + q * kc * nr;
-                int cRow = cOff + i0 * ldc + j0 + jr;
-                for (int ir = 0; ir < rows; ir += mr) {
-                    int nrows = Math.min(mr, rows - ir), ci = cRow + ir * ldc;
+            for (int ir = 0; ir < rows; ir += mr) {
+                int nrows = Math.min(mr, rows - ir), cRow = cOff + (i0 + ir) * ldc + j0;
+                for (int q = q0; q < q1; q++) {
+                    int jr = q * nr, ncols = Math.min(nr, cols - jr), pbOff = pbShift + q * kc * nr, ci = cRow + jr;
                     if (fusedStore && nrows == mr && ncols == nr) {
                         if (beta == 0f) kernel.runStore(kc, pa, ir * kc, pb, pbOff, alpha, c, ci, ldc, tile);
                         else kernel.runStore(kc, pa, ir * kc, pb, pbOff, alpha, beta, c, ci, ldc, tile);
