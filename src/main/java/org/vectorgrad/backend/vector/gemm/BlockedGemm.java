@@ -120,7 +120,6 @@ public final class BlockedGemm extends Gemm {
         private final ChunkTask packTask = this::packChunk;
         private final ChunkTask computeTask = this::computeChunk;
         private final ChunkTask rowBlockTask = this::rowBlockChunk;
-        private final ChunkTask rowSplitTask = this::rowSplitChunk;
         private int kBlocks;
         // the operands
         private boolean transA, transB;
@@ -143,8 +142,9 @@ public final class BlockedGemm extends Gemm {
             int mr = blocking.mr(), nr = blocking.nr(), threads = dispatcher.threads();
             // Balanced blocks: 784 = 4 x 196 rather than 3 x 256 + 16, a thin last block wastes a packing pass.
             mBlocks = ceilDiv(m, blocking.mc());
-            // Several row blocks on several threads run one block per task (rowSplitChunk): make their number a
-            // multiple of the threads, or 3 blocks on 2 threads leave one thread idle for a third of the call.
+            // Several row blocks on several threads: make their number a multiple of the threads, so that each
+            // thread computes whole row blocks of every KC stage (computeChunk); 3 blocks on 2 threads left one
+            // thread idle for a third of the call.
             if (parallel && mBlocks >= threads) mBlocks = ceilDiv(mBlocks, threads) * threads;
             mcEff = ceilDiv(ceilDiv(m, mBlocks), mr) * mr;
             mBlocks = ceilDiv(m, mcEff);
@@ -170,13 +170,6 @@ public final class BlockedGemm extends Gemm {
                 }
                 if (!parallel && mBlocks == 1) {
                     rowBlockChunk(0); // groups = 1: every panel, one at a time (see rowBlockChunk)
-                    continue;
-                }
-                if (parallel && mBlocks >= threads) {
-                    // At least a row block per thread: each runs its row blocks start to end as the one-row-block path
-                    // does (its own B micro-panels packed into L1, every KC block in order), with no barrier between
-                    // KC stages; the B panels are packed once per row block instead of once in all (docs/decisions.md §2g).
-                    dispatcher.forEach(mBlocks, rowSplitTask);
                     continue;
                 }
                 for (int kb = 0; kb < kBlocks; kb++) {
@@ -211,12 +204,6 @@ public final class BlockedGemm extends Gemm {
         private void rowBlockChunk(int g) {
             int q0 = (int) ((long) panels * g / groups), q1 = (int) ((long) panels * (g + 1) / groups);
             rowBlock(0, m, q0, q1);
-        }
-
-        /** Row block {@code ib} over every panel of the column block (the row-split parallel path). */
-        private void rowSplitChunk(int ib) {
-            int i0 = ib * mcEff;
-            rowBlock(i0, Math.min(mcEff, m - i0), 0, panels);
         }
 
         /** Rows [i0, i0 + rows) x panels [q0, q1), every KC block in order: see {@link #rowBlockChunk}. */
