@@ -8,7 +8,11 @@ import org.vectorgrad.backend.*;
  *   0 the micro-kernels alone over pre-packed panels (no C), 1 plus the C stores (BlockedGemm's jr-outside-ir
  *   order), 2 the whole vector GEMM (adds packing and dispatch), 3 the kernels + stores into a small C region
  *   (48 rows, cache-resident: separates the cost of C's footprint from that of the store code), 4 the kernels +
- *   stores with ir outside jr, 5 packing + kernels + stores written out here (the whole GEMM without its plumbing).
+ *   stores with ir outside jr, 5 packing + kernels + stores written out here, ir outside (the whole GEMM without its plumbing),
+ *   6 OpenBLAS's whole GEMM through the project's blas backend (the peer, in the same alternation), 7 the kernels
+ *   alone with every call on the first A and B micro-panels (in L1: the kernel's own ceiling, no memory stalls),
+ *   8 one pass over the whole K: op(A) packed whole, op(B) in column blocks of -Dnc8 (256) columns, ir outside jr,
+ *   each tile's kernel over all of K and one store (beta 0): no C reloads (pre-packed, no packing timed).
  * Modes alternate call by call (-DsliceNs=1) or in slices, and the median of the per-round ratios to the first
  * listed mode is printed: on a VM whose speed drifts by tens of percent, only such ratios are steady.
  *   args: rounds m n k modes   e.g.  -DsliceNs=1 ... Decomp 200 1024 1024 1024 0,1,2,3,4
@@ -21,6 +25,7 @@ public class Decomp {
         boolean w256 = Boolean.getBoolean("w256");
         long slice = Long.getLong("sliceNs", 40_000_000L);
         Backend be = Backends.create("vector", 1);
+        Backend blas = Arrays.stream(modes).anyMatch(x -> x == 6) ? Backends.create("blas", 1) : null;
         MicroKernel kern = w256 ? new Kernel256x12() : new Kernel512x12();
         GemmBlocking blk = GemmBlocking.forBits(w256 ? 256 : 512);
         int mr = kern.mr, nr = kern.nr, kcMax = blk.kc(), mc = blk.mc();
@@ -47,8 +52,20 @@ public class Decomp {
                 Packing.packA(false, a, 0, k, i0, rows, p0, kc, mr, pa[kb * mBlocks + ib], 0, tr);
             }
         }
+        int nc8 = Integer.getInteger("nc8", 256), jBlocks8 = (n + nc8 - 1) / nc8;
+        float[] paAll = null; float[][] pbAll = null;
+        if (Arrays.stream(modes).anyMatch(x -> x == 8)) {
+            paAll = new float[(m + mr - 1) / mr * mr * k + Transposer.SLACK];
+            Packing.packA(false, a, 0, k, 0, m, 0, k, mr, paAll, 0, tr);
+            pbAll = new float[jBlocks8][];
+            for (int jb = 0; jb < jBlocks8; jb++) {
+                int j0 = jb * nc8, cols = Math.min(nc8, n - j0), pn = (cols + nr - 1) / nr;
+                pbAll[jb] = new float[pn * k * nr + Transposer.SLACK];
+                Packing.packB(false, b, 0, n, 0, k, j0, cols, nr, 0, pn, pbAll[jb], tr);
+            }
+        }
         float[] tile = new float[mr * nr];
-        String[] names = {"kernels only", "kernels + C stores", "whole gemm", "stores to a small C", "ir outer + stores", "pack + kernels + stores"};
+        String[] names = {"kernels only", "kernels + C stores", "whole gemm", "stores to a small C", "ir outer + stores", "pack + kernels + stores", "OpenBLAS whole gemm", "kernels on L1 panels", "one K pass, NC blocks"};
         double[][] res = new double[names.length][rounds];
         for (int round = 0; round < rounds; round++) {
             for (int s : modes) {
@@ -63,7 +80,18 @@ public class Decomp {
                             int i0 = ib * mcEff, rows = Math.min(mcEff, m - i0);
                             float[] A = pa[kb * mBlocks + ib];
                             Packing.packA(false, a, 0, k, i0, rows, p0, kc, mr, A, 0, tr);
-                            for (int q = 0; q < panels; q++) for (int ir = 0; ir < rows; ir += mr) tile(kern, 1, A, pb[kb], kc, ir, q, i0, rows, n, ldc, beta, c, tile);
+                            for (int ir = 0; ir < rows; ir += mr) for (int q = 0; q < panels; q++) tile(kern, 1, A, pb[kb], kc, ir, q, i0, rows, n, ldc, beta, c, tile);
+                        }
+                    }
+                    else if (s == 6) blas.gemm().gemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, ldc);
+                    else if (s == 8) for (int jb = 0; jb < jBlocks8; jb++) {
+                        int j0 = jb * nc8, cols = Math.min(nc8, n - j0), pn = (cols + nr - 1) / nr;
+                        for (int ir = 0; ir < m; ir += mr) for (int q = 0; q < pn; q++) {
+                            int nrows = Math.min(mr, m - ir), ncols = Math.min(nr, cols - q * nr), ci = ir * ldc + j0 + q * nr;
+                            if (nrows == mr) kern.run(k, paAll, ir * k, pbAll[jb], q * k * nr, tile);
+                            else kern.runRows(nrows, k, paAll, ir * k, pbAll[jb], q * k * nr, tile);
+                            if (nrows < mr || ncols < nr) kern.storeEdge(tile, 1f, 0f, c, ci, ldc, nrows, ncols);
+                            else kern.storeFull(tile, 1f, c, ci, ldc);
                         }
                     }
                     else if (s == 2) be.gemm().gemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, ldc);
@@ -71,7 +99,9 @@ public class Decomp {
                         int i0 = ib * mcEff, rows = Math.min(mcEff, m - i0), kc = kcs[kb];
                         float beta = kb == 0 ? 0f : 1f;
                         float[] A = pa[kb * mBlocks + ib], B = pb[kb];
-                        if (s == 4) {
+                        if (s == 7) {
+                            for (int q = 0; q < panels; q++) for (int ir = 0; ir < rows; ir += mr) kern.run(kc, A, 0, B, 0, tile);
+                        } else if (s == 4) {
                             for (int ir = 0; ir < rows; ir += mr) for (int q = 0; q < panels; q++) tile(kern, s, A, B, kc, ir, q, i0, rows, n, ldc, beta, c, tile);
                         } else {
                             for (int q = 0; q < panels; q++) for (int ir = 0; ir < rows; ir += mr) tile(kern, s, A, B, kc, ir, q, i0, rows, n, ldc, beta, c, tile);
