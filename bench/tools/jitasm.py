@@ -30,7 +30,7 @@ def blocks(lines, method):
 def disassemble(block):
     start, data, inside = None, bytearray(), False
     for line in block['lines']:
-        if '[Instructions begin]' in line:
+        if '[Instructions begin]' in line or ('[Verified Entry Point]' in line and not data):  # static methods have no [Instructions begin]
             inside = True
             continue
         if '[Stub Code]' in line or '[Exception Handler]' in line or '[/MachCode]' in line:

@@ -28,32 +28,31 @@ final class Kernel256x12 extends MicroKernel {
         FloatVector c9_0 = FloatVector.zero(S);
         FloatVector c10_0 = FloatVector.zero(S);
         FloatVector c11_0 = FloatVector.zero(S);
-        int p = 0;
-        for (; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bOff + p * NR);
-            FloatVector a0_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 0]);
+        for (int i = aOff, j = bOff, end = aOff + kc * 12; i < end; i += 12, j += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, j);
+            FloatVector a0_0 = FloatVector.broadcast(S, a[i + 0]);
             c0_0 = a0_0.fma(b0, c0_0);
-            FloatVector a1_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 1]);
+            FloatVector a1_0 = FloatVector.broadcast(S, a[i + 1]);
             c1_0 = a1_0.fma(b0, c1_0);
-            FloatVector a2_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 2]);
+            FloatVector a2_0 = FloatVector.broadcast(S, a[i + 2]);
             c2_0 = a2_0.fma(b0, c2_0);
-            FloatVector a3_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 3]);
+            FloatVector a3_0 = FloatVector.broadcast(S, a[i + 3]);
             c3_0 = a3_0.fma(b0, c3_0);
-            FloatVector a4_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 4]);
+            FloatVector a4_0 = FloatVector.broadcast(S, a[i + 4]);
             c4_0 = a4_0.fma(b0, c4_0);
-            FloatVector a5_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 5]);
+            FloatVector a5_0 = FloatVector.broadcast(S, a[i + 5]);
             c5_0 = a5_0.fma(b0, c5_0);
-            FloatVector a6_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 6]);
+            FloatVector a6_0 = FloatVector.broadcast(S, a[i + 6]);
             c6_0 = a6_0.fma(b0, c6_0);
-            FloatVector a7_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 7]);
+            FloatVector a7_0 = FloatVector.broadcast(S, a[i + 7]);
             c7_0 = a7_0.fma(b0, c7_0);
-            FloatVector a8_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 8]);
+            FloatVector a8_0 = FloatVector.broadcast(S, a[i + 8]);
             c8_0 = a8_0.fma(b0, c8_0);
-            FloatVector a9_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 9]);
+            FloatVector a9_0 = FloatVector.broadcast(S, a[i + 9]);
             c9_0 = a9_0.fma(b0, c9_0);
-            FloatVector a10_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 10]);
+            FloatVector a10_0 = FloatVector.broadcast(S, a[i + 10]);
             c10_0 = a10_0.fma(b0, c10_0);
-            FloatVector a11_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 11]);
+            FloatVector a11_0 = FloatVector.broadcast(S, a[i + 11]);
             c11_0 = a11_0.fma(b0, c11_0);
         }
         c0_0.intoArray(tile, 0 * L);
@@ -83,15 +82,15 @@ final class Kernel256x12 extends MicroKernel {
         FloatVector c1_0 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S);
         FloatVector c3_0 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bOff + p * NR);
-            FloatVector a0_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 0]);
+        for (int i = aOff, j = bOff, end = aOff + kc * 12; i < end; i += 12, j += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, j);
+            FloatVector a0_0 = FloatVector.broadcast(S, a[i + 0]);
             c0_0 = a0_0.fma(b0, c0_0);
-            FloatVector a1_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 1]);
+            FloatVector a1_0 = FloatVector.broadcast(S, a[i + 1]);
             c1_0 = a1_0.fma(b0, c1_0);
-            FloatVector a2_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 2]);
+            FloatVector a2_0 = FloatVector.broadcast(S, a[i + 2]);
             c2_0 = a2_0.fma(b0, c2_0);
-            FloatVector a3_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 3]);
+            FloatVector a3_0 = FloatVector.broadcast(S, a[i + 3]);
             c3_0 = a3_0.fma(b0, c3_0);
         }
         c0_0.intoArray(tile, 0 * L);
@@ -110,23 +109,23 @@ final class Kernel256x12 extends MicroKernel {
         FloatVector c5_0 = FloatVector.zero(S);
         FloatVector c6_0 = FloatVector.zero(S);
         FloatVector c7_0 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bOff + p * NR);
-            FloatVector a0_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 0]);
+        for (int i = aOff, j = bOff, end = aOff + kc * 12; i < end; i += 12, j += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, j);
+            FloatVector a0_0 = FloatVector.broadcast(S, a[i + 0]);
             c0_0 = a0_0.fma(b0, c0_0);
-            FloatVector a1_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 1]);
+            FloatVector a1_0 = FloatVector.broadcast(S, a[i + 1]);
             c1_0 = a1_0.fma(b0, c1_0);
-            FloatVector a2_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 2]);
+            FloatVector a2_0 = FloatVector.broadcast(S, a[i + 2]);
             c2_0 = a2_0.fma(b0, c2_0);
-            FloatVector a3_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 3]);
+            FloatVector a3_0 = FloatVector.broadcast(S, a[i + 3]);
             c3_0 = a3_0.fma(b0, c3_0);
-            FloatVector a4_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 4]);
+            FloatVector a4_0 = FloatVector.broadcast(S, a[i + 4]);
             c4_0 = a4_0.fma(b0, c4_0);
-            FloatVector a5_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 5]);
+            FloatVector a5_0 = FloatVector.broadcast(S, a[i + 5]);
             c5_0 = a5_0.fma(b0, c5_0);
-            FloatVector a6_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 6]);
+            FloatVector a6_0 = FloatVector.broadcast(S, a[i + 6]);
             c6_0 = a6_0.fma(b0, c6_0);
-            FloatVector a7_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 7]);
+            FloatVector a7_0 = FloatVector.broadcast(S, a[i + 7]);
             c7_0 = a7_0.fma(b0, c7_0);
         }
         c0_0.intoArray(tile, 0 * L);
@@ -156,31 +155,31 @@ final class Kernel256x12 extends MicroKernel {
         FloatVector c9_0 = FloatVector.zero(S);
         FloatVector c10_0 = FloatVector.zero(S);
         FloatVector c11_0 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bOff + p * NR);
-            FloatVector a0_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 0]);
+        for (int i = aOff, j = bOff, end = aOff + kc * 12; i < end; i += 12, j += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, j);
+            FloatVector a0_0 = FloatVector.broadcast(S, a[i + 0]);
             c0_0 = a0_0.fma(b0, c0_0);
-            FloatVector a1_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 1]);
+            FloatVector a1_0 = FloatVector.broadcast(S, a[i + 1]);
             c1_0 = a1_0.fma(b0, c1_0);
-            FloatVector a2_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 2]);
+            FloatVector a2_0 = FloatVector.broadcast(S, a[i + 2]);
             c2_0 = a2_0.fma(b0, c2_0);
-            FloatVector a3_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 3]);
+            FloatVector a3_0 = FloatVector.broadcast(S, a[i + 3]);
             c3_0 = a3_0.fma(b0, c3_0);
-            FloatVector a4_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 4]);
+            FloatVector a4_0 = FloatVector.broadcast(S, a[i + 4]);
             c4_0 = a4_0.fma(b0, c4_0);
-            FloatVector a5_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 5]);
+            FloatVector a5_0 = FloatVector.broadcast(S, a[i + 5]);
             c5_0 = a5_0.fma(b0, c5_0);
-            FloatVector a6_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 6]);
+            FloatVector a6_0 = FloatVector.broadcast(S, a[i + 6]);
             c6_0 = a6_0.fma(b0, c6_0);
-            FloatVector a7_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 7]);
+            FloatVector a7_0 = FloatVector.broadcast(S, a[i + 7]);
             c7_0 = a7_0.fma(b0, c7_0);
-            FloatVector a8_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 8]);
+            FloatVector a8_0 = FloatVector.broadcast(S, a[i + 8]);
             c8_0 = a8_0.fma(b0, c8_0);
-            FloatVector a9_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 9]);
+            FloatVector a9_0 = FloatVector.broadcast(S, a[i + 9]);
             c9_0 = a9_0.fma(b0, c9_0);
-            FloatVector a10_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 10]);
+            FloatVector a10_0 = FloatVector.broadcast(S, a[i + 10]);
             c10_0 = a10_0.fma(b0, c10_0);
-            FloatVector a11_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 11]);
+            FloatVector a11_0 = FloatVector.broadcast(S, a[i + 11]);
             c11_0 = a11_0.fma(b0, c11_0);
         }
         FloatVector va = FloatVector.broadcast(S, alpha);
@@ -212,31 +211,31 @@ final class Kernel256x12 extends MicroKernel {
         FloatVector c9_0 = FloatVector.zero(S);
         FloatVector c10_0 = FloatVector.zero(S);
         FloatVector c11_0 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bOff + p * NR);
-            FloatVector a0_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 0]);
+        for (int i = aOff, j = bOff, end = aOff + kc * 12; i < end; i += 12, j += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, j);
+            FloatVector a0_0 = FloatVector.broadcast(S, a[i + 0]);
             c0_0 = a0_0.fma(b0, c0_0);
-            FloatVector a1_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 1]);
+            FloatVector a1_0 = FloatVector.broadcast(S, a[i + 1]);
             c1_0 = a1_0.fma(b0, c1_0);
-            FloatVector a2_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 2]);
+            FloatVector a2_0 = FloatVector.broadcast(S, a[i + 2]);
             c2_0 = a2_0.fma(b0, c2_0);
-            FloatVector a3_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 3]);
+            FloatVector a3_0 = FloatVector.broadcast(S, a[i + 3]);
             c3_0 = a3_0.fma(b0, c3_0);
-            FloatVector a4_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 4]);
+            FloatVector a4_0 = FloatVector.broadcast(S, a[i + 4]);
             c4_0 = a4_0.fma(b0, c4_0);
-            FloatVector a5_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 5]);
+            FloatVector a5_0 = FloatVector.broadcast(S, a[i + 5]);
             c5_0 = a5_0.fma(b0, c5_0);
-            FloatVector a6_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 6]);
+            FloatVector a6_0 = FloatVector.broadcast(S, a[i + 6]);
             c6_0 = a6_0.fma(b0, c6_0);
-            FloatVector a7_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 7]);
+            FloatVector a7_0 = FloatVector.broadcast(S, a[i + 7]);
             c7_0 = a7_0.fma(b0, c7_0);
-            FloatVector a8_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 8]);
+            FloatVector a8_0 = FloatVector.broadcast(S, a[i + 8]);
             c8_0 = a8_0.fma(b0, c8_0);
-            FloatVector a9_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 9]);
+            FloatVector a9_0 = FloatVector.broadcast(S, a[i + 9]);
             c9_0 = a9_0.fma(b0, c9_0);
-            FloatVector a10_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 10]);
+            FloatVector a10_0 = FloatVector.broadcast(S, a[i + 10]);
             c10_0 = a10_0.fma(b0, c10_0);
-            FloatVector a11_0 = FloatVector.broadcast(S, a[aOff + p * 12 + 11]);
+            FloatVector a11_0 = FloatVector.broadcast(S, a[i + 11]);
             c11_0 = a11_0.fma(b0, c11_0);
         }
         FloatVector va = FloatVector.broadcast(S, alpha);

@@ -20,20 +20,19 @@ final class Kernel256x4 extends MicroKernel {
         FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
         FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
-        int p = 0;
-        for (; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bOff + p * NR);
-            FloatVector b1 = FloatVector.fromArray(S, b, bOff + p * NR + L);
-            FloatVector a0_0 = FloatVector.broadcast(S, a[aOff + p * 4 + 0]);
+        for (int i = aOff, j = bOff, end = aOff + kc * 4; i < end; i += 4, j += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, j);
+            FloatVector b1 = FloatVector.fromArray(S, b, j + L);
+            FloatVector a0_0 = FloatVector.broadcast(S, a[i + 0]);
             c0_0 = a0_0.fma(b0, c0_0);
             c0_1 = a0_0.fma(b1, c0_1);
-            FloatVector a1_0 = FloatVector.broadcast(S, a[aOff + p * 4 + 1]);
+            FloatVector a1_0 = FloatVector.broadcast(S, a[i + 1]);
             c1_0 = a1_0.fma(b0, c1_0);
             c1_1 = a1_0.fma(b1, c1_1);
-            FloatVector a2_0 = FloatVector.broadcast(S, a[aOff + p * 4 + 2]);
+            FloatVector a2_0 = FloatVector.broadcast(S, a[i + 2]);
             c2_0 = a2_0.fma(b0, c2_0);
             c2_1 = a2_0.fma(b1, c2_1);
-            FloatVector a3_0 = FloatVector.broadcast(S, a[aOff + p * 4 + 3]);
+            FloatVector a3_0 = FloatVector.broadcast(S, a[i + 3]);
             c3_0 = a3_0.fma(b0, c3_0);
             c3_1 = a3_0.fma(b1, c3_1);
         }

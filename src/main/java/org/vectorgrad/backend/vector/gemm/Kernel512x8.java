@@ -24,32 +24,31 @@ final class Kernel512x8 extends MicroKernel {
         FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
         FloatVector c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S);
         FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S);
-        int p = 0;
-        for (; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bOff + p * NR);
-            FloatVector b1 = FloatVector.fromArray(S, b, bOff + p * NR + L);
-            FloatVector a0_0 = FloatVector.broadcast(S, a[aOff + p * 8 + 0]);
+        for (int i = aOff, j = bOff, end = aOff + kc * 8; i < end; i += 8, j += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, j);
+            FloatVector b1 = FloatVector.fromArray(S, b, j + L);
+            FloatVector a0_0 = FloatVector.broadcast(S, a[i + 0]);
             c0_0 = a0_0.fma(b0, c0_0);
             c0_1 = a0_0.fma(b1, c0_1);
-            FloatVector a1_0 = FloatVector.broadcast(S, a[aOff + p * 8 + 1]);
+            FloatVector a1_0 = FloatVector.broadcast(S, a[i + 1]);
             c1_0 = a1_0.fma(b0, c1_0);
             c1_1 = a1_0.fma(b1, c1_1);
-            FloatVector a2_0 = FloatVector.broadcast(S, a[aOff + p * 8 + 2]);
+            FloatVector a2_0 = FloatVector.broadcast(S, a[i + 2]);
             c2_0 = a2_0.fma(b0, c2_0);
             c2_1 = a2_0.fma(b1, c2_1);
-            FloatVector a3_0 = FloatVector.broadcast(S, a[aOff + p * 8 + 3]);
+            FloatVector a3_0 = FloatVector.broadcast(S, a[i + 3]);
             c3_0 = a3_0.fma(b0, c3_0);
             c3_1 = a3_0.fma(b1, c3_1);
-            FloatVector a4_0 = FloatVector.broadcast(S, a[aOff + p * 8 + 4]);
+            FloatVector a4_0 = FloatVector.broadcast(S, a[i + 4]);
             c4_0 = a4_0.fma(b0, c4_0);
             c4_1 = a4_0.fma(b1, c4_1);
-            FloatVector a5_0 = FloatVector.broadcast(S, a[aOff + p * 8 + 5]);
+            FloatVector a5_0 = FloatVector.broadcast(S, a[i + 5]);
             c5_0 = a5_0.fma(b0, c5_0);
             c5_1 = a5_0.fma(b1, c5_1);
-            FloatVector a6_0 = FloatVector.broadcast(S, a[aOff + p * 8 + 6]);
+            FloatVector a6_0 = FloatVector.broadcast(S, a[i + 6]);
             c6_0 = a6_0.fma(b0, c6_0);
             c6_1 = a6_0.fma(b1, c6_1);
-            FloatVector a7_0 = FloatVector.broadcast(S, a[aOff + p * 8 + 7]);
+            FloatVector a7_0 = FloatVector.broadcast(S, a[i + 7]);
             c7_0 = a7_0.fma(b0, c7_0);
             c7_1 = a7_0.fma(b1, c7_1);
         }
@@ -83,19 +82,19 @@ final class Kernel512x8 extends MicroKernel {
         FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
         FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bOff + p * NR);
-            FloatVector b1 = FloatVector.fromArray(S, b, bOff + p * NR + L);
-            FloatVector a0_0 = FloatVector.broadcast(S, a[aOff + p * 8 + 0]);
+        for (int i = aOff, j = bOff, end = aOff + kc * 8; i < end; i += 8, j += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, j);
+            FloatVector b1 = FloatVector.fromArray(S, b, j + L);
+            FloatVector a0_0 = FloatVector.broadcast(S, a[i + 0]);
             c0_0 = a0_0.fma(b0, c0_0);
             c0_1 = a0_0.fma(b1, c0_1);
-            FloatVector a1_0 = FloatVector.broadcast(S, a[aOff + p * 8 + 1]);
+            FloatVector a1_0 = FloatVector.broadcast(S, a[i + 1]);
             c1_0 = a1_0.fma(b0, c1_0);
             c1_1 = a1_0.fma(b1, c1_1);
-            FloatVector a2_0 = FloatVector.broadcast(S, a[aOff + p * 8 + 2]);
+            FloatVector a2_0 = FloatVector.broadcast(S, a[i + 2]);
             c2_0 = a2_0.fma(b0, c2_0);
             c2_1 = a2_0.fma(b1, c2_1);
-            FloatVector a3_0 = FloatVector.broadcast(S, a[aOff + p * 8 + 3]);
+            FloatVector a3_0 = FloatVector.broadcast(S, a[i + 3]);
             c3_0 = a3_0.fma(b0, c3_0);
             c3_1 = a3_0.fma(b1, c3_1);
         }
