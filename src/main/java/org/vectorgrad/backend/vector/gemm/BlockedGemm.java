@@ -28,7 +28,7 @@ public final class BlockedGemm extends Gemm {
 
     private final GemmBlocking blocking;
     private final MicroKernel kernel;
-    /** Full tiles through {@link MicroKernel#runStore} (the 256-bit 12 x 8 kernel: docs/decisions.md §2i). */
+    /** Full tiles through {@link MicroKernel#runStore} (the 12-row kernels of the 256- and 512-bit tables: docs/decisions.md §2i). */
     private final boolean fusedStore;
     private final Transposer transposer;
     private final Dispatcher dispatcher;
