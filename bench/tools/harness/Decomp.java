@@ -16,6 +16,8 @@ import org.vectorgrad.backend.*;
  * Modes alternate call by call (-DsliceNs=1) or in slices, and the median of the per-round ratios to the first
  * listed mode is printed: on a VM whose speed drifts by tens of percent, only such ratios are steady.
  *   args: rounds m n k modes   e.g.  -DsliceNs=1 ... Decomp 200 1024 1024 1024 0,1,2,3,4
+ *   There is no separate warm-up: a small product (64x196x32 takes ~5 µs) needs ~100,000 rounds call by call, or C2
+ *   has not compiled the GEMM yet and the whole-GEMM modes read ~10 GFLOP/s.
  *   -Dw256=true with -XX:UseAVX=2 for the 256-bit kernel (the AVX2 proxy); -Dpad=16 pads C's leading dimension.
  */
 public class Decomp {
