@@ -142,10 +142,12 @@ public final class BlockedGemm extends Gemm {
             int mr = blocking.mr(), nr = blocking.nr(), threads = dispatcher.threads();
             // Balanced blocks: 784 = 4 x 196 rather than 3 x 256 + 16, a thin last block wastes a packing pass.
             mBlocks = ceilDiv(m, blocking.mc());
-            // Several row blocks on several threads: make their number a multiple of the threads, so that each
-            // thread computes whole row blocks of every KC stage (computeChunk); 3 blocks on 2 threads left one
-            // thread idle for a third of the call.
-            if (parallel && mBlocks >= threads) mBlocks = ceilDiv(mBlocks, threads) * threads;
+            // Several row blocks on several threads: at least two per thread, and a multiple of the threads, so that
+            // each thread computes whole row blocks of every KC stage (computeChunk). 3 blocks on 2 threads left one
+            // thread idle for a third of the call; with one block per thread each thread's A block (516 x 341 at
+            // 1024³) shared its L2 with the stage's 1.4 MiB B block, and two smaller ones ran 1.03-1.11x faster
+            // (docs/decisions.md §2l).
+            if (parallel && mBlocks >= threads) mBlocks = Math.max(2 * threads, ceilDiv(mBlocks, threads) * threads);
             mcEff = ceilDiv(ceilDiv(m, mBlocks), mr) * mr;
             mBlocks = ceilDiv(m, mcEff);
             int nBlocks = ceilDiv(n, blocking.nc());
