@@ -246,6 +246,20 @@ public final class BlockedGemm extends Gemm {
             int mr = blocking.mr(), nr = blocking.nr();
             int i0 = ib * mcEff, rows = Math.min(mcEff, m - i0);
             Workspace w = workspaces.get();
+            if (q0 == 0 && q1 == panels) {
+                // The chunk is the whole row block (always on one thread): pack op(A) one micro-panel at a time, just
+                // before its ir sweep, into an L1-sized buffer, so that L2 holds the stage's B block and not also a
+                // row block of A (1.03-1.04x at 1024³, docs/decisions.md §2l). Chunks of part of a row block (two
+                // threads) share one packed A block instead, or each would pack every micro-panel again.
+                float[] pa = w.packedA(mr * kc + Transposer.SLACK);
+                for (int ir = 0; ir < rows; ir += mr) {
+                    int nrows = Math.min(mr, rows - ir);
+                    Packing.packA(transA, a, aOff, lda, i0 + ir, nrows, p0, kc, mr, pa, 0, transposer);
+                    computePanels(q0, q1, i0 + ir, nrows, kc, beta, pa, owner.packedB, 0, w.tile);
+                }
+                w.aStage = -1; // this buffer no longer holds a staged block
+                return;
+            }
             float[] pa = w.packedA(ceilDiv(rows, mr) * mr * kc + Transposer.SLACK);
             if (w.aStage != stage || w.aBlock != ib) {
                 Packing.packA(transA, a, aOff, lda, i0, rows, p0, kc, mr, pa, 0, transposer);
