@@ -13,8 +13,11 @@ import org.vectorgrad.parallel.Dispatcher;
 public class SmallRule {
     public static void main(String[] args) {
         int bits = Integer.parseInt(args[0]), rounds = Integer.parseInt(args[1]);
-        int[][] shapes = {{4, 4, 4}, {8, 8, 8}, {16, 16, 16}, {24, 24, 24}, {32, 32, 32}, {48, 48, 48}, {64, 64, 64}, {96, 96, 96},
-                {128, 128, 128}, {4, 512, 64}, {128, 10, 256}, {10, 128, 256}, {1, 512, 784}};
+        // cubes, the reference CNN's K <= KC shapes (64x196x32 Winograd, 288x64x196 conv weight gradient), and op(B)
+        // sizes around the bound (k·n from 16 K to 128 K floats), a one-row and a narrow product
+        int[][] shapes = {{4, 4, 4}, {16, 16, 16}, {32, 32, 32}, {64, 64, 64}, {128, 128, 128}, {64, 196, 32}, {288, 64, 196},
+                {288, 784, 64}, {128, 256, 128}, {64, 784, 64}, {128, 512, 128}, {256, 256, 256}, {512, 512, 128}, {64, 1024, 128},
+                {4, 512, 64}, {1, 512, 256}, {128, 10, 256}};
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         try (Dispatcher d = new Dispatcher(1)) {
             GemmBlocking blk = GemmBlocking.forBits(bits);

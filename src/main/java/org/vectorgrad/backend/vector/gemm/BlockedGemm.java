@@ -21,10 +21,10 @@ public final class BlockedGemm extends Gemm {
     /** Distinguishes packing stages so a worker knows whether its packed A block is current. */
     private static final AtomicLong STAGE = new AtomicLong();
     /**
-     * Products with {@code m·n·k} up to this (and k within one KC block) skip packing: {@link SmallGemm}.
-     * Measured crossover, docs/decisions.md §2a.
+     * Products whose op(B) has at most this many floats (k·n, and k within one KC block) run unpacked on the calling
+     * thread: {@link SmallGemm}. Measured crossover, docs/decisions.md §2a.
      */
-    public static final long SMALL_MAX_WORK = 1L << 15;
+    public static final long SMALL_MAX_B = 1L << 14;
 
     private final GemmBlocking blocking;
     private final MicroKernel kernel;
@@ -33,7 +33,8 @@ public final class BlockedGemm extends Gemm {
     private final Transposer transposer;
     private final Dispatcher dispatcher;
     private final long parallelMinWork;
-    private final long smallMaxWork;
+    private final long smallMaxB;
+    private final SmallGemm small;
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
 
     /**
@@ -42,16 +43,17 @@ public final class BlockedGemm extends Gemm {
      * @param parallelMinWork products with {@code m·n·k} below this stay on the calling thread
      */
     public BlockedGemm(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork) {
-        this(blocking, dispatcher, parallelMinWork, SMALL_MAX_WORK);
+        this(blocking, dispatcher, parallelMinWork, SMALL_MAX_B);
     }
 
     /**
-     * As {@link #BlockedGemm(GemmBlocking, Dispatcher, long)}, with products of {@code m·n·k <= smallMaxWork}
-     * (k within one KC block, few scalar columns: {@code SmallGemm.applies}) on the unpacked small path: 0 turns
-     * it off, {@code Long.MAX_VALUE} lifts the m·n·k bound (tests compare the two paths bitwise).
+     * As {@link #BlockedGemm(GemmBlocking, Dispatcher, long)}, with products whose op(B) has at most
+     * {@code smallMaxB} floats (k within one KC block, not split over threads: {@code SmallGemm.applies}) on the
+     * unpacked path: 0 turns it off, {@code Long.MAX_VALUE} lifts the bound (tests compare the two paths bitwise).
      */
-    public BlockedGemm(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork, long smallMaxWork) {
-        this.smallMaxWork = smallMaxWork;
+    public BlockedGemm(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork, long smallMaxB) {
+        this.smallMaxB = smallMaxB;
+        this.small = new SmallGemm(blocking.bits());
         this.blocking = blocking;
         this.kernel = MicroKernel.create(blocking.bits(), blocking.mr());
         this.fusedStore = kernel.fusedStore();
@@ -71,15 +73,20 @@ public final class BlockedGemm extends Gemm {
             scaleC(m, n, beta, c, cOff, ldc);
             return;
         }
-        if (SmallGemm.applies(m, n, k, blocking.kc(), smallMaxWork)) {
-            // Small product: packing would cost more than it saves (docs/decisions.md §2a). Same bits (SmallGemm).
+        boolean parallel = dispatcher.threads() > 1 && (long) m * n * k >= parallelMinWork;
+        if (!parallel && SmallGemm.applies(n, k, blocking.kc(), smallMaxB)) {
+            // op(B) small enough to stay in cache: packing would cost more than it saves (docs/decisions.md §2a).
+            // Same bits (SmallGemm).
             Workspace w = workspaces.get();
-            int need = SmallGemm.bufferSize(transB, n, k);
-            if (w.smallB.length < need) w.smallB = new float[need];
-            SmallGemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, w.smallB);
+            int needA = SmallGemm.bufferSizeA(transA, m, k), needB = SmallGemm.bufferSizeB(transB, n, k);
+            if (w.smallA.length < needA) w.smallA = new float[needA];
+            if (w.smallB.length < needB) w.smallB = new float[needB];
+            if (w.smallTailB.length < small.bufferSizeTailB(k)) w.smallTailB = new float[small.bufferSizeTailB(k)];
+            if (w.smallTile.length < small.bufferSizeTile()) w.smallTile = new float[small.bufferSizeTile()];
+            small.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, w.smallA, w.smallB,
+                    w.smallTailB, w.smallTile);
             return;
         }
-        boolean parallel = dispatcher.threads() > 1 && (long) m * n * k >= parallelMinWork;
         workspaces.get().call.run(parallel, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
@@ -101,8 +108,10 @@ public final class BlockedGemm extends Gemm {
         float[] packedB = new float[0];
         /** This thread's B panels in the one-row-block path ({@link Call#rowBlockChunk}). */
         float[] ownB = new float[0];
-        /** op(B) in row order for the small path ({@link SmallGemm}) when it is transposed. */
-        float[] smallB = new float[0];
+        /** op(A) and op(B) in row order for the unpacked path ({@link SmallGemm}) when transposed. */
+        float[] smallA = new float[0], smallB = new float[0];
+        /** The unpacked path's zero-padded last op(B) panel and C tile (SmallGemm#gemm). */
+        float[] smallTailB = new float[0], smallTile = new float[0];
         final float[] tile = new float[blocking.mr() * blocking.nr()];
         long aStage = -1;
         int aBlock = -1;

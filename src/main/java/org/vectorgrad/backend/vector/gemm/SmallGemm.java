@@ -1,110 +1,125 @@
 package org.vectorgrad.backend.vector.gemm;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
-
 /**
- * The GEMM for small products, without the packing of the blocked path: op(A) is read in place (its elements are
- * broadcast one at a time, so its layout does not matter) and so is op(B) when it is not transposed (its rows are
- * contiguous); a transposed op(B) is first copied into row order in a caller's buffer. Four rows of C times one
- * vector of columns are accumulated in registers; columns past the last whole vector are scalar.
+ * The GEMM without packed panels, for products whose op(B) is small enough to stay in the caches while every row
+ * panel of C rereads it: op(A) rows are broadcast where they lie and op(B) rows are loaded where they lie, through
+ * the {@link UnpackedKernel} tiles (6 rows x up to 4 vectors at 512 bits, 6 x 2 with 16 vector registers). A
+ * transposed operand is first copied into row order (register transposes, {@link Transposer}): op(A) when A is
+ * transposed, op(B) when B is. The last column panel masks its last vector, and a short last row panel repeats its
+ * last row, so no column or row is scalar and no tile is padded in memory.
  *
- * <p>Same bits as {@link BlockedGemm}: it is only used when {@code k} fits one KC block, where the blocked path
- * also computes each element as one FMA chain over p ascending from zero and then stores
- * {@code alpha·acc} (beta 0, C not read) or {@code fma(acc, alpha, beta·C)}. Every element here does exactly
- * that, vector lanes and scalar columns alike ({@code SmallGemmTest} checks the two paths bitwise).
- * Stateless; thread-safe as long as callers do not share {@code bufB}.
+ * <p>Same bits as {@link BlockedGemm}: it is only used when {@code k} fits one KC block, where the blocked path also
+ * computes each element as one FMA chain over p ascending from zero and then stores {@code alpha·acc} (beta 0, C not
+ * read) or {@code fma(acc, alpha, beta·C)}. Every element here does exactly that ({@code SmallGemmTest} checks the two
+ * paths bitwise). Stateless; thread-safe as long as callers do not share the copy buffers.
  */
 final class SmallGemm {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final int L = S.length();
+    private final UnpackedKernel kernel;
+    private final Transposer transposer;
 
-    private SmallGemm() {}
-
-    /** Scalar-column work (m·(n mod lanes)·k) above which the small path is not used: scalar FMAs are slow. */
-    static final long MAX_SCALAR_WORK = 1 << 12;
-
-    /**
-     * The rule (docs/decisions.md §2a): k within one KC block (same bits as the packed path), m·n·k at most
-     * {@code maxWork}, and at most {@link #MAX_SCALAR_WORK} of it in the scalar columns past the last whole vector.
-     */
-    static boolean applies(int m, int n, int k, int kc, long maxWork) {
-        return k <= kc && (long) m * n * k <= maxWork && (long) m * (n % L) * k <= MAX_SCALAR_WORK;
+    /** @param bits vector width (128, 256 or 512); the transposes use that width's register transposer, if any */
+    SmallGemm(int bits) {
+        this.kernel = UnpackedKernel.create(bits);
+        this.transposer = Transposer.create(bits);
     }
 
-    /** Floats of {@code bufB} that {@link #gemm} needs (0 unless op(B) is transposed). */
-    static int bufferSize(boolean transB, int n, int k) {
+    /**
+     * The rule (docs/decisions.md §2a): k within one KC block (same bits as the packed path) and op(B) at most
+     * {@code maxB} floats: each row panel of 6 rows rereads all of op(B), which must come from L1/L2 for the unpacked
+     * tiles to keep pace with the packed ones.
+     */
+    static boolean applies(int n, int k, int kc, long maxB) {
+        return k <= kc && (long) k * n <= maxB;
+    }
+
+    /** Floats of the copy buffer for op(A) that {@link #gemm} needs (0 unless A is transposed). */
+    static int bufferSizeA(boolean transA, int m, int k) {
+        return transA ? m * k : 0;
+    }
+
+    /** Floats of the copy buffer for op(B) that {@link #gemm} needs (0 unless B is transposed). */
+    static int bufferSizeB(boolean transB, int n, int k) {
         return transB ? n * k : 0;
     }
 
-    static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
-                     float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc, float[] bufB) {
-        float[] bb = b;
-        int bo = bOff, lb = ldb;
+    /** Floats of the zero-padded copy of the last panel's op(B) columns that {@link #gemm} may need. */
+    int bufferSizeTailB(int k) {
+        return k * kernel.maxVectors * kernel.lanes;
+    }
+
+    /** Floats of the C tile of a last panel at the end of c that {@link #gemm} may need. */
+    int bufferSizeTile() {
+        return kernel.rows * kernel.maxVectors * kernel.lanes;
+    }
+
+    void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+              float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc, float[] bufA, float[] bufB,
+              float[] tailB, float[] tile) {
+        float[] aa = a, bb = b;
+        int ao = aOff, la = lda, bo = bOff, lb = ldb;
+        if (transA) {
+            // op(A)[i, p] = a[aOff + p·lda + i] -> bufA[i·k + p]
+            transpose(a, aOff, lda, k, m, bufA, k);
+            aa = bufA; ao = 0; la = k;
+        }
         if (transB) {
-            // op(B)[p, j] = b[bOff + j·ldb + p]: copy into row order (p rows of n), walking the source rows.
-            for (int j = 0; j < n; j++) {
-                int src = bOff + j * ldb;
-                for (int p = 0; p < k; p++) bufB[p * n + j] = b[src + p];
+            // op(B)[p, j] = b[bOff + j·ldb + p] -> bufB[p·n + j]
+            transpose(b, bOff, ldb, n, k, bufB, n);
+            bb = bufB; bo = 0; lb = n;
+        }
+        int lanes = kernel.lanes, mr = kernel.rows;
+        int vectors = (n + lanes - 1) / lanes, panels = (vectors + kernel.maxVectors - 1) / kernel.maxVectors;
+        int lastLanes = n - (vectors - 1) * lanes;
+        // The last panel's vectors end past column n when n is not a multiple of the lanes. Where op(B)'s last row
+        // then runs past b's end, the panel reads a zero-padded copy of its columns instead (masked loads past an
+        // array's end take the Vector API's slow path).
+        int lv0 = (int) ((long) vectors * (panels - 1) / panels), lastWidth = (vectors - lv0) * lanes;
+        float[] lastB = bb;
+        int lastBo = bo + lv0 * lanes, lastLb = lb;
+        if (lastLanes < lanes && bo + (long) (k - 1) * lb + (long) vectors * lanes > bb.length) {
+            for (int p = 0; p < k; p++) {
+                int from = bo + p * lb + lv0 * lanes, valid = n - lv0 * lanes;
+                System.arraycopy(bb, from, tailB, p * lastWidth, valid);
+                java.util.Arrays.fill(tailB, p * lastWidth + valid, (p + 1) * lastWidth, 0f);
             }
-            bb = bufB;
-            bo = 0;
-            lb = n;
+            lastB = tailB; lastBo = 0; lastLb = lastWidth;
         }
-        // op(A)[i, p] = a[aOff + i·si + p·sp]
-        int si = transA ? 1 : lda, sp = transA ? lda : 1;
-        int jv = n / L * L;
-        int i = 0;
-        for (; i + 4 <= m; i += 4) {
-            int a0 = aOff + i * si;
-            for (int j = 0; j < jv; j += L) rows4(k, alpha, beta, a, a0, si, sp, bb, bo + j, lb, c, cOff + i * ldc + j, ldc);
-            for (int r = 0; r < 4; r++) scalarColumns(jv, n, k, alpha, beta, a, a0 + r * si, sp, bb, bo, lb, c, cOff + (i + r) * ldc);
-        }
-        for (; i < m; i++) {
-            int ai = aOff + i * si;
-            for (int j = 0; j < jv; j += L) row1(k, alpha, beta, a, ai, sp, bb, bo + j, lb, c, cOff + i * ldc + j);
-            scalarColumns(jv, n, k, alpha, beta, a, ai, sp, bb, bo, lb, c, cOff + i * ldc);
+        for (int i = 0; i < m; i += mr) {
+            int rows = Math.min(mr, m - i), ci = cOff + i * ldc;
+            for (int q = 0; q < panels - 1; q++) {
+                // balanced panels: 13 vectors are 4 + 3 + 3 + 3, not 4 + 4 + 4 + 1 (a one-vector panel has too few
+                // FMA chains to hide the FMA latency)
+                int v0 = (int) ((long) vectors * q / panels), v1 = (int) ((long) vectors * (q + 1) / panels);
+                kernel.panel(v1 - v0, lanes, k, aa, ao + i * la, la, rows, bb, bo + v0 * lanes, lb, alpha, beta, c, ci + v0 * lanes, ldc);
+            }
+            int cLast = ci + lv0 * lanes;
+            if (lastLanes == lanes || cLast + (long) (rows - 1) * ldc + lastWidth <= c.length) {
+                kernel.panel(vectors - lv0, lastLanes, k, aa, ao + i * la, la, rows, lastB, lastBo, lastLb, alpha, beta, c, cLast, ldc);
+            } else {
+                // C's last row ends within one vector of c's end: whole vectors into a tile, then the valid columns
+                int valid = n - lv0 * lanes;
+                if (beta != 0f) for (int r = 0; r < rows; r++) System.arraycopy(c, cLast + r * ldc, tile, r * lastWidth, valid);
+                kernel.panel(vectors - lv0, lanes, k, aa, ao + i * la, la, rows, lastB, lastBo, lastLb, alpha, beta, tile, 0, lastWidth);
+                for (int r = 0; r < rows; r++) System.arraycopy(tile, r * lastWidth, c, cLast + r * ldc, valid);
+            }
         }
     }
 
-    private static void rows4(int k, float alpha, float beta, float[] a, int a0, int si, int sp, float[] b, int b0, int ldb,
-                              float[] c, int c0, int ldc) {
-        FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S), acc2 = FloatVector.zero(S), acc3 = FloatVector.zero(S);
-        int a1 = a0 + si, a2 = a1 + si, a3 = a2 + si;
-        for (int p = 0; p < k; p++) {
-            FloatVector bv = FloatVector.fromArray(S, b, b0 + p * ldb);
-            int ap = p * sp;
-            acc0 = FloatVector.broadcast(S, a[a0 + ap]).fma(bv, acc0);
-            acc1 = FloatVector.broadcast(S, a[a1 + ap]).fma(bv, acc1);
-            acc2 = FloatVector.broadcast(S, a[a2 + ap]).fma(bv, acc2);
-            acc3 = FloatVector.broadcast(S, a[a3 + ap]).fma(bv, acc3);
+    /** {@code dst[q·ldd + r] = src[off + r·ld + q]} for r < rows, q < cols: lanes x lanes register transposes, scalar edges. */
+    private void transpose(float[] src, int off, int ld, int rows, int cols, float[] dst, int ldd) {
+        int t = transposer == null ? Integer.MAX_VALUE : transposer.lanes;
+        int r0 = 0;
+        if (transposer != null) {
+            for (; r0 + t <= rows; r0 += t) {
+                int blocks = cols / t;
+                if (blocks > 0) transposer.fullRun(src, off + r0 * ld, ld, dst, r0, ldd, blocks);
+                for (int q = blocks * t; q < cols; q++) {
+                    for (int r = r0; r < r0 + t; r++) dst[q * ldd + r] = src[off + r * ld + q];
+                }
+            }
         }
-        store(acc0, alpha, beta, c, c0);
-        store(acc1, alpha, beta, c, c0 + ldc);
-        store(acc2, alpha, beta, c, c0 + 2 * ldc);
-        store(acc3, alpha, beta, c, c0 + 3 * ldc);
-    }
-
-    private static void row1(int k, float alpha, float beta, float[] a, int a0, int sp, float[] b, int b0, int ldb, float[] c, int c0) {
-        FloatVector acc = FloatVector.zero(S);
-        for (int p = 0; p < k; p++) acc = FloatVector.broadcast(S, a[a0 + p * sp]).fma(FloatVector.fromArray(S, b, b0 + p * ldb), acc);
-        store(acc, alpha, beta, c, c0);
-    }
-
-    /** The micro-kernels' store formulas ({@link MicroKernel#storeFull}). */
-    private static void store(FloatVector acc, float alpha, float beta, float[] c, int c0) {
-        FloatVector va = FloatVector.broadcast(S, alpha);
-        if (beta == 0f) acc.mul(va).intoArray(c, c0);
-        else acc.fma(va, FloatVector.fromArray(S, c, c0).mul(FloatVector.broadcast(S, beta))).intoArray(c, c0);
-    }
-
-    /** Columns [j0, n) of one row: the scalar twin of a lane (one {@code Math.fma} per p, then the same store). */
-    private static void scalarColumns(int j0, int n, int k, float alpha, float beta, float[] a, int ai, int sp, float[] b, int bo, int ldb,
-                                      float[] c, int ci) {
-        for (int j = j0; j < n; j++) {
-            float acc = 0f;
-            for (int p = 0; p < k; p++) acc = Math.fma(a[ai + p * sp], b[bo + p * ldb + j], acc);
-            c[ci + j] = beta == 0f ? acc * alpha : Math.fma(acc, alpha, c[ci + j] * beta);
+        for (int r = r0; r < rows; r++) {
+            for (int q = 0; q < cols; q++) dst[q * ldd + r] = src[off + r * ld + q];
         }
     }
 }

@@ -12,10 +12,11 @@ import org.vectorgrad.parallel.Dispatcher;
  * The unpacked small-product path ({@link SmallGemm}) against the packed blocked path, bitwise: with k within
  * one KC block both compute each element as one FMA chain over p ascending from zero and store it with the same
  * formula, so any difference is a bug (odd sizes, vector tails, every transpose case, offsets and padded leading
- * dimensions, beta 0 with NaN in C, and every vector width's blocking).
+ * dimensions, beta 0 with NaN in C, and every vector width's blocking), with C's neighbours checked untouched.
  */
 class SmallGemmTest {
-    private static final int[] SIZES = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 47};
+    // up to 196 columns: several column panels (balanced, the last one masked) at every width, several row panels
+    private static final int[] SIZES = {1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 15, 16, 17, 31, 33, 47, 64, 65, 100, 196};
     private static final float[] SCALARS = {0f, 1f, -0.5f, 2f, 0.7f, -1.3f}; // not only powers of two: alpha·acc must round
 
     @Test
@@ -41,19 +42,19 @@ class SmallGemmTest {
     }
 
     @Test
-    void ruleSendsOnlySmallProductsWithinOneKcBlockToTheSmallPath() {
-        // The rule itself: BlockedGemm.SMALL_MAX_WORK bounds m·n·k, and k must fit one KC block. A product above
-        // either bound must still be right (it takes the packed path), checked against the scalar formula.
+    void ruleSendsOnlyProductsWithASmallOpBWithinOneKcBlockToTheSmallPath() {
+        // The rule itself: BlockedGemm.SMALL_MAX_B bounds op(B)'s k·n floats, and k must fit one KC block. A product
+        // outside either bound must still be right (it takes the packed path), checked against the scalar formula.
         SplittableRandom rng = new SplittableRandom(13);
         try (Dispatcher d = new Dispatcher(1)) {
             GemmBlocking blk = GemmBlocking.forBits(256).with(4, 16, 8, 32);
             BlockedGemm g = new BlockedGemm(blk, d, Long.MAX_VALUE);
-            assertTrue(BlockedGemm.SMALL_MAX_WORK >= 16 * 16 * 16, "16³ is small");
-            assertTrue(SmallGemm.applies(16, 64, 16, 384, BlockedGemm.SMALL_MAX_WORK));
-            assertTrue(!SmallGemm.applies(16, 16, 385, 384, Long.MAX_VALUE), "k beyond one KC block");
-            assertTrue(!SmallGemm.applies(64, 64, 64, 384, BlockedGemm.SMALL_MAX_WORK), "64³ is not small");
-            assertTrue(!SmallGemm.applies(128, 15, 16, 384, BlockedGemm.SMALL_MAX_WORK), "30720 scalar-column FMAs");
-            // k = 17 > KC = 16: packed path with two KC blocks even though m·n·k is tiny
+            assertTrue(SmallGemm.applies(196, 32, 384, BlockedGemm.SMALL_MAX_B), "the Winograd GEMM 64x196x32");
+            assertTrue(SmallGemm.applies(64, 196, 384, BlockedGemm.SMALL_MAX_B), "the conv GEMM 288x64x196");
+            assertTrue(!SmallGemm.applies(16, 385, 384, Long.MAX_VALUE), "k beyond one KC block");
+            assertTrue(!SmallGemm.applies(512, 256, 384, BlockedGemm.SMALL_MAX_B), "op(B) of 128x512x256 is 512 KiB");
+            assertTrue(!SmallGemm.applies(1, 1, 384, 0), "0 turns the path off");
+            // k = 17 > KC = 16: packed path with two KC blocks even though op(B) is tiny
             float[] a = random(rng, 3 * 17), b = random(rng, 17 * 5), c = new float[15];
             g.gemm(false, false, 3, 5, 17, 1f, a, 0, 17, b, 0, 5, 0f, c, 0, 5);
             for (int i = 0; i < 3; i++) {
@@ -63,6 +64,38 @@ class SmallGemmTest {
                     for (int p = 8; p < 17; p++) acc2 = Math.fma(a[i * 17 + p], b[p * 5 + j], acc2);
                     // two KC blocks of 8 and 9 steps: C = 1·acc1, then C = fma(acc2, 1, 1·C)
                     assertEquals(Math.fma(acc2, 1f, acc1 * 1f), c[i * 5 + j], "C[" + i + "," + j + "]");
+                }
+            }
+        }
+    }
+
+    @Test
+    void smallPathMatchesTheScalarFormulaOnTrainingShapes() {
+        // The shapes the rule sends here in the reference CNN, against the per-element FMA chain written out
+        // (independent of both paths), every transpose case.
+        SplittableRandom rng = new SplittableRandom(14);
+        try (Dispatcher d = new Dispatcher(1)) {
+            for (int bits : new int[] {128, 256, 512}) {
+                BlockedGemm g = new BlockedGemm(GemmBlocking.forBits(bits), d, Long.MAX_VALUE, Long.MAX_VALUE);
+                for (int[] s : new int[][] {{64, 196, 32}, {288, 64, 196}, {13, 17, 5}}) {
+                    for (int t = 0; t < 4; t++) {
+                        boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+                        int m = s[0], n = s[1], k = s[2], lda = ta ? m : k, ldb = tb ? k : n;
+                        float[] a = random(rng, m * k), b = random(rng, k * n), c = random(rng, m * n), want = c.clone();
+                        g.gemm(ta, tb, m, n, k, 0.7f, a, 0, lda, b, 0, ldb, -1.3f, c, 0, n);
+                        for (int i = 0; i < m; i++) {
+                            for (int j = 0; j < n; j++) {
+                                float acc = 0f;
+                                for (int p = 0; p < k; p++) acc = Math.fma(ta ? a[p * lda + i] : a[i * lda + p], tb ? b[j * ldb + p] : b[p * ldb + j], acc);
+                                want[i * n + j] = Math.fma(acc, 0.7f, want[i * n + j] * -1.3f);
+                            }
+                        }
+                        for (int i = 0; i < c.length; i++) {
+                            if (Float.floatToRawIntBits(c[i]) != Float.floatToRawIntBits(want[i])) {
+                                fail(bits + "-bit " + m + "x" + n + "x" + k + " ta=" + ta + " tb=" + tb + ": element " + i + " " + c[i] + ", formula " + want[i]);
+                            }
+                        }
+                    }
                 }
             }
         }
