@@ -384,8 +384,15 @@ def gen_unpacked(bits, rows, vmax):
             w("        @Override")
             w("        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta,")
             w("                 float[] c, int cOff, int ldc) {")
-            if masked:
-                w("            VectorMask<Float> m = S.indexInRange(0, lastLanes);")
+            call = "kc, a, aOff, lda, rows, b, bOff, ldb, alpha" + (", beta" if withBeta else "") + ", c, cOff, ldc"
+            w(f"            tile({call}{', S.indexInRange(0, lastLanes)' if masked else ''});")
+            w("        }")
+            w("")
+            w("        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2")
+            w("        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them")
+            w("        // (docs/decisions.md §2a).")
+            sig = "int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha" + (", float beta" if withBeta else "") + ", float[] c, int cOff, int ldc"
+            w(f"        private static void tile({sig}{', VectorMask<Float> m' if masked else ''}) {{")
             for r in range(rows):
                 w("            FloatVector " + ", ".join(f"c{r}_{x} = FloatVector.zero(S)" for x in range(v)) + ";")
             w("            // rows past the last valid one repeat it (their results are not stored): no row-count variants")

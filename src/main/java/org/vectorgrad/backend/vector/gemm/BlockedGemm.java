@@ -25,11 +25,6 @@ public final class BlockedGemm extends Gemm {
      * thread: {@link SmallGemm}. Measured crossover, docs/decisions.md §2a.
      */
     public static final long SMALL_MAX_B = 1L << 14;
-    /**
-     * Below 512 bits the unpacked tiles are also bounded by m·n·k (the old small-product bound): under the AVX2
-     * proxy the 6 x 2 tiles lost to the packed path from 64³ on (0.6-0.9, docs/decisions.md §2a).
-     */
-    public static final long SMALL_MAX_WORK_NARROW = 1L << 15;
 
     private final GemmBlocking blocking;
     private final MicroKernel kernel;
@@ -38,7 +33,7 @@ public final class BlockedGemm extends Gemm {
     private final Transposer transposer;
     private final Dispatcher dispatcher;
     private final long parallelMinWork;
-    private final long smallMaxB, smallMaxWork;
+    private final long smallMaxB;
     private final SmallGemm small;
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
 
@@ -54,12 +49,10 @@ public final class BlockedGemm extends Gemm {
     /**
      * As {@link #BlockedGemm(GemmBlocking, Dispatcher, long)}, with products whose op(B) has at most
      * {@code smallMaxB} floats (k within one KC block, not split over threads: {@code SmallGemm.applies}) on the
-     * unpacked path (below 512 bits also m·n·k at most {@link #SMALL_MAX_WORK_NARROW}): 0 turns it off,
-     * {@code Long.MAX_VALUE} lifts both bounds (tests compare the two paths bitwise).
+     * unpacked path: 0 turns it off, {@code Long.MAX_VALUE} lifts the bound (tests compare the two paths bitwise).
      */
     public BlockedGemm(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork, long smallMaxB) {
         this.smallMaxB = smallMaxB;
-        this.smallMaxWork = blocking.bits() == 512 || smallMaxB == Long.MAX_VALUE ? Long.MAX_VALUE : SMALL_MAX_WORK_NARROW;
         this.small = new SmallGemm(blocking.bits());
         this.blocking = blocking;
         this.kernel = MicroKernel.create(blocking.bits(), blocking.mr());
@@ -81,7 +74,7 @@ public final class BlockedGemm extends Gemm {
             return;
         }
         boolean parallel = dispatcher.threads() > 1 && (long) m * n * k >= parallelMinWork;
-        if (!parallel && SmallGemm.applies(m, n, k, blocking.kc(), smallMaxB, smallMaxWork)) {
+        if (!parallel && SmallGemm.applies(n, k, blocking.kc(), smallMaxB)) {
             // op(B) small enough to stay in cache: packing would cost more than it saves (docs/decisions.md §2a).
             // Same bits (SmallGemm).
             Workspace w = workspaces.get();

@@ -26,10 +26,10 @@ final class SmallGemm {
     /**
      * The rule (docs/decisions.md §2a): k within one KC block (same bits as the packed path) and op(B) at most
      * {@code maxB} floats: each row panel of 6 rows rereads all of op(B), which must come from L1/L2 for the unpacked
-     * tiles to keep pace with the packed ones; and m·n·k at most {@code maxWork}.
+     * tiles to keep pace with the packed ones.
      */
-    static boolean applies(int m, int n, int k, int kc, long maxB, long maxWork) {
-        return k <= kc && (long) k * n <= maxB && (long) m * n * k <= maxWork;
+    static boolean applies(int n, int k, int kc, long maxB) {
+        return k <= kc && (long) k * n <= maxB;
     }
 
     /** Floats of the copy buffer for op(A) that {@link #gemm} needs (0 unless A is transposed). */

@@ -24,6 +24,13 @@ final class Unpacked512 extends UnpackedKernel {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta,
                  float[] c, int cOff, int ldc) {
+            tile(kc, a, aOff, lda, rows, b, bOff, ldb, alpha, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float[] c, int cOff, int ldc) {
             FloatVector c0_0 = FloatVector.zero(S);
             FloatVector c1_0 = FloatVector.zero(S);
             FloatVector c2_0 = FloatVector.zero(S);
@@ -78,6 +85,13 @@ final class Unpacked512 extends UnpackedKernel {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta,
                  float[] c, int cOff, int ldc) {
+            tile(kc, a, aOff, lda, rows, b, bOff, ldb, alpha, beta, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta, float[] c, int cOff, int ldc) {
             FloatVector c0_0 = FloatVector.zero(S);
             FloatVector c1_0 = FloatVector.zero(S);
             FloatVector c2_0 = FloatVector.zero(S);
@@ -133,7 +147,13 @@ final class Unpacked512 extends UnpackedKernel {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta,
                  float[] c, int cOff, int ldc) {
-            VectorMask<Float> m = S.indexInRange(0, lastLanes);
+            tile(kc, a, aOff, lda, rows, b, bOff, ldb, alpha, c, cOff, ldc, S.indexInRange(0, lastLanes));
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float[] c, int cOff, int ldc, VectorMask<Float> m) {
             FloatVector c0_0 = FloatVector.zero(S);
             FloatVector c1_0 = FloatVector.zero(S);
             FloatVector c2_0 = FloatVector.zero(S);
@@ -188,7 +208,13 @@ final class Unpacked512 extends UnpackedKernel {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta,
                  float[] c, int cOff, int ldc) {
-            VectorMask<Float> m = S.indexInRange(0, lastLanes);
+            tile(kc, a, aOff, lda, rows, b, bOff, ldb, alpha, beta, c, cOff, ldc, S.indexInRange(0, lastLanes));
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta, float[] c, int cOff, int ldc, VectorMask<Float> m) {
             FloatVector c0_0 = FloatVector.zero(S);
             FloatVector c1_0 = FloatVector.zero(S);
             FloatVector c2_0 = FloatVector.zero(S);
@@ -244,6 +270,13 @@ final class Unpacked512 extends UnpackedKernel {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta,
                  float[] c, int cOff, int ldc) {
+            tile(kc, a, aOff, lda, rows, b, bOff, ldb, alpha, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float[] c, int cOff, int ldc) {
             FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
             FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
             FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
@@ -311,6 +344,13 @@ final class Unpacked512 extends UnpackedKernel {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta,
                  float[] c, int cOff, int ldc) {
+            tile(kc, a, aOff, lda, rows, b, bOff, ldb, alpha, beta, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta, float[] c, int cOff, int ldc) {
             FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
             FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
             FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
@@ -379,7 +419,13 @@ final class Unpacked512 extends UnpackedKernel {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta,
                  float[] c, int cOff, int ldc) {
-            VectorMask<Float> m = S.indexInRange(0, lastLanes);
+            tile(kc, a, aOff, lda, rows, b, bOff, ldb, alpha, c, cOff, ldc, S.indexInRange(0, lastLanes));
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float[] c, int cOff, int ldc, VectorMask<Float> m) {
             FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
             FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
             FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
@@ -447,7 +493,13 @@ final class Unpacked512 extends UnpackedKernel {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta,
                  float[] c, int cOff, int ldc) {
-            VectorMask<Float> m = S.indexInRange(0, lastLanes);
+            tile(kc, a, aOff, lda, rows, b, bOff, ldb, alpha, beta, c, cOff, ldc, S.indexInRange(0, lastLanes));
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta, float[] c, int cOff, int ldc, VectorMask<Float> m) {
             FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
             FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
             FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
@@ -516,6 +568,13 @@ final class Unpacked512 extends UnpackedKernel {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta,
                  float[] c, int cOff, int ldc) {
+            tile(kc, a, aOff, lda, rows, b, bOff, ldb, alpha, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float[] c, int cOff, int ldc) {
             FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
             FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
             FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
@@ -596,6 +655,13 @@ final class Unpacked512 extends UnpackedKernel {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta,
                  float[] c, int cOff, int ldc) {
+            tile(kc, a, aOff, lda, rows, b, bOff, ldb, alpha, beta, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta, float[] c, int cOff, int ldc) {
             FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
             FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
             FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
@@ -677,7 +743,13 @@ final class Unpacked512 extends UnpackedKernel {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta,
                  float[] c, int cOff, int ldc) {
-            VectorMask<Float> m = S.indexInRange(0, lastLanes);
+            tile(kc, a, aOff, lda, rows, b, bOff, ldb, alpha, c, cOff, ldc, S.indexInRange(0, lastLanes));
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float[] c, int cOff, int ldc, VectorMask<Float> m) {
             FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
             FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
             FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
@@ -758,7 +830,13 @@ final class Unpacked512 extends UnpackedKernel {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta,
                  float[] c, int cOff, int ldc) {
-            VectorMask<Float> m = S.indexInRange(0, lastLanes);
+            tile(kc, a, aOff, lda, rows, b, bOff, ldb, alpha, beta, c, cOff, ldc, S.indexInRange(0, lastLanes));
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta, float[] c, int cOff, int ldc, VectorMask<Float> m) {
             FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
             FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
             FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
@@ -840,6 +918,13 @@ final class Unpacked512 extends UnpackedKernel {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta,
                  float[] c, int cOff, int ldc) {
+            tile(kc, a, aOff, lda, rows, b, bOff, ldb, alpha, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float[] c, int cOff, int ldc) {
             FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
             FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
             FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
@@ -933,6 +1018,13 @@ final class Unpacked512 extends UnpackedKernel {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta,
                  float[] c, int cOff, int ldc) {
+            tile(kc, a, aOff, lda, rows, b, bOff, ldb, alpha, beta, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta, float[] c, int cOff, int ldc) {
             FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
             FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
             FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
@@ -1027,7 +1119,13 @@ final class Unpacked512 extends UnpackedKernel {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta,
                  float[] c, int cOff, int ldc) {
-            VectorMask<Float> m = S.indexInRange(0, lastLanes);
+            tile(kc, a, aOff, lda, rows, b, bOff, ldb, alpha, c, cOff, ldc, S.indexInRange(0, lastLanes));
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float[] c, int cOff, int ldc, VectorMask<Float> m) {
             FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
             FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
             FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
@@ -1121,7 +1219,13 @@ final class Unpacked512 extends UnpackedKernel {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta,
                  float[] c, int cOff, int ldc) {
-            VectorMask<Float> m = S.indexInRange(0, lastLanes);
+            tile(kc, a, aOff, lda, rows, b, bOff, ldb, alpha, beta, c, cOff, ldc, S.indexInRange(0, lastLanes));
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta, float[] c, int cOff, int ldc, VectorMask<Float> m) {
             FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
             FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
             FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);

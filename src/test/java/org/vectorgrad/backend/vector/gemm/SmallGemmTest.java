@@ -49,13 +49,11 @@ class SmallGemmTest {
         try (Dispatcher d = new Dispatcher(1)) {
             GemmBlocking blk = GemmBlocking.forBits(256).with(4, 16, 8, 32);
             BlockedGemm g = new BlockedGemm(blk, d, Long.MAX_VALUE);
-            assertTrue(SmallGemm.applies(64, 196, 32, 384, BlockedGemm.SMALL_MAX_B, Long.MAX_VALUE), "the Winograd GEMM 64x196x32");
-            assertTrue(SmallGemm.applies(288, 64, 196, 384, BlockedGemm.SMALL_MAX_B, Long.MAX_VALUE), "the conv GEMM 288x64x196");
-            assertTrue(!SmallGemm.applies(16, 16, 385, 384, Long.MAX_VALUE, Long.MAX_VALUE), "k beyond one KC block");
-            assertTrue(!SmallGemm.applies(128, 512, 256, 384, BlockedGemm.SMALL_MAX_B, Long.MAX_VALUE), "op(B) of 128x512x256 is 512 KiB");
-            assertTrue(!SmallGemm.applies(1, 1, 1, 384, 0, Long.MAX_VALUE), "0 turns the path off");
-            assertTrue(!SmallGemm.applies(64, 196, 32, 384, BlockedGemm.SMALL_MAX_B, BlockedGemm.SMALL_MAX_WORK_NARROW), "below 512 bits");
-            assertTrue(SmallGemm.applies(16, 16, 16, 384, BlockedGemm.SMALL_MAX_B, BlockedGemm.SMALL_MAX_WORK_NARROW), "16³ below 512 bits");
+            assertTrue(SmallGemm.applies(196, 32, 384, BlockedGemm.SMALL_MAX_B), "the Winograd GEMM 64x196x32");
+            assertTrue(SmallGemm.applies(64, 196, 384, BlockedGemm.SMALL_MAX_B), "the conv GEMM 288x64x196");
+            assertTrue(!SmallGemm.applies(16, 385, 384, Long.MAX_VALUE), "k beyond one KC block");
+            assertTrue(!SmallGemm.applies(512, 256, 384, BlockedGemm.SMALL_MAX_B), "op(B) of 128x512x256 is 512 KiB");
+            assertTrue(!SmallGemm.applies(1, 1, 384, 0), "0 turns the path off");
             // k = 17 > KC = 16: packed path with two KC blocks even though op(B) is tiny
             float[] a = random(rng, 3 * 17), b = random(rng, 17 * 5), c = new float[15];
             g.gemm(false, false, 3, 5, 17, 1f, a, 0, 17, b, 0, 5, 0f, c, 0, 5);
