@@ -81,10 +81,7 @@ public final class BlockedGemm extends Gemm {
             int needA = SmallGemm.bufferSizeA(transA, m, k), needB = SmallGemm.bufferSizeB(transB, n, k);
             if (w.smallA.length < needA) w.smallA = new float[needA];
             if (w.smallB.length < needB) w.smallB = new float[needB];
-            if (w.smallTailB.length < small.bufferSizeTailB(k)) w.smallTailB = new float[small.bufferSizeTailB(k)];
-            if (w.smallTile.length < small.bufferSizeTile()) w.smallTile = new float[small.bufferSizeTile()];
-            small.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, w.smallA, w.smallB,
-                    w.smallTailB, w.smallTile);
+            small.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, w.smallA, w.smallB);
             return;
         }
         workspaces.get().call.run(parallel, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
@@ -110,8 +107,6 @@ public final class BlockedGemm extends Gemm {
         float[] ownB = new float[0];
         /** op(A) and op(B) in row order for the unpacked path ({@link SmallGemm}) when transposed. */
         float[] smallA = new float[0], smallB = new float[0];
-        /** The unpacked path's zero-padded last op(B) panel and C tile (SmallGemm#gemm). */
-        float[] smallTailB = new float[0], smallTile = new float[0];
         final float[] tile = new float[blocking.mr() * blocking.nr()];
         long aStage = -1;
         int aBlock = -1;

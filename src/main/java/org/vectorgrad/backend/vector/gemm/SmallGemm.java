@@ -5,8 +5,9 @@ package org.vectorgrad.backend.vector.gemm;
  * panel of C rereads it: op(A) rows are broadcast where they lie and op(B) rows are loaded where they lie, through
  * the {@link UnpackedKernel} tiles (6 rows x up to 4 vectors at 512 bits, 6 x 2 with 16 vector registers). A
  * transposed operand is first copied into row order (register transposes, {@link Transposer}): op(A) when A is
- * transposed, op(B) when B is. The last column panel masks its last vector, and a short last row panel repeats its
- * last row, so no column or row is scalar and no tile is padded in memory.
+ * transposed, op(B) when B is. The last column panel masks its last vector (also where that vector reaches past an
+ * array's end: the masked access is exact there and measured cheaper than copying the tail), and a short last row
+ * panel repeats its last row, so no column or row is scalar and no tile is padded in memory.
  *
  * <p>Same bits as {@link BlockedGemm}: it is only used when {@code k} fits one KC block, where the blocked path also
  * computes each element as one FMA chain over p ascending from zero and then stores {@code alpha·acc} (beta 0, C not
@@ -42,19 +43,8 @@ final class SmallGemm {
         return transB ? n * k : 0;
     }
 
-    /** Floats of the zero-padded copy of the last panel's op(B) columns that {@link #gemm} may need. */
-    int bufferSizeTailB(int k) {
-        return k * kernel.maxVectors * kernel.lanes;
-    }
-
-    /** Floats of the C tile of a last panel at the end of c that {@link #gemm} may need. */
-    int bufferSizeTile() {
-        return kernel.rows * kernel.maxVectors * kernel.lanes;
-    }
-
     void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
-              float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc, float[] bufA, float[] bufB,
-              float[] tailB, float[] tile) {
+              float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc, float[] bufA, float[] bufB) {
         float[] aa = a, bb = b;
         int ao = aOff, la = lda, bo = bOff, lb = ldb;
         if (transA) {
@@ -70,37 +60,14 @@ final class SmallGemm {
         int lanes = kernel.lanes, mr = kernel.rows;
         int vectors = (n + lanes - 1) / lanes, panels = (vectors + kernel.maxVectors - 1) / kernel.maxVectors;
         int lastLanes = n - (vectors - 1) * lanes;
-        // The last panel's vectors end past column n when n is not a multiple of the lanes. Where op(B)'s last row
-        // then runs past b's end, the panel reads a zero-padded copy of its columns instead (masked loads past an
-        // array's end take the Vector API's slow path).
-        int lv0 = (int) ((long) vectors * (panels - 1) / panels), lastWidth = (vectors - lv0) * lanes;
-        float[] lastB = bb;
-        int lastBo = bo + lv0 * lanes, lastLb = lb;
-        if (lastLanes < lanes && bo + (long) (k - 1) * lb + (long) vectors * lanes > bb.length) {
-            for (int p = 0; p < k; p++) {
-                int from = bo + p * lb + lv0 * lanes, valid = n - lv0 * lanes;
-                System.arraycopy(bb, from, tailB, p * lastWidth, valid);
-                java.util.Arrays.fill(tailB, p * lastWidth + valid, (p + 1) * lastWidth, 0f);
-            }
-            lastB = tailB; lastBo = 0; lastLb = lastWidth;
-        }
         for (int i = 0; i < m; i += mr) {
-            int rows = Math.min(mr, m - i), ci = cOff + i * ldc;
-            for (int q = 0; q < panels - 1; q++) {
+            int rows = Math.min(mr, m - i);
+            for (int q = 0; q < panels; q++) {
                 // balanced panels: 13 vectors are 4 + 3 + 3 + 3, not 4 + 4 + 4 + 1 (a one-vector panel has too few
-                // FMA chains to hide the FMA latency)
+                // FMA chains to hide the FMA latency); the last one masks its last vector when n is not whole vectors
                 int v0 = (int) ((long) vectors * q / panels), v1 = (int) ((long) vectors * (q + 1) / panels);
-                kernel.panel(v1 - v0, lanes, k, aa, ao + i * la, la, rows, bb, bo + v0 * lanes, lb, alpha, beta, c, ci + v0 * lanes, ldc);
-            }
-            int cLast = ci + lv0 * lanes;
-            if (lastLanes == lanes || cLast + (long) (rows - 1) * ldc + lastWidth <= c.length) {
-                kernel.panel(vectors - lv0, lastLanes, k, aa, ao + i * la, la, rows, lastB, lastBo, lastLb, alpha, beta, c, cLast, ldc);
-            } else {
-                // C's last row ends within one vector of c's end: whole vectors into a tile, then the valid columns
-                int valid = n - lv0 * lanes;
-                if (beta != 0f) for (int r = 0; r < rows; r++) System.arraycopy(c, cLast + r * ldc, tile, r * lastWidth, valid);
-                kernel.panel(vectors - lv0, lanes, k, aa, ao + i * la, la, rows, lastB, lastBo, lastLb, alpha, beta, tile, 0, lastWidth);
-                for (int r = 0; r < rows; r++) System.arraycopy(tile, r * lastWidth, c, cLast + r * ldc, valid);
+                kernel.panel(v1 - v0, q == panels - 1 ? lastLanes : lanes, k, aa, ao + i * la, la, rows, bb, bo + v0 * lanes, lb,
+                        alpha, beta, c, cOff + i * ldc + v0 * lanes, ldc);
             }
         }
     }

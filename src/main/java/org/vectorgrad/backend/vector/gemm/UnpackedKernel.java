@@ -44,9 +44,8 @@ abstract class UnpackedKernel {
     /**
      * C[i, j] for {@code rows} (1..{@link #rows}) rows and {@code vectors} vectors of columns, the last one holding
      * {@code lastLanes} (1..lanes) columns: {@code op(A)[i, p] = a[aOff + i·lda + p]},
-     * {@code op(B)[p, j] = b[bOff + p·ldb + j]}, {@code C[i, j] = c[cOff + i·ldc + j]}, p in [0, kc). A masked last
-     * vector must lie within the arrays (a masked access past an array's end is correct but takes the Vector API's
-     * slow path); {@link SmallGemm} routes such panels through buffers.
+     * {@code op(B)[p, j] = b[bOff + p·ldb + j]}, {@code C[i, j] = c[cOff + i·ldc + j]}, p in [0, kc). The masked
+     * last vector's unset lanes may lie past an array's end (they are neither read nor written).
      */
     final void panel(int vectors, int lastLanes, int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb,
                      float alpha, float beta, float[] c, int cOff, int ldc) {
