@@ -382,45 +382,49 @@ def gen_unpacked(bits, rows, vmax):
             w(f"    /** {rows} rows x {desc}; {store}. */")
             w(f"    private static final class V{v}{'m' if masked else ''}{'b' if withBeta else ''} extends Tile {{")
             w("        @Override")
-            w("        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta,")
+            w("        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float beta,")
             w("                 float[] c, int cOff, int ldc) {")
-            call = "kc, a, aOff, lda, rows, b, bOff, ldb, alpha" + (", beta" if withBeta else "") + ", c, cOff, ldc"
+            call = "kc, a, aOff, lda, allRows, b, bOff, ldb, alpha" + (", beta" if withBeta else "") + ", c, cOff, ldc"
             w(f"            tile({call}{', S.indexInRange(0, lastLanes)' if masked else ''});")
             w("        }")
             w("")
             w("        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2")
             w("        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them")
             w("        // (docs/decisions.md §2a).")
-            sig = "int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha" + (", float beta" if withBeta else "") + ", float[] c, int cOff, int ldc"
+            sig = "int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha" + (", float beta" if withBeta else "") + ", float[] c, int cOff, int ldc"
             w(f"        private static void tile({sig}{', VectorMask<Float> m' if masked else ''}) {{")
+            w("            // every row panel of this column panel in one call: the call costs less than the panels it covers")
+            w(f"            for (int i0 = 0; i0 < allRows; i0 += {rows}) {{")
+            w(f"                int rows = Math.min({rows}, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;")
             for r in range(rows):
-                w("            FloatVector " + ", ".join(f"c{r}_{x} = FloatVector.zero(S)" for x in range(v)) + ";")
-            w("            // rows past the last valid one repeat it (their results are not stored): no row-count variants")
+                w("                FloatVector " + ", ".join(f"c{r}_{x} = FloatVector.zero(S)" for x in range(v)) + ";")
+            w("                // rows past the last valid one repeat it (their results are not stored): no row-count variants")
             for r in range(1, rows):
-                w(f"            int o{r} = Math.min({r}, rows - 1) * lda;")
-            w("            for (int p = aOff, j = bOff, end = aOff + kc; p < end; p++, j += ldb) {")
+                w(f"                int o{r} = Math.min({r}, rows - 1) * lda;")
+            w("                for (int p = ai, j = bOff, end = ai + kc; p < end; p++, j += ldb) {")
             for x in range(v):
                 mk = ", m" if masked and x == v - 1 else ""
-                w(f"                FloatVector b{x} = FloatVector.fromArray(S, b, j + {x} * L{mk});")
+                w(f"                    FloatVector b{x} = FloatVector.fromArray(S, b, j + {x} * L{mk});")
             for r in range(rows):
                 idx = "p" if r == 0 else f"p + o{r}"
-                w(f"                FloatVector a{r} = FloatVector.broadcast(S, a[{idx}]);")
+                w(f"                    FloatVector a{r} = FloatVector.broadcast(S, a[{idx}]);")
                 for x in range(v):
-                    w(f"                c{r}_{x} = a{r}.fma(b{x}, c{r}_{x});")
-            w("            }")
-            w("            FloatVector va = FloatVector.broadcast(S, alpha);")
+                    w(f"                    c{r}_{x} = a{r}.fma(b{x}, c{r}_{x});")
+            w("                }")
+            w("                FloatVector va = FloatVector.broadcast(S, alpha);")
             if withBeta:
-                w("            FloatVector vb = FloatVector.broadcast(S, beta);")
+                w("                FloatVector vb = FloatVector.broadcast(S, beta);")
             for r in range(rows):
-                w(f"            if ({r} < rows) {{" if r else "            {")
+                w(f"                if ({r} < rows) {{" if r else "            {")
                 for x in range(v):
                     mk = ", m" if masked and x == v - 1 else ""
-                    off = f"cOff + {r} * ldc + {x} * L"
+                    off = f"ci + {r} * ldc + {x} * L"
                     if withBeta:
-                        w(f"                c{r}_{x}.fma(va, FloatVector.fromArray(S, c, {off}{mk}).mul(vb)).intoArray(c, {off}{mk});")
+                        w(f"                    c{r}_{x}.fma(va, FloatVector.fromArray(S, c, {off}{mk}).mul(vb)).intoArray(c, {off}{mk});")
                     else:
-                        w(f"                c{r}_{x}.mul(va).intoArray(c, {off}{mk});")
-                w("            }")
+                        w(f"                    c{r}_{x}.mul(va).intoArray(c, {off}{mk});")
+                w("                }")
+            w("            }")
             w("        }")
             w("    }")
     w("}")

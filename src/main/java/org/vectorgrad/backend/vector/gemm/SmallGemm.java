@@ -15,6 +15,9 @@ package org.vectorgrad.backend.vector.gemm;
  * paths bitwise). Stateless; thread-safe as long as callers do not share the copy buffers.
  */
 final class SmallGemm {
+    /** Floats of op(A) per row block (16 KiB: within half of the smallest L1d of the CPUs we target, 32 KiB). */
+    static final int A_BLOCK = 4096;
+
     private final UnpackedKernel kernel;
     private final Transposer transposer;
 
@@ -57,17 +60,21 @@ final class SmallGemm {
             transpose(b, bOff, ldb, n, k, bufB, n);
             bb = bufB; bo = 0; lb = n;
         }
-        int lanes = kernel.lanes, mr = kernel.rows;
+        int lanes = kernel.lanes;
         int vectors = (n + lanes - 1) / lanes, panels = (vectors + kernel.maxVectors - 1) / kernel.maxVectors;
         int lastLanes = n - (vectors - 1) * lanes;
-        for (int i = 0; i < m; i += mr) {
-            int rows = Math.min(mr, m - i);
+        // Row blocks of op(A) within A_BLOCK floats, each swept by every column panel: a call covers all the row
+        // panels of its block (the call costs less than the panels it covers), the block stays in L1 across the
+        // column panels and op(B)'s panel stays in L1 across the block's row panels.
+        int blockRows = Math.max(kernel.rows, A_BLOCK / k / kernel.rows * kernel.rows);
+        for (int i0 = 0; i0 < m; i0 += blockRows) {
+            int rows = Math.min(blockRows, m - i0);
             for (int q = 0; q < panels; q++) {
                 // balanced panels: 13 vectors are 4 + 3 + 3 + 3, not 4 + 4 + 4 + 1 (a one-vector panel has too few
                 // FMA chains to hide the FMA latency); the last one masks its last vector when n is not whole vectors
                 int v0 = (int) ((long) vectors * q / panels), v1 = (int) ((long) vectors * (q + 1) / panels);
-                kernel.panel(v1 - v0, q == panels - 1 ? lastLanes : lanes, k, aa, ao + i * la, la, rows, bb, bo + v0 * lanes, lb,
-                        alpha, beta, c, cOff + i * ldc + v0 * lanes, ldc);
+                kernel.panel(v1 - v0, q == panels - 1 ? lastLanes : lanes, k, aa, ao + i0 * la, la, rows, bb, bo + v0 * lanes, lb,
+                        alpha, beta, c, cOff + i0 * ldc + v0 * lanes, ldc);
             }
         }
     }

@@ -22,60 +22,64 @@ final class Unpacked256 extends UnpackedKernel {
     /** 6 rows x 1 whole vectors; C = alpha·acc (beta 0: C not read). */
     private static final class V1 extends Tile {
         @Override
-        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta,
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float beta,
                  float[] c, int cOff, int ldc) {
-            tile(kc, a, aOff, lda, rows, b, bOff, ldb, alpha, c, cOff, ldc);
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, alpha, c, cOff, ldc);
         }
 
         // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
         // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
         // (docs/decisions.md §2a).
-        private static void tile(int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float[] c, int cOff, int ldc) {
-            FloatVector c0_0 = FloatVector.zero(S);
-            FloatVector c1_0 = FloatVector.zero(S);
-            FloatVector c2_0 = FloatVector.zero(S);
-            FloatVector c3_0 = FloatVector.zero(S);
-            FloatVector c4_0 = FloatVector.zero(S);
-            FloatVector c5_0 = FloatVector.zero(S);
-            // rows past the last valid one repeat it (their results are not stored): no row-count variants
-            int o1 = Math.min(1, rows - 1) * lda;
-            int o2 = Math.min(2, rows - 1) * lda;
-            int o3 = Math.min(3, rows - 1) * lda;
-            int o4 = Math.min(4, rows - 1) * lda;
-            int o5 = Math.min(5, rows - 1) * lda;
-            for (int p = aOff, j = bOff, end = aOff + kc; p < end; p++, j += ldb) {
-                FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                FloatVector a0 = FloatVector.broadcast(S, a[p]);
-                c0_0 = a0.fma(b0, c0_0);
-                FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
-                c1_0 = a1.fma(b0, c1_0);
-                FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
-                c2_0 = a2.fma(b0, c2_0);
-                FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
-                c3_0 = a3.fma(b0, c3_0);
-                FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
-                c4_0 = a4.fma(b0, c4_0);
-                FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
-                c5_0 = a5.fma(b0, c5_0);
-            }
-            FloatVector va = FloatVector.broadcast(S, alpha);
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float[] c, int cOff, int ldc) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            for (int i0 = 0; i0 < allRows; i0 += 6) {
+                int rows = Math.min(6, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S);
+                FloatVector c2_0 = FloatVector.zero(S);
+                FloatVector c3_0 = FloatVector.zero(S);
+                FloatVector c4_0 = FloatVector.zero(S);
+                FloatVector c5_0 = FloatVector.zero(S);
+                // rows past the last valid one repeat it (their results are not stored): no row-count variants
+                int o1 = Math.min(1, rows - 1) * lda;
+                int o2 = Math.min(2, rows - 1) * lda;
+                int o3 = Math.min(3, rows - 1) * lda;
+                int o4 = Math.min(4, rows - 1) * lda;
+                int o5 = Math.min(5, rows - 1) * lda;
+                for (int p = ai, j = bOff, end = ai + kc; p < end; p++, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    c3_0 = a3.fma(b0, c3_0);
+                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    c4_0 = a4.fma(b0, c4_0);
+                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    c5_0 = a5.fma(b0, c5_0);
+                }
+                FloatVector va = FloatVector.broadcast(S, alpha);
             {
-                c0_0.mul(va).intoArray(c, cOff + 0 * ldc + 0 * L);
-            }
-            if (1 < rows) {
-                c1_0.mul(va).intoArray(c, cOff + 1 * ldc + 0 * L);
-            }
-            if (2 < rows) {
-                c2_0.mul(va).intoArray(c, cOff + 2 * ldc + 0 * L);
-            }
-            if (3 < rows) {
-                c3_0.mul(va).intoArray(c, cOff + 3 * ldc + 0 * L);
-            }
-            if (4 < rows) {
-                c4_0.mul(va).intoArray(c, cOff + 4 * ldc + 0 * L);
-            }
-            if (5 < rows) {
-                c5_0.mul(va).intoArray(c, cOff + 5 * ldc + 0 * L);
+                    c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
+                }
+                if (1 < rows) {
+                    c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
+                }
+                if (2 < rows) {
+                    c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
+                }
+                if (3 < rows) {
+                    c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
+                }
+                if (4 < rows) {
+                    c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
+                }
+                if (5 < rows) {
+                    c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
+                }
             }
         }
     }
@@ -83,61 +87,65 @@ final class Unpacked256 extends UnpackedKernel {
     /** 6 rows x 1 whole vectors; C = fma(acc, alpha, beta·C). */
     private static final class V1b extends Tile {
         @Override
-        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta,
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float beta,
                  float[] c, int cOff, int ldc) {
-            tile(kc, a, aOff, lda, rows, b, bOff, ldb, alpha, beta, c, cOff, ldc);
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, alpha, beta, c, cOff, ldc);
         }
 
         // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
         // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
         // (docs/decisions.md §2a).
-        private static void tile(int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta, float[] c, int cOff, int ldc) {
-            FloatVector c0_0 = FloatVector.zero(S);
-            FloatVector c1_0 = FloatVector.zero(S);
-            FloatVector c2_0 = FloatVector.zero(S);
-            FloatVector c3_0 = FloatVector.zero(S);
-            FloatVector c4_0 = FloatVector.zero(S);
-            FloatVector c5_0 = FloatVector.zero(S);
-            // rows past the last valid one repeat it (their results are not stored): no row-count variants
-            int o1 = Math.min(1, rows - 1) * lda;
-            int o2 = Math.min(2, rows - 1) * lda;
-            int o3 = Math.min(3, rows - 1) * lda;
-            int o4 = Math.min(4, rows - 1) * lda;
-            int o5 = Math.min(5, rows - 1) * lda;
-            for (int p = aOff, j = bOff, end = aOff + kc; p < end; p++, j += ldb) {
-                FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                FloatVector a0 = FloatVector.broadcast(S, a[p]);
-                c0_0 = a0.fma(b0, c0_0);
-                FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
-                c1_0 = a1.fma(b0, c1_0);
-                FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
-                c2_0 = a2.fma(b0, c2_0);
-                FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
-                c3_0 = a3.fma(b0, c3_0);
-                FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
-                c4_0 = a4.fma(b0, c4_0);
-                FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
-                c5_0 = a5.fma(b0, c5_0);
-            }
-            FloatVector va = FloatVector.broadcast(S, alpha);
-            FloatVector vb = FloatVector.broadcast(S, beta);
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float beta, float[] c, int cOff, int ldc) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            for (int i0 = 0; i0 < allRows; i0 += 6) {
+                int rows = Math.min(6, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S);
+                FloatVector c2_0 = FloatVector.zero(S);
+                FloatVector c3_0 = FloatVector.zero(S);
+                FloatVector c4_0 = FloatVector.zero(S);
+                FloatVector c5_0 = FloatVector.zero(S);
+                // rows past the last valid one repeat it (their results are not stored): no row-count variants
+                int o1 = Math.min(1, rows - 1) * lda;
+                int o2 = Math.min(2, rows - 1) * lda;
+                int o3 = Math.min(3, rows - 1) * lda;
+                int o4 = Math.min(4, rows - 1) * lda;
+                int o5 = Math.min(5, rows - 1) * lda;
+                for (int p = ai, j = bOff, end = ai + kc; p < end; p++, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    c3_0 = a3.fma(b0, c3_0);
+                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    c4_0 = a4.fma(b0, c4_0);
+                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    c5_0 = a5.fma(b0, c5_0);
+                }
+                FloatVector va = FloatVector.broadcast(S, alpha);
+                FloatVector vb = FloatVector.broadcast(S, beta);
             {
-                c0_0.fma(va, FloatVector.fromArray(S, c, cOff + 0 * ldc + 0 * L).mul(vb)).intoArray(c, cOff + 0 * ldc + 0 * L);
-            }
-            if (1 < rows) {
-                c1_0.fma(va, FloatVector.fromArray(S, c, cOff + 1 * ldc + 0 * L).mul(vb)).intoArray(c, cOff + 1 * ldc + 0 * L);
-            }
-            if (2 < rows) {
-                c2_0.fma(va, FloatVector.fromArray(S, c, cOff + 2 * ldc + 0 * L).mul(vb)).intoArray(c, cOff + 2 * ldc + 0 * L);
-            }
-            if (3 < rows) {
-                c3_0.fma(va, FloatVector.fromArray(S, c, cOff + 3 * ldc + 0 * L).mul(vb)).intoArray(c, cOff + 3 * ldc + 0 * L);
-            }
-            if (4 < rows) {
-                c4_0.fma(va, FloatVector.fromArray(S, c, cOff + 4 * ldc + 0 * L).mul(vb)).intoArray(c, cOff + 4 * ldc + 0 * L);
-            }
-            if (5 < rows) {
-                c5_0.fma(va, FloatVector.fromArray(S, c, cOff + 5 * ldc + 0 * L).mul(vb)).intoArray(c, cOff + 5 * ldc + 0 * L);
+                    c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
+                }
+                if (1 < rows) {
+                    c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
+                }
+                if (2 < rows) {
+                    c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
+                }
+                if (3 < rows) {
+                    c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
+                }
+                if (4 < rows) {
+                    c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
+                }
+                if (5 < rows) {
+                    c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
+                }
             }
         }
     }
@@ -145,60 +153,64 @@ final class Unpacked256 extends UnpackedKernel {
     /** 6 rows x the last of 1 vectors masked to {@code lastLanes} columns; C = alpha·acc (beta 0: C not read). */
     private static final class V1m extends Tile {
         @Override
-        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta,
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float beta,
                  float[] c, int cOff, int ldc) {
-            tile(kc, a, aOff, lda, rows, b, bOff, ldb, alpha, c, cOff, ldc, S.indexInRange(0, lastLanes));
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, alpha, c, cOff, ldc, S.indexInRange(0, lastLanes));
         }
 
         // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
         // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
         // (docs/decisions.md §2a).
-        private static void tile(int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float[] c, int cOff, int ldc, VectorMask<Float> m) {
-            FloatVector c0_0 = FloatVector.zero(S);
-            FloatVector c1_0 = FloatVector.zero(S);
-            FloatVector c2_0 = FloatVector.zero(S);
-            FloatVector c3_0 = FloatVector.zero(S);
-            FloatVector c4_0 = FloatVector.zero(S);
-            FloatVector c5_0 = FloatVector.zero(S);
-            // rows past the last valid one repeat it (their results are not stored): no row-count variants
-            int o1 = Math.min(1, rows - 1) * lda;
-            int o2 = Math.min(2, rows - 1) * lda;
-            int o3 = Math.min(3, rows - 1) * lda;
-            int o4 = Math.min(4, rows - 1) * lda;
-            int o5 = Math.min(5, rows - 1) * lda;
-            for (int p = aOff, j = bOff, end = aOff + kc; p < end; p++, j += ldb) {
-                FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L, m);
-                FloatVector a0 = FloatVector.broadcast(S, a[p]);
-                c0_0 = a0.fma(b0, c0_0);
-                FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
-                c1_0 = a1.fma(b0, c1_0);
-                FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
-                c2_0 = a2.fma(b0, c2_0);
-                FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
-                c3_0 = a3.fma(b0, c3_0);
-                FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
-                c4_0 = a4.fma(b0, c4_0);
-                FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
-                c5_0 = a5.fma(b0, c5_0);
-            }
-            FloatVector va = FloatVector.broadcast(S, alpha);
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float[] c, int cOff, int ldc, VectorMask<Float> m) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            for (int i0 = 0; i0 < allRows; i0 += 6) {
+                int rows = Math.min(6, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S);
+                FloatVector c2_0 = FloatVector.zero(S);
+                FloatVector c3_0 = FloatVector.zero(S);
+                FloatVector c4_0 = FloatVector.zero(S);
+                FloatVector c5_0 = FloatVector.zero(S);
+                // rows past the last valid one repeat it (their results are not stored): no row-count variants
+                int o1 = Math.min(1, rows - 1) * lda;
+                int o2 = Math.min(2, rows - 1) * lda;
+                int o3 = Math.min(3, rows - 1) * lda;
+                int o4 = Math.min(4, rows - 1) * lda;
+                int o5 = Math.min(5, rows - 1) * lda;
+                for (int p = ai, j = bOff, end = ai + kc; p < end; p++, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L, m);
+                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    c3_0 = a3.fma(b0, c3_0);
+                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    c4_0 = a4.fma(b0, c4_0);
+                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    c5_0 = a5.fma(b0, c5_0);
+                }
+                FloatVector va = FloatVector.broadcast(S, alpha);
             {
-                c0_0.mul(va).intoArray(c, cOff + 0 * ldc + 0 * L, m);
-            }
-            if (1 < rows) {
-                c1_0.mul(va).intoArray(c, cOff + 1 * ldc + 0 * L, m);
-            }
-            if (2 < rows) {
-                c2_0.mul(va).intoArray(c, cOff + 2 * ldc + 0 * L, m);
-            }
-            if (3 < rows) {
-                c3_0.mul(va).intoArray(c, cOff + 3 * ldc + 0 * L, m);
-            }
-            if (4 < rows) {
-                c4_0.mul(va).intoArray(c, cOff + 4 * ldc + 0 * L, m);
-            }
-            if (5 < rows) {
-                c5_0.mul(va).intoArray(c, cOff + 5 * ldc + 0 * L, m);
+                    c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L, m);
+                }
+                if (1 < rows) {
+                    c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L, m);
+                }
+                if (2 < rows) {
+                    c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L, m);
+                }
+                if (3 < rows) {
+                    c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L, m);
+                }
+                if (4 < rows) {
+                    c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L, m);
+                }
+                if (5 < rows) {
+                    c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L, m);
+                }
             }
         }
     }
@@ -206,61 +218,65 @@ final class Unpacked256 extends UnpackedKernel {
     /** 6 rows x the last of 1 vectors masked to {@code lastLanes} columns; C = fma(acc, alpha, beta·C). */
     private static final class V1mb extends Tile {
         @Override
-        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta,
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float beta,
                  float[] c, int cOff, int ldc) {
-            tile(kc, a, aOff, lda, rows, b, bOff, ldb, alpha, beta, c, cOff, ldc, S.indexInRange(0, lastLanes));
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, alpha, beta, c, cOff, ldc, S.indexInRange(0, lastLanes));
         }
 
         // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
         // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
         // (docs/decisions.md §2a).
-        private static void tile(int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta, float[] c, int cOff, int ldc, VectorMask<Float> m) {
-            FloatVector c0_0 = FloatVector.zero(S);
-            FloatVector c1_0 = FloatVector.zero(S);
-            FloatVector c2_0 = FloatVector.zero(S);
-            FloatVector c3_0 = FloatVector.zero(S);
-            FloatVector c4_0 = FloatVector.zero(S);
-            FloatVector c5_0 = FloatVector.zero(S);
-            // rows past the last valid one repeat it (their results are not stored): no row-count variants
-            int o1 = Math.min(1, rows - 1) * lda;
-            int o2 = Math.min(2, rows - 1) * lda;
-            int o3 = Math.min(3, rows - 1) * lda;
-            int o4 = Math.min(4, rows - 1) * lda;
-            int o5 = Math.min(5, rows - 1) * lda;
-            for (int p = aOff, j = bOff, end = aOff + kc; p < end; p++, j += ldb) {
-                FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L, m);
-                FloatVector a0 = FloatVector.broadcast(S, a[p]);
-                c0_0 = a0.fma(b0, c0_0);
-                FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
-                c1_0 = a1.fma(b0, c1_0);
-                FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
-                c2_0 = a2.fma(b0, c2_0);
-                FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
-                c3_0 = a3.fma(b0, c3_0);
-                FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
-                c4_0 = a4.fma(b0, c4_0);
-                FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
-                c5_0 = a5.fma(b0, c5_0);
-            }
-            FloatVector va = FloatVector.broadcast(S, alpha);
-            FloatVector vb = FloatVector.broadcast(S, beta);
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float beta, float[] c, int cOff, int ldc, VectorMask<Float> m) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            for (int i0 = 0; i0 < allRows; i0 += 6) {
+                int rows = Math.min(6, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S);
+                FloatVector c2_0 = FloatVector.zero(S);
+                FloatVector c3_0 = FloatVector.zero(S);
+                FloatVector c4_0 = FloatVector.zero(S);
+                FloatVector c5_0 = FloatVector.zero(S);
+                // rows past the last valid one repeat it (their results are not stored): no row-count variants
+                int o1 = Math.min(1, rows - 1) * lda;
+                int o2 = Math.min(2, rows - 1) * lda;
+                int o3 = Math.min(3, rows - 1) * lda;
+                int o4 = Math.min(4, rows - 1) * lda;
+                int o5 = Math.min(5, rows - 1) * lda;
+                for (int p = ai, j = bOff, end = ai + kc; p < end; p++, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L, m);
+                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    c3_0 = a3.fma(b0, c3_0);
+                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    c4_0 = a4.fma(b0, c4_0);
+                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    c5_0 = a5.fma(b0, c5_0);
+                }
+                FloatVector va = FloatVector.broadcast(S, alpha);
+                FloatVector vb = FloatVector.broadcast(S, beta);
             {
-                c0_0.fma(va, FloatVector.fromArray(S, c, cOff + 0 * ldc + 0 * L, m).mul(vb)).intoArray(c, cOff + 0 * ldc + 0 * L, m);
-            }
-            if (1 < rows) {
-                c1_0.fma(va, FloatVector.fromArray(S, c, cOff + 1 * ldc + 0 * L, m).mul(vb)).intoArray(c, cOff + 1 * ldc + 0 * L, m);
-            }
-            if (2 < rows) {
-                c2_0.fma(va, FloatVector.fromArray(S, c, cOff + 2 * ldc + 0 * L, m).mul(vb)).intoArray(c, cOff + 2 * ldc + 0 * L, m);
-            }
-            if (3 < rows) {
-                c3_0.fma(va, FloatVector.fromArray(S, c, cOff + 3 * ldc + 0 * L, m).mul(vb)).intoArray(c, cOff + 3 * ldc + 0 * L, m);
-            }
-            if (4 < rows) {
-                c4_0.fma(va, FloatVector.fromArray(S, c, cOff + 4 * ldc + 0 * L, m).mul(vb)).intoArray(c, cOff + 4 * ldc + 0 * L, m);
-            }
-            if (5 < rows) {
-                c5_0.fma(va, FloatVector.fromArray(S, c, cOff + 5 * ldc + 0 * L, m).mul(vb)).intoArray(c, cOff + 5 * ldc + 0 * L, m);
+                    c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L, m).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L, m);
+                }
+                if (1 < rows) {
+                    c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L, m).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L, m);
+                }
+                if (2 < rows) {
+                    c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L, m).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L, m);
+                }
+                if (3 < rows) {
+                    c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L, m).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L, m);
+                }
+                if (4 < rows) {
+                    c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L, m).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L, m);
+                }
+                if (5 < rows) {
+                    c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L, m).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L, m);
+                }
             }
         }
     }
@@ -268,73 +284,77 @@ final class Unpacked256 extends UnpackedKernel {
     /** 6 rows x 2 whole vectors; C = alpha·acc (beta 0: C not read). */
     private static final class V2 extends Tile {
         @Override
-        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta,
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float beta,
                  float[] c, int cOff, int ldc) {
-            tile(kc, a, aOff, lda, rows, b, bOff, ldb, alpha, c, cOff, ldc);
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, alpha, c, cOff, ldc);
         }
 
         // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
         // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
         // (docs/decisions.md §2a).
-        private static void tile(int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float[] c, int cOff, int ldc) {
-            FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-            FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-            FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
-            FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
-            FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
-            FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
-            // rows past the last valid one repeat it (their results are not stored): no row-count variants
-            int o1 = Math.min(1, rows - 1) * lda;
-            int o2 = Math.min(2, rows - 1) * lda;
-            int o3 = Math.min(3, rows - 1) * lda;
-            int o4 = Math.min(4, rows - 1) * lda;
-            int o5 = Math.min(5, rows - 1) * lda;
-            for (int p = aOff, j = bOff, end = aOff + kc; p < end; p++, j += ldb) {
-                FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                FloatVector a0 = FloatVector.broadcast(S, a[p]);
-                c0_0 = a0.fma(b0, c0_0);
-                c0_1 = a0.fma(b1, c0_1);
-                FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
-                c1_0 = a1.fma(b0, c1_0);
-                c1_1 = a1.fma(b1, c1_1);
-                FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
-                c2_0 = a2.fma(b0, c2_0);
-                c2_1 = a2.fma(b1, c2_1);
-                FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
-                c3_0 = a3.fma(b0, c3_0);
-                c3_1 = a3.fma(b1, c3_1);
-                FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
-                c4_0 = a4.fma(b0, c4_0);
-                c4_1 = a4.fma(b1, c4_1);
-                FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
-                c5_0 = a5.fma(b0, c5_0);
-                c5_1 = a5.fma(b1, c5_1);
-            }
-            FloatVector va = FloatVector.broadcast(S, alpha);
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float[] c, int cOff, int ldc) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            for (int i0 = 0; i0 < allRows; i0 += 6) {
+                int rows = Math.min(6, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+                FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+                FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+                // rows past the last valid one repeat it (their results are not stored): no row-count variants
+                int o1 = Math.min(1, rows - 1) * lda;
+                int o2 = Math.min(2, rows - 1) * lda;
+                int o3 = Math.min(3, rows - 1) * lda;
+                int o4 = Math.min(4, rows - 1) * lda;
+                int o5 = Math.min(5, rows - 1) * lda;
+                for (int p = ai, j = bOff, end = ai + kc; p < end; p++, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    c3_0 = a3.fma(b0, c3_0);
+                    c3_1 = a3.fma(b1, c3_1);
+                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    c4_0 = a4.fma(b0, c4_0);
+                    c4_1 = a4.fma(b1, c4_1);
+                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    c5_0 = a5.fma(b0, c5_0);
+                    c5_1 = a5.fma(b1, c5_1);
+                }
+                FloatVector va = FloatVector.broadcast(S, alpha);
             {
-                c0_0.mul(va).intoArray(c, cOff + 0 * ldc + 0 * L);
-                c0_1.mul(va).intoArray(c, cOff + 0 * ldc + 1 * L);
-            }
-            if (1 < rows) {
-                c1_0.mul(va).intoArray(c, cOff + 1 * ldc + 0 * L);
-                c1_1.mul(va).intoArray(c, cOff + 1 * ldc + 1 * L);
-            }
-            if (2 < rows) {
-                c2_0.mul(va).intoArray(c, cOff + 2 * ldc + 0 * L);
-                c2_1.mul(va).intoArray(c, cOff + 2 * ldc + 1 * L);
-            }
-            if (3 < rows) {
-                c3_0.mul(va).intoArray(c, cOff + 3 * ldc + 0 * L);
-                c3_1.mul(va).intoArray(c, cOff + 3 * ldc + 1 * L);
-            }
-            if (4 < rows) {
-                c4_0.mul(va).intoArray(c, cOff + 4 * ldc + 0 * L);
-                c4_1.mul(va).intoArray(c, cOff + 4 * ldc + 1 * L);
-            }
-            if (5 < rows) {
-                c5_0.mul(va).intoArray(c, cOff + 5 * ldc + 0 * L);
-                c5_1.mul(va).intoArray(c, cOff + 5 * ldc + 1 * L);
+                    c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
+                    c0_1.mul(va).intoArray(c, ci + 0 * ldc + 1 * L);
+                }
+                if (1 < rows) {
+                    c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
+                    c1_1.mul(va).intoArray(c, ci + 1 * ldc + 1 * L);
+                }
+                if (2 < rows) {
+                    c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
+                    c2_1.mul(va).intoArray(c, ci + 2 * ldc + 1 * L);
+                }
+                if (3 < rows) {
+                    c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
+                    c3_1.mul(va).intoArray(c, ci + 3 * ldc + 1 * L);
+                }
+                if (4 < rows) {
+                    c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
+                    c4_1.mul(va).intoArray(c, ci + 4 * ldc + 1 * L);
+                }
+                if (5 < rows) {
+                    c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
+                    c5_1.mul(va).intoArray(c, ci + 5 * ldc + 1 * L);
+                }
             }
         }
     }
@@ -342,74 +362,78 @@ final class Unpacked256 extends UnpackedKernel {
     /** 6 rows x 2 whole vectors; C = fma(acc, alpha, beta·C). */
     private static final class V2b extends Tile {
         @Override
-        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta,
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float beta,
                  float[] c, int cOff, int ldc) {
-            tile(kc, a, aOff, lda, rows, b, bOff, ldb, alpha, beta, c, cOff, ldc);
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, alpha, beta, c, cOff, ldc);
         }
 
         // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
         // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
         // (docs/decisions.md §2a).
-        private static void tile(int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta, float[] c, int cOff, int ldc) {
-            FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-            FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-            FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
-            FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
-            FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
-            FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
-            // rows past the last valid one repeat it (their results are not stored): no row-count variants
-            int o1 = Math.min(1, rows - 1) * lda;
-            int o2 = Math.min(2, rows - 1) * lda;
-            int o3 = Math.min(3, rows - 1) * lda;
-            int o4 = Math.min(4, rows - 1) * lda;
-            int o5 = Math.min(5, rows - 1) * lda;
-            for (int p = aOff, j = bOff, end = aOff + kc; p < end; p++, j += ldb) {
-                FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                FloatVector a0 = FloatVector.broadcast(S, a[p]);
-                c0_0 = a0.fma(b0, c0_0);
-                c0_1 = a0.fma(b1, c0_1);
-                FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
-                c1_0 = a1.fma(b0, c1_0);
-                c1_1 = a1.fma(b1, c1_1);
-                FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
-                c2_0 = a2.fma(b0, c2_0);
-                c2_1 = a2.fma(b1, c2_1);
-                FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
-                c3_0 = a3.fma(b0, c3_0);
-                c3_1 = a3.fma(b1, c3_1);
-                FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
-                c4_0 = a4.fma(b0, c4_0);
-                c4_1 = a4.fma(b1, c4_1);
-                FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
-                c5_0 = a5.fma(b0, c5_0);
-                c5_1 = a5.fma(b1, c5_1);
-            }
-            FloatVector va = FloatVector.broadcast(S, alpha);
-            FloatVector vb = FloatVector.broadcast(S, beta);
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float beta, float[] c, int cOff, int ldc) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            for (int i0 = 0; i0 < allRows; i0 += 6) {
+                int rows = Math.min(6, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+                FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+                FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+                // rows past the last valid one repeat it (their results are not stored): no row-count variants
+                int o1 = Math.min(1, rows - 1) * lda;
+                int o2 = Math.min(2, rows - 1) * lda;
+                int o3 = Math.min(3, rows - 1) * lda;
+                int o4 = Math.min(4, rows - 1) * lda;
+                int o5 = Math.min(5, rows - 1) * lda;
+                for (int p = ai, j = bOff, end = ai + kc; p < end; p++, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    c3_0 = a3.fma(b0, c3_0);
+                    c3_1 = a3.fma(b1, c3_1);
+                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    c4_0 = a4.fma(b0, c4_0);
+                    c4_1 = a4.fma(b1, c4_1);
+                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    c5_0 = a5.fma(b0, c5_0);
+                    c5_1 = a5.fma(b1, c5_1);
+                }
+                FloatVector va = FloatVector.broadcast(S, alpha);
+                FloatVector vb = FloatVector.broadcast(S, beta);
             {
-                c0_0.fma(va, FloatVector.fromArray(S, c, cOff + 0 * ldc + 0 * L).mul(vb)).intoArray(c, cOff + 0 * ldc + 0 * L);
-                c0_1.fma(va, FloatVector.fromArray(S, c, cOff + 0 * ldc + 1 * L).mul(vb)).intoArray(c, cOff + 0 * ldc + 1 * L);
-            }
-            if (1 < rows) {
-                c1_0.fma(va, FloatVector.fromArray(S, c, cOff + 1 * ldc + 0 * L).mul(vb)).intoArray(c, cOff + 1 * ldc + 0 * L);
-                c1_1.fma(va, FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L).mul(vb)).intoArray(c, cOff + 1 * ldc + 1 * L);
-            }
-            if (2 < rows) {
-                c2_0.fma(va, FloatVector.fromArray(S, c, cOff + 2 * ldc + 0 * L).mul(vb)).intoArray(c, cOff + 2 * ldc + 0 * L);
-                c2_1.fma(va, FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L).mul(vb)).intoArray(c, cOff + 2 * ldc + 1 * L);
-            }
-            if (3 < rows) {
-                c3_0.fma(va, FloatVector.fromArray(S, c, cOff + 3 * ldc + 0 * L).mul(vb)).intoArray(c, cOff + 3 * ldc + 0 * L);
-                c3_1.fma(va, FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L).mul(vb)).intoArray(c, cOff + 3 * ldc + 1 * L);
-            }
-            if (4 < rows) {
-                c4_0.fma(va, FloatVector.fromArray(S, c, cOff + 4 * ldc + 0 * L).mul(vb)).intoArray(c, cOff + 4 * ldc + 0 * L);
-                c4_1.fma(va, FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L).mul(vb)).intoArray(c, cOff + 4 * ldc + 1 * L);
-            }
-            if (5 < rows) {
-                c5_0.fma(va, FloatVector.fromArray(S, c, cOff + 5 * ldc + 0 * L).mul(vb)).intoArray(c, cOff + 5 * ldc + 0 * L);
-                c5_1.fma(va, FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L).mul(vb)).intoArray(c, cOff + 5 * ldc + 1 * L);
+                    c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
+                    c0_1.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 1 * L);
+                }
+                if (1 < rows) {
+                    c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
+                    c1_1.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 1 * L);
+                }
+                if (2 < rows) {
+                    c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
+                    c2_1.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 1 * L);
+                }
+                if (3 < rows) {
+                    c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
+                    c3_1.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 1 * L);
+                }
+                if (4 < rows) {
+                    c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
+                    c4_1.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 1 * L);
+                }
+                if (5 < rows) {
+                    c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
+                    c5_1.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 1 * L);
+                }
             }
         }
     }
@@ -417,73 +441,77 @@ final class Unpacked256 extends UnpackedKernel {
     /** 6 rows x the last of 2 vectors masked to {@code lastLanes} columns; C = alpha·acc (beta 0: C not read). */
     private static final class V2m extends Tile {
         @Override
-        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta,
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float beta,
                  float[] c, int cOff, int ldc) {
-            tile(kc, a, aOff, lda, rows, b, bOff, ldb, alpha, c, cOff, ldc, S.indexInRange(0, lastLanes));
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, alpha, c, cOff, ldc, S.indexInRange(0, lastLanes));
         }
 
         // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
         // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
         // (docs/decisions.md §2a).
-        private static void tile(int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float[] c, int cOff, int ldc, VectorMask<Float> m) {
-            FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-            FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-            FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
-            FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
-            FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
-            FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
-            // rows past the last valid one repeat it (their results are not stored): no row-count variants
-            int o1 = Math.min(1, rows - 1) * lda;
-            int o2 = Math.min(2, rows - 1) * lda;
-            int o3 = Math.min(3, rows - 1) * lda;
-            int o4 = Math.min(4, rows - 1) * lda;
-            int o5 = Math.min(5, rows - 1) * lda;
-            for (int p = aOff, j = bOff, end = aOff + kc; p < end; p++, j += ldb) {
-                FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L, m);
-                FloatVector a0 = FloatVector.broadcast(S, a[p]);
-                c0_0 = a0.fma(b0, c0_0);
-                c0_1 = a0.fma(b1, c0_1);
-                FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
-                c1_0 = a1.fma(b0, c1_0);
-                c1_1 = a1.fma(b1, c1_1);
-                FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
-                c2_0 = a2.fma(b0, c2_0);
-                c2_1 = a2.fma(b1, c2_1);
-                FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
-                c3_0 = a3.fma(b0, c3_0);
-                c3_1 = a3.fma(b1, c3_1);
-                FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
-                c4_0 = a4.fma(b0, c4_0);
-                c4_1 = a4.fma(b1, c4_1);
-                FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
-                c5_0 = a5.fma(b0, c5_0);
-                c5_1 = a5.fma(b1, c5_1);
-            }
-            FloatVector va = FloatVector.broadcast(S, alpha);
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float[] c, int cOff, int ldc, VectorMask<Float> m) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            for (int i0 = 0; i0 < allRows; i0 += 6) {
+                int rows = Math.min(6, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+                FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+                FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+                // rows past the last valid one repeat it (their results are not stored): no row-count variants
+                int o1 = Math.min(1, rows - 1) * lda;
+                int o2 = Math.min(2, rows - 1) * lda;
+                int o3 = Math.min(3, rows - 1) * lda;
+                int o4 = Math.min(4, rows - 1) * lda;
+                int o5 = Math.min(5, rows - 1) * lda;
+                for (int p = ai, j = bOff, end = ai + kc; p < end; p++, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L, m);
+                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    c3_0 = a3.fma(b0, c3_0);
+                    c3_1 = a3.fma(b1, c3_1);
+                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    c4_0 = a4.fma(b0, c4_0);
+                    c4_1 = a4.fma(b1, c4_1);
+                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    c5_0 = a5.fma(b0, c5_0);
+                    c5_1 = a5.fma(b1, c5_1);
+                }
+                FloatVector va = FloatVector.broadcast(S, alpha);
             {
-                c0_0.mul(va).intoArray(c, cOff + 0 * ldc + 0 * L);
-                c0_1.mul(va).intoArray(c, cOff + 0 * ldc + 1 * L, m);
-            }
-            if (1 < rows) {
-                c1_0.mul(va).intoArray(c, cOff + 1 * ldc + 0 * L);
-                c1_1.mul(va).intoArray(c, cOff + 1 * ldc + 1 * L, m);
-            }
-            if (2 < rows) {
-                c2_0.mul(va).intoArray(c, cOff + 2 * ldc + 0 * L);
-                c2_1.mul(va).intoArray(c, cOff + 2 * ldc + 1 * L, m);
-            }
-            if (3 < rows) {
-                c3_0.mul(va).intoArray(c, cOff + 3 * ldc + 0 * L);
-                c3_1.mul(va).intoArray(c, cOff + 3 * ldc + 1 * L, m);
-            }
-            if (4 < rows) {
-                c4_0.mul(va).intoArray(c, cOff + 4 * ldc + 0 * L);
-                c4_1.mul(va).intoArray(c, cOff + 4 * ldc + 1 * L, m);
-            }
-            if (5 < rows) {
-                c5_0.mul(va).intoArray(c, cOff + 5 * ldc + 0 * L);
-                c5_1.mul(va).intoArray(c, cOff + 5 * ldc + 1 * L, m);
+                    c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
+                    c0_1.mul(va).intoArray(c, ci + 0 * ldc + 1 * L, m);
+                }
+                if (1 < rows) {
+                    c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
+                    c1_1.mul(va).intoArray(c, ci + 1 * ldc + 1 * L, m);
+                }
+                if (2 < rows) {
+                    c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
+                    c2_1.mul(va).intoArray(c, ci + 2 * ldc + 1 * L, m);
+                }
+                if (3 < rows) {
+                    c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
+                    c3_1.mul(va).intoArray(c, ci + 3 * ldc + 1 * L, m);
+                }
+                if (4 < rows) {
+                    c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
+                    c4_1.mul(va).intoArray(c, ci + 4 * ldc + 1 * L, m);
+                }
+                if (5 < rows) {
+                    c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
+                    c5_1.mul(va).intoArray(c, ci + 5 * ldc + 1 * L, m);
+                }
             }
         }
     }
@@ -491,74 +519,78 @@ final class Unpacked256 extends UnpackedKernel {
     /** 6 rows x the last of 2 vectors masked to {@code lastLanes} columns; C = fma(acc, alpha, beta·C). */
     private static final class V2mb extends Tile {
         @Override
-        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta,
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float beta,
                  float[] c, int cOff, int ldc) {
-            tile(kc, a, aOff, lda, rows, b, bOff, ldb, alpha, beta, c, cOff, ldc, S.indexInRange(0, lastLanes));
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, alpha, beta, c, cOff, ldc, S.indexInRange(0, lastLanes));
         }
 
         // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
         // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
         // (docs/decisions.md §2a).
-        private static void tile(int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha, float beta, float[] c, int cOff, int ldc, VectorMask<Float> m) {
-            FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-            FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-            FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
-            FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
-            FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
-            FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
-            // rows past the last valid one repeat it (their results are not stored): no row-count variants
-            int o1 = Math.min(1, rows - 1) * lda;
-            int o2 = Math.min(2, rows - 1) * lda;
-            int o3 = Math.min(3, rows - 1) * lda;
-            int o4 = Math.min(4, rows - 1) * lda;
-            int o5 = Math.min(5, rows - 1) * lda;
-            for (int p = aOff, j = bOff, end = aOff + kc; p < end; p++, j += ldb) {
-                FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L, m);
-                FloatVector a0 = FloatVector.broadcast(S, a[p]);
-                c0_0 = a0.fma(b0, c0_0);
-                c0_1 = a0.fma(b1, c0_1);
-                FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
-                c1_0 = a1.fma(b0, c1_0);
-                c1_1 = a1.fma(b1, c1_1);
-                FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
-                c2_0 = a2.fma(b0, c2_0);
-                c2_1 = a2.fma(b1, c2_1);
-                FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
-                c3_0 = a3.fma(b0, c3_0);
-                c3_1 = a3.fma(b1, c3_1);
-                FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
-                c4_0 = a4.fma(b0, c4_0);
-                c4_1 = a4.fma(b1, c4_1);
-                FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
-                c5_0 = a5.fma(b0, c5_0);
-                c5_1 = a5.fma(b1, c5_1);
-            }
-            FloatVector va = FloatVector.broadcast(S, alpha);
-            FloatVector vb = FloatVector.broadcast(S, beta);
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float beta, float[] c, int cOff, int ldc, VectorMask<Float> m) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            for (int i0 = 0; i0 < allRows; i0 += 6) {
+                int rows = Math.min(6, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+                FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+                FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+                // rows past the last valid one repeat it (their results are not stored): no row-count variants
+                int o1 = Math.min(1, rows - 1) * lda;
+                int o2 = Math.min(2, rows - 1) * lda;
+                int o3 = Math.min(3, rows - 1) * lda;
+                int o4 = Math.min(4, rows - 1) * lda;
+                int o5 = Math.min(5, rows - 1) * lda;
+                for (int p = ai, j = bOff, end = ai + kc; p < end; p++, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L, m);
+                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    c3_0 = a3.fma(b0, c3_0);
+                    c3_1 = a3.fma(b1, c3_1);
+                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    c4_0 = a4.fma(b0, c4_0);
+                    c4_1 = a4.fma(b1, c4_1);
+                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    c5_0 = a5.fma(b0, c5_0);
+                    c5_1 = a5.fma(b1, c5_1);
+                }
+                FloatVector va = FloatVector.broadcast(S, alpha);
+                FloatVector vb = FloatVector.broadcast(S, beta);
             {
-                c0_0.fma(va, FloatVector.fromArray(S, c, cOff + 0 * ldc + 0 * L).mul(vb)).intoArray(c, cOff + 0 * ldc + 0 * L);
-                c0_1.fma(va, FloatVector.fromArray(S, c, cOff + 0 * ldc + 1 * L, m).mul(vb)).intoArray(c, cOff + 0 * ldc + 1 * L, m);
-            }
-            if (1 < rows) {
-                c1_0.fma(va, FloatVector.fromArray(S, c, cOff + 1 * ldc + 0 * L).mul(vb)).intoArray(c, cOff + 1 * ldc + 0 * L);
-                c1_1.fma(va, FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L, m).mul(vb)).intoArray(c, cOff + 1 * ldc + 1 * L, m);
-            }
-            if (2 < rows) {
-                c2_0.fma(va, FloatVector.fromArray(S, c, cOff + 2 * ldc + 0 * L).mul(vb)).intoArray(c, cOff + 2 * ldc + 0 * L);
-                c2_1.fma(va, FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L, m).mul(vb)).intoArray(c, cOff + 2 * ldc + 1 * L, m);
-            }
-            if (3 < rows) {
-                c3_0.fma(va, FloatVector.fromArray(S, c, cOff + 3 * ldc + 0 * L).mul(vb)).intoArray(c, cOff + 3 * ldc + 0 * L);
-                c3_1.fma(va, FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L, m).mul(vb)).intoArray(c, cOff + 3 * ldc + 1 * L, m);
-            }
-            if (4 < rows) {
-                c4_0.fma(va, FloatVector.fromArray(S, c, cOff + 4 * ldc + 0 * L).mul(vb)).intoArray(c, cOff + 4 * ldc + 0 * L);
-                c4_1.fma(va, FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L, m).mul(vb)).intoArray(c, cOff + 4 * ldc + 1 * L, m);
-            }
-            if (5 < rows) {
-                c5_0.fma(va, FloatVector.fromArray(S, c, cOff + 5 * ldc + 0 * L).mul(vb)).intoArray(c, cOff + 5 * ldc + 0 * L);
-                c5_1.fma(va, FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L, m).mul(vb)).intoArray(c, cOff + 5 * ldc + 1 * L, m);
+                    c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
+                    c0_1.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L, m).mul(vb)).intoArray(c, ci + 0 * ldc + 1 * L, m);
+                }
+                if (1 < rows) {
+                    c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
+                    c1_1.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L, m).mul(vb)).intoArray(c, ci + 1 * ldc + 1 * L, m);
+                }
+                if (2 < rows) {
+                    c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
+                    c2_1.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L, m).mul(vb)).intoArray(c, ci + 2 * ldc + 1 * L, m);
+                }
+                if (3 < rows) {
+                    c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
+                    c3_1.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L, m).mul(vb)).intoArray(c, ci + 3 * ldc + 1 * L, m);
+                }
+                if (4 < rows) {
+                    c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
+                    c4_1.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L, m).mul(vb)).intoArray(c, ci + 4 * ldc + 1 * L, m);
+                }
+                if (5 < rows) {
+                    c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
+                    c5_1.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L, m).mul(vb)).intoArray(c, ci + 5 * ldc + 1 * L, m);
+                }
             }
         }
     }

@@ -30,7 +30,7 @@ abstract class UnpackedKernel {
 
     /** One tile shape: {@link #panel}'s arguments. */
     abstract static class Tile {
-        abstract void run(int lastLanes, int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb, float alpha,
+        abstract void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha,
                           float beta, float[] c, int cOff, int ldc);
     }
 
@@ -42,14 +42,15 @@ abstract class UnpackedKernel {
     abstract Tile[] tiles();
 
     /**
-     * C[i, j] for {@code rows} (1..{@link #rows}) rows and {@code vectors} vectors of columns, the last one holding
+     * C[i, j] for {@code allRows} rows (in panels of {@link #rows}, the last one short where they do not divide) and
+     * {@code vectors} vectors of columns, the last one holding
      * {@code lastLanes} (1..lanes) columns: {@code op(A)[i, p] = a[aOff + i·lda + p]},
      * {@code op(B)[p, j] = b[bOff + p·ldb + j]}, {@code C[i, j] = c[cOff + i·ldc + j]}, p in [0, kc). The masked
      * last vector's unset lanes may lie past an array's end (they are neither read nor written).
      */
-    final void panel(int vectors, int lastLanes, int kc, float[] a, int aOff, int lda, int rows, float[] b, int bOff, int ldb,
+    final void panel(int vectors, int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb,
                      float alpha, float beta, float[] c, int cOff, int ldc) {
-        tiles[4 * (vectors - 1) + (lastLanes == lanes ? 0 : 2) + (beta == 0f ? 0 : 1)].run(lastLanes, kc, a, aOff, lda, rows, b, bOff, ldb, alpha, beta, c, cOff, ldc);
+        tiles[4 * (vectors - 1) + (lastLanes == lanes ? 0 : 2) + (beta == 0f ? 0 : 1)].run(lastLanes, kc, a, aOff, lda, allRows, b, bOff, ldb, alpha, beta, c, cOff, ldc);
     }
 
     /** The kernels of a vector width (128, 256 or 512). */
