@@ -8,8 +8,9 @@ package org.vectorgrad.backend.vector.gemm;
  * the same bits. Generated per vector width by {@code tools/gen_kernels.py}. Stateless; thread-safe.
  *
  * <p>Each tile shape is its own class, called through {@link #tiles}'s array: a call site that meets several
- * shapes stays a virtual call, so C2 compiles every tile on its own. With all of them behind one switch, C2 inlined
- * them into one method, ran out of nodes and left it interpreted (hundreds of times slower).
+ * shapes stays a virtual call, so C2 compiles every tile on its own. With all of them behind one switch (and both
+ * store forms in one method), 64x64x64 stayed hundreds of times slower through a whole measurement; why was not
+ * diagnosed (docs/decisions.md §2a).
  */
 abstract class UnpackedKernel {
     /** Rows of C per panel. */
