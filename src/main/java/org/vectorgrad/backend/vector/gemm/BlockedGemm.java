@@ -154,7 +154,10 @@ public final class BlockedGemm extends Gemm {
             if (parallel && mBlocks >= threads) mBlocks = Math.max(2 * threads, ceilDiv(mBlocks, threads) * threads);
             mcEff = ceilDiv(ceilDiv(m, mBlocks), mr) * mr;
             mBlocks = ceilDiv(m, mcEff);
-            int nBlocks = ceilDiv(n, blocking.nc());
+            // NC bounds the B block that the staged path's ir sweeps reread; the one-row-block path packs each B
+            // micro-panel just before use and has no B block, so it takes every column at once (more column blocks
+            // would only pack op(A) again for each).
+            int nBlocks = mBlocks == 1 ? 1 : ceilDiv(n, blocking.nc());
             int ncEff = ceilDiv(ceilDiv(n, nBlocks), nr) * nr;
             nBlocks = ceilDiv(n, ncEff);
             kBlocks = ceilDiv(k, blocking.kc());

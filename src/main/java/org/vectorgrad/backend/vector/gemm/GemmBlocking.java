@@ -51,6 +51,13 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc) {
     public static final int KC_NARROW = 1024;
 
     /**
+     * Deepest panel of the 512-bit 12 x 32 tile: with {@code ir} outside {@code jr} its A micro-panel (12 x KC) is
+     * what stays in L1, and a deeper panel means fewer passes over C; 512 with the B block in half of L2 measured
+     * 1.03-1.08x over 384 at 1024³ on the Xeon (docs/decisions.md §2q).
+     */
+    public static final int KC_WIDE = 512;
+
+    /**
      * The table for a vector width and per-core L1d, per-core L2 and shared L3 sizes in bytes.
      * <ul>
      *   <li>MR x NR fits the register file as C2 allocates it: 32 zmm hold 12x2 accumulators + 2 B vectors + the
@@ -61,10 +68,12 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc) {
      *   <li>KC = {@value #KC} for the two-vector tiles: the B micro-panel (KC x NR) need not fit L1, since the
      *       kernel reads it from L2 at ~15 bytes per cycle, far below L2's bandwidth, and a deeper panel halves the C
      *       tile's load/store traffic and the per-panel overhead. {@code l1} only bounds it for tiny L1s. The
-     *       256-bit 12 x 8 tile goes deeper, its B micro-panel filling half of L1 up to {@value #KC_NARROW}.</li>
-     *   <li>MC keeps the packed A block (MC x KC) in half of L2 (for the 12 x 8 tile's deeper panels: the rows of a
+     *       256-bit 12 x 8 tile goes deeper, its B micro-panel filling half of L1 up to {@value #KC_NARROW}; the
+     *       512-bit 12 x 32 tile goes up to {@value #KC_WIDE} where its A micro-panel fits half of L1.</li>
+     *   <li>MC keeps the packed A block (MC x KC) in half of L2 (for deeper panels: the rows of a
      *       {@value #KC}-deep one, within 3/4 of L2); NC the packed B block (KC x NC) in a quarter of L3, capped at
-     *       4096.</li>
+     *       4096, and for the 512-bit tile in half of L2. Only products of several row blocks use NC: one row block
+     *       packs its B micro-panels one at a time.</li>
      * </ul>
      */
     public static GemmBlocking forCaches(int bits, long l1, long l2, long l3) {
@@ -72,15 +81,25 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc) {
         int nr = nrFor(bits, mr);
         // The 12 x 8 tile at 256 bits: KC up to KC_NARROW with the B micro-panel (KC x NR floats) in half of L1
         // (768 on a 48 KiB L1, 512 on Zen's 32 KiB); every other tile KC, or less where 2 x L1 holds less.
+        // The 512-bit 12 x 32 tile goes deeper than KC where its A micro-panel (MR x KC floats, the L1-resident
+        // operand of an ir sweep) still fits half of L1, up to KC_WIDE (the Xeon's 48 KiB: 512; Zen 4's 32 KiB: KC).
+        boolean wide = bits == 512 && mr == 12;
+        int deepest = wide ? (int) Math.max(KC, Math.min(KC_WIDE, roundDownLong(l1 / 2 / (mr * 4L), 16))) : KC;
         int kc = nr == 8 && mr == 12
                 ? (int) Math.max(64, Math.min(KC_NARROW, roundDownLong(l1 / 2 / (nr * 4L), 16)))
-                : (int) Math.max(64, Math.min(KC, roundDownLong(l1 * 2 / (nr * 4L), 16)));
+                : (int) Math.max(64, Math.min(deepest, roundDownLong(l1 * 2 / (nr * 4L), 16)));
         // MC as for a KC-deep panel (A block in half of L2); a deeper panel (the 12 x 8 tile) keeps those rows while
         // its A block stays within 3/4 of L2: fewer rows per block would split M = 128 in two and double the packing
         // of op(B) on two threads (§2h: Zen 3's MC 120 instead of 168 measured 0.91-0.95 at 2 threads)
         long rows = Math.min(l2 / 2 / (Math.min(kc, KC) * 4L), l2 * 3 / 4 / (kc * 4L));
         int mc = clamp(roundDown((int) Math.min(Integer.MAX_VALUE, rows), mr), mr * 4, roundDown(2048, mr));
-        int nc = clamp(roundDown((int) Math.min(Integer.MAX_VALUE, l3 / 4 / (kc * 4L)), nr), nr * 8, 4096);
+        // NC: the packed B block (KC x NC) in a quarter of L3, capped at 4096; for the 512-bit tile also in half of
+        // L2, which every ir sweep of the staged path rereads at 128 bytes per 24 FMAs (twice the 256-bit tile's
+        // rate per cycle). Under the AVX2 proxy a B block of half of L2 measured 0.92-0.95 of one in L3 (op(A) is
+        // then packed once per column block), so the narrower tiles keep the L3 bound (docs/decisions.md §2q).
+        long ncCap = l3 / 4 / (kc * 4L);
+        if (wide) ncCap = Math.min(ncCap, l2 / 2 / (kc * 4L));
+        int nc = clamp(roundDown((int) Math.min(Integer.MAX_VALUE, ncCap), nr), nr * 8, 4096);
         return new GemmBlocking(bits, mr, nr, kc, mc, nc);
     }
 

@@ -12,13 +12,17 @@ class GemmBlockingTest {
     @Test
     void avx512XeonTable() {
         GemmBlocking b = GemmBlocking.forCaches(512, 48 << 10, 2 << 20, 32 << 20);
-        assertEquals(new GemmBlocking(512, 12, 32, 384, 672, 4096), b);
+        // KC: the 12 x 512 A micro-panel fills half of the 48 KiB L1; NC: the 512 x 512 B block half of L2
+        assertEquals(new GemmBlocking(512, 12, 32, 512, 672, 512), b);
+        assertInvariants(b, 48 << 10, 2 << 20);
+        assertTrue((long) b.kc() * b.nc() * 4 <= (1 << 20), "B block in half of L2: " + b);
     }
 
     @Test
     void avx512Zen4Table() {
         GemmBlocking b = GemmBlocking.forCaches(512, 32 << 10, 1 << 20, 32 << 20);
-        assertEquals(new GemmBlocking(512, 12, 32, 384, 336, 4096), b);
+        // a 12 x 384 A micro-panel is more than half of a 32 KiB L1: KC stays 384; the B block in half of L2: 320
+        assertEquals(new GemmBlocking(512, 12, 32, 384, 336, 320), b);
         assertInvariants(b, 32 << 10, 1 << 20);
     }
 
@@ -44,8 +48,11 @@ class GemmBlockingTest {
         assertEquals(new GemmBlocking(256, 12, 8, 768, 504, 2728), b);
         assertInvariants(b, 48 << 10, 2 << 20);
         assertEquals(GemmBlocking.KC_NARROW, GemmBlocking.forCaches(256, 1 << 20, 8 << 20, 32 << 20).kc());
-        // the two-vector tiles keep KC whatever the L1
-        assertEquals(GemmBlocking.KC, GemmBlocking.forCaches(512, 1 << 20, 8 << 20, 32 << 20).kc());
+        // the two-vector tiles go no deeper than KC_WIDE (512 bits) or KC (128 bits) whatever the L1
+        assertEquals(GemmBlocking.KC_WIDE, GemmBlocking.forCaches(512, 1 << 20, 8 << 20, 32 << 20).kc());
+        assertEquals(GemmBlocking.KC, GemmBlocking.forCaches(128, 1 << 20, 8 << 20, 32 << 20).kc());
+        // and a small L1 still bounds them: 2 x 16 KiB over 32 columns x 4 bytes
+        assertEquals(256, GemmBlocking.forCaches(512, 16 << 10, 1 << 20, 32 << 20).kc());
     }
 
     @Test
