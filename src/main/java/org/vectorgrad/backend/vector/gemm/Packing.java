@@ -78,7 +78,10 @@ final class Packing {
                 int p = 0;
                 // Register transposes spill zeros past each row; ir ascends, so the next panel overwrites them.
                 if (tr != null && valid == mr && tr.mr == mr) {
-                    for (; p + tr.lanes <= kc; p += tr.lanes) tr.mrRows(a, src + p, lda, dst, base + p * mr, mr);
+                    // the panel as one run of blocks along p: the transposes' constants are set up once
+                    int blocks = kc / tr.lanes;
+                    tr.mrRowsRun(a, src, lda, dst, base, mr, blocks);
+                    p = blocks * tr.lanes;
                 } else if (tr != null && valid == mr && mr == tr.lanes + tr.mr) {
                     // 12 rows of 8-lane transposes (256 bits), each part as one run of blocks along p, so the
                     // transposes' constants and index checks are set up once per panel (decisions §2k): rows 8..11 of
@@ -130,10 +133,9 @@ final class Packing {
                 } else if (tr != null && valid == nr && nr % tr.lanes == 0) {
                     // several vectors of columns (512 bits): block by block, so each destination row is written whole
                     // before the next (runs per column group would write every row twice, half at a time)
-                    int lanes = tr.lanes;
-                    for (; p + lanes <= kc; p += lanes) {
-                        for (int h = 0; h < nr; h += lanes) tr.full(b, src + h * ldb + p, ldb, dst, base + p * nr + h, nr);
-                    }
+                    int blocks = kc / tr.lanes;
+                    tr.panelRun(b, src, ldb, dst, base, nr, blocks);
+                    p = blocks * tr.lanes;
                 }
                 for (; p < kc; p++) {
                     int d = base + p * nr;

@@ -44,6 +44,18 @@ abstract class Transposer {
         for (int i = 0; i < blocks; i++) mrRows(src, srcOff + i * lanes, ld, dst, dstOff + i * lanes * stride, stride);
     }
 
+    /**
+     * A transposed op(B) panel {@code stride} floats wide ({@code stride / lanes} source row groups): for each of
+     * {@code blocks} consecutive blocks along the source rows, group h's {@code lanes} rows from
+     * {@code srcOff + h·lanes·ld + i·lanes} go to columns {@code h·lanes..} of destination rows
+     * {@code dstOff + i·lanes·stride + q·stride}, each destination row written whole before the next block.
+     */
+    void panelRun(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int blocks) {
+        for (int i = 0; i < blocks; i++) {
+            for (int h = 0; h < stride; h += lanes) full(src, srcOff + i * lanes + h * ld, ld, dst, dstOff + i * lanes * stride + h, stride);
+        }
+    }
+
     /** The transposer for a vector width, or null (128-bit: packing stays scalar). */
     static Transposer create(int bits) {
         return switch (bits) {

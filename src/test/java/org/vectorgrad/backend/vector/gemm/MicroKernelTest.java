@@ -123,6 +123,21 @@ class MicroKernelTest {
                 for (int r = lanes; r < stride; r++) assertEquals(0f, dst3[1 + q * stride + r], bits + " fullRun: untouched beyond the row");
                 for (int r = 0; r < t.mr; r++) assertEquals(src3[3 + r * wide + q], dst4[q * t.mr + r], bits + " mrRowsRun q=" + q + " r=" + r);
             }
+            // a transposed op(B) panel two vectors wide: source rows [0, lanes) to columns [0, lanes) of each
+            // destination row, rows [lanes, 2·lanes) to columns [lanes, 2·lanes); values moved bit for bit (a NaN
+            // payload, -0, infinities)
+            float[] src5 = random(rng, 2 * lanes * wide);
+            src5[3] = Float.intBitsToFloat(0x7fc12345);
+            src5[4 + wide] = -0f;
+            src5[5 + (lanes + 1) * wide] = Float.NEGATIVE_INFINITY;
+            float[] dst5 = new float[blocks * lanes * stride + Transposer.SLACK];
+            t.panelRun(src5, 3, wide, dst5, 2, stride, blocks);
+            for (int q = 0; q < blocks * lanes; q++) {
+                for (int j = 0; j < stride; j++) {
+                    assertEquals(Float.floatToRawIntBits(src5[3 + j * wide + q]), Float.floatToRawIntBits(dst5[2 + q * stride + j]),
+                            bits + " panelRun q=" + q + " j=" + j);
+                }
+            }
         }
     }
 }
