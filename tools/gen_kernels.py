@@ -301,10 +301,6 @@ def gen_transpose(bits, mr):
             w(f"{ind}{names[q]}.reinterpretAsFloats().intoArray(dst, {do} + {q} * stride);")
 
     def body(rows, ind="        ", so="srcOff", do="dstOff"):
-        if not blend:
-            w(f"{ind}IntVector zlo = IntVector.fromArray(I, ZLO, 0), zhi = IntVector.fromArray(I, ZHI, 0);")
-            zipBody(rows, ind, so, do)
-            return
         for r in range(L):
             if r < rows:
                 w(f"{ind}FloatVector r{r} = FloatVector.fromArray(S, src, {so} + {r} * ld);")
@@ -352,14 +348,20 @@ def gen_transpose(bits, mr):
 
     w("    @Override")
     w("    void full(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride) {")
-    body(L)
+    if blend:
+        body(L)
+    else:
+        w("        fullRun(src, srcOff, ld, dst, dstOff, stride, 1); // the packers call the runs; one body to keep")
     w("    }")
     w("")
     w("    @Override")
     w("    void mrRows(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride) {")
     # Full-width stores in ascending q: each one spills lanes mr..L-1 (zeros) into the next destination row, which
     # the next store then overwrites; a masked store measured 11 ns per element against 0.3 for this.
-    body(mr)
+    if blend:
+        body(mr)
+    else:
+        w("        mrRowsRun(src, srcOff, ld, dst, dstOff, stride, 1);")
     w("    }")
     if not blend:
         w("")
