@@ -14,7 +14,7 @@ OUT = "src/main/java/org/vectorgrad/backend/vector/gemm"
 # docs/decisions.md says which one each width uses: 12 x 2 vectors for 512-bit (32 zmm registers); 12 x 1 vector for
 # 256-bit (16 ymm registers: 12 accumulators + 1 B vector + the broadcasts C2 hoists fit, 6 x 2 spilled one and
 # 4 x 2 has only 8 FMA chains, exactly FMA latency x ports, so any stall shows); 4 x 2 for 128-bit.
-SHAPES = [(512, 8, 1), (512, 12, 1), (256, 6, 1), (256, 4, 1), (256, 12, 1, 1), (128, 6, 1), (128, 4, 1)]
+SHAPES = [(512, 8, 1), (512, 12, 1), (256, 6, 1), (256, 5, 1), (256, 4, 1), (256, 12, 1, 1), (128, 6, 1), (128, 4, 1)]
 # Row subsets with their own loop, for a last micro-panel with few valid rows (M = 64 is five panels of 12 and one
 # of 4; M = 128 ends with 8): the padding rows would cost as much as real ones. docs/decisions.md §2c.
 # Kernels that write full tiles into C straight from their accumulators (MicroKernel.runStore): the 12-row tiles
@@ -209,10 +209,10 @@ if __name__ == "__main__":
 
 # ---- register transposes for the packers ---------------------------------------------------------------
 # (bits, partial row count): the full L x L transpose plus one with `rows` < L source rows (MR of that width).
-TRANSPOSES = [(512, 12), (256, 4)]
+TRANSPOSES = [(512, 12), (256, 4, 5)]
 
 
-def gen_transpose(bits, mr):
+def gen_transpose(bits, mr, *extra):
     """One transposer class. At 512 bits each stage is the two-vector {@code selectFrom} (one vpermt2ps). Below that
     it is a single-vector permute and a blend per output row: without AVX-512 there is no two-source permute, and C2
     lowered each two-vector selectFrom to two vpermps, a vblendvps and a per-call conversion and check of the float
@@ -379,13 +379,27 @@ def gen_transpose(bits, mr):
     w("    void mrRowsRun(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int blocks) {")
     run(mr)
     w("    }")
+    for rows in extra:
+        # another partial row count: the MR of a second tile of this width (the 256-bit 5 x 16 tile next to 12 x 8)
+        w("")
+        w("    @Override")
+        w("    boolean hasRows(int rows) { return rows == mr || rows == %d; }" % rows)
+        w("")
+        w("    @Override")
+        w("    void rowsRun(int rows, float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int blocks) {")
+        w("        if (rows != %d) {" % rows)
+        w("            super.rowsRun(rows, src, srcOff, ld, dst, dstOff, stride, blocks);")
+        w("            return;")
+        w("        }")
+        run(rows)
+        w("    }")
     w("}")
     return name, "\n".join(out) + "\n"
 
 
 if __name__ == "__main__":
-    for bits, mr in TRANSPOSES:
-        name, src = gen_transpose(bits, mr)
+    for bits, mr, *extra in TRANSPOSES:
+        name, src = gen_transpose(bits, mr, *extra)
         with open(os.path.join(OUT, name + ".java"), "w") as f:
             f.write(src)
         print("wrote", name)
@@ -492,7 +506,7 @@ if __name__ == "__main__":
 MANIFEST = "tools/gen_kernels.sha256"
 
 if __name__ == "__main__":
-    names = [gen(b, m, u, *nv)[0] for b, m, u, *nv in SHAPES] + [gen_transpose(b, m)[0] for b, m in TRANSPOSES] + [gen_unpacked(*u)[0] for u in UNPACKED]
+    names = [gen(b, m, u, *nv)[0] for b, m, u, *nv in SHAPES] + [gen_transpose(b, m, *x)[0] for b, m, *x in TRANSPOSES] + [gen_unpacked(*u)[0] for u in UNPACKED]
     with open(MANIFEST, "w") as f:
         for name in sorted(names):
             path = os.path.join(OUT, name + ".java")

@@ -39,6 +39,10 @@ class GemmTest {
             // Tiny blocks: many NC/KC/MC iterations, partial blocks of every kind.
             out.add(Arguments.of(real.with(real.mr(), 8, 2 * real.mr(), 2 * real.nr())));
         }
+        // the 256-bit 12 x 8 tile, kept for measurements (one vector of columns, fused stores, partial-row loops)
+        GemmBlocking twelve = VectorBackend.blockingFor(256).with(12, 768, 504, 2728);
+        out.add(Arguments.of(twelve));
+        out.add(Arguments.of(twelve.with(12, 8, 24, 16)));
         return out.stream();
     }
 

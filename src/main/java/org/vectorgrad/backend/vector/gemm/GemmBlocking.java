@@ -44,9 +44,9 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc) {
     public static final int KC = 384;
 
     /**
-     * Deepest panel of the one-vector-wide 256-bit tile (12 x 8): its B micro-panel is a quarter of the 512-bit
-     * one's, and a k step is 12 vector FMAs instead of 24, so the tile's C loads and stores weigh twice as much per
-     * FMA; a deeper panel amortizes them (docs/decisions.md §2h: KC 768 gave 1.02-1.07x over 384 under the AVX2 proxy).
+     * Deepest panel of the 256-bit 5 x 16 tile: a k step is 10 vector FMAs instead of the 512-bit tile's 24, so the
+     * tile's C loads and stores weigh more per FMA and a deeper panel amortizes them; its B micro-panel (KC x 16
+     * floats) may fill L1 (docs/decisions.md §2t: KC 640-768 gave 1.02-1.04x over 384 under the AVX2 proxy on Zen 5).
      */
     public static final int KC_NARROW = 1024;
 
@@ -62,13 +62,15 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc) {
      * <ul>
      *   <li>MR x NR fits the register file as C2 allocates it: 32 zmm hold 12x2 accumulators + 2 B vectors + the
      *       broadcasts C2 hoists (MR 14 spills). With 16 ymm registers (AVX2, or {@code -XX:UseAVX=2}) the tile is
-     *       12 x 1 vector: 12 accumulators + 1 B vector + 3 broadcasts fit (6x2 accumulators + 2 B vectors left C2
-     *       one register short and it spilled an accumulator inside the k loop; 4x2 fits but its 8 FMA chains are
-     *       exactly FMA latency x ports, so it ran ~9 % below 12 x 1, docs/decisions.md §2b). 128-bit: 4 x 2.</li>
+     *       5 x 2 vectors: 10 accumulators + 2 B vectors + the 3 broadcasts C2 hoists fit, and a k step loads 7
+     *       vectors for 10 FMAs. The 12 x 1 tile (12 FMAs, 13 loads: every broadcast is a load) is bound by CPUs
+     *       that issue two vector loads per cycle (AMD Zen, Intel before Ice Lake) at 12/13 of the FMA peak; 6x2
+     *       spills an accumulator (C2 hoists a third broadcast); 4x2 has only 8 FMA chains, exactly FMA latency x
+     *       ports (docs/decisions.md §2b, §2t). 128-bit: 4 x 2.</li>
      *   <li>KC = {@value #KC} for the two-vector tiles: the B micro-panel (KC x NR) need not fit L1, since the
      *       kernel reads it from L2 at ~15 bytes per cycle, far below L2's bandwidth, and a deeper panel halves the C
      *       tile's load/store traffic and the per-panel overhead. {@code l1} only bounds it for tiny L1s. The
-     *       256-bit 12 x 8 tile goes deeper, its B micro-panel filling half of L1 up to {@value #KC_NARROW}; the
+     *       256-bit 5 x 16 tile goes deeper, its B micro-panel filling L1 up to {@value #KC_NARROW}; the
      *       512-bit 12 x 32 tile goes up to {@value #KC_WIDE} where its A micro-panel fits half of L1.</li>
      *   <li>MC keeps the packed A block (MC x KC) in half of L2 (for deeper panels: the rows of a
      *       {@value #KC}-deep one, within 3/4 of L2); NC the packed B block (KC x NC) in a quarter of L3, capped at
@@ -77,18 +79,18 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc) {
      * </ul>
      */
     public static GemmBlocking forCaches(int bits, long l1, long l2, long l3) {
-        int mr = bits == 128 ? 4 : 12;
+        int mr = bits == 128 ? 4 : bits == 256 ? 5 : 12;
         int nr = nrFor(bits, mr);
-        // The 12 x 8 tile at 256 bits: KC up to KC_NARROW with the B micro-panel (KC x NR floats) in half of L1
-        // (768 on a 48 KiB L1, 512 on Zen's 32 KiB); every other tile KC, or less where 2 x L1 holds less.
+        // The 5 x 16 tile at 256 bits: KC up to KC_NARROW with the B micro-panel (KC x NR floats) in L1 (768 on a
+        // 48 KiB L1, 512 on Zen 3's 32 KiB); every other tile KC, or less where 2 x L1 holds less.
         // The 512-bit 12 x 32 tile goes deeper than KC where its A micro-panel (MR x KC floats, the L1-resident
         // operand of an ir sweep) still fits half of L1, up to KC_WIDE (the Xeon's 48 KiB: 512; Zen 4's 32 KiB: KC).
         boolean wide = bits == 512 && mr == 12;
         int deepest = wide ? (int) Math.max(KC, Math.min(KC_WIDE, roundDownLong(l1 / 2 / (mr * 4L), 16))) : KC;
-        int kc = nr == 8 && mr == 12
-                ? (int) Math.max(64, Math.min(KC_NARROW, roundDownLong(l1 / 2 / (nr * 4L), 16)))
+        int kc = bits == 256
+                ? (int) Math.max(64, Math.min(KC_NARROW, roundDownLong(l1 / (nr * 4L), 16)))
                 : (int) Math.max(64, Math.min(deepest, roundDownLong(l1 * 2 / (nr * 4L), 16)));
-        // MC as for a KC-deep panel (A block in half of L2); a deeper panel (the 12 x 8 tile) keeps those rows while
+        // MC as for a KC-deep panel (A block in half of L2); a deeper panel (the 256-bit tile) keeps those rows while
         // its A block stays within 3/4 of L2: fewer rows per block would split M = 128 in two and double the packing
         // of op(B) on two threads (§2h: Zen 3's MC 120 instead of 168 measured 0.91-0.95 at 2 threads)
         long rows = Math.min(l2 / 2 / (Math.min(kc, KC) * 4L), l2 * 3 / 4 / (kc * 4L));

@@ -89,6 +89,7 @@ abstract class MicroKernel {
             case 512_12 -> new Kernel512x12();
             case 256_12 -> new Kernel256x12();
             case 256_06 -> new Kernel256x6();
+            case 256_05 -> new Kernel256x5();
             case 256_04 -> new Kernel256x4();
             case 128_06 -> new Kernel128x6();
             case 128_04 -> new Kernel128x4();

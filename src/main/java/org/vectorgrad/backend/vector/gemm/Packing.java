@@ -62,6 +62,14 @@ final class Packing {
                     }
                 }
                 for (; p < kc; p++) System.arraycopy(a, src + p * lda, dst, base + p * mr, mr);
+            } else if (trans && valid == mr && tr != null && tr.lanes == 8 && mr < 8) {
+                // the 256-bit 5 x 16 tile: one 8-lane move per step, its spare lanes landing in the next step's row
+                // (written next) and past the last one in the buffer's slack, as for the 12-row tile above
+                int p = 0, src = aOff + p0 * lda + i0 + ir;
+                for (; p < kc && src + p * lda + 8 <= a.length; p++) {
+                    FloatVector.fromArray(S256, a, src + p * lda).intoArray(dst, base + p * mr);
+                }
+                for (; p < kc; p++) System.arraycopy(a, src + p * lda, dst, base + p * mr, mr);
             } else if (trans && valid == mr && mr == 4) {
                 int src = aOff + p0 * lda + i0 + ir;
                 for (int p = 0; p < kc; p++) FloatVector.fromArray(S128, a, src + p * lda).intoArray(dst, base + p * mr);
@@ -77,10 +85,10 @@ final class Packing {
                 int src = aOff + (i0 + ir) * lda + p0;
                 int p = 0;
                 // Register transposes spill zeros past each row; ir ascends, so the next panel overwrites them.
-                if (tr != null && valid == mr && tr.mr == mr) {
+                if (tr != null && valid == mr && mr < tr.lanes && tr.hasRows(mr)) {
                     // the panel as one run of blocks along p: the transposes' constants are set up once
                     int blocks = kc / tr.lanes;
-                    tr.mrRowsRun(a, src, lda, dst, base, mr, blocks);
+                    tr.rowsRun(mr, a, src, lda, dst, base, mr, blocks);
                     p = blocks * tr.lanes;
                 } else if (tr != null && valid == mr && mr == tr.lanes + tr.mr) {
                     // 12 rows of 8-lane transposes (256 bits), each part as one run of blocks along p, so the

@@ -44,6 +44,20 @@ abstract class Transposer {
         for (int i = 0; i < blocks; i++) mrRows(src, srcOff + i * lanes, ld, dst, dstOff + i * lanes * stride, stride);
     }
 
+    /** True when {@link #rowsRun} has a register transpose for {@code rows} source rows ({@link #mr}, or another tile's MR). */
+    boolean hasRows(int rows) {
+        return rows == mr;
+    }
+
+    /**
+     * {@link #mrRowsRun} for {@code rows} source rows, one of {@link #hasRows}: each destination row gets {@code lanes}
+     * floats, the last {@code lanes - rows} of them zeros that the next row's store overwrites.
+     */
+    void rowsRun(int rows, float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int blocks) {
+        if (rows != mr) throw new IllegalArgumentException("no " + rows + "-row transpose at " + lanes + " lanes");
+        mrRowsRun(src, srcOff, ld, dst, dstOff, stride, blocks);
+    }
+
     /**
      * A transposed op(B) panel {@code stride} floats wide ({@code stride / lanes} source row groups): for each of
      * {@code blocks} consecutive blocks along the source rows, group h's {@code lanes} rows from

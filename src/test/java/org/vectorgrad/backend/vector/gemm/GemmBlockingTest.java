@@ -29,23 +29,24 @@ class GemmBlockingTest {
     @Test
     void avx2Zen3Table() {
         GemmBlocking b = GemmBlocking.forCaches(256, 32 << 10, 512 << 10, 32 << 20);
-        // the 12 x 8 tile's B micro-panel fills half of L1: 16 KiB / (8 columns x 4 bytes) = 512 steps
-        // MC as for a 384-deep panel (168 rows: M = 128 stays one row block), the A block within 3/4 of L2
-        assertEquals(new GemmBlocking(256, 12, 8, 512, 168, 4096), b);
+        // the 5 x 16 tile's B micro-panel fills L1: 32 KiB / (16 columns x 4 bytes) = 512 steps
+        // MC as for a 384-deep panel (170 rows: M = 128 stays one row block), the A block within 3/4 of L2
+        assertEquals(new GemmBlocking(256, 5, 16, 512, 170, 4096), b);
         assertInvariants(b, 32 << 10, 512 << 10);
-        // a smaller L1 gives a shallower panel: 4 KiB / 32 bytes
+        // a smaller L1 gives a shallower panel: 8 KiB / 64 bytes
         assertEquals(128, GemmBlocking.forCaches(256, 8 << 10, 512 << 10, 8 << 20).kc());
         assertEquals(64, GemmBlocking.forCaches(256, 1 << 10, 512 << 10, 8 << 20).kc());
-        // other MRs keep two vectors of columns
+        // the 12-row tile takes one vector of columns, other MRs two
+        assertEquals(8, b.with(12, 512, 168, 4096).nr());
         assertEquals(16, b.with(4, 384, 168, 4096).nr());
     }
 
     @Test
     void avx2ProxyOnTheXeonTable() {
-        // -XX:UseAVX=2 on the Xeon's caches: half of its 48 KiB L1 holds 768 steps of 8 columns; capped at KC_NARROW
+        // -XX:UseAVX=2 on the Xeon's caches: its 48 KiB L1 holds 768 steps of 16 columns; capped at KC_NARROW
         GemmBlocking b = GemmBlocking.forCaches(256, 48 << 10, 2 << 20, 32 << 20);
-        // MC: 3/4 of 2 MiB over 768 x 4 bytes = 512 rows, rounded to 504; NC: the packed B block in a quarter of L3
-        assertEquals(new GemmBlocking(256, 12, 8, 768, 504, 2728), b);
+        // MC: 3/4 of 2 MiB over 768 x 4 bytes = 512 rows, rounded to 510; NC: the packed B block in a quarter of L3
+        assertEquals(new GemmBlocking(256, 5, 16, 768, 510, 2720), b);
         assertInvariants(b, 48 << 10, 2 << 20);
         assertEquals(GemmBlocking.KC_NARROW, GemmBlocking.forCaches(256, 1 << 20, 8 << 20, 32 << 20).kc());
         // the two-vector tiles go no deeper than KC_WIDE (512 bits) or KC (128 bits) whatever the L1
@@ -59,7 +60,7 @@ class GemmBlockingTest {
     void everyWidthHasAKernelAndConsistentBlocks() {
         for (int bits : new int[] {128, 256, 512}) {
             GemmBlocking b = GemmBlocking.forBits(bits);
-            assertEquals(bits == 256 ? 8 : 2 * bits / 32, b.nr());
+            assertEquals(2 * bits / 32, b.nr());
             assertEquals(GemmBlocking.nrFor(bits, b.mr()), b.nr());
             assertInvariants(b, GemmBlocking.DEFAULT_L1, GemmBlocking.DEFAULT_L2);
             MicroKernel k = MicroKernel.create(bits, b.mr());

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * plain loops.
  */
 class MicroKernelTest {
-    private static final int[][] KERNELS = {{512, 12}, {512, 8}, {256, 12}, {256, 6}, {256, 4}, {128, 6}, {128, 4}};
+    private static final int[][] KERNELS = {{512, 12}, {512, 8}, {256, 12}, {256, 6}, {256, 5}, {256, 4}, {128, 6}, {128, 4}};
 
     private static float[] random(SplittableRandom rng, int n) {
         float[] x = new float[n];
