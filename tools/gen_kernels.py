@@ -21,7 +21,7 @@ SHAPES = [(512, 8, 1), (512, 12, 1), (256, 6, 1), (256, 5, 1), (256, 4, 1), (256
 # (docs/decisions.md §2i: the 256-bit one 1.00-1.08 under the AVX2 proxy in the ninth pass; the 512-bit one, which
 # straddled 1 then, 1.06 and 1.08 on the K = 64 and K = 32 conv shapes and neutral elsewhere once the k loops counted
 # through A, tenth pass).
-FUSED_STORE = {(256, 12), (512, 12)}
+FUSED_STORE = {(256, 12), (256, 5), (512, 12)}
 # The k loops of kernels with unroll 1 count through A (one step of MR floats per iteration) with a second counter
 # for B, instead of computing both indices from p: 7 instructions besides the FMAs and loads per k step instead of 9
 # (the 12 x 8 kernel under -XX:UseAVX=2: 32 instead of 34 in all, the one bounds check left being B's); the 12-row
