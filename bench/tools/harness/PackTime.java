@@ -1,11 +1,11 @@
 package org.vectorgrad.backend.vector.gemm;
 import java.util.*;
-/** Microseconds and ns per element of packing op(B) and op(A) for one shape (512-bit panels; -Dbits=256 for the 12 x 8 ones, under -XX:UseAVX=2). args: m n k [TT]. */
+/** Microseconds and ns per element of packing op(B) and op(A) for one shape (512-bit panels; -Dbits=256 -Dmr=5 for the 5 x 16 ones, under -XX:UseAVX=2; -Dmr sets MR). args: m n k [TT]. */
 public class PackTime {
     public static void main(String[] x) {
         int m = Integer.parseInt(x[0]), n = Integer.parseInt(x[1]), k = Integer.parseInt(x[2]);
         boolean ta = x.length > 3 && x[3].charAt(0) == 'T', tb = x.length > 3 && x[3].charAt(1) == 'T';
-        int bits = Integer.getInteger("bits", 512), mr = 12, nr = GemmBlocking.nrFor(bits, mr), panels = (n + nr - 1) / nr;
+        int bits = Integer.getInteger("bits", 512), mr = Integer.getInteger("mr", 12), nr = GemmBlocking.nrFor(bits, mr), panels = (n + nr - 1) / nr;
         Transposer tr = Transposer.create(bits);
         float[] a = new float[m * k], b = new float[k * n], pa = new float[(m + mr) * k + 64], pb = new float[panels * nr * k + 64];
         Random r = new Random(1); for (int i = 0; i < a.length; i++) a[i] = r.nextFloat(); for (int i = 0; i < b.length; i++) b[i] = r.nextFloat();

@@ -15,21 +15,21 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class Transpose256 extends Transposer {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
-    /** Lane l takes lane l - 1 (DN) or l + 1 (UP), wrapping; M1: the lanes with bit 1 set. */
-    private static final VectorShuffle<Float> DN1 = shift(-1), UP1 = shift(1);
+    /** Lane l takes lane l ^ 1; M1: the lanes with bit 1 set. */
+    private static final VectorShuffle<Float> SW1 = swap(1);
     private static final VectorMask<Float> M1 = bit(1);
-    /** Lane l takes lane l - 2 (DN) or l + 2 (UP), wrapping; M2: the lanes with bit 2 set. */
-    private static final VectorShuffle<Float> DN2 = shift(-2), UP2 = shift(2);
+    /** Lane l takes lane l ^ 2; M2: the lanes with bit 2 set. */
+    private static final VectorShuffle<Float> SW2 = swap(2);
     private static final VectorMask<Float> M2 = bit(2);
-    /** Lane l takes lane l - 4 (DN) or l + 4 (UP), wrapping; M4: the lanes with bit 4 set. */
-    private static final VectorShuffle<Float> DN4 = shift(-4), UP4 = shift(4);
+    /** Lane l takes lane l ^ 4; M4: the lanes with bit 4 set. */
+    private static final VectorShuffle<Float> SW4 = swap(4);
     private static final VectorMask<Float> M4 = bit(4);
 
     Transpose256() { super(8, 4); }
 
-    private static VectorShuffle<Float> shift(int delta) {
+    private static VectorShuffle<Float> swap(int d) {
         int[] ix = new int[8];
-        for (int l = 0; l < 8; l++) ix[l] = Math.floorMod(l + delta, 8);
+        for (int l = 0; l < 8; l++) ix[l] = l ^ d;
         return VectorShuffle.fromArray(S, ix, 0);
     }
 
@@ -50,18 +50,18 @@ final class Transpose256 extends Transposer {
         FloatVector r6 = FloatVector.fromArray(S, src, srcOff + 6 * ld);
         FloatVector r7 = FloatVector.fromArray(S, src, srcOff + 7 * ld);
         FloatVector t;
-        t = r0.blend(r4.rearrange(DN4), M4); r4 = r0.rearrange(UP4).blend(r4, M4); r0 = t;
-        t = r1.blend(r5.rearrange(DN4), M4); r5 = r1.rearrange(UP4).blend(r5, M4); r1 = t;
-        t = r2.blend(r6.rearrange(DN4), M4); r6 = r2.rearrange(UP4).blend(r6, M4); r2 = t;
-        t = r3.blend(r7.rearrange(DN4), M4); r7 = r3.rearrange(UP4).blend(r7, M4); r3 = t;
-        t = r0.blend(r2.rearrange(DN2), M2); r2 = r0.rearrange(UP2).blend(r2, M2); r0 = t;
-        t = r1.blend(r3.rearrange(DN2), M2); r3 = r1.rearrange(UP2).blend(r3, M2); r1 = t;
-        t = r4.blend(r6.rearrange(DN2), M2); r6 = r4.rearrange(UP2).blend(r6, M2); r4 = t;
-        t = r5.blend(r7.rearrange(DN2), M2); r7 = r5.rearrange(UP2).blend(r7, M2); r5 = t;
-        t = r0.blend(r1.rearrange(DN1), M1); r1 = r0.rearrange(UP1).blend(r1, M1); r0 = t;
-        t = r2.blend(r3.rearrange(DN1), M1); r3 = r2.rearrange(UP1).blend(r3, M1); r2 = t;
-        t = r4.blend(r5.rearrange(DN1), M1); r5 = r4.rearrange(UP1).blend(r5, M1); r4 = t;
-        t = r6.blend(r7.rearrange(DN1), M1); r7 = r6.rearrange(UP1).blend(r7, M1); r6 = t;
+        t = r0.blend(r4.rearrange(SW4), M4); r4 = r0.rearrange(SW4).blend(r4, M4); r0 = t;
+        t = r1.blend(r5.rearrange(SW4), M4); r5 = r1.rearrange(SW4).blend(r5, M4); r1 = t;
+        t = r2.blend(r6.rearrange(SW4), M4); r6 = r2.rearrange(SW4).blend(r6, M4); r2 = t;
+        t = r3.blend(r7.rearrange(SW4), M4); r7 = r3.rearrange(SW4).blend(r7, M4); r3 = t;
+        t = r0.blend(r2.rearrange(SW2), M2); r2 = r0.rearrange(SW2).blend(r2, M2); r0 = t;
+        t = r1.blend(r3.rearrange(SW2), M2); r3 = r1.rearrange(SW2).blend(r3, M2); r1 = t;
+        t = r4.blend(r6.rearrange(SW2), M2); r6 = r4.rearrange(SW2).blend(r6, M2); r4 = t;
+        t = r5.blend(r7.rearrange(SW2), M2); r7 = r5.rearrange(SW2).blend(r7, M2); r5 = t;
+        t = r0.blend(r1.rearrange(SW1), M1); r1 = r0.rearrange(SW1).blend(r1, M1); r0 = t;
+        t = r2.blend(r3.rearrange(SW1), M1); r3 = r2.rearrange(SW1).blend(r3, M1); r2 = t;
+        t = r4.blend(r5.rearrange(SW1), M1); r5 = r4.rearrange(SW1).blend(r5, M1); r4 = t;
+        t = r6.blend(r7.rearrange(SW1), M1); r7 = r6.rearrange(SW1).blend(r7, M1); r6 = t;
         r0.intoArray(dst, dstOff + 0 * stride);
         r1.intoArray(dst, dstOff + 1 * stride);
         r2.intoArray(dst, dstOff + 2 * stride);
@@ -83,18 +83,18 @@ final class Transpose256 extends Transposer {
         FloatVector r6 = FloatVector.zero(S);
         FloatVector r7 = FloatVector.zero(S);
         FloatVector t;
-        t = r0.blend(r4.rearrange(DN4), M4); r4 = r0.rearrange(UP4).blend(r4, M4); r0 = t;
-        t = r1.blend(r5.rearrange(DN4), M4); r5 = r1.rearrange(UP4).blend(r5, M4); r1 = t;
-        t = r2.blend(r6.rearrange(DN4), M4); r6 = r2.rearrange(UP4).blend(r6, M4); r2 = t;
-        t = r3.blend(r7.rearrange(DN4), M4); r7 = r3.rearrange(UP4).blend(r7, M4); r3 = t;
-        t = r0.blend(r2.rearrange(DN2), M2); r2 = r0.rearrange(UP2).blend(r2, M2); r0 = t;
-        t = r1.blend(r3.rearrange(DN2), M2); r3 = r1.rearrange(UP2).blend(r3, M2); r1 = t;
-        t = r4.blend(r6.rearrange(DN2), M2); r6 = r4.rearrange(UP2).blend(r6, M2); r4 = t;
-        t = r5.blend(r7.rearrange(DN2), M2); r7 = r5.rearrange(UP2).blend(r7, M2); r5 = t;
-        t = r0.blend(r1.rearrange(DN1), M1); r1 = r0.rearrange(UP1).blend(r1, M1); r0 = t;
-        t = r2.blend(r3.rearrange(DN1), M1); r3 = r2.rearrange(UP1).blend(r3, M1); r2 = t;
-        t = r4.blend(r5.rearrange(DN1), M1); r5 = r4.rearrange(UP1).blend(r5, M1); r4 = t;
-        t = r6.blend(r7.rearrange(DN1), M1); r7 = r6.rearrange(UP1).blend(r7, M1); r6 = t;
+        t = r0.blend(r4.rearrange(SW4), M4); r4 = r0.rearrange(SW4).blend(r4, M4); r0 = t;
+        t = r1.blend(r5.rearrange(SW4), M4); r5 = r1.rearrange(SW4).blend(r5, M4); r1 = t;
+        t = r2.blend(r6.rearrange(SW4), M4); r6 = r2.rearrange(SW4).blend(r6, M4); r2 = t;
+        t = r3.blend(r7.rearrange(SW4), M4); r7 = r3.rearrange(SW4).blend(r7, M4); r3 = t;
+        t = r0.blend(r2.rearrange(SW2), M2); r2 = r0.rearrange(SW2).blend(r2, M2); r0 = t;
+        t = r1.blend(r3.rearrange(SW2), M2); r3 = r1.rearrange(SW2).blend(r3, M2); r1 = t;
+        t = r4.blend(r6.rearrange(SW2), M2); r6 = r4.rearrange(SW2).blend(r6, M2); r4 = t;
+        t = r5.blend(r7.rearrange(SW2), M2); r7 = r5.rearrange(SW2).blend(r7, M2); r5 = t;
+        t = r0.blend(r1.rearrange(SW1), M1); r1 = r0.rearrange(SW1).blend(r1, M1); r0 = t;
+        t = r2.blend(r3.rearrange(SW1), M1); r3 = r2.rearrange(SW1).blend(r3, M1); r2 = t;
+        t = r4.blend(r5.rearrange(SW1), M1); r5 = r4.rearrange(SW1).blend(r5, M1); r4 = t;
+        t = r6.blend(r7.rearrange(SW1), M1); r7 = r6.rearrange(SW1).blend(r7, M1); r6 = t;
         r0.intoArray(dst, dstOff + 0 * stride);
         r1.intoArray(dst, dstOff + 1 * stride);
         r2.intoArray(dst, dstOff + 2 * stride);
@@ -103,6 +103,11 @@ final class Transpose256 extends Transposer {
         r5.intoArray(dst, dstOff + 5 * stride);
         r6.intoArray(dst, dstOff + 6 * stride);
         r7.intoArray(dst, dstOff + 7 * stride);
+    }
+
+    @Override
+    void panelRun(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int blocks) {
+        for (int h = 0; h < stride; h += 8) fullRun(src, srcOff + h * ld, ld, dst, dstOff + h, stride, blocks);
     }
 
     @Override
@@ -118,18 +123,18 @@ final class Transpose256 extends Transposer {
             FloatVector r6 = FloatVector.fromArray(S, src, so + 6 * ld);
             FloatVector r7 = FloatVector.fromArray(S, src, so + 7 * ld);
             FloatVector t;
-            t = r0.blend(r4.rearrange(DN4), M4); r4 = r0.rearrange(UP4).blend(r4, M4); r0 = t;
-            t = r1.blend(r5.rearrange(DN4), M4); r5 = r1.rearrange(UP4).blend(r5, M4); r1 = t;
-            t = r2.blend(r6.rearrange(DN4), M4); r6 = r2.rearrange(UP4).blend(r6, M4); r2 = t;
-            t = r3.blend(r7.rearrange(DN4), M4); r7 = r3.rearrange(UP4).blend(r7, M4); r3 = t;
-            t = r0.blend(r2.rearrange(DN2), M2); r2 = r0.rearrange(UP2).blend(r2, M2); r0 = t;
-            t = r1.blend(r3.rearrange(DN2), M2); r3 = r1.rearrange(UP2).blend(r3, M2); r1 = t;
-            t = r4.blend(r6.rearrange(DN2), M2); r6 = r4.rearrange(UP2).blend(r6, M2); r4 = t;
-            t = r5.blend(r7.rearrange(DN2), M2); r7 = r5.rearrange(UP2).blend(r7, M2); r5 = t;
-            t = r0.blend(r1.rearrange(DN1), M1); r1 = r0.rearrange(UP1).blend(r1, M1); r0 = t;
-            t = r2.blend(r3.rearrange(DN1), M1); r3 = r2.rearrange(UP1).blend(r3, M1); r2 = t;
-            t = r4.blend(r5.rearrange(DN1), M1); r5 = r4.rearrange(UP1).blend(r5, M1); r4 = t;
-            t = r6.blend(r7.rearrange(DN1), M1); r7 = r6.rearrange(UP1).blend(r7, M1); r6 = t;
+            t = r0.blend(r4.rearrange(SW4), M4); r4 = r0.rearrange(SW4).blend(r4, M4); r0 = t;
+            t = r1.blend(r5.rearrange(SW4), M4); r5 = r1.rearrange(SW4).blend(r5, M4); r1 = t;
+            t = r2.blend(r6.rearrange(SW4), M4); r6 = r2.rearrange(SW4).blend(r6, M4); r2 = t;
+            t = r3.blend(r7.rearrange(SW4), M4); r7 = r3.rearrange(SW4).blend(r7, M4); r3 = t;
+            t = r0.blend(r2.rearrange(SW2), M2); r2 = r0.rearrange(SW2).blend(r2, M2); r0 = t;
+            t = r1.blend(r3.rearrange(SW2), M2); r3 = r1.rearrange(SW2).blend(r3, M2); r1 = t;
+            t = r4.blend(r6.rearrange(SW2), M2); r6 = r4.rearrange(SW2).blend(r6, M2); r4 = t;
+            t = r5.blend(r7.rearrange(SW2), M2); r7 = r5.rearrange(SW2).blend(r7, M2); r5 = t;
+            t = r0.blend(r1.rearrange(SW1), M1); r1 = r0.rearrange(SW1).blend(r1, M1); r0 = t;
+            t = r2.blend(r3.rearrange(SW1), M1); r3 = r2.rearrange(SW1).blend(r3, M1); r2 = t;
+            t = r4.blend(r5.rearrange(SW1), M1); r5 = r4.rearrange(SW1).blend(r5, M1); r4 = t;
+            t = r6.blend(r7.rearrange(SW1), M1); r7 = r6.rearrange(SW1).blend(r7, M1); r6 = t;
             r0.intoArray(dst, d + 0 * stride);
             r1.intoArray(dst, d + 1 * stride);
             r2.intoArray(dst, d + 2 * stride);
@@ -154,18 +159,18 @@ final class Transpose256 extends Transposer {
             FloatVector r6 = FloatVector.zero(S);
             FloatVector r7 = FloatVector.zero(S);
             FloatVector t;
-            t = r0.blend(r4.rearrange(DN4), M4); r4 = r0.rearrange(UP4).blend(r4, M4); r0 = t;
-            t = r1.blend(r5.rearrange(DN4), M4); r5 = r1.rearrange(UP4).blend(r5, M4); r1 = t;
-            t = r2.blend(r6.rearrange(DN4), M4); r6 = r2.rearrange(UP4).blend(r6, M4); r2 = t;
-            t = r3.blend(r7.rearrange(DN4), M4); r7 = r3.rearrange(UP4).blend(r7, M4); r3 = t;
-            t = r0.blend(r2.rearrange(DN2), M2); r2 = r0.rearrange(UP2).blend(r2, M2); r0 = t;
-            t = r1.blend(r3.rearrange(DN2), M2); r3 = r1.rearrange(UP2).blend(r3, M2); r1 = t;
-            t = r4.blend(r6.rearrange(DN2), M2); r6 = r4.rearrange(UP2).blend(r6, M2); r4 = t;
-            t = r5.blend(r7.rearrange(DN2), M2); r7 = r5.rearrange(UP2).blend(r7, M2); r5 = t;
-            t = r0.blend(r1.rearrange(DN1), M1); r1 = r0.rearrange(UP1).blend(r1, M1); r0 = t;
-            t = r2.blend(r3.rearrange(DN1), M1); r3 = r2.rearrange(UP1).blend(r3, M1); r2 = t;
-            t = r4.blend(r5.rearrange(DN1), M1); r5 = r4.rearrange(UP1).blend(r5, M1); r4 = t;
-            t = r6.blend(r7.rearrange(DN1), M1); r7 = r6.rearrange(UP1).blend(r7, M1); r6 = t;
+            t = r0.blend(r4.rearrange(SW4), M4); r4 = r0.rearrange(SW4).blend(r4, M4); r0 = t;
+            t = r1.blend(r5.rearrange(SW4), M4); r5 = r1.rearrange(SW4).blend(r5, M4); r1 = t;
+            t = r2.blend(r6.rearrange(SW4), M4); r6 = r2.rearrange(SW4).blend(r6, M4); r2 = t;
+            t = r3.blend(r7.rearrange(SW4), M4); r7 = r3.rearrange(SW4).blend(r7, M4); r3 = t;
+            t = r0.blend(r2.rearrange(SW2), M2); r2 = r0.rearrange(SW2).blend(r2, M2); r0 = t;
+            t = r1.blend(r3.rearrange(SW2), M2); r3 = r1.rearrange(SW2).blend(r3, M2); r1 = t;
+            t = r4.blend(r6.rearrange(SW2), M2); r6 = r4.rearrange(SW2).blend(r6, M2); r4 = t;
+            t = r5.blend(r7.rearrange(SW2), M2); r7 = r5.rearrange(SW2).blend(r7, M2); r5 = t;
+            t = r0.blend(r1.rearrange(SW1), M1); r1 = r0.rearrange(SW1).blend(r1, M1); r0 = t;
+            t = r2.blend(r3.rearrange(SW1), M1); r3 = r2.rearrange(SW1).blend(r3, M1); r2 = t;
+            t = r4.blend(r5.rearrange(SW1), M1); r5 = r4.rearrange(SW1).blend(r5, M1); r4 = t;
+            t = r6.blend(r7.rearrange(SW1), M1); r7 = r6.rearrange(SW1).blend(r7, M1); r6 = t;
             r0.intoArray(dst, d + 0 * stride);
             r1.intoArray(dst, d + 1 * stride);
             r2.intoArray(dst, d + 2 * stride);
@@ -197,18 +202,18 @@ final class Transpose256 extends Transposer {
             FloatVector r6 = FloatVector.zero(S);
             FloatVector r7 = FloatVector.zero(S);
             FloatVector t;
-            t = r0.blend(r4.rearrange(DN4), M4); r4 = r0.rearrange(UP4).blend(r4, M4); r0 = t;
-            t = r1.blend(r5.rearrange(DN4), M4); r5 = r1.rearrange(UP4).blend(r5, M4); r1 = t;
-            t = r2.blend(r6.rearrange(DN4), M4); r6 = r2.rearrange(UP4).blend(r6, M4); r2 = t;
-            t = r3.blend(r7.rearrange(DN4), M4); r7 = r3.rearrange(UP4).blend(r7, M4); r3 = t;
-            t = r0.blend(r2.rearrange(DN2), M2); r2 = r0.rearrange(UP2).blend(r2, M2); r0 = t;
-            t = r1.blend(r3.rearrange(DN2), M2); r3 = r1.rearrange(UP2).blend(r3, M2); r1 = t;
-            t = r4.blend(r6.rearrange(DN2), M2); r6 = r4.rearrange(UP2).blend(r6, M2); r4 = t;
-            t = r5.blend(r7.rearrange(DN2), M2); r7 = r5.rearrange(UP2).blend(r7, M2); r5 = t;
-            t = r0.blend(r1.rearrange(DN1), M1); r1 = r0.rearrange(UP1).blend(r1, M1); r0 = t;
-            t = r2.blend(r3.rearrange(DN1), M1); r3 = r2.rearrange(UP1).blend(r3, M1); r2 = t;
-            t = r4.blend(r5.rearrange(DN1), M1); r5 = r4.rearrange(UP1).blend(r5, M1); r4 = t;
-            t = r6.blend(r7.rearrange(DN1), M1); r7 = r6.rearrange(UP1).blend(r7, M1); r6 = t;
+            t = r0.blend(r4.rearrange(SW4), M4); r4 = r0.rearrange(SW4).blend(r4, M4); r0 = t;
+            t = r1.blend(r5.rearrange(SW4), M4); r5 = r1.rearrange(SW4).blend(r5, M4); r1 = t;
+            t = r2.blend(r6.rearrange(SW4), M4); r6 = r2.rearrange(SW4).blend(r6, M4); r2 = t;
+            t = r3.blend(r7.rearrange(SW4), M4); r7 = r3.rearrange(SW4).blend(r7, M4); r3 = t;
+            t = r0.blend(r2.rearrange(SW2), M2); r2 = r0.rearrange(SW2).blend(r2, M2); r0 = t;
+            t = r1.blend(r3.rearrange(SW2), M2); r3 = r1.rearrange(SW2).blend(r3, M2); r1 = t;
+            t = r4.blend(r6.rearrange(SW2), M2); r6 = r4.rearrange(SW2).blend(r6, M2); r4 = t;
+            t = r5.blend(r7.rearrange(SW2), M2); r7 = r5.rearrange(SW2).blend(r7, M2); r5 = t;
+            t = r0.blend(r1.rearrange(SW1), M1); r1 = r0.rearrange(SW1).blend(r1, M1); r0 = t;
+            t = r2.blend(r3.rearrange(SW1), M1); r3 = r2.rearrange(SW1).blend(r3, M1); r2 = t;
+            t = r4.blend(r5.rearrange(SW1), M1); r5 = r4.rearrange(SW1).blend(r5, M1); r4 = t;
+            t = r6.blend(r7.rearrange(SW1), M1); r7 = r6.rearrange(SW1).blend(r7, M1); r6 = t;
             r0.intoArray(dst, d + 0 * stride);
             r1.intoArray(dst, d + 1 * stride);
             r2.intoArray(dst, d + 2 * stride);
