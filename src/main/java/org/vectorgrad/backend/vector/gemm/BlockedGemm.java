@@ -25,6 +25,12 @@ public final class BlockedGemm extends Gemm {
      * thread: {@link SmallGemm}. Measured crossover, docs/decisions.md §2a.
      */
     public static final long SMALL_MAX_B = 1L << 14;
+    /**
+     * At 256 bits the unpacked path also needs {@code m·n·k} at most this, or fewer than NR columns: the packed
+     * 5 x 16 tile (7 loads per 10 FMAs) outruns the unpacked 6 x 2 one (8 loads and 6 row offsets per 12 FMAs) from
+     * 64³ on, packing included (docs/decisions.md §2t), while a narrow op(B) would be mostly padding in its panels.
+     */
+    public static final long SMALL_MAX_WORK_256 = 1L << 15;
 
     private final GemmBlocking blocking;
     private final MicroKernel kernel;
@@ -33,7 +39,7 @@ public final class BlockedGemm extends Gemm {
     private final Transposer transposer;
     private final Dispatcher dispatcher;
     private final long parallelMinWork;
-    private final long smallMaxB;
+    private final long smallMaxB, smallMaxWork;
     private final SmallGemm small;
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
 
@@ -43,7 +49,7 @@ public final class BlockedGemm extends Gemm {
      * @param parallelMinWork products with {@code m·n·k} below this stay on the calling thread
      */
     public BlockedGemm(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork) {
-        this(blocking, dispatcher, parallelMinWork, SMALL_MAX_B);
+        this(blocking, dispatcher, parallelMinWork, SMALL_MAX_B, blocking.bits() == 256 ? SMALL_MAX_WORK_256 : Long.MAX_VALUE);
     }
 
     /**
@@ -52,7 +58,16 @@ public final class BlockedGemm extends Gemm {
      * unpacked path: 0 turns it off, {@code Long.MAX_VALUE} lifts the bound (tests compare the two paths bitwise).
      */
     public BlockedGemm(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork, long smallMaxB) {
+        this(blocking, dispatcher, parallelMinWork, smallMaxB, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #BlockedGemm(GemmBlocking, Dispatcher, long, long)}, where products of at least NR columns also need
+     * {@code m·n·k} at most {@code smallMaxWork} for the unpacked path ({@link #SMALL_MAX_WORK_256} at 256 bits).
+     */
+    public BlockedGemm(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork, long smallMaxB, long smallMaxWork) {
         this.smallMaxB = smallMaxB;
+        this.smallMaxWork = smallMaxWork;
         this.small = new SmallGemm(blocking.bits());
         this.blocking = blocking;
         this.kernel = MicroKernel.create(blocking.bits(), blocking.mr());
@@ -74,7 +89,7 @@ public final class BlockedGemm extends Gemm {
             return;
         }
         boolean parallel = dispatcher.threads() > 1 && (long) m * n * k >= parallelMinWork;
-        if (!parallel && SmallGemm.applies(n, k, blocking.kc(), smallMaxB)) {
+        if (!parallel && unpacked(m, n, k)) {
             // op(B) small enough to stay in cache: packing would cost more than it saves (docs/decisions.md §2a).
             // Same bits (SmallGemm).
             Workspace w = workspaces.get();
@@ -85,6 +100,11 @@ public final class BlockedGemm extends Gemm {
             return;
         }
         workspaces.get().call.run(parallel, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /** The small-product rule for a single-threaded call: {@link SmallGemm} instead of packed panels. */
+    boolean unpacked(int m, int n, int k) {
+        return SmallGemm.applies(n, k, blocking.kc(), smallMaxB) && (n < blocking.nr() || (long) m * n * k <= smallMaxWork);
     }
 
     /** C = beta·C without reading C when beta is 0 (it may hold NaN). */

@@ -54,6 +54,19 @@ class SmallGemmTest {
             assertTrue(!SmallGemm.applies(16, 385, 384, Long.MAX_VALUE), "k beyond one KC block");
             assertTrue(!SmallGemm.applies(512, 256, 384, BlockedGemm.SMALL_MAX_B), "op(B) of 128x512x256 is 512 KiB");
             assertTrue(!SmallGemm.applies(1, 1, 384, 0), "0 turns the path off");
+            // the widths' rules as BlockedGemm applies them: at 256 bits also m·n·k <= 32³ unless op(B) is narrower
+            // than one 16-column panel; at 512 and 128 bits op(B)'s size alone
+            BlockedGemm w256 = new BlockedGemm(GemmBlocking.forBits(256), d, Long.MAX_VALUE);
+            BlockedGemm w512 = new BlockedGemm(GemmBlocking.forBits(512), d, Long.MAX_VALUE);
+            BlockedGemm w128 = new BlockedGemm(GemmBlocking.forBits(128), d, Long.MAX_VALUE);
+            assertTrue(w256.unpacked(32, 32, 32) && w256.unpacked(16, 16, 16) && w256.unpacked(4, 4, 4));
+            assertTrue(!w256.unpacked(64, 64, 64) && !w256.unpacked(64, 196, 32) && !w256.unpacked(288, 64, 196));
+            assertTrue(w256.unpacked(128, 10, 256), "10 columns: a 16-column panel would be mostly padding");
+            assertTrue(!w256.unpacked(128, 16, 1100), "k beyond one KC block");
+            assertTrue(w512.unpacked(64, 196, 32) && w512.unpacked(288, 64, 196) && w512.unpacked(128, 128, 128));
+            assertTrue(!w512.unpacked(128, 512, 256));
+            assertTrue(w128.unpacked(64, 196, 32));
+            assertTrue(!new BlockedGemm(GemmBlocking.forBits(256), d, Long.MAX_VALUE, 0).unpacked(4, 4, 4), "0 turns it off");
             // k = 17 > KC = 16: packed path with two KC blocks even though op(B) is tiny
             float[] a = random(rng, 3 * 17), b = random(rng, 17 * 5), c = new float[15];
             g.gemm(false, false, 3, 5, 17, 1f, a, 0, 17, b, 0, 5, 0f, c, 0, 5);
