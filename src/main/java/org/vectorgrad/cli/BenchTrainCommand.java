@@ -1,6 +1,8 @@
 package org.vectorgrad.cli;
 
 import java.io.PrintStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -23,11 +25,20 @@ import org.vectorgrad.train.Trainer;
  * The first run's warm-up also lasts at least {@code warmup-seconds} (default 3): C2 compiles the Vector API kernels
  * only after they have run a while, and ten MLP steps (~40 ms) left it compiling into the timed runs, so that two
  * of the three runs could time the JIT rather than the code (5,000–11,000 samples/s against 23,000–33,000 once
- * compiled; with 1 s the first run was still slow on a 2-core VM, with 3 s it was not).
+ * compiled; with 1 s the first run was still slow on a 2-core VM, with 3 s it was not). Past that minimum it goes
+ * on until the JIT has been quiet for half a second of steps (at most {@value #WARMUP_STRETCH} times
+ * {@code warmup-seconds} in all, 30 s by default): on a
+ * Zen 5 VM the vector MLP was still being compiled after 3 s, and its first two timed runs read 1,700 and 4,800
+ * samples/s against 58,000 once compiled, which put the median of three runs on the JIT.
  */
 final class BenchTrainCommand {
     /** Steal from which the summary says that the host took a noticeable share of the CPUs. */
     static final double STEAL_WARNING_PERCENT = 5;
+    /** The first warm-up lasts at most this many times {@code warmup-seconds} while the JIT keeps compiling. */
+    static final int WARMUP_STRETCH = 10;
+    /** A window of steps this long in which the JIT compiled for at most {@link #QUIET_COMPILE_MS} ends the warm-up. */
+    static final long QUIET_WINDOW_NS = 500_000_000L;
+    static final long QUIET_COMPILE_MS = 5;
 
     private final PrintStream out, err;
 
@@ -62,10 +73,25 @@ final class BenchTrainCommand {
             boolean stealKnown = true;
             for (int r = 0; r < o.runs(); r++) {
                 long warmStart = System.nanoTime(), minWarmNs = r == 0 ? (long) (o.warmupSeconds() * 1e9) : 0;
-                for (int s = 0; s < o.warmup() || System.nanoTime() - warmStart < minWarmNs; s++) trainer.step(images[s % k], labels[s % k]);
+                int s = 0;
+                for (; s < o.warmup() || System.nanoTime() - warmStart < minWarmNs; s++) trainer.step(images[s % k], labels[s % k]);
+                if (r == 0) {
+                    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+                    boolean quiet = jit == null || !jit.isCompilationTimeMonitoringSupported();
+                    while (!quiet && System.nanoTime() - warmStart < WARMUP_STRETCH * minWarmNs) {
+                        long compiled = jit.getTotalCompilationTime(), w0 = System.nanoTime();
+                        do {
+                            trainer.step(images[s % k], labels[s % k]);
+                            s++;
+                        } while (System.nanoTime() - w0 < QUIET_WINDOW_NS);
+                        quiet = jit.getTotalCompilationTime() - compiled <= QUIET_COMPILE_MS;
+                    }
+                    out.printf(Locale.ROOT, "warm-up: %d steps in %.1f s%s%n", s, (System.nanoTime() - warmStart) / 1e9,
+                            quiet ? "" : " (the JIT was still compiling; the first runs may time it)");
+                }
                 CpuSteal.Snapshot before = CpuSteal.now();
                 long t0 = System.nanoTime();
-                for (int s = 0; s < o.steps(); s++) trainer.step(images[s % k], labels[s % k]);
+                for (int t = 0; t < o.steps(); t++) trainer.step(images[t % k], labels[t % k]);
                 double secs = (System.nanoTime() - t0) / 1e9;
                 CpuSteal.Snapshot after = CpuSteal.now();
                 if (before == null || after == null || Double.isNaN(CpuSteal.percent(before, after))) {

@@ -95,6 +95,8 @@ class SpecCliTest {
         assertEquals(0, b.code(), b.err());
         assertTrue(b.lastLine().contains("\"model\": \"" + spec + "\"") && b.lastLine().contains("\"batch\": 20"), b.lastLine());
         assertTrue(b.lastLine().contains("\"warmup_seconds\": 0.2"), b.lastLine());
+        // the first run's warm-up reports how long it went on (until the JIT was quiet, at most 10 x 0.2 s)
+        assertTrue(b.out().matches("(?s).*warm-up: \\d+ steps in \\d+\\.\\d s.*"), b.out());
         // a negative warm-up time is a usage error naming the option
         MainTest.Result bad = MainTest.run("bench", "train", "--model", spec.toString(), "--data", data.toString(), "--warmup-seconds", "-1");
         assertTrue(bad.code() != 0 && bad.err().contains("warmup-seconds"), bad.err());

@@ -22,7 +22,7 @@ final class Packing {
         }
     }
 
-    /** {@link #copyRows512} for one 256-bit vector per row (the 12 x 8 tile of 256-bit GEMMs). */
+    /** {@link #copyRows512} for one 256-bit vector per row (the 256-bit 12 x 8 tile, kept for measurements). */
     private static void copyRows256x1(float[] src, int at, int ld, float[] dst, int d, int rows) {
         for (int p = 0; p < rows; p++) FloatVector.fromArray(S256, src, at + p * ld).intoArray(dst, d + p * 8);
     }
@@ -133,7 +133,7 @@ final class Packing {
                 int src = bOff + (j0 + jr) * ldb + p0;
                 int p = 0;
                 if (tr != null && valid == nr && nr == tr.lanes) {
-                    // one vector of columns (the 256-bit 12 x 8 tile): the whole panel as one run of blocks along p
+                    // one vector of columns (the 256-bit 12 x 8 tile, kept for measurements): the whole panel as one run of blocks along p
                     // (decisions §2k)
                     int blocks = kc / nr;
                     tr.fullRun(b, src, ldb, dst, base, nr, blocks);
