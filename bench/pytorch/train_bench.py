@@ -7,11 +7,17 @@ with SGD (lr 0.05, momentum 0.9) and cross-entropy, batch 128, for N timed steps
 Fashion-MNIST when the Debian files are present (else random data of the same shape), and prints one JSON line
 per (model, threads) with samples/s.
 
+Debian's torch calls OpenBLAS (pthreads build) for its GEMMs, and torch.set_num_threads does not reach OpenBLAS's
+own threads: a "1-thread" MLP ran its GEMMs on both cores of a 2-core VM (CPU time 1.3x wall, Zen 5). So the
+OpenBLAS thread count is set to --threads as well (openblas_set_num_threads, through ctypes) and reported as
+"blas_threads"; when the library does not export it, "blas_threads" is null.
+
 Run with Debian's interpreter (python3-torch 1.13):
     /usr/bin/python3 bench/pytorch/train_bench.py --threads 1 2 --steps 60
 Wrap timing runs in `flock /tmp/vectorgrad-bench.lock ...` on the shared machine.
 """
 import argparse
+import ctypes
 import gzip
 import json
 import os
@@ -52,8 +58,27 @@ def mlp():
     return nn.Sequential(nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(), nn.Linear(256, 10))
 
 
+def openblas_threads_setters():
+    """openblas_set_num_threads of each OpenBLAS torch links (Debian's: libblas.so.3 and libopenblas.so.0, which
+    can be two copies with a thread pool each)."""
+    out = []
+    for lib in ("libblas.so.3", "libopenblas.so.0"):
+        try:
+            f = getattr(ctypes.CDLL(lib), "openblas_set_num_threads")
+        except (OSError, AttributeError):
+            continue
+        f.argtypes = [ctypes.c_int]
+        out.append(f)
+    return out
+
+
+SET_BLAS_THREADS = openblas_threads_setters()
+
+
 def bench(name, make, x, y, threads, batch, warmup, steps):
     torch.set_num_threads(threads)
+    for f in SET_BLAS_THREADS:
+        f(threads)
     torch.manual_seed(0)
     model = make()
     opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
@@ -80,7 +105,7 @@ def bench(name, make, x, y, threads, batch, warmup, steps):
     after = cpu_times()
     r = {"system": "pytorch", "version": torch.__version__, "model": name, "threads": threads, "batch": batch,
          "steps": steps, "seconds": round(dt, 4), "samples_per_s": round(steps * batch / dt, 1),
-         "final_loss": round(loss, 4)}
+         "final_loss": round(loss, 4), "blas_threads": threads if SET_BLAS_THREADS else None}
     if before and after and after[0] > before[0] and after[1] >= before[1]:
         r["cpu_steal_pct"] = round(100.0 * (after[1] - before[1]) / (after[0] - before[0]), 1)
     return r
