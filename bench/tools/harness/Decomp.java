@@ -28,8 +28,8 @@ public class Decomp {
         long slice = Long.getLong("sliceNs", 40_000_000L);
         Backend be = Backends.create("vector", 1);
         Backend blas = Arrays.stream(modes).anyMatch(x -> x == 6) ? Backends.create("blas", 1) : null;
-        MicroKernel kern = w256 ? new Kernel256x12() : new Kernel512x12();
         GemmBlocking blk = GemmBlocking.forBits(w256 ? 256 : 512);
+        MicroKernel kern = MicroKernel.create(blk.bits(), blk.mr()); // the table's kernel (256 bits: 5 x 16)
         int mr = kern.mr, nr = kern.nr, kcMax = blk.kc(), mc = blk.mc();
         int kBlocks = (k + kcMax - 1) / kcMax;
         int mBlocks = (m + mc - 1) / mc;
