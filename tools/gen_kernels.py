@@ -472,16 +472,28 @@ def gen_unpacked(bits, rows, vmax):
             w("                // rows past the last valid one repeat it (their results are not stored): no row-count variants")
             for r in range(1, rows):
                 w(f"                int o{r} = Math.min({r}, rows - 1) * lda;")
-            w("                for (int p = ai, j = bOff, end = ai + kc; p < end; p++, j += ldb) {")
-            for x in range(v):
-                mk = ", m" if masked and x == v - 1 else ""
-                w(f"                    FloatVector b{x} = FloatVector.fromArray(S, b, j + {x} * L{mk});")
-            for r in range(rows):
-                idx = "p" if r == 0 else f"p + o{r}"
-                w(f"                    FloatVector a{r} = FloatVector.broadcast(S, a[{idx}]);")
+            def kloop(start, end, mask):
+                w(f"                for (int p = {start}, j = bOff + (p - ai) * ldb; p < {end}; p++, j += ldb) {{")
                 for x in range(v):
-                    w(f"                    c{r}_{x} = a{r}.fma(b{x}, c{r}_{x});")
-            w("                }")
+                    mk = ", m" if mask and x == v - 1 else ""
+                    w(f"                    FloatVector b{x} = FloatVector.fromArray(S, b, j + {x} * L{mk});")
+                for r in range(rows):
+                    idx = "p" if r == 0 else f"p + o{r}"
+                    w(f"                    FloatVector a{r} = FloatVector.broadcast(S, a[{idx}]);")
+                    for x in range(v):
+                        w(f"                    c{r}_{x} = a{r}.fma(b{x}, c{r}_{x});")
+                w("                }")
+            if masked:
+                # The k steps whose last vector lies wholly inside b load it unmasked: its lanes past lastLanes only
+                # feed accumulator lanes that are never stored, so the stored lanes get the same bits. Only the last
+                # steps, whose full vector would pass b's end, use the masked load, whose out-of-range path is a
+                # call: in the main loop that call made C2 keep every accumulator on the stack (101 instructions
+                # per k step for 1 masked vector at 512 bits, 4.7x slower than 1 whole vector; decisions §2t).
+                w(f"                int safe = ai + (int) Math.max(0, Math.min(kc, Math.floorDiv((long) b.length - bOff - {v} * L, ldb) + 1));")
+                kloop("ai", "safe", False)
+                kloop("safe", "ai + kc", True)
+            else:
+                kloop("ai", "ai + kc", False)
             w("                FloatVector va = FloatVector.broadcast(S, alpha);")
             if withBeta:
                 w("                FloatVector vb = FloatVector.broadcast(S, beta);")

@@ -46,7 +46,7 @@ final class Unpacked128 extends UnpackedKernel {
                 int o3 = Math.min(3, rows - 1) * lda;
                 int o4 = Math.min(4, rows - 1) * lda;
                 int o5 = Math.min(5, rows - 1) * lda;
-                for (int p = ai, j = bOff, end = ai + kc; p < end; p++, j += ldb) {
+                for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector a0 = FloatVector.broadcast(S, a[p]);
                     c0_0 = a0.fma(b0, c0_0);
@@ -111,7 +111,7 @@ final class Unpacked128 extends UnpackedKernel {
                 int o3 = Math.min(3, rows - 1) * lda;
                 int o4 = Math.min(4, rows - 1) * lda;
                 int o5 = Math.min(5, rows - 1) * lda;
-                for (int p = ai, j = bOff, end = ai + kc; p < end; p++, j += ldb) {
+                for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector a0 = FloatVector.broadcast(S, a[p]);
                     c0_0 = a0.fma(b0, c0_0);
@@ -177,7 +177,23 @@ final class Unpacked128 extends UnpackedKernel {
                 int o3 = Math.min(3, rows - 1) * lda;
                 int o4 = Math.min(4, rows - 1) * lda;
                 int o5 = Math.min(5, rows - 1) * lda;
-                for (int p = ai, j = bOff, end = ai + kc; p < end; p++, j += ldb) {
+                int safe = ai + (int) Math.max(0, Math.min(kc, Math.floorDiv((long) b.length - bOff - 1 * L, ldb) + 1));
+                for (int p = ai, j = bOff + (p - ai) * ldb; p < safe; p++, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    c3_0 = a3.fma(b0, c3_0);
+                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    c4_0 = a4.fma(b0, c4_0);
+                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    c5_0 = a5.fma(b0, c5_0);
+                }
+                for (int p = safe, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L, m);
                     FloatVector a0 = FloatVector.broadcast(S, a[p]);
                     c0_0 = a0.fma(b0, c0_0);
@@ -242,7 +258,23 @@ final class Unpacked128 extends UnpackedKernel {
                 int o3 = Math.min(3, rows - 1) * lda;
                 int o4 = Math.min(4, rows - 1) * lda;
                 int o5 = Math.min(5, rows - 1) * lda;
-                for (int p = ai, j = bOff, end = ai + kc; p < end; p++, j += ldb) {
+                int safe = ai + (int) Math.max(0, Math.min(kc, Math.floorDiv((long) b.length - bOff - 1 * L, ldb) + 1));
+                for (int p = ai, j = bOff + (p - ai) * ldb; p < safe; p++, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    c3_0 = a3.fma(b0, c3_0);
+                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    c4_0 = a4.fma(b0, c4_0);
+                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    c5_0 = a5.fma(b0, c5_0);
+                }
+                for (int p = safe, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L, m);
                     FloatVector a0 = FloatVector.broadcast(S, a[p]);
                     c0_0 = a0.fma(b0, c0_0);
@@ -308,7 +340,7 @@ final class Unpacked128 extends UnpackedKernel {
                 int o3 = Math.min(3, rows - 1) * lda;
                 int o4 = Math.min(4, rows - 1) * lda;
                 int o5 = Math.min(5, rows - 1) * lda;
-                for (int p = ai, j = bOff, end = ai + kc; p < end; p++, j += ldb) {
+                for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
                     FloatVector a0 = FloatVector.broadcast(S, a[p]);
@@ -386,7 +418,7 @@ final class Unpacked128 extends UnpackedKernel {
                 int o3 = Math.min(3, rows - 1) * lda;
                 int o4 = Math.min(4, rows - 1) * lda;
                 int o5 = Math.min(5, rows - 1) * lda;
-                for (int p = ai, j = bOff, end = ai + kc; p < end; p++, j += ldb) {
+                for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
                     FloatVector a0 = FloatVector.broadcast(S, a[p]);
@@ -465,7 +497,30 @@ final class Unpacked128 extends UnpackedKernel {
                 int o3 = Math.min(3, rows - 1) * lda;
                 int o4 = Math.min(4, rows - 1) * lda;
                 int o5 = Math.min(5, rows - 1) * lda;
-                for (int p = ai, j = bOff, end = ai + kc; p < end; p++, j += ldb) {
+                int safe = ai + (int) Math.max(0, Math.min(kc, Math.floorDiv((long) b.length - bOff - 2 * L, ldb) + 1));
+                for (int p = ai, j = bOff + (p - ai) * ldb; p < safe; p++, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    c3_0 = a3.fma(b0, c3_0);
+                    c3_1 = a3.fma(b1, c3_1);
+                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    c4_0 = a4.fma(b0, c4_0);
+                    c4_1 = a4.fma(b1, c4_1);
+                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    c5_0 = a5.fma(b0, c5_0);
+                    c5_1 = a5.fma(b1, c5_1);
+                }
+                for (int p = safe, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L, m);
                     FloatVector a0 = FloatVector.broadcast(S, a[p]);
@@ -543,7 +598,30 @@ final class Unpacked128 extends UnpackedKernel {
                 int o3 = Math.min(3, rows - 1) * lda;
                 int o4 = Math.min(4, rows - 1) * lda;
                 int o5 = Math.min(5, rows - 1) * lda;
-                for (int p = ai, j = bOff, end = ai + kc; p < end; p++, j += ldb) {
+                int safe = ai + (int) Math.max(0, Math.min(kc, Math.floorDiv((long) b.length - bOff - 2 * L, ldb) + 1));
+                for (int p = ai, j = bOff + (p - ai) * ldb; p < safe; p++, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    c3_0 = a3.fma(b0, c3_0);
+                    c3_1 = a3.fma(b1, c3_1);
+                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    c4_0 = a4.fma(b0, c4_0);
+                    c4_1 = a4.fma(b1, c4_1);
+                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    c5_0 = a5.fma(b0, c5_0);
+                    c5_1 = a5.fma(b1, c5_1);
+                }
+                for (int p = safe, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L, m);
                     FloatVector a0 = FloatVector.broadcast(S, a[p]);

@@ -46,7 +46,7 @@ final class Unpacked512 extends UnpackedKernel {
                 int o3 = Math.min(3, rows - 1) * lda;
                 int o4 = Math.min(4, rows - 1) * lda;
                 int o5 = Math.min(5, rows - 1) * lda;
-                for (int p = ai, j = bOff, end = ai + kc; p < end; p++, j += ldb) {
+                for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector a0 = FloatVector.broadcast(S, a[p]);
                     c0_0 = a0.fma(b0, c0_0);
@@ -111,7 +111,7 @@ final class Unpacked512 extends UnpackedKernel {
                 int o3 = Math.min(3, rows - 1) * lda;
                 int o4 = Math.min(4, rows - 1) * lda;
                 int o5 = Math.min(5, rows - 1) * lda;
-                for (int p = ai, j = bOff, end = ai + kc; p < end; p++, j += ldb) {
+                for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector a0 = FloatVector.broadcast(S, a[p]);
                     c0_0 = a0.fma(b0, c0_0);
@@ -177,7 +177,23 @@ final class Unpacked512 extends UnpackedKernel {
                 int o3 = Math.min(3, rows - 1) * lda;
                 int o4 = Math.min(4, rows - 1) * lda;
                 int o5 = Math.min(5, rows - 1) * lda;
-                for (int p = ai, j = bOff, end = ai + kc; p < end; p++, j += ldb) {
+                int safe = ai + (int) Math.max(0, Math.min(kc, Math.floorDiv((long) b.length - bOff - 1 * L, ldb) + 1));
+                for (int p = ai, j = bOff + (p - ai) * ldb; p < safe; p++, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    c3_0 = a3.fma(b0, c3_0);
+                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    c4_0 = a4.fma(b0, c4_0);
+                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    c5_0 = a5.fma(b0, c5_0);
+                }
+                for (int p = safe, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L, m);
                     FloatVector a0 = FloatVector.broadcast(S, a[p]);
                     c0_0 = a0.fma(b0, c0_0);
@@ -242,7 +258,23 @@ final class Unpacked512 extends UnpackedKernel {
                 int o3 = Math.min(3, rows - 1) * lda;
                 int o4 = Math.min(4, rows - 1) * lda;
                 int o5 = Math.min(5, rows - 1) * lda;
-                for (int p = ai, j = bOff, end = ai + kc; p < end; p++, j += ldb) {
+                int safe = ai + (int) Math.max(0, Math.min(kc, Math.floorDiv((long) b.length - bOff - 1 * L, ldb) + 1));
+                for (int p = ai, j = bOff + (p - ai) * ldb; p < safe; p++, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    c3_0 = a3.fma(b0, c3_0);
+                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    c4_0 = a4.fma(b0, c4_0);
+                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    c5_0 = a5.fma(b0, c5_0);
+                }
+                for (int p = safe, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L, m);
                     FloatVector a0 = FloatVector.broadcast(S, a[p]);
                     c0_0 = a0.fma(b0, c0_0);
@@ -308,7 +340,7 @@ final class Unpacked512 extends UnpackedKernel {
                 int o3 = Math.min(3, rows - 1) * lda;
                 int o4 = Math.min(4, rows - 1) * lda;
                 int o5 = Math.min(5, rows - 1) * lda;
-                for (int p = ai, j = bOff, end = ai + kc; p < end; p++, j += ldb) {
+                for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
                     FloatVector a0 = FloatVector.broadcast(S, a[p]);
@@ -386,7 +418,7 @@ final class Unpacked512 extends UnpackedKernel {
                 int o3 = Math.min(3, rows - 1) * lda;
                 int o4 = Math.min(4, rows - 1) * lda;
                 int o5 = Math.min(5, rows - 1) * lda;
-                for (int p = ai, j = bOff, end = ai + kc; p < end; p++, j += ldb) {
+                for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
                     FloatVector a0 = FloatVector.broadcast(S, a[p]);
@@ -465,7 +497,30 @@ final class Unpacked512 extends UnpackedKernel {
                 int o3 = Math.min(3, rows - 1) * lda;
                 int o4 = Math.min(4, rows - 1) * lda;
                 int o5 = Math.min(5, rows - 1) * lda;
-                for (int p = ai, j = bOff, end = ai + kc; p < end; p++, j += ldb) {
+                int safe = ai + (int) Math.max(0, Math.min(kc, Math.floorDiv((long) b.length - bOff - 2 * L, ldb) + 1));
+                for (int p = ai, j = bOff + (p - ai) * ldb; p < safe; p++, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    c3_0 = a3.fma(b0, c3_0);
+                    c3_1 = a3.fma(b1, c3_1);
+                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    c4_0 = a4.fma(b0, c4_0);
+                    c4_1 = a4.fma(b1, c4_1);
+                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    c5_0 = a5.fma(b0, c5_0);
+                    c5_1 = a5.fma(b1, c5_1);
+                }
+                for (int p = safe, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L, m);
                     FloatVector a0 = FloatVector.broadcast(S, a[p]);
@@ -543,7 +598,30 @@ final class Unpacked512 extends UnpackedKernel {
                 int o3 = Math.min(3, rows - 1) * lda;
                 int o4 = Math.min(4, rows - 1) * lda;
                 int o5 = Math.min(5, rows - 1) * lda;
-                for (int p = ai, j = bOff, end = ai + kc; p < end; p++, j += ldb) {
+                int safe = ai + (int) Math.max(0, Math.min(kc, Math.floorDiv((long) b.length - bOff - 2 * L, ldb) + 1));
+                for (int p = ai, j = bOff + (p - ai) * ldb; p < safe; p++, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    c3_0 = a3.fma(b0, c3_0);
+                    c3_1 = a3.fma(b1, c3_1);
+                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    c4_0 = a4.fma(b0, c4_0);
+                    c4_1 = a4.fma(b1, c4_1);
+                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    c5_0 = a5.fma(b0, c5_0);
+                    c5_1 = a5.fma(b1, c5_1);
+                }
+                for (int p = safe, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L, m);
                     FloatVector a0 = FloatVector.broadcast(S, a[p]);
@@ -622,7 +700,7 @@ final class Unpacked512 extends UnpackedKernel {
                 int o3 = Math.min(3, rows - 1) * lda;
                 int o4 = Math.min(4, rows - 1) * lda;
                 int o5 = Math.min(5, rows - 1) * lda;
-                for (int p = ai, j = bOff, end = ai + kc; p < end; p++, j += ldb) {
+                for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
                     FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
@@ -713,7 +791,7 @@ final class Unpacked512 extends UnpackedKernel {
                 int o3 = Math.min(3, rows - 1) * lda;
                 int o4 = Math.min(4, rows - 1) * lda;
                 int o5 = Math.min(5, rows - 1) * lda;
-                for (int p = ai, j = bOff, end = ai + kc; p < end; p++, j += ldb) {
+                for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
                     FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
@@ -805,7 +883,37 @@ final class Unpacked512 extends UnpackedKernel {
                 int o3 = Math.min(3, rows - 1) * lda;
                 int o4 = Math.min(4, rows - 1) * lda;
                 int o5 = Math.min(5, rows - 1) * lda;
-                for (int p = ai, j = bOff, end = ai + kc; p < end; p++, j += ldb) {
+                int safe = ai + (int) Math.max(0, Math.min(kc, Math.floorDiv((long) b.length - bOff - 3 * L, ldb) + 1));
+                for (int p = ai, j = bOff + (p - ai) * ldb; p < safe; p++, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    c0_2 = a0.fma(b2, c0_2);
+                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    c1_2 = a1.fma(b2, c1_2);
+                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                    c2_2 = a2.fma(b2, c2_2);
+                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    c3_0 = a3.fma(b0, c3_0);
+                    c3_1 = a3.fma(b1, c3_1);
+                    c3_2 = a3.fma(b2, c3_2);
+                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    c4_0 = a4.fma(b0, c4_0);
+                    c4_1 = a4.fma(b1, c4_1);
+                    c4_2 = a4.fma(b2, c4_2);
+                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    c5_0 = a5.fma(b0, c5_0);
+                    c5_1 = a5.fma(b1, c5_1);
+                    c5_2 = a5.fma(b2, c5_2);
+                }
+                for (int p = safe, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
                     FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L, m);
@@ -896,7 +1004,37 @@ final class Unpacked512 extends UnpackedKernel {
                 int o3 = Math.min(3, rows - 1) * lda;
                 int o4 = Math.min(4, rows - 1) * lda;
                 int o5 = Math.min(5, rows - 1) * lda;
-                for (int p = ai, j = bOff, end = ai + kc; p < end; p++, j += ldb) {
+                int safe = ai + (int) Math.max(0, Math.min(kc, Math.floorDiv((long) b.length - bOff - 3 * L, ldb) + 1));
+                for (int p = ai, j = bOff + (p - ai) * ldb; p < safe; p++, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    c0_2 = a0.fma(b2, c0_2);
+                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    c1_2 = a1.fma(b2, c1_2);
+                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                    c2_2 = a2.fma(b2, c2_2);
+                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    c3_0 = a3.fma(b0, c3_0);
+                    c3_1 = a3.fma(b1, c3_1);
+                    c3_2 = a3.fma(b2, c3_2);
+                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    c4_0 = a4.fma(b0, c4_0);
+                    c4_1 = a4.fma(b1, c4_1);
+                    c4_2 = a4.fma(b2, c4_2);
+                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    c5_0 = a5.fma(b0, c5_0);
+                    c5_1 = a5.fma(b1, c5_1);
+                    c5_2 = a5.fma(b2, c5_2);
+                }
+                for (int p = safe, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
                     FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L, m);
@@ -988,7 +1126,7 @@ final class Unpacked512 extends UnpackedKernel {
                 int o3 = Math.min(3, rows - 1) * lda;
                 int o4 = Math.min(4, rows - 1) * lda;
                 int o5 = Math.min(5, rows - 1) * lda;
-                for (int p = ai, j = bOff, end = ai + kc; p < end; p++, j += ldb) {
+                for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
                     FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
@@ -1092,7 +1230,7 @@ final class Unpacked512 extends UnpackedKernel {
                 int o3 = Math.min(3, rows - 1) * lda;
                 int o4 = Math.min(4, rows - 1) * lda;
                 int o5 = Math.min(5, rows - 1) * lda;
-                for (int p = ai, j = bOff, end = ai + kc; p < end; p++, j += ldb) {
+                for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
                     FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
@@ -1197,7 +1335,44 @@ final class Unpacked512 extends UnpackedKernel {
                 int o3 = Math.min(3, rows - 1) * lda;
                 int o4 = Math.min(4, rows - 1) * lda;
                 int o5 = Math.min(5, rows - 1) * lda;
-                for (int p = ai, j = bOff, end = ai + kc; p < end; p++, j += ldb) {
+                int safe = ai + (int) Math.max(0, Math.min(kc, Math.floorDiv((long) b.length - bOff - 4 * L, ldb) + 1));
+                for (int p = ai, j = bOff + (p - ai) * ldb; p < safe; p++, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
+                    FloatVector b3 = FloatVector.fromArray(S, b, j + 3 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    c0_2 = a0.fma(b2, c0_2);
+                    c0_3 = a0.fma(b3, c0_3);
+                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    c1_2 = a1.fma(b2, c1_2);
+                    c1_3 = a1.fma(b3, c1_3);
+                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                    c2_2 = a2.fma(b2, c2_2);
+                    c2_3 = a2.fma(b3, c2_3);
+                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    c3_0 = a3.fma(b0, c3_0);
+                    c3_1 = a3.fma(b1, c3_1);
+                    c3_2 = a3.fma(b2, c3_2);
+                    c3_3 = a3.fma(b3, c3_3);
+                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    c4_0 = a4.fma(b0, c4_0);
+                    c4_1 = a4.fma(b1, c4_1);
+                    c4_2 = a4.fma(b2, c4_2);
+                    c4_3 = a4.fma(b3, c4_3);
+                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    c5_0 = a5.fma(b0, c5_0);
+                    c5_1 = a5.fma(b1, c5_1);
+                    c5_2 = a5.fma(b2, c5_2);
+                    c5_3 = a5.fma(b3, c5_3);
+                }
+                for (int p = safe, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
                     FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
@@ -1301,7 +1476,44 @@ final class Unpacked512 extends UnpackedKernel {
                 int o3 = Math.min(3, rows - 1) * lda;
                 int o4 = Math.min(4, rows - 1) * lda;
                 int o5 = Math.min(5, rows - 1) * lda;
-                for (int p = ai, j = bOff, end = ai + kc; p < end; p++, j += ldb) {
+                int safe = ai + (int) Math.max(0, Math.min(kc, Math.floorDiv((long) b.length - bOff - 4 * L, ldb) + 1));
+                for (int p = ai, j = bOff + (p - ai) * ldb; p < safe; p++, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
+                    FloatVector b3 = FloatVector.fromArray(S, b, j + 3 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    c0_2 = a0.fma(b2, c0_2);
+                    c0_3 = a0.fma(b3, c0_3);
+                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    c1_2 = a1.fma(b2, c1_2);
+                    c1_3 = a1.fma(b3, c1_3);
+                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                    c2_2 = a2.fma(b2, c2_2);
+                    c2_3 = a2.fma(b3, c2_3);
+                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    c3_0 = a3.fma(b0, c3_0);
+                    c3_1 = a3.fma(b1, c3_1);
+                    c3_2 = a3.fma(b2, c3_2);
+                    c3_3 = a3.fma(b3, c3_3);
+                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    c4_0 = a4.fma(b0, c4_0);
+                    c4_1 = a4.fma(b1, c4_1);
+                    c4_2 = a4.fma(b2, c4_2);
+                    c4_3 = a4.fma(b3, c4_3);
+                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    c5_0 = a5.fma(b0, c5_0);
+                    c5_1 = a5.fma(b1, c5_1);
+                    c5_2 = a5.fma(b2, c5_2);
+                    c5_3 = a5.fma(b3, c5_3);
+                }
+                for (int p = safe, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
                     FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);

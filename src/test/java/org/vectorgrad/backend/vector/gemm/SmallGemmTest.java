@@ -20,6 +20,38 @@ class SmallGemmTest {
     private static final float[] SCALARS = {0f, 1f, -0.5f, 2f, 0.7f, -1.3f}; // not only powers of two: alpha·acc must round
 
     @Test
+    void valuesBesideOpBInItsArrayNeverReachC() {
+        // The masked tiles load their last vector unmasked while it lies inside b: lanes past n then read the padding
+        // of a row (ldb > n) or the next row. Fill everything beside op(B) with NaN and infinities: C must equal the
+        // packed path's bits and stay finite, and C's own padding must stay untouched.
+        SplittableRandom rng = new SplittableRandom(21);
+        try (Dispatcher d = new Dispatcher(1)) {
+            for (int bits : new int[] {128, 256, 512}) {
+                GemmBlocking blk = GemmBlocking.forBits(bits);
+                BlockedGemm small = new BlockedGemm(blk, d, Long.MAX_VALUE, Long.MAX_VALUE);
+                BlockedGemm packed = new BlockedGemm(blk, d, Long.MAX_VALUE, 0);
+                for (int[] s : new int[][] {{128, 10, 256}, {7, 4, 33}, {13, 20, 64}, {64, 196, 32}, {6, 1, 5}, {9, 17, 100}}) {
+                    int m = s[0], n = s[1], k = s[2];
+                    for (int extra : new int[] {0, 3, 16}) {
+                        int ldb = n + extra;
+                        float[] a = random(rng, m * k), b = new float[k * ldb + extra];
+                        float[] poison = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+                        for (int i = 0; i < b.length; i++) b[i] = poison[i % 3];
+                        for (int p = 0; p < k; p++) for (int j = 0; j < n; j++) b[p * ldb + j] = (float) rng.nextGaussian();
+                        float[] want = new float[m * n], got = new float[m * n];
+                        packed.gemm(false, false, m, n, k, 0.7f, a, 0, k, b, 0, ldb, 0f, want, 0, n);
+                        small.gemm(false, false, m, n, k, 0.7f, a, 0, k, b, 0, ldb, 0f, got, 0, n);
+                        for (int i = 0; i < got.length; i++) {
+                            assertTrue(Float.isFinite(got[i]), bits + "-bit " + m + "x" + n + "x" + k + " ldb " + ldb + ": C[" + i + "] = " + got[i]);
+                            assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), bits + "-bit " + m + "x" + n + "x" + k + " ldb " + ldb + " C[" + i + "]");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void smallPathEqualsBlockedPathBitwise() {
         SplittableRandom rng = new SplittableRandom(12);
         int cases = 0;
