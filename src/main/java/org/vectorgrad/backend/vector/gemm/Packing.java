@@ -133,8 +133,8 @@ final class Packing {
                 int src = bOff + (j0 + jr) * ldb + p0;
                 int p = 0;
                 if (tr != null && valid == nr && nr == tr.lanes) {
-                    // one vector of columns (the 256-bit 12 x 8 tile, kept for measurements): the whole panel as one run of blocks along p
-                    // (decisions §2k)
+                    // one vector of columns (the 256-bit 12 x 8 tile, kept for measurements): the whole panel as
+                    // one run of blocks along p (decisions §2k)
                     int blocks = kc / nr;
                     tr.fullRun(b, src, ldb, dst, base, nr, blocks);
                     p = blocks * nr;
