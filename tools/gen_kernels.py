@@ -28,6 +28,13 @@ FUSED_STORE = {(256, 12), (256, 5), (512, 12)}
 # kernels ran 1.05-1.07x faster at 256 and 512 bits (docs/decisions.md §2n). The bits do not change: the same FMAs in
 # the same order.
 PARTIAL_ROWS = {(512, 12): [4, 8], (512, 8): [4], (256, 12): [4, 8]}
+# Kernels that also take op(A) as MR row segments of an untransposed A copied MicroKernel.ROW_PANEL_STRIDE floats
+# apart (MicroKernel.readsRowPanels), so that a GEMM whose A is not transposed copies its rows (System.arraycopy)
+# instead of transposing them into a packed panel (0.19-0.29 ns per element at 256 bits, ~10 % of the NT shapes with
+# K >> M, N). The stride is a constant so that the MR loads of a k step are one index plus constant offsets, as in
+# the packed kernels: with a run-time stride C2 hoisted all five broadcasts and spilled an accumulator (40 instead of
+# ~95 GFLOP/s). docs/decisions.md §2u.
+ROW_PANELS = {(256, 5), (512, 12)}
 
 
 def gen(bits, mr, unroll=1, nv=2, name=None):
@@ -51,6 +58,8 @@ def gen(bits, mr, unroll=1, nv=2, name=None):
     w(f"    private static final VectorSpecies<Float> S = FloatVector.SPECIES_{bits};")
     w(f"    private static final int L = S.length();")
     w(f"    private static final int NR = {nv} * L;" if nv > 1 else "    private static final int NR = L;")
+    if (bits, mr) in ROW_PANELS:
+        w("    private static final int RS = ROW_PANEL_STRIDE;")
     w("")
     w(f"    {name}() {{ super({mr}, NR); }}")
     w("")
@@ -153,6 +162,51 @@ def gen(bits, mr, unroll=1, nv=2, name=None):
                 w("        for (int p = 0; p < kc; p++) {")
             step("            ", 0, True)
             w("        }")
+            w("        FloatVector va = FloatVector.broadcast(S, alpha);")
+            if with_beta:
+                w("        FloatVector vb = FloatVector.broadcast(S, beta);")
+            for r in range(mr):
+                for v in range(nv):
+                    at = f"cOff + {r} * ldc" + (f" + {v} * L" if v else "")
+                    if with_beta:
+                        w(f"        {acc[r][v]}.fma(va, FloatVector.fromArray(S, c, {at}).mul(vb)).intoArray(c, {at});")
+                    else:
+                        w(f"        {acc[r][v]}.mul(va).intoArray(c, {at});")
+            w("    }")
+    if (bits, mr) in ROW_PANELS:
+        # The same FMAs in the same order as run()/runStore(), with A's value for row r and step p at
+        # a[aOff + r·ROW_PANEL_STRIDE + p] instead of a[aOff + p·MR + r]: the same bits as a packed panel.
+        def rows_loop():
+            for r in range(mr):
+                w("        FloatVector " + ", ".join(f"{acc[r][v]} = FloatVector.zero(S)" for v in range(nv)) + ";")
+            w("        for (int j = bOff, p = aOff, end = bOff + kc * NR; j < end; j += NR, p++) {")
+            ind = "            "
+            w(f"{ind}FloatVector b0 = FloatVector.fromArray(S, b, j);")
+            for v in range(1, nv):
+                w(f"{ind}FloatVector b{v} = FloatVector.fromArray(S, b, j + {'L' if v == 1 else f'{v} * L'});")
+            for r in range(mr):
+                w(f"{ind}FloatVector a{r}_0 = FloatVector.broadcast(S, a[{'p' if r == 0 else ('p + RS' if r == 1 else f'p + {r} * RS')}]);")
+                for v in range(nv):
+                    w(f"{ind}{acc[r][v]} = a{r}_0.fma(b{v}, {acc[r][v]});")
+            w("        }")
+
+        w("")
+        w("    @Override")
+        w("    boolean readsRowPanels() { return true; }")
+        w("")
+        w("    @Override")
+        w("    void runRowPanel(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {")
+        rows_loop()
+        for r in range(mr):
+            for v in range(nv):
+                w(f"        {acc[r][v]}.intoArray(tile, {r * nv + v} * L);")
+        w("    }")
+        for with_beta in (False, True):
+            w("")
+            w("    @Override")
+            args = "float alpha, float beta" if with_beta else "float alpha"
+            w(f"    void runStoreRowPanel(int kc, float[] a, int aOff, float[] b, int bOff, {args}, float[] c, int cOff, int ldc) {{")
+            rows_loop()
             w("        FloatVector va = FloatVector.broadcast(S, alpha);")
             if with_beta:
                 w("        FloatVector vb = FloatVector.broadcast(S, beta);")

@@ -36,6 +36,8 @@ public final class BlockedGemm extends Gemm {
     private final MicroKernel kernel;
     /** Full tiles through {@link MicroKernel#runStore} (the 12-row kernels of the 256- and 512-bit tables: docs/decisions.md §2i). */
     private final boolean fusedStore;
+    /** An untransposed op(A) is copied as row panels ({@link MicroKernel#readsRowPanels}), not transposed into packed ones. */
+    private final boolean rowPanels;
     private final Transposer transposer;
     private final Dispatcher dispatcher;
     private final long parallelMinWork;
@@ -66,12 +68,22 @@ public final class BlockedGemm extends Gemm {
      * {@code m·n·k} at most {@code smallMaxWork} for the unpacked path ({@link #SMALL_MAX_WORK_256} at 256 bits).
      */
     public BlockedGemm(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork, long smallMaxB, long smallMaxWork) {
+        this(blocking, dispatcher, parallelMinWork, smallMaxB, smallMaxWork, true);
+    }
+
+    /**
+     * As {@link #BlockedGemm(GemmBlocking, Dispatcher, long, long, long)}; {@code rowPanels} false packs every op(A)
+     * into transposed panels even where the kernel takes an untransposed A's rows as they are
+     * ({@link MicroKernel#readsRowPanels}): tests compare the two bitwise, harnesses time them.
+     */
+    public BlockedGemm(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork, long smallMaxB, long smallMaxWork, boolean rowPanels) {
         this.smallMaxB = smallMaxB;
         this.smallMaxWork = smallMaxWork;
         this.small = new SmallGemm(blocking.bits());
         this.blocking = blocking;
         this.kernel = MicroKernel.create(blocking.bits(), blocking.mr());
         this.fusedStore = kernel.fusedStore();
+        this.rowPanels = rowPanels && kernel.readsRowPanels() && blocking.kc() <= MicroKernel.ROW_PANEL_STRIDE;
         this.transposer = Transposer.create(blocking.bits());
         this.dispatcher = dispatcher;
         this.parallelMinWork = parallelMinWork;
@@ -105,6 +117,17 @@ public final class BlockedGemm extends Gemm {
     /** The small-product rule for a single-threaded call: {@link SmallGemm} instead of packed panels. */
     boolean unpacked(int m, int n, int k) {
         return SmallGemm.applies(n, k, blocking.kc(), smallMaxB) && (n < blocking.nr() || (long) m * n * k <= smallMaxWork);
+    }
+
+    /**
+     * Whether an untransposed op(A) goes into row panels ({@link MicroKernel#readsRowPanels}: a copy per row instead
+     * of a register transpose per micro-panel) for this shape. The copy saves ~0.2 ns per element of A, which the
+     * kernel spends again on ~2 n FLOPs per element at a slightly slower loop (two bounds checks per k step), so it
+     * pays when K is deep next to N: measured 1.03-1.07x at K ≥ 2N (128x128x3136, 288x64x196, 64x64x512 under the
+     * AVX2 proxy; 1.01-1.03x at 512 bits) and 0.98-0.99x on NN shapes with K ≤ N at 256 bits (docs/decisions.md §2u).
+     */
+    static boolean rowPanelsPay(int n, int k) {
+        return k >= 2L * n;
     }
 
     /** C = beta·C without reading C when beta is 0 (it may hold NaN). */
@@ -147,6 +170,11 @@ public final class BlockedGemm extends Gemm {
         private int kBlocks;
         // the operands
         private boolean transA, transB;
+        /**
+         * Full MR-row micro-panels of op(A) are row panels (rowPanels and A not transposed): MR row segments copied
+         * {@link MicroKernel#ROW_PANEL_STRIDE} apart; a last, shorter one is packed as usual.
+         */
+        private boolean rowPanelsA;
         private int m, k;
         private float alpha;
         private float[] a, b, c;
@@ -160,7 +188,7 @@ public final class BlockedGemm extends Gemm {
 
         void run(boolean parallel, boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                  float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
-            this.transA = transA; this.transB = transB; this.m = m; this.k = k; this.alpha = alpha;
+            this.transA = transA; this.transB = transB; this.rowPanelsA = rowPanels && !transA && rowPanelsPay(n, k); this.m = m; this.k = k; this.alpha = alpha;
             this.a = a; this.aOff = aOff; this.lda = lda; this.b = b; this.bOff = bOff; this.ldb = ldb;
             this.c = c; this.cOff = cOff; this.ldc = ldc; this.beta0 = beta;
             int mr = blocking.mr(), nr = blocking.nr(), threads = dispatcher.threads();
@@ -244,8 +272,8 @@ public final class BlockedGemm extends Gemm {
                 int pk0 = (int) ((long) k * kb / kBlocks), kcb = (int) ((long) k * (kb + 1) / kBlocks) - pk0;
                 float betaK = kb == 0 ? beta0 : 1f;
                 if (w.ownB.length < kcb * nr + Transposer.SLACK) w.ownB = new float[kcb * nr + Transposer.SLACK];
-                float[] pa = w.packedA(ceilDiv(rows, mr) * mr * kcb + Transposer.SLACK);
-                Packing.packA(transA, a, aOff, lda, i0, rows, pk0, kcb, mr, pa, 0, transposer);
+                float[] pa = w.packedA(ceilDiv(rows, mr) * mr * panelDepth(kcb) + Transposer.SLACK);
+                packABlock(i0, rows, pk0, kcb, pa);
                 w.aStage = -1; // this buffer no longer holds a staged block
                 for (int q = q0; q < q1; q++) {
                     Packing.packB(transB, b, bOff, ldb, pk0, kcb, j0, cols, nr, q, q + 1, w.ownB, -q * kcb * nr, transposer);
@@ -278,22 +306,36 @@ public final class BlockedGemm extends Gemm {
                 // before its ir sweep, into an L1-sized buffer, so that L2 holds the stage's B block and not also a
                 // row block of A (1.03-1.04x at 1024³, docs/decisions.md §2l). Chunks of part of a row block (two
                 // threads) share one packed A block instead, or each would pack every micro-panel again.
-                float[] pa = w.packedA(mr * kc + Transposer.SLACK);
+                float[] pa = w.packedA(mr * panelDepth(kc) + Transposer.SLACK);
                 for (int ir = 0; ir < rows; ir += mr) {
                     int nrows = Math.min(mr, rows - ir);
-                    Packing.packA(transA, a, aOff, lda, i0 + ir, nrows, p0, kc, mr, pa, 0, transposer);
+                    packABlock(i0 + ir, nrows, p0, kc, pa);
                     computePanels(q0, q1, i0 + ir, nrows, kc, beta, pa, owner.packedB, 0, w.tile);
                 }
                 w.aStage = -1; // this buffer no longer holds a staged block
                 return;
             }
-            float[] pa = w.packedA(ceilDiv(rows, mr) * mr * kc + Transposer.SLACK);
+            float[] pa = w.packedA(ceilDiv(rows, mr) * mr * panelDepth(kc) + Transposer.SLACK);
             if (w.aStage != stage || w.aBlock != ib) {
-                Packing.packA(transA, a, aOff, lda, i0, rows, p0, kc, mr, pa, 0, transposer);
+                packABlock(i0, rows, p0, kc, pa);
                 w.aStage = stage;
                 w.aBlock = ib;
             }
             computePanels(q0, q1, i0, rows, kc, beta, pa, owner.packedB, 0, w.tile);
+        }
+
+        /** Floats per row of op(A) in a packed A buffer: {@link MicroKernel#ROW_PANEL_STRIDE} for row panels, else kc. */
+        private int panelDepth(int kc) { return rowPanelsA ? MicroKernel.ROW_PANEL_STRIDE : kc; }
+
+        /**
+         * Packs rows [i0, i0 + rows) x depth [pk0, pk0 + kc) of op(A), micro-panel {@code ir / mr} at
+         * {@code pa[ir·panelDepth(kc)]}: with {@link #rowPanelsA} the full micro-panels as row panels (one copy per
+         * row) and a last, shorter one packed; otherwise all packed.
+         */
+        private void packABlock(int i0, int rows, int pk0, int kc, float[] pa) {
+            int mr = blocking.mr(), depth = panelDepth(kc), full = rowPanelsA ? rows / mr * mr : 0;
+            for (int r = 0; r < full; r++) System.arraycopy(a, aOff + (i0 + r) * lda + pk0, pa, r * depth, kc);
+            if (full < rows) Packing.packA(transA, a, aOff, lda, i0 + full, rows - full, pk0, kc, mr, pa, full * depth, transposer);
         }
 
         /**
@@ -307,15 +349,20 @@ public final class BlockedGemm extends Gemm {
             int mr = blocking.mr(), nr = blocking.nr();
             for (int ir = 0; ir < rows; ir += mr) {
                 int nrows = Math.min(mr, rows - ir), cRow = cOff + (i0 + ir) * ldc + j0;
+                if (rowPanelsA && nrows == mr) {
+                    computeRowPanel(q0, q1, pa, ir * MicroKernel.ROW_PANEL_STRIDE, kc, beta, pb, pbShift, cRow, tile);
+                    continue;
+                }
+                int paOff = ir * panelDepth(kc);
                 for (int q = q0; q < q1; q++) {
                     int jr = q * nr, ncols = Math.min(nr, cols - jr), pbOff = pbShift + q * kc * nr, ci = cRow + jr;
                     if (fusedStore && nrows == mr && ncols == nr) {
-                        if (beta == 0f) kernel.runStore(kc, pa, ir * kc, pb, pbOff, alpha, c, ci, ldc, tile);
-                        else kernel.runStore(kc, pa, ir * kc, pb, pbOff, alpha, beta, c, ci, ldc, tile);
+                        if (beta == 0f) kernel.runStore(kc, pa, paOff, pb, pbOff, alpha, c, ci, ldc, tile);
+                        else kernel.runStore(kc, pa, paOff, pb, pbOff, alpha, beta, c, ci, ldc, tile);
                         continue;
                     }
-                    if (nrows == mr) kernel.run(kc, pa, ir * kc, pb, pbOff, tile);
-                    else kernel.runRows(nrows, kc, pa, ir * kc, pb, pbOff, tile); // skip the padding rows' FMAs
+                    if (nrows == mr) kernel.run(kc, pa, paOff, pb, pbOff, tile);
+                    else kernel.runRows(nrows, kc, pa, paOff, pb, pbOff, tile); // skip the padding rows' FMAs
                     if (ncols < nr) kernel.storeEdge(tile, alpha, beta, c, ci, ldc, nrows, ncols);
                     else if (nrows < mr) {
                         // whole rows of a short last row panel: vector stores (storeEdge's scalar loop was ~8 % of
@@ -325,6 +372,24 @@ public final class BlockedGemm extends Gemm {
                     }
                     else if (beta == 0f) kernel.storeFull(tile, alpha, c, ci, ldc);
                     else kernel.storeFull(tile, alpha, beta, c, ci, ldc);
+                }
+            }
+        }
+
+        /**
+         * {@link #computePanels} for one full micro-panel given as a row panel at {@code pa[paOff]}
+         * ({@link MicroKernel#runRowPanel}): the same kernels' FMAs and store formulas, so the same bits as packing it.
+         */
+        private void computeRowPanel(int q0, int q1, float[] pa, int paOff, int kc, float beta, float[] pb, int pbShift, int cRow, float[] tile) {
+            int mr = blocking.mr(), nr = blocking.nr();
+            for (int q = q0; q < q1; q++) {
+                int jr = q * nr, ncols = Math.min(nr, cols - jr), pbOff = pbShift + q * kc * nr, ci = cRow + jr;
+                if (ncols == nr) {
+                    if (beta == 0f) kernel.runStoreRowPanel(kc, pa, paOff, pb, pbOff, alpha, c, ci, ldc);
+                    else kernel.runStoreRowPanel(kc, pa, paOff, pb, pbOff, alpha, beta, c, ci, ldc);
+                } else {
+                    kernel.runRowPanel(kc, pa, paOff, pb, pbOff, tile);
+                    kernel.storeEdge(tile, alpha, beta, c, ci, ldc, mr, ncols);
                 }
             }
         }

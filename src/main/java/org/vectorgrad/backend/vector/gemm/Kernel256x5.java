@@ -11,6 +11,7 @@ final class Kernel256x5 extends MicroKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
     private static final int L = S.length();
     private static final int NR = 2 * L;
+    private static final int RS = ROW_PANEL_STRIDE;
 
     Kernel256x5() { super(5, NR); }
 
@@ -117,6 +118,126 @@ final class Kernel256x5 extends MicroKernel {
             c3_0 = a3_0.fma(b0, c3_0);
             c3_1 = a3_0.fma(b1, c3_1);
             FloatVector a4_0 = FloatVector.broadcast(S, a[i + 4]);
+            c4_0 = a4_0.fma(b0, c4_0);
+            c4_1 = a4_0.fma(b1, c4_1);
+        }
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        FloatVector vb = FloatVector.broadcast(S, beta);
+        c0_0.fma(va, FloatVector.fromArray(S, c, cOff + 0 * ldc).mul(vb)).intoArray(c, cOff + 0 * ldc);
+        c0_1.fma(va, FloatVector.fromArray(S, c, cOff + 0 * ldc + 1 * L).mul(vb)).intoArray(c, cOff + 0 * ldc + 1 * L);
+        c1_0.fma(va, FloatVector.fromArray(S, c, cOff + 1 * ldc).mul(vb)).intoArray(c, cOff + 1 * ldc);
+        c1_1.fma(va, FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L).mul(vb)).intoArray(c, cOff + 1 * ldc + 1 * L);
+        c2_0.fma(va, FloatVector.fromArray(S, c, cOff + 2 * ldc).mul(vb)).intoArray(c, cOff + 2 * ldc);
+        c2_1.fma(va, FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L).mul(vb)).intoArray(c, cOff + 2 * ldc + 1 * L);
+        c3_0.fma(va, FloatVector.fromArray(S, c, cOff + 3 * ldc).mul(vb)).intoArray(c, cOff + 3 * ldc);
+        c3_1.fma(va, FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L).mul(vb)).intoArray(c, cOff + 3 * ldc + 1 * L);
+        c4_0.fma(va, FloatVector.fromArray(S, c, cOff + 4 * ldc).mul(vb)).intoArray(c, cOff + 4 * ldc);
+        c4_1.fma(va, FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L).mul(vb)).intoArray(c, cOff + 4 * ldc + 1 * L);
+    }
+
+    @Override
+    boolean readsRowPanels() { return true; }
+
+    @Override
+    void runRowPanel(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        for (int j = bOff, p = aOff, end = bOff + kc * NR; j < end; j += NR, p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, j);
+            FloatVector b1 = FloatVector.fromArray(S, b, j + L);
+            FloatVector a0_0 = FloatVector.broadcast(S, a[p]);
+            c0_0 = a0_0.fma(b0, c0_0);
+            c0_1 = a0_0.fma(b1, c0_1);
+            FloatVector a1_0 = FloatVector.broadcast(S, a[p + RS]);
+            c1_0 = a1_0.fma(b0, c1_0);
+            c1_1 = a1_0.fma(b1, c1_1);
+            FloatVector a2_0 = FloatVector.broadcast(S, a[p + 2 * RS]);
+            c2_0 = a2_0.fma(b0, c2_0);
+            c2_1 = a2_0.fma(b1, c2_1);
+            FloatVector a3_0 = FloatVector.broadcast(S, a[p + 3 * RS]);
+            c3_0 = a3_0.fma(b0, c3_0);
+            c3_1 = a3_0.fma(b1, c3_1);
+            FloatVector a4_0 = FloatVector.broadcast(S, a[p + 4 * RS]);
+            c4_0 = a4_0.fma(b0, c4_0);
+            c4_1 = a4_0.fma(b1, c4_1);
+        }
+        c0_0.intoArray(tile, 0 * L);
+        c0_1.intoArray(tile, 1 * L);
+        c1_0.intoArray(tile, 2 * L);
+        c1_1.intoArray(tile, 3 * L);
+        c2_0.intoArray(tile, 4 * L);
+        c2_1.intoArray(tile, 5 * L);
+        c3_0.intoArray(tile, 6 * L);
+        c3_1.intoArray(tile, 7 * L);
+        c4_0.intoArray(tile, 8 * L);
+        c4_1.intoArray(tile, 9 * L);
+    }
+
+    @Override
+    void runStoreRowPanel(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        for (int j = bOff, p = aOff, end = bOff + kc * NR; j < end; j += NR, p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, j);
+            FloatVector b1 = FloatVector.fromArray(S, b, j + L);
+            FloatVector a0_0 = FloatVector.broadcast(S, a[p]);
+            c0_0 = a0_0.fma(b0, c0_0);
+            c0_1 = a0_0.fma(b1, c0_1);
+            FloatVector a1_0 = FloatVector.broadcast(S, a[p + RS]);
+            c1_0 = a1_0.fma(b0, c1_0);
+            c1_1 = a1_0.fma(b1, c1_1);
+            FloatVector a2_0 = FloatVector.broadcast(S, a[p + 2 * RS]);
+            c2_0 = a2_0.fma(b0, c2_0);
+            c2_1 = a2_0.fma(b1, c2_1);
+            FloatVector a3_0 = FloatVector.broadcast(S, a[p + 3 * RS]);
+            c3_0 = a3_0.fma(b0, c3_0);
+            c3_1 = a3_0.fma(b1, c3_1);
+            FloatVector a4_0 = FloatVector.broadcast(S, a[p + 4 * RS]);
+            c4_0 = a4_0.fma(b0, c4_0);
+            c4_1 = a4_0.fma(b1, c4_1);
+        }
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        c0_0.mul(va).intoArray(c, cOff + 0 * ldc);
+        c0_1.mul(va).intoArray(c, cOff + 0 * ldc + 1 * L);
+        c1_0.mul(va).intoArray(c, cOff + 1 * ldc);
+        c1_1.mul(va).intoArray(c, cOff + 1 * ldc + 1 * L);
+        c2_0.mul(va).intoArray(c, cOff + 2 * ldc);
+        c2_1.mul(va).intoArray(c, cOff + 2 * ldc + 1 * L);
+        c3_0.mul(va).intoArray(c, cOff + 3 * ldc);
+        c3_1.mul(va).intoArray(c, cOff + 3 * ldc + 1 * L);
+        c4_0.mul(va).intoArray(c, cOff + 4 * ldc);
+        c4_1.mul(va).intoArray(c, cOff + 4 * ldc + 1 * L);
+    }
+
+    @Override
+    void runStoreRowPanel(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float beta, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        for (int j = bOff, p = aOff, end = bOff + kc * NR; j < end; j += NR, p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, j);
+            FloatVector b1 = FloatVector.fromArray(S, b, j + L);
+            FloatVector a0_0 = FloatVector.broadcast(S, a[p]);
+            c0_0 = a0_0.fma(b0, c0_0);
+            c0_1 = a0_0.fma(b1, c0_1);
+            FloatVector a1_0 = FloatVector.broadcast(S, a[p + RS]);
+            c1_0 = a1_0.fma(b0, c1_0);
+            c1_1 = a1_0.fma(b1, c1_1);
+            FloatVector a2_0 = FloatVector.broadcast(S, a[p + 2 * RS]);
+            c2_0 = a2_0.fma(b0, c2_0);
+            c2_1 = a2_0.fma(b1, c2_1);
+            FloatVector a3_0 = FloatVector.broadcast(S, a[p + 3 * RS]);
+            c3_0 = a3_0.fma(b0, c3_0);
+            c3_1 = a3_0.fma(b1, c3_1);
+            FloatVector a4_0 = FloatVector.broadcast(S, a[p + 4 * RS]);
             c4_0 = a4_0.fma(b0, c4_0);
             c4_1 = a4_0.fma(b1, c4_1);
         }

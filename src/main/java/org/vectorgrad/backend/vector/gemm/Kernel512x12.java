@@ -11,6 +11,7 @@ final class Kernel512x12 extends MicroKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
     private static final int L = S.length();
     private static final int NR = 2 * L;
+    private static final int RS = ROW_PANEL_STRIDE;
 
     Kernel512x12() { super(12, NR); }
 
@@ -324,6 +325,252 @@ final class Kernel512x12 extends MicroKernel {
             c10_0 = a10_0.fma(b0, c10_0);
             c10_1 = a10_0.fma(b1, c10_1);
             FloatVector a11_0 = FloatVector.broadcast(S, a[i + 11]);
+            c11_0 = a11_0.fma(b0, c11_0);
+            c11_1 = a11_0.fma(b1, c11_1);
+        }
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        FloatVector vb = FloatVector.broadcast(S, beta);
+        c0_0.fma(va, FloatVector.fromArray(S, c, cOff + 0 * ldc).mul(vb)).intoArray(c, cOff + 0 * ldc);
+        c0_1.fma(va, FloatVector.fromArray(S, c, cOff + 0 * ldc + 1 * L).mul(vb)).intoArray(c, cOff + 0 * ldc + 1 * L);
+        c1_0.fma(va, FloatVector.fromArray(S, c, cOff + 1 * ldc).mul(vb)).intoArray(c, cOff + 1 * ldc);
+        c1_1.fma(va, FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L).mul(vb)).intoArray(c, cOff + 1 * ldc + 1 * L);
+        c2_0.fma(va, FloatVector.fromArray(S, c, cOff + 2 * ldc).mul(vb)).intoArray(c, cOff + 2 * ldc);
+        c2_1.fma(va, FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L).mul(vb)).intoArray(c, cOff + 2 * ldc + 1 * L);
+        c3_0.fma(va, FloatVector.fromArray(S, c, cOff + 3 * ldc).mul(vb)).intoArray(c, cOff + 3 * ldc);
+        c3_1.fma(va, FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L).mul(vb)).intoArray(c, cOff + 3 * ldc + 1 * L);
+        c4_0.fma(va, FloatVector.fromArray(S, c, cOff + 4 * ldc).mul(vb)).intoArray(c, cOff + 4 * ldc);
+        c4_1.fma(va, FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L).mul(vb)).intoArray(c, cOff + 4 * ldc + 1 * L);
+        c5_0.fma(va, FloatVector.fromArray(S, c, cOff + 5 * ldc).mul(vb)).intoArray(c, cOff + 5 * ldc);
+        c5_1.fma(va, FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L).mul(vb)).intoArray(c, cOff + 5 * ldc + 1 * L);
+        c6_0.fma(va, FloatVector.fromArray(S, c, cOff + 6 * ldc).mul(vb)).intoArray(c, cOff + 6 * ldc);
+        c6_1.fma(va, FloatVector.fromArray(S, c, cOff + 6 * ldc + 1 * L).mul(vb)).intoArray(c, cOff + 6 * ldc + 1 * L);
+        c7_0.fma(va, FloatVector.fromArray(S, c, cOff + 7 * ldc).mul(vb)).intoArray(c, cOff + 7 * ldc);
+        c7_1.fma(va, FloatVector.fromArray(S, c, cOff + 7 * ldc + 1 * L).mul(vb)).intoArray(c, cOff + 7 * ldc + 1 * L);
+        c8_0.fma(va, FloatVector.fromArray(S, c, cOff + 8 * ldc).mul(vb)).intoArray(c, cOff + 8 * ldc);
+        c8_1.fma(va, FloatVector.fromArray(S, c, cOff + 8 * ldc + 1 * L).mul(vb)).intoArray(c, cOff + 8 * ldc + 1 * L);
+        c9_0.fma(va, FloatVector.fromArray(S, c, cOff + 9 * ldc).mul(vb)).intoArray(c, cOff + 9 * ldc);
+        c9_1.fma(va, FloatVector.fromArray(S, c, cOff + 9 * ldc + 1 * L).mul(vb)).intoArray(c, cOff + 9 * ldc + 1 * L);
+        c10_0.fma(va, FloatVector.fromArray(S, c, cOff + 10 * ldc).mul(vb)).intoArray(c, cOff + 10 * ldc);
+        c10_1.fma(va, FloatVector.fromArray(S, c, cOff + 10 * ldc + 1 * L).mul(vb)).intoArray(c, cOff + 10 * ldc + 1 * L);
+        c11_0.fma(va, FloatVector.fromArray(S, c, cOff + 11 * ldc).mul(vb)).intoArray(c, cOff + 11 * ldc);
+        c11_1.fma(va, FloatVector.fromArray(S, c, cOff + 11 * ldc + 1 * L).mul(vb)).intoArray(c, cOff + 11 * ldc + 1 * L);
+    }
+
+    @Override
+    boolean readsRowPanels() { return true; }
+
+    @Override
+    void runRowPanel(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        FloatVector c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S);
+        FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S);
+        FloatVector c8_0 = FloatVector.zero(S), c8_1 = FloatVector.zero(S);
+        FloatVector c9_0 = FloatVector.zero(S), c9_1 = FloatVector.zero(S);
+        FloatVector c10_0 = FloatVector.zero(S), c10_1 = FloatVector.zero(S);
+        FloatVector c11_0 = FloatVector.zero(S), c11_1 = FloatVector.zero(S);
+        for (int j = bOff, p = aOff, end = bOff + kc * NR; j < end; j += NR, p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, j);
+            FloatVector b1 = FloatVector.fromArray(S, b, j + L);
+            FloatVector a0_0 = FloatVector.broadcast(S, a[p]);
+            c0_0 = a0_0.fma(b0, c0_0);
+            c0_1 = a0_0.fma(b1, c0_1);
+            FloatVector a1_0 = FloatVector.broadcast(S, a[p + RS]);
+            c1_0 = a1_0.fma(b0, c1_0);
+            c1_1 = a1_0.fma(b1, c1_1);
+            FloatVector a2_0 = FloatVector.broadcast(S, a[p + 2 * RS]);
+            c2_0 = a2_0.fma(b0, c2_0);
+            c2_1 = a2_0.fma(b1, c2_1);
+            FloatVector a3_0 = FloatVector.broadcast(S, a[p + 3 * RS]);
+            c3_0 = a3_0.fma(b0, c3_0);
+            c3_1 = a3_0.fma(b1, c3_1);
+            FloatVector a4_0 = FloatVector.broadcast(S, a[p + 4 * RS]);
+            c4_0 = a4_0.fma(b0, c4_0);
+            c4_1 = a4_0.fma(b1, c4_1);
+            FloatVector a5_0 = FloatVector.broadcast(S, a[p + 5 * RS]);
+            c5_0 = a5_0.fma(b0, c5_0);
+            c5_1 = a5_0.fma(b1, c5_1);
+            FloatVector a6_0 = FloatVector.broadcast(S, a[p + 6 * RS]);
+            c6_0 = a6_0.fma(b0, c6_0);
+            c6_1 = a6_0.fma(b1, c6_1);
+            FloatVector a7_0 = FloatVector.broadcast(S, a[p + 7 * RS]);
+            c7_0 = a7_0.fma(b0, c7_0);
+            c7_1 = a7_0.fma(b1, c7_1);
+            FloatVector a8_0 = FloatVector.broadcast(S, a[p + 8 * RS]);
+            c8_0 = a8_0.fma(b0, c8_0);
+            c8_1 = a8_0.fma(b1, c8_1);
+            FloatVector a9_0 = FloatVector.broadcast(S, a[p + 9 * RS]);
+            c9_0 = a9_0.fma(b0, c9_0);
+            c9_1 = a9_0.fma(b1, c9_1);
+            FloatVector a10_0 = FloatVector.broadcast(S, a[p + 10 * RS]);
+            c10_0 = a10_0.fma(b0, c10_0);
+            c10_1 = a10_0.fma(b1, c10_1);
+            FloatVector a11_0 = FloatVector.broadcast(S, a[p + 11 * RS]);
+            c11_0 = a11_0.fma(b0, c11_0);
+            c11_1 = a11_0.fma(b1, c11_1);
+        }
+        c0_0.intoArray(tile, 0 * L);
+        c0_1.intoArray(tile, 1 * L);
+        c1_0.intoArray(tile, 2 * L);
+        c1_1.intoArray(tile, 3 * L);
+        c2_0.intoArray(tile, 4 * L);
+        c2_1.intoArray(tile, 5 * L);
+        c3_0.intoArray(tile, 6 * L);
+        c3_1.intoArray(tile, 7 * L);
+        c4_0.intoArray(tile, 8 * L);
+        c4_1.intoArray(tile, 9 * L);
+        c5_0.intoArray(tile, 10 * L);
+        c5_1.intoArray(tile, 11 * L);
+        c6_0.intoArray(tile, 12 * L);
+        c6_1.intoArray(tile, 13 * L);
+        c7_0.intoArray(tile, 14 * L);
+        c7_1.intoArray(tile, 15 * L);
+        c8_0.intoArray(tile, 16 * L);
+        c8_1.intoArray(tile, 17 * L);
+        c9_0.intoArray(tile, 18 * L);
+        c9_1.intoArray(tile, 19 * L);
+        c10_0.intoArray(tile, 20 * L);
+        c10_1.intoArray(tile, 21 * L);
+        c11_0.intoArray(tile, 22 * L);
+        c11_1.intoArray(tile, 23 * L);
+    }
+
+    @Override
+    void runStoreRowPanel(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        FloatVector c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S);
+        FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S);
+        FloatVector c8_0 = FloatVector.zero(S), c8_1 = FloatVector.zero(S);
+        FloatVector c9_0 = FloatVector.zero(S), c9_1 = FloatVector.zero(S);
+        FloatVector c10_0 = FloatVector.zero(S), c10_1 = FloatVector.zero(S);
+        FloatVector c11_0 = FloatVector.zero(S), c11_1 = FloatVector.zero(S);
+        for (int j = bOff, p = aOff, end = bOff + kc * NR; j < end; j += NR, p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, j);
+            FloatVector b1 = FloatVector.fromArray(S, b, j + L);
+            FloatVector a0_0 = FloatVector.broadcast(S, a[p]);
+            c0_0 = a0_0.fma(b0, c0_0);
+            c0_1 = a0_0.fma(b1, c0_1);
+            FloatVector a1_0 = FloatVector.broadcast(S, a[p + RS]);
+            c1_0 = a1_0.fma(b0, c1_0);
+            c1_1 = a1_0.fma(b1, c1_1);
+            FloatVector a2_0 = FloatVector.broadcast(S, a[p + 2 * RS]);
+            c2_0 = a2_0.fma(b0, c2_0);
+            c2_1 = a2_0.fma(b1, c2_1);
+            FloatVector a3_0 = FloatVector.broadcast(S, a[p + 3 * RS]);
+            c3_0 = a3_0.fma(b0, c3_0);
+            c3_1 = a3_0.fma(b1, c3_1);
+            FloatVector a4_0 = FloatVector.broadcast(S, a[p + 4 * RS]);
+            c4_0 = a4_0.fma(b0, c4_0);
+            c4_1 = a4_0.fma(b1, c4_1);
+            FloatVector a5_0 = FloatVector.broadcast(S, a[p + 5 * RS]);
+            c5_0 = a5_0.fma(b0, c5_0);
+            c5_1 = a5_0.fma(b1, c5_1);
+            FloatVector a6_0 = FloatVector.broadcast(S, a[p + 6 * RS]);
+            c6_0 = a6_0.fma(b0, c6_0);
+            c6_1 = a6_0.fma(b1, c6_1);
+            FloatVector a7_0 = FloatVector.broadcast(S, a[p + 7 * RS]);
+            c7_0 = a7_0.fma(b0, c7_0);
+            c7_1 = a7_0.fma(b1, c7_1);
+            FloatVector a8_0 = FloatVector.broadcast(S, a[p + 8 * RS]);
+            c8_0 = a8_0.fma(b0, c8_0);
+            c8_1 = a8_0.fma(b1, c8_1);
+            FloatVector a9_0 = FloatVector.broadcast(S, a[p + 9 * RS]);
+            c9_0 = a9_0.fma(b0, c9_0);
+            c9_1 = a9_0.fma(b1, c9_1);
+            FloatVector a10_0 = FloatVector.broadcast(S, a[p + 10 * RS]);
+            c10_0 = a10_0.fma(b0, c10_0);
+            c10_1 = a10_0.fma(b1, c10_1);
+            FloatVector a11_0 = FloatVector.broadcast(S, a[p + 11 * RS]);
+            c11_0 = a11_0.fma(b0, c11_0);
+            c11_1 = a11_0.fma(b1, c11_1);
+        }
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        c0_0.mul(va).intoArray(c, cOff + 0 * ldc);
+        c0_1.mul(va).intoArray(c, cOff + 0 * ldc + 1 * L);
+        c1_0.mul(va).intoArray(c, cOff + 1 * ldc);
+        c1_1.mul(va).intoArray(c, cOff + 1 * ldc + 1 * L);
+        c2_0.mul(va).intoArray(c, cOff + 2 * ldc);
+        c2_1.mul(va).intoArray(c, cOff + 2 * ldc + 1 * L);
+        c3_0.mul(va).intoArray(c, cOff + 3 * ldc);
+        c3_1.mul(va).intoArray(c, cOff + 3 * ldc + 1 * L);
+        c4_0.mul(va).intoArray(c, cOff + 4 * ldc);
+        c4_1.mul(va).intoArray(c, cOff + 4 * ldc + 1 * L);
+        c5_0.mul(va).intoArray(c, cOff + 5 * ldc);
+        c5_1.mul(va).intoArray(c, cOff + 5 * ldc + 1 * L);
+        c6_0.mul(va).intoArray(c, cOff + 6 * ldc);
+        c6_1.mul(va).intoArray(c, cOff + 6 * ldc + 1 * L);
+        c7_0.mul(va).intoArray(c, cOff + 7 * ldc);
+        c7_1.mul(va).intoArray(c, cOff + 7 * ldc + 1 * L);
+        c8_0.mul(va).intoArray(c, cOff + 8 * ldc);
+        c8_1.mul(va).intoArray(c, cOff + 8 * ldc + 1 * L);
+        c9_0.mul(va).intoArray(c, cOff + 9 * ldc);
+        c9_1.mul(va).intoArray(c, cOff + 9 * ldc + 1 * L);
+        c10_0.mul(va).intoArray(c, cOff + 10 * ldc);
+        c10_1.mul(va).intoArray(c, cOff + 10 * ldc + 1 * L);
+        c11_0.mul(va).intoArray(c, cOff + 11 * ldc);
+        c11_1.mul(va).intoArray(c, cOff + 11 * ldc + 1 * L);
+    }
+
+    @Override
+    void runStoreRowPanel(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float beta, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        FloatVector c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S);
+        FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S);
+        FloatVector c8_0 = FloatVector.zero(S), c8_1 = FloatVector.zero(S);
+        FloatVector c9_0 = FloatVector.zero(S), c9_1 = FloatVector.zero(S);
+        FloatVector c10_0 = FloatVector.zero(S), c10_1 = FloatVector.zero(S);
+        FloatVector c11_0 = FloatVector.zero(S), c11_1 = FloatVector.zero(S);
+        for (int j = bOff, p = aOff, end = bOff + kc * NR; j < end; j += NR, p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, j);
+            FloatVector b1 = FloatVector.fromArray(S, b, j + L);
+            FloatVector a0_0 = FloatVector.broadcast(S, a[p]);
+            c0_0 = a0_0.fma(b0, c0_0);
+            c0_1 = a0_0.fma(b1, c0_1);
+            FloatVector a1_0 = FloatVector.broadcast(S, a[p + RS]);
+            c1_0 = a1_0.fma(b0, c1_0);
+            c1_1 = a1_0.fma(b1, c1_1);
+            FloatVector a2_0 = FloatVector.broadcast(S, a[p + 2 * RS]);
+            c2_0 = a2_0.fma(b0, c2_0);
+            c2_1 = a2_0.fma(b1, c2_1);
+            FloatVector a3_0 = FloatVector.broadcast(S, a[p + 3 * RS]);
+            c3_0 = a3_0.fma(b0, c3_0);
+            c3_1 = a3_0.fma(b1, c3_1);
+            FloatVector a4_0 = FloatVector.broadcast(S, a[p + 4 * RS]);
+            c4_0 = a4_0.fma(b0, c4_0);
+            c4_1 = a4_0.fma(b1, c4_1);
+            FloatVector a5_0 = FloatVector.broadcast(S, a[p + 5 * RS]);
+            c5_0 = a5_0.fma(b0, c5_0);
+            c5_1 = a5_0.fma(b1, c5_1);
+            FloatVector a6_0 = FloatVector.broadcast(S, a[p + 6 * RS]);
+            c6_0 = a6_0.fma(b0, c6_0);
+            c6_1 = a6_0.fma(b1, c6_1);
+            FloatVector a7_0 = FloatVector.broadcast(S, a[p + 7 * RS]);
+            c7_0 = a7_0.fma(b0, c7_0);
+            c7_1 = a7_0.fma(b1, c7_1);
+            FloatVector a8_0 = FloatVector.broadcast(S, a[p + 8 * RS]);
+            c8_0 = a8_0.fma(b0, c8_0);
+            c8_1 = a8_0.fma(b1, c8_1);
+            FloatVector a9_0 = FloatVector.broadcast(S, a[p + 9 * RS]);
+            c9_0 = a9_0.fma(b0, c9_0);
+            c9_1 = a9_0.fma(b1, c9_1);
+            FloatVector a10_0 = FloatVector.broadcast(S, a[p + 10 * RS]);
+            c10_0 = a10_0.fma(b0, c10_0);
+            c10_1 = a10_0.fma(b1, c10_1);
+            FloatVector a11_0 = FloatVector.broadcast(S, a[p + 11 * RS]);
             c11_0 = a11_0.fma(b0, c11_0);
             c11_1 = a11_0.fma(b1, c11_1);
         }

@@ -52,6 +52,37 @@ abstract class MicroKernel {
         storeFull(tile, alpha, beta, c, cOff, ldc);
     }
 
+    /**
+     * Floats between the rows of a row panel ({@link #runRowPanel}): at least the deepest KC of any table (1024),
+     * plus 16 so that the MR rows of a step fall in different L1 sets rather than 4 KiB apart.
+     */
+    static final int ROW_PANEL_STRIDE = 1040;
+
+    /**
+     * True when the kernel can also take op(A) as a row panel ({@link #runRowPanel}, {@link #runStoreRowPanel}):
+     * MR row segments of an untransposed A copied {@link #ROW_PANEL_STRIDE} floats apart, instead of a transposed
+     * packed panel. The 256-bit 5 x 16 tile (docs/decisions.md §2u).
+     */
+    boolean readsRowPanels() { return false; }
+
+    /**
+     * {@link #run} with A's value for tile row r and step p at {@code a[aOff + r·ROW_PANEL_STRIDE + p]} instead of
+     * {@code a[aOff + p·MR + r]} ({@code kc <= ROW_PANEL_STRIDE}): the same FMAs in the same order, so the same bits.
+     */
+    void runRowPanel(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " reads packed A panels only");
+    }
+
+    /** {@link #runStore(int, float[], int, float[], int, float, float[], int, int, float[])} on a row panel ({@link #runRowPanel}). */
+    void runStoreRowPanel(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float[] c, int cOff, int ldc) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " reads packed A panels only");
+    }
+
+    /** {@link #runStore(int, float[], int, float[], int, float, float, float[], int, int, float[])} on a row panel ({@link #runRowPanel}). */
+    void runStoreRowPanel(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float beta, float[] c, int cOff, int ldc) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " reads packed A panels only");
+    }
+
     /** A full tile into C when beta is 0: {@code C = alpha·tile}, C not read. */
     abstract void storeFull(float[] tile, float alpha, float[] c, int cOff, int ldc);
 
