@@ -4,7 +4,8 @@ import java.nio.file.*;
 import java.util.*;
 
 /**
- * Training steps (forward, loss, backward; no optimizer) of a reference model on two builds in one JVM, each build in
+ * Training steps (forward, loss, backward; no optimizer; with -Dtrainer=true whole Trainer.step calls: zeroGrad,
+ * forward, loss, backward, the finiteness check, SGD with momentum 0.9) of a reference model on two builds in one JVM, each build in
  * its own class loader, alternating slices of a few steps, order reversed every round; prints the median of the
  * per-round speed ratios new/old. On a machine whose speed drifts between runs, this is the comparison that holds.
  *   args: oldClassesDir newClassesDir backend threads model rounds [stepsPerSlice]
@@ -16,7 +17,11 @@ public class StepBuildAB {
         String be = a[2], model = a[4];
         int threads = Integer.parseInt(a[3]), rounds = Integer.parseInt(a[5]), per = a.length > 6 ? Integer.parseInt(a[6]) : 4;
         Object[] seq = new Object[2], x = new Object[2], gy = new Object[2];
-        Method[] fwd = new Method[2], bwd = new Method[2];
+        Method[] fwd = new Method[2], bwd = new Method[2], step = new Method[2];
+        Object[] trainer = new Object[2];
+        int[] labels = new int[128];
+        for (int k = 0; k < labels.length; k++) labels[k] = k * 7 % 10;
+        boolean whole = Boolean.getBoolean("trainer");
         for (int i = 0; i < 2; i++) {
             URLClassLoader cl = new URLClassLoader(new URL[] {Paths.get(a[i]).toUri().toURL()}, ClassLoader.getPlatformClassLoader());
             Object backend = cl.loadClass("org.vectorgrad.backend.Backends").getMethod("create", String.class, int.class).invoke(null, be, threads);
@@ -33,6 +38,16 @@ public class StepBuildAB {
             for (int k = 0; k < gd.length; k++) gd[k] = (float) r.nextGaussian() * 0.01f;
             fwd[i] = seq[i].getClass().getMethod("forward", tc, boolean.class);
             bwd[i] = seq[i].getClass().getMethod("backward", tc, boolean.class);
+            if (whole) {
+                Class<?> lc = cl.loadClass("org.vectorgrad.nn.Layer"), lossC = cl.loadClass("org.vectorgrad.loss.Loss"),
+                        oc = cl.loadClass("org.vectorgrad.optim.Optimizer");
+                Object loss = cl.loadClass("org.vectorgrad.loss.SoftmaxCrossEntropy").getConstructor().newInstance();
+                Object params = lc.getMethod("parameters").invoke(seq[i]);
+                Object sgd = cl.loadClass("org.vectorgrad.optim.SGD").getConstructor(java.util.List.class, float.class, float.class)
+                        .newInstance(params, 0.01f, 0.9f);
+                trainer[i] = cl.loadClass("org.vectorgrad.train.Trainer").getConstructor(lc, lossC, oc, bc).newInstance(seq[i], loss, sgd, backend);
+                step[i] = trainer[i].getClass().getMethod("step", tc, int[].class);
+            }
         }
         double[][] t = new double[2][rounds];
         for (int round = -5; round < rounds; round++) {
@@ -40,8 +55,12 @@ public class StepBuildAB {
                 int i = (round & 1) == 0 ? jj : 1 - jj;
                 long t0 = System.nanoTime();
                 for (int s = 0; s < per; s++) {
-                    fwd[i].invoke(seq[i], x[i], true);
-                    bwd[i].invoke(seq[i], gy[i], false);
+                    if (whole) {
+                        step[i].invoke(trainer[i], x[i], labels);
+                    } else {
+                        fwd[i].invoke(seq[i], x[i], true);
+                        bwd[i].invoke(seq[i], gy[i], false);
+                    }
                 }
                 if (round >= 0) t[i][round] = (System.nanoTime() - t0) / 1e6 / per;
             }

@@ -79,10 +79,11 @@ public final class Dense extends AbstractLayer {
         if (gy.rank() != 2 || gy.dim(0) != n || gy.dim(1) != out) requireShape("gradient of the output", gy, n, out);
         Tensor dy = dense(gy);
         Backend be = backend();
+        // dW (out x in) += dyᵀ (out x n) · x (n x in); beta 0 right after zeroGrad (Parameter#gradientBeta)
+        float beta = weight.gradientBeta();
         Tensor w = weight.value(), dw = weight.grad();
-        // dW (out x in) += dyᵀ (out x n) · x (n x in)
         be.gemm().gemm(true, false, out, in, n, 1f, dy.data(), dy.offset(), out, input.data(), input.offset(), in,
-                1f, dw.data(), dw.offset(), in);
+                beta, dw.data(), dw.offset(), in);
         if (bias != null) be.pointwise().columnSums(n, out, dy.data(), dy.offset(), bias.grad().data(), bias.grad().offset());
         if (!needInputGradient) return null;
         // dx (n x in) = dy (n x out) · W (out x in)
