@@ -1,6 +1,5 @@
 package org.vectorgrad.backend.vector.gemm;
 
-import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -159,10 +158,12 @@ final class Packing {
             } else if (valid == nr && nr == 8 && tr != null && tr.lanes == 8) {
                 copyRows256x1(b, bOff + p0 * ldb + j0 + jr, ldb, dst, base, kc);
             } else {
+                // the last, partial panel: plain loops (a System.arraycopy and an Arrays.fill call per row of a few
+                // floats cost ~25 ns a row, 0.8 of the 1.0 µs that packing op(B) of 64x196x32 took at 256 bits)
                 for (int p = 0; p < kc; p++) {
-                    int d = base + p * nr;
-                    System.arraycopy(b, bOff + (p0 + p) * ldb + j0 + jr, dst, d, valid);
-                    Arrays.fill(dst, d + valid, d + nr, 0f);
+                    int d = base + p * nr, src = bOff + (p0 + p) * ldb + j0 + jr;
+                    for (int j = 0; j < valid; j++) dst[d + j] = b[src + j];
+                    for (int j = valid; j < nr; j++) dst[d + j] = 0f;
                 }
             }
         }
