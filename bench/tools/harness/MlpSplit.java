@@ -9,15 +9,10 @@ import org.vectorgrad.train.Models;
 /**
  * Where a training step of the reference MLP goes, in the order {@code Trainer.step} runs it: gradient zeroing,
  * forward and loss, each layer's backward, the gradient finiteness check, the SGD update; median µs per part over the
- * steps after the first half. args: backend threads steps
+ * steps after the first half; then Trainer.step whole (per 500 steps and overall). args: backend threads steps
+ * (-Dbatches=16: rotate 16 input batches as bench train does; -Dlr=0.05: bench train's learning rate)
  */
 public class MlpSplit {
-    static long subnormals(Tensor t) {
-        long c = 0;
-        for (int i = 0; i < t.size(); i++) { float f = t.getFlat(i); if (f != 0 && Math.abs(f) < Float.MIN_NORMAL) c++; }
-        return c;
-    }
-
     public static void main(String[] a) throws Exception {
         String be = a[0];
         int threads = Integer.parseInt(a[1]), steps = Integer.parseInt(a[2]);
@@ -80,18 +75,6 @@ public class MlpSplit {
                 long[] bv = Arrays.copyOfRange(whole, blk, blk + 500);
                 Arrays.sort(bv);
                 System.out.printf("steps %5d..: median %8.1f µs%n", blk, bv[250] / 1e3);
-            }
-            long sub = 0;
-            for (Parameter p : s.parameters()) for (float f : p.grad().data()) if (f != 0 && Math.abs(f) < Float.MIN_NORMAL) sub++;
-            System.out.println("subnormal gradient elements: " + sub);
-            {
-                Tensor h = xs[0];
-                for (Layer l : layers) { h = l.forward(h, true); System.out.println("forward " + l.describe() + " subnormal " + subnormals(h)); }
-                loss.forward(h, labels);
-                Tensor g = loss.backward();
-                System.out.println("loss grad subnormal " + subnormals(g));
-                for (int i = layers.size() - 1; i >= 1; i--) { g = layers.get(i).backward(g, i > 1); if (g != null) System.out.println("backward " + layers.get(i).describe() + " subnormal " + subnormals(g)); }
-                for (Parameter p : s.parameters()) System.out.println(p.name() + " value subnormal " + subnormals(p.value()) + " grad " + subnormals(p.grad()));
             }
             long[] wv = Arrays.copyOfRange(whole, steps / 2, steps);
             Arrays.sort(wv);
