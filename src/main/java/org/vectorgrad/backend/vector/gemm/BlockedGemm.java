@@ -124,11 +124,12 @@ public final class BlockedGemm extends Gemm {
      * of a register transpose per micro-panel) for this shape. The copy saves ~0.2 ns per element of A, which the
      * kernel spends again on ~2 n FLOPs per element at a slightly slower loop (two bounds checks per k step), so it
      * pays when K is deep next to N: measured 1.03-1.07x where K ≥ 2N (128x128x3136, 288x64x196, 64x64x512 under the
-     * AVX2 proxy; 1.01-1.03x at 512 bits), 1.00-1.01x at K = N (256³ to 1024³) and 0.98-0.99x on NN shapes with
-     * K < N at 256 bits (docs/decisions.md §2u).
+     * AVX2 proxy; 1.01-1.03x at 512 bits) and 0.98-0.99x on NN shapes with K < N at 256 bits. At K = N alone they
+     * measured 1.00-1.01x, but a whole MLP training step at 512 bits ran 0.82-0.94x with its 128x512x784 NT forward
+     * on them, so the rule stays at 2N (docs/decisions.md §2u).
      */
     static boolean rowPanelsPay(int n, int k) {
-        return k >= n;
+        return k >= 2L * n;
     }
 
     /** C = beta·C without reading C when beta is 0 (it may hold NaN). */

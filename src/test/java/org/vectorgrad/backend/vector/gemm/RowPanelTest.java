@@ -55,10 +55,10 @@ class RowPanelTest {
 
     @Test
     void rowPanelsGiveThePackedPanelsBits() {
-        // An untransposed op(A) with K >= N goes into row panels (a copy per row) where the kernel takes them: the
+        // An untransposed op(A) with K >= 2N goes into row panels (a copy per row) where the kernel takes them: the
         // 512- and 256-bit tables. Same bits as the transposed packed panels, with a short last row panel (packed),
         // edge columns, several KC blocks, both row-block paths, an offset A with padded rows, 1 and 2 threads.
-        assertTrue(BlockedGemm.rowPanelsPay(64, 64) && !BlockedGemm.rowPanelsPay(64, 63), "the rule: K >= N");
+        assertTrue(BlockedGemm.rowPanelsPay(64, 128) && !BlockedGemm.rowPanelsPay(64, 127), "the rule: K >= 2N");
         SplittableRandom rng = new SplittableRandom(17);
         int used = 0;
         for (int bits : new int[] {128, 256, 512}) {
