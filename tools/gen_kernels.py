@@ -507,16 +507,16 @@ def gen_unpacked(bits, rows, vmax):
             w(f"    /** {rows} rows x {desc}; {store}. */")
             w(f"    private static final class V{v}{'m' if masked else ''}{'b' if withBeta else ''} extends Tile {{")
             w("        @Override")
-            w("        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float beta,")
-            w("                 float[] c, int cOff, int ldc) {")
-            call = "kc, a, aOff, lda, allRows, b, bOff, ldb, alpha" + (", beta" if withBeta else "") + ", c, cOff, ldc"
+            w("        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,")
+            w("                 float alpha, float beta, float[] c, int cOff, int ldc) {")
+            call = "kc, a, aOff, lda, allRows, b, bOff, ldb" + (", bTail, tail" if masked else "") + ", alpha" + (", beta" if withBeta else "") + ", c, cOff, ldc"
             w(f"            tile({call}{', S.indexInRange(0, lastLanes)' if masked else ''});")
             w("        }")
             w("")
             w("        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2")
             w("        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them")
             w("        // (docs/decisions.md §2a).")
-            sig = "int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha" + (", float beta" if withBeta else "") + ", float[] c, int cOff, int ldc"
+            sig = "int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb" + (", float[] bTail, int tail" if masked else "") + ", float alpha" + (", float beta" if withBeta else "") + ", float[] c, int cOff, int ldc"
             w(f"        private static void tile({sig}{', VectorMask<Float> m' if masked else ''}) {{")
             w("            // every row panel of this column panel in one call: the call costs less than the panels it covers")
             w(f"            for (int i0 = 0; i0 < allRows; i0 += {rows}) {{")
@@ -526,11 +526,10 @@ def gen_unpacked(bits, rows, vmax):
             w("                // rows past the last valid one repeat it (their results are not stored): no row-count variants")
             for r in range(1, rows):
                 w(f"                int o{r} = Math.min({r}, rows - 1) * lda;")
-            def kloop(start, end, mask):
-                w(f"                for (int p = {start}, j = bOff + (p - ai) * ldb; p < {end}; p++, j += ldb) {{")
+            def kloop(start, end, arr="b", j0="bOff + (p - ai) * ldb", step="ldb"):
+                w(f"                for (int p = {start}, j = {j0}; p < {end}; p++, j += {step}) {{")
                 for x in range(v):
-                    mk = ", m" if mask and x == v - 1 else ""
-                    w(f"                    FloatVector b{x} = FloatVector.fromArray(S, b, j + {x} * L{mk});")
+                    w(f"                    FloatVector b{x} = FloatVector.fromArray(S, {arr}, j + {x} * L);")
                 for r in range(rows):
                     idx = "p" if r == 0 else f"p + o{r}"
                     w(f"                    FloatVector a{r} = FloatVector.broadcast(S, a[{idx}]);")
@@ -538,16 +537,17 @@ def gen_unpacked(bits, rows, vmax):
                         w(f"                    c{r}_{x} = a{r}.fma(b{x}, c{r}_{x});")
                 w("                }")
             if masked:
-                # The k steps whose last vector lies wholly inside b load it unmasked: its lanes past lastLanes only
-                # feed accumulator lanes that are never stored, so the stored lanes get the same bits. Only the last
-                # steps, whose full vector would pass b's end, use the masked load, whose out-of-range path is a
-                # call: in the main loop that call made C2 keep every accumulator on the stack (101 instructions
-                # per k step for 1 masked vector at 512 bits, 4.7x slower than 1 whole vector; decisions §2t).
-                w(f"                int safe = ai + (int) Math.max(0, Math.min(kc, Math.floorDiv((long) b.length - bOff - {v} * L, ldb) + 1));")
-                kloop("ai", "safe", False)
-                kloop("safe", "ai + kc", True)
+                # The masked tiles load their last vector whole too: its lanes past lastLanes only feed accumulator
+                # lanes that are never stored, so the stored lanes get the same bits. The last `tail` k steps, whose
+                # whole-vector loads would pass b's end, read a zero-padded copy of those rows of the panel (bTail,
+                # v vectors a row) that SmallGemm makes. A masked load in the k loop has an out-of-range path that is
+                # a call: with it in the main loop C2 kept every accumulator on the stack (decisions §2t), and with it
+                # in a second loop after the main one the main loop still grew from 89 to 130 instructions per k step
+                # (the 6 x 4 tile at 512 bits: 64x196x32 5.4 against 4.4 µs, decisions §2u). Only the stores are masked.
+                kloop("ai", "ai + kc - tail")
+                kloop("ai + kc - tail", "ai + kc", "bTail", "(p - (ai + kc - tail)) * " + str(v) + " * L", str(v) + " * L")
             else:
-                kloop("ai", "ai + kc", False)
+                kloop("ai", "ai + kc")
             w("                FloatVector va = FloatVector.broadcast(S, alpha);")
             if withBeta:
                 w("                FloatVector vb = FloatVector.broadcast(S, beta);")

@@ -8,7 +8,8 @@ import java.util.*;
  * project's OpenBLAS backend called in turn for 50 ms slices, round after round, and the median of the per-round
  * ratios printed. On a machine whose speed drifts by tens of percent between minutes, ratios of neighbouring slices
  * are what stays steady (decisions §2c and the packing change were measured this way).
- *   args: oldClassesDir newClassesDir backend threads rounds shape... (shape: MxNxK[:TT], e.g. 512x784x128:TN)
+ *   args: oldClassesDir newClassesDir backend threads rounds shape... (shape: MxNxK[:TT], e.g. 512x784x128:TN);
+ *   -Dwarm=N untimed rounds first (default 2; tiny products whose unpacked tiles C2 compiles late need ~40)
  * Build the old classes in a worktree (git worktree add /tmp/old REV; mvn -o -q compile there).
  */
 public class AB {
@@ -33,7 +34,7 @@ public class AB {
             Random r = new Random(1); float[] A = new float[m * k], B = new float[k * n], C = new float[m * n];
             for (int i = 0; i < A.length; i++) A[i] = r.nextFloat(); for (int i = 0; i < B.length; i++) B[i] = r.nextFloat();
             double[][] gf = new double[3][rounds];
-            for (int round = -2; round < rounds; round++) {
+            for (int round = -Integer.getInteger("warm", 2); round < rounds; round++) {
                 for (int j = 0; j < 3; j++) {
                     int i = (round & 1) == 0 ? j : 2 - j;
                     long t0 = System.nanoTime(); int it = 0;

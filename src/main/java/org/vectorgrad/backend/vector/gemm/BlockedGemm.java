@@ -105,7 +105,7 @@ public final class BlockedGemm extends Gemm {
             // op(B) small enough to stay in cache: packing would cost more than it saves (docs/decisions.md §2a).
             // Same bits (SmallGemm).
             Workspace w = workspaces.get();
-            int needA = SmallGemm.bufferSizeA(transA, m, k), needB = SmallGemm.bufferSizeB(transB, n, k);
+            int needA = SmallGemm.bufferSizeA(transA, m, k), needB = small.bufferSizeB(transB, n, k);
             if (w.smallA.length < needA) w.smallA = new float[needA];
             if (w.smallB.length < needB) w.smallB = new float[needB];
             small.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, w.smallA, w.smallB);

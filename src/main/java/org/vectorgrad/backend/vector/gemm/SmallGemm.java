@@ -5,9 +5,10 @@ package org.vectorgrad.backend.vector.gemm;
  * panel of C rereads it: op(A) rows are broadcast where they lie and op(B) rows are loaded where they lie, through
  * the {@link UnpackedKernel} tiles (6 rows x up to 4 vectors at 512 bits, 6 x 2 with 16 vector registers). A
  * transposed operand is first copied into row order (register transposes, {@link Transposer}): op(A) when A is
- * transposed, op(B) when B is. The last column panel masks its last vector (also where that vector reaches past an
- * array's end: the masked access is exact there and measured cheaper than copying the tail), and a short last row
- * panel repeats its last row, so no column or row is scalar and no tile is padded in memory.
+ * transposed, op(B) when B is (its rows padded to whole vectors). The last column panel loads its last vector whole
+ * and masks only its stores; the last rows whose loads would pass the end of {@code b} are read from a zero-padded
+ * copy (a masked load in the k loop cost 1.2x on 64x196x32, docs/decisions.md §2u). A short last row panel
+ * repeats its last row, so no column or row is scalar.
  *
  * <p>Same bits as {@link BlockedGemm}: it is only used when {@code k} fits one KC block, where the blocked path also
  * computes each element as one FMA chain over p ascending from zero and then stores {@code alpha·acc} (beta 0, C not
@@ -41,9 +42,15 @@ final class SmallGemm {
         return transA ? m * k : 0;
     }
 
-    /** Floats of the copy buffer for op(B) that {@link #gemm} needs (0 unless B is transposed). */
-    static int bufferSizeB(boolean transB, int n, int k) {
-        return transB ? n * k : 0;
+    /**
+     * Floats of the copy buffer for op(B) that {@link #gemm} needs: op(B) in row order with rows padded to whole
+     * vectors when B is transposed; otherwise room for zero-padded copies of the last column panel's last rows (used
+     * when N is not whole vectors and those rows' whole-vector loads would pass the end of {@code b}).
+     */
+    int bufferSizeB(boolean transB, int n, int k) {
+        int lanes = kernel.lanes, vectors = (n + lanes - 1) / lanes;
+        if (transB) return vectors * lanes * k;
+        return n % lanes == 0 ? 0 : Math.min(vectors, kernel.maxVectors) * lanes * k;
     }
 
     void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
@@ -55,14 +62,31 @@ final class SmallGemm {
             transpose(a, aOff, lda, k, m, bufA, k);
             aa = bufA; ao = 0; la = k;
         }
-        if (transB) {
-            // op(B)[p, j] = b[bOff + j·ldb + p] -> bufB[p·n + j]
-            transpose(b, bOff, ldb, n, k, bufB, n);
-            bb = bufB; bo = 0; lb = n;
-        }
         int lanes = kernel.lanes;
         int vectors = (n + lanes - 1) / lanes, panels = (vectors + kernel.maxVectors - 1) / kernel.maxVectors;
-        int lastLanes = n - (vectors - 1) * lanes;
+        int lastLanes = n - (vectors - 1) * lanes, padded = vectors * lanes;
+        // The tiles load the last vector of a panel whole (only its stores are masked), so every row of op(B) must
+        // have whole vectors to read: see UnpackedKernel.panel.
+        if (transB) {
+            // op(B)[p, j] = b[bOff + j·ldb + p] -> bufB[p·padded + j], the columns past n zero
+            transpose(b, bOff, ldb, n, k, bufB, padded);
+            if (padded > n) for (int p = 0; p < k; p++) java.util.Arrays.fill(bufB, p * padded + n, p * padded + padded, 0f);
+            bb = bufB; bo = 0; lb = padded;
+        }
+        // the last panel's last rows whose whole-vector loads would pass the end of b (usually just op(B)'s last
+        // row): a zero-padded copy of those rows of the panel in bufB (never with B transposed: its copy above has
+        // whole-vector rows, so no row passes its end)
+        int lastV0 = (int) ((long) vectors * (panels - 1) / panels), lastWidth = (vectors - lastV0) * lanes, tail = 0;
+        if (lastLanes < lanes) {
+            long inside = Math.floorDiv((long) bb.length - bo - padded, (long) lb) + 1; // rows whose loads stay in bb
+            tail = (int) (k - Math.max(0, Math.min(k, inside)));
+            int cols = n - lastV0 * lanes;
+            for (int t = 0; t < tail; t++) {
+                int src = bo + (k - tail + t) * lb + lastV0 * lanes, dst = t * lastWidth;
+                System.arraycopy(bb, src, bufB, dst, cols);
+                java.util.Arrays.fill(bufB, dst + cols, dst + lastWidth, 0f);
+            }
+        }
         // Row blocks of op(A) within A_BLOCK floats, each swept by every column panel: a call covers all the row
         // panels of its block (the call costs less than the panels it covers), the block stays in L1 across the
         // column panels and op(B)'s panel stays in L1 across the block's row panels.
@@ -73,8 +97,9 @@ final class SmallGemm {
                 // balanced panels: 13 vectors are 4 + 3 + 3 + 3, not 4 + 4 + 4 + 1 (a one-vector panel has too few
                 // FMA chains to hide the FMA latency); the last one masks its last vector when n is not whole vectors
                 int v0 = (int) ((long) vectors * q / panels), v1 = (int) ((long) vectors * (q + 1) / panels);
-                kernel.panel(v1 - v0, q == panels - 1 ? lastLanes : lanes, k, aa, ao + i0 * la, la, rows, bb, bo + v0 * lanes, lb,
-                        alpha, beta, c, cOff + i0 * ldc + v0 * lanes, ldc);
+                boolean last = q == panels - 1;
+                kernel.panel(v1 - v0, last ? lastLanes : lanes, k, aa, ao + i0 * la, la, rows, bb, bo + v0 * lanes, lb,
+                        bufB, last ? tail : 0, alpha, beta, c, cOff + i0 * ldc + v0 * lanes, ldc);
             }
         }
     }

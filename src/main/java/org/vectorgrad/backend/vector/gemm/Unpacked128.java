@@ -22,8 +22,8 @@ final class Unpacked128 extends UnpackedKernel {
     /** 6 rows x 1 whole vectors; C = alpha·acc (beta 0: C not read). */
     private static final class V1 extends Tile {
         @Override
-        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float beta,
-                 float[] c, int cOff, int ldc) {
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float alpha, float beta, float[] c, int cOff, int ldc) {
             tile(kc, a, aOff, lda, allRows, b, bOff, ldb, alpha, c, cOff, ldc);
         }
 
@@ -87,8 +87,8 @@ final class Unpacked128 extends UnpackedKernel {
     /** 6 rows x 1 whole vectors; C = fma(acc, alpha, beta·C). */
     private static final class V1b extends Tile {
         @Override
-        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float beta,
-                 float[] c, int cOff, int ldc) {
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float alpha, float beta, float[] c, int cOff, int ldc) {
             tile(kc, a, aOff, lda, allRows, b, bOff, ldb, alpha, beta, c, cOff, ldc);
         }
 
@@ -153,15 +153,15 @@ final class Unpacked128 extends UnpackedKernel {
     /** 6 rows x the last of 1 vectors masked to {@code lastLanes} columns; C = alpha·acc (beta 0: C not read). */
     private static final class V1m extends Tile {
         @Override
-        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float beta,
-                 float[] c, int cOff, int ldc) {
-            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, alpha, c, cOff, ldc, S.indexInRange(0, lastLanes));
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float alpha, float beta, float[] c, int cOff, int ldc) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, bTail, tail, alpha, c, cOff, ldc, S.indexInRange(0, lastLanes));
         }
 
         // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
         // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
         // (docs/decisions.md §2a).
-        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float[] c, int cOff, int ldc, VectorMask<Float> m) {
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float alpha, float[] c, int cOff, int ldc, VectorMask<Float> m) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 6) {
                 int rows = Math.min(6, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
@@ -177,8 +177,7 @@ final class Unpacked128 extends UnpackedKernel {
                 int o3 = Math.min(3, rows - 1) * lda;
                 int o4 = Math.min(4, rows - 1) * lda;
                 int o5 = Math.min(5, rows - 1) * lda;
-                int safe = ai + (int) Math.max(0, Math.min(kc, Math.floorDiv((long) b.length - bOff - 1 * L, ldb) + 1));
-                for (int p = ai, j = bOff + (p - ai) * ldb; p < safe; p++, j += ldb) {
+                for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc - tail; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector a0 = FloatVector.broadcast(S, a[p]);
                     c0_0 = a0.fma(b0, c0_0);
@@ -193,8 +192,8 @@ final class Unpacked128 extends UnpackedKernel {
                     FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
                     c5_0 = a5.fma(b0, c5_0);
                 }
-                for (int p = safe, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L, m);
+                for (int p = ai + kc - tail, j = (p - (ai + kc - tail)) * 1 * L; p < ai + kc; p++, j += 1 * L) {
+                    FloatVector b0 = FloatVector.fromArray(S, bTail, j + 0 * L);
                     FloatVector a0 = FloatVector.broadcast(S, a[p]);
                     c0_0 = a0.fma(b0, c0_0);
                     FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
@@ -234,15 +233,15 @@ final class Unpacked128 extends UnpackedKernel {
     /** 6 rows x the last of 1 vectors masked to {@code lastLanes} columns; C = fma(acc, alpha, beta·C). */
     private static final class V1mb extends Tile {
         @Override
-        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float beta,
-                 float[] c, int cOff, int ldc) {
-            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, alpha, beta, c, cOff, ldc, S.indexInRange(0, lastLanes));
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float alpha, float beta, float[] c, int cOff, int ldc) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, bTail, tail, alpha, beta, c, cOff, ldc, S.indexInRange(0, lastLanes));
         }
 
         // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
         // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
         // (docs/decisions.md §2a).
-        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float beta, float[] c, int cOff, int ldc, VectorMask<Float> m) {
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float alpha, float beta, float[] c, int cOff, int ldc, VectorMask<Float> m) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 6) {
                 int rows = Math.min(6, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
@@ -258,8 +257,7 @@ final class Unpacked128 extends UnpackedKernel {
                 int o3 = Math.min(3, rows - 1) * lda;
                 int o4 = Math.min(4, rows - 1) * lda;
                 int o5 = Math.min(5, rows - 1) * lda;
-                int safe = ai + (int) Math.max(0, Math.min(kc, Math.floorDiv((long) b.length - bOff - 1 * L, ldb) + 1));
-                for (int p = ai, j = bOff + (p - ai) * ldb; p < safe; p++, j += ldb) {
+                for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc - tail; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector a0 = FloatVector.broadcast(S, a[p]);
                     c0_0 = a0.fma(b0, c0_0);
@@ -274,8 +272,8 @@ final class Unpacked128 extends UnpackedKernel {
                     FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
                     c5_0 = a5.fma(b0, c5_0);
                 }
-                for (int p = safe, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L, m);
+                for (int p = ai + kc - tail, j = (p - (ai + kc - tail)) * 1 * L; p < ai + kc; p++, j += 1 * L) {
+                    FloatVector b0 = FloatVector.fromArray(S, bTail, j + 0 * L);
                     FloatVector a0 = FloatVector.broadcast(S, a[p]);
                     c0_0 = a0.fma(b0, c0_0);
                     FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
@@ -316,8 +314,8 @@ final class Unpacked128 extends UnpackedKernel {
     /** 6 rows x 2 whole vectors; C = alpha·acc (beta 0: C not read). */
     private static final class V2 extends Tile {
         @Override
-        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float beta,
-                 float[] c, int cOff, int ldc) {
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float alpha, float beta, float[] c, int cOff, int ldc) {
             tile(kc, a, aOff, lda, allRows, b, bOff, ldb, alpha, c, cOff, ldc);
         }
 
@@ -394,8 +392,8 @@ final class Unpacked128 extends UnpackedKernel {
     /** 6 rows x 2 whole vectors; C = fma(acc, alpha, beta·C). */
     private static final class V2b extends Tile {
         @Override
-        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float beta,
-                 float[] c, int cOff, int ldc) {
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float alpha, float beta, float[] c, int cOff, int ldc) {
             tile(kc, a, aOff, lda, allRows, b, bOff, ldb, alpha, beta, c, cOff, ldc);
         }
 
@@ -473,15 +471,15 @@ final class Unpacked128 extends UnpackedKernel {
     /** 6 rows x the last of 2 vectors masked to {@code lastLanes} columns; C = alpha·acc (beta 0: C not read). */
     private static final class V2m extends Tile {
         @Override
-        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float beta,
-                 float[] c, int cOff, int ldc) {
-            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, alpha, c, cOff, ldc, S.indexInRange(0, lastLanes));
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float alpha, float beta, float[] c, int cOff, int ldc) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, bTail, tail, alpha, c, cOff, ldc, S.indexInRange(0, lastLanes));
         }
 
         // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
         // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
         // (docs/decisions.md §2a).
-        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float[] c, int cOff, int ldc, VectorMask<Float> m) {
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float alpha, float[] c, int cOff, int ldc, VectorMask<Float> m) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 6) {
                 int rows = Math.min(6, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
@@ -497,8 +495,7 @@ final class Unpacked128 extends UnpackedKernel {
                 int o3 = Math.min(3, rows - 1) * lda;
                 int o4 = Math.min(4, rows - 1) * lda;
                 int o5 = Math.min(5, rows - 1) * lda;
-                int safe = ai + (int) Math.max(0, Math.min(kc, Math.floorDiv((long) b.length - bOff - 2 * L, ldb) + 1));
-                for (int p = ai, j = bOff + (p - ai) * ldb; p < safe; p++, j += ldb) {
+                for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc - tail; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
                     FloatVector a0 = FloatVector.broadcast(S, a[p]);
@@ -520,9 +517,9 @@ final class Unpacked128 extends UnpackedKernel {
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                 }
-                for (int p = safe, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L, m);
+                for (int p = ai + kc - tail, j = (p - (ai + kc - tail)) * 2 * L; p < ai + kc; p++, j += 2 * L) {
+                    FloatVector b0 = FloatVector.fromArray(S, bTail, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, bTail, j + 1 * L);
                     FloatVector a0 = FloatVector.broadcast(S, a[p]);
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
@@ -574,15 +571,15 @@ final class Unpacked128 extends UnpackedKernel {
     /** 6 rows x the last of 2 vectors masked to {@code lastLanes} columns; C = fma(acc, alpha, beta·C). */
     private static final class V2mb extends Tile {
         @Override
-        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float beta,
-                 float[] c, int cOff, int ldc) {
-            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, alpha, beta, c, cOff, ldc, S.indexInRange(0, lastLanes));
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float alpha, float beta, float[] c, int cOff, int ldc) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, bTail, tail, alpha, beta, c, cOff, ldc, S.indexInRange(0, lastLanes));
         }
 
         // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
         // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
         // (docs/decisions.md §2a).
-        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float beta, float[] c, int cOff, int ldc, VectorMask<Float> m) {
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float alpha, float beta, float[] c, int cOff, int ldc, VectorMask<Float> m) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 6) {
                 int rows = Math.min(6, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
@@ -598,8 +595,7 @@ final class Unpacked128 extends UnpackedKernel {
                 int o3 = Math.min(3, rows - 1) * lda;
                 int o4 = Math.min(4, rows - 1) * lda;
                 int o5 = Math.min(5, rows - 1) * lda;
-                int safe = ai + (int) Math.max(0, Math.min(kc, Math.floorDiv((long) b.length - bOff - 2 * L, ldb) + 1));
-                for (int p = ai, j = bOff + (p - ai) * ldb; p < safe; p++, j += ldb) {
+                for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc - tail; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
                     FloatVector a0 = FloatVector.broadcast(S, a[p]);
@@ -621,9 +617,9 @@ final class Unpacked128 extends UnpackedKernel {
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                 }
-                for (int p = safe, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L, m);
+                for (int p = ai + kc - tail, j = (p - (ai + kc - tail)) * 2 * L; p < ai + kc; p++, j += 2 * L) {
+                    FloatVector b0 = FloatVector.fromArray(S, bTail, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, bTail, j + 1 * L);
                     FloatVector a0 = FloatVector.broadcast(S, a[p]);
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);

@@ -31,8 +31,8 @@ abstract class UnpackedKernel {
 
     /** One tile shape: {@link #panel}'s arguments. */
     abstract static class Tile {
-        abstract void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha,
-                          float beta, float[] c, int cOff, int ldc);
+        abstract void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail,
+                          int tail, float alpha, float beta, float[] c, int cOff, int ldc);
     }
 
     /**
@@ -46,12 +46,16 @@ abstract class UnpackedKernel {
      * C[i, j] for {@code allRows} rows (in panels of {@link #rows}, the last one short where they do not divide) and
      * {@code vectors} vectors of columns, the last one holding
      * {@code lastLanes} (1..lanes) columns: {@code op(A)[i, p] = a[aOff + i·lda + p]},
-     * {@code op(B)[p, j] = b[bOff + p·ldb + j]}, {@code C[i, j] = c[cOff + i·ldc + j]}, p in [0, kc). The masked
-     * last vector's unset lanes may lie past an array's end (they are neither read nor written).
+     * {@code op(B)[p, j] = b[bOff + p·ldb + j]}, {@code C[i, j] = c[cOff + i·ldc + j]}, p in [0, kc). The last
+     * vector of a masked panel is loaded whole (its lanes past {@code lastLanes} only reach accumulator lanes that
+     * are never stored): {@code b} must hold {@code vectors·lanes} floats from the start of each of the first
+     * {@code kc − tail} rows, and the last {@code tail} rows come from {@code bTail} instead, {@code vectors·lanes}
+     * floats a row from index 0. Only the stores are masked, and they may end past C's array end.
      */
     final void panel(int vectors, int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb,
-                     float alpha, float beta, float[] c, int cOff, int ldc) {
-        tiles[4 * (vectors - 1) + (lastLanes == lanes ? 0 : 2) + (beta == 0f ? 0 : 1)].run(lastLanes, kc, a, aOff, lda, allRows, b, bOff, ldb, alpha, beta, c, cOff, ldc);
+                     float[] bTail, int tail, float alpha, float beta, float[] c, int cOff, int ldc) {
+        tiles[4 * (vectors - 1) + (lastLanes == lanes ? 0 : 2) + (beta == 0f ? 0 : 1)]
+                .run(lastLanes, kc, a, aOff, lda, allRows, b, bOff, ldb, bTail, tail, alpha, beta, c, cOff, ldc);
     }
 
     /** The kernels of a vector width (128, 256 or 512). */
