@@ -27,7 +27,15 @@ FUSED_STORE = {(256, 12), (256, 5), (512, 12)}
 # (the 12 x 8 kernel under -XX:UseAVX=2: 32 instead of 34 in all, the one bounds check left being B's); the 12-row
 # kernels ran 1.05-1.07x faster at 256 and 512 bits (docs/decisions.md §2n). The bits do not change: the same FMAs in
 # the same order.
-PARTIAL_ROWS = {(512, 12): [4, 8], (512, 8): [4], (256, 12): [4, 8]}
+# Kernels whose k loops count through B instead (j the loop counter, i for A the second one): A's broadcasts then keep
+# their bounds checks, which C2 does not move the loads above, so it no longer hoists the broadcasts of later rows
+# (each a live register) ahead of the FMAs. The 6 x 16 tile on 16 registers (12 accumulators + 2 B vectors) spilled an
+# accumulator when its loop counted through A (C2 kept three broadcasts live, §2b, §2p); counted through B it has
+# 31 instructions per k step, 12 FMAs, 8 loads and no spill, and KernelBench under the AVX2 proxy gave 104-106
+# GFLOP/s against the 5 x 16 tile's 99-101 (docs/decisions.md §2v). The bits do not change: the same FMAs in the
+# same order.
+COUNT_B = {(256, 6)}
+PARTIAL_ROWS = {(512, 12): [4, 8], (512, 8): [4], (256, 12): [4, 8], (256, 6): [4]}
 # Kernels that also take op(A) as MR row segments of an untransposed A copied MicroKernel.ROW_PANEL_STRIDE floats
 # apart (MicroKernel.readsRowPanels), so that a GEMM whose A is not transposed copies its rows (System.arraycopy)
 # instead of transposing them into a packed panel (0.19-0.29 ns per element at 256 bits, ~10 % of the NT shapes with
@@ -70,6 +78,13 @@ def gen(bits, mr, unroll=1, nv=2, name=None):
 
     two = unroll == 1
 
+    def k_loop(ind):
+        # the k loop of an unroll-1 kernel: counting through A by default (see the comment on COUNT_B), through B for COUNT_B
+        if (bits, mr) in COUNT_B:
+            w(f"{ind}for (int j = bOff, i = aOff, end = bOff + kc * NR; j < end; j += NR, i += {mr}) {{")
+        else:
+            w(f"{ind}for (int i = aOff, j = bOff, end = aOff + kc * {mr}; i < end; i += {mr}, j += NR) {{")
+
     def step(ind, u, first):
         # Indices are affine in the one loop counter p (aOff + p·MR + const): C2 then proves every access in range
         # before the loop and drops the per-access bounds checks (with separate pa/pb counters in an unrolled body
@@ -91,7 +106,7 @@ def gen(bits, mr, unroll=1, nv=2, name=None):
                 w(f"{ind}{acc[r][v]} = a{r}_{u}.fma(b{v}, {acc[r][v]});")
 
     if two:
-        w(f"        for (int i = aOff, j = bOff, end = aOff + kc * {mr}; i < end; i += {mr}, j += NR) {{")
+        k_loop("        ")
         step("            ", 0, True)
         w("        }")
     else:
@@ -127,7 +142,7 @@ def gen(bits, mr, unroll=1, nv=2, name=None):
         for r in range(rows):
             w("        FloatVector " + ", ".join(f"{acc[r][v]} = FloatVector.zero(S)" for v in range(nv)) + ";")
         if two:
-            w(f"        for (int i = aOff, j = bOff, end = aOff + kc * {mr}; i < end; i += {mr}, j += NR) {{")
+            k_loop("        ")
         else:
             w("        for (int p = 0; p < kc; p++) {")
         bo, ao = ("j", "i + ") if two else ("bOff + p * NR", f"aOff + p * {mr} + ")
@@ -157,7 +172,7 @@ def gen(bits, mr, unroll=1, nv=2, name=None):
             for r in range(mr):
                 w("        FloatVector " + ", ".join(f"{acc[r][v]} = FloatVector.zero(S)" for v in range(nv)) + ";")
             if two:
-                w(f"        for (int i = aOff, j = bOff, end = aOff + kc * {mr}; i < end; i += {mr}, j += NR) {{")
+                k_loop("        ")
             else:
                 w("        for (int p = 0; p < kc; p++) {")
             step("            ", 0, True)
@@ -263,7 +278,7 @@ if __name__ == "__main__":
 
 # ---- register transposes for the packers ---------------------------------------------------------------
 # (bits, partial row count): the full L x L transpose plus one with `rows` < L source rows (MR of that width).
-TRANSPOSES = [(512, 12), (256, 4, 5)]
+TRANSPOSES = [(512, 12), (256, 4, 6, 5)]
 
 
 def gen_transpose(bits, mr, *extra):
@@ -441,20 +456,25 @@ def gen_transpose(bits, mr, *extra):
     w("    void mrRowsRun(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int blocks) {")
     run(mr)
     w("    }")
-    for rows in extra:
-        # another partial row count: the MR of a second tile of this width (the 256-bit 5 x 16 tile next to 12 x 8)
+    if extra:
+        # other partial row counts: the MRs of other tiles of this width (the 256-bit 6 x 16 and 5 x 16 tiles next to
+        # 12 x 8), each in a method of its own (one body per method keeps each small enough for C2 to inline its
+        # Vector API calls)
         w("")
         w("    @Override")
-        w("    boolean hasRows(int rows) { return rows == mr || rows == %d; }" % rows)
+        w("    boolean hasRows(int rows) { return rows == mr" + "".join(" || rows == %d" % r for r in extra) + "; }")
         w("")
         w("    @Override")
         w("    void rowsRun(int rows, float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int blocks) {")
-        w("        if (rows != %d) {" % rows)
-        w("            super.rowsRun(rows, src, srcOff, ld, dst, dstOff, stride, blocks);")
-        w("            return;")
-        w("        }")
-        run(rows)
+        for i, rows in enumerate(extra):
+            w("        %sif (rows == %d) rows%d(src, srcOff, ld, dst, dstOff, stride, blocks);" % ("" if i == 0 else "else ", rows, rows))
+        w("        else super.rowsRun(rows, src, srcOff, ld, dst, dstOff, stride, blocks);")
         w("    }")
+        for rows in extra:
+            w("")
+            w("    private void rows%d(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int blocks) {" % rows)
+            run(rows)
+            w("    }")
     w("}")
     return name, "\n".join(out) + "\n"
 

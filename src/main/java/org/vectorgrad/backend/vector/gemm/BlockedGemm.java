@@ -27,8 +27,9 @@ public final class BlockedGemm extends Gemm {
     public static final long SMALL_MAX_B = 1L << 14;
     /**
      * At 256 bits the unpacked path also needs {@code m·n·k} at most this, or fewer than NR columns: the packed
-     * 5 x 16 tile (7 loads per 10 FMAs) outruns the unpacked 6 x 2 one (8 loads and 6 row offsets per 12 FMAs) from
+     * 5 x 16 tile (7 loads per 10 FMAs) outran the unpacked 6 x 2 one (8 loads and 6 row offsets per 12 FMAs) from
      * 64³ on, packing included (docs/decisions.md §2t), while a narrow op(B) would be mostly padding in its panels.
+     * The packed 6 x 16 tile that replaced it (§2v) is faster still, so the bound stands.
      */
     public static final long SMALL_MAX_WORK_256 = 1L << 15;
 

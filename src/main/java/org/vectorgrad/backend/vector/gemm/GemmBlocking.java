@@ -44,7 +44,7 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc) {
     public static final int KC = 384;
 
     /**
-     * Deepest panel of the 256-bit 5 x 16 tile: a k step is 10 vector FMAs instead of the 512-bit tile's 24, so the
+     * Deepest panel of the 256-bit 6 x 16 tile: a k step is 12 vector FMAs instead of the 512-bit tile's 24, so the
      * tile's C loads and stores weigh more per FMA and a deeper panel amortizes them; its B micro-panel (KC x 16
      * floats) may fill L1 (docs/decisions.md §2t: KC 640-768 gave 1.02-1.04x over 384 under the AVX2 proxy on Zen 5).
      */
@@ -62,15 +62,16 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc) {
      * <ul>
      *   <li>MR x NR fits the register file as C2 allocates it: 32 zmm hold 12x2 accumulators + 2 B vectors + the
      *       broadcasts C2 hoists (MR 14 spills). With 16 ymm registers (AVX2, or {@code -XX:UseAVX=2}) the tile is
-     *       5 x 2 vectors: 10 accumulators + 2 B vectors + the 3 broadcasts C2 hoists fit, and a k step loads 7
-     *       vectors for 10 FMAs. The 12 x 1 tile (12 FMAs, 13 loads: every broadcast is a load) is bound by CPUs
-     *       that issue two vector loads per cycle (AMD Zen, Intel before Ice Lake) at 12/13 of the FMA peak; 6x2
-     *       spills an accumulator (C2 hoists a third broadcast); 4x2 has only 8 FMA chains, exactly FMA latency x
-     *       ports (docs/decisions.md §2b, §2t). 128-bit: 4 x 2.</li>
+     *       6 x 2 vectors: 12 accumulators + 2 B vectors + one broadcast at a time, 8 loads per 12 FMAs; its k loop
+     *       counts through B, which keeps C2 from hoisting later rows' broadcasts into more registers (counted
+     *       through A it spilled an accumulator). It replaced the 5 x 2 tile (7 loads per 10 FMAs) at 1.02-1.06x
+     *       (docs/decisions.md §2v). The 12 x 1 tile (12 FMAs, 13 loads: every broadcast is a load) is bound by
+     *       CPUs that issue two vector loads per cycle (AMD Zen, Intel before Ice Lake) at 12/13 of the FMA peak;
+     *       4x2 has only 8 FMA chains, exactly FMA latency x ports (docs/decisions.md §2b, §2t). 128-bit: 4 x 2.</li>
      *   <li>KC = {@value #KC} for the two-vector tiles: the B micro-panel (KC x NR) need not fit L1, since the
      *       kernel reads it from L2 at ~15 bytes per cycle, far below L2's bandwidth, and a deeper panel halves the C
      *       tile's load/store traffic and the per-panel overhead. {@code l1} only bounds it for tiny L1s. The
-     *       256-bit 5 x 16 tile goes deeper, its B micro-panel filling L1 up to {@value #KC_NARROW}; the
+     *       256-bit 6 x 16 tile goes deeper, its B micro-panel filling L1 up to {@value #KC_NARROW}; the
      *       512-bit 12 x 32 tile goes up to {@value #KC_WIDE} where its A micro-panel fits half of L1.</li>
      *   <li>MC keeps the packed A block (MC x KC) in half of L2 (for deeper panels: the rows of a
      *       {@value #KC}-deep one, within 3/4 of L2); NC the packed B block (KC x NC) in a quarter of L3, capped at
@@ -79,9 +80,9 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc) {
      * </ul>
      */
     public static GemmBlocking forCaches(int bits, long l1, long l2, long l3) {
-        int mr = bits == 128 ? 4 : bits == 256 ? 5 : 12;
+        int mr = bits == 128 ? 4 : bits == 256 ? 6 : 12;
         int nr = nrFor(bits, mr);
-        // The 5 x 16 tile at 256 bits: KC up to KC_NARROW with the B micro-panel (KC x NR floats) in L1 (768 on a
+        // The 6 x 16 tile at 256 bits: KC up to KC_NARROW with the B micro-panel (KC x NR floats) in L1 (768 on a
         // 48 KiB L1, 512 on Zen 3's 32 KiB); every other tile KC, or less where 2 x L1 holds less.
         // The 512-bit 12 x 32 tile goes deeper than KC where its A micro-panel (MR x KC floats, the L1-resident
         // operand of an ir sweep) still fits half of L1, up to KC_WIDE (the Xeon's 48 KiB: 512; Zen 4's 32 KiB: KC).

@@ -22,7 +22,7 @@ final class Kernel256x6 extends MicroKernel {
         FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
         FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
         FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
-        for (int i = aOff, j = bOff, end = aOff + kc * 6; i < end; i += 6, j += NR) {
+        for (int j = bOff, i = aOff, end = bOff + kc * NR; j < end; j += NR, i += 6) {
             FloatVector b0 = FloatVector.fromArray(S, b, j);
             FloatVector b1 = FloatVector.fromArray(S, b, j + L);
             FloatVector a0_0 = FloatVector.broadcast(S, a[i + 0]);
@@ -56,6 +56,44 @@ final class Kernel256x6 extends MicroKernel {
         c4_1.intoArray(tile, 9 * L);
         c5_0.intoArray(tile, 10 * L);
         c5_1.intoArray(tile, 11 * L);
+    }
+
+    @Override
+    void runRows(int rows, int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
+        if (rows <= 4) run4(kc, a, aOff, b, bOff, tile);
+        else run(kc, a, aOff, b, bOff, tile);
+    }
+
+    /** Rows 0..3 of {@link #run}'s tile (a panel with at most 4 valid rows), the same bits; the other rows are not written. */
+    private void run4(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        for (int j = bOff, i = aOff, end = bOff + kc * NR; j < end; j += NR, i += 6) {
+            FloatVector b0 = FloatVector.fromArray(S, b, j);
+            FloatVector b1 = FloatVector.fromArray(S, b, j + L);
+            FloatVector a0_0 = FloatVector.broadcast(S, a[i + 0]);
+            c0_0 = a0_0.fma(b0, c0_0);
+            c0_1 = a0_0.fma(b1, c0_1);
+            FloatVector a1_0 = FloatVector.broadcast(S, a[i + 1]);
+            c1_0 = a1_0.fma(b0, c1_0);
+            c1_1 = a1_0.fma(b1, c1_1);
+            FloatVector a2_0 = FloatVector.broadcast(S, a[i + 2]);
+            c2_0 = a2_0.fma(b0, c2_0);
+            c2_1 = a2_0.fma(b1, c2_1);
+            FloatVector a3_0 = FloatVector.broadcast(S, a[i + 3]);
+            c3_0 = a3_0.fma(b0, c3_0);
+            c3_1 = a3_0.fma(b1, c3_1);
+        }
+        c0_0.intoArray(tile, 0 * L);
+        c0_1.intoArray(tile, 1 * L);
+        c1_0.intoArray(tile, 2 * L);
+        c1_1.intoArray(tile, 3 * L);
+        c2_0.intoArray(tile, 4 * L);
+        c2_1.intoArray(tile, 5 * L);
+        c3_0.intoArray(tile, 6 * L);
+        c3_1.intoArray(tile, 7 * L);
     }
 
     @Override

@@ -183,14 +183,51 @@ final class Transpose256 extends Transposer {
     }
 
     @Override
-    boolean hasRows(int rows) { return rows == mr || rows == 5; }
+    boolean hasRows(int rows) { return rows == mr || rows == 6 || rows == 5; }
 
     @Override
     void rowsRun(int rows, float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int blocks) {
-        if (rows != 5) {
-            super.rowsRun(rows, src, srcOff, ld, dst, dstOff, stride, blocks);
-            return;
+        if (rows == 6) rows6(src, srcOff, ld, dst, dstOff, stride, blocks);
+        else if (rows == 5) rows5(src, srcOff, ld, dst, dstOff, stride, blocks);
+        else super.rowsRun(rows, src, srcOff, ld, dst, dstOff, stride, blocks);
+    }
+
+    private void rows6(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int blocks) {
+        for (int i = 0; i < blocks; i++) {
+            int so = srcOff + i * 8, d = dstOff + i * 8 * stride;
+            FloatVector r0 = FloatVector.fromArray(S, src, so + 0 * ld);
+            FloatVector r1 = FloatVector.fromArray(S, src, so + 1 * ld);
+            FloatVector r2 = FloatVector.fromArray(S, src, so + 2 * ld);
+            FloatVector r3 = FloatVector.fromArray(S, src, so + 3 * ld);
+            FloatVector r4 = FloatVector.fromArray(S, src, so + 4 * ld);
+            FloatVector r5 = FloatVector.fromArray(S, src, so + 5 * ld);
+            FloatVector r6 = FloatVector.zero(S);
+            FloatVector r7 = FloatVector.zero(S);
+            FloatVector t;
+            t = r0.blend(r4.rearrange(SW4), M4); r4 = r0.rearrange(SW4).blend(r4, M4); r0 = t;
+            t = r1.blend(r5.rearrange(SW4), M4); r5 = r1.rearrange(SW4).blend(r5, M4); r1 = t;
+            t = r2.blend(r6.rearrange(SW4), M4); r6 = r2.rearrange(SW4).blend(r6, M4); r2 = t;
+            t = r3.blend(r7.rearrange(SW4), M4); r7 = r3.rearrange(SW4).blend(r7, M4); r3 = t;
+            t = r0.blend(r2.rearrange(SW2), M2); r2 = r0.rearrange(SW2).blend(r2, M2); r0 = t;
+            t = r1.blend(r3.rearrange(SW2), M2); r3 = r1.rearrange(SW2).blend(r3, M2); r1 = t;
+            t = r4.blend(r6.rearrange(SW2), M2); r6 = r4.rearrange(SW2).blend(r6, M2); r4 = t;
+            t = r5.blend(r7.rearrange(SW2), M2); r7 = r5.rearrange(SW2).blend(r7, M2); r5 = t;
+            t = r0.blend(r1.rearrange(SW1), M1); r1 = r0.rearrange(SW1).blend(r1, M1); r0 = t;
+            t = r2.blend(r3.rearrange(SW1), M1); r3 = r2.rearrange(SW1).blend(r3, M1); r2 = t;
+            t = r4.blend(r5.rearrange(SW1), M1); r5 = r4.rearrange(SW1).blend(r5, M1); r4 = t;
+            t = r6.blend(r7.rearrange(SW1), M1); r7 = r6.rearrange(SW1).blend(r7, M1); r6 = t;
+            r0.intoArray(dst, d + 0 * stride);
+            r1.intoArray(dst, d + 1 * stride);
+            r2.intoArray(dst, d + 2 * stride);
+            r3.intoArray(dst, d + 3 * stride);
+            r4.intoArray(dst, d + 4 * stride);
+            r5.intoArray(dst, d + 5 * stride);
+            r6.intoArray(dst, d + 6 * stride);
+            r7.intoArray(dst, d + 7 * stride);
         }
+    }
+
+    private void rows5(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int blocks) {
         for (int i = 0; i < blocks; i++) {
             int so = srcOff + i * 8, d = dstOff + i * 8 * stride;
             FloatVector r0 = FloatVector.fromArray(S, src, so + 0 * ld);
