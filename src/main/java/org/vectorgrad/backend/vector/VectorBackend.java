@@ -8,6 +8,7 @@ import org.vectorgrad.backend.vector.elementwise.VectorPointwise;
 import org.vectorgrad.backend.vector.gemm.BlockedGemm;
 import org.vectorgrad.backend.vector.gemm.CacheSizes;
 import org.vectorgrad.backend.vector.gemm.GemmBlocking;
+import org.vectorgrad.backend.vector.gemm.LoopSafepoints;
 import org.vectorgrad.backend.vector.optim.VectorUpdates;
 import org.vectorgrad.backend.vector.pool.VectorPooling;
 import org.vectorgrad.parallel.Dispatcher;
@@ -58,9 +59,9 @@ public final class VectorBackend {
         return Math.min(512, SpeciesProbe.preferredBits());
     }
 
-    /** The blocking table for {@code bits} on this machine's caches. */
+    /** The blocking table for {@code bits} on this machine's caches and this JVM's loop shape ({@link LoopSafepoints}). */
     public static GemmBlocking blockingFor(int bits) {
         CacheSizes cs = CacheSizes.detect();
-        return GemmBlocking.forCaches(bits, cs.l1d(), cs.l2(), cs.l3());
+        return GemmBlocking.forCaches(bits, cs.l1d(), cs.l2(), cs.l3(), LoopSafepoints.enabled());
     }
 }

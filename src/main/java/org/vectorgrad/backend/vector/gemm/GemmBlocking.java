@@ -62,9 +62,9 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc) {
      * <ul>
      *   <li>MR x NR fits the register file as C2 allocates it: 32 zmm hold 12x2 accumulators + 2 B vectors + the
      *       broadcasts C2 hoists (MR 14 spills). With 16 ymm registers (AVX2, or {@code -XX:UseAVX=2}) the tile is
-     *       6 x 2 vectors: 12 accumulators + 2 B vectors + one broadcast at a time, 8 loads per 12 FMAs; its k loop
-     *       counts through B, which keeps C2 from hoisting later rows' broadcasts into more registers (counted
-     *       through A it spilled an accumulator). It replaced the 5 x 2 tile (7 loads per 10 FMAs) at 1.02-1.06x
+     *       6 x 2 vectors where counted loops carry safepoint polls (see the five-argument form): 12 accumulators
+     *       + 2 B vectors + one broadcast at a time, 8 loads per 12 FMAs, 1.02-1.06x the 5 x 2 tile (7 loads per 10
+     *       FMAs, 3 registers to spare for the broadcasts C2 hoists), which this form and JVMs without the polls get
      *       (docs/decisions.md §2v). The 12 x 1 tile (12 FMAs, 13 loads: every broadcast is a load) is bound by
      *       CPUs that issue two vector loads per cycle (AMD Zen, Intel before Ice Lake) at 12/13 of the FMA peak;
      *       4x2 has only 8 FMA chains, exactly FMA latency x ports (docs/decisions.md §2b, §2t). 128-bit: 4 x 2.</li>
@@ -80,7 +80,19 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc) {
      * </ul>
      */
     public static GemmBlocking forCaches(int bits, long l1, long l2, long l3) {
-        int mr = bits == 128 ? 4 : bits == 256 ? 6 : 12;
+        return forCaches(bits, l1, l2, l3, false);
+    }
+
+    /**
+     * As {@link #forCaches(int, long, long, long)} for a JVM with or without safepoint polls in counted loops
+     * ({@link LoopSafepoints}): at 256 bits the 6 x 16 tile with them, the 5 x 16 tile without. The 6 x 16 tile
+     * fills all 16 ymm registers (12 accumulators, 2 B vectors, one broadcast at a time); C2 keeps it spill-free only
+     * in the loop shape it builds around a poll, and without the poll (the Serial and Parallel collectors' default)
+     * it hoists a third broadcast, spills an accumulator and runs at half speed (docs/decisions.md §2v). MR does not
+     * change an element's operations (KC does), so both give the same bits.
+     */
+    public static GemmBlocking forCaches(int bits, long l1, long l2, long l3, boolean countedLoopSafepoints) {
+        int mr = bits == 128 ? 4 : bits == 256 ? (countedLoopSafepoints ? 6 : 5) : 12;
         int nr = nrFor(bits, mr);
         // The 6 x 16 tile at 256 bits: KC up to KC_NARROW with the B micro-panel (KC x NR floats) in L1 (768 on a
         // 48 KiB L1, 512 on Zen 3's 32 KiB); every other tile KC, or less where 2 x L1 holds less.

@@ -29,10 +29,19 @@ class GemmBlockingTest {
     @Test
     void avx2Zen3Table() {
         GemmBlocking b = GemmBlocking.forCaches(256, 32 << 10, 512 << 10, 32 << 20);
-        // the 6 x 16 tile's B micro-panel fills L1: 32 KiB / (16 columns x 4 bytes) = 512 steps
-        // MC as for a 384-deep panel (170 rows, 168 in whole 6-row panels: M = 128 stays one row block), the A block
+        // without safepoint polls in counted loops the 5 x 16 tile; its B micro-panel fills L1: 32 KiB / (16 columns
+        // x 4 bytes) = 512 steps; MC as for a 384-deep panel (170 rows: M = 128 stays one row block), the A block
         // within 3/4 of L2
-        assertEquals(new GemmBlocking(256, 6, 16, 512, 168, 4096), b);
+        assertEquals(new GemmBlocking(256, 5, 16, 512, 170, 4096), b);
+        // with safepoint polls in counted loops (G1, ZGC, Shenandoah) the 6 x 16 tile: same KC, MC in 6-row panels
+        GemmBlocking six = GemmBlocking.forCaches(256, 32 << 10, 512 << 10, 32 << 20, true);
+        assertEquals(new GemmBlocking(256, 6, 16, 512, 168, 4096), six);
+        assertInvariants(six, 32 << 10, 512 << 10);
+        assertEquals(b, GemmBlocking.forCaches(256, 32 << 10, 512 << 10, 32 << 20, false));
+        // the other widths do not depend on it
+        for (int bits : new int[] {128, 512}) {
+            assertEquals(GemmBlocking.forCaches(bits, 32 << 10, 512 << 10, 32 << 20, false), GemmBlocking.forCaches(bits, 32 << 10, 512 << 10, 32 << 20, true));
+        }
         assertInvariants(b, 32 << 10, 512 << 10);
         // a smaller L1 gives a shallower panel: 8 KiB / 64 bytes
         assertEquals(128, GemmBlocking.forCaches(256, 8 << 10, 512 << 10, 8 << 20).kc());
@@ -47,7 +56,8 @@ class GemmBlockingTest {
         // -XX:UseAVX=2 on the Xeon's caches: its 48 KiB L1 holds 768 steps of 16 columns; capped at KC_NARROW
         GemmBlocking b = GemmBlocking.forCaches(256, 48 << 10, 2 << 20, 32 << 20);
         // MC: 3/4 of 2 MiB over 768 x 4 bytes = 512 rows, rounded to 510; NC: the packed B block in a quarter of L3
-        assertEquals(new GemmBlocking(256, 6, 16, 768, 510, 2720), b);
+        assertEquals(new GemmBlocking(256, 5, 16, 768, 510, 2720), b);
+        assertEquals(new GemmBlocking(256, 6, 16, 768, 510, 2720), GemmBlocking.forCaches(256, 48 << 10, 2 << 20, 32 << 20, true));
         assertInvariants(b, 48 << 10, 2 << 20);
         assertEquals(GemmBlocking.KC_NARROW, GemmBlocking.forCaches(256, 1 << 20, 8 << 20, 32 << 20).kc());
         // the two-vector tiles go no deeper than KC_WIDE (512 bits) or KC (128 bits) whatever the L1
