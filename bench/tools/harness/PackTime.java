@@ -9,7 +9,7 @@ public class PackTime {
         Transposer tr = Transposer.create(bits);
         float[] a = new float[m * k], b = new float[k * n], pa = new float[(m + mr) * k + 64], pb = new float[panels * nr * k + 64];
         Random r = new Random(1); for (int i = 0; i < a.length; i++) a[i] = r.nextFloat(); for (int i = 0; i < b.length; i++) b[i] = r.nextFloat();
-        for (int round = 0; round < 8; round++) {
+        for (int round = 0, rounds = Integer.getInteger("rounds", 8); round < rounds; round++) {
             long t0 = System.nanoTime(); int it = 0;
             do { Packing.packB(tb, b, 0, tb ? k : n, 0, k, 0, n, nr, 0, panels, pb, tr); it++; } while (System.nanoTime() - t0 < 100_000_000L);
             double tB = (System.nanoTime() - t0) / 1e3 / it;
