@@ -21,7 +21,7 @@ SHAPES = [(512, 8, 1), (512, 12, 1), (256, 6, 1), (256, 5, 1), (256, 4, 1), (256
 # (docs/decisions.md §2i: the 256-bit one 1.00-1.08 under the AVX2 proxy in the ninth pass; the 512-bit one, which
 # straddled 1 then, 1.06 and 1.08 on the K = 64 and K = 32 conv shapes and neutral elsewhere once the k loops counted
 # through A, tenth pass).
-FUSED_STORE = {(256, 12), (256, 5), (512, 12)}
+FUSED_STORE = {(256, 12), (256, 6), (256, 5), (512, 12)}
 # The k loops of kernels with unroll 1 count through A (one step of MR floats per iteration) with a second counter
 # for B, instead of computing both indices from p: 7 instructions besides the FMAs and loads per k step instead of 9
 # (the 12 x 8 kernel under -XX:UseAVX=2: 32 instead of 34 in all, the one bounds check left being B's); the 12-row
@@ -165,6 +165,35 @@ def gen(bits, mr, unroll=1, nv=2, name=None):
         # The full tile straight from the accumulators into C, without the tile buffer: MicroKernel.runStore. The
         # same FMAs and the same store formulas as run() + storeFull(), so the same bits.
         for with_beta in (False, True):
+            if (bits, mr) in COUNT_B:
+                # A float live across the k loop (alpha, beta) takes one of the 16 registers this tile fills, and C2
+                # then spills an accumulator (docs/decisions.md §2v). The common GEMM (alpha 1; beta 0, or 1 for every
+                # KC block after the first) needs neither: 1·acc is acc and fma(acc, 1, 1·C) rounds acc + C once,
+                # as acc.add(C) does, so these give run() + storeFull()'s bits; other alphas and betas take that path.
+                w("")
+                w("    @Override")
+                args = "float alpha, float beta" if with_beta else "float alpha"
+                w(f"    void runStore(int kc, float[] a, int aOff, float[] b, int bOff, {args}, float[] c, int cOff, int ldc, float[] tile) {{")
+                cond = "alpha == 1f && beta == 1f" if with_beta else "alpha == 1f"
+                w(f"        if ({cond}) {'addOne' if with_beta else 'storeOne'}(kc, a, aOff, b, bOff, c, cOff, ldc);")
+                w(f"        else super.runStore(kc, a, aOff, b, bOff, {'alpha, beta' if with_beta else 'alpha'}, c, cOff, ldc, tile);")
+                w("    }")
+                w("")
+                w(f"    private void {'addOne' if with_beta else 'storeOne'}(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {{")
+                for r in range(mr):
+                    w("        FloatVector " + ", ".join(f"{acc[r][v]} = FloatVector.zero(S)" for v in range(nv)) + ";")
+                k_loop("        ")
+                step("            ", 0, True)
+                w("        }")
+                for r in range(mr):
+                    for v in range(nv):
+                        at = f"cOff + {r} * ldc" + (f" + {v} * L" if v else "")
+                        if with_beta:
+                            w(f"        {acc[r][v]}.add(FloatVector.fromArray(S, c, {at})).intoArray(c, {at});")
+                        else:
+                            w(f"        {acc[r][v]}.intoArray(c, {at});")
+                w("    }")
+                continue
             w("")
             w("    @Override")
             args = "float alpha, float beta" if with_beta else "float alpha"

@@ -97,6 +97,107 @@ final class Kernel256x6 extends MicroKernel {
     }
 
     @Override
+    boolean fusedStore() { return true; }
+
+    @Override
+    void runStore(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float[] c, int cOff, int ldc, float[] tile) {
+        if (alpha == 1f) storeOne(kc, a, aOff, b, bOff, c, cOff, ldc);
+        else super.runStore(kc, a, aOff, b, bOff, alpha, c, cOff, ldc, tile);
+    }
+
+    private void storeOne(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        for (int j = bOff, i = aOff, end = bOff + kc * NR; j < end; j += NR, i += 6) {
+            FloatVector b0 = FloatVector.fromArray(S, b, j);
+            FloatVector b1 = FloatVector.fromArray(S, b, j + L);
+            FloatVector a0_0 = FloatVector.broadcast(S, a[i + 0]);
+            c0_0 = a0_0.fma(b0, c0_0);
+            c0_1 = a0_0.fma(b1, c0_1);
+            FloatVector a1_0 = FloatVector.broadcast(S, a[i + 1]);
+            c1_0 = a1_0.fma(b0, c1_0);
+            c1_1 = a1_0.fma(b1, c1_1);
+            FloatVector a2_0 = FloatVector.broadcast(S, a[i + 2]);
+            c2_0 = a2_0.fma(b0, c2_0);
+            c2_1 = a2_0.fma(b1, c2_1);
+            FloatVector a3_0 = FloatVector.broadcast(S, a[i + 3]);
+            c3_0 = a3_0.fma(b0, c3_0);
+            c3_1 = a3_0.fma(b1, c3_1);
+            FloatVector a4_0 = FloatVector.broadcast(S, a[i + 4]);
+            c4_0 = a4_0.fma(b0, c4_0);
+            c4_1 = a4_0.fma(b1, c4_1);
+            FloatVector a5_0 = FloatVector.broadcast(S, a[i + 5]);
+            c5_0 = a5_0.fma(b0, c5_0);
+            c5_1 = a5_0.fma(b1, c5_1);
+        }
+        c0_0.intoArray(c, cOff + 0 * ldc);
+        c0_1.intoArray(c, cOff + 0 * ldc + 1 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c4_1.intoArray(c, cOff + 4 * ldc + 1 * L);
+        c5_0.intoArray(c, cOff + 5 * ldc);
+        c5_1.intoArray(c, cOff + 5 * ldc + 1 * L);
+    }
+
+    @Override
+    void runStore(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float beta, float[] c, int cOff, int ldc, float[] tile) {
+        if (alpha == 1f && beta == 1f) addOne(kc, a, aOff, b, bOff, c, cOff, ldc);
+        else super.runStore(kc, a, aOff, b, bOff, alpha, beta, c, cOff, ldc, tile);
+    }
+
+    private void addOne(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        for (int j = bOff, i = aOff, end = bOff + kc * NR; j < end; j += NR, i += 6) {
+            FloatVector b0 = FloatVector.fromArray(S, b, j);
+            FloatVector b1 = FloatVector.fromArray(S, b, j + L);
+            FloatVector a0_0 = FloatVector.broadcast(S, a[i + 0]);
+            c0_0 = a0_0.fma(b0, c0_0);
+            c0_1 = a0_0.fma(b1, c0_1);
+            FloatVector a1_0 = FloatVector.broadcast(S, a[i + 1]);
+            c1_0 = a1_0.fma(b0, c1_0);
+            c1_1 = a1_0.fma(b1, c1_1);
+            FloatVector a2_0 = FloatVector.broadcast(S, a[i + 2]);
+            c2_0 = a2_0.fma(b0, c2_0);
+            c2_1 = a2_0.fma(b1, c2_1);
+            FloatVector a3_0 = FloatVector.broadcast(S, a[i + 3]);
+            c3_0 = a3_0.fma(b0, c3_0);
+            c3_1 = a3_0.fma(b1, c3_1);
+            FloatVector a4_0 = FloatVector.broadcast(S, a[i + 4]);
+            c4_0 = a4_0.fma(b0, c4_0);
+            c4_1 = a4_0.fma(b1, c4_1);
+            FloatVector a5_0 = FloatVector.broadcast(S, a[i + 5]);
+            c5_0 = a5_0.fma(b0, c5_0);
+            c5_1 = a5_0.fma(b1, c5_1);
+        }
+        c0_0.add(FloatVector.fromArray(S, c, cOff + 0 * ldc)).intoArray(c, cOff + 0 * ldc);
+        c0_1.add(FloatVector.fromArray(S, c, cOff + 0 * ldc + 1 * L)).intoArray(c, cOff + 0 * ldc + 1 * L);
+        c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc)).intoArray(c, cOff + 1 * ldc);
+        c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L)).intoArray(c, cOff + 1 * ldc + 1 * L);
+        c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
+        c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L)).intoArray(c, cOff + 2 * ldc + 1 * L);
+        c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
+        c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L)).intoArray(c, cOff + 3 * ldc + 1 * L);
+        c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
+        c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L)).intoArray(c, cOff + 4 * ldc + 1 * L);
+        c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
+        c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L)).intoArray(c, cOff + 5 * ldc + 1 * L);
+    }
+
+    @Override
     void storeFull(float[] tile, float alpha, float[] c, int cOff, int ldc) {
         storeRows(tile, alpha, c, cOff, ldc, 6);
     }

@@ -2,6 +2,7 @@ package org.vectorgrad.backend.vector.gemm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,21 @@ class MicroKernelTest {
                 s.runStore(kc, a, 3, b, 5, 2f, 0.75f, fs, 1, ldc, new float[v.mr * v.nr]);
                 assertArrayEquals(fs, fv, what + " runStore with beta");
                 assertEquals(c0[0], fv[0], what + ": runStore wrote before its tile");
+                // alpha 1 with beta 0, and with beta 1 (the GEMM's later KC blocks): the 256-bit 6 x 16 tile has its
+                // own loops for these (decisions §2v); C holds an infinity and a NaN that must come through
+                float[] ov = c0.clone(), os = c0.clone();
+                ov[1 + ldc] = os[1 + ldc] = Float.POSITIVE_INFINITY;
+                ov[2 + ldc] = os[2 + ldc] = Float.NaN;
+                v.runStore(kc, a, 3, b, 5, 1f, ov, 1, ldc, new float[v.mr * v.nr]);
+                s.runStore(kc, a, 3, b, 5, 1f, os, 1, ldc, new float[v.mr * v.nr]);
+                assertArrayEquals(os, ov, what + " runStore alpha 1, beta 0");
+                ov[1 + ldc] = os[1 + ldc] = Float.POSITIVE_INFINITY;
+                ov[2 + ldc] = os[2 + ldc] = Float.NaN;
+                v.runStore(kc, a, 3, b, 5, 1f, 1f, ov, 1, ldc, new float[v.mr * v.nr]);
+                s.runStore(kc, a, 3, b, 5, 1f, 1f, os, 1, ldc, new float[v.mr * v.nr]);
+                assertArrayEquals(os, ov, what + " runStore alpha 1, beta 1");
+                assertEquals(Float.POSITIVE_INFINITY, ov[1 + ldc], what + ": +inf + finite");
+                assertTrue(Float.isNaN(ov[2 + ldc]), what + ": NaN + finite");
                 // the first rows only (a short last row panel): the same formulas, and rows below untouched
                 int rows = 1 + rng.nextInt(v.mr);
                 float[] rv = c0.clone(), rs = c0.clone();
@@ -69,7 +85,7 @@ class MicroKernelTest {
     @Test
     void onlyTheTableKernelsAndThe256Bit12RowOneFuseTheirStore() {
         for (int[] kb : KERNELS) {
-            boolean fused = kb[1] == 12 && (kb[0] == 256 || kb[0] == 512) || kb[0] == 256 && kb[1] == 5;
+            boolean fused = kb[1] == 12 && (kb[0] == 256 || kb[0] == 512) || kb[0] == 256 && (kb[1] == 5 || kb[1] == 6);
             assertEquals(fused, MicroKernel.create(kb[0], kb[1]).fusedStore(), kb[0] + "-bit MR=" + kb[1]);
         }
     }
