@@ -42,7 +42,7 @@ PARTIAL_ROWS = {(512, 12): [4, 8], (512, 8): [4], (256, 12): [4, 8], (256, 6): [
 # K >> M, N). The stride is a constant so that the MR loads of a k step are one index plus constant offsets, as in
 # the packed kernels: with a run-time stride C2 hoisted all five broadcasts and spilled an accumulator (40 instead of
 # ~95 GFLOP/s). docs/decisions.md §2u.
-ROW_PANELS = {(256, 5), (512, 12)}
+ROW_PANELS = {(256, 6), (256, 5), (512, 12)}
 
 
 def gen(bits, mr, unroll=1, nv=2, name=None):
@@ -246,10 +246,34 @@ def gen(bits, mr, unroll=1, nv=2, name=None):
                 w(f"        {acc[r][v]}.intoArray(tile, {r * nv + v} * L);")
         w("    }")
         for with_beta in (False, True):
+            args = "float alpha, float beta" if with_beta else "float alpha"
+            if (bits, mr) in COUNT_B:
+                # as runStore: alpha 1 (beta 0 or 1) from the accumulators, other scalars through the tile buffer
+                name1 = "rowAddOne" if with_beta else "rowStoreOne"
+                w("")
+                w("    @Override")
+                w(f"    void runStoreRowPanel(int kc, float[] a, int aOff, float[] b, int bOff, {args}, float[] c, int cOff, int ldc, float[] tile) {{")
+                w(f"        if ({'alpha == 1f && beta == 1f' if with_beta else 'alpha == 1f'}) {name1}(kc, a, aOff, b, bOff, c, cOff, ldc);")
+                w("        else {")
+                w("            runRowPanel(kc, a, aOff, b, bOff, tile);")
+                w(f"            storeFull(tile, {'alpha, beta' if with_beta else 'alpha'}, c, cOff, ldc);")
+                w("        }")
+                w("    }")
+                w("")
+                w(f"    private void {name1}(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {{")
+                rows_loop()
+                for r in range(mr):
+                    for v in range(nv):
+                        at = f"cOff + {r} * ldc" + (f" + {v} * L" if v else "")
+                        if with_beta:
+                            w(f"        {acc[r][v]}.add(FloatVector.fromArray(S, c, {at})).intoArray(c, {at});")
+                        else:
+                            w(f"        {acc[r][v]}.intoArray(c, {at});")
+                w("    }")
+                continue
             w("")
             w("    @Override")
-            args = "float alpha, float beta" if with_beta else "float alpha"
-            w(f"    void runStoreRowPanel(int kc, float[] a, int aOff, float[] b, int bOff, {args}, float[] c, int cOff, int ldc) {{")
+            w(f"    void runStoreRowPanel(int kc, float[] a, int aOff, float[] b, int bOff, {args}, float[] c, int cOff, int ldc, float[] tile) {{")
             rows_loop()
             w("        FloatVector va = FloatVector.broadcast(S, alpha);")
             if with_beta:

@@ -388,8 +388,8 @@ public final class BlockedGemm extends Gemm {
             for (int q = q0; q < q1; q++) {
                 int jr = q * nr, ncols = Math.min(nr, cols - jr), pbOff = pbShift + q * kc * nr, ci = cRow + jr;
                 if (ncols == nr) {
-                    if (beta == 0f) kernel.runStoreRowPanel(kc, pa, paOff, pb, pbOff, alpha, c, ci, ldc);
-                    else kernel.runStoreRowPanel(kc, pa, paOff, pb, pbOff, alpha, beta, c, ci, ldc);
+                    if (beta == 0f) kernel.runStoreRowPanel(kc, pa, paOff, pb, pbOff, alpha, c, ci, ldc, tile);
+                    else kernel.runStoreRowPanel(kc, pa, paOff, pb, pbOff, alpha, beta, c, ci, ldc, tile);
                 } else {
                     kernel.runRowPanel(kc, pa, paOff, pb, pbOff, tile);
                     kernel.storeEdge(tile, alpha, beta, c, ci, ldc, mr, ncols);

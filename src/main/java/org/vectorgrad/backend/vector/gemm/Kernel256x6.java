@@ -11,6 +11,7 @@ final class Kernel256x6 extends MicroKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
     private static final int L = S.length();
     private static final int NR = 2 * L;
+    private static final int RS = ROW_PANEL_STRIDE;
 
     Kernel256x6() { super(6, NR); }
 
@@ -180,6 +181,157 @@ final class Kernel256x6 extends MicroKernel {
             c4_0 = a4_0.fma(b0, c4_0);
             c4_1 = a4_0.fma(b1, c4_1);
             FloatVector a5_0 = FloatVector.broadcast(S, a[i + 5]);
+            c5_0 = a5_0.fma(b0, c5_0);
+            c5_1 = a5_0.fma(b1, c5_1);
+        }
+        c0_0.add(FloatVector.fromArray(S, c, cOff + 0 * ldc)).intoArray(c, cOff + 0 * ldc);
+        c0_1.add(FloatVector.fromArray(S, c, cOff + 0 * ldc + 1 * L)).intoArray(c, cOff + 0 * ldc + 1 * L);
+        c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc)).intoArray(c, cOff + 1 * ldc);
+        c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * L)).intoArray(c, cOff + 1 * ldc + 1 * L);
+        c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
+        c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * L)).intoArray(c, cOff + 2 * ldc + 1 * L);
+        c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
+        c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * L)).intoArray(c, cOff + 3 * ldc + 1 * L);
+        c4_0.add(FloatVector.fromArray(S, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
+        c4_1.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * L)).intoArray(c, cOff + 4 * ldc + 1 * L);
+        c5_0.add(FloatVector.fromArray(S, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
+        c5_1.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * L)).intoArray(c, cOff + 5 * ldc + 1 * L);
+    }
+
+    @Override
+    boolean readsRowPanels() { return true; }
+
+    @Override
+    void runRowPanel(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        for (int j = bOff, p = aOff, end = bOff + kc * NR; j < end; j += NR, p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, j);
+            FloatVector b1 = FloatVector.fromArray(S, b, j + L);
+            FloatVector a0_0 = FloatVector.broadcast(S, a[p]);
+            c0_0 = a0_0.fma(b0, c0_0);
+            c0_1 = a0_0.fma(b1, c0_1);
+            FloatVector a1_0 = FloatVector.broadcast(S, a[p + RS]);
+            c1_0 = a1_0.fma(b0, c1_0);
+            c1_1 = a1_0.fma(b1, c1_1);
+            FloatVector a2_0 = FloatVector.broadcast(S, a[p + 2 * RS]);
+            c2_0 = a2_0.fma(b0, c2_0);
+            c2_1 = a2_0.fma(b1, c2_1);
+            FloatVector a3_0 = FloatVector.broadcast(S, a[p + 3 * RS]);
+            c3_0 = a3_0.fma(b0, c3_0);
+            c3_1 = a3_0.fma(b1, c3_1);
+            FloatVector a4_0 = FloatVector.broadcast(S, a[p + 4 * RS]);
+            c4_0 = a4_0.fma(b0, c4_0);
+            c4_1 = a4_0.fma(b1, c4_1);
+            FloatVector a5_0 = FloatVector.broadcast(S, a[p + 5 * RS]);
+            c5_0 = a5_0.fma(b0, c5_0);
+            c5_1 = a5_0.fma(b1, c5_1);
+        }
+        c0_0.intoArray(tile, 0 * L);
+        c0_1.intoArray(tile, 1 * L);
+        c1_0.intoArray(tile, 2 * L);
+        c1_1.intoArray(tile, 3 * L);
+        c2_0.intoArray(tile, 4 * L);
+        c2_1.intoArray(tile, 5 * L);
+        c3_0.intoArray(tile, 6 * L);
+        c3_1.intoArray(tile, 7 * L);
+        c4_0.intoArray(tile, 8 * L);
+        c4_1.intoArray(tile, 9 * L);
+        c5_0.intoArray(tile, 10 * L);
+        c5_1.intoArray(tile, 11 * L);
+    }
+
+    @Override
+    void runStoreRowPanel(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float[] c, int cOff, int ldc, float[] tile) {
+        if (alpha == 1f) rowStoreOne(kc, a, aOff, b, bOff, c, cOff, ldc);
+        else {
+            runRowPanel(kc, a, aOff, b, bOff, tile);
+            storeFull(tile, alpha, c, cOff, ldc);
+        }
+    }
+
+    private void rowStoreOne(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        for (int j = bOff, p = aOff, end = bOff + kc * NR; j < end; j += NR, p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, j);
+            FloatVector b1 = FloatVector.fromArray(S, b, j + L);
+            FloatVector a0_0 = FloatVector.broadcast(S, a[p]);
+            c0_0 = a0_0.fma(b0, c0_0);
+            c0_1 = a0_0.fma(b1, c0_1);
+            FloatVector a1_0 = FloatVector.broadcast(S, a[p + RS]);
+            c1_0 = a1_0.fma(b0, c1_0);
+            c1_1 = a1_0.fma(b1, c1_1);
+            FloatVector a2_0 = FloatVector.broadcast(S, a[p + 2 * RS]);
+            c2_0 = a2_0.fma(b0, c2_0);
+            c2_1 = a2_0.fma(b1, c2_1);
+            FloatVector a3_0 = FloatVector.broadcast(S, a[p + 3 * RS]);
+            c3_0 = a3_0.fma(b0, c3_0);
+            c3_1 = a3_0.fma(b1, c3_1);
+            FloatVector a4_0 = FloatVector.broadcast(S, a[p + 4 * RS]);
+            c4_0 = a4_0.fma(b0, c4_0);
+            c4_1 = a4_0.fma(b1, c4_1);
+            FloatVector a5_0 = FloatVector.broadcast(S, a[p + 5 * RS]);
+            c5_0 = a5_0.fma(b0, c5_0);
+            c5_1 = a5_0.fma(b1, c5_1);
+        }
+        c0_0.intoArray(c, cOff + 0 * ldc);
+        c0_1.intoArray(c, cOff + 0 * ldc + 1 * L);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * L);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * L);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * L);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c4_1.intoArray(c, cOff + 4 * ldc + 1 * L);
+        c5_0.intoArray(c, cOff + 5 * ldc);
+        c5_1.intoArray(c, cOff + 5 * ldc + 1 * L);
+    }
+
+    @Override
+    void runStoreRowPanel(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float beta, float[] c, int cOff, int ldc, float[] tile) {
+        if (alpha == 1f && beta == 1f) rowAddOne(kc, a, aOff, b, bOff, c, cOff, ldc);
+        else {
+            runRowPanel(kc, a, aOff, b, bOff, tile);
+            storeFull(tile, alpha, beta, c, cOff, ldc);
+        }
+    }
+
+    private void rowAddOne(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        for (int j = bOff, p = aOff, end = bOff + kc * NR; j < end; j += NR, p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, j);
+            FloatVector b1 = FloatVector.fromArray(S, b, j + L);
+            FloatVector a0_0 = FloatVector.broadcast(S, a[p]);
+            c0_0 = a0_0.fma(b0, c0_0);
+            c0_1 = a0_0.fma(b1, c0_1);
+            FloatVector a1_0 = FloatVector.broadcast(S, a[p + RS]);
+            c1_0 = a1_0.fma(b0, c1_0);
+            c1_1 = a1_0.fma(b1, c1_1);
+            FloatVector a2_0 = FloatVector.broadcast(S, a[p + 2 * RS]);
+            c2_0 = a2_0.fma(b0, c2_0);
+            c2_1 = a2_0.fma(b1, c2_1);
+            FloatVector a3_0 = FloatVector.broadcast(S, a[p + 3 * RS]);
+            c3_0 = a3_0.fma(b0, c3_0);
+            c3_1 = a3_0.fma(b1, c3_1);
+            FloatVector a4_0 = FloatVector.broadcast(S, a[p + 4 * RS]);
+            c4_0 = a4_0.fma(b0, c4_0);
+            c4_1 = a4_0.fma(b1, c4_1);
+            FloatVector a5_0 = FloatVector.broadcast(S, a[p + 5 * RS]);
             c5_0 = a5_0.fma(b0, c5_0);
             c5_1 = a5_0.fma(b1, c5_1);
         }

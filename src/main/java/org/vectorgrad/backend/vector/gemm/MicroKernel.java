@@ -74,12 +74,12 @@ abstract class MicroKernel {
     }
 
     /** {@link #runStore(int, float[], int, float[], int, float, float[], int, int, float[])} on a row panel ({@link #runRowPanel}). */
-    void runStoreRowPanel(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float[] c, int cOff, int ldc) {
+    void runStoreRowPanel(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float[] c, int cOff, int ldc, float[] tile) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " reads packed A panels only");
     }
 
     /** {@link #runStore(int, float[], int, float[], int, float, float, float[], int, int, float[])} on a row panel ({@link #runRowPanel}). */
-    void runStoreRowPanel(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float beta, float[] c, int cOff, int ldc) {
+    void runStoreRowPanel(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float beta, float[] c, int cOff, int ldc, float[] tile) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " reads packed A panels only");
     }
 

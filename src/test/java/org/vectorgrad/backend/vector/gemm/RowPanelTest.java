@@ -2,7 +2,6 @@ package org.vectorgrad.backend.vector.gemm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
@@ -24,7 +23,7 @@ class RowPanelTest {
     void rowPanelKernelsGiveThePackedKernelsBits() {
         SplittableRandom rng = new SplittableRandom(3);
         int stride = MicroKernel.ROW_PANEL_STRIDE, checked = 0;
-        for (int[] kb : new int[][] {{512, 12}, {256, 5}}) {
+        for (int[] kb : new int[][] {{512, 12}, {256, 5}, {256, 6}}) {
             MicroKernel v = MicroKernel.create(kb[0], kb[1]);
             assertTrue(v.readsRowPanels(), kb[0] + "x" + kb[1]);
             for (int kc : new int[] {1, 2, 3, 7, 64, 383, 512, 769, 1024, stride}) {
@@ -39,17 +38,24 @@ class RowPanelTest {
                 int ldc = v.nr + 7;
                 float[] c0 = random(rng, 1 + v.mr * ldc), cw = c0.clone(), cg = c0.clone();
                 v.runStore(kc, packed, 2, b, 5, -0.5f, cw, 1, ldc, new float[v.mr * v.nr]);
-                v.runStoreRowPanel(kc, rows, off, b, 5, -0.5f, cg, 1, ldc);
+                v.runStoreRowPanel(kc, rows, off, b, 5, -0.5f, cg, 1, ldc, new float[v.mr * v.nr]);
                 assertArrayEquals(cw, cg, what + " store beta 0");
                 v.runStore(kc, packed, 2, b, 5, 2f, 0.75f, cw, 1, ldc, new float[v.mr * v.nr]);
-                v.runStoreRowPanel(kc, rows, off, b, 5, 2f, 0.75f, cg, 1, ldc);
+                v.runStoreRowPanel(kc, rows, off, b, 5, 2f, 0.75f, cg, 1, ldc, new float[v.mr * v.nr]);
                 assertArrayEquals(cw, cg, what + " store with beta");
                 assertEquals(c0[0], cg[0], what + ": wrote before its tile");
+                // alpha 1 with beta 0 and 1: the 6 x 16 tile's own loops (decisions §2v)
+                v.runStore(kc, packed, 2, b, 5, 1f, cw, 1, ldc, new float[v.mr * v.nr]);
+                v.runStoreRowPanel(kc, rows, off, b, 5, 1f, cg, 1, ldc, new float[v.mr * v.nr]);
+                assertArrayEquals(cw, cg, what + " store alpha 1, beta 0");
+                v.runStore(kc, packed, 2, b, 5, 1f, 1f, cw, 1, ldc, new float[v.mr * v.nr]);
+                v.runStoreRowPanel(kc, rows, off, b, 5, 1f, 1f, cg, 1, ldc, new float[v.mr * v.nr]);
+                assertArrayEquals(cw, cg, what + " store alpha 1, beta 1");
                 checked++;
             }
         }
-        assertEquals(20, checked);
-        for (int[] kb : new int[][] {{512, 8}, {256, 12}, {256, 6}, {256, 4}, {128, 6}, {128, 4}}) {
+        assertEquals(30, checked);
+        for (int[] kb : new int[][] {{512, 8}, {256, 12}, {256, 4}, {128, 6}, {128, 4}}) {
             assertTrue(!MicroKernel.create(kb[0], kb[1]).readsRowPanels(), kb[0] + "x" + kb[1] + " reads packed panels only");
         }
     }
@@ -62,12 +68,12 @@ class RowPanelTest {
         assertTrue(BlockedGemm.rowPanelsPay(64, 128) && !BlockedGemm.rowPanelsPay(64, 127), "the rule: K >= 2N");
         SplittableRandom rng = new SplittableRandom(17);
         int used = 0;
-        for (int bits : new int[] {128, 256, 512}) {
-            GemmBlocking real = GemmBlocking.forBits(bits);
+        // the 256-bit table twice: its 5 x 16 tile, and its 6 x 16 one for JVMs with safepoint polls in counted loops
+        GemmBlocking six = GemmBlocking.forCaches(256, GemmBlocking.DEFAULT_L1, GemmBlocking.DEFAULT_L2, GemmBlocking.DEFAULT_L3, true);
+        for (GemmBlocking real : new GemmBlocking[] {GemmBlocking.forBits(128), GemmBlocking.forBits(256), six, GemmBlocking.forBits(512)}) {
+            int bits = real.bits();
             boolean reads = MicroKernel.create(bits, real.mr()).readsRowPanels();
-            assertEquals(bits != 128, reads, bits + "-bit table kernel takes row panels");
-            // the 256-bit 6 x 16 tile (JVMs with safepoint polls in counted loops) has no row-panel loop: it spilled
-            if (bits == 256) assertFalse(MicroKernel.create(256, 6).readsRowPanels());
+            assertEquals(bits != 128, reads, bits + "-bit table kernel " + real.mr() + " x " + real.nr() + " takes row panels");
             if (reads) used++;
             for (GemmBlocking blk : new GemmBlocking[] {real, real.with(real.mr(), 32, 20 * real.mr(), 4 * real.nr()),
                     real.with(real.mr(), 48, 2 * real.mr(), 2 * real.nr())}) {
@@ -95,7 +101,7 @@ class RowPanelTest {
                 }
             }
         }
-        assertEquals(2, used);
+        assertEquals(3, used);
     }
 
 }
