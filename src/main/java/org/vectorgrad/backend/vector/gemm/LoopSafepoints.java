@@ -1,8 +1,6 @@
 package org.vectorgrad.backend.vector.gemm;
 
 import java.lang.management.ManagementFactory;
-import javax.management.ObjectName;
-import javax.management.openmbean.CompositeData;
 
 /**
  * Whether this JVM puts safepoint polls into counted loops ({@code -XX:+UseCountedLoopSafepoints}: on by default with
@@ -11,12 +9,11 @@ import javax.management.openmbean.CompositeData;
  * with the poll (docs/decisions.md §2v); {@link GemmBlocking#forCaches(int, long, long, long, boolean)} takes the
  * answer as an input, so the table stays a pure function of what it is given.
  *
- * <p>Read through the platform MBean server's HotSpot diagnostic bean ({@code jdk.management} needs no compile-time
- * dependency that way). Where the bean or the option is missing, or the answer is not "true", this says false, which
- * selects the tile that does not depend on it. Stateless; thread-safe.
+ * <p>Read from the HotSpot diagnostic bean ({@code com.sun.management.HotSpotDiagnosticMXBean}, by reflection, so that
+ * {@code jdk.management} is no compile-time dependency). Where the bean or the option is missing, or the answer is
+ * not "true", this says false, which selects the tile that does not depend on it. Read once; thread-safe.
  */
 public final class LoopSafepoints {
-    private static final String BEAN = "com.sun.management:type=HotSpotDiagnostic";
     private static final String OPTION = "UseCountedLoopSafepoints";
     private static volatile Boolean cached;
 
@@ -31,11 +28,15 @@ public final class LoopSafepoints {
 
     private static boolean read() {
         try {
-            Object option = ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName(BEAN), "getVMOption",
-                    new Object[] {OPTION}, new String[] {String.class.getName()});
-            return option instanceof CompositeData cd && parse(cd.get("value"));
-        } catch (Exception | LinkageError e) {
-            return false; // no HotSpot diagnostic bean (another VM, a runtime without jdk.management): the safe tile
+            // com.sun.management.HotSpotDiagnosticMXBean by reflection: jdk.management may be absent (a jlinked
+            // runtime, another VM), and the typed bean, unlike the platform MBean server (~300 ms to start), costs
+            // a few milliseconds
+            Class<?> type = Class.forName("com.sun.management.HotSpotDiagnosticMXBean");
+            Object bean = ManagementFactory.getPlatformMXBean(type.asSubclass(java.lang.management.PlatformManagedObject.class));
+            Object option = type.getMethod("getVMOption", String.class).invoke(bean, OPTION);
+            return parse(option.getClass().getMethod("getValue").invoke(option));
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return false; // no such bean or option: the tile that does not depend on it
         }
     }
 
