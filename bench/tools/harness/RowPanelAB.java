@@ -6,14 +6,14 @@ import org.vectorgrad.parallel.Dispatcher;
 /**
  * The GEMM taking an untransposed op(A) as row panels (BlockedGemm rowPanels, where its rule picks them) against the same GEMM packing
  * it, alternating call by call in one JVM: checks the bits are equal, prints the median per-round time ratio
- * packed ÷ row panels (> 1: row panels are faster). Table blocking of the JIT's vector width (-XX:UseAVX=2 for
+ * packed ÷ row panels (> 1: row panels are faster). This JVM's table (VectorBackend.blockingFor) for the JIT's vector width (-XX:UseAVX=2 for
  * 256 bits). args: threads rounds shapes (MxNxK[:TT], e.g. 128x128x3136:NT)
  */
 public class RowPanelAB {
     public static void main(String[] x) throws Exception {
         int threads = Integer.parseInt(x[0]), rounds = Integer.parseInt(x[1]);
         int bits = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize();
-        GemmBlocking blk = GemmBlocking.forBits(bits);
+        GemmBlocking blk = org.vectorgrad.backend.vector.VectorBackend.blockingFor(bits); // this JVM's table (the 6 x 16 tile with counted-loop safepoints)
         try (Dispatcher d = new Dispatcher(threads)) {
             BlockedGemm direct = new BlockedGemm(blk, d, 1L << 20, BlockedGemm.SMALL_MAX_B, bits == 256 ? BlockedGemm.SMALL_MAX_WORK_256 : Long.MAX_VALUE, true);
             BlockedGemm packed = new BlockedGemm(blk, d, 1L << 20, BlockedGemm.SMALL_MAX_B, bits == 256 ? BlockedGemm.SMALL_MAX_WORK_256 : Long.MAX_VALUE, false);
