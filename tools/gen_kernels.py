@@ -85,6 +85,16 @@ def gen(bits, mr, unroll=1, nv=2, name=None):
         else:
             w(f"{ind}for (int i = aOff, j = bOff, end = aOff + kc * {mr}; i < end; i += {mr}, j += NR) {{")
 
+    def store_alpha_one(with_beta):
+        # C from the accumulators for alpha 1: C = acc (beta 0), or C = acc + C (beta 1), see COUNT_B's runStore
+        for r in range(mr):
+            for v in range(nv):
+                at = f"cOff + {r} * ldc" + (f" + {v} * L" if v else "")
+                if with_beta:
+                    w(f"        {acc[r][v]}.add(FloatVector.fromArray(S, c, {at})).intoArray(c, {at});")
+                else:
+                    w(f"        {acc[r][v]}.intoArray(c, {at});")
+
     def step(ind, u, first):
         # Indices are affine in the one loop counter p (aOff + p·MR + const): C2 then proves every access in range
         # before the loop and drops the per-access bounds checks (with separate pa/pb counters in an unrolled body
@@ -185,13 +195,7 @@ def gen(bits, mr, unroll=1, nv=2, name=None):
                 k_loop("        ")
                 step("            ", 0, True)
                 w("        }")
-                for r in range(mr):
-                    for v in range(nv):
-                        at = f"cOff + {r} * ldc" + (f" + {v} * L" if v else "")
-                        if with_beta:
-                            w(f"        {acc[r][v]}.add(FloatVector.fromArray(S, c, {at})).intoArray(c, {at});")
-                        else:
-                            w(f"        {acc[r][v]}.intoArray(c, {at});")
+                store_alpha_one(with_beta)
                 w("    }")
                 continue
             w("")
@@ -262,13 +266,7 @@ def gen(bits, mr, unroll=1, nv=2, name=None):
                 w("")
                 w(f"    private void {name1}(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {{")
                 rows_loop()
-                for r in range(mr):
-                    for v in range(nv):
-                        at = f"cOff + {r} * ldc" + (f" + {v} * L" if v else "")
-                        if with_beta:
-                            w(f"        {acc[r][v]}.add(FloatVector.fromArray(S, c, {at})).intoArray(c, {at});")
-                        else:
-                            w(f"        {acc[r][v]}.intoArray(c, {at});")
+                store_alpha_one(with_beta)
                 w("    }")
                 continue
             w("")

@@ -15,15 +15,17 @@ import java.lang.management.ManagementFactory;
  */
 public final class LoopSafepoints {
     private static final String OPTION = "UseCountedLoopSafepoints";
-    private static volatile Boolean cached;
 
     private LoopSafepoints() {}
 
+    /** Read on first use (class initialization: once per JVM, safely published). */
+    private static final class Once {
+        static final boolean ENABLED = read();
+    }
+
     /** {@code -XX:+UseCountedLoopSafepoints} in this JVM (read once); false when it cannot be read. */
     public static boolean enabled() {
-        Boolean c = cached;
-        if (c == null) cached = c = read();
-        return c;
+        return Once.ENABLED;
     }
 
     private static boolean read() {
