@@ -8,7 +8,16 @@ disassembly and, per loop (a backward branch), counts vector FMAs, loads, stack 
   python3 bench/tools/jitasm.py asm.txt Kernel256x6::run [--dump]
 
 Needs binutils' objdump (x86-64). docs/decisions.md §2b has what it showed.
+
+With --samples IPS (one hexadecimal instruction address per line, e.g. from a timer-based `perf record -e cpu-clock`
+of that same JVM, then `perf script -F ip`), it prints each compile's share of the samples and, with --dump, every
+instruction with its sample count: where in the C2 code the time goes on a VM without hardware counters
+(docs/benchmarks.md, sixteenth pass):
+
+  java ... -XX:CompileCommand=print,*Unpacked512*::tile ... > asm.txt &   perf record -e cpu-clock -F 20000 -p PID
+  perf script -F ip > ips.txt;  python3 bench/tools/jitasm.py asm.txt 'Unpacked512$V3::tile' --samples ips.txt [--dump]
 """
+import collections
 import re
 import subprocess
 import sys
@@ -58,9 +67,25 @@ def disassemble(block):
     return start, ins
 
 
+def profile(path, method, samples, dump):
+    counts = collections.Counter(int(line, 16) for line in open(samples).read().split() if line)
+    total = sum(counts.values())
+    for b in blocks(open(path).read().split('\n'), method):
+        start, ins = disassemble(b)
+        end = ins[-1][0] + 16 if ins else start
+        n = sum(v for a, v in counts.items() if start <= a < end)
+        print(f"{b['hdr'].strip()}: {n} of {total} samples ({100.0 * n / max(total, 1):.1f} %)")
+        if dump and n:
+            for a, t in ins:
+                print(f"{counts.get(a, 0):7d}  {a:x}  {t}")
+
+
 def main():
     path, method = sys.argv[1], sys.argv[2]
     dump = '--dump' in sys.argv
+    if '--samples' in sys.argv:
+        profile(path, method, sys.argv[sys.argv.index('--samples') + 1], dump)
+        return
     for b in blocks(open(path).read().split('\n'), method):
         start, ins = disassemble(b)
         print(b['hdr'])

@@ -18,7 +18,8 @@ import org.vectorgrad.backend.*;
  *   args: rounds m n k modes   e.g.  -DsliceNs=1 ... Decomp 200 1024 1024 1024 0,1,2,3,4
  *   There is no separate warm-up: a small product (64x196x32 takes ~5 µs) needs ~100,000 rounds call by call, or C2
  *   has not compiled the GEMM yet and the whole-GEMM modes read ~10 GFLOP/s.
- *   -Dw256=true with -XX:UseAVX=2 for the 256-bit kernel (the AVX2 proxy); -Dpad=16 pads C's leading dimension.
+ *   -Dw256=true with -XX:UseAVX=2 for the 256-bit kernel (the AVX2 proxy), -Dmr=6 for its 6 x 16 tile; -Dpad=16 pads
+ *   C's leading dimension.
  */
 public class Decomp {
     public static void main(String[] args) throws Exception {
@@ -29,7 +30,8 @@ public class Decomp {
         Backend be = Backends.create("vector", 1);
         Backend blas = Arrays.stream(modes).anyMatch(x -> x == 6) ? Backends.create("blas", 1) : null;
         GemmBlocking blk = GemmBlocking.forBits(w256 ? 256 : 512);
-        MicroKernel kern = MicroKernel.create(blk.bits(), blk.mr()); // the table's kernel (256 bits: 5 x 16)
+        // the table's kernel without safepoint polls (256 bits: 5 x 16); -Dmr=6 for the 6 x 16 one
+        MicroKernel kern = MicroKernel.create(blk.bits(), Integer.getInteger("mr", blk.mr()));
         int mr = kern.mr, nr = kern.nr, kcMax = blk.kc(), mc = blk.mc();
         int kBlocks = (k + kcMax - 1) / kcMax;
         int mBlocks = (m + mc - 1) / mc;
