@@ -35,6 +35,9 @@ FUSED_STORE = {(256, 12), (256, 6), (256, 5), (512, 12)}
 # GFLOP/s against the 5 x 16 tile's 99-101 (docs/decisions.md §2v). The bits do not change: the same FMAs in the
 # same order.
 COUNT_B = {(256, 6)}
+# Kernels with a first-vector-only variant for a last column panel of at most one vector of valid columns
+# (MicroKernel.runCols; decisions §2w).
+FIRST_VECTOR = {(256, 6)}
 PARTIAL_ROWS = {(512, 12): [4, 8], (512, 8): [4], (256, 12): [4, 8], (256, 6): [4]}
 # Kernels that also take op(A) as MR row segments of an untransposed A copied MicroKernel.ROW_PANEL_STRIDE floats
 # apart (MicroKernel.readsRowPanels), so that a GEMM whose A is not transposed copies its rows (System.arraycopy)
@@ -142,6 +145,33 @@ def gen(bits, mr, unroll=1, nv=2, name=None):
         for i, rows in enumerate(subsets):
             w(f"        {'if' if i == 0 else 'else if'} (rows <= {rows}) run{rows}(kc, a, aOff, b, bOff, tile);")
         w("        else run(kc, a, aOff, b, bOff, tile);")
+        w("    }")
+    if (bits, mr) in FIRST_VECTOR and nv > 1:
+        # A last column panel of at most L valid columns (N = 196 is 12 panels of 16 and 4 columns): only the first
+        # vector of each row, MR FMA chains instead of 2·MR. Each of those columns sees run()'s FMAs in run()'s
+        # order, so it gets run()'s bits; the columns of zero padding are not computed (decisions §2w).
+        w("")
+        w("    @Override")
+        w("    void runCols(int cols, int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {")
+        w("        if (cols <= L) runFirstVector(kc, a, aOff, b, bOff, tile);")
+        w("        else run(kc, a, aOff, b, bOff, tile);")
+        w("    }")
+        w("")
+        w("    /** Columns 0..L-1 of {@link #run}'s tile, the same bits; the other columns are not written. */")
+        w("    private void runFirstVector(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {")
+        for r in range(mr):
+            w(f"        FloatVector {acc[r][0]} = FloatVector.zero(S);")
+        if two:
+            k_loop("        ")
+        else:
+            w("        for (int p = 0; p < kc; p++) {")
+        bo, ao = ("j", "i + ") if two else ("bOff + p * NR", f"aOff + p * {mr} + ")
+        w(f"            FloatVector b0 = FloatVector.fromArray(S, b, {bo});")
+        for r in range(mr):
+            w(f"            {acc[r][0]} = FloatVector.broadcast(S, a[{ao}{r}]).fma(b0, {acc[r][0]});")
+        w("        }")
+        for r in range(mr):
+            w(f"        {acc[r][0]}.intoArray(tile, {r * nv} * L);")
         w("    }")
     for rows in subsets:
         # The first `rows` rows of a panel packed for MR rows: each of those rows sees the FMAs of run(), in the same

@@ -364,8 +364,9 @@ public final class BlockedGemm extends Gemm {
                         else kernel.runStore(kc, pa, paOff, pb, pbOff, alpha, beta, c, ci, ldc, tile);
                         continue;
                     }
-                    if (nrows == mr) kernel.run(kc, pa, paOff, pb, pbOff, tile);
-                    else kernel.runRows(nrows, kc, pa, paOff, pb, pbOff, tile); // skip the padding rows' FMAs
+                    if (nrows < mr) kernel.runRows(nrows, kc, pa, paOff, pb, pbOff, tile); // skip the padding rows' FMAs
+                    else if (ncols < nr) kernel.runCols(ncols, kc, pa, paOff, pb, pbOff, tile); // or padding columns'
+                    else kernel.run(kc, pa, paOff, pb, pbOff, tile);
                     if (ncols < nr) kernel.storeEdge(tile, alpha, beta, c, ci, ldc, nrows, ncols);
                     else if (nrows < mr) {
                         // whole rows of a short last row panel: vector stores (storeEdge's scalar loop was ~8 % of

@@ -65,6 +65,37 @@ final class Kernel256x6 extends MicroKernel {
         else run(kc, a, aOff, b, bOff, tile);
     }
 
+    @Override
+    void runCols(int cols, int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
+        if (cols <= L) runFirstVector(kc, a, aOff, b, bOff, tile);
+        else run(kc, a, aOff, b, bOff, tile);
+    }
+
+    /** Columns 0..L-1 of {@link #run}'s tile, the same bits; the other columns are not written. */
+    private void runFirstVector(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S);
+        for (int j = bOff, i = aOff, end = bOff + kc * NR; j < end; j += NR, i += 6) {
+            FloatVector b0 = FloatVector.fromArray(S, b, j);
+            c0_0 = FloatVector.broadcast(S, a[i + 0]).fma(b0, c0_0);
+            c1_0 = FloatVector.broadcast(S, a[i + 1]).fma(b0, c1_0);
+            c2_0 = FloatVector.broadcast(S, a[i + 2]).fma(b0, c2_0);
+            c3_0 = FloatVector.broadcast(S, a[i + 3]).fma(b0, c3_0);
+            c4_0 = FloatVector.broadcast(S, a[i + 4]).fma(b0, c4_0);
+            c5_0 = FloatVector.broadcast(S, a[i + 5]).fma(b0, c5_0);
+        }
+        c0_0.intoArray(tile, 0 * L);
+        c1_0.intoArray(tile, 2 * L);
+        c2_0.intoArray(tile, 4 * L);
+        c3_0.intoArray(tile, 6 * L);
+        c4_0.intoArray(tile, 8 * L);
+        c5_0.intoArray(tile, 10 * L);
+    }
+
     /** Rows 0..3 of {@link #run}'s tile (a panel with at most 4 valid rows), the same bits; the other rows are not written. */
     private void run4(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);

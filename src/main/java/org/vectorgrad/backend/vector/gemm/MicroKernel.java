@@ -33,6 +33,15 @@ abstract class MicroKernel {
         run(kc, a, aOff, b, bOff, tile);
     }
 
+    /**
+     * {@link #run} for a panel whose columns from {@code cols} on are zero padding: at least the first {@code cols}
+     * columns of every tile row get {@code run}'s bits (the other columns may be left unwritten). The 6 x 16 tile
+     * overrides it with a loop over its first vector when the valid columns fit in one.
+     */
+    void runCols(int cols, int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
+        run(kc, a, aOff, b, bOff, tile);
+    }
+
     /** True when {@link #runStore} writes C straight from the accumulators (the GEMM then uses it for full tiles). */
     boolean fusedStore() { return false; }
 

@@ -110,6 +110,28 @@ class MicroKernelTest {
     }
 
     @Test
+    void columnSubsetsGiveTheFullKernelsBitsOnTheirColumns() {
+        SplittableRandom rng = new SplittableRandom(12);
+        for (int[] kb : KERNELS) {
+            MicroKernel v = MicroKernel.create(kb[0], kb[1]);
+            for (int cols = 1; cols <= v.nr; cols++) {
+                for (int kc : new int[] {1, 5, 64, 384}) {
+                    float[] a = random(rng, 2 + v.mr * kc), b = random(rng, 1 + v.nr * kc);
+                    float[] full = new float[v.mr * v.nr], part = new float[v.mr * v.nr];
+                    java.util.Arrays.fill(part, Float.NaN);
+                    v.run(kc, a, 2, b, 1, full);
+                    v.runCols(cols, kc, a, 2, b, 1, part);
+                    for (int r = 0; r < v.mr; r++) {
+                        float[] want = java.util.Arrays.copyOfRange(full, r * v.nr, r * v.nr + cols);
+                        float[] got = java.util.Arrays.copyOfRange(part, r * v.nr, r * v.nr + cols);
+                        assertArrayEquals(want, got, kb[0] + "-bit MR=" + kb[1] + ", cols " + cols + ", kc " + kc + ", row " + r);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void registerTransposesMatchPlainLoops() {
         SplittableRandom rng = new SplittableRandom(10);
         for (int bits : new int[] {512, 256}) {
