@@ -118,6 +118,32 @@ def gen(bits, mr, unroll=1, nv=2, name=None):
             for v in range(nv):
                 w(f"{ind}{acc[r][v]} = a{r}_{u}.fma(b{v}, {acc[r][v]});")
 
+    def sub_tile(method, doc, rows, vecs):
+        # run()'s FMAs for its first `rows` rows and first `vecs` vectors only, in run()'s order: those elements get
+        # run()'s bits, and the others are neither computed nor written
+        w("")
+        w(doc)
+        w(f"    private void {method}(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {{")
+        for r in range(rows):
+            w("        FloatVector " + ", ".join(f"{acc[r][v]} = FloatVector.zero(S)" for v in range(vecs)) + ";")
+        if two:
+            k_loop("        ")
+        else:
+            w("        for (int p = 0; p < kc; p++) {")
+        bo, ao = ("j", "i + ") if two else ("bOff + p * NR", f"aOff + p * {mr} + ")
+        w(f"            FloatVector b0 = FloatVector.fromArray(S, b, {bo});")
+        for v in range(1, vecs):
+            w(f"            FloatVector b{v} = FloatVector.fromArray(S, b, {bo} + {'L' if v == 1 else f'{v} * L'});")
+        for r in range(rows):
+            w(f"            FloatVector a{r}_0 = FloatVector.broadcast(S, a[{ao}{r}]);")
+            for v in range(vecs):
+                w(f"            {acc[r][v]} = a{r}_0.fma(b{v}, {acc[r][v]});")
+        w("        }")
+        for r in range(rows):
+            for v in range(vecs):
+                w(f"        {acc[r][v]}.intoArray(tile, {r * nv + v} * L);")
+        w("    }")
+
     if two:
         k_loop("        ")
         step("            ", 0, True)
@@ -156,48 +182,11 @@ def gen(bits, mr, unroll=1, nv=2, name=None):
         w("        if (cols <= L) runFirstVector(kc, a, aOff, b, bOff, tile);")
         w("        else run(kc, a, aOff, b, bOff, tile);")
         w("    }")
-        w("")
-        w("    /** Columns 0..L-1 of {@link #run}'s tile, the same bits; the other columns are not written. */")
-        w("    private void runFirstVector(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {")
-        for r in range(mr):
-            w(f"        FloatVector {acc[r][0]} = FloatVector.zero(S);")
-        if two:
-            k_loop("        ")
-        else:
-            w("        for (int p = 0; p < kc; p++) {")
-        bo, ao = ("j", "i + ") if two else ("bOff + p * NR", f"aOff + p * {mr} + ")
-        w(f"            FloatVector b0 = FloatVector.fromArray(S, b, {bo});")
-        for r in range(mr):
-            w(f"            {acc[r][0]} = FloatVector.broadcast(S, a[{ao}{r}]).fma(b0, {acc[r][0]});")
-        w("        }")
-        for r in range(mr):
-            w(f"        {acc[r][0]}.intoArray(tile, {r * nv} * L);")
-        w("    }")
+        sub_tile("runFirstVector", "    /** Columns 0..L-1 of {@link #run}'s tile, the same bits; the other columns are not written. */", mr, 1)
     for rows in subsets:
         # The first `rows` rows of a panel packed for MR rows: each of those rows sees the FMAs of run(), in the same
         # order, so its values are run()'s bits; the rows of zero padding below are not computed (nor stored).
-        w("")
-        w(f"    /** Rows 0..{rows - 1} of {{@link #run}}'s tile (a panel with at most {rows} valid rows), the same bits; the other rows are not written. */")
-        w(f"    private void run{rows}(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {{")
-        for r in range(rows):
-            w("        FloatVector " + ", ".join(f"{acc[r][v]} = FloatVector.zero(S)" for v in range(nv)) + ";")
-        if two:
-            k_loop("        ")
-        else:
-            w("        for (int p = 0; p < kc; p++) {")
-        bo, ao = ("j", "i + ") if two else ("bOff + p * NR", f"aOff + p * {mr} + ")
-        w(f"            FloatVector b0 = FloatVector.fromArray(S, b, {bo});")
-        for v in range(1, nv):
-            w(f"            FloatVector b{v} = FloatVector.fromArray(S, b, {bo} + {'L' if v == 1 else f'{v} * L'});")
-        for r in range(rows):
-            w(f"            FloatVector a{r}_0 = FloatVector.broadcast(S, a[{ao}{r}]);")
-            for v in range(nv):
-                w(f"            {acc[r][v]} = a{r}_0.fma(b{v}, {acc[r][v]});")
-        w("        }")
-        for r in range(rows):
-            for v in range(nv):
-                w(f"        {acc[r][v]}.intoArray(tile, {r * nv + v} * L);")
-        w("    }")
+        sub_tile(f"run{rows}", f"    /** Rows 0..{rows - 1} of {{@link #run}}'s tile (a panel with at most {rows} valid rows), the same bits; the other rows are not written. */", rows, nv)
     if (bits, mr) in FUSED_STORE:
         w("")
         w("    @Override")

@@ -81,12 +81,18 @@ final class Kernel256x6 extends MicroKernel {
         FloatVector c5_0 = FloatVector.zero(S);
         for (int j = bOff, i = aOff, end = bOff + kc * NR; j < end; j += NR, i += 6) {
             FloatVector b0 = FloatVector.fromArray(S, b, j);
-            c0_0 = FloatVector.broadcast(S, a[i + 0]).fma(b0, c0_0);
-            c1_0 = FloatVector.broadcast(S, a[i + 1]).fma(b0, c1_0);
-            c2_0 = FloatVector.broadcast(S, a[i + 2]).fma(b0, c2_0);
-            c3_0 = FloatVector.broadcast(S, a[i + 3]).fma(b0, c3_0);
-            c4_0 = FloatVector.broadcast(S, a[i + 4]).fma(b0, c4_0);
-            c5_0 = FloatVector.broadcast(S, a[i + 5]).fma(b0, c5_0);
+            FloatVector a0_0 = FloatVector.broadcast(S, a[i + 0]);
+            c0_0 = a0_0.fma(b0, c0_0);
+            FloatVector a1_0 = FloatVector.broadcast(S, a[i + 1]);
+            c1_0 = a1_0.fma(b0, c1_0);
+            FloatVector a2_0 = FloatVector.broadcast(S, a[i + 2]);
+            c2_0 = a2_0.fma(b0, c2_0);
+            FloatVector a3_0 = FloatVector.broadcast(S, a[i + 3]);
+            c3_0 = a3_0.fma(b0, c3_0);
+            FloatVector a4_0 = FloatVector.broadcast(S, a[i + 4]);
+            c4_0 = a4_0.fma(b0, c4_0);
+            FloatVector a5_0 = FloatVector.broadcast(S, a[i + 5]);
+            c5_0 = a5_0.fma(b0, c5_0);
         }
         c0_0.intoArray(tile, 0 * L);
         c1_0.intoArray(tile, 2 * L);

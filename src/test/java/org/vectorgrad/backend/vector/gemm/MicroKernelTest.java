@@ -92,39 +92,35 @@ class MicroKernelTest {
 
     @Test
     void rowSubsetsGiveTheFullKernelsBitsOnTheirRows() {
-        SplittableRandom rng = new SplittableRandom(11);
-        for (int[] kb : KERNELS) {
-            MicroKernel v = MicroKernel.create(kb[0], kb[1]);
-            for (int rows = 1; rows <= v.mr; rows++) {
-                for (int kc : new int[] {1, 5, 64, 384}) {
-                    float[] a = random(rng, 2 + v.mr * kc), b = random(rng, 1 + v.nr * kc);
-                    float[] full = new float[v.mr * v.nr], part = new float[v.mr * v.nr];
-                    java.util.Arrays.fill(part, Float.NaN);
-                    v.run(kc, a, 2, b, 1, full);
-                    v.runRows(rows, kc, a, 2, b, 1, part);
-                    float[] want = java.util.Arrays.copyOf(full, rows * v.nr), got = java.util.Arrays.copyOf(part, rows * v.nr);
-                    assertArrayEquals(want, got, kb[0] + "-bit MR=" + kb[1] + ", rows " + rows + ", kc " + kc);
-                }
-            }
-        }
+        subTilesGiveTheFullKernelsBits(11, true);
     }
 
     @Test
     void columnSubsetsGiveTheFullKernelsBitsOnTheirColumns() {
-        SplittableRandom rng = new SplittableRandom(12);
+        subTilesGiveTheFullKernelsBits(12, false);
+    }
+
+    /**
+     * {@code runRows} ({@code byRows}) or {@code runCols} against {@code run} for every kernel, every row or column
+     * count and a few depths: the valid part bit for bit (the rest starts as NaN and is not looked at).
+     */
+    private static void subTilesGiveTheFullKernelsBits(long seed, boolean byRows) {
+        SplittableRandom rng = new SplittableRandom(seed);
         for (int[] kb : KERNELS) {
             MicroKernel v = MicroKernel.create(kb[0], kb[1]);
-            for (int cols = 1; cols <= v.nr; cols++) {
+            for (int part = 1; part <= (byRows ? v.mr : v.nr); part++) {
                 for (int kc : new int[] {1, 5, 64, 384}) {
                     float[] a = random(rng, 2 + v.mr * kc), b = random(rng, 1 + v.nr * kc);
-                    float[] full = new float[v.mr * v.nr], part = new float[v.mr * v.nr];
-                    java.util.Arrays.fill(part, Float.NaN);
+                    float[] full = new float[v.mr * v.nr], got = new float[v.mr * v.nr];
+                    java.util.Arrays.fill(got, Float.NaN);
                     v.run(kc, a, 2, b, 1, full);
-                    v.runCols(cols, kc, a, 2, b, 1, part);
-                    for (int r = 0; r < v.mr; r++) {
-                        float[] want = java.util.Arrays.copyOfRange(full, r * v.nr, r * v.nr + cols);
-                        float[] got = java.util.Arrays.copyOfRange(part, r * v.nr, r * v.nr + cols);
-                        assertArrayEquals(want, got, kb[0] + "-bit MR=" + kb[1] + ", cols " + cols + ", kc " + kc + ", row " + r);
+                    if (byRows) v.runRows(part, kc, a, 2, b, 1, got);
+                    else v.runCols(part, kc, a, 2, b, 1, got);
+                    int rows = byRows ? part : v.mr, cols = byRows ? v.nr : part;
+                    for (int r = 0; r < rows; r++) {
+                        assertArrayEquals(java.util.Arrays.copyOfRange(full, r * v.nr, r * v.nr + cols),
+                                java.util.Arrays.copyOfRange(got, r * v.nr, r * v.nr + cols),
+                                kb[0] + "-bit MR=" + kb[1] + (byRows ? ", rows " : ", cols ") + part + ", kc " + kc + ", row " + r);
                     }
                 }
             }
