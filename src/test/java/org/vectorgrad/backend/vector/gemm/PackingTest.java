@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The packers against the definition (micro-panels of kc steps × MR or NR values, zero-padded), for both layouts of
  * each operand, every vector width's MR/NR, odd sizes and operands that end exactly at the end of their array (the
- * 16-lane move of a transposed A must not read past it).
+ * 16-lane move of a transposed A must not read past it), into buffers holding NaN so that padding left unwritten fails.
  */
 class PackingTest {
     private static float[] random(SplittableRandom r, int n) {
@@ -20,7 +20,7 @@ class PackingTest {
     @Test
     void packedPanelsHoldOpAAndOpBWithZeroPadding() {
         SplittableRandom r = new SplittableRandom(4);
-        int[][] widths = {{512, 12}, {512, 8}, {256, 12}, {256, 5}, {256, 4}, {128, 4}};
+        int[][] widths = {{512, 12}, {512, 8}, {256, 12}, {256, 6}, {256, 5}, {256, 4}, {128, 4}};
         for (int[] wm : widths) {
             int bits = wm[0], mr = wm[1], nr = GemmBlocking.nrFor(bits, mr);
             Transposer tr = Transposer.create(bits);
@@ -31,6 +31,7 @@ class PackingTest {
                     float[] a = random(r, rows * kc);
                     int lda = trans ? rows : kc;
                     float[] pa = new float[(rows + mr - 1) / mr * mr * kc + Transposer.SLACK];
+                    java.util.Arrays.fill(pa, Float.NaN); // the padding must be written, not left as it was
                     Packing.packA(trans, a, 0, lda, 0, rows, 0, kc, mr, pa, 0, tr);
                     for (int ir = 0; ir < rows; ir += mr) {
                         for (int p = 0; p < kc; p++) {
@@ -44,6 +45,7 @@ class PackingTest {
                     float[] b = random(r, kc * cols);
                     int ldb = trans ? kc : cols, panels = (cols + nr - 1) / nr;
                     float[] pb = new float[panels * kc * nr];
+                    java.util.Arrays.fill(pb, Float.NaN);
                     Packing.packB(trans, b, 0, ldb, 0, kc, 0, cols, nr, 0, panels, pb, tr);
                     for (int q = 0; q < panels; q++) {
                         for (int p = 0; p < kc; p++) {
