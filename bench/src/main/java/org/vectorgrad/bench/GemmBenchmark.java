@@ -35,6 +35,10 @@ import org.vectorgrad.nativebindings.openblas.cblas_h;
  * {@code native-bindings/}'s {@code CriticalCblas}, without the backend's argument checks, lock and segment cache:
  * what the blas backend costs on top of OpenBLAS). A backend that is not available here fails its own @Setup with a clear message;
  * JMH reports that one combination as failed and goes on with the others.
+ *
+ * <p>Each trial's set-up first runs its product until the JIT has been quiet for half a second ({@link JitQuiet}, 1 to
+ * 20 s, every backend alike), so that the scores are those of compiled kernels whatever {@code -wi}/{@code -w} a run
+ * passes; the time a fresh JVM takes to its first compiled call is measured separately (docs/decisions.md §7).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -78,6 +82,8 @@ public class GemmBenchmark {
         a = random(rng, s.m() * s.k());
         b = random(rng, s.k() * s.n());
         c = new float[s.m() * s.n()];
+        // every backend alike: until the JIT is quiet (1 to 20 s), so JMH's warm-up starts from compiled kernels (JitQuiet)
+        if (!JitQuiet.run(this::gemm, 1, 20)) System.out.println("note: the JIT was still compiling after 20 s of " + backend + " " + shape);
     }
 
     static float[] random(SplittableRandom rng, int n) {
