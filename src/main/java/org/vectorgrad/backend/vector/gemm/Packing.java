@@ -185,8 +185,9 @@ final class Packing {
             } else if (nr == 32 && tr != null && tr.lanes == 16) {
                 copyRowsPartial512(b, bOff + p0 * ldb + j0 + jr, ldb, dst, base, kc, valid);
             } else {
-                // the last, partial panel: plain loops (a System.arraycopy and an Arrays.fill call per row of a few
-                // floats cost ~25 ns a row, 0.8 of the 1.0 µs that packing op(B) of 64x196x32 took at 256 bits)
+                // the last, partial panel of the other tiles (128 bits, the 256-bit 12 x 8 tile): plain loops (a
+                // System.arraycopy and an Arrays.fill call per row of a few floats cost ~25 ns a row, 0.8 of the 1.0 µs
+                // that packing op(B) of 64x196x32 took at 256 bits)
                 for (int p = 0; p < kc; p++) {
                     int d = base + p * nr, src = bOff + (p0 + p) * ldb + j0 + jr;
                     for (int j = 0; j < valid; j++) dst[d + j] = b[src + j];
