@@ -638,19 +638,32 @@ def gen_unpacked(bits, rows, vmax):
                 kloop("ai + kc - tail", "ai + kc", "bTail", "(p - (ai + kc - tail)) * " + str(v) + " * L", str(v) + " * L")
             else:
                 kloop("ai", "ai + kc")
-            w("                FloatVector va = FloatVector.broadcast(S, alpha);")
+            def stores(one, ind):
+                for r in range(rows):
+                    w(f"{ind}if ({r} < rows) {{" if r else f"{ind}{{")
+                    for x in range(v):
+                        mk = ", m" if masked and x == v - 1 else ""
+                        off = f"ci + {r} * ldc + {x} * L"
+                        if withBeta and one:
+                            w(f"{ind}    c{r}_{x}.add(FloatVector.fromArray(S, c, {off}{mk})).intoArray(c, {off}{mk});")
+                        elif withBeta:
+                            w(f"{ind}    c{r}_{x}.fma(va, FloatVector.fromArray(S, c, {off}{mk}).mul(vb)).intoArray(c, {off}{mk});")
+                        elif one:
+                            w(f"{ind}    c{r}_{x}.intoArray(c, {off}{mk});")
+                        else:
+                            w(f"{ind}    c{r}_{x}.mul(va).intoArray(c, {off}{mk});")
+                    w(f"{ind}}}")
+            # alpha (and beta) 1, the common case, without the multiplies: x·1 is x exactly and fma(acc, 1, C·1) is
+            # acc + C rounded once, so the same bits; with K = 32 the 18 multiplies of a 6 x 3 tile's stores were
+            # ~3 % of its FMA time (decisions §2y)
+            w(f"                if ({'alpha == 1f && beta == 1f' if withBeta else 'alpha == 1f'}) {{")
+            stores(True, "                    ")
+            w("                } else {")
+            w("                    FloatVector va = FloatVector.broadcast(S, alpha);")
             if withBeta:
-                w("                FloatVector vb = FloatVector.broadcast(S, beta);")
-            for r in range(rows):
-                w(f"                if ({r} < rows) {{" if r else "            {")
-                for x in range(v):
-                    mk = ", m" if masked and x == v - 1 else ""
-                    off = f"ci + {r} * ldc + {x} * L"
-                    if withBeta:
-                        w(f"                    c{r}_{x}.fma(va, FloatVector.fromArray(S, c, {off}{mk}).mul(vb)).intoArray(c, {off}{mk});")
-                    else:
-                        w(f"                    c{r}_{x}.mul(va).intoArray(c, {off}{mk});")
-                w("                }")
+                w("                    FloatVector vb = FloatVector.broadcast(S, beta);")
+            stores(False, "                    ")
+            w("                }")
             w("            }")
             w("        }")
             w("    }")

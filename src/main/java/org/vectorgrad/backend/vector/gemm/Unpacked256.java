@@ -61,24 +61,45 @@ final class Unpacked256 extends UnpackedKernel {
                     FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
                     c5_0 = a5.fma(b0, c5_0);
                 }
-                FloatVector va = FloatVector.broadcast(S, alpha);
-            {
-                    c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
-                }
-                if (1 < rows) {
-                    c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
-                }
-                if (2 < rows) {
-                    c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
-                }
-                if (3 < rows) {
-                    c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
-                }
-                if (4 < rows) {
-                    c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
-                }
-                if (5 < rows) {
-                    c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
+                if (alpha == 1f) {
+                    {
+                        c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
+                    }
+                    if (1 < rows) {
+                        c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
+                    }
+                    if (2 < rows) {
+                        c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
+                    }
+                    if (3 < rows) {
+                        c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
+                    }
+                    if (4 < rows) {
+                        c4_0.intoArray(c, ci + 4 * ldc + 0 * L);
+                    }
+                    if (5 < rows) {
+                        c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
+                    }
+                } else {
+                    FloatVector va = FloatVector.broadcast(S, alpha);
+                    {
+                        c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
+                    }
+                    if (1 < rows) {
+                        c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
+                    }
+                    if (2 < rows) {
+                        c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
+                    }
+                    if (3 < rows) {
+                        c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
+                    }
+                    if (4 < rows) {
+                        c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
+                    }
+                    if (5 < rows) {
+                        c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
+                    }
                 }
             }
         }
@@ -126,25 +147,46 @@ final class Unpacked256 extends UnpackedKernel {
                     FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
                     c5_0 = a5.fma(b0, c5_0);
                 }
-                FloatVector va = FloatVector.broadcast(S, alpha);
-                FloatVector vb = FloatVector.broadcast(S, beta);
-            {
-                    c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
-                }
-                if (1 < rows) {
-                    c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
-                }
-                if (2 < rows) {
-                    c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
-                }
-                if (3 < rows) {
-                    c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
-                }
-                if (4 < rows) {
-                    c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
-                }
-                if (5 < rows) {
-                    c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
+                if (alpha == 1f && beta == 1f) {
+                    {
+                        c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
+                    }
+                    if (1 < rows) {
+                        c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
+                    }
+                    if (2 < rows) {
+                        c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
+                    }
+                    if (3 < rows) {
+                        c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L)).intoArray(c, ci + 3 * ldc + 0 * L);
+                    }
+                    if (4 < rows) {
+                        c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L)).intoArray(c, ci + 4 * ldc + 0 * L);
+                    }
+                    if (5 < rows) {
+                        c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L)).intoArray(c, ci + 5 * ldc + 0 * L);
+                    }
+                } else {
+                    FloatVector va = FloatVector.broadcast(S, alpha);
+                    FloatVector vb = FloatVector.broadcast(S, beta);
+                    {
+                        c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
+                    }
+                    if (1 < rows) {
+                        c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
+                    }
+                    if (2 < rows) {
+                        c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
+                    }
+                    if (3 < rows) {
+                        c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
+                    }
+                    if (4 < rows) {
+                        c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
+                    }
+                    if (5 < rows) {
+                        c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
+                    }
                 }
             }
         }
@@ -207,24 +249,45 @@ final class Unpacked256 extends UnpackedKernel {
                     FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
                     c5_0 = a5.fma(b0, c5_0);
                 }
-                FloatVector va = FloatVector.broadcast(S, alpha);
-            {
-                    c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L, m);
-                }
-                if (1 < rows) {
-                    c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L, m);
-                }
-                if (2 < rows) {
-                    c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L, m);
-                }
-                if (3 < rows) {
-                    c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L, m);
-                }
-                if (4 < rows) {
-                    c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L, m);
-                }
-                if (5 < rows) {
-                    c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L, m);
+                if (alpha == 1f) {
+                    {
+                        c0_0.intoArray(c, ci + 0 * ldc + 0 * L, m);
+                    }
+                    if (1 < rows) {
+                        c1_0.intoArray(c, ci + 1 * ldc + 0 * L, m);
+                    }
+                    if (2 < rows) {
+                        c2_0.intoArray(c, ci + 2 * ldc + 0 * L, m);
+                    }
+                    if (3 < rows) {
+                        c3_0.intoArray(c, ci + 3 * ldc + 0 * L, m);
+                    }
+                    if (4 < rows) {
+                        c4_0.intoArray(c, ci + 4 * ldc + 0 * L, m);
+                    }
+                    if (5 < rows) {
+                        c5_0.intoArray(c, ci + 5 * ldc + 0 * L, m);
+                    }
+                } else {
+                    FloatVector va = FloatVector.broadcast(S, alpha);
+                    {
+                        c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L, m);
+                    }
+                    if (1 < rows) {
+                        c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L, m);
+                    }
+                    if (2 < rows) {
+                        c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L, m);
+                    }
+                    if (3 < rows) {
+                        c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L, m);
+                    }
+                    if (4 < rows) {
+                        c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L, m);
+                    }
+                    if (5 < rows) {
+                        c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L, m);
+                    }
                 }
             }
         }
@@ -287,25 +350,46 @@ final class Unpacked256 extends UnpackedKernel {
                     FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
                     c5_0 = a5.fma(b0, c5_0);
                 }
-                FloatVector va = FloatVector.broadcast(S, alpha);
-                FloatVector vb = FloatVector.broadcast(S, beta);
-            {
-                    c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L, m).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L, m);
-                }
-                if (1 < rows) {
-                    c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L, m).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L, m);
-                }
-                if (2 < rows) {
-                    c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L, m).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L, m);
-                }
-                if (3 < rows) {
-                    c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L, m).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L, m);
-                }
-                if (4 < rows) {
-                    c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L, m).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L, m);
-                }
-                if (5 < rows) {
-                    c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L, m).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L, m);
+                if (alpha == 1f && beta == 1f) {
+                    {
+                        c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L, m)).intoArray(c, ci + 0 * ldc + 0 * L, m);
+                    }
+                    if (1 < rows) {
+                        c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L, m)).intoArray(c, ci + 1 * ldc + 0 * L, m);
+                    }
+                    if (2 < rows) {
+                        c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L, m)).intoArray(c, ci + 2 * ldc + 0 * L, m);
+                    }
+                    if (3 < rows) {
+                        c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L, m)).intoArray(c, ci + 3 * ldc + 0 * L, m);
+                    }
+                    if (4 < rows) {
+                        c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L, m)).intoArray(c, ci + 4 * ldc + 0 * L, m);
+                    }
+                    if (5 < rows) {
+                        c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L, m)).intoArray(c, ci + 5 * ldc + 0 * L, m);
+                    }
+                } else {
+                    FloatVector va = FloatVector.broadcast(S, alpha);
+                    FloatVector vb = FloatVector.broadcast(S, beta);
+                    {
+                        c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L, m).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L, m);
+                    }
+                    if (1 < rows) {
+                        c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L, m).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L, m);
+                    }
+                    if (2 < rows) {
+                        c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L, m).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L, m);
+                    }
+                    if (3 < rows) {
+                        c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L, m).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L, m);
+                    }
+                    if (4 < rows) {
+                        c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L, m).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L, m);
+                    }
+                    if (5 < rows) {
+                        c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L, m).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L, m);
+                    }
                 }
             }
         }
@@ -360,30 +444,57 @@ final class Unpacked256 extends UnpackedKernel {
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                 }
-                FloatVector va = FloatVector.broadcast(S, alpha);
-            {
-                    c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
-                    c0_1.mul(va).intoArray(c, ci + 0 * ldc + 1 * L);
-                }
-                if (1 < rows) {
-                    c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
-                    c1_1.mul(va).intoArray(c, ci + 1 * ldc + 1 * L);
-                }
-                if (2 < rows) {
-                    c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
-                    c2_1.mul(va).intoArray(c, ci + 2 * ldc + 1 * L);
-                }
-                if (3 < rows) {
-                    c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
-                    c3_1.mul(va).intoArray(c, ci + 3 * ldc + 1 * L);
-                }
-                if (4 < rows) {
-                    c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
-                    c4_1.mul(va).intoArray(c, ci + 4 * ldc + 1 * L);
-                }
-                if (5 < rows) {
-                    c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
-                    c5_1.mul(va).intoArray(c, ci + 5 * ldc + 1 * L);
+                if (alpha == 1f) {
+                    {
+                        c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
+                        c0_1.intoArray(c, ci + 0 * ldc + 1 * L);
+                    }
+                    if (1 < rows) {
+                        c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
+                        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+                    }
+                    if (2 < rows) {
+                        c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
+                        c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+                    }
+                    if (3 < rows) {
+                        c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
+                        c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+                    }
+                    if (4 < rows) {
+                        c4_0.intoArray(c, ci + 4 * ldc + 0 * L);
+                        c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
+                    }
+                    if (5 < rows) {
+                        c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
+                        c5_1.intoArray(c, ci + 5 * ldc + 1 * L);
+                    }
+                } else {
+                    FloatVector va = FloatVector.broadcast(S, alpha);
+                    {
+                        c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
+                        c0_1.mul(va).intoArray(c, ci + 0 * ldc + 1 * L);
+                    }
+                    if (1 < rows) {
+                        c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
+                        c1_1.mul(va).intoArray(c, ci + 1 * ldc + 1 * L);
+                    }
+                    if (2 < rows) {
+                        c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
+                        c2_1.mul(va).intoArray(c, ci + 2 * ldc + 1 * L);
+                    }
+                    if (3 < rows) {
+                        c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
+                        c3_1.mul(va).intoArray(c, ci + 3 * ldc + 1 * L);
+                    }
+                    if (4 < rows) {
+                        c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
+                        c4_1.mul(va).intoArray(c, ci + 4 * ldc + 1 * L);
+                    }
+                    if (5 < rows) {
+                        c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
+                        c5_1.mul(va).intoArray(c, ci + 5 * ldc + 1 * L);
+                    }
                 }
             }
         }
@@ -438,31 +549,58 @@ final class Unpacked256 extends UnpackedKernel {
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                 }
-                FloatVector va = FloatVector.broadcast(S, alpha);
-                FloatVector vb = FloatVector.broadcast(S, beta);
-            {
-                    c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
-                    c0_1.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 1 * L);
-                }
-                if (1 < rows) {
-                    c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
-                    c1_1.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 1 * L);
-                }
-                if (2 < rows) {
-                    c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
-                    c2_1.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 1 * L);
-                }
-                if (3 < rows) {
-                    c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
-                    c3_1.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 1 * L);
-                }
-                if (4 < rows) {
-                    c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
-                    c4_1.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 1 * L);
-                }
-                if (5 < rows) {
-                    c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
-                    c5_1.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 1 * L);
+                if (alpha == 1f && beta == 1f) {
+                    {
+                        c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
+                        c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L)).intoArray(c, ci + 0 * ldc + 1 * L);
+                    }
+                    if (1 < rows) {
+                        c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
+                        c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L)).intoArray(c, ci + 1 * ldc + 1 * L);
+                    }
+                    if (2 < rows) {
+                        c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
+                        c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L)).intoArray(c, ci + 2 * ldc + 1 * L);
+                    }
+                    if (3 < rows) {
+                        c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L)).intoArray(c, ci + 3 * ldc + 0 * L);
+                        c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L)).intoArray(c, ci + 3 * ldc + 1 * L);
+                    }
+                    if (4 < rows) {
+                        c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L)).intoArray(c, ci + 4 * ldc + 0 * L);
+                        c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L)).intoArray(c, ci + 4 * ldc + 1 * L);
+                    }
+                    if (5 < rows) {
+                        c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L)).intoArray(c, ci + 5 * ldc + 0 * L);
+                        c5_1.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L)).intoArray(c, ci + 5 * ldc + 1 * L);
+                    }
+                } else {
+                    FloatVector va = FloatVector.broadcast(S, alpha);
+                    FloatVector vb = FloatVector.broadcast(S, beta);
+                    {
+                        c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
+                        c0_1.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 1 * L);
+                    }
+                    if (1 < rows) {
+                        c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
+                        c1_1.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 1 * L);
+                    }
+                    if (2 < rows) {
+                        c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
+                        c2_1.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 1 * L);
+                    }
+                    if (3 < rows) {
+                        c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
+                        c3_1.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 1 * L);
+                    }
+                    if (4 < rows) {
+                        c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
+                        c4_1.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 1 * L);
+                    }
+                    if (5 < rows) {
+                        c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
+                        c5_1.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 1 * L);
+                    }
                 }
             }
         }
@@ -539,30 +677,57 @@ final class Unpacked256 extends UnpackedKernel {
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                 }
-                FloatVector va = FloatVector.broadcast(S, alpha);
-            {
-                    c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
-                    c0_1.mul(va).intoArray(c, ci + 0 * ldc + 1 * L, m);
-                }
-                if (1 < rows) {
-                    c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
-                    c1_1.mul(va).intoArray(c, ci + 1 * ldc + 1 * L, m);
-                }
-                if (2 < rows) {
-                    c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
-                    c2_1.mul(va).intoArray(c, ci + 2 * ldc + 1 * L, m);
-                }
-                if (3 < rows) {
-                    c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
-                    c3_1.mul(va).intoArray(c, ci + 3 * ldc + 1 * L, m);
-                }
-                if (4 < rows) {
-                    c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
-                    c4_1.mul(va).intoArray(c, ci + 4 * ldc + 1 * L, m);
-                }
-                if (5 < rows) {
-                    c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
-                    c5_1.mul(va).intoArray(c, ci + 5 * ldc + 1 * L, m);
+                if (alpha == 1f) {
+                    {
+                        c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
+                        c0_1.intoArray(c, ci + 0 * ldc + 1 * L, m);
+                    }
+                    if (1 < rows) {
+                        c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
+                        c1_1.intoArray(c, ci + 1 * ldc + 1 * L, m);
+                    }
+                    if (2 < rows) {
+                        c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
+                        c2_1.intoArray(c, ci + 2 * ldc + 1 * L, m);
+                    }
+                    if (3 < rows) {
+                        c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
+                        c3_1.intoArray(c, ci + 3 * ldc + 1 * L, m);
+                    }
+                    if (4 < rows) {
+                        c4_0.intoArray(c, ci + 4 * ldc + 0 * L);
+                        c4_1.intoArray(c, ci + 4 * ldc + 1 * L, m);
+                    }
+                    if (5 < rows) {
+                        c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
+                        c5_1.intoArray(c, ci + 5 * ldc + 1 * L, m);
+                    }
+                } else {
+                    FloatVector va = FloatVector.broadcast(S, alpha);
+                    {
+                        c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
+                        c0_1.mul(va).intoArray(c, ci + 0 * ldc + 1 * L, m);
+                    }
+                    if (1 < rows) {
+                        c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
+                        c1_1.mul(va).intoArray(c, ci + 1 * ldc + 1 * L, m);
+                    }
+                    if (2 < rows) {
+                        c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
+                        c2_1.mul(va).intoArray(c, ci + 2 * ldc + 1 * L, m);
+                    }
+                    if (3 < rows) {
+                        c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
+                        c3_1.mul(va).intoArray(c, ci + 3 * ldc + 1 * L, m);
+                    }
+                    if (4 < rows) {
+                        c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
+                        c4_1.mul(va).intoArray(c, ci + 4 * ldc + 1 * L, m);
+                    }
+                    if (5 < rows) {
+                        c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
+                        c5_1.mul(va).intoArray(c, ci + 5 * ldc + 1 * L, m);
+                    }
                 }
             }
         }
@@ -639,31 +804,58 @@ final class Unpacked256 extends UnpackedKernel {
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                 }
-                FloatVector va = FloatVector.broadcast(S, alpha);
-                FloatVector vb = FloatVector.broadcast(S, beta);
-            {
-                    c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
-                    c0_1.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L, m).mul(vb)).intoArray(c, ci + 0 * ldc + 1 * L, m);
-                }
-                if (1 < rows) {
-                    c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
-                    c1_1.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L, m).mul(vb)).intoArray(c, ci + 1 * ldc + 1 * L, m);
-                }
-                if (2 < rows) {
-                    c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
-                    c2_1.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L, m).mul(vb)).intoArray(c, ci + 2 * ldc + 1 * L, m);
-                }
-                if (3 < rows) {
-                    c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
-                    c3_1.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L, m).mul(vb)).intoArray(c, ci + 3 * ldc + 1 * L, m);
-                }
-                if (4 < rows) {
-                    c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
-                    c4_1.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L, m).mul(vb)).intoArray(c, ci + 4 * ldc + 1 * L, m);
-                }
-                if (5 < rows) {
-                    c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
-                    c5_1.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L, m).mul(vb)).intoArray(c, ci + 5 * ldc + 1 * L, m);
+                if (alpha == 1f && beta == 1f) {
+                    {
+                        c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
+                        c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L, m)).intoArray(c, ci + 0 * ldc + 1 * L, m);
+                    }
+                    if (1 < rows) {
+                        c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
+                        c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L, m)).intoArray(c, ci + 1 * ldc + 1 * L, m);
+                    }
+                    if (2 < rows) {
+                        c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
+                        c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L, m)).intoArray(c, ci + 2 * ldc + 1 * L, m);
+                    }
+                    if (3 < rows) {
+                        c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L)).intoArray(c, ci + 3 * ldc + 0 * L);
+                        c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L, m)).intoArray(c, ci + 3 * ldc + 1 * L, m);
+                    }
+                    if (4 < rows) {
+                        c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L)).intoArray(c, ci + 4 * ldc + 0 * L);
+                        c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L, m)).intoArray(c, ci + 4 * ldc + 1 * L, m);
+                    }
+                    if (5 < rows) {
+                        c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L)).intoArray(c, ci + 5 * ldc + 0 * L);
+                        c5_1.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L, m)).intoArray(c, ci + 5 * ldc + 1 * L, m);
+                    }
+                } else {
+                    FloatVector va = FloatVector.broadcast(S, alpha);
+                    FloatVector vb = FloatVector.broadcast(S, beta);
+                    {
+                        c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
+                        c0_1.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L, m).mul(vb)).intoArray(c, ci + 0 * ldc + 1 * L, m);
+                    }
+                    if (1 < rows) {
+                        c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
+                        c1_1.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L, m).mul(vb)).intoArray(c, ci + 1 * ldc + 1 * L, m);
+                    }
+                    if (2 < rows) {
+                        c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
+                        c2_1.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L, m).mul(vb)).intoArray(c, ci + 2 * ldc + 1 * L, m);
+                    }
+                    if (3 < rows) {
+                        c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
+                        c3_1.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L, m).mul(vb)).intoArray(c, ci + 3 * ldc + 1 * L, m);
+                    }
+                    if (4 < rows) {
+                        c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
+                        c4_1.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L, m).mul(vb)).intoArray(c, ci + 4 * ldc + 1 * L, m);
+                    }
+                    if (5 < rows) {
+                        c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
+                        c5_1.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L, m).mul(vb)).intoArray(c, ci + 5 * ldc + 1 * L, m);
+                    }
                 }
             }
         }

@@ -61,24 +61,45 @@ final class Unpacked512 extends UnpackedKernel {
                     FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
                     c5_0 = a5.fma(b0, c5_0);
                 }
-                FloatVector va = FloatVector.broadcast(S, alpha);
-            {
-                    c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
-                }
-                if (1 < rows) {
-                    c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
-                }
-                if (2 < rows) {
-                    c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
-                }
-                if (3 < rows) {
-                    c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
-                }
-                if (4 < rows) {
-                    c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
-                }
-                if (5 < rows) {
-                    c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
+                if (alpha == 1f) {
+                    {
+                        c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
+                    }
+                    if (1 < rows) {
+                        c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
+                    }
+                    if (2 < rows) {
+                        c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
+                    }
+                    if (3 < rows) {
+                        c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
+                    }
+                    if (4 < rows) {
+                        c4_0.intoArray(c, ci + 4 * ldc + 0 * L);
+                    }
+                    if (5 < rows) {
+                        c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
+                    }
+                } else {
+                    FloatVector va = FloatVector.broadcast(S, alpha);
+                    {
+                        c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
+                    }
+                    if (1 < rows) {
+                        c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
+                    }
+                    if (2 < rows) {
+                        c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
+                    }
+                    if (3 < rows) {
+                        c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
+                    }
+                    if (4 < rows) {
+                        c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
+                    }
+                    if (5 < rows) {
+                        c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
+                    }
                 }
             }
         }
@@ -126,25 +147,46 @@ final class Unpacked512 extends UnpackedKernel {
                     FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
                     c5_0 = a5.fma(b0, c5_0);
                 }
-                FloatVector va = FloatVector.broadcast(S, alpha);
-                FloatVector vb = FloatVector.broadcast(S, beta);
-            {
-                    c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
-                }
-                if (1 < rows) {
-                    c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
-                }
-                if (2 < rows) {
-                    c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
-                }
-                if (3 < rows) {
-                    c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
-                }
-                if (4 < rows) {
-                    c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
-                }
-                if (5 < rows) {
-                    c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
+                if (alpha == 1f && beta == 1f) {
+                    {
+                        c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
+                    }
+                    if (1 < rows) {
+                        c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
+                    }
+                    if (2 < rows) {
+                        c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
+                    }
+                    if (3 < rows) {
+                        c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L)).intoArray(c, ci + 3 * ldc + 0 * L);
+                    }
+                    if (4 < rows) {
+                        c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L)).intoArray(c, ci + 4 * ldc + 0 * L);
+                    }
+                    if (5 < rows) {
+                        c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L)).intoArray(c, ci + 5 * ldc + 0 * L);
+                    }
+                } else {
+                    FloatVector va = FloatVector.broadcast(S, alpha);
+                    FloatVector vb = FloatVector.broadcast(S, beta);
+                    {
+                        c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
+                    }
+                    if (1 < rows) {
+                        c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
+                    }
+                    if (2 < rows) {
+                        c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
+                    }
+                    if (3 < rows) {
+                        c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
+                    }
+                    if (4 < rows) {
+                        c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
+                    }
+                    if (5 < rows) {
+                        c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
+                    }
                 }
             }
         }
@@ -207,24 +249,45 @@ final class Unpacked512 extends UnpackedKernel {
                     FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
                     c5_0 = a5.fma(b0, c5_0);
                 }
-                FloatVector va = FloatVector.broadcast(S, alpha);
-            {
-                    c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L, m);
-                }
-                if (1 < rows) {
-                    c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L, m);
-                }
-                if (2 < rows) {
-                    c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L, m);
-                }
-                if (3 < rows) {
-                    c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L, m);
-                }
-                if (4 < rows) {
-                    c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L, m);
-                }
-                if (5 < rows) {
-                    c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L, m);
+                if (alpha == 1f) {
+                    {
+                        c0_0.intoArray(c, ci + 0 * ldc + 0 * L, m);
+                    }
+                    if (1 < rows) {
+                        c1_0.intoArray(c, ci + 1 * ldc + 0 * L, m);
+                    }
+                    if (2 < rows) {
+                        c2_0.intoArray(c, ci + 2 * ldc + 0 * L, m);
+                    }
+                    if (3 < rows) {
+                        c3_0.intoArray(c, ci + 3 * ldc + 0 * L, m);
+                    }
+                    if (4 < rows) {
+                        c4_0.intoArray(c, ci + 4 * ldc + 0 * L, m);
+                    }
+                    if (5 < rows) {
+                        c5_0.intoArray(c, ci + 5 * ldc + 0 * L, m);
+                    }
+                } else {
+                    FloatVector va = FloatVector.broadcast(S, alpha);
+                    {
+                        c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L, m);
+                    }
+                    if (1 < rows) {
+                        c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L, m);
+                    }
+                    if (2 < rows) {
+                        c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L, m);
+                    }
+                    if (3 < rows) {
+                        c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L, m);
+                    }
+                    if (4 < rows) {
+                        c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L, m);
+                    }
+                    if (5 < rows) {
+                        c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L, m);
+                    }
                 }
             }
         }
@@ -287,25 +350,46 @@ final class Unpacked512 extends UnpackedKernel {
                     FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
                     c5_0 = a5.fma(b0, c5_0);
                 }
-                FloatVector va = FloatVector.broadcast(S, alpha);
-                FloatVector vb = FloatVector.broadcast(S, beta);
-            {
-                    c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L, m).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L, m);
-                }
-                if (1 < rows) {
-                    c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L, m).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L, m);
-                }
-                if (2 < rows) {
-                    c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L, m).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L, m);
-                }
-                if (3 < rows) {
-                    c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L, m).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L, m);
-                }
-                if (4 < rows) {
-                    c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L, m).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L, m);
-                }
-                if (5 < rows) {
-                    c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L, m).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L, m);
+                if (alpha == 1f && beta == 1f) {
+                    {
+                        c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L, m)).intoArray(c, ci + 0 * ldc + 0 * L, m);
+                    }
+                    if (1 < rows) {
+                        c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L, m)).intoArray(c, ci + 1 * ldc + 0 * L, m);
+                    }
+                    if (2 < rows) {
+                        c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L, m)).intoArray(c, ci + 2 * ldc + 0 * L, m);
+                    }
+                    if (3 < rows) {
+                        c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L, m)).intoArray(c, ci + 3 * ldc + 0 * L, m);
+                    }
+                    if (4 < rows) {
+                        c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L, m)).intoArray(c, ci + 4 * ldc + 0 * L, m);
+                    }
+                    if (5 < rows) {
+                        c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L, m)).intoArray(c, ci + 5 * ldc + 0 * L, m);
+                    }
+                } else {
+                    FloatVector va = FloatVector.broadcast(S, alpha);
+                    FloatVector vb = FloatVector.broadcast(S, beta);
+                    {
+                        c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L, m).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L, m);
+                    }
+                    if (1 < rows) {
+                        c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L, m).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L, m);
+                    }
+                    if (2 < rows) {
+                        c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L, m).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L, m);
+                    }
+                    if (3 < rows) {
+                        c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L, m).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L, m);
+                    }
+                    if (4 < rows) {
+                        c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L, m).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L, m);
+                    }
+                    if (5 < rows) {
+                        c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L, m).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L, m);
+                    }
                 }
             }
         }
@@ -360,30 +444,57 @@ final class Unpacked512 extends UnpackedKernel {
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                 }
-                FloatVector va = FloatVector.broadcast(S, alpha);
-            {
-                    c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
-                    c0_1.mul(va).intoArray(c, ci + 0 * ldc + 1 * L);
-                }
-                if (1 < rows) {
-                    c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
-                    c1_1.mul(va).intoArray(c, ci + 1 * ldc + 1 * L);
-                }
-                if (2 < rows) {
-                    c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
-                    c2_1.mul(va).intoArray(c, ci + 2 * ldc + 1 * L);
-                }
-                if (3 < rows) {
-                    c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
-                    c3_1.mul(va).intoArray(c, ci + 3 * ldc + 1 * L);
-                }
-                if (4 < rows) {
-                    c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
-                    c4_1.mul(va).intoArray(c, ci + 4 * ldc + 1 * L);
-                }
-                if (5 < rows) {
-                    c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
-                    c5_1.mul(va).intoArray(c, ci + 5 * ldc + 1 * L);
+                if (alpha == 1f) {
+                    {
+                        c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
+                        c0_1.intoArray(c, ci + 0 * ldc + 1 * L);
+                    }
+                    if (1 < rows) {
+                        c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
+                        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+                    }
+                    if (2 < rows) {
+                        c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
+                        c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+                    }
+                    if (3 < rows) {
+                        c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
+                        c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+                    }
+                    if (4 < rows) {
+                        c4_0.intoArray(c, ci + 4 * ldc + 0 * L);
+                        c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
+                    }
+                    if (5 < rows) {
+                        c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
+                        c5_1.intoArray(c, ci + 5 * ldc + 1 * L);
+                    }
+                } else {
+                    FloatVector va = FloatVector.broadcast(S, alpha);
+                    {
+                        c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
+                        c0_1.mul(va).intoArray(c, ci + 0 * ldc + 1 * L);
+                    }
+                    if (1 < rows) {
+                        c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
+                        c1_1.mul(va).intoArray(c, ci + 1 * ldc + 1 * L);
+                    }
+                    if (2 < rows) {
+                        c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
+                        c2_1.mul(va).intoArray(c, ci + 2 * ldc + 1 * L);
+                    }
+                    if (3 < rows) {
+                        c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
+                        c3_1.mul(va).intoArray(c, ci + 3 * ldc + 1 * L);
+                    }
+                    if (4 < rows) {
+                        c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
+                        c4_1.mul(va).intoArray(c, ci + 4 * ldc + 1 * L);
+                    }
+                    if (5 < rows) {
+                        c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
+                        c5_1.mul(va).intoArray(c, ci + 5 * ldc + 1 * L);
+                    }
                 }
             }
         }
@@ -438,31 +549,58 @@ final class Unpacked512 extends UnpackedKernel {
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                 }
-                FloatVector va = FloatVector.broadcast(S, alpha);
-                FloatVector vb = FloatVector.broadcast(S, beta);
-            {
-                    c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
-                    c0_1.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 1 * L);
-                }
-                if (1 < rows) {
-                    c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
-                    c1_1.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 1 * L);
-                }
-                if (2 < rows) {
-                    c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
-                    c2_1.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 1 * L);
-                }
-                if (3 < rows) {
-                    c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
-                    c3_1.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 1 * L);
-                }
-                if (4 < rows) {
-                    c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
-                    c4_1.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 1 * L);
-                }
-                if (5 < rows) {
-                    c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
-                    c5_1.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 1 * L);
+                if (alpha == 1f && beta == 1f) {
+                    {
+                        c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
+                        c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L)).intoArray(c, ci + 0 * ldc + 1 * L);
+                    }
+                    if (1 < rows) {
+                        c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
+                        c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L)).intoArray(c, ci + 1 * ldc + 1 * L);
+                    }
+                    if (2 < rows) {
+                        c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
+                        c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L)).intoArray(c, ci + 2 * ldc + 1 * L);
+                    }
+                    if (3 < rows) {
+                        c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L)).intoArray(c, ci + 3 * ldc + 0 * L);
+                        c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L)).intoArray(c, ci + 3 * ldc + 1 * L);
+                    }
+                    if (4 < rows) {
+                        c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L)).intoArray(c, ci + 4 * ldc + 0 * L);
+                        c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L)).intoArray(c, ci + 4 * ldc + 1 * L);
+                    }
+                    if (5 < rows) {
+                        c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L)).intoArray(c, ci + 5 * ldc + 0 * L);
+                        c5_1.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L)).intoArray(c, ci + 5 * ldc + 1 * L);
+                    }
+                } else {
+                    FloatVector va = FloatVector.broadcast(S, alpha);
+                    FloatVector vb = FloatVector.broadcast(S, beta);
+                    {
+                        c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
+                        c0_1.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 1 * L);
+                    }
+                    if (1 < rows) {
+                        c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
+                        c1_1.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 1 * L);
+                    }
+                    if (2 < rows) {
+                        c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
+                        c2_1.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 1 * L);
+                    }
+                    if (3 < rows) {
+                        c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
+                        c3_1.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 1 * L);
+                    }
+                    if (4 < rows) {
+                        c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
+                        c4_1.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 1 * L);
+                    }
+                    if (5 < rows) {
+                        c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
+                        c5_1.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 1 * L);
+                    }
                 }
             }
         }
@@ -539,30 +677,57 @@ final class Unpacked512 extends UnpackedKernel {
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                 }
-                FloatVector va = FloatVector.broadcast(S, alpha);
-            {
-                    c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
-                    c0_1.mul(va).intoArray(c, ci + 0 * ldc + 1 * L, m);
-                }
-                if (1 < rows) {
-                    c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
-                    c1_1.mul(va).intoArray(c, ci + 1 * ldc + 1 * L, m);
-                }
-                if (2 < rows) {
-                    c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
-                    c2_1.mul(va).intoArray(c, ci + 2 * ldc + 1 * L, m);
-                }
-                if (3 < rows) {
-                    c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
-                    c3_1.mul(va).intoArray(c, ci + 3 * ldc + 1 * L, m);
-                }
-                if (4 < rows) {
-                    c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
-                    c4_1.mul(va).intoArray(c, ci + 4 * ldc + 1 * L, m);
-                }
-                if (5 < rows) {
-                    c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
-                    c5_1.mul(va).intoArray(c, ci + 5 * ldc + 1 * L, m);
+                if (alpha == 1f) {
+                    {
+                        c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
+                        c0_1.intoArray(c, ci + 0 * ldc + 1 * L, m);
+                    }
+                    if (1 < rows) {
+                        c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
+                        c1_1.intoArray(c, ci + 1 * ldc + 1 * L, m);
+                    }
+                    if (2 < rows) {
+                        c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
+                        c2_1.intoArray(c, ci + 2 * ldc + 1 * L, m);
+                    }
+                    if (3 < rows) {
+                        c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
+                        c3_1.intoArray(c, ci + 3 * ldc + 1 * L, m);
+                    }
+                    if (4 < rows) {
+                        c4_0.intoArray(c, ci + 4 * ldc + 0 * L);
+                        c4_1.intoArray(c, ci + 4 * ldc + 1 * L, m);
+                    }
+                    if (5 < rows) {
+                        c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
+                        c5_1.intoArray(c, ci + 5 * ldc + 1 * L, m);
+                    }
+                } else {
+                    FloatVector va = FloatVector.broadcast(S, alpha);
+                    {
+                        c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
+                        c0_1.mul(va).intoArray(c, ci + 0 * ldc + 1 * L, m);
+                    }
+                    if (1 < rows) {
+                        c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
+                        c1_1.mul(va).intoArray(c, ci + 1 * ldc + 1 * L, m);
+                    }
+                    if (2 < rows) {
+                        c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
+                        c2_1.mul(va).intoArray(c, ci + 2 * ldc + 1 * L, m);
+                    }
+                    if (3 < rows) {
+                        c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
+                        c3_1.mul(va).intoArray(c, ci + 3 * ldc + 1 * L, m);
+                    }
+                    if (4 < rows) {
+                        c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
+                        c4_1.mul(va).intoArray(c, ci + 4 * ldc + 1 * L, m);
+                    }
+                    if (5 < rows) {
+                        c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
+                        c5_1.mul(va).intoArray(c, ci + 5 * ldc + 1 * L, m);
+                    }
                 }
             }
         }
@@ -639,31 +804,58 @@ final class Unpacked512 extends UnpackedKernel {
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                 }
-                FloatVector va = FloatVector.broadcast(S, alpha);
-                FloatVector vb = FloatVector.broadcast(S, beta);
-            {
-                    c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
-                    c0_1.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L, m).mul(vb)).intoArray(c, ci + 0 * ldc + 1 * L, m);
-                }
-                if (1 < rows) {
-                    c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
-                    c1_1.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L, m).mul(vb)).intoArray(c, ci + 1 * ldc + 1 * L, m);
-                }
-                if (2 < rows) {
-                    c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
-                    c2_1.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L, m).mul(vb)).intoArray(c, ci + 2 * ldc + 1 * L, m);
-                }
-                if (3 < rows) {
-                    c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
-                    c3_1.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L, m).mul(vb)).intoArray(c, ci + 3 * ldc + 1 * L, m);
-                }
-                if (4 < rows) {
-                    c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
-                    c4_1.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L, m).mul(vb)).intoArray(c, ci + 4 * ldc + 1 * L, m);
-                }
-                if (5 < rows) {
-                    c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
-                    c5_1.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L, m).mul(vb)).intoArray(c, ci + 5 * ldc + 1 * L, m);
+                if (alpha == 1f && beta == 1f) {
+                    {
+                        c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
+                        c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L, m)).intoArray(c, ci + 0 * ldc + 1 * L, m);
+                    }
+                    if (1 < rows) {
+                        c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
+                        c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L, m)).intoArray(c, ci + 1 * ldc + 1 * L, m);
+                    }
+                    if (2 < rows) {
+                        c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
+                        c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L, m)).intoArray(c, ci + 2 * ldc + 1 * L, m);
+                    }
+                    if (3 < rows) {
+                        c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L)).intoArray(c, ci + 3 * ldc + 0 * L);
+                        c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L, m)).intoArray(c, ci + 3 * ldc + 1 * L, m);
+                    }
+                    if (4 < rows) {
+                        c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L)).intoArray(c, ci + 4 * ldc + 0 * L);
+                        c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L, m)).intoArray(c, ci + 4 * ldc + 1 * L, m);
+                    }
+                    if (5 < rows) {
+                        c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L)).intoArray(c, ci + 5 * ldc + 0 * L);
+                        c5_1.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L, m)).intoArray(c, ci + 5 * ldc + 1 * L, m);
+                    }
+                } else {
+                    FloatVector va = FloatVector.broadcast(S, alpha);
+                    FloatVector vb = FloatVector.broadcast(S, beta);
+                    {
+                        c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
+                        c0_1.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L, m).mul(vb)).intoArray(c, ci + 0 * ldc + 1 * L, m);
+                    }
+                    if (1 < rows) {
+                        c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
+                        c1_1.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L, m).mul(vb)).intoArray(c, ci + 1 * ldc + 1 * L, m);
+                    }
+                    if (2 < rows) {
+                        c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
+                        c2_1.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L, m).mul(vb)).intoArray(c, ci + 2 * ldc + 1 * L, m);
+                    }
+                    if (3 < rows) {
+                        c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
+                        c3_1.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L, m).mul(vb)).intoArray(c, ci + 3 * ldc + 1 * L, m);
+                    }
+                    if (4 < rows) {
+                        c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
+                        c4_1.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L, m).mul(vb)).intoArray(c, ci + 4 * ldc + 1 * L, m);
+                    }
+                    if (5 < rows) {
+                        c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
+                        c5_1.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L, m).mul(vb)).intoArray(c, ci + 5 * ldc + 1 * L, m);
+                    }
                 }
             }
         }
@@ -725,36 +917,69 @@ final class Unpacked512 extends UnpackedKernel {
                     c5_1 = a5.fma(b1, c5_1);
                     c5_2 = a5.fma(b2, c5_2);
                 }
-                FloatVector va = FloatVector.broadcast(S, alpha);
-            {
-                    c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
-                    c0_1.mul(va).intoArray(c, ci + 0 * ldc + 1 * L);
-                    c0_2.mul(va).intoArray(c, ci + 0 * ldc + 2 * L);
-                }
-                if (1 < rows) {
-                    c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
-                    c1_1.mul(va).intoArray(c, ci + 1 * ldc + 1 * L);
-                    c1_2.mul(va).intoArray(c, ci + 1 * ldc + 2 * L);
-                }
-                if (2 < rows) {
-                    c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
-                    c2_1.mul(va).intoArray(c, ci + 2 * ldc + 1 * L);
-                    c2_2.mul(va).intoArray(c, ci + 2 * ldc + 2 * L);
-                }
-                if (3 < rows) {
-                    c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
-                    c3_1.mul(va).intoArray(c, ci + 3 * ldc + 1 * L);
-                    c3_2.mul(va).intoArray(c, ci + 3 * ldc + 2 * L);
-                }
-                if (4 < rows) {
-                    c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
-                    c4_1.mul(va).intoArray(c, ci + 4 * ldc + 1 * L);
-                    c4_2.mul(va).intoArray(c, ci + 4 * ldc + 2 * L);
-                }
-                if (5 < rows) {
-                    c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
-                    c5_1.mul(va).intoArray(c, ci + 5 * ldc + 1 * L);
-                    c5_2.mul(va).intoArray(c, ci + 5 * ldc + 2 * L);
+                if (alpha == 1f) {
+                    {
+                        c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
+                        c0_1.intoArray(c, ci + 0 * ldc + 1 * L);
+                        c0_2.intoArray(c, ci + 0 * ldc + 2 * L);
+                    }
+                    if (1 < rows) {
+                        c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
+                        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+                        c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
+                    }
+                    if (2 < rows) {
+                        c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
+                        c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+                        c2_2.intoArray(c, ci + 2 * ldc + 2 * L);
+                    }
+                    if (3 < rows) {
+                        c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
+                        c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+                        c3_2.intoArray(c, ci + 3 * ldc + 2 * L);
+                    }
+                    if (4 < rows) {
+                        c4_0.intoArray(c, ci + 4 * ldc + 0 * L);
+                        c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
+                        c4_2.intoArray(c, ci + 4 * ldc + 2 * L);
+                    }
+                    if (5 < rows) {
+                        c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
+                        c5_1.intoArray(c, ci + 5 * ldc + 1 * L);
+                        c5_2.intoArray(c, ci + 5 * ldc + 2 * L);
+                    }
+                } else {
+                    FloatVector va = FloatVector.broadcast(S, alpha);
+                    {
+                        c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
+                        c0_1.mul(va).intoArray(c, ci + 0 * ldc + 1 * L);
+                        c0_2.mul(va).intoArray(c, ci + 0 * ldc + 2 * L);
+                    }
+                    if (1 < rows) {
+                        c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
+                        c1_1.mul(va).intoArray(c, ci + 1 * ldc + 1 * L);
+                        c1_2.mul(va).intoArray(c, ci + 1 * ldc + 2 * L);
+                    }
+                    if (2 < rows) {
+                        c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
+                        c2_1.mul(va).intoArray(c, ci + 2 * ldc + 1 * L);
+                        c2_2.mul(va).intoArray(c, ci + 2 * ldc + 2 * L);
+                    }
+                    if (3 < rows) {
+                        c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
+                        c3_1.mul(va).intoArray(c, ci + 3 * ldc + 1 * L);
+                        c3_2.mul(va).intoArray(c, ci + 3 * ldc + 2 * L);
+                    }
+                    if (4 < rows) {
+                        c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
+                        c4_1.mul(va).intoArray(c, ci + 4 * ldc + 1 * L);
+                        c4_2.mul(va).intoArray(c, ci + 4 * ldc + 2 * L);
+                    }
+                    if (5 < rows) {
+                        c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
+                        c5_1.mul(va).intoArray(c, ci + 5 * ldc + 1 * L);
+                        c5_2.mul(va).intoArray(c, ci + 5 * ldc + 2 * L);
+                    }
                 }
             }
         }
@@ -816,37 +1041,70 @@ final class Unpacked512 extends UnpackedKernel {
                     c5_1 = a5.fma(b1, c5_1);
                     c5_2 = a5.fma(b2, c5_2);
                 }
-                FloatVector va = FloatVector.broadcast(S, alpha);
-                FloatVector vb = FloatVector.broadcast(S, beta);
-            {
-                    c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
-                    c0_1.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 1 * L);
-                    c0_2.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 2 * L);
-                }
-                if (1 < rows) {
-                    c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
-                    c1_1.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 1 * L);
-                    c1_2.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 2 * L);
-                }
-                if (2 < rows) {
-                    c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
-                    c2_1.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 1 * L);
-                    c2_2.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 2 * L);
-                }
-                if (3 < rows) {
-                    c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
-                    c3_1.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 1 * L);
-                    c3_2.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 2 * L);
-                }
-                if (4 < rows) {
-                    c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
-                    c4_1.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 1 * L);
-                    c4_2.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 2 * L);
-                }
-                if (5 < rows) {
-                    c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
-                    c5_1.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 1 * L);
-                    c5_2.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 2 * L);
+                if (alpha == 1f && beta == 1f) {
+                    {
+                        c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
+                        c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L)).intoArray(c, ci + 0 * ldc + 1 * L);
+                        c0_2.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L)).intoArray(c, ci + 0 * ldc + 2 * L);
+                    }
+                    if (1 < rows) {
+                        c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
+                        c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L)).intoArray(c, ci + 1 * ldc + 1 * L);
+                        c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L)).intoArray(c, ci + 1 * ldc + 2 * L);
+                    }
+                    if (2 < rows) {
+                        c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
+                        c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L)).intoArray(c, ci + 2 * ldc + 1 * L);
+                        c2_2.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L)).intoArray(c, ci + 2 * ldc + 2 * L);
+                    }
+                    if (3 < rows) {
+                        c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L)).intoArray(c, ci + 3 * ldc + 0 * L);
+                        c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L)).intoArray(c, ci + 3 * ldc + 1 * L);
+                        c3_2.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L)).intoArray(c, ci + 3 * ldc + 2 * L);
+                    }
+                    if (4 < rows) {
+                        c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L)).intoArray(c, ci + 4 * ldc + 0 * L);
+                        c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L)).intoArray(c, ci + 4 * ldc + 1 * L);
+                        c4_2.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L)).intoArray(c, ci + 4 * ldc + 2 * L);
+                    }
+                    if (5 < rows) {
+                        c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L)).intoArray(c, ci + 5 * ldc + 0 * L);
+                        c5_1.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L)).intoArray(c, ci + 5 * ldc + 1 * L);
+                        c5_2.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L)).intoArray(c, ci + 5 * ldc + 2 * L);
+                    }
+                } else {
+                    FloatVector va = FloatVector.broadcast(S, alpha);
+                    FloatVector vb = FloatVector.broadcast(S, beta);
+                    {
+                        c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
+                        c0_1.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 1 * L);
+                        c0_2.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 2 * L);
+                    }
+                    if (1 < rows) {
+                        c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
+                        c1_1.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 1 * L);
+                        c1_2.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 2 * L);
+                    }
+                    if (2 < rows) {
+                        c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
+                        c2_1.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 1 * L);
+                        c2_2.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 2 * L);
+                    }
+                    if (3 < rows) {
+                        c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
+                        c3_1.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 1 * L);
+                        c3_2.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 2 * L);
+                    }
+                    if (4 < rows) {
+                        c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
+                        c4_1.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 1 * L);
+                        c4_2.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 2 * L);
+                    }
+                    if (5 < rows) {
+                        c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
+                        c5_1.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 1 * L);
+                        c5_2.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 2 * L);
+                    }
                 }
             }
         }
@@ -937,36 +1195,69 @@ final class Unpacked512 extends UnpackedKernel {
                     c5_1 = a5.fma(b1, c5_1);
                     c5_2 = a5.fma(b2, c5_2);
                 }
-                FloatVector va = FloatVector.broadcast(S, alpha);
-            {
-                    c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
-                    c0_1.mul(va).intoArray(c, ci + 0 * ldc + 1 * L);
-                    c0_2.mul(va).intoArray(c, ci + 0 * ldc + 2 * L, m);
-                }
-                if (1 < rows) {
-                    c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
-                    c1_1.mul(va).intoArray(c, ci + 1 * ldc + 1 * L);
-                    c1_2.mul(va).intoArray(c, ci + 1 * ldc + 2 * L, m);
-                }
-                if (2 < rows) {
-                    c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
-                    c2_1.mul(va).intoArray(c, ci + 2 * ldc + 1 * L);
-                    c2_2.mul(va).intoArray(c, ci + 2 * ldc + 2 * L, m);
-                }
-                if (3 < rows) {
-                    c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
-                    c3_1.mul(va).intoArray(c, ci + 3 * ldc + 1 * L);
-                    c3_2.mul(va).intoArray(c, ci + 3 * ldc + 2 * L, m);
-                }
-                if (4 < rows) {
-                    c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
-                    c4_1.mul(va).intoArray(c, ci + 4 * ldc + 1 * L);
-                    c4_2.mul(va).intoArray(c, ci + 4 * ldc + 2 * L, m);
-                }
-                if (5 < rows) {
-                    c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
-                    c5_1.mul(va).intoArray(c, ci + 5 * ldc + 1 * L);
-                    c5_2.mul(va).intoArray(c, ci + 5 * ldc + 2 * L, m);
+                if (alpha == 1f) {
+                    {
+                        c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
+                        c0_1.intoArray(c, ci + 0 * ldc + 1 * L);
+                        c0_2.intoArray(c, ci + 0 * ldc + 2 * L, m);
+                    }
+                    if (1 < rows) {
+                        c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
+                        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+                        c1_2.intoArray(c, ci + 1 * ldc + 2 * L, m);
+                    }
+                    if (2 < rows) {
+                        c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
+                        c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+                        c2_2.intoArray(c, ci + 2 * ldc + 2 * L, m);
+                    }
+                    if (3 < rows) {
+                        c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
+                        c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+                        c3_2.intoArray(c, ci + 3 * ldc + 2 * L, m);
+                    }
+                    if (4 < rows) {
+                        c4_0.intoArray(c, ci + 4 * ldc + 0 * L);
+                        c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
+                        c4_2.intoArray(c, ci + 4 * ldc + 2 * L, m);
+                    }
+                    if (5 < rows) {
+                        c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
+                        c5_1.intoArray(c, ci + 5 * ldc + 1 * L);
+                        c5_2.intoArray(c, ci + 5 * ldc + 2 * L, m);
+                    }
+                } else {
+                    FloatVector va = FloatVector.broadcast(S, alpha);
+                    {
+                        c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
+                        c0_1.mul(va).intoArray(c, ci + 0 * ldc + 1 * L);
+                        c0_2.mul(va).intoArray(c, ci + 0 * ldc + 2 * L, m);
+                    }
+                    if (1 < rows) {
+                        c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
+                        c1_1.mul(va).intoArray(c, ci + 1 * ldc + 1 * L);
+                        c1_2.mul(va).intoArray(c, ci + 1 * ldc + 2 * L, m);
+                    }
+                    if (2 < rows) {
+                        c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
+                        c2_1.mul(va).intoArray(c, ci + 2 * ldc + 1 * L);
+                        c2_2.mul(va).intoArray(c, ci + 2 * ldc + 2 * L, m);
+                    }
+                    if (3 < rows) {
+                        c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
+                        c3_1.mul(va).intoArray(c, ci + 3 * ldc + 1 * L);
+                        c3_2.mul(va).intoArray(c, ci + 3 * ldc + 2 * L, m);
+                    }
+                    if (4 < rows) {
+                        c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
+                        c4_1.mul(va).intoArray(c, ci + 4 * ldc + 1 * L);
+                        c4_2.mul(va).intoArray(c, ci + 4 * ldc + 2 * L, m);
+                    }
+                    if (5 < rows) {
+                        c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
+                        c5_1.mul(va).intoArray(c, ci + 5 * ldc + 1 * L);
+                        c5_2.mul(va).intoArray(c, ci + 5 * ldc + 2 * L, m);
+                    }
                 }
             }
         }
@@ -1057,37 +1348,70 @@ final class Unpacked512 extends UnpackedKernel {
                     c5_1 = a5.fma(b1, c5_1);
                     c5_2 = a5.fma(b2, c5_2);
                 }
-                FloatVector va = FloatVector.broadcast(S, alpha);
-                FloatVector vb = FloatVector.broadcast(S, beta);
-            {
-                    c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
-                    c0_1.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 1 * L);
-                    c0_2.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L, m).mul(vb)).intoArray(c, ci + 0 * ldc + 2 * L, m);
-                }
-                if (1 < rows) {
-                    c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
-                    c1_1.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 1 * L);
-                    c1_2.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L, m).mul(vb)).intoArray(c, ci + 1 * ldc + 2 * L, m);
-                }
-                if (2 < rows) {
-                    c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
-                    c2_1.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 1 * L);
-                    c2_2.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L, m).mul(vb)).intoArray(c, ci + 2 * ldc + 2 * L, m);
-                }
-                if (3 < rows) {
-                    c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
-                    c3_1.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 1 * L);
-                    c3_2.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L, m).mul(vb)).intoArray(c, ci + 3 * ldc + 2 * L, m);
-                }
-                if (4 < rows) {
-                    c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
-                    c4_1.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 1 * L);
-                    c4_2.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L, m).mul(vb)).intoArray(c, ci + 4 * ldc + 2 * L, m);
-                }
-                if (5 < rows) {
-                    c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
-                    c5_1.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 1 * L);
-                    c5_2.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L, m).mul(vb)).intoArray(c, ci + 5 * ldc + 2 * L, m);
+                if (alpha == 1f && beta == 1f) {
+                    {
+                        c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
+                        c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L)).intoArray(c, ci + 0 * ldc + 1 * L);
+                        c0_2.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L, m)).intoArray(c, ci + 0 * ldc + 2 * L, m);
+                    }
+                    if (1 < rows) {
+                        c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
+                        c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L)).intoArray(c, ci + 1 * ldc + 1 * L);
+                        c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L, m)).intoArray(c, ci + 1 * ldc + 2 * L, m);
+                    }
+                    if (2 < rows) {
+                        c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
+                        c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L)).intoArray(c, ci + 2 * ldc + 1 * L);
+                        c2_2.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L, m)).intoArray(c, ci + 2 * ldc + 2 * L, m);
+                    }
+                    if (3 < rows) {
+                        c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L)).intoArray(c, ci + 3 * ldc + 0 * L);
+                        c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L)).intoArray(c, ci + 3 * ldc + 1 * L);
+                        c3_2.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L, m)).intoArray(c, ci + 3 * ldc + 2 * L, m);
+                    }
+                    if (4 < rows) {
+                        c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L)).intoArray(c, ci + 4 * ldc + 0 * L);
+                        c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L)).intoArray(c, ci + 4 * ldc + 1 * L);
+                        c4_2.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L, m)).intoArray(c, ci + 4 * ldc + 2 * L, m);
+                    }
+                    if (5 < rows) {
+                        c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L)).intoArray(c, ci + 5 * ldc + 0 * L);
+                        c5_1.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L)).intoArray(c, ci + 5 * ldc + 1 * L);
+                        c5_2.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L, m)).intoArray(c, ci + 5 * ldc + 2 * L, m);
+                    }
+                } else {
+                    FloatVector va = FloatVector.broadcast(S, alpha);
+                    FloatVector vb = FloatVector.broadcast(S, beta);
+                    {
+                        c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
+                        c0_1.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 1 * L);
+                        c0_2.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L, m).mul(vb)).intoArray(c, ci + 0 * ldc + 2 * L, m);
+                    }
+                    if (1 < rows) {
+                        c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
+                        c1_1.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 1 * L);
+                        c1_2.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L, m).mul(vb)).intoArray(c, ci + 1 * ldc + 2 * L, m);
+                    }
+                    if (2 < rows) {
+                        c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
+                        c2_1.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 1 * L);
+                        c2_2.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L, m).mul(vb)).intoArray(c, ci + 2 * ldc + 2 * L, m);
+                    }
+                    if (3 < rows) {
+                        c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
+                        c3_1.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 1 * L);
+                        c3_2.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L, m).mul(vb)).intoArray(c, ci + 3 * ldc + 2 * L, m);
+                    }
+                    if (4 < rows) {
+                        c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
+                        c4_1.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 1 * L);
+                        c4_2.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L, m).mul(vb)).intoArray(c, ci + 4 * ldc + 2 * L, m);
+                    }
+                    if (5 < rows) {
+                        c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
+                        c5_1.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 1 * L);
+                        c5_2.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L, m).mul(vb)).intoArray(c, ci + 5 * ldc + 2 * L, m);
+                    }
                 }
             }
         }
@@ -1156,42 +1480,81 @@ final class Unpacked512 extends UnpackedKernel {
                     c5_2 = a5.fma(b2, c5_2);
                     c5_3 = a5.fma(b3, c5_3);
                 }
-                FloatVector va = FloatVector.broadcast(S, alpha);
-            {
-                    c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
-                    c0_1.mul(va).intoArray(c, ci + 0 * ldc + 1 * L);
-                    c0_2.mul(va).intoArray(c, ci + 0 * ldc + 2 * L);
-                    c0_3.mul(va).intoArray(c, ci + 0 * ldc + 3 * L);
-                }
-                if (1 < rows) {
-                    c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
-                    c1_1.mul(va).intoArray(c, ci + 1 * ldc + 1 * L);
-                    c1_2.mul(va).intoArray(c, ci + 1 * ldc + 2 * L);
-                    c1_3.mul(va).intoArray(c, ci + 1 * ldc + 3 * L);
-                }
-                if (2 < rows) {
-                    c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
-                    c2_1.mul(va).intoArray(c, ci + 2 * ldc + 1 * L);
-                    c2_2.mul(va).intoArray(c, ci + 2 * ldc + 2 * L);
-                    c2_3.mul(va).intoArray(c, ci + 2 * ldc + 3 * L);
-                }
-                if (3 < rows) {
-                    c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
-                    c3_1.mul(va).intoArray(c, ci + 3 * ldc + 1 * L);
-                    c3_2.mul(va).intoArray(c, ci + 3 * ldc + 2 * L);
-                    c3_3.mul(va).intoArray(c, ci + 3 * ldc + 3 * L);
-                }
-                if (4 < rows) {
-                    c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
-                    c4_1.mul(va).intoArray(c, ci + 4 * ldc + 1 * L);
-                    c4_2.mul(va).intoArray(c, ci + 4 * ldc + 2 * L);
-                    c4_3.mul(va).intoArray(c, ci + 4 * ldc + 3 * L);
-                }
-                if (5 < rows) {
-                    c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
-                    c5_1.mul(va).intoArray(c, ci + 5 * ldc + 1 * L);
-                    c5_2.mul(va).intoArray(c, ci + 5 * ldc + 2 * L);
-                    c5_3.mul(va).intoArray(c, ci + 5 * ldc + 3 * L);
+                if (alpha == 1f) {
+                    {
+                        c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
+                        c0_1.intoArray(c, ci + 0 * ldc + 1 * L);
+                        c0_2.intoArray(c, ci + 0 * ldc + 2 * L);
+                        c0_3.intoArray(c, ci + 0 * ldc + 3 * L);
+                    }
+                    if (1 < rows) {
+                        c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
+                        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+                        c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
+                        c1_3.intoArray(c, ci + 1 * ldc + 3 * L);
+                    }
+                    if (2 < rows) {
+                        c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
+                        c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+                        c2_2.intoArray(c, ci + 2 * ldc + 2 * L);
+                        c2_3.intoArray(c, ci + 2 * ldc + 3 * L);
+                    }
+                    if (3 < rows) {
+                        c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
+                        c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+                        c3_2.intoArray(c, ci + 3 * ldc + 2 * L);
+                        c3_3.intoArray(c, ci + 3 * ldc + 3 * L);
+                    }
+                    if (4 < rows) {
+                        c4_0.intoArray(c, ci + 4 * ldc + 0 * L);
+                        c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
+                        c4_2.intoArray(c, ci + 4 * ldc + 2 * L);
+                        c4_3.intoArray(c, ci + 4 * ldc + 3 * L);
+                    }
+                    if (5 < rows) {
+                        c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
+                        c5_1.intoArray(c, ci + 5 * ldc + 1 * L);
+                        c5_2.intoArray(c, ci + 5 * ldc + 2 * L);
+                        c5_3.intoArray(c, ci + 5 * ldc + 3 * L);
+                    }
+                } else {
+                    FloatVector va = FloatVector.broadcast(S, alpha);
+                    {
+                        c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
+                        c0_1.mul(va).intoArray(c, ci + 0 * ldc + 1 * L);
+                        c0_2.mul(va).intoArray(c, ci + 0 * ldc + 2 * L);
+                        c0_3.mul(va).intoArray(c, ci + 0 * ldc + 3 * L);
+                    }
+                    if (1 < rows) {
+                        c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
+                        c1_1.mul(va).intoArray(c, ci + 1 * ldc + 1 * L);
+                        c1_2.mul(va).intoArray(c, ci + 1 * ldc + 2 * L);
+                        c1_3.mul(va).intoArray(c, ci + 1 * ldc + 3 * L);
+                    }
+                    if (2 < rows) {
+                        c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
+                        c2_1.mul(va).intoArray(c, ci + 2 * ldc + 1 * L);
+                        c2_2.mul(va).intoArray(c, ci + 2 * ldc + 2 * L);
+                        c2_3.mul(va).intoArray(c, ci + 2 * ldc + 3 * L);
+                    }
+                    if (3 < rows) {
+                        c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
+                        c3_1.mul(va).intoArray(c, ci + 3 * ldc + 1 * L);
+                        c3_2.mul(va).intoArray(c, ci + 3 * ldc + 2 * L);
+                        c3_3.mul(va).intoArray(c, ci + 3 * ldc + 3 * L);
+                    }
+                    if (4 < rows) {
+                        c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
+                        c4_1.mul(va).intoArray(c, ci + 4 * ldc + 1 * L);
+                        c4_2.mul(va).intoArray(c, ci + 4 * ldc + 2 * L);
+                        c4_3.mul(va).intoArray(c, ci + 4 * ldc + 3 * L);
+                    }
+                    if (5 < rows) {
+                        c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
+                        c5_1.mul(va).intoArray(c, ci + 5 * ldc + 1 * L);
+                        c5_2.mul(va).intoArray(c, ci + 5 * ldc + 2 * L);
+                        c5_3.mul(va).intoArray(c, ci + 5 * ldc + 3 * L);
+                    }
                 }
             }
         }
@@ -1260,43 +1623,82 @@ final class Unpacked512 extends UnpackedKernel {
                     c5_2 = a5.fma(b2, c5_2);
                     c5_3 = a5.fma(b3, c5_3);
                 }
-                FloatVector va = FloatVector.broadcast(S, alpha);
-                FloatVector vb = FloatVector.broadcast(S, beta);
-            {
-                    c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
-                    c0_1.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 1 * L);
-                    c0_2.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 2 * L);
-                    c0_3.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 3 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 3 * L);
-                }
-                if (1 < rows) {
-                    c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
-                    c1_1.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 1 * L);
-                    c1_2.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 2 * L);
-                    c1_3.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 3 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 3 * L);
-                }
-                if (2 < rows) {
-                    c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
-                    c2_1.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 1 * L);
-                    c2_2.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 2 * L);
-                    c2_3.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 3 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 3 * L);
-                }
-                if (3 < rows) {
-                    c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
-                    c3_1.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 1 * L);
-                    c3_2.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 2 * L);
-                    c3_3.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 3 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 3 * L);
-                }
-                if (4 < rows) {
-                    c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
-                    c4_1.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 1 * L);
-                    c4_2.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 2 * L);
-                    c4_3.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 3 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 3 * L);
-                }
-                if (5 < rows) {
-                    c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
-                    c5_1.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 1 * L);
-                    c5_2.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 2 * L);
-                    c5_3.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 3 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 3 * L);
+                if (alpha == 1f && beta == 1f) {
+                    {
+                        c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
+                        c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L)).intoArray(c, ci + 0 * ldc + 1 * L);
+                        c0_2.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L)).intoArray(c, ci + 0 * ldc + 2 * L);
+                        c0_3.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 3 * L)).intoArray(c, ci + 0 * ldc + 3 * L);
+                    }
+                    if (1 < rows) {
+                        c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
+                        c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L)).intoArray(c, ci + 1 * ldc + 1 * L);
+                        c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L)).intoArray(c, ci + 1 * ldc + 2 * L);
+                        c1_3.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 3 * L)).intoArray(c, ci + 1 * ldc + 3 * L);
+                    }
+                    if (2 < rows) {
+                        c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
+                        c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L)).intoArray(c, ci + 2 * ldc + 1 * L);
+                        c2_2.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L)).intoArray(c, ci + 2 * ldc + 2 * L);
+                        c2_3.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 3 * L)).intoArray(c, ci + 2 * ldc + 3 * L);
+                    }
+                    if (3 < rows) {
+                        c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L)).intoArray(c, ci + 3 * ldc + 0 * L);
+                        c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L)).intoArray(c, ci + 3 * ldc + 1 * L);
+                        c3_2.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L)).intoArray(c, ci + 3 * ldc + 2 * L);
+                        c3_3.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 3 * L)).intoArray(c, ci + 3 * ldc + 3 * L);
+                    }
+                    if (4 < rows) {
+                        c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L)).intoArray(c, ci + 4 * ldc + 0 * L);
+                        c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L)).intoArray(c, ci + 4 * ldc + 1 * L);
+                        c4_2.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L)).intoArray(c, ci + 4 * ldc + 2 * L);
+                        c4_3.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 3 * L)).intoArray(c, ci + 4 * ldc + 3 * L);
+                    }
+                    if (5 < rows) {
+                        c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L)).intoArray(c, ci + 5 * ldc + 0 * L);
+                        c5_1.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L)).intoArray(c, ci + 5 * ldc + 1 * L);
+                        c5_2.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L)).intoArray(c, ci + 5 * ldc + 2 * L);
+                        c5_3.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 3 * L)).intoArray(c, ci + 5 * ldc + 3 * L);
+                    }
+                } else {
+                    FloatVector va = FloatVector.broadcast(S, alpha);
+                    FloatVector vb = FloatVector.broadcast(S, beta);
+                    {
+                        c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
+                        c0_1.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 1 * L);
+                        c0_2.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 2 * L);
+                        c0_3.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 3 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 3 * L);
+                    }
+                    if (1 < rows) {
+                        c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
+                        c1_1.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 1 * L);
+                        c1_2.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 2 * L);
+                        c1_3.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 3 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 3 * L);
+                    }
+                    if (2 < rows) {
+                        c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
+                        c2_1.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 1 * L);
+                        c2_2.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 2 * L);
+                        c2_3.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 3 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 3 * L);
+                    }
+                    if (3 < rows) {
+                        c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
+                        c3_1.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 1 * L);
+                        c3_2.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 2 * L);
+                        c3_3.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 3 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 3 * L);
+                    }
+                    if (4 < rows) {
+                        c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
+                        c4_1.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 1 * L);
+                        c4_2.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 2 * L);
+                        c4_3.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 3 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 3 * L);
+                    }
+                    if (5 < rows) {
+                        c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
+                        c5_1.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 1 * L);
+                        c5_2.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 2 * L);
+                        c5_3.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 3 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 3 * L);
+                    }
                 }
             }
         }
@@ -1401,42 +1803,81 @@ final class Unpacked512 extends UnpackedKernel {
                     c5_2 = a5.fma(b2, c5_2);
                     c5_3 = a5.fma(b3, c5_3);
                 }
-                FloatVector va = FloatVector.broadcast(S, alpha);
-            {
-                    c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
-                    c0_1.mul(va).intoArray(c, ci + 0 * ldc + 1 * L);
-                    c0_2.mul(va).intoArray(c, ci + 0 * ldc + 2 * L);
-                    c0_3.mul(va).intoArray(c, ci + 0 * ldc + 3 * L, m);
-                }
-                if (1 < rows) {
-                    c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
-                    c1_1.mul(va).intoArray(c, ci + 1 * ldc + 1 * L);
-                    c1_2.mul(va).intoArray(c, ci + 1 * ldc + 2 * L);
-                    c1_3.mul(va).intoArray(c, ci + 1 * ldc + 3 * L, m);
-                }
-                if (2 < rows) {
-                    c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
-                    c2_1.mul(va).intoArray(c, ci + 2 * ldc + 1 * L);
-                    c2_2.mul(va).intoArray(c, ci + 2 * ldc + 2 * L);
-                    c2_3.mul(va).intoArray(c, ci + 2 * ldc + 3 * L, m);
-                }
-                if (3 < rows) {
-                    c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
-                    c3_1.mul(va).intoArray(c, ci + 3 * ldc + 1 * L);
-                    c3_2.mul(va).intoArray(c, ci + 3 * ldc + 2 * L);
-                    c3_3.mul(va).intoArray(c, ci + 3 * ldc + 3 * L, m);
-                }
-                if (4 < rows) {
-                    c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
-                    c4_1.mul(va).intoArray(c, ci + 4 * ldc + 1 * L);
-                    c4_2.mul(va).intoArray(c, ci + 4 * ldc + 2 * L);
-                    c4_3.mul(va).intoArray(c, ci + 4 * ldc + 3 * L, m);
-                }
-                if (5 < rows) {
-                    c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
-                    c5_1.mul(va).intoArray(c, ci + 5 * ldc + 1 * L);
-                    c5_2.mul(va).intoArray(c, ci + 5 * ldc + 2 * L);
-                    c5_3.mul(va).intoArray(c, ci + 5 * ldc + 3 * L, m);
+                if (alpha == 1f) {
+                    {
+                        c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
+                        c0_1.intoArray(c, ci + 0 * ldc + 1 * L);
+                        c0_2.intoArray(c, ci + 0 * ldc + 2 * L);
+                        c0_3.intoArray(c, ci + 0 * ldc + 3 * L, m);
+                    }
+                    if (1 < rows) {
+                        c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
+                        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+                        c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
+                        c1_3.intoArray(c, ci + 1 * ldc + 3 * L, m);
+                    }
+                    if (2 < rows) {
+                        c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
+                        c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+                        c2_2.intoArray(c, ci + 2 * ldc + 2 * L);
+                        c2_3.intoArray(c, ci + 2 * ldc + 3 * L, m);
+                    }
+                    if (3 < rows) {
+                        c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
+                        c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+                        c3_2.intoArray(c, ci + 3 * ldc + 2 * L);
+                        c3_3.intoArray(c, ci + 3 * ldc + 3 * L, m);
+                    }
+                    if (4 < rows) {
+                        c4_0.intoArray(c, ci + 4 * ldc + 0 * L);
+                        c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
+                        c4_2.intoArray(c, ci + 4 * ldc + 2 * L);
+                        c4_3.intoArray(c, ci + 4 * ldc + 3 * L, m);
+                    }
+                    if (5 < rows) {
+                        c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
+                        c5_1.intoArray(c, ci + 5 * ldc + 1 * L);
+                        c5_2.intoArray(c, ci + 5 * ldc + 2 * L);
+                        c5_3.intoArray(c, ci + 5 * ldc + 3 * L, m);
+                    }
+                } else {
+                    FloatVector va = FloatVector.broadcast(S, alpha);
+                    {
+                        c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
+                        c0_1.mul(va).intoArray(c, ci + 0 * ldc + 1 * L);
+                        c0_2.mul(va).intoArray(c, ci + 0 * ldc + 2 * L);
+                        c0_3.mul(va).intoArray(c, ci + 0 * ldc + 3 * L, m);
+                    }
+                    if (1 < rows) {
+                        c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
+                        c1_1.mul(va).intoArray(c, ci + 1 * ldc + 1 * L);
+                        c1_2.mul(va).intoArray(c, ci + 1 * ldc + 2 * L);
+                        c1_3.mul(va).intoArray(c, ci + 1 * ldc + 3 * L, m);
+                    }
+                    if (2 < rows) {
+                        c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
+                        c2_1.mul(va).intoArray(c, ci + 2 * ldc + 1 * L);
+                        c2_2.mul(va).intoArray(c, ci + 2 * ldc + 2 * L);
+                        c2_3.mul(va).intoArray(c, ci + 2 * ldc + 3 * L, m);
+                    }
+                    if (3 < rows) {
+                        c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
+                        c3_1.mul(va).intoArray(c, ci + 3 * ldc + 1 * L);
+                        c3_2.mul(va).intoArray(c, ci + 3 * ldc + 2 * L);
+                        c3_3.mul(va).intoArray(c, ci + 3 * ldc + 3 * L, m);
+                    }
+                    if (4 < rows) {
+                        c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
+                        c4_1.mul(va).intoArray(c, ci + 4 * ldc + 1 * L);
+                        c4_2.mul(va).intoArray(c, ci + 4 * ldc + 2 * L);
+                        c4_3.mul(va).intoArray(c, ci + 4 * ldc + 3 * L, m);
+                    }
+                    if (5 < rows) {
+                        c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
+                        c5_1.mul(va).intoArray(c, ci + 5 * ldc + 1 * L);
+                        c5_2.mul(va).intoArray(c, ci + 5 * ldc + 2 * L);
+                        c5_3.mul(va).intoArray(c, ci + 5 * ldc + 3 * L, m);
+                    }
                 }
             }
         }
@@ -1541,43 +1982,82 @@ final class Unpacked512 extends UnpackedKernel {
                     c5_2 = a5.fma(b2, c5_2);
                     c5_3 = a5.fma(b3, c5_3);
                 }
-                FloatVector va = FloatVector.broadcast(S, alpha);
-                FloatVector vb = FloatVector.broadcast(S, beta);
-            {
-                    c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
-                    c0_1.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 1 * L);
-                    c0_2.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 2 * L);
-                    c0_3.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 3 * L, m).mul(vb)).intoArray(c, ci + 0 * ldc + 3 * L, m);
-                }
-                if (1 < rows) {
-                    c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
-                    c1_1.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 1 * L);
-                    c1_2.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 2 * L);
-                    c1_3.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 3 * L, m).mul(vb)).intoArray(c, ci + 1 * ldc + 3 * L, m);
-                }
-                if (2 < rows) {
-                    c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
-                    c2_1.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 1 * L);
-                    c2_2.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 2 * L);
-                    c2_3.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 3 * L, m).mul(vb)).intoArray(c, ci + 2 * ldc + 3 * L, m);
-                }
-                if (3 < rows) {
-                    c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
-                    c3_1.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 1 * L);
-                    c3_2.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 2 * L);
-                    c3_3.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 3 * L, m).mul(vb)).intoArray(c, ci + 3 * ldc + 3 * L, m);
-                }
-                if (4 < rows) {
-                    c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
-                    c4_1.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 1 * L);
-                    c4_2.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 2 * L);
-                    c4_3.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 3 * L, m).mul(vb)).intoArray(c, ci + 4 * ldc + 3 * L, m);
-                }
-                if (5 < rows) {
-                    c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
-                    c5_1.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 1 * L);
-                    c5_2.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 2 * L);
-                    c5_3.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 3 * L, m).mul(vb)).intoArray(c, ci + 5 * ldc + 3 * L, m);
+                if (alpha == 1f && beta == 1f) {
+                    {
+                        c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
+                        c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L)).intoArray(c, ci + 0 * ldc + 1 * L);
+                        c0_2.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L)).intoArray(c, ci + 0 * ldc + 2 * L);
+                        c0_3.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 3 * L, m)).intoArray(c, ci + 0 * ldc + 3 * L, m);
+                    }
+                    if (1 < rows) {
+                        c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
+                        c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L)).intoArray(c, ci + 1 * ldc + 1 * L);
+                        c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L)).intoArray(c, ci + 1 * ldc + 2 * L);
+                        c1_3.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 3 * L, m)).intoArray(c, ci + 1 * ldc + 3 * L, m);
+                    }
+                    if (2 < rows) {
+                        c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
+                        c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L)).intoArray(c, ci + 2 * ldc + 1 * L);
+                        c2_2.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L)).intoArray(c, ci + 2 * ldc + 2 * L);
+                        c2_3.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 3 * L, m)).intoArray(c, ci + 2 * ldc + 3 * L, m);
+                    }
+                    if (3 < rows) {
+                        c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L)).intoArray(c, ci + 3 * ldc + 0 * L);
+                        c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L)).intoArray(c, ci + 3 * ldc + 1 * L);
+                        c3_2.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L)).intoArray(c, ci + 3 * ldc + 2 * L);
+                        c3_3.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 3 * L, m)).intoArray(c, ci + 3 * ldc + 3 * L, m);
+                    }
+                    if (4 < rows) {
+                        c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L)).intoArray(c, ci + 4 * ldc + 0 * L);
+                        c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L)).intoArray(c, ci + 4 * ldc + 1 * L);
+                        c4_2.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L)).intoArray(c, ci + 4 * ldc + 2 * L);
+                        c4_3.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 3 * L, m)).intoArray(c, ci + 4 * ldc + 3 * L, m);
+                    }
+                    if (5 < rows) {
+                        c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L)).intoArray(c, ci + 5 * ldc + 0 * L);
+                        c5_1.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L)).intoArray(c, ci + 5 * ldc + 1 * L);
+                        c5_2.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L)).intoArray(c, ci + 5 * ldc + 2 * L);
+                        c5_3.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 3 * L, m)).intoArray(c, ci + 5 * ldc + 3 * L, m);
+                    }
+                } else {
+                    FloatVector va = FloatVector.broadcast(S, alpha);
+                    FloatVector vb = FloatVector.broadcast(S, beta);
+                    {
+                        c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
+                        c0_1.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 1 * L);
+                        c0_2.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 2 * L);
+                        c0_3.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 3 * L, m).mul(vb)).intoArray(c, ci + 0 * ldc + 3 * L, m);
+                    }
+                    if (1 < rows) {
+                        c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
+                        c1_1.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 1 * L);
+                        c1_2.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 2 * L);
+                        c1_3.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 3 * L, m).mul(vb)).intoArray(c, ci + 1 * ldc + 3 * L, m);
+                    }
+                    if (2 < rows) {
+                        c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
+                        c2_1.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 1 * L);
+                        c2_2.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 2 * L);
+                        c2_3.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 3 * L, m).mul(vb)).intoArray(c, ci + 2 * ldc + 3 * L, m);
+                    }
+                    if (3 < rows) {
+                        c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
+                        c3_1.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 1 * L);
+                        c3_2.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 2 * L);
+                        c3_3.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 3 * L, m).mul(vb)).intoArray(c, ci + 3 * ldc + 3 * L, m);
+                    }
+                    if (4 < rows) {
+                        c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
+                        c4_1.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 1 * L);
+                        c4_2.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 2 * L);
+                        c4_3.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 3 * L, m).mul(vb)).intoArray(c, ci + 4 * ldc + 3 * L, m);
+                    }
+                    if (5 < rows) {
+                        c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
+                        c5_1.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 1 * L);
+                        c5_2.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 2 * L);
+                        c5_3.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 3 * L, m).mul(vb)).intoArray(c, ci + 5 * ldc + 3 * L, m);
+                    }
                 }
             }
         }

@@ -74,6 +74,32 @@ class SmallGemmTest {
     }
 
     @Test
+    void everyTileVariantGivesThePackedPathsBits() {
+        // Each width's tiles, one at a time: n = v whole vectors (one panel of v) and v vectors with the last one
+        // short, under every store the tiles tell apart (alpha 1 without the multiply, alpha 1 and beta 1 as one add,
+        // and the general forms), with m = rows + 1 so a short last row panel follows a full one. The random shapes
+        // above reach some variants only by chance.
+        SplittableRandom rng = new SplittableRandom(15);
+        float[][] scalars = {{1f, 0f}, {1f, 1f}, {0.7f, 0f}, {0.7f, -1.3f}, {1f, -1.3f}, {-0.5f, 1f}};
+        try (Dispatcher d = new Dispatcher(1)) {
+            for (int bits : new int[] {128, 256, 512}) {
+                GemmBlocking blk = GemmBlocking.forBits(bits);
+                BlockedGemm small = new BlockedGemm(blk, d, Long.MAX_VALUE, Long.MAX_VALUE);
+                BlockedGemm packed = new BlockedGemm(blk, d, Long.MAX_VALUE, 0);
+                UnpackedKernel kernel = UnpackedKernel.create(bits);
+                for (int v = 1; v <= kernel.maxVectors; v++) {
+                    for (int n : new int[] {v * kernel.lanes, v * kernel.lanes - 3}) {
+                        for (float[] ab : scalars) {
+                            assertTrue(small.unpacked(kernel.rows + 1, n, 5), bits + "-bit n=" + n + " must take the small path");
+                            compare(small, packed, false, false, kernel.rows + 1, n, 5, ab[0], ab[1], 0, rng);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void ruleSendsOnlyProductsWithASmallOpBWithinOneKcBlockToTheSmallPath() {
         // The rule itself: BlockedGemm.SMALL_MAX_B bounds op(B)'s k·n floats, and k must fit one KC block. A product
         // outside either bound must still be right (it takes the packed path), checked against the scalar formula.
