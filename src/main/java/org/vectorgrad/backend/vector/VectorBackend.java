@@ -59,9 +59,10 @@ public final class VectorBackend {
         return Math.min(512, SpeciesProbe.preferredBits());
     }
 
-    /** The blocking table for {@code bits} on this machine's caches and this JVM's loop shape ({@link LoopSafepoints}). */
+    /** The blocking table for {@code bits} on this machine's caches, its L3's vendor and this JVM's loop shape ({@link LoopSafepoints}). */
     public static GemmBlocking blockingFor(int bits) {
         CacheSizes cs = CacheSizes.detect();
-        return GemmBlocking.forCaches(bits, cs.l1d(), cs.l2(), cs.l3(), LoopSafepoints.enabled());
+        return GemmBlocking.forCaches(bits, cs.l1d(), cs.l2(), cs.l3(), LoopSafepoints.enabled(),
+                GemmBlocking.streamingL3(org.vectorgrad.backend.CpuFeatures.current()));
     }
 }

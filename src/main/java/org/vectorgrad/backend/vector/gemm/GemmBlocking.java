@@ -1,5 +1,7 @@
 package org.vectorgrad.backend.vector.gemm;
 
+import org.vectorgrad.backend.CpuFeatures;
+
 /**
  * The CPU-dependent GEMM parameters, as a pure function of the vector width and the cache sizes so that tests can
  * cover every table on any machine. Names follow BLIS: an MR x NR micro-tile, KC the depth of one packed panel,
@@ -75,7 +77,7 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc) {
      *       512-bit 12 x 32 tile goes up to {@value #KC_WIDE} where its A micro-panel fits half of L1.</li>
      *   <li>MC keeps the packed A block (MC x KC) in half of L2 (for deeper panels: the rows of a
      *       {@value #KC}-deep one, within 3/4 of L2); NC the packed B block (KC x NC) in a quarter of L3, capped at
-     *       4096, and for the 512-bit tile in half of L2. Only products of several row blocks use NC: one row block
+     *       4096, and for the 512-bit tile in half of L2 (unless L3 streams as fast, the six-argument form). Only products of several row blocks use NC: one row block
      *       packs its B micro-panels one at a time.</li>
      * </ul>
      */
@@ -92,6 +94,19 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc) {
      * change an element's operations (KC does), so both give the same bits.
      */
     public static GemmBlocking forCaches(int bits, long l1, long l2, long l3, boolean countedLoopSafepoints) {
+        return forCaches(bits, l1, l2, l3, countedLoopSafepoints, false);
+    }
+
+    /**
+     * As {@link #forCaches(int, long, long, long, boolean)}, where {@code streamingL3} says whether the L3 feeds a
+     * core's ir sweeps as fast as its L2 does (AMD Zen: one L3 slice per core complex, ~32 bytes per cycle per core;
+     * see {@link #streamingL3(CpuFeatures)}). The 512-bit tile then keeps the other widths' L3 bound on NC instead
+     * of half of L2: a B block that only L3 holds costs it nothing there, while each extra column block packs op(A)
+     * again (on AMD Zen 5, NC 4096 against 512: 1.01-1.04x at one thread, 1.01-1.10x at two, docs/decisions.md §2y).
+     * On the Xeon the half-of-L2 bound measured 1.01-1.07x (§2q). NC never changes an element's operations, so both
+     * give the same bits.
+     */
+    public static GemmBlocking forCaches(int bits, long l1, long l2, long l3, boolean countedLoopSafepoints, boolean streamingL3) {
         int mr = bits == 128 ? 4 : bits == 256 ? (countedLoopSafepoints ? 6 : 5) : 12;
         int nr = nrFor(bits, mr);
         // The 6 x 16 tile at 256 bits: KC up to KC_NARROW with the B micro-panel (KC x NR floats) in L1 (768 on a
@@ -113,9 +128,17 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc) {
         // rate per cycle). Under the AVX2 proxy a B block of half of L2 measured 0.92-0.95 of one in L3 (op(A) is
         // then packed once per column block), so the narrower tiles keep the L3 bound (docs/decisions.md §2q).
         long ncCap = l3 / 4 / (kc * 4L);
-        if (wide) ncCap = Math.min(ncCap, l2 / 2 / (kc * 4L));
+        if (wide && !streamingL3) ncCap = Math.min(ncCap, l2 / 2 / (kc * 4L));
         int nc = clamp(roundDown((int) Math.min(Integer.MAX_VALUE, ncCap), nr), nr * 8, 4096);
         return new GemmBlocking(bits, mr, nr, kc, mc, nc);
+    }
+
+    /**
+     * Whether this CPU's L3 streams to a core as fast as its L2 for {@link #forCaches(int, long, long, long, boolean,
+     * boolean)}: AMD's (Zen's per-complex L3), not Intel's mesh L3 nor an unknown CPU's (the measured Xeon default).
+     */
+    public static boolean streamingL3(CpuFeatures cpu) {
+        return "AuthenticAMD".equals(cpu.vendor());
     }
 
     private static long roundDownLong(long v, long unit) { return v / unit * unit; }

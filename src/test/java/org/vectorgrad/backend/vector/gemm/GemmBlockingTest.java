@@ -27,6 +27,34 @@ class GemmBlockingTest {
     }
 
     @Test
+    void avx512OnAmdKeepsTheL3BoundOnNc() {
+        // AMD's L3 feeds the 512-bit tile's sweeps: NC from a quarter of L3 (capped at 4096), as for the other widths,
+        // so op(A) is packed once per 4096 columns instead of once per 320-512 (decisions §2y); KC and MC as on Intel
+        assertEquals(new GemmBlocking(512, 12, 32, 384, 336, 4096), GemmBlocking.forCaches(512, 32 << 10, 1 << 20, 32 << 20, false, true));
+        assertEquals(new GemmBlocking(512, 12, 32, 512, 672, 4096), GemmBlocking.forCaches(512, 48 << 10, 2 << 20, 32 << 20, false, true));
+        // a small L3 still bounds it: 8 MiB / 4 / (512 x 4 bytes) = 1024 columns
+        assertEquals(1024, GemmBlocking.forCaches(512, 48 << 10, 1 << 20, 8 << 20, false, true).nc());
+        // the narrower tiles had the L3 bound already: the flag changes nothing there
+        for (int bits : new int[] {128, 256}) {
+            for (boolean polls : new boolean[] {false, true}) {
+                assertEquals(GemmBlocking.forCaches(bits, 32 << 10, 512 << 10, 32 << 20, polls, false),
+                        GemmBlocking.forCaches(bits, 32 << 10, 512 << 10, 32 << 20, polls, true));
+            }
+        }
+        assertEquals(GemmBlocking.forCaches(512, 48 << 10, 2 << 20, 32 << 20), GemmBlocking.forCaches(512, 48 << 10, 2 << 20, 32 << 20, true, false));
+    }
+
+    @Test
+    void streamingL3IsAmdsOnly() {
+        String flags = "fpu sse sse2 avx avx2 fma avx512f avx512dq avx512bw avx512vl";
+        assertTrue(GemmBlocking.streamingL3(org.vectorgrad.backend.CpuFeatures.of("AuthenticAMD", 25, 1, "AMD EPYC 7B13", "fpu avx avx2 fma")), "Zen 3");
+        assertTrue(GemmBlocking.streamingL3(org.vectorgrad.backend.CpuFeatures.of("AuthenticAMD", 25, 17, "AMD EPYC 9B14", flags)), "Zen 4");
+        assertTrue(GemmBlocking.streamingL3(org.vectorgrad.backend.CpuFeatures.of("AuthenticAMD", 26, 2, "AMD EPYC", flags)), "Zen 5");
+        assertTrue(!GemmBlocking.streamingL3(org.vectorgrad.backend.CpuFeatures.of("GenuineIntel", 6, 207, "Intel(R) Xeon(R) Platinum 8581C CPU", flags)), "Xeon");
+        assertTrue(!GemmBlocking.streamingL3(org.vectorgrad.backend.CpuFeatures.unknown()), "unknown CPU: the measured Xeon default");
+    }
+
+    @Test
     void avx2Zen3Table() {
         GemmBlocking b = GemmBlocking.forCaches(256, 32 << 10, 512 << 10, 32 << 20);
         // without safepoint polls in counted loops the 5 x 16 tile; its B micro-panel fills L1: 32 KiB / (16 columns
