@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.Backends;
 import org.vectorgrad.backend.ConvGeometry;
@@ -28,7 +29,8 @@ import org.vectorgrad.tensor.Tensor;
  *   <li>{@code pool1}/{@code pool2}: MaxPool 2×2 stride 2 on (32, 28, 28) and (64, 14, 14), on ReLU-like
  *       data (half zeros: ties and unpredictable comparisons, as in training).</li>
  * </ul>
- * GFLOP/s = 2·MACs / time: {@code docs/conv.md} lists them. Example (on the shared machine, under the lock):
+ * GFLOP/s = 2·MACs / time: {@code docs/conv.md} lists them. Each trial's set-up first runs its op until the JIT has
+ * been quiet for half a second ({@link JitQuiet}, 1 to 20 s), as {@code GemmBenchmark} does. Example (on the shared machine, under the lock):
  * <pre>
  *   flock /tmp/vectorgrad-bench.lock java -jar bench/target/benchmarks.jar ConvBenchmark.conv -p backend=vector -p threads=1,2
  * </pre>
@@ -58,7 +60,7 @@ public class ConvBenchmark {
     private int[] argmax;
 
     @Setup
-    public void setUp() {
+    public void setUp(BenchmarkParams params) {
         be = Backends.create(backend, threads);
         g = layer.equals("conv1") ? ConvGeometry.simple(128, 1, 28, 28, 32, 3, 1, 1) : ConvGeometry.simple(128, 32, 14, 14, 64, 3, 1, 1);
         x = Tensor.randn(1, 0f, 1f, g.inputSize()).data();
@@ -78,6 +80,17 @@ public class ConvBenchmark {
         pdx = new float[pool.inputSize()];
         argmax = new int[pool.outputSize()];
         be.pooling().maxForward(pool, px, 0, py, 0, argmax);
+        // this trial's op until the JIT is quiet (1 to 20 s), so JMH's warm-up starts from compiled kernels (JitQuiet)
+        String op = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
+        Runnable run = switch (op) {
+            case "convForward" -> this::convForward;
+            case "convBackwardData" -> this::convBackwardData;
+            case "convBackwardWeights" -> this::convBackwardWeights;
+            case "maxPoolForward" -> this::maxPoolForward;
+            case "maxPoolBackward" -> this::maxPoolBackward;
+            default -> throw new IllegalStateException("ConvBenchmark has no op " + op);
+        };
+        if (!JitQuiet.run(run, 1, 20)) System.out.println("note: the JIT was still compiling after 20 s of " + backend + " " + layer + " " + op);
     }
 
     @Benchmark

@@ -20,7 +20,8 @@ import org.vectorgrad.tensor.Tensor;
 
 /**
  * Forward + backward of {@code Dense(784, 512)} at batch 128 (three GEMMs and a bias pass: 3·2·128·784·512 =
- * 308 MFLOP per op). Run with {@code -prof gc} to see the allocation per op ({@code gc.alloc.rate.norm}).
+ * 308 MFLOP per op). Run with {@code -prof gc} to see the allocation per op ({@code gc.alloc.rate.norm}). Each trial's
+ * set-up first runs the op until the JIT has been quiet for half a second ({@link JitQuiet}, 1 to 20 s).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -46,6 +47,8 @@ public class DenseLayerBenchmark {
         layer.bind(be);
         x = Tensor.randn(2, 0f, 1f, 128, 784);
         dy = Tensor.randn(3, 0f, 0.01f, 128, 512);
+        // until the JIT is quiet (1 to 20 s), so JMH's warm-up starts from compiled kernels (JitQuiet)
+        if (!JitQuiet.run(this::forwardBackward, 1, 20)) System.out.println("note: the JIT was still compiling after 20 s of " + backend);
     }
 
     @Benchmark

@@ -25,7 +25,8 @@ import org.vectorgrad.train.Trainer;
 /**
  * One training step (forward, loss, backward, SGD with momentum) of a reference model at batch 128 on a fixed
  * random batch. samples/s = 128 / (score in seconds). Run with {@code -prof gc}: {@code gc.alloc.rate.norm} is
- * the allocation per step in steady state (goal: under 1 KB).
+ * the allocation per step in steady state (goal: under 1 KB). Each trial's set-up first trains until the JIT has been
+ * quiet for half a second ({@link JitQuiet}, 1 to 20 s), as {@code GemmBenchmark} does.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -62,6 +63,8 @@ public class TrainStepBenchmark {
         images = Tensor.uniform(2, -1f, 2f, BATCH, 1, 28, 28);
         labels = new int[BATCH];
         for (int i = 0; i < BATCH; i++) labels[i] = (i * 7) % 10;
+        // until the JIT is quiet (1 to 20 s), so JMH's warm-up starts from compiled kernels (JitQuiet)
+        if (!JitQuiet.run(this::step, 1, 20)) System.out.println("note: the JIT was still compiling after 20 s of " + backend + " " + model);
     }
 
     @Benchmark
