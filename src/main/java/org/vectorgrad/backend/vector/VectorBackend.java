@@ -1,5 +1,6 @@
 package org.vectorgrad.backend.vector;
 
+import org.vectorgrad.backend.CpuFeatures;
 import org.vectorgrad.backend.FamilyBackend;
 import org.vectorgrad.backend.vector.conv.VectorConvolution;
 import org.vectorgrad.backend.vector.elementwise.ElementwiseSplit;
@@ -59,10 +60,13 @@ public final class VectorBackend {
         return Math.min(512, SpeciesProbe.preferredBits());
     }
 
-    /** The blocking table for {@code bits} on this machine's caches, its L3's vendor and this JVM's loop shape ({@link LoopSafepoints}). */
+    /**
+     * The blocking table for {@code bits} on this machine's caches, its vendor (whose L3 may feed the sweeps,
+     * {@link GemmBlocking#streamingL3}) and this JVM's loop shape ({@link LoopSafepoints}).
+     */
     public static GemmBlocking blockingFor(int bits) {
         CacheSizes cs = CacheSizes.detect();
         return GemmBlocking.forCaches(bits, cs.l1d(), cs.l2(), cs.l3(), LoopSafepoints.enabled(),
-                GemmBlocking.streamingL3(org.vectorgrad.backend.CpuFeatures.current()));
+                GemmBlocking.streamingL3(CpuFeatures.current()));
     }
 }

@@ -77,8 +77,8 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc) {
      *       512-bit 12 x 32 tile goes up to {@value #KC_WIDE} where its A micro-panel fits half of L1.</li>
      *   <li>MC keeps the packed A block (MC x KC) in half of L2 (for deeper panels: the rows of a
      *       {@value #KC}-deep one, within 3/4 of L2); NC the packed B block (KC x NC) in a quarter of L3, capped at
-     *       4096, and for the 512-bit tile in half of L2 (unless L3 streams as fast, the six-argument form). Only products of several row blocks use NC: one row block
-     *       packs its B micro-panels one at a time.</li>
+     *       4096, and for the 512-bit tile in half of L2 (unless L3 streams as fast, the six-argument form). Only
+     *       products of several row blocks use NC: one row block packs its B micro-panels one at a time.</li>
      * </ul>
      */
     public static GemmBlocking forCaches(int bits, long l1, long l2, long l3) {
@@ -102,7 +102,8 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc) {
      * core's ir sweeps as fast as its L2 does (AMD Zen: one L3 slice per core complex, ~32 bytes per cycle per core;
      * see {@link #streamingL3(CpuFeatures)}). The 512-bit tile then keeps the other widths' L3 bound on NC instead
      * of half of L2: a B block that only L3 holds costs it nothing there, while each extra column block packs op(A)
-     * again (on AMD Zen 5, NC 4096 against 512: 1.01-1.04x at one thread, 1.01-1.10x at two, docs/decisions.md §2y).
+     * again (on AMD Zen 5, NC 4096 against 512: 1.01-1.03x at one thread, no change beyond the spread at two,
+     * docs/decisions.md §2y).
      * On the Xeon the half-of-L2 bound measured 1.01-1.07x (§2q). NC never changes an element's operations, so both
      * give the same bits.
      */
