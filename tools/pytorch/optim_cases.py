@@ -6,6 +6,11 @@ Writes JSON files under src/test/resources/pytorch/optim/ (float32 values writte
   rmsprop.json    RMSprop plain, with momentum, centered, centered with momentum and weight decay
   clip.json       clip_grad_norm_ that clips, that does not, and with NaN / Inf gradients
   schedules.json  the learning rate of every step of StepLR, ExponentialLR, OneCycleLR and CosineAnnealingLR
+  sgd.json        SGD plain, with momentum, with momentum and weight decay, Nesterov with weight decay
+  adam.json       Adam with PyTorch's defaults, and with (L2) weight decay
+  nonfinite_weights.json  SGD with momentum, Adam, AdamW and RMSprop without weight decay on parameters holding
+                  +Inf and -Inf: PyTorch adds no weight-decay term then, so those stay infinite (never NaN) and
+                  every other element updates as usual
 
 Non-finite values are written as the strings "NaN", "Infinity" and "-Infinity". Each optimizer case gives the initial parameters, the gradient of every step, and the parameters and optimizer
 state after every step. org.vectorgrad.optim.PyTorchOptimTest replays them.
@@ -56,7 +61,7 @@ def make_params():
     return [torch.nn.Parameter(w), torch.nn.Parameter(b)]
 
 
-def run(params, opt, state_names, clip=None):
+def run(params, opt, state_names, clip=None, rename=None):
     initial = [tensor_dict(p) for p in params]
     steps = []
     for _ in range(STEPS):
@@ -70,8 +75,8 @@ def run(params, opt, state_names, clip=None):
         st = {}
         for i, p in enumerate(params):
             for n in state_names:
-                if n in opt.state[p]:
-                    st[n + "." + str(i)] = fl(opt.state[p][n])
+                if opt.state[p].get(n) is not None:  # SGD without momentum keeps momentum_buffer None
+                    st[(rename or {}).get(n, n) + "." + str(i)] = fl(opt.state[p][n])
         step = {"grads": [fl(g) for g in grads], "params": [fl(p) for p in params], "state": st}
         if norm is not None:
             step["total_norm"] = norm
@@ -157,6 +162,50 @@ def schedule_cases():
     write("schedules.json", {"base_lr": lr, "cases": cases})
 
 
+def sgd_cases():
+    cases = {}
+    for name, kw in [("plain", {}),
+                     ("momentum", {"momentum": 0.9}),
+                     ("momentum_decay", {"momentum": 0.5, "weight_decay": 0.05}),
+                     ("nesterov_decay", {"momentum": 0.9, "nesterov": True, "weight_decay": 0.01})]:
+        params = make_params()
+        opt = torch.optim.SGD(params, lr=0.05, **kw)
+        case = run(params, opt, ["momentum_buffer"], rename={"momentum_buffer": "velocity"})
+        case.update({"lr": 0.05, "momentum": kw.get("momentum", 0.0), "weight_decay": kw.get("weight_decay", 0.0),
+                     "nesterov": kw.get("nesterov", False)})
+        cases[name] = case
+    write("sgd.json", cases)
+
+
+def adam_cases():
+    cases = {}
+    for name, kw in [("defaults", {}), ("decay", {"weight_decay": 0.01})]:
+        params = make_params()
+        opt = torch.optim.Adam(params, lr=0.01, **kw)
+        case = run(params, opt, ["exp_avg", "exp_avg_sq"])
+        case.update({"lr": 0.01, "betas": [0.9, 0.999], "eps": 1e-8, "weight_decay": kw.get("weight_decay", 0.0)})
+        cases[name] = case
+    write("adam.json", cases)
+
+
+def nonfinite_weight_cases():
+    def poisoned():
+        params = make_params()
+        with torch.no_grad():
+            params[0][1, 2] = float("inf")
+            params[1][0] = float("-inf")
+        return params
+    cases = {}
+    for name, make, names, rename in [
+            ("sgd", lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9), ["momentum_buffer"], {"momentum_buffer": "velocity"}),
+            ("adam", lambda ps: torch.optim.Adam(ps, lr=0.01), ["exp_avg", "exp_avg_sq"], None),
+            ("adamw", lambda ps: torch.optim.AdamW(ps, lr=0.01), ["exp_avg", "exp_avg_sq"], None),
+            ("rmsprop", lambda ps: torch.optim.RMSprop(ps, lr=0.01), ["square_avg", "momentum_buffer", "grad_avg"], None)]:
+        params = poisoned()
+        cases[name] = run(params, make(params), names, rename=rename)
+    write("nonfinite_weights.json", cases)
+
+
 if __name__ == "__main__":
     assert torch.__version__.startswith("1.13"), "generated with torch 1.13, found " + torch.__version__
     torch.manual_seed(13)
@@ -164,4 +213,7 @@ if __name__ == "__main__":
     rmsprop_cases()
     clip_cases()
     schedule_cases()
+    sgd_cases()
+    adam_cases()
+    nonfinite_weight_cases()
     print("wrote", sorted(os.listdir(OUT)))

@@ -11,7 +11,8 @@ public abstract class Updates {
     protected Updates() {}
 
     /**
-     * One SGD step in place, PyTorch's formulation: {@code g' = g + weightDecay·w}; with momentum
+     * One SGD step in place, PyTorch's formulation: {@code g' = g + weightDecay·w} ({@code g' = g} when weightDecay
+     * is 0, as PyTorch skips the term: a parameter holding ±Inf stays ±Inf instead of becoming NaN); with momentum
      * {@code v = momentum·v + g'} and the step direction {@code d = nesterov ? g' + momentum·v : v};
      * without momentum (0) {@code d = g'} and {@code v} is not touched (may be null); {@code w -= lr·d}.
      */
@@ -22,14 +23,17 @@ public abstract class Updates {
     }
 
     /**
-     * One Adam step in place (PyTorch's Adam, L2 weight decay added to the gradient):
-     * {@code m = b1·m + (1-b1)·g'; v = b2·v + (1-b2)·g'²; w -= lr·(m/c1) / (sqrt(v/c2) + eps)} with
-     * bias corrections {@code c1 = 1 - b1^t}, {@code c2 = 1 - b2^t} computed by the caller.
+     * One Adam step in place, in PyTorch 1.13's order of float operations (L2 weight decay added to the gradient):
+     * {@code g' = g + weightDecay·w} ({@code g' = g} when the decay is 0, as PyTorch skips the term: a parameter
+     * holding ±Inf stays ±Inf); {@code m = m·b1 + g'·(1-b1); v = v·b2 + g'·(1-b2)·g';
+     * w -= stepSize·m / (sqrt(v)/sqrtC2 + eps)}, with {@code 1-b1}, {@code 1-b2} ({@code oneMinusBeta1/2}),
+     * {@code stepSize = lr / (1 - b1^t)} and {@code sqrtC2 = sqrt(1 - b2^t)} computed by the caller, as for
+     * {@link #adamW} (PyTorch computes them in double from the decimal hyperparameters).
      */
-    public final void adam(int n, float lr, float beta1, float beta2, float eps, float weightDecay, float c1, float c2,
-                           float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff) {
+    public final void adam(int n, float weightDecay, float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2, float eps,
+                           float stepSize, float sqrtC2, float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff) {
         KernelArgs.adamUpdate(n, w, wOff, g, gOff, m, mOff, v, vOff);
-        runAdam(n, lr, beta1, beta2, eps, weightDecay, c1, c2, w, wOff, g, gOff, m, mOff, v, vOff);
+        runAdam(n, weightDecay, beta1, oneMinusBeta1, beta2, oneMinusBeta2, eps, stepSize, sqrtC2, w, wOff, g, gOff, m, mOff, v, vOff);
     }
 
     /**
@@ -95,6 +99,6 @@ public abstract class Updates {
                                    float[] w, int wOff, float[] g, int gOff, float[] v, int vOff);
 
     /** {@link #adam}, arguments checked. */
-    protected abstract void runAdam(int n, float lr, float beta1, float beta2, float eps, float weightDecay, float c1, float c2,
-                                    float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff);
+    protected abstract void runAdam(int n, float weightDecay, float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2,
+                                    float eps, float stepSize, float sqrtC2, float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff);
 }

@@ -7,8 +7,11 @@ import org.vectorgrad.tensor.Tensor;
 
 /**
  * Adam (Kingma and Ba) with bias correction and optional L2 weight decay (added to the gradient), as PyTorch's
- * {@code Adam}; for decoupled weight decay use {@link AdamW}. Weight decay and learning-rate scale may differ per
- * {@link ParamGroups parameter group}. Not thread-safe.
+ * {@code Adam} with {@code amsgrad=False}, in PyTorch 1.13's order of float operations (see
+ * {@link org.vectorgrad.backend.Updates#adam}); the bias corrections are computed in double from the decimals the
+ * float hyperparameters were written as, as for {@link AdamW}. Without weight decay no decay term is added (as in
+ * PyTorch), so a parameter holding ±Inf stays ±Inf. For decoupled weight decay use {@link AdamW}. Weight decay and
+ * learning-rate scale may differ per {@link ParamGroups parameter group}. Not thread-safe.
  */
 public final class Adam extends AbstractOptimizer {
     private final float beta1, beta2, eps;
@@ -43,12 +46,15 @@ public final class Adam extends AbstractOptimizer {
     protected void update() {
         Backend be = backend();
         t++;
-        float c1 = (float) (1 - StrictMath.pow(beta1, t));
-        float c2 = (float) (1 - StrictMath.pow(beta2, t));
+        // as AdamW: the bias corrections and 1 - beta in double, from the decimals, as PyTorch computes them in Python
+        double c1 = 1 - StrictMath.pow(decimal(beta1), t);
+        float sqrtC2 = (float) StrictMath.sqrt(1 - StrictMath.pow(decimal(beta2), t));
+        float ob1 = (float) oneMinus(beta1), ob2 = (float) oneMinus(beta2);
         for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i);
             Tensor w = p.value(), g = p.grad();
-            be.updates().adam(p.size(), lr(i), beta1, beta2, eps, weightDecay(i), c1, c2, w.data(), w.offset(), g.data(), g.offset(),
+            float stepSize = (float) (lr(i) / c1);
+            be.updates().adam(p.size(), weightDecay(i), beta1, ob1, beta2, ob2, eps, stepSize, sqrtC2, w.data(), w.offset(), g.data(), g.offset(),
                     m[i].data(), m[i].offset(), v[i].data(), v[i].offset());
         }
     }

@@ -34,7 +34,7 @@ class KernelArgsTest {
         m.put("allFinite", b -> b.pointwise().allFinite(4, s3, 0));
         m.put("axpy", b -> b.pointwise().axpy(4, 1f, s3, 0, s8, 0));
         m.put("sgdUpdate", b -> b.updates().sgd(4, 0.1f, 0.9f, 0f, false, s8, 0, s8, 0, s3, 0));
-        m.put("adamUpdate", b -> b.updates().adam(4, 0.1f, 0.9f, 0.999f, 1e-8f, 0f, 1f, 1f, s8, 0, s8, 0, s8, 0, s3, 0));
+        m.put("adamUpdate", b -> b.updates().adam(4, 0f, 0.9f, 0.1f, 0.999f, 0.001f, 1e-8f, 0.1f, 1f, s8, 0, s8, 0, s8, 0, s3, 0));
         m.put("conv2d forward", b -> b.convolution().forward(cg, new float[16], 0, new float[18], 0, null, 0, new float[31], 0, new Scratch()));
         m.put("conv2d backward-data", b -> b.convolution().backwardData(cg, new float[32], 0, new float[18], 0, new float[15], 0, new Scratch()));
         m.put("conv2d backward-weights", b -> b.convolution().backwardWeights(cg, new float[16], 0, new float[32], 0, new float[18], 0, new float[1], 0, new Scratch()));

@@ -21,11 +21,13 @@ import org.vectorgrad.nn.Parameter;
 import org.vectorgrad.tensor.Tensor;
 
 /**
- * AdamW, RMSProp, gradient clipping and the learning-rate schedules against PyTorch 1.13, on the cases
+ * SGD, Adam, AdamW, RMSProp (also on parameters holding ±Inf), gradient clipping and the learning-rate schedules
+ * against PyTorch 1.13, on the cases
  * {@code tools/pytorch/optim_cases.py} wrote to {@code src/test/resources/pytorch/optim/}: every step's parameters
  * and optimizer state, on the scalar and the vector backend. A value agrees when
- * {@code |got - want| <= 1e-4 · max(|want|, 1e-3)} (1e-4 relative, with a floor of 1e-7 absolute for values near
- * 0), or when both are NaN, or both the same infinity.
+ * {@code |got - want| <= 1e-5 · max(|want|, 1e-3)} (1e-5 relative, with a floor of 1e-8 absolute for values near
+ * 0), or when both are NaN, or both the same infinity. The largest difference seen is 2.7e-6 (Adam); an order of
+ * float operations other than PyTorch's shows more (Adam with its bias corrections from the float betas: 1.3e-5).
  */
 class PyTorchOptimTest {
     private static final Path DIR = Path.of("src/test/resources/pytorch/optim");
@@ -64,7 +66,7 @@ class PyTorchOptimTest {
     static void agree(float want, float got, String what) {
         boolean ok = Float.isNaN(want) ? Float.isNaN(got)
                 : Float.isInfinite(want) ? want == got
-                : Math.abs(got - want) <= 1e-4 * Math.max(Math.abs(want), 1e-3);
+                : Math.abs(got - want) <= 1e-5 * Math.max(Math.abs(want), 1e-3);
         if (!ok) fail(what + ": PyTorch " + want + ", vectorgrad " + got);
     }
 
@@ -107,7 +109,7 @@ class PyTorchOptimTest {
             assertEquals(new java.util.TreeSet<>(state.keySet()), new java.util.TreeSet<>(ours.keySet()), at + ": state names");
             for (Map.Entry<?, ?> e : state.entrySet()) agree(floats(e.getValue()), ours.get((String) e.getKey()), at + ", " + e.getKey());
             if (step.containsKey("total_norm")) agree(num(step.get("total_norm")), (float) opt.lastGradNorm(), at + ", total norm");
-            assertEquals(k, opt.stepCount(), at + ": step count");
+            if (!(opt instanceof SGD)) assertEquals(k, opt.stepCount(), at + ": step count"); // SGD keeps no step count
         }
         assertEquals(4, k, name + ": steps replayed");
     }
@@ -130,6 +132,50 @@ class PyTorchOptimTest {
                 o.clipGradNorm(0.5f);
                 return o;
             }, be);
+        }
+    }
+
+    @Test
+    void sgdVariantsMatchPyTorch() throws IOException {
+        Map<String, Object> cases = read("sgd.json");
+        assertEquals(4, cases.size());
+        for (Map.Entry<String, Object> e : cases.entrySet()) {
+            @SuppressWarnings("unchecked") Map<String, Object> c = (Map<String, Object>) e.getValue();
+            float momentum = num(c.get("momentum")), wd = num(c.get("weight_decay"));
+            boolean nesterov = (Boolean) c.get("nesterov");
+            for (Backend be : BACKENDS) replay("sgd " + e.getKey(), c, ps -> new SGD(ps, 0.05f, momentum, wd, nesterov), be);
+        }
+    }
+
+    @Test
+    void adamMatchesPyTorch() throws IOException {
+        Map<String, Object> cases = read("adam.json");
+        assertEquals(2, cases.size());
+        for (Map.Entry<String, Object> e : cases.entrySet()) {
+            @SuppressWarnings("unchecked") Map<String, Object> c = (Map<String, Object>) e.getValue();
+            float wd = num(c.get("weight_decay"));
+            for (Backend be : BACKENDS) replay("adam " + e.getKey(), c, ps -> new Adam(ps, 0.01f, 0.9f, 0.999f, 1e-8f, wd), be);
+        }
+    }
+
+    /**
+     * Without weight decay PyTorch adds no {@code wd·w} term, so a parameter holding ±Inf stays ±Inf (a term
+     * {@code 0·Inf} would make it NaN) and its finite neighbours update as usual: every optimizer, both backends.
+     */
+    @Test
+    void infiniteParametersStayInfiniteWithoutWeightDecayAsInPyTorch() throws IOException {
+        Map<String, Object> cases = read("nonfinite_weights.json");
+        Map<String, Function<List<Parameter>, Optimizer>> makers = Map.of(
+                "sgd", ps -> new SGD(ps, 0.05f, 0.9f),
+                "adam", ps -> new Adam(ps, 0.01f),
+                "adamw", ps -> new AdamW(ps, 0.01f),
+                "rmsprop", ps -> new RMSProp(ps, 0.01f, 0.99f, 1e-8f, 0f, 0f, false));
+        assertEquals(makers.keySet(), cases.keySet());
+        for (Map.Entry<String, Object> e : cases.entrySet()) {
+            @SuppressWarnings("unchecked") Map<String, Object> c = (Map<String, Object>) e.getValue();
+            List<?> last = (List<?>) ((Map<?, ?>) ((List<?>) c.get("steps")).get(3)).get("params");
+            assertEquals(Float.POSITIVE_INFINITY, floats(last.get(0))[5], e.getKey() + ": the case keeps +Inf");
+            for (Backend be : BACKENDS) replay("non-finite " + e.getKey(), c, makers.get(e.getKey()), be);
         }
     }
 

@@ -15,7 +15,8 @@ public final class ScalarUpdates extends Updates {
     protected void runSgd(int n, float lr, float momentum, float weightDecay, boolean nesterov,
                           float[] w, int wOff, float[] g, int gOff, float[] v, int vOff) {
         for (int i = 0; i < n; i++) {
-            float grad = g[gOff + i] + weightDecay * w[wOff + i];
+            float grad = g[gOff + i];
+            if (weightDecay != 0f) grad = grad + weightDecay * w[wOff + i];  // none when 0, as PyTorch (0·Inf is NaN)
             float d = grad;
             if (momentum != 0f) {
                 float vel = momentum * v[vOff + i] + grad;
@@ -27,15 +28,18 @@ public final class ScalarUpdates extends Updates {
     }
 
     @Override
-    protected void runAdam(int n, float lr, float beta1, float beta2, float eps, float weightDecay, float c1, float c2,
-                           float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff) {
+    protected void runAdam(int n, float weightDecay, float beta1, float ob1, float beta2, float ob2, float eps, float stepSize,
+                           float sqrtC2, float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff) {
         for (int i = 0; i < n; i++) {
-            float grad = g[gOff + i] + weightDecay * w[wOff + i];
-            float mi = beta1 * m[mOff + i] + (1f - beta1) * grad;
-            float vi = beta2 * v[vOff + i] + (1f - beta2) * grad * grad;
+            float wi = w[wOff + i];
+            float grad = g[gOff + i];
+            if (weightDecay != 0f) grad = grad + weightDecay * wi;  // grad.add(param, alpha=wd), none when 0
+            float mi = m[mOff + i] * beta1 + grad * ob1;             // exp_avg.mul_(b1).add_(g, alpha=1-b1)
+            float vi = v[vOff + i] * beta2 + grad * ob2 * grad;      // exp_avg_sq.mul_(b2).addcmul_(g, g, value=1-b2)
             m[mOff + i] = mi;
             v[vOff + i] = vi;
-            w[wOff + i] -= lr * (mi / c1) / ((float) Math.sqrt(vi / c2) + eps);
+            float denom = (float) Math.sqrt(vi) / sqrtC2 + eps;     // (exp_avg_sq.sqrt() / sqrt(c2)).add_(eps)
+            w[wOff + i] = wi - stepSize * mi / denom;                // param.addcdiv_(exp_avg, denom, value=-stepSize)
         }
     }
 

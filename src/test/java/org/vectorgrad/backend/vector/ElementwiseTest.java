@@ -187,25 +187,36 @@ class ElementwiseTest {
             Blas1Kernels.scale(1.7f, got, 1, 0, n);   // the softmax kernels' scaling
             assertArrayEquals(want, got, "scale n=" + n);
 
-            for (float momentum : new float[] {0f, 0.9f}) {
-                for (boolean nesterov : new boolean[] {false, true}) {
-                    float[] w = random(rng, n, 1), g = random(rng, n, 1), v = random(rng, n, 0.1);
-                    float[] w2 = w.clone(), v2 = v.clone();
-                    ORACLE.updates().sgd(n, 0.05f, momentum, 1e-4f, nesterov, w, 0, g, 0, v, 0);
-                    VB.updates().sgd(n, 0.05f, momentum, 1e-4f, nesterov, w2, 0, g, 0, v2, 0);
-                    assertArrayEquals(w, w2, "sgd w n=" + n + " momentum=" + momentum + " nesterov=" + nesterov);
-                    assertArrayEquals(v, v2, "sgd v");
+            for (float wd : new float[] {0f, 1e-4f}) { // 0: no weight-decay term at all (±Inf weights stay ±Inf)
+                for (float momentum : new float[] {0f, 0.9f}) {
+                    for (boolean nesterov : new boolean[] {false, true}) {
+                        float[] w = withNonFinite(random(rng, n, 1)), g = random(rng, n, 1), v = random(rng, n, 0.1);
+                        float[] w2 = w.clone(), v2 = v.clone();
+                        ORACLE.updates().sgd(n, 0.05f, momentum, wd, nesterov, w, 0, g, 0, v, 0);
+                        VB.updates().sgd(n, 0.05f, momentum, wd, nesterov, w2, 0, g, 0, v2, 0);
+                        assertArrayEquals(w, w2, "sgd w n=" + n + " wd=" + wd + " momentum=" + momentum + " nesterov=" + nesterov);
+                        assertArrayEquals(v, v2, "sgd v");
+                    }
                 }
+                float[] w = withNonFinite(random(rng, n, 1)), g = random(rng, n, 1), m = random(rng, n, 0.1), v = random(rng, n, 0.1);
+                for (int i = 0; i < n; i++) v[i] = Math.abs(v[i]);
+                float[] w2 = w.clone(), m2 = m.clone(), v2 = v.clone();
+                float adamWd = wd == 0f ? 0f : 1e-2f;
+                ORACLE.updates().adam(n, adamWd, 0.9f, 0.1f, 0.999f, 0.001f, 1e-8f, 0.0053f, 0.045f, w, 0, g, 0, m, 0, v, 0);
+                VB8.updates().adam(n, adamWd, 0.9f, 0.1f, 0.999f, 0.001f, 1e-8f, 0.0053f, 0.045f, w2, 0, g, 0, m2, 0, v2, 0);
+                assertArrayEquals(w, w2, "adam w n=" + n + " wd=" + adamWd);
+                assertArrayEquals(m, m2, "adam m n=" + n);
+                assertArrayEquals(v, v2, "adam v n=" + n);
             }
-            float[] w = random(rng, n, 1), g = random(rng, n, 1), m = random(rng, n, 0.1), v = random(rng, n, 0.1);
-            for (int i = 0; i < n; i++) v[i] = Math.abs(v[i]);
-            float[] w2 = w.clone(), m2 = m.clone(), v2 = v.clone();
-            ORACLE.updates().adam(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-2f, 0.19f, 0.002f, w, 0, g, 0, m, 0, v, 0);
-            VB8.updates().adam(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-2f, 0.19f, 0.002f, w2, 0, g, 0, m2, 0, v2, 0);
-            assertArrayEquals(w, w2, "adam w n=" + n);
-            assertArrayEquals(m, m2, "adam m n=" + n);
-            assertArrayEquals(v, v2, "adam v n=" + n);
         }
+    }
+
+    /** x with +Inf, -Inf and NaN planted at its start, middle and end (where it is long enough). */
+    private static float[] withNonFinite(float[] x) {
+        if (x.length > 0) x[0] = Float.POSITIVE_INFINITY;
+        if (x.length > 2) x[x.length / 2] = Float.NEGATIVE_INFINITY;
+        if (x.length > 1) x[x.length - 1] = Float.NaN;
+        return x;
     }
 
     @Test

@@ -101,7 +101,7 @@ public final class KernelDigests {
         d.put("sgd", digest(w) ^ 31 * digest(vel));
         float[] m = y.clone(), v = v0.clone();
         w = w0.clone();
-        be.updates().adam(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-4f, 0.1f, 0.001f, w, 0, y, 0, m, 0, v, 0);
+        be.updates().adam(n, 1e-4f, 0.9f, 0.1f, 0.999f, 0.001f, 1e-8f, 0.01f, 0.03f, w, 0, y, 0, m, 0, v, 0);
         d.put("adam", digest(w) ^ 31 * digest(m) ^ 961 * digest(v));
         m = y.clone(); v = v0.clone(); w = w0.clone();
         be.updates().adamW(n, 0.9999f, 0.9f, 0.1f, 0.999f, 0.001f, 1e-8f, 0.01f, 0.03f, w, 0, x, 0, m, 0, v, 0);

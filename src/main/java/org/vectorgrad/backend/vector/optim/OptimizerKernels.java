@@ -20,7 +20,8 @@ public final class OptimizerKernels {
         int i = from;
         for (int bound = from + F.loopBound(to - from); i < bound; i += N) {
             FloatVector wv = FloatVector.fromArray(F, w, wOff + i);
-            FloatVector grad = FloatVector.fromArray(F, g, gOff + i).add(wv.mul(weightDecay));
+            FloatVector grad = FloatVector.fromArray(F, g, gOff + i);
+            if (weightDecay != 0f) grad = grad.add(wv.mul(weightDecay)); // as PyTorch: no 0·w term (0·Inf is NaN)
             FloatVector d = grad;
             if (momentum != 0f) {
                 FloatVector vel = FloatVector.fromArray(F, v, vOff + i).mul(momentum).add(grad);
@@ -30,7 +31,8 @@ public final class OptimizerKernels {
             wv.sub(d.mul(lr)).intoArray(w, wOff + i);
         }
         for (; i < to; i++) {
-            float grad = g[gOff + i] + weightDecay * w[wOff + i];
+            float grad = g[gOff + i];
+            if (weightDecay != 0f) grad = grad + weightDecay * w[wOff + i];
             float d = grad;
             if (momentum != 0f) {
                 float vel = momentum * v[vOff + i] + grad;
@@ -41,28 +43,32 @@ public final class OptimizerKernels {
         }
     }
 
-    public static void adam(float lr, float beta1, float beta2, float eps, float weightDecay, float c1, float c2,
+    /** See {@link org.vectorgrad.backend.Updates#adam}: PyTorch 1.13's order, as {@link AdamWRmsPropKernels#adamW}. */
+    public static void adam(float weightDecay, float beta1, float ob1, float beta2, float ob2, float eps, float stepSize, float sqrtC2,
                             float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, int from, int to) {
-        float ob1 = 1f - beta1, ob2 = 1f - beta2;
         int i = from;
         for (int bound = from + F.loopBound(to - from); i < bound; i += N) {
             FloatVector wv = FloatVector.fromArray(F, w, wOff + i);
-            FloatVector grad = FloatVector.fromArray(F, g, gOff + i).add(wv.mul(weightDecay));
+            FloatVector grad = FloatVector.fromArray(F, g, gOff + i);
+            if (weightDecay != 0f) grad = grad.add(wv.mul(weightDecay)); // as PyTorch: no 0·w term (0·Inf is NaN)
             FloatVector mi = FloatVector.fromArray(F, m, mOff + i).mul(beta1).add(grad.mul(ob1));
-            // (1-b2)·g·g is evaluated left to right in the oracle: ((1-b2)·g)·g.
+            // (1-b2)·g·g is evaluated left to right in the oracle: (g·(1-b2))·g.
             FloatVector vi = FloatVector.fromArray(F, v, vOff + i).mul(beta2).add(grad.mul(ob2).mul(grad));
             mi.intoArray(m, mOff + i);
             vi.intoArray(v, vOff + i);
-            FloatVector denom = vi.div(c2).sqrt().add(eps);
-            wv.sub(mi.div(c1).mul(lr).div(denom)).intoArray(w, wOff + i);
+            FloatVector denom = vi.sqrt().div(sqrtC2).add(eps);
+            wv.sub(mi.mul(stepSize).div(denom)).intoArray(w, wOff + i);
         }
         for (; i < to; i++) {
-            float grad = g[gOff + i] + weightDecay * w[wOff + i];
-            float mi = beta1 * m[mOff + i] + (1f - beta1) * grad;
-            float vi = beta2 * v[vOff + i] + (1f - beta2) * grad * grad;
+            float wi = w[wOff + i];
+            float grad = g[gOff + i];
+            if (weightDecay != 0f) grad = grad + weightDecay * wi;
+            float mi = m[mOff + i] * beta1 + grad * ob1;
+            float vi = v[vOff + i] * beta2 + grad * ob2 * grad;
             m[mOff + i] = mi;
             v[vOff + i] = vi;
-            w[wOff + i] -= lr * (mi / c1) / ((float) Math.sqrt(vi / c2) + eps);
+            float denom = (float) Math.sqrt(vi) / sqrtC2 + eps;
+            w[wOff + i] = wi - stepSize * mi / denom;
         }
     }
 }

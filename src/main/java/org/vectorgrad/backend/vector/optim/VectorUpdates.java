@@ -27,10 +27,10 @@ public final class VectorUpdates extends Updates {
     }
 
     @Override
-    protected void runAdam(int n, float lr, float beta1, float beta2, float eps, float weightDecay, float c1, float c2,
-                           float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff) {
-        if (split.inline(n)) OptimizerKernels.adam(lr, beta1, beta2, eps, weightDecay, c1, c2, w, wOff, g, gOff, m, mOff, v, vOff, 0, n);
-        else split.run(n, (from, to) -> OptimizerKernels.adam(lr, beta1, beta2, eps, weightDecay, c1, c2, w, wOff, g, gOff, m, mOff, v, vOff, from, to));
+    protected void runAdam(int n, float weightDecay, float beta1, float ob1, float beta2, float ob2, float eps, float stepSize,
+                           float sqrtC2, float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff) {
+        if (split.inline(n)) OptimizerKernels.adam(weightDecay, beta1, ob1, beta2, ob2, eps, stepSize, sqrtC2, w, wOff, g, gOff, m, mOff, v, vOff, 0, n);
+        else split.run(n, (from, to) -> OptimizerKernels.adam(weightDecay, beta1, ob1, beta2, ob2, eps, stepSize, sqrtC2, w, wOff, g, gOff, m, mOff, v, vOff, from, to));
     }
 
     @Override
