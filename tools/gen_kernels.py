@@ -588,26 +588,50 @@ def gen_unpacked(bits, rows, vmax):
     w("    Tile[] tiles() {")
     w("        return new Tile[] {" + ", ".join(f"new V{v}{'m' if mk else ''}{'b' if bt else ''}()" for v in range(1, vmax + 1) for mk in (False, True) for bt in (False, True)) + "};")
     w("    }")
+    w("")
+    w("    /**")
+    w("     * The cut last vector of a tile call: {@code rows} accumulators from {@code edge} (one vector a row) stored")
+    w("     * to their first {@code lastLanes} columns at {@code c[ci + r·ldc]} by the tiles' formula, alpha·acc, with")
+    w("     * masked stores (which may end past C's array end). Small and without vector arguments, so C1 never")
+    w("     * inlines it into a tile and C2 compiles it alike inlined or not (decisions §2aa).")
+    w("     */")
+    w("    private static void edge(float[] edge, float[] c, int ci, int ldc, int rows, int lastLanes, float alpha) {")
+    w("        VectorMask<Float> m = S.indexInRange(0, lastLanes);")
+    w("        for (int r = 0; r < rows; r++) {")
+    w("            FloatVector acc = FloatVector.fromArray(S, edge, r * L);")
+    w("            (alpha == 1f ? acc : acc.mul(FloatVector.broadcast(S, alpha))).intoArray(c, ci + r * ldc, m);")
+    w("        }")
+    w("    }")
+    w("")
+    w("    /** {@link #edge} with beta: {@code fma(acc, alpha, beta·C)}, or {@code acc + C} when both are 1 (the same value). */")
+    w("    private static void edge(float[] edge, float[] c, int ci, int ldc, int rows, int lastLanes, float alpha, float beta) {")
+    w("        VectorMask<Float> m = S.indexInRange(0, lastLanes);")
+    w("        for (int r = 0; r < rows; r++) {")
+    w("            FloatVector acc = FloatVector.fromArray(S, edge, r * L), cv = FloatVector.fromArray(S, c, ci + r * ldc, m);")
+    w("            (alpha == 1f && beta == 1f ? acc.add(cv) : acc.fma(FloatVector.broadcast(S, alpha), cv.mul(FloatVector.broadcast(S, beta))))")
+    w("                    .intoArray(c, ci + r * ldc, m);")
+    w("        }")
+    w("    }")
     for v in range(1, vmax + 1):
       for masked in (False, True):
         for withBeta in (False, True):
             w("")
-            desc = f"the last of {v} vectors masked to {{@code lastLanes}} columns" if masked else f"{v} whole vectors"
+            desc = f"the last of {v} vectors cut to {{@code lastLanes}} columns" if masked else f"{v} whole vectors"
             store = "C = fma(acc, alpha, beta·C)" if withBeta else "C = alpha·acc (beta 0: C not read)"
             w(f"    /** {rows} rows x {desc}; {store}. */")
             w(f"    private static final class V{v}{'m' if masked else ''}{'b' if withBeta else ''} extends Tile {{")
             w("        @Override")
             w("        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,")
-            w("                 float alpha, float beta, float[] c, int cOff, int ldc) {")
+            w("                 float alpha, float beta, float[] c, int cOff, int ldc, float[] edge) {")
             call = "kc, a, aOff, lda, allRows, b, bOff, ldb" + (", bTail, tail" if masked else "") + ", alpha" + (", beta" if withBeta else "") + ", c, cOff, ldc"
-            w(f"            tile({call}{', S.indexInRange(0, lastLanes)' if masked else ''});")
+            w(f"            tile({call}{', lastLanes, edge' if masked else ''});")
             w("        }")
             w("")
             w("        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2")
             w("        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them")
             w("        // (docs/decisions.md §2a).")
             sig = "int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb" + (", float[] bTail, int tail" if masked else "") + ", float alpha" + (", float beta" if withBeta else "") + ", float[] c, int cOff, int ldc"
-            w(f"        private static void tile({sig}{', VectorMask<Float> m' if masked else ''}) {{")
+            w(f"        private static void tile({sig}{', int lastLanes, float[] edge' if masked else ''}) {{")
             w("            // every row panel of this column panel in one call: the call costs less than the panels it covers")
             w(f"            for (int i0 = 0; i0 < allRows; i0 += {rows}) {{")
             w(f"                int rows = Math.min({rows}, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;")
@@ -633,7 +657,11 @@ def gen_unpacked(bits, rows, vmax):
                 # v vectors a row) that SmallGemm makes. A masked load in the k loop has an out-of-range path that is
                 # a call: with it in the main loop C2 kept every accumulator on the stack (decisions §2t), and with it
                 # in a second loop after the main one the main loop still grew from 89 to 130 instructions per k step
-                # (the 6 x 4 tile at 512 bits: 64x196x32 5.4 against 4.4 µs, decisions §2u). Only the stores are masked.
+                # (the 6 x 4 tile at 512 bits: 64x196x32 5.4 against 4.4 µs, decisions §2u). The stores of the last
+                # vector are masked, but not here: each row's last accumulator goes whole into `edge` and `edge(...)`
+                # stores its lastLanes columns. Masked operations in the tile made it too big for C1's full-profile
+                # tier (out of virtual registers), and a method that C1 compiled at tier 2 (chosen while C2's queue
+                # is long) but cannot at tier 3 stays in tier 2 code for good, boxing every vector (decisions §2aa).
                 kloop("ai", "ai + kc - tail")
                 kloop("ai + kc - tail", "ai + kc", "bTail", "(p - (ai + kc - tail)) * " + str(v) + " * L", str(v) + " * L")
             else:
@@ -642,29 +670,42 @@ def gen_unpacked(bits, rows, vmax):
                 for r in range(rows):
                     w(f"{ind}if ({r} < rows) {{" if r else f"{ind}{{")
                     for x in range(v):
-                        mk = ", m" if masked and x == v - 1 else ""
+                        if masked and x == v - 1:
+                            w(f"{ind}    c{r}_{x}.intoArray(edge, (i0 + {r}) * L);")
+                            continue
                         off = f"ci + {r} * ldc + {x} * L"
                         if withBeta and one:
-                            w(f"{ind}    c{r}_{x}.add(FloatVector.fromArray(S, c, {off}{mk})).intoArray(c, {off}{mk});")
+                            w(f"{ind}    c{r}_{x}.add(FloatVector.fromArray(S, c, {off})).intoArray(c, {off});")
                         elif withBeta:
-                            w(f"{ind}    c{r}_{x}.fma(va, FloatVector.fromArray(S, c, {off}{mk}).mul(vb)).intoArray(c, {off}{mk});")
+                            w(f"{ind}    c{r}_{x}.fma(va, FloatVector.fromArray(S, c, {off}).mul(vb)).intoArray(c, {off});")
                         elif one:
-                            w(f"{ind}    c{r}_{x}.intoArray(c, {off}{mk});")
+                            w(f"{ind}    c{r}_{x}.intoArray(c, {off});")
                         else:
-                            w(f"{ind}    c{r}_{x}.mul(va).intoArray(c, {off}{mk});")
+                            w(f"{ind}    c{r}_{x}.mul(va).intoArray(c, {off});")
                     w(f"{ind}}}")
+
             # alpha (and beta) 1, the common case, without the multiplies: x·1 is x exactly and fma(acc, 1, C·1) is
             # acc + C rounded once, so the same bits; with K = 32 the 18 multiplies of a 6 x 3 tile's stores were
             # ~3 % of its FMA time (decisions §2y)
-            w(f"                if ({'alpha == 1f && beta == 1f' if withBeta else 'alpha == 1f'}) {{")
-            stores(True, "                    ")
-            w("                } else {")
-            w("                    FloatVector va = FloatVector.broadcast(S, alpha);")
-            if withBeta:
-                w("                    FloatVector vb = FloatVector.broadcast(S, beta);")
-            stores(False, "                    ")
-            w("                }")
+            # ... except in the 6 x 4 tiles with beta: with both store forms C1 cannot compile them at its
+            # full-profile tier (out of virtual registers), which can leave them in tier 2 code for good (§2aa)
+            if withBeta and v * rows > 18:
+                w("                FloatVector va = FloatVector.broadcast(S, alpha);")
+                w("                FloatVector vb = FloatVector.broadcast(S, beta);")
+                stores(False, "                ")
+            else:
+                w(f"                if ({'alpha == 1f && beta == 1f' if withBeta else 'alpha == 1f'}) {{")
+                stores(True, "                    ")
+                w("                } else {")
+                w("                    FloatVector va = FloatVector.broadcast(S, alpha);")
+                if withBeta:
+                    w("                    FloatVector vb = FloatVector.broadcast(S, beta);")
+                stores(False, "                    ")
+                w("                }")
+
             w("            }")
+            if masked:
+                w(f"            edge(edge, c, cOff + {v - 1} * L, ldc, allRows, lastLanes, alpha{', beta' if withBeta else ''});")
             w("        }")
             w("    }")
     w("}")

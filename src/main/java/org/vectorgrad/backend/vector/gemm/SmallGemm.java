@@ -37,6 +37,16 @@ final class SmallGemm {
         return k <= kc && (long) k * n <= maxB;
     }
 
+    /** Floats of the per-thread {@code edge} scratch that {@link #gemm} needs: a vector per row of a row block. */
+    int edgeSize(int m, int k) {
+        return Math.min(m, blockRows(k)) * kernel.lanes;
+    }
+
+    /** Rows of op(A) per tile call: a block of at most {@link #A_BLOCK} floats, whole panels, at least one. */
+    private int blockRows(int k) {
+        return Math.max(kernel.rows, A_BLOCK / k / kernel.rows * kernel.rows);
+    }
+
     /** Floats of the copy buffer for op(A) that {@link #gemm} needs (0 unless A is transposed). */
     static int bufferSizeA(boolean transA, int m, int k) {
         return transA ? m * k : 0;
@@ -54,7 +64,7 @@ final class SmallGemm {
     }
 
     void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
-              float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc, float[] bufA, float[] bufB) {
+              float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc, float[] bufA, float[] bufB, float[] edge) {
         float[] aa = a, bb = b;
         int ao = aOff, la = lda, bo = bOff, lb = ldb;
         if (transA) {
@@ -90,7 +100,7 @@ final class SmallGemm {
         // Row blocks of op(A) within A_BLOCK floats, each swept by every column panel: a call covers all the row
         // panels of its block (the call costs less than the panels it covers), the block stays in L1 across the
         // column panels and op(B)'s panel stays in L1 across the block's row panels.
-        int blockRows = Math.max(kernel.rows, A_BLOCK / k / kernel.rows * kernel.rows);
+        int blockRows = blockRows(k);
         for (int i0 = 0; i0 < m; i0 += blockRows) {
             int rows = Math.min(blockRows, m - i0);
             for (int q = 0; q < panels; q++) {
@@ -99,7 +109,7 @@ final class SmallGemm {
                 int v0 = (int) ((long) vectors * q / panels), v1 = (int) ((long) vectors * (q + 1) / panels);
                 boolean last = q == panels - 1;
                 kernel.panel(v1 - v0, last ? lastLanes : lanes, k, aa, ao + i0 * la, la, rows, bb, bo + v0 * lanes, lb,
-                        bufB, last ? tail : 0, alpha, beta, c, cOff + i0 * ldc + v0 * lanes, ldc);
+                        bufB, last ? tail : 0, alpha, beta, c, cOff + i0 * ldc + v0 * lanes, ldc, edge);
             }
         }
     }

@@ -19,11 +19,35 @@ final class Unpacked512 extends UnpackedKernel {
         return new Tile[] {new V1(), new V1b(), new V1m(), new V1mb(), new V2(), new V2b(), new V2m(), new V2mb(), new V3(), new V3b(), new V3m(), new V3mb(), new V4(), new V4b(), new V4m(), new V4mb()};
     }
 
+    /**
+     * The cut last vector of a tile call: {@code rows} accumulators from {@code edge} (one vector a row) stored
+     * to their first {@code lastLanes} columns at {@code c[ci + r·ldc]} by the tiles' formula, alpha·acc, with
+     * masked stores (which may end past C's array end). Small and without vector arguments, so C1 never
+     * inlines it into a tile and C2 compiles it alike inlined or not (decisions §2aa).
+     */
+    private static void edge(float[] edge, float[] c, int ci, int ldc, int rows, int lastLanes, float alpha) {
+        VectorMask<Float> m = S.indexInRange(0, lastLanes);
+        for (int r = 0; r < rows; r++) {
+            FloatVector acc = FloatVector.fromArray(S, edge, r * L);
+            (alpha == 1f ? acc : acc.mul(FloatVector.broadcast(S, alpha))).intoArray(c, ci + r * ldc, m);
+        }
+    }
+
+    /** {@link #edge} with beta: {@code fma(acc, alpha, beta·C)}, or {@code acc + C} when both are 1 (the same value). */
+    private static void edge(float[] edge, float[] c, int ci, int ldc, int rows, int lastLanes, float alpha, float beta) {
+        VectorMask<Float> m = S.indexInRange(0, lastLanes);
+        for (int r = 0; r < rows; r++) {
+            FloatVector acc = FloatVector.fromArray(S, edge, r * L), cv = FloatVector.fromArray(S, c, ci + r * ldc, m);
+            (alpha == 1f && beta == 1f ? acc.add(cv) : acc.fma(FloatVector.broadcast(S, alpha), cv.mul(FloatVector.broadcast(S, beta))))
+                    .intoArray(c, ci + r * ldc, m);
+        }
+    }
+
     /** 6 rows x 1 whole vectors; C = alpha·acc (beta 0: C not read). */
     private static final class V1 extends Tile {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
-                 float alpha, float beta, float[] c, int cOff, int ldc) {
+                 float alpha, float beta, float[] c, int cOff, int ldc, float[] edge) {
             tile(kc, a, aOff, lda, allRows, b, bOff, ldb, alpha, c, cOff, ldc);
         }
 
@@ -109,7 +133,7 @@ final class Unpacked512 extends UnpackedKernel {
     private static final class V1b extends Tile {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
-                 float alpha, float beta, float[] c, int cOff, int ldc) {
+                 float alpha, float beta, float[] c, int cOff, int ldc, float[] edge) {
             tile(kc, a, aOff, lda, allRows, b, bOff, ldb, alpha, beta, c, cOff, ldc);
         }
 
@@ -192,18 +216,18 @@ final class Unpacked512 extends UnpackedKernel {
         }
     }
 
-    /** 6 rows x the last of 1 vectors masked to {@code lastLanes} columns; C = alpha·acc (beta 0: C not read). */
+    /** 6 rows x the last of 1 vectors cut to {@code lastLanes} columns; C = alpha·acc (beta 0: C not read). */
     private static final class V1m extends Tile {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
-                 float alpha, float beta, float[] c, int cOff, int ldc) {
-            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, bTail, tail, alpha, c, cOff, ldc, S.indexInRange(0, lastLanes));
+                 float alpha, float beta, float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, bTail, tail, alpha, c, cOff, ldc, lastLanes, edge);
         }
 
         // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
         // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
         // (docs/decisions.md §2a).
-        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float alpha, float[] c, int cOff, int ldc, VectorMask<Float> m) {
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float alpha, float[] c, int cOff, int ldc, int lastLanes, float[] edge) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 6) {
                 int rows = Math.min(6, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
@@ -251,60 +275,61 @@ final class Unpacked512 extends UnpackedKernel {
                 }
                 if (alpha == 1f) {
                     {
-                        c0_0.intoArray(c, ci + 0 * ldc + 0 * L, m);
+                        c0_0.intoArray(edge, (i0 + 0) * L);
                     }
                     if (1 < rows) {
-                        c1_0.intoArray(c, ci + 1 * ldc + 0 * L, m);
+                        c1_0.intoArray(edge, (i0 + 1) * L);
                     }
                     if (2 < rows) {
-                        c2_0.intoArray(c, ci + 2 * ldc + 0 * L, m);
+                        c2_0.intoArray(edge, (i0 + 2) * L);
                     }
                     if (3 < rows) {
-                        c3_0.intoArray(c, ci + 3 * ldc + 0 * L, m);
+                        c3_0.intoArray(edge, (i0 + 3) * L);
                     }
                     if (4 < rows) {
-                        c4_0.intoArray(c, ci + 4 * ldc + 0 * L, m);
+                        c4_0.intoArray(edge, (i0 + 4) * L);
                     }
                     if (5 < rows) {
-                        c5_0.intoArray(c, ci + 5 * ldc + 0 * L, m);
+                        c5_0.intoArray(edge, (i0 + 5) * L);
                     }
                 } else {
                     FloatVector va = FloatVector.broadcast(S, alpha);
                     {
-                        c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L, m);
+                        c0_0.intoArray(edge, (i0 + 0) * L);
                     }
                     if (1 < rows) {
-                        c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L, m);
+                        c1_0.intoArray(edge, (i0 + 1) * L);
                     }
                     if (2 < rows) {
-                        c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L, m);
+                        c2_0.intoArray(edge, (i0 + 2) * L);
                     }
                     if (3 < rows) {
-                        c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L, m);
+                        c3_0.intoArray(edge, (i0 + 3) * L);
                     }
                     if (4 < rows) {
-                        c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L, m);
+                        c4_0.intoArray(edge, (i0 + 4) * L);
                     }
                     if (5 < rows) {
-                        c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L, m);
+                        c5_0.intoArray(edge, (i0 + 5) * L);
                     }
                 }
             }
+            edge(edge, c, cOff + 0 * L, ldc, allRows, lastLanes, alpha);
         }
     }
 
-    /** 6 rows x the last of 1 vectors masked to {@code lastLanes} columns; C = fma(acc, alpha, beta·C). */
+    /** 6 rows x the last of 1 vectors cut to {@code lastLanes} columns; C = fma(acc, alpha, beta·C). */
     private static final class V1mb extends Tile {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
-                 float alpha, float beta, float[] c, int cOff, int ldc) {
-            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, bTail, tail, alpha, beta, c, cOff, ldc, S.indexInRange(0, lastLanes));
+                 float alpha, float beta, float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, bTail, tail, alpha, beta, c, cOff, ldc, lastLanes, edge);
         }
 
         // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
         // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
         // (docs/decisions.md §2a).
-        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float alpha, float beta, float[] c, int cOff, int ldc, VectorMask<Float> m) {
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float alpha, float beta, float[] c, int cOff, int ldc, int lastLanes, float[] edge) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 6) {
                 int rows = Math.min(6, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
@@ -352,46 +377,47 @@ final class Unpacked512 extends UnpackedKernel {
                 }
                 if (alpha == 1f && beta == 1f) {
                     {
-                        c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L, m)).intoArray(c, ci + 0 * ldc + 0 * L, m);
+                        c0_0.intoArray(edge, (i0 + 0) * L);
                     }
                     if (1 < rows) {
-                        c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L, m)).intoArray(c, ci + 1 * ldc + 0 * L, m);
+                        c1_0.intoArray(edge, (i0 + 1) * L);
                     }
                     if (2 < rows) {
-                        c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L, m)).intoArray(c, ci + 2 * ldc + 0 * L, m);
+                        c2_0.intoArray(edge, (i0 + 2) * L);
                     }
                     if (3 < rows) {
-                        c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L, m)).intoArray(c, ci + 3 * ldc + 0 * L, m);
+                        c3_0.intoArray(edge, (i0 + 3) * L);
                     }
                     if (4 < rows) {
-                        c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L, m)).intoArray(c, ci + 4 * ldc + 0 * L, m);
+                        c4_0.intoArray(edge, (i0 + 4) * L);
                     }
                     if (5 < rows) {
-                        c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L, m)).intoArray(c, ci + 5 * ldc + 0 * L, m);
+                        c5_0.intoArray(edge, (i0 + 5) * L);
                     }
                 } else {
                     FloatVector va = FloatVector.broadcast(S, alpha);
                     FloatVector vb = FloatVector.broadcast(S, beta);
                     {
-                        c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L, m).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L, m);
+                        c0_0.intoArray(edge, (i0 + 0) * L);
                     }
                     if (1 < rows) {
-                        c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L, m).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L, m);
+                        c1_0.intoArray(edge, (i0 + 1) * L);
                     }
                     if (2 < rows) {
-                        c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L, m).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L, m);
+                        c2_0.intoArray(edge, (i0 + 2) * L);
                     }
                     if (3 < rows) {
-                        c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L, m).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L, m);
+                        c3_0.intoArray(edge, (i0 + 3) * L);
                     }
                     if (4 < rows) {
-                        c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L, m).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L, m);
+                        c4_0.intoArray(edge, (i0 + 4) * L);
                     }
                     if (5 < rows) {
-                        c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L, m).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L, m);
+                        c5_0.intoArray(edge, (i0 + 5) * L);
                     }
                 }
             }
+            edge(edge, c, cOff + 0 * L, ldc, allRows, lastLanes, alpha, beta);
         }
     }
 
@@ -399,7 +425,7 @@ final class Unpacked512 extends UnpackedKernel {
     private static final class V2 extends Tile {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
-                 float alpha, float beta, float[] c, int cOff, int ldc) {
+                 float alpha, float beta, float[] c, int cOff, int ldc, float[] edge) {
             tile(kc, a, aOff, lda, allRows, b, bOff, ldb, alpha, c, cOff, ldc);
         }
 
@@ -504,7 +530,7 @@ final class Unpacked512 extends UnpackedKernel {
     private static final class V2b extends Tile {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
-                 float alpha, float beta, float[] c, int cOff, int ldc) {
+                 float alpha, float beta, float[] c, int cOff, int ldc, float[] edge) {
             tile(kc, a, aOff, lda, allRows, b, bOff, ldb, alpha, beta, c, cOff, ldc);
         }
 
@@ -606,18 +632,18 @@ final class Unpacked512 extends UnpackedKernel {
         }
     }
 
-    /** 6 rows x the last of 2 vectors masked to {@code lastLanes} columns; C = alpha·acc (beta 0: C not read). */
+    /** 6 rows x the last of 2 vectors cut to {@code lastLanes} columns; C = alpha·acc (beta 0: C not read). */
     private static final class V2m extends Tile {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
-                 float alpha, float beta, float[] c, int cOff, int ldc) {
-            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, bTail, tail, alpha, c, cOff, ldc, S.indexInRange(0, lastLanes));
+                 float alpha, float beta, float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, bTail, tail, alpha, c, cOff, ldc, lastLanes, edge);
         }
 
         // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
         // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
         // (docs/decisions.md §2a).
-        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float alpha, float[] c, int cOff, int ldc, VectorMask<Float> m) {
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float alpha, float[] c, int cOff, int ldc, int lastLanes, float[] edge) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 6) {
                 int rows = Math.min(6, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
@@ -680,71 +706,72 @@ final class Unpacked512 extends UnpackedKernel {
                 if (alpha == 1f) {
                     {
                         c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
-                        c0_1.intoArray(c, ci + 0 * ldc + 1 * L, m);
+                        c0_1.intoArray(edge, (i0 + 0) * L);
                     }
                     if (1 < rows) {
                         c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
-                        c1_1.intoArray(c, ci + 1 * ldc + 1 * L, m);
+                        c1_1.intoArray(edge, (i0 + 1) * L);
                     }
                     if (2 < rows) {
                         c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
-                        c2_1.intoArray(c, ci + 2 * ldc + 1 * L, m);
+                        c2_1.intoArray(edge, (i0 + 2) * L);
                     }
                     if (3 < rows) {
                         c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
-                        c3_1.intoArray(c, ci + 3 * ldc + 1 * L, m);
+                        c3_1.intoArray(edge, (i0 + 3) * L);
                     }
                     if (4 < rows) {
                         c4_0.intoArray(c, ci + 4 * ldc + 0 * L);
-                        c4_1.intoArray(c, ci + 4 * ldc + 1 * L, m);
+                        c4_1.intoArray(edge, (i0 + 4) * L);
                     }
                     if (5 < rows) {
                         c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
-                        c5_1.intoArray(c, ci + 5 * ldc + 1 * L, m);
+                        c5_1.intoArray(edge, (i0 + 5) * L);
                     }
                 } else {
                     FloatVector va = FloatVector.broadcast(S, alpha);
                     {
                         c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
-                        c0_1.mul(va).intoArray(c, ci + 0 * ldc + 1 * L, m);
+                        c0_1.intoArray(edge, (i0 + 0) * L);
                     }
                     if (1 < rows) {
                         c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
-                        c1_1.mul(va).intoArray(c, ci + 1 * ldc + 1 * L, m);
+                        c1_1.intoArray(edge, (i0 + 1) * L);
                     }
                     if (2 < rows) {
                         c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
-                        c2_1.mul(va).intoArray(c, ci + 2 * ldc + 1 * L, m);
+                        c2_1.intoArray(edge, (i0 + 2) * L);
                     }
                     if (3 < rows) {
                         c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
-                        c3_1.mul(va).intoArray(c, ci + 3 * ldc + 1 * L, m);
+                        c3_1.intoArray(edge, (i0 + 3) * L);
                     }
                     if (4 < rows) {
                         c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
-                        c4_1.mul(va).intoArray(c, ci + 4 * ldc + 1 * L, m);
+                        c4_1.intoArray(edge, (i0 + 4) * L);
                     }
                     if (5 < rows) {
                         c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
-                        c5_1.mul(va).intoArray(c, ci + 5 * ldc + 1 * L, m);
+                        c5_1.intoArray(edge, (i0 + 5) * L);
                     }
                 }
             }
+            edge(edge, c, cOff + 1 * L, ldc, allRows, lastLanes, alpha);
         }
     }
 
-    /** 6 rows x the last of 2 vectors masked to {@code lastLanes} columns; C = fma(acc, alpha, beta·C). */
+    /** 6 rows x the last of 2 vectors cut to {@code lastLanes} columns; C = fma(acc, alpha, beta·C). */
     private static final class V2mb extends Tile {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
-                 float alpha, float beta, float[] c, int cOff, int ldc) {
-            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, bTail, tail, alpha, beta, c, cOff, ldc, S.indexInRange(0, lastLanes));
+                 float alpha, float beta, float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, bTail, tail, alpha, beta, c, cOff, ldc, lastLanes, edge);
         }
 
         // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
         // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
         // (docs/decisions.md §2a).
-        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float alpha, float beta, float[] c, int cOff, int ldc, VectorMask<Float> m) {
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float alpha, float beta, float[] c, int cOff, int ldc, int lastLanes, float[] edge) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 6) {
                 int rows = Math.min(6, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
@@ -807,57 +834,58 @@ final class Unpacked512 extends UnpackedKernel {
                 if (alpha == 1f && beta == 1f) {
                     {
                         c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
-                        c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L, m)).intoArray(c, ci + 0 * ldc + 1 * L, m);
+                        c0_1.intoArray(edge, (i0 + 0) * L);
                     }
                     if (1 < rows) {
                         c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
-                        c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L, m)).intoArray(c, ci + 1 * ldc + 1 * L, m);
+                        c1_1.intoArray(edge, (i0 + 1) * L);
                     }
                     if (2 < rows) {
                         c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
-                        c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L, m)).intoArray(c, ci + 2 * ldc + 1 * L, m);
+                        c2_1.intoArray(edge, (i0 + 2) * L);
                     }
                     if (3 < rows) {
                         c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L)).intoArray(c, ci + 3 * ldc + 0 * L);
-                        c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L, m)).intoArray(c, ci + 3 * ldc + 1 * L, m);
+                        c3_1.intoArray(edge, (i0 + 3) * L);
                     }
                     if (4 < rows) {
                         c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L)).intoArray(c, ci + 4 * ldc + 0 * L);
-                        c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L, m)).intoArray(c, ci + 4 * ldc + 1 * L, m);
+                        c4_1.intoArray(edge, (i0 + 4) * L);
                     }
                     if (5 < rows) {
                         c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L)).intoArray(c, ci + 5 * ldc + 0 * L);
-                        c5_1.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L, m)).intoArray(c, ci + 5 * ldc + 1 * L, m);
+                        c5_1.intoArray(edge, (i0 + 5) * L);
                     }
                 } else {
                     FloatVector va = FloatVector.broadcast(S, alpha);
                     FloatVector vb = FloatVector.broadcast(S, beta);
                     {
                         c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
-                        c0_1.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L, m).mul(vb)).intoArray(c, ci + 0 * ldc + 1 * L, m);
+                        c0_1.intoArray(edge, (i0 + 0) * L);
                     }
                     if (1 < rows) {
                         c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
-                        c1_1.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L, m).mul(vb)).intoArray(c, ci + 1 * ldc + 1 * L, m);
+                        c1_1.intoArray(edge, (i0 + 1) * L);
                     }
                     if (2 < rows) {
                         c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
-                        c2_1.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L, m).mul(vb)).intoArray(c, ci + 2 * ldc + 1 * L, m);
+                        c2_1.intoArray(edge, (i0 + 2) * L);
                     }
                     if (3 < rows) {
                         c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
-                        c3_1.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L, m).mul(vb)).intoArray(c, ci + 3 * ldc + 1 * L, m);
+                        c3_1.intoArray(edge, (i0 + 3) * L);
                     }
                     if (4 < rows) {
                         c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
-                        c4_1.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L, m).mul(vb)).intoArray(c, ci + 4 * ldc + 1 * L, m);
+                        c4_1.intoArray(edge, (i0 + 4) * L);
                     }
                     if (5 < rows) {
                         c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
-                        c5_1.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L, m).mul(vb)).intoArray(c, ci + 5 * ldc + 1 * L, m);
+                        c5_1.intoArray(edge, (i0 + 5) * L);
                     }
                 }
             }
+            edge(edge, c, cOff + 1 * L, ldc, allRows, lastLanes, alpha, beta);
         }
     }
 
@@ -865,7 +893,7 @@ final class Unpacked512 extends UnpackedKernel {
     private static final class V3 extends Tile {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
-                 float alpha, float beta, float[] c, int cOff, int ldc) {
+                 float alpha, float beta, float[] c, int cOff, int ldc, float[] edge) {
             tile(kc, a, aOff, lda, allRows, b, bOff, ldb, alpha, c, cOff, ldc);
         }
 
@@ -989,7 +1017,7 @@ final class Unpacked512 extends UnpackedKernel {
     private static final class V3b extends Tile {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
-                 float alpha, float beta, float[] c, int cOff, int ldc) {
+                 float alpha, float beta, float[] c, int cOff, int ldc, float[] edge) {
             tile(kc, a, aOff, lda, allRows, b, bOff, ldb, alpha, beta, c, cOff, ldc);
         }
 
@@ -1110,18 +1138,18 @@ final class Unpacked512 extends UnpackedKernel {
         }
     }
 
-    /** 6 rows x the last of 3 vectors masked to {@code lastLanes} columns; C = alpha·acc (beta 0: C not read). */
+    /** 6 rows x the last of 3 vectors cut to {@code lastLanes} columns; C = alpha·acc (beta 0: C not read). */
     private static final class V3m extends Tile {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
-                 float alpha, float beta, float[] c, int cOff, int ldc) {
-            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, bTail, tail, alpha, c, cOff, ldc, S.indexInRange(0, lastLanes));
+                 float alpha, float beta, float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, bTail, tail, alpha, c, cOff, ldc, lastLanes, edge);
         }
 
         // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
         // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
         // (docs/decisions.md §2a).
-        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float alpha, float[] c, int cOff, int ldc, VectorMask<Float> m) {
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float alpha, float[] c, int cOff, int ldc, int lastLanes, float[] edge) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 6) {
                 int rows = Math.min(6, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
@@ -1199,82 +1227,83 @@ final class Unpacked512 extends UnpackedKernel {
                     {
                         c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
                         c0_1.intoArray(c, ci + 0 * ldc + 1 * L);
-                        c0_2.intoArray(c, ci + 0 * ldc + 2 * L, m);
+                        c0_2.intoArray(edge, (i0 + 0) * L);
                     }
                     if (1 < rows) {
                         c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
                         c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
-                        c1_2.intoArray(c, ci + 1 * ldc + 2 * L, m);
+                        c1_2.intoArray(edge, (i0 + 1) * L);
                     }
                     if (2 < rows) {
                         c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
                         c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
-                        c2_2.intoArray(c, ci + 2 * ldc + 2 * L, m);
+                        c2_2.intoArray(edge, (i0 + 2) * L);
                     }
                     if (3 < rows) {
                         c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
                         c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
-                        c3_2.intoArray(c, ci + 3 * ldc + 2 * L, m);
+                        c3_2.intoArray(edge, (i0 + 3) * L);
                     }
                     if (4 < rows) {
                         c4_0.intoArray(c, ci + 4 * ldc + 0 * L);
                         c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
-                        c4_2.intoArray(c, ci + 4 * ldc + 2 * L, m);
+                        c4_2.intoArray(edge, (i0 + 4) * L);
                     }
                     if (5 < rows) {
                         c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
                         c5_1.intoArray(c, ci + 5 * ldc + 1 * L);
-                        c5_2.intoArray(c, ci + 5 * ldc + 2 * L, m);
+                        c5_2.intoArray(edge, (i0 + 5) * L);
                     }
                 } else {
                     FloatVector va = FloatVector.broadcast(S, alpha);
                     {
                         c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
                         c0_1.mul(va).intoArray(c, ci + 0 * ldc + 1 * L);
-                        c0_2.mul(va).intoArray(c, ci + 0 * ldc + 2 * L, m);
+                        c0_2.intoArray(edge, (i0 + 0) * L);
                     }
                     if (1 < rows) {
                         c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
                         c1_1.mul(va).intoArray(c, ci + 1 * ldc + 1 * L);
-                        c1_2.mul(va).intoArray(c, ci + 1 * ldc + 2 * L, m);
+                        c1_2.intoArray(edge, (i0 + 1) * L);
                     }
                     if (2 < rows) {
                         c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
                         c2_1.mul(va).intoArray(c, ci + 2 * ldc + 1 * L);
-                        c2_2.mul(va).intoArray(c, ci + 2 * ldc + 2 * L, m);
+                        c2_2.intoArray(edge, (i0 + 2) * L);
                     }
                     if (3 < rows) {
                         c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
                         c3_1.mul(va).intoArray(c, ci + 3 * ldc + 1 * L);
-                        c3_2.mul(va).intoArray(c, ci + 3 * ldc + 2 * L, m);
+                        c3_2.intoArray(edge, (i0 + 3) * L);
                     }
                     if (4 < rows) {
                         c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
                         c4_1.mul(va).intoArray(c, ci + 4 * ldc + 1 * L);
-                        c4_2.mul(va).intoArray(c, ci + 4 * ldc + 2 * L, m);
+                        c4_2.intoArray(edge, (i0 + 4) * L);
                     }
                     if (5 < rows) {
                         c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
                         c5_1.mul(va).intoArray(c, ci + 5 * ldc + 1 * L);
-                        c5_2.mul(va).intoArray(c, ci + 5 * ldc + 2 * L, m);
+                        c5_2.intoArray(edge, (i0 + 5) * L);
                     }
                 }
             }
+            edge(edge, c, cOff + 2 * L, ldc, allRows, lastLanes, alpha);
         }
     }
 
-    /** 6 rows x the last of 3 vectors masked to {@code lastLanes} columns; C = fma(acc, alpha, beta·C). */
+    /** 6 rows x the last of 3 vectors cut to {@code lastLanes} columns; C = fma(acc, alpha, beta·C). */
     private static final class V3mb extends Tile {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
-                 float alpha, float beta, float[] c, int cOff, int ldc) {
-            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, bTail, tail, alpha, beta, c, cOff, ldc, S.indexInRange(0, lastLanes));
+                 float alpha, float beta, float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, bTail, tail, alpha, beta, c, cOff, ldc, lastLanes, edge);
         }
 
         // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
         // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
         // (docs/decisions.md §2a).
-        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float alpha, float beta, float[] c, int cOff, int ldc, VectorMask<Float> m) {
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float alpha, float beta, float[] c, int cOff, int ldc, int lastLanes, float[] edge) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 6) {
                 int rows = Math.min(6, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
@@ -1352,32 +1381,32 @@ final class Unpacked512 extends UnpackedKernel {
                     {
                         c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
                         c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L)).intoArray(c, ci + 0 * ldc + 1 * L);
-                        c0_2.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L, m)).intoArray(c, ci + 0 * ldc + 2 * L, m);
+                        c0_2.intoArray(edge, (i0 + 0) * L);
                     }
                     if (1 < rows) {
                         c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
                         c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L)).intoArray(c, ci + 1 * ldc + 1 * L);
-                        c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L, m)).intoArray(c, ci + 1 * ldc + 2 * L, m);
+                        c1_2.intoArray(edge, (i0 + 1) * L);
                     }
                     if (2 < rows) {
                         c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
                         c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L)).intoArray(c, ci + 2 * ldc + 1 * L);
-                        c2_2.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L, m)).intoArray(c, ci + 2 * ldc + 2 * L, m);
+                        c2_2.intoArray(edge, (i0 + 2) * L);
                     }
                     if (3 < rows) {
                         c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L)).intoArray(c, ci + 3 * ldc + 0 * L);
                         c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L)).intoArray(c, ci + 3 * ldc + 1 * L);
-                        c3_2.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L, m)).intoArray(c, ci + 3 * ldc + 2 * L, m);
+                        c3_2.intoArray(edge, (i0 + 3) * L);
                     }
                     if (4 < rows) {
                         c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L)).intoArray(c, ci + 4 * ldc + 0 * L);
                         c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L)).intoArray(c, ci + 4 * ldc + 1 * L);
-                        c4_2.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L, m)).intoArray(c, ci + 4 * ldc + 2 * L, m);
+                        c4_2.intoArray(edge, (i0 + 4) * L);
                     }
                     if (5 < rows) {
                         c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L)).intoArray(c, ci + 5 * ldc + 0 * L);
                         c5_1.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L)).intoArray(c, ci + 5 * ldc + 1 * L);
-                        c5_2.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L, m)).intoArray(c, ci + 5 * ldc + 2 * L, m);
+                        c5_2.intoArray(edge, (i0 + 5) * L);
                     }
                 } else {
                     FloatVector va = FloatVector.broadcast(S, alpha);
@@ -1385,35 +1414,36 @@ final class Unpacked512 extends UnpackedKernel {
                     {
                         c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
                         c0_1.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 1 * L);
-                        c0_2.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L, m).mul(vb)).intoArray(c, ci + 0 * ldc + 2 * L, m);
+                        c0_2.intoArray(edge, (i0 + 0) * L);
                     }
                     if (1 < rows) {
                         c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
                         c1_1.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 1 * L);
-                        c1_2.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L, m).mul(vb)).intoArray(c, ci + 1 * ldc + 2 * L, m);
+                        c1_2.intoArray(edge, (i0 + 1) * L);
                     }
                     if (2 < rows) {
                         c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
                         c2_1.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 1 * L);
-                        c2_2.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L, m).mul(vb)).intoArray(c, ci + 2 * ldc + 2 * L, m);
+                        c2_2.intoArray(edge, (i0 + 2) * L);
                     }
                     if (3 < rows) {
                         c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
                         c3_1.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 1 * L);
-                        c3_2.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L, m).mul(vb)).intoArray(c, ci + 3 * ldc + 2 * L, m);
+                        c3_2.intoArray(edge, (i0 + 3) * L);
                     }
                     if (4 < rows) {
                         c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
                         c4_1.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 1 * L);
-                        c4_2.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L, m).mul(vb)).intoArray(c, ci + 4 * ldc + 2 * L, m);
+                        c4_2.intoArray(edge, (i0 + 4) * L);
                     }
                     if (5 < rows) {
                         c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
                         c5_1.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 1 * L);
-                        c5_2.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L, m).mul(vb)).intoArray(c, ci + 5 * ldc + 2 * L, m);
+                        c5_2.intoArray(edge, (i0 + 5) * L);
                     }
                 }
             }
+            edge(edge, c, cOff + 2 * L, ldc, allRows, lastLanes, alpha, beta);
         }
     }
 
@@ -1421,7 +1451,7 @@ final class Unpacked512 extends UnpackedKernel {
     private static final class V4 extends Tile {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
-                 float alpha, float beta, float[] c, int cOff, int ldc) {
+                 float alpha, float beta, float[] c, int cOff, int ldc, float[] edge) {
             tile(kc, a, aOff, lda, allRows, b, bOff, ldb, alpha, c, cOff, ldc);
         }
 
@@ -1564,7 +1594,7 @@ final class Unpacked512 extends UnpackedKernel {
     private static final class V4b extends Tile {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
-                 float alpha, float beta, float[] c, int cOff, int ldc) {
+                 float alpha, float beta, float[] c, int cOff, int ldc, float[] edge) {
             tile(kc, a, aOff, lda, allRows, b, bOff, ldb, alpha, beta, c, cOff, ldc);
         }
 
@@ -1623,99 +1653,60 @@ final class Unpacked512 extends UnpackedKernel {
                     c5_2 = a5.fma(b2, c5_2);
                     c5_3 = a5.fma(b3, c5_3);
                 }
-                if (alpha == 1f && beta == 1f) {
-                    {
-                        c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
-                        c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L)).intoArray(c, ci + 0 * ldc + 1 * L);
-                        c0_2.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L)).intoArray(c, ci + 0 * ldc + 2 * L);
-                        c0_3.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 3 * L)).intoArray(c, ci + 0 * ldc + 3 * L);
-                    }
-                    if (1 < rows) {
-                        c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
-                        c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L)).intoArray(c, ci + 1 * ldc + 1 * L);
-                        c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L)).intoArray(c, ci + 1 * ldc + 2 * L);
-                        c1_3.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 3 * L)).intoArray(c, ci + 1 * ldc + 3 * L);
-                    }
-                    if (2 < rows) {
-                        c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
-                        c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L)).intoArray(c, ci + 2 * ldc + 1 * L);
-                        c2_2.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L)).intoArray(c, ci + 2 * ldc + 2 * L);
-                        c2_3.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 3 * L)).intoArray(c, ci + 2 * ldc + 3 * L);
-                    }
-                    if (3 < rows) {
-                        c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L)).intoArray(c, ci + 3 * ldc + 0 * L);
-                        c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L)).intoArray(c, ci + 3 * ldc + 1 * L);
-                        c3_2.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L)).intoArray(c, ci + 3 * ldc + 2 * L);
-                        c3_3.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 3 * L)).intoArray(c, ci + 3 * ldc + 3 * L);
-                    }
-                    if (4 < rows) {
-                        c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L)).intoArray(c, ci + 4 * ldc + 0 * L);
-                        c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L)).intoArray(c, ci + 4 * ldc + 1 * L);
-                        c4_2.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L)).intoArray(c, ci + 4 * ldc + 2 * L);
-                        c4_3.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 3 * L)).intoArray(c, ci + 4 * ldc + 3 * L);
-                    }
-                    if (5 < rows) {
-                        c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L)).intoArray(c, ci + 5 * ldc + 0 * L);
-                        c5_1.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L)).intoArray(c, ci + 5 * ldc + 1 * L);
-                        c5_2.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L)).intoArray(c, ci + 5 * ldc + 2 * L);
-                        c5_3.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 3 * L)).intoArray(c, ci + 5 * ldc + 3 * L);
-                    }
-                } else {
-                    FloatVector va = FloatVector.broadcast(S, alpha);
-                    FloatVector vb = FloatVector.broadcast(S, beta);
-                    {
-                        c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
-                        c0_1.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 1 * L);
-                        c0_2.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 2 * L);
-                        c0_3.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 3 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 3 * L);
-                    }
-                    if (1 < rows) {
-                        c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
-                        c1_1.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 1 * L);
-                        c1_2.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 2 * L);
-                        c1_3.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 3 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 3 * L);
-                    }
-                    if (2 < rows) {
-                        c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
-                        c2_1.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 1 * L);
-                        c2_2.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 2 * L);
-                        c2_3.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 3 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 3 * L);
-                    }
-                    if (3 < rows) {
-                        c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
-                        c3_1.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 1 * L);
-                        c3_2.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 2 * L);
-                        c3_3.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 3 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 3 * L);
-                    }
-                    if (4 < rows) {
-                        c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
-                        c4_1.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 1 * L);
-                        c4_2.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 2 * L);
-                        c4_3.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 3 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 3 * L);
-                    }
-                    if (5 < rows) {
-                        c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
-                        c5_1.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 1 * L);
-                        c5_2.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 2 * L);
-                        c5_3.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 3 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 3 * L);
-                    }
+                FloatVector va = FloatVector.broadcast(S, alpha);
+                FloatVector vb = FloatVector.broadcast(S, beta);
+                {
+                    c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
+                    c0_1.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 1 * L);
+                    c0_2.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 2 * L);
+                    c0_3.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 3 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 3 * L);
+                }
+                if (1 < rows) {
+                    c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
+                    c1_1.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 1 * L);
+                    c1_2.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 2 * L);
+                    c1_3.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 3 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 3 * L);
+                }
+                if (2 < rows) {
+                    c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
+                    c2_1.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 1 * L);
+                    c2_2.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 2 * L);
+                    c2_3.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 3 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 3 * L);
+                }
+                if (3 < rows) {
+                    c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
+                    c3_1.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 1 * L);
+                    c3_2.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 2 * L);
+                    c3_3.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 3 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 3 * L);
+                }
+                if (4 < rows) {
+                    c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
+                    c4_1.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 1 * L);
+                    c4_2.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 2 * L);
+                    c4_3.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 3 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 3 * L);
+                }
+                if (5 < rows) {
+                    c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
+                    c5_1.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 1 * L);
+                    c5_2.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 2 * L);
+                    c5_3.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 3 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 3 * L);
                 }
             }
         }
     }
 
-    /** 6 rows x the last of 4 vectors masked to {@code lastLanes} columns; C = alpha·acc (beta 0: C not read). */
+    /** 6 rows x the last of 4 vectors cut to {@code lastLanes} columns; C = alpha·acc (beta 0: C not read). */
     private static final class V4m extends Tile {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
-                 float alpha, float beta, float[] c, int cOff, int ldc) {
-            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, bTail, tail, alpha, c, cOff, ldc, S.indexInRange(0, lastLanes));
+                 float alpha, float beta, float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, bTail, tail, alpha, c, cOff, ldc, lastLanes, edge);
         }
 
         // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
         // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
         // (docs/decisions.md §2a).
-        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float alpha, float[] c, int cOff, int ldc, VectorMask<Float> m) {
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float alpha, float[] c, int cOff, int ldc, int lastLanes, float[] edge) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 6) {
                 int rows = Math.min(6, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
@@ -1808,37 +1799,37 @@ final class Unpacked512 extends UnpackedKernel {
                         c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
                         c0_1.intoArray(c, ci + 0 * ldc + 1 * L);
                         c0_2.intoArray(c, ci + 0 * ldc + 2 * L);
-                        c0_3.intoArray(c, ci + 0 * ldc + 3 * L, m);
+                        c0_3.intoArray(edge, (i0 + 0) * L);
                     }
                     if (1 < rows) {
                         c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
                         c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
                         c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
-                        c1_3.intoArray(c, ci + 1 * ldc + 3 * L, m);
+                        c1_3.intoArray(edge, (i0 + 1) * L);
                     }
                     if (2 < rows) {
                         c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
                         c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
                         c2_2.intoArray(c, ci + 2 * ldc + 2 * L);
-                        c2_3.intoArray(c, ci + 2 * ldc + 3 * L, m);
+                        c2_3.intoArray(edge, (i0 + 2) * L);
                     }
                     if (3 < rows) {
                         c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
                         c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
                         c3_2.intoArray(c, ci + 3 * ldc + 2 * L);
-                        c3_3.intoArray(c, ci + 3 * ldc + 3 * L, m);
+                        c3_3.intoArray(edge, (i0 + 3) * L);
                     }
                     if (4 < rows) {
                         c4_0.intoArray(c, ci + 4 * ldc + 0 * L);
                         c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
                         c4_2.intoArray(c, ci + 4 * ldc + 2 * L);
-                        c4_3.intoArray(c, ci + 4 * ldc + 3 * L, m);
+                        c4_3.intoArray(edge, (i0 + 4) * L);
                     }
                     if (5 < rows) {
                         c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
                         c5_1.intoArray(c, ci + 5 * ldc + 1 * L);
                         c5_2.intoArray(c, ci + 5 * ldc + 2 * L);
-                        c5_3.intoArray(c, ci + 5 * ldc + 3 * L, m);
+                        c5_3.intoArray(edge, (i0 + 5) * L);
                     }
                 } else {
                     FloatVector va = FloatVector.broadcast(S, alpha);
@@ -1846,55 +1837,56 @@ final class Unpacked512 extends UnpackedKernel {
                         c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
                         c0_1.mul(va).intoArray(c, ci + 0 * ldc + 1 * L);
                         c0_2.mul(va).intoArray(c, ci + 0 * ldc + 2 * L);
-                        c0_3.mul(va).intoArray(c, ci + 0 * ldc + 3 * L, m);
+                        c0_3.intoArray(edge, (i0 + 0) * L);
                     }
                     if (1 < rows) {
                         c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
                         c1_1.mul(va).intoArray(c, ci + 1 * ldc + 1 * L);
                         c1_2.mul(va).intoArray(c, ci + 1 * ldc + 2 * L);
-                        c1_3.mul(va).intoArray(c, ci + 1 * ldc + 3 * L, m);
+                        c1_3.intoArray(edge, (i0 + 1) * L);
                     }
                     if (2 < rows) {
                         c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
                         c2_1.mul(va).intoArray(c, ci + 2 * ldc + 1 * L);
                         c2_2.mul(va).intoArray(c, ci + 2 * ldc + 2 * L);
-                        c2_3.mul(va).intoArray(c, ci + 2 * ldc + 3 * L, m);
+                        c2_3.intoArray(edge, (i0 + 2) * L);
                     }
                     if (3 < rows) {
                         c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
                         c3_1.mul(va).intoArray(c, ci + 3 * ldc + 1 * L);
                         c3_2.mul(va).intoArray(c, ci + 3 * ldc + 2 * L);
-                        c3_3.mul(va).intoArray(c, ci + 3 * ldc + 3 * L, m);
+                        c3_3.intoArray(edge, (i0 + 3) * L);
                     }
                     if (4 < rows) {
                         c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
                         c4_1.mul(va).intoArray(c, ci + 4 * ldc + 1 * L);
                         c4_2.mul(va).intoArray(c, ci + 4 * ldc + 2 * L);
-                        c4_3.mul(va).intoArray(c, ci + 4 * ldc + 3 * L, m);
+                        c4_3.intoArray(edge, (i0 + 4) * L);
                     }
                     if (5 < rows) {
                         c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
                         c5_1.mul(va).intoArray(c, ci + 5 * ldc + 1 * L);
                         c5_2.mul(va).intoArray(c, ci + 5 * ldc + 2 * L);
-                        c5_3.mul(va).intoArray(c, ci + 5 * ldc + 3 * L, m);
+                        c5_3.intoArray(edge, (i0 + 5) * L);
                     }
                 }
             }
+            edge(edge, c, cOff + 3 * L, ldc, allRows, lastLanes, alpha);
         }
     }
 
-    /** 6 rows x the last of 4 vectors masked to {@code lastLanes} columns; C = fma(acc, alpha, beta·C). */
+    /** 6 rows x the last of 4 vectors cut to {@code lastLanes} columns; C = fma(acc, alpha, beta·C). */
     private static final class V4mb extends Tile {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
-                 float alpha, float beta, float[] c, int cOff, int ldc) {
-            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, bTail, tail, alpha, beta, c, cOff, ldc, S.indexInRange(0, lastLanes));
+                 float alpha, float beta, float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, bTail, tail, alpha, beta, c, cOff, ldc, lastLanes, edge);
         }
 
         // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
         // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
         // (docs/decisions.md §2a).
-        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float alpha, float beta, float[] c, int cOff, int ldc, VectorMask<Float> m) {
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float alpha, float beta, float[] c, int cOff, int ldc, int lastLanes, float[] edge) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 6) {
                 int rows = Math.min(6, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
@@ -1982,84 +1974,46 @@ final class Unpacked512 extends UnpackedKernel {
                     c5_2 = a5.fma(b2, c5_2);
                     c5_3 = a5.fma(b3, c5_3);
                 }
-                if (alpha == 1f && beta == 1f) {
-                    {
-                        c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
-                        c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L)).intoArray(c, ci + 0 * ldc + 1 * L);
-                        c0_2.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L)).intoArray(c, ci + 0 * ldc + 2 * L);
-                        c0_3.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 3 * L, m)).intoArray(c, ci + 0 * ldc + 3 * L, m);
-                    }
-                    if (1 < rows) {
-                        c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
-                        c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L)).intoArray(c, ci + 1 * ldc + 1 * L);
-                        c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L)).intoArray(c, ci + 1 * ldc + 2 * L);
-                        c1_3.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 3 * L, m)).intoArray(c, ci + 1 * ldc + 3 * L, m);
-                    }
-                    if (2 < rows) {
-                        c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
-                        c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L)).intoArray(c, ci + 2 * ldc + 1 * L);
-                        c2_2.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L)).intoArray(c, ci + 2 * ldc + 2 * L);
-                        c2_3.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 3 * L, m)).intoArray(c, ci + 2 * ldc + 3 * L, m);
-                    }
-                    if (3 < rows) {
-                        c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L)).intoArray(c, ci + 3 * ldc + 0 * L);
-                        c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L)).intoArray(c, ci + 3 * ldc + 1 * L);
-                        c3_2.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L)).intoArray(c, ci + 3 * ldc + 2 * L);
-                        c3_3.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 3 * L, m)).intoArray(c, ci + 3 * ldc + 3 * L, m);
-                    }
-                    if (4 < rows) {
-                        c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L)).intoArray(c, ci + 4 * ldc + 0 * L);
-                        c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L)).intoArray(c, ci + 4 * ldc + 1 * L);
-                        c4_2.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L)).intoArray(c, ci + 4 * ldc + 2 * L);
-                        c4_3.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 3 * L, m)).intoArray(c, ci + 4 * ldc + 3 * L, m);
-                    }
-                    if (5 < rows) {
-                        c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L)).intoArray(c, ci + 5 * ldc + 0 * L);
-                        c5_1.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L)).intoArray(c, ci + 5 * ldc + 1 * L);
-                        c5_2.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L)).intoArray(c, ci + 5 * ldc + 2 * L);
-                        c5_3.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 3 * L, m)).intoArray(c, ci + 5 * ldc + 3 * L, m);
-                    }
-                } else {
-                    FloatVector va = FloatVector.broadcast(S, alpha);
-                    FloatVector vb = FloatVector.broadcast(S, beta);
-                    {
-                        c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
-                        c0_1.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 1 * L);
-                        c0_2.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 2 * L);
-                        c0_3.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 3 * L, m).mul(vb)).intoArray(c, ci + 0 * ldc + 3 * L, m);
-                    }
-                    if (1 < rows) {
-                        c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
-                        c1_1.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 1 * L);
-                        c1_2.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 2 * L);
-                        c1_3.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 3 * L, m).mul(vb)).intoArray(c, ci + 1 * ldc + 3 * L, m);
-                    }
-                    if (2 < rows) {
-                        c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
-                        c2_1.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 1 * L);
-                        c2_2.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 2 * L);
-                        c2_3.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 3 * L, m).mul(vb)).intoArray(c, ci + 2 * ldc + 3 * L, m);
-                    }
-                    if (3 < rows) {
-                        c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
-                        c3_1.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 1 * L);
-                        c3_2.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 2 * L);
-                        c3_3.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 3 * L, m).mul(vb)).intoArray(c, ci + 3 * ldc + 3 * L, m);
-                    }
-                    if (4 < rows) {
-                        c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
-                        c4_1.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 1 * L);
-                        c4_2.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 2 * L);
-                        c4_3.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 3 * L, m).mul(vb)).intoArray(c, ci + 4 * ldc + 3 * L, m);
-                    }
-                    if (5 < rows) {
-                        c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
-                        c5_1.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 1 * L);
-                        c5_2.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 2 * L);
-                        c5_3.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 3 * L, m).mul(vb)).intoArray(c, ci + 5 * ldc + 3 * L, m);
-                    }
+                FloatVector va = FloatVector.broadcast(S, alpha);
+                FloatVector vb = FloatVector.broadcast(S, beta);
+                {
+                    c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
+                    c0_1.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 1 * L);
+                    c0_2.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 2 * L);
+                    c0_3.intoArray(edge, (i0 + 0) * L);
+                }
+                if (1 < rows) {
+                    c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
+                    c1_1.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 1 * L);
+                    c1_2.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 2 * L);
+                    c1_3.intoArray(edge, (i0 + 1) * L);
+                }
+                if (2 < rows) {
+                    c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
+                    c2_1.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 1 * L);
+                    c2_2.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 2 * L);
+                    c2_3.intoArray(edge, (i0 + 2) * L);
+                }
+                if (3 < rows) {
+                    c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
+                    c3_1.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 1 * L);
+                    c3_2.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 2 * L);
+                    c3_3.intoArray(edge, (i0 + 3) * L);
+                }
+                if (4 < rows) {
+                    c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
+                    c4_1.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 1 * L);
+                    c4_2.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 2 * L);
+                    c4_3.intoArray(edge, (i0 + 4) * L);
+                }
+                if (5 < rows) {
+                    c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
+                    c5_1.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 1 * L);
+                    c5_2.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 2 * L);
+                    c5_3.intoArray(edge, (i0 + 5) * L);
                 }
             }
+            edge(edge, c, cOff + 3 * L, ldc, allRows, lastLanes, alpha, beta);
         }
     }
 }

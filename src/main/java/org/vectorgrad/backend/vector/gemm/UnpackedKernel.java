@@ -8,9 +8,12 @@ package org.vectorgrad.backend.vector.gemm;
  * the same bits. Generated per vector width by {@code tools/gen_kernels.py}. Stateless; thread-safe.
  *
  * <p>Each tile shape is its own class, called through {@link #tiles}'s array: a call site that meets several
- * shapes stays a virtual call, so C2 compiles every tile on its own. With all of them behind one switch (and both
- * store forms in one method), 64x64x64 stayed hundreds of times slower through a whole measurement; why was not
- * diagnosed (docs/decisions.md §2a).
+ * shapes stays a virtual call, so C2 compiles every tile on its own. Every tile method must also compile at C1's
+ * full-profile tier (checked by {@code C1FullProfileTest}): HotSpot compiles a hot method at tier 2 instead while
+ * C2's queue is long, moves on from tier 2 only through tier 3, and when tier 3 fails (C1 "out of virtual
+ * registers") the method keeps its tier-2 code, which boxes every vector, for good. That is why the tiles mask no
+ * load or store and why the 6 x 4 tiles with beta have one store form (docs/decisions.md §2aa; earlier, with all
+ * shapes behind one switch, 64x64x64 stayed hundreds of times slower for the same reason, §2a).
  */
 abstract class UnpackedKernel {
     /** Rows of C per panel. */
@@ -32,13 +35,13 @@ abstract class UnpackedKernel {
     /** One tile shape: {@link #panel}'s arguments. */
     abstract static class Tile {
         abstract void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail,
-                          int tail, float alpha, float beta, float[] c, int cOff, int ldc);
+                          int tail, float alpha, float beta, float[] c, int cOff, int ldc, float[] edge);
     }
 
     /**
      * The tiles of 1..maxVectors vectors, each whole and with its last vector masked, each storing with and without
-     * beta: index 4·(vectors − 1) + 2·masked + (beta != 0). One store form per class keeps each method small enough
-     * for C2 to inline every Vector API call in it (with both, the 24-accumulator tile was left with boxed vectors).
+     * beta: index 4·(vectors − 1) + 2·cut + (beta != 0), where a cut tile's last vector has fewer than all lanes.
+     * Separate classes per beta form keep each method within C1's reach at tier 3 (see the class comment).
      */
     abstract Tile[] tiles();
 
@@ -47,16 +50,21 @@ abstract class UnpackedKernel {
      * {@code vectors} vectors of columns, the last one holding
      * {@code lastLanes} (1..lanes) columns: {@code op(A)[i, p] = a[aOff + i·lda + p]},
      * {@code op(B)[p, j] = b[bOff + p·ldb + j]}, {@code C[i, j] = c[cOff + i·ldc + j]}, p in [0, kc). The last
-     * vector of a masked panel is loaded whole (its lanes past {@code lastLanes} only reach accumulator lanes that
+     * vector of a cut panel is loaded whole (its lanes past {@code lastLanes} only reach accumulator lanes that
      * are never stored): {@code b} must hold {@code vectors·lanes} floats from the start of each of the first
      * {@code kc − tail} rows, and the last {@code tail} rows come from {@code bTail} instead, {@code vectors·lanes}
-     * floats a row from index 0. Only the stores are masked, and they may end past C's array end.
+     * floats a row from index 0. The tiles mask no load or store: the last vector of each row of a cut panel goes
+     * whole into {@code edge} (at least {@code allRows·lanes} floats, the caller's per-thread scratch), and one
+     * small method then stores its {@code lastLanes} columns of every row with masked stores, by the same formula
+     * (decisions §2aa: masked operations put the tiles beyond C1's reach at one tier and not another, which left
+     * them uncompiled by C2).
      */
     final void panel(int vectors, int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb,
-                     float[] bTail, int tail, float alpha, float beta, float[] c, int cOff, int ldc) {
+                     float[] bTail, int tail, float alpha, float beta, float[] c, int cOff, int ldc, float[] edge) {
         tiles[4 * (vectors - 1) + (lastLanes == lanes ? 0 : 2) + (beta == 0f ? 0 : 1)]
-                .run(lastLanes, kc, a, aOff, lda, allRows, b, bOff, ldb, bTail, tail, alpha, beta, c, cOff, ldc);
+                .run(lastLanes, kc, a, aOff, lda, allRows, b, bOff, ldb, bTail, tail, alpha, beta, c, cOff, ldc, edge);
     }
+
 
     /** The kernels of a vector width (128, 256 or 512). */
     static UnpackedKernel create(int bits) {

@@ -1,0 +1,59 @@
+package org.vectorgrad.backend.vector.gemm;
+
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.List;
+import org.vectorgrad.backend.vector.KernelDigests;
+import org.vectorgrad.parallel.Dispatcher;
+
+/**
+ * Calls every unpacked tile of every width, the packed and unpacked GEMM paths on shapes that reach each kernel
+ * variant (partial rows and columns, row panels, fused stores, alpha and beta forms, transposes) and every kernel
+ * of {@link KernelDigests}, once each: run by {@link C1FullProfileTest} under {@code -Xcomp} so that each is compiled
+ * at the tier that JVM allows. Tiny sizes: what matters is which methods get compiled, not the work.
+ */
+public final class C1FullProfileDriver {
+    private C1FullProfileDriver() {}
+
+    public static void main(String[] args) throws Exception {
+        for (int bits : new int[] {512, 256, 128}) {
+            UnpackedKernel k = UnpackedKernel.create(bits);
+            Field f = UnpackedKernel.class.getDeclaredField("tiles");
+            f.setAccessible(true);
+            UnpackedKernel.Tile[] tiles = (UnpackedKernel.Tile[]) f.get(k);
+            for (int t = 0; t < tiles.length; t++) {
+                int vectors = t / 4 + 1, lanes = k.lanes, last = (t / 2) % 2 == 1 ? lanes - 3 : lanes, kc = 4, ld = vectors * lanes;
+                boolean withBeta = t % 2 == 1;
+                float[] a = new float[6 * kc], b = new float[kc * ld], c = new float[6 * ld], edge = new float[6 * lanes];
+                for (float alpha : new float[] {1f, 1.5f}) {
+                    for (float beta : withBeta ? new float[] {1f, 0.5f} : new float[] {0f}) {
+                        tiles[t].run(last, kc, a, 0, kc, 6, b, 0, ld, null, 0, alpha, beta, c, 0, ld, edge);
+                    }
+                }
+            }
+        }
+        int[][] shapes = {{13, 37, 5}, {14, 33, 70}};
+        try (Dispatcher d = new Dispatcher(1)) {
+            // every micro-kernel (bits, MR), packed, and each width's default blocking with its small-product path
+            int[][] kernels = {{512, 12}, {512, 8}, {256, 12}, {256, 6}, {256, 5}, {256, 4}, {128, 6}, {128, 4}};
+            List<BlockedGemm> gemms = new ArrayList<>();
+            for (int[] km : kernels) gemms.add(new BlockedGemm(GemmBlocking.forBits(km[0]).with(km[1], 64, 4 * km[1], 256), d, Long.MAX_VALUE, 0));
+            for (int bits : new int[] {512, 256, 128}) gemms.add(new BlockedGemm(GemmBlocking.forBits(bits), d, Long.MAX_VALUE, Long.MAX_VALUE));
+            {
+                for (BlockedGemm g : gemms) {
+                    for (int[] s : shapes) {
+                        int m = s[0], n = s[1], kk = s[2];
+                        for (int tr = 0; tr < 4; tr++) {
+                            boolean ta = (tr & 1) != 0, tb = (tr & 2) != 0;
+                            float[] a = new float[m * kk], b = new float[kk * n], c = new float[m * n];
+                            for (float[] ab : new float[][] {{1f, 0f}, {1f, 1f}, {0.5f, 0.25f}}) {
+                                g.gemm(ta, tb, m, n, kk, ab[0], a, 0, ta ? m : kk, b, 0, tb ? kk : n, ab[1], c, 0, n);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        KernelDigests.main(new String[] {"1", "1"});
+    }
+}
