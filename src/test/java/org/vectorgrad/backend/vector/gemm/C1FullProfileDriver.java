@@ -3,13 +3,21 @@ package org.vectorgrad.backend.vector.gemm;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
+import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.vector.KernelDigests;
+import org.vectorgrad.backend.vector.VectorBackend;
+import org.vectorgrad.loss.SoftmaxCrossEntropy;
+import org.vectorgrad.nn.Sequential;
+import org.vectorgrad.optim.SGD;
+import org.vectorgrad.tensor.Tensor;
+import org.vectorgrad.train.Models;
+import org.vectorgrad.train.Trainer;
 import org.vectorgrad.parallel.Dispatcher;
 
 /**
  * Calls every unpacked tile of every width, the packed and unpacked GEMM paths on shapes that reach each kernel
  * variant (partial rows and columns, row panels, fused stores, alpha and beta forms, transposes) and every kernel
- * of {@link KernelDigests}, once each: run by {@link C1FullProfileTest} under {@code -Xcomp} so that each is compiled
+ * of {@link KernelDigests}, and a training step of the reference CNN, once each: run by {@link C1FullProfileTest} under {@code -Xcomp} so that each is compiled
  * at the tier that JVM allows. Tiny sizes: what matters is which methods get compiled, not the work.
  */
 public final class C1FullProfileDriver {
@@ -55,5 +63,11 @@ public final class C1FullProfileDriver {
             }
         }
         KernelDigests.main(new String[] {"1", "1"});
+        // a training step of the reference CNN (its layers' kernels: fused conv-ReLU-pool, pooling, ...)
+        try (Backend be = VectorBackend.create(1)) {
+            Sequential s = Models.create("cnn", 1);
+            Trainer t = new Trainer(s, new SoftmaxCrossEntropy(), new SGD(s.parameters(), 0.01f, 0.9f), be);
+            t.step(Tensor.uniform(2, -1f, 2f, 1, 1, 28, 28), new int[] {3});
+        }
     }
 }
