@@ -24,7 +24,7 @@ class PackingTest {
         for (int[] wm : widths) {
             int bits = wm[0], mr = wm[1], nr = GemmBlocking.nrFor(bits, mr);
             Transposer tr = Transposer.create(bits);
-            for (int[] s : new int[][] {{12, 32, 5}, {13, 33, 7}, {24, 64, 1}, {1, 1, 1}, {25, 17, 40}, {11, 40, 19}, {mr, nr, 3}}) {
+            for (int[] s : new int[][] {{12, 32, 5}, {13, 33, 7}, {24, 64, 1}, {1, 1, 1}, {25, 17, 40}, {11, 40, 19}, {20, 40, 27}, {mr, nr, 3}}) {
                 int rows = s[0], cols = s[1], kc = s[2];
                 for (boolean trans : new boolean[] {false, true}) {
                     // A: op(A) is rows x kc; stored rows x kc (lda = kc) or kc x rows (lda = rows), no slack after it
