@@ -4,7 +4,8 @@ import org.vectorgrad.backend.*;
  * Several GEMM shapes alternating in slices of -Dcalls calls (200) in one JVM: median µs per call and the median
  * per-round time ratio to the first shape, e.g. whether a masked last column panel costs more than a whole one
  * (64x196x32 against 64x208x32, docs/benchmarks.md sixteenth pass). Backend "small" is the vector GEMM with the
- * unpacked path for every single-KC product (no work limit).
+ * unpacked path for every single-KC product (no work limit). Each shape first runs alone for -Dwarmcalls calls (10000)
+ * or one second.
  *   args: backend rounds shape... (MxNxK[:TT])
  */
 public class Shapes {
@@ -27,6 +28,15 @@ public class Shapes {
             for (float[] f : buf[i]) for (int j = 0; j < f.length; j++) f[j] = r.nextFloat() - 0.5f;
         }
         double[][] t = new double[s][rounds];
+        // each shape alone first, for -Dwarmcalls calls (10000) or one second: with few calls per slice a small
+        // product can otherwise be measured before C2 has compiled its path (benchmarks.md, twenty-first pass)
+        for (int i = 0; i < s; i++) {
+            int m = dims[i][0], n = dims[i][1], k = dims[i][2]; boolean ta = tt[i][0], tb = tt[i][1];
+            long w0 = System.nanoTime();
+            for (int c = 0, warm = Integer.getInteger("warmcalls", 10000); c < warm && System.nanoTime() - w0 < 1_000_000_000L; c++) {
+                g.gemm(ta, tb, m, n, k, 1f, buf[i][0], 0, ta ? m : k, buf[i][1], 0, tb ? k : n, 0f, buf[i][2], 0, n);
+            }
+        }
         for (int round = -rounds / 4; round < rounds; round++) {
             for (int i = 0; i < s; i++) {
                 int m = dims[i][0], n = dims[i][1], k = dims[i][2]; boolean ta = tt[i][0], tb = tt[i][1];
