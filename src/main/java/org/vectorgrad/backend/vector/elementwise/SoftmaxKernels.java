@@ -6,7 +6,6 @@ import static org.vectorgrad.backend.vector.elementwise.Lanes.N;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -17,18 +16,14 @@ import jdk.incubator.vector.VectorOperators;
 public final class SoftmaxKernels {
     private SoftmaxKernels() {}
 
-    private static final FloatVector ZERO = FloatVector.zero(F), NEG_INF = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-
     /** Largest value of a row (NaN if the row holds one). */
     static float rowMax(float[] x, int off, int cols) {
         int j = 0;
         FloatVector m = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
         for (int bound = F.loopBound(cols); j < bound; j += N) m = m.max(FloatVector.fromArray(F, x, off + j));
-        if (j < cols) { // the partial last vector under a mask, its lanes past the row -∞
-            VectorMask<Float> tail = F.indexInRange(j, cols);
-            m = m.max(NEG_INF.blend(FloatVector.fromArray(F, x, off + j, tail), tail));
-        }
-        return m.reduceLanes(VectorOperators.MAX); // max is exact and NaN wins in any order
+        float max = m.reduceLanes(VectorOperators.MAX);
+        for (; j < cols; j++) max = Math.max(max, x[off + j]);
+        return max;
     }
 
     /**
@@ -52,18 +47,14 @@ public final class SoftmaxKernels {
             acc0 = acc0.add((DoubleVector) e.convertShape(VectorOperators.F2D, D, 0));
             acc1 = acc1.add((DoubleVector) e.convertShape(VectorOperators.F2D, D, 1));
         }
-        if (j < cols) {
-            // the partial last vector under a mask (a 10-class row is all tail at 16 lanes): one vector exponential
-            // instead of up to N - 1 scalar ones; lanes past the row add zero
-            VectorMask<Float> tail = F.indexInRange(j, cols);
-            FloatVector e = FixedMath.exp(FloatVector.fromArray(F, x, xOff + j, tail).sub(shift));
-            if (y != null) e.intoArray(y, yOff + j, tail);
-            e = ZERO.blend(e, tail);
-            acc0 = acc0.add((DoubleVector) e.convertShape(VectorOperators.F2D, D, 0));
-            acc1 = acc1.add((DoubleVector) e.convertShape(VectorOperators.F2D, D, 1));
-        }
         acc0.add(acc1).intoArray(lanes, 0); // Lanes.sum's tree without passing a vector to a call (see LANES)
-        return Lanes.sumInPlace(lanes, 0);
+        double sum = Lanes.sumInPlace(lanes, 0);
+        for (; j < cols; j++) {
+            float e = FixedMath.exp(x[xOff + j] - shift);
+            if (y != null) y[yOff + j] = e;
+            sum += e;
+        }
+        return sum;
     }
 
     public static void softmax(int cols, float[] x, int xOff, float[] y, int yOff, int rowFrom, int rowTo) {

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,23 +34,22 @@ class ExpShiftedSumTest {
         }
     }
 
-    /**
-     * The kernel as it was written with {@code Lanes.sum(acc0.add(acc1))}, its partial last vector done lane by lane:
-     * the row's values past {@code cols} add zero to the accumulators.
-     */
+    /** The kernel as it was written with {@code Lanes.sum(acc0.add(acc1))}. */
     private static double reference(float[] x, int xOff, float shift, int cols, float[] y, int yOff) {
-        int n = Lanes.N, vectors = (cols + n - 1) / n;
-        double[] lanes = new double[n];
-        for (int v = 0; v < vectors; v++) {
-            for (int l = 0; l < n && v * n + l < cols; l++) {
-                float e = FixedMath.exp(x[xOff + v * n + l] - shift);
-                y[yOff + v * n + l] = e;
-                lanes[l] += e;
-            }
+        DoubleVector acc0 = DoubleVector.zero(Lanes.D), acc1 = DoubleVector.zero(Lanes.D);
+        int j = 0;
+        for (int bound = Lanes.F.loopBound(cols); j < bound; j += Lanes.N) {
+            FloatVector e = FixedMath.exp(FloatVector.fromArray(Lanes.F, x, xOff + j).sub(shift));
+            e.intoArray(y, yOff + j);
+            acc0 = acc0.add((DoubleVector) e.convertShape(VectorOperators.F2D, Lanes.D, 0));
+            acc1 = acc1.add((DoubleVector) e.convertShape(VectorOperators.F2D, Lanes.D, 1));
         }
-        // acc0 holds lanes 0 .. n/2-1, acc1 lanes n/2 .. n-1: their sum lane by lane, then the library's tree
-        double[] half = new double[n / 2];
-        for (int l = 0; l < n / 2; l++) half[l] = lanes[l] + lanes[n / 2 + l];
-        return Lanes.sum(DoubleVector.fromArray(Lanes.D, half, 0));
+        double sum = Lanes.sum(acc0.add(acc1));
+        for (; j < cols; j++) {
+            float e = FixedMath.exp(x[xOff + j] - shift);
+            y[yOff + j] = e;
+            sum += e;
+        }
+        return sum;
     }
 }
