@@ -132,8 +132,7 @@ final class Packing {
                     tr.mrRowsRun(a, src + tr.lanes * lda, lda, dst, base + tr.lanes, mr, blocks);
                     tr.fullRun(a, src, lda, dst, base, mr, blocks);
                     p = blocks * tr.lanes;
-                }
-                if (p == 0 && tr != null && tr.lanes == 16 && valid >= 8 && valid < mr && kc >= 8) {
+                } else if (tr != null && tr.lanes == 16 && valid >= 8 && valid < mr && kc >= 8) {
                     // a partial panel of 8..11 rows at 512 bits: rows 0..7 of every step in whole 8-step blocks (8
                     // floats per destination row, no spill), the rest of each step below; it was copied element by
                     // element, 8 strided reads per step, ~1 ns each (6,272 per 128x512x784 NT product)
