@@ -486,12 +486,15 @@ def gen_transpose(bits, mr, *extra):
             # spilled them: 0.22 ns per element against 0.16 for the runs (5 x 16 tile, AVX2 proxy on Zen 5).
             w(f"        for (int h = 0; h < stride; h += {L}) fullRun(src, srcOff + h * ld, ld, dst, dstOff + h, stride, blocks);")
             return
+        # One loop over (block, group) pairs, not a group loop nested in the block loop: C2's on-stack-replacement
+        # compile of the nested form took 6.7 s now and then (with one 784-deep pass, 49 blocks per call), and the
+        # packer ran its tier-3 code, ~60x slower, in the meantime (docs/decisions.md §2ac). Same stores, same order.
         w("        IntVector zlo = IntVector.fromArray(I, ZLO, 0), zhi = IntVector.fromArray(I, ZHI, 0);")
-        w("        for (int i = 0; i < blocks; i++) {")
-        w(f"            for (int h = 0; h < stride; h += {L}) {{")
-        w(f"                int so = srcOff + i * {L} + h * ld, d = dstOff + i * {L} * stride + h;")
-        zipBody(L, "                ", "so", "d")
-        w("            }")
+        w(f"        int groups = stride / {L};")
+        w("        for (int t = 0, pairs = blocks * groups; t < pairs; t++) {")
+        w(f"            int i = t / groups, h = (t - i * groups) * {L};")
+        w(f"            int so = srcOff + i * {L} + h * ld, d = dstOff + i * {L} * stride + h;")
+        zipBody(L, "            ", "so", "d")
         w("        }")
 
     w("    @Override")
