@@ -29,9 +29,10 @@ class GemmBlockingTest {
     @Test
     void avx512OnAmdKeepsTheL3BoundOnNc() {
         // AMD's L3 feeds the 512-bit tile's sweeps: NC from a quarter of L3 (capped at 4096), as for the other widths,
-        // so op(A) is packed once per 4096 columns instead of once per 320-512 (decisions §2y); KC and MC as on Intel
-        assertEquals(new GemmBlocking(512, 12, 32, 384, 336, 4096), GemmBlocking.forCaches(512, 32 << 10, 1 << 20, 32 << 20, false, true));
-        assertEquals(new GemmBlocking(512, 12, 32, 512, 672, 4096), GemmBlocking.forCaches(512, 48 << 10, 2 << 20, 32 << 20, false, true));
+        // so op(A) is packed once per 4096 columns instead of once per 320-512 (decisions §2y); KC and MC as on Intel;
+        // single-row-block products take K up to 1024 in one pass (decisions §2ac)
+        assertEquals(new GemmBlocking(512, 12, 32, 384, 336, 4096, 1024), GemmBlocking.forCaches(512, 32 << 10, 1 << 20, 32 << 20, false, true));
+        assertEquals(new GemmBlocking(512, 12, 32, 512, 672, 4096, 1024), GemmBlocking.forCaches(512, 48 << 10, 2 << 20, 32 << 20, false, true));
         // a small L3 still bounds it: 8 MiB / 4 / (512 x 4 bytes) = 1024 columns
         assertEquals(1024, GemmBlocking.forCaches(512, 48 << 10, 1 << 20, 8 << 20, false, true).nc());
         // the narrower tiles had the L3 bound already: the flag changes nothing there
