@@ -26,8 +26,8 @@ import org.vectorgrad.train.Trainer;
  * only after they have run a while, and ten MLP steps (~40 ms) left it compiling into the timed runs, so that two
  * of the three runs could time the JIT rather than the code (5,000–11,000 samples/s against 23,000–33,000 once
  * compiled; with 1 s the first run was still slow on a 2-core VM, with 3 s it was not). Past that minimum it goes
- * on until the JIT has been quiet for half a second of steps (at most {@value #WARMUP_STRETCH} times
- * {@code warmup-seconds} in all, 30 s by default): on a
+ * on until the JIT has been quiet for half a second of steps and C2 has nothing running or queued
+ * ({@link JitActivity}; at most {@value #WARMUP_STRETCH} times {@code warmup-seconds} in all, 30 s by default): on a
  * Zen 5 VM the vector MLP was still being compiled after 3 s, and its first two timed runs read 1,700 and 4,800
  * samples/s against 58,000 once compiled, which put the median of three runs on the JIT.
  */
@@ -84,7 +84,8 @@ final class BenchTrainCommand {
                             trainer.step(images[s % k], labels[s % k]);
                             s++;
                         } while (System.nanoTime() - w0 < QUIET_WINDOW_NS);
-                        quiet = jit.getTotalCompilationTime() - compiled <= QUIET_COMPILE_MS;
+                        // the compile time grows only when a compile ends: a long one still running must not pass for quiet
+                        quiet = jit.getTotalCompilationTime() - compiled <= QUIET_COMPILE_MS && !JitActivity.c2Busy();
                     }
                     out.printf(Locale.ROOT, "warm-up: %d steps in %.1f s%s%n", s, (System.nanoTime() - warmStart) / 1e9,
                             quiet ? "" : " (the JIT was still compiling; the first runs may time it)");

@@ -2,6 +2,7 @@ package org.vectorgrad.bench;
 
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import org.vectorgrad.cli.JitActivity;
 
 /**
  * Runs a benchmark's operation until the JIT has gone quiet, before JMH's own warm-up: the same rule as
@@ -26,7 +27,8 @@ final class JitQuiet {
 
     /**
      * Calls {@code op} for at least {@code minSeconds}, then in half-second windows until one passes in which the JIT
-     * compiled for at most 5 ms, or until {@code maxSeconds} have passed. Returns whether the JIT went quiet (always
+     * compiled for at most 5 ms and after which C2 has nothing running or queued ({@link JitActivity}), or until
+     * {@code maxSeconds} have passed. Returns whether the JIT went quiet (always
      * true where the JVM does not report compile time: then only the floor applies).
      */
     static boolean run(Runnable op, double minSeconds, double maxSeconds) {
@@ -37,7 +39,8 @@ final class JitQuiet {
         while (System.nanoTime() - start < max) {
             long compiled = jit.getTotalCompilationTime(), w0 = System.nanoTime();
             do op.run(); while (System.nanoTime() - w0 < WINDOW_NS);
-            if (jit.getTotalCompilationTime() - compiled <= QUIET_COMPILE_MS) return true;
+            // the compile time grows only when a compile ends: a long one still running must not pass for quiet
+            if (jit.getTotalCompilationTime() - compiled <= QUIET_COMPILE_MS && !JitActivity.c2Busy()) return true;
         }
         return false;
     }
