@@ -10,7 +10,7 @@ import org.vectorgrad.backend.vector.gemm.*;
  */
 public class Sweep {
     public static void main(String[] args) {
-        // args: bits threads rounds "mr/kc/mc/nc,...|blas" shapes...
+        // args: bits threads rounds "mr/kc/mc/nc,...|blas|table" shapes...
         int bits = Integer.parseInt(args[0]), th = Integer.parseInt(args[1]), rounds = Integer.parseInt(args[2]);
         String[] cfgs = args[3].split(",");
         List<String> shapes = Arrays.asList(args).subList(4, args.length);
@@ -18,6 +18,10 @@ public class Sweep {
         for (int i = 0; i < cfgs.length; i++) {
             if (cfgs[i].equals("blas")) { // the project's OpenBLAS backend, for a side-by-side reference in the same JVM
                 vbs[i] = org.vectorgrad.backend.Backends.create("blas", th);
+                continue;
+            }
+            if (cfgs[i].equals("table")) { // this machine's own table (VectorBackend.blockingFor), kcRowBlock included
+                vbs[i] = VectorBackend.create(th, VectorBackend.blockingFor(bits));
                 continue;
             }
             String[] p = cfgs[i].split("/");
