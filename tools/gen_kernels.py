@@ -463,13 +463,19 @@ def gen_transpose(bits, mr, *extra):
         for q in range(L):
             w(f"{ind}r{q}.intoArray(dst, {do} + {q} * stride);")
 
+    # The interleave indexes are loaded inside the loop body (C2 hoists the loads out of the loop in a normal compile):
+    # a vector held in a local across the loop's back edge is live at an on-stack-replacement entry, where C2 receives
+    # it as a heap object, and the OSR compile of panelRun then built 588 KB of code in 8.6-10.6 s (22 KB and ~0.1 s
+    # for the normal compile) while `train` ran the packer's tier-3 code (docs/decisions.md §2ad).
+    ZIP_CONSTANTS = "            IntVector zlo = IntVector.fromArray(I, ZLO, 0), zhi = IntVector.fromArray(I, ZHI, 0);"
+
     def run(rows):
         # `blocks` consecutive blocks along the source rows in one call: the constants are set up once per run instead
         # of once per block, and the loads' indexes are affine in the loop counter (srcOff + i·L + r·ld), so C2 can
         # check them before the loop; block i goes to destination rows from dstOff + i·L·stride.
-        if not blend:
-            w("        IntVector zlo = IntVector.fromArray(I, ZLO, 0), zhi = IntVector.fromArray(I, ZHI, 0);")
         w("        for (int i = 0; i < blocks; i++) {")
+        if not blend:
+            w(ZIP_CONSTANTS)
         w(f"            int so = srcOff + i * {L}, d = dstOff + i * {L} * stride;")
         if blend:
             body(rows, "            ", "so", "d")
@@ -489,9 +495,9 @@ def gen_transpose(bits, mr, *extra):
         # One loop over (block, group) pairs, not a group loop nested in the block loop: C2's on-stack-replacement
         # compile of the nested form took 6.7 s now and then (with one 784-deep pass, 49 blocks per call), and the
         # packer ran its tier-3 code, ~60x slower, in the meantime (docs/decisions.md §2ac). Same stores, same order.
-        w("        IntVector zlo = IntVector.fromArray(I, ZLO, 0), zhi = IntVector.fromArray(I, ZHI, 0);")
         w(f"        int groups = stride / {L};")
         w("        for (int t = 0, pairs = blocks * groups; t < pairs; t++) {")
+        w(ZIP_CONSTANTS)
         w(f"            int i = t / groups, h = (t - i * groups) * {L};")
         w(f"            int so = srcOff + i * {L} + h * ld, d = dstOff + i * {L} * stride + h;")
         zipBody(L, "            ", "so", "d")

@@ -31,9 +31,9 @@ final class Transpose512 extends Transposer {
 
     @Override
     void panelRun(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int blocks) {
-        IntVector zlo = IntVector.fromArray(I, ZLO, 0), zhi = IntVector.fromArray(I, ZHI, 0);
         int groups = stride / 16;
         for (int t = 0, pairs = blocks * groups; t < pairs; t++) {
+            IntVector zlo = IntVector.fromArray(I, ZLO, 0), zhi = IntVector.fromArray(I, ZHI, 0);
             int i = t / groups, h = (t - i * groups) * 16;
             int so = srcOff + i * 16 + h * ld, d = dstOff + i * 16 * stride + h;
             IntVector r0 = FloatVector.fromArray(S, src, so + 0 * ld).reinterpretAsInts();
@@ -105,8 +105,8 @@ final class Transpose512 extends Transposer {
 
     @Override
     void fullRun(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int blocks) {
-        IntVector zlo = IntVector.fromArray(I, ZLO, 0), zhi = IntVector.fromArray(I, ZHI, 0);
         for (int i = 0; i < blocks; i++) {
+            IntVector zlo = IntVector.fromArray(I, ZLO, 0), zhi = IntVector.fromArray(I, ZHI, 0);
             int so = srcOff + i * 16, d = dstOff + i * 16 * stride;
             IntVector r0 = FloatVector.fromArray(S, src, so + 0 * ld).reinterpretAsInts();
             IntVector r1 = FloatVector.fromArray(S, src, so + 1 * ld).reinterpretAsInts();
@@ -177,8 +177,8 @@ final class Transpose512 extends Transposer {
 
     @Override
     void mrRowsRun(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int blocks) {
-        IntVector zlo = IntVector.fromArray(I, ZLO, 0), zhi = IntVector.fromArray(I, ZHI, 0);
         for (int i = 0; i < blocks; i++) {
+            IntVector zlo = IntVector.fromArray(I, ZLO, 0), zhi = IntVector.fromArray(I, ZHI, 0);
             int so = srcOff + i * 16, d = dstOff + i * 16 * stride;
             IntVector r0 = FloatVector.fromArray(S, src, so + 0 * ld).reinterpretAsInts();
             IntVector r1 = FloatVector.fromArray(S, src, so + 1 * ld).reinterpretAsInts();
