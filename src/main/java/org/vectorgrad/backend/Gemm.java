@@ -27,6 +27,13 @@ public abstract class Gemm {
         runGemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
+    /**
+     * The width in bits of the vectors this GEMM's own kernels compute with (128, 256 or 512), or 0 when it has no
+     * vector kernels of its own (scalar loops, a native library, a router such as {@code AutoGemm}). Policies that
+     * depend on which kernels would run read it ({@code auto.GemmRule}).
+     */
+    public int vectorBits() { return 0; }
+
     /** {@link #gemm} with its arguments already checked. */
     protected abstract void runGemm(boolean transA, boolean transB, int m, int n, int k,
                                     float alpha, float[] a, int aOff, int lda,

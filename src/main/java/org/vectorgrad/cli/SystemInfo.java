@@ -9,6 +9,7 @@ import org.vectorgrad.backend.CpuFeatures;
 import org.vectorgrad.backend.auto.GemmRule;
 import org.vectorgrad.backend.blas.CoreTypeSetup;
 import org.vectorgrad.backend.blas.OpenBlasLoader;
+import org.vectorgrad.backend.vector.VectorBackend;
 import org.vectorgrad.parallel.Dispatcher;
 
 /**
@@ -139,13 +140,16 @@ public final class SystemInfo {
         boolean vector = report.get("vector") != null && report.get("vector").available();
         boolean blas = report.get("blas") != null && report.get("blas").available();
         String base = vector ? "vector" : "scalar";
-        String rule;
+        String gemm;
         try {
-            rule = GemmRule.fromSystemProperties().toString();
+            // the vector GEMM's width, as the auto backend reads it from its blocking table (same property, same species)
+            GemmRule rule = GemmRule.fromSystemProperties(CpuFeatures.current(), vector ? VectorBackend.defaultBits() : 0);
+            gemm = rule.never() ? base + " (OpenBLAS not used: " + rule.reason() + ")"
+                    : blas ? "blas when " + rule + ", else " + base : base + " (OpenBLAS off)";
         } catch (IllegalArgumentException e) {
-            rule = "invalid: " + e.getMessage();
+            gemm = "invalid: " + e.getMessage();
         }
-        m.put("gemm", blas ? "blas when " + rule + ", else " + base : base + " (OpenBLAS off)");
+        m.put("gemm", gemm);
         m.put("other", base);
         return m;
     }

@@ -5,6 +5,7 @@ import java.util.function.Consumer;
 import org.vectorgrad.backend.Availability;
 import org.vectorgrad.backend.BackendFactory;
 import org.vectorgrad.backend.Backends;
+import org.vectorgrad.backend.CpuFeatures;
 import org.vectorgrad.backend.FamilyBackend;
 import org.vectorgrad.backend.Gemm;
 import org.vectorgrad.backend.blas.BlasBackendFactory;
@@ -34,30 +35,38 @@ public final class AutoBackendFactory implements BackendFactory {
 
     @Override
     public FamilyBackend create(int threads) {
-        return create(threads, Backends.factories().get("vector"), new BlasBackendFactory(), GemmRule.fromSystemProperties());
+        return create(threads, Backends.factories().get("vector"), new BlasBackendFactory(), null);
     }
 
     /**
      * Builds an auto backend from explicit parts (tests substitute an absent library or another rule): the Java
      * backend's families with an {@link AutoGemm} for dense layers, its OpenBLAS calls cut over the Java backend's
      * dispatcher (one-thread OpenBLAS calls, {@code BlasGemm}); the convolutions' GEMMs follow the same rule, each
-     * call whole on the thread of the convolution task that makes it (docs/decisions.md §8).
+     * call whole on the thread of the convolution task that makes it (docs/decisions.md §8). A null
+     * {@code ruleOrNull} means this machine's ({@link GemmRule#fromSystemProperties}, from the CPU and the Java GEMM's vector width).
      */
-    FamilyBackend create(int threads, BackendFactory vector, BlasBackendFactory blasFactory, GemmRule rule) {
+    FamilyBackend create(int threads, BackendFactory vector, BlasBackendFactory blasFactory, GemmRule ruleOrNull) {
         FamilyBackend base = Backends.vectorElseScalar(vector, threads, s -> {
             if (VECTOR_WARNED.compareAndSet(false, true)) warnings.accept("vectorgrad: auto: " + s);
         });
-        Availability ba = blasFactory.availability();
-        if (!ba.available() && BLAS_WARNED.compareAndSet(false, true)) {
+        GemmRule rule = ruleOrNull != null ? ruleOrNull : GemmRule.fromSystemProperties(CpuFeatures.current(), javaGemmBits(base));
+        // a rule that sends nothing to OpenBLAS neither loads it nor warns that it is missing
+        Availability ba = rule.never() ? null : blasFactory.availability();
+        if (ba != null && !ba.available() && BLAS_WARNED.compareAndSet(false, true)) {
             warnings.accept("vectorgrad: auto: OpenBLAS off (" + ba.reason() + "); GEMM runs on the " + base.name() + " backend");
         }
         return base.withGemm("auto", threads, d -> {
-            Gemm blas = ba.available() ? blasFactory.gemm(d, base.gemm()) : null;
+            Gemm blas = ba != null && ba.available() ? blasFactory.gemm(d, base.gemm()) : null;
             AutoGemm gemm = new AutoGemm(blas, base.gemm(), base.name(), rule);
             // conv GEMMs run inside the convolution's dispatcher tasks, one per core: each OpenBLAS call whole on its task's thread
             AutoGemm conv = threads == 1 || blas == null ? gemm : new AutoGemm(blasFactory.gemm(base.gemm()), base.gemm(), base.name(), rule);
             return new Gemm[] {gemm, conv};
         });
+    }
+
+    /** The vector width of {@code base}'s GEMM ({@link Gemm#vectorBits}: 0 for the scalar one). */
+    static int javaGemmBits(FamilyBackend base) {
+        return base.gemm().vectorBits();
     }
 
     /** Resets the once-per-process warnings (tests only). */

@@ -4,7 +4,7 @@ import org.vectorgrad.backend.Gemm;
 
 /**
  * The {@code auto} backend's GEMM: each product goes to OpenBLAS when it is present and the product is big enough
- * ({@link GemmRule}), else to the Java GEMM (vector, or scalar when vector cannot run). The convolutions run the
+ * ({@link GemmRule}, which on some CPUs sends none), else to the Java GEMM (vector, or scalar when vector cannot run). The convolutions run the
  * vector kernels with their GEMMs sent here with one thread, and to the Java GEMM with more
  * ({@link AutoBackendFactory}, docs/decisions.md §8).
  *
@@ -13,13 +13,13 @@ import org.vectorgrad.backend.Gemm;
  * calibration would break. Safe for concurrent use (as the two GEMMs).
  */
 public final class AutoGemm extends Gemm {
-    private final Gemm blas;        // null when OpenBLAS is off
+    private final Gemm blas;        // null when OpenBLAS is off or the rule never uses it
     private final Gemm java;
     private final String javaName;
     private final GemmRule rule;
 
     /**
-     * @param blas     the OpenBLAS GEMM, or null when OpenBLAS is off
+     * @param blas     the OpenBLAS GEMM, or null when OpenBLAS is off or {@code rule} never uses it
      * @param java     the Java backend's GEMM
      * @param javaName the Java backend's name, for {@link #describe()}
      */
@@ -37,6 +37,7 @@ public final class AutoGemm extends Gemm {
 
     /** One line for logs and {@code info}: where each kind of call goes. */
     public String describe() {
+        if (rule.never()) return "all kernels -> " + javaName + " (OpenBLAS not used: " + rule.reason() + ")";
         return blas == null
                 ? "all kernels -> " + javaName + " (OpenBLAS off)"
                 : "gemm -> blas when " + rule + ", else " + javaName + " (conv GEMMs: the same, one OpenBLAS thread each "

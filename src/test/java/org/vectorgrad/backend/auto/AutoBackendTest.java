@@ -18,6 +18,7 @@ import org.vectorgrad.backend.Availability;
 import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.Backends;
 import org.vectorgrad.backend.ConvGeometry;
+import org.vectorgrad.backend.CpuFeatures;
 import org.vectorgrad.backend.FamilyBackend;
 import org.vectorgrad.backend.Gemm;
 import org.vectorgrad.backend.Scratch;
@@ -94,15 +95,99 @@ class AutoBackendTest {
         assertTrue(new GemmRule(0).useBlas(false, false, 1, 1, 1));
         String saved = System.getProperty(GemmRule.PROPERTY);
         try {
+            // the property wins on every machine, also where the machine's rule is never
             System.setProperty(GemmRule.PROPERTY, "12345");
-            assertEquals(12345, GemmRule.fromSystemProperties().minWork());
+            assertEquals(12345, GemmRule.fromSystemProperties(INTEL_AVX512, 512).minWork());
+            assertEquals(12345, GemmRule.fromSystemProperties(ZEN5, 512).minWork());
             System.setProperty(GemmRule.PROPERTY, "lots");
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, GemmRule::fromSystemProperties);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GemmRule.fromSystemProperties(ZEN5, 512));
             assertTrue(e.getMessage().contains(GemmRule.PROPERTY), e.getMessage());
             System.clearProperty(GemmRule.PROPERTY);
-            assertEquals(GemmRule.DEFAULT_MIN_WORK, GemmRule.fromSystemProperties().minWork());
+            assertEquals(GemmRule.DEFAULT_MIN_WORK, GemmRule.fromSystemProperties(INTEL_AVX512, 512).minWork());
+            assertEquals(GemmRule.NEVER, GemmRule.fromSystemProperties(ZEN5, 512).minWork());
         } finally {
             if (saved == null) System.clearProperty(GemmRule.PROPERTY); else System.setProperty(GemmRule.PROPERTY, saved);
+        }
+    }
+
+    private static final String AVX512 = "sse4_2 avx avx2 fma avx512f avx512bw avx512vl avx512dq avx512cd";
+    static final CpuFeatures ZEN5 = CpuFeatures.of("AuthenticAMD", 26, 2, "AMD EPYC", AVX512 + " avx512_bf16");
+    static final CpuFeatures ZEN4 = CpuFeatures.of("AuthenticAMD", 25, 17, "AMD EPYC 9R14", AVX512 + " avx512_bf16");
+    static final CpuFeatures ZEN3 = CpuFeatures.of("AuthenticAMD", 25, 1, "AMD EPYC 7R13", "sse4_2 avx avx2 fma");
+    static final CpuFeatures INTEL_AVX512 = CpuFeatures.of("GenuineIntel", 6, 207, "Intel(R) Xeon(R)", AVX512 + " amx_tile");
+    static final CpuFeatures INTEL_AVX2 = CpuFeatures.of("GenuineIntel", 6, 85, "Intel(R) Xeon(R)", "sse4_2 avx avx2 fma");
+
+    @Test
+    void theMachineRuleKeepsOpenBlasExceptForTheVectorGemmsMeasuredFasterCpus() {
+        // every CPU kind CI may get, whatever this machine is: only Zen 5's 512-bit vector GEMM takes every product
+        assertTrue(GemmRule.javaGemmFirst(ZEN5, 512));
+        assertTrue(GemmRule.javaGemmFirst(CpuFeatures.of("AuthenticAMD", 27, 0, "a later AMD", AVX512), 512));
+        assertFalse(GemmRule.javaGemmFirst(ZEN5, 256), "Zen 5 under -XX:UseAVX=2: the 256-bit GEMM trails OpenBLAS");
+        assertFalse(GemmRule.javaGemmFirst(ZEN5, 0), "no vector GEMM: the scalar one never beats OpenBLAS");
+        assertFalse(GemmRule.javaGemmFirst(ZEN4, 512));
+        assertFalse(GemmRule.javaGemmFirst(ZEN3, 256));
+        assertFalse(GemmRule.javaGemmFirst(INTEL_AVX512, 512));
+        assertFalse(GemmRule.javaGemmFirst(INTEL_AVX2, 256));
+        assertFalse(GemmRule.javaGemmFirst(CpuFeatures.of("AuthenticAMD", 26, 2, "AMD without AVX-512", "avx2 fma"), 512));
+        assertFalse(GemmRule.javaGemmFirst(CpuFeatures.unknown(), 512));
+
+        GemmRule zen5 = GemmRule.forMachine(ZEN5, 512);
+        assertTrue(zen5.never());
+        assertFalse(zen5.useBlas(false, true, 128, 512, 784));
+        assertFalse(zen5.useBlas(false, false, 1024, 1024, 1024));
+        assertTrue(zen5.toString().startsWith("never (AMD family 26"), zen5.toString());
+        for (CpuFeatures cpu : List.of(ZEN4, ZEN3, INTEL_AVX512, INTEL_AVX2, CpuFeatures.unknown())) {
+            GemmRule r = GemmRule.forMachine(cpu, 512);
+            assertEquals(GemmRule.DEFAULT_MIN_WORK, r.minWork(), cpu.toString());
+            assertTrue(r.useBlas(false, true, 128, 512, 784), cpu.toString());
+            assertFalse(r.useBlas(false, false, 2, 2, 2), cpu.toString());
+        }
+        assertEquals(GemmRule.DEFAULT_MIN_WORK, GemmRule.forMachine(ZEN5, 256).minWork());
+        assertThrows(IllegalArgumentException.class, () -> new GemmRule(5, " "));
+    }
+
+    @Test
+    void aNeverRuleRunsEveryGemmAndConvolutionOnTheVectorBackendWithItsBits() {
+        // whether or not OpenBLAS is installed: it is neither loaded nor reported missing
+        BlasBackendFactory absent = new BlasBackendFactory("libvectorgrad-absent.so");
+        GemmRule never = GemmRule.forMachine(ZEN5, 512);
+        ConvGeometry g = ConvGeometry.simple(3, 4, 9, 9, 8, 3, 1, 1);
+        SplittableRandom r = new SplittableRandom(5);
+        float[] x = random(r, g.inputSize()), w = random(r, g.weightSize()), dy = random(r, g.outputSize());
+        float[] a = random(r, 64 * 96), bb = random(r, 96 * 80);
+        for (int threads : new int[] {1, 2}) {
+            try (FamilyBackend auto = factory.create(threads, Backends.factories().get("vector"), absent, never);
+                 Backend vector = Backends.create("vector", threads)) {
+                assertTrue(warnings.isEmpty(), warnings.toString());
+                assertTrue(gemmOf(auto).describe().contains("OpenBLAS not used"), gemmOf(auto).describe());
+                assertFalse(gemmOf(auto).choose(false, false, 1024, 1024, 1024) instanceof BlasGemm);
+                float[] got = new float[64 * 80], want = new float[64 * 80];
+                auto.gemm().gemm(false, false, 64, 80, 96, 1f, a, 0, 96, bb, 0, 80, 0f, got, 0, 80);
+                vector.gemm().gemm(false, false, 64, 80, 96, 1f, a, 0, 96, bb, 0, 80, 0f, want, 0, 80);
+                assertArrayEquals(want, got, threads + " threads: the vector GEMM's bits");
+                float[][] viaAuto = conv(auto, g, x, w, dy), viaVector = conv(vector, g, x, w, dy);
+                for (int i = 0; i < 3; i++) assertArrayEquals(viaVector[i], viaAuto[i], threads + " threads, conv output " + i);
+            }
+        }
+    }
+
+    @Test
+    void theDefaultAutoBackendFollowsThisMachinesRule() {
+        BlasBackendFactory blas = new BlasBackendFactory(OpenBlasLoader.configuredName());
+        org.vectorgrad.Prerequisites.require(blas.availability().available(), "needs OpenBLAS: " + blas.availability().reason());
+        String saved = System.getProperty(GemmRule.PROPERTY);
+        System.clearProperty(GemmRule.PROPERTY);
+        try (FamilyBackend vector = Backends.factories().get("vector").create(1);
+             FamilyBackend auto = factory.create(1, Backends.factories().get("vector"), blas, null)) {
+            int bits = AutoBackendFactory.javaGemmBits(vector);
+            assertTrue(bits == 128 || bits == 256 || bits == 512, "the vector GEMM's width: " + bits);
+            assertEquals(0, ScalarBackend.create().gemm().vectorBits(), "the scalar GEMM has no vector kernels");
+            boolean expectBlas = !GemmRule.javaGemmFirst(CpuFeatures.current(), bits);
+            assertEquals(expectBlas, gemmOf(auto).choose(false, true, 128, 512, 784) instanceof BlasGemm,
+                    CpuFeatures.current() + ", " + bits + " bits: " + gemmOf(auto).describe());
+            assertEquals(expectBlas, !gemmOf(auto).describe().contains("OpenBLAS not used"), gemmOf(auto).describe());
+        } finally {
+            if (saved != null) System.setProperty(GemmRule.PROPERTY, saved);
         }
     }
 

@@ -92,6 +92,10 @@ public final class BlockedGemm extends Gemm {
 
     public GemmBlocking blocking() { return blocking; }
 
+    /** The blocking table's vector width: the micro-kernels' (and unpacked tiles') vectors. */
+    @Override
+    public int vectorBits() { return blocking.bits(); }
+
     /** See {@link Gemm#gemm}; arguments checked there. */
     @Override
     protected void runGemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
