@@ -139,6 +139,17 @@ public final class BlockedGemm extends Gemm {
         return k >= 2L * n;
     }
 
+    /**
+     * Whether a parallel product with several row blocks runs as one contiguous range of row blocks per thread, each
+     * thread packing op(B) for itself ({@code rowRangeChunk}), instead of the staged path's shared op(B) block with two
+     * barriers per KC stage: when there is one column block and at least two row blocks per thread. At 1024³ on two
+     * threads the shared path scaled 1.75-1.81x over one thread and the ranges 1.84-1.90x, as the one-thread OpenBLAS
+     * calls cut over the dispatcher do (1.85-1.99; docs/decisions.md §2ae); packing op(B) twice costs ~1 % there.
+     */
+    static boolean rowRanges(int mBlocks, int nBlocks, int threads) {
+        return nBlocks == 1 && mBlocks >= 2 * threads;
+    }
+
     /** C = beta·C without reading C when beta is 0 (it may hold NaN). */
     private static void scaleC(int m, int n, float beta, float[] c, int cOff, int ldc) {
         if (beta == 1f) return;
@@ -178,6 +189,7 @@ public final class BlockedGemm extends Gemm {
         private final ChunkTask packTask = this::packChunk;
         private final ChunkTask computeTask = this::computeChunk;
         private final ChunkTask rowBlockTask = this::rowBlockChunk;
+        private final ChunkTask rowRangeTask = this::rowRangeChunk;
         private int kBlocks;
         // the operands
         private boolean transA, transB;
@@ -242,6 +254,10 @@ public final class BlockedGemm extends Gemm {
                     rowBlockChunk(0); // groups = 1: every panel, one at a time (see rowBlockChunk)
                     continue;
                 }
+                if (parallel && rowRanges(mBlocks, nBlocks, threads)) {
+                    dispatcher.forEach(threads, rowRangeTask);
+                    continue;
+                }
                 for (int kb = 0; kb < kBlocks; kb++) {
                     p0 = (int) ((long) k * kb / kBlocks);
                     kc = (int) ((long) k * (kb + 1) / kBlocks) - p0;
@@ -258,6 +274,35 @@ public final class BlockedGemm extends Gemm {
                 }
             }
             this.a = null; this.b = null; this.c = null; // do not keep the caller's arrays alive
+        }
+
+        /**
+         * Row blocks [t·mBlocks/T, (t+1)·mBlocks/T) of the single column block, every KC block in order, on whichever
+         * thread claims range t ({@link #rowRanges}): it packs the whole op(B) block of each KC stage into its own
+         * buffer and runs its row blocks whole, op(A) one micro-panel at a time, so the threads share no buffer and meet
+         * once per call instead of twice per KC stage. Same packed values, same kernels, same K blocks and betas as
+         * the staged path: the same bits.
+         */
+        private void rowRangeChunk(int t) {
+            int threads = dispatcher.threads(), b0 = (int) ((long) mBlocks * t / threads), b1 = (int) ((long) mBlocks * (t + 1) / threads);
+            int mr = blocking.mr(), nr = blocking.nr();
+            Workspace w = workspaces.get();
+            for (int kb = 0; kb < kBlocks; kb++) {
+                int pk0 = (int) ((long) k * kb / kBlocks), kcb = (int) ((long) k * (kb + 1) / kBlocks) - pk0;
+                float betaK = kb == 0 ? beta0 : 1f;
+                if (w.ownB.length < panels * kcb * nr + Transposer.SLACK) w.ownB = new float[panels * kcb * nr + Transposer.SLACK];
+                Packing.packB(transB, b, bOff, ldb, pk0, kcb, j0, cols, nr, 0, panels, w.ownB, transposer);
+                float[] pa = w.packedA(mr * panelDepth(kcb) + Transposer.SLACK);
+                for (int ib = b0; ib < b1; ib++) {
+                    int i0 = ib * mcEff, rows = Math.min(mcEff, m - i0);
+                    for (int ir = 0; ir < rows; ir += mr) {
+                        int nrows = Math.min(mr, rows - ir);
+                        packABlock(i0 + ir, nrows, pk0, kcb, pa);
+                        computePanels(0, panels, i0 + ir, nrows, kcb, betaK, pa, w.ownB, 0, w.tile);
+                    }
+                }
+                w.aStage = -1; // this buffer no longer holds a staged block
+            }
         }
 
         private void packChunk(int chunk) {
