@@ -277,15 +277,17 @@ public final class BlockedGemm extends Gemm {
         }
 
         /**
-         * Row blocks [t·mBlocks/T, (t+1)·mBlocks/T) of the single column block, every KC block in order, on whichever
-         * thread claims range t ({@link #rowRanges}): it packs the whole op(B) block of each KC stage into its own
-         * buffer and runs its row blocks whole, op(A) one micro-panel at a time, so the threads share no buffer and meet
-         * once per call instead of twice per KC stage. Same packed values, same kernels, same K blocks and betas as
+         * Micro-panels [t·P/T, (t+1)·P/T) of op(A)'s P row micro-panels against the single column block, every KC block
+         * in order, on whichever thread claims range t ({@link #rowRanges}): it packs the whole op(B) block of each KC
+         * stage into its own buffer and runs its rows one op(A) micro-panel at a time, so the threads share no buffer
+         * and meet once per call instead of twice per KC stage. Which rows share a micro-panel or a thread changes no
+         * element's arithmetic. Same packed values, same kernels, same K blocks and betas as
          * the staged path: the same bits.
          */
         private void rowRangeChunk(int t) {
-            int threads = dispatcher.threads(), b0 = (int) ((long) mBlocks * t / threads), b1 = (int) ((long) mBlocks * (t + 1) / threads);
-            int mr = blocking.mr(), nr = blocking.nr();
+            // rows by micro-panels, not by row blocks: at 1024³ four blocks of 264 rows gave the threads 528 and 496
+            int mr = blocking.mr(), nr = blocking.nr(), threads = dispatcher.threads(), microPanels = ceilDiv(m, mr);
+            int r0 = (int) ((long) microPanels * t / threads) * mr, r1 = Math.min(m, (int) ((long) microPanels * (t + 1) / threads) * mr);
             Workspace w = workspaces.get();
             for (int kb = 0; kb < kBlocks; kb++) {
                 int pk0 = (int) ((long) k * kb / kBlocks), kcb = (int) ((long) k * (kb + 1) / kBlocks) - pk0;
@@ -293,13 +295,10 @@ public final class BlockedGemm extends Gemm {
                 if (w.ownB.length < panels * kcb * nr + Transposer.SLACK) w.ownB = new float[panels * kcb * nr + Transposer.SLACK];
                 Packing.packB(transB, b, bOff, ldb, pk0, kcb, j0, cols, nr, 0, panels, w.ownB, transposer);
                 float[] pa = w.packedA(mr * panelDepth(kcb) + Transposer.SLACK);
-                for (int ib = b0; ib < b1; ib++) {
-                    int i0 = ib * mcEff, rows = Math.min(mcEff, m - i0);
-                    for (int ir = 0; ir < rows; ir += mr) {
-                        int nrows = Math.min(mr, rows - ir);
-                        packABlock(i0 + ir, nrows, pk0, kcb, pa);
-                        computePanels(0, panels, i0 + ir, nrows, kcb, betaK, pa, w.ownB, 0, w.tile);
-                    }
+                for (int i = r0; i < r1; i += mr) {
+                    int nrows = Math.min(mr, r1 - i);
+                    packABlock(i, nrows, pk0, kcb, pa);
+                    computePanels(0, panels, i, nrows, kcb, betaK, pa, w.ownB, 0, w.tile);
                 }
                 w.aStage = -1; // this buffer no longer holds a staged block
             }
