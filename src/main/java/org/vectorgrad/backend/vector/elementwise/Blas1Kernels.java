@@ -4,6 +4,7 @@ import static org.vectorgrad.backend.vector.elementwise.Lanes.F;
 import static org.vectorgrad.backend.vector.elementwise.Lanes.N;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 
 /** axpy (the pointwise family) and scale (the softmax kernels) on ranges; the same float operations as the oracle (no fused multiply-add), so bitwise equal. */
 public final class Blas1Kernels {
@@ -24,6 +25,9 @@ public final class Blas1Kernels {
         for (int bound = from + F.loopBound(to - from); i < bound; i += N) {
             FloatVector.fromArray(F, x, xOff + i).mul(alpha).intoArray(x, xOff + i);
         }
-        for (; i < to; i++) x[xOff + i] *= alpha;
+        if (i < to) { // the tail as one masked vector: the same product per element as a scalar loop
+            VectorMask<Float> tail = F.indexInRange(i, to);
+            FloatVector.fromArray(F, x, xOff + i, tail).mul(alpha).intoArray(x, xOff + i, tail);
+        }
     }
 }

@@ -6,6 +6,7 @@ import static org.vectorgrad.backend.vector.elementwise.Lanes.N;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -21,9 +22,11 @@ public final class SoftmaxKernels {
         int j = 0;
         FloatVector m = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
         for (int bound = F.loopBound(cols); j < bound; j += N) m = m.max(FloatVector.fromArray(F, x, off + j));
-        float max = m.reduceLanes(VectorOperators.MAX);
-        for (; j < cols; j++) max = Math.max(max, x[off + j]);
-        return max;
+        if (j < cols) { // the tail as one masked vector: rows narrower than a vector (10 classes) have nothing else
+            VectorMask<Float> tail = F.indexInRange(j, cols);
+            m = m.lanewise(VectorOperators.MAX, FloatVector.fromArray(F, x, off + j, tail), tail);
+        }
+        return m.reduceLanes(VectorOperators.MAX);
     }
 
     /**
@@ -47,14 +50,17 @@ public final class SoftmaxKernels {
             acc0 = acc0.add((DoubleVector) e.convertShape(VectorOperators.F2D, D, 0));
             acc1 = acc1.add((DoubleVector) e.convertShape(VectorOperators.F2D, D, 1));
         }
-        acc0.add(acc1).intoArray(lanes, 0); // Lanes.sum's tree without passing a vector to a call (see LANES)
-        double sum = Lanes.sumInPlace(lanes, 0);
-        for (; j < cols; j++) {
-            float e = FixedMath.exp(x[xOff + j] - shift);
-            if (y != null) y[yOff + j] = e;
-            sum += e;
+        if (j < cols) {
+            // the tail as one masked vector (a 10-class row is all tail: ten scalar exps cost 4x this); lanes past the
+            // row load 0 and are zeroed after the exp, so they add nothing to the sum
+            VectorMask<Float> tail = F.indexInRange(j, cols);
+            FloatVector e = FixedMath.exp(FloatVector.fromArray(F, x, xOff + j, tail).sub(shift)).blend(0f, tail.not());
+            if (y != null) e.intoArray(y, yOff + j, tail);
+            acc0 = acc0.add((DoubleVector) e.convertShape(VectorOperators.F2D, D, 0));
+            acc1 = acc1.add((DoubleVector) e.convertShape(VectorOperators.F2D, D, 1));
         }
-        return sum;
+        acc0.add(acc1).intoArray(lanes, 0); // Lanes.sum's tree without passing a vector to a call (see LANES)
+        return Lanes.sumInPlace(lanes, 0);
     }
 
     public static void softmax(int cols, float[] x, int xOff, float[] y, int yOff, int rowFrom, int rowTo) {

@@ -34,7 +34,10 @@ class ExpShiftedSumTest {
         }
     }
 
-    /** The kernel as it was written with {@code Lanes.sum(acc0.add(acc1))}. */
+    /**
+     * The kernel as it was written with {@code Lanes.sum(acc0.add(acc1))}, its tail written out lane by lane: element
+     * j of the tail adds to lane j mod N of the float vector, i.e. to the low (acc0) or high (acc1) double half.
+     */
     private static double reference(float[] x, int xOff, float shift, int cols, float[] y, int yOff) {
         DoubleVector acc0 = DoubleVector.zero(Lanes.D), acc1 = DoubleVector.zero(Lanes.D);
         int j = 0;
@@ -44,12 +47,15 @@ class ExpShiftedSumTest {
             acc0 = acc0.add((DoubleVector) e.convertShape(VectorOperators.F2D, Lanes.D, 0));
             acc1 = acc1.add((DoubleVector) e.convertShape(VectorOperators.F2D, Lanes.D, 1));
         }
-        double sum = Lanes.sum(acc0.add(acc1));
-        for (; j < cols; j++) {
+        for (; j < cols; j++) { // the tail, lane by lane into the same accumulators as the kernel's masked vector
             float e = FixedMath.exp(x[xOff + j] - shift);
             y[yOff + j] = e;
-            sum += e;
+            int lane = j % Lanes.N, half = Lanes.D.length();
+            double[] a = (lane < half ? acc0 : acc1).toArray();
+            a[lane % half] += e;
+            if (lane < half) acc0 = DoubleVector.fromArray(Lanes.D, a, 0);
+            else acc1 = DoubleVector.fromArray(Lanes.D, a, 0);
         }
-        return sum;
+        return Lanes.sum(acc0.add(acc1));
     }
 }
