@@ -89,7 +89,7 @@ class ElementwiseTest {
     @Test
     void biasActivationColumnAndChannelSums() {
         SplittableRandom rng = new SplittableRandom(2);
-        int[][] shapes = {{1, 1}, {3, 17}, {7, 33}, {128, 10}, {5, 1}, {513, 300}};
+        int[][] shapes = {{1, 1}, {3, 17}, {7, 33}, {128, 10}, {5, 1}, {513, 300}, {2, 64}, {130, 97}, {9, 200}};
         for (int[] s : shapes) {
             int rows = s[0], cols = s[1];
             float[] x = random(rng, rows * cols + 3, 3), bias = random(rng, cols + 2, 1);

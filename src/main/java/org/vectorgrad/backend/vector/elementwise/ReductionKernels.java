@@ -4,6 +4,7 @@ import static org.vectorgrad.backend.vector.elementwise.Lanes.F;
 import static org.vectorgrad.backend.vector.elementwise.Lanes.N;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 
 /**
  * Sums. Each one runs on one thread in a fixed order (lanes reduced by {@link Lanes#sum}), so its result depends only on its inputs (never on the
@@ -12,18 +13,37 @@ thread count). Column sums keep the oracle's row order per column and so match i
 public final class ReductionKernels {
     private ReductionKernels() {}
 
-    /** {@code db[j] += Σ_r dy[r, j]} for columns [colFrom, colTo), rows summed in order (as the oracle). */
+    /**
+     * {@code db[j] += Σ_r dy[r, j]} for columns [colFrom, colTo), rows summed in order from 0 (as the oracle). Four
+     * column vectors per pass down the rows: with one, each add waited for the one before it (one chain, bound by
+     * the add's latency: 5.6 µs for a 128 x 512 bias gradient); the columns are independent, so four chains give the
+     * same sums. The last columns, fewer than a vector, go as one masked vector rather than a scalar chain per column.
+     */
     public static void columnSums(int rows, int cols, float[] dy, int dyOff, float[] db, int dbOff, int colFrom, int colTo) {
-        int j = colFrom;
-        for (int bound = colFrom + F.loopBound(colTo - colFrom); j < bound; j += N) {
+        int j = colFrom, whole = colFrom + F.loopBound(colTo - colFrom);
+        for (; j + 4 * N <= whole; j += 4 * N) {
+            FloatVector acc0 = FloatVector.zero(F), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+            for (int r = 0, at = dyOff + j; r < rows; r++, at += cols) {
+                acc0 = acc0.add(FloatVector.fromArray(F, dy, at));
+                acc1 = acc1.add(FloatVector.fromArray(F, dy, at + N));
+                acc2 = acc2.add(FloatVector.fromArray(F, dy, at + 2 * N));
+                acc3 = acc3.add(FloatVector.fromArray(F, dy, at + 3 * N));
+            }
+            acc0.add(FloatVector.fromArray(F, db, dbOff + j)).intoArray(db, dbOff + j);
+            acc1.add(FloatVector.fromArray(F, db, dbOff + j + N)).intoArray(db, dbOff + j + N);
+            acc2.add(FloatVector.fromArray(F, db, dbOff + j + 2 * N)).intoArray(db, dbOff + j + 2 * N);
+            acc3.add(FloatVector.fromArray(F, db, dbOff + j + 3 * N)).intoArray(db, dbOff + j + 3 * N);
+        }
+        for (; j < whole; j += N) {
             FloatVector acc = FloatVector.zero(F);
             for (int r = 0; r < rows; r++) acc = acc.add(FloatVector.fromArray(F, dy, dyOff + r * cols + j));
             acc.add(FloatVector.fromArray(F, db, dbOff + j)).intoArray(db, dbOff + j);
         }
-        for (; j < colTo; j++) {
-            float s = 0f;
-            for (int r = 0; r < rows; r++) s += dy[dyOff + r * cols + j];
-            db[dbOff + j] += s;
+        if (j < colTo) {
+            VectorMask<Float> tail = F.indexInRange(j, colTo);
+            FloatVector acc = FloatVector.zero(F);
+            for (int r = 0; r < rows; r++) acc = acc.add(FloatVector.fromArray(F, dy, dyOff + r * cols + j, tail));
+            acc.add(FloatVector.fromArray(F, db, dbOff + j, tail)).intoArray(db, dbOff + j, tail);
         }
     }
 
