@@ -591,7 +591,7 @@ def gen_unpacked(bits, rows, vmax):
     w(f"    private static final VectorSpecies<Float> S = FloatVector.SPECIES_{bits};")
     w("    private static final int L = S.length();")
     w("")
-    w(f"    {name}() {{ super({rows}, {vmax}, L); }}")
+    w(f"    {name}() {{ super({rows}, {vmax}, L, {rows + 2}); }}")
     w("")
     w("    @Override")
     w("    Tile[] tiles() {")
@@ -621,7 +621,13 @@ def gen_unpacked(bits, rows, vmax):
     w("                    .intoArray(c, ci + r * ldc, m);")
     w("        }")
     w("    }")
+    tileRows = rows
     for v in range(1, vmax + 1):
+      # One vector of columns (N at most a vector: a classifier's output layer) takes two more rows: 6 x 1 had six
+      # FMA chains, fewer than the FMA latency times the FMA units (4 x 2) keeps in flight, so it ran latency-bound;
+      # 8 x 1 has eight (UnpackedKernel#rowsOneVector). 12 x 1 was slower than 6 x 1 (0.73-0.89x): its eleven row
+      # offsets do not fit the integer registers next to the loop's pointers (docs/decisions.md §2af).
+      rows = tileRows + 2 if v == 1 else tileRows
       for masked in (False, True):
         for withBeta in (False, True):
             w("")

@@ -113,7 +113,7 @@ public final class BlockedGemm extends Gemm {
             int needA = SmallGemm.bufferSizeA(transA, m, k), needB = small.bufferSizeB(transB, n, k);
             if (w.smallA.length < needA) w.smallA = new float[needA];
             if (w.smallB.length < needB) w.smallB = new float[needB];
-            int needEdge = small.edgeSize(m, k);
+            int needEdge = small.edgeSize(m, n, k);
             if (w.smallEdge.length < needEdge) w.smallEdge = new float[needEdge];
             small.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, w.smallA, w.smallB, w.smallEdge);
             return;

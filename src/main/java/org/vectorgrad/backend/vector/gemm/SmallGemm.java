@@ -3,7 +3,8 @@ package org.vectorgrad.backend.vector.gemm;
 /**
  * The GEMM without packed panels, for products whose op(B) is small enough to stay in the caches while every row
  * panel of C rereads it: op(A) rows are broadcast where they lie and op(B) rows are loaded where they lie, through
- * the {@link UnpackedKernel} tiles (6 rows x up to 4 vectors at 512 bits, 6 x 2 with 16 vector registers). A
+ * the {@link UnpackedKernel} tiles (6 rows x up to 4 vectors at 512 bits, 6 x 2 with 16 vector registers, 8 x 1
+ * when N is at most a vector). A
  * transposed operand is first copied into row order (register transposes, {@link Transposer}): op(A) when A is
  * transposed, op(B) when B is (its rows padded to whole vectors). The last column panel loads its last vector whole
  * and masks only its stores; the last rows whose loads would pass the end of {@code b} are read from a zero-padded
@@ -38,13 +39,17 @@ final class SmallGemm {
     }
 
     /** Floats of the per-thread {@code edge} scratch that {@link #gemm} needs: a vector per row of a row block. */
-    int edgeSize(int m, int k) {
-        return Math.min(m, blockRows(k)) * kernel.lanes;
+    int edgeSize(int m, int n, int k) {
+        return Math.min(m, blockRows(n, k)) * kernel.lanes;
     }
 
-    /** Rows of op(A) per tile call: a block of at most {@link #A_BLOCK} floats, whole panels, at least one. */
-    private int blockRows(int k) {
-        return Math.max(kernel.rows, A_BLOCK / k / kernel.rows * kernel.rows);
+    /**
+     * Rows of op(A) per tile call: a block of at most {@link #A_BLOCK} floats, whole panels (of the one-vector tile's
+     * rows when N is at most a vector: that is the only panel then), at least one.
+     */
+    private int blockRows(int n, int k) {
+        int panelRows = n <= kernel.lanes ? kernel.rowsOneVector : kernel.rows;
+        return Math.max(panelRows, A_BLOCK / k / panelRows * panelRows);
     }
 
     /** Floats of the copy buffer for op(A) that {@link #gemm} needs (0 unless A is transposed). */
@@ -59,7 +64,9 @@ final class SmallGemm {
      */
     int bufferSizeB(boolean transB, int n, int k) {
         int lanes = kernel.lanes, vectors = (n + lanes - 1) / lanes;
-        if (transB) return vectors * lanes * k;
+        // transposed: op(B)'s rows padded to whole vectors, then (when n is not whole vectors) the last source rows
+        // padded with zero rows to a whole transpose block (see transpose)
+        if (transB) return vectors * lanes * k + (n % lanes == 0 ? 0 : lanes * k);
         return n % lanes == 0 ? 0 : Math.min(vectors, kernel.maxVectors) * lanes * k;
     }
 
@@ -69,7 +76,7 @@ final class SmallGemm {
         int ao = aOff, la = lda, bo = bOff, lb = ldb;
         if (transA) {
             // op(A)[i, p] = a[aOff + p·lda + i] -> bufA[i·k + p]
-            transpose(a, aOff, lda, k, m, bufA, k);
+            transpose(a, aOff, lda, k, m, bufA, k, null, 0);
             aa = bufA; ao = 0; la = k;
         }
         int lanes = kernel.lanes;
@@ -79,8 +86,8 @@ final class SmallGemm {
         // have whole vectors to read: see UnpackedKernel.panel.
         if (transB) {
             // op(B)[p, j] = b[bOff + j·ldb + p] -> bufB[p·padded + j], the columns past n zero
-            transpose(b, bOff, ldb, n, k, bufB, padded);
-            if (padded > n) for (int p = 0; p < k; p++) java.util.Arrays.fill(bufB, p * padded + n, p * padded + padded, 0f);
+            boolean zeroed = transpose(b, bOff, ldb, n, k, bufB, padded, bufB, padded * k);
+            if (padded > n && !zeroed) for (int p = 0; p < k; p++) java.util.Arrays.fill(bufB, p * padded + n, p * padded + padded, 0f);
             bb = bufB; bo = 0; lb = padded;
         }
         // the last panel's last rows whose whole-vector loads would pass the end of b (usually just op(B)'s last
@@ -100,7 +107,7 @@ final class SmallGemm {
         // Row blocks of op(A) within A_BLOCK floats, each swept by every column panel: a call covers all the row
         // panels of its block (the call costs less than the panels it covers), the block stays in L1 across the
         // column panels and op(B)'s panel stays in L1 across the block's row panels.
-        int blockRows = blockRows(k);
+        int blockRows = blockRows(n, k);
         for (int i0 = 0; i0 < m; i0 += blockRows) {
             int rows = Math.min(blockRows, m - i0);
             for (int q = 0; q < panels; q++) {
@@ -114,21 +121,42 @@ final class SmallGemm {
         }
     }
 
-    /** {@code dst[q·ldd + r] = src[off + r·ld + q]} for r < rows, q < cols: lanes x lanes register transposes, scalar edges. */
-    private void transpose(float[] src, int off, int ld, int rows, int cols, float[] dst, int ldd) {
+    /**
+     * {@code dst[q·ldd + r] = src[off + r·ld + q]} for r < rows, q < cols: lanes x lanes register transposes, scalar
+     * edges. With a {@code scratch} (lanes·cols floats from {@code scratchOff}) and room in each destination row for a
+     * whole last block ({@code ldd} at least rows rounded up to lanes; destination columns rows..that get zeros), the
+     * last rows, fewer than a block, are copied there with zero rows below them and transposed as a block too: a
+     * scalar transpose costs ~2 cycles per element, and an output layer's 10 x 256 weight is all last rows.
+     *
+     * @return whether destination columns [rows, r0 + lanes) of every destination row were written as zeros (the
+     *         padded last block: the caller need not zero them)
+     */
+    private boolean transpose(float[] src, int off, int ld, int rows, int cols, float[] dst, int ldd, float[] scratch, int scratchOff) {
         int t = transposer == null ? Integer.MAX_VALUE : transposer.lanes;
         int r0 = 0;
         if (transposer != null) {
+            int blocks = cols / t;
             for (; r0 + t <= rows; r0 += t) {
-                int blocks = cols / t;
                 if (blocks > 0) transposer.fullRun(src, off + r0 * ld, ld, dst, r0, ldd, blocks);
                 for (int q = blocks * t; q < cols; q++) {
                     for (int r = r0; r < r0 + t; r++) dst[q * ldd + r] = src[off + r * ld + q];
                 }
             }
+            if (r0 < rows && blocks > 0 && scratch != null && r0 + t <= ldd) {
+                int left = rows - r0;
+                for (int r = 0; r < left; r++) System.arraycopy(src, off + (r0 + r) * ld, scratch, scratchOff + r * cols, cols);
+                java.util.Arrays.fill(scratch, scratchOff + left * cols, scratchOff + t * cols, 0f);
+                transposer.fullRun(scratch, scratchOff, cols, dst, r0, ldd, blocks);
+                for (int q = blocks * t; q < cols; q++) {
+                    for (int r = r0; r < rows; r++) dst[q * ldd + r] = src[off + r * ld + q];
+                    java.util.Arrays.fill(dst, q * ldd + rows, q * ldd + r0 + t, 0f);
+                }
+                return true;
+            }
         }
         for (int r = r0; r < rows; r++) {
             for (int q = 0; q < cols; q++) dst[q * ldd + r] = src[off + r * ld + q];
         }
+        return false;
     }
 }

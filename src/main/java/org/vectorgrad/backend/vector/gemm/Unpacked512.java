@@ -12,7 +12,7 @@ final class Unpacked512 extends UnpackedKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
     private static final int L = S.length();
 
-    Unpacked512() { super(6, 4, L); }
+    Unpacked512() { super(6, 4, L, 8); }
 
     @Override
     Tile[] tiles() {
@@ -43,7 +43,7 @@ final class Unpacked512 extends UnpackedKernel {
         }
     }
 
-    /** 6 rows x 1 whole vectors; C = alpha·acc (beta 0: C not read). */
+    /** 8 rows x 1 whole vectors; C = alpha·acc (beta 0: C not read). */
     private static final class V1 extends Tile {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
@@ -56,20 +56,24 @@ final class Unpacked512 extends UnpackedKernel {
         // (docs/decisions.md §2a).
         private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float[] c, int cOff, int ldc) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
-            for (int i0 = 0; i0 < allRows; i0 += 6) {
-                int rows = Math.min(6, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
+            for (int i0 = 0; i0 < allRows; i0 += 8) {
+                int rows = Math.min(8, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
                 FloatVector c0_0 = FloatVector.zero(S);
                 FloatVector c1_0 = FloatVector.zero(S);
                 FloatVector c2_0 = FloatVector.zero(S);
                 FloatVector c3_0 = FloatVector.zero(S);
                 FloatVector c4_0 = FloatVector.zero(S);
                 FloatVector c5_0 = FloatVector.zero(S);
+                FloatVector c6_0 = FloatVector.zero(S);
+                FloatVector c7_0 = FloatVector.zero(S);
                 // rows past the last valid one repeat it (their results are not stored): no row-count variants
                 int o1 = Math.min(1, rows - 1) * lda;
                 int o2 = Math.min(2, rows - 1) * lda;
                 int o3 = Math.min(3, rows - 1) * lda;
                 int o4 = Math.min(4, rows - 1) * lda;
                 int o5 = Math.min(5, rows - 1) * lda;
+                int o6 = Math.min(6, rows - 1) * lda;
+                int o7 = Math.min(7, rows - 1) * lda;
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector a0 = FloatVector.broadcast(S, a[p]);
@@ -84,6 +88,10 @@ final class Unpacked512 extends UnpackedKernel {
                     c4_0 = a4.fma(b0, c4_0);
                     FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
                     c5_0 = a5.fma(b0, c5_0);
+                    FloatVector a6 = FloatVector.broadcast(S, a[p + o6]);
+                    c6_0 = a6.fma(b0, c6_0);
+                    FloatVector a7 = FloatVector.broadcast(S, a[p + o7]);
+                    c7_0 = a7.fma(b0, c7_0);
                 }
                 if (alpha == 1f) {
                     {
@@ -103,6 +111,12 @@ final class Unpacked512 extends UnpackedKernel {
                     }
                     if (5 < rows) {
                         c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
+                    }
+                    if (6 < rows) {
+                        c6_0.intoArray(c, ci + 6 * ldc + 0 * L);
+                    }
+                    if (7 < rows) {
+                        c7_0.intoArray(c, ci + 7 * ldc + 0 * L);
                     }
                 } else {
                     FloatVector va = FloatVector.broadcast(S, alpha);
@@ -124,12 +138,18 @@ final class Unpacked512 extends UnpackedKernel {
                     if (5 < rows) {
                         c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
                     }
+                    if (6 < rows) {
+                        c6_0.mul(va).intoArray(c, ci + 6 * ldc + 0 * L);
+                    }
+                    if (7 < rows) {
+                        c7_0.mul(va).intoArray(c, ci + 7 * ldc + 0 * L);
+                    }
                 }
             }
         }
     }
 
-    /** 6 rows x 1 whole vectors; C = fma(acc, alpha, beta·C). */
+    /** 8 rows x 1 whole vectors; C = fma(acc, alpha, beta·C). */
     private static final class V1b extends Tile {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
@@ -142,20 +162,24 @@ final class Unpacked512 extends UnpackedKernel {
         // (docs/decisions.md §2a).
         private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float beta, float[] c, int cOff, int ldc) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
-            for (int i0 = 0; i0 < allRows; i0 += 6) {
-                int rows = Math.min(6, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
+            for (int i0 = 0; i0 < allRows; i0 += 8) {
+                int rows = Math.min(8, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
                 FloatVector c0_0 = FloatVector.zero(S);
                 FloatVector c1_0 = FloatVector.zero(S);
                 FloatVector c2_0 = FloatVector.zero(S);
                 FloatVector c3_0 = FloatVector.zero(S);
                 FloatVector c4_0 = FloatVector.zero(S);
                 FloatVector c5_0 = FloatVector.zero(S);
+                FloatVector c6_0 = FloatVector.zero(S);
+                FloatVector c7_0 = FloatVector.zero(S);
                 // rows past the last valid one repeat it (their results are not stored): no row-count variants
                 int o1 = Math.min(1, rows - 1) * lda;
                 int o2 = Math.min(2, rows - 1) * lda;
                 int o3 = Math.min(3, rows - 1) * lda;
                 int o4 = Math.min(4, rows - 1) * lda;
                 int o5 = Math.min(5, rows - 1) * lda;
+                int o6 = Math.min(6, rows - 1) * lda;
+                int o7 = Math.min(7, rows - 1) * lda;
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector a0 = FloatVector.broadcast(S, a[p]);
@@ -170,6 +194,10 @@ final class Unpacked512 extends UnpackedKernel {
                     c4_0 = a4.fma(b0, c4_0);
                     FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
                     c5_0 = a5.fma(b0, c5_0);
+                    FloatVector a6 = FloatVector.broadcast(S, a[p + o6]);
+                    c6_0 = a6.fma(b0, c6_0);
+                    FloatVector a7 = FloatVector.broadcast(S, a[p + o7]);
+                    c7_0 = a7.fma(b0, c7_0);
                 }
                 if (alpha == 1f && beta == 1f) {
                     {
@@ -189,6 +217,12 @@ final class Unpacked512 extends UnpackedKernel {
                     }
                     if (5 < rows) {
                         c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L)).intoArray(c, ci + 5 * ldc + 0 * L);
+                    }
+                    if (6 < rows) {
+                        c6_0.add(FloatVector.fromArray(S, c, ci + 6 * ldc + 0 * L)).intoArray(c, ci + 6 * ldc + 0 * L);
+                    }
+                    if (7 < rows) {
+                        c7_0.add(FloatVector.fromArray(S, c, ci + 7 * ldc + 0 * L)).intoArray(c, ci + 7 * ldc + 0 * L);
                     }
                 } else {
                     FloatVector va = FloatVector.broadcast(S, alpha);
@@ -211,12 +245,18 @@ final class Unpacked512 extends UnpackedKernel {
                     if (5 < rows) {
                         c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
                     }
+                    if (6 < rows) {
+                        c6_0.fma(va, FloatVector.fromArray(S, c, ci + 6 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 6 * ldc + 0 * L);
+                    }
+                    if (7 < rows) {
+                        c7_0.fma(va, FloatVector.fromArray(S, c, ci + 7 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 7 * ldc + 0 * L);
+                    }
                 }
             }
         }
     }
 
-    /** 6 rows x the last of 1 vectors cut to {@code lastLanes} columns; C = alpha·acc (beta 0: C not read). */
+    /** 8 rows x the last of 1 vectors cut to {@code lastLanes} columns; C = alpha·acc (beta 0: C not read). */
     private static final class V1m extends Tile {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
@@ -229,20 +269,24 @@ final class Unpacked512 extends UnpackedKernel {
         // (docs/decisions.md §2a).
         private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float alpha, float[] c, int cOff, int ldc, int lastLanes, float[] edge) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
-            for (int i0 = 0; i0 < allRows; i0 += 6) {
-                int rows = Math.min(6, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
+            for (int i0 = 0; i0 < allRows; i0 += 8) {
+                int rows = Math.min(8, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
                 FloatVector c0_0 = FloatVector.zero(S);
                 FloatVector c1_0 = FloatVector.zero(S);
                 FloatVector c2_0 = FloatVector.zero(S);
                 FloatVector c3_0 = FloatVector.zero(S);
                 FloatVector c4_0 = FloatVector.zero(S);
                 FloatVector c5_0 = FloatVector.zero(S);
+                FloatVector c6_0 = FloatVector.zero(S);
+                FloatVector c7_0 = FloatVector.zero(S);
                 // rows past the last valid one repeat it (their results are not stored): no row-count variants
                 int o1 = Math.min(1, rows - 1) * lda;
                 int o2 = Math.min(2, rows - 1) * lda;
                 int o3 = Math.min(3, rows - 1) * lda;
                 int o4 = Math.min(4, rows - 1) * lda;
                 int o5 = Math.min(5, rows - 1) * lda;
+                int o6 = Math.min(6, rows - 1) * lda;
+                int o7 = Math.min(7, rows - 1) * lda;
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc - tail; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector a0 = FloatVector.broadcast(S, a[p]);
@@ -257,6 +301,10 @@ final class Unpacked512 extends UnpackedKernel {
                     c4_0 = a4.fma(b0, c4_0);
                     FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
                     c5_0 = a5.fma(b0, c5_0);
+                    FloatVector a6 = FloatVector.broadcast(S, a[p + o6]);
+                    c6_0 = a6.fma(b0, c6_0);
+                    FloatVector a7 = FloatVector.broadcast(S, a[p + o7]);
+                    c7_0 = a7.fma(b0, c7_0);
                 }
                 for (int p = ai + kc - tail, j = (p - (ai + kc - tail)) * 1 * L; p < ai + kc; p++, j += 1 * L) {
                     FloatVector b0 = FloatVector.fromArray(S, bTail, j + 0 * L);
@@ -272,6 +320,10 @@ final class Unpacked512 extends UnpackedKernel {
                     c4_0 = a4.fma(b0, c4_0);
                     FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
                     c5_0 = a5.fma(b0, c5_0);
+                    FloatVector a6 = FloatVector.broadcast(S, a[p + o6]);
+                    c6_0 = a6.fma(b0, c6_0);
+                    FloatVector a7 = FloatVector.broadcast(S, a[p + o7]);
+                    c7_0 = a7.fma(b0, c7_0);
                 }
                 if (alpha == 1f) {
                     {
@@ -291,6 +343,12 @@ final class Unpacked512 extends UnpackedKernel {
                     }
                     if (5 < rows) {
                         c5_0.intoArray(edge, (i0 + 5) * L);
+                    }
+                    if (6 < rows) {
+                        c6_0.intoArray(edge, (i0 + 6) * L);
+                    }
+                    if (7 < rows) {
+                        c7_0.intoArray(edge, (i0 + 7) * L);
                     }
                 } else {
                     FloatVector va = FloatVector.broadcast(S, alpha);
@@ -312,13 +370,19 @@ final class Unpacked512 extends UnpackedKernel {
                     if (5 < rows) {
                         c5_0.intoArray(edge, (i0 + 5) * L);
                     }
+                    if (6 < rows) {
+                        c6_0.intoArray(edge, (i0 + 6) * L);
+                    }
+                    if (7 < rows) {
+                        c7_0.intoArray(edge, (i0 + 7) * L);
+                    }
                 }
             }
             edge(edge, c, cOff + 0 * L, ldc, allRows, lastLanes, alpha);
         }
     }
 
-    /** 6 rows x the last of 1 vectors cut to {@code lastLanes} columns; C = fma(acc, alpha, beta·C). */
+    /** 8 rows x the last of 1 vectors cut to {@code lastLanes} columns; C = fma(acc, alpha, beta·C). */
     private static final class V1mb extends Tile {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
@@ -331,20 +395,24 @@ final class Unpacked512 extends UnpackedKernel {
         // (docs/decisions.md §2a).
         private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float alpha, float beta, float[] c, int cOff, int ldc, int lastLanes, float[] edge) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
-            for (int i0 = 0; i0 < allRows; i0 += 6) {
-                int rows = Math.min(6, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
+            for (int i0 = 0; i0 < allRows; i0 += 8) {
+                int rows = Math.min(8, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
                 FloatVector c0_0 = FloatVector.zero(S);
                 FloatVector c1_0 = FloatVector.zero(S);
                 FloatVector c2_0 = FloatVector.zero(S);
                 FloatVector c3_0 = FloatVector.zero(S);
                 FloatVector c4_0 = FloatVector.zero(S);
                 FloatVector c5_0 = FloatVector.zero(S);
+                FloatVector c6_0 = FloatVector.zero(S);
+                FloatVector c7_0 = FloatVector.zero(S);
                 // rows past the last valid one repeat it (their results are not stored): no row-count variants
                 int o1 = Math.min(1, rows - 1) * lda;
                 int o2 = Math.min(2, rows - 1) * lda;
                 int o3 = Math.min(3, rows - 1) * lda;
                 int o4 = Math.min(4, rows - 1) * lda;
                 int o5 = Math.min(5, rows - 1) * lda;
+                int o6 = Math.min(6, rows - 1) * lda;
+                int o7 = Math.min(7, rows - 1) * lda;
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc - tail; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector a0 = FloatVector.broadcast(S, a[p]);
@@ -359,6 +427,10 @@ final class Unpacked512 extends UnpackedKernel {
                     c4_0 = a4.fma(b0, c4_0);
                     FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
                     c5_0 = a5.fma(b0, c5_0);
+                    FloatVector a6 = FloatVector.broadcast(S, a[p + o6]);
+                    c6_0 = a6.fma(b0, c6_0);
+                    FloatVector a7 = FloatVector.broadcast(S, a[p + o7]);
+                    c7_0 = a7.fma(b0, c7_0);
                 }
                 for (int p = ai + kc - tail, j = (p - (ai + kc - tail)) * 1 * L; p < ai + kc; p++, j += 1 * L) {
                     FloatVector b0 = FloatVector.fromArray(S, bTail, j + 0 * L);
@@ -374,6 +446,10 @@ final class Unpacked512 extends UnpackedKernel {
                     c4_0 = a4.fma(b0, c4_0);
                     FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
                     c5_0 = a5.fma(b0, c5_0);
+                    FloatVector a6 = FloatVector.broadcast(S, a[p + o6]);
+                    c6_0 = a6.fma(b0, c6_0);
+                    FloatVector a7 = FloatVector.broadcast(S, a[p + o7]);
+                    c7_0 = a7.fma(b0, c7_0);
                 }
                 if (alpha == 1f && beta == 1f) {
                     {
@@ -393,6 +469,12 @@ final class Unpacked512 extends UnpackedKernel {
                     }
                     if (5 < rows) {
                         c5_0.intoArray(edge, (i0 + 5) * L);
+                    }
+                    if (6 < rows) {
+                        c6_0.intoArray(edge, (i0 + 6) * L);
+                    }
+                    if (7 < rows) {
+                        c7_0.intoArray(edge, (i0 + 7) * L);
                     }
                 } else {
                     FloatVector va = FloatVector.broadcast(S, alpha);
@@ -414,6 +496,12 @@ final class Unpacked512 extends UnpackedKernel {
                     }
                     if (5 < rows) {
                         c5_0.intoArray(edge, (i0 + 5) * L);
+                    }
+                    if (6 < rows) {
+                        c6_0.intoArray(edge, (i0 + 6) * L);
+                    }
+                    if (7 < rows) {
+                        c7_0.intoArray(edge, (i0 + 7) * L);
                     }
                 }
             }

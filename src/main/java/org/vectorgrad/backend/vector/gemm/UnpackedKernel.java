@@ -1,7 +1,8 @@
 package org.vectorgrad.backend.vector.gemm;
 
 /**
- * The register tiles of {@link SmallGemm}: {@link #rows} rows of C times 1 to {@link #maxVectors} vectors of columns,
+ * The register tiles of {@link SmallGemm}: {@link #rows} rows of C times 2 to {@link #maxVectors} vectors of columns
+ * and {@link #rowsOneVector} rows times one vector,
  * with op(A) and op(B) read where they lie (no packed copies). Each element is one FMA chain over p ascending from
  * zero ({@code acc = fma(a[i,p], b[p,j], acc)}), stored as {@code alpha·acc} (beta 0: C is not read) or
  * {@code fma(acc, alpha, beta·C)}: the arithmetic of the packed micro-kernels over one KC block, so both paths give
@@ -16,8 +17,14 @@ package org.vectorgrad.backend.vector.gemm;
  * shapes behind one switch, 64x64x64 stayed hundreds of times slower for the same reason, §2a).
  */
 abstract class UnpackedKernel {
-    /** Rows of C per panel. */
+    /** Rows of C per panel of 2 or more vectors of columns. */
     final int rows;
+    /**
+     * Rows of C per panel of one vector of columns ({@code rows + 2}, 8): with N at most one vector (a classifier's
+     * output layer) the 6 x 1 tile had six FMA chains, fewer than the FMA latency times the FMA units keeps in
+     * flight (4 x 2 on current x86), so it ran latency-bound; 8 x 1 has eight (docs/decisions.md §2af).
+     */
+    final int rowsOneVector;
     /** Most vectors of columns per panel. */
     final int maxVectors;
     /** Floats per vector. */
@@ -25,8 +32,9 @@ abstract class UnpackedKernel {
 
     private final Tile[] tiles;
 
-    UnpackedKernel(int rows, int maxVectors, int lanes) {
+    UnpackedKernel(int rows, int maxVectors, int lanes, int rowsOneVector) {
         this.rows = rows;
+        this.rowsOneVector = rowsOneVector;
         this.maxVectors = maxVectors;
         this.lanes = lanes;
         this.tiles = tiles();
@@ -46,7 +54,8 @@ abstract class UnpackedKernel {
     abstract Tile[] tiles();
 
     /**
-     * C[i, j] for {@code allRows} rows (in panels of {@link #rows}, the last one short where they do not divide) and
+     * C[i, j] for {@code allRows} rows (in panels of {@link #rows}, or {@link #rowsOneVector} for one vector, the last
+     * one short where they do not divide) and
      * {@code vectors} vectors of columns, the last one holding
      * {@code lastLanes} (1..lanes) columns: {@code op(A)[i, p] = a[aOff + i·lda + p]},
      * {@code op(B)[p, j] = b[bOff + p·ldb + j]}, {@code C[i, j] = c[cOff + i·ldc + j]}, p in [0, kc). The last

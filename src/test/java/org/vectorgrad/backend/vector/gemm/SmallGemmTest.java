@@ -88,10 +88,12 @@ class SmallGemmTest {
                 BlockedGemm packed = new BlockedGemm(blk, d, Long.MAX_VALUE, 0);
                 UnpackedKernel kernel = UnpackedKernel.create(bits);
                 for (int v = 1; v <= kernel.maxVectors; v++) {
+                    int rows = v == 1 ? kernel.rowsOneVector : kernel.rows; // the one-vector tile has its own row count
                     for (int n : new int[] {v * kernel.lanes, v * kernel.lanes - 3}) {
                         for (float[] ab : scalars) {
-                            assertTrue(small.unpacked(kernel.rows + 1, n, 5), bits + "-bit n=" + n + " must take the small path");
-                            compare(small, packed, false, false, kernel.rows + 1, n, 5, ab[0], ab[1], 0, rng);
+                            assertTrue(small.unpacked(rows + 1, n, 5), bits + "-bit n=" + n + " must take the small path");
+                            compare(small, packed, false, false, rows + 1, n, 5, ab[0], ab[1], 0, rng);
+                            compare(small, packed, false, true, 2 * rows + 3, n, 37, ab[0], ab[1], 0, rng); // op(B) transposed: padded last block
                         }
                     }
                 }
