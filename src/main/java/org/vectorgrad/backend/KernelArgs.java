@@ -91,6 +91,13 @@ public final class KernelArgs {
         vectorLength("addBias", "bias", cols, bias, biasOff);
     }
 
+    /** {@link Pointwise#addBiasActivation}: x holds rows×cols, bias cols. */
+    public static void addBiasActivation(int rows, int cols, float[] x, int xOff, float[] bias, int biasOff) {
+        nonNegative("addBiasActivation", rows, cols);
+        matrixLength("addBiasActivation", "x", rows, cols, x, xOff);
+        vectorLength("addBiasActivation", "bias", cols, bias, biasOff);
+    }
+
     /** {@link Pointwise#columnSums}: dy holds rows×cols, db cols. */
     public static void columnSums(int rows, int cols, float[] dy, int dyOff, float[] db, int dbOff) {
         nonNegative("columnSums", rows, cols);

@@ -18,6 +18,16 @@ public abstract class Pointwise {
         runAddBias(rows, cols, x, xOff, bias, biasOff);
     }
 
+    /**
+     * In place: {@code x[r, j] = act(x[r, j] + bias[j])} for a rows×cols block, in one pass: bitwise
+     * {@link #addBias} followed by {@link #activationForward} in place (a dense layer's bias and the activation after
+     * it, without a second trip through the block).
+     */
+    public final void addBiasActivation(Activation act, float alpha, int rows, int cols, float[] x, int xOff, float[] bias, int biasOff) {
+        KernelArgs.addBiasActivation(rows, cols, x, xOff, bias, biasOff);
+        runAddBiasActivation(act, alpha, rows, cols, x, xOff, bias, biasOff);
+    }
+
     /** Accumulate column sums: {@code db[j] += Σ_r dy[r, j]} (the bias gradient) for a rows×cols block. */
     public final void columnSums(int rows, int cols, float[] dy, int dyOff, float[] db, int dbOff) {
         KernelArgs.columnSums(rows, cols, dy, dyOff, db, dbOff);
@@ -71,6 +81,9 @@ public abstract class Pointwise {
 
     /** {@link #addBias}, arguments checked. */
     protected abstract void runAddBias(int rows, int cols, float[] x, int xOff, float[] bias, int biasOff);
+
+    /** {@link #addBiasActivation}, arguments checked. */
+    protected abstract void runAddBiasActivation(Activation act, float alpha, int rows, int cols, float[] x, int xOff, float[] bias, int biasOff);
 
     /** {@link #columnSums}, arguments checked. */
     protected abstract void runColumnSums(int rows, int cols, float[] dy, int dyOff, float[] db, int dbOff);

@@ -25,7 +25,7 @@ import org.vectorgrad.tensor.Tensor;
  *
  * <p>Not thread-safe, like the layers it drives.
  */
-final class ConvReluPool {
+final class ConvReluPool implements LayerChain {
     /** Convolution output a chunk aims at per thread: inside one core's L2 (512 KiB on Zen 3, 2 MiB on the Xeon). */
     static final int TARGET_BYTES_PER_THREAD = 256 << 10;
     /** {@link #TARGET_BYTES_PER_THREAD}, smaller in tests so that small images make several chunks. */
@@ -62,18 +62,23 @@ final class ConvReluPool {
     }
 
     /** Index of the Conv2d in the Sequential; the chain covers layers start..start+2. */
-    int start() { return start; }
+    @Override
+    public int start() { return start; }
 
     /** Index of the MaxPool2d, the chain's last layer. */
-    int end() { return start + 2; }
+    @Override
+    public int end() { return start + 2; }
 
     /** Forgets the last forward (the layers were run one by one since). */
-    void invalidate() { haveForward = false; }
+    @Override
+    public void invalidate() { haveForward = false; }
 
     /** True when the last forward of the Sequential went through this chain. */
-    boolean haveForward() { return haveForward; }
+    @Override
+    public boolean haveForward() { return haveForward; }
 
-    Tensor forward(Tensor x) {
+    @Override
+    public Tensor forward(Tensor x) {
         ConvGeometry g = conv.prepareForward(x);
         plan(g);
         int n = g.batch();
@@ -93,7 +98,8 @@ final class ConvReluPool {
         return output;
     }
 
-    Tensor backward(Tensor gy, boolean needInputGradient) {
+    @Override
+    public Tensor backward(Tensor gy, boolean needInputGradient) {
         if (!haveForward) throw new IllegalStateException(pool.describe() + ": backward called before forward");
         if (!gy.sameShape(output)) {
             throw new IllegalArgumentException(pool.describe() + ": gradient of the output has shape " + gy.shapeString()

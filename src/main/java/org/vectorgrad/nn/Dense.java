@@ -47,6 +47,16 @@ public final class Dense extends AbstractLayer {
 
     @Override
     public Tensor forward(Tensor x, boolean training) {
+        Tensor y = forwardLinear(x);
+        if (bias != null) backend().pointwise().addBias(y.dim(0), out, y.data(), y.offset(), bias.value().data(), bias.value().offset());
+        return y;
+    }
+
+    /**
+     * {@code x·Wᵀ} without the bias, into this layer's output buffer (which it returns), keeping x for the backward
+     * as {@link #forward} does: for {@link DenseActivation}, which adds the bias and applies the activation in one pass.
+     */
+    Tensor forwardLinear(Tensor x) {
         if (x.rank() != 2 || x.dim(1) != in) {
             throw new IllegalArgumentException(describe() + ": input has shape " + x.shapeString() + ", expected [batch, " + in + "]");
         }
@@ -61,9 +71,6 @@ public final class Dense extends AbstractLayer {
         Tensor w = weight.value();
         be.gemm().gemm(false, true, n, out, in, 1f, input.data(), input.offset(), in, w.data(), w.offset(), in,
                 0f, output.data(), output.offset(), out);
-        if (bias != null) {
-            be.pointwise().addBias(n, out, output.data(), output.offset(), bias.value().data(), bias.value().offset());
-        }
         return output;
     }
 

@@ -16,8 +16,12 @@ public final class Sequential implements Layer {
     private final List<Layer> layers;
     private final int firstWithParameters; // layers are fixed, so this is computed once, not per step
     private ForwardObserver observer; // null: none (the default); reads outputs only, never changes them
-    /** chains[i]: the Conv2d → ReLU → MaxPool2d run starting at layer i, run a few images at a time; else null. */
-    private final ConvReluPool[] chains;
+    /**
+     * byStart[i] / byEnd[i]: the chain of layers starting / ending at layer i, else null: Conv2d → ReLU → MaxPool2d
+     * run a few images at a time ({@link ConvReluPool}), Dense → activation with bias and activation in one pass
+     * ({@link DenseActivation}).
+     */
+    private final LayerChain[] byStart, byEnd;
 
     public Sequential(Layer... layers) { this(List.of(layers)); }
 
@@ -32,24 +36,34 @@ public final class Sequential implements Layer {
             }
         }
         this.firstWithParameters = first;
-        this.chains = new ConvReluPool[this.layers.size()];
-        for (int i = 0; i < chains.length; i++) {
-            chains[i] = ConvReluPool.at(this.layers, i);
-            if (chains[i] != null) i += 2;
+        this.byStart = new LayerChain[this.layers.size()];
+        this.byEnd = new LayerChain[this.layers.size()];
+        for (int i = 0; i < byStart.length; i++) {
+            LayerChain chain = ConvReluPool.at(this.layers, i);
+            if (chain == null) chain = DenseActivation.at(this.layers, i);
+            if (chain != null) {
+                byStart[i] = chain;
+                byEnd[chain.end()] = chain;
+                i = chain.end();
+            }
         }
     }
 
     public List<Layer> layers() { return layers; }
+
+    /** The chain of layers starting at layer i, or null (for tests). */
+    LayerChain chainAt(int i) { return byStart[i]; }
 
     @Override
     public Tensor forward(Tensor input, boolean training) {
         Tensor x = input;
         ForwardObserver o = observer;
         if (o == null) {
-            // Conv2d → ReLU → MaxPool2d runs go through ConvReluPool: the same bits, without the two largest
-            // tensors' trips to memory. An observer sees every layer's output, so it gets the layers one by one.
+            // Chains of layers (Conv2d → ReLU → MaxPool2d, Dense → activation) run as one: the same bits, with
+            // fewer trips through their largest tensors. An observer sees every layer's output, so it gets the
+            // layers one by one.
             for (int i = 0, n = layers.size(); i < n; i++) {
-                ConvReluPool chain = chains[i];
+                LayerChain chain = byStart[i];
                 if (chain != null) {
                     x = chain.forward(x);
                     i = chain.end();
@@ -59,7 +73,7 @@ public final class Sequential implements Layer {
             }
             return x;
         }
-        for (ConvReluPool chain : chains) if (chain != null) chain.invalidate();
+        for (LayerChain chain : byStart) if (chain != null) chain.invalidate();
         for (int i = 0, n = layers.size(); i < n; i++) {
             Layer l = layers.get(i);
             x = l.forward(x, training);
@@ -96,9 +110,9 @@ public final class Sequential implements Layer {
         int first = needInputGradient ? 0 : firstWithParameters;
         Tensor g = gradOutput;
         for (int i = layers.size() - 1; i >= first; ) {
-            ConvReluPool chain = i >= 2 ? chains[i - 2] : null;
+            LayerChain chain = byEnd[i];
             if (chain != null && chain.haveForward()) {
-                // the chain starts with a Conv2d, which has parameters: first is at most its start
+                // every chain starts with a layer that has parameters (Conv2d, Dense): first is at most its start
                 boolean last = chain.start() == first;
                 g = chain.backward(g, !last || needInputGradient);
                 if (last) return g;

@@ -23,6 +23,7 @@ class KernelArgsTest {
         Map<String, Consumer<Backend>> m = new LinkedHashMap<>();
         m.put("gemm", b -> b.gemm().gemm(false, false, 2, 2, 2, 1f, s3, 0, 2, s8, 0, 2, 0f, s8, 0, 2));
         m.put("addBias", b -> b.pointwise().addBias(2, 2, s8, 0, s3, 2));
+        m.put("addBiasActivation", b -> b.pointwise().addBiasActivation(Activation.RELU, 0f, 3, 3, s8, 0, s3, 0));
         m.put("columnSums", b -> b.pointwise().columnSums(3, 3, s8, 0, s8, 0));
         m.put("activationForward", b -> b.pointwise().activationForward(Activation.TANH, 0f, 4, s3, 0, s8, 0));
         m.put("activationBackward", b -> b.pointwise().activationBackward(Activation.SIGMOID, 0f, 4, s8, 0, s8, 0, s3, 0));

@@ -64,6 +64,16 @@ public final class ScalarPointwise extends Pointwise {
     }
 
     @Override
+    protected void runAddBiasActivation(Activation act, float alpha, int rows, int cols, float[] x, int xOff, float[] bias, int biasOff) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) {
+                int i = xOff + r * cols + j;
+                x[i] = activate(act, alpha, x[i] + bias[biasOff + j]);
+            }
+        }
+    }
+
+    @Override
     protected void runColumnSums(int rows, int cols, float[] dy, int dyOff, float[] db, int dbOff) {
         for (int j = 0; j < cols; j++) {
             float s = 0f;

@@ -87,6 +87,37 @@ class ElementwiseTest {
     }
 
     @Test
+    void addBiasActivationIsAddBiasThenTheActivationBitwise() {
+        // every activation, on the oracle and the vector backend (2 and 8 threads), against the same backend's addBias
+        // followed by its activationForward in place (the backends' activations themselves are compared elsewhere,
+        // within their tolerance), with NaN, ±Inf, -0 and zeros in x
+        SplittableRandom rng = new SplittableRandom(21);
+        int[][] shapes = {{1, 1}, {3, 17}, {7, 33}, {128, 10}, {65, 64}, {513, 300}};
+        for (Activation act : Activation.values()) {
+            float alpha = act == Activation.LEAKY_RELU ? 0.2f : 0f;
+            for (int[] s : shapes) {
+                int rows = s[0], cols = s[1];
+                float[] x = random(rng, rows * cols + 3, 3), bias = random(rng, cols + 2, 1);
+                x[3] = Float.NaN;
+                x[x.length - 1] = Float.NEGATIVE_INFINITY;
+                x[x.length / 2] = -0f;
+                x[4 % x.length] = 0f;
+                for (Backend be : new Backend[] {ORACLE, VB, VB8}) {
+                    float[] want = x.clone(), got = x.clone();
+                    be.pointwise().addBias(rows, cols, want, 3, bias, 2);
+                    be.pointwise().activationForward(act, alpha, rows * cols, want, 3, want, 3);
+                    be.pointwise().addBiasActivation(act, alpha, rows, cols, got, 3, bias, 2);
+                    for (int i = 0; i < want.length; i++) {
+                        if (Float.floatToIntBits(want[i]) != Float.floatToIntBits(got[i])) {
+                            fail(act + " " + rows + "x" + cols + " on " + be.name() + "/" + be.threads() + " [" + i + "]: " + want[i] + " vs " + got[i]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void biasActivationColumnAndChannelSums() {
         SplittableRandom rng = new SplittableRandom(2);
         int[][] shapes = {{1, 1}, {3, 17}, {7, 33}, {128, 10}, {5, 1}, {513, 300}, {2, 64}, {130, 97}, {9, 200}};

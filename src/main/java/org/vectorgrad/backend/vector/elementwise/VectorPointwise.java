@@ -26,6 +26,12 @@ public final class VectorPointwise extends Pointwise {
     }
 
     @Override
+    protected void runAddBiasActivation(Activation act, float alpha, int rows, int cols, float[] x, int xOff, float[] bias, int biasOff) {
+        if (split.inlineRows(rows, cols)) ActivationKernels.biasActivation(0, rows, cols, x, xOff, bias, biasOff, act, alpha);
+        else split.rows(rows, cols, (from, to) -> ActivationKernels.biasActivation(from, to, cols, x, xOff, bias, biasOff, act, alpha));
+    }
+
+    @Override
     protected void runColumnSums(int rows, int cols, float[] dy, int dyOff, float[] db, int dbOff) {
         ReductionKernels.columnSums(rows, cols, dy, dyOff, db, dbOff, 0, cols);
     }
