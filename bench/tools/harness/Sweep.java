@@ -20,7 +20,7 @@ public class Sweep {
                 vbs[i] = org.vectorgrad.backend.Backends.create("blas", th);
                 continue;
             }
-            if (cfgs[i].equals("table")) { // this machine's own table (VectorBackend.blockingFor), kcRowBlock included
+            if (cfgs[i].equals("table")) { // this machine's own table (VectorBackend.blockingFor), kcOnePass included
                 vbs[i] = VectorBackend.create(th, VectorBackend.blockingFor(bits));
                 continue;
             }

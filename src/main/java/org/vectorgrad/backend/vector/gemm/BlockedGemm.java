@@ -84,7 +84,7 @@ public final class BlockedGemm extends Gemm {
         this.blocking = blocking;
         this.kernel = MicroKernel.create(blocking.bits(), blocking.mr());
         this.fusedStore = kernel.fusedStore();
-        this.rowPanels = rowPanels && kernel.readsRowPanels() && blocking.kcRowBlock() <= MicroKernel.ROW_PANEL_STRIDE;
+        this.rowPanels = rowPanels && kernel.readsRowPanels() && blocking.kcOnePass() <= MicroKernel.ROW_PANEL_STRIDE;
         this.transposer = Transposer.create(blocking.bits());
         this.dispatcher = dispatcher;
         this.parallelMinWork = parallelMinWork;
@@ -231,9 +231,9 @@ public final class BlockedGemm extends Gemm {
             int nBlocks = mBlocks == 1 ? 1 : ceilDiv(n, blocking.nc());
             int ncEff = ceilDiv(ceilDiv(n, nBlocks), nr) * nr;
             nBlocks = ceilDiv(n, ncEff);
-            // A single row block has no B block to keep in cache: up to kcRowBlock in one pass (GemmBlocking).
-            // mBlocks is 1 exactly when m <= mc, at any thread count, so the bits do not depend on the threads.
-            kBlocks = mBlocks == 1 && k <= blocking.kcRowBlock() ? 1 : ceilDiv(k, blocking.kc());
+            // K up to kcOnePass in one pass (GemmBlocking.KC_ONE_PASS), deeper K in KC blocks: a function of k and
+            // the table alone, so the bits depend neither on the threads nor on M.
+            kBlocks = k <= blocking.kcOnePass() ? 1 : ceilDiv(k, blocking.kc());
             for (int jb = 0; jb < nBlocks; jb++) {
                 j0 = jb * ncEff;
                 cols = Math.min(ncEff, n - j0);

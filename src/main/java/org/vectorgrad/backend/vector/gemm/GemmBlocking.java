@@ -16,22 +16,22 @@ import org.vectorgrad.backend.CpuFeatures;
  * @param kc   depth of a packed panel
  * @param mc   rows of a packed A block (a multiple of mr)
  * @param nc   columns of a packed B block (a multiple of nr)
- * @param kcRowBlock deepest K that a product of a single row block (M ≤ MC) takes in one pass instead of KC-deep
+ * @param kcOnePass deepest K that a product takes in one pass instead of KC-deep
  *             blocks; at least kc ({@link #forCaches(int, long, long, long, boolean, boolean)})
  */
-public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc, int kcRowBlock) {
+public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc, int kcOnePass) {
 
     /** Cache sizes used when the machine does not say: the AVX-512 Xeon of PERFORMANCE.md's table (bytes). */
     public static final int DEFAULT_L1 = 48 << 10, DEFAULT_L2 = 2 << 20, DEFAULT_L3 = 32 << 20;
 
     public GemmBlocking {
         if (bits != 128 && bits != 256 && bits != 512) throw new IllegalArgumentException("vector bits must be 128, 256 or 512, got " + bits);
-        if (mr < 1 || nr != nrFor(bits, mr) || kc < 1 || mc < mr || mc % mr != 0 || nc < nr || nc % nr != 0 || kcRowBlock < kc) {
+        if (mr < 1 || nr != nrFor(bits, mr) || kc < 1 || mc < mr || mc % mr != 0 || nc < nr || nc % nr != 0 || kcOnePass < kc) {
             throw new IllegalArgumentException("inconsistent GEMM blocking " + this);
         }
     }
 
-    /** A table whose single-row-block products split K like every other product (kcRowBlock = kc). */
+    /** A table whose products split K by KC, however deep (kcOnePass = kc). */
     public GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc) {
         this(bits, mr, nr, kc, mc, nc, kc);
     }
@@ -67,17 +67,17 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc, int
     public static final int KC_WIDE = 512;
 
     /**
-     * Deepest K that the 512-bit 12 x 32 tile takes in one pass, on AMD, in a product of a single row block (M ≤ MC:
-     * the MLP's batch-128 products). Such a product packs each B micro-panel just before use and keeps no B block, so
-     * a deeper pass only means C loaded and stored once instead of twice, and one packing pass of each operand
-     * instead of two. On AMD Zen 5, K up to 1024 in one pass against two 512-deep ones: 1.03-1.06x at one thread on
-     * 128x512x784 NT, 128x256x784 NT, 512x512x1024 and 672x672x1024 NT, 1.01-1.02x on three more shapes, 0.99-1.04x
-     * at two threads (docs/decisions.md §2ac). The fourth pass measured a 1024-deep panel at 0.94x on 128x512x784 NT
-     * on the Intel Xeon, with the kernels and paths of the time; no Intel CPU has been measured since, so Intel and
-     * unknown CPUs keep KC. Products of several row blocks keep KC either way: at 1024³ a one-pass K gained less at
-     * two threads than at one (§2x).
+     * Deepest K that the 512-bit 12 x 32 tile takes in one pass, on AMD. A deeper pass means C loaded and stored
+     * once instead of twice, and one packing pass of each operand instead of two. On AMD Zen 5, K up to 1024 in one
+     * pass against two 512-deep ones, products of a single row block (M ≤ MC: the MLP's batch-128 products, which
+     * keep no B block): 1.03-1.06x at one thread on 128x512x784 NT, 128x256x784 NT, 512x512x1024 and 672x672x1024 NT,
+     * 1.01-1.02x on three more shapes, 0.99-1.04x at two threads (docs/decisions.md §2ac); products of several row
+     * blocks, since each thread packs its own op(B) (§2ae): 1.010-1.024x at one thread on 1024³ (NN, NT, TN),
+     * 2048x1024x1024, 1024x1024x768 and 700x2048x1000, 0.98-1.10x at two (§2ag). The fourth pass measured a
+     * 1024-deep panel at 0.94x on 128x512x784 NT on the Intel Xeon, with the kernels and paths of the time; no Intel
+     * CPU has been measured since, so Intel and unknown CPUs keep KC.
      */
-    public static final int KC_ROW_BLOCK = 1024;
+    public static final int KC_ONE_PASS = 1024;
 
     /**
      * The table for a vector width and per-core L1d, per-core L2 and shared L3 sizes in bytes.
@@ -99,7 +99,7 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc, int
      *       {@value #KC}-deep one, within 3/4 of L2); NC the packed B block (KC x NC) in a quarter of L3, capped at
      *       4096, and for the 512-bit tile in half of L2 (unless L3 streams as fast, the six-argument form). Only
      *       products of several row blocks use NC: one row block packs its B micro-panels one at a time.</li>
-     *   <li>kcRowBlock: KC unless the six-argument form gives the 512-bit tile {@value #KC_ROW_BLOCK}.</li>
+     *   <li>kcOnePass: KC unless the six-argument form gives the 512-bit tile {@value #KC_ONE_PASS}.</li>
      * </ul>
      */
     public static GemmBlocking forCaches(int bits, long l1, long l2, long l3) {
@@ -124,7 +124,7 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc, int
      * see {@link #streamingL3(CpuFeatures)}). The 512-bit tile then keeps the other widths' L3 bound on NC instead
      * of half of L2: a B block that only L3 holds costs it nothing there, while each extra column block packs op(A)
      * again (on AMD Zen 5, NC 4096 against 512: 1.01-1.03x at one thread, no change beyond the spread at two,
-     * docs/decisions.md §2y); and a product of a single row block takes K up to {@value #KC_ROW_BLOCK} in one pass.
+     * docs/decisions.md §2y); and a product takes K up to {@value #KC_ONE_PASS} in one pass.
      * On the Xeon the half-of-L2 bound measured 1.01-1.07x (§2q). NC never changes an element's operations, so both
      * give the same bits.
      */
@@ -152,9 +152,9 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc, int
         long ncCap = l3 / 4 / (kc * 4L);
         if (wide && !streamingL3) ncCap = Math.min(ncCap, l2 / 2 / (kc * 4L));
         int nc = clamp(roundDown((int) Math.min(Integer.MAX_VALUE, ncCap), nr), nr * 8, 4096);
-        // One pass over K up to KC_ROW_BLOCK for single-row-block products: measured on AMD only (see the constant)
-        int kcRowBlock = wide && streamingL3 ? Math.max(kc, KC_ROW_BLOCK) : kc;
-        return new GemmBlocking(bits, mr, nr, kc, mc, nc, kcRowBlock);
+        // One pass over K up to KC_ONE_PASS: measured on AMD only (see the constant)
+        int kcOnePass = wide && streamingL3 ? Math.max(kc, KC_ONE_PASS) : kc;
+        return new GemmBlocking(bits, mr, nr, kc, mc, nc, kcOnePass);
     }
 
     /**
@@ -169,16 +169,16 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc, int
 
     /**
      * The same width with another MR, KC, MC or NC (for measurements and tests); NR follows MR ({@link #nrFor}),
-     * mc and nc are rounded to mr/nr, and every product splits K by the new KC (kcRowBlock = kc).
+     * mc and nc are rounded to mr/nr, and every product splits K by the new KC (kcOnePass = kc).
      */
     public GemmBlocking with(int mr, int kc, int mc, int nc) {
         int nr = nrFor(bits, mr);
         return new GemmBlocking(bits, mr, nr, kc, Math.max(mr, roundDown(mc, mr)), Math.max(nr, roundDown(nc, nr)));
     }
 
-    /** The same table with another {@code kcRowBlock} (at least kc), for measurements and tests. */
-    public GemmBlocking withKcRowBlock(int kcRowBlock) {
-        return new GemmBlocking(bits, mr, nr, kc, mc, nc, kcRowBlock);
+    /** The same table with another {@code kcOnePass} (at least kc), for measurements and tests. */
+    public GemmBlocking withKcOnePass(int kcOnePass) {
+        return new GemmBlocking(bits, mr, nr, kc, mc, nc, kcOnePass);
     }
 
     private static int roundDown(int v, int unit) { return v / unit * unit; }

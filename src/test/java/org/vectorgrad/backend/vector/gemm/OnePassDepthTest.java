@@ -12,11 +12,11 @@ import org.vectorgrad.backend.scalar.ScalarGemm;
 import org.vectorgrad.parallel.Dispatcher;
 
 /**
- * {@link GemmBlocking#kcRowBlock()}: a product of a single row block (M ≤ MC) takes K up to kcRowBlock in one pass
- * (docs/decisions.md §2ac). Checked against the scalar oracle, and bitwise against a table whose KC is K itself (the
- * same FMAs in the same order), so a rule that were not applied, or applied to products of several row blocks, fails.
+ * {@link GemmBlocking#kcOnePass()}: a product takes K up to kcOnePass in one pass, with one row block or several
+ * (docs/decisions.md §2ac, §2ag). Checked against the scalar oracle, and bitwise against a table whose KC is K itself
+ * (the same FMAs in the same order), so a rule that were not applied, or applied to a deeper K, fails.
  */
-class RowBlockDepthTest {
+class OnePassDepthTest {
     private static float[] random(SplittableRandom rng, int n) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) x[i] = (float) (rng.nextDouble() * 4 - 2);
@@ -29,35 +29,35 @@ class RowBlockDepthTest {
             for (boolean polls : new boolean[] {false, true}) {
                 GemmBlocking amd = GemmBlocking.forCaches(512, caches[0], caches[1], caches[2], polls, true);
                 GemmBlocking intel = GemmBlocking.forCaches(512, caches[0], caches[1], caches[2], polls, false);
-                assertEquals(GemmBlocking.KC_ROW_BLOCK, amd.kcRowBlock(), amd.toString());
-                assertEquals(intel.kc(), intel.kcRowBlock(), intel.toString());
+                assertEquals(GemmBlocking.KC_ONE_PASS, amd.kcOnePass(), amd.toString());
+                assertEquals(intel.kc(), intel.kcOnePass(), intel.toString());
                 for (int bits : new int[] {128, 256}) {
                     GemmBlocking narrow = GemmBlocking.forCaches(bits, caches[0], caches[1], caches[2], polls, true);
-                    assertEquals(narrow.kc(), narrow.kcRowBlock(), narrow.toString());
+                    assertEquals(narrow.kc(), narrow.kcOnePass(), narrow.toString());
                 }
             }
         }
         // the row panels' stride must hold the deepest pass, or a one-pass row panel would overlap the next row
-        assertTrue(GemmBlocking.KC_ROW_BLOCK <= MicroKernel.ROW_PANEL_STRIDE);
+        assertTrue(GemmBlocking.KC_ONE_PASS <= MicroKernel.ROW_PANEL_STRIDE);
         GemmBlocking b = GemmBlocking.forBits(512);
-        assertEquals(b.kc(), b.kcRowBlock(), "the four-argument form is Intel's table");
-        assertEquals(b.kc(), b.withKcRowBlock(1024).with(b.mr(), b.kc(), b.mc(), b.nc()).kcRowBlock(), "with() resets it");
-        assertThrows(IllegalArgumentException.class, () -> b.withKcRowBlock(b.kc() - 1));
+        assertEquals(b.kc(), b.kcOnePass(), "the four-argument form is Intel's table");
+        assertEquals(b.kc(), b.withKcOnePass(1024).with(b.mr(), b.kc(), b.mc(), b.nc()).kcOnePass(), "with() resets it");
+        assertThrows(IllegalArgumentException.class, () -> b.withKcOnePass(b.kc() - 1));
     }
 
     @Test
-    void singleRowBlockProductsTakeKInOnePass() {
+    void productsTakeKInOnePassWithOneRowBlockOrSeveral() {
         SplittableRandom rng = new SplittableRandom(29);
-        int differed = 0, checked = 0;
+        int differed = 0, checked = 0, severalRowBlocks = 0;
         GemmBlocking six = GemmBlocking.forCaches(256, GemmBlocking.DEFAULT_L1, GemmBlocking.DEFAULT_L2, GemmBlocking.DEFAULT_L3, true);
         for (GemmBlocking real : new GemmBlocking[] {GemmBlocking.forBits(512), six}) {
             int mr = real.mr(), nr = real.nr();
             // KC 96 and MC 4 row panels, so that small products have several KC blocks and several row blocks
-            GemmBlocking base = real.with(mr, 96, 4 * mr, 4 * nr), deep = base.withKcRowBlock(400);
+            GemmBlocking base = real.with(mr, 96, 4 * mr, 4 * nr), deep = base.withKcOnePass(400);
             for (int[] s : new int[][] {{1, 5, 97}, {4 * mr, 2 * nr + 3, 400}, {2 * mr + 5, nr, 250}, {3, 1, 193},
                     {4 * mr + 1, nr + 1, 300}, {9 * mr, 3, 200}, {2 * mr, 2 * nr, 401}}) {
                 int m = s[0], n = s[1], k = s[2];
-                boolean oneBlock = m <= base.mc(), onePass = oneBlock && k <= deep.kcRowBlock();
+                boolean onePass = k <= deep.kcOnePass();
                 // the table the rule amounts to: KC = K where it applies, else the base table
                 GemmBlocking same = onePass ? base.with(mr, k, base.mc(), base.nc()) : base;
                 for (boolean ta : new boolean[] {false, true}) {
@@ -83,6 +83,7 @@ class RowBlockDepthTest {
                             if (one == null) one = got;
                             else assertArrayEquals(one, got, what + ": the same bits at 1 and 2 threads");
                             if (onePass && !Arrays.equals(split, got)) differed++;
+                            if (onePass && m > base.mc()) severalRowBlocks++;
                             if (!onePass) assertArrayEquals(split, got, what + ": the rule must not apply here");
                             checked++;
                         }
@@ -91,6 +92,7 @@ class RowBlockDepthTest {
             }
         }
         assertEquals(2 * 7 * 4 * 2, checked);
+        assertTrue(severalRowBlocks > 10, "one-pass products of several row blocks: " + severalRowBlocks);
         // one pass rounds differently from KC-deep blocks on random data: the comparison above can tell them apart
         assertTrue(differed > 10, "one-pass products that differ from the split ones: " + differed);
     }
