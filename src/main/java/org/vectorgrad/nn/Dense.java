@@ -67,6 +67,9 @@ public final class Dense extends AbstractLayer {
             throw new IllegalArgumentException(describe() + ": the output [" + n + ", " + out + "] of input " + x.shapeString() + " = "
                     + (long) n * out + " floats exceeds the " + ConvGeometry.MAX_ELEMENTS + " elements an int-indexed Java array holds");
         }
+        // a layer used twice in a row (weights tied in a Sequential) gets its own last output as input: the product
+        // must not write over the operand it reads
+        if (output != null && output.data() == input.data()) output = null;
         output = reuseMatrix(output, n, out);
         Tensor w = weight.value();
         be.gemm().gemm(false, true, n, out, in, 1f, input.data(), input.offset(), in, w.data(), w.offset(), in,
