@@ -89,6 +89,8 @@ public final class Conv2d extends AbstractLayer {
     @Override
     public Tensor forward(Tensor x, boolean training) {
         ConvGeometry g = prepareForward(x);
+        // a layer used twice in a row (weights tied) gets its own last output as input: do not write over it
+        if (output != null && output.data() == input.data()) output = null;
         output = reuse(output, g.batch(), outChannels, g.outH(), g.outW());
         forwardImages(g, 0, output.data(), output.offset());
         return output;

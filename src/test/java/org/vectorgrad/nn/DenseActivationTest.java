@@ -120,28 +120,6 @@ class DenseActivationTest {
     }
 
     @Test
-    void aDenseLayerUsedTwiceInARowDoesNotWriteOverItsOwnInput() {
-        // weights tied by using one Dense twice: its second product reads the output buffer of its first (the fused
-        // pair's output, or the Dense's own when nothing follows it)
-        try (Backend be = Backends.create("vector", 1)) {
-            Dense d = new Dense(100, 100, 3); // several column panels: each rereads op(A) after others wrote C
-            Sequential fused = new Sequential(d, new ReLU(), d, new Tanh()).on(be);
-            Sequential plain = new Sequential(d, d).on(be);
-            Tensor x = Tensor.zeros(5, 100);
-            SplittableRandom r = new SplittableRandom(4);
-            for (int i = 0; i < x.size(); i++) x.data()[i] = (float) r.nextGaussian();
-            Tensor want = x;
-            Layer relu = new ReLU(), tanh = new Tanh();
-            relu.bind(be);
-            tanh.bind(be);
-            for (Layer l : List.of(d, relu, d, tanh)) want = l.forward(want, false).copy();
-            assertBits(want.data(), fused.forward(x, false).data(), "Dense, ReLU, the same Dense, Tanh");
-            Tensor twice = d.forward(d.forward(x, false).copy(), false).copy();
-            assertBits(twice.data(), plain.forward(x, false).data(), "the same Dense twice");
-        }
-    }
-
-    @Test
     void backwardBeforeForwardAndWrongGradientShapesAreRefusedByName() {
         try (Backend be = Backends.create("vector", 1)) {
             Sequential m = new Sequential(new Dense(4, 3, 1), new ReLU()).on(be);
