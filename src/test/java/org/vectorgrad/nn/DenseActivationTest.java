@@ -1,11 +1,9 @@
 package org.vectorgrad.nn;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +11,6 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.vectorgrad.Prerequisites;
-import org.vectorgrad.backend.Availability;
 import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.Backends;
 import org.vectorgrad.tensor.Tensor;
@@ -30,14 +26,7 @@ class DenseActivationTest {
 
     @BeforeAll
     static void setUp() {
-        BACKENDS.add(Backends.create("scalar", 1));
-        for (int threads : new int[] {1, 2, 3}) {
-            BACKENDS.add(Backends.create("vector", threads));
-            BACKENDS.add(Backends.create("auto", threads));
-            Availability blas = Backends.factories().get("blas").availability();
-            if (blas.available()) BACKENDS.add(Backends.create("blas", threads));
-            else if (Prerequisites.strict()) fail("prerequisite missing (vectorgrad.test.strict=true): OpenBLAS: " + blas.reason());
-        }
+        BACKENDS.addAll(FusedRuns.everyBackend());
     }
 
     @AfterAll
@@ -82,8 +71,6 @@ class DenseActivationTest {
     }
 
     private static void compare(Backend be, int batch, boolean specials, String what) {
-        Sequential fused = model(11).on(be), layered = model(11).on(be);
-        layered.observe((s, i, l, y, training) -> { });
         Tensor x = Tensor.zeros(batch, 3, 15);
         SplittableRandom r = new SplittableRandom(batch);
         float[] d = x.data();
@@ -93,30 +80,7 @@ class DenseActivationTest {
             d[d.length / 2] = Float.NaN;
             d[d.length - 1] = Float.POSITIVE_INFINITY;
         }
-        for (int step = 0; step < 2; step++) { // twice: the second call reuses every buffer
-            Tensor yf = fused.forward(x, true), yl = layered.forward(x, true);
-            assertBits(yl.data(), yf.data(), what + ": output");
-            Tensor gy = Tensor.zeros(yf.shape());
-            for (int i = 0; i < gy.size(); i++) gy.data()[i] = (float) r.nextGaussian();
-            boolean needInput = step == 0;
-            Tensor dxf = fused.backward(gy, needInput), dxl = layered.backward(gy, needInput);
-            if (needInput) assertBits(dxl.data(), dxf.data(), what + ": input gradient");
-            else {
-                assertNull(dxf, what);
-                assertNull(dxl, what);
-            }
-            List<Parameter> pf = fused.parameters(), pl = layered.parameters();
-            for (int i = 0; i < pf.size(); i++) assertBits(pl.get(i).grad().data(), pf.get(i).grad().data(), what + ": gradient of parameter " + i);
-        }
-    }
-
-    private static void assertBits(float[] want, float[] got, String what) {
-        assertEquals(want.length, got.length, what);
-        for (int i = 0; i < want.length; i++) {
-            if (Float.floatToIntBits(want[i]) != Float.floatToIntBits(got[i])) {
-                fail(what + "[" + i + "]: layer by layer " + want[i] + ", fused " + got[i]);
-            }
-        }
+        FusedRuns.assertSameBits(model(11).on(be), model(11).on(be), x, r, what);
     }
 
     @Test

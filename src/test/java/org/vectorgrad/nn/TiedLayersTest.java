@@ -1,7 +1,5 @@
 package org.vectorgrad.nn;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.List;
 import java.util.SplittableRandom;
@@ -36,9 +34,9 @@ class TiedLayersTest {
                 Tensor x = random(new SplittableRandom(4), 5, 100);
                 Tensor want = x;
                 for (Layer l : List.of(d, relu, d, tanh)) want = l.forward(want, false).copy();
-                assertBits(want.data(), fused.forward(x, false).data(), name + ": Dense, ReLU, the same Dense, Tanh");
+                FusedRuns.assertBits(want.data(), fused.forward(x, false).data(), name + ": Dense, ReLU, the same Dense, Tanh");
                 Tensor twice = d.forward(d.forward(x, false).copy(), false).copy();
-                assertBits(twice.data(), plain.forward(x, false).data(), name + ": the same Dense twice");
+                FusedRuns.assertBits(twice.data(), plain.forward(x, false).data(), name + ": the same Dense twice");
             }
         }
     }
@@ -51,15 +49,8 @@ class TiedLayersTest {
                 Sequential twice = new Sequential(c, c).on(be);
                 Tensor x = random(new SplittableRandom(6), 3, 4, 9, 9);
                 Tensor want = c.forward(c.forward(x, false).copy(), false).copy();
-                assertBits(want.data(), twice.forward(x, false).data(), name + ": the same Conv2d twice");
+                FusedRuns.assertBits(want.data(), twice.forward(x, false).data(), name + ": the same Conv2d twice");
             }
-        }
-    }
-
-    private static void assertBits(float[] want, float[] got, String what) {
-        assertEquals(want.length, got.length, what);
-        for (int i = 0; i < want.length; i++) {
-            if (Float.floatToIntBits(want[i]) != Float.floatToIntBits(got[i])) fail(what + "[" + i + "]: " + want[i] + " vs " + got[i]);
         }
     }
 }
