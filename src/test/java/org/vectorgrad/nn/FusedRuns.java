@@ -35,6 +35,19 @@ final class FusedRuns {
     }
 
     /**
+     * {@code m} with every parameter's values drawn from N(0, 0.3²) by {@code seed}: biases start at 0, and a chain
+     * that left one out would give the layers' bits at initialization.
+     */
+    static Sequential randomized(Sequential m, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        for (Parameter p : m.parameters()) {
+            float[] v = p.value().data();
+            for (int i = p.value().offset(), end = i + p.size(); i < end; i++) v[i] = (float) (0.3 * r.nextGaussian());
+        }
+        return m;
+    }
+
+    /**
      * Two training steps' forward and backward (the second reuses every buffer; the first asks for the input
      * gradient, the second not) of {@code fused} and of {@code layered}, two copies of one model: outputs, input
      * gradients and every parameter gradient must have the same bits. {@code layered} gets an observer here.
