@@ -601,24 +601,39 @@ def gen_unpacked(bits, rows, vmax):
     w("    /**")
     w("     * The cut last vector of a tile call: {@code rows} accumulators from {@code edge} (one vector a row) stored")
     w("     * to their first {@code lastLanes} columns at {@code c[ci + r·ldc]} by the tiles' formula, alpha·acc, with")
-    w("     * masked stores (which may end past C's array end). Small and without vector arguments, so C1 never")
-    w("     * inlines it into a tile and C2 compiles it alike inlined or not (decisions §2aa).")
+    w("     * masked stores; a row whose whole vector would pass C's array end is stored lane by lane with the same")
+    w("     * scalar operations instead (a masked store past the end takes the Vector API's per-lane fallback, and C2's")
+    w("     * guess that it would not be taken cost a recompilation, decisions §2ah). Small and without vector arguments,")
+    w("     * so C1 never inlines it into a tile and C2 compiles it alike inlined or not (decisions §2aa).")
     w("     */")
     w("    private static void edge(float[] edge, float[] c, int ci, int ldc, int rows, int lastLanes, float alpha) {")
     w("        VectorMask<Float> m = S.indexInRange(0, lastLanes);")
     w("        for (int r = 0; r < rows; r++) {")
-    w("            FloatVector acc = FloatVector.fromArray(S, edge, r * L);")
-    w("            (alpha == 1f ? acc : acc.mul(FloatVector.broadcast(S, alpha))).intoArray(c, ci + r * ldc, m);")
+    w("            int at = ci + r * ldc;")
+    w("            if (at <= c.length - L) {")
+    w("                FloatVector acc = FloatVector.fromArray(S, edge, r * L);")
+    w("                (alpha == 1f ? acc : acc.mul(FloatVector.broadcast(S, alpha))).intoArray(c, at, m);")
+    w("            } else {")
+    w("                for (int j = 0; j < lastLanes; j++) c[at + j] = alpha == 1f ? edge[r * L + j] : edge[r * L + j] * alpha;")
+    w("            }")
     w("        }")
     w("    }")
     w("")
     w("    /** {@link #edge} with beta: {@code fma(acc, alpha, beta·C)}, or {@code acc + C} when both are 1 (the same value). */")
     w("    private static void edge(float[] edge, float[] c, int ci, int ldc, int rows, int lastLanes, float alpha, float beta) {")
     w("        VectorMask<Float> m = S.indexInRange(0, lastLanes);")
+    w("        boolean ones = alpha == 1f && beta == 1f;")
     w("        for (int r = 0; r < rows; r++) {")
-    w("            FloatVector acc = FloatVector.fromArray(S, edge, r * L), cv = FloatVector.fromArray(S, c, ci + r * ldc, m);")
-    w("            (alpha == 1f && beta == 1f ? acc.add(cv) : acc.fma(FloatVector.broadcast(S, alpha), cv.mul(FloatVector.broadcast(S, beta))))")
-    w("                    .intoArray(c, ci + r * ldc, m);")
+    w("            int at = ci + r * ldc;")
+    w("            if (at <= c.length - L) {")
+    w("                FloatVector acc = FloatVector.fromArray(S, edge, r * L), cv = FloatVector.fromArray(S, c, at, m);")
+    w("                (ones ? acc.add(cv) : acc.fma(FloatVector.broadcast(S, alpha), cv.mul(FloatVector.broadcast(S, beta)))).intoArray(c, at, m);")
+    w("            } else {")
+    w("                for (int j = 0; j < lastLanes; j++) {")
+    w("                    float acc = edge[r * L + j];")
+    w("                    c[at + j] = ones ? acc + c[at + j] : Math.fma(acc, alpha, c[at + j] * beta);")
+    w("                }")
+    w("            }")
     w("        }")
     w("    }")
     tileRows = rows
@@ -648,13 +663,17 @@ def gen_unpacked(bits, rows, vmax):
             sig = "int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb" + (", float[] bTail, int tail" if masked else "") + ", float alpha" + (", float beta" if withBeta else "") + ", float[] c, int cOff, int ldc"
             w(f"        private static void tile({sig}{', int lastLanes, float[] edge' if masked else ''}) {{")
             w("            // every row panel of this column panel in one call: the call costs less than the panels it covers")
+            # Whole row panels only (allRows a multiple of the tile's rows; SmallGemm computes a short last panel in
+            # scratch): with a store under `if (r < rows)` in this loop, C2's profiled loop predication hoisted that
+            # store's range check above the guard (the guard was true in all but the last panel), the check failed
+            # on the last panel of a C ending there, and the trap sent the tile back to the interpreter for 1-2 s
+            # in a fresh JVM while C2 compiled it again (docs/decisions.md §2ah).
+            for r in range(1, rows):
+                w(f"            int o{r} = {r} * lda;")
             w(f"            for (int i0 = 0; i0 < allRows; i0 += {rows}) {{")
-            w(f"                int rows = Math.min({rows}, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;")
+            w(f"                int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;")
             for r in range(rows):
                 w("                FloatVector " + ", ".join(f"c{r}_{x} = FloatVector.zero(S)" for x in range(v)) + ";")
-            w("                // rows past the last valid one repeat it (their results are not stored): no row-count variants")
-            for r in range(1, rows):
-                w(f"                int o{r} = Math.min({r}, rows - 1) * lda;")
             def kloop(start, end, arr="b", j0="bOff + (p - ai) * ldb", step="ldb"):
                 w(f"                for (int p = {start}, j = {j0}; p < {end}; p++, j += {step}) {{")
                 for x in range(v):
@@ -683,21 +702,19 @@ def gen_unpacked(bits, rows, vmax):
                 kloop("ai", "ai + kc")
             def stores(one, ind):
                 for r in range(rows):
-                    w(f"{ind}if ({r} < rows) {{" if r else f"{ind}{{")
                     for x in range(v):
                         if masked and x == v - 1:
-                            w(f"{ind}    c{r}_{x}.intoArray(edge, (i0 + {r}) * L);")
+                            w(f"{ind}c{r}_{x}.intoArray(edge, (i0 + {r}) * L);")
                             continue
                         off = f"ci + {r} * ldc + {x} * L"
                         if withBeta and one:
-                            w(f"{ind}    c{r}_{x}.add(FloatVector.fromArray(S, c, {off})).intoArray(c, {off});")
+                            w(f"{ind}c{r}_{x}.add(FloatVector.fromArray(S, c, {off})).intoArray(c, {off});")
                         elif withBeta:
-                            w(f"{ind}    c{r}_{x}.fma(va, FloatVector.fromArray(S, c, {off}).mul(vb)).intoArray(c, {off});")
+                            w(f"{ind}c{r}_{x}.fma(va, FloatVector.fromArray(S, c, {off}).mul(vb)).intoArray(c, {off});")
                         elif one:
-                            w(f"{ind}    c{r}_{x}.intoArray(c, {off});")
+                            w(f"{ind}c{r}_{x}.intoArray(c, {off});")
                         else:
-                            w(f"{ind}    c{r}_{x}.mul(va).intoArray(c, {off});")
-                    w(f"{ind}}}")
+                            w(f"{ind}c{r}_{x}.mul(va).intoArray(c, {off});")
 
             # alpha (and beta) 1, the common case, without the multiplies: x·1 is x exactly and fma(acc, 1, C·1) is
             # acc + C rounded once, so the same bits; with K = 32 the 18 multiplies of a 6 x 3 tile's stores were

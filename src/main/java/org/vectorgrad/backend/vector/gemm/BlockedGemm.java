@@ -113,9 +113,9 @@ public final class BlockedGemm extends Gemm {
             int needA = SmallGemm.bufferSizeA(transA, m, k), needB = small.bufferSizeB(transB, n, k);
             if (w.smallA.length < needA) w.smallA = new float[needA];
             if (w.smallB.length < needB) w.smallB = new float[needB];
-            int needEdge = small.edgeSize(m, n, k);
-            if (w.smallEdge.length < needEdge) w.smallEdge = new float[needEdge];
-            small.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, w.smallA, w.smallB, w.smallEdge);
+            int needScratch = small.scratchSize(m, n, k);
+            if (w.smallScratch.length < needScratch) w.smallScratch = new float[needScratch];
+            small.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, w.smallA, w.smallB, w.smallScratch);
             return;
         }
         workspaces.get().call.run(parallel, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
@@ -170,8 +170,8 @@ public final class BlockedGemm extends Gemm {
         float[] ownB = new float[0];
         /** op(A) and op(B) in row order for the unpacked path ({@link SmallGemm}) when transposed. */
         float[] smallA = new float[0], smallB = new float[0];
-        /** The unpacked tiles' scratch for the last, cut vector of each row ({@link SmallGemm#edgeSize}). */
-        float[] smallEdge = new float[0];
+        /** The unpacked path's scratch: the cut last vector of each row and a short last row panel ({@link SmallGemm#scratchSize}). */
+        float[] smallScratch = new float[0];
         final float[] tile = new float[blocking.mr() * blocking.nr()];
         long aStage = -1;
         int aBlock = -1;

@@ -8,8 +8,8 @@ package org.vectorgrad.backend.vector.gemm;
  * transposed operand is first copied into row order (register transposes, {@link Transposer}): op(A) when A is
  * transposed, op(B) when B is (its rows padded to whole vectors). The last column panel loads its last vector whole
  * and masks only its stores; the last rows whose loads would pass the end of {@code b} are read from a zero-padded
- * copy (a masked load in the k loop cost 1.2x on 64x196x32, docs/decisions.md §2u). A short last row panel
- * repeats its last row, so no column or row is scalar.
+ * copy (a masked load in the k loop cost 1.2x on 64x196x32, docs/decisions.md §2u). A short last row panel is
+ * computed as a whole one from copies of its rows in a scratch (§2ah), so no column or row is scalar.
  *
  * <p>Same bits as {@link BlockedGemm}: it is only used when {@code k} fits one KC block, where the blocked path also
  * computes each element as one FMA chain over p ascending from zero and then stores {@code alpha·acc} (beta 0, C not
@@ -38,18 +38,51 @@ final class SmallGemm {
         return k <= kc && (long) k * n <= maxB;
     }
 
-    /** Floats of the per-thread {@code edge} scratch that {@link #gemm} needs: a vector per row of a row block. */
-    int edgeSize(int m, int n, int k) {
-        return Math.min(m, blockRows(n, k)) * kernel.lanes;
+    /**
+     * Floats of the per-thread {@code scratch} that {@link #gemm} needs: a vector per row of a row block for the cut
+     * last vector ({@link UnpackedKernel#panel}'s {@code edge}), then, when m may leave a short last row panel, that
+     * panel's rows of op(A) and of C (see {@link #gemm}).
+     */
+    int scratchSize(int m, int n, int k) {
+        int rest = m % rowUnit(n) == 0 ? 0 : Math.max(kernel.rows, kernel.rowsOneVector) * (k + paddedColumns(n));
+        return edgeFloats(m, n, k) + rest;
+    }
+
+    /** The edge part of the scratch: a vector per row of a row block, whole row units. */
+    private int edgeFloats(int m, int n, int k) {
+        int unit = rowUnit(n), rows = Math.min(m, blockRows(n, k));
+        return (rows + unit - 1) / unit * unit * kernel.lanes;
+    }
+
+    /** Rows of the tile for a column panel of {@code vectors} vectors. */
+    private int tileRows(int vectors) {
+        return vectors == 1 ? kernel.rowsOneVector : kernel.rows;
     }
 
     /**
-     * Rows of op(A) per tile call: a block of at most {@link #A_BLOCK} floats, whole panels (of the one-vector tile's
-     * rows when N is at most a vector: that is the only panel then), at least one.
+     * Rows that every column panel's tile divides: the tiles' rows, the one-vector tile's when N is at most a vector,
+     * and both's least common multiple when the balanced panels mix one-vector panels with wider ones (three vectors
+     * with at most two a panel are 1 + 2).
      */
+    private int rowUnit(int n) {
+        int vectors = (n + kernel.lanes - 1) / kernel.lanes, panels = (vectors + kernel.maxVectors - 1) / kernel.maxVectors;
+        boolean one = vectors < 2 * panels, wider = vectors > panels; // the balanced panels have floor or ceil of vectors / panels
+        if (!one) return kernel.rows;
+        if (!wider) return kernel.rowsOneVector;
+        int x = kernel.rows, y = kernel.rowsOneVector;
+        while (y != 0) { int t = x % y; x = y; y = t; }
+        return kernel.rows / x * kernel.rowsOneVector;
+    }
+
+    /** n rounded up to whole vectors. */
+    private int paddedColumns(int n) {
+        return (n + kernel.lanes - 1) / kernel.lanes * kernel.lanes;
+    }
+
+    /** Rows of op(A) per row block: at most {@link #A_BLOCK} floats, whole row units ({@link #rowUnit}), at least one. */
     private int blockRows(int n, int k) {
-        int panelRows = n <= kernel.lanes ? kernel.rowsOneVector : kernel.rows;
-        return Math.max(panelRows, A_BLOCK / k / panelRows * panelRows);
+        int unit = rowUnit(n);
+        return Math.max(unit, A_BLOCK / k / unit * unit);
     }
 
     /** Floats of the copy buffer for op(A) that {@link #gemm} needs (0 unless A is transposed). */
@@ -71,7 +104,7 @@ final class SmallGemm {
     }
 
     void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
-              float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc, float[] bufA, float[] bufB, float[] edge) {
+              float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc, float[] bufA, float[] bufB, float[] scratch) {
         float[] aa = a, bb = b;
         int ao = aOff, la = lda, bo = bOff, lb = ldb;
         if (transA) {
@@ -106,7 +139,8 @@ final class SmallGemm {
         }
         // Row blocks of op(A) within A_BLOCK floats, each swept by every column panel: a call covers all the row
         // panels of its block (the call costs less than the panels it covers), the block stays in L1 across the
-        // column panels and op(B)'s panel stays in L1 across the block's row panels.
+        // column panels and op(B)'s panel stays in L1 across the block's row panels. The tiles take whole row panels
+        // only (UnpackedKernel.panel): a short last one is computed by restPanel.
         int blockRows = blockRows(n, k);
         for (int i0 = 0; i0 < m; i0 += blockRows) {
             int rows = Math.min(blockRows, m - i0);
@@ -115,10 +149,38 @@ final class SmallGemm {
                 // FMA chains to hide the FMA latency); the last one masks its last vector when n is not whole vectors
                 int v0 = (int) ((long) vectors * q / panels), v1 = (int) ((long) vectors * (q + 1) / panels);
                 boolean last = q == panels - 1;
-                kernel.panel(v1 - v0, last ? lastLanes : lanes, k, aa, ao + i0 * la, la, rows, bb, bo + v0 * lanes, lb,
-                        bufB, last ? tail : 0, alpha, beta, c, cOff + i0 * ldc + v0 * lanes, ldc, edge);
+                int whole = rows - rows % tileRows(v1 - v0);
+                if (whole > 0) {
+                    kernel.panel(v1 - v0, last ? lastLanes : lanes, k, aa, ao + i0 * la, la, whole, bb, bo + v0 * lanes, lb,
+                            bufB, last ? tail : 0, alpha, beta, c, cOff + i0 * ldc + v0 * lanes, ldc, scratch);
+                }
+                if (whole < rows) {
+                    restPanel(v0, v1, last ? lastLanes : lanes, n, k, aa, ao + (i0 + whole) * la, la, rows - whole, bb, bo, lb,
+                            bufB, last ? tail : 0, alpha, beta, c, cOff + (i0 + whole) * ldc, ldc, scratch, edgeFloats(m, n, k));
+                }
             }
         }
+    }
+
+    /**
+     * Columns [v0·lanes, v1·lanes) (up to n) of the last {@code rest} rows, fewer than the tile's, as one whole panel
+     * from copies in the scratch at {@code restOff}: op(A)'s rows (zero rows below them, whose results are dropped),
+     * and C's rows when beta reads them, the results copied back. Each element is the same FMA chain and store
+     * formula as in a whole panel, so the same bits. A copy of at most a tile's rows: op(A)'s are k floats each.
+     */
+    private void restPanel(int v0, int v1, int lastLanes, int n, int k, float[] a, int aOff, int lda, int rest, float[] b, int bOff,
+                           int ldb, float[] bTail, int tail, float alpha, float beta, float[] c, int cOff, int ldc, float[] scratch,
+                           int restOff) {
+        int lanes = kernel.lanes, t = tileRows(v1 - v0), padded = paddedColumns(n);
+        int aRest = restOff, cRest = restOff + t * k, from = v0 * lanes, cols = Math.min(n, v1 * lanes) - from;
+        for (int r = 0; r < rest; r++) System.arraycopy(a, aOff + r * lda, scratch, aRest + r * k, k);
+        java.util.Arrays.fill(scratch, aRest + rest * k, aRest + t * k, 0f);
+        if (beta != 0f) {
+            for (int r = 0; r < rest; r++) System.arraycopy(c, cOff + r * ldc + from, scratch, cRest + r * padded + from, cols);
+        }
+        kernel.panel(v1 - v0, lastLanes, k, scratch, aRest, k, t, b, bOff + from, ldb, bTail, tail, alpha, beta,
+                scratch, cRest + from, padded, scratch);
+        for (int r = 0; r < rest; r++) System.arraycopy(scratch, cRest + r * padded + from, c, cOff + r * ldc + from, cols);
     }
 
     /**

@@ -22,24 +22,39 @@ final class Unpacked512 extends UnpackedKernel {
     /**
      * The cut last vector of a tile call: {@code rows} accumulators from {@code edge} (one vector a row) stored
      * to their first {@code lastLanes} columns at {@code c[ci + r·ldc]} by the tiles' formula, alpha·acc, with
-     * masked stores (which may end past C's array end). Small and without vector arguments, so C1 never
-     * inlines it into a tile and C2 compiles it alike inlined or not (decisions §2aa).
+     * masked stores; a row whose whole vector would pass C's array end is stored lane by lane with the same
+     * scalar operations instead (a masked store past the end takes the Vector API's per-lane fallback, and C2's
+     * guess that it would not be taken cost a recompilation, decisions §2ah). Small and without vector arguments,
+     * so C1 never inlines it into a tile and C2 compiles it alike inlined or not (decisions §2aa).
      */
     private static void edge(float[] edge, float[] c, int ci, int ldc, int rows, int lastLanes, float alpha) {
         VectorMask<Float> m = S.indexInRange(0, lastLanes);
         for (int r = 0; r < rows; r++) {
-            FloatVector acc = FloatVector.fromArray(S, edge, r * L);
-            (alpha == 1f ? acc : acc.mul(FloatVector.broadcast(S, alpha))).intoArray(c, ci + r * ldc, m);
+            int at = ci + r * ldc;
+            if (at <= c.length - L) {
+                FloatVector acc = FloatVector.fromArray(S, edge, r * L);
+                (alpha == 1f ? acc : acc.mul(FloatVector.broadcast(S, alpha))).intoArray(c, at, m);
+            } else {
+                for (int j = 0; j < lastLanes; j++) c[at + j] = alpha == 1f ? edge[r * L + j] : edge[r * L + j] * alpha;
+            }
         }
     }
 
     /** {@link #edge} with beta: {@code fma(acc, alpha, beta·C)}, or {@code acc + C} when both are 1 (the same value). */
     private static void edge(float[] edge, float[] c, int ci, int ldc, int rows, int lastLanes, float alpha, float beta) {
         VectorMask<Float> m = S.indexInRange(0, lastLanes);
+        boolean ones = alpha == 1f && beta == 1f;
         for (int r = 0; r < rows; r++) {
-            FloatVector acc = FloatVector.fromArray(S, edge, r * L), cv = FloatVector.fromArray(S, c, ci + r * ldc, m);
-            (alpha == 1f && beta == 1f ? acc.add(cv) : acc.fma(FloatVector.broadcast(S, alpha), cv.mul(FloatVector.broadcast(S, beta))))
-                    .intoArray(c, ci + r * ldc, m);
+            int at = ci + r * ldc;
+            if (at <= c.length - L) {
+                FloatVector acc = FloatVector.fromArray(S, edge, r * L), cv = FloatVector.fromArray(S, c, at, m);
+                (ones ? acc.add(cv) : acc.fma(FloatVector.broadcast(S, alpha), cv.mul(FloatVector.broadcast(S, beta)))).intoArray(c, at, m);
+            } else {
+                for (int j = 0; j < lastLanes; j++) {
+                    float acc = edge[r * L + j];
+                    c[at + j] = ones ? acc + c[at + j] : Math.fma(acc, alpha, c[at + j] * beta);
+                }
+            }
         }
     }
 
@@ -56,8 +71,15 @@ final class Unpacked512 extends UnpackedKernel {
         // (docs/decisions.md §2a).
         private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float[] c, int cOff, int ldc) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
+            int o1 = 1 * lda;
+            int o2 = 2 * lda;
+            int o3 = 3 * lda;
+            int o4 = 4 * lda;
+            int o5 = 5 * lda;
+            int o6 = 6 * lda;
+            int o7 = 7 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 8) {
-                int rows = Math.min(8, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
+                int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
                 FloatVector c0_0 = FloatVector.zero(S);
                 FloatVector c1_0 = FloatVector.zero(S);
                 FloatVector c2_0 = FloatVector.zero(S);
@@ -66,14 +88,6 @@ final class Unpacked512 extends UnpackedKernel {
                 FloatVector c5_0 = FloatVector.zero(S);
                 FloatVector c6_0 = FloatVector.zero(S);
                 FloatVector c7_0 = FloatVector.zero(S);
-                // rows past the last valid one repeat it (their results are not stored): no row-count variants
-                int o1 = Math.min(1, rows - 1) * lda;
-                int o2 = Math.min(2, rows - 1) * lda;
-                int o3 = Math.min(3, rows - 1) * lda;
-                int o4 = Math.min(4, rows - 1) * lda;
-                int o5 = Math.min(5, rows - 1) * lda;
-                int o6 = Math.min(6, rows - 1) * lda;
-                int o7 = Math.min(7, rows - 1) * lda;
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector a0 = FloatVector.broadcast(S, a[p]);
@@ -94,56 +108,24 @@ final class Unpacked512 extends UnpackedKernel {
                     c7_0 = a7.fma(b0, c7_0);
                 }
                 if (alpha == 1f) {
-                    {
-                        c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
-                    }
-                    if (1 < rows) {
-                        c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
-                    }
-                    if (2 < rows) {
-                        c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
-                    }
-                    if (3 < rows) {
-                        c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
-                    }
-                    if (4 < rows) {
-                        c4_0.intoArray(c, ci + 4 * ldc + 0 * L);
-                    }
-                    if (5 < rows) {
-                        c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
-                    }
-                    if (6 < rows) {
-                        c6_0.intoArray(c, ci + 6 * ldc + 0 * L);
-                    }
-                    if (7 < rows) {
-                        c7_0.intoArray(c, ci + 7 * ldc + 0 * L);
-                    }
+                    c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
+                    c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
+                    c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
+                    c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
+                    c4_0.intoArray(c, ci + 4 * ldc + 0 * L);
+                    c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
+                    c6_0.intoArray(c, ci + 6 * ldc + 0 * L);
+                    c7_0.intoArray(c, ci + 7 * ldc + 0 * L);
                 } else {
                     FloatVector va = FloatVector.broadcast(S, alpha);
-                    {
-                        c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
-                    }
-                    if (1 < rows) {
-                        c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
-                    }
-                    if (2 < rows) {
-                        c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
-                    }
-                    if (3 < rows) {
-                        c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
-                    }
-                    if (4 < rows) {
-                        c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
-                    }
-                    if (5 < rows) {
-                        c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
-                    }
-                    if (6 < rows) {
-                        c6_0.mul(va).intoArray(c, ci + 6 * ldc + 0 * L);
-                    }
-                    if (7 < rows) {
-                        c7_0.mul(va).intoArray(c, ci + 7 * ldc + 0 * L);
-                    }
+                    c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
+                    c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
+                    c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
+                    c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
+                    c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
+                    c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
+                    c6_0.mul(va).intoArray(c, ci + 6 * ldc + 0 * L);
+                    c7_0.mul(va).intoArray(c, ci + 7 * ldc + 0 * L);
                 }
             }
         }
@@ -162,8 +144,15 @@ final class Unpacked512 extends UnpackedKernel {
         // (docs/decisions.md §2a).
         private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float beta, float[] c, int cOff, int ldc) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
+            int o1 = 1 * lda;
+            int o2 = 2 * lda;
+            int o3 = 3 * lda;
+            int o4 = 4 * lda;
+            int o5 = 5 * lda;
+            int o6 = 6 * lda;
+            int o7 = 7 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 8) {
-                int rows = Math.min(8, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
+                int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
                 FloatVector c0_0 = FloatVector.zero(S);
                 FloatVector c1_0 = FloatVector.zero(S);
                 FloatVector c2_0 = FloatVector.zero(S);
@@ -172,14 +161,6 @@ final class Unpacked512 extends UnpackedKernel {
                 FloatVector c5_0 = FloatVector.zero(S);
                 FloatVector c6_0 = FloatVector.zero(S);
                 FloatVector c7_0 = FloatVector.zero(S);
-                // rows past the last valid one repeat it (their results are not stored): no row-count variants
-                int o1 = Math.min(1, rows - 1) * lda;
-                int o2 = Math.min(2, rows - 1) * lda;
-                int o3 = Math.min(3, rows - 1) * lda;
-                int o4 = Math.min(4, rows - 1) * lda;
-                int o5 = Math.min(5, rows - 1) * lda;
-                int o6 = Math.min(6, rows - 1) * lda;
-                int o7 = Math.min(7, rows - 1) * lda;
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector a0 = FloatVector.broadcast(S, a[p]);
@@ -200,57 +181,25 @@ final class Unpacked512 extends UnpackedKernel {
                     c7_0 = a7.fma(b0, c7_0);
                 }
                 if (alpha == 1f && beta == 1f) {
-                    {
-                        c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
-                    }
-                    if (1 < rows) {
-                        c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
-                    }
-                    if (2 < rows) {
-                        c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
-                    }
-                    if (3 < rows) {
-                        c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L)).intoArray(c, ci + 3 * ldc + 0 * L);
-                    }
-                    if (4 < rows) {
-                        c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L)).intoArray(c, ci + 4 * ldc + 0 * L);
-                    }
-                    if (5 < rows) {
-                        c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L)).intoArray(c, ci + 5 * ldc + 0 * L);
-                    }
-                    if (6 < rows) {
-                        c6_0.add(FloatVector.fromArray(S, c, ci + 6 * ldc + 0 * L)).intoArray(c, ci + 6 * ldc + 0 * L);
-                    }
-                    if (7 < rows) {
-                        c7_0.add(FloatVector.fromArray(S, c, ci + 7 * ldc + 0 * L)).intoArray(c, ci + 7 * ldc + 0 * L);
-                    }
+                    c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
+                    c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
+                    c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
+                    c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L)).intoArray(c, ci + 3 * ldc + 0 * L);
+                    c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L)).intoArray(c, ci + 4 * ldc + 0 * L);
+                    c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L)).intoArray(c, ci + 5 * ldc + 0 * L);
+                    c6_0.add(FloatVector.fromArray(S, c, ci + 6 * ldc + 0 * L)).intoArray(c, ci + 6 * ldc + 0 * L);
+                    c7_0.add(FloatVector.fromArray(S, c, ci + 7 * ldc + 0 * L)).intoArray(c, ci + 7 * ldc + 0 * L);
                 } else {
                     FloatVector va = FloatVector.broadcast(S, alpha);
                     FloatVector vb = FloatVector.broadcast(S, beta);
-                    {
-                        c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
-                    }
-                    if (1 < rows) {
-                        c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
-                    }
-                    if (2 < rows) {
-                        c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
-                    }
-                    if (3 < rows) {
-                        c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
-                    }
-                    if (4 < rows) {
-                        c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
-                    }
-                    if (5 < rows) {
-                        c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
-                    }
-                    if (6 < rows) {
-                        c6_0.fma(va, FloatVector.fromArray(S, c, ci + 6 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 6 * ldc + 0 * L);
-                    }
-                    if (7 < rows) {
-                        c7_0.fma(va, FloatVector.fromArray(S, c, ci + 7 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 7 * ldc + 0 * L);
-                    }
+                    c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
+                    c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
+                    c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
+                    c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
+                    c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
+                    c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
+                    c6_0.fma(va, FloatVector.fromArray(S, c, ci + 6 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 6 * ldc + 0 * L);
+                    c7_0.fma(va, FloatVector.fromArray(S, c, ci + 7 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 7 * ldc + 0 * L);
                 }
             }
         }
@@ -269,8 +218,15 @@ final class Unpacked512 extends UnpackedKernel {
         // (docs/decisions.md §2a).
         private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float alpha, float[] c, int cOff, int ldc, int lastLanes, float[] edge) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
+            int o1 = 1 * lda;
+            int o2 = 2 * lda;
+            int o3 = 3 * lda;
+            int o4 = 4 * lda;
+            int o5 = 5 * lda;
+            int o6 = 6 * lda;
+            int o7 = 7 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 8) {
-                int rows = Math.min(8, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
+                int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
                 FloatVector c0_0 = FloatVector.zero(S);
                 FloatVector c1_0 = FloatVector.zero(S);
                 FloatVector c2_0 = FloatVector.zero(S);
@@ -279,14 +235,6 @@ final class Unpacked512 extends UnpackedKernel {
                 FloatVector c5_0 = FloatVector.zero(S);
                 FloatVector c6_0 = FloatVector.zero(S);
                 FloatVector c7_0 = FloatVector.zero(S);
-                // rows past the last valid one repeat it (their results are not stored): no row-count variants
-                int o1 = Math.min(1, rows - 1) * lda;
-                int o2 = Math.min(2, rows - 1) * lda;
-                int o3 = Math.min(3, rows - 1) * lda;
-                int o4 = Math.min(4, rows - 1) * lda;
-                int o5 = Math.min(5, rows - 1) * lda;
-                int o6 = Math.min(6, rows - 1) * lda;
-                int o7 = Math.min(7, rows - 1) * lda;
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc - tail; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector a0 = FloatVector.broadcast(S, a[p]);
@@ -326,56 +274,24 @@ final class Unpacked512 extends UnpackedKernel {
                     c7_0 = a7.fma(b0, c7_0);
                 }
                 if (alpha == 1f) {
-                    {
-                        c0_0.intoArray(edge, (i0 + 0) * L);
-                    }
-                    if (1 < rows) {
-                        c1_0.intoArray(edge, (i0 + 1) * L);
-                    }
-                    if (2 < rows) {
-                        c2_0.intoArray(edge, (i0 + 2) * L);
-                    }
-                    if (3 < rows) {
-                        c3_0.intoArray(edge, (i0 + 3) * L);
-                    }
-                    if (4 < rows) {
-                        c4_0.intoArray(edge, (i0 + 4) * L);
-                    }
-                    if (5 < rows) {
-                        c5_0.intoArray(edge, (i0 + 5) * L);
-                    }
-                    if (6 < rows) {
-                        c6_0.intoArray(edge, (i0 + 6) * L);
-                    }
-                    if (7 < rows) {
-                        c7_0.intoArray(edge, (i0 + 7) * L);
-                    }
+                    c0_0.intoArray(edge, (i0 + 0) * L);
+                    c1_0.intoArray(edge, (i0 + 1) * L);
+                    c2_0.intoArray(edge, (i0 + 2) * L);
+                    c3_0.intoArray(edge, (i0 + 3) * L);
+                    c4_0.intoArray(edge, (i0 + 4) * L);
+                    c5_0.intoArray(edge, (i0 + 5) * L);
+                    c6_0.intoArray(edge, (i0 + 6) * L);
+                    c7_0.intoArray(edge, (i0 + 7) * L);
                 } else {
                     FloatVector va = FloatVector.broadcast(S, alpha);
-                    {
-                        c0_0.intoArray(edge, (i0 + 0) * L);
-                    }
-                    if (1 < rows) {
-                        c1_0.intoArray(edge, (i0 + 1) * L);
-                    }
-                    if (2 < rows) {
-                        c2_0.intoArray(edge, (i0 + 2) * L);
-                    }
-                    if (3 < rows) {
-                        c3_0.intoArray(edge, (i0 + 3) * L);
-                    }
-                    if (4 < rows) {
-                        c4_0.intoArray(edge, (i0 + 4) * L);
-                    }
-                    if (5 < rows) {
-                        c5_0.intoArray(edge, (i0 + 5) * L);
-                    }
-                    if (6 < rows) {
-                        c6_0.intoArray(edge, (i0 + 6) * L);
-                    }
-                    if (7 < rows) {
-                        c7_0.intoArray(edge, (i0 + 7) * L);
-                    }
+                    c0_0.intoArray(edge, (i0 + 0) * L);
+                    c1_0.intoArray(edge, (i0 + 1) * L);
+                    c2_0.intoArray(edge, (i0 + 2) * L);
+                    c3_0.intoArray(edge, (i0 + 3) * L);
+                    c4_0.intoArray(edge, (i0 + 4) * L);
+                    c5_0.intoArray(edge, (i0 + 5) * L);
+                    c6_0.intoArray(edge, (i0 + 6) * L);
+                    c7_0.intoArray(edge, (i0 + 7) * L);
                 }
             }
             edge(edge, c, cOff + 0 * L, ldc, allRows, lastLanes, alpha);
@@ -395,8 +311,15 @@ final class Unpacked512 extends UnpackedKernel {
         // (docs/decisions.md §2a).
         private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float alpha, float beta, float[] c, int cOff, int ldc, int lastLanes, float[] edge) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
+            int o1 = 1 * lda;
+            int o2 = 2 * lda;
+            int o3 = 3 * lda;
+            int o4 = 4 * lda;
+            int o5 = 5 * lda;
+            int o6 = 6 * lda;
+            int o7 = 7 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 8) {
-                int rows = Math.min(8, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
+                int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
                 FloatVector c0_0 = FloatVector.zero(S);
                 FloatVector c1_0 = FloatVector.zero(S);
                 FloatVector c2_0 = FloatVector.zero(S);
@@ -405,14 +328,6 @@ final class Unpacked512 extends UnpackedKernel {
                 FloatVector c5_0 = FloatVector.zero(S);
                 FloatVector c6_0 = FloatVector.zero(S);
                 FloatVector c7_0 = FloatVector.zero(S);
-                // rows past the last valid one repeat it (their results are not stored): no row-count variants
-                int o1 = Math.min(1, rows - 1) * lda;
-                int o2 = Math.min(2, rows - 1) * lda;
-                int o3 = Math.min(3, rows - 1) * lda;
-                int o4 = Math.min(4, rows - 1) * lda;
-                int o5 = Math.min(5, rows - 1) * lda;
-                int o6 = Math.min(6, rows - 1) * lda;
-                int o7 = Math.min(7, rows - 1) * lda;
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc - tail; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector a0 = FloatVector.broadcast(S, a[p]);
@@ -452,57 +367,25 @@ final class Unpacked512 extends UnpackedKernel {
                     c7_0 = a7.fma(b0, c7_0);
                 }
                 if (alpha == 1f && beta == 1f) {
-                    {
-                        c0_0.intoArray(edge, (i0 + 0) * L);
-                    }
-                    if (1 < rows) {
-                        c1_0.intoArray(edge, (i0 + 1) * L);
-                    }
-                    if (2 < rows) {
-                        c2_0.intoArray(edge, (i0 + 2) * L);
-                    }
-                    if (3 < rows) {
-                        c3_0.intoArray(edge, (i0 + 3) * L);
-                    }
-                    if (4 < rows) {
-                        c4_0.intoArray(edge, (i0 + 4) * L);
-                    }
-                    if (5 < rows) {
-                        c5_0.intoArray(edge, (i0 + 5) * L);
-                    }
-                    if (6 < rows) {
-                        c6_0.intoArray(edge, (i0 + 6) * L);
-                    }
-                    if (7 < rows) {
-                        c7_0.intoArray(edge, (i0 + 7) * L);
-                    }
+                    c0_0.intoArray(edge, (i0 + 0) * L);
+                    c1_0.intoArray(edge, (i0 + 1) * L);
+                    c2_0.intoArray(edge, (i0 + 2) * L);
+                    c3_0.intoArray(edge, (i0 + 3) * L);
+                    c4_0.intoArray(edge, (i0 + 4) * L);
+                    c5_0.intoArray(edge, (i0 + 5) * L);
+                    c6_0.intoArray(edge, (i0 + 6) * L);
+                    c7_0.intoArray(edge, (i0 + 7) * L);
                 } else {
                     FloatVector va = FloatVector.broadcast(S, alpha);
                     FloatVector vb = FloatVector.broadcast(S, beta);
-                    {
-                        c0_0.intoArray(edge, (i0 + 0) * L);
-                    }
-                    if (1 < rows) {
-                        c1_0.intoArray(edge, (i0 + 1) * L);
-                    }
-                    if (2 < rows) {
-                        c2_0.intoArray(edge, (i0 + 2) * L);
-                    }
-                    if (3 < rows) {
-                        c3_0.intoArray(edge, (i0 + 3) * L);
-                    }
-                    if (4 < rows) {
-                        c4_0.intoArray(edge, (i0 + 4) * L);
-                    }
-                    if (5 < rows) {
-                        c5_0.intoArray(edge, (i0 + 5) * L);
-                    }
-                    if (6 < rows) {
-                        c6_0.intoArray(edge, (i0 + 6) * L);
-                    }
-                    if (7 < rows) {
-                        c7_0.intoArray(edge, (i0 + 7) * L);
-                    }
+                    c0_0.intoArray(edge, (i0 + 0) * L);
+                    c1_0.intoArray(edge, (i0 + 1) * L);
+                    c2_0.intoArray(edge, (i0 + 2) * L);
+                    c3_0.intoArray(edge, (i0 + 3) * L);
+                    c4_0.intoArray(edge, (i0 + 4) * L);
+                    c5_0.intoArray(edge, (i0 + 5) * L);
+                    c6_0.intoArray(edge, (i0 + 6) * L);
+                    c7_0.intoArray(edge, (i0 + 7) * L);
                 }
             }
             edge(edge, c, cOff + 0 * L, ldc, allRows, lastLanes, alpha, beta);
@@ -522,20 +405,19 @@ final class Unpacked512 extends UnpackedKernel {
         // (docs/decisions.md §2a).
         private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float[] c, int cOff, int ldc) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
+            int o1 = 1 * lda;
+            int o2 = 2 * lda;
+            int o3 = 3 * lda;
+            int o4 = 4 * lda;
+            int o5 = 5 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 6) {
-                int rows = Math.min(6, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
+                int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
                 FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
                 FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
                 FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
                 FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
                 FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
                 FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
-                // rows past the last valid one repeat it (their results are not stored): no row-count variants
-                int o1 = Math.min(1, rows - 1) * lda;
-                int o2 = Math.min(2, rows - 1) * lda;
-                int o3 = Math.min(3, rows - 1) * lda;
-                int o4 = Math.min(4, rows - 1) * lda;
-                int o5 = Math.min(5, rows - 1) * lda;
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
@@ -559,56 +441,32 @@ final class Unpacked512 extends UnpackedKernel {
                     c5_1 = a5.fma(b1, c5_1);
                 }
                 if (alpha == 1f) {
-                    {
-                        c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
-                        c0_1.intoArray(c, ci + 0 * ldc + 1 * L);
-                    }
-                    if (1 < rows) {
-                        c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
-                        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
-                    }
-                    if (2 < rows) {
-                        c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
-                        c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
-                    }
-                    if (3 < rows) {
-                        c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
-                        c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
-                    }
-                    if (4 < rows) {
-                        c4_0.intoArray(c, ci + 4 * ldc + 0 * L);
-                        c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
-                    }
-                    if (5 < rows) {
-                        c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
-                        c5_1.intoArray(c, ci + 5 * ldc + 1 * L);
-                    }
+                    c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
+                    c0_1.intoArray(c, ci + 0 * ldc + 1 * L);
+                    c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
+                    c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+                    c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
+                    c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+                    c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
+                    c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+                    c4_0.intoArray(c, ci + 4 * ldc + 0 * L);
+                    c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
+                    c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
+                    c5_1.intoArray(c, ci + 5 * ldc + 1 * L);
                 } else {
                     FloatVector va = FloatVector.broadcast(S, alpha);
-                    {
-                        c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
-                        c0_1.mul(va).intoArray(c, ci + 0 * ldc + 1 * L);
-                    }
-                    if (1 < rows) {
-                        c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
-                        c1_1.mul(va).intoArray(c, ci + 1 * ldc + 1 * L);
-                    }
-                    if (2 < rows) {
-                        c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
-                        c2_1.mul(va).intoArray(c, ci + 2 * ldc + 1 * L);
-                    }
-                    if (3 < rows) {
-                        c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
-                        c3_1.mul(va).intoArray(c, ci + 3 * ldc + 1 * L);
-                    }
-                    if (4 < rows) {
-                        c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
-                        c4_1.mul(va).intoArray(c, ci + 4 * ldc + 1 * L);
-                    }
-                    if (5 < rows) {
-                        c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
-                        c5_1.mul(va).intoArray(c, ci + 5 * ldc + 1 * L);
-                    }
+                    c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
+                    c0_1.mul(va).intoArray(c, ci + 0 * ldc + 1 * L);
+                    c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
+                    c1_1.mul(va).intoArray(c, ci + 1 * ldc + 1 * L);
+                    c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
+                    c2_1.mul(va).intoArray(c, ci + 2 * ldc + 1 * L);
+                    c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
+                    c3_1.mul(va).intoArray(c, ci + 3 * ldc + 1 * L);
+                    c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
+                    c4_1.mul(va).intoArray(c, ci + 4 * ldc + 1 * L);
+                    c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
+                    c5_1.mul(va).intoArray(c, ci + 5 * ldc + 1 * L);
                 }
             }
         }
@@ -627,20 +485,19 @@ final class Unpacked512 extends UnpackedKernel {
         // (docs/decisions.md §2a).
         private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float beta, float[] c, int cOff, int ldc) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
+            int o1 = 1 * lda;
+            int o2 = 2 * lda;
+            int o3 = 3 * lda;
+            int o4 = 4 * lda;
+            int o5 = 5 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 6) {
-                int rows = Math.min(6, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
+                int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
                 FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
                 FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
                 FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
                 FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
                 FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
                 FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
-                // rows past the last valid one repeat it (their results are not stored): no row-count variants
-                int o1 = Math.min(1, rows - 1) * lda;
-                int o2 = Math.min(2, rows - 1) * lda;
-                int o3 = Math.min(3, rows - 1) * lda;
-                int o4 = Math.min(4, rows - 1) * lda;
-                int o5 = Math.min(5, rows - 1) * lda;
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
@@ -664,57 +521,33 @@ final class Unpacked512 extends UnpackedKernel {
                     c5_1 = a5.fma(b1, c5_1);
                 }
                 if (alpha == 1f && beta == 1f) {
-                    {
-                        c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
-                        c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L)).intoArray(c, ci + 0 * ldc + 1 * L);
-                    }
-                    if (1 < rows) {
-                        c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
-                        c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L)).intoArray(c, ci + 1 * ldc + 1 * L);
-                    }
-                    if (2 < rows) {
-                        c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
-                        c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L)).intoArray(c, ci + 2 * ldc + 1 * L);
-                    }
-                    if (3 < rows) {
-                        c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L)).intoArray(c, ci + 3 * ldc + 0 * L);
-                        c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L)).intoArray(c, ci + 3 * ldc + 1 * L);
-                    }
-                    if (4 < rows) {
-                        c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L)).intoArray(c, ci + 4 * ldc + 0 * L);
-                        c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L)).intoArray(c, ci + 4 * ldc + 1 * L);
-                    }
-                    if (5 < rows) {
-                        c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L)).intoArray(c, ci + 5 * ldc + 0 * L);
-                        c5_1.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L)).intoArray(c, ci + 5 * ldc + 1 * L);
-                    }
+                    c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
+                    c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L)).intoArray(c, ci + 0 * ldc + 1 * L);
+                    c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
+                    c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L)).intoArray(c, ci + 1 * ldc + 1 * L);
+                    c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
+                    c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L)).intoArray(c, ci + 2 * ldc + 1 * L);
+                    c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L)).intoArray(c, ci + 3 * ldc + 0 * L);
+                    c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L)).intoArray(c, ci + 3 * ldc + 1 * L);
+                    c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L)).intoArray(c, ci + 4 * ldc + 0 * L);
+                    c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L)).intoArray(c, ci + 4 * ldc + 1 * L);
+                    c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L)).intoArray(c, ci + 5 * ldc + 0 * L);
+                    c5_1.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L)).intoArray(c, ci + 5 * ldc + 1 * L);
                 } else {
                     FloatVector va = FloatVector.broadcast(S, alpha);
                     FloatVector vb = FloatVector.broadcast(S, beta);
-                    {
-                        c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
-                        c0_1.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 1 * L);
-                    }
-                    if (1 < rows) {
-                        c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
-                        c1_1.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 1 * L);
-                    }
-                    if (2 < rows) {
-                        c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
-                        c2_1.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 1 * L);
-                    }
-                    if (3 < rows) {
-                        c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
-                        c3_1.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 1 * L);
-                    }
-                    if (4 < rows) {
-                        c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
-                        c4_1.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 1 * L);
-                    }
-                    if (5 < rows) {
-                        c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
-                        c5_1.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 1 * L);
-                    }
+                    c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
+                    c0_1.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 1 * L);
+                    c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
+                    c1_1.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 1 * L);
+                    c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
+                    c2_1.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 1 * L);
+                    c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
+                    c3_1.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 1 * L);
+                    c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
+                    c4_1.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 1 * L);
+                    c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
+                    c5_1.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 1 * L);
                 }
             }
         }
@@ -733,20 +566,19 @@ final class Unpacked512 extends UnpackedKernel {
         // (docs/decisions.md §2a).
         private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float alpha, float[] c, int cOff, int ldc, int lastLanes, float[] edge) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
+            int o1 = 1 * lda;
+            int o2 = 2 * lda;
+            int o3 = 3 * lda;
+            int o4 = 4 * lda;
+            int o5 = 5 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 6) {
-                int rows = Math.min(6, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
+                int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
                 FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
                 FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
                 FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
                 FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
                 FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
                 FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
-                // rows past the last valid one repeat it (their results are not stored): no row-count variants
-                int o1 = Math.min(1, rows - 1) * lda;
-                int o2 = Math.min(2, rows - 1) * lda;
-                int o3 = Math.min(3, rows - 1) * lda;
-                int o4 = Math.min(4, rows - 1) * lda;
-                int o5 = Math.min(5, rows - 1) * lda;
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc - tail; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
@@ -792,56 +624,32 @@ final class Unpacked512 extends UnpackedKernel {
                     c5_1 = a5.fma(b1, c5_1);
                 }
                 if (alpha == 1f) {
-                    {
-                        c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
-                        c0_1.intoArray(edge, (i0 + 0) * L);
-                    }
-                    if (1 < rows) {
-                        c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
-                        c1_1.intoArray(edge, (i0 + 1) * L);
-                    }
-                    if (2 < rows) {
-                        c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
-                        c2_1.intoArray(edge, (i0 + 2) * L);
-                    }
-                    if (3 < rows) {
-                        c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
-                        c3_1.intoArray(edge, (i0 + 3) * L);
-                    }
-                    if (4 < rows) {
-                        c4_0.intoArray(c, ci + 4 * ldc + 0 * L);
-                        c4_1.intoArray(edge, (i0 + 4) * L);
-                    }
-                    if (5 < rows) {
-                        c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
-                        c5_1.intoArray(edge, (i0 + 5) * L);
-                    }
+                    c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
+                    c0_1.intoArray(edge, (i0 + 0) * L);
+                    c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
+                    c1_1.intoArray(edge, (i0 + 1) * L);
+                    c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
+                    c2_1.intoArray(edge, (i0 + 2) * L);
+                    c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
+                    c3_1.intoArray(edge, (i0 + 3) * L);
+                    c4_0.intoArray(c, ci + 4 * ldc + 0 * L);
+                    c4_1.intoArray(edge, (i0 + 4) * L);
+                    c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
+                    c5_1.intoArray(edge, (i0 + 5) * L);
                 } else {
                     FloatVector va = FloatVector.broadcast(S, alpha);
-                    {
-                        c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
-                        c0_1.intoArray(edge, (i0 + 0) * L);
-                    }
-                    if (1 < rows) {
-                        c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
-                        c1_1.intoArray(edge, (i0 + 1) * L);
-                    }
-                    if (2 < rows) {
-                        c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
-                        c2_1.intoArray(edge, (i0 + 2) * L);
-                    }
-                    if (3 < rows) {
-                        c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
-                        c3_1.intoArray(edge, (i0 + 3) * L);
-                    }
-                    if (4 < rows) {
-                        c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
-                        c4_1.intoArray(edge, (i0 + 4) * L);
-                    }
-                    if (5 < rows) {
-                        c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
-                        c5_1.intoArray(edge, (i0 + 5) * L);
-                    }
+                    c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
+                    c0_1.intoArray(edge, (i0 + 0) * L);
+                    c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
+                    c1_1.intoArray(edge, (i0 + 1) * L);
+                    c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
+                    c2_1.intoArray(edge, (i0 + 2) * L);
+                    c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
+                    c3_1.intoArray(edge, (i0 + 3) * L);
+                    c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
+                    c4_1.intoArray(edge, (i0 + 4) * L);
+                    c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
+                    c5_1.intoArray(edge, (i0 + 5) * L);
                 }
             }
             edge(edge, c, cOff + 1 * L, ldc, allRows, lastLanes, alpha);
@@ -861,20 +669,19 @@ final class Unpacked512 extends UnpackedKernel {
         // (docs/decisions.md §2a).
         private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float alpha, float beta, float[] c, int cOff, int ldc, int lastLanes, float[] edge) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
+            int o1 = 1 * lda;
+            int o2 = 2 * lda;
+            int o3 = 3 * lda;
+            int o4 = 4 * lda;
+            int o5 = 5 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 6) {
-                int rows = Math.min(6, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
+                int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
                 FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
                 FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
                 FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
                 FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
                 FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
                 FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
-                // rows past the last valid one repeat it (their results are not stored): no row-count variants
-                int o1 = Math.min(1, rows - 1) * lda;
-                int o2 = Math.min(2, rows - 1) * lda;
-                int o3 = Math.min(3, rows - 1) * lda;
-                int o4 = Math.min(4, rows - 1) * lda;
-                int o5 = Math.min(5, rows - 1) * lda;
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc - tail; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
@@ -920,57 +727,33 @@ final class Unpacked512 extends UnpackedKernel {
                     c5_1 = a5.fma(b1, c5_1);
                 }
                 if (alpha == 1f && beta == 1f) {
-                    {
-                        c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
-                        c0_1.intoArray(edge, (i0 + 0) * L);
-                    }
-                    if (1 < rows) {
-                        c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
-                        c1_1.intoArray(edge, (i0 + 1) * L);
-                    }
-                    if (2 < rows) {
-                        c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
-                        c2_1.intoArray(edge, (i0 + 2) * L);
-                    }
-                    if (3 < rows) {
-                        c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L)).intoArray(c, ci + 3 * ldc + 0 * L);
-                        c3_1.intoArray(edge, (i0 + 3) * L);
-                    }
-                    if (4 < rows) {
-                        c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L)).intoArray(c, ci + 4 * ldc + 0 * L);
-                        c4_1.intoArray(edge, (i0 + 4) * L);
-                    }
-                    if (5 < rows) {
-                        c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L)).intoArray(c, ci + 5 * ldc + 0 * L);
-                        c5_1.intoArray(edge, (i0 + 5) * L);
-                    }
+                    c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
+                    c0_1.intoArray(edge, (i0 + 0) * L);
+                    c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
+                    c1_1.intoArray(edge, (i0 + 1) * L);
+                    c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
+                    c2_1.intoArray(edge, (i0 + 2) * L);
+                    c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L)).intoArray(c, ci + 3 * ldc + 0 * L);
+                    c3_1.intoArray(edge, (i0 + 3) * L);
+                    c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L)).intoArray(c, ci + 4 * ldc + 0 * L);
+                    c4_1.intoArray(edge, (i0 + 4) * L);
+                    c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L)).intoArray(c, ci + 5 * ldc + 0 * L);
+                    c5_1.intoArray(edge, (i0 + 5) * L);
                 } else {
                     FloatVector va = FloatVector.broadcast(S, alpha);
                     FloatVector vb = FloatVector.broadcast(S, beta);
-                    {
-                        c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
-                        c0_1.intoArray(edge, (i0 + 0) * L);
-                    }
-                    if (1 < rows) {
-                        c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
-                        c1_1.intoArray(edge, (i0 + 1) * L);
-                    }
-                    if (2 < rows) {
-                        c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
-                        c2_1.intoArray(edge, (i0 + 2) * L);
-                    }
-                    if (3 < rows) {
-                        c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
-                        c3_1.intoArray(edge, (i0 + 3) * L);
-                    }
-                    if (4 < rows) {
-                        c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
-                        c4_1.intoArray(edge, (i0 + 4) * L);
-                    }
-                    if (5 < rows) {
-                        c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
-                        c5_1.intoArray(edge, (i0 + 5) * L);
-                    }
+                    c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
+                    c0_1.intoArray(edge, (i0 + 0) * L);
+                    c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
+                    c1_1.intoArray(edge, (i0 + 1) * L);
+                    c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
+                    c2_1.intoArray(edge, (i0 + 2) * L);
+                    c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
+                    c3_1.intoArray(edge, (i0 + 3) * L);
+                    c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
+                    c4_1.intoArray(edge, (i0 + 4) * L);
+                    c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
+                    c5_1.intoArray(edge, (i0 + 5) * L);
                 }
             }
             edge(edge, c, cOff + 1 * L, ldc, allRows, lastLanes, alpha, beta);
@@ -990,20 +773,19 @@ final class Unpacked512 extends UnpackedKernel {
         // (docs/decisions.md §2a).
         private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float[] c, int cOff, int ldc) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
+            int o1 = 1 * lda;
+            int o2 = 2 * lda;
+            int o3 = 3 * lda;
+            int o4 = 4 * lda;
+            int o5 = 5 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 6) {
-                int rows = Math.min(6, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
+                int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
                 FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
                 FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
                 FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
                 FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S);
                 FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S);
                 FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S);
-                // rows past the last valid one repeat it (their results are not stored): no row-count variants
-                int o1 = Math.min(1, rows - 1) * lda;
-                int o2 = Math.min(2, rows - 1) * lda;
-                int o3 = Math.min(3, rows - 1) * lda;
-                int o4 = Math.min(4, rows - 1) * lda;
-                int o5 = Math.min(5, rows - 1) * lda;
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
@@ -1034,68 +816,44 @@ final class Unpacked512 extends UnpackedKernel {
                     c5_2 = a5.fma(b2, c5_2);
                 }
                 if (alpha == 1f) {
-                    {
-                        c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
-                        c0_1.intoArray(c, ci + 0 * ldc + 1 * L);
-                        c0_2.intoArray(c, ci + 0 * ldc + 2 * L);
-                    }
-                    if (1 < rows) {
-                        c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
-                        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
-                        c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
-                    }
-                    if (2 < rows) {
-                        c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
-                        c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
-                        c2_2.intoArray(c, ci + 2 * ldc + 2 * L);
-                    }
-                    if (3 < rows) {
-                        c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
-                        c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
-                        c3_2.intoArray(c, ci + 3 * ldc + 2 * L);
-                    }
-                    if (4 < rows) {
-                        c4_0.intoArray(c, ci + 4 * ldc + 0 * L);
-                        c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
-                        c4_2.intoArray(c, ci + 4 * ldc + 2 * L);
-                    }
-                    if (5 < rows) {
-                        c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
-                        c5_1.intoArray(c, ci + 5 * ldc + 1 * L);
-                        c5_2.intoArray(c, ci + 5 * ldc + 2 * L);
-                    }
+                    c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
+                    c0_1.intoArray(c, ci + 0 * ldc + 1 * L);
+                    c0_2.intoArray(c, ci + 0 * ldc + 2 * L);
+                    c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
+                    c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+                    c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
+                    c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
+                    c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+                    c2_2.intoArray(c, ci + 2 * ldc + 2 * L);
+                    c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
+                    c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+                    c3_2.intoArray(c, ci + 3 * ldc + 2 * L);
+                    c4_0.intoArray(c, ci + 4 * ldc + 0 * L);
+                    c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
+                    c4_2.intoArray(c, ci + 4 * ldc + 2 * L);
+                    c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
+                    c5_1.intoArray(c, ci + 5 * ldc + 1 * L);
+                    c5_2.intoArray(c, ci + 5 * ldc + 2 * L);
                 } else {
                     FloatVector va = FloatVector.broadcast(S, alpha);
-                    {
-                        c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
-                        c0_1.mul(va).intoArray(c, ci + 0 * ldc + 1 * L);
-                        c0_2.mul(va).intoArray(c, ci + 0 * ldc + 2 * L);
-                    }
-                    if (1 < rows) {
-                        c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
-                        c1_1.mul(va).intoArray(c, ci + 1 * ldc + 1 * L);
-                        c1_2.mul(va).intoArray(c, ci + 1 * ldc + 2 * L);
-                    }
-                    if (2 < rows) {
-                        c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
-                        c2_1.mul(va).intoArray(c, ci + 2 * ldc + 1 * L);
-                        c2_2.mul(va).intoArray(c, ci + 2 * ldc + 2 * L);
-                    }
-                    if (3 < rows) {
-                        c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
-                        c3_1.mul(va).intoArray(c, ci + 3 * ldc + 1 * L);
-                        c3_2.mul(va).intoArray(c, ci + 3 * ldc + 2 * L);
-                    }
-                    if (4 < rows) {
-                        c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
-                        c4_1.mul(va).intoArray(c, ci + 4 * ldc + 1 * L);
-                        c4_2.mul(va).intoArray(c, ci + 4 * ldc + 2 * L);
-                    }
-                    if (5 < rows) {
-                        c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
-                        c5_1.mul(va).intoArray(c, ci + 5 * ldc + 1 * L);
-                        c5_2.mul(va).intoArray(c, ci + 5 * ldc + 2 * L);
-                    }
+                    c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
+                    c0_1.mul(va).intoArray(c, ci + 0 * ldc + 1 * L);
+                    c0_2.mul(va).intoArray(c, ci + 0 * ldc + 2 * L);
+                    c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
+                    c1_1.mul(va).intoArray(c, ci + 1 * ldc + 1 * L);
+                    c1_2.mul(va).intoArray(c, ci + 1 * ldc + 2 * L);
+                    c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
+                    c2_1.mul(va).intoArray(c, ci + 2 * ldc + 1 * L);
+                    c2_2.mul(va).intoArray(c, ci + 2 * ldc + 2 * L);
+                    c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
+                    c3_1.mul(va).intoArray(c, ci + 3 * ldc + 1 * L);
+                    c3_2.mul(va).intoArray(c, ci + 3 * ldc + 2 * L);
+                    c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
+                    c4_1.mul(va).intoArray(c, ci + 4 * ldc + 1 * L);
+                    c4_2.mul(va).intoArray(c, ci + 4 * ldc + 2 * L);
+                    c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
+                    c5_1.mul(va).intoArray(c, ci + 5 * ldc + 1 * L);
+                    c5_2.mul(va).intoArray(c, ci + 5 * ldc + 2 * L);
                 }
             }
         }
@@ -1114,20 +872,19 @@ final class Unpacked512 extends UnpackedKernel {
         // (docs/decisions.md §2a).
         private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float beta, float[] c, int cOff, int ldc) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
+            int o1 = 1 * lda;
+            int o2 = 2 * lda;
+            int o3 = 3 * lda;
+            int o4 = 4 * lda;
+            int o5 = 5 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 6) {
-                int rows = Math.min(6, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
+                int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
                 FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
                 FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
                 FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
                 FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S);
                 FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S);
                 FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S);
-                // rows past the last valid one repeat it (their results are not stored): no row-count variants
-                int o1 = Math.min(1, rows - 1) * lda;
-                int o2 = Math.min(2, rows - 1) * lda;
-                int o3 = Math.min(3, rows - 1) * lda;
-                int o4 = Math.min(4, rows - 1) * lda;
-                int o5 = Math.min(5, rows - 1) * lda;
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
@@ -1158,69 +915,45 @@ final class Unpacked512 extends UnpackedKernel {
                     c5_2 = a5.fma(b2, c5_2);
                 }
                 if (alpha == 1f && beta == 1f) {
-                    {
-                        c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
-                        c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L)).intoArray(c, ci + 0 * ldc + 1 * L);
-                        c0_2.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L)).intoArray(c, ci + 0 * ldc + 2 * L);
-                    }
-                    if (1 < rows) {
-                        c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
-                        c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L)).intoArray(c, ci + 1 * ldc + 1 * L);
-                        c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L)).intoArray(c, ci + 1 * ldc + 2 * L);
-                    }
-                    if (2 < rows) {
-                        c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
-                        c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L)).intoArray(c, ci + 2 * ldc + 1 * L);
-                        c2_2.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L)).intoArray(c, ci + 2 * ldc + 2 * L);
-                    }
-                    if (3 < rows) {
-                        c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L)).intoArray(c, ci + 3 * ldc + 0 * L);
-                        c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L)).intoArray(c, ci + 3 * ldc + 1 * L);
-                        c3_2.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L)).intoArray(c, ci + 3 * ldc + 2 * L);
-                    }
-                    if (4 < rows) {
-                        c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L)).intoArray(c, ci + 4 * ldc + 0 * L);
-                        c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L)).intoArray(c, ci + 4 * ldc + 1 * L);
-                        c4_2.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L)).intoArray(c, ci + 4 * ldc + 2 * L);
-                    }
-                    if (5 < rows) {
-                        c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L)).intoArray(c, ci + 5 * ldc + 0 * L);
-                        c5_1.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L)).intoArray(c, ci + 5 * ldc + 1 * L);
-                        c5_2.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L)).intoArray(c, ci + 5 * ldc + 2 * L);
-                    }
+                    c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
+                    c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L)).intoArray(c, ci + 0 * ldc + 1 * L);
+                    c0_2.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L)).intoArray(c, ci + 0 * ldc + 2 * L);
+                    c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
+                    c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L)).intoArray(c, ci + 1 * ldc + 1 * L);
+                    c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L)).intoArray(c, ci + 1 * ldc + 2 * L);
+                    c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
+                    c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L)).intoArray(c, ci + 2 * ldc + 1 * L);
+                    c2_2.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L)).intoArray(c, ci + 2 * ldc + 2 * L);
+                    c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L)).intoArray(c, ci + 3 * ldc + 0 * L);
+                    c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L)).intoArray(c, ci + 3 * ldc + 1 * L);
+                    c3_2.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L)).intoArray(c, ci + 3 * ldc + 2 * L);
+                    c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L)).intoArray(c, ci + 4 * ldc + 0 * L);
+                    c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L)).intoArray(c, ci + 4 * ldc + 1 * L);
+                    c4_2.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L)).intoArray(c, ci + 4 * ldc + 2 * L);
+                    c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L)).intoArray(c, ci + 5 * ldc + 0 * L);
+                    c5_1.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L)).intoArray(c, ci + 5 * ldc + 1 * L);
+                    c5_2.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L)).intoArray(c, ci + 5 * ldc + 2 * L);
                 } else {
                     FloatVector va = FloatVector.broadcast(S, alpha);
                     FloatVector vb = FloatVector.broadcast(S, beta);
-                    {
-                        c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
-                        c0_1.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 1 * L);
-                        c0_2.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 2 * L);
-                    }
-                    if (1 < rows) {
-                        c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
-                        c1_1.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 1 * L);
-                        c1_2.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 2 * L);
-                    }
-                    if (2 < rows) {
-                        c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
-                        c2_1.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 1 * L);
-                        c2_2.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 2 * L);
-                    }
-                    if (3 < rows) {
-                        c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
-                        c3_1.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 1 * L);
-                        c3_2.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 2 * L);
-                    }
-                    if (4 < rows) {
-                        c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
-                        c4_1.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 1 * L);
-                        c4_2.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 2 * L);
-                    }
-                    if (5 < rows) {
-                        c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
-                        c5_1.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 1 * L);
-                        c5_2.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 2 * L);
-                    }
+                    c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
+                    c0_1.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 1 * L);
+                    c0_2.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 2 * L);
+                    c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
+                    c1_1.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 1 * L);
+                    c1_2.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 2 * L);
+                    c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
+                    c2_1.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 1 * L);
+                    c2_2.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 2 * L);
+                    c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
+                    c3_1.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 1 * L);
+                    c3_2.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 2 * L);
+                    c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
+                    c4_1.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 1 * L);
+                    c4_2.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 2 * L);
+                    c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
+                    c5_1.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 1 * L);
+                    c5_2.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 2 * L);
                 }
             }
         }
@@ -1239,20 +972,19 @@ final class Unpacked512 extends UnpackedKernel {
         // (docs/decisions.md §2a).
         private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float alpha, float[] c, int cOff, int ldc, int lastLanes, float[] edge) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
+            int o1 = 1 * lda;
+            int o2 = 2 * lda;
+            int o3 = 3 * lda;
+            int o4 = 4 * lda;
+            int o5 = 5 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 6) {
-                int rows = Math.min(6, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
+                int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
                 FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
                 FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
                 FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
                 FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S);
                 FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S);
                 FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S);
-                // rows past the last valid one repeat it (their results are not stored): no row-count variants
-                int o1 = Math.min(1, rows - 1) * lda;
-                int o2 = Math.min(2, rows - 1) * lda;
-                int o3 = Math.min(3, rows - 1) * lda;
-                int o4 = Math.min(4, rows - 1) * lda;
-                int o5 = Math.min(5, rows - 1) * lda;
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc - tail; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
@@ -1312,68 +1044,44 @@ final class Unpacked512 extends UnpackedKernel {
                     c5_2 = a5.fma(b2, c5_2);
                 }
                 if (alpha == 1f) {
-                    {
-                        c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
-                        c0_1.intoArray(c, ci + 0 * ldc + 1 * L);
-                        c0_2.intoArray(edge, (i0 + 0) * L);
-                    }
-                    if (1 < rows) {
-                        c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
-                        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
-                        c1_2.intoArray(edge, (i0 + 1) * L);
-                    }
-                    if (2 < rows) {
-                        c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
-                        c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
-                        c2_2.intoArray(edge, (i0 + 2) * L);
-                    }
-                    if (3 < rows) {
-                        c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
-                        c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
-                        c3_2.intoArray(edge, (i0 + 3) * L);
-                    }
-                    if (4 < rows) {
-                        c4_0.intoArray(c, ci + 4 * ldc + 0 * L);
-                        c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
-                        c4_2.intoArray(edge, (i0 + 4) * L);
-                    }
-                    if (5 < rows) {
-                        c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
-                        c5_1.intoArray(c, ci + 5 * ldc + 1 * L);
-                        c5_2.intoArray(edge, (i0 + 5) * L);
-                    }
+                    c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
+                    c0_1.intoArray(c, ci + 0 * ldc + 1 * L);
+                    c0_2.intoArray(edge, (i0 + 0) * L);
+                    c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
+                    c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+                    c1_2.intoArray(edge, (i0 + 1) * L);
+                    c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
+                    c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+                    c2_2.intoArray(edge, (i0 + 2) * L);
+                    c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
+                    c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+                    c3_2.intoArray(edge, (i0 + 3) * L);
+                    c4_0.intoArray(c, ci + 4 * ldc + 0 * L);
+                    c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
+                    c4_2.intoArray(edge, (i0 + 4) * L);
+                    c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
+                    c5_1.intoArray(c, ci + 5 * ldc + 1 * L);
+                    c5_2.intoArray(edge, (i0 + 5) * L);
                 } else {
                     FloatVector va = FloatVector.broadcast(S, alpha);
-                    {
-                        c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
-                        c0_1.mul(va).intoArray(c, ci + 0 * ldc + 1 * L);
-                        c0_2.intoArray(edge, (i0 + 0) * L);
-                    }
-                    if (1 < rows) {
-                        c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
-                        c1_1.mul(va).intoArray(c, ci + 1 * ldc + 1 * L);
-                        c1_2.intoArray(edge, (i0 + 1) * L);
-                    }
-                    if (2 < rows) {
-                        c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
-                        c2_1.mul(va).intoArray(c, ci + 2 * ldc + 1 * L);
-                        c2_2.intoArray(edge, (i0 + 2) * L);
-                    }
-                    if (3 < rows) {
-                        c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
-                        c3_1.mul(va).intoArray(c, ci + 3 * ldc + 1 * L);
-                        c3_2.intoArray(edge, (i0 + 3) * L);
-                    }
-                    if (4 < rows) {
-                        c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
-                        c4_1.mul(va).intoArray(c, ci + 4 * ldc + 1 * L);
-                        c4_2.intoArray(edge, (i0 + 4) * L);
-                    }
-                    if (5 < rows) {
-                        c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
-                        c5_1.mul(va).intoArray(c, ci + 5 * ldc + 1 * L);
-                        c5_2.intoArray(edge, (i0 + 5) * L);
-                    }
+                    c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
+                    c0_1.mul(va).intoArray(c, ci + 0 * ldc + 1 * L);
+                    c0_2.intoArray(edge, (i0 + 0) * L);
+                    c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
+                    c1_1.mul(va).intoArray(c, ci + 1 * ldc + 1 * L);
+                    c1_2.intoArray(edge, (i0 + 1) * L);
+                    c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
+                    c2_1.mul(va).intoArray(c, ci + 2 * ldc + 1 * L);
+                    c2_2.intoArray(edge, (i0 + 2) * L);
+                    c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
+                    c3_1.mul(va).intoArray(c, ci + 3 * ldc + 1 * L);
+                    c3_2.intoArray(edge, (i0 + 3) * L);
+                    c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
+                    c4_1.mul(va).intoArray(c, ci + 4 * ldc + 1 * L);
+                    c4_2.intoArray(edge, (i0 + 4) * L);
+                    c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
+                    c5_1.mul(va).intoArray(c, ci + 5 * ldc + 1 * L);
+                    c5_2.intoArray(edge, (i0 + 5) * L);
                 }
             }
             edge(edge, c, cOff + 2 * L, ldc, allRows, lastLanes, alpha);
@@ -1393,20 +1101,19 @@ final class Unpacked512 extends UnpackedKernel {
         // (docs/decisions.md §2a).
         private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float alpha, float beta, float[] c, int cOff, int ldc, int lastLanes, float[] edge) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
+            int o1 = 1 * lda;
+            int o2 = 2 * lda;
+            int o3 = 3 * lda;
+            int o4 = 4 * lda;
+            int o5 = 5 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 6) {
-                int rows = Math.min(6, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
+                int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
                 FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
                 FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
                 FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
                 FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S);
                 FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S);
                 FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S);
-                // rows past the last valid one repeat it (their results are not stored): no row-count variants
-                int o1 = Math.min(1, rows - 1) * lda;
-                int o2 = Math.min(2, rows - 1) * lda;
-                int o3 = Math.min(3, rows - 1) * lda;
-                int o4 = Math.min(4, rows - 1) * lda;
-                int o5 = Math.min(5, rows - 1) * lda;
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc - tail; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
@@ -1466,69 +1173,45 @@ final class Unpacked512 extends UnpackedKernel {
                     c5_2 = a5.fma(b2, c5_2);
                 }
                 if (alpha == 1f && beta == 1f) {
-                    {
-                        c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
-                        c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L)).intoArray(c, ci + 0 * ldc + 1 * L);
-                        c0_2.intoArray(edge, (i0 + 0) * L);
-                    }
-                    if (1 < rows) {
-                        c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
-                        c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L)).intoArray(c, ci + 1 * ldc + 1 * L);
-                        c1_2.intoArray(edge, (i0 + 1) * L);
-                    }
-                    if (2 < rows) {
-                        c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
-                        c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L)).intoArray(c, ci + 2 * ldc + 1 * L);
-                        c2_2.intoArray(edge, (i0 + 2) * L);
-                    }
-                    if (3 < rows) {
-                        c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L)).intoArray(c, ci + 3 * ldc + 0 * L);
-                        c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L)).intoArray(c, ci + 3 * ldc + 1 * L);
-                        c3_2.intoArray(edge, (i0 + 3) * L);
-                    }
-                    if (4 < rows) {
-                        c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L)).intoArray(c, ci + 4 * ldc + 0 * L);
-                        c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L)).intoArray(c, ci + 4 * ldc + 1 * L);
-                        c4_2.intoArray(edge, (i0 + 4) * L);
-                    }
-                    if (5 < rows) {
-                        c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L)).intoArray(c, ci + 5 * ldc + 0 * L);
-                        c5_1.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L)).intoArray(c, ci + 5 * ldc + 1 * L);
-                        c5_2.intoArray(edge, (i0 + 5) * L);
-                    }
+                    c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
+                    c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L)).intoArray(c, ci + 0 * ldc + 1 * L);
+                    c0_2.intoArray(edge, (i0 + 0) * L);
+                    c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
+                    c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L)).intoArray(c, ci + 1 * ldc + 1 * L);
+                    c1_2.intoArray(edge, (i0 + 1) * L);
+                    c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
+                    c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L)).intoArray(c, ci + 2 * ldc + 1 * L);
+                    c2_2.intoArray(edge, (i0 + 2) * L);
+                    c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L)).intoArray(c, ci + 3 * ldc + 0 * L);
+                    c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L)).intoArray(c, ci + 3 * ldc + 1 * L);
+                    c3_2.intoArray(edge, (i0 + 3) * L);
+                    c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L)).intoArray(c, ci + 4 * ldc + 0 * L);
+                    c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L)).intoArray(c, ci + 4 * ldc + 1 * L);
+                    c4_2.intoArray(edge, (i0 + 4) * L);
+                    c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L)).intoArray(c, ci + 5 * ldc + 0 * L);
+                    c5_1.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L)).intoArray(c, ci + 5 * ldc + 1 * L);
+                    c5_2.intoArray(edge, (i0 + 5) * L);
                 } else {
                     FloatVector va = FloatVector.broadcast(S, alpha);
                     FloatVector vb = FloatVector.broadcast(S, beta);
-                    {
-                        c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
-                        c0_1.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 1 * L);
-                        c0_2.intoArray(edge, (i0 + 0) * L);
-                    }
-                    if (1 < rows) {
-                        c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
-                        c1_1.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 1 * L);
-                        c1_2.intoArray(edge, (i0 + 1) * L);
-                    }
-                    if (2 < rows) {
-                        c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
-                        c2_1.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 1 * L);
-                        c2_2.intoArray(edge, (i0 + 2) * L);
-                    }
-                    if (3 < rows) {
-                        c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
-                        c3_1.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 1 * L);
-                        c3_2.intoArray(edge, (i0 + 3) * L);
-                    }
-                    if (4 < rows) {
-                        c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
-                        c4_1.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 1 * L);
-                        c4_2.intoArray(edge, (i0 + 4) * L);
-                    }
-                    if (5 < rows) {
-                        c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
-                        c5_1.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 1 * L);
-                        c5_2.intoArray(edge, (i0 + 5) * L);
-                    }
+                    c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
+                    c0_1.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 1 * L);
+                    c0_2.intoArray(edge, (i0 + 0) * L);
+                    c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
+                    c1_1.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 1 * L);
+                    c1_2.intoArray(edge, (i0 + 1) * L);
+                    c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
+                    c2_1.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 1 * L);
+                    c2_2.intoArray(edge, (i0 + 2) * L);
+                    c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
+                    c3_1.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 1 * L);
+                    c3_2.intoArray(edge, (i0 + 3) * L);
+                    c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
+                    c4_1.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 1 * L);
+                    c4_2.intoArray(edge, (i0 + 4) * L);
+                    c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
+                    c5_1.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 1 * L);
+                    c5_2.intoArray(edge, (i0 + 5) * L);
                 }
             }
             edge(edge, c, cOff + 2 * L, ldc, allRows, lastLanes, alpha, beta);
@@ -1548,20 +1231,19 @@ final class Unpacked512 extends UnpackedKernel {
         // (docs/decisions.md §2a).
         private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float[] c, int cOff, int ldc) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
+            int o1 = 1 * lda;
+            int o2 = 2 * lda;
+            int o3 = 3 * lda;
+            int o4 = 4 * lda;
+            int o5 = 5 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 6) {
-                int rows = Math.min(6, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
+                int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
                 FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
                 FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
                 FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
                 FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S);
                 FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c4_3 = FloatVector.zero(S);
                 FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S), c5_3 = FloatVector.zero(S);
-                // rows past the last valid one repeat it (their results are not stored): no row-count variants
-                int o1 = Math.min(1, rows - 1) * lda;
-                int o2 = Math.min(2, rows - 1) * lda;
-                int o3 = Math.min(3, rows - 1) * lda;
-                int o4 = Math.min(4, rows - 1) * lda;
-                int o5 = Math.min(5, rows - 1) * lda;
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
@@ -1599,80 +1281,56 @@ final class Unpacked512 extends UnpackedKernel {
                     c5_3 = a5.fma(b3, c5_3);
                 }
                 if (alpha == 1f) {
-                    {
-                        c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
-                        c0_1.intoArray(c, ci + 0 * ldc + 1 * L);
-                        c0_2.intoArray(c, ci + 0 * ldc + 2 * L);
-                        c0_3.intoArray(c, ci + 0 * ldc + 3 * L);
-                    }
-                    if (1 < rows) {
-                        c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
-                        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
-                        c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
-                        c1_3.intoArray(c, ci + 1 * ldc + 3 * L);
-                    }
-                    if (2 < rows) {
-                        c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
-                        c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
-                        c2_2.intoArray(c, ci + 2 * ldc + 2 * L);
-                        c2_3.intoArray(c, ci + 2 * ldc + 3 * L);
-                    }
-                    if (3 < rows) {
-                        c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
-                        c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
-                        c3_2.intoArray(c, ci + 3 * ldc + 2 * L);
-                        c3_3.intoArray(c, ci + 3 * ldc + 3 * L);
-                    }
-                    if (4 < rows) {
-                        c4_0.intoArray(c, ci + 4 * ldc + 0 * L);
-                        c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
-                        c4_2.intoArray(c, ci + 4 * ldc + 2 * L);
-                        c4_3.intoArray(c, ci + 4 * ldc + 3 * L);
-                    }
-                    if (5 < rows) {
-                        c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
-                        c5_1.intoArray(c, ci + 5 * ldc + 1 * L);
-                        c5_2.intoArray(c, ci + 5 * ldc + 2 * L);
-                        c5_3.intoArray(c, ci + 5 * ldc + 3 * L);
-                    }
+                    c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
+                    c0_1.intoArray(c, ci + 0 * ldc + 1 * L);
+                    c0_2.intoArray(c, ci + 0 * ldc + 2 * L);
+                    c0_3.intoArray(c, ci + 0 * ldc + 3 * L);
+                    c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
+                    c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+                    c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
+                    c1_3.intoArray(c, ci + 1 * ldc + 3 * L);
+                    c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
+                    c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+                    c2_2.intoArray(c, ci + 2 * ldc + 2 * L);
+                    c2_3.intoArray(c, ci + 2 * ldc + 3 * L);
+                    c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
+                    c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+                    c3_2.intoArray(c, ci + 3 * ldc + 2 * L);
+                    c3_3.intoArray(c, ci + 3 * ldc + 3 * L);
+                    c4_0.intoArray(c, ci + 4 * ldc + 0 * L);
+                    c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
+                    c4_2.intoArray(c, ci + 4 * ldc + 2 * L);
+                    c4_3.intoArray(c, ci + 4 * ldc + 3 * L);
+                    c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
+                    c5_1.intoArray(c, ci + 5 * ldc + 1 * L);
+                    c5_2.intoArray(c, ci + 5 * ldc + 2 * L);
+                    c5_3.intoArray(c, ci + 5 * ldc + 3 * L);
                 } else {
                     FloatVector va = FloatVector.broadcast(S, alpha);
-                    {
-                        c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
-                        c0_1.mul(va).intoArray(c, ci + 0 * ldc + 1 * L);
-                        c0_2.mul(va).intoArray(c, ci + 0 * ldc + 2 * L);
-                        c0_3.mul(va).intoArray(c, ci + 0 * ldc + 3 * L);
-                    }
-                    if (1 < rows) {
-                        c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
-                        c1_1.mul(va).intoArray(c, ci + 1 * ldc + 1 * L);
-                        c1_2.mul(va).intoArray(c, ci + 1 * ldc + 2 * L);
-                        c1_3.mul(va).intoArray(c, ci + 1 * ldc + 3 * L);
-                    }
-                    if (2 < rows) {
-                        c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
-                        c2_1.mul(va).intoArray(c, ci + 2 * ldc + 1 * L);
-                        c2_2.mul(va).intoArray(c, ci + 2 * ldc + 2 * L);
-                        c2_3.mul(va).intoArray(c, ci + 2 * ldc + 3 * L);
-                    }
-                    if (3 < rows) {
-                        c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
-                        c3_1.mul(va).intoArray(c, ci + 3 * ldc + 1 * L);
-                        c3_2.mul(va).intoArray(c, ci + 3 * ldc + 2 * L);
-                        c3_3.mul(va).intoArray(c, ci + 3 * ldc + 3 * L);
-                    }
-                    if (4 < rows) {
-                        c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
-                        c4_1.mul(va).intoArray(c, ci + 4 * ldc + 1 * L);
-                        c4_2.mul(va).intoArray(c, ci + 4 * ldc + 2 * L);
-                        c4_3.mul(va).intoArray(c, ci + 4 * ldc + 3 * L);
-                    }
-                    if (5 < rows) {
-                        c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
-                        c5_1.mul(va).intoArray(c, ci + 5 * ldc + 1 * L);
-                        c5_2.mul(va).intoArray(c, ci + 5 * ldc + 2 * L);
-                        c5_3.mul(va).intoArray(c, ci + 5 * ldc + 3 * L);
-                    }
+                    c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
+                    c0_1.mul(va).intoArray(c, ci + 0 * ldc + 1 * L);
+                    c0_2.mul(va).intoArray(c, ci + 0 * ldc + 2 * L);
+                    c0_3.mul(va).intoArray(c, ci + 0 * ldc + 3 * L);
+                    c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
+                    c1_1.mul(va).intoArray(c, ci + 1 * ldc + 1 * L);
+                    c1_2.mul(va).intoArray(c, ci + 1 * ldc + 2 * L);
+                    c1_3.mul(va).intoArray(c, ci + 1 * ldc + 3 * L);
+                    c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
+                    c2_1.mul(va).intoArray(c, ci + 2 * ldc + 1 * L);
+                    c2_2.mul(va).intoArray(c, ci + 2 * ldc + 2 * L);
+                    c2_3.mul(va).intoArray(c, ci + 2 * ldc + 3 * L);
+                    c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
+                    c3_1.mul(va).intoArray(c, ci + 3 * ldc + 1 * L);
+                    c3_2.mul(va).intoArray(c, ci + 3 * ldc + 2 * L);
+                    c3_3.mul(va).intoArray(c, ci + 3 * ldc + 3 * L);
+                    c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
+                    c4_1.mul(va).intoArray(c, ci + 4 * ldc + 1 * L);
+                    c4_2.mul(va).intoArray(c, ci + 4 * ldc + 2 * L);
+                    c4_3.mul(va).intoArray(c, ci + 4 * ldc + 3 * L);
+                    c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
+                    c5_1.mul(va).intoArray(c, ci + 5 * ldc + 1 * L);
+                    c5_2.mul(va).intoArray(c, ci + 5 * ldc + 2 * L);
+                    c5_3.mul(va).intoArray(c, ci + 5 * ldc + 3 * L);
                 }
             }
         }
@@ -1691,20 +1349,19 @@ final class Unpacked512 extends UnpackedKernel {
         // (docs/decisions.md §2a).
         private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float beta, float[] c, int cOff, int ldc) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
+            int o1 = 1 * lda;
+            int o2 = 2 * lda;
+            int o3 = 3 * lda;
+            int o4 = 4 * lda;
+            int o5 = 5 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 6) {
-                int rows = Math.min(6, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
+                int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
                 FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
                 FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
                 FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
                 FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S);
                 FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c4_3 = FloatVector.zero(S);
                 FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S), c5_3 = FloatVector.zero(S);
-                // rows past the last valid one repeat it (their results are not stored): no row-count variants
-                int o1 = Math.min(1, rows - 1) * lda;
-                int o2 = Math.min(2, rows - 1) * lda;
-                int o3 = Math.min(3, rows - 1) * lda;
-                int o4 = Math.min(4, rows - 1) * lda;
-                int o5 = Math.min(5, rows - 1) * lda;
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
@@ -1743,42 +1400,30 @@ final class Unpacked512 extends UnpackedKernel {
                 }
                 FloatVector va = FloatVector.broadcast(S, alpha);
                 FloatVector vb = FloatVector.broadcast(S, beta);
-                {
-                    c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
-                    c0_1.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 1 * L);
-                    c0_2.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 2 * L);
-                    c0_3.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 3 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 3 * L);
-                }
-                if (1 < rows) {
-                    c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
-                    c1_1.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 1 * L);
-                    c1_2.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 2 * L);
-                    c1_3.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 3 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 3 * L);
-                }
-                if (2 < rows) {
-                    c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
-                    c2_1.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 1 * L);
-                    c2_2.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 2 * L);
-                    c2_3.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 3 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 3 * L);
-                }
-                if (3 < rows) {
-                    c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
-                    c3_1.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 1 * L);
-                    c3_2.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 2 * L);
-                    c3_3.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 3 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 3 * L);
-                }
-                if (4 < rows) {
-                    c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
-                    c4_1.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 1 * L);
-                    c4_2.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 2 * L);
-                    c4_3.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 3 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 3 * L);
-                }
-                if (5 < rows) {
-                    c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
-                    c5_1.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 1 * L);
-                    c5_2.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 2 * L);
-                    c5_3.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 3 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 3 * L);
-                }
+                c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 1 * L);
+                c0_2.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 2 * L);
+                c0_3.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 3 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 3 * L);
+                c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 1 * L);
+                c1_2.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 2 * L);
+                c1_3.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 3 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 3 * L);
+                c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
+                c2_1.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 1 * L);
+                c2_2.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 2 * L);
+                c2_3.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 3 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 3 * L);
+                c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
+                c3_1.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 1 * L);
+                c3_2.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 2 * L);
+                c3_3.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 3 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 3 * L);
+                c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
+                c4_1.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 1 * L);
+                c4_2.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 2 * L);
+                c4_3.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 3 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 3 * L);
+                c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
+                c5_1.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 1 * L);
+                c5_2.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 2 * L);
+                c5_3.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 3 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 3 * L);
             }
         }
     }
@@ -1796,20 +1441,19 @@ final class Unpacked512 extends UnpackedKernel {
         // (docs/decisions.md §2a).
         private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float alpha, float[] c, int cOff, int ldc, int lastLanes, float[] edge) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
+            int o1 = 1 * lda;
+            int o2 = 2 * lda;
+            int o3 = 3 * lda;
+            int o4 = 4 * lda;
+            int o5 = 5 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 6) {
-                int rows = Math.min(6, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
+                int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
                 FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
                 FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
                 FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
                 FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S);
                 FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c4_3 = FloatVector.zero(S);
                 FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S), c5_3 = FloatVector.zero(S);
-                // rows past the last valid one repeat it (their results are not stored): no row-count variants
-                int o1 = Math.min(1, rows - 1) * lda;
-                int o2 = Math.min(2, rows - 1) * lda;
-                int o3 = Math.min(3, rows - 1) * lda;
-                int o4 = Math.min(4, rows - 1) * lda;
-                int o5 = Math.min(5, rows - 1) * lda;
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc - tail; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
@@ -1883,80 +1527,56 @@ final class Unpacked512 extends UnpackedKernel {
                     c5_3 = a5.fma(b3, c5_3);
                 }
                 if (alpha == 1f) {
-                    {
-                        c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
-                        c0_1.intoArray(c, ci + 0 * ldc + 1 * L);
-                        c0_2.intoArray(c, ci + 0 * ldc + 2 * L);
-                        c0_3.intoArray(edge, (i0 + 0) * L);
-                    }
-                    if (1 < rows) {
-                        c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
-                        c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
-                        c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
-                        c1_3.intoArray(edge, (i0 + 1) * L);
-                    }
-                    if (2 < rows) {
-                        c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
-                        c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
-                        c2_2.intoArray(c, ci + 2 * ldc + 2 * L);
-                        c2_3.intoArray(edge, (i0 + 2) * L);
-                    }
-                    if (3 < rows) {
-                        c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
-                        c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
-                        c3_2.intoArray(c, ci + 3 * ldc + 2 * L);
-                        c3_3.intoArray(edge, (i0 + 3) * L);
-                    }
-                    if (4 < rows) {
-                        c4_0.intoArray(c, ci + 4 * ldc + 0 * L);
-                        c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
-                        c4_2.intoArray(c, ci + 4 * ldc + 2 * L);
-                        c4_3.intoArray(edge, (i0 + 4) * L);
-                    }
-                    if (5 < rows) {
-                        c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
-                        c5_1.intoArray(c, ci + 5 * ldc + 1 * L);
-                        c5_2.intoArray(c, ci + 5 * ldc + 2 * L);
-                        c5_3.intoArray(edge, (i0 + 5) * L);
-                    }
+                    c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
+                    c0_1.intoArray(c, ci + 0 * ldc + 1 * L);
+                    c0_2.intoArray(c, ci + 0 * ldc + 2 * L);
+                    c0_3.intoArray(edge, (i0 + 0) * L);
+                    c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
+                    c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+                    c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
+                    c1_3.intoArray(edge, (i0 + 1) * L);
+                    c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
+                    c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+                    c2_2.intoArray(c, ci + 2 * ldc + 2 * L);
+                    c2_3.intoArray(edge, (i0 + 2) * L);
+                    c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
+                    c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+                    c3_2.intoArray(c, ci + 3 * ldc + 2 * L);
+                    c3_3.intoArray(edge, (i0 + 3) * L);
+                    c4_0.intoArray(c, ci + 4 * ldc + 0 * L);
+                    c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
+                    c4_2.intoArray(c, ci + 4 * ldc + 2 * L);
+                    c4_3.intoArray(edge, (i0 + 4) * L);
+                    c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
+                    c5_1.intoArray(c, ci + 5 * ldc + 1 * L);
+                    c5_2.intoArray(c, ci + 5 * ldc + 2 * L);
+                    c5_3.intoArray(edge, (i0 + 5) * L);
                 } else {
                     FloatVector va = FloatVector.broadcast(S, alpha);
-                    {
-                        c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
-                        c0_1.mul(va).intoArray(c, ci + 0 * ldc + 1 * L);
-                        c0_2.mul(va).intoArray(c, ci + 0 * ldc + 2 * L);
-                        c0_3.intoArray(edge, (i0 + 0) * L);
-                    }
-                    if (1 < rows) {
-                        c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
-                        c1_1.mul(va).intoArray(c, ci + 1 * ldc + 1 * L);
-                        c1_2.mul(va).intoArray(c, ci + 1 * ldc + 2 * L);
-                        c1_3.intoArray(edge, (i0 + 1) * L);
-                    }
-                    if (2 < rows) {
-                        c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
-                        c2_1.mul(va).intoArray(c, ci + 2 * ldc + 1 * L);
-                        c2_2.mul(va).intoArray(c, ci + 2 * ldc + 2 * L);
-                        c2_3.intoArray(edge, (i0 + 2) * L);
-                    }
-                    if (3 < rows) {
-                        c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
-                        c3_1.mul(va).intoArray(c, ci + 3 * ldc + 1 * L);
-                        c3_2.mul(va).intoArray(c, ci + 3 * ldc + 2 * L);
-                        c3_3.intoArray(edge, (i0 + 3) * L);
-                    }
-                    if (4 < rows) {
-                        c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
-                        c4_1.mul(va).intoArray(c, ci + 4 * ldc + 1 * L);
-                        c4_2.mul(va).intoArray(c, ci + 4 * ldc + 2 * L);
-                        c4_3.intoArray(edge, (i0 + 4) * L);
-                    }
-                    if (5 < rows) {
-                        c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
-                        c5_1.mul(va).intoArray(c, ci + 5 * ldc + 1 * L);
-                        c5_2.mul(va).intoArray(c, ci + 5 * ldc + 2 * L);
-                        c5_3.intoArray(edge, (i0 + 5) * L);
-                    }
+                    c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
+                    c0_1.mul(va).intoArray(c, ci + 0 * ldc + 1 * L);
+                    c0_2.mul(va).intoArray(c, ci + 0 * ldc + 2 * L);
+                    c0_3.intoArray(edge, (i0 + 0) * L);
+                    c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
+                    c1_1.mul(va).intoArray(c, ci + 1 * ldc + 1 * L);
+                    c1_2.mul(va).intoArray(c, ci + 1 * ldc + 2 * L);
+                    c1_3.intoArray(edge, (i0 + 1) * L);
+                    c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
+                    c2_1.mul(va).intoArray(c, ci + 2 * ldc + 1 * L);
+                    c2_2.mul(va).intoArray(c, ci + 2 * ldc + 2 * L);
+                    c2_3.intoArray(edge, (i0 + 2) * L);
+                    c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
+                    c3_1.mul(va).intoArray(c, ci + 3 * ldc + 1 * L);
+                    c3_2.mul(va).intoArray(c, ci + 3 * ldc + 2 * L);
+                    c3_3.intoArray(edge, (i0 + 3) * L);
+                    c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
+                    c4_1.mul(va).intoArray(c, ci + 4 * ldc + 1 * L);
+                    c4_2.mul(va).intoArray(c, ci + 4 * ldc + 2 * L);
+                    c4_3.intoArray(edge, (i0 + 4) * L);
+                    c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
+                    c5_1.mul(va).intoArray(c, ci + 5 * ldc + 1 * L);
+                    c5_2.mul(va).intoArray(c, ci + 5 * ldc + 2 * L);
+                    c5_3.intoArray(edge, (i0 + 5) * L);
                 }
             }
             edge(edge, c, cOff + 3 * L, ldc, allRows, lastLanes, alpha);
@@ -1976,20 +1596,19 @@ final class Unpacked512 extends UnpackedKernel {
         // (docs/decisions.md §2a).
         private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float alpha, float beta, float[] c, int cOff, int ldc, int lastLanes, float[] edge) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
+            int o1 = 1 * lda;
+            int o2 = 2 * lda;
+            int o3 = 3 * lda;
+            int o4 = 4 * lda;
+            int o5 = 5 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 6) {
-                int rows = Math.min(6, allRows - i0), ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
+                int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
                 FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
                 FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
                 FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
                 FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S);
                 FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c4_3 = FloatVector.zero(S);
                 FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S), c5_3 = FloatVector.zero(S);
-                // rows past the last valid one repeat it (their results are not stored): no row-count variants
-                int o1 = Math.min(1, rows - 1) * lda;
-                int o2 = Math.min(2, rows - 1) * lda;
-                int o3 = Math.min(3, rows - 1) * lda;
-                int o4 = Math.min(4, rows - 1) * lda;
-                int o5 = Math.min(5, rows - 1) * lda;
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc - tail; p++, j += ldb) {
                     FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
                     FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
@@ -2064,42 +1683,30 @@ final class Unpacked512 extends UnpackedKernel {
                 }
                 FloatVector va = FloatVector.broadcast(S, alpha);
                 FloatVector vb = FloatVector.broadcast(S, beta);
-                {
-                    c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
-                    c0_1.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 1 * L);
-                    c0_2.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 2 * L);
-                    c0_3.intoArray(edge, (i0 + 0) * L);
-                }
-                if (1 < rows) {
-                    c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
-                    c1_1.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 1 * L);
-                    c1_2.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 2 * L);
-                    c1_3.intoArray(edge, (i0 + 1) * L);
-                }
-                if (2 < rows) {
-                    c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
-                    c2_1.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 1 * L);
-                    c2_2.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 2 * L);
-                    c2_3.intoArray(edge, (i0 + 2) * L);
-                }
-                if (3 < rows) {
-                    c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
-                    c3_1.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 1 * L);
-                    c3_2.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 2 * L);
-                    c3_3.intoArray(edge, (i0 + 3) * L);
-                }
-                if (4 < rows) {
-                    c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
-                    c4_1.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 1 * L);
-                    c4_2.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 2 * L);
-                    c4_3.intoArray(edge, (i0 + 4) * L);
-                }
-                if (5 < rows) {
-                    c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
-                    c5_1.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 1 * L);
-                    c5_2.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 2 * L);
-                    c5_3.intoArray(edge, (i0 + 5) * L);
-                }
+                c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 1 * L);
+                c0_2.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 2 * L);
+                c0_3.intoArray(edge, (i0 + 0) * L);
+                c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 1 * L);
+                c1_2.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 2 * L);
+                c1_3.intoArray(edge, (i0 + 1) * L);
+                c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
+                c2_1.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 1 * L);
+                c2_2.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 2 * L);
+                c2_3.intoArray(edge, (i0 + 2) * L);
+                c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
+                c3_1.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 1 * L);
+                c3_2.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 2 * L);
+                c3_3.intoArray(edge, (i0 + 3) * L);
+                c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
+                c4_1.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 1 * L);
+                c4_2.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 2 * L);
+                c4_3.intoArray(edge, (i0 + 4) * L);
+                c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
+                c5_1.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 1 * L);
+                c5_2.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 2 * L);
+                c5_3.intoArray(edge, (i0 + 5) * L);
             }
             edge(edge, c, cOff + 3 * L, ldc, allRows, lastLanes, alpha, beta);
         }

@@ -54,8 +54,8 @@ abstract class UnpackedKernel {
     abstract Tile[] tiles();
 
     /**
-     * C[i, j] for {@code allRows} rows (in panels of {@link #rows}, or {@link #rowsOneVector} for one vector, the last
-     * one short where they do not divide) and
+     * C[i, j] for {@code allRows} rows (whole panels of {@link #rows}, or {@link #rowsOneVector} for one vector: the
+     * tiles store every row of a panel unguarded, decisions §2ah) and
      * {@code vectors} vectors of columns, the last one holding
      * {@code lastLanes} (1..lanes) columns: {@code op(A)[i, p] = a[aOff + i·lda + p]},
      * {@code op(B)[p, j] = b[bOff + p·ldb + j]}, {@code C[i, j] = c[cOff + i·ldc + j]}, p in [0, kc). The last

@@ -102,6 +102,31 @@ class SmallGemmTest {
     }
 
     @Test
+    void shortLastRowPanelsOfMixedColumnPanelsGiveThePackedPathsBits() {
+        // The tiles take whole row panels only; the rows left over are computed on copies in the scratch
+        // (SmallGemm.restPanel, decisions §2ah). With at most two vectors a panel (128 and 256 bits) three vectors are
+        // a one-vector panel (8-row tile) and a two-vector one (6-row tile), so rows come in units of 24: every
+        // remainder of both tiles, whole and cut last vectors, C at the end of its array (no slack after it) and
+        // inside a larger one, beta 0 (C not read: NaN there must not matter) and beta reading C.
+        SplittableRandom rng = new SplittableRandom(16);
+        try (Dispatcher d = new Dispatcher(1)) {
+            for (int bits : new int[] {128, 256, 512}) {
+                GemmBlocking blk = GemmBlocking.forBits(bits);
+                BlockedGemm small = new BlockedGemm(blk, d, Long.MAX_VALUE, Long.MAX_VALUE);
+                BlockedGemm packed = new BlockedGemm(blk, d, Long.MAX_VALUE, 0);
+                int lanes = blk.bits() / 32;
+                for (int n : new int[] {3 * lanes, 3 * lanes - 2, 13 * lanes - 12}) {
+                    for (int m = 1; m <= 26; m++) {
+                        float[] ab = m % 3 == 0 ? new float[] {1f, 0f} : m % 3 == 1 ? new float[] {0.7f, -1.3f} : new float[] {1f, 1f};
+                        assertTrue(small.unpacked(m, n, 7), bits + "-bit " + m + "x" + n + "x7 must take the small path");
+                        compare(small, packed, false, false, m, n, 7, ab[0], ab[1], m % 2 == 0 ? 0 : 5, rng);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void ruleSendsOnlyProductsWithASmallOpBWithinOneKcBlockToTheSmallPath() {
         // The rule itself: BlockedGemm.SMALL_MAX_B bounds op(B)'s k·n floats, and k must fit one KC block. A product
         // outside either bound must still be right (it takes the packed path), checked against the scalar formula.
