@@ -8,8 +8,10 @@ package org.vectorgrad.backend.vector.gemm;
  * transposed operand is first copied into row order (register transposes, {@link Transposer}): op(A) when A is
  * transposed, op(B) when B is (its rows padded to whole vectors). The last column panel loads its last vector whole
  * and masks only its stores; the last rows whose loads would pass the end of {@code b} are read from a zero-padded
- * copy (a masked load in the k loop cost 1.2x on 64x196x32, docs/decisions.md §2u). A short last row panel is
- * computed as a whole one from copies of its rows in a scratch (§2ah), so no column or row is scalar.
+ * copy (a masked load in the k loop cost 1.2x on 64x196x32, docs/decisions.md §2u). The tiles take whole row
+ * panels only (§2ah): with beta 0 a short last panel is the last whole one, overlapping the panel before it (its
+ * overlap written twice with the same bits), and otherwise a whole one computed on copies of its rows in a scratch.
+ * No column or row is scalar.
  *
  * <p>Same bits as {@link BlockedGemm}: it is only used when {@code k} fits one KC block, where the blocked path also
  * computes each element as one FMA chain over p ascending from zero and then stores {@code alpha·acc} (beta 0, C not
@@ -140,7 +142,7 @@ final class SmallGemm {
         // Row blocks of op(A) within A_BLOCK floats, each swept by every column panel: a call covers all the row
         // panels of its block (the call costs less than the panels it covers), the block stays in L1 across the
         // column panels and op(B)'s panel stays in L1 across the block's row panels. The tiles take whole row panels
-        // only (UnpackedKernel.panel): a short last one is computed by restPanel.
+        // only (UnpackedKernel.panel): a short last one overlaps the panel before it (beta 0) or goes to restPanel.
         int blockRows = blockRows(n, k);
         for (int i0 = 0; i0 < m; i0 += blockRows) {
             int rows = Math.min(blockRows, m - i0);
@@ -149,12 +151,18 @@ final class SmallGemm {
                 // FMA chains to hide the FMA latency); the last one masks its last vector when n is not whole vectors
                 int v0 = (int) ((long) vectors * q / panels), v1 = (int) ((long) vectors * (q + 1) / panels);
                 boolean last = q == panels - 1;
-                int whole = rows - rows % tileRows(v1 - v0);
+                int t = tileRows(v1 - v0), whole = rows - rows % t;
                 if (whole > 0) {
                     kernel.panel(v1 - v0, last ? lastLanes : lanes, k, aa, ao + i0 * la, la, whole, bb, bo + v0 * lanes, lb,
                             bufB, last ? tail : 0, alpha, beta, c, cOff + i0 * ldc + v0 * lanes, ldc, scratch);
                 }
-                if (whole < rows) {
+                if (whole < rows && beta == 0f && i0 + rows >= t) {
+                    // C is not read: the last whole panel of the product's rows, overlapping the one before, writes
+                    // its overlap again with the same bits (the same FMA chains) and needs no copies
+                    int r0 = i0 + rows - t;
+                    kernel.panel(v1 - v0, last ? lastLanes : lanes, k, aa, ao + r0 * la, la, t, bb, bo + v0 * lanes, lb,
+                            bufB, last ? tail : 0, alpha, beta, c, cOff + r0 * ldc + v0 * lanes, ldc, scratch);
+                } else if (whole < rows) {
                     restPanel(v0, v1, last ? lastLanes : lanes, n, k, aa, ao + (i0 + whole) * la, la, rows - whole, bb, bo, lb,
                             bufB, last ? tail : 0, alpha, beta, c, cOff + (i0 + whole) * ldc, ldc, scratch, edgeFloats(m, n, k));
                 }
