@@ -76,6 +76,17 @@ final class SmallGemm {
         return kernel.rows / x * kernel.rowsOneVector;
     }
 
+    /**
+     * First vector of column panel q of {@code panels} balanced ones: the wider panels first (13 vectors in panels of
+     * at most 4 are 4 + 3 + 3 + 3), so that a cut last vector falls in a narrower tile when the widths differ. The
+     * 6 x 4 tile with a cut last vector has no register to spare, and in JVMs whose C2 compiled it while other
+     * products ran it kept an accumulator on the stack: 64x196x32 as 3 + 3 + 3 + 4 ran at 158 GFLOP/s there against
+     * 175-178 elsewhere; as 4 + 3 + 3 + 3 it runs at 169-174 in either JVM (decisions §2ah).
+     */
+    private static int panelStart(int vectors, int panels, int q) {
+        return (int) (((long) vectors * q + panels - 1) / panels);
+    }
+
     /** n rounded up to whole vectors. */
     private int paddedColumns(int n) {
         return (n + kernel.lanes - 1) / kernel.lanes * kernel.lanes;
@@ -128,7 +139,7 @@ final class SmallGemm {
         // the last panel's last rows whose whole-vector loads would pass the end of b (usually just op(B)'s last
         // row): a zero-padded copy of those rows of the panel in bufB (never with B transposed: its copy above has
         // whole-vector rows, so no row passes its end)
-        int lastV0 = (int) ((long) vectors * (panels - 1) / panels), lastWidth = (vectors - lastV0) * lanes, tail = 0;
+        int lastV0 = panelStart(vectors, panels, panels - 1), lastWidth = (vectors - lastV0) * lanes, tail = 0;
         if (lastLanes < lanes) {
             long inside = Math.floorDiv((long) bb.length - bo - padded, (long) lb) + 1; // rows whose loads stay in bb
             tail = (int) (k - Math.max(0, Math.min(k, inside)));
@@ -147,9 +158,9 @@ final class SmallGemm {
         for (int i0 = 0; i0 < m; i0 += blockRows) {
             int rows = Math.min(blockRows, m - i0);
             for (int q = 0; q < panels; q++) {
-                // balanced panels: 13 vectors are 4 + 3 + 3 + 3, not 4 + 4 + 4 + 1 (a one-vector panel has too few
-                // FMA chains to hide the FMA latency); the last one masks its last vector when n is not whole vectors
-                int v0 = (int) ((long) vectors * q / panels), v1 = (int) ((long) vectors * (q + 1) / panels);
+                // balanced panels (panelStart): 13 vectors are 4 + 3 + 3 + 3, not 4 + 4 + 4 + 1 (a one-vector panel has
+                // too few FMA chains to hide the FMA latency); the last one masks its last vector when n is not whole vectors
+                int v0 = panelStart(vectors, panels, q), v1 = panelStart(vectors, panels, q + 1);
                 boolean last = q == panels - 1;
                 int t = tileRows(v1 - v0), whole = rows - rows % t;
                 if (whole > 0) {
