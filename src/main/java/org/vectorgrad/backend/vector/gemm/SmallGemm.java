@@ -173,6 +173,12 @@ final class SmallGemm {
                     int r0 = i0 + rows - t;
                     kernel.panel(v1 - v0, last ? lastLanes : lanes, k, aa, ao + r0 * la, la, t, bb, bo + v0 * lanes, lb,
                             bufB, last ? tail : 0, alpha, beta, c, cOff + r0 * ldc + v0 * lanes, ldc, scratch);
+                } else if (whole < rows && beta == 0f && rows - whole == 1) {
+                    // one row and C not read (a single sample's product): every row of a whole panel reads that
+                    // row of op(A) (lda 0) and stores to that row of C (ldc 0), the same values, so no copies
+                    int r0 = i0 + whole;
+                    kernel.panel(v1 - v0, last ? lastLanes : lanes, k, aa, ao + r0 * la, 0, t, bb, bo + v0 * lanes, lb,
+                            bufB, last ? tail : 0, alpha, beta, c, cOff + r0 * ldc + v0 * lanes, 0, scratch);
                 } else if (whole < rows) {
                     restPanel(v0, v1, last ? lastLanes : lanes, n, k, aa, ao + (i0 + whole) * la, la, rows - whole, bb, bo, lb,
                             bufB, last ? tail : 0, alpha, beta, c, cOff + (i0 + whole) * ldc, ldc, scratch, edgeFloats(m, n, k));

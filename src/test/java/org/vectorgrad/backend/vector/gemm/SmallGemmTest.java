@@ -107,7 +107,7 @@ class SmallGemmTest {
         // (SmallGemm.restPanel, decisions §2ah). With at most two vectors a panel (128 and 256 bits) three vectors are
         // a one-vector panel (8-row tile) and a two-vector one (6-row tile), so rows come in units of 24: every
         // remainder of both tiles, whole and cut last vectors, C at the end of its array (no slack after it) and
-        // inside a larger one, beta 0 (C not read: NaN there must not matter) and beta reading C.
+        // inside a larger one, beta 0 (C not read: NaN there must not matter) and beta reading C, and one row.
         SplittableRandom rng = new SplittableRandom(16);
         try (Dispatcher d = new Dispatcher(1)) {
             for (int bits : new int[] {128, 256, 512}) {
@@ -121,6 +121,9 @@ class SmallGemmTest {
                         assertTrue(small.unpacked(m, n, 7), bits + "-bit " + m + "x" + n + "x7 must take the small path");
                         compare(small, packed, false, false, m, n, 7, ab[0], ab[1], m % 2 == 0 ? 0 : 5, rng);
                     }
+                    // a single row with C not read (one sample's product) has a path of its own: lda 0 and ldc 0
+                    compare(small, packed, false, false, 1, n, 7, 0.7f, 0f, 0, rng);
+                    compare(small, packed, false, true, 1, n, 7, 1f, 0f, 3, rng);
                 }
             }
         }
