@@ -24,11 +24,14 @@ final class SmallGemm {
 
     private final UnpackedKernel kernel;
     private final Transposer transposer;
+    /** Rows that both the one-vector tile and the wider ones divide ({@link #rowUnit}). */
+    private final int bothTilesRows;
 
     /** @param bits vector width (128, 256 or 512); the transposes use that width's register transposer, if any */
     SmallGemm(int bits) {
         this.kernel = UnpackedKernel.create(bits);
         this.transposer = Transposer.create(bits);
+        this.bothTilesRows = leastCommonMultiple(kernel.rows, kernel.rowsOneVector);
     }
 
     /**
@@ -46,13 +49,14 @@ final class SmallGemm {
      * panel's rows of op(A) and of C (see {@link #gemm}).
      */
     int scratchSize(int m, int n, int k) {
-        int rest = m % rowUnit(n) == 0 ? 0 : Math.max(kernel.rows, kernel.rowsOneVector) * (k + paddedColumns(n));
-        return edgeFloats(m, n, k) + rest;
+        int unit = rowUnit(n);
+        int rest = m % unit == 0 ? 0 : Math.max(kernel.rows, kernel.rowsOneVector) * (k + paddedColumns(n));
+        return edgeFloats(m, unit, blockRows(unit, k)) + rest;
     }
 
     /** The edge part of the scratch: a vector per row of a row block, whole row units. */
-    private int edgeFloats(int m, int n, int k) {
-        int unit = rowUnit(n), rows = Math.min(m, blockRows(n, k));
+    private int edgeFloats(int m, int unit, int blockRows) {
+        int rows = Math.min(m, blockRows);
         return (rows + unit - 1) / unit * unit * kernel.lanes;
     }
 
@@ -69,11 +73,14 @@ final class SmallGemm {
     private int rowUnit(int n) {
         int vectors = (n + kernel.lanes - 1) / kernel.lanes, panels = (vectors + kernel.maxVectors - 1) / kernel.maxVectors;
         boolean one = vectors < 2 * panels, wider = vectors > panels; // the balanced panels have floor or ceil of vectors / panels
-        if (!one) return kernel.rows;
-        if (!wider) return kernel.rowsOneVector;
-        int x = kernel.rows, y = kernel.rowsOneVector;
-        while (y != 0) { int t = x % y; x = y; y = t; }
-        return kernel.rows / x * kernel.rowsOneVector;
+        return !one ? kernel.rows : !wider ? kernel.rowsOneVector : bothTilesRows;
+    }
+
+    /** The least common multiple of the two tiles' rows. */
+    private static int leastCommonMultiple(int x, int y) {
+        int a = x, b = y;
+        while (b != 0) { int t = a % b; a = b; b = t; }
+        return x / a * y;
     }
 
     /**
@@ -93,8 +100,7 @@ final class SmallGemm {
     }
 
     /** Rows of op(A) per row block: at most {@link #A_BLOCK} floats, whole row units ({@link #rowUnit}), at least one. */
-    private int blockRows(int n, int k) {
-        int unit = rowUnit(n);
+    private static int blockRows(int unit, int k) {
         return Math.max(unit, A_BLOCK / k / unit * unit);
     }
 
@@ -154,7 +160,7 @@ final class SmallGemm {
         // panels of its block (the call costs less than the panels it covers), the block stays in L1 across the
         // column panels and op(B)'s panel stays in L1 across the block's row panels. The tiles take whole row panels
         // only (UnpackedKernel.panel): a short last one overlaps the panel before it (beta 0) or goes to restPanel.
-        int blockRows = blockRows(n, k);
+        int unit = rowUnit(n), blockRows = blockRows(unit, k), restOff = edgeFloats(m, unit, blockRows);
         for (int i0 = 0; i0 < m; i0 += blockRows) {
             int rows = Math.min(blockRows, m - i0);
             for (int q = 0; q < panels; q++) {
@@ -181,7 +187,7 @@ final class SmallGemm {
                             bufB, last ? tail : 0, alpha, beta, c, cOff + r0 * ldc + v0 * lanes, 0, scratch);
                 } else if (whole < rows) {
                     restPanel(v0, v1, last ? lastLanes : lanes, n, k, aa, ao + (i0 + whole) * la, la, rows - whole, bb, bo, lb,
-                            bufB, last ? tail : 0, alpha, beta, c, cOff + (i0 + whole) * ldc, ldc, scratch, edgeFloats(m, n, k));
+                            bufB, last ? tail : 0, alpha, beta, c, cOff + (i0 + whole) * ldc, ldc, scratch, restOff);
                 }
             }
         }
