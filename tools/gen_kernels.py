@@ -663,8 +663,8 @@ def gen_unpacked(bits, rows, vmax):
             sig = "int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb" + (", float[] bTail, int tail" if masked else "") + ", float alpha" + (", float beta" if withBeta else "") + ", float[] c, int cOff, int ldc"
             w(f"        private static void tile({sig}{', int lastLanes, float[] edge' if masked else ''}) {{")
             w("            // every row panel of this column panel in one call: the call costs less than the panels it covers")
-            # Whole row panels only (allRows a multiple of the tile's rows; SmallGemm computes a short last panel in
-            # scratch): with a store under `if (r < rows)` in this loop, C2's profiled loop predication hoisted that
+            # Whole row panels only (allRows a multiple of the tile's rows; SmallGemm makes a short last panel a whole
+            # one: overlapping, one row read and written by every row, or copies in scratch): with a store under `if (r < rows)` in this loop, C2's profiled loop predication hoisted that
             # store's range check above the guard (the guard was true in all but the last panel), the check failed
             # on the last panel of a C ending there, and the trap sent the tile back to the interpreter for 1-2 s
             # in a fresh JVM while C2 compiled it again (docs/decisions.md §2ah).

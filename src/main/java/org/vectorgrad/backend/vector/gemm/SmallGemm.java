@@ -10,7 +10,8 @@ package org.vectorgrad.backend.vector.gemm;
  * and masks only its stores; the last rows whose loads would pass the end of {@code b} are read from a zero-padded
  * copy (a masked load in the k loop cost 1.2x on 64x196x32, docs/decisions.md §2u). The tiles take whole row
  * panels only (§2ah): with beta 0 a short last panel is the last whole one, overlapping the panel before it (its
- * overlap written twice with the same bits), and otherwise a whole one computed on copies of its rows in a scratch.
+ * overlap written twice with the same bits), or, for a single row, a whole panel that reads and writes that one row
+ * (lda and ldc 0); otherwise a whole one computed on copies of its rows in a scratch.
  * No column or row is scalar.
  *
  * <p>Same bits as {@link BlockedGemm}: it is only used when {@code k} fits one KC block, where the blocked path also
@@ -159,7 +160,8 @@ final class SmallGemm {
         // Row blocks of op(A) within A_BLOCK floats, each swept by every column panel: a call covers all the row
         // panels of its block (the call costs less than the panels it covers), the block stays in L1 across the
         // column panels and op(B)'s panel stays in L1 across the block's row panels. The tiles take whole row panels
-        // only (UnpackedKernel.panel): a short last one overlaps the panel before it (beta 0) or goes to restPanel.
+        // only (UnpackedKernel.panel): a short last one overlaps the panel before it or is a single row (beta 0), or
+        // goes to restPanel.
         int unit = rowUnit(n), blockRows = blockRows(unit, k), restOff = edgeFloats(m, unit, blockRows);
         for (int i0 = 0; i0 < m; i0 += blockRows) {
             int rows = Math.min(blockRows, m - i0);
