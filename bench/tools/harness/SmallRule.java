@@ -7,7 +7,8 @@ import org.vectorgrad.parallel.Dispatcher;
 
 /**
  * Small-product path vs packed path (docs/decisions.md §2a): ns per call by thread CPU time (steady on a shared
- * machine), best of interleaved rounds, for cubes and a few flat shapes, NN and NT. Args: bits rounds.
+ * machine), best of interleaved rounds, for cubes and a few flat shapes, NN and NT. Args: bits rounds [MxNxK ...]
+ * (shapes given replace the built-in list).
  * Run with the harness class path of bench/tools/harness/README.md (this class is in the gemm package).
  */
 public class SmallRule {
@@ -18,6 +19,13 @@ public class SmallRule {
         int[][] shapes = {{4, 4, 4}, {16, 16, 16}, {32, 32, 32}, {64, 64, 64}, {128, 128, 128}, {64, 196, 32}, {288, 64, 196},
                 {288, 784, 64}, {128, 256, 128}, {64, 784, 64}, {128, 512, 128}, {256, 256, 256}, {512, 512, 128}, {64, 1024, 128},
                 {4, 512, 64}, {1, 512, 256}, {128, 10, 256}};
+        if (args.length > 2) {
+            shapes = new int[args.length - 2][];
+            for (int i = 2; i < args.length; i++) {
+                String[] d = args[i].split("x");
+                shapes[i - 2] = new int[] {Integer.parseInt(d[0]), Integer.parseInt(d[1]), Integer.parseInt(d[2])};
+            }
+        }
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         try (Dispatcher d = new Dispatcher(1)) {
             GemmBlocking blk = GemmBlocking.forBits(bits);

@@ -32,6 +32,21 @@ public final class BlockedGemm extends Gemm {
      * The packed 6 x 16 tile that replaced it (§2v) is faster still, so the bound stands.
      */
     public static final long SMALL_MAX_WORK_256 = 1L << 15;
+    /**
+     * At 256 bits an op(B) narrower than one 16-column panel runs unpacked only for products of at most this many
+     * rows: from 32 rows on, the packed path's 16-column panel (mostly padding) still beat the unpacked tiles, from
+     * 0.62-0.77 of their time at 128 rows to 0.77 (NN) and 1.0-1.07 (NT) at 32; at 24 rows and fewer the unpacked
+     * path led or tied (docs/decisions.md §2ai).
+     */
+    public static final int NARROW_MAX_ROWS_256 = 31;
+    /**
+     * With the 256-bit 5 x 16 packed tile (no counted-loop safepoints, {@link GemmBlocking}), products of at least
+     * this many rows run unpacked whatever their work: there the unpacked tiles took 0.78-0.94 of the packed
+     * path's time from 64x196x32 to 128³ (in the 6 x 16 tile's JVMs, with polls in the unpacked tiles' loops, they
+     * took 1.14-1.45 of it, so {@link #SMALL_MAX_WORK_256} holds there); with fewer rows a transposed op(B)'s copy
+     * outweighs the kernel (2x256x64 NT, 4x128x32: packed 0.75-0.98), docs/decisions.md §2ai.
+     */
+    public static final int PAST_WORK_MIN_ROWS_5X16 = 8;
 
     private final GemmBlocking blocking;
     private final MicroKernel kernel;
@@ -43,6 +58,7 @@ public final class BlockedGemm extends Gemm {
     private final Dispatcher dispatcher;
     private final long parallelMinWork;
     private final long smallMaxB, smallMaxWork;
+    private final int narrowMaxRows, pastWorkMinRows;
     private final SmallGemm small;
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
 
@@ -52,7 +68,9 @@ public final class BlockedGemm extends Gemm {
      * @param parallelMinWork products with {@code m·n·k} below this stay on the calling thread
      */
     public BlockedGemm(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork) {
-        this(blocking, dispatcher, parallelMinWork, SMALL_MAX_B, blocking.bits() == 256 ? SMALL_MAX_WORK_256 : Long.MAX_VALUE);
+        this(blocking, dispatcher, parallelMinWork, SMALL_MAX_B, blocking.bits() == 256 ? SMALL_MAX_WORK_256 : Long.MAX_VALUE, true,
+                blocking.bits() == 256 ? NARROW_MAX_ROWS_256 : Integer.MAX_VALUE,
+                blocking.bits() == 256 && blocking.mr() == 5 ? PAST_WORK_MIN_ROWS_5X16 : Integer.MAX_VALUE);
     }
 
     /**
@@ -78,8 +96,21 @@ public final class BlockedGemm extends Gemm {
      * ({@link MicroKernel#readsRowPanels}): tests compare the two bitwise, harnesses time them.
      */
     public BlockedGemm(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork, long smallMaxB, long smallMaxWork, boolean rowPanels) {
+        this(blocking, dispatcher, parallelMinWork, smallMaxB, smallMaxWork, rowPanels, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #BlockedGemm(GemmBlocking, Dispatcher, long, long, long, boolean)}, where an op(B) narrower than NR
+     * runs unpacked only with at most {@code narrowMaxRows} rows, and a product of more than {@code smallMaxWork}
+     * still does with at least {@code pastWorkMinRows} rows ({@link #NARROW_MAX_ROWS_256},
+     * {@link #PAST_WORK_MIN_ROWS_5X16}; {@code Integer.MAX_VALUE} turns either off).
+     */
+    public BlockedGemm(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork, long smallMaxB, long smallMaxWork, boolean rowPanels,
+                       int narrowMaxRows, int pastWorkMinRows) {
         this.smallMaxB = smallMaxB;
         this.smallMaxWork = smallMaxWork;
+        this.narrowMaxRows = narrowMaxRows;
+        this.pastWorkMinRows = pastWorkMinRows;
         this.small = new SmallGemm(blocking.bits());
         this.blocking = blocking;
         this.kernel = MicroKernel.create(blocking.bits(), blocking.mr());
@@ -121,9 +152,16 @@ public final class BlockedGemm extends Gemm {
         workspaces.get().call.run(parallel, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
-    /** The small-product rule for a single-threaded call: {@link SmallGemm} instead of packed panels. */
+    /**
+     * The small-product rule for a single-threaded call: {@link SmallGemm} instead of packed panels. op(B) must fit
+     * the bound (and K one KC block); then an op(B) narrower than one NR panel needs at most
+     * {@code narrowMaxRows} rows, any other a work of at most {@code smallMaxWork} or at least
+     * {@code pastWorkMinRows} rows. A pure function of the shape and the blocking table.
+     */
     boolean unpacked(int m, int n, int k) {
-        return SmallGemm.applies(n, k, blocking.kc(), smallMaxB) && (n < blocking.nr() || (long) m * n * k <= smallMaxWork);
+        if (!SmallGemm.applies(n, k, blocking.kc(), smallMaxB)) return false;
+        if (n < blocking.nr()) return m <= narrowMaxRows;
+        return (long) m * n * k <= smallMaxWork || m >= pastWorkMinRows;
     }
 
     /**
