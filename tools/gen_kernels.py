@@ -600,21 +600,21 @@ def gen_unpacked(bits, rows, vmax):
     w("")
     w("    /**")
     w("     * The cut last vector of a tile call: {@code rows} accumulators from {@code edge} (one vector a row) stored")
-    w("     * to their first {@code lastLanes} columns at {@code c[ci + r·ldc]} by the tiles' formula, alpha·acc, with")
+    w("     * to their first {@code lastLanes} columns at {@code c[ci + r·ldc]} as the beta-0 tiles store: acc itself, with")
     w("     * masked stores; a row whose whole vector would pass C's array end is stored lane by lane with the same")
     w("     * scalar operations instead (a masked store past the end takes the Vector API's per-lane fallback, and C2's")
     w("     * guess that it would not be taken cost a recompilation, decisions §2ah). Small and without vector arguments,")
     w("     * so C1 never inlines it into a tile and C2 compiles it alike inlined or not (decisions §2aa).")
     w("     */")
-    w("    private static void edge(float[] edge, float[] c, int ci, int ldc, int rows, int lastLanes, float alpha) {")
+    w("    private static void edge(float[] edge, float[] c, int ci, int ldc, int rows, int lastLanes) {")
     w("        VectorMask<Float> m = S.indexInRange(0, lastLanes);")
     w("        for (int r = 0; r < rows; r++) {")
     w("            int at = ci + r * ldc;")
     w("            if (at <= c.length - L) {")
     w("                FloatVector acc = FloatVector.fromArray(S, edge, r * L);")
-    w("                (alpha == 1f ? acc : acc.mul(FloatVector.broadcast(S, alpha))).intoArray(c, at, m);")
+    w("                acc.intoArray(c, at, m);")
     w("            } else {")
-    w("                for (int j = 0; j < lastLanes; j++) c[at + j] = alpha == 1f ? edge[r * L + j] : edge[r * L + j] * alpha;")
+    w("                for (int j = 0; j < lastLanes; j++) c[at + j] = edge[r * L + j];")
     w("            }")
     w("        }")
     w("    }")
@@ -647,20 +647,24 @@ def gen_unpacked(bits, rows, vmax):
         for withBeta in (False, True):
             w("")
             desc = f"the last of {v} vectors cut to {{@code lastLanes}} columns" if masked else f"{v} whole vectors"
-            store = "C = fma(acc, alpha, beta·C)" if withBeta else "C = alpha·acc (beta 0: C not read)"
+            store = "C = fma(acc, alpha, beta·C)" if withBeta else "C = acc (beta 0: C not read; SmallGemm applies alpha after)"
             w(f"    /** {rows} rows x {desc}; {store}. */")
             w(f"    private static final class V{v}{'m' if masked else ''}{'b' if withBeta else ''} extends Tile {{")
             w("        @Override")
             w("        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,")
             w("                 float alpha, float beta, float[] c, int cOff, int ldc, float[] edge) {")
-            call = "kc, a, aOff, lda, allRows, b, bOff, ldb" + (", bTail, tail" if masked else "") + ", alpha" + (", beta" if withBeta else "") + ", c, cOff, ldc"
+            call = "kc, a, aOff, lda, allRows, b, bOff, ldb" + (", bTail, tail" if masked else "") + (", alpha, beta" if withBeta else "") + ", c, cOff, ldc"
             w(f"            tile({call}{', lastLanes, edge' if masked else ''});")
             w("        }")
             w("")
             w("        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2")
             w("        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them")
             w("        // (docs/decisions.md §2a).")
-            sig = "int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb" + (", float[] bTail, int tail" if masked else "") + ", float alpha" + (", float beta" if withBeta else "") + ", float[] c, int cOff, int ldc"
+            # The beta-0 tiles take no alpha: a float live across the k loop made C2 carry it through a stack slot
+            # (a reload and a spill every k step, a store-to-load chain) in the 256-bit 6 x 2 tile's loop with
+            # counted-loop safepoints, ~30 % of its time; SmallGemm scales C afterwards when alpha is not 1
+            # (alpha·acc rounded once either way: the same bits), docs/decisions.md §2ai.
+            sig = "int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb" + (", float[] bTail, int tail" if masked else "") + (", float alpha, float beta" if withBeta else "") + ", float[] c, int cOff, int ldc"
             w(f"        private static void tile({sig}{', int lastLanes, float[] edge' if masked else ''}) {{")
             w("            // every row panel of this column panel in one call: the call costs less than the panels it covers")
             # Whole row panels only (allRows a multiple of the tile's rows; SmallGemm makes a short last panel a whole
@@ -721,7 +725,9 @@ def gen_unpacked(bits, rows, vmax):
             # ~3 % of its FMA time (decisions §2y)
             # ... except in the 6 x 4 tiles with beta: with both store forms C1 cannot compile them at its
             # full-profile tier (out of virtual registers), which can leave them in tier 2 code for good (§2aa)
-            if withBeta and v * rows > 18:
+            if not withBeta:
+                stores(True, "                ")
+            elif v * rows > 18:
                 w("                FloatVector va = FloatVector.broadcast(S, alpha);")
                 w("                FloatVector vb = FloatVector.broadcast(S, beta);")
                 stores(False, "                ")
@@ -737,7 +743,7 @@ def gen_unpacked(bits, rows, vmax):
 
             w("            }")
             if masked:
-                w(f"            edge(edge, c, cOff + {v - 1} * L, ldc, allRows, lastLanes, alpha{', beta' if withBeta else ''});")
+                w(f"            edge(edge, c, cOff + {v - 1} * L, ldc, allRows, lastLanes{', alpha, beta' if withBeta else ''});")
             w("        }")
             w("    }")
     w("}")

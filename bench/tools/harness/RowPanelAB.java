@@ -15,8 +15,8 @@ public class RowPanelAB {
         int bits = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize();
         GemmBlocking blk = org.vectorgrad.backend.vector.VectorBackend.blockingFor(bits); // this JVM's table (the 6 x 16 tile with counted-loop safepoints)
         try (Dispatcher d = new Dispatcher(threads)) {
-            BlockedGemm direct = new BlockedGemm(blk, d, 1L << 20, BlockedGemm.SMALL_MAX_B, bits == 256 ? BlockedGemm.SMALL_MAX_WORK_256 : Long.MAX_VALUE, true);
-            BlockedGemm packed = new BlockedGemm(blk, d, 1L << 20, BlockedGemm.SMALL_MAX_B, bits == 256 ? BlockedGemm.SMALL_MAX_WORK_256 : Long.MAX_VALUE, false);
+            BlockedGemm direct = new BlockedGemm(blk, d, 1L << 20, BlockedGemm.SMALL_MAX_B, Long.MAX_VALUE, true);
+            BlockedGemm packed = new BlockedGemm(blk, d, 1L << 20, BlockedGemm.SMALL_MAX_B, Long.MAX_VALUE, false);
             System.out.println(bits + "-bit " + blk + ", " + threads + " thread(s)");
             for (int s = 2; s < x.length; s++) {
                 String[] p = x[s].split(":");

@@ -26,27 +26,16 @@ public final class BlockedGemm extends Gemm {
      */
     public static final long SMALL_MAX_B = 1L << 14;
     /**
-     * At 256 bits the unpacked path also needs {@code m·n·k} at most this, or fewer than NR columns: the packed
-     * 5 x 16 tile (7 loads per 10 FMAs) outran the unpacked 6 x 2 one (8 loads and 6 row offsets per 12 FMAs) from
-     * 64³ on, packing included (docs/decisions.md §2t), while a narrow op(B) would be mostly padding in its panels.
-     * The packed 6 x 16 tile that replaced it (§2v) is faster still, so the bound stands.
-     */
-    public static final long SMALL_MAX_WORK_256 = 1L << 15;
-    /**
      * At 256 bits an op(B) narrower than one 16-column panel runs unpacked only for products of at most this many
      * rows: from 32 rows on, the packed path's 16-column panel (mostly padding) still beat the unpacked tiles, from
-     * 0.62-0.77 of their time at 128 rows to 0.77 (NN) and 1.0-1.07 (NT) at 32; at 24 rows and fewer the unpacked
-     * path led or tied (docs/decisions.md §2ai).
+     * 0.66-0.78 of their time at 128 rows to 0.77 (NN) and 1.0-1.07 (NT) at 32; at 24 rows and fewer the unpacked
+     * path led or tied (docs/decisions.md §2ai). Wider products within {@link #SMALL_MAX_B} run unpacked at every
+     * width since the unpacked tiles stopped carrying alpha through their k loops (§2ai): at 256 bits they took
+     * 0.62-0.94 of the packed path's time from 8x128x64 to 2048x128x128, with or without counted-loop safepoints;
+     * only products of one to four rows with op(B) transposed (2x256x64 NT, 4x128x32 NT) took 1.06-1.15 of it, as
+     * at 512 bits (their op(B) copy outweighs the kernel).
      */
     public static final int NARROW_MAX_ROWS_256 = 31;
-    /**
-     * With the 256-bit 5 x 16 packed tile (no counted-loop safepoints, {@link GemmBlocking}), products of at least
-     * this many rows run unpacked whatever their work: there the unpacked tiles took 0.78-0.94 of the packed
-     * path's time from 64x196x32 to 128³ (in the 6 x 16 tile's JVMs, with polls in the unpacked tiles' loops, they
-     * took 1.14-1.45 of it, so {@link #SMALL_MAX_WORK_256} holds there); with fewer rows a transposed op(B)'s copy
-     * outweighs the kernel (2x256x64 NT, 4x128x32: packed 0.75-0.98), docs/decisions.md §2ai.
-     */
-    public static final int PAST_WORK_MIN_ROWS_5X16 = 8;
 
     private final GemmBlocking blocking;
     private final MicroKernel kernel;
@@ -58,7 +47,7 @@ public final class BlockedGemm extends Gemm {
     private final Dispatcher dispatcher;
     private final long parallelMinWork;
     private final long smallMaxB, smallMaxWork;
-    private final int narrowMaxRows, pastWorkMinRows;
+    private final int narrowMaxRows;
     private final SmallGemm small;
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
 
@@ -68,9 +57,8 @@ public final class BlockedGemm extends Gemm {
      * @param parallelMinWork products with {@code m·n·k} below this stay on the calling thread
      */
     public BlockedGemm(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork) {
-        this(blocking, dispatcher, parallelMinWork, SMALL_MAX_B, blocking.bits() == 256 ? SMALL_MAX_WORK_256 : Long.MAX_VALUE, true,
-                blocking.bits() == 256 ? NARROW_MAX_ROWS_256 : Integer.MAX_VALUE,
-                blocking.bits() == 256 && blocking.mr() == 5 ? PAST_WORK_MIN_ROWS_5X16 : Integer.MAX_VALUE);
+        this(blocking, dispatcher, parallelMinWork, SMALL_MAX_B, Long.MAX_VALUE, true,
+                blocking.bits() == 256 ? NARROW_MAX_ROWS_256 : Integer.MAX_VALUE);
     }
 
     /**
@@ -84,7 +72,7 @@ public final class BlockedGemm extends Gemm {
 
     /**
      * As {@link #BlockedGemm(GemmBlocking, Dispatcher, long, long)}, where products of at least NR columns also need
-     * {@code m·n·k} at most {@code smallMaxWork} for the unpacked path ({@link #SMALL_MAX_WORK_256} at 256 bits).
+     * {@code m·n·k} at most {@code smallMaxWork} for the unpacked path (harnesses time the two paths with it).
      */
     public BlockedGemm(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork, long smallMaxB, long smallMaxWork) {
         this(blocking, dispatcher, parallelMinWork, smallMaxB, smallMaxWork, true);
@@ -96,21 +84,19 @@ public final class BlockedGemm extends Gemm {
      * ({@link MicroKernel#readsRowPanels}): tests compare the two bitwise, harnesses time them.
      */
     public BlockedGemm(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork, long smallMaxB, long smallMaxWork, boolean rowPanels) {
-        this(blocking, dispatcher, parallelMinWork, smallMaxB, smallMaxWork, rowPanels, Integer.MAX_VALUE, Integer.MAX_VALUE);
+        this(blocking, dispatcher, parallelMinWork, smallMaxB, smallMaxWork, rowPanels, Integer.MAX_VALUE);
     }
 
     /**
      * As {@link #BlockedGemm(GemmBlocking, Dispatcher, long, long, long, boolean)}, where an op(B) narrower than NR
-     * runs unpacked only with at most {@code narrowMaxRows} rows, and a product of more than {@code smallMaxWork}
-     * still does with at least {@code pastWorkMinRows} rows ({@link #NARROW_MAX_ROWS_256},
-     * {@link #PAST_WORK_MIN_ROWS_5X16}; {@code Integer.MAX_VALUE} turns either off).
+     * runs unpacked only with at most {@code narrowMaxRows} rows ({@link #NARROW_MAX_ROWS_256}; {@code
+     * Integer.MAX_VALUE} lifts the bound).
      */
     public BlockedGemm(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork, long smallMaxB, long smallMaxWork, boolean rowPanels,
-                       int narrowMaxRows, int pastWorkMinRows) {
+                       int narrowMaxRows) {
         this.smallMaxB = smallMaxB;
         this.smallMaxWork = smallMaxWork;
         this.narrowMaxRows = narrowMaxRows;
-        this.pastWorkMinRows = pastWorkMinRows;
         this.small = new SmallGemm(blocking.bits());
         this.blocking = blocking;
         this.kernel = MicroKernel.create(blocking.bits(), blocking.mr());
@@ -155,13 +141,12 @@ public final class BlockedGemm extends Gemm {
     /**
      * The small-product rule for a single-threaded call: {@link SmallGemm} instead of packed panels. op(B) must fit
      * the bound (and K one KC block); then an op(B) narrower than one NR panel needs at most
-     * {@code narrowMaxRows} rows, any other a work of at most {@code smallMaxWork} or at least
-     * {@code pastWorkMinRows} rows. A pure function of the shape and the blocking table.
+     * {@code narrowMaxRows} rows, any other a work of at most {@code smallMaxWork}. A pure function of the shape
+     * and the blocking table.
      */
     boolean unpacked(int m, int n, int k) {
         if (!SmallGemm.applies(n, k, blocking.kc(), smallMaxB)) return false;
-        if (n < blocking.nr()) return m <= narrowMaxRows;
-        return (long) m * n * k <= smallMaxWork || m >= pastWorkMinRows;
+        return n < blocking.nr() ? m <= narrowMaxRows : (long) m * n * k <= smallMaxWork;
     }
 
     /**

@@ -16,7 +16,8 @@ package org.vectorgrad.backend.vector.gemm;
  *
  * <p>Same bits as {@link BlockedGemm}: it is only used when {@code k} fits one KC block, where the blocked path also
  * computes each element as one FMA chain over p ascending from zero and then stores {@code alpha·acc} (beta 0, C not
- * read) or {@code fma(acc, alpha, beta·C)}. Every element here does exactly that ({@code SmallGemmTest} checks the two
+ * read) or {@code fma(acc, alpha, beta·C)}. Every element here does exactly that (with beta 0 the tiles store acc and
+ * alpha·acc is taken in a pass over C afterwards: one rounding either way) ({@code SmallGemmTest} checks the two
  * paths bitwise). Stateless; thread-safe as long as callers do not share the copy buffers.
  */
 final class SmallGemm {
@@ -192,6 +193,16 @@ final class SmallGemm {
                             bufB, last ? tail : 0, alpha, beta, c, cOff + (i0 + whole) * ldc, ldc, scratch, restOff);
                 }
             }
+        }
+        // The beta-0 tiles store acc itself (a float live across their k loops cost a stack round trip every k step,
+        // decisions §2ai): alpha·acc here, rounded once, as the packed path stores it
+        if (beta == 0f && alpha != 1f) scale(m, n, alpha, c, cOff, ldc);
+    }
+
+    /** {@code C[i, j] = alpha·C[i, j]} over m x n. */
+    private static void scale(int m, int n, float alpha, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            for (int j = cOff + i * ldc, end = j + n; j < end; j++) c[j] *= alpha;
         }
     }
 

@@ -21,21 +21,21 @@ final class Unpacked128 extends UnpackedKernel {
 
     /**
      * The cut last vector of a tile call: {@code rows} accumulators from {@code edge} (one vector a row) stored
-     * to their first {@code lastLanes} columns at {@code c[ci + r·ldc]} by the tiles' formula, alpha·acc, with
+     * to their first {@code lastLanes} columns at {@code c[ci + r·ldc]} as the beta-0 tiles store: acc itself, with
      * masked stores; a row whose whole vector would pass C's array end is stored lane by lane with the same
      * scalar operations instead (a masked store past the end takes the Vector API's per-lane fallback, and C2's
      * guess that it would not be taken cost a recompilation, decisions §2ah). Small and without vector arguments,
      * so C1 never inlines it into a tile and C2 compiles it alike inlined or not (decisions §2aa).
      */
-    private static void edge(float[] edge, float[] c, int ci, int ldc, int rows, int lastLanes, float alpha) {
+    private static void edge(float[] edge, float[] c, int ci, int ldc, int rows, int lastLanes) {
         VectorMask<Float> m = S.indexInRange(0, lastLanes);
         for (int r = 0; r < rows; r++) {
             int at = ci + r * ldc;
             if (at <= c.length - L) {
                 FloatVector acc = FloatVector.fromArray(S, edge, r * L);
-                (alpha == 1f ? acc : acc.mul(FloatVector.broadcast(S, alpha))).intoArray(c, at, m);
+                acc.intoArray(c, at, m);
             } else {
-                for (int j = 0; j < lastLanes; j++) c[at + j] = alpha == 1f ? edge[r * L + j] : edge[r * L + j] * alpha;
+                for (int j = 0; j < lastLanes; j++) c[at + j] = edge[r * L + j];
             }
         }
     }
@@ -58,18 +58,18 @@ final class Unpacked128 extends UnpackedKernel {
         }
     }
 
-    /** 8 rows x 1 whole vectors; C = alpha·acc (beta 0: C not read). */
+    /** 8 rows x 1 whole vectors; C = acc (beta 0: C not read; SmallGemm applies alpha after). */
     private static final class V1 extends Tile {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
                  float alpha, float beta, float[] c, int cOff, int ldc, float[] edge) {
-            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, alpha, c, cOff, ldc);
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
         }
 
         // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
         // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
         // (docs/decisions.md §2a).
-        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float[] c, int cOff, int ldc) {
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             int o1 = 1 * lda;
             int o2 = 2 * lda;
@@ -107,26 +107,14 @@ final class Unpacked128 extends UnpackedKernel {
                     FloatVector a7 = FloatVector.broadcast(S, a[p + o7]);
                     c7_0 = a7.fma(b0, c7_0);
                 }
-                if (alpha == 1f) {
-                    c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
-                    c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
-                    c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
-                    c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
-                    c4_0.intoArray(c, ci + 4 * ldc + 0 * L);
-                    c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
-                    c6_0.intoArray(c, ci + 6 * ldc + 0 * L);
-                    c7_0.intoArray(c, ci + 7 * ldc + 0 * L);
-                } else {
-                    FloatVector va = FloatVector.broadcast(S, alpha);
-                    c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
-                    c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
-                    c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
-                    c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
-                    c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
-                    c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
-                    c6_0.mul(va).intoArray(c, ci + 6 * ldc + 0 * L);
-                    c7_0.mul(va).intoArray(c, ci + 7 * ldc + 0 * L);
-                }
+                c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
+                c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
+                c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
+                c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
+                c4_0.intoArray(c, ci + 4 * ldc + 0 * L);
+                c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
+                c6_0.intoArray(c, ci + 6 * ldc + 0 * L);
+                c7_0.intoArray(c, ci + 7 * ldc + 0 * L);
             }
         }
     }
@@ -205,18 +193,18 @@ final class Unpacked128 extends UnpackedKernel {
         }
     }
 
-    /** 8 rows x the last of 1 vectors cut to {@code lastLanes} columns; C = alpha·acc (beta 0: C not read). */
+    /** 8 rows x the last of 1 vectors cut to {@code lastLanes} columns; C = acc (beta 0: C not read; SmallGemm applies alpha after). */
     private static final class V1m extends Tile {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
                  float alpha, float beta, float[] c, int cOff, int ldc, float[] edge) {
-            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, bTail, tail, alpha, c, cOff, ldc, lastLanes, edge);
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, bTail, tail, c, cOff, ldc, lastLanes, edge);
         }
 
         // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
         // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
         // (docs/decisions.md §2a).
-        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float alpha, float[] c, int cOff, int ldc, int lastLanes, float[] edge) {
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float[] c, int cOff, int ldc, int lastLanes, float[] edge) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             int o1 = 1 * lda;
             int o2 = 2 * lda;
@@ -273,28 +261,16 @@ final class Unpacked128 extends UnpackedKernel {
                     FloatVector a7 = FloatVector.broadcast(S, a[p + o7]);
                     c7_0 = a7.fma(b0, c7_0);
                 }
-                if (alpha == 1f) {
-                    c0_0.intoArray(edge, (i0 + 0) * L);
-                    c1_0.intoArray(edge, (i0 + 1) * L);
-                    c2_0.intoArray(edge, (i0 + 2) * L);
-                    c3_0.intoArray(edge, (i0 + 3) * L);
-                    c4_0.intoArray(edge, (i0 + 4) * L);
-                    c5_0.intoArray(edge, (i0 + 5) * L);
-                    c6_0.intoArray(edge, (i0 + 6) * L);
-                    c7_0.intoArray(edge, (i0 + 7) * L);
-                } else {
-                    FloatVector va = FloatVector.broadcast(S, alpha);
-                    c0_0.intoArray(edge, (i0 + 0) * L);
-                    c1_0.intoArray(edge, (i0 + 1) * L);
-                    c2_0.intoArray(edge, (i0 + 2) * L);
-                    c3_0.intoArray(edge, (i0 + 3) * L);
-                    c4_0.intoArray(edge, (i0 + 4) * L);
-                    c5_0.intoArray(edge, (i0 + 5) * L);
-                    c6_0.intoArray(edge, (i0 + 6) * L);
-                    c7_0.intoArray(edge, (i0 + 7) * L);
-                }
+                c0_0.intoArray(edge, (i0 + 0) * L);
+                c1_0.intoArray(edge, (i0 + 1) * L);
+                c2_0.intoArray(edge, (i0 + 2) * L);
+                c3_0.intoArray(edge, (i0 + 3) * L);
+                c4_0.intoArray(edge, (i0 + 4) * L);
+                c5_0.intoArray(edge, (i0 + 5) * L);
+                c6_0.intoArray(edge, (i0 + 6) * L);
+                c7_0.intoArray(edge, (i0 + 7) * L);
             }
-            edge(edge, c, cOff + 0 * L, ldc, allRows, lastLanes, alpha);
+            edge(edge, c, cOff + 0 * L, ldc, allRows, lastLanes);
         }
     }
 
@@ -392,18 +368,18 @@ final class Unpacked128 extends UnpackedKernel {
         }
     }
 
-    /** 6 rows x 2 whole vectors; C = alpha·acc (beta 0: C not read). */
+    /** 6 rows x 2 whole vectors; C = acc (beta 0: C not read; SmallGemm applies alpha after). */
     private static final class V2 extends Tile {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
                  float alpha, float beta, float[] c, int cOff, int ldc, float[] edge) {
-            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, alpha, c, cOff, ldc);
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
         }
 
         // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
         // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
         // (docs/decisions.md §2a).
-        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float[] c, int cOff, int ldc) {
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             int o1 = 1 * lda;
             int o2 = 2 * lda;
@@ -440,34 +416,18 @@ final class Unpacked128 extends UnpackedKernel {
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                 }
-                if (alpha == 1f) {
-                    c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
-                    c0_1.intoArray(c, ci + 0 * ldc + 1 * L);
-                    c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
-                    c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
-                    c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
-                    c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
-                    c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
-                    c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
-                    c4_0.intoArray(c, ci + 4 * ldc + 0 * L);
-                    c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
-                    c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
-                    c5_1.intoArray(c, ci + 5 * ldc + 1 * L);
-                } else {
-                    FloatVector va = FloatVector.broadcast(S, alpha);
-                    c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
-                    c0_1.mul(va).intoArray(c, ci + 0 * ldc + 1 * L);
-                    c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
-                    c1_1.mul(va).intoArray(c, ci + 1 * ldc + 1 * L);
-                    c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
-                    c2_1.mul(va).intoArray(c, ci + 2 * ldc + 1 * L);
-                    c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
-                    c3_1.mul(va).intoArray(c, ci + 3 * ldc + 1 * L);
-                    c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
-                    c4_1.mul(va).intoArray(c, ci + 4 * ldc + 1 * L);
-                    c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
-                    c5_1.mul(va).intoArray(c, ci + 5 * ldc + 1 * L);
-                }
+                c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.intoArray(c, ci + 0 * ldc + 1 * L);
+                c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+                c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
+                c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+                c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
+                c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+                c4_0.intoArray(c, ci + 4 * ldc + 0 * L);
+                c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
+                c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
+                c5_1.intoArray(c, ci + 5 * ldc + 1 * L);
             }
         }
     }
@@ -553,18 +513,18 @@ final class Unpacked128 extends UnpackedKernel {
         }
     }
 
-    /** 6 rows x the last of 2 vectors cut to {@code lastLanes} columns; C = alpha·acc (beta 0: C not read). */
+    /** 6 rows x the last of 2 vectors cut to {@code lastLanes} columns; C = acc (beta 0: C not read; SmallGemm applies alpha after). */
     private static final class V2m extends Tile {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
                  float alpha, float beta, float[] c, int cOff, int ldc, float[] edge) {
-            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, bTail, tail, alpha, c, cOff, ldc, lastLanes, edge);
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, bTail, tail, c, cOff, ldc, lastLanes, edge);
         }
 
         // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
         // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
         // (docs/decisions.md §2a).
-        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float alpha, float[] c, int cOff, int ldc, int lastLanes, float[] edge) {
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float[] c, int cOff, int ldc, int lastLanes, float[] edge) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             int o1 = 1 * lda;
             int o2 = 2 * lda;
@@ -623,36 +583,20 @@ final class Unpacked128 extends UnpackedKernel {
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                 }
-                if (alpha == 1f) {
-                    c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
-                    c0_1.intoArray(edge, (i0 + 0) * L);
-                    c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
-                    c1_1.intoArray(edge, (i0 + 1) * L);
-                    c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
-                    c2_1.intoArray(edge, (i0 + 2) * L);
-                    c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
-                    c3_1.intoArray(edge, (i0 + 3) * L);
-                    c4_0.intoArray(c, ci + 4 * ldc + 0 * L);
-                    c4_1.intoArray(edge, (i0 + 4) * L);
-                    c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
-                    c5_1.intoArray(edge, (i0 + 5) * L);
-                } else {
-                    FloatVector va = FloatVector.broadcast(S, alpha);
-                    c0_0.mul(va).intoArray(c, ci + 0 * ldc + 0 * L);
-                    c0_1.intoArray(edge, (i0 + 0) * L);
-                    c1_0.mul(va).intoArray(c, ci + 1 * ldc + 0 * L);
-                    c1_1.intoArray(edge, (i0 + 1) * L);
-                    c2_0.mul(va).intoArray(c, ci + 2 * ldc + 0 * L);
-                    c2_1.intoArray(edge, (i0 + 2) * L);
-                    c3_0.mul(va).intoArray(c, ci + 3 * ldc + 0 * L);
-                    c3_1.intoArray(edge, (i0 + 3) * L);
-                    c4_0.mul(va).intoArray(c, ci + 4 * ldc + 0 * L);
-                    c4_1.intoArray(edge, (i0 + 4) * L);
-                    c5_0.mul(va).intoArray(c, ci + 5 * ldc + 0 * L);
-                    c5_1.intoArray(edge, (i0 + 5) * L);
-                }
+                c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.intoArray(edge, (i0 + 0) * L);
+                c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.intoArray(edge, (i0 + 1) * L);
+                c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
+                c2_1.intoArray(edge, (i0 + 2) * L);
+                c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
+                c3_1.intoArray(edge, (i0 + 3) * L);
+                c4_0.intoArray(c, ci + 4 * ldc + 0 * L);
+                c4_1.intoArray(edge, (i0 + 4) * L);
+                c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
+                c5_1.intoArray(edge, (i0 + 5) * L);
             }
-            edge(edge, c, cOff + 1 * L, ldc, allRows, lastLanes, alpha);
+            edge(edge, c, cOff + 1 * L, ldc, allRows, lastLanes);
         }
     }
 

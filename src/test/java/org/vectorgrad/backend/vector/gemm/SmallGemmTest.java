@@ -142,9 +142,8 @@ class SmallGemmTest {
             assertTrue(!SmallGemm.applies(16, 385, 384, Long.MAX_VALUE), "k beyond one KC block");
             assertTrue(!SmallGemm.applies(512, 256, 384, BlockedGemm.SMALL_MAX_B), "op(B) of 128x512x256 is 512 KiB");
             assertTrue(!SmallGemm.applies(1, 1, 384, 0), "0 turns the path off");
-            // the widths' rules as BlockedGemm applies them. At 256 bits: m·n·k <= 32³, or with the 5 x 16 packed tile
-            // (no counted-loop safepoints) also 8 rows or more; an op(B) narrower than one 16-column panel with at
-            // most 31 rows. At 512 and 128 bits op(B)'s size alone.
+            // the widths' rules as BlockedGemm applies them: op(B) within the bound (and K within one KC block); at 256
+            // bits an op(B) narrower than one 16-column panel only up to 31 rows. The same with either 256-bit tile.
             long l1 = GemmBlocking.DEFAULT_L1, l2 = GemmBlocking.DEFAULT_L2, l3 = GemmBlocking.DEFAULT_L3;
             BlockedGemm w256 = new BlockedGemm(GemmBlocking.forCaches(256, l1, l2, l3, true), d, Long.MAX_VALUE);
             BlockedGemm w256x5 = new BlockedGemm(GemmBlocking.forCaches(256, l1, l2, l3, false), d, Long.MAX_VALUE);
@@ -154,17 +153,15 @@ class SmallGemmTest {
             assertEquals(5, w256x5.blocking().mr());
             for (BlockedGemm w : new BlockedGemm[] {w256, w256x5}) {
                 String tile = w.blocking().mr() + " x 16 tile: ";
-                assertTrue(w.unpacked(32, 32, 32) && w.unpacked(16, 16, 16) && w.unpacked(4, 4, 4) && w.unpacked(2, 256, 64), tile + "within 32³");
+                assertTrue(w.unpacked(32, 32, 32) && w.unpacked(4, 4, 4) && w.unpacked(64, 196, 32) && w.unpacked(288, 64, 196)
+                        && w.unpacked(2048, 128, 128), tile + "op(B) within the bound");
                 assertTrue(w.unpacked(31, 10, 256) && w.unpacked(1, 10, 256), tile + "few rows of a narrow op(B)");
                 assertTrue(!w.unpacked(32, 10, 256) && !w.unpacked(128, 10, 256), tile + "a 16-column panel pays from 32 rows");
                 assertTrue(!w.unpacked(128, 16, 1100), tile + "k beyond one KC block");
                 assertTrue(!w.unpacked(64, 512, 64), tile + "op(B) beyond the bound");
-                assertTrue(!w.unpacked(4, 256, 64) && !w.unpacked(7, 128, 64), tile + "few rows past 32³");
             }
-            assertTrue(!w256.unpacked(8, 128, 64) && !w256.unpacked(64, 196, 32) && !w256.unpacked(288, 64, 196), "6 x 16 tile: packed past 32³");
-            assertTrue(w256x5.unpacked(8, 128, 64) && w256x5.unpacked(64, 196, 32) && w256x5.unpacked(288, 64, 196), "5 x 16 tile: unpacked from 8 rows");
             assertTrue(w512.unpacked(64, 196, 32) && w512.unpacked(288, 64, 196) && w512.unpacked(128, 128, 128));
-            assertTrue(w512.unpacked(128, 10, 256) && w512.unpacked(2, 256, 64));
+            assertTrue(w512.unpacked(128, 10, 256) && w512.unpacked(2, 256, 64), "512 bits: op(B)'s size alone");
             assertTrue(!w512.unpacked(128, 512, 256));
             assertTrue(w128.unpacked(64, 196, 32) && w128.unpacked(128, 10, 256));
             assertTrue(!new BlockedGemm(GemmBlocking.forBits(256), d, Long.MAX_VALUE, 0).unpacked(4, 4, 4), "0 turns it off");
