@@ -619,20 +619,15 @@ def gen_unpacked(bits, rows, vmax):
     w("        }")
     w("    }")
     w("")
-    w("    /** {@link #edge} with beta: {@code fma(acc, alpha, beta·C)}, or {@code acc + C} when both are 1 (the same value). */")
-    w("    private static void edge(float[] edge, float[] c, int ci, int ldc, int rows, int lastLanes, float alpha, float beta) {")
+    w("    /** {@link #edge} adding to C: {@code acc + C}, as the tiles that read C store. */")
+    w("    private static void edgeAdd(float[] edge, float[] c, int ci, int ldc, int rows, int lastLanes) {")
     w("        VectorMask<Float> m = S.indexInRange(0, lastLanes);")
-    w("        boolean ones = alpha == 1f && beta == 1f;")
     w("        for (int r = 0; r < rows; r++) {")
     w("            int at = ci + r * ldc;")
     w("            if (at <= c.length - L) {")
-    w("                FloatVector acc = FloatVector.fromArray(S, edge, r * L), cv = FloatVector.fromArray(S, c, at, m);")
-    w("                (ones ? acc.add(cv) : acc.fma(FloatVector.broadcast(S, alpha), cv.mul(FloatVector.broadcast(S, beta)))).intoArray(c, at, m);")
+    w("                FloatVector.fromArray(S, edge, r * L).add(FloatVector.fromArray(S, c, at, m)).intoArray(c, at, m);")
     w("            } else {")
-    w("                for (int j = 0; j < lastLanes; j++) {")
-    w("                    float acc = edge[r * L + j];")
-    w("                    c[at + j] = ones ? acc + c[at + j] : Math.fma(acc, alpha, c[at + j] * beta);")
-    w("                }")
+    w("                for (int j = 0; j < lastLanes; j++) c[at + j] = edge[r * L + j] + c[at + j];")
     w("            }")
     w("        }")
     w("    }")
@@ -647,24 +642,25 @@ def gen_unpacked(bits, rows, vmax):
         for withBeta in (False, True):
             w("")
             desc = f"the last of {v} vectors cut to {{@code lastLanes}} columns" if masked else f"{v} whole vectors"
-            store = "C = fma(acc, alpha, beta·C)" if withBeta else "C = acc (beta 0: C not read; SmallGemm applies alpha after)"
+            store = "C = acc + C (alpha 1; SmallGemm has scaled C by beta)" if withBeta else "C = acc (beta 0: C not read; SmallGemm applies alpha after)"
             w(f"    /** {rows} rows x {desc}; {store}. */")
             w(f"    private static final class V{v}{'m' if masked else ''}{'b' if withBeta else ''} extends Tile {{")
             w("        @Override")
             w("        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,")
-            w("                 float alpha, float beta, float[] c, int cOff, int ldc, float[] edge) {")
-            call = "kc, a, aOff, lda, allRows, b, bOff, ldb" + (", bTail, tail" if masked else "") + (", alpha, beta" if withBeta else "") + ", c, cOff, ldc"
+            w("                 float[] c, int cOff, int ldc, float[] edge) {")
+            call = "kc, a, aOff, lda, allRows, b, bOff, ldb" + (", bTail, tail" if masked else "") + ", c, cOff, ldc"
             w(f"            tile({call}{', lastLanes, edge' if masked else ''});")
             w("        }")
             w("")
             w("        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2")
             w("        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them")
             w("        // (docs/decisions.md §2a).")
-            # The beta-0 tiles take no alpha: a float live across the k loop made C2 carry it through a stack slot
-            # (a reload and a spill every k step, a store-to-load chain) in the 256-bit 6 x 2 tile's loop with
-            # counted-loop safepoints, ~30 % of its time; SmallGemm scales C afterwards when alpha is not 1
-            # (alpha·acc rounded once either way: the same bits), docs/decisions.md §2ai.
-            sig = "int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb" + (", float[] bTail, int tail" if masked else "") + (", float alpha, float beta" if withBeta else "") + ", float[] c, int cOff, int ldc"
+            # The tiles take no alpha or beta: a float live across the k loop made C2 carry it through a stack slot
+            # (a reload and a spill every k step, a store-to-load chain) in the 256-bit 6 x 2 tile's loop, ~30 % of
+            # its time (alpha with counted-loop safepoints, alpha and beta without). SmallGemm scales C by alpha after
+            # the beta-0 tiles, or by beta before the adding ones (alpha 1 only: fma(acc, 1, beta·C) is acc + beta·C
+            # rounded once), so the bits are the packed path's; docs/decisions.md §2ai.
+            sig = "int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb" + (", float[] bTail, int tail" if masked else "") + ", float[] c, int cOff, int ldc"
             w(f"        private static void tile({sig}{', int lastLanes, float[] edge' if masked else ''}) {{")
             w("            // every row panel of this column panel in one call: the call costs less than the panels it covers")
             # Whole row panels only (allRows a multiple of the tile's rows; SmallGemm makes a short last panel a whole
@@ -704,46 +700,20 @@ def gen_unpacked(bits, rows, vmax):
                 kloop("ai + kc - tail", "ai + kc", "bTail", "(p - (ai + kc - tail)) * " + str(v) + " * L", str(v) + " * L")
             else:
                 kloop("ai", "ai + kc")
-            def stores(one, ind):
-                for r in range(rows):
-                    for x in range(v):
-                        if masked and x == v - 1:
-                            w(f"{ind}c{r}_{x}.intoArray(edge, (i0 + {r}) * L);")
-                            continue
-                        off = f"ci + {r} * ldc + {x} * L"
-                        if withBeta and one:
-                            w(f"{ind}c{r}_{x}.add(FloatVector.fromArray(S, c, {off})).intoArray(c, {off});")
-                        elif withBeta:
-                            w(f"{ind}c{r}_{x}.fma(va, FloatVector.fromArray(S, c, {off}).mul(vb)).intoArray(c, {off});")
-                        elif one:
-                            w(f"{ind}c{r}_{x}.intoArray(c, {off});")
-                        else:
-                            w(f"{ind}c{r}_{x}.mul(va).intoArray(c, {off});")
-
-            # alpha (and beta) 1, the common case, without the multiplies: x·1 is x exactly and fma(acc, 1, C·1) is
-            # acc + C rounded once, so the same bits; with K = 32 the 18 multiplies of a 6 x 3 tile's stores were
-            # ~3 % of its FMA time (decisions §2y)
-            # ... except in the 6 x 4 tiles with beta: with both store forms C1 cannot compile them at its
-            # full-profile tier (out of virtual registers), which can leave them in tier 2 code for good (§2aa)
-            if not withBeta:
-                stores(True, "                ")
-            elif v * rows > 18:
-                w("                FloatVector va = FloatVector.broadcast(S, alpha);")
-                w("                FloatVector vb = FloatVector.broadcast(S, beta);")
-                stores(False, "                ")
-            else:
-                w(f"                if ({'alpha == 1f && beta == 1f' if withBeta else 'alpha == 1f'}) {{")
-                stores(True, "                    ")
-                w("                } else {")
-                w("                    FloatVector va = FloatVector.broadcast(S, alpha);")
-                if withBeta:
-                    w("                    FloatVector vb = FloatVector.broadcast(S, beta);")
-                stores(False, "                    ")
-                w("                }")
-
+            # stores: C = acc (beta 0), or C = acc + C (the adding tiles); the cut last vector goes to `edge`
+            for r in range(rows):
+                for x in range(v):
+                    if masked and x == v - 1:
+                        w(f"                c{r}_{x}.intoArray(edge, (i0 + {r}) * L);")
+                        continue
+                    off = f"ci + {r} * ldc + {x} * L"
+                    if withBeta:
+                        w(f"                c{r}_{x}.add(FloatVector.fromArray(S, c, {off})).intoArray(c, {off});")
+                    else:
+                        w(f"                c{r}_{x}.intoArray(c, {off});")
             w("            }")
             if masked:
-                w(f"            edge(edge, c, cOff + {v - 1} * L, ldc, allRows, lastLanes{', alpha, beta' if withBeta else ''});")
+                w(f"            {'edgeAdd' if withBeta else 'edge'}(edge, c, cOff + {v - 1} * L, ldc, allRows, lastLanes);")
             w("        }")
             w("    }")
     w("}")

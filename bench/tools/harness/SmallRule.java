@@ -8,7 +8,7 @@ import org.vectorgrad.parallel.Dispatcher;
 /**
  * Small-product path vs packed path (docs/decisions.md §2a): ns per call by thread CPU time (steady on a shared
  * machine), best of interleaved rounds, for cubes and a few flat shapes, NN and NT. Args: bits rounds [MxNxK ...]
- * (shapes given replace the built-in list).
+ * (shapes given replace the built-in list); -Dbeta=B times C = op(A)·op(B) + B·C instead of beta 0.
  * Run with the harness class path of bench/tools/harness/README.md (this class is in the gemm package).
  */
 public class SmallRule {
@@ -27,6 +27,7 @@ public class SmallRule {
             }
         }
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        float beta = Float.parseFloat(System.getProperty("beta", "0"));
         try (Dispatcher d = new Dispatcher(1)) {
             GemmBlocking blk = GemmBlocking.forBits(bits);
             BlockedGemm small = new BlockedGemm(blk, d, Long.MAX_VALUE, Long.MAX_VALUE), packed = new BlockedGemm(blk, d, Long.MAX_VALUE, 0);
@@ -45,7 +46,7 @@ public class SmallRule {
                             long c0 = mx.getCurrentThreadCpuTime(), t0 = System.nanoTime();
                             int it = 0;
                             do {
-                                gs[gi].gemm(false, tb, m, n, k, 1f, a, 0, k, b, 0, tb ? k : n, 0f, c, 0, n);
+                                gs[gi].gemm(false, tb, m, n, k, 1f, a, 0, k, b, 0, tb ? k : n, beta, c, 0, n);
                                 it++;
                             } while (System.nanoTime() - t0 < 20_000_000L);
                             if (round > 1) best[gi] = Math.min(best[gi], (mx.getCurrentThreadCpuTime() - c0) / (double) it);

@@ -123,9 +123,10 @@ public final class BlockedGemm extends Gemm {
             return;
         }
         boolean parallel = dispatcher.threads() > 1 && (long) m * n * k >= parallelMinWork;
-        if (!parallel && unpacked(m, n, k)) {
+        if (!parallel && (alpha == 1f || beta == 0f) && unpacked(m, n, k)) {
             // op(B) small enough to stay in cache: packing would cost more than it saves (docs/decisions.md §2a).
-            // Same bits (SmallGemm).
+            // Same bits (SmallGemm). Its tiles take no alpha or beta (§2ai): alpha other than 1 with a C that is read
+            // is left to the packed path (the library's own calls all have alpha 1).
             Workspace w = workspaces.get();
             int needA = SmallGemm.bufferSizeA(transA, m, k), needB = small.bufferSizeB(transB, n, k);
             if (w.smallA.length < needA) w.smallA = new float[needA];

@@ -16,8 +16,10 @@ package org.vectorgrad.backend.vector.gemm;
  *
  * <p>Same bits as {@link BlockedGemm}: it is only used when {@code k} fits one KC block, where the blocked path also
  * computes each element as one FMA chain over p ascending from zero and then stores {@code alpha·acc} (beta 0, C not
- * read) or {@code fma(acc, alpha, beta·C)}. Every element here does exactly that (with beta 0 the tiles store acc and
- * alpha·acc is taken in a pass over C afterwards: one rounding either way) ({@code SmallGemmTest} checks the two
+ * read) or {@code fma(acc, alpha, beta·C)}. Every element here does exactly that: the tiles take no alpha or beta
+ * (decisions §2ai) and store acc, or acc + C; with beta 0, C is scaled by alpha after them; otherwise alpha must be 1
+ * ({@link BlockedGemm} sends other products to the packed path) and C is scaled by beta before them, since
+ * {@code fma(acc, 1, beta·C)} is {@code acc + beta·C} rounded once ({@code SmallGemmTest} checks the two
  * paths bitwise). Stateless; thread-safe as long as callers do not share the copy buffers.
  */
 final class SmallGemm {
@@ -126,6 +128,11 @@ final class SmallGemm {
 
     void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
               float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc, float[] bufA, float[] bufB, float[] scratch) {
+        if (alpha != 1f && beta != 0f) {
+            throw new IllegalArgumentException("the unpacked GEMM takes alpha 1 or beta 0, got alpha " + alpha + " and beta " + beta);
+        }
+        boolean add = beta != 0f;
+        if (add && beta != 1f) scale(m, n, beta, c, cOff, ldc); // beta·C rounded once, as in fma(acc, 1, beta·C)
         float[] aa = a, bb = b;
         int ao = aOff, la = lda, bo = bOff, lb = ldb;
         if (transA) {
@@ -174,55 +181,55 @@ final class SmallGemm {
                 int t = tileRows(v1 - v0), whole = rows - rows % t;
                 if (whole > 0) {
                     kernel.panel(v1 - v0, last ? lastLanes : lanes, k, aa, ao + i0 * la, la, whole, bb, bo + v0 * lanes, lb,
-                            bufB, last ? tail : 0, alpha, beta, c, cOff + i0 * ldc + v0 * lanes, ldc, scratch);
+                            bufB, last ? tail : 0, add, c, cOff + i0 * ldc + v0 * lanes, ldc, scratch);
                 }
                 if (whole < rows && beta == 0f && i0 + rows >= t) {
                     // C is not read: the last whole panel of the product's rows, overlapping the one before, writes
                     // its overlap again with the same bits (the same FMA chains) and needs no copies
                     int r0 = i0 + rows - t;
                     kernel.panel(v1 - v0, last ? lastLanes : lanes, k, aa, ao + r0 * la, la, t, bb, bo + v0 * lanes, lb,
-                            bufB, last ? tail : 0, alpha, beta, c, cOff + r0 * ldc + v0 * lanes, ldc, scratch);
+                            bufB, last ? tail : 0, add, c, cOff + r0 * ldc + v0 * lanes, ldc, scratch);
                 } else if (whole < rows && beta == 0f && rows - whole == 1) {
                     // one row and C not read (a single sample's product): every row of a whole panel reads that
                     // row of op(A) (lda 0) and stores to that row of C (ldc 0), the same values, so no copies
                     int r0 = i0 + whole;
                     kernel.panel(v1 - v0, last ? lastLanes : lanes, k, aa, ao + r0 * la, 0, t, bb, bo + v0 * lanes, lb,
-                            bufB, last ? tail : 0, alpha, beta, c, cOff + r0 * ldc + v0 * lanes, 0, scratch);
+                            bufB, last ? tail : 0, add, c, cOff + r0 * ldc + v0 * lanes, 0, scratch);
                 } else if (whole < rows) {
                     restPanel(v0, v1, last ? lastLanes : lanes, n, k, aa, ao + (i0 + whole) * la, la, rows - whole, bb, bo, lb,
-                            bufB, last ? tail : 0, alpha, beta, c, cOff + (i0 + whole) * ldc, ldc, scratch, restOff);
+                            bufB, last ? tail : 0, add, c, cOff + (i0 + whole) * ldc, ldc, scratch, restOff);
                 }
             }
         }
-        // The beta-0 tiles store acc itself (a float live across their k loops cost a stack round trip every k step,
+        // The tiles store acc itself (a float live across their k loops cost a stack round trip every k step,
         // decisions §2ai): alpha·acc here, rounded once, as the packed path stores it
-        if (beta == 0f && alpha != 1f) scale(m, n, alpha, c, cOff, ldc);
+        if (!add && alpha != 1f) scale(m, n, alpha, c, cOff, ldc);
     }
 
-    /** {@code C[i, j] = alpha·C[i, j]} over m x n. */
-    private static void scale(int m, int n, float alpha, float[] c, int cOff, int ldc) {
+    /** {@code C[i, j] = s·C[i, j]} over m x n. */
+    private static void scale(int m, int n, float s, float[] c, int cOff, int ldc) {
         for (int i = 0; i < m; i++) {
-            for (int j = cOff + i * ldc, end = j + n; j < end; j++) c[j] *= alpha;
+            for (int j = cOff + i * ldc, end = j + n; j < end; j++) c[j] *= s;
         }
     }
 
     /**
      * Columns [v0·lanes, v1·lanes) (up to n) of the last {@code rest} rows, fewer than the tile's, as one whole panel
      * from copies in the scratch at {@code restOff}: op(A)'s rows (zero rows below them, whose results are dropped),
-     * and C's rows when beta reads them, the results copied back. Each element is the same FMA chain and store
+     * and C's rows when the tiles add to them, the results copied back. Each element is the same FMA chain and store
      * formula as in a whole panel, so the same bits. A copy of at most a tile's rows: op(A)'s are k floats each.
      */
     private void restPanel(int v0, int v1, int lastLanes, int n, int k, float[] a, int aOff, int lda, int rest, float[] b, int bOff,
-                           int ldb, float[] bTail, int tail, float alpha, float beta, float[] c, int cOff, int ldc, float[] scratch,
+                           int ldb, float[] bTail, int tail, boolean add, float[] c, int cOff, int ldc, float[] scratch,
                            int restOff) {
         int lanes = kernel.lanes, t = tileRows(v1 - v0), padded = paddedColumns(n);
         int aRest = restOff, cRest = restOff + t * k, from = v0 * lanes, cols = Math.min(n, v1 * lanes) - from;
         for (int r = 0; r < rest; r++) System.arraycopy(a, aOff + r * lda, scratch, aRest + r * k, k);
         java.util.Arrays.fill(scratch, aRest + rest * k, aRest + t * k, 0f);
-        if (beta != 0f) {
+        if (add) {
             for (int r = 0; r < rest; r++) System.arraycopy(c, cOff + r * ldc + from, scratch, cRest + r * padded + from, cols);
         }
-        kernel.panel(v1 - v0, lastLanes, k, scratch, aRest, k, t, b, bOff + from, ldb, bTail, tail, alpha, beta,
+        kernel.panel(v1 - v0, lastLanes, k, scratch, aRest, k, t, b, bOff + from, ldb, bTail, tail, add,
                 scratch, cRest + from, padded, scratch);
         for (int r = 0; r < rest; r++) System.arraycopy(scratch, cRest + r * padded + from, c, cOff + r * ldc + from, cols);
     }

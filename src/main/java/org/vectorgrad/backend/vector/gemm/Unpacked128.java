@@ -40,20 +40,15 @@ final class Unpacked128 extends UnpackedKernel {
         }
     }
 
-    /** {@link #edge} with beta: {@code fma(acc, alpha, beta·C)}, or {@code acc + C} when both are 1 (the same value). */
-    private static void edge(float[] edge, float[] c, int ci, int ldc, int rows, int lastLanes, float alpha, float beta) {
+    /** {@link #edge} adding to C: {@code acc + C}, as the tiles that read C store. */
+    private static void edgeAdd(float[] edge, float[] c, int ci, int ldc, int rows, int lastLanes) {
         VectorMask<Float> m = S.indexInRange(0, lastLanes);
-        boolean ones = alpha == 1f && beta == 1f;
         for (int r = 0; r < rows; r++) {
             int at = ci + r * ldc;
             if (at <= c.length - L) {
-                FloatVector acc = FloatVector.fromArray(S, edge, r * L), cv = FloatVector.fromArray(S, c, at, m);
-                (ones ? acc.add(cv) : acc.fma(FloatVector.broadcast(S, alpha), cv.mul(FloatVector.broadcast(S, beta)))).intoArray(c, at, m);
+                FloatVector.fromArray(S, edge, r * L).add(FloatVector.fromArray(S, c, at, m)).intoArray(c, at, m);
             } else {
-                for (int j = 0; j < lastLanes; j++) {
-                    float acc = edge[r * L + j];
-                    c[at + j] = ones ? acc + c[at + j] : Math.fma(acc, alpha, c[at + j] * beta);
-                }
+                for (int j = 0; j < lastLanes; j++) c[at + j] = edge[r * L + j] + c[at + j];
             }
         }
     }
@@ -62,7 +57,7 @@ final class Unpacked128 extends UnpackedKernel {
     private static final class V1 extends Tile {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
-                 float alpha, float beta, float[] c, int cOff, int ldc, float[] edge) {
+                 float[] c, int cOff, int ldc, float[] edge) {
             tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
         }
 
@@ -119,18 +114,18 @@ final class Unpacked128 extends UnpackedKernel {
         }
     }
 
-    /** 8 rows x 1 whole vectors; C = fma(acc, alpha, beta·C). */
+    /** 8 rows x 1 whole vectors; C = acc + C (alpha 1; SmallGemm has scaled C by beta). */
     private static final class V1b extends Tile {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
-                 float alpha, float beta, float[] c, int cOff, int ldc, float[] edge) {
-            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, alpha, beta, c, cOff, ldc);
+                 float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
         }
 
         // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
         // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
         // (docs/decisions.md §2a).
-        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float beta, float[] c, int cOff, int ldc) {
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             int o1 = 1 * lda;
             int o2 = 2 * lda;
@@ -168,27 +163,14 @@ final class Unpacked128 extends UnpackedKernel {
                     FloatVector a7 = FloatVector.broadcast(S, a[p + o7]);
                     c7_0 = a7.fma(b0, c7_0);
                 }
-                if (alpha == 1f && beta == 1f) {
-                    c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
-                    c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
-                    c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
-                    c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L)).intoArray(c, ci + 3 * ldc + 0 * L);
-                    c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L)).intoArray(c, ci + 4 * ldc + 0 * L);
-                    c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L)).intoArray(c, ci + 5 * ldc + 0 * L);
-                    c6_0.add(FloatVector.fromArray(S, c, ci + 6 * ldc + 0 * L)).intoArray(c, ci + 6 * ldc + 0 * L);
-                    c7_0.add(FloatVector.fromArray(S, c, ci + 7 * ldc + 0 * L)).intoArray(c, ci + 7 * ldc + 0 * L);
-                } else {
-                    FloatVector va = FloatVector.broadcast(S, alpha);
-                    FloatVector vb = FloatVector.broadcast(S, beta);
-                    c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
-                    c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
-                    c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
-                    c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
-                    c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
-                    c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
-                    c6_0.fma(va, FloatVector.fromArray(S, c, ci + 6 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 6 * ldc + 0 * L);
-                    c7_0.fma(va, FloatVector.fromArray(S, c, ci + 7 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 7 * ldc + 0 * L);
-                }
+                c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
+                c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
+                c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
+                c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L)).intoArray(c, ci + 3 * ldc + 0 * L);
+                c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L)).intoArray(c, ci + 4 * ldc + 0 * L);
+                c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L)).intoArray(c, ci + 5 * ldc + 0 * L);
+                c6_0.add(FloatVector.fromArray(S, c, ci + 6 * ldc + 0 * L)).intoArray(c, ci + 6 * ldc + 0 * L);
+                c7_0.add(FloatVector.fromArray(S, c, ci + 7 * ldc + 0 * L)).intoArray(c, ci + 7 * ldc + 0 * L);
             }
         }
     }
@@ -197,7 +179,7 @@ final class Unpacked128 extends UnpackedKernel {
     private static final class V1m extends Tile {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
-                 float alpha, float beta, float[] c, int cOff, int ldc, float[] edge) {
+                 float[] c, int cOff, int ldc, float[] edge) {
             tile(kc, a, aOff, lda, allRows, b, bOff, ldb, bTail, tail, c, cOff, ldc, lastLanes, edge);
         }
 
@@ -274,18 +256,18 @@ final class Unpacked128 extends UnpackedKernel {
         }
     }
 
-    /** 8 rows x the last of 1 vectors cut to {@code lastLanes} columns; C = fma(acc, alpha, beta·C). */
+    /** 8 rows x the last of 1 vectors cut to {@code lastLanes} columns; C = acc + C (alpha 1; SmallGemm has scaled C by beta). */
     private static final class V1mb extends Tile {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
-                 float alpha, float beta, float[] c, int cOff, int ldc, float[] edge) {
-            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, bTail, tail, alpha, beta, c, cOff, ldc, lastLanes, edge);
+                 float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, bTail, tail, c, cOff, ldc, lastLanes, edge);
         }
 
         // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
         // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
         // (docs/decisions.md §2a).
-        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float alpha, float beta, float[] c, int cOff, int ldc, int lastLanes, float[] edge) {
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float[] c, int cOff, int ldc, int lastLanes, float[] edge) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             int o1 = 1 * lda;
             int o2 = 2 * lda;
@@ -342,29 +324,16 @@ final class Unpacked128 extends UnpackedKernel {
                     FloatVector a7 = FloatVector.broadcast(S, a[p + o7]);
                     c7_0 = a7.fma(b0, c7_0);
                 }
-                if (alpha == 1f && beta == 1f) {
-                    c0_0.intoArray(edge, (i0 + 0) * L);
-                    c1_0.intoArray(edge, (i0 + 1) * L);
-                    c2_0.intoArray(edge, (i0 + 2) * L);
-                    c3_0.intoArray(edge, (i0 + 3) * L);
-                    c4_0.intoArray(edge, (i0 + 4) * L);
-                    c5_0.intoArray(edge, (i0 + 5) * L);
-                    c6_0.intoArray(edge, (i0 + 6) * L);
-                    c7_0.intoArray(edge, (i0 + 7) * L);
-                } else {
-                    FloatVector va = FloatVector.broadcast(S, alpha);
-                    FloatVector vb = FloatVector.broadcast(S, beta);
-                    c0_0.intoArray(edge, (i0 + 0) * L);
-                    c1_0.intoArray(edge, (i0 + 1) * L);
-                    c2_0.intoArray(edge, (i0 + 2) * L);
-                    c3_0.intoArray(edge, (i0 + 3) * L);
-                    c4_0.intoArray(edge, (i0 + 4) * L);
-                    c5_0.intoArray(edge, (i0 + 5) * L);
-                    c6_0.intoArray(edge, (i0 + 6) * L);
-                    c7_0.intoArray(edge, (i0 + 7) * L);
-                }
+                c0_0.intoArray(edge, (i0 + 0) * L);
+                c1_0.intoArray(edge, (i0 + 1) * L);
+                c2_0.intoArray(edge, (i0 + 2) * L);
+                c3_0.intoArray(edge, (i0 + 3) * L);
+                c4_0.intoArray(edge, (i0 + 4) * L);
+                c5_0.intoArray(edge, (i0 + 5) * L);
+                c6_0.intoArray(edge, (i0 + 6) * L);
+                c7_0.intoArray(edge, (i0 + 7) * L);
             }
-            edge(edge, c, cOff + 0 * L, ldc, allRows, lastLanes, alpha, beta);
+            edgeAdd(edge, c, cOff + 0 * L, ldc, allRows, lastLanes);
         }
     }
 
@@ -372,7 +341,7 @@ final class Unpacked128 extends UnpackedKernel {
     private static final class V2 extends Tile {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
-                 float alpha, float beta, float[] c, int cOff, int ldc, float[] edge) {
+                 float[] c, int cOff, int ldc, float[] edge) {
             tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
         }
 
@@ -432,18 +401,18 @@ final class Unpacked128 extends UnpackedKernel {
         }
     }
 
-    /** 6 rows x 2 whole vectors; C = fma(acc, alpha, beta·C). */
+    /** 6 rows x 2 whole vectors; C = acc + C (alpha 1; SmallGemm has scaled C by beta). */
     private static final class V2b extends Tile {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
-                 float alpha, float beta, float[] c, int cOff, int ldc, float[] edge) {
-            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, alpha, beta, c, cOff, ldc);
+                 float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
         }
 
         // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
         // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
         // (docs/decisions.md §2a).
-        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float alpha, float beta, float[] c, int cOff, int ldc) {
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             int o1 = 1 * lda;
             int o2 = 2 * lda;
@@ -480,35 +449,18 @@ final class Unpacked128 extends UnpackedKernel {
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                 }
-                if (alpha == 1f && beta == 1f) {
-                    c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
-                    c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L)).intoArray(c, ci + 0 * ldc + 1 * L);
-                    c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
-                    c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L)).intoArray(c, ci + 1 * ldc + 1 * L);
-                    c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
-                    c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L)).intoArray(c, ci + 2 * ldc + 1 * L);
-                    c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L)).intoArray(c, ci + 3 * ldc + 0 * L);
-                    c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L)).intoArray(c, ci + 3 * ldc + 1 * L);
-                    c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L)).intoArray(c, ci + 4 * ldc + 0 * L);
-                    c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L)).intoArray(c, ci + 4 * ldc + 1 * L);
-                    c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L)).intoArray(c, ci + 5 * ldc + 0 * L);
-                    c5_1.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L)).intoArray(c, ci + 5 * ldc + 1 * L);
-                } else {
-                    FloatVector va = FloatVector.broadcast(S, alpha);
-                    FloatVector vb = FloatVector.broadcast(S, beta);
-                    c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
-                    c0_1.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 1 * L);
-                    c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
-                    c1_1.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 1 * L);
-                    c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
-                    c2_1.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 1 * L);
-                    c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
-                    c3_1.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 1 * L);
-                    c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
-                    c4_1.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 1 * L);
-                    c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
-                    c5_1.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 1 * L);
-                }
+                c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L)).intoArray(c, ci + 0 * ldc + 1 * L);
+                c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L)).intoArray(c, ci + 1 * ldc + 1 * L);
+                c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
+                c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L)).intoArray(c, ci + 2 * ldc + 1 * L);
+                c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L)).intoArray(c, ci + 3 * ldc + 0 * L);
+                c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L)).intoArray(c, ci + 3 * ldc + 1 * L);
+                c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L)).intoArray(c, ci + 4 * ldc + 0 * L);
+                c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L)).intoArray(c, ci + 4 * ldc + 1 * L);
+                c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L)).intoArray(c, ci + 5 * ldc + 0 * L);
+                c5_1.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L)).intoArray(c, ci + 5 * ldc + 1 * L);
             }
         }
     }
@@ -517,7 +469,7 @@ final class Unpacked128 extends UnpackedKernel {
     private static final class V2m extends Tile {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
-                 float alpha, float beta, float[] c, int cOff, int ldc, float[] edge) {
+                 float[] c, int cOff, int ldc, float[] edge) {
             tile(kc, a, aOff, lda, allRows, b, bOff, ldb, bTail, tail, c, cOff, ldc, lastLanes, edge);
         }
 
@@ -600,18 +552,18 @@ final class Unpacked128 extends UnpackedKernel {
         }
     }
 
-    /** 6 rows x the last of 2 vectors cut to {@code lastLanes} columns; C = fma(acc, alpha, beta·C). */
+    /** 6 rows x the last of 2 vectors cut to {@code lastLanes} columns; C = acc + C (alpha 1; SmallGemm has scaled C by beta). */
     private static final class V2mb extends Tile {
         @Override
         void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
-                 float alpha, float beta, float[] c, int cOff, int ldc, float[] edge) {
-            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, bTail, tail, alpha, beta, c, cOff, ldc, lastLanes, edge);
+                 float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, bTail, tail, c, cOff, ldc, lastLanes, edge);
         }
 
         // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
         // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
         // (docs/decisions.md §2a).
-        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float alpha, float beta, float[] c, int cOff, int ldc, int lastLanes, float[] edge) {
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail, float[] c, int cOff, int ldc, int lastLanes, float[] edge) {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             int o1 = 1 * lda;
             int o2 = 2 * lda;
@@ -670,37 +622,20 @@ final class Unpacked128 extends UnpackedKernel {
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                 }
-                if (alpha == 1f && beta == 1f) {
-                    c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
-                    c0_1.intoArray(edge, (i0 + 0) * L);
-                    c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
-                    c1_1.intoArray(edge, (i0 + 1) * L);
-                    c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
-                    c2_1.intoArray(edge, (i0 + 2) * L);
-                    c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L)).intoArray(c, ci + 3 * ldc + 0 * L);
-                    c3_1.intoArray(edge, (i0 + 3) * L);
-                    c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L)).intoArray(c, ci + 4 * ldc + 0 * L);
-                    c4_1.intoArray(edge, (i0 + 4) * L);
-                    c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L)).intoArray(c, ci + 5 * ldc + 0 * L);
-                    c5_1.intoArray(edge, (i0 + 5) * L);
-                } else {
-                    FloatVector va = FloatVector.broadcast(S, alpha);
-                    FloatVector vb = FloatVector.broadcast(S, beta);
-                    c0_0.fma(va, FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 0 * ldc + 0 * L);
-                    c0_1.intoArray(edge, (i0 + 0) * L);
-                    c1_0.fma(va, FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 1 * ldc + 0 * L);
-                    c1_1.intoArray(edge, (i0 + 1) * L);
-                    c2_0.fma(va, FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 2 * ldc + 0 * L);
-                    c2_1.intoArray(edge, (i0 + 2) * L);
-                    c3_0.fma(va, FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 3 * ldc + 0 * L);
-                    c3_1.intoArray(edge, (i0 + 3) * L);
-                    c4_0.fma(va, FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 4 * ldc + 0 * L);
-                    c4_1.intoArray(edge, (i0 + 4) * L);
-                    c5_0.fma(va, FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L).mul(vb)).intoArray(c, ci + 5 * ldc + 0 * L);
-                    c5_1.intoArray(edge, (i0 + 5) * L);
-                }
+                c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.intoArray(edge, (i0 + 0) * L);
+                c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.intoArray(edge, (i0 + 1) * L);
+                c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
+                c2_1.intoArray(edge, (i0 + 2) * L);
+                c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L)).intoArray(c, ci + 3 * ldc + 0 * L);
+                c3_1.intoArray(edge, (i0 + 3) * L);
+                c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L)).intoArray(c, ci + 4 * ldc + 0 * L);
+                c4_1.intoArray(edge, (i0 + 4) * L);
+                c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L)).intoArray(c, ci + 5 * ldc + 0 * L);
+                c5_1.intoArray(edge, (i0 + 5) * L);
             }
-            edge(edge, c, cOff + 1 * L, ldc, allRows, lastLanes, alpha, beta);
+            edgeAdd(edge, c, cOff + 1 * L, ldc, allRows, lastLanes);
         }
     }
 }

@@ -4,16 +4,18 @@ package org.vectorgrad.backend.vector.gemm;
  * The register tiles of {@link SmallGemm}: {@link #rows} rows of C times 2 to {@link #maxVectors} vectors of columns
  * and {@link #rowsOneVector} rows times one vector,
  * with op(A) and op(B) read where they lie (no packed copies). Each element is one FMA chain over p ascending from
- * zero ({@code acc = fma(a[i,p], b[p,j], acc)}), stored as {@code alpha·acc} (beta 0: C is not read) or
- * {@code fma(acc, alpha, beta·C)}: the arithmetic of the packed micro-kernels over one KC block, so both paths give
- * the same bits. Generated per vector width by {@code tools/gen_kernels.py}. Stateless; thread-safe.
+ * zero ({@code acc = fma(a[i,p], b[p,j], acc)}), stored as {@code acc} (C is not read) or {@code acc + C}: the tiles
+ * take no alpha or beta, which C2 carried through a stack slot in their k loops (docs/decisions.md §2ai), and
+ * {@link SmallGemm} scales C around them so that every element gets the packed micro-kernels' arithmetic over one KC
+ * block ({@code alpha·acc}, or {@code fma(acc, 1, beta·C)}), the same bits. Generated per vector width by
+ * {@code tools/gen_kernels.py}. Stateless; thread-safe.
  *
  * <p>Each tile shape is its own class, called through {@link #tiles}'s array: a call site that meets several
  * shapes stays a virtual call, so C2 compiles every tile on its own. Every tile method must also compile at C1's
  * full-profile tier (checked by {@code C1FullProfileTest}): HotSpot compiles a hot method at tier 2 instead while
  * C2's queue is long, moves on from tier 2 only through tier 3, and when tier 3 fails (C1 "out of virtual
  * registers") the method keeps its tier-2 code, which boxes every vector, for good. That is why the tiles mask no
- * load or store and why the 6 x 4 tiles with beta have one store form (docs/decisions.md §2aa; earlier, with all
+ * load or store and why each tile has one store form (docs/decisions.md §2aa; earlier, with all
  * shapes behind one switch, 64x64x64 stayed hundreds of times slower for the same reason, §2a).
  */
 abstract class UnpackedKernel {
@@ -43,13 +45,13 @@ abstract class UnpackedKernel {
     /** One tile shape: {@link #panel}'s arguments. */
     abstract static class Tile {
         abstract void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail,
-                          int tail, float alpha, float beta, float[] c, int cOff, int ldc, float[] edge);
+                          int tail, float[] c, int cOff, int ldc, float[] edge);
     }
 
     /**
-     * The tiles of 1..maxVectors vectors, each whole and with its last vector masked, each storing with and without
-     * beta: index 4·(vectors − 1) + 2·cut + (beta != 0), where a cut tile's last vector has fewer than all lanes.
-     * Separate classes per beta form keep each method within C1's reach at tier 3 (see the class comment).
+     * The tiles of 1..maxVectors vectors, each whole and with its last vector masked, each storing acc and adding it
+     * to C: index 4·(vectors − 1) + 2·cut + add, where a cut tile's last vector has fewer than all lanes. Separate
+     * classes per store form keep each method within C1's reach at tier 3 (see the class comment).
      */
     abstract Tile[] tiles();
 
@@ -66,12 +68,12 @@ abstract class UnpackedKernel {
      * whole into {@code edge} (at least {@code allRows·lanes} floats, the caller's per-thread scratch), and one
      * small method then stores its {@code lastLanes} columns of every row with masked stores, by the same formula
      * (decisions §2aa: masked operations put the tiles beyond C1's reach at one tier and not another, which left
-     * them uncompiled by C2).
+     * them uncompiled by C2). Stores {@code C = acc}, or {@code C = acc + C} when {@code addToC}.
      */
     final void panel(int vectors, int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb,
-                     float[] bTail, int tail, float alpha, float beta, float[] c, int cOff, int ldc, float[] edge) {
-        tiles[4 * (vectors - 1) + (lastLanes == lanes ? 0 : 2) + (beta == 0f ? 0 : 1)]
-                .run(lastLanes, kc, a, aOff, lda, allRows, b, bOff, ldb, bTail, tail, alpha, beta, c, cOff, ldc, edge);
+                     float[] bTail, int tail, boolean addToC, float[] c, int cOff, int ldc, float[] edge) {
+        tiles[4 * (vectors - 1) + (lastLanes == lanes ? 0 : 2) + (addToC ? 1 : 0)]
+                .run(lastLanes, kc, a, aOff, lda, allRows, b, bOff, ldb, bTail, tail, c, cOff, ldc, edge);
     }
 
 

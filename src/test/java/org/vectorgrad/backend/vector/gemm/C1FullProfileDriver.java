@@ -31,14 +31,9 @@ public final class C1FullProfileDriver {
             UnpackedKernel.Tile[] tiles = (UnpackedKernel.Tile[]) f.get(k);
             for (int t = 0; t < tiles.length; t++) {
                 int vectors = t / 4 + 1, lanes = k.lanes, last = (t / 2) % 2 == 1 ? lanes - 3 : lanes, kc = 4, ld = vectors * lanes;
-                boolean withBeta = t % 2 == 1;
                 int rows = vectors == 1 ? k.rowsOneVector : k.rows; // whole panels only (UnpackedKernel.panel)
                 float[] a = new float[rows * kc], b = new float[kc * ld], c = new float[rows * ld], edge = new float[rows * lanes];
-                for (float alpha : new float[] {1f, 1.5f}) {
-                    for (float beta : withBeta ? new float[] {1f, 0.5f} : new float[] {0f}) {
-                        tiles[t].run(last, kc, a, 0, kc, rows, b, 0, ld, null, 0, alpha, beta, c, 0, ld, edge);
-                    }
-                }
+                tiles[t].run(last, kc, a, 0, kc, rows, b, 0, ld, null, 0, c, 0, ld, edge); // one store form each (§2ai)
             }
         }
         int[][] shapes = {{13, 37, 5}, {14, 33, 70}};

@@ -1,6 +1,7 @@
 package org.vectorgrad.backend.vector.gemm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -209,6 +210,25 @@ class SmallGemmTest {
                     }
                 }
             }
+        }
+    }
+
+    @Test
+    void tilesTakeNoScalarsSoAlphaOtherThanOneWithCReadIsRefused() {
+        // The tiles store acc or acc + C (decisions §2ai): SmallGemm scales C by alpha after them (beta 0) or by beta
+        // before them (alpha 1). Both at once cannot be had bit-exactly that way, so SmallGemm refuses it and
+        // BlockedGemm sends it to the packed path; its result must still be the packed path's.
+        SmallGemm small = new SmallGemm(256);
+        float[] a = new float[6 * 5], b = new float[5 * 16], c = new float[6 * 16], buf = new float[1 << 12];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> small.gemm(false, false, 6, 16, 5, 0.7f, a, 0, 5, b, 0, 16, 1f, c, 0, 16, buf, buf, buf));
+        assertTrue(e.getMessage().contains("alpha 1 or beta 0"), e.getMessage());
+        SplittableRandom rng = new SplittableRandom(17);
+        try (Dispatcher d = new Dispatcher(1)) {
+            GemmBlocking blk = GemmBlocking.forBits(256);
+            BlockedGemm forced = new BlockedGemm(blk, d, Long.MAX_VALUE, Long.MAX_VALUE), packed = new BlockedGemm(blk, d, Long.MAX_VALUE, 0);
+            compare(forced, packed, false, false, 13, 37, 9, 0.7f, -1.3f, 2, rng);
+            compare(forced, packed, false, true, 13, 37, 9, -0.5f, 1f, 0, rng);
         }
     }
 
