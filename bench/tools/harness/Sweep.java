@@ -10,7 +10,7 @@ import org.vectorgrad.backend.vector.gemm.*;
  */
 public class Sweep {
     public static void main(String[] args) {
-        // args: bits threads rounds "mr/kc/mc/nc,...|blas|table" shapes...
+        // args: bits threads rounds "mr/kc/mc/nc,...|blas|table" shapes...  (-DprintRounds=true: every round's ratio; -Dwarmup=S: S s per shape first)
         int bits = Integer.parseInt(args[0]), th = Integer.parseInt(args[1]), rounds = Integer.parseInt(args[2]);
         String[] cfgs = args[3].split(",");
         List<String> shapes = Arrays.asList(args).subList(4, args.length);
@@ -40,6 +40,21 @@ public class Sweep {
             for (int i = 0; i < a.length; i++) a[i] = r.nextFloat();
             for (int i = 0; i < b.length; i++) b[i] = r.nextFloat();
             data[s] = new Object[] {m, n, k, p.length > 3 ? p[3] : "NN", a, b, c};
+        }
+        // -Dwarmup=S: S seconds of each configuration on each shape before the rounds, as JMH's warm-up iterations:
+        // a tile that only one shape uses (the 256-bit 8 x 1 cut tile of 64x196x32) reaches C2's invocation thresholds
+        // only after ~100 of its slow interpreted calls, and with 60 ms per shape per round that took 6-9 s of rounds
+        // (decisions §2ai). Round 0 is dropped either way.
+        long warmupNs = (long) (Double.parseDouble(System.getProperty("warmup", "0")) * 1e9);
+        for (int ci = 0; ci < cfgs.length && warmupNs > 0; ci++) {
+            for (Object[] d : data) {
+                int m = (int) d[0], n = (int) d[1], k = (int) d[2];
+                boolean ta = ((String) d[3]).charAt(0) == 'T', tb = ((String) d[3]).charAt(1) == 'T';
+                float[] a = (float[]) d[4], b = (float[]) d[5], c = (float[]) d[6];
+                long t0 = System.nanoTime();
+                do vbs[ci].gemm().gemm(ta, tb, m, n, k, 1f, a, 0, ta ? m : k, b, 0, tb ? k : n, 0f, c, 0, n);
+                while (System.nanoTime() - t0 < warmupNs);
+            }
         }
         for (int round = 0; round < rounds; round++) {
             for (int ci = 0; ci < cfgs.length; ci++) {
@@ -77,6 +92,7 @@ public class Sweep {
                 for (int s = 0; s < shapes.size(); s++) {
                     double[] q = new double[rounds - 1];
                     for (int r = 1; r < rounds; r++) q[r - 1] = all[ci][s][r] / all[0][s][r];
+                    if (Boolean.getBoolean("printRounds")) System.out.println("  rounds " + shapes.get(s) + ": " + Arrays.toString(q));
                     Arrays.sort(q);
                     sb.append(String.format(" %16.3f", q[q.length / 2]));
                 }
