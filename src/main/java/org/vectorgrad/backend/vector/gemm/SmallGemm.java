@@ -248,9 +248,9 @@ final class SmallGemm {
         int t = transposer == null ? Integer.MAX_VALUE : transposer.lanes;
         int r0 = 0;
         if (transposer != null) {
-            int blocks = cols / t;
+            int blocks = cols / t, groups = rows / t;
+            if (blocks > 0 && groups > 0) transposer.gridRun(src, off, ld, dst, 0, ldd, groups, blocks);
             for (; r0 + t <= rows; r0 += t) {
-                if (blocks > 0) transposer.fullRun(src, off + r0 * ld, ld, dst, r0, ldd, blocks);
                 for (int q = blocks * t; q < cols; q++) {
                     for (int r = r0; r < r0 + t; r++) dst[q * ldd + r] = src[off + r * ld + q];
                 }

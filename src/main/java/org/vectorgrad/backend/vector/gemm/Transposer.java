@@ -70,6 +70,17 @@ abstract class Transposer {
         }
     }
 
+    /**
+     * {@code groups} groups of {@code lanes} source rows (group h from {@code srcOff + h·lanes·ld}) times {@code blocks}
+     * blocks along them, to columns {@code h·lanes..} of destination rows {@code dstOff + i·lanes·stride + q·stride}:
+     * {@link #panelRun} for a destination row wider than the groups written. This default runs one
+     * {@link #fullRun} per group; the 512-bit transposer goes block by block, each destination row across all
+     * groups before the next block.
+     */
+    void gridRun(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int groups, int blocks) {
+        for (int h = 0; h < groups; h++) fullRun(src, srcOff + h * lanes * ld, ld, dst, dstOff + h * lanes, stride, blocks);
+    }
+
     /** The transposer for a vector width, or null (128-bit: packing stays scalar). */
     static Transposer create(int bits) {
         return switch (bits) {

@@ -172,6 +172,21 @@ class MicroKernelTest {
                             bits + " panelRun q=" + q + " j=" + j);
                 }
             }
+            // gridRun: three groups of source rows into destination rows wider than the groups (SmallGemm's whole
+            // transposed operand); the columns past the groups stay untouched
+            int groups = 3, wideDst = groups * lanes + 5;
+            float[] src6 = random(rng, 1 + groups * lanes * wide);
+            src6[1 + 2] = Float.intBitsToFloat(0x7fc54321);
+            float[] dst6 = new float[4 + blocks * lanes * wideDst];
+            java.util.Arrays.fill(dst6, 7f);
+            t.gridRun(src6, 1, wide, dst6, 4, wideDst, groups, blocks);
+            for (int q = 0; q < blocks * lanes; q++) {
+                for (int j = 0; j < groups * lanes; j++) {
+                    assertEquals(Float.floatToRawIntBits(src6[1 + j * wide + q]), Float.floatToRawIntBits(dst6[4 + q * wideDst + j]),
+                            bits + " gridRun q=" + q + " j=" + j);
+                }
+                for (int j = groups * lanes; j < wideDst; j++) assertEquals(7f, dst6[4 + q * wideDst + j], bits + " gridRun: untouched past the groups");
+            }
         }
     }
 }
