@@ -36,6 +36,15 @@ public final class BlockedGemm extends Gemm {
      * at 512 bits (their op(B) copy outweighs the kernel).
      */
     public static final int NARROW_MAX_ROWS_256 = 31;
+    /**
+     * Products of at most this many rows with op(B) transposed and at least NR columns run packed: their op(B) is
+     * copied whole into row order for the unpacked tiles (a 64 KB buffer for 1x1024x16), which costs more than two
+     * rows of FMAs, while the packed path transposes it panel by panel into L1. Packed ÷ unpacked, ns per call:
+     * 1x1024x16 NT 0.57-0.58, 2x256x64 NT 0.79-0.89 at both widths; from 4 rows the unpacked path leads at 512 bits
+     * (4x128x32 NT 1.19) and trails a little at 256 (0.86-0.91), docs/decisions.md §2ai. Not at 128 bits (not
+     * measured there: no register transposer on either path).
+     */
+    public static final int FEW_ROWS_TRANSPOSED_MAX = 2;
 
     private final GemmBlocking blocking;
     private final MicroKernel kernel;
@@ -47,7 +56,7 @@ public final class BlockedGemm extends Gemm {
     private final Dispatcher dispatcher;
     private final long parallelMinWork;
     private final long smallMaxB, smallMaxWork;
-    private final int narrowMaxRows;
+    private final int narrowMaxRows, fewRowsTransposedMax;
     private final SmallGemm small;
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
 
@@ -58,7 +67,7 @@ public final class BlockedGemm extends Gemm {
      */
     public BlockedGemm(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork) {
         this(blocking, dispatcher, parallelMinWork, SMALL_MAX_B, Long.MAX_VALUE, true,
-                blocking.bits() == 256 ? NARROW_MAX_ROWS_256 : Integer.MAX_VALUE);
+                blocking.bits() == 256 ? NARROW_MAX_ROWS_256 : Integer.MAX_VALUE, blocking.bits() == 128 ? 0 : FEW_ROWS_TRANSPOSED_MAX);
     }
 
     /**
@@ -84,19 +93,21 @@ public final class BlockedGemm extends Gemm {
      * ({@link MicroKernel#readsRowPanels}): tests compare the two bitwise, harnesses time them.
      */
     public BlockedGemm(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork, long smallMaxB, long smallMaxWork, boolean rowPanels) {
-        this(blocking, dispatcher, parallelMinWork, smallMaxB, smallMaxWork, rowPanels, Integer.MAX_VALUE);
+        this(blocking, dispatcher, parallelMinWork, smallMaxB, smallMaxWork, rowPanels, Integer.MAX_VALUE, 0);
     }
 
     /**
      * As {@link #BlockedGemm(GemmBlocking, Dispatcher, long, long, long, boolean)}, where an op(B) narrower than NR
      * runs unpacked only with at most {@code narrowMaxRows} rows ({@link #NARROW_MAX_ROWS_256}; {@code
-     * Integer.MAX_VALUE} lifts the bound).
+     * Integer.MAX_VALUE} lifts the bound), and one of at most {@code fewRowsTransposedMax} rows with op(B) transposed
+     * and at least NR columns runs packed ({@link #FEW_ROWS_TRANSPOSED_MAX}; 0 turns that off).
      */
     public BlockedGemm(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork, long smallMaxB, long smallMaxWork, boolean rowPanels,
-                       int narrowMaxRows) {
+                       int narrowMaxRows, int fewRowsTransposedMax) {
         this.smallMaxB = smallMaxB;
         this.smallMaxWork = smallMaxWork;
         this.narrowMaxRows = narrowMaxRows;
+        this.fewRowsTransposedMax = fewRowsTransposedMax;
         this.small = new SmallGemm(blocking.bits());
         this.blocking = blocking;
         this.kernel = MicroKernel.create(blocking.bits(), blocking.mr());
@@ -123,7 +134,7 @@ public final class BlockedGemm extends Gemm {
             return;
         }
         boolean parallel = dispatcher.threads() > 1 && (long) m * n * k >= parallelMinWork;
-        if (!parallel && (alpha == 1f || beta == 0f) && unpacked(m, n, k)) {
+        if (!parallel && (alpha == 1f || beta == 0f) && unpacked(transB, m, n, k)) {
             // op(B) small enough to stay in cache: packing would cost more than it saves (docs/decisions.md §2a).
             // Same bits (SmallGemm). Its tiles take no alpha or beta (§2ai): alpha other than 1 with a C that is read
             // is left to the packed path (the library's own calls all have alpha 1).
@@ -142,12 +153,18 @@ public final class BlockedGemm extends Gemm {
     /**
      * The small-product rule for a single-threaded call: {@link SmallGemm} instead of packed panels. op(B) must fit
      * the bound (and K one KC block); then an op(B) narrower than one NR panel needs at most
-     * {@code narrowMaxRows} rows, any other a work of at most {@code smallMaxWork}. A pure function of the shape
-     * and the blocking table.
+     * {@code narrowMaxRows} rows, any other a work of at most {@code smallMaxWork} and, with op(B) transposed, more
+     * than {@code fewRowsTransposedMax} rows. A pure function of the shape and the blocking table.
      */
-    boolean unpacked(int m, int n, int k) {
+    boolean unpacked(boolean transB, int m, int n, int k) {
         if (!SmallGemm.applies(n, k, blocking.kc(), smallMaxB)) return false;
-        return n < blocking.nr() ? m <= narrowMaxRows : (long) m * n * k <= smallMaxWork;
+        if (n < blocking.nr()) return m <= narrowMaxRows;
+        return (long) m * n * k <= smallMaxWork && !(transB && m <= fewRowsTransposedMax);
+    }
+
+    /** {@link #unpacked(boolean, int, int, int)} for op(B) as it lies (not transposed). */
+    boolean unpacked(int m, int n, int k) {
+        return unpacked(false, m, n, k);
     }
 
     /**

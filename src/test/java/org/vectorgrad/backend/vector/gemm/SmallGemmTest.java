@@ -161,6 +161,15 @@ class SmallGemmTest {
                 assertTrue(!w.unpacked(128, 16, 1100), tile + "k beyond one KC block");
                 assertTrue(!w.unpacked(64, 512, 64), tile + "op(B) beyond the bound");
             }
+            assertTrue(w128.unpacked(true, 1, 1024, 16), "128 bits: no few-row bound");
+            for (BlockedGemm w : new BlockedGemm[] {w256, w256x5, w512}) {
+                String width = w.blocking().bits() + " bits: ";
+                assertTrue(!w.unpacked(true, 1, 1024, 16) && !w.unpacked(true, 2, 256, 64), width + "one or two rows, op(B) transposed and wide");
+                assertTrue(w.unpacked(1, 1024, 16) && w.unpacked(2, 256, 64), width + "the same with op(B) as it lies");
+                assertTrue(w.unpacked(true, 3, 256, 64) && w.unpacked(true, 1, 10, 256), width + "three rows, or a narrow op(B)");
+            }
+            assertTrue(new BlockedGemm(GemmBlocking.forBits(512), d, Long.MAX_VALUE, Long.MAX_VALUE).unpacked(true, 1, 1024, 16),
+                    "an explicit bound leaves few-row transposed products on the unpacked path (tests compare the paths)");
             assertTrue(w512.unpacked(64, 196, 32) && w512.unpacked(288, 64, 196) && w512.unpacked(128, 128, 128));
             assertTrue(w512.unpacked(128, 10, 256) && w512.unpacked(2, 256, 64), "512 bits: op(B)'s size alone");
             assertTrue(!w512.unpacked(128, 512, 256));
