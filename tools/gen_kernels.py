@@ -496,6 +496,10 @@ def gen_transpose(bits, mr, *extra):
         # compile of the nested form took 6.7 s now and then (with one 784-deep pass, 49 blocks per call), and the
         # packer ran its tier-3 code, ~60x slower, in the meantime (docs/decisions.md §2ac). Same stores, same order.
         w(f"        int groups = stride / {L};")
+        pairsLoop()
+
+    def pairsLoop():
+        # blocks x groups (block, group) pairs, block-major: group h of block i to columns h·L.. of its rows
         w("        for (int t = 0, pairs = blocks * groups; t < pairs; t++) {")
         w(ZIP_CONSTANTS)
         w(f"            int i = t / groups, h = (t - i * groups) * {L};")
@@ -534,12 +538,7 @@ def gen_transpose(bits, mr, *extra):
         # group (4x128x32 NT 736 against 1,318 ns, 64³ NT 3,034 against 3,332; decisions §2ai).
         w("    @Override")
         w("    void gridRun(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int groups, int blocks) {")
-        w("        for (int t = 0, pairs = blocks * groups; t < pairs; t++) {")
-        w(ZIP_CONSTANTS)
-        w(f"            int i = t / groups, h = (t - i * groups) * {L};")
-        w(f"            int so = srcOff + i * {L} + h * ld, d = dstOff + i * {L} * stride + h;")
-        zipBody(L, "            ", "so", "d")
-        w("        }")
+        pairsLoop()
         w("    }")
         w("")
     w("    @Override")
