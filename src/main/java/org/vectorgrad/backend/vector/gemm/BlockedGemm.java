@@ -191,8 +191,8 @@ public final class BlockedGemm extends Gemm {
         return nBlocks == 1 && mBlocks >= 2 * threads;
     }
 
-    /** C = beta·C without reading C when beta is 0 (it may hold NaN). */
-    private static void scaleC(int m, int n, float beta, float[] c, int cOff, int ldc) {
+    /** C = beta·C without reading C when beta is 0 (it may hold NaN); also SmallGemm's scaling around its tiles. */
+    static void scaleC(int m, int n, float beta, float[] c, int cOff, int ldc) {
         if (beta == 1f) return;
         for (int i = 0; i < m; i++) {
             int row = cOff + i * ldc;

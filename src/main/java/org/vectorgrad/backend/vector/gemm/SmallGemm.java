@@ -132,7 +132,7 @@ final class SmallGemm {
             throw new IllegalArgumentException("the unpacked GEMM takes alpha 1 or beta 0, got alpha " + alpha + " and beta " + beta);
         }
         boolean add = beta != 0f;
-        if (add && beta != 1f) scale(m, n, beta, c, cOff, ldc); // beta·C rounded once, as in fma(acc, 1, beta·C)
+        if (add) BlockedGemm.scaleC(m, n, beta, c, cOff, ldc); // beta·C rounded once, as in fma(acc, 1, beta·C)
         float[] aa = a, bb = b;
         int ao = aOff, la = lda, bo = bOff, lb = ldb;
         if (transA) {
@@ -203,14 +203,7 @@ final class SmallGemm {
         }
         // The tiles store acc itself (a float live across their k loops cost a stack round trip every k step,
         // decisions §2ai): alpha·acc here, rounded once, as the packed path stores it
-        if (!add && alpha != 1f) scale(m, n, alpha, c, cOff, ldc);
-    }
-
-    /** {@code C[i, j] = s·C[i, j]} over m x n. */
-    private static void scale(int m, int n, float s, float[] c, int cOff, int ldc) {
-        for (int i = 0; i < m; i++) {
-            for (int j = cOff + i * ldc, end = j + n; j < end; j++) c[j] *= s;
-        }
+        if (!add) BlockedGemm.scaleC(m, n, alpha, c, cOff, ldc);
     }
 
     /**
