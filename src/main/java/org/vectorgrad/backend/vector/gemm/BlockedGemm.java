@@ -110,7 +110,7 @@ public final class BlockedGemm extends Gemm {
         this.fewRowsTransposedMax = fewRowsTransposedMax;
         this.small = new SmallGemm(blocking.bits());
         this.blocking = blocking;
-        this.kernel = MicroKernel.create(blocking.bits(), blocking.mr());
+        this.kernel = MicroKernel.create(blocking);
         this.fusedStore = kernel.fusedStore();
         this.rowPanels = rowPanels && kernel.readsRowPanels() && blocking.kcOnePass() <= MicroKernel.ROW_PANEL_STRIDE;
         this.transposer = Transposer.create(blocking.bits());

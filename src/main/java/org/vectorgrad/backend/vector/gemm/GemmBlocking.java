@@ -18,22 +18,36 @@ import org.vectorgrad.backend.CpuFeatures;
  * @param nc   columns of a packed B block (a multiple of nr)
  * @param kcOnePass deepest K that a product takes in one pass instead of KC-deep
  *             blocks; at least kc ({@link #forCaches(int, long, long, long, boolean, boolean)})
+ * @param kStrips the micro-kernel's k loops are written as strips ({@link #hasStripTwin}: the 256-bit 6 x 16 tile's
+ *             twin for JVMs whose counted loops carry no safepoint polls, {@link #forCaches(int, long, long, long,
+ *             boolean)}); the same FMAs in the same order, so the same bits either way
  */
-public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc, int kcOnePass) {
+public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc, int kcOnePass, boolean kStrips) {
 
     /** Cache sizes used when the machine does not say: the AVX-512 Xeon of PERFORMANCE.md's table (bytes). */
     public static final int DEFAULT_L1 = 48 << 10, DEFAULT_L2 = 2 << 20, DEFAULT_L3 = 32 << 20;
 
     public GemmBlocking {
         if (bits != 128 && bits != 256 && bits != 512) throw new IllegalArgumentException("vector bits must be 128, 256 or 512, got " + bits);
-        if (mr < 1 || nr != nrFor(bits, mr) || kc < 1 || mc < mr || mc % mr != 0 || nc < nr || nc % nr != 0 || kcOnePass < kc) {
+        if (mr < 1 || nr != nrFor(bits, mr) || kc < 1 || mc < mr || mc % mr != 0 || nc < nr || nc % nr != 0 || kcOnePass < kc
+                || (kStrips && !hasStripTwin(bits, mr))) {
             throw new IllegalArgumentException("inconsistent GEMM blocking " + this);
         }
     }
 
-    /** A table whose products split K by KC, however deep (kcOnePass = kc). */
+    /** A table with plain k loops ({@code kStrips} false). */
+    public GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc, int kcOnePass) {
+        this(bits, mr, nr, kc, mc, nc, kcOnePass, false);
+    }
+
+    /** A table whose products split K by KC, however deep (kcOnePass = kc), with plain k loops. */
     public GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc) {
         this(bits, mr, nr, kc, mc, nc, kc);
+    }
+
+    /** Whether the tile of this width and MR has a twin with strip-mined k loops: the 256-bit 6 x 16 tile. */
+    public static boolean hasStripTwin(int bits, int mr) {
+        return bits == 256 && mr == 6;
     }
 
     /** The table for a vector width with default cache sizes. */
@@ -84,10 +98,10 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc, int
      * <ul>
      *   <li>MR x NR fits the register file as C2 allocates it: 32 zmm hold 12x2 accumulators + 2 B vectors + the
      *       broadcasts C2 hoists (MR 14 spills). With 16 ymm registers (AVX2, or {@code -XX:UseAVX=2}) the tile is
-     *       6 x 2 vectors where counted loops carry safepoint polls (see the five-argument form): 12 accumulators
-     *       + 2 B vectors + one broadcast at a time, 8 loads per 12 FMAs, 1.02-1.06x the 5 x 2 tile (7 loads per 10
-     *       FMAs, 3 registers to spare for the broadcasts C2 hoists), which this form and JVMs without the polls get
-     *       (docs/decisions.md §2v). The 12 x 1 tile (12 FMAs, 13 loads: every broadcast is a load) is bound by
+     *       6 x 2 vectors: 12 accumulators + 2 B vectors + one broadcast at a time, 8 loads per 12 FMAs, 1.02-1.07x
+     *       the 5 x 2 tile (7 loads per 10 FMAs, 3 registers to spare for the broadcasts C2 hoists); where counted
+     *       loops carry no safepoint polls (this form, and see the five-argument one) with its k loops strip-mined
+     *       by hand ({@code kStrips}, docs/decisions.md §2v, §2aj). The 12 x 1 tile (12 FMAs, 13 loads: every broadcast is a load) is bound by
      *       CPUs that issue two vector loads per cycle (AMD Zen, Intel before Ice Lake) at 12/13 of the FMA peak;
      *       4x2 has only 8 FMA chains, exactly FMA latency x ports (docs/decisions.md §2b, §2t). 128-bit: 4 x 2.</li>
      *   <li>KC = {@value #KC} for the two-vector tiles: the B micro-panel (KC x NR) need not fit L1, since the
@@ -108,10 +122,12 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc, int
 
     /**
      * As {@link #forCaches(int, long, long, long)} for a JVM with or without safepoint polls in counted loops
-     * ({@link LoopSafepoints}): at 256 bits the 6 x 16 tile with them, the 5 x 16 tile without. The 6 x 16 tile
-     * fills all 16 ymm registers (12 accumulators, 2 B vectors, one broadcast at a time); C2 keeps it spill-free only
-     * in the loop shape it builds around a poll, and without the poll (the Serial and Parallel collectors' default)
-     * it hoists a third broadcast, spills an accumulator and runs at half speed (docs/decisions.md §2v). MR does not
+     * ({@link LoopSafepoints}): at 256 bits the 6 x 16 tile either way, with plain k loops where loops carry polls
+     * and strip-mined ones ({@code kStrips}) where they do not. The 6 x 16 tile fills all 16 ymm registers (12
+     * accumulators, 2 B vectors, one broadcast at a time); C2 keeps it spill-free only in the loop shape it builds
+     * around a poll, and a plain counted loop without the poll (the Serial and Parallel collectors' default) hoists
+     * a third broadcast, spills an accumulator and runs at half speed (docs/decisions.md §2v). Those JVMs ran the
+     * 5 x 16 tile until the strip-mined twin gave them the polled shape without the polls (§2aj). The strips do not
      * change an element's operations (KC does), so both give the same bits.
      */
     public static GemmBlocking forCaches(int bits, long l1, long l2, long l3, boolean countedLoopSafepoints) {
@@ -129,7 +145,8 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc, int
      * give the same bits.
      */
     public static GemmBlocking forCaches(int bits, long l1, long l2, long l3, boolean countedLoopSafepoints, boolean streamingL3) {
-        int mr = bits == 128 ? 4 : bits == 256 ? (countedLoopSafepoints ? 6 : 5) : 12;
+        int mr = bits == 128 ? 4 : bits == 256 ? 6 : 12;
+        boolean kStrips = hasStripTwin(bits, mr) && !countedLoopSafepoints;
         int nr = nrFor(bits, mr);
         // The 6 x 16 tile at 256 bits: KC up to KC_NARROW with the B micro-panel (KC x NR floats) in L1 (768 on a
         // 48 KiB L1, 512 on Zen 3's 32 KiB); every other tile KC, or less where 2 x L1 holds less.
@@ -154,7 +171,7 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc, int
         int nc = clamp(roundDown((int) Math.min(Integer.MAX_VALUE, ncCap), nr), nr * 8, 4096);
         // One pass over K up to KC_ONE_PASS: measured on AMD only (see the constant)
         int kcOnePass = wide && streamingL3 ? Math.max(kc, KC_ONE_PASS) : kc;
-        return new GemmBlocking(bits, mr, nr, kc, mc, nc, kcOnePass);
+        return new GemmBlocking(bits, mr, nr, kc, mc, nc, kcOnePass, kStrips);
     }
 
     /**
@@ -169,16 +186,23 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc, int
 
     /**
      * The same width with another MR, KC, MC or NC (for measurements and tests); NR follows MR ({@link #nrFor}),
-     * mc and nc are rounded to mr/nr, and every product splits K by the new KC (kcOnePass = kc).
+     * mc and nc are rounded to mr/nr, every product splits K by the new KC (kcOnePass = kc), and the k loops stay
+     * strip-mined where this table's are and the new MR has a twin for that.
      */
     public GemmBlocking with(int mr, int kc, int mc, int nc) {
         int nr = nrFor(bits, mr);
-        return new GemmBlocking(bits, mr, nr, kc, Math.max(mr, roundDown(mc, mr)), Math.max(nr, roundDown(nc, nr)));
+        return new GemmBlocking(bits, mr, nr, kc, Math.max(mr, roundDown(mc, mr)), Math.max(nr, roundDown(nc, nr)), kc,
+                kStrips && hasStripTwin(bits, mr));
     }
 
     /** The same table with another {@code kcOnePass} (at least kc), for measurements and tests. */
     public GemmBlocking withKcOnePass(int kcOnePass) {
-        return new GemmBlocking(bits, mr, nr, kc, mc, nc, kcOnePass);
+        return new GemmBlocking(bits, mr, nr, kc, mc, nc, kcOnePass, kStrips);
+    }
+
+    /** The same table with plain ({@code false}) or strip-mined k loops, for measurements and tests. */
+    public GemmBlocking withKStrips(boolean kStrips) {
+        return new GemmBlocking(bits, mr, nr, kc, mc, nc, kcOnePass, kStrips);
     }
 
     private static int roundDown(int v, int unit) { return v / unit * unit; }

@@ -6,7 +6,8 @@ import java.lang.management.ManagementFactory;
  * Whether this JVM puts safepoint polls into counted loops ({@code -XX:+UseCountedLoopSafepoints}: on by default with
  * G1, ZGC and Shenandoah, off with the Serial and Parallel collectors). C2 builds a different loop around a micro-kernel's
  * k loop either way, and the 256-bit 6 x 16 tile, which fills all 16 ymm registers, is spill-free only in the shape
- * with the poll (docs/decisions.md §2v); {@link GemmBlocking#forCaches(int, long, long, long, boolean)} takes the
+ * with the poll (docs/decisions.md §2v), so where loops carry none the table asks for its twin with k loops strip-mined
+ * by hand ({@link GemmBlocking#kStrips}, §2aj); {@link GemmBlocking#forCaches(int, long, long, long, boolean)} takes the
  * answer as an input, so the table stays a pure function of what it is given.
  *
  * <p>Read from the HotSpot diagnostic bean ({@code com.sun.management.HotSpotDiagnosticMXBean}, by reflection, so that

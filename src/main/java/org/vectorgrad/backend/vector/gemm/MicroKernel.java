@@ -70,7 +70,8 @@ abstract class MicroKernel {
     /**
      * True when the kernel can also take op(A) as a row panel ({@link #runRowPanel}, {@link #runStoreRowPanel}):
      * MR row segments of an untransposed A copied {@link #ROW_PANEL_STRIDE} floats apart, instead of a transposed
-     * packed panel. The 256-bit 5 x 16 tile (docs/decisions.md §2u).
+     * packed panel. The 256-bit 5 x 16 and 6 x 16 tiles (with the latter's strip-mined twin) and the 512-bit 12 x 32
+     * tile (docs/decisions.md §2u).
      */
     boolean readsRowPanels() { return false; }
 
@@ -122,8 +123,26 @@ abstract class MicroKernel {
         }
     }
 
-    /** The kernel for a vector width and MR (NR is {@link GemmBlocking#nrFor}). */
+    /** The kernel for a vector width and MR (NR is {@link GemmBlocking#nrFor}), with plain k loops. */
     static MicroKernel create(int bits, int mr) {
+        return create(bits, mr, false);
+    }
+
+    /**
+     * The kernel for a table: its width and MR, with strip-mined k loops where {@link GemmBlocking#kStrips} says
+     * (the same FMAs in the same order as the plain kernel: the same bits).
+     */
+    static MicroKernel create(GemmBlocking blocking) {
+        return create(blocking.bits(), blocking.mr(), blocking.kStrips());
+    }
+
+    static MicroKernel create(int bits, int mr, boolean kStrips) {
+        if (kStrips) {
+            if (!GemmBlocking.hasStripTwin(bits, mr)) {
+                throw new IllegalArgumentException("no strip-mined GEMM micro-kernel for " + bits + "-bit vectors with MR=" + mr);
+            }
+            return new Kernel256x6s();
+        }
         return switch (bits * 100 + mr) {
             case 512_08 -> new Kernel512x8();
             case 512_12 -> new Kernel512x12();

@@ -39,9 +39,13 @@ public final class C1FullProfileDriver {
         int[][] shapes = {{13, 37, 5}, {14, 33, 70}};
         try (Dispatcher d = new Dispatcher(1)) {
             // every micro-kernel (bits, MR), packed, and each width's default blocking with its small-product path
-            int[][] kernels = {{512, 12}, {512, 8}, {256, 12}, {256, 6}, {256, 5}, {256, 4}, {128, 6}, {128, 4}};
+            // ({bits, MR, 1}: the strip-mined twin)
+            int[][] kernels = {{512, 12}, {512, 8}, {256, 12}, {256, 6}, {256, 6, 1}, {256, 5}, {256, 4}, {128, 6}, {128, 4}};
             List<BlockedGemm> gemms = new ArrayList<>();
-            for (int[] km : kernels) gemms.add(new BlockedGemm(GemmBlocking.forBits(km[0]).with(km[1], 64, 4 * km[1], 256), d, Long.MAX_VALUE, 0));
+            for (int[] km : kernels) {
+                GemmBlocking blk = GemmBlocking.forBits(km[0]).with(km[1], 64, 4 * km[1], 256).withKStrips(km.length > 2);
+                gemms.add(new BlockedGemm(blk, d, Long.MAX_VALUE, 0));
+            }
             for (int bits : new int[] {512, 256, 128}) gemms.add(new BlockedGemm(GemmBlocking.forBits(bits), d, Long.MAX_VALUE, Long.MAX_VALUE));
             {
                 for (BlockedGemm g : gemms) {

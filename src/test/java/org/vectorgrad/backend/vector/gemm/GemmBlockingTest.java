@@ -58,15 +58,21 @@ class GemmBlockingTest {
     @Test
     void avx2Zen3Table() {
         GemmBlocking b = GemmBlocking.forCaches(256, 32 << 10, 512 << 10, 32 << 20);
-        // without safepoint polls in counted loops the 5 x 16 tile; its B micro-panel fills L1: 32 KiB / (16 columns
-        // x 4 bytes) = 512 steps; MC as for a 384-deep panel (170 rows: M = 128 stays one row block), the A block
-        // within 3/4 of L2
-        assertEquals(new GemmBlocking(256, 5, 16, 512, 170, 4096), b);
-        // with safepoint polls in counted loops (G1, ZGC, Shenandoah) the 6 x 16 tile: same KC, MC in 6-row panels
+        // without safepoint polls in counted loops the 6 x 16 tile with strip-mined k loops; its B micro-panel fills
+        // L1: 32 KiB / (16 columns x 4 bytes) = 512 steps; MC as for a 384-deep panel (168 rows: M = 128 stays one
+        // row block), the A block within 3/4 of L2
+        assertEquals(new GemmBlocking(256, 6, 16, 512, 168, 4096, 512, true), b);
+        // with safepoint polls in counted loops (G1, ZGC, Shenandoah) the same table with plain k loops
         GemmBlocking six = GemmBlocking.forCaches(256, 32 << 10, 512 << 10, 32 << 20, true);
         assertEquals(new GemmBlocking(256, 6, 16, 512, 168, 4096), six);
+        assertEquals(b.withKStrips(false), six);
         assertInvariants(six, 32 << 10, 512 << 10);
         assertEquals(b, GemmBlocking.forCaches(256, 32 << 10, 512 << 10, 32 << 20, false));
+        // only the 256-bit 6 x 16 tile has a strip-mined twin: with() keeps the strips for it alone
+        assertTrue(b.with(6, 256, 60, 64).kStrips());
+        assertTrue(!b.with(5, 256, 60, 64).kStrips() && !b.with(12, 256, 60, 64).kStrips());
+        assertThrows(IllegalArgumentException.class, () -> new GemmBlocking(256, 5, 16, 512, 170, 4096, 512, true));
+        assertThrows(IllegalArgumentException.class, () -> new GemmBlocking(512, 12, 32, 512, 672, 512, 512, true));
         // the other widths do not depend on it
         for (int bits : new int[] {128, 512}) {
             assertEquals(GemmBlocking.forCaches(bits, 32 << 10, 512 << 10, 32 << 20, false), GemmBlocking.forCaches(bits, 32 << 10, 512 << 10, 32 << 20, true));
@@ -85,7 +91,7 @@ class GemmBlockingTest {
         // -XX:UseAVX=2 on the Xeon's caches: its 48 KiB L1 holds 768 steps of 16 columns; capped at KC_NARROW
         GemmBlocking b = GemmBlocking.forCaches(256, 48 << 10, 2 << 20, 32 << 20);
         // MC: 3/4 of 2 MiB over 768 x 4 bytes = 512 rows, rounded to 510; NC: the packed B block in a quarter of L3
-        assertEquals(new GemmBlocking(256, 5, 16, 768, 510, 2720), b);
+        assertEquals(new GemmBlocking(256, 6, 16, 768, 510, 2720, 768, true), b);
         assertEquals(new GemmBlocking(256, 6, 16, 768, 510, 2720), GemmBlocking.forCaches(256, 48 << 10, 2 << 20, 32 << 20, true));
         assertInvariants(b, 48 << 10, 2 << 20);
         assertEquals(GemmBlocking.KC_NARROW, GemmBlocking.forCaches(256, 1 << 20, 8 << 20, 32 << 20).kc());
@@ -103,7 +109,7 @@ class GemmBlockingTest {
             assertEquals(2 * bits / 32, b.nr());
             assertEquals(GemmBlocking.nrFor(bits, b.mr()), b.nr());
             assertInvariants(b, GemmBlocking.DEFAULT_L1, GemmBlocking.DEFAULT_L2);
-            MicroKernel k = MicroKernel.create(bits, b.mr());
+            MicroKernel k = MicroKernel.create(b);
             assertEquals(b.mr(), k.mr);
             assertEquals(b.nr(), k.nr);
         }

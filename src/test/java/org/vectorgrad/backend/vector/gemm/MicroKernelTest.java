@@ -13,7 +13,16 @@ import org.junit.jupiter.api.Test;
  * plain loops.
  */
 class MicroKernelTest {
-    private static final int[][] KERNELS = {{512, 12}, {512, 8}, {256, 12}, {256, 6}, {256, 5}, {256, 4}, {128, 6}, {128, 4}};
+    /** {bits, MR} of every kernel, and {bits, MR, 1} for a strip-mined twin ({@link GemmBlocking#kStrips}). */
+    private static final int[][] KERNELS = {{512, 12}, {512, 8}, {256, 12}, {256, 6}, {256, 6, 1}, {256, 5}, {256, 4}, {128, 6}, {128, 4}};
+
+    private static MicroKernel kernel(int[] kb) {
+        return MicroKernel.create(kb[0], kb[1], kb.length > 2);
+    }
+
+    private static String name(int[] kb) {
+        return kb[0] + "-bit MR=" + kb[1] + (kb.length > 2 ? " (strips)" : "");
+    }
 
     private static float[] random(SplittableRandom rng, int n) {
         float[] x = new float[n];
@@ -25,15 +34,15 @@ class MicroKernelTest {
     void vectorKernelsMatchTheScalarTwinBitwise() {
         SplittableRandom rng = new SplittableRandom(9);
         for (int[] kb : KERNELS) {
-            MicroKernel v = MicroKernel.create(kb[0], kb[1]);
+            MicroKernel v = kernel(kb);
             MicroKernel s = new ScalarKernel(v.mr, v.nr);
-            for (int kc : new int[] {1, 2, 3, 7, 64, 383, 384}) {
+            for (int kc : new int[] {1, 2, 3, 7, 64, 127, 128, 129, 383, 384}) { // 127-129: a strip's end
                 float[] a = random(rng, 3 + v.mr * kc), b = random(rng, 5 + v.nr * kc);
                 float[] tv = new float[v.mr * v.nr], ts = new float[v.mr * v.nr];
                 java.util.Arrays.fill(ts, Float.NaN); // the scalar twin must not depend on the tile's old contents
                 v.run(kc, a, 3, b, 5, tv);
                 s.run(kc, a, 3, b, 5, ts);
-                String what = kb[0] + "-bit MR=" + kb[1] + " kc=" + kc;
+                String what = name(kb) + " kc=" + kc;
                 assertArrayEquals(ts, tv, what + " tile");
                 int ldc = v.nr + 3;
                 float[] c0 = random(rng, v.mr * ldc);
@@ -83,10 +92,38 @@ class MicroKernelTest {
     }
 
     @Test
+    void theStripMinedTwinIsItsKernelAndGivesItsBits() {
+        assertEquals(Kernel256x6s.class, MicroKernel.create(256, 6, true).getClass());
+        assertEquals(Kernel256x6.class, MicroKernel.create(256, 6, false).getClass());
+        assertEquals(Kernel256x6s.class, MicroKernel.create(GemmBlocking.forCaches(256, 48 << 10, 2 << 20, 32 << 20, false)).getClass());
+        assertEquals(Kernel256x6.class, MicroKernel.create(GemmBlocking.forCaches(256, 48 << 10, 2 << 20, 32 << 20, true)).getClass());
+        for (int[] kb : new int[][] {{512, 12}, {256, 5}, {256, 12}, {128, 4}}) {
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> MicroKernel.create(kb[0], kb[1], true), name(kb));
+        }
+        // whole strips, a strip and a step, and deep panels; C holds non-finite values that must come through
+        SplittableRandom rng = new SplittableRandom(21);
+        MicroKernel plain = MicroKernel.create(256, 6, false), strips = MicroKernel.create(256, 6, true);
+        for (int kc : new int[] {128, 129, 256, 511, 768, 1024}) {
+            float[] a = random(rng, 1 + 6 * kc), b = random(rng, 2 + 16 * kc);
+            a[1 + 6 * (kc - 1)] = Float.NaN; // the last step of row 0
+            int ldc = 21;
+            float[] c0 = random(rng, 6 * ldc);
+            c0[3 + ldc] = Float.NEGATIVE_INFINITY;
+            for (float beta : new float[] {0f, 1f, 0.5f}) {
+                float[] cp = c0.clone(), cs = c0.clone();
+                plain.runStore(kc, a, 1, b, 2, 1f, beta, cp, 0, ldc, new float[96]);
+                strips.runStore(kc, a, 1, b, 2, 1f, beta, cs, 0, ldc, new float[96]);
+                assertArrayEquals(cp, cs, "kc " + kc + " beta " + beta);
+                assertTrue(Float.isNaN(cs[0]), "kc " + kc + ": NaN in A reaches C");
+            }
+        }
+    }
+
+    @Test
     void onlyTheTableKernelsAndThe256Bit12RowOneFuseTheirStore() {
         for (int[] kb : KERNELS) {
             boolean fused = kb[1] == 12 && (kb[0] == 256 || kb[0] == 512) || kb[0] == 256 && (kb[1] == 5 || kb[1] == 6);
-            assertEquals(fused, MicroKernel.create(kb[0], kb[1]).fusedStore(), kb[0] + "-bit MR=" + kb[1]);
+            assertEquals(fused, kernel(kb).fusedStore(), name(kb));
         }
     }
 
@@ -107,9 +144,9 @@ class MicroKernelTest {
     private static void subTilesGiveTheFullKernelsBits(long seed, boolean byRows) {
         SplittableRandom rng = new SplittableRandom(seed);
         for (int[] kb : KERNELS) {
-            MicroKernel v = MicroKernel.create(kb[0], kb[1]);
+            MicroKernel v = kernel(kb);
             for (int part = 1; part <= (byRows ? v.mr : v.nr); part++) {
-                for (int kc : new int[] {1, 5, 64, 384}) {
+                for (int kc : new int[] {1, 5, 64, 129, 384}) {
                     float[] a = random(rng, 2 + v.mr * kc), b = random(rng, 1 + v.nr * kc);
                     float[] full = new float[v.mr * v.nr], got = new float[v.mr * v.nr];
                     java.util.Arrays.fill(got, Float.NaN);
@@ -120,7 +157,7 @@ class MicroKernelTest {
                     for (int r = 0; r < rows; r++) {
                         assertArrayEquals(java.util.Arrays.copyOfRange(full, r * v.nr, r * v.nr + cols),
                                 java.util.Arrays.copyOfRange(got, r * v.nr, r * v.nr + cols),
-                                kb[0] + "-bit MR=" + kb[1] + (byRows ? ", rows " : ", cols ") + part + ", kc " + kc + ", row " + r);
+                                name(kb) + (byRows ? ", rows " : ", cols ") + part + ", kc " + kc + ", row " + r);
                     }
                 }
             }

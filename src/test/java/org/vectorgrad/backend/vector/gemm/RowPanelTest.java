@@ -23,14 +23,14 @@ class RowPanelTest {
     void rowPanelKernelsGiveThePackedKernelsBits() {
         SplittableRandom rng = new SplittableRandom(3);
         int stride = MicroKernel.ROW_PANEL_STRIDE, checked = 0;
-        for (int[] kb : new int[][] {{512, 12}, {256, 5}, {256, 6}}) {
-            MicroKernel v = MicroKernel.create(kb[0], kb[1]);
+        for (int[] kb : new int[][] {{512, 12}, {256, 5}, {256, 6}, {256, 6, 1}}) { // {.., 1}: the strip-mined twin
+            MicroKernel v = MicroKernel.create(kb[0], kb[1], kb.length > 2);
             assertTrue(v.readsRowPanels(), kb[0] + "x" + kb[1]);
             for (int kc : new int[] {1, 2, 3, 7, 64, 383, 512, 769, 1024, stride}) {
                 int off = 3;
                 float[] rows = random(rng, off + v.mr * stride), packed = new float[2 + v.mr * kc], b = random(rng, 5 + v.nr * kc);
                 for (int p = 0; p < kc; p++) for (int r = 0; r < v.mr; r++) packed[2 + p * v.mr + r] = rows[off + r * stride + p];
-                String what = kb[0] + "-bit MR=" + kb[1] + " kc=" + kc;
+                String what = kb[0] + "-bit MR=" + kb[1] + (kb.length > 2 ? " (strips)" : "") + " kc=" + kc;
                 float[] want = new float[v.mr * v.nr], got = new float[v.mr * v.nr];
                 v.run(kc, packed, 2, b, 5, want);
                 v.runRowPanel(kc, rows, off, b, 5, got);
@@ -54,7 +54,7 @@ class RowPanelTest {
                 checked++;
             }
         }
-        assertEquals(30, checked);
+        assertEquals(40, checked);
         for (int[] kb : new int[][] {{512, 8}, {256, 12}, {256, 4}, {128, 6}, {128, 4}}) {
             assertTrue(!MicroKernel.create(kb[0], kb[1]).readsRowPanels(), kb[0] + "x" + kb[1] + " reads packed panels only");
         }
@@ -68,11 +68,12 @@ class RowPanelTest {
         assertTrue(BlockedGemm.rowPanelsPay(64, 128) && !BlockedGemm.rowPanelsPay(64, 127), "the rule: K >= 2N");
         SplittableRandom rng = new SplittableRandom(17);
         int used = 0;
-        // the 256-bit table twice: its 5 x 16 tile, and its 6 x 16 one for JVMs with safepoint polls in counted loops
+        // the 256-bit table twice: its 6 x 16 tile with strip-mined k loops (JVMs without safepoint polls in counted
+        // loops), and with plain ones (JVMs with them)
         GemmBlocking six = GemmBlocking.forCaches(256, GemmBlocking.DEFAULT_L1, GemmBlocking.DEFAULT_L2, GemmBlocking.DEFAULT_L3, true);
         for (GemmBlocking real : new GemmBlocking[] {GemmBlocking.forBits(128), GemmBlocking.forBits(256), six, GemmBlocking.forBits(512)}) {
             int bits = real.bits();
-            boolean reads = MicroKernel.create(bits, real.mr()).readsRowPanels();
+            boolean reads = MicroKernel.create(real).readsRowPanels();
             assertEquals(bits != 128, reads, bits + "-bit table kernel " + real.mr() + " x " + real.nr() + " takes row panels");
             if (reads) used++;
             for (GemmBlocking blk : new GemmBlocking[] {real, real.with(real.mr(), 32, 20 * real.mr(), 4 * real.nr()),

@@ -147,13 +147,13 @@ class SmallGemmTest {
             // bits an op(B) narrower than one 16-column panel only up to 31 rows. The same with either 256-bit tile.
             long l1 = GemmBlocking.DEFAULT_L1, l2 = GemmBlocking.DEFAULT_L2, l3 = GemmBlocking.DEFAULT_L3;
             BlockedGemm w256 = new BlockedGemm(GemmBlocking.forCaches(256, l1, l2, l3, true), d, Long.MAX_VALUE);
-            BlockedGemm w256x5 = new BlockedGemm(GemmBlocking.forCaches(256, l1, l2, l3, false), d, Long.MAX_VALUE);
+            BlockedGemm w256s = new BlockedGemm(GemmBlocking.forCaches(256, l1, l2, l3, false), d, Long.MAX_VALUE);
             BlockedGemm w512 = new BlockedGemm(GemmBlocking.forBits(512), d, Long.MAX_VALUE);
             BlockedGemm w128 = new BlockedGemm(GemmBlocking.forBits(128), d, Long.MAX_VALUE);
             assertEquals(6, w256.blocking().mr());
-            assertEquals(5, w256x5.blocking().mr());
-            for (BlockedGemm w : new BlockedGemm[] {w256, w256x5}) {
-                String tile = w.blocking().mr() + " x 16 tile: ";
+            assertTrue(w256s.blocking().mr() == 6 && w256s.blocking().kStrips() && !w256.blocking().kStrips());
+            for (BlockedGemm w : new BlockedGemm[] {w256, w256s}) {
+                String tile = "6 x 16 tile" + (w.blocking().kStrips() ? " (strips): " : ": ");
                 assertTrue(w.unpacked(32, 32, 32) && w.unpacked(4, 4, 4) && w.unpacked(64, 196, 32) && w.unpacked(288, 64, 196)
                         && w.unpacked(2048, 128, 128), tile + "op(B) within the bound");
                 assertTrue(w.unpacked(31, 10, 256) && w.unpacked(1, 10, 256), tile + "few rows of a narrow op(B)");
@@ -162,7 +162,7 @@ class SmallGemmTest {
                 assertTrue(!w.unpacked(64, 512, 64), tile + "op(B) beyond the bound");
             }
             assertTrue(w128.unpacked(true, 1, 1024, 16), "128 bits: no few-row bound");
-            for (BlockedGemm w : new BlockedGemm[] {w256, w256x5, w512}) {
+            for (BlockedGemm w : new BlockedGemm[] {w256, w256s, w512}) {
                 String width = w.blocking().bits() + " bits: ";
                 assertTrue(!w.unpacked(true, 1, 1024, 16) && !w.unpacked(true, 2, 256, 64), width + "one or two rows, op(B) transposed and wide");
                 assertTrue(w.unpacked(1, 1024, 16) && w.unpacked(2, 256, 64), width + "the same with op(B) as it lies");
