@@ -536,11 +536,11 @@ def gen_transpose(bits, mr, *extra):
             # spilled them: 0.22 ns per element against 0.16 for the runs (5 x 16 tile, AVX2 proxy on Zen 5).
             w(f"        for (int h = 0; h < stride; h += {L}) fullRun(src, srcOff + h * ld, ld, dst, dstOff + h, stride, blocks);")
             return
-        # One loop over (block, group) pairs, not a group loop nested in the block loop: C2's on-stack-replacement
-        # compile of the nested form took 6.7 s now and then (with one 784-deep pass, 49 blocks per call), and the
-        # packer ran its tier-3 code, ~60x slower, in the meantime (docs/decisions.md §2ac). Same stores, same order.
-        w(f"        int groups = stride / {L};")
-        pairsLoop()
+        # gridRun with one group per L destination columns: one method for the packers and SmallGemm's transposed
+        # operands, so that the packers' calls bring it to C2. A copy of the loop that only SmallGemm called ran its
+        # tier-3 code (every vector boxed, ~100x slower) for up to 27 s of a 13-shape sweep: tier 3 wants ~600 calls
+        # of a method before C2 takes it, and SmallGemm calls it once per product (docs/decisions.md §2ak).
+        w(f"        gridRun(src, srcOff, ld, dst, dstOff, stride, stride / {L}, blocks);")
 
     def pairsLoop():
         # blocks x groups (block, group) pairs, block-major: group h of block i to columns h·L.. of its rows
@@ -575,11 +575,13 @@ def gen_transpose(bits, mr, *extra):
     w("    }")
     w("")
     if not blend:
-        # panelRun's loop for a destination wider than the groups written (SmallGemm's whole transposed operand:
-        # `groups` groups of 16 source rows, destination rows `stride` apart). A copy of the loop rather than a
-        # call from panelRun, so the packers' hot loop compiles as before. Block by block, every destination row
-        # written across all groups before the next block: in SmallGemm 0.56-0.90x the time of one fullRun per
-        # group (4x128x32 NT 736 against 1,318 ns, 64³ NT 3,034 against 3,332; decisions §2ai).
+        # The packers' op(B) panels (panelRun) and SmallGemm's whole transposed operand (`groups` groups of 16 source
+        # rows, destination rows `stride` apart). One loop over (block, group) pairs, not a group loop nested in the
+        # block loop: C2's on-stack-replacement compile of the nested form took 6.7 s now and then (with one 784-deep
+        # pass, 49 blocks per call), and the packer ran its tier-3 code, ~60x slower, in the meantime (docs/decisions.md
+        # §2ac). Block by block, every destination row written across all groups before the next block: in SmallGemm
+        # 0.56-0.90x the time of one fullRun per group (4x128x32 NT 736 against 1,318 ns, 64³ NT 3,034 against 3,332;
+        # decisions §2ai).
         w("    @Override")
         w("    void gridRun(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int groups, int blocks) {")
         pairsLoop()

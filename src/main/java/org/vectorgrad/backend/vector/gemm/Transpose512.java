@@ -31,76 +31,7 @@ final class Transpose512 extends Transposer {
 
     @Override
     void panelRun(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int blocks) {
-        int groups = stride / 16;
-        for (int t = 0, pairs = blocks * groups; t < pairs; t++) {
-            IntVector zlo = IntVector.fromArray(I, ZLO, 0), zhi = IntVector.fromArray(I, ZHI, 0);
-            int i = t / groups, h = (t - i * groups) * 16;
-            int so = srcOff + i * 16 + h * ld, d = dstOff + i * 16 * stride + h;
-            IntVector r0 = FloatVector.fromArray(S, src, so + 0 * ld).reinterpretAsInts();
-            IntVector r1 = FloatVector.fromArray(S, src, so + 1 * ld).reinterpretAsInts();
-            IntVector r2 = FloatVector.fromArray(S, src, so + 2 * ld).reinterpretAsInts();
-            IntVector r3 = FloatVector.fromArray(S, src, so + 3 * ld).reinterpretAsInts();
-            IntVector r4 = FloatVector.fromArray(S, src, so + 4 * ld).reinterpretAsInts();
-            IntVector r5 = FloatVector.fromArray(S, src, so + 5 * ld).reinterpretAsInts();
-            IntVector r6 = FloatVector.fromArray(S, src, so + 6 * ld).reinterpretAsInts();
-            IntVector r7 = FloatVector.fromArray(S, src, so + 7 * ld).reinterpretAsInts();
-            IntVector r8 = FloatVector.fromArray(S, src, so + 8 * ld).reinterpretAsInts();
-            IntVector r9 = FloatVector.fromArray(S, src, so + 9 * ld).reinterpretAsInts();
-            IntVector r10 = FloatVector.fromArray(S, src, so + 10 * ld).reinterpretAsInts();
-            IntVector r11 = FloatVector.fromArray(S, src, so + 11 * ld).reinterpretAsInts();
-            IntVector r12 = FloatVector.fromArray(S, src, so + 12 * ld).reinterpretAsInts();
-            IntVector r13 = FloatVector.fromArray(S, src, so + 13 * ld).reinterpretAsInts();
-            IntVector r14 = FloatVector.fromArray(S, src, so + 14 * ld).reinterpretAsInts();
-            IntVector r15 = FloatVector.fromArray(S, src, so + 15 * ld).reinterpretAsInts();
-            IntVector t0 = zlo.selectFrom(r0, r8), t1 = zhi.selectFrom(r0, r8);
-            IntVector t2 = zlo.selectFrom(r1, r9), t3 = zhi.selectFrom(r1, r9);
-            IntVector t4 = zlo.selectFrom(r2, r10), t5 = zhi.selectFrom(r2, r10);
-            IntVector t6 = zlo.selectFrom(r3, r11), t7 = zhi.selectFrom(r3, r11);
-            IntVector t8 = zlo.selectFrom(r4, r12), t9 = zhi.selectFrom(r4, r12);
-            IntVector t10 = zlo.selectFrom(r5, r13), t11 = zhi.selectFrom(r5, r13);
-            IntVector t12 = zlo.selectFrom(r6, r14), t13 = zhi.selectFrom(r6, r14);
-            IntVector t14 = zlo.selectFrom(r7, r15), t15 = zhi.selectFrom(r7, r15);
-            IntVector t16 = zlo.selectFrom(t0, t8), t17 = zhi.selectFrom(t0, t8);
-            IntVector t18 = zlo.selectFrom(t1, t9), t19 = zhi.selectFrom(t1, t9);
-            IntVector t20 = zlo.selectFrom(t2, t10), t21 = zhi.selectFrom(t2, t10);
-            IntVector t22 = zlo.selectFrom(t3, t11), t23 = zhi.selectFrom(t3, t11);
-            IntVector t24 = zlo.selectFrom(t4, t12), t25 = zhi.selectFrom(t4, t12);
-            IntVector t26 = zlo.selectFrom(t5, t13), t27 = zhi.selectFrom(t5, t13);
-            IntVector t28 = zlo.selectFrom(t6, t14), t29 = zhi.selectFrom(t6, t14);
-            IntVector t30 = zlo.selectFrom(t7, t15), t31 = zhi.selectFrom(t7, t15);
-            IntVector t32 = zlo.selectFrom(t16, t24), t33 = zhi.selectFrom(t16, t24);
-            IntVector t34 = zlo.selectFrom(t17, t25), t35 = zhi.selectFrom(t17, t25);
-            IntVector t36 = zlo.selectFrom(t18, t26), t37 = zhi.selectFrom(t18, t26);
-            IntVector t38 = zlo.selectFrom(t19, t27), t39 = zhi.selectFrom(t19, t27);
-            IntVector t40 = zlo.selectFrom(t20, t28), t41 = zhi.selectFrom(t20, t28);
-            IntVector t42 = zlo.selectFrom(t21, t29), t43 = zhi.selectFrom(t21, t29);
-            IntVector t44 = zlo.selectFrom(t22, t30), t45 = zhi.selectFrom(t22, t30);
-            IntVector t46 = zlo.selectFrom(t23, t31), t47 = zhi.selectFrom(t23, t31);
-            IntVector t48 = zlo.selectFrom(t32, t40), t49 = zhi.selectFrom(t32, t40);
-            IntVector t50 = zlo.selectFrom(t33, t41), t51 = zhi.selectFrom(t33, t41);
-            IntVector t52 = zlo.selectFrom(t34, t42), t53 = zhi.selectFrom(t34, t42);
-            IntVector t54 = zlo.selectFrom(t35, t43), t55 = zhi.selectFrom(t35, t43);
-            IntVector t56 = zlo.selectFrom(t36, t44), t57 = zhi.selectFrom(t36, t44);
-            IntVector t58 = zlo.selectFrom(t37, t45), t59 = zhi.selectFrom(t37, t45);
-            IntVector t60 = zlo.selectFrom(t38, t46), t61 = zhi.selectFrom(t38, t46);
-            IntVector t62 = zlo.selectFrom(t39, t47), t63 = zhi.selectFrom(t39, t47);
-            t48.reinterpretAsFloats().intoArray(dst, d + 0 * stride);
-            t49.reinterpretAsFloats().intoArray(dst, d + 1 * stride);
-            t50.reinterpretAsFloats().intoArray(dst, d + 2 * stride);
-            t51.reinterpretAsFloats().intoArray(dst, d + 3 * stride);
-            t52.reinterpretAsFloats().intoArray(dst, d + 4 * stride);
-            t53.reinterpretAsFloats().intoArray(dst, d + 5 * stride);
-            t54.reinterpretAsFloats().intoArray(dst, d + 6 * stride);
-            t55.reinterpretAsFloats().intoArray(dst, d + 7 * stride);
-            t56.reinterpretAsFloats().intoArray(dst, d + 8 * stride);
-            t57.reinterpretAsFloats().intoArray(dst, d + 9 * stride);
-            t58.reinterpretAsFloats().intoArray(dst, d + 10 * stride);
-            t59.reinterpretAsFloats().intoArray(dst, d + 11 * stride);
-            t60.reinterpretAsFloats().intoArray(dst, d + 12 * stride);
-            t61.reinterpretAsFloats().intoArray(dst, d + 13 * stride);
-            t62.reinterpretAsFloats().intoArray(dst, d + 14 * stride);
-            t63.reinterpretAsFloats().intoArray(dst, d + 15 * stride);
-        }
+        gridRun(src, srcOff, ld, dst, dstOff, stride, stride / 16, blocks);
     }
 
     @Override
