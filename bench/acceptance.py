@@ -1,0 +1,227 @@
+#!/usr/bin/env python3
+"""Issue 12's acceptance checks on the machine that runs this script, each ratio taken against its peer in the same
+minutes: the vector GEMM against OpenBLAS on the thirteen training shapes (JMH, the issue's protocol), the MLP against
+PyTorch at one thread, the CNN against PyTorch at one and two threads, two threads against one for every backend and
+model, `auto` against `blas` at two threads, and the 1024^3 GEMM at two threads against one.
+
+Usage (from anywhere; builds bench/target/benchmarks.jar first when it is missing):
+    python3 bench/acceptance.py [--quick] [--rounds N] [--pytorch-core CORE] [--out DIR]
+
+--quick     three GEMM shapes and short JMH iterations, one round of each training comparison (a smoke run of the
+            script, ~5 minutes; its figures are not the acceptance figures)
+--rounds N  alternating rounds per training comparison (default 3): ours and PyTorch, or one thread and two; the
+            median is reported
+--pytorch-core CORE  OPENBLAS_CORETYPE for PyTorch (default: SkylakeX on AVX-512 CPUs, Haswell otherwise: the best
+            kernels that Debian's OpenBLAS has for the CPU, so that PyTorch is measured at its best)
+--out DIR   where the raw JMH JSON and the JSON lines go (default bench/results/acceptance-<UTC time>)
+
+Widths: the CPU's own vector width, and on an AVX-512 CPU also the 256-bit path under `-XX:UseAVX=2`, a proxy for AVX2
+CPUs (the JIT then uses 256-bit vectors; OpenBLAS is held to its AVX2 kernels with OPENBLAS_CORETYPE=Haswell). The
+proxy's GEMM rows say so. Our training runs go through ./vectorgrad with OPENBLAS_CORETYPE removed from the
+environment, so the library picks OpenBLAS's core itself, as it does for users.
+
+Needs JDK 25 (found as bench/build.sh finds it), Debian's python3-torch for the PyTorch rows (they are skipped with a
+note when torch is missing) and libopenblas0. Standard library only. Prints a Markdown table; exit status 0 whatever
+the figures (it measures, it does not gate: speed depends on the machine and the minute).
+"""
+import argparse
+import datetime
+import glob
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+JAR = os.path.join(ROOT, "bench", "target", "benchmarks.jar")
+SHAPES = ["1024x1024x1024", "128x512x784:NT", "128x256x512:NT", "512x784x128:TN", "256x512x128:TN",
+          "128x512x256:NN", "128x784x512:NN", "288x784x64:TN", "128x128x3136:NT", "128x3136x128:NN",
+          "128x3136x128:TN", "64x196x32:NN", "288x64x196:NT"]
+QUICK_SHAPES = ["128x512x784:NT", "64x196x32:NN", "288x64x196:NT"]
+PROXY_FLAGS = "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss4m -XX:UseAVX=2"
+
+
+def java25():
+    """JDK 25 or later's java: JAVA_HOME's, else the first under /usr/lib/jvm (as bench/build.sh looks)."""
+    candidates = [os.path.join(os.environ.get("JAVA_HOME", "/nonexistent"), "bin", "java")]
+    candidates += sorted(glob.glob("/usr/lib/jvm/*/bin/java"))
+    for java in candidates:
+        if not os.access(java, os.X_OK):
+            continue
+        out = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
+        m = re.search(r'version "(\d+)', out)
+        if m and int(m.group(1)) >= 25:
+            return java
+    sys.exit("acceptance: no JDK 25 found (JAVA_HOME or /usr/lib/jvm/*)")
+
+
+def cpu():
+    """lscpu's model name, family/model and flags of interest."""
+    out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+    field = lambda name: next((l.split(":", 1)[1].strip() for l in out.splitlines() if l.startswith(name + ":")), "?")
+    flags = field("Flags").split()
+    return {"model_name": field("Model name"), "family": field("CPU family"), "model": field("Model"),
+            "cpus": field("CPU(s)"), "avx512f": "avx512f" in flags, "avx2": "avx2" in flags, "fma": "fma" in flags,
+            "flags": " ".join(f for f in flags if f.startswith("avx") or f == "fma")}
+
+
+def env_without_core(**extra):
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_CORETYPE"}
+    env.update(extra)
+    return env
+
+
+def run(cmd, env, log):
+    """Runs cmd, appends its output to log, returns stdout; a failure stops the script with the log's name."""
+    p = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    with open(log, "a") as f:
+        f.write("$ " + " ".join(cmd) + "\n" + p.stdout + p.stderr + "\n")
+    if p.returncode != 0:
+        sys.exit(f"acceptance: {' '.join(cmd[:4])} ... failed (exit {p.returncode}); see {log}")
+    return p.stdout
+
+
+def jmh_gemm(java, out, name, shapes, threads, core, proxy, quick, backends="vector,openblas"):
+    """JMH GemmBenchmark as issue 12 ran it; returns {(backend, shape, threads): ns per call}."""
+    iters = ["-f", "1", "-wi", "1", "-i", "2", "-w", "1", "-r", "1"] if quick else \
+        ["-f", "1", "-wi", "3", "-i", "5", "-w", "1", "-r", "1"]
+    result = os.path.join(out, name + ".json")
+    cmd = [java, "-jar", JAR, "GemmBenchmark", "-p", "backend=" + backends, "-p", "shape=" + ",".join(shapes),
+           "-p", "threads=" + threads] + iters + ["-rf", "json", "-rff", result]
+    if proxy:
+        cmd += ["-jvmArgsAppend", PROXY_FLAGS]
+    run(cmd, env_without_core(OPENBLAS_CORETYPE=core), os.path.join(out, name + ".log"))
+    ns = {}
+    for row in json.load(open(result)):
+        p = row["params"]
+        ns[(p["backend"], p["shape"], int(p["threads"]))] = row["primaryMetric"]["score"]
+    return ns
+
+
+def bench_train(model, backend, threads, quick, log):
+    steps, warmup = {"mlp": (300, 30), "cnn": (30, 10)}[model]
+    if quick:
+        steps, warmup = steps // 3, warmup // 2
+    out = run(["./vectorgrad", "bench", "train", "--model", model, "--backend", backend, "--threads", str(threads),
+               "--steps", str(steps), "--warmup", str(warmup), "--runs", "3"], env_without_core(), log)
+    return json.loads(out.strip().splitlines()[-1])["samples_per_s"]
+
+
+def pytorch_train(model, threads, core, quick, log):
+    steps, warmup = {"mlp": (300, 30), "cnn": (30, 10)}[model]
+    if quick:
+        steps, warmup = steps // 3, warmup // 2
+    out = run(["/usr/bin/python3", "bench/pytorch/train_bench.py", "--models", model, "--threads", str(threads),
+               "--steps", str(steps), "--warmup", str(warmup)], env_without_core(OPENBLAS_CORETYPE=core), log)
+    return json.loads(out.strip().splitlines()[-1])["samples_per_s"]
+
+
+def has_torch():
+    return subprocess.run(["/usr/bin/python3", "-c", "import torch"], capture_output=True).returncode == 0
+
+
+def fmt(x):
+    return f"{x:.3f}"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--pytorch-core")
+    ap.add_argument("--out")
+    a = ap.parse_args()
+    if a.rounds < 1:
+        sys.exit("acceptance: --rounds must be at least 1")
+    rounds = 1 if a.quick else a.rounds
+    java = java25()
+    c = cpu()
+    if not c["avx2"] or not c["fma"]:
+        sys.exit(f"acceptance: the vector GEMM's goals are for AVX2 + FMA CPUs; this one ({c['model_name']}) lacks them")
+    native = 512 if c["avx512f"] else 256
+    best_core = "SkylakeX" if c["avx512f"] else "Haswell"
+    pt_core = a.pytorch_core or best_core
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    out = a.out or os.path.join(ROOT, "bench", "results", "acceptance-" + stamp)
+    os.makedirs(out, exist_ok=True)
+    log = os.path.join(out, "train.log")
+    if not os.path.isfile(JAR):
+        subprocess.run(["bash", os.path.join(ROOT, "bench", "build.sh")], check=True)
+    shapes = QUICK_SHAPES if a.quick else SHAPES
+    rows = []  # (goal, measured, met)
+    print(f"CPU: {c['model_name']} (family {c['family']} model {c['model']}, {c['cpus']} CPUs; {c['flags']})",
+          flush=True)
+
+    # 1. GEMM against OpenBLAS, one thread: the CPU's width, and the AVX2 proxy on AVX-512 CPUs
+    widths = [(native, False)] + ([(256, True)] if native == 512 else [])
+    for bits, proxy in widths:
+        core = "SkylakeX" if bits == 512 else "Haswell"
+        goal = 1.0 if bits == 512 else 0.9
+        ns = jmh_gemm(java, out, f"gemm{bits}{'-proxy' if proxy else ''}", shapes, "1", core, proxy, a.quick)
+        ratios = {s: ns[("openblas", s, 1)] / ns[("vector", s, 1)] for s in shapes}
+        short = {s: r for s, r in ratios.items() if r < goal}
+        label = f"vector GEMM ÷ OpenBLAS ({core}) ≥ {goal}, {bits} bits{' (-XX:UseAVX=2 proxy)' if proxy else ''}, 1 thread"
+        detail = f"{len(ratios) - len(short)} of {len(ratios)}; least {min(ratios.values()):.3f}"
+        if short:
+            detail += "; short: " + ", ".join(f"{s} {r:.3f}" for s, r in short.items())
+        rows.append((label, detail, not short))
+        print(f"{label}: " + ", ".join(f"{s} {fmt(r)}" for s, r in ratios.items()), flush=True)
+
+    # 2. GEMM 1024^3, two threads against one
+    ns = jmh_gemm(java, out, "gemm-scale", ["1024x1024x1024"], "1,2", best_core, False, a.quick, backends="vector")
+    scale = ns[("vector", "1024x1024x1024", 1)] / ns[("vector", "1024x1024x1024", 2)]
+    rows.append(("GEMM 1024³, 2 threads ÷ 1 thread ≥ 1.85 (vector)", fmt(scale), scale >= 1.85))
+
+    # 3. training against PyTorch, alternating rounds
+    torch = has_torch()
+    comparisons = [("mlp", "vector", 1, 1.2), ("cnn", "auto", 1, 2.0), ("cnn", "auto", 2, 2.0)]
+    for model, backend, threads, goal in comparisons:
+        label = f"{model.upper()} `{backend}`, {threads} thread{'s' if threads > 1 else ''}, ÷ PyTorch ({pt_core}) ≥ {goal}"
+        if not torch:
+            rows.append((label, "not measured: /usr/bin/python3 cannot import torch (Debian: python3-torch)", False))
+            continue
+        ours, theirs = [], []
+        for _ in range(rounds):
+            ours.append(bench_train(model, backend, threads, a.quick, log))
+            theirs.append(pytorch_train(model, threads, pt_core, a.quick, log))
+        ratios = [o / t for o, t in zip(ours, theirs)]
+        med = statistics.median(ratios)
+        detail = (f"median {fmt(med)} ({', '.join(fmt(r) for r in ratios)}); ours {min(ours):,.0f}–{max(ours):,.0f}, "
+                  f"PyTorch {min(theirs):,.0f}–{max(theirs):,.0f} samples/s")
+        rows.append((label, detail, med >= goal))
+        print(f"{label}: {detail}", flush=True)
+
+    # 4. two threads against one, every backend and model; auto against blas at two threads
+    # (median over rounds of alternating 1- and 2-thread runs)
+    speed = {}
+    for model in ("mlp", "cnn"):
+        for backend in ("vector", "blas", "auto"):
+            runs = {1: [], 2: []}
+            for _ in range(rounds):
+                for threads in (1, 2):
+                    runs[threads].append(bench_train(model, backend, threads, a.quick, log))
+            for threads in (1, 2):
+                speed[(model, backend, threads)] = statistics.median(runs[threads])
+        for backend in ("vector", "blas", "auto"):
+            r = speed[(model, backend, 2)] / speed[(model, backend, 1)]
+            rows.append((f"{model.upper()} `{backend}`: 2 threads ÷ 1 thread ≥ 1", fmt(r), r >= 1.0))
+        r = speed[(model, "auto", 2)] / speed[(model, "blas", 2)]
+        rows.append((f"{model.upper()}: `auto` ÷ `blas` at 2 threads ≥ 1", fmt(r), r >= 1.0))
+    json.dump({"cpu": c, "rows": rows, "bench_train": {"/".join(map(str, k)): v for k, v in speed.items()}},
+              open(os.path.join(out, "acceptance.json"), "w"), indent=1)
+
+    print()
+    print(f"Issue 12 acceptance on {c['model_name']} (family {c['family']} model {c['model']}), "
+          f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC{' (--quick: not acceptance figures)' if a.quick else ''}")
+    print()
+    print("| goal | measured | met? |")
+    print("|---|---|---|")
+    for label, detail, met in rows:
+        print(f"| {label} | {detail} | {'yes' if met else '**no**'} |")
+    print(f"\nraw results: {out}")
+
+
+if __name__ == "__main__":
+    main()
