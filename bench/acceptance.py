@@ -97,6 +97,11 @@ def jmh_gemm(java, out, name, shapes, threads, core, proxy, quick, backends="vec
     for row in json.load(open(result)):
         p = row["params"]
         ns[(p["backend"], p["shape"], int(p["threads"]))] = row["primaryMetric"]["score"]
+    missing = [f"{b} {s} {t}T" for b in backends.split(",") for s in shapes for t in map(int, threads.split(","))
+               if (b, s, t) not in ns]
+    if missing:  # JMH reports a failed combination and goes on: e.g. no OpenBLAS (libopenblas0) for the openblas rows
+        sys.exit(f"acceptance: JMH measured no {', '.join(missing[:3])}{' ...' if len(missing) > 3 else ''}; "
+                 f"see {os.path.join(out, name + '.log')}")
     return ns
 
 
