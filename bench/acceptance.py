@@ -133,10 +133,10 @@ def fmt(x):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--pytorch-core")
-    ap.add_argument("--out")
+    ap.add_argument("--quick", action="store_true", help="a ~5-minute smoke run of the script (not acceptance figures)")
+    ap.add_argument("--rounds", type=int, default=3, help="alternating rounds per training comparison (default 3)")
+    ap.add_argument("--pytorch-core", help="OPENBLAS_CORETYPE for PyTorch (default: SkylakeX on AVX-512 CPUs, else Haswell)")
+    ap.add_argument("--out", help="directory for the raw results (default bench/results/acceptance-<UTC time>)")
     a = ap.parse_args()
     if a.rounds < 1:
         sys.exit("acceptance: --rounds must be at least 1")
