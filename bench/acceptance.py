@@ -105,19 +105,21 @@ def jmh_gemm(java, out, name, shapes, threads, core, proxy, quick, backends="vec
     return ns
 
 
-def bench_train(model, backend, threads, quick, log):
+def train_steps(model, quick):
+    """Timed and warm-up steps per training run, the same for ours and PyTorch's."""
     steps, warmup = {"mlp": (300, 30), "cnn": (30, 10)}[model]
-    if quick:
-        steps, warmup = steps // 3, warmup // 2
+    return (steps // 3, warmup // 2) if quick else (steps, warmup)
+
+
+def bench_train(model, backend, threads, quick, log):
+    steps, warmup = train_steps(model, quick)
     out = run(["./vectorgrad", "bench", "train", "--model", model, "--backend", backend, "--threads", str(threads),
                "--steps", str(steps), "--warmup", str(warmup), "--runs", "3"], env_without_core(), log)
     return json.loads(out.strip().splitlines()[-1])["samples_per_s"]
 
 
 def pytorch_train(model, threads, core, quick, log):
-    steps, warmup = {"mlp": (300, 30), "cnn": (30, 10)}[model]
-    if quick:
-        steps, warmup = steps // 3, warmup // 2
+    steps, warmup = train_steps(model, quick)
     out = run(["/usr/bin/python3", "bench/pytorch/train_bench.py", "--models", model, "--threads", str(threads),
                "--steps", str(steps), "--warmup", str(warmup)], env_without_core(OPENBLAS_CORETYPE=core), log)
     return json.loads(out.strip().splitlines()[-1])["samples_per_s"]
