@@ -9,6 +9,10 @@ import org.vectorgrad.optim.SGD;
  * {@code Trainer.step} (forward, loss, backward, gradient check, SGD) of a reference model on several
  * backend:threads specs in one JVM, alternating 6-step slices; median per-round speed relative to the first.
  *   args: mlp|cnn rounds backend:threads...   (e.g. cnn 10 auto:1 auto:2 blas:2)
+ * -Dwarm=N: untimed rounds first (default 3). A kernel called once per step (the CNN's dense tail) reaches C2 only
+ * after a few hundred calls, so comparisons of a Java backend with OpenBLAS need ~80 (480 steps each): with 3, the
+ * CNN's auto:2 read 2-4 % behind blas:2, with 80 level (benchmarks.md, twenty-ninth pass). The backend built first
+ * also ran up to ~5 % faster in some JVMs: run both spec orders and take the geometric mean of the two ratios.
  */
 public class TrainScale {
     public static void main(String[] a) throws Exception {
@@ -20,7 +24,7 @@ public class TrainScale {
         for (int i = 0; i < x.data().length; i++) x.data()[i] = r.nextFloat();
         int[] labels = new int[128]; for (int i = 0; i < 128; i++) labels[i] = r.nextInt(10);
         double[][] t = new double[nb][rounds];
-        for (int round = -3; round < rounds; round++) for (int j = 0; j < nb; j++) {
+        for (int round = -Integer.getInteger("warm", 3); round < rounds; round++) for (int j = 0; j < nb; j++) {
             int i = (round & 1) == 0 ? j : nb - 1 - j;
             long t0 = System.nanoTime();
             for (int k = 0; k < 6; k++) trs[i].step(x, labels);
