@@ -252,7 +252,10 @@ final class SmallGemm {
                 int left = rows - r0;
                 for (int r = 0; r < left; r++) System.arraycopy(src, off + (r0 + r) * ld, scratch, scratchOff + r * cols, cols);
                 java.util.Arrays.fill(scratch, scratchOff + left * cols, scratchOff + t * cols, 0f);
-                transposer.fullRun(scratch, scratchOff, cols, dst, r0, ldd, blocks);
+                // one group through gridRun, the loop the whole groups above and op(B)'s packers run, not fullRun:
+                // called only here in a CNN step, fullRun stayed in tier-3 code (every vector boxed) for the whole
+                // run, and an output layer's 10 x 128 transpose took 60-90 µs instead of ~1 (decisions §2an)
+                transposer.gridRun(scratch, scratchOff, cols, dst, r0, ldd, 1, blocks);
                 for (int q = blocks * t; q < cols; q++) {
                     for (int r = r0; r < rows; r++) dst[q * ldd + r] = src[off + r * ld + q];
                     java.util.Arrays.fill(dst, q * ldd + rows, q * ldd + r0 + t, 0f);
