@@ -30,6 +30,12 @@ import org.vectorgrad.train.Trainer;
  * ({@link JitActivity}; at most {@value #WARMUP_STRETCH} times {@code warmup-seconds} in all, 30 s by default): on a
  * Zen 5 VM the vector MLP was still being compiled after 3 s, and its first two timed runs read 1,700 and 4,800
  * samples/s against 58,000 once compiled, which put the median of three runs on the JIT.
+ *
+ * <p>{@code --compare B} trains a second model (same spec and seed) on backend B in the same JVM: each warms up as
+ * above, then their runs alternate (run r of one, then of the other, the order turning each run), and the summary
+ * adds B's median and the median of the runs' ratios. On a shared VM the speed drifts over minutes, and in separate
+ * processes a comparison of two backends measured the drift as much as the code (the thirtieth pass of issue 12:
+ * `blas` at two threads 118-121 K samples/s, then 74-77 K twenty minutes later).
  */
 final class BenchTrainCommand {
     /** Steal from which the summary says that the host took a noticeable share of the CPUs. */
@@ -48,7 +54,7 @@ final class BenchTrainCommand {
     }
 
     int run(List<String> argv) {
-        TrainingOptions o = TrainingOptions.parse(argv, Set.of("steps", "warmup", "warmup-seconds", "runs"));
+        TrainingOptions o = TrainingOptions.parse(argv, Set.of("steps", "warmup", "warmup-seconds", "runs", "compare"));
         FashionMnist.Splits data = DataLoading.load(o.data());
         Dataset train = DataLoading.standardize(data).train();
         // Real batches, gathered once so the timed loop measures training only, not data handling.
@@ -63,52 +69,40 @@ final class BenchTrainCommand {
             k++;
         }
         if (k == 0) throw new IllegalArgumentException("--batch " + o.batch() + " is larger than the training set (" + train.size() + ")");
-        try (Backend backend = Backends.create(o.backend(), o.threads(), err::println)) {
-            Layer model = o.spec().build(o.seed());
-            model.bind(backend);
-            SpecCheck.fits(o.spec(), model, train);
-            Trainer trainer = new Trainer(model, new SoftmaxCrossEntropy(), o.optim().create(model, o.lr(), o.momentum()), backend);
-            double[] rates = new double[o.runs()];
-            long countedTime = 0, stolenTime = 0;
-            boolean stealKnown = true;
+        // a null resource (no --compare) is skipped by try-with-resources
+        try (Backend backend = Backends.create(o.backend(), o.threads(), err::println);
+             Backend other = o.compare() == null ? null : Backends.create(o.compare(), o.threads(), err::println)) {
+            Timed first = new Timed(o, backend, train, images, labels, k);
+            Timed second = other == null ? null : new Timed(o, other, train, images, labels, k);
+            Timed[] all = second == null ? new Timed[] {first} : new Timed[] {first, second};
             for (int r = 0; r < o.runs(); r++) {
-                long warmStart = System.nanoTime(), minWarmNs = r == 0 ? (long) (o.warmupSeconds() * 1e9) : 0;
-                int s = 0;
-                for (; s < o.warmup() || System.nanoTime() - warmStart < minWarmNs; s++) trainer.step(images[s % k], labels[s % k]);
-                if (r == 0) {
-                    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-                    boolean quiet = jit == null || !jit.isCompilationTimeMonitoringSupported();
-                    while (!quiet && System.nanoTime() - warmStart < WARMUP_STRETCH * minWarmNs) {
-                        long compiled = jit.getTotalCompilationTime(), w0 = System.nanoTime();
-                        do {
-                            trainer.step(images[s % k], labels[s % k]);
-                            s++;
-                        } while (System.nanoTime() - w0 < QUIET_WINDOW_NS);
-                        // the compile time grows only when a compile ends: a long one still running must not pass for quiet
-                        quiet = jit.getTotalCompilationTime() - compiled <= QUIET_COMPILE_MS && !JitActivity.c2Busy();
-                    }
-                    out.printf(Locale.ROOT, "warm-up: %d steps in %.1f s%s%n", s, (System.nanoTime() - warmStart) / 1e9,
-                            quiet ? "" : " (the JIT was still compiling; the first runs may time it)");
-                }
-                CpuSteal.Snapshot before = CpuSteal.now();
-                long t0 = System.nanoTime();
-                for (int t = 0; t < o.steps(); t++) trainer.step(images[t % k], labels[t % k]);
-                double secs = (System.nanoTime() - t0) / 1e9;
-                CpuSteal.Snapshot after = CpuSteal.now();
-                if (before == null || after == null || Double.isNaN(CpuSteal.percent(before, after))) {
-                    stealKnown = false;
-                } else {
-                    countedTime += after.total() - before.total();
-                    stolenTime += after.steal() - before.steal();
-                }
-                rates[r] = (double) o.steps() * o.batch() / secs;
-                out.printf(Locale.ROOT, "run %d: %d steps of batch %d in %.3f s = %.0f samples/s%n", r + 1, o.steps(), o.batch(), secs, rates[r]);
+                // with --compare the two alternate, and which goes first alternates too: a drift of the machine's
+                // speed over the runs then falls on both alike
+                for (int i = 0; i < all.length; i++) all[(i + r) % all.length].run(r, all.length > 1);
             }
-            double[] sorted = rates.clone();
-            Arrays.sort(sorted);
-            double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-            out.printf(Locale.ROOT, "median %.0f samples/s (%s, %s backend, %d threads)%n", median, o.model(), backend.name(), backend.threads());
-            double steal = stealKnown && countedTime > 0 ? 100.0 * stolenTime / countedTime : Double.NaN;
+            double median = median(first.rates);
+            for (Timed t : all) {
+                out.printf(Locale.ROOT, "median %.0f samples/s (%s, %s backend, %d threads)%n", median(t.rates), o.model(), t.backend.name(), t.backend.threads());
+            }
+            double ratio = Double.NaN;
+            if (second != null) {
+                double[] ratios = new double[o.runs()];
+                StringBuilder each = new StringBuilder();
+                for (int r = 0; r < o.runs(); r++) {
+                    ratios[r] = first.rates[r] / second.rates[r];
+                    each.append(r == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", ratios[r]));
+                }
+                ratio = median(ratios);
+                out.printf(Locale.ROOT, "%s ÷ %s: %.3f (median of the runs' ratios: %s)%n", backend.name(), other.name(), ratio, each);
+            }
+            long counted = 0, stolen = 0;
+            boolean stealKnown = true;
+            for (Timed t : all) {
+                stealKnown &= t.stealKnown;
+                counted += t.countedTime;
+                stolen += t.stolenTime;
+            }
+            double steal = stealKnown && counted > 0 ? 100.0 * stolen / counted : Double.NaN;
             if (steal >= STEAL_WARNING_PERCENT) {
                 out.printf(Locale.ROOT, "note: the hypervisor took %.0f %% of the CPU time while the steps were timed (steal in /proc/stat);"
                         + " figures from this run understate the code's speed and vary with the host's load%n", steal);
@@ -117,9 +111,81 @@ final class BenchTrainCommand {
                     .put("batch", o.batch()).put("steps", o.steps()).put("warmup", o.warmup())
                     .put("warmup_seconds", o.warmupSeconds(), 1).put("runs", o.runs())
                     .put("samples_per_s", median, 1);
+            if (second != null) {
+                json.put("compare_backend", other.name()).put("compare_samples_per_s", median(second.rates), 1).put("ratio", ratio, 4);
+            }
             if (!Double.isNaN(steal)) json.put("cpu_steal_pct", steal, 1);
             out.println(json);
             return 0;
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /** One backend's trainer on the reference batches, and the speeds of its timed runs. */
+    private final class Timed {
+        final Backend backend;
+        final Trainer trainer;
+        final TrainingOptions o;
+        final Tensor[] images;
+        final int[][] labels;
+        final int k;
+        final double[] rates;
+        long countedTime, stolenTime;
+        boolean stealKnown = true;
+
+        Timed(TrainingOptions o, Backend backend, Dataset train, Tensor[] images, int[][] labels, int k) {
+            this.o = o;
+            this.backend = backend;
+            this.images = images;
+            this.labels = labels;
+            this.k = k;
+            Layer model = o.spec().build(o.seed());
+            model.bind(backend);
+            SpecCheck.fits(o.spec(), model, train);
+            this.trainer = new Trainer(model, new SoftmaxCrossEntropy(), o.optim().create(model, o.lr(), o.momentum()), backend);
+            this.rates = new double[o.runs()];
+        }
+
+        /** Run r: its warm-up (the first one until the JIT is quiet), then its timed steps. */
+        void run(int r, boolean named) {
+            String who = named ? " (" + backend.name() + ")" : "";
+            long warmStart = System.nanoTime(), minWarmNs = r == 0 ? (long) (o.warmupSeconds() * 1e9) : 0;
+            int s = 0;
+            for (; s < o.warmup() || System.nanoTime() - warmStart < minWarmNs; s++) trainer.step(images[s % k], labels[s % k]);
+            if (r == 0) {
+                CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+                boolean quiet = jit == null || !jit.isCompilationTimeMonitoringSupported();
+                while (!quiet && System.nanoTime() - warmStart < WARMUP_STRETCH * minWarmNs) {
+                    long compiled = jit.getTotalCompilationTime(), w0 = System.nanoTime();
+                    do {
+                        trainer.step(images[s % k], labels[s % k]);
+                        s++;
+                    } while (System.nanoTime() - w0 < QUIET_WINDOW_NS);
+                    // the compile time grows only when a compile ends: a long one still running must not pass for quiet
+                    quiet = jit.getTotalCompilationTime() - compiled <= QUIET_COMPILE_MS && !JitActivity.c2Busy();
+                }
+                out.printf(Locale.ROOT, "warm-up%s: %d steps in %.1f s%s%n", who, s, (System.nanoTime() - warmStart) / 1e9,
+                        quiet ? "" : " (the JIT was still compiling; the first runs may time it)");
+            }
+            CpuSteal.Snapshot before = CpuSteal.now();
+            long t0 = System.nanoTime();
+            for (int t = 0; t < o.steps(); t++) trainer.step(images[t % k], labels[t % k]);
+            double secs = (System.nanoTime() - t0) / 1e9;
+            CpuSteal.Snapshot after = CpuSteal.now();
+            if (before == null || after == null || Double.isNaN(CpuSteal.percent(before, after))) {
+                stealKnown = false;
+            } else {
+                countedTime += after.total() - before.total();
+                stolenTime += after.steal() - before.steal();
+            }
+            rates[r] = (double) o.steps() * o.batch() / secs;
+            out.printf(Locale.ROOT, "run %d%s: %d steps of batch %d in %.3f s = %.0f samples/s%n", r + 1, who, o.steps(), o.batch(), secs, rates[r]);
         }
     }
 }

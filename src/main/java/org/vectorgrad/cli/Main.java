@@ -54,6 +54,8 @@ public final class Main {
               --diagnostics-every N      (train) measure every N steps (default 50; implies --diagnostics)
               --diagnostics-plot F.svg   (train) plot the per-layer gradient norms over training (implies --diagnostics)
               --steps N --warmup N --runs N   (bench train) timed steps, warm-up steps, runs (100, 10, 3)
+              --compare BACKEND          (bench train) time BACKEND too, in the same JVM: runs alternate between
+                                         the two, and the summary gives the median of the runs' speed ratios
               --hidden N,N,...           (train) hidden widths of --model mlp (default 512,256)
 
             train on your own rows (CSV, RFC 4180; a malformed row stops with its file and line):

@@ -15,11 +15,11 @@ import org.vectorgrad.train.Models;
  * {@code --model} value as given (a built-in name or a spec file), {@code spec} the spec it names; an option the
  * user does not give takes the value of the spec's {@code recipe} when it has one ({@code fromRecipe} lists those),
  * else the default. The recipe's {@code lr} and {@code momentum} are for SGD: with another {@code --optimizer} they
- * are not used.
+ * are not used. {@code compare} is {@code bench train}'s second backend ({@code --compare}), or null.
  */
 record TrainingOptions(String model, SpecFile spec, List<String> fromRecipe, int epochs, int batch, float lr, float momentum, int threads,
                        String backend, long seed, Path data, int limit, int steps, int warmup, float warmupSeconds, int runs, String schedule, int lrWarmup,
-                       OptimizerOptions optim) {
+                       OptimizerOptions optim, String compare) {
 
     static final Set<String> COMMON = Set.of("model", "batch", "lr", "momentum", "threads", "backend", "seed", "data", "limit", "schedule", "lr-warmup");
     static final String DEFAULT_DATA = "/usr/share/datasets/fashion-mnist";
@@ -67,7 +67,21 @@ record TrainingOptions(String model, SpecFile spec, List<String> fromRecipe, int
                 schedule,
                 // one-cycle warms up by itself
                 a.integer("lr-warmup", spec.recipeInt("lr_warmup", schedule.equals("onecycle") ? 0 : 100, 0, 1_000_000), 0, 1_000_000),
-                optim);
+                optim,
+                compare(a, backends));
+    }
+
+    /**
+     * {@code --compare B} (bench train): a second backend timed in the same JVM, its runs alternating with the first's;
+     * null when not given. It must name another backend than {@code --backend}.
+     */
+    private static String compare(Args a, List<String> backends) {
+        String other = a.string("compare", null);
+        if (other == null) return null;
+        String first = a.string("backend", System.getProperty(Backends.PROPERTY, Backends.AUTO));
+        other = a.choice("compare", other, backends);
+        if (other.equals(first)) throw new UsageException("--compare must name another backend than --backend (" + first + ")");
+        return other;
     }
 
     /**

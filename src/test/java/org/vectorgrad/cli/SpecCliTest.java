@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
@@ -100,6 +101,20 @@ class SpecCliTest {
         // a negative warm-up time is a usage error naming the option
         MainTest.Result bad = MainTest.run("bench", "train", "--model", spec.toString(), "--data", data.toString(), "--warmup-seconds", "-1");
         assertTrue(bad.code() != 0 && bad.err().contains("warmup-seconds"), bad.err());
+        // --compare times a second backend in the same JVM, the runs alternating and the order turning each run
+        MainTest.Result both = MainTest.run("bench", "train", "--model", spec.toString(), "--data", data.toString(), "--threads", "1",
+                "--steps", "2", "--warmup", "1", "--runs", "3", "--warmup-seconds", "0.2", "--backend", "vector", "--compare", "scalar");
+        assertEquals(0, both.code(), both.err());
+        List<String> runs = both.out().lines().filter(l -> l.startsWith("run ")).map(l -> l.substring(0, l.indexOf(':'))).toList();
+        assertEquals(List.of("run 1 (vector)", "run 1 (scalar)", "run 2 (scalar)", "run 2 (vector)", "run 3 (vector)", "run 3 (scalar)"), runs, both.out());
+        assertTrue(both.out().contains("vector backend, 1 threads") && both.out().contains("scalar backend, 1 threads"), both.out());
+        assertTrue(both.out().matches("(?s).*vector ÷ scalar: \\d+\\.\\d{3} \\(median of the runs' ratios: [0-9., ]+\\).*"), both.out());
+        assertTrue(both.lastLine().contains("\"compare_backend\": \"scalar\"") && both.lastLine().contains("\"ratio\": "), both.lastLine());
+        // the second backend must be another one, and only bench train takes it
+        MainTest.Result same = MainTest.run("bench", "train", "--model", spec.toString(), "--data", data.toString(), "--backend", "scalar", "--compare", "scalar");
+        assertTrue(same.code() != 0 && same.err().contains("--compare must name another backend than --backend (scalar)"), same.err());
+        MainTest.Result notTrain = MainTest.run("train", "--model", spec.toString(), "--data", data.toString(), "--compare", "scalar");
+        assertTrue(notTrain.code() != 0 && notTrain.err().contains("unknown option --compare"), notTrain.err());
     }
 
     private static void assertOneLineFailure(MainTest.Result r, String... fragments) {
