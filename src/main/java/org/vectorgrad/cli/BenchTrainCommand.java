@@ -31,8 +31,8 @@ import org.vectorgrad.train.Trainer;
  * Zen 5 VM the vector MLP was still being compiled after 3 s, and its first two timed runs read 1,700 and 4,800
  * samples/s against 58,000 once compiled, which put the median of three runs on the JIT.
  *
- * <p>{@code --compare B} trains a second model (same spec and seed) on backend B in the same JVM: each warms up as
- * above, then their runs alternate (run r of one, then of the other, the order turning each run), and the summary
+ * <p>{@code --compare B} trains a second model (same spec and seed) on backend B in the same JVM: both warm up, the
+ * quiet-JIT part in turns until neither makes C2 compile ({@link #warmUp}), then their runs alternate (run r of one, then of the other, the order turning each run), and the summary
  * adds B's median and the median of the runs' ratios. On a shared VM the speed drifts over minutes, and in separate
  * processes a comparison of two backends measured the drift as much as the code (the thirtieth pass of issue 12:
  * `blas` at two threads 118-121 K samples/s, then 74-77 K twenty minutes later).
@@ -75,6 +75,7 @@ final class BenchTrainCommand {
             Timed first = new Timed(o, backend, train, images, labels, k);
             Timed second = other == null ? null : new Timed(o, other, train, images, labels, k);
             Timed[] all = second == null ? new Timed[] {first} : new Timed[] {first, second};
+            warmUp(o, all);
             for (int r = 0; r < o.runs(); r++) {
                 // with --compare the two alternate, and which goes first alternates too: a drift of the machine's
                 // speed over the runs then falls on both alike
@@ -120,6 +121,40 @@ final class BenchTrainCommand {
         }
     }
 
+    /**
+     * The warm-up before the first run: each trainer steps for at least {@code --warmup-seconds} (and {@code --warmup}
+     * steps), then all of them in turn, half a second of steps each, until the JIT has compiled for at most
+     * {@link #QUIET_COMPILE_MS} over a whole turn and C2 has nothing running or queued ({@link JitActivity}; at most
+     * {@link #WARMUP_STRETCH} times {@code --warmup-seconds} per trainer). With {@code --compare} the turns matter:
+     * the second model's first steps make C2 recompile code that the first one's warm-up had compiled for its
+     * backend alone (shared call sites that see a second receiver), and a first run timed before that showed it.
+     */
+    private void warmUp(TrainingOptions o, Timed[] all) {
+        long start = System.nanoTime(), minWarmNs = (long) (o.warmupSeconds() * 1e9);
+        int[] done = new int[all.length];
+        for (int i = 0; i < all.length; i++) {
+            long t0 = System.nanoTime();
+            while (done[i] < o.warmup() || System.nanoTime() - t0 < minWarmNs) done[i] = all[i].steps(done[i], 1);
+        }
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean quiet = jit == null || !jit.isCompilationTimeMonitoringSupported();
+        while (!quiet && System.nanoTime() - start < WARMUP_STRETCH * minWarmNs * all.length) {
+            long compiled = jit.getTotalCompilationTime();
+            for (int i = 0; i < all.length; i++) {
+                long w0 = System.nanoTime();
+                do done[i] = all[i].steps(done[i], 1); while (System.nanoTime() - w0 < QUIET_WINDOW_NS);
+            }
+            // the compile time grows only when a compile ends: a long one still running must not pass for quiet
+            quiet = jit.getTotalCompilationTime() - compiled <= QUIET_COMPILE_MS && !JitActivity.c2Busy();
+        }
+        StringBuilder counts = new StringBuilder();
+        for (int i = 0; i < all.length; i++) {
+            counts.append(i == 0 ? "" : " and ").append(done[i]).append(all.length > 1 ? " (" + all[i].backend.name() + ")" : "");
+        }
+        out.printf(Locale.ROOT, "warm-up: %s steps in %.1f s%s%n", counts, (System.nanoTime() - start) / 1e9,
+                quiet ? "" : " (the JIT was still compiling; the first runs may time it)");
+    }
+
     private static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
@@ -152,27 +187,16 @@ final class BenchTrainCommand {
             this.rates = new double[o.runs()];
         }
 
-        /** Run r: its warm-up (the first one until the JIT is quiet), then its timed steps. */
+        /** {@code n} untimed steps from step {@code from} on; returns the next step's number. */
+        int steps(int from, int n) {
+            for (int t = from; t < from + n; t++) trainer.step(images[t % k], labels[t % k]);
+            return from + n;
+        }
+
+        /** Run r: {@code --warmup} untimed steps, then the timed ones. */
         void run(int r, boolean named) {
             String who = named ? " (" + backend.name() + ")" : "";
-            long warmStart = System.nanoTime(), minWarmNs = r == 0 ? (long) (o.warmupSeconds() * 1e9) : 0;
-            int s = 0;
-            for (; s < o.warmup() || System.nanoTime() - warmStart < minWarmNs; s++) trainer.step(images[s % k], labels[s % k]);
-            if (r == 0) {
-                CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-                boolean quiet = jit == null || !jit.isCompilationTimeMonitoringSupported();
-                while (!quiet && System.nanoTime() - warmStart < WARMUP_STRETCH * minWarmNs) {
-                    long compiled = jit.getTotalCompilationTime(), w0 = System.nanoTime();
-                    do {
-                        trainer.step(images[s % k], labels[s % k]);
-                        s++;
-                    } while (System.nanoTime() - w0 < QUIET_WINDOW_NS);
-                    // the compile time grows only when a compile ends: a long one still running must not pass for quiet
-                    quiet = jit.getTotalCompilationTime() - compiled <= QUIET_COMPILE_MS && !JitActivity.c2Busy();
-                }
-                out.printf(Locale.ROOT, "warm-up%s: %d steps in %.1f s%s%n", who, s, (System.nanoTime() - warmStart) / 1e9,
-                        quiet ? "" : " (the JIT was still compiling; the first runs may time it)");
-            }
+            steps(0, o.warmup());
             CpuSteal.Snapshot before = CpuSteal.now();
             long t0 = System.nanoTime();
             for (int t = 0; t < o.steps(); t++) trainer.step(images[t % k], labels[t % k]);

@@ -108,6 +108,8 @@ class SpecCliTest {
         List<String> runs = both.out().lines().filter(l -> l.startsWith("run ")).map(l -> l.substring(0, l.indexOf(':'))).toList();
         assertEquals(List.of("run 1 (vector)", "run 1 (scalar)", "run 2 (scalar)", "run 2 (vector)", "run 3 (vector)", "run 3 (scalar)"), runs, both.out());
         assertTrue(both.out().contains("vector backend, 1 threads") && both.out().contains("scalar backend, 1 threads"), both.out());
+        // one warm-up for both, before any timed run (in turns until the JIT is quiet)
+        assertTrue(both.out().matches("(?s)(?:(?!run ).)*warm-up: \\d+ \\(vector\\) and \\d+ \\(scalar\\) steps in \\d+\\.\\d s.*"), both.out());
         assertTrue(both.out().matches("(?s).*vector ÷ scalar: \\d+\\.\\d{3} \\(median of the runs' ratios: [0-9., ]+\\).*"), both.out());
         assertTrue(both.lastLine().contains("\"compare_backend\": \"scalar\"") && both.lastLine().contains("\"ratio\": "), both.lastLine());
         // the second backend must be another one, and only bench train takes it
