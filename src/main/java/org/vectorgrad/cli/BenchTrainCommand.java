@@ -32,8 +32,9 @@ import org.vectorgrad.train.Trainer;
  * samples/s against 58,000 once compiled, which put the median of three runs on the JIT.
  *
  * <p>{@code --compare B} trains a second model (same spec and seed) on backend B in the same JVM: both warm up, the
- * quiet-JIT part in turns until neither makes C2 compile ({@link #warmUp}), then their runs alternate (run r of one, then of the other, the order turning each run), and the summary
- * adds B's median and the median of the runs' ratios. On a shared VM the speed drifts over minutes, and in separate
+ * quiet-JIT part in turns until neither makes C2 compile ({@link #warmUp}), then their runs alternate (run r of one,
+ * then of the other, the order turning each run), and the summary adds B's median and the median of the runs'
+ * ratios. On a shared VM the speed drifts over minutes, and in separate
  * processes a comparison of two backends measured the drift as much as the code (the thirtieth pass of issue 12:
  * `blas` at two threads 118-121 K samples/s, then 74-77 K twenty minutes later).
  */
