@@ -652,8 +652,36 @@ def gen_unpacked(bits, rows, vmax):
     w(f"    private static final VectorSpecies<Float> S = FloatVector.SPECIES_{bits};")
     w("    private static final int L = S.length();")
     w("")
-    w(f"    {name}() {{ super({rows}, {vmax}, L, {rows + 2}); }}")
+    # The column tile (UnpackedKernel#columnTile) at 512 bits only: 4 vectors of rows x 4 columns, 16 accumulators of
+    # 32 registers. At 256 bits (2 x 4 with 16 registers) it measured no faster than the cut last vector under the
+    # AVX2 proxy (decisions §2ap), so the narrower widths have none.
+    cv = 4 if bits == 512 else 0
+    w(f"    {name}() {{ super({rows}, {vmax}, L, {rows + 2}, {cv}); }}")
     w("")
+    if cv:
+        w("    @Override")
+        w("    void columnTile(int kc, float[] at, int aOff, int ldat, float[] b, int bOff, int ldb, int cols, float[] out, int oOff, int ldo) {")
+        w("        columns(kc, at, aOff, ldat, b, bOff, ldb, cols, out, oOff, ldo);")
+        w("    }")
+        w("")
+        w(f"    /** {cv} vectors of rows x 4 columns (see {{@link UnpackedKernel#columnTile}}); columns past {{@code cols}} repeat the last one. */")
+        w("    private static void columns(int kc, float[] at, int aOff, int ldat, float[] b, int bOff, int ldb, int cols, float[] out, int oOff, int ldo) {")
+        w("        int j1 = Math.min(1, cols - 1), j2 = Math.min(2, cols - 1), j3 = Math.min(3, cols - 1);")
+        for r in range(cv):
+            w("        FloatVector " + ", ".join(f"c{r}_{x} = FloatVector.zero(S)" for x in range(4)) + ";")
+        w("        for (int p = 0, ia = aOff, ib = bOff; p < kc; p++, ia += ldat, ib += ldb) {")
+        for r in range(cv):
+            w(f"            FloatVector a{r} = FloatVector.fromArray(S, at, ia + {r} * L);")
+        for x in range(4):
+            w(f"            FloatVector b{x} = FloatVector.broadcast(S, b[ib{'' if x == 0 else f' + j{x}'}]);")
+            for r in range(cv):
+                w(f"            c{r}_{x} = a{r}.fma(b{x}, c{r}_{x});")
+        w("        }")
+        for x in range(4):
+            for r in range(cv):
+                w(f"        c{r}_{x}.intoArray(out, oOff + {x} * ldo + {r} * L);")
+        w("    }")
+        w("")
     w("    @Override")
     w("    Tile[] tiles() {")
     w("        return new Tile[] {" + ", ".join(f"new V{v}{'m' if mk else ''}{'b' if bt else ''}()" for v in range(1, vmax + 1) for mk in (False, True) for bt in (False, True)) + "};")

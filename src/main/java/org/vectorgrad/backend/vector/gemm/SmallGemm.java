@@ -53,9 +53,43 @@ final class SmallGemm {
      * panel's rows of op(A) and of C (see {@link #gemm}).
      */
     int scratchSize(int m, int n, int k) {
-        int unit = rowUnit(n);
-        int rest = m % unit == 0 ? 0 : Math.max(kernel.rows, kernel.rowsOneVector) * (k + paddedColumns(n));
-        return edgeFloats(m, unit, blockRows(unit, k)) + rest;
+        int cols = tailColumns(m, n), unit = rowUnit(n - cols);
+        return edgeFloats(m, unit, blockRows(unit, k)) + restFloats(m, n - cols, k, unit) + tailFloats(m, k, cols);
+    }
+
+    /** The short-last-panel part of the scratch ({@link #restPanel}): none when whole row units cover m. */
+    private int restFloats(int m, int n, int k, int unit) {
+        return m % unit == 0 ? 0 : Math.max(kernel.rows, kernel.rowsOneVector) * (k + paddedColumns(n));
+    }
+
+    /**
+     * The last columns of C that {@link #gemm} computes as columns ({@link UnpackedKernel#columnTile}) instead of as a
+     * cut last vector of every row: where the width has a column tile (512 bits), N a few columns past whole vectors
+     * (at most a quarter of a vector) and M at least two vectors. Measured at 512 bits (decisions §2ap): 64x193x32
+     * and 64x196x32 ran ~1.09x and ~1.07x faster, 100x196x32 ~1.05x, 32x196x32 ~1.03x; with 8 columns (64x200x32)
+     * level, with 12 (64x204x32) 0.94x. A pure function of the shape and the vector width; 0 when the row tiles take
+     * every column.
+     */
+    int tailColumns(int m, int n) {
+        int lanes = kernel.lanes, cols = n % lanes;
+        return kernel.columnVectors > 0 && n > lanes && cols != 0 && 4 * cols <= lanes && m >= 2 * lanes ? cols : 0;
+    }
+
+    /** Rows of op(A) transposed for {@link #columnTile}: m rounded up to whole column tiles. */
+    private int tailRows(int m) {
+        int tile = kernel.columnVectors * kernel.lanes;
+        return (m + tile - 1) / tile * tile;
+    }
+
+    /**
+     * The column tail's part of the scratch: op(A) transposed with its rows padded to {@link #tailRows} (k rows),
+     * the tiles' output (a row of tailRows floats per column, whole tiles of columns) and a transpose block for
+     * op(A)'s last rows.
+     */
+    private int tailFloats(int m, int k, int cols) {
+        if (cols == 0) return 0;
+        int tiles = (cols + UnpackedKernel.TILE_COLUMNS - 1) / UnpackedKernel.TILE_COLUMNS;
+        return tailRows(m) * (k + tiles * UnpackedKernel.TILE_COLUMNS) + kernel.lanes * k;
     }
 
     /** The edge part of the scratch: a vector per row of a row block, whole row units. */
@@ -137,17 +171,19 @@ final class SmallGemm {
         int ao = aOff, la = lda, bo = bOff, lb = ldb;
         if (transA) {
             // op(A)[i, p] = a[aOff + p·lda + i] -> bufA[i·k + p]
-            transpose(a, aOff, lda, k, m, bufA, k, null, 0);
+            transpose(a, aOff, lda, k, m, bufA, 0, k, null, 0);
             aa = bufA; ao = 0; la = k;
         }
-        int lanes = kernel.lanes;
-        int vectors = (n + lanes - 1) / lanes, panels = (vectors + kernel.maxVectors - 1) / kernel.maxVectors;
-        int lastLanes = n - (vectors - 1) * lanes, padded = vectors * lanes;
+        int lanes = kernel.lanes, padded = paddedColumns(n);
+        // the row tiles take the first nRows columns; the last tailCols, if any, are computed as columns after them
+        int tailCols = tailColumns(m, n), nRows = n - tailCols;
+        int vectors = (nRows + lanes - 1) / lanes, panels = (vectors + kernel.maxVectors - 1) / kernel.maxVectors;
+        int lastLanes = nRows - (vectors - 1) * lanes;
         // The tiles load the last vector of a panel whole (only its stores are masked), so every row of op(B) must
         // have whole vectors to read: see UnpackedKernel.panel.
         if (transB) {
             // op(B)[p, j] = b[bOff + j·ldb + p] -> bufB[p·padded + j], the columns past n zero
-            boolean zeroed = transpose(b, bOff, ldb, n, k, bufB, padded, bufB, padded * k);
+            boolean zeroed = transpose(b, bOff, ldb, n, k, bufB, 0, padded, bufB, padded * k);
             if (padded > n && !zeroed) for (int p = 0; p < k; p++) java.util.Arrays.fill(bufB, p * padded + n, p * padded + padded, 0f);
             bb = bufB; bo = 0; lb = padded;
         }
@@ -170,7 +206,7 @@ final class SmallGemm {
         // column panels and op(B)'s panel stays in L1 across the block's row panels. The tiles take whole row panels
         // only (UnpackedKernel.panel): a short last one overlaps the panel before it or is a single row (beta 0), or
         // goes to restPanel.
-        int unit = rowUnit(n), blockRows = blockRows(unit, k), restOff = edgeFloats(m, unit, blockRows);
+        int unit = rowUnit(nRows), blockRows = blockRows(unit, k), restOff = edgeFloats(m, unit, blockRows);
         for (int i0 = 0; i0 < m; i0 += blockRows) {
             int rows = Math.min(blockRows, m - i0);
             for (int q = 0; q < panels; q++) {
@@ -196,14 +232,48 @@ final class SmallGemm {
                     kernel.panel(v1 - v0, last ? lastLanes : lanes, k, aa, ao + r0 * la, 0, t, bb, bo + v0 * lanes, lb,
                             bufB, last ? tail : 0, add, c, cOff + r0 * ldc + v0 * lanes, 0, scratch);
                 } else if (whole < rows) {
-                    restPanel(v0, v1, last ? lastLanes : lanes, n, k, aa, ao + (i0 + whole) * la, la, rows - whole, bb, bo, lb,
+                    restPanel(v0, v1, last ? lastLanes : lanes, nRows, k, aa, ao + (i0 + whole) * la, la, rows - whole, bb, bo, lb,
                             bufB, last ? tail : 0, add, c, cOff + (i0 + whole) * ldc, ldc, scratch, restOff);
                 }
             }
         }
+        if (tailCols > 0) {
+            tail(transA, m, k, tailCols, nRows, a, aOff, lda, bb, bo, lb, add, c, cOff, ldc, scratch,
+                    restOff + restFloats(m, nRows, k, unit));
+        }
         // The tiles store acc itself (a float live across their k loops cost a stack round trip every k step,
         // decisions §2ai): alpha·acc here, rounded once, as the packed path stores it
         if (!add) BlockedGemm.scaleC(m, n, alpha, c, cOff, ldc);
+    }
+
+    /**
+     * C's last {@code cols} columns (from {@code from}) as columns: op(A) transposed into the scratch at
+     * {@code tailOff} with its rows padded to {@link #tailRows} (zeros past m, whose results are dropped), the column
+     * tiles' output after it, then copied into C as the row tiles store (acc, or acc + C when {@code add}).
+     * {@code b} is op(B) in row order (copied when B is transposed).
+     */
+    private void tail(boolean transA, int m, int k, int cols, int from, float[] a, int aOff, int lda, float[] b, int bOff,
+                      int ldb, boolean add, float[] c, int cOff, int ldc, float[] scratch, int tailOff) {
+        int rowsPad = tailRows(m), tile = kernel.columnVectors * kernel.lanes, tc = UnpackedKernel.TILE_COLUMNS;
+        int at = tailOff, out = at + rowsPad * k, block = out + rowsPad * ((cols + tc - 1) / tc * tc);
+        if (transA) {
+            // op(A)[i, p] = a[aOff + p·lda + i]: already a row per p
+            for (int p = 0; p < k; p++) System.arraycopy(a, aOff + p * lda, scratch, at + p * rowsPad, m);
+        } else {
+            transpose(a, aOff, lda, m, k, scratch, at, rowsPad, scratch, block);
+        }
+        for (int p = 0; p < k; p++) java.util.Arrays.fill(scratch, at + p * rowsPad + m, at + (p + 1) * rowsPad, 0f);
+        for (int i0 = 0; i0 < rowsPad; i0 += tile) {
+            for (int j0 = 0; j0 < cols; j0 += tc) {
+                kernel.columnTile(k, scratch, at + i0, rowsPad, b, bOff + from + j0, ldb, Math.min(tc, cols - j0),
+                        scratch, out + j0 * rowsPad + i0, rowsPad);
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            int row = cOff + i * ldc + from;
+            if (add) for (int j = 0; j < cols; j++) c[row + j] = scratch[out + j * rowsPad + i] + c[row + j];
+            else for (int j = 0; j < cols; j++) c[row + j] = scratch[out + j * rowsPad + i];
+        }
     }
 
     /**
@@ -228,7 +298,7 @@ final class SmallGemm {
     }
 
     /**
-     * {@code dst[q·ldd + r] = src[off + r·ld + q]} for r < rows, q < cols: lanes x lanes register transposes, scalar
+     * {@code dst[dstOff + q·ldd + r] = src[off + r·ld + q]} for r < rows, q < cols: lanes x lanes register transposes, scalar
      * edges. With a {@code scratch} (lanes·cols floats from {@code scratchOff}) and room in each destination row for a
      * whole last block ({@code ldd} at least rows rounded up to lanes; destination columns rows..that get zeros), the
      * last rows, fewer than a block, are copied there with zero rows below them and transposed as a block too: a
@@ -237,15 +307,15 @@ final class SmallGemm {
      * @return whether destination columns [rows, r0 + lanes) of every destination row were written as zeros (the
      *         padded last block: the caller need not zero them)
      */
-    private boolean transpose(float[] src, int off, int ld, int rows, int cols, float[] dst, int ldd, float[] scratch, int scratchOff) {
+    private boolean transpose(float[] src, int off, int ld, int rows, int cols, float[] dst, int dstOff, int ldd, float[] scratch, int scratchOff) {
         int t = transposer == null ? Integer.MAX_VALUE : transposer.lanes;
         int r0 = 0;
         if (transposer != null) {
             int blocks = cols / t, groups = rows / t;
-            if (blocks > 0 && groups > 0) transposer.gridRun(src, off, ld, dst, 0, ldd, groups, blocks);
+            if (blocks > 0 && groups > 0) transposer.gridRun(src, off, ld, dst, dstOff, ldd, groups, blocks);
             for (; r0 + t <= rows; r0 += t) {
                 for (int q = blocks * t; q < cols; q++) {
-                    for (int r = r0; r < r0 + t; r++) dst[q * ldd + r] = src[off + r * ld + q];
+                    for (int r = r0; r < r0 + t; r++) dst[dstOff + q * ldd + r] = src[off + r * ld + q];
                 }
             }
             if (r0 < rows && blocks > 0 && scratch != null && r0 + t <= ldd) {
@@ -255,16 +325,16 @@ final class SmallGemm {
                 // one group through gridRun, the loop the whole groups above and op(B)'s packers run, not fullRun:
                 // called only here in a CNN step, fullRun stayed in tier-3 code (every vector boxed) for the whole
                 // run, and an output layer's 10 x 128 transpose took 60-90 µs instead of ~1 (decisions §2an)
-                transposer.gridRun(scratch, scratchOff, cols, dst, r0, ldd, 1, blocks);
+                transposer.gridRun(scratch, scratchOff, cols, dst, dstOff + r0, ldd, 1, blocks);
                 for (int q = blocks * t; q < cols; q++) {
-                    for (int r = r0; r < rows; r++) dst[q * ldd + r] = src[off + r * ld + q];
-                    java.util.Arrays.fill(dst, q * ldd + rows, q * ldd + r0 + t, 0f);
+                    for (int r = r0; r < rows; r++) dst[dstOff + q * ldd + r] = src[off + r * ld + q];
+                    java.util.Arrays.fill(dst, dstOff + q * ldd + rows, dstOff + q * ldd + r0 + t, 0f);
                 }
                 return true;
             }
         }
         for (int r = r0; r < rows; r++) {
-            for (int q = 0; q < cols; q++) dst[q * ldd + r] = src[off + r * ld + q];
+            for (int q = 0; q < cols; q++) dst[dstOff + q * ldd + r] = src[off + r * ld + q];
         }
         return false;
     }

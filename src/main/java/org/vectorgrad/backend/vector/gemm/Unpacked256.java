@@ -12,7 +12,7 @@ final class Unpacked256 extends UnpackedKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
     private static final int L = S.length();
 
-    Unpacked256() { super(6, 2, L, 8); }
+    Unpacked256() { super(6, 2, L, 8, 0); }
 
     @Override
     Tile[] tiles() {

@@ -12,7 +12,63 @@ final class Unpacked512 extends UnpackedKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
     private static final int L = S.length();
 
-    Unpacked512() { super(6, 4, L, 8); }
+    Unpacked512() { super(6, 4, L, 8, 4); }
+
+    @Override
+    void columnTile(int kc, float[] at, int aOff, int ldat, float[] b, int bOff, int ldb, int cols, float[] out, int oOff, int ldo) {
+        columns(kc, at, aOff, ldat, b, bOff, ldb, cols, out, oOff, ldo);
+    }
+
+    /** 4 vectors of rows x 4 columns (see {@link UnpackedKernel#columnTile}); columns past {@code cols} repeat the last one. */
+    private static void columns(int kc, float[] at, int aOff, int ldat, float[] b, int bOff, int ldb, int cols, float[] out, int oOff, int ldo) {
+        int j1 = Math.min(1, cols - 1), j2 = Math.min(2, cols - 1), j3 = Math.min(3, cols - 1);
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S);
+        for (int p = 0, ia = aOff, ib = bOff; p < kc; p++, ia += ldat, ib += ldb) {
+            FloatVector a0 = FloatVector.fromArray(S, at, ia + 0 * L);
+            FloatVector a1 = FloatVector.fromArray(S, at, ia + 1 * L);
+            FloatVector a2 = FloatVector.fromArray(S, at, ia + 2 * L);
+            FloatVector a3 = FloatVector.fromArray(S, at, ia + 3 * L);
+            FloatVector b0 = FloatVector.broadcast(S, b[ib]);
+            c0_0 = a0.fma(b0, c0_0);
+            c1_0 = a1.fma(b0, c1_0);
+            c2_0 = a2.fma(b0, c2_0);
+            c3_0 = a3.fma(b0, c3_0);
+            FloatVector b1 = FloatVector.broadcast(S, b[ib + j1]);
+            c0_1 = a0.fma(b1, c0_1);
+            c1_1 = a1.fma(b1, c1_1);
+            c2_1 = a2.fma(b1, c2_1);
+            c3_1 = a3.fma(b1, c3_1);
+            FloatVector b2 = FloatVector.broadcast(S, b[ib + j2]);
+            c0_2 = a0.fma(b2, c0_2);
+            c1_2 = a1.fma(b2, c1_2);
+            c2_2 = a2.fma(b2, c2_2);
+            c3_2 = a3.fma(b2, c3_2);
+            FloatVector b3 = FloatVector.broadcast(S, b[ib + j3]);
+            c0_3 = a0.fma(b3, c0_3);
+            c1_3 = a1.fma(b3, c1_3);
+            c2_3 = a2.fma(b3, c2_3);
+            c3_3 = a3.fma(b3, c3_3);
+        }
+        c0_0.intoArray(out, oOff + 0 * ldo + 0 * L);
+        c1_0.intoArray(out, oOff + 0 * ldo + 1 * L);
+        c2_0.intoArray(out, oOff + 0 * ldo + 2 * L);
+        c3_0.intoArray(out, oOff + 0 * ldo + 3 * L);
+        c0_1.intoArray(out, oOff + 1 * ldo + 0 * L);
+        c1_1.intoArray(out, oOff + 1 * ldo + 1 * L);
+        c2_1.intoArray(out, oOff + 1 * ldo + 2 * L);
+        c3_1.intoArray(out, oOff + 1 * ldo + 3 * L);
+        c0_2.intoArray(out, oOff + 2 * ldo + 0 * L);
+        c1_2.intoArray(out, oOff + 2 * ldo + 1 * L);
+        c2_2.intoArray(out, oOff + 2 * ldo + 2 * L);
+        c3_2.intoArray(out, oOff + 2 * ldo + 3 * L);
+        c0_3.intoArray(out, oOff + 3 * ldo + 0 * L);
+        c1_3.intoArray(out, oOff + 3 * ldo + 1 * L);
+        c2_3.intoArray(out, oOff + 3 * ldo + 2 * L);
+        c3_3.intoArray(out, oOff + 3 * ldo + 3 * L);
+    }
 
     @Override
     Tile[] tiles() {

@@ -31,15 +31,38 @@ abstract class UnpackedKernel {
     final int maxVectors;
     /** Floats per vector. */
     final int lanes;
+    /**
+     * Vectors of rows in {@link #columnTile}: 4 at 512 bits (16 accumulators of 32 registers); 0 where the width
+     * has no column tile (256 bits: a 2 x 4 tile measured no faster than the cut last vector, decisions §2ap).
+     */
+    final int columnVectors;
 
     private final Tile[] tiles;
 
-    UnpackedKernel(int rows, int maxVectors, int lanes, int rowsOneVector) {
+    UnpackedKernel(int rows, int maxVectors, int lanes, int rowsOneVector, int columnVectors) {
         this.rows = rows;
         this.rowsOneVector = rowsOneVector;
         this.maxVectors = maxVectors;
         this.lanes = lanes;
+        this.columnVectors = columnVectors;
         this.tiles = tiles();
+    }
+
+    /** Columns of C per {@link #columnTile} call. */
+    static final int TILE_COLUMNS = 4;
+
+    /**
+     * The last few columns of C computed as columns, vectorized along M: {@code out[oOff + j·ldo + i] = Σ_p
+     * at[aOff + p·ldat + i] · b[bOff + p·ldb + j]} for i in [0, {@link #columnVectors}·lanes) and j in [0, 4), each
+     * element one FMA chain over p ascending from zero ({@code acc = fma(op(A)[i, p], op(B)[p, j], acc)}, the
+     * product's operands in that order), so the bits of the row tiles and of the packed path. {@code at} holds op(A)
+     * transposed (a row of {@code ldat} floats per p); columns j ≥ {@code cols} (1..4) repeat column
+     * {@code cols − 1}, so that no load passes op(B)'s last column. For N a few columns past whole vectors
+     * (64x196x32 at 512 bits: 4 of 16 lanes), where a cut last vector spends a whole vector of FMAs on every row
+     * for those columns (docs/decisions.md §2ap). Only where {@link #columnVectors} is not 0.
+     */
+    void columnTile(int kc, float[] at, int aOff, int ldat, float[] b, int bOff, int ldb, int cols, float[] out, int oOff, int ldo) {
+        throw new IllegalStateException(lanes * 32 + "-bit unpacked kernels have no column tile");
     }
 
     /** One tile shape: {@link #panel}'s arguments. */

@@ -35,8 +35,12 @@ public final class C1FullProfileDriver {
                 float[] a = new float[rows * kc], b = new float[kc * ld], c = new float[rows * ld], edge = new float[rows * lanes];
                 tiles[t].run(last, kc, a, 0, kc, rows, b, 0, ld, null, 0, c, 0, ld, edge); // one store form each (§2ai)
             }
+            if (k.columnVectors > 0) { // the column tile (N a few columns past whole vectors, §2ap)
+                int rows = k.columnVectors * k.lanes, kc = 4;
+                k.columnTile(kc, new float[kc * rows], 0, rows, new float[kc * 3], 0, 3, 3, new float[4 * rows], 0, rows);
+            }
         }
-        int[][] shapes = {{13, 37, 5}, {14, 33, 70}};
+        int[][] shapes = {{13, 37, 5}, {14, 33, 70}, {40, 35, 6}}; // the last: 3 columns past whole 512-bit vectors
         try (Dispatcher d = new Dispatcher(1)) {
             // every micro-kernel (bits, MR), packed, and each width's default blocking with its small-product path
             // ({bits, MR, 1}: the strip-mined twin)

@@ -31,7 +31,7 @@ class SmallGemmTest {
                 GemmBlocking blk = GemmBlocking.forBits(bits);
                 BlockedGemm small = new BlockedGemm(blk, d, Long.MAX_VALUE, Long.MAX_VALUE);
                 BlockedGemm packed = new BlockedGemm(blk, d, Long.MAX_VALUE, 0);
-                for (int[] s : new int[][] {{128, 10, 256}, {7, 4, 33}, {13, 20, 64}, {64, 196, 32}, {6, 1, 5}, {9, 17, 100}}) {
+                for (int[] s : new int[][] {{128, 10, 256}, {7, 4, 33}, {13, 20, 64}, {64, 196, 32}, {64, 193, 32}, {6, 1, 5}, {9, 17, 100}}) {
                     int m = s[0], n = s[1], k = s[2];
                     for (int extra : new int[] {0, 3, 16}) {
                         int ldb = n + extra;
@@ -128,6 +128,54 @@ class SmallGemmTest {
                 }
             }
         }
+    }
+
+    @Test
+    void lastColumnsComputedAsColumnsGiveThePackedPathsBits() {
+        // N a few columns past whole vectors: SmallGemm computes those columns with the column tile (op(A)
+        // transposed, vectorized along M; decisions §2ap; 512 bits only). Every count of such columns the rule allows,
+        // M a whole column tile and not, every transpose case, the store forms, padded leading dimensions; and the
+        // rule must have sent each case there, so the test cannot pass on the row tiles alone.
+        SplittableRandom rng = new SplittableRandom(18);
+        float[][] scalars = {{1f, 0f}, {0.7f, 0f}, {1f, 1f}, {1f, -1.3f}};
+        int cases = 0;
+        try (Dispatcher d = new Dispatcher(1)) {
+            for (int bits : new int[] {512}) {
+                GemmBlocking blk = GemmBlocking.forBits(bits);
+                BlockedGemm small = new BlockedGemm(blk, d, Long.MAX_VALUE, Long.MAX_VALUE);
+                BlockedGemm packed = new BlockedGemm(blk, d, Long.MAX_VALUE, 0);
+                SmallGemm rule = new SmallGemm(bits);
+                int lanes = bits / 32;
+                for (int cols = 1; 4 * cols <= lanes; cols++) {
+                    for (int n : new int[] {lanes + cols, 3 * lanes + cols, 12 * lanes + cols}) {
+                        for (int m : new int[] {2 * lanes, 2 * lanes + 1, 4 * lanes + 5, 100, 130}) {
+                            for (int k : new int[] {1, 7, 32}) {
+                                assertEquals(cols, rule.tailColumns(m, n), bits + "-bit " + m + "x" + n);
+                                int t = rng.nextInt(4);
+                                float[] ab = scalars[rng.nextInt(scalars.length)];
+                                compare(small, packed, (t & 1) != 0, (t & 2) != 0, m, n, k, ab[0], ab[1], rng.nextInt(2) * 3, rng);
+                                cases++;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(4 * 3 * 5 * 3, cases);
+    }
+
+    @Test
+    void columnTailRuleIsAPureFunctionOfTheShapeAndWidth() {
+        SmallGemm w512 = new SmallGemm(512), w256 = new SmallGemm(256), w128 = new SmallGemm(128);
+        assertEquals(4, w512.tailColumns(64, 196));
+        assertEquals(1, w512.tailColumns(64, 193));
+        assertEquals(4, w512.tailColumns(32, 20));
+        assertEquals(0, w512.tailColumns(64, 200)); // 8 columns: level with the cut vector, left to it
+        assertEquals(0, w512.tailColumns(64, 192)); // whole vectors
+        assertEquals(0, w512.tailColumns(64, 4));   // no whole vector
+        assertEquals(0, w512.tailColumns(31, 196)); // too few rows for the transpose to pay
+        assertEquals(0, w256.tailColumns(64, 194)); // no column tile at 256 bits (it did not pay under the proxy)
+        assertEquals(0, w128.tailColumns(64, 193));
     }
 
     @Test
