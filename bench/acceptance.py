@@ -4,7 +4,7 @@ minutes: the vector GEMM against OpenBLAS on the thirteen training shapes (JMH, 
 PyTorch at one thread, the CNN against PyTorch at one and two threads, two threads against one for every backend and
 model, `auto` against `blas` at two threads, and the 1024^3 GEMM at two threads against one.
 
-Usage (from anywhere; builds bench/target/benchmarks.jar first when it is missing):
+Usage (from anywhere; builds bench/target/benchmarks.jar first when it is missing or older than its sources):
     python3 bench/acceptance.py [--quick] [--rounds N] [--pytorch-core CORE] [--only PARTS] [--out DIR]
 
 --quick     three GEMM shapes and short JMH iterations, one round of each training comparison (a smoke run of the
@@ -150,6 +150,24 @@ def fmt(x):
     return f"{x:.3f}"
 
 
+def jar_is_stale():
+    """Whether bench/target/benchmarks.jar is missing or older than a source it is built from (as ./vectorgrad
+    rebuilds its jar): a stale jar would measure the code as it was, not as it is."""
+    if not os.path.isfile(JAR):
+        return True
+    built = os.path.getmtime(JAR)
+    for top in ("src/main", "native-bindings", "bench/src", "pom.xml", "bench/pom.xml"):
+        path = os.path.join(ROOT, top)
+        if os.path.isfile(path):
+            if os.path.getmtime(path) > built:
+                return True
+            continue
+        for d, _, files in os.walk(path):
+            if any(os.path.getmtime(os.path.join(d, f)) > built for f in files):
+                return True
+    return False
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="a ~5-minute smoke run of the script (not acceptance figures)")
@@ -177,7 +195,7 @@ def main():
     out = a.out or os.path.join(ROOT, "bench", "results", "acceptance-" + stamp)
     os.makedirs(out, exist_ok=True)
     log = os.path.join(out, "train.log")
-    if not os.path.isfile(JAR):
+    if jar_is_stale():
         subprocess.run(["bash", os.path.join(ROOT, "bench", "build.sh")], check=True)
     shapes = QUICK_SHAPES if a.quick else SHAPES
     rows = []  # (goal, measured, met)
