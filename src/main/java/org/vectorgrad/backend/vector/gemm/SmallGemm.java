@@ -8,11 +8,13 @@ package org.vectorgrad.backend.vector.gemm;
  * transposed operand is first copied into row order (register transposes, {@link Transposer}): op(A) when A is
  * transposed, op(B) when B is (its rows padded to whole vectors). The last column panel loads its last vector whole
  * and masks only its stores; the last rows whose loads would pass the end of {@code b} are read from a zero-padded
- * copy (a masked load in the k loop cost 1.2x on 64x196x32, docs/decisions.md §2u). The tiles take whole row
- * panels only (§2ah): with beta 0 a short last panel is the last whole one, overlapping the panel before it (its
- * overlap written twice with the same bits), or, for a single row, a whole panel that reads and writes that one row
- * (lda and ldc 0); otherwise a whole one computed on copies of its rows in a scratch.
- * No column or row is scalar.
+ * copy (a masked load in the k loop cost 1.2x on 64x196x32, docs/decisions.md §2u). At 512 bits, 1–4 columns
+ * past whole vectors are instead computed as columns, vectorized along M over op(A) transposed
+ * ({@link #tailColumns}, {@link UnpackedKernel#columnTile}, §2ap): a cut vector would spend a whole vector of FMAs
+ * on each row for them. The tiles take whole row panels only (§2ah): with beta 0 a short last panel is the last
+ * whole one, overlapping the panel before it (its overlap written twice with the same bits), or, for a single row,
+ * a whole panel that reads and writes that one row (lda and ldc 0); otherwise a whole one computed on copies of its
+ * rows in a scratch. No element is computed by scalar code.
  *
  * <p>Same bits as {@link BlockedGemm}: it is only used when {@code k} fits one KC block, where the blocked path also
  * computes each element as one FMA chain over p ascending from zero and then stores {@code alpha·acc} (beta 0, C not
