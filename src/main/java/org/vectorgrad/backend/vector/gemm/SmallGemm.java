@@ -77,7 +77,7 @@ final class SmallGemm {
         return kernel.columnVectors > 0 && n > lanes && cols != 0 && 4 * cols <= lanes && m >= 2 * lanes ? cols : 0;
     }
 
-    /** Rows of op(A) transposed for {@link #columnTile}: m rounded up to whole column tiles. */
+    /** Rows of op(A) transposed for {@link UnpackedKernel#columnTile}: m rounded up to whole column tiles. */
     private int tailRows(int m) {
         int tile = kernel.columnVectors * kernel.lanes;
         return (m + tile - 1) / tile * tile;
@@ -240,7 +240,7 @@ final class SmallGemm {
             }
         }
         if (tailCols > 0) {
-            tail(transA, m, k, tailCols, nRows, a, aOff, lda, bb, bo, lb, add, c, cOff, ldc, scratch,
+            lastColumns(transA, m, k, tailCols, nRows, a, aOff, lda, bb, bo, lb, add, c, cOff, ldc, scratch,
                     restOff + restFloats(m, nRows, k, unit));
         }
         // The tiles store acc itself (a float live across their k loops cost a stack round trip every k step,
@@ -254,8 +254,8 @@ final class SmallGemm {
      * tiles' output after it, then copied into C as the row tiles store (acc, or acc + C when {@code add}).
      * {@code b} is op(B) in row order (copied when B is transposed).
      */
-    private void tail(boolean transA, int m, int k, int cols, int from, float[] a, int aOff, int lda, float[] b, int bOff,
-                      int ldb, boolean add, float[] c, int cOff, int ldc, float[] scratch, int tailOff) {
+    private void lastColumns(boolean transA, int m, int k, int cols, int from, float[] a, int aOff, int lda, float[] b,
+                             int bOff, int ldb, boolean add, float[] c, int cOff, int ldc, float[] scratch, int tailOff) {
         int rowsPad = tailRows(m), tile = kernel.columnVectors * kernel.lanes, tc = UnpackedKernel.TILE_COLUMNS;
         int at = tailOff, out = at + rowsPad * k, block = out + rowsPad * ((cols + tc - 1) / tc * tc);
         if (transA) {
