@@ -271,10 +271,30 @@ final class SmallGemm {
                         scratch, out + j0 * rowsPad + i0, rowsPad);
             }
         }
-        for (int i = 0; i < m; i++) {
-            int row = cOff + i * ldc + from;
-            if (add) for (int j = 0; j < cols; j++) c[row + j] = scratch[out + j * rowsPad + i] + c[row + j];
-            else for (int j = 0; j < cols; j++) c[row + j] = scratch[out + j * rowsPad + i];
+        copyColumns(m, cols, add, scratch, out, rowsPad, c, cOff + from, ldc);
+    }
+
+    /**
+     * C[i, j] = out[j·ldo + i] (or + C[i, j] when {@code add}) for i < m, j < cols (1..4), C's columns from
+     * {@code cOff}: four columns a row, those past {@code cols} clamped to the last one, so one loop without an
+     * inner loop over j serves every column count (a stored element is stored again with the same value; with
+     * {@code add} each row's four values are computed from C before any is stored). A row at a time with a loop
+     * over j took ~250 ns for 64x4, a quarter of the column path (decisions §2aq).
+     */
+    private static void copyColumns(int m, int cols, boolean add, float[] out, int oOff, int ldo, float[] c, int cOff, int ldc) {
+        int j1 = Math.min(1, cols - 1), j2 = Math.min(2, cols - 1), j3 = Math.min(3, cols - 1);
+        int s0 = oOff, s1 = oOff + j1 * ldo, s2 = oOff + j2 * ldo, s3 = oOff + j3 * ldo;
+        if (add) {
+            for (int i = 0, row = cOff; i < m; i++, row += ldc) {
+                float y0 = out[s0 + i] + c[row], y1 = out[s1 + i] + c[row + j1];
+                float y2 = out[s2 + i] + c[row + j2], y3 = out[s3 + i] + c[row + j3];
+                c[row] = y0; c[row + j1] = y1; c[row + j2] = y2; c[row + j3] = y3;
+            }
+        } else {
+            for (int i = 0, row = cOff; i < m; i++, row += ldc) {
+                float y0 = out[s0 + i], y1 = out[s1 + i], y2 = out[s2 + i], y3 = out[s3 + i];
+                c[row] = y0; c[row + j1] = y1; c[row + j2] = y2; c[row + j3] = y3;
+            }
         }
     }
 
