@@ -632,6 +632,9 @@ if __name__ == "__main__":
 # (docs/decisions.md §2a). 6 rows x 4 vectors fills 24 of 32 zmm registers with accumulators; with 16 registers,
 # 6 x 2 (12 accumulators, 2 B vectors, the broadcasts).
 UNPACKED = [(512, 6, 4), (256, 6, 2), (128, 6, 2)]
+# Heights of the short tiles per width (UnpackedKernel#shortPanel): whole vectors of 2 or more, both store forms.
+# Measured at 512 bits and under the AVX2 proxy (decisions §2aq); none at 128 bits, which no CPU we target runs.
+SHORT_HEIGHTS = {512: (2, 4), 256: (2, 4)}
 
 
 def gen_unpacked(bits, rows, vmax):
@@ -656,7 +659,10 @@ def gen_unpacked(bits, rows, vmax):
     # 32 registers. At 256 bits (2 x 4 with 16 registers) it measured no faster than the cut last vector under the
     # AVX2 proxy (decisions §2ap), so the narrower widths have none.
     cv = 4 if bits == 512 else 0
-    w(f"    {name}() {{ super({rows}, {vmax}, L, {rows + 2}, {cv}); }}")
+    # Short tiles for a last row panel of 2 or 4 rows (UnpackedKernel#shortPanel): the 6-row tile overlapping the
+    # panel before it computed 66 rows for M = 64 and 36 for M = 32 (decisions §2aq).
+    heights = SHORT_HEIGHTS.get(bits, ())
+    w(f"    {name}() {{ super({rows}, {vmax}, L, {rows + 2}, {cv}, new int[] {{{', '.join(str(h) for h in heights)}}}); }}")
     w("")
     if cv:
         w("    @Override")
@@ -680,6 +686,12 @@ def gen_unpacked(bits, rows, vmax):
         for x in range(4):
             for r in range(cv):
                 w(f"        c{r}_{x}.intoArray(out, oOff + {x} * ldo + {r} * L);")
+        w("    }")
+        w("")
+    if heights:
+        w("    @Override")
+        w("    Tile[] shortTiles() {")
+        w("        return new Tile[] {" + ", ".join(f"new R{h}V{v}{'b' if bt else ''}()" for h in heights for v in range(2, vmax + 1) for bt in (False, True)) + "};")
         w("    }")
         w("")
     w("    @Override")
@@ -721,90 +733,90 @@ def gen_unpacked(bits, rows, vmax):
     w("        }")
     w("    }")
     tileRows = rows
-    for v in range(1, vmax + 1):
-      # One vector of columns (N at most a vector: a classifier's output layer) takes two more rows: 6 x 1 had six
-      # FMA chains, fewer than the FMA latency times the FMA units (4 x 2) keeps in flight, so it ran latency-bound;
-      # 8 x 1 has eight (UnpackedKernel#rowsOneVector). 12 x 1 was slower than 6 x 1 (0.73-0.89x): its eleven row
-      # offsets do not fit the integer registers next to the loop's pointers (docs/decisions.md §2af).
-      rows = tileRows + 2 if v == 1 else tileRows
-      for masked in (False, True):
-        for withBeta in (False, True):
-            w("")
-            desc = f"the last of {v} vectors cut to {{@code lastLanes}} columns" if masked else f"{v} whole vectors"
-            store = "C = acc + C (alpha 1; SmallGemm has scaled C by beta)" if withBeta else "C = acc (beta 0: C not read; SmallGemm applies alpha after)"
-            w(f"    /** {rows} rows x {desc}; {store}. */")
-            w(f"    private static final class V{v}{'m' if masked else ''}{'b' if withBeta else ''} extends Tile {{")
-            w("        @Override")
-            w("        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,")
-            w("                 float[] c, int cOff, int ldc, float[] edge) {")
-            call = "kc, a, aOff, lda, allRows, b, bOff, ldb" + (", bTail, tail" if masked else "") + ", c, cOff, ldc"
-            w(f"            tile({call}{', lastLanes, edge' if masked else ''});")
-            w("        }")
-            w("")
-            w("        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2")
-            w("        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them")
-            w("        // (docs/decisions.md §2a).")
-            # The tiles take no alpha or beta: a float live across the k loop made C2 carry it through a stack slot
-            # (a reload and a spill every k step, a store-to-load chain) in the 256-bit 6 x 2 tile's loop, ~30 % of
-            # its time (alpha with counted-loop safepoints, alpha and beta without). SmallGemm scales C by alpha after
-            # the beta-0 tiles, or by beta before the adding ones (alpha 1 only: fma(acc, 1, beta·C) is acc + beta·C
-            # rounded once), so the bits are the packed path's; docs/decisions.md §2ai.
-            sig = "int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb" + (", float[] bTail, int tail" if masked else "") + ", float[] c, int cOff, int ldc"
-            w(f"        private static void tile({sig}{', int lastLanes, float[] edge' if masked else ''}) {{")
-            w("            // every row panel of this column panel in one call: the call costs less than the panels it covers")
-            # Whole row panels only (allRows a multiple of the tile's rows; SmallGemm makes a short last panel a whole
-            # one: overlapping, one row read and written by every row, or copies in scratch): with a store under `if (r < rows)` in this loop, C2's profiled loop predication hoisted that
-            # store's range check above the guard (the guard was true in all but the last panel), the check failed
-            # on the last panel of a C ending there, and the trap sent the tile back to the interpreter for 1-2 s
-            # in a fresh JVM while C2 compiled it again (docs/decisions.md §2ah).
-            for r in range(1, rows):
-                w(f"            int o{r} = {r} * lda;")
-            w(f"            for (int i0 = 0; i0 < allRows; i0 += {rows}) {{")
-            w(f"                int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;")
+    variants = [(v, masked, withBeta, tileRows + 2 if v == 1 else tileRows, f"V{v}{'m' if masked else ''}{'b' if withBeta else ''}")
+                for v in range(1, vmax + 1) for masked in (False, True) for withBeta in (False, True)]
+    variants += [(v, False, withBeta, h, f"R{h}V{v}{'b' if withBeta else ''}") for h in heights for v in range(2, vmax + 1) for withBeta in (False, True)]
+    for v, masked, withBeta, rows, cls in variants:
+        # One vector of columns (N at most a vector: a classifier's output layer) takes two more rows: 6 x 1 had six
+        # FMA chains, fewer than the FMA latency times the FMA units (4 x 2) keeps in flight, so it ran latency-bound;
+        # 8 x 1 has eight (UnpackedKernel#rowsOneVector). 12 x 1 was slower than 6 x 1 (0.73-0.89x): its eleven row
+        # offsets do not fit the integer registers next to the loop's pointers (docs/decisions.md §2af).
+        w("")
+        desc = f"the last of {v} vectors cut to {{@code lastLanes}} columns" if masked else f"{v} whole vectors"
+        store = "C = acc + C (alpha 1; SmallGemm has scaled C by beta)" if withBeta else "C = acc (beta 0: C not read; SmallGemm applies alpha after)"
+        w(f"    /** {rows} rows x {desc}; {store}. */")
+        w(f"    private static final class {cls} extends Tile {{")
+        w("        @Override")
+        w("        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,")
+        w("                 float[] c, int cOff, int ldc, float[] edge) {")
+        call = "kc, a, aOff, lda, allRows, b, bOff, ldb" + (", bTail, tail" if masked else "") + ", c, cOff, ldc"
+        w(f"            tile({call}{', lastLanes, edge' if masked else ''});")
+        w("        }")
+        w("")
+        w("        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2")
+        w("        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them")
+        w("        // (docs/decisions.md §2a).")
+        # The tiles take no alpha or beta: a float live across the k loop made C2 carry it through a stack slot
+        # (a reload and a spill every k step, a store-to-load chain) in the 256-bit 6 x 2 tile's loop, ~30 % of
+        # its time (alpha with counted-loop safepoints, alpha and beta without). SmallGemm scales C by alpha after
+        # the beta-0 tiles, or by beta before the adding ones (alpha 1 only: fma(acc, 1, beta·C) is acc + beta·C
+        # rounded once), so the bits are the packed path's; docs/decisions.md §2ai.
+        sig = "int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb" + (", float[] bTail, int tail" if masked else "") + ", float[] c, int cOff, int ldc"
+        w(f"        private static void tile({sig}{', int lastLanes, float[] edge' if masked else ''}) {{")
+        w("            // every row panel of this column panel in one call: the call costs less than the panels it covers")
+        # Whole row panels only (allRows a multiple of the tile's rows; SmallGemm makes a short last panel a whole
+        # one: overlapping, one row read and written by every row, or copies in scratch): with a store under `if (r < rows)` in this loop, C2's profiled loop predication hoisted that
+        # store's range check above the guard (the guard was true in all but the last panel), the check failed
+        # on the last panel of a C ending there, and the trap sent the tile back to the interpreter for 1-2 s
+        # in a fresh JVM while C2 compiled it again (docs/decisions.md §2ah).
+        for r in range(1, rows):
+            w(f"            int o{r} = {r} * lda;")
+        w(f"            for (int i0 = 0; i0 < allRows; i0 += {rows}) {{")
+        w(f"                int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;")
+        for r in range(rows):
+            w("                FloatVector " + ", ".join(f"c{r}_{x} = FloatVector.zero(S)" for x in range(v)) + ";")
+        def kloop(start, end, arr="b", j0="bOff + (p - ai) * ldb", step="ldb"):
+            w(f"                for (int p = {start}, j = {j0}; p < {end}; p++, j += {step}) {{")
+            for x in range(v):
+                w(f"                    FloatVector b{x} = FloatVector.fromArray(S, {arr}, j + {x} * L);")
             for r in range(rows):
-                w("                FloatVector " + ", ".join(f"c{r}_{x} = FloatVector.zero(S)" for x in range(v)) + ";")
-            def kloop(start, end, arr="b", j0="bOff + (p - ai) * ldb", step="ldb"):
-                w(f"                for (int p = {start}, j = {j0}; p < {end}; p++, j += {step}) {{")
+                idx = "p" if r == 0 else f"p + o{r}"
+                w(f"                    FloatVector a{r} = FloatVector.broadcast(S, a[{idx}]);")
                 for x in range(v):
-                    w(f"                    FloatVector b{x} = FloatVector.fromArray(S, {arr}, j + {x} * L);")
-                for r in range(rows):
-                    idx = "p" if r == 0 else f"p + o{r}"
-                    w(f"                    FloatVector a{r} = FloatVector.broadcast(S, a[{idx}]);")
-                    for x in range(v):
-                        w(f"                    c{r}_{x} = a{r}.fma(b{x}, c{r}_{x});")
-                w("                }")
-            if masked:
-                # The masked tiles load their last vector whole too: its lanes past lastLanes only feed accumulator
-                # lanes that are never stored, so the stored lanes get the same bits. The last `tail` k steps, whose
-                # whole-vector loads would pass b's end, read a zero-padded copy of those rows of the panel (bTail,
-                # v vectors a row) that SmallGemm makes. A masked load in the k loop has an out-of-range path that is
-                # a call: with it in the main loop C2 kept every accumulator on the stack (decisions §2t), and with it
-                # in a second loop after the main one the main loop still grew from 89 to 130 instructions per k step
-                # (the 6 x 4 tile at 512 bits: 64x196x32 5.4 against 4.4 µs, decisions §2u). The stores of the last
-                # vector are masked, but not here: each row's last accumulator goes whole into `edge` and `edge(...)`
-                # stores its lastLanes columns. Masked operations in the tile made it too big for C1's full-profile
-                # tier (out of virtual registers), and a method that C1 compiled at tier 2 (chosen while C2's queue
-                # is long) but cannot at tier 3 stays in tier 2 code for good, boxing every vector (decisions §2aa).
-                kloop("ai", "ai + kc - tail")
-                kloop("ai + kc - tail", "ai + kc", "bTail", "(p - (ai + kc - tail)) * " + str(v) + " * L", str(v) + " * L")
-            else:
-                kloop("ai", "ai + kc")
-            # stores: C = acc (beta 0), or C = acc + C (the adding tiles); the cut last vector goes to `edge`
-            for r in range(rows):
-                for x in range(v):
-                    if masked and x == v - 1:
-                        w(f"                c{r}_{x}.intoArray(edge, (i0 + {r}) * L);")
-                        continue
-                    off = f"ci + {r} * ldc + {x} * L"
-                    if withBeta:
-                        w(f"                c{r}_{x}.add(FloatVector.fromArray(S, c, {off})).intoArray(c, {off});")
-                    else:
-                        w(f"                c{r}_{x}.intoArray(c, {off});")
-            w("            }")
-            if masked:
-                w(f"            {'edgeAdd' if withBeta else 'edge'}(edge, c, cOff + {v - 1} * L, ldc, allRows, lastLanes);")
-            w("        }")
-            w("    }")
+                    w(f"                    c{r}_{x} = a{r}.fma(b{x}, c{r}_{x});")
+            w("                }")
+        if masked:
+            # The masked tiles load their last vector whole too: its lanes past lastLanes only feed accumulator
+            # lanes that are never stored, so the stored lanes get the same bits. The last `tail` k steps, whose
+            # whole-vector loads would pass b's end, read a zero-padded copy of those rows of the panel (bTail,
+            # v vectors a row) that SmallGemm makes. A masked load in the k loop has an out-of-range path that is
+            # a call: with it in the main loop C2 kept every accumulator on the stack (decisions §2t), and with it
+            # in a second loop after the main one the main loop still grew from 89 to 130 instructions per k step
+            # (the 6 x 4 tile at 512 bits: 64x196x32 5.4 against 4.4 µs, decisions §2u). The stores of the last
+            # vector are masked, but not here: each row's last accumulator goes whole into `edge` and `edge(...)`
+            # stores its lastLanes columns. Masked operations in the tile made it too big for C1's full-profile
+            # tier (out of virtual registers), and a method that C1 compiled at tier 2 (chosen while C2's queue
+            # is long) but cannot at tier 3 stays in tier 2 code for good, boxing every vector (decisions §2aa).
+            kloop("ai", "ai + kc - tail")
+            kloop("ai + kc - tail", "ai + kc", "bTail", "(p - (ai + kc - tail)) * " + str(v) + " * L", str(v) + " * L")
+        else:
+            kloop("ai", "ai + kc")
+        # stores: C = acc (beta 0), or C = acc + C (the adding tiles); the cut last vector goes to `edge`
+        for r in range(rows):
+            for x in range(v):
+                if masked and x == v - 1:
+                    w(f"                c{r}_{x}.intoArray(edge, (i0 + {r}) * L);")
+                    continue
+                off = f"ci + {r} * ldc + {x} * L"
+                if withBeta:
+                    w(f"                c{r}_{x}.add(FloatVector.fromArray(S, c, {off})).intoArray(c, {off});")
+                else:
+                    w(f"                c{r}_{x}.intoArray(c, {off});")
+        w("            }")
+        if masked:
+            w(f"            {'edgeAdd' if withBeta else 'edge'}(edge, c, cOff + {v - 1} * L, ldc, allRows, lastLanes);")
+        w("        }")
+        w("    }")
     w("}")
     return name, "\n".join(out) + "\n"
 

@@ -12,7 +12,7 @@ final class Unpacked128 extends UnpackedKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_128;
     private static final int L = S.length();
 
-    Unpacked128() { super(6, 2, L, 8, 0); }
+    Unpacked128() { super(6, 2, L, 8, 0, new int[] {}); }
 
     @Override
     Tile[] tiles() {

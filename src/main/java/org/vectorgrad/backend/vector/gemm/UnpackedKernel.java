@@ -37,15 +37,53 @@ abstract class UnpackedKernel {
      */
     final int columnVectors;
 
-    private final Tile[] tiles;
+    /**
+     * Heights of the short tiles ({@link #shortPanel}), ascending, each less than {@link #rows}: {2, 4} at 512 and
+     * 256 bits; none at 128.
+     */
+    private final int[] shortHeights;
 
-    UnpackedKernel(int rows, int maxVectors, int lanes, int rowsOneVector, int columnVectors) {
+    private final Tile[] tiles, shortTiles;
+
+    UnpackedKernel(int rows, int maxVectors, int lanes, int rowsOneVector, int columnVectors, int[] shortHeights) {
         this.rows = rows;
         this.rowsOneVector = rowsOneVector;
         this.maxVectors = maxVectors;
         this.lanes = lanes;
         this.columnVectors = columnVectors;
+        this.shortHeights = shortHeights.clone();
         this.tiles = tiles();
+        this.shortTiles = shortTiles();
+    }
+
+    /**
+     * The least short-tile height at least {@code rest} rows (1 to {@link #rows} − 1), or 0 when the width has none
+     * that high. The short tiles take whole vectors of columns, 2 to {@link #maxVectors}.
+     */
+    final int shortHeight(int rest) {
+        for (int h : shortHeights) if (h >= rest) return h;
+        return 0;
+    }
+
+    /**
+     * One panel of {@code height} rows (a {@link #shortHeight}) and {@code vectors} whole vectors of columns (2 to
+     * {@link #maxVectors}), otherwise as {@link #panel}: the last rows of a product whose M the tile's rows do not
+     * divide. The whole tile there computed up to {@code rows − 1} rows twice (M = 64 at 6 rows: 66 rows;
+     * decisions §2aq); each element is the same FMA chain and store, so the same bits.
+     */
+    final void shortPanel(int height, int vectors, int kc, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                          boolean addToC, float[] c, int cOff, int ldc) {
+        int h = java.util.Arrays.binarySearch(shortHeights, height);
+        if (h < 0 || vectors < 2 || vectors > maxVectors) {
+            throw new IllegalArgumentException("no short tile of " + height + " rows x " + vectors + " vectors");
+        }
+        shortTiles[2 * (h * (maxVectors - 1) + vectors - 2) + (addToC ? 1 : 0)]
+                .run(lanes, kc, a, aOff, lda, height, b, bOff, ldb, null, 0, c, cOff, ldc, null);
+    }
+
+    /** The short tiles: height by height, 2..maxVectors vectors each, each storing acc and adding it to C. */
+    Tile[] shortTiles() {
+        return new Tile[0];
     }
 
     /** Columns of C per {@link #columnTile} call. */

@@ -35,6 +35,15 @@ public final class C1FullProfileDriver {
                 float[] a = new float[rows * kc], b = new float[kc * ld], c = new float[rows * ld], edge = new float[rows * lanes];
                 tiles[t].run(last, kc, a, 0, kc, rows, b, 0, ld, null, 0, c, 0, ld, edge); // one store form each (§2ai)
             }
+            for (int h = 1; h < k.rows; h++) { // the short tiles (the last rows of a panel, §2aq), both store forms
+                if (k.shortHeight(h) != h) continue;
+                for (int vectors = 2; vectors <= k.maxVectors; vectors++) {
+                    int kc = 4, ld = vectors * k.lanes;
+                    for (boolean add : new boolean[] {false, true}) {
+                        k.shortPanel(h, vectors, kc, new float[h * kc], 0, kc, new float[kc * ld], 0, ld, add, new float[h * ld], 0, ld);
+                    }
+                }
+            }
             if (k.columnVectors > 0) { // the column tile (N a few columns past whole vectors, §2ap)
                 int rows = k.columnVectors * k.lanes, kc = 4;
                 k.columnTile(kc, new float[kc * rows], 0, rows, new float[kc * 3], 0, 3, 3, new float[4 * rows], 0, rows);

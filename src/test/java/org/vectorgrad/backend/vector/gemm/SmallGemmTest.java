@@ -165,6 +165,56 @@ class SmallGemmTest {
     }
 
     @Test
+    void lastRowsThroughShortTilesGiveThePackedPathsBits() {
+        // M not a multiple of the tile's 6 rows: the last 1-4 rows of each column panel of 2+ whole vectors go
+        // through a 2- or 4-row tile (decisions §2aq; 512 and 256 bits), with beta 0 overlapping the panel before
+        // (1 or 3 rows left) and with C read only on exactly 2 or 4 rows. Every remainder, 2 to 4 vectors a panel,
+        // N past whole vectors (the column tile at 512 bits, a cut last vector at 256, which keeps the whole tile),
+        // the store forms, every transpose case, padded leading dimensions.
+        SplittableRandom rng = new SplittableRandom(19);
+        float[][] scalars = {{1f, 0f}, {0.7f, 0f}, {1f, 1f}, {1f, -1.3f}};
+        int shortCases = 0;
+        try (Dispatcher d = new Dispatcher(1)) {
+            for (int bits : new int[] {512, 256}) {
+                GemmBlocking blk = GemmBlocking.forBits(bits);
+                BlockedGemm small = new BlockedGemm(blk, d, Long.MAX_VALUE, Long.MAX_VALUE);
+                BlockedGemm packed = new BlockedGemm(blk, d, Long.MAX_VALUE, 0);
+                SmallGemm rule = new SmallGemm(bits);
+                int lanes = bits / 32;
+                for (int n : new int[] {2 * lanes, 3 * lanes, 4 * lanes, 12 * lanes, 12 * lanes + 4, 4 * lanes - 3}) {
+                    for (int m : new int[] {2, 4, 7, 8, 9, 10, 11, 32, 64, 100, 129}) {
+                        for (float[] ab : scalars) {
+                            int t = rng.nextInt(4);
+                            // the rule for a whole panel of 2 vectors (every such n has one): the cases it sends to a short tile
+                            if (m % 6 != 0 && rule.shortRows(m % 6, 2, false, ab[1] != 0f, m) > 0) shortCases++;
+                            compare(small, packed, (t & 1) != 0, (t & 2) != 0, m, n, 32, ab[0], ab[1], rng.nextInt(2) * 3, rng);
+                        }
+                    }
+                }
+            }
+        }
+        // per width and n: beta 0 (2 scalars) every m but 11 (5 rows left), C read (2) the 7 m with 2 or 4 rows left
+        assertEquals(2 * 6 * (2 * 10 + 2 * 7), shortCases);
+    }
+
+    @Test
+    void shortTileRuleIsAPureFunctionOfTheRowsLeftAndTheStoreForm() {
+        SmallGemm w512 = new SmallGemm(512), w256 = new SmallGemm(256);
+        assertEquals(4, w512.shortRows(4, 4, false, false, 64)); // M = 64: 60 + 4, not a 6-row panel over 58..63
+        assertEquals(2, w512.shortRows(2, 4, false, false, 32)); // M = 32: 30 + 2
+        assertEquals(2, w512.shortRows(1, 3, false, false, 7));  // one row: 2 rows, the one before again (beta 0)
+        assertEquals(4, w512.shortRows(3, 2, false, false, 9));
+        assertEquals(0, w512.shortRows(5, 4, false, false, 11)); // no short tile that high: the 6-row tile overlaps
+        assertEquals(4, w512.shortRows(4, 4, false, true, 64));  // C read: exactly the rows left
+        assertEquals(0, w512.shortRows(3, 4, false, true, 9));   // C read, no tile of 3 rows: copies (restPanel)
+        assertEquals(0, w512.shortRows(1, 2, false, false, 1));  // one row in all: its own path (lda 0, ldc 0)
+        assertEquals(0, w512.shortRows(4, 1, false, false, 64)); // one vector: the 8-row tile
+        assertEquals(0, w512.shortRows(4, 4, true, false, 64));  // a cut last vector: the whole tile
+        assertEquals(4, w256.shortRows(4, 2, false, false, 64));
+        assertEquals(0, new SmallGemm(128).shortRows(4, 2, false, false, 64)); // none at 128 bits (not measured)
+    }
+
+    @Test
     void columnTailRuleIsAPureFunctionOfTheShapeAndWidth() {
         SmallGemm w512 = new SmallGemm(512), w256 = new SmallGemm(256), w128 = new SmallGemm(128);
         assertEquals(4, w512.tailColumns(64, 196));
