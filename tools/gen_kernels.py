@@ -662,6 +662,8 @@ def gen_unpacked(bits, rows, vmax):
     # Short tiles for a last row panel of 2 or 4 rows (UnpackedKernel#shortPanel): the 6-row tile overlapping the
     # panel before it computed 66 rows for M = 64 and 36 for M = 32 (decisions §2aq).
     heights = SHORT_HEIGHTS.get(bits, ())
+    # Tiles over op(A) transposed (UnpackedKernel#panelT) where the column tile computes op(A) transposed anyway.
+    transposed = cv > 0
     w(f"    {name}() {{ super({rows}, {vmax}, L, {rows + 2}, {cv}, new int[] {{{', '.join(str(h) for h in heights)}}}); }}")
     w("")
     if cv:
@@ -686,6 +688,12 @@ def gen_unpacked(bits, rows, vmax):
         for x in range(4):
             for r in range(cv):
                 w(f"        c{r}_{x}.intoArray(out, oOff + {x} * ldo + {r} * L);")
+        w("    }")
+        w("")
+    if transposed:
+        w("    @Override")
+        w("    Tile[] transposedTiles() {")
+        w("        return new Tile[] {" + ", ".join(f"new {'' if h == rows else f'R{h}'}T{v}{'b' if bt else ''}()" for h in (rows,) + tuple(heights) for v in range(2, vmax + 1) for bt in (False, True)) + "};")
         w("    }")
         w("")
     if heights:
@@ -733,10 +741,13 @@ def gen_unpacked(bits, rows, vmax):
     w("        }")
     w("    }")
     tileRows = rows
-    variants = [(v, masked, withBeta, tileRows + 2 if v == 1 else tileRows, f"V{v}{'m' if masked else ''}{'b' if withBeta else ''}")
+    variants = [(v, masked, withBeta, tileRows + 2 if v == 1 else tileRows, f"V{v}{'m' if masked else ''}{'b' if withBeta else ''}", False)
                 for v in range(1, vmax + 1) for masked in (False, True) for withBeta in (False, True)]
-    variants += [(v, False, withBeta, h, f"R{h}V{v}{'b' if withBeta else ''}") for h in heights for v in range(2, vmax + 1) for withBeta in (False, True)]
-    for v, masked, withBeta, rows, cls in variants:
+    variants += [(v, False, withBeta, h, f"R{h}V{v}{'b' if withBeta else ''}", False) for h in heights for v in range(2, vmax + 1) for withBeta in (False, True)]
+    # op(A) transposed (UnpackedKernel#panelT): whole vectors only, the full height and the short ones
+    variants += [(v, False, withBeta, h, f"{'' if h == tileRows else f'R{h}'}T{v}{'b' if withBeta else ''}", True)
+                 for h in ((tileRows,) + tuple(heights) if transposed else ()) for v in range(2, vmax + 1) for withBeta in (False, True)]
+    for v, masked, withBeta, rows, cls, trans in variants:
         # One vector of columns (N at most a vector: a classifier's output layer) takes two more rows: 6 x 1 had six
         # FMA chains, fewer than the FMA latency times the FMA units (4 x 2) keeps in flight, so it ran latency-bound;
         # 8 x 1 has eight (UnpackedKernel#rowsOneVector). 12 x 1 was slower than 6 x 1 (0.73-0.89x): its eleven row
@@ -744,7 +755,7 @@ def gen_unpacked(bits, rows, vmax):
         w("")
         desc = f"the last of {v} vectors cut to {{@code lastLanes}} columns" if masked else f"{v} whole vectors"
         store = "C = acc + C (alpha 1; SmallGemm has scaled C by beta)" if withBeta else "C = acc (beta 0: C not read; SmallGemm applies alpha after)"
-        w(f"    /** {rows} rows x {desc}; {store}. */")
+        w(f"    /** {rows} rows x {desc}{', op(A) transposed' if trans else ''}; {store}. */")
         w(f"    private static final class {cls} extends Tile {{")
         w("        @Override")
         w("        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,")
@@ -769,18 +780,27 @@ def gen_unpacked(bits, rows, vmax):
         # store's range check above the guard (the guard was true in all but the last panel), the check failed
         # on the last panel of a C ending there, and the trap sent the tile back to the interpreter for 1-2 s
         # in a fresh JVM while C2 compiled it again (docs/decisions.md §2ah).
-        for r in range(1, rows):
-            w(f"            int o{r} = {r} * lda;")
-        w(f"            for (int i0 = 0; i0 < allRows; i0 += {rows}) {{")
-        w(f"                int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;")
+        if trans:
+            # op(A)[i, p] = a[aOff + p·lda + i]: the row offsets are constants and one index walks op(A), which
+            # frees five integer registers that the 6-row tile spilled around its stores (decisions §2ar)
+            w(f"            for (int i0 = 0; i0 < allRows; i0 += {rows}) {{")
+            w(f"                int ai = aOff + i0, ci = cOff + i0 * ldc;")
+        else:
+            for r in range(1, rows):
+                w(f"            int o{r} = {r} * lda;")
+            w(f"            for (int i0 = 0; i0 < allRows; i0 += {rows}) {{")
+            w(f"                int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;")
         for r in range(rows):
             w("                FloatVector " + ", ".join(f"c{r}_{x} = FloatVector.zero(S)" for x in range(v)) + ";")
         def kloop(start, end, arr="b", j0="bOff + (p - ai) * ldb", step="ldb"):
-            w(f"                for (int p = {start}, j = {j0}; p < {end}; p++, j += {step}) {{")
+            if trans:
+                w(f"                for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {{")
+            else:
+                w(f"                for (int p = {start}, j = {j0}; p < {end}; p++, j += {step}) {{")
             for x in range(v):
                 w(f"                    FloatVector b{x} = FloatVector.fromArray(S, {arr}, j + {x} * L);")
             for r in range(rows):
-                idx = "p" if r == 0 else f"p + o{r}"
+                idx = ("q" if r == 0 else f"q + {r}") if trans else ("p" if r == 0 else f"p + o{r}")
                 w(f"                    FloatVector a{r} = FloatVector.broadcast(S, a[{idx}]);")
                 for x in range(v):
                     w(f"                    c{r}_{x} = a{r}.fma(b{x}, c{r}_{x});")

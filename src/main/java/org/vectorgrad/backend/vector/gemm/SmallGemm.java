@@ -225,6 +225,11 @@ final class SmallGemm {
         // only (UnpackedKernel.panel): a short last one overlaps the panel before it or is a single row (beta 0), or
         // goes to restPanel.
         int unit = rowUnit(nRows), blockRows = blockRows(unit, k), restOff = edgeFloats(m, unit, blockRows);
+        // With a column tail and op(A) as it lies, op(A) transposed for the column tile comes first, and the whole
+        // panels of 2+ vectors read it through the tiles over op(A) transposed (decisions §2ar)
+        int atOff = restOff + restFloats(m, nRows, k, unit), ldat = tailCols > 0 ? tailRows(m) : 0;
+        boolean viaT = tailCols > 0 && !transA && kernel.hasTransposedTiles();
+        if (viaT) transposeForColumns(false, a, aOff, lda, m, k, tailCols, scratch, atOff);
         for (int i0 = 0; i0 < m; i0 += blockRows) {
             int rows = Math.min(blockRows, m - i0);
             for (int q = 0; q < panels; q++) {
@@ -233,23 +238,37 @@ final class SmallGemm {
                 int v0 = panelStart(vectors, panels, q), v1 = panelStart(vectors, panels, q + 1);
                 boolean last = q == panels - 1;
                 int t = tileRows(v1 - v0), whole = rows - rows % t;
-                if (whole > 0) {
+                boolean cut = last && lastLanes < lanes, transposed = viaT && v1 - v0 >= 2 && !cut;
+                if (whole > 0 && transposed) {
+                    kernel.panelT(t, v1 - v0, k, scratch, atOff + i0, ldat, whole, bb, bo + v0 * lanes, lb, add, c,
+                            cOff + i0 * ldc + v0 * lanes, ldc);
+                } else if (whole > 0) {
                     kernel.panel(v1 - v0, last ? lastLanes : lanes, k, aa, ao + i0 * la, la, whole, bb, bo + v0 * lanes, lb,
                             bufB, last ? tail : 0, add, c, cOff + i0 * ldc + v0 * lanes, ldc, scratch);
                 }
-                int h = whole < rows ? shortRows(rows - whole, v1 - v0, last && lastLanes < lanes, add, i0 + rows) : 0;
+                int h = whole < rows ? shortRows(rows - whole, v1 - v0, cut, add, i0 + rows) : 0;
                 if (h > 0) {
                     // the last rows through a short tile (decisions §2aq): exactly those rows, or with beta 0 a few
                     // rows of the panel before them again, with the same bits
                     int r0 = i0 + rows - h;
-                    kernel.shortPanel(h, v1 - v0, k, aa, ao + r0 * la, la, bb, bo + v0 * lanes, lb, add, c,
-                            cOff + r0 * ldc + v0 * lanes, ldc);
+                    if (transposed) {
+                        kernel.panelT(h, v1 - v0, k, scratch, atOff + r0, ldat, h, bb, bo + v0 * lanes, lb, add, c,
+                                cOff + r0 * ldc + v0 * lanes, ldc);
+                    } else {
+                        kernel.shortPanel(h, v1 - v0, k, aa, ao + r0 * la, la, bb, bo + v0 * lanes, lb, add, c,
+                                cOff + r0 * ldc + v0 * lanes, ldc);
+                    }
                 } else if (whole < rows && beta == 0f && i0 + rows >= t) {
                     // C is not read: the last whole panel of the product's rows, overlapping the one before, writes
                     // its overlap again with the same bits (the same FMA chains) and needs no copies
                     int r0 = i0 + rows - t;
-                    kernel.panel(v1 - v0, last ? lastLanes : lanes, k, aa, ao + r0 * la, la, t, bb, bo + v0 * lanes, lb,
-                            bufB, last ? tail : 0, add, c, cOff + r0 * ldc + v0 * lanes, ldc, scratch);
+                    if (transposed) {
+                        kernel.panelT(t, v1 - v0, k, scratch, atOff + r0, ldat, t, bb, bo + v0 * lanes, lb, add, c,
+                                cOff + r0 * ldc + v0 * lanes, ldc);
+                    } else {
+                        kernel.panel(v1 - v0, last ? lastLanes : lanes, k, aa, ao + r0 * la, la, t, bb, bo + v0 * lanes, lb,
+                                bufB, last ? tail : 0, add, c, cOff + r0 * ldc + v0 * lanes, ldc, scratch);
+                    }
                 } else if (whole < rows && beta == 0f && rows - whole == 1) {
                     // one row and C not read (a single sample's product): every row of a whole panel reads that
                     // row of op(A) (lda 0) and stores to that row of C (ldc 0), the same values, so no copies
@@ -263,8 +282,8 @@ final class SmallGemm {
             }
         }
         if (tailCols > 0) {
-            lastColumns(transA, m, k, tailCols, nRows, a, aOff, lda, bb, bo, lb, add, c, cOff, ldc, scratch,
-                    restOff + restFloats(m, nRows, k, unit));
+            if (!viaT) transposeForColumns(transA, a, aOff, lda, m, k, tailCols, scratch, atOff);
+            lastColumns(m, k, tailCols, nRows, bb, bo, lb, add, c, cOff, ldc, scratch, atOff);
         }
         // The tiles store acc itself (a float live across their k loops cost a stack round trip every k step,
         // decisions §2ai): alpha·acc here, rounded once, as the packed path stores it
@@ -272,22 +291,30 @@ final class SmallGemm {
     }
 
     /**
-     * C's last {@code cols} columns (from {@code from}) as columns: op(A) transposed into the scratch at
-     * {@code tailOff} with its rows padded to {@link #tailRows} (zeros past m, whose results are dropped), the column
-     * tiles' output after it, then copied into C as the row tiles store (acc, or acc + C when {@code add}).
-     * {@code b} is op(B) in row order (copied when B is transposed).
+     * op(A) transposed into the scratch at {@code atOff} for the column tile and the tiles over op(A) transposed:
+     * {@code scratch[atOff + p·tailRows(m) + i] = op(A)[i, p]}, the rows past m zero (their results are dropped).
      */
-    private void lastColumns(boolean transA, int m, int k, int cols, int from, float[] a, int aOff, int lda, float[] b,
-                             int bOff, int ldb, boolean add, float[] c, int cOff, int ldc, float[] scratch, int tailOff) {
-        int rowsPad = tailRows(m), tile = kernel.columnVectors * kernel.lanes, tc = UnpackedKernel.TILE_COLUMNS;
-        int at = tailOff, out = at + rowsPad * k, block = out + rowsPad * ((cols + tc - 1) / tc * tc);
+    private void transposeForColumns(boolean transA, float[] a, int aOff, int lda, int m, int k, int cols, float[] scratch, int atOff) {
+        int rowsPad = tailRows(m), tc = UnpackedKernel.TILE_COLUMNS;
         if (transA) {
             // op(A)[i, p] = a[aOff + p·lda + i]: already a row per p
-            for (int p = 0; p < k; p++) System.arraycopy(a, aOff + p * lda, scratch, at + p * rowsPad, m);
+            for (int p = 0; p < k; p++) System.arraycopy(a, aOff + p * lda, scratch, atOff + p * rowsPad, m);
         } else {
-            transpose(a, aOff, lda, m, k, scratch, at, rowsPad, scratch, block);
+            int block = atOff + rowsPad * (k + (cols + tc - 1) / tc * tc); // after op(A)ᵀ and the tiles' output (tailFloats)
+            transpose(a, aOff, lda, m, k, scratch, atOff, rowsPad, scratch, block);
         }
-        for (int p = 0; p < k; p++) java.util.Arrays.fill(scratch, at + p * rowsPad + m, at + (p + 1) * rowsPad, 0f);
+        if (rowsPad > m) for (int p = 0; p < k; p++) java.util.Arrays.fill(scratch, atOff + p * rowsPad + m, atOff + (p + 1) * rowsPad, 0f);
+    }
+
+    /**
+     * C's last {@code cols} columns (from {@code from}) as columns, from op(A) transposed at {@code at}
+     * ({@link #transposeForColumns}): the column tiles' output after it, then copied into C as the row tiles store
+     * (acc, or acc + C when {@code add}). {@code b} is op(B) in row order (copied when B is transposed).
+     */
+    private void lastColumns(int m, int k, int cols, int from, float[] b, int bOff, int ldb, boolean add, float[] c,
+                             int cOff, int ldc, float[] scratch, int at) {
+        int rowsPad = tailRows(m), tile = kernel.columnVectors * kernel.lanes, tc = UnpackedKernel.TILE_COLUMNS;
+        int out = at + rowsPad * k;
         for (int i0 = 0; i0 < rowsPad; i0 += tile) {
             for (int j0 = 0; j0 < cols; j0 += tc) {
                 kernel.columnTile(k, scratch, at + i0, rowsPad, b, bOff + from + j0, ldb, Math.min(tc, cols - j0),

@@ -71,6 +71,11 @@ final class Unpacked512 extends UnpackedKernel {
     }
 
     @Override
+    Tile[] transposedTiles() {
+        return new Tile[] {new T2(), new T2b(), new T3(), new T3b(), new T4(), new T4b(), new R2T2(), new R2T2b(), new R2T3(), new R2T3b(), new R2T4(), new R2T4b(), new R4T2(), new R4T2b(), new R4T3(), new R4T3b(), new R4T4(), new R4T4b()};
+    }
+
+    @Override
     Tile[] shortTiles() {
         return new Tile[] {new R2V2(), new R2V2b(), new R2V3(), new R2V3b(), new R2V4(), new R2V4b(), new R4V2(), new R4V2b(), new R4V3(), new R4V3b(), new R4V4(), new R4V4b()};
     }
@@ -2077,6 +2082,1014 @@ final class Unpacked512 extends UnpackedKernel {
                     c2_2 = a2.fma(b2, c2_2);
                     c2_3 = a2.fma(b3, c2_3);
                     FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    c3_0 = a3.fma(b0, c3_0);
+                    c3_1 = a3.fma(b1, c3_1);
+                    c3_2 = a3.fma(b2, c3_2);
+                    c3_3 = a3.fma(b3, c3_3);
+                }
+                c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L)).intoArray(c, ci + 0 * ldc + 1 * L);
+                c0_2.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L)).intoArray(c, ci + 0 * ldc + 2 * L);
+                c0_3.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 3 * L)).intoArray(c, ci + 0 * ldc + 3 * L);
+                c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L)).intoArray(c, ci + 1 * ldc + 1 * L);
+                c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L)).intoArray(c, ci + 1 * ldc + 2 * L);
+                c1_3.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 3 * L)).intoArray(c, ci + 1 * ldc + 3 * L);
+                c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
+                c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L)).intoArray(c, ci + 2 * ldc + 1 * L);
+                c2_2.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L)).intoArray(c, ci + 2 * ldc + 2 * L);
+                c2_3.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 3 * L)).intoArray(c, ci + 2 * ldc + 3 * L);
+                c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L)).intoArray(c, ci + 3 * ldc + 0 * L);
+                c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L)).intoArray(c, ci + 3 * ldc + 1 * L);
+                c3_2.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L)).intoArray(c, ci + 3 * ldc + 2 * L);
+                c3_3.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 3 * L)).intoArray(c, ci + 3 * ldc + 3 * L);
+            }
+        }
+    }
+
+    /** 6 rows x 2 whole vectors, op(A) transposed; C = acc (beta 0: C not read; SmallGemm applies alpha after). */
+    private static final class T2 extends Tile {
+        @Override
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            for (int i0 = 0; i0 < allRows; i0 += 6) {
+                int ai = aOff + i0, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+                FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+                FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+                for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                    FloatVector a3 = FloatVector.broadcast(S, a[q + 3]);
+                    c3_0 = a3.fma(b0, c3_0);
+                    c3_1 = a3.fma(b1, c3_1);
+                    FloatVector a4 = FloatVector.broadcast(S, a[q + 4]);
+                    c4_0 = a4.fma(b0, c4_0);
+                    c4_1 = a4.fma(b1, c4_1);
+                    FloatVector a5 = FloatVector.broadcast(S, a[q + 5]);
+                    c5_0 = a5.fma(b0, c5_0);
+                    c5_1 = a5.fma(b1, c5_1);
+                }
+                c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.intoArray(c, ci + 0 * ldc + 1 * L);
+                c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+                c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
+                c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+                c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
+                c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+                c4_0.intoArray(c, ci + 4 * ldc + 0 * L);
+                c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
+                c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
+                c5_1.intoArray(c, ci + 5 * ldc + 1 * L);
+            }
+        }
+    }
+
+    /** 6 rows x 2 whole vectors, op(A) transposed; C = acc + C (alpha 1; SmallGemm has scaled C by beta). */
+    private static final class T2b extends Tile {
+        @Override
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            for (int i0 = 0; i0 < allRows; i0 += 6) {
+                int ai = aOff + i0, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+                FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+                FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+                for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                    FloatVector a3 = FloatVector.broadcast(S, a[q + 3]);
+                    c3_0 = a3.fma(b0, c3_0);
+                    c3_1 = a3.fma(b1, c3_1);
+                    FloatVector a4 = FloatVector.broadcast(S, a[q + 4]);
+                    c4_0 = a4.fma(b0, c4_0);
+                    c4_1 = a4.fma(b1, c4_1);
+                    FloatVector a5 = FloatVector.broadcast(S, a[q + 5]);
+                    c5_0 = a5.fma(b0, c5_0);
+                    c5_1 = a5.fma(b1, c5_1);
+                }
+                c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L)).intoArray(c, ci + 0 * ldc + 1 * L);
+                c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L)).intoArray(c, ci + 1 * ldc + 1 * L);
+                c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
+                c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L)).intoArray(c, ci + 2 * ldc + 1 * L);
+                c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L)).intoArray(c, ci + 3 * ldc + 0 * L);
+                c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L)).intoArray(c, ci + 3 * ldc + 1 * L);
+                c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L)).intoArray(c, ci + 4 * ldc + 0 * L);
+                c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L)).intoArray(c, ci + 4 * ldc + 1 * L);
+                c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L)).intoArray(c, ci + 5 * ldc + 0 * L);
+                c5_1.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L)).intoArray(c, ci + 5 * ldc + 1 * L);
+            }
+        }
+    }
+
+    /** 6 rows x 3 whole vectors, op(A) transposed; C = acc (beta 0: C not read; SmallGemm applies alpha after). */
+    private static final class T3 extends Tile {
+        @Override
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            for (int i0 = 0; i0 < allRows; i0 += 6) {
+                int ai = aOff + i0, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
+                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
+                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S);
+                FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S);
+                FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S);
+                for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    c0_2 = a0.fma(b2, c0_2);
+                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    c1_2 = a1.fma(b2, c1_2);
+                    FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                    c2_2 = a2.fma(b2, c2_2);
+                    FloatVector a3 = FloatVector.broadcast(S, a[q + 3]);
+                    c3_0 = a3.fma(b0, c3_0);
+                    c3_1 = a3.fma(b1, c3_1);
+                    c3_2 = a3.fma(b2, c3_2);
+                    FloatVector a4 = FloatVector.broadcast(S, a[q + 4]);
+                    c4_0 = a4.fma(b0, c4_0);
+                    c4_1 = a4.fma(b1, c4_1);
+                    c4_2 = a4.fma(b2, c4_2);
+                    FloatVector a5 = FloatVector.broadcast(S, a[q + 5]);
+                    c5_0 = a5.fma(b0, c5_0);
+                    c5_1 = a5.fma(b1, c5_1);
+                    c5_2 = a5.fma(b2, c5_2);
+                }
+                c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.intoArray(c, ci + 0 * ldc + 1 * L);
+                c0_2.intoArray(c, ci + 0 * ldc + 2 * L);
+                c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+                c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
+                c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
+                c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+                c2_2.intoArray(c, ci + 2 * ldc + 2 * L);
+                c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
+                c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+                c3_2.intoArray(c, ci + 3 * ldc + 2 * L);
+                c4_0.intoArray(c, ci + 4 * ldc + 0 * L);
+                c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
+                c4_2.intoArray(c, ci + 4 * ldc + 2 * L);
+                c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
+                c5_1.intoArray(c, ci + 5 * ldc + 1 * L);
+                c5_2.intoArray(c, ci + 5 * ldc + 2 * L);
+            }
+        }
+    }
+
+    /** 6 rows x 3 whole vectors, op(A) transposed; C = acc + C (alpha 1; SmallGemm has scaled C by beta). */
+    private static final class T3b extends Tile {
+        @Override
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            for (int i0 = 0; i0 < allRows; i0 += 6) {
+                int ai = aOff + i0, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
+                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
+                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S);
+                FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S);
+                FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S);
+                for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    c0_2 = a0.fma(b2, c0_2);
+                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    c1_2 = a1.fma(b2, c1_2);
+                    FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                    c2_2 = a2.fma(b2, c2_2);
+                    FloatVector a3 = FloatVector.broadcast(S, a[q + 3]);
+                    c3_0 = a3.fma(b0, c3_0);
+                    c3_1 = a3.fma(b1, c3_1);
+                    c3_2 = a3.fma(b2, c3_2);
+                    FloatVector a4 = FloatVector.broadcast(S, a[q + 4]);
+                    c4_0 = a4.fma(b0, c4_0);
+                    c4_1 = a4.fma(b1, c4_1);
+                    c4_2 = a4.fma(b2, c4_2);
+                    FloatVector a5 = FloatVector.broadcast(S, a[q + 5]);
+                    c5_0 = a5.fma(b0, c5_0);
+                    c5_1 = a5.fma(b1, c5_1);
+                    c5_2 = a5.fma(b2, c5_2);
+                }
+                c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L)).intoArray(c, ci + 0 * ldc + 1 * L);
+                c0_2.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L)).intoArray(c, ci + 0 * ldc + 2 * L);
+                c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L)).intoArray(c, ci + 1 * ldc + 1 * L);
+                c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L)).intoArray(c, ci + 1 * ldc + 2 * L);
+                c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
+                c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L)).intoArray(c, ci + 2 * ldc + 1 * L);
+                c2_2.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L)).intoArray(c, ci + 2 * ldc + 2 * L);
+                c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L)).intoArray(c, ci + 3 * ldc + 0 * L);
+                c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L)).intoArray(c, ci + 3 * ldc + 1 * L);
+                c3_2.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L)).intoArray(c, ci + 3 * ldc + 2 * L);
+                c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L)).intoArray(c, ci + 4 * ldc + 0 * L);
+                c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L)).intoArray(c, ci + 4 * ldc + 1 * L);
+                c4_2.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L)).intoArray(c, ci + 4 * ldc + 2 * L);
+                c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L)).intoArray(c, ci + 5 * ldc + 0 * L);
+                c5_1.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L)).intoArray(c, ci + 5 * ldc + 1 * L);
+                c5_2.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L)).intoArray(c, ci + 5 * ldc + 2 * L);
+            }
+        }
+    }
+
+    /** 6 rows x 4 whole vectors, op(A) transposed; C = acc (beta 0: C not read; SmallGemm applies alpha after). */
+    private static final class T4 extends Tile {
+        @Override
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            for (int i0 = 0; i0 < allRows; i0 += 6) {
+                int ai = aOff + i0, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
+                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
+                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S);
+                FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c4_3 = FloatVector.zero(S);
+                FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S), c5_3 = FloatVector.zero(S);
+                for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
+                    FloatVector b3 = FloatVector.fromArray(S, b, j + 3 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    c0_2 = a0.fma(b2, c0_2);
+                    c0_3 = a0.fma(b3, c0_3);
+                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    c1_2 = a1.fma(b2, c1_2);
+                    c1_3 = a1.fma(b3, c1_3);
+                    FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                    c2_2 = a2.fma(b2, c2_2);
+                    c2_3 = a2.fma(b3, c2_3);
+                    FloatVector a3 = FloatVector.broadcast(S, a[q + 3]);
+                    c3_0 = a3.fma(b0, c3_0);
+                    c3_1 = a3.fma(b1, c3_1);
+                    c3_2 = a3.fma(b2, c3_2);
+                    c3_3 = a3.fma(b3, c3_3);
+                    FloatVector a4 = FloatVector.broadcast(S, a[q + 4]);
+                    c4_0 = a4.fma(b0, c4_0);
+                    c4_1 = a4.fma(b1, c4_1);
+                    c4_2 = a4.fma(b2, c4_2);
+                    c4_3 = a4.fma(b3, c4_3);
+                    FloatVector a5 = FloatVector.broadcast(S, a[q + 5]);
+                    c5_0 = a5.fma(b0, c5_0);
+                    c5_1 = a5.fma(b1, c5_1);
+                    c5_2 = a5.fma(b2, c5_2);
+                    c5_3 = a5.fma(b3, c5_3);
+                }
+                c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.intoArray(c, ci + 0 * ldc + 1 * L);
+                c0_2.intoArray(c, ci + 0 * ldc + 2 * L);
+                c0_3.intoArray(c, ci + 0 * ldc + 3 * L);
+                c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+                c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
+                c1_3.intoArray(c, ci + 1 * ldc + 3 * L);
+                c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
+                c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+                c2_2.intoArray(c, ci + 2 * ldc + 2 * L);
+                c2_3.intoArray(c, ci + 2 * ldc + 3 * L);
+                c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
+                c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+                c3_2.intoArray(c, ci + 3 * ldc + 2 * L);
+                c3_3.intoArray(c, ci + 3 * ldc + 3 * L);
+                c4_0.intoArray(c, ci + 4 * ldc + 0 * L);
+                c4_1.intoArray(c, ci + 4 * ldc + 1 * L);
+                c4_2.intoArray(c, ci + 4 * ldc + 2 * L);
+                c4_3.intoArray(c, ci + 4 * ldc + 3 * L);
+                c5_0.intoArray(c, ci + 5 * ldc + 0 * L);
+                c5_1.intoArray(c, ci + 5 * ldc + 1 * L);
+                c5_2.intoArray(c, ci + 5 * ldc + 2 * L);
+                c5_3.intoArray(c, ci + 5 * ldc + 3 * L);
+            }
+        }
+    }
+
+    /** 6 rows x 4 whole vectors, op(A) transposed; C = acc + C (alpha 1; SmallGemm has scaled C by beta). */
+    private static final class T4b extends Tile {
+        @Override
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            for (int i0 = 0; i0 < allRows; i0 += 6) {
+                int ai = aOff + i0, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
+                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
+                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S);
+                FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c4_3 = FloatVector.zero(S);
+                FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S), c5_3 = FloatVector.zero(S);
+                for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
+                    FloatVector b3 = FloatVector.fromArray(S, b, j + 3 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    c0_2 = a0.fma(b2, c0_2);
+                    c0_3 = a0.fma(b3, c0_3);
+                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    c1_2 = a1.fma(b2, c1_2);
+                    c1_3 = a1.fma(b3, c1_3);
+                    FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                    c2_2 = a2.fma(b2, c2_2);
+                    c2_3 = a2.fma(b3, c2_3);
+                    FloatVector a3 = FloatVector.broadcast(S, a[q + 3]);
+                    c3_0 = a3.fma(b0, c3_0);
+                    c3_1 = a3.fma(b1, c3_1);
+                    c3_2 = a3.fma(b2, c3_2);
+                    c3_3 = a3.fma(b3, c3_3);
+                    FloatVector a4 = FloatVector.broadcast(S, a[q + 4]);
+                    c4_0 = a4.fma(b0, c4_0);
+                    c4_1 = a4.fma(b1, c4_1);
+                    c4_2 = a4.fma(b2, c4_2);
+                    c4_3 = a4.fma(b3, c4_3);
+                    FloatVector a5 = FloatVector.broadcast(S, a[q + 5]);
+                    c5_0 = a5.fma(b0, c5_0);
+                    c5_1 = a5.fma(b1, c5_1);
+                    c5_2 = a5.fma(b2, c5_2);
+                    c5_3 = a5.fma(b3, c5_3);
+                }
+                c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L)).intoArray(c, ci + 0 * ldc + 1 * L);
+                c0_2.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L)).intoArray(c, ci + 0 * ldc + 2 * L);
+                c0_3.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 3 * L)).intoArray(c, ci + 0 * ldc + 3 * L);
+                c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L)).intoArray(c, ci + 1 * ldc + 1 * L);
+                c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L)).intoArray(c, ci + 1 * ldc + 2 * L);
+                c1_3.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 3 * L)).intoArray(c, ci + 1 * ldc + 3 * L);
+                c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
+                c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L)).intoArray(c, ci + 2 * ldc + 1 * L);
+                c2_2.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L)).intoArray(c, ci + 2 * ldc + 2 * L);
+                c2_3.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 3 * L)).intoArray(c, ci + 2 * ldc + 3 * L);
+                c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L)).intoArray(c, ci + 3 * ldc + 0 * L);
+                c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L)).intoArray(c, ci + 3 * ldc + 1 * L);
+                c3_2.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L)).intoArray(c, ci + 3 * ldc + 2 * L);
+                c3_3.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 3 * L)).intoArray(c, ci + 3 * ldc + 3 * L);
+                c4_0.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 0 * L)).intoArray(c, ci + 4 * ldc + 0 * L);
+                c4_1.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L)).intoArray(c, ci + 4 * ldc + 1 * L);
+                c4_2.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L)).intoArray(c, ci + 4 * ldc + 2 * L);
+                c4_3.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 3 * L)).intoArray(c, ci + 4 * ldc + 3 * L);
+                c5_0.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 0 * L)).intoArray(c, ci + 5 * ldc + 0 * L);
+                c5_1.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L)).intoArray(c, ci + 5 * ldc + 1 * L);
+                c5_2.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L)).intoArray(c, ci + 5 * ldc + 2 * L);
+                c5_3.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 3 * L)).intoArray(c, ci + 5 * ldc + 3 * L);
+            }
+        }
+    }
+
+    /** 2 rows x 2 whole vectors, op(A) transposed; C = acc (beta 0: C not read; SmallGemm applies alpha after). */
+    private static final class R2T2 extends Tile {
+        @Override
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            for (int i0 = 0; i0 < allRows; i0 += 2) {
+                int ai = aOff + i0, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+                for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                }
+                c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.intoArray(c, ci + 0 * ldc + 1 * L);
+                c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+            }
+        }
+    }
+
+    /** 2 rows x 2 whole vectors, op(A) transposed; C = acc + C (alpha 1; SmallGemm has scaled C by beta). */
+    private static final class R2T2b extends Tile {
+        @Override
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            for (int i0 = 0; i0 < allRows; i0 += 2) {
+                int ai = aOff + i0, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+                for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                }
+                c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L)).intoArray(c, ci + 0 * ldc + 1 * L);
+                c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L)).intoArray(c, ci + 1 * ldc + 1 * L);
+            }
+        }
+    }
+
+    /** 2 rows x 3 whole vectors, op(A) transposed; C = acc (beta 0: C not read; SmallGemm applies alpha after). */
+    private static final class R2T3 extends Tile {
+        @Override
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            for (int i0 = 0; i0 < allRows; i0 += 2) {
+                int ai = aOff + i0, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
+                for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    c0_2 = a0.fma(b2, c0_2);
+                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    c1_2 = a1.fma(b2, c1_2);
+                }
+                c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.intoArray(c, ci + 0 * ldc + 1 * L);
+                c0_2.intoArray(c, ci + 0 * ldc + 2 * L);
+                c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+                c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
+            }
+        }
+    }
+
+    /** 2 rows x 3 whole vectors, op(A) transposed; C = acc + C (alpha 1; SmallGemm has scaled C by beta). */
+    private static final class R2T3b extends Tile {
+        @Override
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            for (int i0 = 0; i0 < allRows; i0 += 2) {
+                int ai = aOff + i0, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
+                for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    c0_2 = a0.fma(b2, c0_2);
+                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    c1_2 = a1.fma(b2, c1_2);
+                }
+                c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L)).intoArray(c, ci + 0 * ldc + 1 * L);
+                c0_2.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L)).intoArray(c, ci + 0 * ldc + 2 * L);
+                c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L)).intoArray(c, ci + 1 * ldc + 1 * L);
+                c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L)).intoArray(c, ci + 1 * ldc + 2 * L);
+            }
+        }
+    }
+
+    /** 2 rows x 4 whole vectors, op(A) transposed; C = acc (beta 0: C not read; SmallGemm applies alpha after). */
+    private static final class R2T4 extends Tile {
+        @Override
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            for (int i0 = 0; i0 < allRows; i0 += 2) {
+                int ai = aOff + i0, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
+                for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
+                    FloatVector b3 = FloatVector.fromArray(S, b, j + 3 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    c0_2 = a0.fma(b2, c0_2);
+                    c0_3 = a0.fma(b3, c0_3);
+                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    c1_2 = a1.fma(b2, c1_2);
+                    c1_3 = a1.fma(b3, c1_3);
+                }
+                c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.intoArray(c, ci + 0 * ldc + 1 * L);
+                c0_2.intoArray(c, ci + 0 * ldc + 2 * L);
+                c0_3.intoArray(c, ci + 0 * ldc + 3 * L);
+                c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+                c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
+                c1_3.intoArray(c, ci + 1 * ldc + 3 * L);
+            }
+        }
+    }
+
+    /** 2 rows x 4 whole vectors, op(A) transposed; C = acc + C (alpha 1; SmallGemm has scaled C by beta). */
+    private static final class R2T4b extends Tile {
+        @Override
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            for (int i0 = 0; i0 < allRows; i0 += 2) {
+                int ai = aOff + i0, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
+                for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
+                    FloatVector b3 = FloatVector.fromArray(S, b, j + 3 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    c0_2 = a0.fma(b2, c0_2);
+                    c0_3 = a0.fma(b3, c0_3);
+                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    c1_2 = a1.fma(b2, c1_2);
+                    c1_3 = a1.fma(b3, c1_3);
+                }
+                c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L)).intoArray(c, ci + 0 * ldc + 1 * L);
+                c0_2.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L)).intoArray(c, ci + 0 * ldc + 2 * L);
+                c0_3.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 3 * L)).intoArray(c, ci + 0 * ldc + 3 * L);
+                c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L)).intoArray(c, ci + 1 * ldc + 1 * L);
+                c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L)).intoArray(c, ci + 1 * ldc + 2 * L);
+                c1_3.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 3 * L)).intoArray(c, ci + 1 * ldc + 3 * L);
+            }
+        }
+    }
+
+    /** 4 rows x 2 whole vectors, op(A) transposed; C = acc (beta 0: C not read; SmallGemm applies alpha after). */
+    private static final class R4T2 extends Tile {
+        @Override
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            for (int i0 = 0; i0 < allRows; i0 += 4) {
+                int ai = aOff + i0, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+                for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                    FloatVector a3 = FloatVector.broadcast(S, a[q + 3]);
+                    c3_0 = a3.fma(b0, c3_0);
+                    c3_1 = a3.fma(b1, c3_1);
+                }
+                c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.intoArray(c, ci + 0 * ldc + 1 * L);
+                c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+                c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
+                c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+                c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
+                c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+            }
+        }
+    }
+
+    /** 4 rows x 2 whole vectors, op(A) transposed; C = acc + C (alpha 1; SmallGemm has scaled C by beta). */
+    private static final class R4T2b extends Tile {
+        @Override
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            for (int i0 = 0; i0 < allRows; i0 += 4) {
+                int ai = aOff + i0, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+                for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                    FloatVector a3 = FloatVector.broadcast(S, a[q + 3]);
+                    c3_0 = a3.fma(b0, c3_0);
+                    c3_1 = a3.fma(b1, c3_1);
+                }
+                c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L)).intoArray(c, ci + 0 * ldc + 1 * L);
+                c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L)).intoArray(c, ci + 1 * ldc + 1 * L);
+                c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
+                c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L)).intoArray(c, ci + 2 * ldc + 1 * L);
+                c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L)).intoArray(c, ci + 3 * ldc + 0 * L);
+                c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L)).intoArray(c, ci + 3 * ldc + 1 * L);
+            }
+        }
+    }
+
+    /** 4 rows x 3 whole vectors, op(A) transposed; C = acc (beta 0: C not read; SmallGemm applies alpha after). */
+    private static final class R4T3 extends Tile {
+        @Override
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            for (int i0 = 0; i0 < allRows; i0 += 4) {
+                int ai = aOff + i0, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
+                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
+                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S);
+                for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    c0_2 = a0.fma(b2, c0_2);
+                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    c1_2 = a1.fma(b2, c1_2);
+                    FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                    c2_2 = a2.fma(b2, c2_2);
+                    FloatVector a3 = FloatVector.broadcast(S, a[q + 3]);
+                    c3_0 = a3.fma(b0, c3_0);
+                    c3_1 = a3.fma(b1, c3_1);
+                    c3_2 = a3.fma(b2, c3_2);
+                }
+                c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.intoArray(c, ci + 0 * ldc + 1 * L);
+                c0_2.intoArray(c, ci + 0 * ldc + 2 * L);
+                c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+                c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
+                c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
+                c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+                c2_2.intoArray(c, ci + 2 * ldc + 2 * L);
+                c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
+                c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+                c3_2.intoArray(c, ci + 3 * ldc + 2 * L);
+            }
+        }
+    }
+
+    /** 4 rows x 3 whole vectors, op(A) transposed; C = acc + C (alpha 1; SmallGemm has scaled C by beta). */
+    private static final class R4T3b extends Tile {
+        @Override
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            for (int i0 = 0; i0 < allRows; i0 += 4) {
+                int ai = aOff + i0, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
+                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
+                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S);
+                for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    c0_2 = a0.fma(b2, c0_2);
+                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    c1_2 = a1.fma(b2, c1_2);
+                    FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                    c2_2 = a2.fma(b2, c2_2);
+                    FloatVector a3 = FloatVector.broadcast(S, a[q + 3]);
+                    c3_0 = a3.fma(b0, c3_0);
+                    c3_1 = a3.fma(b1, c3_1);
+                    c3_2 = a3.fma(b2, c3_2);
+                }
+                c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L)).intoArray(c, ci + 0 * ldc + 1 * L);
+                c0_2.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L)).intoArray(c, ci + 0 * ldc + 2 * L);
+                c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L)).intoArray(c, ci + 1 * ldc + 1 * L);
+                c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L)).intoArray(c, ci + 1 * ldc + 2 * L);
+                c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
+                c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L)).intoArray(c, ci + 2 * ldc + 1 * L);
+                c2_2.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L)).intoArray(c, ci + 2 * ldc + 2 * L);
+                c3_0.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 0 * L)).intoArray(c, ci + 3 * ldc + 0 * L);
+                c3_1.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L)).intoArray(c, ci + 3 * ldc + 1 * L);
+                c3_2.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L)).intoArray(c, ci + 3 * ldc + 2 * L);
+            }
+        }
+    }
+
+    /** 4 rows x 4 whole vectors, op(A) transposed; C = acc (beta 0: C not read; SmallGemm applies alpha after). */
+    private static final class R4T4 extends Tile {
+        @Override
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            for (int i0 = 0; i0 < allRows; i0 += 4) {
+                int ai = aOff + i0, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
+                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
+                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S);
+                for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
+                    FloatVector b3 = FloatVector.fromArray(S, b, j + 3 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    c0_2 = a0.fma(b2, c0_2);
+                    c0_3 = a0.fma(b3, c0_3);
+                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    c1_2 = a1.fma(b2, c1_2);
+                    c1_3 = a1.fma(b3, c1_3);
+                    FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                    c2_2 = a2.fma(b2, c2_2);
+                    c2_3 = a2.fma(b3, c2_3);
+                    FloatVector a3 = FloatVector.broadcast(S, a[q + 3]);
+                    c3_0 = a3.fma(b0, c3_0);
+                    c3_1 = a3.fma(b1, c3_1);
+                    c3_2 = a3.fma(b2, c3_2);
+                    c3_3 = a3.fma(b3, c3_3);
+                }
+                c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.intoArray(c, ci + 0 * ldc + 1 * L);
+                c0_2.intoArray(c, ci + 0 * ldc + 2 * L);
+                c0_3.intoArray(c, ci + 0 * ldc + 3 * L);
+                c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+                c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
+                c1_3.intoArray(c, ci + 1 * ldc + 3 * L);
+                c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
+                c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+                c2_2.intoArray(c, ci + 2 * ldc + 2 * L);
+                c2_3.intoArray(c, ci + 2 * ldc + 3 * L);
+                c3_0.intoArray(c, ci + 3 * ldc + 0 * L);
+                c3_1.intoArray(c, ci + 3 * ldc + 1 * L);
+                c3_2.intoArray(c, ci + 3 * ldc + 2 * L);
+                c3_3.intoArray(c, ci + 3 * ldc + 3 * L);
+            }
+        }
+    }
+
+    /** 4 rows x 4 whole vectors, op(A) transposed; C = acc + C (alpha 1; SmallGemm has scaled C by beta). */
+    private static final class R4T4b extends Tile {
+        @Override
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            for (int i0 = 0; i0 < allRows; i0 += 4) {
+                int ai = aOff + i0, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
+                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
+                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S);
+                for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
+                    FloatVector b3 = FloatVector.fromArray(S, b, j + 3 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    c0_2 = a0.fma(b2, c0_2);
+                    c0_3 = a0.fma(b3, c0_3);
+                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    c1_2 = a1.fma(b2, c1_2);
+                    c1_3 = a1.fma(b3, c1_3);
+                    FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                    c2_2 = a2.fma(b2, c2_2);
+                    c2_3 = a2.fma(b3, c2_3);
+                    FloatVector a3 = FloatVector.broadcast(S, a[q + 3]);
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
                     c3_2 = a3.fma(b2, c3_2);

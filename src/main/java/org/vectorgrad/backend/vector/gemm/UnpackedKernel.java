@@ -43,7 +43,7 @@ abstract class UnpackedKernel {
      */
     private final int[] shortHeights;
 
-    private final Tile[] tiles, shortTiles;
+    private final Tile[] tiles, shortTiles, transposedTiles;
 
     UnpackedKernel(int rows, int maxVectors, int lanes, int rowsOneVector, int columnVectors, int[] shortHeights) {
         this.rows = rows;
@@ -54,6 +54,34 @@ abstract class UnpackedKernel {
         this.shortHeights = shortHeights.clone();
         this.tiles = tiles();
         this.shortTiles = shortTiles();
+        this.transposedTiles = transposedTiles();
+    }
+
+    /** Whether the width has tiles over op(A) transposed ({@link #panelT}): where it has a column tile (512 bits). */
+    final boolean hasTransposedTiles() {
+        return transposedTiles.length > 0;
+    }
+
+    /**
+     * {@link #panel} (whole vectors, {@code height} = {@link #rows}, {@code allRows} a multiple of it) or
+     * {@link #shortPanel} ({@code height} a {@link #shortHeight}, {@code allRows} = height) over op(A) transposed:
+     * {@code op(A)[i, p] = at[aOff + p·ldat + i]}. Where {@link SmallGemm} has op(A) transposed for the column tile
+     * anyway: the row offsets are constants and one index walks op(A), so C2 keeps the 6-row tile's stores out of
+     * the stack (decisions §2ar). The same FMA chains and stores, so the same bits.
+     */
+    final void panelT(int height, int vectors, int kc, float[] at, int aOff, int ldat, int allRows, float[] b, int bOff, int ldb,
+                      boolean addToC, float[] c, int cOff, int ldc) {
+        int h = height == rows ? 0 : java.util.Arrays.binarySearch(shortHeights, height) + 1;
+        if (h < 0 || vectors < 2 || vectors > maxVectors || transposedTiles.length == 0) {
+            throw new IllegalArgumentException("no tile of " + height + " rows x " + vectors + " vectors over op(A) transposed");
+        }
+        transposedTiles[2 * (h * (maxVectors - 1) + vectors - 2) + (addToC ? 1 : 0)]
+                .run(lanes, kc, at, aOff, ldat, allRows, b, bOff, ldb, null, 0, c, cOff, ldc, null);
+    }
+
+    /** The tiles over op(A) transposed: the full height, then each short height; 2..maxVectors vectors each; both store forms. */
+    Tile[] transposedTiles() {
+        return new Tile[0];
     }
 
     /**

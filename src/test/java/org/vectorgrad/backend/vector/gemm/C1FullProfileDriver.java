@@ -44,6 +44,15 @@ public final class C1FullProfileDriver {
                     }
                 }
             }
+            for (int h = 1; h <= k.rows && k.hasTransposedTiles(); h++) { // over op(A) transposed (§2ar): every height
+                if (h != k.rows && k.shortHeight(h) != h) continue;
+                for (int vectors = 2; vectors <= k.maxVectors; vectors++) {
+                    int kc = 4, ld = vectors * k.lanes;
+                    for (boolean add : new boolean[] {false, true}) {
+                        k.panelT(h, vectors, kc, new float[h * kc], 0, h, h, new float[kc * ld], 0, ld, add, new float[h * ld], 0, ld);
+                    }
+                }
+            }
             if (k.columnVectors > 0) { // the column tile (N a few columns past whole vectors, §2ap)
                 int rows = k.columnVectors * k.lanes, kc = 4;
                 k.columnTile(kc, new float[kc * rows], 0, rows, new float[kc * 3], 0, 3, 3, new float[4 * rows], 0, rows);

@@ -133,9 +133,11 @@ class SmallGemmTest {
     @Test
     void lastColumnsComputedAsColumnsGiveThePackedPathsBits() {
         // N a few columns past whole vectors: SmallGemm computes those columns with the column tile (op(A)
-        // transposed, vectorized along M; decisions §2ap; 512 bits only). Every count of such columns the rule allows,
-        // M a whole column tile and not, every transpose case, the store forms, padded leading dimensions; and the
-        // rule must have sent each case there, so the test cannot pass on the row tiles alone.
+        // transposed, vectorized along M; decisions §2ap; 512 bits only), and with op(A) as it lies its whole panels
+        // of 2+ vectors read that op(A) transposed through their own tiles (full and short heights, §2ar). Every
+        // count of such columns the rule allows, M a whole column tile and not (2, 3 and 4 rows past whole panels),
+        // every transpose case, the store forms, padded leading dimensions; and the rule must have sent each case
+        // there, so the test cannot pass on the row tiles alone.
         SplittableRandom rng = new SplittableRandom(18);
         float[][] scalars = {{1f, 0f}, {0.7f, 0f}, {1f, 1f}, {1f, -1.3f}};
         int cases = 0;
@@ -147,7 +149,7 @@ class SmallGemmTest {
                 SmallGemm rule = new SmallGemm(bits);
                 int lanes = bits / 32;
                 for (int cols = 1; 4 * cols <= lanes; cols++) {
-                    for (int n : new int[] {lanes + cols, 3 * lanes + cols, 12 * lanes + cols}) {
+                    for (int n : new int[] {lanes + cols, 2 * lanes + cols, 3 * lanes + cols, 12 * lanes + cols}) {
                         for (int m : new int[] {2 * lanes, 2 * lanes + 1, 4 * lanes + 5, 100, 130}) {
                             for (int k : new int[] {1, 7, 32}) {
                                 assertEquals(cols, rule.tailColumns(m, n), bits + "-bit " + m + "x" + n);
@@ -161,7 +163,7 @@ class SmallGemmTest {
                 }
             }
         }
-        assertEquals(4 * 3 * 5 * 3, cases);
+        assertEquals(4 * 4 * 5 * 3, cases);
     }
 
     @Test
