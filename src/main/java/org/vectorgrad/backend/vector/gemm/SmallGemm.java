@@ -226,11 +226,11 @@ final class SmallGemm {
         // only (UnpackedKernel.panel): a short last one overlaps the panel before it or is a single row (beta 0), or
         // goes to restPanel.
         int unit = rowUnit(nRows), blockRows = blockRows(unit, k), restOff = edgeFloats(m, unit, blockRows);
-        // With a column tail and op(A) as it lies, op(A) transposed for the column tile comes first, and the whole
-        // panels of 2+ vectors read it through the tiles over op(A) transposed (decisions §2ar)
+        // With a column tail, op(A) transposed for the column tile comes first, and with op(A) as it lies the whole
+        // panels of 2+ vectors read it too, through the tiles over op(A) transposed (decisions §2ar)
         int atOff = restOff + restFloats(m, nRows, k, unit), ldat = tailCols > 0 ? tailRows(m) : 0;
+        if (tailCols > 0) transposeForColumns(transA, a, aOff, lda, m, k, tailCols, scratch, atOff);
         boolean viaT = tailCols > 0 && !transA && kernel.hasTransposedTiles();
-        if (viaT) transposeForColumns(false, a, aOff, lda, m, k, tailCols, scratch, atOff);
         for (int i0 = 0; i0 < m; i0 += blockRows) {
             int rows = Math.min(blockRows, m - i0);
             for (int q = 0; q < panels; q++) {
@@ -247,28 +247,23 @@ final class SmallGemm {
                     kernel.panel(v1 - v0, last ? lastLanes : lanes, k, aa, ao + i0 * la, la, whole, bb, bo + v0 * lanes, lb,
                             bufB, last ? tail : 0, add, c, cOff + i0 * ldc + v0 * lanes, ldc, scratch);
                 }
+                // The last rows, one panel of lastHeight rows ending at the block's end: a short tile (decisions
+                // §2aq), exactly those rows or with beta 0 a few of the panel before again; else, C not read, the
+                // last whole panel overlapping the one before. Rows written again get the same bits (the same FMA
+                // chains) and need no copies.
                 int h = whole < rows ? shortRows(rows - whole, v1 - v0, cut, add, i0 + rows) : 0;
-                if (h > 0) {
-                    // the last rows through a short tile (decisions §2aq): exactly those rows, or with beta 0 a few
-                    // rows of the panel before them again, with the same bits
-                    int r0 = i0 + rows - h;
+                int lastHeight = h > 0 ? h : whole < rows && beta == 0f && i0 + rows >= t ? t : 0;
+                if (lastHeight > 0) {
+                    int r0 = i0 + rows - lastHeight;
                     if (transposed) {
-                        kernel.panelT(h, v1 - v0, k, scratch, atOff + r0, ldat, h, bb, bo + v0 * lanes, lb, add, c,
-                                cOff + r0 * ldc + v0 * lanes, ldc);
-                    } else {
-                        kernel.shortPanel(h, v1 - v0, k, aa, ao + r0 * la, la, bb, bo + v0 * lanes, lb, add, c,
-                                cOff + r0 * ldc + v0 * lanes, ldc);
-                    }
-                } else if (whole < rows && beta == 0f && i0 + rows >= t) {
-                    // C is not read: the last whole panel of the product's rows, overlapping the one before, writes
-                    // its overlap again with the same bits (the same FMA chains) and needs no copies
-                    int r0 = i0 + rows - t;
-                    if (transposed) {
-                        kernel.panelT(t, v1 - v0, k, scratch, atOff + r0, ldat, t, bb, bo + v0 * lanes, lb, add, c,
-                                cOff + r0 * ldc + v0 * lanes, ldc);
-                    } else {
+                        kernel.panelT(lastHeight, v1 - v0, k, scratch, atOff + r0, ldat, lastHeight, bb, bo + v0 * lanes, lb,
+                                add, c, cOff + r0 * ldc + v0 * lanes, ldc);
+                    } else if (lastHeight == t) {
                         kernel.panel(v1 - v0, last ? lastLanes : lanes, k, aa, ao + r0 * la, la, t, bb, bo + v0 * lanes, lb,
                                 bufB, last ? tail : 0, add, c, cOff + r0 * ldc + v0 * lanes, ldc, scratch);
+                    } else {
+                        kernel.shortPanel(lastHeight, v1 - v0, k, aa, ao + r0 * la, la, bb, bo + v0 * lanes, lb, add, c,
+                                cOff + r0 * ldc + v0 * lanes, ldc);
                     }
                 } else if (whole < rows && beta == 0f && rows - whole == 1) {
                     // one row and C not read (a single sample's product): every row of a whole panel reads that
@@ -282,10 +277,7 @@ final class SmallGemm {
                 }
             }
         }
-        if (tailCols > 0) {
-            if (!viaT) transposeForColumns(transA, a, aOff, lda, m, k, tailCols, scratch, atOff);
-            lastColumns(m, k, tailCols, nRows, bb, bo, lb, add, c, cOff, ldc, scratch, atOff);
-        }
+        if (tailCols > 0) lastColumns(m, k, tailCols, nRows, bb, bo, lb, add, c, cOff, ldc, scratch, atOff);
         // The tiles store acc itself (a float live across their k loops cost a stack round trip every k step,
         // decisions §2ai): alpha·acc here, rounded once, as the packed path stores it
         if (!add) BlockedGemm.scaleC(m, n, alpha, c, cOff, ldc);
