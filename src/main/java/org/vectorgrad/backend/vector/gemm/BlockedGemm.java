@@ -56,6 +56,8 @@ public final class BlockedGemm extends Gemm {
     private final Dispatcher dispatcher;
     private final long parallelMinWork;
     private final long smallMaxB, smallMaxWork;
+    /** Products that {@link #transposedFirst} picks run through their transpose. */
+    private final boolean transposedProducts;
     private final int narrowMaxRows, fewRowsTransposedMax;
     private final SmallGemm small;
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
@@ -67,7 +69,8 @@ public final class BlockedGemm extends Gemm {
      */
     public BlockedGemm(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork) {
         this(blocking, dispatcher, parallelMinWork, SMALL_MAX_B, Long.MAX_VALUE, true,
-                blocking.bits() == 256 ? NARROW_MAX_ROWS_256 : Integer.MAX_VALUE, blocking.bits() == 128 ? 0 : FEW_ROWS_TRANSPOSED_MAX);
+                blocking.bits() == 256 ? NARROW_MAX_ROWS_256 : Integer.MAX_VALUE, blocking.bits() == 128 ? 0 : FEW_ROWS_TRANSPOSED_MAX,
+                transposedProducts(blocking));
     }
 
     /**
@@ -104,7 +107,18 @@ public final class BlockedGemm extends Gemm {
      */
     public BlockedGemm(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork, long smallMaxB, long smallMaxWork, boolean rowPanels,
                        int narrowMaxRows, int fewRowsTransposedMax) {
+        this(blocking, dispatcher, parallelMinWork, smallMaxB, smallMaxWork, rowPanels, narrowMaxRows, fewRowsTransposedMax, false);
+    }
+
+    /**
+     * As {@link #BlockedGemm(GemmBlocking, Dispatcher, long, long, long, boolean, int, int)}, where
+     * {@code transposedProducts} lets products that {@link #transposedFirst} picks run through their transpose
+     * ({@link #transposedProducts(GemmBlocking)} in the library; the shorter constructors turn that path off).
+     */
+    public BlockedGemm(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork, long smallMaxB, long smallMaxWork, boolean rowPanels,
+                       int narrowMaxRows, int fewRowsTransposedMax, boolean transposedProducts) {
         this.smallMaxB = smallMaxB;
+        this.transposedProducts = transposedProducts;
         this.smallMaxWork = smallMaxWork;
         this.narrowMaxRows = narrowMaxRows;
         this.fewRowsTransposedMax = fewRowsTransposedMax;
@@ -147,6 +161,19 @@ public final class BlockedGemm extends Gemm {
             small.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, w.smallA, w.smallB, w.smallScratch);
             return;
         }
+        if (!parallel && beta == 0f && transposedFirst(transA, transB, m, n, k)) {
+            // Cᵀ = op(B)ᵀ·op(A)ᵀ on the unpacked path, then transposed into C (docs/decisions.md §2as): B's rows are
+            // broadcast where they lie instead of being packed, and only op(A), the smaller operand, is copied. Same
+            // bits: each element is the same FMA chain (a·b = b·a exactly) followed by alpha·acc, and C is not read.
+            Workspace w = workspaces.get();
+            int needB = small.bufferSizeB(true, m, k), needScratch = small.scratchSize(n, m, k);
+            if (w.smallB.length < needB) w.smallB = new float[needB];
+            if (w.smallScratch.length < needScratch) w.smallScratch = new float[needScratch];
+            if (w.transposedC.length < n * m) w.transposedC = new float[n * m];
+            small.gemm(false, true, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, 0f, w.transposedC, 0, m, w.smallA, w.smallB, w.smallScratch);
+            small.transposeInto(w.transposedC, 0, m, n, m, c, cOff, ldc);
+            return;
+        }
         workspaces.get().call.run(parallel, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
@@ -160,6 +187,29 @@ public final class BlockedGemm extends Gemm {
         if (!SmallGemm.applies(n, k, blocking.kc(), smallMaxB)) return false;
         if (n < blocking.nr()) return m <= narrowMaxRows;
         return (long) m * n * k <= smallMaxWork && !(transB && m <= fewRowsTransposedMax);
+    }
+
+    /**
+     * Whether a single-threaded product with beta 0 runs as its transpose, Cᵀ = op(B)ᵀ·op(A)ᵀ, on the unpacked path
+     * ({@link SmallGemm}) and is then transposed into C: B transposed and A not (C = A·Bᵀ, a dense layer's forward),
+     * op(B) too large for the plain unpacked path, K within one pass ({@link GemmBlocking#kcOnePass}: one FMA chain
+     * per element on both paths, so the same bits), and M whole vectors, at most {@link SmallGemm#transposedMaxRows}: Cᵀ
+     * is then one column panel of the unpacked tiles, so B's rows are broadcast once each where they lie, where the
+     * packed path would transpose all of B into panels for a few rows of A. Measured on AMD Zen 5 at 512 bits and
+     * under the AVX2 proxy (docs/decisions.md §2as). A pure function of the shape and the table.
+     */
+    boolean transposedFirst(boolean transA, boolean transB, int m, int n, int k) {
+        return transposedProducts && transB && !transA && m % small.lanes() == 0 && m > 0 && m <= small.transposedMaxRows()
+                && k <= blocking.kcOnePass() && !unpacked(true, m, n, k);
+    }
+
+    /**
+     * Whether the library's GEMM of this table computes some products through their transpose
+     * ({@link #transposedFirst}): at 512 and 256 bits, where it was measured to pay; not at 128 (no register
+     * transposer, not measured; docs/decisions.md §2as).
+     */
+    public static boolean transposedProducts(GemmBlocking blocking) {
+        return blocking.bits() != 128;
     }
 
     /** {@link #unpacked(boolean, int, int, int)} for op(B) as it lies (not transposed). */
@@ -213,6 +263,8 @@ public final class BlockedGemm extends Gemm {
         float[] smallA = new float[0], smallB = new float[0];
         /** The unpacked path's scratch: the cut last vector of each row and a short last row panel ({@link SmallGemm#scratchSize}). */
         float[] smallScratch = new float[0];
+        /** C transposed, for products computed through their transpose ({@link #transposedFirst}). */
+        float[] transposedC = new float[0];
         final float[] tile = new float[blocking.mr() * blocking.nr()];
         long aStage = -1;
         int aBlock = -1;

@@ -16,7 +16,9 @@ package org.vectorgrad.backend.vector.gemm;
  * go through a 2- or 4-row tile where the width has them ({@link #shortRows}, §2aq); otherwise, with beta 0, a short
  * last panel is the last whole one, overlapping the panel before it (its overlap written twice with the same bits),
  * or, for a single row, a whole panel that reads and writes that one row (lda and ldc 0); otherwise a whole one
- * computed on copies of its rows in a scratch. No element is computed by scalar code.
+ * computed on copies of its rows in a scratch. No element is computed by scalar code. {@link BlockedGemm} also sends it
+ * some products as their transpose ({@link BlockedGemm#transposedFirst}, §2as), whose C it then transposes
+ * ({@link #transposeInto}).
  *
  * <p>Same bits as {@link BlockedGemm}: it is only used when {@code k} fits one KC block, where the blocked path also
  * computes each element as one FMA chain over p ascending from zero and then stores {@code alpha·acc} (beta 0, C not
@@ -40,6 +42,19 @@ final class SmallGemm {
         this.kernel = UnpackedKernel.create(bits);
         this.transposer = Transposer.create(bits);
         this.bothTilesRows = leastCommonMultiple(kernel.rows, kernel.rowsOneVector);
+    }
+
+    /** Lanes per vector of the tiles. */
+    int lanes() {
+        return kernel.lanes;
+    }
+
+    /**
+     * The widest C of one column panel of the tiles ({@code maxVectors} vectors): the most rows of a product that
+     * {@link BlockedGemm#transposedFirst} computes as its transpose.
+     */
+    int transposedMaxRows() {
+        return kernel.maxVectors * kernel.lanes;
     }
 
     /**
@@ -360,6 +375,14 @@ final class SmallGemm {
         kernel.panel(v1 - v0, lastLanes, k, scratch, aRest, k, t, b, bOff + from, ldb, bTail, tail, add,
                 scratch, cRest + from, padded, scratch);
         for (int r = 0; r < rest; r++) System.arraycopy(scratch, cRest + r * padded + from, c, cOff + r * ldc + from, cols);
+    }
+
+    /**
+     * {@code dst[dstOff + q·ldd + r] = src[off + r·ld + q]} for r < rows, q < cols, writing nothing else in dst: a
+     * product computed as its transpose stores C so ({@link BlockedGemm#transposedFirst}).
+     */
+    void transposeInto(float[] src, int off, int ld, int rows, int cols, float[] dst, int dstOff, int ldd) {
+        transpose(src, off, ld, rows, cols, dst, dstOff, ldd, null, 0);
     }
 
     /**
