@@ -131,18 +131,35 @@ class AutoBackendTest {
         assertFalse(GemmRule.javaGemmFirst(CpuFeatures.of("AuthenticAMD", 26, 2, "AMD without AVX-512", "avx2 fma"), 512));
         assertFalse(GemmRule.javaGemmFirst(CpuFeatures.unknown(), 512));
 
+        // Zen 5: OpenBLAS only for one or two rows (GemmRule.fewRows: a served request of one sample)
         GemmRule zen5 = GemmRule.forMachine(ZEN5, 512);
-        assertTrue(zen5.never());
+        assertFalse(zen5.never());
+        assertTrue(zen5.fewRowsToBlas());
         assertFalse(zen5.useBlas(false, true, 128, 512, 784));
         assertFalse(zen5.useBlas(false, false, 1024, 1024, 1024));
-        assertTrue(zen5.toString().startsWith("never (AMD family 26"), zen5.toString());
+        assertFalse(zen5.useBlas(false, true, 3, 512, 784));
+        assertTrue(zen5.useBlas(false, true, 1, 512, 784));
+        assertTrue(zen5.useBlas(false, false, 1, 512, 784));
+        assertTrue(zen5.useBlas(true, false, 1, 512, 784));
+        assertTrue(zen5.useBlas(false, true, 2, 512, 784));
+        assertTrue(zen5.useBlas(false, true, 2, 256, 128), "two rows, N at most 512");
+        assertTrue(zen5.useBlas(false, true, 2, 10, 3136), "two rows, K past 256");
+        assertFalse(zen5.useBlas(false, true, 2, 1024, 256), "two rows, wide and shallow: the vector GEMM is faster");
+        assertFalse(zen5.useBlas(false, false, 1, 16, 16), "n·k below FEW_ROWS_MIN_NK");
+        assertTrue(zen5.useBlas(false, true, 1, 64, 64), "n·k at FEW_ROWS_MIN_NK");
+        assertTrue(zen5.toString().startsWith("1-2 rows (GemmRule.fewRows) (AMD family 26"), zen5.toString());
         for (CpuFeatures cpu : List.of(ZEN4, ZEN3, INTEL_AVX512, INTEL_AVX2, CpuFeatures.unknown())) {
             GemmRule r = GemmRule.forMachine(cpu, 512);
             assertEquals(GemmRule.DEFAULT_MIN_WORK, r.minWork(), cpu.toString());
+            assertFalse(r.fewRowsToBlas(), cpu.toString());
             assertTrue(r.useBlas(false, true, 128, 512, 784), cpu.toString());
+            assertTrue(r.useBlas(false, true, 1, 512, 784), cpu.toString());
             assertFalse(r.useBlas(false, false, 2, 2, 2), cpu.toString());
         }
         assertEquals(GemmRule.DEFAULT_MIN_WORK, GemmRule.forMachine(ZEN5, 256).minWork());
+        assertFalse(GemmRule.forMachine(ZEN5, 256).fewRowsToBlas());
+        assertTrue(new GemmRule(GemmRule.NEVER, "off").never());
+        assertFalse(new GemmRule(GemmRule.NEVER, "off").useBlas(false, true, 1, 512, 784), "a rule by work alone sends no few-row product");
         assertThrows(IllegalArgumentException.class, () -> new GemmRule(5, " "));
     }
 
@@ -150,7 +167,7 @@ class AutoBackendTest {
     void aNeverRuleRunsEveryGemmAndConvolutionOnTheVectorBackendWithItsBits() {
         // whether or not OpenBLAS is installed: it is neither loaded nor reported missing
         BlasBackendFactory absent = new BlasBackendFactory("libvectorgrad-absent.so");
-        GemmRule never = GemmRule.forMachine(ZEN5, 512);
+        GemmRule never = new GemmRule(GemmRule.NEVER, "no product to OpenBLAS (test)");
         ConvGeometry g = ConvGeometry.simple(3, 4, 9, 9, 8, 3, 1, 1);
         SplittableRandom r = new SplittableRandom(5);
         float[] x = random(r, g.inputSize()), w = random(r, g.weightSize()), dy = random(r, g.outputSize());
@@ -185,7 +202,9 @@ class AutoBackendTest {
             boolean expectBlas = !GemmRule.javaGemmFirst(CpuFeatures.current(), bits);
             assertEquals(expectBlas, gemmOf(auto).choose(false, true, 128, 512, 784) instanceof BlasGemm,
                     CpuFeatures.current() + ", " + bits + " bits: " + gemmOf(auto).describe());
-            assertEquals(expectBlas, !gemmOf(auto).describe().contains("OpenBLAS not used"), gemmOf(auto).describe());
+            // no machine's rule leaves OpenBLAS unused: Zen 5's sends it the products of one or two rows
+            assertFalse(gemmOf(auto).describe().contains("OpenBLAS not used"), gemmOf(auto).describe());
+            assertTrue(gemmOf(auto).choose(false, true, 1, 512, 784) instanceof BlasGemm, gemmOf(auto).describe());
         } finally {
             if (saved != null) System.setProperty(GemmRule.PROPERTY, saved);
         }
