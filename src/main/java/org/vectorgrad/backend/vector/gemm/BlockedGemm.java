@@ -152,23 +152,31 @@ public final class BlockedGemm extends Gemm {
             // op(B) small enough to stay in cache: packing would cost more than it saves (docs/decisions.md §2a).
             // Same bits (SmallGemm). Its tiles take no alpha or beta (§2ai): alpha other than 1 with a C that is read
             // is left to the packed path (the library's own calls all have alpha 1).
-            Workspace w = workspaces.get();
-            int needA = SmallGemm.bufferSizeA(transA, m, k), needB = small.bufferSizeB(transB, n, k);
-            if (w.smallA.length < needA) w.smallA = new float[needA];
-            if (w.smallB.length < needB) w.smallB = new float[needB];
-            int needScratch = small.scratchSize(m, n, k);
-            if (w.smallScratch.length < needScratch) w.smallScratch = new float[needScratch];
+            Workspace w = workspaces.get().forSmall(SmallGemm.bufferSizeA(transA, m, k), small.bufferSizeB(transB, n, k),
+                    small.scratchSize(m, n, k));
             small.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, w.smallA, w.smallB, w.smallScratch);
+            return;
+        }
+        if (!parallel && alpha == 1f && unpackedDeep(transB, m, n, k)) {
+            // A narrow op(B) with K past one KC block: the unpacked path block by block, the packed path's K blocks
+            // (kBlocks), C = acc (or acc + beta·C) after the first and C += acc after each other, as the packed
+            // path's fma(acc, 1, C) stores: the same bits (docs/decisions.md §2au)
+            int blocks = kBlocks(k), depth = ceilDiv(k, blocks);
+            // blocks are k / blocks rows deep, rounded down or up, and the scratch's layout depends on the depth
+            Workspace w = workspaces.get().forSmall(SmallGemm.bufferSizeA(transA, m, depth), small.bufferSizeB(transB, n, depth),
+                    Math.max(small.scratchSize(m, n, depth), small.scratchSize(m, n, k / blocks)));
+            for (int kb = 0; kb < blocks; kb++) {
+                int p0 = (int) ((long) k * kb / blocks), kcb = (int) ((long) k * (kb + 1) / blocks) - p0;
+                small.gemm(transA, transB, m, n, kcb, 1f, a, aOff + (transA ? p0 * lda : p0), lda,
+                        b, bOff + (transB ? p0 : p0 * ldb), ldb, kb == 0 ? beta : 1f, c, cOff, ldc, w.smallA, w.smallB, w.smallScratch);
+            }
             return;
         }
         if (!parallel && beta == 0f && transposedFirst(transA, transB, m, n, k)) {
             // Cᵀ = op(B)ᵀ·op(A)ᵀ on the unpacked path, then transposed into C (docs/decisions.md §2as): B's rows are
             // broadcast where they lie instead of being packed, and only op(A), the smaller operand, is copied. Same
             // bits: each element is the same FMA chain (a·b = b·a exactly) followed by alpha·acc, and C is not read.
-            Workspace w = workspaces.get();
-            int needB = small.bufferSizeB(true, m, k), needScratch = small.scratchSize(n, m, k);
-            if (w.smallB.length < needB) w.smallB = new float[needB];
-            if (w.smallScratch.length < needScratch) w.smallScratch = new float[needScratch];
+            Workspace w = workspaces.get().forSmall(0, small.bufferSizeB(true, m, k), small.scratchSize(n, m, k));
             if (w.transposedC.length < n * m) w.transposedC = new float[n * m];
             small.gemm(false, true, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, 0f, w.transposedC, 0, m, w.smallA, w.smallB, w.smallScratch);
             small.transposeInto(w.transposedC, 0, m, n, m, c, cOff, ldc);
@@ -210,6 +218,24 @@ public final class BlockedGemm extends Gemm {
      */
     public static boolean transposedProducts(GemmBlocking blocking) {
         return blocking.bits() != 128;
+    }
+
+    /** K blocks of the packed path: one up to {@link GemmBlocking#kcOnePass}, else KC-deep ones, balanced. */
+    int kBlocks(int k) {
+        return k <= blocking.kcOnePass() ? 1 : ceilDiv(k, blocking.kc());
+    }
+
+    /**
+     * Whether a single-threaded product with alpha 1 and K past one KC block runs on the unpacked path block by block
+     * (one block up to {@link GemmBlocking#kcOnePass}):
+     * op(B) narrower than one NR panel (the packed path's panel would be mostly padding, and its tile mostly empty
+     * rows for a few rows of A), within the unpacked path's op(B) bound per K block ({@code smallMaxB}: 0 turns
+     * this path off too), and the rows that a narrow op(B) allows ({@code narrowMaxRows}). Measured on AMD Zen 5 at
+     * every width (docs/decisions.md §2au). A pure function of the shape and the table.
+     */
+    boolean unpackedDeep(boolean transB, int m, int n, int k) {
+        if (k <= blocking.kc() || n >= blocking.nr() || m > narrowMaxRows) return false;
+        return (long) ceilDiv(k, kBlocks(k)) * n <= smallMaxB;
     }
 
     /** {@link #unpacked(boolean, int, int, int)} for op(B) as it lies (not transposed). */
@@ -273,6 +299,14 @@ public final class BlockedGemm extends Gemm {
         float[] packedA(int size) {
             if (packedA.length < size) packedA = new float[size];
             return packedA;
+        }
+
+        /** This workspace with the unpacked path's buffers grown to at least these sizes (floats). */
+        Workspace forSmall(int sizeA, int sizeB, int sizeScratch) {
+            if (smallA.length < sizeA) smallA = new float[sizeA];
+            if (smallB.length < sizeB) smallB = new float[sizeB];
+            if (smallScratch.length < sizeScratch) smallScratch = new float[sizeScratch];
+            return this;
         }
     }
 
