@@ -172,6 +172,14 @@ public final class BlockedGemm extends Gemm {
             }
             return;
         }
+        if (!parallel && fewRowsTransposed(transA, transB, m, n, k)) {
+            // one or two rows of A times a wide Bᵀ: B's 16 x 16 blocks transposed in registers, none packed (§2av)
+            Workspace w = workspaces.get();
+            int need = FewRowsTransposed.scratchSize(n, k);
+            if (w.fewRows.length < need) w.fewRows = new float[need];
+            FewRowsTransposed.gemm(m, n, k, kBlocks(k), alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, w.fewRows);
+            return;
+        }
         if (!parallel && beta == 0f && transposedFirst(transA, transB, m, n, k)) {
             // Cᵀ = op(B)ᵀ·op(A)ᵀ on the unpacked path, then transposed into C (docs/decisions.md §2as): B's rows are
             // broadcast where they lie instead of being packed, and only op(A), the smaller operand, is copied. Same
@@ -218,6 +226,17 @@ public final class BlockedGemm extends Gemm {
      */
     public static boolean transposedProducts(GemmBlocking blocking) {
         return blocking.bits() != 128;
+    }
+
+    /**
+     * Whether a single-threaded product of one or two rows with B transposed, A not, and at least NR columns runs
+     * through {@link FewRowsTransposed} (512 bits, where its register transpose is; K of at least 16), unless the
+     * plain unpacked path takes it; {@code smallMaxB} 0 (every product packed) turns it off. Measured on AMD Zen 5
+     * (docs/decisions.md §2av). A pure function of the shape and the table.
+     */
+    boolean fewRowsTransposed(boolean transA, boolean transB, int m, int n, int k) {
+        return blocking.bits() == 512 && smallMaxB > 0 && transB && !transA && m <= 2 && n >= blocking.nr() && k >= FewRowsTransposed.LANES
+                && !unpacked(true, m, n, k);
     }
 
     /** K blocks of the packed path: one up to {@link GemmBlocking#kcOnePass}, else KC-deep ones, balanced. */
@@ -289,6 +308,8 @@ public final class BlockedGemm extends Gemm {
         float[] smallA = new float[0], smallB = new float[0];
         /** The unpacked path's scratch: the cut last vector of each row and a short last row panel ({@link SmallGemm#scratchSize}). */
         float[] smallScratch = new float[0];
+        /** {@link FewRowsTransposed}'s scratch. */
+        float[] fewRows = new float[0];
         /** C transposed, for products computed through their transpose ({@link #transposedFirst}). */
         float[] transposedC = new float[0];
         final float[] tile = new float[blocking.mr() * blocking.nr()];
