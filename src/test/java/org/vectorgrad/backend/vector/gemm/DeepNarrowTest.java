@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -43,26 +42,8 @@ class DeepNarrowTest {
                             assertEquals(k > blk.kc() && n < blk.nr() && (long) (k + library.kBlocks(k) - 1) / library.kBlocks(k) * n <= BlockedGemm.SMALL_MAX_B
                                     && (blk.bits() != 256 || m <= BlockedGemm.NARROW_MAX_ROWS_256), picked, blk + " " + m + "x" + n + "x" + k + ": the rule");
                             if (!picked) continue;
-                            boolean ta = rng.nextBoolean(), tb = rng.nextBoolean();
-                            float beta = new float[] {0f, 1f, -0.5f}[rng.nextInt(3)];
-                            int pad = rng.nextInt(3) * 3, off = rng.nextInt(4);
-                            int lda = (ta ? m : k) + pad, ldb = (tb ? k : n) + pad, ldc = n + pad;
-                            float[] a = gaussian(rng, off + (ta ? k : m) * lda), b = gaussian(rng, off + (tb ? n : k) * ldb);
-                            float[] c0 = gaussian(rng, off + m * ldc);
-                            float[] want = c0.clone(), got = c0.clone();
-                            if (beta == 0f) {
-                                for (int i = 0; i < m; i++) Arrays.fill(want, off + i * ldc, off + i * ldc + n, Float.NaN);
-                                for (int i = 0; i < m; i++) Arrays.fill(got, off + i * ldc, off + i * ldc + n, Float.NaN);
-                            }
-                            packed.gemm(ta, tb, m, n, k, 1f, a, off, lda, b, off, ldb, beta, want, off, ldc);
-                            library.gemm(ta, tb, m, n, k, 1f, a, off, lda, b, off, ldb, beta, got, off, ldc);
-                            for (int i = 0; i < got.length; i++) {
-                                boolean inC = i >= off && (i - off) % ldc < n;
-                                if (inC) assertTrue(Float.isFinite(got[i]), blk + " " + m + "x" + n + "x" + k + ": C[" + i + "] = " + got[i]);
-                                else assertEquals(Float.floatToRawIntBits(c0[i]), Float.floatToRawIntBits(got[i]), blk + ": padding at " + i + " written");
-                                assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]),
-                                        blk + " " + m + "x" + n + "x" + k + (ta ? " T" : " N") + (tb ? "T" : "N") + " beta " + beta + " lda " + lda + ": C[" + i + "]");
-                            }
+                            AgainstPackedPath.check(blk.toString(), packed, library, rng.nextBoolean(), rng.nextBoolean(), m, n, k,
+                                    1f, new float[] {0f, 1f, -0.5f}[rng.nextInt(3)], rng);
                             cases++;
                         }
                     }
@@ -96,9 +77,4 @@ class DeepNarrowTest {
         }
     }
 
-    private static float[] gaussian(SplittableRandom rng, int n) {
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) x[i] = (float) rng.nextGaussian();
-        return x;
-    }
 }

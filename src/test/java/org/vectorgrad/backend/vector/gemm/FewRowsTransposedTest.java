@@ -1,10 +1,8 @@
 package org.vectorgrad.backend.vector.gemm;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -32,23 +30,8 @@ class FewRowsTransposedTest {
                             assertTrue(library.fewRowsTransposed(false, true, m, n, k) || library.unpacked(true, m, n, k),
                                     blk + " " + m + "x" + n + "x" + k + ": neither unpacked path");
                             if (!library.fewRowsTransposed(false, true, m, n, k)) continue;
-                            float alpha = rng.nextBoolean() ? 1f : 0.7f, beta = new float[] {0f, 1f, -0.5f}[rng.nextInt(3)];
-                            int pad = rng.nextInt(3) * 3, off = rng.nextInt(4), lda = k + pad, ldb = k + pad + 1, ldc = n + pad;
-                            float[] a = gaussian(rng, off + m * lda), b = gaussian(rng, off + n * ldb), c0 = gaussian(rng, off + m * ldc);
-                            float[] want = c0.clone(), got = c0.clone();
-                            if (beta == 0f) {
-                                for (int i = 0; i < m; i++) Arrays.fill(want, off + i * ldc, off + i * ldc + n, Float.NaN);
-                                for (int i = 0; i < m; i++) Arrays.fill(got, off + i * ldc, off + i * ldc + n, Float.NaN);
-                            }
-                            packed.gemm(false, true, m, n, k, alpha, a, off, lda, b, off, ldb, beta, want, off, ldc);
-                            library.gemm(false, true, m, n, k, alpha, a, off, lda, b, off, ldb, beta, got, off, ldc);
-                            for (int i = 0; i < got.length; i++) {
-                                boolean inC = i >= off && (i - off) % ldc < n;
-                                if (inC) assertTrue(Float.isFinite(got[i]), blk + " " + m + "x" + n + "x" + k + ": C[" + i + "] = " + got[i]);
-                                else assertEquals(Float.floatToRawIntBits(c0[i]), Float.floatToRawIntBits(got[i]), blk + ": padding at " + i + " written");
-                                assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]),
-                                        blk + " " + m + "x" + n + "x" + k + " NT alpha " + alpha + " beta " + beta + " lda " + lda + ": C[" + i + "]");
-                            }
+                            AgainstPackedPath.check(blk.toString(), packed, library, false, true, m, n, k,
+                                    rng.nextBoolean() ? 1f : 0.7f, new float[] {0f, 1f, -0.5f}[rng.nextInt(3)], rng);
                             cases++;
                         }
                     }
@@ -76,9 +59,4 @@ class FewRowsTransposedTest {
         }
     }
 
-    private static float[] gaussian(SplittableRandom rng, int n) {
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) x[i] = (float) rng.nextGaussian();
-        return x;
-    }
 }

@@ -49,24 +49,8 @@ class TransposedProductTest {
                             assertEquals(m <= 4 * lanes && !(blk.bits() == 256 && m > 16), picked,
                                     blk + " " + m + "x" + n + "x" + k + " NT: the rule");
                             if (!picked) continue;
-                            int pad = rng.nextInt(3) * 5, lda = k + pad, ldb = k + pad + 1, ldc = n + pad + 2, off = pad;
-                            float alpha = ALPHAS[rng.nextInt(ALPHAS.length)];
-                            float[] a = gaussian(rng, off + m * lda), b = gaussian(rng, off + n * ldb);
-                            float[] want = new float[off + m * ldc], got = new float[off + m * ldc];
-                            java.util.Arrays.fill(want, Float.NaN); // beta 0: C is not read
-                            java.util.Arrays.fill(got, Float.NaN);
-                            packed.gemm(false, true, m, n, k, alpha, a, off, lda, b, off, ldb, 0f, want, off, ldc);
-                            transposed.gemm(false, true, m, n, k, alpha, a, off, lda, b, off, ldb, 0f, got, off, ldc);
-                            for (int i = 0; i < got.length; i++) {
-                                boolean inC = i >= off && (i - off) % ldc < n;
-                                if (inC) {
-                                    assertTrue(Float.isFinite(got[i]), blk + " " + m + "x" + n + "x" + k + ": C[" + i + "] = " + got[i]);
-                                } else {
-                                    assertTrue(Float.isNaN(got[i]), blk + " " + m + "x" + n + "x" + k + ": padding at " + i + " written");
-                                }
-                                assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]),
-                                        blk + " " + m + "x" + n + "x" + k + " NT alpha " + alpha + " lda " + lda + " ldc " + ldc + ": C[" + i + "]");
-                            }
+                            AgainstPackedPath.check(blk.toString(), packed, transposed, false, true, m, n, k,
+                                    ALPHAS[rng.nextInt(ALPHAS.length)], 0f, rng);
                             cases++;
                         }
                     }
@@ -108,9 +92,4 @@ class TransposedProductTest {
         }
     }
 
-    private static float[] gaussian(SplittableRandom rng, int n) {
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) x[i] = (float) rng.nextGaussian();
-        return x;
-    }
 }
