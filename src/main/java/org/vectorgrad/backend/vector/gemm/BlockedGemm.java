@@ -166,7 +166,7 @@ public final class BlockedGemm extends Gemm {
             Workspace w = workspaces.get().forSmall(SmallGemm.bufferSizeA(transA, m, depth), small.bufferSizeB(transB, n, depth),
                     Math.max(small.scratchSize(m, n, depth), small.scratchSize(m, n, k / blocks)));
             for (int kb = 0; kb < blocks; kb++) {
-                int p0 = (int) ((long) k * kb / blocks), kcb = (int) ((long) k * (kb + 1) / blocks) - p0;
+                int p0 = kBlockStart(k, kb, blocks), kcb = kBlockStart(k, kb + 1, blocks) - p0;
                 small.gemm(transA, transB, m, n, kcb, 1f, a, aOff + (transA ? p0 * lda : p0), lda,
                         b, bOff + (transB ? p0 : p0 * ldb), ldb, kb == 0 ? beta : 1f, c, cOff, ldc, w.smallA, w.smallB, w.smallScratch);
             }
@@ -239,9 +239,17 @@ public final class BlockedGemm extends Gemm {
                 && !unpacked(true, m, n, k);
     }
 
-    /** K blocks of the packed path: one up to {@link GemmBlocking#kcOnePass}, else KC-deep ones, balanced. */
+    /**
+     * K blocks of the packed path: one up to {@link GemmBlocking#kcOnePass}, else KC-deep ones, balanced
+     * ({@link #kBlockStart}); a function of k and the table alone, so the bits depend neither on the threads nor on M.
+     */
     int kBlocks(int k) {
         return k <= blocking.kcOnePass() ? 1 : ceilDiv(k, blocking.kc());
+    }
+
+    /** The first k of block {@code kb} of {@code blocks} balanced K blocks (block {@code blocks} starts at k). */
+    static int kBlockStart(int k, int kb, int blocks) {
+        return (int) ((long) k * kb / blocks);
     }
 
     /**
@@ -381,7 +389,7 @@ public final class BlockedGemm extends Gemm {
             nBlocks = ceilDiv(n, ncEff);
             // K up to kcOnePass in one pass (GemmBlocking.KC_ONE_PASS), deeper K in KC blocks: a function of k and
             // the table alone, so the bits depend neither on the threads nor on M.
-            kBlocks = k <= blocking.kcOnePass() ? 1 : ceilDiv(k, blocking.kc());
+            kBlocks = kBlocks(k);
             for (int jb = 0; jb < nBlocks; jb++) {
                 j0 = jb * ncEff;
                 cols = Math.min(ncEff, n - j0);
@@ -407,8 +415,8 @@ public final class BlockedGemm extends Gemm {
                     continue;
                 }
                 for (int kb = 0; kb < kBlocks; kb++) {
-                    p0 = (int) ((long) k * kb / kBlocks);
-                    kc = (int) ((long) k * (kb + 1) / kBlocks) - p0;
+                    p0 = kBlockStart(k, kb, kBlocks);
+                    kc = kBlockStart(k, kb + 1, kBlocks) - p0;
                     this.beta = kb == 0 ? beta : 1f;
                     stage = STAGE.incrementAndGet();
                     if (owner.packedB.length < panels * kc * nr) owner.packedB = new float[panels * kc * nr];
@@ -438,7 +446,7 @@ public final class BlockedGemm extends Gemm {
             int r0 = (int) ((long) microPanels * t / threads) * mr, r1 = Math.min(m, (int) ((long) microPanels * (t + 1) / threads) * mr);
             Workspace w = workspaces.get();
             for (int kb = 0; kb < kBlocks; kb++) {
-                int pk0 = (int) ((long) k * kb / kBlocks), kcb = (int) ((long) k * (kb + 1) / kBlocks) - pk0;
+                int pk0 = kBlockStart(k, kb, kBlocks), kcb = kBlockStart(k, kb + 1, kBlocks) - pk0;
                 float betaK = kb == 0 ? beta0 : 1f;
                 if (w.ownB.length < panels * kcb * nr + Transposer.SLACK) w.ownB = new float[panels * kcb * nr + Transposer.SLACK];
                 Packing.packB(transB, b, bOff, ldb, pk0, kcb, j0, cols, nr, 0, panels, w.ownB, transposer);
@@ -474,7 +482,7 @@ public final class BlockedGemm extends Gemm {
             int mr = blocking.mr(), nr = blocking.nr();
             Workspace w = workspaces.get();
             for (int kb = 0; kb < kBlocks; kb++) {
-                int pk0 = (int) ((long) k * kb / kBlocks), kcb = (int) ((long) k * (kb + 1) / kBlocks) - pk0;
+                int pk0 = kBlockStart(k, kb, kBlocks), kcb = kBlockStart(k, kb + 1, kBlocks) - pk0;
                 float betaK = kb == 0 ? beta0 : 1f;
                 if (w.ownB.length < kcb * nr + Transposer.SLACK) w.ownB = new float[kcb * nr + Transposer.SLACK];
                 float[] pa = w.packedA(ceilDiv(rows, mr) * mr * panelDepth(kcb) + Transposer.SLACK);

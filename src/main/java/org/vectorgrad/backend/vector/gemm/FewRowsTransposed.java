@@ -52,7 +52,7 @@ final class FewRowsTransposed {
                 bb = scratch; bo = 0; lb = k;
             }
             for (int kb = 0; kb < blocks; kb++) {
-                int p0 = (int) ((long) k * kb / blocks), p1 = (int) ((long) k * (kb + 1) / blocks);
+                int p0 = BlockedGemm.kBlockStart(k, kb, blocks), p1 = BlockedGemm.kBlockStart(k, kb + 1, blocks);
                 block(m, p0, p1, a, aOff, a1, bb, bo, lb, alpha, kb == 0 ? beta : 1f, c, cOff + j0, ldc, valid, scratch, col, row);
             }
         }
