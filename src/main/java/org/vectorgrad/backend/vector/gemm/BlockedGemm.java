@@ -45,6 +45,33 @@ public final class BlockedGemm extends Gemm {
      * measured there: no register transposer on either path).
      */
     public static final int FEW_ROWS_TRANSPOSED_MAX = 2;
+    /**
+     * Products of at most this many rows with op(B) as it lies (NN, TN), at least NR columns and K within one KC block
+     * run unpacked past {@link #SMALL_MAX_B} at 512 and 128 bits ({@link #fewRowsUnpacked}): the packed path copies all
+     * of op(B) into panels that so few rows use once or twice, and its micro-panel is mostly padding below MR rows.
+     * Unpacked ÷ packed speed on AMD Zen 5 (docs/decisions.md §2aw): 1.03-2.7x from 1 to 64 rows at 512 bits,
+     * 1.1-2.7x at 128 bits, while op(B) is read once ({@link SmallGemm#rowBlocks} 1) or is at most
+     * {@link #FEW_ROWS_UNPACKED_MAX_B} floats; past both, each row block streams op(B) again from L3 and the packed
+     * path leads (32x4096x512 NN 0.73), as it does from 96 rows on (0.97-1.05).
+     */
+    public static final int FEW_ROWS_UNPACKED_MAX = 64;
+    /**
+     * {@link #FEW_ROWS_UNPACKED_MAX} at 256 bits: under the AVX2 proxy the unpacked tiles (6 rows x 2 vectors) led up
+     * to 12 rows (1.09-1.78x: 4x256x128 TN, 12x512x256 NN, 2x2048x128 TN) and trailed from 16 rows on wide op(B)
+     * (16x2048x64 NN 0.98, 32x2048x64 0.77, 32x1024x96 0.83), though not on narrower ones (32x512x128 1.10).
+     */
+    public static final int FEW_ROWS_UNPACKED_MAX_256 = 12;
+    /**
+     * Rows from which {@link #narrowTransposed} computes a product with a narrow op(B) and A transposed (a dense
+     * layer's weight gradient, N its inputs) through its transpose at 512 bits. Through ÷ as it is, AMD Zen 5
+     * (docs/decisions.md §2ax): 1.21x at 40 rows, 1.27-5.3x from 48 to 1024 (256x4x128 TN 5.3x, 512x10x128 2.3x);
+     * 1.00 at 32 rows and 0.55-0.72 below 32, where the plain narrow tiles are a few rows of C.
+     */
+    public static final int NARROW_TRANSPOSED_MIN_ROWS = 40;
+    /** {@link #NARROW_TRANSPOSED_MIN_ROWS} at 256 bits: under the AVX2 proxy 1.75-3.9x from 16 rows on (16x10x128 TN 2.1x). */
+    public static final int NARROW_TRANSPOSED_MIN_ROWS_256 = 16;
+    /** op(B) floats within which {@link #fewRowsUnpacked} takes several row blocks (512 KB: Zen 5's L2 holds it). */
+    public static final long FEW_ROWS_UNPACKED_MAX_B = 1L << 17;
 
     private final GemmBlocking blocking;
     private final MicroKernel kernel;
@@ -148,6 +175,16 @@ public final class BlockedGemm extends Gemm {
             return;
         }
         boolean parallel = dispatcher.threads() > 1 && (long) m * n * k >= parallelMinWork;
+        if (!parallel && beta == 0f && narrowTransposed(transA, transB, m, n, k)) {
+            // Cᵀ = Bᵀ·A on the unpacked path, then transposed into C (docs/decisions.md §2ax): A as it lies is op(B)
+            // there, so its rows give whole vectors along M where op(B) here gives n < NR lanes along N. Same bits:
+            // each element is the same FMA chain (a·b = b·a exactly) followed by alpha·acc, and C is not read.
+            Workspace w = workspaces.get().forSmall(SmallGemm.bufferSizeA(true, n, k), small.bufferSizeB(false, m, k), small.scratchSize(n, m, k));
+            if (w.transposedC.length < n * m) w.transposedC = new float[n * m];
+            small.gemm(true, false, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, 0f, w.transposedC, 0, m, w.smallA, w.smallB, w.smallScratch);
+            small.transposeInto(w.transposedC, 0, m, n, m, c, cOff, ldc);
+            return;
+        }
         if (!parallel && (alpha == 1f || beta == 0f) && unpacked(transB, m, n, k)) {
             // op(B) small enough to stay in cache: packing would cost more than it saves (docs/decisions.md §2a).
             // Same bits (SmallGemm). Its tiles take no alpha or beta (§2ai): alpha other than 1 with a C that is read
@@ -194,15 +231,42 @@ public final class BlockedGemm extends Gemm {
     }
 
     /**
-     * The small-product rule for a single-threaded call: {@link SmallGemm} instead of packed panels. op(B) must fit
-     * the bound (and K one KC block); then an op(B) narrower than one NR panel needs at most
-     * {@code narrowMaxRows} rows, any other a work of at most {@code smallMaxWork} and, with op(B) transposed, more
+     * Whether a single-threaded product with beta 0, A transposed and B not (C = Aᵀ·B, a dense layer's weight
+     * gradient) and op(B) narrower than one NR panel runs as its transpose Cᵀ = Bᵀ·A on the unpacked path: at least
+     * {@link #NARROW_TRANSPOSED_MIN_ROWS} rows ({@link #NARROW_TRANSPOSED_MIN_ROWS_256} at 256 bits; not at 128, as
+     * {@link #transposedFirst}), K within one pass (one FMA chain per element on every path, so the
+     * same bits), and Cᵀ a product the unpacked path takes. A pure function of the shape and the table.
+     */
+    boolean narrowTransposed(boolean transA, boolean transB, int m, int n, int k) {
+        int minRows = blocking.bits() == 256 ? NARROW_TRANSPOSED_MIN_ROWS_256 : NARROW_TRANSPOSED_MIN_ROWS;
+        return transposedProducts && transA && !transB && n < blocking.nr() && m >= minRows
+                && k <= blocking.kcOnePass() && unpacked(false, n, m, k);
+    }
+
+    /**
+     * The small-product rule for a single-threaded call: {@link SmallGemm} instead of packed panels. Few rows with
+     * op(B) as it lies ({@link #fewRowsUnpacked}), or op(B) within the bound (and K one KC block); then an op(B)
+     * narrower than one NR panel needs at most {@code narrowMaxRows} rows, any other a work of at most {@code smallMaxWork} and, with op(B) transposed, more
      * than {@code fewRowsTransposedMax} rows. A pure function of the shape and the blocking table.
      */
     boolean unpacked(boolean transB, int m, int n, int k) {
+        if (fewRowsUnpacked(transB, m, n, k)) return true;
         if (!SmallGemm.applies(n, k, blocking.kc(), smallMaxB)) return false;
         if (n < blocking.nr()) return m <= narrowMaxRows;
         return (long) m * n * k <= smallMaxWork && !(transB && m <= fewRowsTransposedMax);
+    }
+
+    /**
+     * The few-rows extension of the small-product rule: op(B) not transposed, at most {@link #FEW_ROWS_UNPACKED_MAX}
+     * rows ({@link #FEW_ROWS_UNPACKED_MAX_256} at 256 bits), at least NR columns, K within one KC block (the packed
+     * path's bits), m·n·k within {@code smallMaxWork}, and op(B) read once by the unpacked path or at most {@link #FEW_ROWS_UNPACKED_MAX_B}
+     * floats; {@code smallMaxB} 0 (every product packed) turns it off. A pure function of the shape and the table.
+     */
+    boolean fewRowsUnpacked(boolean transB, int m, int n, int k) {
+        int maxRows = blocking.bits() == 256 ? FEW_ROWS_UNPACKED_MAX_256 : FEW_ROWS_UNPACKED_MAX;
+        return smallMaxB > 0 && !transB && m <= maxRows && n >= blocking.nr() && k <= blocking.kc()
+                && (long) m * n * k <= smallMaxWork
+                && ((long) k * n <= FEW_ROWS_UNPACKED_MAX_B || small.rowBlocks(m, n, k) == 1);
     }
 
     /**

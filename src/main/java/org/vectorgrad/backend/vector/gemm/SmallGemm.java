@@ -176,6 +176,15 @@ final class SmallGemm {
         return Math.max(unit, A_BLOCK / k / unit * unit);
     }
 
+    /**
+     * Row blocks of op(A) that {@link #gemm} takes for this shape ({@link #blockRows}): each one streams all of op(B)
+     * through its column panels, so op(B) is read from memory once per block.
+     */
+    int rowBlocks(int m, int n, int k) {
+        int rows = blockRows(rowUnit(n - tailColumns(m, n)), k);
+        return (m + rows - 1) / rows;
+    }
+
     /** Floats of the copy buffer for op(A) that {@link #gemm} needs (0 unless A is transposed). */
     static int bufferSizeA(boolean transA, int m, int k) {
         return transA ? m * k : 0;

@@ -1,0 +1,81 @@
+package org.vectorgrad.backend.vector.gemm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.vectorgrad.parallel.Dispatcher;
+
+/**
+ * Products of few rows with op(B) as it lies and past the small-product bound ({@link BlockedGemm#fewRowsUnpacked}:
+ * the unpacked path) against the packed path, bitwise: with K within one KC block both compute each element as one
+ * FMA chain over p ascending from zero and store alpha·acc or acc + beta·C, so any difference is a bug. Every
+ * width's table and AMD's one-pass tables, NN and TN, odd M, N and K, offsets, padded leading dimensions, beta 0 over
+ * NaN in C, beta 1 and -0.5, with C's padding checked untouched; and the rule on shapes either side of each bound.
+ */
+class FewRowsUnpackedTest {
+    private static List<GemmBlocking> tables() {
+        List<GemmBlocking> t = new ArrayList<>();
+        for (int bits : new int[] {128, 256, 512}) {
+            t.add(GemmBlocking.forBits(bits));
+            t.add(GemmBlocking.forCaches(bits, 48 << 10, 1 << 20, 32 << 20, false, true));
+        }
+        return t;
+    }
+
+    @Test
+    void fewRowsPastTheSmallBoundEqualThePackedPathBitwise() {
+        SplittableRandom rng = new SplittableRandom(47);
+        int cases = 0;
+        try (Dispatcher d = new Dispatcher(1)) {
+            for (GemmBlocking blk : tables()) {
+                BlockedGemm library = new BlockedGemm(blk, d, Long.MAX_VALUE);
+                BlockedGemm packed = new BlockedGemm(blk, d, Long.MAX_VALUE, 0);
+                for (int m : new int[] {1, 2, 3, 5, 7, 12, 13, 25, 47, 64}) {
+                    for (int n : new int[] {blk.nr(), 257, 1000, 2051}) {
+                        for (int k : new int[] {17, 64, 129, blk.kc()}) {
+                            boolean ta = rng.nextBoolean();
+                            if ((long) n * k <= BlockedGemm.SMALL_MAX_B || !library.fewRowsUnpacked(false, m, n, k)) continue;
+                            AgainstPackedPath.check(blk.toString(), packed, library, ta, false, m, n, k,
+                                    rng.nextInt(4) == 0 ? 0.5f : 1f, new float[] {0f, 1f, -0.5f}[rng.nextInt(3)], rng);
+                            cases++;
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(cases >= 150, "only " + cases + " products took the few-rows unpacked path");
+    }
+
+    @Test
+    void theRuleIsAPureFunctionOfTheShapeAndTheTable() {
+        try (Dispatcher d = new Dispatcher(1)) {
+            GemmBlocking amd512 = GemmBlocking.forCaches(512, 48 << 10, 1 << 20, 32 << 20, false, true);
+            BlockedGemm g = new BlockedGemm(amd512, d, Long.MAX_VALUE);
+            assertTrue(g.fewRowsUnpacked(false, 10, 256, 128), "a 10-class output layer's weight gradient");
+            assertTrue(g.unpacked(false, 10, 256, 128), "... is the small-product rule's");
+            assertTrue(g.fewRowsUnpacked(false, 64, 512, 256), "64 rows, op(B) 128 K floats");
+            assertFalse(g.fewRowsUnpacked(false, 65, 512, 256), "65 rows");
+            assertFalse(g.fewRowsUnpacked(true, 10, 256, 128), "op(B) transposed: its copy costs what packing does");
+            assertFalse(g.fewRowsUnpacked(false, 10, 31, 128), "narrower than NR: the narrow rule's");
+            assertFalse(g.fewRowsUnpacked(false, 10, 256, 513), "K past KC");
+            // op(B) past 128 K floats: only when one row block reads it once (K 512: 6-row blocks)
+            assertTrue(g.fewRowsUnpacked(false, 6, 4096, 512));
+            assertFalse(g.fewRowsUnpacked(false, 7, 4096, 512));
+            assertEquals(1, new SmallGemm(512).rowBlocks(6, 4096, 512));
+            assertEquals(2, new SmallGemm(512).rowBlocks(7, 4096, 512));
+            assertFalse(g.fewRowsUnpacked(false, 32, 4096, 512), "six row blocks over 8 MB");
+            assertFalse(new BlockedGemm(amd512, d, Long.MAX_VALUE, 0).fewRowsUnpacked(false, 10, 256, 128), "smallMaxB 0: off");
+            assertFalse(new BlockedGemm(amd512, d, Long.MAX_VALUE, BlockedGemm.SMALL_MAX_B, 10L * 256 * 128 - 1)
+                    .fewRowsUnpacked(false, 10, 256, 128), "past smallMaxWork");
+            BlockedGemm avx2 = new BlockedGemm(GemmBlocking.forBits(256), d, Long.MAX_VALUE);
+            assertTrue(avx2.fewRowsUnpacked(false, 12, 512, 256));
+            assertFalse(avx2.fewRowsUnpacked(false, 13, 512, 256), "256 bits: at most 12 rows");
+            assertTrue(new BlockedGemm(GemmBlocking.forBits(128), d, Long.MAX_VALUE).fewRowsUnpacked(false, 64, 512, 256));
+        }
+    }
+}
