@@ -175,6 +175,34 @@ public final class BlockedGemm extends Gemm {
             return;
         }
         boolean parallel = dispatcher.threads() > 1 && (long) m * n * k >= parallelMinWork;
+        if (!parallel && fewColumns(transA, transB, m, n, k)) {
+            // one or two columns of C (a regression head's forward): Cᵀ = op(B)ᵀ·Aᵀ is one or two rows times a wide
+            // Aᵀ, which FewRowsTransposed takes with A's 16 x 16 blocks transposed in registers, where the narrow
+            // tiles would fill one lane or two of each vector (docs/decisions.md §2ay). Same bits: each element is the
+            // same FMA chain over the packed path's K blocks (a·b = b·a exactly), stored with its formulas.
+            Workspace w = workspaces.get();
+            int need = FewRowsTransposed.scratchSize(m, k);
+            if (w.fewRows.length < need) w.fewRows = new float[need];
+            float[] rows = b;
+            int rowsOff = bOff, ldRows = ldb;
+            if (!transB && !(n == 1 && ldb == 1)) { // op(B)ᵀ's rows are B's columns: each copied into a row
+                w.forSmall(n * k, 0, 0);
+                for (int j = 0; j < n; j++) for (int p = 0; p < k; p++) w.smallA[j * k + p] = b[bOff + p * ldb + j];
+                rows = w.smallA; rowsOff = 0; ldRows = k;
+            } else if (!transB) {
+                ldRows = k; // one row: B's k x 1 column, contiguous
+            }
+            if (n == 1 && ldc == 1) { // Cᵀ is C itself
+                FewRowsTransposed.gemm(1, m, k, kBlocks(k), alpha, rows, rowsOff, ldRows, a, aOff, lda, beta, c, cOff, m, w.fewRows);
+                return;
+            }
+            if (w.transposedC.length < n * m) w.transposedC = new float[n * m];
+            float[] ct = w.transposedC;
+            if (beta != 0f) for (int j = 0; j < n; j++) for (int i = 0; i < m; i++) ct[j * m + i] = c[cOff + i * ldc + j];
+            FewRowsTransposed.gemm(n, m, k, kBlocks(k), alpha, rows, rowsOff, ldRows, a, aOff, lda, beta, ct, 0, m, w.fewRows);
+            for (int j = 0; j < n; j++) for (int i = 0; i < m; i++) c[cOff + i * ldc + j] = ct[j * m + i];
+            return;
+        }
         if (!parallel && beta == 0f && narrowTransposed(transA, transB, m, n, k)) {
             // Cᵀ = Bᵀ·A on the unpacked path, then transposed into C (docs/decisions.md §2ax): A as it lies is op(B)
             // there, so its rows give whole vectors along M where op(B) here gives n < NR lanes along N. Same bits:
@@ -228,6 +256,16 @@ public final class BlockedGemm extends Gemm {
             return;
         }
         workspaces.get().call.run(parallel, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /**
+     * Whether a single-threaded product of one or two columns with A as it lies runs as its transpose through
+     * {@link FewRowsTransposed} (one or two rows times Aᵀ): where that path is (512 bits, {@code smallMaxB} above 0),
+     * at least NR rows (its columns there) and K of at least 16. Measured on AMD Zen 5 (docs/decisions.md §2ay). A pure
+     * function of the shape and the table.
+     */
+    boolean fewColumns(boolean transA, boolean transB, int m, int n, int k) {
+        return n <= 2 && !transA && fewRowsTransposed(false, true, n, m, k);
     }
 
     /**
