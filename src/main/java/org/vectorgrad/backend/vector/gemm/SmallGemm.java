@@ -13,7 +13,7 @@ package org.vectorgrad.backend.vector.gemm;
  * ({@link #tailColumns}, {@link UnpackedKernel#columnTile}, §2ap): a cut vector would spend a whole vector of FMAs
  * on each row for them; op(A) transposed for them comes first then, and the whole panels read it too
  * ({@link UnpackedKernel#panelT}, §2ar). The tiles take whole row panels only (§2ah): the last 1–4 rows of a panel
- * of whole vectors go through a 1-, 2- or 4-row tile where the width has them ({@link #shortRows}, §2aq, §2az);
+ * of whole vectors go through a 1- to 4-row tile where the width has them ({@link #shortRows}, §2aq, §2az);
  * otherwise, with beta 0, a short last panel is the last whole one, overlapping the panel before it (its overlap
  * written twice with the same bits), or, for a single row of a one-vector or cut panel, a whole panel that reads and
  * writes that one row (lda and ldc 0); otherwise a whole one

@@ -12,11 +12,11 @@ final class Unpacked256 extends UnpackedKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
     private static final int L = S.length();
 
-    Unpacked256() { super(6, 2, L, 8, 0, new int[] {1, 2, 4}); }
+    Unpacked256() { super(6, 2, L, 8, 0, new int[] {1, 2, 3, 4}); }
 
     @Override
     Tile[] shortTiles() {
-        return new Tile[] {new R1V2(), new R1V2b(), new R2V2(), new R2V2b(), new R4V2(), new R4V2b()};
+        return new Tile[] {new R1V2(), new R1V2b(), new R2V2(), new R2V2b(), new R3V2(), new R3V2b(), new R4V2(), new R4V2b()};
     }
 
     @Override
@@ -770,6 +770,92 @@ final class Unpacked256 extends UnpackedKernel {
                 c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L)).intoArray(c, ci + 0 * ldc + 1 * L);
                 c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
                 c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L)).intoArray(c, ci + 1 * ldc + 1 * L);
+            }
+        }
+    }
+
+    /** 3 rows x 2 whole vectors; C = acc (beta 0: C not read; SmallGemm applies alpha after). */
+    private static final class R3V2 extends Tile {
+        @Override
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            int o1 = 1 * lda;
+            int o2 = 2 * lda;
+            for (int i0 = 0; i0 < allRows; i0 += 3) {
+                int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+                for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                }
+                c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.intoArray(c, ci + 0 * ldc + 1 * L);
+                c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+                c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
+                c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+            }
+        }
+    }
+
+    /** 3 rows x 2 whole vectors; C = acc + C (alpha 1; SmallGemm has scaled C by beta). */
+    private static final class R3V2b extends Tile {
+        @Override
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            int o1 = 1 * lda;
+            int o2 = 2 * lda;
+            for (int i0 = 0; i0 < allRows; i0 += 3) {
+                int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+                for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                }
+                c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L)).intoArray(c, ci + 0 * ldc + 1 * L);
+                c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L)).intoArray(c, ci + 1 * ldc + 1 * L);
+                c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
+                c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L)).intoArray(c, ci + 2 * ldc + 1 * L);
             }
         }
     }

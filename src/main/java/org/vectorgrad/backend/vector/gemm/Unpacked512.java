@@ -12,7 +12,7 @@ final class Unpacked512 extends UnpackedKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
     private static final int L = S.length();
 
-    Unpacked512() { super(6, 4, L, 8, 4, new int[] {1, 2, 4}); }
+    Unpacked512() { super(6, 4, L, 8, 4, new int[] {1, 2, 3, 4}); }
 
     @Override
     void columnTile(int kc, float[] at, int aOff, int ldat, float[] b, int bOff, int ldb, int cols, float[] out, int oOff, int ldo) {
@@ -72,12 +72,12 @@ final class Unpacked512 extends UnpackedKernel {
 
     @Override
     Tile[] transposedTiles() {
-        return new Tile[] {new T2(), new T2b(), new T3(), new T3b(), new T4(), new T4b(), new R1T2(), new R1T2b(), new R1T3(), new R1T3b(), new R1T4(), new R1T4b(), new R2T2(), new R2T2b(), new R2T3(), new R2T3b(), new R2T4(), new R2T4b(), new R4T2(), new R4T2b(), new R4T3(), new R4T3b(), new R4T4(), new R4T4b()};
+        return new Tile[] {new T2(), new T2b(), new T3(), new T3b(), new T4(), new T4b(), new R1T2(), new R1T2b(), new R1T3(), new R1T3b(), new R1T4(), new R1T4b(), new R2T2(), new R2T2b(), new R2T3(), new R2T3b(), new R2T4(), new R2T4b(), new R3T2(), new R3T2b(), new R3T3(), new R3T3b(), new R3T4(), new R3T4b(), new R4T2(), new R4T2b(), new R4T3(), new R4T3b(), new R4T4(), new R4T4b()};
     }
 
     @Override
     Tile[] shortTiles() {
-        return new Tile[] {new R1V2(), new R1V2b(), new R1V3(), new R1V3b(), new R1V4(), new R1V4b(), new R2V2(), new R2V2b(), new R2V3(), new R2V3b(), new R2V4(), new R2V4b(), new R4V2(), new R4V2b(), new R4V3(), new R4V3b(), new R4V4(), new R4V4b()};
+        return new Tile[] {new R1V2(), new R1V2b(), new R1V3(), new R1V3b(), new R1V4(), new R1V4b(), new R2V2(), new R2V2b(), new R2V3(), new R2V3b(), new R2V4(), new R2V4b(), new R3V2(), new R3V2b(), new R3V3(), new R3V3b(), new R3V4(), new R3V4b(), new R4V2(), new R4V2b(), new R4V3(), new R4V3b(), new R4V4(), new R4V4b()};
     }
 
     @Override
@@ -1945,6 +1945,306 @@ final class Unpacked512 extends UnpackedKernel {
         }
     }
 
+    /** 3 rows x 2 whole vectors; C = acc (beta 0: C not read; SmallGemm applies alpha after). */
+    private static final class R3V2 extends Tile {
+        @Override
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            int o1 = 1 * lda;
+            int o2 = 2 * lda;
+            for (int i0 = 0; i0 < allRows; i0 += 3) {
+                int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+                for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                }
+                c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.intoArray(c, ci + 0 * ldc + 1 * L);
+                c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+                c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
+                c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+            }
+        }
+    }
+
+    /** 3 rows x 2 whole vectors; C = acc + C (alpha 1; SmallGemm has scaled C by beta). */
+    private static final class R3V2b extends Tile {
+        @Override
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            int o1 = 1 * lda;
+            int o2 = 2 * lda;
+            for (int i0 = 0; i0 < allRows; i0 += 3) {
+                int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+                for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                }
+                c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L)).intoArray(c, ci + 0 * ldc + 1 * L);
+                c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L)).intoArray(c, ci + 1 * ldc + 1 * L);
+                c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
+                c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L)).intoArray(c, ci + 2 * ldc + 1 * L);
+            }
+        }
+    }
+
+    /** 3 rows x 3 whole vectors; C = acc (beta 0: C not read; SmallGemm applies alpha after). */
+    private static final class R3V3 extends Tile {
+        @Override
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            int o1 = 1 * lda;
+            int o2 = 2 * lda;
+            for (int i0 = 0; i0 < allRows; i0 += 3) {
+                int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
+                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
+                for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    c0_2 = a0.fma(b2, c0_2);
+                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    c1_2 = a1.fma(b2, c1_2);
+                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                    c2_2 = a2.fma(b2, c2_2);
+                }
+                c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.intoArray(c, ci + 0 * ldc + 1 * L);
+                c0_2.intoArray(c, ci + 0 * ldc + 2 * L);
+                c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+                c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
+                c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
+                c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+                c2_2.intoArray(c, ci + 2 * ldc + 2 * L);
+            }
+        }
+    }
+
+    /** 3 rows x 3 whole vectors; C = acc + C (alpha 1; SmallGemm has scaled C by beta). */
+    private static final class R3V3b extends Tile {
+        @Override
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            int o1 = 1 * lda;
+            int o2 = 2 * lda;
+            for (int i0 = 0; i0 < allRows; i0 += 3) {
+                int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
+                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
+                for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    c0_2 = a0.fma(b2, c0_2);
+                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    c1_2 = a1.fma(b2, c1_2);
+                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                    c2_2 = a2.fma(b2, c2_2);
+                }
+                c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L)).intoArray(c, ci + 0 * ldc + 1 * L);
+                c0_2.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L)).intoArray(c, ci + 0 * ldc + 2 * L);
+                c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L)).intoArray(c, ci + 1 * ldc + 1 * L);
+                c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L)).intoArray(c, ci + 1 * ldc + 2 * L);
+                c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
+                c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L)).intoArray(c, ci + 2 * ldc + 1 * L);
+                c2_2.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L)).intoArray(c, ci + 2 * ldc + 2 * L);
+            }
+        }
+    }
+
+    /** 3 rows x 4 whole vectors; C = acc (beta 0: C not read; SmallGemm applies alpha after). */
+    private static final class R3V4 extends Tile {
+        @Override
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            int o1 = 1 * lda;
+            int o2 = 2 * lda;
+            for (int i0 = 0; i0 < allRows; i0 += 3) {
+                int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
+                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
+                for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
+                    FloatVector b3 = FloatVector.fromArray(S, b, j + 3 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    c0_2 = a0.fma(b2, c0_2);
+                    c0_3 = a0.fma(b3, c0_3);
+                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    c1_2 = a1.fma(b2, c1_2);
+                    c1_3 = a1.fma(b3, c1_3);
+                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                    c2_2 = a2.fma(b2, c2_2);
+                    c2_3 = a2.fma(b3, c2_3);
+                }
+                c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.intoArray(c, ci + 0 * ldc + 1 * L);
+                c0_2.intoArray(c, ci + 0 * ldc + 2 * L);
+                c0_3.intoArray(c, ci + 0 * ldc + 3 * L);
+                c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+                c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
+                c1_3.intoArray(c, ci + 1 * ldc + 3 * L);
+                c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
+                c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+                c2_2.intoArray(c, ci + 2 * ldc + 2 * L);
+                c2_3.intoArray(c, ci + 2 * ldc + 3 * L);
+            }
+        }
+    }
+
+    /** 3 rows x 4 whole vectors; C = acc + C (alpha 1; SmallGemm has scaled C by beta). */
+    private static final class R3V4b extends Tile {
+        @Override
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            int o1 = 1 * lda;
+            int o2 = 2 * lda;
+            for (int i0 = 0; i0 < allRows; i0 += 3) {
+                int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
+                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
+                for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
+                    FloatVector b3 = FloatVector.fromArray(S, b, j + 3 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    c0_2 = a0.fma(b2, c0_2);
+                    c0_3 = a0.fma(b3, c0_3);
+                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    c1_2 = a1.fma(b2, c1_2);
+                    c1_3 = a1.fma(b3, c1_3);
+                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                    c2_2 = a2.fma(b2, c2_2);
+                    c2_3 = a2.fma(b3, c2_3);
+                }
+                c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L)).intoArray(c, ci + 0 * ldc + 1 * L);
+                c0_2.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L)).intoArray(c, ci + 0 * ldc + 2 * L);
+                c0_3.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 3 * L)).intoArray(c, ci + 0 * ldc + 3 * L);
+                c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L)).intoArray(c, ci + 1 * ldc + 1 * L);
+                c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L)).intoArray(c, ci + 1 * ldc + 2 * L);
+                c1_3.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 3 * L)).intoArray(c, ci + 1 * ldc + 3 * L);
+                c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
+                c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L)).intoArray(c, ci + 2 * ldc + 1 * L);
+                c2_2.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L)).intoArray(c, ci + 2 * ldc + 2 * L);
+                c2_3.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 3 * L)).intoArray(c, ci + 2 * ldc + 3 * L);
+            }
+        }
+    }
+
     /** 4 rows x 2 whole vectors; C = acc (beta 0: C not read; SmallGemm applies alpha after). */
     private static final class R4V2 extends Tile {
         @Override
@@ -3159,6 +3459,294 @@ final class Unpacked512 extends UnpackedKernel {
                 c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L)).intoArray(c, ci + 1 * ldc + 1 * L);
                 c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L)).intoArray(c, ci + 1 * ldc + 2 * L);
                 c1_3.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 3 * L)).intoArray(c, ci + 1 * ldc + 3 * L);
+            }
+        }
+    }
+
+    /** 3 rows x 2 whole vectors, op(A) transposed; C = acc (beta 0: C not read; SmallGemm applies alpha after). */
+    private static final class R3T2 extends Tile {
+        @Override
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            for (int i0 = 0; i0 < allRows; i0 += 3) {
+                int ai = aOff + i0, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+                for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                }
+                c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.intoArray(c, ci + 0 * ldc + 1 * L);
+                c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+                c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
+                c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+            }
+        }
+    }
+
+    /** 3 rows x 2 whole vectors, op(A) transposed; C = acc + C (alpha 1; SmallGemm has scaled C by beta). */
+    private static final class R3T2b extends Tile {
+        @Override
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            for (int i0 = 0; i0 < allRows; i0 += 3) {
+                int ai = aOff + i0, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+                for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                }
+                c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L)).intoArray(c, ci + 0 * ldc + 1 * L);
+                c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L)).intoArray(c, ci + 1 * ldc + 1 * L);
+                c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
+                c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L)).intoArray(c, ci + 2 * ldc + 1 * L);
+            }
+        }
+    }
+
+    /** 3 rows x 3 whole vectors, op(A) transposed; C = acc (beta 0: C not read; SmallGemm applies alpha after). */
+    private static final class R3T3 extends Tile {
+        @Override
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            for (int i0 = 0; i0 < allRows; i0 += 3) {
+                int ai = aOff + i0, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
+                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
+                for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    c0_2 = a0.fma(b2, c0_2);
+                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    c1_2 = a1.fma(b2, c1_2);
+                    FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                    c2_2 = a2.fma(b2, c2_2);
+                }
+                c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.intoArray(c, ci + 0 * ldc + 1 * L);
+                c0_2.intoArray(c, ci + 0 * ldc + 2 * L);
+                c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+                c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
+                c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
+                c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+                c2_2.intoArray(c, ci + 2 * ldc + 2 * L);
+            }
+        }
+    }
+
+    /** 3 rows x 3 whole vectors, op(A) transposed; C = acc + C (alpha 1; SmallGemm has scaled C by beta). */
+    private static final class R3T3b extends Tile {
+        @Override
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            for (int i0 = 0; i0 < allRows; i0 += 3) {
+                int ai = aOff + i0, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
+                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
+                for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    c0_2 = a0.fma(b2, c0_2);
+                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    c1_2 = a1.fma(b2, c1_2);
+                    FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                    c2_2 = a2.fma(b2, c2_2);
+                }
+                c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L)).intoArray(c, ci + 0 * ldc + 1 * L);
+                c0_2.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L)).intoArray(c, ci + 0 * ldc + 2 * L);
+                c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L)).intoArray(c, ci + 1 * ldc + 1 * L);
+                c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L)).intoArray(c, ci + 1 * ldc + 2 * L);
+                c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
+                c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L)).intoArray(c, ci + 2 * ldc + 1 * L);
+                c2_2.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L)).intoArray(c, ci + 2 * ldc + 2 * L);
+            }
+        }
+    }
+
+    /** 3 rows x 4 whole vectors, op(A) transposed; C = acc (beta 0: C not read; SmallGemm applies alpha after). */
+    private static final class R3T4 extends Tile {
+        @Override
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            for (int i0 = 0; i0 < allRows; i0 += 3) {
+                int ai = aOff + i0, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
+                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
+                for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
+                    FloatVector b3 = FloatVector.fromArray(S, b, j + 3 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    c0_2 = a0.fma(b2, c0_2);
+                    c0_3 = a0.fma(b3, c0_3);
+                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    c1_2 = a1.fma(b2, c1_2);
+                    c1_3 = a1.fma(b3, c1_3);
+                    FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                    c2_2 = a2.fma(b2, c2_2);
+                    c2_3 = a2.fma(b3, c2_3);
+                }
+                c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.intoArray(c, ci + 0 * ldc + 1 * L);
+                c0_2.intoArray(c, ci + 0 * ldc + 2 * L);
+                c0_3.intoArray(c, ci + 0 * ldc + 3 * L);
+                c1_0.intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.intoArray(c, ci + 1 * ldc + 1 * L);
+                c1_2.intoArray(c, ci + 1 * ldc + 2 * L);
+                c1_3.intoArray(c, ci + 1 * ldc + 3 * L);
+                c2_0.intoArray(c, ci + 2 * ldc + 0 * L);
+                c2_1.intoArray(c, ci + 2 * ldc + 1 * L);
+                c2_2.intoArray(c, ci + 2 * ldc + 2 * L);
+                c2_3.intoArray(c, ci + 2 * ldc + 3 * L);
+            }
+        }
+    }
+
+    /** 3 rows x 4 whole vectors, op(A) transposed; C = acc + C (alpha 1; SmallGemm has scaled C by beta). */
+    private static final class R3T4b extends Tile {
+        @Override
+        void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail, int tail,
+                 float[] c, int cOff, int ldc, float[] edge) {
+            tile(kc, a, aOff, lda, allRows, b, bOff, ldb, c, cOff, ldc);
+        }
+
+        // A static method of its own, too large for C2 to inline into run: compiled alone, C2 keeps the 6 x 2
+        // tile's 12 accumulators in registers under -XX:UseAVX=2; compiled as run itself, it spilled 4 of them
+        // (docs/decisions.md §2a).
+        private static void tile(int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+            // every row panel of this column panel in one call: the call costs less than the panels it covers
+            for (int i0 = 0; i0 < allRows; i0 += 3) {
+                int ai = aOff + i0, ci = cOff + i0 * ldc;
+                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
+                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
+                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
+                for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
+                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
+                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
+                    FloatVector b3 = FloatVector.fromArray(S, b, j + 3 * L);
+                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    c0_0 = a0.fma(b0, c0_0);
+                    c0_1 = a0.fma(b1, c0_1);
+                    c0_2 = a0.fma(b2, c0_2);
+                    c0_3 = a0.fma(b3, c0_3);
+                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    c1_0 = a1.fma(b0, c1_0);
+                    c1_1 = a1.fma(b1, c1_1);
+                    c1_2 = a1.fma(b2, c1_2);
+                    c1_3 = a1.fma(b3, c1_3);
+                    FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+                    c2_0 = a2.fma(b0, c2_0);
+                    c2_1 = a2.fma(b1, c2_1);
+                    c2_2 = a2.fma(b2, c2_2);
+                    c2_3 = a2.fma(b3, c2_3);
+                }
+                c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
+                c0_1.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L)).intoArray(c, ci + 0 * ldc + 1 * L);
+                c0_2.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 2 * L)).intoArray(c, ci + 0 * ldc + 2 * L);
+                c0_3.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 3 * L)).intoArray(c, ci + 0 * ldc + 3 * L);
+                c1_0.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 0 * L)).intoArray(c, ci + 1 * ldc + 0 * L);
+                c1_1.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L)).intoArray(c, ci + 1 * ldc + 1 * L);
+                c1_2.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L)).intoArray(c, ci + 1 * ldc + 2 * L);
+                c1_3.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 3 * L)).intoArray(c, ci + 1 * ldc + 3 * L);
+                c2_0.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 0 * L)).intoArray(c, ci + 2 * ldc + 0 * L);
+                c2_1.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L)).intoArray(c, ci + 2 * ldc + 1 * L);
+                c2_2.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L)).intoArray(c, ci + 2 * ldc + 2 * L);
+                c2_3.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 3 * L)).intoArray(c, ci + 2 * ldc + 3 * L);
             }
         }
     }

@@ -38,8 +38,8 @@ abstract class UnpackedKernel {
     final int columnVectors;
 
     /**
-     * Heights of the short tiles ({@link #shortPanel}), ascending, each less than {@link #rows}: {1, 2, 4} at 512 and
-     * 256 bits (the 1-row tile since decisions §2az); none at 128.
+     * Heights of the short tiles ({@link #shortPanel}), ascending, each less than {@link #rows}: {1, 2, 3, 4} at 512
+     * and 256 bits (1 and 3 rows since decisions §2az); none at 128.
      */
     private final int[] shortHeights;
 

@@ -169,8 +169,7 @@ class SmallGemmTest {
     @Test
     void lastRowsThroughShortTilesGiveThePackedPathsBits() {
         // M not a multiple of the tile's 6 rows: the last 1-4 rows of each column panel of 2+ whole vectors go
-        // through a 1-, 2- or 4-row tile (decisions §2aq, §2az; 512 and 256 bits), with beta 0 overlapping the panel
-        // before (3 rows left) and with C read only on exactly 1, 2 or 4 rows. Every remainder, 2 to 4 vectors a panel,
+        // through a 1-, 2-, 3- or 4-row tile (decisions §2aq, §2az; 512 and 256 bits), exactly the rows left. Every remainder, 2 to 4 vectors a panel,
         // N past whole vectors (the column tile at 512 bits, a cut last vector at 256, which keeps the whole tile),
         // the store forms, every transpose case, padded leading dimensions.
         SplittableRandom rng = new SplittableRandom(19);
@@ -195,8 +194,8 @@ class SmallGemmTest {
                 }
             }
         }
-        // per width and n: beta 0 (2 scalars) every m but 11 (5 rows left), C read (2) the 8 m with 1, 2 or 4 rows left
-        assertEquals(2 * 6 * (2 * 10 + 2 * 8), shortCases);
+        // per width and n: every m but 11 (5 rows left, no short tile that high), beta 0 (2 scalars) and C read (2)
+        assertEquals(2 * 6 * (2 * 10 + 2 * 10), shortCases);
     }
 
     @Test
@@ -205,10 +204,10 @@ class SmallGemmTest {
         assertEquals(4, w512.shortRows(4, 4, false, false, 64)); // M = 64: 60 + 4, not a 6-row panel over 58..63
         assertEquals(2, w512.shortRows(2, 4, false, false, 32)); // M = 32: 30 + 2
         assertEquals(1, w512.shortRows(1, 3, false, false, 7));  // one row: the 1-row tile (decisions §2az)
-        assertEquals(4, w512.shortRows(3, 2, false, false, 9));
+        assertEquals(3, w512.shortRows(3, 2, false, false, 9));  // the 3-row tile (decisions §2az)
         assertEquals(0, w512.shortRows(5, 4, false, false, 11)); // no short tile that high: the 6-row tile overlaps
         assertEquals(4, w512.shortRows(4, 4, false, true, 64));  // C read: exactly the rows left
-        assertEquals(0, w512.shortRows(3, 4, false, true, 9));   // C read, no tile of 3 rows: copies (restPanel)
+        assertEquals(3, w512.shortRows(3, 4, false, true, 9));   // C read: exactly the rows left
         assertEquals(1, w512.shortRows(1, 2, false, false, 1));  // one row in all: the 1-row tile, not 6 rows of it
         assertEquals(1, w512.shortRows(1, 4, false, true, 13));  // C read: exactly the one row left
         assertEquals(0, w512.shortRows(4, 1, false, false, 64)); // one vector: the 8-row tile
