@@ -56,6 +56,13 @@ public final class BlockedGemm extends Gemm {
      */
     public static final int FEW_ROWS_UNPACKED_MAX = 64;
     /**
+     * Products computed through their transpose ({@link #transposedFirst}, {@link #narrowTransposed},
+     * {@link #fewColumns}) go by blocks of this many of C's rows or columns along their long side, so that the
+     * per-thread copy of Cᵀ stays within 4096 x 64 floats however large the product (each element of C is its own
+     * FMA chain, so the blocks change no bits). A multiple of every width's lanes.
+     */
+    static final int TRANSPOSED_CHUNK = 4096;
+    /**
      * {@link #FEW_ROWS_UNPACKED_MAX} at 256 bits: under the AVX2 proxy the unpacked tiles (6 rows x 2 vectors) led up
      * to 12 rows (1.09-1.78x: 4x256x128 TN, 12x512x256 NN, 2x2048x128 TN) and trailed from 16 rows on wide op(B)
      * (16x2048x64 NN 0.98, 32x2048x64 0.77, 32x1024x96 0.83), though not on narrower ones (32x512x128 1.10).
@@ -196,21 +203,34 @@ public final class BlockedGemm extends Gemm {
                 FewRowsTransposed.gemm(1, m, k, kBlocks(k), alpha, rows, rowsOff, ldRows, a, aOff, lda, beta, c, cOff, m, w.fewRows);
                 return;
             }
-            if (w.transposedC.length < n * m) w.transposedC = new float[n * m];
+            // through Cᵀ by blocks of TRANSPOSED_CHUNK of C's rows, so that its copy stays small whatever M is
+            int chunk = Math.min(m, TRANSPOSED_CHUNK);
+            if (w.transposedC.length < n * chunk) w.transposedC = new float[n * chunk];
             float[] ct = w.transposedC;
-            if (beta != 0f) for (int j = 0; j < n; j++) for (int i = 0; i < m; i++) ct[j * m + i] = c[cOff + i * ldc + j];
-            FewRowsTransposed.gemm(n, m, k, kBlocks(k), alpha, rows, rowsOff, ldRows, a, aOff, lda, beta, ct, 0, m, w.fewRows);
-            for (int j = 0; j < n; j++) for (int i = 0; i < m; i++) c[cOff + i * ldc + j] = ct[j * m + i];
+            for (int i0 = 0; i0 < m; i0 += chunk) {
+                int mi = Math.min(chunk, m - i0);
+                if (beta != 0f) for (int j = 0; j < n; j++) for (int i = 0; i < mi; i++) ct[j * mi + i] = c[cOff + (i0 + i) * ldc + j];
+                FewRowsTransposed.gemm(n, mi, k, kBlocks(k), alpha, rows, rowsOff, ldRows, a, aOff + i0 * lda, lda, beta, ct, 0, mi, w.fewRows);
+                for (int j = 0; j < n; j++) for (int i = 0; i < mi; i++) c[cOff + (i0 + i) * ldc + j] = ct[j * mi + i];
+            }
             return;
         }
         if (!parallel && beta == 0f && narrowTransposed(transA, transB, m, n, k)) {
             // Cᵀ = Bᵀ·A on the unpacked path, then transposed into C (docs/decisions.md §2ax): A as it lies is op(B)
             // there, so its rows give whole vectors along M where op(B) here gives n < NR lanes along N. Same bits:
             // each element is the same FMA chain (a·b = b·a exactly) followed by alpha·acc, and C is not read.
-            Workspace w = workspaces.get().forSmall(SmallGemm.bufferSizeA(true, n, k), small.bufferSizeB(false, m, k), small.scratchSize(n, m, k));
-            if (w.transposedC.length < n * m) w.transposedC = new float[n * m];
-            small.gemm(true, false, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, 0f, w.transposedC, 0, m, w.smallA, w.smallB, w.smallScratch);
-            small.transposeInto(w.transposedC, 0, m, n, m, c, cOff, ldc);
+            // Cᵀ by blocks of TRANSPOSED_CHUNK of its columns (C's rows), so that its copy stays small whatever M is
+            int cols = Math.min(m, TRANSPOSED_CHUNK), last = m - (m - 1) / cols * cols; // the buffers' sizes depend on the block's width
+            Workspace w = workspaces.get().forSmall(SmallGemm.bufferSizeA(true, n, k),
+                    Math.max(small.bufferSizeB(false, cols, k), small.bufferSizeB(false, last, k)),
+                    Math.max(small.scratchSize(n, cols, k), small.scratchSize(n, last, k)));
+            if (w.transposedC.length < n * cols) w.transposedC = new float[n * cols];
+            for (int i0 = 0; i0 < m; i0 += cols) {
+                int mi = Math.min(cols, m - i0);
+                small.gemm(true, false, n, mi, k, alpha, b, bOff, ldb, a, aOff + i0, lda, 0f, w.transposedC, 0, mi,
+                        w.smallA, w.smallB, w.smallScratch);
+                small.transposeInto(w.transposedC, 0, mi, n, mi, c, cOff + i0 * ldc, ldc);
+            }
             return;
         }
         if (!parallel && (alpha == 1f || beta == 0f) && unpacked(transB, m, n, k)) {
@@ -249,10 +269,17 @@ public final class BlockedGemm extends Gemm {
             // Cᵀ = op(B)ᵀ·op(A)ᵀ on the unpacked path, then transposed into C (docs/decisions.md §2as): B's rows are
             // broadcast where they lie instead of being packed, and only op(A), the smaller operand, is copied. Same
             // bits: each element is the same FMA chain (a·b = b·a exactly) followed by alpha·acc, and C is not read.
-            Workspace w = workspaces.get().forSmall(0, small.bufferSizeB(true, m, k), small.scratchSize(n, m, k));
-            if (w.transposedC.length < n * m) w.transposedC = new float[n * m];
-            small.gemm(false, true, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, 0f, w.transposedC, 0, m, w.smallA, w.smallB, w.smallScratch);
-            small.transposeInto(w.transposedC, 0, m, n, m, c, cOff, ldc);
+            // Cᵀ by blocks of TRANSPOSED_CHUNK of its rows (C's columns), so that its copy stays small whatever N is
+            int rows = Math.min(n, TRANSPOSED_CHUNK), last = n - (n - 1) / rows * rows; // the scratch's size depends on the block's height
+            Workspace w = workspaces.get().forSmall(0, small.bufferSizeB(true, m, k),
+                    Math.max(small.scratchSize(rows, m, k), small.scratchSize(last, m, k)));
+            if (w.transposedC.length < rows * m) w.transposedC = new float[rows * m];
+            for (int j0 = 0; j0 < n; j0 += rows) {
+                int nj = Math.min(rows, n - j0);
+                small.gemm(false, true, nj, m, k, alpha, b, bOff + j0 * ldb, ldb, a, aOff, lda, 0f, w.transposedC, 0, m,
+                        w.smallA, w.smallB, w.smallScratch);
+                small.transposeInto(w.transposedC, 0, m, nj, m, c, cOff + j0, ldc);
+            }
             return;
         }
         workspaces.get().call.run(parallel, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);

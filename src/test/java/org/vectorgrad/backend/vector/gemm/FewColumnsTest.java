@@ -46,6 +46,21 @@ class FewColumnsTest {
         assertTrue(cases >= 300, "only " + cases + " products");
     }
 
+    @Test
+    void productsPastOneChunkOfRowsGoByChunksWithTheSameBits() {
+        SplittableRandom rng = new SplittableRandom(89);
+        try (Dispatcher d = new Dispatcher(1)) {
+            BlockedGemm library = new BlockedGemm(TABLES[0], d, Long.MAX_VALUE), packed = new BlockedGemm(TABLES[0], d, Long.MAX_VALUE, 0);
+            int m = 2 * BlockedGemm.TRANSPOSED_CHUNK + 19;
+            for (int n = 1; n <= 2; n++) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    assertTrue(library.fewColumns(false, tb, m, n, 20));
+                    AgainstPackedPath.check("chunks", packed, library, false, tb, m, n, 20, 1f, n == 1 ? 0f : -0.5f, rng);
+                }
+            }
+        }
+    }
+
     /** C with ldc = n and op(B)ᵀ's rows contiguous (ldb = 1 for an NN column), the layouts that skip the copies. */
     private static void contiguous(String what, BlockedGemm packed, BlockedGemm path, boolean tb, int m, int n, int k,
                                    float alpha, float beta, SplittableRandom rng) {

@@ -60,6 +60,20 @@ class NarrowTransposedTest {
     }
 
     @Test
+    void productsPastOneChunkOfRowsGoByChunksWithTheSameBits() {
+        SplittableRandom rng = new SplittableRandom(61);
+        try (Dispatcher d = new Dispatcher(1)) {
+            for (int bits : new int[] {256, 512}) {
+                GemmBlocking blk = GemmBlocking.forBits(bits);
+                BlockedGemm library = new BlockedGemm(blk, d, Long.MAX_VALUE), packed = new BlockedGemm(blk, d, Long.MAX_VALUE, 0);
+                int m = 2 * BlockedGemm.TRANSPOSED_CHUNK + 37;
+                assertTrue(library.narrowTransposed(true, false, m, 3, 20));
+                AgainstPackedPath.check(blk.toString(), packed, library, true, false, m, 3, 20, 0.7f, 0f, rng);
+            }
+        }
+    }
+
+    @Test
     void theRuleIsAPureFunctionOfTheShapeAndTheTable() {
         try (Dispatcher d = new Dispatcher(1)) {
             GemmBlocking amd512 = GemmBlocking.forCaches(512, 48 << 10, 1 << 20, 32 << 20, false, true);

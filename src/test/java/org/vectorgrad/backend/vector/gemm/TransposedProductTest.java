@@ -61,6 +61,19 @@ class TransposedProductTest {
     }
 
     @Test
+    void productsPastOneChunkOfColumnsGoByChunksWithTheSameBits() {
+        SplittableRandom rng = new SplittableRandom(79);
+        try (Dispatcher d = new Dispatcher(1)) {
+            for (GemmBlocking blk : tables()) {
+                BlockedGemm library = new BlockedGemm(blk, d, Long.MAX_VALUE), packed = new BlockedGemm(blk, d, Long.MAX_VALUE, 0);
+                int m = blk.bits() / 32, n = 2 * BlockedGemm.TRANSPOSED_CHUNK + 5;
+                assertTrue(library.transposedFirst(false, true, m, n, 37), blk + ": the rule");
+                AgainstPackedPath.check(blk.toString(), packed, library, false, true, m, n, 37, 0.7f, 0f, rng);
+            }
+        }
+    }
+
+    @Test
     void theRuleIsAPureFunctionOfTheShapeAndTheTable() {
         try (Dispatcher d = new Dispatcher(1)) {
             GemmBlocking amd512 = GemmBlocking.forCaches(512, 48 << 10, 1 << 20, 32 << 20, false, true);
