@@ -3,7 +3,9 @@ package org.vectorgrad.backend.vector.gemm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -32,6 +34,16 @@ final class AgainstPackedPath {
             else assertEquals(Float.floatToRawIntBits(c0[i]), Float.floatToRawIntBits(got[i]), shape + ": padding at " + i + " written");
             assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), shape + ": C[" + i + "]");
         }
+    }
+
+    /** The tables the library builds at these widths: the default caches, and AMD's (K one pass up to 1024 at 512 bits). */
+    static List<GemmBlocking> tables(int... widths) {
+        List<GemmBlocking> t = new ArrayList<>();
+        for (int bits : widths) {
+            t.add(GemmBlocking.forBits(bits));
+            t.add(GemmBlocking.forCaches(bits, 48 << 10, 1 << 20, 32 << 20, false, true));
+        }
+        return t;
     }
 
     static float[] gaussian(SplittableRandom rng, int n) {

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.vectorgrad.parallel.Dispatcher;
@@ -18,21 +16,12 @@ import org.vectorgrad.parallel.Dispatcher;
  * offsets, padded leading dimensions, beta 0 over NaN in C, beta 1 and -0.5, with C's padding checked untouched.
  */
 class DeepNarrowTest {
-    private static List<GemmBlocking> tables() {
-        List<GemmBlocking> t = new ArrayList<>();
-        for (int bits : new int[] {128, 256, 512}) {
-            t.add(GemmBlocking.forBits(bits));
-            t.add(GemmBlocking.forCaches(bits, 48 << 10, 1 << 20, 32 << 20, false, true));
-        }
-        return t;
-    }
-
     @Test
     void deepNarrowProductsEqualThePackedPathBitwise() {
         SplittableRandom rng = new SplittableRandom(31);
         int cases = 0;
         try (Dispatcher d = new Dispatcher(1)) {
-            for (GemmBlocking blk : tables()) {
+            for (GemmBlocking blk : AgainstPackedPath.tables(128, 256, 512)) {
                 BlockedGemm library = new BlockedGemm(blk, d, Long.MAX_VALUE);
                 BlockedGemm packed = new BlockedGemm(blk, d, Long.MAX_VALUE, 0);
                 for (int n : new int[] {1, 2, 3, 7, 10, 15, 31}) {

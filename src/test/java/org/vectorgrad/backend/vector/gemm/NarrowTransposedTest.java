@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.vectorgrad.parallel.Dispatcher;
@@ -21,21 +19,12 @@ import org.vectorgrad.parallel.Dispatcher;
 class NarrowTransposedTest {
     private static final float[] ALPHAS = {1f, 0.7f, -1.3f}; // not only powers of two: alpha·acc must round
 
-    private static List<GemmBlocking> tables() {
-        List<GemmBlocking> t = new ArrayList<>();
-        for (int bits : new int[] {128, 256, 512}) {
-            t.add(GemmBlocking.forBits(bits));
-            t.add(GemmBlocking.forCaches(bits, 48 << 10, 1 << 20, 32 << 20, false, true));
-        }
-        return t;
-    }
-
     @Test
     void narrowWeightGradientsEqualThePackedPathBitwise() {
         SplittableRandom rng = new SplittableRandom(59);
         int cases = 0;
         try (Dispatcher d = new Dispatcher(1)) {
-            for (GemmBlocking blk : tables()) {
+            for (GemmBlocking blk : AgainstPackedPath.tables(128, 256, 512)) {
                 BlockedGemm library = new BlockedGemm(blk, d, Long.MAX_VALUE);
                 BlockedGemm packed = new BlockedGemm(blk, d, Long.MAX_VALUE, 0);
                 for (int m : new int[] {16, 17, 40, 63, 100, 301}) {

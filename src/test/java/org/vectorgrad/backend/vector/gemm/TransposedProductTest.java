@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.vectorgrad.parallel.Dispatcher;
@@ -20,22 +18,12 @@ import org.vectorgrad.parallel.Dispatcher;
 class TransposedProductTest {
     private static final float[] ALPHAS = {1f, 0.7f, -1.3f}; // not only powers of two: alpha·acc must round
 
-    /** The tables the library builds: the default caches, and AMD's streaming L3 (K one pass up to 1024 at 512 bits). */
-    private static List<GemmBlocking> tables() {
-        List<GemmBlocking> t = new ArrayList<>();
-        for (int bits : new int[] {256, 512}) {
-            t.add(GemmBlocking.forBits(bits));
-            t.add(GemmBlocking.forCaches(bits, 48 << 10, 1 << 20, 32 << 20, false, true));
-        }
-        return t;
-    }
-
     @Test
     void transposedProductsEqualThePackedPathBitwise() {
         SplittableRandom rng = new SplittableRandom(77);
         int cases = 0;
         try (Dispatcher d = new Dispatcher(1)) {
-            for (GemmBlocking blk : tables()) {
+            for (GemmBlocking blk : AgainstPackedPath.tables(256, 512)) {
                 int lanes = blk.bits() / 32;
                 BlockedGemm transposed = new BlockedGemm(blk, d, Long.MAX_VALUE, BlockedGemm.SMALL_MAX_B, Long.MAX_VALUE, true,
                         Integer.MAX_VALUE, 0, true);
@@ -64,7 +52,7 @@ class TransposedProductTest {
     void productsPastOneChunkOfColumnsGoByChunksWithTheSameBits() {
         SplittableRandom rng = new SplittableRandom(79);
         try (Dispatcher d = new Dispatcher(1)) {
-            for (GemmBlocking blk : tables()) {
+            for (GemmBlocking blk : AgainstPackedPath.tables(256, 512)) {
                 BlockedGemm library = new BlockedGemm(blk, d, Long.MAX_VALUE), packed = new BlockedGemm(blk, d, Long.MAX_VALUE, 0);
                 int m = blk.bits() / 32, n = 2 * BlockedGemm.TRANSPOSED_CHUNK + 5;
                 assertTrue(library.transposedFirst(false, true, m, n, 37), blk + ": the rule");
