@@ -183,54 +183,11 @@ public final class BlockedGemm extends Gemm {
         }
         boolean parallel = dispatcher.threads() > 1 && (long) m * n * k >= parallelMinWork;
         if (!parallel && fewColumns(transA, transB, m, n, k)) {
-            // one or two columns of C (a regression head's forward): Cᵀ = op(B)ᵀ·Aᵀ is one or two rows times a wide
-            // Aᵀ, which FewRowsTransposed takes with A's 16 x 16 blocks transposed in registers, where the narrow
-            // tiles would fill one lane or two of each vector (docs/decisions.md §2ay). Same bits: each element is the
-            // same FMA chain over the packed path's K blocks (a·b = b·a exactly), stored with its formulas.
-            Workspace w = workspaces.get();
-            int need = FewRowsTransposed.scratchSize(m, k);
-            if (w.fewRows.length < need) w.fewRows = new float[need];
-            float[] rows = b;
-            int rowsOff = bOff, ldRows = ldb;
-            if (!transB && !(n == 1 && ldb == 1)) { // op(B)ᵀ's rows are B's columns: each copied into a row
-                w.forSmall(n * k, 0, 0);
-                for (int j = 0; j < n; j++) for (int p = 0; p < k; p++) w.smallA[j * k + p] = b[bOff + p * ldb + j];
-                rows = w.smallA; rowsOff = 0; ldRows = k;
-            } else if (!transB) {
-                ldRows = k; // one row: B's k x 1 column, contiguous
-            }
-            if (n == 1 && ldc == 1) { // Cᵀ is C itself
-                FewRowsTransposed.gemm(1, m, k, kBlocks(k), alpha, rows, rowsOff, ldRows, a, aOff, lda, beta, c, cOff, m, w.fewRows);
-                return;
-            }
-            // through Cᵀ by blocks of TRANSPOSED_CHUNK of C's rows, so that its copy stays small whatever M is
-            int chunk = Math.min(m, TRANSPOSED_CHUNK);
-            if (w.transposedC.length < n * chunk) w.transposedC = new float[n * chunk];
-            float[] ct = w.transposedC;
-            for (int i0 = 0; i0 < m; i0 += chunk) {
-                int mi = Math.min(chunk, m - i0);
-                if (beta != 0f) for (int j = 0; j < n; j++) for (int i = 0; i < mi; i++) ct[j * mi + i] = c[cOff + (i0 + i) * ldc + j];
-                FewRowsTransposed.gemm(n, mi, k, kBlocks(k), alpha, rows, rowsOff, ldRows, a, aOff + i0 * lda, lda, beta, ct, 0, mi, w.fewRows);
-                for (int j = 0; j < n; j++) for (int i = 0; i < mi; i++) c[cOff + (i0 + i) * ldc + j] = ct[j * mi + i];
-            }
+            fewColumnsProduct(transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
         if (!parallel && beta == 0f && narrowTransposed(transA, transB, m, n, k)) {
-            // Cᵀ = Bᵀ·A on the unpacked path, then transposed into C (docs/decisions.md §2ax): A as it lies is op(B)
-            // there, so its rows give whole vectors along M where op(B) here gives n < NR lanes along N. Same bits:
-            // each element is the same FMA chain (a·b = b·a exactly) followed by alpha·acc, and C is not read.
-            // Cᵀ by blocks of TRANSPOSED_CHUNK of its columns (C's rows), so that its copy stays small whatever M is
-            int cols = Math.min(m, TRANSPOSED_CHUNK), last = m - (m - 1) / cols * cols; // the buffers' sizes depend on the block's width
-            Workspace w = workspaces.get().forSmall(SmallGemm.bufferSizeA(true, n, k),
-                    Math.max(small.bufferSizeB(false, cols, k), small.bufferSizeB(false, last, k)),
-                    Math.max(small.scratchSize(n, cols, k), small.scratchSize(n, last, k)));
-            if (w.transposedC.length < n * cols) w.transposedC = new float[n * cols];
-            for (int i0 = 0; i0 < m; i0 += cols) {
-                int mi = Math.min(cols, m - i0);
-                small.gemm(true, false, n, mi, k, alpha, b, bOff, ldb, a, aOff + i0, lda, 0f, w.transposedC, 0, mi,
-                        w.smallA, w.smallB, w.smallScratch);
-                small.transposeInto(w.transposedC, 0, mi, n, mi, c, cOff + i0 * ldc, ldc);
-            }
+            narrowTransposedProduct(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
             return;
         }
         if (!parallel && (alpha == 1f || beta == 0f) && unpacked(transB, m, n, k)) {
@@ -266,23 +223,84 @@ public final class BlockedGemm extends Gemm {
             return;
         }
         if (!parallel && beta == 0f && transposedFirst(transA, transB, m, n, k)) {
-            // Cᵀ = op(B)ᵀ·op(A)ᵀ on the unpacked path, then transposed into C (docs/decisions.md §2as): B's rows are
-            // broadcast where they lie instead of being packed, and only op(A), the smaller operand, is copied. Same
-            // bits: each element is the same FMA chain (a·b = b·a exactly) followed by alpha·acc, and C is not read.
-            // Cᵀ by blocks of TRANSPOSED_CHUNK of its rows (C's columns), so that its copy stays small whatever N is
-            int rows = Math.min(n, TRANSPOSED_CHUNK), last = n - (n - 1) / rows * rows; // the scratch's size depends on the block's height
-            Workspace w = workspaces.get().forSmall(0, small.bufferSizeB(true, m, k),
-                    Math.max(small.scratchSize(rows, m, k), small.scratchSize(last, m, k)));
-            if (w.transposedC.length < rows * m) w.transposedC = new float[rows * m];
-            for (int j0 = 0; j0 < n; j0 += rows) {
-                int nj = Math.min(rows, n - j0);
-                small.gemm(false, true, nj, m, k, alpha, b, bOff + j0 * ldb, ldb, a, aOff, lda, 0f, w.transposedC, 0, m,
-                        w.smallA, w.smallB, w.smallScratch);
-                small.transposeInto(w.transposedC, 0, m, nj, m, c, cOff + j0, ldc);
-            }
+            transposedFirstProduct(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
             return;
         }
         workspaces.get().call.run(parallel, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /** {@link #fewColumns}'s product, C = A·op(B) with one or two columns, through Cᵀ = op(B)ᵀ·Aᵀ. */
+    private void fewColumnsProduct(boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                                   float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        // one or two columns of C (a regression head's forward): Cᵀ = op(B)ᵀ·Aᵀ is one or two rows times a wide
+        // Aᵀ, which FewRowsTransposed takes with A's 16 x 16 blocks transposed in registers, where the narrow
+        // tiles would fill one lane or two of each vector (docs/decisions.md §2ay). Same bits: each element is the
+        // same FMA chain over the packed path's K blocks (a·b = b·a exactly), stored with its formulas.
+        Workspace w = workspaces.get();
+        int need = FewRowsTransposed.scratchSize(m, k);
+        if (w.fewRows.length < need) w.fewRows = new float[need];
+        float[] rows = b;
+        int rowsOff = bOff, ldRows = ldb;
+        if (!transB && !(n == 1 && ldb == 1)) { // op(B)ᵀ's rows are B's columns: each copied into a row
+            w.forSmall(n * k, 0, 0);
+            small.transposeInto(b, bOff, ldb, k, n, w.smallA, 0, k);
+            rows = w.smallA; rowsOff = 0; ldRows = k;
+        } else if (!transB) {
+            ldRows = k; // one row: B's k x 1 column, contiguous
+        }
+        if (n == 1 && ldc == 1) { // Cᵀ is C itself
+            FewRowsTransposed.gemm(1, m, k, kBlocks(k), alpha, rows, rowsOff, ldRows, a, aOff, lda, beta, c, cOff, m, w.fewRows);
+            return;
+        }
+        // through Cᵀ by blocks of TRANSPOSED_CHUNK of C's rows, so that its copy stays small whatever M is
+        int chunk = Math.min(m, TRANSPOSED_CHUNK);
+        if (w.transposedC.length < n * chunk) w.transposedC = new float[n * chunk];
+        float[] ct = w.transposedC;
+        for (int i0 = 0; i0 < m; i0 += chunk) {
+            int mi = Math.min(chunk, m - i0);
+            if (beta != 0f) small.transposeInto(c, cOff + i0 * ldc, ldc, mi, n, ct, 0, mi);
+            FewRowsTransposed.gemm(n, mi, k, kBlocks(k), alpha, rows, rowsOff, ldRows, a, aOff + i0 * lda, lda, beta, ct, 0, mi, w.fewRows);
+            small.transposeInto(ct, 0, mi, n, mi, c, cOff + i0 * ldc, ldc);
+        }
+    }
+
+    /** {@link #narrowTransposed}'s product, C = Aᵀ·B with beta 0, through Cᵀ = Bᵀ·A. */
+    private void narrowTransposedProduct(int m, int n, int k, float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                         float[] c, int cOff, int ldc) {
+        // Cᵀ = Bᵀ·A on the unpacked path, then transposed into C (docs/decisions.md §2ax): A as it lies is op(B)
+        // there, so its rows give whole vectors along M where op(B) here gives n < NR lanes along N. Same bits:
+        // each element is the same FMA chain (a·b = b·a exactly) followed by alpha·acc, and C is not read.
+        // Cᵀ by blocks of TRANSPOSED_CHUNK of its columns (C's rows), so that its copy stays small whatever M is
+        int cols = Math.min(m, TRANSPOSED_CHUNK), last = m - (m - 1) / cols * cols; // the buffers' sizes depend on the block's width
+        Workspace w = workspaces.get().forSmall(SmallGemm.bufferSizeA(true, n, k),
+                Math.max(small.bufferSizeB(false, cols, k), small.bufferSizeB(false, last, k)),
+                Math.max(small.scratchSize(n, cols, k), small.scratchSize(n, last, k)));
+        if (w.transposedC.length < n * cols) w.transposedC = new float[n * cols];
+        for (int i0 = 0; i0 < m; i0 += cols) {
+            int mi = Math.min(cols, m - i0);
+            small.gemm(true, false, n, mi, k, alpha, b, bOff, ldb, a, aOff + i0, lda, 0f, w.transposedC, 0, mi,
+                    w.smallA, w.smallB, w.smallScratch);
+            small.transposeInto(w.transposedC, 0, mi, n, mi, c, cOff + i0 * ldc, ldc);
+        }
+    }
+
+    /** {@link #transposedFirst}'s product, C = A·Bᵀ with beta 0, through Cᵀ = B·Aᵀ. */
+    private void transposedFirstProduct(int m, int n, int k, float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                        float[] c, int cOff, int ldc) {
+        // Cᵀ = op(B)ᵀ·op(A)ᵀ on the unpacked path, then transposed into C (docs/decisions.md §2as): B's rows are
+        // broadcast where they lie instead of being packed, and only op(A), the smaller operand, is copied. Same
+        // bits: each element is the same FMA chain (a·b = b·a exactly) followed by alpha·acc, and C is not read.
+        // Cᵀ by blocks of TRANSPOSED_CHUNK of its rows (C's columns), so that its copy stays small whatever N is
+        int rows = Math.min(n, TRANSPOSED_CHUNK), last = n - (n - 1) / rows * rows; // the scratch's size depends on the block's height
+        Workspace w = workspaces.get().forSmall(0, small.bufferSizeB(true, m, k),
+                Math.max(small.scratchSize(rows, m, k), small.scratchSize(last, m, k)));
+        if (w.transposedC.length < rows * m) w.transposedC = new float[rows * m];
+        for (int j0 = 0; j0 < n; j0 += rows) {
+            int nj = Math.min(rows, n - j0);
+            small.gemm(false, true, nj, m, k, alpha, b, bOff + j0 * ldb, ldb, a, aOff, lda, 0f, w.transposedC, 0, m,
+                    w.smallA, w.smallB, w.smallScratch);
+            small.transposeInto(w.transposedC, 0, m, nj, m, c, cOff + j0, ldc);
+        }
     }
 
     /**
