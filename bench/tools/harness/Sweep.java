@@ -25,7 +25,9 @@ public class Sweep {
                 continue;
             }
             String[] p = cfgs[i].split("/");
-            vbs[i] = VectorBackend.create(th, GemmBlocking.forBits(bits).with(Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]), Integer.parseInt(p[3])));
+            GemmBlocking g = GemmBlocking.forBits(bits).with(Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]), Integer.parseInt(p[3]));
+            if (p.length > 4) g = g.withKcOnePass(Integer.parseInt(p[4])); // mr/kc/mc/nc/kcOnePass
+            vbs[i] = VectorBackend.create(th, g);
         }
         double[][] best = new double[cfgs.length][shapes.size()];
         double[][] bestCpu = new double[cfgs.length][shapes.size()];
