@@ -36,8 +36,8 @@ FUSED_STORE = {(256, 12), (256, 6), (256, 5), (512, 12)}
 # same order.
 COUNT_B = {(256, 6)}
 # Kernels with a first-vector-only variant for a last column panel of at most one vector of valid columns
-# (MicroKernel.runCols; decisions §2w).
-FIRST_VECTOR = {(256, 6)}
+# (MicroKernel.runCols; decisions §2w; the 512-bit tile for N = 32q + 16, e.g. the MLP's 784: decisions §2ba).
+FIRST_VECTOR = {(256, 6), (512, 12)}
 PARTIAL_ROWS = {(512, 12): [4, 8], (512, 8): [4], (256, 12): [4, 8], (256, 6): [4]}
 # Kernels that also take op(A) as MR row segments of an untransposed A copied MicroKernel.ROW_PANEL_STRIDE floats
 # apart (MicroKernel.readsRowPanels), so that a GEMM whose A is not transposed copies its rows (System.arraycopy)

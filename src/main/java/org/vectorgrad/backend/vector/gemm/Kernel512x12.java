@@ -102,6 +102,67 @@ final class Kernel512x12 extends MicroKernel {
         else run(kc, a, aOff, b, bOff, tile);
     }
 
+    @Override
+    void runCols(int cols, int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
+        if (cols <= L) runFirstVector(kc, a, aOff, b, bOff, tile);
+        else run(kc, a, aOff, b, bOff, tile);
+    }
+
+    /** Columns 0..L-1 of {@link #run}'s tile, the same bits; the other columns are not written. */
+    private void runFirstVector(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S);
+        FloatVector c6_0 = FloatVector.zero(S);
+        FloatVector c7_0 = FloatVector.zero(S);
+        FloatVector c8_0 = FloatVector.zero(S);
+        FloatVector c9_0 = FloatVector.zero(S);
+        FloatVector c10_0 = FloatVector.zero(S);
+        FloatVector c11_0 = FloatVector.zero(S);
+        for (int i = aOff, j = bOff, end = aOff + kc * 12; i < end; i += 12, j += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, j);
+            FloatVector a0_0 = FloatVector.broadcast(S, a[i + 0]);
+            c0_0 = a0_0.fma(b0, c0_0);
+            FloatVector a1_0 = FloatVector.broadcast(S, a[i + 1]);
+            c1_0 = a1_0.fma(b0, c1_0);
+            FloatVector a2_0 = FloatVector.broadcast(S, a[i + 2]);
+            c2_0 = a2_0.fma(b0, c2_0);
+            FloatVector a3_0 = FloatVector.broadcast(S, a[i + 3]);
+            c3_0 = a3_0.fma(b0, c3_0);
+            FloatVector a4_0 = FloatVector.broadcast(S, a[i + 4]);
+            c4_0 = a4_0.fma(b0, c4_0);
+            FloatVector a5_0 = FloatVector.broadcast(S, a[i + 5]);
+            c5_0 = a5_0.fma(b0, c5_0);
+            FloatVector a6_0 = FloatVector.broadcast(S, a[i + 6]);
+            c6_0 = a6_0.fma(b0, c6_0);
+            FloatVector a7_0 = FloatVector.broadcast(S, a[i + 7]);
+            c7_0 = a7_0.fma(b0, c7_0);
+            FloatVector a8_0 = FloatVector.broadcast(S, a[i + 8]);
+            c8_0 = a8_0.fma(b0, c8_0);
+            FloatVector a9_0 = FloatVector.broadcast(S, a[i + 9]);
+            c9_0 = a9_0.fma(b0, c9_0);
+            FloatVector a10_0 = FloatVector.broadcast(S, a[i + 10]);
+            c10_0 = a10_0.fma(b0, c10_0);
+            FloatVector a11_0 = FloatVector.broadcast(S, a[i + 11]);
+            c11_0 = a11_0.fma(b0, c11_0);
+        }
+        c0_0.intoArray(tile, 0 * L);
+        c1_0.intoArray(tile, 2 * L);
+        c2_0.intoArray(tile, 4 * L);
+        c3_0.intoArray(tile, 6 * L);
+        c4_0.intoArray(tile, 8 * L);
+        c5_0.intoArray(tile, 10 * L);
+        c6_0.intoArray(tile, 12 * L);
+        c7_0.intoArray(tile, 14 * L);
+        c8_0.intoArray(tile, 16 * L);
+        c9_0.intoArray(tile, 18 * L);
+        c10_0.intoArray(tile, 20 * L);
+        c11_0.intoArray(tile, 22 * L);
+    }
+
     /** Rows 0..3 of {@link #run}'s tile (a panel with at most 4 valid rows), the same bits; the other rows are not written. */
     private void run4(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);

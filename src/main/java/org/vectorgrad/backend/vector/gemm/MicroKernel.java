@@ -35,8 +35,8 @@ abstract class MicroKernel {
 
     /**
      * {@link #run} for a panel whose columns from {@code cols} on are zero padding: at least the first {@code cols}
-     * columns of every tile row get {@code run}'s bits (the other columns may be left unwritten). The 6 x 16 tile
-     * overrides it with a loop over its first vector when the valid columns fit in one.
+     * columns of every tile row get {@code run}'s bits (the other columns may be left unwritten). The 256-bit 6 x 16
+     * and 512-bit 12 x 32 tiles override it with a loop over their first vector when the valid columns fit in one.
      */
     void runCols(int cols, int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
         run(kc, a, aOff, b, bOff, tile);
