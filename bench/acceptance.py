@@ -118,6 +118,21 @@ def jmh_gemm(java, out, name, shapes, threads, core, proxy, quick, backends="vec
     return ns
 
 
+def jmh_gemm_runs(java, out, name, shapes, threads, core, proxy, quick, backends, runs):
+    """jmh_gemm `runs` times, every second run with the backends' order reversed (or, for one backend, the thread
+    counts'), so that neither side always runs first in a slow spell of the VM; returns the runs' results in order."""
+    results = []
+    for r in range(runs):
+        b, t = backends, threads
+        if r % 2 == 1:
+            if "," in backends:
+                b = ",".join(reversed(backends.split(",")))
+            else:
+                t = ",".join(reversed(threads.split(",")))
+        results.append(jmh_gemm(java, out, name + ("" if r == 0 else f"-run{r + 1}"), shapes, t, core, proxy, quick, b))
+    return results
+
+
 def train_steps(model, quick):
     """Timed and warm-up steps per training run, the same for ours and PyTorch's."""
     steps, warmup = {"mlp": (300, 30), "cnn": (30, 10)}[model]
@@ -216,12 +231,9 @@ def main():
     for bits, proxy in widths if "gemm" in parts else []:
         core = "SkylakeX" if bits == 512 else "Haswell"
         goal = 1.0 if bits == 512 else 0.9
-        per_run = []  # {shape: OpenBLAS ns ÷ vector ns} per JMH run, the backends' order swapped from run to run
-        for r in range(gemm_rounds):
-            order = "vector,openblas" if r % 2 == 0 else "openblas,vector"
-            name = f"gemm{bits}{'-proxy' if proxy else ''}{'' if r == 0 else f'-run{r + 1}'}"
-            ns = jmh_gemm(java, out, name, shapes, "1", core, proxy, a.quick, backends=order)
-            per_run.append({s: ns[("openblas", s, 1)] / ns[("vector", s, 1)] for s in shapes})
+        runs = jmh_gemm_runs(java, out, f"gemm{bits}{'-proxy' if proxy else ''}", shapes, "1", core, proxy, a.quick,
+                             "vector,openblas", gemm_rounds)
+        per_run = [{s: ns[("openblas", s, 1)] / ns[("vector", s, 1)] for s in shapes} for ns in runs]
         ratios = {s: statistics.median(run_[s] for run_ in per_run) for s in shapes}
         short = {s: r for s, r in ratios.items() if r < goal}
         label = f"vector GEMM ÷ OpenBLAS ({core}) ≥ {goal}, {bits} bits{' (-XX:UseAVX=2 proxy)' if proxy else ''}, 1 thread"
@@ -240,11 +252,9 @@ def main():
 
     # 2. GEMM 1024^3, two threads against one
     if "scale" in parts:
-        scales = []
-        for r in range(gemm_rounds):
-            ns = jmh_gemm(java, out, "gemm-scale" + ("" if r == 0 else f"-run{r + 1}"), ["1024x1024x1024"],
-                          "1,2" if r % 2 == 0 else "2,1", best_core, False, a.quick, backends="vector")
-            scales.append(ns[("vector", "1024x1024x1024", 1)] / ns[("vector", "1024x1024x1024", 2)])
+        runs = jmh_gemm_runs(java, out, "gemm-scale", ["1024x1024x1024"], "1,2", best_core, False, a.quick, "vector",
+                             gemm_rounds)
+        scales = [ns[("vector", "1024x1024x1024", 1)] / ns[("vector", "1024x1024x1024", 2)] for ns in runs]
         scale = statistics.median(scales)
         detail = fmt(scale) if gemm_rounds == 1 else f"median {fmt(scale)} ({', '.join(fmt(x) for x in scales)})"
         rows.append(("GEMM 1024³, 2 threads ÷ 1 thread ≥ 1.85 (vector)", detail, scale >= 1.85))
