@@ -342,14 +342,22 @@ public final class BlockedGemm extends Gemm {
     /**
      * The few-rows extension of the small-product rule: op(B) not transposed, at most {@link #FEW_ROWS_UNPACKED_MAX}
      * rows ({@link #FEW_ROWS_UNPACKED_MAX_256} at 256 bits), at least NR columns, K within one KC block (the packed
-     * path's bits), m·n·k within {@code smallMaxWork}, and op(B) read once by the unpacked path or at most {@link #FEW_ROWS_UNPACKED_MAX_B}
+     * path's bits; a deeper K goes block by block, {@link #unpackedDeep}), m·n·k within {@code smallMaxWork}, and op(B) read once by the unpacked path or at most {@link #FEW_ROWS_UNPACKED_MAX_B}
      * floats; {@code smallMaxB} 0 (every product packed) turns it off. A pure function of the shape and the table.
      */
     boolean fewRowsUnpacked(boolean transB, int m, int n, int k) {
+        return k <= blocking.kc() && fewRowsBlock(transB, m, n, k);
+    }
+
+    /**
+     * {@link #fewRowsUnpacked}'s conditions on one K block of {@code depth} rows of op(B), whatever the product's K:
+     * {@link #unpackedDeep} runs few rows block by block with them.
+     */
+    private boolean fewRowsBlock(boolean transB, int m, int n, int depth) {
         int maxRows = blocking.bits() == 256 ? FEW_ROWS_UNPACKED_MAX_256 : FEW_ROWS_UNPACKED_MAX;
-        return smallMaxB > 0 && !transB && m <= maxRows && n >= blocking.nr() && k <= blocking.kc()
-                && (long) m * n * k <= smallMaxWork
-                && ((long) k * n <= FEW_ROWS_UNPACKED_MAX_B || small.rowBlocks(m, n, k) == 1);
+        return smallMaxB > 0 && !transB && m <= maxRows && n >= blocking.nr()
+                && (long) m * n * depth <= smallMaxWork
+                && ((long) depth * n <= FEW_ROWS_UNPACKED_MAX_B || small.rowBlocks(m, n, depth) == 1);
     }
 
     /**
@@ -401,15 +409,19 @@ public final class BlockedGemm extends Gemm {
 
     /**
      * Whether a single-threaded product with alpha 1 and K past one KC block runs on the unpacked path block by block
-     * (one block up to {@link GemmBlocking#kcOnePass}):
-     * op(B) narrower than one NR panel (the packed path's panel would be mostly padding, and its tile mostly empty
-     * rows for a few rows of A), within the unpacked path's op(B) bound per K block ({@code smallMaxB}: 0 turns
-     * this path off too), and the rows that a narrow op(B) allows ({@code narrowMaxRows}). Measured on AMD Zen 5 at
-     * every width (docs/decisions.md §2au). A pure function of the shape and the table.
+     * (one block up to {@link GemmBlocking#kcOnePass}): either op(B) narrower than one NR panel (the packed path's
+     * panel would be mostly padding, and its tile mostly empty rows for a few rows of A), within the unpacked path's
+     * op(B) bound per K block ({@code smallMaxB}: 0 turns this path off too), and the rows that a narrow op(B) allows
+     * ({@code narrowMaxRows}), measured on AMD Zen 5 at every width (docs/decisions.md §2au); or few rows with op(B)
+     * as it lies, on {@link #fewRowsUnpacked}'s conditions for each block (a one-sample product with a deep K, such as
+     * a dense layer's 1x512x784 input gradient: the packed path would copy all of op(B) for one row; §2bc).
+     * A pure function of the shape and the table.
      */
     boolean unpackedDeep(boolean transB, int m, int n, int k) {
-        if (k <= blocking.kc() || n >= blocking.nr() || m > narrowMaxRows) return false;
-        return (long) ceilDiv(k, kBlocks(k)) * n <= smallMaxB;
+        if (k <= blocking.kc()) return false;
+        int depth = ceilDiv(k, kBlocks(k));
+        if (n >= blocking.nr()) return fewRowsBlock(transB, m, n, depth);
+        return m <= narrowMaxRows && (long) depth * n <= smallMaxB;
     }
 
     /** {@link #unpacked(boolean, int, int, int)} for op(B) as it lies (not transposed). */
