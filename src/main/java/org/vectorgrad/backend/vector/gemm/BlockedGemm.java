@@ -77,6 +77,19 @@ public final class BlockedGemm extends Gemm {
     public static final int NARROW_TRANSPOSED_MIN_ROWS = 40;
     /** {@link #NARROW_TRANSPOSED_MIN_ROWS} at 256 bits: under the AVX2 proxy 1.75-3.9x from 16 rows on (16x10x128 TN 2.1x). */
     public static final int NARROW_TRANSPOSED_MIN_ROWS_256 = 16;
+    /**
+     * Vectors of columns from which a one-row product with op(B) as it lies goes through {@link OneRow}
+     * ({@link #oneRow}) at 256 and 128 bits: there it beat the unpacked tiles from 4 vectors on, 1.03-4.6x under the
+     * AVX2 proxy (1x32x8192 NN 1.03, 1x128x256 1.54, 1x512x784 2.56, 1x2048x100 4.32) and 1.9-6.6x at 128 bits, on AMD
+     * Zen 5 (docs/decisions.md §2bd).
+     */
+    public static final int ONE_ROW_MIN_VECTORS = 4;
+    /**
+     * {@link #ONE_ROW_MIN_VECTORS} at 512 bits, where the 1-row tiles hold up to 16 vectors of a row in registers: from
+     * 32 vectors (512 columns) on {@link OneRow} led (1x512x784 NN 1.36, 1x512x64 1.15, 1x4096x1024 1.56), at 8-16
+     * vectors it trailed (1x128x2048 0.92, 1x256x512 0.87) and at 2-4 lost a third (1x64x4096 0.62).
+     */
+    public static final int ONE_ROW_MIN_VECTORS_512 = 32;
     /** op(B) floats within which {@link #fewRowsUnpacked} takes several row blocks (512 KB: Zen 5's L2 holds it). */
     public static final long FEW_ROWS_UNPACKED_MAX_B = 1L << 17;
 
@@ -188,6 +201,13 @@ public final class BlockedGemm extends Gemm {
         }
         if (!parallel && beta == 0f && narrowTransposed(transA, transB, m, n, k)) {
             narrowTransposedProduct(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            return;
+        }
+        if (!parallel && oneRow(transB, m, n)) {
+            // one row of C: op(B) streamed whole rows at a time into a row of accumulators (docs/decisions.md §2bd)
+            Workspace w = workspaces.get();
+            if (w.oneRow.length < n) w.oneRow = new float[n];
+            OneRow.gemm(blocking.bits(), n, k, kBlocks(k), alpha, a, aOff, transA ? lda : 1, b, bOff, ldb, beta, c, cOff, w.oneRow);
             return;
         }
         if (!parallel && (alpha == 1f || beta == 0f) && unpacked(transB, m, n, k)) {
@@ -361,6 +381,17 @@ public final class BlockedGemm extends Gemm {
     }
 
     /**
+     * Whether a single-threaded product of one row with op(B) as it lies (NN, TN) and at least
+     * {@link #ONE_ROW_MIN_VECTORS} vectors of columns ({@link #ONE_ROW_MIN_VECTORS_512} at 512 bits) runs through
+     * {@link OneRow}, op(B) streamed whole rows at a time (docs/decisions.md §2bd); {@code smallMaxB} 0 (every product
+     * packed) turns it off. A pure function of the shape and the table.
+     */
+    boolean oneRow(boolean transB, int m, int n) {
+        int vectors = blocking.bits() == 512 ? ONE_ROW_MIN_VECTORS_512 : ONE_ROW_MIN_VECTORS;
+        return smallMaxB > 0 && m == 1 && !transB && n >= vectors * small.lanes();
+    }
+
+    /**
      * Whether a single-threaded product with beta 0 runs as its transpose, Cᵀ = op(B)ᵀ·op(A)ᵀ, on the unpacked path
      * ({@link SmallGemm}) and is then transposed into C: B transposed and A not (C = A·Bᵀ, a dense layer's forward),
      * op(B) too large for the plain unpacked path, K within one pass ({@link GemmBlocking#kcOnePass}: one FMA chain
@@ -477,6 +508,8 @@ public final class BlockedGemm extends Gemm {
         float[] smallScratch = new float[0];
         /** {@link FewRowsTransposed}'s scratch. */
         float[] fewRows = new float[0];
+        /** {@link OneRow}'s row of accumulators. */
+        float[] oneRow = new float[0];
         /** C transposed, for products computed through their transpose ({@link #transposedFirst}). */
         float[] transposedC = new float[0];
         final float[] tile = new float[blocking.mr() * blocking.nr()];
