@@ -34,6 +34,14 @@ public abstract class Gemm {
      */
     public int vectorBits() { return 0; }
 
+    /**
+     * Whether this GEMM gives the same bits for a product whichever of its operands are stored transposed: each
+     * element computed as one chain over p ascending, whatever the layout (so that A·Bᵀ and A·(Bᵀ stored as such)
+     * agree bitwise). True for the Java GEMMs; false by default, and for a native library, whose kernels differ by
+     * layout. {@link org.vectorgrad.nn.Layer#freezeForInference} reads it.
+     */
+    public boolean layoutInvariant() { return false; }
+
     /** {@link #gemm} with its arguments already checked. */
     protected abstract void runGemm(boolean transA, boolean transB, int m, int n, int k,
                                     float alpha, float[] a, int aOff, int lda,

@@ -20,6 +20,10 @@ public final class Dense extends AbstractLayer {
     private Tensor input;
     private Tensor output;
     private Tensor gradInput;
+    /** Set by {@link #freezeForInference}: inference only from then on. */
+    private boolean frozen;
+    /** Whether the weight's storage holds Wᵀ (in x out) instead of W ({@link #freezeForInference}). */
+    private boolean transposedWeight;
 
     /** A dense layer with He-normal (Kaiming) weights from {@code seed} and zero bias. */
     public Dense(int in, int out, long seed) {
@@ -38,7 +42,19 @@ public final class Dense extends AbstractLayer {
         this.bias = withBias ? new Parameter("bias", Tensor.zeros(out)) : null;
     }
 
-    public Parameter weight() { return weight; }
+    /**
+     * The weight W (out x in).
+     *
+     * @throws IllegalStateException after {@link #freezeForInference} rewrote its storage as Wᵀ: saving, training or
+     *         reading it then would see the wrong layout (save or train the model the frozen copy was made from)
+     */
+    public Parameter weight() {
+        requireWeightLayout();
+        return weight;
+    }
+
+    /** The weight's storage whatever its layout (W, or Wᵀ once frozen): for tests. */
+    Tensor weightStorage() { return weight.value(); }
     public Parameter bias() { return bias; }
     /** Input features. */
     public int inFeatures() { return in; }
@@ -72,9 +88,46 @@ public final class Dense extends AbstractLayer {
         if (output != null && output.data() == input.data()) output = null;
         output = reuseMatrix(output, n, out);
         Tensor w = weight.value();
-        be.gemm().gemm(false, true, n, out, in, 1f, input.data(), input.offset(), in, w.data(), w.offset(), in,
-                0f, output.data(), output.offset(), out);
+        if (transposedWeight) { // Wᵀ stored (in x out): the same products, each element the same chain (Gemm#layoutInvariant)
+            be.gemm().gemm(false, false, n, out, in, 1f, input.data(), input.offset(), in, w.data(), w.offset(), out,
+                    0f, output.data(), output.offset(), out);
+        } else {
+            be.gemm().gemm(false, true, n, out, in, 1f, input.data(), input.offset(), in, w.data(), w.offset(), in,
+                    0f, output.data(), output.offset(), out);
+        }
         return output;
+    }
+
+    /**
+     * Inference only from now on (see {@link Layer#freezeForInference}): where the bound backend's GEMM gives the same
+     * bits in either layout, the weight's storage is rewritten as Wᵀ (in x out), so that a one-sample forward
+     * {@code x·W} streams it row by row (the vector GEMM's {@code OneRow}) instead of transposing W on every call; the
+     * outputs keep their bits. {@link #weight()} and {@link #parameters()} then throw (the storage no longer reads as W).
+     * Idempotent.
+     */
+    @Override
+    public void freezeForInference() {
+        if (frozen) return;
+        frozen = true;
+        if (!backend().gemm().layoutInvariant()) return;
+        Tensor w = weight.value();
+        float[] d = w.data(), copy = w.toArray();
+        int o = w.offset();
+        for (int r = 0; r < out; r++) {
+            for (int col = 0; col < in; col++) d[o + col * out + r] = copy[r * in + col];
+        }
+        transposedWeight = true;
+    }
+
+    private void requireWeightLayout() {
+        if (transposedWeight) {
+            throw new IllegalStateException(describe() + " is frozen for inference (freezeForInference): its weight storage holds Wᵀ;"
+                    + " save, train or inspect the model it was copied from");
+        }
+    }
+
+    private void requireTrainable(String what) {
+        if (frozen) throw new IllegalStateException(describe() + " is frozen for inference (freezeForInference): no " + what);
     }
 
     @Override
@@ -84,6 +137,7 @@ public final class Dense extends AbstractLayer {
 
     @Override
     public Tensor backward(Tensor gy, boolean needInputGradient) {
+        requireTrainable("backward");
         requireForward(input);
         int n = input.dim(0);
         if (gy.rank() != 2 || gy.dim(0) != n || gy.dim(1) != out) requireShape("gradient of the output", gy, n, out);
@@ -105,6 +159,7 @@ public final class Dense extends AbstractLayer {
 
     @Override
     public List<Parameter> parameters() {
+        requireWeightLayout();
         return bias == null ? List.of(weight) : List.of(weight, bias);
     }
 

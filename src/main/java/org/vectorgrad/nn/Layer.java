@@ -53,6 +53,19 @@ public interface Layer {
     /** Selects the kernels this layer (and any layer inside it) runs on. */
     void bind(Backend backend);
 
+    /**
+     * Commits this layer, and every layer inside it, to inference on the backend it is bound to: from now on it only
+     * runs {@code forward(x, false)}, may lay its weights out for that, and a layer that did refuses {@code backward}
+     * ({@link IllegalStateException}). A {@link Dense} then keeps Wᵀ in its weight's storage where the
+     * backend's GEMM gives the same bits in either layout ({@link org.vectorgrad.backend.Gemm#layoutInvariant}), so
+     * that a one-sample forward streams the weights row by row instead of transposing them; its outputs keep their
+     * bits. Meant for a private copy that serves requests ({@link org.vectorgrad.serve.Predictor}'s replicas): a layer
+     * that rearranged its weights then throws from {@link #parameters()} (saving or training the copy would see the
+     * wrong layout). Containers pass it on to every
+     * child; the default (layers without weights to lay out) does nothing. Irreversible.
+     */
+    default void freezeForInference() {}
+
     /** Short human-readable description, e.g. {@code Dense(784 -> 512)}. */
     String describe();
 }

@@ -147,6 +147,11 @@ public final class Sequential implements Layer {
         for (Layer l : layers) l.bind(backend);
     }
 
+    @Override
+    public void freezeForInference() {
+        for (Layer l : layers) l.freezeForInference();
+    }
+
     /** Binds and returns this model, for fluent construction. */
     public Sequential on(Backend backend) {
         bind(backend);

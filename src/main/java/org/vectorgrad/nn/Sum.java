@@ -82,6 +82,11 @@ public final class Sum extends AbstractLayer {
     }
 
     @Override
+    public void freezeForInference() {
+        for (Layer b : branches) b.freezeForInference();
+    }
+
+    @Override
     public String describe() {
         StringBuilder sb = new StringBuilder("Sum(");
         for (int i = 0; i < branches.size(); i++) sb.append(i > 0 ? ", " : "").append(branches.get(i).describe());

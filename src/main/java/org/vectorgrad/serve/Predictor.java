@@ -18,7 +18,8 @@ import org.vectorgrad.tensor.Tensor;
  * was made from. At creation it takes an immutable <em>snapshot</em> of the model's weights, its buffers (batch
  * norm's running statistics, which inference uses) and its architecture
  * ({@link ModelSpec}); each concurrent caller borrows a private <em>replica</em> (rebuilt from the spec, weights
- * copied from the snapshot, with its own working buffers) from a pool, runs it, and returns it. The pool grows to
+ * copied from the snapshot, with its own working buffers, {@link Layer#freezeForInference frozen for inference}) from
+ * a pool, runs it, and returns it. The pool grows to
  * the largest number of simultaneous callers seen and replicas are reused: steady-state calls allocate no
  * activation buffers, only small bookkeeping objects (measured after warm-up with
  * {@link #predict(Tensor, float[], int)}: about 0.45 KB per request for the reference MLP, 1-3 KB for the CNN;
@@ -120,6 +121,7 @@ public final class Predictor {
         i = 0;
         for (Buffer b : ModelSpec.buffers(r).values()) b.restore(bufferSnapshot.get(i++));
         r.bind(backend);
+        r.freezeForInference(); // a replica only serves: Dense may keep Wᵀ (a one-sample request then streams it)
         synchronized (this) {
             replicaCount++;
         }

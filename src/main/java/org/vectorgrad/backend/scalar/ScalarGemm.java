@@ -10,6 +10,9 @@ public final class ScalarGemm extends Gemm {
     public ScalarGemm() {}
 
     @Override
+    public boolean layoutInvariant() { return true; } // one loop order for every layout
+
+    @Override
     protected void runGemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         for (int i = 0; i < m; i++) {

@@ -181,6 +181,10 @@ public final class BlockedGemm extends Gemm {
 
     public GemmBlocking blocking() { return blocking; }
 
+    /** Every path computes each element as one FMA chain over p ascending within the same K blocks, whatever the layout. */
+    @Override
+    public boolean layoutInvariant() { return true; }
+
     /** The blocking table's vector width: the micro-kernels' (and unpacked tiles') vectors. */
     @Override
     public int vectorBits() { return blocking.bits(); }
