@@ -22,8 +22,18 @@ public final class Dense extends AbstractLayer {
     private Tensor gradInput;
     /** Set by {@link #freezeForInference}: inference only from then on. */
     private boolean frozen;
-    /** Whether the weight's storage holds Wᵀ (in x out) instead of W ({@link #freezeForInference}). */
-    private boolean transposedWeight;
+    /** Frozen on a GEMM that gives the same bits in either layout: batches of a few rows run x·W on {@link #weightT}. */
+    private boolean fewRowsTransposed;
+    /** Wᵀ (in x out), made by the first forward of at most {@link #FROZEN_TRANSPOSED_MAX_ROWS} rows once frozen. */
+    private float[] weightT;
+
+    /**
+     * Batches of at most this many rows run x·W on Wᵀ once the layer is frozen (see {@link #freezeForInference}): one
+     * row times op(B) as it lies streams it (the vector GEMM's {@code OneRow}, few-row tiles), where x·Wᵀ transposes W
+     * on every call. From 16 rows on x·Wᵀ led again (784 -> 512 at batch 16: 140 against 151 µs, at 64: 302
+     * against 338; 8 rows 117 against 108, 4 rows 109 against 40; AMD Zen 5, 512 bits, docs/decisions.md §2be).
+     */
+    public static final int FROZEN_TRANSPOSED_MAX_ROWS = 8;
 
     /** A dense layer with He-normal (Kaiming) weights from {@code seed} and zero bias. */
     public Dense(int in, int out, long seed) {
@@ -42,19 +52,10 @@ public final class Dense extends AbstractLayer {
         this.bias = withBias ? new Parameter("bias", Tensor.zeros(out)) : null;
     }
 
-    /**
-     * The weight W (out x in).
-     *
-     * @throws IllegalStateException after {@link #freezeForInference} rewrote its storage as Wᵀ: saving, training or
-     *         reading it then would see the wrong layout (save or train the model the frozen copy was made from)
-     */
-    public Parameter weight() {
-        requireWeightLayout();
-        return weight;
-    }
+    public Parameter weight() { return weight; }
 
-    /** The weight's storage whatever its layout (W, or Wᵀ once frozen): for tests. */
-    Tensor weightStorage() { return weight.value(); }
+    /** Wᵀ as the frozen layer keeps it for batches of a few rows, or null (not frozen, or not made yet): for tests. */
+    float[] transposedWeight() { return weightT; }
     public Parameter bias() { return bias; }
     /** Input features. */
     public int inFeatures() { return in; }
@@ -88,8 +89,10 @@ public final class Dense extends AbstractLayer {
         if (output != null && output.data() == input.data()) output = null;
         output = reuseMatrix(output, n, out);
         Tensor w = weight.value();
-        if (transposedWeight) { // Wᵀ stored (in x out): the same products, each element the same chain (Gemm#layoutInvariant)
-            be.gemm().gemm(false, false, n, out, in, 1f, input.data(), input.offset(), in, w.data(), w.offset(), out,
+        if (fewRowsTransposed && n <= FROZEN_TRANSPOSED_MAX_ROWS) {
+            // x·W on Wᵀ (in x out): the same products, each element the same chain (Gemm#layoutInvariant)
+            if (weightT == null) weightT = transpose(w);
+            be.gemm().gemm(false, false, n, out, in, 1f, input.data(), input.offset(), in, weightT, 0, out,
                     0f, output.data(), output.offset(), out);
         } else {
             be.gemm().gemm(false, true, n, out, in, 1f, input.data(), input.offset(), in, w.data(), w.offset(), in,
@@ -100,30 +103,25 @@ public final class Dense extends AbstractLayer {
 
     /**
      * Inference only from now on (see {@link Layer#freezeForInference}): where the bound backend's GEMM gives the same
-     * bits in either layout, the weight's storage is rewritten as Wᵀ (in x out), so that a one-sample forward
-     * {@code x·W} streams it row by row (the vector GEMM's {@code OneRow}) instead of transposing W on every call; the
-     * outputs keep their bits. {@link #weight()} and {@link #parameters()} then throw (the storage no longer reads as W).
-     * Idempotent.
+     * bits in either layout, a batch of at most {@link #FROZEN_TRANSPOSED_MAX_ROWS} rows runs {@code x·W} on a copy
+     * Wᵀ (in x out, made by the first such batch: the layer's weight memory twice from then on), which a one-sample
+     * forward streams row by row (the vector GEMM's {@code OneRow}) instead of transposing W on every call; the outputs
+     * keep their bits. The weight must not change afterwards (the copy would be stale). Idempotent.
      */
     @Override
     public void freezeForInference() {
         if (frozen) return;
         frozen = true;
-        if (!backend().gemm().layoutInvariant()) return;
-        Tensor w = weight.value();
-        float[] d = w.data(), copy = w.toArray();
-        int o = w.offset();
-        for (int r = 0; r < out; r++) {
-            for (int col = 0; col < in; col++) d[o + col * out + r] = copy[r * in + col];
-        }
-        transposedWeight = true;
+        fewRowsTransposed = backend().gemm().layoutInvariant();
     }
 
-    private void requireWeightLayout() {
-        if (transposedWeight) {
-            throw new IllegalStateException(describe() + " is frozen for inference (freezeForInference): its weight storage holds Wᵀ;"
-                    + " save, train or inspect the model it was copied from");
+    private float[] transpose(Tensor w) {
+        float[] d = w.data(), t = new float[in * out];
+        int o = w.offset();
+        for (int r = 0; r < out; r++) {
+            for (int col = 0; col < in; col++) t[col * out + r] = d[o + r * in + col];
         }
+        return t;
     }
 
     private void requireTrainable(String what) {
@@ -159,7 +157,6 @@ public final class Dense extends AbstractLayer {
 
     @Override
     public List<Parameter> parameters() {
-        requireWeightLayout();
         return bias == null ? List.of(weight) : List.of(weight, bias);
     }
 

@@ -55,13 +55,12 @@ public interface Layer {
 
     /**
      * Commits this layer, and every layer inside it, to inference on the backend it is bound to: from now on it only
-     * runs {@code forward(x, false)}, may lay its weights out for that, and a layer that did refuses {@code backward}
-     * ({@link IllegalStateException}). A {@link Dense} then keeps Wᵀ in its weight's storage where the
-     * backend's GEMM gives the same bits in either layout ({@link org.vectorgrad.backend.Gemm#layoutInvariant}), so
-     * that a one-sample forward streams the weights row by row instead of transposing them; its outputs keep their
-     * bits. Meant for a private copy that serves requests ({@link org.vectorgrad.serve.Predictor}'s replicas): a layer
-     * that rearranged its weights then throws from {@link #parameters()} (saving or training the copy would see the
-     * wrong layout). Containers pass it on to every
+     * runs {@code forward(x, false)}, may keep its weights in another layout too, and a layer that does refuses
+     * {@code backward} ({@link IllegalStateException}); its weights must not change afterwards. A {@link Dense} then
+     * keeps a copy of Wᵀ for batches of a few rows where the backend's GEMM gives the same bits in either layout
+     * ({@link org.vectorgrad.backend.Gemm#layoutInvariant}), so that a one-sample forward streams the weights row by
+     * row instead of transposing them; its outputs keep their bits. Meant for a private copy that serves requests
+     * ({@link org.vectorgrad.serve.Predictor}'s replicas). Containers pass it on to every
      * child; the default (layers without weights to lay out) does nothing. Irreversible.
      */
     default void freezeForInference() {}
