@@ -207,8 +207,9 @@ public final class BlockedGemm extends Gemm {
             narrowTransposedProduct(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
             return;
         }
-        if (!parallel && oneRow(transB, m, n)) {
-            // one row of C: op(B) streamed whole rows at a time into a row of accumulators (docs/decisions.md §2bd)
+        if (oneRow(transB, m, n)) {
+            // one row of C: op(B) streamed whole rows at a time into a row of accumulators (docs/decisions.md §2bd),
+            // on the calling thread even past the parallel bound: one stream of op(B) beat the packed path's threads
             Workspace w = workspaces.get();
             if (w.oneRow.length < n) w.oneRow = new float[n];
             OneRow.gemm(blocking.bits(), n, k, kBlocks(k), alpha, a, aOff, transA ? lda : 1, b, bOff, ldb, beta, c, cOff, w.oneRow);
@@ -385,10 +386,11 @@ public final class BlockedGemm extends Gemm {
     }
 
     /**
-     * Whether a single-threaded product of one row with op(B) as it lies (NN, TN) and at least
+     * Whether a product of one row with op(B) as it lies (NN, TN) and at least
      * {@link #ONE_ROW_MIN_VECTORS} vectors of columns ({@link #ONE_ROW_MIN_VECTORS_512} at 512 bits) runs through
-     * {@link OneRow}, op(B) streamed whole rows at a time (docs/decisions.md §2bd); {@code smallMaxB} 0 (every product
-     * packed) turns it off. A pure function of the shape and the table.
+     * {@link OneRow}, op(B) streamed whole rows at a time on the calling thread, whatever the thread count
+     * (docs/decisions.md §2bd); {@code smallMaxB} 0 (every product packed) turns it off. A pure function of the shape
+     * and the table.
      */
     boolean oneRow(boolean transB, int m, int n) {
         int vectors = blocking.bits() == 512 ? ONE_ROW_MIN_VECTORS_512 : ONE_ROW_MIN_VECTORS;
