@@ -208,11 +208,10 @@ public final class BlockedGemm extends Gemm {
             return;
         }
         if (oneRow(transB, m, n)) {
-            // one row of C: op(B) streamed whole rows at a time into a row of accumulators (docs/decisions.md §2bd),
-            // on the calling thread even past the parallel bound: one stream of op(B) beat the packed path's threads
-            Workspace w = workspaces.get();
-            if (w.oneRow.length < n) w.oneRow = new float[n];
-            OneRow.gemm(blocking.bits(), n, k, kBlocks(k), alpha, a, aOff, transA ? lda : 1, b, bOff, ldb, beta, c, cOff, w.oneRow);
+            // one row of C: op(B) streamed whole rows at a time into a row of accumulators (docs/decisions.md §2bd);
+            // past the parallel bound each thread streams its own range of columns (each element's chain unchanged)
+            workspaces.get().oneRowCall.run(parallel ? oneRowParts(n) : 1, n, k, alpha, a, aOff, transA ? lda : 1, b, bOff, ldb,
+                    beta, c, cOff);
             return;
         }
         if (!parallel && (alpha == 1f || beta == 0f) && unpacked(transB, m, n, k)) {
@@ -388,10 +387,18 @@ public final class BlockedGemm extends Gemm {
     /**
      * Whether a product of one row with op(B) as it lies (NN, TN) and at least
      * {@link #ONE_ROW_MIN_VECTORS} vectors of columns ({@link #ONE_ROW_MIN_VECTORS_512} at 512 bits) runs through
-     * {@link OneRow}, op(B) streamed whole rows at a time on the calling thread, whatever the thread count
-     * (docs/decisions.md §2bd); {@code smallMaxB} 0 (every product packed) turns it off. A pure function of the shape
-     * and the table.
+     * {@link OneRow}, op(B) streamed whole rows at a time, past the parallel bound a range of columns per thread
+     * ({@link #oneRowParts}; docs/decisions.md §2bd); {@code smallMaxB} 0 (every product packed) turns it off. A pure
+     * function of the shape and the table.
      */
+    /**
+     * Column ranges of a one-row product past the parallel bound ({@link #oneRow}): one per thread, each at least two
+     * whole vectors wide, so that every range but the last is whole vectors and the last holds at least one.
+     */
+    int oneRowParts(int n) {
+        return Math.max(1, Math.min(dispatcher.threads(), n / (2 * small.lanes())));
+    }
+
     boolean oneRow(boolean transB, int m, int n) {
         int vectors = blocking.bits() == 512 ? ONE_ROW_MIN_VECTORS_512 : ONE_ROW_MIN_VECTORS;
         return smallMaxB > 0 && m == 1 && !transB && n >= vectors * small.lanes();
@@ -516,6 +523,7 @@ public final class BlockedGemm extends Gemm {
         float[] fewRows = new float[0];
         /** {@link OneRow}'s row of accumulators. */
         float[] oneRow = new float[0];
+        final OneRowCall oneRowCall = new OneRowCall();
         /** C transposed, for products computed through their transpose ({@link #transposedFirst}). */
         float[] transposedC = new float[0];
         final float[] tile = new float[blocking.mr() * blocking.nr()];
@@ -538,6 +546,37 @@ public final class BlockedGemm extends Gemm {
     }
 
     /** The state of one gemm call, reused by the next call on the same thread: the chunk tasks read it. */
+    /**
+     * A one-row product ({@link OneRow}) over {@code parts} column ranges, balanced by whole vectors, each on the
+     * dispatcher's threads with that thread's row of accumulators; one reusable task per calling thread, so a call
+     * allocates nothing once the accumulators have grown.
+     */
+    private final class OneRowCall implements ChunkTask {
+        private int parts, n, k, aOff, inc, bOff, ldb, cOff, blocks;
+        private float alpha, beta;
+        private float[] a, b, c;
+
+        void run(int parts, int n, int k, float alpha, float[] a, int aOff, int inc, float[] b, int bOff, int ldb,
+                 float beta, float[] c, int cOff) {
+            this.parts = parts; this.n = n; this.k = k; this.alpha = alpha; this.a = a; this.aOff = aOff; this.inc = inc;
+            this.b = b; this.bOff = bOff; this.ldb = ldb; this.beta = beta; this.c = c; this.cOff = cOff;
+            this.blocks = kBlocks(k);
+            if (parts == 1) run(0);
+            else dispatcher.forEach(parts, this);
+            this.a = this.b = this.c = null; // no reference kept to the caller's arrays
+        }
+
+        @Override
+        public void run(int part) {
+            int lanes = small.lanes(), vectors = ceilDiv(n, lanes);
+            int j0 = lanes * (int) ((long) vectors * part / parts);
+            int j1 = part == parts - 1 ? n : lanes * (int) ((long) vectors * (part + 1) / parts);
+            Workspace w = workspaces.get();
+            if (w.oneRow.length < j1 - j0) w.oneRow = new float[j1 - j0];
+            OneRow.gemm(blocking.bits(), j1 - j0, k, blocks, alpha, a, aOff, inc, b, bOff + j0, ldb, beta, c, cOff + j0, w.oneRow);
+        }
+    }
+
     private final class Call {
         private final Workspace owner;
         private final ChunkTask packTask = this::packChunk;

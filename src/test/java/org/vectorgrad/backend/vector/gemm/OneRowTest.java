@@ -14,7 +14,7 @@ import org.vectorgrad.parallel.Dispatcher;
  * the same K blocks and store alpha·acc or fma(acc, alpha, beta·C), so any difference is a bug. Every width's table
  * and AMD's one-pass tables, NN and TN, N of whole vectors and not (the last lanes), K within one block, of several
  * and shorter than the four-row step, alpha 1 and 0.5, beta 0 over NaN in C, 1 and -0.5, offsets and padded leading
- * dimensions with C's padding checked untouched; on two threads past the parallel bound too; NaN and infinity in
+ * dimensions with C's padding checked untouched; on two threads past the parallel bound too (a range of columns each); NaN and infinity in
  * op(B) reach C as they do on the packed path; and the rule on shapes either side of its bounds.
  */
 class OneRowTest {
@@ -42,13 +42,15 @@ class OneRowTest {
     }
 
     @Test
-    void pastTheParallelBoundOneRowStillStreamsOnTheCallingThreadWithThePackedPathsBits() {
+    void pastTheParallelBoundEachThreadStreamsItsColumnsWithThePackedPathsBits() {
         SplittableRandom rng = new SplittableRandom(67);
         try (Dispatcher two = new Dispatcher(2)) {
-            for (GemmBlocking blk : AgainstPackedPath.tables(256, 512)) {
+            for (GemmBlocking blk : AgainstPackedPath.tables(128, 256, 512)) {
                 BlockedGemm library = new BlockedGemm(blk, two, 1); // every product past the parallel bound
                 BlockedGemm packed = new BlockedGemm(blk, two, 1, 0);
-                for (int n : new int[] {512, 1000}) {
+                int lanes = blk.bits() / 32, least = (blk.bits() == 512 ? BlockedGemm.ONE_ROW_MIN_VECTORS_512 : BlockedGemm.ONE_ROW_MIN_VECTORS) * lanes;
+                for (int n : new int[] {least, least + 3, 1000}) {
+                    assertTrue(library.oneRowParts(n) == 2, blk + " 1x" + n + ": one column range per thread");
                     for (int k : new int[] {300, 2049}) {
                         AgainstPackedPath.check(blk + " 2 threads", packed, library, rng.nextBoolean(), false, 1, n, k, 1f,
                                 new float[] {0f, 1f}[rng.nextInt(2)], rng);
