@@ -91,7 +91,7 @@ public final class Dense extends AbstractLayer {
         Tensor w = weight.value();
         if (fewRowsTransposed && n <= FROZEN_TRANSPOSED_MAX_ROWS) {
             // x·W on Wᵀ (in x out): the same products, each element the same chain (Gemm#layoutInvariant)
-            if (weightT == null) weightT = transpose(w);
+            if (weightT == null) weightT = w.transpose2d().toArray(); // (in x out), row-major
             be.gemm().gemm(false, false, n, out, in, 1f, input.data(), input.offset(), in, weightT, 0, out,
                     0f, output.data(), output.offset(), out);
         } else {
@@ -113,15 +113,6 @@ public final class Dense extends AbstractLayer {
         if (frozen) return;
         frozen = true;
         fewRowsTransposed = backend().gemm().layoutInvariant();
-    }
-
-    private float[] transpose(Tensor w) {
-        float[] d = w.data(), t = new float[in * out];
-        int o = w.offset();
-        for (int r = 0; r < out; r++) {
-            for (int col = 0; col < in; col++) t[col * out + r] = d[o + r * in + col];
-        }
-        return t;
     }
 
     private void requireTrainable(String what) {
