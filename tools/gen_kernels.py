@@ -997,11 +997,129 @@ if __name__ == "__main__":
         print("wrote", name)
 
 
+# ---- NarrowTransposed{bits}: a narrow weight gradient's transpose, Cᵀ = Bᵀ·A, B and A read where they lie ----
+# (vectors of C's rows, the tiles' heights in rows of Cᵀ: whole tiles of the first, the last rows in the smallest
+# that holds them): 24 accumulators at most in 32 zmm registers, 12 in 16 ymm
+NARROW_TRANSPOSED = {512: [(4, (6, 4, 2)), (2, (8, 6, 4, 2)), (1, (8, 6, 4, 2))], 256: [(2, (6, 4, 2)), (1, (8, 6, 4, 2))]}
+
+
+def narrow_tile(bits, v, r):
+    lanes = bits // 32
+    out = []
+    out.append(f"    /** Rows j0 .. j0 + {r - 1} of Cᵀ (those past n repeat row n - 1 and are not stored), {v} vector(s) of its columns from i. */")
+    out.append(f"    private static void r{r}v{v}(int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, int j0, int n, float[] t, int tOff, int ldt) {{")
+    out.append("        int last = n - 1;")
+    for j in range(r):
+        out.append(f"        int o{j} = bOff + " + ("j0" if j == 0 else f"Math.min(j0 + {j}, last)") + ";")
+    for q in range(v):
+        out.append("        FloatVector " + ", ".join(f"c{q}{j} = FloatVector.zero(S)" for j in range(r)) + ";")
+    out.append("        for (int p = 0, ap = aOff, bp = 0; p < k; p++, ap += lda, bp += ldb) {")
+    for q in range(v):
+        off = "" if q == 0 else f" + {q * lanes}"
+        out.append(f"            FloatVector a{q} = FloatVector.fromArray(S, a, ap{off});")
+    for j in range(r):
+        out.append(f"            FloatVector b{j} = FloatVector.broadcast(S, b[o{j} + bp]);")
+        for q in range(v):
+            out.append(f"            c{q}{j} = a{q}.fma(b{j}, c{q}{j});")
+    out.append("        }")
+    out.append(f"        int rows = Math.min({r}, n - j0), at = tOff + j0 * ldt;")
+    for j in range(r):
+        cond = "" if j == 0 else f"if (rows > {j}) "
+        stores = " ".join(f"c{q}{j}.intoArray(t, at + {j} * ldt{'' if q == 0 else f' + {q * lanes}'});" for q in range(v))
+        if j == 0:
+            out.append(f"        {stores}")
+        else:
+            out.append(f"        if (rows > {j}) {{ {stores} }}")
+    out.append("    }")
+    return "\n".join(out)
+
+
+def gen_narrow_transposed(bits):
+    lanes = bits // 32
+    levels = NARROW_TRANSPOSED[bits]
+    tiles = "\n\n".join(narrow_tile(bits, v, h) for v, hs in levels for h in hs)
+    loops = []
+    for idx, (v, hs) in enumerate(levels):
+        rows = v * lanes
+        last = idx == len(levels) - 1
+        if not last:
+            loops.append(f"        for (; i + {rows} <= m; i += {rows}) rows{v}(k, a, aOff + i, lda, b, bOff, ldb, n, t, tOff + i, ldt);")
+        else:
+            loops.append(f"        // the rows left by whole vectors, the last one ending at row m (the rows it repeats get the same bits)")
+            loops.append(f"        for (; i < m; i += {rows}) {{")
+            loops.append(f"            int from = Math.min(i, m - {rows});")
+            loops.append(f"            rows{v}(k, a, aOff + from, lda, b, bOff, ldb, n, t, tOff + from, ldt);")
+            loops.append("        }")
+    sweeps = []
+    for v, hs in levels:
+        r = hs[0]
+        picks = []
+        for x, h in enumerate(hs):
+            nxt = hs[x + 1] if x + 1 < len(hs) else 0
+            cond = f"left > {nxt}" if nxt else "left > 0"
+            picks.append(f"{'if' if x == 0 else 'else if'} ({cond}) r{h}v{v}(k, a, aOff, lda, b, bOff, ldb, j0, n, t, tOff, ldt);")
+        sweeps.append(f"""    /** Cᵀ's columns i .. i + {v * lanes - 1} (A's at aOff), every row of Cᵀ: tiles of {r} rows, the last rows in the smallest tile that holds them. */
+    private static void rows{v}(int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, int n, float[] t, int tOff, int ldt) {{
+        int j0 = 0;
+        for (; j0 + {r} <= n; j0 += {r}) r{r}v{v}(k, a, aOff, lda, b, bOff, ldb, j0, n, t, tOff, ldt);
+        int left = n - j0;
+        {chr(10).join(("        " if x else "") + q for x, q in enumerate(picks))}
+    }}""")
+    src = f"""package org.vectorgrad.backend.vector.gemm;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * A dense layer's weight gradient with few inputs, {{@code C = Aᵀ·B}} (m x n, n narrower than a panel; A k x m, B
+ * k x n, both as they lie: dY and X), computed as its transpose {{@code Cᵀ = Bᵀ·A}} at {bits} bits with vectors along
+ * C's m rows: each step p loads vectors of A's row p and broadcasts B[p][j] for the tile's rows j of Cᵀ, both where
+ * they lie, so nothing is copied before the FMAs; the caller transposes Cᵀ into C (docs/decisions.md §2bf). The
+ * unpacked tiles would copy Bᵀ (op(A) there) into rows first, and the narrow tiles of C itself fill only n of each
+ * vector's lanes.
+ *
+ * <p>Same bits as the packed path for K within one of its blocks: each element is one FMA chain over p ascending
+ * from zero (a·b = b·a exactly), and Cᵀ holds acc itself (the caller scales by alpha). Rows of C past the last whole
+ * vector are one more vector ending at row m, whose first lanes repeat rows already computed with the same chains;
+ * rows of Cᵀ past n in a tile repeat row n - 1 and are not stored. Needs m ≥ {lanes}. Stateless. GENERATED by
+ * {{@code tools/gen_kernels.py}}.
+ */
+final class NarrowTransposed{bits} {{
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_{bits};
+    static final int LANES = {lanes};
+
+    private NarrowTransposed{bits}() {{}}
+
+    /**
+     * {{@code t[tOff + j·ldt + i] = Σ_p a[aOff + p·lda + i]·b[bOff + p·ldb + j]}} for i < m, j < n, p ascending from 0
+     * to k - 1 (one FMA chain each); m ≥ {{@link #LANES}}, ldt ≥ m.
+     */
+    static void gemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] t, int tOff, int ldt) {{
+        int i = 0;
+{chr(10).join(loops)}
+    }}
+
+{chr(10).join(chr(10) + x if n else x for n, x in enumerate(sweeps))}
+
+{tiles}
+}}
+"""
+    return f"NarrowTransposed{bits}", src
+
+
+if __name__ == "__main__":
+    for bits in NARROW_TRANSPOSED:
+        name, src = gen_narrow_transposed(bits)
+        with open(os.path.join(OUT, name + ".java"), "w") as f:
+            f.write(src)
+        print("wrote", name)
+
+
 # ---- checksums: GeneratedKernelsTest fails when a generated file no longer matches what this script wrote ----
 MANIFEST = "tools/gen_kernels.sha256"
 
 if __name__ == "__main__":
-    names = [gen(b, m, u, *nv)[0] for b, m, u, *nv in SHAPES] + [stripped_name(b, m) for b, m, _ in STRIPPED] + [gen_transpose(b, m, *x)[0] for b, m, *x in TRANSPOSES] + [gen_unpacked(*u)[0] for u in UNPACKED] + [gen_few_rows()[0]] + [gen_one_row(b)[0] for b in ONE_ROW]
+    names = [gen(b, m, u, *nv)[0] for b, m, u, *nv in SHAPES] + [stripped_name(b, m) for b, m, _ in STRIPPED] + [gen_transpose(b, m, *x)[0] for b, m, *x in TRANSPOSES] + [gen_unpacked(*u)[0] for u in UNPACKED] + [gen_few_rows()[0]] + [gen_one_row(b)[0] for b in ONE_ROW] + [gen_narrow_transposed(b)[0] for b in NARROW_TRANSPOSED]
     with open(MANIFEST, "w") as f:
         for name in sorted(names):
             path = os.path.join(OUT, name + ".java")

@@ -70,13 +70,24 @@ public final class BlockedGemm extends Gemm {
     public static final int FEW_ROWS_UNPACKED_MAX_256 = 12;
     /**
      * Rows from which {@link #narrowTransposed} computes a product with a narrow op(B) and A transposed (a dense
-     * layer's weight gradient, N its inputs) through its transpose at 512 bits. Through ÷ as it is, AMD Zen 5
-     * (docs/decisions.md §2ax): 1.21x at 40 rows, 1.27-5.3x from 48 to 1024 (256x4x128 TN 5.3x, 512x10x128 2.3x);
-     * 1.00 at 32 rows and 0.55-0.72 below 32, where the plain narrow tiles are a few rows of C.
+     * layer's weight gradient, N its inputs) through its transpose at 512 bits: one vector, what
+     * {@link NarrowTransposed} needs. Through ÷ as it was before that kernel (the unpacked path on Cᵀ from 40 rows, the
+     * narrow tiles below), AMD Zen 5 (docs/decisions.md §2bf): 16x4x128 TN 2.7x, 24x8x128 2.2x, 32x10x128 2.1x,
+     * 64x10x128 1.8x, 64x30x128 1.5x, 128x10x128 1.3x, 512x10x128 0.94-1.0.
      */
-    public static final int NARROW_TRANSPOSED_MIN_ROWS = 40;
-    /** {@link #NARROW_TRANSPOSED_MIN_ROWS} at 256 bits: under the AVX2 proxy 1.75-3.9x from 16 rows on (16x10x128 TN 2.1x). */
-    public static final int NARROW_TRANSPOSED_MIN_ROWS_256 = 16;
+    public static final int NARROW_TRANSPOSED_MIN_ROWS = 16;
+    /** {@link #NARROW_TRANSPOSED_MIN_ROWS} at 256 bits: one vector (docs/decisions.md §2bf). */
+    public static final int NARROW_TRANSPOSED_MIN_ROWS_256 = 8;
+    /**
+     * At 512 bits a product of fewer than {@link #NARROW_TRANSPOSED_TWO_VECTORS} rows with more than this many columns
+     * keeps the narrow tiles of C itself: there the one-vector tiles of the transpose (8 broadcasts per 8 FMAs)
+     * trailed tiles whose lanes along N are mostly full (16x28x128 TN 1.00, 16x31x128 0.96, 24x28x128 0.90; 16x24x128
+     * 1.28, 32x31x128 1.39; AMD Zen 5, docs/decisions.md §2bf). At 256 bits the transpose led throughout (8x15x128
+     * 2.2x, 12x14x128 1.7x, 16x15x128 2.2x).
+     */
+    public static final int NARROW_TRANSPOSED_WIDE_N_512 = 24;
+    /** Rows of two 512-bit vectors: see {@link #NARROW_TRANSPOSED_WIDE_N_512}. */
+    public static final int NARROW_TRANSPOSED_TWO_VECTORS = 32;
     /**
      * Vectors of columns from which a one-row product with op(B) as it lies goes through {@link OneRow}
      * ({@link #oneRow}) at 256 and 128 bits: there it beat the unpacked tiles from 4 vectors on, 1.03-4.6x under the
@@ -291,21 +302,20 @@ public final class BlockedGemm extends Gemm {
     /** {@link #narrowTransposed}'s product, C = Aᵀ·B with beta 0, through Cᵀ = Bᵀ·A. */
     private void narrowTransposedProduct(int m, int n, int k, float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                          float[] c, int cOff, int ldc) {
-        // Cᵀ = Bᵀ·A on the unpacked path, then transposed into C (docs/decisions.md §2ax): A as it lies is op(B)
-        // there, so its rows give whole vectors along M where op(B) here gives n < NR lanes along N. Same bits:
-        // each element is the same FMA chain (a·b = b·a exactly) followed by alpha·acc, and C is not read.
-        // Cᵀ by blocks of TRANSPOSED_CHUNK of its columns (C's rows), so that its copy stays small whatever M is
-        int cols = Math.min(m, TRANSPOSED_CHUNK), last = m - (m - 1) / cols * cols; // the buffers' sizes depend on the block's width
-        Workspace w = workspaces.get().forSmall(SmallGemm.bufferSizeA(true, n, k),
-                Math.max(small.bufferSizeB(false, cols, k), small.bufferSizeB(false, last, k)),
-                Math.max(small.scratchSize(n, cols, k), small.scratchSize(n, last, k)));
+        // Cᵀ = Bᵀ·A with vectors along M, B broadcast and A loaded where they lie, then transposed into C (docs/decisions.md
+        // §2bf): op(B) here gives n < NR lanes along N. Same bits: each element is the same FMA chain (a·b = b·a
+        // exactly), alpha·acc stored, C not read. Cᵀ by blocks of TRANSPOSED_CHUNK of its columns (C's rows), so that
+        // its copy stays small whatever M is; a last block narrower than a vector starts earlier (its first rows again,
+        // the same bits), the kernel needing a vector of rows.
+        int cols = Math.min(m, TRANSPOSED_CHUNK), bits = blocking.bits();
+        Workspace w = workspaces.get();
         if (w.transposedC.length < n * cols) w.transposedC = new float[n * cols];
         for (int i0 = 0; i0 < m; i0 += cols) {
-            int mi = Math.min(cols, m - i0);
-            small.gemm(true, false, n, mi, k, alpha, b, bOff, ldb, a, aOff + i0, lda, 0f, w.transposedC, 0, mi,
-                    w.smallA, w.smallB, w.smallScratch);
-            small.transposeInto(w.transposedC, 0, mi, n, mi, c, cOff + i0 * ldc, ldc);
+            int from = Math.max(0, Math.min(i0, m - NarrowTransposed.minRows(bits))), mi = Math.min(cols, m - from);
+            NarrowTransposed.gemm(bits, mi, n, k, a, aOff + from, lda, b, bOff, ldb, w.transposedC, 0, mi);
+            small.transposeInto(w.transposedC, 0, mi, n, mi, c, cOff + from * ldc, ldc);
         }
+        if (alpha != 1f) scaleC(m, n, alpha, c, cOff, ldc); // alpha·acc rounded once, as the packed path stores it
     }
 
     /** {@link #transposedFirst}'s product, C = A·Bᵀ with beta 0, through Cᵀ = B·Aᵀ. */
@@ -339,15 +349,18 @@ public final class BlockedGemm extends Gemm {
 
     /**
      * Whether a single-threaded product with beta 0, A transposed and B not (C = Aᵀ·B, a dense layer's weight
-     * gradient) and op(B) narrower than one NR panel runs as its transpose Cᵀ = Bᵀ·A on the unpacked path: at least
-     * {@link #NARROW_TRANSPOSED_MIN_ROWS} rows ({@link #NARROW_TRANSPOSED_MIN_ROWS_256} at 256 bits; not at 128, as
-     * {@link #transposedFirst}), K within one pass (one FMA chain per element on every path, so the
-     * same bits), and Cᵀ a product the unpacked path takes. A pure function of the shape and the table.
+     * gradient) and op(B) narrower than one NR panel runs as its transpose Cᵀ = Bᵀ·A through {@link NarrowTransposed},
+     * A and B read where they lie: at least {@link #NARROW_TRANSPOSED_MIN_ROWS} rows
+     * ({@link #NARROW_TRANSPOSED_MIN_ROWS_256} at 256 bits; not at 128, as {@link #transposedFirst}) and K within one
+     * of the packed path's K blocks (one FMA chain per element on every path, so the same bits); at 512 bits not
+     * fewer than {@link #NARROW_TRANSPOSED_TWO_VECTORS} rows with more than {@link #NARROW_TRANSPOSED_WIDE_N_512}
+     * columns; {@code smallMaxB} 0 (every product packed) turns it off. A pure function of the shape and the table.
      */
     boolean narrowTransposed(boolean transA, boolean transB, int m, int n, int k) {
-        int minRows = blocking.bits() == 256 ? NARROW_TRANSPOSED_MIN_ROWS_256 : NARROW_TRANSPOSED_MIN_ROWS;
-        return transposedProducts && transA && !transB && n < blocking.nr() && m >= minRows
-                && k <= blocking.kcOnePass() && unpacked(false, n, m, k);
+        int bits = blocking.bits(), minRows = bits == 256 ? NARROW_TRANSPOSED_MIN_ROWS_256 : NARROW_TRANSPOSED_MIN_ROWS;
+        boolean wideFewRows = bits == 512 && m < NARROW_TRANSPOSED_TWO_VECTORS && n > NARROW_TRANSPOSED_WIDE_N_512;
+        return transposedProducts && smallMaxB > 0 && NarrowTransposed.available(bits) && transA && !transB
+                && n < blocking.nr() && m >= minRows && !wideFewRows && kBlocks(k) == 1;
     }
 
     /**

@@ -84,6 +84,13 @@ public final class C1FullProfileDriver {
                 }
             }
         }
+        try (Dispatcher d = new Dispatcher(1)) { // a narrow weight gradient through its transpose (§2bf): every tile of each width
+            for (int bits : new int[] {512, 256}) {
+                BlockedGemm g = new BlockedGemm(GemmBlocking.forBits(bits), d, Long.MAX_VALUE);
+                int m = 102, n = 9, kk = 6; // 64 + 32 + 6 rows at 512 bits (four, two, one vector), 9 = a tile and a half tile
+                g.gemm(true, false, m, n, kk, 1f, new float[kk * m], 0, m, new float[kk * n], 0, n, 0f, new float[m * n], 0, n);
+            }
+        }
         KernelDigests.main(new String[] {"1", "1"});
         // a training step of the reference CNN (its layers' kernels: fused conv-ReLU-pool, pooling, ...)
         try (Backend be = VectorBackend.create(1)) {
