@@ -29,16 +29,16 @@ public final class Lanes {
     public static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     /** Float lanes per vector. */
     public static final int N = F.length();
-    private static final int ND = D.length();
+    static final int ND = D.length();
 
     // lane i <- lane i ^ h, one shuffle per tree level (masking keeps unused levels valid for narrow species)
     private static final VectorShuffle<Float> F8 = VectorShuffle.fromOp(F, i -> (i ^ 8) & (N - 1));
     private static final VectorShuffle<Float> F4 = VectorShuffle.fromOp(F, i -> (i ^ 4) & (N - 1));
     private static final VectorShuffle<Float> F2 = VectorShuffle.fromOp(F, i -> (i ^ 2) & (N - 1));
     private static final VectorShuffle<Float> F1 = VectorShuffle.fromOp(F, i -> (i ^ 1) & (N - 1));
-    private static final VectorShuffle<Double> D4 = VectorShuffle.fromOp(D, i -> (i ^ 4) & (ND - 1));
-    private static final VectorShuffle<Double> D2 = VectorShuffle.fromOp(D, i -> (i ^ 2) & (ND - 1));
-    private static final VectorShuffle<Double> D1 = VectorShuffle.fromOp(D, i -> (i ^ 1) & (ND - 1));
+    static final VectorShuffle<Double> D4 = VectorShuffle.fromOp(D, i -> (i ^ 4) & (ND - 1));
+    static final VectorShuffle<Double> D2 = VectorShuffle.fromOp(D, i -> (i ^ 2) & (ND - 1));
+    static final VectorShuffle<Double> D1 = VectorShuffle.fromOp(D, i -> (i ^ 1) & (ND - 1));
 
     /** Sum of the lanes of {@code v} (species {@link #F}) in the fixed pairwise order described above. */
     public static float sum(FloatVector v) {

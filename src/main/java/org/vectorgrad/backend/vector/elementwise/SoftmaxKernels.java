@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorOperators;
 
 /**
  * Row-wise softmax, log-softmax, softmax cross-entropy and arg-max over rows [rowFrom, rowTo). Exponentials are
- * float ({@link FixedMath#exp}), their sums double (reduced by the fixed tree of {@link Lanes#sum}, in place: {@link Lanes#sumInPlace}), logs {@link StrictMath}; results
+ * float ({@link FixedMath#exp}), their sums double (reduced by the fixed tree of {@link Lanes#sum}, written out in the kernel), logs {@link StrictMath}; results
  * stay within 1e-6 absolute / 1e-5 relative of the double-precision oracle. Rows are independent, so splitting rows across threads changes nothing.
  */
 public final class SoftmaxKernels {
@@ -30,10 +30,10 @@ public final class SoftmaxKernels {
     }
 
     /**
-     * Per-thread buffer for the lane sum of {@link #expShifted}: the accumulator is stored there with the always-inlined
-     * {@code intoArray} and summed by {@link Lanes#sumInPlace}, so no vector crosses a call. Inlined into
-     * {@link #crossEntropy}, C2 hit its node-count cutoff and left a {@code Lanes.sum(vector)} call un-inlined, boxing
-     * the vector: 64 bytes per row, 2 KB per CNN step at batch 32 and 8 lanes.
+     * Per-thread buffer for the lane sum of {@link #expShifted} with species wider than 512 bits (not seen on x86; the
+     * tree otherwise runs in registers there). No vector may cross a call: inlined into {@link #crossEntropy}, C2 hit
+     * its node-count cutoff and left a {@code Lanes.sum(vector)} call un-inlined, boxing the vector: 64 bytes per row,
+     * 2 KB per CNN step at batch 32 and 8 lanes.
      */
     private static final ThreadLocal<double[]> LANES = ThreadLocal.withInitial(() -> new double[Lanes.D.length()]);
 
@@ -43,24 +43,35 @@ public final class SoftmaxKernels {
      */
     static double expShifted(float[] x, int xOff, float shift, int cols, float[] y, int yOff, double[] lanes) {
         DoubleVector acc0 = DoubleVector.zero(D), acc1 = DoubleVector.zero(D);
-        int j = 0;
-        for (int bound = F.loopBound(cols); j < bound; j += N) {
-            FloatVector e = FixedMath.exp(FloatVector.fromArray(F, x, xOff + j).sub(shift));
-            if (y != null) e.intoArray(y, yOff + j);
-            acc0 = acc0.add((DoubleVector) e.convertShape(VectorOperators.F2D, D, 0));
-            acc1 = acc1.add((DoubleVector) e.convertShape(VectorOperators.F2D, D, 1));
-        }
-        if (j < cols) {
+        // Whole vectors and the tail share one FixedMath.exp call site: with a second one for the tail, C2's inlining
+        // budget ran out inside the tail's exp, whose lanewise ops then ran the Java fallback (three float[] per row,
+        // 24 KB per batch of 128 rows, for every row width past a vector that is not whole vectors)
+        for (int j = 0; j < cols; j += N) {
+            boolean whole = j + N <= cols;
             // the tail as one masked vector (a 10-class row is all tail: ten scalar exps cost 4x this); lanes past the
             // row load 0 and are zeroed after the exp, so they add nothing to the sum
             VectorMask<Float> tail = F.indexInRange(j, cols);
-            FloatVector e = FixedMath.exp(FloatVector.fromArray(F, x, xOff + j, tail).sub(shift)).blend(0f, tail.not());
-            if (y != null) e.intoArray(y, yOff + j, tail);
+            FloatVector v = whole ? FloatVector.fromArray(F, x, xOff + j) : FloatVector.fromArray(F, x, xOff + j, tail);
+            FloatVector e = FixedMath.exp(v.sub(shift));
+            if (!whole) e = e.blend(0f, tail.not());
+            if (y != null) {
+                if (whole) e.intoArray(y, yOff + j);
+                else e.intoArray(y, yOff + j, tail);
+            }
             acc0 = acc0.add((DoubleVector) e.convertShape(VectorOperators.F2D, D, 0));
             acc1 = acc1.add((DoubleVector) e.convertShape(VectorOperators.F2D, D, 1));
         }
-        acc0.add(acc1).intoArray(lanes, 0); // Lanes.sum's tree without passing a vector to a call (see LANES)
-        return Lanes.sumInPlace(lanes, 0);
+        // Lanes.sum's fixed tree written out here, so that no vector crosses a call (see LANES); in registers rather
+        // than through lanes[] and Lanes.sumInPlace, whose stores and reloads were a third of a narrow row's time
+        DoubleVector s = acc0.add(acc1);
+        if (Lanes.ND > 8) {
+            s.intoArray(lanes, 0);
+            return Lanes.sumInPlace(lanes, 0);
+        }
+        if (Lanes.ND == 8) s = s.add(s.rearrange(Lanes.D4));
+        if (Lanes.ND >= 4) s = s.add(s.rearrange(Lanes.D2));
+        if (Lanes.ND >= 2) s = s.add(s.rearrange(Lanes.D1));
+        return s.lane(0);
     }
 
     public static void softmax(int cols, float[] x, int xOff, float[] y, int yOff, int rowFrom, int rowTo) {
