@@ -72,8 +72,8 @@ public final class BlockedGemm extends Gemm {
      * Rows from which {@link #narrowTransposed} computes a product with a narrow op(B) and A transposed (a dense
      * layer's weight gradient, N its inputs) through its transpose at 512 bits: one vector, what
      * {@link NarrowTransposed} needs. Through ÷ as it was before that kernel (the unpacked path on Cᵀ from 40 rows, the
-     * narrow tiles below), AMD Zen 5 (docs/decisions.md §2bf): 16x4x128 TN 2.7x, 24x8x128 2.2x, 32x10x128 2.1x,
-     * 64x10x128 1.8x, 64x30x128 1.5x, 128x10x128 1.3x, 512x10x128 0.94-1.0.
+     * narrow tiles below), AMD Zen 5 (docs/decisions.md §2bf): 16x4x128 TN 2.10x, 24x8x128 2.32x, 32x10x128 1.78x,
+     * 64x10x128 1.73x, 64x30x128 1.40x, 128x10x128 1.32x, 512x10x128 1.04x.
      */
     public static final int NARROW_TRANSPOSED_MIN_ROWS = 16;
     /** {@link #NARROW_TRANSPOSED_MIN_ROWS} at 256 bits: one vector (docs/decisions.md §2bf). */
