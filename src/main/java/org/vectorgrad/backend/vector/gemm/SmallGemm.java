@@ -73,7 +73,7 @@ final class SmallGemm {
      * panel's rows of op(A) and of C (see {@link #gemm}).
      */
     int scratchSize(int m, int n, int k) {
-        int cols = tailColumns(m, n), unit = rowUnit(n - cols);
+        int cols = tailColumns(m, n, k), unit = rowUnit(n - cols);
         return edgeFloats(m, unit, blockRows(unit, k)) + restFloats(m, n - cols, k, unit) + tailFloats(m, k, cols);
     }
 
@@ -82,17 +82,35 @@ final class SmallGemm {
         return m % unit == 0 ? 0 : Math.max(kernel.rows, kernel.rowsOneVector) * (k + paddedColumns(n));
     }
 
+    /** The fewest columns of a product narrower than a vector that {@link #tailColumns} computes as columns. */
+    static final int NARROW_COLUMNS_MIN = 3;
+    /** The most rows of a product narrower than a vector that {@link #tailColumns} computes as columns. */
+    static final int NARROW_COLUMNS_MAX_ROWS = 512;
+    /** The most floats of op(A) (M·K) of a product narrower than a vector that {@link #tailColumns} computes as columns. */
+    static final int NARROW_COLUMNS_MAX_A = 64 * 1024;
+
     /**
      * The last columns of C that {@link #gemm} computes as columns ({@link UnpackedKernel#columnTile}) instead of as a
-     * cut last vector of every row: where the width has a column tile (512 bits), N a few columns past whole vectors
-     * (at most a quarter of a vector) and M at least two vectors. Measured at 512 bits (decisions §2ap): 64x193x32
-     * and 64x196x32 ran ~1.09x and ~1.07x faster, 100x196x32 ~1.05x, 32x196x32 ~1.03x; with 8 columns (64x200x32)
-     * level, with 12 (64x204x32) 0.94x. A pure function of the shape and the vector width; 0 when the row tiles take
-     * every column.
+     * cut last vector of every row, where the width has a column tile (512 bits) and they are at most a quarter of a
+     * vector. Either N a few columns past whole vectors and M at least two vectors, or N itself 3 or 4 columns
+     * ({@link #NARROW_COLUMNS_MIN}) with M whole column tiles (64 rows at 512 bits: the tile computes a padded M),
+     * at most {@link #NARROW_COLUMNS_MAX_ROWS}, and op(A) within {@link #NARROW_COLUMNS_MAX_A} floats, all of C then
+     * computed as columns. Measured at 512 bits (decisions §2ap): 64x193x32 and 64x196x32 ran ~1.09x and ~1.07x
+     * faster, 100x196x32 ~1.05x, 32x196x32 ~1.03x; with 8 columns (64x200x32) level, with 12 (64x204x32) 0.94x. A
+     * dense layer into 3 or 4 outputs (decisions §2bh), where the row tiles fill 3 or 4 of each vector's 16 lanes:
+     * 128x3x16 NT 1.4-1.9x, 128x3x64 NT 1.3-1.7x, 64x4x64 NN 1.6-2.0x, 256x3x256 NT 1.19x, 512x3x128 NT 1.34x; not
+     * kept where M is not whole column tiles (48, 100, 130 rows: 0.87-1.18x), with op(A) past the bound (512x4x256
+     * 0.79-1.00x), 1024 rows or more (0.81-0.90x), 1 or 2 columns (K under 16, where {@link BlockedGemm#fewColumns}
+     * does not take them: 0.70-0.75x) or 5-8 columns (0.73-0.98x at K = 256). A pure function of the shape and the
+     * vector width; 0 when the row tiles take every column.
      */
-    int tailColumns(int m, int n) {
+    int tailColumns(int m, int n, int k) {
         int lanes = kernel.lanes, cols = n % lanes;
-        return kernel.columnVectors > 0 && n > lanes && cols != 0 && 4 * cols <= lanes && m >= 2 * lanes ? cols : 0;
+        if (kernel.columnVectors == 0 || cols == 0 || 4 * cols > lanes) return 0;
+        if (n > lanes) return m >= 2 * lanes ? cols : 0;
+        int tile = kernel.columnVectors * lanes;
+        return cols >= NARROW_COLUMNS_MIN && m % tile == 0 && m <= NARROW_COLUMNS_MAX_ROWS && (long) m * k <= NARROW_COLUMNS_MAX_A
+                ? cols : 0;
     }
 
     /**
@@ -182,7 +200,7 @@ final class SmallGemm {
      * through its column panels, so op(B) is read from memory once per block.
      */
     int rowBlocks(int m, int n, int k) {
-        int rows = blockRows(rowUnit(n - tailColumns(m, n)), k);
+        int rows = blockRows(rowUnit(n - tailColumns(m, n, k)), k);
         return (m + rows - 1) / rows;
     }
 
@@ -220,7 +238,7 @@ final class SmallGemm {
         }
         int lanes = kernel.lanes, padded = paddedColumns(n);
         // the row tiles take the first nRows columns; the last tailCols, if any, are computed as columns after them
-        int tailCols = tailColumns(m, n), nRows = n - tailCols;
+        int tailCols = tailColumns(m, n, k), nRows = n - tailCols;
         int vectors = (nRows + lanes - 1) / lanes, panels = (vectors + kernel.maxVectors - 1) / kernel.maxVectors;
         int lastLanes = nRows - (vectors - 1) * lanes;
         // The tiles load the last vector of a panel whole (only its stores are masked), so every row of op(B) must
@@ -234,8 +252,9 @@ final class SmallGemm {
         // the last panel's last rows whose whole-vector loads would pass the end of b (usually just op(B)'s last
         // row): a zero-padded copy of those rows of the panel in bufB (never with B transposed: its copy above has
         // whole-vector rows, so no row passes its end)
-        int lastV0 = panelStart(vectors, panels, panels - 1), lastWidth = (vectors - lastV0) * lanes, tail = 0;
-        if (lastLanes < lanes) {
+        int tail = 0;
+        if (lastLanes < lanes && vectors > 0) {
+            int lastV0 = panelStart(vectors, panels, panels - 1), lastWidth = (vectors - lastV0) * lanes;
             long inside = Math.floorDiv((long) bb.length - bo - padded, (long) lb) + 1; // rows whose loads stay in bb
             tail = (int) (k - Math.max(0, Math.min(k, inside)));
             int cols = n - lastV0 * lanes;

@@ -152,7 +152,7 @@ class SmallGemmTest {
                     for (int n : new int[] {lanes + cols, 2 * lanes + cols, 3 * lanes + cols, 12 * lanes + cols}) {
                         for (int m : new int[] {2 * lanes, 2 * lanes + 1, 4 * lanes + 5, 100, 130}) {
                             for (int k : new int[] {1, 7, 32}) {
-                                assertEquals(cols, rule.tailColumns(m, n), bits + "-bit " + m + "x" + n);
+                                assertEquals(cols, rule.tailColumns(m, n, k), bits + "-bit " + m + "x" + n);
                                 int t = rng.nextInt(4);
                                 float[] ab = scalars[rng.nextInt(scalars.length)];
                                 compare(small, packed, (t & 1) != 0, (t & 2) != 0, m, n, k, ab[0], ab[1], rng.nextInt(2) * 3, rng);
@@ -164,6 +164,37 @@ class SmallGemmTest {
             }
         }
         assertEquals(4 * 4 * 5 * 3, cases);
+    }
+
+    @Test
+    void narrowProductsComputedAsColumnsGiveThePackedPathsBits() {
+        // N itself 3 or 4 columns (a dense layer into a few outputs), M whole 64-row column tiles within the rule's
+        // bounds: every column of C through the column tile, no row tile at all (decisions §2bh; 512 bits only).
+        // Every such N, one to eight column tiles, K from 1 past a transpose block up to the op(A) bound, every
+        // transpose case, the store forms (C read: the column path adds to C), padded leading dimensions; the rule
+        // must have sent each case there, so the test cannot pass on the row tiles.
+        SplittableRandom rng = new SplittableRandom(20);
+        float[][] scalars = {{1f, 0f}, {0.7f, 0f}, {1f, 1f}, {1f, -1.3f}};
+        int cases = 0;
+        try (Dispatcher d = new Dispatcher(1)) {
+            GemmBlocking blk = GemmBlocking.forBits(512);
+            BlockedGemm small = new BlockedGemm(blk, d, Long.MAX_VALUE, Long.MAX_VALUE);
+            BlockedGemm packed = new BlockedGemm(blk, d, Long.MAX_VALUE, 0);
+            SmallGemm rule = new SmallGemm(512);
+            for (int n = SmallGemm.NARROW_COLUMNS_MIN; n <= 4; n++) {
+                for (int m : new int[] {64, 128, 192, 320, 512}) {
+                    for (int k : new int[] {1, 7, 16, 33, 128}) {
+                        assertEquals(n, rule.tailColumns(m, n, k), "512-bit " + m + "x" + n + "x" + k);
+                        for (int t = 0; t < 4; t++) {
+                            float[] ab = scalars[rng.nextInt(scalars.length)];
+                            compare(small, packed, (t & 1) != 0, (t & 2) != 0, m, n, k, ab[0], ab[1], rng.nextInt(2) * 3, rng);
+                            cases++;
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(2 * 5 * 5 * 4, cases);
     }
 
     @Test
@@ -219,15 +250,23 @@ class SmallGemmTest {
     @Test
     void columnTailRuleIsAPureFunctionOfTheShapeAndWidth() {
         SmallGemm w512 = new SmallGemm(512), w256 = new SmallGemm(256), w128 = new SmallGemm(128);
-        assertEquals(4, w512.tailColumns(64, 196));
-        assertEquals(1, w512.tailColumns(64, 193));
-        assertEquals(4, w512.tailColumns(32, 20));
-        assertEquals(0, w512.tailColumns(64, 200)); // 8 columns: level with the cut vector, left to it
-        assertEquals(0, w512.tailColumns(64, 192)); // whole vectors
-        assertEquals(0, w512.tailColumns(64, 4));   // no whole vector
-        assertEquals(0, w512.tailColumns(31, 196)); // too few rows for the transpose to pay
-        assertEquals(0, w256.tailColumns(64, 194)); // no column tile at 256 bits (it did not pay under the proxy)
-        assertEquals(0, w128.tailColumns(64, 193));
+        assertEquals(4, w512.tailColumns(64, 196, 32));
+        assertEquals(1, w512.tailColumns(64, 193, 32));
+        assertEquals(4, w512.tailColumns(32, 20, 32));
+        assertEquals(0, w512.tailColumns(64, 200, 32)); // 8 columns: level with the cut vector, left to it
+        assertEquals(0, w512.tailColumns(64, 192, 32)); // whole vectors
+        assertEquals(4, w512.tailColumns(64, 4, 32));   // no whole vector: every column as a column (decisions §2bh)
+        assertEquals(3, w512.tailColumns(512, 3, 128));
+        assertEquals(0, w512.tailColumns(48, 3, 32));   // M not whole column tiles (64 rows)
+        assertEquals(0, w512.tailColumns(100, 4, 32));
+        assertEquals(0, w512.tailColumns(1024, 3, 16)); // past the rows bound
+        assertEquals(0, w512.tailColumns(512, 4, 256)); // op(A) past the bound
+        assertEquals(0, w512.tailColumns(64, 2, 32));   // one or two columns: left to the row tiles (or FewRowsTransposed)
+        assertEquals(0, w512.tailColumns(64, 5, 32));   // more than a quarter of a vector
+        assertEquals(0, w256.tailColumns(64, 4, 32));
+        assertEquals(0, w512.tailColumns(31, 196, 32)); // too few rows for the transpose to pay
+        assertEquals(0, w256.tailColumns(64, 194, 32)); // no column tile at 256 bits (it did not pay under the proxy)
+        assertEquals(0, w128.tailColumns(64, 193, 32));
     }
 
     @Test
