@@ -253,7 +253,7 @@ final class SmallGemm {
         // row): a zero-padded copy of those rows of the panel in bufB (never with B transposed: its copy above has
         // whole-vector rows, so no row passes its end)
         int tail = 0;
-        if (lastLanes < lanes && vectors > 0) {
+        if (lastLanes < lanes && vectors > 0) { // no vectors: every column goes to the column tile, no row tile reads op(B)
             int lastV0 = panelStart(vectors, panels, panels - 1), lastWidth = (vectors - lastV0) * lanes;
             long inside = Math.floorDiv((long) bb.length - bo - padded, (long) lb) + 1; // rows whose loads stay in bb
             tail = (int) (k - Math.max(0, Math.min(k, inside)));
