@@ -82,35 +82,39 @@ final class SmallGemm {
         return m % unit == 0 ? 0 : Math.max(kernel.rows, kernel.rowsOneVector) * (k + paddedColumns(n));
     }
 
-    /** The fewest columns of a product narrower than a vector that {@link #tailColumns} computes as columns. */
+    /** The fewest columns of a product narrower than a vector that {@link #tailColumns} computes as columns (at most half a vector). */
     static final int NARROW_COLUMNS_MIN = 3;
     /** The most rows of a product narrower than a vector that {@link #tailColumns} computes as columns. */
     static final int NARROW_COLUMNS_MAX_ROWS = 512;
     /** The most floats of op(A) (M·K) of a product narrower than a vector that {@link #tailColumns} computes as columns. */
     static final int NARROW_COLUMNS_MAX_A = 64 * 1024;
+    /** As {@link #NARROW_COLUMNS_MAX_A} for 5 to 8 columns (two column tiles, each reading all of op(A) transposed). */
+    static final int NARROW_COLUMNS_MAX_A_TWO_TILES = 8 * 1024;
 
     /**
      * The last columns of C that {@link #gemm} computes as columns ({@link UnpackedKernel#columnTile}) instead of as a
-     * cut last vector of every row, where the width has a column tile (512 bits) and they are at most a quarter of a
-     * vector. Either N a few columns past whole vectors and M at least two vectors, or N itself 3 or 4 columns
-     * ({@link #NARROW_COLUMNS_MIN}) with M whole column tiles (64 rows at 512 bits: the tile computes a padded M),
-     * at most {@link #NARROW_COLUMNS_MAX_ROWS}, and op(A) within {@link #NARROW_COLUMNS_MAX_A} floats, all of C then
-     * computed as columns. Measured at 512 bits (decisions §2ap): 64x193x32 and 64x196x32 ran ~1.09x and ~1.07x
-     * faster, 100x196x32 ~1.05x, 32x196x32 ~1.03x; with 8 columns (64x200x32) level, with 12 (64x204x32) 0.94x. A
-     * dense layer into 3 or 4 outputs (decisions §2bh), where the row tiles fill 3 or 4 of each vector's 16 lanes:
-     * 128x3x16 NT 1.4-1.9x, 128x3x64 NT 1.3-1.7x, 64x4x64 NN 1.6-2.0x, 256x3x256 NT 1.19x, 512x3x128 NT 1.34x; not
-     * kept where M is not whole column tiles (48, 100, 130 rows: 0.87-1.18x), with op(A) past the bound (512x4x256
-     * 0.79-1.00x), 1024 rows or more (0.81-0.90x), 1 or 2 columns (K under 16, where {@link BlockedGemm#fewColumns}
-     * does not take them: 0.70-0.75x) or 5-8 columns (0.73-0.98x at K = 256). A pure function of the shape and the
-     * vector width; 0 when the row tiles take every column.
+     * cut last vector of every row, where the width has a column tile (512 bits). Either N a few columns past whole
+     * vectors (at most a quarter of a vector) and M at least two vectors, or N itself 3 to 8 columns
+     * ({@link #NARROW_COLUMNS_MIN}, at most half a vector) with M whole column tiles (64 rows at 512 bits: the tile
+     * computes a padded M), at most {@link #NARROW_COLUMNS_MAX_ROWS}, and op(A) within {@link #NARROW_COLUMNS_MAX_A}
+     * floats ({@link #NARROW_COLUMNS_MAX_A_TWO_TILES} past 4 columns, two column tiles), all of C then computed as
+     * columns. Measured at 512 bits (decisions §2ap): 64x193x32 and 64x196x32 ran ~1.09x and ~1.07x faster,
+     * 100x196x32 ~1.05x, 32x196x32 ~1.03x; with 8 columns (64x200x32) level, with 12 (64x204x32) 0.94x. A dense layer
+     * into a few outputs (decisions §2bh), where the row tiles fill 3 to 8 of each vector's 16 lanes: 128x3x16 NT
+     * 1.4-1.9x, 128x3x64 NT 1.3-1.7x, 64x4x64 NN 1.6-2.0x, 256x3x256 NT 1.19x, 512x3x128 NT 1.34x; 5-8 columns
+     * 1.10-1.36x within their bound (128x8x16 NN 1.36, 64x5x64 NN 1.32, 512x8x16 NT 1.10); not kept where M is not
+     * whole column tiles (48, 100, 130 rows: 0.87-1.18x), with op(A) past the bound (512x4x256 0.79-1.00x; 5-8
+     * columns at 16 K floats 0.95-1.12x, at K = 256 0.73-0.98x), 1024 rows or more (0.81-0.90x), or 1 or 2 columns (K under 16,
+     * where {@link BlockedGemm#fewColumns} does not take them: 0.70-0.75x). A pure function of the shape and the vector
+     * width; 0 when the row tiles take every column.
      */
     int tailColumns(int m, int n, int k) {
         int lanes = kernel.lanes, cols = n % lanes;
-        if (kernel.columnVectors == 0 || cols == 0 || 4 * cols > lanes) return 0;
-        if (n > lanes) return m >= 2 * lanes ? cols : 0;
+        if (kernel.columnVectors == 0 || cols == 0) return 0;
+        if (n > lanes) return m >= 2 * lanes && 4 * cols <= lanes ? cols : 0;
         int tile = kernel.columnVectors * lanes;
-        return cols >= NARROW_COLUMNS_MIN && m % tile == 0 && m <= NARROW_COLUMNS_MAX_ROWS && (long) m * k <= NARROW_COLUMNS_MAX_A
-                ? cols : 0;
+        long maxA = 4 * cols <= lanes ? NARROW_COLUMNS_MAX_A : 2 * cols <= lanes ? NARROW_COLUMNS_MAX_A_TWO_TILES : 0;
+        return cols >= NARROW_COLUMNS_MIN && m % tile == 0 && m <= NARROW_COLUMNS_MAX_ROWS && (long) m * k <= maxA ? cols : 0;
     }
 
     /**
@@ -358,7 +362,9 @@ final class SmallGemm {
                         scratch, out + j0 * rowsPad + i0, rowsPad);
             }
         }
-        copyColumns(m, cols, add, scratch, out, rowsPad, c, cOff + from, ldc);
+        for (int j0 = 0; j0 < cols; j0 += tc) { // four columns a copy (5-8 columns of a narrow product: two)
+            copyColumns(m, Math.min(tc, cols - j0), add, scratch, out + j0 * rowsPad, rowsPad, c, cOff + from + j0, ldc);
+        }
     }
 
     /**

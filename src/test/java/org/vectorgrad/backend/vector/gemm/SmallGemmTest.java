@@ -168,9 +168,9 @@ class SmallGemmTest {
 
     @Test
     void narrowProductsComputedAsColumnsGiveThePackedPathsBits() {
-        // N itself 3 or 4 columns (a dense layer into a few outputs), M whole 64-row column tiles within the rule's
-        // bounds: every column of C through the column tile, no row tile at all (decisions §2bh; 512 bits only).
-        // Every such N, one to eight column tiles, K from 1 past a transpose block up to the op(A) bound, every
+        // N itself 3 to 8 columns (a dense layer into a few outputs), M whole 64-row column tiles within the rule's
+        // bounds: every column of C through one or two column tiles, no row tile at all (decisions §2bh; 512 bits
+        // only). Every such N, one to eight row tiles, K from 1 past a transpose block up to the op(A) bound, every
         // transpose case, the store forms (C read: the column path adds to C), padded leading dimensions; the rule
         // must have sent each case there, so the test cannot pass on the row tiles.
         SplittableRandom rng = new SplittableRandom(20);
@@ -181,9 +181,10 @@ class SmallGemmTest {
             BlockedGemm small = new BlockedGemm(blk, d, Long.MAX_VALUE, Long.MAX_VALUE);
             BlockedGemm packed = new BlockedGemm(blk, d, Long.MAX_VALUE, 0);
             SmallGemm rule = new SmallGemm(512);
-            for (int n = SmallGemm.NARROW_COLUMNS_MIN; n <= 4; n++) {
+            for (int n = SmallGemm.NARROW_COLUMNS_MIN; n <= 8; n++) {
                 for (int m : new int[] {64, 128, 192, 320, 512}) {
                     for (int k : new int[] {1, 7, 16, 33, 128}) {
+                        if (n > 4 && m * k > SmallGemm.NARROW_COLUMNS_MAX_A_TWO_TILES) k = SmallGemm.NARROW_COLUMNS_MAX_A_TWO_TILES / m;
                         assertEquals(n, rule.tailColumns(m, n, k), "512-bit " + m + "x" + n + "x" + k);
                         for (int t = 0; t < 4; t++) {
                             float[] ab = scalars[rng.nextInt(scalars.length)];
@@ -194,7 +195,7 @@ class SmallGemmTest {
                 }
             }
         }
-        assertEquals(2 * 5 * 5 * 4, cases);
+        assertEquals(6 * 5 * 5 * 4, cases);
     }
 
     @Test
@@ -262,7 +263,11 @@ class SmallGemmTest {
         assertEquals(0, w512.tailColumns(1024, 3, 16)); // past the rows bound
         assertEquals(0, w512.tailColumns(512, 4, 256)); // op(A) past the bound
         assertEquals(0, w512.tailColumns(64, 2, 32));   // one or two columns: left to the row tiles (or FewRowsTransposed)
-        assertEquals(0, w512.tailColumns(64, 5, 32));   // more than a quarter of a vector
+        assertEquals(5, w512.tailColumns(64, 5, 32));   // 5-8 columns: two column tiles, op(A) within a smaller bound
+        assertEquals(8, w512.tailColumns(128, 8, 64));
+        assertEquals(0, w512.tailColumns(128, 8, 128)); // 16 K floats of op(A): 0.95-1.04x, left to the row tiles
+        assertEquals(0, w512.tailColumns(128, 5, 256)); // past that bound
+        assertEquals(0, w512.tailColumns(64, 9, 16));   // more than half a vector
         assertEquals(0, w256.tailColumns(64, 4, 32));
         assertEquals(0, w512.tailColumns(31, 196, 32)); // too few rows for the transpose to pay
         assertEquals(0, w256.tailColumns(64, 194, 32)); // no column tile at 256 bits (it did not pay under the proxy)
