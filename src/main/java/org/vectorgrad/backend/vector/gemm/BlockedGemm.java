@@ -62,6 +62,9 @@ public final class BlockedGemm extends Gemm {
      * FMA chain, so the blocks change no bits). A multiple of every width's lanes.
      */
     static final int TRANSPOSED_CHUNK = 4096;
+
+    /** {@code Workspace.aBlock} of a buffer holding a one-row-block call's whole op(A) ({@code guidedRowBlockChunk}). */
+    private static final int WHOLE_A = -2;
     /**
      * {@link #FEW_ROWS_UNPACKED_MAX} at 256 bits: under the AVX2 proxy the unpacked tiles (6 rows x 2 vectors) led up
      * to 12 rows (1.09-1.78x: 4x256x128 TN, 12x512x256 NN, 2x2048x128 TN) and trailed from 16 rows on wide op(B)
@@ -500,14 +503,33 @@ public final class BlockedGemm extends Gemm {
     }
 
     /**
-     * Whether a parallel product with several row blocks runs as one contiguous range of row blocks per thread, each
-     * thread packing op(B) for itself ({@code rowRangeChunk}), instead of the staged path's shared op(B) block with two
-     * barriers per KC stage: when there is one column block and at least two row blocks per thread. At 1024³ on two
-     * threads the shared path scaled 1.75-1.81x over one thread and the ranges 1.84-1.90x, as the one-thread OpenBLAS
-     * calls cut over the dispatcher do (1.85-1.99; docs/decisions.md §2ae); packing op(B) twice costs ~1 % there.
+     * Whether a parallel product with several row blocks runs as ranges of row micro-panels, each thread packing
+     * op(B) for itself, instead of the staged path's shared op(B) block with two barriers per KC stage: when there is
+     * one column block and at least two row blocks per thread. At 1024³ on two threads the shared path scaled
+     * 1.75-1.81x over one thread and the ranges 1.84-1.90x, as the one-thread OpenBLAS calls cut over the dispatcher
+     * do (1.85-1.99; docs/decisions.md §2ae); packing op(B) twice costs ~1 % there. With one KC stage the ranges are
+     * guided chunks ({@link #guidedChunks}, {@code guidedChunk}, §2bj), with several one range per thread
+     * ({@code rowRangeChunk}).
      */
     static boolean rowRanges(int mBlocks, int nBlocks, int threads) {
         return nBlocks == 1 && mBlocks >= 2 * threads;
+    }
+
+    /**
+     * Guided self-scheduling of {@code panels} micro-panels over {@code threads} threads: each chunk takes
+     * ceil(remaining / (2·threads)) micro-panels, so chunks shrink from about a quarter of the work (two threads) to
+     * single micro-panels at the end, and the threads finish within one micro-panel of each other whichever of them
+     * the host slows. Writes the bounds into {@code bounds[0..chunks]} (bounds[0] = 0, bounds[chunks] = panels,
+     * increasing) and returns the chunk count; a pure function of its arguments.
+     */
+    static int guidedChunks(int panels, int threads, int[] bounds) {
+        int chunks = 0, at = 0;
+        bounds[0] = 0;
+        while (at < panels) {
+            at += Math.max(1, ceilDiv(panels - at, 2 * threads));
+            bounds[++chunks] = at;
+        }
+        return chunks;
     }
 
     /** C = beta·C without reading C when beta is 0 (it may hold NaN); also SmallGemm's scaling around its tiles. */
@@ -528,6 +550,8 @@ public final class BlockedGemm extends Gemm {
         float[] packedB = new float[0];
         /** This thread's B panels in the one-row-block path ({@link Call#rowBlockChunk}). */
         float[] ownB = new float[0];
+        /** The call stage whose whole op(B) {@link #ownB} holds ({@link Call#guidedChunk}); -1 when none. */
+        long ownBStage = -1;
         /** op(A) and op(B) in row order for the unpacked path ({@link SmallGemm}) when transposed. */
         float[] smallA = new float[0], smallB = new float[0];
         /** The unpacked path's scratch: the cut last vector of each row and a short last row panel ({@link SmallGemm#scratchSize}). */
@@ -596,6 +620,10 @@ public final class BlockedGemm extends Gemm {
         private final ChunkTask computeTask = this::computeChunk;
         private final ChunkTask rowBlockTask = this::rowBlockChunk;
         private final ChunkTask rowRangeTask = this::rowRangeChunk;
+        private final ChunkTask guidedTask = this::guidedChunk;
+        private final ChunkTask guidedRowBlockTask = this::guidedRowBlockChunk;
+        /** Micro-panel bounds of the guided chunks ({@link #guidedChunks}), reused from call to call. */
+        private int[] rangeBounds = new int[0];
         private int kBlocks;
         // the operands
         private boolean transA, transB;
@@ -652,6 +680,14 @@ public final class BlockedGemm extends Gemm {
                     // One row block (the MLP's batch-128 shapes): no B panel is shared between chunks, so each
                     // thread packs its own panels and runs every KC block itself: one dispatch for the whole
                     // column block instead of two per KC block (dispatches were ~20 % of a 1 ms call).
+                    if (kBlocks == 1 && panels > threads) {
+                        // one KC stage: guided chunks of panels over op(A) packed once per thread (guidedRowBlockChunk)
+                        if (rangeBounds.length < panels + 1) rangeBounds = new int[panels + 1];
+                        int chunks = guidedChunks(panels, threads, rangeBounds);
+                        stage = STAGE.incrementAndGet();
+                        dispatcher.forEach(chunks, guidedRowBlockTask);
+                        continue;
+                    }
                     groups = Math.min(panels, threads);
                     dispatcher.forEach(groups, rowBlockTask);
                     continue;
@@ -661,7 +697,17 @@ public final class BlockedGemm extends Gemm {
                     continue;
                 }
                 if (parallel && rowRanges(mBlocks, nBlocks, threads)) {
-                    dispatcher.forEach(threads, rowRangeTask);
+                    if (kBlocks == 1) {
+                        // one KC stage: chunks of decreasing size, claimed as threads come free, over one op(B) packed
+                        // per thread (guidedChunk)
+                        int microPanels = ceilDiv(m, mr);
+                        if (rangeBounds.length < microPanels + 1) rangeBounds = new int[microPanels + 1];
+                        int chunks = guidedChunks(microPanels, threads, rangeBounds);
+                        stage = STAGE.incrementAndGet();
+                        dispatcher.forEach(chunks, guidedTask);
+                    } else {
+                        dispatcher.forEach(threads, rowRangeTask);
+                    }
                     continue;
                 }
                 for (int kb = 0; kb < kBlocks; kb++) {
@@ -691,10 +737,12 @@ public final class BlockedGemm extends Gemm {
          * the staged path: the same bits.
          */
         private void rowRangeChunk(int t) {
+            Workspace w0 = workspaces.get();
+            w0.ownBStage = -1; // ownB is about to hold one KC stage of this call, then the next
             // rows by micro-panels, not by row blocks: at 1024³ four blocks of 264 rows gave the threads 528 and 496
             int mr = blocking.mr(), nr = blocking.nr(), threads = dispatcher.threads(), microPanels = ceilDiv(m, mr);
             int r0 = (int) ((long) microPanels * t / threads) * mr, r1 = Math.min(m, (int) ((long) microPanels * (t + 1) / threads) * mr);
-            Workspace w = workspaces.get();
+            Workspace w = w0;
             for (int kb = 0; kb < kBlocks; kb++) {
                 int pk0 = kBlockStart(k, kb, kBlocks), kcb = kBlockStart(k, kb + 1, kBlocks) - pk0;
                 float betaK = kb == 0 ? beta0 : 1f;
@@ -708,6 +756,32 @@ public final class BlockedGemm extends Gemm {
                 }
                 w.aStage = -1; // this buffer no longer holds a staged block
             }
+        }
+
+        /**
+         * Guided chunk {@code c} of a product with one KC stage on the row-range path: micro-panels
+         * [rangeBounds[c], rangeBounds[c + 1]) of op(A) against the whole column block. The first chunk a thread
+         * claims in a call packs op(B) into that thread's buffer; its later chunks reuse it. Chunks go to whichever
+         * thread comes free, the last ones a single micro-panel each, so a thread that the host slows for part of a
+         * call leaves its remaining rows to the other instead of holding the call (fixed halves waited for the slower
+         * thread). A tile's arithmetic depends on neither the chunk nor the thread: the same bits as
+         * {@link #rowRangeChunk}.
+         */
+        private void guidedChunk(int c) {
+            int mr = blocking.mr(), nr = blocking.nr();
+            Workspace w = workspaces.get();
+            if (w.ownBStage != stage) {
+                if (w.ownB.length < panels * k * nr + Transposer.SLACK) w.ownB = new float[panels * k * nr + Transposer.SLACK];
+                Packing.packB(transB, b, bOff, ldb, 0, k, j0, cols, nr, 0, panels, w.ownB, transposer);
+                w.ownBStage = stage;
+            }
+            float[] pa = w.packedA(mr * panelDepth(k) + Transposer.SLACK);
+            for (int i = rangeBounds[c] * mr, r1 = Math.min(m, rangeBounds[c + 1] * mr); i < r1; i += mr) {
+                int nrows = Math.min(mr, r1 - i);
+                packABlock(i, nrows, 0, k, pa);
+                computePanels(0, panels, i, nrows, k, beta0, pa, w.ownB, 0, w.tile);
+            }
+            w.aStage = -1; // this buffer no longer holds a staged block
         }
 
         private void packChunk(int chunk) {
@@ -726,6 +800,30 @@ public final class BlockedGemm extends Gemm {
             rowBlock(0, m, q0, q1);
         }
 
+        /**
+         * Guided chunk {@code c} of a one-row-block product with one KC stage: B panels [rangeBounds[c],
+         * rangeBounds[c + 1]), each packed just before its kernels as in {@link #rowBlock}. The first chunk a thread
+         * claims in a call packs the whole op(A) into that thread's buffer; its later chunks reuse it. As
+         * {@link #guidedChunk}: the threads finish within one panel of each other whichever of them the host slows,
+         * and a tile's arithmetic depends on neither the chunk nor the thread (the bits of {@link #rowBlockChunk}).
+         */
+        private void guidedRowBlockChunk(int c) {
+            int mr = blocking.mr(), nr = blocking.nr(), q0 = rangeBounds[c], q1 = rangeBounds[c + 1];
+            Workspace w = workspaces.get();
+            float[] pa = w.packedA(ceilDiv(m, mr) * mr * panelDepth(k) + Transposer.SLACK);
+            if (w.aStage != stage || w.aBlock != WHOLE_A) {
+                packABlock(0, m, 0, k, pa);
+                w.aStage = stage;
+                w.aBlock = WHOLE_A;
+            }
+            if (w.ownB.length < k * nr + Transposer.SLACK) w.ownB = new float[k * nr + Transposer.SLACK];
+            w.ownBStage = -1; // ownB holds one micro-panel at a time
+            for (int q = q0; q < q1; q++) {
+                Packing.packB(transB, b, bOff, ldb, 0, k, j0, cols, nr, q, q + 1, w.ownB, -q * k * nr, transposer);
+                computePanels(q, q + 1, 0, m, k, beta0, pa, w.ownB, -q * k * nr, w.tile);
+            }
+        }
+
         /** Rows [i0, i0 + rows) x panels [q0, q1), every KC block in order: see {@link #rowBlockChunk}. */
         private void rowBlock(int i0, int rows, int q0, int q1) {
             if (q0 == q1) return;
@@ -735,6 +833,7 @@ public final class BlockedGemm extends Gemm {
                 int pk0 = kBlockStart(k, kb, kBlocks), kcb = kBlockStart(k, kb + 1, kBlocks) - pk0;
                 float betaK = kb == 0 ? beta0 : 1f;
                 if (w.ownB.length < kcb * nr + Transposer.SLACK) w.ownB = new float[kcb * nr + Transposer.SLACK];
+                w.ownBStage = -1; // ownB now holds one micro-panel at a time
                 float[] pa = w.packedA(ceilDiv(rows, mr) * mr * panelDepth(kcb) + Transposer.SLACK);
                 packABlock(i0, rows, pk0, kcb, pa);
                 w.aStage = -1; // this buffer no longer holds a staged block
