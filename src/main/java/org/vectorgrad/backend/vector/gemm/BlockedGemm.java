@@ -62,9 +62,6 @@ public final class BlockedGemm extends Gemm {
      * FMA chain, so the blocks change no bits). A multiple of every width's lanes.
      */
     static final int TRANSPOSED_CHUNK = 4096;
-
-    /** {@code Workspace.aBlock} of a buffer holding a one-row-block call's whole op(A) ({@code guidedRowBlockChunk}). */
-    private static final int WHOLE_A = -2;
     /**
      * {@link #FEW_ROWS_UNPACKED_MAX} at 256 bits: under the AVX2 proxy the unpacked tiles (6 rows x 2 vectors) led up
      * to 12 rows (1.09-1.78x: 4x256x128 TN, 12x512x256 NN, 2x2048x128 TN) and trailed from 16 rows on wide op(B)
@@ -621,7 +618,6 @@ public final class BlockedGemm extends Gemm {
         private final ChunkTask rowBlockTask = this::rowBlockChunk;
         private final ChunkTask rowRangeTask = this::rowRangeChunk;
         private final ChunkTask guidedTask = this::guidedChunk;
-        private final ChunkTask guidedRowBlockTask = this::guidedRowBlockChunk;
         /** Micro-panel bounds of the guided chunks ({@link #guidedChunks}), reused from call to call. */
         private int[] rangeBounds = new int[0];
         private int kBlocks;
@@ -680,14 +676,6 @@ public final class BlockedGemm extends Gemm {
                     // One row block (the MLP's batch-128 shapes): no B panel is shared between chunks, so each
                     // thread packs its own panels and runs every KC block itself: one dispatch for the whole
                     // column block instead of two per KC block (dispatches were ~20 % of a 1 ms call).
-                    if (kBlocks == 1 && panels > threads) {
-                        // one KC stage: guided chunks of panels over op(A) packed once per thread (guidedRowBlockChunk)
-                        if (rangeBounds.length < panels + 1) rangeBounds = new int[panels + 1];
-                        int chunks = guidedChunks(panels, threads, rangeBounds);
-                        stage = STAGE.incrementAndGet();
-                        dispatcher.forEach(chunks, guidedRowBlockTask);
-                        continue;
-                    }
                     groups = Math.min(panels, threads);
                     dispatcher.forEach(groups, rowBlockTask);
                     continue;
@@ -798,30 +786,6 @@ public final class BlockedGemm extends Gemm {
         private void rowBlockChunk(int g) {
             int q0 = (int) ((long) panels * g / groups), q1 = (int) ((long) panels * (g + 1) / groups);
             rowBlock(0, m, q0, q1);
-        }
-
-        /**
-         * Guided chunk {@code c} of a one-row-block product with one KC stage: B panels [rangeBounds[c],
-         * rangeBounds[c + 1]), each packed just before its kernels as in {@link #rowBlock}. The first chunk a thread
-         * claims in a call packs the whole op(A) into that thread's buffer; its later chunks reuse it. As
-         * {@link #guidedChunk}: the threads finish within one panel of each other whichever of them the host slows,
-         * and a tile's arithmetic depends on neither the chunk nor the thread (the bits of {@link #rowBlockChunk}).
-         */
-        private void guidedRowBlockChunk(int c) {
-            int mr = blocking.mr(), nr = blocking.nr(), q0 = rangeBounds[c], q1 = rangeBounds[c + 1];
-            Workspace w = workspaces.get();
-            float[] pa = w.packedA(ceilDiv(m, mr) * mr * panelDepth(k) + Transposer.SLACK);
-            if (w.aStage != stage || w.aBlock != WHOLE_A) {
-                packABlock(0, m, 0, k, pa);
-                w.aStage = stage;
-                w.aBlock = WHOLE_A;
-            }
-            if (w.ownB.length < k * nr + Transposer.SLACK) w.ownB = new float[k * nr + Transposer.SLACK];
-            w.ownBStage = -1; // ownB holds one micro-panel at a time
-            for (int q = q0; q < q1; q++) {
-                Packing.packB(transB, b, bOff, ldb, 0, k, j0, cols, nr, q, q + 1, w.ownB, -q * k * nr, transposer);
-                computePanels(q, q + 1, 0, m, k, beta0, pa, w.ownB, -q * k * nr, w.tile);
-            }
         }
 
         /** Rows [i0, i0 + rows) x panels [q0, q1), every KC block in order: see {@link #rowBlockChunk}. */

@@ -131,43 +131,4 @@ class RowRangesTest {
             }
         }
     }
-
-    /**
-     * One row block with one KC stage (the MLP's batch-128 products on two threads): guided chunks of B panels over
-     * op(A) packed once per thread. Bitwise against one thread for every transpose case and width, then a second
-     * op(A) on the same backend (a thread's packed op(A) from the first call must not be reused) and the first again.
-     */
-    @Test
-    void guidedPanelChunksOfOneRowBlockGiveTheOneThreadBitsAndRepackEachCall() {
-        SplittableRandom rng = new SplittableRandom(13);
-        for (int bits : new int[] {128, 256, 512}) {
-            GemmBlocking real = VectorBackend.blockingFor(bits);
-            GemmBlocking blk = real.with(real.mr(), 64, 4 * real.mr(), 64 * real.nr());
-            int m = 3 * real.mr() + 1, n = 13 * real.nr() + 2, k = 64 - 5;
-            for (int tr = 0; tr < 4; tr++) {
-                boolean ta = (tr & 1) != 0, tb = (tr & 2) != 0;
-                int lda = ta ? m : k, ldb = tb ? k : n;
-                float[] a1 = random(rng, m * k), a2 = random(rng, m * k), b = random(rng, k * n), c0 = random(rng, m * n);
-                float[][] want = new float[2][];
-                try (Dispatcher d = new Dispatcher(1)) {
-                    BlockedGemm one = new BlockedGemm(blk, d, 0, 0);
-                    for (int q = 0; q < 2; q++) {
-                        want[q] = c0.clone();
-                        one.gemm(ta, tb, m, n, k, 1f, q == 0 ? a1 : a2, 0, lda, b, 0, ldb, 0f, want[q], 0, n);
-                    }
-                }
-                for (int threads : new int[] {2, 3}) {
-                    try (Dispatcher d = new Dispatcher(threads)) {
-                        BlockedGemm g = new BlockedGemm(blk, d, 0, 0);
-                        String at = bits + " bits, transA=" + ta + " transB=" + tb + ", " + threads + " threads";
-                        for (int q : new int[] {0, 1, 0}) {
-                            float[] c = c0.clone();
-                            g.gemm(ta, tb, m, n, k, 1f, q == 0 ? a1 : a2, 0, lda, b, 0, ldb, 0f, c, 0, n);
-                            assertArrayEquals(want[q], c, at + ", op(A) number " + q);
-                        }
-                    }
-                }
-            }
-        }
-    }
 }
