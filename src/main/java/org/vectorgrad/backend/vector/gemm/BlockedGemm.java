@@ -725,12 +725,11 @@ public final class BlockedGemm extends Gemm {
          * the staged path: the same bits.
          */
         private void rowRangeChunk(int t) {
-            Workspace w0 = workspaces.get();
-            w0.ownBStage = -1; // ownB is about to hold one KC stage of this call, then the next
             // rows by micro-panels, not by row blocks: at 1024³ four blocks of 264 rows gave the threads 528 and 496
             int mr = blocking.mr(), nr = blocking.nr(), threads = dispatcher.threads(), microPanels = ceilDiv(m, mr);
             int r0 = (int) ((long) microPanels * t / threads) * mr, r1 = Math.min(m, (int) ((long) microPanels * (t + 1) / threads) * mr);
-            Workspace w = w0;
+            Workspace w = workspaces.get();
+            w.ownBStage = -1; // ownB is about to hold one KC stage of this call, then the next
             for (int kb = 0; kb < kBlocks; kb++) {
                 int pk0 = kBlockStart(k, kb, kBlocks), kcb = kBlockStart(k, kb + 1, kBlocks) - pk0;
                 float betaK = kb == 0 ? beta0 : 1f;
