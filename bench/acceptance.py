@@ -5,7 +5,8 @@ PyTorch at one thread, the CNN against PyTorch at one and two threads, two threa
 model, `auto` against `blas` at two threads, and the 1024^3 GEMM at two threads against one.
 
 Usage (from anywhere; builds bench/target/benchmarks.jar first when it is missing or older than its sources):
-    python3 bench/acceptance.py [--quick] [--rounds N] [--gemm-rounds N] [--pytorch-core CORE] [--only PARTS] [--out DIR]
+    python3 bench/acceptance.py [--quick] [--rounds N] [--gemm-rounds N] [--gemm-order pairs|backends]
+                                [--pytorch-core CORE] [--only PARTS] [--out DIR]
 
 --quick     three GEMM shapes and short JMH iterations, one round of each training comparison (a smoke run of the
             script, ~5 minutes; its figures are not the acceptance figures)
@@ -16,6 +17,11 @@ Usage (from anywhere; builds bench/target/benchmarks.jar first when it is missin
             run's (the issue's protocol as it stands: one JMH run, one fork each) is reported beside it. One run per
             fork reads this VM's slow spells as the code's: a fork that caught one (e.g. 288x784x64 TN at 0.449 in the
             thirty-fourth pass, 1.70 in the same fork run again) decided a shape
+--gemm-order pairs|backends  pairs (default): one JMH command per shape, its two backends back to back (~20 s
+            apart; which goes first alternates by shape and by run), so that the VM's drift over minutes falls on both
+            sides of each ratio; backends: one JMH command over all shapes per run, as the issue ran it, which measures
+            every shape on one backend before any on the other (a shape's two sides minutes apart). The JMH settings
+            (one fork, 3 x 1 s warm-up, 5 x 1 s measurement) are the issue's either way
 --pytorch-core CORE  OPENBLAS_CORETYPE for PyTorch (default: SkylakeX on AVX-512 CPUs, Haswell otherwise: the best
             kernels that Debian's OpenBLAS has for the CPU, so that PyTorch is measured at its best)
 --only PARTS  run only these parts, comma-separated: gemm (the GEMM sweeps against OpenBLAS), scale (1024^3 at two
@@ -118,18 +124,33 @@ def jmh_gemm(java, out, name, shapes, threads, core, proxy, quick, backends="vec
     return ns
 
 
-def jmh_gemm_runs(java, out, name, shapes, threads, core, proxy, quick, backends, runs):
+def jmh_gemm_runs(java, out, name, shapes, threads, core, proxy, quick, backends, runs, order="pairs"):
     """jmh_gemm `runs` times, every second run with the backends' order reversed (or, for one backend, the thread
-    counts'), so that neither side always runs first in a slow spell of the VM; returns the runs' results in order."""
+    counts'), so that neither side always runs first in a slow spell of the VM; returns the runs' results in order.
+
+    order "backends": one JMH command per run over all shapes, as the issue ran it; JMH then measures every shape on
+    the first backend before any on the second, so a shape's two sides lie minutes apart. order "pairs" (default): one
+    JMH command per shape (the same forks and iterations), so a shape's two sides run back to back, ~20 s apart, and
+    the side that goes first alternates from shape to shape as well as from run to run; the VM's speed drifts over
+    minutes (docs/benchmarks.md), which then falls on both sides of a ratio alike."""
     results = []
     for r in range(runs):
-        b, t = backends, threads
-        if r % 2 == 1:
-            if "," in backends:
-                b = ",".join(reversed(backends.split(",")))
-            else:
-                t = ",".join(reversed(threads.split(",")))
-        results.append(jmh_gemm(java, out, name + ("" if r == 0 else f"-run{r + 1}"), shapes, t, core, proxy, quick, b))
+        suffix = "" if r == 0 else f"-run{r + 1}"
+        if order == "backends" or len(shapes) == 1 or "," not in backends:
+            b, t = backends, threads
+            if r % 2 == 1:
+                if "," in backends:
+                    b = ",".join(reversed(backends.split(",")))
+                else:
+                    t = ",".join(reversed(threads.split(",")))
+            results.append(jmh_gemm(java, out, name + suffix, shapes, t, core, proxy, quick, b))
+            continue
+        ns = {}
+        for i, shape in enumerate(shapes):
+            b = backends if (r + i) % 2 == 0 else ",".join(reversed(backends.split(",")))
+            tag = re.sub(r"[^0-9A-Za-z]+", "-", shape)
+            ns.update(jmh_gemm(java, out, f"{name}{suffix}-{tag}", [shape], threads, core, proxy, quick, b))
+        results.append(ns)
     return results
 
 
@@ -195,6 +216,9 @@ def main():
     ap.add_argument("--rounds", type=int, default=3, help="alternating rounds per training comparison (default 3)")
     ap.add_argument("--gemm-rounds", type=int, default=3,
                     help="JMH runs per GEMM comparison, their order alternating (default 3; 1 with --quick)")
+    ap.add_argument("--gemm-order", choices=("pairs", "backends"), default="pairs",
+                    help="pairs: one JMH command per shape, its two backends back to back (default); backends: one "
+                         "command over all shapes per run, as the issue ran it")
     ap.add_argument("--pytorch-core", help="OPENBLAS_CORETYPE for PyTorch (default: SkylakeX on AVX-512 CPUs, else Haswell)")
     ap.add_argument("--only", default=",".join(PARTS),
                     help=f"comma-separated parts to run, of {','.join(PARTS)} (default: all)")
@@ -232,7 +256,7 @@ def main():
         core = "SkylakeX" if bits == 512 else "Haswell"
         goal = 1.0 if bits == 512 else 0.9
         runs = jmh_gemm_runs(java, out, f"gemm{bits}{'-proxy' if proxy else ''}", shapes, "1", core, proxy, a.quick,
-                             "vector,openblas", gemm_rounds)
+                             "vector,openblas", gemm_rounds, a.gemm_order)
         per_run = [{s: ns[("openblas", s, 1)] / ns[("vector", s, 1)] for s in shapes} for ns in runs]
         ratios = {s: statistics.median(run_[s] for run_ in per_run) for s in shapes}
         short = {s: r for s, r in ratios.items() if r < goal}
