@@ -133,6 +133,7 @@ def jmh_gemm_runs(java, out, name, shapes, threads, core, proxy, quick, backends
     JMH command per shape (the same forks and iterations), so a shape's two sides run back to back, ~20 s apart, and
     the side that goes first alternates from shape to shape as well as from run to run; the VM's speed drifts over
     minutes (docs/benchmarks.md), which then falls on both sides of a ratio alike."""
+    swapped = lambda csv: ",".join(reversed(csv.split(",")))
     results = []
     for r in range(runs):
         suffix = "" if r == 0 else f"-run{r + 1}"
@@ -140,14 +141,14 @@ def jmh_gemm_runs(java, out, name, shapes, threads, core, proxy, quick, backends
             b, t = backends, threads
             if r % 2 == 1:
                 if "," in backends:
-                    b = ",".join(reversed(backends.split(",")))
+                    b = swapped(backends)
                 else:
-                    t = ",".join(reversed(threads.split(",")))
+                    t = swapped(threads)
             results.append(jmh_gemm(java, out, name + suffix, shapes, t, core, proxy, quick, b))
             continue
         ns = {}
         for i, shape in enumerate(shapes):
-            b = backends if (r + i) % 2 == 0 else ",".join(reversed(backends.split(",")))
+            b = backends if (r + i) % 2 == 0 else swapped(backends)
             tag = re.sub(r"[^0-9A-Za-z]+", "-", shape)
             ns.update(jmh_gemm(java, out, f"{name}{suffix}-{tag}", [shape], threads, core, proxy, quick, b))
         results.append(ns)
