@@ -2,7 +2,11 @@ package org.vectorgrad.backend.vector.gemm;
 
 import java.util.*;
 
-/** 64xNx32 NN (N a multiple of 64) by the 6 x 4 tile + 4 x 4 for the last rows (as SmallGemm) against 4 x 4 for all rows. */
+/**
+ * A 512-bit unpacked M x N x K NN product (N a multiple of 64; M of 4, e.g. 64) by the 6 x 4 tile with 4 x 4 for the
+ * last rows (as SmallGemm splits M = 64) against the 4 x 4 tile for all rows, alternating in slices; checks both give
+ * the same bits. Args: rounds m n k.
+ */
 public class TileProbe {
     static UnpackedKernel.Tile make(String name) throws Exception {
         var c = Class.forName("org.vectorgrad.backend.vector.gemm.Unpacked512$" + name).getDeclaredConstructor();
