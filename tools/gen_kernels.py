@@ -652,6 +652,8 @@ def gen_unpacked(bits, rows, vmax):
     w("package org.vectorgrad.backend.vector.gemm;")
     w("")
     w("import jdk.incubator.vector.FloatVector;")
+    if bits == 512:
+        w("import jdk.incubator.vector.IntVector;")
     w("import jdk.incubator.vector.VectorMask;")
     w("import jdk.incubator.vector.VectorSpecies;")
     w("")
@@ -662,6 +664,10 @@ def gen_unpacked(bits, rows, vmax):
     w(f"final class {name} extends UnpackedKernel {{")
     w(f"    private static final VectorSpecies<Float> S = FloatVector.SPECIES_{bits};")
     w("    private static final int L = S.length();")
+    if bits == 512:
+        w("    private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;")
+        w("    /** A row of the column tile's 4 columns. */")
+        w("    private static final VectorSpecies<Float> Q = FloatVector.SPECIES_128;")
     w("")
     # The column tile (UnpackedKernel#columnTile) at 512 bits only: 4 vectors of rows x 4 columns, 16 accumulators of
     # 32 registers. At 256 bits (2 x 4 with 16 registers) it measured no faster than the cut last vector under the
@@ -680,6 +686,15 @@ def gen_unpacked(bits, rows, vmax):
         w("        columns(kc, at, aOff, ldat, b, bOff, ldb, cols, out, oOff, ldo);")
         w("    }")
         w("")
+        w("    @Override")
+        w("    void copyColumnsInto(float[] out, int oOff, int ldo, int rows, float[] c, int cOff, int ldc) {")
+        w("        columnsToRows(out, oOff, ldo, rows, c, cOff, ldc);")
+        w("    }")
+        w("")
+        w("    /** Lanes 0..7 of two vectors interleaved (ZLO) and lanes 8..15 (ZHI); then pairs of lanes so (QLO, QHI). */")
+        w("    private static final int[] ZLO = {0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23}, ZHI = {8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31};")
+        w("    private static final int[] QLO = {0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23}, QHI = {8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31};")
+        w("")
         w(f"    /** {cv} vectors of rows x 4 columns (see {{@link UnpackedKernel#columnTile}}); columns past {{@code cols}} repeat the last one. */")
         w("    private static void columns(int kc, float[] at, int aOff, int ldat, float[] b, int bOff, int ldb, int cols, float[] out, int oOff, int ldo) {")
         w("        int j1 = Math.min(1, cols - 1), j2 = Math.min(2, cols - 1), j3 = Math.min(3, cols - 1);")
@@ -696,6 +711,27 @@ def gen_unpacked(bits, rows, vmax):
         for x in range(4):
             for r in range(cv):
                 w(f"        c{r}_{x}.intoArray(out, oOff + {x} * ldo + {r} * L);")
+        w("    }")
+        w("")
+        w("    /**")
+        w("     * {@link UnpackedKernel#copyColumnsInto}: per 16 rows, the 4 columns' vectors transposed in registers (two")
+        w("     * stages of two-source permutes into 4 x 4 blocks of rows x columns) and each row's 4 columns stored with one")
+        w("     * 128-bit store. A loop over the rows, so C1 compiles it at its full-profile tier (decisions §2aa).")
+        w("     */")
+        w("    private static void columnsToRows(float[] out, int oOff, int ldo, int rows, float[] c, int cOff, int ldc) {")
+        w("        IntVector zlo = IntVector.fromArray(I, ZLO, 0), zhi = IntVector.fromArray(I, ZHI, 0);")
+        w("        IntVector qlo = IntVector.fromArray(I, QLO, 0), qhi = IntVector.fromArray(I, QHI, 0);")
+        w("        for (int i = 0; i < rows; i += L) {")
+        w("            int o = oOff + i, ci = cOff + i * ldc;")
+        w("            IntVector x0 = FloatVector.fromArray(S, out, o).reinterpretAsInts(), x1 = FloatVector.fromArray(S, out, o + ldo).reinterpretAsInts();")
+        w("            IntVector x2 = FloatVector.fromArray(S, out, o + 2 * ldo).reinterpretAsInts(), x3 = FloatVector.fromArray(S, out, o + 3 * ldo).reinterpretAsInts();")
+        w("            IntVector u0 = zlo.selectFrom(x0, x1), u1 = zhi.selectFrom(x0, x1), u2 = zlo.selectFrom(x2, x3), u3 = zhi.selectFrom(x2, x3);")
+        w("            // row q of the 16 is lanes 4(q % 4)..4(q % 4) + 3 of w[q / 4]: its 4 columns")
+        w("            FloatVector w0 = qlo.selectFrom(u0, u2).reinterpretAsFloats(), w1 = qhi.selectFrom(u0, u2).reinterpretAsFloats();")
+        w("            FloatVector w2 = qlo.selectFrom(u1, u3).reinterpretAsFloats(), w3 = qhi.selectFrom(u1, u3).reinterpretAsFloats();")
+        for q in range(16):
+            w(f"            ((FloatVector) w{q // 4}.reinterpretShape(Q, {q % 4})).intoArray(c, ci + {q} * ldc);")
+        w("        }")
         w("    }")
         w("")
     if transposed:

@@ -350,7 +350,9 @@ final class SmallGemm {
     /**
      * C's last {@code cols} columns (from {@code from}) as columns, from op(A) transposed at {@code at}
      * ({@link #transposeForColumns}): the column tiles' output after it, then copied into C as the row tiles store
-     * (acc, or acc + C when {@code add}). {@code b} is op(B) in row order (copied when B is transposed).
+     * (acc, or acc + C when {@code add}): with beta 0, M whole vectors and 4 columns, a vector of rows at a time
+     * ({@link UnpackedKernel#copyColumnsInto}, decisions §2bl), else {@link #copyColumns}. {@code b} is op(B) in row
+     * order (copied when B is transposed).
      */
     private void lastColumns(int m, int k, int cols, int from, float[] b, int bOff, int ldb, boolean add, float[] c,
                              int cOff, int ldc, float[] scratch, int at) {
@@ -363,6 +365,10 @@ final class SmallGemm {
             }
         }
         for (int j0 = 0; j0 < cols; j0 += tc) { // four columns a copy (5-8 columns of a narrow product: two)
+            if (!add && cols - j0 >= tc && m % kernel.lanes == 0) { // acc into C, a vector of rows at a time (§2bl)
+                kernel.copyColumnsInto(scratch, out + j0 * rowsPad, rowsPad, m, c, cOff + from + j0, ldc);
+                continue;
+            }
             copyColumns(m, Math.min(tc, cols - j0), add, scratch, out + j0 * rowsPad, rowsPad, c, cOff + from + j0, ldc);
         }
     }

@@ -1,6 +1,7 @@
 package org.vectorgrad.backend.vector.gemm;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -11,6 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
 final class Unpacked512 extends UnpackedKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
     private static final int L = S.length();
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
+    /** A row of the column tile's 4 columns. */
+    private static final VectorSpecies<Float> Q = FloatVector.SPECIES_128;
 
     Unpacked512() { super(6, 4, L, 8, 4, new int[] {1, 2, 3, 4}); }
 
@@ -18,6 +22,15 @@ final class Unpacked512 extends UnpackedKernel {
     void columnTile(int kc, float[] at, int aOff, int ldat, float[] b, int bOff, int ldb, int cols, float[] out, int oOff, int ldo) {
         columns(kc, at, aOff, ldat, b, bOff, ldb, cols, out, oOff, ldo);
     }
+
+    @Override
+    void copyColumnsInto(float[] out, int oOff, int ldo, int rows, float[] c, int cOff, int ldc) {
+        columnsToRows(out, oOff, ldo, rows, c, cOff, ldc);
+    }
+
+    /** Lanes 0..7 of two vectors interleaved (ZLO) and lanes 8..15 (ZHI); then pairs of lanes so (QLO, QHI). */
+    private static final int[] ZLO = {0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23}, ZHI = {8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31};
+    private static final int[] QLO = {0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23}, QHI = {8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31};
 
     /** 4 vectors of rows x 4 columns (see {@link UnpackedKernel#columnTile}); columns past {@code cols} repeat the last one. */
     private static void columns(int kc, float[] at, int aOff, int ldat, float[] b, int bOff, int ldb, int cols, float[] out, int oOff, int ldo) {
@@ -68,6 +81,41 @@ final class Unpacked512 extends UnpackedKernel {
         c1_3.intoArray(out, oOff + 3 * ldo + 1 * L);
         c2_3.intoArray(out, oOff + 3 * ldo + 2 * L);
         c3_3.intoArray(out, oOff + 3 * ldo + 3 * L);
+    }
+
+    /**
+     * {@link UnpackedKernel#copyColumnsInto}: per 16 rows, the 4 columns' vectors transposed in registers (two
+     * stages of two-source permutes into 4 x 4 blocks of rows x columns) and each row's 4 columns stored with one
+     * 128-bit store. A loop over the rows, so C1 compiles it at its full-profile tier (decisions §2aa).
+     */
+    private static void columnsToRows(float[] out, int oOff, int ldo, int rows, float[] c, int cOff, int ldc) {
+        IntVector zlo = IntVector.fromArray(I, ZLO, 0), zhi = IntVector.fromArray(I, ZHI, 0);
+        IntVector qlo = IntVector.fromArray(I, QLO, 0), qhi = IntVector.fromArray(I, QHI, 0);
+        for (int i = 0; i < rows; i += L) {
+            int o = oOff + i, ci = cOff + i * ldc;
+            IntVector x0 = FloatVector.fromArray(S, out, o).reinterpretAsInts(), x1 = FloatVector.fromArray(S, out, o + ldo).reinterpretAsInts();
+            IntVector x2 = FloatVector.fromArray(S, out, o + 2 * ldo).reinterpretAsInts(), x3 = FloatVector.fromArray(S, out, o + 3 * ldo).reinterpretAsInts();
+            IntVector u0 = zlo.selectFrom(x0, x1), u1 = zhi.selectFrom(x0, x1), u2 = zlo.selectFrom(x2, x3), u3 = zhi.selectFrom(x2, x3);
+            // row q of the 16 is lanes 4(q % 4)..4(q % 4) + 3 of w[q / 4]: its 4 columns
+            FloatVector w0 = qlo.selectFrom(u0, u2).reinterpretAsFloats(), w1 = qhi.selectFrom(u0, u2).reinterpretAsFloats();
+            FloatVector w2 = qlo.selectFrom(u1, u3).reinterpretAsFloats(), w3 = qhi.selectFrom(u1, u3).reinterpretAsFloats();
+            ((FloatVector) w0.reinterpretShape(Q, 0)).intoArray(c, ci + 0 * ldc);
+            ((FloatVector) w0.reinterpretShape(Q, 1)).intoArray(c, ci + 1 * ldc);
+            ((FloatVector) w0.reinterpretShape(Q, 2)).intoArray(c, ci + 2 * ldc);
+            ((FloatVector) w0.reinterpretShape(Q, 3)).intoArray(c, ci + 3 * ldc);
+            ((FloatVector) w1.reinterpretShape(Q, 0)).intoArray(c, ci + 4 * ldc);
+            ((FloatVector) w1.reinterpretShape(Q, 1)).intoArray(c, ci + 5 * ldc);
+            ((FloatVector) w1.reinterpretShape(Q, 2)).intoArray(c, ci + 6 * ldc);
+            ((FloatVector) w1.reinterpretShape(Q, 3)).intoArray(c, ci + 7 * ldc);
+            ((FloatVector) w2.reinterpretShape(Q, 0)).intoArray(c, ci + 8 * ldc);
+            ((FloatVector) w2.reinterpretShape(Q, 1)).intoArray(c, ci + 9 * ldc);
+            ((FloatVector) w2.reinterpretShape(Q, 2)).intoArray(c, ci + 10 * ldc);
+            ((FloatVector) w2.reinterpretShape(Q, 3)).intoArray(c, ci + 11 * ldc);
+            ((FloatVector) w3.reinterpretShape(Q, 0)).intoArray(c, ci + 12 * ldc);
+            ((FloatVector) w3.reinterpretShape(Q, 1)).intoArray(c, ci + 13 * ldc);
+            ((FloatVector) w3.reinterpretShape(Q, 2)).intoArray(c, ci + 14 * ldc);
+            ((FloatVector) w3.reinterpretShape(Q, 3)).intoArray(c, ci + 15 * ldc);
+        }
     }
 
     @Override

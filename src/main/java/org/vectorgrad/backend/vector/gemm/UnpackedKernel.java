@@ -131,6 +131,17 @@ abstract class UnpackedKernel {
         throw new IllegalStateException(lanes * 32 + "-bit unpacked kernels have no column tile");
     }
 
+    /**
+     * {@link #columnTile}'s output of 4 columns copied into C's rows as acc: {@code c[cOff + i·ldc + j] =
+     * out[oOff + j·ldo + i]} for i in [0, rows), j in [0, 4), rows a multiple of {@link #lanes}; nothing else of C
+     * is written. For beta 0 and 4 whole columns per tile (64x196x32 at 512 bits), in place of {@code SmallGemm}'s
+     * scalar copy, ~75 ns of that product's ~4.1 µs (docs/decisions.md §2bl). Only where {@link #columnVectors} is
+     * not 0.
+     */
+    void copyColumnsInto(float[] out, int oOff, int ldo, int rows, float[] c, int cOff, int ldc) {
+        throw new IllegalStateException(lanes * 32 + "-bit unpacked kernels have no column tile");
+    }
+
     /** One tile shape: {@link #panel}'s arguments. */
     abstract static class Tile {
         abstract void run(int lastLanes, int kc, float[] a, int aOff, int lda, int allRows, float[] b, int bOff, int ldb, float[] bTail,

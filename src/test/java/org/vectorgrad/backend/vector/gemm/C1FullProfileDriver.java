@@ -56,6 +56,7 @@ public final class C1FullProfileDriver {
             if (k.columnVectors > 0) { // the column tile (N a few columns past whole vectors, §2ap)
                 int rows = k.columnVectors * k.lanes, kc = 4;
                 k.columnTile(kc, new float[kc * rows], 0, rows, new float[kc * 3], 0, 3, 3, new float[4 * rows], 0, rows);
+                k.copyColumnsInto(new float[4 * rows], 0, rows, rows, new float[rows * 4], 0, 4); // its copy into C (§2bl)
             }
         }
         int[][] shapes = {{13, 37, 5}, {14, 33, 70}, {40, 35, 6}}; // the last: 3 columns past whole 512-bit vectors

@@ -40,7 +40,7 @@ class C1FullProfileTest {
         List<String> givenUp = out.lines().filter(l -> l.contains("COMPILE SKIPPED") && l.contains("org.vectorgrad")
                 && l.contains("retry at different tier")).toList();
         assertTrue(givenUp.isEmpty(), "kernels C1 cannot compile at tier 3 (split them, decisions §2aa):\n" + String.join("\n", givenUp));
-        for (String tile : new String[] {"Unpacked512$V4mb::tile", "Unpacked512$V4b::tile", "Unpacked512$R4V4b::tile", "Unpacked512$R2V2::tile", "Unpacked512$T4b::tile", "Unpacked512$R2T2::tile", "Unpacked256$R4V2b::tile", "Unpacked512::columns", "Unpacked256$V2mb::tile",
+        for (String tile : new String[] {"Unpacked512$V4mb::tile", "Unpacked512$V4b::tile", "Unpacked512$R4V4b::tile", "Unpacked512$R2V2::tile", "Unpacked512$T4b::tile", "Unpacked512$R2T2::tile", "Unpacked256$R4V2b::tile", "Unpacked512::columns", "Unpacked512::columnsToRows", "Unpacked256$V2mb::tile",
                 "Unpacked128$V1m::tile", "Kernel512x12::runStore", "Kernel512x8::run", "Kernel256x12::runStore", "Kernel256x6::run", "Kernel256x6s::run",
                 "Kernel256x5::run", "Kernel256x4::run", "Kernel128x6::run", "Kernel128x4::run", "Transpose512::", "Transpose256::",
                 "NarrowTransposed512::r6v4", "NarrowTransposed512::r4v4", "NarrowTransposed512::r8v2", "NarrowTransposed512::r2v1",

@@ -150,7 +150,9 @@ class SmallGemmTest {
                 int lanes = bits / 32;
                 for (int cols = 1; 4 * cols <= lanes; cols++) {
                     for (int n : new int[] {lanes + cols, 2 * lanes + cols, 3 * lanes + cols, 12 * lanes + cols}) {
-                        for (int m : new int[] {2 * lanes, 2 * lanes + 1, 4 * lanes + 5, 100, 130}) {
+                        // 64 and 128 rows: whole column tiles, so with beta 0 and 4 columns the copy into C
+                        // goes a vector of rows at a time (copyColumnsInto, §2bl)
+                        for (int m : new int[] {2 * lanes, 2 * lanes + 1, 4 * lanes + 5, 100, 130, 64, 128}) {
                             for (int k : new int[] {1, 7, 32}) {
                                 assertEquals(cols, rule.tailColumns(m, n, k), bits + "-bit " + m + "x" + n);
                                 int t = rng.nextInt(4);
@@ -163,7 +165,7 @@ class SmallGemmTest {
                 }
             }
         }
-        assertEquals(4 * 4 * 5 * 3, cases);
+        assertEquals(4 * 4 * 7 * 3, cases);
     }
 
     @Test
