@@ -28,8 +28,7 @@ final class Unpacked512 extends UnpackedKernel {
         columnsToRows(out, oOff, ldo, rows, c, cOff, ldc);
     }
 
-    /** Lanes 0..7 of two vectors interleaved (ZLO) and lanes 8..15 (ZHI); then pairs of lanes so (QLO, QHI). */
-    private static final int[] ZLO = {0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23}, ZHI = {8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31};
+    /** Pairs of lanes 0..7 of two vectors interleaved (QLO) and of lanes 8..15 (QHI), after {@link Transpose512}'s single lanes. */
     private static final int[] QLO = {0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23}, QHI = {8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31};
 
     /** 4 vectors of rows x 4 columns (see {@link UnpackedKernel#columnTile}); columns past {@code cols} repeat the last one. */
@@ -89,7 +88,7 @@ final class Unpacked512 extends UnpackedKernel {
      * 128-bit store. A loop over the rows, so C1 compiles it at its full-profile tier (decisions §2aa).
      */
     private static void columnsToRows(float[] out, int oOff, int ldo, int rows, float[] c, int cOff, int ldc) {
-        IntVector zlo = IntVector.fromArray(I, ZLO, 0), zhi = IntVector.fromArray(I, ZHI, 0);
+        IntVector zlo = IntVector.fromArray(I, Transpose512.ZLO, 0), zhi = IntVector.fromArray(I, Transpose512.ZHI, 0);
         IntVector qlo = IntVector.fromArray(I, QLO, 0), qhi = IntVector.fromArray(I, QHI, 0);
         for (int i = 0; i < rows; i += L) {
             int o = oOff + i, ci = cOff + i * ldc;
