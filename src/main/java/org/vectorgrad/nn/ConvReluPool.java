@@ -26,10 +26,23 @@ import org.vectorgrad.tensor.Tensor;
  * <p>Not thread-safe, like the layers it drives.
  */
 final class ConvReluPool implements LayerChain {
-    /** Convolution output a chunk aims at per thread: inside one core's L2 (512 KiB on Zen 3, 2 MiB on the Xeon). */
+    /**
+     * Convolution output a chunk aims at when one thread runs the chain: inside one core's L2 (512 KiB on Zen 3,
+     * 2 MiB on the Xeon).
+     */
     static final int TARGET_BYTES_PER_THREAD = 256 << 10;
-    /** {@link #TARGET_BYTES_PER_THREAD}, smaller in tests so that small images make several chunks. */
-    static volatile int targetBytesPerThread = TARGET_BYTES_PER_THREAD;
+    /**
+     * Convolution output a chunk aims at per thread when several threads run the chain: every chunk costs the
+     * threads a barrier per kernel (the convolution's dispatches, ReLU's, the pool's, the weight gradient's
+     * reduction), and with two threads those barriers cost more than the cache misses that small chunks save. The
+     * reference CNN's conv blocks (batch 128, two threads, AMD Zen 5 VM) took 0.93-0.94x the time of 256 KiB chunks
+     * under {@code auto} and 0.955-0.975x under {@code blas} with 4-64 MiB, whole batches from 8 MiB on; at one
+     * thread the whole batch took 1.03-1.09x (docs/decisions.md §2bm). The chunk buffer is then the block's whole
+     * output for batches up to 8 MiB of it per thread, as the layers run one by one would have.
+     */
+    static final int TARGET_BYTES_PER_THREAD_PARALLEL = 8 << 20;
+    /** Tests: a chunk target for every thread count instead of the two above (0: those). */
+    static volatile int targetBytesPerThread = 0;
 
     private final int start;
     private final Conv2d conv;
@@ -131,6 +144,12 @@ final class ConvReluPool implements LayerChain {
         return (int) Math.min(batch, (wanted + unit - 1) / unit * unit);
     }
 
+    /** Convolution output a chunk aims at per thread for this many threads, or {@code override} when it is set (tests). */
+    static long targetBytes(int threads, int override) {
+        if (override > 0) return override;
+        return threads == 1 ? TARGET_BYTES_PER_THREAD : TARGET_BYTES_PER_THREAD_PARALLEL;
+    }
+
     /** The chunking for this geometry (recomputed only when it changes): whole image blocks, a multiple of the threads. */
     private void plan(ConvGeometry g) {
         if (g == convGeometry && conv.backend() == planned) return;
@@ -140,7 +159,7 @@ final class ConvReluPool implements LayerChain {
         poolPerImage = g.outChannels() * p.outH() * p.outW();
         int threads = Math.max(1, conv.backend().threads());
         int block = Math.max(1, conv.backend().convolution().imageBlock(g));
-        chunk = chunkImages(n, block, threads, 4L * convPerImage, targetBytesPerThread);
+        chunk = chunkImages(n, block, threads, 4L * convPerImage, targetBytes(threads, targetBytesPerThread));
         chunks = (n + chunk - 1) / chunk;
         int lastCount = n - (chunks - 1) * chunk;
         convChunk = g.withBatch(chunk);

@@ -36,7 +36,7 @@ class ConvReluPoolTest {
 
     @AfterEach
     void restoreChunking() {
-        ConvReluPool.targetBytesPerThread = ConvReluPool.TARGET_BYTES_PER_THREAD;
+        ConvReluPool.targetBytesPerThread = 0;
     }
 
     /** A first layer on the direct single-channel path, then a 2×2 pool; a second conv whose images share GEMMs, then an overlapping padded pool. */
@@ -64,7 +64,7 @@ class ConvReluPoolTest {
     @Test
     void fusedRunsGiveTheLayersBits() {
         int cases = 0;
-        for (int target : new int[] {ConvReluPool.TARGET_BYTES_PER_THREAD, 3000, 1}) {
+        for (int target : new int[] {0, ConvReluPool.TARGET_BYTES_PER_THREAD, 3000, 1}) { // 0: the library's targets
             ConvReluPool.targetBytesPerThread = target;
             for (Backend be : BACKENDS) {
                 for (int batch : new int[] {1, 5, 13}) {
@@ -122,5 +122,22 @@ class ConvReluPoolTest {
         assertEquals(5, ConvReluPool.chunkImages(5, 4, 2, conv2, 256 << 10));            // never more than the batch
         assertEquals(64, ConvReluPool.chunkImages(128, 4, 16, 1L << 30, 256 << 10));      // huge images: one block per thread
         assertEquals(128, ConvReluPool.chunkImages(128, 1, 1, 4, 256 << 10));
+    }
+
+    @Test
+    void severalThreadsTakeLargerChunksThanOne() {
+        assertEquals(ConvReluPool.TARGET_BYTES_PER_THREAD, ConvReluPool.targetBytes(1, 0));
+        assertEquals(ConvReluPool.TARGET_BYTES_PER_THREAD_PARALLEL, ConvReluPool.targetBytes(2, 0));
+        assertEquals(ConvReluPool.TARGET_BYTES_PER_THREAD_PARALLEL, ConvReluPool.targetBytes(16, 0));
+        assertEquals(3000, ConvReluPool.targetBytes(2, 3000)); // a test's override, whatever the threads
+        long conv1 = 32 * 28 * 28 * 4, conv2 = 64 * 14 * 14 * 4;
+        // the reference CNN at batch 128 (image blocks of 4 for both convs): 4 images of conv1 and 8 of conv2 per chunk
+        // at one thread, whole batches at two
+        assertEquals(4, ConvReluPool.chunkImages(128, 4, 1, conv1, ConvReluPool.targetBytes(1, 0)));
+        assertEquals(8, ConvReluPool.chunkImages(128, 4, 1, conv2, ConvReluPool.targetBytes(1, 0)));
+        assertEquals(128, ConvReluPool.chunkImages(128, 4, 2, conv1, ConvReluPool.targetBytes(2, 0)));
+        assertEquals(128, ConvReluPool.chunkImages(128, 4, 2, conv2, ConvReluPool.targetBytes(2, 0)));
+        // a large batch is still cut: 8 MiB of conv1 output per thread is 83 images, 168 for two threads (whole pairs of blocks)
+        assertEquals(168, ConvReluPool.chunkImages(1024, 4, 2, conv1, ConvReluPool.targetBytes(2, 0)));
     }
 }
