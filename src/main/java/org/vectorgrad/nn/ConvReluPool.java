@@ -8,7 +8,8 @@ import org.vectorgrad.tensor.Tensor;
 /**
  * How a {@link Sequential} runs a {@code Conv2d → ReLU → MaxPool2d} run of its layers: a few images at a time, so
  * that the convolution's output and the ReLU's (the largest tensors of an image CNN: 12.8 MB per batch of 128 after
- * the first layer of the reference CNN) stay in cache instead of making four trips to memory. The layers keep
+ * the first layer of the reference CNN) stay in cache instead of making four trips to memory. That is the rule at
+ * one thread; at several, a chunk's barriers weigh more and chunks are larger ({@link #targetBytes}). The layers keep
  * their own kernels, parameters and names; only the order of the work changes:
  * <pre>
  *   forward, per chunk of images:  conv → chunk buffer, ReLU in place, max pool → output and arg-max
