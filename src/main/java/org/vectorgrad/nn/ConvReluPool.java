@@ -37,8 +37,9 @@ final class ConvReluPool implements LayerChain {
      * threads a barrier per kernel (the convolution's dispatches, ReLU's, the pool's, the weight gradient's
      * reduction), and with two threads those barriers cost more than the cache misses that small chunks save. The
      * reference CNN's conv blocks (batch 128, two threads, AMD Zen 5 VM) took 0.93-0.94x the time of 256 KiB chunks
-     * under {@code auto} and 0.955-0.975x under {@code blas} with 4-64 MiB, whole batches from 8 MiB on; at one
-     * thread the whole batch took 1.03-1.09x (docs/decisions.md §2bm). The chunk buffer is then the block's whole
+     * under {@code auto} and 0.955-0.975x under {@code blas} with 4-64 MiB, whole batches from 8 MiB on (the 256-bit
+     * proxy 0.93-1.03x: larger chunks pay when the two vCPUs slow each other down); at one thread the whole batch
+     * took 1.03-1.09x (docs/decisions.md §2bm). The chunk buffer is then the block's whole
      * output for batches up to 8 MiB of it per thread, as the layers run one by one would have.
      */
     static final int TARGET_BYTES_PER_THREAD_PARALLEL = 8 << 20;
