@@ -23,7 +23,7 @@ public class ChunkAB {
             double[][] med = new double[targets.length][rounds];
             for (int round = 0; round < rounds + 2; round++) {
                 for (int ti = 0; ti < targets.length; ti++) {
-                    ConvReluPool.targetBytesPerThread = targets[ti];
+                    ConvReluPool.targetOverride = targets[ti];
                     ConvReluPool c0 = ConvReluPool.at(layers, 0), c1 = ConvReluPool.at(layers, 3);
                     long[] t = new long[reps];
                     for (int i = 0; i < reps; i++) {

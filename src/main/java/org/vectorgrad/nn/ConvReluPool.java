@@ -39,12 +39,12 @@ final class ConvReluPool implements LayerChain {
      * reference CNN's conv blocks (batch 128, two threads, AMD Zen 5 VM) took 0.93-0.94x the time of 256 KiB chunks
      * under {@code auto} and 0.955-0.975x under {@code blas} with 4-64 MiB, whole batches from 8 MiB on (the 256-bit
      * proxy 0.93-1.03x: larger chunks pay when the two vCPUs slow each other down); at one thread the whole batch
-     * took 1.03-1.09x (docs/decisions.md §2bm). The chunk buffer is then the block's whole
-     * output for batches up to 8 MiB of it per thread, as the layers run one by one would have.
+     * took 1.03-1.09x (docs/decisions.md §2bm). The chunk buffer is then the block's whole output for batches up to
+     * 8 MiB of it per thread, as the layers run one by one would have.
      */
     static final int TARGET_BYTES_PER_THREAD_PARALLEL = 8 << 20;
-    /** Tests: a chunk target for every thread count instead of the two above (0: those). */
-    static volatile int targetBytesPerThread = 0;
+    /** Tests and harnesses: a chunk target in bytes per thread for every thread count instead of the two above (0: those). */
+    static volatile int targetOverride = 0;
 
     private final int start;
     private final Conv2d conv;
@@ -161,7 +161,7 @@ final class ConvReluPool implements LayerChain {
         poolPerImage = g.outChannels() * p.outH() * p.outW();
         int threads = Math.max(1, conv.backend().threads());
         int block = Math.max(1, conv.backend().convolution().imageBlock(g));
-        chunk = chunkImages(n, block, threads, 4L * convPerImage, targetBytes(threads, targetBytesPerThread));
+        chunk = chunkImages(n, block, threads, 4L * convPerImage, targetBytes(threads, targetOverride));
         chunks = (n + chunk - 1) / chunk;
         int lastCount = n - (chunks - 1) * chunk;
         convChunk = g.withBatch(chunk);

@@ -36,7 +36,7 @@ class ConvReluPoolTest {
 
     @AfterEach
     void restoreChunking() {
-        ConvReluPool.targetBytesPerThread = 0;
+        ConvReluPool.targetOverride = 0;
     }
 
     /** A first layer on the direct single-channel path, then a 2×2 pool; a second conv whose images share GEMMs, then an overlapping padded pool. */
@@ -65,7 +65,7 @@ class ConvReluPoolTest {
     void fusedRunsGiveTheLayersBits() {
         int cases = 0;
         for (int target : new int[] {0, ConvReluPool.TARGET_BYTES_PER_THREAD, 3000, 1}) { // 0: the library's targets
-            ConvReluPool.targetBytesPerThread = target;
+            ConvReluPool.targetOverride = target;
             for (Backend be : BACKENDS) {
                 for (int batch : new int[] {1, 5, 13}) {
                     for (boolean specials : new boolean[] {false, true}) {
