@@ -29,7 +29,11 @@ import org.vectorgrad.train.Trainer;
  * on until the JIT has been quiet for half a second of steps and C2 has nothing running or queued
  * ({@link JitActivity}; at most {@value #WARMUP_STRETCH} times {@code warmup-seconds} in all, 30 s by default): on a
  * Zen 5 VM the vector MLP was still being compiled after 3 s, and its first two timed runs read 1,700 and 4,800
- * samples/s against 58,000 once compiled, which put the median of three runs on the JIT.
+ * samples/s against 58,000 once compiled, which put the median of three runs on the JIT. Each model also takes at
+ * least {@value #FIRST_WARMUP_STEPS} steps before that ({@link #firstWarmUpGoesOn}; within the same bound of ten
+ * times {@code warmup-seconds}): a quiet JIT does not mean a finished one, since a kernel that a step calls once
+ * or twice reaches C2's invocation thresholds only after hundreds of steps, and until then nothing is queued
+ * (docs/decisions.md §2bn).
  *
  * <p>{@code --compare B} trains a second model (same spec and seed) on backend B in the same JVM: both warm up, the
  * quiet-JIT part in turns until neither makes C2 compile ({@link #warmUp}), then their runs alternate (run r of one,
@@ -46,6 +50,13 @@ final class BenchTrainCommand {
     /** A window of steps this long in which the JIT compiled for at most {@link #QUIET_COMPILE_MS} ends the warm-up. */
     static final long QUIET_WINDOW_NS = 500_000_000L;
     static final long QUIET_COMPILE_MS = 5;
+    /**
+     * Steps each model takes in the first warm-up at least (within {@link #WARMUP_STRETCH} times
+     * {@code --warmup-seconds}): the reference CNN on {@code auto} at two threads had C2 compiling its last kernels
+     * (the 2-row GEMM tile of its 128-row products, the 2 x 2 max-pool's forward) around step 530, its step time
+     * falling until then (docs/decisions.md §2bn).
+     */
+    static final int FIRST_WARMUP_STEPS = 600;
 
     private final PrintStream out, err;
 
@@ -124,7 +135,7 @@ final class BenchTrainCommand {
 
     /**
      * The warm-up before the first run: each trainer steps for at least {@code --warmup-seconds} (and {@code --warmup}
-     * steps), then all of them in turn, half a second of steps each, until the JIT has compiled for at most
+     * steps, and {@link #FIRST_WARMUP_STEPS} while {@link #firstWarmUpGoesOn} allows), then all of them in turn, half a second of steps each, until the JIT has compiled for at most
      * {@link #QUIET_COMPILE_MS} over a whole turn and C2 has nothing running or queued ({@link JitActivity}; at most
      * {@link #WARMUP_STRETCH} times {@code --warmup-seconds} per trainer). With {@code --compare} the turns matter:
      * the second model's first steps make C2 recompile code that the first one's warm-up had compiled for its
@@ -135,7 +146,7 @@ final class BenchTrainCommand {
         int[] done = new int[all.length];
         for (int i = 0; i < all.length; i++) {
             long t0 = System.nanoTime();
-            while (done[i] < o.warmup() || System.nanoTime() - t0 < minWarmNs) done[i] = all[i].steps(done[i], 1);
+            while (firstWarmUpGoesOn(done[i], o.warmup(), System.nanoTime() - t0, minWarmNs)) done[i] = all[i].steps(done[i], 1);
         }
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         boolean quiet = jit == null || !jit.isCompilationTimeMonitoringSupported();
@@ -154,6 +165,16 @@ final class BenchTrainCommand {
         }
         out.printf(Locale.ROOT, "warm-up: %s steps in %.1f s%s%n", counts, (System.nanoTime() - start) / 1e9,
                 quiet ? "" : " (the JIT was still compiling; the first runs may time it)");
+    }
+
+    /**
+     * Whether a model's first warm-up goes on after {@code done} steps and {@code elapsedNs}: until it has taken
+     * {@code warmupSteps} steps and {@code minWarmNs} have passed, and until {@link #FIRST_WARMUP_STEPS} steps unless
+     * {@link #WARMUP_STRETCH} times {@code minWarmNs} have passed. A pure function of its arguments.
+     */
+    static boolean firstWarmUpGoesOn(int done, int warmupSteps, long elapsedNs, long minWarmNs) {
+        if (done < warmupSteps || elapsedNs < minWarmNs) return true;
+        return done < FIRST_WARMUP_STEPS && elapsedNs < WARMUP_STRETCH * minWarmNs;
     }
 
     private static double median(double[] values) {
