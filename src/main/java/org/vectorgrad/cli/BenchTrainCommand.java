@@ -135,7 +135,8 @@ final class BenchTrainCommand {
 
     /**
      * The warm-up before the first run: each trainer steps for at least {@code --warmup-seconds} (and {@code --warmup}
-     * steps, and {@link #FIRST_WARMUP_STEPS} while {@link #firstWarmUpGoesOn} allows), then all of them in turn, half a second of steps each, until the JIT has compiled for at most
+     * steps, and {@link #FIRST_WARMUP_STEPS} while {@link #firstWarmUpGoesOn} allows), then all of them in turn,
+     * half a second of steps each, until the JIT has compiled for at most
      * {@link #QUIET_COMPILE_MS} over a whole turn and C2 has nothing running or queued ({@link JitActivity}; at most
      * {@link #WARMUP_STRETCH} times {@code --warmup-seconds} per trainer). With {@code --compare} the turns matter:
      * the second model's first steps make C2 recompile code that the first one's warm-up had compiled for its
