@@ -25,8 +25,8 @@ Usage (from anywhere; builds bench/target/benchmarks.jar first when it is missin
 --pytorch-core CORE  OPENBLAS_CORETYPE for PyTorch (default: SkylakeX on AVX-512 CPUs, Haswell otherwise: the best
             kernels that Debian's OpenBLAS has for the CPU, so that PyTorch is measured at its best)
 --only PARTS  run only these parts, comma-separated: gemm (the GEMM sweeps against OpenBLAS), scale (1024^3 at two
-            threads against one, ours and, for reference, OpenBLAS's in the same JMH runs), pytorch (training against PyTorch), threads (two threads against one for every
-            backend and model: each round runs every backend back to back, and each ratio is the median of the
+            threads against one, ours and, for reference, OpenBLAS's in the same JMH runs), pytorch (training
+            against PyTorch), threads (two threads against one for every backend and model: each round runs every backend back to back, and each ratio is the median of the
             rounds' ratios; `auto` against `blas` in one JVM, runs alternating: `bench train --compare`); default all
 --out DIR   where the raw JMH JSON and the JSON lines go (default bench/results/acceptance-<UTC time>)
 
@@ -276,9 +276,9 @@ def main():
     if "scale" in parts:
         # OpenBLAS's own 2 ÷ 1 thread in the same JMH runs, beside ours: what two threads of this machine give a
         # peer in those minutes (the goal is ours alone; the second vCPU's availability decides both, §2bj)
-        runs = jmh_gemm_runs(java, out, "gemm-scale", ["1024x1024x1024"], "1,2", best_core, False, a.quick,
-                             "vector,openblas", gemm_rounds)
         square = "1024x1024x1024"
+        runs = jmh_gemm_runs(java, out, "gemm-scale", [square], "1,2", best_core, False, a.quick, "vector,openblas",
+                             gemm_rounds)
         scales = [ns[("vector", square, 1)] / ns[("vector", square, 2)] for ns in runs]
         peer = [ns[("openblas", square, 1)] / ns[("openblas", square, 2)] for ns in runs]
         scale = statistics.median(scales)
