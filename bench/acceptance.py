@@ -27,7 +27,8 @@ Usage (from anywhere; builds bench/target/benchmarks.jar first when it is missin
 --only PARTS  run only these parts, comma-separated: gemm (the GEMM sweeps against OpenBLAS), scale (1024^3 at two
             threads against one, ours and, for reference, OpenBLAS's in the same JMH runs), pytorch (training
             against PyTorch), threads (two threads against one for every backend and model: each round runs every
-            backend back to back, and each ratio is the median of the rounds' ratios; `auto` against `blas` in one JVM, runs alternating: `bench train --compare`); default all
+            backend back to back, and each ratio is the median of the rounds' ratios; `auto` against `blas` in one
+            JVM, runs alternating: `bench train --compare`); default all
 --out DIR   where the raw JMH JSON and the JSON lines go (default bench/results/acceptance-<UTC time>)
 
 Widths: the CPU's own vector width, and on an AVX-512 CPU also the 256-bit path under `-XX:UseAVX=2`, a proxy for AVX2
