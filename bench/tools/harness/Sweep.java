@@ -33,6 +33,10 @@ public class Sweep {
         double[][] bestCpu = new double[cfgs.length][shapes.size()];
         double[][][] all = new double[cfgs.length][shapes.size()][rounds]; // wall GF/s per round, for ratios
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        // -DownInputs=true: every configuration gets its own copy of each shape's A, B and C, so that two instances of
+        // one configuration also differ in where the heap (and the OS) put the operands they read and write
+        boolean ownInputs = Boolean.getBoolean("ownInputs");
+        Object[][][] dataOf = new Object[cfgs.length][][];
         Object[][] data = new Object[shapes.size()][];
         for (int s = 0; s < shapes.size(); s++) {
             String[] p = shapes.get(s).split("[x:]");
@@ -43,13 +47,21 @@ public class Sweep {
             for (int i = 0; i < b.length; i++) b[i] = r.nextFloat();
             data[s] = new Object[] {m, n, k, p.length > 3 ? p[3] : "NN", a, b, c};
         }
+        for (int ci = 0; ci < cfgs.length; ci++) {
+            dataOf[ci] = new Object[shapes.size()][];
+            for (int s = 0; s < shapes.size(); s++) {
+                Object[] d = data[s];
+                dataOf[ci][s] = !ownInputs || ci == 0 ? d : new Object[] {d[0], d[1], d[2], d[3],
+                        ((float[]) d[4]).clone(), ((float[]) d[5]).clone(), new float[((float[]) d[6]).length]};
+            }
+        }
         // -Dwarmup=S: S seconds of each configuration on each shape before the rounds, as JMH's warm-up iterations:
         // a tile that only one shape uses (the 256-bit 8 x 1 cut tile of 64x196x32) reaches C2's invocation thresholds
         // only after ~100 of its slow interpreted calls, and with 60 ms per shape per round that took 6-9 s of rounds
         // (decisions §2ai). Round 0 is dropped either way.
         long warmupNs = (long) (Double.parseDouble(System.getProperty("warmup", "0")) * 1e9);
         for (int ci = 0; ci < cfgs.length && warmupNs > 0; ci++) {
-            for (Object[] d : data) {
+            for (Object[] d : dataOf[ci]) {
                 int m = (int) d[0], n = (int) d[1], k = (int) d[2];
                 boolean ta = ((String) d[3]).charAt(0) == 'T', tb = ((String) d[3]).charAt(1) == 'T';
                 float[] a = (float[]) d[4], b = (float[]) d[5], c = (float[]) d[6];
@@ -61,7 +73,7 @@ public class Sweep {
         for (int round = 0; round < rounds; round++) {
             for (int ci = 0; ci < cfgs.length; ci++) {
                 for (int s = 0; s < shapes.size(); s++) {
-                    Object[] d = data[s];
+                    Object[] d = dataOf[ci][s];
                     int m = (int) d[0], n = (int) d[1], k = (int) d[2];
                     String tr = (String) d[3];
                     boolean ta = tr.charAt(0) == 'T', tb = tr.charAt(1) == 'T';
