@@ -30,8 +30,8 @@ Usage (from anywhere; builds bench/target/benchmarks.jar first when it is missin
             backend back to back, and each ratio is the median of the rounds' ratios, and `auto` against `blas` in
             separate processes from those runs), compare (`auto` against `blas` at two threads in one JVM, runs
             alternating: `bench train --compare`, each round in two JVMs, one building `auto` first and one `blas`
-            first, the round's ratio the geometric mean of the two: in one JVM the backend built second ran 4-12 %
-            faster than in the other order, forty-eighth pass); default all
+            first, the round's ratio the geometric mean of the two: the build order moved one JVM's reading by up to
+            ~10 %, which way varying from JVM to JVM, forty-eighth pass); default all
 --out DIR   where the raw JMH JSON and the JSON lines go (default bench/results/acceptance-<UTC time>)
 
 Widths: the CPU's own vector width, and on an AVX-512 CPU also the 256-bit path under `-XX:UseAVX=2`, a proxy for AVX2
@@ -55,7 +55,8 @@ import subprocess
 import sys
 
 # the script's parts, in the order they run: the GEMM sweeps against OpenBLAS, 1024^3 at two threads against one,
-# training against PyTorch, and two threads against one (with auto against blas)
+# training against PyTorch, two threads against one (with auto against blas in separate processes, for reference),
+# and auto against blas in one JVM in both build orders
 PARTS = ("gemm", "scale", "pytorch", "threads", "compare")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 JAR = os.path.join(ROOT, "bench", "target", "benchmarks.jar")
@@ -183,9 +184,9 @@ def compare_train(model, backend, other, threads, quick, log):
 def compare_both_orders(model, threads, auto_first, quick, log):
     """`auto` ÷ `blas` from two `bench train --compare` JVMs, one that builds `auto` first and one that builds `blas`
     first (which of the two runs first: `auto_first`): the geometric mean of the two readings, and each of them.
-    Within one JVM the backend built second ran faster, whichever it was (forty-eighth pass, CNN at two threads:
-    `auto` ÷ `blas` 0.961, 1.019, 1.022 with `auto` built first and 1.136, 1.077, 1.056 with `blas` built first); the
-    mean of the two orders cancels that bias as it cancels the machine's drift between the two JVMs."""
+    The build order moves one JVM's reading (forty-eighth pass, CNN at two threads over 21 JVMs: `auto` ÷ `blas`
+    0.942-1.040 with `auto` built first, 1.001-1.136 with `blas` built first; decisions §2bq); the mean of the two
+    orders cancels whatever bias a fixed order adds, as it cancels the machine's drift between the two JVMs."""
     orders = [("auto", "blas"), ("blas", "auto")]
     readings = {}
     for first, second in orders if auto_first else orders[::-1]:
