@@ -12,7 +12,7 @@ Needs binutils' objdump (x86-64). docs/decisions.md §2b has what it showed.
 With --samples IPS (one hexadecimal instruction address per line, e.g. from a timer-based `perf record -e cpu-clock`
 of that same JVM, then `perf script -F ip`), it prints each compile's share of the samples and, with --dump, every
 instruction with its sample count: where in the C2 code the time goes on a VM without hardware counters
-(docs/benchmarks.md, sixteenth pass):
+(docs/benchmarks-log.md, sixteenth pass):
 
   java ... -XX:CompileCommand=print,*Unpacked512*::tile ... > asm.txt &   perf record -e cpu-clock -F 20000 -p PID
   perf script -F ip > ips.txt;  python3 bench/tools/jitasm.py asm.txt 'Unpacked512$V3::tile' --samples ips.txt [--dump]

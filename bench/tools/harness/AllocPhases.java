@@ -6,7 +6,7 @@ import org.vectorgrad.optim.SGD;
 import org.vectorgrad.tensor.Tensor;
 import org.vectorgrad.train.Models;
 import org.vectorgrad.train.Trainer;
-/** Bytes allocated per phase of a steady-state CNN training step (vector backend, batch 32): zeroGrad, forward, loss, backward, optimizer. Run with -XX:UseAVX=2 or -XX:MaxVectorSize=32 for 8 lanes (benchmarks.md, fifth pass). args: [cnn|mlp|resnet]; -Dw=warm-up steps, -Dn=measured steps */
+/** Bytes allocated per phase of a steady-state CNN training step (vector backend, batch 32): zeroGrad, forward, loss, backward, optimizer. Run with -XX:UseAVX=2 or -XX:MaxVectorSize=32 for 8 lanes (benchmarks-log.md, fifth pass). args: [cnn|mlp|resnet]; -Dw=warm-up steps, -Dn=measured steps */
 public class AllocPhases {
     static com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
     public static void main(String[] x) throws Exception {

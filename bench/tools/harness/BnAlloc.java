@@ -1,6 +1,6 @@
 import java.util.*;
 import org.vectorgrad.backend.*;
-/** Bytes and µs per batch-norm call (train, backward or both) on ResNet-like shapes after warm-up, vector backend (benchmarks.md, sixth pass). args: threads [train|back|both] */
+/** Bytes and µs per batch-norm call (train, backward or both) on ResNet-like shapes after warm-up, vector backend (benchmarks-log.md, sixth pass). args: threads [train|back|both] */
 public class BnAlloc {
     public static void main(String[] a) throws Exception {
         int threads = a.length > 0 ? Integer.parseInt(a[0]) : 1;

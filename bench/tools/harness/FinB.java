@@ -1,6 +1,6 @@
 /**
  * The trainer's gradient finiteness check over the reference MLP's six gradients (2.1 MB), best of 2,500 passes, each
- * after 12 MB of other writes (as in a training step, where the caches hold other data): docs/benchmarks.md,
+ * after 12 MB of other writes (as in a training step, where the caches hold other data): docs/benchmarks-log.md,
  * fifteenth pass. Run with and without -XX:UseAVX=2.
  */
 import org.vectorgrad.backend.*;

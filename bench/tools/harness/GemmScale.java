@@ -2,7 +2,7 @@ import java.util.*;
 import org.vectorgrad.backend.*;
 /**
  * GEMM at 1 and 2 threads on one backend, alternating 300 ms slices in one JVM, round after round: prints each
- * round's GFLOP/s and the median of the per-round 2-thread ÷ 1-thread ratios (docs/benchmarks.md, third pass).
+ * round's GFLOP/s and the median of the per-round 2-thread ÷ 1-thread ratios (docs/benchmarks-log.md, third pass).
  *   args: M N K backend rounds   (e.g. 1024 1024 1024 vector 12)
  */
 public class GemmScale {

@@ -3,7 +3,7 @@ import java.util.*;
 /**
  * Orders for copying an untransposed op(B) (kc x n, row-major) into 16-float panels under the AVX2 proxy, op(B)
  * pushed out of L2 before each copy: panel by panel (Packing's order) against row by row over groups of 1, 2, 4, 8
- * or all panels (docs/benchmarks.md, sixteenth pass). args: kc n rounds, e.g. 512 784 200 (run with -XX:UseAVX=2)
+ * or all panels (docs/benchmarks-log.md, sixteenth pass). args: kc n rounds, e.g. 512 784 200 (run with -XX:UseAVX=2)
  */
 public class PackOrder {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_256;

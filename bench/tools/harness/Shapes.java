@@ -3,7 +3,7 @@ import org.vectorgrad.backend.*;
 /**
  * Several GEMM shapes alternating in slices of -Dcalls calls (200) in one JVM: median µs per call and the median
  * per-round time ratio to the first shape, e.g. whether a masked last column panel costs more than a whole one
- * (64x196x32 against 64x208x32, docs/benchmarks.md sixteenth pass). Backend "small" is the vector GEMM with the
+ * (64x196x32 against 64x208x32, docs/benchmarks-log.md sixteenth pass). Backend "small" is the vector GEMM with the
  * unpacked path for every single-KC product (no work limit). Each shape first runs alone for -Dwarmcalls calls (10000)
  * or one second.
  *   args: backend rounds shape... (MxNxK[:TT])
@@ -29,7 +29,7 @@ public class Shapes {
         }
         double[][] t = new double[s][rounds];
         // each shape alone first, for -Dwarmcalls calls (10000) or one second: with few calls per slice a small
-        // product can otherwise be measured before C2 has compiled its path (benchmarks.md, twenty-first pass)
+        // product can otherwise be measured before C2 has compiled its path (benchmarks-log.md, twenty-first pass)
         for (int i = 0; i < s; i++) {
             int m = dims[i][0], n = dims[i][1], k = dims[i][2]; boolean ta = tt[i][0], tb = tt[i][1];
             long w0 = System.nanoTime();

@@ -11,7 +11,7 @@ import org.vectorgrad.optim.SGD;
  *   args: mlp|cnn rounds backend:threads...   (e.g. cnn 10 auto:1 auto:2 blas:2)
  * -Dwarm=N: untimed rounds first (default 3). A kernel called once per step (the CNN's dense tail) reaches C2 only
  * after a few hundred calls, so comparisons of a Java backend with OpenBLAS need ~80 (480 steps each): with 3, the
- * CNN's auto:2 read 2-4 % behind blas:2, with 80 level (benchmarks.md, twenty-ninth pass). The backend built first
+ * CNN's auto:2 read 2-4 % behind blas:2, with 80 level (benchmarks-log.md, twenty-ninth pass). The backend built first
  * also ran up to ~5 % faster in some JVMs: run both spec orders and take the geometric mean of the two ratios.
  */
 public class TrainScale {

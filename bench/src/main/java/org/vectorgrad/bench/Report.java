@@ -14,13 +14,16 @@ import org.knowm.xchart.CategoryChartBuilder;
 
 /**
  * Turns a JMH JSON result file into a Markdown table and a bar chart:
- * {@code java -cp bench/target/benchmarks.jar org.vectorgrad.bench.Report out.json docs/benchmarks.md docs/gemm.png [--peak=GFLOPS]}.
+ * {@code java -cp bench/target/benchmarks.jar org.vectorgrad.bench.Report out.json docs/benchmarks.md docs/gemm.png [--peak=GFLOPS] [--title=TEXT]}.
  *
  * <p>GEMM rows get GFLOP/s (2·m·n·k / ns per call), the percentage of the FP32 FMA peak (per core × threads) and,
  * when the same JSON holds an OpenBLAS row (backend {@code blas} or {@code openblas}) for the same shape and threads,
  * the vector/OpenBLAS ratio. The peak per core comes from {@code --peak}, else from a small table keyed by the
- * CPU's flags (see {@link #peakPerCore}). If the Markdown file exists and holds the markers
- * {@code <!-- report:begin -->} and {@code <!-- report:end -->}, only the text between them is replaced.
+ * CPU's flags (see {@link #peakPerCore}). A new Markdown file gets the table alone; an existing one must hold the
+ * markers {@code <!-- report:begin -->} and {@code <!-- report:end -->}, and only the text between them is replaced
+ * (without them the tool refuses, exit status 2, rather than overwrite a hand-written report). The chart's
+ * title names the CPU and the peak used (a reader of the PNG alone must know which machine it shows); {@code --title}
+ * puts a caption of the caller's, such as the vector width, in front of that.
  */
 public final class Report {
     static final String BEGIN = "<!-- report:begin -->", END = "<!-- report:end -->";
@@ -51,12 +54,14 @@ public final class Report {
     public static void main(String[] args) throws IOException {
         List<String> files = new ArrayList<>();
         Double peakFlag = null;
+        String title = "SGEMM GFLOP/s";
         for (String a : args) {
             if (a.startsWith("--peak=")) peakFlag = Double.parseDouble(a.substring(7));
+            else if (a.startsWith("--title=")) title = a.substring(8);
             else files.add(a);
         }
         if (files.isEmpty()) {
-            System.err.println("usage: Report results.json [report.md] [chart.png] [--peak=GFLOPS_PER_CORE]");
+            System.err.println("usage: Report results.json [report.md] [chart.png] [--peak=GFLOPS_PER_CORE] [--title=TEXT]");
             return;
         }
         List<Row> rows = read(Path.of(files.get(0)));
@@ -69,13 +74,22 @@ public final class Report {
             if (Files.exists(out)) {
                 String old = Files.readString(out);
                 int b = old.indexOf(BEGIN), e = old.indexOf(END);
-                if (b >= 0 && e > b) text = old.substring(0, b + BEGIN.length()) + "\n" + md + old.substring(e);
+                if (b < 0 || e < b) {
+                    // never overwrite a hand-written report that has no place marked for the table
+                    System.err.println("Report: " + out + " exists but has no " + BEGIN + " ... " + END
+                            + " pair; add the two markers where the table goes, or name a new file");
+                    System.exit(2);
+                }
+                text = old.substring(0, b + BEGIN.length()) + "\n" + md + old.substring(e);
             }
             Files.writeString(out, text);
         } else {
             System.out.print(md);
         }
-        if (files.size() > 2) chart(rows, Path.of(files.get(2)));
+        if (files.size() > 2) {
+            String caption = title + " — " + cpu + (peak > 0 ? ", FMA peak " + fmt(peak) + " GFLOP/s per core" : "");
+            chart(rows, Path.of(files.get(2)), caption);
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -124,15 +138,24 @@ public final class Report {
      * FP32 FMA peak per core in GFLOP/s. From PERFORMANCE.md (a C FMA loop): 157 on the AVX-512 Xeon, 99 on the
      * AVX2 Zen 3. An AMD CPU with AVX-512 (Zen 4: two 256-bit FMA pipes, so no more FLOP per cycle than Zen 3)
      * gets the figure measured on this workplace's EPYC family 25 model 17 with the same kind of C loop (see
-     * docs/benchmarks.md). Unknown CPUs: 0 (no percentage printed); pass --peak.
+     * docs/benchmarks.md). AMD from family 26 on (Zen 5: full-width 512-bit FMA pipes) gets the 221 measured on this
+     * workplace's family 26 model 2 (a C loop of 12 zmm FMA chains). Unknown CPUs: 0 (no percentage printed); pass
+     * --peak. Clocks differ between machines of one family: --peak with a figure measured on the machine is better.
      */
     static double peakPerCore(String flags, String model) {
         boolean avx512 = flags.contains(" avx512f");
         boolean amd = model.contains("AMD");
         if (avx512 && !amd) return 157;
+        if (avx512 && family(model) >= 26) return 221;
         if (avx512) return 114;
         if (flags.contains(" avx2") && flags.contains(" fma")) return 99;
         return 0;
+    }
+
+    /** The family number in {@link #cpuModel}'s text ("... (family 26 model 2, ..."), or -1. */
+    static int family(String model) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("family (\\d+)").matcher(model);
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
 
     static String cpuFlags() {
@@ -195,8 +218,8 @@ public final class Report {
         return String.format(Locale.ROOT, a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : "%.2f", v);
     }
 
-    /** GEMM GFLOP/s per shape, one bar series per (backend, threads). */
-    static void chart(List<Row> rows, Path png) throws IOException {
+    /** GEMM GFLOP/s per shape, one bar series per (backend, threads), under the given title. */
+    static void chart(List<Row> rows, Path png, String title) throws IOException {
         System.setProperty("java.awt.headless", "true");
         Map<String, Map<String, Double>> series = new LinkedHashMap<>();
         List<String> shapes = new ArrayList<>();
@@ -206,7 +229,7 @@ public final class Report {
             series.computeIfAbsent(r.backend() + " " + r.threads() + "T", k -> new LinkedHashMap<>()).put(r.shape(), r.gflops());
         }
         if (shapes.isEmpty()) return;
-        CategoryChart chart = new CategoryChartBuilder().width(1200).height(600).title("SGEMM GFLOP/s")
+        CategoryChart chart = new CategoryChartBuilder().width(1200).height(600).title(title)
                 .xAxisTitle("shape (MxNxK:transposes)").yAxisTitle("GFLOP/s").build();
         chart.getStyler().setXAxisLabelRotation(30);
         for (Map.Entry<String, Map<String, Double>> e : series.entrySet()) {
