@@ -11,9 +11,10 @@ import org.vectorgrad.train.Models;
 
 /**
  * The reference CNN's second fused block (Conv2d 32→64 → ReLU → MaxPool2d, batch 128), forward and backward, with the
- * Winograd forward on and off (two backends, created with -Dvectorgrad.conv.winograd=true / false) in one JVM,
+ * Winograd path (forward and, since decisions §9b, backward-data) on and off (two backends, created with
+ * -Dvectorgrad.conv.winograd=true / false) in one JVM,
  * alternating every 4 steps, order reversed every round; prints the median per-round time ratio on/off
- * (docs/decisions.md §9a). args: backend threads rounds
+ * (docs/decisions.md §9a, §9b). args: backend threads rounds
  */
 public class WinogradAB {
     public static void main(String[] a) throws Exception {

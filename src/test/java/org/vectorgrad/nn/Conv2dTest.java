@@ -40,7 +40,8 @@ class Conv2dTest {
                 Conv2d.builder(3, 6).kernel(3).padding(1).groups(3).bias(false).seed(8).build(),   // depthwise, multiplier 2
                 Conv2d.builder(4, 2).kernel(1).seed(9).build(),                                      // pointwise
                 Conv2d.builder(1, 5).kernel(3).padding(1).stride(2, 1).seed(10).build(),             // single-channel direct path
-                Conv2d.builder(16, 16).kernel(3).padding(1).seed(11).build());                       // Winograd forward
+                Conv2d.builder(16, 16).kernel(3).padding(1).seed(11).build(),                        // Winograd forward and backward-data
+                Conv2d.builder(16, 20).kernel(3).padding(1).bias(false).seed(12).build());           // the same, channels unequal
     }
 
     @Test

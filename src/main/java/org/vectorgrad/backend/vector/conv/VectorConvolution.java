@@ -28,6 +28,10 @@ import org.vectorgrad.parallel.Dispatcher;
  *       runs the direct vector kernels of {@link DirectSingleChannel} (forward, weight gradient, and the
  *       column matrix of the input gradient before col2im), where the GEMM would have a reduction, a width or
  *       a height of only KH·KW.</li>
+ *   <li>a 3×3 "same" convolution at stride 1 with at least 16 channels each way runs its forward and its
+ *       backward-data through {@link Winograd23} (F(2×2, 3×3): 2.25× fewer multiplications), block by block where
+ *       the block's input (x, or dy) and the weights are finite and in its range; the weight gradient stays on
+ *       im2col.</li>
  * </ul>
  *
  * <p>Parallelism and determinism: forward and backward-data cut the batch into fixed blocks of B images
@@ -45,9 +49,9 @@ import org.vectorgrad.parallel.Dispatcher;
  * layer's; the Winograd filters cached there belong to that layer).
  *
  * <p>Scratch slots: 0 for the weight-gradient partials (transposed, K x Og per channel group, except on the direct
- * single-channel path), 1 and 2 for the Winograd path's transformed filters and the weights they came from,
- * {@code 3 + 3t} for the column matrix (Winograd: transformed input) of task t, {@code 4 + 3t} for its GEMM output /
- * gathered gradient, {@code 5 + 3t} for its padded plane.
+ * single-channel path), 1 and 2 for the Winograd forward's transformed filters and the weights they came from, 3 and
+ * 4 for the Winograd backward-data's (rotated filters), {@code 5 + 3t} for the column matrix (Winograd: transformed
+ * input) of task t, {@code 6 + 3t} for its GEMM output / gathered gradient, {@code 7 + 3t} for its padded plane.
  */
 public final class VectorConvolution extends Convolution {
     /**
@@ -63,12 +67,14 @@ public final class VectorConvolution extends Convolution {
     /** Most images put side by side, which bounds the column buffer. */
     static final int MAX_IMAGES_PER_GEMM = 8;
     private static final int SLOT_PARTIALS = 0;
-    /** The Winograd path's transformed filters, and the weights they came from (the cache key). */
+    /** The Winograd forward's transformed filters, and the weights they came from (the cache key). */
     private static final int SLOT_FILTERS = 1, SLOT_FILTER_KEY = 2;
+    /** The same for backward-data's rotated filters: a layer's forward and backward keep both caches warm. */
+    private static final int SLOT_ROTATED_FILTERS = 3, SLOT_ROTATED_FILTER_KEY = 4;
 
     /**
-     * System property that turns the Winograd forward off ({@code -Dvectorgrad.conv.winograd=false}): every
-     * convolution then runs im2col, and gives its bits (the Winograd results are within a few float roundings of
+     * System property that turns the Winograd path off ({@code -Dvectorgrad.conv.winograd=false}), forward and
+     * backward-data: every convolution then runs im2col, and gives its bits (the Winograd results are within a few float roundings of
      * them, not equal; docs/decisions.md §9a). Read when a backend is created.
      */
     public static final String WINOGRAD_PROPERTY = "vectorgrad.conv.winograd";
@@ -93,7 +99,7 @@ public final class VectorConvolution extends Convolution {
     }
 
     /**
-     * As {@link #VectorConvolution(Gemm, Dispatcher)}, with the Winograd forward allowed or not (false: im2col for
+     * As {@link #VectorConvolution(Gemm, Dispatcher)}, with the Winograd path allowed or not (false: im2col for
      * every geometry).
      */
     public VectorConvolution(Gemm gemm, Dispatcher dispatcher, boolean winograd) {
@@ -110,9 +116,9 @@ public final class VectorConvolution extends Convolution {
         throw new IllegalArgumentException("-D" + WINOGRAD_PROPERTY + " must be true or false, got '" + v + "'");
     }
 
-    private static int colsSlot(int task) { return 3 + 3 * task; }
-    private static int auxSlot(int task) { return 4 + 3 * task; }
-    private static int padSlot(int task) { return 5 + 3 * task; }
+    private static int colsSlot(int task) { return 5 + 3 * task; }
+    private static int auxSlot(int task) { return 6 + 3 * task; }
+    private static int padSlot(int task) { return 7 + 3 * task; }
 
     /** Images sharing one GEMM for this geometry: enough for about {@link #TARGET_COLUMNS} columns. */
     static int imagesPerGemm(ConvGeometry g) {
@@ -166,7 +172,7 @@ public final class VectorConvolution extends Convolution {
                 return;
             }
             planBlocks(c, g, scratch, true);
-            prepareWinograd(c, g, w, wOff, scratch);
+            prepareWinograd(c, g, w, wOff, scratch, false);
             dispatcher.forEach(c.tasks, c.forwardBlocks);
         } finally {
             c.clear();
@@ -175,8 +181,9 @@ public final class VectorConvolution extends Convolution {
 
     /**
      * The split of forward and backward-data into blocks of images sharing one GEMM, and each task's scratch
-     * (column matrix, GEMM output or gathered gradient, padded plane; large enough for the Winograd path in a
-     * {@code forward} where it applies), reserved before the dispatch.
+     * (column matrix, GEMM output or gathered gradient, padded plane; large enough for the Winograd path where it
+     * applies: transformed input of the planes read, GEMM output of the planes written), reserved before the
+     * dispatch.
      */
     private void planBlocks(Call c, ConvGeometry g, Scratch scratch, boolean forward) {
         c.per = imagesPerGemm(g);
@@ -187,11 +194,12 @@ public final class VectorConvolution extends Convolution {
         c.colsSize = Im2col.LEAD + kOf(g) * c.per * p + Im2col.SLACK;
         c.auxSize = g.outChannelsPerGroup() * c.per * p;
         c.padSize = Im2col.padSize(g);
-        c.winogradFits = forward && winogradAllowed && Winograd23.applies(g) && Winograd23.fits(g, c.per);
+        c.winogradFits = winogradAllowed && Winograd23.applies(g) && Winograd23.fits(g, c.per);
         if (c.winogradFits) {
             int tiles = c.per * Winograd23.tilesPerImage(g.inH(), g.inW());
-            c.colsSize = Math.max(c.colsSize, Winograd23.bufferSize(g.inChannels(), tiles));
-            c.auxSize = Math.max(c.auxSize, Winograd23.bufferSize(g.outChannels(), tiles));
+            int read = forward ? g.inChannels() : g.outChannels(), written = forward ? g.outChannels() : g.inChannels();
+            c.colsSize = Math.max(c.colsSize, Winograd23.bufferSize(read, tiles));
+            c.auxSize = Math.max(c.auxSize, Winograd23.bufferSize(written, tiles));
             c.padSize = Math.max(c.padSize, Winograd23.padSize(g.inH(), g.inW()));
         }
         if (!c.pointwise) {
@@ -205,23 +213,25 @@ public final class VectorConvolution extends Convolution {
 
     /**
      * Decides whether this call's blocks may take the Winograd path ({@link Winograd23#applies}, buffers that
-     * {@link Winograd23#fits}, weights in its range) and, if so, provides the transformed filters in the caller's scratch. They are kept there with a copy
-     * of the weights they came from: the next call with bit-for-bit the same weights (the other chunks of a batch
-     * in {@code ConvReluPool}, every inference call) reuses them, after one comparison, instead of transforming
+     * {@link Winograd23#fits}, weights in its range) and, if so, provides the transformed filters in the caller's
+     * scratch ({@code rotated}: backward-data's, {@link Winograd23#transformWeightsRotated}). They are kept there with
+     * a copy of the weights they came from: the next call with bit-for-bit the same weights (the other chunks of a
+     * batch in {@code ConvReluPool}, every inference call) reuses them, after one comparison, instead of transforming
      * again. A buffer the scratch had to grow starts zeroed, so its header never matches.
      */
-    private void prepareWinograd(Call c, ConvGeometry g, float[] w, int wOff, Scratch scratch) {
+    private void prepareWinograd(Call c, ConvGeometry g, float[] w, int wOff, Scratch scratch, boolean rotated) {
         c.winograd = false;
         if (!c.winogradFits) return;
         int n = g.weightSize(), outCh = g.outChannels(), inCh = g.inChannels();
-        float[] u = scratch.floats(SLOT_FILTERS, Winograd23.filterBufferSize(outCh, inCh));
-        float[] key = scratch.floats(SLOT_FILTER_KEY, KEY_HEADER + n);
+        float[] u = scratch.floats(rotated ? SLOT_ROTATED_FILTERS : SLOT_FILTERS, Winograd23.filterBufferSize(outCh, inCh));
+        float[] key = scratch.floats(rotated ? SLOT_ROTATED_FILTER_KEY : SLOT_FILTER_KEY, KEY_HEADER + n);
         boolean cached = key[0] == outCh && key[1] == inCh && key[2] == 1f
                 && Arrays.equals(key, KEY_HEADER, KEY_HEADER + n, w, wOff, wOff + n);
         if (!cached) {
             key[2] = 0f;
             if (!Winograd23.inRange(w, wOff, n)) return;
-            Winograd23.transformWeights(w, wOff, outCh, inCh, u);
+            if (rotated) Winograd23.transformWeightsRotated(w, wOff, outCh, inCh, u);
+            else Winograd23.transformWeights(w, wOff, outCh, inCh, u);
             System.arraycopy(w, wOff, key, KEY_HEADER, n);
             key[0] = outCh;
             key[1] = inCh;
@@ -305,16 +315,27 @@ public final class VectorConvolution extends Convolution {
                 return;
             }
             planBlocks(c, g, scratch, false);
+            prepareWinograd(c, g, w, wOff, scratch, true);
             dispatcher.forEach(c.tasks, c.backwardDataBlocks);
         } finally {
             c.clear();
         }
     }
 
+    /**
+     * One block of images' input gradient: through {@link Winograd23} with the rotated filters {@code winograd} (null:
+     * not this call) where the block's dy is in its range, else gather, GEMM and col2im.
+     */
     private void backwardDataBlock(ConvGeometry g, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff,
-                                   float[] cols, float[] gathered, float[] pad, int n0, int count) {
+                                   float[] cols, float[] gathered, float[] pad, int n0, int count, float[] winograd) {
         int cg = g.inChannelsPerGroup(), og = g.outChannelsPerGroup(), k = kOf(g), p = g.outH() * g.outW();
-        int ld = count * p, xImage = g.inChannels() * g.inH() * g.inW();
+        int ld = count * p, xImage = g.inChannels() * g.inH() * g.inW(), dyPlanes = g.outChannels() * p;
+        if (winograd != null && Winograd23.inRange(dy, dyOff + n0 * dyPlanes, count * dyPlanes)) {
+            // dx = dy convolved with the rotated filters: dy's planes in, dx's out, no bias
+            winogradBlock(g, dy, dyOff + n0 * dyPlanes, g.outChannels(), winograd, null, 0,
+                    dx, dxOff + n0 * xImage, g.inChannels(), cols, gathered, pad, count);
+            return;
+        }
         // no zeroing: col2im overwrites every channel of its group
         for (int grp = 0; grp < g.groups(); grp++) {
             float[] b;
@@ -495,7 +516,7 @@ public final class VectorConvolution extends Convolution {
             for (int b = first(blocks, t, tasks), end = first(blocks, t + 1, tasks); b < end; b++) {
                 int n0 = b * per, count = Math.min(per, g.batch() - n0);
                 if (pointwise) backwardDataPointwise(g, dy, dyOff, w, wOff, dx, dxOff, n0);
-                else backwardDataBlock(g, dy, dyOff, w, wOff, dx, dxOff, cols, gathered, pad, n0, count);
+                else backwardDataBlock(g, dy, dyOff, w, wOff, dx, dxOff, cols, gathered, pad, n0, count, winograd ? u : null);
             }
         }
 

@@ -16,8 +16,8 @@ import org.vectorgrad.backend.vector.elementwise.Lanes;
  * transform (V) and an output transform (y). The transforms use only additions, subtractions and halvings, so
  * the result is within a few float roundings of the direct sum; it is not the im2col path's bits.
  *
- * <p>Forward only: backward-data (the same "same" convolution of dy with the filters rotated and their channel
- * axes swapped) measured slower this way than im2col (docs/decisions.md §9a).
+ * <p>Forward and backward-data: backward-data is the same "same" convolution, of dy with the filters rotated by
+ * 180° and their channel axes swapped ({@link #transformWeightsRotated}); docs/decisions.md §9a and §9b.
  *
  * <p><b>Range guard.</b> Each transformed point mixes up to four inputs (or filter taps) with opposite signs, and
  * the output transform adds points of opposite sign again, so an infinity inside an output's window becomes NaN
@@ -109,6 +109,30 @@ final class Winograd23 {
         for (int cell = 0; cell < cells; cell++) {
             for (int i = 0; i < 9; i++) u[taps + i * cells + cell] = w[wOff + cell * 9 + i];
         }
+        transformTaps(u, cells);
+    }
+
+    /**
+     * The transformed filters of the convolution that backward-data is: dx is the "same" convolution of dy with
+     * the filters rotated by 180° and their channel axes swapped, {@code g'[c][o][a][b] = w[o][c][2 − a][2 − b]}. 16
+     * matrices of {@code inCh × outCh} from {@code u[0]} (the rotated convolution's output channels are the layer's
+     * input channels), in a buffer of {@link #filterBufferSize} floats; {@link #transformWeights} of the rotated
+     * copy, bit for bit, without making that copy.
+     */
+    static void transformWeightsRotated(float[] w, int wOff, int outCh, int inCh, float[] u) {
+        int cells = outCh * inCh, taps = POINTS * cells;
+        for (int o = 0; o < outCh; o++) {
+            for (int c = 0; c < inCh; c++) {
+                int src = wOff + (o * inCh + c) * 9, cell = c * outCh + o;
+                for (int i = 0; i < 9; i++) u[taps + (8 - i) * cells + cell] = w[src + i];
+            }
+        }
+        transformTaps(u, cells);
+    }
+
+    /** {@code G g Gᵀ} of {@code cells} filters whose taps lie tap-major after the 16 transformed matrices. */
+    private static void transformTaps(float[] u, int cells) {
+        int taps = POINTS * cells;
         FloatVector half = FloatVector.broadcast(S, 0.5f);
         int cell = 0;
         for (int full = S.loopBound(cells); cell < full; cell += L) {

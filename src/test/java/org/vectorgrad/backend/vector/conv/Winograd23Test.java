@@ -19,9 +19,9 @@ import org.vectorgrad.backend.vector.elementwise.Lanes;
 import org.vectorgrad.parallel.Dispatcher;
 
 /**
- * The Winograd F(2×2, 3×3) forward path: its vector transforms against their scalar twin (bitwise), the whole
- * convolution against a direct sum in double, the range guard that sends non-finite and huge inputs to im2col,
- * the filter cache, and the same bits at any thread count and chunking.
+ * The Winograd F(2×2, 3×3) path, forward and backward-data: its vector transforms against their scalar twin
+ * (bitwise), the whole convolution and its input gradient against direct sums in double, the range guard that sends
+ * non-finite and huge inputs to im2col, the filter caches, and the same bits at any thread count and chunking.
  */
 class Winograd23Test {
     private static final Backend SCALAR = ScalarBackend.create();
@@ -120,6 +120,26 @@ class Winograd23Test {
     }
 
     @Test
+    void rotatedFilterTransformIsTheTransformOfTheRotatedFilters() {
+        for (int[] oc : new int[][] {{1, 1}, {3, 5}, {16, 16}, {64, 32}, {7, L + 1}}) {
+            int outCh = oc[0], inCh = oc[1];
+            float[] w = random(outCh * 10 + inCh + 5, 3 + outCh * inCh * 9);
+            // g'[c][o][a][b] = w[o][c][2 − a][2 − b], written out
+            float[] rotated = new float[inCh * outCh * 9];
+            for (int o = 0; o < outCh; o++) {
+                for (int c = 0; c < inCh; c++) {
+                    for (int t = 0; t < 9; t++) rotated[(c * outCh + o) * 9 + 8 - t] = w[3 + (o * inCh + c) * 9 + t];
+                }
+            }
+            float[] fast = new float[Winograd23.filterBufferSize(outCh, inCh)];
+            float[] slow = new float[Winograd23.POINTS * outCh * inCh];
+            Winograd23.transformWeightsRotated(w, 3, outCh, inCh, fast);
+            Winograd23Scalar.transformWeights(rotated, 0, inCh, outCh, slow);
+            assertArrayEquals(slow, Arrays.copyOf(fast, slow.length), outCh + "x" + inCh + " rotated filters");
+        }
+    }
+
+    @Test
     void appliesToSameThreeByThreeConvolutionsWithEnoughChannelsOnly() {
         assertTrue(Winograd23.applies(ConvGeometry.simple(2, 32, 14, 14, 64, 3, 1, 1)));
         assertTrue(Winograd23.applies(ConvGeometry.simple(1, 16, 1, 1, 16, 3, 1, 1)));
@@ -146,6 +166,14 @@ class Winograd23Test {
         float[] expected = new float[g.outputSize()];
         SCALAR.convolution().forward(g, x, 0, w, 0, null, 0, expected, 0, null);
         VectorConvolutionTest.assertClose("im2col path", expected, off, expected.length, 1e-5f);
+        float[] dy = random(53, g.outputSize());
+        float[] dxOn = backwardData(new VectorConvolution(SCALAR.gemm(), d1), g, dy, w, new Scratch());
+        float[] dxOff = backwardData(offConv, g, dy, w, new Scratch());
+        assertArrayEquals(dxOff, backwardData(offConv.on(SCALAR.gemm()), g, dy, w, new Scratch()), "on(gemm) keeps the switch, backward-data");
+        assertFalse(Arrays.equals(dxOn, dxOff), "backward-data: the switch must change some bit");
+        float[] dxExpected = new float[g.inputSize()];
+        SCALAR.convolution().backwardData(g, dy, 0, w, 0, dxExpected, 0, null);
+        VectorConvolutionTest.assertClose("im2col path, backward-data", dxExpected, dxOff, dxExpected.length, 1e-5f);
         String key = VectorConvolution.WINOGRAD_PROPERTY, old = System.getProperty(key);
         try {
             System.setProperty(key, "false");
@@ -229,6 +257,75 @@ class Winograd23Test {
         }
     }
 
+    /** The input gradient in double: dx[n][c][y][x] = Σ w[o][c][a][b] · dy[n][o][y − a + 1][x − b + 1]. */
+    private static double[] directBackwardData(ConvGeometry g, float[] dy, float[] w, double[] magnitude) {
+        int n = g.batch(), c = g.inChannels(), o = g.outChannels(), h = g.inH(), wd = g.inW();
+        double[] dx = new double[g.inputSize()];
+        for (int i = 0; i < n; i++) {
+            for (int ic = 0; ic < c; ic++) {
+                for (int yy = 0; yy < h; yy++) {
+                    for (int xx = 0; xx < wd; xx++) {
+                        double s = 0, m = 0;
+                        for (int oc = 0; oc < o; oc++) {
+                            for (int a = 0; a < 3; a++) {
+                                for (int b = 0; b < 3; b++) {
+                                    int oy = yy - a + 1, ox = xx - b + 1;
+                                    if (oy < 0 || oy >= h || ox < 0 || ox >= wd) continue;
+                                    double p = (double) w[((oc * c + ic) * 3 + a) * 3 + b] * dy[((i * o + oc) * h + oy) * wd + ox];
+                                    s += p;
+                                    m += Math.abs(p);
+                                }
+                            }
+                        }
+                        int at = ((i * c + ic) * h + yy) * wd + xx;
+                        dx[at] = s;
+                        magnitude[at] = m;
+                    }
+                }
+            }
+        }
+        return dx;
+    }
+
+    @Test
+    void backwardDataMatchesTheDirectSumInDouble() {
+        for (ConvGeometry g : geometries()) {
+            float[] dy = random(14, g.outputSize()), w = random(15, g.weightSize());
+            double[] magnitude = new double[g.inputSize()];
+            double[] expected = directBackwardData(g, dy, w, magnitude);
+            float[] dx = backwardData(new VectorConvolution(SCALAR.gemm(), d2), g, dy, w, new Scratch());
+            for (int i = 0; i < dx.length; i++) {
+                if (!(Math.abs(dx[i] - expected[i]) <= 2e-6 * magnitude[i] + 1e-7)) {
+                    fail(g + ": input gradient " + i + " expected " + expected[i] + " found " + dx[i]);
+                }
+            }
+            // and it is the Winograd path, not im2col: their roundings differ somewhere
+            float[] im2col = backwardData(new VectorConvolution(SCALAR.gemm(), d2, false), g, dy, w, new Scratch());
+            assertFalse(Arrays.equals(dx, im2col), g + ": backward-data did not take the Winograd path");
+        }
+    }
+
+    @Test
+    void backwardDataGivesTheSameBitsAtAnyThreadCountAndOnChunksOfTheBatch() {
+        for (ConvGeometry g : geometries()) {
+            float[] dy = random(24, g.outputSize()), w = random(25, g.weightSize());
+            VectorConvolution one = new VectorConvolution(SCALAR.gemm(), d1);
+            float[] dx1 = backwardData(one, g, dy, w, new Scratch());
+            for (Dispatcher d : new Dispatcher[] {d2, d3}) {
+                assertArrayEquals(dx1, backwardData(new VectorConvolution(SCALAR.gemm(), d), g, dy, w, new Scratch()),
+                        g + " on " + d.threads() + " threads");
+            }
+            int block = one.imageBlock(g), image = g.inChannels() * g.inH() * g.inW(), out = g.outChannels() * g.inH() * g.inW();
+            float[] dx = new float[g.inputSize()];
+            Scratch s = new Scratch();
+            for (int n0 = 0; n0 < g.batch(); n0 += block) {
+                ConvGeometry part = g.withBatch(Math.min(block, g.batch() - n0));
+                one.backwardData(part, dy, n0 * out, w, 0, dx, n0 * image, s);
+            }
+            assertArrayEquals(dx1, dx, g + " in chunks of " + block);
+        }
+    }
+
     @Test
     void sameBitsAtAnyThreadCountAndOnChunksOfTheBatch() {
         for (ConvGeometry g : geometries()) {
@@ -283,6 +380,30 @@ class Winograd23Test {
         assertArrayEquals(first, forward(conv, g, x, w, kept), "first geometry again");
     }
 
+    @Test
+    void forwardAndBackwardDataKeepTheirOwnFilterCaches() {
+        // one scratch, as a layer has: forward and backward-data alternate, with the weights changing between steps
+        ConvGeometry g = ConvGeometry.simple(2, 16, 5, 6, 20, 3, 1, 1);
+        VectorConvolution conv = new VectorConvolution(SCALAR.gemm(), d1);
+        float[] x = random(35, g.inputSize()), dy = random(36, g.outputSize());
+        Scratch kept = new Scratch();
+        float[] w = random(37, g.weightSize());
+        for (int step = 0; step < 4; step++) {
+            assertArrayEquals(forward(conv, g, x, w, new Scratch()), forward(conv, g, x, w, kept), "forward, step " + step);
+            assertArrayEquals(backwardData(conv, g, dy, w, new Scratch()), backwardData(conv, g, dy, w, kept), "backward-data, step " + step);
+            assertArrayEquals(forward(conv, g, x, w, new Scratch()), forward(conv, g, x, w, kept), "forward again, step " + step);
+            w = w.clone();
+            w[(step * 7919) % w.length] = Math.nextUp(w[(step * 7919) % w.length]);   // one ulp: both caches must see it
+        }
+    }
+
+    private static float[] backwardData(VectorConvolution conv, ConvGeometry g, float[] dy, float[] w, Scratch s) {
+        float[] dx = new float[g.inputSize()];
+        Arrays.fill(dx, -7f);   // overwritten, not accumulated
+        conv.backwardData(g, dy, 0, w, 0, dx, 0, s);
+        return dx;
+    }
+
     private static float[] forward(VectorConvolution conv, ConvGeometry g, float[] x, float[] w, Scratch s) {
         float[] y = new float[g.outputSize()];
         conv.forward(g, x, 0, w, 0, null, 0, y, 0, s);
@@ -330,5 +451,45 @@ class Winograd23Test {
             }
         }
         assertEquals(g.batch() * (g.inH() - 2) * (g.inW() - 2), inner);
+    }
+
+    @Test
+    void nonFiniteAndHugeOutputGradientsGiveTheDirectSumsNonFiniteInputGradientsOnly() {
+        ConvGeometry g = ConvGeometry.simple(4, 16, 6, 7, 18, 3, 1, 1);
+        int plane = g.inH() * g.inW(), image = g.outChannels() * plane;
+        float[] w = random(44, g.weightSize());
+        for (float bad : new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 3e30f}) {
+            float[] dy = random(45, g.outputSize());
+            dy[image + 2 * plane + 2 * g.inW() + 3] = bad;   // image 1, channel 2, row 2, column 3
+            float[] dx = backwardData(new VectorConvolution(SCALAR.gemm(), d2), g, dy, w, new Scratch());
+            float[] expected = new float[g.inputSize()];
+            SCALAR.convolution().backwardData(g, dy, 0, w, 0, expected, 0, null);
+            int nonFinite = 0;
+            for (int i = 0; i < dx.length; i++) {
+                assertEquals(Float.isFinite(expected[i]), Float.isFinite(dx[i]), bad + ": finiteness of input gradient " + i);
+                assertEquals(Float.isNaN(expected[i]), Float.isNaN(dx[i]), bad + ": NaN at input gradient " + i);
+                if (Float.isFinite(expected[i])) {
+                    assertTrue(Math.abs(dx[i] - expected[i]) <= 1e-5f * Math.max(1f, Math.abs(expected[i])),
+                            bad + ": input gradient " + i + " expected " + expected[i] + " found " + dx[i]);
+                } else {
+                    nonFinite++;
+                }
+            }
+            if (!Float.isFinite(bad)) assertEquals(9 * g.inChannels(), nonFinite, bad + ": the 3x3 window of every input channel");
+        }
+        // a non-finite weight: the whole call on im2col, whose input gradients of that weight's input channel are
+        // ±Inf inside the image, as in the direct sum
+        float[] dy = random(46, g.outputSize()), w2 = w.clone();
+        w2[5] = Float.POSITIVE_INFINITY;   // output channel 0, input channel 0
+        float[] dx = backwardData(new VectorConvolution(SCALAR.gemm(), d2), g, dy, w2, new Scratch());
+        float[] expected = new float[g.inputSize()];
+        SCALAR.convolution().backwardData(g, dy, 0, w2, 0, expected, 0, null);
+        for (int i = 0; i < dx.length; i++) {
+            if (Float.isFinite(expected[i])) {
+                assertEquals(expected[i], dx[i], 1e-5f * Math.max(1f, Math.abs(expected[i])), "weight Inf: input gradient " + i);
+            } else {
+                assertEquals(expected[i], dx[i], "weight Inf: input gradient " + i);
+            }
+        }
     }
 }
