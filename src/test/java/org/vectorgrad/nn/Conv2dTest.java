@@ -13,15 +13,17 @@ import org.vectorgrad.Prerequisites;
 import org.vectorgrad.backend.Availability;
 import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.Backends;
+import org.vectorgrad.backend.FamilyBackend;
 import org.vectorgrad.backend.scalar.ScalarBackend;
 import org.vectorgrad.backend.vector.VectorBackend;
+import org.vectorgrad.backend.vector.conv.VectorConvolution;
 import org.vectorgrad.check.GradientCheck;
 import org.vectorgrad.check.GradientCheck.Report;
 import org.vectorgrad.tensor.Tensor;
 
 /** Conv2d: gradients by finite differences on both kernel families, shapes, init, buffer reuse, bad input. */
 class Conv2dTest {
-    private static Backend vector;
+    private static FamilyBackend vector;
     private final Backend scalar = ScalarBackend.create();
 
     @BeforeAll
@@ -46,7 +48,16 @@ class Conv2dTest {
 
     @Test
     void gradientsMatchFiniteDifferencesOnScalarAndVectorKernels() {
-        for (Backend be : new Backend[] {scalar, vector}) checkGradients(be);
+        for (Backend be : new Backend[] {scalar, vector, winogradBackwardData(vector)}) checkGradients(be);
+    }
+
+    /**
+     * The vector backend with backward-data on the Winograd path whatever this JVM's vector width (by default it
+     * takes that path at 256 bits and below only), so that its gradients are checked on every machine.
+     */
+    private static Backend winogradBackwardData(FamilyBackend v) {
+        return new FamilyBackend("vector, Winograd backward-data", v.dispatcher(), v.gemm(), v.pointwise(), v.losses(), v.updates(),
+                new VectorConvolution(v.gemm(), v.dispatcher(), true, true), v.pooling(), v.normalization(), () -> {});
     }
 
     @Test

@@ -5,6 +5,7 @@ import org.vectorgrad.backend.ConvGeometry;
 import org.vectorgrad.backend.Convolution;
 import org.vectorgrad.backend.Gemm;
 import org.vectorgrad.backend.Scratch;
+import org.vectorgrad.backend.vector.elementwise.Lanes;
 import org.vectorgrad.backend.vector.elementwise.ReductionKernels;
 import org.vectorgrad.parallel.ChunkTask;
 import org.vectorgrad.parallel.Dispatcher;
@@ -28,10 +29,11 @@ import org.vectorgrad.parallel.Dispatcher;
  *       runs the direct vector kernels of {@link DirectSingleChannel} (forward, weight gradient, and the
  *       column matrix of the input gradient before col2im), where the GEMM would have a reduction, a width or
  *       a height of only KH·KW.</li>
- *   <li>a 3×3 "same" convolution at stride 1 with at least 16 channels each way runs its forward and its
- *       backward-data through {@link Winograd23} (F(2×2, 3×3): 2.25× fewer multiplications), block by block where
- *       the block's input (x, or dy) and the weights are finite and in its range; the weight gradient stays on
- *       im2col.</li>
+ *   <li>a 3×3 "same" convolution at stride 1 with at least 16 channels each way runs its forward through
+ *       {@link Winograd23} (F(2×2, 3×3): 2.25× fewer multiplications), and its backward-data too where the vectors
+ *       are at most {@value #WINOGRAD_BACKWARD_DATA_MAX_BITS} bits wide ({@link #winogradBackwardDataPays}), block
+ *       by block where the block's input (x, or dy) and the weights are finite and in its range; the weight
+ *       gradient stays on im2col.</li>
  * </ul>
  *
  * <p>Parallelism and determinism: forward and backward-data cut the batch into fixed blocks of B images
@@ -74,14 +76,22 @@ public final class VectorConvolution extends Convolution {
 
     /**
      * System property that turns the Winograd path off ({@code -Dvectorgrad.conv.winograd=false}), forward and
-     * backward-data: every convolution then runs im2col, and gives its bits (the Winograd results are within a few float roundings of
+     * backward-data (where {@link #winogradBackwardDataPays}): every convolution then runs im2col, and gives its bits (the Winograd results are within a few float roundings of
      * them, not equal; docs/decisions.md §9a). Read when a backend is created.
      */
     public static final String WINOGRAD_PROPERTY = "vectorgrad.conv.winograd";
 
+    /**
+     * The widest vectors at which backward-data takes the Winograd path by default. Measured on AMD Zen 5
+     * (docs/decisions.md §9b): under the 256-bit proxy the CNN step ran 1.05-1.07x as fast with it; at 512 bits the
+     * step stayed level at one thread, its rotated filters' product (32x196x64 for the reference CNN) running at 0.90
+     * of OpenBLAS's speed, and the Intel Xeon's 512-bit step was 1.06-1.13x slower with it (§9a).
+     */
+    static final int WINOGRAD_BACKWARD_DATA_MAX_BITS = 256;
+
     private final Gemm gemm;
     private final Dispatcher dispatcher;
-    private final boolean winogradAllowed;
+    private final boolean winogradAllowed, winogradBackwardData;
     /**
      * The state of the current call on each calling thread: the dispatched chunks read it, so a call allocates no
      * lambda (a steady-state training step allocates nothing here). Written before {@code forEach} publishes the
@@ -100,12 +110,30 @@ public final class VectorConvolution extends Convolution {
 
     /**
      * As {@link #VectorConvolution(Gemm, Dispatcher)}, with the Winograd path allowed or not (false: im2col for
-     * every geometry).
+     * every geometry; true: the forward, and backward-data where {@link #winogradBackwardDataPays} at this JVM's
+     * vector width).
      */
     public VectorConvolution(Gemm gemm, Dispatcher dispatcher, boolean winograd) {
+        this(gemm, dispatcher, winograd, winograd && winogradBackwardDataPays(Lanes.F.vectorBitSize()));
+    }
+
+    /**
+     * With the Winograd forward and the Winograd backward-data each allowed or not, whatever the vector width (tests,
+     * harnesses, and measurements on other CPUs).
+     */
+    public VectorConvolution(Gemm gemm, Dispatcher dispatcher, boolean winogradForward, boolean winogradBackwardData) {
         this.gemm = gemm;
         this.dispatcher = dispatcher;
-        this.winogradAllowed = winograd;
+        this.winogradAllowed = winogradForward;
+        this.winogradBackwardData = winogradBackwardData;
+    }
+
+    /**
+     * Whether backward-data takes the Winograd path by default with vectors of {@code vectorBits}: at most
+     * {@value #WINOGRAD_BACKWARD_DATA_MAX_BITS}. A pure function of the width.
+     */
+    public static boolean winogradBackwardDataPays(int vectorBits) {
+        return vectorBits <= WINOGRAD_BACKWARD_DATA_MAX_BITS;
     }
 
     /** {@link #WINOGRAD_PROPERTY}: true unless set to "false"; any other value than true/false is an error naming it. */
@@ -150,7 +178,7 @@ public final class VectorConvolution extends Convolution {
     /** The same kernels, on the same threads, with their GEMMs sent to {@code other}. */
     @Override
     public VectorConvolution on(Gemm other) {
-        return new VectorConvolution(other, dispatcher, winogradAllowed);
+        return new VectorConvolution(other, dispatcher, winogradAllowed, winogradBackwardData);
     }
 
     @Override
@@ -194,7 +222,7 @@ public final class VectorConvolution extends Convolution {
         c.colsSize = Im2col.LEAD + kOf(g) * c.per * p + Im2col.SLACK;
         c.auxSize = g.outChannelsPerGroup() * c.per * p;
         c.padSize = Im2col.padSize(g);
-        c.winogradFits = winogradAllowed && Winograd23.applies(g) && Winograd23.fits(g, c.per);
+        c.winogradFits = (forward ? winogradAllowed : winogradBackwardData) && Winograd23.applies(g) && Winograd23.fits(g, c.per);
         if (c.winogradFits) {
             int tiles = c.per * Winograd23.tilesPerImage(g.inH(), g.inW());
             int read = forward ? g.inChannels() : g.outChannels(), written = forward ? g.outChannels() : g.inChannels();

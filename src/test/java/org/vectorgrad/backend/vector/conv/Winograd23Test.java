@@ -167,8 +167,9 @@ class Winograd23Test {
         SCALAR.convolution().forward(g, x, 0, w, 0, null, 0, expected, 0, null);
         VectorConvolutionTest.assertClose("im2col path", expected, off, expected.length, 1e-5f);
         float[] dy = random(53, g.outputSize());
-        float[] dxOn = backwardData(new VectorConvolution(SCALAR.gemm(), d1), g, dy, w, new Scratch());
+        float[] dxOn = backwardData(both(d1), g, dy, w, new Scratch());
         float[] dxOff = backwardData(offConv, g, dy, w, new Scratch());
+        assertFalse(Arrays.equals(backwardData(both(d1), g, dy, w, new Scratch()), dxOff), "backward-data forced on");
         assertArrayEquals(dxOff, backwardData(offConv.on(SCALAR.gemm()), g, dy, w, new Scratch()), "on(gemm) keeps the switch, backward-data");
         assertFalse(Arrays.equals(dxOn, dxOff), "backward-data: the switch must change some bit");
         float[] dxExpected = new float[g.inputSize()];
@@ -293,14 +294,14 @@ class Winograd23Test {
             float[] dy = random(14, g.outputSize()), w = random(15, g.weightSize());
             double[] magnitude = new double[g.inputSize()];
             double[] expected = directBackwardData(g, dy, w, magnitude);
-            float[] dx = backwardData(new VectorConvolution(SCALAR.gemm(), d2), g, dy, w, new Scratch());
+            float[] dx = backwardData(both(d2), g, dy, w, new Scratch());
             for (int i = 0; i < dx.length; i++) {
                 if (!(Math.abs(dx[i] - expected[i]) <= 2e-6 * magnitude[i] + 1e-7)) {
                     fail(g + ": input gradient " + i + " expected " + expected[i] + " found " + dx[i]);
                 }
             }
             // and it is the Winograd path, not im2col: their roundings differ somewhere
-            float[] im2col = backwardData(new VectorConvolution(SCALAR.gemm(), d2, false), g, dy, w, new Scratch());
+            float[] im2col = backwardData(new VectorConvolution(SCALAR.gemm(), d2, true, false), g, dy, w, new Scratch());
             assertFalse(Arrays.equals(dx, im2col), g + ": backward-data did not take the Winograd path");
         }
     }
@@ -309,10 +310,10 @@ class Winograd23Test {
     void backwardDataGivesTheSameBitsAtAnyThreadCountAndOnChunksOfTheBatch() {
         for (ConvGeometry g : geometries()) {
             float[] dy = random(24, g.outputSize()), w = random(25, g.weightSize());
-            VectorConvolution one = new VectorConvolution(SCALAR.gemm(), d1);
+            VectorConvolution one = both(d1);
             float[] dx1 = backwardData(one, g, dy, w, new Scratch());
             for (Dispatcher d : new Dispatcher[] {d2, d3}) {
-                assertArrayEquals(dx1, backwardData(new VectorConvolution(SCALAR.gemm(), d), g, dy, w, new Scratch()),
+                assertArrayEquals(dx1, backwardData(both(d), g, dy, w, new Scratch()),
                         g + " on " + d.threads() + " threads");
             }
             int block = one.imageBlock(g), image = g.inChannels() * g.inH() * g.inW(), out = g.outChannels() * g.inH() * g.inW();
@@ -384,7 +385,7 @@ class Winograd23Test {
     void forwardAndBackwardDataKeepTheirOwnFilterCaches() {
         // one scratch, as a layer has: forward and backward-data alternate, with the weights changing between steps
         ConvGeometry g = ConvGeometry.simple(2, 16, 5, 6, 20, 3, 1, 1);
-        VectorConvolution conv = new VectorConvolution(SCALAR.gemm(), d1);
+        VectorConvolution conv = both(d1);
         float[] x = random(35, g.inputSize()), dy = random(36, g.outputSize());
         Scratch kept = new Scratch();
         float[] w = random(37, g.weightSize());
@@ -395,6 +396,28 @@ class Winograd23Test {
             w = w.clone();
             w[(step * 7919) % w.length] = Math.nextUp(w[(step * 7919) % w.length]);   // one ulp: both caches must see it
         }
+    }
+
+    /** Winograd forward and backward-data, whatever this JVM's vector width (the default takes backward-data at ≤ 256 bits). */
+    private static VectorConvolution both(Dispatcher d) {
+        return new VectorConvolution(SCALAR.gemm(), d, true, true);
+    }
+
+    @Test
+    void backwardDataTakesWinogradByDefaultAtNarrowVectorsOnly() {
+        assertTrue(VectorConvolution.winogradBackwardDataPays(128));
+        assertTrue(VectorConvolution.winogradBackwardDataPays(256));
+        assertFalse(VectorConvolution.winogradBackwardDataPays(512));
+        // the default construction follows the rule at this JVM's width; on(gemm) keeps the choice
+        ConvGeometry g = ConvGeometry.simple(3, 16, 6, 7, 16, 3, 1, 1);
+        float[] dy = random(54, g.outputSize()), w = random(55, g.weightSize());
+        float[] on = backwardData(both(d1), g, dy, w, new Scratch());
+        float[] off = backwardData(new VectorConvolution(SCALAR.gemm(), d1, true, false), g, dy, w, new Scratch());
+        boolean pays = VectorConvolution.winogradBackwardDataPays(L * 32);
+        VectorConvolution byDefault = new VectorConvolution(SCALAR.gemm(), d1, true);
+        assertArrayEquals(pays ? on : off, backwardData(byDefault, g, dy, w, new Scratch()), "default at " + L * 32 + " bits");
+        assertArrayEquals(pays ? on : off, backwardData(byDefault.on(SCALAR.gemm()), g, dy, w, new Scratch()), "on(gemm)");
+        assertArrayEquals(on, backwardData(both(d1).on(SCALAR.gemm()), g, dy, w, new Scratch()), "on(gemm), forced on");
     }
 
     private static float[] backwardData(VectorConvolution conv, ConvGeometry g, float[] dy, float[] w, Scratch s) {
@@ -461,7 +484,7 @@ class Winograd23Test {
         for (float bad : new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 3e30f}) {
             float[] dy = random(45, g.outputSize());
             dy[image + 2 * plane + 2 * g.inW() + 3] = bad;   // image 1, channel 2, row 2, column 3
-            float[] dx = backwardData(new VectorConvolution(SCALAR.gemm(), d2), g, dy, w, new Scratch());
+            float[] dx = backwardData(both(d2), g, dy, w, new Scratch());
             float[] expected = new float[g.inputSize()];
             SCALAR.convolution().backwardData(g, dy, 0, w, 0, expected, 0, null);
             int nonFinite = 0;
@@ -481,7 +504,7 @@ class Winograd23Test {
         // ±Inf inside the image, as in the direct sum
         float[] dy = random(46, g.outputSize()), w2 = w.clone();
         w2[5] = Float.POSITIVE_INFINITY;   // output channel 0, input channel 0
-        float[] dx = backwardData(new VectorConvolution(SCALAR.gemm(), d2), g, dy, w2, new Scratch());
+        float[] dx = backwardData(both(d2), g, dy, w2, new Scratch());
         float[] expected = new float[g.inputSize()];
         SCALAR.convolution().backwardData(g, dy, 0, w2, 0, expected, 0, null);
         for (int i = 0; i < dx.length; i++) {
