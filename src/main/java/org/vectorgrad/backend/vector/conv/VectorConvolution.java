@@ -76,8 +76,9 @@ public final class VectorConvolution extends Convolution {
 
     /**
      * System property that turns the Winograd path off ({@code -Dvectorgrad.conv.winograd=false}), forward and
-     * backward-data (where {@link #winogradBackwardDataPays}): every convolution then runs im2col, and gives its bits (the Winograd results are within a few float roundings of
-     * them, not equal; docs/decisions.md §9a). Read when a backend is created.
+     * backward-data (where {@link #winogradBackwardDataPays}): every convolution then runs im2col, and gives its
+     * bits (the Winograd results are within a few float roundings of them, not equal; docs/decisions.md §9a, §9b).
+     * Read when a backend is created.
      */
     public static final String WINOGRAD_PROPERTY = "vectorgrad.conv.winograd";
 
