@@ -119,6 +119,13 @@ public final class BlockedGemm extends Gemm {
     private final int narrowMaxRows, fewRowsTransposedMax;
     private final SmallGemm small;
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
+    /** Products with a mostly zero op(A) ({@link SparseRows}), or null. */
+    private final SparseRows sparse;
+
+    /** System property that turns the sparse-rows path off ({@code false}); on by default. */
+    public static final String SPARSE_ROWS_PROPERTY = "vectorgrad.gemm.sparseRows";
+    /** Whether the library's GEMMs take the sparse-rows path ({@value #SPARSE_ROWS_PROPERTY}, read once). */
+    static final boolean SPARSE_ROWS = !"false".equalsIgnoreCase(System.getProperty(SPARSE_ROWS_PROPERTY, "true").trim());
 
     /**
      * @param blocking        the MR/NR/KC/MC/NC table (its vector width picks the micro-kernel)
@@ -128,7 +135,18 @@ public final class BlockedGemm extends Gemm {
     public BlockedGemm(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork) {
         this(blocking, dispatcher, parallelMinWork, SMALL_MAX_B, Long.MAX_VALUE, true,
                 blocking.bits() == 256 ? NARROW_MAX_ROWS_256 : Integer.MAX_VALUE, blocking.bits() == 128 ? 0 : FEW_ROWS_TRANSPOSED_MAX,
-                transposedProducts(blocking));
+                transposedProducts(blocking), SPARSE_ROWS);
+    }
+
+    /**
+     * The library's GEMM ({@link #BlockedGemm(GemmBlocking, Dispatcher, long)}) with the sparse-rows path
+     * ({@link SparseRows}) on or off whatever {@value #SPARSE_ROWS_PROPERTY} says: tests compare the two bitwise,
+     * harnesses time them in one JVM.
+     */
+    public static BlockedGemm withSparseRows(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork, boolean sparseRows) {
+        return new BlockedGemm(blocking, dispatcher, parallelMinWork, SMALL_MAX_B, Long.MAX_VALUE, true,
+                blocking.bits() == 256 ? NARROW_MAX_ROWS_256 : Integer.MAX_VALUE, blocking.bits() == 128 ? 0 : FEW_ROWS_TRANSPOSED_MAX,
+                transposedProducts(blocking), sparseRows);
     }
 
     /**
@@ -175,6 +193,18 @@ public final class BlockedGemm extends Gemm {
      */
     public BlockedGemm(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork, long smallMaxB, long smallMaxWork, boolean rowPanels,
                        int narrowMaxRows, int fewRowsTransposedMax, boolean transposedProducts) {
+        this(blocking, dispatcher, parallelMinWork, smallMaxB, smallMaxWork, rowPanels, narrowMaxRows, fewRowsTransposedMax, transposedProducts,
+                SPARSE_ROWS);
+    }
+
+    /**
+     * As {@link #BlockedGemm(GemmBlocking, Dispatcher, long, long, long, boolean, int, int, boolean)}, where
+     * {@code sparseRows} false keeps products with a mostly zero op(A) on the dense paths ({@link SparseRows}; tests
+     * compare the two bitwise, harnesses time them). The other constructors take {@link #SPARSE_ROWS}.
+     */
+    public BlockedGemm(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork, long smallMaxB, long smallMaxWork, boolean rowPanels,
+                       int narrowMaxRows, int fewRowsTransposedMax, boolean transposedProducts, boolean sparseRows) {
+        this.sparse = sparseRows && SparseRowsKernel.create(blocking.bits()) != null ? new SparseRows(blocking.bits()) : null;
         this.smallMaxB = smallMaxB;
         this.transposedProducts = transposedProducts;
         this.smallMaxWork = smallMaxWork;
@@ -191,6 +221,9 @@ public final class BlockedGemm extends Gemm {
     }
 
     public GemmBlocking blocking() { return blocking; }
+
+    /** The sparse-rows path this GEMM takes where it applies, or null (tests). */
+    SparseRows sparseRows() { return sparse; }
 
     /** Every path computes each element as one FMA chain over p ascending within the same K blocks, whatever the layout. */
     @Override
@@ -210,6 +243,12 @@ public final class BlockedGemm extends Gemm {
             return;
         }
         boolean parallel = dispatcher.threads() > 1 && (long) m * n * k >= parallelMinWork;
+        // an op(A) mostly zero (a ReLU network's gradients and activations): only its nonzeros' FMAs, the same bits;
+        // one thread (split over two it ran no faster than the dense kernels on two, decisions §2br)
+        if (!parallel && sparse != null && sparse.tryGemm(transA, transB, m, n, k, kBlocks(k), alpha, a, aOff, lda, b, bOff, ldb, beta,
+                c, cOff, ldc)) {
+            return;
+        }
         if (!parallel && fewColumns(transA, transB, m, n, k)) {
             fewColumnsProduct(transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;

@@ -1,0 +1,210 @@
+package org.vectorgrad.backend.vector.gemm;
+
+/**
+ * The GEMM for an op(A) with many exact zeros: a ReLU network's gradients and activations, where half of the
+ * entries are zero at initialization and 75-85 % after a few hundred SGD steps (the reference MLP's products behind
+ * its ReLUs: the layers' weight gradients {@code dyᵀ·x}, the second layer's forward and input gradient). Each row of
+ * op(A) gets a bitmask of its nonzeros, and C's rows sum only the rows of op(B) those bits name
+ * ({@link SparseRowsKernel}): the FMAs the dense kernels would spend on zeros are not done (docs/decisions.md §2br).
+ *
+ * <p><b>Same bits as the dense paths.</b> Those compute every element as one FMA chain over p ascending from zero
+ * within each of the packed path's K blocks, then store {@code alpha·acc} (beta 0, first block) or
+ * {@code fma(acc, alpha, beta·C)} (beta 1 after the first block). Here each chain runs over the same p ascending and
+ * skips terms whose op(A) entry is ±0. A skipped term {@code fma(±0, b, acc)} would have returned acc itself
+ * whenever b is finite and acc is not -0, and acc never is -0 (it starts at +0, and a sum rounds to -0 only when both
+ * addends are -0). So this path runs only when all of op(B) is finite ({@link SparseRowsKernel#allFinite}): an
+ * infinite or NaN b would have made a skipped term NaN; the dense paths take those products, and NaN propagates as
+ * before. Chains are cut into sub-blocks of p only to keep op(B)'s rows in L1; a float written to T and read back is
+ * the same float, so a chain continues exactly. {@code SparseRowsTest} checks the bits against the dense paths.
+ *
+ * <p><b>When</b> ({@link #applies}): a kernel for the width (256 or 512 bits), N whole vectors, at least
+ * {@link #MIN_WORK} multiply-adds, and at least {@link #MIN_ZERO_FRACTION} of op(A) zero in a sample of its stored
+ * rows; then op(B) finite. The sample only picks the path: the bits are the same either way.
+ *
+ * <p><b>Threads.</b> One thread per product, the caller's: {@link BlockedGemm} gives it only the products it would
+ * not split over threads. Split by rows over two threads (a range of C's rows each, the lists made by the caller),
+ * the reference MLP's sparse products ran no faster than the dense kernels split over the same two threads
+ * (decisions §2br). Buffers live in per-thread workspaces, grown on demand and reused: steady same-shaped calls
+ * allocate nothing. Safe for concurrent use.
+ */
+final class SparseRows {
+    /** The least fraction of zeros in the sample of op(A) for this path (measured: docs/decisions.md §2br). */
+    static final double MIN_ZERO_FRACTION = 0.65;
+    /** The fewest multiply-adds ({@code m·n·k}) for this path: below it the lists cost more than they save. */
+    static final long MIN_WORK = 1L << 20;
+    /**
+     * The most elements of op(A) (m·k) for this path: its lists take 8 bytes per element and stay in the thread's
+     * workspace (32 MiB at this bound); the reference networks' sparse products have at most 0.4 M.
+     */
+    static final long MAX_A = 1L << 22;
+    /** Stored rows of A in the sample ({@link #zeroFraction}), evenly spaced. */
+    static final int SAMPLE_ROWS = 16;
+    /**
+     * Floats of op(B) per sub-block of p (32 KiB): its rows for one column block stay in L1 while every row of C
+     * reads them. Sub-blocks are whole 64-bit mask words of p.
+     */
+    static final int SUB_BLOCK_FLOATS = 8192;
+
+    private final SparseRowsKernel kernel;
+    private final SmallGemm transposer;
+    private final int maxVectors, subBlockFloats;
+    private final ThreadLocal<Work> work = ThreadLocal.withInitial(Work::new);
+
+    /** The path at {@code bits}: the kernel's widest column blocks, 32 KiB sub-blocks. */
+    SparseRows(int bits) {
+        this(bits, 0, SUB_BLOCK_FLOATS);
+    }
+
+    /**
+     * As {@link #SparseRows(int)}, with at most {@code maxVectors} vectors per column block (0: the
+     * kernel's most) and another sub-block size (harnesses, tests).
+     */
+    SparseRows(int bits, int maxVectors, int subBlockFloats) {
+        this.kernel = SparseRowsKernel.create(bits);
+        this.transposer = new SmallGemm(bits);
+        int most = kernel == null ? 0 : kernel.maxVectors;
+        this.maxVectors = maxVectors > 0 ? Math.min(maxVectors, most) : most;
+        this.subBlockFloats = subBlockFloats;
+    }
+
+    /**
+     * Whether the shape may take this path before op(A) is looked at: a kernel, op(B) as it lies (transposing it
+     * cost more than the path saved on the MLP's 128x256x512 NT, decisions §2br), whole vectors of columns, enough
+     * work, op(A) within {@link #MAX_A}.
+     */
+    boolean shapeFits(boolean transB, int m, int n, int k) {
+        return kernel != null && !transB && n % kernel.lanes == 0 && (long) m * n * k >= MIN_WORK && (long) m * k <= MAX_A;
+    }
+
+    /**
+     * The fraction of zeros (±0) among the elements of {@link #SAMPLE_ROWS} evenly spaced stored rows of A
+     * ({@code rows} x {@code cols} as stored, {@code ld} apart). A pure function of A.
+     */
+    static double zeroFraction(float[] a, int off, int ld, int rows, int cols) {
+        int sample = Math.min(rows, SAMPLE_ROWS), zeros = 0;
+        for (int s = 0; s < sample; s++) {
+            int at = off + (int) ((long) s * rows / sample) * ld;
+            for (int j = 0; j < cols; j++) zeros += a[at + j] == 0f ? 1 : 0;
+        }
+        return sample == 0 || cols == 0 ? 0 : zeros / ((double) sample * cols);
+    }
+
+    /** Whether {@link #tryGemm} takes this product: {@link #shapeFits} and the sample of op(A) zero enough. */
+    boolean applies(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda) {
+        return shapeFits(transB, m, n, k) && zeroFraction(a, aOff, lda, transA ? k : m, transA ? m : k) >= MIN_ZERO_FRACTION;
+    }
+
+    /**
+     * {@code C = alpha·op(A)·op(B) + beta·C} by this path when it {@link #applies} and op(B) is finite, with the
+     * packed path's {@code blocks} K blocks, on the calling thread; false (nothing written) otherwise. Arguments
+     * checked by the caller.
+     */
+    boolean tryGemm(boolean transA, boolean transB, int m, int n, int k, int blocks, float alpha, float[] a, int aOff, int lda,
+                    float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        if (!applies(transA, transB, m, n, k, a, aOff, lda)) return false;
+        Work w = work.get();
+        float[] d = b; // op(B) as it lies, row-major (shapeFits: B not transposed)
+        int dOff = bOff, ldd = ldb;
+        if (!kernel.allFinite(d, dOff, ldd, k, n)) return false;
+        float[] av = a;
+        int ao = aOff, la = lda;
+        if (transA) { // op(A)[i, p] = a[aOff + p·lda + i] -> w.transposedA[i·k + p]
+            w.transposedA = grow(w.transposedA, m * k);
+            transposer.transposeInto(a, aOff, lda, k, m, w.transposedA, 0, k);
+            av = w.transposedA;
+            ao = 0;
+            la = k;
+        }
+        if (w.rowStart.length < m + 1) w.rowStart = new int[m + 1];
+        if (w.idx.length < (long) m * k + kernel.lanes) {
+            w.idx = new int[m * k + kernel.lanes]; // within MAX_A
+            w.val = new float[w.idx.length];
+        }
+        kernel.lists(av, ao, la, m, k, w.rowStart, w.idx, w.val);
+        int width = Math.min(maxVectors, n / kernel.lanes) * kernel.lanes;
+        w.subBlocks(k, blocks, Math.max(8, subBlockFloats / width));
+        w.pointers(m);
+        w.t = grow(w.t, m * width); // m·width <= m·n: C's rows
+        rows(w, m, n, alpha, beta, d, dOff, ldd, c, cOff, ldc);
+        return true;
+    }
+
+    private static float[] grow(float[] x, int floats) {
+        return x.length < floats ? new float[floats] : x;
+    }
+
+    /**
+     * C's m rows from the lists in {@code w}: per column block, per sub-block of p, every row over its nonzeros
+     * there; at each K block's end the rows' accumulators stored into C with the packed path's formula for that block.
+     */
+    private void rows(Work w, int m, int n, float alpha, float beta, float[] d, int dOff, int ldd, float[] c, int cOff, int ldc) {
+        int lanes = kernel.lanes, vectors = n / lanes, blocksOfColumns = (vectors + maxVectors - 1) / maxVectors;
+        int[] ptr = w.ptr, idx = w.idx, subOfBlock = w.subOfBlock;
+        float[] val = w.val, t = w.t;
+        int stride = w.subs + 1;
+        for (int q = 0; q < blocksOfColumns; q++) {
+            // balanced column blocks: 98 vectors in blocks of at most 12 are 10 + 11 + ... + 11
+            int v0 = (int) ((long) vectors * q / blocksOfColumns), v1 = (int) ((long) vectors * (q + 1) / blocksOfColumns);
+            int cols = (v1 - v0) * lanes, col0 = v0 * lanes;
+            for (int kb = 0; kb < w.kBlocks; kb++) {
+                for (int s = subOfBlock[kb]; s < subOfBlock[kb + 1]; s++) {
+                    boolean first = s == subOfBlock[kb];
+                    for (int r = 0; r < m; r++) {
+                        int e0 = ptr[r * stride + s], e1 = ptr[r * stride + s + 1];
+                        if (e0 == e1 && !first) continue; // nothing to add: T holds the chain
+                        kernel.accumulate(v1 - v0, first, e0, e1, idx, val, d, dOff + col0, ldd, t, r * cols);
+                    }
+                }
+                boolean scaleOnly = kb == 0 && beta == 0f;
+                float b = kb == 0 ? beta : 1f;
+                for (int r = 0; r < m; r++) kernel.store(cols, scaleOnly, alpha, b, t, r * cols, c, cOff + r * ldc + col0);
+            }
+        }
+    }
+
+    /** Per-thread buffers: the lists of a product, its op(A) transposed, the accumulators of its rows. */
+    private static final class Work {
+        int[] rowStart = new int[0], idx = new int[0], ptr = new int[0], sub = new int[0], subOfBlock = new int[0];
+        float[] val = new float[0], transposedA = new float[0], t = new float[0];
+        int kBlocks, subs;
+
+        /**
+         * Sub-blocks of p: the packed path's {@code blocks} K blocks, each cut into pieces of at most {@code depth}
+         * rows; {@code sub[s]} is the first p of sub-block s, {@code subOfBlock[kb]} the first
+         * sub-block of K block kb.
+         */
+        void subBlocks(int k, int blocks, int depth) {
+            kBlocks = blocks;
+            if (subOfBlock.length < blocks + 1) subOfBlock = new int[blocks + 1];
+            int s = 0;
+            for (int kb = 0; kb < blocks; kb++) {
+                int p0 = BlockedGemm.kBlockStart(k, kb, blocks), p1 = BlockedGemm.kBlockStart(k, kb + 1, blocks);
+                subOfBlock[kb] = s;
+                s += Math.max(1, (p1 - p0 + depth - 1) / depth);
+            }
+            subOfBlock[blocks] = s;
+            subs = s;
+            if (sub.length < s + 1) sub = new int[s + 1];
+            for (int kb = 0; kb < blocks; kb++) {
+                int p0 = BlockedGemm.kBlockStart(k, kb, blocks), p1 = BlockedGemm.kBlockStart(k, kb + 1, blocks);
+                for (int j = subOfBlock[kb], p = p0; j < subOfBlock[kb + 1]; j++, p += depth) sub[j] = p;
+            }
+            sub[s] = k;
+        }
+
+        /** {@code ptr[i·(subs+1) + s]}: row i's first pair at or past sub-block s (after the lists and {@link #subBlocks}). */
+        void pointers(int m) {
+            int stride = subs + 1;
+            if (ptr.length < m * stride) ptr = new int[Math.multiplyExact(m, stride)];
+            for (int i = 0; i < m; i++) {
+                int e = rowStart[i], end = rowStart[i + 1], base = i * stride;
+                for (int s = 0; s < subs; s++) {
+                    ptr[base + s] = e;
+                    for (int limit = sub[s + 1]; e < end && idx[e] < limit; ) e++;
+                }
+                ptr[base + subs] = end;
+            }
+        }
+
+    }
+}

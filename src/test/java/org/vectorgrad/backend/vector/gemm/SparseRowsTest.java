@@ -1,0 +1,232 @@
+package org.vectorgrad.backend.vector.gemm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.vectorgrad.parallel.Dispatcher;
+
+/**
+ * The sparse-rows path ({@link SparseRows}: op(A) with many exact zeros, only its nonzeros' FMAs) against the dense
+ * paths of the same GEMM, bitwise: both compute each element as one FMA chain over p ascending within the same K
+ * blocks, the sparse one skipping terms whose op(A) entry is ±0, which change nothing while op(B) is finite. Random
+ * shapes, NN and TN, K in one block and in two, 70-100 % zeros with -0 among them, alpha and beta of every store
+ * form, offsets and padded leading dimensions; small sub-blocks and column blocks (chains continued through T);
+ * 1 to 3 threads; NaN and infinity in op(A) and op(B); and the rule.
+ */
+class SparseRowsTest {
+    private static final int BITS = 256;
+
+    private static BlockedGemm gemm(GemmBlocking blk, Dispatcher d, long parallelMinWork, boolean sparse) {
+        return BlockedGemm.withSparseRows(blk, d, parallelMinWork, sparse);
+    }
+
+    /** Gaussian values with {@code zeros} of them ±0 (a third of those -0), as a ReLU's output or gradient. */
+    private static float[] sparse(SplittableRandom rng, int n, double zeros) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = rng.nextDouble() < zeros ? (rng.nextInt(3) == 0 ? -0f : 0f) : (float) rng.nextGaussian();
+        return x;
+    }
+
+    /** One product through both GEMMs on the same operands (op(A) sparse), C compared bitwise, padding untouched. */
+    private static void check(String what, BlockedGemm dense, BlockedGemm sparse, boolean ta, int m, int n, int k, double zeros,
+                              float alpha, float beta, SplittableRandom rng, boolean mustTakePath) {
+        int pad = rng.nextInt(3) * 3, off = rng.nextInt(4);
+        int lda = (ta ? m : k) + pad, ldb = n + pad + 1, ldc = n + pad + 2;
+        float[] a = sparse(rng, off + (ta ? k : m) * lda, zeros), b = AgainstPackedPath.gaussian(rng, off + k * ldb);
+        float[] c0 = AgainstPackedPath.gaussian(rng, off + m * ldc);
+        if (beta == 0f) for (int i = 0; i < m; i++) Arrays.fill(c0, off + i * ldc, off + i * ldc + n, Float.NaN);
+        if (mustTakePath) {
+            assertTrue(sparse.sparseRows().applies(ta, false, m, n, k, a, off, lda), what + ": the sparse path must apply");
+        }
+        float[] want = c0.clone(), got = c0.clone();
+        dense.gemm(ta, false, m, n, k, alpha, a, off, lda, b, off, ldb, beta, want, off, ldc);
+        sparse.gemm(ta, false, m, n, k, alpha, a, off, lda, b, off, ldb, beta, got, off, ldc);
+        String shape = what + " " + m + "x" + n + "x" + k + (ta ? " TN" : " NN") + " zeros " + zeros + " alpha " + alpha + " beta " + beta;
+        for (int i = 0; i < got.length; i++) {
+            boolean inC = i >= off && (i - off) % ldc < n;
+            if (inC) assertTrue(Float.isFinite(got[i]), shape + ": C[" + i + "] = " + got[i]);
+            else assertEquals(Float.floatToRawIntBits(c0[i]), Float.floatToRawIntBits(got[i]), shape + ": padding at " + i + " written");
+            assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), shape + ": C[" + i + "]");
+        }
+    }
+
+    @Test
+    void sparseProductsEqualTheDensePathsBitwise() {
+        SplittableRandom rng = new SplittableRandom(83);
+        int cases = 0;
+        try (Dispatcher d = new Dispatcher(1)) {
+            for (GemmBlocking blk : AgainstPackedPath.tables(BITS)) {
+                BlockedGemm dense = gemm(blk, d, Long.MAX_VALUE, false), sparse = gemm(blk, d, Long.MAX_VALUE, true);
+                assertNotNull(sparse.sparseRows(), blk + ": the 256-bit GEMM has the path");
+                assertNull(dense.sparseRows());
+                int[][] shapes = {{128, 512, 256}, {512, 784, 128}, {96, 264, 136}, {37, 200, 301}, {130, 96, 1000}, {64, 1024, 20}, {2, 2048, 300}};
+                for (int[] s : shapes) {
+                    for (boolean ta : new boolean[] {false, true}) {
+                        for (double zeros : new double[] {0.75, 0.95, 1.0}) {
+                            float alpha = rng.nextInt(3) == 0 ? 0.5f : 1f, beta = new float[] {0f, 1f, -0.5f}[rng.nextInt(3)];
+                            check(blk.toString(), dense, sparse, ta, s[0], s[1], s[2], zeros, alpha, beta, rng, true);
+                            cases++;
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(cases >= 80, "only " + cases + " products");
+    }
+
+    @Test
+    void theSparseProductIsTheProductToRoundingAgainstDoubles() {
+        // not only the dense path's bits: the product itself, against a double-precision sum of the same terms
+        SplittableRandom rng = new SplittableRandom(89);
+        int m = 70, n = 256, k = 300;
+        float[] a = sparse(rng, m * k, 0.8), b = AgainstPackedPath.gaussian(rng, k * n), c = new float[m * n];
+        try (Dispatcher d = new Dispatcher(1)) {
+            BlockedGemm sparse = gemm(GemmBlocking.forBits(BITS), d, Long.MAX_VALUE, true);
+            assertTrue(sparse.sparseRows().applies(false, false, m, n, k, a, 0, k));
+            sparse.gemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+        }
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0, mag = 0;
+                for (int p = 0; p < k; p++) {
+                    s += (double) a[i * k + p] * b[p * n + j];
+                    mag += Math.abs((double) a[i * k + p] * b[p * n + j]);
+                }
+                assertEquals(s, c[i * n + j], 1e-6 * mag + 1e-30, "C[" + i + ", " + j + "]");
+            }
+        }
+    }
+
+    @Test
+    void chainsContinueExactlyThroughSmallSubBlocksAndColumnBlocks() {
+        // sub-blocks of 8 rows of op(B) and column blocks of 1 to 3 vectors: every chain is stored to T and read back
+        // many times, and crosses the packed path's K block boundary (k past kcOnePass) inside a sub-block's range
+        SplittableRandom rng = new SplittableRandom(97);
+        GemmBlocking blk = GemmBlocking.forBits(BITS);
+        try (Dispatcher d = new Dispatcher(1)) {
+            BlockedGemm dense = gemm(blk, d, Long.MAX_VALUE, false);
+            for (int vectors : new int[] {1, 2, 3, 12}) {
+                SparseRows path = new SparseRows(BITS, vectors, vectors * 8 * 8);
+                for (int[] s : new int[][] {{40, 48, 2000}, {33, 136, 900}, {64, 64, 257}}) {
+                    int m = s[0], n = s[1], k = s[2];
+                    boolean ta = rng.nextBoolean();
+                    int blocks = dense.kBlocks(k);
+                    float[] a = sparse(rng, m * k, 0.8), b = AgainstPackedPath.gaussian(rng, k * n);
+                    float[] want = AgainstPackedPath.gaussian(rng, m * n), got = want.clone();
+                    float beta = rng.nextBoolean() ? 0f : 1f;
+                    dense.gemm(ta, false, m, n, k, 1f, a, 0, ta ? m : k, b, 0, n, beta, want, 0, n);
+                    assertTrue(path.tryGemm(ta, false, m, n, k, blocks, 1f, a, 0, ta ? m : k, b, 0, n, beta, got, 0, n),
+                            vectors + " vectors " + m + "x" + n + "x" + k);
+                    for (int i = 0; i < got.length; i++) {
+                        assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]),
+                                vectors + " vectors, " + blocks + " K blocks " + m + "x" + n + "x" + k + (ta ? " TN" : " NN") + ": C[" + i + "]");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyThreadCountGivesTheOneThreadBits() {
+        // past the parallel bound the GEMM runs the dense kernels over the threads; below it the sparse path on the
+        // caller's: either way the one-thread dense path's bits
+        SplittableRandom rng = new SplittableRandom(101);
+        for (int threads : new int[] {2, 3}) {
+            try (Dispatcher one = new Dispatcher(1); Dispatcher many = new Dispatcher(threads)) {
+                GemmBlocking blk = GemmBlocking.forBits(BITS);
+                BlockedGemm dense = gemm(blk, one, Long.MAX_VALUE, false);
+                for (long bound : new long[] {1, Long.MAX_VALUE}) {
+                    BlockedGemm library = gemm(blk, many, bound, true);
+                    for (int[] s : new int[][] {{512, 784, 128}, {128, 512, 256}, {5, 2048, 512}, {129, 64, 900}}) {
+                        check(threads + " threads, parallel bound " + bound, dense, library, rng.nextBoolean(), s[0], s[1], s[2], 0.75, 1f,
+                                rng.nextBoolean() ? 0f : 1f, rng, true);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void infinityOrNaNInOpBSendsTheProductToTheDensePathSoTheyReachC() {
+        // 0 · Inf is NaN: a skipped term would have made C's element NaN. The path must decline, and C get the dense bits.
+        SplittableRandom rng = new SplittableRandom(103);
+        int m = 64, n = 128, k = 200;
+        try (Dispatcher d = new Dispatcher(1)) {
+            GemmBlocking blk = GemmBlocking.forBits(BITS);
+            BlockedGemm dense = gemm(blk, d, Long.MAX_VALUE, false), library = gemm(blk, d, Long.MAX_VALUE, true);
+            for (float bad : new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN}) {
+                float[] a = sparse(rng, m * k, 0.9), b = AgainstPackedPath.gaussian(rng, k * n);
+                int p = 17, j = 5;
+                for (int i = 0; i < m; i++) a[i * k + p] = 0f; // op(A)'s column p all zero: every term with b[p, j] skipped
+                b[p * n + j] = bad;
+                b[(k - 1) * n + n - 1] = bad; // the last element, the end of the last vector
+                SparseRows path = library.sparseRows();
+                assertFalse(path.tryGemm(false, false, m, n, k, library.kBlocks(k), 1f, a, 0, k, b, 0, n, 0f, new float[m * n], 0, n),
+                        bad + " in op(B): the path declines");
+                float[] want = new float[m * n], got = new float[m * n];
+                dense.gemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, want, 0, n);
+                library.gemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, got, 0, n);
+                assertTrue(Float.isNaN(got[j]), bad + ": C[0, " + j + "] = 0 · " + bad + " + ... must be NaN, got " + got[j]);
+                for (int i = 0; i < got.length; i++) assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), bad + ": C[" + i + "]");
+            }
+        }
+    }
+
+    @Test
+    void infinityAndNaNInOpAAreNonzerosAndReachC() {
+        SplittableRandom rng = new SplittableRandom(107);
+        int m = 64, n = 128, k = 200;
+        float[] a = sparse(rng, m * k, 0.9), b = AgainstPackedPath.gaussian(rng, k * n);
+        a[3 * k + 50] = Float.NaN;
+        a[9 * k + 11] = Float.POSITIVE_INFINITY;
+        a[9 * k + 12] = Float.NEGATIVE_INFINITY; // Inf - Inf in row 9
+        a[20 * k + 199] = Float.POSITIVE_INFINITY;
+        try (Dispatcher d = new Dispatcher(1)) {
+            GemmBlocking blk = GemmBlocking.forBits(BITS);
+            BlockedGemm dense = gemm(blk, d, Long.MAX_VALUE, false), sparse = gemm(blk, d, Long.MAX_VALUE, true);
+            assertTrue(sparse.sparseRows().applies(false, false, m, n, k, a, 0, k));
+            float[] want = new float[m * n], got = new float[m * n];
+            dense.gemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, want, 0, n);
+            sparse.gemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, got, 0, n);
+            for (int j = 0; j < n; j++) {
+                assertTrue(Float.isNaN(got[3 * n + j]), "row 3 (a NaN in op(A)): C[3, " + j + "] = " + got[3 * n + j]);
+                assertTrue(Float.isInfinite(got[20 * n + j]), "row 20 (an Inf in op(A)): C[20, " + j + "] = " + got[20 * n + j]);
+            }
+            for (int i = 0; i < got.length; i++) assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), "C[" + i + "]");
+        }
+    }
+
+    @Test
+    void theRule() {
+        try (Dispatcher d = new Dispatcher(1)) {
+            // kernels at 256 bits only (decisions §2br): the 128- and 512-bit GEMMs have no path
+            assertNull(gemm(GemmBlocking.forBits(512), d, Long.MAX_VALUE, true).sparseRows());
+            assertNull(gemm(GemmBlocking.forBits(128), d, Long.MAX_VALUE, true).sparseRows());
+            SparseRows path = gemm(GemmBlocking.forBits(BITS), d, Long.MAX_VALUE, true).sparseRows();
+            assertTrue(path.shapeFits(false, 128, 512, 256));
+            assertFalse(path.shapeFits(true, 128, 512, 256), "op(B) transposed");
+            assertFalse(path.shapeFits(false, 128, 514, 256), "N not whole vectors");
+            assertFalse(path.shapeFits(false, 16, 64, 1000), "under MIN_WORK");
+            assertTrue(path.shapeFits(false, 16, 64, 1024), "at MIN_WORK");
+            assertTrue(path.shapeFits(false, 1024, 8, 4096), "op(A) at MAX_A");
+            assertFalse(path.shapeFits(false, 1024, 8, 4097), "op(A) past MAX_A: its lists would stay in the workspace");
+            // the sample's zero fraction against the bound
+            int m = 64, k = 256;
+            float[] a = new float[m * k];
+            Arrays.fill(a, 1f);
+            for (int i = 0; i < m; i++) for (int p = 0; p < k * 64 / 100; p++) a[i * k + p] = 0f; // 64 % zeros
+            assertEquals(0.64, SparseRows.zeroFraction(a, 0, k, m, k), 0.01);
+            assertFalse(path.applies(false, false, m, 512, k, a, 0, k), "64 % zeros: below the bound");
+            for (int i = 0; i < m; i++) for (int p = k * 64 / 100; p < 167; p++) a[i * k + p] = -0f; // -0 counts as zero: 167 of 256
+            assertTrue(SparseRows.zeroFraction(a, 0, k, m, k) >= SparseRows.MIN_ZERO_FRACTION);
+            assertTrue(path.applies(false, false, m, 512, k, a, 0, k));
+            assertTrue(path.applies(true, false, k, 512, m, a, 0, k), "A transposed: the same stored elements");
+        }
+    }
+}
