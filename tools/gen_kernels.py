@@ -1160,6 +1160,7 @@ SPARSE_ROWS = {256: 12}
 def gen_sparse_rows(bits):
     """SparseRows{bits}: one row of C over a range of its nonzeros, 1..max vectors of columns, accumulators in T."""
     lanes, vmax = bits // 32, SPARSE_ROWS[bits]
+    iota = "{" + ", ".join(str(i) for i in range(lanes)) + "}"
     cases = "\n".join(f"            case {v} -> v{v}(first, e0, e1, idx, val, d, dOff, ldd, t, tOff);" for v in range(1, vmax + 1))
     methods = []
     for v in range(1, vmax + 1):
@@ -1182,6 +1183,8 @@ def gen_sparse_rows(bits):
     src = f"""package org.vectorgrad.backend.vector.gemm;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -1193,6 +1196,8 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class SparseRows{bits} extends SparseRowsKernel {{
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_{bits};
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_{bits};
+    private static final int[] IOTA = {iota};
 
     SparseRows{bits}() {{ super({lanes}, {vmax}); }}
 
@@ -1207,18 +1212,19 @@ final class SparseRows{bits} extends SparseRowsKernel {{
     @Override
     int lists(float[] a, int aOff, int lda, int m, int k, int[] rowStart, int[] idx, float[] val) {{
         int whole = k - k % {lanes}, e = 0;
+        IntVector iota = IntVector.fromArray(I, IOTA, 0);
         for (int i = 0; i < m; i++) {{
             int at = aOff + i * lda;
             rowStart[i] = e;
             for (int p = 0; p < whole; p += {lanes}) {{
-                long bits = FloatVector.fromArray(S, a, at + p).compare(VectorOperators.NE, 0f).toLong();
-                // every lane written, kept when its bit is set: no branch on the data to mispredict (the caller
-                // leaves {lanes} slots of room past the last nonzero)
-                for (int l = 0; l < {lanes}; l++) {{
-                    idx[e] = p + l;
-                    val[e] = a[at + p + l];
-                    e += (int) (bits >>> l) & 1;
-                }}
+                // the nonzero lanes packed to the front and stored whole (the caller leaves {lanes} slots of room past
+                // the last nonzero): 26 against 96 µs per 64 K elements for a branch-free store of every lane, whose
+                // next slot hangs on the last one's bit
+                FloatVector v = FloatVector.fromArray(S, a, at + p);
+                VectorMask<Float> nonzero = v.compare(VectorOperators.NE, 0f);
+                v.compress(nonzero).intoArray(val, e);
+                iota.add(p).compress(nonzero.cast(I)).intoArray(idx, e);
+                e += nonzero.trueCount();
             }}
             for (int q = whole; q < k; q++) {{
                 if (a[at + q] != 0f) {{
