@@ -4,8 +4,9 @@ package org.vectorgrad.backend.vector.gemm;
  * The GEMM for an op(A) with many exact zeros: a ReLU network's gradients and activations, where half of the
  * entries are zero at initialization and 75-85 % after a few hundred SGD steps (the reference MLP's products behind
  * its ReLUs: the layers' weight gradients {@code dyᵀ·x}, the second layer's forward and input gradient). Each row of
- * op(A) gets a bitmask of its nonzeros, and C's rows sum only the rows of op(B) those bits name
+ * op(A) becomes a list of its nonzeros (column, value), and each row of C sums only the rows of op(B) its list names
  * ({@link SparseRowsKernel}): the FMAs the dense kernels would spend on zeros are not done (docs/decisions.md §2br).
+ * op(A) and a transposed op(B) are first copied into row order.
  *
  * <p><b>Same bits as the dense paths.</b> Those compute every element as one FMA chain over p ascending from zero
  * within each of the packed path's K blocks, then store {@code alpha·acc} (beta 0, first block) or
@@ -17,9 +18,10 @@ package org.vectorgrad.backend.vector.gemm;
  * before. Chains are cut into sub-blocks of p only to keep op(B)'s rows in L1; a float written to T and read back is
  * the same float, so a chain continues exactly. {@code SparseRowsTest} checks the bits against the dense paths.
  *
- * <p><b>When</b> ({@link #applies}): a kernel for the width (256 or 512 bits), N whole vectors, at least
- * {@link #MIN_WORK} multiply-adds, and at least {@link #MIN_ZERO_FRACTION} of op(A) zero in a sample of its stored
- * rows; then op(B) finite. The sample only picks the path: the bits are the same either way.
+ * <p><b>When</b> ({@link #applies}): a kernel for the width (256 bits only: at 512 bits it did not pay), N whole
+ * vectors, at least {@link #MIN_WORK} multiply-adds, operands within {@link #MAX_A}, and at least
+ * {@link #MIN_ZERO_FRACTION} of op(A) zero in a sample of its stored rows; then op(B) finite. The sample only picks
+ * the path: the bits are the same either way.
  *
  * <p><b>Threads.</b> One thread per product, the caller's: {@link BlockedGemm} gives it only the products it would
  * not split over threads. Split by rows over two threads (a range of C's rows each, the lists made by the caller),
@@ -33,15 +35,16 @@ final class SparseRows {
     /** The fewest multiply-adds ({@code m·n·k}) for this path: below it the lists cost more than they save. */
     static final long MIN_WORK = 1L << 20;
     /**
-     * The most elements of op(A) (m·k) for this path: its lists take 8 bytes per element and stay in the thread's
-     * workspace (32 MiB at this bound); the reference networks' sparse products have at most 0.4 M.
+     * The most elements of op(A) (m·k), and of a transposed op(B) (k·n), for this path: the lists take 8 bytes per
+     * element of op(A) and the copies 4, and they stay in the thread's workspace (48 MiB at this bound); the
+     * reference networks' sparse products have at most 0.4 M.
      */
     static final long MAX_A = 1L << 22;
     /** Stored rows of A in the sample ({@link #zeroFraction}), evenly spaced. */
     static final int SAMPLE_ROWS = 16;
     /**
      * Floats of op(B) per sub-block of p (32 KiB): its rows for one column block stay in L1 while every row of C
-     * reads them. Sub-blocks are whole 64-bit mask words of p.
+     * reads them.
      */
     static final int SUB_BLOCK_FLOATS = 8192;
 
@@ -68,12 +71,12 @@ final class SparseRows {
     }
 
     /**
-     * Whether the shape may take this path before op(A) is looked at: a kernel, op(B) as it lies (transposing it
-     * cost more than the path saved on the MLP's 128x256x512 NT, decisions §2br), whole vectors of columns, enough
-     * work, op(A) within {@link #MAX_A}.
+     * Whether the shape may take this path before op(A) is looked at: a kernel, whole vectors of columns, enough work,
+     * op(A) within {@link #MAX_A}, and a transposed op(B) within it too (it is copied into row order).
      */
     boolean shapeFits(boolean transB, int m, int n, int k) {
-        return kernel != null && !transB && n % kernel.lanes == 0 && (long) m * n * k >= MIN_WORK && (long) m * k <= MAX_A;
+        return kernel != null && n % kernel.lanes == 0 && (long) m * n * k >= MIN_WORK && (long) m * k <= MAX_A
+                && (!transB || (long) k * n <= MAX_A);
     }
 
     /**
@@ -103,8 +106,15 @@ final class SparseRows {
                     float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         if (!applies(transA, transB, m, n, k, a, aOff, lda)) return false;
         Work w = work.get();
-        float[] d = b; // op(B) as it lies, row-major (shapeFits: B not transposed)
+        float[] d = b;
         int dOff = bOff, ldd = ldb;
+        if (transB) { // op(B)[p, j] = b[bOff + j·ldb + p] -> w.transposedB[p·n + j]: the kernel reads op(B)'s rows
+            w.transposedB = grow(w.transposedB, k * n);
+            transposer.transposeInto(b, bOff, ldb, n, k, w.transposedB, 0, n);
+            d = w.transposedB;
+            dOff = 0;
+            ldd = n;
+        }
         if (!kernel.allFinite(d, dOff, ldd, k, n)) return false;
         float[] av = a;
         int ao = aOff, la = lda;
@@ -162,10 +172,10 @@ final class SparseRows {
         }
     }
 
-    /** Per-thread buffers: the lists of a product, its op(A) transposed, the accumulators of its rows. */
+    /** Per-thread buffers: the lists of a product, its op(A) and op(B) in row order, the accumulators of its rows. */
     private static final class Work {
         int[] rowStart = new int[0], idx = new int[0], ptr = new int[0], sub = new int[0], subOfBlock = new int[0];
-        float[] val = new float[0], transposedA = new float[0], t = new float[0];
+        float[] val = new float[0], transposedA = new float[0], transposedB = new float[0], t = new float[0];
         int kBlocks, subs;
 
         /**

@@ -15,7 +15,7 @@ import org.vectorgrad.parallel.Dispatcher;
  * The sparse-rows path ({@link SparseRows}: op(A) with many exact zeros, only its nonzeros' FMAs) against the dense
  * paths of the same GEMM, bitwise: both compute each element as one FMA chain over p ascending within the same K
  * blocks, the sparse one skipping terms whose op(A) entry is ±0, which change nothing while op(B) is finite. Random
- * shapes, NN and TN, K in one block and in two, 70-100 % zeros with -0 among them, alpha and beta of every store
+ * shapes, every layout (a transposed op(B) is copied into row order first), K in one block and in two, 70-100 % zeros with -0 among them, alpha and beta of every store
  * form, offsets and padded leading dimensions; small sub-blocks and column blocks (chains continued through T);
  * 1 to 3 threads; NaN and infinity in op(A) and op(B); and the rule.
  */
@@ -34,20 +34,20 @@ class SparseRowsTest {
     }
 
     /** One product through both GEMMs on the same operands (op(A) sparse), C compared bitwise, padding untouched. */
-    private static void check(String what, BlockedGemm dense, BlockedGemm sparse, boolean ta, int m, int n, int k, double zeros,
+    private static void check(String what, BlockedGemm dense, BlockedGemm sparse, boolean ta, boolean tb, int m, int n, int k, double zeros,
                               float alpha, float beta, SplittableRandom rng, boolean mustTakePath) {
         int pad = rng.nextInt(3) * 3, off = rng.nextInt(4);
-        int lda = (ta ? m : k) + pad, ldb = n + pad + 1, ldc = n + pad + 2;
-        float[] a = sparse(rng, off + (ta ? k : m) * lda, zeros), b = AgainstPackedPath.gaussian(rng, off + k * ldb);
+        int lda = (ta ? m : k) + pad, ldb = (tb ? k : n) + pad + 1, ldc = n + pad + 2;
+        float[] a = sparse(rng, off + (ta ? k : m) * lda, zeros), b = AgainstPackedPath.gaussian(rng, off + (tb ? n : k) * ldb);
         float[] c0 = AgainstPackedPath.gaussian(rng, off + m * ldc);
         if (beta == 0f) for (int i = 0; i < m; i++) Arrays.fill(c0, off + i * ldc, off + i * ldc + n, Float.NaN);
         if (mustTakePath) {
-            assertTrue(sparse.sparseRows().applies(ta, false, m, n, k, a, off, lda), what + ": the sparse path must apply");
+            assertTrue(sparse.sparseRows().applies(ta, tb, m, n, k, a, off, lda), what + ": the sparse path must apply");
         }
         float[] want = c0.clone(), got = c0.clone();
-        dense.gemm(ta, false, m, n, k, alpha, a, off, lda, b, off, ldb, beta, want, off, ldc);
-        sparse.gemm(ta, false, m, n, k, alpha, a, off, lda, b, off, ldb, beta, got, off, ldc);
-        String shape = what + " " + m + "x" + n + "x" + k + (ta ? " TN" : " NN") + " zeros " + zeros + " alpha " + alpha + " beta " + beta;
+        dense.gemm(ta, tb, m, n, k, alpha, a, off, lda, b, off, ldb, beta, want, off, ldc);
+        sparse.gemm(ta, tb, m, n, k, alpha, a, off, lda, b, off, ldb, beta, got, off, ldc);
+        String shape = what + " " + m + "x" + n + "x" + k + (ta ? " T" : " N") + (tb ? "T" : "N") + " zeros " + zeros + " alpha " + alpha + " beta " + beta;
         for (int i = 0; i < got.length; i++) {
             boolean inC = i >= off && (i - off) % ldc < n;
             if (inC) assertTrue(Float.isFinite(got[i]), shape + ": C[" + i + "] = " + got[i]);
@@ -67,17 +67,18 @@ class SparseRowsTest {
                 assertNull(dense.sparseRows());
                 int[][] shapes = {{128, 512, 256}, {512, 784, 128}, {96, 264, 136}, {37, 200, 301}, {130, 96, 1000}, {64, 1024, 20}, {2, 2048, 300}};
                 for (int[] s : shapes) {
-                    for (boolean ta : new boolean[] {false, true}) {
+                    for (int layout = 0; layout < 4; layout++) {
+                        boolean ta = (layout & 1) != 0, tb = (layout & 2) != 0;
                         for (double zeros : new double[] {0.75, 0.95, 1.0}) {
                             float alpha = rng.nextInt(3) == 0 ? 0.5f : 1f, beta = new float[] {0f, 1f, -0.5f}[rng.nextInt(3)];
-                            check(blk.toString(), dense, sparse, ta, s[0], s[1], s[2], zeros, alpha, beta, rng, true);
+                            check(blk.toString(), dense, sparse, ta, tb, s[0], s[1], s[2], zeros, alpha, beta, rng, true);
                             cases++;
                         }
                     }
                 }
             }
         }
-        assertTrue(cases >= 80, "only " + cases + " products");
+        assertTrue(cases >= 160, "only " + cases + " products");
     }
 
     @Test
@@ -144,8 +145,8 @@ class SparseRowsTest {
                 for (long bound : new long[] {1, Long.MAX_VALUE}) {
                     BlockedGemm library = gemm(blk, many, bound, true);
                     for (int[] s : new int[][] {{512, 784, 128}, {128, 512, 256}, {5, 2048, 512}, {129, 64, 900}}) {
-                        check(threads + " threads, parallel bound " + bound, dense, library, rng.nextBoolean(), s[0], s[1], s[2], 0.75, 1f,
-                                rng.nextBoolean() ? 0f : 1f, rng, true);
+                        check(threads + " threads, parallel bound " + bound, dense, library, rng.nextBoolean(), rng.nextBoolean(), s[0], s[1],
+                                s[2], 0.75, 1f, rng.nextBoolean() ? 0f : 1f, rng, true);
                     }
                 }
             }
@@ -154,26 +155,31 @@ class SparseRowsTest {
 
     @Test
     void infinityOrNaNInOpBSendsTheProductToTheDensePathSoTheyReachC() {
-        // 0 · Inf is NaN: a skipped term would have made C's element NaN. The path must decline, and C get the dense bits.
+        // 0 · Inf is NaN: a skipped term would have made C's element NaN. The path must decline, and C get the dense
+        // bits; op(B) as it lies and transposed (checked on the row-order copy)
         SplittableRandom rng = new SplittableRandom(103);
         int m = 64, n = 128, k = 200;
         try (Dispatcher d = new Dispatcher(1)) {
             GemmBlocking blk = GemmBlocking.forBits(BITS);
             BlockedGemm dense = gemm(blk, d, Long.MAX_VALUE, false), library = gemm(blk, d, Long.MAX_VALUE, true);
-            for (float bad : new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN}) {
-                float[] a = sparse(rng, m * k, 0.9), b = AgainstPackedPath.gaussian(rng, k * n);
-                int p = 17, j = 5;
-                for (int i = 0; i < m; i++) a[i * k + p] = 0f; // op(A)'s column p all zero: every term with b[p, j] skipped
-                b[p * n + j] = bad;
-                b[(k - 1) * n + n - 1] = bad; // the last element, the end of the last vector
-                SparseRows path = library.sparseRows();
-                assertFalse(path.tryGemm(false, false, m, n, k, library.kBlocks(k), 1f, a, 0, k, b, 0, n, 0f, new float[m * n], 0, n),
-                        bad + " in op(B): the path declines");
-                float[] want = new float[m * n], got = new float[m * n];
-                dense.gemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, want, 0, n);
-                library.gemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, got, 0, n);
-                assertTrue(Float.isNaN(got[j]), bad + ": C[0, " + j + "] = 0 · " + bad + " + ... must be NaN, got " + got[j]);
-                for (int i = 0; i < got.length; i++) assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), bad + ": C[" + i + "]");
+            for (boolean tb : new boolean[] {false, true}) {
+                for (float bad : new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN}) {
+                    float[] a = sparse(rng, m * k, 0.9), b = AgainstPackedPath.gaussian(rng, k * n);
+                    int ldb = tb ? k : n, p = 17, j = 5;
+                    for (int i = 0; i < m; i++) a[i * k + p] = 0f; // op(A)'s column p all zero: every term with op(B)[p, j] skipped
+                    b[tb ? j * k + p : p * n + j] = bad;
+                    b[tb ? (n - 1) * k + k - 1 : (k - 1) * n + n - 1] = bad; // op(B)'s last element
+                    SparseRows path = library.sparseRows();
+                    assertFalse(path.tryGemm(false, tb, m, n, k, library.kBlocks(k), 1f, a, 0, k, b, 0, ldb, 0f, new float[m * n], 0, n),
+                            bad + " in op(B): the path declines");
+                    float[] want = new float[m * n], got = new float[m * n];
+                    dense.gemm(false, tb, m, n, k, 1f, a, 0, k, b, 0, ldb, 0f, want, 0, n);
+                    library.gemm(false, tb, m, n, k, 1f, a, 0, k, b, 0, ldb, 0f, got, 0, n);
+                    assertTrue(Float.isNaN(got[j]), bad + ": C[0, " + j + "] = 0 · " + bad + " + ... must be NaN, got " + got[j]);
+                    for (int i = 0; i < got.length; i++) {
+                        assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), bad + (tb ? " NT" : " NN") + ": C[" + i + "]");
+                    }
+                }
             }
         }
     }
@@ -210,7 +216,8 @@ class SparseRowsTest {
             assertNull(gemm(GemmBlocking.forBits(128), d, Long.MAX_VALUE, true).sparseRows());
             SparseRows path = gemm(GemmBlocking.forBits(BITS), d, Long.MAX_VALUE, true).sparseRows();
             assertTrue(path.shapeFits(false, 128, 512, 256));
-            assertFalse(path.shapeFits(true, 128, 512, 256), "op(B) transposed");
+            assertTrue(path.shapeFits(true, 128, 512, 256), "op(B) transposed: copied into row order");
+            assertFalse(path.shapeFits(true, 8, 4096, 1025), "a transposed op(B) past MAX_A");
             assertFalse(path.shapeFits(false, 128, 514, 256), "N not whole vectors");
             assertFalse(path.shapeFits(false, 16, 64, 1000), "under MIN_WORK");
             assertTrue(path.shapeFits(false, 16, 64, 1024), "at MIN_WORK");
