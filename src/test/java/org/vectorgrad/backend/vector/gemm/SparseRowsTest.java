@@ -234,6 +234,14 @@ class SparseRowsTest {
             assertTrue(SparseRows.zeroFraction(a, 0, k, m, k) >= SparseRows.MIN_ZERO_FRACTION);
             assertTrue(path.applies(false, false, m, 512, k, a, 0, k));
             assertTrue(path.applies(true, false, k, 512, m, a, 0, k), "A transposed: the same stored elements");
+            // a wide row is sampled at SAMPLE_COLUMNS evenly spaced elements: half of them zero at random reads ~1/2
+            float[] wide = new float[4 * 4096];
+            SplittableRandom rng = new SplittableRandom(5);
+            for (int i = 0; i < wide.length; i++) wide[i] = rng.nextBoolean() ? 0f : 1f;
+            assertEquals(0.5, SparseRows.zeroFraction(wide, 0, 4096, 4, 4096), 0.05);
+            float[] third = new float[3 * 1000];
+            for (int i = 0; i < third.length; i++) third[i] = i % 1000 < 700 ? 0f : 1f; // the first 70 % of each row
+            assertEquals(0.7, SparseRows.zeroFraction(third, 0, 1000, 3, 1000), 0.01);
         }
     }
 }
