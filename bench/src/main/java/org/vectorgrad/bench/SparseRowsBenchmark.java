@@ -25,6 +25,7 @@ import org.vectorgrad.parallel.Dispatcher;
  * as {@code nn.Dense} calls them. The path has kernels at 256 bits only: on an AVX-512 CPU run the proxy, or both
  * paths read the same; {@code -jvmArgsAppend} replaces the fork's flags, so give them all:
  * {@code -jvmArgsAppend "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss4m -XX:UseAVX=2"}.
+ * Not named *GemmBenchmark: scripts select {@link GemmBenchmark} by that regex ({@code bench/acceptance.py}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -32,7 +33,7 @@ import org.vectorgrad.parallel.Dispatcher;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xss4m"})
-public class SparseGemmBenchmark {
+public class SparseRowsBenchmark {
 
     @Param({"sparse", "dense"})
     public String path;
