@@ -80,6 +80,7 @@ public final class SystemInfo {
             m.put("species", s.toString());
             m.put("bits", s.vectorBitSize());
             m.put("floatLanes", s.length());
+            m.put("sparseRows", org.vectorgrad.backend.vector.gemm.BlockedGemm.sparseRowsStatus(s.vectorBitSize()));
             return m;
         }
     }

@@ -222,6 +222,17 @@ public final class BlockedGemm extends Gemm {
 
     public GemmBlocking blocking() { return blocking; }
 
+    /**
+     * What the sparse-rows path ({@link SparseRows}) does in this JVM for a GEMM of {@code bits}-wide vectors, in a
+     * few words (the {@code info} command prints it).
+     */
+    public static String sparseRowsStatus(int bits) {
+        if (!SPARSE_ROWS) return "off (-D" + SPARSE_ROWS_PROPERTY + "=false)";
+        if (SparseRowsKernel.create(bits) == null) return "off: no kernels at " + bits + " bits (docs/decisions.md §2br)";
+        return "on: a one-thread GEMM whose left operand is at least " + Math.round(SparseRows.MIN_ZERO_FRACTION * 100)
+                + " % zeros does only its nonzeros' multiply-adds, same bits";
+    }
+
     /** The sparse-rows path this GEMM takes where it applies, or null (tests). */
     SparseRows sparseRows() { return sparse; }
 

@@ -214,6 +214,9 @@ class SparseRowsTest {
             // kernels at 256 bits only (decisions §2br): the 128- and 512-bit GEMMs have no path
             assertNull(gemm(GemmBlocking.forBits(512), d, Long.MAX_VALUE, true).sparseRows());
             assertNull(gemm(GemmBlocking.forBits(128), d, Long.MAX_VALUE, true).sparseRows());
+            // what `info` says (the property is on in tests)
+            assertTrue(BlockedGemm.sparseRowsStatus(256).startsWith("on: "), BlockedGemm.sparseRowsStatus(256));
+            assertTrue(BlockedGemm.sparseRowsStatus(512).startsWith("off: no kernels at 512 bits"), BlockedGemm.sparseRowsStatus(512));
             SparseRows path = gemm(GemmBlocking.forBits(BITS), d, Long.MAX_VALUE, true).sparseRows();
             assertTrue(path.shapeFits(false, 128, 512, 256));
             assertTrue(path.shapeFits(true, 128, 512, 256), "op(B) transposed: copied into row order");
