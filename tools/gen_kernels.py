@@ -1247,22 +1247,6 @@ final class SparseRows{bits} extends SparseRowsKernel {{
         }}
     }}
 
-    @Override
-    boolean allFinite(float[] x, int off, int ld, int rows, int cols) {{
-        // x - x is 0 for a finite x and NaN for an infinite or NaN one; NaN survives the sums whatever their order
-        FloatVector s = FloatVector.zero(S);
-        int whole = cols - cols % {lanes};
-        for (int r = 0; r < rows; r++) {{
-            int at = off + r * ld;
-            for (int j = 0; j < whole; j += {lanes}) {{
-                FloatVector v = FloatVector.fromArray(S, x, at + j);
-                s = s.add(v.sub(v));
-            }}
-            for (int j = whole; j < cols; j++) if (!Float.isFinite(x[at + j])) return false;
-        }}
-        return !s.test(VectorOperators.IS_NAN).anyTrue();
-    }}
-
 {chr(10).join(chr(10) + x if i else x for i, x in enumerate(methods))}
 }}
 """

@@ -1,5 +1,7 @@
 package org.vectorgrad.backend.vector.gemm;
 
+import org.vectorgrad.backend.vector.elementwise.FiniteKernels;
+
 /**
  * The GEMM for an op(A) with many exact zeros: a ReLU network's gradients and activations, where half of the
  * entries are zero at initialization and 75-85 % after a few hundred SGD steps (the reference MLP's products behind
@@ -13,7 +15,7 @@ package org.vectorgrad.backend.vector.gemm;
  * {@code fma(acc, alpha, beta·C)} (beta 1 after the first block). Here each chain runs over the same p ascending and
  * skips terms whose op(A) entry is ±0. A skipped term {@code fma(±0, b, acc)} would have returned acc itself
  * whenever b is finite and acc is not -0, and acc never is -0 (it starts at +0, and a sum rounds to -0 only when both
- * addends are -0). So this path runs only when all of op(B) is finite ({@link SparseRowsKernel#allFinite}): an
+ * addends are -0). So this path runs only when all of op(B) is finite ({@link FiniteKernels#allFinite}): an
  * infinite or NaN b would have made a skipped term NaN; the dense paths take those products, and NaN propagates as
  * before. Chains are cut into sub-blocks of p only to keep op(B)'s rows in L1; a float written to T and read back is
  * the same float, so a chain continues exactly. {@code SparseRowsTest} checks the bits against the dense paths.
@@ -121,7 +123,7 @@ final class SparseRows {
             dOff = 0;
             ldd = n;
         }
-        if (!kernel.allFinite(d, dOff, ldd, k, n)) return false;
+        if (!allFinite(d, dOff, ldd, k, n)) return false;
         float[] av = a;
         int ao = aOff, la = lda;
         if (transA) { // op(A)[i, p] = a[aOff + p·lda + i] -> w.transposedA[i·k + p]
@@ -142,6 +144,13 @@ final class SparseRows {
         w.pointers(m);
         w.t = grow(w.t, m * width); // m·width <= m·n: C's rows
         rows(w, m, n, alpha, beta, d, dOff, ldd, c, cOff, ldc);
+        return true;
+    }
+
+    /** Whether the rows x cols block at {@code off} (rows {@code ld} apart) holds no NaN and no ±Inf. */
+    private static boolean allFinite(float[] x, int off, int ld, int rows, int cols) {
+        if (ld == cols) return FiniteKernels.allFinite(rows * cols, x, off);
+        for (int r = 0; r < rows; r++) if (!FiniteKernels.allFinite(cols, x, off + r * ld)) return false;
         return true;
     }
 

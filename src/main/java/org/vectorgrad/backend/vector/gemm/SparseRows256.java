@@ -76,22 +76,6 @@ final class SparseRows256 extends SparseRowsKernel {
         }
     }
 
-    @Override
-    boolean allFinite(float[] x, int off, int ld, int rows, int cols) {
-        // x - x is 0 for a finite x and NaN for an infinite or NaN one; NaN survives the sums whatever their order
-        FloatVector s = FloatVector.zero(S);
-        int whole = cols - cols % 8;
-        for (int r = 0; r < rows; r++) {
-            int at = off + r * ld;
-            for (int j = 0; j < whole; j += 8) {
-                FloatVector v = FloatVector.fromArray(S, x, at + j);
-                s = s.add(v.sub(v));
-            }
-            for (int j = whole; j < cols; j++) if (!Float.isFinite(x[at + j])) return false;
-        }
-        return !s.test(VectorOperators.IS_NAN).anyTrue();
-    }
-
     private static void v1(boolean first, int e0, int e1, int[] idx, float[] val, float[] d, int dOff, int ldd, float[] t, int tOff) {
         FloatVector c0;
         if (first) {

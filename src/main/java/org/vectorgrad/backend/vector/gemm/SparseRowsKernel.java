@@ -44,7 +44,4 @@ abstract class SparseRowsKernel {
      * {@code scaleOnly}, else {@code fma(acc, alpha, beta·C)}, the packed path's store formulas.
      */
     abstract void store(int width, boolean scaleOnly, float alpha, float beta, float[] t, int tOff, float[] c, int cOff);
-
-    /** Whether every element of the rows x cols block at {@code off} (rows {@code ld} apart) is finite. */
-    abstract boolean allFinite(float[] x, int off, int ld, int rows, int cols);
 }
