@@ -38,8 +38,8 @@ Usage (from anywhere; builds bench/target/benchmarks.jar first when it is missin
 
 Widths: the CPU's own vector width, and on an AVX-512 CPU also the 256-bit path under `-XX:UseAVX=2`, a proxy for AVX2
 CPUs (the JIT then uses 256-bit vectors; OpenBLAS is held to its AVX2 kernels with OPENBLAS_CORETYPE=Haswell), for the
-GEMM sweeps and, since the fifty-third pass, the MLP against PyTorch (PyTorch then on its AVX2 kernels too:
-OPENBLAS_CORETYPE=Haswell, DNNL_MAX_CPU_ISA=AVX2). The
+GEMM sweeps, since the fifty-third pass the MLP against PyTorch and since the fifty-fourth the CNN against PyTorch
+at one and two threads (PyTorch then on its AVX2 kernels too: OPENBLAS_CORETYPE=Haswell, DNNL_MAX_CPU_ISA=AVX2). The
 proxy's rows say so. Our training runs go through ./vectorgrad with OPENBLAS_CORETYPE removed from the environment
 (Haswell under the proxy), so the library picks OpenBLAS's core itself, as it does for users.
 
@@ -333,9 +333,11 @@ def main():
 
     # 3. training against PyTorch, alternating rounds
     torch = has_torch()
-    # on an AVX-512 CPU the MLP's goal also under the AVX2 proxy: ours at 256 bits, PyTorch on its AVX2 kernels
+    # on an AVX-512 CPU the MLP's and the CNN's goals also under the AVX2 proxy: ours at 256 bits, PyTorch on its
+    # AVX2 kernels (the issue asks for the CNN's on both CPUs, one of them AVX2-only)
     comparisons = [("mlp", "vector", 1, 1.2, False)] + ([("mlp", "vector", 1, 1.2, True)] if native == 512 else []) \
-        + [("cnn", "auto", 1, 2.0, False), ("cnn", "auto", 2, 2.0, False)]
+        + [("cnn", "auto", 1, 2.0, False), ("cnn", "auto", 2, 2.0, False)] \
+        + ([("cnn", "auto", 1, 2.0, True), ("cnn", "auto", 2, 2.0, True)] if native == 512 else [])
     for model, backend, threads, goal, proxy in comparisons if "pytorch" in parts else []:
         label = (f"{model.upper()} `{backend}`, {threads} thread{'s' if threads > 1 else ''}, ÷ PyTorch "
                  f"({'Haswell, DNNL_MAX_CPU_ISA=AVX2; ours under -XX:UseAVX=2: the AVX2 proxy' if proxy else pt_core}) ≥ {goal}")
