@@ -6,7 +6,7 @@ model, `auto` against `blas` at two threads, and the 1024^3 GEMM at two threads 
 
 Usage (from anywhere; builds bench/target/benchmarks.jar first when it is missing or older than its sources):
     python3 bench/acceptance.py [--quick] [--rounds N] [--gemm-rounds N] [--gemm-order pairs|backends]
-                                [--pytorch-core CORE] [--only PARTS] [--out DIR]
+                                [--pytorch-core CORE] [--only PARTS] [--widths both|native|proxy] [--out DIR]
 
 --quick     three GEMM shapes and short JMH iterations, one round of each training comparison (a smoke run of the
             script, ~5 minutes; its figures are not the acceptance figures)
@@ -34,12 +34,16 @@ Usage (from anywhere; builds bench/target/benchmarks.jar first when it is missin
             alternating: `bench train --compare`, each round in two JVMs, one building `auto` first and one `blas`
             first, the round's ratio the geometric mean of the two: the build order moved one JVM's reading by up to
             ~10 %, which way varying from JVM to JVM, forty-eighth pass); default all
+--widths W  on an AVX-512 CPU: both (default), native (the CPU's width only) or proxy (the -XX:UseAVX=2 proxy only);
+            see "Widths" below
 --out DIR   where the raw JMH JSON and the JSON lines go (default bench/results/acceptance-<UTC time>)
 
 Widths: the CPU's own vector width, and on an AVX-512 CPU also the 256-bit path under `-XX:UseAVX=2`, a proxy for AVX2
 CPUs (the JIT then uses 256-bit vectors; OpenBLAS is held to its AVX2 kernels with OPENBLAS_CORETYPE=Haswell), for the
 GEMM sweeps, since the fifty-third pass the MLP against PyTorch and since the fifty-fourth the CNN against PyTorch
-at one and two threads (PyTorch then on its AVX2 kernels too: OPENBLAS_CORETYPE=Haswell, DNNL_MAX_CPU_ISA=AVX2). The
+at one and two threads (PyTorch then on its AVX2 kernels too: OPENBLAS_CORETYPE=Haswell, DNNL_MAX_CPU_ISA=AVX2), two
+threads against one and `auto` against `blas`; everything but the scale part. `--widths native` or `--widths proxy`
+runs one of the two (a full run of both takes ~90 minutes on 2 vCPUs, the CPU's width alone ~55). The
 proxy's rows say so. Our training runs go through ./vectorgrad with OPENBLAS_CORETYPE removed from the environment
 (Haswell under the proxy), so the library picks OpenBLAS's core itself, as it does for users.
 
@@ -171,27 +175,34 @@ def train_steps(model, quick):
     return (steps // 3, warmup // 2) if quick else (steps, warmup)
 
 
+def train_env(proxy):
+    """The environment of our training runs: OpenBLAS's core left to the library, or under the proxy 256-bit vectors
+    (-XX:UseAVX=2) and OpenBLAS's Haswell kernels."""
+    if not proxy:
+        return env_without_core()
+    return env_without_core(VECTORGRAD_JAVA_OPTS=(os.environ.get("VECTORGRAD_JAVA_OPTS", "") + " -XX:UseAVX=2").strip(),
+                            OPENBLAS_CORETYPE="Haswell")
+
+
 def bench_train(model, backend, threads, quick, log, proxy=False):
-    """Our samples/s; with `proxy` the JVM runs 256-bit vectors (-XX:UseAVX=2) and OpenBLAS its Haswell kernels."""
+    """Our samples/s, at the CPU's width or under the proxy (train_env)."""
     steps, warmup = train_steps(model, quick)
-    env = env_without_core(VECTORGRAD_JAVA_OPTS=(os.environ.get("VECTORGRAD_JAVA_OPTS", "") + " -XX:UseAVX=2").strip(),
-                           OPENBLAS_CORETYPE="Haswell") if proxy else env_without_core()
     out = run(["./vectorgrad", "bench", "train", "--model", model, "--backend", backend, "--threads", str(threads),
-               "--steps", str(steps), "--warmup", str(warmup), "--runs", "3"], env, log)
+               "--steps", str(steps), "--warmup", str(warmup), "--runs", "3"], train_env(proxy), log)
     return json.loads(out.strip().splitlines()[-1])["samples_per_s"]
 
 
-def compare_train(model, backend, other, threads, quick, log):
+def compare_train(model, backend, other, threads, quick, log, proxy=False):
     """`backend` ÷ `other` from one JVM whose timed runs alternate between the two (bench train --compare): the median
-    of five runs' ratios."""
+    of five runs' ratios; at the CPU's width or under the proxy (train_env)."""
     steps, warmup = train_steps(model, quick)
     out = run(["./vectorgrad", "bench", "train", "--model", model, "--backend", backend, "--compare", other,
                "--threads", str(threads), "--steps", str(steps), "--warmup", str(warmup), "--runs", "5"],
-              env_without_core(), log)
+              train_env(proxy), log)
     return json.loads(out.strip().splitlines()[-1])["ratio"]
 
 
-def compare_both_orders(model, threads, auto_first, quick, log):
+def compare_both_orders(model, threads, auto_first, quick, log, proxy=False):
     """`auto` ÷ `blas` from two `bench train --compare` JVMs, one that builds `auto` first and one that builds `blas`
     first (which of the two runs first: `auto_first`): the geometric mean of the two readings, and each of them.
     The build order moves one JVM's reading (forty-eighth pass, CNN at two threads over 21 JVMs: `auto` ÷ `blas`
@@ -200,7 +211,7 @@ def compare_both_orders(model, threads, auto_first, quick, log):
     orders = [("auto", "blas"), ("blas", "auto")]
     readings = {}
     for first, second in orders if auto_first else orders[::-1]:
-        r = compare_train(model, first, second, threads, quick, log)
+        r = compare_train(model, first, second, threads, quick, log, proxy)
         readings[first] = r if first == "auto" else 1.0 / r
     return math.sqrt(readings["auto"] * readings["blas"]), readings["auto"], readings["blas"]
 
@@ -262,6 +273,9 @@ def main():
     ap.add_argument("--pytorch-core", help="OPENBLAS_CORETYPE for PyTorch (default: SkylakeX on AVX-512 CPUs, else Haswell)")
     ap.add_argument("--only", default=",".join(PARTS),
                     help=f"comma-separated parts to run, of {','.join(PARTS)} (default: all)")
+    ap.add_argument("--widths", choices=("both", "native", "proxy"), default="both",
+                    help="on an AVX-512 CPU: the CPU's width and the -XX:UseAVX=2 proxy (both, default), or one of "
+                         "them; the scale part runs at the CPU's width either way")
     ap.add_argument("--out", help="directory for the raw results (default bench/results/acceptance-<UTC time>)")
     a = ap.parse_args()
     if a.rounds < 1 or a.gemm_rounds < 1:
@@ -291,7 +305,11 @@ def main():
           flush=True)
 
     # 1. GEMM against OpenBLAS, one thread: the CPU's width, and the AVX2 proxy on AVX-512 CPUs
-    widths = [(native, False)] + ([(256, True)] if native == 512 else [])
+    proxies = [p for p in ([False, True] if native == 512 else [False])
+               if a.widths == "both" or (a.widths == "proxy") == p]
+    if not proxies:
+        sys.exit("acceptance: --widths proxy needs an AVX-512 CPU (the proxy runs its 256-bit path)")
+    widths = [(256 if proxy else native, proxy) for proxy in proxies]
     for bits, proxy in widths if "gemm" in parts else []:
         shapes = [s for s in all_shapes if bits <= 256 or s not in NARROW_ONLY_SHAPES]
         core = "SkylakeX" if bits == 512 else "Haswell"
@@ -335,9 +353,8 @@ def main():
     torch = has_torch()
     # on an AVX-512 CPU the MLP's and the CNN's goals also under the AVX2 proxy: ours at 256 bits, PyTorch on its
     # AVX2 kernels (the issue asks for the CNN's on both CPUs, one of them AVX2-only)
-    comparisons = [("mlp", "vector", 1, 1.2, False)] + ([("mlp", "vector", 1, 1.2, True)] if native == 512 else []) \
-        + [("cnn", "auto", 1, 2.0, False), ("cnn", "auto", 2, 2.0, False)] \
-        + ([("cnn", "auto", 1, 2.0, True), ("cnn", "auto", 2, 2.0, True)] if native == 512 else [])
+    comparisons = [c for proxy in proxies for c in
+                   [("mlp", "vector", 1, 1.2, proxy), ("cnn", "auto", 1, 2.0, proxy), ("cnn", "auto", 2, 2.0, proxy)]]
     for model, backend, threads, goal, proxy in comparisons if "pytorch" in parts else []:
         label = (f"{model.upper()} `{backend}`, {threads} thread{'s' if threads > 1 else ''}, ÷ PyTorch "
                  f"({'Haswell, DNNL_MAX_CPU_ISA=AVX2; ours under -XX:UseAVX=2: the AVX2 proxy' if proxy else pt_core}) ≥ {goal}")
@@ -369,36 +386,40 @@ def main():
     # its second vCPU's, drifts from one quarter of an hour to the next (thirtieth pass: `blas` at two threads read
     # 118-121 K samples/s, then 74-77 K twenty minutes later)
     speed = {}
-    if "threads" in parts:
+    proxy_tag = " (-XX:UseAVX=2 proxy, OpenBLAS Haswell)"
+    for proxy in proxies if "threads" in parts else []:
         backends = ("vector", "blas", "auto")
+        tag = proxy_tag if proxy else ""
         for model in ("mlp", "cnn"):
             runs = {(b, t): [] for b in backends for t in (1, 2)}
             for r in range(rounds):
                 for backend in backends[r % 3:] + backends[:r % 3]:
                     for threads in (1, 2):
-                        runs[(backend, threads)].append(bench_train(model, backend, threads, a.quick, log))
+                        runs[(backend, threads)].append(bench_train(model, backend, threads, a.quick, log, proxy))
             for (backend, threads), v in runs.items():
-                speed[(model, backend, threads)] = statistics.median(v)
+                speed[(model, backend, threads) + (("proxy",) if proxy else ())] = statistics.median(v)
             for backend in backends:
                 ratios = [two / one for one, two in zip(runs[(backend, 1)], runs[(backend, 2)])]
                 med = statistics.median(ratios)
-                rows.append((f"{model.upper()} `{backend}`: 2 threads ÷ 1 thread ≥ 1",
+                rows.append((f"{model.upper()} `{backend}`{tag}: 2 threads ÷ 1 thread ≥ 1",
                              f"median {fmt(med)} ({', '.join(fmt(x) for x in ratios)})", med >= 1.0))
+                print(f"{model.upper()} {backend}{tag}: 2 threads ÷ 1: median {fmt(med)}", flush=True)
             # auto against blas in separate processes, from the runs above (for reference; the goal is read in
             # the compare part)
             apart = statistics.median([x / y for x, y in zip(runs[("auto", 2)], runs[("blas", 2)])])
-            rows.append((f"{model.upper()}: `auto` ÷ `blas` at 2 threads, separate processes (reference)",
+            rows.append((f"{model.upper()}{tag}: `auto` ÷ `blas` at 2 threads, separate processes (reference)",
                          f"median {fmt(apart)}", None))
     # 5. auto against blas at two threads in one JVM (bench train --compare), whose runs alternate within seconds,
     # each round in both build orders (compare_both_orders)
-    for model in ("mlp", "cnn") if "compare" in parts else []:
-        results = [compare_both_orders(model, 2, r % 2 == 0, a.quick, log) for r in range(rounds)]
+    for proxy, model in [(p, m) for p in proxies for m in ("mlp", "cnn")] if "compare" in parts else []:
+        tag = proxy_tag if proxy else ""
+        results = [compare_both_orders(model, 2, r % 2 == 0, a.quick, log, proxy) for r in range(rounds)]
         means = [m for m, _, _ in results]
         med = statistics.median(means)
         each = "; ".join(f"{fmt(m)} (auto built first {fmt(x)}, blas built first {fmt(y)})" for m, x, y in results)
-        rows.append((f"{model.upper()}: `auto` ÷ `blas` at 2 threads ≥ 1 (one JVM, runs alternating, both build orders)",
+        rows.append((f"{model.upper()}{tag}: `auto` ÷ `blas` at 2 threads ≥ 1 (one JVM, runs alternating, both build orders)",
                      f"median {fmt(med)} of the rounds' geometric means: {each}", med >= 1.0))
-        print(f"{model.upper()} auto ÷ blas, 2 threads, both build orders: median {fmt(med)}: {each}", flush=True)
+        print(f"{model.upper()}{tag} auto ÷ blas, 2 threads, both build orders: median {fmt(med)}: {each}", flush=True)
     json.dump({"cpu": c, "rows": rows, "bench_train": {"/".join(map(str, k)): v for k, v in speed.items()}},
               open(os.path.join(out, "acceptance.json"), "w"), indent=1)
 
