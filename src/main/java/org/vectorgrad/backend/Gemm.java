@@ -42,6 +42,17 @@ public abstract class Gemm {
      */
     public boolean layoutInvariant() { return false; }
 
+    /**
+     * Whether this GEMM would run this product, as things stand now, on a path that skips the multiply-adds of
+     * op(A)'s zeros ({@code vector.gemm.SparseRows}: a ReLU network's activations and masked gradients), and so does
+     * a fraction of the work of any dense GEMM. A router ({@code auto.AutoGemm}) reads it to keep such products off
+     * a dense native GEMM. A pure function of the shape, this GEMM's thread count and a sample of op(A); false by
+     * default. Arguments are not checked: call it with those {@link #gemm} would accept.
+     */
+    public boolean skipsZerosOf(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda) {
+        return false;
+    }
+
     /** {@link #gemm} with its arguments already checked. */
     protected abstract void runGemm(boolean transA, boolean transB, int m, int n, int k,
                                     float alpha, float[] a, int aOff, int lda,

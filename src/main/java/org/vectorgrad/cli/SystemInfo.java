@@ -10,6 +10,7 @@ import org.vectorgrad.backend.auto.GemmRule;
 import org.vectorgrad.backend.blas.CoreTypeSetup;
 import org.vectorgrad.backend.blas.OpenBlasLoader;
 import org.vectorgrad.backend.vector.VectorBackend;
+import org.vectorgrad.backend.vector.gemm.BlockedGemm;
 import org.vectorgrad.parallel.Dispatcher;
 
 /**
@@ -80,7 +81,7 @@ public final class SystemInfo {
             m.put("species", s.toString());
             m.put("bits", s.vectorBitSize());
             m.put("floatLanes", s.length());
-            m.put("sparseRows", org.vectorgrad.backend.vector.gemm.BlockedGemm.sparseRowsStatus(s.vectorBitSize()));
+            m.put("sparseRows", BlockedGemm.sparseRowsStatus(s.vectorBitSize()));
             return m;
         }
     }
@@ -144,9 +145,13 @@ public final class SystemInfo {
         String gemm;
         try {
             // the vector GEMM's width, as the auto backend reads it from its blocking table (same property, same species)
-            GemmRule rule = GemmRule.fromSystemProperties(CpuFeatures.current(), vector ? VectorBackend.defaultBits() : 0);
+            int bits = vector ? VectorBackend.defaultBits() : 0;
+            GemmRule rule = GemmRule.fromSystemProperties(CpuFeatures.current(), bits);
             gemm = rule.never() ? base + " (OpenBLAS not used: " + rule.reason() + ")"
                     : blas ? "blas when " + rule + ", else " + base : base + " (OpenBLAS off)";
+            if (!rule.never() && blas && vector && BlockedGemm.sparseRowsOn(bits)) {
+                gemm += "; a dense layer's product that vector runs on its sparse-rows path goes to vector";
+            }
         } catch (IllegalArgumentException e) {
             gemm = "invalid: " + e.getMessage();
         }

@@ -41,8 +41,9 @@ public final class AutoBackendFactory implements BackendFactory {
     /**
      * Builds an auto backend from explicit parts (tests substitute an absent library or another rule): the Java
      * backend's families with an {@link AutoGemm} for dense layers, its OpenBLAS calls cut over the Java backend's
-     * dispatcher (one-thread OpenBLAS calls, {@code BlasGemm}); the convolutions' GEMMs follow the same rule, each
-     * call whole on the thread of the convolution task that makes it (docs/decisions.md §8). A null
+     * dispatcher (one-thread OpenBLAS calls, {@code BlasGemm}), and the products the Java GEMM would run on its
+     * zero-skipping path ({@link Gemm#skipsZerosOf}) left to it; the convolutions' GEMMs follow the rule alone, each
+     * call whole on the thread of the convolution task that makes it (docs/decisions.md §8, §2bt). A null
      * {@code ruleOrNull} means this machine's ({@link GemmRule#fromSystemProperties}, from the CPU and the Java GEMM's vector width).
      */
     FamilyBackend create(int threads, BackendFactory vector, BlasBackendFactory blasFactory, GemmRule ruleOrNull) {
@@ -57,11 +58,24 @@ public final class AutoBackendFactory implements BackendFactory {
         }
         return base.withGemm("auto", threads, d -> {
             Gemm blas = ba != null && ba.available() ? blasFactory.gemm(d, base.gemm()) : null;
-            AutoGemm gemm = new AutoGemm(blas, base.gemm(), base.name(), rule);
-            // conv GEMMs run inside the convolution's dispatcher tasks, one per core: each OpenBLAS call whole on its task's thread
-            AutoGemm conv = threads == 1 || blas == null ? gemm : new AutoGemm(blasFactory.gemm(base.gemm()), base.gemm(), base.name(), rule);
-            return new Gemm[] {gemm, conv};
+            Gemm blasOnCaller = blas == null || threads == 1 ? blas : blasFactory.gemm(base.gemm());
+            return routers(blas, blasOnCaller, base.gemm(), base.name(), rule);
         });
+    }
+
+    /**
+     * The dense layers' router and the convolutions' (what {@link FamilyBackend#withGemm} takes). The first leaves
+     * a product whose op(A) is mostly zero to the Java GEMM's zero-skipping path whatever the rule (256 bits, one
+     * thread; docs/decisions.md §2bt). The second keeps to the rule, its OpenBLAS calls whole on the thread of the
+     * convolution task that makes them ({@code blasOnCaller}; §8): the convolutions' zeros sent to the Java GEMM
+     * measured slower (§2bt).
+     *
+     * @param blas         OpenBLAS on the backend's dispatcher, or null when it is off or unused
+     * @param blasOnCaller OpenBLAS on the caller's thread (the same as {@code blas} with one thread), or null
+     */
+    static AutoGemm[] routers(Gemm blas, Gemm blasOnCaller, Gemm java, String javaName, GemmRule rule) {
+        AutoGemm dense = new AutoGemm(blas, java, javaName, rule, true);
+        return new AutoGemm[] {dense, blasOnCaller == null ? dense : new AutoGemm(blasOnCaller, java, javaName, rule, false)};
     }
 
     /** The vector width of {@code base}'s GEMM ({@link Gemm#vectorBits}: 0 for the scalar one). */

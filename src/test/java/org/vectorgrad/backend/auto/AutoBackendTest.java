@@ -254,6 +254,57 @@ class AutoBackendTest {
         }
     }
 
+    @Test
+    void aMostlyZeroOpAGoesToTheJavaGemmsZeroSkippingPathWhateverTheRule() {
+        // auto at 256 bits (AVX2 CPUs, where the rule sends every product to OpenBLAS): a dense layer's product whose
+        // op(A) is a ReLU's output or masked gradient runs on the vector GEMM's sparse-rows path (decisions §2bt)
+        BlasBackendFactory blasFactory = new BlasBackendFactory(OpenBlasLoader.configuredName());
+        org.vectorgrad.Prerequisites.require(blasFactory.availability().available(), "needs OpenBLAS: " + blasFactory.availability().reason());
+        SplittableRandom r = new SplittableRandom(13);
+        int m = 128, n = 512, k = 256;
+        float[] sparseA = random(r, m * k), denseA = random(r, m * k), b = random(r, k * n);
+        for (int i = 0; i < sparseA.length; i++) if (r.nextDouble() < 0.8) sparseA[i] = r.nextBoolean() ? 0f : -0f;
+        try (org.vectorgrad.parallel.Dispatcher d = new org.vectorgrad.parallel.Dispatcher(1)) {
+            Gemm java = org.vectorgrad.backend.vector.gemm.BlockedGemm.withSparseRows(
+                    org.vectorgrad.backend.vector.gemm.GemmBlocking.forBits(256), d, Long.MAX_VALUE, true);
+            BlasGemm blas = blasFactory.gemm(java);
+            GemmRule everyProduct = new GemmRule(0);
+            AutoGemm router = new AutoGemm(blas, java, "vector", everyProduct, true);
+            AutoGemm byRule = new AutoGemm(blas, java, "vector", everyProduct, false);
+            assertSame(java, router.chooseFor(false, false, m, n, k, sparseA, 0, k));
+            assertSame(java, router.chooseFor(false, true, m, n, k, sparseA, 0, k), "op(B) transposed");
+            assertSame(blas, router.chooseFor(false, false, m, n, k, denseA, 0, k), "op(A) without zeros: the rule");
+            assertSame(blas, byRule.chooseFor(false, false, m, n, k, sparseA, 0, k), "a router without zerosToJava: the rule");
+            assertTrue(router.describe().contains("skip op(A)'s zeros"), router.describe());
+            assertFalse(byRule.describe().contains("skip op(A)'s zeros"), byRule.describe());
+
+            // the bits are the Java GEMM's (beta 0.5 reads C), and close to OpenBLAS's
+            float[] c0 = random(r, m * n), viaRouter = c0.clone(), viaJava = c0.clone(), viaBlas = c0.clone();
+            router.gemm(false, false, m, n, k, 1f, sparseA, 0, k, b, 0, n, 0.5f, viaRouter, 0, n);
+            java.gemm(false, false, m, n, k, 1f, sparseA, 0, k, b, 0, n, 0.5f, viaJava, 0, n);
+            blas.gemm(false, false, m, n, k, 1f, sparseA, 0, k, b, 0, n, 0.5f, viaBlas, 0, n);
+            assertArrayEquals(viaJava, viaRouter);
+            for (int i = 0; i < viaBlas.length; i++) assertEquals(viaBlas[i], viaRouter[i], 1e-4f, "C[" + i + "]");
+
+            // a NaN in op(B) still reaches C: the Java GEMM declines its sparse path and runs dense
+            float[] bad = b.clone();
+            bad[7 * n + 9] = Float.NaN;
+            for (int i = 0; i < m; i++) sparseA[i * k + 7] = 1f; // every row meets op(B)'s row 7
+            float[] got = new float[m * n];
+            assertSame(java, router.chooseFor(false, false, m, n, k, sparseA, 0, k));
+            router.gemm(false, false, m, n, k, 1f, sparseA, 0, k, bad, 0, n, 0f, got, 0, n);
+            for (int i = 0; i < m; i++) assertTrue(Float.isNaN(got[i * n + 9]), "C[" + i + ", 9] = " + got[i * n + 9]);
+
+            // the factory's dense-layer router leaves such products to the Java GEMM; its conv router does not
+            AutoGemm[] routers = AutoBackendFactory.routers(blas, blas, java, "vector", everyProduct);
+            assertSame(java, routers[0].chooseFor(false, false, m, n, k, sparseA, 0, k));
+            assertSame(blas, routers[1].chooseFor(false, false, m, n, k, sparseA, 0, k));
+            try (FamilyBackend auto = factory.create(1, Backends.factories().get("vector"), blasFactory, everyProduct)) {
+                assertTrue(gemmOf(auto).describe().contains("skip op(A)'s zeros"), gemmOf(auto).describe());
+            }
+        }
+    }
+
     private static AutoGemm gemmOf(Backend b) {
         return (AutoGemm) b.gemm();
     }

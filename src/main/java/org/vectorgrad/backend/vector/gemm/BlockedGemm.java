@@ -229,8 +229,13 @@ public final class BlockedGemm extends Gemm {
     public static String sparseRowsStatus(int bits) {
         if (!SPARSE_ROWS) return "off (-D" + SPARSE_ROWS_PROPERTY + "=false)";
         if (SparseRowsKernel.create(bits) == null) return "off: no kernels at " + bits + " bits (docs/decisions.md §2br)";
-        return "on: a one-thread GEMM whose left operand is at least " + Math.round(SparseRows.MIN_ZERO_FRACTION * 100)
-                + " % zeros does only its nonzeros' multiply-adds, same bits";
+        return "on: a GEMM whose left operand is at least " + Math.round(SparseRows.MIN_ZERO_FRACTION * 100)
+                + " % zeros does only its nonzeros' multiply-adds (on several threads, one block of rows each), same bits";
+    }
+
+    /** Whether a GEMM of {@code bits}-wide vectors has the sparse-rows path in this JVM ({@link #sparseRowsStatus}). */
+    public static boolean sparseRowsOn(int bits) {
+        return SPARSE_ROWS && SparseRowsKernel.create(bits) != null;
     }
 
     /** The sparse-rows path this GEMM takes where it applies, or null (tests). */
@@ -244,6 +249,30 @@ public final class BlockedGemm extends Gemm {
     @Override
     public int vectorBits() { return blocking.bits(); }
 
+    /**
+     * True when {@link #runGemm} would take this product on the sparse-rows path ({@link SparseRows#applies}): on
+     * the calling thread, or past the parallel bound in row blocks, one per thread ({@link SparseRowsCall}).
+     */
+    @Override
+    public boolean skipsZerosOf(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda) {
+        if (sparse == null || m == 0 || n == 0 || k == 0) return false;
+        return parallel(m, n, k) ? sparseSplit(transA, transB, m, n, k, a, aOff, lda) : sparse.applies(transA, transB, m, n, k, a, aOff, lda);
+    }
+
+    /**
+     * Whether a product past the parallel bound runs as row blocks on the sparse-rows path, one per thread: op(A)
+     * zero enough as a whole and each block's shape within the path's bounds. Each block decides again on its own
+     * rows; a block that declines runs dense on its thread, with the same bits.
+     */
+    private boolean sparseSplit(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda) {
+        int rows = m / dispatcher.threads();
+        return rows > 0 && sparse.shapeFits(transB, rows, n, k) && sparse.applies(transA, transB, m, n, k, a, aOff, lda);
+    }
+
+    private boolean parallel(int m, int n, int k) {
+        return dispatcher.threads() > 1 && (long) m * n * k >= parallelMinWork;
+    }
+
     /** See {@link Gemm#gemm}; arguments checked there. */
     @Override
     protected void runGemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
@@ -253,9 +282,22 @@ public final class BlockedGemm extends Gemm {
             scaleC(m, n, beta, c, cOff, ldc);
             return;
         }
-        boolean parallel = dispatcher.threads() > 1 && (long) m * n * k >= parallelMinWork;
-        // an op(A) mostly zero (a ReLU network's gradients and activations): only its nonzeros' FMAs, the same bits;
-        // one thread (split over two it ran no faster than the dense kernels on two, decisions §2br)
+        boolean parallel = parallel(m, n, k);
+        if (parallel && sparse != null && sparseSplit(transA, transB, m, n, k, a, aOff, lda)) {
+            // past the parallel bound: op(A)'s rows cut into one block per thread, each its own lists (§2bt)
+            workspaces.get().sparseRowsCall.run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        serial(parallel, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /**
+     * {@link #runGemm}'s paths for a product with m, n, k > 0 and alpha != 0; {@code parallel} false runs it whole on
+     * the calling thread.
+     */
+    private void serial(boolean parallel, boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff,
+                        int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        // an op(A) mostly zero (a ReLU network's gradients and activations): only its nonzeros' FMAs, the same bits
         if (!parallel && sparse != null && sparse.tryGemm(transA, transB, m, n, k, kBlocks(k), alpha, a, aOff, lda, b, bOff, ldb, beta,
                 c, cOff, ldc)) {
             return;
@@ -608,6 +650,7 @@ public final class BlockedGemm extends Gemm {
         /** {@link OneRow}'s row of accumulators. */
         float[] oneRow = new float[0];
         final OneRowCall oneRowCall = new OneRowCall();
+        final SparseRowsCall sparseRowsCall = new SparseRowsCall();
         /** C transposed, for products computed through their transpose ({@link #transposedFirst}). */
         float[] transposedC = new float[0];
         final float[] tile = new float[blocking.mr() * blocking.nr()];
@@ -658,6 +701,42 @@ public final class BlockedGemm extends Gemm {
             Workspace w = workspaces.get();
             if (w.oneRow.length < j1 - j0) w.oneRow = new float[j1 - j0];
             OneRow.gemm(blocking.bits(), j1 - j0, k, blocks, alpha, a, aOff, inc, b, bOff + j0, ldb, beta, c, cOff + j0, w.oneRow);
+        }
+    }
+
+    /**
+     * A product past the parallel bound whose op(A) is mostly zero ({@link #sparseSplit}): op(A)'s rows (and C's) in
+     * one block per thread, balanced, each run by {@link #serial} on one thread, so on the sparse-rows path with its
+     * own transposes and lists, or dense when its rows decline (each element's chain is the same either way). With
+     * the lists made by the caller and only the rows split, the MLP's step at two threads ran level with the dense
+     * split (decisions §2br); here every stage runs on its block's thread (§2bt). One reusable task per calling
+     * thread.
+     */
+    private final class SparseRowsCall implements ChunkTask {
+        private boolean transA, transB;
+        private int m, n, k, aOff, lda, bOff, ldb, cOff, ldc, parts;
+        private float alpha, beta;
+        private float[] a, b, c;
+
+        void run(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                 float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+            this.transA = transA; this.transB = transB; this.m = m; this.n = n; this.k = k; this.alpha = alpha;
+            this.a = a; this.aOff = aOff; this.lda = lda; this.b = b; this.bOff = bOff; this.ldb = ldb;
+            this.beta = beta; this.c = c; this.cOff = cOff; this.ldc = ldc;
+            this.parts = dispatcher.threads();
+            try {
+                dispatcher.forEach(parts, this);
+            } finally {
+                this.a = this.b = this.c = null; // no reference kept to the caller's arrays
+            }
+        }
+
+        @Override
+        public void run(int part) {
+            int i0 = (int) ((long) m * part / parts), i1 = (int) ((long) m * (part + 1) / parts);
+            if (i1 == i0) return;
+            serial(false, transA, transB, i1 - i0, n, k, alpha, a, aOff + (transA ? i0 : i0 * lda), lda, b, bOff, ldb, beta,
+                    c, cOff + i0 * ldc, ldc);
         }
     }
 

@@ -135,8 +135,9 @@ class SparseRowsTest {
 
     @Test
     void everyThreadCountGivesTheOneThreadBits() {
-        // past the parallel bound the GEMM runs the dense kernels over the threads; below it the sparse path on the
-        // caller's: either way the one-thread dense path's bits
+        // past the parallel bound the GEMM runs op(A)'s rows in one block per thread, each on the sparse path (or
+        // dense where its block declines); below it the sparse path on the caller's: either way the one-thread dense
+        // path's bits
         SplittableRandom rng = new SplittableRandom(101);
         for (int threads : new int[] {2, 3}) {
             try (Dispatcher one = new Dispatcher(1); Dispatcher many = new Dispatcher(threads)) {
@@ -245,6 +246,77 @@ class SparseRowsTest {
             float[] third = new float[3 * 1000];
             for (int i = 0; i < third.length; i++) third[i] = i % 1000 < 700 ? 0f : 1f; // the first 70 % of each row
             assertEquals(0.7, SparseRows.zeroFraction(third, 0, 1000, 3, 1000), 0.01);
+        }
+    }
+    @Test
+    void skipsZerosOfSaysWhetherRunGemmTakesTheSparsePath() {
+        // what auto.AutoGemm reads to leave such products to the Java GEMM: true exactly where runGemm would skip zeros
+        SplittableRandom rng = new SplittableRandom(109);
+        int m = 128, n = 512, k = 256;
+        float[] sparseA = sparse(rng, m * k, 0.8), denseA = AgainstPackedPath.gaussian(rng, m * k);
+        try (Dispatcher one = new Dispatcher(1); Dispatcher two = new Dispatcher(2)) {
+            GemmBlocking blk = GemmBlocking.forBits(BITS);
+            BlockedGemm library = gemm(blk, one, Long.MAX_VALUE, true);
+            assertTrue(library.skipsZerosOf(false, false, m, n, k, sparseA, 0, k));
+            assertTrue(library.skipsZerosOf(true, true, k, n, m, sparseA, 0, k), "A stored transposed, B transposed");
+            assertFalse(library.skipsZerosOf(false, false, m, n, k, denseA, 0, k), "op(A) without zeros");
+            assertFalse(library.skipsZerosOf(false, false, 8, 16, 256, sparseA, 0, 256), "under MIN_WORK");
+            assertFalse(library.skipsZerosOf(false, false, 0, n, k, sparseA, 0, k), "an empty product");
+            assertFalse(library.skipsZerosOf(false, false, m, n, 0, sparseA, 0, 1), "k == 0: C = beta·C");
+            assertFalse(gemm(blk, one, Long.MAX_VALUE, false).skipsZerosOf(false, false, m, n, k, sparseA, 0, k), "the path off");
+            assertFalse(gemm(GemmBlocking.forBits(512), one, Long.MAX_VALUE, true).skipsZerosOf(false, false, m, n, k, sparseA, 0, k),
+                    "no kernels at 512 bits");
+            assertTrue(gemm(blk, two, Long.MAX_VALUE, true).skipsZerosOf(false, false, m, n, k, sparseA, 0, k),
+                    "two threads, below the parallel bound: one thread runs it");
+            assertTrue(gemm(blk, two, 1, true).skipsZerosOf(false, false, m, n, k, sparseA, 0, k),
+                    "past the parallel bound: a block of rows per thread");
+            assertTrue(gemm(blk, one, Long.MAX_VALUE, true).skipsZerosOf(false, false, 8, n, k, sparseA, 0, k), "8x512x256 at MIN_WORK");
+            assertFalse(gemm(blk, two, 1, true).skipsZerosOf(false, false, 8, n, k, sparseA, 0, k),
+                    "split over two threads its blocks of 4 rows fall under MIN_WORK: dense");
+            assertFalse(new org.vectorgrad.backend.scalar.ScalarGemm().skipsZerosOf(false, false, m, n, k, sparseA, 0, k),
+                    "a GEMM without such a path");
+        }
+    }
+    @Test
+    void rowBlocksOverThreadsDecideEachOnItsOwnRowsWithTheSameBits() {
+        // op(A) zero enough as a whole, but its last rows dense: past the parallel bound the blocks whose rows are
+        // mostly zero take the sparse path and the others the dense one on their thread, all with the one-thread bits;
+        // with a NaN in op(B) every block declines and the NaN reaches C
+        SplittableRandom rng = new SplittableRandom(113);
+        GemmBlocking blk = GemmBlocking.forBits(BITS);
+        int m = 96, n = 256, k = 384;
+        for (int threads : new int[] {2, 3}) {
+            try (Dispatcher one = new Dispatcher(1); Dispatcher many = new Dispatcher(threads)) {
+                BlockedGemm dense = gemm(blk, one, Long.MAX_VALUE, false), library = gemm(blk, many, 1, true);
+                for (boolean ta : new boolean[] {false, true}) {
+                    for (boolean tb : new boolean[] {false, true}) {
+                        float[] a = new float[m * k]; // op(A)[i, p] at a[ta ? p·m + i : i·k + p]
+                        for (int i = 0; i < m; i++) {
+                            double zeros = i < m * 3 / 4 ? 0.95 : 0.2;
+                            for (int p = 0; p < k; p++) a[ta ? p * m + i : i * k + p] = rng.nextDouble() < zeros ? 0f : (float) rng.nextGaussian();
+                        }
+                        String what = threads + " threads" + (ta ? " T" : " N") + (tb ? "T" : "N");
+                        assertTrue(library.skipsZerosOf(ta, tb, m, n, k, a, 0, ta ? m : k), what);
+                        int lastBlock = m * (threads - 1) / threads;
+                        assertTrue(library.sparseRows().applies(ta, tb, m / threads, n, k, a, 0, ta ? m : k), what + ": the first block takes the path");
+                        assertFalse(library.sparseRows().applies(ta, tb, m - lastBlock, n, k, a, ta ? lastBlock : lastBlock * k, ta ? m : k),
+                                what + ": the last block's own rows are too dense for the path");
+                        float[] b = AgainstPackedPath.gaussian(rng, k * n);
+                        float[] want = AgainstPackedPath.gaussian(rng, m * n), got = want.clone();
+                        dense.gemm(ta, tb, m, n, k, 1f, a, 0, ta ? m : k, b, 0, tb ? k : n, 1f, want, 0, n);
+                        library.gemm(ta, tb, m, n, k, 1f, a, 0, ta ? m : k, b, 0, tb ? k : n, 1f, got, 0, n);
+                        for (int i = 0; i < got.length; i++) {
+                            assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), what + ": C[" + i + "]");
+                        }
+                        int p = 11, j = 40;
+                        b[tb ? j * k + p : p * n + j] = Float.NaN;
+                        for (int i = 0; i < m; i++) a[ta ? p * m + i : i * k + p] = 0f; // every term with the NaN has a zero op(A)
+                        float[] c = new float[m * n];
+                        library.gemm(ta, tb, m, n, k, 1f, a, 0, ta ? m : k, b, 0, tb ? k : n, 0f, c, 0, n);
+                        for (int i = 0; i < m; i++) assertTrue(Float.isNaN(c[i * n + j]), what + ": 0 · NaN must reach C[" + i + ", " + j + "]");
+                    }
+                }
+            }
         }
     }
 }
