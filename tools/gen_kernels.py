@@ -1153,7 +1153,8 @@ if __name__ == "__main__":
 # ---- SparseRows{bits}: op(A) with many exact zeros as (column, value) lists per row, times op(B) row-major ----
 # Vectors of C's columns per call: the accumulators fill 12 of the 16 ymm registers, a broadcast and a loaded vector
 # beside them. 256 bits only: at 512 bits the same kernel with 8-24 zmm accumulators, and the ymm one, ran at
-# 0.79-1.19 of the dense kernels on 80 % zeros (AMD Zen 5; docs/decisions.md §2br), so there is none.
+# 0.79-1.19 of the dense kernels on 80 % zeros (AMD Zen 5; docs/decisions.md §2br), and a 512-bit one retested with
+# the lists by compress ran a training step level with the dense kernels even with op(B) aligned, so there is none.
 SPARSE_ROWS = {256: 12}
 
 
