@@ -27,9 +27,12 @@ public class SparseStepAB {
             long t0 = System.nanoTime();
             g.gemm(ta, tb, m, n, k, al, a, ao, lda, b, bo, ldb, be, c, co, ldc);
             long t1 = System.nanoTime();
-            double[] x = time.computeIfAbsent(m + "x" + n + "x" + k + (ta ? "T" : "N") + (tb ? "T" : "N"), z -> new double[3]);
-            x[0] += t1 - t0; x[1]++;
-            if (((long) x[1] & 63) == 0) { int z = 0, rows = ta ? k : m, cols = ta ? m : k; for (int i = 0; i < rows * cols; i += 7) z += a[ao + (i / cols) * lda + i % cols] == 0f ? 1 : 0; x[2] += 64.0 * z / ((rows * cols + 6) / 7); }
+            // the CNN's convolution tasks call the GEMM from several threads at once: one lock around the bookkeeping
+            synchronized (time) {
+                double[] x = time.computeIfAbsent(m + "x" + n + "x" + k + (ta ? "T" : "N") + (tb ? "T" : "N"), z -> new double[3]);
+                x[0] += t1 - t0; x[1]++;
+                if (((long) x[1] & 63) == 0) { int z = 0, rows = ta ? k : m, cols = ta ? m : k; for (int i = 0; i < rows * cols; i += 7) z += a[ao + (i / cols) * lda + i % cols] == 0f ? 1 : 0; x[2] += 64.0 * z / ((rows * cols + 6) / 7); }
+            }
         }
         @Override public int vectorBits() { return g.vectorBits(); }
         @Override public boolean layoutInvariant() { return g.layoutInvariant(); }
