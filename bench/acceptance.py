@@ -48,7 +48,7 @@ proxy's rows say so. Our training runs go through ./vectorgrad with OPENBLAS_COR
 (Haswell under the proxy), so the library picks OpenBLAS's core itself, as it does for users.
 
 Needs JDK 25 (found as bench/build.sh finds it), Debian's python3-torch for the PyTorch rows (they are skipped with a
-note when torch is missing) and libopenblas0. Standard library only. Prints a Markdown table; exit status 0 whatever
+note when torch is missing) and libopenblas0 (checked first: without it the script stops with what to install). Standard library only. Prints a Markdown table; exit status 0 whatever
 the figures (it measures, it does not gate: speed depends on the machine and the minute).
 """
 import argparse
@@ -239,6 +239,19 @@ def has_torch():
     return subprocess.run(["/usr/bin/python3", "-c", "import torch"], capture_output=True).returncode == 0
 
 
+def openblas_missing(name="libopenblas.so.0"):
+    """Why OpenBLAS cannot be opened here, or None. It is opened by name in a child Python, through the dynamic
+    linker's search that the library's loader uses too, so that a machine without it stops before the first JMH run
+    instead of after it."""
+    probe = "import ctypes, sys; ctypes.CDLL(sys.argv[1])"
+    p = subprocess.run([sys.executable, "-c", probe, name], capture_output=True, text=True)
+    if p.returncode == 0:
+        return None
+    last = (p.stderr.strip().splitlines() or ["?"])[-1]
+    return f"{name} cannot be opened ({last})"
+
+
+
 def fmt(x):
     return f"{x:.3f}"
 
@@ -284,6 +297,10 @@ def main():
     unknown = [p for p in parts if p not in PARTS]
     if unknown or not parts:
         sys.exit(f"acceptance: --only takes a comma-separated list of {', '.join(PARTS)}; got {a.only!r}")
+    why = openblas_missing()
+    if why:  # every part needs it: the GEMM's peer, the blas backend, and auto (which routes products to it)
+        sys.exit(f"acceptance: {why}; every part measures against OpenBLAS or a backend that uses it. Install it "
+                 f"(Debian: apt-get install libopenblas0)")
     rounds = 1 if a.quick else a.rounds
     gemm_rounds = 1 if a.quick else a.gemm_rounds
     java = java25()
