@@ -48,8 +48,8 @@ proxy's rows say so. Our training runs go through ./vectorgrad with OPENBLAS_COR
 (Haswell under the proxy), so the library picks OpenBLAS's core itself, as it does for users.
 
 Needs JDK 25 (found as bench/build.sh finds it), Debian's python3-torch for the PyTorch rows (they are skipped with a
-note when torch is missing) and libopenblas0 (checked first: without it the script stops with what to install). Standard library only. Prints a Markdown table; exit status 0 whatever
-the figures (it measures, it does not gate: speed depends on the machine and the minute).
+note when torch is missing) and libopenblas0 (checked first: without it the script stops with what to install).
+Standard library only. Prints a Markdown table; exit status 0 whatever the figures (it measures, it does not gate: speed depends on the machine and the minute).
 """
 import argparse
 import datetime
@@ -249,7 +249,6 @@ def openblas_missing(name="libopenblas.so.0"):
         return None
     last = (p.stderr.strip().splitlines() or ["?"])[-1]
     return f"{name} cannot be opened ({last})"
-
 
 
 def fmt(x):
