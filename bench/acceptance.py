@@ -49,7 +49,8 @@ proxy's rows say so. Our training runs go through ./vectorgrad with OPENBLAS_COR
 
 Needs JDK 25 (found as bench/build.sh finds it), Debian's python3-torch for the PyTorch rows (they are skipped with a
 note when torch is missing) and libopenblas0 (checked first: without it the script stops with what to install).
-Standard library only. Prints a Markdown table; exit status 0 whatever the figures (it measures, it does not gate: speed depends on the machine and the minute).
+Standard library only. Prints a Markdown table; exit status 0 whatever the figures (it measures, it does not gate:
+speed depends on the machine and the minute).
 """
 import argparse
 import datetime

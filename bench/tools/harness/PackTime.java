@@ -14,7 +14,7 @@ public class PackTime {
         int bits = Integer.getInteger("bits", 512), mr = Integer.getInteger("mr", 12), nr = GemmBlocking.nrFor(bits, mr), panels = (n + nr - 1) / nr;
         Transposer tr = Transposer.create(bits);
         float[] a = new float[m * k], b = new float[k * n], pa = new float[(m + mr) * k + 64], pb = new float[panels * nr * k + 64];
-        int kc = GemmBlocking.forBits(bits).kc();
+        GemmBlocking table = GemmBlocking.forBits(bits);
         float[] pr = new float[(m + mr) * MicroKernel.ROW_PANEL_STRIDE + 64];
         Random r = new Random(1); for (int i = 0; i < a.length; i++) a[i] = r.nextFloat(); for (int i = 0; i < b.length; i++) b[i] = r.nextFloat();
         for (int round = 0, rounds = Integer.getInteger("rounds", 8); round < rounds; round++) {
@@ -24,19 +24,23 @@ public class PackTime {
             t0 = System.nanoTime(); it = 0;
             do { Packing.packA(ta, a, 0, ta ? m : k, 0, m, 0, k, mr, pa, 0, tr); it++; } while (System.nanoTime() - t0 < 100_000_000L);
             double tA = (System.nanoTime() - t0) / 1e3 / it;
-            t0 = System.nanoTime(); it = 0;
-            do { rowPanels(a, m, k, mr, kc, pr, tr); it++; } while (System.nanoTime() - t0 < 100_000_000L);
-            double tR = (System.nanoTime() - t0) / 1e3 / it;
-            System.out.printf("packB %.1f us (%.3f ns/elem)  packA %.1f us (%.3f ns/elem)  rowsA %.1f us (%.3f ns/elem)%n",
-                    tB, tB * 1e3 / (k * n), tA, tA * 1e3 / (m * k), tR, tR * 1e3 / (m * k));
+            String rows = "";
+            if (!ta) { // row panels are for an untransposed op(A) only
+                t0 = System.nanoTime(); it = 0;
+                do { rowPanels(a, m, k, mr, table, pr, tr); it++; } while (System.nanoTime() - t0 < 100_000_000L);
+                double tR = (System.nanoTime() - t0) / 1e3 / it;
+                rows = String.format("  rowsA %.1f us (%.3f ns/elem)", tR, tR * 1e3 / (m * k));
+            }
+            System.out.printf("packB %.1f us (%.3f ns/elem)  packA %.1f us (%.3f ns/elem)%s%n", tB, tB * 1e3 / (k * n), tA, tA * 1e3 / (m * k), rows);
         }
     }
 
-    /** BlockedGemm's packABlock for an untransposed op(A) of one row block, over K blocks of at most kc. */
-    static void rowPanels(float[] a, int m, int k, int mr, int kc, float[] pr, Transposer tr) {
-        int blocks = (k + kc - 1) / kc, full = m / mr * mr, depth = MicroKernel.ROW_PANEL_STRIDE;
+    /** BlockedGemm's packABlock for an untransposed op(A) of one row block, over the packed path's K blocks. */
+    static void rowPanels(float[] a, int m, int k, int mr, GemmBlocking table, float[] pr, Transposer tr) {
+        int blocks = k <= table.kcOnePass() ? 1 : (k + table.kc() - 1) / table.kc(); // as BlockedGemm.kBlocks
+        int full = m / mr * mr, depth = MicroKernel.ROW_PANEL_STRIDE;
         for (int kb = 0; kb < blocks; kb++) {
-            int p0 = (int) ((long) k * kb / blocks), p1 = (int) ((long) k * (kb + 1) / blocks);
+            int p0 = BlockedGemm.kBlockStart(k, kb, blocks), p1 = BlockedGemm.kBlockStart(k, kb + 1, blocks);
             for (int i = 0; i < full; i++) System.arraycopy(a, i * k + p0, pr, i * depth, p1 - p0);
             if (full < m) Packing.packA(false, a, 0, k, full, m - full, p0, p1 - p0, mr, pr, full * depth, tr);
         }
