@@ -37,7 +37,10 @@ public class PackTime {
 
     /** BlockedGemm's packABlock for an untransposed op(A) of one row block, over the packed path's K blocks. */
     static void rowPanels(float[] a, int m, int k, int mr, GemmBlocking table, float[] pr, Transposer tr) {
-        int blocks = k <= table.kcOnePass() ? 1 : (k + table.kc() - 1) / table.kc(); // as BlockedGemm.kBlocks
+        int blocks;
+        try (org.vectorgrad.parallel.Dispatcher d = new org.vectorgrad.parallel.Dispatcher(1)) {
+            blocks = new BlockedGemm(table, d, Long.MAX_VALUE).kBlocks(k); // the packed path's own K split
+        }
         int full = m / mr * mr, depth = MicroKernel.ROW_PANEL_STRIDE;
         for (int kb = 0; kb < blocks; kb++) {
             int p0 = BlockedGemm.kBlockStart(k, kb, blocks), p1 = BlockedGemm.kBlockStart(k, kb + 1, blocks);
