@@ -1,6 +1,7 @@
 import java.util.*;
 import org.vectorgrad.backend.vector.*;
 import org.vectorgrad.backend.vector.gemm.*;
+import org.vectorgrad.backend.CpuFeatures;
 
 /**
  * Interleaved sweep in one JVM: rounds x configs x shapes, best GF/s per (config, shape). With 1 thread it also
@@ -10,7 +11,7 @@ import org.vectorgrad.backend.vector.gemm.*;
  */
 public class Sweep {
     public static void main(String[] args) {
-        // args: bits threads rounds "mr/kc/mc/nc,...|blas|table" shapes...  (-DprintRounds=true: every round's ratio; -Dwarmup=S: S s per shape first)
+        // args: bits threads rounds "mr/kc/mc/nc,...|blas|table|caches=L1/L2/L3" shapes...  (-DprintRounds=true: every round's ratio; -Dwarmup=S: S s per shape first)
         int bits = Integer.parseInt(args[0]), th = Integer.parseInt(args[1]), rounds = Integer.parseInt(args[2]);
         String[] cfgs = args[3].split(",");
         List<String> shapes = Arrays.asList(args).subList(4, args.length);
@@ -22,6 +23,12 @@ public class Sweep {
             }
             if (cfgs[i].equals("table")) { // this machine's own table (VectorBackend.blockingFor), kcOnePass included
                 vbs[i] = VectorBackend.create(th, VectorBackend.blockingFor(bits));
+                continue;
+            }
+            if (cfgs[i].startsWith("caches=")) { // another CPU's table on this one: caches=L1/L2/L3 in KiB (Zen 3: 32/512/32768)
+                String[] c = cfgs[i].substring(7).split("/");
+                vbs[i] = VectorBackend.create(th, GemmBlocking.forCaches(bits, Long.parseLong(c[0]) << 10, Long.parseLong(c[1]) << 10,
+                        Long.parseLong(c[2]) << 10, LoopSafepoints.enabled(), GemmBlocking.streamingL3(CpuFeatures.current())));
                 continue;
             }
             String[] p = cfgs[i].split("/");
