@@ -1,7 +1,6 @@
 import java.util.*;
 import org.vectorgrad.backend.vector.*;
 import org.vectorgrad.backend.vector.gemm.*;
-import org.vectorgrad.backend.CpuFeatures;
 
 /**
  * Interleaved sweep in one JVM: rounds x configs x shapes, best GF/s per (config, shape). With 1 thread it also
@@ -27,8 +26,8 @@ public class Sweep {
             }
             if (cfgs[i].startsWith("caches=")) { // another CPU's table on this one: caches=L1/L2/L3 in KiB (Zen 3: 32/512/32768)
                 String[] c = cfgs[i].substring(7).split("/");
-                vbs[i] = VectorBackend.create(th, GemmBlocking.forCaches(bits, Long.parseLong(c[0]) << 10, Long.parseLong(c[1]) << 10,
-                        Long.parseLong(c[2]) << 10, LoopSafepoints.enabled(), GemmBlocking.streamingL3(CpuFeatures.current())));
+                vbs[i] = VectorBackend.create(th, VectorBackend.blockingFor(bits,
+                        new CacheSizes(Long.parseLong(c[0]) << 10, Long.parseLong(c[1]) << 10, Long.parseLong(c[2]) << 10)));
                 continue;
             }
             String[] p = cfgs[i].split("/");

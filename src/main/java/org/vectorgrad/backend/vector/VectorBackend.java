@@ -65,8 +65,15 @@ public final class VectorBackend {
      * {@link GemmBlocking#streamingL3}) and this JVM's loop shape ({@link LoopSafepoints}).
      */
     public static GemmBlocking blockingFor(int bits) {
-        CacheSizes cs = CacheSizes.detect();
-        return GemmBlocking.forCaches(bits, cs.l1d(), cs.l2(), cs.l3(), LoopSafepoints.enabled(),
+        return blockingFor(bits, CacheSizes.detect());
+    }
+
+    /**
+     * As {@link #blockingFor(int)} with the caches given instead of detected: another CPU's table with this JVM's
+     * loop shape and this CPU's vendor (harnesses measure, e.g., Zen 3's table on another core).
+     */
+    public static GemmBlocking blockingFor(int bits, CacheSizes caches) {
+        return GemmBlocking.forCaches(bits, caches.l1d(), caches.l2(), caches.l3(), LoopSafepoints.enabled(),
                 GemmBlocking.streamingL3(CpuFeatures.current()));
     }
 }
