@@ -11,6 +11,7 @@ import org.vectorgrad.backend.blas.CoreTypeSetup;
 import org.vectorgrad.backend.blas.OpenBlasLoader;
 import org.vectorgrad.backend.vector.VectorBackend;
 import org.vectorgrad.backend.vector.gemm.BlockedGemm;
+import org.vectorgrad.backend.vector.gemm.CacheSizes;
 import org.vectorgrad.parallel.Dispatcher;
 
 /**
@@ -82,6 +83,13 @@ public final class SystemInfo {
             m.put("bits", s.vectorBitSize());
             m.put("floatLanes", s.length());
             m.put("sparseRows", BlockedGemm.sparseRowsStatus(s.vectorBitSize()));
+            // the vector GEMM's blocking as the backend builds it (its default width), and the caches it came from
+            try {
+                m.put("gemmBlocking", VectorBackend.blockingFor(VectorBackend.defaultBits()).summary());
+            } catch (IllegalArgumentException e) {
+                m.put("gemmBlocking", "invalid: " + e.getMessage());
+            }
+            m.put("caches", CacheSizes.describeDetected());
             return m;
         }
     }

@@ -49,6 +49,12 @@ class InfoCommandTest {
         String s = run();
         for (String section : SystemInfo.sections()) assertTrue(s.contains("\n" + section + ":") || s.startsWith(section + ":"), s);
         assertTrue(s.contains("corename:"), s);
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            // the vector GEMM's table and the caches it was built from, so a user can see which table runs
+            assertTrue(s.contains("gemmBlocking: " + org.vectorgrad.backend.vector.VectorBackend.blockingFor(
+                    org.vectorgrad.backend.vector.VectorBackend.defaultBits()).summary()), s);
+            assertTrue(s.contains("caches: L1d "), s);
+        }
     }
 
     @Test

@@ -35,6 +35,15 @@ public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc, int
         }
     }
 
+    /**
+     * The table in one line for {@code vectorgrad info}, e.g. {@code 6 x 16 tile, KC 768, MC 510, NC 2720}, with the
+     * one-pass depth where it exceeds KC and the strip-mined k loops where they are used.
+     */
+    public String summary() {
+        return mr + " x " + nr + " tile, KC " + kc + (kcOnePass > kc ? " (one pass up to K " + kcOnePass + ")" : "") + ", MC " + mc
+                + ", NC " + nc + (kStrips ? ", k loops strip-mined by hand" : "");
+    }
+
     /** A table with plain k loops ({@code kStrips} false). */
     public GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc, int kcOnePass) {
         this(bits, mr, nr, kc, mc, nc, kcOnePass, false);

@@ -126,6 +126,15 @@ class GemmBlockingTest {
     }
 
     @Test
+    void summaryNamesEveryParameter() {
+        assertEquals("6 x 16 tile, KC 512, MC 168, NC 4096, k loops strip-mined by hand",
+                GemmBlocking.forCaches(256, 32 << 10, 512 << 10, 32 << 20).summary());
+        assertEquals("12 x 32 tile, KC 512 (one pass up to K 1024), MC 672, NC 4096",
+                GemmBlocking.forCaches(512, 48 << 10, 2 << 20, 32 << 20, false, true).summary());
+        assertEquals("4 x 8 tile, KC 384, MC 168, NC 4096", GemmBlocking.forCaches(128, 32 << 10, 512 << 10, 32 << 20).summary());
+    }
+
+    @Test
     void sysfsSizesParse() {
         assertEquals(32 << 10, CacheSizes.parseSize("32K"));
         assertEquals(32L << 20, CacheSizes.parseSize("32768K"));
