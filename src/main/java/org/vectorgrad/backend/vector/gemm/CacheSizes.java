@@ -60,7 +60,7 @@ public record CacheSizes(long l1d, long l2, long l3) {
                 else if (level == 2) l2 = size;
                 else if (level == 3) l3 = size;
             } catch (IOException | RuntimeException e) {
-                // keep the defaults for what could not be read
+                // a level that could not be read stays unset: the default stands in for it below
             }
         }
         return new Reading(new CacheSizes(l1 > 0 ? l1 : GemmBlocking.DEFAULT_L1, l2 > 0 ? l2 : GemmBlocking.DEFAULT_L2,
