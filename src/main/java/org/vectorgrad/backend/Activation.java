@@ -5,6 +5,8 @@ package org.vectorgrad.backend;
  * (and the layer's parameter alpha where it has one), so a layer only needs to keep its output; GELU, GELU_TANH and
  * SILU have no derivative expressible through y alone, so their backward reads the forward <em>input</em> x
  * ({@link #backwardFromInput()}): the array {@code activationBackward} takes is whichever of the two this says.
+ *
+ * <p>Thread safety: an enum, immutable; safe to share.
  */
 public enum Activation {
     /** Identity: y = x. */

@@ -1,6 +1,10 @@
 package org.vectorgrad.backend;
 
-/** Whether a backend can run here and, when it cannot, why and what to install or change. */
+/**
+ * Whether a backend can run here and, when it cannot, why and what to install or change.
+ *
+ * <p>Thread safety: immutable; safe to share.
+ */
 public record Availability(boolean available, String reason) {
     public static Availability yes(String detail) { return new Availability(true, detail); }
     public static Availability no(String reason) { return new Availability(false, reason); }

@@ -26,10 +26,16 @@ package org.vectorgrad.backend;
  *       {@code vector.elementwise.Lanes.sum}; exp/tanh/sigmoid/log1p are {@code vector.elementwise.FixedMath}
  *       (add/mul/fma only, with bit-identical scalar twins for the tails); scalar code uses {@link StrictMath}
  *       for transcendentals. Sums split across threads use chunks fixed by the shapes, never by the thread
- *       count. The {@code blas} backend runs every OpenBLAS call under one process-wide lock with its own
- *       thread count set (OpenBLAS's count is process-global and its results depend on it).</li>
+ *       count. The {@code blas} backend holds OpenBLAS to one thread for the whole process (its thread count is
+ *       process-global and its results depend on it) and cuts a product for several threads into blocks of C
+ *       fixed by the shape and the thread count, each one OpenBLAS call over the whole K
+ *       ({@code blas.BlasGemm}).</li>
  * </ul>
  * Kernels hold no policy (no backend choice, no thread sizing): those are fixed when the backend is created.
+ *
+ * <p>Thread safety: a backend and its families accept concurrent calls from several threads (on operands that do
+ * not overlap): GEMM workspaces are per calling thread, and a call that finds the backend's worker pool busy runs on
+ * its caller. {@link #close()} must not race with calls in flight.
  */
 public interface Backend extends AutoCloseable {
 

@@ -1,6 +1,10 @@
 package org.vectorgrad.backend;
 
-/** A backend was asked for by name but cannot run here; the message says why and what to install. */
+/**
+ * A backend was asked for by name but cannot run here; the message says why and what to install.
+ *
+ * <p>Thread safety: carries only its message; safe to pass between threads.
+ */
 public final class BackendUnavailableException extends RuntimeException {
     private final String backend;
 

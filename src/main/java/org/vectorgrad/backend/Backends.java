@@ -11,6 +11,8 @@ import org.vectorgrad.backend.scalar.ScalarBackend;
  * Backend selection: {@code scalar}, {@code vector}, {@code blas} or {@code auto} (the best available), by API or
  * by the system property {@code vectorgrad.backend}. The vector and BLAS factories are loaded reflectively so a
  * missing incubator module or native library makes them unavailable with a reason, never a crash.
+ *
+ * <p>Thread safety: safe to call from any thread; the factories are loaded once, under the class lock.
  */
 public final class Backends {
     /** System property naming the default backend. */

@@ -9,6 +9,8 @@ package org.vectorgrad.backend;
  * Validation (with messages naming both shapes) happens in the constructor so kernels can trust it, including that
  * every size the kernels compute in {@code int} (input, padded input plane, output, weights, and the im2col matrix
  * of one image) is at most {@link #MAX_ELEMENTS}, checked in {@code long} arithmetic.
+ *
+ * <p>Thread safety: immutable; safe to share.
  */
 public record ConvGeometry(int batch, int inChannels, int inH, int inW,
                            int outChannels, int kernelH, int kernelW,

@@ -6,6 +6,9 @@ package org.vectorgrad.backend;
  * {@code scalar.ScalarConvolution} (direct loops, the oracle) or {@code vector.conv.VectorConvolution} (im2col on
  * a {@link Gemm}, direct vector kernels for a single input channel). {@link Scratch} is the caller's buffers, lent
  * for the call.
+ *
+ * <p>Thread safety: implementations accept concurrent calls on operands that do not overlap (see {@link Backend}). The
+ * {@link Scratch} passed in belongs to the call.
  */
 public abstract class Convolution {
     /** For subclasses. */

@@ -15,6 +15,8 @@ import java.util.stream.Collectors;
  * Linux reports them in {@code /proc/cpuinfo} (family and model already combined with their extended fields, e.g.
  * AMD Zen 4 = family 25 model 17, Intel Emerald Rapids = family 6 model 207). A value, so policies that depend on
  * it (such as the OpenBLAS core choice) are pure functions testable with any CPU on any machine.
+ *
+ * <p>Thread safety: immutable (the flags are an unmodifiable copy); safe to share.
  */
 public record CpuFeatures(String vendor, int family, int model, String modelName, Set<String> flags) {
 

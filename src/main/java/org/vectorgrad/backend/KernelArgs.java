@@ -7,6 +7,8 @@ package org.vectorgrad.backend;
  * {@code BlasArgs}. Bad input is an {@link IllegalArgumentException} naming the kernel, the operand, what was
  * expected and what was found, never an {@code ArrayIndexOutOfBoundsException} from inside a loop. Allocation-free
  * unless a check fails (messages are built only then).
+ *
+ * <p>Thread safety: stateless static checks; safe to call from any thread.
  */
 public final class KernelArgs {
     private KernelArgs() {}

@@ -7,6 +7,8 @@ package org.vectorgrad.backend;
  * {@code scalar.ScalarLosses} (the oracle, in double with {@link StrictMath}) or
  * {@code vector.elementwise.VectorLosses}. The losses return the mean over rows (or elements), computed in double:
  * the kernels return the sum, this class divides.
+ *
+ * <p>Thread safety: implementations accept concurrent calls on operands that do not overlap (see {@link Backend}).
  */
 public abstract class Losses {
     /** For subclasses. */

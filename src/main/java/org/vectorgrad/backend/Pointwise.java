@@ -7,6 +7,8 @@ package org.vectorgrad.backend;
  * kernel: {@code scalar.ScalarPointwise} (the oracle) or {@code vector.elementwise.VectorPointwise}.
  * Deterministic; each output element depends on its own inputs only, except {@link #columnSums} whose rows are
  * summed in order.
+ *
+ * <p>Thread safety: implementations accept concurrent calls on operands that do not overlap (see {@link Backend}).
  */
 public abstract class Pointwise {
     /** For subclasses. */

@@ -5,6 +5,8 @@ package org.vectorgrad.backend;
  * (batch, channels, outH, outW), {@code outH = (inH + 2·padH - kernelH) / strideH + 1} (floor mode, as PyTorch).
  * Padded positions never win a max; average pooling divides by the full window (count_include_pad, as PyTorch's
  * default) unless {@code countIncludePad} is false.
+ *
+ * <p>Thread safety: immutable; safe to share.
  */
 public record PoolGeometry(int batch, int channels, int inH, int inW,
                            int kernelH, int kernelW, int strideH, int strideW, int padH, int padW,

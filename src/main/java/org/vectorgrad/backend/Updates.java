@@ -5,6 +5,8 @@ package org.vectorgrad.backend;
  * method checks its arguments here ({@link KernelArgs}) for every implementation, then calls the protected kernel:
  * {@code scalar.ScalarUpdates} (the oracle) or {@code vector.optim.VectorUpdates}, which match bitwise (each
  * element depends on its own inputs only, with the same float operations), {@link #sumOfSquares} excepted.
+ *
+ * <p>Thread safety: implementations accept concurrent calls on operands that do not overlap (see {@link Backend}).
  */
 public abstract class Updates {
     /** For subclasses. */

@@ -25,6 +25,9 @@ import org.vectorgrad.tensor.Tensor;
  * backward slopes disagree beyond what smooth curvature allows, the point straddles a kink and is skipped
  * (counted in {@link Report#skippedNearKinks()}), i.e. only points away from kinks are judged. Tests should
  * also build inputs away from kinks, so that few points are skipped; the report says how many were.
+ *
+ * <p>Thread safety: static and stateless; it runs the model and the objective on the caller's thread, and the model
+ * must not be in use elsewhere during the check.
  */
 public final class GradientCheck {
 

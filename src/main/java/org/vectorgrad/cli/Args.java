@@ -9,6 +9,8 @@ import java.util.Set;
  * A tiny parser for {@code --name value}, {@code --name=value} and boolean {@code --flag} options against a fixed
  * set of known names. Unknown names, missing values and malformed numbers raise {@link UsageException} naming
  * the argument. (Hand-written: the library keeps zero runtime dependencies.)
+ *
+ * <p>Thread safety: immutable once {@link #parse} returns; safe to share.
  */
 public final class Args {
     private final Map<String, String> values = new LinkedHashMap<>();

@@ -2,7 +2,11 @@ package org.vectorgrad.cli;
 
 import java.util.Locale;
 
-/** Builds one flat JSON object on one line, for the machine-readable last line of each command. */
+/**
+ * Builds one flat JSON object on one line, for the machine-readable last line of each command.
+ *
+ * <p>Thread safety: not thread-safe (a builder over a {@code StringBuilder}); one per line being built.
+ */
 public final class Json {
     private final StringBuilder sb = new StringBuilder("{");
 

@@ -8,6 +8,9 @@ import java.util.List;
  * The {@code vectorgrad} command line. stdout carries results (a summary, then one JSON object as the last line);
  * progress and warnings go to stderr. Exit codes: 0 success, 1 failure (one line on stderr, no stack trace unless
  * {@code VECTORGRAD_DEBUG} is set; an {@link OutOfMemoryError} included, with the {@code -Xmx} to try), 2 usage error.
+ *
+ * <p>Thread safety: the entry point of a process, not a library API: {@link #main} runs one command and exits the
+ * JVM; {@link #run} confines the model it builds to the calling thread.
  */
 public final class Main {
     static final String USAGE = """

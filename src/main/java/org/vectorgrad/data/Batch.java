@@ -7,6 +7,8 @@ import org.vectorgrad.tensor.Tensor;
  * targets: class labels ({@link #labels()}) for a classification dataset, a float tensor {@code (n, width)}
  * ({@link #targets()}) for a regression or multi-label one. A batch is a reused buffer owned by its {@link BatchLoader}: its contents are valid until the loader's
  * iterator moves on; copy what must outlive that.
+ *
+ * <p>Thread safety: not thread-safe; a reused buffer that its loader refills on its own thread.
  */
 public final class Batch {
     private final Tensor images;

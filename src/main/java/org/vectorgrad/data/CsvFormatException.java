@@ -6,6 +6,8 @@ import java.nio.file.Path;
  * A CSV file that is not valid RFC 4180 or not a numeric table as asked: the message reads
  * {@code "<file>: line <n>: <problem>"}, the line being the 1-based physical line (header included) where the
  * offending record starts, so that {@code sed -n '<n>p' <file>} shows it.
+ *
+ * <p>Thread safety: carries only its message (and cause); safe to pass between threads.
  */
 public class CsvFormatException extends DataFileException {
     private final long line;

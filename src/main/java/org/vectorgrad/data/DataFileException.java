@@ -7,6 +7,8 @@ import java.nio.file.Path;
  * A data file that exists but cannot be used: a directory, FIFO, device or socket where a regular file was expected,
  * a file this process may not read, or (as the subclass {@link IdxFormatException}) a file whose content is not
  * valid IDX. The message always reads {@code "<file>: <problem>"}.
+ *
+ * <p>Thread safety: carries only its message (and cause); safe to pass between threads.
  */
 public class DataFileException extends IOException {
     private final Path file;

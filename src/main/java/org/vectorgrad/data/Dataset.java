@@ -17,6 +17,8 @@ import org.vectorgrad.tensor.Shape;
  *
  * <p>Iterate with {@link #loader(int, boolean)} (keep the loader across epochs: it owns the reused batch buffers)
  * or, for one pass, {@link #batches(int, long, int, boolean)}. Datasets are immutable; {@link #subset} shares storage.
+ *
+ * <p>Thread safety: immutable; safe to share across threads. Its loaders are not: one loader per thread.
  */
 public final class Dataset {
     private final String name;

@@ -6,6 +6,8 @@ import java.util.Arrays;
 /**
  * The content of an IDX file of unsigned bytes (type {@code 0x08}): its dimensions and its bytes in row-major
  * order. Dimension 0 counts the items (images or labels).
+ *
+ * <p>Thread safety: safe to share for reading; {@link #data()} returns the array itself, which no one may write.
  */
 public final class IdxArray {
     private final Path source;

@@ -6,6 +6,8 @@ import java.io.IOException;
  * Data that would not fit in the Java heap, found from the sizes the IDX headers declare before anything large is
  * allocated. The message says what was to be loaded, how much heap it needs, how much is free, and how to give the
  * JVM more ({@code VECTORGRAD_JAVA_OPTS=-Xmx...} for the {@code vectorgrad} launcher, {@code java -Xmx...} otherwise).
+ *
+ * <p>Thread safety: carries only its message (and cause); safe to pass between threads.
  */
 public class InsufficientHeapException extends IOException {
     private final long needed;

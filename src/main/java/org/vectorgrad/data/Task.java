@@ -12,6 +12,8 @@ package org.vectorgrad.data;
  *       sample right) and label accuracy (the fraction of all sample-label pairs right), a label predicted on when
  *       its logit is above 0 (probability above 0.5).</li>
  * </ul>
+ *
+ * <p>Thread safety: an enum, immutable; safe to share.
  */
 public enum Task {
     CLASSIFICATION, REGRESSION, MULTI_LABEL;

@@ -7,6 +7,8 @@ import java.nio.file.Path;
  * A model or checkpoint file that cannot be read or does not fit the model: malformed safetensors bytes, a
  * tensor missing or of the wrong shape, an architecture that cannot be rebuilt. The message names the file and
  * the problem (for shape mismatches: every tensor, the shape expected and the shape found).
+ *
+ * <p>Thread safety: carries only its message (and cause); safe to pass between threads.
  */
 public class ModelFileException extends IOException {
     private final Path file;

@@ -5,6 +5,8 @@ import org.vectorgrad.tensor.Tensor;
 /**
  * Binary cross-entropy on logits with targets in [0, 1], averaged over all elements (PyTorch's
  * {@code BCEWithLogitsLoss}); stable for large |logits| ({@code max(x,0) - x·t + log(1 + e^-|x|)}).
+ *
+ * <p>Thread safety: not thread-safe (see {@link Loss}); one per training thread.
  */
 public final class BinaryCrossEntropyWithLogits extends AbstractLoss<Tensor> {
 

@@ -8,6 +8,9 @@ import org.vectorgrad.tensor.Tensor;
  * {@code backward} returns dL/d(output) (a buffer owned by the loss, reused across steps).
  *
  * @param <T> the target type: {@code int[]} class labels or a {@link Tensor} of the output's shape
+ *
+ * <p>Thread safety: not thread-safe; a loss keeps what {@code backward} needs and owns the gradient buffer it returns,
+ * so use one loss per training thread.
  */
 public interface Loss<T> {
     double forward(Tensor output, T target);

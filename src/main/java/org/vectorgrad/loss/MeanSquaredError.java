@@ -2,7 +2,11 @@ package org.vectorgrad.loss;
 
 import org.vectorgrad.tensor.Tensor;
 
-/** Mean over all elements of (prediction - target)², PyTorch's {@code MSELoss}. */
+/**
+ * Mean over all elements of (prediction - target)², PyTorch's {@code MSELoss}.
+ *
+ * <p>Thread safety: not thread-safe (see {@link Loss}); one per training thread.
+ */
 public final class MeanSquaredError extends AbstractLoss<Tensor> {
 
     @Override

@@ -6,6 +6,8 @@ import org.vectorgrad.tensor.Tensor;
  * Cross-entropy of softmax(logits) against class labels, averaged over the batch (PyTorch's
  * {@code CrossEntropyLoss} on logits). Stable for large logits: the kernel subtracts each row's maximum and
  * works in log space. Logits {@code (batch, classes)}; labels {@code batch} ints in {@code [0, classes)}.
+ *
+ * <p>Thread safety: not thread-safe (see {@link Loss}); one per training thread.
  */
 public final class SoftmaxCrossEntropy extends AbstractLoss<int[]> {
 

@@ -3,7 +3,11 @@ package org.vectorgrad.nn;
 import org.vectorgrad.backend.Backend;
 import org.vectorgrad.tensor.Tensor;
 
-/** Shared plumbing for layers: the bound backend, reusable buffers and input checks with clear messages. */
+/**
+ * Shared plumbing for layers: the bound backend, reusable buffers and input checks with clear messages.
+ *
+ * <p>Thread safety: not thread-safe, like every {@link Layer}: subclasses keep buffers in fields.
+ */
 public abstract class AbstractLayer implements Layer {
     private Backend backend;
 

@@ -7,6 +7,9 @@ import org.vectorgrad.tensor.Tensor;
  * 2-D average pooling over NCHW input, as PyTorch's {@code AvgPool2d} (floor mode). By default padded positions
  * count in the divisor ({@code count_include_pad=True}, PyTorch's default); the full constructor can exclude them.
  * Backward spreads each output gradient evenly over its window.
+ *
+ * <p>Thread safety: not thread-safe, like every {@link Layer} (it keeps buffers for backward): confine it, with the
+ * model it belongs to, to one thread at a time.
  */
 public final class AvgPool2d extends AbstractLayer {
     private final int kernelH, kernelW, strideH, strideW, padH, padW;

@@ -14,6 +14,9 @@ import org.vectorgrad.tensor.Tensor;
  *
  * <p>Backward: {@code dW += corr(x, dy)}, {@code db += Σ_{n,p} dy}, {@code dx = convᵀ(dy, W)}; all through the
  * bound backend's kernels, with im2col buffers kept in this layer's {@link Scratch} across steps.
+ *
+ * <p>Thread safety: not thread-safe, like every {@link Layer} (it keeps its input and buffers for backward): confine
+ * it, with the model it belongs to, to one thread at a time.
  */
 public final class Conv2d extends AbstractLayer {
     private final int inChannels, outChannels, kernelH, kernelW, strideH, strideW;

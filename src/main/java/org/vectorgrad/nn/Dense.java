@@ -11,6 +11,9 @@ import org.vectorgrad.tensor.Tensor;
  *
  * <p>Backward mirrors forward with the transposed weights (essay 002): {@code dW += dyᵀ·x},
  * {@code db += Σ_rows dy}, {@code dx = dy·W}.
+ *
+ * <p>Thread safety: not thread-safe, like every {@link Layer} (it keeps its input and buffers for backward): confine
+ * it, with the model it belongs to, to one thread at a time.
  */
 public final class Dense extends AbstractLayer {
     private final int in;

@@ -4,7 +4,12 @@ import org.vectorgrad.backend.Backend;
 import org.vectorgrad.tensor.Shape;
 import org.vectorgrad.tensor.Tensor;
 
-/** Reshapes {@code (N, d1, d2, …)} to {@code (N, d1·d2·…)} without copying; backward restores the input shape. */
+/**
+ * Reshapes {@code (N, d1, d2, …)} to {@code (N, d1·d2·…)} without copying; backward restores the input shape.
+ *
+ * <p>Thread safety: not thread-safe, like every {@link Layer} (it keeps the input's shape for backward): confine it,
+ * with the model it belongs to, to one thread at a time.
+ */
 public final class Flatten implements Layer {
     private int[] inputShape;
     // Views are cached per source tensor: upstream layers hand back the same buffer every step, so a steady

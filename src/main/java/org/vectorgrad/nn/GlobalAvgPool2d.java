@@ -7,6 +7,9 @@ import org.vectorgrad.tensor.Tensor;
  * Mean over the spatial positions of each channel: NCHW input {@code (N, C, H, W)} to {@code (N, C)}, as
  * PyTorch's {@code AdaptiveAvgPool2d(1)} followed by a flatten. It is an average pool whose window is the whole
  * plane, so it runs on the backend's average-pool kernels.
+ *
+ * <p>Thread safety: not thread-safe, like every {@link Layer} (it keeps buffers for backward): confine it, with the
+ * model it belongs to, to one thread at a time.
  */
 public final class GlobalAvgPool2d extends AbstractLayer {
     private PoolGeometry geometry;

@@ -5,6 +5,8 @@ import org.vectorgrad.tensor.Tensor;
 /**
  * Weight initializers, seeded. {@code fanIn}/{@code fanOut} follow PyTorch: for a Dense (out, in) they are in and
  * out; for a Conv2d (O, I/g, KH, KW) they are I/g·KH·KW and O·KH·KW.
+ *
+ * <p>Thread safety: safe to share; each {@link #create} call draws from a generator of its own, seeded by its argument.
  */
 public enum Init {
     /** Glorot uniform: U(-a, a), a = sqrt(6 / (fanIn + fanOut)). */

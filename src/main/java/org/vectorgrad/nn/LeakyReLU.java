@@ -2,7 +2,12 @@ package org.vectorgrad.nn;
 
 import org.vectorgrad.backend.Activation;
 
-/** y = x for x &gt; 0, slope·x otherwise (PyTorch's default slope 0.01). */
+/**
+ * y = x for x &gt; 0, slope·x otherwise (PyTorch's default slope 0.01).
+ *
+ * <p>Thread safety: not thread-safe, like every {@link Layer} (it keeps its output for backward): confine it, with the
+ * model it belongs to, to one thread at a time.
+ */
 public final class LeakyReLU extends ActivationLayer {
     public LeakyReLU() { this(0.01f); }
 

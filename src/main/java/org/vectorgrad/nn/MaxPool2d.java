@@ -7,6 +7,9 @@ import org.vectorgrad.tensor.Tensor;
  * 2-D max pooling over NCHW input, as PyTorch's {@code MaxPool2d} (floor mode; padded positions never win).
  * Backward routes each output gradient to the input position that won the forward (its arg-max), ties going to
  * the first position in window order; gradients add where windows overlap.
+ *
+ * <p>Thread safety: not thread-safe, like every {@link Layer} (it keeps buffers for backward): confine it, with the
+ * model it belongs to, to one thread at a time.
  */
 public final class MaxPool2d extends AbstractLayer {
     private final int kernelH, kernelW, strideH, strideW, padH, padW;

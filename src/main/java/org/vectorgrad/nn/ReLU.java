@@ -2,7 +2,12 @@ package org.vectorgrad.nn;
 
 import org.vectorgrad.backend.Activation;
 
-/** y = max(x, 0). */
+/**
+ * y = max(x, 0).
+ *
+ * <p>Thread safety: not thread-safe, like every {@link Layer} (it keeps its output for backward): confine it, with the
+ * model it belongs to, to one thread at a time.
+ */
 public final class ReLU extends ActivationLayer {
     public ReLU() { super(Activation.RELU, 0f); }
 }

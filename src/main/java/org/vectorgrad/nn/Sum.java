@@ -10,6 +10,9 @@ import org.vectorgrad.tensor.Tensor;
  * Because x has several consumers, the gradients that come back from the branches are <em>summed</em>
  * (essay 003: dL/dx is the sum over all paths from x to L). A residual block is
  * {@code new Sum(new Identity(), block)}.
+ *
+ * <p>Thread safety: not thread-safe, like every {@link Layer} (it keeps buffers for backward): confine it, with the
+ * model it belongs to, to one thread at a time.
  */
 public final class Sum extends AbstractLayer {
     private final List<Layer> branches;

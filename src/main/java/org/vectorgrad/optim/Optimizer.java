@@ -4,7 +4,12 @@ import java.util.List;
 import org.vectorgrad.backend.Backend;
 import org.vectorgrad.nn.Parameter;
 
-/** Updates parameters from their accumulated gradients. State (momentum, moments) is kept per parameter. */
+/**
+ * Updates parameters from their accumulated gradients. State (momentum, moments) is kept per parameter.
+ *
+ * <p>Thread safety: not thread-safe; an optimizer keeps per-parameter state and writes the parameters, so confine it,
+ * with its model, to one thread at a time.
+ */
 public interface Optimizer {
     /** Applies one update to every parameter from its current gradient. */
     void step();

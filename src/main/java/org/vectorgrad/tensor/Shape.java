@@ -2,7 +2,11 @@ package org.vectorgrad.tensor;
 
 import java.util.Arrays;
 
-/** Immutable helpers for tensor shapes: element counts, row-major strides and readable formatting. */
+/**
+ * Immutable helpers for tensor shapes: element counts, row-major strides and readable formatting.
+ *
+ * <p>Thread safety: static and stateless; safe to call from any thread.
+ */
 public final class Shape {
     private Shape() {}
 

@@ -13,6 +13,9 @@ import java.util.SplittableRandom;
  *
  * <p>Views ({@link #reshape}, {@link #transpose2d}, {@link #slice0}) share storage with their source.
  * Kernels require {@link #isContiguous() contiguous} row-major tensors unless they say otherwise.
+ *
+ * <p>Thread safety: not thread-safe; a tensor is a mutable view of its storage, and views share it. Concurrent reads
+ * are safe while no thread writes that storage.
  */
 public final class Tensor {
     private final float[] data;

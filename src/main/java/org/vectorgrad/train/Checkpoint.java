@@ -31,6 +31,9 @@ import org.vectorgrad.tensor.Tensor;
  * (epoch in progress, batches done in it, global step, which is the schedule's position), the run's configuration
  * that the data order and the schedule depend on (seed, batch size, epochs, steps per epoch, base learning rate),
  * the partial epoch's loss sum and sample count, the first step's loss, and the finished epochs' statistics.
+ *
+ * <p>Thread safety: static methods holding no state; the model and optimizer they read or write must not be in use on
+ * another thread during the call.
  */
 public final class Checkpoint {
     /** File name inside the checkpoint directory. */

@@ -11,6 +11,8 @@ import java.util.Map;
  * {@value #MSE} and {@value #MAE} for regression; {@value #EXACT_MATCH} and {@value #LABEL_ACCURACY} for
  * multi-label. {@link #testAccuracy()} is the classification accuracy, NaN for the other tasks and without a test
  * set. Immutable.
+ *
+ * <p>Thread safety: immutable; safe to share.
  */
 public record EpochStats(int epoch, int epochs, double trainLoss, double testAccuracy, double samplesPerSecond, double seconds,
                          Map<String, Double> testMetrics) {

@@ -6,6 +6,8 @@ package org.vectorgrad.train;
  * step. The message names the epoch, the step, what was not finite (the loss, or which parameter's gradient) and,
  * for a non-finite loss, where the NaN/Inf came from when that can be seen (the input batch, or a parameter's
  * values).
+ *
+ * <p>Thread safety: carries only its message; safe to pass between threads.
  */
 public final class NonFiniteException extends IllegalStateException {
     private final int epoch, step;

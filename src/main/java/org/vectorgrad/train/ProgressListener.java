@@ -3,7 +3,11 @@ package org.vectorgrad.train;
 import java.io.PrintStream;
 import java.util.Locale;
 
-/** Shows a {@link ProgressBar} per epoch and a one-line summary after each. */
+/**
+ * Shows a {@link ProgressBar} per epoch and a one-line summary after each.
+ *
+ * <p>Thread safety: not thread-safe; the {@link Trainer} calls it on its own thread, one call at a time.
+ */
 public final class ProgressListener implements TrainingListener {
     private final PrintStream out;
     private final boolean interactive;

@@ -1,6 +1,11 @@
 package org.vectorgrad.train;
 
-/** Receives progress from a {@link Trainer}; every method has an empty default. */
+/**
+ * Receives progress from a {@link Trainer}; every method has an empty default.
+ *
+ * <p>Thread safety: the {@link Trainer} calls every method on the thread that runs the training, one call at a time; an
+ * implementation needs synchronization only for state it shares with other threads.
+ */
 public interface TrainingListener {
     /** Before the first step of an epoch (1-based) with its number of steps. */
     default void onEpochStart(int epoch, int epochs, int steps) {}

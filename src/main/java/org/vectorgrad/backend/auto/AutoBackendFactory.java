@@ -14,6 +14,8 @@ import org.vectorgrad.backend.blas.BlasBackendFactory;
  * The {@code auto} backend: always available. Combines the best Java backend (vector, else scalar) with OpenBLAS
  * for the GEMMs {@link GemmRule} picks. When OpenBLAS or the vector backend is off it says why, one line on stderr,
  * once per process, and carries on with what there is.
+ *
+ * <p>Thread safety: safe to share; its warnings are printed at most once per process whichever threads ask.
  */
 public final class AutoBackendFactory implements BackendFactory {
     private static final AtomicBoolean BLAS_WARNED = new AtomicBoolean();

@@ -14,6 +14,8 @@ import org.vectorgrad.parallel.Dispatcher;
  * {@code -Dvectorgrad.blas.library} (read at each {@link #availability()} call, each name opened once) or
  * {@code libopenblas.so.0}; when it is absent or incomplete the backend is unavailable with the reason and what to
  * install.
+ *
+ * <p>Thread safety: safe to share; opening and binding OpenBLAS is synchronized in {@code OpenBlasLibrary}.
  */
 public final class BlasBackendFactory implements BackendFactory {
     private final String library;   // null: the configured name, read each time

@@ -21,6 +21,8 @@ import org.vectorgrad.backend.CpuFeatures;
  *       {@code Zen} with AVX2 + FMA.</li>
  *   <li>Anything else (older CPUs, other vendors, unknown): nothing; OpenBLAS's own detection is the best guess.</li>
  * </ul>
+ *
+ * <p>Thread safety: stateless; safe to call from any thread.
  */
 public final class CoreTypeChooser {
     private CoreTypeChooser() {}

@@ -18,6 +18,9 @@ import org.vectorgrad.backend.CpuFeatures;
  * <p>Precedence: a value the user put in the environment always wins; then the system property
  * {@value #PROPERTY} ({@code auto}, the default: {@link CoreTypeChooser}; {@code off}: set nothing; any other
  * value: that core name); then the chooser.
+ *
+ * <p>Thread safety: safe to call from any thread; {@link #apply} and {@link #outcome} synchronize on the class, and
+ * only the first {@code apply} writes the environment (once, before OpenBLAS is loaded).
  */
 public final class CoreTypeSetup {
     /** The environment variable OpenBLAS's DYNAMIC_ARCH build reads. */

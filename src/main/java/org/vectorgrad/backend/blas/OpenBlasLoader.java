@@ -8,6 +8,9 @@ import org.vectorgrad.nativebindings.openblas.cblas_h;
  * Turns a library name into an {@link Availability}: sets the core type (before the first load), opens the library
  * through {@link OpenBlasLibrary} (once per name, so an absent name can be tested in the same JVM as the real one),
  * checks every symbol and binds it as the process's OpenBLAS. Never throws.
+ *
+ * <p>Thread safety: static methods, safe to call from any thread ({@link CoreTypeSetup} and {@code OpenBlasLibrary}
+ * synchronize what they set up once).
  */
 public final class OpenBlasLoader {
     /** System property naming the library: a file name ({@code libopenblas.so.0}) or an absolute path. */

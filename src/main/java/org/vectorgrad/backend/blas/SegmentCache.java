@@ -13,7 +13,7 @@ import java.lang.foreign.MemorySegment;
  * of 64 slots let two of a handful of operands share a slot about one time in five, and then every call missed and
  * allocated (seen: 288 B per call). A set only overflows when five live operands hash into it; a miss replaces
  * the set's entries in turn.
- * Not thread-safe by itself: {@link BlasBackend} calls it under its own lock.
+ * Not thread-safe by itself: {@link BlasGemm} calls it under a lock on the cache.
  */
 final class SegmentCache {
     private static final int WAYS = 4;

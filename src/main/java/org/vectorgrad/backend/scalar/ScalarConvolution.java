@@ -6,6 +6,8 @@ import org.vectorgrad.backend.Scratch;
 
 /**
  * The convolution oracle: direct loops over output, channel and kernel tap, no GEMM (so {@link #on} keeps it).
+ *
+ * <p>Thread safety: stateless; one instance may serve any number of backends and threads at once.
  */
 public final class ScalarConvolution extends Convolution {
     /** Stateless; one instance may serve any number of backends and threads. */

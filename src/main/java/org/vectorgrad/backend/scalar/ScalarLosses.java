@@ -5,6 +5,8 @@ import org.vectorgrad.backend.Losses;
 /**
  * The loss oracle: softmax, cross-entropies and squared error in double with {@link StrictMath}, arg-max by
  * PyTorch's rule.
+ *
+ * <p>Thread safety: stateless; one instance may serve any number of backends and threads at once.
  */
 public final class ScalarLosses extends Losses {
     /** Stateless; one instance may serve any number of backends and threads. */

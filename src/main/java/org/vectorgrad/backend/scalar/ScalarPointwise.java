@@ -7,6 +7,8 @@ import org.vectorgrad.backend.Pointwise;
  * The pointwise oracle: bias, activations (transcendentals in {@link StrictMath}; GELU and SiLU in {@link ScalarMath}),
  * dropout ({@link ScalarDropout}), axpy, column sums, the
  * finiteness check, each the plainest loop. The static helpers are the one-element definitions the layer tests share.
+ *
+ * <p>Thread safety: stateless; one instance may serve any number of backends and threads at once.
  */
 public final class ScalarPointwise extends Pointwise {
     /** Stateless; one instance may serve any number of backends and threads. */

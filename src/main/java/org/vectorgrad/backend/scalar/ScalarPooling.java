@@ -5,6 +5,8 @@ import org.vectorgrad.backend.PoolGeometry;
 
 /**
  * The pooling oracle: every window visited in row-major order, PyTorch 1.13's NaN and tie rules.
+ *
+ * <p>Thread safety: stateless; one instance may serve any number of backends and threads at once.
  */
 public final class ScalarPooling extends Pooling {
     /** Stateless; one instance may serve any number of backends and threads. */

@@ -6,6 +6,8 @@ import org.vectorgrad.backend.Updates;
  * The optimizer-update oracle: SGD (momentum, Nesterov, weight decay), Adam, AdamW and RMSProp (these two with
  * PyTorch 1.13's float operations in its order), one element at a time in float; gradient clipping's sum of
  * squares (in double, in index order) and scale.
+ *
+ * <p>Thread safety: stateless; one instance may serve any number of backends and threads at once.
  */
 public final class ScalarUpdates extends Updates {
     /** Stateless; one instance may serve any number of backends and threads. */

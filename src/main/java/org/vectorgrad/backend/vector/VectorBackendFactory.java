@@ -18,6 +18,9 @@ import org.vectorgrad.backend.FamilyBackend;
  * </ol>
  * The check never loads a class that references {@code jdk.incubator.vector} until the module is known to be
  * present, so a JVM without it gets a reason here instead of a {@code NoClassDefFoundError}.
+ *
+ * <p>Thread safety: safe to share; the availability check is cached in a volatile field (two threads may both run it,
+ * with the same result).
  */
 public final class VectorBackendFactory implements BackendFactory {
     private volatile Availability availability;

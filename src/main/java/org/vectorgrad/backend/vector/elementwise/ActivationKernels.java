@@ -18,6 +18,8 @@ import org.vectorgrad.backend.Activation;
  * {@link FixedMath}, whose vector tails use the scalar twin of the same formula, so every element's bits are
  * independent of its position. The scalar tails of the other loops are written here too ({@link #forwardOne},
  * {@link #backwardOne}): the kernels never call the oracle, so a test comparing them with it compares two codes.
+ *
+ * <p>Thread safety: static and stateless; safe to call from several threads at once on outputs that do not overlap.
  */
 public final class ActivationKernels {
     private ActivationKernels() {}

@@ -6,7 +6,12 @@ import static org.vectorgrad.backend.vector.elementwise.Lanes.N;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 
-/** axpy (the pointwise family) and scale (the softmax kernels) on ranges; the same float operations as the oracle (no fused multiply-add), so bitwise equal. */
+/**
+ * axpy (the pointwise family) and scale (the softmax kernels) on ranges; the same float operations as the oracle (no
+ * fused multiply-add), so bitwise equal.
+ *
+ * <p>Thread safety: static and stateless; safe to call from several threads at once on outputs that do not overlap.
+ */
 public final class Blas1Kernels {
     private Blas1Kernels() {}
 

@@ -11,6 +11,8 @@ import jdk.incubator.vector.VectorOperators;
  * accumulates {@code x·0 + acc}, which stays ±0 while every value is finite and becomes NaN (for good: NaN
  * absorbs) at the first NaN or ±Inf, since {@code ±Inf·0} and {@code NaN·0} are NaN. The answer depends on the
  * values only, not on the order of the lanes, so it is deterministic by construction.
+ *
+ * <p>Thread safety: static and stateless; safe to call from any thread.
  */
 public final class FiniteKernels {
     private FiniteKernels() {}

@@ -28,6 +28,8 @@ import jdk.incubator.vector.VectorOperators;
  * 2.25 ulp, erfc within 7 ulp for normal results (the worst just below x = 1, where erfc = 1 - erf still
  * cancels; from 1 on erfc is computed directly and stays within 3.2 ulp down to the smallest normals). NaN bits
  * (payloads) are not specified: any NaN counts as equal to any NaN, as everywhere in these tests.
+ *
+ * <p>Thread safety: static and stateless; safe to call from any thread.
  */
 public final class FixedMath {
     private FixedMath() {}

@@ -19,6 +19,8 @@ import jdk.incubator.vector.VectorSpecies;
  * two given floats, so the interpreter, C1 and C2 give the same bits. No other lane reduction of a sum or product
  * is allowed in the vector backend ({@code reduceLanes(MAX/MIN)} are order-free: Math.max/min results do not depend
  * on the order, NaN and ±0 included).
+ *
+ * <p>Thread safety: static and stateless (its shuffles are immutable constants); safe to call from any thread.
  */
 public final class Lanes {
     private Lanes() {}

@@ -12,6 +12,8 @@ import jdk.incubator.vector.VectorOperators;
  * Elementwise losses: per-element terms in float vectors ({@link FixedMath} for exp and log1p), their sum widened
  * to double and reduced by {@link Lanes#sum}. Within 1e-6 relative of
  * the double-precision oracle for the mean; gradients within 1e-6 absolute (scaled by {@code scale}).
+ *
+ * <p>Thread safety: static and stateless; safe to call from several threads at once on outputs that do not overlap.
  */
 public final class LossKernels {
     private LossKernels() {}

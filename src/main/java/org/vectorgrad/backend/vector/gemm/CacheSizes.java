@@ -14,6 +14,8 @@ import java.util.List;
  * defaults' (the measured Xeon's), whatever the CPU. {@link #describeDetected()} says which, for {@code vectorgrad
  * info}. {@code /proc/cpuinfo}'s "cache size" (L2 on AMD) is deliberately not used in their place: on the Zen 5 VM the
  * table from its 1 MiB L2 bought nothing, and cost 2.7 % on one 512-bit shape (docs/decisions.md §2, sixty-fourth pass).
+ *
+ * <p>Thread safety: immutable; safe to share. {@link #detect()} reads sysfs on each call and keeps nothing.
  */
 public record CacheSizes(long l1d, long l2, long l3) {
 

@@ -21,6 +21,8 @@ import org.vectorgrad.backend.CpuFeatures;
  * @param kStrips the micro-kernel's k loops are written as strips ({@link #hasStripTwin}: the 256-bit 6 x 16 tile's
  *             twin for JVMs whose counted loops carry no safepoint polls, {@link #forCaches(int, long, long, long,
  *             boolean)}); the same FMAs in the same order, so the same bits either way
+ *
+ * <p>Thread safety: immutable; safe to share.
  */
 public record GemmBlocking(int bits, int mr, int nr, int kc, int mc, int nc, int kcOnePass, boolean kStrips) {
 

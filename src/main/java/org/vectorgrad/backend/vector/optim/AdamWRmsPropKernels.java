@@ -10,6 +10,8 @@ import org.vectorgrad.backend.vector.elementwise.Lanes;
  * order (no fused multiply-add; the vector SQRT and DIV are correctly rounded like their scalar counterparts), so
  * they match them bitwise, and any split of the range gives the same bits (every element depends on its own
  * inputs only). Stateless; safe for concurrent use on disjoint ranges.
+ *
+ * <p>Thread safety: static and stateless; safe to call from several threads at once on outputs that do not overlap.
  */
 public final class AdamWRmsPropKernels {
     private static final VectorSpecies<Float> F = Lanes.F;   // the one preferred species

@@ -8,6 +8,8 @@ import org.vectorgrad.backend.vector.elementwise.Lanes;
  * SGD and Adam steps over ranges [from, to). Both use exactly the oracle's float operations in the same order
  * (no fused multiply-add; the vector SQRT is correctly rounded like {@code (float) Math.sqrt}), so they match
  * {@link org.vectorgrad.backend.scalar.ScalarUpdates} bitwise, and any split of the range gives the same bits.
+ *
+ * <p>Thread safety: static and stateless; safe to call from several threads at once on outputs that do not overlap.
  */
 public final class OptimizerKernels {
     private static final VectorSpecies<Float> F = Lanes.F;   // the one preferred species

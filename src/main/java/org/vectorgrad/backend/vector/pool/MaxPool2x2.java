@@ -72,7 +72,7 @@ final class MaxPool2x2 {
      * loads measured several times slower). Longer rows run full vectors, then one more ending at the row's end
      * that overlaps the last one (a scalar tail took 6 % of a CNN step under AVX2, 14 outputs on 8 lanes). Rows of at
      * most L/2 outputs (7 for a 14×14 map) go two at a time: one vector holds output rows oy and oy+1, so half as many
-     * vectors do the same work ({@link #forwardPair}).
+     * vectors do the same work ({@link #forwardPairs}).
      */
     static void forward(int inH, int inW, float[] x, int xOff, float[] y, int yOff, int[] argmax, int p0, int p1) {
         int oh = inH / 2, ow = inW / 2, outEnd = p1 * oh * ow, inEnd = p1 * inH * inW;
