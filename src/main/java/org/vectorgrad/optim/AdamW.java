@@ -17,13 +17,9 @@ import org.vectorgrad.tensor.Tensor;
  * {@link ParamGroups#noDecayForBiasAndNorm} to leave biases and normalization parameters undecayed.
  * {@code amsgrad} (the running maximum of the second moment) is not implemented. Not thread-safe.
  */
-public final class AdamW extends AbstractOptimizer {
+public final class AdamW extends AbstractAdam {
     /** PyTorch's default weight decay for AdamW. */
     public static final float DEFAULT_WEIGHT_DECAY = 0.01f;
-
-    private final float beta1, beta2, eps;
-    private final Tensor[] m, v;
-    private int t;
 
     /** AdamW with PyTorch's defaults: betas (0.9, 0.999), eps 1e-8, weight decay 0.01 on every parameter. */
     public AdamW(List<Parameter> params, float lr) {
@@ -36,58 +32,16 @@ public final class AdamW extends AbstractOptimizer {
 
     /** AdamW over parameter groups, each with its own decoupled weight decay and learning-rate scale. */
     public AdamW(ParamGroups groups, float lr, float beta1, float beta2, float eps) {
-        super(groups, lr);
-        this.beta1 = check("beta1", beta1, 0f, 1f);
-        this.beta2 = check("beta2", beta2, 0f, 1f);
-        if (!(eps > 0f) || Float.isInfinite(eps)) throw new IllegalArgumentException("eps must be a positive number, got " + eps);
-        this.eps = eps;
-        this.m = new Tensor[this.params.size()];
-        this.v = new Tensor[this.params.size()];
-        for (int i = 0; i < m.length; i++) {
-            m[i] = Tensor.zeros(this.params.get(i).value().shape());
-            v[i] = Tensor.zeros(this.params.get(i).value().shape());
-        }
+        super(groups, lr, beta1, beta2, eps);
     }
 
     @Override
-    protected void update() {
-        Backend be = backend();
-        t++;
-        double c1 = 1 - StrictMath.pow(decimal(beta1), t);
-        float sqrtC2 = (float) StrictMath.sqrt(1 - StrictMath.pow(decimal(beta2), t));
-        float ob1 = (float) oneMinus(beta1), ob2 = (float) oneMinus(beta2);
-        for (int i = 0; i < params.size(); i++) {
-            Parameter p = params.get(i);
-            Tensor w = p.value(), g = p.grad();
-            double lri = lr(i);
-            float decay = (float) (1 - lri * weightDecay(i));
-            float stepSize = (float) (lri / c1);
-            be.updates().adamW(p.size(), decay, beta1, ob1, beta2, ob2, eps, stepSize, sqrtC2, w.data(), w.offset(), g.data(), g.offset(),
-                    m[i].data(), m[i].offset(), v[i].data(), v[i].offset());
-        }
-    }
-
-    /** {@code exp_avg.<i>} and {@code exp_avg_sq.<i>} per parameter, as PyTorch names them. */
-    @Override
-    public java.util.Map<String, Tensor> stateTensors() {
-        java.util.Map<String, Tensor> s = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < m.length; i++) {
-            s.put("exp_avg." + i, m[i]);
-            s.put("exp_avg_sq." + i, v[i]);
-        }
-        return s;
-    }
-
-    @Override public long stepCount() { return t; }
-
-    @Override
-    public void setStepCount(long steps) {
-        if (steps < 0 || steps > Integer.MAX_VALUE) throw new IllegalArgumentException("AdamW step count out of range: " + steps);
-        t = (int) steps;
-    }
-
-    @Override
-    protected String hyperparameters() {
-        return "betas=(" + beta1 + ", " + beta2 + "), eps=" + eps;
+    protected void step(Backend be, int i, Parameter p, double c1, float sqrtC2, float ob1, float ob2) {
+        Tensor w = p.value(), g = p.grad();
+        double lri = lr(i);
+        float decay = (float) (1 - lri * weightDecay(i));
+        float stepSize = (float) (lri / c1);
+        be.updates().adamW(p.size(), decay, beta1, ob1, beta2, ob2, eps, stepSize, sqrtC2, w.data(), w.offset(),
+                g.data(), g.offset(), m[i].data(), m[i].offset(), v[i].data(), v[i].offset());
     }
 }

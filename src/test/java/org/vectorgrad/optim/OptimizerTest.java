@@ -71,6 +71,24 @@ class OptimizerTest {
         assertTrue(e.getMessage().contains("momentum"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new SGD(List.of(p), 0.1f, 0f, 0f, true));
         assertTrue(e.getMessage().contains("Nesterov"), e.getMessage());
+        for (float eps : new float[] {0f, -1e-8f, Float.NaN, Float.POSITIVE_INFINITY}) {
+            e = assertThrows(IllegalArgumentException.class, () -> new Adam(List.of(p), 0.1f, 0.9f, 0.999f, eps, 0f));
+            assertTrue(e.getMessage().contains("eps must be a positive number, got " + eps), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> new AdamW(List.of(p), 0.1f, 0.9f, 0.999f, eps, 0f));
+            assertTrue(e.getMessage().contains("eps must be a positive number, got " + eps), e.getMessage());
+        }
+        for (float beta : new float[] {-0.1f, 1f, Float.NaN}) {
+            e = assertThrows(IllegalArgumentException.class, () -> new Adam(List.of(p), 0.1f, beta, 0.999f, 1e-8f, 0f));
+            assertTrue(e.getMessage().contains("beta1 must be in [0.0, 1.0)"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> new AdamW(List.of(p), 0.1f, 0.9f, beta, 1e-8f, 0f));
+            assertTrue(e.getMessage().contains("beta2 must be in [0.0, 1.0)"), e.getMessage());
+        }
+        Adam adam = new Adam(List.of(p), 0.1f);
+        e = assertThrows(IllegalArgumentException.class, () -> adam.setStepCount(-1));
+        assertTrue(e.getMessage().contains("Adam step count out of range: -1"), e.getMessage());
+        AdamW adamW = new AdamW(List.of(p), 0.1f);
+        e = assertThrows(IllegalArgumentException.class, () -> adamW.setStepCount(1L << 31));
+        assertTrue(e.getMessage().contains("AdamW step count out of range: 2147483648"), e.getMessage());
     }
 
     @Test
