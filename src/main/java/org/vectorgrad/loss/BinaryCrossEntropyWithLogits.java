@@ -1,6 +1,6 @@
 package org.vectorgrad.loss;
 
-import org.vectorgrad.tensor.Tensor;
+import org.vectorgrad.backend.Losses;
 
 /**
  * Binary cross-entropy on logits with targets in [0, 1], averaged over all elements (PyTorch's
@@ -8,18 +8,15 @@ import org.vectorgrad.tensor.Tensor;
  *
  * <p>Thread safety: not thread-safe (see {@link Loss}); one per training thread.
  */
-public final class BinaryCrossEntropyWithLogits extends AbstractLoss<Tensor> {
+public final class BinaryCrossEntropyWithLogits extends ElementwiseLoss {
+
+    /** Binary cross-entropy on logits (mean reduction). */
+    public BinaryCrossEntropyWithLogits() { super("logits", "targets"); }
 
     @Override
-    public double forward(Tensor logits, Tensor targets) {
-        if (!logits.sameShape(targets)) {
-            throw new IllegalArgumentException(describe() + ": logits " + logits.shapeString() + " and targets " + targets.shapeString() + " differ in shape");
-        }
-        Tensor x = logits.contiguous(), t = targets.contiguous();
-        Tensor g = gradBuffer(x);
-        double loss = backend().losses().binaryCrossEntropyWithLogits(x.size(), x.data(), x.offset(), t.data(), t.offset(), g.data(), g.offset(), 1f / x.size());
-        haveForward = true;
-        return loss;
+    protected double kernel(Losses losses, int n, float[] p, int pOff, float[] t, int tOff, float[] g, int gOff,
+            float scale) {
+        return losses.binaryCrossEntropyWithLogits(n, p, pOff, t, tOff, g, gOff, scale);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package org.vectorgrad.loss;
 
-import org.vectorgrad.tensor.Tensor;
+import org.vectorgrad.backend.Losses;
 
 /**
  * Huber loss, PyTorch's {@code HuberLoss(delta)} (mean reduction): per element {@code d²/2} where
@@ -8,7 +8,7 @@ import org.vectorgrad.tensor.Tensor;
  * the target, absolute error (bounded gradient) far from it. The gradient is {@code clamp(d, -delta, delta) / size}.
  * Not thread-safe (keeps its gradient buffer).
  */
-public final class HuberLoss extends AbstractLoss<Tensor> {
+public final class HuberLoss extends ElementwiseLoss {
     /** PyTorch's default {@code delta}. */
     public static final float DEFAULT_DELTA = 1f;
     private final float delta;
@@ -18,6 +18,7 @@ public final class HuberLoss extends AbstractLoss<Tensor> {
 
     /** @param delta where the loss turns from quadratic to linear; positive and finite */
     public HuberLoss(float delta) {
+        super("prediction", "target");
         if (!(delta > 0f) || delta == Float.POSITIVE_INFINITY) {
             throw new IllegalArgumentException("HuberLoss: delta must be positive and finite, got " + delta);
         }
@@ -28,15 +29,9 @@ public final class HuberLoss extends AbstractLoss<Tensor> {
     public float delta() { return delta; }
 
     @Override
-    public double forward(Tensor pred, Tensor target) {
-        if (!pred.sameShape(target)) {
-            throw new IllegalArgumentException(describe() + ": prediction " + pred.shapeString() + " and target " + target.shapeString() + " differ in shape");
-        }
-        Tensor p = pred.contiguous(), t = target.contiguous();
-        Tensor g = gradBuffer(p);
-        double loss = backend().losses().huberLoss(p.size(), p.data(), p.offset(), t.data(), t.offset(), g.data(), g.offset(), 1f / p.size(), delta);
-        haveForward = true;
-        return loss;
+    protected double kernel(Losses losses, int n, float[] p, int pOff, float[] t, int tOff, float[] g, int gOff,
+            float scale) {
+        return losses.huberLoss(n, p, pOff, t, tOff, g, gOff, scale, delta);
     }
 
     @Override

@@ -1,24 +1,21 @@
 package org.vectorgrad.loss;
 
-import org.vectorgrad.tensor.Tensor;
+import org.vectorgrad.backend.Losses;
 
 /**
  * Mean over all elements of |prediction - target|, PyTorch's {@code L1Loss} (mean reduction). The gradient is
  * {@code sign(p - t) / size}, 0 where the prediction equals the target (as PyTorch's). Robust to outliers: their
  * pull on the model is bounded. Not thread-safe (keeps its gradient buffer).
  */
-public final class MeanAbsoluteError extends AbstractLoss<Tensor> {
+public final class MeanAbsoluteError extends ElementwiseLoss {
+
+    /** Mean absolute error (mean reduction). */
+    public MeanAbsoluteError() { super("prediction", "target"); }
 
     @Override
-    public double forward(Tensor pred, Tensor target) {
-        if (!pred.sameShape(target)) {
-            throw new IllegalArgumentException(describe() + ": prediction " + pred.shapeString() + " and target " + target.shapeString() + " differ in shape");
-        }
-        Tensor p = pred.contiguous(), t = target.contiguous();
-        Tensor g = gradBuffer(p);
-        double loss = backend().losses().meanAbsoluteError(p.size(), p.data(), p.offset(), t.data(), t.offset(), g.data(), g.offset(), 1f / p.size());
-        haveForward = true;
-        return loss;
+    protected double kernel(Losses losses, int n, float[] p, int pOff, float[] t, int tOff, float[] g, int gOff,
+            float scale) {
+        return losses.meanAbsoluteError(n, p, pOff, t, tOff, g, gOff, scale);
     }
 
     @Override

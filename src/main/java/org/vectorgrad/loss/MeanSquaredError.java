@@ -1,24 +1,21 @@
 package org.vectorgrad.loss;
 
-import org.vectorgrad.tensor.Tensor;
+import org.vectorgrad.backend.Losses;
 
 /**
  * Mean over all elements of (prediction - target)², PyTorch's {@code MSELoss}.
  *
  * <p>Thread safety: not thread-safe (see {@link Loss}); one per training thread.
  */
-public final class MeanSquaredError extends AbstractLoss<Tensor> {
+public final class MeanSquaredError extends ElementwiseLoss {
+
+    /** Mean squared error (mean reduction). */
+    public MeanSquaredError() { super("prediction", "target"); }
 
     @Override
-    public double forward(Tensor pred, Tensor target) {
-        if (!pred.sameShape(target)) {
-            throw new IllegalArgumentException(describe() + ": prediction " + pred.shapeString() + " and target " + target.shapeString() + " differ in shape");
-        }
-        Tensor p = pred.contiguous(), t = target.contiguous();
-        Tensor g = gradBuffer(p);
-        double loss = backend().losses().meanSquaredError(p.size(), p.data(), p.offset(), t.data(), t.offset(), g.data(), g.offset(), 1f / p.size());
-        haveForward = true;
-        return loss;
+    protected double kernel(Losses losses, int n, float[] p, int pOff, float[] t, int tOff, float[] g, int gOff,
+            float scale) {
+        return losses.meanSquaredError(n, p, pOff, t, tOff, g, gOff, scale);
     }
 
     @Override

@@ -103,4 +103,23 @@ class LossTest {
             assertTrue(!l.takesClassLabels(), l.describe());
         }
     }
+
+    @Test
+    void elementwiseLossesNameThemselvesAndBothShapesOnAMismatch() {
+        Tensor p = Tensor.randn(3, 0f, 1f, 4, 5), t = Tensor.randn(4, 0f, 1f, 5, 4);
+        String[] expected = {
+            "MeanSquaredError: prediction [4, 5] and target [5, 4] differ in shape",
+            "MeanAbsoluteError: prediction [4, 5] and target [5, 4] differ in shape",
+            "HuberLoss(delta=1.0): prediction [4, 5] and target [5, 4] differ in shape",
+            "BinaryCrossEntropyWithLogits: logits [4, 5] and targets [5, 4] differ in shape",
+        };
+        Loss<?>[] losses = {new MeanSquaredError(), new MeanAbsoluteError(), new HuberLoss(), new BinaryCrossEntropyWithLogits()};
+        for (int i = 0; i < losses.length; i++) {
+            @SuppressWarnings("unchecked") Loss<Tensor> l = (Loss<Tensor>) bound(losses[i]);
+            var e = assertThrows(IllegalArgumentException.class, () -> l.forward(p, t));
+            assertEquals(expected[i], e.getMessage());
+            var b = assertThrows(IllegalStateException.class, l::backward);
+            assertTrue(b.getMessage().contains("backward called before forward"), b.getMessage());
+        }
+    }
 }
