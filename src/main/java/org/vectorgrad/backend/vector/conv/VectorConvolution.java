@@ -190,13 +190,7 @@ public final class VectorConvolution extends Convolution {
         c.scratch = scratch;
         try {
             if (DirectSingleChannel.applies(g)) {
-                c.tasks = Math.min(dispatcher.threads(), g.batch());
-                c.colsSize = kOf(g) * g.outH() * g.outW() + Im2col.SLACK;
-                c.padSize = Im2col.padSize(g);
-                for (int t = 0; t < c.tasks; t++) {
-                    scratch.floats(colsSlot(t), c.colsSize);
-                    scratch.floats(padSlot(t), c.padSize);
-                }
+                planDirect(c, g, scratch);
                 dispatcher.forEach(c.tasks, c.forwardDirect);
                 return;
             }
@@ -325,6 +319,17 @@ public final class VectorConvolution extends Convolution {
         }
     }
 
+    /** One task per image up to the thread count, each with its own column and padded-input buffers. */
+    private void planDirect(Call c, ConvGeometry g, Scratch scratch) {
+        c.tasks = Math.min(dispatcher.threads(), g.batch());
+        c.colsSize = kOf(g) * g.outH() * g.outW() + Im2col.SLACK;
+        c.padSize = Im2col.padSize(g);
+        for (int t = 0; t < c.tasks; t++) {
+            scratch.floats(colsSlot(t), c.colsSize);
+            scratch.floats(padSlot(t), c.padSize);
+        }
+    }
+
     // ---- backward data --------------------------------------------------------------------------------------
 
     @Override
@@ -333,13 +338,7 @@ public final class VectorConvolution extends Convolution {
         c.g = g; c.dy = dy; c.dyOff = dyOff; c.w = w; c.wOff = wOff; c.dx = dx; c.dxOff = dxOff; c.scratch = scratch;
         try {
             if (DirectSingleChannel.applies(g)) {
-                c.tasks = Math.min(dispatcher.threads(), g.batch());
-                c.colsSize = kOf(g) * g.outH() * g.outW() + Im2col.SLACK;
-                c.padSize = Im2col.padSize(g);
-                for (int t = 0; t < c.tasks; t++) {
-                    scratch.floats(colsSlot(t), c.colsSize);
-                    scratch.floats(padSlot(t), c.padSize);
-                }
+                planDirect(c, g, scratch);
                 dispatcher.forEach(c.tasks, c.backwardDataDirect);
                 return;
             }
