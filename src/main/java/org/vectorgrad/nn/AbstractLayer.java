@@ -80,6 +80,14 @@ public abstract class AbstractLayer implements Layer {
         if (t.rank() != 2 || t.dim(0) != rows || t.dim(1) != cols) requireShape(what, t, new int[] {rows, cols});
     }
 
+    /** Throws, naming this layer and both shapes, unless {@code t} has {@code like}'s shape. */
+    protected final void requireSameShape(String what, Tensor t, Tensor like) {
+        if (!t.sameShape(like)) {
+            throw new IllegalArgumentException(describe() + ": " + what + " has shape " + t.shapeString()
+                    + ", expected " + like.shapeString());
+        }
+    }
+
     /** The tensor itself when contiguous, else a contiguous copy (kernels need row-major storage). */
     protected static Tensor dense(Tensor t) { return t.contiguous(); }
 

@@ -38,10 +38,7 @@ public class ActivationLayer extends AbstractLayer {
     @Override
     public Tensor backward(Tensor gy) {
         requireForward(output);
-        if (!gy.sameShape(output)) {
-            throw new IllegalArgumentException(describe() + ": gradient of the output has shape " + gy.shapeString()
-                    + ", expected " + output.shapeString());
-        }
+        requireSameShape("gradient of the output", gy, output);
         Tensor dy = dense(gy);
         gradInput = reuseLike(gradInput, output);
         Tensor saved = activation.backwardFromInput() ? input : output;

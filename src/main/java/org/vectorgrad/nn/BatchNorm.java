@@ -118,9 +118,7 @@ public abstract class BatchNorm extends AbstractLayer {
     @Override
     public Tensor backward(Tensor gy, boolean needInputGradient) {
         requireForward(input);
-        if (!gy.sameShape(input)) {
-            throw new IllegalArgumentException(describe() + ": gradient of the output has shape " + gy.shapeString() + ", expected " + input.shapeString());
-        }
+        requireSameShape("gradient of the output", gy, input);
         Tensor d = dense(gy);
         int batch = input.dim(0), spatial = input.size() / Math.max(1, batch * channels);
         if (needInputGradient) gradInput = reuseLike(gradInput, input);

@@ -77,10 +77,7 @@ public final class Dropout extends AbstractLayer {
     public Tensor backward(Tensor gy) {
         requireForward(forwardDone ? this : null);
         if (lastStep < 0) return gy;
-        if (!gy.sameShape(output)) {
-            throw new IllegalArgumentException(describe() + ": gradient of the output has shape " + gy.shapeString()
-                    + ", expected " + output.shapeString());
-        }
+        requireSameShape("gradient of the output", gy, output);
         Tensor dy = dense(gy);
         gradInput = reuseLike(gradInput, output);
         backend().pointwise().dropout(p, seed, lastStep, dy.size(), dy.data(), dy.offset(), gradInput.data(), gradInput.offset());

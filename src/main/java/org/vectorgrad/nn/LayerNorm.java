@@ -89,9 +89,7 @@ public final class LayerNorm extends AbstractLayer {
     @Override
     public Tensor backward(Tensor gy, boolean needInputGradient) {
         requireForward(input);
-        if (!gy.sameShape(input)) {
-            throw new IllegalArgumentException(describe() + ": gradient of the output has shape " + gy.shapeString() + ", expected " + input.shapeString());
-        }
+        requireSameShape("gradient of the output", gy, input);
         Tensor d = dense(gy);
         if (needInputGradient) gradInput = reuseLike(gradInput, input);
         backend().normalization().layerNormBackward(input.size() / features, features, input.data(), input.offset(), d.data(), d.offset(),

@@ -49,9 +49,7 @@ public final class Sum extends AbstractLayer {
     @Override
     public Tensor backward(Tensor gy) {
         requireForward(output);
-        if (!gy.sameShape(output)) {
-            throw new IllegalArgumentException(describe() + ": gradient of the output has shape " + gy.shapeString() + ", expected " + output.shapeString());
-        }
+        requireSameShape("gradient of the output", gy, output);
         Backend be = backend();
         gradInput = reuse(gradInput, inputShape);
         // Each branch returns its own contribution to dL/dx; the fan-out point adds them.

@@ -1,6 +1,7 @@
 package org.vectorgrad.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
@@ -150,6 +151,18 @@ class LayerGradientTest {
             for (int i = 0; i < full.size(); i++) {
                 org.junit.jupiter.api.Assertions.assertArrayEquals(full.get(i), m.parameters().get(i).grad().toArray(), m.parameters().get(i).name());
             }
+        }
+    }
+
+    @Test
+    void aGradientOfTheWrongShapeNamesTheLayerAndBothShapes() {
+        Tensor x = Tensor.randn(11, 0f, 1f, 3, 4), wrong = Tensor.randn(12, 0f, 1f, 4, 3);
+        Layer[] layers = {new ReLU(), new Dropout(0.5, 7L), new Sum(new Identity(), new Tanh()), new BatchNorm1d(4), new LayerNorm(4)};
+        for (Layer l : layers) {
+            l.bind(be);
+            l.forward(x, true);
+            var e = assertThrows(IllegalArgumentException.class, () -> l.backward(wrong));
+            assertEquals(l.describe() + ": gradient of the output has shape [4, 3], expected [3, 4]", e.getMessage());
         }
     }
 }
