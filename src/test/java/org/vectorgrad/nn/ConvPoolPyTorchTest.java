@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -322,6 +323,24 @@ class ConvPoolPyTorchTest {
         assertEquals(1f, f.backward(gy).getFlat(0));
         gBase.data()[0] = -7f;
         assertEquals(-7f, f.backward(gy).getFlat(0), "Flatten backward of a changed non-contiguous gradient");
+    }
+
+    /**
+     * What PyTorch refuses we refuse (pool padding over half the kernel), and the one option PyTorch takes that we
+     * refuse, LeakyReLU slopes outside (0, 1) (PyTorch takes any, e.g. -0.2 or 0), fails at construction, naming it.
+     * Pools have no dilation, ceil_mode or divisor_override and Conv2d no padding_mode or padding='same': absent
+     * from the API, nothing to refuse.
+     */
+    @Test
+    void optionsOutsideWhatWeSupportAreRefusedClearly() {
+        for (Runnable r : new Runnable[] {() -> new MaxPool2d(3, 1, 2), () -> new AvgPool2d(3, 1, 2), () -> new MaxPool2d(2, 2, 3, 2, 0, 2)}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, r::run);
+            assertTrue(e.getMessage().contains("half the kernel"), e.getMessage());
+        }
+        for (float slope : new float[] {0f, -0.2f, 1f, 1.5f, Float.NaN}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new LeakyReLU(slope));
+            assertTrue(e.getMessage().contains("LeakyReLU slope"), e.getMessage());
+        }
     }
 
     // ------------------------------------------------------------------------------------------- losses
