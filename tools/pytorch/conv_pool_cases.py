@@ -239,8 +239,11 @@ def loss_cases():
     ts = torch.tensor([t for _ in logits for t in targets], dtype=torch.float32)
     huge = torch.tensor([1e4, -1e4, 3e6, -2.5e6, 1e-3, 0.75, -0.4, 2.0, -2.0, 1.0, -1.0, 7.5], dtype=torch.float32)
     huge_t = torch.tensor([-1e4, 1e4, 0.0, 1.0, 0.0, 0.75, 0.6, 0.5, -0.5, 0.0, 0.0, -7.5], dtype=torch.float32)
-    nan_x = torch.tensor([0.5, float("nan"), -1.5, 2.0, 1e4], dtype=torch.float32)
-    nan_t = torch.tensor([1.0, 0.0, 1.0, 0.0, 1.0], dtype=torch.float32)
+    # 37 values: NaN in a vector's body and in the tail on every lane count up to 16, and one huge value
+    nan_x = randn(37, scale=2.0)
+    nan_x[[1, 20, 36]] = float("nan")
+    nan_x[5] = 1e4
+    nan_t = (torch.rand(37, generator=G) < 0.5).to(torch.float32)
     specs = [
         ("bce_extreme_logits", "bce", xs, ts),
         ("bce_nan_logit", "bce", nan_x, nan_t),
