@@ -54,7 +54,7 @@ public abstract class Losses {
     /**
      * Mean absolute error over n values (PyTorch's {@code L1Loss}, mean reduction); writes
      * {@code grad = scale·sign(p - t)} unless null, with sign(0) = 0 (an exact prediction gets no gradient) and
-     * sign(NaN) = NaN.
+     * sign(NaN) = 0, as PyTorch 1.13's L1 gradient (the loss is NaN).
      */
     public final double meanAbsoluteError(int n, float[] pred, int pOff, float[] target, int tOff, float[] grad, int gOff, float scale) {
         KernelArgs.elementwiseLoss("meanAbsoluteError", n, "pred", pred, pOff, "target", target, tOff, grad, gOff);

@@ -19,7 +19,9 @@ public final class Flatten implements Layer {
     @Override
     public Tensor forward(Tensor x, boolean training) {
         if (x.rank() < 1) throw new IllegalArgumentException(describe() + ": input has shape " + x.shapeString() + ", expected at least [batch]");
-        if (x != lastInput || !lastOutput.isContiguous() || inputShape == null || !x.hasShape(inputShape)) {
+        // a non-contiguous input is copied, and the copy must not be reused: the caller may have changed the
+        // input's elements in place since (only a view of a contiguous input follows them)
+        if (x != lastInput || !x.isContiguous() || inputShape == null || !x.hasShape(inputShape)) {
             inputShape = x.shape();
             int n = x.dim(0);
             lastInput = x;
@@ -35,7 +37,7 @@ public final class Flatten implements Layer {
             throw new IllegalArgumentException(describe() + ": gradient of the output has shape " + gy.shapeString()
                     + ", which does not match the input shape " + Shape.format(inputShape));
         }
-        if (gy != lastGrad || !lastGradView.hasShape(inputShape)) {
+        if (gy != lastGrad || !gy.isContiguous() || !lastGradView.hasShape(inputShape)) { // as forward: no stale copy
             lastGrad = gy;
             lastGradView = gy.contiguous().reshape(inputShape);
         }

@@ -10,13 +10,15 @@ package org.vectorgrad.backend.scalar;
 public final class ScalarRegressionLosses {
     private ScalarRegressionLosses() {}
 
-    /** Σ |p - t| (PyTorch's {@code L1Loss} times n); {@code grad = scale·sign(p - t)}, sign(0) = 0, sign(NaN) = NaN. */
+    /** Σ |p - t| (PyTorch's {@code L1Loss} times n); {@code grad = scale·sign(p - t)}, sign(0) = 0, sign(NaN) = 0. */
     public static double absoluteError(int n, float[] pred, int pOff, float[] target, int tOff, float[] grad, int gOff, float scale) {
         double total = 0;
         for (int i = 0; i < n; i++) {
             double d = (double) pred[pOff + i] - target[tOff + i];
             total += Math.abs(d);
-            if (grad != null) grad[gOff + i] = (float) (scale * Math.signum(d));
+            // not Math.signum, whose sign(NaN) is NaN: PyTorch 1.13's L1 gradient is grad·sgn(d), and its sgn(NaN) is 0
+            // (l1_loss([0.5, NaN, -1.5], [1, 0, 1]).backward() gives [-1/3, 0, -1/3]); the loss itself stays NaN
+            if (grad != null) grad[gOff + i] = (float) (scale * (d > 0 ? 1 : d < 0 ? -1 : 0));
         }
         return total;
     }

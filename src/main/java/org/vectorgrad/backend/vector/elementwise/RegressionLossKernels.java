@@ -17,15 +17,15 @@ import jdk.incubator.vector.VectorOperators;
  * divides by n) and reduced by {@link Lanes#sum} in a fixed
  * order, so the same inputs give the same bits; the gradient is written in float.
  *
- * <p>NaN propagates as in PyTorch: a NaN prediction or target gives a NaN sum and a NaN gradient element
- * ({@code sign(NaN)} and the clamp of NaN are NaN). Stateless and thread-safe.
+ * <p>NaN propagates as in PyTorch 1.13: a NaN prediction or target gives a NaN sum, and a NaN Huber gradient element
+ * (the clamp of NaN is NaN); the L1 gradient there is 0, as PyTorch's {@code sgn(NaN) = 0}. Stateless and thread-safe.
  */
 public final class RegressionLossKernels {
     private RegressionLossKernels() {}
 
     /**
      * Σ |p - t| in double; {@code grad = scale·sign(p - t)} unless null, with {@code sign(0) = 0} (PyTorch's
-     * {@code sgn}, so an exact prediction gets no gradient) and {@code sign(NaN) = NaN}.
+     * {@code sgn}, so an exact prediction gets no gradient) and {@code sign(NaN) = 0} (PyTorch 1.13's too).
      */
     public static double absoluteError(int n, float[] pred, int pOff, float[] target, int tOff, float[] grad, int gOff, float scale) {
         DoubleVector acc0 = DoubleVector.zero(D), acc1 = DoubleVector.zero(D);
@@ -50,16 +50,15 @@ public final class RegressionLossKernels {
         for (int bound = F.loopBound(n); i < bound; i += N) {
             FloatVector d = FloatVector.fromArray(F, pred, pOff + i).sub(FloatVector.fromArray(F, target, tOff + i));
             VectorMask<Float> pos = d.compare(VectorOperators.GT, 0f), neg = d.compare(VectorOperators.LT, 0f);
-            VectorMask<Float> nan = d.test(VectorOperators.IS_NAN);
-            // NaN lanes keep d itself (NaN), zero lanes 0
-            zero.blend(plus, pos).blend(minus, neg).blend(d, nan).intoArray(grad, gOff + i);
+            // zero and NaN lanes get 0: PyTorch 1.13's L1 gradient is grad·sgn(d), and its sgn(NaN) is 0
+            zero.blend(plus, pos).blend(minus, neg).intoArray(grad, gOff + i);
         }
         for (; i < n; i++) grad[gOff + i] = signTimes(pred[pOff + i] - target[tOff + i], scale);
     }
 
-    /** scale·sign(d) with sign(±0) = 0 and sign(NaN) = NaN: the scalar lanes of {@link #signGradient}. */
+    /** scale·sign(d) with sign(±0) = 0 and sign(NaN) = 0 (PyTorch 1.13's sgn): the scalar lanes of {@link #signGradient}. */
     static float signTimes(float d, float scale) {
-        return d > 0f ? scale : d < 0f ? -scale : d == 0f ? 0f : d;
+        return d > 0f ? scale : d < 0f ? -scale : 0f;
     }
 
     /**
