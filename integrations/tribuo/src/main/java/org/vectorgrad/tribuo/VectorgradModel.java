@@ -42,13 +42,15 @@ import org.vectorgrad.tensor.Tensor;
  * thread-safe vectorgrad {@link Predictor}.
  *
  * <p><b>Predictions.</b> An example becomes one dense row through the model's feature ID map (absent features are
- * 0, unknown ones ignored, as in every Tribuo model), the trainer's input transform is applied
+ * 0, unknown ones ignored, a feature named twice summed, as in Tribuo's own models), the trainer's input transform is applied
  * ({@code (float) value × scale}, then {@code (x − mean) × (1/std)} on every column when the trainer standardized),
  * and the network's outputs are read by output ID. Classification: the scores are the softmax of the logits (in
  * double), one {@link Label} per class in {@link Prediction#getOutputScores()}, the predicted label is the first
  * highest score; {@link #generatesProbabilities()} is true. Regression: one value per dimension, no variances (NaN).
  * An example none of whose features the model knows is rejected with {@link IllegalArgumentException}, as Tribuo's
- * own models do. NaN or Inf in the inputs or weights propagate into the scores.
+ * own models do, and so is a known feature whose value is NaN ("Example contained a NaN feature", as Tribuo's
+ * {@code SparseVector} and {@code DenseVector} refuse it). Inf in the inputs, or NaN or Inf in the weights, propagate
+ * into the scores.
  *
  * <p><b>Bits.</b> The same call gives the same scores every time, on every thread. {@link #predict(Example)} runs
  * the network on one row; {@link #predict(Iterable)} and {@link #predict(org.tribuo.Dataset)} on batches of up to

@@ -171,14 +171,37 @@ public final class VectorgradTrainer<T extends Output<T>> implements Trainer<T> 
         public Builder<T> backend(String name) { t.backend = name; return this; }
         public Builder<T> threads(int threads) { t.threads = threads; return this; }
 
-        /** The trainer. @throws IllegalArgumentException naming the first invalid setting */
+        /**
+         * A new trainer with the current settings; later setter calls do not change it (each call of {@code build}
+         * gives an independent trainer, with its own invocation count).
+         *
+         * @throws IllegalArgumentException naming the first invalid setting
+         */
         public VectorgradTrainer<T> build() {
+            // a copy: handing out t itself let the builder's later setters change a built trainer (and its provenance)
+            VectorgradTrainer<T> c = new VectorgradTrainer<>();
+            c.task = t.task;
+            c.hiddenSizes = t.hiddenSizes.clone();
+            c.activation = t.activation;
+            c.optimizer = t.optimizer;
+            c.learningRate = t.learningRate;
+            c.momentum = t.momentum;
+            c.weightDecay = t.weightDecay;
+            c.schedule = t.schedule;
+            c.warmupSteps = t.warmupSteps;
+            c.epochs = t.epochs;
+            c.batchSize = t.batchSize;
+            c.seed = t.seed;
+            c.inputScale = t.inputScale;
+            c.standardize = t.standardize;
+            c.backend = t.backend;
+            c.threads = t.threads;
             try {
-                t.postConfig();
+                c.postConfig();
             } catch (PropertyException e) {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
-            return t;
+            return c;
         }
     }
 
@@ -212,14 +235,18 @@ public final class VectorgradTrainer<T extends Output<T>> implements Trainer<T> 
     public synchronized Model<T> train(Dataset<T> examples, Map<String, Provenance> runProvenance, int invocationCount) {
         if (invocationCount != INCREMENT_INVOCATION_COUNT) setInvocationCount(invocationCount);
         checkOutputType(examples.getOutputFactory());
+        // Tribuo's supervised trainers refuse unknown outputs (LabelFactory.UNKNOWN_LABEL, RegressionFactory's
+        // UNKNOWN_REGRESSOR) up front, with this message; they are not in the output domain, and an unknown
+        // one-dimensional regressor would otherwise have trained as a NaN target
+        if (examples.getOutputInfo().getUnknownCount() > 0) {
+            throw new IllegalArgumentException("The supplied Dataset contained unknown Outputs, and this Trainer is supervised.");
+        }
         ImmutableFeatureMap featureMap = examples.getFeatureIDMap();
         ImmutableOutputInfo<T> outputInfo = examples.getOutputIDInfo();
         int n = examples.size(), d = featureMap.size(), k = outputInfo.size();
         if (n == 0) throw new IllegalArgumentException("VectorgradTrainer: the dataset " + examples.getSourceDescription() + " has no examples");
         if (d == 0) throw new IllegalArgumentException("VectorgradTrainer: the dataset " + examples.getSourceDescription() + " has no features");
-        if (task == Task.CLASSIFICATION && k < 2) {
-            throw new IllegalArgumentException("VectorgradTrainer: classification needs at least 2 labels, the dataset has " + k);
-        }
+        // one label is allowed, as Tribuo's own classifiers allow it: the model predicts that label with probability 1
         if ((long) n * d > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("VectorgradTrainer: " + n + " examples × " + d + " features do not fit one Java array");
         }
@@ -244,7 +271,14 @@ public final class VectorgradTrainer<T extends Output<T>> implements Trainer<T> 
                 if (v.length != k) {
                     throw new IllegalArgumentException("VectorgradTrainer: example " + i + " has " + v.length + " regression dimensions, the dataset has " + k);
                 }
-                for (int j = 0; j < k; j++) targets[i * k + naturalToId[j]] = (float) v[j];
+                for (int j = 0; j < k; j++) {
+                    // say which example and dimension, instead of a NaN loss at some step of the first epoch
+                    if (!Double.isFinite(v[j])) {
+                        throw new IllegalArgumentException("VectorgradTrainer: example " + i + " has the target " + v[j]
+                                + " in the regression dimension " + ((Regressor) e.getOutput()).getNames()[j]);
+                    }
+                    targets[i * k + naturalToId[j]] = (float) v[j];
+                }
             }
             i++;
         }

@@ -156,10 +156,12 @@ class ClassificationTest {
     }
 
     @Test
-    void nanInTheInputsReachesTheScores() {
+    void infInTheInputsIsAcceptedButNaNIsRefusedAsInTribuo() {
         Model<Label> model = trainer(5).train(Data.blobs(90, 1));
-        ArrayExample<Label> bad = new ArrayExample<>(new Label("class0"), new String[] {"f0", "f1"}, new double[] {Double.NaN, 1});
-        for (Label l : model.predict(bad).getOutputScores().values()) assertTrue(Double.isNaN(l.getScore()));
+        ArrayExample<Label> inf = new ArrayExample<>(new Label("class0"), new String[] {"f0", "f1"}, new double[] {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY});
+        assertEquals(3, model.predict(inf).getOutputScores().size()); // no exception (Tribuo refuses NaN only)
+        ArrayExample<Label> nan = new ArrayExample<>(new Label("class0"), new String[] {"f0", "f1"}, new double[] {Double.NaN, 1});
+        assertThrows(IllegalArgumentException.class, () -> model.predict(nan));
         assertNotEquals(0, model.predict(Data.blobs(3, 9)).size());
     }
 }
