@@ -396,15 +396,17 @@ public final class SparkTrainer {
             boolean averaging = averageEvery != 0;
             return shards.mapPartitionsWithIndex((p, it) -> {
                 Shard s = it.next();
+                Replica r = Replica.of(cfg, p);
+                StepResult res = averaging
+                        ? r.localSteps(s, bc.value(), lr0, momentum, cfg.seed(), epoch, step, rates, cfg.localBatch())
+                        : r.gradient(s, bc.value(), cfg.seed(), epoch, step, cfg.localBatch());
+                // injected after the replica computed: the retry finds the replica in its post-step state (the
+                // worst case for a replica that kept anything between tasks), not untouched
                 if (cfg.failAtStep() >= globalStep && cfg.failAtStep() < globalStep + rates.length && p == cfg.failPartition()
                         && TaskContext.get().attemptNumber() == 0) {
                     INJECTED.incrementAndGet();
                     throw new IllegalStateException("injected failure: partition " + p + ", global step " + cfg.failAtStep());
                 }
-                Replica r = Replica.of(cfg, p);
-                StepResult res = averaging
-                        ? r.localSteps(s, bc.value(), lr0, momentum, cfg.seed(), epoch, step, rates, cfg.localBatch())
-                        : r.gradient(s, bc.value(), cfg.seed(), epoch, step, cfg.localBatch());
                 return List.of(res).iterator();
             }, true).collect();
         } catch (Exception e) {
