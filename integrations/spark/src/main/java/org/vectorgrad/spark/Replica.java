@@ -24,6 +24,12 @@ import org.vectorgrad.tensor.Tensor;
  */
 final class Replica {
     private static final ConcurrentHashMap<String, Replica> REPLICAS = new ConcurrentHashMap<>();
+    /**
+     * The parameters of every model in use in this JVM (replicas, and the driver's model in local mode), by identity:
+     * a ModelFactory that hands out one shared model (a static field, a cache) would have two tasks of this
+     * executor race on the same weights and gradients, a silently wrong run; it is refused instead.
+     */
+    private static final ConcurrentHashMap<Parameter, String> IN_USE = new ConcurrentHashMap<>();
 
     private final Sequential model;
     private final Backend backend;
@@ -37,9 +43,22 @@ final class Replica {
     private float[] input = new float[0];
     private int[] labels = new int[0];
 
-    private Replica(SparkTrainer.Config cfg) {
-        this.model = cfg.factory().create();
-        this.backend = Backends.create(cfg.backend(), cfg.threadsPerTask());
+    private Replica(SparkTrainer.Config cfg, int partition) {
+        Sequential m;
+        try {
+            m = cfg.factory().create();
+        } catch (RuntimeException | LinkageError e) { // named here: Spark would report only the task that failed
+            throw new IllegalStateException("partition " + partition + ": the ModelFactory failed on this executor: " + e, e);
+        }
+        if (m == null) throw new IllegalStateException("partition " + partition + ": the ModelFactory returned null");
+        claim(m, "the replica of partition " + partition);
+        this.model = m;
+        try {
+            this.backend = Backends.create(cfg.backend(), cfg.threadsPerTask());
+        } catch (RuntimeException e) {
+            unclaim(m);
+            throw e;
+        }
         model.bind(backend);
         loss.bind(backend);
         this.params = model.parameters();
@@ -51,13 +70,41 @@ final class Replica {
 
     /** The replica of {@code partition} in run {@code cfg.runId()}, built on first use in this JVM. */
     static Replica of(SparkTrainer.Config cfg, int partition) {
-        return REPLICAS.computeIfAbsent(cfg.runId() + "/" + partition, k -> new Replica(cfg));
+        return REPLICAS.computeIfAbsent(cfg.runId() + "/" + partition, k -> new Replica(cfg, partition));
     }
 
-    /** Closes and forgets the replica of {@code partition} of run {@code runId} in this JVM, if any. */
-    static void release(String runId, int partition) {
-        Replica r = REPLICAS.remove(runId + "/" + partition);
-        if (r != null) r.backend.close();
+    /** Closes and forgets every replica of run {@code runId} in this JVM, whichever partitions they serve. */
+    static void release(String runId) {
+        for (String key : List.copyOf(REPLICAS.keySet())) {
+            if (!key.startsWith(runId + "/")) continue;
+            Replica r = REPLICAS.remove(key);
+            if (r != null) {
+                unclaim(r.model);
+                r.backend.close();
+            }
+        }
+    }
+
+    /** Replicas of all runs alive in this JVM (tests). */
+    static int live() { return REPLICAS.size(); }
+
+    /** Records {@code m}'s parameters as used by {@code who}; refuses a model whose parameters another one uses. */
+    static void claim(Sequential m, String who) {
+        List<Parameter> ps = m.parameters();
+        for (int i = 0; i < ps.size(); i++) {
+            String other = IN_USE.putIfAbsent(ps.get(i), who);
+            if (other != null) {
+                for (int j = 0; j < i; j++) IN_USE.remove(ps.get(j), who);
+                throw new IllegalStateException(who + ": the ModelFactory returned a model whose parameter " + ps.get(i)
+                        + " is already used by " + other + " in this JVM; each create() must build a new model sharing no"
+                        + " mutable state (tasks run concurrently in one executor)");
+            }
+        }
+    }
+
+    /** Forgets {@code m}'s parameters (those it claimed). */
+    static void unclaim(Sequential m) {
+        for (Parameter p : m.parameters()) IN_USE.remove(p);
     }
 
     /**

@@ -61,10 +61,10 @@ public final class SparkData {
         float[] x = new float[Math.multiplyExact(rows.size(), d)];
         int[] y = new int[rows.size()];
         for (int i = 0; i < rows.size(); i++) {
-            float[] f = features(rows.get(i), featuresCol);
+            float[] f = features(rows.get(i), featuresCol, i);
             if (f.length != d) throw wrongLength(featuresCol, i, d, f.length);
             System.arraycopy(f, 0, x, i * d, d);
-            y[i] = label(rows.get(i), labelCol, i);
+            y[i] = label(rows.get(i), labelCol, i, numClasses);
         }
         return org.vectorgrad.data.Dataset.ofFloats("spark:" + featuresCol, x, sampleShape, y, numClasses);
     }
@@ -72,17 +72,25 @@ public final class SparkData {
     /**
      * Splits {@code df} into one cached {@link Shard} per partition: row r (in the data set's order, numbered by
      * {@code zipWithIndex}) goes to partition {@code r % partitions}, in row order. Checks the schema first, and
-     * every row's feature length and label while building.
+     * every row while building: no nulls, {@code sampleSize} finite features, a label in {@code [0, numClasses)}
+     * (the model's output width). Checked here, on every row, because a bad row would otherwise surface only when
+     * (and if) a batch draws it: a NaN loss at some later step, or a label error naming a batch row.
      */
-    static JavaRDD<Shard> shards(Dataset<Row> df, String featuresCol, String labelCol, int partitions, int sampleSize) {
+    static JavaRDD<Shard> shards(Dataset<Row> df, String featuresCol, String labelCol, int partitions, int sampleSize, int numClasses) {
         checkSchema(df, featuresCol, labelCol);
         JavaRDD<Row> rows = df.select(featuresCol, labelCol).javaRDD();
         Partitioner byRow = new HashPartitioner(partitions); // Long keys hash to themselves mod 2^32: r mod partitions
         return rows.zipWithIndex()
                 .mapToPair(t -> {
-                    float[] f = features(t._1(), featuresCol);
+                    float[] f = features(t._1(), featuresCol, t._2());
                     if (f.length != sampleSize) throw wrongLength(featuresCol, t._2(), sampleSize, f.length);
-                    return new Tuple2<>(t._2(), new Tuple2<>(f, label(t._1(), labelCol, t._2())));
+                    for (int i = 0; i < f.length; i++) {
+                        if (!Float.isFinite(f[i])) {
+                            throw new IllegalArgumentException("features column '" + featuresCol + "', row " + t._2() + ": element " + i
+                                    + " is " + f[i] + ", expected a finite number (a double beyond the float range becomes infinite)");
+                        }
+                    }
+                    return new Tuple2<>(t._2(), new Tuple2<>(f, label(t._1(), labelCol, t._2(), numClasses)));
                 })
                 .partitionBy(byRow)
                 .mapPartitionsWithIndex((p, it) -> List.of(shard(p, sampleSize, it)).iterator(), true)
@@ -125,17 +133,18 @@ public final class SparkData {
         }
     }
 
-    static float[] features(Row row, String col) {
+    /** Row {@code index}'s features (column 0 of {@code row}); {@code index} only names the row in errors. */
+    static float[] features(Row row, String col, long index) {
         Object v = row.get(0);
-        if (v == null) throw new IllegalArgumentException("features column '" + col + "' holds a null");
+        if (v == null) throw new IllegalArgumentException("features column '" + col + "', row " + index + ": null, expected an array of numbers");
         if (v instanceof scala.collection.Seq<?> seq) {
             float[] f = new float[seq.length()];
-            for (int i = 0; i < f.length; i++) f[i] = number(seq.apply(i), col);
+            for (int i = 0; i < f.length; i++) f[i] = number(seq.apply(i), col, index, i);
             return f;
         }
         if (v instanceof List<?> list) {
             float[] f = new float[list.size()];
-            for (int i = 0; i < f.length; i++) f[i] = number(list.get(i), col);
+            for (int i = 0; i < f.length; i++) f[i] = number(list.get(i), col, index, i);
             return f;
         }
         try { // a Spark ML vector (spark-mllib is not a dependency: its toArray() by reflection)
@@ -145,21 +154,25 @@ public final class SparkData {
             for (int i = 0; i < f.length; i++) f[i] = (float) a[i];
             return f;
         } catch (ReflectiveOperationException | ClassCastException e) {
-            throw new IllegalArgumentException("features column '" + col + "': cannot read a " + v.getClass().getName() + " as numbers", e);
+            throw new IllegalArgumentException("features column '" + col + "', row " + index + ": cannot read a " + v.getClass().getName()
+                    + " as numbers", e);
         }
     }
 
-    private static float number(Object o, String col) {
+    private static float number(Object o, String col, long row, int element) {
         if (o instanceof Number n) return n.floatValue();
-        throw new IllegalArgumentException("features column '" + col + "' holds " + (o == null ? "a null element" : "a " + o.getClass().getName()));
+        throw new IllegalArgumentException("features column '" + col + "', row " + row + ": element " + element + " is "
+                + (o == null ? "null" : "a " + o.getClass().getName()) + ", expected a number");
     }
 
-    static int label(Row row, String col, long index) {
+    /** Row {@code index}'s label (column 1 of {@code row}), checked to be a class index below {@code numClasses}. */
+    static int label(Row row, String col, long index, int numClasses) {
         Object v = row.get(1);
         if (!(v instanceof Number n)) throw new IllegalArgumentException("label column '" + col + "', row " + index + ": expected a class index, found " + v);
         double d = n.doubleValue();
-        if (d < 0 || d != Math.rint(d) || d > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("label column '" + col + "', row " + index + ": expected a class index (a whole number >= 0), found " + v);
+        if (d < 0 || d != Math.rint(d) || d >= numClasses) {
+            throw new IllegalArgumentException("label column '" + col + "', row " + index + ": expected a class index in [0, " + numClasses
+                    + ") (a whole number; the model has " + numClasses + " outputs), found " + v);
         }
         return (int) d;
     }

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -76,7 +78,7 @@ public final class SparkTrainer {
     private final Sequential model;
     private int partitions = 2;
     private String backendName = Backends.AUTO;
-    private int threadsPerTask = 1;
+    private int threadsPerTask = 0; // 0: spark.task.cpus, resolved in fit
     private int driverThreads = 1;
     private float lr = 0.05f, momentum = 0.9f;
     private LearningRateSchedule schedule = LearningRateSchedule.constant();
@@ -96,6 +98,13 @@ public final class SparkTrainer {
         this.spark = spark;
         this.jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         this.factory = factory;
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(java.io.OutputStream.nullOutputStream())) {
+            // the factory travels inside every task: find out now, not at the first step after the data was shuffled
+            out.writeObject(factory);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("SparkTrainer: the ModelFactory cannot be serialized to travel to the executors ("
+                    + e + "); build the model inside create() from serializable values, without capturing other objects", e);
+        }
         this.model = factory.create();
         if (!model.buffers().isEmpty()) {
             // each replica would update its own running statistics and only parameters travel back to the driver,
@@ -116,7 +125,10 @@ public final class SparkTrainer {
         return this;
     }
 
-    /** Backend of every replica and of the driver (default auto), and threads per task (default 1: a task per core). */
+    /**
+     * Backend of every replica and of the driver (default auto), and threads per task (default: the session's
+     * {@code spark.task.cpus}, 1 unless set, so a task uses the cores Spark reserves for it).
+     */
     public SparkTrainer backend(String name, int threadsPerTask) {
         if (threadsPerTask < 1) throw new IllegalArgumentException("threads per task must be >= 1, got " + threadsPerTask);
         this.backendName = name;
@@ -126,6 +138,7 @@ public final class SparkTrainer {
 
     /** Threads of the driver's backend (optimizer step, evaluation); default 1. */
     public SparkTrainer driverThreads(int threads) {
+        if (threads < 1) throw new IllegalArgumentException("driver threads must be >= 1, got " + threads);
         this.driverThreads = threads;
         return this;
     }
@@ -209,32 +222,59 @@ public final class SparkTrainer {
             shape = sampleShape;
             sampleSize = Arrays.stream(shape).reduce(1, Math::multiplyExact);
         } else {
-            Row first = train.select(featuresCol, labelCol).first();
-            sampleSize = SparkData.features(first, featuresCol).length;
+            List<Row> first = train.select(featuresCol, labelCol).takeAsList(1); // first() throws a bare NoSuchElementException
+            if (first.isEmpty()) throw new IllegalArgumentException("the training Dataset<Row> has no rows");
+            sampleSize = SparkData.features(first.get(0), featuresCol, 0).length;
             shape = new int[] {sampleSize};
         }
-        JavaRDD<Shard> shards = SparkData.shards(train, featuresCol, labelCol, partitions, sampleSize);
-        Config cfg = new Config(UUID.randomUUID().toString(), factory, backendName, threadsPerTask, shape, seed, b, failAtStep, failPartition);
+        int tpt = threadsPerTask > 0 ? threadsPerTask : defaultThreadsPerTask(jsc.getConf());
+        Config cfg = new Config(UUID.randomUUID().toString(), factory, backendName, tpt, shape, seed, b, failAtStep, failPartition);
         try (Backend backend = Backends.create(backendName, driverThreads)) {
             model.bind(backend);
             SGD sgd = new SGD(params, lr, momentum);
             sgd.bind(backend);
-            List<Integer> sizes = shards.map(Shard::size).collect();
-            int minShard = sizes.stream().mapToInt(Integer::intValue).min().orElse(0);
-            int steps = minShard / b;
-            if (steps < 1) {
-                throw new IllegalArgumentException("the smallest of the " + partitions + " shards holds " + minShard + " samples (shards "
-                        + sizes + "), fewer than one local batch of " + b + " (batch " + batchSize + " / " + partitions + " partitions)");
-            }
-            Checkpoint.Run run = new Checkpoint.Run(seed, batchSize, epochs, steps, lr);
-            Checkpoint.Position from = new Checkpoint.Position(1, 0, 0, 0, 0, Double.NaN, List.of());
-            if (resumeDir != null && Checkpoint.exists(resumeDir)) from = Checkpoint.restore(resumeDir, model, sgd, run);
+            int[] probeShape = new int[shape.length + 1];
+            probeShape[0] = 1;
+            System.arraycopy(shape, 0, probeShape, 1, shape.length);
+            Tensor probe; // one zero sample on the driver: a sample shape the model cannot take fails here, not in every task
             try {
+                probe = model.forward(Tensor.zeros(probeShape), false);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("the model " + model.describe() + " cannot take samples of shape " + Arrays.toString(shape)
+                        + " (set sampleShape(...)): " + e.getMessage(), e);
+            }
+            if (probe.rank() != 2) {
+                throw new IllegalArgumentException("the model's output has shape " + probe.shapeString() + " for one sample; expected [1, classes]");
+            }
+            JavaRDD<Shard> shards = SparkData.shards(train, featuresCol, labelCol, partitions, sampleSize, probe.dim(1));
+            boolean stepped = false;
+            Replica.claim(model, "the driver's model");
+            try {
+                List<Integer> sizes;
+                try {
+                    sizes = shards.map(Shard::size).collect();
+                } catch (Exception e) {
+                    throw clearer(e); // a bad row: the task's message, not Spark's "Job aborted due to stage failure"
+                }
+                int minShard = sizes.stream().mapToInt(Integer::intValue).min().orElse(0);
+                int steps = minShard / b;
+                if (steps < 1) {
+                    throw new IllegalArgumentException("the smallest of the " + partitions + " shards holds " + minShard + " samples (shards "
+                            + sizes + "), fewer than one local batch of " + b + " (batch " + batchSize + " / " + partitions + " partitions)");
+                }
+                Checkpoint.Run run = new Checkpoint.Run(seed, batchSize, epochs, steps, lr);
+                Checkpoint.Position from = new Checkpoint.Position(1, 0, 0, 0, 0, Double.NaN, List.of());
+                if (resumeDir != null && Checkpoint.exists(resumeDir)) from = Checkpoint.restore(resumeDir, model, sgd, run);
+                stepped = true;
                 return loop(shards, cfg, sgd, run, from, test, epochs, batchSize, steps, paramCount);
             } finally {
                 String id = cfg.runId();
+                Replica.unclaim(model);
+                Replica.release(id); // in local mode the replicas live in this JVM: freed even if the job below cannot run
                 try { // best effort: free the replicas' backends and the cached shards; never hide the run's own exception
-                    shards.foreachPartition(it -> Replica.release(id, TaskContext.getPartitionId()));
+                    // a task frees every replica of the run in its JVM, not only its partition's: the task of partition
+                    // p may land on another executor than the one holding p's replica (a retry, a locality fallback)
+                    if (stepped) shards.foreachPartition(it -> Replica.release(id));
                     shards.unpersist(false);
                 } catch (RuntimeException e) {
                     System.err.println("vectorgrad-spark: could not release the replicas of run " + id + ": " + e);
@@ -326,6 +366,23 @@ public final class SparkTrainer {
         return new Result(List.copyOf(history), false, startLoss, costs(jobs, jobNanos, driverNanos, stateLength, paramCount, k));
     }
 
+    /** Threads per task when none are set: {@code spark.task.cpus} (the cores Spark reserves per task), at least 1. */
+    static int defaultThreadsPerTask(SparkConf conf) {
+        return Math.max(1, conf.getInt("spark.task.cpus", 1));
+    }
+
+    /**
+     * A failed Spark job as the exception a user can act on: when a task threw an IllegalArgumentException (bad
+     * data) or IllegalStateException (a failing ModelFactory, a replica that does not match the driver's model),
+     * the same type with that task's message, Spark's failure (task, stage, executor, stack) as its cause.
+     */
+    static RuntimeException clearer(Exception e) {
+        if (e instanceof SparkException && e.getCause() instanceof IllegalArgumentException c) return new IllegalArgumentException(c.getMessage(), e);
+        if (e instanceof SparkException && e.getCause() instanceof IllegalStateException c) return new IllegalStateException(c.getMessage(), e);
+        if (e instanceof RuntimeException r) return r;
+        return new IllegalStateException(e.getMessage(), e);
+    }
+
     private static Costs costs(long jobs, long jobNanos, long driverNanos, int stateLength, int paramCount, int k) {
         double j = Math.max(jobs, 1);
         return new Costs(jobs, jobNanos / 1e6 / j, driverNanos / 1e6 / j, stateLength, k == 0 ? paramCount : stateLength);
@@ -339,17 +396,21 @@ public final class SparkTrainer {
             boolean averaging = averageEvery != 0;
             return shards.mapPartitionsWithIndex((p, it) -> {
                 Shard s = it.next();
+                Replica r = Replica.of(cfg, p);
+                StepResult res = averaging
+                        ? r.localSteps(s, bc.value(), lr0, momentum, cfg.seed(), epoch, step, rates, cfg.localBatch())
+                        : r.gradient(s, bc.value(), cfg.seed(), epoch, step, cfg.localBatch());
+                // injected after the replica computed: the retry finds the replica in its post-step state (the
+                // worst case for a replica that kept anything between tasks), not untouched
                 if (cfg.failAtStep() >= globalStep && cfg.failAtStep() < globalStep + rates.length && p == cfg.failPartition()
                         && TaskContext.get().attemptNumber() == 0) {
                     INJECTED.incrementAndGet();
                     throw new IllegalStateException("injected failure: partition " + p + ", global step " + cfg.failAtStep());
                 }
-                Replica r = Replica.of(cfg, p);
-                StepResult res = averaging
-                        ? r.localSteps(s, bc.value(), lr0, momentum, cfg.seed(), epoch, step, rates, cfg.localBatch())
-                        : r.gradient(s, bc.value(), cfg.seed(), epoch, step, cfg.localBatch());
                 return List.of(res).iterator();
             }, true).collect();
+        } catch (Exception e) {
+            throw clearer(e); // a failing ModelFactory on an executor: its message, not only Spark's stage failure
         } finally {
             bc.destroy();
         }
@@ -424,7 +485,7 @@ public final class SparkTrainer {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "SparkTrainer(%d partitions, %s backend x %d threads per task, %s)", partitions, backendName,
-                threadsPerTask, averageEvery == 0 ? "gradient sum every step" : "parameter averaging every " + averageEvery + " steps");
+        return String.format(Locale.ROOT, "SparkTrainer(%d partitions, %s backend x %s threads per task, %s)", partitions, backendName,
+                threadsPerTask > 0 ? threadsPerTask : "spark.task.cpus", averageEvery == 0 ? "gradient sum every step" : "parameter averaging every " + averageEvery + " steps");
     }
 }

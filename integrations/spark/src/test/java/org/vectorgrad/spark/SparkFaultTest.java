@@ -67,6 +67,22 @@ class SparkFaultTest {
         assertEquals(cleanResult.epochs().get(1).trainLoss(), r.epochs().get(1).trainLoss());
     }
 
+    /**
+     * Averaging every 2 steps with momentum: the task fails after its 2 local steps moved the replica's parameters
+     * and velocities; the retry must start again from the driver's broadcast state, not from what the failed
+     * attempt left in the replica.
+     */
+    @Test
+    void aRetriedAveragingTaskStartsFromTheDriversStateNotTheFailedAttempts() throws Exception {
+        SparkTrainer clean = trainer().averageEvery(2);
+        clean.fit(df, SparkData.FEATURES, SparkData.LABEL, null, 1, 64, SEED);
+        int before = SparkTrainer.INJECTED.get();
+        SparkTrainer failed = trainer().averageEvery(2).failOnce(2, 0); // the second averaging round, partition 0
+        failed.fit(df, SparkData.FEATURES, SparkData.LABEL, null, 1, 64, SEED);
+        assertEquals(before + 1, SparkTrainer.INJECTED.get(), "the failure must have been injected");
+        assertArrayEquals(SparkTestSupport.flat(clean.model()), SparkTestSupport.flat(failed.model()));
+    }
+
     @Test
     void aKilledRunResumesFromTheDriversLastCheckpoint(@TempDir Path dir) throws Exception {
         AtomicLong steps = new AtomicLong();
