@@ -34,7 +34,7 @@ public final class SparkTrainCommand {
               --master M                 Spark master (default local[2]; local[N,F] retries a failed task up to F times)
               --partitions P             workers, one model replica each (default: N of local[N], else 2)
               --average-every K          0: sum gradients every step (default); K: average parameters every K local steps
-              --threads-per-task T       backend threads inside each task (default 1)
+              --threads-per-task T       backend threads inside each task (default: spark.task.cpus, 1 unless set)
               --checkpoint DIR           driver checkpoints into DIR after every epoch (and --checkpoint-every N steps)
               --resume                   continue from --checkpoint DIR's checkpoint (same options needed)
               --model, --epochs, --batch, --lr, --momentum, --backend, --seed, --data, --limit, --schedule, --lr-warmup
@@ -72,7 +72,7 @@ public final class SparkTrainCommand {
         String master = a.string("master", "local[2]");
         int partitions = a.integer("partitions", partitionsOf(master), 1, 4096);
         int averageEvery = a.integer("average-every", 0, 0, 1_000_000);
-        int tpt = a.integer("threads-per-task", 1, 1, 1024);
+        int tpt = a.integer("threads-per-task", 0, 1, 1024); // 0: not given, spark.task.cpus decides
         String modelName = a.choice("model", "mlp", Models.names());
         int epochs = a.integer("epochs", 5, 1, 10_000);
         int batch = a.integer("batch", 128, 1, 1 << 20);
@@ -103,15 +103,16 @@ public final class SparkTrainCommand {
         SparkSession spark = SparkSession.builder().master(master).appName("vectorgrad spark-train")
                 .config("spark.ui.enabled", System.getProperty("spark.ui.enabled", "false")).getOrCreate();
         try {
+            int threads = tpt > 0 ? tpt : SparkTrainer.defaultThreadsPerTask(spark.sparkContext().getConf());
             org.apache.spark.sql.Dataset<Row> rows = SparkData.fromDataset(spark, trainSet, partitions);
             SparkTrainer trainer = new SparkTrainer(spark, () -> Models.create(modelName, seed))
-                    .partitions(partitions).backend(backend, tpt).sgd(lr, momentum).averageEvery(averageEvery)
+                    .partitions(partitions).backend(backend, threads).sgd(lr, momentum).averageEvery(averageEvery)
                     .schedule(LearningRateSchedule.named(scheduleName).withWarmup(warmup)).sampleShape(trainSet.sampleShape())
                     .addListener(new ProgressListener(err, System.console() != null));
             if (ckpt != null) trainer.checkpointTo(Path.of(ckpt), ckptEvery);
             if (a.flag("resume")) trainer.resumeFrom(Path.of(ckpt));
             err.printf(Locale.ROOT, "training %s on %d samples through Spark %s (%s, %d partitions, %s backend x %d threads per task, batch %d = %d x %d, seed %d, %s)%n",
-                    trainer.model().describe(), trainSet.size(), spark.version(), master, partitions, backend, tpt, batch, partitions,
+                    trainer.model().describe(), trainSet.size(), spark.version(), master, partitions, backend, threads, batch, partitions,
                     batch / partitions, seed, averageEvery == 0 ? "gradient sum every step" : "parameter averaging every " + averageEvery + " steps");
             SparkTrainer.Result r = trainer.fit(rows, SparkData.FEATURES, SparkData.LABEL, testSet, epochs, batch, seed);
             List<EpochStats> hist = r.epochs();
@@ -125,7 +126,7 @@ public final class SparkTrainCommand {
             org.vectorgrad.cli.EpochSummary.print(out, hist, epochs, wall);
             SparkTrainer.Costs c = r.costs();
             out.println(new Json()
-                    .put("model", modelName).put("backend", backend).put("threads", tpt)
+                    .put("model", modelName).put("backend", backend).put("threads", threads)
                     .put("epochs", epochs).put("batch", batch).put("seed", seed)
                     .put("lr", lr, 4).put("momentum", momentum, 3).put("schedule", scheduleName).put("lr_warmup", warmup)
                     .put("train_samples", trainSet.size())
