@@ -6,6 +6,8 @@ package org.vectorgrad.backend;
  * <p>Thread safety: immutable; safe to share.
  */
 public record Availability(boolean available, String reason) {
+    /** Available; {@code detail} says what will run (e.g. the OpenBLAS core). */
     public static Availability yes(String detail) { return new Availability(true, detail); }
+    /** Unavailable, with why and what to install or change. */
     public static Availability no(String reason) { return new Availability(false, reason); }
 }

@@ -8,10 +8,12 @@ package org.vectorgrad.backend;
 public final class BackendUnavailableException extends RuntimeException {
     private final String backend;
 
+    /** Backend {@code backend} cannot run here because of {@code reason}. */
     public BackendUnavailableException(String backend, String reason) {
         super("backend '" + backend + "' is unavailable: " + reason);
         this.backend = backend;
     }
 
+    /** The name of the backend that was asked for. */
     public String backend() { return backend; }
 }

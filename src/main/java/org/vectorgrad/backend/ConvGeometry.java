@@ -78,13 +78,19 @@ public record ConvGeometry(int batch, int inChannels, int inH, int inW,
         return new ConvGeometry(batch, inChannels, inH, inW, outChannels, kernel, kernel, stride, stride, pad, pad, pad, pad, 1, 1, 1);
     }
 
+    /** Output height (floor division, as PyTorch). */
     public int outH() { return (inH + padTop + padBottom - dilationH * (kernelH - 1) - 1) / strideH + 1; }
+    /** Output width (floor division, as PyTorch). */
     public int outW() { return (inW + padLeft + padRight - dilationW * (kernelW - 1) - 1) / strideW + 1; }
     /** Input channels seen by each output channel. */
     public int inChannelsPerGroup() { return inChannels / groups; }
+    /** Output channels of each group. */
     public int outChannelsPerGroup() { return outChannels / groups; }
+    /** Elements of the input. */
     public int inputSize() { return batch * inChannels * inH * inW; }
+    /** Elements of the output. */
     public int outputSize() { return batch * outChannels * outH() * outW(); }
+    /** Elements of the weight. */
     public int weightSize() { return outChannels * inChannelsPerGroup() * kernelH * kernelW; }
     /** Multiply-adds of one forward pass (×2 for FLOPs). */
     public long macs() { return (long) batch * outChannels * outH() * outW() * inChannelsPerGroup() * kernelH * kernelW; }

@@ -34,10 +34,15 @@ public record PoolGeometry(int batch, int channels, int inH, int inW,
         }
     }
 
+    /** Output height (floor mode, as PyTorch). */
     public int outH() { return (inH + 2 * padH - kernelH) / strideH + 1; }
+    /** Output width (floor mode, as PyTorch). */
     public int outW() { return (inW + 2 * padW - kernelW) / strideW + 1; }
+    /** Elements of the input. */
     public int inputSize() { return batch * channels * inH * inW; }
+    /** Elements of the output. */
     public int outputSize() { return batch * channels * outH() * outW(); }
+    /** The same window over a batch of {@code n}. */
     public PoolGeometry withBatch(int n) {
         return new PoolGeometry(n, channels, inH, inW, kernelH, kernelW, strideH, strideW, padH, padW, countIncludePad);
     }

@@ -42,20 +42,31 @@ public final class GradientCheck {
 
     /** Options: finite-difference step, tolerance, how many coordinates per tensor to check, seed. */
     public record Options(double step, double tolerance, double absoluteFloor, int maxCoordinatesPerTensor, boolean checkInput, long seed) {
+        /**
+         * Step 1e-2, tolerance 1e-2, absolute floor 1e-3, up to 200 coordinates per tensor, the input checked too, seed
+         * 42.
+         */
         public static Options defaults() { return new Options(1e-2, 1e-2, 1e-3, 200, true, 42); }
+        /** These options with central-difference step {@code h}. */
         public Options withStep(double h) { return new Options(h, tolerance, absoluteFloor, maxCoordinatesPerTensor, checkInput, seed); }
+        /** These options with relative tolerance {@code t}. */
         public Options withTolerance(double t) { return new Options(step, t, absoluteFloor, maxCoordinatesPerTensor, checkInput, seed); }
+        /** These options checking at most {@code n} coordinates per tensor. */
         public Options withMaxCoordinates(int n) { return new Options(step, tolerance, absoluteFloor, n, checkInput, seed); }
+        /** These options with dL/dx checked ({@code true}) or not. */
         public Options withCheckInput(boolean b) { return new Options(step, tolerance, absoluteFloor, maxCoordinatesPerTensor, b, seed); }
+        /** These options with seed {@code s} (which coordinates are probed). */
         public Options withSeed(long s) { return new Options(step, tolerance, absoluteFloor, maxCoordinatesPerTensor, checkInput, s); }
     }
 
     /** Worst relative error per checked tensor ("input" for dL/dx), and how many points were checked and skipped. */
     public record Report(Map<String, Double> maxRelativeError, int checked, int skippedNearKinks, double tolerance) {
+        /** Whether some point was checked and every tensor's worst relative error is within the tolerance. */
         public boolean passed() {
             return checked > 0 && maxRelativeError.values().stream().allMatch(e -> e <= tolerance);
         }
 
+        /** The largest relative error over all checked tensors (0 when none). */
         public double worst() {
             return maxRelativeError.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
         }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 public class DataNotFoundException extends IOException {
     private final Path missing;
 
+    /** {@code missing} was looked for and not found; {@code message} says what to install or pass instead. */
     public DataNotFoundException(Path missing, String message) {
         super(message);
         this.missing = missing;

@@ -13,11 +13,13 @@ import java.nio.file.Path;
 public class ModelFileException extends IOException {
     private final Path file;
 
+    /** {@code file} cannot be read as a model; the message is the file, then {@code problem}. */
     public ModelFileException(Path file, String problem) {
         super(file + ": " + problem);
         this.file = file;
     }
 
+    /** As {@link #ModelFileException(Path, String)}, with the underlying cause. */
     public ModelFileException(Path file, String problem, Throwable cause) {
         super(file + ": " + problem, cause);
         this.file = file;

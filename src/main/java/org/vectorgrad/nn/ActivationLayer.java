@@ -16,11 +16,16 @@ public class ActivationLayer extends AbstractLayer {
     private Tensor input;   // kept only when the backward reads the input
     private Tensor gradInput;
 
+    /**
+     * A layer applying {@code activation} elementwise; {@code alpha} is its parameter where it has one (LeakyReLU's
+     * slope), else ignored.
+     */
     public ActivationLayer(Activation activation, float alpha) {
         this.activation = activation;
         this.alpha = alpha;
     }
 
+    /** The activation this layer applies. */
     public Activation activation() { return activation; }
 
     /** The leaky-ReLU slope (0 for the other activations). */

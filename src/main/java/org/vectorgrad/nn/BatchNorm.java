@@ -68,9 +68,13 @@ public abstract class BatchNorm extends AbstractLayer {
 
     /** Channels (PyTorch's {@code num_features}). */
     public int channels() { return channels; }
+    /** The value added to the variance before its square root. */
     public float eps() { return eps; }
+    /** The running statistics' update factor (PyTorch's {@code momentum}). */
     public float momentum() { return momentum; }
+    /** Whether the layer has a learnable weight and bias. */
     public boolean affine() { return weight != null; }
+    /** Whether the layer keeps running mean and variance for evaluation. */
     public boolean trackRunningStats() { return runningMean != null; }
     /** The scale γ, or null without affine. */
     public Parameter weight() { return weight; }

@@ -41,6 +41,7 @@ public final class Buffer {
         return new Buffer(name, null, new long[Math.toIntExact(n)], shape.clone());
     }
 
+    /** The name, e.g. {@code running_mean} (the state_dict suffix). */
     public String name() { return name; }
 
     /** Whether the values are int64 ({@link #longs()}) rather than float32 ({@link #value()}). */

@@ -71,6 +71,7 @@ public final class Conv2d extends AbstractLayer {
         return new Builder(inChannels, outChannels);
     }
 
+    /** The weight, {@code [outChannels, inChannels / groups, kernelH, kernelW]} (PyTorch's layout). */
     public Parameter weight() { return weight; }
     /** The bias parameter, or null when built without one. */
     public Parameter bias() { return bias; }
@@ -216,9 +217,13 @@ public final class Conv2d extends AbstractLayer {
             this.out = out;
         }
 
+        /** A square {@code k x k} kernel (default 3 x 3). */
         public Builder kernel(int k) { return kernel(k, k); }
+        /** A {@code kh x kw} kernel. */
         public Builder kernel(int kh, int kw) { this.kh = kh; this.kw = kw; return this; }
+        /** The same stride along both axes (default 1). */
         public Builder stride(int s) { return stride(s, s); }
+        /** Stride along height and width. */
         public Builder stride(int sh, int sw) { this.sh = sh; this.sw = sw; return this; }
         /** Symmetric padding on all four sides. */
         public Builder padding(int p) { return padding(p, p, p, p); }
@@ -227,12 +232,19 @@ public final class Conv2d extends AbstractLayer {
             this.pt = top; this.pb = bottom; this.pl = left; this.pr = right;
             return this;
         }
+        /** The same dilation along both axes (default 1). */
         public Builder dilation(int d) { return dilation(d, d); }
+        /** Dilation along height and width. */
         public Builder dilation(int dh, int dw) { this.dh = dh; this.dw = dw; return this; }
+        /** Groups (default 1); both channel counts must divide by it. */
         public Builder groups(int g) { this.groups = g; return this; }
+        /** Whether the layer has a bias (default true; a zero bias). */
         public Builder bias(boolean withBias) { this.bias = withBias; return this; }
+        /** How the weight is drawn (default He-normal). */
         public Builder init(Init init) { this.init = java.util.Objects.requireNonNull(init, "init"); return this; }
+        /** Seed of the weight's draw (default 0). */
         public Builder seed(long seed) { this.seed = seed; return this; }
+        /** The layer, its options checked (a clear error names the bad one). */
         public Conv2d build() { return new Conv2d(this); }
     }
 }

@@ -43,6 +43,10 @@ public final class Dense extends AbstractLayer {
         this(in, out, true, Init.HE_NORMAL, seed);
     }
 
+    /**
+     * A dense layer {@code y = x·Wᵀ + b} with weight {@code [out, in]} (PyTorch's {@code nn.Linear} layout) drawn by
+     * {@code init} from {@code seed}, and a zero bias unless {@code withBias} is false.
+     */
     public Dense(int in, int out, boolean withBias, Init init, long seed) {
         if (in < 1 || out < 1) throw new IllegalArgumentException("Dense needs positive sizes, got " + in + " -> " + out);
         if ((long) in * out > ConvGeometry.MAX_ELEMENTS) {
@@ -55,10 +59,12 @@ public final class Dense extends AbstractLayer {
         this.bias = withBias ? new Parameter("bias", Tensor.zeros(out)) : null;
     }
 
+    /** The weight, {@code [out, in]}. */
     public Parameter weight() { return weight; }
 
     /** Wᵀ as the frozen layer keeps it for batches of a few rows, or null (not frozen, or not made yet): for tests. */
     float[] transposedWeight() { return weightT; }
+    /** The bias, {@code [out]}, or null without one. */
     public Parameter bias() { return bias; }
     /** Input features. */
     public int inFeatures() { return in; }

@@ -52,7 +52,9 @@ public final class LayerNorm extends AbstractLayer {
 
     /** The normalized trailing shape (a copy). */
     public int[] normalizedShape() { return normalizedShape.clone(); }
+    /** The value added to the variance before its square root. */
     public float eps() { return eps; }
+    /** Whether the layer has a learnable weight and bias (PyTorch's {@code elementwise_affine}). */
     public boolean elementwiseAffine() { return weight != null; }
     /** The scale, shaped as {@link #normalizedShape()}, or null without affine. */
     public Parameter weight() { return weight; }

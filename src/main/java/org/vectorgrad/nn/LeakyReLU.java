@@ -9,8 +9,13 @@ import org.vectorgrad.backend.Activation;
  * model it belongs to, to one thread at a time.
  */
 public final class LeakyReLU extends ActivationLayer {
+    /** With PyTorch's default slope, 0.01. */
     public LeakyReLU() { this(0.01f); }
 
+    /**
+     * {@code x} for {@code x > 0}, else {@code slope · x}; {@code slope} in (0, 1) (the backward reads the sign of the
+     * output).
+     */
     public LeakyReLU(float slope) {
         super(Activation.LEAKY_RELU, checkSlope(slope));
     }

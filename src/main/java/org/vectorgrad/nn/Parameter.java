@@ -20,6 +20,10 @@ public final class Parameter {
     /** zeroGrad() was called and the gradient's elements have not been zeroed or overwritten since. */
     private boolean zeroPending;
 
+    /**
+     * A trainable tensor named {@code name} (its state_dict suffix), with a zero gradient of the same shape; {@code
+     * value} must be contiguous.
+     */
     public Parameter(String name, Tensor value) {
         if (!value.isContiguous()) throw new IllegalArgumentException("parameter " + name + " must be contiguous");
         this.name = name;
@@ -27,7 +31,9 @@ public final class Parameter {
         this.grad = Tensor.zeros(value.shape());
     }
 
+    /** The name, e.g. {@code weight} or {@code bias} (the state_dict suffix). */
     public String name() { return name; }
+    /** The values the optimizer updates (contiguous). */
     public Tensor value() { return value; }
     /** dL/d(value), accumulated by {@link Layer#backward} since the last {@link #zeroGrad()} (zeros if none since). */
     public Tensor grad() {
@@ -38,6 +44,7 @@ public final class Parameter {
         return grad;
     }
 
+    /** Number of elements. */
     public int size() { return value.size(); }
 
     /** Sets the gradient to zero (the fill itself is deferred: see the class comment). */

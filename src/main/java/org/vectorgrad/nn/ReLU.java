@@ -9,5 +9,6 @@ import org.vectorgrad.backend.Activation;
  * model it belongs to, to one thread at a time.
  */
 public final class ReLU extends ActivationLayer {
+    /** {@code max(x, 0)}, elementwise (NaN stays NaN, as in PyTorch). */
     public ReLU() { super(Activation.RELU, 0f); }
 }

@@ -23,8 +23,10 @@ public final class Sequential implements Layer {
      */
     private final LayerChain[] byStart, byEnd;
 
+    /** The layers in the order the forward pass runs them (at least one). */
     public Sequential(Layer... layers) { this(List.of(layers)); }
 
+    /** The layers in the order the forward pass runs them (at least one; the list is copied). */
     public Sequential(List<Layer> layers) {
         if (layers.isEmpty()) throw new IllegalArgumentException("Sequential needs at least one layer");
         this.layers = List.copyOf(layers);
@@ -49,6 +51,7 @@ public final class Sequential implements Layer {
         }
     }
 
+    /** The layers, in order (unmodifiable). */
     public List<Layer> layers() { return layers; }
 
     /** The chain of layers starting at layer i, or null (for tests). */

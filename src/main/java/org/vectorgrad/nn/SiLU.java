@@ -7,5 +7,6 @@ import org.vectorgrad.backend.Activation;
  * Not thread-safe (see {@link Layer}).
  */
 public final class SiLU extends ActivationLayer {
+    /** {@code x · sigmoid(x)}, elementwise. */
     public SiLU() { super(Activation.SILU, 0f); }
 }

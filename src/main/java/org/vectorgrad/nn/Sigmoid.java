@@ -9,5 +9,6 @@ import org.vectorgrad.backend.Activation;
  * model it belongs to, to one thread at a time.
  */
 public final class Sigmoid extends ActivationLayer {
+    /** {@code 1 / (1 + e^-x)}, elementwise. */
     public Sigmoid() { super(Activation.SIGMOID, 0f); }
 }

@@ -20,6 +20,7 @@ public final class Sum extends AbstractLayer {
     private Tensor gradInput;
     private int[] inputShape;
 
+    /** The sum of {@code branches}' outputs, each fed the same input (at least one branch; outputs of one shape). */
     public Sum(Layer... branches) {
         if (branches.length < 1) throw new IllegalArgumentException("Sum needs at least one branch");
         this.branches = List.of(branches);

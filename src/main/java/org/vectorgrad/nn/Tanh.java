@@ -9,5 +9,6 @@ import org.vectorgrad.backend.Activation;
  * model it belongs to, to one thread at a time.
  */
 public final class Tanh extends ActivationLayer {
+    /** {@code tanh(x)}, elementwise. */
     public Tanh() { super(Activation.TANH, 0f); }
 }

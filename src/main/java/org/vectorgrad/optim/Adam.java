@@ -20,6 +20,9 @@ public final class Adam extends AbstractAdam {
         this(params, lr, 0.9f, 0.999f, 1e-8f, 0f);
     }
 
+    /**
+     * Adam over {@code params} with the given betas (each in [0, 1)), eps (positive) and L2 weight decay (0 for none).
+     */
     public Adam(List<Parameter> params, float lr, float beta1, float beta2, float eps, float weightDecay) {
         this(ParamGroups.single(SGD.nonEmpty(params), check("weight decay", weightDecay, 0f, Float.MAX_VALUE)), lr, beta1, beta2, eps);
     }

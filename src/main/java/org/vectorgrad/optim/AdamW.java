@@ -26,6 +26,7 @@ public final class AdamW extends AbstractAdam {
         this(params, lr, 0.9f, 0.999f, 1e-8f, DEFAULT_WEIGHT_DECAY);
     }
 
+    /** AdamW over {@code params} with the given betas (each in [0, 1)), eps (positive) and decoupled weight decay. */
     public AdamW(List<Parameter> params, float lr, float beta1, float beta2, float eps, float weightDecay) {
         this(ParamGroups.single(SGD.nonEmpty(params), check("weight decay", weightDecay, 0f, Float.MAX_VALUE)), lr, beta1, beta2, eps);
     }

@@ -26,6 +26,10 @@ public final class RMSProp extends AbstractOptimizer {
         this(params, lr, 0.99f, 1e-8f, 0f, 0f, false);
     }
 
+    /**
+     * RMSProp over {@code params}: smoothing {@code alpha}, {@code eps}, L2 weight decay, momentum, and centered
+     * (dividing by the gradient's running variance) as PyTorch's options.
+     */
     public RMSProp(List<Parameter> params, float lr, float alpha, float eps, float weightDecay, float momentum, boolean centered) {
         this(ParamGroups.single(SGD.nonEmpty(params), check("weight decay", weightDecay, 0f, Float.MAX_VALUE)), lr, alpha, eps, momentum, centered);
     }

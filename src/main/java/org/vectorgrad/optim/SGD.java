@@ -20,6 +20,10 @@ public final class SGD extends AbstractOptimizer {
         this(params, lr, momentum, 0f, false);
     }
 
+    /**
+     * SGD over {@code params}: momentum in [0, 1), L2 weight decay (0 for none), Nesterov momentum (needs momentum >
+     * 0).
+     */
     public SGD(List<Parameter> params, float lr, float momentum, float weightDecay, boolean nesterov) {
         this(ParamGroups.single(nonEmpty(params), check("weight decay", weightDecay, 0f, Float.MAX_VALUE)), lr, momentum, nesterov);
     }

@@ -63,6 +63,7 @@ public final class ResumableFit {
         return this;
     }
 
+    /** Adds a listener, called on the training thread in the order added. */
     public ResumableFit addListener(TrainingListener l) {
         listeners.add(l);
         return this;

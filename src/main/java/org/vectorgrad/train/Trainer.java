@@ -135,6 +135,7 @@ public final class Trainer {
         return this;
     }
 
+    /** Adds a listener, called on the training thread in the order added. */
     public Trainer addListener(TrainingListener l) {
         listeners.add(l);
         return this;
