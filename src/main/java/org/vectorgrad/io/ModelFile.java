@@ -122,7 +122,7 @@ public final class ModelFile {
         }
         Layer model;
         try {
-            Object spec = Json.parse(arch);
+            Object spec = SpecFile.normalizeArchitecture(Json.parse(arch), "architecture"); // a spec file's shorthands and defaults hold here too
             Map<String, int[]> expected = ModelSpec.parameterShapes(spec);
             check(file, expected, c.tensors()); // before building: the spec's sizes are bounded by the file's tensors
             model = ModelSpec.build(spec);

@@ -367,6 +367,14 @@ public final class SpecFile {
             Map.entry("BatchNorm2d", Set.of("channels", "eps", "momentum", "affine", "track_running_stats")),
             Map.entry("LayerNorm", Set.of("shape", "eps", "elementwise_affine")));
 
+    /**
+     * A bare architecture (a model file's {@code vectorgrad.architecture}) with shorthands expanded and defaults filled,
+     * as {@link #parse} does; errors start with {@code source} and the JSON path.
+     */
+    static Object normalizeArchitecture(Object arch, String source) {
+        return normalize(arch, source, "$");
+    }
+
     /** The layer with shorthands expanded and defaults filled, for the types listed in {@link #FIELDS}. */
     private static Object normalize(Object spec, String source, String path) {
         if (!(spec instanceof Map<?, ?> m)) {

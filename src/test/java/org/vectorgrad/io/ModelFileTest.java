@@ -105,4 +105,21 @@ class ModelFileTest {
         assertTrue(assertThrows(ModelFileException.class, () -> ModelFile.load(f)).getMessage().contains("format version 2"));
         assertThrows(IllegalArgumentException.class, () -> ModelFile.save(f, new Flatten(), Map.of("vectorgrad.x", "y")));
     }
+    @Test
+    void architectureWrittenWithSpecShorthandsLoads(@TempDir Path dir) throws Exception {
+        // a script (e.g. PyTorch's side) that writes its spec file's architecture into the metadata: the defaults and
+        // shorthands of docs/model-specs.md hold there too, as in `train --model`
+        String arch = "{\"type\":\"Sequential\",\"layers\":[{\"type\":\"Conv2d\",\"in\":1,\"out\":2,\"kernel\":3,\"padding\":1},"
+                + "{\"type\":\"LeakyReLU\"},{\"type\":\"AvgPool2d\",\"kernel\":2},{\"type\":\"GlobalAvgPool2d\"},{\"type\":\"Dense\",\"in\":2,\"out\":3}]}";
+        Layer expected = SpecFile.parse(arch, "s", "s.json").build(3);
+        List<SafeTensors.Entry> tensors = new java.util.ArrayList<>();
+        for (Map.Entry<String, Parameter> e : ModelSpec.stateDict(expected).entrySet()) {
+            tensors.add(new SafeTensors.Entry(e.getKey(), e.getValue().value().shape(), e.getValue().value().toArray()));
+        }
+        Path f = dir.resolve("short.safetensors");
+        SafeTensors.write(f, Map.of(ModelFile.KEY_ARCHITECTURE, arch, ModelFile.KEY_FORMAT_VERSION, "1"), tensors);
+        Layer loaded = ModelFile.load(f).model();
+        assertEquals(ModelSpec.toJson(expected), ModelSpec.toJson(loaded));
+        assertSameParameters(expected, loaded);
+    }
 }
