@@ -2,6 +2,7 @@ package org.vectorgrad.cli;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,6 +50,34 @@ final class ModelSaving {
         }
 
         boolean resumable() { return checkpoint != null || resume != null; }
+    }
+
+    /**
+     * Fails, naming the option ({@code what}: "--save FILE"), when {@code file} cannot be written: a directory there, or a directory that
+     * cannot be created or written (a probe file is created in it and deleted). {@code train} calls it before
+     * training, for {@code --save}, {@code --checkpoint} and {@code --diagnostics-plot}: the write itself happens
+     * only after training, and an unwritable path used to fail there, losing the trained model. Like
+     * {@link org.vectorgrad.io.AtomicFiles#write}, it creates missing parent directories.
+     */
+    static void checkWritable(Path file, String what) {
+        Path abs = file.toAbsolutePath();
+        if (Files.isDirectory(abs)) {
+            throw new IllegalArgumentException(what + ": is a directory; give a file name (nothing trained)");
+        }
+        try {
+            Path dir = abs.getParent();
+            Files.createDirectories(dir);
+            Files.delete(Files.createTempFile(dir, "." + abs.getFileName() + ".", ".probe"));
+        } catch (IOException | SecurityException e) {
+            throw new IllegalArgumentException(what + ": cannot write there (" + reason(e) + "); nothing trained", e);
+        }
+    }
+
+    /** "permission denied", "Read-only file system", ...: an I/O exception's reason, not only the path it names. */
+    static String reason(Exception e) {
+        if (e instanceof java.nio.file.AccessDeniedException a) return "permission denied: " + a.getFile();
+        if (e instanceof java.nio.file.FileSystemException f) return (f.getReason() != null ? f.getReason() : e.getClass().getSimpleName()) + ": " + f.getFile();
+        return e.toString();
     }
 
     static void save(Path file, Layer model, String modelName, double[] meanStd, int evalBatch, Map<String, String> extra) {

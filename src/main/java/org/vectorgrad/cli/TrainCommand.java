@@ -52,6 +52,10 @@ final class TrainCommand {
         } else if (!task.referenceHidden() && !o.model().equals("mlp")) {
             throw new UsageException("--hidden sets the widths of --model mlp");
         }
+        // before loading data and training: an unwritable --save path used to fail only after training, losing the model
+        if (save.path() != null) ModelSaving.checkWritable(save.path(), "--save " + save.path());
+        if (save.checkpoint() != null) ModelSaving.checkWritable(save.checkpoint().resolve(org.vectorgrad.train.Checkpoint.FILE), "--checkpoint " + save.checkpoint());
+        if (diagnostics.plot() != null) ModelSaving.checkWritable(diagnostics.plot(), "--diagnostics-plot " + diagnostics.plot());
         long wallStart = System.nanoTime();
         FashionMnist.Splits data = null;
         Dataset train, test;

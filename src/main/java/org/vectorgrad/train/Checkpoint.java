@@ -17,6 +17,7 @@ import org.vectorgrad.nn.Layer;
 import org.vectorgrad.nn.Parameter;
 import org.vectorgrad.nn.Sequential;
 import org.vectorgrad.nn.Sum;
+import org.vectorgrad.optim.LearningRateSchedule;
 import org.vectorgrad.optim.Optimizer;
 import org.vectorgrad.tensor.Tensor;
 
@@ -48,8 +49,31 @@ public final class Checkpoint {
     public record Position(int epoch, int stepInEpoch, long globalStep, double lossSum, long samples, double startLoss,
                            List<EpochStats> history) {}
 
-    /** The run configuration a checkpoint must agree with to resume bit for bit. */
-    public record Run(long seed, int batchSize, int epochs, int stepsPerEpoch, float baseRate) {}
+    /**
+     * The run configuration a checkpoint must agree with to resume bit for bit. {@code trainSamples} (the data
+     * order is a permutation of that many samples) and {@code scheduleRates} (a hash of the learning rate at every
+     * step of the run, see {@link #scheduleRates}) are checked when both the run and the checkpoint know them
+     * ({@code -1} and {@code 0}: unknown): without them, a resume with another {@code --limit} giving the same number
+     * of steps per epoch, or another {@code --schedule}/{@code --lr-warmup}, was accepted and silently gave other bits.
+     */
+    public record Run(long seed, int batchSize, int epochs, int stepsPerEpoch, float baseRate, long trainSamples, long scheduleRates) {
+        /** A run whose sample count and schedule are not checked. */
+        public Run(long seed, int batchSize, int epochs, int stepsPerEpoch, float baseRate) {
+            this(seed, batchSize, epochs, stepsPerEpoch, baseRate, -1, 0);
+        }
+    }
+
+    /**
+     * A 64-bit hash of the bits of {@code schedule}'s rate at each of the {@code totalSteps} steps, as {@link Trainer}
+     * asks for them: two schedules with the same hash give the same rates (barring a collision). Never 0.
+     */
+    public static long scheduleRates(LearningRateSchedule schedule, float baseRate, long totalSteps) {
+        long h = 0xcbf29ce484222325L; // FNV-1a over the rates' bits
+        for (long s = 0; s < totalSteps; s++) {
+            h = (h ^ Float.floatToIntBits(schedule.rate(baseRate, s, totalSteps))) * 0x100000001b3L;
+        }
+        return h == 0 ? 1 : h;
+    }
 
     private Checkpoint() {}
 
@@ -78,6 +102,8 @@ public final class Checkpoint {
         meta.put("epochs", Integer.toString(run.epochs()));
         meta.put("steps_per_epoch", Integer.toString(run.stepsPerEpoch()));
         meta.put("base_lr", Integer.toString(Float.floatToIntBits(run.baseRate())));
+        if (run.trainSamples() >= 0) meta.put("train_samples", Long.toString(run.trainSamples()));
+        if (run.scheduleRates() != 0) meta.put("schedule_rates", Long.toString(run.scheduleRates()));
         meta.put("epoch", Integer.toString(pos.epoch()));
         meta.put("step", Integer.toString(pos.stepInEpoch()));
         meta.put("global_step", Long.toString(pos.globalStep()));
@@ -129,6 +155,13 @@ public final class Checkpoint {
             expect(problems, "steps_per_epoch", Integer.toString(run.stepsPerEpoch()), m.get("steps_per_epoch"));
             expect(problems, "base learning rate", Float.toString(run.baseRate()),
                     m.get("base_lr") == null ? null : Float.toString(Float.intBitsToFloat(Integer.parseInt(m.get("base_lr")))));
+            if (run.trainSamples() >= 0 && m.containsKey("train_samples")) { // absent from older checkpoints
+                expect(problems, "the number of training samples", Long.toString(run.trainSamples()), m.get("train_samples"));
+            }
+            if (run.scheduleRates() != 0 && m.containsKey("schedule_rates")
+                    && !Long.toString(run.scheduleRates()).equals(m.get("schedule_rates"))) {
+                problems.add("the learning-rate schedule (schedule, warm-up, gamma or step size) gives other rates in this run than in the checkpoint");
+            }
             Map<String, Tensor> targets = new LinkedHashMap<>();
             for (Map.Entry<String, Parameter> e : ModelSpec.stateDict(model).entrySet()) targets.put("model." + e.getKey(), e.getValue().value());
             for (Map.Entry<String, Tensor> e : optimizer.stateTensors().entrySet()) targets.put("optimizer." + e.getKey(), e.getValue());

@@ -74,7 +74,9 @@ public final class ResumableFit {
         if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
         int steps = (train.size() + batchSize - 1) / batchSize; // as the loader counts, the last partial batch included
-        Checkpoint.Run run = new Checkpoint.Run(seed, batchSize, epochs, steps, optimizer.learningRate());
+        float base = optimizer.learningRate();
+        Checkpoint.Run run = new Checkpoint.Run(seed, batchSize, epochs, steps, base, train.size(),
+                Checkpoint.scheduleRates(schedule, base, (long) epochs * steps));
         Checkpoint.Position from = resumeDir != null ? Checkpoint.restore(resumeDir, model, optimizer, run) : Trainer.FROM_START;
         Trainer.Hooks hooks = new Trainer.Hooks() {
             @Override

@@ -225,4 +225,31 @@ class ResumeTest {
             }
         }
     }
+
+    /**
+     * What the step count does not show is checked too: 199 samples give the same 7 batches as 200 but another data
+     * order, and another schedule other rates; both resumes were accepted and gave other bits.
+     */
+    @org.junit.jupiter.api.Test
+    void aResumeWithAnotherSampleCountOrScheduleIsRefused(@TempDir Path dir) throws Exception {
+        Dataset train = data(200, 1), test = data(50, 2);
+        try (Backend b = Backends.create("scalar", 1)) {
+            Run first = fresh("mlp", "sgd", 5, b);
+            AtomicBoolean epochDone = new AtomicBoolean();
+            new ResumableFit(first.trainer(), first.model(), first.opt(), SCHEDULE).checkpointTo(dir, 0).stopWhen(epochDone::get)
+                    .addListener(new TrainingListener() {
+                        @Override public void onEpochEnd(EpochStats s) { epochDone.set(true); }
+                    }).run(train, test, EPOCHS, BATCH, SEED);
+            Run fewer = fresh("mlp", "sgd", 5, b);
+            ModelFileException e = assertThrows(ModelFileException.class, () -> new ResumableFit(fewer.trainer(), fewer.model(), fewer.opt(), SCHEDULE)
+                    .resumeFrom(dir).run(data(199, 1), test, EPOCHS, BATCH, SEED));
+            assertTrue(e.getMessage().contains("the number of training samples is 199 in this run but 200 in the checkpoint"), e.getMessage());
+            Run constant = fresh("mlp", "sgd", 5, b);
+            e = assertThrows(ModelFileException.class, () -> new ResumableFit(constant.trainer(), constant.model(), constant.opt(),
+                    LearningRateSchedule.constant()).resumeFrom(dir).run(train, test, EPOCHS, BATCH, SEED));
+            assertTrue(e.getMessage().contains("the learning-rate schedule"), e.getMessage());
+            Run same = fresh("mlp", "sgd", 5, b); // and the same run still resumes
+            assertFalse(new ResumableFit(same.trainer(), same.model(), same.opt(), SCHEDULE).resumeFrom(dir).run(train, test, EPOCHS, BATCH, SEED).stopped());
+        }
+    }
 }
