@@ -88,7 +88,10 @@ public final class Predictor {
         try {
             Tensor y = r.forward(input, false);
             int n = y.size();
-            if (offset < 0 || offset > out.length || out.length - offset < n) {
+            if (offset < 0 || offset > out.length) {
+                throw new IllegalArgumentException(description + ": offset " + offset + " is outside the array of length " + out.length);
+            }
+            if (out.length - offset < n) {
                 throw new IllegalArgumentException(description + ": output of shape " + y.shapeString() + " needs " + n
                         + " floats but the array has " + (out.length - offset) + " from offset " + offset);
             }
