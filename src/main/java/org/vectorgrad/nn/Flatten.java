@@ -25,7 +25,9 @@ public final class Flatten implements Layer {
             inputShape = x.shape();
             int n = x.dim(0);
             lastInput = x;
-            lastOutput = x.contiguous().reshape(n, n == 0 ? 0 : x.size() / n);
+            int features = 1; // from the shape, not size / n: an empty batch keeps its feature count
+            for (int d = 1; d < x.rank(); d++) features *= x.dim(d);
+            lastOutput = x.contiguous().reshape(n, features);
         }
         return lastOutput;
     }

@@ -33,7 +33,21 @@ import org.vectorgrad.tensor.Tensor;
  *
  * <p>The backend is shared by all replicas (backends accept concurrent calls: a kernel called while another
  * thread uses the backend's worker pool runs on the calling thread) and must stay open while the predictor is
- * used; the predictor does not close it.
+ * used; the predictor does not close it. After {@code close()} a call may still run on the calling thread or fail
+ * with {@link IllegalStateException} ({@code dispatcher is closed}, for batches big enough to split across threads):
+ * results after close are not supported.
+ *
+ * <p>Inputs are not checked here: the model's layers check them, so a batch of the wrong rank or feature count
+ * fails with the {@link IllegalArgumentException} of the first layer that refuses it (naming that layer, the shape it
+ * got and the one it expects, e.g. {@code Dense(64 -> 256): input has shape [2, 56], expected [batch, 64]}); the
+ * replica goes back to the pool and the predictor keeps serving. An empty batch gives an empty output where every
+ * layer accepts one ({@code Flatten}, {@code Dense}, activations, batch norm); {@code Conv2d} refuses it. NaN and
+ * infinite inputs are not checked either: they reach the outputs as the model's own forward would carry them.
+ *
+ * <p>Memory: a replica keeps the working buffers sized for the last batch it ran, and a reference to that input,
+ * until its next request (replicas are never dropped), so one very large request holds its activations until that
+ * replica serves again. The {@code blas} backend also keeps references to the arrays it was last handed (a cache of
+ * native segments, per backend), which may keep such buffers alive longer. Split very large batches.
  */
 public final class Predictor {
     private final Object spec;
@@ -67,7 +81,11 @@ public final class Predictor {
         return new Predictor(spec, List.copyOf(weights), List.copyOf(buffers), backend, model.describe());
     }
 
-    /** The model's output for {@code input} (a batch: first dimension is the batch), as a new tensor. */
+    /**
+     * The model's output for {@code input} (a batch: first dimension is the batch), as a new tensor.
+     *
+     * @throws IllegalArgumentException when a layer of the model refuses the input's shape (see the class comment)
+     */
     public Tensor predict(Tensor input) {
         Layer r = borrow();
         try {
@@ -81,14 +99,18 @@ public final class Predictor {
      * Writes the model's output for {@code input}, row-major, into {@code out} from {@code offset}; allocates
      * nothing in steady state. Returns the number of values written.
      *
-     * @throws IllegalArgumentException when {@code out} has no room for them (nothing is written then)
+     * @throws IllegalArgumentException when {@code offset} is outside {@code out}, when {@code out} has no room for
+     *         them from {@code offset}, or when a layer refuses the input's shape (nothing is written then)
      */
     public int predict(Tensor input, float[] out, int offset) {
         Layer r = borrow();
         try {
             Tensor y = r.forward(input, false);
             int n = y.size();
-            if (offset < 0 || offset > out.length || out.length - offset < n) {
+            if (offset < 0 || offset > out.length) {
+                throw new IllegalArgumentException(description + ": offset " + offset + " is outside the array of length " + out.length);
+            }
+            if (out.length - offset < n) {
                 throw new IllegalArgumentException(description + ": output of shape " + y.shapeString() + " needs " + n
                         + " floats but the array has " + (out.length - offset) + " from offset " + offset);
             }
