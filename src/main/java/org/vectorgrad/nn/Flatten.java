@@ -26,7 +26,7 @@ public final class Flatten implements Layer {
             int n = x.dim(0);
             lastInput = x;
             int features = 1; // from the shape, not size / n: an empty batch keeps its feature count
-            for (int d = 1; d < x.rank(); d++) features *= x.dim(d);
+            for (int d = 1; d < x.rank(); d++) features = Math.multiplyExact(features, x.dim(d)); // [0, huge, huge] must not wrap
             lastOutput = x.contiguous().reshape(n, features);
         }
         return lastOutput;
