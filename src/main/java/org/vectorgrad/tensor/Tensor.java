@@ -107,8 +107,12 @@ public final class Tensor {
     /** Index of element (0, …, 0) in {@link #data()}. */
     public int offset() { return offset; }
 
-    /** True when the elements lie row-major and densely from {@link #offset()}. */
+    /**
+     * True when the elements lie row-major and densely from {@link #offset()}. A tensor with no elements (a
+     * dimension of 0) is contiguous whatever its strides, as in PyTorch.
+     */
     public boolean isContiguous() {
+        if (size == 0) return true;
         int expected = 1;
         for (int i = shape.length - 1; i >= 0; i--) {
             if (shape[i] != 1 && strides[i] != expected) return false;

@@ -65,4 +65,13 @@ class TensorTest {
         b.copyFrom(a.transpose2d());
         assertEquals(3f, b.get(0, 1));
     }
+
+    @Test
+    void emptyTensorsAreContiguousAndReshape() {
+        Tensor z = Tensor.zeros(2, 0, 3);
+        assertTrue(z.isContiguous());
+        assertArrayEquals(new int[] {3, 0}, z.reshape(3, 0).shape());
+        assertSame(z, z.contiguous());
+        assertEquals(0, z.copy().size());
+    }
 }
