@@ -89,8 +89,18 @@ public final class Tensor {
     /** The dimensions (a copy). */
     public int[] shape() { return shape.clone(); }
 
-    /** Size of dimension {@code i}; negative {@code i} counts from the end. */
-    public int dim(int i) { return shape[i < 0 ? shape.length + i : i]; }
+    /**
+     * Size of dimension {@code i}; negative {@code i} counts from the end.
+     *
+     * @throws IndexOutOfBoundsException unless {@code -rank() <= i < rank()}
+     */
+    public int dim(int i) {
+        int d = i < 0 ? shape.length + i : i;
+        if (d < 0 || d >= shape.length) {
+            throw new IndexOutOfBoundsException("dimension " + i + " out of range for tensor " + shapeString() + " of rank " + shape.length);
+        }
+        return shape[d];
+    }
 
     /** Number of dimensions. */
     public int rank() { return shape.length; }

@@ -74,4 +74,15 @@ class TensorTest {
         assertSame(z, z.contiguous());
         assertEquals(0, z.copy().size());
     }
+
+    @Test
+    void dimOutOfRangeNamesIndexAndShape() {
+        Tensor t = Tensor.zeros(2, 3);
+        assertEquals(3, t.dim(-1));
+        assertEquals(2, t.dim(-2));
+        for (int i : new int[] {2, -3}) {
+            var e = assertThrows(IndexOutOfBoundsException.class, () -> t.dim(i));
+            assertTrue(e.getMessage().contains("dimension " + i) && e.getMessage().contains("[2, 3]"), e.getMessage());
+        }
+    }
 }
