@@ -245,11 +245,20 @@ public final class Tensor {
         return t;
     }
 
-    /** Copies the elements of {@code src} (same shape) into this tensor. */
+    /**
+     * Copies the elements of {@code src} (same shape) into this tensor, in row-major order. {@code src} may be a view
+     * of the same storage, overlapping this tensor (e.g. {@code m.copyFrom(m.transpose2d())}): the result is as if
+     * {@code src} had been copied first. (PyTorch's {@code copy_} refuses such an overlap.)
+     *
+     * @throws IllegalArgumentException if the shapes differ
+     */
     public Tensor copyFrom(Tensor src) {
         if (!sameShape(src)) throw new IllegalArgumentException("copy from " + src.shapeString() + " into " + shapeString());
         if (isContiguous() && src.isContiguous()) System.arraycopy(src.data, src.offset, data, offset, size);
-        else for (int i = 0; i < size; i++) setFlat(i, src.getFlat(i));
+        else {
+            if (src.data == data) src = src.copy(); // overlapping views: read every element before writing any
+            for (int i = 0; i < size; i++) setFlat(i, src.getFlat(i));
+        }
         return this;
     }
 

@@ -85,4 +85,14 @@ class TensorTest {
             assertTrue(e.getMessage().contains("dimension " + i) && e.getMessage().contains("[2, 3]"), e.getMessage());
         }
     }
+
+    @Test
+    void copyFromAnOverlappingViewOfTheSameStorage() {
+        Tensor m = Tensor.of(new float[] {0, 1, 2, 3, 4, 5, 6, 7, 8}, 3, 3);
+        m.copyFrom(m.transpose2d());
+        assertArrayEquals(new float[] {0, 3, 6, 1, 4, 7, 2, 5, 8}, m.toArray());
+        Tensor v = Tensor.of(new float[] {0, 1, 2, 3, 4, 5}, 3, 2);
+        v.slice0(1, 3).copyFrom(v.slice0(0, 2)); // contiguous, overlapping: arraycopy semantics
+        assertArrayEquals(new float[] {0, 1, 0, 1, 2, 3}, v.toArray());
+    }
 }
