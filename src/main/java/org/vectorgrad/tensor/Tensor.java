@@ -61,19 +61,38 @@ public final class Tensor {
         return wrap(values.clone(), shape);
     }
 
-    /** Samples from N(mean, std²) with a seeded generator: same seed, same tensor. */
+    /**
+     * Samples from N(mean, std²) with a seeded generator (Box-Muller over {@link SplittableRandom}): same seed, same
+     * tensor. The stream is not PyTorch's: {@code torch.manual_seed} with the same seed gives other numbers.
+     *
+     * @throws IllegalArgumentException if {@code std} is negative or NaN (as PyTorch's {@code normal_})
+     */
     public static Tensor randn(long seed, float mean, float std, int... shape) {
+        if (!(std >= 0f)) throw new IllegalArgumentException("randn needs std >= 0, got " + std);
         Tensor t = zeros(shape);
         SplittableRandom rng = new SplittableRandom(seed);
         for (int i = 0; i < t.size; i++) t.data[i] = (float) (mean + std * gaussian(rng));
         return t;
     }
 
-    /** Samples uniformly from [lo, hi) with a seeded generator: same seed, same tensor. */
+    /**
+     * Samples uniformly from the half-open interval [lo, hi) with a seeded generator: same seed, same tensor (not
+     * PyTorch's stream). Every sample is {@code >= lo} and {@code < hi}, also after rounding to float; when
+     * {@code lo == hi} every element is {@code lo} (as PyTorch's {@code uniform_}).
+     *
+     * @throws IllegalArgumentException if {@code lo > hi} or either bound is NaN or infinite
+     */
     public static Tensor uniform(long seed, float lo, float hi, int... shape) {
+        if (!(lo <= hi) || Float.isInfinite(lo) || Float.isInfinite(hi)) {
+            throw new IllegalArgumentException("uniform needs finite lo <= hi, got [" + lo + ", " + hi + ")");
+        }
         Tensor t = zeros(shape);
         SplittableRandom rng = new SplittableRandom(seed);
-        for (int i = 0; i < t.size; i++) t.data[i] = (float) (lo + (hi - lo) * rng.nextDouble());
+        double range = (double) hi - lo; // in double: hi - lo can overflow float
+        for (int i = 0; i < t.size; i++) {
+            float v = (float) (lo + range * rng.nextDouble());
+            t.data[i] = v < hi || lo == hi ? v : Math.nextDown(hi); // rounding to float can reach hi
+        }
         return t;
     }
 

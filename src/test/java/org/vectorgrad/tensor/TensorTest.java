@@ -95,4 +95,18 @@ class TensorTest {
         v.slice0(1, 3).copyFrom(v.slice0(0, 2)); // contiguous, overlapping: arraycopy semantics
         assertArrayEquals(new float[] {0, 1, 0, 1, 2, 3}, v.toArray());
     }
+
+    @Test
+    void uniformStaysInTheHalfOpenIntervalAndRandnRefusesNegativeStd() {
+        float hi = Math.nextUp(1f);
+        for (float f : Tensor.uniform(1, 1f, hi, 1000).toArray()) assertTrue(f >= 1f && f < hi, "sample " + f);
+        for (float f : Tensor.uniform(2, -Float.MAX_VALUE, Float.MAX_VALUE, 1000).toArray()) assertTrue(Float.isFinite(f), "sample " + f);
+        assertArrayEquals(new float[] {2f, 2f}, Tensor.uniform(3, 2f, 2f, 2).toArray());
+        assertThrows(IllegalArgumentException.class, () -> Tensor.uniform(1, 1f, -1f, 2));
+        assertThrows(IllegalArgumentException.class, () -> Tensor.uniform(1, Float.NaN, 1f, 2));
+        assertThrows(IllegalArgumentException.class, () -> Tensor.uniform(1, 0f, Float.POSITIVE_INFINITY, 2));
+        assertThrows(IllegalArgumentException.class, () -> Tensor.randn(1, 0f, -1f, 2));
+        assertThrows(IllegalArgumentException.class, () -> Tensor.randn(1, 0f, Float.NaN, 2));
+        assertArrayEquals(new float[] {5f, 5f}, Tensor.randn(1, 5f, 0f, 2).toArray());
+    }
 }
