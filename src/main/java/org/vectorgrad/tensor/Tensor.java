@@ -14,6 +14,9 @@ import java.util.SplittableRandom;
  * <p>Views ({@link #reshape}, {@link #transpose2d}, {@link #slice0}) share storage with their source.
  * Kernels require {@link #isContiguous() contiguous} row-major tensors unless they say otherwise.
  *
+ * <p>{@code equals} and {@code hashCode} are {@link Object}'s (identity): compare contents with {@link #toArray()}
+ * and {@link #shape()}. Element counts are ints: a shape of more than 2^31-1 elements is refused.
+ *
  * <p>Thread safety: not thread-safe; a tensor is a mutable view of its storage, and views share it. Concurrent reads
  * are safe while no thread writes that storage.
  */
@@ -161,7 +164,14 @@ public final class Tensor {
 
     // ---- views ------------------------------------------------------------------------------------
 
-    /** A view with new dimensions over the same storage; one dimension may be -1 (inferred). Needs contiguity. */
+    /**
+     * A view with new dimensions over the same storage; one dimension may be -1 (inferred). Never copies: a
+     * non-contiguous tensor (e.g. a {@link #transpose2d} view) is refused; call {@link #contiguous()} first.
+     *
+     * @throws IllegalArgumentException if the element counts differ, a dimension is negative (other than one -1),
+     *     or -1 cannot be inferred (e.g. {@code [-1, 0]})
+     * @throws IllegalStateException if this tensor is not contiguous
+     */
     public Tensor reshape(int... newShape) {
         int[] s = newShape.clone();
         int infer = -1;
@@ -189,7 +199,12 @@ public final class Tensor {
         return new Tensor(data, offset, s, Shape.rowMajorStrides(s));
     }
 
-    /** A view of rows {@code [from, to)} along dimension 0. */
+    /**
+     * A view of rows {@code [from, to)} along dimension 0 (may be empty, {@code from == to}); it keeps this tensor's
+     * strides, so a slice of a contiguous tensor is contiguous and a slice of a transposed view is not.
+     *
+     * @throws IndexOutOfBoundsException unless {@code 0 <= from <= to <= dim(0)}, or if this tensor has rank 0
+     */
     public Tensor slice0(int from, int to) {
         if (rank() == 0 || from < 0 || to > shape[0] || from > to) {
             throw new IndexOutOfBoundsException("slice [" + from + ", " + to + ") of dimension 0 of " + shapeString());
@@ -199,20 +214,30 @@ public final class Tensor {
         return new Tensor(data, offset + from * strides[0], s, strides.clone());
     }
 
-    /** A transposed view of a matrix (no copy; not contiguous unless a dimension is 1). */
+    /**
+     * A transposed view of a matrix (no copy; not contiguous unless a dimension is 1 or 0). Works on any rank-2
+     * view, e.g. a {@link #slice0} of a matrix.
+     *
+     * @throws IllegalArgumentException if the rank is not 2
+     */
     public Tensor transpose2d() {
         if (rank() != 2) throw new IllegalArgumentException("transpose2d needs a matrix, got " + shapeString());
         return new Tensor(data, offset, new int[] {shape[1], shape[0]}, new int[] {strides[1], strides[0]});
     }
 
-    /** This tensor if contiguous, else a contiguous copy. */
+    /** This tensor itself if {@link #isContiguous() contiguous} (sharing storage), else a new contiguous copy. */
     public Tensor contiguous() {
         return isContiguous() ? this : copy();
     }
 
     // ---- elements ---------------------------------------------------------------------------------
 
-    /** Linear storage index of a multi-index. */
+    /**
+     * Linear storage index of a multi-index (one index per dimension; none for rank 0).
+     *
+     * @throws IllegalArgumentException if the number of indices differs from {@link #rank()}
+     * @throws IndexOutOfBoundsException if an index is outside its dimension (the message names the index and shape)
+     */
     public int index(int... idx) {
         if (idx.length != shape.length) {
             throw new IllegalArgumentException("index of rank " + idx.length + " for tensor " + shapeString());
@@ -227,16 +252,16 @@ public final class Tensor {
         return p;
     }
 
-    /** Element at a multi-index (for tests and small tools, not for hot loops). */
+    /** Element at a multi-index (for tests and small tools, not for hot loops); errors as {@link #index}. */
     public float get(int... idx) { return data[index(idx)]; }
 
-    /** Sets the element at a multi-index (for tests and small tools, not for hot loops). */
+    /** Sets the element at a multi-index (for tests and small tools, not for hot loops); errors as {@link #index}. */
     public void set(float value, int... idx) { data[index(idx)] = value; }
 
-    /** Element {@code i} in row-major order, whatever the strides. */
+    /** Element {@code i} in row-major order, whatever the strides; {@link IndexOutOfBoundsException} unless {@code 0 <= i < size()}. */
     public float getFlat(int i) { return data[flatToStorage(i)]; }
 
-    /** Sets element {@code i} in row-major order, whatever the strides. */
+    /** Sets element {@code i} in row-major order, whatever the strides; {@link IndexOutOfBoundsException} unless {@code 0 <= i < size()}. */
     public void setFlat(int i, float v) { data[flatToStorage(i)] = v; }
 
     private int flatToStorage(int i) {
@@ -250,14 +275,14 @@ public final class Tensor {
         return p;
     }
 
-    /** Fills every element with {@code value}. */
+    /** Fills every element of this view with {@code value} (other elements of the shared storage are untouched). */
     public Tensor fill(float value) {
         if (isContiguous()) Arrays.fill(data, offset, offset + size, value);
         else for (int i = 0; i < size; i++) setFlat(i, value);
         return this;
     }
 
-    /** A new contiguous tensor with the same elements. */
+    /** A new contiguous tensor with the same elements and its own storage. */
     public Tensor copy() {
         Tensor t = zeros(shape);
         t.copyFrom(this);
@@ -289,6 +314,10 @@ public final class Tensor {
         return out;
     }
 
+    /**
+     * The shape and at most the first 8 elements in row-major order, e.g. {@code Tensor[2, 3] [1.0, NaN, …]}: short
+     * whatever the size. Not a serialization.
+     */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Tensor").append(shapeString()).append(' ');
