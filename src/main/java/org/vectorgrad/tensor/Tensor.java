@@ -211,7 +211,10 @@ public final class Tensor {
         }
         int[] s = shape.clone();
         s[0] = to - from;
-        return new Tensor(data, offset + from * strides[0], s, strides.clone());
+        // An empty view keeps this offset: offset + from * stride could lie past the storage of an empty tensor
+        // (zeros(3, 0, 2).slice0(2, 3)), and contiguous fast paths index the storage from the offset.
+        int off = Shape.size(s) == 0 ? offset : offset + from * strides[0];
+        return new Tensor(data, off, s, strides.clone());
     }
 
     /**

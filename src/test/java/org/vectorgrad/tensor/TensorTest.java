@@ -109,4 +109,16 @@ class TensorTest {
         assertThrows(IllegalArgumentException.class, () -> Tensor.randn(1, 0f, Float.NaN, 2));
         assertArrayEquals(new float[] {5f, 5f}, Tensor.randn(1, 5f, 0f, 2).toArray());
     }
+
+    @Test
+    void emptySlicesOfEmptyTensorsCanBeFilledAndCopied() {
+        Tensor z = Tensor.zeros(3, 0, 2);
+        Tensor v = z.slice0(2, 3);
+        assertTrue(v.offset() <= z.data().length);
+        v.fill(1f);
+        assertEquals(0, v.toArray().length);
+        v.copyFrom(Tensor.zeros(1, 0, 2));
+        Tensor.zeros(1, 0, 2).copyFrom(v);
+        Tensor.zeros(5, 0, 70000, 70000).slice0(1, 2).fill(1f); // strides of the leading dimensions overflow int
+    }
 }
