@@ -10,7 +10,12 @@ import java.util.Arrays;
 public final class Shape {
     private Shape() {}
 
-    /** Number of elements of a tensor with these dimensions; rejects negative dimensions and overflow. */
+    /**
+     * Number of elements of a tensor with these dimensions ({@code 1} for none, a scalar).
+     *
+     * @throws IllegalArgumentException if a dimension is negative, or if the running product of the dimensions, taken
+     *     left to right, exceeds 2^31-1 (so {@code [70000, 70000, 0]} is refused while {@code [0, 70000, 70000]} is not)
+     */
     public static int size(int... dims) {
         long n = 1;
         for (int d : dims) {
@@ -21,7 +26,11 @@ public final class Shape {
         return (int) n;
     }
 
-    /** Row-major (C order) strides for the given dimensions. */
+    /**
+     * Row-major (C order) strides for the given dimensions; a dimension of 0 counts as 1, as in PyTorch. Does not
+     * validate: pass dimensions that {@link #size} accepts (strides of dimensions before a 0 can still overflow int
+     * for huge empty shapes; they are never used to address an element).
+     */
     public static int[] rowMajorStrides(int... dims) {
         int[] s = new int[dims.length];
         int acc = 1;

@@ -14,6 +14,9 @@ import java.util.SplittableRandom;
  * <p>Views ({@link #reshape}, {@link #transpose2d}, {@link #slice0}) share storage with their source.
  * Kernels require {@link #isContiguous() contiguous} row-major tensors unless they say otherwise.
  *
+ * <p>{@code equals} and {@code hashCode} are {@link Object}'s (identity): compare contents with {@link #toArray()}
+ * and {@link #shape()}. Element counts are ints: a shape of more than 2^31-1 elements is refused.
+ *
  * <p>Thread safety: not thread-safe; a tensor is a mutable view of its storage, and views share it. Concurrent reads
  * are safe while no thread writes that storage.
  */
@@ -61,19 +64,38 @@ public final class Tensor {
         return wrap(values.clone(), shape);
     }
 
-    /** Samples from N(mean, std²) with a seeded generator: same seed, same tensor. */
+    /**
+     * Samples from N(mean, std²) with a seeded generator (Box-Muller over {@link SplittableRandom}): same seed, same
+     * tensor. The stream is not PyTorch's: {@code torch.manual_seed} with the same seed gives other numbers.
+     *
+     * @throws IllegalArgumentException if {@code std} is negative or NaN (as PyTorch's {@code normal_})
+     */
     public static Tensor randn(long seed, float mean, float std, int... shape) {
+        if (!(std >= 0f)) throw new IllegalArgumentException("randn needs std >= 0, got " + std);
         Tensor t = zeros(shape);
         SplittableRandom rng = new SplittableRandom(seed);
         for (int i = 0; i < t.size; i++) t.data[i] = (float) (mean + std * gaussian(rng));
         return t;
     }
 
-    /** Samples uniformly from [lo, hi) with a seeded generator: same seed, same tensor. */
+    /**
+     * Samples uniformly from the half-open interval [lo, hi) with a seeded generator: same seed, same tensor (not
+     * PyTorch's stream). Every sample is {@code >= lo} and {@code < hi}, also after rounding to float; when
+     * {@code lo == hi} every element is {@code lo} (as PyTorch's {@code uniform_}).
+     *
+     * @throws IllegalArgumentException if {@code lo > hi} or either bound is NaN or infinite
+     */
     public static Tensor uniform(long seed, float lo, float hi, int... shape) {
+        if (!(lo <= hi) || Float.isInfinite(lo) || Float.isInfinite(hi)) {
+            throw new IllegalArgumentException("uniform needs finite lo <= hi, got [" + lo + ", " + hi + ")");
+        }
         Tensor t = zeros(shape);
         SplittableRandom rng = new SplittableRandom(seed);
-        for (int i = 0; i < t.size; i++) t.data[i] = (float) (lo + (hi - lo) * rng.nextDouble());
+        double range = (double) hi - lo; // in double: hi - lo can overflow float
+        for (int i = 0; i < t.size; i++) {
+            float v = (float) (lo + range * rng.nextDouble());
+            t.data[i] = v < hi || lo == hi ? v : Math.nextDown(hi); // rounding to float can reach hi
+        }
         return t;
     }
 
@@ -89,8 +111,18 @@ public final class Tensor {
     /** The dimensions (a copy). */
     public int[] shape() { return shape.clone(); }
 
-    /** Size of dimension {@code i}; negative {@code i} counts from the end. */
-    public int dim(int i) { return shape[i < 0 ? shape.length + i : i]; }
+    /**
+     * Size of dimension {@code i}; negative {@code i} counts from the end.
+     *
+     * @throws IndexOutOfBoundsException unless {@code -rank() <= i < rank()}
+     */
+    public int dim(int i) {
+        int d = i < 0 ? shape.length + i : i;
+        if (d < 0 || d >= shape.length) {
+            throw new IndexOutOfBoundsException("dimension " + i + " out of range for tensor " + shapeString() + " of rank " + shape.length);
+        }
+        return shape[d];
+    }
 
     /** Number of dimensions. */
     public int rank() { return shape.length; }
@@ -107,8 +139,12 @@ public final class Tensor {
     /** Index of element (0, …, 0) in {@link #data()}. */
     public int offset() { return offset; }
 
-    /** True when the elements lie row-major and densely from {@link #offset()}. */
+    /**
+     * True when the elements lie row-major and densely from {@link #offset()}. A tensor with no elements (a
+     * dimension of 0) is contiguous whatever its strides, as in PyTorch.
+     */
     public boolean isContiguous() {
+        if (size == 0) return true;
         int expected = 1;
         for (int i = shape.length - 1; i >= 0; i--) {
             if (shape[i] != 1 && strides[i] != expected) return false;
@@ -128,7 +164,14 @@ public final class Tensor {
 
     // ---- views ------------------------------------------------------------------------------------
 
-    /** A view with new dimensions over the same storage; one dimension may be -1 (inferred). Needs contiguity. */
+    /**
+     * A view with new dimensions over the same storage; one dimension may be -1 (inferred). Never copies: a
+     * non-contiguous tensor (e.g. a {@link #transpose2d} view) is refused; call {@link #contiguous()} first.
+     *
+     * @throws IllegalArgumentException if the element counts differ, a dimension is negative (other than one -1),
+     *     or -1 cannot be inferred (e.g. {@code [-1, 0]})
+     * @throws IllegalStateException if this tensor is not contiguous
+     */
     public Tensor reshape(int... newShape) {
         int[] s = newShape.clone();
         int infer = -1;
@@ -156,30 +199,48 @@ public final class Tensor {
         return new Tensor(data, offset, s, Shape.rowMajorStrides(s));
     }
 
-    /** A view of rows {@code [from, to)} along dimension 0. */
+    /**
+     * A view of rows {@code [from, to)} along dimension 0 (may be empty, {@code from == to}); it keeps this tensor's
+     * strides, so a slice of a contiguous tensor is contiguous and a slice of a transposed view is not.
+     *
+     * @throws IndexOutOfBoundsException unless {@code 0 <= from <= to <= dim(0)}, or if this tensor has rank 0
+     */
     public Tensor slice0(int from, int to) {
         if (rank() == 0 || from < 0 || to > shape[0] || from > to) {
             throw new IndexOutOfBoundsException("slice [" + from + ", " + to + ") of dimension 0 of " + shapeString());
         }
         int[] s = shape.clone();
         s[0] = to - from;
-        return new Tensor(data, offset + from * strides[0], s, strides.clone());
+        // An empty view keeps this offset: offset + from * stride could lie past the storage of an empty tensor
+        // (zeros(3, 0, 2).slice0(2, 3)), and contiguous fast paths index the storage from the offset.
+        int off = Shape.size(s) == 0 ? offset : offset + from * strides[0];
+        return new Tensor(data, off, s, strides.clone());
     }
 
-    /** A transposed view of a matrix (no copy; not contiguous unless a dimension is 1). */
+    /**
+     * A transposed view of a matrix (no copy; not contiguous unless a dimension is 1 or 0). Works on any rank-2
+     * view, e.g. a {@link #slice0} of a matrix.
+     *
+     * @throws IllegalArgumentException if the rank is not 2
+     */
     public Tensor transpose2d() {
         if (rank() != 2) throw new IllegalArgumentException("transpose2d needs a matrix, got " + shapeString());
         return new Tensor(data, offset, new int[] {shape[1], shape[0]}, new int[] {strides[1], strides[0]});
     }
 
-    /** This tensor if contiguous, else a contiguous copy. */
+    /** This tensor itself if {@link #isContiguous() contiguous} (sharing storage), else a new contiguous copy. */
     public Tensor contiguous() {
         return isContiguous() ? this : copy();
     }
 
     // ---- elements ---------------------------------------------------------------------------------
 
-    /** Linear storage index of a multi-index. */
+    /**
+     * Linear storage index of a multi-index (one index per dimension; none for rank 0).
+     *
+     * @throws IllegalArgumentException if the number of indices differs from {@link #rank()}
+     * @throws IndexOutOfBoundsException if an index is outside its dimension (the message names the index and shape)
+     */
     public int index(int... idx) {
         if (idx.length != shape.length) {
             throw new IllegalArgumentException("index of rank " + idx.length + " for tensor " + shapeString());
@@ -194,16 +255,16 @@ public final class Tensor {
         return p;
     }
 
-    /** Element at a multi-index (for tests and small tools, not for hot loops). */
+    /** Element at a multi-index (for tests and small tools, not for hot loops); errors as {@link #index}. */
     public float get(int... idx) { return data[index(idx)]; }
 
-    /** Sets the element at a multi-index (for tests and small tools, not for hot loops). */
+    /** Sets the element at a multi-index (for tests and small tools, not for hot loops); errors as {@link #index}. */
     public void set(float value, int... idx) { data[index(idx)] = value; }
 
-    /** Element {@code i} in row-major order, whatever the strides. */
+    /** Element {@code i} in row-major order, whatever the strides; {@link IndexOutOfBoundsException} unless {@code 0 <= i < size()}. */
     public float getFlat(int i) { return data[flatToStorage(i)]; }
 
-    /** Sets element {@code i} in row-major order, whatever the strides. */
+    /** Sets element {@code i} in row-major order, whatever the strides; {@link IndexOutOfBoundsException} unless {@code 0 <= i < size()}. */
     public void setFlat(int i, float v) { data[flatToStorage(i)] = v; }
 
     private int flatToStorage(int i) {
@@ -217,25 +278,34 @@ public final class Tensor {
         return p;
     }
 
-    /** Fills every element with {@code value}. */
+    /** Fills every element of this view with {@code value} (other elements of the shared storage are untouched). */
     public Tensor fill(float value) {
         if (isContiguous()) Arrays.fill(data, offset, offset + size, value);
         else for (int i = 0; i < size; i++) setFlat(i, value);
         return this;
     }
 
-    /** A new contiguous tensor with the same elements. */
+    /** A new contiguous tensor with the same elements and its own storage. */
     public Tensor copy() {
         Tensor t = zeros(shape);
         t.copyFrom(this);
         return t;
     }
 
-    /** Copies the elements of {@code src} (same shape) into this tensor. */
+    /**
+     * Copies the elements of {@code src} (same shape) into this tensor, in row-major order. {@code src} may be a view
+     * of the same storage, overlapping this tensor (e.g. {@code m.copyFrom(m.transpose2d())}): the result is as if
+     * {@code src} had been copied first. (PyTorch's {@code copy_} refuses such an overlap.)
+     *
+     * @throws IllegalArgumentException if the shapes differ
+     */
     public Tensor copyFrom(Tensor src) {
         if (!sameShape(src)) throw new IllegalArgumentException("copy from " + src.shapeString() + " into " + shapeString());
         if (isContiguous() && src.isContiguous()) System.arraycopy(src.data, src.offset, data, offset, size);
-        else for (int i = 0; i < size; i++) setFlat(i, src.getFlat(i));
+        else {
+            if (src.data == data) src = src.copy(); // overlapping views: read every element before writing any
+            for (int i = 0; i < size; i++) setFlat(i, src.getFlat(i));
+        }
         return this;
     }
 
@@ -247,6 +317,10 @@ public final class Tensor {
         return out;
     }
 
+    /**
+     * The shape and at most the first 8 elements in row-major order, e.g. {@code Tensor[2, 3] [1.0, NaN, …]}: short
+     * whatever the size. Not a serialization.
+     */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Tensor").append(shapeString()).append(' ');

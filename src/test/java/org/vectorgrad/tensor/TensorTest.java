@@ -65,4 +65,60 @@ class TensorTest {
         b.copyFrom(a.transpose2d());
         assertEquals(3f, b.get(0, 1));
     }
+
+    @Test
+    void emptyTensorsAreContiguousAndReshape() {
+        Tensor z = Tensor.zeros(2, 0, 3);
+        assertTrue(z.isContiguous());
+        assertArrayEquals(new int[] {3, 0}, z.reshape(3, 0).shape());
+        assertSame(z, z.contiguous());
+        assertEquals(0, z.copy().size());
+    }
+
+    @Test
+    void dimOutOfRangeNamesIndexAndShape() {
+        Tensor t = Tensor.zeros(2, 3);
+        assertEquals(3, t.dim(-1));
+        assertEquals(2, t.dim(-2));
+        for (int i : new int[] {2, -3}) {
+            var e = assertThrows(IndexOutOfBoundsException.class, () -> t.dim(i));
+            assertTrue(e.getMessage().contains("dimension " + i) && e.getMessage().contains("[2, 3]"), e.getMessage());
+        }
+    }
+
+    @Test
+    void copyFromAnOverlappingViewOfTheSameStorage() {
+        Tensor m = Tensor.of(new float[] {0, 1, 2, 3, 4, 5, 6, 7, 8}, 3, 3);
+        m.copyFrom(m.transpose2d());
+        assertArrayEquals(new float[] {0, 3, 6, 1, 4, 7, 2, 5, 8}, m.toArray());
+        Tensor v = Tensor.of(new float[] {0, 1, 2, 3, 4, 5}, 3, 2);
+        v.slice0(1, 3).copyFrom(v.slice0(0, 2)); // contiguous, overlapping: arraycopy semantics
+        assertArrayEquals(new float[] {0, 1, 0, 1, 2, 3}, v.toArray());
+    }
+
+    @Test
+    void uniformStaysInTheHalfOpenIntervalAndRandnRefusesNegativeStd() {
+        float hi = Math.nextUp(1f);
+        for (float f : Tensor.uniform(1, 1f, hi, 1000).toArray()) assertTrue(f >= 1f && f < hi, "sample " + f);
+        for (float f : Tensor.uniform(2, -Float.MAX_VALUE, Float.MAX_VALUE, 1000).toArray()) assertTrue(Float.isFinite(f), "sample " + f);
+        assertArrayEquals(new float[] {2f, 2f}, Tensor.uniform(3, 2f, 2f, 2).toArray());
+        assertThrows(IllegalArgumentException.class, () -> Tensor.uniform(1, 1f, -1f, 2));
+        assertThrows(IllegalArgumentException.class, () -> Tensor.uniform(1, Float.NaN, 1f, 2));
+        assertThrows(IllegalArgumentException.class, () -> Tensor.uniform(1, 0f, Float.POSITIVE_INFINITY, 2));
+        assertThrows(IllegalArgumentException.class, () -> Tensor.randn(1, 0f, -1f, 2));
+        assertThrows(IllegalArgumentException.class, () -> Tensor.randn(1, 0f, Float.NaN, 2));
+        assertArrayEquals(new float[] {5f, 5f}, Tensor.randn(1, 5f, 0f, 2).toArray());
+    }
+
+    @Test
+    void emptySlicesOfEmptyTensorsCanBeFilledAndCopied() {
+        Tensor z = Tensor.zeros(3, 0, 2);
+        Tensor v = z.slice0(2, 3);
+        assertTrue(v.offset() <= z.data().length);
+        v.fill(1f);
+        assertEquals(0, v.toArray().length);
+        v.copyFrom(Tensor.zeros(1, 0, 2));
+        Tensor.zeros(1, 0, 2).copyFrom(v);
+        Tensor.zeros(5, 0, 70000, 70000).slice0(1, 2).fill(1f); // strides of the leading dimensions overflow int
+    }
 }
