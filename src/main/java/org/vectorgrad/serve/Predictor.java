@@ -46,8 +46,9 @@ import org.vectorgrad.tensor.Tensor;
  *
  * <p>Memory: a replica keeps the working buffers sized for the last batch it ran, and a reference to that input,
  * until its next request (replicas are never dropped), so one very large request holds its activations until that
- * replica serves again. The {@code blas} backend also keeps references to the arrays it was last handed (a cache of
- * native segments, per backend), which may keep such buffers alive longer. Split very large batches.
+ * replica serves again. The {@code blas} backend also keeps references to arrays it was handed (a cache of native
+ * segments, per backend), but only of arrays up to 2^24 floats (64 MiB), so a very large request's buffers are not
+ * kept there. Split very large batches.
  */
 public final class Predictor {
     private final Object spec;

@@ -13,17 +13,31 @@ import java.lang.foreign.MemorySegment;
  * of 64 slots let two of a handful of operands share a slot about one time in five, and then every call missed and
  * allocated (seen: 288 B per call). A set only overflows when five live operands hash into it; a miss replaces
  * the set's entries in turn.
+ *
+ * <p>A cached segment holds its array, so the cache keeps its operands alive until they are replaced. Arrays of
+ * more than {@link #MAX_CACHED_FLOATS} floats are therefore never cached: one very large request (a serving batch
+ * of 100,000 rows) would otherwise pin hundreds of MB after it finished, and a new segment per call costs nothing
+ * next to a product that size. The layers' steady-state buffers are far below the bound.
  * Not thread-safe by itself: {@link BlasGemm} calls it under a lock on the cache.
  */
 final class SegmentCache {
     private static final int WAYS = 4;
     private static final int SETS = 64; // power of two; a network has a few dozen distinct operands
+    /** The largest array cached: 2^24 floats (64 MiB). */
+    static final int MAX_CACHED_FLOATS = 1 << 24;
+    private final int maxCachedFloats;
     private final float[][] arrays = new float[SETS * WAYS][];
     private final int[] offsets = new int[SETS * WAYS];
     private final MemorySegment[] segments = new MemorySegment[SETS * WAYS];
     private final byte[] nextVictim = new byte[SETS];
 
+    SegmentCache() { this(MAX_CACHED_FLOATS); }
+
+    /** A cache that keeps arrays of at most {@code maxCachedFloats} floats (tests use a small bound). */
+    SegmentCache(int maxCachedFloats) { this.maxCachedFloats = maxCachedFloats; }
+
     MemorySegment get(float[] a, int off) {
+        if (a.length > maxCachedFloats) return MemorySegment.ofArray(a).asSlice(off * 4L);
         int set = mix(System.identityHashCode(a) * 31 + off) & (SETS - 1);
         int base = set * WAYS;
         for (int w = base; w < base + WAYS; w++) {
@@ -36,6 +50,12 @@ final class SegmentCache {
         offsets[victim] = off;
         segments[victim] = s;
         return s;
+    }
+
+    /** Whether the cache holds a segment of {@code a} (tests). */
+    boolean holds(float[] a) {
+        for (float[] x : arrays) if (x == a) return true;
+        return false;
     }
 
     /** Spreads the hash's high bits into the low ones that pick the set. */

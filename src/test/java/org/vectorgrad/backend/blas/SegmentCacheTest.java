@@ -1,13 +1,18 @@
 package org.vectorgrad.backend.blas;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import org.junit.jupiter.api.Test;
 
-/** The segment cache returns a segment of the right slice, and keeps any four operands without evicting one. */
+/**
+ * The segment cache returns a segment of the right slice, keeps any four operands without evicting one, and never
+ * keeps an array past its size bound alive.
+ */
 class SegmentCacheTest {
 
     @Test
@@ -49,5 +54,20 @@ class SegmentCacheTest {
         b0.set(ValueLayout.JAVA_FLOAT_UNALIGNED, 0, 7f);
         assertEquals(0f, a[0]);
         assertEquals(7f, b[0]);
+    }
+
+    @Test
+    void anArrayPastTheBoundIsServedButNotKept() {
+        SegmentCache cache = new SegmentCache(16);
+        float[] small = new float[16], big = new float[17];
+        big[5] = 3f;
+        MemorySegment s = cache.get(big, 5);
+        assertEquals(48, s.byteSize());
+        assertEquals(3f, s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 0), "the right slice of the big array");
+        assertFalse(cache.holds(big), "a big array must not stay reachable from the cache after its call");
+        cache.get(small, 0);
+        assertTrue(cache.holds(small));
+        assertSame(cache.get(small, 0), cache.get(small, 0), "arrays within the bound are still cached");
+        assertTrue(SegmentCache.MAX_CACHED_FLOATS >= 1 << 24, "the default keeps every layer buffer of the reference models");
     }
 }
