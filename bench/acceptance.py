@@ -73,7 +73,9 @@ SHAPES = ["1024x1024x1024", "128x512x784:NT", "128x256x512:NT", "512x784x128:TN"
           "128x512x256:NN", "128x784x512:NN", "288x784x64:TN", "128x128x3136:NT", "128x3136x128:NN",
           "128x3136x128:TN", "64x196x32:NN", "32x196x64:NN", "288x64x196:NT"]
 # conv2's input gradient by Winograd (the rotated filters' product): a training shape where the vectors are at most
-# 256 bits wide (VectorConvolution.WINOGRAD_BACKWARD_DATA_MAX_BITS); 512-bit vectors keep im2col's 288x784x64 TN
+# 256 bits wide (VectorConvolution.WINOGRAD_BACKWARD_DATA_MAX_BITS) or the CPU runs 512-bit operations as two 256-bit
+# halves (AMD family 25 with AVX-512: Zen 4; CpuFeatures.runsAvx512AsHalves); other 512-bit CPUs keep im2col's
+# 288x784x64 TN
 NARROW_ONLY_SHAPES = {"32x196x64:NN"}
 QUICK_SHAPES = ["128x512x784:NT", "64x196x32:NN", "288x64x196:NT"]
 PROXY_FLAGS = "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss4m -XX:UseAVX=2"
@@ -98,7 +100,7 @@ def cpu():
     out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
     field = lambda name: next((l.split(":", 1)[1].strip() for l in out.splitlines() if l.startswith(name + ":")), "?")
     flags = field("Flags").split()
-    return {"model_name": field("Model name"), "family": field("CPU family"), "model": field("Model"),
+    return {"model_name": field("Model name"), "vendor": field("Vendor ID"), "family": field("CPU family"), "model": field("Model"),
             "cpus": field("CPU(s)"), "avx512f": "avx512f" in flags, "avx2": "avx2" in flags, "fma": "fma" in flags,
             "flags": " ".join(f for f in flags if f.startswith("avx") or f == "fma")}
 
@@ -328,7 +330,8 @@ def main():
         sys.exit("acceptance: --widths proxy needs an AVX-512 CPU (the proxy runs its 256-bit path)")
     widths = [(256 if proxy else native, proxy) for proxy in proxies]
     for bits, proxy in widths if "gemm" in parts else []:
-        shapes = [s for s in all_shapes if bits <= 256 or s not in NARROW_ONLY_SHAPES]
+        halves = c["vendor"] == "AuthenticAMD" and c["family"] == "25" and c["avx512f"]
+        shapes = [s for s in all_shapes if bits <= 256 or halves or s not in NARROW_ONLY_SHAPES]
         core = "SkylakeX" if bits == 512 else "Haswell"
         goal = 1.0 if bits == 512 else 0.9
         runs = jmh_gemm_runs(java, out, f"gemm{bits}{'-proxy' if proxy else ''}", shapes, "1", core, proxy, a.quick,

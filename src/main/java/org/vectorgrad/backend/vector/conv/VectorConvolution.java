@@ -2,6 +2,7 @@ package org.vectorgrad.backend.vector.conv;
 
 import java.util.Arrays;
 import org.vectorgrad.backend.ConvGeometry;
+import org.vectorgrad.backend.CpuFeatures;
 import org.vectorgrad.backend.Convolution;
 import org.vectorgrad.backend.Gemm;
 import org.vectorgrad.backend.Scratch;
@@ -31,7 +32,8 @@ import org.vectorgrad.parallel.Dispatcher;
  *       a height of only KH·KW.</li>
  *   <li>a 3×3 "same" convolution at stride 1 with at least 16 channels each way runs its forward through
  *       {@link Winograd23} (F(2×2, 3×3): 2.25× fewer multiplications), and its backward-data too where the vectors
- *       are at most {@value #WINOGRAD_BACKWARD_DATA_MAX_BITS} bits wide ({@link #winogradBackwardDataPays}), block
+ *       are at most {@value #WINOGRAD_BACKWARD_DATA_MAX_BITS} bits wide or the CPU runs 512-bit operations as two
+ *       256-bit halves ({@link #winogradBackwardDataPays}), block
  *       by block where the block's input (x, or dy) and the weights are finite and in its range; the weight
  *       gradient stays on im2col.</li>
  * </ul>
@@ -83,10 +85,11 @@ public final class VectorConvolution extends Convolution {
     public static final String WINOGRAD_PROPERTY = "vectorgrad.conv.winograd";
 
     /**
-     * The widest vectors at which backward-data takes the Winograd path by default. Measured on AMD Zen 5
-     * (docs/decisions.md §9b): under the 256-bit proxy the CNN step ran 1.05-1.07x as fast with it; at 512 bits the
-     * step stayed level at one thread, its rotated filters' product (32x196x64 for the reference CNN) running at 0.90
-     * of OpenBLAS's speed, and the Intel Xeon's 512-bit step was 1.06-1.13x slower with it (§9a).
+     * The widest vectors at which backward-data takes the Winograd path by default on a CPU with full-width 512-bit
+     * units. Measured on AMD Zen 5 (docs/decisions.md §9b): under the 256-bit proxy the CNN step ran 1.05-1.07x as
+     * fast with it; at 512 bits the step stayed level at one thread, its rotated filters' product (32x196x64 for the
+     * reference CNN) running at 0.90 of OpenBLAS's speed, and the Intel Xeon's 512-bit step was 1.06-1.13x slower
+     * with it (§9a). On AMD Zen 4, which runs 512-bit FMAs as two 256-bit halves, it pays at 512 bits too (§9c).
      */
     static final int WINOGRAD_BACKWARD_DATA_MAX_BITS = 256;
 
@@ -115,7 +118,7 @@ public final class VectorConvolution extends Convolution {
      * vector width).
      */
     public VectorConvolution(Gemm gemm, Dispatcher dispatcher, boolean winograd) {
-        this(gemm, dispatcher, winograd, winograd && winogradBackwardDataPays(Lanes.F.vectorBitSize()));
+        this(gemm, dispatcher, winograd, winograd && winogradBackwardDataPays(Lanes.F.vectorBitSize(), CpuFeatures.current()));
     }
 
     /**
@@ -130,11 +133,13 @@ public final class VectorConvolution extends Convolution {
     }
 
     /**
-     * Whether backward-data takes the Winograd path by default with vectors of {@code vectorBits}: at most
-     * {@value #WINOGRAD_BACKWARD_DATA_MAX_BITS}. A pure function of the width.
+     * Whether backward-data takes the Winograd path by default with vectors of {@code vectorBits} on {@code cpu}: at
+     * most {@value #WINOGRAD_BACKWARD_DATA_MAX_BITS} bits, or any width on a CPU that runs 512-bit operations as two
+     * 256-bit halves ({@link CpuFeatures#runsAvx512AsHalves}: AMD Zen 4, where conv2's backward-data by Winograd took
+     * 0.75-0.81 of im2col's time at 512 bits, docs/decisions.md §9c). A pure function of its arguments.
      */
-    public static boolean winogradBackwardDataPays(int vectorBits) {
-        return vectorBits <= WINOGRAD_BACKWARD_DATA_MAX_BITS;
+    public static boolean winogradBackwardDataPays(int vectorBits, CpuFeatures cpu) {
+        return vectorBits <= WINOGRAD_BACKWARD_DATA_MAX_BITS || cpu.runsAvx512AsHalves();
     }
 
     /** {@link #WINOGRAD_PROPERTY}: true unless set to "false"; any other value than true/false is an error naming it. */

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.vectorgrad.backend.Backend;
 import org.vectorgrad.backend.ConvGeometry;
+import org.vectorgrad.backend.CpuFeatures;
 import org.vectorgrad.backend.Scratch;
 import org.vectorgrad.backend.scalar.ScalarBackend;
 import org.vectorgrad.backend.vector.elementwise.Lanes;
@@ -404,16 +405,26 @@ class Winograd23Test {
     }
 
     @Test
-    void backwardDataTakesWinogradByDefaultAtNarrowVectorsOnly() {
-        assertTrue(VectorConvolution.winogradBackwardDataPays(128));
-        assertTrue(VectorConvolution.winogradBackwardDataPays(256));
-        assertFalse(VectorConvolution.winogradBackwardDataPays(512));
+    void backwardDataTakesWinogradByDefaultAtNarrowVectorsOrOnZen4() {
+        CpuFeatures zen3 = CpuFeatures.of("AuthenticAMD", 25, 1, "AMD EPYC", "fma avx avx2");
+        CpuFeatures zen4 = CpuFeatures.of("AuthenticAMD", 25, 17, "AMD EPYC", "fma avx avx2 avx512f avx512bw avx512vl avx512dq avx512cd");
+        CpuFeatures zen5 = CpuFeatures.of("AuthenticAMD", 26, 2, "AMD EPYC", "fma avx avx2 avx512f avx512bw avx512vl avx512dq avx512cd");
+        CpuFeatures xeon = CpuFeatures.of("GenuineIntel", 6, 207, "Intel(R) Xeon(R) Processor", "fma avx avx2 avx512f avx512bw avx512vl avx512dq avx512cd");
+        for (CpuFeatures cpu : new CpuFeatures[] {zen3, zen4, zen5, xeon, CpuFeatures.unknown()}) {
+            assertTrue(VectorConvolution.winogradBackwardDataPays(128, cpu), cpu::toString);
+            assertTrue(VectorConvolution.winogradBackwardDataPays(256, cpu), cpu::toString);
+        }
+        // at 512 bits only where 512-bit FMAs run as two 256-bit halves (Zen 4)
+        assertTrue(VectorConvolution.winogradBackwardDataPays(512, zen4));
+        assertFalse(VectorConvolution.winogradBackwardDataPays(512, zen5));
+        assertFalse(VectorConvolution.winogradBackwardDataPays(512, xeon));
+        assertFalse(VectorConvolution.winogradBackwardDataPays(512, CpuFeatures.unknown()));
         // the default construction follows the rule at this JVM's width; on(gemm) keeps the choice
         ConvGeometry g = ConvGeometry.simple(3, 16, 6, 7, 16, 3, 1, 1);
         float[] dy = random(54, g.outputSize()), w = random(55, g.weightSize());
         float[] on = backwardData(both(d1), g, dy, w, new Scratch());
         float[] off = backwardData(new VectorConvolution(SCALAR.gemm(), d1, true, false), g, dy, w, new Scratch());
-        boolean pays = VectorConvolution.winogradBackwardDataPays(L * 32);
+        boolean pays = VectorConvolution.winogradBackwardDataPays(L * 32, CpuFeatures.current());
         VectorConvolution byDefault = new VectorConvolution(SCALAR.gemm(), d1, true);
         assertArrayEquals(pays ? on : off, backwardData(byDefault, g, dy, w, new Scratch()), "default at " + L * 32 + " bits");
         assertArrayEquals(pays ? on : off, backwardData(byDefault.on(SCALAR.gemm()), g, dy, w, new Scratch()), "on(gemm)");
