@@ -42,22 +42,23 @@ class Conv2dTest {
                 Conv2d.builder(3, 6).kernel(3).padding(1).groups(3).bias(false).seed(8).build(),   // depthwise, multiplier 2
                 Conv2d.builder(4, 2).kernel(1).seed(9).build(),                                      // pointwise
                 Conv2d.builder(1, 5).kernel(3).padding(1).stride(2, 1).seed(10).build(),             // single-channel direct path
-                Conv2d.builder(16, 16).kernel(3).padding(1).seed(11).build(),                        // Winograd forward and backward-data
+                Conv2d.builder(16, 16).kernel(3).padding(1).seed(11).build(),                        // Winograd forward and backward-data, -weights
                 Conv2d.builder(16, 20).kernel(3).padding(1).bias(false).seed(12).build());           // the same, channels unequal
     }
 
     @Test
     void gradientsMatchFiniteDifferencesOnScalarAndVectorKernels() {
-        for (Backend be : new Backend[] {scalar, vector, winogradBackwardData(vector)}) checkGradients(be);
+        for (Backend be : new Backend[] {scalar, vector, winogradBackward(vector)}) checkGradients(be);
     }
 
     /**
-     * The vector backend with backward-data on the Winograd path whatever this JVM's vector width (by default it
-     * takes that path at 256 bits and below only), so that its gradients are checked on every machine.
+     * The vector backend with backward-data and backward-weights on the Winograd path whatever this JVM's vector width
+     * (by default it takes those paths at 256 bits and below, and on AMD Zen 4), so that its gradients are checked on
+     * every machine.
      */
-    private static Backend winogradBackwardData(FamilyBackend v) {
-        return new FamilyBackend("vector, Winograd backward-data", v.dispatcher(), v.gemm(), v.pointwise(), v.losses(), v.updates(),
-                new VectorConvolution(v.gemm(), v.dispatcher(), true, true), v.pooling(), v.normalization(), () -> {});
+    private static Backend winogradBackward(FamilyBackend v) {
+        return new FamilyBackend("vector, Winograd backward-data and -weights", v.dispatcher(), v.gemm(), v.pointwise(), v.losses(), v.updates(),
+                new VectorConvolution(v.gemm(), v.dispatcher(), true, true, true), v.pooling(), v.normalization(), () -> {});
     }
 
     @Test

@@ -54,9 +54,9 @@ class ConvPoolPyTorchTest {
         BACKENDS.add(VectorBackend.create(1));
         FamilyBackend v2 = VectorBackend.create(2);
         BACKENDS.add(v2);
-        // the Winograd backward-data path whatever this JVM's vector width (as Conv2dTest)
-        BACKENDS.add(new FamilyBackend("vector, Winograd backward-data", v2.dispatcher(), v2.gemm(), v2.pointwise(), v2.losses(),
-                v2.updates(), new VectorConvolution(v2.gemm(), v2.dispatcher(), true, true), v2.pooling(), v2.normalization(), () -> {}));
+        // the Winograd backward-data and backward-weights paths whatever this JVM's vector width (as Conv2dTest)
+        BACKENDS.add(new FamilyBackend("vector, Winograd backward-data and -weights", v2.dispatcher(), v2.gemm(), v2.pointwise(), v2.losses(),
+                v2.updates(), new VectorConvolution(v2.gemm(), v2.dispatcher(), true, true, true), v2.pooling(), v2.normalization(), () -> {}));
         Availability blas = Backends.factories().get("blas").availability();
         if (blas.available()) BACKENDS.add(Backends.create("blas", 2));
         else if (Prerequisites.strict()) fail("prerequisite missing (vectorgrad.test.strict=true): OpenBLAS: " + blas.reason());

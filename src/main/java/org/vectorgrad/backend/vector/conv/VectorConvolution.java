@@ -34,8 +34,10 @@ import org.vectorgrad.parallel.Dispatcher;
  *       {@link Winograd23} (F(2×2, 3×3): 2.25× fewer multiplications), and its backward-data too where the vectors
  *       are at most {@value #WINOGRAD_BACKWARD_DATA_MAX_BITS} bits wide or the CPU runs 512-bit operations as two
  *       256-bit halves ({@link #winogradBackwardDataPays}), block
- *       by block where the block's input (x, or dy) and the weights are finite and in its range; the weight
- *       gradient stays on im2col.</li>
+ *       by block where the block's input (x, or dy) and the weights are finite and in its range; and its weight
+ *       gradient where backward-data takes Winograd ({@link #winogradBackwardWeightsPays}), group of images by group
+ *       where the group's x and dy are finite and in its range: the transforms of x and of dy, 16 GEMMs
+ *       {@code S[p] = V[p]·M[p]ᵀ} summed over the group's tiles, then {@code Gᵀ S G} into the group's partial.</li>
  * </ul>
  *
  * <p>Parallelism and determinism: forward and backward-data cut the batch into fixed blocks of B images
@@ -64,6 +66,15 @@ public final class VectorConvolution extends Convolution {
      * cut at multiples of {@link #imageBlock} gives the bits of one call on the whole batch, at any thread count.
      */
     static final int WEIGHT_GROUP = 4;
+    /**
+     * Images per product of the Winograd weight gradient within a group of {@link #WEIGHT_GROUP}: the next ones' sums
+     * are added to the first's (beta 1). Two keep a task's transformed input and output gradient (~650 KB for the
+     * reference CNN's conv2) within a 1 MiB L2; measured on AMD Zen 4 at 512 bits, conv2's weight gradient on
+     * {@code auto}, one thread, Winograd ÷ im2col: 1 image 1.36, 2 images 0.75, 4 images 0.80, and at two threads 2
+     * images 1.07 against 4 images' 1.09-2.5 (docs/decisions.md §9d). A pure constant: the bits depend on it, not on
+     * the machine.
+     */
+    static final int WINOGRAD_WEIGHT_IMAGES = 2;
     /** Groups computed in parallel per round (times the threads), each into its own partial buffer. */
     static final int GROUPS_PER_THREAD = 2;
     /** Columns aimed at when several images share one GEMM (measured: 4 × 196 columns ran 1.2-1.5× one image's). */
@@ -95,7 +106,7 @@ public final class VectorConvolution extends Convolution {
 
     private final Gemm gemm;
     private final Dispatcher dispatcher;
-    private final boolean winogradAllowed, winogradBackwardData;
+    private final boolean winogradAllowed, winogradBackwardData, winogradWeights;
     /**
      * The state of the current call on each calling thread: the dispatched chunks read it, so a call allocates no
      * lambda (a steady-state training step allocates nothing here). Written before {@code forEach} publishes the
@@ -118,7 +129,8 @@ public final class VectorConvolution extends Convolution {
      * vector width).
      */
     public VectorConvolution(Gemm gemm, Dispatcher dispatcher, boolean winograd) {
-        this(gemm, dispatcher, winograd, winograd && winogradBackwardDataPays(Lanes.F.vectorBitSize(), CpuFeatures.current()));
+        this(gemm, dispatcher, winograd, winograd && winogradBackwardDataPays(Lanes.F.vectorBitSize(), CpuFeatures.current()),
+                winograd && winogradBackwardWeightsPays(Lanes.F.vectorBitSize(), CpuFeatures.current()));
     }
 
     /**
@@ -126,10 +138,20 @@ public final class VectorConvolution extends Convolution {
      * harnesses, and measurements on other CPUs).
      */
     public VectorConvolution(Gemm gemm, Dispatcher dispatcher, boolean winogradForward, boolean winogradBackwardData) {
+        this(gemm, dispatcher, winogradForward, winogradBackwardData, false);
+    }
+
+    /**
+     * With the Winograd forward, backward-data and backward-weights each allowed or not, whatever the vector width
+     * (tests, harnesses, and measurements on other CPUs).
+     */
+    public VectorConvolution(Gemm gemm, Dispatcher dispatcher, boolean winogradForward, boolean winogradBackwardData,
+                             boolean winogradWeights) {
         this.gemm = gemm;
         this.dispatcher = dispatcher;
         this.winogradAllowed = winogradForward;
         this.winogradBackwardData = winogradBackwardData;
+        this.winogradWeights = winogradWeights;
     }
 
     /**
@@ -140,6 +162,17 @@ public final class VectorConvolution extends Convolution {
      */
     public static boolean winogradBackwardDataPays(int vectorBits, CpuFeatures cpu) {
         return vectorBits <= WINOGRAD_BACKWARD_DATA_MAX_BITS || cpu.runsAvx512AsHalves();
+    }
+
+    /**
+     * Whether backward-weights takes the Winograd path by default with vectors of {@code vectorBits} on {@code cpu}:
+     * where backward-data does ({@link #winogradBackwardDataPays}). Measured on AMD Zen 4 (docs/decisions.md §9d): the
+     * CNN step 1.05x as fast at 512 bits and 1.07-1.08x under the 256-bit proxy at one thread, level within the VM's
+     * spread at two; not measured on CPUs with full-width 512-bit units, which keep im2col. A pure function of its
+     * arguments.
+     */
+    public static boolean winogradBackwardWeightsPays(int vectorBits, CpuFeatures cpu) {
+        return winogradBackwardDataPays(vectorBits, cpu);
     }
 
     /** {@link #WINOGRAD_PROPERTY}: true unless set to "false"; any other value than true/false is an error naming it. */
@@ -184,7 +217,7 @@ public final class VectorConvolution extends Convolution {
     /** The same kernels, on the same threads, with their GEMMs sent to {@code other}. */
     @Override
     public VectorConvolution on(Gemm other) {
-        return new VectorConvolution(other, dispatcher, winogradAllowed, winogradBackwardData);
+        return new VectorConvolution(other, dispatcher, winogradAllowed, winogradBackwardData, winogradWeights);
     }
 
     @Override
@@ -435,10 +468,21 @@ public final class VectorConvolution extends Convolution {
             c.padSize = Im2col.padSize(g);
             c.partials = scratch.floats(SLOT_PARTIALS, c.slots * c.wsize);
             int maxTasks = Math.min(dispatcher.threads(), c.slots);
+            // Winograd per group of images: the input's transform in the column buffer, the output gradient's and
+            // the 16 points' sums in the auxiliary one
+            c.winogradFits = winogradWeights && Winograd23.applies(g) && Winograd23.fits(g, WINOGRAD_WEIGHT_IMAGES);
+            c.auxSize = 0;
+            if (c.winogradFits) {
+                int tiles = WINOGRAD_WEIGHT_IMAGES * Winograd23.tilesPerImage(g.inH(), g.inW());
+                c.colsSize = Math.max(c.colsSize, Winograd23.bufferSize(g.inChannels(), tiles));
+                c.auxSize = Winograd23.bufferSize(g.outChannels(), tiles) + Winograd23.weightGradientSize(g.inChannels(), g.outChannels());
+                c.padSize = Math.max(c.padSize, Winograd23.padSize(g.inH(), g.inW()));
+            }
             if (!c.noCols) {
                 for (int t = 0; t < maxTasks; t++) {
                     scratch.floats(colsSlot(t), c.colsSize);
                     scratch.floats(padSlot(t), c.padSize);
+                    if (c.winogradFits) scratch.floats(auxSlot(t), c.auxSize);
                 }
             }
             c.reduceTasks = Math.min(dispatcher.threads(), Math.max(1, c.wsize / 4096));
@@ -481,6 +525,31 @@ public final class VectorConvolution extends Convolution {
             // transposed, K x Og: dWᵀ = cols · dyᵀ (each element the same dot product over p as dy · colsᵀ)
             gemm.gemm(false, true, k, og, p, 1f, b, bOff, p, dy, dyAt, p, beta, part, partOff + grp * og * k, og);
         }
+    }
+
+    /**
+     * The weight gradient of images [n0, n0 + count) through {@link Winograd23} into the group's partial (transposed,
+     * overwritten), when the images' x and dy are in its range ({@link Winograd23#inRange}); false (nothing
+     * written) otherwise, and the caller takes the im2col path, so non-finite values come out as the direct sum gives
+     * them. {@code v} holds the input's transform, {@code aux} the output gradient's and then the 16 points' sums.
+     */
+    private boolean winogradWeightsGroup(ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] part, int partOff,
+                                         float[] v, float[] aux, float[] pad, int n0, int count) {
+        int h = g.inH(), w = g.inW(), inCh = g.inChannels(), outCh = g.outChannels();
+        int xImage = inCh * h * w, dyImage = outCh * g.outH() * g.outW();
+        if (!Winograd23.inRange(x, xOff + n0 * xImage, count * xImage) || !Winograd23.inRange(dy, dyOff + n0 * dyImage, count * dyImage)) {
+            return false;
+        }
+        int most = Math.min(WINOGRAD_WEIGHT_IMAGES, count);
+        int sums = Winograd23.bufferSize(outCh, most * Winograd23.tilesPerImage(h, w));
+        for (int j = 0; j < count; j += most) {
+            int images = Math.min(most, count - j), tiles = images * Winograd23.tilesPerImage(h, w), ld = Winograd23.leadingDimension(tiles);
+            Winograd23.transformInput(x, xOff + (n0 + j) * xImage, images, inCh, h, w, v, ld, pad);
+            Winograd23.transformOutputGradient(dy, dyOff + (n0 + j) * dyImage, images, outCh, h, w, aux, ld);
+            Winograd23.multiplyWeightGradient(gemm, inCh, outCh, tiles, v, aux, ld, j == 0 ? 0f : 1f, aux, sums);
+        }
+        Winograd23.transformWeightGradient(aux, sums, inCh, outCh, part, partOff);
+        return true;
     }
 
     // ---- per-call state --------------------------------------------------------------------------------------
@@ -557,8 +626,10 @@ public final class VectorConvolution extends Convolution {
         private void backwardWeightsGroups(int t) {
             float[] cols = noCols ? null : scratch.floats(colsSlot(t), colsSize);
             float[] pad = noCols ? null : scratch.floats(padSlot(t), padSize);
+            float[] aux = winogradFits ? scratch.floats(auxSlot(t), auxSize) : null;
             for (int i = first(roundGroups, t, tasks), iEnd = first(roundGroups, t + 1, tasks); i < iEnd; i++) {
                 int n0 = (round0 + i) * WEIGHT_GROUP, n1 = Math.min(g.batch(), n0 + WEIGHT_GROUP);
+                if (winogradFits && winogradWeightsGroup(g, x, xOff, dy, dyOff, partials, i * wsize, cols, aux, pad, n0, n1 - n0)) continue;
                 for (int n = n0; n < n1; n++) {
                     if (direct) {
                         Im2col.im2col(g, x, xOff + n * g.inH() * g.inW(), 0, cols, 0, g.outH() * g.outW(), pad);

@@ -18,6 +18,8 @@ import org.vectorgrad.backend.vector.elementwise.Lanes;
  *
  * <p>Forward and backward-data: backward-data is the same "same" convolution, of dy with the filters rotated by
  * 180° and their channel axes swapped ({@link #transformWeightsRotated}); docs/decisions.md §9a and §9b.
+ * Backward-weights is the forward's gradient with respect to U: {@code dW = Gᵀ [Σ_t (A dy_t Aᵀ) ⊙ (Bᵀ d_t B)] G}
+ * ({@link #transformOutputGradient}, {@link #multiplyWeightGradient}, {@link #transformWeightGradient}; §9d).
  *
  * <p><b>Range guard.</b> Each transformed point mixes up to four inputs (or filter taps) with opposite signs, and
  * the output transform adds points of opposite sign again, so an infinity inside an output's window becomes NaN
@@ -291,6 +293,148 @@ final class Winograd23 {
     static void multiply(Gemm gemm, int rows, int cols, int tiles, float[] u, float[] v, int ldv, float[] m, int ldm) {
         for (int p = 0; p < POINTS; p++) {
             gemm.gemm(false, false, rows, tiles, cols, 1f, u, p * rows * cols, cols, v, p * cols * ldv, ldv, 0f, m, p * rows * ldm, ldm);
+        }
+    }
+
+    /**
+     * {@code M[p][o][t] = (A q Aᵀ)[p]} for every tile t of the output gradient: q is the tile's 2×2 block of dy (zero
+     * past an odd edge), A = [[1,0],[1,1],[1,−1],[0,−1]] (the forward's output transform, transposed); the
+     * {@code outCh} planes of {@code h × w} of {@code images} images from {@code dy[dyOff]} (image stride
+     * {@code outCh·h·w}), tiles numbered as in {@link #transformInput}, M's 16 matrices {@code outCh × ld} from
+     * {@code m[0]} ({@code ld >= }{@link #leadingDimension}). With {@link #transformInput}'s V of the layer's input,
+     * {@code Σ_t V[p][c][t]·M[p][o][t]} is the weight gradient's point p ({@link #transformWeightGradient}).
+     *
+     * <p>Where the width is even, a run of L tiles of a tile row reads its two dy rows as two vectors each, straight
+     * from dy, and splits their even and odd columns in registers ({@link #gradientRun}); a run that would read past
+     * the end of dy, and every run of an odd width (whose last tile's right column is the edge's zero), goes tile by
+     * tile ({@link Winograd23Scalar#gradientTile}), with the same operations.
+     */
+    static void transformOutputGradient(float[] dy, int dyOff, int images, int outCh, int h, int w, float[] m, int ld) {
+        int th = (h + 1) / 2, tw = (w + 1) / 2, plane = outCh * ld, planes = images * outCh;
+        for (int q = 0; q < planes; q++) {
+            int src = dyOff + q * h * w, row = (q % outCh) * ld + (q / outCh) * th * tw;
+            for (int ty = 0; ty < th; ty++) {
+                int top = src + 2 * ty * w, below = 2 * ty + 1 < h ? w : 0;
+                for (int tx = 0; tx < tw; tx += L) {
+                    int at = top + 2 * tx, t = row + ty * tw + tx;
+                    if (w % 2 == 0 && at + below + 2 * L <= dy.length) {
+                        // lanes past the row's last tile read on into later rows and write into later tiles' slots (or
+                        // the slack past the last tile): later runs overwrite them
+                        gradientRun(dy, at, below, m, t, plane);
+                    } else {
+                        for (int k = tx, end = Math.min(tw, tx + L); k < end; k++) {
+                            Winograd23Scalar.gradientTile(dy, src, h, w, ty, k, m, t + k - tx, plane);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The 16 points of L consecutive tiles of one tile row of dy: the top row's 2L floats from {@code dy[at]}, the
+     * bottom row's {@code below} floats further ({@code below} 0: past an odd height, zero), split into the tiles'
+     * left (even) and right (odd) columns. One method, no vector parameter (see {@link #inputRun}).
+     */
+    private static void gradientRun(float[] dy, int at, int below, float[] m, int o, int plane) {
+        FloatVector top0 = FloatVector.fromArray(S, dy, at), top1 = FloatVector.fromArray(S, dy, at + L);
+        FloatVector a0 = EVEN_LANES.selectFrom(top0, top1), b0 = ODD_LANES.selectFrom(top0, top1), a1, b1;
+        if (below > 0) {
+            FloatVector bot0 = FloatVector.fromArray(S, dy, at + below), bot1 = FloatVector.fromArray(S, dy, at + below + L);
+            a1 = EVEN_LANES.selectFrom(bot0, bot1);
+            b1 = ODD_LANES.selectFrom(bot0, bot1);
+        } else {
+            a1 = FloatVector.zero(S);
+            b1 = a1;
+        }
+        // rows r = A q: q0, q0 + q1, q0 − q1, −q1 (left column u, right column v); then each row (u, v) becomes
+        // u, u + v, u − v, −v (r Aᵀ)
+        FloatVector u = a0, v = b0;
+        u.intoArray(m, o);
+        u.add(v).intoArray(m, o + plane);
+        u.sub(v).intoArray(m, o + 2 * plane);
+        v.neg().intoArray(m, o + 3 * plane);
+        o += 4 * plane;
+        u = a0.add(a1); v = b0.add(b1);
+        u.intoArray(m, o);
+        u.add(v).intoArray(m, o + plane);
+        u.sub(v).intoArray(m, o + 2 * plane);
+        v.neg().intoArray(m, o + 3 * plane);
+        o += 4 * plane;
+        u = a0.sub(a1); v = b0.sub(b1);
+        u.intoArray(m, o);
+        u.add(v).intoArray(m, o + plane);
+        u.sub(v).intoArray(m, o + 2 * plane);
+        v.neg().intoArray(m, o + 3 * plane);
+        o += 4 * plane;
+        u = a1.neg(); v = b1.neg();
+        u.intoArray(m, o);
+        u.add(v).intoArray(m, o + plane);
+        u.sub(v).intoArray(m, o + 2 * plane);
+        v.neg().intoArray(m, o + 3 * plane);
+    }
+
+    /**
+     * {@code S[p] = V[p] · M[p]ᵀ} for the 16 points: {@code inCh × outCh} sums over the {@code tiles} tiles, V from
+     * {@link #transformInput} of the input ({@code inCh × ld} per point) and M from {@link #transformOutputGradient}
+     * ({@code outCh × ld}), on the backend's GEMM; S's 16 matrices from {@code s[sOff]}, beta 0 (overwritten) or 1
+     * (added to).
+     */
+    static void multiplyWeightGradient(Gemm gemm, int inCh, int outCh, int tiles, float[] v, float[] m, int ld, float beta, float[] s, int sOff) {
+        for (int p = 0; p < POINTS; p++) {
+            gemm.gemm(false, true, inCh, outCh, tiles, 1f, v, p * inCh * ld, ld, m, p * outCh * ld, ld, beta, s, sOff + p * inCh * outCh, outCh);
+        }
+    }
+
+    /** Floats of {@link #multiplyWeightGradient}'s S for {@code inCh} and {@code outCh} channels. */
+    static int weightGradientSize(int inCh, int outCh) {
+        return POINTS * inCh * outCh;
+    }
+
+    /**
+     * The weight gradient {@code Gᵀ S G} of every filter from S's 16 points ({@code inCh × outCh} matrices from
+     * {@code s[sOff]}), written transposed as the im2col path's partials are: tap i of filter (o, c) at
+     * {@code part[partOff + (c·9 + i)·outCh + o]} (overwritten). G = [[1,0,0],[½,½,½],[½,−½,½],[0,0,1]].
+     */
+    static void transformWeightGradient(float[] s, int sOff, int inCh, int outCh, float[] part, int partOff) {
+        int cells = inCh * outCh;
+        FloatVector half = FloatVector.broadcast(S, 0.5f);
+        for (int c = 0; c < inCh; c++) {
+            int o = 0;
+            for (int full = S.loopBound(outCh); o < full; o += L) {
+                int cell = sOff + c * outCh + o, dst = partOff + c * 9 * outCh + o;
+                // down each column s: T0 = P0 + (P1 + P2)/2, T1 = (P1 − P2)/2, T2 = (P1 + P2)/2 + P3 (Gᵀ P)
+                FloatVector p00 = FloatVector.fromArray(S, s, 0 * cells + cell), p10 = FloatVector.fromArray(S, s, 4 * cells + cell);
+                FloatVector p20 = FloatVector.fromArray(S, s, 8 * cells + cell), p30 = FloatVector.fromArray(S, s, 12 * cells + cell);
+                FloatVector h0 = p10.add(p20).mul(half);
+                FloatVector t00 = p00.add(h0), t10 = p10.sub(p20).mul(half), t20 = h0.add(p30);
+                FloatVector p01 = FloatVector.fromArray(S, s, 1 * cells + cell), p11 = FloatVector.fromArray(S, s, 5 * cells + cell);
+                FloatVector p21 = FloatVector.fromArray(S, s, 9 * cells + cell), p31 = FloatVector.fromArray(S, s, 13 * cells + cell);
+                FloatVector h1 = p11.add(p21).mul(half);
+                FloatVector t01 = p01.add(h1), t11 = p11.sub(p21).mul(half), t21 = h1.add(p31);
+                FloatVector p02 = FloatVector.fromArray(S, s, 2 * cells + cell), p12 = FloatVector.fromArray(S, s, 6 * cells + cell);
+                FloatVector p22 = FloatVector.fromArray(S, s, 10 * cells + cell), p32 = FloatVector.fromArray(S, s, 14 * cells + cell);
+                FloatVector h2 = p12.add(p22).mul(half);
+                FloatVector t02 = p02.add(h2), t12 = p12.sub(p22).mul(half), t22 = h2.add(p32);
+                FloatVector p03 = FloatVector.fromArray(S, s, 3 * cells + cell), p13 = FloatVector.fromArray(S, s, 7 * cells + cell);
+                FloatVector p23 = FloatVector.fromArray(S, s, 11 * cells + cell), p33 = FloatVector.fromArray(S, s, 15 * cells + cell);
+                FloatVector h3 = p13.add(p23).mul(half);
+                FloatVector t03 = p03.add(h3), t13 = p13.sub(p23).mul(half), t23 = h3.add(p33);
+                // then along each row i: taps (i, 0) = T0 + (T1 + T2)/2, (i, 1) = (T1 − T2)/2, (i, 2) = (T1 + T2)/2 + T3 (· G)
+                FloatVector g0 = t01.add(t02).mul(half);
+                t00.add(g0).intoArray(part, dst + 0 * outCh);
+                t01.sub(t02).mul(half).intoArray(part, dst + 1 * outCh);
+                g0.add(t03).intoArray(part, dst + 2 * outCh);
+                FloatVector g1 = t11.add(t12).mul(half);
+                t10.add(g1).intoArray(part, dst + 3 * outCh);
+                t11.sub(t12).mul(half).intoArray(part, dst + 4 * outCh);
+                g1.add(t13).intoArray(part, dst + 5 * outCh);
+                FloatVector g2 = t21.add(t22).mul(half);
+                t20.add(g2).intoArray(part, dst + 6 * outCh);
+                t21.sub(t22).mul(half).intoArray(part, dst + 7 * outCh);
+                g2.add(t23).intoArray(part, dst + 8 * outCh);
+            }
+            for (; o < outCh; o++) Winograd23Scalar.weightGradientCell(s, sOff + c * outCh + o, cells, part, partOff + c * 9 * outCh + o, outCh);
         }
     }
 

@@ -133,4 +133,84 @@ final class Winograd23Scalar {
             }
         }
     }
+
+    /**
+     * {@link Winograd23#transformOutputGradient}, one tile at a time: {@code M[p][o][t] = (A q Aᵀ)[p]} for the 2×2
+     * block q of dy at each tile (zero past an odd edge); M's 16 matrices {@code outCh × ld} from {@code m[0]}.
+     */
+    static void transformOutputGradient(float[] dy, int dyOff, int images, int outCh, int h, int w, float[] m, int ld) {
+        int th = (h + 1) / 2, tw = (w + 1) / 2, plane = outCh * ld;
+        for (int j = 0; j < images; j++) {
+            for (int o = 0; o < outCh; o++) {
+                int src = dyOff + (j * outCh + o) * h * w, t = o * ld + j * th * tw;
+                for (int ty = 0; ty < th; ty++) {
+                    for (int tx = 0; tx < tw; tx++, t++) gradientTile(dy, src, h, w, ty, tx, m, t, plane);
+                }
+            }
+        }
+    }
+
+    /**
+     * The 16 points of tile (ty, tx) of the dy plane at {@code dy[src]} ({@code h × w}; past an odd edge, zero) into
+     * {@code m[at]}, {@code plane} apart.
+     */
+    static void gradientTile(float[] dy, int src, int h, int w, int ty, int tx, float[] m, int at, int plane) {
+        int y = 2 * ty, x = 2 * tx;
+        boolean right = x + 1 < w, below = y + 1 < h;
+        float a0 = dy[src + y * w + x], b0 = right ? dy[src + y * w + x + 1] : 0f;
+        float a1 = below ? dy[src + (y + 1) * w + x] : 0f, b1 = below && right ? dy[src + (y + 1) * w + x + 1] : 0f;
+        at = gradientRow(a0, b0, m, at, plane);
+        at = gradientRow(a0 + a1, b0 + b1, m, at, plane);
+        at = gradientRow(a0 - a1, b0 - b1, m, at, plane);
+        gradientRow(-a1, -b1, m, at, plane);
+    }
+
+    /** One row (u, v) of {@code A q}, times Aᵀ: u, u + v, u − v, −v, {@code plane} apart; returns the next row's index. */
+    private static int gradientRow(float u, float v, float[] m, int at, int plane) {
+        m[at] = u;
+        m[at + plane] = u + v;
+        m[at + 2 * plane] = u - v;
+        m[at + 3 * plane] = -v;
+        return at + 4 * plane;
+    }
+
+    /**
+     * {@link Winograd23#transformWeightGradient} of one filter: {@code Gᵀ S G} from the 16 points at {@code s[cell]},
+     * {@code plane} apart, to its 9 taps from {@code part[dst]}, {@code stride} apart; the same float operations in
+     * the same order as the vector lanes.
+     */
+    static void weightGradientCell(float[] s, int cell, int plane, float[] part, int dst, int stride) {
+        float p00 = s[0 * plane + cell], p10 = s[4 * plane + cell], p20 = s[8 * plane + cell], p30 = s[12 * plane + cell];
+        float h0 = (p10 + p20) * 0.5f;
+        float t00 = p00 + h0, t10 = (p10 - p20) * 0.5f, t20 = h0 + p30;
+        float p01 = s[1 * plane + cell], p11 = s[5 * plane + cell], p21 = s[9 * plane + cell], p31 = s[13 * plane + cell];
+        float h1 = (p11 + p21) * 0.5f;
+        float t01 = p01 + h1, t11 = (p11 - p21) * 0.5f, t21 = h1 + p31;
+        float p02 = s[2 * plane + cell], p12 = s[6 * plane + cell], p22 = s[10 * plane + cell], p32 = s[14 * plane + cell];
+        float h2 = (p12 + p22) * 0.5f;
+        float t02 = p02 + h2, t12 = (p12 - p22) * 0.5f, t22 = h2 + p32;
+        float p03 = s[3 * plane + cell], p13 = s[7 * plane + cell], p23 = s[11 * plane + cell], p33 = s[15 * plane + cell];
+        float h3 = (p13 + p23) * 0.5f;
+        float t03 = p03 + h3, t13 = (p13 - p23) * 0.5f, t23 = h3 + p33;
+        float g0 = (t01 + t02) * 0.5f;
+        part[dst + 0 * stride] = t00 + g0;
+        part[dst + 1 * stride] = (t01 - t02) * 0.5f;
+        part[dst + 2 * stride] = g0 + t03;
+        float g1 = (t11 + t12) * 0.5f;
+        part[dst + 3 * stride] = t10 + g1;
+        part[dst + 4 * stride] = (t11 - t12) * 0.5f;
+        part[dst + 5 * stride] = g1 + t13;
+        float g2 = (t21 + t22) * 0.5f;
+        part[dst + 6 * stride] = t20 + g2;
+        part[dst + 7 * stride] = (t21 - t22) * 0.5f;
+        part[dst + 8 * stride] = g2 + t23;
+    }
+
+    /** {@link Winograd23#transformWeightGradient}, one filter at a time. */
+    static void transformWeightGradient(float[] s, int inCh, int outCh, float[] part, int partOff) {
+        int cells = inCh * outCh;
+        for (int c = 0; c < inCh; c++) {
+            for (int o = 0; o < outCh; o++) weightGradientCell(s, c * outCh + o, cells, part, partOff + c * 9 * outCh + o, outCh);
+        }
+    }
 }

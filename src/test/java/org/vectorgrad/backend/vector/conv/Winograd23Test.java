@@ -526,4 +526,203 @@ class Winograd23Test {
             }
         }
     }
+
+    // ---- backward-weights (docs/decisions.md §9d) ----------------------------------------------------------------
+
+    /** Winograd on every direction, whatever this JVM's vector width. */
+    private static VectorConvolution all(Dispatcher d) {
+        return new VectorConvolution(SCALAR.gemm(), d, true, true, true);
+    }
+
+    @Test
+    void outputGradientTransformGivesTheScalarTwinsBits() {
+        SplittableRandom r = new SplittableRandom(3);
+        for (int h : SIDES) {
+            for (int w : SIDES) {
+                int images = 1 + r.nextInt(3), outCh = 1 + r.nextInt(4);
+                int tiles = images * Winograd23.tilesPerImage(h, w), ld = Winograd23.leadingDimension(tiles);
+                int off = r.nextInt(5);
+                float[] dy = random(h * 57 + w, off + images * outCh * h * w);
+                float[] fast = new float[Winograd23.bufferSize(outCh, tiles)], slow = new float[fast.length];
+                Arrays.fill(fast, Float.NaN);
+                Arrays.fill(slow, Float.NaN);
+                Winograd23.transformOutputGradient(dy, off, images, outCh, h, w, fast, ld);
+                Winograd23Scalar.transformOutputGradient(dy, off, images, outCh, h, w, slow, ld);
+                for (int p = 0; p < Winograd23.POINTS; p++) {
+                    for (int o = 0; o < outCh; o++) {
+                        int at = (p * outCh + o) * ld;
+                        for (int t = 0; t < tiles; t++) {
+                            if (Float.floatToRawIntBits(fast[at + t]) != Float.floatToRawIntBits(slow[at + t])) {
+                                fail("output-gradient transform " + h + "x" + w + ", " + images + " images, " + outCh
+                                        + " channels: point " + p + " channel " + o + " tile " + t + ": "
+                                        + slow[at + t] + " expected, " + fast[at + t] + " found");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void weightGradientTransformGivesTheScalarTwinsBitsAndWritesOnlyItsTaps() {
+        SplittableRandom r = new SplittableRandom(4);
+        for (int outCh : new int[] {1, 3, L - 1, L, L + 3, 2 * L + 1}) {
+            int inCh = 1 + r.nextInt(4), off = r.nextInt(7), partOff = r.nextInt(5);
+            float[] sums = random(outCh * 13 + inCh, off + Winograd23.weightGradientSize(inCh, outCh));
+            float[] fast = new float[partOff + 9 * inCh * outCh + 3], slow = new float[fast.length];
+            Arrays.fill(fast, -7f);
+            Arrays.fill(slow, -7f);
+            Winograd23.transformWeightGradient(sums, off, inCh, outCh, fast, partOff);
+            Winograd23Scalar.transformWeightGradient(Arrays.copyOfRange(sums, off, sums.length), inCh, outCh, slow, partOff);
+            assertArrayEquals(slow, fast, inCh + " x " + outCh + " filters");
+            for (int i = 0; i < 9 * inCh * outCh; i++) assertTrue(fast[partOff + i] != -7f, "tap " + i + " not written");
+        }
+    }
+
+    /** The weight gradient in double: dw[o][c][a][b] = Σ_n Σ_y,x dy[n][o][y][x] · x[n][c][y + a − 1][x + b − 1]. */
+    private static double[] directBackwardWeights(ConvGeometry g, float[] x, float[] dy, double[] magnitude) {
+        int n = g.batch(), c = g.inChannels(), o = g.outChannels(), h = g.inH(), wd = g.inW();
+        double[] dw = new double[g.weightSize()];
+        for (int oc = 0; oc < o; oc++) {
+            for (int ic = 0; ic < c; ic++) {
+                for (int a = 0; a < 3; a++) {
+                    for (int b = 0; b < 3; b++) {
+                        double s = 0, m = 0;
+                        for (int i = 0; i < n; i++) {
+                            for (int yy = 0; yy < h; yy++) {
+                                for (int xx = 0; xx < wd; xx++) {
+                                    int iy = yy + a - 1, ix = xx + b - 1;
+                                    if (iy < 0 || iy >= h || ix < 0 || ix >= wd) continue;
+                                    double p = (double) dy[((i * o + oc) * h + yy) * wd + xx] * x[((i * c + ic) * h + iy) * wd + ix];
+                                    s += p;
+                                    m += Math.abs(p);
+                                }
+                            }
+                        }
+                        int at = ((oc * c + ic) * 3 + a) * 3 + b;
+                        dw[at] = s;
+                        magnitude[at] = m;
+                    }
+                }
+            }
+        }
+        return dw;
+    }
+
+    private static float[] backwardWeights(VectorConvolution conv, ConvGeometry g, float[] x, float[] dy, float[] db, Scratch s) {
+        float[] dw = random(99, g.weightSize());   // accumulated into: start from something
+        float[] start = dw.clone();
+        conv.backwardWeights(g, x, 0, dy, 0, dw, 0, db, 0, s);
+        for (int i = 0; i < dw.length; i++) dw[i] -= start[i];
+        return dw;
+    }
+
+    @Test
+    void backwardWeightsMatchesTheDirectSumInDouble() {
+        for (ConvGeometry g : geometries()) {
+            float[] x = random(16, g.inputSize()), dy = random(17, g.outputSize());
+            double[] magnitude = new double[g.weightSize()];
+            double[] expected = directBackwardWeights(g, x, dy, magnitude);
+            float[] dw = new float[g.weightSize()];
+            all(d2).backwardWeights(g, x, 0, dy, 0, dw, 0, null, 0, new Scratch());
+            for (int i = 0; i < dw.length; i++) {
+                // a few float roundings of the terms' magnitudes per group of images, then the groups' partials added
+                if (!(Math.abs(dw[i] - expected[i]) <= 4e-6 * magnitude[i] + 1e-7)) {
+                    fail(g + ": weight gradient " + i + " expected " + expected[i] + " found " + dw[i]);
+                }
+            }
+            float[] im2col = new float[g.weightSize()];
+            both(d2).backwardWeights(g, x, 0, dy, 0, im2col, 0, null, 0, new Scratch());
+            // and it is the Winograd path, not im2col: their roundings differ somewhere (on a 1×1 map only the centre
+            // tap sees the image, and both give the same exact products)
+            if (g.inH() * g.inW() > 1) assertFalse(Arrays.equals(dw, im2col), g + ": backward-weights did not take the Winograd path");
+        }
+    }
+
+    @Test
+    void backwardWeightsGivesTheSameBitsAtAnyThreadCountAndOnChunksOfTheBatchAndAccumulates() {
+        for (ConvGeometry g : geometries()) {
+            float[] x = random(26, g.inputSize()), dy = random(27, g.outputSize());
+            float[] db1 = new float[g.outChannels()];
+            VectorConvolution one = all(d1);
+            float[] dw1 = new float[g.weightSize()];
+            one.backwardWeights(g, x, 0, dy, 0, dw1, 0, db1, 0, new Scratch());
+            for (Dispatcher d : new Dispatcher[] {d2, d3}) {
+                float[] dw = new float[g.weightSize()], db = new float[g.outChannels()];
+                all(d).backwardWeights(g, x, 0, dy, 0, dw, 0, db, 0, new Scratch());
+                assertArrayEquals(dw1, dw, g + " on " + d.threads() + " threads");
+                assertArrayEquals(db1, db, g + ": bias gradient on " + d.threads() + " threads");
+            }
+            // a batch cut at image blocks, each chunk accumulated into the same dw, gives the whole batch's bits
+            int block = one.imageBlock(g), image = g.inChannels() * g.inH() * g.inW(), out = g.outChannels() * g.inH() * g.inW();
+            float[] dw = new float[g.weightSize()];
+            Scratch s = new Scratch();
+            for (int n0 = 0; n0 < g.batch(); n0 += block) {
+                ConvGeometry part = g.withBatch(Math.min(block, g.batch() - n0));
+                one.backwardWeights(part, x, n0 * image, dy, n0 * out, dw, 0, null, 0, s);
+            }
+            assertArrayEquals(dw1, dw, g + " in chunks of " + block);
+            // the gradient is added to what dw held (the groups' partials one by one, so within a rounding of 2·dw)
+            float[] twice = dw1.clone();
+            one.backwardWeights(g, x, 0, dy, 0, twice, 0, null, 0, s);
+            for (int i = 0; i < twice.length; i++) {
+                assertEquals(2 * dw1[i], twice[i], 1e-5f * Math.max(1f, Math.abs(dw1[i])), g + ": accumulated weight gradient " + i);
+            }
+        }
+    }
+
+    @Test
+    void nonFiniteAndHugeInputsOrOutputGradientsGiveTheDirectSumsNonFiniteWeightGradientsOnly() {
+        ConvGeometry g = ConvGeometry.simple(9, 16, 6, 7, 18, 3, 1, 1);   // three groups of images, the last partial
+        int plane = g.inH() * g.inW();
+        for (boolean inX : new boolean[] {true, false}) {
+            for (float bad : new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 3e30f}) {
+                float[] x = random(47, g.inputSize()), dy = random(48, g.outputSize());
+                if (inX) x[5 * g.inChannels() * plane + 2 * plane + 2 * g.inW() + 3] = bad;   // image 5, channel 2, (2, 3)
+                else dy[5 * g.outChannels() * plane + 2 * plane + 2 * g.inW() + 3] = bad;
+                float[] dw = new float[g.weightSize()];
+                all(d2).backwardWeights(g, x, 0, dy, 0, dw, 0, null, 0, new Scratch());
+                float[] expected = new float[g.weightSize()];
+                SCALAR.convolution().backwardWeights(g, x, 0, dy, 0, expected, 0, null, 0, null);
+                String what = (inX ? "x " : "dy ") + bad;
+                for (int i = 0; i < dw.length; i++) {
+                    assertEquals(Float.isFinite(expected[i]), Float.isFinite(dw[i]), what + ": finiteness of weight gradient " + i);
+                    assertEquals(Float.isNaN(expected[i]), Float.isNaN(dw[i]), what + ": NaN at weight gradient " + i);
+                    if (Float.isFinite(expected[i])) {
+                        assertTrue(Math.abs(dw[i] - expected[i]) <= 1e-5f * Math.max(1f, Math.abs(expected[i])),
+                                what + ": weight gradient " + i + " expected " + expected[i] + " found " + dw[i]);
+                    } else {
+                        assertEquals(expected[i], dw[i], what + ": weight gradient " + i);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void backwardWeightsTakesWinogradByDefaultWhereBackwardDataDoes() {
+        CpuFeatures zen4 = CpuFeatures.of("AuthenticAMD", 25, 17, "AMD EPYC", "fma avx avx2 avx512f avx512bw avx512vl avx512dq avx512cd");
+        CpuFeatures zen5 = CpuFeatures.of("AuthenticAMD", 26, 2, "AMD EPYC", "fma avx avx2 avx512f avx512bw avx512vl avx512dq avx512cd");
+        for (int bits : new int[] {128, 256, 512}) {
+            for (CpuFeatures cpu : new CpuFeatures[] {zen4, zen5, CpuFeatures.unknown()}) {
+                assertEquals(VectorConvolution.winogradBackwardDataPays(bits, cpu), VectorConvolution.winogradBackwardWeightsPays(bits, cpu),
+                        bits + " bits, " + cpu);
+            }
+        }
+        assertTrue(VectorConvolution.winogradBackwardWeightsPays(512, zen4));
+        assertFalse(VectorConvolution.winogradBackwardWeightsPays(512, zen5));
+        // the default construction follows the rule at this JVM's width; on(gemm) keeps the choice
+        ConvGeometry g = ConvGeometry.simple(5, 16, 6, 7, 16, 3, 1, 1);
+        float[] x = random(56, g.inputSize()), dy = random(57, g.outputSize());
+        float[] on = backwardWeights(all(d1), g, x, dy, null, new Scratch());
+        float[] off = backwardWeights(both(d1), g, x, dy, null, new Scratch());
+        boolean pays = VectorConvolution.winogradBackwardWeightsPays(L * 32, CpuFeatures.current());
+        VectorConvolution byDefault = new VectorConvolution(SCALAR.gemm(), d1, true);
+        assertArrayEquals(pays ? on : off, backwardWeights(byDefault, g, x, dy, null, new Scratch()), "default at " + L * 32 + " bits");
+        assertArrayEquals(pays ? on : off, backwardWeights(byDefault.on(SCALAR.gemm()), g, x, dy, null, new Scratch()), "on(gemm)");
+        assertArrayEquals(on, backwardWeights(all(d1).on(SCALAR.gemm()), g, x, dy, null, new Scratch()), "on(gemm), forced on");
+        assertArrayEquals(off, backwardWeights(new VectorConvolution(SCALAR.gemm(), d1, false), g, x, dy, null, new Scratch()),
+                "the switch off: im2col");
+    }
 }
