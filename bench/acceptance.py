@@ -71,12 +71,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 JAR = os.path.join(ROOT, "bench", "target", "benchmarks.jar")
 SHAPES = ["1024x1024x1024", "128x512x784:NT", "128x256x512:NT", "512x784x128:TN", "256x512x128:TN",
           "128x512x256:NN", "128x784x512:NN", "288x784x64:TN", "128x128x3136:NT", "128x3136x128:NN",
-          "128x3136x128:TN", "64x196x32:NN", "32x196x64:NN", "288x64x196:NT"]
+          "128x3136x128:TN", "64x196x32:NN", "32x196x64:NN", "288x64x196:NT", "32x64x98:NT"]
 # conv2's input gradient by Winograd (the rotated filters' product): a training shape where the vectors are at most
 # 256 bits wide (VectorConvolution.WINOGRAD_BACKWARD_DATA_MAX_BITS) or the CPU runs 512-bit operations as two 256-bit
 # halves (AMD family 25 with AVX-512: Zen 4; CpuFeatures.runsAvx512AsHalves); other 512-bit CPUs keep im2col's
-# 288x784x64 TN
-NARROW_ONLY_SHAPES = {"32x196x64:NN"}
+# 288x784x64 TN. The same for conv2's weight gradient by Winograd (32x64x98 NT, two images' tiles per product;
+# VectorConvolution.winogradBackwardWeightsPays), whose CPUs keep im2col's 288x64x196 NT
+NARROW_ONLY_SHAPES = {"32x196x64:NN", "32x64x98:NT"}
 QUICK_SHAPES = ["128x512x784:NT", "64x196x32:NN", "288x64x196:NT"]
 PROXY_FLAGS = "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss4m -XX:UseAVX=2"
 
