@@ -10,6 +10,7 @@ import org.vectorgrad.backend.auto.GemmRule;
 import org.vectorgrad.backend.blas.CoreTypeSetup;
 import org.vectorgrad.backend.blas.OpenBlasLoader;
 import org.vectorgrad.backend.vector.VectorBackend;
+import org.vectorgrad.backend.vector.conv.VectorConvolution;
 import org.vectorgrad.backend.vector.gemm.BlockedGemm;
 import org.vectorgrad.backend.vector.gemm.CacheSizes;
 import org.vectorgrad.parallel.Dispatcher;
@@ -90,6 +91,8 @@ public final class SystemInfo {
                 m.put("gemmBlocking", "invalid: " + e.getMessage());
             }
             m.put("caches", CacheSizes.describeDetected());
+            // which convolution gradients run Winograd F(2x2, 3x3) here (a function of the width and the CPU)
+            m.put("winograd", VectorConvolution.winogradStatus(s.vectorBitSize(), CpuFeatures.current()));
             return m;
         }
     }

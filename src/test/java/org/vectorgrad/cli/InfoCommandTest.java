@@ -54,6 +54,8 @@ class InfoCommandTest {
             assertTrue(s.contains("gemmBlocking: " + org.vectorgrad.backend.vector.VectorBackend.blockingFor(
                     org.vectorgrad.backend.vector.VectorBackend.defaultBits()).summary()), s);
             assertTrue(s.contains("caches: L1d "), s);
+            assertTrue(s.contains("winograd: " + org.vectorgrad.backend.vector.conv.VectorConvolution.winogradStatus(
+                    jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize(), org.vectorgrad.backend.CpuFeatures.current())), s);
         }
     }
 

@@ -175,6 +175,28 @@ public final class VectorConvolution extends Convolution {
         return winogradBackwardDataPays(vectorBits, cpu);
     }
 
+    /**
+     * What the Winograd paths do by default for vectors of {@code vectorBits} on {@code cpu} and this JVM's
+     * {@value #WINOGRAD_PROPERTY}, in one line for {@code vectorgrad info}.
+     */
+    public static String winogradStatus(int vectorBits, CpuFeatures cpu) {
+        boolean on;
+        try {
+            on = winogradFromSystemProperties();
+        } catch (IllegalArgumentException e) {
+            return "invalid: " + e.getMessage();
+        }
+        if (!on) return "off (-D" + WINOGRAD_PROPERTY + "=false): every convolution on im2col";
+        String forward = "forward of 3x3 'same' convolutions with at least 16 channels each way";
+        if (!winogradBackwardDataPays(vectorBits, cpu)) {
+            return forward + "; their input and weight gradients on im2col (" + vectorBits
+                    + "-bit vectors on a CPU with full-width 512-bit units, docs/decisions.md §9b)";
+        }
+        return forward + ", and their input and weight gradients (" + (vectorBits <= WINOGRAD_BACKWARD_DATA_MAX_BITS
+                ? "vectors of at most " + WINOGRAD_BACKWARD_DATA_MAX_BITS + " bits"
+                : "this CPU runs 512-bit operations as two 256-bit halves") + ", docs/decisions.md §9b-§9d)";
+    }
+
     /** {@link #WINOGRAD_PROPERTY}: true unless set to "false"; any other value than true/false is an error naming it. */
     static boolean winogradFromSystemProperties() {
         String v = System.getProperty(WINOGRAD_PROPERTY);
