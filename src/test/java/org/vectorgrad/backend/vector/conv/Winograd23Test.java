@@ -53,6 +53,24 @@ class Winograd23Test {
         return a;
     }
 
+    /**
+     * The 16 points' {@code channels × tiles} values of two transformed buffers (leading dimension {@code ld}) are
+     * the same bits; the slack past the last tile is not compared.
+     */
+    private static void assertSameTransformedBits(float[] expected, float[] found, int channels, int tiles, int ld, String what) {
+        for (int p = 0; p < Winograd23.POINTS; p++) {
+            for (int c = 0; c < channels; c++) {
+                int at = (p * channels + c) * ld;
+                for (int t = 0; t < tiles; t++) {
+                    if (Float.floatToRawIntBits(found[at + t]) != Float.floatToRawIntBits(expected[at + t])) {
+                        fail(what + ": point " + p + " channel " + c + " tile " + t + ": " + expected[at + t] + " expected, "
+                                + found[at + t] + " found");
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void inputTransformGivesTheScalarTwinsBits() {
         SplittableRandom r = new SplittableRandom(1);
@@ -69,18 +87,8 @@ class Winograd23Test {
                 Arrays.fill(slow, Float.NaN);
                 Winograd23.transformInput(x, off, images, channels, h, w, fast, ld, new float[Winograd23.padSize(h, w)]);
                 Winograd23Scalar.transformInput(x, off, images, channels, h, w, slow, ld, new float[Winograd23Scalar.padSize(h, w)]);
-                for (int p = 0; p < Winograd23.POINTS; p++) {
-                    for (int c = 0; c < channels; c++) {
-                        int at = (p * channels + c) * ld;
-                        for (int t = 0; t < tiles; t++) {
-                            if (Float.floatToRawIntBits(fast[at + t]) != Float.floatToRawIntBits(slow[at + t])) {
-                                fail("input transform " + h + "x" + w + ", " + images + " images, " + channels
-                                        + " channels: point " + p + " channel " + c + " tile " + t + ": "
-                                        + slow[at + t] + " expected, " + fast[at + t] + " found");
-                            }
-                        }
-                    }
-                }
+                assertSameTransformedBits(slow, fast, channels, tiles, ld,
+                        "input transform " + h + "x" + w + ", " + images + " images, " + channels + " channels");
             }
         }
     }
@@ -548,18 +556,8 @@ class Winograd23Test {
                 Arrays.fill(slow, Float.NaN);
                 Winograd23.transformOutputGradient(dy, off, images, outCh, h, w, fast, ld);
                 Winograd23Scalar.transformOutputGradient(dy, off, images, outCh, h, w, slow, ld);
-                for (int p = 0; p < Winograd23.POINTS; p++) {
-                    for (int o = 0; o < outCh; o++) {
-                        int at = (p * outCh + o) * ld;
-                        for (int t = 0; t < tiles; t++) {
-                            if (Float.floatToRawIntBits(fast[at + t]) != Float.floatToRawIntBits(slow[at + t])) {
-                                fail("output-gradient transform " + h + "x" + w + ", " + images + " images, " + outCh
-                                        + " channels: point " + p + " channel " + o + " tile " + t + ": "
-                                        + slow[at + t] + " expected, " + fast[at + t] + " found");
-                            }
-                        }
-                    }
-                }
+                assertSameTransformedBits(slow, fast, outCh, tiles, ld,
+                        "output-gradient transform " + h + "x" + w + ", " + images + " images, " + outCh + " channels");
             }
         }
     }
