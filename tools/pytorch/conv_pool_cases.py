@@ -208,6 +208,14 @@ def misc_cases():
     (dx,) = grads(y, [x], dy32.double())
     leaky = {"slope": torch.nn.LeakyReLU().negative_slope, "x": exact(x32), "dy": exact(dy32), "y": floats(y),
              "dx": floats(dx)}
+    # other slopes on the same x and dy (no new draws: the later files keep their values): 0 (a ReLU), above 1, and
+    # negative, where y is positive on both sides and the derivative must come from x
+    leaky["slopes"] = []
+    for s in (0.0, 0.2, 1.0, 1.5, 3.0, -0.2, -1.0, -2.5):
+        x = x32.double().requires_grad_(True)
+        y = torch.nn.LeakyReLU(s)(x)
+        (dx,) = grads(y, [x], dy32.double())
+        leaky["slopes"].append({"slope": s, "y": floats(y), "dx": floats(dx)})
     # Dropout: PyTorch's kept values are input * noise, noise = 1/(1-p) computed in float32
     drop = []
     for p in (0.1, 0.37, 0.5, 0.9):

@@ -5,9 +5,10 @@ import org.vectorgrad.tensor.Tensor;
 
 /**
  * A pointwise activation layer of any shape. It keeps only its output where the {@link Activation}'s derivative is
- * written in terms of y (backward is {@code dx = dy · act'(y)}), and a reference to its input for GELU and SiLU,
- * whose derivative needs x ({@link Activation#backwardFromInput()}; the input must then stay unchanged until the
- * matching backward, as {@link Layer} requires of every layer). Not thread-safe (see {@link Layer}).
+ * written in terms of y (backward is {@code dx = dy · act'(y)}), and a reference to its input where the derivative
+ * needs x ({@link #backwardReadsInput()}: GELU, SiLU, and a leaky ReLU with a negative slope; the input must then
+ * stay unchanged until the matching backward, as {@link Layer} requires of every layer). Not thread-safe (see
+ * {@link Layer}).
  */
 public class ActivationLayer extends AbstractLayer {
     private final Activation activation;
@@ -31,12 +32,23 @@ public class ActivationLayer extends AbstractLayer {
     /** The leaky-ReLU slope (0 for the other activations). */
     public float alpha() { return alpha; }
 
+    /**
+     * Whether the backward reads this layer's input rather than its output: for GELU and SiLU
+     * ({@link Activation#backwardFromInput()}), and for a leaky ReLU whose slope is negative. The leaky ReLU's
+     * derivative is 1 where {@code x > 0}, else the slope; for a slope of 0 or more that is where {@code y > 0}, but a
+     * negative slope makes y positive on both sides. The same backward kernel, given x instead of y, applies
+     * PyTorch's rule exactly.
+     */
+    public boolean backwardReadsInput() {
+        return activation.backwardFromInput() || (activation == Activation.LEAKY_RELU && alpha < 0f);
+    }
+
     @Override
     public Tensor forward(Tensor x, boolean training) {
         Tensor in = dense(x);
         output = reuseLike(output, in);
         backend().pointwise().activationForward(activation, alpha, in.size(), in.data(), in.offset(), output.data(), output.offset());
-        if (activation.backwardFromInput()) input = in;
+        if (backwardReadsInput()) input = in;
         return output;
     }
 
@@ -46,7 +58,7 @@ public class ActivationLayer extends AbstractLayer {
         requireSameShape("gradient of the output", gy, output);
         Tensor dy = dense(gy);
         gradInput = reuseLike(gradInput, output);
-        Tensor saved = activation.backwardFromInput() ? input : output;
+        Tensor saved = backwardReadsInput() ? input : output;
         backend().pointwise().activationBackward(activation, alpha, saved.size(), saved.data(), saved.offset(),
                 dy.data(), dy.offset(), gradInput.data(), gradInput.offset());
         return gradInput;

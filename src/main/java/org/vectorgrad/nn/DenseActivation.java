@@ -10,8 +10,9 @@ import org.vectorgrad.tensor.Tensor;
  * buffer, then bias and activation in one pass in place ({@link Pointwise#addBiasActivation}), where the layers one
  * by one add the bias in one pass and read the block again to write the activation's own output. The backward is
  * the activation's backward from that output, then the dense layer's. Bitwise the layers' results (the same
- * element-wise operations in the same order; {@code DenseActivationTest}). GELU and SiLU, whose derivative needs
- * their input, keep the layers one by one: the in-place pass would overwrite it.
+ * element-wise operations in the same order; {@code DenseActivationTest}). GELU, SiLU and a leaky ReLU with a
+ * negative slope, whose derivative needs their input ({@link ActivationLayer#backwardReadsInput()}), keep the layers
+ * one by one: the in-place pass would overwrite it.
  *
  * <p>Not thread-safe, like the layers it drives.
  */
@@ -31,7 +32,7 @@ final class DenseActivation implements LayerChain {
     /** The pair starting at layer {@code i} of {@code layers}, or null when layers i, i+1 are not one. */
     static DenseActivation at(List<Layer> layers, int i) {
         if (i + 1 >= layers.size()) return null;
-        if (layers.get(i) instanceof Dense d && layers.get(i + 1) instanceof ActivationLayer a && !a.activation().backwardFromInput()) {
+        if (layers.get(i) instanceof Dense d && layers.get(i + 1) instanceof ActivationLayer a && !a.backwardReadsInput()) {
             return new DenseActivation(i, d, a);
         }
         return null;

@@ -27,7 +27,7 @@ import org.vectorgrad.tensor.Tensor;
  *       and per layer over all its parameters; NaN when the weights were all zero, e.g. a bias at its first step);</li>
  *   <li>the mean and standard deviation of each layer's output over the whole batch (layers inside a
  *       {@link Sequential}, seen through {@link Sequential#observe});</li>
- *   <li>for ReLU-family layers ({@link Activation#RELU}, {@link Activation#LEAKY_RELU}) the fraction of units dead
+ *   <li>for ReLU-family layers ({@link Activation#RELU}, {@link Activation#LEAKY_RELU} with a slope of 0 or more) the fraction of units dead
  *       for the whole batch: a unit is one position of a sample's output (a feature of a Dense output, one (c, y, x)
  *       of a convolution's), dead when no sample of the batch gives it a positive output (a ReLU's zero gradient for
  *       the batch; a leaky ReLU stuck on its negative side).</li>
@@ -131,8 +131,9 @@ public final class GradientFlowListener implements TrainingListener, AutoCloseab
             this.sumGrad = new double[params.length];
             this.sumRatio = new double[params.length];
             this.ratioCount = new int[params.length];
+            // a leaky ReLU with a negative slope gives a positive output on both sides: no output tells it is stuck
             this.reluFamily = layer instanceof ActivationLayer a
-                    && (a.activation() == Activation.RELU || a.activation() == Activation.LEAKY_RELU);
+                    && (a.activation() == Activation.RELU || (a.activation() == Activation.LEAKY_RELU && a.alpha() >= 0f));
         }
 
         void resetEpoch() {

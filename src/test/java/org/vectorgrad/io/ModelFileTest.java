@@ -53,7 +53,7 @@ class ModelFileTest {
     void saveThenRebuildFromMetadataGivesTheSameModel(@TempDir Path dir) throws Exception {
         Sequential every = new Sequential(
                 Conv2d.builder(2, 4).kernel(3, 2).stride(2, 1).padding(1, 0, 1, 1).dilation(1, 2).groups(2).bias(false).seed(3).build(),
-                new LeakyReLU(0.2f), new MaxPool2d(2, 1, 1, 1, 0, 0), new AvgPool2d(1, 2, 1, 1, 0, 1, false), new Tanh(),
+                new LeakyReLU(0.2f), new MaxPool2d(2, 1, 1, 1, 0, 0), new AvgPool2d(1, 2, 1, 1, 0, 1, false), new Tanh(), new LeakyReLU(-0.5f),
                 new Sum(new Identity(), new Sigmoid()), new GlobalAvgPool2d(), new Dense(4, 3, false, org.vectorgrad.nn.Init.XAVIER_NORMAL, 5), new ReLU());
         for (Layer m : List.of(Models.mlp(4), Models.cnn(4), every)) {
             Path f = dir.resolve("m.safetensors");

@@ -260,6 +260,48 @@ class ConvPoolPyTorchTest {
         }
     }
 
+    /**
+     * Any finite slope, as PyTorch's {@code nn.LeakyReLU(negative_slope)}: 0, above 1 and negative ones on the same
+     * x (NaN, ±Inf, ±0 and subnormals included), alone and behind a Dense (where a slope of 0 or more runs fused with
+     * the product and a negative one does not: its derivative comes from x, y being positive on both sides).
+     */
+    @Test
+    void leakyReluTakesAnyFiniteSlopeAsPyTorchDoes() throws IOException {
+        Map<?, ?> c = (Map<?, ?>) fixture("misc").get("leaky_relu");
+        List<Map<?, ?>> slopes = list(c.get("slopes"));
+        assertTrue(slopes.size() >= 6 && slopes.stream().anyMatch(m -> ((Number) m.get("slope")).doubleValue() < 0));
+        float[] x = floats(c.get("x"));
+        Tensor dy = tensor(c, "dy", 1, x.length);
+        for (Backend be : BACKENDS) {
+            for (Map<?, ?> m : slopes) {
+                float slope = ((Number) m.get("slope")).floatValue();
+                LeakyReLU l = new LeakyReLU(slope);
+                l.bind(be);
+                String what = l.describe() + " on " + on(be);
+                compare(floats(m.get("y")), l.forward(Tensor.of(x, 1, x.length), true), what + " y");
+                compare(floats(m.get("dx")), l.backward(dy), what + " dx");
+                // behind an identity Dense inside a Sequential: the fused pair (slope >= 0) or the layers one by one
+                Dense id = new Dense(x.length, x.length, false, Init.HE_NORMAL, 1);
+                float[] w = id.weight().value().data();
+                java.util.Arrays.fill(w, 0f);
+                for (int i = 0; i < x.length; i++) w[i * x.length + i] = 1f;
+                LeakyReLU behind = new LeakyReLU(slope);
+                assertEquals(slope >= 0, DenseActivation.at(List.of(id, behind), 0) != null, what + ": fused with the Dense");
+                Sequential s = new Sequential(id, behind);
+                s.bind(be);
+                float[] finite = x.clone(); // NaN/Inf through a product would spread over the row: finite inputs here
+                for (int i = 0; i < finite.length; i++) if (!Float.isFinite(finite[i])) finite[i] = 1.5f;
+                Tensor y = s.forward(Tensor.of(finite, 1, finite.length), true), dx = s.backward(dy);
+                for (int i = 0; i < finite.length; i++) {
+                    if (!Float.isFinite(x[i])) continue;
+                    float yi = floats(m.get("y"))[i], dxi = floats(m.get("dx"))[i];
+                    assertEquals(yi, y.getFlat(i), 1e-4 * Math.max(1, Math.abs(yi)), what + " behind Dense, y at " + i);
+                    assertEquals(dxi, dx.getFlat(i), 1e-4 * Math.max(1, Math.abs(dxi)), what + " behind Dense, dx at " + i);
+                }
+            }
+        }
+    }
+
     @Test
     void dropoutScalesKeptValuesByOneOverOneMinusPAndIsTheIdentityInEvaluation() throws IOException {
         List<Map<?, ?>> cases = list(fixture("misc").get("dropout"));
@@ -326,8 +368,8 @@ class ConvPoolPyTorchTest {
     }
 
     /**
-     * What PyTorch refuses we refuse (pool padding over half the kernel), and the one option PyTorch takes that we
-     * refuse, LeakyReLU slopes outside (0, 1) (PyTorch takes any, e.g. -0.2 or 0), fails at construction, naming it.
+     * What PyTorch refuses we refuse (pool padding over half the kernel), and a LeakyReLU slope that is not a finite
+     * number fails at construction, naming it.
      * Pools have no dilation, ceil_mode or divisor_override and Conv2d no padding_mode or padding='same': absent
      * from the API, nothing to refuse.
      */
@@ -337,7 +379,7 @@ class ConvPoolPyTorchTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, r::run);
             assertTrue(e.getMessage().contains("half the kernel"), e.getMessage());
         }
-        for (float slope : new float[] {0f, -0.2f, 1f, 1.5f, Float.NaN}) {
+        for (float slope : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new LeakyReLU(slope));
             assertTrue(e.getMessage().contains("LeakyReLU slope"), e.getMessage());
         }

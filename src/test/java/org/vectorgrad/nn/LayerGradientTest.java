@@ -49,7 +49,7 @@ class LayerGradientTest {
 
     @Test
     void activationGradientsMatchFiniteDifferences() {
-        for (Layer l : new Layer[] {new ReLU(), new LeakyReLU(0.1f), new Sigmoid(), new Tanh()}) {
+        for (Layer l : new Layer[] {new ReLU(), new LeakyReLU(0.1f), new LeakyReLU(0f), new LeakyReLU(2.5f), new LeakyReLU(-0.3f), new Sigmoid(), new Tanh()}) {
             l.bind(be);
             Report r = GradientCheck.check(l, awayFromZero(3, 4, 7));
             r.assertPassed();
