@@ -33,7 +33,7 @@ import org.vectorgrad.loss.MeanAbsoluteError;
 import org.vectorgrad.tensor.Tensor;
 
 /**
- * Conv2d, MaxPool2d, AvgPool2d, GlobalAvgPool2d, Dense, LeakyReLU, Dropout, Flatten and the Huber, L1 and
+ * Conv2d, MaxPool2d and AvgPool2d (floor and ceil mode), GlobalAvgPool2d, Dense, LeakyReLU, Dropout, Flatten and the Huber, L1 and
  * BCE-with-logits losses at extreme values against PyTorch 1.13, on the committed cases of
  * {@code tools/pytorch/conv_pool_cases.py} ({@code src/test/resources/pytorch/convpool/}), forward and backward (input
  * gradient and parameter gradients), on every backend: scalar, vector (1 and 2 threads, and with the Winograd
