@@ -6,8 +6,9 @@ Regenerate (Debian's python3-torch, under /usr/bin/python3, not the python3 firs
 
     /usr/bin/python3 tools/pytorch/conv_pool_cases.py
 
-It writes src/test/resources/pytorch/convpool/{conv,pool,dense,misc,loss_extreme}.json (seeded: the same bytes every
-run on the same torch build). Inputs, weights and upstream gradients are float32 (random, never zero, odd sizes);
+It writes src/test/resources/pytorch/convpool/{conv,pool,pool_ceil,dense,misc,loss_extreme}.json (seeded: the same bytes
+every run on the same torch build; pool_ceil.json, the ceil_mode=True pools, draws from a generator of its own, so
+adding it left the other files' bytes as they were). Inputs, weights and upstream gradients are float32 (random, never zero, odd sizes);
 PyTorch's outputs and gradients are computed in float64 from those same float32 values and written rounded to float32
 ("%.9g" reads back the same float). Losses write the loss itself unrounded. Non-finite numbers are written as the
 strings "NaN", "Infinity" and "-Infinity". The Java test (org.vectorgrad.nn.ConvPoolPyTorchTest) reads them without
@@ -16,7 +17,8 @@ torch.
 Conventions checked: Conv2d weight (O, I/groups, KH, KW); vectorgrad's per-side padding (top, bottom, left, right)
 is F.pad(x, (left, right, top, bottom)) then an unpadded conv; nn.Linear's weight (out, in); max pooling's
 arg-max is PyTorch's (first maximum in row-major window order, the last NaN of a window), so the inputs of the
-max-pool cases are rounded to a few levels to make ties common; AvgPool2d's count_include_pad both ways;
+max-pool cases are rounded to a few levels to make ties common; AvgPool2d's count_include_pad both ways; ceil_mode=True
+for both pools on shapes where it adds partial last windows (or drops a window that would start in the padding);
 GlobalAvgPool2d is adaptive_avg_pool2d(x, 1).flatten(1); Dropout's kept values are x * (1/(1-p) in float32), as
 PyTorch's input * noise (checked here against F.dropout itself).
 """
@@ -56,9 +58,9 @@ def exact(t):
     return out
 
 
-def randn(*shape, scale=1.0):
+def randn(*shape, scale=1.0, gen=None):
     """Gaussian float32 values rounded to 4 significant digits (short to write, read back exactly), never 0."""
-    t = (torch.randn(*shape, generator=G) * scale).to(torch.float32)
+    t = (torch.randn(*shape, generator=gen or G) * scale).to(torch.float32)
     t[t == 0] = 0.5  # never an exact zero
     return torch.tensor([float("%.4g" % v) for v in t.reshape(-1).tolist()], dtype=torch.float32).reshape(shape)
 
@@ -128,34 +130,77 @@ POOL = [
 ]
 
 
+# ceil_mode=True: (name, N, C, H, W, (KH, KW), (SH, SW), (PH, PW), nan count); every one but the even 14x14 gets a
+# partial last row or column (or loses a window that would start in the padding), and NaN cases put one NaN in the
+# bottom-right partial window too
+POOL_CEIL = [
+    ("ceil_k2s2_odd_7x9", 2, 3, 7, 9, (2, 2), (2, 2), (0, 0), 0),
+    ("ceil_k2s2_even_14x14_is_floor", 1, 3, 14, 14, (2, 2), (2, 2), (0, 0), 0),
+    ("ceil_k2s2_long_rows_5x67", 1, 1, 5, 67, (2, 2), (2, 2), (0, 0), 0),
+    ("ceil_k3s2p1_overhang_6x6", 1, 2, 6, 6, (3, 3), (2, 2), (1, 1), 0),
+    ("ceil_k3s2p1_last_dropped_5x5", 1, 2, 5, 5, (3, 3), (2, 2), (1, 1), 0),
+    ("ceil_k2s3_stride_over_kernel_10x9", 2, 2, 10, 9, (2, 2), (3, 3), (0, 0), 0),
+    ("ceil_k3s2_overlap_8x11", 1, 3, 8, 11, (3, 3), (2, 2), (0, 0), 0),
+    ("ceil_k4s3p2_11x13", 1, 1, 11, 13, (4, 4), (3, 3), (2, 2), 0),
+    ("ceil_k3x2_s3x1_p1x0_9x5", 1, 4, 9, 5, (3, 2), (3, 1), (1, 0), 0),
+    ("ceil_1high_k2x3_s2_p0x1_1x9", 2, 1, 1, 9, (2, 3), (2, 2), (0, 1), 0),
+    ("ceil_1wide_k3x1_s2x1_p1x0_8x1", 1, 2, 8, 1, (3, 1), (2, 1), (1, 0), 0),
+    ("ceil_k3s2_window_over_2x2", 1, 2, 2, 2, (3, 3), (2, 2), (0, 0), 0),
+    ("ceil_k5x3_s4x2_p2x1_9x8", 1, 2, 9, 8, (5, 3), (4, 2), (2, 1), 0),
+    ("ceil_k2s2_nan_7x7", 1, 2, 7, 7, (2, 2), (2, 2), (0, 0), 7),
+    ("ceil_k3s2p1_nan_8x8", 2, 1, 8, 8, (3, 3), (2, 2), (1, 1), 6),
+]
+
+
+def pool_case(name, n, c, h, w, kh, kw, sh, sw, ph, pw, nans, gen, ceil):
+    # a few levels only: ties in most windows, so the tie rule decides many arg-maxes
+    x32 = (torch.randint(-3, 4, (n, c, h, w), generator=gen).to(torch.float32) * 0.5 + 0.25)
+    flat = x32.view(-1)
+    if nans:
+        idx = torch.randperm(flat.numel(), generator=gen)[:nans]
+        flat[idx] = float("nan")
+        flat[1] = float("nan")  # and pairs of NaN in one window: the last one gets the gradient
+        flat[w + 1] = float("nan")
+        if ceil:
+            flat[-1] = float("nan")  # the last plane's bottom-right corner: in a partial window on these odd sizes
+    avg_x32 = randn(n, c, h, w, gen=gen)
+    case = {"name": name, "shape": [n, c, h, w], "kernel": [kh, kw], "stride": [sh, sw], "padding": [ph, pw],
+            "x": exact(x32), "avg_x": exact(avg_x32)}
+    if ceil:
+        try:
+            floor_shape = list(F.max_pool2d(x32, (kh, kw), (sh, sw), (ph, pw)).shape)
+        except RuntimeError:
+            floor_shape = None  # "Output size is too small": floor mode has no window here
+        case.update({"ceil_mode": True, "floor_yshape": floor_shape})
+    x = x32.double().requires_grad_(True)
+    y, idx = F.max_pool2d(x, (kh, kw), (sh, sw), (ph, pw), return_indices=True, ceil_mode=ceil)
+    dy32 = randn(*y.shape, gen=gen)
+    (dx,) = grads(y, [x], dy32.double())
+    case.update({"yshape": list(y.shape), "dy": exact(dy32), "max_y": floats(y),
+                 "max_idx": idx.reshape(-1).tolist(), "max_dx": floats(dx)})
+    for include in (True, False):
+        xa = avg_x32.double().requires_grad_(True)
+        ya = F.avg_pool2d(xa, (kh, kw), (sh, sw), (ph, pw), ceil_mode=ceil, count_include_pad=include)
+        # the float32 kernel too: same shape and (to float32 rounding) the same values as the float64 reference
+        y32 = F.avg_pool2d(avg_x32, (kh, kw), (sh, sw), (ph, pw), ceil_mode=ceil, count_include_pad=include)
+        assert y32.shape == ya.shape and torch.allclose(y32.double(), ya, rtol=1e-5, atol=1e-6), name
+        (dxa,) = grads(ya, [xa], dy32.double())
+        key = "avg_incl" if include else "avg_excl"
+        case[key + "_y"] = floats(ya)
+        case[key + "_dx"] = floats(dxa)
+    return case
+
+
+def pool_ceil_cases():
+    gen = torch.Generator().manual_seed(20261208)
+    return {"pool": [pool_case(name, n, c, h, w, kh, kw, sh, sw, ph, pw, nans, gen, True)
+                     for name, n, c, h, w, (kh, kw), (sh, sw), (ph, pw), nans in POOL_CEIL]}
+
+
 def pool_cases():
     out = []
     for name, n, c, h, w, (kh, kw), (sh, sw), (ph, pw), nans in POOL:
-        # a few levels only: ties in most windows, so the tie rule decides many arg-maxes
-        x32 = (torch.randint(-3, 4, (n, c, h, w), generator=G).to(torch.float32) * 0.5 + 0.25)
-        flat = x32.view(-1)
-        if nans:
-            idx = torch.randperm(flat.numel(), generator=G)[:nans]
-            flat[idx] = float("nan")
-            flat[1] = float("nan")  # and pairs of NaN in one window: the last one gets the gradient
-            flat[w + 1] = float("nan")
-        avg_x32 = randn(n, c, h, w)
-        case = {"name": name, "shape": [n, c, h, w], "kernel": [kh, kw], "stride": [sh, sw], "padding": [ph, pw],
-                "x": exact(x32), "avg_x": exact(avg_x32)}
-        x = x32.double().requires_grad_(True)
-        y, idx = F.max_pool2d(x, (kh, kw), (sh, sw), (ph, pw), return_indices=True)
-        dy32 = randn(*y.shape)
-        (dx,) = grads(y, [x], dy32.double())
-        case.update({"yshape": list(y.shape), "dy": exact(dy32), "max_y": floats(y),
-                     "max_idx": idx.reshape(-1).tolist(), "max_dx": floats(dx)})
-        for include in (True, False):
-            xa = avg_x32.double().requires_grad_(True)
-            ya = F.avg_pool2d(xa, (kh, kw), (sh, sw), (ph, pw), count_include_pad=include)
-            (dxa,) = grads(ya, [xa], dy32.double())
-            key = "avg_incl" if include else "avg_excl"
-            case[key + "_y"] = floats(ya)
-            case[key + "_dx"] = floats(dxa)
-        out.append(case)
+        out.append(pool_case(name, n, c, h, w, kh, kw, sh, sw, ph, pw, nans, G, False))
     gap = []
     for name, shape in [("gap_2x3x5x7", (2, 3, 5, 7)), ("gap_1x4x1x1", (1, 4, 1, 1)), ("gap_3x2x9x4", (3, 2, 9, 4)),
                         ("gap_1x1x13x17", (1, 1, 13, 17))]:
@@ -286,7 +331,7 @@ def num_exact(t):
 def main():
     os.makedirs(OUT, exist_ok=True)
     files = {"conv": {"cases": conv_cases()}, "pool": pool_cases(), "dense": {"cases": dense_cases()},
-             "misc": misc_cases(), "loss_extreme": {"cases": loss_cases()}}
+             "misc": misc_cases(), "loss_extreme": {"cases": loss_cases()}, "pool_ceil": pool_ceil_cases()}
     for name, body in files.items():
         body = {"torch": torch.__version__, **body}
         path = os.path.join(OUT, name + ".json")

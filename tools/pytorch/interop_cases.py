@@ -2,7 +2,7 @@
 """PyTorch 1.13 twins of vectorgrad spec models, for org.vectorgrad.io.PyTorchLayersInteropTest (CI has no PyTorch: the
 outputs are committed under src/test/resources/pytorch/interop/). Layers and options PyTorchInteropTest does not
 cover: Conv2d with groups, dilation, non-square kernels and no bias; MaxPool2d/AvgPool2d with non-square windows and
-padding (count_include_pad both ways); GlobalAvgPool2d; LayerNorm over 1 to 3 trailing dimensions, with and without
+padding (count_include_pad both ways), and with ceil_mode=True on sizes where it adds partial windows; GlobalAvgPool2d; LayerNorm over 1 to 3 trailing dimensions, with and without
 affine; GELU (exact and tanh), SiLU, LeakyReLU(0.2), Sigmoid and Tanh heads; Dropout in evaluation; BatchNorm1d on dense
 features and BatchNorm without affine or running statistics; residual blocks (Sum) with identity and projection
 shortcuts. No safetensors package needed: the format is written and read by hand.
@@ -12,6 +12,9 @@ Regenerate (Debian's python3-torch, under /usr/bin/python3, not the python3 firs
     /usr/bin/python3 tools/pytorch/interop_cases.py make     # NAME.json, NAME_torch.safetensors, NAME_io.safetensors
     mvn -o -q -B test -Dtest=PyTorchLayersInteropTest -Dvectorgrad.writeFixtures=true   # NAME_vg.safetensors
     /usr/bin/python3 tools/pytorch/interop_cases.py check    # load_state_dict(strict=True): NAME_vg_torch.safetensors
+
+Case names after the mode (make pools_ceil) limit it to those cases: PyTorch's logits of some of the others
+(ln_mlp, bn1d, bn_notrack) come out a few bits different on another machine, so adding a case need not rewrite them.
 
 make: seeded random weights and BatchNorm statistics in the PyTorch model, evaluation mode, its logits on a random
 input. check: the file vectorgrad wrote loads with strict=True, and PyTorch's logits from it (on the same input) are
@@ -100,6 +103,21 @@ def pools():
                       nn.LeakyReLU(0.2), nn.Flatten())
     return spec, m
 
+@case("pools_ceil", [2, 3, 11, 9])
+def pools_ceil():
+    spec = S(L("MaxPool2d", kernel=2, stride=2, ceil_mode=True),
+             L("Conv2d", **{"in": 3, "out": 4, "kernel": 3, "padding": 1}), L("ReLU"),
+             L("MaxPool2d", kernel=3, stride=2, padding=1, ceil_mode=True),
+             L("AvgPool2d", kernel=[3, 2], stride=[2, 2], padding=[1, 0], count_include_pad=True, ceil_mode=True),
+             L("AvgPool2d", kernel=3, stride=2, padding=1, count_include_pad=False, ceil_mode=True),
+             L("Flatten"), L("Dense", **{"in": 16, "out": 5}))
+    # shapes (floor mode's in brackets): 11x9 -> 6x5 [5x4]; conv 6x5; 4x3 [3x3]; 3x2 [2x1]; 2x2 [2x1]: 4*2*2 = 16
+    m = nn.Sequential(nn.MaxPool2d(2, 2, ceil_mode=True), nn.Conv2d(3, 4, 3, padding=1), nn.ReLU(),
+                      nn.MaxPool2d(3, 2, 1, ceil_mode=True),
+                      nn.AvgPool2d((3, 2), (2, 2), (1, 0), ceil_mode=True, count_include_pad=True),
+                      nn.AvgPool2d(3, 2, 1, ceil_mode=True, count_include_pad=False), nn.Flatten(), nn.Linear(16, 5))
+    return spec, m
+
 @case("ln_mlp", [4, 3, 4, 5])
 def ln_mlp():
     spec = S(L("LayerNorm", shape=[4, 5], eps=1e-6), L("Flatten"), L("Dense", **{"in": 60, "out": 16, "bias": False}),
@@ -158,8 +176,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 def main():
     mode = sys.argv[1]
-    d = sys.argv[2] if len(sys.argv) > 2 else os.path.join(ROOT, "src", "test", "resources", "pytorch", "interop")
+    names = [a for a in sys.argv[2:] if a in CASES]
+    dirs = [a for a in sys.argv[2:] if a not in CASES]
+    d = dirs[0] if dirs else os.path.join(ROOT, "src", "test", "resources", "pytorch", "interop")
     for name, (f, shape) in CASES.items():
+        if names and name not in names: continue
         spec, m = f()
         if mode == "make":
             g = torch.Generator().manual_seed(1234)

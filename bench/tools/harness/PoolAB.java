@@ -12,7 +12,9 @@ public class PoolAB {
             Object b = cl.loadClass("org.vectorgrad.backend.Backends").getMethod("create", String.class, int.class).invoke(null, "vector", 1);
             pools[i] = b.getClass().getMethod("pooling").invoke(b);
             Class<?> gc = cl.loadClass("org.vectorgrad.backend.PoolGeometry");
-            geos[i] = gc.getConstructors()[0].newInstance(n, c, hw, hw, 2, 2, 2, 2, 0, 0, false);
+            // the 11-argument (floor-mode) constructor: builds since ceil mode also have a 12-argument canonical one
+            Constructor<?> k = Arrays.stream(gc.getConstructors()).filter(ct -> ct.getParameterCount() == 11).findFirst().orElseThrow();
+            geos[i] = k.newInstance(n, c, hw, hw, 2, 2, 2, 2, 0, 0, false);
             for (Method m : pools[i].getClass().getMethods()) { if (m.getName().equals("maxForward")) fw[i] = m; if (m.getName().equals("maxBackward")) bw[i] = m; }
         }
         float[] x = new float[n * c * hw * hw], y = new float[x.length / 4]; int[] am = new int[y.length]; float[] dx = new float[x.length];

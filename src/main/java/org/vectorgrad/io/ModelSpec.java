@@ -38,8 +38,10 @@ import org.vectorgrad.nn.Tanh;
  * <p>Spec: one object per layer with a {@code "type"}: {@code {"type":"Sequential","layers":[...]}},
  * {@code {"type":"Dense","in":784,"out":512,"bias":true}}, {@code {"type":"Conv2d","in":1,"out":32,
  * "kernel":[3,3],"stride":[1,1],"padding":[top,bottom,left,right],"dilation":[1,1],"groups":1,"bias":true}},
- * {@code {"type":"MaxPool2d","kernel":[kh,kw],"stride":[sh,sw],"padding":[ph,pw]}}, {@code AvgPool2d} (the same
- * plus {@code "count_include_pad"}), {@code GlobalAvgPool2d}, {@code Flatten}, {@code Identity}, {@code ReLU},
+ * {@code {"type":"MaxPool2d","kernel":[kh,kw],"stride":[sh,sw],"padding":[ph,pw],"ceil_mode":true}} ({@code ceil_mode}
+ * optional, absent means false, and written only when true: a floor-mode pool's spec is what it was before the field
+ * existed, so its files stay readable by versions that refuse the field), {@code AvgPool2d} (the same plus
+ * {@code "count_include_pad"}), {@code GlobalAvgPool2d}, {@code Flatten}, {@code Identity}, {@code ReLU},
  * {@code {"type":"LeakyReLU","slope":0.01}}, {@code Sigmoid}, {@code Tanh}, {@code {"type":"GELU","approximate":"none"}}
  * ({@code "tanh"} for PyTorch's tanh approximation; absent means {@code "none"}), {@code SiLU},
  * {@code {"type":"Dropout","p":0.5,"seed":7}} (seed optional: absent, one is derived from the layer's path, so two
@@ -96,9 +98,9 @@ public final class ModelSpec {
                 m.put("groups", c.groups());
                 m.put("bias", c.bias() != null);
             }
-            case MaxPool2d p -> pool(m, "MaxPool2d", p.options());
+            case MaxPool2d p -> pool(m, "MaxPool2d", p.options(), p.ceilMode());
             case AvgPool2d p -> {
-                pool(m, "AvgPool2d", p.options());
+                pool(m, "AvgPool2d", p.options(), p.ceilMode());
                 m.put("count_include_pad", p.countIncludePad());
             }
             case BatchNorm b -> {
@@ -141,11 +143,12 @@ public final class ModelSpec {
         return m;
     }
 
-    private static void pool(Map<String, Object> m, String type, int[] o) {
+    private static void pool(Map<String, Object> m, String type, int[] o, boolean ceilMode) {
         m.put("type", type);
         m.put("kernel", new int[] {o[0], o[1]});
         m.put("stride", new int[] {o[2], o[3]});
         m.put("padding", new int[] {o[4], o[5]});
+        if (ceilMode) m.put("ceil_mode", true); // only when true: see the class comment
     }
 
     /** The spec of {@code layer} as compact JSON text. */
@@ -261,8 +264,9 @@ public final class ModelSpec {
                     out.put(path + "bias", shape.clone());
                 }
             }
-            case "MaxPool2d", "AvgPool2d", "GlobalAvgPool2d", "Flatten", "Identity", "ReLU", "LeakyReLU", "Sigmoid", "Tanh",
-                 "GELU", "SiLU", "Dropout" -> { }
+            // no parameters; ceil_mode checked here already, so that a spec file's bad value is refused when it is read
+            case "MaxPool2d", "AvgPool2d" -> optionalBool(m, "ceil_mode", false, path);
+            case "GlobalAvgPool2d", "Flatten", "Identity", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "SiLU", "Dropout" -> { }
             default -> throw bad(path, "type", "unknown layer type \"" + type + "\"");
         }
     }
@@ -304,11 +308,12 @@ public final class ModelSpec {
                 }
                 case "MaxPool2d" -> {
                     int[] k = ints(m, "kernel", 2, path), s = ints(m, "stride", 2, path), p = ints(m, "padding", 2, path);
-                    yield new MaxPool2d(k[0], k[1], s[0], s[1], p[0], p[1]);
+                    yield new MaxPool2d(k[0], k[1], s[0], s[1], p[0], p[1], optionalBool(m, "ceil_mode", false, path));
                 }
                 case "AvgPool2d" -> {
                     int[] k = ints(m, "kernel", 2, path), s = ints(m, "stride", 2, path), p = ints(m, "padding", 2, path);
-                    yield new AvgPool2d(k[0], k[1], s[0], s[1], p[0], p[1], bool(m, "count_include_pad", path));
+                    yield new AvgPool2d(k[0], k[1], s[0], s[1], p[0], p[1], bool(m, "count_include_pad", path),
+                            optionalBool(m, "ceil_mode", false, path));
                 }
                 case "BatchNorm1d", "BatchNorm2d" -> {
                     int c = positive(m, "channels", path);

@@ -49,7 +49,8 @@ import org.vectorgrad.tensor.Tensor;
  * {@code Conv2d} {@code kernel}, {@code stride}, {@code dilation} take an integer or {@code [h, w]},
  * {@code padding} an integer, {@code [h, w]} or {@code [top, bottom, left, right]}; {@code stride} defaults to 1,
  * {@code padding} to 0, {@code dilation} to 1, {@code groups} to 1, {@code bias} to true; pooling {@code stride}
- * defaults to the kernel, {@code padding} to 0, {@code AvgPool2d}'s {@code count_include_pad} to true;
+ * defaults to the kernel, {@code padding} to 0, {@code ceil_mode} to false (left absent: {@link ModelSpec} reads it so),
+ * {@code AvgPool2d}'s {@code count_include_pad} to true;
  * {@code LeakyReLU}'s {@code slope} to 0.01. Types this class does not know (layers other parts of the library
  * add to {@link ModelSpec}) pass unchanged to {@link ModelSpec}, which checks them.
  *
@@ -354,8 +355,8 @@ public final class SpecFile {
             Map.entry("Sum", Set.of("branches")),
             Map.entry("Dense", Set.of("in", "out", "bias", "init")),
             Map.entry("Conv2d", Set.of("in", "out", "kernel", "stride", "padding", "dilation", "groups", "bias", "init")),
-            Map.entry("MaxPool2d", Set.of("kernel", "stride", "padding")),
-            Map.entry("AvgPool2d", Set.of("kernel", "stride", "padding", "count_include_pad")),
+            Map.entry("MaxPool2d", Set.of("kernel", "stride", "padding", "ceil_mode")),
+            Map.entry("AvgPool2d", Set.of("kernel", "stride", "padding", "count_include_pad", "ceil_mode")),
             Map.entry("GlobalAvgPool2d", Set.of()),
             Map.entry("Flatten", Set.of()),
             Map.entry("Identity", Set.of()),

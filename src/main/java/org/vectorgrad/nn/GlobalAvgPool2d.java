@@ -22,7 +22,7 @@ public final class GlobalAvgPool2d extends AbstractLayer {
         if (x.rank() != 4) {
             throw new IllegalArgumentException(describe() + ": input has shape " + x.shapeString() + ", expected [batch, channels, height, width]");
         }
-        PoolGeometry p = PoolShapes.geometry(this, geometry, x, x.dim(2), x.dim(3), 1, 1, 0, 0, true);
+        PoolGeometry p = PoolShapes.geometry(this, geometry, x, x.dim(2), x.dim(3), 1, 1, 0, 0, true, false);
         Tensor in = dense(x);
         geometry = p;
         output = reuse(output, p.batch(), p.channels());

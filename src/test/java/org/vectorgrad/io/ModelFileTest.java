@@ -68,6 +68,46 @@ class ModelFileTest {
     }
 
     @Test
+    void ceilModePoolsSurviveTheRoundTripAndOldFilesLoadInFloorMode(@TempDir Path dir) throws Exception {
+        Sequential m = new Sequential(new MaxPool2d(2, 2, 0, true), new Conv2d(2, 3, 3, 1, 1, 4), new ReLU(),
+                new MaxPool2d(3, 2, 3, 2, 1, 1, true), new AvgPool2d(2, 3, 2, 2, 1, 1, false, true), new AvgPool2d(3, 2, 1, true),
+                new MaxPool2d(2, 2), new Flatten());
+        Path f = dir.resolve("ceil.safetensors");
+        ModelFile.save(f, m);
+        Layer l = ModelFile.load(f).model();
+        assertEquals(m.describe(), l.describe());
+        assertEquals(ModelSpec.toJson(m), ModelSpec.toJson(l));
+        assertSameParameters(m, l);
+        List<Layer> layers = ((Sequential) l).layers();
+        assertTrue(((MaxPool2d) layers.get(0)).ceilMode() && ((MaxPool2d) layers.get(3)).ceilMode() && !((MaxPool2d) layers.get(6)).ceilMode());
+        assertTrue(((AvgPool2d) layers.get(4)).ceilMode() && !((AvgPool2d) layers.get(4)).countIncludePad() && ((AvgPool2d) layers.get(5)).ceilMode());
+        // the same outputs: 13×11 → 7×6 → (conv) 7×6 → 3×4 → 2×3 → 2×2 → 1×1; in floor mode the sizes shrink faster and
+        // the last pool finds a 1×1 input (checked below)
+        org.vectorgrad.backend.Backend scalar = org.vectorgrad.backend.scalar.ScalarBackend.create();
+        m.bind(scalar);
+        l.bind(scalar);
+        org.vectorgrad.tensor.Tensor x = org.vectorgrad.tensor.Tensor.randn(3, 0f, 1f, 2, 2, 13, 11);
+        org.vectorgrad.tensor.Tensor want = m.forward(x, false).copy();
+        assertArrayEquals(new int[] {2, 3}, want.shape());
+        assertArrayEquals(want.toArray(), l.forward(x, false).toArray());
+        Layer floor = ModelSpec.build(Json.parse(ModelSpec.toJson(m).replace(",\"ceil_mode\":true", "")));
+        floor.bind(scalar);
+        assertThrows(IllegalArgumentException.class, () -> floor.forward(x, false), "the floor-mode twin of the model");
+        // a file written before ceil_mode existed (no such field) loads in floor mode
+        String arch = "{\"type\":\"Sequential\",\"layers\":[{\"type\":\"MaxPool2d\",\"kernel\":[2,2],\"stride\":[2,2],\"padding\":[0,0]},"
+                + "{\"type\":\"AvgPool2d\",\"kernel\":[3,3],\"stride\":[2,2],\"padding\":[1,1],\"count_include_pad\":true}]}";
+        SafeTensors.write(f, Map.of(ModelFile.KEY_ARCHITECTURE, arch, ModelFile.KEY_FORMAT_VERSION, "1"), List.of());
+        Layer old = ModelFile.load(f).model();
+        assertEquals(arch, ModelSpec.toJson(old));
+        assertTrue(!((MaxPool2d) ((Sequential) old).layers().get(0)).ceilMode() && !((AvgPool2d) ((Sequential) old).layers().get(1)).ceilMode());
+        // a bad value is refused naming the JSON path and the layer
+        SafeTensors.write(f, Map.of(ModelFile.KEY_ARCHITECTURE, arch.replace("\"padding\":[0,0]", "\"padding\":[0,0],\"ceil_mode\":\"yes\""),
+                ModelFile.KEY_FORMAT_VERSION, "1"), List.of());
+        String e = assertThrows(ModelFileException.class, () -> ModelFile.load(f)).getMessage();
+        assertTrue(e.contains("$.layers[0].ceil_mode") && e.contains("MaxPool2d") && e.contains("true/false") && e.contains("\"yes\""), e);
+    }
+
+    @Test
     void loadIntoNamesEveryMismatchAndCopiesNothing(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("mlp.safetensors");
         ModelFile.save(f, new Sequential(new Flatten(), new Dense(784, 512, 1), new ReLU(), new Dense(512, 10, 2)));

@@ -155,6 +155,41 @@ class SpecFileTest {
     }
 
     @Test
+    void ceilModeIsAnOptionalBooleanOfBothPools() {
+        SpecFile s = SpecFile.parse("""
+                {"type": "Sequential", "layers": [
+                  {"type": "MaxPool2d", "kernel": 2, "ceil_mode": true},
+                  {"type": "AvgPool2d", "kernel": 3, "stride": 2, "padding": 1, "count_include_pad": false, "ceil_mode": true},
+                  {"type": "MaxPool2d", "kernel": 2, "ceil_mode": false},
+                  {"type": "AvgPool2d", "kernel": 2}]}
+                """, "t", "t.json");
+        Sequential expected = new Sequential(new MaxPool2d(2, 2, 2, 2, 0, 0, true), new org.vectorgrad.nn.AvgPool2d(3, 3, 2, 2, 1, 1, false, true),
+                new MaxPool2d(2, 2), new org.vectorgrad.nn.AvgPool2d(2, 2, 0));
+        Layer built = s.build(1);
+        assertEquals(ModelSpec.toJson(expected), ModelSpec.toJson(built));
+        List<Layer> layers = ((Sequential) built).layers();
+        assertTrue(((MaxPool2d) layers.get(0)).ceilMode() && ((org.vectorgrad.nn.AvgPool2d) layers.get(1)).ceilMode());
+        assertTrue(!((MaxPool2d) layers.get(2)).ceilMode() && !((org.vectorgrad.nn.AvgPool2d) layers.get(3)).ceilMode());
+        // written only when true: a floor-mode pool's spec is what it was before the field existed
+        assertEquals("{\"type\":\"MaxPool2d\",\"kernel\":[2,2],\"stride\":[2,2],\"padding\":[0,0]}", ModelSpec.toJson(new MaxPool2d(2, 2)));
+        assertEquals("{\"type\":\"MaxPool2d\",\"kernel\":[2,2],\"stride\":[2,2],\"padding\":[0,0],\"ceil_mode\":true}",
+                ModelSpec.toJson(new MaxPool2d(2, 2, 0, true)));
+        // anything but true/false is refused when the spec is read, naming the path, the layer and what was found
+        String wrapped = "{\"type\": \"Sequential\", \"layers\": [{\"type\": \"Flatten\"}, {\"type\": \"%s\", \"kernel\": 2, \"ceil_mode\": %s}]}";
+        for (String type : List.of("MaxPool2d", "AvgPool2d")) {
+            for (String bad : List.of("1", "\"true\"", "null", "[true]")) {
+                assertMessage(error(wrapped.formatted(type, bad)), "bad.json: ", "$.layers[1].ceil_mode", "layer 1, " + type,
+                        "true/false", "found " + bad.replace(" ", ""));
+            }
+        }
+        // what PyTorch's pools have and ours lack is refused by name, not ignored
+        assertMessage(error(wrapped.formatted("MaxPool2d", "true").replace("}]}", ", \"dilation\": 2}]}")),
+                "$.layers[1].dilation", "unknown field for MaxPool2d", "ceil_mode, kernel, padding, stride");
+        assertMessage(error(wrapped.formatted("AvgPool2d", "true").replace("}]}", ", \"divisor_override\": 3}]}")),
+                "$.layers[1].divisor_override", "unknown field for AvgPool2d", "ceil_mode, count_include_pad, kernel, padding, stride");
+    }
+
+    @Test
     void recipeValuesAreCheckedWhenUsed() {
         SpecFile s = SpecFile.parse("{\"architecture\": {\"type\": \"ReLU\"}, \"recipe\": {\"epochs\": 3, \"lr\": 500, \"schedule\": \"linear\"}}", "r", "r.json");
         assertEquals(3, s.recipeInt("epochs", 5, 1, 10));

@@ -33,7 +33,7 @@ import org.vectorgrad.loss.MeanAbsoluteError;
 import org.vectorgrad.tensor.Tensor;
 
 /**
- * Conv2d, MaxPool2d, AvgPool2d, GlobalAvgPool2d, Dense, LeakyReLU, Dropout, Flatten and the Huber, L1 and
+ * Conv2d, MaxPool2d and AvgPool2d (floor and ceil mode), GlobalAvgPool2d, Dense, LeakyReLU, Dropout, Flatten and the Huber, L1 and
  * BCE-with-logits losses at extreme values against PyTorch 1.13, on the committed cases of
  * {@code tools/pytorch/conv_pool_cases.py} ({@code src/test/resources/pytorch/convpool/}), forward and backward (input
  * gradient and parameter gradients), on every backend: scalar, vector (1 and 2 threads, and with the Winograd
@@ -174,33 +174,75 @@ class ConvPoolPyTorchTest {
         List<Map<?, ?>> cases = list(fixture("pool").get("pool"));
         assertTrue(cases.size() >= 12, "pool cases: " + cases.size());
         for (Backend be : BACKENDS) {
-            double worst = 0;
-            for (Map<?, ?> c : cases) {
-                int[] shape = ints(c.get("shape")), k = ints(c.get("kernel")), s = ints(c.get("stride")), p = ints(c.get("padding")),
-                        yShape = ints(c.get("yshape"));
-                String name = c.get("name") + " on " + on(be);
-                Tensor dy = tensor(c, "dy", yShape);
-
-                MaxPool2d max = new MaxPool2d(k[0], k[1], s[0], s[1], p[0], p[1]);
-                max.bind(be);
-                Tensor y = max.forward(tensor(c, "x", shape), true);
-                assertArrayEquals(yShape, y.shape(), "max " + name + ": output shape");
-                compare(floats(c.get("max_y")), y, "max-pool " + name + " y");
-                compare(floats(c.get("max_dx")), max.backward(dy), "max-pool " + name + " dx (PyTorch's arg-max)");
-
-                for (boolean include : new boolean[] {true, false}) {
-                    String key = include ? "avg_incl" : "avg_excl";
-                    AvgPool2d avg = new AvgPool2d(k[0], k[1], s[0], s[1], p[0], p[1], include);
-                    avg.bind(be);
-                    String what = "avg-pool count_include_pad=" + include + " " + name;
-                    Tensor ya = avg.forward(tensor(c, "avg_x", shape), true);
-                    assertArrayEquals(yShape, ya.shape(), what + ": output shape");
-                    worst = Math.max(worst, compare(floats(c.get(key + "_y")), ya, what + " y"));
-                    worst = Math.max(worst, compare(floats(c.get(key + "_dx")), avg.backward(dy), what + " dx"));
-                }
-            }
-            System.out.printf("AvgPool2d on %s: worst error %.3g%n", on(be), worst);
+            double[] worst = checkPools(cases, false, be);
+            System.out.printf("AvgPool2d on %s: worst error %.3g%n", on(be), worst[0]);
         }
+    }
+
+    /**
+     * {@code ceil_mode=True} ({@code pool_ceil.json}): partial last windows, PyTorch's average divisor for them, a
+     * window dropped because it would start in the padding, windows larger than the input, NaN in partial windows.
+     */
+    @Test
+    void ceilModePoolsMatchPyTorch() throws IOException {
+        List<Map<?, ?>> cases = list(fixture("pool_ceil").get("pool"));
+        assertTrue(cases.size() >= 12, "ceil-mode pool cases: " + cases.size());
+        // the fixture exercises ceil mode: in most cases PyTorch's floor mode gives another size, or none
+        long differ = cases.stream().filter(c -> c.get("floor_yshape") == null
+                || !java.util.Arrays.equals(ints(c.get("yshape")), ints(c.get("floor_yshape")))).count();
+        assertTrue(differ >= 12, "cases where ceil mode changes PyTorch's output size: " + differ);
+        for (Backend be : BACKENDS) {
+            double[] worst = checkPools(cases, true, be);
+            System.out.printf("ceil-mode MaxPool2d and AvgPool2d on %s: worst error %.3g relative, %.3g absolute (max pool %.3g absolute)%n",
+                    on(be), worst[0], worst[1], worst[2]);
+        }
+    }
+
+    /**
+     * Max and average pooling (both divisors) of every case on {@code be}, forward and input gradient; returns the
+     * worst relative error of the average pools, the largest absolute difference of any finite value, and that of the max pools.
+     */
+    private static double[] checkPools(List<Map<?, ?>> cases, boolean ceil, Backend be) {
+        double worst = 0, abs = 0, maxAbs = 0;
+        for (Map<?, ?> c : cases) {
+            assertEquals(ceil, Boolean.TRUE.equals(c.get("ceil_mode")), c.get("name") + ": the fixture's ceil_mode");
+            int[] shape = ints(c.get("shape")), k = ints(c.get("kernel")), s = ints(c.get("stride")), p = ints(c.get("padding")),
+                    yShape = ints(c.get("yshape"));
+            String name = c.get("name") + " on " + on(be);
+            Tensor dy = tensor(c, "dy", yShape);
+
+            MaxPool2d max = new MaxPool2d(k[0], k[1], s[0], s[1], p[0], p[1], ceil);
+            max.bind(be);
+            Tensor y = max.forward(tensor(c, "x", shape), true);
+            assertArrayEquals(yShape, y.shape(), "max " + name + ": output shape");
+            compare(floats(c.get("max_y")), y, "max-pool " + name + " y");
+            maxAbs = Math.max(maxAbs, maxAbsDiff(floats(c.get("max_y")), y));
+            Tensor dx = max.backward(dy);
+            compare(floats(c.get("max_dx")), dx, "max-pool " + name + " dx (PyTorch's arg-max)");
+            maxAbs = Math.max(maxAbs, maxAbsDiff(floats(c.get("max_dx")), dx));
+
+            for (boolean include : new boolean[] {true, false}) {
+                String key = include ? "avg_incl" : "avg_excl";
+                AvgPool2d avg = new AvgPool2d(k[0], k[1], s[0], s[1], p[0], p[1], include, ceil);
+                avg.bind(be);
+                String what = "avg-pool count_include_pad=" + include + " " + name;
+                Tensor ya = avg.forward(tensor(c, "avg_x", shape), true);
+                assertArrayEquals(yShape, ya.shape(), what + ": output shape");
+                worst = Math.max(worst, compare(floats(c.get(key + "_y")), ya, what + " y"));
+                abs = Math.max(abs, maxAbsDiff(floats(c.get(key + "_y")), ya));
+                Tensor dxa = avg.backward(dy);
+                worst = Math.max(worst, compare(floats(c.get(key + "_dx")), dxa, what + " dx"));
+                abs = Math.max(abs, maxAbsDiff(floats(c.get(key + "_dx")), dxa));
+            }
+        }
+        return new double[] {worst, Math.max(abs, maxAbs), maxAbs};
+    }
+
+    /** The largest |ours - PyTorch's| over the finite reference values (compare has checked the others). */
+    private static double maxAbsDiff(float[] want, Tensor got) {
+        double m = 0;
+        for (int i = 0; i < want.length; i++) if (Float.isFinite(want[i])) m = Math.max(m, Math.abs((double) got.getFlat(i) - want[i]));
+        return m;
     }
 
     @Test
@@ -370,8 +412,8 @@ class ConvPoolPyTorchTest {
     /**
      * What PyTorch refuses we refuse (pool padding over half the kernel), and a LeakyReLU slope that is not a finite
      * number fails at construction, naming it.
-     * Pools have no dilation, ceil_mode or divisor_override and Conv2d no padding_mode or padding='same': absent
-     * from the API, nothing to refuse.
+     * Pools have no dilation, return_indices or divisor_override and Conv2d no padding_mode or padding='same': absent
+     * from the API, nothing to refuse here (a model spec naming them is refused: SpecFileTest).
      */
     @Test
     void optionsOutsideWhatWeSupportAreRefusedClearly() {

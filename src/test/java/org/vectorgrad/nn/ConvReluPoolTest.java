@@ -79,6 +79,36 @@ class ConvReluPoolTest {
         assertTrue(cases >= 3 * 7 * 6, "cases run: " + cases);
     }
 
+    /**
+     * Ceil-mode pools, each with a partial last row and column of windows: 15×15 → 2×2/2 → 8×8 (floor: 7×7), then
+     * 3×3/2 → 4×4 (floor: 3×3). The chain plans its output and arg-max buffers from the pool's ceil-mode geometry.
+     */
+    private static Sequential ceilModel(long seed) {
+        return new Sequential(
+                new Conv2d(1, 6, 3, 1, 1, seed), new ReLU(), new MaxPool2d(2, 2, 0, true),
+                new Conv2d(6, 40, 3, 1, 1, seed + 1), new ReLU(), new MaxPool2d(3, 2, 0, true),
+                new Flatten(), new Dense(40 * 4 * 4, 5, seed + 2));
+    }
+
+    @Test
+    void fusedRunsGiveTheLayersBitsInCeilMode() {
+        for (int target : new int[] {0, 3000}) { // the library's targets, and chunks of one image
+            ConvReluPool.targetOverride = target;
+            for (Backend be : BACKENDS) {
+                for (int batch : new int[] {1, 5}) {
+                    for (boolean specials : new boolean[] {false, true}) {
+                        String what = "ceil mode, target " + target + ", " + be.name() + "/" + be.threads() + ", batch " + batch
+                                + (specials ? ", NaN/-0" : "");
+                        Sequential fused = FusedRuns.randomized(ceilModel(11), 7).on(be);
+                        assertTrue(fused.forward(input(batch, 1, false), false).hasShape(batch, 5), what);
+                        FusedRuns.assertSameBits(fused, FusedRuns.randomized(ceilModel(11), 7).on(be),
+                                input(batch, 5 + batch, specials), new SplittableRandom(batch), what);
+                    }
+                }
+            }
+        }
+    }
+
     private static void compare(Backend be, int batch, boolean specials, String what) {
         FusedRuns.assertSameBits(FusedRuns.randomized(model(11), 7).on(be), FusedRuns.randomized(model(11), 7).on(be),
                 input(batch, 5 + batch, specials), new SplittableRandom(batch), what);

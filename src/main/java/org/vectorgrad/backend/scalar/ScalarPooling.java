@@ -4,7 +4,9 @@ import org.vectorgrad.backend.Pooling;
 import org.vectorgrad.backend.PoolGeometry;
 
 /**
- * The pooling oracle: every window visited in row-major order, PyTorch 1.13's NaN and tie rules.
+ * The pooling oracle: every window visited in row-major order, PyTorch 1.13's NaN and tie rules. Taps outside
+ * the input (padding, and in ceil mode the overhang of a last window) are skipped; average pooling divides by
+ * PyTorch's divisor ({@link PoolGeometry#divisorH} × {@link PoolGeometry#divisorW}, or the taps inside the input).
  *
  * <p>Thread safety: stateless; one instance may serve any number of backends and threads at once.
  */
@@ -70,7 +72,7 @@ public final class ScalarPooling extends Pooling {
                             count++;
                         }
                     }
-                    int div = p.countIncludePad() ? p.kernelH() * p.kernelW() : count;
+                    int div = p.countIncludePad() ? p.divisorH(yy) * p.divisorW(xx) : count;
                     y[yOff + (plane * oh + yy) * ow + xx] = s / div;
                 }
             }
@@ -94,7 +96,7 @@ public final class ScalarPooling extends Pooling {
                             if (iw >= 0 && iw < p.inW()) count++;
                         }
                     }
-                    int div = p.countIncludePad() ? p.kernelH() * p.kernelW() : count;
+                    int div = p.countIncludePad() ? p.divisorH(yy) * p.divisorW(xx) : count;
                     float d = dy[dyOff + (plane * oh + yy) * ow + xx] / div;
                     for (int kh = 0; kh < p.kernelH(); kh++) {
                         int ih = yy * p.strideH() - p.padH() + kh;

@@ -15,8 +15,9 @@ import org.vectorgrad.backend.vector.elementwise.Lanes;
  * PyTorch), so the results are bitwise equal.
  * The backward writes every dx position of each window (the winner gets dy, the others 0), interleaving the
  * columns back, so dx needs no separate zeroing pass. Vectors beat the scalar loop by far on ReLU outputs,
- * whose many ties and zeros make the scalar comparisons unpredictable branches. Only full windows exist in floor mode; an odd last input
- * row or column is never read by forward and gets zero gradient.
+ * whose many ties and zeros make the scalar comparisons unpredictable branches. Only full windows exist here (floor
+ * mode, or ceil mode on even sizes: {@code PoolKernels.isTwoByTwo} sends ceil mode's partial last windows to the general
+ * loops); an odd last input row or column is never read by forward and gets zero gradient.
  */
 final class MaxPool2x2 {
     private static final VectorSpecies<Float> S = Lanes.F;   // the one preferred species

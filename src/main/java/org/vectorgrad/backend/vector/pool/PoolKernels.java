@@ -5,8 +5,9 @@ import org.vectorgrad.backend.PoolGeometry;
 
 /**
  * Pooling arithmetic for a range of planes (one plane = one (n, c) image channel). Window bounds are clamped
- * once per output row and column instead of tested per tap, and the common 2×2 stride-2 unpadded max pool has
- * its own loop. Results are bitwise those of the scalar reference: same taps, same order, same division.
+ * once per output row and column instead of tested per tap (to the input: padding, and in ceil mode a last
+ * window's overhang, hold no taps), and the common 2×2 stride-2 unpadded max pool has its own loop. Results are
+ * bitwise those of the scalar reference: same taps, same order, same division.
  */
 final class PoolKernels {
     private PoolKernels() {}
@@ -85,9 +86,14 @@ final class PoolKernels {
         }
     }
 
-    /** The CNN pool: 2×2 windows, stride 2, no padding. */
+    /**
+     * The CNN pool: 2×2 windows, stride 2, no padding, full windows only. {@link MaxPool2x2} and {@link #max2x2}
+     * assume {@code inH/2 × inW/2} outputs; ceil mode on an odd size adds a last row or column of partial windows,
+     * which those loops never visit, so such a geometry takes the general loops instead.
+     */
     static boolean isTwoByTwo(PoolGeometry p) {
-        return p.kernelH() == 2 && p.kernelW() == 2 && p.strideH() == 2 && p.strideW() == 2 && p.padH() == 0 && p.padW() == 0;
+        return p.kernelH() == 2 && p.kernelW() == 2 && p.strideH() == 2 && p.strideW() == 2 && p.padH() == 0 && p.padW() == 0
+                && p.outH() == p.inH() / 2 && p.outW() == p.inW() / 2;
     }
 
     /**
@@ -116,12 +122,13 @@ final class PoolKernels {
 
     /** Average pooling of planes {@code [p0, p1)}. */
     static void avgForward(PoolGeometry p, float[] x, int xOff, float[] y, int yOff, int p0, int p1) {
-        int ih = p.inH(), iw = p.inW(), oh = p.outH(), ow = p.outW(), full = p.kernelH() * p.kernelW();
+        int ih = p.inH(), iw = p.inW(), oh = p.outH(), ow = p.outW();
         for (int plane = p0; plane < p1; plane++) {
             int in = plane * ih * iw;
             for (int oy = 0; oy < oh; oy++) {
                 int y0 = oy * p.strideH() - p.padH();
                 int ya = Math.max(0, y0), yb = Math.min(ih, y0 + p.kernelH());
+                int dh = p.divisorH(oy);
                 int out = (plane * oh + oy) * ow;
                 for (int ox = 0; ox < ow; ox++) {
                     int x0 = ox * p.strideW() - p.padW();
@@ -131,7 +138,7 @@ final class PoolKernels {
                         int row = in + yy * iw;
                         for (int xx = xa; xx < xb; xx++) s += x[xOff + row + xx];
                     }
-                    int div = p.countIncludePad() ? full : (yb - ya) * (xb - xa);
+                    int div = p.countIncludePad() ? dh * p.divisorW(ox) : (yb - ya) * (xb - xa);
                     y[yOff + out + ox] = s / div;
                 }
             }
@@ -140,18 +147,19 @@ final class PoolKernels {
 
     /** Average pooling backward for planes {@code [p0, p1)}: dx zeroed there, then each dy/div spread over its window. */
     static void avgBackward(PoolGeometry p, float[] dy, int dyOff, float[] dx, int dxOff, int p0, int p1) {
-        int ih = p.inH(), iw = p.inW(), oh = p.outH(), ow = p.outW(), full = p.kernelH() * p.kernelW();
+        int ih = p.inH(), iw = p.inW(), oh = p.outH(), ow = p.outW();
         Arrays.fill(dx, dxOff + p0 * ih * iw, dxOff + p1 * ih * iw, 0f);
         for (int plane = p0; plane < p1; plane++) {
             int in = plane * ih * iw;
             for (int oy = 0; oy < oh; oy++) {
                 int y0 = oy * p.strideH() - p.padH();
                 int ya = Math.max(0, y0), yb = Math.min(ih, y0 + p.kernelH());
+                int dh = p.divisorH(oy);
                 int out = (plane * oh + oy) * ow;
                 for (int ox = 0; ox < ow; ox++) {
                     int x0 = ox * p.strideW() - p.padW();
                     int xa = Math.max(0, x0), xb = Math.min(iw, x0 + p.kernelW());
-                    int div = p.countIncludePad() ? full : (yb - ya) * (xb - xa);
+                    int div = p.countIncludePad() ? dh * p.divisorW(ox) : (yb - ya) * (xb - xa);
                     float d = dy[dyOff + out + ox] / div;
                     for (int yy = ya; yy < yb; yy++) {
                         int row = in + yy * iw;

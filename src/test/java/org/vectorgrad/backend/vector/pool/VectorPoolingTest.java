@@ -60,7 +60,35 @@ class VectorPoolingTest {
                 // window larger than the padded input: draw again
             }
         }
+        // ceil mode: partial last windows (2×2/2 on an odd size leaves the vectorized 2×2 path), and even sizes, where
+        // the geometry is floor mode's and keeps that path
+        out.addAll(List.of(
+                new PoolGeometry(2, 3, 13, 15, 2, 2, 2, 2, 0, 0, true, true),   // odd sizes: a partial last row and column
+                new PoolGeometry(3, 5, 14, 14, 2, 2, 2, 2, 0, 0, true, true),   // even: the vectorized path
+                new PoolGeometry(1, 4, 7, 1, 2, 2, 2, 2, 0, 0, true, true),     // 1 wide: every window partial
+                new PoolGeometry(2, 2, 5, 71, 2, 2, 2, 2, 0, 0, true, true),    // long rows, partial last column
+                new PoolGeometry(1, 2, 6, 6, 3, 3, 2, 2, 1, 1, true, true),     // a last window over the padding's end
+                new PoolGeometry(1, 2, 6, 6, 3, 3, 2, 2, 1, 1, false, true),    // same, padding not counted
+                new PoolGeometry(1, 1, 2, 2, 3, 3, 2, 2, 0, 0, true, true)));   // a window larger than the input
+        while (out.size() < 90) {
+            int kh = 1 + r.nextInt(4), kw = r.nextBoolean() ? kh : 1 + r.nextInt(4);
+            int ph = r.nextInt(kh / 2 + 1), pw = r.nextInt(kw / 2 + 1);
+            try {
+                out.add(new PoolGeometry(r.nextBoolean() ? 1 : 3, 1 + r.nextInt(4), 1 + r.nextInt(10), 1 + r.nextInt(10),
+                        kh, kw, 1 + r.nextInt(4), 1 + r.nextInt(4), ph, pw, r.nextBoolean(), true));
+            } catch (IllegalArgumentException invalid) {
+                // no output even in ceil mode: draw again
+            }
+        }
         return out;
+    }
+
+    @Test
+    void ceilModeKeepsTheTwoByTwoPathOnlyForFullWindows() {
+        assertTrue(PoolKernels.isTwoByTwo(new PoolGeometry(1, 1, 14, 14, 2, 2, 2, 2, 0, 0, true, true)));
+        assertTrue(PoolKernels.isTwoByTwo(new PoolGeometry(1, 1, 13, 15, 2, 2, 2, 2, 0, 0, true, false))); // floor drops the odd row
+        assertTrue(!PoolKernels.isTwoByTwo(new PoolGeometry(1, 1, 13, 14, 2, 2, 2, 2, 0, 0, true, true)));
+        assertTrue(!PoolKernels.isTwoByTwo(new PoolGeometry(1, 1, 14, 13, 2, 2, 2, 2, 0, 0, true, true)));
     }
 
     /** Values from a small set so max-pool windows hold ties; the first in window order must win. */
@@ -124,8 +152,9 @@ class VectorPoolingTest {
     @Test
     void narrowRowsTwoPerVectorKeepTiesAndNaNsBitwise() {
         SplittableRandom r = new SplittableRandom(7);
-        for (int[] hw : new int[][] {{14, 14}, {13, 15}, {6, 6}, {10, 16}, {4, 2}, {12, 9}, {11, 10}, {7, 11}}) {
-            PoolGeometry p = new PoolGeometry(3, 3, hw[0], hw[1], 2, 2, 2, 2, 0, 0, true);
+        for (int[] hw : new int[][] {{14, 14}, {13, 15}, {6, 6}, {10, 16}, {4, 2}, {12, 9}, {11, 10}, {7, 11}, {13, 15, 1}, {7, 11, 1}, {1, 5, 1}}) {
+            // a third entry: ceil mode, whose partial windows on odd sizes hold the NaNs and infinities too
+            PoolGeometry p = new PoolGeometry(3, 3, hw[0], hw[1], 2, 2, 2, 2, 0, 0, true, hw.length > 2);
             float[] x = withTies(3, p.inputSize());
             for (int i = 0; i < x.length; i++) {
                 int k = r.nextInt(40);
