@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.vectorgrad.backend.Activation;
 import org.vectorgrad.nn.ActivationLayer;
 import org.vectorgrad.nn.AvgPool2d;
@@ -286,9 +288,55 @@ public final class ModelSpec {
         }
     }
 
+    /**
+     * The fields each layer type takes besides {@code "type"} (keys starting with "_" are comments, taken by every
+     * type): {@link #build} refuses any other, naming it, so that a misspelt or unsupported option (a pool's
+     * {@code "dilation"}, GELU's {@code "approximation"}) never builds a different model in silence. "init" is read by
+     * {@link SpecFile}, which initializes the parameters after the build. {@link SpecFile} checks its files
+     * against this same table.
+     */
+    static final Map<String, Set<String>> FIELDS = Map.ofEntries(
+            Map.entry("Sequential", Set.of("layers")),
+            Map.entry("Sum", Set.of("branches")),
+            Map.entry("Dense", Set.of("in", "out", "bias", "init")),
+            Map.entry("Conv2d", Set.of("in", "out", "kernel", "stride", "padding", "dilation", "groups", "bias", "init")),
+            Map.entry("MaxPool2d", Set.of("kernel", "stride", "padding", "ceil_mode")),
+            Map.entry("AvgPool2d", Set.of("kernel", "stride", "padding", "count_include_pad", "ceil_mode")),
+            Map.entry("GlobalAvgPool2d", Set.of()),
+            Map.entry("Flatten", Set.of()),
+            Map.entry("Identity", Set.of()),
+            Map.entry("ReLU", Set.of()),
+            Map.entry("Sigmoid", Set.of()),
+            Map.entry("Tanh", Set.of()),
+            Map.entry("SiLU", Set.of()),
+            Map.entry("GELU", Set.of("approximate")),
+            Map.entry("Dropout", Set.of("p", "seed")),
+            Map.entry("LeakyReLU", Set.of("slope")),
+            Map.entry("BatchNorm1d", Set.of("channels", "eps", "momentum", "affine", "track_running_stats")),
+            Map.entry("BatchNorm2d", Set.of("channels", "eps", "momentum", "affine", "track_running_stats")),
+            Map.entry("LayerNorm", Set.of("shape", "eps", "elementwise_affine")));
+
+    /** The first key of layer {@code m} (of a known {@code type}) that {@link #FIELDS} does not list, or null. */
+    static String unknownField(Map<?, ?> m, String type) {
+        Set<String> known = FIELDS.get(type);
+        if (known == null) return null;
+        for (Object k : m.keySet()) {
+            if (!(k instanceof String key) || (!key.equals("type") && !key.startsWith("_") && !known.contains(key))) return String.valueOf(k);
+        }
+        return null;
+    }
+
+    /** "(it takes a, b)" or "(it takes none)": the fields of a known type, sorted, for error messages. */
+    static String takes(String type) {
+        Set<String> known = FIELDS.get(type);
+        return known.isEmpty() ? "(it takes none)" : "(it takes " + String.join(", ", new TreeSet<>(known)) + ")";
+    }
+
     private static Layer build(Object spec, String path) {
         Map<?, ?> m = object(spec, path);
         String type = string(m, "type", path);
+        String unknown = unknownField(m, type);
+        if (unknown != null) throw bad(path, unknown, "unknown field for " + type + " " + takes(type));
         try {
             return switch (type) {
                 case "Sequential", "Sum" -> {

@@ -51,8 +51,8 @@ import org.vectorgrad.tensor.Tensor;
  * {@code padding} to 0, {@code dilation} to 1, {@code groups} to 1, {@code bias} to true; pooling {@code stride}
  * defaults to the kernel, {@code padding} to 0, {@code ceil_mode} to false (left absent: {@link ModelSpec} reads it so),
  * {@code AvgPool2d}'s {@code count_include_pad} to true;
- * {@code LeakyReLU}'s {@code slope} to 0.01. Types this class does not know (layers other parts of the library
- * add to {@link ModelSpec}) pass unchanged to {@link ModelSpec}, which checks them.
+ * {@code LeakyReLU}'s {@code slope} to 0.01. Every layer's fields are checked against {@link ModelSpec}'s table of
+ * what each type takes; an unknown type passes unchanged to {@link ModelSpec}, which names it.
  *
  * <p><b>Initial weights</b> ({@link #build}): the k-th {@code Dense} or {@code Conv2d} in depth-first order
  * (k = 1, 2, ...) draws its weight from seed {@code seed * 1_000_003 + k} with its {@code init}
@@ -350,23 +350,6 @@ public final class SpecFile {
     // ---- shorthands and checks ------------------------------------------------------------------------------
 
     private static final List<String> INITS = List.of("he_normal", "he_uniform", "xavier_normal", "xavier_uniform");
-    private static final Map<String, Set<String>> FIELDS = Map.ofEntries(
-            Map.entry("Sequential", Set.of("layers")),
-            Map.entry("Sum", Set.of("branches")),
-            Map.entry("Dense", Set.of("in", "out", "bias", "init")),
-            Map.entry("Conv2d", Set.of("in", "out", "kernel", "stride", "padding", "dilation", "groups", "bias", "init")),
-            Map.entry("MaxPool2d", Set.of("kernel", "stride", "padding", "ceil_mode")),
-            Map.entry("AvgPool2d", Set.of("kernel", "stride", "padding", "count_include_pad", "ceil_mode")),
-            Map.entry("GlobalAvgPool2d", Set.of()),
-            Map.entry("Flatten", Set.of()),
-            Map.entry("Identity", Set.of()),
-            Map.entry("ReLU", Set.of()),
-            Map.entry("Sigmoid", Set.of()),
-            Map.entry("Tanh", Set.of()),
-            Map.entry("LeakyReLU", Set.of("slope")),
-            Map.entry("BatchNorm1d", Set.of("channels", "eps", "momentum", "affine", "track_running_stats")),
-            Map.entry("BatchNorm2d", Set.of("channels", "eps", "momentum", "affine", "track_running_stats")),
-            Map.entry("LayerNorm", Set.of("shape", "eps", "elementwise_affine")));
 
     /**
      * A bare architecture (a model file's {@code vectorgrad.architecture}) with shorthands expanded and defaults filled,
@@ -376,7 +359,7 @@ public final class SpecFile {
         return normalize(arch, source, "$");
     }
 
-    /** The layer with shorthands expanded and defaults filled, for the types listed in {@link #FIELDS}. */
+    /** The layer with shorthands expanded and defaults filled, for the types listed in {@link ModelSpec#FIELDS}. */
     private static Object normalize(Object spec, String source, String path) {
         if (!(spec instanceof Map<?, ?> m)) {
             throw new IllegalArgumentException(source + ": " + path + ": expected a layer (a JSON object with a \"type\"), found " + kind(spec));
@@ -385,16 +368,15 @@ public final class SpecFile {
             throw new IllegalArgumentException(source + ": " + path + ".type: " + (m.containsKey("type") ? "must be a string, found "
                     + Json.write(m.get("type")) : "missing; every layer names its type, e.g. {\"type\": \"Dense\", \"in\": 784, \"out\": 10}"));
         }
-        Set<String> known = FIELDS.get(type);
-        if (known == null) return m; // a type this class has no shorthands for: ModelSpec checks it
+        Set<String> known = ModelSpec.FIELDS.get(type);
+        if (known == null) return m; // an unknown type: ModelSpec names it
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("type", type);
         for (Map.Entry<?, ?> e : m.entrySet()) {
             String key = (String) e.getKey();
             if (key.equals("type") || key.startsWith("_")) continue;
             if (!known.contains(key)) {
-                throw new IllegalArgumentException(source + ": " + path + "." + key + ": unknown field for " + type
-                        + (known.isEmpty() ? " (it takes none)" : " (it takes " + String.join(", ", sorted(known)) + ")"));
+                throw new IllegalArgumentException(source + ": " + path + "." + key + ": unknown field for " + type + " " + ModelSpec.takes(type));
             }
             out.put(key, e.getValue());
         }
