@@ -186,6 +186,10 @@ final class Winograd23 {
      * tile row is then plain vector loads, and its 16 points plain vector stores, with no gather.
      */
     static void transformInput(float[] x, int xOff, int images, int channels, int h, int w, float[] v, int ld, float[] pad) {
+        if (rowInOneVector(w)) {
+            transformInputNarrow(x, xOff, images, channels, h, w, v, ld, pad);
+            return;
+        }
         int th = (h + 1) / 2, tw = (w + 1) / 2, rs = rowStride(w), rows = 2 * th + 2, plane = channels * ld;
         int odd = rows * rs, pair = 2 * odd;   // a plane's odd columns follow its even ones; two such pairs alternate
         java.util.Arrays.fill(pad, 0, 2 * pair, 0f);
@@ -204,6 +208,108 @@ final class Winograd23 {
                 }
             }
         }
+    }
+
+    /**
+     * Whether a padded input row of width {@code w} (its w columns, a zero on each side, and the zero column an odd
+     * width's last tile reads: 2·ceil(w/2) + 2 floats) fits one vector: up to 14 columns at 512 bits, 6 at 256. Then
+     * {@link #transformInputNarrow} keeps each row in a register and needs no padded copy.
+     */
+    static boolean rowInOneVector(int w) {
+        return 2 * ((w + 1) / 2) + 2 <= L;
+    }
+
+    /** {@code ROW_MASKS[w]}: lanes 1..w, where a padded row of width w holds its input columns. */
+    private static final jdk.incubator.vector.VectorMask<Float>[] ROW_MASKS = rowMasks();
+
+    @SuppressWarnings("unchecked")
+    private static jdk.incubator.vector.VectorMask<Float>[] rowMasks() {
+        jdk.incubator.vector.VectorMask<Float>[] m = new jdk.incubator.vector.VectorMask[L];
+        for (int w = 0; w < L; w++) m[w] = jdk.incubator.vector.VectorMask.fromLong(S, ((1L << (w + 1)) - 1) & ~1L);
+        return m;
+    }
+
+    /**
+     * Lane i takes lane {@code 2i + first} (mod L): the tile columns' first (0), second (1), third (2) and fourth (3)
+     * padded column, for the tiles of a row held in one vector; the lanes past the row's tiles take any lane, and
+     * land in V's slack or on tiles written after them.
+     */
+    private static jdk.incubator.vector.VectorShuffle<Float> tileColumn(int first) {
+        return jdk.incubator.vector.VectorShuffle.fromOp(S, i -> (2 * i + first) % L);
+    }
+
+    private static final jdk.incubator.vector.VectorShuffle<Float> COL0 = tileColumn(0), COL1 = tileColumn(1), COL2 = tileColumn(2),
+            COL3 = tileColumn(3);
+
+    /**
+     * {@link #transformInput} where a padded row fits one vector ({@link #rowInOneVector}): rows are read straight
+     * from x into registers by a masked load (lane q = input column q − 1, the others zero), each tile row's four
+     * padded rows are combined down the columns as whole vectors (s = Bᵀ d), and the four columns of every tile are
+     * picked out of each combined row by one lane permute each before the row combinations (s B). The same additions
+     * and subtractions in the same order as the padded-copy path and {@link Winograd23Scalar}, so the same bits; the
+     * copy into even and odd planes, whose stores the next loads had to wait for, is gone. Written out in one method,
+     * for the reason given at {@link #inputRun}.
+     */
+    private static void transformInputNarrow(float[] x, int xOff, int images, int channels, int h, int w, float[] v, int ld, float[] pad) {
+        int th = (h + 1) / 2, tw = (w + 1) / 2, plane = channels * ld, planes = images * channels;
+        jdk.incubator.vector.VectorMask<Float> cols = ROW_MASKS[w];
+        FloatVector zero = FloatVector.zero(S);
+        // a row whose vector would reach outside x (the first of x, the last few) is copied into pad and read there:
+        // a masked load past an array's ends leaves the compiled fast path (and allocates)
+        int first = 0, last = x.length - L;
+        for (int q = 0; q < planes; q++) {
+            int j = q / channels, c = q % channels, src = xOff + q * h * w - 1; // lane 1 is input column 0
+            int o = c * ld + j * th * tw;
+            // padded rows 2ty .. 2ty + 3 of tile row ty: padded row r is input row r − 1, zero outside 0..h−1
+            FloatVector r0 = zero, r1;
+            if (src >= first && src <= last) r1 = FloatVector.fromArray(S, x, src, cols);
+            else r1 = FloatVector.fromArray(S, paddedRow(x, src, w, pad), 0);
+            for (int ty = 0; ty < th; ty++, o += tw) {
+                int a2 = src + (2 * ty + 1) * w, a3 = a2 + w; // padded rows 2ty + 2 and 2ty + 3: input rows 2ty + 1, 2ty + 2
+                FloatVector r2, r3;
+                if (2 * ty + 1 >= h) r2 = zero;
+                else if (a2 >= first && a2 <= last) r2 = FloatVector.fromArray(S, x, a2, cols);
+                else r2 = FloatVector.fromArray(S, paddedRow(x, a2, w, pad), 0);
+                if (2 * ty + 2 >= h) r3 = zero;
+                else if (a3 >= first && a3 <= last) r3 = FloatVector.fromArray(S, x, a3, cols);
+                else r3 = FloatVector.fromArray(S, paddedRow(x, a3, w, pad), 0);
+                // s = Bᵀ d down the columns: rows 0 − 2, 1 + 2, 2 − 1, 1 − 3; then (s B) along each: columns 0 − 2,
+                // 1 + 2, 2 − 1, 1 − 3 of each tile
+                FloatVector s = r0.sub(r2);
+                FloatVector e = s.rearrange(COL0), d = s.rearrange(COL1), f = s.rearrange(COL2), g = s.rearrange(COL3);
+                e.sub(f).intoArray(v, o);
+                d.add(f).intoArray(v, o + plane);
+                f.sub(d).intoArray(v, o + 2 * plane);
+                d.sub(g).intoArray(v, o + 3 * plane);
+                s = r1.add(r2);
+                e = s.rearrange(COL0); d = s.rearrange(COL1); f = s.rearrange(COL2); g = s.rearrange(COL3);
+                e.sub(f).intoArray(v, o + 4 * plane);
+                d.add(f).intoArray(v, o + 5 * plane);
+                f.sub(d).intoArray(v, o + 6 * plane);
+                d.sub(g).intoArray(v, o + 7 * plane);
+                s = r2.sub(r1);
+                e = s.rearrange(COL0); d = s.rearrange(COL1); f = s.rearrange(COL2); g = s.rearrange(COL3);
+                e.sub(f).intoArray(v, o + 8 * plane);
+                d.add(f).intoArray(v, o + 9 * plane);
+                f.sub(d).intoArray(v, o + 10 * plane);
+                d.sub(g).intoArray(v, o + 11 * plane);
+                s = r1.sub(r3);
+                e = s.rearrange(COL0); d = s.rearrange(COL1); f = s.rearrange(COL2); g = s.rearrange(COL3);
+                e.sub(f).intoArray(v, o + 12 * plane);
+                d.add(f).intoArray(v, o + 13 * plane);
+                f.sub(d).intoArray(v, o + 14 * plane);
+                d.sub(g).intoArray(v, o + 15 * plane);
+                r0 = r2;
+                r1 = r3;
+            }
+        }
+    }
+
+    /** {@code pad[0..L)} = the padded row whose input columns are {@code x[at + 1 .. at + w]}, zero elsewhere; returns pad. */
+    private static float[] paddedRow(float[] x, int at, int w, float[] pad) {
+        java.util.Arrays.fill(pad, 0, L, 0f);
+        System.arraycopy(x, at + 1, pad, 1, w);
+        return pad;
     }
 
     /** One plane's rows into the even/odd planes from {@code pad[base]} (see {@link #splitRow}). */

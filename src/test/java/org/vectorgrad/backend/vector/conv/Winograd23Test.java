@@ -73,6 +73,10 @@ class Winograd23Test {
 
     @Test
     void inputTransformGivesTheScalarTwinsBits() {
+        // SIDES take both vector paths: rows held in one register (w <= L - 2) and the even/odd padded copies
+        assertTrue(Winograd23.rowInOneVector(1) && Winograd23.rowInOneVector(L - 2) && !Winograd23.rowInOneVector(L - 1)
+                && !Winograd23.rowInOneVector(2 * L - 1), "the narrow-row rule at " + L + " lanes");
+        assertTrue(Arrays.stream(SIDES).anyMatch(Winograd23::rowInOneVector) && Arrays.stream(SIDES).anyMatch(w -> !Winograd23.rowInOneVector(w)));
         SplittableRandom r = new SplittableRandom(1);
         for (int h : SIDES) {
             for (int w : SIDES) {
