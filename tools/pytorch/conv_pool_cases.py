@@ -1,21 +1,23 @@
 #!/usr/bin/python3
-"""PyTorch 1.13 reference cases for vectorgrad's Conv2d, MaxPool2d, AvgPool2d, GlobalAvgPool2d, Dense, LeakyReLU,
+"""PyTorch 1.13 reference cases for vectorgrad's Conv2d (explicit padding, and padding='same'/'valid'), MaxPool2d, AvgPool2d, GlobalAvgPool2d, Dense, LeakyReLU,
 Dropout, Flatten, and HuberLoss, MeanAbsoluteError and BinaryCrossEntropyWithLogits at extreme values.
 
 Regenerate (Debian's python3-torch, under /usr/bin/python3, not the python3 first on PATH):
 
     /usr/bin/python3 tools/pytorch/conv_pool_cases.py
 
-It writes src/test/resources/pytorch/convpool/{conv,pool,pool_ceil,dense,misc,loss_extreme}.json (seeded: the same bytes
-every run on the same torch build; pool_ceil.json, the ceil_mode=True pools, draws from a generator of its own, so
-adding it left the other files' bytes as they were). Inputs, weights and upstream gradients are float32 (random, never zero, odd sizes);
+It writes src/test/resources/pytorch/convpool/{conv,conv_same,pool,pool_ceil,dense,misc,loss_extreme}.json (seeded: the
+same bytes every run on the same torch build; pool_ceil.json, the ceil_mode=True pools, and conv_same.json, the string
+paddings, draw from generators of their own, so adding them left the other files' bytes as they were). Inputs, weights and upstream gradients are float32 (random, never zero, odd sizes);
 PyTorch's outputs and gradients are computed in float64 from those same float32 values and written rounded to float32
 ("%.9g" reads back the same float). Losses write the loss itself unrounded. Non-finite numbers are written as the
 strings "NaN", "Infinity" and "-Infinity". The Java test (org.vectorgrad.nn.ConvPoolPyTorchTest) reads them without
 torch.
 
 Conventions checked: Conv2d weight (O, I/groups, KH, KW); vectorgrad's per-side padding (top, bottom, left, right)
-is F.pad(x, (left, right, top, bottom)) then an unpadded conv; nn.Linear's weight (out, in); max pooling's
+is F.pad(x, (left, right, top, bottom)) then an unpadded conv; nn.Conv2d(padding='same') (stride 1, the padding
+PyTorch resolves written with each case: dilation*(kernel-1) per axis, total // 2 on the top/left, the rest on the
+bottom/right) and padding='valid', run through the module itself; nn.Linear's weight (out, in); max pooling's
 arg-max is PyTorch's (first maximum in row-major window order, the last NaN of a window), so the inputs of the
 max-pool cases are rounded to a few levels to make ties common; AvgPool2d's count_include_pad both ways; ceil_mode=True
 for both pools on shapes where it adds partial last windows (or drops a window that would start in the padding);
@@ -25,6 +27,7 @@ PyTorch's input * noise (checked here against F.dropout itself).
 import json
 import math
 import os
+import warnings
 
 import torch
 import torch.nn.functional as F
@@ -103,6 +106,69 @@ def conv_cases():
         g = grads(y, inputs, dy32.double())
         case = {"name": name, "shape": [n, i, h, w], "out": o, "kernel": [kh, kw], "stride": [sh, sw],
                 "padding": [pt, pb, pl, pr], "dilation": [dh, dw], "groups": groups, "bias": bias,
+                "yshape": list(y.shape), "x": exact(x32), "w": exact(w32), "dy": exact(dy32),
+                "y": floats(y), "dx": floats(g[0]), "dw": floats(g[1])}
+        if bias:
+            case["b"] = exact(b32)
+            case["db"] = floats(g[2])
+        out.append(case)
+    return out
+
+
+# --------------------------------------------------------------------------------------------------- Conv2d padding='same'/'valid'
+# (name, padding string, N, I, H, W, O, (KH, KW), (DH, DW), groups, bias); stride is 1 (PyTorch refuses a strided 'same').
+# Even kernels with odd dilation give an odd total, padded one more on the bottom/right; single-channel input (the
+# vector backend's direct path), 16 -> 16 3x3 (its Winograd path), and a kernel larger than the input are covered.
+CONV_SAME = [
+    ("same_3x3_odd", "same", 2, 2, 7, 9, 3, (3, 3), (1, 1), 1, True),
+    ("same_2x2_even_nobias", "same", 2, 3, 6, 7, 4, (2, 2), (1, 1), 1, False),
+    ("same_4x4_even", "same", 1, 2, 8, 5, 3, (4, 4), (1, 1), 1, True),
+    ("same_3x3_dilation2", "same", 1, 3, 9, 8, 2, (3, 3), (2, 2), 1, True),
+    ("same_2x5_nonsquare_nobias", "same", 2, 2, 5, 11, 3, (2, 5), (1, 1), 1, False),
+    ("same_4x3_dilation1x2_groups2", "same", 1, 4, 7, 10, 6, (4, 3), (1, 2), 2, True),
+    ("same_2x2_dilation3_odd_total", "same", 1, 2, 8, 8, 2, (2, 2), (3, 3), 1, True),
+    ("same_4x4_dilation2_even_total", "same", 1, 2, 9, 7, 3, (4, 4), (2, 2), 1, False),
+    ("same_5x2_dilation2x3", "same", 2, 2, 10, 9, 3, (5, 2), (2, 3), 1, True),
+    ("same_single_channel_4x2", "same", 2, 1, 9, 10, 5, (4, 2), (1, 1), 1, True),
+    ("same_winograd_16to16_3x3", "same", 1, 16, 5, 7, 16, (3, 3), (1, 1), 1, True),
+    ("same_depthwise_3x2_nobias", "same", 2, 3, 6, 5, 6, (3, 2), (1, 1), 3, False),
+    ("same_kernel5_over_input_3x4", "same", 1, 2, 3, 4, 2, (5, 5), (1, 1), 1, True),
+    ("valid_3x2_dilation2x1", "valid", 2, 2, 9, 7, 3, (3, 2), (2, 1), 1, True),
+    ("valid_4x4_nobias", "valid", 1, 3, 6, 8, 2, (4, 4), (1, 1), 1, False),
+]
+
+
+def conv_same_cases():
+    # torch warns that an even kernel with odd dilation pads a copy of the input: expected, and what these cases test
+    warnings.filterwarnings("ignore", message="Using padding='same' with even kernel lengths")
+    gen = torch.Generator().manual_seed(20261209)
+    out = []
+    for name, mode, n, i, h, w, o, (kh, kw), (dh, dw), groups, bias in CONV_SAME:
+        x32 = randn(n, i, h, w, gen=gen)
+        w32 = randn(o, i // groups, kh, kw, scale=1.0 / math.sqrt(i // groups * kh * kw), gen=gen)
+        b32 = randn(o, scale=0.3, gen=gen) if bias else None
+        m = torch.nn.Conv2d(i, o, (kh, kw), padding=mode, dilation=(dh, dw), groups=groups, bias=bias).double()
+        with torch.no_grad():
+            m.weight.copy_(w32.double())
+            if bias:
+                m.bias.copy_(b32.double())
+        # the padding the module resolved; F.pad order (left, right, top, bottom) -> (top, bottom, left, right)
+        l, r, t, b = m._reversed_padding_repeated_twice
+        x = x32.double().requires_grad_(True)
+        y = m(x)
+        if mode == "same":
+            assert list(y.shape[2:]) == [h, w], name
+            assert (t + b, l + r) == (dh * (kh - 1), dw * (kw - 1)) and (t, l) == (dh * (kh - 1) // 2, dw * (kw - 1) // 2), name
+        else:
+            assert (t, b, l, r) == (0, 0, 0, 0), name
+        # the module is the explicit padding: F.pad with those sides then an unpadded conv gives the same values
+        explicit = F.conv2d(F.pad(x.detach(), (l, r, t, b)), m.weight.detach(), m.bias.detach() if bias else None, 1, 0, (dh, dw), groups)
+        assert torch.equal(explicit, y.detach()), name
+        dy32 = randn(*y.shape, gen=gen)
+        inputs = [x, m.weight] + ([m.bias] if bias else [])
+        g = grads(y, inputs, dy32.double())
+        case = {"name": name, "padding_mode": mode, "shape": [n, i, h, w], "out": o, "kernel": [kh, kw], "stride": [1, 1],
+                "padding": [t, b, l, r], "dilation": [dh, dw], "groups": groups, "bias": bias,
                 "yshape": list(y.shape), "x": exact(x32), "w": exact(w32), "dy": exact(dy32),
                 "y": floats(y), "dx": floats(g[0]), "dw": floats(g[1])}
         if bias:
@@ -331,7 +397,8 @@ def num_exact(t):
 def main():
     os.makedirs(OUT, exist_ok=True)
     files = {"conv": {"cases": conv_cases()}, "pool": pool_cases(), "dense": {"cases": dense_cases()},
-             "misc": misc_cases(), "loss_extreme": {"cases": loss_cases()}, "pool_ceil": pool_ceil_cases()}
+             "misc": misc_cases(), "loss_extreme": {"cases": loss_cases()}, "pool_ceil": pool_ceil_cases(),
+             "conv_same": {"cases": conv_same_cases()}}
     for name, body in files.items():
         body = {"torch": torch.__version__, **body}
         path = os.path.join(OUT, name + ".json")

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """PyTorch 1.13 twins of vectorgrad spec models, for org.vectorgrad.io.PyTorchLayersInteropTest (CI has no PyTorch: the
 outputs are committed under src/test/resources/pytorch/interop/). Layers and options PyTorchInteropTest does not
-cover: Conv2d with groups, dilation, non-square kernels and no bias; MaxPool2d/AvgPool2d with non-square windows and
+cover: Conv2d with groups, dilation, non-square kernels and no bias, and with padding='same'/'valid' (the spec's
+"padding": "same"/"valid" shorthands); MaxPool2d/AvgPool2d with non-square windows and
 padding (count_include_pad both ways), and with ceil_mode=True on sizes where it adds partial windows; GlobalAvgPool2d; LayerNorm over 1 to 3 trailing dimensions, with and without
 affine; GELU (exact and tanh), SiLU, LeakyReLU(0.2), Sigmoid and Tanh heads; Dropout in evaluation; BatchNorm1d on dense
 features and BatchNorm without affine or running statistics; residual blocks (Sum) with identity and projection
@@ -116,6 +117,20 @@ def pools_ceil():
                       nn.MaxPool2d(3, 2, 1, ceil_mode=True),
                       nn.AvgPool2d((3, 2), (2, 2), (1, 0), ceil_mode=True, count_include_pad=True),
                       nn.AvgPool2d(3, 2, 1, ceil_mode=True, count_include_pad=False), nn.Flatten(), nn.Linear(16, 5))
+    return spec, m
+
+@case("conv_same", [2, 3, 9, 10])
+def conv_same():
+    # even kernel (padded one more on the bottom/right), then through ReLU and MaxPool2d (vectorgrad's fused
+    # ConvReluPool), a dilated same without bias, a valid non-square kernel
+    spec = S(L("Conv2d", **{"in": 3, "out": 4, "kernel": [2, 4], "padding": "same"}), L("ReLU"), L("MaxPool2d", kernel=2),
+             L("Conv2d", **{"in": 4, "out": 6, "kernel": 3, "dilation": 2, "padding": "same", "bias": False}), L("ReLU"),
+             L("Conv2d", **{"in": 6, "out": 5, "kernel": [3, 2], "padding": "valid"}),
+             L("GlobalAvgPool2d"), L("Dense", **{"in": 5, "out": 3}))
+    # shapes: 9x10 -> same 9x10 -> pool 4x5 -> same 4x5 -> valid 2x4 -> 5 -> 3
+    m = nn.Sequential(nn.Conv2d(3, 4, (2, 4), padding="same"), nn.ReLU(), nn.MaxPool2d(2),
+                      nn.Conv2d(4, 6, 3, dilation=2, padding="same", bias=False), nn.ReLU(),
+                      nn.Conv2d(6, 5, (3, 2), padding="valid"), GAP(), nn.Linear(5, 3))
     return spec, m
 
 @case("ln_mlp", [4, 3, 4, 5])

@@ -39,7 +39,10 @@ import org.vectorgrad.nn.Tanh;
  *
  * <p>Spec: one object per layer with a {@code "type"}: {@code {"type":"Sequential","layers":[...]}},
  * {@code {"type":"Dense","in":784,"out":512,"bias":true}}, {@code {"type":"Conv2d","in":1,"out":32,
- * "kernel":[3,3],"stride":[1,1],"padding":[top,bottom,left,right],"dilation":[1,1],"groups":1,"bias":true}},
+ * "kernel":[3,3],"stride":[1,1],"padding":[top,bottom,left,right],"dilation":[1,1],"groups":1,"bias":true}} (a
+ * Conv2d's padding is always written as these four numbers, also for a layer built with PyTorch's {@code "same"}:
+ * {@link SpecFile} expands a spec file's {@code "padding": "same"} or {@code "valid"} to them, and a file holding the
+ * numbers reads in versions that predate the strings),
  * {@code {"type":"MaxPool2d","kernel":[kh,kw],"stride":[sh,sw],"padding":[ph,pw],"ceil_mode":true}} ({@code ceil_mode}
  * optional, absent means false, and written only when true: a floor-mode pool's spec is what it was before the field
  * existed, so its files stay readable by versions that refuse the field), {@code AvgPool2d} (the same plus

@@ -47,7 +47,9 @@ import org.vectorgrad.tensor.Tensor;
  *
  * <p><b>Shorthands</b> (as PyTorch's constructor defaults): {@code Dense} {@code bias} defaults to true;
  * {@code Conv2d} {@code kernel}, {@code stride}, {@code dilation} take an integer or {@code [h, w]},
- * {@code padding} an integer, {@code [h, w]} or {@code [top, bottom, left, right]}; {@code stride} defaults to 1,
+ * {@code padding} an integer, {@code [h, w]}, {@code [top, bottom, left, right]} or PyTorch's strings {@code "valid"}
+ * (0) and {@code "same"} (stride 1 only; the explicit four sides of {@link Conv2d#samePadding}, which is what
+ * {@link #architecture} and a saved model's spec then hold); {@code stride} defaults to 1,
  * {@code padding} to 0, {@code dilation} to 1, {@code groups} to 1, {@code bias} to true; pooling {@code stride}
  * defaults to the kernel, {@code padding} to 0, {@code ceil_mode} to false (left absent: {@link ModelSpec} reads it so),
  * {@code AvgPool2d}'s {@code count_include_pad} to true;
@@ -429,16 +431,50 @@ public final class SpecFile {
         }
     }
 
-    /** Conv2d padding: p as [p, p, p, p], [h, w] as [h, h, w, w], [top, bottom, left, right] as is; missing as 0. */
+    /**
+     * Conv2d padding: p as [p, p, p, p], [h, w] as [h, h, w, w], [top, bottom, left, right] as is; missing as 0;
+     * PyTorch's strings "valid" as [0, 0, 0, 0] and "same" as {@link Conv2d#samePadding} of the layer's kernel and
+     * dilation (already expanded to pairs by the caller), refused with a stride other than 1 as PyTorch refuses it.
+     */
     private static void quad(Map<String, Object> m, String source, String path) {
         Object v = m.containsKey("padding") ? m.get("padding") : (Object) 0L;
+        if (v instanceof String s && (s.equals("same") || s.equals("valid"))) { // case-sensitive, as PyTorch
+            v = s.equals("valid") ? (Object) 0L : samePadding(m, source, path);
+        }
         if (v instanceof Long n) m.put("padding", List.of(n, n, n, n));
         else if (v instanceof List<?> l && l.size() == 2) m.put("padding", List.of(l.get(0), l.get(0), l.get(1), l.get(1)));
         else if (v instanceof List<?> l && l.size() == 4) m.put("padding", l);
         else {
-            throw new IllegalArgumentException(source + ": " + path + ".padding: must be an integer, [height, width] or [top, bottom, left, right],"
-                    + " found " + Json.write(v));
+            throw new IllegalArgumentException(source + ": " + path + ".padding: must be an integer, [height, width], [top, bottom, left, right],"
+                    + " \"same\" or \"valid\" (lower case, as PyTorch), found " + Json.write(v));
         }
+    }
+
+    /** "padding": "same" as the list [top, bottom, left, right] the layer's kernel and dilation give, at stride 1 only. */
+    private static List<Object> samePadding(Map<String, Object> m, String source, String path) {
+        List<?> stride = (List<?>) m.get("stride");
+        if (!stride.equals(List.of(1L, 1L))) {
+            throw new IllegalArgumentException(source + ": " + path + ".padding: \"same\" needs stride 1 along both axes, found stride "
+                    + Json.write(stride) + " (as PyTorch, which refuses padding='same' for strided convolutions); use stride 1, or explicit padding");
+        }
+        int[] k = positivePair(m, "kernel", source, path), d = positivePair(m, "dilation", source, path);
+        int[] p;
+        try {
+            p = Conv2d.samePadding(k[0], k[1], d[0], d[1]);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": " + path + ".padding: " + e.getMessage(), e);
+        }
+        return List.of((long) p[0], (long) p[1], (long) p[2], (long) p[3]);
+    }
+
+    /** A [h, w] field of positive integers, which "padding": "same" needs to be worked out. */
+    private static int[] positivePair(Map<String, Object> m, String key, String source, String path) {
+        List<?> l = (List<?>) m.get(key);
+        if (l.get(0) instanceof Long a && a >= 1 && a <= Integer.MAX_VALUE && l.get(1) instanceof Long b && b >= 1 && b <= Integer.MAX_VALUE) {
+            return new int[] {(int) (long) a, (int) (long) b};
+        }
+        throw new IllegalArgumentException(source + ": " + path + "." + key + ": must hold 2 integers in [1, 2^31) (\"padding\": \"same\" is worked out"
+                + " from it), found " + Json.write(l));
     }
 
     private static void checkInit(Map<String, Object> m, String source, String path) {

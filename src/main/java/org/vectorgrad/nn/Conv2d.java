@@ -8,7 +8,8 @@ import org.vectorgrad.tensor.Tensor;
 
 /**
  * 2-D convolution over NCHW activations, as PyTorch's {@code Conv2d}: weight {@code (O, I/groups, KH, KW)},
- * optional bias {@code (O)}, stride, padding (symmetric or per side), dilation and groups (depthwise when
+ * optional bias {@code (O)}, stride, padding (symmetric, per side, or PyTorch's {@code padding='same'} and
+ * {@code 'valid'}: {@link Builder#paddingSame}, {@link Builder#paddingValid}), dilation and groups (depthwise when
  * groups == I). Input {@code (N, I, H, W)}; output {@code (N, O, OH, OW)} with
  * {@code OH = (H + padTop + padBottom - dilationH·(KH-1) - 1) / strideH + 1}.
  *
@@ -38,6 +39,7 @@ public final class Conv2d extends AbstractLayer {
     }
 
     private Conv2d(Builder b) {
+        if (b.same) b.resolveSamePadding();
         if (b.in < 1 || b.out < 1 || b.kh < 1 || b.kw < 1 || b.sh < 1 || b.sw < 1 || b.dh < 1 || b.dw < 1
                 || b.pt < 0 || b.pb < 0 || b.pl < 0 || b.pr < 0 || b.groups < 1) {
             throw new IllegalArgumentException("Conv2d needs positive channels, kernel, stride, dilation and groups and padding >= 0, got "
@@ -69,6 +71,29 @@ public final class Conv2d extends AbstractLayer {
     /** A builder for the full set of options; defaults: kernel 3, stride 1, padding 0, dilation 1, groups 1, bias, He-normal, seed 0. */
     public static Builder builder(int inChannels, int outChannels) {
         return new Builder(inChannels, outChannels);
+    }
+
+    /**
+     * PyTorch's {@code padding='same'} for a stride-1 convolution, as {@code {top, bottom, left, right}}: along each
+     * axis the total {@code dilation·(kernel-1)}, of which the top/left side gets {@code total / 2} (rounded down)
+     * and the bottom/right side the rest, so an odd total (an even kernel with odd dilation) pads one more row at the
+     * bottom and one more column on the right (PyTorch 1.13's {@code _ConvNd}: {@code left_pad = total_padding // 2}).
+     * The output then has the input's height and width.
+     *
+     * @throws IllegalArgumentException when a kernel size or dilation is below 1, or a total exceeds an int
+     */
+    public static int[] samePadding(int kernelH, int kernelW, int dilationH, int dilationW) {
+        if (kernelH < 1 || kernelW < 1 || dilationH < 1 || dilationW < 1) {
+            throw new IllegalArgumentException("Conv2d padding same: needs a positive kernel and dilation, got kernel " + kernelH + "x" + kernelW
+                    + ", dilation " + dilationH + "x" + dilationW);
+        }
+        long th = (long) dilationH * (kernelH - 1), tw = (long) dilationW * (kernelW - 1);
+        if (th > Integer.MAX_VALUE || tw > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("Conv2d padding same: dilation·(kernel-1) = " + th + "x" + tw + " exceeds 2^31-1 (kernel "
+                    + kernelH + "x" + kernelW + ", dilation " + dilationH + "x" + dilationW + ")");
+        }
+        int top = (int) (th / 2), left = (int) (tw / 2);
+        return new int[] {top, (int) th - top, left, (int) tw - left};
     }
 
     /** The weight, {@code [outChannels, inChannels / groups, kernelH, kernelW]} (PyTorch's layout). */
@@ -208,6 +233,8 @@ public final class Conv2d extends AbstractLayer {
     public static final class Builder {
         private final int in, out;
         private int kh = 3, kw = 3, sh = 1, sw = 1, pt, pb, pl, pr, dh = 1, dw = 1, groups = 1;
+        /** paddingSame() was the last padding call: the padding is worked out at build, from the final kernel and dilation. */
+        private boolean same;
         private boolean bias = true;
         private Init init = Init.HE_NORMAL;
         private long seed;
@@ -230,8 +257,19 @@ public final class Conv2d extends AbstractLayer {
         /** Per-side padding (PyTorch's F.pad order differs; this one reads top, bottom, left, right). */
         public Builder padding(int top, int bottom, int left, int right) {
             this.pt = top; this.pb = bottom; this.pl = left; this.pr = right;
+            this.same = false;
             return this;
         }
+        /**
+         * PyTorch's {@code padding='same'}: the output has the input's height and width. The padding is
+         * {@link Conv2d#samePadding} of the kernel and dilation the builder holds when {@link #build} runs (so the
+         * order of the calls does not matter; a later {@code padding(...)} or {@link #paddingValid} replaces it), and
+         * {@link Conv2d#padding} reports those explicit numbers. As in PyTorch, only for stride 1 along both axes:
+         * {@link #build} refuses any other stride.
+         */
+        public Builder paddingSame() { this.same = true; return this; }
+        /** PyTorch's {@code padding='valid'}: no padding, the same as {@code padding(0)}. */
+        public Builder paddingValid() { return padding(0); }
         /** The same dilation along both axes (default 1). */
         public Builder dilation(int d) { return dilation(d, d); }
         /** Dilation along height and width. */
@@ -246,5 +284,16 @@ public final class Conv2d extends AbstractLayer {
         public Builder seed(long seed) { this.seed = seed; return this; }
         /** The layer, its options checked (a clear error names the bad one). */
         public Conv2d build() { return new Conv2d(this); }
+
+        /** paddingSame(): refuses a strided convolution, as PyTorch does, then sets the four sides. */
+        private void resolveSamePadding() {
+            if (sh != 1 || sw != 1) {
+                throw new IllegalArgumentException("Conv2d(" + in + " -> " + out + ", kernel " + kh + "x" + kw + "): padding same needs stride 1x1, got stride "
+                        + sh + "x" + sw + " (as PyTorch, which refuses padding='same' for strided convolutions); use stride 1, or explicit padding with the stride");
+            }
+            if (kh < 1 || kw < 1 || dh < 1 || dw < 1) return; // the constructor's check names the bad kernel or dilation
+            int[] p = samePadding(kh, kw, dh, dw);
+            pt = p[0]; pb = p[1]; pl = p[2]; pr = p[3];
+        }
     }
 }

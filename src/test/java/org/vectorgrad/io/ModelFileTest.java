@@ -107,6 +107,48 @@ class ModelFileTest {
         assertTrue(e.contains("$.layers[0].ceil_mode") && e.contains("MaxPool2d") && e.contains("true/false") && e.contains("\"yes\""), e);
     }
 
+    /**
+     * A model with PyTorch's {@code padding='same'} saves its padding as the four explicit numbers (so files stay
+     * readable by versions that predate the strings) and rebuilds to the same layers and outputs; an architecture
+     * written with {@code "padding": "same"} (a PyTorch-side script's spec) loads as the spec file would build it.
+     */
+    @Test
+    void paddingSameSurvivesTheRoundTripAsExplicitNumbers(@TempDir Path dir) throws Exception {
+        Sequential m = new Sequential(Conv2d.builder(2, 3).kernel(2, 4).paddingSame().seed(2).build(), new ReLU(),
+                Conv2d.builder(3, 3).kernel(3).dilation(2).paddingSame().bias(false).seed(3).build(),
+                Conv2d.builder(3, 2).kernel(3, 2).paddingValid().seed(4).build(), new Flatten());
+        Path f = dir.resolve("same.safetensors");
+        ModelFile.save(f, m);
+        ModelFile.Loaded l = ModelFile.load(f);
+        String arch = l.metadata().get(ModelFile.KEY_ARCHITECTURE);
+        assertTrue(arch.contains("\"kernel\":[2,4],\"stride\":[1,1],\"padding\":[0,1,1,2]") && arch.contains("\"padding\":[2,2,2,2]")
+                && arch.contains("\"padding\":[0,0,0,0]") && !arch.contains("same"), arch);
+        assertEquals(ModelSpec.toJson(m), ModelSpec.toJson(l.model()));
+        assertSameParameters(m, l.model());
+        org.vectorgrad.backend.Backend scalar = org.vectorgrad.backend.scalar.ScalarBackend.create();
+        m.bind(scalar);
+        l.model().bind(scalar);
+        org.vectorgrad.tensor.Tensor x = org.vectorgrad.tensor.Tensor.randn(8, 0f, 1f, 2, 2, 6, 5);
+        org.vectorgrad.tensor.Tensor want = m.forward(x, false).copy();
+        assertArrayEquals(new int[] {2, 2 * 4 * 4}, want.shape()); // 6x5 kept by both same layers, 4x4 after the valid 3x2
+        assertArrayEquals(want.toArray(), l.model().forward(x, false).toArray());
+        // the strings in a file's metadata: expanded on load, as in a spec file
+        String shorthand = arch.replace("\"padding\":[0,1,1,2]", "\"padding\":\"same\"").replace("\"padding\":[2,2,2,2]", "\"padding\":\"same\"")
+                .replace("\"padding\":[0,0,0,0]", "\"padding\":\"valid\"");
+        List<SafeTensors.Entry> tensors = new java.util.ArrayList<>();
+        for (Map.Entry<String, Parameter> e : ModelSpec.stateDict(m).entrySet()) {
+            tensors.add(new SafeTensors.Entry(e.getKey(), e.getValue().value().shape(), e.getValue().value().toArray()));
+        }
+        SafeTensors.write(f, Map.of(ModelFile.KEY_ARCHITECTURE, shorthand, ModelFile.KEY_FORMAT_VERSION, "1"), tensors);
+        Layer fromShorthand = ModelFile.load(f).model();
+        assertEquals(arch, ModelSpec.toJson(fromShorthand));
+        assertSameParameters(m, fromShorthand);
+        // and a bad string there is refused naming the JSON path
+        SafeTensors.write(f, Map.of(ModelFile.KEY_ARCHITECTURE, shorthand.replaceFirst("\"same\"", "\"SAME\""), ModelFile.KEY_FORMAT_VERSION, "1"), tensors);
+        String e = assertThrows(ModelFileException.class, () -> ModelFile.load(f)).getMessage();
+        assertTrue(e.contains("$.layers[0].padding") && e.contains("\"SAME\""), e);
+    }
+
     @Test
     void loadIntoNamesEveryMismatchAndCopiesNothing(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("mlp.safetensors");

@@ -30,7 +30,7 @@ import org.vectorgrad.tensor.Tensor;
  */
 class PyTorchLayersInteropTest {
     static final Path DIR = Path.of("src/test/resources/pytorch/interop");
-    static final List<String> CASES = List.of("conv_mix", "pools", "pools_ceil", "ln_mlp", "ln3", "bn1d", "resid", "bn_notrack");
+    static final List<String> CASES = List.of("conv_mix", "conv_same", "pools", "pools_ceil", "ln_mlp", "ln3", "bn1d", "resid", "bn_notrack");
 
     @Test
     void pytorchWeightsLoadIntoTheSpecModelAndGivePyTorchLogits() throws IOException {

@@ -189,6 +189,61 @@ class SpecFileTest {
                 "$.layers[1].divisor_override", "unknown field for AvgPool2d", "ceil_mode, count_include_pad, kernel, padding, stride");
     }
 
+    /**
+     * PyTorch's {@code padding='same'} and {@code 'valid'} in a spec file expand to the four explicit sides
+     * ({@link Conv2d#samePadding}: the smaller half top/left), which is what the architecture, the built layer and
+     * {@link ModelSpec#toJson} then hold; a strided same, another string or a bad kernel is refused naming the path.
+     */
+    @Test
+    void paddingSameAndValidExpandToTheExplicitSides() {
+        SpecFile s = SpecFile.parse("""
+                {"type": "Sequential", "layers": [
+                  {"type": "Conv2d", "in": 2, "out": 3, "kernel": 4, "padding": "same"},
+                  {"type": "Conv2d", "in": 3, "out": 3, "kernel": [2, 5], "stride": 1, "padding": "same", "bias": false},
+                  {"type": "Conv2d", "in": 3, "out": 4, "kernel": 3, "dilation": 2, "stride": [1, 1], "padding": "same"},
+                  {"type": "Conv2d", "in": 4, "out": 4, "kernel": [4, 3], "dilation": [1, 2], "groups": 2, "padding": "same"},
+                  {"type": "Conv2d", "in": 4, "out": 2, "kernel": 3, "stride": 2, "padding": "valid"}]}
+                """, "t", "t.json");
+        int[][] want = {{1, 2, 1, 2}, {0, 1, 2, 2}, {2, 2, 2, 2}, {1, 2, 2, 2}, {0, 0, 0, 0}};
+        List<?> specLayers = (List<?>) ((Map<?, ?>) s.architecture()).get("layers");
+        List<Layer> built = ((Sequential) s.build(1)).layers();
+        for (int i = 0; i < want.length; i++) {
+            List<Long> sides = Arrays.stream(want[i]).mapToObj(v -> (long) v).toList();
+            assertEquals(sides, ((Map<?, ?>) specLayers.get(i)).get("padding"), "layer " + i + ": the expanded spec");
+            assertArrayEquals(want[i], ((Conv2d) built.get(i)).padding(), "layer " + i + ": the built layer");
+        }
+        // the same layers as the builder's paddingSame()/paddingValid(), and toJson writes the numbers, not the strings
+        Sequential expected = new Sequential(Conv2d.builder(2, 3).kernel(4).paddingSame().build(),
+                Conv2d.builder(3, 3).kernel(2, 5).paddingSame().bias(false).build(),
+                Conv2d.builder(3, 4).kernel(3).dilation(2).paddingSame().build(),
+                Conv2d.builder(4, 4).kernel(4, 3).dilation(1, 2).groups(2).paddingSame().build(),
+                Conv2d.builder(4, 2).kernel(3).stride(2).paddingValid().build());
+        String json = ModelSpec.toJson(s.build(1));
+        assertEquals(ModelSpec.toJson(expected), json);
+        assertTrue(json.contains("\"padding\":[1,2,1,2]") && !json.contains("same") && !json.contains("valid"), json);
+        // the output keeps the input's size through the four same layers: 4 x 7 x 5 in, 4 x 7 x 5 out
+        Sequential sameOnly = new Sequential(built.subList(0, 4));
+        sameOnly.bind(org.vectorgrad.backend.scalar.ScalarBackend.create());
+        assertArrayEquals(new int[] {2, 4, 7, 5}, sameOnly.forward(org.vectorgrad.tensor.Tensor.randn(1, 0f, 1f, 2, 2, 7, 5), false).shape());
+
+        String wrapped = "{\"type\": \"Sequential\", \"layers\": [{\"type\": \"Flatten\"}, {\"type\": \"Conv2d\", \"in\": 1, \"out\": 2, %s}]}";
+        // strings are case-sensitive, as PyTorch's: anything else is refused naming the path and what was found
+        for (String bad : List.of("\"SAME\"", "\"Same\"", "\"Valid\"", "\"full\"", "\"\"", "\"same \"")) {
+            assertMessage(error(wrapped.formatted("\"kernel\": 3, \"padding\": " + bad)), "bad.json: ", "$.layers[1].padding",
+                    "\"same\" or \"valid\"", "found " + bad);
+        }
+        // strided same: refused as PyTorch refuses it, naming the path and the stride
+        for (String stride : List.of("2", "[1, 2]", "[2, 1]")) {
+            assertMessage(error(wrapped.formatted("\"kernel\": 3, \"stride\": " + stride + ", \"padding\": \"same\"")),
+                    "bad.json: ", "$.layers[1].padding", "\"same\" needs stride 1", "found stride " + (stride.equals("2") ? "[2,2]" : stride.replace(" ", "")),
+                    "strided convolutions");
+        }
+        // same is worked out from the kernel and dilation: a bad one is named there
+        assertMessage(error(wrapped.formatted("\"kernel\": [0, 3], \"padding\": \"same\"")), "$.layers[1].kernel", "[1, 2^31)", "found [0,3]");
+        assertMessage(error(wrapped.formatted("\"kernel\": 3, \"dilation\": [1, \"2\"], \"padding\": \"same\"")), "$.layers[1].dilation", "found [1,\"2\"]");
+        assertMessage(error(wrapped.formatted("\"kernel\": 3, \"dilation\": 2000000000, \"padding\": \"same\"")), "$.layers[1].padding", "exceeds 2^31-1");
+    }
+
     @Test
     void recipeValuesAreCheckedWhenUsed() {
         SpecFile s = SpecFile.parse("{\"architecture\": {\"type\": \"ReLU\"}, \"recipe\": {\"epochs\": 3, \"lr\": 500, \"schedule\": \"linear\"}}", "r", "r.json");

@@ -1,5 +1,6 @@
 package org.vectorgrad.nn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,7 +22,10 @@ import org.vectorgrad.check.GradientCheck;
 import org.vectorgrad.check.GradientCheck.Report;
 import org.vectorgrad.tensor.Tensor;
 
-/** Conv2d: gradients by finite differences on both kernel families, shapes, init, buffer reuse, bad input. */
+/**
+ * Conv2d: gradients by finite differences on both kernel families, shapes, init, buffer reuse, bad input, and
+ * PyTorch's {@code padding='same'} and {@code 'valid'} in the builder (values against PyTorch: ConvPoolPyTorchTest).
+ */
 class Conv2dTest {
     private static FamilyBackend vector;
     private final Backend scalar = ScalarBackend.create();
@@ -43,7 +47,9 @@ class Conv2dTest {
                 Conv2d.builder(4, 2).kernel(1).seed(9).build(),                                      // pointwise
                 Conv2d.builder(1, 5).kernel(3).padding(1).stride(2, 1).seed(10).build(),             // single-channel direct path
                 Conv2d.builder(16, 16).kernel(3).padding(1).seed(11).build(),                        // Winograd forward and backward-data, -weights
-                Conv2d.builder(16, 20).kernel(3).padding(1).bias(false).seed(12).build());           // the same, channels unequal
+                Conv2d.builder(16, 20).kernel(3).padding(1).bias(false).seed(12).build(),            // the same, channels unequal
+                Conv2d.builder(2, 3).kernel(4, 2).paddingSame().seed(13).build(),                    // padding same, even kernel: (1, 2, 0, 1)
+                Conv2d.builder(1, 4).kernel(2).dilation(3).paddingSame().bias(false).seed(14).build()); // same, single channel: (1, 2, 1, 2)
     }
 
     @Test
@@ -197,6 +203,64 @@ class Conv2dTest {
         Tensor g1 = c.backward(Tensor.randn(2, 0f, 1f, 4, 3, 6, 6));
         assertSame(y1, c.forward(x, true));
         assertSame(g1, c.backward(Tensor.randn(3, 0f, 1f, 4, 3, 6, 6)));
+    }
+
+    /**
+     * {@code paddingSame()} pads as PyTorch 1.13's {@code nn.Conv2d(padding='same')}: per axis dilation·(kernel-1),
+     * the smaller half on the top/left. The expected sides are what {@code _reversed_padding_repeated_twice} gave in
+     * torch 1.13 for each kernel and dilation (reordered from F.pad's (left, right, top, bottom)).
+     */
+    @Test
+    void paddingSameIsPyTorchsSplitAndKeepsTheInputSize() {
+        int[][] cases = { // kernelH, kernelW, dilationH, dilationW -> top, bottom, left, right
+                {3, 3, 1, 1, 1, 1, 1, 1}, {2, 2, 1, 1, 0, 1, 0, 1}, {4, 4, 1, 1, 1, 2, 1, 2}, {3, 3, 2, 2, 2, 2, 2, 2},
+                {2, 5, 1, 1, 0, 1, 2, 2}, {4, 3, 1, 2, 1, 2, 2, 2}, {2, 2, 3, 3, 1, 2, 1, 2}, {4, 4, 2, 2, 3, 3, 3, 3},
+                {5, 2, 2, 3, 4, 4, 1, 2}, {1, 1, 1, 1, 0, 0, 0, 0}};
+        for (int[] c : cases) {
+            int[] want = {c[4], c[5], c[6], c[7]};
+            String what = "kernel " + c[0] + "x" + c[1] + ", dilation " + c[2] + "x" + c[3];
+            assertArrayEquals(want, Conv2d.samePadding(c[0], c[1], c[2], c[3]), what);
+            // set before or after the kernel and dilation: worked out at build from the final ones
+            Conv2d before = Conv2d.builder(2, 3).paddingSame().kernel(c[0], c[1]).dilation(c[2], c[3]).build();
+            Conv2d after = Conv2d.builder(2, 3).kernel(c[0], c[1]).dilation(c[2], c[3]).paddingSame().build();
+            assertArrayEquals(want, before.padding(), what);
+            assertArrayEquals(want, after.padding(), what);
+            for (Backend be : new Backend[] {scalar, vector}) {
+                after.bind(be);
+                for (int[] hw : new int[][] {{7, 6}, {2, 3}}) { // also an input smaller than the dilated kernel
+                    Tensor y = after.forward(Tensor.randn(5, 0f, 1f, 2, 2, hw[0], hw[1]), true);
+                    assertArrayEquals(new int[] {2, 3, hw[0], hw[1]}, y.shape(), what + " on " + be.name() + ": output size is the input's");
+                }
+            }
+        }
+        // a later explicit padding (or paddingValid) replaces paddingSame, and the other way round
+        assertArrayEquals(new int[] {1, 1, 1, 1}, Conv2d.builder(1, 1).kernel(4).paddingSame().padding(1).build().padding());
+        assertArrayEquals(new int[] {0, 0, 0, 0}, Conv2d.builder(1, 1).kernel(4).paddingSame().paddingValid().build().padding());
+        assertArrayEquals(new int[] {1, 2, 1, 2}, Conv2d.builder(1, 1).kernel(4).padding(3).paddingSame().build().padding());
+        // valid: no padding, the output shrinks by dilation·(kernel-1)
+        Conv2d valid = Conv2d.builder(2, 3).kernel(4, 3).dilation(1, 2).padding(2).paddingValid().build();
+        valid.bind(scalar);
+        assertArrayEquals(new int[] {1, 3, 4, 2}, valid.forward(Tensor.randn(6, 0f, 1f, 1, 2, 7, 6), true).shape());
+    }
+
+    @Test
+    void stridedPaddingSameIsRefusedAtBuildAsInPyTorch() {
+        for (int[] s : new int[][] {{2, 2}, {1, 2}, {2, 1}}) {
+            Conv2d.Builder b = Conv2d.builder(3, 4).kernel(3).paddingSame().stride(s[0], s[1]);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::build);
+            String m = e.getMessage();
+            assertTrue(m.contains("Conv2d(3 -> 4") && m.contains("padding same") && m.contains("stride " + s[0] + "x" + s[1])
+                    && m.contains("needs stride 1x1") && m.contains("strided convolutions"), m);
+            // explicit padding with the same stride is fine
+            assertArrayEquals(new int[] {1, 1, 1, 1}, b.padding(1).build().padding());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Conv2d.samePadding(3, 3, 1 << 30, 1));
+        assertTrue(e.getMessage().contains("exceeds 2^31-1"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Conv2d.samePadding(0, 3, 1, 1));
+        assertTrue(e.getMessage().contains("positive kernel and dilation"), e.getMessage());
+        // a bad kernel under paddingSame is named by the usual check
+        e = assertThrows(IllegalArgumentException.class, () -> Conv2d.builder(3, 4).kernel(0, 3).paddingSame().build());
+        assertTrue(e.getMessage().contains("kernel 0x3"), e.getMessage());
     }
 
     @Test

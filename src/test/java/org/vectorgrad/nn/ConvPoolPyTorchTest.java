@@ -26,6 +26,7 @@ import org.vectorgrad.backend.scalar.ScalarBackend;
 import org.vectorgrad.backend.vector.VectorBackend;
 import org.vectorgrad.backend.vector.conv.VectorConvolution;
 import org.vectorgrad.io.Json;
+import org.vectorgrad.io.SpecFile;
 import org.vectorgrad.loss.BinaryCrossEntropyWithLogits;
 import org.vectorgrad.loss.HuberLoss;
 import org.vectorgrad.loss.Loss;
@@ -33,7 +34,8 @@ import org.vectorgrad.loss.MeanAbsoluteError;
 import org.vectorgrad.tensor.Tensor;
 
 /**
- * Conv2d, MaxPool2d and AvgPool2d (floor and ceil mode), GlobalAvgPool2d, Dense, LeakyReLU, Dropout, Flatten and the Huber, L1 and
+ * Conv2d (explicit padding, and PyTorch's {@code padding='same'} and {@code 'valid'} from the builder and from a spec),
+ * MaxPool2d and AvgPool2d (floor and ceil mode), GlobalAvgPool2d, Dense, LeakyReLU, Dropout, Flatten and the Huber, L1 and
  * BCE-with-logits losses at extreme values against PyTorch 1.13, on the committed cases of
  * {@code tools/pytorch/conv_pool_cases.py} ({@code src/test/resources/pytorch/convpool/}), forward and backward (input
  * gradient and parameter gradients), on every backend: scalar, vector (1 and 2 threads, and with the Winograd
@@ -145,27 +147,88 @@ class ConvPoolPyTorchTest {
         List<Map<?, ?>> cases = list(fixture("conv").get("cases"));
         assertTrue(cases.size() >= 12, "conv cases: " + cases.size());
         for (Backend be : BACKENDS) {
-            double worst = 0;
+            double[] worst = new double[2];
             for (Map<?, ?> c : cases) {
                 int[] shape = ints(c.get("shape")), k = ints(c.get("kernel")), s = ints(c.get("stride")), p = ints(c.get("padding")),
-                        d = ints(c.get("dilation")), yShape = ints(c.get("yshape"));
+                        d = ints(c.get("dilation"));
+                int out = ((Number) c.get("out")).intValue(), groups = ((Number) c.get("groups")).intValue();
+                Conv2d conv = Conv2d.builder(shape[1], out).kernel(k[0], k[1]).stride(s[0], s[1]).padding(p[0], p[1], p[2], p[3])
+                        .dilation(d[0], d[1]).groups(groups).bias((Boolean) c.get("bias")).seed(1).build();
+                checkConv(conv, c, be, worst);
+            }
+            System.out.printf("Conv2d on %s: worst error %.3g (of the allowed %.0e)%n", on(be), worst[0], REL);
+        }
+    }
+
+    /**
+     * {@code nn.Conv2d(..., padding='same')} and {@code padding='valid'} ({@code conv_same.json}: odd and even kernels,
+     * dilation, non-square kernels, groups, bias on and off, the single-channel and Winograd paths, a kernel larger
+     * than the input), built twice on every backend: with the builder's {@code paddingSame()}/{@code paddingValid()}
+     * and from a spec's {@code "padding": "same"}/{@code "valid"}. Both must resolve the padding PyTorch resolved
+     * (the fixture's {@code padding}, from the module's {@code _reversed_padding_repeated_twice}) and give PyTorch's
+     * output, input gradient and weight and bias gradients.
+     */
+    @Test
+    void conv2dPaddingSameAndValidMatchPyTorch() throws IOException {
+        List<Map<?, ?>> cases = list(fixture("conv_same").get("cases"));
+        assertTrue(cases.size() >= 12, "padding same/valid cases: " + cases.size());
+        // the cases hold what the split must get right: totals that are odd (one more on the bottom/right) on both axes
+        assertTrue(cases.stream().filter(c -> { int[] p = ints(c.get("padding")); return p[0] < p[1] && p[2] < p[3]; }).count() >= 3);
+        for (Backend be : BACKENDS) {
+            double[] worst = new double[2];
+            for (Map<?, ?> c : cases) {
+                String mode = (String) c.get("padding_mode");
+                int[] shape = ints(c.get("shape")), k = ints(c.get("kernel")), d = ints(c.get("dilation")), p = ints(c.get("padding"));
+                assertArrayEquals(new int[] {1, 1}, ints(c.get("stride")), c.get("name") + ": PyTorch's same is stride 1 only");
                 int out = ((Number) c.get("out")).intValue(), groups = ((Number) c.get("groups")).intValue();
                 boolean bias = (Boolean) c.get("bias");
-                Conv2d conv = Conv2d.builder(shape[1], out).kernel(k[0], k[1]).stride(s[0], s[1]).padding(p[0], p[1], p[2], p[3])
-                        .dilation(d[0], d[1]).groups(groups).bias(bias).seed(1).build();
-                conv.weight().value().copyFrom(tensor(c, "w", out, shape[1] / groups, k[0], k[1]));
-                if (bias) conv.bias().value().copyFrom(tensor(c, "b", out));
-                conv.bind(be);
-                String what = "conv " + c.get("name") + " (" + conv.describe() + ") on " + on(be);
-                Tensor y = conv.forward(tensor(c, "x", shape), true);
-                assertArrayEquals(yShape, y.shape(), what + ": output shape");
-                worst = Math.max(worst, compare(floats(c.get("y")), y, what + " y"));
-                Tensor dx = conv.backward(tensor(c, "dy", yShape));
-                worst = Math.max(worst, compare(floats(c.get("dx")), dx, what + " dx"));
-                worst = Math.max(worst, compare(floats(c.get("dw")), conv.weight().grad(), what + " dW"));
-                if (bias) worst = Math.max(worst, compare(floats(c.get("db")), conv.bias().grad(), what + " db"));
+                Conv2d.Builder b = Conv2d.builder(shape[1], out).kernel(k[0], k[1]).dilation(d[0], d[1]).groups(groups).bias(bias).seed(1);
+                Conv2d fromBuilder = (mode.equals("same") ? b.paddingSame() : b.paddingValid()).build();
+                String spec = String.format(java.util.Locale.ROOT, "{\"type\": \"Conv2d\", \"in\": %d, \"out\": %d, \"kernel\": [%d, %d],"
+                        + " \"dilation\": [%d, %d], \"groups\": %d, \"bias\": %b, \"padding\": \"%s\"}",
+                        shape[1], out, k[0], k[1], d[0], d[1], groups, bias, mode);
+                Conv2d fromSpec = (Conv2d) SpecFile.parse(spec, "case", c.get("name") + ".json").build(1);
+                for (Conv2d conv : List.of(fromBuilder, fromSpec)) {
+                    String built = (conv == fromBuilder ? "builder" : "spec") + " padding " + mode;
+                    assertArrayEquals(p, conv.padding(), c.get("name") + " (" + built + "): PyTorch's padding (top, bottom, left, right)");
+                    checkConv(conv, c, be, worst);
+                }
+                int[] yShape = ints(c.get("yshape"));
+                if (mode.equals("same")) {
+                    assertArrayEquals(new int[] {shape[2], shape[3]}, new int[] {yShape[2], yShape[3]}, c.get("name") + ": same keeps height and width");
+                }
             }
-            System.out.printf("Conv2d on %s: worst error %.3g (of the allowed %.0e)%n", on(be), worst, REL);
+            System.out.printf("Conv2d padding same/valid on %s: worst error %.3g (of the allowed %.0e), largest absolute difference %.3g%n",
+                    on(be), worst[0], REL, worst[1]);
+        }
+    }
+
+    /**
+     * The case's weights and bias into {@code conv}, then its forward and backward on {@code be} against PyTorch's
+     * output, input gradient and weight and bias gradients; {@code worst} keeps the largest relative error and the
+     * largest absolute difference.
+     */
+    private static void checkConv(Conv2d conv, Map<?, ?> c, Backend be, double[] worst) {
+        int[] shape = ints(c.get("shape")), yShape = ints(c.get("yshape"));
+        int out = conv.outChannels(), groups = conv.groups();
+        int[] k = conv.kernelSize();
+        conv.weight().value().copyFrom(tensor(c, "w", out, shape[1] / groups, k[0], k[1]));
+        if (conv.bias() != null) conv.bias().value().copyFrom(tensor(c, "b", out));
+        assertEquals(c.get("bias"), conv.bias() != null, c.get("name") + ": bias");
+        conv.bind(be);
+        String what = "conv " + c.get("name") + " (" + conv.describe() + ") on " + on(be);
+        Tensor y = conv.forward(tensor(c, "x", shape), true);
+        assertArrayEquals(yShape, y.shape(), what + ": output shape");
+        List<Object[]> checks = new ArrayList<>();
+        checks.add(new Object[] {"y", y});
+        checks.add(new Object[] {"dx", conv.backward(tensor(c, "dy", yShape))});
+        checks.add(new Object[] {"dw", conv.weight().grad()});
+        if (conv.bias() != null) checks.add(new Object[] {"db", conv.bias().grad()});
+        for (Object[] ch : checks) {
+            float[] want = floats(c.get((String) ch[0]));
+            Tensor got = (Tensor) ch[1];
+            worst[0] = Math.max(worst[0], compare(want, got, what + " " + ch[0]));
+            worst[1] = Math.max(worst[1], maxAbsDiff(want, got));
         }
     }
 
@@ -412,7 +475,7 @@ class ConvPoolPyTorchTest {
     /**
      * What PyTorch refuses we refuse (pool padding over half the kernel), and a LeakyReLU slope that is not a finite
      * number fails at construction, naming it.
-     * Pools have no dilation, return_indices or divisor_override and Conv2d no padding_mode or padding='same': absent
+     * Pools have no dilation, return_indices or divisor_override and Conv2d no padding_mode: absent
      * from the API, nothing to refuse here (a model spec naming them is refused: SpecFileTest).
      */
     @Test
