@@ -269,8 +269,11 @@ public final class ModelSpec {
                     out.put(path + "bias", shape.clone());
                 }
             }
-            // no parameters; ceil_mode checked here already, so that a spec file's bad value is refused when it is read
-            case "MaxPool2d", "AvgPool2d" -> optionalBool(m, "ceil_mode", false, path);
+            // no parameters; the pools' flags checked here already, so that a spec file's bad value is refused when it is read
+            case "MaxPool2d", "AvgPool2d" -> {
+                optionalBool(m, "ceil_mode", false, path);
+                if (type.equals("AvgPool2d")) bool(m, "count_include_pad", path);
+            }
             case "GlobalAvgPool2d", "Flatten", "Identity", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "SiLU", "Dropout" -> { }
             default -> throw bad(path, "type", "unknown layer type \"" + type + "\"");
         }
@@ -451,7 +454,9 @@ public final class ModelSpec {
     }
 
     private static boolean optionalBool(Map<?, ?> m, String key, boolean absent, String path) {
-        return m.containsKey(key) ? bool(m, key, path) : absent;
+        if (!m.containsKey(key)) return absent;
+        if (m.get(key) instanceof Boolean b) return b;
+        throw bad(path, key, "must be true/false when given (default " + absent + ")" + found(m, key));
     }
 
     private static float optionalFloat(Map<?, ?> m, String key, float absent, String path) {

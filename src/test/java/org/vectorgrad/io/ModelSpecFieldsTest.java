@@ -87,4 +87,17 @@ class ModelSpecFieldsTest {
         assertTrue(x.getMessage().contains("gelu.json") && x.getMessage().contains("$.architecture.layers[1].approximation")
                 && x.getMessage().contains("unknown field for GELU (it takes approximate)"), x.getMessage());
     }
+
+    @Test
+    void flagsOfTheWrongTypeAreRefusedWhenTheShapesAreRead() {
+        // parameterShapes is what a file's reader checks first: a pool's flags are refused there, before any build
+        IllegalArgumentException x = assertThrows(IllegalArgumentException.class, () -> ModelSpec.parameterShapes(Json.parse(
+                "{\"type\": \"AvgPool2d\", \"kernel\": [2, 2], \"stride\": [2, 2], \"padding\": [0, 0], \"count_include_pad\": \"yes\"}")));
+        assertTrue(x.getMessage().contains("count_include_pad") && x.getMessage().contains("true/false") && x.getMessage().contains("\"yes\""), x.getMessage());
+        // an optional flag says it is optional and what its default is
+        x = assertThrows(IllegalArgumentException.class, () -> ModelSpec.build(Json.parse(
+                "{\"type\": \"BatchNorm2d\", \"channels\": 3, \"affine\": 1}")));
+        assertTrue(x.getMessage().contains("$.affine") && x.getMessage().contains("must be true/false when given (default true)")
+                && x.getMessage().contains("found 1"), x.getMessage());
+    }
 }
