@@ -104,15 +104,19 @@ def conv_cases():
         dy32 = randn(*y.shape)
         inputs = [x, wt] + ([bt] if bias else [])
         g = grads(y, inputs, dy32.double())
-        case = {"name": name, "shape": [n, i, h, w], "out": o, "kernel": [kh, kw], "stride": [sh, sw],
-                "padding": [pt, pb, pl, pr], "dilation": [dh, dw], "groups": groups, "bias": bias,
-                "yshape": list(y.shape), "x": exact(x32), "w": exact(w32), "dy": exact(dy32),
-                "y": floats(y), "dx": floats(g[0]), "dw": floats(g[1])}
-        if bias:
-            case["b"] = exact(b32)
-            case["db"] = floats(g[2])
-        out.append(case)
+        out.append(conv_record(x32, w32, b32, dy32, y, g, name=name, shape=[n, i, h, w], out=o, kernel=[kh, kw],
+                               stride=[sh, sw], padding=[pt, pb, pl, pr], dilation=[dh, dw], groups=groups, bias=bias))
     return out
+
+
+def conv_record(x32, w32, b32, dy32, y, g, **fields):
+    """A conv case: its fields in the order given, then the output shape, inputs, references and (with a bias) db."""
+    case = {**fields, "yshape": list(y.shape), "x": exact(x32), "w": exact(w32), "dy": exact(dy32),
+            "y": floats(y), "dx": floats(g[0]), "dw": floats(g[1])}
+    if b32 is not None:
+        case["b"] = exact(b32)
+        case["db"] = floats(g[2])
+    return case
 
 
 # --------------------------------------------------------------------------------------------------- Conv2d padding='same'/'valid'
@@ -167,14 +171,9 @@ def conv_same_cases():
         dy32 = randn(*y.shape, gen=gen)
         inputs = [x, m.weight] + ([m.bias] if bias else [])
         g = grads(y, inputs, dy32.double())
-        case = {"name": name, "padding_mode": mode, "shape": [n, i, h, w], "out": o, "kernel": [kh, kw], "stride": [1, 1],
-                "padding": [t, b, l, r], "dilation": [dh, dw], "groups": groups, "bias": bias,
-                "yshape": list(y.shape), "x": exact(x32), "w": exact(w32), "dy": exact(dy32),
-                "y": floats(y), "dx": floats(g[0]), "dw": floats(g[1])}
-        if bias:
-            case["b"] = exact(b32)
-            case["db"] = floats(g[2])
-        out.append(case)
+        out.append(conv_record(x32, w32, b32, dy32, y, g, name=name, padding_mode=mode, shape=[n, i, h, w], out=o,
+                               kernel=[kh, kw], stride=[1, 1], padding=[t, b, l, r], dilation=[dh, dw], groups=groups,
+                               bias=bias))
     return out
 
 
