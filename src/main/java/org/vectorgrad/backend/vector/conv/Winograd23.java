@@ -230,86 +230,99 @@ final class Winograd23 {
     }
 
     /**
-     * Lane i takes lane {@code 2i + first} (mod L): the tile columns' first (0), second (1), third (2) and fourth (3)
-     * padded column, for the tiles of a row held in one vector; the lanes past the row's tiles take any lane, and
-     * land in V's slack or on tiles written after them.
-     */
-    private static jdk.incubator.vector.VectorShuffle<Float> tileColumn(int first) {
-        return jdk.incubator.vector.VectorShuffle.fromOp(S, i -> (2 * i + first) % L);
-    }
-
-    private static final jdk.incubator.vector.VectorShuffle<Float> COL0 = tileColumn(0), COL1 = tileColumn(1), COL2 = tileColumn(2),
-            COL3 = tileColumn(3);
-
-    /**
      * {@link #transformInput} where a padded row fits one vector ({@link #rowInOneVector}): rows are read straight
-     * from x into registers by a masked load (lane q = input column q − 1, the others zero), each tile row's four
-     * padded rows are combined down the columns as whole vectors (s = Bᵀ d), and the four columns of every tile are
-     * picked out of each combined row by one lane permute each before the row combinations (s B). The same additions
-     * and subtractions in the same order as the padded-copy path and {@link Winograd23Scalar}, so the same bits; the
-     * copy into even and odd planes, whose stores the next loads had to wait for, is gone. Written out in one method,
-     * for the reason given at {@link #inputRun}.
+     * from x into registers by a masked load (lane q = input column q − 1, the others zero), a tile row's four padded
+     * rows are combined down the columns as whole vectors (s = Bᵀ d), and the four columns of every tile are picked
+     * out of the combined rows by one lane permute each before the row combinations (s B). Two tile rows go through
+     * each pass: their 2·tw tiles (at most L) are consecutive in V, so each permute takes its lanes from both tile
+     * rows' combined rows and each point is one store. The same additions and subtractions in the same order as the
+     * padded-copy path and {@link Winograd23Scalar}, so the same bits; the copy into even and odd planes, and half
+     * the permutes, arithmetic and stores of one tile row a pass, are gone (docs/decisions.md §9e). Written out in
+     * one method, for the reason given at {@link #inputRun}.
      */
     private static void transformInputNarrow(float[] x, int xOff, int images, int channels, int h, int w, float[] v, int ld, float[] pad) {
         int th = (h + 1) / 2, tw = (w + 1) / 2, plane = channels * ld, planes = images * channels;
         jdk.incubator.vector.VectorMask<Float> cols = ROW_MASKS[w];
-        FloatVector zero = FloatVector.zero(S);
-        // a row whose vector would reach outside x (the first of x, the last few) is copied into pad and read there:
-        // a masked load past an array's ends leaves the compiled fast path (and allocates)
-        int first = 0, last = x.length - L;
+        // loaded here from floats, not kept as vectors in an array: a vector read from an array is of a class C2
+        // cannot see, so its selectFrom is not compiled to a permute (and allocates)
+        float[] pick = PAIR_PICKS[tw];
+        FloatVector p0 = FloatVector.fromArray(S, pick, 0), p1 = FloatVector.fromArray(S, pick, L);
+        FloatVector p2 = FloatVector.fromArray(S, pick, 2 * L), p3 = FloatVector.fromArray(S, pick, 3 * L);
         for (int q = 0; q < planes; q++) {
-            int j = q / channels, c = q % channels, src = xOff + q * h * w - 1; // lane 1 is input column 0
-            int o = c * ld + j * th * tw;
-            // padded rows 2ty .. 2ty + 3 of tile row ty: padded row r is input row r − 1, zero outside 0..h−1
-            FloatVector r0 = zero, r1;
-            if (src >= first && src <= last) r1 = FloatVector.fromArray(S, x, src, cols);
-            else r1 = FloatVector.fromArray(S, paddedRow(x, src, w, pad), 0);
-            for (int ty = 0; ty < th; ty++, o += tw) {
-                int a2 = src + (2 * ty + 1) * w, a3 = a2 + w; // padded rows 2ty + 2 and 2ty + 3: input rows 2ty + 1, 2ty + 2
-                FloatVector r2, r3;
-                if (2 * ty + 1 >= h) r2 = zero;
-                else if (a2 >= first && a2 <= last) r2 = FloatVector.fromArray(S, x, a2, cols);
-                else r2 = FloatVector.fromArray(S, paddedRow(x, a2, w, pad), 0);
-                if (2 * ty + 2 >= h) r3 = zero;
-                else if (a3 >= first && a3 <= last) r3 = FloatVector.fromArray(S, x, a3, cols);
-                else r3 = FloatVector.fromArray(S, paddedRow(x, a3, w, pad), 0);
-                // s = Bᵀ d down the columns: rows 0 − 2, 1 + 2, 2 − 1, 1 − 3; then (s B) along each: columns 0 − 2,
-                // 1 + 2, 2 − 1, 1 − 3 of each tile
-                FloatVector s = r0.sub(r2);
-                FloatVector e = s.rearrange(COL0), d = s.rearrange(COL1), f = s.rearrange(COL2), g = s.rearrange(COL3);
+            int j = q / channels, c = q % channels, o = c * ld + j * th * tw;
+            float[] in = x;
+            int src = xOff + q * h * w - 1; // lane 1 is input column 0
+            if (src < 0 || src + (h - 1) * w + L > x.length) {
+                // a row's vector would reach outside x (the array's first plane, its last few): the plane is read from
+                // a copy in pad instead, since a masked load past an array's ends leaves the compiled fast path (and
+                // allocates); pad holds padSize(h, w) >= h·w + L + 1 floats
+                System.arraycopy(x, src + 1, pad, 1, h * w);
+                in = pad;
+                src = 0;
+            }
+            // padded row r is input row r − 1 (zero outside 0..h−1); tile row ty reads padded rows 2ty .. 2ty + 3
+            FloatVector r0 = FloatVector.zero(S), r1 = row(in, src, 0, h, w, cols);
+            // two tile rows a pass: their 2·tw tiles are consecutive in V, and one vector holds both (2·tw <= L)
+            for (int ty = 0; ty < th; ty += 2, o += 2 * tw) {
+                int y = 2 * ty + 1; // input row of padded row 2ty + 2
+                FloatVector r2 = row(in, src, y, h, w, cols), r3 = row(in, src, y + 1, h, w, cols);
+                FloatVector r4 = row(in, src, y + 2, h, w, cols), r5 = row(in, src, y + 3, h, w, cols);
+                // s = Bᵀ d down the columns: rows 0 − 2, 1 + 2, 2 − 1, 1 − 3 of each tile row (rows r0..r3 for ty,
+                // r2..r5 for ty + 1; past the last tile row they are zero rows, whose tiles are never kept); then
+                // (s B) along each: columns 0 − 2, 1 + 2, 2 − 1, 1 − 3 of each tile, picked from both tile rows
+                FloatVector a = r0.sub(r2), b = r2.sub(r4);
+                FloatVector e = p0.selectFrom(a, b), d = p1.selectFrom(a, b), f = p2.selectFrom(a, b), g = p3.selectFrom(a, b);
                 e.sub(f).intoArray(v, o);
                 d.add(f).intoArray(v, o + plane);
                 f.sub(d).intoArray(v, o + 2 * plane);
                 d.sub(g).intoArray(v, o + 3 * plane);
-                s = r1.add(r2);
-                e = s.rearrange(COL0); d = s.rearrange(COL1); f = s.rearrange(COL2); g = s.rearrange(COL3);
+                a = r1.add(r2); b = r3.add(r4);
+                e = p0.selectFrom(a, b); d = p1.selectFrom(a, b); f = p2.selectFrom(a, b); g = p3.selectFrom(a, b);
                 e.sub(f).intoArray(v, o + 4 * plane);
                 d.add(f).intoArray(v, o + 5 * plane);
                 f.sub(d).intoArray(v, o + 6 * plane);
                 d.sub(g).intoArray(v, o + 7 * plane);
-                s = r2.sub(r1);
-                e = s.rearrange(COL0); d = s.rearrange(COL1); f = s.rearrange(COL2); g = s.rearrange(COL3);
+                a = r2.sub(r1); b = r4.sub(r3);
+                e = p0.selectFrom(a, b); d = p1.selectFrom(a, b); f = p2.selectFrom(a, b); g = p3.selectFrom(a, b);
                 e.sub(f).intoArray(v, o + 8 * plane);
                 d.add(f).intoArray(v, o + 9 * plane);
                 f.sub(d).intoArray(v, o + 10 * plane);
                 d.sub(g).intoArray(v, o + 11 * plane);
-                s = r1.sub(r3);
-                e = s.rearrange(COL0); d = s.rearrange(COL1); f = s.rearrange(COL2); g = s.rearrange(COL3);
+                a = r1.sub(r3); b = r3.sub(r5);
+                e = p0.selectFrom(a, b); d = p1.selectFrom(a, b); f = p2.selectFrom(a, b); g = p3.selectFrom(a, b);
                 e.sub(f).intoArray(v, o + 12 * plane);
                 d.add(f).intoArray(v, o + 13 * plane);
                 f.sub(d).intoArray(v, o + 14 * plane);
                 d.sub(g).intoArray(v, o + 15 * plane);
-                r0 = r2;
-                r1 = r3;
+                r0 = r4;
+                r1 = r5;
             }
         }
     }
 
-    /** {@code pad[0..L)} = the padded row whose input columns are {@code x[at + 1 .. at + w]}, zero elsewhere; returns pad. */
-    private static float[] paddedRow(float[] x, int at, int w, float[] pad) {
-        java.util.Arrays.fill(pad, 0, L, 0f);
-        System.arraycopy(x, at + 1, pad, 1, w);
-        return pad;
+    /**
+     * Padded row {@code y + 1} of the plane whose input column 0 is at {@code x[src + 1]}: input row y in lanes 1..w
+     * ({@code cols}), zero elsewhere, and all zero past the plane's {@code h} rows. The caller keeps the vector inside x.
+     */
+    private static FloatVector row(float[] x, int src, int y, int h, int w, jdk.incubator.vector.VectorMask<Float> cols) {
+        return y < h ? FloatVector.fromArray(S, x, src + y * w, cols) : FloatVector.zero(S);
+    }
+
+    /**
+     * {@code PAIR_PICKS[tw]}: four vectors of lane indices (k = 0..3, L floats each) for {@code selectFrom(a, b)}
+     * with a and b two tile rows' combined padded rows: lanes i < tw take column 2i + k of a, lanes tw <= i < 2·tw
+     * column 2(i − tw) + k of b (indices L and up name b), the others lane 0 (never kept).
+     */
+    private static final float[][] PAIR_PICKS = pairPicks();
+
+    private static float[][] pairPicks() {
+        float[][] r = new float[L / 2 + 1][4 * L];
+        for (int tw = 1; tw <= L / 2; tw++) {
+            for (int k = 0; k < 4; k++) {
+                for (int i = 0; i < L; i++) r[tw][k * L + i] = i < tw ? 2 * i + k : i < 2 * tw ? L + 2 * (i - tw) + k : 0;
+            }
+        }
+        return r;
     }
 
     /** One plane's rows into the even/odd planes from {@code pad[base]} (see {@link #splitRow}). */
