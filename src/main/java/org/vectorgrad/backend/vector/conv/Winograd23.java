@@ -579,6 +579,10 @@ final class Winograd23 {
     static void transformOutput(float[] m, int ld, int images, int outCh, int h, int w, float[] bias, int biasOff,
                                 float[] y, int yOff, float[] tmp) {
         int th = (h + 1) / 2, tw = (w + 1) / 2, plane = outCh * ld, end = yOff + images * outCh * h * w;
+        if (2 * tw <= L) {
+            transformOutputPairs(m, ld, images, outCh, h, w, bias, biasOff, y, yOff, tmp);
+            return;
+        }
         for (int j = 0; j < images; j++) {
             for (int o = 0; o < outCh; o++) {
                 float b = bias == null ? 0f : bias[biasOff + o];
@@ -595,6 +599,78 @@ final class Winograd23 {
                 }
             }
         }
+    }
+
+    /**
+     * {@link #transformOutput} where two tile rows' tiles fit one vector (2·ceil(w/2) <= L: up to 16 columns at 512
+     * bits, 8 at 256): each pass loads the 16 points of two tile rows at once (their 2·tw tiles are consecutive in m),
+     * does the output transform's additions on both, and writes their four output rows, each the left and right
+     * outputs of one tile row interleaved by one two-vector permute. The same additions in the same order as
+     * {@link #outputRun}, so the same bits. Rows are written in order, so a store's spill past a row's end lands on
+     * outputs written later; one reaching past the block's end goes through {@code tmp} (at least L floats).
+     * Written out in one method (see {@link #inputRun}).
+     */
+    private static void transformOutputPairs(float[] m, int ld, int images, int outCh, int h, int w, float[] bias, int biasOff,
+                                             float[] y, int yOff, float[] tmp) {
+        int th = (h + 1) / 2, tw = (w + 1) / 2, plane = outCh * ld, end = yOff + images * outCh * h * w;
+        // loaded here from floats (see transformInputNarrow): the first tile row's interleave is INTERLEAVE_LO's
+        FloatVector first = FloatVector.fromArray(S, SECOND_ROW_INTERLEAVE[0], 0), second = FloatVector.fromArray(S, SECOND_ROW_INTERLEAVE[tw], 0);
+        for (int j = 0; j < images; j++) {
+            for (int o = 0; o < outCh; o++) {
+                FloatVector b = FloatVector.broadcast(S, bias == null ? 0f : bias[biasOff + o]);
+                int dst = yOff + (j * outCh + o) * h * w, at = o * ld + j * th * tw;
+                for (int ty = 0; ty < th; ty += 2) {
+                    int i = at + ty * tw, q = dst + 2 * ty * w;
+                    FloatVector m00 = FloatVector.fromArray(S, m, i), m01 = FloatVector.fromArray(S, m, i + plane);
+                    FloatVector m02 = FloatVector.fromArray(S, m, i + 2 * plane), m03 = FloatVector.fromArray(S, m, i + 3 * plane);
+                    int k = i + 4 * plane;
+                    FloatVector m10 = FloatVector.fromArray(S, m, k), m11 = FloatVector.fromArray(S, m, k + plane);
+                    FloatVector m12 = FloatVector.fromArray(S, m, k + 2 * plane), m13 = FloatVector.fromArray(S, m, k + 3 * plane);
+                    k += 4 * plane;
+                    FloatVector m20 = FloatVector.fromArray(S, m, k), m21 = FloatVector.fromArray(S, m, k + plane);
+                    FloatVector m22 = FloatVector.fromArray(S, m, k + 2 * plane), m23 = FloatVector.fromArray(S, m, k + 3 * plane);
+                    k += 4 * plane;
+                    FloatVector m30 = FloatVector.fromArray(S, m, k), m31 = FloatVector.fromArray(S, m, k + plane);
+                    FloatVector m32 = FloatVector.fromArray(S, m, k + 2 * plane), m33 = FloatVector.fromArray(S, m, k + 3 * plane);
+                    // r = Aᵀ m, Aᵀ = [[1,1,1,0],[0,1,−1,−1]]; then y = r A: left = r0 + r1 + r2, right = r1 − r2 − r3;
+                    // the top output row of each tile from m's rows 0 + 1 + 2, the bottom one from 1 − 2 − 3
+                    FloatVector r0 = m00.add(m10).add(m20), r1 = m01.add(m11).add(m21);
+                    FloatVector r2 = m02.add(m12).add(m22), r3 = m03.add(m13).add(m23);
+                    FloatVector topLeft = r0.add(r1).add(r2).add(b), topRight = r1.sub(r2).sub(r3).add(b);
+                    r0 = m10.sub(m20).sub(m30);
+                    r1 = m11.sub(m21).sub(m31);
+                    r2 = m12.sub(m22).sub(m32);
+                    r3 = m13.sub(m23).sub(m33);
+                    FloatVector bottomLeft = r0.add(r1).add(r2).add(b), bottomRight = r1.sub(r2).sub(r3).add(b);
+                    // output rows 2ty, 2ty + 1 (the first tile row), 2ty + 2, 2ty + 3 (the second), those inside the plane
+                    int rows = Math.min(4, h - 2 * ty);
+                    for (int r = 0; r < rows; r++, q += w) {
+                        FloatVector row = (r < 2 ? first : second).selectFrom(r % 2 == 0 ? topLeft : bottomLeft, r % 2 == 0 ? topRight : bottomRight);
+                        if (q + L <= end) {
+                            row.intoArray(y, q);
+                        } else {
+                            row.intoArray(tmp, 0);
+                            System.arraycopy(tmp, 0, y, q, w);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code SECOND_ROW_INTERLEAVE[t]}: lane indices for {@code selectFrom(left, right)} that interleave the left and
+     * right outputs of tiles t, t + 1, ... ({@code 2i} takes left lane t + i, {@code 2i + 1} right lane t + i, as
+     * index L + t + i), lanes past L / 2 tiles taking lane 0; t = 0 is the first tile row's, t = tw the second's.
+     */
+    private static final float[][] SECOND_ROW_INTERLEAVE = secondRowInterleave();
+
+    private static float[][] secondRowInterleave() {
+        float[][] r = new float[L / 2 + 1][L];
+        for (int t = 0; t <= L / 2; t++) {
+            for (int i = 0; i < L; i++) r[t][i] = t + i / 2 < L ? (i % 2 == 0 ? 0 : L) + t + i / 2 : 0;
+        }
+        return r;
     }
 
     /**
