@@ -430,6 +430,10 @@ final class Winograd23 {
      */
     static void transformOutputGradient(float[] dy, int dyOff, int images, int outCh, int h, int w, float[] m, int ld) {
         int th = (h + 1) / 2, tw = (w + 1) / 2, plane = outCh * ld, planes = images * outCh;
+        if (2 * tw <= L) {
+            transformOutputGradientPairs(dy, dyOff, images, outCh, h, w, m, ld);
+            return;
+        }
         for (int q = 0; q < planes; q++) {
             int src = dyOff + q * h * w, row = (q % outCh) * ld + (q / outCh) * th * tw;
             for (int ty = 0; ty < th; ty++) {
@@ -448,6 +452,93 @@ final class Winograd23 {
                 }
             }
         }
+    }
+
+    /**
+     * {@link #transformOutputGradient} where two tile rows' tiles fit one vector (2·ceil(w/2) <= L): each dy row is one
+     * masked load (lanes past w zero, as the tile by tile path's right column past an odd width), and the tiles'
+     * left and right columns of two tile rows come out of their rows by one two-vector permute each, so each pass
+     * writes two tile rows' 16 points with 16 stores. The same operations in the same order as {@link #gradientRun}
+     * and {@link Winograd23Scalar#gradientTile}, so the same bits. A plane whose last rows' vectors would reach past
+     * the end of dy goes tile by tile. Written out in one method (see {@link #inputRun}).
+     */
+    private static void transformOutputGradientPairs(float[] dy, int dyOff, int images, int outCh, int h, int w, float[] m, int ld) {
+        int th = (h + 1) / 2, tw = (w + 1) / 2, plane = outCh * ld, planes = images * outCh;
+        jdk.incubator.vector.VectorMask<Float> cols = GRADIENT_ROW_MASKS[w];
+        // loaded here from floats (see transformInputNarrow)
+        FloatVector left = FloatVector.fromArray(S, GRADIENT_PICKS[tw], 0), right = FloatVector.fromArray(S, GRADIENT_PICKS[tw], L);
+        FloatVector zero = FloatVector.zero(S);
+        for (int q = 0; q < planes; q++) {
+            int src = dyOff + q * h * w, row = (q % outCh) * ld + (q / outCh) * th * tw;
+            if (src + (h - 1) * w + L > dy.length) {
+                for (int ty = 0; ty < th; ty++) {
+                    for (int tx = 0; tx < tw; tx++) Winograd23Scalar.gradientTile(dy, src, h, w, ty, tx, m, row + ty * tw + tx, plane);
+                }
+                continue;
+            }
+            for (int ty = 0, o = row; ty < th; ty += 2, o += 2 * tw) {
+                int y = 2 * ty, at = src + y * w; // dy rows y, y + 1 (tile row ty) and y + 2, y + 3 (tile row ty + 1)
+                FloatVector d0 = FloatVector.fromArray(S, dy, at, cols);
+                FloatVector d1 = y + 1 < h ? FloatVector.fromArray(S, dy, at + w, cols) : zero;
+                FloatVector d2 = y + 2 < h ? FloatVector.fromArray(S, dy, at + 2 * w, cols) : zero;
+                FloatVector d3 = y + 3 < h ? FloatVector.fromArray(S, dy, at + 3 * w, cols) : zero;
+                FloatVector a0 = left.selectFrom(d0, d2), b0 = right.selectFrom(d0, d2);
+                FloatVector a1 = left.selectFrom(d1, d3), b1 = right.selectFrom(d1, d3);
+                // rows r = A q: q0, q0 + q1, q0 − q1, −q1 (left column u, right column v); then each row (u, v)
+                // becomes u, u + v, u − v, −v (r Aᵀ)
+                FloatVector u = a0, v = b0;
+                int k = o;
+                u.intoArray(m, k);
+                u.add(v).intoArray(m, k + plane);
+                u.sub(v).intoArray(m, k + 2 * plane);
+                v.neg().intoArray(m, k + 3 * plane);
+                k += 4 * plane;
+                u = a0.add(a1); v = b0.add(b1);
+                u.intoArray(m, k);
+                u.add(v).intoArray(m, k + plane);
+                u.sub(v).intoArray(m, k + 2 * plane);
+                v.neg().intoArray(m, k + 3 * plane);
+                k += 4 * plane;
+                u = a0.sub(a1); v = b0.sub(b1);
+                u.intoArray(m, k);
+                u.add(v).intoArray(m, k + plane);
+                u.sub(v).intoArray(m, k + 2 * plane);
+                v.neg().intoArray(m, k + 3 * plane);
+                k += 4 * plane;
+                u = a1.neg(); v = b1.neg();
+                u.intoArray(m, k);
+                u.add(v).intoArray(m, k + plane);
+                u.sub(v).intoArray(m, k + 2 * plane);
+                v.neg().intoArray(m, k + 3 * plane);
+            }
+        }
+    }
+
+    /** {@code GRADIENT_ROW_MASKS[w]}: lanes 0..w−1, a dy row of width w (w <= L). */
+    private static final jdk.incubator.vector.VectorMask<Float>[] GRADIENT_ROW_MASKS = gradientRowMasks();
+
+    @SuppressWarnings("unchecked")
+    private static jdk.incubator.vector.VectorMask<Float>[] gradientRowMasks() {
+        jdk.incubator.vector.VectorMask<Float>[] r = new jdk.incubator.vector.VectorMask[L + 1];
+        for (int w = 0; w <= L; w++) r[w] = jdk.incubator.vector.VectorMask.fromLong(S, w == 64 ? -1L : (1L << w) - 1);
+        return r;
+    }
+
+    /**
+     * {@code GRADIENT_PICKS[tw]}: two vectors of lane indices (left columns, then right) for {@code selectFrom(a, b)}
+     * with a and b the same row of two tile rows: lanes i < tw take column 2i (+ 1) of a, lanes tw <= i < 2·tw column
+     * 2(i − tw) (+ 1) of b (indices L and up), the others lane 0 (never kept).
+     */
+    private static final float[][] GRADIENT_PICKS = gradientPicks();
+
+    private static float[][] gradientPicks() {
+        float[][] r = new float[L / 2 + 1][2 * L];
+        for (int tw = 1; tw <= L / 2; tw++) {
+            for (int k = 0; k < 2; k++) {
+                for (int i = 0; i < L; i++) r[tw][k * L + i] = i < tw ? 2 * i + k : i < 2 * tw ? L + 2 * (i - tw) + k : 0;
+            }
+        }
+        return r;
     }
 
     /**

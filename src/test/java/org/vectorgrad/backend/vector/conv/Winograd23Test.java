@@ -43,8 +43,11 @@ class Winograd23Test {
         d3.close();
     }
 
-    /** Sizes around the vector width: 1-wide, odd, one tile row per vector and several, rows wider than 2 vectors. */
-    private static final int[] SIDES = {1, 2, 3, 5, 7, 13, 14, 15, 2 * L - 1, 2 * L + 3, 4 * L + 6};
+    /**
+     * Sizes around the vector width: 1-wide, odd, one tile row per vector and several, rows wider than 2 vectors, and
+     * heights of whole pairs of tile rows (4, 12), where the two-tile-row passes read their last rows.
+     */
+    private static final int[] SIDES = {1, 2, 3, 4, 5, 7, 12, 13, 14, 15, 2 * L - 1, 2 * L + 3, 4 * L + 6};
 
     private static float[] random(long seed, int n) {
         SplittableRandom r = new SplittableRandom(seed);
