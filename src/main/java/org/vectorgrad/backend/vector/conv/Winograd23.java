@@ -181,9 +181,11 @@ final class Winograd23 {
      * row, and V's 16 matrices are {@code channels × ld} from {@code v[0]} ({@code ld >= }{@link #leadingDimension}
      * of the tiles). {@code pad} holds {@link #padSize} floats.
      *
-     * <p>Each plane is first split into its even and odd padded columns (two zero-bordered planes), so that tile
-     * column tx's four input columns are element tx and tx + 1 of the even and the odd plane: a run of tiles along a
-     * tile row is then plain vector loads, and its 16 points plain vector stores, with no gather.
+     * <p>Where a padded row fits one vector ({@link #rowInOneVector}) the rows stay in registers, two tile rows a
+     * pass ({@link #transformInputNarrow}). Otherwise each plane is first split into its even and odd padded columns
+     * (two zero-bordered planes), so that tile column tx's four input columns are element tx and tx + 1 of the even
+     * and the odd plane: a run of tiles along a tile row is then plain vector loads, and its 16 points plain vector
+     * stores, with no gather.
      */
     static void transformInput(float[] x, int xOff, int images, int channels, int h, int w, float[] v, int ld, float[] pad) {
         if (rowInOneVector(w)) {
@@ -423,7 +425,8 @@ final class Winograd23 {
      * {@code m[0]} ({@code ld >= }{@link #leadingDimension}). With {@link #transformInput}'s V of the layer's input,
      * {@code Σ_t V[p][c][t]·M[p][o][t]} is the weight gradient's point p ({@link #transformWeightGradient}).
      *
-     * <p>Where the width is even, a run of L tiles of a tile row reads its two dy rows as two vectors each, straight
+     * <p>Where two tile rows' tiles fit one vector, two tile rows a pass ({@link #transformOutputGradientPairs}).
+     * Otherwise, where the width is even, a run of L tiles of a tile row reads its two dy rows as two vectors each, straight
      * from dy, and splits their even and odd columns in registers ({@link #gradientRun}); a run that would read past
      * the end of dy, and every run of an odd width (whose last tile's right column is the edge's zero), goes tile by
      * tile ({@link Winograd23Scalar#gradientTile}), with the same operations.
@@ -663,7 +666,8 @@ final class Winograd23 {
      * {@code outCh × ld} from {@code m[0]} ({@code ld >= }{@link #leadingDimension}). {@code bias} may be null.
      * {@code tmp} holds one vector, for a store that would run past the last image.
      *
-     * <p>A run of L tiles of a tile row gives each of its two output rows as the tiles' left and right outputs
+     * <p>Where two tile rows' tiles fit one vector, two tile rows a pass ({@link #transformOutputPairs}). Otherwise a
+     * run of L tiles of a tile row gives each of its two output rows as the tiles' left and right outputs
      * interleaved; a store may spill past the row's end into outputs written later (the next row, plane or image),
      * never past the last image.
      */
