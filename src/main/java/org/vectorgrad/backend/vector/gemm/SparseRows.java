@@ -88,16 +88,30 @@ final class SparseRows {
 
     /**
      * The fraction of zeros (±0) among {@link #SAMPLE_COLUMNS} evenly spaced elements (all, when fewer) of
-     * {@link #SAMPLE_ROWS} evenly spaced stored rows of A ({@code rows} x {@code cols} as stored, {@code ld} apart).
-     * A pure function of A.
+     * {@link #SAMPLE_ROWS} evenly spaced stored rows of A ({@code rows} x {@code cols} as stored, {@code ld} apart):
+     * element {@code floor(q·cols/per)} of each, q below per. A pure function of A.
+     *
+     * <p>The columns are stepped to, not divided for: a 64-bit division per element made the sample cost ~6 µs of a
+     * 77 µs 288x64x196 NT call on AMD Zen 4 under the 256-bit proxy (7.6 % of its profile), the same elements.
      */
     static double zeroFraction(float[] a, int off, int ld, int rows, int cols) {
         int sample = Math.min(rows, SAMPLE_ROWS), per = Math.min(cols, SAMPLE_COLUMNS), zeros = 0;
+        if (sample == 0 || per == 0) return 0;
+        // floor(q·cols/per) = q·step + floor(q·extra/per): the second term carries one whenever rem passes per
+        int step = cols / per, extra = cols % per;
         for (int s = 0; s < sample; s++) {
             int at = off + (int) ((long) s * rows / sample) * ld;
-            for (int q = 0; q < per; q++) zeros += a[at + (int) ((long) q * cols / per)] == 0f ? 1 : 0;
+            for (int q = 0, col = 0, rem = 0; q < per; q++) {
+                zeros += a[at + col] == 0f ? 1 : 0;
+                col += step;
+                rem += extra;
+                if (rem >= per) {
+                    rem -= per;
+                    col++;
+                }
+            }
         }
-        return sample == 0 || per == 0 ? 0 : zeros / ((double) sample * per);
+        return zeros / ((double) sample * per);
     }
 
     /** Whether {@link #tryGemm} takes this product: {@link #shapeFits} and the sample of op(A) zero enough. */

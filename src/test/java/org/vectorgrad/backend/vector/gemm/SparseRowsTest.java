@@ -249,6 +249,41 @@ class SparseRowsTest {
         }
     }
     @Test
+    void theSampleReadsElementFloorOfQTimesColsOverPerOfEachSampledRow() {
+        // zeroFraction steps to its columns; the elements must be those of the division floor(q·cols/per), which the
+        // reference below computes, on shapes past SAMPLE_COLUMNS by every kind of remainder, and at and below it
+        SplittableRandom rng = new SplittableRandom(211);
+        int[] colsCases = {1, 2, 7, 255, 256, 257, 300, 511, 512, 513, 784, 1000, 3136, 4095};
+        for (int cols : colsCases) {
+            for (int rows : new int[] {1, 3, 16, 17, 288}) {
+                int ld = cols + rng.nextInt(3), off = rng.nextInt(5);
+                float[] a = new float[off + rows * ld];
+                double density = rng.nextDouble();
+                for (int i = 0; i < a.length; i++) a[i] = rng.nextDouble() < density ? 0f : 1f;
+                assertEquals(referenceZeroFraction(a, off, ld, rows, cols), SparseRows.zeroFraction(a, off, ld, rows, cols),
+                        rows + " x " + cols + " (ld " + ld + ", off " + off + ")");
+            }
+        }
+        // one zero at a column the sample reads, one at a column it skips: 513 columns sampled at 256 read 0, 2, 4, ...
+        float[] one = new float[513];
+        Arrays.fill(one, 1f);
+        one[3] = 0f;
+        assertEquals(0.0, SparseRows.zeroFraction(one, 0, 513, 1, 513));
+        one[4] = 0f;
+        assertEquals(1.0 / 256, SparseRows.zeroFraction(one, 0, 513, 1, 513));
+    }
+
+    /** The sample as a division per element: element floor(q·cols/per) of each of the evenly spaced rows. */
+    private static double referenceZeroFraction(float[] a, int off, int ld, int rows, int cols) {
+        int sample = Math.min(rows, SparseRows.SAMPLE_ROWS), per = Math.min(cols, SparseRows.SAMPLE_COLUMNS), zeros = 0;
+        for (int s = 0; s < sample; s++) {
+            int at = off + (int) ((long) s * rows / sample) * ld;
+            for (int q = 0; q < per; q++) zeros += a[at + (int) ((long) q * cols / per)] == 0f ? 1 : 0;
+        }
+        return sample == 0 || per == 0 ? 0 : zeros / ((double) sample * per);
+    }
+
+    @Test
     void skipsZerosOfSaysWhetherRunGemmTakesTheSparsePath() {
         // what auto.AutoGemm reads to leave such products to the Java GEMM: true exactly where runGemm would skip zeros
         SplittableRandom rng = new SplittableRandom(109);
