@@ -9,6 +9,8 @@ import java.util.*;
  * ratios printed. On a machine whose speed drifts by tens of percent between minutes, ratios of neighbouring slices
  * are what stays steady (decisions §2c and the packing change were measured this way).
  *   args: oldClassesDir newClassesDir backend threads rounds shape... (shape: MxNxK[:TT], e.g. 512x784x128:TN);
+ *   -Dzeros=F makes that fraction of op(A) zero at random (a ReLU network's activations and gradients: the sparse-rows
+ *   path of decisions §2br where the width has it);
  *   -Dwarm=N untimed rounds first (default 2; tiny products whose unpacked tiles C2 compiles late need ~40)
  * Build the old classes in a worktree (git worktree add /tmp/old REV; mvn -o -q compile there).
  */
@@ -32,7 +34,7 @@ public class AB {
             String[] p = sh.split("[x:]"); int m = Integer.parseInt(p[0]), n = Integer.parseInt(p[1]), k = Integer.parseInt(p[2]);
             boolean ta = p.length > 3 && p[3].charAt(0) == 'T', tb = p.length > 3 && p[3].charAt(1) == 'T';
             Random r = new Random(1); float[] A = new float[m * k], B = new float[k * n], C = new float[m * n];
-            for (int i = 0; i < A.length; i++) A[i] = r.nextFloat(); for (int i = 0; i < B.length; i++) B[i] = r.nextFloat();
+            double zeros = Double.parseDouble(System.getProperty("zeros", "0")); for (int i = 0; i < A.length; i++) A[i] = r.nextDouble() < zeros ? 0f : r.nextFloat(); for (int i = 0; i < B.length; i++) B[i] = r.nextFloat();
             double[][] gf = new double[3][rounds];
             for (int round = -Integer.getInteger("warm", 2); round < rounds; round++) {
                 for (int j = 0; j < 3; j++) {

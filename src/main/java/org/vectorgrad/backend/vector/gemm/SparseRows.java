@@ -181,6 +181,10 @@ final class SparseRows {
         int[] ptr = w.ptr, idx = w.idx, subOfBlock = w.subOfBlock;
         float[] val = w.val, t = w.t;
         int stride = w.subs + 1;
+        // Alpha 1, beta 0 and one K block (a layer's forward, input gradient and freshly zeroed weight gradient):
+        // the store would write C = 1·acc, which is acc itself, so C's rows hold the chains and T and the store pass
+        // are skipped, the same bits (decisions §2br)
+        boolean inC = alpha == 1f && beta == 0f && w.kBlocks == 1;
         for (int q = 0; q < blocksOfColumns; q++) {
             // balanced column blocks: 98 vectors in blocks of at most 12 are 10 + 11 + ... + 11
             int v0 = (int) ((long) vectors * q / blocksOfColumns), v1 = (int) ((long) vectors * (q + 1) / blocksOfColumns);
@@ -190,10 +194,12 @@ final class SparseRows {
                     boolean first = s == subOfBlock[kb];
                     for (int r = 0; r < m; r++) {
                         int e0 = ptr[r * stride + s], e1 = ptr[r * stride + s + 1];
-                        if (e0 == e1 && !first) continue; // nothing to add: T holds the chain
-                        kernel.accumulate(v1 - v0, first, e0, e1, idx, val, d, dOff + col0, ldd, t, r * cols);
+                        if (e0 == e1 && !first) continue; // nothing to add: T (or C) holds the chain
+                        if (inC) kernel.accumulate(v1 - v0, first, e0, e1, idx, val, d, dOff + col0, ldd, c, cOff + r * ldc + col0);
+                        else kernel.accumulate(v1 - v0, first, e0, e1, idx, val, d, dOff + col0, ldd, t, r * cols);
                     }
                 }
+                if (inC) continue;
                 boolean scaleOnly = kb == 0 && beta == 0f;
                 float b = kb == 0 ? beta : 1f;
                 for (int r = 0; r < m; r++) kernel.store(cols, scaleOnly, alpha, b, t, r * cols, c, cOff + r * ldc + col0);
