@@ -18,7 +18,8 @@ import org.vectorgrad.backend.vector.elementwise.FiniteKernels;
  * addends are -0). So this path runs only when all of op(B) is finite ({@link FiniteKernels#allFinite}): an
  * infinite or NaN b would have made a skipped term NaN; the dense paths take those products, and NaN propagates as
  * before. Chains are cut into sub-blocks of p only to keep op(B)'s rows in L1; a float written to T and read back is
- * the same float, so a chain continues exactly. {@code SparseRowsTest} checks the bits against the dense paths.
+ * the same float, so a chain continues exactly. With alpha 1, beta 0 and one K block, C's rows stand in for T: the
+ * store would have written {@code 1·acc}, which is acc. {@code SparseRowsTest} checks the bits against the dense paths.
  *
  * <p><b>When</b> ({@link #applies}): a kernel for the width (256 bits only: at 512 bits it did not pay), N whole
  * vectors, at least {@link #MIN_WORK} multiply-adds, operands within {@link #MAX_A}, and at least
