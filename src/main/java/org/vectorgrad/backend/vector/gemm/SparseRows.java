@@ -153,12 +153,12 @@ final class SparseRows {
             w.idx = new int[m * k + kernel.lanes]; // within MAX_A
             w.val = new float[w.idx.length];
         }
-        kernel.lists(av, ao, la, m, k, w.rowStart, w.idx, w.val);
+        kernel.lists(av, ao, la, m, k, ldd, w.rowStart, w.idx, w.val); // (k-1)·ldd lies within d: an int
         int width = Math.min(maxVectors, n / kernel.lanes) * kernel.lanes;
         w.subBlocks(k, blocks, Math.max(8, subBlockFloats / width));
-        w.pointers(m);
+        w.pointers(m, ldd);
         w.t = grow(w.t, m * width); // m·width <= m·n: C's rows
-        rows(w, m, n, alpha, beta, d, dOff, ldd, c, cOff, ldc);
+        rows(w, m, n, alpha, beta, d, dOff, c, cOff, ldc);
         return true;
     }
 
@@ -177,7 +177,7 @@ final class SparseRows {
      * C's m rows from the lists in {@code w}: per column block, per sub-block of p, every row over its nonzeros
      * there; at each K block's end the rows' accumulators stored into C with the packed path's formula for that block.
      */
-    private void rows(Work w, int m, int n, float alpha, float beta, float[] d, int dOff, int ldd, float[] c, int cOff, int ldc) {
+    private void rows(Work w, int m, int n, float alpha, float beta, float[] d, int dOff, float[] c, int cOff, int ldc) {
         int lanes = kernel.lanes, vectors = n / lanes, blocksOfColumns = (vectors + maxVectors - 1) / maxVectors;
         int[] ptr = w.ptr, idx = w.idx, subOfBlock = w.subOfBlock;
         float[] val = w.val, t = w.t;
@@ -196,8 +196,8 @@ final class SparseRows {
                     for (int r = 0; r < m; r++) {
                         int e0 = ptr[r * stride + s], e1 = ptr[r * stride + s + 1];
                         if (e0 == e1 && !first) continue; // nothing to add: T (or C) holds the chain
-                        if (inC) kernel.accumulate(v1 - v0, first, e0, e1, idx, val, d, dOff + col0, ldd, c, cOff + r * ldc + col0);
-                        else kernel.accumulate(v1 - v0, first, e0, e1, idx, val, d, dOff + col0, ldd, t, r * cols);
+                        if (inC) kernel.accumulate(v1 - v0, first, e0, e1, idx, val, d, dOff + col0, c, cOff + r * ldc + col0);
+                        else kernel.accumulate(v1 - v0, first, e0, e1, idx, val, d, dOff + col0, t, r * cols);
                     }
                 }
                 if (inC) continue;
@@ -238,15 +238,18 @@ final class SparseRows {
             sub[s] = k;
         }
 
-        /** {@code ptr[i·(subs+1) + s]}: row i's first pair at or past sub-block s (after the lists and {@link #subBlocks}). */
-        void pointers(int m) {
+        /**
+         * {@code ptr[i·(subs+1) + s]}: row i's first pair at or past sub-block s (after the lists, whose offsets are
+         * p·ldd, and {@link #subBlocks}).
+         */
+        void pointers(int m, int ldd) {
             int stride = subs + 1;
             if (ptr.length < m * stride) ptr = new int[Math.multiplyExact(m, stride)];
             for (int i = 0; i < m; i++) {
                 int e = rowStart[i], end = rowStart[i + 1], base = i * stride;
                 for (int s = 0; s < subs; s++) {
                     ptr[base + s] = e;
-                    for (int limit = sub[s + 1]; e < end && idx[e] < limit; ) e++;
+                    for (long limit = (long) sub[s + 1] * ldd; e < end && idx[e] < limit; ) e++;
                 }
                 ptr[base + subs] = end;
             }

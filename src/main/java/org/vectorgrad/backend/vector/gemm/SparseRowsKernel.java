@@ -6,8 +6,9 @@ package org.vectorgrad.backend.vector.gemm;
  * {@link SparseRows}'s. Stateless; safe to share.
  *
  * <p>op(A)'s rows are lists of their nonzeros: row i's are pairs e from {@code rowStart[i]} to
- * {@code rowStart[i+1] - 1}, column {@code idx[e]} ascending and value {@code val[e]}. op(B) is row-major, row p at
- * {@code d[dOff + p·ldd]}.
+ * {@code rowStart[i+1] - 1}, column p ascending and value {@code val[e]}; {@code idx[e]} holds {@code p·ldd}, the offset
+ * of op(B)'s row p, which is row-major at {@code d[dOff + p·ldd]}. Offsets, not columns: the kernel's loop adds where
+ * it would multiply, one register and one load fewer per nonzero.
  */
 abstract class SparseRowsKernel {
     /** Floats per vector. */
@@ -27,17 +28,18 @@ abstract class SparseRowsKernel {
 
     /**
      * {@code vectors·lanes} accumulators, zero when {@code first} and otherwise read from {@code t[tOff..]}, each
-     * advanced by {@code acc = fma(d[dOff + idx[e]·ldd + j], val[e], acc)} for e from e0 to e1 - 1 in order, then
+     * advanced by {@code acc = fma(d[dOff + idx[e] + j], val[e], acc)} for e from e0 to e1 - 1 in order, then
      * written to {@code t[tOff..]}.
      */
-    abstract void accumulate(int vectors, boolean first, int e0, int e1, int[] idx, float[] val, float[] d, int dOff, int ldd, float[] t, int tOff);
+    abstract void accumulate(int vectors, boolean first, int e0, int e1, int[] idx, float[] val, float[] d, int dOff, float[] t, int tOff);
 
     /**
      * The lists of the m x k row-major block at {@code aOff} (rows lda apart): every element not ±0 (NaN included),
-     * row by row, column ascending; {@code rowStart} gets m + 1 entries, {@code idx} and {@code val} room for every
-     * nonzero and {@link #lanes} more (slots past the last nonzero may be written). Returns how many there are.
+     * row by row, column p ascending, stored as {@code p·ldd} and its value; {@code rowStart} gets m + 1 entries,
+     * {@code idx} and {@code val} room for every nonzero and {@link #lanes} more (slots past the last nonzero may be
+     * written). {@code (k - 1)·ldd} must fit in an int. Returns how many there are.
      */
-    abstract int lists(float[] a, int aOff, int lda, int m, int k, int[] rowStart, int[] idx, float[] val);
+    abstract int lists(float[] a, int aOff, int lda, int m, int k, int ldd, int[] rowStart, int[] idx, float[] val);
 
     /**
      * One row of C from its accumulators, {@code width} floats (whole vectors): {@code alpha·acc} when
