@@ -229,8 +229,13 @@ public final class BlockedGemm extends Gemm {
     public static String sparseRowsStatus(int bits) {
         if (!SPARSE_ROWS) return "off (-D" + SPARSE_ROWS_PROPERTY + "=false)";
         if (SparseRowsKernel.create(bits) == null) return "off: no kernels at " + bits + " bits (docs/decisions.md §2br)";
+        int lanes = bits / Float.SIZE;
+        boolean placed = ArrayAlignment.current().firstAligned(lanes * Float.BYTES) >= 0;
         return "on: a GEMM whose left operand is at least " + Math.round(SparseRows.MIN_ZERO_FRACTION * 100)
-                + " % zeros does only its nonzeros' multiply-adds (on several threads, one block of rows each), same bits";
+                + " % zeros does only its nonzeros' multiply-adds (on several threads, one block of rows each), same bits; "
+                + (placed ? "its right operand's rows on " + lanes * Float.BYTES + "-byte boundaries (" + ArrayAlignment.current() + ")"
+                        : "its right operand's rows where they lie (-XX:ObjectAlignmentInBytes=" + lanes * Float.BYTES
+                                + " would put them on vector boundaries, docs/decisions.md §2bu)");
     }
 
     /** Whether a GEMM of {@code bits}-wide vectors has the sparse-rows path in this JVM ({@link #sparseRowsStatus}). */

@@ -8,7 +8,9 @@ import org.vectorgrad.backend.vector.elementwise.FiniteKernels;
  * its ReLUs: the layers' weight gradients {@code dyᵀ·x}, the second layer's forward and input gradient). Each row of
  * op(A) becomes a list of its nonzeros (column, value), and each row of C sums only the rows of op(B) its list names
  * ({@link SparseRowsKernel}): the FMAs the dense kernels would spend on zeros are not done (docs/decisions.md §2br).
- * op(A) and a transposed op(B) are first copied into row order.
+ * op(A) and a transposed op(B) are first copied into row order; where this JVM's object alignment makes the arrays'
+ * placement knowable ({@link ArrayAlignment}: the launcher's {@code -XX:ObjectAlignmentInBytes=32}), op(B)'s rows are
+ * copied onto 32-byte boundaries unless they already lie there, so that no vector load of op(B) splits a cache line.
  *
  * <p><b>Same bits as the dense paths.</b> Those compute every element as one FMA chain over p ascending from zero
  * within each of the packed path's K blocks, then store {@code alpha·acc} (beta 0, first block) or
@@ -57,20 +59,22 @@ final class SparseRows {
     static final int SUB_BLOCK_FLOATS = 8192;
 
     private final SparseRowsKernel kernel;
+    private final ArrayAlignment alignment;
     private final SmallGemm transposer;
     private final int maxVectors, subBlockFloats;
     private final ThreadLocal<Work> work = ThreadLocal.withInitial(Work::new);
 
-    /** The path at {@code bits}: the kernel's widest column blocks, 32 KiB sub-blocks. */
+    /** The path at {@code bits}: the kernel's widest column blocks, 32 KiB sub-blocks, this JVM's array alignment. */
     SparseRows(int bits) {
-        this(bits, 0, SUB_BLOCK_FLOATS);
+        this(bits, 0, SUB_BLOCK_FLOATS, ArrayAlignment.current());
     }
 
     /**
      * As {@link #SparseRows(int)}, with at most {@code maxVectors} vectors per column block (0: the
-     * kernel's most) and another sub-block size (harnesses, tests).
+     * kernel's most), another sub-block size and the arrays' alignment as given (harnesses, tests).
      */
-    SparseRows(int bits, int maxVectors, int subBlockFloats) {
+    SparseRows(int bits, int maxVectors, int subBlockFloats, ArrayAlignment alignment) {
+        this.alignment = alignment;
         this.kernel = SparseRowsKernel.create(bits);
         this.transposer = new SmallGemm(bits);
         int most = kernel == null ? 0 : kernel.maxVectors;
@@ -131,11 +135,17 @@ final class SparseRows {
         Work w = work.get();
         float[] d = b;
         int dOff = bOff, ldd = ldb;
-        if (transB) { // op(B)[p, j] = b[bOff + j·ldb + p] -> w.transposedB[p·n + j]: the kernel reads op(B)'s rows
-            w.transposedB = grow(w.transposedB, k * n);
-            transposer.transposeInto(b, bOff, ldb, n, k, w.transposedB, 0, n);
-            d = w.transposedB;
-            dOff = 0;
+        int start = rowsBStart(alignment, kernel.lanes, transB, k, n, bOff, ldb);
+        if (transB) { // op(B)[p, j] = b[bOff + j·ldb + p] -> w.rowsB[start + p·n + j]: the kernel reads op(B)'s rows
+            w.rowsB = grow(w.rowsB, start + k * n);
+            transposer.transposeInto(b, bOff, ldb, n, k, w.rowsB, start, n);
+        } else if (start >= 0) { // op(B)'s rows moved onto vector boundaries
+            w.rowsB = grow(w.rowsB, start + k * n);
+            for (int p = 0; p < k; p++) System.arraycopy(b, bOff + p * ldb, w.rowsB, start + p * n, n);
+        }
+        if (start >= 0) {
+            d = w.rowsB;
+            dOff = start;
             ldd = n;
         }
         if (!allFinite(d, dOff, ldd, k, n)) return false;
@@ -160,6 +170,20 @@ final class SparseRows {
         w.t = grow(w.t, m * width); // m·width <= m·n: C's rows
         rows(w, m, n, alpha, beta, d, dOff, c, cOff, ldc);
         return true;
+    }
+
+    /**
+     * Where in the workspace op(B)'s rows go ({@code n} floats apart), or -1 where the kernel reads them where they
+     * lie. A transposed op(B) is always copied: onto vector boundaries where {@code alignment} knows them, else at 0.
+     * An untransposed one is copied only when its rows are known to lie off vector boundaries (its element bOff, or
+     * its row stride, off them), since then every other vector load of the kernel splits a cache line: 1.15-1.5x
+     * slower (decisions §2bu). {@code n % lanes == 0} (the path's shapes) keeps every copied row on a boundary.
+     */
+    static int rowsBStart(ArrayAlignment alignment, int lanes, boolean transB, int k, int n, int bOff, int ldb) {
+        int vectorBytes = lanes * Float.BYTES, start = alignment.firstAligned(vectorBytes);
+        if (transB) return Math.max(start, 0);
+        boolean onBoundaries = alignment.aligned(bOff, vectorBytes) && ldb % lanes == 0;
+        return start < 0 || onBoundaries || (long) k * n > MAX_A ? -1 : start;
     }
 
     /** Whether the rows x cols block at {@code off} (rows {@code ld} apart) holds no NaN and no ±Inf. */
@@ -208,10 +232,13 @@ final class SparseRows {
         }
     }
 
-    /** Per-thread buffers: the lists of a product, its op(A) and op(B) in row order, the accumulators of its rows. */
+    /**
+     * Per-thread buffers: the lists of a product, its op(A) in row order, op(B) in row order (transposed, or moved onto
+     * vector boundaries), the accumulators of its rows.
+     */
     private static final class Work {
         int[] rowStart = new int[0], idx = new int[0], ptr = new int[0], sub = new int[0], subOfBlock = new int[0];
-        float[] val = new float[0], transposedA = new float[0], transposedB = new float[0], t = new float[0];
+        float[] val = new float[0], transposedA = new float[0], rowsB = new float[0], t = new float[0];
         int kBlocks, subs;
 
         /**

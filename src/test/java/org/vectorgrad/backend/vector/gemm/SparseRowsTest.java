@@ -113,7 +113,7 @@ class SparseRowsTest {
         try (Dispatcher d = new Dispatcher(1)) {
             BlockedGemm dense = gemm(blk, d, Long.MAX_VALUE, false);
             for (int vectors : new int[] {1, 2, 3, 12}) {
-                SparseRows path = new SparseRows(BITS, vectors, vectors * 8 * 8);
+                SparseRows path = new SparseRows(BITS, vectors, vectors * 8 * 8, vectors % 2 == 0 ? ArrayAlignment.UNKNOWN : new ArrayAlignment(32, 16));
                 for (int[] s : new int[][] {{40, 48, 2000}, {33, 136, 900}, {64, 64, 257}}) {
                     int m = s[0], n = s[1], k = s[2];
                     boolean ta = rng.nextBoolean();
@@ -248,6 +248,59 @@ class SparseRowsTest {
             assertEquals(0.7, SparseRows.zeroFraction(third, 0, 1000, 3, 1000), 0.01);
         }
     }
+    @Test
+    void opBGoesOntoVectorBoundariesOnlyWhereTheyAreKnownAndItLiesOffThem() {
+        ArrayAlignment unknown = ArrayAlignment.UNKNOWN, on32 = new ArrayAlignment(32, 16), compact = new ArrayAlignment(32, 12);
+        // the JVM's default 8-byte object alignment: an untransposed op(B) is read where it lies, a transposed one
+        // copied to the workspace's start
+        assertEquals(-1, SparseRows.rowsBStart(unknown, 8, false, 256, 512, 0, 512));
+        assertEquals(0, SparseRows.rowsBStart(unknown, 8, true, 256, 512, 0, 256));
+        // objects on 32 bytes, data 16 bytes in: element 4 is the first on a boundary
+        assertEquals(4, SparseRows.rowsBStart(on32, 8, true, 256, 512, 0, 256));
+        assertEquals(4, SparseRows.rowsBStart(on32, 8, false, 256, 512, 0, 512), "element 0 lies 16 bytes off: moved");
+        assertEquals(-1, SparseRows.rowsBStart(on32, 8, false, 256, 512, 4, 512), "element 4 and every row on a boundary");
+        assertEquals(-1, SparseRows.rowsBStart(on32, 8, false, 256, 512, 12, 520), "element 12, rows 520 floats apart");
+        assertEquals(4, SparseRows.rowsBStart(on32, 8, false, 256, 512, 4, 513), "rows 513 floats apart drift off");
+        assertEquals(4, SparseRows.rowsBStart(on32, 8, false, 256, 512, 6, 512), "element 6: 8 bytes off");
+        assertEquals(-1, SparseRows.rowsBStart(on32, 8, false, 8192, 1024, 0, 1024), "k·n past MAX_A: not copied");
+        assertEquals(5, SparseRows.rowsBStart(compact, 8, false, 256, 512, 0, 512), "compact headers: data 12 bytes in");
+        for (ArrayAlignment al : new ArrayAlignment[] {on32, compact, new ArrayAlignment(32, 20), new ArrayAlignment(64, 16)}) {
+            int start = SparseRows.rowsBStart(al, 8, false, 256, 512, 1, 512);
+            assertTrue(start >= 0 && (al.base() + 4 * start) % 32 == 0, al + ": copied to element " + start);
+        }
+    }
+
+    @Test
+    void opBMovedOntoVectorBoundariesGivesTheDenseBits() {
+        // the copy's place never changes a bit: every alignment a JVM can have, op(B) as it lies (off a boundary or
+        // on one) and transposed, with offsets and padded rows, against the dense path
+        SplittableRandom rng = new SplittableRandom(223);
+        ArrayAlignment[] alignments = {ArrayAlignment.UNKNOWN, new ArrayAlignment(32, 16), new ArrayAlignment(32, 12),
+                new ArrayAlignment(32, 20), new ArrayAlignment(64, 16)};
+        try (Dispatcher d = new Dispatcher(1)) {
+            BlockedGemm dense = gemm(GemmBlocking.forBits(BITS), d, Long.MAX_VALUE, false);
+            for (ArrayAlignment al : alignments) {
+                SparseRows path = new SparseRows(BITS, 0, SparseRows.SUB_BLOCK_FLOATS, al);
+                for (int[] s : new int[][] {{128, 512, 256}, {96, 264, 136}, {37, 200, 301}}) {
+                    for (int layout = 0; layout < 4; layout++) {
+                        boolean ta = (layout & 1) != 0, tb = (layout & 2) != 0;
+                        int m = s[0], n = s[1], k = s[2], off = rng.nextInt(9), pad = rng.nextInt(3) * 4;
+                        int lda = ta ? m : k, ldb = (tb ? k : n) + pad, ldc = n + 3;
+                        float[] a = sparse(rng, off + (ta ? k : m) * lda, 0.8), b = AgainstPackedPath.gaussian(rng, off + (tb ? n : k) * ldb);
+                        float[] want = AgainstPackedPath.gaussian(rng, off + m * ldc), got = want.clone();
+                        float beta = rng.nextBoolean() ? 0f : 1f;
+                        dense.gemm(ta, tb, m, n, k, 1f, a, off, lda, b, off, ldb, beta, want, off, ldc);
+                        String what = al + " " + m + "x" + n + "x" + k + (ta ? " T" : " N") + (tb ? "T" : "N") + " off " + off + " ldb " + ldb;
+                        assertTrue(path.tryGemm(ta, tb, m, n, k, dense.kBlocks(k), 1f, a, off, lda, b, off, ldb, beta, got, off, ldc), what);
+                        for (int i = 0; i < got.length; i++) {
+                            assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), what + ": C[" + i + "]");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void theSampleReadsElementFloorOfQTimesColsOverPerOfEachSampledRow() {
         // zeroFraction steps to its columns; the elements must be those of the division floor(q·cols/per), which the
