@@ -121,6 +121,13 @@ public final class BlockedGemm extends Gemm {
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
     /** Products with a mostly zero op(A) ({@link SparseRows}), or null. */
     private final SparseRows sparse;
+    /**
+     * Where packed B panels start in their buffers: on vector boundaries where the JVM's object alignment makes them
+     * knowable ({@link ArrayAlignment}; the launcher's objects on 32 bytes put element 4 there at 256 bits), else 0.
+     * The micro-kernels load a vector of a panel per step, which splits a cache line when off a boundary: 1.00-1.02x
+     * on the MLP's dense products under the 256-bit proxy (decisions §2bu). Not in any element's arithmetic.
+     */
+    private final int bStart;
 
     /** System property that turns the sparse-rows path off ({@code false}); on by default. */
     public static final String SPARSE_ROWS_PROPERTY = "vectorgrad.gemm.sparseRows";
@@ -147,6 +154,13 @@ public final class BlockedGemm extends Gemm {
         return new BlockedGemm(blocking, dispatcher, parallelMinWork, SMALL_MAX_B, Long.MAX_VALUE, true,
                 blocking.bits() == 256 ? NARROW_MAX_ROWS_256 : Integer.MAX_VALUE, blocking.bits() == 128 ? 0 : FEW_ROWS_TRANSPOSED_MAX,
                 transposedProducts(blocking), sparseRows);
+    }
+
+    /** As {@link #withSparseRows} with the path on, and the arrays' alignment as given (tests). */
+    static BlockedGemm withAlignment(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork, ArrayAlignment alignment) {
+        return new BlockedGemm(blocking, dispatcher, parallelMinWork, SMALL_MAX_B, Long.MAX_VALUE, true,
+                blocking.bits() == 256 ? NARROW_MAX_ROWS_256 : Integer.MAX_VALUE, blocking.bits() == 128 ? 0 : FEW_ROWS_TRANSPOSED_MAX,
+                transposedProducts(blocking), true, alignment);
     }
 
     /**
@@ -204,7 +218,21 @@ public final class BlockedGemm extends Gemm {
      */
     public BlockedGemm(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork, long smallMaxB, long smallMaxWork, boolean rowPanels,
                        int narrowMaxRows, int fewRowsTransposedMax, boolean transposedProducts, boolean sparseRows) {
-        this.sparse = sparseRows && SparseRowsKernel.create(blocking.bits()) != null ? new SparseRows(blocking.bits()) : null;
+        this(blocking, dispatcher, parallelMinWork, smallMaxB, smallMaxWork, rowPanels, narrowMaxRows, fewRowsTransposedMax, transposedProducts,
+                sparseRows, ArrayAlignment.current());
+    }
+
+    /**
+     * As {@link #BlockedGemm(GemmBlocking, Dispatcher, long, long, long, boolean, int, int, boolean, boolean)}, with
+     * the arrays' alignment as given instead of this JVM's (tests: the buffers' layout under every alignment a JVM can
+     * have). It places packed B panels and the sparse path's op(B) rows on vector boundaries where it knows them
+     * (decisions §2bu); where it does not, at their buffers' start. The bits never depend on it.
+     */
+    BlockedGemm(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork, long smallMaxB, long smallMaxWork, boolean rowPanels,
+                int narrowMaxRows, int fewRowsTransposedMax, boolean transposedProducts, boolean sparseRows, ArrayAlignment alignment) {
+        this.sparse = sparseRows && SparseRowsKernel.create(blocking.bits()) != null
+                ? new SparseRows(blocking.bits(), 0, SparseRows.SUB_BLOCK_FLOATS, alignment) : null;
+        this.bStart = Math.max(0, alignment.firstAligned(blocking.bits() / 8));
         this.smallMaxB = smallMaxB;
         this.transposedProducts = transposedProducts;
         this.smallMaxWork = smallMaxWork;
@@ -837,7 +865,7 @@ public final class BlockedGemm extends Gemm {
                     kc = kBlockStart(k, kb + 1, kBlocks) - p0;
                     this.beta = kb == 0 ? beta : 1f;
                     stage = STAGE.incrementAndGet();
-                    if (owner.packedB.length < panels * kc * nr) owner.packedB = new float[panels * kc * nr];
+                    if (owner.packedB.length < bStart + panels * kc * nr) owner.packedB = new float[bStart + panels * kc * nr];
                     if (parallel) {
                         dispatcher.forEach(packChunks, packTask);
                         dispatcher.forEach(mBlocks * groups, computeTask);
@@ -867,13 +895,13 @@ public final class BlockedGemm extends Gemm {
             for (int kb = 0; kb < kBlocks; kb++) {
                 int pk0 = kBlockStart(k, kb, kBlocks), kcb = kBlockStart(k, kb + 1, kBlocks) - pk0;
                 float betaK = kb == 0 ? beta0 : 1f;
-                if (w.ownB.length < panels * kcb * nr + Transposer.SLACK) w.ownB = new float[panels * kcb * nr + Transposer.SLACK];
-                Packing.packB(transB, b, bOff, ldb, pk0, kcb, j0, cols, nr, 0, panels, w.ownB, transposer);
+                if (w.ownB.length < bStart + panels * kcb * nr + Transposer.SLACK) w.ownB = new float[bStart + panels * kcb * nr + Transposer.SLACK];
+                Packing.packB(transB, b, bOff, ldb, pk0, kcb, j0, cols, nr, 0, panels, w.ownB, bStart, transposer);
                 float[] pa = w.packedA(mr * panelDepth(kcb) + Transposer.SLACK);
                 for (int i = r0; i < r1; i += mr) {
                     int nrows = Math.min(mr, r1 - i);
                     packABlock(i, nrows, pk0, kcb, pa);
-                    computePanels(0, panels, i, nrows, kcb, betaK, pa, w.ownB, 0, w.tile);
+                    computePanels(0, panels, i, nrows, kcb, betaK, pa, w.ownB, bStart, w.tile);
                 }
                 w.aStage = -1; // this buffer no longer holds a staged block
             }
@@ -892,22 +920,22 @@ public final class BlockedGemm extends Gemm {
             int mr = blocking.mr(), nr = blocking.nr();
             Workspace w = workspaces.get();
             if (w.ownBStage != stage) {
-                if (w.ownB.length < panels * k * nr + Transposer.SLACK) w.ownB = new float[panels * k * nr + Transposer.SLACK];
-                Packing.packB(transB, b, bOff, ldb, 0, k, j0, cols, nr, 0, panels, w.ownB, transposer);
+                if (w.ownB.length < bStart + panels * k * nr + Transposer.SLACK) w.ownB = new float[bStart + panels * k * nr + Transposer.SLACK];
+                Packing.packB(transB, b, bOff, ldb, 0, k, j0, cols, nr, 0, panels, w.ownB, bStart, transposer);
                 w.ownBStage = stage;
             }
             float[] pa = w.packedA(mr * panelDepth(k) + Transposer.SLACK);
             for (int i = rangeBounds[c] * mr, r1 = Math.min(m, rangeBounds[c + 1] * mr); i < r1; i += mr) {
                 int nrows = Math.min(mr, r1 - i);
                 packABlock(i, nrows, 0, k, pa);
-                computePanels(0, panels, i, nrows, k, beta0, pa, w.ownB, 0, w.tile);
+                computePanels(0, panels, i, nrows, k, beta0, pa, w.ownB, bStart, w.tile);
             }
             w.aStage = -1; // this buffer no longer holds a staged block
         }
 
         private void packChunk(int chunk) {
             int from = (int) ((long) panels * chunk / packChunks), to = (int) ((long) panels * (chunk + 1) / packChunks);
-            Packing.packB(transB, b, bOff, ldb, p0, kc, j0, cols, blocking.nr(), from, to, owner.packedB, transposer);
+            Packing.packB(transB, b, bOff, ldb, p0, kc, j0, cols, blocking.nr(), from, to, owner.packedB, bStart, transposer);
         }
 
         /**
@@ -929,14 +957,14 @@ public final class BlockedGemm extends Gemm {
             for (int kb = 0; kb < kBlocks; kb++) {
                 int pk0 = kBlockStart(k, kb, kBlocks), kcb = kBlockStart(k, kb + 1, kBlocks) - pk0;
                 float betaK = kb == 0 ? beta0 : 1f;
-                if (w.ownB.length < kcb * nr + Transposer.SLACK) w.ownB = new float[kcb * nr + Transposer.SLACK];
+                if (w.ownB.length < bStart + kcb * nr + Transposer.SLACK) w.ownB = new float[bStart + kcb * nr + Transposer.SLACK];
                 w.ownBStage = -1; // ownB now holds one micro-panel at a time
                 float[] pa = w.packedA(ceilDiv(rows, mr) * mr * panelDepth(kcb) + Transposer.SLACK);
                 packABlock(i0, rows, pk0, kcb, pa);
                 w.aStage = -1; // this buffer no longer holds a staged block
                 for (int q = q0; q < q1; q++) {
-                    Packing.packB(transB, b, bOff, ldb, pk0, kcb, j0, cols, nr, q, q + 1, w.ownB, -q * kcb * nr, transposer);
-                    computePanels(q, q + 1, i0, rows, kcb, betaK, pa, w.ownB, -q * kcb * nr, w.tile);
+                    Packing.packB(transB, b, bOff, ldb, pk0, kcb, j0, cols, nr, q, q + 1, w.ownB, bStart - q * kcb * nr, transposer);
+                    computePanels(q, q + 1, i0, rows, kcb, betaK, pa, w.ownB, bStart - q * kcb * nr, w.tile);
                 }
             }
         }
@@ -969,7 +997,7 @@ public final class BlockedGemm extends Gemm {
                 for (int ir = 0; ir < rows; ir += mr) {
                     int nrows = Math.min(mr, rows - ir);
                     packABlock(i0 + ir, nrows, p0, kc, pa);
-                    computePanels(q0, q1, i0 + ir, nrows, kc, beta, pa, owner.packedB, 0, w.tile);
+                    computePanels(q0, q1, i0 + ir, nrows, kc, beta, pa, owner.packedB, bStart, w.tile);
                 }
                 w.aStage = -1; // this buffer no longer holds a staged block
                 return;
@@ -980,7 +1008,7 @@ public final class BlockedGemm extends Gemm {
                 w.aStage = stage;
                 w.aBlock = ib;
             }
-            computePanels(q0, q1, i0, rows, kc, beta, pa, owner.packedB, 0, w.tile);
+            computePanels(q0, q1, i0, rows, kc, beta, pa, owner.packedB, bStart, w.tile);
         }
 
         /** Floats per row of op(A) in a packed A buffer: {@link MicroKernel#ROW_PANEL_STRIDE} for row panels, else kc. */

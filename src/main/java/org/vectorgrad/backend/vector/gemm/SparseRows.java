@@ -64,14 +64,10 @@ final class SparseRows {
     private final int maxVectors, subBlockFloats;
     private final ThreadLocal<Work> work = ThreadLocal.withInitial(Work::new);
 
-    /** The path at {@code bits}: the kernel's widest column blocks, 32 KiB sub-blocks, this JVM's array alignment. */
-    SparseRows(int bits) {
-        this(bits, 0, SUB_BLOCK_FLOATS, ArrayAlignment.current());
-    }
-
     /**
-     * As {@link #SparseRows(int)}, with at most {@code maxVectors} vectors per column block (0: the
-     * kernel's most), another sub-block size and the arrays' alignment as given (harnesses, tests).
+     * The path at {@code bits}, with at most {@code maxVectors} vectors per column block (0: the kernel's most; the
+     * GEMM's), {@code subBlockFloats} floats of op(B) per sub-block ({@link #SUB_BLOCK_FLOATS}) and the arrays'
+     * alignment ({@link ArrayAlignment#current()}, or another in tests).
      */
     SparseRows(int bits, int maxVectors, int subBlockFloats, ArrayAlignment alignment) {
         this.alignment = alignment;
