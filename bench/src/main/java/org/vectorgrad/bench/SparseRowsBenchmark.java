@@ -25,6 +25,8 @@ import org.vectorgrad.parallel.Dispatcher;
  * as {@code nn.Dense} calls them. The path has kernels at 256 bits only: on an AVX-512 CPU run the proxy, or both
  * paths read the same; {@code -jvmArgsAppend} replaces the fork's flags, so give them all:
  * {@code -jvmArgsAppend "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss4m -XX:UseAVX=2"}.
+ * Add {@code -XX:ObjectAlignmentInBytes=32} to measure what the launcher runs: op(B)'s rows copied onto 32-byte
+ * boundaries (docs/decisions.md §2bu); without it a fork's arrays fall on or off them by chance.
  * Not named *GemmBenchmark: scripts select {@link GemmBenchmark} by that regex ({@code bench/acceptance.py}).
  */
 @State(Scope.Benchmark)
