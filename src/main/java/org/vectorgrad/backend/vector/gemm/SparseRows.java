@@ -207,7 +207,7 @@ final class SparseRows {
         // are skipped, the same bits (decisions §2br)
         boolean inC = alpha == 1f && beta == 0f && w.kBlocks == 1;
         for (int q = 0; q < blocksOfColumns; q++) {
-            // balanced column blocks: 98 vectors in blocks of at most 12 are 10 + 11 + ... + 11
+            // balanced column blocks: 98 vectors in blocks of at most 13 are 12 + 12 + 12 + 13 + ... + 13
             int v0 = (int) ((long) vectors * q / blocksOfColumns), v1 = (int) ((long) vectors * (q + 1) / blocksOfColumns);
             int cols = (v1 - v0) * lanes, col0 = v0 * lanes;
             for (int kb = 0; kb < w.kBlocks; kb++) {

@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link SparseRowsKernel} at 256 bits: one row of C, 1 to 12 vectors of its columns, summed over a range of
+ * {@link SparseRowsKernel} at 256 bits: one row of C, 1 to 13 vectors of its columns, summed over a range of
  * that row's nonzeros of op(A) ({@link SparseRows}): per nonzero, its value broadcast and the matching row of op(B)
  * loaded where it lies, one FMA per vector. The accumulators start at zero ({@code first}) or from T, and end in T,
  * so a chain continues across calls exactly. The lists hold each nonzero's row offset in op(B), not its column: the
@@ -19,7 +19,7 @@ final class SparseRows256 extends SparseRowsKernel {
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
     private static final int[] IOTA = {0, 1, 2, 3, 4, 5, 6, 7};
 
-    SparseRows256() { super(8, 12); }
+    SparseRows256() { super(8, 13); }
 
     @Override
     void accumulate(int vectors, boolean first, int e0, int e1, int[] idx, float[] val, float[] d, int dOff, float[] t, int tOff) {
@@ -36,7 +36,8 @@ final class SparseRows256 extends SparseRowsKernel {
             case 10 -> v10(first, e0, e1, idx, val, d, dOff, t, tOff);
             case 11 -> v11(first, e0, e1, idx, val, d, dOff, t, tOff);
             case 12 -> v12(first, e0, e1, idx, val, d, dOff, t, tOff);
-            default -> throw new IllegalArgumentException("vectors must be 1 to 12, got " + vectors);
+            case 13 -> v13(first, e0, e1, idx, val, d, dOff, t, tOff);
+            default -> throw new IllegalArgumentException("vectors must be 1 to 13, got " + vectors);
         }
     }
 
@@ -454,5 +455,56 @@ final class SparseRows256 extends SparseRowsKernel {
         c9.intoArray(t, tOff + 72);
         c10.intoArray(t, tOff + 80);
         c11.intoArray(t, tOff + 88);
+    }
+
+    private static void v13(boolean first, int e0, int e1, int[] idx, float[] val, float[] d, int dOff, float[] t, int tOff) {
+        FloatVector c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12;
+        if (first) {
+            c0 = FloatVector.zero(S); c1 = FloatVector.zero(S); c2 = FloatVector.zero(S); c3 = FloatVector.zero(S); c4 = FloatVector.zero(S); c5 = FloatVector.zero(S); c6 = FloatVector.zero(S); c7 = FloatVector.zero(S); c8 = FloatVector.zero(S); c9 = FloatVector.zero(S); c10 = FloatVector.zero(S); c11 = FloatVector.zero(S); c12 = FloatVector.zero(S);
+        } else {
+            c0 = FloatVector.fromArray(S, t, tOff + 0);
+            c1 = FloatVector.fromArray(S, t, tOff + 8);
+            c2 = FloatVector.fromArray(S, t, tOff + 16);
+            c3 = FloatVector.fromArray(S, t, tOff + 24);
+            c4 = FloatVector.fromArray(S, t, tOff + 32);
+            c5 = FloatVector.fromArray(S, t, tOff + 40);
+            c6 = FloatVector.fromArray(S, t, tOff + 48);
+            c7 = FloatVector.fromArray(S, t, tOff + 56);
+            c8 = FloatVector.fromArray(S, t, tOff + 64);
+            c9 = FloatVector.fromArray(S, t, tOff + 72);
+            c10 = FloatVector.fromArray(S, t, tOff + 80);
+            c11 = FloatVector.fromArray(S, t, tOff + 88);
+            c12 = FloatVector.fromArray(S, t, tOff + 96);
+        }
+        for (int e = e0; e < e1; e++) {
+            FloatVector x = FloatVector.broadcast(S, val[e]);
+            int at = dOff + idx[e];
+            c0 = FloatVector.fromArray(S, d, at + 0).fma(x, c0);
+            c1 = FloatVector.fromArray(S, d, at + 8).fma(x, c1);
+            c2 = FloatVector.fromArray(S, d, at + 16).fma(x, c2);
+            c3 = FloatVector.fromArray(S, d, at + 24).fma(x, c3);
+            c4 = FloatVector.fromArray(S, d, at + 32).fma(x, c4);
+            c5 = FloatVector.fromArray(S, d, at + 40).fma(x, c5);
+            c6 = FloatVector.fromArray(S, d, at + 48).fma(x, c6);
+            c7 = FloatVector.fromArray(S, d, at + 56).fma(x, c7);
+            c8 = FloatVector.fromArray(S, d, at + 64).fma(x, c8);
+            c9 = FloatVector.fromArray(S, d, at + 72).fma(x, c9);
+            c10 = FloatVector.fromArray(S, d, at + 80).fma(x, c10);
+            c11 = FloatVector.fromArray(S, d, at + 88).fma(x, c11);
+            c12 = FloatVector.fromArray(S, d, at + 96).fma(x, c12);
+        }
+        c0.intoArray(t, tOff + 0);
+        c1.intoArray(t, tOff + 8);
+        c2.intoArray(t, tOff + 16);
+        c3.intoArray(t, tOff + 24);
+        c4.intoArray(t, tOff + 32);
+        c5.intoArray(t, tOff + 40);
+        c6.intoArray(t, tOff + 48);
+        c7.intoArray(t, tOff + 56);
+        c8.intoArray(t, tOff + 64);
+        c9.intoArray(t, tOff + 72);
+        c10.intoArray(t, tOff + 80);
+        c11.intoArray(t, tOff + 88);
+        c12.intoArray(t, tOff + 96);
     }
 }

@@ -112,7 +112,7 @@ class SparseRowsTest {
         GemmBlocking blk = GemmBlocking.forBits(BITS);
         try (Dispatcher d = new Dispatcher(1)) {
             BlockedGemm dense = gemm(blk, d, Long.MAX_VALUE, false);
-            for (int vectors : new int[] {1, 2, 3, 12}) {
+            for (int vectors : new int[] {1, 2, 3, 12, 13}) {
                 SparseRows path = new SparseRows(BITS, vectors, vectors * 8 * 8, vectors % 2 == 0 ? ArrayAlignment.UNKNOWN : new ArrayAlignment(32, 16));
                 for (int[] s : new int[][] {{40, 48, 2000}, {33, 136, 900}, {64, 64, 257}}) {
                     int m = s[0], n = s[1], k = s[2];
