@@ -151,16 +151,20 @@ public final class BlockedGemm extends Gemm {
      * harnesses time them in one JVM.
      */
     public static BlockedGemm withSparseRows(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork, boolean sparseRows) {
-        return new BlockedGemm(blocking, dispatcher, parallelMinWork, SMALL_MAX_B, Long.MAX_VALUE, true,
-                blocking.bits() == 256 ? NARROW_MAX_ROWS_256 : Integer.MAX_VALUE, blocking.bits() == 128 ? 0 : FEW_ROWS_TRANSPOSED_MAX,
-                transposedProducts(blocking), sparseRows);
+        return withDefaults(blocking, dispatcher, parallelMinWork, sparseRows, ArrayAlignment.current());
     }
 
     /** As {@link #withSparseRows} with the path on, and the arrays' alignment as given (tests). */
     static BlockedGemm withAlignment(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork, ArrayAlignment alignment) {
+        return withDefaults(blocking, dispatcher, parallelMinWork, true, alignment);
+    }
+
+    /** The library's bounds and paths for the blocking's width, with the sparse path and the alignment as given. */
+    private static BlockedGemm withDefaults(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork, boolean sparseRows,
+                                            ArrayAlignment alignment) {
         return new BlockedGemm(blocking, dispatcher, parallelMinWork, SMALL_MAX_B, Long.MAX_VALUE, true,
                 blocking.bits() == 256 ? NARROW_MAX_ROWS_256 : Integer.MAX_VALUE, blocking.bits() == 128 ? 0 : FEW_ROWS_TRANSPOSED_MAX,
-                transposedProducts(blocking), true, alignment);
+                transposedProducts(blocking), sparseRows, alignment);
     }
 
     /**
