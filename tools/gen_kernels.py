@@ -1177,15 +1177,16 @@ def gen_sparse_rows(bits):
                   "        for (int e = e0; e < e1; e++) {",
                   "            FloatVector x = FloatVector.broadcast(S, val[e]);",
                   "            int at = dOff + idx[e];"]
-        lines += [f"            c{i} = FloatVector.fromArray(S, d, at + {i * lanes}).fma(x, c{i});" for i in range(v)]
+        lines += [f"            c{i} = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + {i * lanes}))).fma(x, c{i});" for i in range(v)]
         lines += ["        }"]
-        lines += [f"        c{i}.intoArray(t, tOff + {i * lanes});" for i in range(v)]
+        lines += [f"        ((FloatVector) VT.cast(c{i})).intoArray(t, tOff + {i * lanes});" for i in range(v)]
         lines += ["    }"]
         methods.append("\n".join(lines))
     src = f"""package org.vectorgrad.backend.vector.gemm;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -1205,6 +1206,18 @@ final class SparseRows{bits} extends SparseRowsKernel {{
 
     SparseRows{bits}() {{ super({lanes}, {vmax}); }}
 
+    /**
+     * This width's vector classes, to cast a loaded vector and an accumulator to before calling its methods. The
+     * Vector API's intrinsics are inlined late, so while C2 parses a kernel a vector's exact class is unknown and a
+     * call such as {{@code fma}} or {{@code intoArray}} is bound from that shared method's type profile; in a JVM
+     * whose other kernels use another width (a 512-bit GEMM on AMD Zen 4 takes these 256-bit kernels) the profile
+     * names the other class, and C2 then kept this kernel's vectors boxed: a 64-byte allocation per FMA, the
+     * products 2-9x slower in 2 to 3 JVMs of 4 (decisions §2bv). The casts fix the class where C2 parses; the checks
+     * fold away once the intrinsics are in.
+     */
+    private static final Class<? extends Vector<Float>> VT = S.vectorType();
+    private static final Class<? extends Vector<Integer>> IT = I.vectorType();
+
     @Override
     void accumulate(int vectors, boolean first, int e0, int e1, int[] idx, float[] val, float[] d, int dOff, float[] t, int tOff) {{
         switch (vectors) {{
@@ -1216,7 +1229,7 @@ final class SparseRows{bits} extends SparseRowsKernel {{
     @Override
     int lists(float[] a, int aOff, int lda, int m, int k, int ldd, int[] rowStart, int[] idx, float[] val) {{
         int whole = k - k % {lanes}, e = 0;
-        IntVector offsets = IntVector.fromArray(I, IOTA, 0).mul(ldd); // lane l: l·ldd
+        IntVector offsets = ((IntVector) IT.cast(IntVector.fromArray(I, IOTA, 0))).mul(ldd); // lane l: l·ldd
         for (int i = 0; i < m; i++) {{
             int at = aOff + i * lda;
             rowStart[i] = e;
@@ -1224,10 +1237,10 @@ final class SparseRows{bits} extends SparseRowsKernel {{
                 // the nonzero lanes packed to the front and stored whole (the caller leaves {lanes} slots of room past
                 // the last nonzero): 26 against 96 µs per 64 K elements for a branch-free store of every lane, whose
                 // next slot hangs on the last one's bit
-                FloatVector v = FloatVector.fromArray(S, a, at + p);
+                FloatVector v = (FloatVector) VT.cast(FloatVector.fromArray(S, a, at + p));
                 VectorMask<Float> nonzero = v.compare(VectorOperators.NE, 0f);
                 v.compress(nonzero).intoArray(val, e);
-                offsets.add(p * ldd).compress(nonzero.cast(I)).intoArray(idx, e);
+                ((IntVector) IT.cast(offsets)).add(p * ldd).compress(nonzero.cast(I)).intoArray(idx, e);
                 e += nonzero.trueCount();
             }}
             for (int q = whole; q < k; q++) {{
@@ -1245,9 +1258,9 @@ final class SparseRows{bits} extends SparseRowsKernel {{
     void store(int width, boolean scaleOnly, float alpha, float beta, float[] t, int tOff, float[] c, int cOff) {{
         FloatVector al = FloatVector.broadcast(S, alpha);
         for (int j = 0; j < width; j += {lanes}) {{
-            FloatVector acc = FloatVector.fromArray(S, t, tOff + j);
-            FloatVector r = scaleOnly ? acc.mul(al) : acc.fma(al, FloatVector.fromArray(S, c, cOff + j).mul(beta));
-            r.intoArray(c, cOff + j);
+            FloatVector acc = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + j));
+            FloatVector r = scaleOnly ? acc.mul(al) : acc.fma(al, ((FloatVector) VT.cast(FloatVector.fromArray(S, c, cOff + j))).mul(beta));
+            ((FloatVector) VT.cast(r)).intoArray(c, cOff + j);
         }}
     }}
 

@@ -2,6 +2,7 @@ package org.vectorgrad.backend.vector.gemm;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -20,6 +21,18 @@ final class SparseRows256 extends SparseRowsKernel {
     private static final int[] IOTA = {0, 1, 2, 3, 4, 5, 6, 7};
 
     SparseRows256() { super(8, 13); }
+
+    /**
+     * This width's vector classes, to cast a loaded vector and an accumulator to before calling its methods. The
+     * Vector API's intrinsics are inlined late, so while C2 parses a kernel a vector's exact class is unknown and a
+     * call such as {@code fma} or {@code intoArray} is bound from that shared method's type profile; in a JVM
+     * whose other kernels use another width (a 512-bit GEMM on AMD Zen 4 takes these 256-bit kernels) the profile
+     * names the other class, and C2 then kept this kernel's vectors boxed: a 64-byte allocation per FMA, the
+     * products 2-9x slower in 2 to 3 JVMs of 4 (decisions §2bv). The casts fix the class where C2 parses; the checks
+     * fold away once the intrinsics are in.
+     */
+    private static final Class<? extends Vector<Float>> VT = S.vectorType();
+    private static final Class<? extends Vector<Integer>> IT = I.vectorType();
 
     @Override
     void accumulate(int vectors, boolean first, int e0, int e1, int[] idx, float[] val, float[] d, int dOff, float[] t, int tOff) {
@@ -44,7 +57,7 @@ final class SparseRows256 extends SparseRowsKernel {
     @Override
     int lists(float[] a, int aOff, int lda, int m, int k, int ldd, int[] rowStart, int[] idx, float[] val) {
         int whole = k - k % 8, e = 0;
-        IntVector offsets = IntVector.fromArray(I, IOTA, 0).mul(ldd); // lane l: l·ldd
+        IntVector offsets = ((IntVector) IT.cast(IntVector.fromArray(I, IOTA, 0))).mul(ldd); // lane l: l·ldd
         for (int i = 0; i < m; i++) {
             int at = aOff + i * lda;
             rowStart[i] = e;
@@ -52,10 +65,10 @@ final class SparseRows256 extends SparseRowsKernel {
                 // the nonzero lanes packed to the front and stored whole (the caller leaves 8 slots of room past
                 // the last nonzero): 26 against 96 µs per 64 K elements for a branch-free store of every lane, whose
                 // next slot hangs on the last one's bit
-                FloatVector v = FloatVector.fromArray(S, a, at + p);
+                FloatVector v = (FloatVector) VT.cast(FloatVector.fromArray(S, a, at + p));
                 VectorMask<Float> nonzero = v.compare(VectorOperators.NE, 0f);
                 v.compress(nonzero).intoArray(val, e);
-                offsets.add(p * ldd).compress(nonzero.cast(I)).intoArray(idx, e);
+                ((IntVector) IT.cast(offsets)).add(p * ldd).compress(nonzero.cast(I)).intoArray(idx, e);
                 e += nonzero.trueCount();
             }
             for (int q = whole; q < k; q++) {
@@ -73,9 +86,9 @@ final class SparseRows256 extends SparseRowsKernel {
     void store(int width, boolean scaleOnly, float alpha, float beta, float[] t, int tOff, float[] c, int cOff) {
         FloatVector al = FloatVector.broadcast(S, alpha);
         for (int j = 0; j < width; j += 8) {
-            FloatVector acc = FloatVector.fromArray(S, t, tOff + j);
-            FloatVector r = scaleOnly ? acc.mul(al) : acc.fma(al, FloatVector.fromArray(S, c, cOff + j).mul(beta));
-            r.intoArray(c, cOff + j);
+            FloatVector acc = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + j));
+            FloatVector r = scaleOnly ? acc.mul(al) : acc.fma(al, ((FloatVector) VT.cast(FloatVector.fromArray(S, c, cOff + j))).mul(beta));
+            ((FloatVector) VT.cast(r)).intoArray(c, cOff + j);
         }
     }
 
@@ -89,9 +102,9 @@ final class SparseRows256 extends SparseRowsKernel {
         for (int e = e0; e < e1; e++) {
             FloatVector x = FloatVector.broadcast(S, val[e]);
             int at = dOff + idx[e];
-            c0 = FloatVector.fromArray(S, d, at + 0).fma(x, c0);
+            c0 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 0))).fma(x, c0);
         }
-        c0.intoArray(t, tOff + 0);
+        ((FloatVector) VT.cast(c0)).intoArray(t, tOff + 0);
     }
 
     private static void v2(boolean first, int e0, int e1, int[] idx, float[] val, float[] d, int dOff, float[] t, int tOff) {
@@ -105,11 +118,11 @@ final class SparseRows256 extends SparseRowsKernel {
         for (int e = e0; e < e1; e++) {
             FloatVector x = FloatVector.broadcast(S, val[e]);
             int at = dOff + idx[e];
-            c0 = FloatVector.fromArray(S, d, at + 0).fma(x, c0);
-            c1 = FloatVector.fromArray(S, d, at + 8).fma(x, c1);
+            c0 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 0))).fma(x, c0);
+            c1 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 8))).fma(x, c1);
         }
-        c0.intoArray(t, tOff + 0);
-        c1.intoArray(t, tOff + 8);
+        ((FloatVector) VT.cast(c0)).intoArray(t, tOff + 0);
+        ((FloatVector) VT.cast(c1)).intoArray(t, tOff + 8);
     }
 
     private static void v3(boolean first, int e0, int e1, int[] idx, float[] val, float[] d, int dOff, float[] t, int tOff) {
@@ -124,13 +137,13 @@ final class SparseRows256 extends SparseRowsKernel {
         for (int e = e0; e < e1; e++) {
             FloatVector x = FloatVector.broadcast(S, val[e]);
             int at = dOff + idx[e];
-            c0 = FloatVector.fromArray(S, d, at + 0).fma(x, c0);
-            c1 = FloatVector.fromArray(S, d, at + 8).fma(x, c1);
-            c2 = FloatVector.fromArray(S, d, at + 16).fma(x, c2);
+            c0 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 0))).fma(x, c0);
+            c1 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 8))).fma(x, c1);
+            c2 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 16))).fma(x, c2);
         }
-        c0.intoArray(t, tOff + 0);
-        c1.intoArray(t, tOff + 8);
-        c2.intoArray(t, tOff + 16);
+        ((FloatVector) VT.cast(c0)).intoArray(t, tOff + 0);
+        ((FloatVector) VT.cast(c1)).intoArray(t, tOff + 8);
+        ((FloatVector) VT.cast(c2)).intoArray(t, tOff + 16);
     }
 
     private static void v4(boolean first, int e0, int e1, int[] idx, float[] val, float[] d, int dOff, float[] t, int tOff) {
@@ -146,15 +159,15 @@ final class SparseRows256 extends SparseRowsKernel {
         for (int e = e0; e < e1; e++) {
             FloatVector x = FloatVector.broadcast(S, val[e]);
             int at = dOff + idx[e];
-            c0 = FloatVector.fromArray(S, d, at + 0).fma(x, c0);
-            c1 = FloatVector.fromArray(S, d, at + 8).fma(x, c1);
-            c2 = FloatVector.fromArray(S, d, at + 16).fma(x, c2);
-            c3 = FloatVector.fromArray(S, d, at + 24).fma(x, c3);
+            c0 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 0))).fma(x, c0);
+            c1 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 8))).fma(x, c1);
+            c2 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 16))).fma(x, c2);
+            c3 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 24))).fma(x, c3);
         }
-        c0.intoArray(t, tOff + 0);
-        c1.intoArray(t, tOff + 8);
-        c2.intoArray(t, tOff + 16);
-        c3.intoArray(t, tOff + 24);
+        ((FloatVector) VT.cast(c0)).intoArray(t, tOff + 0);
+        ((FloatVector) VT.cast(c1)).intoArray(t, tOff + 8);
+        ((FloatVector) VT.cast(c2)).intoArray(t, tOff + 16);
+        ((FloatVector) VT.cast(c3)).intoArray(t, tOff + 24);
     }
 
     private static void v5(boolean first, int e0, int e1, int[] idx, float[] val, float[] d, int dOff, float[] t, int tOff) {
@@ -171,17 +184,17 @@ final class SparseRows256 extends SparseRowsKernel {
         for (int e = e0; e < e1; e++) {
             FloatVector x = FloatVector.broadcast(S, val[e]);
             int at = dOff + idx[e];
-            c0 = FloatVector.fromArray(S, d, at + 0).fma(x, c0);
-            c1 = FloatVector.fromArray(S, d, at + 8).fma(x, c1);
-            c2 = FloatVector.fromArray(S, d, at + 16).fma(x, c2);
-            c3 = FloatVector.fromArray(S, d, at + 24).fma(x, c3);
-            c4 = FloatVector.fromArray(S, d, at + 32).fma(x, c4);
+            c0 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 0))).fma(x, c0);
+            c1 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 8))).fma(x, c1);
+            c2 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 16))).fma(x, c2);
+            c3 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 24))).fma(x, c3);
+            c4 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 32))).fma(x, c4);
         }
-        c0.intoArray(t, tOff + 0);
-        c1.intoArray(t, tOff + 8);
-        c2.intoArray(t, tOff + 16);
-        c3.intoArray(t, tOff + 24);
-        c4.intoArray(t, tOff + 32);
+        ((FloatVector) VT.cast(c0)).intoArray(t, tOff + 0);
+        ((FloatVector) VT.cast(c1)).intoArray(t, tOff + 8);
+        ((FloatVector) VT.cast(c2)).intoArray(t, tOff + 16);
+        ((FloatVector) VT.cast(c3)).intoArray(t, tOff + 24);
+        ((FloatVector) VT.cast(c4)).intoArray(t, tOff + 32);
     }
 
     private static void v6(boolean first, int e0, int e1, int[] idx, float[] val, float[] d, int dOff, float[] t, int tOff) {
@@ -199,19 +212,19 @@ final class SparseRows256 extends SparseRowsKernel {
         for (int e = e0; e < e1; e++) {
             FloatVector x = FloatVector.broadcast(S, val[e]);
             int at = dOff + idx[e];
-            c0 = FloatVector.fromArray(S, d, at + 0).fma(x, c0);
-            c1 = FloatVector.fromArray(S, d, at + 8).fma(x, c1);
-            c2 = FloatVector.fromArray(S, d, at + 16).fma(x, c2);
-            c3 = FloatVector.fromArray(S, d, at + 24).fma(x, c3);
-            c4 = FloatVector.fromArray(S, d, at + 32).fma(x, c4);
-            c5 = FloatVector.fromArray(S, d, at + 40).fma(x, c5);
+            c0 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 0))).fma(x, c0);
+            c1 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 8))).fma(x, c1);
+            c2 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 16))).fma(x, c2);
+            c3 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 24))).fma(x, c3);
+            c4 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 32))).fma(x, c4);
+            c5 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 40))).fma(x, c5);
         }
-        c0.intoArray(t, tOff + 0);
-        c1.intoArray(t, tOff + 8);
-        c2.intoArray(t, tOff + 16);
-        c3.intoArray(t, tOff + 24);
-        c4.intoArray(t, tOff + 32);
-        c5.intoArray(t, tOff + 40);
+        ((FloatVector) VT.cast(c0)).intoArray(t, tOff + 0);
+        ((FloatVector) VT.cast(c1)).intoArray(t, tOff + 8);
+        ((FloatVector) VT.cast(c2)).intoArray(t, tOff + 16);
+        ((FloatVector) VT.cast(c3)).intoArray(t, tOff + 24);
+        ((FloatVector) VT.cast(c4)).intoArray(t, tOff + 32);
+        ((FloatVector) VT.cast(c5)).intoArray(t, tOff + 40);
     }
 
     private static void v7(boolean first, int e0, int e1, int[] idx, float[] val, float[] d, int dOff, float[] t, int tOff) {
@@ -230,21 +243,21 @@ final class SparseRows256 extends SparseRowsKernel {
         for (int e = e0; e < e1; e++) {
             FloatVector x = FloatVector.broadcast(S, val[e]);
             int at = dOff + idx[e];
-            c0 = FloatVector.fromArray(S, d, at + 0).fma(x, c0);
-            c1 = FloatVector.fromArray(S, d, at + 8).fma(x, c1);
-            c2 = FloatVector.fromArray(S, d, at + 16).fma(x, c2);
-            c3 = FloatVector.fromArray(S, d, at + 24).fma(x, c3);
-            c4 = FloatVector.fromArray(S, d, at + 32).fma(x, c4);
-            c5 = FloatVector.fromArray(S, d, at + 40).fma(x, c5);
-            c6 = FloatVector.fromArray(S, d, at + 48).fma(x, c6);
+            c0 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 0))).fma(x, c0);
+            c1 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 8))).fma(x, c1);
+            c2 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 16))).fma(x, c2);
+            c3 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 24))).fma(x, c3);
+            c4 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 32))).fma(x, c4);
+            c5 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 40))).fma(x, c5);
+            c6 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 48))).fma(x, c6);
         }
-        c0.intoArray(t, tOff + 0);
-        c1.intoArray(t, tOff + 8);
-        c2.intoArray(t, tOff + 16);
-        c3.intoArray(t, tOff + 24);
-        c4.intoArray(t, tOff + 32);
-        c5.intoArray(t, tOff + 40);
-        c6.intoArray(t, tOff + 48);
+        ((FloatVector) VT.cast(c0)).intoArray(t, tOff + 0);
+        ((FloatVector) VT.cast(c1)).intoArray(t, tOff + 8);
+        ((FloatVector) VT.cast(c2)).intoArray(t, tOff + 16);
+        ((FloatVector) VT.cast(c3)).intoArray(t, tOff + 24);
+        ((FloatVector) VT.cast(c4)).intoArray(t, tOff + 32);
+        ((FloatVector) VT.cast(c5)).intoArray(t, tOff + 40);
+        ((FloatVector) VT.cast(c6)).intoArray(t, tOff + 48);
     }
 
     private static void v8(boolean first, int e0, int e1, int[] idx, float[] val, float[] d, int dOff, float[] t, int tOff) {
@@ -264,23 +277,23 @@ final class SparseRows256 extends SparseRowsKernel {
         for (int e = e0; e < e1; e++) {
             FloatVector x = FloatVector.broadcast(S, val[e]);
             int at = dOff + idx[e];
-            c0 = FloatVector.fromArray(S, d, at + 0).fma(x, c0);
-            c1 = FloatVector.fromArray(S, d, at + 8).fma(x, c1);
-            c2 = FloatVector.fromArray(S, d, at + 16).fma(x, c2);
-            c3 = FloatVector.fromArray(S, d, at + 24).fma(x, c3);
-            c4 = FloatVector.fromArray(S, d, at + 32).fma(x, c4);
-            c5 = FloatVector.fromArray(S, d, at + 40).fma(x, c5);
-            c6 = FloatVector.fromArray(S, d, at + 48).fma(x, c6);
-            c7 = FloatVector.fromArray(S, d, at + 56).fma(x, c7);
+            c0 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 0))).fma(x, c0);
+            c1 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 8))).fma(x, c1);
+            c2 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 16))).fma(x, c2);
+            c3 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 24))).fma(x, c3);
+            c4 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 32))).fma(x, c4);
+            c5 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 40))).fma(x, c5);
+            c6 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 48))).fma(x, c6);
+            c7 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 56))).fma(x, c7);
         }
-        c0.intoArray(t, tOff + 0);
-        c1.intoArray(t, tOff + 8);
-        c2.intoArray(t, tOff + 16);
-        c3.intoArray(t, tOff + 24);
-        c4.intoArray(t, tOff + 32);
-        c5.intoArray(t, tOff + 40);
-        c6.intoArray(t, tOff + 48);
-        c7.intoArray(t, tOff + 56);
+        ((FloatVector) VT.cast(c0)).intoArray(t, tOff + 0);
+        ((FloatVector) VT.cast(c1)).intoArray(t, tOff + 8);
+        ((FloatVector) VT.cast(c2)).intoArray(t, tOff + 16);
+        ((FloatVector) VT.cast(c3)).intoArray(t, tOff + 24);
+        ((FloatVector) VT.cast(c4)).intoArray(t, tOff + 32);
+        ((FloatVector) VT.cast(c5)).intoArray(t, tOff + 40);
+        ((FloatVector) VT.cast(c6)).intoArray(t, tOff + 48);
+        ((FloatVector) VT.cast(c7)).intoArray(t, tOff + 56);
     }
 
     private static void v9(boolean first, int e0, int e1, int[] idx, float[] val, float[] d, int dOff, float[] t, int tOff) {
@@ -301,25 +314,25 @@ final class SparseRows256 extends SparseRowsKernel {
         for (int e = e0; e < e1; e++) {
             FloatVector x = FloatVector.broadcast(S, val[e]);
             int at = dOff + idx[e];
-            c0 = FloatVector.fromArray(S, d, at + 0).fma(x, c0);
-            c1 = FloatVector.fromArray(S, d, at + 8).fma(x, c1);
-            c2 = FloatVector.fromArray(S, d, at + 16).fma(x, c2);
-            c3 = FloatVector.fromArray(S, d, at + 24).fma(x, c3);
-            c4 = FloatVector.fromArray(S, d, at + 32).fma(x, c4);
-            c5 = FloatVector.fromArray(S, d, at + 40).fma(x, c5);
-            c6 = FloatVector.fromArray(S, d, at + 48).fma(x, c6);
-            c7 = FloatVector.fromArray(S, d, at + 56).fma(x, c7);
-            c8 = FloatVector.fromArray(S, d, at + 64).fma(x, c8);
+            c0 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 0))).fma(x, c0);
+            c1 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 8))).fma(x, c1);
+            c2 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 16))).fma(x, c2);
+            c3 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 24))).fma(x, c3);
+            c4 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 32))).fma(x, c4);
+            c5 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 40))).fma(x, c5);
+            c6 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 48))).fma(x, c6);
+            c7 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 56))).fma(x, c7);
+            c8 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 64))).fma(x, c8);
         }
-        c0.intoArray(t, tOff + 0);
-        c1.intoArray(t, tOff + 8);
-        c2.intoArray(t, tOff + 16);
-        c3.intoArray(t, tOff + 24);
-        c4.intoArray(t, tOff + 32);
-        c5.intoArray(t, tOff + 40);
-        c6.intoArray(t, tOff + 48);
-        c7.intoArray(t, tOff + 56);
-        c8.intoArray(t, tOff + 64);
+        ((FloatVector) VT.cast(c0)).intoArray(t, tOff + 0);
+        ((FloatVector) VT.cast(c1)).intoArray(t, tOff + 8);
+        ((FloatVector) VT.cast(c2)).intoArray(t, tOff + 16);
+        ((FloatVector) VT.cast(c3)).intoArray(t, tOff + 24);
+        ((FloatVector) VT.cast(c4)).intoArray(t, tOff + 32);
+        ((FloatVector) VT.cast(c5)).intoArray(t, tOff + 40);
+        ((FloatVector) VT.cast(c6)).intoArray(t, tOff + 48);
+        ((FloatVector) VT.cast(c7)).intoArray(t, tOff + 56);
+        ((FloatVector) VT.cast(c8)).intoArray(t, tOff + 64);
     }
 
     private static void v10(boolean first, int e0, int e1, int[] idx, float[] val, float[] d, int dOff, float[] t, int tOff) {
@@ -341,27 +354,27 @@ final class SparseRows256 extends SparseRowsKernel {
         for (int e = e0; e < e1; e++) {
             FloatVector x = FloatVector.broadcast(S, val[e]);
             int at = dOff + idx[e];
-            c0 = FloatVector.fromArray(S, d, at + 0).fma(x, c0);
-            c1 = FloatVector.fromArray(S, d, at + 8).fma(x, c1);
-            c2 = FloatVector.fromArray(S, d, at + 16).fma(x, c2);
-            c3 = FloatVector.fromArray(S, d, at + 24).fma(x, c3);
-            c4 = FloatVector.fromArray(S, d, at + 32).fma(x, c4);
-            c5 = FloatVector.fromArray(S, d, at + 40).fma(x, c5);
-            c6 = FloatVector.fromArray(S, d, at + 48).fma(x, c6);
-            c7 = FloatVector.fromArray(S, d, at + 56).fma(x, c7);
-            c8 = FloatVector.fromArray(S, d, at + 64).fma(x, c8);
-            c9 = FloatVector.fromArray(S, d, at + 72).fma(x, c9);
+            c0 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 0))).fma(x, c0);
+            c1 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 8))).fma(x, c1);
+            c2 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 16))).fma(x, c2);
+            c3 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 24))).fma(x, c3);
+            c4 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 32))).fma(x, c4);
+            c5 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 40))).fma(x, c5);
+            c6 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 48))).fma(x, c6);
+            c7 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 56))).fma(x, c7);
+            c8 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 64))).fma(x, c8);
+            c9 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 72))).fma(x, c9);
         }
-        c0.intoArray(t, tOff + 0);
-        c1.intoArray(t, tOff + 8);
-        c2.intoArray(t, tOff + 16);
-        c3.intoArray(t, tOff + 24);
-        c4.intoArray(t, tOff + 32);
-        c5.intoArray(t, tOff + 40);
-        c6.intoArray(t, tOff + 48);
-        c7.intoArray(t, tOff + 56);
-        c8.intoArray(t, tOff + 64);
-        c9.intoArray(t, tOff + 72);
+        ((FloatVector) VT.cast(c0)).intoArray(t, tOff + 0);
+        ((FloatVector) VT.cast(c1)).intoArray(t, tOff + 8);
+        ((FloatVector) VT.cast(c2)).intoArray(t, tOff + 16);
+        ((FloatVector) VT.cast(c3)).intoArray(t, tOff + 24);
+        ((FloatVector) VT.cast(c4)).intoArray(t, tOff + 32);
+        ((FloatVector) VT.cast(c5)).intoArray(t, tOff + 40);
+        ((FloatVector) VT.cast(c6)).intoArray(t, tOff + 48);
+        ((FloatVector) VT.cast(c7)).intoArray(t, tOff + 56);
+        ((FloatVector) VT.cast(c8)).intoArray(t, tOff + 64);
+        ((FloatVector) VT.cast(c9)).intoArray(t, tOff + 72);
     }
 
     private static void v11(boolean first, int e0, int e1, int[] idx, float[] val, float[] d, int dOff, float[] t, int tOff) {
@@ -384,29 +397,29 @@ final class SparseRows256 extends SparseRowsKernel {
         for (int e = e0; e < e1; e++) {
             FloatVector x = FloatVector.broadcast(S, val[e]);
             int at = dOff + idx[e];
-            c0 = FloatVector.fromArray(S, d, at + 0).fma(x, c0);
-            c1 = FloatVector.fromArray(S, d, at + 8).fma(x, c1);
-            c2 = FloatVector.fromArray(S, d, at + 16).fma(x, c2);
-            c3 = FloatVector.fromArray(S, d, at + 24).fma(x, c3);
-            c4 = FloatVector.fromArray(S, d, at + 32).fma(x, c4);
-            c5 = FloatVector.fromArray(S, d, at + 40).fma(x, c5);
-            c6 = FloatVector.fromArray(S, d, at + 48).fma(x, c6);
-            c7 = FloatVector.fromArray(S, d, at + 56).fma(x, c7);
-            c8 = FloatVector.fromArray(S, d, at + 64).fma(x, c8);
-            c9 = FloatVector.fromArray(S, d, at + 72).fma(x, c9);
-            c10 = FloatVector.fromArray(S, d, at + 80).fma(x, c10);
+            c0 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 0))).fma(x, c0);
+            c1 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 8))).fma(x, c1);
+            c2 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 16))).fma(x, c2);
+            c3 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 24))).fma(x, c3);
+            c4 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 32))).fma(x, c4);
+            c5 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 40))).fma(x, c5);
+            c6 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 48))).fma(x, c6);
+            c7 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 56))).fma(x, c7);
+            c8 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 64))).fma(x, c8);
+            c9 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 72))).fma(x, c9);
+            c10 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 80))).fma(x, c10);
         }
-        c0.intoArray(t, tOff + 0);
-        c1.intoArray(t, tOff + 8);
-        c2.intoArray(t, tOff + 16);
-        c3.intoArray(t, tOff + 24);
-        c4.intoArray(t, tOff + 32);
-        c5.intoArray(t, tOff + 40);
-        c6.intoArray(t, tOff + 48);
-        c7.intoArray(t, tOff + 56);
-        c8.intoArray(t, tOff + 64);
-        c9.intoArray(t, tOff + 72);
-        c10.intoArray(t, tOff + 80);
+        ((FloatVector) VT.cast(c0)).intoArray(t, tOff + 0);
+        ((FloatVector) VT.cast(c1)).intoArray(t, tOff + 8);
+        ((FloatVector) VT.cast(c2)).intoArray(t, tOff + 16);
+        ((FloatVector) VT.cast(c3)).intoArray(t, tOff + 24);
+        ((FloatVector) VT.cast(c4)).intoArray(t, tOff + 32);
+        ((FloatVector) VT.cast(c5)).intoArray(t, tOff + 40);
+        ((FloatVector) VT.cast(c6)).intoArray(t, tOff + 48);
+        ((FloatVector) VT.cast(c7)).intoArray(t, tOff + 56);
+        ((FloatVector) VT.cast(c8)).intoArray(t, tOff + 64);
+        ((FloatVector) VT.cast(c9)).intoArray(t, tOff + 72);
+        ((FloatVector) VT.cast(c10)).intoArray(t, tOff + 80);
     }
 
     private static void v12(boolean first, int e0, int e1, int[] idx, float[] val, float[] d, int dOff, float[] t, int tOff) {
@@ -430,31 +443,31 @@ final class SparseRows256 extends SparseRowsKernel {
         for (int e = e0; e < e1; e++) {
             FloatVector x = FloatVector.broadcast(S, val[e]);
             int at = dOff + idx[e];
-            c0 = FloatVector.fromArray(S, d, at + 0).fma(x, c0);
-            c1 = FloatVector.fromArray(S, d, at + 8).fma(x, c1);
-            c2 = FloatVector.fromArray(S, d, at + 16).fma(x, c2);
-            c3 = FloatVector.fromArray(S, d, at + 24).fma(x, c3);
-            c4 = FloatVector.fromArray(S, d, at + 32).fma(x, c4);
-            c5 = FloatVector.fromArray(S, d, at + 40).fma(x, c5);
-            c6 = FloatVector.fromArray(S, d, at + 48).fma(x, c6);
-            c7 = FloatVector.fromArray(S, d, at + 56).fma(x, c7);
-            c8 = FloatVector.fromArray(S, d, at + 64).fma(x, c8);
-            c9 = FloatVector.fromArray(S, d, at + 72).fma(x, c9);
-            c10 = FloatVector.fromArray(S, d, at + 80).fma(x, c10);
-            c11 = FloatVector.fromArray(S, d, at + 88).fma(x, c11);
+            c0 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 0))).fma(x, c0);
+            c1 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 8))).fma(x, c1);
+            c2 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 16))).fma(x, c2);
+            c3 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 24))).fma(x, c3);
+            c4 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 32))).fma(x, c4);
+            c5 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 40))).fma(x, c5);
+            c6 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 48))).fma(x, c6);
+            c7 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 56))).fma(x, c7);
+            c8 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 64))).fma(x, c8);
+            c9 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 72))).fma(x, c9);
+            c10 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 80))).fma(x, c10);
+            c11 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 88))).fma(x, c11);
         }
-        c0.intoArray(t, tOff + 0);
-        c1.intoArray(t, tOff + 8);
-        c2.intoArray(t, tOff + 16);
-        c3.intoArray(t, tOff + 24);
-        c4.intoArray(t, tOff + 32);
-        c5.intoArray(t, tOff + 40);
-        c6.intoArray(t, tOff + 48);
-        c7.intoArray(t, tOff + 56);
-        c8.intoArray(t, tOff + 64);
-        c9.intoArray(t, tOff + 72);
-        c10.intoArray(t, tOff + 80);
-        c11.intoArray(t, tOff + 88);
+        ((FloatVector) VT.cast(c0)).intoArray(t, tOff + 0);
+        ((FloatVector) VT.cast(c1)).intoArray(t, tOff + 8);
+        ((FloatVector) VT.cast(c2)).intoArray(t, tOff + 16);
+        ((FloatVector) VT.cast(c3)).intoArray(t, tOff + 24);
+        ((FloatVector) VT.cast(c4)).intoArray(t, tOff + 32);
+        ((FloatVector) VT.cast(c5)).intoArray(t, tOff + 40);
+        ((FloatVector) VT.cast(c6)).intoArray(t, tOff + 48);
+        ((FloatVector) VT.cast(c7)).intoArray(t, tOff + 56);
+        ((FloatVector) VT.cast(c8)).intoArray(t, tOff + 64);
+        ((FloatVector) VT.cast(c9)).intoArray(t, tOff + 72);
+        ((FloatVector) VT.cast(c10)).intoArray(t, tOff + 80);
+        ((FloatVector) VT.cast(c11)).intoArray(t, tOff + 88);
     }
 
     private static void v13(boolean first, int e0, int e1, int[] idx, float[] val, float[] d, int dOff, float[] t, int tOff) {
@@ -479,32 +492,32 @@ final class SparseRows256 extends SparseRowsKernel {
         for (int e = e0; e < e1; e++) {
             FloatVector x = FloatVector.broadcast(S, val[e]);
             int at = dOff + idx[e];
-            c0 = FloatVector.fromArray(S, d, at + 0).fma(x, c0);
-            c1 = FloatVector.fromArray(S, d, at + 8).fma(x, c1);
-            c2 = FloatVector.fromArray(S, d, at + 16).fma(x, c2);
-            c3 = FloatVector.fromArray(S, d, at + 24).fma(x, c3);
-            c4 = FloatVector.fromArray(S, d, at + 32).fma(x, c4);
-            c5 = FloatVector.fromArray(S, d, at + 40).fma(x, c5);
-            c6 = FloatVector.fromArray(S, d, at + 48).fma(x, c6);
-            c7 = FloatVector.fromArray(S, d, at + 56).fma(x, c7);
-            c8 = FloatVector.fromArray(S, d, at + 64).fma(x, c8);
-            c9 = FloatVector.fromArray(S, d, at + 72).fma(x, c9);
-            c10 = FloatVector.fromArray(S, d, at + 80).fma(x, c10);
-            c11 = FloatVector.fromArray(S, d, at + 88).fma(x, c11);
-            c12 = FloatVector.fromArray(S, d, at + 96).fma(x, c12);
+            c0 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 0))).fma(x, c0);
+            c1 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 8))).fma(x, c1);
+            c2 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 16))).fma(x, c2);
+            c3 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 24))).fma(x, c3);
+            c4 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 32))).fma(x, c4);
+            c5 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 40))).fma(x, c5);
+            c6 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 48))).fma(x, c6);
+            c7 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 56))).fma(x, c7);
+            c8 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 64))).fma(x, c8);
+            c9 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 72))).fma(x, c9);
+            c10 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 80))).fma(x, c10);
+            c11 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 88))).fma(x, c11);
+            c12 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 96))).fma(x, c12);
         }
-        c0.intoArray(t, tOff + 0);
-        c1.intoArray(t, tOff + 8);
-        c2.intoArray(t, tOff + 16);
-        c3.intoArray(t, tOff + 24);
-        c4.intoArray(t, tOff + 32);
-        c5.intoArray(t, tOff + 40);
-        c6.intoArray(t, tOff + 48);
-        c7.intoArray(t, tOff + 56);
-        c8.intoArray(t, tOff + 64);
-        c9.intoArray(t, tOff + 72);
-        c10.intoArray(t, tOff + 80);
-        c11.intoArray(t, tOff + 88);
-        c12.intoArray(t, tOff + 96);
+        ((FloatVector) VT.cast(c0)).intoArray(t, tOff + 0);
+        ((FloatVector) VT.cast(c1)).intoArray(t, tOff + 8);
+        ((FloatVector) VT.cast(c2)).intoArray(t, tOff + 16);
+        ((FloatVector) VT.cast(c3)).intoArray(t, tOff + 24);
+        ((FloatVector) VT.cast(c4)).intoArray(t, tOff + 32);
+        ((FloatVector) VT.cast(c5)).intoArray(t, tOff + 40);
+        ((FloatVector) VT.cast(c6)).intoArray(t, tOff + 48);
+        ((FloatVector) VT.cast(c7)).intoArray(t, tOff + 56);
+        ((FloatVector) VT.cast(c8)).intoArray(t, tOff + 64);
+        ((FloatVector) VT.cast(c9)).intoArray(t, tOff + 72);
+        ((FloatVector) VT.cast(c10)).intoArray(t, tOff + 80);
+        ((FloatVector) VT.cast(c11)).intoArray(t, tOff + 88);
+        ((FloatVector) VT.cast(c12)).intoArray(t, tOff + 96);
     }
 }
