@@ -1,6 +1,5 @@
 package org.vectorgrad.backend.vector.gemm;
 
-import org.vectorgrad.backend.CpuFeatures;
 import org.vectorgrad.backend.vector.elementwise.FiniteKernels;
 
 /**
@@ -24,8 +23,7 @@ import org.vectorgrad.backend.vector.elementwise.FiniteKernels;
  * the same float, so a chain continues exactly. With alpha 1, beta 0 and one K block, C's rows stand in for T: the
  * store would have written {@code 1·acc}, which is acc. {@code SparseRowsTest} checks the bits against the dense paths.
  *
- * <p><b>When</b> ({@link #applies}): kernels for the GEMM's width on this CPU ({@link #kernelBits}: 256-bit ones in
- * a 256-bit GEMM, and in a 512-bit GEMM on a CPU that runs 512-bit operations as two 256-bit halves), N whole
+ * <p><b>When</b> ({@link #applies}): a kernel for the width (256 bits only: at 512 bits it did not pay), N whole
  * vectors, at least {@link #MIN_WORK} multiply-adds, operands within {@link #MAX_A}, and at least
  * {@link #MIN_ZERO_FRACTION} of op(A) zero in a sample of its stored rows; then op(B) finite. The sample only picks
  * the path: the bits are the same either way.
@@ -60,20 +58,6 @@ final class SparseRows {
      */
     static final int SUB_BLOCK_FLOATS = 8192;
 
-    /**
-     * The width of the sparse kernels for a GEMM of {@code gemmBits}-wide vectors on {@code cpu}, or 0 for none: 256
-     * in a 256-bit GEMM; 256 in a 512-bit GEMM too where the CPU runs 512-bit operations as two 256-bit halves
-     * ({@link CpuFeatures#runsAvx512AsHalves}, AMD Zen 4). There a 256-bit FMA does as many floats per cycle as a
-     * 512-bit one, and the launcher's objects on 32 bytes put op(B)'s rows on 256-bit boundaries, where 64-byte
-     * boundaries stay unknown. Measured on Zen 4 (decisions §2bv): the reference MLP's training step at 512 bits
-     * 1.14x faster with these kernels (one JVM, same losses), 1.27x at two threads, the CNN's 1.07x. None on CPUs
-     * with full-width 512-bit units (a 512-bit kernel there ran no faster than the dense tiles, §2br) or at 128 bits.
-     * The bits are the dense paths' either way. A pure function of its arguments.
-     */
-    static int kernelBits(int gemmBits, CpuFeatures cpu) {
-        return gemmBits == 256 || gemmBits == 512 && cpu.runsAvx512AsHalves() ? 256 : 0;
-    }
-
     private final SparseRowsKernel kernel;
     private final ArrayAlignment alignment;
     private final SmallGemm transposer;
@@ -81,7 +65,7 @@ final class SparseRows {
     private final ThreadLocal<Work> work = ThreadLocal.withInitial(Work::new);
 
     /**
-     * The path with the kernels of {@code bits} ({@link #kernelBits}), with at most {@code maxVectors} vectors per column block (0: the kernel's most; the
+     * The path at {@code bits}, with at most {@code maxVectors} vectors per column block (0: the kernel's most; the
      * GEMM's), {@code subBlockFloats} floats of op(B) per sub-block ({@link #SUB_BLOCK_FLOATS}) and the arrays'
      * alignment ({@link ArrayAlignment#current()}, or another in tests).
      */

@@ -1,9 +1,8 @@
 package org.vectorgrad.backend.vector.gemm;
 
 /**
- * The kernels of {@link SparseRows}, one class per vector width that has them (generated: {@link SparseRows256}, which
- * {@link SparseRows#kernelBits} also gives a 512-bit GEMM on AMD Zen 4; at 512 bits they ran no faster than the dense
- * kernels on a CPU with full-width units, docs/decisions.md §2br, §2bv). Kernels hold no policy: which products take them, and how C is cut into their calls, is
+ * The kernels of {@link SparseRows}, one class per vector width that has them (generated: {@link SparseRows256}; at
+ * 512 bits they ran no faster than the dense kernels, docs/decisions.md §2br). Kernels hold no policy: which products take them, and how C is cut into their calls, is
  * {@link SparseRows}'s. Stateless; safe to share.
  *
  * <p>op(A)'s rows are lists of their nonzeros: row i's are pairs e from {@code rowStart[i]} to
