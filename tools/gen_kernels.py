@@ -9,6 +9,8 @@ each shape by hand is error-prone, so the shapes come from this one template. Ru
 import hashlib
 import os
 
+import exact_casts   # every vector a kernel makes is cast to its exact class (tools/exact_casts.py, decisions §2bw)
+
 OUT = "src/main/java/org/vectorgrad/backend/vector/gemm"
 # (bits, MR, k unroll[, vectors per row]): NR is 2 vectors unless a fourth entry says otherwise. The table in
 # docs/decisions.md says which one each width uses: 12 x 2 vectors for 512-bit (32 zmm registers); 12 x 1 vector for
@@ -381,12 +383,12 @@ if __name__ == "__main__":
     for bits, mr, unroll, *nv in SHAPES:
         name, src = gen(bits, mr, unroll, *nv)
         with open(os.path.join(OUT, name + ".java"), "w") as f:
-            f.write(src)
+            f.write(exact_casts.process(src)[0])
         print("wrote", name)
     for bits, mr, strip in STRIPPED:
         name, src = gen(bits, mr, 1, 2, name=stripped_name(bits, mr), strip=strip)
         with open(os.path.join(OUT, name + ".java"), "w") as f:
-            f.write(src)
+            f.write(exact_casts.process(src)[0])
         print("wrote", name)
 
 
@@ -630,7 +632,7 @@ if __name__ == "__main__":
     for bits, mr, *extra in TRANSPOSES:
         name, src = gen_transpose(bits, mr, *extra)
         with open(os.path.join(OUT, name + ".java"), "w") as f:
-            f.write(src)
+            f.write(exact_casts.process(src)[0])
         print("wrote", name)
 
 
@@ -888,7 +890,7 @@ if __name__ == "__main__":
     for bits, rows, vmax in UNPACKED:
         name, src = gen_unpacked(bits, rows, vmax)
         with open(os.path.join(OUT, name + ".java"), "w") as f:
-            f.write(src)
+            f.write(exact_casts.process(src)[0])
         print("wrote", name)
 
 
@@ -917,7 +919,7 @@ def gen_few_rows():
 if __name__ == "__main__":
     name, src = gen_few_rows()
     with open(os.path.join(OUT, name + ".java"), "w") as f:
-        f.write(src)
+        f.write(exact_casts.process(src)[0])
     print("wrote", name)
 
 
@@ -1028,7 +1030,7 @@ if __name__ == "__main__":
     for bits in ONE_ROW:
         name, src = gen_one_row(bits)
         with open(os.path.join(OUT, name + ".java"), "w") as f:
-            f.write(src)
+            f.write(exact_casts.process(src)[0])
         print("wrote", name)
 
 
@@ -1146,7 +1148,7 @@ if __name__ == "__main__":
     for bits in NARROW_TRANSPOSED:
         name, src = gen_narrow_transposed(bits)
         with open(os.path.join(OUT, name + ".java"), "w") as f:
-            f.write(src)
+            f.write(exact_casts.process(src)[0])
         print("wrote", name)
 
 
@@ -1275,7 +1277,7 @@ if __name__ == "__main__":
     for bits in SPARSE_ROWS:
         name, src = gen_sparse_rows(bits)
         with open(os.path.join(OUT, name + ".java"), "w") as f:
-            f.write(src)
+            f.write(exact_casts.process(src)[0])
         print("wrote", name)
 
 

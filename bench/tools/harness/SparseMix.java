@@ -9,7 +9,7 @@ import org.vectorgrad.parallel.Dispatcher;
  * kernels had filled the Vector API's shared type profiles kept its vectors boxed (the sparse calls 2-9x slower than
  * alone, in some JVMs only). Run it in several JVMs with the launcher's compile thresholds; a healthy JVM prints
  * sparse ≈ dense or faster in every late slice. The library's 512-bit GEMM has no sparse path (that try was not kept,
- * §2bv), so at 512 bits both calls are dense; run it under -XX:UseAVX=2, or on a build that tries such a path again.
+ * §2bv, §2bw), so at 512 bits both calls are dense; run it under -XX:UseAVX=2, or on a build that tries such a path again.
  *   args: threads zeroFraction [MxNxK, default 128x512x256]   (NN; op(A) with that fraction of zeros at random)
  */
 public class SparseMix {

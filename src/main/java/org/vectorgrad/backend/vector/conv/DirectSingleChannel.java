@@ -1,6 +1,7 @@
 package org.vectorgrad.backend.vector.conv;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorSpecies;
 import org.vectorgrad.backend.ConvGeometry;
 import org.vectorgrad.backend.vector.elementwise.Lanes;
@@ -16,6 +17,7 @@ import org.vectorgrad.backend.vector.elementwise.Lanes;
  */
 final class DirectSingleChannel {
     private static final VectorSpecies<Float> S = Lanes.F;
+    private static final Class<? extends Vector<Float>> VT = S.vectorType();
 
     private DirectSingleChannel() {}
 
@@ -130,13 +132,13 @@ final class DirectSingleChannel {
             int d2 = dy0 + Math.min(o + 2, oc - 1) * p, d3 = dy0 + Math.min(o + 3, oc - 1) * p;
             for (int t = 0; t < kk; t++) {
                 int c = t * p;
-                FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+                FloatVector s0 = (FloatVector) VT.cast(FloatVector.zero(S)), s1 = s0, s2 = s0, s3 = s0;
                 for (int j = 0; j < full; j += lanes) {
-                    FloatVector v = FloatVector.fromArray(S, cols, c + j);
-                    s0 = FloatVector.fromArray(S, dy, d0 + j).fma(v, s0);
-                    s1 = FloatVector.fromArray(S, dy, d1 + j).fma(v, s1);
-                    s2 = FloatVector.fromArray(S, dy, d2 + j).fma(v, s2);
-                    s3 = FloatVector.fromArray(S, dy, d3 + j).fma(v, s3);
+                    FloatVector v = (FloatVector) VT.cast(FloatVector.fromArray(S, cols, c + j));
+                    s0 = (FloatVector.fromArray(S, dy, d0 + j)).fma(v, s0);
+                    s1 = (FloatVector.fromArray(S, dy, d1 + j)).fma(v, s1);
+                    s2 = (FloatVector.fromArray(S, dy, d2 + j)).fma(v, s2);
+                    s3 = (FloatVector.fromArray(S, dy, d3 + j)).fma(v, s3);
                 }
                 float r0 = Lanes.sum(s0), r1 = Lanes.sum(s1), r2 = Lanes.sum(s2), r3 = Lanes.sum(s3);
                 for (int j = full; j < p; j++) {
@@ -165,13 +167,13 @@ final class DirectSingleChannel {
         int lanes = S.length(), full = p / lanes * lanes, dy0 = dyOff + n * oc * p;
         for (int t = 0; t < kk; t++) {
             for (int j = 0; j < full; j += lanes) {
-                FloatVector a0 = FloatVector.zero(S), a1 = a0;
+                FloatVector a0 = (FloatVector) VT.cast(FloatVector.zero(S)), a1 = a0;
                 int o = 0;
                 for (; o + 1 < oc; o += 2) {
-                    a0 = FloatVector.fromArray(S, dy, dy0 + o * p + j).fma(FloatVector.broadcast(S, w[wOff + o * kk + t]), a0);
-                    a1 = FloatVector.fromArray(S, dy, dy0 + (o + 1) * p + j).fma(FloatVector.broadcast(S, w[wOff + (o + 1) * kk + t]), a1);
+                    a0 = (FloatVector.fromArray(S, dy, dy0 + o * p + j)).fma(FloatVector.broadcast(S, w[wOff + o * kk + t]), a0);
+                    a1 = (FloatVector.fromArray(S, dy, dy0 + (o + 1) * p + j)).fma(FloatVector.broadcast(S, w[wOff + (o + 1) * kk + t]), a1);
                 }
-                if (o < oc) a0 = FloatVector.fromArray(S, dy, dy0 + o * p + j).fma(FloatVector.broadcast(S, w[wOff + o * kk + t]), a0);
+                if (o < oc) a0 = (FloatVector.fromArray(S, dy, dy0 + o * p + j)).fma(FloatVector.broadcast(S, w[wOff + o * kk + t]), a0);
                 a0.add(a1).intoArray(cols, t * p + j);
             }
             for (int j = full; j < p; j++) {
@@ -187,10 +189,10 @@ final class DirectSingleChannel {
     }
 
     private static FloatVector bc(float v) {
-        return FloatVector.broadcast(S, v);
+        return (FloatVector) VT.cast(FloatVector.broadcast(S, v));
     }
 
     private static FloatVector load(float[] a, int i) {
-        return FloatVector.fromArray(S, a, i);
+        return (FloatVector) VT.cast(FloatVector.fromArray(S, a, i));
     }
 }

@@ -3,8 +3,9 @@ package org.vectorgrad.backend.vector.conv;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.vectorgrad.backend.vector.elementwise.Lanes;
 import org.vectorgrad.backend.ConvGeometry;
@@ -25,6 +26,9 @@ import org.vectorgrad.backend.ConvGeometry;
 final class Im2col {
     private static final VectorSpecies<Float> S = Lanes.F;   // the one preferred species
     private static final VectorSpecies<Integer> I = S.withLanes(int.class).withShape(S.vectorShape()).check(int.class);
+    private static final Class<? extends VectorMask<Float>> SM = S.maskType();
+    private static final Class<? extends Vector<Integer>> IT = I.vectorType();
+    private static final Class<? extends Vector<Float>> VT = S.vectorType();
 
     private Im2col() {}
 
@@ -59,7 +63,7 @@ final class Im2col {
         int sh = g.strideH(), dh = g.dilationH(), dw = g.dilationW();
         int wp = iw + g.padLeft() + g.padRight(), hp = ih + g.padTop() + g.padBottom();
         int lanes = S.length(), full = ow / lanes * lanes, rowFull = iw / lanes * lanes;
-        VectorMask<Float> tail = S.indexInRange(full, ow), rowTail = S.indexInRange(rowFull, iw);
+        VectorMask<Float> tail = (VectorMask<Float>) SM.cast(S.indexInRange(full, ow)), rowTail = (VectorMask<Float>) SM.cast(S.indexInRange(rowFull, iw));
         Arrays.fill(pad, 0, hp * wp + lanes, 0f); // borders stay zero; interiors are overwritten per channel
         int r = 0;
         for (int ci = 0; ci < cg; ci++) {
@@ -71,8 +75,8 @@ final class Im2col {
                     for (int oy = 0; oy < oh; oy++) {
                         int src = (oy * sh + a * dh) * wp + b * dw, dst = dstRow + oy * ow;
                         int i = 0;
-                        for (; i < full; i += lanes) FloatVector.fromArray(S, pad, src + i).intoArray(cols, dst + i);
-                        if (i < ow) FloatVector.fromArray(S, pad, src + i).intoArray(cols, dst + i, tail);
+                        for (; i < full; i += lanes) (FloatVector.fromArray(S, pad, src + i)).intoArray(cols, dst + i);
+                        if (i < ow) (FloatVector.fromArray(S, pad, src + i)).intoArray(cols, dst + i, tail);
                     }
                 }
             }
@@ -139,11 +143,11 @@ final class Im2col {
      */
     private static void copyRow(float[] x, int from, float[] pad, int to, int n, int full, VectorMask<Float> tail) {
         int i = 0;
-        for (; i < full; i += S.length()) FloatVector.fromArray(S, x, from + i).intoArray(pad, to + i);
+        for (; i < full; i += S.length()) (FloatVector.fromArray(S, x, from + i)).intoArray(pad, to + i);
         if (i < n) {
             // A masked load whose off lanes pass the array's end leaves the Vector API's fast path (and allocates
             // 64 bytes): where the row ends the array, copy the tail instead.
-            if (from + i + S.length() <= x.length) FloatVector.fromArray(S, x, from + i).intoArray(pad, to + i, tail);
+            if (from + i + S.length() <= x.length) (FloatVector.fromArray(S, x, from + i)).intoArray(pad, to + i, tail);
             else System.arraycopy(x, from + i, pad, to + i, n - i);
         }
     }
@@ -163,7 +167,7 @@ final class Im2col {
         int sh = g.strideH(), dh = g.dilationH(), dw = g.dilationW();
         int wp = iw + g.padLeft() + g.padRight(), hp = ih + g.padTop() + g.padBottom();
         int lanes = S.length(), full = ow / lanes * lanes;
-        VectorMask<Float> tail = S.indexInRange(full, ow);
+        VectorMask<Float> tail = (VectorMask<Float>) SM.cast(S.indexInRange(full, ow));
         int r = 0;
         for (int ci = 0; ci < cg; ci++) {
             Arrays.fill(pad, 0, hp * wp + lanes, 0f);
@@ -174,11 +178,11 @@ final class Im2col {
                         int dst = (oy * sh + a * dh) * wp + b * dw, src = srcRow + oy * ow;
                         int i = 0;
                         for (; i < full; i += lanes) {
-                            FloatVector.fromArray(S, pad, dst + i).add(FloatVector.fromArray(S, cols, src + i)).intoArray(pad, dst + i);
+                            (FloatVector.fromArray(S, pad, dst + i)).add(FloatVector.fromArray(S, cols, src + i)).intoArray(pad, dst + i);
                         }
                         if (i < ow) {
                             // masked-off lanes add zero, so the neighbouring columns they cover are unchanged
-                            FloatVector.fromArray(S, pad, dst + i).add(FloatVector.fromArray(S, cols, src + i, tail)).intoArray(pad, dst + i);
+                            (FloatVector.fromArray(S, pad, dst + i)).add(FloatVector.fromArray(S, cols, src + i, tail)).intoArray(pad, dst + i);
                         }
                     }
                 }
@@ -230,15 +234,15 @@ final class Im2col {
         for (int ci = 0; ci < cg; ci++) {
             int plane = dxOff + (c0 + ci) * ih * iw;
             for (int iy = 0; iy < ih; iy++) {
-                FloatVector acc = FloatVector.zero(S);
+                FloatVector acc = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int a = 0; a < kh; a++) {
                     int oy = iy + pt - a;
                     if (oy < 0 || oy >= oh) continue;
                     // tap (a, b) reads output column ox = ix + pl - b of row oy of column-matrix row (ci·kh + a)·3 + b
                     int at = colsOff + (ci * kh + a) * 3 * ld + oy * ow + pl;
-                    acc = acc.add(FloatVector.fromArray(S, cols, at).reinterpretAsInts().and(keep0).reinterpretAsFloats());
-                    acc = acc.add(FloatVector.fromArray(S, cols, at + ld - 1).reinterpretAsInts().and(keep1).reinterpretAsFloats());
-                    acc = acc.add(FloatVector.fromArray(S, cols, at + 2 * ld - 2).reinterpretAsInts().and(keep2).reinterpretAsFloats());
+                    acc = acc.add((FloatVector) VT.cast(((IntVector) IT.cast((FloatVector.fromArray(S, cols, at)).reinterpretAsInts())).and(keep0).reinterpretAsFloats()));
+                    acc = acc.add((FloatVector) VT.cast(((IntVector) IT.cast((FloatVector.fromArray(S, cols, at + ld - 1)).reinterpretAsInts())).and(keep1).reinterpretAsFloats()));
+                    acc = acc.add((FloatVector) VT.cast(((IntVector) IT.cast((FloatVector.fromArray(S, cols, at + 2 * ld - 2)).reinterpretAsInts())).and(keep2).reinterpretAsFloats()));
                 }
                 int out = plane + iy * iw;
                 if (out + S.length() > groupEnd) { // the spill would leave the group's channels
@@ -266,17 +270,17 @@ final class Im2col {
         for (int ci = 0; ci < cg; ci++) {
             int plane = dxOff + (c0 + ci) * ih * iw;
             for (int iy = 0; iy < ih; iy++) {
-                FloatVector lo = FloatVector.zero(S), hi = FloatVector.zero(S);
+                FloatVector lo = (FloatVector) VT.cast(FloatVector.zero(S)), hi = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int a = 0; a < kh; a++) {
                     int oy = iy + pt - a;
                     if (oy < 0 || oy >= oh) continue;
                     int at = colsOff + (ci * kh + a) * 3 * ld + oy * ow + pl;
-                    lo = lo.add(FloatVector.fromArray(S, cols, at).reinterpretAsInts().and(keep0).reinterpretAsFloats());
-                    hi = hi.add(FloatVector.fromArray(S, cols, at + lanes).reinterpretAsInts().and(high0).reinterpretAsFloats());
-                    lo = lo.add(FloatVector.fromArray(S, cols, at + ld - 1).reinterpretAsInts().and(keep1).reinterpretAsFloats());
-                    hi = hi.add(FloatVector.fromArray(S, cols, at + ld - 1 + lanes).reinterpretAsInts().and(high1).reinterpretAsFloats());
-                    lo = lo.add(FloatVector.fromArray(S, cols, at + 2 * ld - 2).reinterpretAsInts().and(keep2).reinterpretAsFloats());
-                    hi = hi.add(FloatVector.fromArray(S, cols, at + 2 * ld - 2 + lanes).reinterpretAsInts().and(high2).reinterpretAsFloats());
+                    lo = lo.add((FloatVector) VT.cast(((IntVector) IT.cast((FloatVector.fromArray(S, cols, at)).reinterpretAsInts())).and(keep0).reinterpretAsFloats()));
+                    hi = hi.add((FloatVector) VT.cast(((IntVector) IT.cast((FloatVector.fromArray(S, cols, at + lanes)).reinterpretAsInts())).and(high0).reinterpretAsFloats()));
+                    lo = lo.add((FloatVector) VT.cast(((IntVector) IT.cast((FloatVector.fromArray(S, cols, at + ld - 1)).reinterpretAsInts())).and(keep1).reinterpretAsFloats()));
+                    hi = hi.add((FloatVector) VT.cast(((IntVector) IT.cast((FloatVector.fromArray(S, cols, at + ld - 1 + lanes)).reinterpretAsInts())).and(high1).reinterpretAsFloats()));
+                    lo = lo.add((FloatVector) VT.cast(((IntVector) IT.cast((FloatVector.fromArray(S, cols, at + 2 * ld - 2)).reinterpretAsInts())).and(keep2).reinterpretAsFloats()));
+                    hi = hi.add((FloatVector) VT.cast(((IntVector) IT.cast((FloatVector.fromArray(S, cols, at + 2 * ld - 2 + lanes)).reinterpretAsInts())).and(high2).reinterpretAsFloats()));
                 }
                 int out = plane + iy * iw;
                 if (out + 2 * lanes > groupEnd) { // the spill would leave the group's channels
@@ -297,8 +301,8 @@ final class Im2col {
      */
     private static IntVector keepLanes(int base, int shift, int iw, int ow) {
         int lo = Math.max(0, -shift) - base, hi = Math.min(iw, ow - shift) - base;
-        IntVector lane = IntVector.zero(I).addIndex(1);
-        return IntVector.broadcast(I, -1).blend(0, lane.compare(VectorOperators.LT, lo).or(lane.compare(VectorOperators.GE, hi)));
+        IntVector lane = (IntVector.zero(I)).addIndex(1);
+        return (IntVector.broadcast(I, -1)).blend(0, lane.compare(VectorOperators.LT, lo).or(lane.compare(VectorOperators.GE, hi)));
     }
 
     /** im2col for any stride: valid output columns per (tap, row) computed once, zeros around them. */
@@ -369,7 +373,7 @@ final class Im2col {
         int i = 0;
         int bound = S.loopBound(len);
         for (; i < bound; i += S.length()) {
-            FloatVector.fromArray(S, dst, d + i).add(FloatVector.fromArray(S, src, s + i)).intoArray(dst, d + i);
+            (FloatVector.fromArray(S, dst, d + i)).add(FloatVector.fromArray(S, src, s + i)).intoArray(dst, d + i);
         }
         for (; i < len; i++) dst[d + i] += src[s + i];
     }
@@ -386,7 +390,7 @@ final class Im2col {
         for (int t = 0; t < bound; t += lanes) {
             for (int o = o0; o < o1; o++) {
                 int at = d + o * cols + t;
-                FloatVector.fromArray(S, dst, at).add(FloatVector.fromArray(S, src, s + t * rows + o, idx, 0)).intoArray(dst, at);
+                (FloatVector.fromArray(S, dst, at)).add(FloatVector.fromArray(S, src, s + t * rows + o, idx, 0)).intoArray(dst, at);
             }
         }
         for (int o = o0; o < o1; o++) {

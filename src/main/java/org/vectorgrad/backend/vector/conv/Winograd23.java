@@ -1,6 +1,8 @@
 package org.vectorgrad.backend.vector.conv;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.Vector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.vectorgrad.backend.ConvGeometry;
@@ -41,6 +43,8 @@ final class Winograd23 {
     static final float LIMIT = 0x1p40f;
 
     private static final VectorSpecies<Float> S = Lanes.F;
+    private static final Class<? extends VectorMask<Float>> SM = S.maskType();
+    private static final Class<? extends Vector<Float>> VT = S.vectorType();
     private static final int L = S.length();
 
     private Winograd23() {}
@@ -85,10 +89,10 @@ final class Winograd23 {
      * (a NaN fails the comparison).
      */
     static boolean inRange(float[] a, int off, int n) {
-        FloatVector m = FloatVector.zero(S);
+        FloatVector m = (FloatVector) VT.cast(FloatVector.zero(S));
         int i = 0;
         for (int full = S.loopBound(n); i < full; i += S.length()) {
-            m = m.max(FloatVector.fromArray(S, a, off + i).lanewise(VectorOperators.ABS));
+            m = m.max((FloatVector.fromArray(S, a, off + i)).lanewise(VectorOperators.ABS));
         }
         float max = m.reduceLanes(VectorOperators.MAX);   // order-free (Lanes: max of the same values, NaN included)
         boolean ok = max <= LIMIT;   // false for NaN: max propagates it
@@ -135,15 +139,15 @@ final class Winograd23 {
     /** {@code G g Gᵀ} of {@code cells} filters whose taps lie tap-major after the 16 transformed matrices. */
     private static void transformTaps(float[] u, int cells) {
         int taps = POINTS * cells;
-        FloatVector half = FloatVector.broadcast(S, 0.5f);
+        FloatVector half = (FloatVector) VT.cast(FloatVector.broadcast(S, 0.5f));
         int cell = 0;
         for (int full = S.loopBound(cells); cell < full; cell += L) {
             int t = taps + cell;
-            FloatVector a0 = FloatVector.fromArray(S, u, t), a1 = FloatVector.fromArray(S, u, t + cells);
-            FloatVector a2 = FloatVector.fromArray(S, u, t + 2 * cells), b0 = FloatVector.fromArray(S, u, t + 3 * cells);
-            FloatVector b1 = FloatVector.fromArray(S, u, t + 4 * cells), b2 = FloatVector.fromArray(S, u, t + 5 * cells);
-            FloatVector c0 = FloatVector.fromArray(S, u, t + 6 * cells), c1 = FloatVector.fromArray(S, u, t + 7 * cells);
-            FloatVector c2 = FloatVector.fromArray(S, u, t + 8 * cells);
+            FloatVector a0 = (FloatVector) VT.cast(FloatVector.fromArray(S, u, t)), a1 = (FloatVector) VT.cast(FloatVector.fromArray(S, u, t + cells));
+            FloatVector a2 = (FloatVector) VT.cast(FloatVector.fromArray(S, u, t + 2 * cells)), b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, u, t + 3 * cells));
+            FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, u, t + 4 * cells)), b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, u, t + 5 * cells));
+            FloatVector c0 = (FloatVector) VT.cast(FloatVector.fromArray(S, u, t + 6 * cells)), c1 = (FloatVector) VT.cast(FloatVector.fromArray(S, u, t + 7 * cells));
+            FloatVector c2 = (FloatVector) VT.cast(FloatVector.fromArray(S, u, t + 8 * cells));
             // t = G g (4×3), rows a, (a + b + c)/2, (a − b + c)/2, c; then each row (t0, t1, t2) becomes
             // t0, (t0 + t1 + t2)/2, (t0 − t1 + t2)/2, t2 (U = t Gᵀ); G = [[1,0,0],[½,½,½],[½,−½,½],[0,0,1]]
             FloatVector p0 = a0, p1 = a1, p2 = a2;
@@ -227,7 +231,7 @@ final class Winograd23 {
     @SuppressWarnings("unchecked")
     private static jdk.incubator.vector.VectorMask<Float>[] rowMasks() {
         jdk.incubator.vector.VectorMask<Float>[] m = new jdk.incubator.vector.VectorMask[L];
-        for (int w = 0; w < L; w++) m[w] = jdk.incubator.vector.VectorMask.fromLong(S, ((1L << (w + 1)) - 1) & ~1L);
+        for (int w = 0; w < L; w++) m[w] = (VectorMask<Float>) SM.cast(jdk.incubator.vector.VectorMask.fromLong(S, ((1L << (w + 1)) - 1) & ~1L));
         return m;
     }
 
@@ -244,12 +248,7 @@ final class Winograd23 {
      */
     private static void transformInputNarrow(float[] x, int xOff, int images, int channels, int h, int w, float[] v, int ld, float[] pad) {
         int th = (h + 1) / 2, tw = (w + 1) / 2, plane = channels * ld, planes = images * channels;
-        jdk.incubator.vector.VectorMask<Float> cols = ROW_MASKS[w];
-        // loaded here from floats, not kept as vectors in an array: a vector read from an array is of a class C2
-        // cannot see, so its selectFrom is not compiled to a permute (and allocates)
-        float[] pick = PAIR_PICKS[tw];
-        FloatVector p0 = FloatVector.fromArray(S, pick, 0), p1 = FloatVector.fromArray(S, pick, L);
-        FloatVector p2 = FloatVector.fromArray(S, pick, 2 * L), p3 = FloatVector.fromArray(S, pick, 3 * L);
+        // a plane a call: no vector is live across this loop's head (see inputNarrowPlane)
         for (int q = 0; q < planes; q++) {
             int j = q / channels, c = q % channels, o = c * ld + j * th * tw;
             float[] in = x;
@@ -262,43 +261,61 @@ final class Winograd23 {
                 in = pad;
                 src = 0;
             }
-            // padded row r is input row r − 1 (zero outside 0..h−1); tile row ty reads padded rows 2ty .. 2ty + 3
-            FloatVector r0 = FloatVector.zero(S), r1 = row(in, src, 0, h, w, cols);
-            // two tile rows a pass: their 2·tw tiles are consecutive in V, and one vector holds both (2·tw <= L)
-            for (int ty = 0; ty < th; ty += 2, o += 2 * tw) {
-                int y = 2 * ty + 1; // input row of padded row 2ty + 2
-                FloatVector r2 = row(in, src, y, h, w, cols), r3 = row(in, src, y + 1, h, w, cols);
-                FloatVector r4 = row(in, src, y + 2, h, w, cols), r5 = row(in, src, y + 3, h, w, cols);
-                // s = Bᵀ d down the columns: rows 0 − 2, 1 + 2, 2 − 1, 1 − 3 of each tile row (rows r0..r3 for ty,
-                // r2..r5 for ty + 1; past the last tile row they are zero rows, whose tiles are never kept); then
-                // (s B) along each: columns 0 − 2, 1 + 2, 2 − 1, 1 − 3 of each tile, picked from both tile rows
-                FloatVector a = r0.sub(r2), b = r2.sub(r4);
-                FloatVector e = p0.selectFrom(a, b), d = p1.selectFrom(a, b), f = p2.selectFrom(a, b), g = p3.selectFrom(a, b);
-                e.sub(f).intoArray(v, o);
-                d.add(f).intoArray(v, o + plane);
-                f.sub(d).intoArray(v, o + 2 * plane);
-                d.sub(g).intoArray(v, o + 3 * plane);
-                a = r1.add(r2); b = r3.add(r4);
-                e = p0.selectFrom(a, b); d = p1.selectFrom(a, b); f = p2.selectFrom(a, b); g = p3.selectFrom(a, b);
-                e.sub(f).intoArray(v, o + 4 * plane);
-                d.add(f).intoArray(v, o + 5 * plane);
-                f.sub(d).intoArray(v, o + 6 * plane);
-                d.sub(g).intoArray(v, o + 7 * plane);
-                a = r2.sub(r1); b = r4.sub(r3);
-                e = p0.selectFrom(a, b); d = p1.selectFrom(a, b); f = p2.selectFrom(a, b); g = p3.selectFrom(a, b);
-                e.sub(f).intoArray(v, o + 8 * plane);
-                d.add(f).intoArray(v, o + 9 * plane);
-                f.sub(d).intoArray(v, o + 10 * plane);
-                d.sub(g).intoArray(v, o + 11 * plane);
-                a = r1.sub(r3); b = r3.sub(r5);
-                e = p0.selectFrom(a, b); d = p1.selectFrom(a, b); f = p2.selectFrom(a, b); g = p3.selectFrom(a, b);
-                e.sub(f).intoArray(v, o + 12 * plane);
-                d.add(f).intoArray(v, o + 13 * plane);
-                f.sub(d).intoArray(v, o + 14 * plane);
-                d.sub(g).intoArray(v, o + 15 * plane);
-                r0 = r4;
-                r1 = r5;
-            }
+            inputNarrowPlane(in, src, h, w, th, tw, v, o, plane);
+        }
+    }
+
+    /**
+     * One plane of {@link #transformInputNarrow}, whose input column 0 is at {@code in[src + 1]}, into V from
+     * {@code o}. Its own method, with its vectors made here, so that no vector is live across the head of the loop
+     * over planes: an on-stack-replacement compile of a loop takes such a vector from the interpreter's frame as a
+     * plain FloatVector, of no exact class, and on AMD Zen 4 with the 256-bit sparse kernels in a 512-bit JVM
+     * C2 then ran for 30 s to minutes on that compile in some JVMs, every kernel waiting in its allocating Java
+     * fallback meanwhile (decisions §2bw).
+     */
+    private static void inputNarrowPlane(float[] in, int src, int h, int w, int th, int tw, float[] v, int o, int plane) {
+        VectorMask<Float> cols = (VectorMask<Float>) SM.cast(ROW_MASKS[w]); // its exact class, as every vector here (decisions §2bw)
+        // loaded here from floats, not kept as vectors in an array: a vector read from an array is of a class C2
+        // cannot see, so its selectFrom is not compiled to a permute (and allocates)
+        float[] pick = PAIR_PICKS[tw];
+        FloatVector p0 = (FloatVector) VT.cast(FloatVector.fromArray(S, pick, 0)), p1 = (FloatVector) VT.cast(FloatVector.fromArray(S, pick, L));
+        FloatVector p2 = (FloatVector) VT.cast(FloatVector.fromArray(S, pick, 2 * L)), p3 = (FloatVector) VT.cast(FloatVector.fromArray(S, pick, 3 * L));
+        // padded row r is input row r − 1 (zero outside 0..h−1); tile row ty reads padded rows 2ty .. 2ty + 3
+        FloatVector r0 = (FloatVector) VT.cast(FloatVector.zero(S)), r1 = row(in, src, 0, h, w, cols);
+        // two tile rows a pass: their 2·tw tiles are consecutive in V, and one vector holds both (2·tw <= L)
+        for (int ty = 0; ty < th; ty += 2, o += 2 * tw) {
+            int y = 2 * ty + 1; // input row of padded row 2ty + 2
+            FloatVector r2 = row(in, src, y, h, w, cols), r3 = row(in, src, y + 1, h, w, cols);
+            FloatVector r4 = row(in, src, y + 2, h, w, cols), r5 = row(in, src, y + 3, h, w, cols);
+            // s = Bᵀ d down the columns: rows 0 − 2, 1 + 2, 2 − 1, 1 − 3 of each tile row (rows r0..r3 for ty,
+            // r2..r5 for ty + 1; past the last tile row they are zero rows, whose tiles are never kept); then
+            // (s B) along each: columns 0 − 2, 1 + 2, 2 − 1, 1 − 3 of each tile, picked from both tile rows
+            FloatVector a = r0.sub(r2), b = r2.sub(r4);
+            FloatVector e = p0.selectFrom(a, b), d = p1.selectFrom(a, b), f = p2.selectFrom(a, b), g = p3.selectFrom(a, b);
+            e.sub(f).intoArray(v, o);
+            d.add(f).intoArray(v, o + plane);
+            f.sub(d).intoArray(v, o + 2 * plane);
+            d.sub(g).intoArray(v, o + 3 * plane);
+            a = r1.add(r2); b = r3.add(r4);
+            e = p0.selectFrom(a, b); d = p1.selectFrom(a, b); f = p2.selectFrom(a, b); g = p3.selectFrom(a, b);
+            e.sub(f).intoArray(v, o + 4 * plane);
+            d.add(f).intoArray(v, o + 5 * plane);
+            f.sub(d).intoArray(v, o + 6 * plane);
+            d.sub(g).intoArray(v, o + 7 * plane);
+            a = r2.sub(r1); b = r4.sub(r3);
+            e = p0.selectFrom(a, b); d = p1.selectFrom(a, b); f = p2.selectFrom(a, b); g = p3.selectFrom(a, b);
+            e.sub(f).intoArray(v, o + 8 * plane);
+            d.add(f).intoArray(v, o + 9 * plane);
+            f.sub(d).intoArray(v, o + 10 * plane);
+            d.sub(g).intoArray(v, o + 11 * plane);
+            a = r1.sub(r3); b = r3.sub(r5);
+            e = p0.selectFrom(a, b); d = p1.selectFrom(a, b); f = p2.selectFrom(a, b); g = p3.selectFrom(a, b);
+            e.sub(f).intoArray(v, o + 12 * plane);
+            d.add(f).intoArray(v, o + 13 * plane);
+            f.sub(d).intoArray(v, o + 14 * plane);
+            d.sub(g).intoArray(v, o + 15 * plane);
+            r0 = r4;
+            r1 = r5;
         }
     }
 
@@ -307,7 +324,7 @@ final class Winograd23 {
      * ({@code cols}), zero elsewhere, and all zero past the plane's {@code h} rows. The caller keeps the vector inside x.
      */
     private static FloatVector row(float[] x, int src, int y, int h, int w, jdk.incubator.vector.VectorMask<Float> cols) {
-        return y < h ? FloatVector.fromArray(S, x, src + y * w, cols) : FloatVector.zero(S);
+        return y < h ? (FloatVector) VT.cast(FloatVector.fromArray(S, x, src + y * w, cols)) : (FloatVector) VT.cast(FloatVector.zero(S));
     }
 
     /**
@@ -341,7 +358,7 @@ final class Winograd23 {
     private static FloatVector everyOther(int first) {
         float[] idx = new float[L];
         for (int i = 0; i < L; i++) idx[i] = first + 2 * i;
-        return FloatVector.fromArray(S, idx, 0);
+        return (FloatVector) VT.cast(FloatVector.fromArray(S, idx, 0));
     }
 
     /**
@@ -353,7 +370,7 @@ final class Winograd23 {
     private static void splitRow(float[] x, int from, int w, int tw, float[] pad, int e, int o) {
         int col = 0;
         for (; col < w && from + col + 2 * L <= x.length; col += 2 * L) {
-            FloatVector v0 = FloatVector.fromArray(S, x, from + col), v1 = FloatVector.fromArray(S, x, from + col + L);
+            FloatVector v0 = (FloatVector) VT.cast(FloatVector.fromArray(S, x, from + col)), v1 = (FloatVector) VT.cast(FloatVector.fromArray(S, x, from + col + L));
             EVEN_LANES.selectFrom(v0, v1).intoArray(pad, o + col / 2);
             ODD_LANES.selectFrom(v0, v1).intoArray(pad, e + 1 + col / 2);
         }
@@ -372,14 +389,14 @@ final class Winograd23 {
         // columns 2tx (e), 2tx + 1 (d), 2tx + 2 (f), 2tx + 3 (g) of the tile, each transformed down its 4 rows:
         // s = Bᵀ d, rows 0 − 2, 1 + 2, 2 − 1, 1 − 3
         int od = at + odd;
-        FloatVector e0 = FloatVector.fromArray(S, pad, at), e1 = FloatVector.fromArray(S, pad, at + rs);
-        FloatVector e2 = FloatVector.fromArray(S, pad, at + 2 * rs), e3 = FloatVector.fromArray(S, pad, at + 3 * rs);
-        FloatVector d0 = FloatVector.fromArray(S, pad, od), d1 = FloatVector.fromArray(S, pad, od + rs);
-        FloatVector d2 = FloatVector.fromArray(S, pad, od + 2 * rs), d3 = FloatVector.fromArray(S, pad, od + 3 * rs);
-        FloatVector f0 = FloatVector.fromArray(S, pad, at + 1), f1 = FloatVector.fromArray(S, pad, at + 1 + rs);
-        FloatVector f2 = FloatVector.fromArray(S, pad, at + 1 + 2 * rs), f3 = FloatVector.fromArray(S, pad, at + 1 + 3 * rs);
-        FloatVector g0 = FloatVector.fromArray(S, pad, od + 1), g1 = FloatVector.fromArray(S, pad, od + 1 + rs);
-        FloatVector g2 = FloatVector.fromArray(S, pad, od + 1 + 2 * rs), g3 = FloatVector.fromArray(S, pad, od + 1 + 3 * rs);
+        FloatVector e0 = (FloatVector) VT.cast(FloatVector.fromArray(S, pad, at)), e1 = (FloatVector) VT.cast(FloatVector.fromArray(S, pad, at + rs));
+        FloatVector e2 = (FloatVector) VT.cast(FloatVector.fromArray(S, pad, at + 2 * rs)), e3 = (FloatVector) VT.cast(FloatVector.fromArray(S, pad, at + 3 * rs));
+        FloatVector d0 = (FloatVector) VT.cast(FloatVector.fromArray(S, pad, od)), d1 = (FloatVector) VT.cast(FloatVector.fromArray(S, pad, od + rs));
+        FloatVector d2 = (FloatVector) VT.cast(FloatVector.fromArray(S, pad, od + 2 * rs)), d3 = (FloatVector) VT.cast(FloatVector.fromArray(S, pad, od + 3 * rs));
+        FloatVector f0 = (FloatVector) VT.cast(FloatVector.fromArray(S, pad, at + 1)), f1 = (FloatVector) VT.cast(FloatVector.fromArray(S, pad, at + 1 + rs));
+        FloatVector f2 = (FloatVector) VT.cast(FloatVector.fromArray(S, pad, at + 1 + 2 * rs)), f3 = (FloatVector) VT.cast(FloatVector.fromArray(S, pad, at + 1 + 3 * rs));
+        FloatVector g0 = (FloatVector) VT.cast(FloatVector.fromArray(S, pad, od + 1)), g1 = (FloatVector) VT.cast(FloatVector.fromArray(S, pad, od + 1 + rs));
+        FloatVector g2 = (FloatVector) VT.cast(FloatVector.fromArray(S, pad, od + 1 + 2 * rs)), g3 = (FloatVector) VT.cast(FloatVector.fromArray(S, pad, od + 1 + 3 * rs));
         // then (s B) along each row: points 0 − 2, 1 + 2, 2 − 1, 1 − 3 of the row's columns (e, d, f, g); the four
         // rows written out (a loop choosing each row's sums by branches measured ~15 % slower per plane)
         FloatVector s0 = e0.sub(e2), s1 = d0.sub(d2), s2 = f0.sub(f2), s3 = g0.sub(g2);
@@ -467,10 +484,7 @@ final class Winograd23 {
      */
     private static void transformOutputGradientPairs(float[] dy, int dyOff, int images, int outCh, int h, int w, float[] m, int ld) {
         int th = (h + 1) / 2, tw = (w + 1) / 2, plane = outCh * ld, planes = images * outCh;
-        jdk.incubator.vector.VectorMask<Float> cols = GRADIENT_ROW_MASKS[w];
-        // loaded here from floats (see transformInputNarrow)
-        FloatVector left = FloatVector.fromArray(S, GRADIENT_PICKS[tw], 0), right = FloatVector.fromArray(S, GRADIENT_PICKS[tw], L);
-        FloatVector zero = FloatVector.zero(S);
+        // a plane a call: no vector is live across this loop's head (see inputNarrowPlane)
         for (int q = 0; q < planes; q++) {
             int src = dyOff + q * h * w, row = (q % outCh) * ld + (q / outCh) * th * tw;
             if (src + (h - 1) * w + L > dy.length) {
@@ -479,41 +493,53 @@ final class Winograd23 {
                 }
                 continue;
             }
-            for (int ty = 0, o = row; ty < th; ty += 2, o += 2 * tw) {
-                int y = 2 * ty, at = src + y * w; // dy rows y, y + 1 (tile row ty) and y + 2, y + 3 (tile row ty + 1)
-                FloatVector d0 = FloatVector.fromArray(S, dy, at, cols);
-                FloatVector d1 = y + 1 < h ? FloatVector.fromArray(S, dy, at + w, cols) : zero;
-                FloatVector d2 = y + 2 < h ? FloatVector.fromArray(S, dy, at + 2 * w, cols) : zero;
-                FloatVector d3 = y + 3 < h ? FloatVector.fromArray(S, dy, at + 3 * w, cols) : zero;
-                FloatVector a0 = left.selectFrom(d0, d2), b0 = right.selectFrom(d0, d2);
-                FloatVector a1 = left.selectFrom(d1, d3), b1 = right.selectFrom(d1, d3);
-                // rows r = A q: q0, q0 + q1, q0 − q1, −q1 (left column u, right column v); then each row (u, v)
-                // becomes u, u + v, u − v, −v (r Aᵀ)
-                FloatVector u = a0, v = b0;
-                int k = o;
-                u.intoArray(m, k);
-                u.add(v).intoArray(m, k + plane);
-                u.sub(v).intoArray(m, k + 2 * plane);
-                v.neg().intoArray(m, k + 3 * plane);
-                k += 4 * plane;
-                u = a0.add(a1); v = b0.add(b1);
-                u.intoArray(m, k);
-                u.add(v).intoArray(m, k + plane);
-                u.sub(v).intoArray(m, k + 2 * plane);
-                v.neg().intoArray(m, k + 3 * plane);
-                k += 4 * plane;
-                u = a0.sub(a1); v = b0.sub(b1);
-                u.intoArray(m, k);
-                u.add(v).intoArray(m, k + plane);
-                u.sub(v).intoArray(m, k + 2 * plane);
-                v.neg().intoArray(m, k + 3 * plane);
-                k += 4 * plane;
-                u = a1.neg(); v = b1.neg();
-                u.intoArray(m, k);
-                u.add(v).intoArray(m, k + plane);
-                u.sub(v).intoArray(m, k + 2 * plane);
-                v.neg().intoArray(m, k + 3 * plane);
-            }
+            gradientPairsPlane(dy, src, h, w, th, tw, m, row, plane);
+        }
+    }
+
+    /**
+     * One plane of {@link #transformOutputGradientPairs}, its dy rows from {@code dy[src]}, into M from {@code row}.
+     * Its own method, with its vectors made here, for the reason given at {@link #inputNarrowPlane}.
+     */
+    private static void gradientPairsPlane(float[] dy, int src, int h, int w, int th, int tw, float[] m, int row, int plane) {
+        VectorMask<Float> cols = (VectorMask<Float>) SM.cast(GRADIENT_ROW_MASKS[w]); // its exact class, as every vector here (decisions §2bw)
+        // loaded here from floats (see inputNarrowPlane)
+        FloatVector left = (FloatVector) VT.cast(FloatVector.fromArray(S, GRADIENT_PICKS[tw], 0)), right = (FloatVector) VT.cast(FloatVector.fromArray(S, GRADIENT_PICKS[tw], L));
+        FloatVector zero = (FloatVector) VT.cast(FloatVector.zero(S));
+        for (int ty = 0, o = row; ty < th; ty += 2, o += 2 * tw) {
+            int y = 2 * ty, at = src + y * w; // dy rows y, y + 1 (tile row ty) and y + 2, y + 3 (tile row ty + 1)
+            FloatVector d0 = (FloatVector) VT.cast(FloatVector.fromArray(S, dy, at, cols));
+            FloatVector d1 = y + 1 < h ? (FloatVector) VT.cast(FloatVector.fromArray(S, dy, at + w, cols)) : zero;
+            FloatVector d2 = y + 2 < h ? (FloatVector) VT.cast(FloatVector.fromArray(S, dy, at + 2 * w, cols)) : zero;
+            FloatVector d3 = y + 3 < h ? (FloatVector) VT.cast(FloatVector.fromArray(S, dy, at + 3 * w, cols)) : zero;
+            FloatVector a0 = left.selectFrom(d0, d2), b0 = right.selectFrom(d0, d2);
+            FloatVector a1 = left.selectFrom(d1, d3), b1 = right.selectFrom(d1, d3);
+            // rows r = A q: q0, q0 + q1, q0 − q1, −q1 (left column u, right column v); then each row (u, v)
+            // becomes u, u + v, u − v, −v (r Aᵀ)
+            FloatVector u = a0, v = b0;
+            int k = o;
+            u.intoArray(m, k);
+            u.add(v).intoArray(m, k + plane);
+            u.sub(v).intoArray(m, k + 2 * plane);
+            v.neg().intoArray(m, k + 3 * plane);
+            k += 4 * plane;
+            u = a0.add(a1); v = b0.add(b1);
+            u.intoArray(m, k);
+            u.add(v).intoArray(m, k + plane);
+            u.sub(v).intoArray(m, k + 2 * plane);
+            v.neg().intoArray(m, k + 3 * plane);
+            k += 4 * plane;
+            u = a0.sub(a1); v = b0.sub(b1);
+            u.intoArray(m, k);
+            u.add(v).intoArray(m, k + plane);
+            u.sub(v).intoArray(m, k + 2 * plane);
+            v.neg().intoArray(m, k + 3 * plane);
+            k += 4 * plane;
+            u = a1.neg(); v = b1.neg();
+            u.intoArray(m, k);
+            u.add(v).intoArray(m, k + plane);
+            u.sub(v).intoArray(m, k + 2 * plane);
+            v.neg().intoArray(m, k + 3 * plane);
         }
     }
 
@@ -523,7 +549,7 @@ final class Winograd23 {
     @SuppressWarnings("unchecked")
     private static jdk.incubator.vector.VectorMask<Float>[] gradientRowMasks() {
         jdk.incubator.vector.VectorMask<Float>[] r = new jdk.incubator.vector.VectorMask[L + 1];
-        for (int w = 0; w <= L; w++) r[w] = jdk.incubator.vector.VectorMask.fromLong(S, w == 64 ? -1L : (1L << w) - 1);
+        for (int w = 0; w <= L; w++) r[w] = (VectorMask<Float>) SM.cast(jdk.incubator.vector.VectorMask.fromLong(S, w == 64 ? -1L : (1L << w) - 1));
         return r;
     }
 
@@ -550,14 +576,14 @@ final class Winograd23 {
      * left (even) and right (odd) columns. One method, no vector parameter (see {@link #inputRun}).
      */
     private static void gradientRun(float[] dy, int at, int below, float[] m, int o, int plane) {
-        FloatVector top0 = FloatVector.fromArray(S, dy, at), top1 = FloatVector.fromArray(S, dy, at + L);
+        FloatVector top0 = (FloatVector) VT.cast(FloatVector.fromArray(S, dy, at)), top1 = (FloatVector) VT.cast(FloatVector.fromArray(S, dy, at + L));
         FloatVector a0 = EVEN_LANES.selectFrom(top0, top1), b0 = ODD_LANES.selectFrom(top0, top1), a1, b1;
         if (below > 0) {
-            FloatVector bot0 = FloatVector.fromArray(S, dy, at + below), bot1 = FloatVector.fromArray(S, dy, at + below + L);
+            FloatVector bot0 = (FloatVector) VT.cast(FloatVector.fromArray(S, dy, at + below)), bot1 = (FloatVector) VT.cast(FloatVector.fromArray(S, dy, at + below + L));
             a1 = EVEN_LANES.selectFrom(bot0, bot1);
             b1 = ODD_LANES.selectFrom(bot0, bot1);
         } else {
-            a1 = FloatVector.zero(S);
+            a1 = (FloatVector) VT.cast(FloatVector.zero(S));
             b1 = a1;
         }
         // rows r = A q: q0, q0 + q1, q0 − q1, −q1 (left column u, right column v); then each row (u, v) becomes
@@ -611,26 +637,26 @@ final class Winograd23 {
      */
     static void transformWeightGradient(float[] s, int sOff, int inCh, int outCh, float[] part, int partOff) {
         int cells = inCh * outCh;
-        FloatVector half = FloatVector.broadcast(S, 0.5f);
+        FloatVector half = (FloatVector) VT.cast(FloatVector.broadcast(S, 0.5f));
         for (int c = 0; c < inCh; c++) {
             int o = 0;
             for (int full = S.loopBound(outCh); o < full; o += L) {
                 int cell = sOff + c * outCh + o, dst = partOff + c * 9 * outCh + o;
                 // down each column s: T0 = P0 + (P1 + P2)/2, T1 = (P1 − P2)/2, T2 = (P1 + P2)/2 + P3 (Gᵀ P)
-                FloatVector p00 = FloatVector.fromArray(S, s, 0 * cells + cell), p10 = FloatVector.fromArray(S, s, 4 * cells + cell);
-                FloatVector p20 = FloatVector.fromArray(S, s, 8 * cells + cell), p30 = FloatVector.fromArray(S, s, 12 * cells + cell);
+                FloatVector p00 = (FloatVector) VT.cast(FloatVector.fromArray(S, s, 0 * cells + cell)), p10 = (FloatVector) VT.cast(FloatVector.fromArray(S, s, 4 * cells + cell));
+                FloatVector p20 = (FloatVector) VT.cast(FloatVector.fromArray(S, s, 8 * cells + cell)), p30 = (FloatVector) VT.cast(FloatVector.fromArray(S, s, 12 * cells + cell));
                 FloatVector h0 = p10.add(p20).mul(half);
                 FloatVector t00 = p00.add(h0), t10 = p10.sub(p20).mul(half), t20 = h0.add(p30);
-                FloatVector p01 = FloatVector.fromArray(S, s, 1 * cells + cell), p11 = FloatVector.fromArray(S, s, 5 * cells + cell);
-                FloatVector p21 = FloatVector.fromArray(S, s, 9 * cells + cell), p31 = FloatVector.fromArray(S, s, 13 * cells + cell);
+                FloatVector p01 = (FloatVector) VT.cast(FloatVector.fromArray(S, s, 1 * cells + cell)), p11 = (FloatVector) VT.cast(FloatVector.fromArray(S, s, 5 * cells + cell));
+                FloatVector p21 = (FloatVector) VT.cast(FloatVector.fromArray(S, s, 9 * cells + cell)), p31 = (FloatVector) VT.cast(FloatVector.fromArray(S, s, 13 * cells + cell));
                 FloatVector h1 = p11.add(p21).mul(half);
                 FloatVector t01 = p01.add(h1), t11 = p11.sub(p21).mul(half), t21 = h1.add(p31);
-                FloatVector p02 = FloatVector.fromArray(S, s, 2 * cells + cell), p12 = FloatVector.fromArray(S, s, 6 * cells + cell);
-                FloatVector p22 = FloatVector.fromArray(S, s, 10 * cells + cell), p32 = FloatVector.fromArray(S, s, 14 * cells + cell);
+                FloatVector p02 = (FloatVector) VT.cast(FloatVector.fromArray(S, s, 2 * cells + cell)), p12 = (FloatVector) VT.cast(FloatVector.fromArray(S, s, 6 * cells + cell));
+                FloatVector p22 = (FloatVector) VT.cast(FloatVector.fromArray(S, s, 10 * cells + cell)), p32 = (FloatVector) VT.cast(FloatVector.fromArray(S, s, 14 * cells + cell));
                 FloatVector h2 = p12.add(p22).mul(half);
                 FloatVector t02 = p02.add(h2), t12 = p12.sub(p22).mul(half), t22 = h2.add(p32);
-                FloatVector p03 = FloatVector.fromArray(S, s, 3 * cells + cell), p13 = FloatVector.fromArray(S, s, 7 * cells + cell);
-                FloatVector p23 = FloatVector.fromArray(S, s, 11 * cells + cell), p33 = FloatVector.fromArray(S, s, 15 * cells + cell);
+                FloatVector p03 = (FloatVector) VT.cast(FloatVector.fromArray(S, s, 3 * cells + cell)), p13 = (FloatVector) VT.cast(FloatVector.fromArray(S, s, 7 * cells + cell));
+                FloatVector p23 = (FloatVector) VT.cast(FloatVector.fromArray(S, s, 11 * cells + cell)), p33 = (FloatVector) VT.cast(FloatVector.fromArray(S, s, 15 * cells + cell));
                 FloatVector h3 = p13.add(p23).mul(half);
                 FloatVector t03 = p03.add(h3), t13 = p13.sub(p23).mul(half), t23 = h3.add(p33);
                 // then along each row i: taps (i, 0) = T0 + (T1 + T2)/2, (i, 1) = (T1 − T2)/2, (i, 2) = (T1 + T2)/2 + T3 (· G)
@@ -657,7 +683,7 @@ final class Winograd23 {
     private static FloatVector interleave(int from) {
         float[] idx = new float[L];
         for (int i = 0; i < L; i++) idx[i] = (i % 2 == 0 ? 0 : L) + from + i / 2;
-        return FloatVector.fromArray(S, idx, 0);
+        return (FloatVector) VT.cast(FloatVector.fromArray(S, idx, 0));
     }
 
     /**
@@ -708,46 +734,55 @@ final class Winograd23 {
     private static void transformOutputPairs(float[] m, int ld, int images, int outCh, int h, int w, float[] bias, int biasOff,
                                              float[] y, int yOff, float[] tmp) {
         int th = (h + 1) / 2, tw = (w + 1) / 2, plane = outCh * ld, end = yOff + images * outCh * h * w;
-        // loaded here from floats (see transformInputNarrow): the first tile row's interleave is INTERLEAVE_LO's
-        FloatVector first = FloatVector.fromArray(S, SECOND_ROW_INTERLEAVE[0], 0), second = FloatVector.fromArray(S, SECOND_ROW_INTERLEAVE[tw], 0);
         for (int j = 0; j < images; j++) {
             for (int o = 0; o < outCh; o++) {
-                FloatVector b = FloatVector.broadcast(S, bias == null ? 0f : bias[biasOff + o]);
                 int dst = yOff + (j * outCh + o) * h * w, at = o * ld + j * th * tw;
-                for (int ty = 0; ty < th; ty += 2) {
-                    int i = at + ty * tw, q = dst + 2 * ty * w;
-                    FloatVector m00 = FloatVector.fromArray(S, m, i), m01 = FloatVector.fromArray(S, m, i + plane);
-                    FloatVector m02 = FloatVector.fromArray(S, m, i + 2 * plane), m03 = FloatVector.fromArray(S, m, i + 3 * plane);
-                    int k = i + 4 * plane;
-                    FloatVector m10 = FloatVector.fromArray(S, m, k), m11 = FloatVector.fromArray(S, m, k + plane);
-                    FloatVector m12 = FloatVector.fromArray(S, m, k + 2 * plane), m13 = FloatVector.fromArray(S, m, k + 3 * plane);
-                    k += 4 * plane;
-                    FloatVector m20 = FloatVector.fromArray(S, m, k), m21 = FloatVector.fromArray(S, m, k + plane);
-                    FloatVector m22 = FloatVector.fromArray(S, m, k + 2 * plane), m23 = FloatVector.fromArray(S, m, k + 3 * plane);
-                    k += 4 * plane;
-                    FloatVector m30 = FloatVector.fromArray(S, m, k), m31 = FloatVector.fromArray(S, m, k + plane);
-                    FloatVector m32 = FloatVector.fromArray(S, m, k + 2 * plane), m33 = FloatVector.fromArray(S, m, k + 3 * plane);
-                    // r = Aᵀ m, Aᵀ = [[1,1,1,0],[0,1,−1,−1]]; then y = r A: left = r0 + r1 + r2, right = r1 − r2 − r3;
-                    // the top output row of each tile from m's rows 0 + 1 + 2, the bottom one from 1 − 2 − 3
-                    FloatVector r0 = m00.add(m10).add(m20), r1 = m01.add(m11).add(m21);
-                    FloatVector r2 = m02.add(m12).add(m22), r3 = m03.add(m13).add(m23);
-                    FloatVector topLeft = r0.add(r1).add(r2).add(b), topRight = r1.sub(r2).sub(r3).add(b);
-                    r0 = m10.sub(m20).sub(m30);
-                    r1 = m11.sub(m21).sub(m31);
-                    r2 = m12.sub(m22).sub(m32);
-                    r3 = m13.sub(m23).sub(m33);
-                    FloatVector bottomLeft = r0.add(r1).add(r2).add(b), bottomRight = r1.sub(r2).sub(r3).add(b);
-                    // output rows 2ty, 2ty + 1 (the first tile row), 2ty + 2, 2ty + 3 (the second), those inside the plane
-                    int rows = Math.min(4, h - 2 * ty);
-                    for (int r = 0; r < rows; r++, q += w) {
-                        FloatVector row = (r < 2 ? first : second).selectFrom(r % 2 == 0 ? topLeft : bottomLeft, r % 2 == 0 ? topRight : bottomRight);
-                        if (q + L <= end) {
-                            row.intoArray(y, q);
-                        } else {
-                            row.intoArray(tmp, 0);
-                            System.arraycopy(tmp, 0, y, q, w);
-                        }
-                    }
+                outputPairsPlane(m, at, plane, h, w, th, tw, bias == null ? 0f : bias[biasOff + o], y, dst, end, tmp);
+            }
+        }
+    }
+
+    /**
+     * One plane of {@link #transformOutputPairs}: M's tiles from {@code at} plus {@code bias} into y from {@code dst}.
+     * Its own method, with its vectors made here, for the reason given at {@link #inputNarrowPlane}.
+     */
+    private static void outputPairsPlane(float[] m, int at, int plane, int h, int w, int th, int tw, float bias, float[] y, int dst,
+                                         int end, float[] tmp) {
+        // loaded here from floats (see inputNarrowPlane): the first tile row's interleave is INTERLEAVE_LO's
+        FloatVector first = (FloatVector) VT.cast(FloatVector.fromArray(S, SECOND_ROW_INTERLEAVE[0], 0)), second = (FloatVector) VT.cast(FloatVector.fromArray(S, SECOND_ROW_INTERLEAVE[tw], 0));
+        FloatVector b = (FloatVector) VT.cast(FloatVector.broadcast(S, bias));
+        for (int ty = 0; ty < th; ty += 2) {
+            int i = at + ty * tw, q = dst + 2 * ty * w;
+            FloatVector m00 = (FloatVector) VT.cast(FloatVector.fromArray(S, m, i)), m01 = (FloatVector) VT.cast(FloatVector.fromArray(S, m, i + plane));
+            FloatVector m02 = (FloatVector) VT.cast(FloatVector.fromArray(S, m, i + 2 * plane)), m03 = (FloatVector) VT.cast(FloatVector.fromArray(S, m, i + 3 * plane));
+            int k = i + 4 * plane;
+            FloatVector m10 = (FloatVector) VT.cast(FloatVector.fromArray(S, m, k)), m11 = (FloatVector) VT.cast(FloatVector.fromArray(S, m, k + plane));
+            FloatVector m12 = (FloatVector) VT.cast(FloatVector.fromArray(S, m, k + 2 * plane)), m13 = (FloatVector) VT.cast(FloatVector.fromArray(S, m, k + 3 * plane));
+            k += 4 * plane;
+            FloatVector m20 = (FloatVector) VT.cast(FloatVector.fromArray(S, m, k)), m21 = (FloatVector) VT.cast(FloatVector.fromArray(S, m, k + plane));
+            FloatVector m22 = (FloatVector) VT.cast(FloatVector.fromArray(S, m, k + 2 * plane)), m23 = (FloatVector) VT.cast(FloatVector.fromArray(S, m, k + 3 * plane));
+            k += 4 * plane;
+            FloatVector m30 = (FloatVector) VT.cast(FloatVector.fromArray(S, m, k)), m31 = (FloatVector) VT.cast(FloatVector.fromArray(S, m, k + plane));
+            FloatVector m32 = (FloatVector) VT.cast(FloatVector.fromArray(S, m, k + 2 * plane)), m33 = (FloatVector) VT.cast(FloatVector.fromArray(S, m, k + 3 * plane));
+            // r = Aᵀ m, Aᵀ = [[1,1,1,0],[0,1,−1,−1]]; then y = r A: left = r0 + r1 + r2, right = r1 − r2 − r3;
+            // the top output row of each tile from m's rows 0 + 1 + 2, the bottom one from 1 − 2 − 3
+            FloatVector r0 = m00.add(m10).add(m20), r1 = m01.add(m11).add(m21);
+            FloatVector r2 = m02.add(m12).add(m22), r3 = m03.add(m13).add(m23);
+            FloatVector topLeft = r0.add(r1).add(r2).add(b), topRight = r1.sub(r2).sub(r3).add(b);
+            r0 = m10.sub(m20).sub(m30);
+            r1 = m11.sub(m21).sub(m31);
+            r2 = m12.sub(m22).sub(m32);
+            r3 = m13.sub(m23).sub(m33);
+            FloatVector bottomLeft = r0.add(r1).add(r2).add(b), bottomRight = r1.sub(r2).sub(r3).add(b);
+            // output rows 2ty, 2ty + 1 (the first tile row), 2ty + 2, 2ty + 3 (the second), those inside the plane
+            int rows = Math.min(4, h - 2 * ty);
+            for (int r = 0; r < rows; r++, q += w) {
+                FloatVector row = (r < 2 ? first : second).selectFrom(r % 2 == 0 ? topLeft : bottomLeft, r % 2 == 0 ? topRight : bottomRight);
+                if (q + L <= end) {
+                    row.intoArray(y, q);
+                } else {
+                    row.intoArray(tmp, 0);
+                    System.arraycopy(tmp, 0, y, q, w);
                 }
             }
         }
@@ -775,15 +810,15 @@ final class Winograd23 {
      */
     private static void outputRun(float[] m, int i, int plane, float bias, float[] y, int q, int w, int valid,
                                   boolean second, int firstLimit, int end, float[] tmp) {
-        FloatVector b = FloatVector.broadcast(S, bias);
-        FloatVector m00 = FloatVector.fromArray(S, m, i), m01 = FloatVector.fromArray(S, m, i + plane);
-        FloatVector m02 = FloatVector.fromArray(S, m, i + 2 * plane), m03 = FloatVector.fromArray(S, m, i + 3 * plane);
+        FloatVector b = (FloatVector) VT.cast(FloatVector.broadcast(S, bias));
+        FloatVector m00 = (FloatVector) VT.cast(FloatVector.fromArray(S, m, i)), m01 = (FloatVector) VT.cast(FloatVector.fromArray(S, m, i + plane));
+        FloatVector m02 = (FloatVector) VT.cast(FloatVector.fromArray(S, m, i + 2 * plane)), m03 = (FloatVector) VT.cast(FloatVector.fromArray(S, m, i + 3 * plane));
         i += 4 * plane;
-        FloatVector m10 = FloatVector.fromArray(S, m, i), m11 = FloatVector.fromArray(S, m, i + plane);
-        FloatVector m12 = FloatVector.fromArray(S, m, i + 2 * plane), m13 = FloatVector.fromArray(S, m, i + 3 * plane);
+        FloatVector m10 = (FloatVector) VT.cast(FloatVector.fromArray(S, m, i)), m11 = (FloatVector) VT.cast(FloatVector.fromArray(S, m, i + plane));
+        FloatVector m12 = (FloatVector) VT.cast(FloatVector.fromArray(S, m, i + 2 * plane)), m13 = (FloatVector) VT.cast(FloatVector.fromArray(S, m, i + 3 * plane));
         i += 4 * plane;
-        FloatVector m20 = FloatVector.fromArray(S, m, i), m21 = FloatVector.fromArray(S, m, i + plane);
-        FloatVector m22 = FloatVector.fromArray(S, m, i + 2 * plane), m23 = FloatVector.fromArray(S, m, i + 3 * plane);
+        FloatVector m20 = (FloatVector) VT.cast(FloatVector.fromArray(S, m, i)), m21 = (FloatVector) VT.cast(FloatVector.fromArray(S, m, i + plane));
+        FloatVector m22 = (FloatVector) VT.cast(FloatVector.fromArray(S, m, i + 2 * plane)), m23 = (FloatVector) VT.cast(FloatVector.fromArray(S, m, i + 3 * plane));
         // r = Aᵀ m, Aᵀ = [[1,1,1,0],[0,1,−1,−1]]; then y = r A: left = r0 + r1 + r2, right = r1 − r2 − r3
         FloatVector r0 = m00.add(m10).add(m20), r1 = m01.add(m11).add(m21);
         FloatVector r2 = m02.add(m12).add(m22), r3 = m03.add(m13).add(m23);
@@ -807,8 +842,8 @@ final class Winograd23 {
             }
             if (row == 1 || !second) return;
             int k = i + 4 * plane;
-            FloatVector m30 = FloatVector.fromArray(S, m, k), m31 = FloatVector.fromArray(S, m, k + plane);
-            FloatVector m32 = FloatVector.fromArray(S, m, k + 2 * plane), m33 = FloatVector.fromArray(S, m, k + 3 * plane);
+            FloatVector m30 = (FloatVector) VT.cast(FloatVector.fromArray(S, m, k)), m31 = (FloatVector) VT.cast(FloatVector.fromArray(S, m, k + plane));
+            FloatVector m32 = (FloatVector) VT.cast(FloatVector.fromArray(S, m, k + 2 * plane)), m33 = (FloatVector) VT.cast(FloatVector.fromArray(S, m, k + 3 * plane));
             r0 = m10.sub(m20).sub(m30);
             r1 = m11.sub(m21).sub(m31);
             r2 = m12.sub(m22).sub(m32);

@@ -4,6 +4,7 @@ import static org.vectorgrad.backend.vector.elementwise.Lanes.F;
 import static org.vectorgrad.backend.vector.elementwise.Lanes.N;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import org.vectorgrad.backend.Activation;
@@ -22,6 +23,7 @@ import org.vectorgrad.backend.Activation;
  * <p>Thread safety: static and stateless; safe to call from several threads at once on outputs that do not overlap.
  */
 public final class ActivationKernels {
+    private static final Class<? extends Vector<Float>> FT = F.vectorType();
     private ActivationKernels() {}
 
     /** {@code y[i] = act(x[i])} for i in [from, to) (relative to the offsets). */
@@ -34,15 +36,15 @@ public final class ActivationKernels {
                 return;
             }
             case RELU -> {
-                FloatVector zero = FloatVector.zero(F);
+                FloatVector zero = (FloatVector) FT.cast(FloatVector.zero(F));
                 for (; i < bound; i += N) {
-                    FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+                    FloatVector v = (FloatVector) FT.cast(FloatVector.fromArray(F, x, xOff + i));
                     v.blend(zero, v.compare(VectorOperators.LT, 0f)).intoArray(y, yOff + i); // NaN < 0 is false: kept
                 }
             }
             case LEAKY_RELU -> {
                 for (; i < bound; i += N) {
-                    FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+                    FloatVector v = (FloatVector) FT.cast(FloatVector.fromArray(F, x, xOff + i));
                     v.mul(alpha).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, yOff + i);
                 }
             }
@@ -102,35 +104,35 @@ public final class ActivationKernels {
         }
         int i = from;
         int bound = from + F.loopBound(to - from);
-        FloatVector one = FloatVector.broadcast(F, 1f);
+        FloatVector one = (FloatVector) FT.cast(FloatVector.broadcast(F, 1f));
         switch (act) {
             case IDENTITY -> {
-                for (; i < bound; i += N) FloatVector.fromArray(F, dy, dyOff + i).mul(one).intoArray(dx, dxOff + i);
+                for (; i < bound; i += N) (FloatVector.fromArray(F, dy, dyOff + i)).mul(one).intoArray(dx, dxOff + i);
             }
             case RELU -> {
-                FloatVector zero = FloatVector.zero(F);
+                FloatVector zero = (FloatVector) FT.cast(FloatVector.zero(F));
                 for (; i < bound; i += N) {
-                    VectorMask<Float> dead = FloatVector.fromArray(F, y, yOff + i).compare(VectorOperators.LE, 0f);
-                    FloatVector.fromArray(F, dy, dyOff + i).blend(zero, dead).intoArray(dx, dxOff + i);
+                    VectorMask<Float> dead = (FloatVector.fromArray(F, y, yOff + i)).compare(VectorOperators.LE, 0f);
+                    (FloatVector.fromArray(F, dy, dyOff + i)).blend(zero, dead).intoArray(dx, dxOff + i);
                 }
             }
             case LEAKY_RELU -> {
-                FloatVector low = FloatVector.broadcast(F, alpha);
+                FloatVector low = (FloatVector) FT.cast(FloatVector.broadcast(F, alpha));
                 for (; i < bound; i += N) {
-                    VectorMask<Float> pos = FloatVector.fromArray(F, y, yOff + i).compare(VectorOperators.GT, 0f);
-                    FloatVector.fromArray(F, dy, dyOff + i).mul(low.blend(one, pos)).intoArray(dx, dxOff + i);
+                    VectorMask<Float> pos = (FloatVector.fromArray(F, y, yOff + i)).compare(VectorOperators.GT, 0f);
+                    (FloatVector.fromArray(F, dy, dyOff + i)).mul(low.blend(one, pos)).intoArray(dx, dxOff + i);
                 }
             }
             case SIGMOID -> {
                 for (; i < bound; i += N) {
-                    FloatVector v = FloatVector.fromArray(F, y, yOff + i);
-                    FloatVector.fromArray(F, dy, dyOff + i).mul(v.mul(one.sub(v))).intoArray(dx, dxOff + i);
+                    FloatVector v = (FloatVector) FT.cast(FloatVector.fromArray(F, y, yOff + i));
+                    (FloatVector.fromArray(F, dy, dyOff + i)).mul(v.mul(one.sub(v))).intoArray(dx, dxOff + i);
                 }
             }
             case TANH -> {
                 for (; i < bound; i += N) {
-                    FloatVector v = FloatVector.fromArray(F, y, yOff + i);
-                    FloatVector.fromArray(F, dy, dyOff + i).mul(one.sub(v.mul(v))).intoArray(dx, dxOff + i);
+                    FloatVector v = (FloatVector) FT.cast(FloatVector.fromArray(F, y, yOff + i));
+                    (FloatVector.fromArray(F, dy, dyOff + i)).mul(one.sub(v.mul(v))).intoArray(dx, dxOff + i);
                 }
             }
             case GELU, GELU_TANH, SILU -> throw new AssertionError(act + " is handled above");
@@ -158,7 +160,7 @@ public final class ActivationKernels {
             if (bias != null) {
                 int j = 0;
                 for (int bound = F.loopBound(cols); j < bound; j += N) {
-                    FloatVector.fromArray(F, x, row + j).add(FloatVector.fromArray(F, bias, biasOff + j)).intoArray(x, row + j);
+                    (FloatVector.fromArray(F, x, row + j)).add(FloatVector.fromArray(F, bias, biasOff + j)).intoArray(x, row + j);
                 }
                 for (; j < cols; j++) x[row + j] += bias[biasOff + j];
             }

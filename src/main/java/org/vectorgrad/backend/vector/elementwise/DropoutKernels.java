@@ -4,6 +4,7 @@ import static org.vectorgrad.backend.vector.elementwise.Lanes.F;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -19,7 +20,9 @@ public final class DropoutKernels {
     private DropoutKernels() {}
 
     private static final VectorSpecies<Integer> I = F.withLanes(int.class);
-    private static final IntVector IOTA = IntVector.zero(I).addIndex(1);
+    private static final Class<? extends Vector<Float>> FT = F.vectorType();
+    private static final Class<? extends Vector<Integer>> IT = I.vectorType();
+    private static final IntVector IOTA = (IntVector.zero(I)).addIndex(1);
 
     private static IntVector fmix32(IntVector h) {
         h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16));
@@ -34,13 +37,13 @@ public final class DropoutKernels {
         long key = ScalarDropout.key(seed, step);
         int k0 = (int) key, k1 = (int) (key >>> 32), threshold = ScalarDropout.threshold(p);
         float scale = ScalarDropout.scale(p);
-        FloatVector zero = FloatVector.zero(F), kept = FloatVector.broadcast(F, scale);
+        FloatVector zero = (FloatVector) FT.cast(FloatVector.zero(F)), kept = (FloatVector) FT.cast(FloatVector.broadcast(F, scale));
         int i = from;
         for (int bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
             IntVector h = IOTA.add(i).mul(ScalarDropout.INDEX_MULTIPLIER).add(k0);
             h = fmix32(fmix32(h).lanewise(VectorOperators.XOR, k1));
             VectorMask<Float> keep = h.lanewise(VectorOperators.LSHR, 8).compare(VectorOperators.GE, threshold).cast(F);
-            FloatVector.fromArray(F, x, xOff + i).mul(zero.blend(kept, keep)).intoArray(y, yOff + i);
+            (FloatVector.fromArray(F, x, xOff + i)).mul(zero.blend(kept, keep)).intoArray(y, yOff + i);
         }
         ScalarDropout.apply(p, seed, step, x, xOff, y, yOff, i, to);
     }

@@ -4,6 +4,7 @@ import static org.vectorgrad.backend.vector.elementwise.Lanes.F;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -32,6 +33,8 @@ import jdk.incubator.vector.VectorOperators;
  * <p>Thread safety: static and stateless; safe to call from any thread.
  */
 public final class FixedMath {
+    private static final Class<? extends Vector<Float>> FT = F.vectorType();
+    private static final Class<? extends Vector<Integer>> IT = F.withLanes(int.class).vectorType();
     private FixedMath() {}
 
     private static final float LOG2E = 1.44269504088896341f;
@@ -50,24 +53,24 @@ public final class FixedMath {
 
     // Broadcast constants as static finals: C2 then sees constants instead of broadcast intrinsics, and the
     // smaller graphs stay within its inlining budget (the BCE loop boxed every vector with per-use broadcasts).
-    private static final FloatVector V_ONE = FloatVector.broadcast(F, 1f);
-    private static final FloatVector V_TWO = FloatVector.broadcast(F, 2f);
-    private static final FloatVector V_NEG_HALF = FloatVector.broadcast(F, -0.5f);
-    private static final FloatVector V_NEG_LN2_HI = FloatVector.broadcast(F, -LN2_HI);
-    private static final FloatVector V_NEG_LN2_LO = FloatVector.broadcast(F, -LN2_LO);
-    private static final FloatVector V_E2 = FloatVector.broadcast(F, E2);
-    private static final FloatVector V_E3 = FloatVector.broadcast(F, E3);
-    private static final FloatVector V_E4 = FloatVector.broadcast(F, E4);
-    private static final FloatVector V_E5 = FloatVector.broadcast(F, E5);
-    private static final FloatVector V_L2 = FloatVector.broadcast(F, L2);
-    private static final FloatVector V_L3 = FloatVector.broadcast(F, L3);
-    private static final FloatVector V_L4 = FloatVector.broadcast(F, L4);
-    private static final FloatVector V_L5 = FloatVector.broadcast(F, L5);
-    private static final FloatVector V_L6 = FloatVector.broadcast(F, L6);
-    private static final FloatVector V_L7 = FloatVector.broadcast(F, L7);
-    private static final FloatVector V_L8 = FloatVector.broadcast(F, L8);
-    private static final FloatVector V_LN2_HI = FloatVector.broadcast(F, LN2_HI);
-    private static final FloatVector V_LN2_LO = FloatVector.broadcast(F, LN2_LO);
+    private static final FloatVector V_ONE = (FloatVector) FT.cast(FloatVector.broadcast(F, 1f));
+    private static final FloatVector V_TWO = (FloatVector) FT.cast(FloatVector.broadcast(F, 2f));
+    private static final FloatVector V_NEG_HALF = (FloatVector) FT.cast(FloatVector.broadcast(F, -0.5f));
+    private static final FloatVector V_NEG_LN2_HI = (FloatVector) FT.cast(FloatVector.broadcast(F, -LN2_HI));
+    private static final FloatVector V_NEG_LN2_LO = (FloatVector) FT.cast(FloatVector.broadcast(F, -LN2_LO));
+    private static final FloatVector V_E2 = (FloatVector) FT.cast(FloatVector.broadcast(F, E2));
+    private static final FloatVector V_E3 = (FloatVector) FT.cast(FloatVector.broadcast(F, E3));
+    private static final FloatVector V_E4 = (FloatVector) FT.cast(FloatVector.broadcast(F, E4));
+    private static final FloatVector V_E5 = (FloatVector) FT.cast(FloatVector.broadcast(F, E5));
+    private static final FloatVector V_L2 = (FloatVector) FT.cast(FloatVector.broadcast(F, L2));
+    private static final FloatVector V_L3 = (FloatVector) FT.cast(FloatVector.broadcast(F, L3));
+    private static final FloatVector V_L4 = (FloatVector) FT.cast(FloatVector.broadcast(F, L4));
+    private static final FloatVector V_L5 = (FloatVector) FT.cast(FloatVector.broadcast(F, L5));
+    private static final FloatVector V_L6 = (FloatVector) FT.cast(FloatVector.broadcast(F, L6));
+    private static final FloatVector V_L7 = (FloatVector) FT.cast(FloatVector.broadcast(F, L7));
+    private static final FloatVector V_L8 = (FloatVector) FT.cast(FloatVector.broadcast(F, L8));
+    private static final FloatVector V_LN2_HI = (FloatVector) FT.cast(FloatVector.broadcast(F, LN2_HI));
+    private static final FloatVector V_LN2_LO = (FloatVector) FT.cast(FloatVector.broadcast(F, LN2_LO));
 
     // ---- exp -----------------------------------------------------------------------------------------
 
@@ -84,10 +87,10 @@ public final class FixedMath {
         p = p.fma(r, V_E4);
         p = p.fma(r, V_E5);
         FloatVector q = p.fma(r.mul(r), r).add(1f);                   // e^r, r in [-ln2/2, ln2/2]
-        IntVector ni = t.reinterpretAsInts().sub(ROUND_BITS);
+        IntVector ni = ((IntVector) IT.cast(t.reinterpretAsInts())).sub(ROUND_BITS);
         IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1), n2 = ni.sub(n1); // 2^n = 2^n1·2^n2, both normal
-        FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s1 = (FloatVector) FT.cast(n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+        FloatVector s2 = (FloatVector) FT.cast(n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
         return q.mul(s1).mul(s2);
     }
 
@@ -123,8 +126,8 @@ public final class FixedMath {
         FloatVector a = x.abs().min(TANH_CLAMP);                     // NaN stays NaN
         FloatVector t = expm1(a.add(a));
         FloatVector r = t.div(t.add(2f));
-        IntVector sign = x.reinterpretAsInts().and(SIGN_BIT);
-        return r.reinterpretAsInts().or(sign).reinterpretAsFloats();
+        IntVector sign = ((IntVector) IT.cast(x.reinterpretAsInts())).and(SIGN_BIT);
+        return (FloatVector) FT.cast(((IntVector) IT.cast(r.reinterpretAsInts())).or(sign).reinterpretAsFloats());
     }
 
     /** Scalar twin of {@link #tanh(FloatVector)}. */
@@ -147,8 +150,8 @@ public final class FixedMath {
         p = p.fma(r, V_E4);
         p = p.fma(r, V_E5);
         FloatVector em1 = p.fma(r.mul(r), r);                         // e^r - 1
-        IntVector ni = t.reinterpretAsInts().sub(ROUND_BITS);        // n in [0, 26]: 2^n is a normal float
-        FloatVector s = ni.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        IntVector ni = ((IntVector) IT.cast(t.reinterpretAsInts())).sub(ROUND_BITS);        // n in [0, 26]: 2^n is a normal float
+        FloatVector s = (FloatVector) FT.cast(ni.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
         return em1.fma(s, s.sub(1f));
     }
 
@@ -190,16 +193,16 @@ public final class FixedMath {
             G9 = -0.10173358768224716f, G10 = -0.05034052953124046f, G11 = 0.13016194105148315f;
     private static final float G_SHIFT = 0.55f;
     private static final float ERF_CLAMP = 10.5f;             // e^(-10.5²) is 0 in float: erfc is 0 from here on
-    private static final FloatVector V_P0 = FloatVector.broadcast(F, P0), V_P1 = FloatVector.broadcast(F, P1),
-            V_P2 = FloatVector.broadcast(F, P2), V_P3 = FloatVector.broadcast(F, P3), V_P4 = FloatVector.broadcast(F, P4);
-    private static final FloatVector V_P5 = FloatVector.broadcast(F, P5), V_P6 = FloatVector.broadcast(F, P6);
-    private static final FloatVector V_G10 = FloatVector.broadcast(F, G10), V_G11 = FloatVector.broadcast(F, G11);
-    private static final FloatVector V_G_SHIFT = FloatVector.broadcast(F, G_SHIFT), V_ERF_CLAMP = FloatVector.broadcast(F, ERF_CLAMP);
-    private static final FloatVector V_ZERO = FloatVector.zero(F), V_HALF = FloatVector.broadcast(F, 0.5f);
-    private static final FloatVector V_G0 = FloatVector.broadcast(F, G0), V_G1 = FloatVector.broadcast(F, G1),
-            V_G2 = FloatVector.broadcast(F, G2), V_G3 = FloatVector.broadcast(F, G3), V_G4 = FloatVector.broadcast(F, G4),
-            V_G5 = FloatVector.broadcast(F, G5), V_G6 = FloatVector.broadcast(F, G6), V_G7 = FloatVector.broadcast(F, G7),
-            V_G8 = FloatVector.broadcast(F, G8), V_G9 = FloatVector.broadcast(F, G9);
+    private static final FloatVector V_P0 = (FloatVector) FT.cast(FloatVector.broadcast(F, P0)), V_P1 = (FloatVector) FT.cast(FloatVector.broadcast(F, P1)),
+            V_P2 = (FloatVector) FT.cast(FloatVector.broadcast(F, P2)), V_P3 = (FloatVector) FT.cast(FloatVector.broadcast(F, P3)), V_P4 = (FloatVector) FT.cast(FloatVector.broadcast(F, P4));
+    private static final FloatVector V_P5 = (FloatVector) FT.cast(FloatVector.broadcast(F, P5)), V_P6 = (FloatVector) FT.cast(FloatVector.broadcast(F, P6));
+    private static final FloatVector V_G10 = (FloatVector) FT.cast(FloatVector.broadcast(F, G10)), V_G11 = (FloatVector) FT.cast(FloatVector.broadcast(F, G11));
+    private static final FloatVector V_G_SHIFT = (FloatVector) FT.cast(FloatVector.broadcast(F, G_SHIFT)), V_ERF_CLAMP = (FloatVector) FT.cast(FloatVector.broadcast(F, ERF_CLAMP));
+    private static final FloatVector V_ZERO = (FloatVector) FT.cast(FloatVector.zero(F)), V_HALF = (FloatVector) FT.cast(FloatVector.broadcast(F, 0.5f));
+    private static final FloatVector V_G0 = (FloatVector) FT.cast(FloatVector.broadcast(F, G0)), V_G1 = (FloatVector) FT.cast(FloatVector.broadcast(F, G1)),
+            V_G2 = (FloatVector) FT.cast(FloatVector.broadcast(F, G2)), V_G3 = (FloatVector) FT.cast(FloatVector.broadcast(F, G3)), V_G4 = (FloatVector) FT.cast(FloatVector.broadcast(F, G4)),
+            V_G5 = (FloatVector) FT.cast(FloatVector.broadcast(F, G5)), V_G6 = (FloatVector) FT.cast(FloatVector.broadcast(F, G6)), V_G7 = (FloatVector) FT.cast(FloatVector.broadcast(F, G7)),
+            V_G8 = (FloatVector) FT.cast(FloatVector.broadcast(F, G8)), V_G9 = (FloatVector) FT.cast(FloatVector.broadcast(F, G9));
 
     /** P(a²) = erf(a)/a per lane, the small-argument branch (a &lt; 1). */
     private static FloatVector erfSmall(FloatVector a) {
@@ -286,8 +289,8 @@ public final class FixedMath {
         FloatVector small = a.mul(erfSmall(a));
         FloatVector large = V_ONE.sub(erfcLarge(a));
         FloatVector r = large.blend(small, a.compare(VectorOperators.LT, V_ONE));
-        IntVector sign = x.reinterpretAsInts().and(SIGN_BIT);
-        return r.reinterpretAsInts().or(sign).reinterpretAsFloats();
+        IntVector sign = ((IntVector) IT.cast(x.reinterpretAsInts())).and(SIGN_BIT);
+        return (FloatVector) FT.cast(((IntVector) IT.cast(r.reinterpretAsInts())).or(sign).reinterpretAsFloats());
     }
 
     /** Scalar twin of {@link #erf(FloatVector)}. */
@@ -321,8 +324,8 @@ public final class FixedMath {
 
     private static final float NEG_SQRT_HALF = -0.70710678118654752f;
     private static final float PHI_CLAMP = 14.85f;           // ≥ 10.5·√2: e^(-x²/2) is 0 in float from here on
-    private static final FloatVector V_NEG_SQRT_HALF = FloatVector.broadcast(F, NEG_SQRT_HALF);
-    private static final FloatVector V_PHI_CLAMP = FloatVector.broadcast(F, PHI_CLAMP);
+    private static final FloatVector V_NEG_SQRT_HALF = (FloatVector) FT.cast(FloatVector.broadcast(F, NEG_SQRT_HALF));
+    private static final FloatVector V_PHI_CLAMP = (FloatVector) FT.cast(FloatVector.broadcast(F, PHI_CLAMP));
 
     /**
      * e^(-x²/2) per lane, with x·x split exactly into hi + lo so the result keeps its relative accuracy:
@@ -432,10 +435,10 @@ public final class FixedMath {
     public static FloatVector log1pUnit(FloatVector u) {
         FloatVector w = u.add(1f);
         FloatVector c = u.sub(w.sub(1f)).div(w);
-        IntVector iw = w.reinterpretAsInts().add(ONE_BITS - SQRT_HALF_BITS);
+        IntVector iw = ((IntVector) IT.cast(w.reinterpretAsInts())).add(ONE_BITS - SQRT_HALF_BITS);
         IntVector k = iw.lanewise(VectorOperators.ASHR, 23).sub(127);
-        FloatVector f = iw.and(MANTISSA).add(SQRT_HALF_BITS).reinterpretAsFloats().sub(1f);
-        FloatVector kf = (FloatVector) k.convert(VectorOperators.I2F, 0);
+        FloatVector f = ((FloatVector) FT.cast(iw.and(MANTISSA).add(SQRT_HALF_BITS).reinterpretAsFloats())).sub(1f);
+        FloatVector kf = (FloatVector) FT.cast(k.convert(VectorOperators.I2F, 0));
         FloatVector z = f.mul(f);
         FloatVector p = f.fma(L0, L1);
         p = p.fma(f, V_L2);

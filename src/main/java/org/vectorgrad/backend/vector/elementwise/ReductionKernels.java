@@ -4,6 +4,7 @@ import static org.vectorgrad.backend.vector.elementwise.Lanes.F;
 import static org.vectorgrad.backend.vector.elementwise.Lanes.N;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorMask;
 
 /**
@@ -11,6 +12,8 @@ import jdk.incubator.vector.VectorMask;
 thread count). Column sums keep the oracle's row order per column and so match it bitwise.
  */
 public final class ReductionKernels {
+    private static final Class<? extends VectorMask<Float>> FM = F.maskType();
+    private static final Class<? extends Vector<Float>> FT = F.vectorType();
     private ReductionKernels() {}
 
     /**
@@ -22,7 +25,7 @@ public final class ReductionKernels {
     public static void columnSums(int rows, int cols, float[] dy, int dyOff, float[] db, int dbOff, int colFrom, int colTo) {
         int j = colFrom, whole = colFrom + F.loopBound(colTo - colFrom);
         for (; j + 4 * N <= whole; j += 4 * N) {
-            FloatVector acc0 = FloatVector.zero(F), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+            FloatVector acc0 = (FloatVector) FT.cast(FloatVector.zero(F)), acc1 = acc0, acc2 = acc0, acc3 = acc0;
             for (int r = 0, at = dyOff + j; r < rows; r++, at += cols) {
                 acc0 = acc0.add(FloatVector.fromArray(F, dy, at));
                 acc1 = acc1.add(FloatVector.fromArray(F, dy, at + N));
@@ -35,13 +38,13 @@ public final class ReductionKernels {
             acc3.add(FloatVector.fromArray(F, db, dbOff + j + 3 * N)).intoArray(db, dbOff + j + 3 * N);
         }
         for (; j < whole; j += N) {
-            FloatVector acc = FloatVector.zero(F);
+            FloatVector acc = (FloatVector) FT.cast(FloatVector.zero(F));
             for (int r = 0; r < rows; r++) acc = acc.add(FloatVector.fromArray(F, dy, dyOff + r * cols + j));
             acc.add(FloatVector.fromArray(F, db, dbOff + j)).intoArray(db, dbOff + j);
         }
         if (j < colTo) {
-            VectorMask<Float> tail = F.indexInRange(j, colTo);
-            FloatVector acc = FloatVector.zero(F);
+            VectorMask<Float> tail = (VectorMask<Float>) FM.cast(F.indexInRange(j, colTo));
+            FloatVector acc = (FloatVector) FT.cast(FloatVector.zero(F));
             for (int r = 0; r < rows; r++) acc = acc.add(FloatVector.fromArray(F, dy, dyOff + r * cols + j, tail));
             acc.add(FloatVector.fromArray(F, db, dbOff + j, tail)).intoArray(db, dbOff + j, tail);
         }
@@ -57,7 +60,7 @@ public final class ReductionKernels {
         int bound = F.loopBound(spatial);
         for (int c = chFrom; c < chTo; c++) {
             for (int n0 = 0; n0 < batch; n0 += group) {
-                FloatVector acc = FloatVector.zero(F);
+                FloatVector acc = (FloatVector) FT.cast(FloatVector.zero(F));
                 float tail = 0f;
                 for (int nb = n0, n1 = Math.min(batch, n0 + group); nb < n1; nb++) {
                     int base = dyOff + (nb * channels + c) * spatial;

@@ -6,6 +6,7 @@ import static org.vectorgrad.backend.vector.elementwise.Lanes.N;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
@@ -21,6 +22,8 @@ import jdk.incubator.vector.VectorOperators;
  * (the clamp of NaN is NaN); the L1 gradient there is 0, as PyTorch's {@code sgn(NaN) = 0}. Stateless and thread-safe.
  */
 public final class RegressionLossKernels {
+    private static final Class<? extends Vector<Double>> DT = D.vectorType();
+    private static final Class<? extends Vector<Float>> FT = F.vectorType();
     private RegressionLossKernels() {}
 
     /**
@@ -28,12 +31,12 @@ public final class RegressionLossKernels {
      * {@code sgn}, so an exact prediction gets no gradient) and {@code sign(NaN) = 0} (PyTorch 1.13's too).
      */
     public static double absoluteError(int n, float[] pred, int pOff, float[] target, int tOff, float[] grad, int gOff, float scale) {
-        DoubleVector acc0 = DoubleVector.zero(D), acc1 = DoubleVector.zero(D);
+        DoubleVector acc0 = (DoubleVector) DT.cast(DoubleVector.zero(D)), acc1 = (DoubleVector) DT.cast(DoubleVector.zero(D));
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += N) {
-            FloatVector p = FloatVector.fromArray(F, pred, pOff + i), t = FloatVector.fromArray(F, target, tOff + i);
-            DoubleVector d0 = ((DoubleVector) p.convertShape(VectorOperators.F2D, D, 0)).sub((DoubleVector) t.convertShape(VectorOperators.F2D, D, 0));
-            DoubleVector d1 = ((DoubleVector) p.convertShape(VectorOperators.F2D, D, 1)).sub((DoubleVector) t.convertShape(VectorOperators.F2D, D, 1));
+            FloatVector p = (FloatVector) FT.cast(FloatVector.fromArray(F, pred, pOff + i)), t = (FloatVector) FT.cast(FloatVector.fromArray(F, target, tOff + i));
+            DoubleVector d0 = ((DoubleVector) DT.cast(p.convertShape(VectorOperators.F2D, D, 0))).sub((DoubleVector) DT.cast(t.convertShape(VectorOperators.F2D, D, 0)));
+            DoubleVector d1 = ((DoubleVector) DT.cast(p.convertShape(VectorOperators.F2D, D, 1))).sub((DoubleVector) DT.cast(t.convertShape(VectorOperators.F2D, D, 1)));
             acc0 = acc0.add(d0.abs());
             acc1 = acc1.add(d1.abs());
         }
@@ -45,10 +48,10 @@ public final class RegressionLossKernels {
 
     /** grad = scale·sign(p - t); float p - t is 0 exactly when p == t, so the sign is the double difference's. */
     private static void signGradient(int n, float[] pred, int pOff, float[] target, int tOff, float[] grad, int gOff, float scale) {
-        FloatVector plus = FloatVector.broadcast(F, scale), minus = FloatVector.broadcast(F, -scale), zero = FloatVector.zero(F);
+        FloatVector plus = (FloatVector) FT.cast(FloatVector.broadcast(F, scale)), minus = (FloatVector) FT.cast(FloatVector.broadcast(F, -scale)), zero = (FloatVector) FT.cast(FloatVector.zero(F));
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += N) {
-            FloatVector d = FloatVector.fromArray(F, pred, pOff + i).sub(FloatVector.fromArray(F, target, tOff + i));
+            FloatVector d = (FloatVector.fromArray(F, pred, pOff + i)).sub(FloatVector.fromArray(F, target, tOff + i));
             VectorMask<Float> pos = d.compare(VectorOperators.GT, 0f), neg = d.compare(VectorOperators.LT, 0f);
             // zero and NaN lanes get 0: PyTorch 1.13's L1 gradient is grad·sgn(d), and its sgn(NaN) is 0
             zero.blend(plus, pos).blend(minus, neg).intoArray(grad, gOff + i);
@@ -66,13 +69,13 @@ public final class RegressionLossKernels {
      * (PyTorch's {@code HuberLoss}); {@code grad = scale·clamp(p - t, -delta, delta)} unless null (NaN stays NaN).
      */
     public static double huber(int n, float[] pred, int pOff, float[] target, int tOff, float[] grad, int gOff, float scale, float delta) {
-        DoubleVector acc0 = DoubleVector.zero(D), acc1 = DoubleVector.zero(D);
+        DoubleVector acc0 = (DoubleVector) DT.cast(DoubleVector.zero(D)), acc1 = (DoubleVector) DT.cast(DoubleVector.zero(D));
         double dd = delta;
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += N) {
-            FloatVector p = FloatVector.fromArray(F, pred, pOff + i), t = FloatVector.fromArray(F, target, tOff + i);
-            DoubleVector d0 = ((DoubleVector) p.convertShape(VectorOperators.F2D, D, 0)).sub((DoubleVector) t.convertShape(VectorOperators.F2D, D, 0));
-            DoubleVector d1 = ((DoubleVector) p.convertShape(VectorOperators.F2D, D, 1)).sub((DoubleVector) t.convertShape(VectorOperators.F2D, D, 1));
+            FloatVector p = (FloatVector) FT.cast(FloatVector.fromArray(F, pred, pOff + i)), t = (FloatVector) FT.cast(FloatVector.fromArray(F, target, tOff + i));
+            DoubleVector d0 = ((DoubleVector) DT.cast(p.convertShape(VectorOperators.F2D, D, 0))).sub((DoubleVector) DT.cast(t.convertShape(VectorOperators.F2D, D, 0)));
+            DoubleVector d1 = ((DoubleVector) DT.cast(p.convertShape(VectorOperators.F2D, D, 1))).sub((DoubleVector) DT.cast(t.convertShape(VectorOperators.F2D, D, 1)));
             acc0 = acc0.add(huberTerms(d0, dd));
             acc1 = acc1.add(huberTerms(d1, dd));
         }
@@ -99,7 +102,7 @@ public final class RegressionLossKernels {
     private static void clampGradient(int n, float[] pred, int pOff, float[] target, int tOff, float[] grad, int gOff, float scale, float delta) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += N) {
-            FloatVector d = FloatVector.fromArray(F, pred, pOff + i).sub(FloatVector.fromArray(F, target, tOff + i));
+            FloatVector d = (FloatVector.fromArray(F, pred, pOff + i)).sub(FloatVector.fromArray(F, target, tOff + i));
             // compare-and-blend, not min/max, so that it is the scalar lanes' expression exactly (NaN compares false)
             FloatVector c = d.blend(delta, d.compare(VectorOperators.GT, delta)).blend(-delta, d.compare(VectorOperators.LT, -delta));
             c.mul(scale).intoArray(grad, gOff + i);

@@ -7,6 +7,7 @@ import static org.vectorgrad.backend.vector.elementwise.Lanes.ND;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
@@ -16,15 +17,18 @@ import jdk.incubator.vector.VectorOperators;
  * stay within 1e-6 absolute / 1e-5 relative of the double-precision oracle. Rows are independent, so splitting rows across threads changes nothing.
  */
 public final class SoftmaxKernels {
+    private static final Class<? extends VectorMask<Float>> FM = F.maskType();
+    private static final Class<? extends Vector<Double>> DT = D.vectorType();
+    private static final Class<? extends Vector<Float>> FT = F.vectorType();
     private SoftmaxKernels() {}
 
     /** Largest value of a row (NaN if the row holds one). */
     static float rowMax(float[] x, int off, int cols) {
         int j = 0;
-        FloatVector m = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        FloatVector m = (FloatVector) FT.cast(FloatVector.broadcast(F, Float.NEGATIVE_INFINITY));
         for (int bound = F.loopBound(cols); j < bound; j += N) m = m.max(FloatVector.fromArray(F, x, off + j));
         if (j < cols) { // the tail as one masked vector: rows narrower than a vector (10 classes) have nothing else
-            VectorMask<Float> tail = F.indexInRange(j, cols);
+            VectorMask<Float> tail = (VectorMask<Float>) FM.cast(F.indexInRange(j, cols));
             m = m.lanewise(VectorOperators.MAX, FloatVector.fromArray(F, x, off + j, tail), tail);
         }
         return m.reduceLanes(VectorOperators.MAX);
@@ -43,7 +47,7 @@ public final class SoftmaxKernels {
      * least {@link Lanes#D}'s lane count (overwritten).
      */
     static double expShifted(float[] x, int xOff, float shift, int cols, float[] y, int yOff, double[] lanes) {
-        DoubleVector acc0 = DoubleVector.zero(D), acc1 = DoubleVector.zero(D);
+        DoubleVector acc0 = (DoubleVector) DT.cast(DoubleVector.zero(D)), acc1 = (DoubleVector) DT.cast(DoubleVector.zero(D));
         // Whole vectors and the tail share one FixedMath.exp call site: with a second one for the tail, C2's inlining
         // budget ran out inside the tail's exp, whose lanewise ops then ran the Java fallback (three float[] per row,
         // 24 KB per batch of 128 rows, for every row width past a vector that is not whole vectors)
@@ -51,16 +55,16 @@ public final class SoftmaxKernels {
             boolean whole = j + N <= cols;
             // the tail as one masked vector (a 10-class row is all tail: ten scalar exps cost 4x this); lanes past the
             // row load 0 and are zeroed after the exp, so they add nothing to the sum
-            VectorMask<Float> tail = F.indexInRange(j, cols);
-            FloatVector v = whole ? FloatVector.fromArray(F, x, xOff + j) : FloatVector.fromArray(F, x, xOff + j, tail);
+            VectorMask<Float> tail = (VectorMask<Float>) FM.cast(F.indexInRange(j, cols));
+            FloatVector v = whole ? (FloatVector) FT.cast(FloatVector.fromArray(F, x, xOff + j)) : (FloatVector) FT.cast(FloatVector.fromArray(F, x, xOff + j, tail));
             FloatVector e = FixedMath.exp(v.sub(shift));
             if (!whole) e = e.blend(0f, tail.not());
             if (y != null) {
                 if (whole) e.intoArray(y, yOff + j);
                 else e.intoArray(y, yOff + j, tail);
             }
-            acc0 = acc0.add((DoubleVector) e.convertShape(VectorOperators.F2D, D, 0));
-            acc1 = acc1.add((DoubleVector) e.convertShape(VectorOperators.F2D, D, 1));
+            acc0 = acc0.add((DoubleVector) DT.cast(e.convertShape(VectorOperators.F2D, D, 0)));
+            acc1 = acc1.add((DoubleVector) DT.cast(e.convertShape(VectorOperators.F2D, D, 1)));
         }
         // Lanes.sum's fixed tree written out here, so that no vector crosses a call (see LANES); in registers rather
         // than through lanes[] and Lanes.sumInPlace, whose stores and reloads were a third of a narrow row's time
@@ -111,23 +115,23 @@ public final class SoftmaxKernels {
         int[] idx = STRIDES[cols];
         float[] e = w.e;
         double[] sums = w.sums;
-        FloatVector m = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        FloatVector m = (FloatVector) FT.cast(FloatVector.broadcast(F, Float.NEGATIVE_INFINITY));
         for (int j = 0; j < cols; j++) {
-            FloatVector v = FloatVector.fromArray(F, x, off + j, idx, 0); // column j of the N rows
+            FloatVector v = (FloatVector) FT.cast(FloatVector.fromArray(F, x, off + j, idx, 0)); // column j of the N rows
             v.intoArray(e, j * N);
             m = m.max(v);
         }
         m.intoArray(w.max, 0);
         for (int j = 0; j < cols; j++) {
-            FloatVector ej = FixedMath.exp(FloatVector.fromArray(F, e, j * N).sub(m));
+            FloatVector ej = FixedMath.exp((FloatVector.fromArray(F, e, j * N)).sub(m));
             ej.intoArray(e, j * N);
-            ((DoubleVector) ej.convertShape(VectorOperators.F2D, D, 0)).intoArray(sums, j * N);
-            ((DoubleVector) ej.convertShape(VectorOperators.F2D, D, 1)).intoArray(sums, j * N + ND);
+            ((DoubleVector) DT.cast(ej.convertShape(VectorOperators.F2D, D, 0))).intoArray(sums, j * N);
+            ((DoubleVector) DT.cast(ej.convertShape(VectorOperators.F2D, D, 1))).intoArray(sums, j * N + ND);
         }
         for (int h = N / 2; h >= 1; h >>= 1) {
             for (int i = 0; i < h && i + h < cols; i++) {
                 for (int p = 0; p < N; p += ND) {
-                    DoubleVector.fromArray(D, sums, i * N + p).add(DoubleVector.fromArray(D, sums, (i + h) * N + p)).intoArray(sums, i * N + p);
+                    (DoubleVector.fromArray(D, sums, i * N + p)).add(DoubleVector.fromArray(D, sums, (i + h) * N + p)).intoArray(sums, i * N + p);
                 }
             }
         }
@@ -232,7 +236,7 @@ public final class SoftmaxKernels {
             } else {
                 int j = 0;
                 for (int bound = F.loopBound(cols); j < bound; j += N) {
-                    long bits = FloatVector.fromArray(F, x, base + j).eq(max).toLong();
+                    long bits = (FloatVector.fromArray(F, x, base + j)).eq(max).toLong();
                     if (bits != 0) {
                         j += Long.numberOfTrailingZeros(bits);
                         break;

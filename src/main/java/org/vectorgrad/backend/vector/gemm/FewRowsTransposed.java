@@ -2,6 +2,7 @@ package org.vectorgrad.backend.vector.gemm;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -21,6 +22,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class FewRowsTransposed {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
+    private static final Class<? extends Vector<Integer>> IT = I.vectorType();
+    private static final Class<? extends Vector<Float>> VT = S.vectorType();
     static final int LANES = 16;
     /** Lanes 0..7 of two rows interleaved (ZLO) and lanes 8..15 (ZHI), as {@link Transpose512}. */
     private static final int[] ZLO = {0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23}, ZHI = {8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31};
@@ -61,27 +64,27 @@ final class FewRowsTransposed {
     /** The rows' accumulators over k in [p0, p1) for one block of 16 rows of B, stored into C's 16 columns at cAt. */
     private static void block(int m, int p0, int p1, float[] a, int a0, int a1, float[] b, int bo, int ldb, float alpha, float beta,
                               float[] c, int cAt, int ldc, int valid, float[] scratch, int col, int row) {
-        FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
-        IntVector zlo = IntVector.fromArray(I, ZLO, 0), zhi = IntVector.fromArray(I, ZHI, 0);
+        FloatVector acc0 = (FloatVector) VT.cast(FloatVector.zero(S)), acc1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        IntVector zlo = (IntVector) IT.cast(IntVector.fromArray(I, ZLO, 0)), zhi = (IntVector) IT.cast(IntVector.fromArray(I, ZHI, 0));
         int p = p0;
         for (; p + LANES <= p1; p += LANES) {
             int so = bo + p;
-            IntVector r0 = FloatVector.fromArray(S, b, so).reinterpretAsInts();
-            IntVector r1 = FloatVector.fromArray(S, b, so + ldb).reinterpretAsInts();
-            IntVector r2 = FloatVector.fromArray(S, b, so + 2 * ldb).reinterpretAsInts();
-            IntVector r3 = FloatVector.fromArray(S, b, so + 3 * ldb).reinterpretAsInts();
-            IntVector r4 = FloatVector.fromArray(S, b, so + 4 * ldb).reinterpretAsInts();
-            IntVector r5 = FloatVector.fromArray(S, b, so + 5 * ldb).reinterpretAsInts();
-            IntVector r6 = FloatVector.fromArray(S, b, so + 6 * ldb).reinterpretAsInts();
-            IntVector r7 = FloatVector.fromArray(S, b, so + 7 * ldb).reinterpretAsInts();
-            IntVector r8 = FloatVector.fromArray(S, b, so + 8 * ldb).reinterpretAsInts();
-            IntVector r9 = FloatVector.fromArray(S, b, so + 9 * ldb).reinterpretAsInts();
-            IntVector r10 = FloatVector.fromArray(S, b, so + 10 * ldb).reinterpretAsInts();
-            IntVector r11 = FloatVector.fromArray(S, b, so + 11 * ldb).reinterpretAsInts();
-            IntVector r12 = FloatVector.fromArray(S, b, so + 12 * ldb).reinterpretAsInts();
-            IntVector r13 = FloatVector.fromArray(S, b, so + 13 * ldb).reinterpretAsInts();
-            IntVector r14 = FloatVector.fromArray(S, b, so + 14 * ldb).reinterpretAsInts();
-            IntVector r15 = FloatVector.fromArray(S, b, so + 15 * ldb).reinterpretAsInts();
+            IntVector r0 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, b, so))).reinterpretAsInts());
+            IntVector r1 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, b, so + ldb))).reinterpretAsInts());
+            IntVector r2 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, b, so + 2 * ldb))).reinterpretAsInts());
+            IntVector r3 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, b, so + 3 * ldb))).reinterpretAsInts());
+            IntVector r4 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, b, so + 4 * ldb))).reinterpretAsInts());
+            IntVector r5 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, b, so + 5 * ldb))).reinterpretAsInts());
+            IntVector r6 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, b, so + 6 * ldb))).reinterpretAsInts());
+            IntVector r7 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, b, so + 7 * ldb))).reinterpretAsInts());
+            IntVector r8 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, b, so + 8 * ldb))).reinterpretAsInts());
+            IntVector r9 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, b, so + 9 * ldb))).reinterpretAsInts());
+            IntVector r10 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, b, so + 10 * ldb))).reinterpretAsInts());
+            IntVector r11 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, b, so + 11 * ldb))).reinterpretAsInts());
+            IntVector r12 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, b, so + 12 * ldb))).reinterpretAsInts());
+            IntVector r13 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, b, so + 13 * ldb))).reinterpretAsInts());
+            IntVector r14 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, b, so + 14 * ldb))).reinterpretAsInts());
+            IntVector r15 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, b, so + 15 * ldb))).reinterpretAsInts());
             IntVector t0 = zlo.selectFrom(r0, r8), t1 = zhi.selectFrom(r0, r8);
             IntVector t2 = zlo.selectFrom(r1, r9), t3 = zhi.selectFrom(r1, r9);
             IntVector t4 = zlo.selectFrom(r2, r10), t5 = zhi.selectFrom(r2, r10);
@@ -115,22 +118,22 @@ final class FewRowsTransposed {
             IntVector t60 = zlo.selectFrom(t38, t46), t61 = zhi.selectFrom(t38, t46);
             IntVector t62 = zlo.selectFrom(t39, t47), t63 = zhi.selectFrom(t39, t47);
             // column q of the block (B's 16 rows at k = p + q) is the q-th row of the transposed block
-            FloatVector q0 = t48.reinterpretAsFloats();
-            FloatVector q1 = t49.reinterpretAsFloats();
-            FloatVector q2 = t50.reinterpretAsFloats();
-            FloatVector q3 = t51.reinterpretAsFloats();
-            FloatVector q4 = t52.reinterpretAsFloats();
-            FloatVector q5 = t53.reinterpretAsFloats();
-            FloatVector q6 = t54.reinterpretAsFloats();
-            FloatVector q7 = t55.reinterpretAsFloats();
-            FloatVector q8 = t56.reinterpretAsFloats();
-            FloatVector q9 = t57.reinterpretAsFloats();
-            FloatVector q10 = t58.reinterpretAsFloats();
-            FloatVector q11 = t59.reinterpretAsFloats();
-            FloatVector q12 = t60.reinterpretAsFloats();
-            FloatVector q13 = t61.reinterpretAsFloats();
-            FloatVector q14 = t62.reinterpretAsFloats();
-            FloatVector q15 = t63.reinterpretAsFloats();
+            FloatVector q0 = (FloatVector) VT.cast(t48.reinterpretAsFloats());
+            FloatVector q1 = (FloatVector) VT.cast(t49.reinterpretAsFloats());
+            FloatVector q2 = (FloatVector) VT.cast(t50.reinterpretAsFloats());
+            FloatVector q3 = (FloatVector) VT.cast(t51.reinterpretAsFloats());
+            FloatVector q4 = (FloatVector) VT.cast(t52.reinterpretAsFloats());
+            FloatVector q5 = (FloatVector) VT.cast(t53.reinterpretAsFloats());
+            FloatVector q6 = (FloatVector) VT.cast(t54.reinterpretAsFloats());
+            FloatVector q7 = (FloatVector) VT.cast(t55.reinterpretAsFloats());
+            FloatVector q8 = (FloatVector) VT.cast(t56.reinterpretAsFloats());
+            FloatVector q9 = (FloatVector) VT.cast(t57.reinterpretAsFloats());
+            FloatVector q10 = (FloatVector) VT.cast(t58.reinterpretAsFloats());
+            FloatVector q11 = (FloatVector) VT.cast(t59.reinterpretAsFloats());
+            FloatVector q12 = (FloatVector) VT.cast(t60.reinterpretAsFloats());
+            FloatVector q13 = (FloatVector) VT.cast(t61.reinterpretAsFloats());
+            FloatVector q14 = (FloatVector) VT.cast(t62.reinterpretAsFloats());
+            FloatVector q15 = (FloatVector) VT.cast(t63.reinterpretAsFloats());
             acc0 = q0.fma(FloatVector.broadcast(S, a[a0 + p]), acc0); acc1 = q0.fma(FloatVector.broadcast(S, a[a1 + p]), acc1);
             acc0 = q1.fma(FloatVector.broadcast(S, a[a0 + p + 1]), acc0); acc1 = q1.fma(FloatVector.broadcast(S, a[a1 + p + 1]), acc1);
             acc0 = q2.fma(FloatVector.broadcast(S, a[a0 + p + 2]), acc0); acc1 = q2.fma(FloatVector.broadcast(S, a[a1 + p + 2]), acc1);
@@ -150,7 +153,7 @@ final class FewRowsTransposed {
         }
         for (; p < p1; p++) { // the block's last k, fewer than 16: one column of B at a time
             for (int r = 0; r < LANES; r++) scratch[col + r] = b[bo + r * ldb + p];
-            FloatVector q = FloatVector.fromArray(S, scratch, col);
+            FloatVector q = (FloatVector) VT.cast(FloatVector.fromArray(S, scratch, col));
             acc0 = q.fma(FloatVector.broadcast(S, a[a0 + p]), acc0);
             acc1 = q.fma(FloatVector.broadcast(S, a[a1 + p]), acc1);
         }
@@ -161,7 +164,7 @@ final class FewRowsTransposed {
     /** One row of 16 (or {@code valid}) columns of C with the packed path's store formulas. */
     private static void store(FloatVector acc, float alpha, float beta, float[] c, int at, int valid, float[] scratch, int row) {
         if (valid == LANES) {
-            FloatVector v = beta == 0f ? acc.mul(alpha) : acc.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, at).mul(beta));
+            FloatVector v = beta == 0f ? acc.mul(alpha) : acc.fma(FloatVector.broadcast(S, alpha), ((FloatVector) VT.cast(FloatVector.fromArray(S, c, at))).mul(beta));
             v.intoArray(c, at);
             return;
         }

@@ -1,6 +1,7 @@
 package org.vectorgrad.backend.vector.gemm;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -9,6 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class Kernel256x12 extends MicroKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    private static final Class<? extends Vector<Float>> VT = S.vectorType();
     private static final int L = S.length();
     private static final int NR = L;
 
@@ -16,43 +18,43 @@ final class Kernel256x12 extends MicroKernel {
 
     @Override
     void run(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
-        FloatVector c0_0 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S);
-        FloatVector c4_0 = FloatVector.zero(S);
-        FloatVector c5_0 = FloatVector.zero(S);
-        FloatVector c6_0 = FloatVector.zero(S);
-        FloatVector c7_0 = FloatVector.zero(S);
-        FloatVector c8_0 = FloatVector.zero(S);
-        FloatVector c9_0 = FloatVector.zero(S);
-        FloatVector c10_0 = FloatVector.zero(S);
-        FloatVector c11_0 = FloatVector.zero(S);
+        FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c6_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c7_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c8_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c9_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c10_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c11_0 = (FloatVector) VT.cast(FloatVector.zero(S));
         for (int i = aOff, j = bOff, end = aOff + kc * 12; i < end; i += 12, j += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, b, j);
-            FloatVector a0_0 = FloatVector.broadcast(S, a[i + 0]);
+            FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j));
+            FloatVector a0_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 0]));
             c0_0 = a0_0.fma(b0, c0_0);
-            FloatVector a1_0 = FloatVector.broadcast(S, a[i + 1]);
+            FloatVector a1_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 1]));
             c1_0 = a1_0.fma(b0, c1_0);
-            FloatVector a2_0 = FloatVector.broadcast(S, a[i + 2]);
+            FloatVector a2_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 2]));
             c2_0 = a2_0.fma(b0, c2_0);
-            FloatVector a3_0 = FloatVector.broadcast(S, a[i + 3]);
+            FloatVector a3_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 3]));
             c3_0 = a3_0.fma(b0, c3_0);
-            FloatVector a4_0 = FloatVector.broadcast(S, a[i + 4]);
+            FloatVector a4_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 4]));
             c4_0 = a4_0.fma(b0, c4_0);
-            FloatVector a5_0 = FloatVector.broadcast(S, a[i + 5]);
+            FloatVector a5_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 5]));
             c5_0 = a5_0.fma(b0, c5_0);
-            FloatVector a6_0 = FloatVector.broadcast(S, a[i + 6]);
+            FloatVector a6_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 6]));
             c6_0 = a6_0.fma(b0, c6_0);
-            FloatVector a7_0 = FloatVector.broadcast(S, a[i + 7]);
+            FloatVector a7_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 7]));
             c7_0 = a7_0.fma(b0, c7_0);
-            FloatVector a8_0 = FloatVector.broadcast(S, a[i + 8]);
+            FloatVector a8_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 8]));
             c8_0 = a8_0.fma(b0, c8_0);
-            FloatVector a9_0 = FloatVector.broadcast(S, a[i + 9]);
+            FloatVector a9_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 9]));
             c9_0 = a9_0.fma(b0, c9_0);
-            FloatVector a10_0 = FloatVector.broadcast(S, a[i + 10]);
+            FloatVector a10_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 10]));
             c10_0 = a10_0.fma(b0, c10_0);
-            FloatVector a11_0 = FloatVector.broadcast(S, a[i + 11]);
+            FloatVector a11_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 11]));
             c11_0 = a11_0.fma(b0, c11_0);
         }
         c0_0.intoArray(tile, 0 * L);
@@ -78,19 +80,19 @@ final class Kernel256x12 extends MicroKernel {
 
     /** Rows 0..3 of {@link #run}'s tile (a panel with at most 4 valid rows), the same bits; the other rows are not written. */
     private void run4(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
-        FloatVector c0_0 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S);
+        FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S));
         for (int i = aOff, j = bOff, end = aOff + kc * 12; i < end; i += 12, j += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, b, j);
-            FloatVector a0_0 = FloatVector.broadcast(S, a[i + 0]);
+            FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j));
+            FloatVector a0_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 0]));
             c0_0 = a0_0.fma(b0, c0_0);
-            FloatVector a1_0 = FloatVector.broadcast(S, a[i + 1]);
+            FloatVector a1_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 1]));
             c1_0 = a1_0.fma(b0, c1_0);
-            FloatVector a2_0 = FloatVector.broadcast(S, a[i + 2]);
+            FloatVector a2_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 2]));
             c2_0 = a2_0.fma(b0, c2_0);
-            FloatVector a3_0 = FloatVector.broadcast(S, a[i + 3]);
+            FloatVector a3_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 3]));
             c3_0 = a3_0.fma(b0, c3_0);
         }
         c0_0.intoArray(tile, 0 * L);
@@ -101,31 +103,31 @@ final class Kernel256x12 extends MicroKernel {
 
     /** Rows 0..7 of {@link #run}'s tile (a panel with at most 8 valid rows), the same bits; the other rows are not written. */
     private void run8(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
-        FloatVector c0_0 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S);
-        FloatVector c4_0 = FloatVector.zero(S);
-        FloatVector c5_0 = FloatVector.zero(S);
-        FloatVector c6_0 = FloatVector.zero(S);
-        FloatVector c7_0 = FloatVector.zero(S);
+        FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c6_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c7_0 = (FloatVector) VT.cast(FloatVector.zero(S));
         for (int i = aOff, j = bOff, end = aOff + kc * 12; i < end; i += 12, j += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, b, j);
-            FloatVector a0_0 = FloatVector.broadcast(S, a[i + 0]);
+            FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j));
+            FloatVector a0_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 0]));
             c0_0 = a0_0.fma(b0, c0_0);
-            FloatVector a1_0 = FloatVector.broadcast(S, a[i + 1]);
+            FloatVector a1_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 1]));
             c1_0 = a1_0.fma(b0, c1_0);
-            FloatVector a2_0 = FloatVector.broadcast(S, a[i + 2]);
+            FloatVector a2_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 2]));
             c2_0 = a2_0.fma(b0, c2_0);
-            FloatVector a3_0 = FloatVector.broadcast(S, a[i + 3]);
+            FloatVector a3_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 3]));
             c3_0 = a3_0.fma(b0, c3_0);
-            FloatVector a4_0 = FloatVector.broadcast(S, a[i + 4]);
+            FloatVector a4_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 4]));
             c4_0 = a4_0.fma(b0, c4_0);
-            FloatVector a5_0 = FloatVector.broadcast(S, a[i + 5]);
+            FloatVector a5_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 5]));
             c5_0 = a5_0.fma(b0, c5_0);
-            FloatVector a6_0 = FloatVector.broadcast(S, a[i + 6]);
+            FloatVector a6_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 6]));
             c6_0 = a6_0.fma(b0, c6_0);
-            FloatVector a7_0 = FloatVector.broadcast(S, a[i + 7]);
+            FloatVector a7_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 7]));
             c7_0 = a7_0.fma(b0, c7_0);
         }
         c0_0.intoArray(tile, 0 * L);
@@ -143,46 +145,46 @@ final class Kernel256x12 extends MicroKernel {
 
     @Override
     void runStore(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float[] c, int cOff, int ldc, float[] tile) {
-        FloatVector c0_0 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S);
-        FloatVector c4_0 = FloatVector.zero(S);
-        FloatVector c5_0 = FloatVector.zero(S);
-        FloatVector c6_0 = FloatVector.zero(S);
-        FloatVector c7_0 = FloatVector.zero(S);
-        FloatVector c8_0 = FloatVector.zero(S);
-        FloatVector c9_0 = FloatVector.zero(S);
-        FloatVector c10_0 = FloatVector.zero(S);
-        FloatVector c11_0 = FloatVector.zero(S);
+        FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c6_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c7_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c8_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c9_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c10_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c11_0 = (FloatVector) VT.cast(FloatVector.zero(S));
         for (int i = aOff, j = bOff, end = aOff + kc * 12; i < end; i += 12, j += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, b, j);
-            FloatVector a0_0 = FloatVector.broadcast(S, a[i + 0]);
+            FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j));
+            FloatVector a0_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 0]));
             c0_0 = a0_0.fma(b0, c0_0);
-            FloatVector a1_0 = FloatVector.broadcast(S, a[i + 1]);
+            FloatVector a1_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 1]));
             c1_0 = a1_0.fma(b0, c1_0);
-            FloatVector a2_0 = FloatVector.broadcast(S, a[i + 2]);
+            FloatVector a2_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 2]));
             c2_0 = a2_0.fma(b0, c2_0);
-            FloatVector a3_0 = FloatVector.broadcast(S, a[i + 3]);
+            FloatVector a3_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 3]));
             c3_0 = a3_0.fma(b0, c3_0);
-            FloatVector a4_0 = FloatVector.broadcast(S, a[i + 4]);
+            FloatVector a4_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 4]));
             c4_0 = a4_0.fma(b0, c4_0);
-            FloatVector a5_0 = FloatVector.broadcast(S, a[i + 5]);
+            FloatVector a5_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 5]));
             c5_0 = a5_0.fma(b0, c5_0);
-            FloatVector a6_0 = FloatVector.broadcast(S, a[i + 6]);
+            FloatVector a6_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 6]));
             c6_0 = a6_0.fma(b0, c6_0);
-            FloatVector a7_0 = FloatVector.broadcast(S, a[i + 7]);
+            FloatVector a7_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 7]));
             c7_0 = a7_0.fma(b0, c7_0);
-            FloatVector a8_0 = FloatVector.broadcast(S, a[i + 8]);
+            FloatVector a8_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 8]));
             c8_0 = a8_0.fma(b0, c8_0);
-            FloatVector a9_0 = FloatVector.broadcast(S, a[i + 9]);
+            FloatVector a9_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 9]));
             c9_0 = a9_0.fma(b0, c9_0);
-            FloatVector a10_0 = FloatVector.broadcast(S, a[i + 10]);
+            FloatVector a10_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 10]));
             c10_0 = a10_0.fma(b0, c10_0);
-            FloatVector a11_0 = FloatVector.broadcast(S, a[i + 11]);
+            FloatVector a11_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 11]));
             c11_0 = a11_0.fma(b0, c11_0);
         }
-        FloatVector va = FloatVector.broadcast(S, alpha);
+        FloatVector va = (FloatVector) VT.cast(FloatVector.broadcast(S, alpha));
         c0_0.mul(va).intoArray(c, cOff + 0 * ldc);
         c1_0.mul(va).intoArray(c, cOff + 1 * ldc);
         c2_0.mul(va).intoArray(c, cOff + 2 * ldc);
@@ -199,59 +201,59 @@ final class Kernel256x12 extends MicroKernel {
 
     @Override
     void runStore(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float beta, float[] c, int cOff, int ldc, float[] tile) {
-        FloatVector c0_0 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S);
-        FloatVector c4_0 = FloatVector.zero(S);
-        FloatVector c5_0 = FloatVector.zero(S);
-        FloatVector c6_0 = FloatVector.zero(S);
-        FloatVector c7_0 = FloatVector.zero(S);
-        FloatVector c8_0 = FloatVector.zero(S);
-        FloatVector c9_0 = FloatVector.zero(S);
-        FloatVector c10_0 = FloatVector.zero(S);
-        FloatVector c11_0 = FloatVector.zero(S);
+        FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c6_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c7_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c8_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c9_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c10_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c11_0 = (FloatVector) VT.cast(FloatVector.zero(S));
         for (int i = aOff, j = bOff, end = aOff + kc * 12; i < end; i += 12, j += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, b, j);
-            FloatVector a0_0 = FloatVector.broadcast(S, a[i + 0]);
+            FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j));
+            FloatVector a0_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 0]));
             c0_0 = a0_0.fma(b0, c0_0);
-            FloatVector a1_0 = FloatVector.broadcast(S, a[i + 1]);
+            FloatVector a1_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 1]));
             c1_0 = a1_0.fma(b0, c1_0);
-            FloatVector a2_0 = FloatVector.broadcast(S, a[i + 2]);
+            FloatVector a2_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 2]));
             c2_0 = a2_0.fma(b0, c2_0);
-            FloatVector a3_0 = FloatVector.broadcast(S, a[i + 3]);
+            FloatVector a3_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 3]));
             c3_0 = a3_0.fma(b0, c3_0);
-            FloatVector a4_0 = FloatVector.broadcast(S, a[i + 4]);
+            FloatVector a4_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 4]));
             c4_0 = a4_0.fma(b0, c4_0);
-            FloatVector a5_0 = FloatVector.broadcast(S, a[i + 5]);
+            FloatVector a5_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 5]));
             c5_0 = a5_0.fma(b0, c5_0);
-            FloatVector a6_0 = FloatVector.broadcast(S, a[i + 6]);
+            FloatVector a6_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 6]));
             c6_0 = a6_0.fma(b0, c6_0);
-            FloatVector a7_0 = FloatVector.broadcast(S, a[i + 7]);
+            FloatVector a7_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 7]));
             c7_0 = a7_0.fma(b0, c7_0);
-            FloatVector a8_0 = FloatVector.broadcast(S, a[i + 8]);
+            FloatVector a8_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 8]));
             c8_0 = a8_0.fma(b0, c8_0);
-            FloatVector a9_0 = FloatVector.broadcast(S, a[i + 9]);
+            FloatVector a9_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 9]));
             c9_0 = a9_0.fma(b0, c9_0);
-            FloatVector a10_0 = FloatVector.broadcast(S, a[i + 10]);
+            FloatVector a10_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 10]));
             c10_0 = a10_0.fma(b0, c10_0);
-            FloatVector a11_0 = FloatVector.broadcast(S, a[i + 11]);
+            FloatVector a11_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 11]));
             c11_0 = a11_0.fma(b0, c11_0);
         }
-        FloatVector va = FloatVector.broadcast(S, alpha);
-        FloatVector vb = FloatVector.broadcast(S, beta);
-        c0_0.fma(va, FloatVector.fromArray(S, c, cOff + 0 * ldc).mul(vb)).intoArray(c, cOff + 0 * ldc);
-        c1_0.fma(va, FloatVector.fromArray(S, c, cOff + 1 * ldc).mul(vb)).intoArray(c, cOff + 1 * ldc);
-        c2_0.fma(va, FloatVector.fromArray(S, c, cOff + 2 * ldc).mul(vb)).intoArray(c, cOff + 2 * ldc);
-        c3_0.fma(va, FloatVector.fromArray(S, c, cOff + 3 * ldc).mul(vb)).intoArray(c, cOff + 3 * ldc);
-        c4_0.fma(va, FloatVector.fromArray(S, c, cOff + 4 * ldc).mul(vb)).intoArray(c, cOff + 4 * ldc);
-        c5_0.fma(va, FloatVector.fromArray(S, c, cOff + 5 * ldc).mul(vb)).intoArray(c, cOff + 5 * ldc);
-        c6_0.fma(va, FloatVector.fromArray(S, c, cOff + 6 * ldc).mul(vb)).intoArray(c, cOff + 6 * ldc);
-        c7_0.fma(va, FloatVector.fromArray(S, c, cOff + 7 * ldc).mul(vb)).intoArray(c, cOff + 7 * ldc);
-        c8_0.fma(va, FloatVector.fromArray(S, c, cOff + 8 * ldc).mul(vb)).intoArray(c, cOff + 8 * ldc);
-        c9_0.fma(va, FloatVector.fromArray(S, c, cOff + 9 * ldc).mul(vb)).intoArray(c, cOff + 9 * ldc);
-        c10_0.fma(va, FloatVector.fromArray(S, c, cOff + 10 * ldc).mul(vb)).intoArray(c, cOff + 10 * ldc);
-        c11_0.fma(va, FloatVector.fromArray(S, c, cOff + 11 * ldc).mul(vb)).intoArray(c, cOff + 11 * ldc);
+        FloatVector va = (FloatVector) VT.cast(FloatVector.broadcast(S, alpha));
+        FloatVector vb = (FloatVector) VT.cast(FloatVector.broadcast(S, beta));
+        c0_0.fma(va, ((FloatVector) VT.cast(FloatVector.fromArray(S, c, cOff + 0 * ldc))).mul(vb)).intoArray(c, cOff + 0 * ldc);
+        c1_0.fma(va, ((FloatVector) VT.cast(FloatVector.fromArray(S, c, cOff + 1 * ldc))).mul(vb)).intoArray(c, cOff + 1 * ldc);
+        c2_0.fma(va, ((FloatVector) VT.cast(FloatVector.fromArray(S, c, cOff + 2 * ldc))).mul(vb)).intoArray(c, cOff + 2 * ldc);
+        c3_0.fma(va, ((FloatVector) VT.cast(FloatVector.fromArray(S, c, cOff + 3 * ldc))).mul(vb)).intoArray(c, cOff + 3 * ldc);
+        c4_0.fma(va, ((FloatVector) VT.cast(FloatVector.fromArray(S, c, cOff + 4 * ldc))).mul(vb)).intoArray(c, cOff + 4 * ldc);
+        c5_0.fma(va, ((FloatVector) VT.cast(FloatVector.fromArray(S, c, cOff + 5 * ldc))).mul(vb)).intoArray(c, cOff + 5 * ldc);
+        c6_0.fma(va, ((FloatVector) VT.cast(FloatVector.fromArray(S, c, cOff + 6 * ldc))).mul(vb)).intoArray(c, cOff + 6 * ldc);
+        c7_0.fma(va, ((FloatVector) VT.cast(FloatVector.fromArray(S, c, cOff + 7 * ldc))).mul(vb)).intoArray(c, cOff + 7 * ldc);
+        c8_0.fma(va, ((FloatVector) VT.cast(FloatVector.fromArray(S, c, cOff + 8 * ldc))).mul(vb)).intoArray(c, cOff + 8 * ldc);
+        c9_0.fma(va, ((FloatVector) VT.cast(FloatVector.fromArray(S, c, cOff + 9 * ldc))).mul(vb)).intoArray(c, cOff + 9 * ldc);
+        c10_0.fma(va, ((FloatVector) VT.cast(FloatVector.fromArray(S, c, cOff + 10 * ldc))).mul(vb)).intoArray(c, cOff + 10 * ldc);
+        c11_0.fma(va, ((FloatVector) VT.cast(FloatVector.fromArray(S, c, cOff + 11 * ldc))).mul(vb)).intoArray(c, cOff + 11 * ldc);
     }
 
     @Override
@@ -266,19 +268,19 @@ final class Kernel256x12 extends MicroKernel {
 
     @Override
     void storeRows(float[] tile, float alpha, float[] c, int cOff, int ldc, int rows) {
-        FloatVector va = FloatVector.broadcast(S, alpha);
+        FloatVector va = (FloatVector) VT.cast(FloatVector.broadcast(S, alpha));
         for (int r = 0; r < rows; r++) {
-            for (int v = 0; v < NR; v += L) FloatVector.fromArray(S, tile, r * NR + v).mul(va).intoArray(c, cOff + r * ldc + v);
+            for (int v = 0; v < NR; v += L) ((FloatVector) VT.cast(FloatVector.fromArray(S, tile, r * NR + v))).mul(va).intoArray(c, cOff + r * ldc + v);
         }
     }
 
     @Override
     void storeRows(float[] tile, float alpha, float beta, float[] c, int cOff, int ldc, int rows) {
-        FloatVector va = FloatVector.broadcast(S, alpha), vb = FloatVector.broadcast(S, beta);
+        FloatVector va = (FloatVector) VT.cast(FloatVector.broadcast(S, alpha)), vb = (FloatVector) VT.cast(FloatVector.broadcast(S, beta));
         for (int r = 0; r < rows; r++) {
             for (int v = 0; v < NR; v += L) {
                 int ci = cOff + r * ldc + v;
-                FloatVector.fromArray(S, tile, r * NR + v).fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+                ((FloatVector) VT.cast(FloatVector.fromArray(S, tile, r * NR + v))).fma(va, ((FloatVector) VT.cast(FloatVector.fromArray(S, c, ci))).mul(vb)).intoArray(c, ci);
             }
         }
     }

@@ -1,6 +1,7 @@
 package org.vectorgrad.backend.vector.gemm;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -9,6 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class Kernel256x6s extends MicroKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    private static final Class<? extends Vector<Float>> VT = S.vectorType();
     private static final int L = S.length();
     private static final int NR = 2 * L;
     private static final int RS = ROW_PANEL_STRIDE;
@@ -19,32 +21,32 @@ final class Kernel256x6s extends MicroKernel {
 
     @Override
     void run(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
-        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
-        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
-        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_1 = (FloatVector) VT.cast(FloatVector.zero(S));
         for (int j = bOff, i = aOff, end = bOff + kc * NR; j < end; ) {
         for (int stripEnd = Math.min(end, j + STRIP * NR); j < stripEnd; j += NR, i += 6) {
-            FloatVector b0 = FloatVector.fromArray(S, b, j);
-            FloatVector b1 = FloatVector.fromArray(S, b, j + L);
-            FloatVector a0_0 = FloatVector.broadcast(S, a[i + 0]);
+            FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j));
+            FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + L));
+            FloatVector a0_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 0]));
             c0_0 = a0_0.fma(b0, c0_0);
             c0_1 = a0_0.fma(b1, c0_1);
-            FloatVector a1_0 = FloatVector.broadcast(S, a[i + 1]);
+            FloatVector a1_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 1]));
             c1_0 = a1_0.fma(b0, c1_0);
             c1_1 = a1_0.fma(b1, c1_1);
-            FloatVector a2_0 = FloatVector.broadcast(S, a[i + 2]);
+            FloatVector a2_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 2]));
             c2_0 = a2_0.fma(b0, c2_0);
             c2_1 = a2_0.fma(b1, c2_1);
-            FloatVector a3_0 = FloatVector.broadcast(S, a[i + 3]);
+            FloatVector a3_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 3]));
             c3_0 = a3_0.fma(b0, c3_0);
             c3_1 = a3_0.fma(b1, c3_1);
-            FloatVector a4_0 = FloatVector.broadcast(S, a[i + 4]);
+            FloatVector a4_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 4]));
             c4_0 = a4_0.fma(b0, c4_0);
             c4_1 = a4_0.fma(b1, c4_1);
-            FloatVector a5_0 = FloatVector.broadcast(S, a[i + 5]);
+            FloatVector a5_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 5]));
             c5_0 = a5_0.fma(b0, c5_0);
             c5_1 = a5_0.fma(b1, c5_1);
         }}
@@ -76,26 +78,26 @@ final class Kernel256x6s extends MicroKernel {
 
     /** Columns 0..L-1 of {@link #run}'s tile, the same bits; the other columns are not written. */
     private void runFirstVector(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
-        FloatVector c0_0 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S);
-        FloatVector c4_0 = FloatVector.zero(S);
-        FloatVector c5_0 = FloatVector.zero(S);
+        FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S));
         for (int j = bOff, i = aOff, end = bOff + kc * NR; j < end; ) {
         for (int stripEnd = Math.min(end, j + STRIP * NR); j < stripEnd; j += NR, i += 6) {
-            FloatVector b0 = FloatVector.fromArray(S, b, j);
-            FloatVector a0_0 = FloatVector.broadcast(S, a[i + 0]);
+            FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j));
+            FloatVector a0_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 0]));
             c0_0 = a0_0.fma(b0, c0_0);
-            FloatVector a1_0 = FloatVector.broadcast(S, a[i + 1]);
+            FloatVector a1_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 1]));
             c1_0 = a1_0.fma(b0, c1_0);
-            FloatVector a2_0 = FloatVector.broadcast(S, a[i + 2]);
+            FloatVector a2_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 2]));
             c2_0 = a2_0.fma(b0, c2_0);
-            FloatVector a3_0 = FloatVector.broadcast(S, a[i + 3]);
+            FloatVector a3_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 3]));
             c3_0 = a3_0.fma(b0, c3_0);
-            FloatVector a4_0 = FloatVector.broadcast(S, a[i + 4]);
+            FloatVector a4_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 4]));
             c4_0 = a4_0.fma(b0, c4_0);
-            FloatVector a5_0 = FloatVector.broadcast(S, a[i + 5]);
+            FloatVector a5_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 5]));
             c5_0 = a5_0.fma(b0, c5_0);
         }}
         c0_0.intoArray(tile, 0 * L);
@@ -108,24 +110,24 @@ final class Kernel256x6s extends MicroKernel {
 
     /** Rows 0..3 of {@link #run}'s tile (a panel with at most 4 valid rows), the same bits; the other rows are not written. */
     private void run4(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
-        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S));
         for (int j = bOff, i = aOff, end = bOff + kc * NR; j < end; ) {
         for (int stripEnd = Math.min(end, j + STRIP * NR); j < stripEnd; j += NR, i += 6) {
-            FloatVector b0 = FloatVector.fromArray(S, b, j);
-            FloatVector b1 = FloatVector.fromArray(S, b, j + L);
-            FloatVector a0_0 = FloatVector.broadcast(S, a[i + 0]);
+            FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j));
+            FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + L));
+            FloatVector a0_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 0]));
             c0_0 = a0_0.fma(b0, c0_0);
             c0_1 = a0_0.fma(b1, c0_1);
-            FloatVector a1_0 = FloatVector.broadcast(S, a[i + 1]);
+            FloatVector a1_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 1]));
             c1_0 = a1_0.fma(b0, c1_0);
             c1_1 = a1_0.fma(b1, c1_1);
-            FloatVector a2_0 = FloatVector.broadcast(S, a[i + 2]);
+            FloatVector a2_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 2]));
             c2_0 = a2_0.fma(b0, c2_0);
             c2_1 = a2_0.fma(b1, c2_1);
-            FloatVector a3_0 = FloatVector.broadcast(S, a[i + 3]);
+            FloatVector a3_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 3]));
             c3_0 = a3_0.fma(b0, c3_0);
             c3_1 = a3_0.fma(b1, c3_1);
         }}
@@ -149,32 +151,32 @@ final class Kernel256x6s extends MicroKernel {
     }
 
     private void storeOne(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
-        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
-        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
-        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_1 = (FloatVector) VT.cast(FloatVector.zero(S));
         for (int j = bOff, i = aOff, end = bOff + kc * NR; j < end; ) {
         for (int stripEnd = Math.min(end, j + STRIP * NR); j < stripEnd; j += NR, i += 6) {
-            FloatVector b0 = FloatVector.fromArray(S, b, j);
-            FloatVector b1 = FloatVector.fromArray(S, b, j + L);
-            FloatVector a0_0 = FloatVector.broadcast(S, a[i + 0]);
+            FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j));
+            FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + L));
+            FloatVector a0_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 0]));
             c0_0 = a0_0.fma(b0, c0_0);
             c0_1 = a0_0.fma(b1, c0_1);
-            FloatVector a1_0 = FloatVector.broadcast(S, a[i + 1]);
+            FloatVector a1_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 1]));
             c1_0 = a1_0.fma(b0, c1_0);
             c1_1 = a1_0.fma(b1, c1_1);
-            FloatVector a2_0 = FloatVector.broadcast(S, a[i + 2]);
+            FloatVector a2_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 2]));
             c2_0 = a2_0.fma(b0, c2_0);
             c2_1 = a2_0.fma(b1, c2_1);
-            FloatVector a3_0 = FloatVector.broadcast(S, a[i + 3]);
+            FloatVector a3_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 3]));
             c3_0 = a3_0.fma(b0, c3_0);
             c3_1 = a3_0.fma(b1, c3_1);
-            FloatVector a4_0 = FloatVector.broadcast(S, a[i + 4]);
+            FloatVector a4_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 4]));
             c4_0 = a4_0.fma(b0, c4_0);
             c4_1 = a4_0.fma(b1, c4_1);
-            FloatVector a5_0 = FloatVector.broadcast(S, a[i + 5]);
+            FloatVector a5_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 5]));
             c5_0 = a5_0.fma(b0, c5_0);
             c5_1 = a5_0.fma(b1, c5_1);
         }}
@@ -199,32 +201,32 @@ final class Kernel256x6s extends MicroKernel {
     }
 
     private void addOne(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
-        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
-        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
-        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_1 = (FloatVector) VT.cast(FloatVector.zero(S));
         for (int j = bOff, i = aOff, end = bOff + kc * NR; j < end; ) {
         for (int stripEnd = Math.min(end, j + STRIP * NR); j < stripEnd; j += NR, i += 6) {
-            FloatVector b0 = FloatVector.fromArray(S, b, j);
-            FloatVector b1 = FloatVector.fromArray(S, b, j + L);
-            FloatVector a0_0 = FloatVector.broadcast(S, a[i + 0]);
+            FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j));
+            FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + L));
+            FloatVector a0_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 0]));
             c0_0 = a0_0.fma(b0, c0_0);
             c0_1 = a0_0.fma(b1, c0_1);
-            FloatVector a1_0 = FloatVector.broadcast(S, a[i + 1]);
+            FloatVector a1_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 1]));
             c1_0 = a1_0.fma(b0, c1_0);
             c1_1 = a1_0.fma(b1, c1_1);
-            FloatVector a2_0 = FloatVector.broadcast(S, a[i + 2]);
+            FloatVector a2_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 2]));
             c2_0 = a2_0.fma(b0, c2_0);
             c2_1 = a2_0.fma(b1, c2_1);
-            FloatVector a3_0 = FloatVector.broadcast(S, a[i + 3]);
+            FloatVector a3_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 3]));
             c3_0 = a3_0.fma(b0, c3_0);
             c3_1 = a3_0.fma(b1, c3_1);
-            FloatVector a4_0 = FloatVector.broadcast(S, a[i + 4]);
+            FloatVector a4_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 4]));
             c4_0 = a4_0.fma(b0, c4_0);
             c4_1 = a4_0.fma(b1, c4_1);
-            FloatVector a5_0 = FloatVector.broadcast(S, a[i + 5]);
+            FloatVector a5_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 5]));
             c5_0 = a5_0.fma(b0, c5_0);
             c5_1 = a5_0.fma(b1, c5_1);
         }}
@@ -247,32 +249,32 @@ final class Kernel256x6s extends MicroKernel {
 
     @Override
     void runRowPanel(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
-        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
-        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
-        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_1 = (FloatVector) VT.cast(FloatVector.zero(S));
         for (int j = bOff, p = aOff, end = bOff + kc * NR; j < end; ) {
         for (int stripEnd = Math.min(end, j + STRIP * NR); j < stripEnd; j += NR, p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, j);
-            FloatVector b1 = FloatVector.fromArray(S, b, j + L);
-            FloatVector a0_0 = FloatVector.broadcast(S, a[p]);
+            FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j));
+            FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + L));
+            FloatVector a0_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
             c0_0 = a0_0.fma(b0, c0_0);
             c0_1 = a0_0.fma(b1, c0_1);
-            FloatVector a1_0 = FloatVector.broadcast(S, a[p + RS]);
+            FloatVector a1_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + RS]));
             c1_0 = a1_0.fma(b0, c1_0);
             c1_1 = a1_0.fma(b1, c1_1);
-            FloatVector a2_0 = FloatVector.broadcast(S, a[p + 2 * RS]);
+            FloatVector a2_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + 2 * RS]));
             c2_0 = a2_0.fma(b0, c2_0);
             c2_1 = a2_0.fma(b1, c2_1);
-            FloatVector a3_0 = FloatVector.broadcast(S, a[p + 3 * RS]);
+            FloatVector a3_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + 3 * RS]));
             c3_0 = a3_0.fma(b0, c3_0);
             c3_1 = a3_0.fma(b1, c3_1);
-            FloatVector a4_0 = FloatVector.broadcast(S, a[p + 4 * RS]);
+            FloatVector a4_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + 4 * RS]));
             c4_0 = a4_0.fma(b0, c4_0);
             c4_1 = a4_0.fma(b1, c4_1);
-            FloatVector a5_0 = FloatVector.broadcast(S, a[p + 5 * RS]);
+            FloatVector a5_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + 5 * RS]));
             c5_0 = a5_0.fma(b0, c5_0);
             c5_1 = a5_0.fma(b1, c5_1);
         }}
@@ -300,32 +302,32 @@ final class Kernel256x6s extends MicroKernel {
     }
 
     private void rowStoreOne(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
-        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
-        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
-        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_1 = (FloatVector) VT.cast(FloatVector.zero(S));
         for (int j = bOff, p = aOff, end = bOff + kc * NR; j < end; ) {
         for (int stripEnd = Math.min(end, j + STRIP * NR); j < stripEnd; j += NR, p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, j);
-            FloatVector b1 = FloatVector.fromArray(S, b, j + L);
-            FloatVector a0_0 = FloatVector.broadcast(S, a[p]);
+            FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j));
+            FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + L));
+            FloatVector a0_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
             c0_0 = a0_0.fma(b0, c0_0);
             c0_1 = a0_0.fma(b1, c0_1);
-            FloatVector a1_0 = FloatVector.broadcast(S, a[p + RS]);
+            FloatVector a1_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + RS]));
             c1_0 = a1_0.fma(b0, c1_0);
             c1_1 = a1_0.fma(b1, c1_1);
-            FloatVector a2_0 = FloatVector.broadcast(S, a[p + 2 * RS]);
+            FloatVector a2_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + 2 * RS]));
             c2_0 = a2_0.fma(b0, c2_0);
             c2_1 = a2_0.fma(b1, c2_1);
-            FloatVector a3_0 = FloatVector.broadcast(S, a[p + 3 * RS]);
+            FloatVector a3_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + 3 * RS]));
             c3_0 = a3_0.fma(b0, c3_0);
             c3_1 = a3_0.fma(b1, c3_1);
-            FloatVector a4_0 = FloatVector.broadcast(S, a[p + 4 * RS]);
+            FloatVector a4_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + 4 * RS]));
             c4_0 = a4_0.fma(b0, c4_0);
             c4_1 = a4_0.fma(b1, c4_1);
-            FloatVector a5_0 = FloatVector.broadcast(S, a[p + 5 * RS]);
+            FloatVector a5_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + 5 * RS]));
             c5_0 = a5_0.fma(b0, c5_0);
             c5_1 = a5_0.fma(b1, c5_1);
         }}
@@ -353,32 +355,32 @@ final class Kernel256x6s extends MicroKernel {
     }
 
     private void rowAddOne(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
-        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
-        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
-        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_1 = (FloatVector) VT.cast(FloatVector.zero(S));
         for (int j = bOff, p = aOff, end = bOff + kc * NR; j < end; ) {
         for (int stripEnd = Math.min(end, j + STRIP * NR); j < stripEnd; j += NR, p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, j);
-            FloatVector b1 = FloatVector.fromArray(S, b, j + L);
-            FloatVector a0_0 = FloatVector.broadcast(S, a[p]);
+            FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j));
+            FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + L));
+            FloatVector a0_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
             c0_0 = a0_0.fma(b0, c0_0);
             c0_1 = a0_0.fma(b1, c0_1);
-            FloatVector a1_0 = FloatVector.broadcast(S, a[p + RS]);
+            FloatVector a1_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + RS]));
             c1_0 = a1_0.fma(b0, c1_0);
             c1_1 = a1_0.fma(b1, c1_1);
-            FloatVector a2_0 = FloatVector.broadcast(S, a[p + 2 * RS]);
+            FloatVector a2_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + 2 * RS]));
             c2_0 = a2_0.fma(b0, c2_0);
             c2_1 = a2_0.fma(b1, c2_1);
-            FloatVector a3_0 = FloatVector.broadcast(S, a[p + 3 * RS]);
+            FloatVector a3_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + 3 * RS]));
             c3_0 = a3_0.fma(b0, c3_0);
             c3_1 = a3_0.fma(b1, c3_1);
-            FloatVector a4_0 = FloatVector.broadcast(S, a[p + 4 * RS]);
+            FloatVector a4_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + 4 * RS]));
             c4_0 = a4_0.fma(b0, c4_0);
             c4_1 = a4_0.fma(b1, c4_1);
-            FloatVector a5_0 = FloatVector.broadcast(S, a[p + 5 * RS]);
+            FloatVector a5_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + 5 * RS]));
             c5_0 = a5_0.fma(b0, c5_0);
             c5_1 = a5_0.fma(b1, c5_1);
         }}
@@ -408,19 +410,19 @@ final class Kernel256x6s extends MicroKernel {
 
     @Override
     void storeRows(float[] tile, float alpha, float[] c, int cOff, int ldc, int rows) {
-        FloatVector va = FloatVector.broadcast(S, alpha);
+        FloatVector va = (FloatVector) VT.cast(FloatVector.broadcast(S, alpha));
         for (int r = 0; r < rows; r++) {
-            for (int v = 0; v < NR; v += L) FloatVector.fromArray(S, tile, r * NR + v).mul(va).intoArray(c, cOff + r * ldc + v);
+            for (int v = 0; v < NR; v += L) ((FloatVector) VT.cast(FloatVector.fromArray(S, tile, r * NR + v))).mul(va).intoArray(c, cOff + r * ldc + v);
         }
     }
 
     @Override
     void storeRows(float[] tile, float alpha, float beta, float[] c, int cOff, int ldc, int rows) {
-        FloatVector va = FloatVector.broadcast(S, alpha), vb = FloatVector.broadcast(S, beta);
+        FloatVector va = (FloatVector) VT.cast(FloatVector.broadcast(S, alpha)), vb = (FloatVector) VT.cast(FloatVector.broadcast(S, beta));
         for (int r = 0; r < rows; r++) {
             for (int v = 0; v < NR; v += L) {
                 int ci = cOff + r * ldc + v;
-                FloatVector.fromArray(S, tile, r * NR + v).fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+                ((FloatVector) VT.cast(FloatVector.fromArray(S, tile, r * NR + v))).fma(va, ((FloatVector) VT.cast(FloatVector.fromArray(S, c, ci))).mul(vb)).intoArray(c, ci);
             }
         }
     }

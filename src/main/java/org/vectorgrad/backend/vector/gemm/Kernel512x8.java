@@ -1,6 +1,7 @@
 package org.vectorgrad.backend.vector.gemm;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -9,6 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class Kernel512x8 extends MicroKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
+    private static final Class<? extends Vector<Float>> VT = S.vectorType();
     private static final int L = S.length();
     private static final int NR = 2 * L;
 
@@ -16,39 +18,39 @@ final class Kernel512x8 extends MicroKernel {
 
     @Override
     void run(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
-        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
-        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
-        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
-        FloatVector c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S);
-        FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S);
+        FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c6_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c6_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c7_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c7_1 = (FloatVector) VT.cast(FloatVector.zero(S));
         for (int i = aOff, j = bOff, end = aOff + kc * 8; i < end; i += 8, j += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, b, j);
-            FloatVector b1 = FloatVector.fromArray(S, b, j + L);
-            FloatVector a0_0 = FloatVector.broadcast(S, a[i + 0]);
+            FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j));
+            FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + L));
+            FloatVector a0_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 0]));
             c0_0 = a0_0.fma(b0, c0_0);
             c0_1 = a0_0.fma(b1, c0_1);
-            FloatVector a1_0 = FloatVector.broadcast(S, a[i + 1]);
+            FloatVector a1_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 1]));
             c1_0 = a1_0.fma(b0, c1_0);
             c1_1 = a1_0.fma(b1, c1_1);
-            FloatVector a2_0 = FloatVector.broadcast(S, a[i + 2]);
+            FloatVector a2_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 2]));
             c2_0 = a2_0.fma(b0, c2_0);
             c2_1 = a2_0.fma(b1, c2_1);
-            FloatVector a3_0 = FloatVector.broadcast(S, a[i + 3]);
+            FloatVector a3_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 3]));
             c3_0 = a3_0.fma(b0, c3_0);
             c3_1 = a3_0.fma(b1, c3_1);
-            FloatVector a4_0 = FloatVector.broadcast(S, a[i + 4]);
+            FloatVector a4_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 4]));
             c4_0 = a4_0.fma(b0, c4_0);
             c4_1 = a4_0.fma(b1, c4_1);
-            FloatVector a5_0 = FloatVector.broadcast(S, a[i + 5]);
+            FloatVector a5_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 5]));
             c5_0 = a5_0.fma(b0, c5_0);
             c5_1 = a5_0.fma(b1, c5_1);
-            FloatVector a6_0 = FloatVector.broadcast(S, a[i + 6]);
+            FloatVector a6_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 6]));
             c6_0 = a6_0.fma(b0, c6_0);
             c6_1 = a6_0.fma(b1, c6_1);
-            FloatVector a7_0 = FloatVector.broadcast(S, a[i + 7]);
+            FloatVector a7_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 7]));
             c7_0 = a7_0.fma(b0, c7_0);
             c7_1 = a7_0.fma(b1, c7_1);
         }
@@ -78,23 +80,23 @@ final class Kernel512x8 extends MicroKernel {
 
     /** Rows 0..3 of {@link #run}'s tile (a panel with at most 4 valid rows), the same bits; the other rows are not written. */
     private void run4(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
-        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S));
         for (int i = aOff, j = bOff, end = aOff + kc * 8; i < end; i += 8, j += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, b, j);
-            FloatVector b1 = FloatVector.fromArray(S, b, j + L);
-            FloatVector a0_0 = FloatVector.broadcast(S, a[i + 0]);
+            FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j));
+            FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + L));
+            FloatVector a0_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 0]));
             c0_0 = a0_0.fma(b0, c0_0);
             c0_1 = a0_0.fma(b1, c0_1);
-            FloatVector a1_0 = FloatVector.broadcast(S, a[i + 1]);
+            FloatVector a1_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 1]));
             c1_0 = a1_0.fma(b0, c1_0);
             c1_1 = a1_0.fma(b1, c1_1);
-            FloatVector a2_0 = FloatVector.broadcast(S, a[i + 2]);
+            FloatVector a2_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 2]));
             c2_0 = a2_0.fma(b0, c2_0);
             c2_1 = a2_0.fma(b1, c2_1);
-            FloatVector a3_0 = FloatVector.broadcast(S, a[i + 3]);
+            FloatVector a3_0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[i + 3]));
             c3_0 = a3_0.fma(b0, c3_0);
             c3_1 = a3_0.fma(b1, c3_1);
         }
@@ -120,19 +122,19 @@ final class Kernel512x8 extends MicroKernel {
 
     @Override
     void storeRows(float[] tile, float alpha, float[] c, int cOff, int ldc, int rows) {
-        FloatVector va = FloatVector.broadcast(S, alpha);
+        FloatVector va = (FloatVector) VT.cast(FloatVector.broadcast(S, alpha));
         for (int r = 0; r < rows; r++) {
-            for (int v = 0; v < NR; v += L) FloatVector.fromArray(S, tile, r * NR + v).mul(va).intoArray(c, cOff + r * ldc + v);
+            for (int v = 0; v < NR; v += L) ((FloatVector) VT.cast(FloatVector.fromArray(S, tile, r * NR + v))).mul(va).intoArray(c, cOff + r * ldc + v);
         }
     }
 
     @Override
     void storeRows(float[] tile, float alpha, float beta, float[] c, int cOff, int ldc, int rows) {
-        FloatVector va = FloatVector.broadcast(S, alpha), vb = FloatVector.broadcast(S, beta);
+        FloatVector va = (FloatVector) VT.cast(FloatVector.broadcast(S, alpha)), vb = (FloatVector) VT.cast(FloatVector.broadcast(S, beta));
         for (int r = 0; r < rows; r++) {
             for (int v = 0; v < NR; v += L) {
                 int ci = cOff + r * ldc + v;
-                FloatVector.fromArray(S, tile, r * NR + v).fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+                ((FloatVector) VT.cast(FloatVector.fromArray(S, tile, r * NR + v))).fma(va, ((FloatVector) VT.cast(FloatVector.fromArray(S, c, ci))).mul(vb)).intoArray(c, ci);
             }
         }
     }

@@ -1,6 +1,7 @@
 package org.vectorgrad.backend.vector.gemm;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -19,6 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class NarrowTransposed256 {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    private static final Class<? extends Vector<Float>> VT = S.vectorType();
     static final int LANES = 8;
 
     private NarrowTransposed256() {}
@@ -67,27 +69,27 @@ final class NarrowTransposed256 {
         int o3 = bOff + Math.min(j0 + 3, last);
         int o4 = bOff + Math.min(j0 + 4, last);
         int o5 = bOff + Math.min(j0 + 5, last);
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S), c04 = FloatVector.zero(S), c05 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S), c14 = FloatVector.zero(S), c15 = FloatVector.zero(S);
+        FloatVector c00 = (FloatVector) VT.cast(FloatVector.zero(S)), c01 = (FloatVector) VT.cast(FloatVector.zero(S)), c02 = (FloatVector) VT.cast(FloatVector.zero(S)), c03 = (FloatVector) VT.cast(FloatVector.zero(S)), c04 = (FloatVector) VT.cast(FloatVector.zero(S)), c05 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c10 = (FloatVector) VT.cast(FloatVector.zero(S)), c11 = (FloatVector) VT.cast(FloatVector.zero(S)), c12 = (FloatVector) VT.cast(FloatVector.zero(S)), c13 = (FloatVector) VT.cast(FloatVector.zero(S)), c14 = (FloatVector) VT.cast(FloatVector.zero(S)), c15 = (FloatVector) VT.cast(FloatVector.zero(S));
         for (int p = 0, ap = aOff, bp = 0; p < k; p++, ap += lda, bp += ldb) {
-            FloatVector a0 = FloatVector.fromArray(S, a, ap);
-            FloatVector a1 = FloatVector.fromArray(S, a, ap + 8);
-            FloatVector b0 = FloatVector.broadcast(S, b[o0 + bp]);
+            FloatVector a0 = (FloatVector) VT.cast(FloatVector.fromArray(S, a, ap));
+            FloatVector a1 = (FloatVector) VT.cast(FloatVector.fromArray(S, a, ap + 8));
+            FloatVector b0 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o0 + bp]));
             c00 = a0.fma(b0, c00);
             c10 = a1.fma(b0, c10);
-            FloatVector b1 = FloatVector.broadcast(S, b[o1 + bp]);
+            FloatVector b1 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o1 + bp]));
             c01 = a0.fma(b1, c01);
             c11 = a1.fma(b1, c11);
-            FloatVector b2 = FloatVector.broadcast(S, b[o2 + bp]);
+            FloatVector b2 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o2 + bp]));
             c02 = a0.fma(b2, c02);
             c12 = a1.fma(b2, c12);
-            FloatVector b3 = FloatVector.broadcast(S, b[o3 + bp]);
+            FloatVector b3 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o3 + bp]));
             c03 = a0.fma(b3, c03);
             c13 = a1.fma(b3, c13);
-            FloatVector b4 = FloatVector.broadcast(S, b[o4 + bp]);
+            FloatVector b4 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o4 + bp]));
             c04 = a0.fma(b4, c04);
             c14 = a1.fma(b4, c14);
-            FloatVector b5 = FloatVector.broadcast(S, b[o5 + bp]);
+            FloatVector b5 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o5 + bp]));
             c05 = a0.fma(b5, c05);
             c15 = a1.fma(b5, c15);
         }
@@ -107,21 +109,21 @@ final class NarrowTransposed256 {
         int o1 = bOff + Math.min(j0 + 1, last);
         int o2 = bOff + Math.min(j0 + 2, last);
         int o3 = bOff + Math.min(j0 + 3, last);
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S);
+        FloatVector c00 = (FloatVector) VT.cast(FloatVector.zero(S)), c01 = (FloatVector) VT.cast(FloatVector.zero(S)), c02 = (FloatVector) VT.cast(FloatVector.zero(S)), c03 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c10 = (FloatVector) VT.cast(FloatVector.zero(S)), c11 = (FloatVector) VT.cast(FloatVector.zero(S)), c12 = (FloatVector) VT.cast(FloatVector.zero(S)), c13 = (FloatVector) VT.cast(FloatVector.zero(S));
         for (int p = 0, ap = aOff, bp = 0; p < k; p++, ap += lda, bp += ldb) {
-            FloatVector a0 = FloatVector.fromArray(S, a, ap);
-            FloatVector a1 = FloatVector.fromArray(S, a, ap + 8);
-            FloatVector b0 = FloatVector.broadcast(S, b[o0 + bp]);
+            FloatVector a0 = (FloatVector) VT.cast(FloatVector.fromArray(S, a, ap));
+            FloatVector a1 = (FloatVector) VT.cast(FloatVector.fromArray(S, a, ap + 8));
+            FloatVector b0 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o0 + bp]));
             c00 = a0.fma(b0, c00);
             c10 = a1.fma(b0, c10);
-            FloatVector b1 = FloatVector.broadcast(S, b[o1 + bp]);
+            FloatVector b1 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o1 + bp]));
             c01 = a0.fma(b1, c01);
             c11 = a1.fma(b1, c11);
-            FloatVector b2 = FloatVector.broadcast(S, b[o2 + bp]);
+            FloatVector b2 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o2 + bp]));
             c02 = a0.fma(b2, c02);
             c12 = a1.fma(b2, c12);
-            FloatVector b3 = FloatVector.broadcast(S, b[o3 + bp]);
+            FloatVector b3 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o3 + bp]));
             c03 = a0.fma(b3, c03);
             c13 = a1.fma(b3, c13);
         }
@@ -137,15 +139,15 @@ final class NarrowTransposed256 {
         int last = n - 1;
         int o0 = bOff + j0;
         int o1 = bOff + Math.min(j0 + 1, last);
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c00 = (FloatVector) VT.cast(FloatVector.zero(S)), c01 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c10 = (FloatVector) VT.cast(FloatVector.zero(S)), c11 = (FloatVector) VT.cast(FloatVector.zero(S));
         for (int p = 0, ap = aOff, bp = 0; p < k; p++, ap += lda, bp += ldb) {
-            FloatVector a0 = FloatVector.fromArray(S, a, ap);
-            FloatVector a1 = FloatVector.fromArray(S, a, ap + 8);
-            FloatVector b0 = FloatVector.broadcast(S, b[o0 + bp]);
+            FloatVector a0 = (FloatVector) VT.cast(FloatVector.fromArray(S, a, ap));
+            FloatVector a1 = (FloatVector) VT.cast(FloatVector.fromArray(S, a, ap + 8));
+            FloatVector b0 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o0 + bp]));
             c00 = a0.fma(b0, c00);
             c10 = a1.fma(b0, c10);
-            FloatVector b1 = FloatVector.broadcast(S, b[o1 + bp]);
+            FloatVector b1 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o1 + bp]));
             c01 = a0.fma(b1, c01);
             c11 = a1.fma(b1, c11);
         }
@@ -165,24 +167,24 @@ final class NarrowTransposed256 {
         int o5 = bOff + Math.min(j0 + 5, last);
         int o6 = bOff + Math.min(j0 + 6, last);
         int o7 = bOff + Math.min(j0 + 7, last);
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S), c04 = FloatVector.zero(S), c05 = FloatVector.zero(S), c06 = FloatVector.zero(S), c07 = FloatVector.zero(S);
+        FloatVector c00 = (FloatVector) VT.cast(FloatVector.zero(S)), c01 = (FloatVector) VT.cast(FloatVector.zero(S)), c02 = (FloatVector) VT.cast(FloatVector.zero(S)), c03 = (FloatVector) VT.cast(FloatVector.zero(S)), c04 = (FloatVector) VT.cast(FloatVector.zero(S)), c05 = (FloatVector) VT.cast(FloatVector.zero(S)), c06 = (FloatVector) VT.cast(FloatVector.zero(S)), c07 = (FloatVector) VT.cast(FloatVector.zero(S));
         for (int p = 0, ap = aOff, bp = 0; p < k; p++, ap += lda, bp += ldb) {
-            FloatVector a0 = FloatVector.fromArray(S, a, ap);
-            FloatVector b0 = FloatVector.broadcast(S, b[o0 + bp]);
+            FloatVector a0 = (FloatVector) VT.cast(FloatVector.fromArray(S, a, ap));
+            FloatVector b0 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o0 + bp]));
             c00 = a0.fma(b0, c00);
-            FloatVector b1 = FloatVector.broadcast(S, b[o1 + bp]);
+            FloatVector b1 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o1 + bp]));
             c01 = a0.fma(b1, c01);
-            FloatVector b2 = FloatVector.broadcast(S, b[o2 + bp]);
+            FloatVector b2 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o2 + bp]));
             c02 = a0.fma(b2, c02);
-            FloatVector b3 = FloatVector.broadcast(S, b[o3 + bp]);
+            FloatVector b3 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o3 + bp]));
             c03 = a0.fma(b3, c03);
-            FloatVector b4 = FloatVector.broadcast(S, b[o4 + bp]);
+            FloatVector b4 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o4 + bp]));
             c04 = a0.fma(b4, c04);
-            FloatVector b5 = FloatVector.broadcast(S, b[o5 + bp]);
+            FloatVector b5 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o5 + bp]));
             c05 = a0.fma(b5, c05);
-            FloatVector b6 = FloatVector.broadcast(S, b[o6 + bp]);
+            FloatVector b6 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o6 + bp]));
             c06 = a0.fma(b6, c06);
-            FloatVector b7 = FloatVector.broadcast(S, b[o7 + bp]);
+            FloatVector b7 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o7 + bp]));
             c07 = a0.fma(b7, c07);
         }
         int rows = Math.min(8, n - j0), at = tOff + j0 * ldt;
@@ -205,20 +207,20 @@ final class NarrowTransposed256 {
         int o3 = bOff + Math.min(j0 + 3, last);
         int o4 = bOff + Math.min(j0 + 4, last);
         int o5 = bOff + Math.min(j0 + 5, last);
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S), c04 = FloatVector.zero(S), c05 = FloatVector.zero(S);
+        FloatVector c00 = (FloatVector) VT.cast(FloatVector.zero(S)), c01 = (FloatVector) VT.cast(FloatVector.zero(S)), c02 = (FloatVector) VT.cast(FloatVector.zero(S)), c03 = (FloatVector) VT.cast(FloatVector.zero(S)), c04 = (FloatVector) VT.cast(FloatVector.zero(S)), c05 = (FloatVector) VT.cast(FloatVector.zero(S));
         for (int p = 0, ap = aOff, bp = 0; p < k; p++, ap += lda, bp += ldb) {
-            FloatVector a0 = FloatVector.fromArray(S, a, ap);
-            FloatVector b0 = FloatVector.broadcast(S, b[o0 + bp]);
+            FloatVector a0 = (FloatVector) VT.cast(FloatVector.fromArray(S, a, ap));
+            FloatVector b0 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o0 + bp]));
             c00 = a0.fma(b0, c00);
-            FloatVector b1 = FloatVector.broadcast(S, b[o1 + bp]);
+            FloatVector b1 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o1 + bp]));
             c01 = a0.fma(b1, c01);
-            FloatVector b2 = FloatVector.broadcast(S, b[o2 + bp]);
+            FloatVector b2 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o2 + bp]));
             c02 = a0.fma(b2, c02);
-            FloatVector b3 = FloatVector.broadcast(S, b[o3 + bp]);
+            FloatVector b3 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o3 + bp]));
             c03 = a0.fma(b3, c03);
-            FloatVector b4 = FloatVector.broadcast(S, b[o4 + bp]);
+            FloatVector b4 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o4 + bp]));
             c04 = a0.fma(b4, c04);
-            FloatVector b5 = FloatVector.broadcast(S, b[o5 + bp]);
+            FloatVector b5 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o5 + bp]));
             c05 = a0.fma(b5, c05);
         }
         int rows = Math.min(6, n - j0), at = tOff + j0 * ldt;
@@ -237,16 +239,16 @@ final class NarrowTransposed256 {
         int o1 = bOff + Math.min(j0 + 1, last);
         int o2 = bOff + Math.min(j0 + 2, last);
         int o3 = bOff + Math.min(j0 + 3, last);
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S);
+        FloatVector c00 = (FloatVector) VT.cast(FloatVector.zero(S)), c01 = (FloatVector) VT.cast(FloatVector.zero(S)), c02 = (FloatVector) VT.cast(FloatVector.zero(S)), c03 = (FloatVector) VT.cast(FloatVector.zero(S));
         for (int p = 0, ap = aOff, bp = 0; p < k; p++, ap += lda, bp += ldb) {
-            FloatVector a0 = FloatVector.fromArray(S, a, ap);
-            FloatVector b0 = FloatVector.broadcast(S, b[o0 + bp]);
+            FloatVector a0 = (FloatVector) VT.cast(FloatVector.fromArray(S, a, ap));
+            FloatVector b0 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o0 + bp]));
             c00 = a0.fma(b0, c00);
-            FloatVector b1 = FloatVector.broadcast(S, b[o1 + bp]);
+            FloatVector b1 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o1 + bp]));
             c01 = a0.fma(b1, c01);
-            FloatVector b2 = FloatVector.broadcast(S, b[o2 + bp]);
+            FloatVector b2 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o2 + bp]));
             c02 = a0.fma(b2, c02);
-            FloatVector b3 = FloatVector.broadcast(S, b[o3 + bp]);
+            FloatVector b3 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o3 + bp]));
             c03 = a0.fma(b3, c03);
         }
         int rows = Math.min(4, n - j0), at = tOff + j0 * ldt;
@@ -261,12 +263,12 @@ final class NarrowTransposed256 {
         int last = n - 1;
         int o0 = bOff + j0;
         int o1 = bOff + Math.min(j0 + 1, last);
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c00 = (FloatVector) VT.cast(FloatVector.zero(S)), c01 = (FloatVector) VT.cast(FloatVector.zero(S));
         for (int p = 0, ap = aOff, bp = 0; p < k; p++, ap += lda, bp += ldb) {
-            FloatVector a0 = FloatVector.fromArray(S, a, ap);
-            FloatVector b0 = FloatVector.broadcast(S, b[o0 + bp]);
+            FloatVector a0 = (FloatVector) VT.cast(FloatVector.fromArray(S, a, ap));
+            FloatVector b0 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o0 + bp]));
             c00 = a0.fma(b0, c00);
-            FloatVector b1 = FloatVector.broadcast(S, b[o1 + bp]);
+            FloatVector b1 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o1 + bp]));
             c01 = a0.fma(b1, c01);
         }
         int rows = Math.min(2, n - j0), at = tOff + j0 * ldt;

@@ -1,6 +1,7 @@
 package org.vectorgrad.backend.vector.gemm;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -19,6 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class NarrowTransposed512 {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
+    private static final Class<? extends Vector<Float>> VT = S.vectorType();
     static final int LANES = 16;
 
     private NarrowTransposed512() {}
@@ -79,41 +81,41 @@ final class NarrowTransposed512 {
         int o3 = bOff + Math.min(j0 + 3, last);
         int o4 = bOff + Math.min(j0 + 4, last);
         int o5 = bOff + Math.min(j0 + 5, last);
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S), c04 = FloatVector.zero(S), c05 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S), c14 = FloatVector.zero(S), c15 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S), c23 = FloatVector.zero(S), c24 = FloatVector.zero(S), c25 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S), c33 = FloatVector.zero(S), c34 = FloatVector.zero(S), c35 = FloatVector.zero(S);
+        FloatVector c00 = (FloatVector) VT.cast(FloatVector.zero(S)), c01 = (FloatVector) VT.cast(FloatVector.zero(S)), c02 = (FloatVector) VT.cast(FloatVector.zero(S)), c03 = (FloatVector) VT.cast(FloatVector.zero(S)), c04 = (FloatVector) VT.cast(FloatVector.zero(S)), c05 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c10 = (FloatVector) VT.cast(FloatVector.zero(S)), c11 = (FloatVector) VT.cast(FloatVector.zero(S)), c12 = (FloatVector) VT.cast(FloatVector.zero(S)), c13 = (FloatVector) VT.cast(FloatVector.zero(S)), c14 = (FloatVector) VT.cast(FloatVector.zero(S)), c15 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c20 = (FloatVector) VT.cast(FloatVector.zero(S)), c21 = (FloatVector) VT.cast(FloatVector.zero(S)), c22 = (FloatVector) VT.cast(FloatVector.zero(S)), c23 = (FloatVector) VT.cast(FloatVector.zero(S)), c24 = (FloatVector) VT.cast(FloatVector.zero(S)), c25 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c30 = (FloatVector) VT.cast(FloatVector.zero(S)), c31 = (FloatVector) VT.cast(FloatVector.zero(S)), c32 = (FloatVector) VT.cast(FloatVector.zero(S)), c33 = (FloatVector) VT.cast(FloatVector.zero(S)), c34 = (FloatVector) VT.cast(FloatVector.zero(S)), c35 = (FloatVector) VT.cast(FloatVector.zero(S));
         for (int p = 0, ap = aOff, bp = 0; p < k; p++, ap += lda, bp += ldb) {
-            FloatVector a0 = FloatVector.fromArray(S, a, ap);
-            FloatVector a1 = FloatVector.fromArray(S, a, ap + 16);
-            FloatVector a2 = FloatVector.fromArray(S, a, ap + 32);
-            FloatVector a3 = FloatVector.fromArray(S, a, ap + 48);
-            FloatVector b0 = FloatVector.broadcast(S, b[o0 + bp]);
+            FloatVector a0 = (FloatVector) VT.cast(FloatVector.fromArray(S, a, ap));
+            FloatVector a1 = (FloatVector) VT.cast(FloatVector.fromArray(S, a, ap + 16));
+            FloatVector a2 = (FloatVector) VT.cast(FloatVector.fromArray(S, a, ap + 32));
+            FloatVector a3 = (FloatVector) VT.cast(FloatVector.fromArray(S, a, ap + 48));
+            FloatVector b0 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o0 + bp]));
             c00 = a0.fma(b0, c00);
             c10 = a1.fma(b0, c10);
             c20 = a2.fma(b0, c20);
             c30 = a3.fma(b0, c30);
-            FloatVector b1 = FloatVector.broadcast(S, b[o1 + bp]);
+            FloatVector b1 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o1 + bp]));
             c01 = a0.fma(b1, c01);
             c11 = a1.fma(b1, c11);
             c21 = a2.fma(b1, c21);
             c31 = a3.fma(b1, c31);
-            FloatVector b2 = FloatVector.broadcast(S, b[o2 + bp]);
+            FloatVector b2 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o2 + bp]));
             c02 = a0.fma(b2, c02);
             c12 = a1.fma(b2, c12);
             c22 = a2.fma(b2, c22);
             c32 = a3.fma(b2, c32);
-            FloatVector b3 = FloatVector.broadcast(S, b[o3 + bp]);
+            FloatVector b3 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o3 + bp]));
             c03 = a0.fma(b3, c03);
             c13 = a1.fma(b3, c13);
             c23 = a2.fma(b3, c23);
             c33 = a3.fma(b3, c33);
-            FloatVector b4 = FloatVector.broadcast(S, b[o4 + bp]);
+            FloatVector b4 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o4 + bp]));
             c04 = a0.fma(b4, c04);
             c14 = a1.fma(b4, c14);
             c24 = a2.fma(b4, c24);
             c34 = a3.fma(b4, c34);
-            FloatVector b5 = FloatVector.broadcast(S, b[o5 + bp]);
+            FloatVector b5 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o5 + bp]));
             c05 = a0.fma(b5, c05);
             c15 = a1.fma(b5, c15);
             c25 = a2.fma(b5, c25);
@@ -135,31 +137,31 @@ final class NarrowTransposed512 {
         int o1 = bOff + Math.min(j0 + 1, last);
         int o2 = bOff + Math.min(j0 + 2, last);
         int o3 = bOff + Math.min(j0 + 3, last);
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S), c23 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S), c33 = FloatVector.zero(S);
+        FloatVector c00 = (FloatVector) VT.cast(FloatVector.zero(S)), c01 = (FloatVector) VT.cast(FloatVector.zero(S)), c02 = (FloatVector) VT.cast(FloatVector.zero(S)), c03 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c10 = (FloatVector) VT.cast(FloatVector.zero(S)), c11 = (FloatVector) VT.cast(FloatVector.zero(S)), c12 = (FloatVector) VT.cast(FloatVector.zero(S)), c13 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c20 = (FloatVector) VT.cast(FloatVector.zero(S)), c21 = (FloatVector) VT.cast(FloatVector.zero(S)), c22 = (FloatVector) VT.cast(FloatVector.zero(S)), c23 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c30 = (FloatVector) VT.cast(FloatVector.zero(S)), c31 = (FloatVector) VT.cast(FloatVector.zero(S)), c32 = (FloatVector) VT.cast(FloatVector.zero(S)), c33 = (FloatVector) VT.cast(FloatVector.zero(S));
         for (int p = 0, ap = aOff, bp = 0; p < k; p++, ap += lda, bp += ldb) {
-            FloatVector a0 = FloatVector.fromArray(S, a, ap);
-            FloatVector a1 = FloatVector.fromArray(S, a, ap + 16);
-            FloatVector a2 = FloatVector.fromArray(S, a, ap + 32);
-            FloatVector a3 = FloatVector.fromArray(S, a, ap + 48);
-            FloatVector b0 = FloatVector.broadcast(S, b[o0 + bp]);
+            FloatVector a0 = (FloatVector) VT.cast(FloatVector.fromArray(S, a, ap));
+            FloatVector a1 = (FloatVector) VT.cast(FloatVector.fromArray(S, a, ap + 16));
+            FloatVector a2 = (FloatVector) VT.cast(FloatVector.fromArray(S, a, ap + 32));
+            FloatVector a3 = (FloatVector) VT.cast(FloatVector.fromArray(S, a, ap + 48));
+            FloatVector b0 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o0 + bp]));
             c00 = a0.fma(b0, c00);
             c10 = a1.fma(b0, c10);
             c20 = a2.fma(b0, c20);
             c30 = a3.fma(b0, c30);
-            FloatVector b1 = FloatVector.broadcast(S, b[o1 + bp]);
+            FloatVector b1 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o1 + bp]));
             c01 = a0.fma(b1, c01);
             c11 = a1.fma(b1, c11);
             c21 = a2.fma(b1, c21);
             c31 = a3.fma(b1, c31);
-            FloatVector b2 = FloatVector.broadcast(S, b[o2 + bp]);
+            FloatVector b2 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o2 + bp]));
             c02 = a0.fma(b2, c02);
             c12 = a1.fma(b2, c12);
             c22 = a2.fma(b2, c22);
             c32 = a3.fma(b2, c32);
-            FloatVector b3 = FloatVector.broadcast(S, b[o3 + bp]);
+            FloatVector b3 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o3 + bp]));
             c03 = a0.fma(b3, c03);
             c13 = a1.fma(b3, c13);
             c23 = a2.fma(b3, c23);
@@ -177,21 +179,21 @@ final class NarrowTransposed512 {
         int last = n - 1;
         int o0 = bOff + j0;
         int o1 = bOff + Math.min(j0 + 1, last);
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c00 = (FloatVector) VT.cast(FloatVector.zero(S)), c01 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c10 = (FloatVector) VT.cast(FloatVector.zero(S)), c11 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c20 = (FloatVector) VT.cast(FloatVector.zero(S)), c21 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c30 = (FloatVector) VT.cast(FloatVector.zero(S)), c31 = (FloatVector) VT.cast(FloatVector.zero(S));
         for (int p = 0, ap = aOff, bp = 0; p < k; p++, ap += lda, bp += ldb) {
-            FloatVector a0 = FloatVector.fromArray(S, a, ap);
-            FloatVector a1 = FloatVector.fromArray(S, a, ap + 16);
-            FloatVector a2 = FloatVector.fromArray(S, a, ap + 32);
-            FloatVector a3 = FloatVector.fromArray(S, a, ap + 48);
-            FloatVector b0 = FloatVector.broadcast(S, b[o0 + bp]);
+            FloatVector a0 = (FloatVector) VT.cast(FloatVector.fromArray(S, a, ap));
+            FloatVector a1 = (FloatVector) VT.cast(FloatVector.fromArray(S, a, ap + 16));
+            FloatVector a2 = (FloatVector) VT.cast(FloatVector.fromArray(S, a, ap + 32));
+            FloatVector a3 = (FloatVector) VT.cast(FloatVector.fromArray(S, a, ap + 48));
+            FloatVector b0 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o0 + bp]));
             c00 = a0.fma(b0, c00);
             c10 = a1.fma(b0, c10);
             c20 = a2.fma(b0, c20);
             c30 = a3.fma(b0, c30);
-            FloatVector b1 = FloatVector.broadcast(S, b[o1 + bp]);
+            FloatVector b1 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o1 + bp]));
             c01 = a0.fma(b1, c01);
             c11 = a1.fma(b1, c11);
             c21 = a2.fma(b1, c21);
@@ -213,33 +215,33 @@ final class NarrowTransposed512 {
         int o5 = bOff + Math.min(j0 + 5, last);
         int o6 = bOff + Math.min(j0 + 6, last);
         int o7 = bOff + Math.min(j0 + 7, last);
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S), c04 = FloatVector.zero(S), c05 = FloatVector.zero(S), c06 = FloatVector.zero(S), c07 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S), c14 = FloatVector.zero(S), c15 = FloatVector.zero(S), c16 = FloatVector.zero(S), c17 = FloatVector.zero(S);
+        FloatVector c00 = (FloatVector) VT.cast(FloatVector.zero(S)), c01 = (FloatVector) VT.cast(FloatVector.zero(S)), c02 = (FloatVector) VT.cast(FloatVector.zero(S)), c03 = (FloatVector) VT.cast(FloatVector.zero(S)), c04 = (FloatVector) VT.cast(FloatVector.zero(S)), c05 = (FloatVector) VT.cast(FloatVector.zero(S)), c06 = (FloatVector) VT.cast(FloatVector.zero(S)), c07 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c10 = (FloatVector) VT.cast(FloatVector.zero(S)), c11 = (FloatVector) VT.cast(FloatVector.zero(S)), c12 = (FloatVector) VT.cast(FloatVector.zero(S)), c13 = (FloatVector) VT.cast(FloatVector.zero(S)), c14 = (FloatVector) VT.cast(FloatVector.zero(S)), c15 = (FloatVector) VT.cast(FloatVector.zero(S)), c16 = (FloatVector) VT.cast(FloatVector.zero(S)), c17 = (FloatVector) VT.cast(FloatVector.zero(S));
         for (int p = 0, ap = aOff, bp = 0; p < k; p++, ap += lda, bp += ldb) {
-            FloatVector a0 = FloatVector.fromArray(S, a, ap);
-            FloatVector a1 = FloatVector.fromArray(S, a, ap + 16);
-            FloatVector b0 = FloatVector.broadcast(S, b[o0 + bp]);
+            FloatVector a0 = (FloatVector) VT.cast(FloatVector.fromArray(S, a, ap));
+            FloatVector a1 = (FloatVector) VT.cast(FloatVector.fromArray(S, a, ap + 16));
+            FloatVector b0 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o0 + bp]));
             c00 = a0.fma(b0, c00);
             c10 = a1.fma(b0, c10);
-            FloatVector b1 = FloatVector.broadcast(S, b[o1 + bp]);
+            FloatVector b1 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o1 + bp]));
             c01 = a0.fma(b1, c01);
             c11 = a1.fma(b1, c11);
-            FloatVector b2 = FloatVector.broadcast(S, b[o2 + bp]);
+            FloatVector b2 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o2 + bp]));
             c02 = a0.fma(b2, c02);
             c12 = a1.fma(b2, c12);
-            FloatVector b3 = FloatVector.broadcast(S, b[o3 + bp]);
+            FloatVector b3 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o3 + bp]));
             c03 = a0.fma(b3, c03);
             c13 = a1.fma(b3, c13);
-            FloatVector b4 = FloatVector.broadcast(S, b[o4 + bp]);
+            FloatVector b4 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o4 + bp]));
             c04 = a0.fma(b4, c04);
             c14 = a1.fma(b4, c14);
-            FloatVector b5 = FloatVector.broadcast(S, b[o5 + bp]);
+            FloatVector b5 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o5 + bp]));
             c05 = a0.fma(b5, c05);
             c15 = a1.fma(b5, c15);
-            FloatVector b6 = FloatVector.broadcast(S, b[o6 + bp]);
+            FloatVector b6 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o6 + bp]));
             c06 = a0.fma(b6, c06);
             c16 = a1.fma(b6, c16);
-            FloatVector b7 = FloatVector.broadcast(S, b[o7 + bp]);
+            FloatVector b7 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o7 + bp]));
             c07 = a0.fma(b7, c07);
             c17 = a1.fma(b7, c17);
         }
@@ -263,27 +265,27 @@ final class NarrowTransposed512 {
         int o3 = bOff + Math.min(j0 + 3, last);
         int o4 = bOff + Math.min(j0 + 4, last);
         int o5 = bOff + Math.min(j0 + 5, last);
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S), c04 = FloatVector.zero(S), c05 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S), c14 = FloatVector.zero(S), c15 = FloatVector.zero(S);
+        FloatVector c00 = (FloatVector) VT.cast(FloatVector.zero(S)), c01 = (FloatVector) VT.cast(FloatVector.zero(S)), c02 = (FloatVector) VT.cast(FloatVector.zero(S)), c03 = (FloatVector) VT.cast(FloatVector.zero(S)), c04 = (FloatVector) VT.cast(FloatVector.zero(S)), c05 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c10 = (FloatVector) VT.cast(FloatVector.zero(S)), c11 = (FloatVector) VT.cast(FloatVector.zero(S)), c12 = (FloatVector) VT.cast(FloatVector.zero(S)), c13 = (FloatVector) VT.cast(FloatVector.zero(S)), c14 = (FloatVector) VT.cast(FloatVector.zero(S)), c15 = (FloatVector) VT.cast(FloatVector.zero(S));
         for (int p = 0, ap = aOff, bp = 0; p < k; p++, ap += lda, bp += ldb) {
-            FloatVector a0 = FloatVector.fromArray(S, a, ap);
-            FloatVector a1 = FloatVector.fromArray(S, a, ap + 16);
-            FloatVector b0 = FloatVector.broadcast(S, b[o0 + bp]);
+            FloatVector a0 = (FloatVector) VT.cast(FloatVector.fromArray(S, a, ap));
+            FloatVector a1 = (FloatVector) VT.cast(FloatVector.fromArray(S, a, ap + 16));
+            FloatVector b0 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o0 + bp]));
             c00 = a0.fma(b0, c00);
             c10 = a1.fma(b0, c10);
-            FloatVector b1 = FloatVector.broadcast(S, b[o1 + bp]);
+            FloatVector b1 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o1 + bp]));
             c01 = a0.fma(b1, c01);
             c11 = a1.fma(b1, c11);
-            FloatVector b2 = FloatVector.broadcast(S, b[o2 + bp]);
+            FloatVector b2 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o2 + bp]));
             c02 = a0.fma(b2, c02);
             c12 = a1.fma(b2, c12);
-            FloatVector b3 = FloatVector.broadcast(S, b[o3 + bp]);
+            FloatVector b3 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o3 + bp]));
             c03 = a0.fma(b3, c03);
             c13 = a1.fma(b3, c13);
-            FloatVector b4 = FloatVector.broadcast(S, b[o4 + bp]);
+            FloatVector b4 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o4 + bp]));
             c04 = a0.fma(b4, c04);
             c14 = a1.fma(b4, c14);
-            FloatVector b5 = FloatVector.broadcast(S, b[o5 + bp]);
+            FloatVector b5 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o5 + bp]));
             c05 = a0.fma(b5, c05);
             c15 = a1.fma(b5, c15);
         }
@@ -303,21 +305,21 @@ final class NarrowTransposed512 {
         int o1 = bOff + Math.min(j0 + 1, last);
         int o2 = bOff + Math.min(j0 + 2, last);
         int o3 = bOff + Math.min(j0 + 3, last);
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S);
+        FloatVector c00 = (FloatVector) VT.cast(FloatVector.zero(S)), c01 = (FloatVector) VT.cast(FloatVector.zero(S)), c02 = (FloatVector) VT.cast(FloatVector.zero(S)), c03 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c10 = (FloatVector) VT.cast(FloatVector.zero(S)), c11 = (FloatVector) VT.cast(FloatVector.zero(S)), c12 = (FloatVector) VT.cast(FloatVector.zero(S)), c13 = (FloatVector) VT.cast(FloatVector.zero(S));
         for (int p = 0, ap = aOff, bp = 0; p < k; p++, ap += lda, bp += ldb) {
-            FloatVector a0 = FloatVector.fromArray(S, a, ap);
-            FloatVector a1 = FloatVector.fromArray(S, a, ap + 16);
-            FloatVector b0 = FloatVector.broadcast(S, b[o0 + bp]);
+            FloatVector a0 = (FloatVector) VT.cast(FloatVector.fromArray(S, a, ap));
+            FloatVector a1 = (FloatVector) VT.cast(FloatVector.fromArray(S, a, ap + 16));
+            FloatVector b0 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o0 + bp]));
             c00 = a0.fma(b0, c00);
             c10 = a1.fma(b0, c10);
-            FloatVector b1 = FloatVector.broadcast(S, b[o1 + bp]);
+            FloatVector b1 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o1 + bp]));
             c01 = a0.fma(b1, c01);
             c11 = a1.fma(b1, c11);
-            FloatVector b2 = FloatVector.broadcast(S, b[o2 + bp]);
+            FloatVector b2 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o2 + bp]));
             c02 = a0.fma(b2, c02);
             c12 = a1.fma(b2, c12);
-            FloatVector b3 = FloatVector.broadcast(S, b[o3 + bp]);
+            FloatVector b3 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o3 + bp]));
             c03 = a0.fma(b3, c03);
             c13 = a1.fma(b3, c13);
         }
@@ -333,15 +335,15 @@ final class NarrowTransposed512 {
         int last = n - 1;
         int o0 = bOff + j0;
         int o1 = bOff + Math.min(j0 + 1, last);
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c00 = (FloatVector) VT.cast(FloatVector.zero(S)), c01 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c10 = (FloatVector) VT.cast(FloatVector.zero(S)), c11 = (FloatVector) VT.cast(FloatVector.zero(S));
         for (int p = 0, ap = aOff, bp = 0; p < k; p++, ap += lda, bp += ldb) {
-            FloatVector a0 = FloatVector.fromArray(S, a, ap);
-            FloatVector a1 = FloatVector.fromArray(S, a, ap + 16);
-            FloatVector b0 = FloatVector.broadcast(S, b[o0 + bp]);
+            FloatVector a0 = (FloatVector) VT.cast(FloatVector.fromArray(S, a, ap));
+            FloatVector a1 = (FloatVector) VT.cast(FloatVector.fromArray(S, a, ap + 16));
+            FloatVector b0 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o0 + bp]));
             c00 = a0.fma(b0, c00);
             c10 = a1.fma(b0, c10);
-            FloatVector b1 = FloatVector.broadcast(S, b[o1 + bp]);
+            FloatVector b1 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o1 + bp]));
             c01 = a0.fma(b1, c01);
             c11 = a1.fma(b1, c11);
         }
@@ -361,24 +363,24 @@ final class NarrowTransposed512 {
         int o5 = bOff + Math.min(j0 + 5, last);
         int o6 = bOff + Math.min(j0 + 6, last);
         int o7 = bOff + Math.min(j0 + 7, last);
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S), c04 = FloatVector.zero(S), c05 = FloatVector.zero(S), c06 = FloatVector.zero(S), c07 = FloatVector.zero(S);
+        FloatVector c00 = (FloatVector) VT.cast(FloatVector.zero(S)), c01 = (FloatVector) VT.cast(FloatVector.zero(S)), c02 = (FloatVector) VT.cast(FloatVector.zero(S)), c03 = (FloatVector) VT.cast(FloatVector.zero(S)), c04 = (FloatVector) VT.cast(FloatVector.zero(S)), c05 = (FloatVector) VT.cast(FloatVector.zero(S)), c06 = (FloatVector) VT.cast(FloatVector.zero(S)), c07 = (FloatVector) VT.cast(FloatVector.zero(S));
         for (int p = 0, ap = aOff, bp = 0; p < k; p++, ap += lda, bp += ldb) {
-            FloatVector a0 = FloatVector.fromArray(S, a, ap);
-            FloatVector b0 = FloatVector.broadcast(S, b[o0 + bp]);
+            FloatVector a0 = (FloatVector) VT.cast(FloatVector.fromArray(S, a, ap));
+            FloatVector b0 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o0 + bp]));
             c00 = a0.fma(b0, c00);
-            FloatVector b1 = FloatVector.broadcast(S, b[o1 + bp]);
+            FloatVector b1 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o1 + bp]));
             c01 = a0.fma(b1, c01);
-            FloatVector b2 = FloatVector.broadcast(S, b[o2 + bp]);
+            FloatVector b2 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o2 + bp]));
             c02 = a0.fma(b2, c02);
-            FloatVector b3 = FloatVector.broadcast(S, b[o3 + bp]);
+            FloatVector b3 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o3 + bp]));
             c03 = a0.fma(b3, c03);
-            FloatVector b4 = FloatVector.broadcast(S, b[o4 + bp]);
+            FloatVector b4 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o4 + bp]));
             c04 = a0.fma(b4, c04);
-            FloatVector b5 = FloatVector.broadcast(S, b[o5 + bp]);
+            FloatVector b5 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o5 + bp]));
             c05 = a0.fma(b5, c05);
-            FloatVector b6 = FloatVector.broadcast(S, b[o6 + bp]);
+            FloatVector b6 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o6 + bp]));
             c06 = a0.fma(b6, c06);
-            FloatVector b7 = FloatVector.broadcast(S, b[o7 + bp]);
+            FloatVector b7 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o7 + bp]));
             c07 = a0.fma(b7, c07);
         }
         int rows = Math.min(8, n - j0), at = tOff + j0 * ldt;
@@ -401,20 +403,20 @@ final class NarrowTransposed512 {
         int o3 = bOff + Math.min(j0 + 3, last);
         int o4 = bOff + Math.min(j0 + 4, last);
         int o5 = bOff + Math.min(j0 + 5, last);
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S), c04 = FloatVector.zero(S), c05 = FloatVector.zero(S);
+        FloatVector c00 = (FloatVector) VT.cast(FloatVector.zero(S)), c01 = (FloatVector) VT.cast(FloatVector.zero(S)), c02 = (FloatVector) VT.cast(FloatVector.zero(S)), c03 = (FloatVector) VT.cast(FloatVector.zero(S)), c04 = (FloatVector) VT.cast(FloatVector.zero(S)), c05 = (FloatVector) VT.cast(FloatVector.zero(S));
         for (int p = 0, ap = aOff, bp = 0; p < k; p++, ap += lda, bp += ldb) {
-            FloatVector a0 = FloatVector.fromArray(S, a, ap);
-            FloatVector b0 = FloatVector.broadcast(S, b[o0 + bp]);
+            FloatVector a0 = (FloatVector) VT.cast(FloatVector.fromArray(S, a, ap));
+            FloatVector b0 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o0 + bp]));
             c00 = a0.fma(b0, c00);
-            FloatVector b1 = FloatVector.broadcast(S, b[o1 + bp]);
+            FloatVector b1 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o1 + bp]));
             c01 = a0.fma(b1, c01);
-            FloatVector b2 = FloatVector.broadcast(S, b[o2 + bp]);
+            FloatVector b2 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o2 + bp]));
             c02 = a0.fma(b2, c02);
-            FloatVector b3 = FloatVector.broadcast(S, b[o3 + bp]);
+            FloatVector b3 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o3 + bp]));
             c03 = a0.fma(b3, c03);
-            FloatVector b4 = FloatVector.broadcast(S, b[o4 + bp]);
+            FloatVector b4 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o4 + bp]));
             c04 = a0.fma(b4, c04);
-            FloatVector b5 = FloatVector.broadcast(S, b[o5 + bp]);
+            FloatVector b5 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o5 + bp]));
             c05 = a0.fma(b5, c05);
         }
         int rows = Math.min(6, n - j0), at = tOff + j0 * ldt;
@@ -433,16 +435,16 @@ final class NarrowTransposed512 {
         int o1 = bOff + Math.min(j0 + 1, last);
         int o2 = bOff + Math.min(j0 + 2, last);
         int o3 = bOff + Math.min(j0 + 3, last);
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S);
+        FloatVector c00 = (FloatVector) VT.cast(FloatVector.zero(S)), c01 = (FloatVector) VT.cast(FloatVector.zero(S)), c02 = (FloatVector) VT.cast(FloatVector.zero(S)), c03 = (FloatVector) VT.cast(FloatVector.zero(S));
         for (int p = 0, ap = aOff, bp = 0; p < k; p++, ap += lda, bp += ldb) {
-            FloatVector a0 = FloatVector.fromArray(S, a, ap);
-            FloatVector b0 = FloatVector.broadcast(S, b[o0 + bp]);
+            FloatVector a0 = (FloatVector) VT.cast(FloatVector.fromArray(S, a, ap));
+            FloatVector b0 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o0 + bp]));
             c00 = a0.fma(b0, c00);
-            FloatVector b1 = FloatVector.broadcast(S, b[o1 + bp]);
+            FloatVector b1 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o1 + bp]));
             c01 = a0.fma(b1, c01);
-            FloatVector b2 = FloatVector.broadcast(S, b[o2 + bp]);
+            FloatVector b2 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o2 + bp]));
             c02 = a0.fma(b2, c02);
-            FloatVector b3 = FloatVector.broadcast(S, b[o3 + bp]);
+            FloatVector b3 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o3 + bp]));
             c03 = a0.fma(b3, c03);
         }
         int rows = Math.min(4, n - j0), at = tOff + j0 * ldt;
@@ -457,12 +459,12 @@ final class NarrowTransposed512 {
         int last = n - 1;
         int o0 = bOff + j0;
         int o1 = bOff + Math.min(j0 + 1, last);
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c00 = (FloatVector) VT.cast(FloatVector.zero(S)), c01 = (FloatVector) VT.cast(FloatVector.zero(S));
         for (int p = 0, ap = aOff, bp = 0; p < k; p++, ap += lda, bp += ldb) {
-            FloatVector a0 = FloatVector.fromArray(S, a, ap);
-            FloatVector b0 = FloatVector.broadcast(S, b[o0 + bp]);
+            FloatVector a0 = (FloatVector) VT.cast(FloatVector.fromArray(S, a, ap));
+            FloatVector b0 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o0 + bp]));
             c00 = a0.fma(b0, c00);
-            FloatVector b1 = FloatVector.broadcast(S, b[o1 + bp]);
+            FloatVector b1 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[o1 + bp]));
             c01 = a0.fma(b1, c01);
         }
         int rows = Math.min(2, n - j0), at = tOff + j0 * ldt;

@@ -1,6 +1,7 @@
 package org.vectorgrad.backend.vector.gemm;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -19,6 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class OneRow128 {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_128;
+    private static final Class<? extends Vector<Float>> VT = S.vectorType();
     static final int LANES = 4;
 
     private OneRow128() {}
@@ -43,14 +45,14 @@ final class OneRow128 {
         // the last columns past whole vectors: one vector ending at column n kept in a register (its first lanes
         // repeat columns of the last whole vector, the same FMA chains) and written over acc's last vector after
         int whole = n - n % LANES, last = n - LANES, p = p0;
-        FloatVector t = FloatVector.zero(S);
+        FloatVector t = (FloatVector) VT.cast(FloatVector.zero(S));
         for (; p + 4 <= p1; p += 4) {
             float x0 = a[aOff + p * inc], x1 = a[aOff + (p + 1) * inc], x2 = a[aOff + (p + 2) * inc], x3 = a[aOff + (p + 3) * inc];
-            FloatVector v0 = FloatVector.broadcast(S, x0), v1 = FloatVector.broadcast(S, x1);
-            FloatVector v2 = FloatVector.broadcast(S, x2), v3 = FloatVector.broadcast(S, x3);
+            FloatVector v0 = (FloatVector) VT.cast(FloatVector.broadcast(S, x0)), v1 = (FloatVector) VT.cast(FloatVector.broadcast(S, x1));
+            FloatVector v2 = (FloatVector) VT.cast(FloatVector.broadcast(S, x2)), v3 = (FloatVector) VT.cast(FloatVector.broadcast(S, x3));
             int r0 = bOff + p * ldb, r1 = r0 + ldb, r2 = r1 + ldb, r3 = r2 + ldb;
             for (int j = 0; j < whole; j += LANES) {
-                FloatVector s = FloatVector.fromArray(S, acc, j);
+                FloatVector s = (FloatVector) VT.cast(FloatVector.fromArray(S, acc, j));
                 s = v0.fma(FloatVector.fromArray(S, b, r0 + j), s);
                 s = v1.fma(FloatVector.fromArray(S, b, r1 + j), s);
                 s = v2.fma(FloatVector.fromArray(S, b, r2 + j), s);
@@ -66,7 +68,7 @@ final class OneRow128 {
         }
         for (; p < p1; p++) {
             float x = a[aOff + p * inc];
-            FloatVector v = FloatVector.broadcast(S, x);
+            FloatVector v = (FloatVector) VT.cast(FloatVector.broadcast(S, x));
             int r = bOff + p * ldb;
             for (int j = 0; j < whole; j += LANES) v.fma(FloatVector.fromArray(S, b, r + j), FloatVector.fromArray(S, acc, j)).intoArray(acc, j);
             if (whole < n) t = v.fma(FloatVector.fromArray(S, b, r + last), t);
@@ -78,13 +80,13 @@ final class OneRow128 {
     private static void store(int n, float alpha, float beta, float[] acc, float[] c, int cOff) {
         int whole = n - n % LANES, j = 0;
         if (beta == 0f) {
-            FloatVector al = FloatVector.broadcast(S, alpha);
-            for (; j < whole; j += LANES) FloatVector.fromArray(S, acc, j).mul(al).intoArray(c, cOff + j);
+            FloatVector al = (FloatVector) VT.cast(FloatVector.broadcast(S, alpha));
+            for (; j < whole; j += LANES) ((FloatVector) VT.cast(FloatVector.fromArray(S, acc, j))).mul(al).intoArray(c, cOff + j);
             for (; j < n; j++) c[cOff + j] = acc[j] * alpha;
         } else {
-            FloatVector al = FloatVector.broadcast(S, alpha), be = FloatVector.broadcast(S, beta);
+            FloatVector al = (FloatVector) VT.cast(FloatVector.broadcast(S, alpha)), be = (FloatVector) VT.cast(FloatVector.broadcast(S, beta));
             for (; j < whole; j += LANES) {
-                FloatVector.fromArray(S, acc, j).fma(al, FloatVector.fromArray(S, c, cOff + j).mul(be)).intoArray(c, cOff + j);
+                ((FloatVector) VT.cast(FloatVector.fromArray(S, acc, j))).fma(al, ((FloatVector) VT.cast(FloatVector.fromArray(S, c, cOff + j))).mul(be)).intoArray(c, cOff + j);
             }
             for (; j < n; j++) c[cOff + j] = Math.fma(acc[j], alpha, c[cOff + j] * beta);
         }

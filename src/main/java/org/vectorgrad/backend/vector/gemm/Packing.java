@@ -1,6 +1,7 @@
 package org.vectorgrad.backend.vector.gemm;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -10,6 +11,11 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class Packing {
     private static final VectorSpecies<Float> S512 = FloatVector.SPECIES_512, S256 = FloatVector.SPECIES_256, S128 = FloatVector.SPECIES_128;
+    private static final Class<? extends VectorMask<Float>> S256M = S256.maskType();
+    private static final Class<? extends VectorMask<Float>> S512M = S512.maskType();
+    private static final Class<? extends Vector<Float>> S128T = S128.vectorType();
+    private static final Class<? extends Vector<Float>> S256T = S256.vectorType();
+    private static final Class<? extends Vector<Float>> S512T = S512.vectorType();
     /**
      * 8 x 8 register transposes for the first 8 rows of a partial 12-row op(A) panel at 512 bits (M = 128 = 10 x 12 +
      * 8: every MLP product), where the 16-lane transposes would read rows past the matrix.
@@ -22,14 +28,14 @@ final class Packing {
     private static void copyRows512(float[] src, int at, int ld, float[] dst, int d, int rows) {
         // one method per species: a species passed as an argument is not a constant to C2 (the moves were boxed)
         for (int p = 0; p < rows; p++) {
-            FloatVector.fromArray(S512, src, at + p * ld).intoArray(dst, d + p * 32);
-            FloatVector.fromArray(S512, src, at + p * ld + 16).intoArray(dst, d + p * 32 + 16);
+            (FloatVector.fromArray(S512, src, at + p * ld)).intoArray(dst, d + p * 32);
+            (FloatVector.fromArray(S512, src, at + p * ld + 16)).intoArray(dst, d + p * 32 + 16);
         }
     }
 
     /** {@link #copyRows512} for one 256-bit vector per row (the 256-bit 12 x 8 tile, kept for measurements). */
     private static void copyRows256x1(float[] src, int at, int ld, float[] dst, int d, int rows) {
-        for (int p = 0; p < rows; p++) FloatVector.fromArray(S256, src, at + p * ld).intoArray(dst, d + p * 8);
+        for (int p = 0; p < rows; p++) (FloatVector.fromArray(S256, src, at + p * ld)).intoArray(dst, d + p * 8);
     }
 
     /**
@@ -37,27 +43,27 @@ final class Packing {
      * loads read only the valid columns (the row may end the array).
      */
     private static void copyRowsPartial256(float[] src, int at, int ld, float[] dst, int d, int rows, int valid) {
-        VectorMask<Float> m0 = S256.indexInRange(0, valid), m1 = S256.indexInRange(8, valid);
+        VectorMask<Float> m0 = (VectorMask<Float>) S256M.cast(S256.indexInRange(0, valid)), m1 = (VectorMask<Float>) S256M.cast(S256.indexInRange(8, valid));
         for (int p = 0; p < rows; p++) {
-            FloatVector.fromArray(S256, src, at + p * ld, m0).intoArray(dst, d + p * 16);
-            FloatVector.fromArray(S256, src, at + p * ld + 8, m1).intoArray(dst, d + p * 16 + 8);
+            (FloatVector.fromArray(S256, src, at + p * ld, m0)).intoArray(dst, d + p * 16);
+            (FloatVector.fromArray(S256, src, at + p * ld + 8, m1)).intoArray(dst, d + p * 16 + 8);
         }
     }
 
     /** {@link #copyRowsPartial256} for 32-float rows of 512-bit vectors. */
     private static void copyRowsPartial512(float[] src, int at, int ld, float[] dst, int d, int rows, int valid) {
-        VectorMask<Float> m0 = S512.indexInRange(0, valid), m1 = S512.indexInRange(16, valid);
+        VectorMask<Float> m0 = (VectorMask<Float>) S512M.cast(S512.indexInRange(0, valid)), m1 = (VectorMask<Float>) S512M.cast(S512.indexInRange(16, valid));
         for (int p = 0; p < rows; p++) {
-            FloatVector.fromArray(S512, src, at + p * ld, m0).intoArray(dst, d + p * 32);
-            FloatVector.fromArray(S512, src, at + p * ld + 16, m1).intoArray(dst, d + p * 32 + 16);
+            (FloatVector.fromArray(S512, src, at + p * ld, m0)).intoArray(dst, d + p * 32);
+            (FloatVector.fromArray(S512, src, at + p * ld + 16, m1)).intoArray(dst, d + p * 32 + 16);
         }
     }
 
     /** {@link #copyRows512} for two 256-bit vectors. */
     private static void copyRows256(float[] src, int at, int ld, float[] dst, int d, int rows) {
         for (int p = 0; p < rows; p++) {
-            FloatVector.fromArray(S256, src, at + p * ld).intoArray(dst, d + p * 16);
-            FloatVector.fromArray(S256, src, at + p * ld + 8).intoArray(dst, d + p * 16 + 8);
+            (FloatVector.fromArray(S256, src, at + p * ld)).intoArray(dst, d + p * 16);
+            (FloatVector.fromArray(S256, src, at + p * ld + 8)).intoArray(dst, d + p * 16 + 8);
         }
     }
 
@@ -79,12 +85,12 @@ final class Packing {
                 int p = 0, src = aOff + p0 * lda + i0 + ir;
                 if (tr.lanes == 16) {
                     for (; p < kc && src + p * lda + 16 <= a.length; p++) {
-                        FloatVector.fromArray(S512, a, src + p * lda).intoArray(dst, base + p * mr);
+                        (FloatVector.fromArray(S512, a, src + p * lda)).intoArray(dst, base + p * mr);
                     }
                 } else if (tr.lanes == 8) {
                     for (; p < kc && src + p * lda + 16 <= a.length; p++) {
-                        FloatVector.fromArray(S256, a, src + p * lda).intoArray(dst, base + p * mr);
-                        FloatVector.fromArray(S256, a, src + p * lda + 8).intoArray(dst, base + p * mr + 8);
+                        (FloatVector.fromArray(S256, a, src + p * lda)).intoArray(dst, base + p * mr);
+                        (FloatVector.fromArray(S256, a, src + p * lda + 8)).intoArray(dst, base + p * mr + 8);
                     }
                 }
                 for (; p < kc; p++) System.arraycopy(a, src + p * lda, dst, base + p * mr, mr);
@@ -93,12 +99,12 @@ final class Packing {
                 // (written next) and past the last one in the buffer's slack, as for the 12-row tile above
                 int p = 0, src = aOff + p0 * lda + i0 + ir;
                 for (; p < kc && src + p * lda + 8 <= a.length; p++) {
-                    FloatVector.fromArray(S256, a, src + p * lda).intoArray(dst, base + p * mr);
+                    (FloatVector.fromArray(S256, a, src + p * lda)).intoArray(dst, base + p * mr);
                 }
                 for (; p < kc; p++) System.arraycopy(a, src + p * lda, dst, base + p * mr, mr);
             } else if (trans && valid == mr && mr == 4) {
                 int src = aOff + p0 * lda + i0 + ir;
-                for (int p = 0; p < kc; p++) FloatVector.fromArray(S128, a, src + p * lda).intoArray(dst, base + p * mr);
+                for (int p = 0; p < kc; p++) (FloatVector.fromArray(S128, a, src + p * lda)).intoArray(dst, base + p * mr);
             } else if (trans) {
                 // A stored k x m: the mr values of one step p are contiguous in the source.
                 for (int p = 0; p < kc; p++) {

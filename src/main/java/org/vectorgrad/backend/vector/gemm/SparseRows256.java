@@ -85,7 +85,7 @@ final class SparseRows256 extends SparseRowsKernel {
 
     @Override
     void store(int width, boolean scaleOnly, float alpha, float beta, float[] t, int tOff, float[] c, int cOff) {
-        FloatVector al = FloatVector.broadcast(S, alpha);
+        FloatVector al = (FloatVector) VT.cast(FloatVector.broadcast(S, alpha));
         for (int j = 0; j < width; j += 8) {
             FloatVector acc = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + j));
             FloatVector r = scaleOnly ? acc.mul(al) : acc.fma(al, ((FloatVector) VT.cast(FloatVector.fromArray(S, c, cOff + j))).mul(beta));
@@ -96,12 +96,12 @@ final class SparseRows256 extends SparseRowsKernel {
     private static void v1(boolean first, int e0, int e1, int[] idx, float[] val, float[] d, int dOff, float[] t, int tOff) {
         FloatVector c0;
         if (first) {
-            c0 = FloatVector.zero(S);
+            c0 = (FloatVector) VT.cast(FloatVector.zero(S));
         } else {
-            c0 = FloatVector.fromArray(S, t, tOff + 0);
+            c0 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 0));
         }
         for (int e = e0; e < e1; e++) {
-            FloatVector x = FloatVector.broadcast(S, val[e]);
+            FloatVector x = (FloatVector) VT.cast(FloatVector.broadcast(S, val[e]));
             int at = dOff + idx[e];
             c0 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 0))).fma(x, c0);
         }
@@ -111,13 +111,13 @@ final class SparseRows256 extends SparseRowsKernel {
     private static void v2(boolean first, int e0, int e1, int[] idx, float[] val, float[] d, int dOff, float[] t, int tOff) {
         FloatVector c0, c1;
         if (first) {
-            c0 = FloatVector.zero(S); c1 = FloatVector.zero(S);
+            c0 = (FloatVector) VT.cast(FloatVector.zero(S)); c1 = (FloatVector) VT.cast(FloatVector.zero(S));
         } else {
-            c0 = FloatVector.fromArray(S, t, tOff + 0);
-            c1 = FloatVector.fromArray(S, t, tOff + 8);
+            c0 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 0));
+            c1 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 8));
         }
         for (int e = e0; e < e1; e++) {
-            FloatVector x = FloatVector.broadcast(S, val[e]);
+            FloatVector x = (FloatVector) VT.cast(FloatVector.broadcast(S, val[e]));
             int at = dOff + idx[e];
             c0 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 0))).fma(x, c0);
             c1 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 8))).fma(x, c1);
@@ -129,14 +129,14 @@ final class SparseRows256 extends SparseRowsKernel {
     private static void v3(boolean first, int e0, int e1, int[] idx, float[] val, float[] d, int dOff, float[] t, int tOff) {
         FloatVector c0, c1, c2;
         if (first) {
-            c0 = FloatVector.zero(S); c1 = FloatVector.zero(S); c2 = FloatVector.zero(S);
+            c0 = (FloatVector) VT.cast(FloatVector.zero(S)); c1 = (FloatVector) VT.cast(FloatVector.zero(S)); c2 = (FloatVector) VT.cast(FloatVector.zero(S));
         } else {
-            c0 = FloatVector.fromArray(S, t, tOff + 0);
-            c1 = FloatVector.fromArray(S, t, tOff + 8);
-            c2 = FloatVector.fromArray(S, t, tOff + 16);
+            c0 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 0));
+            c1 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 8));
+            c2 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 16));
         }
         for (int e = e0; e < e1; e++) {
-            FloatVector x = FloatVector.broadcast(S, val[e]);
+            FloatVector x = (FloatVector) VT.cast(FloatVector.broadcast(S, val[e]));
             int at = dOff + idx[e];
             c0 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 0))).fma(x, c0);
             c1 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 8))).fma(x, c1);
@@ -150,15 +150,15 @@ final class SparseRows256 extends SparseRowsKernel {
     private static void v4(boolean first, int e0, int e1, int[] idx, float[] val, float[] d, int dOff, float[] t, int tOff) {
         FloatVector c0, c1, c2, c3;
         if (first) {
-            c0 = FloatVector.zero(S); c1 = FloatVector.zero(S); c2 = FloatVector.zero(S); c3 = FloatVector.zero(S);
+            c0 = (FloatVector) VT.cast(FloatVector.zero(S)); c1 = (FloatVector) VT.cast(FloatVector.zero(S)); c2 = (FloatVector) VT.cast(FloatVector.zero(S)); c3 = (FloatVector) VT.cast(FloatVector.zero(S));
         } else {
-            c0 = FloatVector.fromArray(S, t, tOff + 0);
-            c1 = FloatVector.fromArray(S, t, tOff + 8);
-            c2 = FloatVector.fromArray(S, t, tOff + 16);
-            c3 = FloatVector.fromArray(S, t, tOff + 24);
+            c0 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 0));
+            c1 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 8));
+            c2 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 16));
+            c3 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 24));
         }
         for (int e = e0; e < e1; e++) {
-            FloatVector x = FloatVector.broadcast(S, val[e]);
+            FloatVector x = (FloatVector) VT.cast(FloatVector.broadcast(S, val[e]));
             int at = dOff + idx[e];
             c0 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 0))).fma(x, c0);
             c1 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 8))).fma(x, c1);
@@ -174,16 +174,16 @@ final class SparseRows256 extends SparseRowsKernel {
     private static void v5(boolean first, int e0, int e1, int[] idx, float[] val, float[] d, int dOff, float[] t, int tOff) {
         FloatVector c0, c1, c2, c3, c4;
         if (first) {
-            c0 = FloatVector.zero(S); c1 = FloatVector.zero(S); c2 = FloatVector.zero(S); c3 = FloatVector.zero(S); c4 = FloatVector.zero(S);
+            c0 = (FloatVector) VT.cast(FloatVector.zero(S)); c1 = (FloatVector) VT.cast(FloatVector.zero(S)); c2 = (FloatVector) VT.cast(FloatVector.zero(S)); c3 = (FloatVector) VT.cast(FloatVector.zero(S)); c4 = (FloatVector) VT.cast(FloatVector.zero(S));
         } else {
-            c0 = FloatVector.fromArray(S, t, tOff + 0);
-            c1 = FloatVector.fromArray(S, t, tOff + 8);
-            c2 = FloatVector.fromArray(S, t, tOff + 16);
-            c3 = FloatVector.fromArray(S, t, tOff + 24);
-            c4 = FloatVector.fromArray(S, t, tOff + 32);
+            c0 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 0));
+            c1 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 8));
+            c2 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 16));
+            c3 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 24));
+            c4 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 32));
         }
         for (int e = e0; e < e1; e++) {
-            FloatVector x = FloatVector.broadcast(S, val[e]);
+            FloatVector x = (FloatVector) VT.cast(FloatVector.broadcast(S, val[e]));
             int at = dOff + idx[e];
             c0 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 0))).fma(x, c0);
             c1 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 8))).fma(x, c1);
@@ -201,17 +201,17 @@ final class SparseRows256 extends SparseRowsKernel {
     private static void v6(boolean first, int e0, int e1, int[] idx, float[] val, float[] d, int dOff, float[] t, int tOff) {
         FloatVector c0, c1, c2, c3, c4, c5;
         if (first) {
-            c0 = FloatVector.zero(S); c1 = FloatVector.zero(S); c2 = FloatVector.zero(S); c3 = FloatVector.zero(S); c4 = FloatVector.zero(S); c5 = FloatVector.zero(S);
+            c0 = (FloatVector) VT.cast(FloatVector.zero(S)); c1 = (FloatVector) VT.cast(FloatVector.zero(S)); c2 = (FloatVector) VT.cast(FloatVector.zero(S)); c3 = (FloatVector) VT.cast(FloatVector.zero(S)); c4 = (FloatVector) VT.cast(FloatVector.zero(S)); c5 = (FloatVector) VT.cast(FloatVector.zero(S));
         } else {
-            c0 = FloatVector.fromArray(S, t, tOff + 0);
-            c1 = FloatVector.fromArray(S, t, tOff + 8);
-            c2 = FloatVector.fromArray(S, t, tOff + 16);
-            c3 = FloatVector.fromArray(S, t, tOff + 24);
-            c4 = FloatVector.fromArray(S, t, tOff + 32);
-            c5 = FloatVector.fromArray(S, t, tOff + 40);
+            c0 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 0));
+            c1 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 8));
+            c2 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 16));
+            c3 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 24));
+            c4 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 32));
+            c5 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 40));
         }
         for (int e = e0; e < e1; e++) {
-            FloatVector x = FloatVector.broadcast(S, val[e]);
+            FloatVector x = (FloatVector) VT.cast(FloatVector.broadcast(S, val[e]));
             int at = dOff + idx[e];
             c0 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 0))).fma(x, c0);
             c1 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 8))).fma(x, c1);
@@ -231,18 +231,18 @@ final class SparseRows256 extends SparseRowsKernel {
     private static void v7(boolean first, int e0, int e1, int[] idx, float[] val, float[] d, int dOff, float[] t, int tOff) {
         FloatVector c0, c1, c2, c3, c4, c5, c6;
         if (first) {
-            c0 = FloatVector.zero(S); c1 = FloatVector.zero(S); c2 = FloatVector.zero(S); c3 = FloatVector.zero(S); c4 = FloatVector.zero(S); c5 = FloatVector.zero(S); c6 = FloatVector.zero(S);
+            c0 = (FloatVector) VT.cast(FloatVector.zero(S)); c1 = (FloatVector) VT.cast(FloatVector.zero(S)); c2 = (FloatVector) VT.cast(FloatVector.zero(S)); c3 = (FloatVector) VT.cast(FloatVector.zero(S)); c4 = (FloatVector) VT.cast(FloatVector.zero(S)); c5 = (FloatVector) VT.cast(FloatVector.zero(S)); c6 = (FloatVector) VT.cast(FloatVector.zero(S));
         } else {
-            c0 = FloatVector.fromArray(S, t, tOff + 0);
-            c1 = FloatVector.fromArray(S, t, tOff + 8);
-            c2 = FloatVector.fromArray(S, t, tOff + 16);
-            c3 = FloatVector.fromArray(S, t, tOff + 24);
-            c4 = FloatVector.fromArray(S, t, tOff + 32);
-            c5 = FloatVector.fromArray(S, t, tOff + 40);
-            c6 = FloatVector.fromArray(S, t, tOff + 48);
+            c0 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 0));
+            c1 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 8));
+            c2 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 16));
+            c3 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 24));
+            c4 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 32));
+            c5 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 40));
+            c6 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 48));
         }
         for (int e = e0; e < e1; e++) {
-            FloatVector x = FloatVector.broadcast(S, val[e]);
+            FloatVector x = (FloatVector) VT.cast(FloatVector.broadcast(S, val[e]));
             int at = dOff + idx[e];
             c0 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 0))).fma(x, c0);
             c1 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 8))).fma(x, c1);
@@ -264,19 +264,19 @@ final class SparseRows256 extends SparseRowsKernel {
     private static void v8(boolean first, int e0, int e1, int[] idx, float[] val, float[] d, int dOff, float[] t, int tOff) {
         FloatVector c0, c1, c2, c3, c4, c5, c6, c7;
         if (first) {
-            c0 = FloatVector.zero(S); c1 = FloatVector.zero(S); c2 = FloatVector.zero(S); c3 = FloatVector.zero(S); c4 = FloatVector.zero(S); c5 = FloatVector.zero(S); c6 = FloatVector.zero(S); c7 = FloatVector.zero(S);
+            c0 = (FloatVector) VT.cast(FloatVector.zero(S)); c1 = (FloatVector) VT.cast(FloatVector.zero(S)); c2 = (FloatVector) VT.cast(FloatVector.zero(S)); c3 = (FloatVector) VT.cast(FloatVector.zero(S)); c4 = (FloatVector) VT.cast(FloatVector.zero(S)); c5 = (FloatVector) VT.cast(FloatVector.zero(S)); c6 = (FloatVector) VT.cast(FloatVector.zero(S)); c7 = (FloatVector) VT.cast(FloatVector.zero(S));
         } else {
-            c0 = FloatVector.fromArray(S, t, tOff + 0);
-            c1 = FloatVector.fromArray(S, t, tOff + 8);
-            c2 = FloatVector.fromArray(S, t, tOff + 16);
-            c3 = FloatVector.fromArray(S, t, tOff + 24);
-            c4 = FloatVector.fromArray(S, t, tOff + 32);
-            c5 = FloatVector.fromArray(S, t, tOff + 40);
-            c6 = FloatVector.fromArray(S, t, tOff + 48);
-            c7 = FloatVector.fromArray(S, t, tOff + 56);
+            c0 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 0));
+            c1 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 8));
+            c2 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 16));
+            c3 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 24));
+            c4 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 32));
+            c5 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 40));
+            c6 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 48));
+            c7 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 56));
         }
         for (int e = e0; e < e1; e++) {
-            FloatVector x = FloatVector.broadcast(S, val[e]);
+            FloatVector x = (FloatVector) VT.cast(FloatVector.broadcast(S, val[e]));
             int at = dOff + idx[e];
             c0 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 0))).fma(x, c0);
             c1 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 8))).fma(x, c1);
@@ -300,20 +300,20 @@ final class SparseRows256 extends SparseRowsKernel {
     private static void v9(boolean first, int e0, int e1, int[] idx, float[] val, float[] d, int dOff, float[] t, int tOff) {
         FloatVector c0, c1, c2, c3, c4, c5, c6, c7, c8;
         if (first) {
-            c0 = FloatVector.zero(S); c1 = FloatVector.zero(S); c2 = FloatVector.zero(S); c3 = FloatVector.zero(S); c4 = FloatVector.zero(S); c5 = FloatVector.zero(S); c6 = FloatVector.zero(S); c7 = FloatVector.zero(S); c8 = FloatVector.zero(S);
+            c0 = (FloatVector) VT.cast(FloatVector.zero(S)); c1 = (FloatVector) VT.cast(FloatVector.zero(S)); c2 = (FloatVector) VT.cast(FloatVector.zero(S)); c3 = (FloatVector) VT.cast(FloatVector.zero(S)); c4 = (FloatVector) VT.cast(FloatVector.zero(S)); c5 = (FloatVector) VT.cast(FloatVector.zero(S)); c6 = (FloatVector) VT.cast(FloatVector.zero(S)); c7 = (FloatVector) VT.cast(FloatVector.zero(S)); c8 = (FloatVector) VT.cast(FloatVector.zero(S));
         } else {
-            c0 = FloatVector.fromArray(S, t, tOff + 0);
-            c1 = FloatVector.fromArray(S, t, tOff + 8);
-            c2 = FloatVector.fromArray(S, t, tOff + 16);
-            c3 = FloatVector.fromArray(S, t, tOff + 24);
-            c4 = FloatVector.fromArray(S, t, tOff + 32);
-            c5 = FloatVector.fromArray(S, t, tOff + 40);
-            c6 = FloatVector.fromArray(S, t, tOff + 48);
-            c7 = FloatVector.fromArray(S, t, tOff + 56);
-            c8 = FloatVector.fromArray(S, t, tOff + 64);
+            c0 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 0));
+            c1 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 8));
+            c2 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 16));
+            c3 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 24));
+            c4 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 32));
+            c5 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 40));
+            c6 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 48));
+            c7 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 56));
+            c8 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 64));
         }
         for (int e = e0; e < e1; e++) {
-            FloatVector x = FloatVector.broadcast(S, val[e]);
+            FloatVector x = (FloatVector) VT.cast(FloatVector.broadcast(S, val[e]));
             int at = dOff + idx[e];
             c0 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 0))).fma(x, c0);
             c1 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 8))).fma(x, c1);
@@ -339,21 +339,21 @@ final class SparseRows256 extends SparseRowsKernel {
     private static void v10(boolean first, int e0, int e1, int[] idx, float[] val, float[] d, int dOff, float[] t, int tOff) {
         FloatVector c0, c1, c2, c3, c4, c5, c6, c7, c8, c9;
         if (first) {
-            c0 = FloatVector.zero(S); c1 = FloatVector.zero(S); c2 = FloatVector.zero(S); c3 = FloatVector.zero(S); c4 = FloatVector.zero(S); c5 = FloatVector.zero(S); c6 = FloatVector.zero(S); c7 = FloatVector.zero(S); c8 = FloatVector.zero(S); c9 = FloatVector.zero(S);
+            c0 = (FloatVector) VT.cast(FloatVector.zero(S)); c1 = (FloatVector) VT.cast(FloatVector.zero(S)); c2 = (FloatVector) VT.cast(FloatVector.zero(S)); c3 = (FloatVector) VT.cast(FloatVector.zero(S)); c4 = (FloatVector) VT.cast(FloatVector.zero(S)); c5 = (FloatVector) VT.cast(FloatVector.zero(S)); c6 = (FloatVector) VT.cast(FloatVector.zero(S)); c7 = (FloatVector) VT.cast(FloatVector.zero(S)); c8 = (FloatVector) VT.cast(FloatVector.zero(S)); c9 = (FloatVector) VT.cast(FloatVector.zero(S));
         } else {
-            c0 = FloatVector.fromArray(S, t, tOff + 0);
-            c1 = FloatVector.fromArray(S, t, tOff + 8);
-            c2 = FloatVector.fromArray(S, t, tOff + 16);
-            c3 = FloatVector.fromArray(S, t, tOff + 24);
-            c4 = FloatVector.fromArray(S, t, tOff + 32);
-            c5 = FloatVector.fromArray(S, t, tOff + 40);
-            c6 = FloatVector.fromArray(S, t, tOff + 48);
-            c7 = FloatVector.fromArray(S, t, tOff + 56);
-            c8 = FloatVector.fromArray(S, t, tOff + 64);
-            c9 = FloatVector.fromArray(S, t, tOff + 72);
+            c0 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 0));
+            c1 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 8));
+            c2 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 16));
+            c3 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 24));
+            c4 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 32));
+            c5 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 40));
+            c6 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 48));
+            c7 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 56));
+            c8 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 64));
+            c9 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 72));
         }
         for (int e = e0; e < e1; e++) {
-            FloatVector x = FloatVector.broadcast(S, val[e]);
+            FloatVector x = (FloatVector) VT.cast(FloatVector.broadcast(S, val[e]));
             int at = dOff + idx[e];
             c0 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 0))).fma(x, c0);
             c1 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 8))).fma(x, c1);
@@ -381,22 +381,22 @@ final class SparseRows256 extends SparseRowsKernel {
     private static void v11(boolean first, int e0, int e1, int[] idx, float[] val, float[] d, int dOff, float[] t, int tOff) {
         FloatVector c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10;
         if (first) {
-            c0 = FloatVector.zero(S); c1 = FloatVector.zero(S); c2 = FloatVector.zero(S); c3 = FloatVector.zero(S); c4 = FloatVector.zero(S); c5 = FloatVector.zero(S); c6 = FloatVector.zero(S); c7 = FloatVector.zero(S); c8 = FloatVector.zero(S); c9 = FloatVector.zero(S); c10 = FloatVector.zero(S);
+            c0 = (FloatVector) VT.cast(FloatVector.zero(S)); c1 = (FloatVector) VT.cast(FloatVector.zero(S)); c2 = (FloatVector) VT.cast(FloatVector.zero(S)); c3 = (FloatVector) VT.cast(FloatVector.zero(S)); c4 = (FloatVector) VT.cast(FloatVector.zero(S)); c5 = (FloatVector) VT.cast(FloatVector.zero(S)); c6 = (FloatVector) VT.cast(FloatVector.zero(S)); c7 = (FloatVector) VT.cast(FloatVector.zero(S)); c8 = (FloatVector) VT.cast(FloatVector.zero(S)); c9 = (FloatVector) VT.cast(FloatVector.zero(S)); c10 = (FloatVector) VT.cast(FloatVector.zero(S));
         } else {
-            c0 = FloatVector.fromArray(S, t, tOff + 0);
-            c1 = FloatVector.fromArray(S, t, tOff + 8);
-            c2 = FloatVector.fromArray(S, t, tOff + 16);
-            c3 = FloatVector.fromArray(S, t, tOff + 24);
-            c4 = FloatVector.fromArray(S, t, tOff + 32);
-            c5 = FloatVector.fromArray(S, t, tOff + 40);
-            c6 = FloatVector.fromArray(S, t, tOff + 48);
-            c7 = FloatVector.fromArray(S, t, tOff + 56);
-            c8 = FloatVector.fromArray(S, t, tOff + 64);
-            c9 = FloatVector.fromArray(S, t, tOff + 72);
-            c10 = FloatVector.fromArray(S, t, tOff + 80);
+            c0 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 0));
+            c1 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 8));
+            c2 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 16));
+            c3 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 24));
+            c4 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 32));
+            c5 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 40));
+            c6 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 48));
+            c7 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 56));
+            c8 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 64));
+            c9 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 72));
+            c10 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 80));
         }
         for (int e = e0; e < e1; e++) {
-            FloatVector x = FloatVector.broadcast(S, val[e]);
+            FloatVector x = (FloatVector) VT.cast(FloatVector.broadcast(S, val[e]));
             int at = dOff + idx[e];
             c0 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 0))).fma(x, c0);
             c1 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 8))).fma(x, c1);
@@ -426,23 +426,23 @@ final class SparseRows256 extends SparseRowsKernel {
     private static void v12(boolean first, int e0, int e1, int[] idx, float[] val, float[] d, int dOff, float[] t, int tOff) {
         FloatVector c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11;
         if (first) {
-            c0 = FloatVector.zero(S); c1 = FloatVector.zero(S); c2 = FloatVector.zero(S); c3 = FloatVector.zero(S); c4 = FloatVector.zero(S); c5 = FloatVector.zero(S); c6 = FloatVector.zero(S); c7 = FloatVector.zero(S); c8 = FloatVector.zero(S); c9 = FloatVector.zero(S); c10 = FloatVector.zero(S); c11 = FloatVector.zero(S);
+            c0 = (FloatVector) VT.cast(FloatVector.zero(S)); c1 = (FloatVector) VT.cast(FloatVector.zero(S)); c2 = (FloatVector) VT.cast(FloatVector.zero(S)); c3 = (FloatVector) VT.cast(FloatVector.zero(S)); c4 = (FloatVector) VT.cast(FloatVector.zero(S)); c5 = (FloatVector) VT.cast(FloatVector.zero(S)); c6 = (FloatVector) VT.cast(FloatVector.zero(S)); c7 = (FloatVector) VT.cast(FloatVector.zero(S)); c8 = (FloatVector) VT.cast(FloatVector.zero(S)); c9 = (FloatVector) VT.cast(FloatVector.zero(S)); c10 = (FloatVector) VT.cast(FloatVector.zero(S)); c11 = (FloatVector) VT.cast(FloatVector.zero(S));
         } else {
-            c0 = FloatVector.fromArray(S, t, tOff + 0);
-            c1 = FloatVector.fromArray(S, t, tOff + 8);
-            c2 = FloatVector.fromArray(S, t, tOff + 16);
-            c3 = FloatVector.fromArray(S, t, tOff + 24);
-            c4 = FloatVector.fromArray(S, t, tOff + 32);
-            c5 = FloatVector.fromArray(S, t, tOff + 40);
-            c6 = FloatVector.fromArray(S, t, tOff + 48);
-            c7 = FloatVector.fromArray(S, t, tOff + 56);
-            c8 = FloatVector.fromArray(S, t, tOff + 64);
-            c9 = FloatVector.fromArray(S, t, tOff + 72);
-            c10 = FloatVector.fromArray(S, t, tOff + 80);
-            c11 = FloatVector.fromArray(S, t, tOff + 88);
+            c0 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 0));
+            c1 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 8));
+            c2 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 16));
+            c3 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 24));
+            c4 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 32));
+            c5 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 40));
+            c6 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 48));
+            c7 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 56));
+            c8 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 64));
+            c9 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 72));
+            c10 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 80));
+            c11 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 88));
         }
         for (int e = e0; e < e1; e++) {
-            FloatVector x = FloatVector.broadcast(S, val[e]);
+            FloatVector x = (FloatVector) VT.cast(FloatVector.broadcast(S, val[e]));
             int at = dOff + idx[e];
             c0 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 0))).fma(x, c0);
             c1 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 8))).fma(x, c1);
@@ -474,24 +474,24 @@ final class SparseRows256 extends SparseRowsKernel {
     private static void v13(boolean first, int e0, int e1, int[] idx, float[] val, float[] d, int dOff, float[] t, int tOff) {
         FloatVector c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12;
         if (first) {
-            c0 = FloatVector.zero(S); c1 = FloatVector.zero(S); c2 = FloatVector.zero(S); c3 = FloatVector.zero(S); c4 = FloatVector.zero(S); c5 = FloatVector.zero(S); c6 = FloatVector.zero(S); c7 = FloatVector.zero(S); c8 = FloatVector.zero(S); c9 = FloatVector.zero(S); c10 = FloatVector.zero(S); c11 = FloatVector.zero(S); c12 = FloatVector.zero(S);
+            c0 = (FloatVector) VT.cast(FloatVector.zero(S)); c1 = (FloatVector) VT.cast(FloatVector.zero(S)); c2 = (FloatVector) VT.cast(FloatVector.zero(S)); c3 = (FloatVector) VT.cast(FloatVector.zero(S)); c4 = (FloatVector) VT.cast(FloatVector.zero(S)); c5 = (FloatVector) VT.cast(FloatVector.zero(S)); c6 = (FloatVector) VT.cast(FloatVector.zero(S)); c7 = (FloatVector) VT.cast(FloatVector.zero(S)); c8 = (FloatVector) VT.cast(FloatVector.zero(S)); c9 = (FloatVector) VT.cast(FloatVector.zero(S)); c10 = (FloatVector) VT.cast(FloatVector.zero(S)); c11 = (FloatVector) VT.cast(FloatVector.zero(S)); c12 = (FloatVector) VT.cast(FloatVector.zero(S));
         } else {
-            c0 = FloatVector.fromArray(S, t, tOff + 0);
-            c1 = FloatVector.fromArray(S, t, tOff + 8);
-            c2 = FloatVector.fromArray(S, t, tOff + 16);
-            c3 = FloatVector.fromArray(S, t, tOff + 24);
-            c4 = FloatVector.fromArray(S, t, tOff + 32);
-            c5 = FloatVector.fromArray(S, t, tOff + 40);
-            c6 = FloatVector.fromArray(S, t, tOff + 48);
-            c7 = FloatVector.fromArray(S, t, tOff + 56);
-            c8 = FloatVector.fromArray(S, t, tOff + 64);
-            c9 = FloatVector.fromArray(S, t, tOff + 72);
-            c10 = FloatVector.fromArray(S, t, tOff + 80);
-            c11 = FloatVector.fromArray(S, t, tOff + 88);
-            c12 = FloatVector.fromArray(S, t, tOff + 96);
+            c0 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 0));
+            c1 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 8));
+            c2 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 16));
+            c3 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 24));
+            c4 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 32));
+            c5 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 40));
+            c6 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 48));
+            c7 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 56));
+            c8 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 64));
+            c9 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 72));
+            c10 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 80));
+            c11 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 88));
+            c12 = (FloatVector) VT.cast(FloatVector.fromArray(S, t, tOff + 96));
         }
         for (int e = e0; e < e1; e++) {
-            FloatVector x = FloatVector.broadcast(S, val[e]);
+            FloatVector x = (FloatVector) VT.cast(FloatVector.broadcast(S, val[e]));
             int at = dOff + idx[e];
             c0 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 0))).fma(x, c0);
             c1 = ((FloatVector) VT.cast(FloatVector.fromArray(S, d, at + 8))).fma(x, c1);

@@ -1,6 +1,7 @@
 package org.vectorgrad.backend.vector.gemm;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -15,6 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class Transpose256 extends Transposer {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    private static final Class<? extends Vector<Float>> VT = S.vectorType();
     /** Lane l takes lane l ^ 1; M1: the lanes with bit 1 set. */
     private static final VectorShuffle<Float> SW1 = swap(1);
     private static final VectorMask<Float> M1 = bit(1);
@@ -41,14 +43,14 @@ final class Transpose256 extends Transposer {
 
     @Override
     void full(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride) {
-        FloatVector r0 = FloatVector.fromArray(S, src, srcOff + 0 * ld);
-        FloatVector r1 = FloatVector.fromArray(S, src, srcOff + 1 * ld);
-        FloatVector r2 = FloatVector.fromArray(S, src, srcOff + 2 * ld);
-        FloatVector r3 = FloatVector.fromArray(S, src, srcOff + 3 * ld);
-        FloatVector r4 = FloatVector.fromArray(S, src, srcOff + 4 * ld);
-        FloatVector r5 = FloatVector.fromArray(S, src, srcOff + 5 * ld);
-        FloatVector r6 = FloatVector.fromArray(S, src, srcOff + 6 * ld);
-        FloatVector r7 = FloatVector.fromArray(S, src, srcOff + 7 * ld);
+        FloatVector r0 = (FloatVector) VT.cast(FloatVector.fromArray(S, src, srcOff + 0 * ld));
+        FloatVector r1 = (FloatVector) VT.cast(FloatVector.fromArray(S, src, srcOff + 1 * ld));
+        FloatVector r2 = (FloatVector) VT.cast(FloatVector.fromArray(S, src, srcOff + 2 * ld));
+        FloatVector r3 = (FloatVector) VT.cast(FloatVector.fromArray(S, src, srcOff + 3 * ld));
+        FloatVector r4 = (FloatVector) VT.cast(FloatVector.fromArray(S, src, srcOff + 4 * ld));
+        FloatVector r5 = (FloatVector) VT.cast(FloatVector.fromArray(S, src, srcOff + 5 * ld));
+        FloatVector r6 = (FloatVector) VT.cast(FloatVector.fromArray(S, src, srcOff + 6 * ld));
+        FloatVector r7 = (FloatVector) VT.cast(FloatVector.fromArray(S, src, srcOff + 7 * ld));
         FloatVector t;
         t = r0.blend(r4.rearrange(SW4), M4); r4 = r0.rearrange(SW4).blend(r4, M4); r0 = t;
         t = r1.blend(r5.rearrange(SW4), M4); r5 = r1.rearrange(SW4).blend(r5, M4); r1 = t;
@@ -74,14 +76,14 @@ final class Transpose256 extends Transposer {
 
     @Override
     void mrRows(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride) {
-        FloatVector r0 = FloatVector.fromArray(S, src, srcOff + 0 * ld);
-        FloatVector r1 = FloatVector.fromArray(S, src, srcOff + 1 * ld);
-        FloatVector r2 = FloatVector.fromArray(S, src, srcOff + 2 * ld);
-        FloatVector r3 = FloatVector.fromArray(S, src, srcOff + 3 * ld);
-        FloatVector r4 = FloatVector.zero(S);
-        FloatVector r5 = FloatVector.zero(S);
-        FloatVector r6 = FloatVector.zero(S);
-        FloatVector r7 = FloatVector.zero(S);
+        FloatVector r0 = (FloatVector) VT.cast(FloatVector.fromArray(S, src, srcOff + 0 * ld));
+        FloatVector r1 = (FloatVector) VT.cast(FloatVector.fromArray(S, src, srcOff + 1 * ld));
+        FloatVector r2 = (FloatVector) VT.cast(FloatVector.fromArray(S, src, srcOff + 2 * ld));
+        FloatVector r3 = (FloatVector) VT.cast(FloatVector.fromArray(S, src, srcOff + 3 * ld));
+        FloatVector r4 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector r5 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector r6 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector r7 = (FloatVector) VT.cast(FloatVector.zero(S));
         FloatVector t;
         t = r0.blend(r4.rearrange(SW4), M4); r4 = r0.rearrange(SW4).blend(r4, M4); r0 = t;
         t = r1.blend(r5.rearrange(SW4), M4); r5 = r1.rearrange(SW4).blend(r5, M4); r1 = t;
@@ -114,14 +116,14 @@ final class Transpose256 extends Transposer {
     void fullRun(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int blocks) {
         for (int i = 0; i < blocks; i++) {
             int so = srcOff + i * 8, d = dstOff + i * 8 * stride;
-            FloatVector r0 = FloatVector.fromArray(S, src, so + 0 * ld);
-            FloatVector r1 = FloatVector.fromArray(S, src, so + 1 * ld);
-            FloatVector r2 = FloatVector.fromArray(S, src, so + 2 * ld);
-            FloatVector r3 = FloatVector.fromArray(S, src, so + 3 * ld);
-            FloatVector r4 = FloatVector.fromArray(S, src, so + 4 * ld);
-            FloatVector r5 = FloatVector.fromArray(S, src, so + 5 * ld);
-            FloatVector r6 = FloatVector.fromArray(S, src, so + 6 * ld);
-            FloatVector r7 = FloatVector.fromArray(S, src, so + 7 * ld);
+            FloatVector r0 = (FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 0 * ld));
+            FloatVector r1 = (FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 1 * ld));
+            FloatVector r2 = (FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 2 * ld));
+            FloatVector r3 = (FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 3 * ld));
+            FloatVector r4 = (FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 4 * ld));
+            FloatVector r5 = (FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 5 * ld));
+            FloatVector r6 = (FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 6 * ld));
+            FloatVector r7 = (FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 7 * ld));
             FloatVector t;
             t = r0.blend(r4.rearrange(SW4), M4); r4 = r0.rearrange(SW4).blend(r4, M4); r0 = t;
             t = r1.blend(r5.rearrange(SW4), M4); r5 = r1.rearrange(SW4).blend(r5, M4); r1 = t;
@@ -150,14 +152,14 @@ final class Transpose256 extends Transposer {
     void mrRowsRun(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int blocks) {
         for (int i = 0; i < blocks; i++) {
             int so = srcOff + i * 8, d = dstOff + i * 8 * stride;
-            FloatVector r0 = FloatVector.fromArray(S, src, so + 0 * ld);
-            FloatVector r1 = FloatVector.fromArray(S, src, so + 1 * ld);
-            FloatVector r2 = FloatVector.fromArray(S, src, so + 2 * ld);
-            FloatVector r3 = FloatVector.fromArray(S, src, so + 3 * ld);
-            FloatVector r4 = FloatVector.zero(S);
-            FloatVector r5 = FloatVector.zero(S);
-            FloatVector r6 = FloatVector.zero(S);
-            FloatVector r7 = FloatVector.zero(S);
+            FloatVector r0 = (FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 0 * ld));
+            FloatVector r1 = (FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 1 * ld));
+            FloatVector r2 = (FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 2 * ld));
+            FloatVector r3 = (FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 3 * ld));
+            FloatVector r4 = (FloatVector) VT.cast(FloatVector.zero(S));
+            FloatVector r5 = (FloatVector) VT.cast(FloatVector.zero(S));
+            FloatVector r6 = (FloatVector) VT.cast(FloatVector.zero(S));
+            FloatVector r7 = (FloatVector) VT.cast(FloatVector.zero(S));
             FloatVector t;
             t = r0.blend(r4.rearrange(SW4), M4); r4 = r0.rearrange(SW4).blend(r4, M4); r0 = t;
             t = r1.blend(r5.rearrange(SW4), M4); r5 = r1.rearrange(SW4).blend(r5, M4); r1 = t;
@@ -195,14 +197,14 @@ final class Transpose256 extends Transposer {
     private void rows6(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int blocks) {
         for (int i = 0; i < blocks; i++) {
             int so = srcOff + i * 8, d = dstOff + i * 8 * stride;
-            FloatVector r0 = FloatVector.fromArray(S, src, so + 0 * ld);
-            FloatVector r1 = FloatVector.fromArray(S, src, so + 1 * ld);
-            FloatVector r2 = FloatVector.fromArray(S, src, so + 2 * ld);
-            FloatVector r3 = FloatVector.fromArray(S, src, so + 3 * ld);
-            FloatVector r4 = FloatVector.fromArray(S, src, so + 4 * ld);
-            FloatVector r5 = FloatVector.fromArray(S, src, so + 5 * ld);
-            FloatVector r6 = FloatVector.zero(S);
-            FloatVector r7 = FloatVector.zero(S);
+            FloatVector r0 = (FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 0 * ld));
+            FloatVector r1 = (FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 1 * ld));
+            FloatVector r2 = (FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 2 * ld));
+            FloatVector r3 = (FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 3 * ld));
+            FloatVector r4 = (FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 4 * ld));
+            FloatVector r5 = (FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 5 * ld));
+            FloatVector r6 = (FloatVector) VT.cast(FloatVector.zero(S));
+            FloatVector r7 = (FloatVector) VT.cast(FloatVector.zero(S));
             FloatVector t;
             t = r0.blend(r4.rearrange(SW4), M4); r4 = r0.rearrange(SW4).blend(r4, M4); r0 = t;
             t = r1.blend(r5.rearrange(SW4), M4); r5 = r1.rearrange(SW4).blend(r5, M4); r1 = t;
@@ -230,14 +232,14 @@ final class Transpose256 extends Transposer {
     private void rows5(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int blocks) {
         for (int i = 0; i < blocks; i++) {
             int so = srcOff + i * 8, d = dstOff + i * 8 * stride;
-            FloatVector r0 = FloatVector.fromArray(S, src, so + 0 * ld);
-            FloatVector r1 = FloatVector.fromArray(S, src, so + 1 * ld);
-            FloatVector r2 = FloatVector.fromArray(S, src, so + 2 * ld);
-            FloatVector r3 = FloatVector.fromArray(S, src, so + 3 * ld);
-            FloatVector r4 = FloatVector.fromArray(S, src, so + 4 * ld);
-            FloatVector r5 = FloatVector.zero(S);
-            FloatVector r6 = FloatVector.zero(S);
-            FloatVector r7 = FloatVector.zero(S);
+            FloatVector r0 = (FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 0 * ld));
+            FloatVector r1 = (FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 1 * ld));
+            FloatVector r2 = (FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 2 * ld));
+            FloatVector r3 = (FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 3 * ld));
+            FloatVector r4 = (FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 4 * ld));
+            FloatVector r5 = (FloatVector) VT.cast(FloatVector.zero(S));
+            FloatVector r6 = (FloatVector) VT.cast(FloatVector.zero(S));
+            FloatVector r7 = (FloatVector) VT.cast(FloatVector.zero(S));
             FloatVector t;
             t = r0.blend(r4.rearrange(SW4), M4); r4 = r0.rearrange(SW4).blend(r4, M4); r0 = t;
             t = r1.blend(r5.rearrange(SW4), M4); r5 = r1.rearrange(SW4).blend(r5, M4); r1 = t;

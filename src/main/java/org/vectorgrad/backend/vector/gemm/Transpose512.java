@@ -2,6 +2,7 @@ package org.vectorgrad.backend.vector.gemm;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -13,6 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class Transpose512 extends Transposer {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
+    private static final Class<? extends Vector<Integer>> IT = I.vectorType();
+    private static final Class<? extends Vector<Float>> VT = S.vectorType();
     /** Lanes 0..7 of two rows interleaved (ZLO) and lanes 8..15 (ZHI). */
     static final int[] ZLO = {0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23}, ZHI = {8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31};
 
@@ -37,25 +40,25 @@ final class Transpose512 extends Transposer {
     @Override
     void gridRun(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int groups, int blocks) {
         for (int t = 0, pairs = blocks * groups; t < pairs; t++) {
-            IntVector zlo = IntVector.fromArray(I, ZLO, 0), zhi = IntVector.fromArray(I, ZHI, 0);
+            IntVector zlo = (IntVector) IT.cast(IntVector.fromArray(I, ZLO, 0)), zhi = (IntVector) IT.cast(IntVector.fromArray(I, ZHI, 0));
             int i = t / groups, h = (t - i * groups) * 16;
             int so = srcOff + i * 16 + h * ld, d = dstOff + i * 16 * stride + h;
-            IntVector r0 = FloatVector.fromArray(S, src, so + 0 * ld).reinterpretAsInts();
-            IntVector r1 = FloatVector.fromArray(S, src, so + 1 * ld).reinterpretAsInts();
-            IntVector r2 = FloatVector.fromArray(S, src, so + 2 * ld).reinterpretAsInts();
-            IntVector r3 = FloatVector.fromArray(S, src, so + 3 * ld).reinterpretAsInts();
-            IntVector r4 = FloatVector.fromArray(S, src, so + 4 * ld).reinterpretAsInts();
-            IntVector r5 = FloatVector.fromArray(S, src, so + 5 * ld).reinterpretAsInts();
-            IntVector r6 = FloatVector.fromArray(S, src, so + 6 * ld).reinterpretAsInts();
-            IntVector r7 = FloatVector.fromArray(S, src, so + 7 * ld).reinterpretAsInts();
-            IntVector r8 = FloatVector.fromArray(S, src, so + 8 * ld).reinterpretAsInts();
-            IntVector r9 = FloatVector.fromArray(S, src, so + 9 * ld).reinterpretAsInts();
-            IntVector r10 = FloatVector.fromArray(S, src, so + 10 * ld).reinterpretAsInts();
-            IntVector r11 = FloatVector.fromArray(S, src, so + 11 * ld).reinterpretAsInts();
-            IntVector r12 = FloatVector.fromArray(S, src, so + 12 * ld).reinterpretAsInts();
-            IntVector r13 = FloatVector.fromArray(S, src, so + 13 * ld).reinterpretAsInts();
-            IntVector r14 = FloatVector.fromArray(S, src, so + 14 * ld).reinterpretAsInts();
-            IntVector r15 = FloatVector.fromArray(S, src, so + 15 * ld).reinterpretAsInts();
+            IntVector r0 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 0 * ld))).reinterpretAsInts());
+            IntVector r1 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 1 * ld))).reinterpretAsInts());
+            IntVector r2 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 2 * ld))).reinterpretAsInts());
+            IntVector r3 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 3 * ld))).reinterpretAsInts());
+            IntVector r4 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 4 * ld))).reinterpretAsInts());
+            IntVector r5 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 5 * ld))).reinterpretAsInts());
+            IntVector r6 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 6 * ld))).reinterpretAsInts());
+            IntVector r7 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 7 * ld))).reinterpretAsInts());
+            IntVector r8 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 8 * ld))).reinterpretAsInts());
+            IntVector r9 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 9 * ld))).reinterpretAsInts());
+            IntVector r10 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 10 * ld))).reinterpretAsInts());
+            IntVector r11 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 11 * ld))).reinterpretAsInts());
+            IntVector r12 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 12 * ld))).reinterpretAsInts());
+            IntVector r13 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 13 * ld))).reinterpretAsInts());
+            IntVector r14 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 14 * ld))).reinterpretAsInts());
+            IntVector r15 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 15 * ld))).reinterpretAsInts());
             IntVector t0 = zlo.selectFrom(r0, r8), t1 = zhi.selectFrom(r0, r8);
             IntVector t2 = zlo.selectFrom(r1, r9), t3 = zhi.selectFrom(r1, r9);
             IntVector t4 = zlo.selectFrom(r2, r10), t5 = zhi.selectFrom(r2, r10);
@@ -88,46 +91,46 @@ final class Transpose512 extends Transposer {
             IntVector t58 = zlo.selectFrom(t37, t45), t59 = zhi.selectFrom(t37, t45);
             IntVector t60 = zlo.selectFrom(t38, t46), t61 = zhi.selectFrom(t38, t46);
             IntVector t62 = zlo.selectFrom(t39, t47), t63 = zhi.selectFrom(t39, t47);
-            t48.reinterpretAsFloats().intoArray(dst, d + 0 * stride);
-            t49.reinterpretAsFloats().intoArray(dst, d + 1 * stride);
-            t50.reinterpretAsFloats().intoArray(dst, d + 2 * stride);
-            t51.reinterpretAsFloats().intoArray(dst, d + 3 * stride);
-            t52.reinterpretAsFloats().intoArray(dst, d + 4 * stride);
-            t53.reinterpretAsFloats().intoArray(dst, d + 5 * stride);
-            t54.reinterpretAsFloats().intoArray(dst, d + 6 * stride);
-            t55.reinterpretAsFloats().intoArray(dst, d + 7 * stride);
-            t56.reinterpretAsFloats().intoArray(dst, d + 8 * stride);
-            t57.reinterpretAsFloats().intoArray(dst, d + 9 * stride);
-            t58.reinterpretAsFloats().intoArray(dst, d + 10 * stride);
-            t59.reinterpretAsFloats().intoArray(dst, d + 11 * stride);
-            t60.reinterpretAsFloats().intoArray(dst, d + 12 * stride);
-            t61.reinterpretAsFloats().intoArray(dst, d + 13 * stride);
-            t62.reinterpretAsFloats().intoArray(dst, d + 14 * stride);
-            t63.reinterpretAsFloats().intoArray(dst, d + 15 * stride);
+            ((FloatVector) VT.cast(t48.reinterpretAsFloats())).intoArray(dst, d + 0 * stride);
+            ((FloatVector) VT.cast(t49.reinterpretAsFloats())).intoArray(dst, d + 1 * stride);
+            ((FloatVector) VT.cast(t50.reinterpretAsFloats())).intoArray(dst, d + 2 * stride);
+            ((FloatVector) VT.cast(t51.reinterpretAsFloats())).intoArray(dst, d + 3 * stride);
+            ((FloatVector) VT.cast(t52.reinterpretAsFloats())).intoArray(dst, d + 4 * stride);
+            ((FloatVector) VT.cast(t53.reinterpretAsFloats())).intoArray(dst, d + 5 * stride);
+            ((FloatVector) VT.cast(t54.reinterpretAsFloats())).intoArray(dst, d + 6 * stride);
+            ((FloatVector) VT.cast(t55.reinterpretAsFloats())).intoArray(dst, d + 7 * stride);
+            ((FloatVector) VT.cast(t56.reinterpretAsFloats())).intoArray(dst, d + 8 * stride);
+            ((FloatVector) VT.cast(t57.reinterpretAsFloats())).intoArray(dst, d + 9 * stride);
+            ((FloatVector) VT.cast(t58.reinterpretAsFloats())).intoArray(dst, d + 10 * stride);
+            ((FloatVector) VT.cast(t59.reinterpretAsFloats())).intoArray(dst, d + 11 * stride);
+            ((FloatVector) VT.cast(t60.reinterpretAsFloats())).intoArray(dst, d + 12 * stride);
+            ((FloatVector) VT.cast(t61.reinterpretAsFloats())).intoArray(dst, d + 13 * stride);
+            ((FloatVector) VT.cast(t62.reinterpretAsFloats())).intoArray(dst, d + 14 * stride);
+            ((FloatVector) VT.cast(t63.reinterpretAsFloats())).intoArray(dst, d + 15 * stride);
         }
     }
 
     @Override
     void fullRun(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int blocks) {
         for (int i = 0; i < blocks; i++) {
-            IntVector zlo = IntVector.fromArray(I, ZLO, 0), zhi = IntVector.fromArray(I, ZHI, 0);
+            IntVector zlo = (IntVector) IT.cast(IntVector.fromArray(I, ZLO, 0)), zhi = (IntVector) IT.cast(IntVector.fromArray(I, ZHI, 0));
             int so = srcOff + i * 16, d = dstOff + i * 16 * stride;
-            IntVector r0 = FloatVector.fromArray(S, src, so + 0 * ld).reinterpretAsInts();
-            IntVector r1 = FloatVector.fromArray(S, src, so + 1 * ld).reinterpretAsInts();
-            IntVector r2 = FloatVector.fromArray(S, src, so + 2 * ld).reinterpretAsInts();
-            IntVector r3 = FloatVector.fromArray(S, src, so + 3 * ld).reinterpretAsInts();
-            IntVector r4 = FloatVector.fromArray(S, src, so + 4 * ld).reinterpretAsInts();
-            IntVector r5 = FloatVector.fromArray(S, src, so + 5 * ld).reinterpretAsInts();
-            IntVector r6 = FloatVector.fromArray(S, src, so + 6 * ld).reinterpretAsInts();
-            IntVector r7 = FloatVector.fromArray(S, src, so + 7 * ld).reinterpretAsInts();
-            IntVector r8 = FloatVector.fromArray(S, src, so + 8 * ld).reinterpretAsInts();
-            IntVector r9 = FloatVector.fromArray(S, src, so + 9 * ld).reinterpretAsInts();
-            IntVector r10 = FloatVector.fromArray(S, src, so + 10 * ld).reinterpretAsInts();
-            IntVector r11 = FloatVector.fromArray(S, src, so + 11 * ld).reinterpretAsInts();
-            IntVector r12 = FloatVector.fromArray(S, src, so + 12 * ld).reinterpretAsInts();
-            IntVector r13 = FloatVector.fromArray(S, src, so + 13 * ld).reinterpretAsInts();
-            IntVector r14 = FloatVector.fromArray(S, src, so + 14 * ld).reinterpretAsInts();
-            IntVector r15 = FloatVector.fromArray(S, src, so + 15 * ld).reinterpretAsInts();
+            IntVector r0 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 0 * ld))).reinterpretAsInts());
+            IntVector r1 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 1 * ld))).reinterpretAsInts());
+            IntVector r2 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 2 * ld))).reinterpretAsInts());
+            IntVector r3 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 3 * ld))).reinterpretAsInts());
+            IntVector r4 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 4 * ld))).reinterpretAsInts());
+            IntVector r5 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 5 * ld))).reinterpretAsInts());
+            IntVector r6 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 6 * ld))).reinterpretAsInts());
+            IntVector r7 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 7 * ld))).reinterpretAsInts());
+            IntVector r8 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 8 * ld))).reinterpretAsInts());
+            IntVector r9 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 9 * ld))).reinterpretAsInts());
+            IntVector r10 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 10 * ld))).reinterpretAsInts());
+            IntVector r11 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 11 * ld))).reinterpretAsInts());
+            IntVector r12 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 12 * ld))).reinterpretAsInts());
+            IntVector r13 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 13 * ld))).reinterpretAsInts());
+            IntVector r14 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 14 * ld))).reinterpretAsInts());
+            IntVector r15 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 15 * ld))).reinterpretAsInts());
             IntVector t0 = zlo.selectFrom(r0, r8), t1 = zhi.selectFrom(r0, r8);
             IntVector t2 = zlo.selectFrom(r1, r9), t3 = zhi.selectFrom(r1, r9);
             IntVector t4 = zlo.selectFrom(r2, r10), t5 = zhi.selectFrom(r2, r10);
@@ -160,46 +163,46 @@ final class Transpose512 extends Transposer {
             IntVector t58 = zlo.selectFrom(t37, t45), t59 = zhi.selectFrom(t37, t45);
             IntVector t60 = zlo.selectFrom(t38, t46), t61 = zhi.selectFrom(t38, t46);
             IntVector t62 = zlo.selectFrom(t39, t47), t63 = zhi.selectFrom(t39, t47);
-            t48.reinterpretAsFloats().intoArray(dst, d + 0 * stride);
-            t49.reinterpretAsFloats().intoArray(dst, d + 1 * stride);
-            t50.reinterpretAsFloats().intoArray(dst, d + 2 * stride);
-            t51.reinterpretAsFloats().intoArray(dst, d + 3 * stride);
-            t52.reinterpretAsFloats().intoArray(dst, d + 4 * stride);
-            t53.reinterpretAsFloats().intoArray(dst, d + 5 * stride);
-            t54.reinterpretAsFloats().intoArray(dst, d + 6 * stride);
-            t55.reinterpretAsFloats().intoArray(dst, d + 7 * stride);
-            t56.reinterpretAsFloats().intoArray(dst, d + 8 * stride);
-            t57.reinterpretAsFloats().intoArray(dst, d + 9 * stride);
-            t58.reinterpretAsFloats().intoArray(dst, d + 10 * stride);
-            t59.reinterpretAsFloats().intoArray(dst, d + 11 * stride);
-            t60.reinterpretAsFloats().intoArray(dst, d + 12 * stride);
-            t61.reinterpretAsFloats().intoArray(dst, d + 13 * stride);
-            t62.reinterpretAsFloats().intoArray(dst, d + 14 * stride);
-            t63.reinterpretAsFloats().intoArray(dst, d + 15 * stride);
+            ((FloatVector) VT.cast(t48.reinterpretAsFloats())).intoArray(dst, d + 0 * stride);
+            ((FloatVector) VT.cast(t49.reinterpretAsFloats())).intoArray(dst, d + 1 * stride);
+            ((FloatVector) VT.cast(t50.reinterpretAsFloats())).intoArray(dst, d + 2 * stride);
+            ((FloatVector) VT.cast(t51.reinterpretAsFloats())).intoArray(dst, d + 3 * stride);
+            ((FloatVector) VT.cast(t52.reinterpretAsFloats())).intoArray(dst, d + 4 * stride);
+            ((FloatVector) VT.cast(t53.reinterpretAsFloats())).intoArray(dst, d + 5 * stride);
+            ((FloatVector) VT.cast(t54.reinterpretAsFloats())).intoArray(dst, d + 6 * stride);
+            ((FloatVector) VT.cast(t55.reinterpretAsFloats())).intoArray(dst, d + 7 * stride);
+            ((FloatVector) VT.cast(t56.reinterpretAsFloats())).intoArray(dst, d + 8 * stride);
+            ((FloatVector) VT.cast(t57.reinterpretAsFloats())).intoArray(dst, d + 9 * stride);
+            ((FloatVector) VT.cast(t58.reinterpretAsFloats())).intoArray(dst, d + 10 * stride);
+            ((FloatVector) VT.cast(t59.reinterpretAsFloats())).intoArray(dst, d + 11 * stride);
+            ((FloatVector) VT.cast(t60.reinterpretAsFloats())).intoArray(dst, d + 12 * stride);
+            ((FloatVector) VT.cast(t61.reinterpretAsFloats())).intoArray(dst, d + 13 * stride);
+            ((FloatVector) VT.cast(t62.reinterpretAsFloats())).intoArray(dst, d + 14 * stride);
+            ((FloatVector) VT.cast(t63.reinterpretAsFloats())).intoArray(dst, d + 15 * stride);
         }
     }
 
     @Override
     void mrRowsRun(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int blocks) {
         for (int i = 0; i < blocks; i++) {
-            IntVector zlo = IntVector.fromArray(I, ZLO, 0), zhi = IntVector.fromArray(I, ZHI, 0);
+            IntVector zlo = (IntVector) IT.cast(IntVector.fromArray(I, ZLO, 0)), zhi = (IntVector) IT.cast(IntVector.fromArray(I, ZHI, 0));
             int so = srcOff + i * 16, d = dstOff + i * 16 * stride;
-            IntVector r0 = FloatVector.fromArray(S, src, so + 0 * ld).reinterpretAsInts();
-            IntVector r1 = FloatVector.fromArray(S, src, so + 1 * ld).reinterpretAsInts();
-            IntVector r2 = FloatVector.fromArray(S, src, so + 2 * ld).reinterpretAsInts();
-            IntVector r3 = FloatVector.fromArray(S, src, so + 3 * ld).reinterpretAsInts();
-            IntVector r4 = FloatVector.fromArray(S, src, so + 4 * ld).reinterpretAsInts();
-            IntVector r5 = FloatVector.fromArray(S, src, so + 5 * ld).reinterpretAsInts();
-            IntVector r6 = FloatVector.fromArray(S, src, so + 6 * ld).reinterpretAsInts();
-            IntVector r7 = FloatVector.fromArray(S, src, so + 7 * ld).reinterpretAsInts();
-            IntVector r8 = FloatVector.fromArray(S, src, so + 8 * ld).reinterpretAsInts();
-            IntVector r9 = FloatVector.fromArray(S, src, so + 9 * ld).reinterpretAsInts();
-            IntVector r10 = FloatVector.fromArray(S, src, so + 10 * ld).reinterpretAsInts();
-            IntVector r11 = FloatVector.fromArray(S, src, so + 11 * ld).reinterpretAsInts();
-            IntVector r12 = IntVector.zero(I);
-            IntVector r13 = IntVector.zero(I);
-            IntVector r14 = IntVector.zero(I);
-            IntVector r15 = IntVector.zero(I);
+            IntVector r0 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 0 * ld))).reinterpretAsInts());
+            IntVector r1 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 1 * ld))).reinterpretAsInts());
+            IntVector r2 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 2 * ld))).reinterpretAsInts());
+            IntVector r3 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 3 * ld))).reinterpretAsInts());
+            IntVector r4 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 4 * ld))).reinterpretAsInts());
+            IntVector r5 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 5 * ld))).reinterpretAsInts());
+            IntVector r6 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 6 * ld))).reinterpretAsInts());
+            IntVector r7 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 7 * ld))).reinterpretAsInts());
+            IntVector r8 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 8 * ld))).reinterpretAsInts());
+            IntVector r9 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 9 * ld))).reinterpretAsInts());
+            IntVector r10 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 10 * ld))).reinterpretAsInts());
+            IntVector r11 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, src, so + 11 * ld))).reinterpretAsInts());
+            IntVector r12 = (IntVector) IT.cast(IntVector.zero(I));
+            IntVector r13 = (IntVector) IT.cast(IntVector.zero(I));
+            IntVector r14 = (IntVector) IT.cast(IntVector.zero(I));
+            IntVector r15 = (IntVector) IT.cast(IntVector.zero(I));
             IntVector t0 = zlo.selectFrom(r0, r8), t1 = zhi.selectFrom(r0, r8);
             IntVector t2 = zlo.selectFrom(r1, r9), t3 = zhi.selectFrom(r1, r9);
             IntVector t4 = zlo.selectFrom(r2, r10), t5 = zhi.selectFrom(r2, r10);
@@ -232,22 +235,22 @@ final class Transpose512 extends Transposer {
             IntVector t58 = zlo.selectFrom(t37, t45), t59 = zhi.selectFrom(t37, t45);
             IntVector t60 = zlo.selectFrom(t38, t46), t61 = zhi.selectFrom(t38, t46);
             IntVector t62 = zlo.selectFrom(t39, t47), t63 = zhi.selectFrom(t39, t47);
-            t48.reinterpretAsFloats().intoArray(dst, d + 0 * stride);
-            t49.reinterpretAsFloats().intoArray(dst, d + 1 * stride);
-            t50.reinterpretAsFloats().intoArray(dst, d + 2 * stride);
-            t51.reinterpretAsFloats().intoArray(dst, d + 3 * stride);
-            t52.reinterpretAsFloats().intoArray(dst, d + 4 * stride);
-            t53.reinterpretAsFloats().intoArray(dst, d + 5 * stride);
-            t54.reinterpretAsFloats().intoArray(dst, d + 6 * stride);
-            t55.reinterpretAsFloats().intoArray(dst, d + 7 * stride);
-            t56.reinterpretAsFloats().intoArray(dst, d + 8 * stride);
-            t57.reinterpretAsFloats().intoArray(dst, d + 9 * stride);
-            t58.reinterpretAsFloats().intoArray(dst, d + 10 * stride);
-            t59.reinterpretAsFloats().intoArray(dst, d + 11 * stride);
-            t60.reinterpretAsFloats().intoArray(dst, d + 12 * stride);
-            t61.reinterpretAsFloats().intoArray(dst, d + 13 * stride);
-            t62.reinterpretAsFloats().intoArray(dst, d + 14 * stride);
-            t63.reinterpretAsFloats().intoArray(dst, d + 15 * stride);
+            ((FloatVector) VT.cast(t48.reinterpretAsFloats())).intoArray(dst, d + 0 * stride);
+            ((FloatVector) VT.cast(t49.reinterpretAsFloats())).intoArray(dst, d + 1 * stride);
+            ((FloatVector) VT.cast(t50.reinterpretAsFloats())).intoArray(dst, d + 2 * stride);
+            ((FloatVector) VT.cast(t51.reinterpretAsFloats())).intoArray(dst, d + 3 * stride);
+            ((FloatVector) VT.cast(t52.reinterpretAsFloats())).intoArray(dst, d + 4 * stride);
+            ((FloatVector) VT.cast(t53.reinterpretAsFloats())).intoArray(dst, d + 5 * stride);
+            ((FloatVector) VT.cast(t54.reinterpretAsFloats())).intoArray(dst, d + 6 * stride);
+            ((FloatVector) VT.cast(t55.reinterpretAsFloats())).intoArray(dst, d + 7 * stride);
+            ((FloatVector) VT.cast(t56.reinterpretAsFloats())).intoArray(dst, d + 8 * stride);
+            ((FloatVector) VT.cast(t57.reinterpretAsFloats())).intoArray(dst, d + 9 * stride);
+            ((FloatVector) VT.cast(t58.reinterpretAsFloats())).intoArray(dst, d + 10 * stride);
+            ((FloatVector) VT.cast(t59.reinterpretAsFloats())).intoArray(dst, d + 11 * stride);
+            ((FloatVector) VT.cast(t60.reinterpretAsFloats())).intoArray(dst, d + 12 * stride);
+            ((FloatVector) VT.cast(t61.reinterpretAsFloats())).intoArray(dst, d + 13 * stride);
+            ((FloatVector) VT.cast(t62.reinterpretAsFloats())).intoArray(dst, d + 14 * stride);
+            ((FloatVector) VT.cast(t63.reinterpretAsFloats())).intoArray(dst, d + 15 * stride);
         }
     }
 }

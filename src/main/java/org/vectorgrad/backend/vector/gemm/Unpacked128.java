@@ -1,6 +1,7 @@
 package org.vectorgrad.backend.vector.gemm;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -10,6 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class Unpacked128 extends UnpackedKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_128;
+    private static final Class<? extends VectorMask<Float>> SM = S.maskType();
+    private static final Class<? extends Vector<Float>> VT = S.vectorType();
     private static final int L = S.length();
 
     Unpacked128() { super(6, 2, L, 8, 0, new int[] {}); }
@@ -28,11 +31,11 @@ final class Unpacked128 extends UnpackedKernel {
      * so C1 never inlines it into a tile and C2 compiles it alike inlined or not (decisions §2aa).
      */
     private static void edge(float[] edge, float[] c, int ci, int ldc, int rows, int lastLanes) {
-        VectorMask<Float> m = S.indexInRange(0, lastLanes);
+        VectorMask<Float> m = (VectorMask<Float>) SM.cast(S.indexInRange(0, lastLanes));
         for (int r = 0; r < rows; r++) {
             int at = ci + r * ldc;
             if (at <= c.length - L) {
-                FloatVector acc = FloatVector.fromArray(S, edge, r * L);
+                FloatVector acc = (FloatVector) VT.cast(FloatVector.fromArray(S, edge, r * L));
                 acc.intoArray(c, at, m);
             } else {
                 for (int j = 0; j < lastLanes; j++) c[at + j] = edge[r * L + j];
@@ -42,11 +45,11 @@ final class Unpacked128 extends UnpackedKernel {
 
     /** {@link #edge} adding to C: {@code acc + C}, as the tiles that read C store. */
     private static void edgeAdd(float[] edge, float[] c, int ci, int ldc, int rows, int lastLanes) {
-        VectorMask<Float> m = S.indexInRange(0, lastLanes);
+        VectorMask<Float> m = (VectorMask<Float>) SM.cast(S.indexInRange(0, lastLanes));
         for (int r = 0; r < rows; r++) {
             int at = ci + r * ldc;
             if (at <= c.length - L) {
-                FloatVector.fromArray(S, edge, r * L).add(FloatVector.fromArray(S, c, at, m)).intoArray(c, at, m);
+                ((FloatVector) VT.cast(FloatVector.fromArray(S, edge, r * L))).add(FloatVector.fromArray(S, c, at, m)).intoArray(c, at, m);
             } else {
                 for (int j = 0; j < lastLanes; j++) c[at + j] = edge[r * L + j] + c[at + j];
             }
@@ -75,31 +78,31 @@ final class Unpacked128 extends UnpackedKernel {
             int o7 = 7 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 8) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S);
-                FloatVector c4_0 = FloatVector.zero(S);
-                FloatVector c5_0 = FloatVector.zero(S);
-                FloatVector c6_0 = FloatVector.zero(S);
-                FloatVector c7_0 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c6_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c7_0 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
-                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o4]));
                     c4_0 = a4.fma(b0, c4_0);
-                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o5]));
                     c5_0 = a5.fma(b0, c5_0);
-                    FloatVector a6 = FloatVector.broadcast(S, a[p + o6]);
+                    FloatVector a6 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o6]));
                     c6_0 = a6.fma(b0, c6_0);
-                    FloatVector a7 = FloatVector.broadcast(S, a[p + o7]);
+                    FloatVector a7 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o7]));
                     c7_0 = a7.fma(b0, c7_0);
                 }
                 c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
@@ -136,31 +139,31 @@ final class Unpacked128 extends UnpackedKernel {
             int o7 = 7 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 8) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S);
-                FloatVector c4_0 = FloatVector.zero(S);
-                FloatVector c5_0 = FloatVector.zero(S);
-                FloatVector c6_0 = FloatVector.zero(S);
-                FloatVector c7_0 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c6_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c7_0 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
-                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o4]));
                     c4_0 = a4.fma(b0, c4_0);
-                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o5]));
                     c5_0 = a5.fma(b0, c5_0);
-                    FloatVector a6 = FloatVector.broadcast(S, a[p + o6]);
+                    FloatVector a6 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o6]));
                     c6_0 = a6.fma(b0, c6_0);
-                    FloatVector a7 = FloatVector.broadcast(S, a[p + o7]);
+                    FloatVector a7 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o7]));
                     c7_0 = a7.fma(b0, c7_0);
                 }
                 c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
@@ -197,50 +200,50 @@ final class Unpacked128 extends UnpackedKernel {
             int o7 = 7 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 8) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S);
-                FloatVector c4_0 = FloatVector.zero(S);
-                FloatVector c5_0 = FloatVector.zero(S);
-                FloatVector c6_0 = FloatVector.zero(S);
-                FloatVector c7_0 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c6_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c7_0 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc - tail; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
-                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o4]));
                     c4_0 = a4.fma(b0, c4_0);
-                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o5]));
                     c5_0 = a5.fma(b0, c5_0);
-                    FloatVector a6 = FloatVector.broadcast(S, a[p + o6]);
+                    FloatVector a6 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o6]));
                     c6_0 = a6.fma(b0, c6_0);
-                    FloatVector a7 = FloatVector.broadcast(S, a[p + o7]);
+                    FloatVector a7 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o7]));
                     c7_0 = a7.fma(b0, c7_0);
                 }
                 for (int p = ai + kc - tail, j = (p - (ai + kc - tail)) * 1 * L; p < ai + kc; p++, j += 1 * L) {
-                    FloatVector b0 = FloatVector.fromArray(S, bTail, j + 0 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, bTail, j + 0 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
-                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o4]));
                     c4_0 = a4.fma(b0, c4_0);
-                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o5]));
                     c5_0 = a5.fma(b0, c5_0);
-                    FloatVector a6 = FloatVector.broadcast(S, a[p + o6]);
+                    FloatVector a6 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o6]));
                     c6_0 = a6.fma(b0, c6_0);
-                    FloatVector a7 = FloatVector.broadcast(S, a[p + o7]);
+                    FloatVector a7 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o7]));
                     c7_0 = a7.fma(b0, c7_0);
                 }
                 c0_0.intoArray(edge, (i0 + 0) * L);
@@ -278,50 +281,50 @@ final class Unpacked128 extends UnpackedKernel {
             int o7 = 7 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 8) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S);
-                FloatVector c4_0 = FloatVector.zero(S);
-                FloatVector c5_0 = FloatVector.zero(S);
-                FloatVector c6_0 = FloatVector.zero(S);
-                FloatVector c7_0 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c6_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c7_0 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc - tail; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
-                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o4]));
                     c4_0 = a4.fma(b0, c4_0);
-                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o5]));
                     c5_0 = a5.fma(b0, c5_0);
-                    FloatVector a6 = FloatVector.broadcast(S, a[p + o6]);
+                    FloatVector a6 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o6]));
                     c6_0 = a6.fma(b0, c6_0);
-                    FloatVector a7 = FloatVector.broadcast(S, a[p + o7]);
+                    FloatVector a7 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o7]));
                     c7_0 = a7.fma(b0, c7_0);
                 }
                 for (int p = ai + kc - tail, j = (p - (ai + kc - tail)) * 1 * L; p < ai + kc; p++, j += 1 * L) {
-                    FloatVector b0 = FloatVector.fromArray(S, bTail, j + 0 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, bTail, j + 0 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
-                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o4]));
                     c4_0 = a4.fma(b0, c4_0);
-                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o5]));
                     c5_0 = a5.fma(b0, c5_0);
-                    FloatVector a6 = FloatVector.broadcast(S, a[p + o6]);
+                    FloatVector a6 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o6]));
                     c6_0 = a6.fma(b0, c6_0);
-                    FloatVector a7 = FloatVector.broadcast(S, a[p + o7]);
+                    FloatVector a7 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o7]));
                     c7_0 = a7.fma(b0, c7_0);
                 }
                 c0_0.intoArray(edge, (i0 + 0) * L);
@@ -357,31 +360,31 @@ final class Unpacked128 extends UnpackedKernel {
             int o5 = 5 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 6) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
-                FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
-                FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_1 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
-                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o4]));
                     c4_0 = a4.fma(b0, c4_0);
                     c4_1 = a4.fma(b1, c4_1);
-                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o5]));
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                 }
@@ -421,31 +424,31 @@ final class Unpacked128 extends UnpackedKernel {
             int o5 = 5 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 6) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
-                FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
-                FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_1 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
-                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o4]));
                     c4_0 = a4.fma(b0, c4_0);
                     c4_1 = a4.fma(b1, c4_1);
-                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o5]));
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                 }
@@ -485,53 +488,53 @@ final class Unpacked128 extends UnpackedKernel {
             int o5 = 5 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 6) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
-                FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
-                FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_1 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc - tail; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
-                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o4]));
                     c4_0 = a4.fma(b0, c4_0);
                     c4_1 = a4.fma(b1, c4_1);
-                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o5]));
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                 }
                 for (int p = ai + kc - tail, j = (p - (ai + kc - tail)) * 2 * L; p < ai + kc; p++, j += 2 * L) {
-                    FloatVector b0 = FloatVector.fromArray(S, bTail, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, bTail, j + 1 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, bTail, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, bTail, j + 1 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
-                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o4]));
                     c4_0 = a4.fma(b0, c4_0);
                     c4_1 = a4.fma(b1, c4_1);
-                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o5]));
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                 }
@@ -572,53 +575,53 @@ final class Unpacked128 extends UnpackedKernel {
             int o5 = 5 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 6) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
-                FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
-                FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_1 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc - tail; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
-                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o4]));
                     c4_0 = a4.fma(b0, c4_0);
                     c4_1 = a4.fma(b1, c4_1);
-                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o5]));
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                 }
                 for (int p = ai + kc - tail, j = (p - (ai + kc - tail)) * 2 * L; p < ai + kc; p++, j += 2 * L) {
-                    FloatVector b0 = FloatVector.fromArray(S, bTail, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, bTail, j + 1 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, bTail, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, bTail, j + 1 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
-                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o4]));
                     c4_0 = a4.fma(b0, c4_0);
                     c4_1 = a4.fma(b1, c4_1);
-                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o5]));
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                 }

@@ -2,6 +2,7 @@ package org.vectorgrad.backend.vector.gemm;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -15,6 +16,10 @@ final class Unpacked512 extends UnpackedKernel {
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
     /** A row of the column tile's 4 columns. */
     private static final VectorSpecies<Float> Q = FloatVector.SPECIES_128;
+    private static final Class<? extends VectorMask<Float>> SM = S.maskType();
+    private static final Class<? extends Vector<Integer>> IT = I.vectorType();
+    private static final Class<? extends Vector<Float>> QT = Q.vectorType();
+    private static final Class<? extends Vector<Float>> VT = S.vectorType();
 
     Unpacked512() { super(6, 4, L, 8, 4, new int[] {1, 2, 3, 4}); }
 
@@ -34,31 +39,31 @@ final class Unpacked512 extends UnpackedKernel {
     /** 4 vectors of rows x 4 columns (see {@link UnpackedKernel#columnTile}); columns past {@code cols} repeat the last one. */
     private static void columns(int kc, float[] at, int aOff, int ldat, float[] b, int bOff, int ldb, int cols, float[] out, int oOff, int ldo) {
         int j1 = Math.min(1, cols - 1), j2 = Math.min(2, cols - 1), j3 = Math.min(3, cols - 1);
-        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S);
+        FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+        FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_3 = (FloatVector) VT.cast(FloatVector.zero(S));
         for (int p = 0, ia = aOff, ib = bOff; p < kc; p++, ia += ldat, ib += ldb) {
-            FloatVector a0 = FloatVector.fromArray(S, at, ia + 0 * L);
-            FloatVector a1 = FloatVector.fromArray(S, at, ia + 1 * L);
-            FloatVector a2 = FloatVector.fromArray(S, at, ia + 2 * L);
-            FloatVector a3 = FloatVector.fromArray(S, at, ia + 3 * L);
-            FloatVector b0 = FloatVector.broadcast(S, b[ib]);
+            FloatVector a0 = (FloatVector) VT.cast(FloatVector.fromArray(S, at, ia + 0 * L));
+            FloatVector a1 = (FloatVector) VT.cast(FloatVector.fromArray(S, at, ia + 1 * L));
+            FloatVector a2 = (FloatVector) VT.cast(FloatVector.fromArray(S, at, ia + 2 * L));
+            FloatVector a3 = (FloatVector) VT.cast(FloatVector.fromArray(S, at, ia + 3 * L));
+            FloatVector b0 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[ib]));
             c0_0 = a0.fma(b0, c0_0);
             c1_0 = a1.fma(b0, c1_0);
             c2_0 = a2.fma(b0, c2_0);
             c3_0 = a3.fma(b0, c3_0);
-            FloatVector b1 = FloatVector.broadcast(S, b[ib + j1]);
+            FloatVector b1 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[ib + j1]));
             c0_1 = a0.fma(b1, c0_1);
             c1_1 = a1.fma(b1, c1_1);
             c2_1 = a2.fma(b1, c2_1);
             c3_1 = a3.fma(b1, c3_1);
-            FloatVector b2 = FloatVector.broadcast(S, b[ib + j2]);
+            FloatVector b2 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[ib + j2]));
             c0_2 = a0.fma(b2, c0_2);
             c1_2 = a1.fma(b2, c1_2);
             c2_2 = a2.fma(b2, c2_2);
             c3_2 = a3.fma(b2, c3_2);
-            FloatVector b3 = FloatVector.broadcast(S, b[ib + j3]);
+            FloatVector b3 = (FloatVector) VT.cast(FloatVector.broadcast(S, b[ib + j3]));
             c0_3 = a0.fma(b3, c0_3);
             c1_3 = a1.fma(b3, c1_3);
             c2_3 = a2.fma(b3, c2_3);
@@ -88,32 +93,32 @@ final class Unpacked512 extends UnpackedKernel {
      * 128-bit store. A loop over the rows, so C1 compiles it at its full-profile tier (decisions §2aa).
      */
     private static void columnsToRows(float[] out, int oOff, int ldo, int rows, float[] c, int cOff, int ldc) {
-        IntVector zlo = IntVector.fromArray(I, Transpose512.ZLO, 0), zhi = IntVector.fromArray(I, Transpose512.ZHI, 0);
-        IntVector qlo = IntVector.fromArray(I, QLO, 0), qhi = IntVector.fromArray(I, QHI, 0);
+        IntVector zlo = (IntVector) IT.cast(IntVector.fromArray(I, Transpose512.ZLO, 0)), zhi = (IntVector) IT.cast(IntVector.fromArray(I, Transpose512.ZHI, 0));
+        IntVector qlo = (IntVector) IT.cast(IntVector.fromArray(I, QLO, 0)), qhi = (IntVector) IT.cast(IntVector.fromArray(I, QHI, 0));
         for (int i = 0; i < rows; i += L) {
             int o = oOff + i, ci = cOff + i * ldc;
-            IntVector x0 = FloatVector.fromArray(S, out, o).reinterpretAsInts(), x1 = FloatVector.fromArray(S, out, o + ldo).reinterpretAsInts();
-            IntVector x2 = FloatVector.fromArray(S, out, o + 2 * ldo).reinterpretAsInts(), x3 = FloatVector.fromArray(S, out, o + 3 * ldo).reinterpretAsInts();
+            IntVector x0 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, out, o))).reinterpretAsInts()), x1 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, out, o + ldo))).reinterpretAsInts());
+            IntVector x2 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, out, o + 2 * ldo))).reinterpretAsInts()), x3 = (IntVector) IT.cast(((FloatVector) VT.cast(FloatVector.fromArray(S, out, o + 3 * ldo))).reinterpretAsInts());
             IntVector u0 = zlo.selectFrom(x0, x1), u1 = zhi.selectFrom(x0, x1), u2 = zlo.selectFrom(x2, x3), u3 = zhi.selectFrom(x2, x3);
             // row q of the 16 is lanes 4(q % 4)..4(q % 4) + 3 of w[q / 4]: its 4 columns
-            FloatVector w0 = qlo.selectFrom(u0, u2).reinterpretAsFloats(), w1 = qhi.selectFrom(u0, u2).reinterpretAsFloats();
-            FloatVector w2 = qlo.selectFrom(u1, u3).reinterpretAsFloats(), w3 = qhi.selectFrom(u1, u3).reinterpretAsFloats();
-            ((FloatVector) w0.reinterpretShape(Q, 0)).intoArray(c, ci + 0 * ldc);
-            ((FloatVector) w0.reinterpretShape(Q, 1)).intoArray(c, ci + 1 * ldc);
-            ((FloatVector) w0.reinterpretShape(Q, 2)).intoArray(c, ci + 2 * ldc);
-            ((FloatVector) w0.reinterpretShape(Q, 3)).intoArray(c, ci + 3 * ldc);
-            ((FloatVector) w1.reinterpretShape(Q, 0)).intoArray(c, ci + 4 * ldc);
-            ((FloatVector) w1.reinterpretShape(Q, 1)).intoArray(c, ci + 5 * ldc);
-            ((FloatVector) w1.reinterpretShape(Q, 2)).intoArray(c, ci + 6 * ldc);
-            ((FloatVector) w1.reinterpretShape(Q, 3)).intoArray(c, ci + 7 * ldc);
-            ((FloatVector) w2.reinterpretShape(Q, 0)).intoArray(c, ci + 8 * ldc);
-            ((FloatVector) w2.reinterpretShape(Q, 1)).intoArray(c, ci + 9 * ldc);
-            ((FloatVector) w2.reinterpretShape(Q, 2)).intoArray(c, ci + 10 * ldc);
-            ((FloatVector) w2.reinterpretShape(Q, 3)).intoArray(c, ci + 11 * ldc);
-            ((FloatVector) w3.reinterpretShape(Q, 0)).intoArray(c, ci + 12 * ldc);
-            ((FloatVector) w3.reinterpretShape(Q, 1)).intoArray(c, ci + 13 * ldc);
-            ((FloatVector) w3.reinterpretShape(Q, 2)).intoArray(c, ci + 14 * ldc);
-            ((FloatVector) w3.reinterpretShape(Q, 3)).intoArray(c, ci + 15 * ldc);
+            FloatVector w0 = (FloatVector) VT.cast(qlo.selectFrom(u0, u2).reinterpretAsFloats()), w1 = (FloatVector) VT.cast(qhi.selectFrom(u0, u2).reinterpretAsFloats());
+            FloatVector w2 = (FloatVector) VT.cast(qlo.selectFrom(u1, u3).reinterpretAsFloats()), w3 = (FloatVector) VT.cast(qhi.selectFrom(u1, u3).reinterpretAsFloats());
+            ((FloatVector) QT.cast(w0.reinterpretShape(Q, 0))).intoArray(c, ci + 0 * ldc);
+            ((FloatVector) QT.cast(w0.reinterpretShape(Q, 1))).intoArray(c, ci + 1 * ldc);
+            ((FloatVector) QT.cast(w0.reinterpretShape(Q, 2))).intoArray(c, ci + 2 * ldc);
+            ((FloatVector) QT.cast(w0.reinterpretShape(Q, 3))).intoArray(c, ci + 3 * ldc);
+            ((FloatVector) QT.cast(w1.reinterpretShape(Q, 0))).intoArray(c, ci + 4 * ldc);
+            ((FloatVector) QT.cast(w1.reinterpretShape(Q, 1))).intoArray(c, ci + 5 * ldc);
+            ((FloatVector) QT.cast(w1.reinterpretShape(Q, 2))).intoArray(c, ci + 6 * ldc);
+            ((FloatVector) QT.cast(w1.reinterpretShape(Q, 3))).intoArray(c, ci + 7 * ldc);
+            ((FloatVector) QT.cast(w2.reinterpretShape(Q, 0))).intoArray(c, ci + 8 * ldc);
+            ((FloatVector) QT.cast(w2.reinterpretShape(Q, 1))).intoArray(c, ci + 9 * ldc);
+            ((FloatVector) QT.cast(w2.reinterpretShape(Q, 2))).intoArray(c, ci + 10 * ldc);
+            ((FloatVector) QT.cast(w2.reinterpretShape(Q, 3))).intoArray(c, ci + 11 * ldc);
+            ((FloatVector) QT.cast(w3.reinterpretShape(Q, 0))).intoArray(c, ci + 12 * ldc);
+            ((FloatVector) QT.cast(w3.reinterpretShape(Q, 1))).intoArray(c, ci + 13 * ldc);
+            ((FloatVector) QT.cast(w3.reinterpretShape(Q, 2))).intoArray(c, ci + 14 * ldc);
+            ((FloatVector) QT.cast(w3.reinterpretShape(Q, 3))).intoArray(c, ci + 15 * ldc);
         }
     }
 
@@ -141,11 +146,11 @@ final class Unpacked512 extends UnpackedKernel {
      * so C1 never inlines it into a tile and C2 compiles it alike inlined or not (decisions §2aa).
      */
     private static void edge(float[] edge, float[] c, int ci, int ldc, int rows, int lastLanes) {
-        VectorMask<Float> m = S.indexInRange(0, lastLanes);
+        VectorMask<Float> m = (VectorMask<Float>) SM.cast(S.indexInRange(0, lastLanes));
         for (int r = 0; r < rows; r++) {
             int at = ci + r * ldc;
             if (at <= c.length - L) {
-                FloatVector acc = FloatVector.fromArray(S, edge, r * L);
+                FloatVector acc = (FloatVector) VT.cast(FloatVector.fromArray(S, edge, r * L));
                 acc.intoArray(c, at, m);
             } else {
                 for (int j = 0; j < lastLanes; j++) c[at + j] = edge[r * L + j];
@@ -155,11 +160,11 @@ final class Unpacked512 extends UnpackedKernel {
 
     /** {@link #edge} adding to C: {@code acc + C}, as the tiles that read C store. */
     private static void edgeAdd(float[] edge, float[] c, int ci, int ldc, int rows, int lastLanes) {
-        VectorMask<Float> m = S.indexInRange(0, lastLanes);
+        VectorMask<Float> m = (VectorMask<Float>) SM.cast(S.indexInRange(0, lastLanes));
         for (int r = 0; r < rows; r++) {
             int at = ci + r * ldc;
             if (at <= c.length - L) {
-                FloatVector.fromArray(S, edge, r * L).add(FloatVector.fromArray(S, c, at, m)).intoArray(c, at, m);
+                ((FloatVector) VT.cast(FloatVector.fromArray(S, edge, r * L))).add(FloatVector.fromArray(S, c, at, m)).intoArray(c, at, m);
             } else {
                 for (int j = 0; j < lastLanes; j++) c[at + j] = edge[r * L + j] + c[at + j];
             }
@@ -188,31 +193,31 @@ final class Unpacked512 extends UnpackedKernel {
             int o7 = 7 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 8) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S);
-                FloatVector c4_0 = FloatVector.zero(S);
-                FloatVector c5_0 = FloatVector.zero(S);
-                FloatVector c6_0 = FloatVector.zero(S);
-                FloatVector c7_0 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c6_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c7_0 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
-                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o4]));
                     c4_0 = a4.fma(b0, c4_0);
-                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o5]));
                     c5_0 = a5.fma(b0, c5_0);
-                    FloatVector a6 = FloatVector.broadcast(S, a[p + o6]);
+                    FloatVector a6 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o6]));
                     c6_0 = a6.fma(b0, c6_0);
-                    FloatVector a7 = FloatVector.broadcast(S, a[p + o7]);
+                    FloatVector a7 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o7]));
                     c7_0 = a7.fma(b0, c7_0);
                 }
                 c0_0.intoArray(c, ci + 0 * ldc + 0 * L);
@@ -249,31 +254,31 @@ final class Unpacked512 extends UnpackedKernel {
             int o7 = 7 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 8) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S);
-                FloatVector c4_0 = FloatVector.zero(S);
-                FloatVector c5_0 = FloatVector.zero(S);
-                FloatVector c6_0 = FloatVector.zero(S);
-                FloatVector c7_0 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c6_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c7_0 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
-                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o4]));
                     c4_0 = a4.fma(b0, c4_0);
-                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o5]));
                     c5_0 = a5.fma(b0, c5_0);
-                    FloatVector a6 = FloatVector.broadcast(S, a[p + o6]);
+                    FloatVector a6 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o6]));
                     c6_0 = a6.fma(b0, c6_0);
-                    FloatVector a7 = FloatVector.broadcast(S, a[p + o7]);
+                    FloatVector a7 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o7]));
                     c7_0 = a7.fma(b0, c7_0);
                 }
                 c0_0.add(FloatVector.fromArray(S, c, ci + 0 * ldc + 0 * L)).intoArray(c, ci + 0 * ldc + 0 * L);
@@ -310,50 +315,50 @@ final class Unpacked512 extends UnpackedKernel {
             int o7 = 7 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 8) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S);
-                FloatVector c4_0 = FloatVector.zero(S);
-                FloatVector c5_0 = FloatVector.zero(S);
-                FloatVector c6_0 = FloatVector.zero(S);
-                FloatVector c7_0 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c6_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c7_0 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc - tail; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
-                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o4]));
                     c4_0 = a4.fma(b0, c4_0);
-                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o5]));
                     c5_0 = a5.fma(b0, c5_0);
-                    FloatVector a6 = FloatVector.broadcast(S, a[p + o6]);
+                    FloatVector a6 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o6]));
                     c6_0 = a6.fma(b0, c6_0);
-                    FloatVector a7 = FloatVector.broadcast(S, a[p + o7]);
+                    FloatVector a7 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o7]));
                     c7_0 = a7.fma(b0, c7_0);
                 }
                 for (int p = ai + kc - tail, j = (p - (ai + kc - tail)) * 1 * L; p < ai + kc; p++, j += 1 * L) {
-                    FloatVector b0 = FloatVector.fromArray(S, bTail, j + 0 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, bTail, j + 0 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
-                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o4]));
                     c4_0 = a4.fma(b0, c4_0);
-                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o5]));
                     c5_0 = a5.fma(b0, c5_0);
-                    FloatVector a6 = FloatVector.broadcast(S, a[p + o6]);
+                    FloatVector a6 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o6]));
                     c6_0 = a6.fma(b0, c6_0);
-                    FloatVector a7 = FloatVector.broadcast(S, a[p + o7]);
+                    FloatVector a7 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o7]));
                     c7_0 = a7.fma(b0, c7_0);
                 }
                 c0_0.intoArray(edge, (i0 + 0) * L);
@@ -391,50 +396,50 @@ final class Unpacked512 extends UnpackedKernel {
             int o7 = 7 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 8) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S);
-                FloatVector c4_0 = FloatVector.zero(S);
-                FloatVector c5_0 = FloatVector.zero(S);
-                FloatVector c6_0 = FloatVector.zero(S);
-                FloatVector c7_0 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c6_0 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c7_0 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc - tail; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
-                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o4]));
                     c4_0 = a4.fma(b0, c4_0);
-                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o5]));
                     c5_0 = a5.fma(b0, c5_0);
-                    FloatVector a6 = FloatVector.broadcast(S, a[p + o6]);
+                    FloatVector a6 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o6]));
                     c6_0 = a6.fma(b0, c6_0);
-                    FloatVector a7 = FloatVector.broadcast(S, a[p + o7]);
+                    FloatVector a7 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o7]));
                     c7_0 = a7.fma(b0, c7_0);
                 }
                 for (int p = ai + kc - tail, j = (p - (ai + kc - tail)) * 1 * L; p < ai + kc; p++, j += 1 * L) {
-                    FloatVector b0 = FloatVector.fromArray(S, bTail, j + 0 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, bTail, j + 0 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
-                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o4]));
                     c4_0 = a4.fma(b0, c4_0);
-                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o5]));
                     c5_0 = a5.fma(b0, c5_0);
-                    FloatVector a6 = FloatVector.broadcast(S, a[p + o6]);
+                    FloatVector a6 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o6]));
                     c6_0 = a6.fma(b0, c6_0);
-                    FloatVector a7 = FloatVector.broadcast(S, a[p + o7]);
+                    FloatVector a7 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o7]));
                     c7_0 = a7.fma(b0, c7_0);
                 }
                 c0_0.intoArray(edge, (i0 + 0) * L);
@@ -470,31 +475,31 @@ final class Unpacked512 extends UnpackedKernel {
             int o5 = 5 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 6) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
-                FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
-                FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_1 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
-                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o4]));
                     c4_0 = a4.fma(b0, c4_0);
                     c4_1 = a4.fma(b1, c4_1);
-                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o5]));
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                 }
@@ -534,31 +539,31 @@ final class Unpacked512 extends UnpackedKernel {
             int o5 = 5 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 6) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
-                FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
-                FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_1 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
-                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o4]));
                     c4_0 = a4.fma(b0, c4_0);
                     c4_1 = a4.fma(b1, c4_1);
-                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o5]));
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                 }
@@ -598,53 +603,53 @@ final class Unpacked512 extends UnpackedKernel {
             int o5 = 5 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 6) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
-                FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
-                FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_1 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc - tail; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
-                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o4]));
                     c4_0 = a4.fma(b0, c4_0);
                     c4_1 = a4.fma(b1, c4_1);
-                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o5]));
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                 }
                 for (int p = ai + kc - tail, j = (p - (ai + kc - tail)) * 2 * L; p < ai + kc; p++, j += 2 * L) {
-                    FloatVector b0 = FloatVector.fromArray(S, bTail, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, bTail, j + 1 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, bTail, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, bTail, j + 1 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
-                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o4]));
                     c4_0 = a4.fma(b0, c4_0);
                     c4_1 = a4.fma(b1, c4_1);
-                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o5]));
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                 }
@@ -685,53 +690,53 @@ final class Unpacked512 extends UnpackedKernel {
             int o5 = 5 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 6) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
-                FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
-                FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_1 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc - tail; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
-                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o4]));
                     c4_0 = a4.fma(b0, c4_0);
                     c4_1 = a4.fma(b1, c4_1);
-                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o5]));
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                 }
                 for (int p = ai + kc - tail, j = (p - (ai + kc - tail)) * 2 * L; p < ai + kc; p++, j += 2 * L) {
-                    FloatVector b0 = FloatVector.fromArray(S, bTail, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, bTail, j + 1 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, bTail, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, bTail, j + 1 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
-                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o4]));
                     c4_0 = a4.fma(b0, c4_0);
                     c4_1 = a4.fma(b1, c4_1);
-                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o5]));
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                 }
@@ -772,37 +777,37 @@ final class Unpacked512 extends UnpackedKernel {
             int o5 = 5 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 6) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S);
-                FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S);
-                FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_2 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
                     c2_2 = a2.fma(b2, c2_2);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
                     c3_2 = a3.fma(b2, c3_2);
-                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o4]));
                     c4_0 = a4.fma(b0, c4_0);
                     c4_1 = a4.fma(b1, c4_1);
                     c4_2 = a4.fma(b2, c4_2);
-                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o5]));
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                     c5_2 = a5.fma(b2, c5_2);
@@ -849,37 +854,37 @@ final class Unpacked512 extends UnpackedKernel {
             int o5 = 5 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 6) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S);
-                FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S);
-                FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_2 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
                     c2_2 = a2.fma(b2, c2_2);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
                     c3_2 = a3.fma(b2, c3_2);
-                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o4]));
                     c4_0 = a4.fma(b0, c4_0);
                     c4_1 = a4.fma(b1, c4_1);
                     c4_2 = a4.fma(b2, c4_2);
-                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o5]));
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                     c5_2 = a5.fma(b2, c5_2);
@@ -926,66 +931,66 @@ final class Unpacked512 extends UnpackedKernel {
             int o5 = 5 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 6) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S);
-                FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S);
-                FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_2 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc - tail; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
                     c2_2 = a2.fma(b2, c2_2);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
                     c3_2 = a3.fma(b2, c3_2);
-                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o4]));
                     c4_0 = a4.fma(b0, c4_0);
                     c4_1 = a4.fma(b1, c4_1);
                     c4_2 = a4.fma(b2, c4_2);
-                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o5]));
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                     c5_2 = a5.fma(b2, c5_2);
                 }
                 for (int p = ai + kc - tail, j = (p - (ai + kc - tail)) * 3 * L; p < ai + kc; p++, j += 3 * L) {
-                    FloatVector b0 = FloatVector.fromArray(S, bTail, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, bTail, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, bTail, j + 2 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, bTail, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, bTail, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, bTail, j + 2 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
                     c2_2 = a2.fma(b2, c2_2);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
                     c3_2 = a3.fma(b2, c3_2);
-                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o4]));
                     c4_0 = a4.fma(b0, c4_0);
                     c4_1 = a4.fma(b1, c4_1);
                     c4_2 = a4.fma(b2, c4_2);
-                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o5]));
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                     c5_2 = a5.fma(b2, c5_2);
@@ -1033,66 +1038,66 @@ final class Unpacked512 extends UnpackedKernel {
             int o5 = 5 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 6) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S);
-                FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S);
-                FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_2 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc - tail; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
                     c2_2 = a2.fma(b2, c2_2);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
                     c3_2 = a3.fma(b2, c3_2);
-                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o4]));
                     c4_0 = a4.fma(b0, c4_0);
                     c4_1 = a4.fma(b1, c4_1);
                     c4_2 = a4.fma(b2, c4_2);
-                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o5]));
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                     c5_2 = a5.fma(b2, c5_2);
                 }
                 for (int p = ai + kc - tail, j = (p - (ai + kc - tail)) * 3 * L; p < ai + kc; p++, j += 3 * L) {
-                    FloatVector b0 = FloatVector.fromArray(S, bTail, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, bTail, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, bTail, j + 2 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, bTail, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, bTail, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, bTail, j + 2 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
                     c2_2 = a2.fma(b2, c2_2);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
                     c3_2 = a3.fma(b2, c3_2);
-                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o4]));
                     c4_0 = a4.fma(b0, c4_0);
                     c4_1 = a4.fma(b1, c4_1);
                     c4_2 = a4.fma(b2, c4_2);
-                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o5]));
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                     c5_2 = a5.fma(b2, c5_2);
@@ -1140,43 +1145,43 @@ final class Unpacked512 extends UnpackedKernel {
             int o5 = 5 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 6) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S);
-                FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c4_3 = FloatVector.zero(S);
-                FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S), c5_3 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_3 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector b3 = FloatVector.fromArray(S, b, j + 3 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector b3 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 3 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
                     c0_3 = a0.fma(b3, c0_3);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
                     c1_3 = a1.fma(b3, c1_3);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
                     c2_2 = a2.fma(b2, c2_2);
                     c2_3 = a2.fma(b3, c2_3);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
                     c3_2 = a3.fma(b2, c3_2);
                     c3_3 = a3.fma(b3, c3_3);
-                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o4]));
                     c4_0 = a4.fma(b0, c4_0);
                     c4_1 = a4.fma(b1, c4_1);
                     c4_2 = a4.fma(b2, c4_2);
                     c4_3 = a4.fma(b3, c4_3);
-                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o5]));
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                     c5_2 = a5.fma(b2, c5_2);
@@ -1230,43 +1235,43 @@ final class Unpacked512 extends UnpackedKernel {
             int o5 = 5 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 6) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S);
-                FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c4_3 = FloatVector.zero(S);
-                FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S), c5_3 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_3 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector b3 = FloatVector.fromArray(S, b, j + 3 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector b3 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 3 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
                     c0_3 = a0.fma(b3, c0_3);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
                     c1_3 = a1.fma(b3, c1_3);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
                     c2_2 = a2.fma(b2, c2_2);
                     c2_3 = a2.fma(b3, c2_3);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
                     c3_2 = a3.fma(b2, c3_2);
                     c3_3 = a3.fma(b3, c3_3);
-                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o4]));
                     c4_0 = a4.fma(b0, c4_0);
                     c4_1 = a4.fma(b1, c4_1);
                     c4_2 = a4.fma(b2, c4_2);
                     c4_3 = a4.fma(b3, c4_3);
-                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o5]));
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                     c5_2 = a5.fma(b2, c5_2);
@@ -1320,79 +1325,79 @@ final class Unpacked512 extends UnpackedKernel {
             int o5 = 5 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 6) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S);
-                FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c4_3 = FloatVector.zero(S);
-                FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S), c5_3 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_3 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc - tail; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector b3 = FloatVector.fromArray(S, b, j + 3 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector b3 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 3 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
                     c0_3 = a0.fma(b3, c0_3);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
                     c1_3 = a1.fma(b3, c1_3);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
                     c2_2 = a2.fma(b2, c2_2);
                     c2_3 = a2.fma(b3, c2_3);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
                     c3_2 = a3.fma(b2, c3_2);
                     c3_3 = a3.fma(b3, c3_3);
-                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o4]));
                     c4_0 = a4.fma(b0, c4_0);
                     c4_1 = a4.fma(b1, c4_1);
                     c4_2 = a4.fma(b2, c4_2);
                     c4_3 = a4.fma(b3, c4_3);
-                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o5]));
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                     c5_2 = a5.fma(b2, c5_2);
                     c5_3 = a5.fma(b3, c5_3);
                 }
                 for (int p = ai + kc - tail, j = (p - (ai + kc - tail)) * 4 * L; p < ai + kc; p++, j += 4 * L) {
-                    FloatVector b0 = FloatVector.fromArray(S, bTail, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, bTail, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, bTail, j + 2 * L);
-                    FloatVector b3 = FloatVector.fromArray(S, bTail, j + 3 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, bTail, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, bTail, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, bTail, j + 2 * L));
+                    FloatVector b3 = (FloatVector) VT.cast(FloatVector.fromArray(S, bTail, j + 3 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
                     c0_3 = a0.fma(b3, c0_3);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
                     c1_3 = a1.fma(b3, c1_3);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
                     c2_2 = a2.fma(b2, c2_2);
                     c2_3 = a2.fma(b3, c2_3);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
                     c3_2 = a3.fma(b2, c3_2);
                     c3_3 = a3.fma(b3, c3_3);
-                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o4]));
                     c4_0 = a4.fma(b0, c4_0);
                     c4_1 = a4.fma(b1, c4_1);
                     c4_2 = a4.fma(b2, c4_2);
                     c4_3 = a4.fma(b3, c4_3);
-                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o5]));
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                     c5_2 = a5.fma(b2, c5_2);
@@ -1447,79 +1452,79 @@ final class Unpacked512 extends UnpackedKernel {
             int o5 = 5 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 6) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S);
-                FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c4_3 = FloatVector.zero(S);
-                FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S), c5_3 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_3 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc - tail; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector b3 = FloatVector.fromArray(S, b, j + 3 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector b3 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 3 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
                     c0_3 = a0.fma(b3, c0_3);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
                     c1_3 = a1.fma(b3, c1_3);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
                     c2_2 = a2.fma(b2, c2_2);
                     c2_3 = a2.fma(b3, c2_3);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
                     c3_2 = a3.fma(b2, c3_2);
                     c3_3 = a3.fma(b3, c3_3);
-                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o4]));
                     c4_0 = a4.fma(b0, c4_0);
                     c4_1 = a4.fma(b1, c4_1);
                     c4_2 = a4.fma(b2, c4_2);
                     c4_3 = a4.fma(b3, c4_3);
-                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o5]));
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                     c5_2 = a5.fma(b2, c5_2);
                     c5_3 = a5.fma(b3, c5_3);
                 }
                 for (int p = ai + kc - tail, j = (p - (ai + kc - tail)) * 4 * L; p < ai + kc; p++, j += 4 * L) {
-                    FloatVector b0 = FloatVector.fromArray(S, bTail, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, bTail, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, bTail, j + 2 * L);
-                    FloatVector b3 = FloatVector.fromArray(S, bTail, j + 3 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, bTail, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, bTail, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, bTail, j + 2 * L));
+                    FloatVector b3 = (FloatVector) VT.cast(FloatVector.fromArray(S, bTail, j + 3 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
                     c0_3 = a0.fma(b3, c0_3);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
                     c1_3 = a1.fma(b3, c1_3);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
                     c2_2 = a2.fma(b2, c2_2);
                     c2_3 = a2.fma(b3, c2_3);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
                     c3_2 = a3.fma(b2, c3_2);
                     c3_3 = a3.fma(b3, c3_3);
-                    FloatVector a4 = FloatVector.broadcast(S, a[p + o4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o4]));
                     c4_0 = a4.fma(b0, c4_0);
                     c4_1 = a4.fma(b1, c4_1);
                     c4_2 = a4.fma(b2, c4_2);
                     c4_3 = a4.fma(b3, c4_3);
-                    FloatVector a5 = FloatVector.broadcast(S, a[p + o5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o5]));
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                     c5_2 = a5.fma(b2, c5_2);
@@ -1569,11 +1574,11 @@ final class Unpacked512 extends UnpackedKernel {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 1) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                 }
@@ -1598,11 +1603,11 @@ final class Unpacked512 extends UnpackedKernel {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 1) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                 }
@@ -1627,12 +1632,12 @@ final class Unpacked512 extends UnpackedKernel {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 1) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
@@ -1659,12 +1664,12 @@ final class Unpacked512 extends UnpackedKernel {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 1) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
@@ -1691,13 +1696,13 @@ final class Unpacked512 extends UnpackedKernel {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 1) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_3 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector b3 = FloatVector.fromArray(S, b, j + 3 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector b3 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 3 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
@@ -1726,13 +1731,13 @@ final class Unpacked512 extends UnpackedKernel {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 1) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_3 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector b3 = FloatVector.fromArray(S, b, j + 3 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector b3 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 3 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
@@ -1762,15 +1767,15 @@ final class Unpacked512 extends UnpackedKernel {
             int o1 = 1 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 2) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                 }
@@ -1798,15 +1803,15 @@ final class Unpacked512 extends UnpackedKernel {
             int o1 = 1 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 2) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                 }
@@ -1834,17 +1839,17 @@ final class Unpacked512 extends UnpackedKernel {
             int o1 = 1 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 2) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
@@ -1875,17 +1880,17 @@ final class Unpacked512 extends UnpackedKernel {
             int o1 = 1 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 2) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
@@ -1916,19 +1921,19 @@ final class Unpacked512 extends UnpackedKernel {
             int o1 = 1 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 2) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_3 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector b3 = FloatVector.fromArray(S, b, j + 3 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector b3 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 3 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
                     c0_3 = a0.fma(b3, c0_3);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
@@ -1962,19 +1967,19 @@ final class Unpacked512 extends UnpackedKernel {
             int o1 = 1 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 2) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_3 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector b3 = FloatVector.fromArray(S, b, j + 3 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector b3 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 3 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
                     c0_3 = a0.fma(b3, c0_3);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
@@ -2009,19 +2014,19 @@ final class Unpacked512 extends UnpackedKernel {
             int o2 = 2 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 3) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
                 }
@@ -2052,19 +2057,19 @@ final class Unpacked512 extends UnpackedKernel {
             int o2 = 2 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 3) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
                 }
@@ -2095,22 +2100,22 @@ final class Unpacked512 extends UnpackedKernel {
             int o2 = 2 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 3) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_2 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
                     c2_2 = a2.fma(b2, c2_2);
@@ -2145,22 +2150,22 @@ final class Unpacked512 extends UnpackedKernel {
             int o2 = 2 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 3) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_2 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
                     c2_2 = a2.fma(b2, c2_2);
@@ -2195,25 +2200,25 @@ final class Unpacked512 extends UnpackedKernel {
             int o2 = 2 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 3) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_3 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector b3 = FloatVector.fromArray(S, b, j + 3 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector b3 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 3 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
                     c0_3 = a0.fma(b3, c0_3);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
                     c1_3 = a1.fma(b3, c1_3);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
                     c2_2 = a2.fma(b2, c2_2);
@@ -2252,25 +2257,25 @@ final class Unpacked512 extends UnpackedKernel {
             int o2 = 2 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 3) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_3 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector b3 = FloatVector.fromArray(S, b, j + 3 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector b3 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 3 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
                     c0_3 = a0.fma(b3, c0_3);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
                     c1_3 = a1.fma(b3, c1_3);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
                     c2_2 = a2.fma(b2, c2_2);
@@ -2310,23 +2315,23 @@ final class Unpacked512 extends UnpackedKernel {
             int o3 = 3 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 4) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
                 }
@@ -2360,23 +2365,23 @@ final class Unpacked512 extends UnpackedKernel {
             int o3 = 3 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 4) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
                 }
@@ -2410,27 +2415,27 @@ final class Unpacked512 extends UnpackedKernel {
             int o3 = 3 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 4) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_2 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
                     c2_2 = a2.fma(b2, c2_2);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
                     c3_2 = a3.fma(b2, c3_2);
@@ -2469,27 +2474,27 @@ final class Unpacked512 extends UnpackedKernel {
             int o3 = 3 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 4) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_2 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
                     c2_2 = a2.fma(b2, c2_2);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
                     c3_2 = a3.fma(b2, c3_2);
@@ -2528,31 +2533,31 @@ final class Unpacked512 extends UnpackedKernel {
             int o3 = 3 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 4) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_3 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector b3 = FloatVector.fromArray(S, b, j + 3 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector b3 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 3 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
                     c0_3 = a0.fma(b3, c0_3);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
                     c1_3 = a1.fma(b3, c1_3);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
                     c2_2 = a2.fma(b2, c2_2);
                     c2_3 = a2.fma(b3, c2_3);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
                     c3_2 = a3.fma(b2, c3_2);
@@ -2596,31 +2601,31 @@ final class Unpacked512 extends UnpackedKernel {
             int o3 = 3 * lda;
             for (int i0 = 0; i0 < allRows; i0 += 4) {
                 int ai = aOff + i0 * lda, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_3 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = ai, j = bOff + (p - ai) * ldb; p < ai + kc; p++, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector b3 = FloatVector.fromArray(S, b, j + 3 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector b3 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 3 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
                     c0_3 = a0.fma(b3, c0_3);
-                    FloatVector a1 = FloatVector.broadcast(S, a[p + o1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
                     c1_3 = a1.fma(b3, c1_3);
-                    FloatVector a2 = FloatVector.broadcast(S, a[p + o2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
                     c2_2 = a2.fma(b2, c2_2);
                     c2_3 = a2.fma(b3, c2_3);
-                    FloatVector a3 = FloatVector.broadcast(S, a[p + o3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[p + o3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
                     c3_2 = a3.fma(b2, c3_2);
@@ -2661,31 +2666,31 @@ final class Unpacked512 extends UnpackedKernel {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 6) {
                 int ai = aOff + i0, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
-                FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
-                FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_1 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
-                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
-                    FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
-                    FloatVector a3 = FloatVector.broadcast(S, a[q + 3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
-                    FloatVector a4 = FloatVector.broadcast(S, a[q + 4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 4]));
                     c4_0 = a4.fma(b0, c4_0);
                     c4_1 = a4.fma(b1, c4_1);
-                    FloatVector a5 = FloatVector.broadcast(S, a[q + 5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 5]));
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                 }
@@ -2720,31 +2725,31 @@ final class Unpacked512 extends UnpackedKernel {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 6) {
                 int ai = aOff + i0, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
-                FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
-                FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_1 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
-                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
-                    FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
-                    FloatVector a3 = FloatVector.broadcast(S, a[q + 3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
-                    FloatVector a4 = FloatVector.broadcast(S, a[q + 4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 4]));
                     c4_0 = a4.fma(b0, c4_0);
                     c4_1 = a4.fma(b1, c4_1);
-                    FloatVector a5 = FloatVector.broadcast(S, a[q + 5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 5]));
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                 }
@@ -2779,37 +2784,37 @@ final class Unpacked512 extends UnpackedKernel {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 6) {
                 int ai = aOff + i0, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S);
-                FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S);
-                FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_2 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
-                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
-                    FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
                     c2_2 = a2.fma(b2, c2_2);
-                    FloatVector a3 = FloatVector.broadcast(S, a[q + 3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
                     c3_2 = a3.fma(b2, c3_2);
-                    FloatVector a4 = FloatVector.broadcast(S, a[q + 4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 4]));
                     c4_0 = a4.fma(b0, c4_0);
                     c4_1 = a4.fma(b1, c4_1);
                     c4_2 = a4.fma(b2, c4_2);
-                    FloatVector a5 = FloatVector.broadcast(S, a[q + 5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 5]));
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                     c5_2 = a5.fma(b2, c5_2);
@@ -2851,37 +2856,37 @@ final class Unpacked512 extends UnpackedKernel {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 6) {
                 int ai = aOff + i0, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S);
-                FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S);
-                FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_2 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
-                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
-                    FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
                     c2_2 = a2.fma(b2, c2_2);
-                    FloatVector a3 = FloatVector.broadcast(S, a[q + 3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
                     c3_2 = a3.fma(b2, c3_2);
-                    FloatVector a4 = FloatVector.broadcast(S, a[q + 4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 4]));
                     c4_0 = a4.fma(b0, c4_0);
                     c4_1 = a4.fma(b1, c4_1);
                     c4_2 = a4.fma(b2, c4_2);
-                    FloatVector a5 = FloatVector.broadcast(S, a[q + 5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 5]));
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                     c5_2 = a5.fma(b2, c5_2);
@@ -2923,43 +2928,43 @@ final class Unpacked512 extends UnpackedKernel {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 6) {
                 int ai = aOff + i0, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S);
-                FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c4_3 = FloatVector.zero(S);
-                FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S), c5_3 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_3 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector b3 = FloatVector.fromArray(S, b, j + 3 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector b3 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 3 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
                     c0_3 = a0.fma(b3, c0_3);
-                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
                     c1_3 = a1.fma(b3, c1_3);
-                    FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
                     c2_2 = a2.fma(b2, c2_2);
                     c2_3 = a2.fma(b3, c2_3);
-                    FloatVector a3 = FloatVector.broadcast(S, a[q + 3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
                     c3_2 = a3.fma(b2, c3_2);
                     c3_3 = a3.fma(b3, c3_3);
-                    FloatVector a4 = FloatVector.broadcast(S, a[q + 4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 4]));
                     c4_0 = a4.fma(b0, c4_0);
                     c4_1 = a4.fma(b1, c4_1);
                     c4_2 = a4.fma(b2, c4_2);
                     c4_3 = a4.fma(b3, c4_3);
-                    FloatVector a5 = FloatVector.broadcast(S, a[q + 5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 5]));
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                     c5_2 = a5.fma(b2, c5_2);
@@ -3008,43 +3013,43 @@ final class Unpacked512 extends UnpackedKernel {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 6) {
                 int ai = aOff + i0, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S);
-                FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S), c4_3 = FloatVector.zero(S);
-                FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S), c5_3 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c4_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c4_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c5_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c5_3 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector b3 = FloatVector.fromArray(S, b, j + 3 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector b3 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 3 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
                     c0_3 = a0.fma(b3, c0_3);
-                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
                     c1_3 = a1.fma(b3, c1_3);
-                    FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
                     c2_2 = a2.fma(b2, c2_2);
                     c2_3 = a2.fma(b3, c2_3);
-                    FloatVector a3 = FloatVector.broadcast(S, a[q + 3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
                     c3_2 = a3.fma(b2, c3_2);
                     c3_3 = a3.fma(b3, c3_3);
-                    FloatVector a4 = FloatVector.broadcast(S, a[q + 4]);
+                    FloatVector a4 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 4]));
                     c4_0 = a4.fma(b0, c4_0);
                     c4_1 = a4.fma(b1, c4_1);
                     c4_2 = a4.fma(b2, c4_2);
                     c4_3 = a4.fma(b3, c4_3);
-                    FloatVector a5 = FloatVector.broadcast(S, a[q + 5]);
+                    FloatVector a5 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 5]));
                     c5_0 = a5.fma(b0, c5_0);
                     c5_1 = a5.fma(b1, c5_1);
                     c5_2 = a5.fma(b2, c5_2);
@@ -3093,11 +3098,11 @@ final class Unpacked512 extends UnpackedKernel {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 1) {
                 int ai = aOff + i0, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                 }
@@ -3122,11 +3127,11 @@ final class Unpacked512 extends UnpackedKernel {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 1) {
                 int ai = aOff + i0, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                 }
@@ -3151,12 +3156,12 @@ final class Unpacked512 extends UnpackedKernel {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 1) {
                 int ai = aOff + i0, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
@@ -3183,12 +3188,12 @@ final class Unpacked512 extends UnpackedKernel {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 1) {
                 int ai = aOff + i0, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
@@ -3215,13 +3220,13 @@ final class Unpacked512 extends UnpackedKernel {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 1) {
                 int ai = aOff + i0, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_3 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector b3 = FloatVector.fromArray(S, b, j + 3 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector b3 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 3 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
@@ -3250,13 +3255,13 @@ final class Unpacked512 extends UnpackedKernel {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 1) {
                 int ai = aOff + i0, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_3 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector b3 = FloatVector.fromArray(S, b, j + 3 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector b3 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 3 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
@@ -3285,15 +3290,15 @@ final class Unpacked512 extends UnpackedKernel {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 2) {
                 int ai = aOff + i0, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
-                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                 }
@@ -3320,15 +3325,15 @@ final class Unpacked512 extends UnpackedKernel {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 2) {
                 int ai = aOff + i0, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
-                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                 }
@@ -3355,17 +3360,17 @@ final class Unpacked512 extends UnpackedKernel {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 2) {
                 int ai = aOff + i0, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
-                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
@@ -3395,17 +3400,17 @@ final class Unpacked512 extends UnpackedKernel {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 2) {
                 int ai = aOff + i0, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
-                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
@@ -3435,19 +3440,19 @@ final class Unpacked512 extends UnpackedKernel {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 2) {
                 int ai = aOff + i0, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_3 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector b3 = FloatVector.fromArray(S, b, j + 3 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector b3 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 3 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
                     c0_3 = a0.fma(b3, c0_3);
-                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
@@ -3480,19 +3485,19 @@ final class Unpacked512 extends UnpackedKernel {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 2) {
                 int ai = aOff + i0, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_3 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector b3 = FloatVector.fromArray(S, b, j + 3 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector b3 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 3 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
                     c0_3 = a0.fma(b3, c0_3);
-                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
@@ -3525,19 +3530,19 @@ final class Unpacked512 extends UnpackedKernel {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 3) {
                 int ai = aOff + i0, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
-                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
-                    FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
                 }
@@ -3566,19 +3571,19 @@ final class Unpacked512 extends UnpackedKernel {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 3) {
                 int ai = aOff + i0, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
-                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
-                    FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
                 }
@@ -3607,22 +3612,22 @@ final class Unpacked512 extends UnpackedKernel {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 3) {
                 int ai = aOff + i0, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_2 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
-                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
-                    FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
                     c2_2 = a2.fma(b2, c2_2);
@@ -3655,22 +3660,22 @@ final class Unpacked512 extends UnpackedKernel {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 3) {
                 int ai = aOff + i0, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_2 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
-                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
-                    FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
                     c2_2 = a2.fma(b2, c2_2);
@@ -3703,25 +3708,25 @@ final class Unpacked512 extends UnpackedKernel {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 3) {
                 int ai = aOff + i0, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_3 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector b3 = FloatVector.fromArray(S, b, j + 3 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector b3 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 3 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
                     c0_3 = a0.fma(b3, c0_3);
-                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
                     c1_3 = a1.fma(b3, c1_3);
-                    FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
                     c2_2 = a2.fma(b2, c2_2);
@@ -3758,25 +3763,25 @@ final class Unpacked512 extends UnpackedKernel {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 3) {
                 int ai = aOff + i0, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_3 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector b3 = FloatVector.fromArray(S, b, j + 3 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector b3 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 3 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
                     c0_3 = a0.fma(b3, c0_3);
-                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
                     c1_3 = a1.fma(b3, c1_3);
-                    FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
                     c2_2 = a2.fma(b2, c2_2);
@@ -3813,23 +3818,23 @@ final class Unpacked512 extends UnpackedKernel {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 4) {
                 int ai = aOff + i0, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
-                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
-                    FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
-                    FloatVector a3 = FloatVector.broadcast(S, a[q + 3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
                 }
@@ -3860,23 +3865,23 @@ final class Unpacked512 extends UnpackedKernel {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 4) {
                 int ai = aOff + i0, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
-                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
-                    FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
-                    FloatVector a3 = FloatVector.broadcast(S, a[q + 3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
                 }
@@ -3907,27 +3912,27 @@ final class Unpacked512 extends UnpackedKernel {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 4) {
                 int ai = aOff + i0, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_2 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
-                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
-                    FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
                     c2_2 = a2.fma(b2, c2_2);
-                    FloatVector a3 = FloatVector.broadcast(S, a[q + 3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
                     c3_2 = a3.fma(b2, c3_2);
@@ -3963,27 +3968,27 @@ final class Unpacked512 extends UnpackedKernel {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 4) {
                 int ai = aOff + i0, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_2 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_2 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
-                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
-                    FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
                     c2_2 = a2.fma(b2, c2_2);
-                    FloatVector a3 = FloatVector.broadcast(S, a[q + 3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
                     c3_2 = a3.fma(b2, c3_2);
@@ -4019,31 +4024,31 @@ final class Unpacked512 extends UnpackedKernel {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 4) {
                 int ai = aOff + i0, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_3 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector b3 = FloatVector.fromArray(S, b, j + 3 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector b3 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 3 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
                     c0_3 = a0.fma(b3, c0_3);
-                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
                     c1_3 = a1.fma(b3, c1_3);
-                    FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
                     c2_2 = a2.fma(b2, c2_2);
                     c2_3 = a2.fma(b3, c2_3);
-                    FloatVector a3 = FloatVector.broadcast(S, a[q + 3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
                     c3_2 = a3.fma(b2, c3_2);
@@ -4084,31 +4089,31 @@ final class Unpacked512 extends UnpackedKernel {
             // every row panel of this column panel in one call: the call costs less than the panels it covers
             for (int i0 = 0; i0 < allRows; i0 += 4) {
                 int ai = aOff + i0, ci = cOff + i0 * ldc;
-                FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
-                FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
-                FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
-                FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S);
+                FloatVector c0_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c0_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c1_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c1_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c2_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c2_3 = (FloatVector) VT.cast(FloatVector.zero(S));
+                FloatVector c3_0 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_1 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_2 = (FloatVector) VT.cast(FloatVector.zero(S)), c3_3 = (FloatVector) VT.cast(FloatVector.zero(S));
                 for (int p = 0, q = ai, j = bOff; p < kc; p++, q += lda, j += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, j + 0 * L);
-                    FloatVector b1 = FloatVector.fromArray(S, b, j + 1 * L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, j + 2 * L);
-                    FloatVector b3 = FloatVector.fromArray(S, b, j + 3 * L);
-                    FloatVector a0 = FloatVector.broadcast(S, a[q]);
+                    FloatVector b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 0 * L));
+                    FloatVector b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 1 * L));
+                    FloatVector b2 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 2 * L));
+                    FloatVector b3 = (FloatVector) VT.cast(FloatVector.fromArray(S, b, j + 3 * L));
+                    FloatVector a0 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q]));
                     c0_0 = a0.fma(b0, c0_0);
                     c0_1 = a0.fma(b1, c0_1);
                     c0_2 = a0.fma(b2, c0_2);
                     c0_3 = a0.fma(b3, c0_3);
-                    FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+                    FloatVector a1 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 1]));
                     c1_0 = a1.fma(b0, c1_0);
                     c1_1 = a1.fma(b1, c1_1);
                     c1_2 = a1.fma(b2, c1_2);
                     c1_3 = a1.fma(b3, c1_3);
-                    FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+                    FloatVector a2 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 2]));
                     c2_0 = a2.fma(b0, c2_0);
                     c2_1 = a2.fma(b1, c2_1);
                     c2_2 = a2.fma(b2, c2_2);
                     c2_3 = a2.fma(b3, c2_3);
-                    FloatVector a3 = FloatVector.broadcast(S, a[q + 3]);
+                    FloatVector a3 = (FloatVector) VT.cast(FloatVector.broadcast(S, a[q + 3]));
                     c3_0 = a3.fma(b0, c3_0);
                     c3_1 = a3.fma(b1, c3_1);
                     c3_2 = a3.fma(b2, c3_2);

@@ -6,6 +6,7 @@ import static org.vectorgrad.backend.vector.elementwise.Lanes.N;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -35,6 +36,9 @@ final class NormKernels {
 
     /** Float species with as many lanes as {@link Lanes#D}: one load converts exactly to one double vector. */
     static final VectorSpecies<Float> FH = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+    private static final Class<? extends Vector<Double>> DT = D.vectorType();
+    private static final Class<? extends Vector<Float>> FT = F.vectorType();
+    private static final Class<? extends Vector<Float>> FHT = FH.vectorType();
     /** Lanes of {@link Lanes#D} (and of {@link #FH}). */
     static final int ND = D.length();
     /**
@@ -55,10 +59,10 @@ final class NormKernels {
         int c = c0;
         if (spatial == 1) {
             for (; c + ND <= c1; c += ND) {
-                DoubleVector sum = DoubleVector.zero(D);
+                DoubleVector sum = (DoubleVector) DT.cast(DoubleVector.zero(D));
                 for (int r = 0; r < batch; r++) sum = sum.add(loadD(x, xOff + r * channels + c));
                 DoubleVector mean = sum.div((double) m);
-                DoubleVector sq = DoubleVector.zero(D);
+                DoubleVector sq = (DoubleVector) DT.cast(DoubleVector.zero(D));
                 for (int r = 0; r < batch; r++) {
                     DoubleVector d = loadD(x, xOff + r * channels + c).sub(mean);
                     sq = sq.add(d.mul(d));
@@ -120,16 +124,16 @@ final class NormKernels {
 
     /** Σ of channel c over every plane, in double: two accumulators per plane row of lanes, tails in order. */
     private static double planeSum(int batch, int channels, int spatial, float[] x, int xOff, int c, double[] lanes) {
-        DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D);
+        DoubleVector a0 = (DoubleVector) DT.cast(DoubleVector.zero(D)), a1 = (DoubleVector) DT.cast(DoubleVector.zero(D));
         double tail = 0;
         int bound = F.loopBound(spatial);
         for (int nb = 0; nb < batch; nb++) {
             int base = xOff + (nb * channels + c) * spatial;
             int p = 0;
             for (; p < bound; p += N) {
-                FloatVector v = FloatVector.fromArray(F, x, base + p);
-                a0 = a0.add(v.convertShape(VectorOperators.F2D, D, 0));
-                a1 = a1.add(v.convertShape(VectorOperators.F2D, D, 1));
+                FloatVector v = (FloatVector) FT.cast(FloatVector.fromArray(F, x, base + p));
+                a0 = a0.add((DoubleVector) DT.cast(v.convertShape(VectorOperators.F2D, D, 0)));
+                a1 = a1.add((DoubleVector) DT.cast(v.convertShape(VectorOperators.F2D, D, 1)));
             }
             for (; p < spatial; p++) tail += x[base + p];
         }
@@ -139,16 +143,16 @@ final class NormKernels {
 
     /** Σ (x − mean)² of channel c, in double, the order of {@link #planeSum}. */
     private static double planeSquares(int batch, int channels, int spatial, float[] x, int xOff, int c, double mean, double[] lanes) {
-        DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D);
+        DoubleVector a0 = (DoubleVector) DT.cast(DoubleVector.zero(D)), a1 = (DoubleVector) DT.cast(DoubleVector.zero(D));
         double tail = 0;
         int bound = F.loopBound(spatial);
         for (int nb = 0; nb < batch; nb++) {
             int base = xOff + (nb * channels + c) * spatial;
             int p = 0;
             for (; p < bound; p += N) {
-                FloatVector v = FloatVector.fromArray(F, x, base + p);
-                DoubleVector d0 = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0)).sub(mean);
-                DoubleVector d1 = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1)).sub(mean);
+                FloatVector v = (FloatVector) FT.cast(FloatVector.fromArray(F, x, base + p));
+                DoubleVector d0 = ((DoubleVector) DT.cast(v.convertShape(VectorOperators.F2D, D, 0))).sub(mean);
+                DoubleVector d1 = ((DoubleVector) DT.cast(v.convertShape(VectorOperators.F2D, D, 1))).sub(mean);
                 a0 = a0.add(d0.mul(d0));
                 a1 = a1.add(d1.mul(d1));
             }
@@ -171,7 +175,7 @@ final class NormKernels {
             int off = (nb * channels + c) * spatial;
             int p = 0;
             for (; p < bound; p += N) {
-                FloatVector.fromArray(F, x, xOff + off + p).sub(mean).fma(scale, shift).intoArray(y, yOff + off + p);
+                (FloatVector.fromArray(F, x, xOff + off + p)).sub(mean).fma(scale, shift).intoArray(y, yOff + off + p);
             }
             for (; p < spatial; p++) y[yOff + off + p] = Math.fma(x[xOff + off + p] - mean, scale, shift);
         }
@@ -180,18 +184,18 @@ final class NormKernels {
     /** The same for the {@link #ND} channels from c of an (N, C) block: lanes across channels. */
     private static void applyColumns(int batch, int channels, float[] x, int xOff, float[] gamma, float[] beta,
                                      float[] y, int yOff, float[] saveMean, float[] saveInvstd, int c) {
-        FloatVector mean = FloatVector.fromArray(FH, saveMean, c);
-        FloatVector scale = FloatVector.fromArray(FH, saveInvstd, c);
+        FloatVector mean = (FloatVector) FHT.cast(FloatVector.fromArray(FH, saveMean, c));
+        FloatVector scale = (FloatVector) FHT.cast(FloatVector.fromArray(FH, saveInvstd, c));
         if (gamma != null) scale = scale.mul(FloatVector.fromArray(FH, gamma, c));
-        FloatVector shift = beta == null ? FloatVector.zero(FH) : FloatVector.fromArray(FH, beta, c);
+        FloatVector shift = beta == null ? (FloatVector) FHT.cast(FloatVector.zero(FH)) : (FloatVector) FHT.cast(FloatVector.fromArray(FH, beta, c));
         for (int r = 0; r < batch; r++) {
             int off = r * channels + c;
-            FloatVector.fromArray(FH, x, xOff + off).sub(mean).fma(scale, shift).intoArray(y, yOff + off);
+            (FloatVector.fromArray(FH, x, xOff + off)).sub(mean).fma(scale, shift).intoArray(y, yOff + off);
         }
     }
 
     private static DoubleVector loadD(float[] a, int off) {
-        return (DoubleVector) FloatVector.fromArray(FH, a, off).convertShape(VectorOperators.F2D, D, 0);
+        return (DoubleVector) DT.cast((FloatVector.fromArray(FH, a, off)).convertShape(VectorOperators.F2D, D, 0));
     }
 
     // ---- batch norm: backward ----------------------------------------------------------------------------------
@@ -205,12 +209,12 @@ final class NormKernels {
         int c = c0;
         if (spatial == 1) {
             for (; c + ND <= c1; c += ND) {
-                FloatVector mu = FloatVector.fromArray(FH, mean, c);
-                DoubleVector sumDy = DoubleVector.zero(D), sumDyXmu = DoubleVector.zero(D);
+                FloatVector mu = (FloatVector) FHT.cast(FloatVector.fromArray(FH, mean, c));
+                DoubleVector sumDy = (DoubleVector) DT.cast(DoubleVector.zero(D)), sumDyXmu = (DoubleVector) DT.cast(DoubleVector.zero(D));
                 for (int r = 0; r < batch; r++) {
                     int off = r * channels + c;
                     DoubleVector g = loadD(dy, dyOff + off);
-                    DoubleVector d = (DoubleVector) FloatVector.fromArray(FH, x, xOff + off).sub(mu).convertShape(VectorOperators.F2D, D, 0);
+                    DoubleVector d = (DoubleVector) DT.cast((FloatVector.fromArray(FH, x, xOff + off)).sub(mu).convertShape(VectorOperators.F2D, D, 0));
                     sumDy = sumDy.add(g);
                     sumDyXmu = sumDyXmu.add(g.mul(d));
                 }
@@ -228,20 +232,20 @@ final class NormKernels {
             float mu = mean[c], is = invstd[c];
             double sumDy = 0, sumDyXmu = 0;
             if (spatial >= N) {
-                DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D), b0 = DoubleVector.zero(D), b1 = DoubleVector.zero(D);
+                DoubleVector a0 = (DoubleVector) DT.cast(DoubleVector.zero(D)), a1 = (DoubleVector) DT.cast(DoubleVector.zero(D)), b0 = (DoubleVector) DT.cast(DoubleVector.zero(D)), b1 = (DoubleVector) DT.cast(DoubleVector.zero(D));
                 int bound = F.loopBound(spatial);
                 for (int nb = 0; nb < batch; nb++) {
                     int off = (nb * channels + c) * spatial;
                     int p = 0;
                     for (; p < bound; p += N) {
-                        FloatVector g = FloatVector.fromArray(F, dy, dyOff + off + p);
-                        FloatVector d = FloatVector.fromArray(F, x, xOff + off + p).sub(mu);
-                        DoubleVector g0 = (DoubleVector) g.convertShape(VectorOperators.F2D, D, 0);
-                        DoubleVector g1 = (DoubleVector) g.convertShape(VectorOperators.F2D, D, 1);
+                        FloatVector g = (FloatVector) FT.cast(FloatVector.fromArray(F, dy, dyOff + off + p));
+                        FloatVector d = (FloatVector.fromArray(F, x, xOff + off + p)).sub(mu);
+                        DoubleVector g0 = (DoubleVector) DT.cast(g.convertShape(VectorOperators.F2D, D, 0));
+                        DoubleVector g1 = (DoubleVector) DT.cast(g.convertShape(VectorOperators.F2D, D, 1));
                         a0 = a0.add(g0);
                         a1 = a1.add(g1);
-                        b0 = b0.add(g0.mul((DoubleVector) d.convertShape(VectorOperators.F2D, D, 0)));
-                        b1 = b1.add(g1.mul((DoubleVector) d.convertShape(VectorOperators.F2D, D, 1)));
+                        b0 = b0.add(g0.mul((DoubleVector) DT.cast(d.convertShape(VectorOperators.F2D, D, 0))));
+                        b1 = b1.add(g1.mul((DoubleVector) DT.cast(d.convertShape(VectorOperators.F2D, D, 1))));
                     }
                     for (; p < spatial; p++) {
                         double g = dy[dyOff + off + p];
@@ -274,8 +278,8 @@ final class NormKernels {
                 int off = (nb * channels + c) * spatial;
                 int p = 0;
                 for (; p < bound; p += N) {
-                    FloatVector d = FloatVector.fromArray(F, x, xOff + off + p).sub(mu);
-                    FloatVector.fromArray(F, dy, dyOff + off + p).sub(gradMean).sub(d.mul(k)).mul(w).intoArray(dx, dxOff + off + p);
+                    FloatVector d = (FloatVector.fromArray(F, x, xOff + off + p)).sub(mu);
+                    (FloatVector.fromArray(F, dy, dyOff + off + p)).sub(gradMean).sub(d.mul(k)).mul(w).intoArray(dx, dxOff + off + p);
                 }
                 for (; p < spatial; p++) {
                     float d = x[xOff + off + p] - mu;
@@ -314,10 +318,10 @@ final class NormKernels {
             saveInvstd[r] = is;
             int j = 0;
             for (; j < bound; j += N) {
-                FloatVector xhat = FloatVector.fromArray(F, x, xOff + base + j).sub(mu).mul(is);
+                FloatVector xhat = (FloatVector.fromArray(F, x, xOff + base + j)).sub(mu).mul(is);
                 FloatVector out = gamma == null
                         ? (beta == null ? xhat : xhat.add(FloatVector.fromArray(F, beta, j)))
-                        : xhat.fma(FloatVector.fromArray(F, gamma, j), beta == null ? FloatVector.zero(F) : FloatVector.fromArray(F, beta, j));
+                        : xhat.fma(FloatVector.fromArray(F, gamma, j), beta == null ? (FloatVector) FT.cast(FloatVector.zero(F)) : (FloatVector) FT.cast(FloatVector.fromArray(F, beta, j)));
                 out.intoArray(y, yOff + base + j);
             }
             for (; j < cols; j++) {
@@ -335,19 +339,19 @@ final class NormKernels {
         for (int r = r0; r < r1; r++) {
             int base = r * cols;
             float mu = mean[r], is = invstd[r];
-            DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D), b0 = DoubleVector.zero(D), b1 = DoubleVector.zero(D);
+            DoubleVector a0 = (DoubleVector) DT.cast(DoubleVector.zero(D)), a1 = (DoubleVector) DT.cast(DoubleVector.zero(D)), b0 = (DoubleVector) DT.cast(DoubleVector.zero(D)), b1 = (DoubleVector) DT.cast(DoubleVector.zero(D));
             double sumG = 0, sumGXhat = 0;
             int j = 0;
             for (; j < bound; j += N) {
-                FloatVector g = FloatVector.fromArray(F, dy, dyOff + base + j);
+                FloatVector g = (FloatVector) FT.cast(FloatVector.fromArray(F, dy, dyOff + base + j));
                 if (gamma != null) g = g.mul(FloatVector.fromArray(F, gamma, j));
-                FloatVector xhat = FloatVector.fromArray(F, x, xOff + base + j).sub(mu).mul(is);
-                DoubleVector g0 = (DoubleVector) g.convertShape(VectorOperators.F2D, D, 0);
-                DoubleVector g1 = (DoubleVector) g.convertShape(VectorOperators.F2D, D, 1);
+                FloatVector xhat = (FloatVector.fromArray(F, x, xOff + base + j)).sub(mu).mul(is);
+                DoubleVector g0 = (DoubleVector) DT.cast(g.convertShape(VectorOperators.F2D, D, 0));
+                DoubleVector g1 = (DoubleVector) DT.cast(g.convertShape(VectorOperators.F2D, D, 1));
                 a0 = a0.add(g0);
                 a1 = a1.add(g1);
-                b0 = b0.add(g0.mul((DoubleVector) xhat.convertShape(VectorOperators.F2D, D, 0)));
-                b1 = b1.add(g1.mul((DoubleVector) xhat.convertShape(VectorOperators.F2D, D, 1)));
+                b0 = b0.add(g0.mul((DoubleVector) DT.cast(xhat.convertShape(VectorOperators.F2D, D, 0))));
+                b1 = b1.add(g1.mul((DoubleVector) DT.cast(xhat.convertShape(VectorOperators.F2D, D, 1))));
             }
             for (; j < cols; j++) {
                 float g = gamma == null ? dy[dyOff + base + j] : dy[dyOff + base + j] * gamma[j];
@@ -362,9 +366,9 @@ final class NormKernels {
             float a = (float) (sumG / cols), b = (float) (sumGXhat / cols);
             j = 0;
             for (; j < bound; j += N) {
-                FloatVector g = FloatVector.fromArray(F, dy, dyOff + base + j);
+                FloatVector g = (FloatVector) FT.cast(FloatVector.fromArray(F, dy, dyOff + base + j));
                 if (gamma != null) g = g.mul(FloatVector.fromArray(F, gamma, j));
-                FloatVector xhat = FloatVector.fromArray(F, x, xOff + base + j).sub(mu).mul(is);
+                FloatVector xhat = (FloatVector.fromArray(F, x, xOff + base + j)).sub(mu).mul(is);
                 g.sub(a).sub(xhat.mul(b)).mul(is).intoArray(dx, dxOff + base + j);
             }
             for (; j < cols; j++) {
@@ -380,11 +384,11 @@ final class NormKernels {
                                         float[] dgamma, float[] dbeta, int j0, int j1) {
         int j = j0;
         for (int bound = j0 + F.loopBound(j1 - j0); j < bound; j += N) {
-            FloatVector accW = FloatVector.zero(F), accB = FloatVector.zero(F);
+            FloatVector accW = (FloatVector) FT.cast(FloatVector.zero(F)), accB = (FloatVector) FT.cast(FloatVector.zero(F));
             for (int r = 0; r < rows; r++) {
                 int off = r * cols + j;
-                FloatVector g = FloatVector.fromArray(F, dy, dyOff + off);
-                FloatVector xhat = FloatVector.fromArray(F, x, xOff + off).sub(mean[r]).mul(invstd[r]);
+                FloatVector g = (FloatVector) FT.cast(FloatVector.fromArray(F, dy, dyOff + off));
+                FloatVector xhat = (FloatVector.fromArray(F, x, xOff + off)).sub(mean[r]).mul(invstd[r]);
                 accW = g.fma(xhat, accW);
                 accB = accB.add(g);
             }

@@ -1,6 +1,7 @@
 package org.vectorgrad.backend.vector.optim;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorSpecies;
 import org.vectorgrad.backend.vector.elementwise.Lanes;
 
@@ -15,6 +16,7 @@ import org.vectorgrad.backend.vector.elementwise.Lanes;
  */
 public final class AdamWRmsPropKernels {
     private static final VectorSpecies<Float> F = Lanes.F;   // the one preferred species
+    private static final Class<? extends Vector<Float>> FT = F.vectorType();
     private static final int N = F.length();
 
     private AdamWRmsPropKernels() {}
@@ -24,10 +26,10 @@ public final class AdamWRmsPropKernels {
                              float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, int from, int to) {
         int i = from;
         for (int bound = from + F.loopBound(to - from); i < bound; i += N) {
-            FloatVector wv = FloatVector.fromArray(F, w, wOff + i).mul(decay);
-            FloatVector grad = FloatVector.fromArray(F, g, gOff + i);
-            FloatVector mi = FloatVector.fromArray(F, m, mOff + i).mul(beta1).add(grad.mul(ob1));
-            FloatVector vi = FloatVector.fromArray(F, v, vOff + i).mul(beta2).add(grad.mul(ob2).mul(grad));
+            FloatVector wv = (FloatVector.fromArray(F, w, wOff + i)).mul(decay);
+            FloatVector grad = (FloatVector) FT.cast(FloatVector.fromArray(F, g, gOff + i));
+            FloatVector mi = (FloatVector.fromArray(F, m, mOff + i)).mul(beta1).add(grad.mul(ob1));
+            FloatVector vi = (FloatVector.fromArray(F, v, vOff + i)).mul(beta2).add(grad.mul(ob2).mul(grad));
             mi.intoArray(m, mOff + i);
             vi.intoArray(v, vOff + i);
             FloatVector denom = vi.sqrt().div(sqrtC2).add(eps);
@@ -51,21 +53,21 @@ public final class AdamWRmsPropKernels {
                                float[] buf, int bufOff, int from, int to) {
         int i = from;
         for (int bound = from + F.loopBound(to - from); i < bound; i += N) {
-            FloatVector wv = FloatVector.fromArray(F, w, wOff + i);
-            FloatVector grad = FloatVector.fromArray(F, g, gOff + i);
+            FloatVector wv = (FloatVector) FT.cast(FloatVector.fromArray(F, w, wOff + i));
+            FloatVector grad = (FloatVector) FT.cast(FloatVector.fromArray(F, g, gOff + i));
             if (weightDecay != 0f) grad = grad.add(wv.mul(weightDecay));
-            FloatVector s = FloatVector.fromArray(F, sq, sqOff + i).mul(alpha).add(grad.mul(oa).mul(grad));
+            FloatVector s = (FloatVector.fromArray(F, sq, sqOff + i)).mul(alpha).add(grad.mul(oa).mul(grad));
             s.intoArray(sq, sqOff + i);
             FloatVector avg;
             if (centered) {
-                FloatVector a = FloatVector.fromArray(F, ga, gaOff + i).mul(alpha).add(grad.mul(oa));
+                FloatVector a = (FloatVector.fromArray(F, ga, gaOff + i)).mul(alpha).add(grad.mul(oa));
                 a.intoArray(ga, gaOff + i);
                 avg = s.sub(a.mul(a)).sqrt().add(eps);
             } else {
                 avg = s.sqrt().add(eps);
             }
             if (momentum > 0f) {
-                FloatVector b = FloatVector.fromArray(F, buf, bufOff + i).mul(momentum).add(grad.div(avg));
+                FloatVector b = (FloatVector.fromArray(F, buf, bufOff + i)).mul(momentum).add(grad.div(avg));
                 b.intoArray(buf, bufOff + i);
                 wv.sub(b.mul(lr)).intoArray(w, wOff + i);
             } else {

@@ -1,6 +1,7 @@
 package org.vectorgrad.backend.vector.optim;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorSpecies;
 import org.vectorgrad.backend.vector.elementwise.Lanes;
 
@@ -13,6 +14,7 @@ import org.vectorgrad.backend.vector.elementwise.Lanes;
  */
 public final class OptimizerKernels {
     private static final VectorSpecies<Float> F = Lanes.F;   // the one preferred species
+    private static final Class<? extends Vector<Float>> FT = F.vectorType();
     private static final int N = F.length();
 
     private OptimizerKernels() {}
@@ -21,12 +23,12 @@ public final class OptimizerKernels {
                            float[] w, int wOff, float[] g, int gOff, float[] v, int vOff, int from, int to) {
         int i = from;
         for (int bound = from + F.loopBound(to - from); i < bound; i += N) {
-            FloatVector wv = FloatVector.fromArray(F, w, wOff + i);
-            FloatVector grad = FloatVector.fromArray(F, g, gOff + i);
+            FloatVector wv = (FloatVector) FT.cast(FloatVector.fromArray(F, w, wOff + i));
+            FloatVector grad = (FloatVector) FT.cast(FloatVector.fromArray(F, g, gOff + i));
             if (weightDecay != 0f) grad = grad.add(wv.mul(weightDecay)); // as PyTorch: no 0·w term (0·Inf is NaN)
             FloatVector d = grad;
             if (momentum != 0f) {
-                FloatVector vel = FloatVector.fromArray(F, v, vOff + i).mul(momentum).add(grad);
+                FloatVector vel = (FloatVector.fromArray(F, v, vOff + i)).mul(momentum).add(grad);
                 vel.intoArray(v, vOff + i);
                 d = nesterov ? grad.add(vel.mul(momentum)) : vel;
             }
@@ -50,12 +52,12 @@ public final class OptimizerKernels {
                             float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, int from, int to) {
         int i = from;
         for (int bound = from + F.loopBound(to - from); i < bound; i += N) {
-            FloatVector wv = FloatVector.fromArray(F, w, wOff + i);
-            FloatVector grad = FloatVector.fromArray(F, g, gOff + i);
+            FloatVector wv = (FloatVector) FT.cast(FloatVector.fromArray(F, w, wOff + i));
+            FloatVector grad = (FloatVector) FT.cast(FloatVector.fromArray(F, g, gOff + i));
             if (weightDecay != 0f) grad = grad.add(wv.mul(weightDecay)); // as PyTorch: no 0·w term (0·Inf is NaN)
-            FloatVector mi = FloatVector.fromArray(F, m, mOff + i).mul(beta1).add(grad.mul(ob1));
+            FloatVector mi = (FloatVector.fromArray(F, m, mOff + i)).mul(beta1).add(grad.mul(ob1));
             // (1-b2)·g·g is evaluated left to right in the oracle: (g·(1-b2))·g.
-            FloatVector vi = FloatVector.fromArray(F, v, vOff + i).mul(beta2).add(grad.mul(ob2).mul(grad));
+            FloatVector vi = (FloatVector.fromArray(F, v, vOff + i)).mul(beta2).add(grad.mul(ob2).mul(grad));
             mi.intoArray(m, mOff + i);
             vi.intoArray(v, vOff + i);
             FloatVector denom = vi.sqrt().div(sqrtC2).add(eps);

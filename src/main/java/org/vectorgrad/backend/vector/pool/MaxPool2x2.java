@@ -2,6 +2,7 @@ package org.vectorgrad.backend.vector.pool;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -22,16 +23,18 @@ import org.vectorgrad.backend.vector.elementwise.Lanes;
 final class MaxPool2x2 {
     private static final VectorSpecies<Float> S = Lanes.F;   // the one preferred species
     private static final VectorSpecies<Integer> I = S.withLanes(int.class).withShape(S.vectorShape()).check(int.class);
+    private static final Class<? extends Vector<Integer>> IT = I.vectorType();
+    private static final Class<? extends Vector<Float>> VT = S.vectorType();
     private static final int L = S.length();
     /** Lane i selects lane 2i (EVEN) or 2i+1 (ODD) of the concatenation of two vectors. */
-    private static final FloatVector EVEN = FloatVector.fromArray(S, iota(2, 0, L), 0);
-    private static final FloatVector ODD = FloatVector.fromArray(S, iota(2, 1, L), 0);
+    private static final FloatVector EVEN = (FloatVector) VT.cast(FloatVector.fromArray(S, iota(2, 0, L), 0));
+    private static final FloatVector ODD = (FloatVector) VT.cast(FloatVector.fromArray(S, iota(2, 1, L), 0));
     /** Lane i selects lane i/2 of the first vector (i even) or of the second (i odd): interleave, first half. */
-    private static final FloatVector ZIP_LO = FloatVector.fromArray(S, zip(0, L), 0);
-    private static final FloatVector ZIP_HI = FloatVector.fromArray(S, zip(L / 2, L), 0);
-    private static final IntVector TWICE_IOTA = IntVector.fromArray(I, iotaInt(L), 0);
+    private static final FloatVector ZIP_LO = (FloatVector) VT.cast(FloatVector.fromArray(S, zip(0, L), 0));
+    private static final FloatVector ZIP_HI = (FloatVector) VT.cast(FloatVector.fromArray(S, zip(L / 2, L), 0));
+    private static final IntVector TWICE_IOTA = (IntVector) IT.cast(IntVector.fromArray(I, iotaInt(L), 0));
     /** 2i in lane i, as floats (the lane test of the row-pair selections). */
-    private static final FloatVector TWICE_IOTA_F = FloatVector.fromArray(S, iota(2, 0, L), 0);
+    private static final FloatVector TWICE_IOTA_F = (FloatVector) VT.cast(FloatVector.fromArray(S, iota(2, 0, L), 0));
 
     private MaxPool2x2() {}
 
@@ -120,8 +123,8 @@ final class MaxPool2x2 {
                 forwardMasked(x, xOff, y, yOff, argmax, r0 + 2 * inW, inW, out + ow, 0, ow);
                 continue;
             }
-            FloatVector top0 = FloatVector.fromArray(S, x, xOff + r0), top1 = FloatVector.fromArray(S, x, xOff + r0 + 2 * inW);
-            FloatVector bot0 = FloatVector.fromArray(S, x, xOff + r0 + inW), bot1 = FloatVector.fromArray(S, x, xOff + r0 + 3 * inW);
+            FloatVector top0 = (FloatVector) VT.cast(FloatVector.fromArray(S, x, xOff + r0)), top1 = (FloatVector) VT.cast(FloatVector.fromArray(S, x, xOff + r0 + 2 * inW));
+            FloatVector bot0 = (FloatVector) VT.cast(FloatVector.fromArray(S, x, xOff + r0 + inW)), bot1 = (FloatVector) VT.cast(FloatVector.fromArray(S, x, xOff + r0 + 3 * inW));
             FloatVector best = even.selectFrom(top0, top1);
             IntVector idx = base.add(r0), bi = idx;
             FloatVector v = odd.selectFrom(top0, top1);
@@ -145,8 +148,8 @@ final class MaxPool2x2 {
     /** L outputs from columns {@code 2·ox ..} of rows r0, r0+inW; no masks (kept apart so nothing here is boxed). */
     private static void forwardVector(float[] x, int xOff, float[] y, int yOff, int[] argmax, int r0, int inW, int out, int ox) {
         int c = 2 * ox, r1 = r0 + inW;
-        FloatVector a0 = FloatVector.fromArray(S, x, xOff + r0 + c), b0 = FloatVector.fromArray(S, x, xOff + r0 + c + L);
-        FloatVector a1 = FloatVector.fromArray(S, x, xOff + r1 + c), b1 = FloatVector.fromArray(S, x, xOff + r1 + c + L);
+        FloatVector a0 = (FloatVector) VT.cast(FloatVector.fromArray(S, x, xOff + r0 + c)), b0 = (FloatVector) VT.cast(FloatVector.fromArray(S, x, xOff + r0 + c + L));
+        FloatVector a1 = (FloatVector) VT.cast(FloatVector.fromArray(S, x, xOff + r1 + c)), b1 = (FloatVector) VT.cast(FloatVector.fromArray(S, x, xOff + r1 + c + L));
         FloatVector best = EVEN.selectFrom(a0, b0);
         IntVector idx = TWICE_IOTA.add(r0 + c), bi = idx;
         FloatVector v = ODD.selectFrom(a0, b0);
@@ -227,14 +230,14 @@ final class MaxPool2x2 {
                                      int in, int plane, int outEnd, int inEnd) {
         VectorMask<Float> second = TWICE_IOTA_F.compare(VectorOperators.GE, 2 * ow).and(TWICE_IOTA_F.compare(VectorOperators.LT, 4 * ow));
         IntVector base = TWICE_IOTA.add(2 * inW - 2 * ow, second.cast(I));
-        FloatVector zipSecond = ZIP_LO.add((float) ow), zero = FloatVector.zero(S);
+        FloatVector zipSecond = ZIP_LO.add((float) ow), zero = (FloatVector) VT.cast(FloatVector.zero(S));
         boolean oddWidth = 2 * ow < inW;
         int oy = 0;
         for (; oy + 1 < oh; oy += 2) {
             int r0 = in + 2 * oy * inW, out = (plane * oh + oy) * ow;
             if (out + L > outEnd || r0 + 3 * inW + L > inEnd) break; // the scalar row loop finishes the plane
-            FloatVector d = FloatVector.fromArray(S, dy, dyOff + out);
-            IntVector am = IntVector.fromArray(I, argmax, out);
+            FloatVector d = (FloatVector) VT.cast(FloatVector.fromArray(S, dy, dyOff + out));
+            IntVector am = (IntVector) IT.cast(IntVector.fromArray(I, argmax, out));
             IntVector idx = base.add(r0);
             FloatVector t0 = zero.blend(d, am.compare(VectorOperators.EQ, idx).cast(S));
             FloatVector t1 = zero.blend(d, am.compare(VectorOperators.EQ, idx.add(1)).cast(S));
@@ -255,8 +258,8 @@ final class MaxPool2x2 {
     /** L outputs' windows, every dx position written (winner dy, others 0); no masks. */
     private static void backwardVector(float[] dy, int dyOff, int[] argmax, float[] dx, int dxOff, int r0, int inW, int out, int ox) {
         int c = 2 * ox, r1 = r0 + inW;
-        FloatVector d = FloatVector.fromArray(S, dy, dyOff + out + ox), zero = FloatVector.zero(S);
-        IntVector am = IntVector.fromArray(I, argmax, out + ox);
+        FloatVector d = (FloatVector) VT.cast(FloatVector.fromArray(S, dy, dyOff + out + ox)), zero = (FloatVector) VT.cast(FloatVector.zero(S));
+        IntVector am = (IntVector) IT.cast(IntVector.fromArray(I, argmax, out + ox));
         IntVector idx = TWICE_IOTA.add(r0 + c);
         FloatVector t0 = zero.blend(d, am.compare(VectorOperators.EQ, idx).cast(S));
         FloatVector t1 = zero.blend(d, am.compare(VectorOperators.EQ, idx.add(1)).cast(S));
