@@ -1153,12 +1153,14 @@ if __name__ == "__main__":
 
 
 # ---- SparseRows{bits}: op(A) with many exact zeros as (column, value) lists per row, times op(B) row-major ----
-# Vectors of C's columns per call: the accumulators fill 13 of the 16 ymm registers, a broadcast and a loaded vector
-# beside them (13 rather than 12 since the sixty-ninth pass: no spill in C2's loop, fewer calls and column blocks,
-# 1.01-1.09x on the MLP's sparse products on AMD Zen 4 under the proxy; 14 spilled, docs/decisions.md §2bu). 256 bits only: at 512 bits the same kernel with 8-24 zmm accumulators, and the ymm one, ran at
-# 0.79-1.19 of the dense kernels on 80 % zeros (AMD Zen 5; docs/decisions.md §2br), and a 512-bit one retested with
-# the lists by compress ran a training step level with the dense kernels even with op(B) aligned, so there is none.
-SPARSE_ROWS = {256: 13}
+# Vectors of C's columns per call. 256 bits: the accumulators fill 13 of the 16 ymm registers, a broadcast and a
+# loaded vector beside them (13 rather than 12 since the sixty-ninth pass: no spill in C2's loop, fewer calls and
+# column blocks, 1.01-1.09x on the MLP's sparse products on AMD Zen 4 under the proxy; 14 spilled, docs/decisions.md
+# §2bu). 512 bits: for CPUs that run 512-bit operations as two 256-bit halves (AMD Zen 4, decisions §2bx), 16 of the
+# 32 zmm registers, the MLP's widest products (N = 512, 784) in two or four column blocks. On full-width 512-bit units
+# (AMD Zen 5) a 512-bit kernel with 8-24 accumulators ran at 0.79-1.19 of the dense kernels on 80 % zeros (§2br), so
+# SparseRows.kernelBits gives those CPUs none.
+SPARSE_ROWS = {256: 13, 512: 16}
 
 
 def gen_sparse_rows(bits):
@@ -1212,11 +1214,11 @@ final class SparseRows{bits} extends SparseRowsKernel {{
      * This width's vector classes, to cast a loaded vector and an accumulator to before calling its methods. The
      * Vector API's intrinsics are inlined late, so while C2 parses a kernel a vector's exact class is unknown and a
      * call such as {{@code fma}} or {{@code intoArray}} is bound from that shared method's type profile; in a JVM
-     * whose other kernels use another width (a 512-bit GEMM on AMD Zen 4 that took these 256-bit kernels, tried and
-     * not kept) the profile names the other class, and C2 then kept this kernel's vectors boxed: a 64-byte
-     * allocation per FMA, the products 2-9x slower in 2 to 3 JVMs of 4 (decisions §2bv). The casts fix the class
-     * where C2 parses; the checks fold away once the intrinsics are in (the 13-vector loop: 47 instructions, 50
-     * without). In a 256-bit JVM the profiles hold this class alone and the casts change no speed.
+     * whose other kernels use another width (a 512-bit GEMM's 256-bit packing copies; 256-bit sparse kernels in a
+     * 512-bit GEMM, tried and not kept) the profile names the other class, and C2 then kept a kernel's vectors boxed:
+     * a 64-byte allocation per FMA, the products 2-9x slower in 2 to 3 JVMs of 4 (decisions §2bv). The casts fix the
+     * class where C2 parses; the checks fold away once the intrinsics are in (the 256-bit 13-vector loop: 47
+     * instructions, 50 without).
      */
     private static final Class<? extends Vector<Float>> VT = S.vectorType();
     private static final Class<? extends Vector<Integer>> IT = I.vectorType();

@@ -16,7 +16,7 @@ import org.vectorgrad.train.*;
  * same GEMM without it, in one JVM: two copies of the model (same seed, same 16 standardized Fashion-MNIST batches
  * as bench train, SGD lr 0.05 momentum 0.9) alternate in slices of -Dslice steps (50). Both must take the same
  * losses bit for bit (the path changes no bits); prints each slice's time ratio dense ÷ sparse and the median.
- *   args: model threads slices   (-XX:UseAVX=2 for the 256-bit path, the only one with sparse kernels)
+ *   args: model threads slices   (sparse kernels at 256 bits, and at 512 on CPUs that run 512-bit operations as two halves; -XX:UseAVX=2 for the 256-bit path on other AVX-512 CPUs; -XX:ObjectAlignmentInBytes=64 as the launcher)
  */
 public class SparseStepAB {
     /** Time per GEMM shape and, every 64th call, the zero fraction of op(A) (a sample of every 7th element). */

@@ -22,11 +22,12 @@ import org.vectorgrad.parallel.Dispatcher;
  * The vector GEMM on an op(A) with a given fraction of exact zeros at random places (as behind a ReLU), with its
  * sparse-rows path ({@code sparse}: only op(A)'s nonzeros' FMAs, docs/decisions.md §2br) or without it
  * ({@code dense}), one thread, ns per call. Shapes: the reference MLP's four products whose op(A) a ReLU zeroes,
- * as {@code nn.Dense} calls them. The path has kernels at 256 bits only: on an AVX-512 CPU run the proxy, or both
- * paths read the same; {@code -jvmArgsAppend} replaces the fork's flags, so give them all:
+ * as {@code nn.Dense} calls them. The path has kernels at 256 bits, and at 512 bits on CPUs that run 512-bit
+ * operations as two halves (AMD Zen 4; docs/decisions.md §2bx): on another AVX-512 CPU run the proxy, or both paths
+ * read the same; {@code -jvmArgsAppend} replaces the fork's flags, so give them all:
  * {@code -jvmArgsAppend "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss4m -XX:UseAVX=2"}.
- * Add {@code -XX:ObjectAlignmentInBytes=32} to measure what the launcher runs: op(B)'s rows copied onto 32-byte
- * boundaries (docs/decisions.md §2bu); without it a fork's arrays fall on or off them by chance.
+ * Add {@code -XX:ObjectAlignmentInBytes=64} to measure what the launcher runs: op(B)'s rows copied onto the
+ * kernels' vector boundaries (docs/decisions.md §2bu, §2bx); without it a fork's arrays fall on or off them by chance.
  * Not named *GemmBenchmark: scripts select {@link GemmBenchmark} by that regex ({@code bench/acceptance.py}).
  */
 @State(Scope.Benchmark)

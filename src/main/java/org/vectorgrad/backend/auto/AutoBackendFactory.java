@@ -67,8 +67,8 @@ public final class AutoBackendFactory implements BackendFactory {
 
     /**
      * The dense layers' router and the convolutions' (what {@link FamilyBackend#withGemm} takes). The first leaves
-     * a product whose op(A) is mostly zero to the Java GEMM's zero-skipping path whatever the rule (256 bits, on
-     * any thread count; docs/decisions.md §2bt). The second keeps to the rule, its OpenBLAS calls whole on the thread of the
+     * a product whose op(A) is mostly zero to the Java GEMM's zero-skipping path whatever the rule (256 bits, and 512 bits on
+     * AMD Zen 4; on any thread count; docs/decisions.md §2bt, §2bx). The second keeps to the rule, its OpenBLAS calls whole on the thread of the
      * convolution task that makes them ({@code blasOnCaller}; §8): the convolutions' zeros sent to the Java GEMM
      * measured slower (§2bt).
      *

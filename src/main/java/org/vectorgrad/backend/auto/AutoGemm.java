@@ -6,7 +6,7 @@ import org.vectorgrad.backend.Gemm;
  * The {@code auto} backend's GEMM: each product goes to OpenBLAS when it is present and the product is big enough
  * ({@link GemmRule}, which on some CPUs sends none), else to the Java GEMM (vector, or scalar when vector cannot run);
  * a router built with {@code zerosToJava} also leaves to the Java GEMM every product it would run on its zero-skipping
- * path ({@link Gemm#skipsZerosOf}: at 256 bits, op(A) at least 65 % zeros, on several threads one block of rows each), which does a third of the
+ * path ({@link Gemm#skipsZerosOf}: at 256 bits, and at 512 on AMD Zen 4, op(A) at least 65 % zeros, on several threads one block of rows each), which does a third of the
  * multiply-adds or fewer of any dense GEMM (docs/decisions.md §2bt). The convolutions' GEMMs go through a second
  * router, without {@code zerosToJava}, whose OpenBLAS calls run whole on the convolution task's thread
  * ({@link AutoBackendFactory}, docs/decisions.md §8).

@@ -1,6 +1,7 @@
 package org.vectorgrad.backend.vector.gemm;
 
 import java.util.concurrent.atomic.AtomicLong;
+import org.vectorgrad.backend.CpuFeatures;
 import org.vectorgrad.backend.Gemm;
 import org.vectorgrad.parallel.ChunkTask;
 import org.vectorgrad.parallel.Dispatcher;
@@ -151,20 +152,28 @@ public final class BlockedGemm extends Gemm {
      * harnesses time them in one JVM.
      */
     public static BlockedGemm withSparseRows(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork, boolean sparseRows) {
-        return withDefaults(blocking, dispatcher, parallelMinWork, sparseRows, ArrayAlignment.current());
+        return withDefaults(blocking, dispatcher, parallelMinWork, sparseRows, ArrayAlignment.current(), CpuFeatures.current());
     }
 
     /** As {@link #withSparseRows} with the path on, and the arrays' alignment as given (tests). */
     static BlockedGemm withAlignment(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork, ArrayAlignment alignment) {
-        return withDefaults(blocking, dispatcher, parallelMinWork, true, alignment);
+        return withDefaults(blocking, dispatcher, parallelMinWork, true, alignment, CpuFeatures.current());
     }
 
-    /** The library's bounds and paths for the blocking's width, with the sparse path and the alignment as given. */
+    /**
+     * As {@link #withSparseRows} with the path on, as the library builds it on {@code cpu} ({@link SparseRows#kernelBits}):
+     * tests check every CPU's choice on whatever machine runs them.
+     */
+    static BlockedGemm forCpu(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork, CpuFeatures cpu) {
+        return withDefaults(blocking, dispatcher, parallelMinWork, true, ArrayAlignment.current(), cpu);
+    }
+
+    /** The library's bounds and paths for the blocking's width, with the sparse path, the alignment and the CPU as given. */
     private static BlockedGemm withDefaults(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork, boolean sparseRows,
-                                            ArrayAlignment alignment) {
+                                            ArrayAlignment alignment, CpuFeatures cpu) {
         return new BlockedGemm(blocking, dispatcher, parallelMinWork, SMALL_MAX_B, Long.MAX_VALUE, true,
                 blocking.bits() == 256 ? NARROW_MAX_ROWS_256 : Integer.MAX_VALUE, blocking.bits() == 128 ? 0 : FEW_ROWS_TRANSPOSED_MAX,
-                transposedProducts(blocking), sparseRows, alignment);
+                transposedProducts(blocking), sparseRows, alignment, cpu);
     }
 
     /**
@@ -223,19 +232,21 @@ public final class BlockedGemm extends Gemm {
     public BlockedGemm(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork, long smallMaxB, long smallMaxWork, boolean rowPanels,
                        int narrowMaxRows, int fewRowsTransposedMax, boolean transposedProducts, boolean sparseRows) {
         this(blocking, dispatcher, parallelMinWork, smallMaxB, smallMaxWork, rowPanels, narrowMaxRows, fewRowsTransposedMax, transposedProducts,
-                sparseRows, ArrayAlignment.current());
+                sparseRows, ArrayAlignment.current(), CpuFeatures.current());
     }
 
     /**
      * As {@link #BlockedGemm(GemmBlocking, Dispatcher, long, long, long, boolean, int, int, boolean, boolean)}, with
      * the arrays' alignment as given instead of this JVM's (tests: the buffers' layout under every alignment a JVM can
      * have). It places packed B panels and the sparse path's op(B) rows on vector boundaries where it knows them
-     * (decisions §2bu); where it does not, at their buffers' start. The bits never depend on it.
+     * (decisions §2bu); where it does not, at their buffers' start. The bits never depend on it. The sparse path's
+     * kernels are those {@link SparseRows#kernelBits} picks for the blocking's width on {@code cpu}.
      */
     BlockedGemm(GemmBlocking blocking, Dispatcher dispatcher, long parallelMinWork, long smallMaxB, long smallMaxWork, boolean rowPanels,
-                int narrowMaxRows, int fewRowsTransposedMax, boolean transposedProducts, boolean sparseRows, ArrayAlignment alignment) {
-        this.sparse = sparseRows && SparseRowsKernel.create(blocking.bits()) != null
-                ? new SparseRows(blocking.bits(), 0, SparseRows.SUB_BLOCK_FLOATS, alignment) : null;
+                int narrowMaxRows, int fewRowsTransposedMax, boolean transposedProducts, boolean sparseRows, ArrayAlignment alignment,
+                CpuFeatures cpu) {
+        int sparseBits = SparseRows.kernelBits(blocking.bits(), cpu);
+        this.sparse = sparseRows && sparseBits > 0 ? new SparseRows(sparseBits, 0, SparseRows.SUB_BLOCK_FLOATS, alignment) : null;
         this.bStart = Math.max(0, alignment.firstAligned(blocking.bits() / 8));
         this.smallMaxB = smallMaxB;
         this.transposedProducts = transposedProducts;
@@ -259,12 +270,23 @@ public final class BlockedGemm extends Gemm {
      * few words (the {@code info} command prints it).
      */
     public static String sparseRowsStatus(int bits) {
+        return sparseRowsStatus(bits, CpuFeatures.current());
+    }
+
+    /** {@link #sparseRowsStatus(int)} on {@code cpu} (tests: every CPU's line on whatever machine runs them). */
+    static String sparseRowsStatus(int bits, CpuFeatures cpu) {
         if (!SPARSE_ROWS) return "off (-D" + SPARSE_ROWS_PROPERTY + "=false)";
-        if (SparseRowsKernel.create(bits) == null) return "off: no kernels at " + bits + " bits (docs/decisions.md §2br)";
-        int lanes = bits / Float.SIZE;
+        int kernelBits = SparseRows.kernelBits(bits, cpu);
+        if (kernelBits == 0) {
+            return "off: no kernels at " + bits + " bits" + (bits == 512 ? " on a CPU with full-width 512-bit units" : "")
+                    + " (docs/decisions.md §2br, §2bx)";
+        }
+        int lanes = kernelBits / Float.SIZE;
         boolean placed = ArrayAlignment.current().firstAligned(lanes * Float.BYTES) >= 0;
         return "on: a GEMM whose left operand is at least " + Math.round(SparseRows.MIN_ZERO_FRACTION * 100)
-                + " % zeros does only its nonzeros' multiply-adds (on several threads, one block of rows each), same bits; "
+                + " % zeros does only its nonzeros' multiply-adds (on several threads, one block of rows each), same bits"
+                + (bits == 512 ? " (at 512 bits only where the CPU runs 512-bit operations as two 256-bit halves, as this one does: "
+                        + "docs/decisions.md §2bx)" : "") + "; "
                 + (placed ? "its right operand's rows on " + lanes * Float.BYTES + "-byte boundaries (" + ArrayAlignment.current() + ")"
                         : "its right operand's rows where they lie (-XX:ObjectAlignmentInBytes=" + lanes * Float.BYTES
                                 + " would put them on vector boundaries, docs/decisions.md §2bu)");
@@ -272,7 +294,7 @@ public final class BlockedGemm extends Gemm {
 
     /** Whether a GEMM of {@code bits}-wide vectors has the sparse-rows path in this JVM ({@link #sparseRowsStatus}). */
     public static boolean sparseRowsOn(int bits) {
-        return SPARSE_ROWS && SparseRowsKernel.create(bits) != null;
+        return SPARSE_ROWS && SparseRows.kernelBits(bits, CpuFeatures.current()) > 0;
     }
 
     /** The sparse-rows path this GEMM takes where it applies, or null (tests). */

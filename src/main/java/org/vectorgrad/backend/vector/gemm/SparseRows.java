@@ -1,5 +1,6 @@
 package org.vectorgrad.backend.vector.gemm;
 
+import org.vectorgrad.backend.CpuFeatures;
 import org.vectorgrad.backend.vector.elementwise.FiniteKernels;
 
 /**
@@ -9,8 +10,9 @@ import org.vectorgrad.backend.vector.elementwise.FiniteKernels;
  * op(A) becomes a list of its nonzeros (column, value), and each row of C sums only the rows of op(B) its list names
  * ({@link SparseRowsKernel}): the FMAs the dense kernels would spend on zeros are not done (docs/decisions.md §2br).
  * op(A) and a transposed op(B) are first copied into row order; where this JVM's object alignment makes the arrays'
- * placement knowable ({@link ArrayAlignment}: the launcher's {@code -XX:ObjectAlignmentInBytes=32}), op(B)'s rows are
- * copied onto 32-byte boundaries unless they already lie there, so that no vector load of op(B) splits a cache line.
+ * placement knowable ({@link ArrayAlignment}: the launcher's {@code -XX:ObjectAlignmentInBytes=64}), op(B)'s rows are
+ * copied onto the kernels' vector boundaries (32 or 64 bytes) unless they already lie there, so that no vector load
+ * of op(B) splits a cache line.
  *
  * <p><b>Same bits as the dense paths.</b> Those compute every element as one FMA chain over p ascending from zero
  * within each of the packed path's K blocks, then store {@code alpha·acc} (beta 0, first block) or
@@ -23,7 +25,8 @@ import org.vectorgrad.backend.vector.elementwise.FiniteKernels;
  * the same float, so a chain continues exactly. With alpha 1, beta 0 and one K block, C's rows stand in for T: the
  * store would have written {@code 1·acc}, which is acc. {@code SparseRowsTest} checks the bits against the dense paths.
  *
- * <p><b>When</b> ({@link #applies}): a kernel for the width (256 bits only: at 512 bits it did not pay), N whole
+ * <p><b>When</b> ({@link #applies}): kernels for the GEMM's width on this CPU ({@link #kernelBits}: 256-bit ones in
+ * a 256-bit GEMM, 512-bit ones in a 512-bit GEMM on a CPU that runs 512-bit operations as two 256-bit halves), N whole
  * vectors, at least {@link #MIN_WORK} multiply-adds, operands within {@link #MAX_A}, and at least
  * {@link #MIN_ZERO_FRACTION} of op(A) zero in a sample of its stored rows; then op(B) finite. The sample only picks
  * the path: the bits are the same either way.
@@ -58,6 +61,21 @@ final class SparseRows {
      */
     static final int SUB_BLOCK_FLOATS = 8192;
 
+    /**
+     * The width of the sparse kernels for a GEMM of {@code gemmBits}-wide vectors on {@code cpu}, or 0 for none: 256
+     * in a 256-bit GEMM; 512 in a 512-bit GEMM where the CPU runs 512-bit operations as two 256-bit halves
+     * ({@link CpuFeatures#runsAvx512AsHalves}, AMD Zen 4). Measured on Zen 4 (decisions §2bx): the reference MLP's
+     * training step 1.25x faster with these kernels at one thread (one JVM, same losses) with objects on 64 bytes
+     * (the launcher's), which puts op(B)'s copied rows on 64-byte boundaries, 1.13x with objects on 32. None on CPUs
+     * with full-width 512-bit units (a 512-bit kernel there ran no faster than the dense tiles, §2br) or at 128 bits.
+     * 256-bit kernels in a 512-bit GEMM (the seventieth and seventy-first passes, §2bv, §2bw) were not kept: their
+     * 256-bit vectors in the shared Vector API methods' type profiles left some of the 512-bit tiles' C2 code in the
+     * Java fallbacks. The bits are the dense paths' either way. A pure function of its arguments.
+     */
+    static int kernelBits(int gemmBits, CpuFeatures cpu) {
+        return gemmBits == 256 || gemmBits == 512 && cpu.runsAvx512AsHalves() ? gemmBits : 0;
+    }
+
     private final SparseRowsKernel kernel;
     private final ArrayAlignment alignment;
     private final SmallGemm transposer;
@@ -65,7 +83,7 @@ final class SparseRows {
     private final ThreadLocal<Work> work = ThreadLocal.withInitial(Work::new);
 
     /**
-     * The path at {@code bits}, with at most {@code maxVectors} vectors per column block (0: the kernel's most; the
+     * The path with the kernels of {@code bits} ({@link #kernelBits}), with at most {@code maxVectors} vectors per column block (0: the kernel's most; the
      * GEMM's), {@code subBlockFloats} floats of op(B) per sub-block ({@link #SUB_BLOCK_FLOATS}) and the arrays'
      * alignment ({@link ArrayAlignment#current()}, or another in tests).
      */

@@ -26,11 +26,11 @@ final class SparseRows256 extends SparseRowsKernel {
      * This width's vector classes, to cast a loaded vector and an accumulator to before calling its methods. The
      * Vector API's intrinsics are inlined late, so while C2 parses a kernel a vector's exact class is unknown and a
      * call such as {@code fma} or {@code intoArray} is bound from that shared method's type profile; in a JVM
-     * whose other kernels use another width (a 512-bit GEMM on AMD Zen 4 that took these 256-bit kernels, tried and
-     * not kept) the profile names the other class, and C2 then kept this kernel's vectors boxed: a 64-byte
-     * allocation per FMA, the products 2-9x slower in 2 to 3 JVMs of 4 (decisions §2bv). The casts fix the class
-     * where C2 parses; the checks fold away once the intrinsics are in (the 13-vector loop: 47 instructions, 50
-     * without). In a 256-bit JVM the profiles hold this class alone and the casts change no speed.
+     * whose other kernels use another width (a 512-bit GEMM's 256-bit packing copies; 256-bit sparse kernels in a
+     * 512-bit GEMM, tried and not kept) the profile names the other class, and C2 then kept a kernel's vectors boxed:
+     * a 64-byte allocation per FMA, the products 2-9x slower in 2 to 3 JVMs of 4 (decisions §2bv). The casts fix the
+     * class where C2 parses; the checks fold away once the intrinsics are in (the 256-bit 13-vector loop: 47
+     * instructions, 50 without).
      */
     private static final Class<? extends Vector<Float>> VT = S.vectorType();
     private static final Class<? extends Vector<Integer>> IT = I.vectorType();

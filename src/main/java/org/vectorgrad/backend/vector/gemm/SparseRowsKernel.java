@@ -1,8 +1,9 @@
 package org.vectorgrad.backend.vector.gemm;
 
 /**
- * The kernels of {@link SparseRows}, one class per vector width that has them (generated: {@link SparseRows256}; at
- * 512 bits they ran no faster than the dense kernels, docs/decisions.md §2br). Kernels hold no policy: which products take them, and how C is cut into their calls, is
+ * The kernels of {@link SparseRows}, one class per vector width that has them (generated: {@link SparseRows256} and
+ * {@link SparseRows512}, the latter for CPUs that run 512-bit operations as two halves, {@link SparseRows#kernelBits},
+ * docs/decisions.md §2br, §2bx). Kernels hold no policy: which products take them, and how C is cut into their calls, is
  * {@link SparseRows}'s. Stateless; safe to share.
  *
  * <p>op(A)'s rows are lists of their nonzeros: row i's are pairs e from {@code rowStart[i]} to
@@ -23,7 +24,7 @@ abstract class SparseRowsKernel {
 
     /** The kernels for a vector width, or null where there are none (128 and 512 bits). */
     static SparseRowsKernel create(int bits) {
-        return bits == 256 ? new SparseRows256() : null;
+        return switch (bits) { case 256 -> new SparseRows256(); case 512 -> new SparseRows512(); default -> null; };
     }
 
     /**

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.vectorgrad.backend.CpuFeatures;
 import org.vectorgrad.parallel.Dispatcher;
 
 /**
@@ -21,6 +22,13 @@ import org.vectorgrad.parallel.Dispatcher;
  */
 class SparseRowsTest {
     private static final int BITS = 256;
+
+    /** The CPUs whose choice of sparse kernels is checked, described by hand: the machine running the test does not matter. */
+    private static final String AVX512 = "fma avx avx2 avx512f avx512bw avx512vl avx512dq avx512cd";
+    static final CpuFeatures ZEN3 = CpuFeatures.of("AuthenticAMD", 25, 1, "AMD EPYC 7B13", "fma avx avx2");
+    static final CpuFeatures ZEN4 = CpuFeatures.of("AuthenticAMD", 25, 17, "AMD EPYC", AVX512 + " avx512_bf16");
+    static final CpuFeatures ZEN5 = CpuFeatures.of("AuthenticAMD", 26, 2, "AMD EPYC 9005", AVX512 + " avx512_bf16");
+    static final CpuFeatures XEON = CpuFeatures.of("GenuineIntel", 6, 207, "Intel(R) Xeon(R) Platinum 8581C", AVX512 + " amx_tile");
 
     private static BlockedGemm gemm(GemmBlocking blk, Dispatcher d, long parallelMinWork, boolean sparse) {
         return BlockedGemm.withSparseRows(blk, d, parallelMinWork, sparse);
@@ -79,6 +87,37 @@ class SparseRowsTest {
             }
         }
         assertTrue(cases >= 160, "only " + cases + " products");
+    }
+
+    @Test
+    void a512BitGemmOnZen4SkipsZerosWithTheBitsOfItsDenseTiles() {
+        // on a CPU that runs 512-bit operations as two halves the 512-bit GEMM sums op(A)'s nonzeros with the 512-bit
+        // kernels in the 512-bit blocking's K blocks: the bits of its own dense tiles; one thread and two (row blocks
+        // past the parallel bound); N whole 512-bit vectors, K with and without a tail of op(A)'s lists
+        SplittableRandom rng = new SplittableRandom(131);
+        int cases = 0;
+        try (Dispatcher one = new Dispatcher(1); Dispatcher two = new Dispatcher(2)) {
+            for (GemmBlocking blk : AgainstPackedPath.tables(512)) {
+                BlockedGemm dense = gemm(blk, one, Long.MAX_VALUE, false);
+                for (BlockedGemm sparse : new BlockedGemm[] {BlockedGemm.forCpu(blk, one, Long.MAX_VALUE, ZEN4), BlockedGemm.forCpu(blk, two, 1, ZEN4)}) {
+                    assertNotNull(sparse.sparseRows(), blk + ": Zen 4's 512-bit GEMM has the path");
+                    int[][] shapes = {{128, 512, 256}, {96, 272, 136}, {37, 208, 301}, {64, 1024, 20}, {5, 64, 4099}};
+                    for (int[] s : shapes) {
+                        for (int layout = 0; layout < 4; layout++) {
+                            boolean ta = (layout & 1) != 0, tb = (layout & 2) != 0;
+                            float alpha = rng.nextInt(3) == 0 ? 0.5f : 1f, beta = new float[] {0f, 1f, -0.5f}[rng.nextInt(3)];
+                            check(blk + " Zen 4", dense, sparse, ta, tb, s[0], s[1], s[2], 0.8, alpha, beta, rng, true);
+                            cases++;
+                        }
+                    }
+                }
+                // a product with K past one of the packed path's K blocks continues its chains across the blocks' stores
+                int k = blk.kcOnePass() + 37;
+                check(blk + " Zen 4, two K blocks", dense, BlockedGemm.forCpu(blk, one, Long.MAX_VALUE, ZEN4), false, false, 40, 128, k, 0.85,
+                        1f, 1f, rng, true);
+            }
+        }
+        assertTrue(cases >= 60, "only " + cases + " products");
     }
 
     @Test
@@ -212,12 +251,29 @@ class SparseRowsTest {
     @Test
     void theRule() {
         try (Dispatcher d = new Dispatcher(1)) {
-            // kernels at 256 bits only (decisions §2br): the 128- and 512-bit GEMMs have no path
-            assertNull(gemm(GemmBlocking.forBits(512), d, Long.MAX_VALUE, true).sparseRows());
-            assertNull(gemm(GemmBlocking.forBits(128), d, Long.MAX_VALUE, true).sparseRows());
-            // what `info` says (the property is on in tests)
-            assertTrue(BlockedGemm.sparseRowsStatus(256).startsWith("on: "), BlockedGemm.sparseRowsStatus(256));
-            assertTrue(BlockedGemm.sparseRowsStatus(512).startsWith("off: no kernels at 512 bits"), BlockedGemm.sparseRowsStatus(512));
+            // 256-bit kernels in a 256-bit GEMM on every CPU, 512-bit ones in a 512-bit GEMM where the CPU runs 512-bit
+            // operations as two halves (AMD Zen 4, decisions §2bx); none at 128 bits, nor at 512 on full-width units (§2br)
+            for (CpuFeatures cpu : new CpuFeatures[] {ZEN3, ZEN4, ZEN5, XEON, CpuFeatures.unknown()}) {
+                assertEquals(256, SparseRows.kernelBits(256, cpu), cpu.modelName());
+                assertEquals(0, SparseRows.kernelBits(128, cpu), cpu.modelName());
+                assertEquals(cpu == ZEN4 ? 512 : 0, SparseRows.kernelBits(512, cpu), cpu.modelName());
+                assertNull(BlockedGemm.forCpu(GemmBlocking.forBits(128), d, Long.MAX_VALUE, cpu).sparseRows());
+                assertNotNull(BlockedGemm.forCpu(GemmBlocking.forBits(256), d, Long.MAX_VALUE, cpu).sparseRows());
+                assertEquals(cpu == ZEN4, BlockedGemm.forCpu(GemmBlocking.forBits(512), d, Long.MAX_VALUE, cpu).sparseRows() != null,
+                        cpu.modelName());
+                // what `info` says (the property is on in tests)
+                String at256 = BlockedGemm.sparseRowsStatus(256, cpu), at512 = BlockedGemm.sparseRowsStatus(512, cpu);
+                assertTrue(at256.startsWith("on: ") && !at256.contains("-bit kernels"), at256);
+                if (cpu == ZEN4) assertTrue(at512.startsWith("on: ") && at512.contains("two 256-bit halves") && at512.contains("64-byte"), at512);
+                else assertTrue(at512.startsWith("off: no kernels at 512 bits on a CPU with full-width 512-bit units"), at512);
+                assertTrue(BlockedGemm.sparseRowsStatus(128, cpu).startsWith("off: no kernels at 128 bits ("), BlockedGemm.sparseRowsStatus(128, cpu));
+            }
+            assertEquals(BlockedGemm.sparseRowsStatus(512, CpuFeatures.current()), BlockedGemm.sparseRowsStatus(512));
+            assertEquals(SparseRows.kernelBits(512, CpuFeatures.current()) > 0, BlockedGemm.sparseRowsOn(512));
+            // the 512-bit GEMM's path on Zen 4 takes 512-bit vectors of columns: N = 272 is 17 of them, 264 not whole ones
+            SparseRows halves = BlockedGemm.forCpu(GemmBlocking.forBits(512), d, Long.MAX_VALUE, ZEN4).sparseRows();
+            assertTrue(halves.shapeFits(false, 128, 272, 256));
+            assertFalse(halves.shapeFits(false, 128, 264, 256));
             SparseRows path = gemm(GemmBlocking.forBits(BITS), d, Long.MAX_VALUE, true).sparseRows();
             assertTrue(path.shapeFits(false, 128, 512, 256));
             assertTrue(path.shapeFits(true, 128, 512, 256), "op(B) transposed: copied into row order");
@@ -352,8 +408,10 @@ class SparseRowsTest {
             assertFalse(library.skipsZerosOf(false, false, 0, n, k, sparseA, 0, k), "an empty product");
             assertFalse(library.skipsZerosOf(false, false, m, n, 0, sparseA, 0, 1), "k == 0: C = beta·C");
             assertFalse(gemm(blk, one, Long.MAX_VALUE, false).skipsZerosOf(false, false, m, n, k, sparseA, 0, k), "the path off");
-            assertFalse(gemm(GemmBlocking.forBits(512), one, Long.MAX_VALUE, true).skipsZerosOf(false, false, m, n, k, sparseA, 0, k),
-                    "no kernels at 512 bits");
+            assertFalse(BlockedGemm.forCpu(GemmBlocking.forBits(512), one, Long.MAX_VALUE, XEON).skipsZerosOf(false, false, m, n, k, sparseA, 0, k),
+                    "no kernels at 512 bits on full-width units");
+            assertTrue(BlockedGemm.forCpu(GemmBlocking.forBits(512), one, Long.MAX_VALUE, ZEN4).skipsZerosOf(false, false, m, n, k, sparseA, 0, k),
+                    "256-bit kernels at 512 bits on AMD Zen 4");
             assertTrue(gemm(blk, two, Long.MAX_VALUE, true).skipsZerosOf(false, false, m, n, k, sparseA, 0, k),
                     "two threads, below the parallel bound: one thread runs it");
             assertTrue(gemm(blk, two, 1, true).skipsZerosOf(false, false, m, n, k, sparseA, 0, k),
