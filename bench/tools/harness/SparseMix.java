@@ -8,8 +8,9 @@ import org.vectorgrad.parallel.Dispatcher;
  * slices: a check for the C2 fault of docs/decisions.md §2bv, where a kernel compiled after another vector width's
  * kernels had filled the Vector API's shared type profiles kept its vectors boxed (the sparse calls 2-9x slower than
  * alone, in some JVMs only). Run it in several JVMs with the launcher's compile thresholds; a healthy JVM prints
- * sparse ≈ dense or faster in every late slice. The library's 512-bit GEMM has no sparse path (that try was not kept,
- * §2bv, §2bw), so at 512 bits both calls are dense; run it under -XX:UseAVX=2, or on a build that tries such a path again.
+ * sparse ≈ dense or faster in every late slice. At 512 bits only CPUs that run 512-bit operations as two halves (AMD
+ * Zen 4) have a sparse path, with 512-bit kernels (§2bx); elsewhere both calls are dense at 512 bits, so run it under
+ * -XX:UseAVX=2 there. Add -XX:ObjectAlignmentInBytes=64 for the launcher's placement of op(B)'s rows.
  *   args: threads zeroFraction [MxNxK, default 128x512x256]   (NN; op(A) with that fraction of zeros at random)
  */
 public class SparseMix {
